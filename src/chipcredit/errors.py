@@ -1,0 +1,182 @@
+"""The one exception hierarchy of chipcredit, and its one warning class.
+
+::
+
+    ChipcreditError                 base of every error chipcredit raises on purpose
+    ├── ScenarioError (ValueError)  a scenario file or object breaks a rule; carries
+    │                               file, line, column, path, rule, value, suggestion
+    ├── UsageError (ValueError)     a bad argument to the API or CLI (paths=0, unknown deal id)
+    └── SimulationError             the engine found a broken invariant it cannot report as data
+
+    ChipcreditWarning (UserWarning) something the user should know about a result, for
+                                    example paths whose cash flows have no IRR
+
+Every error is one line: where (file:line), which field, the rule, the bad value, and a
+suggestion where one helps. The CLI prints it and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "ChipcreditError",
+    "ChipcreditWarning",
+    "Problem",
+    "ScenarioError",
+    "SimulationError",
+    "UsageError",
+    "did_you_mean",
+]
+
+
+class ChipcreditError(Exception):
+    """Base class of every error chipcredit raises on purpose."""
+
+
+class ChipcreditWarning(UserWarning):
+    """A warning about a result (for example, paths with no IRR). Issued once per summary."""
+
+
+class UsageError(ChipcreditError, ValueError):
+    """A bad argument: a path count below one, an unknown deal or party id, and so on."""
+
+
+class SimulationError(ChipcreditError):
+    """The engine met a state it cannot represent (a broken invariant)."""
+
+
+def did_you_mean(word: object, choices: Iterable[str], n: int = 1) -> str | None:
+    """Closest of `choices` to `word`, or None when nothing is close (as xarray does)."""
+    if not isinstance(word, str):
+        return None
+    pool = [str(c) for c in choices]
+    close = difflib.get_close_matches(word, pool, n=n, cutoff=0.6)
+    if not close:
+        lowered = {c.lower(): c for c in pool}
+        if word.lower() in lowered:
+            return lowered[word.lower()]
+        return None
+    return close[0]
+
+
+def _format_value(value: object) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return repr(value)
+    if isinstance(value, str):
+        text = value if len(value) <= 60 else value[:57] + "..."
+        return repr(text)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule in a scenario.
+
+    Attributes
+    ----------
+    file : str
+        The file name, or ``"<scenario>"`` for an object built in Python.
+    line, column : int or None
+        1-based position of the offending node, when known.
+    path : str
+        The field path, e.g. ``deals[2].debt.rate``; empty for the whole document.
+    rule : str
+        What must hold, phrased to follow the path: ``must be between 0 and 1``.
+    value : object
+        The bad value; the sentinel ``Problem.NO_VALUE`` when there is none (a missing field).
+    suggestion : str or None
+        A replacement to try, shown as ``(did you mean X?)``.
+    """
+
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+    rule: str
+    value: object = _MISSING
+    suggestion: str | None = None
+
+    NO_VALUE = _MISSING
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        subject = f"{self.path} " if self.path else ""
+        text = f"{where}: {subject}{self.rule}"
+        if self.value is not _MISSING:
+            text += f"; got {_format_value(self.value)}"
+        if self.suggestion is not None:
+            text += f" (did you mean {self.suggestion}?)"
+        return text
+
+
+class ScenarioError(ChipcreditError, ValueError):
+    """A scenario breaks one or more rules.
+
+    ``str(err)`` is one line per problem. The first problem's fields are also attributes,
+    so ``err.path``, ``err.rule``, ``err.line`` work for the common one-problem case.
+
+    Attributes
+    ----------
+    problems : tuple of Problem
+        Every problem found, in file order.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        if not problems:
+            raise ValueError("ScenarioError needs at least one problem")
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(
+        cls,
+        path: str,
+        rule: str,
+        value: object = _MISSING,
+        *,
+        file: str = "<scenario>",
+        line: int | None = None,
+        column: int | None = None,
+        suggestion: str | None = None,
+    ) -> ScenarioError:
+        """Build an error with one problem."""
+        return cls([Problem(file, line, column, path, rule, value, suggestion)])
+
+    @property
+    def file(self) -> str:
+        return self.problems[0].file
+
+    @property
+    def line(self) -> int | None:
+        return self.problems[0].line
+
+    @property
+    def column(self) -> int | None:
+        return self.problems[0].column
+
+    @property
+    def path(self) -> str:
+        return self.problems[0].path
+
+    @property
+    def rule(self) -> str:
+        return self.problems[0].rule
+
+    @property
+    def value(self) -> object:
+        return self.problems[0].value
+
+    @property
+    def suggestion(self) -> str | None:
+        return self.problems[0].suggestion

@@ -1,0 +1,109 @@
+"""The market: AI demand with its winter regime, hardware costs and residual values, rates."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .base import Model
+from .number import Fraction, Growth, Money, Number, Positive, Probability, Rate, Signed
+
+__all__ = ["AiDemand", "Hardware", "Market", "Rates", "Sentiment", "Winter"]
+
+
+def _n(x: float) -> Number:
+    return Number(value=x)
+
+
+class Winter(Model):
+    """The AI-winter regime: a two-state Markov chain switched once per quarter.
+
+    Attributes
+    ----------
+    enter_per_year, exit_per_year : probability per year of entering / leaving winter
+    growth_hit : effective annual growth added to every lab's revenue while in winter
+        (-0.6: revenue falls at a 60% annual rate); above -1
+    start_in_winter : whether the first quarter starts in winter
+    """
+
+    enter_per_year: Probability
+    exit_per_year: Probability
+    growth_hit: Growth = Field(default_factory=lambda: _n(-0.5))
+    start_in_winter: bool = False
+
+
+class Sentiment(Model):
+    """Sentiment: an exponentially weighted average of demand shocks less a winter penalty.
+
+    ``s_t = (1 - weight) * s_{t-1} + weight * z_t - winter_penalty * winter_t`` (unitless;
+    it moves valuations and funding odds).
+    """
+
+    weight: Fraction = Field(default_factory=lambda: _n(0.3))
+    winter_penalty: Money = Field(default_factory=lambda: _n(1.0))
+
+
+class AiDemand(Model):
+    """The common AI-demand factor (a standard normal shock per quarter) and its regime.
+
+    Attributes
+    ----------
+    volatility : annual volatility of the common factor's effect on revenue growth
+    """
+
+    volatility: Money
+    winter: Winter
+    sentiment: Sentiment = Field(default_factory=Sentiment)
+
+
+class Hardware(Model):
+    """Capacity costs, useful life and the used-GPU market.
+
+    Attributes
+    ----------
+    all_in_cost_per_unit : $B per capacity unit, all in (GPUs, buildings, power, network).
+        The vendor's content per unit goes to the vendor; the rest goes to ``customers``.
+    cost_change_per_year : effective annual change of the all-in cost
+    useful_life_years : quarters of service are ``4 * useful_life_years``; then retired
+    residual_value_by_age : used-GPU value as a share of cost, by whole year of age
+        (index 0 = new); the last entry holds for older GPUs
+    residual_beta : loading of the residual index on the demand factor (wrong-way risk)
+    residual_volatility : annual volatility of the residual index's own shock
+    winter_residual_hit : share by which residual values fall while in winter
+    fire_sale_haircut : share lost when collateral is sold in a default
+    power_cost_per_unit_year : $B per capacity unit per year of operating cost (power)
+    """
+
+    all_in_cost_per_unit: Positive
+    cost_change_per_year: Growth = Field(default_factory=lambda: _n(0.0))
+    useful_life_years: Positive = Field(default_factory=lambda: _n(5.0))
+    residual_value_by_age: list[Fraction] = Field(min_length=1)
+    residual_beta: Signed = Field(default_factory=lambda: _n(0.5))
+    residual_volatility: Money = Field(default_factory=lambda: _n(0.1))
+    winter_residual_hit: Fraction = Field(default_factory=lambda: _n(0.3))
+    fire_sale_haircut: Fraction
+    power_cost_per_unit_year: Money = Field(default_factory=lambda: _n(0.0))
+
+
+class Rates(Model):
+    """The base interest rate for floating loans: mean-reverting, nominal annual.
+
+    Attributes
+    ----------
+    base : starting and long-run base rate
+    volatility : annual volatility of the base rate, in rate units (0.01 = 100bp)
+    mean_reversion_per_year : share of the gap to ``base`` closed per year
+    """
+
+    base: Rate = Field(default_factory=lambda: _n(0.04))
+    volatility: Money = Field(default_factory=lambda: _n(0.0))
+    mean_reversion_per_year: Fraction = Field(default_factory=lambda: _n(0.2))
+
+
+class Market(Model):
+    """The shared world every party lives in."""
+
+    ai_demand: AiDemand
+    hardware: Hardware
+    rates: Rates = Field(default_factory=Rates)
+
+

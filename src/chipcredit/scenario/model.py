@@ -1,0 +1,228 @@
+"""The scenario: start, horizon, market, parties and deals, and the checks across them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import Field, PrivateAttr
+
+from chipcredit.errors import did_you_mean
+from chipcredit.units import parse_quarter
+
+from .base import BUILTIN_IDS, Model, QuarterLabel
+from .deals import (
+    Deal,
+    Equity,
+    Loan,
+    MilestoneEquity,
+    PurchaseCommitment,
+    SpvLease,
+    VendorCredit,
+)
+from .market import Market
+from .number import Number
+from .parties import Buyer, Lab, Party, Vendor
+
+__all__ = ["MAX_HORIZON_QUARTERS", "CrossProblem", "Scenario", "cross_check"]
+
+MAX_HORIZON_QUARTERS = 200  # 50 years: longer horizons say nothing a model can defend
+
+
+class Scenario(Model):
+    """A whole scenario file.
+
+    Attributes
+    ----------
+    name : str
+    description : str
+    start : first quarter, e.g. ``2025Q4``; the clock starts at its beginning
+    horizon_quarters : number of quarters simulated
+    capacity_unit : label of the capacity unit (default ``GW``); fields say ``capacity``
+    market, parties, deals : see their models
+    """
+
+    name: str = Field(min_length=1, max_length=120)
+    description: str = ""
+    start: QuarterLabel
+    horizon_quarters: int = Field(ge=1, le=MAX_HORIZON_QUARTERS)
+    capacity_unit: str = Field(default="GW", min_length=1, max_length=40)
+    market: Market
+    parties: list[Party] = Field(min_length=1)
+    deals: list[Deal] = Field(default_factory=list)
+
+    _source_text: str | None = PrivateAttr(default=None)
+    _source_file: str | None = PrivateAttr(default=None)
+
+    @property
+    def source_text(self) -> str:
+        """The YAML text the scenario was loaded from (or a dump of it when built in Python)."""
+        if self._source_text is not None:
+            return self._source_text
+        import yaml
+
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+    @property
+    def source_file(self) -> str:
+        """The file the scenario was loaded from, or ``<scenario>``."""
+        return self._source_file or "<scenario>"
+
+    @property
+    def start_index(self) -> int:
+        """Absolute quarter index of ``start``."""
+        return parse_quarter(self.start)
+
+    def quarter_of(self, label: str | None) -> int:
+        """Quarter offset from the start (0 = first quarter) of a label; None -> 0."""
+        return 0 if label is None else parse_quarter(label) - self.start_index
+
+    def party(self, party_id: str) -> Party:
+        for p in self.parties:
+            if p.id == party_id:
+                return p
+        raise KeyError(party_id)
+
+
+@dataclass(frozen=True)
+class CrossProblem:
+    """A rule that spans fields, located by its path tuple in the scenario document."""
+
+    path: tuple[str | int, ...]
+    rule: str
+    value: object = None
+    suggestion: str | None = None
+
+
+def _refs(deal: Any) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """(field, referenced id, kinds allowed) for every party a deal names."""
+    if isinstance(deal, Loan):
+        yield "lender", deal.lender, ("lender", "investor", "vendor")
+        yield "borrower", deal.borrower, ("lab",)
+    elif isinstance(deal, Equity):
+        yield "investor", deal.investor, ("investor", "vendor", "lender", "buyer")
+        yield "investee", deal.investee, ("lab",)
+    elif isinstance(deal, MilestoneEquity):
+        yield "investor", deal.investor, ("investor", "vendor", "lender", "buyer")
+        yield "investee", deal.investee, ("lab",)
+        yield "vendor", deal.vendor, ("vendor",)
+    elif isinstance(deal, SpvLease):
+        yield "lessee", deal.lessee, ("lab",)
+        yield "vendor", deal.vendor, ("vendor",)
+        yield "debt.lender", deal.debt.lender, ("lender", "investor", "vendor")
+    elif isinstance(deal, VendorCredit):
+        yield "vendor", deal.vendor, ("vendor",)
+        yield "borrower", deal.borrower, ("lab",)
+    elif isinstance(deal, PurchaseCommitment):
+        yield "lab", deal.lab, ("lab",)
+        yield "vendor", deal.vendor, ("vendor",)
+
+
+def _fixed(number: Number | None) -> float | None:
+    return number.value if number is not None and number.dist == "fixed" else None
+
+
+def cross_check(sc: Scenario) -> list[CrossProblem]:
+    """Every rule that spans fields: ids, references, kinds, sums and dates.
+
+    Returns the problems found, in document order (an empty list when the scenario is sound).
+    """
+    out: list[CrossProblem] = []
+    kinds: dict[str, str] = {}
+    for i, p in enumerate(sc.parties):
+        if p.id in BUILTIN_IDS:
+            out.append(CrossProblem(("parties", i, "id"), "is a built-in account", p.id))
+        elif p.id in kinds:
+            out.append(CrossProblem(("parties", i, "id"), "duplicates an earlier party id", p.id))
+        kinds.setdefault(p.id, p.kind)
+    vendors = [pid for pid, k in kinds.items() if k == "vendor"]
+
+    def ref(path: tuple[str | int, ...], target: str, allowed: tuple[str, ...]) -> None:
+        if target not in kinds:
+            pool = list(kinds) if len(allowed) > 1 else [k for k, v in kinds.items() if v in allowed]
+            out.append(
+                CrossProblem(path, "names no party in the scenario", target,
+                             did_you_mean(target, pool or list(kinds)))
+            )
+        elif kinds[target] not in allowed:
+            out.append(
+                CrossProblem(path, f"must name a party of kind {' or '.join(allowed)}, "
+                             f"but {target} is a {kinds[target]}", target)
+            )
+
+    for i, p in enumerate(sc.parties):
+        if isinstance(p, Lab | Buyer):
+            for vid in p.procurement:
+                ref(("parties", i, "procurement", vid), vid, ("vendor",))
+            shares = [_fixed(s) for s in p.procurement.values()]
+            if all(s is not None for s in shares) and abs(sum(shares) - 1) > 1e-9:  # type: ignore[arg-type]
+                out.append(CrossProblem(("parties", i, "procurement"),
+                                        "shares must add up to 1", round(sum(shares), 6)))  # type: ignore[arg-type]
+        if isinstance(p, Lab):
+            for hid in p.equity.holders:
+                ref(("parties", i, "equity", "holders", hid), hid,
+                    ("investor", "vendor", "lender", "buyer"))
+            fracs = [_fixed(f) for f in p.equity.holders.values()]
+            if all(f is not None for f in fracs) and sum(fracs) > 1 + 1e-9:  # type: ignore[arg-type]
+                out.append(CrossProblem(("parties", i, "equity", "holders"),
+                                        "stakes must add up to at most 1", round(sum(fracs), 6)))  # type: ignore[arg-type]
+        if isinstance(p, Vendor):
+            all_in = sc.market.hardware.all_in_cost_per_unit.support()[0]
+            if p.content_per_unit.support()[1] > all_in:
+                out.append(CrossProblem(("parties", i, "content_per_unit"),
+                                        "must not exceed market.hardware.all_in_cost_per_unit "
+                                        f"({all_in:g})", _fixed(p.content_per_unit)))
+
+    seen_deals: set[str] = set()
+    for j, d in enumerate(sc.deals):
+        base: tuple[str | int, ...] = ("deals", j)
+        if d.id in seen_deals:
+            out.append(CrossProblem((*base, "id"), "duplicates an earlier deal id", d.id))
+        if d.id in kinds or d.id in BUILTIN_IDS:
+            out.append(CrossProblem((*base, "id"), "is already a party id", d.id))
+        seen_deals.add(d.id)
+        for field, target, allowed in _refs(d):
+            ref((*base, *field.split(".")), target, allowed)
+        q = sc.quarter_of(d.start)
+        if d.start is not None and not 0 <= q < sc.horizon_quarters:
+            out.append(CrossProblem((*base, "start"),
+                                    f"must fall within the horizon, {sc.start} to "
+                                    f"{_label(sc, sc.horizon_quarters - 1)}", d.start))
+        if isinstance(d, SpvLease):
+            for hid in d.equity:
+                ref((*base, "equity", hid), hid, ("investor", "vendor", "lender", "buyer"))
+            parts = [_fixed(v) for v in d.equity.values()] + [_fixed(d.debt.amount)]
+            total = _fixed(d.amount)
+            if total is not None and all(v is not None for v in parts):
+                got = sum(parts)  # type: ignore[arg-type]
+                if abs(got - total) > 1e-9 * max(1.0, total):
+                    out.append(CrossProblem((*base, "equity"),
+                                            f"equity plus debt must add up to amount ({total:g})",
+                                            round(got, 9)))
+        if isinstance(d, Loan):
+            if d.rate_type == "fixed" and d.rate is None:
+                out.append(CrossProblem((*base, "rate"), "is required for a fixed-rate loan"))
+            if d.rate_type == "floating" and d.spread is None:
+                out.append(CrossProblem((*base, "spread"), "is required for a floating-rate loan"))
+        if isinstance(d, VendorCredit):
+            kinds_in = [m.kind for m in d.repayment]
+            if len(set(kinds_in)) != len(kinds_in):
+                out.append(CrossProblem((*base, "repayment"), "lists a means more than once",
+                                        kinds_in))
+        if isinstance(d, PurchaseCommitment):
+            for k, item in enumerate(d.schedule):
+                qk = sc.quarter_of(item.quarter)
+                if not 0 <= qk < sc.horizon_quarters:
+                    out.append(CrossProblem((*base, "schedule", k, "quarter"),
+                                            "must fall within the horizon", item.quarter))
+    if vendors == [] and any(isinstance(p, Lab | Buyer) for p in sc.parties):
+        out.append(CrossProblem(("parties",), "need at least one vendor for labs to buy from"))
+    return out
+
+
+def _label(sc: Scenario, offset: int) -> str:
+    from chipcredit.units import format_quarter
+
+    return format_quarter(sc.start_index + offset)

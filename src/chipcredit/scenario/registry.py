@@ -1,0 +1,37 @@
+"""The bundled scenarios shipped in ``chipcredit/scenarios/*.yaml``."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+__all__ = ["bundled_names", "bundled_path", "describe_bundled"]
+
+
+def _folder() -> Path:
+    return Path(str(resources.files("chipcredit") / "scenarios"))
+
+
+def bundled_names() -> list[str]:
+    """Names of the bundled scenarios, sorted."""
+    return sorted(p.stem for p in _folder().glob("*.yaml"))
+
+
+def bundled_path(name: str) -> Path | None:
+    """Path of a bundled scenario by name, or None."""
+    path = _folder() / f"{name}.yaml"
+    return path if path.is_file() else None
+
+
+def describe_bundled() -> list[tuple[str, str]]:
+    """(name, one-line description) of every bundled scenario."""
+    rows = []
+    for name in bundled_names():
+        path = bundled_path(name)
+        assert path is not None
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = str(data.get("description", "")).strip().splitlines()
+        rows.append((name, text[0] if text else ""))
+    return rows
