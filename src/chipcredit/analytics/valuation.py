@@ -47,7 +47,7 @@ def discount_factors(annual_rate: float | ArrayLike, n_times: int) -> FloatArray
     Parameters
     ----------
     annual_rate : float or ndarray, shape (n_paths,)
-        Effective annual discount rate(s), each > -1.
+        Effective annual discount rate(s), each > -1; a NaN rate gives NaN factors.
     n_times : int
         Number of quarterly dates, ``n_times >= 0``.
 
@@ -60,7 +60,7 @@ def discount_factors(annual_rate: float | ArrayLike, n_times: int) -> FloatArray
         raise UsageError(f"annual_rate must be a scalar or 1-D (n_paths,), got shape {r.shape}")
     if n_times < 0:
         raise UsageError(f"n_times must be >= 0, got {n_times}")
-    if np.any(~(r > -1.0)):
+    if np.any(r <= -1.0):
         raise UsageError("annual_rate must be > -1")
     years = np.arange(n_times, dtype=np.float64) / 4.0
     base = 1.0 + (r[:, None] if r.ndim == 1 else r)
@@ -117,42 +117,71 @@ class IrrResult:
         }
 
 
-def _sign_changes(c: FloatArray) -> NDArray[np.int64]:
-    """Number of sign changes per row, zeros skipped."""
-    s = np.sign(c)
+def _sign_change_class(c: FloatArray) -> NDArray[np.int8]:
+    """Per row: 0 if the flows never change sign (zeros skipped), 1 if once, 2 if more than once."""
     n = c.shape[1]
-    idx = np.where(s != 0, np.arange(n), 0)
-    np.maximum.accumulate(idx, axis=1, out=idx)
-    filled = np.take_along_axis(s, idx, axis=1)  # last nonzero sign so far (0 before the first)
-    return np.count_nonzero(filled[:, 1:] * filled[:, :-1] < 0, axis=1)
+    if n == 0:
+        return np.zeros(c.shape[0], dtype=np.int8)
+    pos, neg = c > 0, c < 0
+    has_pos, has_neg = pos.any(axis=1), neg.any(axis=1)
+    first_pos, first_neg = np.argmax(pos, axis=1), np.argmax(neg, axis=1)
+    last_pos = n - 1 - np.argmax(pos[:, ::-1], axis=1)
+    last_neg = n - 1 - np.argmax(neg[:, ::-1], axis=1)
+    once = (last_neg < first_pos) | (last_pos < first_neg)  # one block of each sign
+    return np.where(has_pos & has_neg, np.where(once, 1, 2), 0).astype(np.int8)
 
 
-def _aligned(c: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Transposed copies (n_times, m) of the flows, shifted to start at row 0 / end at the last."""
-    n = c.shape[1]
-    nz = c != 0
-    first = np.argmax(nz, axis=1)
-    last = n - 1 - np.argmax(nz[:, ::-1], axis=1)
-    cols = np.arange(n)
-    left = np.take_along_axis(c, (cols + first[:, None]) % n, axis=1)
-    right = np.take_along_axis(c, (cols + last[:, None] + 1) % n, axis=1)
-    return np.ascontiguousarray(left.T), np.ascontiguousarray(right.T)
+def _shift_t(src: FloatArray, shift: NDArray[np.intp]) -> FloatArray:
+    """Transposed (n_times, m) copy, ``out[j, p] = src[p, j - shift[p]]``, zero where undefined."""
+    m, n = src.shape
+    out = np.zeros((n, m))
+    src_t = src.T
+    shifts = np.unique(shift)
+    if shifts.size == 1:
+        out[shifts[0] :] = src_t[: n - shifts[0]]
+        return out
+    for s in shifts:  # loops over distinct shifts (at most n_times), never over paths
+        cols = np.flatnonzero(shift == s)
+        out[s:, cols] = src_t[: n - s, cols]
+    return out
 
 
-def _scaled_npv(left: FloatArray, right: FloatArray, q: FloatArray) -> FloatArray:
-    """NPV at quarterly rate ``q`` divided by a positive scale, so that it cannot overflow.
+def _coefficients(c: FloatArray, side_pos: bool) -> FloatArray:
+    """Horner coefficients (n_times, m), highest degree first, of the scaled NPV on one side.
 
-    With ``x = 1/(1+q)`` and nonzero flows from quarter ``s`` to ``d``, this is ``NPV / x**s`` for
-    ``q >= 0`` and ``NPV / x**d`` for ``q < 0`` (both continuous, equal at ``q = 0``, and with the
-    sign and roots of the NPV), evaluated by Horner's scheme in ``x`` or in ``1 + q`` respectively.
+    With ``x = 1/(1+q)`` and a path's nonzero flows running from quarter ``s`` to ``d``, the scaled
+    NPV is ``NPV / x**s`` (a polynomial in ``x``) for ``q >= 0`` and ``NPV * (1+q)**d`` (a
+    polynomial in ``1+q``) for ``q < 0``. Each has the sign and roots of the NPV, both equal
+    ``sum c_k`` at ``q = 0``, and both stay within ``sum |c_k|``, so nothing overflows.
     """
-    n = left.shape[0]
-    small = q >= 0.0
-    z = np.where(small, 1.0 / (1.0 + q), 1.0 + q)
-    p = np.where(small, left[n - 1], right[0])
-    for j in range(1, n):
-        p = p * z + np.where(small, left[n - 1 - j], right[j])
+    nz = c != 0
+    if side_pos:
+        return _shift_t(c[:, ::-1], np.argmax(nz, axis=1))
+    return _shift_t(c, np.argmax(nz[:, ::-1], axis=1))
+
+
+def _scaled_npv(coef: FloatArray, q: FloatArray, side_pos: bool) -> FloatArray:
+    """Scaled NPV (see ``_coefficients``) at ``q``, by Horner's scheme."""
+    z = 1.0 / (1.0 + q) if side_pos else 1.0 + q
+    p = coef[0].copy()
+    for row in coef[1:]:
+        p *= z
+        p += row
     return p
+
+
+def _scaled_npv_d(coef: FloatArray, q: FloatArray, side_pos: bool) -> tuple[FloatArray, FloatArray]:
+    """Scaled NPV at ``q`` and its derivative in ``q``, by Horner's scheme."""
+    z = 1.0 / (1.0 + q) if side_pos else 1.0 + q
+    p, dp = coef[0].copy(), np.zeros_like(q)
+    for row in coef[1:]:
+        dp *= z
+        dp += p
+        p *= z
+        p += row
+    if side_pos:
+        dp *= -(z * z)  # d/dq = d/dz * dz/dq with z = 1/(1+q)
+    return p, dp
 
 
 def irr(
@@ -172,12 +201,16 @@ def irr(
        nothing is solved.
     2. The NPV has the same sign at the quarterly equivalents of ``lower`` and ``upper``: NaN,
        reason ``no_root_in_bracket`` (the root lies outside, or an even number lie inside).
-    3. Otherwise a vectorised bracketed search (Illinois regula falsi, with a bisection step when
-       the bracket fails to halve twice running) narrows the bracket to width ``tol`` in ``q``.
+    3. Otherwise the bracket is split at ``q = 0`` (when it straddles it), the half whose ends
+       differ in sign is kept, and a vectorised safeguarded Newton search (a bisection step
+       whenever Newton would leave the bracket or converge too slowly) runs on all such paths at
+       once until its step is below ``tol``.
 
     Multiple roots: when flows change sign more than once, several IRRs may exist. The result is
-    the root the bracketed search converges to inside ``[lower, upper]``, and the path is flagged
-    in ``multiple_sign_changes``; treat such IRRs with care.
+    the root that this bracketed search converges to inside ``[lower, upper]`` (one exists, since
+    the ends differ in sign), and the path is flagged in ``multiple_sign_changes``; treat such
+    IRRs with care. With an even number of roots in the bracket the ends agree in sign, and the
+    path gets reason ``no_root_in_bracket``.
 
     Parameters
     ----------
@@ -186,7 +219,7 @@ def irr(
     lower, upper : float
         Effective annual bracket, ``-1 < lower < upper``.
     tol : float
-        Bracket width in the quarterly rate at which a path counts as converged.
+        Absolute accuracy in the quarterly rate: a path is done when its step is below ``tol``.
     max_iter : int
         Iteration cap; paths still open after it get NaN, reason ``not_converged``.
 
@@ -199,59 +232,123 @@ def irr(
         raise UsageError(f"need -1 < lower < upper, got lower={lower}, upper={upper}")
     if not tol > 0:
         raise UsageError(f"tol must be > 0, got {tol}")
+    if max_iter < 1:
+        raise UsageError(f"max_iter must be >= 1, got {max_iter}")
     n_paths = c.shape[0]
     q_out = np.full(n_paths, np.nan)
     reason = np.full(n_paths, _NO_SIGN_CHANGE, dtype=np.int8)
-    changes = _sign_changes(c)
+    changes = _sign_change_class(c)
     multiple = changes > 1
     solve = np.flatnonzero(changes > 0)
-    if solve.size == 0:
-        return IrrResult(quarterly_to_effective_annual(q_out), reason, multiple)
-
-    left, right = _aligned(c[solve])
-    lq, uq = effective_to_quarterly(float(lower)), effective_to_quarterly(float(upper))
-    lo, hi = np.full(solve.size, lq), np.full(solve.size, uq)
-    with np.errstate(all="ignore"):
-        flo, fhi = _scaled_npv(left, right, lo), _scaled_npv(left, right, hi)
-    reason[solve] = np.where(flo * fhi > 0, _NO_ROOT, _NOT_CONVERGED)
-    for f_end, q_end in ((flo, lq), (fhi, uq)):
-        at_end = f_end == 0
-        q_out[solve[at_end]] = q_end
-        reason[solve[at_end]] = _OK
-    keep = reason[solve] == _NOT_CONVERGED
-    idx, left, right = solve[keep], left[:, keep], right[:, keep]
-    lo, hi, flo, fhi = lo[keep], hi[keep], flo[keep], fhi[keep]
-    wlo, whi = flo.copy(), fhi.copy()  # Illinois-weighted end values
-    last = np.zeros(idx.size, dtype=np.int8)  # +1 lo moved last step, -1 hi moved, 0 bisection
-    stall = np.zeros(idx.size, dtype=np.int8)
-
-    with np.errstate(all="ignore"):
-        for _ in range(max_iter):
-            if idx.size == 0:
-                break
-            width = hi - lo
-            rf = lo - wlo * width / (whi - wlo)
-            bisect = (stall >= 2) | ~(rf > lo) | ~(rf < hi)
-            x = np.where(bisect, 0.5 * (lo + hi), rf)
-            fx = _scaled_npv(left, right, x)
-            move_lo = np.sign(fx) == np.sign(flo)
-            move_hi = ~move_lo
-            # Illinois: an end kept twice running has its weight halved.
-            wlo = np.where(move_lo, fx, np.where(~bisect & (last == -1), 0.5 * wlo, wlo))
-            whi = np.where(move_hi, fx, np.where(~bisect & (last == 1), 0.5 * whi, whi))
-            lo, flo = np.where(move_lo, x, lo), np.where(move_lo, fx, flo)
-            hi, fhi = np.where(move_hi, x, hi), np.where(move_hi, fx, fhi)
-            last = np.where(bisect, 0, np.where(move_lo, 1, -1)).astype(np.int8)
-            stall = np.where(hi - lo > 0.5 * width, stall + 1, 0).astype(np.int8)
-            done = (hi - lo <= tol) | (fx == 0)
-            if np.any(done):
-                q_out[idx[done]] = np.where(fx[done] == 0, x[done], 0.5 * (lo[done] + hi[done]))
-                reason[idx[done]] = _OK
-                open_ = ~done
-                idx, left, right = idx[open_], left[:, open_], right[:, open_]
-                lo, hi, flo, fhi = lo[open_], hi[open_], flo[open_], fhi[open_]
-                wlo, whi, last, stall = wlo[open_], whi[open_], last[open_], stall[open_]
+    if solve.size:
+        cs = c if solve.size == n_paths else c[solve]
+        q_out[solve], reason[solve] = _solve(cs, lower, upper, tol, max_iter)
     return IrrResult(quarterly_to_effective_annual(q_out), reason, multiple)
+
+
+def _solve(
+    c: FloatArray, lower: float, upper: float, tol: float, max_iter: int
+) -> tuple[FloatArray, NDArray[np.int8]]:
+    """Quarterly IRR and reason code for paths whose flows change sign."""
+    m = c.shape[0]
+    lq, uq = effective_to_quarterly(float(lower)), effective_to_quarterly(float(upper))
+    coefs: dict[bool, FloatArray] = {}
+
+    def coef(side_pos: bool) -> FloatArray:
+        if side_pos not in coefs:
+            coefs[side_pos] = _coefficients(c, side_pos)
+        return coefs[side_pos]
+
+    with np.errstate(all="ignore"):
+        f_lo = _scaled_npv(coef(lq >= 0), np.full(m, lq), lq >= 0)
+        f_hi = _scaled_npv(coef(uq >= 0), np.full(m, uq), uq >= 0)
+    f_zero = c.sum(axis=1)  # the scaled NPV at q = 0, on either side
+    split = lq < 0 < uq
+    q = np.full(m, np.nan)
+    reason = np.full(m, _NOT_CONVERGED, dtype=np.int8)
+    pending = (np.sign(f_lo) != np.sign(f_hi)) | (f_lo == 0)
+    reason[~pending] = _NO_ROOT
+    for q_pt, f_pt in [(lq, f_lo), (uq, f_hi)] + ([(0.0, f_zero)] if split else []):
+        hit = pending & (f_pt == 0)  # a root exactly on a bracket point
+        q[hit], reason[hit], pending = q_pt, _OK, pending & ~hit
+    guess = _first_guess(c)
+    halves = (
+        [(lq, 0.0, f_lo, f_zero, False), (0.0, uq, f_zero, f_hi, True)]
+        if split
+        else [(lq, uq, f_lo, f_hi, lq >= 0)]
+    )
+    for a, b, fa, fb, side_pos in halves:
+        sel = np.flatnonzero(pending & (np.sign(fa) != np.sign(fb)))
+        if sel.size:
+            cf = coef(side_pos) if sel.size == m else coef(side_pos)[:, sel]
+            with np.errstate(all="ignore"):
+                q_sel, ok = _newton(cf, a, b, fa[sel], fb[sel], guess[sel], side_pos, tol, max_iter)
+            q[sel], reason[sel] = q_sel, np.where(ok, _OK, _NOT_CONVERGED)
+    return q, reason
+
+
+def _first_guess(c: FloatArray) -> FloatArray:
+    """Quarterly rate with ``(1+q)**D = received / invested``, D the gap in mean flow timing."""
+    t = np.arange(c.shape[1], dtype=np.float64)
+    pos = np.maximum(c, 0.0)
+    s_pos, t_pos = pos.sum(axis=1), pos @ t
+    s_neg, t_neg = s_pos - c.sum(axis=1), t_pos - c @ t  # the negative flows, as positive sums
+    with np.errstate(all="ignore"):
+        gap = t_pos / s_pos - t_neg / s_neg
+        return np.asarray(np.power(s_pos / s_neg, 1.0 / gap) - 1.0)
+
+
+def _newton(
+    coef: FloatArray,
+    a: float,
+    b: float,
+    fa: FloatArray,
+    fb: FloatArray,
+    x0: FloatArray,
+    side_pos: bool,
+    tol: float,
+    max_iter: int,
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """Vectorised safeguarded Newton on ``[a, b]`` (the scaled NPV differs in sign at the ends).
+
+    Each evaluation narrows the bracket. A Newton step that would leave the bracket, or that
+    follows two steps in a row that failed to halve ``|f|``, becomes a bisection step. A path is
+    done (after taking its last step) when its Newton step or its bracket is at most ``tol``, or
+    it hits an exact zero; done paths are dropped from the work arrays in batches.
+    """
+    m = fa.size
+    q_out, ok = np.full(m, np.nan), np.zeros(m, dtype=bool)
+    idx = np.arange(m)
+    xl, xh = np.where(fa < 0, a, b), np.where(fa < 0, b, a)  # scaled NPV < 0 at xl, > 0 at xh
+    x = np.where((x0 > a) & (x0 < b), x0, a - fa * (b - a) / (fb - fa))  # else regula falsi
+    f_prev = np.maximum(np.abs(fa), np.abs(fb))
+    stall = np.zeros(m, dtype=np.int8)
+    live = np.ones(m, dtype=bool)
+    for _ in range(max_iter):
+        f, df = _scaled_npv_d(coef, x, side_pos)
+        neg = f < 0
+        xl, xh = np.where(neg, x, xl), np.where(neg, xh, x)
+        step = f / df
+        newton = x - step
+        abs_f = np.abs(f)
+        stall = np.where(abs_f > 0.5 * f_prev, stall + 1, 0).astype(np.int8)
+        f_prev = abs_f
+        bad = ~((newton - xl) * (newton - xh) < 0) | (stall >= 2)
+        stall[bad] = 0
+        tiny = np.abs(step) <= tol  # converged, even if the step is below one ulp of x
+        x_new = np.where(f == 0, x, np.where(bad & ~tiny, 0.5 * (xl + xh), newton))
+        done = live & (tiny | (np.abs(x_new - x) <= tol) | (np.abs(xh - xl) <= tol))
+        x = x_new
+        if np.any(done):
+            q_out[idx[done]], ok[idx[done]] = x[done], True
+            live &= ~done
+            n_live = np.count_nonzero(live)
+            if n_live == 0:
+                break
+            if n_live <= 0.75 * live.size:
+                idx, coef, x, xl, xh = idx[live], coef[:, live], x[live], xl[live], xh[live]
+                f_prev, stall, live = f_prev[live], stall[live], np.ones(n_live, dtype=bool)
+    return q_out, ok
 
 
 def moic(flows: ArrayLike) -> FloatArray:
@@ -309,8 +406,8 @@ def annuity_payment(
     if np.any(~(n >= 1)):
         raise UsageError("n_periods must be >= 1")
     with np.errstate(divide="ignore", invalid="ignore"):
-        v = np.power(1.0 + i, -n)
-        level = (p - b * v) * i / (1.0 - v)
+        log_v = -n * np.log1p(i)  # v = (1+i)^-n, via log1p/expm1 so that tiny i stays exact
+        level = (p - b * np.exp(log_v)) * i / -np.expm1(log_v)
     return np.asarray(np.where(i == 0.0, (p - b) / n, level), dtype=np.float64)
 
 

@@ -141,7 +141,8 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
 
     def ref(path: tuple[str | int, ...], target: str, allowed: tuple[str, ...]) -> None:
         if target not in kinds:
-            pool = list(kinds) if len(allowed) > 1 else [k for k, v in kinds.items() if v in allowed]
+            pool = (list(kinds) if len(allowed) > 1
+                    else [k for k, v in kinds.items() if v in allowed])
             out.append(
                 CrossProblem(path, "names no party in the scenario", target,
                              did_you_mean(target, pool or list(kinds)))
@@ -149,7 +150,7 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
         elif kinds[target] not in allowed:
             out.append(
                 CrossProblem(path, f"must name a party of kind {' or '.join(allowed)}, "
-                             f"but {target} is a {kinds[target]}", target)
+                             f"but {target} is {_article(kinds[target])} {kinds[target]}", target)
             )
 
     for i, p in enumerate(sc.parties):
@@ -226,3 +227,7 @@ def _label(sc: Scenario, offset: int) -> str:
     from chipcredit.units import format_quarter
 
     return format_quarter(sc.start_index + offset)
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"

@@ -90,7 +90,10 @@ class Number(BaseModel):
         if isinstance(raw, bool):
             raise _err("must be a number", raw)
         if isinstance(raw, int | float):
-            return {"dist": "fixed", "value": float(raw)}
+            try:
+                return {"dist": "fixed", "value": float(raw)}
+            except OverflowError:
+                raise _err("is too large a number", raw) from None
         if isinstance(raw, str):
             try:
                 number = float(raw.strip().rstrip("%"))
@@ -218,7 +221,8 @@ def bounded(
 
     def check(number: Number) -> Number:
         lo, hi = number.support()
-        bad_low = low is not None and (lo <= low if low_open else lo < low)
+        reached = number.dist != "lognormal"  # a lognormal never reaches its bound, 0
+        bad_low = low is not None and (lo < low or (low_open and reached and lo == low))
         bad_high = high is not None and hi > high
         if not (bad_low or bad_high):
             return number

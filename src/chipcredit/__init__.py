@@ -1,0 +1,51 @@
+"""chipcredit: Monte Carlo models of AI-compute vendor financing.
+
+Chip vendors invest in and lend to the labs that buy their chips; chipcredit simulates
+labs, vendors and lenders quarter by quarter over many paths and reports what each party
+earns or loses on each deal, how likely a default is, and where the money goes.
+
+>>> import chipcredit as cc
+>>> sc = cc.load_scenario("seed-2025")
+>>> res = cc.simulate(sc, paths=2_000, seed=7)
+>>> table = res.summary()
+"""
+
+from chipcredit._version import __version__
+from chipcredit.analytics.result import Result
+from chipcredit.analytics.simulate import MAX_PATHS, simulate
+from chipcredit.analytics.valuation import annuity_payment, irr, moic, npv
+from chipcredit.errors import (
+    ChipcreditError,
+    ChipcreditWarning,
+    ScenarioError,
+    SimulationError,
+    UsageError,
+)
+from chipcredit.scenario import (
+    Scenario,
+    bundled_names,
+    describe_bundled,
+    load_scenario,
+    scenario_json_schema,
+)
+
+__all__ = [
+    "MAX_PATHS",
+    "ChipcreditError",
+    "ChipcreditWarning",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "SimulationError",
+    "UsageError",
+    "__version__",
+    "annuity_payment",
+    "bundled_names",
+    "describe_bundled",
+    "irr",
+    "load_scenario",
+    "moic",
+    "npv",
+    "scenario_json_schema",
+    "simulate",
+]

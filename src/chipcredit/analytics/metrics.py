@@ -1,0 +1,120 @@
+"""Per-path metrics of a finished chunk: per deal per party, and per party.
+
+Definitions follow DESIGN.md section 2a:
+
+- ``npv_realised``: the party's flows in the deal discounted at its rate to the start;
+  ``npv`` adds the horizon mark discounted from the horizon;
+- ``irr``: of the flows with the mark, per quarter, reported effective annual; NaN where
+  the flows have no sign change or no root in the bracket (the reason is kept);
+- ``moic`` = (received + mark) / invested; ``moic_realised`` = received / invested;
+- ``loss``: PV at the contract rate of promised minus received for claims; cost minus
+  realised and marked, floored at zero, for equity;
+- ``peak_exposure``: the claim's peak exposure, or the peak of cumulative net outflow;
+- ``cash_in``, ``cash_out``: undiscounted totals;
+- ``tied_gross_profit``: the vendor's gross profit on sales the deal tied, beside the deal.
+
+Claims at the horizon are marked at balance times the one-year survival implied by the
+default rate over the last four quarters. That rate is measured within each stream block
+(4,096 paths), so a block's results never depend on other blocks and runs are bit-identical
+whatever the chunking.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chipcredit.engine.labs import LabState
+from chipcredit.engine.sim import Sim
+
+from .valuation import irr, npv
+
+__all__ = ["DEAL_METRICS", "PARTY_METRICS", "column", "reduce_chunk", "survival"]
+
+DEAL_METRICS = ("npv", "irr", "moic", "npv_realised", "moic_realised", "loss",
+                "peak_exposure", "cash_in", "cash_out")
+PARTY_METRICS = ("revenue_total", "cash_end", "default_quarter", "default_cause")
+
+
+def column(*parts: str) -> str:
+    """Outcome column name: ``deal|colossus2-spv|nvidia|npv`` or ``party|xai|cash_end``."""
+    return "|".join(parts)
+
+
+def survival(sim: Sim, lab: LabState) -> NDArray[np.float64]:
+    """One-year survival of ``lab`` implied by its default rate over the last four quarters,
+    measured per stream block, shape ``(n,)``."""
+    q_end = sim.n_quarters
+    window = min(4, q_end)
+    dq = lab.default_quarter
+    at_risk = (dq < 0) | (dq >= q_end - window)
+    failed = (dq >= q_end - window)
+    out = np.empty(sim.n)
+    start = 0
+    for size in sim.draws.sizes:
+        sl = slice(start, start + size)
+        risk = int(at_risk[sl].sum())
+        rate = failed[sl].sum() / risk if risk else 0.0
+        out[sl] = (1.0 - rate) ** (4.0 / window)
+        start += size
+    return out
+
+
+def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
+    """Per-path outcome columns of a finished chunk, ``{column: (n,)}``."""
+    out: dict[str, NDArray[np.float64]] = {}
+    alive = {lab.acct: survival(sim, lab) for lab in sim.labs}
+    names = sim.account_names
+    q_end = sim.n_quarters
+    for deal, flows_by_slot, slots in zip(sim.deals, sim.ledger.cashflows,
+                                          sim.ledger.deal_slots, strict=True):
+        flows = {acct: flows_by_slot[s] for acct, s in slots.items()}
+        marks = deal.marks(sim, alive)
+        losses = deal.losses(sim, marks, flows)
+        peaks = deal.peak_exposures()
+        for acct, f in flows.items():
+            party = names[acct]
+            mark = np.broadcast_to(np.asarray(marks.get(acct, 0.0), dtype=np.float64), (sim.n,))
+            with_mark = f.copy()
+            with_mark[:, q_end] += mark
+            rate = sim.discount_rates[acct]
+            realised = npv(f, rate)
+            cash_in = np.maximum(f, 0.0).sum(axis=1)
+            cash_out = np.maximum(-f, 0.0).sum(axis=1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                moic_r = np.where(cash_out > 0, cash_in / cash_out, np.nan)
+                moic = np.where(cash_out > 0, (cash_in + mark) / cash_out, np.nan)
+            solved = irr(with_mark)
+            cum_out = np.maximum(-np.cumsum(f, axis=1), 0.0).max(axis=1)
+            peak = peaks.get(acct)
+            key = ("deal", deal.id, party)
+            out[column(*key, "npv_realised")] = realised
+            out[column(*key, "npv")] = realised + mark * (1.0 + rate) ** (-q_end / 4.0)
+            out[column(*key, "irr")] = solved.irr
+            out[column(*key, "irr_reason")] = solved.reason.astype(np.float64)
+            out[column(*key, "irr_multiple")] = solved.multiple_sign_changes.astype(np.float64)
+            out[column(*key, "moic")] = moic
+            out[column(*key, "moic_realised")] = moic_r
+            out[column(*key, "loss")] = np.broadcast_to(
+                np.asarray(losses.get(acct, 0.0), dtype=np.float64), (sim.n,)).copy()
+            out[column(*key, "peak_exposure")] = (np.asarray(peak) if peak is not None
+                                                  else cum_out)
+            out[column(*key, "cash_in")] = cash_in
+            out[column(*key, "cash_out")] = cash_out
+            out[column(*key, "mark")] = mark.copy()
+            tied_vendor = getattr(deal, "tied_vendor", None)
+            if deal.tied_gross_profit is not None and tied_vendor == party:
+                out[column(*key, "tied_gross_profit")] = deal.tied_gross_profit.copy()
+    for lab in sim.labs:
+        out[column("party", lab.id, "revenue_total")] = lab.revenue_total.copy()
+        out[column("party", lab.id, "cash_end")] = np.where(lab.alive, lab.cash, 0.0)
+        out[column("party", lab.id, "default_quarter")] = lab.default_quarter.astype(np.float64)
+        out[column("party", lab.id, "default_cause")] = lab.cause.astype(np.float64)
+    for vendor in sim.vendors:
+        out[column("party", vendor.id, "revenue_total")] = vendor.sales_total.copy()
+        out[column("party", vendor.id, "cash_end")] = sim.ledger.balance[vendor.acct].copy()
+        out[column("party", vendor.id, "gross_profit_total")] = vendor.gross_profit_total.copy()
+    for party in sim.scenario.parties:
+        if party.kind in ("investor", "lender", "buyer"):
+            out[column("party", party.id, "cash_end")] = sim.ledger.balance[sim.acct(party.id)].copy()
+    return out

@@ -1,0 +1,257 @@
+"""`Result`: the frozen record of a run, with its tidy tables and the JSON summary."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from chipcredit._version import __version__
+from chipcredit.engine.labs import CAUSES
+from chipcredit.engine.ledger import Checks
+from chipcredit.engine.run import trace_path
+from chipcredit.errors import UsageError, did_you_mean
+from chipcredit.scenario.model import Scenario
+from chipcredit.units import format_quarter
+
+from .metrics import DEAL_METRICS, column
+from .stats import QUANTILES, band_quantiles, describe
+from .valuation import REASONS
+
+__all__ = ["Result"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """The record of one run.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario run (its YAML text in ``scenario.source_text``).
+    paths, seed : int
+    deterministic : bool
+    outcomes : dict of str to ndarray, each shaped ``(paths,)``
+        Per-path scalar outcomes, keyed ``deal|DEAL|PARTY|METRIC`` or ``party|PARTY|METRIC``
+        ($B; IRR effective annual; ``default_quarter`` is -1 without a default).
+    reservoir : dict of (party, variable) to float32 ndarray ``(min(paths, 20000), quarters)``
+        Quarterly values of the first paths, for bands.
+    series_sums : dict of (party, variable) to ndarray ``(quarters,)``
+        Exact sums over all paths (means are these over ``paths``).
+    flow_sums, flow_sumsq : dict of (from, to, kind) to ndarray ``(quarters,)``
+        Sums over paths of each quarter's flow and of its square ($B, $B^2).
+    checks : Checks
+        Largest ledger-invariant violations ($B).
+    elapsed_seconds : float
+        Wall time of the run (kept out of the JSON summary).
+    """
+
+    scenario: Scenario
+    paths: int
+    seed: int
+    deterministic: bool
+    outcomes: dict[str, NDArray[np.float64]]
+    reservoir: dict[tuple[str, str], NDArray[np.float32]]
+    series_sums: dict[tuple[str, str], NDArray[np.float64]]
+    flow_sums: dict[tuple[str, str, str], NDArray[np.float64]]
+    flow_sumsq: dict[tuple[str, str, str], NDArray[np.float64]]
+    checks: Checks = field(default_factory=Checks)
+    elapsed_seconds: float = 0.0
+
+    # -- identity ------------------------------------------------------------------------
+    @property
+    def scenario_sha256(self) -> str:
+        return hashlib.sha256(self.scenario.source_text.encode("utf-8")).hexdigest()
+
+    @property
+    def max_abs_imbalance(self) -> float:
+        """Largest violation of any ledger invariant over every path and quarter ($B)."""
+        return self.checks.worst()
+
+    def quarter_labels(self) -> list[str]:
+        start = self.scenario.start_index
+        return [format_quarter(start + q) for q in range(self.scenario.horizon_quarters)]
+
+    # -- per-path access -----------------------------------------------------------------
+    def outcome(self, deal: str | None, party: str, metric: str) -> NDArray[np.float64]:
+        """Per-path values of one outcome, ``(paths,)``; ``deal=None`` for party outcomes."""
+        key = column("party", party, metric) if deal is None else column("deal", deal, party, metric)
+        if key not in self.outcomes:
+            self._unknown(deal, party, metric)
+        return self.outcomes[key]
+
+    def _unknown(self, deal: str | None, party: str, metric: str) -> None:
+        deals = [d.id for d in self.scenario.deals]
+        parties = [p.id for p in self.scenario.parties]
+        if deal is not None and deal not in deals:
+            hint = did_you_mean(deal, deals)
+            raise UsageError(f"deal {deal!r} is not in the scenario"
+                             + (f" (did you mean {hint}?)" if hint else ""))
+        if party not in parties:
+            hint = did_you_mean(party, parties)
+            raise UsageError(f"party {party!r} is not in the scenario"
+                             + (f" (did you mean {hint}?)" if hint else ""))
+        where = f"deal {deal!r}" if deal else "the party outcomes"
+        raise UsageError(f"{where} has no metric {metric!r} for party {party!r}")
+
+    def deal_parties(self) -> list[tuple[str, str]]:
+        """(deal, party) pairs with metrics, in scenario order."""
+        seen: list[tuple[str, str]] = []
+        for key in self.outcomes:
+            parts = key.split("|")
+            if parts[0] == "deal" and (parts[1], parts[2]) not in seen:
+                seen.append((parts[1], parts[2]))
+        return seen
+
+    # -- defaults ------------------------------------------------------------------------
+    def default_probability(self, party: str) -> float:
+        """Share of paths on which ``party`` defaulted within the horizon (0 for non-labs)."""
+        key = column("party", party, "default_quarter")
+        if key not in self.outcomes:
+            if party not in [p.id for p in self.scenario.parties]:
+                self._unknown(None, party, "default_quarter")
+            return 0.0
+        return float(np.mean(self.outcomes[key] >= 0))
+
+    def default_timing(self, party: str) -> pd.DataFrame:
+        """Default probability by quarter and cause, with the cumulative probability."""
+        dq = self.outcome(None, party, "default_quarter")
+        cause = self.outcome(None, party, "default_cause")
+        rows = []
+        cumulative = 0.0
+        for q, label in enumerate(self.quarter_labels()):
+            hit = dq == q
+            share = float(hit.mean())
+            cumulative += share
+            row: dict[str, Any] = {"quarter": label, "probability": share, "cumulative": cumulative}
+            for code, name in enumerate(CAUSES[1:], start=1):
+                row[name] = float((hit & (cause == code)).mean())
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    # -- tables --------------------------------------------------------------------------
+    def summary(self) -> pd.DataFrame:
+        """Tidy table: deal, party, metric, mean, p05, p50, p95 (deal is None for party rows)."""
+        rows = []
+        for key, values in self.outcomes.items():
+            parts = key.split("|")
+            metric = parts[-1]
+            if metric in ("irr_reason", "irr_multiple", "mark", "default_quarter", "default_cause"):
+                continue
+            deal = parts[1] if parts[0] == "deal" else None
+            party = parts[2] if parts[0] == "deal" else parts[1]
+            rows.append({"deal": deal, "party": party, "metric": metric, **describe(values)})
+        for p in self.scenario.parties:
+            if p.kind == "lab":
+                prob = self.default_probability(p.id)
+                rows.append({"deal": None, "party": p.id, "metric": "default_probability",
+                             "mean": prob, "p05": None, "p50": None, "p95": None})
+        return pd.DataFrame(rows, columns=["deal", "party", "metric", "mean", "p05", "p50", "p95"])
+
+    def bands(self, party: str, variable: str) -> pd.DataFrame:
+        """Quarterly bands of a party variable: quarter, mean (exact over all paths) and
+        p05, p25, p50, p75, p95 (from the reservoir of the first 20,000 paths)."""
+        key = (party, variable)
+        if key not in self.reservoir:
+            options = sorted({v for (p, v) in self.reservoir if p == party})
+            if not options:
+                self._unknown(None, party, variable)
+            hint = did_you_mean(variable, options)
+            raise UsageError(f"party {party!r} has no variable {variable!r}; it has "
+                             f"{', '.join(options)}" + (f" (did you mean {hint}?)" if hint else ""))
+        q = band_quantiles(self.reservoir[key])
+        frame = pd.DataFrame({"quarter": self.quarter_labels(),
+                              "mean": self.series_sums[key] / self.paths})
+        for i, level in enumerate(QUANTILES):
+            frame[f"p{round(level * 100):02d}"] = q[i]
+        return frame
+
+    def flows(self) -> pd.DataFrame:
+        """The flows matrix: from, to, kind, quarter, mean and standard deviation ($B)."""
+        rows = []
+        labels = self.quarter_labels()
+        for (src, dst, kind), sums in self.flow_sums.items():
+            sq = self.flow_sumsq[(src, dst, kind)]
+            mean = sums / self.paths
+            var = np.maximum(sq / self.paths - mean**2, 0.0)
+            for q in np.nonzero(sums)[0]:
+                rows.append({"from": src, "to": dst, "kind": kind, "quarter": labels[q],
+                             "mean": float(mean[q]), "sd": float(np.sqrt(var[q]))})
+        return pd.DataFrame(rows, columns=["from", "to", "kind", "quarter", "mean", "sd"])
+
+    def cashflows(self, deal: str, path: int = 0) -> pd.DataFrame:
+        """One path's schedule of a deal, line by line (re-simulated exactly from its block).
+
+        Columns: time (quarters from the start), quarter, timing (begin/end), from, to,
+        kind, amount ($B), counted (whether the deal's metrics count the line).
+        """
+        if deal not in [d.id for d in self.scenario.deals]:
+            self._unknown(deal, "", "")
+        if not 0 <= path < self.paths:
+            raise UsageError(f"path must be between 0 and {self.paths - 1}; got {path}")
+        _, lines = trace_path(self.scenario, self.paths, self.seed, path, self.deterministic)
+        labels = self.quarter_labels()
+        rows = [{"time": t.time, "quarter": labels[t.quarter], "timing": t.timing,
+                 "from": t.source, "to": t.target, "kind": t.kind, "amount": t.amount,
+                 "counted": t.counted} for t in lines if t.deal == deal]
+        return pd.DataFrame(rows, columns=["time", "quarter", "timing", "from", "to", "kind",
+                                           "amount", "counted"])
+
+    def irr_reasons(self) -> dict[tuple[str, str], dict[str, int]]:
+        """For each (deal, party): paths without an IRR by reason, for paths with flows."""
+        out = {}
+        for deal, party in self.deal_parties():
+            reason = self.outcome(deal, party, "irr_reason")
+            active = (self.outcome(deal, party, "cash_in") + self.outcome(deal, party, "cash_out")) > 0
+            counts = {name: int(((reason == code) & active).sum())
+                      for code, name in REASONS.items() if code != 0}
+            counts["no_position"] = int((~active).sum())
+            out[(deal, party)] = counts
+        return out
+
+    # -- the JSON summary (DESIGN.md section 9) ------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON summary as a dict (no wall-clock times, so same seed -> same dict)."""
+        deals: dict[str, Any] = {}
+        kinds = {d.id: d.kind for d in self.scenario.deals}
+        for deal, party in self.deal_parties():
+            entry = deals.setdefault(deal, {"kind": kinds[deal], "parties": {}})
+            stats: dict[str, Any] = {}
+            for metric in DEAL_METRICS:
+                stats[metric] = describe(self.outcome(deal, party, metric))
+            irr = self.outcome(deal, party, "irr")
+            stats["irr"]["nan_share"] = float(np.mean(~np.isfinite(irr)))
+            tied = column("deal", deal, party, "tied_gross_profit")
+            if tied in self.outcomes:
+                stats["tied_gross_profit"] = describe(self.outcomes[tied])
+            entry["parties"][party] = stats
+        parties: dict[str, Any] = {}
+        for p in self.scenario.parties:
+            item: dict[str, Any] = {"kind": p.kind, "default_probability": self.default_probability(p.id)}
+            for metric in ("revenue_total", "cash_end"):
+                key = column("party", p.id, metric)
+                if key in self.outcomes:
+                    item[metric] = describe(self.outcomes[key])
+            parties[p.id] = item
+        return {
+            "chipcredit_version": __version__,
+            "scenario": self.scenario.name,
+            "scenario_sha256": self.scenario_sha256,
+            "paths": self.paths,
+            "seed": self.seed,
+            "start": self.scenario.start,
+            "quarters": self.scenario.horizon_quarters,
+            "deterministic": self.deterministic,
+            "deals": deals,
+            "parties": parties,
+            "ledger": {"max_abs_imbalance": self.max_abs_imbalance},
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The JSON summary as text: valid JSON (no NaN), identical for identical runs."""
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)

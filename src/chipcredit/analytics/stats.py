@@ -1,0 +1,37 @@
+"""Summary statistics of per-path outcomes: means and quantiles, NaN-aware."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["QUANTILES", "band_quantiles", "describe"]
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def describe(values: NDArray[np.float64]) -> dict[str, float | None]:
+    """``{"mean", "p05", "p50", "p95"}`` over the finite values; None where there are none.
+
+    Quantiles use numpy's default (linear) rule.
+    """
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return {"mean": None, "p05": None, "p50": None, "p95": None}
+    p05, p50, p95 = np.quantile(finite, [0.05, 0.5, 0.95])
+    return {"mean": _clean(finite.mean()), "p05": _clean(p05), "p50": _clean(p50),
+            "p95": _clean(p95)}
+
+
+def _clean(x: float) -> float | None:
+    value = float(x)
+    if not math.isfinite(value):
+        return None
+    return 0.0 if value == 0 else value
+
+
+def band_quantiles(values: NDArray[np.float32]) -> NDArray[np.float64]:
+    """Quantiles `QUANTILES` per column of ``(paths, quarters)``: shape ``(5, quarters)``."""
+    return np.asarray(np.quantile(values.astype(np.float64), QUANTILES, axis=0))

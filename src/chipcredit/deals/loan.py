@@ -1,0 +1,85 @@
+"""``loan``: a term loan, fixed or floating, bullet or amortising, secured or unsecured.
+
+Worked example: $5B at 12.5% nominal, bullet, 5 years, from 2025Q4. Each quarter the
+borrower owes 5 x 0.125 / 4 = $0.15625B of interest; in the 20th quarter it also owes the
+$5B principal. Amortising instead, the level payment is the annuity
+5 x 0.03125 / (1 - 1.03125^-20) = $0.3404B a quarter.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chipcredit.engine.claims import Claim
+from chipcredit.scenario.deals import Loan
+
+from .base import DealRuntime, Survival
+
+if TYPE_CHECKING:
+    from chipcredit.engine.sim import Sim
+
+__all__ = ["LoanDeal", "level_payment"]
+
+
+def level_payment(principal: NDArray[np.float64], rate_q: NDArray[np.float64] | float,
+                  periods: int, balloon: NDArray[np.float64] | float = 0.0) -> NDArray[np.float64]:
+    """Level payment in arrears amortising ``principal`` to ``balloon`` over ``periods``."""
+    rate = np.asarray(rate_q, dtype=np.float64)
+    disc = (1.0 + rate) ** (-float(periods))
+    safe = np.where(rate > 0, rate, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        annuity = (principal - balloon * disc) * safe / (1.0 - np.where(rate > 0, disc, 0.0))
+    return np.asarray(np.where(rate > 0, annuity, (principal - balloon) / periods))
+
+
+class LoanDeal(DealRuntime):
+    spec: Loan
+
+    def __init__(self, spec: Loan, index: int, sim: Sim) -> None:
+        super().__init__(spec, index, sim)
+        p = sim.params
+        self.lender = sim.acct(spec.lender)
+        self.borrower = sim.acct(spec.borrower)
+        self.amount = p.array(spec.amount, self.key + ".amount") * self.closes
+        self.periods = max(int(round(float(np.max(p.array(spec.term_years, self.key + ".term_years"))) * 4)), 1)
+        self.fixed_rate = p.array(spec.rate, self.key + ".rate") if spec.rate_type == "fixed" else None
+        self.spread = p.array(spec.spread, self.key + ".spread")
+        self.claim = self.add_claim(
+            Claim("debt_service", self.lender, self.borrower, index, sim.n,
+                  (self.fixed_rate if self.fixed_rate is not None
+                   else sim.market.base + self.spread) / 4.0, stage=1), sim)
+        self.claim.on_fleet = spec.secured
+
+    def open(self, sim: Sim, q: int) -> None:
+        sim.ledger.pay(q, self.lender, self.borrower, "loan_draw", self.amount, self.index,
+                       begin=True)
+        self.claim.principal = self.amount.copy()
+        self.claim.track_exposure()
+
+    def rate_q(self, sim: Sim) -> NDArray[np.float64]:
+        if self.fixed_rate is not None:
+            return np.asarray(self.fixed_rate / 4.0)
+        return np.asarray((sim.market.base_rate + self.spread) / 4.0)
+
+    def schedule(self, sim: Sim, q: int) -> None:
+        k = q - self.start_q
+        if not 0 <= k < self.periods:
+            return
+        c = self.claim
+        rate = self.rate_q(sim)
+        interest = c.principal * rate
+        if self.spec.amortisation == "amortising":
+            payment = level_payment(c.principal, rate, self.periods - k)
+            repay = np.minimum(payment - interest, c.principal)
+        else:
+            repay = c.principal if k == self.periods - 1 else np.zeros(sim.n)
+        c.track_exposure(interest)
+        c.principal = c.principal - repay
+        c.schedule(interest + repay, q + 1)
+
+    def marks(self, sim: Sim, survival: Survival) -> dict[int, NDArray[np.float64]]:
+        value = self.claim.balance() * survival.get(self.borrower, 1.0)
+        return {self.lender: value, self.borrower: -value}

@@ -1,0 +1,217 @@
+"""``spv_lease``: a vehicle buys a vendor's GPUs with equity and senior debt and leases
+them to a lab (Nvidia-xAI, Colossus 2).
+
+Waterfall each quarter: the lessee's rent comes in; the SPV pays its debt service; what is
+left goes to the equity holders pro rata to their contributions. At term end the lessee may
+buy the GPUs at the residual price assumed in the rent (``purchase_option``, exercised when
+the used value is higher and it has the cash), or the SPV sells them at used value
+(``sell``). If the lessee defaults the SPV takes the GPUs back and sells them at used value
+less the fire-sale haircut; its deficiency joins the lessee's unsecured class; if it then
+cannot pay its debt, the debt takes the loss (an SPV default).
+
+Worked example: $20B of GPUs, $7.5B equity (Nvidia $2B) and $12.5B debt at 11% over 5
+years; lease 5 years at 16% to a 20% residual. Rent is the level payment that amortises
+$20B to $4B at 4% a quarter over 20 quarters: (20 - 4 x 1.04^-20) x 0.04 / (1 - 1.04^-20)
+= $1.3373B a quarter. Debt service is 12.5 x 0.0275 / (1 - 1.0275^-20) = $0.8197B; the
+$0.5176B left each quarter goes to equity, Nvidia taking 2/7.5 of it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chipcredit.engine.claims import Claim
+from chipcredit.scenario.deals import SpvLease
+
+from .base import DealRuntime, Survival
+from .loan import level_payment
+
+if TYPE_CHECKING:
+    from chipcredit.engine.labs import LabState
+    from chipcredit.engine.sim import Sim
+
+__all__ = ["SpvLeaseDeal"]
+
+
+class SpvLeaseDeal(DealRuntime):
+    spec: SpvLease
+
+    def __init__(self, spec: SpvLease, index: int, sim: Sim) -> None:
+        super().__init__(spec, index, sim)
+        p, key, n = sim.params, self.key, sim.n
+        self.spv = sim.acct(spec.id)
+        self.lessee = sim.acct(spec.lessee)
+        self.lab = sim.lab_by_acct[self.lessee]
+        self.vendor = sim.vendor_by_acct[sim.acct(spec.vendor)]
+        self.amount = p.array(spec.amount, key + ".amount") * self.closes
+        self.holders = {sim.acct(h): p.array(v, f"{key}.equity.{h}") * self.closes
+                        for h, v in spec.equity.items()}
+        self.equity_total = sum(self.holders.values(), np.zeros(n))
+        self.lender = sim.acct(spec.debt.lender)
+        self.debt_amount = p.array(spec.debt.amount, key + ".debt.amount") * self.closes
+        self.debt_rate_q = p.array(spec.debt.rate, key + ".debt.rate") / 4.0
+        self.debt_periods = max(int(round(float(np.max(p.array(spec.debt.term_years, key + ".debt.term_years"))) * 4)), 1)
+        self.lease_rate_q = p.array(spec.lease.rate, key + ".lease.rate") / 4.0
+        self.lease_periods = max(int(round(float(np.max(p.array(spec.lease.term_years, key + ".lease.term_years"))) * 4)), 1)
+        if spec.lease.residual is None:
+            self.residual_share = sim.market.residual_by_age_q[
+                min(self.lease_periods, sim.market.residual_by_age_q.shape[0] - 1)].copy()
+        else:
+            self.residual_share = p.array(spec.lease.residual, key + ".lease.residual")
+        self.option_price = self.amount * self.residual_share
+        self.rent = level_payment(self.amount, self.lease_rate_q, self.lease_periods, self.option_price)
+        self.debt_payment = level_payment(self.debt_amount, self.debt_rate_q, self.debt_periods)
+        self.lease = self.add_claim(Claim("rent", self.spv, self.lessee, index, n,
+                                          self.lease_rate_q, stage=0), sim)
+        self.debt = self.add_claim(Claim("debt_service", self.lender, self.spv, index, n,
+                                         self.debt_rate_q, stage=4), sim)
+        self.units = np.zeros(n)
+        self.cost = np.zeros(n)
+        self.active = np.zeros(n, dtype=bool)
+        self.defaulted = np.zeros(n, dtype=bool)
+        self.tied_gross_profit = np.zeros(n)
+        self.tied_vendor = spec.vendor
+        self._hit: NDArray[np.bool_] | None = None
+
+    def spv_account(self) -> int | None:
+        return self.spv
+
+    def spv_defaulted(self) -> NDArray[np.bool_]:
+        return self.defaulted
+
+    def leased_to(self, lab_acct: int) -> NDArray[np.float64] | float:
+        return np.where(self.active, self.units, 0.0) if lab_acct == self.lessee else 0.0
+
+    def open(self, sim: Sim, q: int) -> None:
+        live = self.closes & self.lab.alive
+        ledger = sim.ledger
+        for holder, amount in self.holders.items():
+            ledger.pay(q, holder, self.spv, "spv_equity", amount * live, self.index, begin=True)
+        ledger.pay(q, self.lender, self.spv, "loan_draw", self.debt_amount * live, self.index,
+                   begin=True)
+        units = np.where(live, self.amount / self.vendor.content, 0.0)
+        paid = self.vendor.sell(sim, q, self.spv, units, self.index, begin=True)
+        self.add_tied_gross_profit(self.vendor.margin * paid)
+        self.units = units * self.lab.install_financed(sim, q, self.vendor.acct, units, paid)
+        self.cost = paid
+        self.active = live
+        self.lease.principal = np.where(live, self.amount, 0.0)
+        self.debt.principal = np.where(live, self.debt_amount, 0.0)
+
+    def schedule(self, sim: Sim, q: int) -> None:
+        k = q - self.start_q
+        if 0 <= k < self.lease_periods:
+            interest = self.lease.principal * self.lease_rate_q
+            rent = np.where(self.active, self.rent, 0.0)
+            self.lease.track_exposure()
+            self.lease.principal = np.where(self.active, self.lease.principal - (rent - interest), 0.0)
+            self.lease.schedule(rent, q + 1)
+        if 0 <= k < self.debt_periods:
+            interest = self.debt.principal * self.debt_rate_q
+            pay = np.minimum(np.where(self.debt.principal > 0, self.debt_payment, 0.0),
+                             self.debt.principal + interest)
+            self.debt.track_exposure()
+            self.debt.principal = self.debt.principal - (pay - interest)
+            self.debt.schedule(pay, q + 1)
+
+    def service_spv(self, sim: Sim, q: int) -> None:
+        ledger = sim.ledger
+        self.debt.settle(ledger, q, ledger.balance[self.spv].copy())
+        if q - self.start_q == self.lease_periods - 1:
+            self._term_end(sim, q)
+        # equity is paid only while the debt is current
+        cash = ledger.balance[self.spv].copy()
+        self._distribute(sim, q, np.where(self.debt.arrears <= 0.0, cash, 0.0))
+
+    def _term_end(self, sim: Sim, q: int) -> None:
+        live = self.active.copy()
+        value = self.cost * sim.market.residual_share(self.lease_periods)
+        exercise = np.zeros(sim.n, dtype=bool)
+        if self.spec.at_end == "purchase_option":
+            exercise = live & (value > self.option_price) & (self.lab.cash >= self.option_price)
+        price = np.where(exercise, self.option_price, 0.0)
+        sim.ledger.pay(q, self.lessee, self.spv, "purchase_option", price, self.index)
+        age = min(self.lease_periods, self.lab.fleet.capacity.shape[0] - 1)
+        self.lab.fleet.capacity[age] += np.where(exercise, self.units, 0.0)
+        self.lab.fleet.cost[age] += np.where(exercise, self.cost, 0.0)
+        sold = np.where(live & ~exercise, value, 0.0)
+        sim.ledger.pay(q, sim.acct("customers"), self.spv, "residual_sale", sold, self.index)
+        self.active = self.active & ~live
+        self.units = np.where(live, 0.0, self.units)
+        # the balloon is the residual the lease assumed: the SPV's risk, not the lessee's debt
+        self.lease.principal = np.where(live, 0.0, self.lease.principal)
+        self._close_debt(sim, q, live)
+
+    def _close_debt(self, sim: Sim, q: int, mask: NDArray[np.bool_]) -> None:
+        """Accelerate the debt on ``mask``, pay what the SPV can, write off the rest."""
+        self.debt.accelerate(mask, q + 1)
+        cash = sim.ledger.balance[self.spv].copy()
+        pay = np.where(mask, np.minimum(self.debt.balance(), np.maximum(cash, 0.0)), 0.0)
+        self.debt.recover(sim.ledger, q, pay, "debt_service")
+        self.defaulted |= mask & (self.debt.arrears > 1e-9)
+        self.debt.write_off(mask)
+
+    def _distribute(self, sim: Sim, q: int, amount: NDArray[np.float64]) -> None:
+        amount = np.maximum(amount, 0.0)
+        if not amount.any():
+            return
+        for holder, put_in in self.holders.items():
+            share = np.divide(put_in, self.equity_total, out=np.zeros(sim.n),
+                              where=self.equity_total > 0)
+            sim.ledger.pay(q, self.spv, holder, "distribution", amount * share, self.index)
+
+    def on_default(self, sim: Sim, lab: LabState, q: int, mask: NDArray[np.bool_]) -> None:
+        if lab.acct != self.lessee:
+            return
+        hit = mask & self.active
+        if not hit.any():
+            return
+        self.lease.accelerate(hit, q + 1)
+        value = self.cost * sim.market.residual_share(q - self.start_q + 1)
+        proceeds = np.where(hit, value * (1.0 - sim.market.haircut), 0.0)
+        against = np.minimum(proceeds, self.lease.balance())
+        self.lease.recover(sim.ledger, q, against, "collateral_sale", source=sim.acct("customers"))
+        sim.ledger.pay(q, sim.acct("customers"), self.spv, "collateral_sale", proceeds - against,
+                       self.index)
+        self.active = self.active & ~hit
+        self.units = np.where(hit, 0.0, self.units)
+        self._hit = hit
+
+    def after_defaults(self, sim: Sim, q: int) -> None:
+        hit = self._hit
+        if hit is None:
+            return
+        self._hit = None
+        self._close_debt(sim, q, hit)
+        self._distribute(sim, q, np.where(hit, sim.ledger.balance[self.spv].copy(), 0.0))
+
+    def marks(self, sim: Sim, survival: Survival) -> dict[int, NDArray[np.float64]]:
+        s = survival.get(self.lessee, 1.0)
+        lease_value = np.where(self.active, self.lease.balance() * s, 0.0)
+        debt = self.debt.balance()
+        equity = np.maximum(lease_value + sim.ledger.balance[self.spv] - debt, 0.0)
+        debt_value = np.minimum(debt, lease_value + sim.ledger.balance[self.spv])
+        out = {self.lender: debt_value}
+        for holder, put_in in self.holders.items():
+            share = np.divide(put_in, self.equity_total, out=np.zeros(sim.n),
+                              where=self.equity_total > 0)
+            out[holder] = out.get(holder, 0.0) + equity * share
+        out[self.lessee] = -lease_value
+        return out
+
+    def losses(self, sim: Sim, marks: dict[int, NDArray[np.float64]],
+               flows: dict[int, NDArray[np.float64]]) -> dict[int, NDArray[np.float64]]:
+        out = {self.lender: np.maximum(self.debt.loss(), 0.0)}
+        for holder in self.holders:
+            got = np.maximum(flows[holder], 0.0).sum(axis=1)
+            cost = np.maximum(-flows[holder], 0.0).sum(axis=1)
+            if holder == self.lender:
+                continue
+            out[holder] = np.maximum(cost - got - marks.get(holder, 0.0), 0.0)
+        return out
+
+    def peak_exposures(self) -> dict[int, NDArray[np.float64]]:
+        return {self.lender: self.debt.peak_exposure}

@@ -1,0 +1,153 @@
+"""``vendor_credit``: "chips on credit". The vendor ships GPUs now; the receivable accrues
+interest and is repaid by the means listed, in order; it is secured on the shipped GPUs.
+
+In the ledger the deal is two transfers at its start: a loan from the vendor to the lab
+(``credit_draw``) and the lab's purchase from the vendor (``sale``). So money provenance and
+the vendor's sales both see it.
+
+Means, in the order given:
+
+- ``revenue_share``: each quarter until maturity the lab pays ``share`` of its revenue,
+  until those payments total ``cap_multiple`` times the amount shipped or nothing is owed;
+- ``cash``: at maturity the lab pays what is left from its cash, as far as it has it (if
+  ``cash`` is the last means, what it cannot pay is arrears);
+- ``conversion``: at maturity what is left becomes shares at ``discount`` below the then
+  price per share.
+
+Worked example: $5B shipped at 8% nominal (2% a quarter), 20% of revenue, then conversion
+at a 20% discount. A quarter with $1B of revenue: interest 5 x 0.02 = $0.1B accrues, and
+the lab pays 0.2 x 1 = $0.2B, leaving $4.9B. If $3B is left at maturity and the lab's
+shares trade at $200 each, the vendor gets 3 / (200 x 0.8) = 0.01875B shares.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chipcredit.engine.claims import Claim
+from chipcredit.scenario.deals import CashAtMaturity, Conversion, RevenueShare, VendorCredit
+
+from .base import DealRuntime, Survival, equity_value
+
+if TYPE_CHECKING:
+    from chipcredit.engine.sim import Sim
+
+__all__ = ["VendorCreditDeal"]
+
+
+class VendorCreditDeal(DealRuntime):
+    spec: VendorCredit
+
+    def __init__(self, spec: VendorCredit, index: int, sim: Sim) -> None:
+        super().__init__(spec, index, sim)
+        p, key, n = sim.params, self.key, sim.n
+        self.vendor = sim.vendor_by_acct[sim.acct(spec.vendor)]
+        self.borrower = sim.acct(spec.borrower)
+        self.investee_acct = self.borrower
+        self.lab = sim.lab_by_acct[self.borrower]
+        self.amount = p.array(spec.amount, key + ".amount") * self.closes
+        self.rate_q = p.array(spec.rate, key + ".rate") / 4.0
+        self.periods = max(int(round(float(np.max(p.array(spec.term_years, key + ".term_years"))) * 4)), 1)
+        self.share = np.zeros(n)
+        self.cap = np.zeros(n)
+        self.discount: NDArray[np.float64] | None = None
+        self.means = [m.kind for m in spec.repayment]
+        for i, means in enumerate(spec.repayment):
+            if isinstance(means, RevenueShare):
+                self.share = p.array(means.share, f"{key}.repayment[{i}].share")
+                self.cap = p.array(means.cap_multiple, f"{key}.repayment[{i}].cap_multiple") * self.amount
+            elif isinstance(means, Conversion):
+                self.discount = p.array(means.discount, f"{key}.repayment[{i}].discount")
+            else:
+                assert isinstance(means, CashAtMaturity)
+        self.claim = self.add_claim(Claim("credit_repayment", self.vendor.acct, self.borrower,
+                                          index, n, self.rate_q, stage=2), sim)
+        self.claim.collateral = self._collateral
+        self.shared_paid = np.zeros(n)
+        self.converted = np.zeros(n)
+        self.shipped_cost = np.zeros(n)
+        self.tied_gross_profit = np.zeros(n)
+        self.tied_vendor = spec.vendor
+        self._sim = sim
+
+    def _collateral(self) -> NDArray[np.float64]:
+        age = max(self._sim.quarter - self.start_q + 1, 0)
+        if age >= self._sim.market.max_life:
+            return np.zeros(self.n)
+        return np.asarray(self.shipped_cost * self._sim.market.residual_share(age))
+
+    def open(self, sim: Sim, q: int) -> None:
+        live = self.closes & self.lab.alive
+        amount = np.where(live, self.amount, 0.0)
+        sim.ledger.pay(q, self.vendor.acct, self.borrower, "credit_draw", amount, self.index,
+                       begin=True)
+        units = amount / self.vendor.content
+        paid = self.vendor.sell(sim, q, self.borrower, units, self.index, begin=True)
+        usable = self.lab.install_financed(sim, q, self.vendor.acct, units, paid)
+        self.lab.fleet.add(units * usable, paid)
+        self.shipped_cost = paid
+        self.add_tied_gross_profit(self.vendor.margin * paid)
+        self.claim.principal = amount.copy()
+
+    def schedule(self, sim: Sim, q: int) -> None:
+        k = q - self.start_q
+        if not 0 <= k < self.periods:
+            return
+        c = self.claim
+        c.principal = c.principal * (1.0 + self.rate_q)  # interest accrues on the receivable
+        c.track_exposure()
+        due = np.zeros(sim.n)
+        if "revenue_share" in self.means:
+            due = np.minimum(np.minimum(self.share * self.lab.revenue, c.principal),
+                             np.maximum(self.cap - self.shared_paid, 0.0))
+            self.shared_paid += due
+        c.principal = c.principal - due
+        if k == self.periods - 1:
+            due = due + self._at_maturity(sim, q)
+        c.schedule(due, q + 1)
+
+    def _at_maturity(self, sim: Sim, q: int) -> NDArray[np.float64]:
+        """Apply the maturity means in order; return what falls due in cash."""
+        c = self.claim
+        cash_due = np.zeros(sim.n)
+        after = self.means[self.means.index("revenue_share") + 1:] if "revenue_share" in self.means else self.means
+        for i, means in enumerate(after):
+            left = c.principal
+            if means == "cash":
+                last = i == len(after) - 1
+                take = left if last else np.minimum(left, np.maximum(self.lab.cash - self.lab.due(), 0.0))
+                cash_due = cash_due + take
+                c.principal = left - take
+            elif means == "conversion":
+                self._convert(sim, q, left)
+        return cash_due
+
+    def _convert(self, sim: Sim, q: int, amount: NDArray[np.float64]) -> None:
+        """What is left becomes shares at a discount: recorded as the vendor buying shares
+        and the lab repaying the credit with that money, so no cash changes hands net."""
+        assert self.discount is not None
+        amount = np.where(self.lab.alive & ~self.claim.closed, amount, 0.0)
+        price = self.lab.price(sim) * (1.0 - self.discount)
+        self.lab.issue(self.vendor.acct, self.index, amount, price)
+        sim.ledger.pay(q, self.vendor.acct, self.borrower, "conversion_equity", amount, self.index)
+        c = self.claim
+        c.principal = c.principal - amount
+        c.schedule(amount, q + 1)
+        c.due_now = c.due_now - amount
+        c.receive(sim.ledger, q, amount, "conversion_repayment")
+        self.converted += amount
+
+    def marks(self, sim: Sim, survival: Survival) -> dict[int, NDArray[np.float64]]:
+        credit = self.claim.balance() * survival.get(self.borrower, 1.0)
+        shares = equity_value(sim, self.lab, self.vendor.acct, self.index)
+        return {self.vendor.acct: credit + shares, self.borrower: -credit}
+
+    def losses(self, sim: Sim, marks: dict[int, NDArray[np.float64]],
+               flows: dict[int, NDArray[np.float64]]) -> dict[int, NDArray[np.float64]]:
+        credit = np.maximum(self.claim.loss(), 0.0)
+        shares = equity_value(sim, self.lab, self.vendor.acct, self.index)
+        equity = np.maximum(self.converted - shares, 0.0)
+        return {self.vendor.acct: credit + equity}

@@ -1,0 +1,73 @@
+"""Draws for a chunk of stream blocks: each component's draws, block by block.
+
+A chunk is a run of whole stream blocks. Its draws are the concatenation of each block's
+own substream draws, so a path sees the same numbers whatever chunk it falls in.
+In deterministic mode every normal shock is 0 and every uniform is 0.5: an event happens
+if and only if its probability is at least 0.5 (DESIGN.md section 2a).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .streams import STREAM_BLOCK, block_bounds, substream
+
+__all__ = ["ChunkDraws"]
+
+
+class ChunkDraws:
+    """Draw source for the paths of blocks ``[first_block, last_block)``.
+
+    Parameters
+    ----------
+    seed : int
+    n_paths : int
+        Total paths of the run (the last block may be partial).
+    first_block, last_block : int
+    deterministic : bool
+    """
+
+    def __init__(
+        self, seed: int, n_paths: int, first_block: int, last_block: int, deterministic: bool
+    ) -> None:
+        self.seed = seed
+        self.n_total = n_paths
+        self.blocks = range(first_block, last_block)
+        self.deterministic = deterministic
+        self.sizes = [block_bounds(n_paths, b)[1] - block_bounds(n_paths, b)[0] for b in self.blocks]
+        self.n = int(sum(self.sizes))
+        self.offset = block_bounds(n_paths, first_block)[0]
+
+    def normal(self, component: str, per_path: int) -> NDArray[np.float64]:
+        """Standard normals shaped ``(per_path, n)``: ``per_path`` draws for every path."""
+        if self.deterministic:
+            return np.zeros((per_path, self.n))
+        parts = [
+            substream(self.seed, b, component).standard_normal((per_path, STREAM_BLOCK))[:, :size]
+            for b, size in zip(self.blocks, self.sizes, strict=True)
+        ]
+        return np.concatenate(parts, axis=1)
+
+    def uniform(self, component: str, per_path: int) -> NDArray[np.float64]:
+        """Uniforms in [0, 1) shaped ``(per_path, n)``."""
+        if self.deterministic:
+            return np.full((per_path, self.n), 0.5)
+        parts = [
+            substream(self.seed, b, component).random((per_path, STREAM_BLOCK))[:, :size]
+            for b, size in zip(self.blocks, self.sizes, strict=True)
+        ]
+        return np.concatenate(parts, axis=1)
+
+    def block_sums(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Sum over the paths of each block, shape ``(n_blocks, ...)``.
+
+        Each block is summed on its own so the totals, merged later in block order, do not
+        depend on how blocks were grouped into chunks.
+        """
+        out = []
+        start = 0
+        for size in self.sizes:
+            out.append(values[start : start + size].sum(axis=0))
+            start += size
+        return np.stack(out)

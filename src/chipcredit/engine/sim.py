@@ -1,0 +1,236 @@
+"""The quarterly loop for one chunk of paths: the nine phases of DESIGN.md section 3, in order.
+
+A `Sim` holds the state of one chunk (a run of whole stream blocks) as arrays shaped
+``(n, ...)`` and steps every path at once; there is no Python loop over paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chipcredit.scenario.model import Scenario
+from chipcredit.scenario.parties import Buyer, Lab, Vendor
+
+from .default import settle_defaults
+from .draws import ChunkDraws
+from .labs import FINANCING_KINDS, LabState
+from .ledger import AccountClass, Ledger
+from .market import MarketState
+from .params import ParamSampler
+from .vendors import BuyerState, VendorState
+
+__all__ = ["LAB_VARIABLES", "VENDOR_VARIABLES", "Sim", "TiedFunds"]
+
+LAB_VARIABLES = ("revenue", "cash", "capacity", "valuation", "arrears")
+"""Quarterly variables kept for labs: $B per quarter, $B, capacity units, $B, $B."""
+VENDOR_VARIABLES = ("sales", "gross_profit", "share")
+"""Quarterly variables kept for vendors: $B per quarter, $B per quarter, share of sales."""
+BUYER_VARIABLES = ("capacity",)
+
+
+@dataclass
+class TiedFunds:
+    """Money a deal tied to buying a vendor's hardware, not yet spent."""
+
+    deal: int
+    vendor: int
+    remaining: NDArray[np.float64]
+
+
+class Sim:
+    """State and loop of one chunk.
+
+    Parameters
+    ----------
+    scenario : the validated scenario
+    draws : the chunk's draw source
+    trace_path : index within the chunk of a path to trace transfer by transfer, or None
+    """
+
+    def __init__(self, scenario: Scenario, draws: ChunkDraws, trace_path: int | None = None):
+        from chipcredit.deals import build_deal
+
+        self.scenario = scenario
+        self.draws = draws
+        self.n = draws.n
+        self.n_quarters = scenario.horizon_quarters
+        self.params = ParamSampler(draws)
+        names = ["customers", "market", "founders"]
+        classes = [AccountClass.OUTSIDE] * 3
+        for party in scenario.parties:
+            names.append(party.id)
+            classes.append(AccountClass.CONSTRAINED if isinstance(party, Lab)
+                           else AccountClass.FUNDED)
+        for deal in scenario.deals:
+            if deal.kind == "spv_lease":
+                names.append(deal.id)
+                classes.append(AccountClass.CONSTRAINED)
+        self._index = {name: i for i, name in enumerate(names)}
+        self.account_names = names
+        self.market = MarketState(scenario.market, self.params, draws, self.n_quarters)
+        deal_parties = [[self._index[pid] for pid in _deal_party_ids(d)] for d in scenario.deals]
+        self.ledger = Ledger(names, classes, draws, self.n_quarters,
+                             [d.id for d in scenario.deals], deal_parties, trace_path)
+        self.vendors = [VendorState(p, self) for p in scenario.parties if isinstance(p, Vendor)]
+        self.vendor_by_acct = {v.acct: v for v in self.vendors}
+        for party, vendor in zip([p for p in scenario.parties if isinstance(p, Vendor)],
+                                 self.vendors, strict=True):
+            self.ledger.pay(0, self.acct("market"), vendor.acct, "opening_balance",
+                            self.params.array(party.cash, f"parties.{party.id}.cash"), begin=True)
+        self.buyers = [BuyerState(p, self) for p in scenario.parties if isinstance(p, Buyer)]
+        self.labs = [LabState(p, self) for p in scenario.parties if isinstance(p, Lab)]
+        self.lab_by_acct = {lab.acct: lab for lab in self.labs}
+        self.tied: list[TiedFunds] = []
+        self.discount_rates = {
+            self._index[p.id]: self.params.array(p.discount_rate, f"parties.{p.id}.discount_rate")
+            for p in scenario.parties
+        }
+        self.deals = [build_deal(spec, i, self) for i, spec in enumerate(scenario.deals)]
+        for lab in self.labs:
+            lab.claims.sort(key=lambda c: c.stage)
+        self.record: dict[tuple[str, str], NDArray[np.float64]] = {}
+        self._recorded: dict[tuple[str, str], NDArray[np.float64]] = {}
+        self.quarter = -1
+
+    def acct(self, name: str) -> int:
+        """Account index of a party, SPV or built-in account."""
+        return self._index[name]
+
+    def deal_start(self, label: str | None) -> int:
+        return self.scenario.quarter_of(label)
+
+    # -- services the deals use --------------------------------------------------------
+    def tie(self, deal: int, vendor: int, amount: NDArray[np.float64]) -> None:
+        """Tie ``amount`` of a lab's money to buying ``vendor``'s hardware."""
+        self.tied.append(TiedFunds(deal, vendor, np.asarray(amount, dtype=np.float64).copy()))
+
+    def spend_tied(self, lab: LabState, vendor: int, spent: NDArray[np.float64]) -> None:
+        """A purchase from ``vendor`` uses up tied money first; the vendor's gross profit on
+        what tied money paid for is booked beside the deal that tied it."""
+        left = spent
+        margin = self.vendor_by_acct[vendor].margin
+        for funds in self.tied:
+            if funds.vendor != vendor or self.deals[funds.deal].investee_acct != lab.acct:
+                continue
+            used = np.minimum(funds.remaining, left)
+            funds.remaining -= used
+            left = left - used
+            self.deals[funds.deal].add_tied_gross_profit(margin * used)
+
+    def financing_inflow(self, acct: int) -> NDArray[np.float64]:
+        """This quarter's financing inflows into an account so far (for burn)."""
+        total = np.zeros(self.n)
+        for (_src, dst, kind), amt in self.ledger._quarter.items():
+            if dst == acct and kind in FINANCING_KINDS:
+                total = total + amt
+        return total
+
+    # -- the loop ----------------------------------------------------------------------
+    def run(self) -> None:
+        """Run every quarter."""
+        for q in range(self.n_quarters):
+            self.step(q)
+        for deal in self.deals:
+            deal.at_horizon(self)
+
+    def step(self, q: int) -> None:
+        self.quarter = q
+        self.market.step(q)                                   # 1 drivers
+        for vendor in self.vendors:
+            vendor.set_quarter(q)
+        for lab in self.labs:                                 # 2 operations
+            lab.operations(self, q)
+        for lab in self.labs:                                 # 3 compute
+            lab.compute(self, q)
+        for buyer in self.buyers:
+            buyer.step(self, q)
+        for deal in self.deals:                               # 4 procurement: deals first
+            deal.start(self, q)
+        for lab in self.labs:
+            lab.leased = sum((d.leased_to(lab.acct) for d in self.deals), np.zeros(self.n))
+        for deal in self.deals:
+            deal.schedule(self, q)
+        for lab in self.labs:
+            committed = [c for d in self.deals for c in d.committed(lab.acct, q)]
+            lab.procure(self, q, committed)
+        for deal in self.deals:
+            deal.after_procurement(self, q)
+        for lab in self.labs:                                 # 5 servicing, in stage order
+            for claim in lab.claims:
+                claim.settle(self.ledger, q, lab.cash)
+        for deal in self.deals:
+            deal.service_spv(self, q)
+        for lab in self.labs:                                 # 6 funding
+            lab.funding(self, q)
+        for lab in self.labs:                                 # 7 default
+            settle_defaults(self, lab, q)
+        for deal in self.deals:
+            deal.after_defaults(self, q)
+        total_sales = sum((v.sales for v in self.vendors), np.zeros(self.n))
+        for vendor in self.vendors:                           # 8 vendors
+            vendor.close_quarter(self, q, total_sales)
+        self._record(q)                                       # 9 record
+
+    def _record(self, q: int) -> None:
+        defaulted = np.zeros((len(self.account_names), self.n), dtype=bool)
+        for lab in self.labs:
+            defaulted[lab.acct] = ~lab.alive
+        for deal in self.deals:
+            spv = deal.spv_account()
+            if spv is not None:
+                defaulted[spv] = deal.spv_defaulted()
+        self.ledger.close_quarter(q, defaulted)
+        gap = 0.0
+        for lab in self.labs:
+            for claim in [lab.opex, *lab.claims]:
+                gap = max(gap, claim.identity_gap())
+        for deal in self.deals:
+            for claim in deal.claims:
+                gap = max(gap, claim.identity_gap())
+        self.ledger.checks.claims = max(self.ledger.checks.claims, gap)
+        for lab in self.labs:
+            self._put(lab.id, "revenue", q, lab.revenue)
+            self._put(lab.id, "cash", q, np.where(lab.alive, lab.cash, 0.0))
+            self._put(lab.id, "capacity", q, lab.installed())
+            self._put(lab.id, "valuation", q, lab.valuation(self))
+            self._put(lab.id, "arrears", q, lab.arrears())
+        for vendor in self.vendors:
+            self._put(vendor.id, "sales", q, vendor.sales)
+            self._put(vendor.id, "gross_profit", q, vendor.sales * vendor.margin)
+            self._put(vendor.id, "share", q, vendor.share)
+        for buyer in self.buyers:
+            self._put(buyer.id, "capacity", q, buyer.fleet.installed())
+
+    def _put(self, party: str, variable: str, q: int, values: NDArray[np.float64]) -> None:
+        key = (party, variable)
+        store = self._recorded.get(key)
+        if store is None:
+            store = self._recorded[key] = np.zeros((self.n, self.n_quarters), dtype=np.float64)
+        store[:, q] = values
+
+    @property
+    def series(self) -> dict[tuple[str, str], NDArray[np.float64]]:
+        """Recorded quarterly variables, ``{(party, variable): (n, quarters)}``."""
+        return self._recorded
+
+
+def _deal_party_ids(deal: object) -> list[str]:
+    """Declared parties whose flows a deal's metrics count, in a stable order."""
+    ids: list[str] = []
+    for field in ("investor", "lender", "vendor", "borrower", "investee", "lessee", "lab"):
+        value = getattr(deal, field, None)
+        if isinstance(value, str) and value not in ids:
+            ids.append(value)
+    equity = getattr(deal, "equity", None)
+    if isinstance(equity, dict):
+        for holder in equity:
+            if holder not in ids:
+                ids.append(holder)
+    debt = getattr(deal, "debt", None)
+    lender = getattr(debt, "lender", None)
+    if isinstance(lender, str) and lender not in ids:
+        ids.append(lender)
+    return ids
