@@ -407,7 +407,7 @@ def annuity_payment(
         raise UsageError("n_periods must be >= 1")
     with np.errstate(divide="ignore", invalid="ignore"):
         log_v = -n * np.log1p(i)  # v = (1+i)^-n, via log1p/expm1 so that tiny i stays exact
-        level = (p - b * np.exp(log_v)) * i / -np.expm1(log_v)
+        level = (p - b * np.exp(log_v)) * (i / -np.expm1(log_v))  # ratio first: i may be tiny
     return np.asarray(np.where(i == 0.0, (p - b) / n, level), dtype=np.float64)
 
 
