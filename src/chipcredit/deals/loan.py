@@ -3,7 +3,7 @@
 Worked example: $5B at 12.5% nominal, bullet, 5 years, from 2025Q4. Each quarter the
 borrower owes 5 x 0.125 / 4 = $0.15625B of interest; in the 20th quarter it also owes the
 $5B principal. Amortising instead, the level payment is the annuity
-5 x 0.03125 / (1 - 1.03125^-20) = $0.3404B a quarter.
+5 x 0.03125 / (1 - 1.03125^-20) = $0.3400B a quarter.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ cannot pay its debt, the debt takes the loss (an SPV default).
 Worked example: $20B of GPUs, $7.5B equity (Nvidia $2B) and $12.5B debt at 11% over 5
 years; lease 5 years at 16% to a 20% residual. Rent is the level payment that amortises
 $20B to $4B at 4% a quarter over 20 quarters: (20 - 4 x 1.04^-20) x 0.04 / (1 - 1.04^-20)
-= $1.3373B a quarter. Debt service is 12.5 x 0.0275 / (1 - 1.0275^-20) = $0.8197B; the
-$0.5176B left each quarter goes to equity, Nvidia taking 2/7.5 of it.
+= $1.3373B a quarter. Debt service is 12.5 x 0.0275 / (1 - 1.0275^-20) = $0.8209B; the
+$0.5164B left each quarter goes to equity, Nvidia taking 2/7.5 of it.
 """
 
 from __future__ import annotations

@@ -1,0 +1,90 @@
+"""Print the base-case tables of docs/model.md from the deterministic run of seed-2025.
+
+Usage: python docs/tools/base_case.py [--write]   (--write replaces the tables in
+docs/model.md between the markers ``<!-- base-case -->`` and ``<!-- /base-case -->``)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+import chipcredit as cc
+
+# Targets from ../shared/facts.md (the scenario starts in 2025Q4).
+START_TARGETS = [
+    ("openai", "revenue run-rate, end 2025 ($B/yr)", "run_rate", 20.0,
+     "Friar, 18 Jan 2026: ARR $20B+ (2025)"),
+    ("openai", "capacity installed, end 2025 (GW)", "capacity", 1.9,
+     "Friar, 18 Jan 2026: 1.9 GW (2025)"),
+    ("xai", "revenue run-rate, end 2025 ($B/yr)", "run_rate", 0.43,
+     "Bloomberg, Jan 2026: Q3-2025 revenue $107M, about 2x Q2 (x4 = $0.43B/yr)"),
+    ("xai", "capacity installed, end 2025 (GW)", "capacity", 0.3,
+     "SemiAnalysis, Sep 2025: about 300 MW (Colossus 1)"),
+]
+YEAR_TARGETS = [
+    ("openai", "burn in 2026 ($B)", "burn", 17.0, "The Information, Sep 2025: about $17B"),
+    ("xai", "revenue in 2026 ($B)", "revenue", 2.0, "Bloomberg, Jun 2025: plan of >$2B in 2026"),
+    ("openai", "revenue in 2026 ($B)", "revenue", None, "2030 target $200B; no 2026 figure"),
+    ("nvidia", "sales in 2026 ($B)", "sales", None, "FY2025 data-center revenue $115.2B (scale)"),
+]
+OUTFLOW_KINDS = {"operating_costs", "infrastructure", "sale", "rent", "debt_service",
+                 "credit_repayment", "take_or_pay"}
+
+
+def first_year(res: cc.Result, party: str, what: str) -> float:
+    labels = res.quarter_labels()
+    year = [i for i, q in enumerate(labels) if q.startswith("2026")]
+    if what in ("revenue", "sales"):
+        return float(res.bands(party, what)["mean"].iloc[year].sum())
+    flows = res.flows()
+    flows = flows[flows["quarter"].isin([labels[i] for i in year])]
+    out = flows[(flows["from"] == party) & flows["kind"].isin(OUTFLOW_KINDS)]["mean"].sum()
+    rev = flows[(flows["to"] == party) & (flows["kind"] == "revenue")]["mean"].sum()
+    return float(out - rev)
+
+
+def tables() -> str:
+    res = cc.simulate("seed-2025", deterministic=True)
+    sc = res.scenario
+    rows = []
+    for party, label, var, target, source in START_TARGETS:
+        if var == "run_rate":
+            value = float(res.bands(party, "revenue")["mean"].iloc[0]) * 4
+        else:
+            value = float(res.bands(party, var)["mean"].iloc[0])
+        rows.append({"party": party, "figure": label, "target": target, "model": round(value, 2),
+                     "difference": f"{(value / target - 1):+.0%}", "source": source})
+    start = pd.DataFrame(rows)
+    rows = []
+    for party, label, what, target, source in YEAR_TARGETS:
+        value = first_year(res, party, what)
+        diff = "" if target is None else f"{(value / target - 1):+.0%}"
+        rows.append({"party": party, "figure": label, "target": target, "model": round(value, 1),
+                     "difference": diff, "source": source})
+    year = pd.DataFrame(rows)
+    head = (f"Deterministic base case of `{sc.name}` (one path, every shock zero, every "
+            f"uncertain number at its median), chipcredit {cc.__version__}. Regenerate with "
+            "`python docs/tools/base_case.py --write`.\n\n")
+    return (head + "**2025Q4, the first simulated quarter, against the 2025 figures**\n\n"
+            + start.to_markdown(index=False) + "\n\n**The first full year (2026) against the "
+            "2026 projections**\n\n" + year.to_markdown(index=False) + "\n")
+
+
+def main() -> None:
+    text = tables()
+    if "--write" in sys.argv:
+        path = Path(__file__).resolve().parents[1] / "model.md"
+        doc = path.read_text(encoding="utf-8")
+        a, b = "<!-- base-case -->", "<!-- /base-case -->"
+        before, rest = doc.split(a, 1)
+        _, after = rest.split(b, 1)
+        path.write_text(before + a + "\n" + text + b + after, encoding="utf-8")
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
