@@ -114,7 +114,7 @@ def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
         out[column("party", vendor.id, "revenue_total")] = vendor.sales_total.copy()
         out[column("party", vendor.id, "cash_end")] = sim.ledger.balance[vendor.acct].copy()
         out[column("party", vendor.id, "gross_profit_total")] = vendor.gross_profit_total.copy()
-    for party in sim.scenario.parties:
-        if party.kind in ("investor", "lender", "buyer"):
-            out[column("party", party.id, "cash_end")] = sim.ledger.balance[sim.acct(party.id)].copy()
+    for spec in sim.scenario.parties:
+        if spec.kind in ("investor", "lender", "buyer"):
+            out[column("party", spec.id, "cash_end")] = sim.ledger.balance[sim.acct(spec.id)].copy()
     return out

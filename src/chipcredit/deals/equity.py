@@ -31,6 +31,7 @@ class EquityDeal(DealRuntime):
         super().__init__(spec, index, sim)
         self.investor = sim.acct(spec.investor)
         self.investee_acct = sim.acct(spec.investee)
+        self.lab_acct: int = self.investee_acct
         self.lab = sim.lab_by_acct[self.investee_acct]
         self.amount = sim.params.array(spec.amount, self.key + ".amount") * self.closes
         self.pre_money = (None if spec.pre_money_valuation is None else
@@ -43,7 +44,7 @@ class EquityDeal(DealRuntime):
         amount = np.where(self.lab.alive, self.amount, 0.0)
         pre = self.lab.valuation(sim) if self.pre_money is None else self.pre_money
         self.lab.issue(self.investor, self.index, amount, pre / self.lab.total_shares())
-        sim.ledger.pay(q, self.investor, self.investee_acct, "equity", amount, self.index,
+        sim.ledger.pay(q, self.investor, self.lab_acct, "equity", amount, self.index,
                        begin=True)
         if self.tied_vendor is not None:
             sim.tie(self.index, sim.acct(self.tied_vendor), amount)

@@ -44,7 +44,7 @@ class LoanDeal(DealRuntime):
         self.lender = sim.acct(spec.lender)
         self.borrower = sim.acct(spec.borrower)
         self.amount = p.array(spec.amount, self.key + ".amount") * self.closes
-        self.periods = max(int(round(float(np.max(p.array(spec.term_years, self.key + ".term_years"))) * 4)), 1)
+        self.periods = p.quarters(spec.term_years, self.key + ".term_years")
         self.fixed_rate = p.array(spec.rate, self.key + ".rate") if spec.rate_type == "fixed" else None
         self.spread = p.array(spec.spread, self.key + ".spread")
         self.claim = self.add_claim(

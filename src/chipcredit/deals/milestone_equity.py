@@ -36,6 +36,7 @@ class MilestoneEquityDeal(DealRuntime):
         p = sim.params
         self.investor = sim.acct(spec.investor)
         self.investee_acct = sim.acct(spec.investee)
+        self.lab_acct: int = self.investee_acct
         self.vendor = sim.acct(spec.vendor)
         self.lab = sim.lab_by_acct[self.investee_acct]
         self.per_unit = p.array(spec.amount_per_unit, self.key + ".amount_per_unit")
@@ -68,7 +69,7 @@ class MilestoneEquityDeal(DealRuntime):
         if self.first_pre is not None:
             pre = np.where(self.tranches == 0, self.first_pre, pre)
         self.lab.issue(self.investor, self.index, amount, pre / self.lab.total_shares())
-        sim.ledger.pay(q, self.investor, self.investee_acct, "tranche", amount, self.index)
+        sim.ledger.pay(q, self.investor, self.lab_acct, "tranche", amount, self.index)
         self.tranches += new
         self.invested += amount
         self.add_tied_gross_profit(sim.vendor_by_acct[self.vendor].margin * amount)

@@ -53,9 +53,9 @@ class SpvLeaseDeal(DealRuntime):
         self.lender = sim.acct(spec.debt.lender)
         self.debt_amount = p.array(spec.debt.amount, key + ".debt.amount") * self.closes
         self.debt_rate_q = p.array(spec.debt.rate, key + ".debt.rate") / 4.0
-        self.debt_periods = max(int(round(float(np.max(p.array(spec.debt.term_years, key + ".debt.term_years"))) * 4)), 1)
+        self.debt_periods = p.quarters(spec.debt.term_years, key + ".debt.term_years")
         self.lease_rate_q = p.array(spec.lease.rate, key + ".lease.rate") / 4.0
-        self.lease_periods = max(int(round(float(np.max(p.array(spec.lease.term_years, key + ".lease.term_years"))) * 4)), 1)
+        self.lease_periods = p.quarters(spec.lease.term_years, key + ".lease.term_years")
         if spec.lease.residual is None:
             self.residual_share = sim.market.residual_by_age_q[
                 min(self.lease_periods, sim.market.residual_by_age_q.shape[0] - 1)].copy()

@@ -50,7 +50,7 @@ class VendorCreditDeal(DealRuntime):
         self.lab = sim.lab_by_acct[self.borrower]
         self.amount = p.array(spec.amount, key + ".amount") * self.closes
         self.rate_q = p.array(spec.rate, key + ".rate") / 4.0
-        self.periods = max(int(round(float(np.max(p.array(spec.term_years, key + ".term_years"))) * 4)), 1)
+        self.periods = p.quarters(spec.term_years, key + ".term_years")
         self.share = np.zeros(n)
         self.cap = np.zeros(n)
         self.discount: NDArray[np.float64] | None = None
@@ -113,7 +113,7 @@ class VendorCreditDeal(DealRuntime):
         """Apply the maturity means in order; return what falls due in cash."""
         c = self.claim
         cash_due = np.zeros(sim.n)
-        after = self.means[self.means.index("revenue_share") + 1:] if "revenue_share" in self.means else self.means
+        after = [m for m in self.means if m != "revenue_share"]
         for i, means in enumerate(after):
             left = c.principal
             if means == "cash":

@@ -37,8 +37,8 @@ def settle_defaults(sim: Sim, lab: LabState, q: int) -> None:
     lab.default_quarter[mask] = q
     lab.cause[mask] = CAUSES.index("arrears_unfunded")
     ledger = sim.ledger
-    for deal in sim.deals:
-        deal.on_default(sim, lab, q, mask)
+    for runtime in sim.deals:
+        runtime.on_default(sim, lab, q, mask)
     claims = [lab.opex, *lab.claims]
     for claim in claims:
         claim.accelerate(mask, q + 1)

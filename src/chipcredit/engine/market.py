@@ -66,7 +66,8 @@ class MarketState:
         frac = (idx - lo)[:, None]
         self.residual_by_age_q = curve[lo] * (1 - frac) + curve[hi] * frac  # (ages, n)
         self.base = p.array(rates.base, "market.rates.base")
-        self.rate_sigma_q = annual_volatility_to_quarterly(p.array(rates.volatility, "market.rates.volatility"))
+        self.rate_sigma_q = annual_volatility_to_quarterly(
+            p.array(rates.volatility, "market.rates.volatility"))
         self.kappa_q = 1.0 - (1.0 - p.array(rates.mean_reversion_per_year,
                                              "market.rates.mean_reversion_per_year")) ** 0.25
         # draws: three normals and one uniform per path-quarter, taken up front for the chunk

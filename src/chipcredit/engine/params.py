@@ -39,6 +39,12 @@ class ParamSampler:
         u = np.clip(u, 1e-12, 1.0 - 1e-12)
         return number.ppf(u)
 
+    def quarters(self, number: Number, key: str) -> int:
+        """A term in years as whole quarters (at least one). Schedules are shared by every
+        path, so an uncertain term takes its largest sampled value."""
+        years = float(np.max(self.array(number, key)))
+        return max(round(years * 4), 1)
+
     def array(self, number: Number | None, key: str, default: float = 0.0) -> NDArray[np.float64]:
         """Like calling the sampler, but always an array shaped ``(n,)``."""
         value = self(number, key, default)

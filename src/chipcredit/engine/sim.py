@@ -150,7 +150,10 @@ class Sim:
         for deal in self.deals:                               # 4 procurement: deals first
             deal.start(self, q)
         for lab in self.labs:
-            lab.leased = sum((d.leased_to(lab.acct) for d in self.deals), np.zeros(self.n))
+            leased = np.zeros(self.n)
+            for deal in self.deals:
+                leased = leased + deal.leased_to(lab.acct)
+            lab.leased = leased
         for deal in self.deals:
             deal.schedule(self, q)
         for lab in self.labs:
