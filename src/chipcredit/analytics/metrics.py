@@ -33,6 +33,8 @@ __all__ = ["DEAL_METRICS", "PARTY_METRICS", "column", "reduce_chunk", "survival"
 
 DEAL_METRICS = ("npv", "irr", "moic", "npv_realised", "moic_realised", "loss",
                 "peak_exposure", "cash_in", "cash_out")
+MIN_INVESTED = 1e-9
+"""$B; below a dollar put in, a multiple of money means nothing, so MOIC is NaN."""
 PARTY_METRICS = ("revenue_total", "cash_end", "default_quarter", "default_cause")
 
 
@@ -82,8 +84,9 @@ def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
             cash_in = np.maximum(f, 0.0).sum(axis=1)
             cash_out = np.maximum(-f, 0.0).sum(axis=1)
             with np.errstate(divide="ignore", invalid="ignore"):
-                moic_r = np.where(cash_out > 0, cash_in / cash_out, np.nan)
-                moic = np.where(cash_out > 0, (cash_in + mark) / cash_out, np.nan)
+                invested = cash_out > MIN_INVESTED
+                moic_r = np.where(invested, cash_in / cash_out, np.nan)
+                moic = np.where(invested, (cash_in + mark) / cash_out, np.nan)
             solved = irr(with_mark)
             cum_out = np.maximum(-np.cumsum(f, axis=1), 0.0).max(axis=1)
             peak = peaks.get(acct)

@@ -192,15 +192,23 @@ class Result:
         """
         if deal not in [d.id for d in self.scenario.deals]:
             self._unknown(deal, "", "")
-        if not 0 <= path < self.paths:
-            raise UsageError(f"path must be between 0 and {self.paths - 1}; got {path}")
+        return self.schedules(path)[deal]
+
+    def schedules(self, path: int = 0) -> dict[str, pd.DataFrame]:
+        """`cashflows` of every deal for one path, from a single re-simulation."""
+        if isinstance(path, bool) or not isinstance(path, int) or not 0 <= path < self.paths:
+            raise UsageError(f"path must be a whole number between 0 and {self.paths - 1}; "
+                             f"got {path!r}")
         _, lines = trace_path(self.scenario, self.paths, self.seed, path, self.deterministic)
         labels = self.quarter_labels()
-        rows = [{"time": t.time, "quarter": labels[t.quarter], "timing": t.timing,
-                 "from": t.source, "to": t.target, "kind": t.kind, "amount": t.amount,
-                 "counted": t.counted} for t in lines if t.deal == deal]
-        return pd.DataFrame(rows, columns=["time", "quarter", "timing", "from", "to", "kind",
-                                           "amount", "counted"])
+        columns = ["time", "quarter", "timing", "from", "to", "kind", "amount", "counted"]
+        out = {}
+        for spec in self.scenario.deals:
+            rows = [{"time": t.time, "quarter": labels[t.quarter], "timing": t.timing,
+                     "from": t.source, "to": t.target, "kind": t.kind, "amount": t.amount,
+                     "counted": t.counted} for t in lines if t.deal == spec.id]
+            out[spec.id] = pd.DataFrame(rows, columns=columns)
+        return out
 
     def irr_reasons(self) -> dict[tuple[str, str], dict[str, int]]:
         """For each (deal, party): paths without an IRR by reason, for paths with flows."""

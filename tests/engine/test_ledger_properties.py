@@ -1,0 +1,356 @@
+"""Properties of the ledger on random valid scenarios.
+
+A hypothesis strategy builds scenarios with 1-2 vendors, 1-3 labs, 0-2 investors, 0-2
+lenders, 0-1 buyer and random deals of every kind, with random but valid terms: fixed and
+uncertain numbers, deals that start late, and close probabilities below 1. Every run must
+keep the ledger's invariants (balances sum to zero, each account reconciles with its
+flows, no live lab or SPV below zero, promised = paid + arrears + written off) and give a
+clean summary.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import chipcredit as cc
+from chipcredit.units import format_quarter, parse_quarter
+
+START = "2025Q4"
+TOL = 1e-6  # $B: a thousand dollars
+
+# -- numbers -----------------------------------------------------------------------------
+
+
+@st.composite
+def fraction(draw: st.DrawFn, lo: float = 0.0, hi: float = 1.0) -> Any:
+    """A share in [lo, hi] within [0, 1]: fixed, uniform or triangular."""
+    kind = draw(st.sampled_from(["fixed", "fixed", "uniform", "triangular"]))
+    a = draw(st.floats(lo, hi))
+    b = draw(st.floats(lo, hi))
+    low, high = min(a, b), max(a, b)
+    if kind == "fixed" or high - low < 1e-3:
+        return round(a, 4)
+    if kind == "uniform":
+        return {"dist": "uniform", "low": low, "high": high}
+    mode = draw(st.floats(low, high))
+    return {"low": low, "mode": mode, "high": high}
+
+
+@st.composite
+def money(draw: st.DrawFn, lo: float, hi: float) -> Any:
+    """An amount >= 0 around [lo, hi] (lo > 0): fixed, lognormal or uniform."""
+    kind = draw(st.sampled_from(["fixed", "fixed", "lognormal", "uniform"]))
+    a = draw(st.floats(lo, hi))
+    b = draw(st.floats(lo, hi))
+    low, high = min(a, b), max(a, b)
+    if kind == "fixed" or high / low < 1.01:
+        return round(a, 4)
+    if kind == "lognormal":
+        return {"p05": low, "p95": high, "source": "test", "basis": "assumed"}
+    return {"dist": "uniform", "low": low, "high": high}
+
+
+@st.composite
+def growth(draw: st.DrawFn, lo: float, hi: float) -> Any:
+    """An effective annual rate in [lo, hi] (lo > -1): fixed or uniform."""
+    a = draw(st.floats(lo, hi))
+    b = draw(st.floats(lo, hi))
+    if draw(st.booleans()) or abs(a - b) < 1e-3:
+        return round(a, 4)
+    return {"dist": "uniform", "low": min(a, b), "high": max(a, b)}
+
+
+@st.composite
+def signed(draw: st.DrawFn, lo: float, hi: float) -> Any:
+    """Any real number around [lo, hi]: fixed or normal."""
+    a = draw(st.floats(lo, hi))
+    b = draw(st.floats(lo, hi))
+    if draw(st.booleans()) or abs(a - b) < 1e-3:
+        return round(a, 4)
+    return {"dist": "normal", "p05": min(a, b), "p95": max(a, b)}
+
+
+def growth_path(draw: st.DrawFn, lo: float, hi: float) -> dict[str, Any]:
+    return {"from": draw(growth(lo, hi)), "to": draw(growth(-0.2, 0.5)),
+            "half_life_years": draw(money(0.5, 4.0))}
+
+
+# -- scenarios ---------------------------------------------------------------------------
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    horizon = draw(st.integers(6, 20))
+    last = parse_quarter(START) + horizon - 1
+
+    def quarter() -> str | None:
+        if draw(st.booleans()):
+            return None
+        return format_quarter(draw(st.integers(parse_quarter(START), last)))
+
+    # the all-in cost is at least 40 on every path; vendor content at most 30 at the start,
+    # and the all-in cost never falls (content stays below it however prices move)
+    all_in = draw(st.sampled_from([40.0, {"low": 40.0, "mode": 45.0, "high": 55.0}]))
+    n_ages = draw(st.integers(1, 6))
+    market = {
+        "ai_demand": {
+            "volatility": draw(money(0.05, 0.5)),
+            "winter": {"enter_per_year": draw(fraction(0.0, 0.3)),
+                       "exit_per_year": draw(fraction(0.2, 0.9)),
+                       "growth_hit": draw(growth(-0.8, -0.1)),
+                       "start_in_winter": draw(st.booleans())},
+            "sentiment": {"weight": draw(fraction(0.1, 0.6)),
+                          "winter_penalty": draw(money(0.2, 1.5))},
+        },
+        "hardware": {
+            "all_in_cost_per_unit": all_in,
+            "cost_change_per_year": draw(growth(0.0, 0.05)),
+            "useful_life_years": draw(money(2.0, 6.0)),
+            "residual_value_by_age": [draw(fraction(0.05, 1.0)) for _ in range(n_ages)],
+            "residual_beta": draw(signed(0.0, 1.0)),
+            "residual_volatility": draw(money(0.05, 0.4)),
+            "winter_residual_hit": draw(fraction(0.0, 0.6)),
+            "fire_sale_haircut": draw(fraction(0.0, 0.6)),
+            "power_cost_per_unit_year": draw(money(0.1, 2.0)),
+        },
+        "rates": {"base": draw(fraction(0.0, 0.08)), "volatility": draw(money(0.001, 0.02))},
+    }
+    n_vendors = draw(st.integers(1, 2))
+    vendors = [f"v{i}" for i in range(n_vendors)]
+    parties: list[dict[str, Any]] = []
+    for vid in vendors:
+        parties.append({
+            "id": vid, "kind": "vendor",
+            "content_per_unit": draw(st.sampled_from(
+                [draw(st.floats(5.0, 30.0)), {"dist": "uniform", "low": 10.0, "high": 30.0}])),
+            "price_change_per_year": draw(growth(-0.15, 0.0)),
+            "gross_margin": draw(fraction(0.3, 0.8)),
+            "cash": draw(money(1.0, 20.0)),
+            "discount_rate": draw(growth(0.05, 0.2)),
+        })
+    investors = [f"i{i}" for i in range(draw(st.integers(0, 2)))]
+    lenders = [f"l{i}" for i in range(draw(st.integers(0, 2)))]
+    buyers = [f"b{i}" for i in range(draw(st.integers(0, 1)))]
+    holders = vendors + investors + lenders + buyers
+
+    def procurement() -> dict[str, float]:
+        if n_vendors == 1:
+            return {vendors[0]: 1.0}
+        share = round(draw(st.floats(0.0, 1.0)), 3)
+        return {vendors[0]: share, vendors[1]: round(1.0 - share, 3)}
+
+    labs = [f"lab{i}" for i in range(draw(st.integers(1, 3)))]
+    for lid in labs:
+        equity: dict[str, float] = {}
+        if holders and draw(st.booleans()):
+            equity[draw(st.sampled_from(holders))] = round(draw(st.floats(0.0, 0.5)), 3)
+        parties.append({
+            "id": lid, "kind": "lab",
+            "discount_rate": draw(growth(0.1, 0.3)),
+            "revenue": {"run_rate": draw(money(0.2, 20.0)),
+                        "growth": growth_path(draw, -0.3, 3.0),
+                        "volatility": draw(money(0.05, 0.6)),
+                        "beta": draw(signed(0.0, 1.5))},
+            "costs": {"fixed_per_year": draw(money(0.1, 8.0)),
+                      "fixed_growth": draw(growth(0.0, 0.5)),
+                      "revenue_share": draw(fraction(0.0, 0.3))},
+            "compute": {"installed": draw(money(0.05, 2.0)),
+                        "per_revenue": draw(money(0.01, 0.2)),
+                        "efficiency_gain_per_year": draw(growth(0.0, 0.2)),
+                        "training": draw(money(0.05, 1.0)),
+                        "training_growth": growth_path(draw, 0.0, 3.0)},
+            "cash": draw(money(0.1, 30.0)),
+            "procurement": procurement(),
+            "funding": {"buffer_quarters": draw(money(1.0, 6.0)),
+                        "round_quarters": draw(money(2.0, 8.0)),
+                        "valuation_multiple": draw(money(5.0, 100.0)),
+                        "sentiment_loading": draw(signed(0.0, 1.0)),
+                        "success": {"base": draw(signed(-3.0, 3.0)),
+                                    "momentum": draw(signed(0.0, 2.0)),
+                                    "sentiment": draw(signed(0.0, 2.0)),
+                                    "winter": draw(signed(-3.0, 0.0))}},
+            "equity": {"holders": equity},
+        })
+    for bid in buyers:
+        parties.append({"id": bid, "kind": "buyer",
+                        "demand": {"installed": draw(money(1.0, 10.0)),
+                                   "growth": growth_path(draw, 0.0, 0.6),
+                                   "beta": draw(signed(0.0, 1.0))},
+                        "procurement": procurement()})
+    for iid in investors:
+        parties.append({"id": iid, "kind": "investor", "discount_rate": draw(growth(0.05, 0.25))})
+    for lid in lenders:
+        parties.append({"id": lid, "kind": "lender"})
+
+    funders = investors + vendors + lenders + buyers
+    creditors = lenders + investors + vendors
+    kinds = ["loan", "equity", "milestone_equity", "spv_lease", "vendor_credit",
+             "purchase_commitment"]
+    deals: list[dict[str, Any]] = []
+    for j in range(draw(st.integers(0, 6))):
+        kind = draw(st.sampled_from(kinds))
+        lab = draw(st.sampled_from(labs))
+        vendor = draw(st.sampled_from(vendors))
+        deal: dict[str, Any] = {"id": f"d{j}", "kind": kind}
+        if draw(st.booleans()):
+            deal["close_probability"] = draw(fraction(0.2, 1.0))
+        start = quarter()
+        if start is not None:
+            deal["start"] = start
+        if kind == "loan":
+            floating = draw(st.booleans())
+            deal.update({"lender": draw(st.sampled_from(creditors)), "borrower": lab,
+                         "amount": draw(money(0.5, 10.0)),
+                         "amortisation": draw(st.sampled_from(["bullet", "amortising"])),
+                         "term_years": draw(st.sampled_from([1, 2, 3, 5])),
+                         "secured": draw(st.booleans())})
+            if floating:
+                deal.update({"rate_type": "floating", "spread": draw(fraction(0.0, 0.08))})
+            else:
+                deal["rate"] = draw(fraction(0.02, 0.15))
+        elif kind == "equity":
+            deal.update({"investor": draw(st.sampled_from(funders)), "investee": lab,
+                         "amount": draw(money(0.5, 10.0))})
+            if draw(st.booleans()):
+                deal["pre_money_valuation"] = draw(money(10.0, 500.0))
+            if draw(st.booleans()):
+                deal["use_of_proceeds"] = {"vendor": vendor}
+        elif kind == "milestone_equity":
+            deal.update({"investor": draw(st.sampled_from(funders)), "investee": lab,
+                         "vendor": vendor, "amount_per_unit": draw(money(0.5, 10.0)),
+                         "max_amount": draw(money(1.0, 50.0))})
+            if draw(st.booleans()):
+                deal["first_pre_money_valuation"] = draw(money(10.0, 500.0))
+        elif kind == "spv_lease":
+            # equity plus debt must add up to the amount, so these three stay fixed
+            amount = round(draw(st.floats(2.0, 20.0)), 3)
+            debt = round(amount * draw(st.floats(0.0, 0.8)), 3)
+            owners = draw(st.lists(st.sampled_from(funders), min_size=1, max_size=2,
+                                   unique=True))
+            equity_total = amount - debt
+            first = round(equity_total * draw(st.floats(0.0, 1.0)), 3)
+            equity = ({owners[0]: equity_total} if len(owners) == 1
+                      else {owners[0]: first, owners[1]: equity_total - first})
+            deal.update({"lessee": lab, "vendor": vendor, "amount": amount, "equity": equity,
+                         "debt": {"lender": draw(st.sampled_from(creditors)), "amount": debt,
+                                  "rate": draw(fraction(0.03, 0.15)),
+                                  "term_years": draw(st.sampled_from([1, 2, 3]))},
+                         "lease": {"term_years": draw(st.sampled_from([1, 2, 3])),
+                                   "rate": draw(fraction(0.05, 0.2))},
+                         "at_end": draw(st.sampled_from(["purchase_option", "sell"]))})
+            if draw(st.booleans()):
+                deal["lease"]["residual"] = draw(fraction(0.0, 0.5))
+        elif kind == "vendor_credit":
+            means = draw(st.lists(st.sampled_from(["revenue_share", "cash", "conversion"]),
+                                  min_size=1, max_size=3, unique=True))
+            repayment: list[dict[str, Any]] = []
+            for m in means:
+                if m == "revenue_share":
+                    repayment.append({"kind": m, "share": draw(fraction(0.0, 0.5)),
+                                      "cap_multiple": draw(money(0.5, 2.0))})
+                elif m == "conversion":
+                    repayment.append({"kind": m, "discount": draw(fraction(0.0, 0.4))})
+                else:
+                    repayment.append({"kind": m})
+            deal.update({"vendor": vendor, "borrower": lab, "amount": draw(money(0.5, 10.0)),
+                         "rate": draw(fraction(0.0, 0.15)),
+                         "term_years": draw(st.sampled_from([1, 2, 3])),
+                         "repayment": repayment})
+        else:
+            items = draw(st.lists(st.integers(parse_quarter(START), last), min_size=1,
+                                  max_size=4))
+            deal.update({"lab": lab, "vendor": vendor,
+                         "schedule": [{"quarter": format_quarter(q),
+                                       "capacity": draw(money(0.05, 1.0))} for q in items],
+                         "shortfall_fee": draw(fraction(0.0, 1.0))})
+        deals.append(deal)
+    return {"name": "random", "start": START, "horizon_quarters": horizon, "market": market,
+            "parties": parties, "deals": deals}
+
+
+def _check(res: cc.Result) -> None:
+    checks = res.checks
+    assert checks.sum_to_zero < TOL, checks
+    assert checks.reconcile < TOL, checks
+    assert checks.negative_cash < TOL, checks
+    assert checks.claims < TOL, checks
+    assert res.max_abs_imbalance < TOL
+
+    table = res.summary()
+    assert not table.empty
+    for row in table.itertuples(index=False):
+        values = [row.mean, row.p05, row.p50, row.p95]
+        if row.metric in ("irr", "moic", "moic_realised"):
+            continue  # no IRR on some paths; no MOIC where nothing was invested
+        if row.metric == "default_probability":
+            assert 0.0 <= row.mean <= 1.0, row
+            continue
+        assert all(v is not None and math.isfinite(v) for v in values), row
+        assert row.p05 <= row.p50 + 1e-12 <= row.p95 + 2e-12, row
+
+    # every per-path outcome but the IRR (and moic where nothing was invested) is finite
+    for key, values in res.outcomes.items():
+        metric = key.split("|")[-1]
+        if metric == "irr":
+            continue
+        if metric in ("moic", "moic_realised"):
+            invested = res.outcomes[key.rsplit("|", 1)[0] + "|cash_out"] > TOL
+            assert np.all(np.isfinite(values[invested])), key
+            if metric == "moic_realised":  # a lessee's mark is negative, so moic may be too
+                assert np.all(values[invested] >= 0.0), key
+            continue
+        assert np.all(np.isfinite(values)), key
+
+    doc = json.loads(res.to_json())
+    for party, item in doc["parties"].items():
+        assert 0.0 <= item["default_probability"] <= 1.0, party
+    for deal in doc["deals"].values():
+        for stats in deal["parties"].values():
+            for metric, s in stats.items():
+                got = [s[k] for k in ("p05", "p50", "p95") if s[k] is not None]
+                assert got == sorted(got), (metric, s)
+
+    # money is only moved, never made: every transfer is >= 0, the outside equity
+    # (`market`) only pays opening balances and new rounds, and `founders` never pay
+    flows = res.flows()
+    assert (flows["mean"] >= 0.0).all()
+    assert set(flows.loc[flows["from"] == "market", "kind"]) <= {"opening_balance",
+                                                                 "equity_round"}
+    assert (flows["from"] != "founders").all()
+    # a lab's default probability and its default quarters agree
+    for p in res.scenario.parties:
+        if p.kind == "lab":
+            dq = res.outcome(None, p.id, "default_quarter")
+            assert res.default_probability(p.id) == float(np.mean(dq >= 0))
+            assert np.all((dq >= -1) & (dq < res.scenario.horizon_quarters))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=scenarios(), paths=st.integers(64, 300), seed=st.integers(0, 2**31))
+def test_random_scenarios_keep_the_ledger_invariants(data: dict[str, Any], paths: int,
+                                                     seed: int) -> None:
+    sc = cc.load_scenario(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        res = cc.simulate(sc, paths=paths, seed=seed)
+    _check(res)
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=scenarios())
+def test_random_scenarios_deterministic_mode(data: dict[str, Any]) -> None:
+    sc = cc.load_scenario(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        res = cc.simulate(sc, deterministic=True)
+    assert res.paths == 1
+    _check(res)

@@ -1,0 +1,240 @@
+"""The command line: exit codes, one-line errors, tables, and files written atomically."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import chipcredit as cc
+from chipcredit import cli
+
+runner = CliRunner()
+
+DEALS = ["colossus2-spv", "xai-debt", "nvidia-openai-loi", "xai-chips-on-credit",
+         "openai-amd-take-or-pay"]
+CASHFLOW_COLUMNS = ["time", "quarter", "timing", "from", "to", "kind", "amount", "counted"]
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(cli.app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        f"unexpected {result.exception!r}")
+    return result.exit_code, result.stdout, result.stderr
+
+
+def assert_one_error_line(stdout: str, stderr: str, *fragments: str) -> None:
+    assert "Traceback" not in stdout + stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("error: "), stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+@pytest.fixture
+def bad_rate_file(tmp_path: Path) -> tuple[Path, str]:
+    """seed-2025 with the xAI debt rate written as a percent (11 for 0.11)."""
+    text = cc.load_scenario("seed-2025").source_text
+    old = "    rate: {value: 0.125,"
+    assert text.count(old) == 1
+    line = text[: text.index(old)].count("\n") + 1
+    path = tmp_path / "bad.yaml"
+    path.write_text(text.replace(old, "    rate: {value: 11,"), encoding="utf-8")
+    expected = (f"{path}:{line}:11: deals[1].rate must be between 0 and 1; got 11 "
+                "(did you mean 0.11?)")
+    return path, expected
+
+
+# --- scenarios, validate, schema, version ----------------------------------------------
+
+
+def test_scenarios_lists_the_bundled_ones() -> None:
+    code, out, err = invoke("scenarios")
+    assert code == 0, err
+    assert "seed-2025" in out
+    assert "Nvidia finances xAI" in out
+
+
+def test_validate_ok() -> None:
+    code, out, err = invoke("validate", "seed-2025")
+    assert code == 0, err
+    assert out.strip() == "ok: seed-2025"
+    assert err == ""
+
+
+def test_validate_prints_the_exact_problem_line(bad_rate_file: tuple[Path, str]) -> None:
+    path, expected = bad_rate_file
+    code, out, err = invoke("validate", "seed-2025", str(path))
+    assert code == 2
+    assert out.strip() == "ok: seed-2025"
+    assert err.strip().splitlines() == [expected]
+
+
+def test_validate_does_not_read_markup_in_messages(tmp_path: Path) -> None:
+    code, _, err = invoke("validate", str(tmp_path / "[bold]missing[/bold].yaml"))
+    assert code == 2
+    assert "[bold]missing[/bold].yaml: no such file" in err
+
+
+def test_schema_is_json() -> None:
+    code, out, err = invoke("schema")
+    assert code == 0, err
+    schema = json.loads(out)
+    assert "properties" in schema
+    assert "deals" in schema["properties"]
+
+
+def test_version_from_python_dash_m() -> None:
+    src = str(Path(cli.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    done = subprocess.run([sys.executable, "-m", "chipcredit", "--version"], capture_output=True,
+                          text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"chipcredit {cc.__version__}"
+
+
+def test_main_exits_with_the_status() -> None:
+    with pytest.raises(SystemExit) as ok:
+        cli.main(["--version"])
+    assert ok.value.code == 0
+    with pytest.raises(SystemExit) as bad:
+        cli.main(["run", "seed-2025", "--paths", "0"])
+    assert bad.value.code == 2
+
+
+# --- run -------------------------------------------------------------------------------
+
+
+def test_run_deterministic_prints_the_tables() -> None:
+    code, out, err = invoke("run", "seed-2025", "--deterministic")
+    assert code == 0, err
+    assert "What each party gets from each deal ($B" in out
+    assert "Parties ($B" in out
+    for deal in DEALS:
+        assert deal in out
+    for header in ("NPV", "IRR", "MOIC", "loss", "P(loss", "P(default)", "revenue total",
+                   "cash end"):
+        assert header in out
+    footer = out.strip().splitlines()[-1]
+    assert "seed-2025" in footer
+    text = cc.load_scenario("seed-2025").source_text
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] in footer
+    assert "deterministic" in footer
+    assert "ledger max imbalance" in footer
+
+
+def test_run_json_is_valid_and_reproducible(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    for target in (first, second):
+        code, out, err = invoke("run", "seed-2025", "--paths", "2000", "--seed", "7",
+                                "--json", str(target))
+        assert code == 0, err
+        # the engine's ChipcreditWarning comes out as one yellow line, not Python's format
+        warning_lines = [line for line in err.splitlines() if line]
+        assert len(warning_lines) == 1
+        assert warning_lines[0].startswith("warning: IRR has no value on some paths")
+        assert "ChipcreditWarning" not in err
+        assert "2,000 paths" in out
+    data = json.loads(first.read_text(encoding="utf-8"))
+    assert {"deals", "parties", "ledger"} <= set(data)
+    assert data["paths"] == 2000
+    assert data["seed"] == 7
+    assert first.read_bytes() == second.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]  # no temp left
+
+
+def test_run_quiet_prints_nothing_but_writes(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    code, out, err = invoke("run", "seed-2025", "--deterministic", "--quiet", "--json",
+                            str(target))
+    assert code == 0, err
+    assert out == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["deterministic"] is True
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "abc"])
+def test_run_bad_paths_is_one_line(value: str) -> None:
+    code, out, err = invoke("run", "seed-2025", "--paths", value)
+    assert code == 2
+    assert_one_error_line(out, err, "--paths")
+
+
+def test_run_too_many_paths_is_one_line() -> None:
+    code, out, err = invoke("run", "seed-2025", "--paths", str(cc.MAX_PATHS + 1))
+    assert code == 2
+    assert_one_error_line(out, err, "without force")
+
+
+def test_run_unknown_scenario_suggests_a_name() -> None:
+    code, out, err = invoke("run", "seed-2052", "--deterministic")
+    assert code == 2
+    assert "Traceback" not in out + err
+    assert err.strip() == ("seed-2052: no such file, and no bundled scenario of that name "
+                           "(did you mean seed-2025?)")
+
+
+def test_run_bad_scenario_file_prints_problems(bad_rate_file: tuple[Path, str]) -> None:
+    path, expected = bad_rate_file
+    code, out, err = invoke("run", str(path), "--deterministic")
+    assert code == 2
+    assert out == ""
+    assert err.strip().splitlines() == [expected]
+
+
+def test_run_cashflows_writes_one_csv_per_deal(tmp_path: Path) -> None:
+    folder = tmp_path / "flows"
+    code, _, err = invoke("run", "seed-2025", "--deterministic", "--cashflows", str(folder))
+    assert code == 0, err
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{d}.csv" for d in DEALS)
+    for deal in DEALS:
+        with (folder / f"{deal}.csv").open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+        assert rows[0] == CASHFLOW_COLUMNS
+    with (folder / "xai-debt.csv").open(newline="", encoding="utf-8") as fh:
+        debt = list(csv.DictReader(fh))
+    assert debt and debt[0]["kind"] == "loan_draw"
+
+
+def test_run_cashflows_path_out_of_range(tmp_path: Path) -> None:
+    folder = tmp_path / "flows"
+    code, out, err = invoke("run", "seed-2025", "--deterministic", "--cashflows", str(folder),
+                            "--cashflows-path", "3")
+    assert code == 2
+    assert_one_error_line(out, err, "--cashflows-path")
+    assert not folder.exists()
+
+
+def test_run_json_into_missing_folder_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "out.json"
+    code, out, err = invoke("run", "seed-2025", "--deterministic", "--json", str(target))
+    assert code == 2
+    assert_one_error_line(out, err, "does not exist")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> cc.Result:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cc, "simulate", interrupted)
+    code, out, err = invoke("run", "seed-2025", "--deterministic")
+    assert code == 130
+    assert "Traceback" not in out + err
+    assert err.strip() == "interrupted"
+
+
+def test_unknown_command_and_option_are_one_line() -> None:
+    code, out, err = invoke("frob")
+    assert code == 2
+    assert_one_error_line(out, err, "frob")
+    code, out, err = invoke("run", "seed-2025", "--bogus")
+    assert code == 2
+    assert_one_error_line(out, err, "--bogus")
