@@ -85,7 +85,9 @@ def npv(flows: ArrayLike, annual_rate: float | ArrayLike) -> FloatArray:
     df = discount_factors(annual_rate, c.shape[1])
     if df.ndim == 2 and df.shape[0] != c.shape[0]:
         raise UsageError(f"annual_rate has {df.shape[0]} paths, flows have {c.shape[0]}")
-    return np.asarray(c @ df if df.ndim == 1 else np.einsum("pk,pk->p", c, df))
+    # an elementwise product summed per row, not ``@``: BLAS rounds a row differently
+    # depending on the rows around it, and a path's NPV must not depend on its chunk
+    return np.asarray((c * df).sum(axis=1))
 
 
 @dataclass(frozen=True)
@@ -291,8 +293,10 @@ def _first_guess(c: FloatArray) -> FloatArray:
     """Quarterly rate with ``(1+q)**D = received / invested``, D the gap in mean flow timing."""
     t = np.arange(c.shape[1], dtype=np.float64)
     pos = np.maximum(c, 0.0)
-    s_pos, t_pos = pos.sum(axis=1), pos @ t
-    s_neg, t_neg = s_pos - c.sum(axis=1), t_pos - c @ t  # the negative flows, as positive sums
+    # row sums, not ``@``: a BLAS matrix-vector product rounds a row differently depending
+    # on the other rows in the batch, and the IRR of a path must not depend on its chunk
+    s_pos, t_pos = pos.sum(axis=1), (pos * t).sum(axis=1)
+    s_neg, t_neg = s_pos - c.sum(axis=1), t_pos - (c * t).sum(axis=1)  # negatives, as positive sums
     with np.errstate(all="ignore"):
         gap = t_pos / s_pos - t_neg / s_neg
         return np.asarray(np.power(s_pos / s_neg, 1.0 / gap) - 1.0)

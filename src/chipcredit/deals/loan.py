@@ -54,9 +54,11 @@ class LoanDeal(DealRuntime):
         self.claim.on_fleet = spec.secured
 
     def open(self, sim: Sim, q: int) -> None:
-        sim.ledger.pay(q, self.lender, self.borrower, "loan_draw", self.amount, self.index,
+        # a borrower that has already defaulted draws nothing (as in the other deal kinds)
+        amount = np.where(sim.lab_by_acct[self.borrower].alive, self.amount, 0.0)
+        sim.ledger.pay(q, self.lender, self.borrower, "loan_draw", amount, self.index,
                        begin=True)
-        self.claim.principal = self.amount.copy()
+        self.claim.principal = amount
         self.claim.track_exposure()
 
     def rate_q(self, sim: Sim) -> NDArray[np.float64]:

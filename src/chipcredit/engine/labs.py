@@ -85,8 +85,12 @@ class LabState:
                      (("base", s.base), ("momentum", s.momentum), ("sentiment", s.sentiment),
                       ("winter", s.winter))]
         self.discount_rate = p.array(lab.discount_rate, key + ".discount_rate")
-        self.procurement = {sim.acct(v): p.array(x, f"{key}.procurement.{v}")
-                            for v, x in lab.procurement.items()}
+        shares = {sim.acct(v): p.array(x, f"{key}.procurement.{v}")
+                  for v, x in lab.procurement.items()}
+        # uncertain shares are normalised per path so that they always add up to 1
+        total = sum(shares.values(), np.zeros(n))
+        self.procurement = {v: np.divide(x, total, out=np.full(n, 1.0 / len(shares)),
+                                         where=total > 0) for v, x in shares.items()}
         # opening fleet: GPUs valued at the procurement-weighted vendor content
         content = sum(sim.vendor_by_acct[v].content0 * s for v, s in self.procurement.items())
         self.fleet = Fleet(sim.market, n)
@@ -105,14 +109,14 @@ class LabState:
                                  for i in range(4)])
         self.burn = np.zeros((4, n))
         self.cash_open = np.zeros(n)
-        total = 1.0
+        # the opening cap table: 1.0 (billion) shares; founders hold what others do not
         self.shares: dict[tuple[int, int], NDArray[np.float64]] = {}
         held = np.zeros(n)
         for holder, frac in lab.equity.holders.items():
-            amount = p.array(frac, f"{key}.equity.holders.{holder}") * total
+            amount = p.array(frac, f"{key}.equity.holders.{holder}")
             self.shares[(sim.acct(holder), -1)] = amount
             held = held + amount
-        self.shares[(sim.acct("founders"), -1)] = total - held
+        self.shares[(sim.acct("founders"), -1)] = 1.0 - held
         self.deployed: dict[int, NDArray[np.float64]] = {v: np.zeros(n) for v in sim.vendor_by_acct}
         self.opex = Claim("opex", sim.acct("customers"), self.acct, None, n, 0.0, stage=-1)
         self.claims: list[Claim] = []

@@ -236,4 +236,9 @@ def _deal_party_ids(deal: object) -> list[str]:
     lender = getattr(debt, "lender", None)
     if isinstance(lender, str) and lender not in ids:
         ids.append(lender)
+    # the vendor that equity's use_of_proceeds ties purchases to: its tied_gross_profit is
+    # reported beside the deal even when someone else invests
+    tied = getattr(getattr(deal, "use_of_proceeds", None), "vendor", None)
+    if isinstance(tied, str) and tied not in ids:
+        ids.append(tied)
     return ids

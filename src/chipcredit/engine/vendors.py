@@ -41,9 +41,12 @@ class VendorState:
         self.gross_profit_total = np.zeros(sim.n)
         self.share = np.zeros(sim.n)
         self.content = self.content0.copy()
+        self.market = sim.market
 
     def set_quarter(self, q: int) -> None:
-        self.content = self.content0 * (1.0 + self.price_q) ** q
+        # the vendor's content is part of the all-in cost per unit, so a price that rises
+        # faster than the all-in cost stops at it (else the rest of the cost turns negative)
+        self.content = np.minimum(self.content0 * (1.0 + self.price_q) ** q, self.market.all_in)
         self.sales = np.zeros_like(self.sales)
 
     def sell(self, sim: Sim, q: int, payer: int, units: NDArray[np.float64],
@@ -80,8 +83,11 @@ class BuyerState:
         self.g_to = p.array(d.growth.end, key + ".demand.growth.to")
         self.hl = p.array(d.growth.half_life_years, key + ".demand.growth.half_life_years")
         self.beta = p.array(d.beta, key + ".demand.beta")
-        self.shares = {sim.acct(v): p.array(s, f"{key}.procurement.{v}")
-                       for v, s in buyer.procurement.items()}
+        shares = {sim.acct(v): p.array(s, f"{key}.procurement.{v}")
+                  for v, s in buyer.procurement.items()}
+        total = sum(shares.values(), np.zeros(sim.n))  # normalised per path, as for labs
+        self.shares = {v: np.divide(x, total, out=np.full(sim.n, 1.0 / len(shares)),
+                                    where=total > 0) for v, x in shares.items()}
         self.fleet = Fleet(sim.market, sim.n)
         self.fleet.seed_even(self.installed, np.zeros(sim.n))
 

@@ -165,10 +165,11 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             for hid in p.equity.holders:
                 ref(("parties", i, "equity", "holders", hid), hid,
                     ("investor", "vendor", "lender", "buyer"))
-            fracs = [_fixed(f) for f in p.equity.holders.values()]
-            if all(f is not None for f in fracs) and sum(fracs) > 1 + 1e-9:  # type: ignore[arg-type]
+            top = sum(f.support()[1] for f in p.equity.holders.values())
+            if top > 1 + 1e-9:
                 out.append(CrossProblem(("parties", i, "equity", "holders"),
-                                        "stakes must add up to at most 1", round(sum(fracs), 6)))  # type: ignore[arg-type]
+                                        "stakes must add up to at most 1 (for uncertain stakes, "
+                                        "their largest values)", round(top, 6)))
         if isinstance(p, Vendor):
             all_in = sc.market.hardware.all_in_cost_per_unit.support()[0]
             if p.content_per_unit.support()[1] > all_in:
@@ -192,6 +193,14 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
                                     f"must fall within the horizon, {sc.start} to "
                                     f"{_label(sc, sc.horizon_quarters - 1)}", d.start))
         if isinstance(d, SpvLease):
+            sources = [("amount", d.amount), ("debt.amount", d.debt.amount),
+                       *((f"equity.{h}", v) for h, v in d.equity.items())]
+            for where, number in sources:
+                if number.is_uncertain:
+                    out.append(CrossProblem((*base, *where.split(".")),
+                                            "must be a fixed number: an SPV's equity and debt "
+                                            "must pay for its purchase on every path",
+                                            number.describe()))
             for hid in d.equity:
                 ref((*base, "equity", hid), hid, ("investor", "vendor", "lender", "buyer"))
             parts = [_fixed(v) for v in d.equity.values()] + [_fixed(d.debt.amount)]

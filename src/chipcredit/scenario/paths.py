@@ -1,0 +1,104 @@
+"""Parameter paths: one address for every number in a scenario.
+
+Addresses use ids for parties and deals, field names as written in YAML (``from``/``to``),
+map keys as they are, and ``[i]`` for positions in other lists::
+
+    market.ai_demand.volatility
+    market.hardware.residual_value_by_age[2]
+    parties.xai.revenue.growth.from
+    parties.openai.procurement.nvidia
+    deals.colossus2-spv.debt.rate
+    deals.colossus2-spv.equity.nvidia
+    deals.xai-chips-on-credit.repayment[0].share
+
+The engine keys each uncertain number's draws by the same address, so fixing one number
+(a tornado bar, a break-even search) leaves every other draw unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from chipcredit.errors import UsageError, did_you_mean
+
+from .model import Scenario
+from .number import Number
+
+__all__ = ["get_number", "parameter_paths", "set_number", "split_path"]
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def split_path(path: str) -> list[str | int]:
+    """``deals.x.repayment[0].share`` -> ``["deals", "x", "repayment", 0, "share"]``."""
+    parts: list[str | int] = []
+    pos = 0
+    for match in _PART.finditer(path):
+        if match.start() != pos and path[pos:match.start()] != ".":
+            raise UsageError(f"parameter path {path!r} is not of the form a.b[0].c")
+        parts.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
+        pos = match.end()
+    if not parts or pos != len(path):
+        raise UsageError(f"parameter path {path!r} is not of the form a.b[0].c")
+    return parts
+
+
+def _walk(value: Any, prefix: str) -> Iterator[tuple[str, Number]]:
+    if isinstance(value, Number):
+        yield prefix, value
+    elif isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            key = field.alias or name
+            child = getattr(value, name)
+            if isinstance(child, list) and child and hasattr(child[0], "id") and prefix == "":
+                for item in child:
+                    yield from _walk(item, f"{key}.{item.id}")
+            else:
+                yield from _walk(child, f"{prefix}.{key}" if prefix else key)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _walk(v, f"{prefix}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _walk(v, f"{prefix}[{i}]")
+
+
+def parameter_paths(scenario: Scenario) -> dict[str, Number]:
+    """Every number in the scenario by its address, in document order."""
+    return dict(_walk(scenario, ""))
+
+
+def get_number(scenario: Scenario, path: str) -> Number:
+    """The number at ``path``; a bad path gets the closest real one as a suggestion."""
+    numbers = parameter_paths(scenario)
+    if path not in numbers:
+        hint = did_you_mean(path, numbers)
+        raise UsageError(f"no number at parameter path {path!r}"
+                         + (f" (did you mean {hint}?)" if hint else ""))
+    return numbers[path]
+
+
+def set_number(scenario: Scenario, path: str, value: float | Number | dict[str, Any]) -> Scenario:
+    """A copy of the scenario with the number at ``path`` replaced (and re-validated)."""
+    from .loader import load_scenario
+
+    get_number(scenario, path)
+    data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
+    parts = split_path(path)
+    node: Any = data
+    for i, part in enumerate(parts[:-1]):
+        node = node[part]
+        if i == 0 and isinstance(node, list):  # parties and deals are addressed by id
+            node = {item["id"]: item for item in node}
+    last = parts[-1]
+    new = value.model_dump(exclude_none=True) if isinstance(value, Number) else value
+    if isinstance(new, dict):
+        old = node[last]
+        keep = {k: old[k] for k in ("source", "basis") if isinstance(old, dict) and k in old}
+        new = {**new, **{k: v for k, v in keep.items() if k not in new}}
+    node[last] = new
+    return load_scenario(data)
