@@ -1,0 +1,91 @@
+"""Parameter paths (every number in a scenario) and metric paths (every number in a summary)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import chipcredit as cc
+from chipcredit.analytics.query import metric_paths, metric_value
+from chipcredit.engine.params import ParamSampler
+from chipcredit.scenario.paths import get_number, parameter_paths, set_number, split_path
+
+
+@pytest.fixture(scope="module")
+def seed() -> cc.Scenario:
+    return cc.load_scenario("seed-2025")
+
+
+def test_split_path() -> None:
+    assert split_path("deals.x.repayment[0].share") == ["deals", "x", "repayment", 0, "share"]
+    with pytest.raises(cc.UsageError, match="not of the form"):
+        split_path("deals..x")
+
+
+def test_every_number_has_an_address(seed: cc.Scenario) -> None:
+    paths = parameter_paths(seed)
+    assert "parties.xai.revenue.growth.from" in paths
+    assert "deals.colossus2-spv.debt.rate" in paths
+    assert "market.hardware.residual_value_by_age[2]" in paths
+    assert "deals.openai-amd-take-or-pay.schedule[0].capacity" in paths
+    assert "parties.openai.procurement.nvidia" in paths
+
+
+def test_engine_keys_its_draws_by_the_same_addresses(seed: cc.Scenario,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: set[str] = set()
+    original = ParamSampler.__call__
+
+    def spy(self: ParamSampler, number: object, key: str, default: float = 0.0) -> object:
+        if number is not None:
+            seen.add(key)
+        return original(self, number, key, default)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ParamSampler, "__call__", spy)
+    cc.simulate(seed, deterministic=True)
+    assert seen, "the engine sampled nothing"
+    assert seen <= set(parameter_paths(seed)), sorted(seen - set(parameter_paths(seed)))
+
+
+def test_set_number_changes_one_number_only(seed: cc.Scenario) -> None:
+    changed = set_number(seed, "deals.colossus2-spv.debt.rate", 0.2)
+    assert get_number(changed, "deals.colossus2-spv.debt.rate").value == 0.2
+    before, after = parameter_paths(seed), parameter_paths(changed)
+    diff = [p for p in before if before[p] != after[p]]
+    assert diff == ["deals.colossus2-spv.debt.rate"]
+
+
+def test_set_number_is_validated(seed: cc.Scenario) -> None:
+    with pytest.raises(cc.ScenarioError, match="must be between 0 and 1"):
+        set_number(seed, "deals.colossus2-spv.debt.rate", 11)
+
+
+def test_bad_parameter_path_suggests(seed: cc.Scenario) -> None:
+    with pytest.raises(cc.UsageError, match=r"did you mean parties\.xai\.revenue\.growth\.from\?"):
+        get_number(seed, "parties.xai.revenue.growth.form")
+
+
+def test_fixing_one_number_keeps_other_draws(seed: cc.Scenario) -> None:
+    # common random numbers: fixing the SPV's lease rate leaves xAI's revenue unchanged
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        a = cc.simulate(seed, paths=300, seed=3)
+        b = cc.simulate(set_number(seed, "deals.colossus2-spv.lease.rate", 0.15), paths=300, seed=3)
+    assert (a.outcomes["party|xai|revenue_total"][:50] == b.outcomes["party|xai|revenue_total"][:50]).all()
+
+
+def test_metric_paths_follow_the_summary(seed: cc.Scenario) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        res = cc.simulate(seed, paths=300, seed=3)
+    data = res.to_dict()
+    assert metric_value(res, "deals.colossus2-spv.parties.nvidia.irr.p50") == \
+        data["deals"]["colossus2-spv"]["parties"]["nvidia"]["irr"]["p50"]
+    assert metric_value(res, "parties.openai.default_probability") == \
+        data["parties"]["openai"]["default_probability"]
+    assert "parties.xai.cash_end.p95" in metric_paths(res)
+    with pytest.raises(cc.UsageError, match=r"did you mean deals\.colossus2-spv\?"):
+        metric_value(res, "deals.colossus-spv.parties.nvidia.irr.p50")
+    with pytest.raises(cc.UsageError, match="names a group"):
+        metric_value(res, "parties.openai")
