@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import ndtr, ndtri
 
+from chipcredit.scenario.correlation import (
+    Correlation,
+    correlation_matrix,
+    pearson_from_spearman,
+)
 from chipcredit.scenario.number import Number
 
 from .draws import ChunkDraws
@@ -22,8 +28,37 @@ Value = float | NDArray[np.float64]
 class ParamSampler:
     """Turns `Number`s into per-path arrays for one chunk of paths."""
 
-    def __init__(self, draws: ChunkDraws) -> None:
+    def __init__(self, draws: ChunkDraws, correlations: list[Correlation] | None = None) -> None:
         self.draws = draws
+        self.correlations = list(correlations or [])
+        self.correlated = {name for c in self.correlations for name in (c.a, c.b)}
+        self._joint: dict[str, NDArray[np.float64]] | None = None
+
+    def uniform(self, key: str) -> NDArray[np.float64]:
+        """The number's own uniform draw per path, ``(n,)``, inside (0, 1); correlated
+        numbers are mixed through the Gaussian copula first."""
+        if key in self.correlated:
+            if self._joint is None:
+                self._joint = self._copula()
+            return self._joint[key]
+        # keep u inside (0, 1): ppf(0) of an unbounded distribution is infinite
+        return np.clip(self.draws.uniform("param:" + key, 1)[0], 1e-12, 1.0 - 1e-12)
+
+    def _copula(self) -> dict[str, NDArray[np.float64]]:
+        names = sorted(self.correlated)
+        pearson = pearson_from_spearman(correlation_matrix(names, self.correlations))
+        np.fill_diagonal(pearson, 1.0)
+        values, vectors = np.linalg.eigh(pearson)
+        root = vectors * np.sqrt(np.maximum(values, 0.0))  # pearson = root @ root.T
+        own = np.stack([np.clip(self.draws.uniform("param:" + k, 1)[0], 1e-12, 1 - 1e-12)
+                        for k in names])
+        scores = ndtri(own)
+        # an explicit sum, not ``@``: BLAS would round a path's value depending on the chunk
+        mixed_scores = np.zeros_like(scores)
+        for j in range(len(names)):
+            mixed_scores += root[:, j:j + 1] * scores[j]
+        mixed = np.clip(ndtr(mixed_scores), 1e-12, 1.0 - 1e-12)
+        return {k: mixed[i] for i, k in enumerate(names)}
 
     def __call__(self, number: Number | None, key: str, default: float = 0.0) -> Value:
         """Value of ``number`` per path: a float when fixed, else an array shaped ``(n,)``."""
@@ -34,10 +69,7 @@ class ParamSampler:
             return float(number.value)
         if self.draws.deterministic:
             return number.median()
-        u = self.draws.uniform("param:" + key, 1)[0]
-        # keep u inside (0, 1): ppf(0) of an unbounded distribution is infinite
-        u = np.clip(u, 1e-12, 1.0 - 1e-12)
-        return number.ppf(u)
+        return number.ppf(self.uniform(key))
 
     def quarters(self, number: Number, key: str) -> int:
         """A term in years as whole quarters (at least one). Schedules are shared by every

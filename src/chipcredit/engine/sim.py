@@ -57,7 +57,7 @@ class Sim:
         self.draws = draws
         self.n = draws.n
         self.n_quarters = scenario.horizon_quarters
-        self.params = ParamSampler(draws)
+        self.params = ParamSampler(draws, scenario.correlations)
         names = ["customers", "market", "founders"]
         classes = [AccountClass.OUTSIDE] * 3
         for party in scenario.parties:

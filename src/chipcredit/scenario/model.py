@@ -12,6 +12,7 @@ from chipcredit.errors import did_you_mean
 from chipcredit.units import parse_quarter
 
 from .base import BUILTIN_IDS, Model, QuarterLabel
+from .correlation import Correlation, correlation_matrix, offending_pair
 from .deals import (
     Deal,
     Equity,
@@ -51,6 +52,8 @@ class Scenario(Model):
     market: Market
     parties: list[Party] = Field(min_length=1)
     deals: list[Deal] = Field(default_factory=list)
+    correlations: list[Correlation] = Field(default_factory=list)
+    """Rank correlations between uncertain numbers, by parameter path."""
 
     _source_text: str | None = PrivateAttr(default=None)
     _source_file: str | None = PrivateAttr(default=None)
@@ -227,6 +230,7 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
                 if not 0 <= qk < sc.horizon_quarters:
                     out.append(CrossProblem((*base, "schedule", k, "quarter"),
                                             "must fall within the horizon", item.quarter))
+    out.extend(_check_correlations(sc))
     if vendors == [] and any(isinstance(p, Lab | Buyer) for p in sc.parties):
         out.append(CrossProblem(("parties",), "need at least one vendor for labs to buy from"))
     return out
@@ -240,3 +244,42 @@ def _label(sc: Scenario, offset: int) -> str:
 
 def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
+
+
+def _check_correlations(sc: Scenario) -> list[CrossProblem]:
+    """Correlated numbers exist, are uncertain, appear once per pair, and can coexist."""
+    if not sc.correlations:
+        return []
+    from .paths import parameter_paths
+
+    numbers = parameter_paths(sc)
+    out: list[CrossProblem] = []
+    seen: set[frozenset[str]] = set()
+    names: list[str] = []
+    for k, pair in enumerate(sc.correlations):
+        for side in ("a", "b"):
+            path = getattr(pair, side)
+            if path not in numbers:
+                out.append(CrossProblem(("correlations", k, side), "names no number in the "
+                                        "scenario", path, did_you_mean(path, numbers)))
+            elif not numbers[path].is_uncertain:
+                out.append(CrossProblem(("correlations", k, side), "must name an uncertain "
+                                        "number (a fixed one cannot be correlated)", path))
+            elif path not in names:
+                names.append(path)
+        if pair.a == pair.b:
+            out.append(CrossProblem(("correlations", k, "b"), "must differ from a", pair.b))
+        key = frozenset((pair.a, pair.b))
+        if key in seen:
+            out.append(CrossProblem(("correlations", k), "repeats an earlier pair",
+                                    f"{pair.a} ~ {pair.b}"))
+        seen.add(key)
+    if out:
+        return out
+    bad = offending_pair(names, correlation_matrix(names, sc.correlations))
+    if bad is not None:
+        k = next((i for i, p in enumerate(sc.correlations) if {p.a, p.b} == set(bad)), 0)
+        out.append(CrossProblem(("correlations", k), "must form a positive semi-definite "
+                                "correlation matrix; the pair in most conflict is",
+                                f"{bad[0]} ~ {bad[1]}"))
+    return out
