@@ -64,7 +64,7 @@ class LoanDeal(DealRuntime):
     def rate_q(self, sim: Sim) -> NDArray[np.float64]:
         if self.fixed_rate is not None:
             return np.asarray(self.fixed_rate / 4.0)
-        return np.asarray((sim.market.base_rate + self.spread) / 4.0)
+        return np.asarray((sim.market.base_rate + sim.market.rate_add + self.spread) / 4.0)
 
     def schedule(self, sim: Sim, q: int) -> None:
         k = q - self.start_q

@@ -250,6 +250,7 @@ class LabState:
         momentum = np.divide(self.run_rate, self.history[0], out=np.zeros(sim.n),
                              where=self.history[0] > 0) - 1.0
         chance = self.success_probability(momentum, sim.market.sentiment, sim.market.winter)
+        chance = chance * sim.shocks.funding[q]
         ok = wants & (self._u_funding[q] <= chance)
         amount = np.where(ok, size, 0.0)
         price = self.price(sim)

@@ -15,6 +15,7 @@ from chipcredit.units import (
 
 from .draws import ChunkDraws
 from .params import ParamSampler
+from .shocks import ShockSchedule
 
 __all__ = ["MarketState"]
 
@@ -82,6 +83,9 @@ class MarketState:
         self.all_in = self.all_in0.copy()
         self.quarter = -1
         self.deterministic = draws.deterministic
+        self.shocks: ShockSchedule | None = None
+        self.rate_add: NDArray[np.float64] | float = 0.0
+        """Stress add-on to the base rate this quarter (nominal annual)."""
 
     def step(self, q: int) -> None:
         """Advance the drivers into quarter ``q``."""
@@ -91,10 +95,16 @@ class MarketState:
         if not self.deterministic:  # the base case stays in its starting regime
             switch = np.where(self.winter, u < self.exit_q, u < self.enter_q)
             self.winter = self.winter ^ switch
+        shocks = self.shocks
+        if shocks is not None and shocks.winter[q]:  # a stressed winter holds in every path
+            self.winter = np.ones_like(self.winter)
         self.z = z
         self.sentiment = (1 - self.weight) * self.sentiment + self.weight * z - self.penalty * self.winter
         self._log_residual += self.res_beta * self.sigma_q * z + self.res_sigma_q * z_res
         self.residual = np.exp(self._log_residual) * (1.0 - self.res_winter_hit * self.winter)
+        if shocks is not None:
+            self.residual = self.residual * shocks.residual[q]
+            self.rate_add = shocks.rate[q]
         self.base_rate = np.maximum(
             self.base_rate + self.kappa_q * (self.base - self.base_rate) + self.rate_sigma_q * z_rate, 0.0)
         self.all_in = self.all_in0 * (1.0 + self.cost_growth_q) ** q

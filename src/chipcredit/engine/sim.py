@@ -20,6 +20,7 @@ from .labs import FINANCING_KINDS, LabState
 from .ledger import AccountClass, Ledger
 from .market import MarketState
 from .params import ParamSampler
+from .shocks import ShockSchedule
 from .vendors import BuyerState, VendorState
 
 __all__ = ["LAB_VARIABLES", "VENDOR_VARIABLES", "Sim", "TiedFunds"]
@@ -71,6 +72,8 @@ class Sim:
         self._index = {name: i for i, name in enumerate(names)}
         self.account_names = names
         self.market = MarketState(scenario.market, self.params, draws, self.n_quarters)
+        self.shocks = ShockSchedule(scenario, self.params, self.n)
+        self.market.shocks = self.shocks
         deal_parties = [[self._index[pid] for pid in _deal_party_ids(d)] for d in scenario.deals]
         self.ledger = Ledger(names, classes, draws, self.n_quarters,
                              [d.id for d in scenario.deals], deal_parties, trace_path)

@@ -42,11 +42,15 @@ class VendorState:
         self.share = np.zeros(sim.n)
         self.content = self.content0.copy()
         self.market = sim.market
+        self.price_war = sim.shocks.price.get(vendor.id)
 
     def set_quarter(self, q: int) -> None:
         # the vendor's content is part of the all-in cost per unit, so a price that rises
         # faster than the all-in cost stops at it (else the rest of the cost turns negative)
-        self.content = np.minimum(self.content0 * (1.0 + self.price_q) ** q, self.market.all_in)
+        price = self.content0 * (1.0 + self.price_q) ** q
+        if self.price_war is not None:
+            price = price * self.price_war[q]
+        self.content = np.minimum(price, self.market.all_in)
         self.sales = np.zeros_like(self.sales)
 
     def sell(self, sim: Sim, q: int, payer: int, units: NDArray[np.float64],

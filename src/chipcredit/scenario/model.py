@@ -25,6 +25,7 @@ from .deals import (
 from .market import Market
 from .number import Number
 from .parties import Buyer, Lab, Party, Vendor
+from .shocks import PriceWar, Shock
 
 __all__ = ["MAX_HORIZON_QUARTERS", "CrossProblem", "Scenario", "cross_check"]
 
@@ -54,6 +55,8 @@ class Scenario(Model):
     deals: list[Deal] = Field(default_factory=list)
     correlations: list[Correlation] = Field(default_factory=list)
     """Rank correlations between uncertain numbers, by parameter path."""
+    shocks: list[Shock] = Field(default_factory=list)
+    """Named shocks applied from a quarter on (stress tests)."""
 
     _source_text: str | None = PrivateAttr(default=None)
     _source_file: str | None = PrivateAttr(default=None)
@@ -231,6 +234,12 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
                     out.append(CrossProblem((*base, "schedule", k, "quarter"),
                                             "must fall within the horizon", item.quarter))
     out.extend(_check_correlations(sc))
+    for k, shock in enumerate(sc.shocks):
+        if not 0 <= sc.quarter_of(shock.start) < sc.horizon_quarters:
+            out.append(CrossProblem(("shocks", k, "start"), "must fall within the horizon",
+                                    shock.start))
+        if isinstance(shock, PriceWar):
+            ref(("shocks", k, "vendor"), shock.vendor, ("vendor",))
     if vendors == [] and any(isinstance(p, Lab | Buyer) for p in sc.parties):
         out.append(CrossProblem(("parties",), "need at least one vendor for labs to buy from"))
     return out

@@ -1,0 +1,109 @@
+"""Stress tests: shocks change what they should, on every path, under the same seed."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import chipcredit as cc
+from chipcredit.experiments.stress import stress, stressed
+from chipcredit.scenario.shocks import StressPack, bundled_packs, load_pack
+
+
+def _quiet(fn, *args, **kw):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        return fn(*args, **kw)
+
+
+def _pack(*shocks: dict[str, object]) -> StressPack:
+    return StressPack.model_validate({"name": "t", "shocks": list(shocks)})
+
+
+def test_ai_winter_lowers_lab_revenue_on_every_path() -> None:
+    # winter cuts growth: in every quarter of the winter, revenue is no higher on any path on
+    # which the lab is alive in both runs (same seed, so the same shocks), and lower except
+    # where the base run was in winter already; lower in total on average. A lab that the
+    # base run let default can outlive it in winter (less growth, less capex), so totals are
+    # compared on average.
+    res = _quiet(stress, "seed-2025", _pack({"kind": "ai_winter", "start": "2026Q1",
+                                             "quarters": 8}), paths=400, seed=5)
+    window = slice(1, 9)
+    for lab in ("openai", "xai"):
+        base = res.base.reservoir[(lab, "revenue")][:, window]
+        hit = res.stressed.reservoir[(lab, "revenue")][:, window]
+        both = (base > 0) & (hit > 0)
+        assert both.sum() > 0.3 * both.size  # not vacuous: many path-quarters alive in both
+        assert (hit[both] <= base[both]).all()
+        assert (hit[both] < base[both]).mean() > 0.8
+        assert res.stressed.outcome(None, lab, "revenue_total").mean() < \
+            res.base.outcome(None, lab, "revenue_total").mean()
+
+
+def test_gpu_glut_lowers_recoveries() -> None:
+    # a lender secured on the fleet recovers less when used GPUs are worth less
+    pack = _pack({"kind": "gpu_glut", "start": "2025Q4", "size": 0.6})
+    res = _quiet(stress, "seed-2025", pack, paths=2000, seed=9)
+
+    def recovered(r: cc.Result) -> float:
+        f = r.flows()
+        return float(f[f["kind"].isin(["secured_recovery", "collateral_sale"])]["mean"].sum())
+
+    assert recovered(res.stressed) < recovered(res.base)
+
+
+def test_funding_freeze_raises_default_probability() -> None:
+    pack = _pack({"kind": "funding_freeze", "start": "2025Q4", "quarters": 8, "factor": 0.1})
+    res = _quiet(stress, "seed-2025", pack, paths=1000, seed=4)
+    assert res.stressed.default_probability("xai") > res.base.default_probability("xai")
+    row = res.differences.query("party == 'xai' and metric == 'default_probability'").iloc[0]
+    assert row.ci_low > 0
+
+
+def test_rate_shock_raises_floating_interest() -> None:
+    sc = cc.load_scenario("seed-2025")
+    data = sc.model_dump(mode="python", by_alias=True, exclude_none=True)
+    loan = next(d for d in data["deals"] if d["id"] == "xai-debt")
+    loan.update({"rate_type": "floating", "spread": 0.08})
+    loan.pop("rate")
+    base_sc = cc.load_scenario(data)
+    res = _quiet(stress, base_sc, _pack({"kind": "rate_shock", "start": "2025Q4", "bp": 300}),
+                 deterministic=True)
+    paid_base = res.base.outcome("xai-debt", "xai-bondholders", "cash_in")[0]
+    paid_hit = res.stressed.outcome("xai-debt", "xai-bondholders", "cash_in")[0]
+    # 300bp more a year on 5 for 20 quarters of interest: 0.03 / 4 x 5 x 20 = 0.75 more
+    assert paid_hit - paid_base == pytest.approx(0.75, abs=1e-9)
+
+
+def test_price_war_cuts_vendor_sales() -> None:
+    pack = _pack({"kind": "price_war", "vendor": "amd", "start": "2025Q4", "size": 0.5})
+    res = _quiet(stress, "seed-2025", pack, deterministic=True)
+    assert res.stressed.outcome(None, "amd", "revenue_total")[0] < \
+        res.base.outcome(None, "amd", "revenue_total")[0]
+
+
+def test_same_seed_no_shock_gives_zero_differences() -> None:
+    pack = _pack({"kind": "funding_freeze", "start": "2025Q4", "quarters": 1, "factor": 1.0})
+    res = _quiet(stress, "seed-2025", pack, paths=300, seed=2)
+    assert np.allclose(res.differences["difference"], 0.0)
+
+
+def test_bundled_packs_load_and_apply() -> None:
+    names = [n for n, _ in bundled_packs()]
+    assert {"telecom-2001", "dotcom-funding-freeze"} <= set(names)
+    sc = cc.load_scenario("seed-2025")
+    for name in names:
+        assert stressed(sc, load_pack(name)).shocks
+
+
+def test_unknown_pack_suggests() -> None:
+    with pytest.raises(cc.ScenarioError, match="did you mean telecom-2001"):
+        load_pack("telecom-2000")
+
+
+def test_shock_past_the_horizon_is_refused() -> None:
+    pack = _pack({"kind": "ai_winter", "start": "2040Q1"})
+    with pytest.raises(cc.ScenarioError, match=r"shocks\[0\]\.start must fall within the horizon"):
+        stressed(cc.load_scenario("seed-2025"), pack)
