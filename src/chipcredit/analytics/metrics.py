@@ -108,6 +108,9 @@ def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
             tied_vendor = getattr(deal, "tied_vendor", None)
             if deal.tied_gross_profit is not None and tied_vendor == party:
                 out[column(*key, "tied_gross_profit")] = deal.tied_gross_profit.copy()
+    for deal in sim.deals:
+        for metric, values in deal.outcomes(sim).items():
+            out[column("spv", deal.id, metric)] = values
     for lab in sim.labs:
         out[column("party", lab.id, "revenue_total")] = lab.revenue_total.copy()
         out[column("party", lab.id, "cash_end")] = np.where(lab.alive, lab.cash, 0.0)

@@ -20,7 +20,7 @@ from chipcredit.scenario.model import Scenario
 from chipcredit.units import format_quarter
 
 from .metrics import DEAL_METRICS, column
-from .stats import QUANTILES, band_quantiles, describe
+from .stats import QUANTILES, band_means, band_quantiles, describe
 from .valuation import REASONS
 
 __all__ = ["Result"]
@@ -141,10 +141,11 @@ class Result:
         for key, values in self.outcomes.items():
             parts = key.split("|")
             metric = parts[-1]
-            if metric in ("irr_reason", "irr_multiple", "mark", "default_quarter", "default_cause"):
+            if metric in ("irr_reason", "irr_multiple", "mark", "default_quarter", "default_cause",
+                          "first_breach_quarter"):
                 continue
-            deal = parts[1] if parts[0] == "deal" else None
-            party = parts[2] if parts[0] == "deal" else parts[1]
+            deal = parts[1] if parts[0] in ("deal", "spv") else None
+            party = parts[2] if parts[0] == "deal" else ("(spv)" if parts[0] == "spv" else parts[1])
             rows.append({"deal": deal, "party": party, "metric": metric, **describe(values)})
         for p in self.scenario.parties:
             if p.kind == "lab":
@@ -165,8 +166,11 @@ class Result:
             raise UsageError(f"party {party!r} has no variable {variable!r}; it has "
                              f"{', '.join(options)}" + (f" (did you mean {hint}?)" if hint else ""))
         q = band_quantiles(self.reservoir[key])
-        frame = pd.DataFrame({"quarter": self.quarter_labels(),
-                              "mean": self.series_sums[key] / self.paths})
+        exact = self.series_sums[key] / self.paths
+        # a ratio defined only on some paths (an SPV's LTV) has no exact mean over all paths;
+        # its mean is over the reservoir's paths where it is defined
+        mean = exact if np.isfinite(exact).all() else band_means(self.reservoir[key])
+        frame = pd.DataFrame({"quarter": self.quarter_labels(), "mean": mean})
         for i, level in enumerate(QUANTILES):
             frame[f"p{round(level * 100):02d}"] = q[i]
         return frame
@@ -246,6 +250,17 @@ class Result:
                 if key in self.outcomes:
                     item[metric] = describe(self.outcomes[key])
             parties[p.id] = item
+        spvs: dict[str, Any] = {}
+        for d in self.scenario.deals:
+            if d.kind != "spv_lease":
+                continue
+            spvs[d.id] = {
+                f"{name}_probability": float(np.mean(self.outcomes[column("spv", d.id, key)]))
+                for name, key in (("debt_impairment", "debt_impaired"),
+                                  ("lessee_default", "lessee_default"),
+                                  ("covenant_breach", "covenant_breach"))
+            }
+            spvs[d.id]["debt_loss"] = describe(self.outcomes[column("spv", d.id, "debt_loss")])
         return {
             "chipcredit_version": __version__,
             "scenario": self.scenario.name,
@@ -257,6 +272,7 @@ class Result:
             "deterministic": self.deterministic,
             "deals": deals,
             "parties": parties,
+            "spvs": spvs,
             "ledger": {"max_abs_imbalance": self.max_abs_imbalance},
         }
 

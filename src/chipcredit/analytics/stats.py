@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["QUANTILES", "band_quantiles", "describe"]
+__all__ = ["QUANTILES", "band_means", "band_quantiles", "describe"]
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -33,5 +34,22 @@ def _clean(x: float) -> float | None:
 
 
 def band_quantiles(values: NDArray[np.float32]) -> NDArray[np.float64]:
-    """Quantiles `QUANTILES` per column of ``(paths, quarters)``: shape ``(5, quarters)``."""
-    return np.asarray(np.quantile(values.astype(np.float64), QUANTILES, axis=0))
+    """Quantiles `QUANTILES` per column of ``(paths, quarters)``: shape ``(5, quarters)``.
+
+    NaN marks a value that is not defined on a path (an SPV's LTV once its debt is repaid)
+    and is left out; a quarter with no defined value gets NaN.
+    """
+    data = values.astype(np.float64)
+    if not np.isnan(data).any():
+        return np.asarray(np.quantile(data, QUANTILES, axis=0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN quarters stay NaN
+        return np.asarray(np.nanquantile(data, QUANTILES, axis=0))
+
+
+def band_means(values: NDArray[np.float32]) -> NDArray[np.float64]:
+    """Mean per quarter over the paths where the value is defined (NaN if none)."""
+    data = values.astype(np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.asarray(np.nanmean(data, axis=0))

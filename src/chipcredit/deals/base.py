@@ -107,6 +107,14 @@ class DealRuntime:
             lab.claims.append(claim)
         return claim
 
+    def record(self, sim: Sim, q: int) -> dict[str, NDArray[np.float64]]:
+        """Quarterly variables of the deal itself for bands (an SPV's LTV and DSCR)."""
+        return {}
+
+    def outcomes(self, sim: Sim) -> dict[str, NDArray[np.float64]]:
+        """Per-path outcomes of the deal itself, ``{metric: (n,)}`` (an SPV's impairment)."""
+        return {}
+
     # -- what the metrics ask of a deal ---------------------------------------------------
     def marks(self, sim: Sim, survival: Survival) -> dict[int, NDArray[np.float64]]:
         """Horizon mark of each party's position ($B, ``(n,)``), given the one-year survival

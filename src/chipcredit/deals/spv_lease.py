@@ -29,6 +29,15 @@ from chipcredit.scenario.deals import SpvLease
 from .base import DealRuntime, Survival
 from .loan import level_payment
 
+
+def _fixed(number: object) -> float:
+    """Covenant thresholds are terms of the contract: their median on every path."""
+    from chipcredit.scenario.number import Number
+
+    assert isinstance(number, Number)
+    return number.median()
+
+
 if TYPE_CHECKING:
     from chipcredit.engine.labs import LabState
     from chipcredit.engine.sim import Sim
@@ -75,6 +84,14 @@ class SpvLeaseDeal(DealRuntime):
         self.tied_gross_profit = np.zeros(n)
         self.tied_vendor = spec.vendor
         self._hit: NDArray[np.bool_] | None = None
+        self.covenants = spec.covenants
+        self.ltv = np.zeros(n)
+        self.dscr = np.zeros(n)
+        self.rent_in = np.zeros(n)
+        self._rent_seen = np.zeros(n)
+        self.breached = np.zeros(n, dtype=bool)
+        self.first_breach = np.full(n, -1.0)
+        self.event_of_default = np.zeros(n, dtype=bool)
 
     def spv_account(self) -> int | None:
         return self.spv
@@ -100,6 +117,7 @@ class SpvLeaseDeal(DealRuntime):
         self.active = live
         self.lease.principal = np.where(live, self.amount, 0.0)
         self.debt.principal = np.where(live, self.debt_amount, 0.0)
+        self._rent_seen = self.lease.paid.copy()
 
     def schedule(self, sim: Sim, q: int) -> None:
         k = q - self.start_q
@@ -119,12 +137,53 @@ class SpvLeaseDeal(DealRuntime):
 
     def service_spv(self, sim: Sim, q: int) -> None:
         ledger = sim.ledger
+        due = self.debt.total_due()
+        self.rent_in = self.lease.paid - self._rent_seen
+        self._rent_seen = self.lease.paid.copy()
         self.debt.settle(ledger, q, ledger.balance[self.spv].copy())
+        sweep, hold = self._test_covenants(sim, q, due)
+        if sweep.any():
+            spare = np.where(sweep, ledger.balance[self.spv], 0.0)
+            self.debt.prepay(ledger, q, spare, "debt_prepayment")
         if q - self.start_q == self.lease_periods - 1:
             self._term_end(sim, q)
-        # equity is paid only while the debt is current
+        # equity is paid only while the debt is current and no covenant holds the cash back
         cash = ledger.balance[self.spv].copy()
-        self._distribute(sim, q, np.where(self.debt.arrears <= 0.0, cash, 0.0))
+        self._distribute(sim, q, np.where((self.debt.arrears <= 0.0) & ~hold, cash, 0.0))
+
+    def _test_covenants(self, sim: Sim, q: int, due: NDArray[np.float64]
+                        ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+        """LTV and DSCR this quarter, and what a breach does: (sweep, hold) masks."""
+        value = self.cost * sim.market.residual_share(max(q - self.start_q + 1, 0))
+        debt = self.debt.balance()
+        live = self.active & (debt > 0)
+        self.ltv = np.where(live, np.divide(debt, value, out=np.full(sim.n, np.inf),
+                                            where=value > 0), np.nan)
+        self.dscr = np.where(live & (due > 0), np.divide(self.rent_in, due, out=np.zeros(sim.n),
+                                                         where=due > 0), np.nan)
+        sweep = self.event_of_default.copy()
+        hold = self.event_of_default.copy()
+        c = self.covenants
+        if c is None:
+            return sweep & live, hold
+        breach = np.zeros(sim.n, dtype=bool)
+        for test, bad in ((c.ltv, c.ltv is not None and self.ltv > _fixed(c.ltv.max)),
+                          (c.dscr, c.dscr is not None and self.dscr < _fixed(c.dscr.min))):
+            if test is None:
+                continue
+            bad = np.asarray(bad) & live
+            breach |= bad
+            if test.breach == "cash_sweep":
+                sweep |= bad
+            elif test.breach == "reserve":
+                hold |= bad
+            else:
+                self.event_of_default |= bad
+                sweep |= bad
+                hold |= bad
+        self.first_breach = np.where(breach & (self.first_breach < 0), q, self.first_breach)
+        self.breached |= breach
+        return sweep & live, hold
 
     def _term_end(self, sim: Sim, q: int) -> None:
         live = self.active.copy()
@@ -187,6 +246,20 @@ class SpvLeaseDeal(DealRuntime):
         self._hit = None
         self._close_debt(sim, q, hit)
         self._distribute(sim, q, np.where(hit, sim.ledger.balance[self.spv].copy(), 0.0))
+
+    def record(self, sim: Sim, q: int) -> dict[str, NDArray[np.float64]]:
+        return {"ltv": self.ltv, "dscr": self.dscr}
+
+    def outcomes(self, sim: Sim) -> dict[str, NDArray[np.float64]]:
+        lessee_default = self.closes & (self.lab.default_quarter >= 0)
+        return {
+            "debt_impaired": (self.debt.written_off > 1e-9).astype(np.float64),
+            "debt_loss": np.maximum(self.debt.loss(), 0.0),
+            "lessee_default": lessee_default.astype(np.float64),
+            "covenant_breach": self.breached.astype(np.float64),
+            "first_breach_quarter": self.first_breach.copy(),
+            "event_of_default": self.event_of_default.astype(np.float64),
+        }
 
     def marks(self, sim: Sim, survival: Survival) -> dict[int, NDArray[np.float64]]:
         s = survival.get(self.lessee, 1.0)

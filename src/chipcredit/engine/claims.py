@@ -119,6 +119,14 @@ class Claim:
         self.receive(ledger, q, amount, kind, source)
         self.arrears = self.arrears - amount
 
+    def prepay(self, ledger: Ledger, q: int, amount: NDArray[np.float64], kind: str) -> None:
+        """Principal repaid ahead of schedule: promised and paid at once."""
+        amount = np.minimum(np.maximum(amount, 0.0), self.principal)
+        self.principal = self.principal - amount
+        self.promised += amount
+        self.pv_promised += amount * self.discount(q + 1)
+        self.receive(ledger, q, amount, kind)
+
     def accelerate(self, mask: NDArray[np.bool_], time: int) -> None:
         """A default makes the outstanding principal due now (it is promised from now)."""
         extra = np.where(mask & ~self.closed, self.principal, 0.0)

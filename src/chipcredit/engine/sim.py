@@ -209,6 +209,9 @@ class Sim:
             self._put(vendor.id, "share", q, vendor.share)
         for buyer in self.buyers:
             self._put(buyer.id, "capacity", q, buyer.fleet.installed())
+        for deal in self.deals:
+            for variable, values in deal.record(self, q).items():
+                self._put(deal.id, variable, q, values)
 
     def _put(self, party: str, variable: str, q: int, values: NDArray[np.float64]) -> None:
         key = (party, variable)

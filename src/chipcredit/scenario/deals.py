@@ -12,9 +12,12 @@ from .number import Fraction, Money, Number, Positive, Probability, Rate
 __all__ = [
     "CashAtMaturity",
     "Conversion",
+    "Covenants",
     "Deal",
+    "DscrTest",
     "Equity",
     "Loan",
+    "LtvTest",
     "MilestoneEquity",
     "PurchaseCommitment",
     "RepaymentMeans",
@@ -114,6 +117,34 @@ class SpvLeaseTerms(Model):
     the market's residual curve at the term's age."""
 
 
+Breach = Literal["cash_sweep", "reserve", "default"]
+
+
+class LtvTest(Model):
+    """Loan-to-value test: SPV debt over the used value of its GPUs must stay at most ``max``."""
+
+    max: Positive
+    breach: Breach = "cash_sweep"
+
+
+class DscrTest(Model):
+    """Debt-service coverage test: the quarter's rent over its debt service must stay at
+    least ``min``."""
+
+    min: Positive
+    breach: Breach = "reserve"
+
+
+class Covenants(Model):
+    """Tests on an SPV's debt, each quarter. A breach does what ``breach`` says:
+    ``cash_sweep`` sends the SPV's spare cash to prepay the debt; ``reserve`` keeps it in the
+    SPV instead of paying equity; ``default`` is an event of default: the debt accelerates
+    and takes all the SPV's cash until it is repaid."""
+
+    ltv: LtvTest | None = None
+    dscr: DscrTest | None = None
+
+
 class SpvLease(_DealBase):
     """A vehicle buys a vendor's GPUs with equity and debt and leases them to a lab."""
 
@@ -125,6 +156,7 @@ class SpvLease(_DealBase):
     debt: SpvDebt
     lease: SpvLeaseTerms
     at_end: Literal["purchase_option", "sell"] = "purchase_option"
+    covenants: Covenants | None = None
 
 
 class RevenueShare(Model):

@@ -1,0 +1,85 @@
+"""SPV covenants: LTV and DSCR tests each quarter, and what a breach does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from . import _build as b
+
+# The SPV of the golden tests: 20 of GPUs, 2 + 5.5 equity, 12.5 debt at 11% over 5 years,
+# a 5-year lease at 16% to a 20% residual. Used values by year of age: 1, 0.8, 0.6 ...
+# So after one quarter the GPUs are worth 20 x (1 - 0.2/4) = 19 and debt is about 12.2:
+# LTV about 0.64. A test of max 0.5 is breached from the first quarter.
+
+
+def _spv(covenants: dict[str, Any] | None) -> dict[str, Any]:
+    deal = {"id": "spv", "kind": "spv_lease", "lessee": "xai", "vendor": "nvidia", "amount": 20,
+            "equity": {"nvidia": 2, "valor": 5.5},
+            "debt": {"lender": "apollo", "amount": 12.5, "rate": 0.11, "term_years": 5},
+            "lease": {"term_years": 5, "rate": 0.16, "residual": 0.2}, "at_end": "sell"}
+    if covenants is not None:
+        deal["covenants"] = covenants
+    return deal
+
+
+def test_no_covenant_pays_equity_every_quarter() -> None:
+    res = b.run(b.scenario(deals=[_spv(None)]))
+    dist = b.lines(res, "spv", "distribution", to="valor")
+    assert len(dist) == 20
+    assert res.to_dict()["spvs"]["spv"]["covenant_breach_probability"] == 0.0
+
+
+def test_ltv_breach_sweeps_cash_to_the_debt() -> None:
+    base = b.run(b.scenario(deals=[_spv(None)]))
+    res = b.run(b.scenario(deals=[_spv({"ltv": {"max": 0.5, "breach": "cash_sweep"}})]))
+    sweeps = b.lines(res, "spv", "debt_prepayment")
+    assert len(sweeps) > 0
+    # while swept, equity gets nothing; the debt is repaid early, so the lender's cash
+    # comes in sooner and the equity holders wait
+    swept = set(sweeps["time"])
+    dist = b.lines(res, "spv", "distribution", to="valor")
+    assert not swept & set(dist["time"])
+    assert res.to_dict()["spvs"]["spv"]["covenant_breach_probability"] == 1.0
+    # money is only moved in time, not lost: total paid to the lender is no more than base
+    lender_in = res.outcome("spv", "apollo", "cash_in")[0]
+    assert lender_in <= base.outcome("spv", "apollo", "cash_in")[0] + 1e-9
+    assert res.max_abs_imbalance < 1e-9
+
+
+def b_debt_principal_paid_q1() -> float:
+    # level payment 0.8208966 less interest 12.5 x 0.0275 = 0.34375: principal 0.4771466
+    return 0.8208966325758603 - 12.5 * 0.0275
+
+
+def test_ltv_reported_each_quarter_matches_hand_value() -> None:
+    res = b.run(b.scenario(deals=[_spv({"ltv": {"max": 5.0}})]))
+    ltv = res.bands("spv", "ltv")["mean"].to_numpy()
+    # quarter 1: debt 12.5 - 0.4771466 = 12.0228534; GPUs 20 at age one quarter:
+    # residual share 1 - 0.2 x 1/4 = 0.95 -> 19.0 (bands are kept as float32)
+    assert ltv[0] == pytest.approx((12.5 - b_debt_principal_paid_q1()) / 19.0, rel=1e-6)
+    dscr = res.bands("spv", "dscr")["mean"].to_numpy()
+    rent = (20 - 4 * 1.04**-20) * 0.04 / (1 - 1.04**-20)  # to a 4 residual at 4% a quarter
+    assert dscr[0] == pytest.approx(rent / 0.8208966325758603, rel=1e-6)
+    # after the term the debt is repaid: the ratios are undefined, not zero
+    assert np.isnan(ltv[-1])
+
+
+def test_dscr_breach_with_reserve_holds_equity_cash() -> None:
+    # a DSCR minimum above the actual cover (about 1.63) is breached every quarter: the SPV
+    # keeps its spare cash and equity gets nothing until the term ends
+    res = b.run(b.scenario(deals=[_spv({"dscr": {"min": 2.0, "breach": "reserve"}})]))
+    dist = b.lines(res, "spv", "distribution", to="valor")
+    assert (dist["time"] >= 20).all()
+    assert res.outcome("spv", "valor", "cash_in")[0] > 0  # paid at the end, not lost
+
+
+def test_event_of_default_accelerates_and_is_reported_apart_from_the_lessee() -> None:
+    res = b.run(b.scenario(deals=[_spv({"ltv": {"max": 0.5, "breach": "default"}})]))
+    spv = res.to_dict()["spvs"]["spv"]
+    assert spv["covenant_breach_probability"] == 1.0
+    assert spv["lessee_default_probability"] == 0.0
+    assert res.outcome(None, "xai", "default_quarter")[0] == -1
+    assert len(b.lines(res, "spv", "debt_prepayment")) > 0
