@@ -93,7 +93,7 @@ def test_schema_is_json() -> None:
 
 
 def test_version_from_python_dash_m() -> None:
-    src = str(Path(cli.__file__).resolve().parents[1])
+    src = str(Path(cc.__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
     done = subprocess.run([sys.executable, "-m", "chipcredit", "--version"], capture_output=True,
                           text=True, env=env, timeout=120, check=False)

@@ -21,6 +21,8 @@ from chipcredit.errors import (
     SimulationError,
     UsageError,
 )
+from chipcredit.experiments import SensitivityResult, SolveResult, sensitivity, solve
+from chipcredit.experiments.stress import StressResult, stress
 from chipcredit.scenario import (
     Scenario,
     bundled_names,
@@ -28,6 +30,7 @@ from chipcredit.scenario import (
     load_scenario,
     scenario_json_schema,
 )
+from chipcredit.scenario.shocks import StressPack, bundled_packs, load_pack
 
 __all__ = [
     "MAX_PATHS",
@@ -36,16 +39,25 @@ __all__ = [
     "Result",
     "Scenario",
     "ScenarioError",
+    "SensitivityResult",
     "SimulationError",
+    "SolveResult",
+    "StressPack",
+    "StressResult",
     "UsageError",
     "__version__",
     "annuity_payment",
     "bundled_names",
+    "bundled_packs",
     "describe_bundled",
     "irr",
+    "load_pack",
     "load_scenario",
     "moic",
     "npv",
     "scenario_json_schema",
+    "sensitivity",
     "simulate",
+    "solve",
+    "stress",
 ]

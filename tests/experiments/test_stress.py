@@ -107,3 +107,31 @@ def test_shock_past_the_horizon_is_refused() -> None:
     pack = _pack({"kind": "ai_winter", "start": "2040Q1"})
     with pytest.raises(cc.ScenarioError, match=r"shocks\[0\]\.start must fall within the horizon"):
         stressed(cc.load_scenario("seed-2025"), pack)
+
+
+def test_cli_stress_prints_paired_differences(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    from chipcredit.cli import app
+
+    out = tmp_path / "stress.json"
+    result = CliRunner().invoke(app, ["stress", "seed-2025", "--pack", "dotcom-funding-freeze",
+                                      "--paths", "300", "--seed", "1", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Stressed minus base" in result.output
+    data = _json.loads(out.read_text())
+    assert data["pack"]["name"] == "dotcom-funding-freeze"
+    assert any(r["metric"] == "default_probability" for r in data["differences"])
+
+
+def test_cli_stress_unknown_pack_is_one_line() -> None:
+    from typer.testing import CliRunner
+
+    from chipcredit.cli import app
+
+    result = CliRunner().invoke(app, ["stress", "seed-2025", "--pack", "telecom-2000"])
+    assert result.exit_code == 2
+    assert "did you mean telecom-2001?" in result.output
+    assert "Traceback" not in result.output

@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from chipcredit.engine.labs import LabState
 from chipcredit.engine.sim import Sim
 
+from .portfolio import portfolio_columns
 from .valuation import irr, npv
 
 __all__ = ["DEAL_METRICS", "PARTY_METRICS", "column", "reduce_chunk", "survival"]
@@ -77,8 +78,6 @@ def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
         for acct, f in flows.items():
             party = names[acct]
             mark = np.broadcast_to(np.asarray(marks.get(acct, 0.0), dtype=np.float64), (sim.n,))
-            with_mark = f.copy()
-            with_mark[:, q_end] += mark
             rate = sim.discount_rates[acct]
             realised = npv(f, rate)
             cash_in = np.maximum(f, 0.0).sum(axis=1)
@@ -87,8 +86,9 @@ def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
                 invested = cash_out > MIN_INVESTED
                 moic_r = np.where(invested, cash_in / cash_out, np.nan)
                 moic = np.where(invested, (cash_in + mark) / cash_out, np.nan)
-            solved = irr(with_mark)
             cum_out = np.maximum(-np.cumsum(f, axis=1), 0.0).max(axis=1)
+            f[:, q_end] += mark  # the flows with the mark (f is this chunk's own copy)
+            solved = irr(f)
             peak = peaks.get(acct)
             key = ("deal", deal.id, party)
             out[column(*key, "npv_realised")] = realised
@@ -108,6 +108,7 @@ def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
             tied_vendor = getattr(deal, "tied_vendor", None)
             if deal.tied_gross_profit is not None and tied_vendor == party:
                 out[column(*key, "tied_gross_profit")] = deal.tied_gross_profit.copy()
+    out.update(portfolio_columns(sim))
     for deal in sim.deals:
         for metric, values in deal.outcomes(sim).items():
             out[column("spv", deal.id, metric)] = values

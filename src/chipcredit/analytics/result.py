@@ -20,6 +20,7 @@ from chipcredit.scenario.model import Scenario
 from chipcredit.units import format_quarter
 
 from .metrics import DEAL_METRICS, column
+from .portfolio import portfolio_summary
 from .stats import QUANTILES, band_means, band_quantiles, describe
 from .valuation import REASONS
 
@@ -142,7 +143,7 @@ class Result:
             parts = key.split("|")
             metric = parts[-1]
             if metric in ("irr_reason", "irr_multiple", "mark", "default_quarter", "default_cause",
-                          "first_breach_quarter"):
+                          "first_breach_quarter") or parts[0] == "portfolio":
                 continue
             deal = parts[1] if parts[0] in ("deal", "spv") else None
             party = parts[2] if parts[0] == "deal" else ("(spv)" if parts[0] == "spv" else parts[1])
@@ -273,6 +274,7 @@ class Result:
             "deals": deals,
             "parties": parties,
             "spvs": spvs,
+            "portfolios": portfolio_summary(self),
             "ledger": {"max_abs_imbalance": self.max_abs_imbalance},
         }
 

@@ -63,6 +63,11 @@ def discount_factors(annual_rate: float | ArrayLike, n_times: int) -> FloatArray
     if np.any(r <= -1.0):
         raise UsageError("annual_rate must be > -1")
     years = np.arange(n_times, dtype=np.float64) / 4.0
+    if r.ndim == 1 and r.size > 1:
+        # paths often share a rate: raise each distinct rate once, then copy rows
+        rates, row = np.unique(r, return_inverse=True)
+        if rates.size <= r.size // 2:
+            return np.asarray(np.power(1.0 + rates[:, None], -years)[row.ravel()])
     base = 1.0 + (r[:, None] if r.ndim == 1 else r)
     return np.asarray(np.power(base, -years), dtype=np.float64)
 
@@ -82,6 +87,10 @@ def npv(flows: ArrayLike, annual_rate: float | ArrayLike) -> FloatArray:
     ndarray, shape (n_paths,)
     """
     c = _as_flows(flows)
+    r = np.asarray(annual_rate, dtype=np.float64)
+    if r.ndim == 1 and r.shape[0] == c.shape[0] and r.size and np.all(r == r[0]):
+        # one rate on every path: the same sums as below, without a row of factors per path
+        return np.asarray((c * discount_factors(r[0], c.shape[1])).sum(axis=1))
     df = discount_factors(annual_rate, c.shape[1])
     if df.ndim == 2 and df.shape[0] != c.shape[0]:
         raise UsageError(f"annual_rate has {df.shape[0]} paths, flows have {c.shape[0]}")
@@ -121,12 +130,13 @@ class IrrResult:
 
 def _sign_change_class(c: FloatArray) -> NDArray[np.int8]:
     """Per row: 0 if the flows never change sign (zeros skipped), 1 if once, 2 if more than once."""
-    n = c.shape[1]
+    m, n = c.shape
     if n == 0:
-        return np.zeros(c.shape[0], dtype=np.int8)
+        return np.zeros(m, dtype=np.int8)
     pos, neg = c > 0, c < 0
-    has_pos, has_neg = pos.any(axis=1), neg.any(axis=1)
     first_pos, first_neg = np.argmax(pos, axis=1), np.argmax(neg, axis=1)
+    rows = np.arange(m)
+    has_pos, has_neg = pos[rows, first_pos], neg[rows, first_neg]  # argmax finds a True if any
     last_pos = n - 1 - np.argmax(pos[:, ::-1], axis=1)
     last_neg = n - 1 - np.argmax(neg[:, ::-1], axis=1)
     once = (last_neg < first_pos) | (last_pos < first_neg)  # one block of each sign
@@ -162,8 +172,8 @@ def _coefficients(c: FloatArray, side_pos: bool) -> FloatArray:
     return _shift_t(c, np.argmax(nz[:, ::-1], axis=1))
 
 
-def _scaled_npv(coef: FloatArray, q: FloatArray, side_pos: bool) -> FloatArray:
-    """Scaled NPV (see ``_coefficients``) at ``q``, by Horner's scheme."""
+def _scaled_npv(coef: FloatArray, q: FloatArray | float, side_pos: bool) -> FloatArray:
+    """Scaled NPV (see ``_coefficients``) at ``q`` (per path, or one rate for all), by Horner."""
     z = 1.0 / (1.0 + q) if side_pos else 1.0 + q
     p = coef[0].copy()
     for row in coef[1:]:
@@ -243,9 +253,45 @@ def irr(
     multiple = changes > 1
     solve = np.flatnonzero(changes > 0)
     if solve.size:
-        cs = c if solve.size == n_paths else c[solve]
-        q_out[solve], reason[solve] = _solve(cs, lower, upper, tol, max_iter)
+        cs = np.ascontiguousarray(c if solve.size == n_paths else c[solve])
+        # each row's IRR depends on that row alone, so identical rows (a loan that is repaid
+        # on schedule on most paths) are solved once
+        rows, group = _distinct_rows(cs)
+        if rows is None:
+            q_out[solve], reason[solve] = _solve(cs, lower, upper, tol, max_iter)
+        else:
+            q_u, reason_u = _solve(cs[rows], lower, upper, tol, max_iter)
+            q_out[solve], reason[solve] = q_u[group], reason_u[group]
     return IrrResult(quarterly_to_effective_annual(q_out), reason, multiple)
+
+
+_ROW_HASH = np.random.default_rng(20251001).integers(1, 2**63, size=4096, dtype=np.uint64) | 1
+"""Fixed odd multipliers for hashing rows of flows (their bit patterns)."""
+
+
+def _distinct_rows(c: FloatArray) -> tuple[NDArray[np.intp] | None, NDArray[np.intp]]:
+    """Rows of ``c`` that are bit-for-bit distinct, and for each row the position of its
+    twin among them; ``(None, ...)`` when under a fifth of the rows repeat (not worth it)."""
+    m, n = c.shape
+    if m < 256 or n > _ROW_HASH.size:
+        return None, np.arange(m)
+    bits = c.view(np.uint64)
+    mult = _ROW_HASH[:n]
+    with np.errstate(over="ignore"):
+        # first a sample of 128 evenly spaced rows: hashing every row only pays when rows repeat
+        sample = (bits[:: m // 128][:128] * mult).sum(axis=1)  # wraps modulo 2**64
+        if np.unique(sample).size > 0.8 * sample.size:
+            return None, np.arange(m)
+        h = (bits * mult).sum(axis=1)
+    _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+    twin = first[inverse.ravel()]
+    # a hash collision between different rows: such a row stands for itself
+    alone = ~(bits == bits[twin]).all(axis=1)
+    twin[alone] = np.flatnonzero(alone)
+    rows = np.unique(twin)
+    if rows.size > 0.8 * m:
+        return None, np.arange(m)
+    return rows, np.searchsorted(rows, twin)
 
 
 def _solve(
@@ -262,8 +308,8 @@ def _solve(
         return coefs[side_pos]
 
     with np.errstate(all="ignore"):
-        f_lo = _scaled_npv(coef(lq >= 0), np.full(m, lq), lq >= 0)
-        f_hi = _scaled_npv(coef(uq >= 0), np.full(m, uq), uq >= 0)
+        f_lo = _scaled_npv(coef(lq >= 0), lq, lq >= 0)  # z is the same for every path
+        f_hi = _scaled_npv(coef(uq >= 0), uq, uq >= 0)
     f_zero = c.sum(axis=1)  # the scaled NPV at q = 0, on either side
     split = lq < 0 < uq
     q = np.full(m, np.nan)
@@ -293,10 +339,12 @@ def _first_guess(c: FloatArray) -> FloatArray:
     """Quarterly rate with ``(1+q)**D = received / invested``, D the gap in mean flow timing."""
     t = np.arange(c.shape[1], dtype=np.float64)
     pos = np.maximum(c, 0.0)
-    # row sums, not ``@``: a BLAS matrix-vector product rounds a row differently depending
-    # on the other rows in the batch, and the IRR of a path must not depend on its chunk
-    s_pos, t_pos = pos.sum(axis=1), (pos * t).sum(axis=1)
-    s_neg, t_neg = s_pos - c.sum(axis=1), t_pos - (c * t).sum(axis=1)  # negatives, as positive sums
+    # einsum sums each row on its own; a matrix-vector product (BLAS) rounds a row
+    # differently depending on the other rows in the batch, and the IRR of a path must not
+    # depend on its chunk
+    s_pos, t_pos = np.einsum("ij->i", pos), np.einsum("ij,j->i", pos, t)
+    # the negative flows, as positive sums
+    s_neg, t_neg = s_pos - np.einsum("ij->i", c), t_pos - np.einsum("ij,j->i", c, t)
     with np.errstate(all="ignore"):
         gap = t_pos / s_pos - t_neg / s_neg
         return np.asarray(np.power(s_pos / s_neg, 1.0 / gap) - 1.0)
@@ -349,7 +397,7 @@ def _newton(
             n_live = np.count_nonzero(live)
             if n_live == 0:
                 break
-            if n_live <= 0.75 * live.size:
+            if n_live <= 0.9 * live.size:
                 idx, coef, x, xl, xh = idx[live], coef[:, live], x[live], xl[live], xh[live]
                 f_prev, stall, live = f_prev[live], stall[live], np.ones(n_live, dtype=bool)
     return q_out, ok

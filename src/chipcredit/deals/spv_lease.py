@@ -194,8 +194,8 @@ class SpvLeaseDeal(DealRuntime):
         price = np.where(exercise, self.option_price, 0.0)
         sim.ledger.pay(q, self.lessee, self.spv, "purchase_option", price, self.index)
         age = min(self.lease_periods, self.lab.fleet.capacity.shape[0] - 1)
-        self.lab.fleet.capacity[age] += np.where(exercise, self.units, 0.0)
-        self.lab.fleet.cost[age] += np.where(exercise, self.cost, 0.0)
+        self.lab.fleet.add_at(age, np.where(exercise, self.units, 0.0),
+                              np.where(exercise, self.cost, 0.0))
         sold = np.where(live & ~exercise, value, 0.0)
         sim.ledger.pay(q, sim.acct("customers"), self.spv, "residual_sale", sold, self.index)
         self.active = self.active & ~live

@@ -19,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
-from .ledger import Ledger
+from .ledger import Ledger, sparse_paths
 
 __all__ = ["Claim"]
 
@@ -56,7 +56,8 @@ class Claim:
         self.debtor = debtor
         self.deal = deal
         self.stage = stage
-        self.rate = np.broadcast_to(np.asarray(quarterly_rate, dtype=np.float64), (n,))
+        self.n = n
+        self.rate = quarterly_rate
         self.principal = np.zeros(n)
         self.arrears = np.zeros(n)
         self.due_now = np.zeros(n)
@@ -67,14 +68,35 @@ class Claim:
         self.pv_paid = np.zeros(n)
         self.peak_exposure = np.zeros(n)
         self.closed = np.zeros(n, dtype=bool)
+        self.ead = np.zeros(n)
+        """Exposure at default: the balance that fell due when the claim was accelerated and
+        then not paid in full ($B; 0 where it never defaulted)."""
+        self.default_quarter = np.full(n, -1.0)
+        """Quarter in which the claim was written off in part (-1 if never)."""
+        self._accelerated = np.zeros(n)
+        self._accelerated_at = np.full(n, -1.0)
         self.on_fleet = False
         """Secured on the debtor's own GPUs not pledged elsewhere (a secured loan)."""
         self.collateral: Callable[[], NDArray[np.float64]] | None = None
         """Value of specific collateral before the fire-sale haircut (a vendor credit)."""
 
+    @property
+    def rate(self) -> NDArray[np.float64]:
+        """Contract rate per quarter, ``(n,)``."""
+        return self._rate
+
+    @rate.setter
+    def rate(self, quarterly_rate: Amount) -> None:
+        self._rate = np.broadcast_to(np.asarray(quarterly_rate, dtype=np.float64), (self.n,))
+        self._discounts: dict[int, NDArray[np.float64]] = {}
+
     def discount(self, time: int) -> NDArray[np.float64]:
-        """Discount factor at the contract rate for a flow at ``time`` quarters."""
-        return np.asarray((1.0 + self.rate) ** (-float(time)))
+        """Discount factor at the contract rate for a flow at ``time`` quarters (computed
+        once per time: the rate is fixed for the life of the claim)."""
+        factor = self._discounts.get(time)
+        if factor is None:
+            factor = self._discounts[time] = np.asarray((1.0 + self.rate) ** (-float(time)))
+        return factor
 
     def schedule(self, amount: Amount, time: int) -> None:
         """An amount falls due at ``time`` (it is promised from now on)."""
@@ -95,29 +117,73 @@ class Claim:
         Returns the amount paid, shape ``(n,)``.
         """
         due = self.total_due()
-        paid = np.minimum(due, np.maximum(available, 0.0))
-        self.receive(ledger, q, paid, kind or self.name)
-        self.arrears = due - paid
+        owing = sparse_paths(due)
+        if owing is None:
+            paid = np.minimum(due, np.maximum(available, 0.0))
+            self.receive(ledger, q, paid, kind or self.name)
+            self.arrears = due - paid
+        else:  # little is due: work on those paths only (elsewhere 0 is due, 0 paid)
+            avail = np.asarray(available)
+            part = np.minimum(due[owing], np.maximum(avail[owing] if avail.ndim else avail, 0.0))
+            self.receive_at(ledger, q, owing, part, kind or self.name)
+            paid = np.zeros_like(due)
+            paid[owing] = part
+            due[owing] -= part
+            self.arrears = due
         self.due_now = np.zeros_like(self.due_now)
         return paid
 
     def receive(
         self, ledger: Ledger, q: int, amount: NDArray[np.float64], kind: str,
         source: int | None = None,
-    ) -> None:
-        """Record a payment to the creditor (from the debtor, or from ``source``)."""
-        ledger.pay(q, self.debtor if source is None else source, self.creditor, kind, amount,
-                   self.deal)
-        self.paid += amount
-        self.pv_paid += amount * self.discount(q + 1)
+    ) -> NDArray[np.intp] | None:
+        """Record a payment to the creditor (from the debtor, or from ``source``).
+
+        Returns the paths paid on when they are few (see `Ledger.pay`), else None.
+        """
+        moved = ledger.pay(q, self.debtor if source is None else source, self.creditor, kind,
+                           amount, self.deal)
+        if moved is None or not isinstance(amount, np.ndarray) or amount.shape != self.paid.shape:
+            self.paid += amount
+            self.pv_paid += amount * self.discount(q + 1)
+            return None
+        if moved.size:  # money moved on a few paths: update only those
+            part = amount[moved]
+            self.paid[moved] += part
+            self.pv_paid[moved] += part * self.discount(q + 1)[moved]
+        return moved
 
     def recover(
         self, ledger: Ledger, q: int, amount: NDArray[np.float64], kind: str,
         source: int | None = None,
     ) -> None:
         """A recovery in a default: paid to the creditor, it reduces the arrears."""
-        self.receive(ledger, q, amount, kind, source)
-        self.arrears = self.arrears - amount
+        moved = self.receive(ledger, q, amount, kind, source)
+        if moved is None:
+            self.arrears = self.arrears - amount
+        else:
+            arrears = self.arrears.copy()
+            arrears[moved] -= amount[moved]
+            self.arrears = arrears
+
+    def receive_at(
+        self, ledger: Ledger, q: int, paths: NDArray[np.intp], amount: NDArray[np.float64],
+        kind: str, source: int | None = None,
+    ) -> None:
+        """`receive` of ``amount`` on the sorted path indices ``paths`` and nothing elsewhere
+        (the same numbers, without touching the other paths)."""
+        ledger.pay_at(q, self.debtor if source is None else source, self.creditor, kind, paths,
+                      amount, self.deal)
+        self.paid[paths] += amount
+        self.pv_paid[paths] += amount * self.discount(q + 1)[paths]
+
+    def recover_at(
+        self, ledger: Ledger, q: int, paths: NDArray[np.intp], amount: NDArray[np.float64],
+        kind: str, source: int | None = None,
+    ) -> None:
+        """`recover` of ``amount`` on the sorted path indices ``paths`` and nothing elsewhere."""
+        self.receive_at(ledger, q, paths, amount, kind, source)
+        self.arrears[paths] -= amount
 
     def prepay(self, ledger: Ledger, q: int, amount: NDArray[np.float64], kind: str) -> None:
         """Principal repaid ahead of schedule: promised and paid at once."""
@@ -130,14 +196,51 @@ class Claim:
     def accelerate(self, mask: NDArray[np.bool_], time: int) -> None:
         """A default makes the outstanding principal due now (it is promised from now)."""
         extra = np.where(mask & ~self.closed, self.principal, 0.0)
+        hit = mask & ~self.closed
+        self._accelerated = np.where(hit, self.principal + self.arrears, self._accelerated)
+        self._accelerated_at = np.where(hit, time - 1, self._accelerated_at)
         self.promised += extra
         self.pv_promised += extra * self.discount(time)
         self.arrears += extra
         self.principal = np.where(mask, 0.0, self.principal)
 
+    def accelerate_at(self, paths: NDArray[np.intp], time: int) -> None:
+        """`accelerate` on the sorted path indices ``paths`` (the same numbers)."""
+        open_paths = paths[~self.closed[paths]]
+        extra = self.principal[open_paths]
+        accelerated, accelerated_at = self._accelerated.copy(), self._accelerated_at.copy()
+        accelerated[open_paths] = extra + self.arrears[open_paths]
+        accelerated_at[open_paths] = time - 1
+        self._accelerated, self._accelerated_at = accelerated, accelerated_at
+        self.promised[open_paths] += extra
+        self.pv_promised[open_paths] += extra * self.discount(time)[open_paths]
+        self.arrears[open_paths] += extra
+        principal = self.principal.copy()
+        principal[paths] = 0.0
+        self.principal = principal
+
+    def write_off_at(self, paths: NDArray[np.intp]) -> None:
+        """`write_off` on the sorted path indices ``paths`` (the same numbers)."""
+        open_paths = paths[~self.closed[paths]]
+        lost = self.arrears[open_paths]
+        hit = open_paths[lost > 1e-12]
+        if hit.size:
+            ead, default_quarter = self.ead.copy(), self.default_quarter.copy()
+            ead[hit] = self._accelerated[hit]
+            default_quarter[hit] = self._accelerated_at[hit]
+            self.ead, self.default_quarter = ead, default_quarter
+        self.written_off[open_paths] += lost
+        arrears = self.arrears.copy()
+        arrears[paths] = 0.0
+        self.arrears = arrears
+        self.closed[paths] = True
+
     def write_off(self, mask: NDArray[np.bool_]) -> None:
         """Whatever is still owed on ``mask`` paths is lost; the claim closes there."""
         lost = np.where(mask & ~self.closed, self.arrears, 0.0)
+        loss = lost > 1e-12
+        self.ead = np.where(loss, self._accelerated, self.ead)
+        self.default_quarter = np.where(loss, self._accelerated_at, self.default_quarter)
         self.written_off += lost
         self.arrears = np.where(mask, 0.0, self.arrears)
         self.closed |= mask

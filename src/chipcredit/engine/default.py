@@ -19,7 +19,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
+from .claims import Claim
 from .labs import ARREARS_TOL, CAUSES, LabState
 
 if TYPE_CHECKING:
@@ -29,7 +31,11 @@ __all__ = ["settle_defaults"]
 
 
 def settle_defaults(sim: Sim, lab: LabState, q: int) -> None:
-    """Default every live path of ``lab`` still in arrears, and settle its estate."""
+    """Default every live path of ``lab`` still in arrears, and settle its estate.
+
+    Few paths default in any one quarter, so after the deals' own reactions the estate is
+    settled on those paths only (``paths``); every other path would add or pay zero.
+    """
     mask = lab.alive & (lab.arrears() > ARREARS_TOL)
     if not mask.any():
         return
@@ -40,38 +46,69 @@ def settle_defaults(sim: Sim, lab: LabState, q: int) -> None:
     for runtime in sim.deals:
         runtime.on_default(sim, lab, q, mask)
     claims = [lab.opex, *lab.claims]
+    paths = np.flatnonzero(mask)
     for claim in claims:
-        claim.accelerate(mask, q + 1)
-    haircut = sim.market.haircut
-    proceeds = np.where(mask, lab.fleet.value() * (1.0 - haircut), 0.0)
-    ledger.pay(q, sim.acct("customers"), lab.acct, "collateral_sale", proceeds)
+        claim.accelerate_at(paths, q + 1)
+    haircut = _at(sim.market.haircut, paths)
+    proceeds = lab.fleet.value(paths) * (1.0 - haircut)
+    ledger.pay_at(q, sim.acct("customers"), lab.acct, "collateral_sale", paths, proceeds)
     pool = proceeds.copy()
     for claim in claims:
         if claim.collateral is not None:
-            value = np.minimum(claim.collateral() * (1.0 - haircut), pool)
-            got = np.where(mask, np.minimum(claim.balance(), value), 0.0)
-            claim.recover(ledger, q, got, "secured_recovery")
+            value = np.minimum(_at(claim.collateral(), paths) * (1.0 - haircut), pool)
+            got = np.minimum(_balance_at(claim, paths), value)
+            claim.recover_at(ledger, q, paths, got, "secured_recovery")
             pool -= got
     on_fleet = [c for c in claims if c.on_fleet]
     if on_fleet:
-        total = sum(c.balance() for c in on_fleet)
+        total = sum(_balance_at(c, paths) for c in on_fleet)
         for claim in on_fleet:
-            share = np.divide(claim.balance(), total, out=np.zeros(sim.n), where=total > 0)
-            got = np.where(mask, np.minimum(claim.balance(), pool * share), 0.0)
-            claim.recover(ledger, q, got, "secured_recovery")
-    owed = sum(c.balance() for c in claims)
-    cash = np.maximum(lab.cash, 0.0)
-    ratio = np.divide(cash, owed, out=np.zeros(sim.n), where=owed > 0)
-    ratio = np.where(mask, np.minimum(ratio, 1.0), 0.0)
+            balance = _balance_at(claim, paths)
+            share = np.divide(balance, total, out=np.zeros(paths.size), where=total > 0)
+            got = np.minimum(balance, pool * share)
+            claim.recover_at(ledger, q, paths, got, "secured_recovery")
+    owed = sum(_balance_at(c, paths) for c in claims)
+    cash = np.maximum(lab.cash[paths], 0.0)
+    ratio = np.divide(cash, owed, out=np.zeros(paths.size), where=owed > 0)
+    ratio = np.minimum(ratio, 1.0)
     for claim in claims:
-        got = np.minimum(claim.balance() * ratio, claim.balance())
-        claim.recover(ledger, q, got, "unsecured_recovery")
-    left = np.where(mask, np.maximum(lab.cash, 0.0), 0.0)
-    total_shares = lab.total_shares()
+        if claim.principal.min(initial=0.0) < 0.0 or claim.arrears.min(initial=0.0) < 0.0:
+            # a negative balance elsewhere would be "recovered" at ratio 0 as well
+            balance = claim.balance()
+            got_all = np.minimum(balance * _spread(ratio, paths, sim.n), balance)
+            claim.recover(ledger, q, got_all, "unsecured_recovery")
+        else:
+            balance = _balance_at(claim, paths)
+            claim.recover_at(ledger, q, paths, np.minimum(balance * ratio, balance),
+                             "unsecured_recovery")
+    left = np.maximum(lab.cash[paths], 0.0)
+    total_shares = sum(_at(held, paths) for held in lab.shares.values())
     for (holder, deal), held in lab.shares.items():
-        part = np.divide(left * held, total_shares, out=np.zeros(sim.n), where=total_shares > 0)
-        ledger.pay(q, lab.acct, holder, "liquidation", part, None if deal < 0 else deal)
+        part = np.divide(left * _at(held, paths), total_shares, out=np.zeros(paths.size),
+                         where=total_shares > 0)
+        ledger.pay_at(q, lab.acct, holder, "liquidation", paths, part,
+                      None if deal < 0 else deal)
     for claim in claims:
-        claim.write_off(mask)
-    lab.fleet.clear(mask)
-    lab.leased = np.where(mask, 0.0, lab.leased)
+        claim.write_off_at(paths)
+    lab.fleet.clear(paths)
+    leased = np.array(lab.leased, dtype=np.float64)
+    leased[paths] = 0.0
+    lab.leased = leased
+
+
+def _at(values: NDArray[np.float64] | float, paths: NDArray[np.intp]) -> NDArray[np.float64]:
+    """``values`` (per path, or one number for all) on ``paths``."""
+    arr = np.asarray(values, dtype=np.float64)
+    return arr[paths] if arr.ndim else np.full(paths.size, float(arr))
+
+
+def _balance_at(claim: Claim, paths: NDArray[np.intp]) -> NDArray[np.float64]:
+    """The claim's principal plus arrears on ``paths``."""
+    return np.asarray(claim.principal[paths] + claim.arrears[paths])
+
+
+def _spread(values: NDArray[np.float64], paths: NDArray[np.intp], n: int) -> NDArray[np.float64]:
+    """``values`` on ``paths`` and zero elsewhere, shape ``(n,)``."""
+    out = np.zeros(n)
+    out[paths] = values
+    return out

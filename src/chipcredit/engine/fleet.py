@@ -9,6 +9,10 @@ from .market import MarketState
 
 __all__ = ["Fleet"]
 
+_HEADROOM = 16
+"""Spare rows above the cohorts: ageing moves a window up one row instead of copying every
+cohort, and the window is moved back down (one copy) every `_HEADROOM` quarters."""
+
 
 class Fleet:
     """A party's own GPUs as cohorts by age in quarters.
@@ -17,13 +21,32 @@ class Fleet:
     ----------
     capacity : (max_life, n) capacity units of each age
     cost : (max_life, n) $B of vendor content paid for each cohort (for residual values)
+
+    Both are views into larger buffers and move when the fleet ages: read them afresh, and
+    change them only through the methods (`add`, `add_at`, `clear`, `seed_even`), which keep
+    the cached `installed` total and the retirement bookkeeping right.
     """
 
     def __init__(self, market: MarketState, n: int) -> None:
         self.market = market
-        self.capacity = np.zeros((market.max_life, n))
-        self.cost = np.zeros((market.max_life, n))
+        life = market.life_q
+        self._n_ages = market.max_life
+        self._cap_buf = np.zeros((self._n_ages + _HEADROOM, n))
+        self._cost_buf = np.zeros((self._n_ages + _HEADROOM, n))
+        self._start = _HEADROOM
+        self._window()
         self._age = np.arange(market.max_life)[:, None]
+        self._dead = self._age >= life[None, :]
+        # after a shift, the only cohort newly past its life is the one aged exactly `life`:
+        # the paths that retire one, and where in the flat buffers (less the window's start)
+        self._retire_paths = np.flatnonzero(life < self._n_ages)
+        self._retire_at = life[self._retire_paths] * n + self._retire_paths
+        self._beyond_life = False  # whether a cohort may sit at or past its life
+        self._installed: NDArray[np.float64] | None = None
+
+    def _window(self) -> None:
+        self.capacity = self._cap_buf[self._start : self._start + self._n_ages]
+        self.cost = self._cost_buf[self._start : self._start + self._n_ages]
 
     def seed_even(self, capacity: NDArray[np.float64], cost_per_unit: NDArray[np.float64]) -> None:
         """An opening fleet spread evenly over ages 0 .. life - 1 (its GPUs were bought
@@ -33,32 +56,76 @@ class Fleet:
         per = capacity / life
         self.capacity[:] = np.where(live, per, 0.0)
         self.cost[:] = self.capacity * cost_per_unit
+        self._installed = None
 
     def installed(self) -> NDArray[np.float64]:
-        return np.asarray(self.capacity.sum(axis=0))
+        """Capacity installed, ``(n,)`` (read-only; cached until the fleet changes)."""
+        if self._installed is None:
+            self._installed = np.asarray(self.capacity.sum(axis=0))
+            self._installed.flags.writeable = False
+        return self._installed
 
     def age_one_quarter(self) -> NDArray[np.float64]:
         """Shift every cohort one quarter older; return the capacity retired, ``(n,)``."""
-        self.capacity[1:] = self.capacity[:-1].copy()
-        self.cost[1:] = self.cost[:-1].copy()
+        if self._start == 0:  # out of headroom: move the cohorts back down (one copy)
+            self._cap_buf[_HEADROOM : _HEADROOM + self._n_ages] = self.capacity
+            self._cost_buf[_HEADROOM : _HEADROOM + self._n_ages] = self.cost
+            self._start = _HEADROOM
+        self._start -= 1  # the oldest cohort drops out of the window
+        self._window()
         self.capacity[0] = 0.0
         self.cost[0] = 0.0
-        dead = self._age >= self.market.life_q[None, :]
-        retired = np.where(dead, self.capacity, 0.0).sum(axis=0)
-        self.capacity[dead] = 0.0
-        self.cost[dead] = 0.0
-        return np.asarray(retired)
+        self._installed = None
+        if self._beyond_life:  # a cohort was placed at or past its life: zero them all
+            retired = np.where(self._dead, self.capacity, 0.0).sum(axis=0)
+            np.copyto(self.capacity, 0.0, where=self._dead)
+            np.copyto(self.cost, 0.0, where=self._dead)
+            self._beyond_life = False
+            return np.asarray(retired)
+        n = self.capacity.shape[1]
+        at = self._retire_at + self._start * n
+        cap_flat, cost_flat = self._cap_buf.reshape(-1), self._cost_buf.reshape(-1)
+        retired = np.zeros(n)
+        retired[self._retire_paths] = cap_flat.take(at)
+        cap_flat.put(at, 0.0)
+        cost_flat.put(at, 0.0)
+        return retired
 
     def add(self, capacity: NDArray[np.float64], cost: NDArray[np.float64]) -> None:
         """New GPUs, age 0."""
         self.capacity[0] += capacity
         self.cost[0] += cost
+        self._installed = None
 
-    def value(self) -> NDArray[np.float64]:
-        """Market value of the fleet before any haircut ($B, ``(n,)``)."""
-        share = self.market.residual_by_age_q[: self.capacity.shape[0]] * self.market.residual
-        return np.asarray((self.cost * share).sum(axis=0))
+    def add_at(self, age: int, capacity: NDArray[np.float64], cost: NDArray[np.float64]) -> None:
+        """GPUs of ``age`` quarters join the fleet (``age`` below ``max_life``); where that is
+        at or past a path's useful life they retire at the next ageing."""
+        self.capacity[age] += capacity
+        self.cost[age] += cost
+        self._installed = None
+        if age >= int(self.market.life_q.min(initial=self._n_ages)):
+            self._beyond_life = True
 
-    def clear(self, mask: NDArray[np.bool_]) -> None:
-        self.capacity[:, mask] = 0.0
-        self.cost[:, mask] = 0.0
+    def value(self, paths: NDArray[np.intp] | None = None) -> NDArray[np.float64]:
+        """Market value of the fleet before any haircut ($B): ``(n,)``, or ``(len(paths),)``
+        for the sorted path indices ``paths`` only (the same numbers, computed on fewer
+        columns)."""
+        curve = self.market.residual_by_age_q[: self.capacity.shape[0]]
+        if paths is None or paths.size == self.capacity.shape[1]:
+            return np.asarray((self.cost * (curve * self.market.residual)).sum(axis=0))
+        # a single column would be summed pairwise, not row by row as in the full array:
+        # take it twice so the sum runs in the same order
+        cols = paths if paths.size != 1 else np.repeat(paths, 2)
+        share = np.take(curve, cols, axis=1) * self.market.residual[cols]
+        cost = np.ascontiguousarray(np.take(self.cost, cols, axis=1))
+        return np.asarray(np.ascontiguousarray(cost * share).sum(axis=0)[: paths.size])
+
+    def clear(self, paths: NDArray[np.bool_] | NDArray[np.intp]) -> None:
+        """Remove every cohort on ``paths`` (a mask, or path indices)."""
+        self.capacity[:, paths] = 0.0
+        self.cost[:, paths] = 0.0
+        if self._installed is not None:  # a sum of zeros is zero: patch the cached total
+            installed = self._installed.copy()
+            installed[paths] = 0.0
+            installed.flags.writeable = False
+            self._installed = installed

@@ -153,7 +153,7 @@ class LabState:
         g = decaying(self.g_from, self.g_to, self.g_hl, q)
         step = (np.log1p(g) / 4.0 + self.beta * m.sigma_q * m.z + self.vol_q * self._z[q]
                 + m.winter * m.winter_log_growth)
-        self.history = np.roll(self.history, -1, axis=0)
+        self.history[:-1] = self.history[1:]  # drop the oldest run-rate
         self.history[-1] = self.run_rate
         self.run_rate = np.where(self.alive, self.run_rate * np.exp(step), 0.0)
         self.cash_open = self.cash.copy()
@@ -240,7 +240,7 @@ class LabState:
         """Phase 6: a round when cash is under the buffer or the lab is in arrears."""
         inflow = sim.financing_inflow(self.acct)
         burn_now = self.cash_open + inflow - self.cash
-        self.burn = np.roll(self.burn, -1, axis=0)
+        self.burn[:-1] = self.burn[1:]  # drop the oldest quarter
         self.burn[-1] = burn_now
         burn = np.maximum(self.burn.mean(axis=0), 0.0)
         arrears = self.arrears()

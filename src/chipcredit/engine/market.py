@@ -60,7 +60,9 @@ class MarketState:
         # residual share of cost by age in quarters, interpolated between whole years
         curve = np.stack([p.array(v, f"market.hardware.residual_value_by_age[{i}]")
                           for i, v in enumerate(hw.residual_value_by_age)])
-        ages_years = np.arange(self.max_life + 4 * 40 + 1) / 4.0
+        # the curve is flat after its last whole year, so the table stops there (or at the
+        # end of the longest useful life); `residual_share` reads older ages from its last row
+        ages_years = np.arange(max(self.max_life, 4 * (curve.shape[0] - 1)) + 1) / 4.0
         idx = np.minimum(ages_years, curve.shape[0] - 1)
         lo = np.floor(idx).astype(int)
         hi = np.minimum(lo + 1, curve.shape[0] - 1)

@@ -6,6 +6,7 @@ A `Sim` holds the state of one chunk (a run of whole stream blocks) as arrays sh
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -216,14 +217,31 @@ class Sim:
     def _put(self, party: str, variable: str, q: int, values: NDArray[np.float64]) -> None:
         key = (party, variable)
         store = self._recorded.get(key)
-        if store is None:
-            store = self._recorded[key] = np.zeros((self.n, self.n_quarters), dtype=np.float64)
-        store[:, q] = values
+        if store is None:  # quarter-major, so that each quarter writes one contiguous row
+            store = self._recorded[key] = np.zeros((self.n_quarters, self.n), dtype=np.float64)
+        store[q] = values
 
     @property
-    def series(self) -> dict[tuple[str, str], NDArray[np.float64]]:
-        """Recorded quarterly variables, ``{(party, variable): (n, quarters)}``."""
-        return self._recorded
+    def series(self) -> Mapping[tuple[str, str], NDArray[np.float64]]:
+        """Recorded quarterly variables, ``{(party, variable): (n, quarters)}``. Each value
+        is a fresh C-ordered copy, made when it is read (one at a time when iterating)."""
+        return _Series(self._recorded)
+
+
+class _Series(Mapping[tuple[str, str], NDArray[np.float64]]):
+    """Quarter-major recordings ``(quarters, n)`` read as ``(n, quarters)`` copies."""
+
+    def __init__(self, recorded: dict[tuple[str, str], NDArray[np.float64]]) -> None:
+        self._recorded = recorded
+
+    def __getitem__(self, key: tuple[str, str]) -> NDArray[np.float64]:
+        return np.ascontiguousarray(self._recorded[key].T)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._recorded)
+
+    def __len__(self) -> int:
+        return len(self._recorded)
 
 
 def _deal_party_ids(deal: object) -> list[str]:

@@ -1,0 +1,133 @@
+"""Portfolio credit risk: each lender's and vendor's claims taken together.
+
+For every declared party that holds a claim (a loan, a vendor credit, SPV debt, a
+take-or-pay fee), per path: the total credit loss (PV at each contract rate of promised
+minus received, recoveries counted as received), and per obligor the loss, the exposure at
+default, the peak exposure, and the quarter of the first write-off. From those, over paths:
+expected loss, VaR and CVaR at 95% and 99% of the total loss over the horizon, the
+cumulative default probability of each obligor by year, LGD, EAD, the Herfindahl index of
+exposure by obligor, and the share of exposure to labs the party also holds equity in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chipcredit.scenario.deals import Equity, MilestoneEquity, SpvLease
+
+from .stats import describe
+
+if TYPE_CHECKING:
+    from chipcredit.engine.sim import Sim
+    from chipcredit.scenario.model import Scenario
+
+    from .result import Result
+
+__all__ = ["financed_labs", "portfolio_columns", "portfolio_summary"]
+
+PREFIX = "portfolio"
+
+
+def portfolio_columns(sim: Sim) -> dict[str, NDArray[np.float64]]:
+    """Per-path outcome columns of every party's credit portfolio."""
+    declared = {p.id for p in sim.scenario.parties}
+    names = sim.account_names
+    loss: dict[str, NDArray[np.float64]] = defaultdict(lambda: np.zeros(sim.n))
+    by: dict[tuple[str, str, str], NDArray[np.float64]] = {}
+    for deal in sim.deals:
+        for claim in deal.claims:
+            creditor, obligor = names[claim.creditor], names[claim.debtor]
+            if creditor not in declared:
+                continue  # an SPV's lease claim: its risk is its equity holders'
+            lost = np.maximum(claim.loss(), 0.0)
+            loss[creditor] = loss[creditor] + lost
+            for what, values in (("loss", lost), ("ead", claim.ead),
+                                 ("exposure", claim.peak_exposure)):
+                key = (creditor, what, obligor)
+                by[key] = by.get(key, 0.0) + values
+            key = (creditor, "default_quarter", obligor)
+            first = by.get(key)
+            dq = claim.default_quarter
+            by[key] = dq.copy() if first is None else np.where(
+                (first < 0) | ((dq >= 0) & (dq < first)), dq, first)
+    out = {f"{PREFIX}|{party}|loss": values for party, values in loss.items()}
+    for (party, what, obligor), values in by.items():
+        out[f"{PREFIX}|{party}|{what}|{obligor}"] = np.asarray(values, dtype=np.float64)
+    return out
+
+
+def financed_labs(scenario: Scenario) -> dict[str, set[str]]:
+    """For each party, the labs it holds equity in: through an equity or milestone deal,
+    the opening cap table, or an SPV that leases to the lab."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for party in scenario.parties:
+        for holder in getattr(getattr(party, "equity", None), "holders", {}) or {}:
+            out[holder].add(party.id)
+    for deal in scenario.deals:
+        if isinstance(deal, Equity | MilestoneEquity):
+            out[deal.investor].add(deal.investee)
+        elif isinstance(deal, SpvLease):
+            for holder in deal.equity:
+                out[holder].add(deal.lessee)
+    return out
+
+
+def _tail(loss: NDArray[np.float64], level: float) -> tuple[float, float]:
+    var = float(np.quantile(loss, level))
+    tail = loss[loss >= var]
+    return var, float(tail.mean()) if tail.size else var
+
+
+def portfolio_summary(result: Result) -> dict[str, Any]:
+    """The ``portfolios`` section of the JSON summary."""
+    sc = result.scenario
+    lessee = {d.id: d.lessee for d in sc.deals if isinstance(d, SpvLease)}
+    financed = financed_labs(sc)
+    years = -(-sc.horizon_quarters // 4)
+    out: dict[str, Any] = {}
+    for key, total in result.outcomes.items():
+        parts = key.split("|")
+        if parts[0] != PREFIX or len(parts) != 3:
+            continue
+        party = parts[1]
+        obligors = sorted({k.split("|")[3] for k in result.outcomes
+                           if k.startswith(f"{PREFIX}|{party}|exposure|")})
+
+        def col(what: str, obligor: str, party: str = party) -> NDArray[np.float64]:
+            return result.outcomes[f"{PREFIX}|{party}|{what}|{obligor}"]
+
+        var95, cvar95 = _tail(total, 0.95)
+        var99, cvar99 = _tail(total, 0.99)
+        exposure = {o: float(col("exposure", o).mean()) for o in obligors}
+        all_exposure = sum(exposure.values())
+        shares = [e / all_exposure for e in exposure.values()] if all_exposure > 0 else []
+        mine = financed.get(party, set())
+        to_financed = sum(e for o, e in exposure.items() if lessee.get(o, o) in mine)
+        pd_curve = {}
+        for o in obligors:
+            dq = col("default_quarter", o)
+            pd_curve[o] = [float(np.mean((dq >= 0) & (dq < 4 * (y + 1)))) for y in range(years)]
+        ead = np.zeros(result.paths)
+        lost = np.zeros(result.paths)
+        for o in obligors:
+            ead = ead + col("ead", o)
+            lost = lost + col("loss", o)
+        hit = ead > 0
+        out[party] = {
+            "horizon_quarters": sc.horizon_quarters,
+            "expected_loss": float(total.mean()),
+            "loss": describe(total),
+            "var_95": var95, "cvar_95": cvar95, "var_99": var99, "cvar_99": cvar99,
+            "pd_term_structure": pd_curve,
+            "ead": float(ead[hit].mean()) if hit.any() else 0.0,
+            "lgd": float(lost[hit].sum() / ead[hit].sum()) if hit.any() else None,
+            "exposure_by_obligor": exposure,
+            "hhi": float(sum(s * s for s in shares)) if shares else None,
+            "share_of_exposure_to_labs_also_financed": (to_financed / all_exposure
+                                                        if all_exposure > 0 else None),
+        }
+    return out

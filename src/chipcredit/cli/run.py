@@ -1,0 +1,189 @@
+"""``chipcredit run``: simulate a scenario, print its tables, record it in the run store."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+import chipcredit as cc
+from chipcredit import store
+
+from .app import Failed, app, console, stderr_line, user_errors
+from .output import (
+    bar,
+    check_dir_target,
+    check_file_target,
+    deals_table,
+    parties_table,
+    show_warnings,
+    write_cashflows,
+    write_text_atomic,
+)
+
+__all__ = ["PROGRESS_MIN_PATHS", "run_command"]
+
+PROGRESS_MIN_PATHS = 5_000
+"""Runs with at least this many paths (about a second or more) show a progress bar."""
+
+
+@app.command("run")
+def run_command(
+    scenario: Annotated[str, typer.Argument(
+        metavar="SCENARIO", help="A bundled scenario name (see 'chipcredit scenarios') or a "
+                                 "path to a scenario YAML file.")],
+    paths: Annotated[int, typer.Option(
+        "--paths", "-n", min=1, help="Number of Monte Carlo paths.")] = 10_000,
+    seed: Annotated[int, typer.Option(
+        "--seed", "-s", min=0, help="Seed of the run; the same seed gives the same numbers.")] = 0,
+    deterministic: Annotated[bool, typer.Option(
+        "--deterministic", help="The base case: one path, every shock zero, medians.")] = False,
+    json_file: Annotated[Path | None, typer.Option(
+        "--json", metavar="FILE", dir_okay=False,
+        help="Write the JSON summary here (atomically; no wall-clock times, so the same "
+             "seed writes the same bytes).")] = None,
+    cashflows_dir: Annotated[Path | None, typer.Option(
+        "--cashflows", metavar="DIR", file_okay=False,
+        help="Write one path's cash-flow schedule of each deal to DIR/DEAL.csv (DIR is "
+             "created if missing).")] = None,
+    cashflows_path: Annotated[int | None, typer.Option(
+        "--cashflows-path", metavar="K", min=0,
+        help="Which path --cashflows exports, counting from 0 (default 0).")] = None,
+    store_path: Annotated[Path | None, typer.Option(
+        "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False,
+        help=f"Record the run in this run store (DuckDB; default ./{store.DEFAULT_STORE}).",
+        show_default=False)] = None,
+    no_store: Annotated[bool, typer.Option(
+        "--no-store", help="Do not record the run in the run store.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help=f"Allow more than {cc.MAX_PATHS:,} paths.")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress bar and no tables; warnings and errors only.")] = False,
+) -> None:
+    """Simulate a scenario, show what each party gets from each deal ($B), record the run."""
+    with user_errors():
+        _run(scenario, paths=paths, seed=seed, deterministic=deterministic, json_file=json_file,
+             cashflows_dir=cashflows_dir, cashflows_path=cashflows_path, force=force,
+             quiet=quiet, store_path=None if no_store else store.resolve_path(store_path),
+             store_named=store_path is not None)
+
+
+def _not_stored(reason: str) -> None:
+    stderr_line(f"note: the run was not stored: {reason}; --no-store hides this note")
+
+
+def _store_or_note(path: Path | None, named: bool) -> store.RunStore | None:
+    """The run store to record into, checked before the run.
+
+    None, with a note, when DuckDB is missing, or when the default store (not named by
+    --store or CHIPCREDIT_STORE) cannot be used; a named store that cannot be used is an
+    error.
+    """
+    if path is None:
+        return None
+    if not store.available():
+        _not_stored(f"the run store needs DuckDB ({store.INSTALL_HINT})")
+        return None
+    runs = store.RunStore(path)
+    try:
+        runs.check()
+    except cc.UsageError as exc:
+        if named:
+            raise
+        _not_stored(str(exc))
+        return None
+    return runs
+
+
+def _run(scenario: str, *, paths: int, seed: int, deterministic: bool, json_file: Path | None,
+         cashflows_dir: Path | None, cashflows_path: int | None, force: bool,
+         quiet: bool, store_path: Path | None, store_named: bool) -> None:
+    sc = cc.load_scenario(scenario)
+    effective_paths = 1 if deterministic else paths
+    if cashflows_path is not None and cashflows_dir is None:
+        raise Failed("--cashflows-path needs --cashflows DIR")
+    path_k = 0 if cashflows_path is None else cashflows_path
+    if cashflows_dir is not None and path_k >= effective_paths:
+        raise Failed(f"--cashflows-path must be below the number of paths ({effective_paths})"
+                     f"; got {path_k}")
+    if json_file is not None:
+        check_file_target(json_file, "--json")
+    if cashflows_dir is not None:
+        check_dir_target(cashflows_dir, "--cashflows")
+    runs = _store_or_note(store_path, store_named)
+
+    err = console(stderr=True)
+    show_bar = (not quiet and err.is_terminal and not deterministic
+                and paths >= PROGRESS_MIN_PATHS)
+    seen: list[warnings.WarningMessage] = []
+    started = datetime.now(UTC)
+    run_id: int | None = None
+    store_error: str | None = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", cc.ChipcreditWarning)
+        with bar(err, show_bar) as progress:
+            result = cc.simulate(sc, paths=paths, seed=seed, deterministic=deterministic,
+                                 force=force, progress=progress.callback(effective_paths,
+                                                                         "simulating"))
+            if json_file is not None:
+                write_text_atomic(json_file, result.to_json() + "\n")
+            if cashflows_dir is not None:
+                deals = [d.id for d in result.scenario.deals]
+                step = progress.callback(len(deals), "cash flows")
+                write_cashflows(result, cashflows_dir, deals, path_k, step)
+            summary = [{str(k): v for k, v in row.items()}
+                       for row in result.summary().to_dict("records")]
+            if runs is not None:
+                try:
+                    run_id = runs.save(result, kind="run", started=started,
+                                       extra={"argv": sys.argv[1:]})
+                except cc.UsageError as exc:
+                    store_error = str(exc)
+        seen.extend(caught)
+    show_warnings(err, seen)
+    if not quiet:
+        stored = (f"stored as run {run_id} in {runs.path}"
+                  if run_id is not None and runs is not None else None)
+        _print_tables(result, summary, stored)
+        for written in ([json_file] if json_file is not None else []) + (
+                [cashflows_dir] if cashflows_dir is not None else []):
+            console().print(Text(f"wrote {written}"), soft_wrap=True)
+    if store_error is not None:
+        if not store_named:
+            _not_stored(store_error)
+            return
+        raise Failed(f"the run was not stored: {store_error}")
+
+
+def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
+                  stored: str | None) -> None:
+    out = console()
+    kinds = {d.id: d.kind for d in result.scenario.deals}
+    p_loss: dict[tuple[str, str], float | None] = {}
+    for deal, party in result.deal_parties():
+        try:
+            p_loss[(deal, party)] = float((result.outcome(deal, party, "loss") > 1e-9).mean())
+        except cc.UsageError:
+            p_loss[(deal, party)] = None
+    over = ("the deterministic base case" if result.deterministic
+            else f"medians over {result.paths:,} path{'s' if result.paths != 1 else ''}")
+    out.print(deals_table(summary, kinds, p_loss, over))
+    parties = [(p.id, p.kind) for p in result.scenario.parties]
+    out.print(parties_table(summary, parties,
+                            "base case" if result.deterministic else "medians"))
+    out.print(Text(footer(result) + (f" · {stored}" if stored else "")), soft_wrap=True)
+
+
+def footer(result: cc.Result) -> str:
+    runs = ("deterministic base case (1 path)" if result.deterministic
+            else f"{result.paths:,} paths")
+    return (f"scenario {result.scenario.name} · sha256 {result.scenario_sha256[:12]} · {runs} · "
+            f"seed {result.seed} · {result.elapsed_seconds:.2f} s · "
+            f"ledger max imbalance {result.max_abs_imbalance:.1e} $B")
+

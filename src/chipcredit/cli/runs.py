@@ -1,0 +1,309 @@
+"""``chipcredit runs``: list, show, compare, query and export the runs in the run store."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from chipcredit import store
+
+from .app import Failed, app, console, user_errors
+from .output import (
+    DASH,
+    check_file_target,
+    compact,
+    deals_table,
+    finite,
+    parties_table,
+)
+
+__all__ = ["runs_app"]
+
+runs_app = typer.Typer(
+    name="runs",
+    help="The run store: every 'chipcredit run' is recorded in a DuckDB database "
+         f"(./{store.DEFAULT_STORE}, or --store PATH, or ${store.STORE_ENV}).",
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(runs_app)
+
+StoreOption = Annotated[Path | None, typer.Option(
+    "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False, show_default=False,
+    help=f"The run store (default ./{store.DEFAULT_STORE}).")]
+RunId = Annotated[int, typer.Argument(metavar="ID", min=1, help="A run id (see 'runs list').")]
+
+
+@runs_app.callback(invoke_without_command=True)
+def _runs(ctx: typer.Context) -> None:
+    """List, show, compare, query and export recorded runs."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
+def _store(path: Path | None) -> store.RunStore:
+    return store.RunStore(store.resolve_path(path), read_only=True)
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, pd.Timestamp) and not pd.isna(value):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return DASH
+
+
+def _int(value: Any) -> str:
+    x = finite(value)
+    return DASH if x is None else f"{int(x):,}"
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    return str(value)
+
+
+# --- list ------------------------------------------------------------------------------
+
+
+@runs_app.command("list")
+def list_command(
+    store_path: StoreOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1,
+                                       help="Show the last N runs.")] = 20,
+    every: Annotated[bool, typer.Option("--all", help="Show every run.")] = False,
+) -> None:
+    """The recorded runs, newest last (times in UTC)."""
+    with user_errors():
+        runs = _store(store_path)
+        frame = runs.list_runs()
+        out = console()
+        if frame.empty:
+            out.print(Text(f"no runs in {runs.path}"), soft_wrap=True)
+            return
+        shown = frame if every else frame.tail(limit)
+        table = Table(title=f"Runs in {runs.path}", title_justify="left")
+        for header, justify in (("id", "right"), ("kind", "left"), ("status", "left"),
+                                ("scenario", "left"), ("paths", "right"), ("seed", "right"),
+                                ("started (UTC)", "left"), ("time", "right"),
+                                ("sha256", "left"), ("version", "left")):
+            table.add_column(header, justify=justify,  # type: ignore[arg-type]
+                             no_wrap=header in ("id", "paths", "seed", "time"),
+                             overflow="fold")
+        for row in shown.to_dict("records"):
+            elapsed = finite(row["elapsed_seconds"])
+            table.add_row(
+                str(row["id"]), _text(row["kind"]),
+                Text(_text(row["status"]),
+                     style="" if row["status"] == "complete" else "yellow"),
+                Text(_text(row["scenario"])),
+                "base case" if row["deterministic"] is True else _int(row["paths"]),
+                _int(row["seed"]), _when(row["started"]),
+                DASH if elapsed is None else f"{elapsed:.2f} s",
+                _text(row["scenario_sha256"])[:12], _text(row["version"]),
+            )
+        out.print(table)
+        if len(shown) < len(frame):
+            out.print(Text(f"the last {len(shown)} of {len(frame)} runs; --all shows every "
+                           "one"), soft_wrap=True)
+
+
+# --- show ------------------------------------------------------------------------------
+
+
+def _header(run: dict[str, Any]) -> str:
+    paths = ("deterministic base case (1 path)" if run["deterministic"]
+             else f"{_int(run['paths'])} paths")
+    return (f"run {run['id']} · {run['kind']} · {run['status']} · scenario {run['scenario']} · "
+            f"sha256 {_text(run['scenario_sha256'])[:12]} · {paths} · seed {run['seed']} · "
+            f"started {_when(run['started'])} UTC · chipcredit {run['version']}")
+
+
+@runs_app.command("show")
+def show_command(
+    run_id: RunId,
+    store_path: StoreOption = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the run's JSON summary (as 'chipcredit run --json' wrote it).")
+    ] = False,
+) -> None:
+    """One run: its deals and parties tables, as 'chipcredit run' printed them."""
+    with user_errors():
+        data = _store(store_path).get_run(run_id)
+        run = data["run"]
+        if as_json:
+            if run["status"] != "complete" or not run.get("summary_json"):
+                raise Failed(f"run {run_id} is {run['status']}: it has no JSON summary")
+            typer.echo(run["summary_json"])
+            return
+        out = console()
+        out.print(Text(_header(run)), soft_wrap=True)
+        if run["status"] != "complete":
+            out.print(Text(f"run {run_id} is {run['status']}: the process writing it was "
+                           "stopped before it committed its results"), soft_wrap=True)
+            return
+        metrics = data["metrics"]
+        for variant in dict.fromkeys(metrics["variant"]):
+            rows = [_clean(r) for r in metrics[metrics["variant"] == variant].to_dict("records")]
+            if run["variants"] and run["variants"] > 1:
+                out.print(Text(f"variant {variant}", style="bold"))
+            kinds = {r["deal"]: r["deal_kind"] for r in rows if r["deal"]}
+            p_loss = {(r["deal"], r["party"]): r["p_positive"] for r in rows
+                      if r["deal"] and r["metric"] == "loss"}
+            over = ("the deterministic base case" if run["deterministic"]
+                    else f"medians over {_int(run['paths'])} paths")
+            out.print(deals_table(rows, kinds, p_loss, over))
+            parties = [(r["party"], r["party_kind"] or "?") for r in rows if r["deal"] is None]
+            out.print(parties_table(rows, list(dict.fromkeys(parties)),
+                                    "base case" if run["deterministic"] else "medians"))
+        elapsed = finite(run["elapsed_seconds"])
+        imbalance = finite(run["max_abs_imbalance"])
+        out.print(Text(
+            f"{DASH if elapsed is None else f'{elapsed:.2f} s'} · ledger max imbalance "
+            f"{DASH if imbalance is None else f'{imbalance:.1e}'} $B · per-path outcomes of "
+            f"{_int(run['stored_paths'])} paths stored"), soft_wrap=True)
+
+
+def _clean(row: dict[Any, Any]) -> dict[str, Any]:
+    return {str(k): (None if isinstance(v, float) and math.isnan(v) else v)
+            for k, v in row.items()}
+
+
+# --- diff ------------------------------------------------------------------------------
+
+
+@runs_app.command("diff")
+def diff_command(
+    first: RunId,
+    second: Annotated[int, typer.Argument(metavar="ID2", min=1, help="The run to compare.")],
+    store_path: StoreOption = None,
+    every: Annotated[bool, typer.Option("--all", help="Show unchanged metrics too.")] = False,
+) -> None:
+    """Metrics of two runs side by side: mean and median, and second minus first."""
+    with user_errors():
+        runs = _store(store_path)
+        frame = runs.diff(first, second)
+        a, b = runs.get_run(first)["run"], runs.get_run(second)["run"]
+        out = console()
+        out.print(Text(_header(a)), soft_wrap=True)
+        out.print(Text(_header(b)), soft_wrap=True)
+        rows = [_clean(r) for r in frame.to_dict("records")]
+        changed = [r for r in rows if _differs(r)]
+        shown = rows if every else changed
+        multi = len({r["variant"] for r in rows}) > 1
+        table = Table(title=f"Run {second} against run {first} (Δ = {second} - {first})",
+                      title_justify="left")
+        if multi:
+            table.add_column("variant", no_wrap=True)
+        for header in ("deal", "party", "metric"):
+            table.add_column(header, overflow="fold")
+        for header in (f"mean\n{first}", f"mean\n{second}", "Δ mean",
+                       f"p50\n{first}", f"p50\n{second}", "Δ p50"):
+            table.add_column(header, justify="right", no_wrap=True)
+        for r in shown:
+            cells: list[Text | str] = [Text(_text(r["deal"])), Text(r["party"]), Text(r["metric"]),
+                     compact(r["mean_a"]), compact(r["mean_b"]), compact(r["mean_diff"], True),
+                     compact(r["p50_a"]), compact(r["p50_b"]), compact(r["p50_diff"], True)]
+            table.add_row(*([Text(r["variant"])] if multi else []), *cells)
+        if shown:
+            out.print(table)
+        out.print(Text(f"{len(changed)} of {len(rows)} metrics differ"
+                       + ("" if every or not rows else "; --all shows them all")),
+                  soft_wrap=True)
+
+
+def _differs(row: dict[str, Any]) -> bool:
+    for stat in ("mean", "p05", "p50", "p95"):
+        a, b = finite(row[f"{stat}_a"]), finite(row[f"{stat}_b"])
+        if (a is None) != (b is None) or (a is not None and a != b):
+            return True
+    return False
+
+
+# --- sql -------------------------------------------------------------------------------
+
+
+@runs_app.command("sql")
+def sql_command(
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="A SQL query (DuckDB dialect).")],
+    store_path: StoreOption = None,
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    max_rows: Annotated[int, typer.Option(
+        "--max-rows", min=1, help="Rows shown in the table (--csv prints all).")] = 100,
+) -> None:
+    """Query the store read-only (tables: runs, metrics, bands, flows, outcomes, defaults).
+
+    The connection cannot write: not to the store, and not to any other file (COPY, ATTACH,
+    INSTALL and file functions are refused).
+    """
+    with user_errors():
+        frame = _store(store_path).sql(query)
+        if csv:
+            typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+            return
+        out = console()
+        if frame.columns.empty:
+            out.print(Text("ok (no rows)"))
+            return
+        table = Table(show_lines=False)
+        for name in frame.columns:
+            numeric = pd.api.types.is_numeric_dtype(frame[name].dtype)
+            table.add_column(str(name), justify="right" if numeric else "left")
+        for rec in frame.head(max_rows).itertuples(index=False, name=None):
+            table.add_row(*(Text(_cell(v)) for v in rec))
+        out.print(table)
+        more = len(frame) - max_rows
+        note = f"{len(frame):,} row{'s' if len(frame) != 1 else ''}"
+        if more > 0:
+            note += f" ({more:,} not shown; --max-rows or --csv shows them)"
+        out.print(Text(note), soft_wrap=True)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, float):
+        return "NULL" if math.isnan(value) else f"{value:.10g}"
+    if isinstance(value, (datetime, pd.Timestamp)):
+        return "NULL" if pd.isna(value) else str(value)
+    try:
+        if pd.isna(value):
+            return "NULL"
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+# --- export ----------------------------------------------------------------------------
+
+
+@runs_app.command("export")
+def export_command(
+    run_id: RunId,
+    xlsx: Annotated[Path, typer.Option(
+        "--xlsx", metavar="FILE", dir_okay=False,
+        help="Write an Excel workbook: one sheet per table.")],
+    store_path: StoreOption = None,
+    paths: Annotated[int, typer.Option(
+        "--paths", min=0, help="Per-path outcomes of at most this many paths (Excel is slow "
+                               "with many).")] = 10_000,
+) -> None:
+    """Export one run to an Excel workbook, one sheet per table."""
+    with user_errors():
+        check_file_target(xlsx, "--xlsx")
+        runs = _store(store_path)
+        stored = finite(runs.get_run(run_id)["run"]["stored_paths"]) or 0
+        written = runs.export_xlsx(run_id, xlsx, max_paths=paths)
+        note = (f" (per-path outcomes of the first {paths:,} of {int(stored):,} stored paths)"
+                if paths < stored else "")
+        console().print(Text(f"wrote {written}{note}"), soft_wrap=True)
+

@@ -1,0 +1,105 @@
+"""``chipcredit solve``: the value of one number at which a metric reaches a target."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+import chipcredit as cc
+
+from .app import app, console, stderr_line, user_errors
+from .output import check_file_target, number, show_warnings, write_text_atomic
+
+__all__ = ["heading", "probes_table", "solve_command"]
+
+
+@app.command("solve")
+def solve_command(
+    scenario: Annotated[str, typer.Argument(
+        metavar="SCENARIO", help="A bundled scenario name or a path to a scenario YAML file.")],
+    vary: Annotated[str, typer.Option(
+        "--vary", metavar="P", help="Parameter path of the number to solve for, e.g. "
+                                    "parties.xai.revenue.growth.from.")],
+    target: Annotated[str, typer.Option(
+        "--target", metavar="'M = V'",
+        help="Metric path, '=', '>=' or '<=', and a value, e.g. "
+             "'deals.colossus2-spv.parties.nvidia.moic.p50 >= 1.0'.")],
+    low: Annotated[float | None, typer.Option(
+        "--low", metavar="X", help="Low end of the bracket [default: p05 of an uncertain "
+                                   "number, -50% of a fixed one].", show_default=False)] = None,
+    high: Annotated[float | None, typer.Option(
+        "--high", metavar="X", help="High end of the bracket [default: p95, or +50%].",
+        show_default=False)] = None,
+    paths: Annotated[int, typer.Option(
+        "--paths", "-n", min=1, help="Monte Carlo paths per probe.")] = 2000,
+    seed: Annotated[int, typer.Option(
+        "--seed", "-s", min=0, help="Seed of every probe (common random numbers).")] = 0,
+    tol: Annotated[float, typer.Option(
+        "--tol", help="Stop when the bracket is narrower than this share of its first "
+                      "width.")] = 1e-3,
+    max_probes: Annotated[int, typer.Option(
+        "--max-probes", min=2, help="At most this many simulations.")] = 40,
+    json_file: Annotated[Path | None, typer.Option(
+        "--json", metavar="FILE", dir_okay=False,
+        help="Write the answer and every probe here as JSON (atomically).")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Only the answer line (and notes, warnings, errors).")] = False,
+) -> None:
+    """Find the value of a number at which a metric reaches a target (break-even).
+
+    A bracketed search with the same seed at every probe; it prints the metric at each probe
+    and the final bracket. When the bracket holds no root it says so, with the metric's range
+    over the bracket (exit status 0: that is an answer).
+    """
+    with user_errors():
+        if json_file is not None:
+            check_file_target(json_file, "--json")
+        bracket = None if low is None and high is None else (low, high)
+        err = console(stderr=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", cc.ChipcreditWarning)
+            res = cc.solve(scenario, vary, target, paths=paths, seed=seed, bracket=bracket,
+                           tol=tol, max_probes=max_probes)
+            seen = list(caught)
+        show_warnings(err, seen)
+        for note in res.notes:
+            stderr_line(f"note: {note}")
+        if json_file is not None:
+            write_text_atomic(json_file, json.dumps(res.to_dict(), indent=2, allow_nan=False)
+                              + "\n")
+        out = console()
+        if not quiet:
+            out.print(Text(heading(res)), soft_wrap=True)
+            out.print(probes_table(res))
+        word = "found" if res.status == "found" else "no root"
+        out.print(Text(f"{word}: {res.message}",
+                       style="" if res.status == "found" else "yellow"), soft_wrap=True)
+        if not quiet and json_file is not None:
+            out.print(Text(f"wrote {json_file}"), soft_wrap=True)
+
+
+def heading(res: cc.SolveResult) -> str:
+    """What is being solved, over which bracket, with which runs."""
+    return (f"Solving {res.metric} {res.op} {res.target:g} over {res.vary} in "
+            f"[{res.bracket[0]:.6g}, {res.bracket[1]:.6g}] ({res.paths:,} paths per probe, "
+            f"seed {res.seed}, common random numbers)")
+
+
+def probes_table(res: cc.SolveResult) -> Table:
+    """Every probe, in order: the value tried, the metric there, and its gap to the target."""
+    table = Table()
+    table.add_column("probe", justify="right", no_wrap=True)
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("metric", justify="right", no_wrap=True)
+    table.add_column("metric - target", justify="right", no_wrap=True)
+    frame = res.probes_frame()
+    for probe, row in zip(frame.index, frame.to_dict("records"), strict=True):
+        table.add_row(str(probe), f"{row['value']:.6g}", number(row["metric"]),
+                      number(row["gap"], signed=True))
+    return table

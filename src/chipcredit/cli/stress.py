@@ -1,0 +1,92 @@
+"""``chipcredit stress``: a scenario against itself under a stress pack, paired by path."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+from rich.text import Text
+
+import chipcredit as cc
+
+from .app import app, console, user_errors
+from .output import check_file_target, number, show_warnings, write_text_atomic
+
+__all__ = ["differences_table", "stress_command"]
+
+_SHOWN = ("default_probability", "npv", "moic", "loss", "revenue_total", "cash_end")
+
+
+@app.command("stress")
+def stress_command(
+    scenario: Annotated[str | None, typer.Argument(
+        metavar="SCENARIO", help="A bundled scenario name or a path to a scenario YAML file.",
+        show_default=False)] = None,
+    pack: Annotated[str | None, typer.Option(
+        "--pack", metavar="NAME", help="A bundled stress pack or a pack YAML file.")] = None,
+    paths: Annotated[int, typer.Option("--paths", "-n", min=1,
+                                       help="Monte Carlo paths (both runs).")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", "-s", min=0,
+                                      help="Seed of both runs (common random numbers).")] = 0,
+    list_packs: Annotated[bool, typer.Option("--list", help="List the bundled packs.")] = False,
+    json_file: Annotated[Path | None, typer.Option(
+        "--json", metavar="FILE", dir_okay=False,
+        help="Write the paired differences here as JSON (atomically).")] = None,
+) -> None:
+    """Run SCENARIO as it is and under the shocks of a stress pack, with the same seed, and
+    show the paired differences with 95% confidence intervals from the paired paths."""
+    with user_errors():
+        out = console()
+        if list_packs:
+            table = Table(title="Bundled stress packs")
+            table.add_column("pack", no_wrap=True)
+            table.add_column("description")
+            for name, text in cc.bundled_packs():
+                table.add_row(name, text)
+            out.print(table)
+            return
+        if scenario is None or pack is None:
+            raise cc.UsageError("stress needs a SCENARIO and --pack NAME (see --list)")
+        if json_file is not None:
+            check_file_target(json_file, "--json")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", cc.ChipcreditWarning)
+            res = cc.stress(scenario, pack, paths=paths, seed=seed)
+        show_warnings(console(stderr=True), list(caught))
+        if json_file is not None:
+            payload = {"pack": res.pack.model_dump(mode="json", exclude_none=True),
+                       "paths": paths, "seed": seed,
+                       "differences": _records(res.differences)}
+            write_text_atomic(json_file, json.dumps(payload, indent=2, allow_nan=False) + "\n")
+        shocks = ", ".join(s.kind for s in res.pack.shocks)
+        out.print(Text(f"{res.base.scenario.name} under {res.pack.name} ({shocks}): "
+                       f"{paths:,} paths, seed {seed}, paired by path"), soft_wrap=True)
+        out.print(differences_table(res.differences))
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = frame.to_dict("records")
+    return [{str(k): (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+            for r in rows]
+
+
+def differences_table(frame: pd.DataFrame) -> Table:
+    """The headline paired differences: stressed minus base, with their 95% intervals."""
+    table = Table(title="Stressed minus base ($B; probabilities as shares)")
+    for name, justify in (("deal", "left"), ("party", "left"), ("metric", "left"),
+                          ("base", "right"), ("stressed", "right"), ("difference", "right"),
+                          ("95% CI", "right")):
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    shown = frame[frame["metric"].isin(_SHOWN)]
+    for row in shown.to_dict("records"):
+        deal = row["deal"] if isinstance(row["deal"], str) else ""
+        table.add_row(deal, row["party"], row["metric"], number(row["base"]),
+                      number(row["other"]), number(row["difference"], signed=True),
+                      f"{number(row['ci_low'], signed=True)} .. "
+                      f"{number(row['ci_high'], signed=True)}")
+    return table

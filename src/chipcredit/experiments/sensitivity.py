@@ -1,0 +1,404 @@
+"""Sensitivity of one metric to the scenario's numbers: tornado, Morris, Sobol and delta.
+
+::
+
+    res = cc.sensitivity("seed-2025", "deals.colossus2-spv.parties.nvidia.moic.p50")
+    res.table          # ranked, most important first
+
+Every run uses the same seed, and the engine keys each uncertain number's draws by its
+parameter path, so a run redraws only what it changes (common random numbers): the bars and
+indices measure the parameters, not Monte Carlo noise.
+
+- ``tornado``: one at a time. An uncertain number moves to its p05 and its p95, a fixed one to
+  ±``spread`` (default 20%); the baseline is the scenario as it is. Needs no SALib.
+- ``morris``: elementary effects over ``samples`` trajectories (SALib). ``mu_star`` is the mean
+  absolute change of the metric when a parameter crosses its whole range.
+- ``sobol``: first- and total-order indices with confidence intervals (SALib, Saltelli
+  sampling; ``samples`` base samples, a power of two, give ``samples × (D + 2)`` runs, or
+  ``samples × (2D + 2)`` with ``second_order``).
+- ``delta``: Borgonovo's moment-independent index (SALib), valid when inputs are correlated.
+
+In Morris, Sobol and delta an uncertain number is drawn from its own distribution between its
+p05 and p95 (uniform in probability), a fixed one uniformly within ±``spread``. Sobol and Morris
+assume independent inputs; when two of the chosen numbers are correlated in the scenario, they
+are not used: the analysis switches to ``delta`` on a sample with that correlation, and says so.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy.special import ndtr, ndtri
+
+from chipcredit.analytics.query import metric_value
+from chipcredit.analytics.simulate import simulate
+from chipcredit.errors import ChipcreditWarning, ScenarioError, UsageError, did_you_mean
+from chipcredit.scenario.correlation import correlation_matrix, pearson_from_spearman
+from chipcredit.scenario.loader import load_scenario
+from chipcredit.scenario.model import Scenario
+from chipcredit.scenario.number import Number
+from chipcredit.scenario.paths import get_number, parameter_paths
+
+from .runner import apply_numbers, check_paths_seed, correlated_with, run_variants
+
+__all__ = ["METHODS", "Parameter", "SensitivityResult", "choose_parameters", "sensitivity"]
+
+METHODS = ("tornado", "morris", "sobol", "delta")
+DEFAULT_SPREAD = 0.2
+DEFAULT_SAMPLES = {"morris": 16, "sobol": 128, "delta": 512}
+"""Morris trajectories, Sobol base samples (a power of two), delta runs."""
+CONF_LEVEL = 0.95
+RESAMPLES = 100
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A number varied by an analysis, with its range.
+
+    ``low``/``high`` are its p05/p95 (uncertain) or its value ∓ spread (fixed); ``basis`` says
+    which.
+    """
+
+    path: str
+    number: Number
+    low: float
+    high: float
+    basis: str
+
+    def at(self, q: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Values at fractions ``q`` in [0, 1] of the range: through the number's own
+        inverse CDF between p05 and p95 when uncertain, linearly when fixed."""
+        q = np.asarray(q, dtype=np.float64)
+        if self.number.is_uncertain:
+            return self.number.ppf(0.05 + 0.9 * q)
+        return self.low + q * (self.high - self.low)
+
+
+@dataclass(frozen=True, eq=False)
+class SensitivityResult:
+    """What `sensitivity` found, the most important parameter first.
+
+    Attributes
+    ----------
+    table : DataFrame, one row per parameter, ranked. Always ``parameter``, ``basis``, ``low``,
+        ``high``; then by method: tornado ``metric_low``, ``metric_high``, ``swing``; morris
+        ``mu_star``, ``mu_star_conf``, ``sigma``, ``mu``; sobol ``S1``, ``S1_conf``, ``ST``,
+        ``ST_conf``; delta ``delta``, ``delta_conf``, ``S1``, ``S1_conf``.
+    method : the method used (``delta`` when correlated inputs ruled out Sobol or Morris)
+    requested : the method asked for
+    baseline : the metric for the scenario as it is, same paths and seed
+    notes : what the user should know (defaults taken, methods switched, values dropped)
+    runs : simulations done, the baseline included
+    second_order : Sobol second-order indices (pairs), when asked for
+    """
+
+    scenario: str
+    metric: str
+    method: str
+    requested: str
+    params: tuple[str, ...]
+    table: pd.DataFrame
+    baseline: float
+    notes: tuple[str, ...]
+    runs: int
+    paths: int
+    seed: int
+    samples: int | None
+    spread: float
+    elapsed_seconds: float
+    second_order: pd.DataFrame | None = field(default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready record (NaN as None), without wall-clock times."""
+        def clean(value: Any) -> Any:
+            if isinstance(value, float | np.floating):
+                return float(value) if math.isfinite(value) else None
+            if isinstance(value, np.integer):
+                return int(value)
+            return value
+
+        def rows(frame: pd.DataFrame | None) -> list[dict[str, Any]] | None:
+            if frame is None:
+                return None
+            return [{str(k): clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+        return {"scenario": self.scenario, "metric": self.metric, "method": self.method,
+                "requested_method": self.requested, "paths": self.paths, "seed": self.seed,
+                "samples": self.samples, "spread": self.spread, "runs": self.runs,
+                "baseline": clean(self.baseline), "notes": list(self.notes),
+                "table": rows(self.table), "second_order": rows(self.second_order)}
+
+
+def _check_range(sc: Scenario, param: Parameter) -> None:
+    for value in (param.low, param.high):
+        try:
+            apply_numbers(sc, {param.path: value})
+        except ScenarioError as exc:
+            problem = exc.problems[0]
+            raise UsageError(f"{param.path} at {value:g} ({param.basis}) breaks a rule: "
+                             f"{problem.path} {problem.rule}; use a smaller spread") from None
+
+
+def choose_parameters(scenario: Scenario, params: Sequence[str] | None,
+                      spread: float = DEFAULT_SPREAD) -> tuple[list[Parameter], list[str]]:
+    """The parameters to vary with their ranges, and notes on the choice.
+
+    ``params=None`` takes every uncertain number in the scenario.
+    """
+    notes: list[str] = []
+    numbers = parameter_paths(scenario)
+    if params is None:
+        chosen = [p for p, n in numbers.items() if n.is_uncertain]
+        if not chosen:
+            raise UsageError("the scenario has no uncertain numbers; name the parameters to "
+                             "vary (--param PATH)")
+        notes.append(f"parameters: every uncertain number in the scenario ({len(chosen)})")
+    else:
+        chosen = list(dict.fromkeys(params))
+        if not chosen:
+            raise UsageError("name at least one parameter to vary")
+    out: list[Parameter] = []
+    for path in chosen:
+        number = get_number(scenario, path)
+        if number.is_uncertain:
+            lo, hi = (float(v) for v in number.ppf(np.array([0.05, 0.95])))
+            param = Parameter(path, number, lo, hi, "p05/p95")
+        else:
+            assert number.value is not None
+            if number.value == 0:
+                raise UsageError(f"{path} is fixed at 0, so ±{spread:.0%} does not move it; "
+                                 "write it as an uncertain number in the scenario instead")
+            lo, hi = sorted((number.value * (1 - spread), number.value * (1 + spread)))
+            param = Parameter(path, number, lo, hi, f"±{spread:.0%}")
+        _check_range(scenario, param)
+        out.append(param)
+    return out, notes
+
+
+def _correlation_notes(sc: Scenario, paths: list[str]) -> tuple[list[tuple[str, str, float]],
+                                                                list[str]]:
+    chosen = set(paths)
+    inside = [(c.a, c.b, c.rho) for c in sc.correlations if c.a in chosen and c.b in chosen]
+    notes = []
+    for path, partners in correlated_with(sc, paths).items():
+        outside = [p for p in partners if p not in chosen]
+        if outside:
+            notes.append(f"fixing {path} drops its correlation with {', '.join(outside)}, which "
+                         "keep their own distributions")
+    return inside, notes
+
+
+def _salib(method: str) -> Any:
+    try:
+        if method == "sobol":
+            from SALib.analyze import sobol as analyze
+            from SALib.sample import sobol as sample
+        elif method == "morris":
+            from SALib.analyze import morris as analyze
+            from SALib.sample import morris as sample
+        else:
+            from SALib.analyze import delta as analyze
+            sample = None
+    except ImportError:
+        raise UsageError(f"method {method!r} needs SALib: pip install 'chipcredit[analysis]' "
+                         "(tornado needs nothing more)") from None
+    return sample, analyze
+
+
+def sensitivity(
+    scenario: Scenario | str,
+    metric: str,
+    params: Sequence[str] | None = None,
+    method: str = "tornado",
+    paths: int = 2000,
+    seed: int = 0,
+    *,
+    spread: float | None = None,
+    samples: int | None = None,
+    second_order: bool = False,
+    resamples: int = RESAMPLES,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> SensitivityResult:
+    """Rank parameters by their effect on one metric.
+
+    Parameters
+    ----------
+    scenario : Scenario, bundled name or path
+    metric : a metric path, e.g. ``deals.colossus2-spv.parties.nvidia.moic.p50``
+    params : parameter paths to vary; default every uncertain number in the scenario
+    method : ``tornado`` (default), ``morris``, ``sobol`` or ``delta``
+    paths, seed : of every run; one seed for all (common random numbers)
+    spread : relative range of fixed numbers (default 0.2, i.e. ±20%)
+    samples : Morris trajectories (16), Sobol base samples (128, a power of two), delta
+        runs (512)
+    second_order : Sobol only: also second-order indices (``samples × (2D + 2)`` runs)
+    resamples : bootstrap resamples behind the 95% confidence intervals (SALib methods)
+    workers : local processes for the runs; the results do not depend on it
+    progress : called with (runs done, runs in all)
+
+    Returns
+    -------
+    SensitivityResult
+    """
+    began = time.perf_counter()
+    sc = load_scenario(scenario)
+    check_paths_seed(paths, seed)
+    if method not in METHODS:
+        hint = did_you_mean(method, METHODS)
+        raise UsageError(f"method must be one of {', '.join(METHODS)}; got {method!r}"
+                         + (f" (did you mean {hint}?)" if hint else ""))
+    if spread is None:
+        spread = DEFAULT_SPREAD
+    if isinstance(spread, bool) or not isinstance(spread, int | float) or not 0 < spread <= 1:
+        raise UsageError(f"spread must be above 0 and at most 1 (0.2 is ±20%); got {spread!r}")
+    if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 2:
+        raise UsageError(f"resamples must be a whole number at least 2; got {resamples!r}")
+    if samples is not None and (isinstance(samples, bool) or not isinstance(samples, int)
+                                or samples < 2):
+        raise UsageError(f"samples must be a whole number at least 2; got {samples!r}")
+    chosen, notes = choose_parameters(sc, params, float(spread))
+    names = [p.path for p in chosen]
+    inside, more = _correlation_notes(sc, names)
+    notes += more
+    used = method
+    if inside and method in ("sobol", "morris"):
+        pairs = "; ".join(f"{a} ~ {b} (rho {rho:g})" for a, b, rho in inside)
+        notes.append(f"inputs are correlated ({pairs}): {method} assumes independent inputs, so "
+                     "this uses delta (moment-independent, valid with dependence) on a sample "
+                     "with that correlation")
+        used = "delta"
+    if used != "tornado":
+        sample_mod, analyze_mod = _salib(used)
+    n = samples if samples is not None else DEFAULT_SAMPLES.get(used, 0)
+    if used == "sobol" and n & (n - 1):
+        raise UsageError(f"samples must be a power of two for sobol; got {n} "
+                         f"(try {1 << max(n - 1, 1).bit_length()})")
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ChipcreditWarning)
+        base = simulate(sc, paths=paths, seed=seed)
+    baseline = metric_value(base, metric)  # a bad metric path fails here, before the runs
+    warned = int(any(issubclass(w.category, ChipcreditWarning) for w in caught))
+
+    problem = {"num_vars": len(chosen), "names": names, "bounds": [[0.0, 1.0]] * len(chosen)}
+    if used == "tornado":
+        q = np.empty((0, len(chosen)))
+        grid = np.array([[p.low if row == 2 * i else p.high if row == 2 * i + 1 else np.nan
+                          for i, p in enumerate(chosen)] for row in range(2 * len(chosen))])
+    elif used == "sobol":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            q = sample_mod.sample(problem, n, calc_second_order=second_order, seed=seed)
+    elif used == "morris":
+        q = sample_mod.sample(problem, n, num_levels=4, seed=seed)
+    else:
+        q = _dependent_sample(len(chosen), n, seed, names, sc, inside)
+    if used != "tornado":
+        grid = np.column_stack([p.at(q[:, i]) for i, p in enumerate(chosen)])
+
+    total = len(grid) + 1
+    step = None if progress is None else (lambda done: progress(done + 1, total))
+    batch = run_variants(sc, names, grid, metric, paths=paths, seed=seed, workers=workers,
+                         progress=step)
+    values, warned = batch.values, warned + batch.warned
+    if warned and ".irr." in f".{metric}.":
+        notes.append(f"{warned} of {total} runs had paths with no IRR (NaN in those statistics)")
+
+    head = pd.DataFrame({"parameter": names, "basis": [p.basis for p in chosen],
+                         "low": [p.low for p in chosen], "high": [p.high for p in chosen]})
+    s2 = None
+    if used == "tornado":
+        head["metric_low"] = values[0::2]
+        head["metric_high"] = values[1::2]
+        head["swing"] = (head["metric_high"] - head["metric_low"]).abs()
+        key = "swing"
+    else:
+        bad = int(np.isnan(values).sum())
+        if bad:
+            raise UsageError(f"the metric {metric} has no value on {bad} of {len(values)} runs; "
+                             "choose a statistic that always has one (e.g. mean or p50)")
+        if float(np.ptp(values)) == 0.0:
+            raise UsageError(f"the metric {metric} does not change over the parameters' ranges "
+                             f"(always {values[0]:g}); nothing to rank")
+        columns, key, s2 = _analyze(used, analyze_mod, problem, q, values, names,
+                                    second_order=second_order, resamples=resamples, seed=seed)
+        for col, column_values in columns.items():
+            head[col] = column_values
+    table = head.sort_values(key, ascending=False, kind="stable", na_position="last")
+    table = table.reset_index(drop=True)
+    table.index = pd.RangeIndex(1, len(table) + 1, name="rank")
+    return SensitivityResult(
+        scenario=sc.name, metric=metric, method=used, requested=method, params=tuple(names),
+        table=table, baseline=baseline, notes=tuple(notes), runs=total, paths=paths,
+        seed=seed, samples=None if used == "tornado" else n, spread=float(spread),
+        elapsed_seconds=time.perf_counter() - began, second_order=s2)
+
+
+def _analyze(used: str, module: Any, problem: dict[str, Any], q: NDArray[np.float64],
+             values: NDArray[np.float64], names: list[str], *, second_order: bool,
+             resamples: int, seed: int
+             ) -> tuple[dict[str, NDArray[np.float64]], str, pd.DataFrame | None]:
+    """SALib's indices as table columns, the column to rank by, second-order pairs."""
+    def arr(x: Any) -> NDArray[np.float64]:
+        return np.asarray(x, dtype=float)
+
+    formatter = warnings.formatwarning  # SALib's delta replaces it (and the filters)
+    try:
+        with warnings.catch_warnings(record=True):
+            # SALib's notices (delta's bin merges, bias notes) are about its estimators,
+            # not the scenario; the confidence intervals carry what they mean
+            warnings.simplefilter("ignore")
+            if used == "sobol":
+                si = module.analyze(problem, values, calc_second_order=second_order,
+                                    num_resamples=resamples, conf_level=CONF_LEVEL, seed=seed)
+                cols = {c: arr(si[c]) for c in ("S1", "S1_conf", "ST", "ST_conf")}
+                return cols, "ST", _second_order(names, si) if second_order else None
+            if used == "morris":
+                si = module.analyze(problem, q, values, num_resamples=resamples,
+                                    conf_level=CONF_LEVEL, num_levels=4, seed=seed)
+                cols = {c: arr(si[c]) for c in ("mu_star", "mu_star_conf", "sigma", "mu")}
+                return cols, "mu_star", None
+            si = module.analyze(problem, q, values, num_resamples=resamples,
+                                conf_level=CONF_LEVEL, seed=seed)
+            raw = "delta" if "delta" in si else "delta_raw"  # SALib 1.5 / 1.6 names
+            cols = {"delta": arr(si[raw]), "delta_conf": arr(si[raw + "_conf"]),
+                    "S1": arr(si["S1"]), "S1_conf": arr(si["S1_conf"])}
+            return cols, "delta", None
+    finally:
+        warnings.formatwarning = formatter
+
+
+def _second_order(names: list[str], si: Any) -> pd.DataFrame:
+    rows = []
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            rows.append({"a": names[i], "b": names[j], "S2": float(si["S2"][i, j]),
+                         "S2_conf": float(si["S2_conf"][i, j])})
+    return pd.DataFrame(rows, columns=["a", "b", "S2", "S2_conf"])
+
+
+def _dependent_sample(d: int, n: int, seed: int, names: list[str], sc: Scenario,
+                      inside: list[tuple[str, str, float]]) -> NDArray[np.float64]:
+    """``n`` points in [0, 1]^d: a Latin hypercube, mixed through a Gaussian copula with the
+    scenario's rank correlations between the chosen numbers (as the engine samples them)."""
+    from scipy.stats import qmc
+
+    u = qmc.LatinHypercube(d=d, seed=np.random.default_rng(seed)).random(n)
+    if not inside:
+        return np.asarray(u)
+    pairs = [c for c in sc.correlations if c.a in names and c.b in names]
+    pearson = pearson_from_spearman(correlation_matrix(names, pairs))
+    np.fill_diagonal(pearson, 1.0)
+    vals, vecs = np.linalg.eigh(pearson)
+    root = vecs * np.sqrt(np.maximum(vals, 0.0))
+    z = ndtri(np.clip(u, 1e-12, 1 - 1e-12)) @ root.T
+    return np.asarray(ndtr(z))

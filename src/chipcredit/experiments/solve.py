@@ -1,0 +1,304 @@
+"""Break-even solving: the value of one number at which a metric reaches a target.
+
+::
+
+    res = cc.solve("seed-2025", vary="parties.xai.revenue.growth.from",
+                   target="deals.colossus2-spv.parties.nvidia.moic.p50 >= 1.0")
+    res.status, res.root, res.probes
+
+The target is ``METRIC = VALUE``, ``METRIC >= VALUE`` or ``METRIC <= VALUE``. An inequality
+solves for its boundary and then says on which side it holds. The search is bracketed: it
+probes both ends of the bracket (default p05..p95 of an uncertain number, ±50% of a fixed one)
+and, when they are on the same side of the target, three points between them. Without a
+change of side it answers ``no_root`` with the metric's range over the probes; it never
+widens the bracket by itself. With a change of side it narrows the bracket by regula falsi,
+falling back to bisection whenever a step does not halve it, until the bracket is narrower
+than ``tol`` × its first width. Every probe runs with the same seed (common random numbers),
+so the metric is a fixed function of the value; a metric over paths (a median) may move in
+small steps, which is why the answer is a bracket as well as a value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from chipcredit.errors import ScenarioError, UsageError
+from chipcredit.scenario.loader import load_scenario
+from chipcredit.scenario.model import Scenario
+from chipcredit.scenario.paths import get_number
+
+from .runner import check_paths_seed, correlated_with, run_variants
+
+__all__ = ["SolveResult", "parse_target", "solve"]
+
+_TARGET = re.compile(r"^\s*(?P<metric>[^\s=<>]+)\s*(?P<op>>=|<=|==|=)\s*(?P<value>\S+)\s*$")
+DEFAULT_TOL = 1e-3
+DEFAULT_MAX_PROBES = 40
+FIXED_BRACKET = 0.5
+"""A fixed number's default bracket is its value ±50%."""
+
+
+def parse_target(text: str) -> tuple[str, str, float]:
+    """``"M >= 1.0"`` -> ``("M", ">=", 1.0)``; ``==`` is read as ``=``."""
+    match = _TARGET.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise UsageError(f"target must read 'METRIC = VALUE', 'METRIC >= VALUE' or "
+                         f"'METRIC <= VALUE'; got {text!r}")
+    raw = match["value"]
+    try:
+        value = float(raw)
+    except ValueError:
+        hint = ""
+        if raw.endswith("%"):
+            hint = f" (did you mean {float(raw[:-1]) / 100:g}?)" if _is_float(raw[:-1]) else ""
+        elif raw.lower().endswith("x") and _is_float(raw[:-1]):
+            hint = f" (did you mean {float(raw[:-1]):g}?)"
+        raise UsageError(f"target value must be a number; got {raw!r}{hint}") from None
+    if not math.isfinite(value):
+        raise UsageError(f"target value must be finite; got {raw!r}")
+    op = "=" if match["op"] == "==" else match["op"]
+    return match["metric"], op, value
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True, eq=False)
+class SolveResult:
+    """What `solve` found.
+
+    Attributes
+    ----------
+    status : ``"found"`` or ``"no_root"``
+    root : the value of ``vary`` at the target (None when ``no_root``). For ``=`` it is
+        interpolated inside the final bracket; for ``>=``/``<=`` it is the end of the final
+        bracket at which the inequality holds, so the metric there is known to meet it
+    bracket : the bracket searched, (low, high)
+    final_bracket : the last bracket holding the root (None when ``no_root``)
+    probes : every (value, metric) probed, in order
+    metric_range : (min, max) of the metric over the probes
+    holds : for an inequality, where it holds: ``"vary >= root"``, ``"vary <= root"``,
+        ``"everywhere in the bracket"`` or ``"nowhere in the bracket"``; None for ``=``
+    message : one line that says it all
+    """
+
+    scenario: str
+    vary: str
+    metric: str
+    op: str
+    target: float
+    status: str
+    root: float | None
+    bracket: tuple[float, float]
+    final_bracket: tuple[float, float] | None
+    probes: tuple[tuple[float, float], ...]
+    metric_range: tuple[float, float]
+    holds: str | None
+    message: str
+    notes: tuple[str, ...]
+    paths: int
+    seed: int
+    tol: float
+    elapsed_seconds: float
+
+    def probes_frame(self) -> pd.DataFrame:
+        """The probes as a table: ``value``, ``metric``, ``gap`` (metric - target)."""
+        frame = pd.DataFrame(list(self.probes), columns=["value", "metric"])
+        frame["gap"] = frame["metric"] - self.target
+        frame.index = pd.RangeIndex(1, len(frame) + 1, name="probe")
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready record, without wall-clock times."""
+        def clean(x: float | None) -> float | None:
+            return None if x is None or not math.isfinite(x) else float(x)
+
+        return {"scenario": self.scenario, "vary": self.vary, "metric": self.metric,
+                "op": self.op, "target": self.target, "status": self.status,
+                "root": clean(self.root), "bracket": list(self.bracket),
+                "final_bracket": None if self.final_bracket is None else list(self.final_bracket),
+                "probes": [{"value": v, "metric": clean(m)} for v, m in self.probes],
+                "metric_range": [clean(x) for x in self.metric_range],
+                "holds": self.holds, "message": self.message, "notes": list(self.notes),
+                "paths": self.paths, "seed": self.seed, "tol": self.tol}
+
+
+def _default_bracket(sc: Scenario, vary: str) -> tuple[float, float]:
+    number = get_number(sc, vary)
+    if number.is_uncertain:
+        lo, hi = number.ppf(np.array([0.05, 0.95]))
+        return float(lo), float(hi)
+    assert number.value is not None
+    if number.value == 0:
+        raise UsageError(f"{vary} is fixed at 0, so it has no default bracket; give one "
+                         "(--low, --high)")
+    lo, hi = sorted((number.value * (1 - FIXED_BRACKET), number.value * (1 + FIXED_BRACKET)))
+    return lo, hi
+
+
+def solve(
+    scenario: Scenario | str,
+    vary: str,
+    target: str,
+    paths: int = 2000,
+    seed: int = 0,
+    *,
+    bracket: tuple[float | None, float | None] | None = None,
+    tol: float = DEFAULT_TOL,
+    max_probes: int = DEFAULT_MAX_PROBES,
+    progress: Callable[[float, float], None] | None = None,
+) -> SolveResult:
+    """Find the value of ``vary`` at which the target holds with equality.
+
+    Parameters
+    ----------
+    scenario : Scenario, bundled name or path
+    vary : parameter path of the number to solve for
+    target : ``"METRIC = VALUE"``, ``"METRIC >= VALUE"`` or ``"METRIC <= VALUE"``
+    paths, seed : of every probe (one seed for all: common random numbers)
+    bracket : (low, high) to search; default p05..p95 (uncertain) or ±50% (fixed); an end
+        given as None takes its default
+    tol : stop when the bracket is narrower than ``tol`` × its first width
+    max_probes : at most this many simulations
+    progress : called with (value, metric) after each probe
+
+    Returns
+    -------
+    SolveResult
+    """
+    began = time.perf_counter()
+    sc = load_scenario(scenario)
+    check_paths_seed(paths, seed)
+    metric, op, goal = parse_target(target)
+    get_number(sc, vary)
+    if not (isinstance(tol, int | float) and 0 < tol < 1):
+        raise UsageError(f"tol must be above 0 and below 1; got {tol!r}")
+    if isinstance(max_probes, bool) or not isinstance(max_probes, int) or max_probes < 2:
+        raise UsageError(f"max_probes must be a whole number at least 2; got {max_probes!r}")
+    given = (None, None) if bracket is None else tuple(bracket)
+    if len(given) != 2:
+        raise UsageError(f"the bracket must be (low, high); got {bracket!r}")
+    if given[0] is None or given[1] is None:
+        default = _default_bracket(sc, vary)
+        given = tuple(d if g is None else g for g, d in zip(given, default, strict=True))
+    lo, hi = float(given[0]), float(given[1])  # type: ignore[arg-type]
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise UsageError(f"the bracket must be two finite numbers, low below high; got "
+                         f"({lo:g}, {hi:g})")
+    notes = [f"fixing {vary} drops its correlation with {', '.join(partners)}, which keep "
+             "their own distributions"
+             for partners in correlated_with(sc, [vary]).values()]
+    probes: list[tuple[float, float]] = []
+
+    def f(x: float) -> float:
+        try:
+            value = float(run_variants(sc, [vary], [[x]], metric, paths=paths, seed=seed).values[0])
+        except ScenarioError as exc:
+            p = exc.problems[0]
+            raise UsageError(f"{vary} at {x:g} breaks a rule: {p.path} {p.rule}; "
+                             "give a bracket inside the allowed range") from None
+        if math.isnan(value):
+            raise UsageError(f"the metric {metric} has no value with {vary} = {x:g}; choose a "
+                             "statistic that always has one (e.g. mean or p50)")
+        probes.append((x, value))
+        if progress is not None:
+            progress(x, value)
+        return value - goal
+
+    width = hi - lo
+    g_lo, g_hi = f(lo), f(hi)
+    a, ga, b, gb = lo, g_lo, hi, g_hi
+    if ga * gb > 0:  # same side at both ends: look between them before giving up
+        points = [(lo, g_lo)]
+        for k in (1, 2, 3):
+            x = lo + width * k / 4
+            points.append((x, f(x)))
+        points.append((hi, g_hi))
+        change = next((i for i in range(len(points) - 1)
+                       if points[i][1] * points[i + 1][1] <= 0), None)
+        if change is None:
+            return _no_root(sc, vary, metric, op, goal, lo, hi, probes, notes, paths, seed,
+                            tol, began)
+        (a, ga), (b, gb) = points[change], points[change + 1]
+        notes.append("the metric is not monotone over the bracket: the root given is the first "
+                     "change of side found")
+    exact: float | None = a if ga == 0 else b if gb == 0 else None
+    ftol = 1e-12 * max(1.0, abs(goal), *(abs(m) for _, m in probes))
+    secant = True  # regula falsi while it halves the bracket, else bisection
+    while exact is None and b - a > tol * width and len(probes) < max_probes:
+        x = a - ga * (b - a) / (gb - ga)
+        inner = 0.01 * (b - a)
+        if not secant or not a + inner < x < b - inner:
+            x = 0.5 * (a + b)
+        before = b - a
+        gx = f(x)
+        if abs(gx) <= ftol:
+            exact = x
+        elif (gx < 0) == (ga < 0):
+            a, ga = x, gx
+        else:
+            b, gb = x, gx
+        secant = b - a <= 0.5 * before
+    if exact is not None:
+        root = exact
+        a = b = exact
+    elif op == "=":
+        root = a - ga * (b - a) / (gb - ga) if gb != ga else 0.5 * (a + b)
+    else:  # the end of the final bracket at which the inequality holds
+        root = a if (ga >= 0) == (op == ">=") else b
+    holds = None
+    if op != "=":
+        rising = g_hi > g_lo if g_hi != g_lo else True
+        above = rising == (op == ">=")
+        holds = f"{vary} {'>=' if above else '<='} {root:.6g}"
+    converged = exact is not None or b - a <= tol * width
+    reached = ("" if converged else
+               f" (stopped after {len(probes)} probes; the bracket is still "
+               f"[{a:.6g}, {b:.6g}])")
+    at = next((m for v, m in probes if v == root), None)
+    message = (f"{metric} {op} {goal:g} at {vary} = {root:.6g}"
+               + (f" (metric there {at:.6g})" if at is not None else "")
+               + f"{reached}; {len(probes)} probes, {paths:,} paths, seed {seed}")
+    if holds is not None:
+        message += f"; holds for {holds}"
+    values = [m for _, m in probes]
+    return SolveResult(
+        scenario=sc.name, vary=vary, metric=metric, op=op, target=goal, status="found",
+        root=float(root), bracket=(lo, hi), final_bracket=(float(a), float(b)),
+        probes=tuple(probes), metric_range=(min(values), max(values)), holds=holds,
+        message=message, notes=tuple(notes), paths=paths, seed=seed, tol=float(tol),
+        elapsed_seconds=time.perf_counter() - began)
+
+
+def _no_root(sc: Scenario, vary: str, metric: str, op: str, goal: float, lo: float, hi: float,
+             probes: list[tuple[float, float]], notes: list[str], paths: int, seed: int,
+             tol: float, began: float) -> SolveResult:
+    values = [m for _, m in probes]
+    m_lo, m_hi = min(values), max(values)
+    holds = None
+    if op != "=":
+        everywhere = m_lo >= goal if op == ">=" else m_hi <= goal
+        holds = "everywhere in the bracket" if everywhere else "nowhere in the bracket"
+    message = (f"no value of {vary} in [{lo:.6g}, {hi:.6g}] gives {metric} = {goal:g}: over "
+               f"the bracket it ranges from {m_lo:.6g} to {m_hi:.6g}")
+    if holds is not None:
+        message += f"; {metric} {op} {goal:g} holds {holds}"
+    message += "; give a wider bracket to look further"
+    return SolveResult(
+        scenario=sc.name, vary=vary, metric=metric, op=op, target=goal, status="no_root",
+        root=None, bracket=(lo, hi), final_bracket=None, probes=tuple(probes),
+        metric_range=(m_lo, m_hi), holds=holds, message=message, notes=tuple(notes),
+        paths=paths, seed=seed, tol=float(tol), elapsed_seconds=time.perf_counter() - began)

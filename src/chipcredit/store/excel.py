@@ -1,0 +1,156 @@
+"""``export_xlsx``: one run as an Excel workbook, one sheet per table (openpyxl, lazily)."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from chipcredit.errors import UsageError
+
+from ._backend import INSTALL_HINT
+
+__all__ = ["EXCEL_MAX_ROWS", "write_workbook"]
+
+EXCEL_MAX_ROWS = 1_048_576
+_LONG_TEXT = ("scenario_yaml", "summary_json")
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ImportError:
+        raise UsageError(f"exporting to Excel needs openpyxl, which is not installed: "
+                         f"{INSTALL_HINT}") from None
+    return openpyxl
+
+
+def _cell_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (np.generic,)):
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.to_pydatetime()
+    if isinstance(value, (bool, int, datetime)):
+        return value
+    if isinstance(value, str):
+        return value
+    with contextlib.suppress(TypeError, ValueError):
+        if pd.isna(value):
+            return None
+    return str(value)
+
+
+class _Sheet:
+    """A write-only sheet whose text cells are always text (never formulas)."""
+
+    def __init__(self, book: Any, title: str) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        self._sheet = book.create_sheet(title)
+        self._cell = WriteOnlyCell
+        self._illegal = ILLEGAL_CHARACTERS_RE
+
+    def row(self, values: Iterable[Any]) -> None:
+        out: list[Any] = []
+        for raw in values:
+            value = _cell_value(raw)
+            if isinstance(value, str):
+                value = self._illegal.sub("", value)[:32_767]
+                if value.startswith("="):
+                    cell = self._cell(self._sheet, value=value)
+                    cell.data_type = "s"
+                    out.append(cell)
+                    continue
+            out.append(value)
+        self._sheet.append(out)
+
+    def frame(self, data: pd.DataFrame) -> None:
+        self.row(data.columns)
+        for rec in data.itertuples(index=False, name=None):
+            self.row(rec)
+
+
+def _outcome_rows(outcomes: dict[str, dict[str, NDArray[np.float64]]]
+                  ) -> tuple[list[str], Iterator[Sequence[Any]]]:
+    keys: list[str] = []
+    for per_variant in outcomes.values():
+        keys.extend(k for k in per_variant if k not in keys)
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for variant, per_variant in outcomes.items():
+            n = max((len(v) for v in per_variant.values()), default=0)
+            columns = [per_variant.get(k) for k in keys]
+            for i in range(n):
+                yield [variant, i, *(None if c is None else c[i].item() for c in columns)]
+
+    return ["variant", "path", *keys], rows()
+
+
+def write_workbook(target: Path, run: dict[str, Any], tables: dict[str, pd.DataFrame],
+                   outcomes: dict[str, dict[str, NDArray[np.float64]]]) -> None:
+    """Write the workbook to a temp file beside ``target``, then rename it over."""
+    openpyxl = _openpyxl()
+    folder = target.parent
+    if target.is_dir():
+        raise UsageError(f"cannot write {target}: it is a folder")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {target}: the folder {folder} does not exist")
+    n_rows = sum(max((len(v) for v in d.values()), default=0) for d in outcomes.values())
+    if n_rows + 1 > EXCEL_MAX_ROWS:
+        raise UsageError(f"run {run['id']} has {n_rows:,} rows of outcomes, more than an Excel "
+                         "sheet holds; query them with 'chipcredit runs sql' instead")
+    book = openpyxl.Workbook(write_only=True)
+    sheet = _Sheet(book, "runs")
+    columns = [c for c in run if c not in _LONG_TEXT]
+    sheet.row(columns)
+    sheet.row([run[c] if c != "extra" else _json(run[c]) for c in columns])
+    for name in ("metrics", "bands", "flows", "defaults"):
+        _Sheet(book, name).frame(tables[name])
+    header, rows = _outcome_rows(outcomes)
+    sheet = _Sheet(book, "outcomes")
+    sheet.row(header)
+    for values in rows:
+        sheet.row(values)
+    sheet = _Sheet(book, "scenario")
+    sheet.row(["yaml"])
+    for line in str(run.get("scenario_yaml") or "").splitlines():
+        sheet.row([line])
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            book.save(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, default=str)

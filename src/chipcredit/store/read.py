@@ -1,0 +1,143 @@
+"""Reading the store: runs, one run's tables, per-path outcomes, differences, SQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from chipcredit.errors import UsageError
+
+from .schema import BANDS, DEFAULTS, FLOWS, METRICS, RUNS
+
+__all__ = ["LIST_COLUMNS", "diff", "frame", "get_run", "list_runs", "outcomes", "run_row"]
+
+LIST_COLUMNS = ["id", "kind", "status", "scenario", "paths", "seed", "deterministic",
+                "started", "finished", "elapsed_seconds", "scenario_sha256", "version",
+                "stored_paths", "variants"]
+"""The columns of `list_runs` (runs without its long text columns)."""
+
+_STATS = ("mean", "p05", "p50", "p95")
+
+
+def frame(con: Any, query: str, params: list[Any] | None = None) -> pd.DataFrame:
+    """A query's result as a DataFrame (empty, without columns, for a statement)."""
+    cur = con.execute(query, params or [])
+    if cur.description is None:
+        return pd.DataFrame()
+    return cur.df()
+
+
+def list_runs(con: Any, has_tables: bool) -> pd.DataFrame:
+    if not has_tables:
+        return pd.DataFrame({c: [] for c in LIST_COLUMNS})
+    return frame(con, f"SELECT {', '.join(LIST_COLUMNS)} FROM runs ORDER BY id")
+
+
+def _ids(con: Any) -> list[int]:
+    return [int(r[0]) for r in con.execute("SELECT id FROM runs ORDER BY id").fetchall()]
+
+
+def run_row(con: Any, run_id: int, path: Path, has_tables: bool) -> dict[str, Any]:
+    """The runs row of ``run_id`` as a dict (``extra`` parsed); UsageError if absent."""
+    if isinstance(run_id, bool) or not isinstance(run_id, (int, np.integer)):
+        raise UsageError(f"a run id is a whole number; got {run_id!r}")
+    found = (frame(con, f"SELECT * FROM {RUNS.name} WHERE id = ?", [int(run_id)])
+             if has_tables else pd.DataFrame())
+    if found.empty:
+        ids = _ids(con) if has_tables else []
+        have = (f"it has runs {ids[0]} to {ids[-1]}" if len(ids) > 1
+                else f"it has run {ids[0]}" if ids else "it has no runs")
+        raise UsageError(f"no run {run_id} in the run store {path}; {have}")
+    row = {str(k): _plain(v) for k, v in found.iloc[0].to_dict().items()}
+    try:
+        row["extra"] = json.loads(row["extra"]) if row.get("extra") else {}
+    except ValueError:
+        pass
+    return row
+
+
+def _plain(value: Any) -> Any:
+    """numpy/pandas scalars as Python values; NaN/NaT as None."""
+    if value is None:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _complete(row: dict[str, Any], path: Path) -> None:
+    if row["status"] != "complete":
+        raise UsageError(f"run {row['id']} in {path} is {row['status']}: the process writing "
+                         "it was stopped before it committed its results, so it has none")
+
+
+def get_run(con: Any, run_id: int, path: Path, has_tables: bool) -> dict[str, Any]:
+    """``{"run": dict, "metrics", "bands", "flows", "defaults": DataFrame}``.
+
+    An incomplete run has empty tables.
+    """
+    row = run_row(con, run_id, path, has_tables)
+    out: dict[str, Any] = {"run": row}
+    for table in (METRICS, BANDS, FLOWS, DEFAULTS):
+        cols = [c for c in table.column_names if c != "run"]
+        # rowid order is the order the rows were written: variants as given, then each
+        # table's own order (the summary's rows, the bands by variable and quarter, ...)
+        out[table.name] = frame(con, f"SELECT {', '.join(cols)} FROM {table.name} "
+                                     "WHERE run = ? ORDER BY rowid", [row["id"]])
+    return out
+
+
+def _floats(values: Any) -> NDArray[np.float64]:
+    masked = np.ma.asarray(values)
+    return np.asarray(np.ma.filled(masked.astype(np.float64), np.nan), dtype=np.float64)
+
+
+def outcomes(con: Any, run_id: int, variant: str, path: Path,
+             has_tables: bool) -> dict[str, NDArray[np.float64]]:
+    """Per-path outcomes keyed as `Result.outcomes` (``deal|D|P|M``, ``party|P|M``),
+    each of length ``stored_paths``, in the order they were stored."""
+    row = run_row(con, run_id, path, has_tables)
+    _complete(row, path)
+    found = con.execute(
+        "SELECT outcome, per_path FROM outcomes WHERE run = ? AND variant = ? "
+        "ORDER BY seq", [row["id"], variant]).fetchnumpy()
+    if not len(found["outcome"]):
+        variants = [r[0] for r in con.execute(
+            "SELECT DISTINCT variant FROM metrics WHERE run = ? ORDER BY 1", [row["id"]]
+        ).fetchall()]
+        if variant not in variants:
+            raise UsageError(f"run {row['id']} has no variant {variant!r}; it has "
+                             f"{', '.join(variants) or 'none'}")
+        return {}
+    return {str(key): _floats(values)
+            for key, values in zip(found["outcome"], found["per_path"], strict=True)}
+
+
+def diff(con: Any, a: int, b: int, path: Path, has_tables: bool) -> pd.DataFrame:
+    """Metrics of runs ``a`` and ``b`` side by side, with ``b - a`` for each statistic."""
+    for run_id in (a, b):
+        _complete(run_row(con, run_id, path, has_tables), path)
+    stats = ", ".join(f"x.{s} AS {s}_a, y.{s} AS {s}_b, y.{s} - x.{s} AS {s}_diff"
+                      for s in _STATS)
+    query = f"""
+        WITH x AS (SELECT * FROM metrics WHERE run = ?), y AS (SELECT * FROM metrics WHERE run = ?)
+        SELECT coalesce(x.variant, y.variant) AS variant, coalesce(x.deal, y.deal) AS deal,
+               coalesce(x.party, y.party) AS party, coalesce(x.metric, y.metric) AS metric,
+               {stats}
+        FROM x FULL OUTER JOIN y
+          ON x.variant = y.variant AND x.deal IS NOT DISTINCT FROM y.deal
+             AND x.party = y.party AND x.metric = y.metric
+        ORDER BY coalesce(x.variant, y.variant), coalesce(x.seq, 1000000 + y.seq)"""
+    return frame(con, query, [int(a), int(b)])

@@ -1,0 +1,251 @@
+"""The run store's tables, its schema version, and the checks and migrations on opening.
+
+The tables are declared once, here, with a line of documentation per column; docs/store.md
+documents the same columns (a test checks that it names every one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from chipcredit._version import __version__
+from chipcredit.errors import UsageError
+
+__all__ = [
+    "OUTCOME_PATHS_VIEW",
+    "SCHEMA_VERSION",
+    "TABLES",
+    "Table",
+    "check_readable",
+    "check_version",
+    "prepare_writable",
+]
+
+SCHEMA_VERSION = 1
+"""Version of the table layout. A store with a newer version is refused; an older one is
+migrated when it is next opened for writing (there are no older versions yet)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[tuple[str, str, str], ...]
+    """(name, DuckDB type, meaning) of each column, in order."""
+    doc: str
+    key: str | None = None
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c[0] for c in self.columns]
+
+    def ddl(self) -> str:
+        cols = [f"{name} {sql_type}" for name, sql_type, _ in self.columns]
+        if self.key:
+            cols.append(f"PRIMARY KEY ({self.key})")
+        return f"CREATE TABLE {self.name} ({', '.join(cols)})"
+
+
+_RUN = ("run", "BIGINT NOT NULL", "the run's id (runs.id)")
+_VARIANT = ("variant", "VARCHAR NOT NULL",
+            "which result of the run: 'main' for a plain run; a compare or sensitivity run "
+            "stores several results under one id")
+_Q = ("q", "INTEGER NOT NULL", "quarter index, 0 for the start quarter")
+_QUARTER = ("quarter", "VARCHAR NOT NULL", "quarter label, e.g. 2025Q4")
+
+META = Table("meta", (
+    ("key", "VARCHAR NOT NULL", "setting name: schema_version, created_with, created"),
+    ("value", "VARCHAR", "its value, as text"),
+), "facts about the store itself", key="key")
+
+RUNS = Table("runs", (
+    ("id", "BIGINT NOT NULL", "run id, 1, 2, 3, ... in the order runs started writing"),
+    ("kind", "VARCHAR NOT NULL", "run, compare, sensitivity, solve or stress"),
+    ("status", "VARCHAR NOT NULL", "complete, or incomplete when the writing process was "
+                                   "stopped before it committed the results"),
+    ("scenario", "VARCHAR", "scenario name"),
+    ("scenario_sha256", "VARCHAR", "sha256 of the scenario YAML text (hex)"),
+    ("scenario_yaml", "VARCHAR", "the scenario YAML text, byte for byte"),
+    ("paths", "BIGINT", "Monte Carlo paths simulated"),
+    ("seed", "BIGINT", "seed of the run"),
+    ("deterministic", "BOOLEAN", "whether it was the deterministic base case (one path)"),
+    ("start_quarter", "VARCHAR", "first quarter simulated, e.g. 2025Q4"),
+    ("quarters", "INTEGER", "horizon in quarters"),
+    ("version", "VARCHAR", "chipcredit version that made the run"),
+    ("started", "TIMESTAMP", "when the simulation started (UTC)"),
+    ("finished", "TIMESTAMP", "when the results were committed (UTC); NULL while incomplete"),
+    ("elapsed_seconds", "DOUBLE", "wall time of the simulation, in seconds"),
+    ("stored_paths", "BIGINT", "paths whose per-path outcomes are in outcomes (the first ones, "
+                               "at most the store's cap, 100,000 by default)"),
+    ("variants", "INTEGER", "number of results stored under this run (1 for a plain run)"),
+    ("max_abs_imbalance", "DOUBLE", "largest ledger-invariant violation ($B; near zero)"),
+    ("summary_json", "VARCHAR", "the JSON summary (chipcredit run --json) of the main result"),
+    ("extra", "VARCHAR", "JSON object of command-specific details (e.g. the command line)"),
+), "one row per recorded command", key="id")
+
+METRICS = Table("metrics", (
+    _RUN, _VARIANT,
+    ("seq", "INTEGER NOT NULL", "row order of Result.summary() (deals in scenario order, "
+                                "then parties)"),
+    ("deal", "VARCHAR", "deal id; NULL for a party-level metric"),
+    ("deal_kind", "VARCHAR", "the deal's kind (spv_lease, loan, ...); NULL for party rows"),
+    ("party", "VARCHAR NOT NULL", "party id; (spv) for an SPV's own metrics (debt_loss, ...)"),
+    ("party_kind", "VARCHAR", "the party's kind (vendor, lab, ...); NULL for (spv)"),
+    ("metric", "VARCHAR NOT NULL", "npv, irr, moic, loss, cash_end, default_probability, ..."),
+    ("mean", "DOUBLE", "mean over the paths with a finite value (the share for "
+                       "default_probability); $B for money, annual rate for irr"),
+    ("p05", "DOUBLE", "5th percentile (linear rule) over finite values"),
+    ("p50", "DOUBLE", "median over finite values"),
+    ("p95", "DOUBLE", "95th percentile over finite values"),
+    ("sd", "DOUBLE", "standard deviation over finite values (population)"),
+    ("min", "DOUBLE", "smallest finite value"),
+    ("max", "DOUBLE", "largest finite value"),
+    ("nan_share", "DOUBLE", "share of paths with no value (e.g. no IRR)"),
+    ("p_positive", "DOUBLE", "share of all paths with a value above 1e-9 (e.g. P(loss > 0))"),
+), "Result.summary() with more statistics; exact over all paths")
+
+BANDS = Table("bands", (
+    _RUN, _VARIANT,
+    ("party", "VARCHAR NOT NULL", "party id"),
+    ("variable", "VARCHAR NOT NULL", "revenue, cash, capacity, sales, share, ..."),
+    _Q, _QUARTER,
+    ("mean", "DOUBLE", "mean over all paths"),
+    ("p05", "DOUBLE", "5th percentile over the band reservoir (the first 20,000 paths)"),
+    ("p25", "DOUBLE", "25th percentile over the band reservoir"),
+    ("p50", "DOUBLE", "median over the band reservoir"),
+    ("p75", "DOUBLE", "75th percentile over the band reservoir"),
+    ("p95", "DOUBLE", "95th percentile over the band reservoir"),
+), "Result.bands(party, variable) for every party variable")
+
+FLOWS = Table("flows", (
+    _RUN, _VARIANT,
+    ("from_party", "VARCHAR NOT NULL", "account the money leaves (Result.flows() 'from')"),
+    ("to_party", "VARCHAR NOT NULL", "account the money reaches (Result.flows() 'to')"),
+    ("kind", "VARCHAR NOT NULL", "kind of transfer: revenue, lease_payment, ..."),
+    _Q, _QUARTER,
+    ("mean", "DOUBLE", "mean over all paths of the quarter's flow ($B)"),
+    ("sd", "DOUBLE", "standard deviation over all paths ($B)"),
+), "Result.flows(): the flows matrix; quarters where the flow is zero on every path are left out")
+
+OUTCOMES = Table("outcomes", (
+    _RUN, _VARIANT,
+    ("seq", "INTEGER NOT NULL", "position of the outcome in Result.outcomes"),
+    ("outcome", "VARCHAR NOT NULL", "the Result.outcomes key, e.g. deal|xai-debt|xai|npv, "
+                                    "party|xai|cash_end, spv|colossus2-spv|debt_loss"),
+    ("scope", "VARCHAR NOT NULL", "the key's first part: deal, party, spv, portfolio, ..."),
+    ("deal", "VARCHAR", "deal id, for deal and spv outcomes; else NULL"),
+    ("party", "VARCHAR", "party id (the key's third part for deal outcomes, its second for "
+                         "the others); NULL for spv outcomes"),
+    ("metric", "VARCHAR NOT NULL", "outcome name: the key's last part for deal, party and spv "
+                                   "outcomes, its third for the others"),
+    ("paths", "INTEGER NOT NULL", "number of values, runs.stored_paths"),
+    ("per_path", "DOUBLE[] NOT NULL", "the value on each stored path, path 0 first (DuckDB "
+                                      "lists count from 1, so per_path[1] is path 0); NULL "
+                                      "where a path has none (an IRR without a root)"),
+), "per-path scalar outcomes of the first runs.stored_paths paths, one list per outcome "
+   "(the view outcome_paths gives one row per path)")
+
+OUTCOME_PATHS_VIEW = (
+    "CREATE VIEW outcome_paths AS SELECT run, variant, outcome, scope, deal, party, metric, "
+    "unnest(range(paths)) AS path, unnest(per_path) AS value FROM outcomes")
+"""The long form of outcomes: run, variant, outcome, scope, deal, party, metric, path, value."""
+
+DEFAULTS = Table("defaults", (
+    _RUN, _VARIANT,
+    ("party", "VARCHAR NOT NULL", "lab id"),
+    _Q, _QUARTER,
+    ("cause", "VARCHAR NOT NULL", "'all', or one cause: arrears_unfunded, covenant, "
+                                  "cross_default"),
+    ("probability", "DOUBLE", "share of all paths on which the lab defaulted in this quarter "
+                              "for this cause"),
+    ("cumulative", "DOUBLE", "the same, summed up to and including this quarter"),
+), "Result.default_timing(lab) for every lab, long format")
+
+TABLES: tuple[Table, ...] = (META, RUNS, METRICS, BANDS, FLOWS, OUTCOMES, DEFAULTS)
+DATA_TABLES: tuple[Table, ...] = (METRICS, BANDS, FLOWS, OUTCOMES, DEFAULTS)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {}
+"""SQL that takes a store from schema ``v`` to ``v + 1``, keyed by ``v`` (none yet)."""
+
+
+def _table_names(con: Any) -> set[str]:
+    rows = con.execute("SELECT table_name FROM information_schema.tables "
+                       "WHERE table_schema = 'main'").fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def _version(con: Any, path: Path) -> int | None:
+    """The store's schema version; None for an empty database file."""
+    names = _table_names(con)
+    if "meta" not in names:
+        if names:
+            raise UsageError(f"{path} is a DuckDB database but not a chipcredit run store "
+                             f"(it has tables {', '.join(sorted(names))}); choose another "
+                             "--store")
+        return None
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    try:
+        return int(row[0]) if row is not None else -1
+    except (TypeError, ValueError):
+        return -1
+
+
+def _refuse_newer(version: int, path: Path) -> None:
+    if version > SCHEMA_VERSION:
+        raise UsageError(f"the run store {path} has schema version {version}, written by a newer "
+                         f"chipcredit; this chipcredit {__version__} reads up to version "
+                         f"{SCHEMA_VERSION}: upgrade chipcredit or choose another --store")
+    if version < 1:
+        raise UsageError(f"the run store {path} has no valid schema_version in its meta table; "
+                         "it was not written by chipcredit")
+
+
+def check_version(con: Any, path: Path) -> None:
+    """Raise if the file is not a run store or is newer than this code (older is fine: it is
+    migrated by the next write)."""
+    version = _version(con, path)
+    if version is not None:
+        _refuse_newer(version, path)
+
+
+def check_readable(con: Any, path: Path) -> bool:
+    """Whether the store has tables to read (False for an empty file); raise if unreadable."""
+    version = _version(con, path)
+    if version is None:
+        return False
+    _refuse_newer(version, path)
+    if version < SCHEMA_VERSION:
+        raise UsageError(f"the run store {path} has schema version {version}, older than this "
+                         f"chipcredit's {SCHEMA_VERSION}; record one run into it to migrate it")
+    return True
+
+
+def prepare_writable(con: Any, path: Path) -> None:
+    """Create the tables in an empty store, or migrate an older one, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        version = _version(con, path)
+        if version is None:
+            for table in TABLES:
+                con.execute(table.ddl())
+            con.execute(OUTCOME_PATHS_VIEW)
+            con.execute("CREATE SEQUENCE run_ids START 1")
+            created = datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created_with', ?), "
+                        "('created', ?)", [str(SCHEMA_VERSION), __version__, created])
+        else:
+            _refuse_newer(version, path)
+            for v in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[v]:
+                    con.execute(statement)
+            if version < SCHEMA_VERSION:
+                con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                            [str(SCHEMA_VERSION)])
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(Exception):
+            con.execute("ROLLBACK")
+        raise

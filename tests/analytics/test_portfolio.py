@@ -1,0 +1,62 @@
+"""Portfolio credit risk: losses added up over each creditor's claims."""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+
+import chipcredit as cc
+
+
+@pytest.fixture(scope="module")
+def res() -> cc.Result:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        return cc.simulate("seed-2025", paths=3000, seed=11)
+
+
+def test_expected_loss_is_the_sum_of_per_deal_expected_losses(res: cc.Result) -> None:
+    books = res.to_dict()["portfolios"]
+    # creditors whose deals are pure credit (no equity leg in their deal losses)
+    for party, deals in (("apollo", ["colossus2-spv"]), ("xai-bondholders", ["xai-debt"]),
+                         ("amd", ["openai-amd-take-or-pay"])):
+        per_deal = sum(res.outcome(d, party, "loss").mean() for d in deals)
+        assert books[party]["expected_loss"] == pytest.approx(per_deal, rel=1e-12, abs=1e-12)
+
+
+def test_tail_measures_are_ordered(res: cc.Result) -> None:
+    for party, book in res.to_dict()["portfolios"].items():
+        assert book["cvar_95"] >= book["var_95"] - 1e-12, party
+        assert book["cvar_99"] >= book["var_99"] - 1e-12, party
+        assert book["var_99"] >= book["var_95"] - 1e-12, party
+        assert book["cvar_95"] >= book["expected_loss"] - 1e-12, party
+
+
+def test_var_and_cvar_by_hand(res: cc.Result) -> None:
+    loss = res.outcomes["portfolio|xai-bondholders|loss"]
+    var = np.quantile(loss, 0.99)
+    book = res.to_dict()["portfolios"]["xai-bondholders"]
+    assert book["var_99"] == pytest.approx(var)
+    assert book["cvar_99"] == pytest.approx(loss[loss >= var].mean())
+
+
+def test_pd_term_structure_is_cumulative_and_matches_defaults(res: cc.Result) -> None:
+    book = res.to_dict()["portfolios"]["xai-bondholders"]
+    curve = book["pd_term_structure"]["xai"]
+    assert len(curve) == 10
+    assert all(b >= a for a, b in itertools.pairwise(curve))
+    # the bond is written off only if xAI defaults while it is outstanding (5 years)
+    dq = res.outcome(None, "xai", "default_quarter")
+    assert curve[4] <= np.mean((dq >= 0) & (dq < 20)) + 1e-12
+
+
+def test_concentration_and_loss_given_default(res: cc.Result) -> None:
+    books = res.to_dict()["portfolios"]
+    assert books["xai-bondholders"]["hhi"] == pytest.approx(1.0)  # one obligor
+    lgd = books["xai-bondholders"]["lgd"]
+    assert lgd is None or 0.0 <= lgd <= 1.0 + 1e-9
+    # Nvidia lends to xAI (chips on credit) and holds SPV equity leasing to xAI
+    assert books["nvidia"]["share_of_exposure_to_labs_also_financed"] == pytest.approx(1.0)
