@@ -124,6 +124,12 @@ def test_cli_stress_prints_paired_differences(tmp_path) -> None:  # type: ignore
     data = _json.loads(out.read_text())
     assert data["pack"]["name"] == "dotcom-funding-freeze"
     assert any(r["metric"] == "default_probability" for r in data["differences"])
+    import os
+
+    from chipcredit.store import RunStore
+
+    runs = RunStore(os.environ["CHIPCREDIT_STORE"]).list_runs()
+    assert list(runs["kind"]) == ["stress"]
 
 
 def test_cli_stress_unknown_pack_is_one_line() -> None:

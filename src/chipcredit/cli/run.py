@@ -74,11 +74,11 @@ def run_command(
              store_named=store_path is not None)
 
 
-def _not_stored(reason: str) -> None:
+def not_stored(reason: str) -> None:
     stderr_line(f"note: the run was not stored: {reason}; --no-store hides this note")
 
 
-def _store_or_note(path: Path | None, named: bool) -> store.RunStore | None:
+def store_or_note(path: Path | None, named: bool) -> store.RunStore | None:
     """The run store to record into, checked before the run.
 
     None, with a note, when DuckDB is missing, or when the default store (not named by
@@ -88,7 +88,7 @@ def _store_or_note(path: Path | None, named: bool) -> store.RunStore | None:
     if path is None:
         return None
     if not store.available():
-        _not_stored(f"the run store needs DuckDB ({store.INSTALL_HINT})")
+        not_stored(f"the run store needs DuckDB ({store.INSTALL_HINT})")
         return None
     runs = store.RunStore(path)
     try:
@@ -96,7 +96,7 @@ def _store_or_note(path: Path | None, named: bool) -> store.RunStore | None:
     except cc.UsageError as exc:
         if named:
             raise
-        _not_stored(str(exc))
+        not_stored(str(exc))
         return None
     return runs
 
@@ -116,7 +116,7 @@ def _run(scenario: str, *, paths: int, seed: int, deterministic: bool, json_file
         check_file_target(json_file, "--json")
     if cashflows_dir is not None:
         check_dir_target(cashflows_dir, "--cashflows")
-    runs = _store_or_note(store_path, store_named)
+    runs = store_or_note(store_path, store_named)
 
     err = console(stderr=True)
     show_bar = (not quiet and err.is_terminal and not deterministic
@@ -156,7 +156,7 @@ def _run(scenario: str, *, paths: int, seed: int, deterministic: bool, json_file
             console().print(Text(f"wrote {written}"), soft_wrap=True)
     if store_error is not None:
         if not store_named:
-            _not_stored(store_error)
+            not_stored(store_error)
             return
         raise Failed(f"the run was not stored: {store_error}")
 

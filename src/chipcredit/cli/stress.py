@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 import warnings
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,9 +15,11 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
+from chipcredit import store
 
 from .app import app, console, user_errors
 from .output import check_file_target, number, show_warnings, write_text_atomic
+from .run import store_or_note
 
 __all__ = ["differences_table", "stress_command"]
 
@@ -37,6 +41,12 @@ def stress_command(
     json_file: Annotated[Path | None, typer.Option(
         "--json", metavar="FILE", dir_okay=False,
         help="Write the paired differences here as JSON (atomically).")] = None,
+    store_path: Annotated[Path | None, typer.Option(
+        "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False,
+        help=f"Record both runs in this run store (default ./{store.DEFAULT_STORE}).",
+        show_default=False)] = None,
+    no_store: Annotated[bool, typer.Option(
+        "--no-store", help="Do not record the runs in the run store.")] = False,
 ) -> None:
     """Run SCENARIO as it is and under the shocks of a stress pack, with the same seed, and
     show the paired differences with 95% confidence intervals from the paired paths."""
@@ -54,10 +64,19 @@ def stress_command(
             raise cc.UsageError("stress needs a SCENARIO and --pack NAME (see --list)")
         if json_file is not None:
             check_file_target(json_file, "--json")
+        runs = None if no_store else store_or_note(store.resolve_path(store_path),
+                                                    store_path is not None)
+        started = datetime.now(UTC)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", cc.ChipcreditWarning)
             res = cc.stress(scenario, pack, paths=paths, seed=seed)
         show_warnings(console(stderr=True), list(caught))
+        stored = ""
+        if runs is not None:
+            run_id = runs.save({"base": res.base, "stressed": res.stressed}, kind="stress",
+                               started=started, extra={"pack": res.pack.name,
+                                                       "argv": sys.argv[1:]})
+            stored = f" · stored as run {run_id} in {runs.path}"
         if json_file is not None:
             payload = {"pack": res.pack.model_dump(mode="json", exclude_none=True),
                        "paths": paths, "seed": seed,
@@ -65,7 +84,7 @@ def stress_command(
             write_text_atomic(json_file, json.dumps(payload, indent=2, allow_nan=False) + "\n")
         shocks = ", ".join(s.kind for s in res.pack.shocks)
         out.print(Text(f"{res.base.scenario.name} under {res.pack.name} ({shocks}): "
-                       f"{paths:,} paths, seed {seed}, paired by path"), soft_wrap=True)
+                       f"{paths:,} paths, seed {seed}, paired by path{stored}"), soft_wrap=True)
         out.print(differences_table(res.differences))
 
 
