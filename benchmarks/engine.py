@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,7 @@ def worker(paths: int, repeat: int, seed: int, chunk_blocks: int | None) -> dict
 
     import chipcredit as cc
 
+    warnings.simplefilter("ignore", cc.ChipcreditWarning)  # the summary's NaN-IRR note
     scenario = cc.load_scenario(SCENARIO)
     default_chunk = inspect.signature(cc.simulate).parameters["chunk_blocks"].default
     blocks = chunk_blocks or default_chunk
@@ -105,7 +107,7 @@ def worker(paths: int, repeat: int, seed: int, chunk_blocks: int | None) -> dict
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     outcome_bytes = sum(v.nbytes for v in result.outcomes.values())
-    outcome_bytes += sum(v.nbytes for v in result.reservoir.values())
+    reservoir_bytes = sum(v.nbytes for v in result.reservoir.values())
     quarters = scenario.horizon_quarters
     median = statistics.median(times)
     draws_median = statistics.median(draw_times)
@@ -120,6 +122,7 @@ def worker(paths: int, repeat: int, seed: int, chunk_blocks: int | None) -> dict
         "traced_peak_mb": traced_peak / 2**20,
         "rss_growth_mb": (rss_after - rss_before) / 1024,  # ru_maxrss is in KiB on Linux
         "outcomes_mb": outcome_bytes / 2**20,
+        "reservoir_mb": reservoir_bytes / 2**20,
         "numpy": np.__version__, "chipcredit": cc.__version__,
     }
 
@@ -151,14 +154,14 @@ def run(paths: int, repeat: int, seed: int, chunk_blocks: int | None) -> dict[st
 def table(rows: list[dict[str, Any]]) -> str:
     head = ("| paths | quarters | chunk (paths) | `cc.simulate`, median (s) | path-quarters/s "
             "| draws alone (s) | simulate / draws | tracemalloc peak (MB) | max RSS growth (MB) "
-            "| per-path outcomes (MB) |")
-    lines = [head, "|" + "---:|" * 10]
+            "| per-path outcomes (MB) | band reservoir (MB) |")
+    lines = [head, "|" + "---:|" * 11]
     for r in rows:
         lines.append(
             f"| {r['paths']:,} | {r['quarters']} | {r['chunk_blocks'] * 4096:,} "
             f"| {r['median_s']:.2f} | {r['pq_per_s']:,.0f} | {r['draws_median_s']:.3f} "
             f"| {r['engine_over_draws']:.0f} | {r['traced_peak_mb']:.0f} "
-            f"| {r['rss_growth_mb']:.0f} | {r['outcomes_mb']:.0f} |")
+            f"| {r['rss_growth_mb']:.0f} | {r['outcomes_mb']:.0f} | {r['reservoir_mb']:.0f} |")
     return "\n".join(lines)
 
 
@@ -167,16 +170,19 @@ def memory_note(rows: list[dict[str, Any]]) -> str:
         return ""
     lo, hi = min(rows, key=lambda r: r["paths"]), max(rows, key=lambda r: r["paths"])
     extra = hi["paths"] - lo["paths"]
+    def kept(r: dict[str, Any]) -> float:  # results that grow with the paths
+        return float(r["outcomes_mb"] + r["reservoir_mb"])
+
     grow = hi["traced_peak_mb"] - lo["traced_peak_mb"]
-    outcomes = hi["outcomes_mb"] - lo["outcomes_mb"]
-    rest_lo = lo["traced_peak_mb"] - lo["outcomes_mb"]
-    rest_hi = hi["traced_peak_mb"] - hi["outcomes_mb"]
+    results = kept(hi) - kept(lo)
+    rest_lo = lo["traced_peak_mb"] - kept(lo)
+    rest_hi = hi["traced_peak_mb"] - kept(hi)
     return (f"From {lo['paths']:,} to {hi['paths']:,} paths the tracemalloc peak grows by "
-            f"{grow:.0f} MB ({grow * 2**20 / extra:,.0f} bytes per extra path); the per-path "
-            f"outcomes grow by {outcomes:.0f} MB ({outcomes * 2**20 / extra:,.0f} bytes per "
-            f"path). The peak less the outcomes, about one chunk's working set, is "
-            f"{rest_lo:.0f} MB at {lo['paths']:,} paths and {rest_hi:.0f} MB at "
-            f"{hi['paths']:,}.")
+            f"{grow:.0f} MB ({grow * 2**20 / extra:,.0f} bytes per extra path), the kept "
+            f"results (per-path outcomes and the band reservoir, which stops at 20,000 paths) "
+            f"by {results:.0f} MB ({results * 2**20 / extra:,.0f} bytes per extra path). The "
+            f"peak less the kept results, about one chunk's working set, is {rest_lo:.0f} MB "
+            f"at {lo['paths']:,} paths and {rest_hi:.0f} MB at {hi['paths']:,}.")
 
 
 def write_docs(text: str) -> None:

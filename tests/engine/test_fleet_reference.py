@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from chipcredit.engine.fleet import Fleet
+from chipcredit.engine.fleet import Fleet, column_sums
 
 
 class ReferenceFleet:
@@ -104,3 +104,19 @@ def test_fleet_matches_reference(seed):
         if op == 5:
             new.age_one_quarter()
             ref.age_one_quarter()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_column_sums_match_the_whole_matrix(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(50):
+        rows, n = int(rng.integers(1, 40)), int(rng.choice([1, 2, 3, 9, 200]))
+        matrix = rng.random((rows, n)) * 10 ** rng.uniform(-4, 4, size=(rows, 1))
+        times = rng.random((rows + 3, n))[:rows]
+        scale = rng.random(n)
+        paths = np.flatnonzero(rng.random(n) < rng.choice([0.01, 0.3, 1.0]))
+        if not paths.size:
+            continue
+        assert np.array_equal(column_sums(matrix, paths), matrix.sum(axis=0)[paths])
+        full = (matrix * (times * scale)).sum(axis=0)
+        assert np.array_equal(column_sums(matrix, paths, times, scale), full[paths])

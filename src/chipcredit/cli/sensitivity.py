@@ -19,7 +19,7 @@ import chipcredit as cc
 from .app import app, console, stderr_line, user_errors
 from .output import DASH, bar, check_file_target, finite, number, show_warnings, write_text_atomic
 
-__all__ = ["progress_callback", "ranked_table", "sensitivity_command"]
+__all__ = ["heading", "progress_callback", "ranked_table", "sensitivity_command"]
 
 METHODS = ("tornado", "morris", "sobol", "delta")
 
@@ -91,6 +91,7 @@ def sensitivity_command(
         if quiet:
             return
         out = console()
+        out.print(Text(heading(res)), soft_wrap=True)
         out.print(ranked_table(res))
         if res.second_order is not None and len(res.second_order):
             out.print(_second_order_table(res))
@@ -140,11 +141,15 @@ COLUMNS: dict[str, list[tuple[str, str, Callable[[Any], str]]]] = {
 }
 
 
+def heading(res: cc.SensitivityResult) -> str:
+    """What was ranked, how, and over which runs."""
+    return (f"Sensitivity of {res.metric} ({res.method}; {res.paths:,} paths per run, "
+            f"seed {res.seed}, common random numbers)")
+
+
 def ranked_table(res: cc.SensitivityResult) -> Table:
     """The result's table, most important parameter first."""
-    over = f"{res.paths:,} paths per run, seed {res.seed}, common random numbers"
-    table = Table(title=f"Sensitivity of {res.metric} ({res.method}; {over})",
-                  title_justify="left")
+    table = Table()
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("parameter", overflow="fold")
     table.add_column("range", no_wrap=True)

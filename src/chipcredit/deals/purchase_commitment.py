@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from chipcredit.engine.claims import Claim
+from chipcredit.engine.fleet import column_sums
 from chipcredit.scenario.deals import PurchaseCommitment
 
 from .base import DealRuntime
@@ -68,6 +69,11 @@ class PurchaseCommitmentDeal(DealRuntime):
     def on_default(self, sim: Sim, lab: LabState, q: int, mask: NDArray[np.bool_]) -> None:
         if lab.acct != self.lab_acct:
             return
-        rest = self.units[q + 1:].sum(axis=0) if q + 1 < sim.n_quarters else np.zeros(sim.n)
-        self.claim.principal = np.where(mask, self.fee * rest * self.vendor.content,
-                                        self.claim.principal)
+        paths = np.flatnonzero(mask)
+        if q + 1 < sim.n_quarters:  # the schedule still ahead, on the defaulting paths only
+            rest = column_sums(self.units[q + 1:], paths)
+        else:
+            rest = np.zeros(paths.size)
+        principal = self.claim.principal.copy()
+        principal[paths] = self.fee[paths] * rest * self.vendor.content[paths]
+        self.claim.principal = principal

@@ -208,31 +208,23 @@ class Claim:
         """`accelerate` on the sorted path indices ``paths`` (the same numbers)."""
         open_paths = paths[~self.closed[paths]]
         extra = self.principal[open_paths]
-        accelerated, accelerated_at = self._accelerated.copy(), self._accelerated_at.copy()
-        accelerated[open_paths] = extra + self.arrears[open_paths]
-        accelerated_at[open_paths] = time - 1
-        self._accelerated, self._accelerated_at = accelerated, accelerated_at
+        # in place: a claim's arrays belong to it alone
+        self._accelerated[open_paths] = extra + self.arrears[open_paths]
+        self._accelerated_at[open_paths] = time - 1
         self.promised[open_paths] += extra
         self.pv_promised[open_paths] += extra * self.discount(time)[open_paths]
         self.arrears[open_paths] += extra
-        principal = self.principal.copy()
-        principal[paths] = 0.0
-        self.principal = principal
+        self.principal[paths] = 0.0
 
     def write_off_at(self, paths: NDArray[np.intp]) -> None:
         """`write_off` on the sorted path indices ``paths`` (the same numbers)."""
         open_paths = paths[~self.closed[paths]]
         lost = self.arrears[open_paths]
         hit = open_paths[lost > 1e-12]
-        if hit.size:
-            ead, default_quarter = self.ead.copy(), self.default_quarter.copy()
-            ead[hit] = self._accelerated[hit]
-            default_quarter[hit] = self._accelerated_at[hit]
-            self.ead, self.default_quarter = ead, default_quarter
+        self.ead[hit] = self._accelerated[hit]
+        self.default_quarter[hit] = self._accelerated_at[hit]
         self.written_off[open_paths] += lost
-        arrears = self.arrears.copy()
-        arrears[paths] = 0.0
-        self.arrears = arrears
+        self.arrears[paths] = 0.0
         self.closed[paths] = True
 
     def write_off(self, mask: NDArray[np.bool_]) -> None:

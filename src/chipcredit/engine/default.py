@@ -91,9 +91,7 @@ def settle_defaults(sim: Sim, lab: LabState, q: int) -> None:
     for claim in claims:
         claim.write_off_at(paths)
     lab.fleet.clear(paths)
-    leased = np.array(lab.leased, dtype=np.float64)
-    leased[paths] = 0.0
-    lab.leased = leased
+    lab.leased[paths] = 0.0
 
 
 def _at(values: NDArray[np.float64] | float, paths: NDArray[np.intp]) -> NDArray[np.float64]:

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .streams import STREAM_BLOCK, block_bounds, substream
+from .workspace import Workspace
 
 __all__ = ["ChunkDraws"]
 
@@ -26,12 +27,15 @@ class ChunkDraws:
         Total paths of the run (the last block may be partial).
     first_block, last_block : int
     deterministic : bool
+    workspace : memory to draw into, handed on from chunk to chunk (see `Workspace`)
     """
 
     def __init__(
-        self, seed: int, n_paths: int, first_block: int, last_block: int, deterministic: bool
+        self, seed: int, n_paths: int, first_block: int, last_block: int, deterministic: bool,
+        workspace: Workspace | None = None,
     ) -> None:
         self.seed = seed
+        self.workspace = workspace
         self.n_total = n_paths
         self.blocks = range(first_block, last_block)
         self.deterministic = deterministic
@@ -44,20 +48,31 @@ class ChunkDraws:
         if self.deterministic:
             return np.zeros((per_path, self.n))
         parts = [
-            substream(self.seed, b, component).standard_normal((per_path, STREAM_BLOCK))[:, :size]
+            substream(self.seed, b, component).standard_normal(out=self._block(per_path))[:, :size]
             for b, size in zip(self.blocks, self.sizes, strict=True)
         ]
-        return np.concatenate(parts, axis=1)
+        return self._join(parts, per_path)
 
     def uniform(self, component: str, per_path: int) -> NDArray[np.float64]:
         """Uniforms in [0, 1) shaped ``(per_path, n)``."""
         if self.deterministic:
             return np.full((per_path, self.n), 0.5)
         parts = [
-            substream(self.seed, b, component).random((per_path, STREAM_BLOCK))[:, :size]
+            substream(self.seed, b, component).random(out=self._block(per_path))[:, :size]
             for b, size in zip(self.blocks, self.sizes, strict=True)
         ]
-        return np.concatenate(parts, axis=1)
+        return self._join(parts, per_path)
+
+    def _block(self, per_path: int) -> NDArray[np.float64]:
+        """Room for one block's draws, ``(per_path, STREAM_BLOCK)``."""
+        shape = (per_path, STREAM_BLOCK)
+        return np.empty(shape) if self.workspace is None else self.workspace.empty(shape)
+
+    def _join(self, parts: list[NDArray[np.float64]], per_path: int) -> NDArray[np.float64]:
+        """The blocks' draws side by side, ``(per_path, n)``."""
+        out = (np.empty((per_path, self.n)) if self.workspace is None
+               else self.workspace.empty((per_path, self.n)))
+        return np.concatenate(parts, axis=1, out=out)
 
     def block_sums(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
         """Sum over the paths of each block, shape ``(n_blocks, ...)``.

@@ -6,8 +6,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .market import MarketState
+from .workspace import Workspace
 
-__all__ = ["Fleet"]
+__all__ = ["Fleet", "column_sums"]
 
 _HEADROOM = 16
 """Spare rows above the cohorts: ageing moves a window up one row instead of copying every
@@ -27,12 +28,13 @@ class Fleet:
     the cached `installed` total and the retirement bookkeeping right.
     """
 
-    def __init__(self, market: MarketState, n: int) -> None:
+    def __init__(self, market: MarketState, n: int, workspace: Workspace | None = None) -> None:
         self.market = market
         life = market.life_q
         self._n_ages = market.max_life
-        self._cap_buf = np.zeros((self._n_ages + _HEADROOM, n))
-        self._cost_buf = np.zeros((self._n_ages + _HEADROOM, n))
+        zeros = np.zeros if workspace is None else workspace.zeros
+        self._cap_buf = zeros((self._n_ages + _HEADROOM, n))
+        self._cost_buf = zeros((self._n_ages + _HEADROOM, n))
         self._start = _HEADROOM
         self._window()
         self._age = np.arange(market.max_life)[:, None]
@@ -113,12 +115,7 @@ class Fleet:
         curve = self.market.residual_by_age_q[: self.capacity.shape[0]]
         if paths is None or paths.size == self.capacity.shape[1]:
             return np.asarray((self.cost * (curve * self.market.residual)).sum(axis=0))
-        # a single column would be summed pairwise, not row by row as in the full array:
-        # take it twice so the sum runs in the same order
-        cols = paths if paths.size != 1 else np.repeat(paths, 2)
-        share = np.take(curve, cols, axis=1) * self.market.residual[cols]
-        cost = np.ascontiguousarray(np.take(self.cost, cols, axis=1))
-        return np.asarray(np.ascontiguousarray(cost * share).sum(axis=0)[: paths.size])
+        return column_sums(self.cost, paths, curve, self.market.residual)
 
     def clear(self, paths: NDArray[np.bool_] | NDArray[np.intp]) -> None:
         """Remove every cohort on ``paths`` (a mask, or path indices)."""
@@ -129,3 +126,23 @@ class Fleet:
             installed[paths] = 0.0
             installed.flags.writeable = False
             self._installed = installed
+
+
+def column_sums(matrix: NDArray[np.float64], paths: NDArray[np.intp],
+                times: NDArray[np.float64] | None = None,
+                scale: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+    """``(matrix * (times * scale)).sum(axis=0)[paths]`` (each factor optional), computed on
+    the sorted columns ``paths`` only, to the bit: a C-ordered block of two or more columns
+    sums down its rows in the same order as the whole matrix. (A single column would be
+    summed pairwise instead, so it is taken twice.)"""
+    if matrix.shape[1] == paths.size:
+        factor = None if times is None else (times if scale is None else times * scale)
+        return np.asarray((matrix if factor is None else matrix * factor).sum(axis=0))
+    cols = paths if paths.size != 1 else np.repeat(paths, 2)
+    part = np.ascontiguousarray(np.take(matrix, cols, axis=1))
+    if times is not None:
+        factor = np.take(times, cols, axis=1)
+        if scale is not None:
+            factor = factor * scale[cols]
+        part = np.ascontiguousarray(part * factor)
+    return np.asarray(part.sum(axis=0)[: paths.size])

@@ -93,7 +93,7 @@ class LabState:
                                          where=total > 0) for v, x in shares.items()}
         # opening fleet: GPUs valued at the procurement-weighted vendor content
         content = sum(sim.vendor_by_acct[v].content0 * s for v, s in self.procurement.items())
-        self.fleet = Fleet(sim.market, n)
+        self.fleet = Fleet(sim.market, n, sim.workspace)
         self.fleet.seed_even(p.array(k.installed, key + ".compute.installed"),
                              np.asarray(content, dtype=np.float64))
         self.leased = np.zeros(n)

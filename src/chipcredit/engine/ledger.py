@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from chipcredit.errors import SimulationError
 
 from .draws import ChunkDraws
+from .workspace import Workspace
 
 __all__ = ["AccountClass", "Ledger", "TraceLine"]
 
@@ -137,6 +138,7 @@ class Ledger:
     deal_ids : id of every deal, in scenario order
     deal_parties : for each deal, the account indices whose flows its metrics count
     trace_path : path index within the chunk to trace, or None
+    workspace : memory for the deals' cash flows, handed on from chunk to chunk
     """
 
     def __init__(
@@ -148,6 +150,8 @@ class Ledger:
         deal_ids: Sequence[str],
         deal_parties: Sequence[Sequence[int]],
         trace_path: int | None = None,
+        *,
+        workspace: Workspace | None = None,
     ) -> None:
         self.names = list(accounts)
         self.index = {name: i for i, name in enumerate(self.names)}
@@ -159,7 +163,8 @@ class Ledger:
         self.deal_ids = list(deal_ids)
         self.deal_slots = [{acct: s for s, acct in enumerate(ps)} for ps in deal_parties]
         # (slot, time, path): a flow at one time is a contiguous row, so `pay` writes rows
-        self._flows = [np.zeros((len(ps), n_quarters + 1, self.n)) for ps in deal_parties]
+        zeros = np.zeros if workspace is None else workspace.zeros
+        self._flows = [zeros((len(ps), n_quarters + 1, self.n)) for ps in deal_parties]
         self.flow_sums: dict[tuple[int, int, str], NDArray[np.float64]] = {}
         self.flow_sumsq: dict[tuple[int, int, str], NDArray[np.float64]] = {}
         # this quarter's total flow per (from, to, kind), keys in order of first use. A key
@@ -267,9 +272,11 @@ class Ledger:
             if acc is None:
                 self._quarter[key] = self._zero_row
             return  # nothing moves, and nothing to trace
-        else:  # adding zero elsewhere would change no total
-            self.balance[source, where] -= amt
-            self.balance[target, where] += amt
+        else:  # adding zero elsewhere would change no total (1-D views index fastest)
+            row = self.balance[source]
+            row[where] -= amt
+            row = self.balance[target]
+            row[where] += amt
             if acc is None or acc is self._zero_row:
                 acc = self._new_row(key, None)
                 acc[where] = amt
@@ -278,9 +285,11 @@ class Ledger:
             if slots:
                 flows = self._flows[deal]  # type: ignore[index]
                 if source in slots:
-                    flows[slots[source], time, where] -= amt
+                    row = flows[slots[source], time]
+                    row[where] -= amt
                 if target in slots:
-                    flows[slots[target], time, where] += amt
+                    row = flows[slots[target], time]
+                    row[where] += amt
         if self.trace_path is not None:
             if where is None:
                 value = float(amt[self.trace_path])

@@ -20,6 +20,7 @@ from .draws import ChunkDraws
 from .ledger import Checks, TraceLine
 from .sim import Sim
 from .streams import STREAM_BLOCK
+from .workspace import Workspace
 
 __all__ = ["BAND_RESERVOIR", "RawRun", "run_paths", "trace_path"]
 
@@ -68,23 +69,34 @@ def run_paths(
     with the number of paths done after each chunk.
     """
     n_blocks = -(-paths // STREAM_BLOCK)
-    outcome_parts: dict[str, list[NDArray[np.float64]]] = {}
-    reservoir: dict[tuple[str, str], list[NDArray[np.float32]]] = {}
+    # whole columns, filled chunk by chunk: no copy of every outcome at the end
+    outcomes: dict[str, NDArray[np.float64]] = {}
+    reservoir: dict[tuple[str, str], NDArray[np.float32]] = {}
+    n_kept = min(paths, BAND_RESERVOIR)
     series_blocks: dict[tuple[str, str], list[NDArray[np.float64]]] = {}
     flow_blocks: dict[tuple[str, str, str], list[tuple[int, NDArray[np.float64], NDArray[np.float64]]]] = {}
     checks = Checks()
     done = 0
+    workspace = Workspace()  # each chunk reuses the previous chunk's big arrays
     for first in range(0, n_blocks, chunk_blocks):
         last = min(first + chunk_blocks, n_blocks)
-        draws = ChunkDraws(seed, paths, first, last, deterministic)
-        sim = Sim(scenario, draws)
+        workspace.recycle()
+        draws = ChunkDraws(seed, paths, first, last, deterministic, workspace)
+        sim = Sim(scenario, draws, workspace=workspace)
         sim.run()
+        start, stop = draws.offset, draws.offset + draws.n
         for name, values in reduce(sim).items():
-            outcome_parts.setdefault(name, []).append(values)
+            column = outcomes.get(name)
+            if column is None:
+                column = outcomes[name] = np.zeros(paths, dtype=values.dtype)
+            column[start:stop] = values
         keep = max(0, min(BAND_RESERVOIR - draws.offset, draws.n))
         for key, values in sim.series.items():
             if keep:
-                reservoir.setdefault(key, []).append(values[:keep].astype(np.float32))
+                band = reservoir.get(key)
+                if band is None:
+                    band = reservoir[key] = np.zeros((n_kept, values.shape[1]), dtype=np.float32)
+                band[start:start + keep] = values[:keep]
             series_blocks.setdefault(key, []).append(draws.block_sums(values))
         names = sim.account_names
         for (src, dst, kind), sums in sim.ledger.flow_sums.items():
@@ -93,6 +105,8 @@ def run_paths(
         for name in ("sum_to_zero", "reconcile", "negative_cash", "claims"):
             setattr(checks, name, max(getattr(checks, name), getattr(sim.ledger.checks, name)))
         done += draws.n
+        sim.release()  # free this chunk before the next one is built
+        del sim, draws
         if progress is not None:
             progress(done)
     quarters = scenario.horizon_quarters
@@ -107,8 +121,8 @@ def run_paths(
         flow_sumsq[key3] = per_block_sq.sum(axis=0)
     return RawRun(
         paths=paths,
-        outcomes={k: np.concatenate(v) for k, v in outcome_parts.items()},
-        reservoir={k: np.concatenate(v) for k, v in reservoir.items()},
+        outcomes=outcomes,
+        reservoir=reservoir,
         series_sums={k: np.concatenate(v).sum(axis=0) for k, v in series_blocks.items()},
         flow_sums=flow_sums,
         flow_sumsq=flow_sumsq,

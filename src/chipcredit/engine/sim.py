@@ -23,6 +23,7 @@ from .market import MarketState
 from .params import ParamSampler
 from .shocks import ShockSchedule
 from .vendors import BuyerState, VendorState
+from .workspace import Workspace
 
 __all__ = ["LAB_VARIABLES", "VENDOR_VARIABLES", "Sim", "TiedFunds"]
 
@@ -50,13 +51,16 @@ class Sim:
     scenario : the validated scenario
     draws : the chunk's draw source
     trace_path : index within the chunk of a path to trace transfer by transfer, or None
+    workspace : memory for the chunk's big arrays, handed on from the run's previous chunk
     """
 
-    def __init__(self, scenario: Scenario, draws: ChunkDraws, trace_path: int | None = None):
+    def __init__(self, scenario: Scenario, draws: ChunkDraws, trace_path: int | None = None,
+                 workspace: Workspace | None = None):
         from chipcredit.deals import build_deal
 
         self.scenario = scenario
         self.draws = draws
+        self.workspace = workspace if workspace is not None else Workspace()
         self.n = draws.n
         self.n_quarters = scenario.horizon_quarters
         self.params = ParamSampler(draws, scenario.correlations)
@@ -77,7 +81,8 @@ class Sim:
         self.market.shocks = self.shocks
         deal_parties = [[self._index[pid] for pid in _deal_party_ids(d)] for d in scenario.deals]
         self.ledger = Ledger(names, classes, draws, self.n_quarters,
-                             [d.id for d in scenario.deals], deal_parties, trace_path)
+                             [d.id for d in scenario.deals], deal_parties, trace_path,
+                             workspace=self.workspace)
         self.vendors = [VendorState(p, self) for p in scenario.parties if isinstance(p, Vendor)]
         self.vendor_by_acct = {v.acct: v for v in self.vendors}
         for party, vendor in zip([p for p in scenario.parties if isinstance(p, Vendor)],
@@ -140,6 +145,22 @@ class Sim:
         for deal in self.deals:
             deal.at_horizon(self)
 
+    def release(self) -> None:
+        """Drop the chunk's state now. Its objects refer to one another (a deal and its
+        claims, a lab and its fleet), so left alone they would wait for Python's cyclic
+        garbage collector, often several chunks later, and memory would grow with them."""
+        parts: list[object] = [self.market, self.ledger, self.params, *self.vendors,
+                               *self.buyers, *self.tied]
+        for lab in self.labs:
+            parts += [lab, lab.fleet, lab.opex, *lab.claims]
+        for deal in self.deals:
+            parts += [deal, *deal.claims]
+        parts += [buyer.fleet for buyer in self.buyers]
+        for part in parts:
+            if hasattr(part, "__dict__"):
+                part.__dict__.clear()
+        self.__dict__.clear()
+
     def step(self, q: int) -> None:
         self.quarter = q
         self.market.step(q)                                   # 1 drivers
@@ -156,7 +177,9 @@ class Sim:
         for lab in self.labs:
             leased = np.zeros(self.n)
             for deal in self.deals:
-                leased = leased + deal.leased_to(lab.acct)
+                part = deal.leased_to(lab.acct)
+                if not (isinstance(part, float) and part == 0.0):  # adding 0.0 changes nothing
+                    leased = leased + part
             lab.leased = leased
         for deal in self.deals:
             deal.schedule(self, q)
@@ -218,7 +241,7 @@ class Sim:
         key = (party, variable)
         store = self._recorded.get(key)
         if store is None:  # quarter-major, so that each quarter writes one contiguous row
-            store = self._recorded[key] = np.zeros((self.n_quarters, self.n), dtype=np.float64)
+            store = self._recorded[key] = self.workspace.zeros((self.n_quarters, self.n))
         store[q] = values
 
     @property

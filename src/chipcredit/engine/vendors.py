@@ -92,7 +92,7 @@ class BuyerState:
         total = sum(shares.values(), np.zeros(sim.n))  # normalised per path, as for labs
         self.shares = {v: np.divide(x, total, out=np.full(sim.n, 1.0 / len(shares)),
                                     where=total > 0) for v, x in shares.items()}
-        self.fleet = Fleet(sim.market, sim.n)
+        self.fleet = Fleet(sim.market, sim.n, sim.workspace)
         self.fleet.seed_even(self.installed, np.zeros(sim.n))
 
     def step(self, sim: Sim, q: int) -> None:

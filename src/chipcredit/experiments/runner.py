@@ -19,6 +19,7 @@ import os
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any
@@ -40,6 +41,7 @@ from chipcredit.scenario.paths import get_number, split_path
 __all__ = [
     "Batch",
     "apply_numbers",
+    "central_range",
     "check_paths_seed",
     "correlated_with",
     "fast_metric",
@@ -246,11 +248,24 @@ def run_variants(
                 done += min(chunk, n - start)
                 if progress is not None:
                     progress(done)
+        except BrokenProcessPool as exc:
+            raise UsageError(f"a worker process stopped ({exc}); run with workers=1, or from "
+                             "a script file or notebook (workers are spawned and import the "
+                             "main module)") from None
         except BaseException:
             for f in futures:
                 f.cancel()
             raise
     return Batch(out, int(warned.sum()))
+
+
+def central_range(number: Number) -> tuple[float, float]:
+    """An uncertain number's p05 and p95: as written for lognormal and normal numbers
+    (no rounding residue), through the inverse CDF for the others."""
+    if number.p05 is not None and number.p95 is not None:
+        return float(number.p05), float(number.p95)
+    lo, hi = number.ppf(np.array([0.05, 0.95]))
+    return float(lo), float(hi)
 
 
 def number_value(number: Number) -> float:

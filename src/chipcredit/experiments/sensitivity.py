@@ -36,18 +36,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.special import ndtr, ndtri
 
 from chipcredit.analytics.query import metric_value
 from chipcredit.analytics.simulate import simulate
 from chipcredit.errors import ChipcreditWarning, ScenarioError, UsageError, did_you_mean
-from chipcredit.scenario.correlation import correlation_matrix, pearson_from_spearman
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.number import Number
 from chipcredit.scenario.paths import get_number, parameter_paths
 
-from .runner import apply_numbers, check_paths_seed, correlated_with, run_variants
+from .indices import analyze, dependent_sample, salib
+from .runner import apply_numbers, central_range, check_paths_seed, correlated_with, run_variants
 
 __all__ = ["METHODS", "Parameter", "SensitivityResult", "choose_parameters", "sensitivity"]
 
@@ -55,7 +54,6 @@ METHODS = ("tornado", "morris", "sobol", "delta")
 DEFAULT_SPREAD = 0.2
 DEFAULT_SAMPLES = {"morris": 16, "sobol": 128, "delta": 512}
 """Morris trajectories, Sobol base samples (a power of two), delta runs."""
-CONF_LEVEL = 0.95
 RESAMPLES = 100
 
 
@@ -169,7 +167,7 @@ def choose_parameters(scenario: Scenario, params: Sequence[str] | None,
     for path in chosen:
         number = get_number(scenario, path)
         if number.is_uncertain:
-            lo, hi = (float(v) for v in number.ppf(np.array([0.05, 0.95])))
+            lo, hi = central_range(number)
             param = Parameter(path, number, lo, hi, "p05/p95")
         else:
             assert number.value is not None
@@ -194,23 +192,6 @@ def _correlation_notes(sc: Scenario, paths: list[str]) -> tuple[list[tuple[str, 
             notes.append(f"fixing {path} drops its correlation with {', '.join(outside)}, which "
                          "keep their own distributions")
     return inside, notes
-
-
-def _salib(method: str) -> Any:
-    try:
-        if method == "sobol":
-            from SALib.analyze import sobol as analyze
-            from SALib.sample import sobol as sample
-        elif method == "morris":
-            from SALib.analyze import morris as analyze
-            from SALib.sample import morris as sample
-        else:
-            from SALib.analyze import delta as analyze
-            sample = None
-    except ImportError:
-        raise UsageError(f"method {method!r} needs SALib: pip install 'chipcredit[analysis]' "
-                         "(tornado needs nothing more)") from None
-    return sample, analyze
 
 
 def sensitivity(
@@ -271,13 +252,13 @@ def sensitivity(
     notes += more
     used = method
     if inside and method in ("sobol", "morris"):
-        pairs = "; ".join(f"{a} ~ {b} (rho {rho:g})" for a, b, rho in inside)
+        pairs = "; ".join(f"{a} ~ {b} at rho {rho:g}" for a, b, rho in inside)
         notes.append(f"inputs are correlated ({pairs}): {method} assumes independent inputs, so "
                      "this uses delta (moment-independent, valid with dependence) on a sample "
                      "with that correlation")
         used = "delta"
     if used != "tornado":
-        sample_mod, analyze_mod = _salib(used)
+        sample_mod, analyze_mod = salib(used)
     n = samples if samples is not None else DEFAULT_SAMPLES.get(used, 0)
     if used == "sobol" and n & (n - 1):
         raise UsageError(f"samples must be a power of two for sobol; got {n} "
@@ -301,7 +282,7 @@ def sensitivity(
     elif used == "morris":
         q = sample_mod.sample(problem, n, num_levels=4, seed=seed)
     else:
-        q = _dependent_sample(len(chosen), n, seed, names, sc, inside)
+        q = dependent_sample(len(chosen), n, seed, names, sc, inside)
     if used != "tornado":
         grid = np.column_stack([p.at(q[:, i]) for i, p in enumerate(chosen)])
 
@@ -329,7 +310,7 @@ def sensitivity(
         if float(np.ptp(values)) == 0.0:
             raise UsageError(f"the metric {metric} does not change over the parameters' ranges "
                              f"(always {values[0]:g}); nothing to rank")
-        columns, key, s2 = _analyze(used, analyze_mod, problem, q, values, names,
+        columns, key, s2 = analyze(used, analyze_mod, problem, q, values, names,
                                     second_order=second_order, resamples=resamples, seed=seed)
         for col, column_values in columns.items():
             head[col] = column_values
@@ -341,64 +322,3 @@ def sensitivity(
         table=table, baseline=baseline, notes=tuple(notes), runs=total, paths=paths,
         seed=seed, samples=None if used == "tornado" else n, spread=float(spread),
         elapsed_seconds=time.perf_counter() - began, second_order=s2)
-
-
-def _analyze(used: str, module: Any, problem: dict[str, Any], q: NDArray[np.float64],
-             values: NDArray[np.float64], names: list[str], *, second_order: bool,
-             resamples: int, seed: int
-             ) -> tuple[dict[str, NDArray[np.float64]], str, pd.DataFrame | None]:
-    """SALib's indices as table columns, the column to rank by, second-order pairs."""
-    def arr(x: Any) -> NDArray[np.float64]:
-        return np.asarray(x, dtype=float)
-
-    formatter = warnings.formatwarning  # SALib's delta replaces it (and the filters)
-    try:
-        with warnings.catch_warnings(record=True):
-            # SALib's notices (delta's bin merges, bias notes) are about its estimators,
-            # not the scenario; the confidence intervals carry what they mean
-            warnings.simplefilter("ignore")
-            if used == "sobol":
-                si = module.analyze(problem, values, calc_second_order=second_order,
-                                    num_resamples=resamples, conf_level=CONF_LEVEL, seed=seed)
-                cols = {c: arr(si[c]) for c in ("S1", "S1_conf", "ST", "ST_conf")}
-                return cols, "ST", _second_order(names, si) if second_order else None
-            if used == "morris":
-                si = module.analyze(problem, q, values, num_resamples=resamples,
-                                    conf_level=CONF_LEVEL, num_levels=4, seed=seed)
-                cols = {c: arr(si[c]) for c in ("mu_star", "mu_star_conf", "sigma", "mu")}
-                return cols, "mu_star", None
-            si = module.analyze(problem, q, values, num_resamples=resamples,
-                                conf_level=CONF_LEVEL, seed=seed)
-            raw = "delta" if "delta" in si else "delta_raw"  # SALib 1.5 / 1.6 names
-            cols = {"delta": arr(si[raw]), "delta_conf": arr(si[raw + "_conf"]),
-                    "S1": arr(si["S1"]), "S1_conf": arr(si["S1_conf"])}
-            return cols, "delta", None
-    finally:
-        warnings.formatwarning = formatter
-
-
-def _second_order(names: list[str], si: Any) -> pd.DataFrame:
-    rows = []
-    for i in range(len(names)):
-        for j in range(i + 1, len(names)):
-            rows.append({"a": names[i], "b": names[j], "S2": float(si["S2"][i, j]),
-                         "S2_conf": float(si["S2_conf"][i, j])})
-    return pd.DataFrame(rows, columns=["a", "b", "S2", "S2_conf"])
-
-
-def _dependent_sample(d: int, n: int, seed: int, names: list[str], sc: Scenario,
-                      inside: list[tuple[str, str, float]]) -> NDArray[np.float64]:
-    """``n`` points in [0, 1]^d: a Latin hypercube, mixed through a Gaussian copula with the
-    scenario's rank correlations between the chosen numbers (as the engine samples them)."""
-    from scipy.stats import qmc
-
-    u = qmc.LatinHypercube(d=d, seed=np.random.default_rng(seed)).random(n)
-    if not inside:
-        return np.asarray(u)
-    pairs = [c for c in sc.correlations if c.a in names and c.b in names]
-    pearson = pearson_from_spearman(correlation_matrix(names, pairs))
-    np.fill_diagonal(pearson, 1.0)
-    vals, vecs = np.linalg.eigh(pearson)
-    root = vecs * np.sqrt(np.maximum(vals, 0.0))
-    z = ndtri(np.clip(u, 1e-12, 1 - 1e-12)) @ root.T
-    return np.asarray(ndtr(z))

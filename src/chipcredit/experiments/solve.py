@@ -27,7 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from chipcredit.errors import ScenarioError, UsageError
@@ -35,7 +34,7 @@ from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.paths import get_number
 
-from .runner import check_paths_seed, correlated_with, run_variants
+from .runner import central_range, check_paths_seed, correlated_with, run_variants
 
 __all__ = ["SolveResult", "parse_target", "solve"]
 
@@ -139,8 +138,7 @@ class SolveResult:
 def _default_bracket(sc: Scenario, vary: str) -> tuple[float, float]:
     number = get_number(sc, vary)
     if number.is_uncertain:
-        lo, hi = number.ppf(np.array([0.05, 0.95]))
-        return float(lo), float(hi)
+        return central_range(number)
     assert number.value is not None
     if number.value == 0:
         raise UsageError(f"{vary} is fixed at 0, so it has no default bracket; give one "
@@ -237,13 +235,13 @@ def solve(
                      "change of side found")
     exact: float | None = a if ga == 0 else b if gb == 0 else None
     ftol = 1e-12 * max(1.0, abs(goal), *(abs(m) for _, m in probes))
-    secant = True  # regula falsi while it halves the bracket, else bisection
+    secant = True  # regula falsi; after a step of it that does not halve the bracket, bisect
     while exact is None and b - a > tol * width and len(probes) < max_probes:
-        x = a - ga * (b - a) / (gb - ga)
-        inner = 0.01 * (b - a)
-        if not secant or not a + inner < x < b - inner:
-            x = 0.5 * (a + b)
         before = b - a
+        if secant:  # kept 1% of the bracket inside its ends, so each step cuts it
+            x = min(max(a - ga * before / (gb - ga), a + 0.01 * before), b - 0.01 * before)
+        else:
+            x = 0.5 * (a + b)
         gx = f(x)
         if abs(gx) <= ftol:
             exact = x
@@ -251,7 +249,7 @@ def solve(
             a, ga = x, gx
         else:
             b, gb = x, gx
-        secant = b - a <= 0.5 * before
+        secant = not secant or b - a <= 0.5 * before
     if exact is not None:
         root = exact
         a = b = exact
@@ -271,6 +269,7 @@ def solve(
     at = next((m for v, m in probes if v == root), None)
     message = (f"{metric} {op} {goal:g} at {vary} = {root:.6g}"
                + (f" (metric there {at:.6g})" if at is not None else "")
+               + (f", final bracket [{a:.6g}, {b:.6g}]" if a != b and converged else "")
                + f"{reached}; {len(probes)} probes, {paths:,} paths, seed {seed}")
     if holds is not None:
         message += f"; holds for {holds}"
