@@ -141,3 +141,24 @@ def test_cli_stress_unknown_pack_is_one_line() -> None:
     assert result.exit_code == 2
     assert "did you mean telecom-2001?" in result.output
     assert "Traceback" not in result.output
+
+
+def test_sensitivity_and_solve_are_recorded_in_the_run_store() -> None:
+    import os
+
+    from typer.testing import CliRunner
+
+    from chipcredit.cli import app
+    from chipcredit.store import RunStore
+
+    runner = CliRunner()
+    metric = "deals.xai-debt.parties.xai-bondholders.cash_in.mean"
+    done = runner.invoke(app, ["sensitivity", "seed-2025", "--metric", metric, "--param",
+                               "deals.xai-debt.rate", "--paths", "100"])
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(app, ["solve", "seed-2025", "--vary", "deals.xai-debt.amount",
+                               "--target", f"{metric} = 7", "--low", "1", "--high", "10",
+                               "--paths", "100"])
+    assert done.exit_code == 0, done.output
+    runs = RunStore(os.environ["CHIPCREDIT_STORE"]).list_runs()
+    assert sorted(runs["kind"]) == ["sensitivity", "solve"]

@@ -101,6 +101,21 @@ def store_or_note(path: Path | None, named: bool) -> store.RunStore | None:
     return runs
 
 
+def record_experiment(runs: store.RunStore | None, scenario: str, *, kind: str, paths: int,
+                      seed: int, record: dict[str, object], started: datetime) -> str:
+    """Record an experiment (sensitivity, solve) in the run store: its baseline run (the
+    scenario as it is, same paths and seed) with the experiment's own record in ``extra``.
+    Returns the footer text, empty when nothing is stored."""
+    if runs is None:
+        return ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)  # already shown for the runs
+        baseline = cc.simulate(scenario, paths=paths, seed=seed)
+    run_id = runs.save({"baseline": baseline}, kind=kind, started=started,
+                       extra={"experiment": record, "argv": sys.argv[1:]})
+    return f"stored as run {run_id} in {runs.path}"
+
+
 def _run(scenario: str, *, paths: int, seed: int, deterministic: bool, json_file: Path | None,
          cashflows_dir: Path | None, cashflows_path: int | None, force: bool,
          quiet: bool, store_path: Path | None, store_named: bool) -> None:

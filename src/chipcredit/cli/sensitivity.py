@@ -6,6 +6,7 @@ import contextlib
 import json
 import warnings
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,16 +16,22 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
+from chipcredit import store
 
 from .app import app, console, stderr_line, user_errors
 from .output import DASH, bar, check_file_target, finite, number, show_warnings, write_text_atomic
+from .run import record_experiment, store_or_note
 
 __all__ = ["heading", "progress_callback", "ranked_table", "sensitivity_command"]
 
 METHODS = ("tornado", "morris", "sobol", "delta")
 
 
-@app.command("sensitivity")
+@app.command("sensitivity", help=(
+    "Rank parameters by their effect on one metric (tornado, Morris, Sobol, delta).\n\n"
+    "Tornado moves one number at a time; Morris, Sobol and delta use SALib. Every run uses the "
+    "same seed, so the ranking measures the parameters, not Monte Carlo noise. With correlated "
+    "inputs, Sobol and Morris give way to delta, with a note."))
 def sensitivity_command(
     scenario: Annotated[str, typer.Argument(
         metavar="SCENARIO", help="A bundled scenario name or a path to a scenario YAML file.")],
@@ -66,13 +73,25 @@ def sensitivity_command(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar and no table; notes, warnings and errors only.")
     ] = False,
+    store_path: Annotated[Path | None, typer.Option(
+        "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False,
+        help=f"Record the experiment in this run store (default ./{store.DEFAULT_STORE}).",
+        show_default=False)] = None,
+    no_store: Annotated[bool, typer.Option(
+        "--no-store", help="Do not record the experiment in the run store.")] = False,
 ) -> None:
-    """Rank parameters by their effect on one metric: a tornado, or Morris, Sobol or delta
-    indices (SALib). Every run uses the same seed, so the ranking measures the parameters,
-    not Monte Carlo noise."""
+    """Rank parameters by their effect on one metric (tornado, Morris, Sobol, delta).
+
+    Tornado moves one number at a time; Morris, Sobol and delta use SALib. Every run uses the
+    same seed, so the ranking measures the parameters, not Monte Carlo noise. With correlated
+    inputs, Sobol and Morris give way to delta, with a note.
+    """
     with user_errors():
         if json_file is not None:
             check_file_target(json_file, "--json")
+        runs = None if no_store else store_or_note(store.resolve_path(store_path),
+                                                    store_path is not None)
+        started = datetime.now(UTC)
         err = console(stderr=True)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", cc.ChipcreditWarning)
@@ -85,6 +104,10 @@ def sensitivity_command(
         show_warnings(err, seen)
         for note in res.notes:
             stderr_line(f"note: {note}")
+        stored = record_experiment(runs, scenario, kind="sensitivity", paths=paths, seed=seed,
+                                   record=res.to_dict(), started=started)
+        if stored:
+            stderr_line(stored)
         if json_file is not None:
             write_text_atomic(json_file, json.dumps(res.to_dict(), indent=2, allow_nan=False)
                               + "\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,14 +13,20 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
+from chipcredit import store
 
 from .app import app, console, stderr_line, user_errors
 from .output import check_file_target, number, show_warnings, write_text_atomic
+from .run import record_experiment, store_or_note
 
 __all__ = ["heading", "probes_table", "solve_command"]
 
 
-@app.command("solve")
+@app.command("solve", help=(
+    "Find the value of a number at which a metric reaches a target (break-even).\n\n"
+    "A bracketed search with the same seed at every probe; it prints the metric at each probe "
+    "and the final bracket. When the bracket holds no root it says so, with the metric's range "
+    "over the bracket (exit status 0: that is an answer)."))
 def solve_command(
     scenario: Annotated[str, typer.Argument(
         metavar="SCENARIO", help="A bundled scenario name or a path to a scenario YAML file.")],
@@ -50,6 +57,12 @@ def solve_command(
         help="Write the answer and every probe here as JSON (atomically).")] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Only the answer line (and notes, warnings, errors).")] = False,
+    store_path: Annotated[Path | None, typer.Option(
+        "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False,
+        help=f"Record the experiment in this run store (default ./{store.DEFAULT_STORE}).",
+        show_default=False)] = None,
+    no_store: Annotated[bool, typer.Option(
+        "--no-store", help="Do not record the experiment in the run store.")] = False,
 ) -> None:
     """Find the value of a number at which a metric reaches a target (break-even).
 
@@ -60,6 +73,9 @@ def solve_command(
     with user_errors():
         if json_file is not None:
             check_file_target(json_file, "--json")
+        runs = None if no_store else store_or_note(store.resolve_path(store_path),
+                                                    store_path is not None)
+        started = datetime.now(UTC)
         bracket = None if low is None and high is None else (low, high)
         err = console(stderr=True)
         with warnings.catch_warnings(record=True) as caught:
@@ -70,6 +86,10 @@ def solve_command(
         show_warnings(err, seen)
         for note in res.notes:
             stderr_line(f"note: {note}")
+        stored = record_experiment(runs, scenario, kind="solve", paths=paths, seed=seed,
+                                   record=res.to_dict(), started=started)
+        if stored:
+            stderr_line(stored)
         if json_file is not None:
             write_text_atomic(json_file, json.dumps(res.to_dict(), indent=2, allow_nan=False)
                               + "\n")

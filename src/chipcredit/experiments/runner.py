@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import math
-import os
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -160,7 +159,6 @@ _BASE: dict[str, Any] = {}
 
 
 def _init(scenario: Scenario, metric: str, paths: int, seed: int) -> None:
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
     _BASE.update(scenario=scenario, data=scenario_data(scenario), metric=metric,
                  paths=paths, seed=seed)
 
