@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
@@ -101,19 +102,22 @@ def store_or_note(path: Path | None, named: bool) -> store.RunStore | None:
     return runs
 
 
-def record_experiment(runs: store.RunStore | None, scenario: str, *, kind: str, paths: int,
-                      seed: int, record: dict[str, object], started: datetime) -> str:
-    """Record an experiment (sensitivity, solve) in the run store: its baseline run (the
-    scenario as it is, same paths and seed) with the experiment's own record in ``extra``.
-    Returns the footer text, empty when nothing is stored."""
-    if runs is None:
-        return ""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", cc.ChipcreditWarning)  # already shown for the runs
-        baseline = cc.simulate(scenario, paths=paths, seed=seed)
-    run_id = runs.save({"baseline": baseline}, kind=kind, started=started,
-                       extra={"experiment": record, "argv": sys.argv[1:]})
-    return f"stored as run {run_id} in {runs.path}"
+def finish_experiment(notes: Sequence[str], record: dict[str, Any],
+                      runs: store.RunStore | None, scenario: str, *, kind: str, paths: int,
+                      seed: int, started: datetime, json_file: Path | None) -> None:
+    """An experiment's (sensitivity, solve) notes on stderr; its record in the run store
+    (with its baseline run: the scenario as it is, same paths and seed); its JSON file."""
+    for note in notes:
+        stderr_line(f"note: {note}")
+    if runs is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", cc.ChipcreditWarning)  # shown for the runs already
+            baseline = cc.simulate(scenario, paths=paths, seed=seed)
+        run_id = runs.save({"baseline": baseline}, kind=kind, started=started,
+                           extra={"experiment": record, "argv": sys.argv[1:]})
+        stderr_line(f"stored as run {run_id} in {runs.path}")
+    if json_file is not None:
+        write_text_atomic(json_file, json.dumps(record, indent=2, allow_nan=False) + "\n")
 
 
 def _run(scenario: str, *, paths: int, seed: int, deterministic: bool, json_file: Path | None,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -18,9 +17,9 @@ from rich.text import Text
 import chipcredit as cc
 from chipcredit import store
 
-from .app import app, console, stderr_line, user_errors
-from .output import DASH, bar, check_file_target, finite, number, show_warnings, write_text_atomic
-from .run import record_experiment, store_or_note
+from .app import app, console, user_errors
+from .output import DASH, bar, check_file_target, finite, number, show_warnings
+from .run import finish_experiment, store_or_note
 
 __all__ = ["heading", "progress_callback", "ranked_table", "sensitivity_command"]
 
@@ -102,15 +101,8 @@ def sensitivity_command(
                                      workers=workers, progress=step)
             seen = list(caught)
         show_warnings(err, seen)
-        for note in res.notes:
-            stderr_line(f"note: {note}")
-        stored = record_experiment(runs, scenario, kind="sensitivity", paths=paths, seed=seed,
-                                   record=res.to_dict(), started=started)
-        if stored:
-            stderr_line(stored)
-        if json_file is not None:
-            write_text_atomic(json_file, json.dumps(res.to_dict(), indent=2, allow_nan=False)
-                              + "\n")
+        finish_experiment(res.notes, res.to_dict(), runs, scenario, kind="sensitivity",
+                          paths=paths, seed=seed, started=started, json_file=json_file)
         if quiet:
             return
         out = console()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,9 +14,9 @@ from rich.text import Text
 import chipcredit as cc
 from chipcredit import store
 
-from .app import app, console, stderr_line, user_errors
-from .output import check_file_target, number, show_warnings, write_text_atomic
-from .run import record_experiment, store_or_note
+from .app import app, console, user_errors
+from .output import check_file_target, number, show_warnings
+from .run import finish_experiment, store_or_note
 
 __all__ = ["heading", "probes_table", "solve_command"]
 
@@ -84,15 +83,8 @@ def solve_command(
                            tol=tol, max_probes=max_probes)
             seen = list(caught)
         show_warnings(err, seen)
-        for note in res.notes:
-            stderr_line(f"note: {note}")
-        stored = record_experiment(runs, scenario, kind="solve", paths=paths, seed=seed,
-                                   record=res.to_dict(), started=started)
-        if stored:
-            stderr_line(stored)
-        if json_file is not None:
-            write_text_atomic(json_file, json.dumps(res.to_dict(), indent=2, allow_nan=False)
-                              + "\n")
+        finish_experiment(res.notes, res.to_dict(), runs, scenario, kind="solve",
+                          paths=paths, seed=seed, started=started, json_file=json_file)
         out = console()
         if not quiet:
             out.print(Text(heading(res)), soft_wrap=True)
