@@ -137,16 +137,19 @@ class Result:
 
     # -- tables --------------------------------------------------------------------------
     def summary(self) -> pd.DataFrame:
-        """Tidy table: deal, party, metric, mean, p05, p50, p95 (deal is None for party rows)."""
+        """Tidy table: deal, party, metric, mean, p05, p50, p95 (deal is None for party rows).
+
+        SPV and portfolio outcomes are in `to_dict` (``spvs``, ``portfolios``) and `outcomes`.
+        """
         rows = []
         for key, values in self.outcomes.items():
             parts = key.split("|")
             metric = parts[-1]
             if metric in ("irr_reason", "irr_multiple", "mark", "default_quarter", "default_cause",
-                          "first_breach_quarter") or parts[0] == "portfolio":
+                          "first_breach_quarter") or parts[0] in ("portfolio", "spv"):
                 continue
-            deal = parts[1] if parts[0] in ("deal", "spv") else None
-            party = parts[2] if parts[0] == "deal" else ("(spv)" if parts[0] == "spv" else parts[1])
+            deal = parts[1] if parts[0] == "deal" else None
+            party = parts[2] if parts[0] == "deal" else parts[1]
             rows.append({"deal": deal, "party": party, "metric": metric, **describe(values)})
         for p in self.scenario.parties:
             if p.kind == "lab":

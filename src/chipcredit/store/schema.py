@@ -92,8 +92,8 @@ METRICS = Table("metrics", (
                                 "then parties)"),
     ("deal", "VARCHAR", "deal id; NULL for a party-level metric"),
     ("deal_kind", "VARCHAR", "the deal's kind (spv_lease, loan, ...); NULL for party rows"),
-    ("party", "VARCHAR NOT NULL", "party id; (spv) for an SPV's own metrics (debt_loss, ...)"),
-    ("party_kind", "VARCHAR", "the party's kind (vendor, lab, ...); NULL for (spv)"),
+    ("party", "VARCHAR NOT NULL", "party id"),
+    ("party_kind", "VARCHAR", "the party's kind (vendor, lab, ...)"),
     ("metric", "VARCHAR NOT NULL", "npv, irr, moic, loss, cash_end, default_probability, ..."),
     ("mean", "DOUBLE", "mean over the paths with a finite value (the share for "
                        "default_probability); $B for money, annual rate for irr"),
