@@ -34,6 +34,15 @@ PROGRESS_MIN_PATHS = 5_000
 """Runs with at least this many paths (about a second or more) show a progress bar."""
 
 
+
+StorePathOption = Annotated[Path | None, typer.Option(
+    "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False,
+    help=f"Record in this run store (DuckDB; default ./{store.DEFAULT_STORE}).",
+    show_default=False)]
+"""``--store PATH`` (or CHIPCREDIT_STORE), shared by every command that records."""
+NoStoreOption = Annotated[bool, typer.Option("--no-store", help="Do not record in the run store.")]
+"""``--no-store``, shared by every command that records."""
+
 @app.command("run")
 def run_command(
     scenario: Annotated[str, typer.Argument(
@@ -56,12 +65,8 @@ def run_command(
     cashflows_path: Annotated[int | None, typer.Option(
         "--cashflows-path", metavar="K", min=0,
         help="Which path --cashflows exports, counting from 0 (default 0).")] = None,
-    store_path: Annotated[Path | None, typer.Option(
-        "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False,
-        help=f"Record the run in this run store (DuckDB; default ./{store.DEFAULT_STORE}).",
-        show_default=False)] = None,
-    no_store: Annotated[bool, typer.Option(
-        "--no-store", help="Do not record the run in the run store.")] = False,
+    store_path: StorePathOption = None,
+    no_store: NoStoreOption = False,
     force: Annotated[bool, typer.Option(
         "--force", help=f"Allow more than {cc.MAX_PATHS:,} paths.")] = False,
     quiet: Annotated[bool, typer.Option(
@@ -100,6 +105,12 @@ def store_or_note(path: Path | None, named: bool) -> store.RunStore | None:
         not_stored(str(exc))
         return None
     return runs
+
+
+def chosen_store(path: Path | None, no_store: bool) -> store.RunStore | None:
+    """The run store named by --store / CHIPCREDIT_STORE (or the default), checked before
+    the work starts; None with --no-store or with a note (see `store_or_note`)."""
+    return None if no_store else store_or_note(store.resolve_path(path), path is not None)
 
 
 def finish_experiment(notes: Sequence[str], record: dict[str, Any],

@@ -15,11 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
-from chipcredit import store
 
 from .app import app, console, user_errors
 from .output import DASH, bar, check_file_target, finite, number, show_warnings
-from .run import finish_experiment, store_or_note
+from .run import NoStoreOption, StorePathOption, chosen_store, finish_experiment
 
 __all__ = ["heading", "progress_callback", "ranked_table", "sensitivity_command"]
 
@@ -72,12 +71,8 @@ def sensitivity_command(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar and no table; notes, warnings and errors only.")
     ] = False,
-    store_path: Annotated[Path | None, typer.Option(
-        "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False,
-        help=f"Record the experiment in this run store (default ./{store.DEFAULT_STORE}).",
-        show_default=False)] = None,
-    no_store: Annotated[bool, typer.Option(
-        "--no-store", help="Do not record the experiment in the run store.")] = False,
+    store_path: StorePathOption = None,
+    no_store: NoStoreOption = False,
 ) -> None:
     """Rank parameters by their effect on one metric (tornado, Morris, Sobol, delta).
 
@@ -88,8 +83,7 @@ def sensitivity_command(
     with user_errors():
         if json_file is not None:
             check_file_target(json_file, "--json")
-        runs = None if no_store else store_or_note(store.resolve_path(store_path),
-                                                    store_path is not None)
+        runs = chosen_store(store_path, no_store)
         started = datetime.now(UTC)
         err = console(stderr=True)
         with warnings.catch_warnings(record=True) as caught:

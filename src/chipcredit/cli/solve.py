@@ -12,11 +12,10 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
-from chipcredit import store
 
 from .app import app, console, user_errors
 from .output import check_file_target, number, show_warnings
-from .run import finish_experiment, store_or_note
+from .run import NoStoreOption, StorePathOption, chosen_store, finish_experiment
 
 __all__ = ["heading", "probes_table", "solve_command"]
 
@@ -56,12 +55,8 @@ def solve_command(
         help="Write the answer and every probe here as JSON (atomically).")] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Only the answer line (and notes, warnings, errors).")] = False,
-    store_path: Annotated[Path | None, typer.Option(
-        "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False,
-        help=f"Record the experiment in this run store (default ./{store.DEFAULT_STORE}).",
-        show_default=False)] = None,
-    no_store: Annotated[bool, typer.Option(
-        "--no-store", help="Do not record the experiment in the run store.")] = False,
+    store_path: StorePathOption = None,
+    no_store: NoStoreOption = False,
 ) -> None:
     """Find the value of a number at which a metric reaches a target (break-even).
 
@@ -72,8 +67,7 @@ def solve_command(
     with user_errors():
         if json_file is not None:
             check_file_target(json_file, "--json")
-        runs = None if no_store else store_or_note(store.resolve_path(store_path),
-                                                    store_path is not None)
+        runs = chosen_store(store_path, no_store)
         started = datetime.now(UTC)
         bracket = None if low is None and high is None else (low, high)
         err = console(stderr=True)

@@ -15,11 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
-from chipcredit import store
 
 from .app import app, console, user_errors
 from .output import check_file_target, number, show_warnings, write_text_atomic
-from .run import store_or_note
+from .run import NoStoreOption, StorePathOption, chosen_store
 
 __all__ = ["differences_table", "stress_command"]
 
@@ -41,12 +40,8 @@ def stress_command(
     json_file: Annotated[Path | None, typer.Option(
         "--json", metavar="FILE", dir_okay=False,
         help="Write the paired differences here as JSON (atomically).")] = None,
-    store_path: Annotated[Path | None, typer.Option(
-        "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False,
-        help=f"Record both runs in this run store (default ./{store.DEFAULT_STORE}).",
-        show_default=False)] = None,
-    no_store: Annotated[bool, typer.Option(
-        "--no-store", help="Do not record the runs in the run store.")] = False,
+    store_path: StorePathOption = None,
+    no_store: NoStoreOption = False,
 ) -> None:
     """Run SCENARIO as it is and under the shocks of a stress pack, with the same seed, and
     show the paired differences with 95% confidence intervals from the paired paths."""
@@ -64,8 +59,7 @@ def stress_command(
             raise cc.UsageError("stress needs a SCENARIO and --pack NAME (see --list)")
         if json_file is not None:
             check_file_target(json_file, "--json")
-        runs = None if no_store else store_or_note(store.resolve_path(store_path),
-                                                    store_path is not None)
+        runs = chosen_store(store_path, no_store)
         started = datetime.now(UTC)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", cc.ChipcreditWarning)
