@@ -35,7 +35,7 @@ from chipcredit.errors import ChipcreditWarning, UsageError
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.number import Number
-from chipcredit.scenario.paths import get_number, split_path
+from chipcredit.scenario.paths import get_number, put_number
 
 __all__ = [
     "Batch",
@@ -68,21 +68,6 @@ def correlated_with(scenario: Scenario, paths: Sequence[str]) -> dict[str, list[
     return out
 
 
-def _set_in(data: dict[str, Any], path: str, value: float) -> None:
-    parts = split_path(path)
-    node: Any = data
-    for i, part in enumerate(parts[:-1]):
-        node = node[part]
-        if i == 0 and isinstance(node, list):  # parties and deals are addressed by id
-            node = {item["id"]: item for item in node}
-    last = parts[-1]
-    old = node[last]
-    new: dict[str, Any] = {"value": float(value)}
-    if isinstance(old, dict):
-        new.update({k: old[k] for k in ("source", "basis") if k in old})
-    node[last] = new
-
-
 def apply_numbers(scenario: Scenario, values: Mapping[str, float],
                   data: dict[str, Any] | None = None) -> Scenario:
     """A validated copy of ``scenario`` with each number in ``values`` fixed at its value.
@@ -103,7 +88,8 @@ def apply_numbers(scenario: Scenario, values: Mapping[str, float],
     for path, value in values.items():
         if not math.isfinite(value):
             raise UsageError(f"cannot set {path} to {value}: the value must be finite")
-        _set_in(work, path, value)
+        # a map, so the number keeps its source and basis
+        put_number(work, path, {"value": float(value)})
     return load_scenario(work)
 
 

@@ -28,7 +28,7 @@ from chipcredit.errors import UsageError, did_you_mean
 from .model import Scenario
 from .number import Number
 
-__all__ = ["get_number", "parameter_paths", "set_number", "split_path"]
+__all__ = ["get_number", "parameter_paths", "put_number", "set_number", "split_path"]
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -82,12 +82,10 @@ def get_number(scenario: Scenario, path: str) -> Number:
     return numbers[path]
 
 
-def set_number(scenario: Scenario, path: str, value: float | Number | dict[str, Any]) -> Scenario:
-    """A copy of the scenario with the number at ``path`` replaced (and re-validated)."""
-    from .loader import load_scenario
-
-    get_number(scenario, path)
-    data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
+def put_number(data: dict[str, Any], path: str, value: float | dict[str, Any]) -> None:
+    """Write ``value`` at ``path`` in a scenario's plain data (as `Scenario.model_dump` gives
+    it), in place. A map value keeps the old number's ``source`` and ``basis`` unless it
+    names its own; a plain number replaces the old one whole."""
     parts = split_path(path)
     node: Any = data
     for i, part in enumerate(parts[:-1]):
@@ -95,10 +93,19 @@ def set_number(scenario: Scenario, path: str, value: float | Number | dict[str, 
         if i == 0 and isinstance(node, list):  # parties and deals are addressed by id
             node = {item["id"]: item for item in node}
     last = parts[-1]
-    new = value.model_dump(exclude_none=True) if isinstance(value, Number) else value
-    if isinstance(new, dict):
+    if isinstance(value, dict):
         old = node[last]
         keep = {k: old[k] for k in ("source", "basis") if isinstance(old, dict) and k in old}
-        new = {**new, **{k: v for k, v in keep.items() if k not in new}}
-    node[last] = new
+        value = {**value, **{k: v for k, v in keep.items() if k not in value}}
+    node[last] = value
+
+
+def set_number(scenario: Scenario, path: str, value: float | Number | dict[str, Any]) -> Scenario:
+    """A copy of the scenario with the number at ``path`` replaced (and re-validated)."""
+    from .loader import load_scenario
+
+    get_number(scenario, path)
+    data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
+    put_number(data, path, value.model_dump(exclude_none=True) if isinstance(value, Number)
+               else value)
     return load_scenario(data)
