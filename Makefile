@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench check-long clean
+.PHONY: demo test lint typecheck bench check-long clean calibration fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,26 @@ typecheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py --write-docs
+	$(BIN)/python benchmarks/scaling.py --write-docs
+	$(BIN)/python benchmarks/workers.py --write-docs
+
+# The calibration table in docs/model.md, regenerated from the bundled scenarios.
+calibration: $(STAMP)
+	$(BIN)/python docs/tools/calibration.py --write
 
 # Long suites (long fuzzing, many kill tests) live here, outside the CI budget.
 check-long: $(STAMP)
-	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q
+	HYPOTHESIS_PROFILE=long CHIPCREDIT_KILLS=50 FUZZ_SECONDS=120 $(BIN)/python -m pytest -q
+	$(MAKE) fuzz
+
+# Fuzz the loader, validator and a 2-path simulate with atheris for FUZZ_TIME seconds (an
+# hour); a crash is written to fuzz/crashes/ (see fuzz/fuzz_scenario.py for what to do).
+FUZZ_TIME ?= 3600
+fuzz: $(STAMP)
+	mkdir -p fuzz/work fuzz/crashes
+	$(BIN)/python fuzz/fuzz_scenario.py -max_total_time=$(FUZZ_TIME) -timeout=20 \
+		-rss_limit_mb=2048 -artifact_prefix=fuzz/crashes/ fuzz/work tests/bad_inputs fuzz/seeds \
+		src/chipcredit/scenarios
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

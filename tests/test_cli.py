@@ -18,8 +18,7 @@ from chipcredit import cli
 
 runner = CliRunner()
 
-DEALS = ["colossus2-spv", "xai-debt", "nvidia-openai-loi", "xai-chips-on-credit",
-         "openai-amd-take-or-pay"]
+DEALS = [d.id for d in cc.load_scenario("seed-2025").deals]
 CASHFLOW_COLUMNS = ["time", "quarter", "timing", "from", "to", "kind", "amount", "counted"]
 
 

@@ -31,7 +31,7 @@ YEAR_TARGETS = [
     ("nvidia", "sales in 2026 ($B)", "sales", None, "FY2025 data-center revenue $115.2B (scale)"),
 ]
 OUTFLOW_KINDS = {"operating_costs", "infrastructure", "sale", "rent", "debt_service",
-                 "credit_repayment", "take_or_pay"}
+                 "credit_repayment", "take_or_pay", "cloud_rent"}
 
 
 def first_year(res: cc.Result, party: str, what: str) -> float:

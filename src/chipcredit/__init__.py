@@ -22,7 +22,11 @@ from chipcredit.errors import (
     UsageError,
 )
 from chipcredit.experiments import SensitivityResult, SolveResult, sensitivity, solve
+from chipcredit.experiments.compare import CompareResult, compare
 from chipcredit.experiments.stress import StressResult, stress
+from chipcredit.registry import deal_registry
+from chipcredit.registry.network import DealNetwork, deal_network
+from chipcredit.report import summary_text, write_report
 from chipcredit.scenario import (
     Scenario,
     bundled_names,
@@ -30,12 +34,16 @@ from chipcredit.scenario import (
     load_scenario,
     scenario_json_schema,
 )
+from chipcredit.scenario.loader import parse_scenario_text
+from chipcredit.scenario.paths import parameter_paths, set_number
 from chipcredit.scenario.shocks import StressPack, bundled_packs, load_pack
 
 __all__ = [
     "MAX_PATHS",
     "ChipcreditError",
     "ChipcreditWarning",
+    "CompareResult",
+    "DealNetwork",
     "Result",
     "Scenario",
     "ScenarioError",
@@ -49,15 +57,23 @@ __all__ = [
     "annuity_payment",
     "bundled_names",
     "bundled_packs",
+    "compare",
+    "deal_network",
+    "deal_registry",
     "describe_bundled",
     "irr",
     "load_pack",
     "load_scenario",
     "moic",
     "npv",
+    "parameter_paths",
+    "parse_scenario_text",
     "scenario_json_schema",
     "sensitivity",
+    "set_number",
     "simulate",
     "solve",
     "stress",
+    "summary_text",
+    "write_report",
 ]

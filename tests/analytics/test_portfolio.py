@@ -32,7 +32,9 @@ def test_tail_measures_are_ordered(res: cc.Result) -> None:
         assert book["cvar_95"] >= book["var_95"] - 1e-12, party
         assert book["cvar_99"] >= book["var_99"] - 1e-12, party
         assert book["var_99"] >= book["var_95"] - 1e-12, party
-        assert book["cvar_95"] >= book["expected_loss"] - 1e-12, party
+        # CVaR comes from the kept per-path losses (float32), the expected loss from exact
+        # float64 sums: equal losses on every path may differ by float32 rounding
+        assert book["cvar_95"] >= book["expected_loss"] * (1 - 2**-23) - 1e-12, party
 
 
 def test_var_and_cvar_by_hand(res: cc.Result) -> None:

@@ -98,7 +98,7 @@ def test_irr_negative_and_bracket_wholly_on_one_side_of_zero() -> None:
     flows = _row(-100.0, 0.0, 0.0, 0.0, 90.0)
     assert irr(flows).irr[0] == pytest.approx(-0.10, abs=1e-10)
     assert irr(flows, lower=-0.5, upper=-0.05).irr[0] == pytest.approx(-0.10, abs=1e-10)
-    assert irr(flows, lower=0.01, upper=0.5).reason[0] == 2
+    assert REASONS[int(irr(flows, lower=0.01, upper=0.5).reason[0])] == "below_bracket"
 
 
 def test_irr_level_annuity_is_the_quarterly_rate() -> None:
@@ -134,7 +134,8 @@ def test_irr_no_sign_change() -> None:
     result = irr(flows)
     assert np.all(np.isnan(result.irr))
     assert [REASONS[int(code)] for code in result.reason] == ["no_sign_change"] * 3
-    assert result.counts() == {"no_sign_change": 3, "no_root_in_bracket": 0, "not_converged": 0}
+    assert result.counts() == {"no_sign_change": 3, "no_root_in_bracket": 0, "not_converged": 0,
+                              "above_bracket": 0, "below_bracket": 0}
 
 
 def test_irr_root_below_lower_bound() -> None:
@@ -143,7 +144,7 @@ def test_irr_root_below_lower_bound() -> None:
     flows = _row(-100.0, 0.0, 0.0, 1.0)
     result = irr(flows)
     assert np.isnan(result.irr[0])
-    assert REASONS[int(result.reason[0])] == "no_root_in_bracket"
+    assert REASONS[int(result.reason[0])] == "below_bracket"  # one sign change: it exists
     # Widening the bracket finds it (and exercises the overflow-safe scaling near q = -1).
     wide = irr(flows, lower=-0.999)
     assert wide.irr[0] == pytest.approx(-0.9978455653099681, abs=1e-10)
@@ -154,7 +155,7 @@ def test_irr_root_above_upper_bound() -> None:
     # -1 then +100 a quarter later: q = 99, annual 100^4 - 1 = 99_999_999, far above 10.
     result = irr(_row(-1.0, 100.0))
     assert np.isnan(result.irr[0])
-    assert result.reason[0] == 2
+    assert REASONS[int(result.reason[0])] == "above_bracket"
     assert irr(_row(-1.0, 100.0), upper=1e9).irr[0] == pytest.approx(99_999_999.0, rel=1e-12)
 
 
@@ -222,13 +223,16 @@ def test_irr_reason_counts_and_result_is_frozen() -> None:
     result = irr(flows)
     assert isinstance(result, IrrResult)
     assert result.reason.dtype == np.int8
-    np.testing.assert_array_equal(result.reason, [0, 1, 1, 2])
-    assert result.counts() == {"no_sign_change": 2, "no_root_in_bracket": 1, "not_converged": 0}
+    np.testing.assert_array_equal(result.reason, [0, 1, 1, 5])
+    assert result.counts() == {"no_sign_change": 2, "no_root_in_bracket": 0, "not_converged": 0,
+                              "above_bracket": 0, "below_bracket": 1}
     assert dict(REASONS) == {
         0: "ok",
         1: "no_sign_change",
         2: "no_root_in_bracket",
         3: "not_converged",
+        4: "above_bracket",
+        5: "below_bracket",
     }
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.irr = np.zeros(4)
@@ -375,3 +379,14 @@ def test_amortisation_schedule_with_balloon_and_zero_rate() -> None:
     flat = amortisation_schedule(12.0, 0.0, 5, balloon=2.0)
     np.testing.assert_array_equal(flat["balance"], [10.0, 8.0, 6.0, 4.0, 2.0])
     np.testing.assert_array_equal(flat["interest"], np.zeros(5))
+
+
+def test_irr_root_above_upper_bound_is_named_above_bracket() -> None:
+    # A warrant-like position: 0.0016 paid at k = 0, 30 received at k = 4: (1 + q)^4 = 18,750,
+    # so the annual IRR is 18,749 (1,874,900%), far above the default upper bound of 1000%.
+    # A loan that is barely repaid is the mirror image: -99.99% a year, below the bracket.
+    result = irr(np.array([[-0.0016, 0.0, 0.0, 0.0, 30.0], [2.0, 0.0, 0.0, 0.0, -1e-6]]))
+    assert np.isnan(result.irr).all()
+    assert [REASONS[int(code)] for code in result.reason] == ["above_bracket", "below_bracket"]
+    wide = irr(np.array([[-0.0016, 0.0, 0.0, 0.0, 30.0]]), upper=20_000.0)
+    assert wide.irr[0] == pytest.approx(30.0 / 0.0016 - 1.0, rel=1e-9)

@@ -122,6 +122,13 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         },
         "rates": {"base": draw(fraction(0.0, 0.08)), "volatility": draw(money(0.001, 0.02))},
     }
+    choosing = draw(st.booleans())  # the vendor-choice model, or fixed shares
+    if choosing:
+        market["choice"] = {"price_sensitivity": draw(money(0.5, 20.0)),
+                            "planning_horizon_years": draw(money(0.5, 5.0)),
+                            "financing_weight": draw(fraction(0.0, 1.0))}
+        if draw(st.booleans()):
+            market["choice"]["infrastructure_per_unit"] = draw(money(5.0, 20.0))
     n_vendors = draw(st.integers(1, 2))
     vendors = [f"v{i}" for i in range(n_vendors)]
     parties: list[dict[str, Any]] = []
@@ -135,6 +142,27 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "cash": draw(money(1.0, 20.0)),
             "discount_rate": draw(growth(0.05, 0.2)),
         })
+        if draw(st.booleans()):
+            terms: dict[str, Any] = {"performance_per_unit": draw(money(0.5, 1.5)),
+                                     "porting_cost": draw(money(0.01, 20.0)),
+                                     "porting_penalty": draw(fraction(0.0, 0.5)),
+                                     "penalty_half_life_years": draw(money(0.25, 2.0))}
+            if draw(st.booleans()):
+                terms["supply_cap_per_quarter"] = draw(money(0.01, 1.0))
+            if draw(st.booleans()):
+                terms["price_response"] = {"below_share": draw(fraction(0.0, 0.6)),
+                                           "cut_per_year": draw(fraction(0.0, 0.5)),
+                                           "max_cut": draw(fraction(0.0, 0.5))}
+            parties[-1]["choice"] = terms
+        if draw(st.booleans()):
+            parties[-1]["financials"] = {
+                "operating_costs_per_year": draw(money(0.1, 5.0)),
+                "earnings_multiple": draw(money(1.0, 40.0)),
+                "sentiment_loading": draw(signed(0.0, 1.0)),
+                "volatility": draw(st.sampled_from([0.0, 0.3])),
+                "other_value": draw(money(1.0, 200.0)),
+                "shares_outstanding": draw(money(100.0, 2000.0))}
+    issuers = [p["id"] for p in parties if "financials" in p]
     investors = [f"i{i}" for i in range(draw(st.integers(0, 2)))]
     lenders = [f"l{i}" for i in range(draw(st.integers(0, 2)))]
     buyers = [f"b{i}" for i in range(draw(st.integers(0, 1)))]
@@ -178,6 +206,9 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
                                     "winter": draw(signed(-3.0, 0.0))}},
             "equity": {"holders": equity},
         })
+        if choosing and draw(st.booleans()):
+            parties[-1]["ported"] = draw(st.lists(st.sampled_from(vendors), min_size=1,
+                                                  max_size=2, unique=True))
     for bid in buyers:
         parties.append({"id": bid, "kind": "buyer",
                         "demand": {"installed": draw(money(1.0, 10.0)),
@@ -188,11 +219,41 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         parties.append({"id": iid, "kind": "investor", "discount_rate": draw(growth(0.05, 0.25))})
     for lid in lenders:
         parties.append({"id": lid, "kind": "lender"})
+    clouds = [f"c{i}" for i in range(draw(st.integers(0, 1)))]
+    for cid in clouds:  # debt tranches, contracts with labs, vendors and outsiders, spot
+        parties.append({
+            "id": cid, "kind": "cloud", "cash": draw(money(0.5, 30.0)),
+            "installed": draw(money(0.05, 2.0)), "procurement": procurement(),
+            "debt": [{"lender": draw(st.sampled_from(lenders + investors + vendors)),
+                      "rate": draw(fraction(0.02, 0.15)),
+                      "term_years": draw(st.sampled_from([1, 3, 5])),
+                      "share": round(draw(st.floats(0.0, 0.45)), 3),
+                      "opening": draw(money(0.1, 10.0))} for _ in range(draw(st.integers(0, 2)))],
+            "contracts": [{"tenant": draw(st.sampled_from([*labs, *vendors, "customers"])),
+                           "capacity": draw(money(0.05, 1.0)),
+                           "price_per_unit_year": draw(money(1.0, 20.0)), "start": quarter(),
+                           "term_years": draw(st.sampled_from([1, 2, 4]))}
+                          for _ in range(draw(st.integers(0, 2)))],
+            "spot": {"price_per_unit_year": draw(money(1.0, 20.0)),
+                     "oversupply_elasticity": draw(fraction(0.0, 1.0)),
+                     "floor": draw(fraction(0.0, 0.5)), "build": draw(st.booleans())},
+        })
+        sheet = draw(st.sampled_from(["own", "own", "funded"]))  # parent-funded, or rounds
+        if sheet == "funded":
+            parties[-1]["balance_sheet"] = "funded"
+        elif draw(st.booleans()):
+            parties[-1]["funding"] = {"buffer_quarters": draw(money(1.0, 6.0)),
+                                      "valuation_multiple": draw(money(1.0, 30.0)),
+                                      "success": {"base": draw(signed(-2.0, 2.0))}}
+        for party in parties:
+            if party["kind"] == "lab" and draw(st.booleans()):
+                party["renting"] = {cid: round(draw(st.floats(0.0, 1.0)), 3)}
 
     funders = investors + vendors + lenders + buyers
     creditors = lenders + investors + vendors
     kinds = ["loan", "equity", "milestone_equity", "spv_lease", "vendor_credit",
-             "purchase_commitment"]
+             "purchase_commitment"] + (["deployment_warrant"] if issuers else []) + (
+                 ["capacity_backstop"] if clouds else [])
     deals: list[dict[str, Any]] = []
     for j in range(draw(st.integers(0, 6))):
         kind = draw(st.sampled_from(kinds))
@@ -263,9 +324,28 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
                          "rate": draw(fraction(0.0, 0.15)),
                          "term_years": draw(st.sampled_from([1, 2, 3])),
                          "repayment": repayment})
+        elif kind == "deployment_warrant":
+            deal.update({"issuer": draw(st.sampled_from(issuers)), "holder": lab,
+                         "strike": draw(money(0.01, 50.0)),
+                         "tranches": [{"shares": draw(money(1.0, 100.0)),
+                                       "deployed": draw(money(0.01, 2.0)),
+                                       "hurdle": draw(money(1.0, 500.0))}
+                                      for _ in range(draw(st.integers(1, 3)))],
+                         "sale": {"rule": draw(st.sampled_from(["hold", "on_vest",
+                                                                "after_quarters"])),
+                                  "quarters": draw(st.integers(0, 4))}})
+            if draw(st.booleans()):
+                deal["expiry"] = format_quarter(draw(st.integers(parse_quarter(START), last)))
+        elif kind == "capacity_backstop":
+            first = parse_quarter(start) if start is not None else parse_quarter(START)
+            deal.update({"vendor": vendor, "cloud": draw(st.sampled_from(clouds)),
+                         "cap": draw(money(0.1, 10.0)),
+                         "end": format_quarter(draw(st.integers(first, last)))})
+            if draw(st.booleans()):
+                deal["price_per_unit_year"] = draw(money(1.0, 20.0))
         else:
-            items = draw(st.lists(st.integers(parse_quarter(START), last), min_size=1,
-                                  max_size=4))
+            items = sorted(draw(st.lists(st.integers(parse_quarter(START), last), min_size=1,
+                                         max_size=4, unique=True)))
             deal.update({"lab": lab, "vendor": vendor,
                          "schedule": [{"quarter": format_quarter(q),
                                        "capacity": draw(money(0.05, 1.0))} for q in items],
@@ -289,9 +369,12 @@ def _check(res: cc.Result) -> None:
         values = [row.mean, row.p05, row.p50, row.p95]
         if row.metric in ("irr", "moic", "moic_realised"):
             continue  # no IRR on some paths; no MOIC where nothing was invested
-        if row.metric == "default_probability":
+        if row.metric in ("default_probability", "second_source_probability"):
             assert 0.0 <= row.mean <= 1.0, row
             continue
+        if row.metric == "second_source_quarter" and not (row.mean is not None
+                                                          and math.isfinite(row.mean)):
+            continue  # no path second-sources: no quarter to describe
         assert all(v is not None and math.isfinite(v) for v in values), row
         assert row.p05 <= row.p50 + 1e-12 <= row.p95 + 2e-12, row
 
@@ -322,7 +405,8 @@ def _check(res: cc.Result) -> None:
     flows = res.flows()
     assert (flows["mean"] >= 0.0).all()
     assert set(flows.loc[flows["from"] == "market", "kind"]) <= {"opening_balance",
-                                                                 "equity_round"}
+                                                                 "equity_round",
+                                                                 "warrant_sale"}
     assert (flows["from"] != "founders").all()
     # each party's mean end balance is what the flows matrix moved into it, less what it
     # moved out (a defaulted lab's cash counts as 0, so none may be left stuck in it)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -162,3 +163,14 @@ def test_sensitivity_and_solve_are_recorded_in_the_run_store() -> None:
     assert done.exit_code == 0, done.output
     runs = RunStore(os.environ["CHIPCREDIT_STORE"]).list_runs()
     assert sorted(runs["kind"]) == ["sensitivity", "solve"]
+
+
+def test_a_rate_shock_in_basis_points_has_its_own_limit(tmp_path: Path) -> None:
+    # 300bp is an ordinary shock (beyond the ±100 limit of a coefficient); 20,000bp is not
+    assert _pack({"kind": "rate_shock", "start": "2025Q4", "bp": 300}).shocks[0].bp.value == 300
+    path = tmp_path / "pack.yaml"
+    path.write_text("name: t\nshocks:\n  - {kind: rate_shock, start: 2025Q4, bp: 20000}\n")
+    with pytest.raises(cc.ScenarioError) as err:
+        load_pack(path)
+    assert str(err.value) == (f"{path}: shocks.0.rate_shock.bp must be between -10000 and 10000, "
+                              "the limit for a rate move in basis points; got 20000")

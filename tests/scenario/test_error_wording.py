@@ -120,10 +120,12 @@ CASES = [
                  id="procurement-shares"),
     pytest.param("kind: spv_lease", "kind: spv_leas",
                  "44:11: deals[1].kind must be one of loan, equity, milestone_equity, "
-                 "spv_lease, vendor_credit, purchase_commitment; got 'spv_leas' "
+                 "spv_lease, vendor_credit, purchase_commitment, credit_facility, loan_guarantee, "
+                 "deployment_warrant, capacity_backstop; got 'spv_leas' "
                  "(did you mean spv_lease?)", id="unknown-deal-kind"),
     pytest.param("kind: lab", "kind: labb",
-                 "19:11: parties[1].kind must be one of vendor, lab, buyer, investor, lender; "
+                 "19:11: parties[1].kind must be one of vendor, lab, carrier, buyer, investor, lender, "
+                 "cloud; "
                  "got 'labb' (did you mean lab?)", id="unknown-party-kind"),
     pytest.param("    kind: lab\n", "",
                  "18:5: parties[1].kind is required", id="missing-party-kind"),

@@ -137,7 +137,7 @@ def test_alias_bomb_is_refused() -> None:
     with pytest.raises(ScenarioError) as err:
         parse_scenario_text("\n".join(lines) + "\n", "bomb.yaml")
     assert str(err.value) == (
-        "bomb.yaml:7:5: the aliases here expand to more than 1,000,000 values, the limit"
+        "bomb.yaml:6:5: the aliases here expand to more than 100,000 values, the limit"
     )
 
 

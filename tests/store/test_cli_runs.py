@@ -18,7 +18,7 @@ from chipcredit import cli
 duckdb = pytest.importorskip("duckdb")
 openpyxl = pytest.importorskip("openpyxl")
 
-from chipcredit.store import RunStore  # noqa: E402
+from chipcredit.store import SCHEMA_VERSION, RunStore  # noqa: E402
 
 runner = CliRunner()
 
@@ -163,7 +163,10 @@ def test_runs_sql_table_and_csv(two_runs: Path) -> None:
                             "metric = 'default_probability' ORDER BY party")
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [r["party"] for r in rows] == ["openai", "xai"]
+    can_default = sorted(p.id for p in cc.load_scenario("seed-2025").parties
+                         if p.kind in ("lab", "cloud"))
+    assert can_default == ["coreweave", "hyperscale-clouds", "openai", "xai"]
+    assert [r["party"] for r in rows] == can_default
     assert all(0 <= float(r["mean"]) <= 1 for r in rows)
 
 
@@ -246,7 +249,8 @@ def test_run_refuses_a_newer_store_before_simulating(store_file: Path,
     code, _, err = invoke("run", "seed-2025", "--deterministic", "-q")
     assert code == 0, err
     con = duckdb.connect(str(store_file))
-    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    newer = SCHEMA_VERSION + 1
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(newer)])
     con.close()
 
     def must_not_run(*args: object, **kwargs: object) -> cc.Result:
@@ -256,7 +260,7 @@ def test_run_refuses_a_newer_store_before_simulating(store_file: Path,
     code, out, err = invoke("run", "seed-2025", "--deterministic")
     assert code == 2
     assert out == ""
-    one_error(out, err, "schema version 2, written by a newer chipcredit")
+    one_error(out, err, f"schema version {newer}, written by a newer chipcredit")
 
 
 def test_store_docs_name_every_table_and_column() -> None:

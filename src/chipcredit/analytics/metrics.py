@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from chipcredit.engine.labs import LabState
 from chipcredit.engine.sim import Sim
+from chipcredit.engine.vendors import market_share_end
 
 from .portfolio import portfolio_columns
 from .valuation import irr, npv
@@ -36,7 +37,12 @@ DEAL_METRICS = ("npv", "irr", "moic", "npv_realised", "moic_realised", "loss",
                 "peak_exposure", "cash_in", "cash_out")
 MIN_INVESTED = 1e-9
 """$B; below a dollar put in, a multiple of money means nothing, so MOIC is NaN."""
-PARTY_METRICS = ("revenue_total", "cash_end", "default_quarter", "default_cause")
+PARTY_METRICS = ("revenue_total", "cash_end", "default_quarter", "default_cause",
+                 "second_source_quarter", "market_share_end", "gross_profit_total",
+                 "operating_profit_total", "equity_value_end", "stakes_value_end",
+                 "share_price_end")
+"""Labs: the first four and ``second_source_quarter`` (-1: never); vendors: revenue, cash,
+market share over the last four quarters, and with financials the rest."""
 
 
 def column(*parts: str) -> str:
@@ -112,15 +118,39 @@ def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
     for deal in sim.deals:
         for metric, values in deal.outcomes(sim).items():
             out[column("spv", deal.id, metric)] = values
+        party_outcomes = getattr(deal, "party_outcomes", None)  # a warrant's value, dilution
+        if party_outcomes is not None:
+            for (acct, metric), values in party_outcomes(sim).items():
+                out[column("deal", deal.id, names[acct], metric)] = values
     for lab in sim.labs:
         out[column("party", lab.id, "revenue_total")] = lab.revenue_total.copy()
         out[column("party", lab.id, "cash_end")] = np.where(lab.alive, lab.cash, 0.0)
         out[column("party", lab.id, "default_quarter")] = lab.default_quarter.astype(np.float64)
         out[column("party", lab.id, "default_cause")] = lab.cause.astype(np.float64)
+        out[column("party", lab.id, "second_source_quarter")] = lab.second_source.astype(np.float64)
+    shares_end = market_share_end(sim.vendors) if sim.vendors else {}
     for vendor in sim.vendors:
         out[column("party", vendor.id, "revenue_total")] = vendor.sales_total.copy()
         out[column("party", vendor.id, "cash_end")] = sim.ledger.balance[vendor.acct].copy()
         out[column("party", vendor.id, "gross_profit_total")] = vendor.gross_profit_total.copy()
+        out[column("party", vendor.id, "market_share_end")] = shares_end[vendor.id]
+        prov = sim.provenance
+        if prov is not None:  # the share of its sales paid with money it put into the buyer
+            own = prov.sales_total[prov.origin[vendor.acct]]
+            out[column("party", vendor.id, "self_funded_revenue")] = own.copy()
+            out[column("party", vendor.id, "self_funded_revenue_share")] = np.divide(
+                own, vendor.sales_total, out=np.zeros(sim.n), where=vendor.sales_total > 0)
+        f = vendor.financials
+        if f is not None:
+            out[column("party", vendor.id, "operating_profit_total")] = f.operating_profit_total.copy()
+            out[column("party", vendor.id, "equity_value_end")] = f.equity_value.copy()
+            out[column("party", vendor.id, "stakes_value_end")] = f.stakes.copy()
+            out[column("party", vendor.id, "share_price_end")] = f.price.copy()
+    for cloud in sim.clouds:
+        out[column("party", cloud.id, "revenue_total")] = cloud.revenue_total.copy()
+        out[column("party", cloud.id, "cash_end")] = np.where(cloud.alive, cloud.cash, 0.0)
+        out[column("party", cloud.id, "default_quarter")] = cloud.default_quarter.astype(np.float64)
+        out[column("party", cloud.id, "default_cause")] = cloud.cause.astype(np.float64)
     for spec in sim.scenario.parties:
         if spec.kind in ("investor", "lender", "buyer"):
             out[column("party", spec.id, "cash_end")] = sim.ledger.balance[sim.acct(spec.id)].copy()

@@ -19,8 +19,6 @@ from numpy.typing import NDArray
 
 from chipcredit.scenario.deals import Equity, MilestoneEquity, SpvLease
 
-from .stats import describe
-
 if TYPE_CHECKING:
     from chipcredit.engine.sim import Sim
     from chipcredit.scenario.model import Scenario
@@ -100,9 +98,9 @@ def portfolio_summary(result: Result) -> dict[str, Any]:
         def col(what: str, obligor: str, party: str = party) -> NDArray[np.float64]:
             return result.outcomes[f"{PREFIX}|{party}|{what}|{obligor}"]
 
-        var95, cvar95 = _tail(total, 0.95)
-        var99, cvar99 = _tail(total, 0.99)
-        exposure = {o: float(col("exposure", o).mean()) for o in obligors}
+        var95, cvar95 = _tail(total.astype(np.float64), 0.95)  # kept outcomes are float32
+        var99, cvar99 = _tail(total.astype(np.float64), 0.99)
+        exposure = {o: result.mean(f"{PREFIX}|{party}|exposure|{o}") for o in obligors}
         all_exposure = sum(exposure.values())
         shares = [e / all_exposure for e in exposure.values()] if all_exposure > 0 else []
         mine = financed.get(party, set())
@@ -119,8 +117,8 @@ def portfolio_summary(result: Result) -> dict[str, Any]:
         hit = ead > 0
         out[party] = {
             "horizon_quarters": sc.horizon_quarters,
-            "expected_loss": float(total.mean()),
-            "loss": describe(total),
+            "expected_loss": result.mean(key),
+            "loss": result.describe(key),
             "var_95": var95, "cvar_95": cvar95, "var_99": var99, "cvar_99": cvar99,
             "pd_term_structure": pd_curve,
             "ead": float(ead[hit].mean()) if hit.any() else 0.0,

@@ -39,7 +39,9 @@ class Result:
     deterministic : bool
     outcomes : dict of str to ndarray, each shaped ``(paths,)``
         Per-path scalar outcomes, keyed ``deal|DEAL|PARTY|METRIC`` or ``party|PARTY|METRIC``
-        ($B; IRR effective annual; ``default_quarter`` is -1 without a default).
+        ($B; IRR effective annual; ``default_quarter`` is -1 without a default). float32
+        (4 bytes per path and outcome; quantiles come from these), float64 for the
+        deterministic base case.
     reservoir : dict of (party, variable) to float32 ndarray ``(min(paths, 20000), quarters)``
         Quarterly values of the first paths, for bands.
     series_sums : dict of (party, variable) to ndarray ``(quarters,)``
@@ -50,6 +52,15 @@ class Result:
         Largest ledger-invariant violations ($B).
     elapsed_seconds : float
         Wall time of the run (kept out of the JSON summary).
+    means : dict of str to float
+        Exact mean of each outcome's finite values over all paths, from float64 per-block
+        sums (NaN where none is finite); an outcome missing here is averaged from
+        ``outcomes``.
+    self_funded_sums : dict of (from, to, kind) to ndarray ``(quarters,)``
+        Sums over paths of the part of each flow into a vendor that is the vendor's own
+        money coming back to it (money provenance; DESIGN.md section 5).
+    flow_reservoir : dict of (from, to, kind) to float32 ndarray ``(quarters, kept)``
+        Every flow of the first paths (up to 2,048), for the flows matrix's p05 and p95.
     """
 
     scenario: Scenario
@@ -63,6 +74,9 @@ class Result:
     flow_sumsq: dict[tuple[str, str, str], NDArray[np.float64]]
     checks: Checks = field(default_factory=Checks)
     elapsed_seconds: float = 0.0
+    means: dict[str, float] = field(default_factory=dict)
+    self_funded_sums: dict[tuple[str, str, str], NDArray[np.float64]] = field(default_factory=dict)
+    flow_reservoir: dict[tuple[str, str, str], NDArray[np.float32]] = field(default_factory=dict)
 
     # -- identity ------------------------------------------------------------------------
     @property
@@ -100,6 +114,21 @@ class Result:
         where = f"deal {deal!r}" if deal else "the party outcomes"
         raise UsageError(f"{where} has no metric {metric!r} for party {party!r}")
 
+    def describe(self, key: str) -> dict[str, float | None]:
+        """``{"mean", "p05", "p50", "p95"}`` of outcome ``key`` (an `outcomes` key): the
+        exact mean over all paths, quantiles of the per-path values; None where no path
+        has a finite value."""
+        return describe(self.outcomes[key], mean=self.means.get(key))
+
+    def mean(self, key: str) -> float:
+        """Mean of outcome ``key`` over the paths where it is finite (NaN if none)."""
+        if key in self.means:
+            return self.means[key]
+        values = self.outcomes[key]
+        finite = np.isfinite(values)
+        return float(np.sum(values, where=finite, dtype=np.float64) / finite.sum()) \
+            if finite.any() else float("nan")
+
     def deal_parties(self) -> list[tuple[str, str]]:
         """(deal, party) pairs with metrics, in scenario order."""
         seen: list[tuple[str, str]] = []
@@ -135,6 +164,18 @@ class Result:
             rows.append(row)
         return pd.DataFrame(rows)
 
+    def second_sourcing(self, lab: str) -> pd.DataFrame:
+        """Share of paths on which ``lab`` first takes delivery from a vendor other than its
+        primary one, by quarter, with the cumulative share."""
+        sq = self.outcome(None, lab, "second_source_quarter")
+        rows = []
+        cumulative = 0.0
+        for q, label in enumerate(self.quarter_labels()):
+            share = float(np.mean(sq == q))
+            cumulative += share
+            rows.append({"quarter": label, "probability": share, "cumulative": cumulative})
+        return pd.DataFrame(rows)
+
     # -- tables --------------------------------------------------------------------------
     def summary(self) -> pd.DataFrame:
         """Tidy table: deal, party, metric, mean, p05, p50, p95 (deal is None for party rows).
@@ -142,20 +183,29 @@ class Result:
         SPV and portfolio outcomes are in `to_dict` (``spvs``, ``portfolios``) and `outcomes`.
         """
         rows = []
-        for key, values in self.outcomes.items():
+        for key in self.outcomes:
             parts = key.split("|")
             metric = parts[-1]
-            if metric in ("irr_reason", "irr_multiple", "mark", "default_quarter", "default_cause",
-                          "first_breach_quarter") or parts[0] in ("portfolio", "spv"):
+            if (metric in ("irr_reason", "irr_multiple", "mark", "default_quarter", "default_cause",
+                           "first_breach_quarter", "second_source_quarter")
+                    or parts[0] in ("portfolio", "spv")):
                 continue
             deal = parts[1] if parts[0] == "deal" else None
             party = parts[2] if parts[0] == "deal" else parts[1]
-            rows.append({"deal": deal, "party": party, "metric": metric, **describe(values)})
+            rows.append({"deal": deal, "party": party, "metric": metric, **self.describe(key)})
         for p in self.scenario.parties:
-            if p.kind == "lab":
+            if p.kind in ("lab", "cloud"):
                 prob = self.default_probability(p.id)
                 rows.append({"deal": None, "party": p.id, "metric": "default_probability",
                              "mean": prob, "p05": None, "p50": None, "p95": None})
+            second = column("party", p.id, "second_source_quarter")
+            if second in self.outcomes:  # when labs first buy from a second vendor
+                sq = self.outcomes[second]
+                rows.append({"deal": None, "party": p.id, "metric": "second_source_probability",
+                             "mean": float(np.mean(sq >= 0)), "p05": None, "p50": None,
+                             "p95": None})
+                rows.append({"deal": None, "party": p.id, "metric": "second_source_quarter",
+                             **describe(sq[sq >= 0])})
         return pd.DataFrame(rows, columns=["deal", "party", "metric", "mean", "p05", "p50", "p95"])
 
     def bands(self, party: str, variable: str) -> pd.DataFrame:
@@ -180,17 +230,33 @@ class Result:
         return frame
 
     def flows(self) -> pd.DataFrame:
-        """The flows matrix: from, to, kind, quarter, mean and standard deviation ($B)."""
+        """The flows matrix, ready for a Sankey diagram: from, to, kind, quarter, mean and
+        standard deviation over all paths ($B), p05 and p95 over the first paths (up to
+        2,048; NaN when not kept), and ``self_funded_mean``: the mean of the part of a flow
+        into a vendor that is its own money coming back, put into the payer directly or
+        through an SPV or a cloud (0 for other flows)."""
         rows = []
         labels = self.quarter_labels()
         for (src, dst, kind), sums in self.flow_sums.items():
             sq = self.flow_sumsq[(src, dst, kind)]
             mean = sums / self.paths
             var = np.maximum(sq / self.paths - mean**2, 0.0)
+            own = self.self_funded_sums.get((src, dst, kind))
+            kept = self.flow_reservoir.get((src, dst, kind))
+            q05 = q95 = np.full(len(labels), np.nan)
+            if kept is not None and kept.shape[1]:
+                q05, q95 = np.quantile(kept.astype(np.float64), [0.05, 0.95], axis=1)
+            elif self.flow_reservoir:
+                # the kept paths record every key that moves on any of them: a key missing
+                # here moved nothing on those paths (whatever the chunking)
+                q05 = q95 = np.zeros(len(labels))
             for q in np.nonzero(sums)[0]:
                 rows.append({"from": src, "to": dst, "kind": kind, "quarter": labels[q],
-                             "mean": float(mean[q]), "sd": float(np.sqrt(var[q]))})
-        return pd.DataFrame(rows, columns=["from", "to", "kind", "quarter", "mean", "sd"])
+                             "mean": float(mean[q]), "sd": float(np.sqrt(var[q])),
+                             "p05": float(q05[q]), "p95": float(q95[q]),
+                             "self_funded_mean": 0.0 if own is None else float(own[q] / self.paths)})
+        return pd.DataFrame(rows, columns=["from", "to", "kind", "quarter", "mean", "sd", "p05",
+                                           "p95", "self_funded_mean"])
 
     def cashflows(self, deal: str, path: int = 0) -> pd.DataFrame:
         """One path's schedule of a deal, line by line (re-simulated exactly from its block).
@@ -239,12 +305,21 @@ class Result:
             entry = deals.setdefault(deal, {"kind": kinds[deal], "parties": {}})
             stats: dict[str, Any] = {}
             for metric in DEAL_METRICS:
-                stats[metric] = describe(self.outcome(deal, party, metric))
+                self.outcome(deal, party, metric)  # a missing metric gets its error
+                stats[metric] = self.describe(column("deal", deal, party, metric))
             irr = self.outcome(deal, party, "irr")
             stats["irr"]["nan_share"] = float(np.mean(~np.isfinite(irr)))
+            # paths whose flows change sign more than once may have several IRRs; the one
+            # reported is the root the bracketed search finds (analytics.valuation.irr)
+            multiple = self.outcome(deal, party, "irr_multiple")
+            stats["irr"]["multiple_sign_change_share"] = float(np.mean(multiple > 0))
             tied = column("deal", deal, party, "tied_gross_profit")
             if tied in self.outcomes:
-                stats["tied_gross_profit"] = describe(self.outcomes[tied])
+                stats["tied_gross_profit"] = self.describe(tied)
+            for extra in ("warrant_value", "dilution_cost", "vested_shares"):  # warrants
+                key = column("deal", deal, party, extra)
+                if key in self.outcomes:
+                    stats[extra] = self.describe(key)
             entry["parties"][party] = stats
         parties: dict[str, Any] = {}
         for p in self.scenario.parties:
@@ -252,8 +327,22 @@ class Result:
             for metric in ("revenue_total", "cash_end"):
                 key = column("party", p.id, metric)
                 if key in self.outcomes:
-                    item[metric] = describe(self.outcomes[key])
+                    item[metric] = self.describe(key)
+            second = column("party", p.id, "second_source_quarter")
+            if second in self.outcomes:  # labs: when they first buy from a second vendor
+                sq = self.outcomes[second]
+                item["second_source_probability"] = float(np.mean(sq >= 0))
+                item["second_source_quarter"] = describe(sq[sq >= 0])
             parties[p.id] = item
+        vendors: dict[str, Any] = {}
+        for p in self.scenario.parties:
+            if p.kind == "vendor":
+                entry = vendors.setdefault(p.id, {})
+                for metric in ("market_share_end", "revenue_total"):
+                    entry[metric] = self.describe(column("party", p.id, metric))
+                own = column("party", p.id, "self_funded_revenue_share")
+                if own in self.outcomes:  # money provenance
+                    entry["self_funded_revenue_share"] = self.describe(own)
         spvs: dict[str, Any] = {}
         for d in self.scenario.deals:
             if d.kind != "spv_lease":
@@ -264,7 +353,7 @@ class Result:
                                   ("lessee_default", "lessee_default"),
                                   ("covenant_breach", "covenant_breach"))
             }
-            spvs[d.id]["debt_loss"] = describe(self.outcomes[column("spv", d.id, "debt_loss")])
+            spvs[d.id]["debt_loss"] = self.describe(column("spv", d.id, "debt_loss"))
         return {
             "chipcredit_version": __version__,
             "scenario": self.scenario.name,
@@ -277,6 +366,7 @@ class Result:
             "deals": deals,
             "parties": parties,
             "spvs": spvs,
+            "vendors": vendors,
             "portfolios": portfolio_summary(self),
             "ledger": {"max_abs_imbalance": self.max_abs_imbalance},
         }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 from chipcredit.engine.run import run_paths
 from chipcredit.errors import ChipcreditWarning, UsageError
@@ -30,6 +32,9 @@ def simulate(
     chunk_blocks: int = 2,
     progress: Callable[[int], None] | None = None,
     force: bool = False,
+    workers: int = 1,
+    scheduler: Any = None,
+    paths_out: str | os.PathLike[str] | None = None,
 ) -> Result:
     """Simulate a scenario.
 
@@ -43,6 +48,14 @@ def simulate(
         on it, memory does
     progress : called with the number of paths done after each chunk
     force : allow more than `MAX_PATHS` paths
+    workers : local processes (a Dask LocalCluster, started for this call); 1 runs in this
+        process. Results do not depend on it, to the bit.
+    scheduler : a Dask scheduler address (``tcp://HOST:8786``) or a ``distributed.Client``:
+        the stream blocks run on that cluster (see docs/distributed.md)
+    paths_out : write every path's scalar outcomes to this Parquet file, block by block
+        (one row per path, float32 columns named as `Result.outcomes`)
+
+    ``workers > 1``, ``scheduler`` and ``paths_out`` need the ``distributed`` extra.
 
     Returns
     -------
@@ -58,29 +71,73 @@ def simulate(
     if paths < 1:
         raise UsageError(f"paths must be at least 1; got {paths}")
     if paths > MAX_PATHS and not force:
-        raise UsageError(f"paths must be at most {MAX_PATHS:,} without force; got {paths:,}")
+        raise UsageError(f"paths must be at most {MAX_PATHS:,} without force (force=True, "
+                         f"or --force on the command line); got {paths:,}")
+    if paths > MAX_PATHS:
+        _check_memory(paths)
     if not isinstance(chunk_blocks, int) or chunk_blocks < 1:
         raise UsageError(f"chunk_blocks must be a whole number at least 1; got {chunk_blocks!r}")
+    on_dask = workers != 1 or scheduler is not None
+    if on_dask or paths_out is not None:
+        from chipcredit.distributed.cluster import check_options, require
+
+        check_options(workers, scheduler)
+        require("workers > 1 or a scheduler" if on_dask else "paths_out (Parquet)")
     began = time.perf_counter()
-    raw = run_paths(sc, paths, seed, reduce_chunk, deterministic=deterministic,
-                    chunk_blocks=chunk_blocks, progress=progress)
+    with contextlib.ExitStack() as stack:
+        sink = None
+        if paths_out is not None:
+            from chipcredit.distributed.paths_out import PathsWriter
+
+            sink = stack.enter_context(PathsWriter(paths_out))
+        if on_dask:
+            from chipcredit.distributed.blocks import run_on_dask
+
+            raw = run_on_dask(sc, paths, seed, deterministic=deterministic,
+                              chunk_blocks=chunk_blocks, workers=workers, scheduler=scheduler,
+                              progress=progress, sink=sink)
+        else:
+            raw = run_paths(sc, paths, seed, reduce_chunk, deterministic=deterministic,
+                            chunk_blocks=chunk_blocks, progress=progress, sink=sink)
     result = Result(
         scenario=sc, paths=paths, seed=seed, deterministic=deterministic,
         outcomes=raw.outcomes, reservoir=raw.reservoir, series_sums=raw.series_sums,
-        flow_sums=raw.flow_sums, flow_sumsq=raw.flow_sumsq, checks=raw.checks,
+        flow_sums=raw.flow_sums, flow_sumsq=raw.flow_sumsq, checks=raw.checks, means=raw.means,
+        self_funded_sums=raw.self_funded_sums, flow_reservoir=raw.flow_reservoir,
         elapsed_seconds=time.perf_counter() - began,
     )
     _warn_missing_irr(result)
     return result
 
 
+MIN_BYTES_PER_PATH = 64
+"""Per-path outcomes take at least this many bytes a path (8 float64 columns; a real
+scenario has a hundred or more), so a forced run that cannot fit is refused up front."""
+
+
+def _check_memory(paths: int) -> None:
+    """Refuse, even with force, a run whose per-path outcomes cannot fit in this machine."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not on every platform
+        return
+    need = paths * MIN_BYTES_PER_PATH
+    if need > total:
+        raise UsageError(f"paths of {paths:,} need at least {need / 1e9:,.0f} GB of memory for "
+                         f"their per-path outcomes, more than this machine's "
+                         f"{total / 1e9:,.0f} GB, even with force")
+
+
 def _warn_missing_irr(result: Result) -> None:
     """One summary warning for paths whose flows change sign but have no IRR in the
     bracket (never one per path). Flows that never change sign (a lessee that only pays
-    rent) have no IRR by construction; their share is in ``nan_share`` without a warning."""
+    rent) have no IRR by construction, and flows whose one IRR lies outside the bracket (a
+    warrant bought for a cent returns more than 1000% a year) have a known answer; their
+    share is in ``nan_share``, with its reason, without a warning."""
     missing = []
+    explained = ("no_position", "no_sign_change", "above_bracket", "below_bracket")
     for (deal, party), counts in result.irr_reasons().items():
-        lost = {k: v for k, v in counts.items() if v and k not in ("no_position", "no_sign_change")}
+        lost = {k: v for k, v in counts.items() if v and k not in explained}
         if lost:
             detail = ", ".join(f"{k} {v}" for k, v in lost.items())
             missing.append(f"{deal}/{party}: {sum(lost.values())} ({detail})")

@@ -13,17 +13,20 @@ __all__ = ["QUANTILES", "band_means", "band_quantiles", "describe"]
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
-def describe(values: NDArray[np.float64]) -> dict[str, float | None]:
+def describe(values: NDArray[np.floating], mean: float | None = None) -> dict[str, float | None]:
     """``{"mean", "p05", "p50", "p95"}`` over the finite values; None where there are none.
 
-    Quantiles use numpy's default (linear) rule.
+    ``values`` may be float32 (a run's kept per-path outcomes); quantiles are computed in
+    float64 with numpy's default (linear) rule. ``mean``, when given, is the exact mean
+    from float64 per-block sums (`Result.means`); otherwise the values are averaged in
+    float64. Memory: one float64 copy of the finite values, whatever their dtype.
     """
-    finite = values[np.isfinite(values)]
+    finite = values[np.isfinite(values)].astype(np.float64, copy=False)
     if finite.size == 0:
         return {"mean": None, "p05": None, "p50": None, "p95": None}
     p05, p50, p95 = np.quantile(finite, [0.05, 0.5, 0.95])
-    return {"mean": _clean(finite.mean()), "p05": _clean(p05), "p50": _clean(p50),
-            "p95": _clean(p95)}
+    m = finite.mean() if mean is None else mean
+    return {"mean": _clean(m), "p05": _clean(p05), "p50": _clean(p50), "p95": _clean(p95)}
 
 
 def _clean(x: float) -> float | None:

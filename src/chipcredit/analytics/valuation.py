@@ -27,9 +27,10 @@ FloatArray = NDArray[np.float64]
 
 #: IRR status codes: 0 = solved; the others explain a NaN IRR.
 REASONS: MappingProxyType[int, str] = MappingProxyType(
-    {0: "ok", 1: "no_sign_change", 2: "no_root_in_bracket", 3: "not_converged"}
+    {0: "ok", 1: "no_sign_change", 2: "no_root_in_bracket", 3: "not_converged",
+     4: "above_bracket", 5: "below_bracket"}
 )
-_OK, _NO_SIGN_CHANGE, _NO_ROOT, _NOT_CONVERGED = 0, 1, 2, 3
+_OK, _NO_SIGN_CHANGE, _NO_ROOT, _NOT_CONVERGED, _ABOVE, _BELOW = 0, 1, 2, 3, 4, 5
 
 
 def _as_flows(flows: ArrayLike) -> FloatArray:
@@ -108,7 +109,8 @@ class IrrResult:
     irr : ndarray, shape (n_paths,)
         Effective annual IRR; NaN where none was found.
     reason : ndarray of int8, shape (n_paths,)
-        Code into ``REASONS``: 0 ok, 1 no_sign_change, 2 no_root_in_bracket, 3 not_converged.
+        Code into ``REASONS``: 0 ok, 1 no_sign_change, 2 no_root_in_bracket, 3 not_converged,
+        4 above_bracket, 5 below_bracket.
     multiple_sign_changes : ndarray of bool, shape (n_paths,)
         The flows change sign more than once, so (Descartes) several IRRs may exist.
     """
@@ -262,7 +264,33 @@ def irr(
         else:
             q_u, reason_u = _solve(cs[rows], lower, upper, tol, max_iter)
             q_out[solve], reason[solve] = q_u[group], reason_u[group]
+    _outside(c, changes, reason, lower, upper)
     return IrrResult(quarterly_to_effective_annual(q_out), reason, multiple)
+
+
+def _outside(c: FloatArray, changes: NDArray[np.int8], reason: NDArray[np.int8],
+             lower: float, upper: float) -> None:
+    """Name the side of a missing IRR that exists outside the bracket, in place.
+
+    Flows that change sign once have exactly one IRR, and their NPV keeps the sign of the
+    last nonzero flow at rates below it and of the first above it. So where the NPV at
+    ``upper`` still has the last flow's sign the IRR lies above ``upper`` (a warrant bought
+    for a cent: ``above_bracket``), and where the NPV at ``lower`` has the first flow's sign
+    it lies below ``lower`` (``below_bracket``).
+    """
+    rows = np.flatnonzero((reason == _NO_ROOT) & (changes == 1))
+    if not rows.size:
+        return
+    flows = c[rows]
+    nonzero = flows != 0
+    first = np.sign(flows[np.arange(rows.size), nonzero.argmax(axis=1)])
+    last = np.sign(flows[np.arange(rows.size), flows.shape[1] - 1 - nonzero[:, ::-1].argmax(axis=1)])
+    k = np.arange(flows.shape[1])
+    with np.errstate(all="ignore"):
+        at_upper = flows @ (1.0 + effective_to_quarterly(float(upper))) ** -k
+        at_lower = flows @ (1.0 + effective_to_quarterly(float(lower))) ** -k
+    reason[rows[np.sign(at_upper) == last]] = _ABOVE
+    reason[rows[np.sign(at_lower) == first]] = _BELOW
 
 
 _ROW_HASH = np.random.default_rng(20251001).integers(1, 2**63, size=4096, dtype=np.uint64) | 1

@@ -8,7 +8,11 @@
     chipcredit runs list|show|diff|sql|export the run store (DuckDB)
     chipcredit sensitivity SCENARIO -m M      rank numbers by their effect on a metric
     chipcredit solve SCENARIO --vary P --target 'M >= V'   break-even value of a number
+    chipcredit compare A B [--paths N --seed S]  two scenarios, paired by path (CRN)
     chipcredit schema                         JSON Schema of scenario files
+    chipcredit deals [--party ID] [--graph]   the registry of real deals; their network
+    chipcredit report SCENARIO|RUN_ID -o FILE  one self-contained HTML report (--lang zh)
+    chipcredit dashboard [--port N] [--host H] the web dashboard (Streamlit)
     chipcredit --version
 
 Exit status: 0 on success, 2 for a bad scenario or bad arguments, 130 when interrupted.
@@ -31,7 +35,8 @@ from chipcredit.cli.app import EXIT_INTERRUPTED, EXIT_USAGE, app
 
 __all__ = ["COMMAND_MODULES", "EXIT_INTERRUPTED", "EXIT_USAGE", "app", "main"]
 
-COMMAND_MODULES = ("scenarios", "run", "runs", "sensitivity", "solve", "stress")
+COMMAND_MODULES = ("scenarios", "run", "runs", "sensitivity", "solve", "stress", "report", "dashboard",
+                   "deals", "compare")
 """Modules whose import registers their commands on `app`; help lists them in this order."""
 
 for _name in COMMAND_MODULES:

@@ -42,6 +42,12 @@ StorePathOption = Annotated[Path | None, typer.Option(
 """``--store PATH`` (or CHIPCREDIT_STORE), shared by every command that records."""
 NoStoreOption = Annotated[bool, typer.Option("--no-store", help="Do not record in the run store.")]
 """``--no-store``, shared by every command that records."""
+SCHEDULER_ENV = "CHIPCREDIT_DASK_SCHEDULER"  # = chipcredit.distributed.SCHEDULER_ENV
+SchedulerOption = Annotated[str | None, typer.Option(
+    "--scheduler", metavar="ADDRESS", envvar=SCHEDULER_ENV, show_default=False,
+    help=f"Run on this Dask scheduler, e.g. tcp://HOST:8786 (or {SCHEDULER_ENV}); needs "
+         "the distributed extra. The numbers do not depend on it.")]
+"""``--scheduler ADDRESS``, shared by run, sensitivity, solve and stress."""
 
 @app.command("run")
 def run_command(
@@ -71,13 +77,23 @@ def run_command(
         "--force", help=f"Allow more than {cc.MAX_PATHS:,} paths.")] = False,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar and no tables; warnings and errors only.")] = False,
+    workers: Annotated[int, typer.Option(
+        "--workers", "-w", min=1,
+        help="Local worker processes (a Dask LocalCluster; needs the distributed extra); 1 "
+             "runs in this process. The numbers do not depend on it.")] = 1,
+    scheduler: SchedulerOption = None,
+    paths_out: Annotated[Path | None, typer.Option(
+        "--paths-out", metavar="FILE.parquet", dir_okay=False,
+        help="Write every path's scalar outcomes to this Parquet file (one row per path, "
+             "float32; atomically; needs the distributed extra).")] = None,
 ) -> None:
     """Simulate a scenario, show what each party gets from each deal ($B), record the run."""
     with user_errors():
         _run(scenario, paths=paths, seed=seed, deterministic=deterministic, json_file=json_file,
              cashflows_dir=cashflows_dir, cashflows_path=cashflows_path, force=force,
              quiet=quiet, store_path=None if no_store else store.resolve_path(store_path),
-             store_named=store_path is not None)
+             store_named=store_path is not None, workers=workers, scheduler=scheduler,
+             paths_out=paths_out)
 
 
 def not_stored(reason: str) -> None:
@@ -115,7 +131,8 @@ def chosen_store(path: Path | None, no_store: bool) -> store.RunStore | None:
 
 def finish_experiment(notes: Sequence[str], record: dict[str, Any],
                       runs: store.RunStore | None, scenario: str, *, kind: str, paths: int,
-                      seed: int, started: datetime, json_file: Path | None) -> None:
+                      seed: int, started: datetime, json_file: Path | None,
+                      scheduler: str | None = None) -> None:
     """An experiment's (sensitivity, solve) notes on stderr; its record in the run store
     (with its baseline run: the scenario as it is, same paths and seed); its JSON file."""
     for note in notes:
@@ -123,7 +140,7 @@ def finish_experiment(notes: Sequence[str], record: dict[str, Any],
     if runs is not None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", cc.ChipcreditWarning)  # shown for the runs already
-            baseline = cc.simulate(scenario, paths=paths, seed=seed)
+            baseline = cc.simulate(scenario, paths=paths, seed=seed, scheduler=scheduler)
         run_id = runs.save({"baseline": baseline}, kind=kind, started=started,
                            extra={"experiment": record, "argv": sys.argv[1:]})
         stderr_line(f"stored as run {run_id} in {runs.path}")
@@ -133,7 +150,8 @@ def finish_experiment(notes: Sequence[str], record: dict[str, Any],
 
 def _run(scenario: str, *, paths: int, seed: int, deterministic: bool, json_file: Path | None,
          cashflows_dir: Path | None, cashflows_path: int | None, force: bool,
-         quiet: bool, store_path: Path | None, store_named: bool) -> None:
+         quiet: bool, store_path: Path | None, store_named: bool, workers: int = 1,
+         scheduler: str | None = None, paths_out: Path | None = None) -> None:
     sc = cc.load_scenario(scenario)
     effective_paths = 1 if deterministic else paths
     if cashflows_path is not None and cashflows_dir is None:
@@ -146,6 +164,8 @@ def _run(scenario: str, *, paths: int, seed: int, deterministic: bool, json_file
         check_file_target(json_file, "--json")
     if cashflows_dir is not None:
         check_dir_target(cashflows_dir, "--cashflows")
+    if paths_out is not None:
+        check_file_target(paths_out, "--paths-out")
     runs = store_or_note(store_path, store_named)
 
     err = console(stderr=True)
@@ -160,7 +180,8 @@ def _run(scenario: str, *, paths: int, seed: int, deterministic: bool, json_file
         with bar(err, show_bar) as progress:
             result = cc.simulate(sc, paths=paths, seed=seed, deterministic=deterministic,
                                  force=force, progress=progress.callback(effective_paths,
-                                                                         "simulating"))
+                                                                         "simulating"),
+                                 workers=workers, scheduler=scheduler, paths_out=paths_out)
             if json_file is not None:
                 write_text_atomic(json_file, result.to_json() + "\n")
             if cashflows_dir is not None:
@@ -182,7 +203,8 @@ def _run(scenario: str, *, paths: int, seed: int, deterministic: bool, json_file
                   if run_id is not None and runs is not None else None)
         _print_tables(result, summary, stored)
         for written in ([json_file] if json_file is not None else []) + (
-                [cashflows_dir] if cashflows_dir is not None else []):
+                [cashflows_dir] if cashflows_dir is not None else []) + (
+                [paths_out] if paths_out is not None else []):
             console().print(Text(f"wrote {written}"), soft_wrap=True)
     if store_error is not None:
         if not store_named:
@@ -215,5 +237,6 @@ def footer(result: cc.Result) -> str:
             else f"{result.paths:,} paths")
     return (f"scenario {result.scenario.name} · sha256 {result.scenario_sha256[:12]} · {runs} · "
             f"seed {result.seed} · {result.elapsed_seconds:.2f} s · "
-            f"ledger max imbalance {result.max_abs_imbalance:.1e} $B")
+            f"ledger max imbalance {result.max_abs_imbalance:.1e} $B · money in $B, capacity in "
+            f"{result.scenario.capacity_unit}")
 

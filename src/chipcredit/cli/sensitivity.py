@@ -18,7 +18,7 @@ import chipcredit as cc
 
 from .app import app, console, user_errors
 from .output import DASH, bar, check_file_target, finite, number, show_warnings
-from .run import NoStoreOption, StorePathOption, chosen_store, finish_experiment
+from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store, finish_experiment
 
 __all__ = ["heading", "progress_callback", "ranked_table", "sensitivity_command"]
 
@@ -73,6 +73,7 @@ def sensitivity_command(
     ] = False,
     store_path: StorePathOption = None,
     no_store: NoStoreOption = False,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Rank parameters by their effect on one metric (tornado, Morris, Sobol, delta).
 
@@ -92,11 +93,12 @@ def sensitivity_command(
                 res = cc.sensitivity(scenario, metric, params=params or None, method=method,
                                      paths=paths, seed=seed, spread=spread, samples=samples,
                                      second_order=second_order, resamples=resamples,
-                                     workers=workers, progress=step)
+                                     workers=workers, progress=step, scheduler=scheduler)
             seen = list(caught)
         show_warnings(err, seen)
         finish_experiment(res.notes, res.to_dict(), runs, scenario, kind="sensitivity",
-                          paths=paths, seed=seed, started=started, json_file=json_file)
+                          paths=paths, seed=seed, started=started, json_file=json_file,
+                          scheduler=scheduler)
         if quiet:
             return
         out = console()

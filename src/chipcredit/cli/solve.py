@@ -15,7 +15,7 @@ import chipcredit as cc
 
 from .app import app, console, user_errors
 from .output import check_file_target, number, show_warnings
-from .run import NoStoreOption, StorePathOption, chosen_store, finish_experiment
+from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store, finish_experiment
 
 __all__ = ["heading", "probes_table", "solve_command"]
 
@@ -57,6 +57,7 @@ def solve_command(
         "--quiet", "-q", help="Only the answer line (and notes, warnings, errors).")] = False,
     store_path: StorePathOption = None,
     no_store: NoStoreOption = False,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Find the value of a number at which a metric reaches a target (break-even).
 
@@ -74,11 +75,12 @@ def solve_command(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", cc.ChipcreditWarning)
             res = cc.solve(scenario, vary, target, paths=paths, seed=seed, bracket=bracket,
-                           tol=tol, max_probes=max_probes)
+                           tol=tol, max_probes=max_probes, scheduler=scheduler)
             seen = list(caught)
         show_warnings(err, seen)
         finish_experiment(res.notes, res.to_dict(), runs, scenario, kind="solve",
-                          paths=paths, seed=seed, started=started, json_file=json_file)
+                          paths=paths, seed=seed, started=started, json_file=json_file,
+                          scheduler=scheduler)
         out = console()
         if not quiet:
             out.print(Text(heading(res)), soft_wrap=True)

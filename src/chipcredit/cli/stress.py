@@ -18,7 +18,7 @@ import chipcredit as cc
 
 from .app import app, console, user_errors
 from .output import check_file_target, number, show_warnings, write_text_atomic
-from .run import NoStoreOption, StorePathOption, chosen_store
+from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store
 
 __all__ = ["differences_table", "stress_command"]
 
@@ -42,6 +42,7 @@ def stress_command(
         help="Write the paired differences here as JSON (atomically).")] = None,
     store_path: StorePathOption = None,
     no_store: NoStoreOption = False,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Run SCENARIO as it is and under the shocks of a stress pack, with the same seed, and
     show the paired differences with 95% confidence intervals from the paired paths."""
@@ -63,7 +64,7 @@ def stress_command(
         started = datetime.now(UTC)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", cc.ChipcreditWarning)
-            res = cc.stress(scenario, pack, paths=paths, seed=seed)
+            res = cc.stress(scenario, pack, paths=paths, seed=seed, scheduler=scheduler)
         show_warnings(console(stderr=True), list(caught))
         stored = ""
         if runs is not None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .base import DealRuntime
+from .capacity_backstop import CapacityBackstopDeal
+from .credit_facility import CreditFacilityDeal
+from .deployment_warrant import DeploymentWarrantDeal
 from .equity import EquityDeal
 from .loan import LoanDeal
+from .loan_guarantee import LoanGuaranteeDeal
 from .milestone_equity import MilestoneEquityDeal
 from .purchase_commitment import PurchaseCommitmentDeal
 from .spv_lease import SpvLeaseDeal
@@ -24,6 +28,10 @@ DEAL_KINDS: dict[str, type[DealRuntime]] = {
     "spv_lease": SpvLeaseDeal,
     "vendor_credit": VendorCreditDeal,
     "purchase_commitment": PurchaseCommitmentDeal,
+    "credit_facility": CreditFacilityDeal,
+    "loan_guarantee": LoanGuaranteeDeal,
+    "capacity_backstop": CapacityBackstopDeal,
+    "deployment_warrant": DeploymentWarrantDeal,
 }
 
 

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from chipcredit.engine.claims import Claim
 
 if TYPE_CHECKING:
+    from chipcredit.engine.funding import Fundraiser
     from chipcredit.engine.labs import LabState
     from chipcredit.engine.sim import Sim
 
@@ -137,8 +138,9 @@ class DealRuntime:
         return out
 
 
-def equity_value(sim: Sim, lab: LabState, holder: int, deal: int) -> NDArray[np.float64]:
-    """Value of the shares ``holder`` got through ``deal`` at the lab's current price."""
+def equity_value(sim: Sim, lab: Fundraiser, holder: int, deal: int) -> NDArray[np.float64]:
+    """Value of the shares ``holder`` got through ``deal`` at the lab's (or cloud's) current
+    price."""
     held = lab.shares.get((holder, deal))
     if held is None:
         return np.zeros(sim.n)

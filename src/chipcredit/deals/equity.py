@@ -1,4 +1,5 @@
-"""``equity``: cash for new shares in a lab at a given or the then pre-money valuation.
+"""``equity``: cash for new shares in a lab or a cloud at a given or the then pre-money
+valuation.
 
 Worked example: $6.6B at a $500B pre-money valuation in a lab with 1.0 (billion) shares
 buys 6.6 / (500 / 1.0) = 0.0132 new shares, 1.30% of the post-money company. With
@@ -19,6 +20,7 @@ from chipcredit.scenario.deals import Equity
 from .base import DealRuntime, Survival, equity_loss, equity_value
 
 if TYPE_CHECKING:
+    from chipcredit.engine.funding import Fundraiser
     from chipcredit.engine.sim import Sim
 
 __all__ = ["EquityDeal"]
@@ -32,7 +34,9 @@ class EquityDeal(DealRuntime):
         self.investor = sim.acct(spec.investor)
         self.investee_acct = sim.acct(spec.investee)
         self.lab_acct: int = self.investee_acct
-        self.lab = sim.lab_by_acct[self.investee_acct]
+        # a lab or a cloud: both keep a cap table (`Fundraiser`)
+        self.lab: Fundraiser = (sim.lab_by_acct[self.investee_acct] if self.investee_acct
+                                in sim.lab_by_acct else sim.cloud_by_acct[self.investee_acct])
         self.amount = sim.params.array(spec.amount, self.key + ".amount") * self.closes
         self.pre_money = (None if spec.pre_money_valuation is None else
                           sim.params.array(spec.pre_money_valuation, self.key + ".pre_money_valuation"))

@@ -28,10 +28,18 @@ def level_payment(principal: NDArray[np.float64], rate_q: NDArray[np.float64] | 
                   periods: int, balloon: NDArray[np.float64] | float = 0.0) -> NDArray[np.float64]:
     """Level payment in arrears amortising ``principal`` to ``balloon`` over ``periods``."""
     rate = np.asarray(rate_q, dtype=np.float64)
-    disc = (1.0 + rate) ** (-float(periods))
     safe = np.where(rate > 0, rate, 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        annuity = (principal - balloon * disc) * safe / (1.0 - np.where(rate > 0, disc, 0.0))
+    disc = (1.0 + safe) ** (-float(periods))
+    # below a rate of about 1e-8, 1 - (1+r)^-n loses its digits, and below 1e-16 it is 0 and
+    # the payment inf (a fuzzed lease rate of 1e-264 did that): there, use log1p/expm1
+    small = safe < 1e-8
+    if small.any():
+        log_disc = -float(periods) * np.log1p(safe)
+        disc = np.where(small, np.exp(log_disc), disc)
+        denominator = np.where(small, -np.expm1(log_disc), 1.0 - disc)
+    else:
+        denominator = 1.0 - disc
+    annuity = (principal - balloon * disc) * safe / denominator
     return np.asarray(np.where(rate > 0, annuity, (principal - balloon) / periods))
 
 

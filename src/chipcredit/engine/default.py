@@ -92,6 +92,7 @@ def settle_defaults(sim: Sim, lab: LabState, q: int) -> None:
         claim.write_off_at(paths)
     lab.fleet.clear(paths)
     lab.leased[paths] = 0.0
+    lab.rented[paths] = 0.0
 
 
 def _at(values: NDArray[np.float64] | float, paths: NDArray[np.intp]) -> NDArray[np.float64]:

@@ -15,20 +15,20 @@ from chipcredit.scenario.parties import Lab
 from chipcredit.units import annual_volatility_to_quarterly, effective_to_quarterly
 
 from .claims import Claim
+from .clouds import rent_from_clouds
 from .fleet import Fleet
+from .funding import ARREARS_TOL, Fundraiser
 
 if TYPE_CHECKING:
     from .sim import Sim
 
-__all__ = ["CAUSES", "FINANCING_KINDS", "LabState"]
+__all__ = ["ARREARS_TOL", "CAUSES", "FINANCING_KINDS", "LabState"]
 
 CAUSES = ("none", "arrears_unfunded", "covenant", "cross_default")
 """Default causes; index 0 means no default."""
 
 FINANCING_KINDS = frozenset({"equity", "equity_round", "loan_draw", "credit_draw", "tranche"})
 """Inflows that fund a lab rather than measure its burn."""
-
-ARREARS_TOL = 1e-9  # $B; below a thousand dollars is rounding, not arrears
 
 
 def decaying(g_from: NDArray[np.float64], g_to: NDArray[np.float64],
@@ -37,7 +37,13 @@ def decaying(g_from: NDArray[np.float64], g_to: NDArray[np.float64],
     return np.asarray(g_to + (g_from - g_to) * 0.5 ** ((q / 4.0) / half_life_years))
 
 
-class LabState:
+MAX_RUN_RATE = 1e12
+"""$B a year; a lab's run-rate stops growing here (ten million times world GDP), so that
+the largest volatilities and betas a scenario may state cannot overflow to inf."""
+_MAX_LOG_STEP = 700.0
+"""exp(700) is about 1e304, the largest growth factor applied in one quarter."""
+
+class LabState(Fundraiser):
     """One lab's state for a chunk of paths.
 
     Attributes
@@ -76,14 +82,7 @@ class LabState:
         self.t_to = p.array(k.training_growth.end, key + ".compute.training_growth.to")
         self.t_hl = p.array(k.training_growth.half_life_years,
                             key + ".compute.training_growth.half_life_years")
-        self.buffer = p.array(f.buffer_quarters, key + ".funding.buffer_quarters")
-        self.round_quarters = p.array(f.round_quarters, key + ".funding.round_quarters")
-        self.multiple = p.array(f.valuation_multiple, key + ".funding.valuation_multiple")
-        self.loading = p.array(f.sentiment_loading, key + ".funding.sentiment_loading")
-        s = f.success
-        self.coef = [p.array(x, f"{key}.funding.success.{name}") for name, x in
-                     (("base", s.base), ("momentum", s.momentum), ("sentiment", s.sentiment),
-                      ("winter", s.winter))]
+        self.init_funding(sim, f, key, lab.id)  # buffer, round size, multiple, success
         self.discount_rate = p.array(lab.discount_rate, key + ".discount_rate")
         shares = {sim.acct(v): p.array(x, f"{key}.procurement.{v}")
                   for v, x in lab.procurement.items()}
@@ -97,6 +96,8 @@ class LabState:
         self.fleet.seed_even(p.array(k.installed, key + ".compute.installed"),
                              np.asarray(content, dtype=np.float64))
         self.leased = np.zeros(n)
+        self.rented = np.zeros(n)  # from clouds (contracts and spot), set each procurement
+        self.renting = {sim.acct(c): p.array(x, f"{key}.renting.{c}") for c, x in lab.renting.items()}
         self.revenue = np.zeros(n)
         self.revenue_total = np.zeros(n)
         self.need = np.zeros(n)
@@ -107,44 +108,21 @@ class LabState:
         # trailing run-rates for momentum, back-cast at the opening growth
         self.history = np.stack([self.run_rate * (1.0 + self.g_from) ** (-(4 - i) / 4.0)
                                  for i in range(4)])
-        self.burn = np.zeros((4, n))
         self.cash_open = np.zeros(n)
-        # the opening cap table: 1.0 (billion) shares; founders hold what others do not
-        self.shares: dict[tuple[int, int], NDArray[np.float64]] = {}
-        held = np.zeros(n)
-        for holder, frac in lab.equity.holders.items():
-            amount = p.array(frac, f"{key}.equity.holders.{holder}")
-            self.shares[(sim.acct(holder), -1)] = amount
-            held = held + amount
-        self.shares[(sim.acct("founders"), -1)] = 1.0 - held
+        self.init_cap_table(sim, lab.equity, key)
         self.deployed: dict[int, NDArray[np.float64]] = {v: np.zeros(n) for v in sim.vendor_by_acct}
+        # its primary vendor: the first it has ported to, else its largest (median) share
+        first = (lab.ported[0] if lab.ported else
+                 max(lab.procurement, key=lambda v: lab.procurement[v].median()))
+        self.primary = sim.acct(first)
+        self.second_source = np.full(n, -1, dtype=np.int16)
+        """Quarter it first took delivery from a vendor other than its primary (-1: never)."""
         self.opex = Claim("opex", sim.acct("customers"), self.acct, None, n, 0.0, stage=-1)
         self.claims: list[Claim] = []
-        u = sim.draws.uniform(f"funding:{lab.id}", sim.n_quarters)
-        z = sim.draws.normal(f"lab:{lab.id}", sim.n_quarters)
-        self._u_funding, self._z = u, z
+        self._z = sim.draws.normal(f"lab:{lab.id}", sim.n_quarters)
         self.cash = sim.ledger.balance[self.acct]  # a view: the ledger is the book of record
         sim.ledger.pay(0, sim.acct("market"), self.acct, "opening_balance",
                        p.array(lab.cash, key + ".cash"), begin=True)
-
-    # -- valuation and cap table -------------------------------------------------------
-    def total_shares(self) -> NDArray[np.float64]:
-        return np.asarray(sum(self.shares.values()))
-
-    def valuation(self, sim: Sim) -> NDArray[np.float64]:
-        """Pre-money valuation: multiple x exp(loading x sentiment) x run-rate ($B)."""
-        v = self.multiple * np.exp(self.loading * sim.market.sentiment) * self.run_rate
-        return np.where(self.alive, v, 0.0)
-
-    def issue(self, holder: int, deal: int, amount: NDArray[np.float64],
-              price: NDArray[np.float64]) -> None:
-        """New shares worth ``amount`` at ``price`` per share, to (holder, deal)."""
-        new = np.divide(amount, price, out=np.zeros_like(amount), where=price > 0)
-        key = (holder, deal)
-        self.shares[key] = self.shares.get(key, 0.0) + new
-
-    def price(self, sim: Sim) -> NDArray[np.float64]:
-        return np.asarray(self.valuation(sim) / self.total_shares())
 
     # -- phases ------------------------------------------------------------------------
     def operations(self, sim: Sim, q: int) -> None:
@@ -155,12 +133,14 @@ class LabState:
                 + m.winter * m.winter_log_growth)
         self.history[:-1] = self.history[1:]  # drop the oldest run-rate
         self.history[-1] = self.run_rate
-        self.run_rate = np.where(self.alive, self.run_rate * np.exp(step), 0.0)
+        with np.errstate(over="ignore"):  # extreme volatility x beta: capped just below
+            grown = self.run_rate * np.exp(np.minimum(step, _MAX_LOG_STEP))
+        self.run_rate = np.where(self.alive, np.minimum(grown, MAX_RUN_RATE), 0.0)
         self.cash_open = self.cash.copy()
         # revenue needs inference capacity; what is missing is revenue not served
         self.inference_need = self.run_rate * self.per_revenue * (1.0 + self.efficiency_q) ** (-q)
-        capacity = self.fleet.installed() + self.leased
-        served = np.divide(capacity, self.inference_need, out=np.ones(sim.n),
+        capacity = self.fleet.installed() + self.leased  # rented capacity's power is in its rent
+        served = np.divide(capacity + self.rented, self.inference_need, out=np.ones(sim.n),
                            where=self.inference_need > 0)
         self.revenue = np.where(self.alive, self.run_rate / 4.0 * np.minimum(served, 1.0), 0.0)
         self.revenue_total += self.revenue
@@ -179,7 +159,7 @@ class LabState:
         self.need = np.where(self.alive, self.inference_need + self.training, 0.0)
 
     def installed(self) -> NDArray[np.float64]:
-        return np.asarray(self.fleet.installed() + self.leased)
+        return np.asarray(self.fleet.installed() + self.leased + self.rented)
 
     def due(self) -> NDArray[np.float64]:
         """What the lab's claims ask of it this quarter (scheduled plus arrears)."""
@@ -199,9 +179,10 @@ class LabState:
         """Buy ``units`` from a vendor: its content to the vendor, the rest to customers."""
         vendor = sim.vendor_by_acct[vendor_acct]
         paid = vendor.sell(sim, q, self.acct, units, deal)
+        infra = sim.infrastructure  # the vendor choice's own infrastructure cost, if any
         sim.ledger.pay(q, self.acct, sim.acct("customers"), "infrastructure",
-                       units * sim.market.all_in - paid)
-        self.fleet.add(units, paid)
+                       units * sim.market.all_in - paid if infra is None else units * infra)
+        self.fleet.add(units if vendor.perf is None else units * vendor.perf, paid)
         self.deployed[vendor_acct] += units
         self.bought[vendor_acct] = self.bought.get(vendor_acct, 0.0) + units
         sim.spend_tied(self, vendor_acct, paid)
@@ -226,6 +207,11 @@ class LabState:
         """
         shortfall = np.where(self.alive, np.maximum(self.need - self.installed(), 0.0), 0.0)
         budget = np.maximum(self.cash - self.due(), 0.0)
+        shortfall, budget = rent_from_clouds(sim, self, q, shortfall, budget, committed)
+        if sim.choice is not None:
+            sim.choice.procure(sim, self, q, committed, shortfall, budget)
+            self._track_sources(q)
+            return
         affordable = budget / sim.market.all_in
         for vendor_acct, units in committed:
             take = np.minimum(np.minimum(units, shortfall), affordable)
@@ -235,34 +221,20 @@ class LabState:
         rest = np.minimum(shortfall, affordable)
         for vendor_acct, share in self.procurement.items():
             self.buy(sim, q, vendor_acct, rest * share)
+        self._track_sources(q)
+
+    def _track_sources(self, q: int) -> None:
+        """Note the quarter of the first delivery from a vendor other than the primary one
+        (its own purchases and financed deliveries alike)."""
+        if len(self.deployed) < 2 or (self.second_source >= 0).all():
+            return
+        other = sum(d for v, d in self.deployed.items() if v != self.primary)
+        self.second_source[(self.second_source < 0) & (np.asarray(other) > 0)] = q
 
     def funding(self, sim: Sim, q: int) -> None:
-        """Phase 6: a round when cash is under the buffer or the lab is in arrears."""
-        inflow = sim.financing_inflow(self.acct)
-        burn_now = self.cash_open + inflow - self.cash
-        self.burn[:-1] = self.burn[1:]  # drop the oldest quarter
-        self.burn[-1] = burn_now
-        burn = np.maximum(self.burn.mean(axis=0), 0.0)
-        arrears = self.arrears()
-        gap = np.maximum(self.buffer * burn - self.cash, 0.0)
-        size = np.maximum(self.round_quarters * burn, arrears + gap)
-        wants = self.alive & ((self.cash < self.buffer * burn) | (arrears > ARREARS_TOL)) & (size > 0)
-        momentum = np.divide(self.run_rate, self.history[0], out=np.zeros(sim.n),
-                             where=self.history[0] > 0) - 1.0
-        chance = self.success_probability(momentum, sim.market.sentiment, sim.market.winter)
-        chance = chance * sim.shocks.funding[q]
-        ok = wants & (self._u_funding[q] <= chance)
-        amount = np.where(ok, size, 0.0)
-        price = self.price(sim)
-        self.issue(sim.acct("market"), -1, amount, price)
-        sim.ledger.pay(q, sim.acct("market"), self.acct, "equity_round", amount)
+        """Phase 6: a round when cash is under the buffer or the lab is in arrears (see
+        `Fundraiser.raise_equity`); then what it owes is settled from the new cash."""
+        self.raise_equity(sim, q)
         self.opex.settle(sim.ledger, q, self.cash, "operating_costs")
         for claim in self.claims:
             claim.settle(sim.ledger, q, self.cash)
-
-    def success_probability(self, momentum: NDArray[np.float64], sentiment: NDArray[np.float64],
-                            winter: NDArray[np.bool_]) -> NDArray[np.float64]:
-        """The round-success logistic of DESIGN.md section 3, phase 6."""
-        base, mom, sen, win = self.coef
-        x = base + mom * np.clip(momentum, -1.0, 10.0) + sen * sentiment + win * winter
-        return np.asarray(1.0 / (1.0 + np.exp(-x)))

@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from chipcredit.errors import SimulationError
 
 from .draws import ChunkDraws
+from .provenance import Provenance
 from .workspace import Workspace
 
 __all__ = ["AccountClass", "Ledger", "TraceLine"]
@@ -99,10 +100,13 @@ class Checks:
     reconcile: float = 0.0
     negative_cash: float = 0.0
     claims: float = 0.0
+    provenance: float = 0.0
+    """Largest negative origin tag of a live lab, SPV or cloud (0 without provenance)."""
     by_quarter: list[float] = field(default_factory=list)
 
     def worst(self) -> float:
-        return max(self.sum_to_zero, self.reconcile, self.negative_cash, self.claims)
+        return max(self.sum_to_zero, self.reconcile, self.negative_cash, self.claims,
+                   self.provenance)
 
 
 class _Transposed(Sequence[NDArray[np.float64]]):
@@ -139,6 +143,9 @@ class Ledger:
     deal_parties : for each deal, the account indices whose flows its metrics count
     trace_path : path index within the chunk to trace, or None
     workspace : memory for the deals' cash flows, handed on from chunk to chunk
+    provenance : tags the traced accounts' cash by origin (`provenance.py`), or None
+    flow_reservoir : keep every flow of the chunk's first this many paths, quarter by
+        quarter, for the flows matrix's percentiles (0 keeps none)
     """
 
     def __init__(
@@ -152,7 +159,10 @@ class Ledger:
         trace_path: int | None = None,
         *,
         workspace: Workspace | None = None,
+        provenance: Provenance | None = None,
+        flow_reservoir: int = 0,
     ) -> None:
+        self.provenance = provenance
         self.names = list(accounts)
         self.index = {name: i for i, name in enumerate(self.names)}
         self.classes = np.asarray(classes, dtype=np.int8)
@@ -181,6 +191,9 @@ class Ledger:
         self.trace_path = trace_path
         self.trace: list[TraceLine] = []
         self.checks = Checks()
+        self.keep = min(flow_reservoir, self.n)
+        self.flow_reservoir: dict[tuple[int, int, str], NDArray[np.float32]] = {}
+        """``{(from, to, kind): (n_quarters, keep)}`` float32 flows of the first paths."""
 
     def pay(
         self,
@@ -252,6 +265,9 @@ class Ledger:
     ) -> None:
         """Book a checked transfer: ``amt`` on every path (``where`` None) or on ``where``."""
         key = (source, target, kind)
+        prov = self.provenance
+        if prov is not None and prov.involved(source, target):  # before the balances move
+            prov.move(source, target, kind, where, amt, self.balance[source])
         acc = self._quarter.get(key)
         time = q if begin else q + 1
         slots = self.deal_slots[deal] if deal is not None and counted else {}
@@ -363,6 +379,12 @@ class Ledger:
             net[dst] += amt
             self.flow_sums[key][:, q] += sums[:, k]
             self.flow_sumsq[key][:, q] += sumsq[:, k]
+            if self.keep:
+                kept = self.flow_reservoir.get(key)
+                if kept is None:
+                    kept = self.flow_reservoir[key] = np.zeros((self.n_quarters, self.keep),
+                                                               dtype=np.float32)
+                kept[q] = amt[:self.keep]
         self._quarter = {}
         self._row_of = {}
         total = np.abs(self.balance.sum(axis=0)).max(initial=0.0)
@@ -375,5 +397,9 @@ class Ledger:
         self.checks.sum_to_zero = max(self.checks.sum_to_zero, float(total))
         self.checks.reconcile = max(self.checks.reconcile, float(recon))
         self.checks.negative_cash = max(self.checks.negative_cash, negative)
+        if self.provenance is not None:
+            self.provenance.close_quarter(q)
+            self.checks.provenance = max(self.checks.provenance,
+                                         self.provenance.worst_excess(self.balance, ~defaulted))
         self.checks.by_quarter.append(max(float(total), float(recon), negative))
         np.copyto(self._opening, self.balance)

@@ -103,6 +103,9 @@ class MarketState:
         self.z = z
         self.sentiment = (1 - self.weight) * self.sentiment + self.weight * z - self.penalty * self.winter
         self._log_residual += self.res_beta * self.sigma_q * z + self.res_sigma_q * z_res
+        # the log index is kept within +-50 (e^50 = 5e21 times cost): the largest betas and
+        # volatilities a scenario may state would otherwise overflow it to inf
+        np.clip(self._log_residual, -50.0, 50.0, out=self._log_residual)
         self.residual = np.exp(self._log_residual) * (1.0 - self.res_winter_hit * self.winter)
         if shocks is not None:
             self.residual = self.residual * shocks.residual[q]

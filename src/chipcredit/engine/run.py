@@ -1,56 +1,112 @@
 """Running a scenario over many paths: chunks of whole stream blocks, merged in block order.
 
-Memory is bounded by the chunk (plus the per-path scalar outcomes and the fixed band
-reservoir), not by the path count. Results do not depend on the chunk size: every path
-draws from its block's own substreams, per-block partial sums are kept per block and
-added up in block order at the end.
+Memory is bounded by the chunk (plus the per-path scalar outcomes, float32, and the fixed
+band reservoir), not by the path count. Results do not depend on the chunk size: every path
+draws from its block's own substreams, and every statistic is kept as per-block partial
+results that a `Merger` places by block index and adds up in block order at the end
+(`engine.blocks`). The same partials, made by Dask tasks (`chipcredit.distributed`), merge
+to the same numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import itertools
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from numpy.typing import NDArray
 
 from chipcredit.scenario.model import Scenario
 
+from .blocks import BAND_RESERVOIR, CHECKS, Merger, Partial, RawRun, Sink
 from .draws import ChunkDraws
 from .ledger import Checks, TraceLine
 from .sim import Sim
 from .streams import STREAM_BLOCK
 from .workspace import Workspace
 
-__all__ = ["BAND_RESERVOIR", "RawRun", "run_paths", "trace_path"]
-
-BAND_RESERVOIR = 20_000
-"""Quarterly bands come from the paths with index below this (DESIGN.md section 8)."""
+__all__ = ["BAND_RESERVOIR", "RawRun", "Reducer", "outcome_dtype", "run_blocks", "run_paths",
+           "trace_path"]
 
 Reducer = Callable[[Sim], dict[str, NDArray[np.float64]]]
 
 
-@dataclass
-class RawRun:
-    """What the engine hands to analytics.
+def outcome_dtype(deterministic: bool) -> type[np.floating]:
+    """float32 per-path outcomes (4 bytes per path and outcome); float64 for the one path of
+    the deterministic base case, which is read to the cent."""
+    return np.float64 if deterministic else np.float32
 
-    Attributes
-    ----------
-    outcomes : ``{column: (paths,)}`` per-path scalar outcomes from the reducer
-    reservoir : ``{(party, variable): (min(paths, BAND_RESERVOIR), quarters)}`` float32
-    series_sums : ``{(party, variable): (quarters,)}`` exact sums over all paths
-    flow_sums, flow_sumsq : ``{(from, to, kind): (quarters,)}`` sums over paths of each
-        quarter's flow and of its square ($B, $B^2)
-    checks : largest ledger-invariant violations seen
+
+def run_blocks(
+    scenario: Scenario,
+    paths: int,
+    seed: int,
+    reduce: Reducer,
+    first: int,
+    last: int,
+    *,
+    deterministic: bool = False,
+    chunk_blocks: int = 2,
+    workspace: Workspace | None = None,
+) -> Iterator[Partial]:
+    """Simulate stream blocks ``[first, last)`` of a ``paths``-path run, ``chunk_blocks`` at a
+    time, yielding one `Partial` per chunk.
+
+    ``reduce`` turns a finished chunk into per-path outcome columns ``{column: (n,)}``.
+    ``workspace`` lends the chunks their big arrays (a new one if None); nothing in a
+    `Partial` is taken from it, so it may serve the next call as soon as this one ends.
     """
-
-    paths: int
-    outcomes: dict[str, NDArray[np.float64]]
-    reservoir: dict[tuple[str, str], NDArray[np.float32]]
-    series_sums: dict[tuple[str, str], NDArray[np.float64]]
-    flow_sums: dict[tuple[str, str, str], NDArray[np.float64]]
-    flow_sumsq: dict[tuple[str, str, str], NDArray[np.float64]]
-    checks: Checks = field(default_factory=Checks)
+    dtype = outcome_dtype(deterministic)
+    if workspace is None:
+        workspace = Workspace()  # each chunk reuses the previous chunk's big arrays
+    for lo in range(first, last, chunk_blocks):
+        hi = min(lo + chunk_blocks, last)
+        workspace.recycle()
+        draws = ChunkDraws(seed, paths, lo, hi, deterministic, workspace)
+        sim = Sim(scenario, draws, workspace=workspace)
+        sim.run()
+        bounds = np.cumsum([0, *draws.sizes])
+        outcomes: dict[str, NDArray[np.floating]] = {}
+        sums: dict[str, NDArray[np.float64]] = {}
+        counts: dict[str, NDArray[np.int64]] = {}
+        for name, values in reduce(sim).items():
+            finite = np.isfinite(values)
+            sums[name] = np.array([np.sum(values[a:b], where=finite[a:b])
+                                   for a, b in itertools.pairwise(bounds)])
+            counts[name] = np.add.reduceat(finite, bounds[:-1]).astype(np.int64)
+            outcomes[name] = values.astype(dtype)
+        keep = max(0, min(BAND_RESERVOIR - draws.offset, draws.n))
+        reservoir = {}
+        series = {}
+        for key, values in sim.series.items():
+            if keep:
+                reservoir[key] = values[:keep].astype(np.float32)
+            series[key] = draws.block_sums(values)
+        names = sim.account_names
+        flow_sums, flow_sumsq = {}, {}
+        for (src, dst, kind), block_sums in sim.ledger.flow_sums.items():
+            key3 = (names[src], names[dst], kind)
+            flow_sums[key3] = block_sums
+            flow_sumsq[key3] = sim.ledger.flow_sumsq[(src, dst, kind)]
+        prov = sim.provenance
+        self_funded = {} if prov is None else {
+            (names[src], names[dst], kind): block_sums
+            for (src, dst, kind), block_sums in prov.flow_sums.items()}
+        kept_flows = {(names[src], names[dst], kind): rows
+                      for (src, dst, kind), rows in sim.ledger.flow_reservoir.items()}
+        checks = Checks()
+        for name in CHECKS:
+            setattr(checks, name, getattr(sim.ledger.checks, name))
+        part = Partial(first=lo, last=hi, offset=draws.offset, n=draws.n, outcomes=outcomes,
+                       outcome_sums=sums, outcome_counts=counts, reservoir=reservoir,
+                       series_sums=series, flow_sums=flow_sums, flow_sumsq=flow_sumsq,
+                       checks=checks, self_funded_sums=self_funded, flow_reservoir=kept_flows)
+        sim.release()  # free this chunk before the next one is built
+        del sim, draws
+        yield part
+        # the caller has merged it: hold nothing of this chunk while the next one runs
+        del part, outcomes, sums, counts, reservoir, series, flow_sums, flow_sumsq
+        del self_funded, kept_flows
 
 
 def run_paths(
@@ -62,72 +118,25 @@ def run_paths(
     deterministic: bool = False,
     chunk_blocks: int = 2,
     progress: Callable[[int], None] | None = None,
+    sink: Sink | None = None,
 ) -> RawRun:
-    """Simulate ``paths`` paths in chunks of ``chunk_blocks`` stream blocks.
+    """Simulate ``paths`` paths in this process, in chunks of ``chunk_blocks`` stream blocks.
 
     ``reduce`` turns a finished chunk into per-path outcome columns; ``progress`` is called
-    with the number of paths done after each chunk.
+    with the number of paths done after each chunk; ``sink`` receives the merged outcome
+    columns each time more paths are complete (see `Merger`).
     """
     n_blocks = -(-paths // STREAM_BLOCK)
-    # whole columns, filled chunk by chunk: no copy of every outcome at the end
-    outcomes: dict[str, NDArray[np.float64]] = {}
-    reservoir: dict[tuple[str, str], NDArray[np.float32]] = {}
-    n_kept = min(paths, BAND_RESERVOIR)
-    series_blocks: dict[tuple[str, str], list[NDArray[np.float64]]] = {}
-    flow_blocks: dict[tuple[str, str, str], list[tuple[int, NDArray[np.float64], NDArray[np.float64]]]] = {}
-    checks = Checks()
+    merger = Merger(paths, scenario.horizon_quarters, outcome_dtype(deterministic), sink)
     done = 0
-    workspace = Workspace()  # each chunk reuses the previous chunk's big arrays
-    for first in range(0, n_blocks, chunk_blocks):
-        last = min(first + chunk_blocks, n_blocks)
-        workspace.recycle()
-        draws = ChunkDraws(seed, paths, first, last, deterministic, workspace)
-        sim = Sim(scenario, draws, workspace=workspace)
-        sim.run()
-        start, stop = draws.offset, draws.offset + draws.n
-        for name, values in reduce(sim).items():
-            column = outcomes.get(name)
-            if column is None:
-                column = outcomes[name] = np.zeros(paths, dtype=values.dtype)
-            column[start:stop] = values
-        keep = max(0, min(BAND_RESERVOIR - draws.offset, draws.n))
-        for key, values in sim.series.items():
-            if keep:
-                band = reservoir.get(key)
-                if band is None:
-                    band = reservoir[key] = np.zeros((n_kept, values.shape[1]), dtype=np.float32)
-                band[start:start + keep] = values[:keep]
-            series_blocks.setdefault(key, []).append(draws.block_sums(values))
-        names = sim.account_names
-        for (src, dst, kind), sums in sim.ledger.flow_sums.items():
-            key3 = (names[src], names[dst], kind)
-            flow_blocks.setdefault(key3, []).append((first, sums, sim.ledger.flow_sumsq[(src, dst, kind)]))
-        for name in ("sum_to_zero", "reconcile", "negative_cash", "claims"):
-            setattr(checks, name, max(getattr(checks, name), getattr(sim.ledger.checks, name)))
-        done += draws.n
-        sim.release()  # free this chunk before the next one is built
-        del sim, draws
+    for part in run_blocks(scenario, paths, seed, reduce, 0, n_blocks,
+                           deterministic=deterministic, chunk_blocks=chunk_blocks):
+        merger.add(part)
+        done += part.n
+        del part
         if progress is not None:
             progress(done)
-    quarters = scenario.horizon_quarters
-    flow_sums, flow_sumsq = {}, {}
-    for key3, parts in flow_blocks.items():
-        per_block = np.zeros((n_blocks, quarters))
-        per_block_sq = np.zeros((n_blocks, quarters))
-        for first, sums, sumsq in parts:
-            per_block[first:first + sums.shape[0]] = sums
-            per_block_sq[first:first + sums.shape[0]] = sumsq
-        flow_sums[key3] = per_block.sum(axis=0)
-        flow_sumsq[key3] = per_block_sq.sum(axis=0)
-    return RawRun(
-        paths=paths,
-        outcomes=outcomes,
-        reservoir=reservoir,
-        series_sums={k: np.concatenate(v).sum(axis=0) for k, v in series_blocks.items()},
-        flow_sums=flow_sums,
-        flow_sumsq=flow_sumsq,
-        checks=checks,
-    )
+    return merger.result()
 
 
 def trace_path(scenario: Scenario, paths: int, seed: int, path: int,

@@ -13,25 +13,40 @@ import numpy as np
 from numpy.typing import NDArray
 
 from chipcredit.scenario.model import Scenario
-from chipcredit.scenario.parties import Buyer, Lab, Vendor
+from chipcredit.scenario.parties import Buyer, Cloud, Lab, Vendor
 
+from .choice import ChoiceModel
+from .clouds import CloudState, begin_clouds
 from .default import settle_defaults
 from .draws import ChunkDraws
 from .labs import FINANCING_KINDS, LabState
 from .ledger import AccountClass, Ledger
 from .market import MarketState
 from .params import ParamSampler
+from .provenance import Provenance
 from .shocks import ShockSchedule
-from .vendors import BuyerState, VendorState
+from .vendors import BuyerState, VendorState, close_vendors
 from .workspace import Workspace
 
 __all__ = ["LAB_VARIABLES", "VENDOR_VARIABLES", "Sim", "TiedFunds"]
 
 LAB_VARIABLES = ("revenue", "cash", "capacity", "valuation", "arrears")
 """Quarterly variables kept for labs: $B per quarter, $B, capacity units, $B, $B."""
-VENDOR_VARIABLES = ("sales", "gross_profit", "share")
-"""Quarterly variables kept for vendors: $B per quarter, $B per quarter, share of sales."""
+VENDOR_VARIABLES = ("sales", "gross_profit", "share", "units", "market_share")
+"""Quarterly variables kept for vendors: $B per quarter, $B per quarter, share of sales,
+capacity units sold, share of the units every vendor sold; vendors with financials add
+`FINANCIAL_VARIABLES`."""
+FINANCIAL_VARIABLES = ("operating_profit", "equity_value", "share_price", "shares_outstanding",
+                       "stakes_value")
+"""$B per quarter, $B, $ per share, millions of shares, $B (stakes and loans marked)."""
 BUYER_VARIABLES = ("capacity",)
+CLOUD_VARIABLES = ("revenue", "cash", "capacity", "unsold", "spot_price")
+"""Quarterly variables kept for clouds: $B per quarter, $B, capacity units, capacity units,
+$B per unit-year."""
+FLOW_RESERVOIR = 2_048
+"""The flows matrix's p05 and p95 come from every flow of the paths with index below this:
+4 bytes x quarters x flow keys per path (about 30 MB for seed-2025). A p05 from 2,048 paths
+is the 4.0th to 6.0th percentile of all paths with about 95% confidence."""
 
 
 @dataclass
@@ -55,7 +70,7 @@ class Sim:
     """
 
     def __init__(self, scenario: Scenario, draws: ChunkDraws, trace_path: int | None = None,
-                 workspace: Workspace | None = None):
+                 workspace: Workspace | None = None, provenance: bool = True):
         from chipcredit.deals import build_deal
 
         self.scenario = scenario
@@ -68,8 +83,9 @@ class Sim:
         classes = [AccountClass.OUTSIDE] * 3
         for party in scenario.parties:
             names.append(party.id)
-            classes.append(AccountClass.CONSTRAINED if isinstance(party, Lab)
-                           else AccountClass.FUNDED)
+            own = isinstance(party, Lab) or (isinstance(party, Cloud)
+                                             and party.balance_sheet == "own")
+            classes.append(AccountClass.CONSTRAINED if own else AccountClass.FUNDED)
         for deal in scenario.deals:
             if deal.kind == "spv_lease":
                 names.append(deal.id)
@@ -80,9 +96,14 @@ class Sim:
         self.shocks = ShockSchedule(scenario, self.params, self.n)
         self.market.shocks = self.shocks
         deal_parties = [[self._index[pid] for pid in _deal_party_ids(d)] for d in scenario.deals]
+        vendor_accts = [self._index[p.id] for p in scenario.parties if isinstance(p, Vendor)]
+        self.provenance = Provenance(
+            [i for i, c in enumerate(classes) if c == AccountClass.CONSTRAINED], vendor_accts,
+            len(names), draws.sizes, self.n_quarters) if provenance and vendor_accts else None
         self.ledger = Ledger(names, classes, draws, self.n_quarters,
                              [d.id for d in scenario.deals], deal_parties, trace_path,
-                             workspace=self.workspace)
+                             workspace=self.workspace, provenance=self.provenance,
+                             flow_reservoir=max(0, min(FLOW_RESERVOIR - draws.offset, draws.n)))
         self.vendors = [VendorState(p, self) for p in scenario.parties if isinstance(p, Vendor)]
         self.vendor_by_acct = {v.acct: v for v in self.vendors}
         for party, vendor in zip([p for p in scenario.parties if isinstance(p, Vendor)],
@@ -92,12 +113,17 @@ class Sim:
         self.buyers = [BuyerState(p, self) for p in scenario.parties if isinstance(p, Buyer)]
         self.labs = [LabState(p, self) for p in scenario.parties if isinstance(p, Lab)]
         self.lab_by_acct = {lab.acct: lab for lab in self.labs}
+        self.clouds = [CloudState(p, self) for p in scenario.parties if isinstance(p, Cloud)]
+        self.cloud_by_acct = {cloud.acct: cloud for cloud in self.clouds}
         self.tied: list[TiedFunds] = []
+        self.infrastructure: NDArray[np.float64] | None = None
+        """$B per unit a choosing lab pays besides the vendor's price (None: the all-in cost)."""
         self.discount_rates = {
             self._index[p.id]: self.params.array(p.discount_rate, f"parties.{p.id}.discount_rate")
             for p in scenario.parties
         }
         self.deals = [build_deal(spec, i, self) for i, spec in enumerate(scenario.deals)]
+        self.choice = ChoiceModel(self) if scenario.market.choice is not None else None
         for lab in self.labs:
             lab.claims.sort(key=lambda c: c.stage)
         self.record: dict[tuple[str, str], NDArray[np.float64]] = {}
@@ -156,6 +182,10 @@ class Sim:
         for deal in self.deals:
             parts += [deal, *deal.claims]
         parts += [buyer.fleet for buyer in self.buyers]
+        for cloud in self.clouds:
+            parts += [cloud, cloud.fleet, *cloud.claims(), *cloud.contracts]
+        if self.provenance is not None:
+            parts.append(self.provenance)
         for part in parts:
             if hasattr(part, "__dict__"):
                 part.__dict__.clear()
@@ -164,8 +194,12 @@ class Sim:
     def step(self, q: int) -> None:
         self.quarter = q
         self.market.step(q)                                   # 1 drivers
+        if self.provenance is not None:
+            self.provenance.start_quarter()
         for vendor in self.vendors:
             vendor.set_quarter(q)
+        if self.choice is not None:
+            self.choice.set_quarter(self, q)
         for lab in self.labs:                                 # 2 operations
             lab.operations(self, q)
         for lab in self.labs:                                 # 3 compute
@@ -183,9 +217,12 @@ class Sim:
             lab.leased = leased
         for deal in self.deals:
             deal.schedule(self, q)
+        begin_clouds(self, q)
         for lab in self.labs:
             committed = [c for d in self.deals for c in d.committed(lab.acct, q)]
             lab.procure(self, q, committed)
+        for cloud in self.clouds:
+            cloud.close_procurement()
         for deal in self.deals:
             deal.after_procurement(self, q)
         for lab in self.labs:                                 # 5 servicing, in stage order
@@ -193,21 +230,27 @@ class Sim:
                 claim.settle(self.ledger, q, lab.cash)
         for deal in self.deals:
             deal.service_spv(self, q)
+        for cloud in self.clouds:
+            cloud.service(self, q)
         for lab in self.labs:                                 # 6 funding
             lab.funding(self, q)
+        for cloud in self.clouds:
+            cloud.funding(self, q)
         for lab in self.labs:                                 # 7 default
             settle_defaults(self, lab, q)
+        for cloud in self.clouds:
+            cloud.settle_defaults(self, q)
         for deal in self.deals:
             deal.after_defaults(self, q)
-        total_sales = sum((v.sales for v in self.vendors), np.zeros(self.n))
-        for vendor in self.vendors:                           # 8 vendors
-            vendor.close_quarter(self, q, total_sales)
+        close_vendors(self, q)                                # 8 vendors
         self._record(q)                                       # 9 record
 
     def _record(self, q: int) -> None:
         defaulted = np.zeros((len(self.account_names), self.n), dtype=bool)
         for lab in self.labs:
             defaulted[lab.acct] = ~lab.alive
+        for cloud in self.clouds:
+            defaulted[cloud.acct] = ~cloud.alive
         for deal in self.deals:
             spv = deal.spv_account()
             if spv is not None:
@@ -231,8 +274,25 @@ class Sim:
             self._put(vendor.id, "sales", q, vendor.sales)
             self._put(vendor.id, "gross_profit", q, vendor.sales * vendor.margin)
             self._put(vendor.id, "share", q, vendor.share)
+            if self.provenance is not None:  # the share of its sales paid with its own money
+                own = self.provenance.sales[self.provenance.origin[vendor.acct]]
+                self._put(vendor.id, "self_funded_share", q,
+                          np.divide(own, vendor.sales, out=np.zeros(self.n), where=vendor.sales > 0))
+            self._put(vendor.id, "units", q, vendor.units)
+            self._put(vendor.id, "market_share", q, vendor.market_share)
+            f = vendor.financials
+            if f is not None:
+                for variable, values in zip(FINANCIAL_VARIABLES, (
+                        f.operating_profit, f.equity_value, f.price, f.shares, f.stakes),
+                        strict=True):
+                    self._put(vendor.id, variable, q, values)
         for buyer in self.buyers:
             self._put(buyer.id, "capacity", q, buyer.fleet.installed())
+        for cloud in self.clouds:
+            for variable, values in zip(CLOUD_VARIABLES, (
+                    cloud.revenue, np.where(cloud.alive, cloud.cash, 0.0), cloud.fleet.installed(),
+                    cloud.unsold, cloud.spot_price_q * 4.0), strict=True):
+                self._put(cloud.id, variable, q, values)
         for deal in self.deals:
             for variable, values in deal.record(self, q).items():
                 self._put(deal.id, variable, q, values)
@@ -270,7 +330,8 @@ class _Series(Mapping[tuple[str, str], NDArray[np.float64]]):
 def _deal_party_ids(deal: object) -> list[str]:
     """Declared parties whose flows a deal's metrics count, in a stable order."""
     ids: list[str] = []
-    for field in ("investor", "lender", "vendor", "borrower", "investee", "lessee", "lab"):
+    for field in ("investor", "lender", "vendor", "borrower", "investee", "lessee", "lab",
+                  "guarantor", "issuer", "holder", "cloud"):
         value = getattr(deal, field, None)
         if isinstance(value, str) and value not in ids:
             ids.append(value)

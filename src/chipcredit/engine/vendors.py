@@ -8,14 +8,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from chipcredit.scenario.parties import Buyer, Vendor
-from chipcredit.units import effective_to_quarterly
+from chipcredit.units import annual_volatility_to_quarterly, effective_to_quarterly
 
+from .claims import Claim
 from .fleet import Fleet
 
 if TYPE_CHECKING:
     from .sim import Sim
 
-__all__ = ["BuyerState", "VendorState"]
+__all__ = ["BuyerState", "VendorFinancials", "VendorState", "close_vendors", "market_share_end"]
 
 
 class VendorState:
@@ -25,6 +26,9 @@ class VendorState:
     ----------
     sales : $B of hardware sold this quarter
     sales_total, gross_profit_total : $B since the start
+    content : this quarter's price per capacity unit ($B)
+    perf : useful compute per unit (None: 1, no vendor-choice terms)
+    financials : operating profit, equity value and share price, or None
     """
 
     def __init__(self, vendor: Vendor, sim: Sim) -> None:
@@ -43,6 +47,35 @@ class VendorState:
         self.content = self.content0.copy()
         self.market = sim.market
         self.price_war = sim.shocks.price.get(vendor.id)
+        self.units = np.zeros(sim.n)
+        """Capacity units sold this quarter, to anyone."""
+        self.market_share = np.zeros(sim.n)
+        """Share of the capacity units every vendor sold this quarter (0 when none sold)."""
+        self.units_window = np.zeros((4, sim.n))
+        """Units sold in each of the last four quarters (oldest first), for the end share."""
+        self.perf: NDArray[np.float64] | None = None
+        self.porting_cost = np.zeros(sim.n)
+        self.penalty = np.zeros(sim.n)
+        self.penalty_hl_q = np.ones(sim.n)
+        self.supply_cap: NDArray[np.float64] | None = None
+        self.response: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None = None
+        self.cut = np.ones(sim.n)
+        if vendor.choice is not None and sim.scenario.market.choice is not None:
+            c, ck = vendor.choice, key + ".choice"
+            self.perf = p.array(c.performance_per_unit, ck + ".performance_per_unit")
+            self.porting_cost = p.array(c.porting_cost, ck + ".porting_cost")
+            self.penalty = p.array(c.porting_penalty, ck + ".porting_penalty")
+            self.penalty_hl_q = 4.0 * p.array(c.penalty_half_life_years, ck + ".penalty_half_life_years")
+            if c.supply_cap_per_quarter is not None:
+                self.supply_cap = p.array(c.supply_cap_per_quarter, ck + ".supply_cap_per_quarter")
+            r = c.price_response
+            if r is not None:
+                rk = ck + ".price_response"
+                self.response = (p.array(r.below_share, rk + ".below_share"),
+                                 effective_to_quarterly(-p.array(r.cut_per_year, rk + ".cut_per_year")),
+                                 1.0 - p.array(r.max_cut, rk + ".max_cut"))
+        self.financials = (None if vendor.financials is None
+                           else VendorFinancials(vendor, sim))
 
     def set_quarter(self, q: int) -> None:
         # the vendor's content is part of the all-in cost per unit, so a price that rises
@@ -50,8 +83,15 @@ class VendorState:
         price = self.content0 * (1.0 + self.price_q) ** q
         if self.price_war is not None:
             price = price * self.price_war[q]
+        if self.response is not None and q > 0:
+            # a cut once its share fell below the threshold, never undone; at most max_cut
+            below, cut_q, floor = self.response
+            self.cut = np.where(self.market_share < below,
+                                np.maximum(self.cut * (1.0 + cut_q), floor), self.cut)
+            price = price * self.cut
         self.content = np.minimum(price, self.market.all_in)
         self.sales = np.zeros_like(self.sales)
+        self.units = np.zeros_like(self.units)
 
     def sell(self, sim: Sim, q: int, payer: int, units: NDArray[np.float64],
              deal: int | None = None, begin: bool = False) -> NDArray[np.float64]:
@@ -60,6 +100,7 @@ class VendorState:
         amount = units * self.content
         sim.ledger.pay(q, payer, self.acct, "sale", amount, deal, begin=begin, counted=False)
         self.sales += amount
+        self.units += units
         return np.asarray(amount)
 
     def close_quarter(self, sim: Sim, q: int, total_sales: NDArray[np.float64]) -> None:
@@ -70,6 +111,108 @@ class VendorState:
         self.gross_profit_total += self.margin * self.sales
         self.share = np.divide(self.sales, total_sales, out=np.zeros_like(self.sales),
                                where=total_sales > 0)
+        if self.financials is not None:
+            self.financials.close_quarter(sim, q)
+
+
+def close_vendors(sim: Sim, q: int) -> None:
+    """Phase 8 for every vendor: cost of goods, gross profit, shares of sales and of units,
+    and the financials of those that have them."""
+    vendors = sim.vendors
+    total_sales = sum((v.sales for v in vendors), np.zeros(sim.n))
+    total_units = sum((v.units for v in vendors), np.zeros(sim.n))
+    for vendor in vendors:
+        vendor.market_share = np.divide(vendor.units, total_units,
+                                        out=np.zeros(sim.n), where=total_units > 0)
+        vendor.units_window[:-1] = vendor.units_window[1:]
+        vendor.units_window[-1] = vendor.units
+    for vendor in vendors:
+        vendor.close_quarter(sim, q, total_sales)
+
+
+def market_share_end(vendors: list[VendorState]) -> dict[str, NDArray[np.float64]]:
+    """Each vendor's share of the capacity units sold over the last four quarters, per path
+    (0 where nothing was sold)."""
+    total = sum((v.units_window.sum(axis=0) for v in vendors), np.zeros(vendors[0].units.size))
+    return {v.id: np.divide(v.units_window.sum(axis=0), total, out=np.zeros_like(total),
+                            where=total > 0) for v in vendors}
+
+
+class VendorFinancials:
+    """A vendor's operating profit, equity value and share price per path (phase 8).
+
+    Attributes
+    ----------
+    operating_profit : $B this quarter: gross profit less operating costs
+    operating_profit_total : $B since the start
+    stakes : $B, the vendor's equity stakes in labs at their price and its claims (loans,
+        credit, take-or-pay, SPV debt) at principal plus arrears, marked this quarter
+    equity_value : $B, earnings value plus the stakes (see `VendorFinancials` in the schema)
+    shares : millions of shares outstanding, warrants' vested shares included
+    price : $ per share (0 before the first quarter closes)
+    warrant_shares : millions of shares issued to warrant holders so far
+    """
+
+    def __init__(self, vendor: Vendor, sim: Sim) -> None:
+        assert vendor.financials is not None
+        f, p, key = vendor.financials, sim.params, f"parties.{vendor.id}.financials"
+        n = sim.n
+        self.acct = sim.acct(vendor.id)
+        self.opex_q = p.array(f.operating_costs_per_year, key + ".operating_costs_per_year") / 4.0
+        self.opex_growth_q = effective_to_quarterly(
+            p.array(f.operating_cost_growth, key + ".operating_cost_growth"))
+        self.multiple = p.array(f.earnings_multiple, key + ".earnings_multiple")
+        self.loading = p.array(f.sentiment_loading, key + ".sentiment_loading")
+        self.other = p.array(f.other_value, key + ".other_value")
+        self.shares0 = p.array(f.shares_outstanding, key + ".shares_outstanding")
+        vol = f.volatility
+        # its own stream, drawn only when it has one: others' draws stay as they were
+        self._z: NDArray[np.float64] | None = None
+        if not (vol.dist == "fixed" and vol.value == 0.0):
+            self.vol_q = annual_volatility_to_quarterly(p.array(vol, key + ".volatility"))
+            self._z = sim.draws.normal(f"vendor:{vendor.id}", sim.n_quarters)
+        self._log_own = np.zeros(n)
+        self.profit_window = np.zeros((4, n))
+        self.operating_profit = np.zeros(n)
+        self.operating_profit_total = np.zeros(n)
+        self.stakes = np.zeros(n)
+        self.equity_value = np.zeros(n)
+        self.warrant_shares = np.zeros(n)
+        self.shares = self.shares0.copy()
+        self.price = np.zeros(n)
+        self._claims: list[Claim] | None = None
+
+    def close_quarter(self, sim: Sim, q: int) -> None:
+        vendor = sim.vendor_by_acct[self.acct]
+        opex = self.opex_q * (1.0 + self.opex_growth_q) ** q
+        sim.ledger.pay(q, self.acct, sim.acct("customers"), "operating_costs", opex)
+        self.operating_profit = vendor.margin * vendor.sales - opex
+        self.operating_profit_total += self.operating_profit
+        self.profit_window[:-1] = self.profit_window[1:]
+        self.profit_window[-1] = self.operating_profit
+        seen = min(q + 1, 4)  # annualise what there is of the trailing year
+        annual = self.profit_window[4 - seen:].sum(axis=0) * (4.0 / seen)
+        if self._z is not None:
+            self._log_own += self.vol_q * self._z[q]
+        # kept finite for the largest loadings and volatilities a scenario may state
+        level = np.exp(np.clip(self.loading * sim.market.sentiment + self._log_own, -200, 200))
+        self.stakes = self.marks(sim)
+        self.equity_value = level * (self.multiple * np.maximum(annual, 0.0) + self.other) + self.stakes
+        self.shares = self.shares0 + self.warrant_shares
+        self.price = 1000.0 * np.maximum(self.equity_value, 0.0) / self.shares  # $B per M shares
+
+    def marks(self, sim: Sim) -> NDArray[np.float64]:
+        """Stakes in labs at the lab's price, and claims at principal plus arrears ($B)."""
+        total = np.zeros(sim.n)
+        for lab in sim.labs:
+            held = [v for (holder, _deal), v in lab.shares.items() if holder == self.acct]
+            if held:
+                total = total + sum(held) * lab.price(sim)
+        if self._claims is None:
+            self._claims = [c for d in sim.deals for c in d.claims if c.creditor == self.acct]
+        for claim in self._claims:
+            total = total + claim.principal + claim.arrears
+        return total
 
 
 class BuyerState:
@@ -99,7 +242,8 @@ class BuyerState:
         m = sim.market
         g = self.g_to + (self.g_from - self.g_to) * 0.5 ** ((q / 4.0) / self.hl)
         self.fleet.age_one_quarter()
-        target = self.installed * np.exp(np.log1p(g) / 4.0 + self.beta * m.sigma_q * m.z)
+        step = np.minimum(np.log1p(g) / 4.0 + self.beta * m.sigma_q * m.z, 50.0)
+        target = np.minimum(self.installed * np.exp(step), 1e12)  # units; finite, see labs
         units = np.maximum(target - self.fleet.installed(), 0.0)
         spend = units * m.all_in
         customers = sim.acct("customers")

@@ -23,7 +23,8 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
     its 95% confidence interval, over the paths where both are finite.
 
     Columns: deal (None for party outcomes), party, metric, base, other, difference,
-    ci_low, ci_high, paths. Default probabilities are compared as 0/1 outcomes per path.
+    ci_low, ci_high, paths. Default and second-sourcing probabilities are compared as 0/1
+    outcomes per path.
     """
     if base.paths != other.paths or base.seed != other.seed:
         raise ValueError("paired differences need two runs with the same paths and seed")
@@ -36,8 +37,9 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
         if metric in _SKIP:
             continue
         b = other.outcomes[key]
-        if metric == "default_quarter":
-            a, b, metric = (a >= 0).astype(float), (b >= 0).astype(float), "default_probability"
+        if metric in ("default_quarter", "second_source_quarter"):  # -1: never; as 0/1 events
+            a, b = (a >= 0).astype(float), (b >= 0).astype(float)
+            metric = metric.replace("_quarter", "_probability")
         ok = np.isfinite(a) & np.isfinite(b)
         count = int(ok.sum())
         if count == 0:

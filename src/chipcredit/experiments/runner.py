@@ -6,9 +6,11 @@ number's draws by its path, so a variant redraws nothing it does not change: com
 numbers. The differences between variants measure the parameters, not Monte Carlo noise.
 
 With ``workers > 1`` the variants are cut into contiguous chunks that run on a local process
-pool. Every run is a pure function of (scenario, values, paths, seed), and results are placed
-by sample index, never in the order tasks finish, so the numbers do not depend on the number
-of workers.
+pool; with a Dask ``scheduler`` the chunks are Dask tasks, each sent the scenario as YAML
+text (`chipcredit.distributed.tasks.variants_task`), and a single variant (a `solve` probe)
+runs its stream blocks on the scheduler instead. Every run is a pure function of
+(scenario, values, paths, seed), and results are placed by sample index, never in the order
+tasks finish, so the numbers do not depend on the number of workers.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from chipcredit.analytics.metrics import DEAL_METRICS, column
 from chipcredit.analytics.query import metric_value
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.simulate import simulate
-from chipcredit.analytics.stats import describe
 from chipcredit.errors import ChipcreditWarning, UsageError
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
@@ -45,6 +46,7 @@ __all__ = [
     "correlated_with",
     "fast_metric",
     "number_value",
+    "run_rows",
     "run_variants",
     "scenario_data",
 ]
@@ -134,7 +136,7 @@ def fast_metric(result: Result, path: str) -> float:
         if stat not in stats:
             key = None
     if key is not None and key in result.outcomes:
-        value = describe(result.outcomes[key])[stat]
+        value = result.describe(key)[stat]
         return float("nan") if value is None else float(value)
     return metric_value(result, path)
 
@@ -144,9 +146,9 @@ def fast_metric(result: Result, path: str) -> float:
 _BASE: dict[str, Any] = {}
 
 
-def _init(scenario: Scenario, metric: str, paths: int, seed: int) -> None:
+def _init(scenario: Scenario, metric: str, paths: int, seed: int, scheduler: Any = None) -> None:
     _BASE.update(scenario=scenario, data=scenario_data(scenario), metric=metric,
-                 paths=paths, seed=seed)
+                 paths=paths, seed=seed, scheduler=scheduler)
 
 
 def _run_one(values: Mapping[str, float]) -> tuple[float, bool]:
@@ -154,7 +156,8 @@ def _run_one(values: Mapping[str, float]) -> tuple[float, bool]:
     variant = apply_numbers(scenario, values, _BASE["data"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ChipcreditWarning)
-        result = simulate(variant, paths=_BASE["paths"], seed=_BASE["seed"])
+        result = simulate(variant, paths=_BASE["paths"], seed=_BASE["seed"],
+                          scheduler=_BASE.get("scheduler"))
     warned = any(issubclass(w.category, ChipcreditWarning) for w in caught)
     for w in caught:  # anything else is passed on as it came
         if not issubclass(w.category, ChipcreditWarning):
@@ -171,6 +174,17 @@ def _run_chunk(names: tuple[str, ...], rows: list[list[float]]) -> list[tuple[fl
     return [_run_one(_values(names, row)) for row in rows]
 
 
+def run_rows(scenario: Scenario, metric: str, paths: int, seed: int, names: Sequence[str],
+             rows: Sequence[Sequence[float]]) -> list[tuple[float, bool]]:
+    """The metric of each row, in this process: ``(value, a ChipcreditWarning was issued)``
+    per row (what a pool or Dask task computes)."""
+    _init(scenario, metric, paths, seed)
+    try:
+        return _run_chunk(tuple(names), [list(r) for r in rows])
+    finally:
+        _BASE.clear()
+
+
 def run_variants(
     scenario: Scenario,
     names: Sequence[str],
@@ -182,6 +196,7 @@ def run_variants(
     workers: int = 1,
     chunk: int = 8,
     progress: Progress | None = None,
+    scheduler: Any = None,
 ) -> Batch:
     """The metric for each row of ``matrix`` (one value per name in ``names``), same seed.
 
@@ -196,6 +211,9 @@ def run_variants(
     workers : local processes; 1 runs in this process. Results do not depend on it.
     chunk : runs per task on the pool
     progress : called with the number of runs done
+    scheduler : a Dask scheduler address (``tcp://HOST:8786``) or ``distributed.Client``:
+        the variants run there as tasks of ``chunk`` runs (one variant alone runs its stream
+        blocks there). Results do not depend on it.
     """
     check_paths_seed(paths, seed)
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
@@ -208,8 +226,13 @@ def run_variants(
     if n == 0:
         return Batch(out, 0)
     key = tuple(names)
-    if workers == 1 or n <= chunk:
-        _init(scenario, metric, paths, seed)
+    if scheduler is not None and n > 1:
+        from chipcredit.distributed.variants import run_variants_on_dask
+
+        return _place(run_variants_on_dask(scenario, metric, paths, seed, key, rows, chunk=chunk,
+                                           scheduler=scheduler, progress=progress), out, warned)
+    if workers == 1 or n <= chunk or scheduler is not None:
+        _init(scenario, metric, paths, seed, scheduler)
         try:
             for i, row in enumerate(rows):
                 out[i], warned[i] = _run_one(_values(key, row))
@@ -240,6 +263,13 @@ def run_variants(
             for f in futures:
                 f.cancel()
             raise
+    return Batch(out, int(warned.sum()))
+
+
+def _place(results: list[tuple[float, bool]], out: NDArray[np.float64],
+           warned: NDArray[np.bool_]) -> Batch:
+    for i, (value, flag) in enumerate(results):
+        out[i], warned[i] = value, flag
     return Batch(out, int(warned.sum()))
 
 

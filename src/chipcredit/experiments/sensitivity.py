@@ -208,6 +208,7 @@ def sensitivity(
     resamples: int = RESAMPLES,
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    scheduler: Any = None,
 ) -> SensitivityResult:
     """Rank parameters by their effect on one metric.
 
@@ -224,6 +225,8 @@ def sensitivity(
     second_order : Sobol only: also second-order indices (``samples × (2D + 2)`` runs)
     resamples : bootstrap resamples behind the 95% confidence intervals (SALib methods)
     workers : local processes for the runs; the results do not depend on it
+    scheduler : a Dask scheduler address (``tcp://HOST:8786``) or ``distributed.Client``:
+        the runs are Dask tasks there (docs/distributed.md); the results do not depend on it
     progress : called with (runs done, runs in all)
 
     Returns
@@ -266,7 +269,7 @@ def sensitivity(
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ChipcreditWarning)
-        base = simulate(sc, paths=paths, seed=seed)
+        base = simulate(sc, paths=paths, seed=seed, scheduler=scheduler)
     baseline = metric_value(base, metric)  # a bad metric path fails here, before the runs
     warned = int(any(issubclass(w.category, ChipcreditWarning) for w in caught))
 
@@ -289,6 +292,7 @@ def sensitivity(
     total = len(grid) + 1
     step = None if progress is None else (lambda done: progress(done + 1, total))
     batch = run_variants(sc, names, grid, metric, paths=paths, seed=seed, workers=workers,
+                         scheduler=scheduler,
                          progress=step)
     values, warned = batch.values, warned + batch.warned
     if warned and ".irr." in f".{metric}.":

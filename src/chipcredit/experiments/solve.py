@@ -158,6 +158,7 @@ def solve(
     tol: float = DEFAULT_TOL,
     max_probes: int = DEFAULT_MAX_PROBES,
     progress: Callable[[float, float], None] | None = None,
+    scheduler: Any = None,
 ) -> SolveResult:
     """Find the value of ``vary`` at which the target holds with equality.
 
@@ -172,6 +173,9 @@ def solve(
     tol : stop when the bracket is narrower than ``tol`` × its first width
     max_probes : at most this many simulations
     progress : called with (value, metric) after each probe
+    scheduler : a Dask scheduler address (``tcp://HOST:8786``) or ``distributed.Client``:
+        each probe's stream blocks run there (docs/distributed.md); the result does not
+        depend on it
 
     Returns
     -------
@@ -203,7 +207,8 @@ def solve(
 
     def f(x: float) -> float:
         try:
-            value = float(run_variants(sc, [vary], [[x]], metric, paths=paths, seed=seed).values[0])
+            value = float(run_variants(sc, [vary], [[x]], metric, paths=paths, seed=seed,
+                                       scheduler=scheduler).values[0])
         except ScenarioError as exc:
             p = exc.problems[0]
             raise UsageError(f"{vary} at {x:g} breaks a rule: {p.path} {p.rule}; "

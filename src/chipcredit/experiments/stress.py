@@ -57,7 +57,8 @@ def stress(
     **options: Any,
 ) -> StressResult:
     """Run ``scenario`` as it is and under ``pack`` (a bundled pack name, a pack file or a
-    `StressPack`) with the same seed, so the differences are paired path by path."""
+    `StressPack`) with the same seed, so the differences are paired path by path.
+    ``options`` go to both `simulate` calls (``chunk_blocks``, ``workers``, ``scheduler``)."""
     sc = load_scenario(scenario)
     chosen = pack if isinstance(pack, StressPack) else load_pack(pack)
     hit = stressed(sc, chosen)

@@ -2,6 +2,7 @@
 
 from .base import BUILTIN_IDS, GrowthPath
 from .deals import (
+    CapacityBackstop,
     Deal,
     Equity,
     Loan,
@@ -14,12 +15,14 @@ from .loader import load_scenario, scenario_json_schema
 from .market import Market
 from .model import Scenario, cross_check
 from .number import Number
-from .parties import Buyer, Investor, Lab, Lender, Party, Vendor
+from .parties import Buyer, Cloud, Investor, Lab, Lender, Party, Vendor
 from .registry import bundled_names, describe_bundled
 
 __all__ = [
     "BUILTIN_IDS",
     "Buyer",
+    "CapacityBackstop",
+    "Cloud",
     "Deal",
     "Equity",
     "GrowthPath",

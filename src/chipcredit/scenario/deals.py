@@ -10,13 +10,18 @@ from .base import Id, Model, QuarterLabel
 from .number import Fraction, Money, Number, Positive, Probability, Rate
 
 __all__ = [
+    "CapacityBackstop",
     "CashAtMaturity",
     "Conversion",
     "Covenants",
+    "CreditFacility",
     "Deal",
+    "DeploymentWarrant",
+    "Drawing",
     "DscrTest",
     "Equity",
     "Loan",
+    "LoanGuarantee",
     "LtvTest",
     "MilestoneEquity",
     "PurchaseCommitment",
@@ -28,6 +33,8 @@ __all__ = [
     "SpvLeaseTerms",
     "UseOfProceeds",
     "VendorCredit",
+    "WarrantSale",
+    "WarrantTranche",
 ]
 
 
@@ -43,6 +50,9 @@ class _DealBase(Model):
     status: Literal["announced", "signed", "executed"] | None = None
     close_probability: Probability = Field(default_factory=lambda: _n(1.0))
     """Chance the deal closes at all, drawn once per path."""
+    registry: str | None = None
+    """Id of the real deal this one models in the bundled deal registry
+    (``chipcredit deals``); checked to exist."""
 
 
 class Loan(_DealBase):
@@ -215,7 +225,117 @@ class PurchaseCommitment(_DealBase):
     """Share of the vendor's price of the capacity not taken that is owed as a fee."""
 
 
+class Drawing(Model):
+    """When a committed facility is drawn (either or both)."""
+
+    purchases: Fraction = Field(default_factory=lambda: _n(0.0))
+    """Share of the borrower's purchases from ``vendor`` in a quarter that draws pay for
+    (a vendor's equipment financing)."""
+    shortfall: bool = True
+    """Draw what the borrower cannot pay this quarter, before it seeks an equity round."""
+
+
+class CreditFacility(_DealBase):
+    """A committed facility that the borrower draws as needed, up to a limit (Lucent's
+    $6.7B of commitments with $1.3B drawn). Interest on what is drawn is paid quarterly in
+    arrears; what is drawn is repaid at maturity (bullet)."""
+
+    kind: Literal["credit_facility"]
+    lender: Id
+    borrower: Id
+    vendor: Id | None = None
+    """The vendor whose equipment draws for ``drawing.purchases`` pay for."""
+    commitment: Money
+    """$B that may be drawn in all over the availability period."""
+    max_outstanding: Money | None = None
+    """$B that may be outstanding at once (default: the commitment)."""
+    drawn_at_start: Money = Field(default_factory=lambda: _n(0.0))
+    """$B already drawn when the deal starts (a facility signed before the scenario)."""
+    rate: Rate
+    availability_years: Positive | None = None
+    """Years from the start during which draws are allowed (default: the term)."""
+    term_years: Positive
+    drawing: Drawing = Field(default_factory=Drawing)
+    secured: bool = False
+    """Secured on the borrower's own equipment, pro rata with its secured loans."""
+
+
+class LoanGuarantee(_DealBase):
+    """The guarantor pays the lender what the borrower fails to repay on a named loan or
+    credit facility, up to a cap (Lucent's $1.4B of guarantees of carriers' bank debt)."""
+
+    kind: Literal["loan_guarantee"]
+    guarantor: Id
+    guarantees: Id
+    """Id of the guaranteed ``loan`` or ``credit_facility`` deal."""
+    lender: Id
+    borrower: Id
+    cover: Fraction = Field(default_factory=lambda: _n(1.0))
+    """Share of the written-off amount the guarantor pays."""
+    max_amount: Money | None = None
+    """$B the guarantor pays at most (default: no cap)."""
+
+
+class WarrantTranche(Model):
+    """One tranche of a deployment warrant.
+
+    Attributes
+    ----------
+    shares : millions of the issuer's shares in the tranche
+    deployed : capacity units the holder must have deployed from the issuer since the deal's
+        start (cumulative)
+    hurdle : issuer share price ($ per share) at or above which it may vest
+    """
+
+    shares: Money
+    deployed: Money
+    hurdle: Money = Field(default_factory=lambda: _n(0.0))
+
+
+class WarrantSale(Model):
+    """When the holder sells vested shares (to ``market``, at the then price).
+
+    ``hold``: never (marked at the horizon); ``on_vest``: as soon as they vest;
+    ``after_quarters``: ``quarters`` quarters after they vest.
+    """
+
+    rule: Literal["hold", "on_vest", "after_quarters"] = "hold"
+    quarters: int = Field(default=0, ge=0, le=200)
+
+
+class DeploymentWarrant(_DealBase):
+    """The issuer (a vendor) grants the holder (a lab) shares at ``strike`` in tranches;
+    each vests when the holder has deployed enough of the issuer's capacity and the
+    issuer's share price is at or above the tranche's hurdle, before ``expiry``
+    (AMD-OpenAI: 160M shares at $0.01)."""
+
+    kind: Literal["deployment_warrant"]
+    issuer: Id
+    holder: Id
+    strike: Money
+    """$ per share paid on exercise (at vesting)."""
+    tranches: list[WarrantTranche]
+    expiry: QuarterLabel | None = None
+    """Last quarter in which a tranche may vest; default: the horizon."""
+    sale: WarrantSale = Field(default_factory=WarrantSale)
+
+
+class CapacityBackstop(_DealBase):
+    """A vendor buys a cloud's unsold capacity, up to a cap in all, until a last quarter
+    (Nvidia-CoreWeave: $6.3B to April 2032). Each quarter from ``start`` to ``end`` the
+    vendor pays for the capacity the cloud has not rented out, at ``price_per_unit_year``
+    ($B per unit-year; default: the cloud's spot price), until it has paid ``cap``."""
+
+    kind: Literal["capacity_backstop"]
+    vendor: Id
+    cloud: Id
+    cap: Money
+    end: QuarterLabel
+    price_per_unit_year: Money | None = None
+
+
 Deal = Annotated[
-    Loan | Equity | MilestoneEquity | SpvLease | VendorCredit | PurchaseCommitment,
+    Loan | Equity | MilestoneEquity | SpvLease | VendorCredit | PurchaseCommitment
+    | CreditFacility | LoanGuarantee | DeploymentWarrant | CapacityBackstop,
     Field(discriminator="kind"),
 ]

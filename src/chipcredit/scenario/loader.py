@@ -56,6 +56,12 @@ _BOUNDS = {
     "less_than_equal": ("le", "must be at most"),
     "less_than": ("lt", "must be below"),
 }
+_EMPTY_RULES = {
+    "repayment": "must list at least one means of repayment: revenue_share, cash or conversion",
+    "schedule": "must list at least one quarter of purchases",
+    "parties": "must list at least one party",
+}
+"""What an empty list is missing, for lists whose emptiness a user should see explained."""
 # When several errors land on one path, the lowest rank is kept.
 _RANK = {"chipcredit": 0, "missing": 1, "extra_forbidden": 1, "union_tag_invalid": 1,
          "union_tag_not_found": 1}
@@ -287,12 +293,16 @@ def _translate(errors: list[ErrorDetails], located: Located, file: str) -> list[
         elif kind in ("string_too_short", "too_short"):
             n = ctx.get("min_length")
             rule = "must not be empty" if n == 1 else f"must have at least {n} entries"
+            if kind == "too_short" and n == 1 and path and path[-1] in _EMPTY_RULES:
+                rule = _EMPTY_RULES[str(path[-1])]
             if kind == "string_too_short" and n != 1:
                 rule = f"must be at least {n} characters long"
         elif kind in ("string_too_long", "too_long"):
             n = ctx.get("max_length")
             rule = (f"must be at most {n} characters long" if kind == "string_too_long"
-                    else f"must have at most {n} entries")
+                    else f"must have at most {n:,} entries")
+            if kind == "too_long" and isinstance(raw, list | dict):
+                value = len(raw)  # the count, not thousands of entries cut to 60 characters
         else:
             msg = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
             rule = msg[:1].lower() + msg[1:]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pydantic import Field
 
 from .base import Model
-from .number import Fraction, Growth, Money, Number, Positive, Probability, Rate, Signed
+from .number import Fraction, Growth, Money, Number, Positive, Probability, Rate, Signed, Volatility
 
-__all__ = ["AiDemand", "Hardware", "Market", "Rates", "Sentiment", "Winter"]
+__all__ = ["AiDemand", "Choice", "Hardware", "Market", "Rates", "Sentiment", "Winter"]
 
 
 def _n(x: float) -> Number:
@@ -50,7 +50,7 @@ class AiDemand(Model):
     volatility : annual volatility of the common factor's effect on revenue growth
     """
 
-    volatility: Money
+    volatility: Volatility
     winter: Winter
     sentiment: Sentiment = Field(default_factory=Sentiment)
 
@@ -78,7 +78,7 @@ class Hardware(Model):
     useful_life_years: Positive = Field(default_factory=lambda: _n(5.0))
     residual_value_by_age: list[Fraction] = Field(min_length=1)
     residual_beta: Signed = Field(default_factory=lambda: _n(0.5))
-    residual_volatility: Money = Field(default_factory=lambda: _n(0.1))
+    residual_volatility: Volatility = Field(default_factory=lambda: _n(0.1))
     winter_residual_hit: Fraction = Field(default_factory=lambda: _n(0.3))
     fire_sale_haircut: Fraction
     power_cost_per_unit_year: Money = Field(default_factory=lambda: _n(0.0))
@@ -95,8 +95,38 @@ class Rates(Model):
     """
 
     base: Rate = Field(default_factory=lambda: _n(0.04))
-    volatility: Money = Field(default_factory=lambda: _n(0.0))
+    volatility: Volatility = Field(default_factory=lambda: _n(0.0))
     mean_reversion_per_year: Fraction = Field(default_factory=lambda: _n(0.2))
+
+
+class Choice(Model):
+    """The vendor-choice model (docs/model.md, "Vendor choice"). Without it every lab buys by
+    its fixed ``procurement`` shares.
+
+    Each quarter a lab splits its new capacity over the platforms it has ported to by a logit
+    on the effective cost per unit of useful compute; it ports to a new platform when the
+    present value of the expected savings over ``planning_horizon_years`` exceeds that
+    vendor's porting cost.
+
+    Attributes
+    ----------
+    price_sensitivity : logit scale on relative cost: shares go as
+        ``exp(-price_sensitivity * (cost / cheapest cost - 1))`` (10: a platform 10% dearer
+        gets e^-1 = 0.37 times the share)
+    planning_horizon_years : years of purchases over which porting must pay for itself
+    infrastructure_per_unit : $B per capacity unit of everything but the vendor's hardware
+        (buildings, power, network). When given, a lab using the choice model pays the
+        vendor's price plus this, so a cheaper vendor is cheaper to the lab; when omitted it
+        pays the market's all-in cost whoever the vendor is. Grows like the all-in cost.
+    financing_weight : share of equity money per unit that a vendor's financing attaches
+        to buying from it (milestone equity) counted as a saving: the money buys shares, so
+        only its access value counts. Warrants and tied money count in full.
+    """
+
+    price_sensitivity: Money = Field(default_factory=lambda: _n(10.0))
+    planning_horizon_years: Positive = Field(default_factory=lambda: _n(3.0))
+    infrastructure_per_unit: Money | None = None
+    financing_weight: Fraction = Field(default_factory=lambda: _n(0.25))
 
 
 class Market(Model):
@@ -105,5 +135,7 @@ class Market(Model):
     ai_demand: AiDemand
     hardware: Hardware
     rates: Rates = Field(default_factory=Rates)
+    choice: Choice | None = None
+    """The vendor-choice model; omitted: fixed procurement shares."""
 
 

@@ -14,9 +14,13 @@ from chipcredit.units import parse_quarter
 from .base import BUILTIN_IDS, Model, QuarterLabel
 from .correlation import Correlation, correlation_matrix, offending_pair
 from .deals import (
+    CapacityBackstop,
+    CreditFacility,
     Deal,
+    DeploymentWarrant,
     Equity,
     Loan,
+    LoanGuarantee,
     MilestoneEquity,
     PurchaseCommitment,
     SpvLease,
@@ -24,12 +28,19 @@ from .deals import (
 )
 from .market import Market
 from .number import Number
-from .parties import Buyer, Lab, Party, Vendor
+from .parties import Buyer, Cloud, Lab, Party, Vendor
 from .shocks import PriceWar, Shock
 
-__all__ = ["MAX_HORIZON_QUARTERS", "CrossProblem", "Scenario", "cross_check"]
+__all__ = ["MAX_DEALS", "MAX_HORIZON_QUARTERS", "MAX_PARTIES", "CrossProblem", "Scenario",
+           "cross_check"]
 
 MAX_HORIZON_QUARTERS = 200  # 50 years: longer horizons say nothing a model can defend
+MAX_PARTIES = 500
+"""Most parties a scenario may declare (the bundled ones have under 20); checked before any
+party is validated, so a runaway file is refused at once."""
+MAX_DEALS = 2_000
+"""Most deals a scenario may declare (the bundled ones have under 20); each deal costs time
+on every path, and 2,000 already make a run of 10,000 paths take hours."""
 
 
 class Scenario(Model):
@@ -51,8 +62,8 @@ class Scenario(Model):
     horizon_quarters: int = Field(ge=1, le=MAX_HORIZON_QUARTERS)
     capacity_unit: str = Field(default="GW", min_length=1, max_length=40)
     market: Market
-    parties: list[Party] = Field(min_length=1)
-    deals: list[Deal] = Field(default_factory=list)
+    parties: list[Party] = Field(min_length=1, max_length=MAX_PARTIES)
+    deals: list[Deal] = Field(default_factory=list, max_length=MAX_DEALS)
     correlations: list[Correlation] = Field(default_factory=list)
     """Rank correlations between uncertain numbers, by parameter path."""
     shocks: list[Shock] = Field(default_factory=list)
@@ -109,7 +120,7 @@ def _refs(deal: Any) -> Iterator[tuple[str, str, tuple[str, ...]]]:
         yield "borrower", deal.borrower, ("lab",)
     elif isinstance(deal, Equity):
         yield "investor", deal.investor, ("investor", "vendor", "lender", "buyer")
-        yield "investee", deal.investee, ("lab",)
+        yield "investee", deal.investee, ("lab", "cloud")
     elif isinstance(deal, MilestoneEquity):
         yield "investor", deal.investor, ("investor", "vendor", "lender", "buyer")
         yield "investee", deal.investee, ("lab",)
@@ -124,6 +135,21 @@ def _refs(deal: Any) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     elif isinstance(deal, PurchaseCommitment):
         yield "lab", deal.lab, ("lab",)
         yield "vendor", deal.vendor, ("vendor",)
+    elif isinstance(deal, CreditFacility):
+        yield "lender", deal.lender, ("lender", "investor", "vendor")
+        yield "borrower", deal.borrower, ("lab",)
+        if deal.vendor is not None:
+            yield "vendor", deal.vendor, ("vendor",)
+    elif isinstance(deal, LoanGuarantee):
+        yield "guarantor", deal.guarantor, ("vendor", "lender", "investor")
+        yield "lender", deal.lender, ("lender", "investor", "vendor")
+        yield "borrower", deal.borrower, ("lab",)
+    elif isinstance(deal, CapacityBackstop):
+        yield "vendor", deal.vendor, ("vendor",)
+        yield "cloud", deal.cloud, ("cloud",)
+    elif isinstance(deal, DeploymentWarrant):
+        yield "issuer", deal.issuer, ("vendor",)
+        yield "holder", deal.holder, ("lab",)
 
 
 def _fixed(number: Number | None) -> float | None:
@@ -160,7 +186,17 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             )
 
     for i, p in enumerate(sc.parties):
-        if isinstance(p, Lab | Buyer):
+        if isinstance(p, Cloud):
+            out.extend(_cloud_problems(sc, i, p, ref))
+        if isinstance(p, Lab):
+            for cid in p.renting:
+                ref(("parties", i, "renting", cid), cid, ("cloud",))
+            top = sum(f.support()[1] for f in p.renting.values())
+            if top > 1 + 1e-9:
+                out.append(CrossProblem(("parties", i, "renting"), "shares must add up to at "
+                                        "most 1 (for uncertain shares, their largest values)",
+                                        round(top, 6)))
+        if isinstance(p, Lab | Buyer | Cloud):
             for vid in p.procurement:
                 ref(("parties", i, "procurement", vid), vid, ("vendor",))
             shares = [_fixed(s) for s in p.procurement.values()]
@@ -168,6 +204,8 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
                 out.append(CrossProblem(("parties", i, "procurement"),
                                         "shares must add up to 1", round(sum(shares), 6)))  # type: ignore[arg-type]
         if isinstance(p, Lab):
+            for k, vid in enumerate(p.ported or []):
+                ref(("parties", i, "ported", k), vid, ("vendor",))
             for hid in p.equity.holders:
                 ref(("parties", i, "equity", "holders", hid), hid,
                     ("investor", "vendor", "lender", "buyer"))
@@ -193,6 +231,13 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
         seen_deals.add(d.id)
         for field, target, allowed in _refs(d):
             ref((*base, *field.split(".")), target, allowed)
+        out.extend(_check_registry_link(d, base))
+        if isinstance(d, CreditFacility) and d.vendor is None and (
+                d.drawing.purchases.support()[1] > 0):
+            out.append(CrossProblem((*base, "vendor"), "is required when drawing.purchases is "
+                                    "above 0 (draws pay for this vendor's equipment)"))
+        if isinstance(d, LoanGuarantee):
+            out.extend(_check_guarantee(sc, d, base))
         q = sc.quarter_of(d.start)
         if d.start is not None and not 0 <= q < sc.horizon_quarters:
             out.append(CrossProblem((*base, "start"),
@@ -227,12 +272,22 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             if len(set(kinds_in)) != len(kinds_in):
                 out.append(CrossProblem((*base, "repayment"), "lists a means more than once",
                                         kinds_in))
+        if isinstance(d, DeploymentWarrant):
+            out.extend(_check_warrant(sc, d, base))
+        if isinstance(d, CapacityBackstop) and sc.quarter_of(d.end) < max(q, 0):
+            out.append(CrossProblem((*base, "end"), "must not fall before the deal's start",
+                                    d.end))
         if isinstance(d, PurchaseCommitment):
             for k, item in enumerate(d.schedule):
                 qk = sc.quarter_of(item.quarter)
                 if not 0 <= qk < sc.horizon_quarters:
                     out.append(CrossProblem((*base, "schedule", k, "quarter"),
                                             "must fall within the horizon", item.quarter))
+                elif k and qk <= sc.quarter_of(d.schedule[k - 1].quarter):
+                    # a schedule out of order is almost always a typo in a year
+                    out.append(CrossProblem((*base, "schedule", k, "quarter"),
+                                            "must come after the quarter before it, "
+                                            f"{d.schedule[k - 1].quarter}", item.quarter))
     out.extend(_check_correlations(sc))
     for k, shock in enumerate(sc.shocks):
         if not 0 <= sc.quarter_of(shock.start) < sc.horizon_quarters:
@@ -242,6 +297,85 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             ref(("shocks", k, "vendor"), shock.vendor, ("vendor",))
     if vendors == [] and any(isinstance(p, Lab | Buyer) for p in sc.parties):
         out.append(CrossProblem(("parties",), "need at least one vendor for labs to buy from"))
+    return out
+
+
+def _check_warrant(sc: Scenario, d: DeploymentWarrant,
+                   base: tuple[str | int, ...]) -> list[CrossProblem]:
+    """A warrant has tranches, an issuer with a share price, and an expiry in the horizon."""
+    out: list[CrossProblem] = []
+    if not d.tranches:
+        out.append(CrossProblem((*base, "tranches"), "must list at least one tranche (a "
+                                "deployment warrant vests in tranches)", []))
+    issuer = next((p for p in sc.parties if p.id == d.issuer), None)
+    if isinstance(issuer, Vendor) and issuer.financials is None:
+        out.append(CrossProblem((*base, "issuer"), "must name a vendor with `financials` (its "
+                                "share price decides the hurdles)", d.issuer))
+    if d.expiry is not None and not 0 <= sc.quarter_of(d.expiry) < sc.horizon_quarters:
+        out.append(CrossProblem((*base, "expiry"), "must fall within the horizon", d.expiry))
+    return out
+
+
+def _cloud_problems(sc: Scenario, i: int, p: Cloud, ref: Any) -> list[CrossProblem]:
+    """A cloud's references (lenders, tenants, holders), debt shares and contract dates."""
+    out: list[CrossProblem] = []
+    for k, tranche in enumerate(p.debt):
+        ref(("parties", i, "debt", k, "lender"), tranche.lender, ("lender", "investor", "vendor"))
+    top = sum(t.share.support()[1] for t in p.debt)
+    if top > 1 + 1e-9:
+        out.append(CrossProblem(("parties", i, "debt"), "shares must add up to at most 1 (for "
+                                "uncertain shares, their largest values)", round(top, 6)))
+    for k, contract in enumerate(p.contracts):
+        if contract.tenant != "customers":
+            ref(("parties", i, "contracts", k, "tenant"), contract.tenant,
+                ("lab", "vendor", "investor", "lender", "buyer"))
+        if contract.start is not None and not 0 <= sc.quarter_of(contract.start) < sc.horizon_quarters:
+            out.append(CrossProblem(("parties", i, "contracts", k, "start"),
+                                    "must fall within the horizon", contract.start))
+    for hid in p.equity.holders:
+        ref(("parties", i, "equity", "holders", hid), hid, ("investor", "vendor", "lender", "buyer"))
+    for j, d in enumerate(sc.deals):
+        if isinstance(d, Equity) and d.investee == p.id and p.funding is None:
+            out.append(CrossProblem(("deals", j, "investee"), "a cloud that takes equity needs "
+                                    "funding (its valuation_multiple prices its shares)", p.id))
+    if p.balance_sheet == "funded" and p.funding is not None:
+        out.append(CrossProblem(("parties", i, "funding"), "a cloud with balance_sheet: funded "
+                                "raises no rounds (its parent pays); remove funding or use "
+                                "balance_sheet: own", "funding"))
+    return out
+
+
+def _check_registry_link(d: Any, base: tuple[str | int, ...]) -> list[CrossProblem]:
+    """A deal's ``registry`` names a row of the bundled deal registry."""
+    if d.registry is None:
+        return []
+    from chipcredit.registry import registry_ids
+
+    ids = registry_ids()
+    if d.registry in ids:
+        return []
+    return [CrossProblem((*base, "registry"), "names no deal in the deal registry (see "
+                         "`chipcredit deals`)", d.registry, did_you_mean(d.registry, ids))]
+
+
+def _check_guarantee(sc: Scenario, d: LoanGuarantee,
+                     base: tuple[str | int, ...]) -> list[CrossProblem]:
+    """A guarantee names a loan or credit facility between the same two parties."""
+    target = next((x for x in sc.deals if x.id == d.guarantees), None)
+    if target is None:
+        pool = [x.id for x in sc.deals if isinstance(x, Loan | CreditFacility)]
+        return [CrossProblem((*base, "guarantees"), "names no deal in the scenario",
+                             d.guarantees, did_you_mean(d.guarantees, pool))]
+    if not isinstance(target, Loan | CreditFacility):
+        return [CrossProblem((*base, "guarantees"), "must name a loan or credit_facility deal, "
+                             f"but {d.guarantees} is {_article(target.kind)} {target.kind}",
+                             d.guarantees)]
+    out = []
+    for field in ("lender", "borrower"):
+        if getattr(d, field) != getattr(target, field):
+            out.append(CrossProblem((*base, field), f"must match the guaranteed deal's {field} "
+                                    f"({getattr(target, field)})", getattr(d, field),
+                                    getattr(target, field)))
     return out
 
 
@@ -288,7 +422,8 @@ def _check_correlations(sc: Scenario) -> list[CrossProblem]:
     bad = offending_pair(names, correlation_matrix(names, sc.correlations))
     if bad is not None:
         k = next((i for i, p in enumerate(sc.correlations) if {p.a, p.b} == set(bad)), 0)
-        out.append(CrossProblem(("correlations", k), "must form a positive semi-definite "
-                                "correlation matrix; the pair in most conflict is",
-                                f"{bad[0]} ~ {bad[1]}"))
+        out.append(CrossProblem(("correlations", k, "rho"), "must form a positive "
+                                "semi-definite correlation matrix with the other correlations, "
+                                f"and does not; the pair in most conflict is {bad[0]} ~ {bad[1]}",
+                                sc.correlations[k].rho))
     return out

@@ -28,6 +28,9 @@ from pydantic_core import PydanticCustomError
 from scipy.special import ndtri
 
 __all__ = [
+    "MAX_AMOUNT",
+    "MAX_COEFFICIENT",
+    "MAX_VOLATILITY",
     "Z95",
     "Fraction",
     "Growth",
@@ -37,6 +40,7 @@ __all__ = [
     "Probability",
     "Rate",
     "Signed",
+    "Volatility",
     "bounded",
 ]
 
@@ -206,10 +210,12 @@ def bounded(
     *,
     low_open: bool = False,
     percent_hint: bool = False,
+    percent_from: float = 1.0,
 ) -> Callable[[Number], Number]:
     """A check that a Number's whole support lies in ``[low, high]``.
 
-    ``percent_hint`` suggests ``value / 100`` for a rate written as a percent (11 -> 0.11).
+    ``percent_hint`` suggests ``value / 100`` for a rate written as a percent (11 -> 0.11),
+    for values above ``percent_from`` and up to 100.
     """
 
     def text() -> str:
@@ -229,8 +235,9 @@ def bounded(
         if number.dist == "fixed":
             shown: object = number.value
             hint = None
-            if percent_hint and bad_high and number.value is not None and 1 < number.value <= 100:
-                hint = f"{number.value / 100:g}"
+            value = number.value
+            if percent_hint and bad_high and value is not None and percent_from < value <= 100:
+                hint = f"{value / 100:g}"
             raise _err(text(), _plain(shown), hint)
         raise _err(f"{text()} over its whole range ({number.describe()})", None)
 
@@ -243,13 +250,54 @@ def _plain(value: object) -> object:
     return value
 
 
-Signed = Number
-"""Any real number (a beta, a logistic coefficient)."""
-Money = Annotated[Number, AfterValidator(bounded(0.0))]
-"""An amount in $B, zero or more."""
-Positive = Annotated[Number, AfterValidator(bounded(0.0, low_open=True))]
+MAX_AMOUNT = 1e9
+"""Largest amount, capacity or count a scenario may state (1e9 $B is $1e18, ten thousand
+times world GDP): beyond it products of amounts overflow float64 (fuzzing found a capacity
+of 1e308 GW)."""
+MAX_VOLATILITY = 10.0
+"""Largest annual volatility (1000%): beyond it a few hundred quarters of shocks overflow."""
+
+
+def stated_at_most(limit: float, what: str, both_signs: bool = False
+                   ) -> Callable[[Number], Number]:
+    """A check that every number written in the spec (value, p05, p95, low, mode, high) is
+    at most ``limit`` (in size, with ``both_signs``); an uncertain number may still draw
+    above it, but not absurdly."""
+
+    def check(number: Number) -> Number:
+        for key in ("value", "p05", "p95", "low", "mode", "high"):
+            got = getattr(number, key)
+            if got is not None and (abs(got) if both_signs else got) > limit:
+                name = "" if key == "value" else f"{key} "
+                shown = _plain(got) if abs(got) < 1e15 else got  # 1e+300, not 301 digits
+                bound = (f"between {-limit:g} and {limit:g}" if both_signs
+                         else f"at most {limit:g}")
+                raise _err(f"{name}must be {bound}, the limit for {what}", shown)
+        return number
+
+    return check
+
+
+MAX_COEFFICIENT = 100.0
+"""Largest size of a beta, loading or logistic coefficient: far beyond any real one, and
+small enough that the exponentials these coefficients scale stay finite."""
+Signed = Annotated[Number, AfterValidator(stated_at_most(MAX_COEFFICIENT, "a coefficient",
+                                                         both_signs=True))]
+"""A real number of either sign (a beta, a logistic coefficient), in size at most
+`MAX_COEFFICIENT`."""
+Money = Annotated[Number, AfterValidator(bounded(0.0)),
+                  AfterValidator(stated_at_most(MAX_AMOUNT, "an amount, capacity or count"))]
+"""An amount in $B (or a capacity, or a count), zero or more, stated at most `MAX_AMOUNT`."""
+Volatility = Annotated[Number, AfterValidator(bounded(0.0)),
+                       AfterValidator(stated_at_most(MAX_VOLATILITY, "a volatility"))]
+"""An annual volatility, zero or more, stated at most `MAX_VOLATILITY`."""
+Positive = Annotated[Number, AfterValidator(bounded(0.0, low_open=True)),
+                     AfterValidator(stated_at_most(MAX_AMOUNT, "an amount, term or multiple"))]
 """A number above zero (a multiple, a half-life in years)."""
-Fraction = Annotated[Number, AfterValidator(bounded(0.0, 1.0, percent_hint=True))]
+# a share of 1.5 is a slip more often than 1.5%, so shares get the hint from 2 (a rate of
+# 1.5 is 1.5% far more often)
+Fraction = Annotated[Number, AfterValidator(bounded(0.0, 1.0, percent_hint=True,
+                                                    percent_from=2.0))]
 """A share in [0, 1] (a margin, a haircut, a revenue share)."""
 Probability = Fraction
 """A probability in [0, 1]."""

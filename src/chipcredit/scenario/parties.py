@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from .base import GrowthPath, Id, Model
-from .number import Fraction, Growth, Money, Number, Positive, Signed
+from .base import GrowthPath, Id, Model, QuarterLabel
+from .number import Fraction, Growth, Money, Number, Positive, Rate, Signed, Volatility
 
 __all__ = [
     "Buyer",
     "CapTable",
+    "Cloud",
+    "CloudContract",
+    "CloudDebt",
     "Compute",
     "Costs",
     "Demand",
@@ -21,8 +24,12 @@ __all__ = [
     "Lab",
     "Lender",
     "Party",
+    "PriceResponse",
     "Revenue",
+    "SpotMarket",
     "Vendor",
+    "VendorChoice",
+    "VendorFinancials",
 ]
 
 
@@ -36,6 +43,74 @@ class _PartyBase(Model):
     description: str | None = None
     discount_rate: Growth = Field(default_factory=lambda: _n(0.10))
     """Effective annual rate at which this party discounts its flows for NPV."""
+
+
+class PriceResponse(Model):
+    """A vendor cuts its price while its market share (of capacity units shipped) is low.
+
+    Each quarter that its share in the previous quarter was below ``below_share`` the
+    price falls by ``cut_per_year`` (effective annual), down to ``1 - max_cut`` of the
+    price it would otherwise charge; the cut is never undone.
+    """
+
+    below_share: Fraction
+    cut_per_year: Fraction
+    max_cut: Fraction
+
+
+class VendorChoice(Model):
+    """How a vendor's platform enters the labs' choice; ignored unless ``market.choice`` is set.
+
+    Attributes
+    ----------
+    performance_per_unit : useful compute per capacity unit relative to 1.0 (a unit from this
+        vendor adds this many units of useful capacity to a lab's fleet)
+    porting_cost : $B a lab pays (to ``customers``: engineers, software) once, to port its
+        work to this vendor's platform: the ecosystem moat of the vendors it already uses
+    porting_penalty : share of useful compute lost right after porting (productivity), in
+        the cost a lab weighs; it halves every ``penalty_half_life_years``
+    supply_cap_per_quarter : capacity units the vendor can ship in a quarter, in all; the
+        labs' choice takes what is left after buyers, commitments and deals (omitted: none)
+    price_response : a price cut when its market share is low (omitted: none)
+    """
+
+    performance_per_unit: Positive = Field(default_factory=lambda: _n(1.0))
+    porting_cost: Money = Field(default_factory=lambda: _n(0.0))
+    porting_penalty: Fraction = Field(default_factory=lambda: _n(0.0))
+    penalty_half_life_years: Positive = Field(default_factory=lambda: _n(1.0))
+    supply_cap_per_quarter: Money | None = None
+    price_response: PriceResponse | None = None
+
+
+class VendorFinancials(Model):
+    """A vendor's income statement and equity value, each quarter.
+
+    Operating profit is gross profit on the modelled sales less ``operating_costs_per_year``
+    / 4. The equity value is
+    ``exp(sentiment_loading * sentiment + own shock) * (earnings_multiple * annualised
+    trailing four-quarter operating profit (at least 0) + other_value)`` plus the vendor's
+    equity stakes and loans marked that quarter; the share price is that over the shares
+    outstanding, which warrants dilute.
+
+    Attributes
+    ----------
+    operating_costs_per_year : $B per year of R&D and overheads of the modelled business
+    operating_cost_growth : effective annual growth of those costs
+    earnings_multiple : equity value over annual operating profit, at zero sentiment
+    sentiment_loading : the multiple moves by ``exp(loading * sentiment)`` (AI-demand noise)
+    volatility : annual volatility of the vendor's own shock to its value (its own keyed
+        random stream; 0 draws nothing)
+    other_value : $B of value of businesses outside the model (moves with sentiment too)
+    shares_outstanding : millions of shares at the start
+    """
+
+    operating_costs_per_year: Money = Field(default_factory=lambda: _n(0.0))
+    operating_cost_growth: Growth = Field(default_factory=lambda: _n(0.0))
+    earnings_multiple: Money
+    sentiment_loading: Signed = Field(default_factory=lambda: _n(0.5))
+    volatility: Volatility = Field(default_factory=lambda: _n(0.0))
+    other_value: Money = Field(default_factory=lambda: _n(0.0))
+    shares_outstanding: Positive
 
 
 class Vendor(_PartyBase):
@@ -56,6 +131,10 @@ class Vendor(_PartyBase):
     price_change_per_year: Growth = Field(default_factory=lambda: _n(0.0))
     gross_margin: Fraction
     cash: Money = Field(default_factory=lambda: _n(0.0))
+    choice: VendorChoice | None = None
+    """Its platform in the labs' vendor choice (performance, porting cost, supply cap)."""
+    financials: VendorFinancials | None = None
+    """Operating profit, equity value, share price (needed to issue a warrant)."""
 
 
 class Revenue(Model):
@@ -71,7 +150,7 @@ class Revenue(Model):
 
     run_rate: Money
     growth: GrowthPath
-    volatility: Money = Field(default_factory=lambda: _n(0.0))
+    volatility: Volatility = Field(default_factory=lambda: _n(0.0))
     beta: Signed = Field(default_factory=lambda: _n(1.0))
 
 
@@ -150,15 +229,25 @@ class CapTable(Model):
 class Lab(_PartyBase):
     """An AI developer: buys compute, burns cash, raises rounds and can default."""
 
-    kind: Literal["lab"]
+    kind: Annotated[Literal["lab", "carrier"], AfterValidator(lambda _: "lab")]
+    """``lab``; ``carrier`` is a synonym that reads better for a telecom carrier (it is
+    stored as ``lab``)."""
     revenue: Revenue
     costs: Costs = Field(default_factory=Costs)
     compute: Compute
     cash: Money
     procurement: dict[Id, Fraction] = Field(min_length=1)
-    """Fixed share of new capacity bought from each vendor; shares sum to 1."""
+    """Fixed share of new capacity bought from each vendor; shares sum to 1. With
+    ``market.choice`` they set the opening fleet's mix, and the vendors with a positive
+    share are the platforms the lab has ported to unless ``ported`` says otherwise."""
     funding: Funding
     equity: CapTable = Field(default_factory=CapTable)
+    ported: list[Id] | None = Field(default=None, min_length=1)
+    """Vendors whose platforms the lab has ported to at the start (vendor choice only)."""
+    renting: dict[Id, Fraction] = Field(default_factory=dict)
+    """Share of its capacity shortfall the lab rents each quarter on each cloud's spot
+    market instead of buying (shares sum to at most 1; what a cloud cannot supply is
+    bought). Rented capacity serves the next quarter's revenue like owned capacity."""
 
 
 class Demand(Model):
@@ -196,4 +285,84 @@ class Lender(_PartyBase):
     kind: Literal["lender"]
 
 
-Party = Annotated[Vendor | Lab | Buyer | Investor | Lender, Field(discriminator="kind")]
+class CloudContract(Model):
+    """Capacity a cloud rents to one tenant under contract.
+
+    ``capacity`` units from ``start`` (default: the scenario start) for ``term_years``, at
+    ``price_per_unit_year`` ($B per unit-year), paid quarterly in arrears. The tenant is a
+    lab (its rent is a claim on it, and the capacity counts as its own), another party
+    that pays from its own funds (Nvidia renting back its chips), or ``customers`` for
+    tenants outside the model (Microsoft, Meta). A tenant's default ends its contract.
+    """
+
+    tenant: Id
+    capacity: Money
+    price_per_unit_year: Money
+    start: QuarterLabel | None = None
+    term_years: Positive
+
+
+class CloudDebt(Model):
+    """One tranche of a cloud's GPU-backed debt; tranches are listed senior first.
+
+    ``share`` of every purchase of GPUs is drawn from this tranche; ``opening`` is what is
+    outstanding at the start. Interest is nominal annual, paid quarterly; each quarter
+    ``1 / (4 * term_years)`` of the balance is repaid.
+    """
+
+    lender: Id
+    rate: Rate
+    term_years: Positive
+    share: Fraction = Field(default_factory=lambda: _n(0.0))
+    opening: Money = Field(default_factory=lambda: _n(0.0))
+
+
+class SpotMarket(Model):
+    """A cloud's spot price: ``price_per_unit_year`` ($B per unit-year) times the used-GPU
+    value index, times ``max(floor, 1 - oversupply_elasticity * idle share)`` where the idle
+    share is last quarter's unsold share of all clouds' capacity."""
+
+    price_per_unit_year: Money
+    oversupply_elasticity: Fraction = Field(default_factory=lambda: _n(1.0))
+    floor: Fraction = Field(default_factory=lambda: _n(0.1))
+    build: bool = True
+    """Buy GPUs to meet spot demand that idle capacity cannot (financed like contracts)."""
+
+
+class Cloud(_PartyBase):
+    """A neocloud (CoreWeave): buys GPUs with debt and rents the capacity out, under
+    contracts and on a spot market. It pays power on its fleet and its debt service from
+    its own cash; a cloud in arrears defaults, and its estate (GPUs sold at used value less
+    the fire-sale haircut, plus its cash) pays its debt tranches in order of seniority,
+    then unpaid costs, then its shareholders.
+
+    Attributes
+    ----------
+    cash : $B at the start
+    installed : capacity units at the start (taken as evenly spread in age)
+    procurement : share of its GPU purchases from each vendor; shares sum to 1
+    debt : GPU-backed debt tranches, senior first
+    contracts : capacity rented under contract
+    spot : the spot market
+    equity : the opening cap table (founders and the public hold the rest)
+    funding : equity rounds, as a lab's (`Funding`), valued on 4 x the quarter's revenue;
+        omitted: it raises none. Not allowed with a funded balance sheet.
+    balance_sheet : ``own`` (default): it pays from its own cash and defaults when it
+        cannot; ``funded``: a parent with other businesses (Microsoft, Oracle, Amazon) pays
+        its commitments from outside capital, like a vendor's or a buyer's, so its balance
+        is a net cash position that may go negative, and it never defaults
+    """
+
+    kind: Literal["cloud"]
+    balance_sheet: Literal["own", "funded"] = "own"
+    cash: Money
+    installed: Money = Field(default_factory=lambda: _n(0.0))
+    procurement: dict[Id, Fraction] = Field(min_length=1)
+    debt: list[CloudDebt] = Field(default_factory=list)
+    contracts: list[CloudContract] = Field(default_factory=list)
+    spot: SpotMarket
+    equity: CapTable = Field(default_factory=CapTable)
+    funding: Funding | None = None
+
+
+Party = Annotated[Vendor | Lab | Buyer | Investor | Lender | Cloud, Field(discriminator="kind")]

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import Field, ValidationError
+from pydantic import AfterValidator, Field, ValidationError
 
 from chipcredit.errors import Problem, ScenarioError, did_you_mean
 
 from .base import Id, Model, QuarterLabel
-from .number import Fraction, Signed
+from .number import Fraction, Number, stated_at_most
 
 __all__ = ["AiWinter", "FundingFreeze", "GpuGlut", "PriceWar", "RateShock", "Shock",
            "StressPack", "bundled_packs", "load_pack"]
@@ -66,11 +66,17 @@ class FundingFreeze(_ShockBase):
     factor: Fraction
 
 
+MAX_BASIS_POINTS = 10_000.0
+"""Largest rate move of a `rate_shock` (100 percentage points, either way)."""
+BasisPoints = Annotated[Number, AfterValidator(stated_at_most(
+    MAX_BASIS_POINTS, "a rate move in basis points", both_signs=True))]
+
+
 class RateShock(_ShockBase):
     """The base rate of floating loans moves by ``bp`` basis points."""
 
     kind: Literal["rate_shock"]
-    bp: Signed
+    bp: BasisPoints
 
 
 Shock = Annotated[AiWinter | GpuGlut | PriceWar | FundingFreeze | RateShock,

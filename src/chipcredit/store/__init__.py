@@ -114,6 +114,7 @@ class RunStore:
         """
         if self.read_only:
             raise UsageError(f"the run store {self.path} was opened read-only")
+        self._refuse_read_only_file()
         prepared = prepare(result, kind=kind, extra=extra, started=started,
                            max_outcome_paths=self.max_outcome_paths)
         return write(self.path, prepared,
@@ -134,12 +135,21 @@ class RunStore:
                              "not writable")
         if not self.path.exists():
             return
+        self._refuse_read_only_file()
         try:
             with connect(self.path, read_only=True, timeout=1.0) as con:
                 check_version(con, self.path)
         except UsageError as exc:
             if "is busy" not in str(exc):
                 raise
+
+    def _refuse_read_only_file(self) -> None:
+        """A store file without write permission can be read (it is opened read-only), but
+        not recorded into; say so before DuckDB's 'Permission denied' would."""
+        if self.path.is_file() and not os.access(self.path, os.W_OK):
+            raise UsageError(f"the run store {self.path} is read-only (no permission to write "
+                             "the file): its runs can be listed and read, but new runs cannot "
+                             "be recorded; choose another --store, or --no-store")
 
     # -- reading -------------------------------------------------------------------------
     @contextlib.contextmanager

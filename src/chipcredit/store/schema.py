@@ -25,7 +25,7 @@ __all__ = [
     "prepare_writable",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the table layout. A store with a newer version is refused; an older one is
 migrated when it is next opened for writing (there are no older versions yet)."""
 
@@ -128,6 +128,10 @@ FLOWS = Table("flows", (
     _Q, _QUARTER,
     ("mean", "DOUBLE", "mean over all paths of the quarter's flow ($B)"),
     ("sd", "DOUBLE", "standard deviation over all paths ($B)"),
+    ("p05", "DOUBLE", "5th percentile over the first paths kept (up to 4,096; NULL if none)"),
+    ("p95", "DOUBLE", "95th percentile over the first paths kept (up to 4,096; NULL if none)"),
+    ("self_funded_mean", "DOUBLE", "mean of the part of a flow into a vendor that is its own "
+     "money coming back ($B; 0 for other flows)"),
 ), "Result.flows(): the flows matrix; quarters where the flow is zero on every path are left out")
 
 OUTCOMES = Table("outcomes", (
@@ -167,8 +171,12 @@ DEFAULTS = Table("defaults", (
 TABLES: tuple[Table, ...] = (META, RUNS, METRICS, BANDS, FLOWS, OUTCOMES, DEFAULTS)
 DATA_TABLES: tuple[Table, ...] = (METRICS, BANDS, FLOWS, OUTCOMES, DEFAULTS)
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
-"""SQL that takes a store from schema ``v`` to ``v + 1``, keyed by ``v`` (none yet)."""
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    # version 2: the flows matrix gained p05/p95 amounts and money provenance
+    1: ("ALTER TABLE flows ADD COLUMN p05 DOUBLE", "ALTER TABLE flows ADD COLUMN p95 DOUBLE",
+        "ALTER TABLE flows ADD COLUMN self_funded_mean DOUBLE"),
+}
+"""SQL that takes a store from schema ``v`` to ``v + 1``, keyed by ``v``."""
 
 
 def _table_names(con: Any) -> set[str]:

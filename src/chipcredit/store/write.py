@@ -292,7 +292,22 @@ def write(path: Path, prepared: Prepared, *, timeout: float) -> int:
     try:
         return _write(path, prepared, timeout)
     except duckdb.Error as exc:
-        raise UsageError(f"cannot write to the run store {path}: {one_line(exc)}") from None
+        raise UsageError(f"cannot write to the run store {path}: {_why(exc)}") from None
+
+
+_FULL = ("No space left on device", "File too large", "Disk quota exceeded")
+"""What the OS says when a write does not fit (ENOSPC, EFBIG, EDQUOT)."""
+
+
+def _why(exc: BaseException) -> str:
+    text = one_line(exc)
+    for marker in _FULL:
+        if marker.lower() in str(exc).lower():
+            # the transaction was rolled back, so the store holds what it held before
+            return (f"the disk is full, or the file reached a size limit ({marker}); this run "
+                    "was not stored (it is listed as incomplete if it could be) and earlier "
+                    "runs are intact")
+    return text
 
 
 def _write(path: Path, prepared: Prepared, timeout: float) -> int:

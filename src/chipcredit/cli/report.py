@@ -1,0 +1,103 @@
+"""``chipcredit report``: one self-contained HTML report of a scenario or a stored run."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+import chipcredit as cc
+from chipcredit import store
+from chipcredit.report import LANGUAGES, replay
+from chipcredit.report.png import find_chromium
+
+from .app import Failed, app, console, user_errors
+from .output import check_dir_target, check_file_target, show_warnings
+from .sensitivity import progress_callback
+
+__all__ = ["DEFAULT_PATHS", "report_command"]
+
+DEFAULT_PATHS = 10_000
+
+
+def _run_id(target: str) -> int | None:
+    """A run id when ``target`` is all digits and no file of that name exists."""
+    if target.isdigit() and not Path(target).exists():
+        return int(target)
+    return None
+
+
+@app.command("report")
+def report_command(
+    target: Annotated[str, typer.Argument(
+        metavar="SCENARIO|RUN_ID",
+        help="A bundled scenario name, a scenario YAML file, or the id of a run in the run "
+             "store (see 'chipcredit runs list'), which is simulated again from its stored "
+             "scenario, paths and seed.")],
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", metavar="FILE", dir_okay=False,
+        help="Write the report here: one HTML file that works offline (written atomically).")],
+    paths: Annotated[int | None, typer.Option(
+        "--paths", "-n", min=1, show_default=False,
+        help=f"Monte Carlo paths (default {DEFAULT_PATHS:,}); a stored run keeps its own.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", "-s", min=0, show_default=False,
+        help="Seed of the run (default 0); a stored run keeps its own.")] = None,
+    lang: Annotated[str, typer.Option(
+        "--lang", metavar="LANG", help="Language of the report: en or zh (Simplified "
+                                       "Chinese).")] = "en",
+    png: Annotated[Path | None, typer.Option(
+        "--png", metavar="DIR", file_okay=False,
+        help="Also write every chart as DIR/NAME.png (needs Chromium; none is downloaded).")
+    ] = None,
+    sensitivity: Annotated[str | None, typer.Option(
+        "--sensitivity", metavar="METRIC",
+        help="Also run a tornado sensitivity of this metric path (e.g. "
+             "deals.colossus2-spv.parties.nvidia.moic.p50) and add its chart.")] = None,
+    sensitivity_paths: Annotated[int, typer.Option(
+        "--sensitivity-paths", metavar="N", min=1,
+        help="Paths per run of the sensitivity (two runs per uncertain number).")] = 1_000,
+    store_path: Annotated[Path | None, typer.Option(
+        "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False, show_default=False,
+        help=f"The run store that RUN_ID is read from (default ./{store.DEFAULT_STORE}).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors and "
+                                                              "warnings.")] = False,
+) -> None:
+    """Write an HTML report: summary, money flows, fans, deal outcomes, defaults, market,
+    sensitivity, assumptions and run metadata ($B), in English or Chinese."""
+    with user_errors():
+        if lang not in LANGUAGES:
+            raise Failed(f"--lang must be one of {', '.join(LANGUAGES)}; got {lang!r}")
+        check_file_target(output, "--output")
+        if png is not None:
+            check_dir_target(png, "--png")
+            find_chromium()  # before the simulation, not after it
+        run_id = _run_id(target)
+        if run_id is not None and (paths is not None or seed is not None):
+            raise Failed(f"run {run_id} keeps its own paths and seed; leave out --paths and --seed")
+        err = console(stderr=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", cc.ChipcreditWarning)
+            if run_id is not None:
+                result = replay(run_id, store.RunStore(store.resolve_path(store_path),
+                                                       read_only=True))
+            else:
+                result = cc.simulate(target, paths=DEFAULT_PATHS if paths is None else paths,
+                                     seed=0 if seed is None else seed)
+            sens: Any = None
+            if sensitivity is not None:
+                with progress_callback(not quiet and err.is_terminal, err) as step:
+                    sens = cc.sensitivity(result.scenario, sensitivity, paths=sensitivity_paths,
+                                          seed=result.seed, progress=step)
+            written = cc.write_report(result, output, lang=lang, sensitivity=sens, png_dir=png)
+        show_warnings(err, list(caught))
+        if not quiet:
+            out = console()
+            out.print(Text(f"wrote {written}"), soft_wrap=True)
+            if png is not None:
+                out.print(Text(f"wrote the charts as PNG files to {png}"), soft_wrap=True)

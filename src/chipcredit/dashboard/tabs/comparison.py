@@ -1,0 +1,137 @@
+"""Compare: the run on show against the scenario as loaded (`chipcredit.compare`: paired,
+with common random numbers) and against any run in the run store.
+
+The run store is the one the CLI uses (``$CHIPCREDIT_STORE`` or ``./chipcredit.duckdb``);
+the page never takes a store path or SQL from the browser, only a run id from a list.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import chipcredit as cc
+from chipcredit import store
+from chipcredit.dashboard.cache import Current
+from chipcredit.dashboard.sidebar import Choice
+from chipcredit.report.i18n import Catalogue
+
+__all__ = ["METRICS", "against_stored", "draw"]
+
+METRICS = ("npv", "irr", "moic", "loss", "default_probability", "revenue_total", "cash_end")
+"""Metrics compared with a stored run."""
+
+
+def against_stored(result: cc.Result, stored: pd.DataFrame) -> pd.DataFrame:
+    """This run's means and medians beside a stored run's (its ``metrics`` table, variant
+    ``main``), for `METRICS`: deal, party, metric, mean_this, mean_stored, mean_diff (this -
+    stored), and the same for p50. Rows present in only one run have NaN on the other side."""
+    this = result.summary()
+    this = this[this["metric"].isin(METRICS)].copy()
+    stored = stored[(stored["variant"] == store.MAIN) & stored["metric"].isin(METRICS)]
+    keys = ["deal", "party", "metric"]
+    left = this.assign(deal=this["deal"].fillna(""))[[*keys, "mean", "p50"]]
+    right = stored.assign(deal=stored["deal"].fillna(""))[[*keys, "mean", "p50"]]
+    both = left.merge(right, on=keys, how="outer", suffixes=("_this", "_stored"), sort=False)
+    for stat in ("mean", "p50"):
+        both[f"{stat}_diff"] = both[f"{stat}_this"] - both[f"{stat}_stored"]
+    return both[[*keys, "mean_this", "mean_stored", "mean_diff", "p50_this", "p50_stored",
+                 "p50_diff"]]
+
+
+def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int) -> pd.DataFrame:
+    rows = []
+    for rec in table.to_dict("records"):
+        metric = str(rec["metric"])
+
+        def shown(value: Any, metric: str = metric) -> str:
+            return T.metric_value(metric, None if pd.isna(value) else float(value))
+
+        rows.append({
+            T.t("report.col_deal"): rec["deal"],
+            T.t("report.col_party"): rec["party"],
+            T.t("report.col_metric"): T.label("metric", metric),
+            T.t("dashboard.compare.this_mean"): shown(rec["mean_this"]),
+            T.t("dashboard.compare.stored_mean", run=run_id): shown(rec["mean_stored"]),
+            T.t("dashboard.compare.diff_mean"): shown(rec["mean_diff"]),
+            T.t("dashboard.compare.this_p50"): shown(rec["p50_this"]),
+            T.t("dashboard.compare.stored_p50", run=run_id): shown(rec["p50_stored"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def _paired(T: Catalogue, current: Current, choice: Choice) -> None:
+    st.subheader(T.t("dashboard.compare.paired_title"))
+    if choice.base is None:
+        return
+    if not (choice.edits or choice.fixed):
+        st.info(T.t("dashboard.compare.paired_no_edits"))
+        return
+    from chipcredit.report.charts import paired_difference_chart
+
+    if st.button(T.t("dashboard.compare.paired_button"), key="compare_run"):
+        with st.spinner(T.t("dashboard.compare.paired_running")), warnings.catch_warnings():
+            warnings.simplefilter("ignore", cc.ChipcreditWarning)  # shown for the run already
+            found = cc.compare(choice.base, current.result.scenario, paths=current.paths,
+                               seed=current.seed)
+        st.session_state["compare_result"] = (current.key, found)
+    kept = st.session_state.get("compare_result")
+    if kept is None or kept[0] != current.key:
+        return
+    metric = st.radio(T.t("dashboard.deals.metric"), ("npv", "moic", "irr", "loss"),
+                      format_func=lambda m: T.label("metric", m), horizontal=True,
+                      key="compare_metric")
+    st.plotly_chart(paired_difference_chart(kept[1], metric, lang=T.lang), key="paired")
+
+
+def _stored(T: Catalogue, current: Current) -> None:
+    st.subheader(T.t("dashboard.compare.stored_title"))
+    if not store.available():
+        st.info(T.t("dashboard.compare.no_duckdb", hint=store.INSTALL_HINT))
+        return
+    runs = store.RunStore(read_only=False)
+    if st.button(T.t("dashboard.compare.record"), key="record"):
+        try:
+            runs.check()
+            run_id = runs.save(current.result, kind="run", extra={"source": "dashboard"})
+            st.success(T.t("dashboard.compare.recorded", run=run_id))
+        except cc.UsageError as exc:
+            st.error(str(exc))
+    if not runs.path.exists():
+        st.info(T.t("dashboard.compare.no_store"))
+        return
+    try:
+        listed = runs.list_runs()
+    except cc.UsageError as exc:
+        st.error(str(exc))
+        return
+    listed = listed[listed["status"] == "complete"]
+    if listed.empty:
+        st.info(T.t("dashboard.compare.no_store"))
+        return
+    labels = {int(r["id"]): T.t("dashboard.compare.run_label", run=int(r["id"]),
+                                scenario=r["scenario"], paths=T.paths(int(r["paths"])),
+                                seed=int(r["seed"]))
+              for r in listed.to_dict("records")}
+    ids = list(labels)[::-1]
+    run_id = st.selectbox(T.t("dashboard.compare.pick"), ids, format_func=labels.__getitem__,
+                          key="stored_run")
+    try:
+        stored = runs.get_run(int(run_id))
+    except cc.UsageError as exc:
+        st.error(str(exc))
+        return
+    table = against_stored(current.result, stored["metrics"])
+    changed = table[~np.isclose(table["mean_this"].astype(float),
+                                table["mean_stored"].astype(float), equal_nan=True)]
+    st.caption(T.t("dashboard.compare.changed", changed=len(changed), total=len(table)))
+    st.dataframe(_formatted(table, T, int(run_id)), hide_index=True)
+
+
+def draw(T: Catalogue, current: Current, choice: Choice) -> None:
+    _paired(T, current, choice)
+    _stored(T, current)

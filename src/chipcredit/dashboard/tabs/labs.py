@@ -1,0 +1,34 @@
+"""Labs: fan charts of a lab's revenue, cash, capacity, valuation and arrears over quarters,
+and its cumulative default probability by cause."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from chipcredit.dashboard import cache
+from chipcredit.dashboard.cache import Current
+from chipcredit.dashboard.sidebar import Choice
+from chipcredit.report.charts import default_timing_chart, fan_chart
+from chipcredit.report.i18n import Catalogue
+
+__all__ = ["draw"]
+
+
+def draw(T: Catalogue, current: Current, choice: Choice) -> None:
+    result = current.result
+    labs = [p.id for p in result.scenario.parties if p.kind == "lab"]
+    if not labs:
+        st.info(T.t("report.no_labs"))
+        return
+    lab = st.selectbox(T.t("dashboard.labs.pick"), labs, key="lab")
+    variables = [v for (party, v) in result.reservoir if party == lab]
+    variable = st.radio(T.t("dashboard.labs.variable"), variables, horizontal=True,
+                        format_func=lambda v: T.label("variable", v,
+                                                      unit=result.scenario.capacity_unit),
+                        key="lab_variable")
+    fan = cache.chart("fan", current.run_key, T.lang, (lab, variable),
+                      lambda: fan_chart(result, lab, variable, lang=T.lang))
+    st.plotly_chart(fan, key="lab_fan")
+    timing = cache.chart("default_timing", current.run_key, T.lang, (lab,),
+                         lambda: default_timing_chart(result, lab, lang=T.lang))
+    st.plotly_chart(timing, key="lab_default")

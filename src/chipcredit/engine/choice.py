@@ -1,0 +1,277 @@
+"""Vendor choice (phase 4, procurement): porting decisions and the logit split of new capacity.
+
+Used when the scenario has ``market.choice``; without it labs buy by fixed shares. For a
+lab, a quarter and a vendor ``v`` the *effective cost per unit of useful compute* is
+
+    c_v = unit_price_v / (perf_v * (1 - penalty_v(t))) - pull_v
+
+- ``unit_price_v``: the vendor's price per capacity unit plus the infrastructure per unit
+  (``market.choice.infrastructure_per_unit``), or the market's all-in cost when that is
+  omitted (then only performance and financing tell vendors apart);
+- ``perf_v``: useful compute per unit; ``penalty_v(t)``: the productivity penalty right
+  after porting, halving every ``penalty_half_life_years`` (``t`` quarters since porting);
+- ``pull_v`` ($B per unit): the financing attached to buying from ``v``: money tied to ``v``
+  (equity ``use_of_proceeds``) spread over this quarter's purchases, ``financing_weight``
+  times a milestone-equity tranche per unit, and a deployment warrant's expected value per
+  unit (see `deals.deployment_warrant`). The cost is floored at 1% of the unit price.
+
+New useful capacity is split over the platforms the lab has ported to, and only those:
+``share_v = exp(-s (c_v / min c - 1)) / sum`` (``s`` = ``price_sensitivity``), so a share is
+exactly zero before porting. Each vendor ships what is left of its supply cap; what a capped
+vendor cannot ship goes to the lab's other platforms by their shares, once.
+
+*Porting* is a discrete decision per lab and vendor, taken before the split: the lab ports
+when the present value of the saving over the planning horizon,
+``planned units x (expected cost now - expected cost with v) x annuity``, exceeds the
+porting cost and it can pay that cost now. "Expected cost" is the share-weighted cost of
+the logit mix; the candidate's cost carries its penalty averaged over the horizon; the
+annuity discounts ``H`` quarters at the lab's discount rate. The porting cost is paid to
+``customers`` (engineers and software). A fixed porting cost is small against a big lab's
+purchases and large against a small lab's, so big labs second-source and small ones do not:
+nothing in the rule says so. A committed purchase (take-or-pay) from a vendor ports the lab
+to it when the first delivery arrives, its porting cost taken as part of the deal.
+
+All arrays are ``(V, n)`` over vendors (in scenario order) and paths, or ``(n,)``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chipcredit.units import effective_to_quarterly
+
+if TYPE_CHECKING:
+    from chipcredit.deals.deployment_warrant import DeploymentWarrantDeal
+    from chipcredit.deals.milestone_equity import MilestoneEquityDeal
+
+    from .labs import LabState
+    from .sim import Sim
+
+__all__ = ["ChoiceModel", "LabChoice", "logit_shares"]
+
+FLOOR = 0.01
+"""Effective cost never falls below this share of the unit price (financing cannot make a
+vendor free, and the logit needs a positive cheapest cost)."""
+
+
+def logit_shares(cost: NDArray[np.float64], ported: NDArray[np.bool_],
+                 sensitivity: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Shares ``(V, n)`` over the ported platforms: ``exp(-s (c / min c - 1))``, normalised;
+    exactly 0 where not ported. A path with no ported platform gets no shares at all."""
+    cheapest = np.where(ported, cost, np.inf).min(axis=0)
+    rel = np.divide(cost, cheapest, out=np.ones_like(cost), where=np.isfinite(cheapest))
+    weight = np.where(ported, np.exp(-sensitivity * (rel - 1.0)), 0.0)
+    total = weight.sum(axis=0)
+    return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+
+
+class LabChoice:
+    """One lab's choice state.
+
+    Attributes
+    ----------
+    ported : (V, n) bool, platforms the lab has ported to
+    ported_at : (V, n) quarter of porting (-1 at the start or never; see ``ported``)
+    annuity : (n,) sum of the lab's quarterly discount factors over the planning horizon
+    """
+
+    def __init__(self, lab: LabState, sim: Sim, model: ChoiceModel) -> None:
+        n, accts = sim.n, model.accts
+        spec = lab.spec
+        self.ported = np.zeros((len(accts), n), dtype=bool)
+        if spec.ported is not None:
+            for vid in spec.ported:
+                self.ported[accts.index(sim.acct(vid))] = True
+        else:
+            for acct, share in lab.procurement.items():
+                self.ported[accts.index(acct)] = share > 0
+        self.ported_at = np.full((len(accts), n), -1, dtype=np.int16)
+        self.penalty = np.zeros((len(accts), n))
+        """This quarter's productivity penalty of each platform (decays after porting)."""
+        rate_q = effective_to_quarterly(lab.discount_rate)
+        self.annuity = sum(((1.0 + rate_q) ** -k for k in range(model.horizon_q)), np.zeros(n))
+        # the deals that pull this lab towards a vendor, per vendor index
+        self.milestones: list[list[MilestoneEquityDeal]] = [[] for _ in accts]
+        self.warrants: list[list[DeploymentWarrantDeal]] = [[] for _ in accts]
+        from chipcredit.deals.deployment_warrant import DeploymentWarrantDeal
+        from chipcredit.deals.milestone_equity import MilestoneEquityDeal
+
+        for deal in sim.deals:
+            if isinstance(deal, MilestoneEquityDeal) and deal.investee_acct == lab.acct:
+                self.milestones[accts.index(deal.vendor)].append(deal)
+            if isinstance(deal, DeploymentWarrantDeal) and deal.holder == lab.acct:
+                self.warrants[accts.index(deal.issuer.acct)].append(deal)
+
+
+class ChoiceModel:
+    """The market's choice terms and every lab's choice state for one chunk."""
+
+    def __init__(self, sim: Sim) -> None:
+        spec = sim.scenario.market.choice
+        assert spec is not None
+        p, key = sim.params, "market.choice"
+        self.sensitivity = p.array(spec.price_sensitivity, key + ".price_sensitivity")
+        self.horizon_q = p.quarters(spec.planning_horizon_years, key + ".planning_horizon_years")
+        self.infra0 = (None if spec.infrastructure_per_unit is None else
+                       p.array(spec.infrastructure_per_unit, key + ".infrastructure_per_unit"))
+        self.weight = p.array(spec.financing_weight, key + ".financing_weight")
+        self.vendors = sim.vendors
+        self.accts = [v.acct for v in sim.vendors]
+        ones = np.ones(sim.n)
+        self.perf = np.stack([ones if v.perf is None else v.perf for v in sim.vendors])
+        self.porting_cost = np.stack([v.porting_cost for v in sim.vendors])
+        # the penalty averaged over the planning horizon, for the porting decision
+        h = self.horizon_q
+        self.avg_penalty = np.stack([
+            v.penalty * sum((0.5 ** (k / v.penalty_hl_q) for k in range(h)), np.zeros(sim.n)) / h
+            for v in sim.vendors])
+        self.full_penalty = np.stack([v.penalty for v in sim.vendors])
+        self.decay = np.stack([0.5 ** (1.0 / v.penalty_hl_q) for v in sim.vendors])
+        self.any_penalty = bool(self.full_penalty.any())
+        self.labs = {lab.acct: LabChoice(lab, sim, self) for lab in sim.labs}
+        self.unit_price = np.zeros((len(self.accts), sim.n))
+
+    def set_quarter(self, sim: Sim, q: int) -> None:
+        """This quarter's infrastructure cost per unit and every vendor's unit price."""
+        m = sim.market
+        if self.infra0 is not None:
+            sim.infrastructure = self.infra0 * (1.0 + m.cost_growth_q) ** q
+            for i, v in enumerate(self.vendors):
+                self.unit_price[i] = v.content + sim.infrastructure
+        else:
+            self.unit_price[:] = m.all_in
+
+    def pulls(self, sim: Sim, lab: LabState, state: LabChoice, q: int,
+              planned_units: NDArray[np.float64]) -> NDArray[np.float64] | float:
+        """Financing attached to buying from each vendor, $B per capacity unit, ``(V, n)``
+        (0.0 when no deal pulls the lab anywhere)."""
+        if not (sim.tied or any(state.milestones) or any(state.warrants)):
+            return 0.0
+        out = np.zeros((len(self.accts), sim.n))
+        for funds in sim.tied:
+            if sim.deals[funds.deal].investee_acct == lab.acct and funds.remaining.any():
+                i = self.accts.index(funds.vendor)
+                per = np.divide(funds.remaining, planned_units, out=np.zeros(sim.n),
+                                where=planned_units > 0)
+                out[i] += np.minimum(per, self.vendors[i].content)
+        for i, deals in enumerate(state.milestones):
+            for d in deals:  # a tranche per unit while the deal is open and has room
+                open_ = d.closes & lab.alive & (q >= d.start_q) & (d.invested < d.max_amount)
+                out[i] += np.where(open_, self.weight * d.per_unit, 0.0)
+        for i, warrants in enumerate(state.warrants):
+            for w in warrants:
+                out[i] += w.pull(sim, q)
+        return out
+
+    def costs(self, state: LabChoice, pull: NDArray[np.float64] | float,
+              penalty: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
+        """Effective cost per unit of useful compute, ``(V, n)``; ``penalty`` overrides the
+        lab's current penalties (the horizon average, for a porting candidate)."""
+        if penalty is None:
+            penalty = state.penalty
+        useful = self.perf if not self.any_penalty else self.perf * (1.0 - np.minimum(penalty, 0.99))
+        return np.maximum(self.unit_price / useful - pull, FLOOR * self.unit_price)
+
+    def _ported(self, state: LabChoice, i: int, now: NDArray[np.bool_], q: int) -> None:
+        """Platform ``i`` is ported to on the ``now`` paths in quarter ``q``."""
+        state.ported[i] |= now
+        state.ported_at[i] = np.where(now, q, state.ported_at[i])
+        if self.any_penalty:
+            state.penalty[i] = np.where(now, self.full_penalty[i], state.penalty[i])
+
+    def procure(self, sim: Sim, lab: LabState, q: int,
+                committed: list[tuple[int, NDArray[np.float64]]],
+                shortfall: NDArray[np.float64], budget: NDArray[np.float64]) -> None:
+        """The lab's own purchases: committed capacity, porting, then the logit split.
+
+        ``shortfall`` is useful capacity wanted, ``budget`` $B the lab can spend.
+        """
+        state = self.labs[lab.acct]
+        if self.any_penalty and q > 0:  # a quarter older: each penalty decays by its half-life
+            state.penalty *= self.decay
+        for vendor_acct, units in committed:
+            i = self.accts.index(vendor_acct)
+            take = np.minimum(np.minimum(units, shortfall / self.perf[i]),
+                              budget / self.unit_price[i])
+            lab.buy(sim, q, vendor_acct, take)
+            shortfall = shortfall - take * self.perf[i]
+            budget = budget - take * self.unit_price[i]
+            new = (take > 0) & ~state.ported[i]
+            if new.any():
+                self._ported(state, i, new, q)
+        live = lab.alive & (shortfall > 0)
+        if not live.any():
+            return
+        mix_price = self.unit_price / self.perf  # $ per useful unit of each platform
+        # planned purchases at today's mix, for the tied money and the porting decision
+        cost = self.costs(state, 0.0)
+        shares = logit_shares(cost, state.ported, self.sensitivity)
+        planned = np.minimum(shortfall, np.divide(budget, (shares * mix_price).sum(axis=0),
+                                                  out=np.zeros(sim.n), where=live))
+        pull = self.pulls(sim, lab, state, q, planned)
+        if not isinstance(pull, float):  # some deal pulls: the costs and shares move
+            cost = self.costs(state, pull)
+            shares = logit_shares(cost, state.ported, self.sensitivity)
+        self._port(sim, lab, state, q, cost, shares, pull, planned, budget)
+        if self._ported_now:
+            shares = logit_shares(self.costs(state, pull), state.ported, self.sensitivity)
+            budget = np.maximum(budget - self._paid, 0.0)
+        per_unit = (shares * mix_price).sum(axis=0)
+        units = np.where(live, np.minimum(shortfall, np.divide(
+            budget, per_unit, out=np.zeros(sim.n), where=per_unit > 0)), 0.0)
+        want = units * shares / self.perf  # capacity units from each vendor
+        take = want.copy()
+        room = np.full_like(want, np.inf)
+        for i, v in enumerate(self.vendors):
+            if v.supply_cap is not None:
+                room[i] = np.maximum(v.supply_cap - v.units, 0.0)
+                take[i] = np.minimum(want[i], room[i])
+        unmet = ((want - take) * self.perf).sum(axis=0)
+        if unmet.any():  # once, to the platforms with room, by their shares, as cash allows
+            open_ = state.ported & (room - take > 0)
+            weights = np.where(open_, shares, 0.0)
+            total = weights.sum(axis=0)
+            # the share of the unmet need first: total * perf can underflow to 0 when
+            # total is a denormal sum of vanishing logit weights
+            extra = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+            extra *= unmet / self.perf
+            extra = np.minimum(extra, room - take)
+            cost = (extra * self.unit_price).sum(axis=0)
+            left = np.maximum(budget - (take * self.unit_price).sum(axis=0), 0.0)
+            scale = np.divide(left, cost, out=np.ones(sim.n), where=cost > left)
+            take = take + extra * scale
+        for i, acct in enumerate(self.accts):
+            if take[i].any():
+                lab.buy(sim, q, acct, take[i])
+
+    def _port(self, sim: Sim, lab: LabState, state: LabChoice, q: int,
+              cost: NDArray[np.float64], shares: NDArray[np.float64],
+              pull: NDArray[np.float64] | float,
+              planned: NDArray[np.float64], budget: NDArray[np.float64]) -> None:
+        """Port to each platform whose saving over the horizon beats its porting cost."""
+        self._ported_now: list[int] = []
+        self._paid = np.zeros(sim.n)
+        expected = (shares * cost).sum(axis=0)
+        for i in range(len(self.accts)):
+            candidates = lab.alive & ~state.ported[i] & (planned > 0)
+            if not candidates.any():
+                continue
+            with_i = state.ported.copy()
+            with_i[i] = True
+            trial = cost.copy()
+            trial[i] = self.costs(state, pull, self.avg_penalty)[i]
+            after = logit_shares(trial, with_i, self.sensitivity)
+            saving = np.maximum(expected - (after * trial).sum(axis=0), 0.0)
+            pv = planned * saving * state.annuity
+            price = self.porting_cost[i]
+            port = candidates & (pv > price) & (budget - self._paid >= price)
+            if not port.any():
+                continue
+            paid = np.where(port, price, 0.0)
+            sim.ledger.pay(q, lab.acct, sim.acct("customers"), "porting", paid)
+            self._paid = self._paid + paid
+            self._ported(state, i, port, q)
+            self._ported_now.append(i)

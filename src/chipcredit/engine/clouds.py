@@ -1,0 +1,382 @@
+"""Clouds (neoclouds such as CoreWeave): GPUs bought with debt and rented out.
+
+A cloud owns a fleet, rents it to tenants under contracts (GW, price per GW-year, term) and
+to labs on a spot market, pays power on its fleet and its debt service from its own cash,
+and defaults when it cannot. Arrays are ``(n,)`` over the chunk's paths; money in $B,
+capacity in the scenario's unit, time in quarters.
+
+Each quarter, in the procurement phase (before the labs buy):
+
+1. the fleet ages; contracts starting now are built for (GPUs bought from the vendors by
+   the cloud's procurement shares, each debt tranche drawing its ``share`` of the cost, the
+   rest paid from cash, as far as the cash goes);
+2. this quarter's spot price is set: ``price * used-GPU index * max(floor, 1 - elasticity *
+   idle share)``, the idle share being last quarter's unsold share of all clouds' capacity;
+3. labs rent on the spot market (`rent_spot`) what their ``renting`` shares ask, from idle
+   capacity first and then from new GPUs the cloud buys for it (``spot.build``).
+
+In the servicing phase, after the labs have paid their rent (a claim of the cloud on each
+lab, settled with the lab's other claims): tenants outside the labs pay their contract rent;
+the cloud pays power on its fleet, then each debt tranche, senior first. In the default
+phase a cloud still in arrears defaults: its GPUs are sold at used value less the fire-sale
+haircut, and its cash pays the tranches in order of seniority, then its unpaid costs; what
+is left goes to its shareholders. Its contracts and rentals end, and rent its tenants still
+owe it is written off (the estate is wound up at once).
+
+Worked example: a cloud with 1 GW rented to a lab at $13B per GW-year receives $3.25B a
+quarter; with $50B of GPUs financed 70% by a 10% tranche over 5 years it owes 35 x (0.025 +
+0.05) = $2.625B in its first quarter, and 1.3 / 4 = $0.325B of power.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chipcredit.scenario.parties import Cloud
+
+from .claims import Claim
+from .fleet import Fleet
+from .funding import ARREARS_TOL, Fundraiser
+
+if TYPE_CHECKING:
+    from .labs import LabState
+    from .sim import Sim
+
+__all__ = ["CloudState", "begin_clouds"]
+
+
+class _Contract:
+    """One contract of a cloud: tenant account, units, quarterly price, first and end quarter
+    (exclusive), and the claim on a lab tenant (None for other tenants)."""
+
+    def __init__(self, tenant: int, units: NDArray[np.float64], price_q: NDArray[np.float64],
+                 first: int, end: int, lab: LabState | None) -> None:
+        self.tenant = tenant
+        self.units = units
+        self.price_q = price_q
+        self.first = first
+        self.end = end
+        self.lab = lab
+        self.delivered = np.zeros_like(units)
+
+
+class CloudState(Fundraiser):
+    """One cloud's state for a chunk of paths.
+
+    Attributes
+    ----------
+    fleet : its GPUs by age
+    contracted : units delivered under contracts this quarter
+    spot_rented : units rented on the spot market this quarter
+    spot_price_q : $B per unit for this quarter
+    unsold : units neither contracted nor rented this quarter (after procurement)
+    alive, default_quarter : as for labs
+    funded : a parent-funded balance sheet: pays whatever is due, never defaults
+    run_rate : 4 x this quarter's revenue, $B per year (its valuation's base)
+    shares : cap table, ``{(holder account, deal index or -1): shares (n,)}``, as a lab's
+    """
+
+    def __init__(self, cloud: Cloud, sim: Sim) -> None:
+        n, p, key = sim.n, sim.params, f"parties.{cloud.id}"
+        self.id = cloud.id
+        self.acct = sim.acct(cloud.id)
+        self.spec = cloud
+        self.n = n
+        shares = {sim.acct(v): p.array(x, f"{key}.procurement.{v}")
+                  for v, x in cloud.procurement.items()}
+        total = sum(shares.values(), np.zeros(n))
+        self.procurement = {v: np.divide(x, total, out=np.full(n, 1.0 / len(shares)),
+                                         where=total > 0) for v, x in shares.items()}
+        content = sum(sim.vendor_by_acct[v].content0 * s for v, s in self.procurement.items())
+        self.fleet = Fleet(sim.market, n, sim.workspace)
+        self.fleet.seed_even(p.array(cloud.installed, key + ".installed"),
+                             np.asarray(content, dtype=np.float64))
+        s = cloud.spot
+        self.spot_base_q = p.array(s.price_per_unit_year, key + ".spot.price_per_unit_year") / 4.0
+        self.elasticity = p.array(s.oversupply_elasticity, key + ".spot.oversupply_elasticity")
+        self.floor = p.array(s.floor, key + ".spot.floor")
+        self.build_spot = s.build
+        self.tranches: list[tuple[Claim, NDArray[np.float64], NDArray[np.float64]]] = []
+        """(claim, share of purchases, quarterly amortisation fraction), senior first."""
+        for k, t in enumerate(cloud.debt):
+            tk = f"{key}.debt[{k}]"
+            claim = Claim("debt_service", sim.acct(t.lender), self.acct, None, n,
+                          p.array(t.rate, tk + ".rate") / 4.0, stage=1)
+            claim.principal = p.array(t.opening, tk + ".opening").copy()
+            amortise = 1.0 / np.maximum(p.array(t.term_years, tk + ".term_years") * 4.0, 1.0)
+            self.tranches.append((claim, p.array(t.share, tk + ".share"), amortise))
+        self.debt_share = sum((sh for _, sh, _ in self.tranches), np.zeros(n))
+        self.opex = Claim("opex", sim.acct("customers"), self.acct, None, n, 0.0, stage=-1)
+        self.contracts: list[_Contract] = []
+        self.rent_claims: dict[int, Claim] = {}
+        for k, c in enumerate(cloud.contracts):
+            ck = f"{key}.contracts[{k}]"
+            first = sim.scenario.quarter_of(c.start)
+            tenant = sim.acct(c.tenant)
+            lab = sim.lab_by_acct.get(tenant)
+            self.contracts.append(_Contract(
+                tenant, p.array(c.capacity, ck + ".capacity"),
+                p.array(c.price_per_unit_year, ck + ".price_per_unit_year") / 4.0,
+                first, first + p.quarters(c.term_years, ck + ".term_years"), lab))
+            if lab is not None:
+                self._rent_claim(lab)
+        self.funded = cloud.balance_sheet == "funded"
+        self.init_cap_table(sim, cloud.equity, key)
+        self.raises = cloud.funding is not None
+        if cloud.funding is not None:
+            self.init_funding(sim, cloud.funding, key, cloud.id)
+        self.run_rate = np.zeros(n)
+        self.history = np.zeros((4, n))
+        """Trailing run-rates, oldest first; the first quarter's fills them (no momentum)."""
+        self.contracted = np.zeros(n)
+        self.spot_rented = np.zeros(n)
+        self._last: dict[int, NDArray[np.float64]] = {}  # spot units by lab, last quarter
+        self._now: dict[int, NDArray[np.float64]] = {}
+        self.spot_price_q = self.spot_base_q.copy()
+        self.unsold = np.zeros(n)
+        self.backstopped = np.zeros(n)
+        """Units a vendor's backstop paid for this quarter (no longer idle for the price)."""
+        self.backstop_income = np.zeros(n)
+        self.revenue = np.zeros(n)
+        self.revenue_total = np.zeros(n)
+        self._rent_seen = np.zeros(n)
+        self.alive = np.ones(n, dtype=bool)
+        self.default_quarter = np.full(n, -1, dtype=np.int16)
+        self.cause = np.zeros(n, dtype=np.int8)
+        self.cash = sim.ledger.balance[self.acct]  # a view: the ledger is the book of record
+        sim.ledger.pay(0, sim.acct("market"), self.acct, "opening_balance",
+                       p.array(cloud.cash, key + ".cash"), begin=True)
+        self.cash_open = self.cash.copy()
+        """Cash after last quarter's funding phase: the start of this quarter's burn."""
+
+    def available(self) -> NDArray[np.float64]:
+        """Cash it can pay from ($B): its own, or without limit on a funded balance sheet."""
+        return np.full(self.n, np.inf) if self.funded else self.cash
+
+    def _rent_claim(self, lab: LabState) -> Claim:
+        claim = self.rent_claims.get(lab.acct)
+        if claim is None:
+            claim = Claim("cloud_rent", self.acct, lab.acct, None, self.n, 0.0, stage=0)
+            self.rent_claims[lab.acct] = claim
+            lab.claims.append(claim)
+        return claim
+
+    # -- procurement phase ---------------------------------------------------------------
+    def build(self, sim: Sim, q: int, units: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Buy up to ``units`` of new GPUs, each tranche drawing its share of the cost and
+        cash paying the rest, as far as the cash beyond the next power bill and debt
+        service goes; returns the units bought."""
+        all_in = sim.market.all_in
+        own = all_in * np.maximum(1.0 - self.debt_share, 0.0)
+        spare = np.maximum(self.available() - self.reserve(sim), 0.0)
+        most = np.divide(spare, own, out=np.full(self.n, np.inf), where=own > 0)
+        units = np.where(self.alive, np.minimum(np.maximum(units, 0.0), most), 0.0)
+        if not units.any():
+            return units
+        cost = units * all_in
+        for claim, share, _ in self.tranches:
+            draw = cost * share
+            sim.ledger.pay(q, claim.creditor, self.acct, "loan_draw", draw)
+            claim.principal = claim.principal + draw
+            claim.track_exposure()
+        customers = sim.acct("customers")
+        for vacct, share in self.procurement.items():
+            paid = sim.vendor_by_acct[vacct].sell(sim, q, self.acct, units * share)
+            sim.ledger.pay(q, self.acct, customers, "infrastructure",
+                           units * share * all_in - paid)
+            self.fleet.add(units * share, paid)
+        return units
+
+    def begin(self, sim: Sim, q: int, idle_share: NDArray[np.float64]) -> None:
+        """Age the fleet, deliver the contracts running now, set the spot price."""
+        self.fleet.age_one_quarter()
+        self._last, self._now = self._now, {}
+        self.spot_rented = np.zeros(self.n)
+        self.backstopped = np.zeros(self.n)
+        self.backstop_income = np.zeros(self.n)
+        wanted = np.zeros(self.n)
+        running = []
+        for c in self.contracts:
+            if c.first <= q < c.end:
+                live = self.alive if c.lab is None else self.alive & c.lab.alive
+                running.append((c, live))
+                wanted = wanted + np.where(live, c.units, 0.0)
+            else:
+                c.delivered = np.zeros(self.n)
+        if running:
+            self.build(sim, q, wanted - self.fleet.installed())
+        # short of capacity, every contract gets the same share of its units
+        ratio = np.minimum(np.divide(self.fleet.installed(), wanted, out=np.ones(self.n),
+                                     where=wanted > 0), 1.0)
+        self.contracted = np.zeros(self.n)
+        for c, live in running:
+            c.delivered = np.where(live, c.units * ratio, 0.0)
+            self.contracted = self.contracted + c.delivered
+            if c.lab is not None:
+                c.lab.rented = c.lab.rented + c.delivered
+                self.rent_claims[c.lab.acct].schedule(c.delivered * c.price_q, q + 1)
+        factor = np.maximum(self.floor, 1.0 - self.elasticity * idle_share)
+        self.spot_price_q = np.where(self.alive, self.spot_base_q * sim.market.residual * factor,
+                                     0.0)
+
+    def idle(self) -> NDArray[np.float64]:
+        """Units neither contracted nor rented on the spot market now."""
+        return np.maximum(self.fleet.installed() - self.contracted - self.spot_rented, 0.0)
+
+    def last_rented(self, lab: LabState) -> NDArray[np.float64]:
+        """Units ``lab`` rented on the spot market last quarter (it renews them first)."""
+        return self._last.get(lab.acct, np.zeros(self.n))
+
+    def reserve(self, sim: Sim) -> NDArray[np.float64]:
+        """Cash kept back from buying GPUs: the power and debt service due next ($B)."""
+        due = sim.market.power_q * self.fleet.installed()
+        for claim, _, amortise in self.tranches:
+            due = due + claim.principal * (claim.rate + amortise) + claim.arrears
+        return np.asarray(due)
+
+    def rent_spot(self, sim: Sim, q: int, lab: LabState, units: NDArray[np.float64]
+                  ) -> NDArray[np.float64]:
+        """``lab`` rents up to ``units`` for this quarter; returns the units it got."""
+        units = np.where(self.alive & lab.alive, np.maximum(units, 0.0), 0.0)
+        short = units - self.idle()
+        if self.build_spot and (short > 0).any():
+            self.build(sim, q, short)
+        got = np.minimum(units, self.idle())
+        self.spot_rented = self.spot_rented + got
+        self._now[lab.acct] = self._now.get(lab.acct, 0.0) + got
+        lab.rented = lab.rented + got
+        self._rent_claim(lab).schedule(got * self.spot_price_q, q + 1)
+        return np.asarray(got)
+
+    def close_procurement(self) -> None:
+        self.unsold = np.where(self.alive, self.idle(), 0.0)
+
+    # -- servicing and default -----------------------------------------------------------
+    def service(self, sim: Sim, q: int) -> None:
+        """Outside tenants pay rent; the cloud pays power, then its tranches, senior first."""
+        ledger = sim.ledger
+        for c in self.contracts:
+            if c.lab is None and c.first <= q < c.end:
+                ledger.pay(q, c.tenant, self.acct, "cloud_rent", c.delivered * c.price_q)
+        paid = sum((claim.paid for claim in self.rent_claims.values()), np.zeros(self.n))
+        outside = sum((c.delivered * c.price_q for c in self.contracts
+                       if c.lab is None and c.first <= q < c.end), np.zeros(self.n))
+        self.revenue = paid - self._rent_seen + outside + self.backstop_income
+        self.revenue_total = self.revenue_total + self.revenue
+        self._rent_seen = paid
+        self.history[:-1] = self.history[1:]  # drop the oldest run-rate
+        self.history[-1] = self.run_rate
+        self.run_rate = np.where(self.alive, 4.0 * self.revenue, 0.0)
+        if q == 0:  # no history before the start: flat, so no momentum in the first year
+            self.history[:] = self.run_rate
+        self.opex.schedule(np.where(self.alive, sim.market.power_q * self.fleet.installed(), 0.0),
+                           q + 1)
+        self.opex.settle(ledger, q, self.available(), "operating_costs")
+        for claim, _, amortise in self.tranches:
+            interest = claim.principal * claim.rate
+            repay = np.where(self.alive, claim.principal * amortise, 0.0)
+            claim.track_exposure()
+            claim.principal = claim.principal - repay
+            claim.schedule(np.where(self.alive, interest + repay, 0.0), q + 1)
+            claim.settle(ledger, q, self.available())
+
+    def funding(self, sim: Sim, q: int) -> None:
+        """Phase 6: a cloud with ``funding`` raises a round as a lab does (see
+        `Fundraiser.raise_equity`), then pays its arrears, senior first, from the new cash.
+        A funded balance sheet needs no round; a cloud without ``funding`` raises none."""
+        if self.raises and not self.funded:
+            self.raise_equity(sim, q)
+            self.opex.settle(sim.ledger, q, self.cash, "operating_costs")
+            for claim, _, _ in self.tranches:
+                claim.settle(sim.ledger, q, self.cash)
+        self.cash_open = self.cash.copy()
+
+    def arrears(self) -> NDArray[np.float64]:
+        total = self.opex.arrears.copy()
+        for claim, _, _ in self.tranches:
+            total = total + claim.arrears
+        return total
+
+    def settle_defaults(self, sim: Sim, q: int) -> None:
+        """Default every live path still in arrears; settle the estate by seniority."""
+        from .labs import CAUSES  # labs imports this module
+
+        mask = self.alive & (self.arrears() > ARREARS_TOL)
+        if not mask.any():
+            return
+        self.alive &= ~mask
+        self.default_quarter[mask] = q
+        self.cause[mask] = CAUSES.index("arrears_unfunded")
+        ledger = sim.ledger
+        paths = np.flatnonzero(mask)
+        claims = [claim for claim, _, _ in self.tranches] + [self.opex]
+        for claim in claims:
+            claim.accelerate_at(paths, q + 1)
+        haircut = np.asarray(sim.market.haircut, dtype=np.float64)
+        haircut = haircut[paths] if haircut.ndim else np.full(paths.size, float(haircut))
+        proceeds = self.fleet.value(paths) * (1.0 - haircut)
+        ledger.pay_at(q, sim.acct("customers"), self.acct, "collateral_sale", paths, proceeds)
+        for claim in claims:  # senior first: each is paid in full before the next
+            cash = np.maximum(self.cash[paths], 0.0)
+            owed = claim.principal[paths] + claim.arrears[paths]
+            claim.recover_at(ledger, q, paths, np.minimum(owed, cash), "recovery")
+        left = np.maximum(self.cash[paths], 0.0)
+        total = self.total_shares()[paths]
+        for (holder, _deal), held in self.shares.items():  # pro rata to the shares held
+            share = np.divide(held[paths], total, out=np.zeros(paths.size), where=total > 0)
+            ledger.pay_at(q, self.acct, holder, "liquidation", paths, left * share)
+        for claim in claims:
+            claim.write_off_at(paths)
+        for claim in self.rent_claims.values():  # a dead cloud collects no more rent
+            claim.write_off_at(paths)
+        self.fleet.clear(paths)
+        self.contracted[paths] = 0.0
+        self.spot_rented[paths] = 0.0
+        self.unsold[paths] = 0.0
+
+    def claims(self) -> list[Claim]:
+        return [claim for claim, _, _ in self.tranches] + [self.opex, *self.rent_claims.values()]
+
+
+def begin_clouds(sim: Sim, q: int) -> None:
+    """Procurement phase, before the labs buy: reset every lab's rented capacity, then let
+    each cloud deliver its contracts and set its spot price from last quarter's idle share
+    of all clouds' capacity."""
+    for lab in sim.labs:
+        lab.rented = np.zeros(sim.n)
+    if not sim.clouds:
+        return
+    installed = sum((c.fleet.installed() for c in sim.clouds), np.zeros(sim.n))
+    unsold = sum((c.unsold - c.backstopped for c in sim.clouds), np.zeros(sim.n))
+    idle_share = np.divide(np.maximum(unsold, 0.0), installed, out=np.zeros(sim.n),
+                           where=installed > 0)
+    for cloud in sim.clouds:
+        cloud.begin(sim, q, idle_share)
+
+
+def rent_from_clouds(sim: Sim, lab: LabState, q: int, shortfall: NDArray[np.float64],
+                     budget: NDArray[np.float64], committed: list[tuple[int, NDArray[np.float64]]]
+                     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """A lab renews what it rented on the clouds' spot markets last quarter, then rents its
+    ``renting`` shares of the rest of its shortfall, as far as its ``budget`` ($B) goes.
+    What it must buy under purchase commitments (``committed``) is left to buy. Returns the
+    shortfall and the budget left for buying."""
+    if not lab.renting:
+        return shortfall, budget
+    must_buy = sum((units for _, units in committed), np.zeros(sim.n))
+    left = shortfall
+    for renew in (True, False):
+        rentable = np.maximum(left - must_buy, 0.0)  # the new shortfall, once renewed
+        for cloud_acct, share in lab.renting.items():
+            cloud = sim.cloud_by_acct[cloud_acct]
+            price = cloud.spot_price_q
+            can = np.divide(np.maximum(budget, 0.0), price, out=np.full(sim.n, np.inf),
+                            where=price > 0)
+            want = cloud.last_rented(lab) if renew else rentable * share
+            got = cloud.rent_spot(sim, q, lab, np.minimum(np.minimum(want, left), can))
+            budget = budget - got * price
+            left = np.maximum(left - got, 0.0)
+    return left, np.maximum(budget, 0.0)

@@ -1,0 +1,155 @@
+"""Equity funding shared by labs and clouds: a cap table, a valuation and equity rounds.
+
+One implementation of DESIGN.md section 3, phase 6, used by `LabState` and `CloudState`:
+
+- the cap table is in shares, ``{(holder account, deal index or -1): shares (n,)}``; the
+  opening table has 1.0 (billion) shares, the declared holders' fractions and ``founders``
+  the rest;
+- the pre-money valuation is ``valuation_multiple * exp(sentiment_loading * sentiment) *
+  run_rate`` ($B), the run-rate being annual revenue ($B per year), and the share price is
+  that over the shares outstanding;
+- a round is tried when cash is below ``buffer_quarters`` of the mean burn of the last four
+  quarters, or the party is in arrears. It asks for ``round_quarters`` of burn, at least the
+  arrears plus the gap to the buffer, and succeeds with the logistic probability of
+  `FundingSuccess` (times the scenario's funding shocks). New shares go to ``market`` at
+  the pre-money price, diluting every holder pro rata.
+
+Worked example: a cloud with 1.0 shares, all held by its founders, a run-rate of $4B/yr at a
+5x multiple and zero sentiment, $0.5B of cash and a burn of $1B per quarter, with a 2-quarter
+buffer and 3-quarter rounds, raises max(3 x 1, 0 + (2 x 1 - 0.5)) = $3B at a price of
+5 x 4 / 1.0 = $20B per (billion) shares: 0.15 new shares, so the founders keep
+1 / 1.15 = 87.0%.
+
+Arrays are ``(n,)`` over the chunk's paths; money in $B, time in quarters.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chipcredit.scenario.parties import CapTable, Funding
+
+if TYPE_CHECKING:
+    from .sim import Sim
+
+__all__ = ["ARREARS_TOL", "Fundraiser"]
+
+ARREARS_TOL = 1e-9  # $B; below a thousand dollars is rounding, not arrears
+
+_MAX_DILUTION = 1e9
+"""A round issues at most this many times the shares outstanding."""
+_RESCALE_ABOVE = 1e150
+"""Share counts above this are rescaled to fractions (the price rescales with them)."""
+
+
+class Fundraiser:
+    """A party with a cap table that raises equity rounds (a lab or a cloud).
+
+    The party sets ``acct``, ``alive``, ``cash`` (its ledger balance), ``cash_open`` (cash
+    at the start of the quarter's accounting), ``run_rate`` ($B per year), ``history``
+    (``(4, n)`` trailing run-rates, oldest first) and ``arrears()``; `init_funding` and
+    `init_cap_table` set the rest.
+    """
+
+    acct: int
+    alive: NDArray[np.bool_]
+    cash: NDArray[np.float64]
+    cash_open: NDArray[np.float64]
+    run_rate: NDArray[np.float64]
+    history: NDArray[np.float64]
+    shares: dict[tuple[int, int], NDArray[np.float64]]
+
+    def arrears(self) -> NDArray[np.float64]:
+        raise NotImplementedError
+
+    def init_funding(self, sim: Sim, f: Funding, key: str, party_id: str) -> None:
+        """Sample the funding parameters (under ``{key}.funding.*``) and the round draws."""
+        p = sim.params
+        self.buffer = p.array(f.buffer_quarters, key + ".funding.buffer_quarters")
+        self.round_quarters = p.array(f.round_quarters, key + ".funding.round_quarters")
+        self.multiple = p.array(f.valuation_multiple, key + ".funding.valuation_multiple")
+        self.loading = p.array(f.sentiment_loading, key + ".funding.sentiment_loading")
+        s = f.success
+        self.coef = [p.array(x, f"{key}.funding.success.{name}") for name, x in
+                     (("base", s.base), ("momentum", s.momentum), ("sentiment", s.sentiment),
+                      ("winter", s.winter))]
+        self.burn = np.zeros((4, sim.n))
+        """Burn of the last four quarters, oldest first ($B per quarter)."""
+        self._u_funding = sim.draws.uniform(f"funding:{party_id}", sim.n_quarters)
+
+    def init_cap_table(self, sim: Sim, cap: CapTable, key: str) -> None:
+        """The opening cap table: 1.0 (billion) shares; founders hold what others do not."""
+        self.shares = {}
+        held = np.zeros(sim.n)
+        for holder, frac in cap.holders.items():
+            amount = sim.params.array(frac, f"{key}.equity.holders.{holder}")
+            self.shares[(sim.acct(holder), -1)] = amount
+            held = held + amount
+        self.shares[(sim.acct("founders"), -1)] = np.maximum(1.0 - held, 0.0)
+
+    # -- valuation and cap table -------------------------------------------------------
+    def total_shares(self) -> NDArray[np.float64]:
+        return np.asarray(sum(self.shares.values()))
+
+    def valuation(self, sim: Sim) -> NDArray[np.float64]:
+        """Pre-money valuation: multiple x exp(loading x sentiment) x run-rate ($B)."""
+        v = self.multiple * np.exp(self.loading * sim.market.sentiment) * self.run_rate
+        return np.where(self.alive, v, 0.0)
+
+    def price(self, sim: Sim) -> NDArray[np.float64]:
+        """$B per (billion) shares."""
+        return np.asarray(self.valuation(sim) / self.total_shares())
+
+    def issue(self, holder: int, deal: int, amount: NDArray[np.float64],
+              price: NDArray[np.float64]) -> None:
+        """New shares worth ``amount`` at ``price`` per share, to (holder, deal)."""
+        with np.errstate(over="ignore"):  # inf is capped just below
+            new = np.divide(amount, price, out=np.zeros_like(amount), where=price > 0)
+        # at a valuation near zero (revenue all but gone) a round buys all but a sliver of
+        # the company; cap the new shares so the count stays finite (fuzzing found inf)
+        total = self.total_shares()
+        new = np.minimum(new, total * _MAX_DILUTION)
+        key = (holder, deal)
+        self.shares[key] = self.shares.get(key, 0.0) + new
+        total = total + new
+        huge = total > _RESCALE_ABOVE
+        if huge.any():  # only the fractions matter: rescale before many such rounds overflow
+            for k, held in self.shares.items():
+                self.shares[k] = np.where(huge, held / total, held)
+
+    def success_probability(self, momentum: NDArray[np.float64], sentiment: NDArray[np.float64],
+                            winter: NDArray[np.bool_]) -> NDArray[np.float64]:
+        """The round-success logistic of DESIGN.md section 3, phase 6."""
+        base, mom, sen, win = self.coef
+        x = base + mom * np.clip(momentum, -1.0, 10.0) + sen * sentiment + win * winter
+        return np.asarray(1.0 / (1.0 + np.exp(-x)))
+
+    # -- the round ---------------------------------------------------------------------
+    def raise_equity(self, sim: Sim, q: int) -> NDArray[np.float64]:
+        """Phase 6: note this quarter's burn, and raise a round when cash is under the
+        buffer or the party is in arrears. Returns the amount raised ($B, ``(n,)``); the
+        caller then settles what it owes from the new cash."""
+        inflow = sim.financing_inflow(self.acct)
+        self.burn[:-1] = self.burn[1:]  # drop the oldest quarter
+        self.burn[-1] = self.cash_open + inflow - self.cash
+        burn = np.maximum(self.burn.mean(axis=0), 0.0)
+        arrears = self.arrears()
+        gap = np.maximum(self.buffer * burn - self.cash, 0.0)
+        size = np.maximum(self.round_quarters * burn, arrears + gap)
+        price = self.price(sim)
+        # no revenue, no value: nobody buys shares in a company worth nothing (a cloud whose
+        # tenants have all gone); a lab's valuation is positive while it lives
+        wants = (self.alive & ((self.cash < self.buffer * burn) | (arrears > ARREARS_TOL))
+                 & (size > 0) & (price > 0))
+        momentum = np.divide(self.run_rate, self.history[0], out=np.zeros(sim.n),
+                             where=self.history[0] > 0) - 1.0
+        chance = self.success_probability(momentum, sim.market.sentiment, sim.market.winter)
+        chance = chance * sim.shocks.funding[q]
+        ok = wants & (self._u_funding[q] <= chance)
+        amount = np.where(ok, size, 0.0)
+        self.issue(sim.acct("market"), -1, amount, price)
+        sim.ledger.pay(q, sim.acct("market"), self.acct, "equity_round", amount)
+        return np.asarray(amount)

@@ -1,0 +1,275 @@
+"""Chart functions: each takes a `Result` (or an experiment's result) and returns a Plotly
+figure, titled, with axis titles in units and a source line (scenario, sha256 prefix, paths,
+seed). Plotly is imported when a chart is drawn (``pip install 'chipcredit[plot]'``).
+
+>>> import chipcredit as cc
+>>> from chipcredit.report import charts
+>>> res = cc.simulate("seed-2025", paths=500, seed=7)
+>>> charts.fan_chart(res, "xai", "cash").show()                       # doctest: +SKIP
+>>> charts.outcome_histogram(res, "colossus2-spv", "nvidia", "moic", lang="zh")  # doctest: +SKIP
+
+Every function takes ``lang="en"`` or ``"zh"``; the strings come from the catalogues in
+``locale/`` and money is drawn in the language's unit ($B, or 亿美元 = $B × 10).
+
+The figures:
+
+- `fan_chart`: quarterly bands (5th–95th, 25th–75th percentile, median, mean) of any party
+  variable in ``Result.reservoir`` (lab revenue, cash, capacity; vendor sales, share; ...).
+- `outcome_histogram`: one party's NPV, IRR or MOIC on one deal over paths (several metrics
+  give one chart with buttons), 5th/50th/95th percentiles marked, the share with no value and
+  why.
+- `default_timing_chart`: a lab's cumulative default probability by quarter, by cause.
+- `market_share_chart`: each vendor's mean share of sales, stacked.
+- `sankey_chart` (in `chipcredit.report.sankey`): money flows by kind, with a year slider.
+- `tornado_chart`, `paired_difference_chart` (in `chipcredit.report.experiment_charts`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from chipcredit.analytics.result import Result
+from chipcredit.analytics.stats import describe
+from chipcredit.engine.labs import CAUSES
+
+from .experiment_charts import paired_difference_chart, tornado_chart
+from .i18n import Catalogue, catalogue
+from .sankey import sankey_chart
+from .theme import (
+    PALETTE,
+    display_name,
+    finish,
+    graph_objects,
+    new_figure,
+    rgba,
+    scale_of,
+    source_of,
+    unit_kind,
+)
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+__all__ = [
+    "HISTOGRAM_BINS",
+    "default_timing_chart",
+    "fan_chart",
+    "market_share_chart",
+    "outcome_histogram",
+    "paired_difference_chart",
+    "sankey_chart",
+    "tornado_chart",
+]
+
+HISTOGRAM_BINS = 40
+"""Bars of an outcome histogram, between the 0.5th and 99.5th percentile of the values."""
+_TAIL = (0.005, 0.995)
+
+
+def _variable_title(result: Result, variable: str, cat: Catalogue) -> str:
+    return cat.label("variable", variable, unit=result.scenario.capacity_unit)
+
+
+def _axis_format(fig: go.Figure, name: str, axis: str = "y") -> None:
+    if unit_kind(name) == "share":
+        fig.update_layout({f"{axis}axis": {"tickformat": ".0%"}})
+
+
+def fan_chart(result: Result, party: str, variable: str, *, lang: str = "en") -> go.Figure:
+    """Quarterly fan of one party variable.
+
+    Traces, in order: 95th percentile (band edge), 5th percentile (filled to it), 75th, 25th
+    (filled to it), median, mean. Values come from ``result.bands(party, variable)``; money is
+    drawn in the language's unit, shares as percentages, capacity in the scenario's unit.
+    """
+    go = graph_objects()
+    cat = catalogue(lang)
+    bands = result.bands(party, variable)
+    scale = scale_of(variable, cat)
+    x = bands["quarter"].tolist()
+    colour = PALETTE[0]
+    fig = new_figure(go)
+    for upper, lower, key, alpha in (("p95", "p05", "chart.band_outer", 0.15),
+                                     ("p75", "p25", "chart.band_inner", 0.3)):
+        name = cat.t(key)
+        fig.add_trace(go.Scatter(x=x, y=(bands[upper] * scale).tolist(), mode="lines",
+                                 line={"width": 0}, name=name, legendgroup=name,
+                                 showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=x, y=(bands[lower] * scale).tolist(), mode="lines",
+                                 line={"width": 0}, fill="tonexty", fillcolor=rgba(colour, alpha),
+                                 name=name, legendgroup=name, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=x, y=(bands["p50"] * scale).tolist(), mode="lines",
+                             line={"color": colour, "width": 2}, name=cat.t("chart.median")))
+    fig.add_trace(go.Scatter(x=x, y=(bands["mean"] * scale).tolist(), mode="lines",
+                             line={"color": colour, "width": 1, "dash": "dot"},
+                             name=cat.t("chart.mean")))
+    label = _variable_title(result, variable, cat)
+    finish(fig, title=cat.t("chart.fan_title", party=display_name(result, party, cat),
+                            variable=label),
+           source=source_of(result, cat), x_title=cat.t("axis.quarter"), y_title=label)
+    _axis_format(fig, variable)
+    return fig
+
+
+def _histogram(result: Result, deal: str, party: str, metric: str,
+               cat: Catalogue) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+    """One metric's bars (as Bar keyword arguments), its percentile lines and its NaN note."""
+    values = result.outcome(deal, party, metric)
+    # float64: clipping float32 values to float64 bounds could push the end values just
+    # outside the first or last bar, and np.histogram would drop them
+    finite = values[np.isfinite(values)].astype(np.float64) * scale_of(metric, cat)
+    paths = len(values)
+    stats = describe(finite)
+    marks: list[dict[str, Any]] = []
+    if finite.size:
+        lo, hi = (float(v) for v in np.quantile(finite, _TAIL))
+        if hi <= lo:  # every value the same: one bar of visible width around it
+            pad = max(abs(lo) * 0.05, 0.5)
+            lo, hi = lo - pad, hi + pad
+        edges = np.linspace(lo, hi, HISTOGRAM_BINS + 1)
+        counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
+        bars = {"x": ((edges[:-1] + edges[1:]) / 2).tolist(), "y": (counts / paths).tolist(),
+                "width": np.diff(edges).tolist()}
+        for level in ("p05", "p50", "p95"):
+            value = stats[level]
+            assert value is not None
+            marks.append({"level": level, "x": value,
+                          "text": f"{level} {cat.metric_value(metric, value / scale_of(metric, cat))}"})
+    else:
+        bars = {"x": [], "y": [], "width": []}
+    missing = 1.0 - finite.size / paths if paths else 0.0
+    note = ""
+    if finite.size == 0:
+        note = cat.t("chart.hist_all_nan")
+    elif missing > 0:
+        reasons = result.irr_reasons().get((deal, party), {}) if metric == "irr" else {}
+        parts = [f"{cat.label('irr_reason', name)} {cat.percent(count / paths)}"
+                 for name, count in reasons.items() if count]
+        note = (cat.t("chart.hist_nan", share=cat.percent(missing),
+                      reasons=cat.t("number.list_separator").join(parts)) if parts
+                else cat.t("chart.hist_nan_plain", share=cat.percent(missing)))
+    return bars, marks, note
+
+
+def outcome_histogram(result: Result, deal: str, party: str, metric: str | Sequence[str] = "moic",
+                      *, lang: str = "en") -> go.Figure:
+    """Distribution over paths of one party's return on one deal.
+
+    Parameters
+    ----------
+    metric : ``npv``, ``irr``, ``moic`` (or any deal metric), or a sequence of them; with
+        several, the figure has one bar trace per metric and buttons that switch between them
+        (the first is shown).
+
+    One ``Bar`` trace per metric: bar heights are the share of all paths (NaN paths
+    included in the denominator), values beyond the 0.5th/99.5th percentiles are counted in
+    the end bars. Dashed lines mark the 5th, 50th and 95th percentile of the finite values;
+    a note states the share of paths with no value, with the reasons for an IRR.
+    """
+    go = graph_objects()
+    cat = catalogue(lang)
+    metrics = [metric] if isinstance(metric, str) else list(metric)
+    name = display_name(result, party, cat)
+    source = source_of(result, cat)
+    fig = new_figure(go)
+    views = []
+    for i, m in enumerate(metrics):
+        bars, marks, note = _histogram(result, deal, party, m, cat)
+        fig.add_trace(go.Bar(**bars, name=cat.label("metric", m), visible=i == 0,
+                             marker={"color": PALETTE[i % len(PALETTE)]},
+                             hovertemplate="%{x:.3g}: %{y:.1%}<extra></extra>"))
+        shapes = [{"type": "line", "x0": mk["x"], "x1": mk["x"], "y0": 0, "y1": 1,
+                   "xref": "x", "yref": "paper", "line": {"dash": "dash", "width": 1,
+                                                          "color": "#333333"}} for mk in marks]
+        notes = [{"text": mk["text"], "x": mk["x"], "y": 1.0 - 0.07 * j, "xref": "x",
+                  "yref": "paper", "showarrow": False, "xanchor": "left",
+                  "font": {"size": 10}} for j, mk in enumerate(marks)]
+        if note:
+            notes.append({"text": note, "x": 1.0, "y": 1.08, "xref": "paper", "yref": "paper",
+                          "showarrow": False, "xanchor": "right", "font": {"size": 11}})
+        title = cat.t("chart.hist_title", deal=deal, party=name,
+                      metric=cat.label("metric_short", m))
+        views.append((shapes, notes, title, cat.label("metric", m)))
+    shapes, notes, title, x_title = views[0]
+    finish(fig, title=title, source=source, x_title=x_title, y_title=cat.t("axis.share_of_paths"))
+    fig.update_yaxes(tickformat=".0%")
+    fig.update_layout(bargap=0.02, shapes=shapes, showlegend=False)
+    source_note = fig.layout.annotations[0].to_plotly_json()
+    fig.update_layout(annotations=[source_note, *notes])
+    if len(metrics) > 1:
+        buttons = []
+        for i, (m_shapes, m_notes, m_title, m_x) in enumerate(views):
+            visible = [j == i for j in range(len(metrics))]
+            buttons.append({"label": cat.label("metric_short", metrics[i]), "method": "update",
+                            "args": [{"visible": visible},
+                                     {"shapes": m_shapes, "annotations": [source_note, *m_notes],
+                                      "title.text": m_title, "xaxis.title.text": m_x}]})
+        fig.update_layout(updatemenus=[{"type": "buttons", "direction": "right", "x": 1.0,
+                                        "xanchor": "right", "y": 1.22, "yanchor": "bottom",
+                                        "buttons": buttons, "showactive": True}])
+    return fig
+
+
+def default_timing_chart(result: Result, party: str, *, lang: str = "en") -> go.Figure:
+    """A lab's cumulative default probability by quarter: one stacked area per cause
+    (``arrears_unfunded``, ``covenant``, ``cross_default``), then the total as a line."""
+    go = graph_objects()
+    cat = catalogue(lang)
+    timing = result.default_timing(party)
+    x = timing["quarter"].tolist()
+    fig = new_figure(go)
+    for i, cause in enumerate(CAUSES[1:]):
+        fig.add_trace(go.Scatter(x=x, y=timing[cause].cumsum().tolist(), mode="lines",
+                                 stackgroup="causes", name=cat.label("cause", cause),
+                                 line={"width": 0.5, "color": PALETTE[(i + 3) % len(PALETTE)]},
+                                 hovertemplate="%{x}: %{y:.1%}"))
+    fig.add_trace(go.Scatter(x=x, y=timing["cumulative"].tolist(), mode="lines",
+                             name=cat.t("chart.default_total"),
+                             line={"color": "#000000", "width": 2},
+                             hovertemplate="%{x}: %{y:.1%}"))
+    finish(fig, title=cat.t("chart.default_title", party=display_name(result, party, cat)),
+           source=source_of(result, cat), x_title=cat.t("axis.quarter"),
+           y_title=cat.t("axis.cumulative_probability"))
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    return fig
+
+
+def vendor_shares(result: Result) -> tuple[dict[str, list[float]], bool]:
+    """Mean share of sales per vendor by quarter, and whether it was derived from sales.
+
+    Uses the vendors' ``market_share`` bands where every vendor has them, else ``share``,
+    else each vendor's mean sales over the vendors' total (zero where nobody sells).
+    """
+    vendors = [p.id for p in result.scenario.parties if p.kind == "vendor"]
+    for variable in ("market_share", "share"):
+        if vendors and all((v, variable) in result.reservoir for v in vendors):
+            return {v: result.bands(v, variable)["mean"].tolist() for v in vendors}, False
+    sales = {v: result.bands(v, "sales")["mean"].to_numpy() for v in vendors
+             if (v, "sales") in result.reservoir}
+    total = np.sum(list(sales.values()), axis=0) if sales else np.zeros(0)
+    safe = np.where(total > 0, total, 1.0)
+    return {v: np.where(total > 0, s / safe, 0.0).tolist() for v, s in sales.items()}, True
+
+
+def market_share_chart(result: Result, *, lang: str = "en") -> go.Figure:
+    """Each vendor's mean share of sales by quarter, one stacked area per vendor."""
+    go = graph_objects()
+    cat = catalogue(lang)
+    shares, derived = vendor_shares(result)
+    x = result.quarter_labels()
+    fig = new_figure(go)
+    for i, (vendor, values) in enumerate(shares.items()):
+        fig.add_trace(go.Scatter(x=x, y=values, mode="lines", stackgroup="vendors",
+                                 name=display_name(result, vendor, cat),
+                                 line={"width": 0.5, "color": PALETTE[i % len(PALETTE)]},
+                                 hovertemplate="%{x}: %{y:.1%}"))
+    title = cat.t("chart.market_title")
+    if derived:
+        title += f" ({cat.t('chart.market_derived')})"
+    finish(fig, title=title, source=source_of(result, cat), x_title=cat.t("axis.quarter"),
+           y_title=cat.t("axis.market_share"))
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    return fig

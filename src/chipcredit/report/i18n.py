@@ -1,0 +1,172 @@
+"""Languages of the charts and the report: one catalogue per language, and number formats.
+
+Every user-facing string lives in ``locale/<lang>.yaml`` (``en`` and ``zh``, Simplified
+Chinese), under the same keys. Code asks a `Catalogue` for a key and gets the text with its
+placeholders filled; it never holds a sentence itself. Numbers are formatted here for the
+language, always with their unit: ``$2.5B`` in English, ``25亿美元`` in Chinese (1 $B is
+10 亿美元; from 1,000 $B on, ``$1.2T`` and ``1.2万亿美元``).
+
+>>> cat = catalogue("zh")
+>>> cat.money(2.5)
+'25亿美元'
+>>> cat.t("chart.median")
+'中位数'
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import string
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from chipcredit.errors import UsageError, did_you_mean
+
+__all__ = ["LANGUAGES", "Catalogue", "catalogue", "placeholders", "significant"]
+
+LANGUAGES = ("en", "zh")
+"""Languages with a catalogue, English first (the default)."""
+
+
+def significant(value: float, digits: int = 3) -> str:
+    """``value`` rounded to ``digits`` significant figures, thousands separated, no trailing
+    zeros: 2 -> ``2``, 0.4123 -> ``0.412``, 12345.6 -> ``12,346``."""
+    if not math.isfinite(value):
+        return "nan"
+    if value == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(value)))
+    decimals = max(digits - 1 - exponent, 0)
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def placeholders(text: str) -> set[str]:
+    """Names of the ``{placeholders}`` in a catalogue string."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+class Catalogue:
+    """The strings and number formats of one language.
+
+    Parameters
+    ----------
+    lang : str
+        ``en`` or ``zh``.
+    entries : dict of str to str or number
+        Flat keys (``chart.median``) to their text.
+    """
+
+    def __init__(self, lang: str, entries: dict[str, Any]) -> None:
+        self.lang = lang
+        self.entries = entries
+
+    def __repr__(self) -> str:
+        return f"Catalogue({self.lang!r}, {len(self.entries)} entries)"
+
+    def has(self, key: str) -> bool:
+        return key in self.entries
+
+    def t(self, key: str, **values: Any) -> str:
+        """The text of ``key`` with its placeholders filled by ``values``."""
+        try:
+            text = self.entries[key]
+        except KeyError:
+            hint = did_you_mean(key, list(self.entries))
+            raise KeyError(f"no catalogue entry {key!r} in {self.lang}"
+                           + (f" (did you mean {hint}?)" if hint else "")) from None
+        return str(text).format(**values) if values else str(text)
+
+    def label(self, group: str, name: str, **values: Any) -> str:
+        """``group.name`` if the catalogue has it, else ``name`` itself (an id, e.g. a
+        transfer kind added after this catalogue was written)."""
+        key = f"{group}.{name}"
+        return self.t(key, **values) if key in self.entries else name
+
+    # -- numbers -------------------------------------------------------------------------
+    @property
+    def money_scale(self) -> float:
+        """Factor from $B to this language's money unit on axes (1 for $B, 10 for 亿美元)."""
+        return float(self.entries["number.money_scale"])
+
+    @property
+    def money_unit(self) -> str:
+        return str(self.entries["number.money_unit"])
+
+    def na(self) -> str:
+        return self.t("number.not_available")
+
+    def money(self, amount: float | None) -> str:
+        """An amount given in $B, in this language's unit: ``$2.5B``, ``25亿美元``."""
+        if amount is None or not math.isfinite(amount):
+            return self.na()
+        if abs(amount) >= float(self.entries["number.money_big_at"]):
+            big = amount * float(self.entries["number.money_big_scale"])
+            return self.t("number.money_big", value=significant(big))
+        text = self.t("number.money", value=significant(abs(amount) * self.money_scale))
+        return ("-" + text) if amount < 0 else text
+
+    def percent(self, share: float | None, digits: int = 2) -> str:
+        """A share (0.23) as a percent (``23%``)."""
+        if share is None or not math.isfinite(share):
+            return self.na()
+        value = share * 100
+        text = significant(value, digits) if abs(value) >= 1 else significant(value, 1)
+        return self.t("number.percent", value=text)
+
+    def multiple(self, value: float | None) -> str:
+        """A multiple of money: ``1.4x``, ``1.4倍``."""
+        if value is None or not math.isfinite(value):
+            return self.na()
+        return self.t("number.multiple", value=significant(value, 2 if abs(value) < 10 else 3))
+
+    def number(self, value: float | None, digits: int = 3) -> str:
+        if value is None or not math.isfinite(value):
+            return self.na()
+        return significant(value, digits)
+
+    def paths(self, count: int) -> str:
+        """``1 path``, ``2,000 paths``."""
+        return self.t("number.path") if count == 1 else self.t("number.paths", count=f"{count:,}")
+
+    def metric_value(self, metric: str, value: float | None) -> str:
+        """A deal or party metric with its unit: money, IRR as a percent, MOIC as a multiple,
+        a probability as a percent."""
+        if metric == "irr":
+            return self.percent(value, 3)
+        if metric.startswith("moic"):
+            return self.multiple(value)
+        if metric in ("default_probability",) or metric.endswith("_probability"):
+            return self.percent(value)
+        return self.money(value)
+
+
+@functools.cache
+def _load(lang: str) -> Catalogue:
+    text = resources.files("chipcredit.report").joinpath("locale", f"{lang}.yaml").read_text("utf-8")
+    return Catalogue(lang, _flatten(yaml.safe_load(text)))
+
+
+def catalogue(lang: str = "en") -> Catalogue:
+    """The catalogue of ``lang`` (``en`` or ``zh``); UsageError for any other."""
+    if lang not in LANGUAGES:
+        hint = did_you_mean(str(lang), LANGUAGES)
+        raise UsageError(f"language must be one of {', '.join(LANGUAGES)}; got {lang!r}"
+                         + (f" (did you mean {hint}?)" if hint else ""))
+    return _load(lang)

@@ -1,0 +1,94 @@
+"""The report's opening paragraph: a few plain sentences generated from the numbers.
+
+>>> summary_text(res)                                                   # doctest: +SKIP
+"Over 2,000 simulated futures from 2025Q4 to 2035Q3 (seed 7): In 90% of futures Nvidia's
+$2B in colossus2-spv returns between 0.47x and 2.1x (median 1.7x); xAI defaults before 2030
+in 23% of them (41% within the horizon)."
+
+What it says, in this order:
+
+- for the (at most) `MAX_RETURNS` vendor positions with the largest median outlay (or, with
+  no vendor positions, any party's): the 5th–95th percentile range of the MOIC, the median,
+  and the median outlay (cash put in, over paths with a position);
+- for every lab: the share of paths on which it defaults before the year `DEFAULT_YEARS`
+  after the start year (or the end of the horizon, if sooner), and within the horizon.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chipcredit.analytics.result import Result
+from chipcredit.analytics.stats import describe
+
+from .i18n import Catalogue, catalogue
+from .theme import display_name
+
+__all__ = ["DEFAULT_YEARS", "MAX_RETURNS", "default_before", "summary_text"]
+
+MAX_RETURNS = 2
+DEFAULT_YEARS = 5
+
+
+def _returns(result: Result, cat: Catalogue) -> list[str]:
+    kinds = {p.id: p.kind for p in result.scenario.parties}
+    found: list[tuple[float, str]] = []
+    pairs = result.deal_parties()
+    vendors = [(d, p) for d, p in pairs if kinds.get(p) == "vendor"]
+    for deal, party in vendors or pairs:
+        moic = result.outcome(deal, party, "moic")
+        outlay = result.outcome(deal, party, "cash_out")
+        active = outlay > 0
+        stats = describe(moic)
+        if stats["p50"] is None or not active.any():
+            continue
+        spent = float(np.median(outlay[active]))
+        values = {"party": display_name(result, party, cat), "deal": deal,
+                  "low": cat.multiple(stats["p05"]), "high": cat.multiple(stats["p95"]),
+                  "median": cat.multiple(stats["p50"])}
+        text = cat.t("summary.return", outlay=cat.money(spent), **values)
+        found.append((spent, text))
+    found.sort(key=lambda item: -item[0])
+    return [text for _, text in found[:MAX_RETURNS]]
+
+
+def default_before(result: Result, lab: str, year: int) -> float:
+    """Share of paths on which ``lab`` defaults in a quarter of a year before ``year``."""
+    dq = result.outcome(None, lab, "default_quarter")
+    years = np.array([int(label[:4]) for label in result.quarter_labels()])
+    cutoff = int(np.sum(years < year))
+    return float(np.mean((dq >= 0) & (dq < cutoff)))
+
+
+def _defaults(result: Result, cat: Catalogue) -> list[str]:
+    labels = result.quarter_labels()
+    first, last = int(labels[0][:4]), int(labels[-1][:4])
+    year = min(first + DEFAULT_YEARS, last + 1)
+    out = []
+    for party in result.scenario.parties:
+        if party.kind != "lab":
+            continue
+        name = display_name(result, party.id, cat)
+        total = result.default_probability(party.id)
+        if total == 0:
+            out.append(cat.t("summary.no_default", lab=name))
+            continue
+        out.append(cat.t("summary.default", lab=name, year=year,
+                         before=cat.percent(default_before(result, party.id, year)),
+                         total=cat.percent(total)))
+    return out
+
+
+def summary_text(result: Result, *, lang: str = "en") -> str:
+    """One plain-language paragraph about the run, in ``lang`` (``en`` or ``zh``)."""
+    cat = catalogue(lang)
+    labels = result.quarter_labels()
+    if result.deterministic:
+        opening = cat.t("summary.over_deterministic", start=labels[0], end=labels[-1])
+    else:
+        opening = cat.t("summary.over", count=f"{result.paths:,}", start=labels[0],
+                        end=labels[-1], seed=result.seed)
+    sentences = _returns(result, cat) + _defaults(result, cat)
+    if not sentences:
+        return opening + cat.t("summary.nothing")
+    return opening + cat.t("summary.joiner").join(sentences) + cat.t("summary.end")

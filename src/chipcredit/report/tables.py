@@ -1,0 +1,124 @@
+"""HTML tables of the report: headline deals and parties, sensitivity, run metadata."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from chipcredit._version import __version__
+from chipcredit.analytics.result import Result
+from chipcredit.analytics.stats import describe
+
+from .i18n import Catalogue
+from .theme import display_name
+
+__all__ = ["Cell", "deals_table", "metadata_table", "parties_table", "sensitivity_table", "table"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: ``kind`` is ``num`` (right-aligned), ``data`` (text from the scenario,
+    left as written: ids, sources) or ``""``."""
+
+    text: str
+    kind: str = ""
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = []
+    for row in rows:
+        cells = []
+        for cell in row:
+            attrs = {"num": ' class="num"', "data": ' class="data" translate="no"'}.get(cell.kind, "")
+            cells.append(f"<td{attrs}>{html.escape(cell.text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def deals_table(result: Result, cat: Catalogue) -> str:
+    """Per deal and party: NPV 5th/50th/95th percentile, median IRR and MOIC, P(loss > 0),
+    and the share of paths with no IRR."""
+    kinds = {d.id: d.kind for d in result.scenario.deals}
+    short = {m: cat.label("metric_short", m) for m in ("npv", "irr", "moic")}
+    headers = [cat.t("report.col_deal"), cat.t("report.col_kind"), cat.t("report.col_party"),
+               f"{short['npv']} {cat.t('report.col_p05')}", f"{short['npv']} {cat.t('report.col_p50')}",
+               f"{short['npv']} {cat.t('report.col_p95')}", f"{short['irr']} {cat.t('report.col_p50')}",
+               f"{short['moic']} {cat.t('report.col_p50')}", cat.t("report.col_p_loss"),
+               cat.t("report.col_nan")]
+    rows = []
+    for deal, party in result.deal_parties():
+        npv = describe(result.outcome(deal, party, "npv"))
+        irr = result.outcome(deal, party, "irr")
+        moic = describe(result.outcome(deal, party, "moic"))
+        loss = result.outcome(deal, party, "loss")
+        rows.append([
+            Cell(deal, "data"), Cell(cat.label("deal_kind", kinds.get(deal, ""))),
+            Cell(display_name(result, party, cat), "data"),
+            Cell(cat.money(npv["p05"]), "num"), Cell(cat.money(npv["p50"]), "num"),
+            Cell(cat.money(npv["p95"]), "num"),
+            Cell(cat.metric_value("irr", describe(irr)["p50"]), "num"),
+            Cell(cat.multiple(moic["p50"]), "num"),
+            Cell(cat.percent(float(np.mean(loss > 1e-9))), "num"),
+            Cell(cat.percent(float(np.mean(~np.isfinite(irr)))), "num"),
+        ])
+    return table(headers, rows)
+
+
+def _median(result: Result, party: str, metric: str, cat: Catalogue) -> str:
+    key = f"party|{party}|{metric}"
+    if key not in result.outcomes:
+        return ""
+    return cat.money(describe(result.outcomes[key])["p50"])
+
+
+def parties_table(result: Result, cat: Catalogue) -> str:
+    headers = [cat.t("report.col_party"), cat.t("report.col_kind"), cat.t("report.col_default"),
+               cat.t("report.col_revenue"), cat.t("report.col_cash_end")]
+    rows = []
+    for p in result.scenario.parties:
+        default = cat.percent(result.default_probability(p.id)) if p.kind == "lab" else ""
+        rows.append([Cell(display_name(result, p.id, cat), "data"),
+                     Cell(cat.label("party_kind", p.kind)), Cell(default, "num"),
+                     Cell(_median(result, p.id, "revenue_total", cat), "num"),
+                     Cell(_median(result, p.id, "cash_end", cat), "num")])
+    return table(headers, rows)
+
+
+def sensitivity_table(sensitivity: Any, cat: Catalogue) -> str:
+    """The ranked parameters of a sensitivity run with their ranges and effects."""
+    frame = sensitivity.table
+    named = {"parameter": cat.t("report.col_parameter"), "low": cat.t("report.col_low"),
+             "high": cat.t("report.col_high"), "metric_low": cat.t("report.col_metric_low"),
+             "metric_high": cat.t("report.col_metric_high"), "swing": cat.t("report.col_swing")}
+    columns = [c for c in frame.columns if c not in ("basis",)]
+    rows = []
+    for rec in frame.to_dict("records"):
+        rows.append([Cell(str(rec[c]), "data") if c == "parameter"
+                     else Cell(cat.number(float(rec[c])) if rec[c] is not None else cat.na(), "num")
+                     for c in columns])
+    return table([named.get(c, c) for c in columns], rows)
+
+
+def metadata_table(result: Result, cat: Catalogue) -> str:
+    sc = result.scenario
+    labels = result.quarter_labels()
+    answer = cat.t("report.answer_yes") if result.deterministic else cat.t("report.answer_no")
+    rows = [
+        ("report.meta_version", Cell(__version__, "num")),
+        ("report.meta_scenario", Cell(sc.name, "data")),
+        ("report.meta_description", Cell(sc.description, "data")),
+        ("report.meta_sha", Cell(result.scenario_sha256, "data")),
+        ("report.meta_paths", Cell(f"{result.paths:,}", "num")),
+        ("report.meta_seed", Cell(str(result.seed), "num")),
+        ("report.meta_deterministic", Cell(answer)),
+        ("report.meta_start", Cell(labels[0], "num")),
+        ("report.meta_quarters", Cell(str(sc.horizon_quarters), "num")),
+        ("report.meta_imbalance", Cell(f"{result.max_abs_imbalance:.1e}", "num")),
+    ]
+    return table([cat.t("report.col_field"), cat.t("report.col_value")],
+                 [[Cell(cat.t(key)), cell] for key, cell in rows])

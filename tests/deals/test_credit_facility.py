@@ -1,0 +1,146 @@
+"""Golden numbers for ``credit_facility``: draws on shortfall up to the outstanding cap,
+draws that pay for a vendor's equipment, and the cross-field checks.
+
+Every expected number is worked out by hand in the comments; none is recomputed by the
+code under test. Times are quarters from the start (2025Q4); a flow at the end of quarter
+``q`` has time ``q + 1``.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import chipcredit as cc
+
+from ._build import FLAT, lab, lines, one, run, scenario, vendor
+
+# A lab with no cash whose revenue ($1B a quarter) falls $0.2B short of its fixed costs
+# ($4.8B a year = $1.2B a quarter) and whose rounds never close (base -50).
+BROKE = lab(revenue={"run_rate": 4.0, "growth": dict(FLAT)}, cash=0.0,
+            costs={"fixed_per_year": 4.8},
+            funding={"valuation_multiple": 10.0, "success": {"base": -50.0}})
+
+
+def facility(**overrides: object) -> dict[str, object]:
+    deal: dict[str, object] = {"id": "fac", "kind": "credit_facility", "lender": "nvidia",
+                               "borrower": "xai", "commitment": 2.0, "max_outstanding": 0.5,
+                               "rate": 0.08, "term_years": 5}
+    deal.update(overrides)
+    return deal
+
+
+def broke_world(*deals: dict[str, object]) -> dict[str, object]:
+    return scenario(parties=[vendor(), BROKE, {"id": "apollo", "kind": "lender"}],
+                    deals=list(deals), horizon=8)
+
+
+# Quarter by quarter (rate 8% nominal = 2% a quarter, cap $0.5B outstanding):
+#   q0: opex 1.2 on revenue 1.0 -> 0.2 short; no interest yet; draws 0.2, pays the costs.
+#   q1: 0.2 short; interest 0.2 x 0.02 = 0.004 unpaid -> 0.204 short;
+#       room 0.5 - 0.2 - 0.004 = 0.296 -> draws 0.204; balance 0.404.
+#   q2: interest 0.404 x 0.02 = 0.00808 -> short 0.20808; room 0.5 - 0.404 - 0.00808
+#       = 0.08792 -> draws 0.08792 (the cap binds); balance 0.49192 and 0.00808 of interest
+#       arrears: 0.5 in all. The costs stay 0.11208 short, so the lab defaults in q2.
+#   The estate is empty: the whole 0.5 is written off. Loss at 2% a quarter, promised at
+#   time 3 and never paid: (0.00808 + 0.49192) / 1.02^3 = 0.5 / 1.061208 = 0.47116117...
+DRAWS = [0.2, 0.204, 0.08792]
+
+
+def test_shortfall_draws_stop_at_the_outstanding_cap_then_the_borrower_defaults() -> None:
+    res = run(broke_world(facility()), quiet=True)
+    draws = lines(res, "fac", "credit_draw")
+    assert list(draws["time"]) == [1, 2, 3]
+    np.testing.assert_allclose(draws["amount"], DRAWS, rtol=0, atol=1e-12)
+    assert one(res, None, "xai", "default_quarter") == 2.0
+    interest = lines(res, "fac", "debt_service")
+    assert list(interest["time"]) == [2]
+    assert interest["amount"][0] == pytest.approx(0.004, abs=1e-12)
+    # cash in/out are totals of the net flow at each time: at time 2 the 0.204 drawn and
+    # the 0.004 of interest net to 0.2 out
+    assert one(res, "fac", "nvidia", "cash_out") == pytest.approx(0.2 + 0.2 + 0.08792, abs=1e-12)
+    assert one(res, "fac", "nvidia", "cash_in") == pytest.approx(0.0, abs=1e-12)
+    assert one(res, "fac", "nvidia", "loss") == pytest.approx(0.5 / 1.02**3, abs=1e-12)
+    assert res.outcomes["spv|fac|written_off"][0] == pytest.approx(0.5, abs=1e-12)
+    assert res.outcomes["spv|fac|drawn_total"][0] == pytest.approx(0.49192, abs=1e-12)
+    # drawn balance by quarter (after the default the claim is closed)
+    drawn = res.bands("fac", "drawn")["mean"].to_numpy()
+    np.testing.assert_allclose(drawn[:3], [0.2, 0.404, 0.0], rtol=0, atol=1e-12)
+    assert res.max_abs_imbalance < 1e-9
+
+
+def test_drawn_at_start_counts_against_the_cap() -> None:
+    # 0.4 drawn at the beginning of q0 (time 0), in the procurement phase, after q0's
+    # operations left the costs 0.2 short (revenue 1.0 against 1.2). Servicing pays the
+    # interest 0.4 x 0.02 = 0.008 from the 0.4; the lab's 0.392 of cash covers the 0.2, so
+    # nothing is drawn and the funding phase pays the costs: 0.192 left.
+    # q1: revenue 1.0 -> 1.192 against costs 1.2: 0.008 short; interest 0.008 unpaid:
+    # 0.016 short with no cash; room 0.5 - 0.4 - 0.008 = 0.092 -> draws 0.016 (time 2).
+    res = run(broke_world(facility(drawn_at_start=0.4)), quiet=True)
+    draws = lines(res, "fac", "credit_draw")
+    assert draws["time"][0] == 0 and draws["amount"][0] == pytest.approx(0.4, abs=1e-12)
+    assert draws["time"][1] == 2 and draws["amount"][1] == pytest.approx(0.016, abs=1e-12)
+
+
+def test_purchase_draws_pay_half_the_vendors_equipment() -> None:
+    # The lab needs 1 unit of training capacity in q0 and none after. Vendor content is
+    # the whole all-in cost, $35B a unit: it buys 1 unit, half of which the facility pays:
+    # 0.5 x 1 x 35 = 17.5 drawn at the end of q0. Interest 17.5 x 0.02 = 0.35 a quarter
+    # from q1; the term is 2 years, so q7 also repays the 17.5.
+    #   lender cash in: 7 x 0.35 + 17.5 = 19.95; tied gross profit 0.75 x 17.5 = 13.125;
+    #   peak exposure (balance + accrued interest + undrawn, DESIGN 2a), first reached in
+    #   q1: 17.5 + 0.35 + 12.5 = 30.35.
+    buyer = lab(compute={"installed": 0.0, "per_revenue": 0.0, "training": 1.0,
+                         "training_growth": dict(FLAT)})
+    deal = facility(commitment=30.0, max_outstanding=None, term_years=2, vendor="nvidia",
+                    drawing={"purchases": 0.5, "shortfall": False})
+    res = run(scenario(parties=[vendor(), buyer], deals=[deal]))
+    draws = lines(res, "fac", "credit_draw")
+    assert list(draws["time"]) == [1]
+    assert draws["amount"][0] == pytest.approx(17.5, abs=1e-12)
+    service = lines(res, "fac", "debt_service")
+    assert list(service["time"]) == list(range(2, 9))
+    np.testing.assert_allclose(service["amount"], [0.35] * 6 + [17.85], rtol=0, atol=1e-12)
+    assert one(res, "fac", "nvidia", "cash_in") == pytest.approx(19.95, abs=1e-12)
+    assert one(res, "fac", "nvidia", "tied_gross_profit") == pytest.approx(13.125, abs=1e-12)
+    assert one(res, "fac", "nvidia", "peak_exposure") == pytest.approx(30.35, abs=1e-12)
+    assert one(res, "fac", "nvidia", "loss") == pytest.approx(0.0, abs=1e-12)
+
+
+def test_a_facility_that_does_not_close_draws_nothing() -> None:
+    res = run(broke_world(facility(close_probability=0.0)), quiet=True)
+    assert res.cashflows("fac").empty
+    assert one(res, None, "xai", "default_quarter") == 0.0
+
+
+def test_purchase_draws_need_a_vendor() -> None:
+    bad = broke_world(facility(drawing={"purchases": 0.5}))
+    with pytest.raises(cc.ScenarioError, match=r"deals\[0\]\.vendor.*drawing.purchases"):
+        cc.load_scenario(bad)
+
+
+@settings(max_examples=25)
+@given(commitment=st.floats(0.1, 3.0), cap_share=st.floats(0.1, 1.0),
+       start_share=st.floats(0.0, 1.0), rate=st.floats(0.0, 0.2),
+       costs=st.floats(3.0, 8.0), purchases=st.floats(0.0, 1.0))
+def test_draws_never_exceed_the_limits(commitment: float, cap_share: float, start_share: float,
+                                       rate: float, costs: float, purchases: float) -> None:
+    cap = commitment * cap_share
+    broke = copy.deepcopy(BROKE)
+    broke["costs"] = {"fixed_per_year": costs}
+    broke["compute"] = {"installed": 0.0, "per_revenue": 0.0, "training": 0.01,
+                        "training_growth": {"from": 0.5, "to": 0.5, "half_life_years": 1.0}}
+    deal = facility(commitment=commitment, max_outstanding=cap, drawn_at_start=start_share * cap,
+                    rate=rate, vendor="nvidia", drawing={"purchases": purchases})
+    res = run(scenario(parties=[vendor(), broke], deals=[deal], horizon=8), quiet=True)
+    assert res.max_abs_imbalance < 1e-9  # ledger balanced; promised = paid + arrears + written off
+    drawn_total = res.outcomes["spv|fac|drawn_total"][0]
+    assert drawn_total <= commitment + 1e-12
+    assert res.bands("fac", "drawn")["mean"].max() <= cap + 1e-12
+    written = res.outcomes["spv|fac|written_off"][0]
+    assert written <= drawn_total + rate / 4 * 8 * cap + 1e-12  # at most what was lent plus interest
+    assert one(res, "fac", "nvidia", "loss") >= -1e-12

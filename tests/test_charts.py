@@ -1,0 +1,397 @@
+"""Chart functions: the traces each draws on a small run, their numbers, titles and sources."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import warnings
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import chipcredit as cc
+from chipcredit.analytics.result import Result
+from chipcredit.report import charts, i18n, sankey
+from chipcredit.report.theme import SELF_FUNDED, rgba
+
+PATHS, SEED = 300, 3
+
+
+@pytest.fixture(scope="module")
+def result() -> Result:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)  # NaN IRRs on a few paths
+        return cc.simulate("seed-2025", paths=PATHS, seed=SEED)
+
+
+def source_text(fig: Any) -> str:
+    (note,) = [a for a in fig.layout.annotations if a.name == "source"]
+    return str(note.text)
+
+
+def assert_labelled(fig: Any, result: Result, *, axes: bool = True) -> None:
+    """Title, axis titles and the source line (scenario, sha256 prefix, paths, seed)."""
+    assert fig.layout.title.text
+    if axes:
+        assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+    line = source_text(fig)
+    for part in ("seed-2025", result.scenario_sha256[:12], f"{PATHS} paths", f"seed {SEED}"):
+        assert part in line, (part, line)
+
+
+# --- fan -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("party", "variable", "unit"), [
+    ("xai", "revenue", "$B"), ("openai", "cash", "$B"), ("xai", "capacity", "GW"),
+    ("nvidia", "sales", "$B"), ("amd", "share", None)])
+def test_fan_chart_draws_bands_median_and_mean(result: Result, party: str, variable: str,
+                                               unit: str | None) -> None:
+    fig = charts.fan_chart(result, party, variable)
+    bands = result.bands(party, variable)
+    assert [t.type for t in fig.data] == ["scatter"] * 6
+    p95, p05, p75, p25, median, mean = fig.data
+    for trace, column in ((p95, "p95"), (p05, "p05"), (p75, "p75"), (p25, "p25"),
+                          (median, "p50"), (mean, "mean")):
+        np.testing.assert_array_equal(np.asarray(trace.y, dtype=float), bands[column].to_numpy())
+    assert list(median.x) == result.quarter_labels()
+    assert p05.fill == "tonexty" and p25.fill == "tonexty" and p95.fill is None
+    assert_labelled(fig, result)
+    if unit is None:
+        assert fig.layout.yaxis.tickformat == ".0%"
+    else:
+        assert unit in fig.layout.yaxis.title.text
+
+
+def test_fan_chart_in_chinese_draws_money_in_yi(result: Result) -> None:
+    """1 $B = 10 亿美元: the Chinese chart's values are ten times the bands."""
+    fig = charts.fan_chart(result, "xai", "cash", lang="zh")
+    np.testing.assert_allclose(np.asarray(fig.data[4].y, dtype=float),
+                               result.bands("xai", "cash")["p50"].to_numpy() * 10)
+    assert "亿美元" in fig.layout.yaxis.title.text
+    assert "随机种子 3" in source_text(fig)
+
+
+def test_fan_chart_refuses_an_unknown_variable_and_language(result: Result) -> None:
+    with pytest.raises(cc.UsageError, match=r"no variable 'cahs'.*did you mean cash"):
+        charts.fan_chart(result, "xai", "cahs")
+    with pytest.raises(cc.UsageError, match="language must be one of en, zh; got 'fr'"):
+        charts.fan_chart(result, "xai", "cash", lang="fr")
+
+
+# --- outcome histogram -------------------------------------------------------------------
+
+
+def with_outcome(result: Result, deal: str, party: str, metric: str,
+                 values: np.ndarray) -> Result:
+    outcomes = dict(result.outcomes)
+    outcomes[f"deal|{deal}|{party}|{metric}"] = values
+    return dataclasses.replace(result, outcomes=outcomes, paths=len(values))
+
+
+def test_outcome_histogram_golden_numbers(result: Result) -> None:
+    """Values 1..241 and 59 NaN: bars hold 241/300 of paths, percentiles at numpy's linear
+    rule, and the note states 20% (59/300, two significant figures) with no value."""
+    values = np.concatenate([np.arange(1.0, 242.0), np.full(59, np.nan)])
+    fake = with_outcome(result, "colossus2-spv", "nvidia", "moic", values)
+    fig = charts.outcome_histogram(fake, "colossus2-spv", "nvidia", "moic")
+    (bars,) = fig.data
+    assert bars.type == "bar"
+    assert sum(bars.y) == pytest.approx(241 / 300)
+    # by hand: linear quantiles of 1..241 at 5%, 50%, 95%: 1 + q * 240
+    assert [s.x0 for s in fig.layout.shapes] == pytest.approx([13.0, 121.0, 229.0])
+    texts = [a.text for a in fig.layout.annotations]
+    assert {"p05 13x", "p50 121x", "p95 229x"} <= set(texts)
+    assert any(t == "no value on 20% of paths" for t in texts), texts
+    assert fig.layout.xaxis.title.text == "MOIC (multiple of money)"
+    assert_labelled(fig, fake)
+
+
+def test_outcome_histogram_counts_every_finite_path(result: Result) -> None:
+    """An IRR with a value on some paths and none on others (for a stated reason)."""
+    outside = ("no_root_in_bracket", "above_bracket", "below_bracket")
+    (deal, party), reason = next(
+        (pair, next(r for r in outside if counts[r] > 0))
+        for pair, counts in result.irr_reasons().items()
+        if any(counts[r] > 0 for r in outside) and np.isfinite(result.outcome(*pair, "irr")).any())
+    values = result.outcome(deal, party, "irr")
+    finite = np.isfinite(values)
+    fig = charts.outcome_histogram(result, deal, party, "irr")
+    assert sum(fig.data[0].y) == pytest.approx(finite.mean())
+    # IRR drawn in percent a year
+    assert [s.x0 for s in fig.layout.shapes] == pytest.approx(
+        list(np.quantile(values[finite], [0.05, 0.5, 0.95]) * 100))
+    note = [a.text for a in fig.layout.annotations if "no value" in a.text]
+    wording = {"no_root_in_bracket": "no rate in the searched range",
+               "above_bracket": "the rate is above 1000% a year",
+               "below_bracket": "the rate is below -99% a year"}[reason]
+    assert len(note) == 1 and wording in note[0], note
+
+
+def test_outcome_histogram_with_several_metrics_has_buttons(result: Result) -> None:
+    fig = charts.outcome_histogram(result, "colossus2-spv", "nvidia", ["npv", "irr", "moic"])
+    assert [t.type for t in fig.data] == ["bar"] * 3
+    assert [t.visible for t in fig.data] == [True, False, False]
+    (menu,) = fig.layout.updatemenus
+    assert [b.label for b in menu.buttons] == ["NPV", "IRR", "MOIC"]
+    assert menu.buttons[2].args[0]["visible"] == [False, False, True]
+    moic = result.outcome("colossus2-spv", "nvidia", "moic")
+    shapes = menu.buttons[2].args[1]["shapes"]
+    assert [s["x0"] for s in shapes] == pytest.approx(
+        list(np.quantile(moic[np.isfinite(moic)], [0.05, 0.5, 0.95])))
+
+
+def test_outcome_histogram_with_no_value_anywhere(result: Result) -> None:
+    fake = with_outcome(result, "colossus2-spv", "nvidia", "moic", np.full(PATHS, np.nan))
+    fig = charts.outcome_histogram(fake, "colossus2-spv", "nvidia", "moic")
+    assert len(fig.data[0].x) == 0 and not fig.layout.shapes
+    assert "no value on any path" in [a.text for a in fig.layout.annotations]
+
+
+# --- defaults, market --------------------------------------------------------------------
+
+
+def test_default_timing_chart_stacks_causes_to_the_total(result: Result) -> None:
+    fig = charts.default_timing_chart(result, "xai")
+    assert [t.name for t in fig.data] == ["could not pay and could not raise", "covenant breach",
+                                          "cross-default", "all causes"]
+    stacked = np.sum([np.asarray(t.y, dtype=float) for t in fig.data[:3]], axis=0)
+    total = np.asarray(fig.data[3].y, dtype=float)
+    np.testing.assert_allclose(stacked, total, atol=1e-12)
+    dq = result.outcome(None, "xai", "default_quarter")
+    assert total[-1] == pytest.approx(float(np.mean(dq >= 0)))
+    assert total[4] == pytest.approx(float(np.mean((dq >= 0) & (dq <= 4))))
+    assert_labelled(fig, result)
+
+
+def without(result: Result, *variables: str) -> Result:
+    return dataclasses.replace(result, reservoir={
+        k: v for k, v in result.reservoir.items() if k[1] not in variables})
+
+
+def test_market_share_chart_uses_vendor_share_bands(result: Result) -> None:
+    """``market_share`` bands where the run has them, else ``share``."""
+    fig = charts.market_share_chart(result)
+    assert [t.name for t in fig.data] == ["Nvidia", "AMD"]
+    assert all(t.stackgroup == "vendors" for t in fig.data)
+    variable = "market_share" if ("amd", "market_share") in result.reservoir else "share"
+    np.testing.assert_array_equal(np.asarray(fig.data[1].y, dtype=float),
+                                  result.bands("amd", variable)["mean"].to_numpy())
+    assert_labelled(fig, result)
+    older = without(result, "market_share")
+    np.testing.assert_array_equal(
+        np.asarray(charts.market_share_chart(older).data[0].y, dtype=float),
+        result.bands("nvidia", "share")["mean"].to_numpy())
+
+
+def test_market_share_chart_derives_shares_from_sales_without_share_bands(result: Result) -> None:
+    fake = without(result, "share", "market_share")
+    fig = charts.market_share_chart(fake)
+    nvidia = result.bands("nvidia", "sales")["mean"].to_numpy()
+    amd = result.bands("amd", "sales")["mean"].to_numpy()
+    np.testing.assert_allclose(np.asarray(fig.data[0].y, dtype=float), nvidia / (nvidia + amd))
+    assert "derived from mean sales" in fig.layout.title.text
+
+
+# --- sankey ------------------------------------------------------------------------------
+
+
+FLOWS = pd.DataFrame([
+    {"from": "nvidia", "to": "colossus2-spv", "kind": "spv_equity", "quarter": "2025Q4", "mean": 2.0},
+    {"from": "colossus2-spv", "to": "nvidia", "kind": "sale", "quarter": "2025Q4", "mean": 20.0},
+    {"from": "xai", "to": "colossus2-spv", "kind": "rent", "quarter": "2026Q1", "mean": 1.0},
+    {"from": "xai", "to": "colossus2-spv", "kind": "rent", "quarter": "2026Q2", "mean": 1.5},
+    {"from": "customers", "to": "xai", "kind": "revenue", "quarter": "2026Q1", "mean": 3.0},
+    {"from": "xai", "to": "customers", "kind": "infrastructure", "quarter": "2026Q2", "mean": 4.0},
+])
+
+
+def links_of(trace: Any) -> dict[tuple[str, str, str], float]:
+    labels = list(trace.node.label)
+    return {(labels[s], labels[t], kind): v for s, t, kind, v in zip(
+        trace.link.source, trace.link.target, trace.link.label, trace.link.value, strict=True)}
+
+
+def test_sankey_sums_flows_by_kind_per_period(result: Result,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Result, "flows", lambda self: FLOWS.copy())
+    fig = charts.sankey_chart(result)
+    assert [t.type for t in fig.data] == ["sankey"] * 3  # all years, 2025, 2026
+    assert [t.visible for t in fig.data] == [True, False, False]
+    outside = "customers (outside world)"
+    assert links_of(fig.data[0]) == {
+        ("Nvidia", "colossus2-spv", "SPV equity"): 2.0,
+        ("colossus2-spv", "Nvidia", "GPU sales"): 20.0,
+        ("xAI", "colossus2-spv", "lease rent"): 2.5,
+        (outside, "xAI", "revenue"): 3.0,
+        ("xAI", outside, "infrastructure"): 4.0}
+    assert links_of(fig.data[2]) == {("xAI", "colossus2-spv", "lease rent"): 2.5,
+                                     (outside, "xAI", "revenue"): 3.0,
+                                     ("xAI", outside, "infrastructure"): 4.0}
+    # customers is drawn twice, paying (left) and paid (right)
+    assert list(fig.data[0].node.label).count(outside) == 2
+    (slider,) = fig.layout.sliders
+    assert [s.label for s in slider.steps] == ["all years", "2025", "2026"]
+    assert list(slider.steps[1].args[1]) == [False, True, False]
+    zh = charts.sankey_chart(result, lang="zh")
+    assert links_of(zh.data[0])[("Nvidia", "colossus2-spv", "SPV 股权出资")] == 20.0
+    inside = charts.sankey_chart(result, outside=False)
+    assert all(outside not in key[:2] for key in links_of(inside.data[0]))
+    assert_labelled(fig, result, axes=False)
+
+
+def test_sankey_draws_the_self_funded_part_as_its_own_link(
+        result: Result, monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = FLOWS.copy()
+    frame["self_funded_mean"] = [0.0, 5.0, 0.0, 0.0, 0.0, 0.0]
+    monkeypatch.setattr(Result, "flows", lambda self: frame)
+    trace = charts.sankey_chart(result).data[0]
+    links = links_of(trace)
+    assert links[("colossus2-spv", "Nvidia", "GPU sales")] == 15.0
+    assert links[("colossus2-spv", "Nvidia",
+                  "GPU sales, paid with the vendor's own money")] == 5.0
+    colours = dict(zip(trace.link.label, trace.link.color, strict=True))
+    assert colours["GPU sales, paid with the vendor's own money"] == rgba(SELF_FUNDED, 0.75)
+    assert sum(trace.link.value) == pytest.approx(FLOWS["mean"].sum())
+
+
+def test_sankey_of_a_run_keeps_every_flow(result: Result,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sankey, "MIN_SHARE", 0.0)
+    fig = charts.sankey_chart(result)
+    flows = result.flows()
+    flows = flows[flows["from"] != flows["to"]]
+    assert sum(fig.data[0].link.value) == pytest.approx(flows["mean"].sum())
+    years = sorted({q[:4] for q in flows["quarter"]})
+    assert len(fig.data) == 1 + len(years)
+    for trace, year in zip(fig.data[1:], years, strict=True):
+        assert sum(trace.link.value) == pytest.approx(
+            flows[flows["quarter"].str.startswith(year)]["mean"].sum())
+
+
+# --- experiments -------------------------------------------------------------------------
+
+
+def test_tornado_chart_draws_each_end_from_the_baseline() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        sens = cc.sensitivity("seed-2025", "deals.colossus2-spv.parties.nvidia.npv.p50",
+                              params=["parties.xai.revenue.growth.from",
+                                      "deals.colossus2-spv.lease.rate"], paths=100, seed=SEED)
+    fig = charts.tornado_chart(sens, scenario_sha256="ab" * 32)
+    low, high = fig.data
+    table = sens.table.iloc[::-1]
+    assert list(low.y) == table["parameter"].tolist()
+    assert all(b == pytest.approx(sens.baseline) for b in (low.base, high.base))
+    np.testing.assert_allclose(np.asarray(low.x, dtype=float) + sens.baseline,
+                               table["metric_low"].to_numpy())
+    np.testing.assert_allclose(np.asarray(high.x, dtype=float) + sens.baseline,
+                               table["metric_high"].to_numpy())
+    assert "abababababab" in source_text(fig) and "100 paths" in source_text(fig)
+    zh = charts.tornado_chart(sens, lang="zh")
+    np.testing.assert_allclose(zh.data[1].base, sens.baseline * 10)  # NPV in 亿美元
+
+
+def test_tornado_chart_of_an_index_method() -> None:
+    table = pd.DataFrame({"parameter": ["a", "b"], "basis": ["p05/p95"] * 2, "low": [0, 0],
+                          "high": [1, 1], "ST": [0.7, 0.2]})
+    fake = SimpleNamespace(table=table, metric="parties.xai.default_probability",
+                           method="sobol", baseline=0.3, scenario="x", paths=10, seed=1)
+    fig = charts.tornado_chart(fake)
+    assert len(fig.data) == 1 and list(fig.data[0].x) == [0.2, 0.7]
+    assert "ST" in fig.layout.xaxis.title.text
+
+
+PAIRED = pd.DataFrame([
+    {"deal": "colossus2-spv", "party": "nvidia", "metric": "npv", "base": 1.0, "other": 0.5,
+     "difference": -0.5, "ci_low": -0.7, "ci_high": -0.2, "paths": 10},
+    {"deal": None, "party": "xai", "metric": "default_probability", "base": 0.2, "other": 0.3,
+     "difference": 0.1, "ci_low": 0.05, "ci_high": 0.15, "paths": 10},
+])
+
+
+def test_paired_difference_chart_from_any_paired_table(result: Result) -> None:
+    fig = charts.paired_difference_chart(SimpleNamespace(differences=PAIRED, base=result))
+    (trace,) = fig.data
+    assert list(trace.y) == ["colossus2-spv · nvidia"] and list(trace.x) == [-0.5]
+    assert list(trace.error_x.array) == pytest.approx([0.3])
+    assert list(trace.error_x.arrayminus) == pytest.approx([0.2])
+    assert_labelled(fig, result, axes=False)
+    assert fig.layout.xaxis.title.text
+    prob = charts.paired_difference_chart(PAIRED, "default_probability", lang="zh")
+    assert list(prob.data[0].y) == ["xai"] and prob.layout.xaxis.tickformat == ".1%"
+    with pytest.raises(cc.UsageError, match="no metric 'mioc'; they have default_probability, npv"):
+        charts.paired_difference_chart(PAIRED, "mioc")
+
+
+@pytest.mark.parametrize("experiment", ["stress", "compare"])
+def test_paired_difference_chart_of_a_stress_or_compare_result(experiment: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        res = (cc.stress("seed-2025", "gpu-glut", paths=100, seed=SEED) if experiment == "stress"
+               else cc.compare("seed-2025", "seed-2025-sell-only", paths=100, seed=SEED))
+    fig = charts.paired_difference_chart(res, "npv")
+    rows = res.differences[res.differences["metric"] == "npv"]
+    np.testing.assert_allclose(np.asarray(fig.data[0].x, dtype=float), rows["difference"])
+    other = "gpu-glut" if experiment == "stress" else "seed-2025-sell-only against seed-2025"
+    assert other in fig.layout.title.text
+    assert "seed-2025" in source_text(fig)
+
+
+# --- language ------------------------------------------------------------------------------
+
+
+def figure_texts(fig: Any) -> list[str]:
+    """Every string a reader sees in a figure: titles, axis titles, trace and node names,
+    link labels, annotations, buttons and slider steps."""
+    layout = fig.layout
+    texts = [layout.title.text or ""]
+    for axis in ("xaxis", "yaxis"):
+        texts.append(getattr(layout, axis).title.text or "")
+    texts += [a.text for a in layout.annotations]
+    for trace in fig.data:
+        texts.append(trace.name or "")
+        if trace.type == "sankey":
+            texts += list(trace.node.label) + list(trace.link.label)
+    for menu in layout.updatemenus:
+        for button in menu.buttons:
+            texts += [button.label, button.args[1].get("title.text", ""),
+                      button.args[1].get("xaxis.title.text", "")]
+            texts += [a["text"] for a in button.args[1].get("annotations", [])]
+    for slider in layout.sliders:
+        texts += [slider.currentvalue.prefix] + [s.label for s in slider.steps]
+    return [t for t in texts if t]
+
+
+def english_phrases() -> list[str]:
+    """The English catalogue's text with its placeholders cut out, fragments of 2+ words."""
+    en, zh = i18n.catalogue("en"), i18n.catalogue("zh")
+    phrases = []
+    for key, text in en.entries.items():
+        if not isinstance(text, str) or en.entries[key] == zh.entries[key]:
+            continue
+        for part in re.split(r"\{[^}]*\}", text):
+            part = part.strip(" ,.:;()·")
+            if len(re.findall(r"\b[A-Za-z][A-Za-z'-]+\b", part)) >= 2:
+                phrases.append(part)
+    return phrases
+
+
+def test_chinese_charts_hold_no_english_catalogue_text(result: Result) -> None:
+    figs = [charts.fan_chart(result, "xai", "capacity", lang="zh"),
+            charts.outcome_histogram(result, "openai-amd-take-or-pay", "amd",
+                                     ["npv", "irr", "moic"], lang="zh"),
+            charts.default_timing_chart(result, "openai", lang="zh"),
+            charts.market_share_chart(result, lang="zh"),
+            charts.sankey_chart(result, lang="zh"),
+            charts.paired_difference_chart(SimpleNamespace(differences=PAIRED, base=result),
+                                           lang="zh")]
+    phrases = english_phrases()
+    assert len(phrases) > 100
+    for fig in figs:
+        for text in figure_texts(fig):
+            leaked = [p for p in phrases if p in text]
+            assert not leaked, (text, leaked)
