@@ -182,6 +182,24 @@ def test_bad_yaml_upload_shows_the_loaders_error_lines_not_a_traceback() -> None
     assert not at.tabs
 
 
+def test_bad_yaml_upload_in_chinese_shows_the_rule_in_chinese() -> None:
+    text = (Path(cc.__file__).parent / "scenarios" / "seed-2025.yaml").read_text("utf-8")
+    bad = text.replace("horizon_quarters: 40", "horizon_quarters: forty", 1)
+    at = _app()
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    _upload(at, "bad.yaml", bad.encode())
+    with pytest.raises(cc.ScenarioError) as caught:
+        cc.parse_scenario_text(bad.encode(), "bad.yaml")
+    problem = caught.value.problems[0]
+    assert problem.rule == "must be a whole number"  # the English the page must not show
+    zh = words("zh")
+    assert [e.value for e in at.error] == [zh.t("dashboard.source.invalid", file="bad.yaml")]
+    line = at.code[0].value.splitlines()[0]
+    assert line.startswith(str(problem).split(" must ")[0] + " ")  # where and path verbatim
+    assert zh.t("error.rule.whole") in line and "'forty'" in line
+    assert problem.rule not in line and "Traceback" not in at.code[0].value
+
+
 def test_alias_bomb_upload_is_refused_by_the_limited_loader() -> None:
     at = _app()
     _upload(at, "bomb.yaml", BOMB)

@@ -56,6 +56,16 @@ def test_set_number_changes_one_number_only(seed: cc.Scenario) -> None:
     assert diff == ["deals.colossus2-spv.debt.rate"]
 
 
+def test_a_shock_is_addressed_by_its_position() -> None:
+    # shocks have no id: the address is shocks[i], and writing it changes that number only
+    telecom = cc.load_scenario("telecom-2000")
+    path = next(p for p in parameter_paths(telecom) if p.startswith("shocks[0]."))
+    changed = set_number(telecom, path, 0.5)
+    assert get_number(changed, path).value == 0.5
+    before, after = parameter_paths(telecom), parameter_paths(changed)
+    assert [p for p in before if before[p] != after[p]] == [path]
+
+
 def test_set_number_is_validated(seed: cc.Scenario) -> None:
     with pytest.raises(cc.ScenarioError, match="must be between 0 and 1"):
         set_number(seed, "deals.colossus2-spv.debt.rate", 11)

@@ -17,6 +17,7 @@ from chipcredit.dashboard.limits import LimitError, check_paths
 from chipcredit.dashboard.sidebar import Choice, language, sidebar
 from chipcredit.dashboard.tabs import TABS
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.problem_text import error_text
 
 _STATE = "current_run"
 
@@ -49,7 +50,7 @@ def _run(T: Catalogue, choice: Choice) -> None:
         run = cache.run(key, choice.scenario, choice.paths, choice.seed, progress)
     except cc.ChipcreditError as exc:  # e.g. a scenario the engine refuses: one line
         bar.empty()
-        st.error(T.t("dashboard.refused", reason=str(exc)))
+        st.error(T.t("dashboard.refused", reason=error_text(exc, T)))
         return
     bar.empty()
     st.session_state[_STATE] = cache.Current(key, choice.paths, choice.seed, choice.label, run)
@@ -80,7 +81,7 @@ def main() -> None:
                 try:
                     draw(T, current, choice)
                 except cc.ChipcreditError as exc:  # a refusal is a line of text, as in the CLI
-                    st.error(T.t("dashboard.refused", reason=str(exc)))
+                    st.error(T.t("dashboard.refused", reason=error_text(exc, T)))
 
 
 main()

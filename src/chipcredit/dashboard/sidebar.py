@@ -12,6 +12,7 @@ import streamlit as st
 
 import chipcredit as cc
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.problem_text import message_text, problem_text
 
 from .assumptions import GROUPS, Knob, apply_edits, knobs
 from .cache import scenario_key
@@ -64,8 +65,9 @@ def language() -> Catalogue:
     return words(lang)
 
 
-def _problems(exc: cc.ScenarioError, heading: str) -> Problem:
-    return Problem(heading, tuple(str(p) for p in exc.problems))
+def _problems(T: Catalogue, exc: cc.ScenarioError, heading: str) -> Problem:
+    # the loader's lines in the page's language: where, path and value stay verbatim
+    return Problem(heading, tuple(problem_text(p, T) for p in exc.problems))
 
 
 def _load(T: Catalogue) -> tuple[cc.Scenario | None, str, tuple[Problem, ...]]:
@@ -78,7 +80,7 @@ def _load(T: Catalogue) -> tuple[cc.Scenario | None, str, tuple[Problem, ...]]:
         try:
             return cc.load_scenario(name), name, ()
         except cc.ScenarioError as exc:  # a broken bundled file is a bug, but say it plainly
-            return None, name, (_problems(exc, T.t("dashboard.source.invalid", file=name)),)
+            return None, name, (_problems(T, exc, T.t("dashboard.source.invalid", file=name)),)
     upload = side.file_uploader(T.t("dashboard.source.upload_pick", limit=MAX_UPLOAD_MB),
                                 type=["yaml", "yml"], key="upload",
                                 max_upload_size=MAX_UPLOAD_MB)
@@ -93,7 +95,7 @@ def _load(T: Catalogue) -> tuple[cc.Scenario | None, str, tuple[Problem, ...]]:
     except LimitError as exc:
         return None, shown, (Problem(T.t(f"dashboard.limit.{exc.key}", **exc.values)),)
     except cc.ScenarioError as exc:
-        return None, shown, (_problems(exc, T.t("dashboard.source.invalid", file=shown)),)
+        return None, shown, (_problems(T, exc, T.t("dashboard.source.invalid", file=shown)),)
 
 
 def _slider(T: Catalogue, knob: Knob, prefix: str) -> float:
@@ -150,11 +152,11 @@ def sidebar(T: Catalogue) -> Choice:
     try:
         scenario = apply_edits(base, edits, fixed)
     except cc.ScenarioError as exc:
-        problem = _problems(exc, T.t("dashboard.assumptions.invalid"))
+        problem = _problems(T, exc, T.t("dashboard.assumptions.invalid"))
         return Choice(base=base, label=label, edits=edits, fixed=fixed, paths=paths, seed=seed,
                       problems=(problem,))
     except cc.UsageError as exc:
-        problem = Problem(T.t("dashboard.assumptions.invalid"), (str(exc),))
+        problem = Problem(T.t("dashboard.assumptions.invalid"), (message_text(str(exc), T),))
         return Choice(base=base, label=label, edits=edits, fixed=fixed, paths=paths, seed=seed,
                       problems=(problem,))
     return Choice(base, scenario, label, edits, fixed, paths, seed, clicked)

@@ -90,7 +90,8 @@ def put_number(data: dict[str, Any], path: str, value: float | dict[str, Any]) -
     node: Any = data
     for i, part in enumerate(parts[:-1]):
         node = node[part]
-        if i == 0 and isinstance(node, list):  # parties and deals are addressed by id
+        # parties and deals are addressed by id; other top-level lists (shocks) by position
+        if i == 0 and isinstance(node, list) and isinstance(parts[1], str):
             node = {item["id"]: item for item in node}
     last = parts[-1]
     if isinstance(value, dict):

@@ -19,6 +19,7 @@ from chipcredit import store
 from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.problem_text import error_text
 
 __all__ = ["METRICS", "against_stored", "draw"]
 
@@ -100,14 +101,14 @@ def _stored(T: Catalogue, current: Current) -> None:
             run_id = runs.save(current.result, kind="run", extra={"source": "dashboard"})
             st.success(T.t("dashboard.compare.recorded", run=run_id))
         except cc.UsageError as exc:
-            st.error(str(exc))
+            st.error(error_text(exc, T))
     if not runs.path.exists():
         st.info(T.t("dashboard.compare.no_store"))
         return
     try:
         listed = runs.list_runs()
     except cc.UsageError as exc:
-        st.error(str(exc))
+        st.error(error_text(exc, T))
         return
     listed = listed[listed["status"] == "complete"]
     if listed.empty:
@@ -123,7 +124,7 @@ def _stored(T: Catalogue, current: Current) -> None:
     try:
         stored = runs.get_run(int(run_id))
     except cc.UsageError as exc:
-        st.error(str(exc))
+        st.error(error_text(exc, T))
         return
     table = against_stored(current.result, stored["metrics"])
     changed = table[~np.isclose(table["mean_this"].astype(float),
