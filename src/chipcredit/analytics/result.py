@@ -313,6 +313,11 @@ class Result:
             # reported is the root the bracketed search finds (analytics.valuation.irr)
             multiple = self.outcome(deal, party, "irr_multiple")
             stats["irr"]["multiple_sign_change_share"] = float(np.mean(multiple > 0))
+            # one sign change, one IRR, outside the searched bracket: a known answer
+            reason = self.outcome(deal, party, "irr_reason")
+            for code, name in REASONS.items():
+                if name in ("above_bracket", "below_bracket"):
+                    stats["irr"][f"{name}_share"] = float(np.mean(reason == code))
             tied = column("deal", deal, party, "tied_gross_profit")
             if tied in self.outcomes:
                 stats["tied_gross_profit"] = self.describe(tied)

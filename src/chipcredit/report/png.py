@@ -70,7 +70,7 @@ def _draw(figures: Sequence[tuple[str, Any]], folder: Path, executable: str) -> 
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise UsageError("--png needs Playwright for Python: pip install playwright (its "
+        raise UsageError("--png needs Playwright for Python: pip install 'chipcredit[png]' (its "
                          "browser download is not needed; the system Chromium is used)") from None
     from plotly.offline import get_plotlyjs
 
