@@ -10,6 +10,7 @@ earns or loses on each deal, how likely a default is, and where the money goes.
 >>> table = res.summary()
 """
 
+from chipcredit import distributed as _distributed  # noqa: F401  (lends simulate its Dask backend)
 from chipcredit._version import __version__
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.simulate import MAX_PATHS, simulate

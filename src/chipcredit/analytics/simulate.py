@@ -7,7 +7,8 @@ import os
 import time
 import warnings
 from collections.abc import Callable
-from typing import Any
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
 
 from chipcredit.engine.run import run_paths
 from chipcredit.errors import ChipcreditWarning, UsageError
@@ -17,10 +18,36 @@ from chipcredit.scenario.model import Scenario
 from .metrics import reduce_chunk
 from .result import Result
 
-__all__ = ["MAX_PATHS", "simulate"]
+__all__ = ["MAX_PATHS", "Backend", "register_backend", "simulate"]
 
 MAX_PATHS = 10_000_000
 """Paths per run without ``force=True``: about 4 GB of per-path outcomes, a day's CPU."""
+
+
+class Backend(Protocol):
+    """Running a run's blocks elsewhere (Dask) and writing every path's outcomes (Parquet).
+
+    The implementation, `chipcredit.distributed`, sits a layer above analytics (it runs
+    experiments too), so it hands itself down through `register_backend` when it is imported
+    (``import chipcredit`` does that) instead of being imported from here.
+    """
+
+    def prepare(self, workers: int, scheduler: Any, on_dask: bool) -> None:
+        """Refuse bad options or a missing install, with one line."""
+
+    def paths_writer(self, path: str | os.PathLike[str]) -> AbstractContextManager[Any]:
+        """A sink that writes each block's per-path outcomes to ``path``."""
+
+    def run(self, scenario: Scenario, paths: int, seed: int, **options: Any) -> Any:
+        """The run's merged partials (an `engine.blocks.RawRun`)."""
+
+
+_BACKENDS: list[Backend] = []
+
+
+def register_backend(backend: Backend) -> None:
+    """Lend `simulate` the backend for ``workers``, ``scheduler`` and ``paths_out``."""
+    _BACKENDS[:] = [backend]
 
 
 def simulate(
@@ -78,24 +105,20 @@ def simulate(
     if not isinstance(chunk_blocks, int) or chunk_blocks < 1:
         raise UsageError(f"chunk_blocks must be a whole number at least 1; got {chunk_blocks!r}")
     on_dask = workers != 1 or scheduler is not None
+    if (on_dask or paths_out is not None) and not _BACKENDS:
+        raise UsageError("workers, scheduler and paths_out need chipcredit.distributed, which "
+                         "registers itself on `import chipcredit`")
     if on_dask or paths_out is not None:
-        from chipcredit.distributed.cluster import check_options, require
-
-        check_options(workers, scheduler)
-        require("workers > 1 or a scheduler" if on_dask else "paths_out (Parquet)")
+        _BACKENDS[0].prepare(workers, scheduler, on_dask)
     began = time.perf_counter()
     with contextlib.ExitStack() as stack:
         sink = None
         if paths_out is not None:
-            from chipcredit.distributed.paths_out import PathsWriter
-
-            sink = stack.enter_context(PathsWriter(paths_out))
+            sink = stack.enter_context(_BACKENDS[0].paths_writer(paths_out))
         if on_dask:
-            from chipcredit.distributed.blocks import run_on_dask
-
-            raw = run_on_dask(sc, paths, seed, deterministic=deterministic,
-                              chunk_blocks=chunk_blocks, workers=workers, scheduler=scheduler,
-                              progress=progress, sink=sink)
+            raw = _BACKENDS[0].run(sc, paths, seed, deterministic=deterministic,
+                                   chunk_blocks=chunk_blocks, workers=workers,
+                                   scheduler=scheduler, progress=progress, sink=sink)
         else:
             raw = run_paths(sc, paths, seed, reduce_chunk, deterministic=deterministic,
                             chunk_blocks=chunk_blocks, progress=progress, sink=sink)
