@@ -18,19 +18,16 @@ and loans marked at the horizon), ``market_share_end``, and the labs' default pr
 from __future__ import annotations
 
 import os
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from chipcredit.analytics.result import Result
-from chipcredit.analytics.simulate import simulate
-from chipcredit.errors import ChipcreditWarning
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 
-from .paired import paired_differences
+from .paired import paired_differences, paired_runs
 
 __all__ = ["CompareResult", "compare"]
 
@@ -75,13 +72,5 @@ def compare(
     confidence interval). Each distinct summary warning of either run is issued once.
     """
     first, second = load_scenario(a), load_scenario(b)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ChipcreditWarning)
-        base = simulate(first, paths=paths, seed=seed, **options)
-        other = simulate(second, paths=paths, seed=seed, **options)
-    seen = set()
-    for w in caught:  # re-issue each distinct warning once, from here
-        if str(w.message) not in seen:
-            seen.add(str(w.message))
-            warnings.warn(str(w.message), ChipcreditWarning, stacklevel=2)
+    base, other = paired_runs(first, second, paths, seed, **options)
     return CompareResult(base, other, paired_differences(base, other))

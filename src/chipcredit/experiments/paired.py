@@ -7,12 +7,18 @@ the noise. The confidence interval of the mean difference comes from those paire
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from chipcredit.analytics.result import Result
+from chipcredit.analytics.simulate import simulate
+from chipcredit.errors import ChipcreditWarning
+from chipcredit.scenario.model import Scenario
 
-__all__ = ["Z95", "paired_differences"]
+__all__ = ["Z95", "paired_differences", "paired_runs"]
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 _SKIP = ("irr_reason", "irr_multiple", "mark", "default_cause")
@@ -55,3 +61,16 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
         })
     return pd.DataFrame(rows, columns=["deal", "party", "metric", "base", "other", "difference",
                                        "ci_low", "ci_high", "paths"])
+
+
+def paired_runs(first: Scenario, second: Scenario, paths: int, seed: int,
+                **options: Any) -> tuple[Result, Result]:
+    """Simulate two scenarios with the same seed and paths (common random numbers), and
+    issue each distinct summary warning of the two runs once, for the caller's caller."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ChipcreditWarning)
+        base = simulate(first, paths=paths, seed=seed, **options)
+        other = simulate(second, paths=paths, seed=seed, **options)
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        warnings.warn(message, ChipcreditWarning, stacklevel=3)
+    return base, other

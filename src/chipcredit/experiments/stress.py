@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import os
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from chipcredit.analytics.result import Result
-from chipcredit.analytics.simulate import simulate
-from chipcredit.errors import ChipcreditWarning
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.shocks import StressPack, load_pack
 
-from .paired import paired_differences
+from .paired import paired_differences, paired_runs
 
 __all__ = ["StressResult", "stress", "stressed"]
 
@@ -62,13 +59,5 @@ def stress(
     sc = load_scenario(scenario)
     chosen = pack if isinstance(pack, StressPack) else load_pack(pack)
     hit = stressed(sc, chosen)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ChipcreditWarning)
-        base = simulate(sc, paths=paths, seed=seed, **options)
-        other = simulate(hit, paths=paths, seed=seed, **options)
-    seen = set()
-    for w in caught:  # re-issue each distinct warning once, from here
-        if str(w.message) not in seen:
-            seen.add(str(w.message))
-            warnings.warn(str(w.message), ChipcreditWarning, stacklevel=2)
+    base, other = paired_runs(sc, hit, paths, seed, **options)
     return StressResult(chosen, base, other, paired_differences(base, other))
