@@ -196,3 +196,15 @@ def test_an_equity_deal_needs_a_cloud_with_funding() -> None:
             "amount": 2.0}
     with pytest.raises(cc.ScenarioError, match=r"deals\[0\]\.investee.*needs funding"):
         cc.load_scenario(scenario([vendor(), lab(), _short_cloud(), *OTHERS], [deal]))
+
+
+def test_a_vendors_stake_in_a_cloud_is_marked_at_the_clouds_price() -> None:
+    """The vendor holds the 40% the owner held; after the round of the test above its
+    0.4 of 1.625 shares are worth 0.4 x 20 / 1.625 = $4.923B, its only stake."""
+    fin = {"operating_costs_per_year": 0.0, "earnings_multiple": 10.0, "other_value": 0.0,
+           "shares_outstanding": 1000.0}
+    owned = _short_cloud(funding=FUNDING, equity={"holders": {"nvidia": 0.4}})
+    sim, neo = _first_quarter([vendor(financials=fin), lab(), owned, *OTHERS])
+    (nv,) = sim.vendors
+    assert neo.price(sim)[0] == pytest.approx(20.0 / 1.625, rel=1e-12)
+    assert nv.financials.marks(sim)[0] == pytest.approx(0.4 * 20.0 / 1.625, rel=1e-12)

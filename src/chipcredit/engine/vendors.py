@@ -202,12 +202,14 @@ class VendorFinancials:
         self.price = 1000.0 * np.maximum(self.equity_value, 0.0) / self.shares  # $B per M shares
 
     def marks(self, sim: Sim) -> NDArray[np.float64]:
-        """Stakes in labs at the lab's price, and claims at principal plus arrears ($B)."""
+        """Stakes in labs and in clouds that raise equity at their price, and claims at
+        principal plus arrears ($B). A cloud without funding terms has no valuation to mark
+        a stake at, and none can be bought in it."""
         total = np.zeros(sim.n)
-        for lab in sim.labs:
-            held = [v for (holder, _deal), v in lab.shares.items() if holder == self.acct]
+        for company in [*sim.labs, *(c for c in sim.clouds if c.raises)]:
+            held = [v for (holder, _deal), v in company.shares.items() if holder == self.acct]
             if held:
-                total = total + sum(held) * lab.price(sim)
+                total = total + sum(held) * company.price(sim)
         if self._claims is None:
             self._claims = [c for d in sim.deals for c in d.claims if c.creditor == self.acct]
         for claim in self._claims:
