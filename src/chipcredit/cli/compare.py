@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,9 +14,9 @@ from rich.text import Text
 import chipcredit as cc
 
 from .app import app, console, user_errors
-from .output import check_file_target, number, show_warnings, write_text_atomic
+from .output import check_file_target, number, show_warnings
 from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store
-from .stress import _records
+from .stress import record_paired
 
 __all__ = ["compare_command", "comparison_table"]
 
@@ -59,15 +57,10 @@ def compare_command(
             res = cc.compare(first, second, paths=paths, seed=seed, scheduler=scheduler)
         show_warnings(console(stderr=True), list(caught))
         a, b = res.base.scenario.name, res.other.scenario.name
-        stored = ""
-        if runs is not None:
-            run_id = runs.save({"a": res.base, "b": res.other}, kind="compare",
-                               started=started, extra={"a": a, "b": b, "argv": sys.argv[1:]})
-            stored = f" · stored as run {run_id} in {runs.path}"
-        if json_file is not None:
-            payload = {"a": a, "b": b, "paths": paths, "seed": seed,
-                       "differences": _records(res.differences)}
-            write_text_atomic(json_file, json.dumps(payload, indent=2, allow_nan=False) + "\n")
+        stored = record_paired(
+            runs, {"a": res.base, "b": res.other}, kind="compare", started=started,
+            extra={"a": a, "b": b}, json_file=json_file, differences=res.differences,
+            head={"a": a, "b": b, "paths": paths, "seed": seed})
         out.print(Text(f"{b} minus {a}: {paths:,} paths, seed {seed}, common random numbers, "
                        f"paired by path{stored}"), soft_wrap=True)
         out.print(comparison_table(res, a, b))

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
+from chipcredit import store
 
 from .app import app, console, user_errors
 from .output import check_file_target, number, show_warnings, write_text_atomic
@@ -66,27 +67,34 @@ def stress_command(
             warnings.simplefilter("always", cc.ChipcreditWarning)
             res = cc.stress(scenario, pack, paths=paths, seed=seed, scheduler=scheduler)
         show_warnings(console(stderr=True), list(caught))
-        stored = ""
-        if runs is not None:
-            run_id = runs.save({"base": res.base, "stressed": res.stressed}, kind="stress",
-                               started=started, extra={"pack": res.pack.name,
-                                                       "argv": sys.argv[1:]})
-            stored = f" · stored as run {run_id} in {runs.path}"
-        if json_file is not None:
-            payload = {"pack": res.pack.model_dump(mode="json", exclude_none=True),
-                       "paths": paths, "seed": seed,
-                       "differences": _records(res.differences)}
-            write_text_atomic(json_file, json.dumps(payload, indent=2, allow_nan=False) + "\n")
+        stored = record_paired(
+            runs, {"base": res.base, "stressed": res.stressed}, kind="stress", started=started,
+            extra={"pack": res.pack.name}, json_file=json_file, differences=res.differences,
+            head={"pack": res.pack.model_dump(mode="json", exclude_none=True),
+                  "paths": paths, "seed": seed})
         shocks = ", ".join(s.kind for s in res.pack.shocks)
         out.print(Text(f"{res.base.scenario.name} under {res.pack.name} ({shocks}): "
                        f"{paths:,} paths, seed {seed}, paired by path{stored}"), soft_wrap=True)
         out.print(differences_table(res.differences))
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = frame.to_dict("records")
-    return [{str(k): (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
-            for r in rows]
+def record_paired(runs: store.RunStore | None, results: dict[str, cc.Result], *, kind: str,
+                  started: datetime, extra: dict[str, Any], json_file: Path | None,
+                  differences: pd.DataFrame, head: dict[str, Any]) -> str:
+    """A paired experiment's (stress, compare) two runs into the run store and its
+    differences into the JSON file (``head`` first, then ``differences``, NaN as null);
+    returns the " · stored as run N in PATH" suffix, or "" when nothing was stored."""
+    stored = ""
+    if runs is not None:
+        run_id = runs.save(results, kind=kind, started=started,
+                           extra={**extra, "argv": sys.argv[1:]})
+        stored = f" · stored as run {run_id} in {runs.path}"
+    if json_file is not None:
+        rows = [{str(k): (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+                for r in differences.to_dict("records")]
+        payload = {**head, "differences": rows}
+        write_text_atomic(json_file, json.dumps(payload, indent=2, allow_nan=False) + "\n")
+    return stored
 
 
 def differences_table(frame: pd.DataFrame) -> Table:
