@@ -65,6 +65,21 @@ def _draw_calls(scenario: Any) -> list[tuple[str, str, int]]:
     return calls
 
 
+MARKET_FACTORS = 3
+"""The AI-demand factor, the GPU price index and the used-GPU (residual) value index."""
+
+
+def _essential_calls(scenario: Any) -> list[tuple[str, str, int]]:
+    """The draws no model of this world can do without, per path: each quarter one normal
+    per market factor and per lab, and one uniform per lab (its funding round)."""
+    quarters = scenario.horizon_quarters
+    labs = [p.id for p in scenario.parties if p.kind == "lab"]
+    calls = [("normal", "floor:market", MARKET_FACTORS * quarters)]
+    for lab in labs:
+        calls += [("normal", f"floor:{lab}", quarters), ("uniform", f"floor:{lab}", quarters)]
+    return calls
+
+
 def _time_draws(calls: list[tuple[str, str, int]], paths: int, seed: int,
                 chunk_blocks: int) -> float:
     """Seconds to draw, chunk by chunk, what the engine draws for ``paths`` paths."""
@@ -92,8 +107,9 @@ def worker(paths: int, repeat: int, seed: int, chunk_blocks: int | None) -> dict
     extra = {} if chunk_blocks is None else {"chunk_blocks": chunk_blocks}
     cc.simulate(scenario, paths=500, seed=seed, **extra)  # imports, caches, first touches
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    times, draw_times = [], []
+    times, draw_times, floor_times = [], [], []
     calls = _draw_calls(scenario)
+    essential = _essential_calls(scenario)
     result = None
     for _ in range(repeat):
         began = time.perf_counter()
@@ -101,6 +117,7 @@ def worker(paths: int, repeat: int, seed: int, chunk_blocks: int | None) -> dict
         times.append(time.perf_counter() - began)
         del result
         draw_times.append(_time_draws(calls, paths, seed, blocks))
+        floor_times.append(_time_draws(essential, paths, seed, blocks))
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
     result = cc.simulate(scenario, paths=paths, seed=seed, **extra)
@@ -118,6 +135,10 @@ def worker(paths: int, repeat: int, seed: int, chunk_blocks: int | None) -> dict
         "times": times, "median_s": median, "pq_per_s": paths * quarters / median,
         "draws_s": draw_times, "draws_median_s": draws_median,
         "engine_over_draws": median / draws_median,
+        "floor_median_s": statistics.median(floor_times),
+        "engine_over_floor": median / statistics.median(floor_times),
+        "draws_per_path_quarter": (normals + uniforms) / quarters,
+        "floor_per_path_quarter": sum(p for _, _, p in essential) / quarters,
         "normals_per_path": normals, "uniforms_per_path": uniforms,
         "traced_peak_mb": traced_peak / 2**20,
         "rss_growth_mb": (rss_after - rss_before) / 1024,  # ru_maxrss is in KiB on Linux
@@ -153,14 +174,16 @@ def run(paths: int, repeat: int, seed: int, chunk_blocks: int | None) -> dict[st
 
 def table(rows: list[dict[str, Any]]) -> str:
     head = ("| paths | quarters | chunk (paths) | `cc.simulate`, median (s) | path-quarters/s "
-            "| draws alone (s) | simulate / draws | tracemalloc peak (MB) | max RSS growth (MB) "
+            "| draws alone (s) | simulate / draws | floor draws (s) | simulate / floor "
+            "| tracemalloc peak (MB) | max RSS growth (MB) "
             "| per-path outcomes (MB) | band reservoir (MB) |")
-    lines = [head, "|" + "---:|" * 11]
+    lines = [head, "|" + "---:|" * 13]
     for r in rows:
         lines.append(
             f"| {r['paths']:,} | {r['quarters']} | {r['chunk_blocks'] * 4096:,} "
             f"| {r['median_s']:.2f} | {r['pq_per_s']:,.0f} | {r['draws_median_s']:.3f} "
-            f"| {r['engine_over_draws']:.0f} | {r['traced_peak_mb']:.0f} "
+            f"| {r['engine_over_draws']:.0f} | {r['floor_median_s']:.3f} "
+            f"| {r['engine_over_floor']:.0f} | {r['traced_peak_mb']:.0f} "
             f"| {r['rss_growth_mb']:.0f} | {r['outcomes_mb']:.0f} | {r['reservoir_mb']:.0f} |")
     return "\n".join(lines)
 
@@ -218,7 +241,10 @@ def main() -> None:
     header = (f"{SCENARIO}, seed {args.seed}, median of {args.repeat} runs, one thread; "
               f"chipcredit {r0['chipcredit']}, Python {platform.python_version()}, "
               f"numpy {r0['numpy']}; {machine()}. Draws per path: "
-              f"{r0['normals_per_path']} normals and {r0['uniforms_per_path']} uniforms.")
+              f"{r0['normals_per_path']} normals and {r0['uniforms_per_path']} uniforms, "
+              f"{r0['draws_per_path_quarter']:.1f} per path-quarter, against the floor's "
+              f"{r0['floor_per_path_quarter']:.0f} (one normal per market factor and per lab "
+              f"and one uniform per lab, each quarter).")
     text = "\n\n".join(part for part in (header, table(rows), memory_note(rows)) if part)
     print(text)
     if args.write_docs:
