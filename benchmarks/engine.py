@@ -27,7 +27,6 @@ import inspect
 import json
 import os
 import platform
-import re
 import resource
 import statistics
 import subprocess
@@ -35,13 +34,12 @@ import sys
 import time
 import tracemalloc
 import warnings
-from pathlib import Path
 from typing import Any
 
+from docsection import DOCS, ONE_THREAD, machine, markers, write_section
+
 SCENARIO = "seed-2025"
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
-BEGIN, END = "<!-- bench:engine -->", "<!-- /bench:engine -->"
-ONE_THREAD = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+BEGIN, END = markers("engine")
 
 
 # -- the worker: one path count, in its own process -----------------------------------------
@@ -149,17 +147,6 @@ def worker(paths: int, repeat: int, seed: int, chunk_blocks: int | None) -> dict
 
 
 # -- the driver -------------------------------------------------------------------------------
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        model = platform.processor() or model
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{model}, {cores} cores (nproc), {platform.system()} {platform.release()}"
 
 
 def run(paths: int, repeat: int, seed: int, chunk_blocks: int | None) -> dict[str, Any]:
@@ -208,15 +195,6 @@ def memory_note(rows: list[dict[str, Any]]) -> str:
             f"at {lo['paths']:,} paths and {rest_hi:.0f} MB at {hi['paths']:,}.")
 
 
-def write_docs(text: str) -> None:
-    if not DOCS.exists():
-        raise SystemExit(f"{DOCS} does not exist")
-    doc = DOCS.read_text()
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
-    if not pattern.search(doc):
-        raise SystemExit(f"{DOCS} has no {BEGIN} ... {END} markers")
-    DOCS.write_text(pattern.sub(lambda _: f"{BEGIN}\n{text}\n{END}", doc, count=1))
-    print(f"wrote {DOCS}")
 
 
 def main() -> None:
@@ -248,7 +226,7 @@ def main() -> None:
     text = "\n\n".join(part for part in (header, table(rows), memory_note(rows)) if part)
     print(text)
     if args.write_docs:
-        write_docs(text)
+        write_section("engine", text)
 
 
 if __name__ == "__main__":

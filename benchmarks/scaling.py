@@ -21,19 +21,17 @@ import argparse
 import json
 import os
 import platform
-import re
 import resource
 import subprocess
 import sys
 import time
 import warnings
-from pathlib import Path
 from typing import Any
 
+from docsection import DOCS, ONE_THREAD, machine, markers, write_section
+
 SCENARIO = "seed-2025"
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
-BEGIN, END = "<!-- bench:scaling -->", "<!-- /bench:scaling -->"
-ONE_THREAD = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+BEGIN, END = markers("scaling")
 MB = 2**20
 
 
@@ -66,17 +64,6 @@ def worker(paths: int, seed: int) -> dict[str, Any]:
     }
 
 
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        model = platform.processor() or model
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{model}, {cores} cores (nproc), {platform.system()} {platform.release()}"
 
 
 def run(paths: int, seed: int) -> dict[str, Any]:
@@ -105,13 +92,6 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def write_docs(text: str) -> None:
-    doc = DOCS.read_text()
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
-    if not pattern.search(doc):
-        raise SystemExit(f"{DOCS} has no {BEGIN} ... {END} markers")
-    DOCS.write_text(pattern.sub(lambda _: f"{BEGIN}\n{text}\n{END}", doc, count=1))
-    print(f"wrote {DOCS}")
 
 
 def main() -> None:
@@ -138,7 +118,7 @@ def main() -> None:
     text = (f"{args.note} " if args.note else "") + f"{header}\n\n{table(rows)}"
     print(text)
     if args.write_docs:
-        write_docs(text)
+        write_section("scaling", text)
 
 
 if __name__ == "__main__":

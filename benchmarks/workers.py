@@ -25,16 +25,15 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import sys
 import time
 import warnings
-from pathlib import Path
 from typing import Any
 
+from docsection import DOCS, markers, write_section
+
 SCENARIO = "seed-2025"
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
-BEGIN, END = "<!-- bench:workers -->", "<!-- /bench:workers -->"
+BEGIN, END = markers("workers")
 
 
 def cpu_seconds() -> float:
@@ -127,12 +126,7 @@ def main() -> None:
     text = (f"{args.note} " if args.note else "") + header + "\n\n" + "\n".join(lines)
     print(text)
     if args.write_docs:
-        doc = DOCS.read_text()
-        pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
-        if not pattern.search(doc):
-            raise SystemExit(f"{DOCS} has no {BEGIN} ... {END} markers")
-        DOCS.write_text(pattern.sub(lambda _: f"{BEGIN}\n{text}\n{END}", doc, count=1))
-        print(f"wrote {DOCS}")
+        write_section("workers", text)
 
 
 if __name__ == "__main__":
