@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 from chipcredit.scenario.parties import Cloud
 
 from .claims import Claim
-from .fleet import Fleet
+from .fleet import opening_fleet
 from .funding import ARREARS_TOL, Fundraiser
 
 if TYPE_CHECKING:
@@ -85,15 +85,8 @@ class CloudState(Fundraiser):
         self.acct = sim.acct(cloud.id)
         self.spec = cloud
         self.n = n
-        shares = {sim.acct(v): p.array(x, f"{key}.procurement.{v}")
-                  for v, x in cloud.procurement.items()}
-        total = sum(shares.values(), np.zeros(n))
-        self.procurement = {v: np.divide(x, total, out=np.full(n, 1.0 / len(shares)),
-                                         where=total > 0) for v, x in shares.items()}
-        content = sum(sim.vendor_by_acct[v].content0 * s for v, s in self.procurement.items())
-        self.fleet = Fleet(sim.market, n, sim.workspace)
-        self.fleet.seed_even(p.array(cloud.installed, key + ".installed"),
-                             np.asarray(content, dtype=np.float64))
+        self.procurement, self.fleet = opening_fleet(sim, cloud.procurement, cloud.installed, key,
+                                                     key + ".installed")
         s = cloud.spot
         self.spot_base_q = p.array(s.price_per_unit_year, key + ".spot.price_per_unit_year") / 4.0
         self.elasticity = p.array(s.oversupply_elasticity, key + ".spot.oversupply_elasticity")

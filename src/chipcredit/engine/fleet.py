@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import NDArray
 
 from .market import MarketState
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from chipcredit.scenario.number import Number
+
+    from .sim import Sim
 
 __all__ = ["Fleet", "column_sums"]
 
@@ -146,3 +154,23 @@ def column_sums(matrix: NDArray[np.float64], paths: NDArray[np.intp],
             factor = factor * scale[cols]
         part = np.ascontiguousarray(part * factor)
     return np.asarray(part.sum(axis=0)[: paths.size])
+
+
+def opening_fleet(sim: Sim, procurement: Mapping[str, Number], installed: Number, key: str,
+                  installed_key: str) -> tuple[dict[int, NDArray[np.float64]], Fleet]:
+    """A lab's or a cloud's procurement shares by vendor account and its opening fleet.
+
+    Uncertain shares (drawn at ``{key}.procurement.{vendor}``) are normalised per path so
+    that they always add up to 1; the ``installed`` units (drawn at ``installed_key``) are
+    valued at the procurement-weighted vendor content.
+    """
+    n = sim.n
+    shares = {sim.acct(v): sim.params.array(x, f"{key}.procurement.{v}")
+              for v, x in procurement.items()}
+    total = sum(shares.values(), np.zeros(n))
+    weights = {v: np.divide(x, total, out=np.full(n, 1.0 / len(shares)), where=total > 0)
+               for v, x in shares.items()}
+    content = sum(sim.vendor_by_acct[v].content0 * s for v, s in weights.items())
+    fleet = Fleet(sim.market, n, sim.workspace)
+    fleet.seed_even(sim.params.array(installed, installed_key), np.asarray(content, dtype=np.float64))
+    return weights, fleet

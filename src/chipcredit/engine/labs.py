@@ -16,7 +16,7 @@ from chipcredit.units import annual_volatility_to_quarterly, effective_to_quarte
 
 from .claims import Claim
 from .clouds import rent_from_clouds
-from .fleet import Fleet
+from .fleet import opening_fleet
 from .funding import ARREARS_TOL, Fundraiser
 
 if TYPE_CHECKING:
@@ -84,17 +84,8 @@ class LabState(Fundraiser):
                             key + ".compute.training_growth.half_life_years")
         self.init_funding(sim, f, key, lab.id)  # buffer, round size, multiple, success
         self.discount_rate = p.array(lab.discount_rate, key + ".discount_rate")
-        shares = {sim.acct(v): p.array(x, f"{key}.procurement.{v}")
-                  for v, x in lab.procurement.items()}
-        # uncertain shares are normalised per path so that they always add up to 1
-        total = sum(shares.values(), np.zeros(n))
-        self.procurement = {v: np.divide(x, total, out=np.full(n, 1.0 / len(shares)),
-                                         where=total > 0) for v, x in shares.items()}
-        # opening fleet: GPUs valued at the procurement-weighted vendor content
-        content = sum(sim.vendor_by_acct[v].content0 * s for v, s in self.procurement.items())
-        self.fleet = Fleet(sim.market, n, sim.workspace)
-        self.fleet.seed_even(p.array(k.installed, key + ".compute.installed"),
-                             np.asarray(content, dtype=np.float64))
+        self.procurement, self.fleet = opening_fleet(sim, lab.procurement, k.installed, key,
+                                                     key + ".compute.installed")
         self.leased = np.zeros(n)
         self.rented = np.zeros(n)  # from clouds (contracts and spot), set each procurement
         self.renting = {sim.acct(c): p.array(x, f"{key}.renting.{c}") for c, x in lab.renting.items()}
