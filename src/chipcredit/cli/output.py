@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
+from chipcredit.files import file_mode, write_text_atomic
 
 from .app import Failed
 
@@ -115,34 +116,6 @@ def check_dir_target(path: Path, option: str) -> None:
         raise Failed(f"cannot write {option} {path}: {probe} is not writable")
 
 
-def _file_mode() -> int:
-    """Mode a plain new file gets (0o666 less the umask); temp files start at 0o600."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write to a temp file beside ``path``, then rename it over; never half a file."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise Failed(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _file_mode())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise Failed(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise
-
-
 def write_cashflows(result: cc.Result, folder: Path, deals: list[str], path_k: int,
                     step: Callable[[int], None] | None) -> None:
     """Write DEAL.csv for every deal into a temp folder inside ``folder``, then move them in."""
@@ -151,7 +124,7 @@ def write_cashflows(result: cc.Result, folder: Path, deals: list[str], path_k: i
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".chipcredit-", dir=folder))
-        mode = _file_mode()
+        mode = file_mode()
         schedules = result.schedules(path=path_k)
         for i, deal in enumerate(deals, start=1):
             frame = schedules[deal]

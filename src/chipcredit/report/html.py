@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import html
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from chipcredit._version import __version__
 from chipcredit.analytics.result import Result
 from chipcredit.errors import UsageError
+from chipcredit.files import write_text_atomic
 
 from .assumptions import assumption_rows
 from .i18n import Catalogue, catalogue
@@ -179,34 +179,6 @@ def build_report(result: Result, *, lang: str = "en", sensitivity: Any = None,
         f"<nav><h2>{html.escape(cat.t('report.contents'))}</h2><ol>{toc}</ol></nav>\n"
         f"{body}\n</body>\n</html>\n"
     )
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``: a
-    reader sees the old file or the whole new one, never half of it."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {path}: the folder {folder} does not exist")
-    if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a folder")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # a temp file starts at 0o600; the report is a plain file
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise
 
 
 def write_report(result: Result, path: str | os.PathLike[str], *, lang: str = "en",

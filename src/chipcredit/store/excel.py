@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +14,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from chipcredit.errors import UsageError
+from chipcredit.files import write_atomic
 
 from ._backend import INSTALL_HINT
 
@@ -104,11 +103,10 @@ def write_workbook(target: Path, run: dict[str, Any], tables: dict[str, pd.DataF
                    outcomes: dict[str, dict[str, NDArray[np.float64]]]) -> None:
     """Write the workbook to a temp file beside ``target``, then rename it over."""
     openpyxl = _openpyxl()
-    folder = target.parent
-    if target.is_dir():
+    if target.is_dir():  # before the rows are counted and the book is built
         raise UsageError(f"cannot write {target}: it is a folder")
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {target}: the folder {folder} does not exist")
+    if not target.parent.is_dir():
+        raise UsageError(f"cannot write {target}: the folder {target.parent} does not exist")
     n_rows = sum(max((len(v) for v in d.values()), default=0) for d in outcomes.values())
     if n_rows + 1 > EXCEL_MAX_ROWS:
         raise UsageError(f"run {run['id']} has {n_rows:,} rows of outcomes, more than an Excel "
@@ -129,25 +127,7 @@ def write_workbook(target: Path, run: dict[str, Any], tables: dict[str, pd.DataF
     sheet.row(["yaml"])
     for line in str(run.get("scenario_yaml") or "").splitlines():
         sheet.row([line])
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            book.save(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
-        raise
+    write_atomic(target, book.save)
 
 
 def _json(value: Any) -> str:
