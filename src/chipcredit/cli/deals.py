@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
 from rich.table import Table
 from rich.text import Text
@@ -85,27 +86,28 @@ def _involves(row: Mapping[Any, Any], party: str | None, *fields: str) -> bool:
     return party is None or any(row[f] == party for f in fields)
 
 
+def _pairs(frame: pd.DataFrame, title: str, first: str, second: str,
+           party: str | None) -> Table:
+    """One table of party pairs (``first`` funds ``second``) with funds, purchases, deals."""
+    table = Table(title=title, title_justify="left")
+    for name in (first, second, "funds", "purchases", "deals"):
+        table.add_column(name, justify="right" if name in ("funds", "purchases") else "left")
+    for row in frame.to_dict("records"):
+        if _involves(row, party, first, second):
+            table.add_row(row[first], row[second], _amount(row["funds"]),
+                          _amount(row["purchases"]), Text(row["deals"]))
+    return table
+
+
 def _print_network(net: cc.DealNetwork, party: str | None) -> None:
     out = console()
     out.print(Text(f"Deal network: {len(net.nodes)} parties, {len(net.edges)} links "
                    f"({len(net.abandoned)} abandoned deals left out). Money flows from -> to; "
                    "$B, amounts reported."))
-    fin = Table(title="Vendor financing: X funds Y and Y buys from X", title_justify="left")
-    for name in ("funder", "customer", "funds", "purchases", "deals"):
-        fin.add_column(name, justify="right" if name in ("funds", "purchases") else "left")
-    for row in net.vendor_financing.to_dict("records"):
-        if _involves(row, party, "funder", "customer"):
-            fin.add_row(row["funder"], row["customer"], _amount(row["funds"]),
-                        _amount(row["purchases"]), Text(row["deals"]))
-    out.print(fin)
-    inv = Table(title="Investor and customer: X funds Y and X buys from Y", title_justify="left")
-    for name in ("investor", "investee", "funds", "purchases", "deals"):
-        inv.add_column(name, justify="right" if name in ("funds", "purchases") else "left")
-    for row in net.investor_customer.to_dict("records"):
-        if _involves(row, party, "investor", "investee"):
-            inv.add_row(row["investor"], row["investee"], _amount(row["funds"]),
-                        _amount(row["purchases"]), Text(row["deals"]))
-    out.print(inv)
+    out.print(_pairs(net.vendor_financing, "Vendor financing: X funds Y and Y buys from X",
+                     "funder", "customer", party))
+    out.print(_pairs(net.investor_customer, "Investor and customer: X funds Y and X buys from Y",
+                     "investor", "investee", party))
     cycles = [c for c in net.cycles if party is None or party in c]
     out.print(Text(f"Cycles of money ({len(cycles)}):"))
     for cycle in cycles:
