@@ -196,13 +196,17 @@ def multiple(value: Any) -> str:
     return DASH if x is None else f"{x:.2f}x"
 
 
+def _fixed(x: float, digits: int, signed: bool) -> str:
+    """``x`` to ``digits`` decimals with thousands separators; a rounded zero has no sign."""
+    text = f"{x:+,.{digits}f}" if signed else f"{x:,.{digits}f}"
+    zero = f"{0:.{digits}f}"
+    return zero if text in (f"-{zero}", f"+{zero}") else text
+
+
 def number(value: Any, signed: bool = False) -> str:
     """A statistic of any unit, to four decimals (``+`` on differences)."""
     x = finite(value)
-    if x is None:
-        return DASH
-    text = f"{x:+,.4f}" if signed else f"{x:,.4f}"
-    return text.replace("-0.0000", "0.0000").replace("+0.0000", "0.0000")
+    return DASH if x is None else _fixed(x, 4, signed)
 
 
 def compact(value: Any, signed: bool = False) -> str:
@@ -210,10 +214,7 @@ def compact(value: Any, signed: bool = False) -> str:
     x = finite(value)
     if x is None:
         return DASH
-    digits = 4 if abs(x) < 1 else 3 if abs(x) < 1000 else 1
-    text = f"{x:+,.{digits}f}" if signed else f"{x:,.{digits}f}"
-    zero = f"{0:.{digits}f}"
-    return zero if text in (f"-{zero}", f"+{zero}") else text
+    return _fixed(x, 4 if abs(x) < 1 else 3 if abs(x) < 1000 else 1, signed)
 
 
 # --- the run tables --------------------------------------------------------------------
