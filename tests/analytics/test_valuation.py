@@ -390,3 +390,23 @@ def test_irr_root_above_upper_bound_is_named_above_bracket() -> None:
     assert [REASONS[int(code)] for code in result.reason] == ["above_bracket", "below_bracket"]
     wide = irr(np.array([[-0.0016, 0.0, 0.0, 0.0, 30.0]]), upper=20_000.0)
     assert wide.irr[0] == pytest.approx(30.0 / 0.0016 - 1.0, rel=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), repeats=st.integers(0, 400))
+def test_irr_of_a_path_does_not_depend_on_the_paths_beside_it(seed: int, repeats: int) -> None:
+    # Each path is solved on its own (and identical rows once): a path's IRR, reason and flag
+    # are the same bits alone, in a batch, reversed, and among hundreds of repeated rows.
+    rng = np.random.default_rng(seed)
+    flows = rng.normal(size=(40, 21)) * (rng.random((40, 21)) < 0.5)
+    flows[:, 0] = -np.abs(rng.normal(size=40)) - 0.1
+    flows[:20, 1:] = np.abs(flows[:20, 1:])  # half change sign once, half maybe several times
+    batch = np.concatenate([flows, np.repeat(flows[:1], repeats, axis=0)])
+    together = irr(batch)
+    backwards = irr(batch[::-1].copy())
+    for p in range(flows.shape[0]):
+        alone = irr(flows[p : p + 1])
+        for result, at in ((together, p), (backwards, batch.shape[0] - 1 - p)):
+            assert np.array_equal(result.irr[at : at + 1], alone.irr, equal_nan=True)
+            assert result.reason[at] == alone.reason[0]
+            assert result.multiple_sign_changes[at] == alone.multiple_sign_changes[0]

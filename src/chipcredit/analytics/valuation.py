@@ -23,6 +23,8 @@ from numpy.typing import ArrayLike, NDArray
 from chipcredit.errors import UsageError
 from chipcredit.units import effective_to_quarterly, quarterly_to_effective_annual
 
+from .irr_kernel import sign_change_class, solve_rows
+
 FloatArray = NDArray[np.float64]
 
 #: IRR status codes: 0 = solved; the others explain a NaN IRR.
@@ -130,74 +132,6 @@ class IrrResult:
         }
 
 
-def _sign_change_class(c: FloatArray) -> NDArray[np.int8]:
-    """Per row: 0 if the flows never change sign (zeros skipped), 1 if once, 2 if more than once."""
-    m, n = c.shape
-    if n == 0:
-        return np.zeros(m, dtype=np.int8)
-    pos, neg = c > 0, c < 0
-    first_pos, first_neg = np.argmax(pos, axis=1), np.argmax(neg, axis=1)
-    rows = np.arange(m)
-    has_pos, has_neg = pos[rows, first_pos], neg[rows, first_neg]  # argmax finds a True if any
-    last_pos = n - 1 - np.argmax(pos[:, ::-1], axis=1)
-    last_neg = n - 1 - np.argmax(neg[:, ::-1], axis=1)
-    once = (last_neg < first_pos) | (last_pos < first_neg)  # one block of each sign
-    return np.where(has_pos & has_neg, np.where(once, 1, 2), 0).astype(np.int8)
-
-
-def _shift_t(src: FloatArray, shift: NDArray[np.intp]) -> FloatArray:
-    """Transposed (n_times, m) copy, ``out[j, p] = src[p, j - shift[p]]``, zero where undefined."""
-    m, n = src.shape
-    out = np.zeros((n, m))
-    src_t = src.T
-    shifts = np.unique(shift)
-    if shifts.size == 1:
-        out[shifts[0] :] = src_t[: n - shifts[0]]
-        return out
-    for s in shifts:  # loops over distinct shifts (at most n_times), never over paths
-        cols = np.flatnonzero(shift == s)
-        out[s:, cols] = src_t[: n - s, cols]
-    return out
-
-
-def _coefficients(c: FloatArray, side_pos: bool) -> FloatArray:
-    """Horner coefficients (n_times, m), highest degree first, of the scaled NPV on one side.
-
-    With ``x = 1/(1+q)`` and a path's nonzero flows running from quarter ``s`` to ``d``, the scaled
-    NPV is ``NPV / x**s`` (a polynomial in ``x``) for ``q >= 0`` and ``NPV * (1+q)**d`` (a
-    polynomial in ``1+q``) for ``q < 0``. Each has the sign and roots of the NPV, both equal
-    ``sum c_k`` at ``q = 0``, and both stay within ``sum |c_k|``, so nothing overflows.
-    """
-    nz = c != 0
-    if side_pos:
-        return _shift_t(c[:, ::-1], np.argmax(nz, axis=1))
-    return _shift_t(c, np.argmax(nz[:, ::-1], axis=1))
-
-
-def _scaled_npv(coef: FloatArray, q: FloatArray | float, side_pos: bool) -> FloatArray:
-    """Scaled NPV (see ``_coefficients``) at ``q`` (per path, or one rate for all), by Horner."""
-    z = 1.0 / (1.0 + q) if side_pos else 1.0 + q
-    p = coef[0].copy()
-    for row in coef[1:]:
-        p *= z
-        p += row
-    return p
-
-
-def _scaled_npv_d(coef: FloatArray, q: FloatArray, side_pos: bool) -> tuple[FloatArray, FloatArray]:
-    """Scaled NPV at ``q`` and its derivative in ``q``, by Horner's scheme."""
-    z = 1.0 / (1.0 + q) if side_pos else 1.0 + q
-    p, dp = coef[0].copy(), np.zeros_like(q)
-    for row in coef[1:]:
-        dp *= z
-        dp += p
-        p *= z
-        p += row
-    if side_pos:
-        dp *= -(z * z)  # d/dq = d/dz * dz/dq with z = 1/(1+q)
-    return p, dp
-
-
 def irr(
     flows: ArrayLike,
     *,
@@ -216,9 +150,9 @@ def irr(
     2. The NPV has the same sign at the quarterly equivalents of ``lower`` and ``upper``: NaN,
        reason ``no_root_in_bracket`` (the root lies outside, or an even number lie inside).
     3. Otherwise the bracket is split at ``q = 0`` (when it straddles it), the half whose ends
-       differ in sign is kept, and a vectorised safeguarded Newton search (a bisection step
-       whenever Newton would leave the bracket or converge too slowly) runs on all such paths at
-       once until its step is below ``tol``.
+       differ in sign is kept, and a safeguarded Newton search (a bisection step whenever
+       Newton would leave the bracket or converge too slowly) runs until its step is below
+       ``tol``: a compiled loop, one path at a time (`chipcredit.analytics.irr_kernel`).
 
     Multiple roots: when flows change sign more than once, several IRRs may exist. The result is
     the root that this bracketed search converges to inside ``[lower, upper]`` (one exists, since
@@ -251,7 +185,7 @@ def irr(
     n_paths = c.shape[0]
     q_out = np.full(n_paths, np.nan)
     reason = np.full(n_paths, _NO_SIGN_CHANGE, dtype=np.int8)
-    changes = _sign_change_class(c)
+    changes = sign_change_class(c)
     multiple = changes > 1
     solve = np.flatnonzero(changes > 0)
     if solve.size:
@@ -262,7 +196,7 @@ def irr(
         if rows is None:
             q_out[solve], reason[solve] = _solve(cs, lower, upper, tol, max_iter)
         else:
-            q_u, reason_u = _solve(cs[rows], lower, upper, tol, max_iter)
+            q_u, reason_u = _solve(np.ascontiguousarray(cs[rows]), lower, upper, tol, max_iter)
             q_out[solve], reason[solve] = q_u[group], reason_u[group]
     _outside(c, changes, reason, lower, upper)
     return IrrResult(quarterly_to_effective_annual(q_out), reason, multiple)
@@ -325,42 +259,10 @@ def _distinct_rows(c: FloatArray) -> tuple[NDArray[np.intp] | None, NDArray[np.i
 def _solve(
     c: FloatArray, lower: float, upper: float, tol: float, max_iter: int
 ) -> tuple[FloatArray, NDArray[np.int8]]:
-    """Quarterly IRR and reason code for paths whose flows change sign."""
-    m = c.shape[0]
+    """Quarterly IRR and reason code for paths whose flows change sign (C-ordered ``c``)."""
     lq, uq = effective_to_quarterly(float(lower)), effective_to_quarterly(float(upper))
-    coefs: dict[bool, FloatArray] = {}
-
-    def coef(side_pos: bool) -> FloatArray:
-        if side_pos not in coefs:
-            coefs[side_pos] = _coefficients(c, side_pos)
-        return coefs[side_pos]
-
-    with np.errstate(all="ignore"):
-        f_lo = _scaled_npv(coef(lq >= 0), lq, lq >= 0)  # z is the same for every path
-        f_hi = _scaled_npv(coef(uq >= 0), uq, uq >= 0)
-    f_zero = c.sum(axis=1)  # the scaled NPV at q = 0, on either side
-    split = lq < 0 < uq
-    q = np.full(m, np.nan)
-    reason = np.full(m, _NOT_CONVERGED, dtype=np.int8)
-    pending = (np.sign(f_lo) != np.sign(f_hi)) | (f_lo == 0)
-    reason[~pending] = _NO_ROOT
-    for q_pt, f_pt in [(lq, f_lo), (uq, f_hi)] + ([(0.0, f_zero)] if split else []):
-        hit = pending & (f_pt == 0)  # a root exactly on a bracket point
-        q[hit], reason[hit], pending = q_pt, _OK, pending & ~hit
-    guess = _first_guess(c)
-    halves = (
-        [(lq, 0.0, f_lo, f_zero, False), (0.0, uq, f_zero, f_hi, True)]
-        if split
-        else [(lq, uq, f_lo, f_hi, lq >= 0)]
-    )
-    for a, b, fa, fb, side_pos in halves:
-        sel = np.flatnonzero(pending & (np.sign(fa) != np.sign(fb)))
-        if sel.size:
-            cf = coef(side_pos) if sel.size == m else coef(side_pos)[:, sel]
-            with np.errstate(all="ignore"):
-                q_sel, ok = _newton(cf, a, b, fa[sel], fb[sel], guess[sel], side_pos, tol, max_iter)
-            q[sel], reason[sel] = q_sel, np.where(ok, _OK, _NOT_CONVERGED)
-    return q, reason
+    f_zero = c.sum(axis=1)  # the scaled NPV at q = 0 on either side, summed as numpy sums
+    return solve_rows(c, f_zero, _first_guess(c), lq, uq, tol, max_iter)
 
 
 def _first_guess(c: FloatArray) -> FloatArray:
@@ -376,59 +278,6 @@ def _first_guess(c: FloatArray) -> FloatArray:
     with np.errstate(all="ignore"):
         gap = t_pos / s_pos - t_neg / s_neg
         return np.asarray(np.power(s_pos / s_neg, 1.0 / gap) - 1.0)
-
-
-def _newton(
-    coef: FloatArray,
-    a: float,
-    b: float,
-    fa: FloatArray,
-    fb: FloatArray,
-    x0: FloatArray,
-    side_pos: bool,
-    tol: float,
-    max_iter: int,
-) -> tuple[FloatArray, NDArray[np.bool_]]:
-    """Vectorised safeguarded Newton on ``[a, b]`` (the scaled NPV differs in sign at the ends).
-
-    Each evaluation narrows the bracket. A Newton step that would leave the bracket, or that
-    follows two steps in a row that failed to halve ``|f|``, becomes a bisection step. A path is
-    done (after taking its last step) when its Newton step or its bracket is at most ``tol``, or
-    it hits an exact zero; done paths are dropped from the work arrays in batches.
-    """
-    m = fa.size
-    q_out, ok = np.full(m, np.nan), np.zeros(m, dtype=bool)
-    idx = np.arange(m)
-    xl, xh = np.where(fa < 0, a, b), np.where(fa < 0, b, a)  # scaled NPV < 0 at xl, > 0 at xh
-    x = np.where((x0 > a) & (x0 < b), x0, a - fa * (b - a) / (fb - fa))  # else regula falsi
-    f_prev = np.maximum(np.abs(fa), np.abs(fb))
-    stall = np.zeros(m, dtype=np.int8)
-    live = np.ones(m, dtype=bool)
-    for _ in range(max_iter):
-        f, df = _scaled_npv_d(coef, x, side_pos)
-        neg = f < 0
-        xl, xh = np.where(neg, x, xl), np.where(neg, xh, x)
-        step = f / df
-        newton = x - step
-        abs_f = np.abs(f)
-        stall = np.where(abs_f > 0.5 * f_prev, stall + 1, 0).astype(np.int8)
-        f_prev = abs_f
-        bad = ~((newton - xl) * (newton - xh) < 0) | (stall >= 2)
-        stall[bad] = 0
-        tiny = np.abs(step) <= tol  # converged, even if the step is below one ulp of x
-        x_new = np.where(f == 0, x, np.where(bad & ~tiny, 0.5 * (xl + xh), newton))
-        done = live & (tiny | (np.abs(x_new - x) <= tol) | (np.abs(xh - xl) <= tol))
-        x = x_new
-        if np.any(done):
-            q_out[idx[done]], ok[idx[done]] = x[done], True
-            live &= ~done
-            n_live = np.count_nonzero(live)
-            if n_live == 0:
-                break
-            if n_live <= 0.9 * live.size:
-                idx, coef, x, xl, xh = idx[live], coef[:, live], x[live], xl[live], xh[live]
-                f_prev, stall, live = f_prev[live], stall[live], np.ones(n_live, dtype=bool)
-    return q_out, ok
 
 
 def moic(flows: ArrayLike) -> FloatArray:
