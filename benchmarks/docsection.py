@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import platform
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 ONE_THREAD = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
@@ -47,3 +49,17 @@ def write_section(name: str, text: str) -> None:
         raise SystemExit(f"{DOCS} has no {begin} ... {end} markers")
     DOCS.write_text(pattern.sub(lambda _: f"{begin}\n{text}\n{end}", doc, count=1))
     print(f"wrote {DOCS}")
+
+
+def held_bytes(arrays: Iterable[Any]) -> int:
+    """Bytes that ``arrays`` really hold: an array shared by several keys counts once, and a
+    broadcast constant (stride 0, see `chipcredit.engine.columns`) counts one value."""
+    seen: set[int] = set()
+    total = 0
+    for a in arrays:
+        address = a.__array_interface__["data"][0]
+        if address in seen:
+            continue
+        seen.add(address)
+        total += a.itemsize if a.ndim and a.strides[0] == 0 else a.nbytes
+    return total

@@ -36,7 +36,7 @@ import tracemalloc
 import warnings
 from typing import Any
 
-from docsection import DOCS, ONE_THREAD, machine, markers, write_section
+from docsection import DOCS, ONE_THREAD, held_bytes, machine, markers, write_section
 
 SCENARIO = "seed-2025"
 BEGIN, END = markers("engine")
@@ -121,7 +121,7 @@ def worker(paths: int, repeat: int, seed: int, chunk_blocks: int | None) -> dict
     result = cc.simulate(scenario, paths=paths, seed=seed, **extra)
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    outcome_bytes = sum(v.nbytes for v in result.outcomes.values())
+    outcome_bytes = held_bytes(result.outcomes.values())
     reservoir_bytes = sum(v.nbytes for v in result.reservoir.values())
     quarters = scenario.horizon_quarters
     median = statistics.median(times)

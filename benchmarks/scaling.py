@@ -28,7 +28,7 @@ import time
 import warnings
 from typing import Any
 
-from docsection import DOCS, ONE_THREAD, machine, markers, write_section
+from docsection import DOCS, ONE_THREAD, held_bytes, machine, markers, write_section
 
 SCENARIO = "seed-2025"
 BEGIN, END = markers("scaling")
@@ -56,7 +56,7 @@ def worker(paths: int, seed: int) -> dict[str, Any]:
         "summary_s": total_s - simulate_s,
         "pq_per_s": paths * scenario.horizon_quarters / simulate_s,
         "rss_before_mb": rss_before / MB, "rss_peak_mb": rss_peak / MB,
-        "outcomes_mb": sum(v.nbytes for v in result.outcomes.values()) / MB,
+        "outcomes_mb": held_bytes(result.outcomes.values()) / MB,
         "outcome_columns": len(result.outcomes),
         "reservoir_mb": sum(v.nbytes for v in result.reservoir.values()) / MB,
         "load_before": load_before, "load_after": os.getloadavg()[0],

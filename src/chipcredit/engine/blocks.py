@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .columns import ColumnStore
 from .ledger import Checks
 from .streams import STREAM_BLOCK
 
@@ -186,7 +187,7 @@ class Merger:
         self.dtype = dtype
         self.sink = sink
         self.done = np.zeros(self.n_blocks, dtype=bool)
-        self.outcomes: dict[str, NDArray[Any]] = {}
+        self.store = ColumnStore(paths, dtype)
         self.sums: dict[str, NDArray[np.float64]] = {}
         self.counts: dict[str, NDArray[np.int64]] = {}
         self.reservoir: dict[Key2, NDArray[np.float32]] = {}
@@ -213,15 +214,13 @@ class Merger:
         b0, b1 = part.first, part.last
         if self.done[b0:b1].any():
             raise ValueError(f"blocks {b0} to {b1 - 1} were merged twice")
-        lo, hi = part.offset, part.offset + part.n
+        lo = part.offset
         self._note("o", part.outcomes, b0)
-        for name, values in part.outcomes.items():
-            column = self.outcomes.get(name)
-            if column is None:
-                column = self.outcomes[name] = np.zeros(self.paths, dtype=self.dtype)
+        self.store.put(part.outcomes, b0, b1)
+        for name in part.outcomes:
+            if name not in self.sums:
                 self.sums[name] = np.zeros(self.n_blocks)
                 self.counts[name] = np.zeros(self.n_blocks, dtype=np.int64)
-            column[lo:hi] = values
             self.sums[name][b0:b1] = part.outcome_sums[name]
             self.counts[name][b0:b1] = part.outcome_counts[name]
         kept = min(self.paths, BAND_RESERVOIR)
@@ -253,7 +252,8 @@ class Merger:
             while self._prefix < self.n_blocks and self.done[self._prefix]:
                 self._prefix += 1
             if self._prefix > start:
-                self.sink(self.outcomes, start * STREAM_BLOCK, min(self._prefix * STREAM_BLOCK, self.paths))
+                self.sink(self.store.columns, start * STREAM_BLOCK,
+                          min(self._prefix * STREAM_BLOCK, self.paths))
 
     def result(self) -> RawRun:
         """The merged run; every block must have been added."""
@@ -261,13 +261,13 @@ class Merger:
             missing = np.flatnonzero(~self.done)
             raise ValueError(f"{missing.size} blocks were never merged (first {missing[0]})")
         means = {}
-        for name in self.outcomes:
+        for name in self.sums:
             count = int(self.counts[name].sum())
             means[name] = float(self.sums[name].sum() / count) if count else float("nan")
         # per-block rows added in block order: the same sum however blocks were grouped
         return RawRun(
             paths=self.paths,
-            outcomes=self._ordered("o", self.outcomes),
+            outcomes=self._ordered("o", self.store.finish()),
             reservoir=self._ordered("r", self.reservoir),
             series_sums={k: v.sum(axis=0) for k, v in self._ordered("s", self.series).items()},
             # a chunk registers a flow when any of its paths has it, in the order its quarters
@@ -275,7 +275,7 @@ class Merger:
             flow_sums={k: self.flows[k].sum(axis=0) for k in sorted(self.flows)},
             flow_sumsq={k: self.flows_sq[k].sum(axis=0) for k in sorted(self.flows_sq)},
             checks=self.checks,
-            means={k: means[k] for k in self._ordered("o", self.outcomes)},
+            means={k: means[k] for k in self._ordered("o", self.sums)},
             self_funded_sums={k: self.self_funded[k].sum(axis=0) for k in sorted(self.self_funded)},
             flow_reservoir={k: self.flow_reservoir[k] for k in sorted(self.flow_reservoir)},
         )
