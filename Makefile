@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py --write-docs
 	$(BIN)/python benchmarks/scaling.py --write-docs
 	$(BIN)/python benchmarks/workers.py --write-docs
+	$(BIN)/python benchmarks/plain_python.py --write-docs
 
 # The calibration table in docs/model.md, regenerated from the bundled scenarios.
 calibration: $(STAMP)

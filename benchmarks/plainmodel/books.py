@@ -1,0 +1,87 @@
+"""One path's books: every account's balance, each deal's cash flows per party, this
+quarter's financing inflows, and the money provenance of the accounts that pass money on.
+
+Money is in $B; the deal time grid has ``horizon + 1`` points (``k`` quarters after the
+start; a funding flow at the beginning of quarter ``q`` is at ``q``, every other flow at
+``q + 1``).
+"""
+
+from __future__ import annotations
+
+__all__ = ["FINANCING_KINDS", "Books"]
+
+FINANCING_KINDS = frozenset({"equity", "equity_round", "loan_draw", "credit_draw", "tranche"})
+"""Inflows that fund a lab or a cloud rather than measure its burn."""
+_TINY = 1e-12  # $B: a balance below this holds nothing worth tracing
+
+
+class Books:
+    """Balances, deal cash flows and provenance tags of one path.
+
+    Parameters
+    ----------
+    accounts : every account name (built-ins, parties, SPVs)
+    traced : accounts whose cash is tagged by origin (labs, SPVs, clouds on their own
+        balance sheet)
+    vendors : vendor ids, the origins besides "other"
+    deal_parties : for each deal id, the parties whose flows its metrics count
+    horizon : quarters
+    """
+
+    def __init__(self, accounts: list[str], traced: list[str], vendors: list[str],
+                 deal_parties: dict[str, list[str]], horizon: int) -> None:
+        self.balance = dict.fromkeys(accounts, 0.0)
+        self.flows = {deal: {p: [0.0] * (horizon + 1) for p in parties}
+                      for deal, parties in deal_parties.items()}
+        self.financing_in = dict.fromkeys(accounts, 0.0)
+        self.vendors = list(vendors)
+        self.tags = {a: [0.0] * len(vendors) for a in traced}
+        self.self_funded_sales = [0.0] * len(vendors)
+        self.self_funded_total = [0.0] * len(vendors)
+
+    def pay(self, q: int, source: str, target: str, kind: str, amount: float,
+            deal: str | None = None, begin: bool = False, counted: bool = True) -> None:
+        """Move ``amount`` from ``source`` to ``target`` in quarter ``q``."""
+        if source in self.tags or target in self.tags:
+            self._trace(source, target, kind, amount)
+        self.balance[source] -= amount
+        self.balance[target] += amount
+        if kind in FINANCING_KINDS:
+            self.financing_in[target] += amount
+        if deal is not None and counted:
+            flows = self.flows[deal]
+            time = q if begin else q + 1
+            if source in flows:
+                flows[source][time] -= amount
+            if target in flows:
+                flows[target][time] += amount
+
+    def _trace(self, source: str, target: str, kind: str, amount: float) -> None:
+        """Proportional tracing: a payment from a traced account takes each origin's share
+        of its balance; money from a vendor is that vendor's."""
+        into = self.tags.get(target)
+        held = self.tags.get(source)
+        if held is None:
+            if source in self.vendors and into is not None:
+                into[self.vendors.index(source)] += amount
+            return
+        bal = self.balance[source]
+        frac = min(amount / bal, 1.0) if bal > _TINY else 0.0
+        parts = [t * frac for t in held]
+        for o, part in enumerate(parts):
+            held[o] -= part
+        if into is not None:
+            for o, part in enumerate(parts):
+                into[o] += part
+        elif target in self.vendors and kind == "sale":
+            v = self.vendors.index(target)
+            self.self_funded_sales[v] += parts[v]
+
+    def start_quarter(self) -> None:
+        self.self_funded_sales = [0.0] * len(self.vendors)
+
+    def close_quarter(self) -> None:
+        for v, sales in enumerate(self.self_funded_sales):
+            self.self_funded_total[v] += sales
+        for account in self.financing_in:
+            self.financing_in[account] = 0.0

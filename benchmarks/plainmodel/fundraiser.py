@@ -1,0 +1,103 @@
+"""Equity funding shared by labs and clouds on one path: a cap table in shares, a valuation
+(a revenue multiple that moves with sentiment) and rounds with a logistic success chance."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .world import World
+
+__all__ = ["ARREARS_TOL", "Fundraiser"]
+
+ARREARS_TOL = 1e-9  # $B
+_MAX_DILUTION = 1e9
+_RESCALE_ABOVE = 1e150
+
+
+class Fundraiser:
+    """A lab or a cloud that raises rounds; the subclass sets ``id``, ``alive``,
+    ``cash_open``, ``run_rate``, ``history`` (4 trailing run-rates) and ``arrears()``."""
+
+    id: str
+    alive: bool
+    cash_open: float
+    run_rate: float
+    history: list[float]
+    shares: dict[tuple[str, str | None], float]
+
+    def arrears(self) -> float:
+        raise NotImplementedError
+
+    def cash(self, world: World) -> float:
+        return world.books.balance[self.id]
+
+    def init_funding(self, world: World, f: Any, key: str) -> None:
+        p = world.p
+        self.buffer = p(f.buffer_quarters, key + ".funding.buffer_quarters")
+        self.round_quarters = p(f.round_quarters, key + ".funding.round_quarters")
+        self.multiple = p(f.valuation_multiple, key + ".funding.valuation_multiple")
+        self.loading = p(f.sentiment_loading, key + ".funding.sentiment_loading")
+        s = f.success
+        self.coef = [p(x, f"{key}.funding.success.{name}") for name, x in
+                     (("base", s.base), ("momentum", s.momentum), ("sentiment", s.sentiment),
+                      ("winter", s.winter))]
+        self.burn = [0.0] * 4
+        self.u_funding = p.uniforms(f"funding:{self.id}", world.horizon)
+
+    def init_cap_table(self, world: World, cap: Any, key: str) -> None:
+        """1.0 (billion) shares; the founders hold what the declared holders do not."""
+        self.shares = {}
+        held = 0.0
+        for holder, frac in cap.holders.items():
+            amount = world.p(frac, f"{key}.equity.holders.{holder}")
+            self.shares[(holder, None)] = amount
+            held += amount
+        self.shares[("founders", None)] = max(1.0 - held, 0.0)
+
+    def total_shares(self) -> float:
+        return sum(self.shares.values())
+
+    def valuation(self, world: World) -> float:
+        if not self.alive:
+            return 0.0
+        return self.multiple * math.exp(self.loading * world.market.sentiment) * self.run_rate
+
+    def price(self, world: World) -> float:
+        return self.valuation(world) / self.total_shares()
+
+    def issue(self, holder: str, deal: str | None, amount: float, price: float) -> None:
+        """New shares worth ``amount`` at ``price`` to (holder, deal), diluting the rest."""
+        new = amount / price if price > 0 else 0.0
+        total = self.total_shares()
+        new = min(new, total * _MAX_DILUTION)
+        self.shares[(holder, deal)] = self.shares.get((holder, deal), 0.0) + new
+        total += new
+        if total > _RESCALE_ABOVE:
+            for k in self.shares:
+                self.shares[k] /= total
+
+    def raise_equity(self, world: World, q: int) -> float:
+        """Phase 6: note the burn; raise a round when under the buffer or in arrears."""
+        cash = self.cash(world)
+        inflow = world.books.financing_in[self.id]
+        self.burn = [*self.burn[1:], self.cash_open + inflow - cash]
+        burn = max(sum(self.burn) / 4.0, 0.0)
+        arrears = self.arrears()
+        gap = max(self.buffer * burn - cash, 0.0)
+        size = max(self.round_quarters * burn, arrears + gap)
+        price = self.price(world)
+        wants = (self.alive and (cash < self.buffer * burn or arrears > ARREARS_TOL)
+                 and size > 0 and price > 0)
+        h0 = self.history[0]
+        momentum = (self.run_rate / h0 if h0 > 0 else 0.0) - 1.0
+        base, mom, sen, win = self.coef
+        m = world.market
+        x = base + mom * min(max(momentum, -1.0), 10.0) + sen * m.sentiment + win * m.winter
+        chance = 1.0 / (1.0 + math.exp(-x))
+        amount = size if wants and self.u_funding[q] <= chance else 0.0
+        if amount:
+            self.issue("market", None, amount, price)
+        world.books.pay(q, "market", self.id, "equity_round", amount)
+        return amount

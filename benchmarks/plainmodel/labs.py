@@ -1,0 +1,249 @@
+"""Labs on one path: operations (2), compute (3), procurement (4), funding (6) and default
+(7). Money in $B, capacity in the scenario's unit, time in quarters."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from .claim import Claim
+from .fleet import Fleet
+from .fundraiser import ARREARS_TOL, Fundraiser
+
+if TYPE_CHECKING:
+    from .world import World
+
+__all__ = ["Lab", "opening_fleet"]
+
+
+def decaying(g_from: float, g_to: float, half_life_years: float, q: int) -> float:
+    """Effective annual growth in quarter ``q`` of a growth decaying towards ``g_to``."""
+    return g_to + (g_from - g_to) * 0.5 ** ((q / 4.0) / half_life_years)
+
+
+def quarterly_growth(annual: float) -> float:
+    return (1.0 + annual) ** 0.25 - 1.0
+
+
+def opening_fleet(world: World, procurement: Any, installed: Any, key: str,
+                  installed_key: str) -> tuple[dict[str, float], Fleet]:
+    """Procurement shares normalised to 1, and the opening fleet spread over its ages and
+    valued at the share-weighted vendor content."""
+    shares = {v: world.p(x, f"{key}.procurement.{v}") for v, x in procurement.items()}
+    total = sum(shares.values())
+    weights = {v: (x / total if total > 0 else 1.0 / len(shares)) for v, x in shares.items()}
+    content = sum(world.vendors[v].content0 * s for v, s in weights.items())
+    fleet = Fleet(world.market)
+    fleet.seed_even(world.p(installed, installed_key), content)
+    return weights, fleet
+
+
+class Lab(Fundraiser):
+    """An AI lab: revenue, compute need, purchases, claims on it, rounds, default."""
+
+    def __init__(self, spec: Any, world: World) -> None:
+        p, key = world.p, f"parties.{spec.id}"
+        self.id = spec.id
+        self.spec = spec
+        r, c, k = spec.revenue, spec.costs, spec.compute
+        self.run_rate = p(r.run_rate, key + ".revenue.run_rate")
+        self.g_from = p(r.growth.start, key + ".revenue.growth.from")
+        self.g_to = p(r.growth.end, key + ".revenue.growth.to")
+        self.g_hl = p(r.growth.half_life_years, key + ".revenue.growth.half_life_years")
+        self.vol_q = p(r.volatility, key + ".revenue.volatility") * 0.5
+        self.beta = p(r.beta, key + ".revenue.beta")
+        self.fixed_q = p(c.fixed_per_year, key + ".costs.fixed_per_year") / 4.0
+        self.fixed_growth_q = quarterly_growth(p(c.fixed_growth, key + ".costs.fixed_growth"))
+        self.revenue_share = p(c.revenue_share, key + ".costs.revenue_share")
+        self.per_revenue = p(k.per_revenue, key + ".compute.per_revenue")
+        self.efficiency_q = quarterly_growth(p(k.efficiency_gain_per_year,
+                                               key + ".compute.efficiency_gain_per_year"))
+        self.training = p(k.training, key + ".compute.training")
+        self.t_from = p(k.training_growth.start, key + ".compute.training_growth.from")
+        self.t_to = p(k.training_growth.end, key + ".compute.training_growth.to")
+        self.t_hl = p(k.training_growth.half_life_years, key + ".compute.training_growth.half_life_years")
+        self.init_funding(world, spec.funding, key)
+        self.discount_rate = p(spec.discount_rate, key + ".discount_rate")
+        self.procurement, self.fleet = opening_fleet(world, spec.procurement, k.installed, key,
+                                                     key + ".compute.installed")
+        self.leased = 0.0
+        self.rented = 0.0
+        self.renting = {cid: p(x, f"{key}.renting.{cid}") for cid, x in spec.renting.items()}
+        self.revenue = 0.0
+        self.revenue_total = 0.0
+        self.need = 0.0
+        self.inference_need = self.per_revenue * self.run_rate
+        self.alive = True
+        self.default_quarter = -1
+        self.cause = 0
+        self.history = [self.run_rate * (1.0 + self.g_from) ** (-(4 - i) / 4.0) for i in range(4)]
+        self.cash_open = 0.0
+        self.init_cap_table(world, spec.equity, key)
+        self.deployed = dict.fromkeys(world.vendors, 0.0)
+        self.bought = dict.fromkeys(world.vendors, 0.0)
+        first = (spec.ported[0] if spec.ported else
+                 max(spec.procurement, key=lambda v: spec.procurement[v].median()))
+        self.primary = first
+        self.second_source = -1
+        self.opex = Claim("opex", "customers", self.id, None, 0.0, stage=-1)
+        self.claims: list[Claim] = []
+        self.z = p.normals(f"lab:{spec.id}", world.horizon)
+        world.books.pay(0, "market", self.id, "opening_balance", p(spec.cash, key + ".cash"),
+                        begin=True)
+
+    # -- phases ------------------------------------------------------------------------
+    def operations(self, world: World, q: int) -> None:
+        """Phase 2: the run-rate moves; revenue comes in; operating costs go out."""
+        m = world.market
+        g = decaying(self.g_from, self.g_to, self.g_hl, q)
+        step = (math.log1p(g) / 4.0 + self.beta * m.sigma_q * m.z + self.vol_q * self.z[q]
+                + m.winter * m.winter_log_growth)
+        self.history = [*self.history[1:], self.run_rate]
+        grown = self.run_rate * math.exp(min(step, 700.0))
+        self.run_rate = min(grown, 1e12) if self.alive else 0.0
+        self.cash_open = self.cash(world)
+        self.inference_need = self.run_rate * self.per_revenue * (1.0 + self.efficiency_q) ** (-q)
+        capacity = self.fleet.installed() + self.leased
+        need = self.inference_need
+        served = (capacity + self.rented) / need if need > 0 else 1.0
+        self.revenue = self.run_rate / 4.0 * min(served, 1.0) if self.alive else 0.0
+        self.revenue_total += self.revenue
+        self.bought = dict.fromkeys(self.deployed, 0.0)
+        world.books.pay(q, "customers", self.id, "revenue", self.revenue)
+        costs = (self.fixed_q * (1.0 + self.fixed_growth_q) ** q
+                 + self.revenue_share * self.revenue + m.power_q * capacity)
+        self.opex.schedule(costs if self.alive else 0.0, q + 1)
+        self.opex.settle(world.books, q, "operating_costs")
+
+    def compute(self, world: World, q: int) -> None:
+        """Phase 3: the fleet ages; the need is inference plus training."""
+        self.fleet.age_one_quarter()
+        tg = decaying(self.t_from, self.t_to, self.t_hl, q)
+        self.training = self.training * (1.0 + tg) ** 0.25
+        self.need = self.inference_need + self.training if self.alive else 0.0
+
+    def installed(self) -> float:
+        return self.fleet.installed() + self.leased + self.rented
+
+    def due(self) -> float:
+        return sum(c.total_due() for c in self.claims)
+
+    def arrears(self) -> float:
+        return self.opex.arrears + sum(c.arrears for c in self.claims)
+
+    def buy(self, world: World, q: int, vid: str, units: float) -> None:
+        """Buy ``units`` from a vendor: its content to the vendor, the rest to customers."""
+        vendor = world.vendors[vid]
+        paid = vendor.sell(world, q, self.id, units)
+        infra = world.infrastructure
+        world.books.pay(q, self.id, "customers", "infrastructure",
+                        units * world.market.all_in - paid if infra is None else units * infra)
+        self.fleet.add(units if vendor.perf is None else units * vendor.perf, paid)
+        self.deployed[vid] += units
+        self.bought[vid] += units
+
+    def install_financed(self, world: World, q: int, vid: str, units: float,
+                         content_paid: float) -> float:
+        """Financed hardware arrives; the lab pays the rest of the all-in cost as far as
+        its cash goes. Returns the share it could build out."""
+        infra = max(units * world.market.all_in - content_paid, 0.0)
+        paid = min(infra, max(self.cash(world), 0.0))
+        world.books.pay(q, self.id, "customers", "infrastructure", paid)
+        usable = paid / infra if infra > 0 else 1.0
+        self.deployed[vid] += units * usable
+        return usable
+
+    def procure(self, world: World, q: int, committed: list[tuple[str, float]]) -> None:
+        """Phase 4: rent from clouds, then buy (vendor choice or fixed shares)."""
+        shortfall = max(self.need - self.installed(), 0.0) if self.alive else 0.0
+        budget = max(self.cash(world) - self.due(), 0.0)
+        shortfall, budget = self.rent(world, q, shortfall, budget, committed)
+        if world.choice is not None:
+            world.choice.procure(world, self, q, committed, shortfall, budget)
+        else:
+            affordable = budget / world.market.all_in
+            for vid, units in committed:
+                take = min(units, shortfall, affordable)
+                self.buy(world, q, vid, take)
+                shortfall -= take
+                affordable -= take
+            rest = min(shortfall, affordable)
+            for vid, share in self.procurement.items():
+                self.buy(world, q, vid, rest * share)
+        if self.second_source < 0 and len(self.deployed) >= 2:
+            other = sum(d for v, d in self.deployed.items() if v != self.primary)
+            if other > 0:
+                self.second_source = q
+
+    def rent(self, world: World, q: int, shortfall: float, budget: float,
+             committed: list[tuple[str, float]]) -> tuple[float, float]:
+        """Renew last quarter's spot rentals, then rent the ``renting`` shares of the rest."""
+        if not self.renting:
+            return shortfall, budget
+        must_buy = sum(units for _, units in committed)
+        left = shortfall
+        for renew in (True, False):
+            rentable = max(left - must_buy, 0.0)
+            for cid, share in self.renting.items():
+                cloud = world.clouds_by_id[cid]
+                price = cloud.spot_price_q
+                can = max(budget, 0.0) / price if price > 0 else math.inf
+                want = cloud.last.get(self.id, 0.0) if renew else rentable * share
+                got = cloud.rent_spot(world, q, self, min(want, left, can))
+                budget -= got * price
+                left = max(left - got, 0.0)
+        return left, max(budget, 0.0)
+
+    def funding(self, world: World, q: int) -> None:
+        """Phase 6: a round if needed; then what it owes is settled from the new cash."""
+        self.raise_equity(world, q)
+        self.opex.settle(world.books, q, "operating_costs")
+        for claim in self.claims:
+            claim.settle(world.books, q)
+
+    def settle_default(self, world: World, q: int) -> None:
+        """Phase 7: still in arrears, the lab defaults and its estate is settled."""
+        if not (self.alive and self.arrears() > ARREARS_TOL):
+            return
+        books = world.books
+        self.alive = False
+        self.default_quarter = q
+        self.cause = 1
+        for deal in world.deals:
+            deal.on_default(world, self, q)
+        claims = [self.opex, *self.claims]
+        for claim in claims:
+            claim.accelerate(q + 1)
+        haircut = world.market.haircut
+        proceeds = self.fleet.value() * (1.0 - haircut)
+        books.pay(q, "customers", self.id, "collateral_sale", proceeds)
+        pool = proceeds
+        for claim in claims:
+            if claim.collateral is not None:
+                value = min(claim.collateral() * (1.0 - haircut), pool)
+                got = min(claim.balance(), value)
+                claim.recover(books, q, got, "secured_recovery")
+                pool -= got
+        on_fleet = [c for c in claims if c.on_fleet]
+        if on_fleet:
+            total = sum(c.balance() for c in on_fleet)
+            for claim in on_fleet:
+                balance = claim.balance()
+                share = balance / total if total > 0 else 0.0
+                claim.recover(books, q, min(balance, pool * share), "secured_recovery")
+        owed = sum(c.balance() for c in claims)
+        cash = max(self.cash(world), 0.0)
+        ratio = min(cash / owed if owed > 0 else 0.0, 1.0)
+        for claim in claims:
+            balance = claim.balance()
+            claim.recover(books, q, min(balance * ratio, balance), "unsecured_recovery")
+        left = max(self.cash(world), 0.0)
+        total_shares = self.total_shares()
+        for (holder, deal), held in self.shares.items():
+            part = left * held / total_shares if total_shares > 0 else 0.0
+            books.pay(q, self.id, holder, "liquidation", part, deal)
+        for claim in claims:
+            claim.write_off()
+        self.fleet.clear()
+        self.leased = 0.0
+        self.rented = 0.0

@@ -1,0 +1,45 @@
+"""Phase 9, record: the quarterly variables the engine keeps (`Sim._record`), per party and
+deal, as ``{variable: value}`` for one path and quarter. Money in $B (flows per quarter),
+capacity in the scenario's unit, prices in $ per share, shares in millions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .clouds import Cloud
+    from .labs import Lab
+    from .vendors import Buyer, Vendor
+    from .world import World
+
+__all__ = ["buyer_values", "cloud_values", "lab_values", "vendor_values"]
+
+
+def lab_values(world: World, lab: Lab) -> dict[str, float]:
+    return {"revenue": lab.revenue, "cash": lab.cash(world) if lab.alive else 0.0,
+            "capacity": lab.installed(), "valuation": lab.valuation(world),
+            "arrears": lab.arrears()}
+
+
+def vendor_values(world: World, vendor: Vendor, origin: int) -> dict[str, float]:
+    own = world.books.self_funded_sales[origin]
+    out = {"sales": vendor.sales, "gross_profit": vendor.sales * vendor.margin,
+           "share": vendor.share,
+           "self_funded_share": own / vendor.sales if vendor.sales > 0 else 0.0,
+           "units": vendor.units, "market_share": vendor.market_share}
+    f = vendor.financials
+    if f is not None:
+        out.update({"operating_profit": f.operating_profit, "equity_value": f.equity_value,
+                    "share_price": f.price, "shares_outstanding": f.shares,
+                    "stakes_value": f.stakes})
+    return out
+
+
+def buyer_values(buyer: Buyer) -> dict[str, float]:
+    return {"capacity": buyer.fleet.installed()}
+
+
+def cloud_values(world: World, cloud: Cloud) -> dict[str, float]:
+    return {"revenue": cloud.revenue, "cash": cloud.cash(world) if cloud.alive else 0.0,
+            "capacity": cloud.fleet.installed(), "unsold": cloud.unsold,
+            "spot_price": cloud.spot_price_q * 4.0}
