@@ -41,7 +41,9 @@ class Result:
         Per-path scalar outcomes, keyed ``deal|DEAL|PARTY|METRIC`` or ``party|PARTY|METRIC``
         ($B; IRR effective annual; ``default_quarter`` is -1 without a default). float32
         (4 bytes per path and outcome; quantiles come from these), float64 for the
-        deterministic base case.
+        deterministic base case. Read-only: an outcome that is the same on every path is
+        stored once, and one that repeats another shares its array (`engine.columns`);
+        copy one to change it.
     reservoir : dict of (party, variable) to float32 ndarray ``(min(paths, 20000), quarters)``
         Quarterly values of the first paths, for bands.
     series_sums : dict of (party, variable) to ndarray ``(quarters,)``
