@@ -5,9 +5,9 @@ validated `Scenario` for its parameters and the engine's random numbers for its 
 (`chipcredit.engine.draws.ChunkDraws`), and steps one `World` per path through the nine
 phases of a quarter with Python floats. Nothing of the engine's model logic is imported.
 
-Modules (nouns): `numbers` (uncertain numbers and draws), `books` (ledger and money
-provenance), `claim`, `fleet`, `market`, `vendors`, `fundraiser`, `labs`, `clouds`,
-`choice`, `deals`, `stakes`, `series` (the recorded quarterly variables), `world`,
+Modules (nouns): `numbers` (uncertain numbers and draws), `dust` (what counts as zero),
+`books` (ledger and money provenance), `claim`, `fleet`, `market`, `vendors`, `fundraiser`,
+`labs`, `clouds`, `choice`, `deals`, `stakes`, `series` (the recorded quarterly variables), `world`,
 `valuation` (NPV and IRR), `outcomes` (per-path columns) and `oracle` (the entry point,
 `run_oracle`).
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from .dust import CAPACITY_DUST, snap
+
 if TYPE_CHECKING:
     from .labs import Lab
     from .world import World
@@ -122,9 +124,10 @@ class Choice:
             state.penalty = [pen * d for pen, d in zip(state.penalty, self.decay, strict=True)]
         for vid, units in committed:
             i = self.ids.index(vid)
-            take = min(units, shortfall / self.perf[i], budget / self.unit_price[i])
+            take = snap(min(units, shortfall / self.perf[i], budget / self.unit_price[i]),
+                        CAPACITY_DUST)
             lab.buy(world, q, vid, take)
-            shortfall -= take * self.perf[i]
+            shortfall = snap(shortfall - take * self.perf[i], CAPACITY_DUST)
             budget -= take * self.unit_price[i]
             if take > 0 and not state.ported[i]:
                 self._port_to(state, i, q)
@@ -135,7 +138,7 @@ class Choice:
         cost = self.costs(state, None)
         shares = logit_shares(cost, state.ported, s)
         mix = sum(x * y for x, y in zip(shares, mix_price, strict=True))
-        planned = min(shortfall, budget / mix if mix > 0 else math.inf)
+        planned = snap(min(shortfall, budget / mix if mix > 0 else math.inf), CAPACITY_DUST)
         pull = self.pulls(world, lab, state, q)
         if pull is not None:
             cost = self.costs(state, pull)
@@ -151,7 +154,7 @@ class Choice:
         room = [math.inf] * len(want)
         for i, v in enumerate(self.vendors):
             if v.supply_cap is not None:
-                room[i] = max(v.supply_cap - v.units, 0.0)
+                room[i] = snap(max(v.supply_cap - v.units, 0.0), CAPACITY_DUST)
                 take[i] = min(want[i], room[i])
         unmet = sum((w - t) * f for w, t, f in zip(want, take, self.perf, strict=True))
         if unmet:
@@ -165,8 +168,9 @@ class Choice:
             scale = left / extra_cost if extra_cost > left else 1.0
             take = [t + e * scale for t, e in zip(take, extra, strict=True)]
         for i, vid in enumerate(self.ids):
-            if take[i]:
-                lab.buy(world, q, vid, take[i])
+            bought = snap(take[i], CAPACITY_DUST)
+            if bought:
+                lab.buy(world, q, vid, bought)
 
     def _port(self, world: World, lab: Lab, state: LabChoice, q: int, cost: list[float],
               shares: list[float], pull: list[float] | None, planned: float,

@@ -8,6 +8,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from .claim import Claim
+from .dust import CAPACITY_DUST, MONEY_DUST, snap
 from .fundraiser import ARREARS_TOL, Fundraiser
 from .labs import opening_fleet
 
@@ -109,7 +110,7 @@ class Cloud(Fundraiser):
         own = all_in * max(1.0 - self.debt_share, 0.0)
         spare = max(self.available(world) - self.reserve(world), 0.0)
         most = spare / own if own > 0 else math.inf
-        units = min(max(units, 0.0), most) if self.alive else 0.0
+        units = snap(min(max(units, 0.0), most) if self.alive else 0.0, CAPACITY_DUST)
         if units == 0:
             return 0.0
         cost = units * all_in
@@ -155,7 +156,8 @@ class Cloud(Fundraiser):
         self.spot_price_q = self.spot_base_q * world.market.residual * factor if self.alive else 0.0
 
     def idle(self) -> float:
-        return max(self.fleet.installed() - self.contracted - self.spot_rented, 0.0)
+        return snap(max(self.fleet.installed() - self.contracted - self.spot_rented, 0.0),
+                    CAPACITY_DUST)
 
     def reserve(self, world: World) -> float:
         due = world.market.power_q * self.fleet.installed()
@@ -169,7 +171,7 @@ class Cloud(Fundraiser):
         short = units - self.idle()
         if self.build_spot and short > 0:
             self.build(world, q, short)
-        got = min(units, self.idle())
+        got = snap(min(units, self.idle()), CAPACITY_DUST)
         self.spot_rented += got
         self.now[lab.id] = self.now.get(lab.id, 0.0) + got
         lab.rented += got
@@ -189,7 +191,7 @@ class Cloud(Fundraiser):
                 books.pay(q, c.tenant, self.id, "cloud_rent", c.delivered * c.price_q)
                 outside += c.delivered * c.price_q
         paid = sum(claim.paid for claim in self.rent_claims.values())
-        self.revenue = paid - self.rent_seen + outside + self.backstop_income
+        self.revenue = snap(paid - self.rent_seen + outside + self.backstop_income, MONEY_DUST)
         self.revenue_total += self.revenue
         self.rent_seen = paid
         self.history = [*self.history[1:], self.run_rate]
@@ -232,7 +234,7 @@ class Cloud(Fundraiser):
         for claim in claims:
             cash = max(self.cash(world), 0.0)
             claim.recover(books, q, min(claim.balance(), cash), "recovery")
-        left = max(self.cash(world), 0.0)
+        left = snap(max(self.cash(world), 0.0), MONEY_DUST)
         total = self.total_shares()
         for (holder, _deal), held in list(self.shares.items()):
             share = held / total if total > 0 else 0.0

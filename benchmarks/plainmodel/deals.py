@@ -7,6 +7,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from .claim import Claim, level_payment
+from .dust import MONEY_DUST
 
 if TYPE_CHECKING:
     from .labs import Lab
@@ -180,7 +181,11 @@ class SpvLease(Deal):
             interest = debt.principal * self.debt_rate_q
             pay = min(self.debt_payment if debt.principal > 0 else 0.0, debt.principal + interest)
             debt.track_exposure()
-            debt.principal -= pay - interest
+            if debt.principal > 0 and abs(debt.principal - (pay - interest)) < MONEY_DUST:
+                pay = debt.principal + interest  # the last payment clears the debt exactly
+                debt.principal = 0.0
+            else:
+                debt.principal -= pay - interest
             debt.schedule(pay, q + 1)
 
     def service_spv(self, world: World, q: int) -> None:
@@ -191,13 +196,13 @@ class SpvLease(Deal):
         self.debt.settle(books, q)
         value = self.cost * world.market.residual_share(max(q - self.start_q + 1, 0))
         debt = self.debt.balance()
-        live = self.active and debt > 0
+        live = self.active and debt >= MONEY_DUST
         self.ltv = (debt / value if value > 0 else math.inf) if live else math.nan
         self.dscr = rent_in / due if live and due > 0 else math.nan
         if q - self.start_q == self.lease_periods - 1:
             self._term_end(world, q)
         cash = books.balance[self.spv]
-        self._distribute(world, q, cash if self.debt.arrears <= 0.0 else 0.0)
+        self._distribute(world, q, cash if self.debt.arrears < MONEY_DUST else 0.0)
 
     def _term_end(self, world: World, q: int) -> None:
         live = self.active
@@ -224,7 +229,7 @@ class SpvLease(Deal):
         debt.accelerate(q + 1)
         pay = min(debt.balance(), max(world.books.balance[self.spv], 0.0))
         debt.recover(world.books, q, pay, "debt_service")
-        self.defaulted = self.defaulted or debt.arrears > 1e-9
+        self.defaulted = self.defaulted or debt.arrears > MONEY_DUST
         debt.write_off()
 
     def _distribute(self, world: World, q: int, amount: float) -> None:
@@ -261,7 +266,7 @@ class SpvLease(Deal):
 
     def outcomes(self, world: World) -> dict[str, float]:
         return {
-            "debt_impaired": float(self.debt.written_off > 1e-9),
+            "debt_impaired": float(self.debt.written_off > MONEY_DUST),
             "debt_loss": max(self.debt.loss(), 0.0),
             "lessee_default": float(self.closes and self.lab.default_quarter >= 0),
             "covenant_breach": 0.0,

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .world import World
 
+from .dust import MONEY_DUST, snap
+
 __all__ = ["ARREARS_TOL", "Fundraiser"]
 
-ARREARS_TOL = 1e-9  # $B
+ARREARS_TOL = MONEY_DUST  # $B
 _MAX_DILUTION = 1e9
 _RESCALE_ABOVE = 1e150
 
@@ -86,10 +88,12 @@ class Fundraiser:
         burn = max(sum(self.burn) / 4.0, 0.0)
         arrears = self.arrears()
         gap = max(self.buffer * burn - cash, 0.0)
-        size = max(self.round_quarters * burn, arrears + gap)
-        price = self.price(world)
+        size = snap(max(self.round_quarters * burn, arrears + gap), MONEY_DUST)
+        value = self.valuation(world)
+        price = value / self.total_shares()
+        # a company worth less than a dollar (no revenue, or only a residual) raises nothing
         wants = (self.alive and (cash < self.buffer * burn or arrears > ARREARS_TOL)
-                 and size > 0 and price > 0)
+                 and size > 0 and value > MONEY_DUST)
         h0 = self.history[0]
         momentum = (self.run_rate / h0 if h0 > 0 else 0.0) - 1.0
         base, mom, sen, win = self.coef

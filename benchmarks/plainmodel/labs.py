@@ -7,6 +7,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from .claim import Claim
+from .dust import CAPACITY_DUST, MONEY_DUST, snap
 from .fleet import Fleet
 from .fundraiser import ARREARS_TOL, Fundraiser
 
@@ -155,7 +156,8 @@ class Lab(Fundraiser):
 
     def procure(self, world: World, q: int, committed: list[tuple[str, float]]) -> None:
         """Phase 4: rent from clouds, then buy (vendor choice or fixed shares)."""
-        shortfall = max(self.need - self.installed(), 0.0) if self.alive else 0.0
+        shortfall = snap(max(self.need - self.installed(), 0.0) if self.alive else 0.0,
+                         CAPACITY_DUST)
         budget = max(self.cash(world) - self.due(), 0.0)
         shortfall, budget = self.rent(world, q, shortfall, budget, committed)
         if world.choice is not None:
@@ -163,16 +165,16 @@ class Lab(Fundraiser):
         else:
             affordable = budget / world.market.all_in
             for vid, units in committed:
-                take = min(units, shortfall, affordable)
+                take = snap(min(units, shortfall, affordable), CAPACITY_DUST)
                 self.buy(world, q, vid, take)
-                shortfall -= take
+                shortfall = snap(shortfall - take, CAPACITY_DUST)
                 affordable -= take
             rest = min(shortfall, affordable)
             for vid, share in self.procurement.items():
-                self.buy(world, q, vid, rest * share)
+                self.buy(world, q, vid, snap(rest * share, CAPACITY_DUST))
         if self.second_source < 0 and len(self.deployed) >= 2:
             other = sum(d for v, d in self.deployed.items() if v != self.primary)
-            if other > 0:
+            if other >= CAPACITY_DUST:
                 self.second_source = q
 
     def rent(self, world: World, q: int, shortfall: float, budget: float,
@@ -191,7 +193,7 @@ class Lab(Fundraiser):
                 want = cloud.last.get(self.id, 0.0) if renew else rentable * share
                 got = cloud.rent_spot(world, q, self, min(want, left, can))
                 budget -= got * price
-                left = max(left - got, 0.0)
+                left = snap(max(left - got, 0.0), CAPACITY_DUST)
         return left, max(budget, 0.0)
 
     def funding(self, world: World, q: int) -> None:
@@ -237,7 +239,7 @@ class Lab(Fundraiser):
         for claim in claims:
             balance = claim.balance()
             claim.recover(books, q, min(balance * ratio, balance), "unsecured_recovery")
-        left = max(self.cash(world), 0.0)
+        left = snap(max(self.cash(world), 0.0), MONEY_DUST)
         total_shares = self.total_shares()
         for (holder, deal), held in self.shares.items():
             part = left * held / total_shares if total_shares > 0 else 0.0

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from chipcredit.engine.claims import Claim
+from chipcredit.engine.dust import MONEY_DUST
 from chipcredit.scenario.deals import SpvLease
 
 from .base import DealRuntime, Survival
@@ -131,8 +132,13 @@ class SpvLeaseDeal(DealRuntime):
             interest = self.debt.principal * self.debt_rate_q
             pay = np.minimum(np.where(self.debt.principal > 0, self.debt_payment, 0.0),
                              self.debt.principal + interest)
+            rest = self.debt.principal - (pay - interest)
+            # the last level payment leaves a rounding residual of principal: it pays the
+            # debt off exactly instead (the payment is snapped before it is scheduled)
+            paid_off = (self.debt.principal > 0) & (np.abs(rest) < MONEY_DUST)
+            pay = np.where(paid_off, self.debt.principal + interest, pay)
             self.debt.track_exposure()
-            self.debt.principal = self.debt.principal - (pay - interest)
+            self.debt.principal = np.where(paid_off, 0.0, rest)
             self.debt.schedule(pay, q + 1)
 
     def service_spv(self, sim: Sim, q: int) -> None:
@@ -149,14 +155,15 @@ class SpvLeaseDeal(DealRuntime):
             self._term_end(sim, q)
         # equity is paid only while the debt is current and no covenant holds the cash back
         cash = ledger.balance[self.spv].copy()
-        self._distribute(sim, q, np.where((self.debt.arrears <= 0.0) & ~hold, cash, 0.0))
+        current = self.debt.arrears < MONEY_DUST
+        self._distribute(sim, q, np.where(current & ~hold, cash, 0.0))
 
     def _test_covenants(self, sim: Sim, q: int, due: NDArray[np.float64]
                         ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
         """LTV and DSCR this quarter, and what a breach does: (sweep, hold) masks."""
         value = self.cost * sim.market.residual_share(max(q - self.start_q + 1, 0))
         debt = self.debt.balance()
-        live = self.active & (debt > 0)
+        live = self.active & (debt >= MONEY_DUST)  # no debt left: no LTV, no DSCR
         self.ltv = np.where(live, np.divide(debt, value, out=np.full(sim.n, np.inf),
                                             where=value > 0), np.nan)
         self.dscr = np.where(live & (due > 0), np.divide(self.rent_in, due, out=np.zeros(sim.n),
@@ -210,7 +217,7 @@ class SpvLeaseDeal(DealRuntime):
         cash = sim.ledger.balance[self.spv].copy()
         pay = np.where(mask, np.minimum(self.debt.balance(), np.maximum(cash, 0.0)), 0.0)
         self.debt.recover(sim.ledger, q, pay, "debt_service")
-        self.defaulted |= mask & (self.debt.arrears > 1e-9)
+        self.defaulted |= mask & (self.debt.arrears > MONEY_DUST)
         self.debt.write_off(mask)
 
     def _distribute(self, sim: Sim, q: int, amount: NDArray[np.float64]) -> None:
@@ -253,7 +260,7 @@ class SpvLeaseDeal(DealRuntime):
     def outcomes(self, sim: Sim) -> dict[str, NDArray[np.float64]]:
         lessee_default = self.closes & (self.lab.default_quarter >= 0)
         return {
-            "debt_impaired": (self.debt.written_off > 1e-9).astype(np.float64),
+            "debt_impaired": (self.debt.written_off > MONEY_DUST).astype(np.float64),
             "debt_loss": np.maximum(self.debt.loss(), 0.0),
             "lessee_default": lessee_default.astype(np.float64),
             "covenant_breach": self.breached.astype(np.float64),

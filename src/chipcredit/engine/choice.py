@@ -43,6 +43,8 @@ from numpy.typing import NDArray
 
 from chipcredit.units import effective_to_quarterly
 
+from .dust import CAPACITY_DUST, snap
+
 if TYPE_CHECKING:
     from chipcredit.deals.deployment_warrant import DeploymentWarrantDeal
     from chipcredit.deals.milestone_equity import MilestoneEquityDeal
@@ -194,10 +196,12 @@ class ChoiceModel:
             state.penalty *= self.decay
         for vendor_acct, units in committed:
             i = self.accts.index(vendor_acct)
-            take = np.minimum(np.minimum(units, shortfall / self.perf[i]),
-                              budget / self.unit_price[i])
+            # a dust delivery (a residual of the shortfall or the budget) is no delivery:
+            # it must not port the lab to the vendor
+            take = snap(np.minimum(np.minimum(units, shortfall / self.perf[i]),
+                                   budget / self.unit_price[i]), CAPACITY_DUST)
             lab.buy(sim, q, vendor_acct, take)
-            shortfall = shortfall - take * self.perf[i]
+            shortfall = snap(shortfall - take * self.perf[i], CAPACITY_DUST)
             budget = budget - take * self.unit_price[i]
             new = (take > 0) & ~state.ported[i]
             if new.any():
@@ -209,8 +213,8 @@ class ChoiceModel:
         # planned purchases at today's mix, for the tied money and the porting decision
         cost = self.costs(state, 0.0)
         shares = logit_shares(cost, state.ported, self.sensitivity)
-        planned = np.minimum(shortfall, np.divide(budget, (shares * mix_price).sum(axis=0),
-                                                  out=np.zeros(sim.n), where=live))
+        planned = snap(np.minimum(shortfall, np.divide(budget, (shares * mix_price).sum(axis=0),
+                                                       out=np.zeros(sim.n), where=live)), CAPACITY_DUST)
         pull = self.pulls(sim, lab, state, q, planned)
         if not isinstance(pull, float):  # some deal pulls: the costs and shares move
             cost = self.costs(state, pull)
@@ -227,7 +231,7 @@ class ChoiceModel:
         room = np.full_like(want, np.inf)
         for i, v in enumerate(self.vendors):
             if v.supply_cap is not None:
-                room[i] = np.maximum(v.supply_cap - v.units, 0.0)
+                room[i] = snap(np.maximum(v.supply_cap - v.units, 0.0), CAPACITY_DUST)
                 take[i] = np.minimum(want[i], room[i])
         unmet = ((want - take) * self.perf).sum(axis=0)
         if unmet.any():  # once, to the platforms with room, by their shares, as cash allows
@@ -243,6 +247,9 @@ class ChoiceModel:
             left = np.maximum(budget - (take * self.unit_price).sum(axis=0), 0.0)
             scale = np.divide(left, cost, out=np.ones(sim.n), where=cost > left)
             take = take + extra * scale
+        # a dust purchase (what a used-up supply cap leaves, or a logit share's sliver under
+        # a watt) is no purchase: it would make the lab second-source
+        take = snap(take, CAPACITY_DUST)
         for i, acct in enumerate(self.accts):
             if take[i].any():
                 lab.buy(sim, q, acct, take[i])

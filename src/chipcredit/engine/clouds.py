@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 from chipcredit.scenario.parties import Cloud
 
 from .claims import Claim
+from .dust import CAPACITY_DUST, MONEY_DUST, snap
 from .fleet import opening_fleet
 from .funding import ARREARS_TOL, Fundraiser
 
@@ -167,6 +168,7 @@ class CloudState(Fundraiser):
         spare = np.maximum(self.available() - self.reserve(sim), 0.0)
         most = np.divide(spare, own, out=np.full(self.n, np.inf), where=own > 0)
         units = np.where(self.alive, np.minimum(np.maximum(units, 0.0), most), 0.0)
+        units = snap(units, CAPACITY_DUST)  # a residual of `wanted - installed` buys nothing
         if not units.any():
             return units
         cost = units * all_in
@@ -216,8 +218,10 @@ class CloudState(Fundraiser):
                                      0.0)
 
     def idle(self) -> NDArray[np.float64]:
-        """Units neither contracted nor rented on the spot market now."""
-        return np.maximum(self.fleet.installed() - self.contracted - self.spot_rented, 0.0)
+        """Units neither contracted nor rented on the spot market now. When the contracts
+        take the whole fleet pro rata, what is left is a rounding residual: none."""
+        return snap(np.maximum(self.fleet.installed() - self.contracted - self.spot_rented, 0.0),
+                    CAPACITY_DUST)
 
     def last_rented(self, lab: LabState) -> NDArray[np.float64]:
         """Units ``lab`` rented on the spot market last quarter (it renews them first)."""
@@ -237,7 +241,8 @@ class CloudState(Fundraiser):
         short = units - self.idle()
         if self.build_spot and (short > 0).any():
             self.build(sim, q, short)
-        got = np.minimum(units, self.idle())
+        # dust is not a rental: it would earn the cloud dust revenue, hence a valuation
+        got = snap(np.minimum(units, self.idle()), CAPACITY_DUST)
         self.spot_rented = self.spot_rented + got
         self._now[lab.acct] = self._now.get(lab.acct, 0.0) + got
         lab.rented = lab.rented + got
@@ -257,7 +262,9 @@ class CloudState(Fundraiser):
         paid = sum((claim.paid for claim in self.rent_claims.values()), np.zeros(self.n))
         outside = sum((c.delivered * c.price_q for c in self.contracts
                        if c.lab is None and c.first <= q < c.end), np.zeros(self.n))
-        self.revenue = paid - self._rent_seen + outside + self.backstop_income
+        # a difference of running totals: where nothing was paid it may be a residual, and a
+        # residual revenue would give the cloud a value and a momentum (engine/dust.py)
+        self.revenue = snap(paid - self._rent_seen + outside + self.backstop_income, MONEY_DUST)
         self.revenue_total = self.revenue_total + self.revenue
         self._rent_seen = paid
         self.history[:-1] = self.history[1:]  # drop the oldest run-rate
@@ -316,7 +323,7 @@ class CloudState(Fundraiser):
             cash = np.maximum(self.cash[paths], 0.0)
             owed = claim.principal[paths] + claim.arrears[paths]
             claim.recover_at(ledger, q, paths, np.minimum(owed, cash), "recovery")
-        left = np.maximum(self.cash[paths], 0.0)
+        left = snap(np.maximum(self.cash[paths], 0.0), MONEY_DUST)  # a residual is no surplus
         total = self.total_shares()[paths]
         for (holder, _deal), held in self.shares.items():  # pro rata to the shares held
             share = np.divide(held[paths], total, out=np.zeros(paths.size), where=total > 0)
@@ -371,5 +378,6 @@ def rent_from_clouds(sim: Sim, lab: LabState, q: int, shortfall: NDArray[np.floa
             want = cloud.last_rented(lab) if renew else rentable * share
             got = cloud.rent_spot(sim, q, lab, np.minimum(np.minimum(want, left), can))
             budget = budget - got * price
-            left = np.maximum(left - got, 0.0)
+            # renewing exactly what is left leaves a rounding residual: nothing left to rent
+            left = snap(np.maximum(left - got, 0.0), CAPACITY_DUST)
     return left, np.maximum(budget, 0.0)

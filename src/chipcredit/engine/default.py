@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .claims import Claim
+from .dust import MONEY_DUST, snap
 from .labs import ARREARS_TOL, CAUSES, LabState
 
 if TYPE_CHECKING:
@@ -81,7 +82,9 @@ def settle_defaults(sim: Sim, lab: LabState, q: int) -> None:
             balance = _balance_at(claim, paths)
             claim.recover_at(ledger, q, paths, np.minimum(balance * ratio, balance),
                              "unsecured_recovery")
-    left = np.maximum(lab.cash[paths], 0.0)
+    # after a pro-rata recovery the cash left is a rounding residual: the shareholders get
+    # nothing (a dust payment would make their IRR exist); the dust stays in the estate
+    left = snap(np.maximum(lab.cash[paths], 0.0), MONEY_DUST)
     total_shares = sum(_at(held, paths) for held in lab.shares.values())
     for (holder, deal), held in lab.shares.items():
         part = np.divide(left * _at(held, paths), total_shares, out=np.zeros(paths.size),

@@ -32,12 +32,14 @@ from numpy.typing import NDArray
 
 from chipcredit.scenario.parties import CapTable, Funding
 
+from .dust import MONEY_DUST, snap
+
 if TYPE_CHECKING:
     from .sim import Sim
 
 __all__ = ["ARREARS_TOL", "Fundraiser"]
 
-ARREARS_TOL = 1e-9  # $B; below a thousand dollars is rounding, not arrears
+ARREARS_TOL = MONEY_DUST  # $B; arrears below a dollar are rounding (engine/dust.py)
 
 _MAX_DILUTION = 1e9
 """A round issues at most this many times the shares outstanding."""
@@ -138,12 +140,14 @@ class Fundraiser:
         burn = np.maximum(self.burn.mean(axis=0), 0.0)
         arrears = self.arrears()
         gap = np.maximum(self.buffer * burn - self.cash, 0.0)
-        size = np.maximum(self.round_quarters * burn, arrears + gap)
-        price = self.price(sim)
+        size = snap(np.maximum(self.round_quarters * burn, arrears + gap), MONEY_DUST)  # no dust rounds
+        value = self.valuation(sim)
+        price = np.asarray(value / self.total_shares())
         # no revenue, no value: nobody buys shares in a company worth nothing (a cloud whose
-        # tenants have all gone); a lab's valuation is positive while it lives
+        # tenants have all gone), nor in one whose only revenue is a rounding residual; a
+        # lab's valuation is positive while it lives
         wants = (self.alive & ((self.cash < self.buffer * burn) | (arrears > ARREARS_TOL))
-                 & (size > 0) & (price > 0))
+                 & (size > 0) & (value > MONEY_DUST))
         momentum = np.divide(self.run_rate, self.history[0], out=np.zeros(sim.n),
                              where=self.history[0] > 0) - 1.0
         chance = self.success_probability(momentum, sim.market.sentiment, sim.market.winter)

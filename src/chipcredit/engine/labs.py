@@ -16,6 +16,7 @@ from chipcredit.units import annual_volatility_to_quarterly, effective_to_quarte
 
 from .claims import Claim
 from .clouds import rent_from_clouds
+from .dust import CAPACITY_DUST, snap
 from .fleet import opening_fleet
 from .funding import ARREARS_TOL, Fundraiser
 
@@ -197,6 +198,7 @@ class LabState(Fundraiser):
         it cuts.
         """
         shortfall = np.where(self.alive, np.maximum(self.need - self.installed(), 0.0), 0.0)
+        shortfall = snap(shortfall, CAPACITY_DUST)  # need met up to rounding: nothing to get
         budget = np.maximum(self.cash - self.due(), 0.0)
         shortfall, budget = rent_from_clouds(sim, self, q, shortfall, budget, committed)
         if sim.choice is not None:
@@ -205,13 +207,13 @@ class LabState(Fundraiser):
             return
         affordable = budget / sim.market.all_in
         for vendor_acct, units in committed:
-            take = np.minimum(np.minimum(units, shortfall), affordable)
+            take = snap(np.minimum(np.minimum(units, shortfall), affordable), CAPACITY_DUST)
             self.buy(sim, q, vendor_acct, take)
-            shortfall = shortfall - take
+            shortfall = snap(shortfall - take, CAPACITY_DUST)
             affordable = affordable - take
         rest = np.minimum(shortfall, affordable)
         for vendor_acct, share in self.procurement.items():
-            self.buy(sim, q, vendor_acct, rest * share)
+            self.buy(sim, q, vendor_acct, snap(rest * share, CAPACITY_DUST))
         self._track_sources(q)
 
     def _track_sources(self, q: int) -> None:
@@ -220,7 +222,7 @@ class LabState(Fundraiser):
         if len(self.deployed) < 2 or (self.second_source >= 0).all():
             return
         other = sum(d for v, d in self.deployed.items() if v != self.primary)
-        self.second_source[(self.second_source < 0) & (np.asarray(other) > 0)] = q
+        self.second_source[(self.second_source < 0) & (np.asarray(other) >= CAPACITY_DUST)] = q
 
     def funding(self, sim: Sim, q: int) -> None:
         """Phase 6: a round when cash is under the buffer or the lab is in arrears (see
