@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import pickle
 import signal
 import time
 import warnings
@@ -116,9 +117,16 @@ def test_the_task_plan_covers_every_block_once_in_whole_chunks() -> None:
 
 def test_partials_merge_the_same_in_any_order_and_grouping(in_process: cc.Result) -> None:
     # what Dask does, without Dask: one-block partials, joined into tasks of two blocks and
-    # one block, added last task first
+    # one block, packed for sending (constant and repeated columns once) or not, added last
+    # task first
     parts = list(run_blocks(SCENARIO, PATHS, SEED, reduce_chunk, 0, 4, chunk_blocks=1))
-    tasks = [Partial.join(parts[0:2]), parts[2], parts[3]]
+    tasks = [Partial.join(parts[0:2]).packed_for_sending(), parts[2].packed_for_sending(),
+             parts[3]]
+    sent = [len(pickle.dumps(t.packed)) for t in tasks[:2]]
+    full = [len(pickle.dumps(t.outcomes)) for t in (Partial.join(parts[0:2]), parts[2])]
+    assert all(a < 0.75 * b for a, b in zip(sent, full, strict=True)), (sent, full)
+    with pytest.raises(ValueError, match="before packing"):
+        Partial.join([tasks[1], parts[3]])
     merger = Merger(PATHS, SCENARIO.horizon_quarters)
     for task in reversed(tasks):
         merger.add(task)

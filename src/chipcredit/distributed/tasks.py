@@ -51,7 +51,8 @@ def blocks_task(text: str, source: str, paths: int, seed: int, first: int, last:
     parts = list(run_blocks(scenario, paths, seed, reduce_chunk, first, last,
                             deterministic=deterministic, chunk_blocks=chunk_blocks,
                             workspace=workspace))
-    return Partial.join(parts)
+    # constant and repeated outcome columns travel once (about half of seed-2025's)
+    return Partial.join(parts).packed_for_sending()
 
 
 def variants_task(text: str, source: str, metric: str, paths: int, seed: int,

@@ -22,6 +22,7 @@ What a run keeps, and why it merges exactly:
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .columns import ColumnStore
+from .columns import ColumnStore, PackedColumns
 from .ledger import Checks
 from .streams import STREAM_BLOCK
 
@@ -103,6 +104,7 @@ class Partial:
     self_funded_sums : ``{(from, to, kind): (blocks, quarters)}`` per-block sums (provenance)
     flow_reservoir : ``{(from, to, kind): (quarters, kept)}`` the first paths' flows (only in
         the partial that holds path 0)
+    packed : the outcomes packed for sending (`packed_for_sending`), ``outcomes`` then empty
     """
 
     first: int
@@ -119,10 +121,21 @@ class Partial:
     checks: Checks
     self_funded_sums: dict[Key3, NDArray[np.float64]] = field(default_factory=dict)
     flow_reservoir: dict[Key3, NDArray[np.float32]] = field(default_factory=dict)
+    packed: PackedColumns | None = None
+
+    def columns(self) -> dict[str, NDArray[Any]]:
+        """The per-path outcomes ``{column: (n,)}``, unpacked if they were packed."""
+        return self.outcomes if self.packed is None else self.packed.unpack()
+
+    def packed_for_sending(self) -> Partial:
+        """This partial with its outcomes packed (constants once, repeats by name)."""
+        return dataclasses.replace(self, outcomes={}, packed=PackedColumns.pack(self.outcomes))
 
     @staticmethod
     def join(parts: list[Partial]) -> Partial:
         """Consecutive partials as one (the blocks of a Dask task's chunks)."""
+        if any(p.packed is not None for p in parts):
+            raise ValueError("join partials before packing them")
         if len(parts) == 1:
             return parts[0]
         parts = sorted(parts, key=lambda p: p.first)
@@ -215,9 +228,10 @@ class Merger:
         if self.done[b0:b1].any():
             raise ValueError(f"blocks {b0} to {b1 - 1} were merged twice")
         lo = part.offset
-        self._note("o", part.outcomes, b0)
-        self.store.put(part.outcomes, b0, b1)
-        for name in part.outcomes:
+        outcomes = part.columns()
+        self._note("o", outcomes, b0)
+        self.store.put(outcomes, b0, b1)
+        for name in outcomes:
             if name not in self.sums:
                 self.sums[name] = np.zeros(self.n_blocks)
                 self.counts[name] = np.zeros(self.n_blocks, dtype=np.int64)

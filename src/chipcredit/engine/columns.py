@@ -14,19 +14,21 @@ marked. So a column is stored as one of:
 
 Readers see ``(paths,)`` arrays with the same bits as if every column had its own array;
 only the memory differs. Which columns end up shared can depend on the order in which
-blocks arrive, never their values.
+blocks arrive, never their values. `PackedColumns` applies the same idea to one partial's
+columns on the wire, so that a Dask task sends each constant once and each repeat by name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .streams import STREAM_BLOCK
 
-__all__ = ["ColumnStore"]
+__all__ = ["ColumnStore", "PackedColumns"]
 
 
 def _bits(values: NDArray[np.floating]) -> NDArray[np.unsignedinteger]:
@@ -130,3 +132,55 @@ class ColumnStore:
             elif self._shared[name] is None:
                 total += column.itemsize
         return total
+
+
+@dataclass(frozen=True)
+class PackedColumns:
+    """Outcome columns of ``n`` paths packed for sending (a Dask task's result): each
+    constant column as one value and each column that repeats an earlier one by name.
+
+    Attributes
+    ----------
+    n : paths
+    order : every column's name, in the original order
+    own : ``{name: (n,)}`` the columns sent in full
+    constants : ``{name: (1,)}`` the value of each constant column
+    aliases : ``{name: root}`` columns with the same bits as the ``own`` column ``root``
+    """
+
+    n: int
+    order: tuple[str, ...]
+    own: dict[str, NDArray[np.floating]]
+    constants: dict[str, NDArray[np.floating]]
+    aliases: dict[str, str]
+
+    @staticmethod
+    def pack(outcomes: Mapping[str, NDArray[np.floating]]) -> PackedColumns:
+        own: dict[str, NDArray[np.floating]] = {}
+        constants: dict[str, NDArray[np.floating]] = {}
+        aliases: dict[str, str] = {}
+        seen: dict[bytes, str] = {}
+        n = 0
+        for name, values in outcomes.items():
+            n = values.shape[0]
+            if _uniform(values):
+                constants[name] = values[:1].copy()
+            elif (root := seen.get(values.tobytes())) is not None:
+                aliases[name] = root
+            else:
+                own[name] = values
+                seen[values.tobytes()] = name
+        return PackedColumns(n, tuple(outcomes), own, constants, aliases)
+
+    def unpack(self) -> dict[str, NDArray[np.floating]]:
+        """The columns ``{name: (n,)}`` in their order: constants as read-only broadcast
+        views, aliases as their root's array."""
+        out: dict[str, NDArray[np.floating]] = {}
+        for name in self.order:
+            if name in self.own:
+                out[name] = self.own[name]
+            elif name in self.constants:
+                out[name] = np.broadcast_to(self.constants[name], (self.n,))
+            else:
+                out[name] = self.own[self.aliases[name]]
+        return out
