@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +13,7 @@ from rich.text import Text
 import chipcredit as cc
 
 from .app import app, console, user_errors
-from .output import check_file_target, number, show_warnings
+from .output import check_file_target, number, warnings_shown
 from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store
 from .stress import record_paired
 
@@ -52,10 +51,8 @@ def compare_command(
             check_file_target(json_file, "--json")
         runs = chosen_store(store_path, no_store)
         started = datetime.now(UTC)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", cc.ChipcreditWarning)
+        with warnings_shown(console(stderr=True)):
             res = cc.compare(first, second, paths=paths, seed=seed, scheduler=scheduler)
-        show_warnings(console(stderr=True), list(caught))
         a, b = res.base.scenario.name, res.other.scenario.name
         stored = record_paired(
             runs, {"a": res.base, "b": res.other}, kind="compare", started=started,

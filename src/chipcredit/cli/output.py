@@ -44,6 +44,7 @@ __all__ = [
     "parties_table",
     "percent",
     "show_warnings",
+    "warnings_shown",
     "write_cashflows",
     "write_text_atomic",
 ]
@@ -151,6 +152,16 @@ def write_cashflows(result: cc.Result, folder: Path, deals: list[str], path_k: i
 
 
 # --- numbers ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def warnings_shown(err: Console) -> Iterator[None]:
+    """Record the warnings the block raises (chipcredit's every time, not once per place)
+    and print each distinct one to ``err`` when the block ends without an error."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", cc.ChipcreditWarning)
+        yield
+    show_warnings(err, list(caught))
 
 
 def show_warnings(err: Console, caught: list[warnings.WarningMessage]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +14,7 @@ from chipcredit.report import LANGUAGES, replay
 from chipcredit.report.png import find_chromium
 
 from .app import Failed, app, console, user_errors
-from .output import check_dir_target, check_file_target, show_warnings
+from .output import check_dir_target, check_file_target, warnings_shown
 from .sensitivity import progress_callback
 
 __all__ = ["DEFAULT_PATHS", "report_command"]
@@ -81,8 +80,7 @@ def report_command(
         if run_id is not None and (paths is not None or seed is not None):
             raise Failed(f"run {run_id} keeps its own paths and seed; leave out --paths and --seed")
         err = console(stderr=True)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", cc.ChipcreditWarning)
+        with warnings_shown(err):
             if run_id is not None:
                 result = replay(run_id, store.RunStore(store.resolve_path(store_path),
                                                        read_only=True))
@@ -95,7 +93,6 @@ def report_command(
                     sens = cc.sensitivity(result.scenario, sensitivity, paths=sensitivity_paths,
                                           seed=result.seed, progress=step)
             written = cc.write_report(result, output, lang=lang, sensitivity=sens, png_dir=png)
-        show_warnings(err, list(caught))
         if not quiet:
             out = console()
             out.print(Text(f"wrote {written}"), soft_wrap=True)

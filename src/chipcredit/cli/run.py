@@ -23,7 +23,7 @@ from .output import (
     check_file_target,
     deals_table,
     parties_table,
-    show_warnings,
+    warnings_shown,
     write_cashflows,
     write_text_atomic,
 )
@@ -171,33 +171,28 @@ def _run(scenario: str, *, paths: int, seed: int, deterministic: bool, json_file
     err = console(stderr=True)
     show_bar = (not quiet and err.is_terminal and not deterministic
                 and paths >= PROGRESS_MIN_PATHS)
-    seen: list[warnings.WarningMessage] = []
     started = datetime.now(UTC)
     run_id: int | None = None
     store_error: str | None = None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", cc.ChipcreditWarning)
-        with bar(err, show_bar) as progress:
-            result = cc.simulate(sc, paths=paths, seed=seed, deterministic=deterministic,
-                                 force=force, progress=progress.callback(effective_paths,
-                                                                         "simulating"),
-                                 workers=workers, scheduler=scheduler, paths_out=paths_out)
-            if json_file is not None:
-                write_text_atomic(json_file, result.to_json() + "\n")
-            if cashflows_dir is not None:
-                deals = [d.id for d in result.scenario.deals]
-                step = progress.callback(len(deals), "cash flows")
-                write_cashflows(result, cashflows_dir, deals, path_k, step)
-            summary = [{str(k): v for k, v in row.items()}
-                       for row in result.summary().to_dict("records")]
-            if runs is not None:
-                try:
-                    run_id = runs.save(result, kind="run", started=started,
-                                       extra={"argv": sys.argv[1:]})
-                except cc.UsageError as exc:
-                    store_error = str(exc)
-        seen.extend(caught)
-    show_warnings(err, seen)
+    with warnings_shown(err), bar(err, show_bar) as progress:
+        result = cc.simulate(sc, paths=paths, seed=seed, deterministic=deterministic,
+                             force=force, progress=progress.callback(effective_paths,
+                                                                     "simulating"),
+                             workers=workers, scheduler=scheduler, paths_out=paths_out)
+        if json_file is not None:
+            write_text_atomic(json_file, result.to_json() + "\n")
+        if cashflows_dir is not None:
+            deals = [d.id for d in result.scenario.deals]
+            step = progress.callback(len(deals), "cash flows")
+            write_cashflows(result, cashflows_dir, deals, path_k, step)
+        summary = [{str(k): v for k, v in row.items()}
+                   for row in result.summary().to_dict("records")]
+        if runs is not None:
+            try:
+                run_id = runs.save(result, kind="run", started=started,
+                                   extra={"argv": sys.argv[1:]})
+            except cc.UsageError as exc:
+                store_error = str(exc)
     if not quiet:
         stored = (f"stored as run {run_id} in {runs.path}"
                   if run_id is not None and runs is not None else None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from rich.text import Text
 import chipcredit as cc
 
 from .app import app, console, user_errors
-from .output import DASH, bar, check_file_target, finite, number, show_warnings
+from .output import DASH, bar, check_file_target, finite, number, warnings_shown
 from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store, finish_experiment
 
 __all__ = ["heading", "progress_callback", "ranked_table", "sensitivity_command"]
@@ -87,15 +86,11 @@ def sensitivity_command(
         runs = chosen_store(store_path, no_store)
         started = datetime.now(UTC)
         err = console(stderr=True)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", cc.ChipcreditWarning)
-            with progress_callback(not quiet and err.is_terminal, err) as step:
-                res = cc.sensitivity(scenario, metric, params=params or None, method=method,
-                                     paths=paths, seed=seed, spread=spread, samples=samples,
-                                     second_order=second_order, resamples=resamples,
-                                     workers=workers, progress=step, scheduler=scheduler)
-            seen = list(caught)
-        show_warnings(err, seen)
+        with warnings_shown(err), progress_callback(not quiet and err.is_terminal, err) as step:
+            res = cc.sensitivity(scenario, metric, params=params or None, method=method,
+                                 paths=paths, seed=seed, spread=spread, samples=samples,
+                                 second_order=second_order, resamples=resamples,
+                                 workers=workers, progress=step, scheduler=scheduler)
         finish_experiment(res.notes, res.to_dict(), runs, scenario, kind="sensitivity",
                           paths=paths, seed=seed, started=started, json_file=json_file,
                           scheduler=scheduler)

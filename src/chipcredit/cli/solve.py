@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +13,7 @@ from rich.text import Text
 import chipcredit as cc
 
 from .app import app, console, user_errors
-from .output import check_file_target, number, show_warnings
+from .output import check_file_target, number, warnings_shown
 from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store, finish_experiment
 
 __all__ = ["heading", "probes_table", "solve_command"]
@@ -72,12 +71,9 @@ def solve_command(
         started = datetime.now(UTC)
         bracket = None if low is None and high is None else (low, high)
         err = console(stderr=True)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", cc.ChipcreditWarning)
+        with warnings_shown(err):
             res = cc.solve(scenario, vary, target, paths=paths, seed=seed, bracket=bracket,
                            tol=tol, max_probes=max_probes, scheduler=scheduler)
-            seen = list(caught)
-        show_warnings(err, seen)
         finish_experiment(res.notes, res.to_dict(), runs, scenario, kind="solve",
                           paths=paths, seed=seed, started=started, json_file=json_file,
                           scheduler=scheduler)

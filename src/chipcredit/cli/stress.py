@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +17,7 @@ import chipcredit as cc
 from chipcredit import store
 
 from .app import app, console, user_errors
-from .output import check_file_target, number, show_warnings, write_text_atomic
+from .output import check_file_target, number, warnings_shown, write_text_atomic
 from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store
 
 __all__ = ["differences_table", "stress_command"]
@@ -63,10 +62,8 @@ def stress_command(
             check_file_target(json_file, "--json")
         runs = chosen_store(store_path, no_store)
         started = datetime.now(UTC)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", cc.ChipcreditWarning)
+        with warnings_shown(console(stderr=True)):
             res = cc.stress(scenario, pack, paths=paths, seed=seed, scheduler=scheduler)
-        show_warnings(console(stderr=True), list(caught))
         stored = record_paired(
             runs, {"base": res.base, "stressed": res.stressed}, kind="stress", started=started,
             extra={"pack": res.pack.name}, json_file=json_file, differences=res.differences,
