@@ -7,8 +7,9 @@ import streamlit as st
 
 from chipcredit.dashboard import cache
 from chipcredit.dashboard.cache import Current
+from chipcredit.dashboard.fan import party_fan
 from chipcredit.dashboard.sidebar import Choice
-from chipcredit.report.charts import default_timing_chart, fan_chart
+from chipcredit.report.charts import default_timing_chart
 from chipcredit.report.i18n import Catalogue
 
 __all__ = ["draw"]
@@ -22,13 +23,7 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
         return
     lab = st.selectbox(T.t("dashboard.labs.pick"), labs, key="lab")
     variables = [v for (party, v) in result.reservoir if party == lab]
-    variable = st.radio(T.t("dashboard.labs.variable"), variables, horizontal=True,
-                        format_func=lambda v: T.label("variable", v,
-                                                      unit=result.scenario.capacity_unit),
-                        key="lab_variable")
-    fan = cache.chart("fan", current.run_key, T.lang, (lab, variable),
-                      lambda: fan_chart(result, lab, variable, lang=T.lang))
-    st.plotly_chart(fan, key="lab_fan")
+    party_fan(T, current, lab, variables, key="lab")
     timing = cache.chart("default_timing", current.run_key, T.lang, (lab,),
                          lambda: default_timing_chart(result, lab, lang=T.lang))
     st.plotly_chart(timing, key="lab_default")
