@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-__all__ = ["cache_dir", "choose_cache_dir", "kernel"]
+__all__ = ["choose_cache_dir", "kernel"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,13 +49,6 @@ def choose_cache_dir(environ: Mapping[str, str], package: Path,
     if writable(target):
         return str(target)
     return str(Path(tempfile.gettempdir()) / f"chipcredit-numba-{os.getuid()}")
-
-
-def cache_dir() -> Path:
-    """Where compiled kernels are cached: ``NUMBA_CACHE_DIR`` when set, else the package's
-    own ``__pycache__`` folders (shown as the package folder)."""
-    chosen = os.environ.get("NUMBA_CACHE_DIR")
-    return Path(chosen) if chosen else Path(__file__).resolve().parent
 
 
 def _configure() -> None:

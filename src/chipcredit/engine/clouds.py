@@ -40,7 +40,7 @@ from chipcredit.scenario.parties import Cloud
 from .claims import Claim
 from .dust import CAPACITY_DUST, MONEY_DUST, snap
 from .fleet import opening_fleet
-from .funding import ARREARS_TOL, Fundraiser
+from .funding import Fundraiser
 
 if TYPE_CHECKING:
     from .labs import LabState
@@ -304,7 +304,7 @@ class CloudState(Fundraiser):
         """Default every live path still in arrears; settle the estate by seniority."""
         from .labs import CAUSES  # labs imports this module
 
-        mask = self.alive & (self.arrears() > ARREARS_TOL)
+        mask = self.alive & (self.arrears() > MONEY_DUST)
         if not mask.any():
             return
         self.alive &= ~mask

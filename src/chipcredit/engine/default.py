@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from .claims import Claim
 from .dust import MONEY_DUST, snap
-from .labs import ARREARS_TOL, CAUSES, LabState
+from .labs import CAUSES, LabState
 
 if TYPE_CHECKING:
     from .sim import Sim
@@ -37,7 +37,7 @@ def settle_defaults(sim: Sim, lab: LabState, q: int) -> None:
     Few paths default in any one quarter, so after the deals' own reactions the estate is
     settled on those paths only (``paths``); every other path would add or pay zero.
     """
-    mask = lab.alive & (lab.arrears() > ARREARS_TOL)
+    mask = lab.alive & (lab.arrears() > MONEY_DUST)
     if not mask.any():
         return
     lab.alive &= ~mask

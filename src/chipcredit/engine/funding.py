@@ -37,9 +37,7 @@ from .dust import MONEY_DUST, snap
 if TYPE_CHECKING:
     from .sim import Sim
 
-__all__ = ["ARREARS_TOL", "Fundraiser"]
-
-ARREARS_TOL = MONEY_DUST  # $B; arrears below a dollar are rounding (engine/dust.py)
+__all__ = ["Fundraiser"]
 
 _MAX_DILUTION = 1e9
 """A round issues at most this many times the shares outstanding."""
@@ -146,7 +144,7 @@ class Fundraiser:
         # no revenue, no value: nobody buys shares in a company worth nothing (a cloud whose
         # tenants have all gone), nor in one whose only revenue is a rounding residual; a
         # lab's valuation is positive while it lives
-        wants = (self.alive & ((self.cash < self.buffer * burn) | (arrears > ARREARS_TOL))
+        wants = (self.alive & ((self.cash < self.buffer * burn) | (arrears > MONEY_DUST))
                  & (size > 0) & (value > MONEY_DUST))
         momentum = np.divide(self.run_rate, self.history[0], out=np.zeros(sim.n),
                              where=self.history[0] > 0) - 1.0

@@ -18,12 +18,12 @@ from .claims import Claim
 from .clouds import rent_from_clouds
 from .dust import CAPACITY_DUST, snap
 from .fleet import opening_fleet
-from .funding import ARREARS_TOL, Fundraiser
+from .funding import Fundraiser
 
 if TYPE_CHECKING:
     from .sim import Sim
 
-__all__ = ["ARREARS_TOL", "CAUSES", "FINANCING_KINDS", "LabState"]
+__all__ = ["CAUSES", "FINANCING_KINDS", "LabState"]
 
 CAUSES = ("none", "arrears_unfunded", "covenant", "cross_default")
 """Default causes; index 0 means no default."""
