@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.test_dashboard_app import BOMB
 
 from .conftest import require_browser
 
@@ -32,15 +33,6 @@ STEP_TIMEOUT = 90_000
 """Milliseconds one page step (a run, a rerun) may take before the test fails."""
 XAI_KPI = "xai: probability of default"
 XAI_SLIDER = "xai: revenue growth now (a year)"
-BOMB = b"""name: bomb
-a: &a ["x","x","x","x","x","x","x","x","x","x"]
-b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]
-c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]
-d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]
-e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]
-f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]
-g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]
-"""
 
 
 def _free_port() -> int:
