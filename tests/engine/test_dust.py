@@ -12,6 +12,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from tests.deals._build import FLAT, lab, scenario, vendor
 from tests.deals.test_golden import spv_deal
 from tests.test_capacity_backstop import cloud, renter
@@ -50,6 +53,32 @@ def test_snap_zeroes_what_is_below_the_dust_and_keeps_the_rest() -> None:
     got = snap(np.array([1e-15, -3e-16, 0.0, 1e-9, -2e-9, 0.5]), MONEY_DUST)
     np.testing.assert_array_equal(got, [0.0, 0.0, 0.0, 1e-9, -2e-9, 0.5])
     assert RESIDUAL != 0.0 and abs(RESIDUAL) < CAPACITY_DUST
+
+
+@settings(max_examples=200)
+@given(values=hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=2, max_side=40),
+                         elements=st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                                            st.floats(-1e-8, 1e-8), st.sampled_from([0.0, -0.0]))),
+       dust=st.sampled_from([MONEY_DUST, CAPACITY_DUST, 0.0, 1.0]), layout=st.sampled_from(
+           ["C", "F", "strided", "float32"]))
+def test_snap_is_numpys_where_to_the_bit(values: np.ndarray, dust: float, layout: str) -> None:
+    """The compiled pass and numpy's fallback (any other layout or dtype) give what
+    ``np.where(|a| < dust, 0, a)`` gives: a new array, signs of zeros and NaN kept."""
+    if layout == "F":
+        values = np.asfortranarray(values)
+    elif layout == "strided" and values.ndim:
+        values = np.repeat(values, 2, axis=-1)[..., ::2]
+    elif layout == "float32":
+        with np.errstate(over="ignore"):  # what exceeds float32 becomes infinite
+            values = values.astype(np.float32)
+    before = values.copy()
+    got = snap(values, dust)
+    want = np.where(np.abs(values) < dust, 0.0, values)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert np.array_equal(got, want, equal_nan=True)
+    assert np.array_equal(np.signbit(got), np.signbit(want))  # -0.0 kept, +0.0 for dust
+    assert got is not values and not np.shares_memory(got, values)  # a new array
+    np.testing.assert_array_equal(values, before)  # and the input is left alone
 
 
 def test_a_spot_rental_residual_is_not_rented(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,6 +28,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from .dust_kernel import snapped
+
 __all__ = ["CAPACITY_DUST", "MONEY_DUST", "snap"]
 
 MONEY_DUST = 1e-9
@@ -44,5 +46,10 @@ def snap(amount: NDArray[np.float64], dust: float) -> NDArray[np.float64]:
     ----------
     amount : (n,) or (V, n), $B or capacity units
     dust : `MONEY_DUST` or `CAPACITY_DUST`
+
+    Returns a new array. A C-ordered float64 ``amount`` goes through one compiled pass
+    (`dust_kernel.snapped`), anything else through numpy's ``where``: the same values.
     """
+    if type(amount) is np.ndarray and amount.dtype == np.float64 and amount.flags.c_contiguous:
+        return snapped(amount.reshape(-1), dust).reshape(amount.shape)
     return np.asarray(np.where(np.abs(amount) < dust, 0.0, amount))

@@ -14,6 +14,11 @@ At the end of each quarter it checks its invariants and keeps the largest violat
 the balances sum to zero; each account's change in balance equals its net flow in the
 quarter's flow table; no constrained account (a lab, an SPV) is below zero unless it has
 defaulted. Claims check ``promised = paid + arrears + written off`` (see `claims.py`).
+
+A transfer is one compiled pass over the paths it touches (`ledger_kernel.transfer`): the
+check of its amounts, both balances, the quarter's flow row, the deal's cash flows and the
+provenance tags. The quarter's checks are another (`ledger_kernel.quarter_checks`); the
+per-block flow sums stay numpy's, so that they keep numpy's pairwise rounding.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from numpy.typing import NDArray
 from chipcredit.errors import SimulationError
 
 from .draws import ChunkDraws
-from .provenance import Provenance
+from .ledger_kernel import NO_TAGS, nonzero_paths, quarter_checks, transfer
+from .provenance import TINY, Provenance, Route
 from .workspace import Workspace
 
 __all__ = ["AccountClass", "Ledger", "TraceLine"]
@@ -38,29 +44,22 @@ Amount = float | NDArray[np.float64]
 TOL = 1e-9
 _SPARSE = 8
 """Arrays with under one path in `_SPARSE` nonzero are updated on those paths only."""
+_ALL_PATHS = np.empty(0, dtype=np.intp)  # `transfer`'s ``where`` for a dense transfer
+_NO_FLOWS = np.zeros((1, 1, 1))  # its deal flows for a transfer no deal counts
+_NO_ROUTE = Route(NO_TAGS, -1, -1, -1, np.zeros(1), -1, False)  # and its tags, untraced
+_NO_TAGS = np.zeros((1, 1, 1))
+_NO_SALES = np.zeros((1, 1))
 
 
 def sparse_paths(values: NDArray[np.float64]) -> NDArray[np.intp] | None:
     """The paths where ``values`` (shape ``(n,)``) is nonzero, when they are under one in
     `_SPARSE`; else None. Updating only those paths gives the same numbers as updating all
-    of them: adding (or subtracting) zero changes no total."""
-    n = values.size
-    if n >= 256:  # a strided sample settles most dense arrays without a full scan
-        step = n // 128
-        if np.count_nonzero(values[::step]) * _SPARSE >= 2 * -(-n // step):
-            return None
-    where = np.flatnonzero(values)
-    return where if where.size * _SPARSE < n else None
-
-
-def _check(kind: str, amt: NDArray[np.float64]) -> None:
-    """Raise unless every amount is finite and at least ``-TOL``."""
-    if amt.size:
-        # min catches negatives and NaN; max catches +inf (the only infinity min misses)
-        low, high = float(amt.min()), float(amt.max())
-        if not (low >= -TOL and high < np.inf):
-            bad = low if not low >= -TOL else high
-            raise SimulationError(f"transfer {kind} of {bad!r} $B is negative or not finite")
+    of them: adding (or subtracting) zero changes no total. A strided sample settles most
+    dense arrays without a full scan (see `ledger_kernel.nonzero_paths`)."""
+    if (type(values) is not np.ndarray or values.dtype != np.float64 or values.ndim != 1
+            or not values.flags.c_contiguous):
+        values = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
+    return nonzero_paths(values, _SPARSE)
 
 
 class AccountClass(IntEnum):
@@ -170,11 +169,18 @@ class Ledger:
         self.draws = draws
         self.n_quarters = n_quarters
         self.balance = np.zeros((len(self.names), self.n))
+        self._n_accounts = len(self.names)
         self.deal_ids = list(deal_ids)
         self.deal_slots = [{acct: s for s, acct in enumerate(ps)} for ps in deal_parties]
         # (slot, time, path): a flow at one time is a contiguous row, so `pay` writes rows
         zeros = np.zeros if workspace is None else workspace.zeros
         self._flows = [zeros((len(ps), n_quarters + 1, self.n)) for ps in deal_parties]
+        # each key's per-block flow sums and sums of squares, (blocks, quarters), are views
+        # of one array, so that `close_quarter` adds a quarter's sums of every key at once
+        self._key_id: dict[tuple[int, int, str], int] = {}
+        n_blocks = len(draws.sizes)
+        self._sums = np.zeros((16, n_blocks, n_quarters))
+        self._sumsq = np.zeros((16, n_blocks, n_quarters))
         self.flow_sums: dict[tuple[int, int, str], NDArray[np.float64]] = {}
         self.flow_sumsq: dict[tuple[int, int, str], NDArray[np.float64]] = {}
         # this quarter's total flow per (from, to, kind), keys in order of first use. A key
@@ -187,6 +193,8 @@ class Ledger:
         self._zero_row.flags.writeable = False
         self._squares = np.zeros((16, max(draws.sizes, default=0)))  # close_quarter's scratch
         self._net = np.zeros_like(self.balance)  # scratch for close_quarter
+        self._constrained = self.classes == AccountClass.CONSTRAINED
+        self._traced = np.array([] if provenance is None else provenance.traced, dtype=np.intp)
         self._opening = self.balance.copy()
         self.trace_path = trace_path
         self.trace: list[TraceLine] = []
@@ -217,19 +225,14 @@ class Ledger:
         None, so that callers can update their own totals on those paths only.
         """
         if (type(amount) is np.ndarray and amount.dtype == np.float64
-                and amount.shape == (self.n,)):
+                and amount.shape == (self.n,) and amount.flags.c_contiguous):
             amt = amount
         else:
-            amt = np.broadcast_to(np.asarray(amount, dtype=np.float64), (self.n,))
+            amt = np.ascontiguousarray(
+                np.broadcast_to(np.asarray(amount, dtype=np.float64), (self.n,)))
         where = sparse_paths(amt)
-        if where is None:
-            _check(kind, amt)
-            self._post(q, source, target, kind, None, amt, deal, begin, counted)
-        else:
-            # few paths move money (a default, a fee, nothing at all): touch only those
-            values = amt[where]
-            _check(kind, values)
-            self._post(q, source, target, kind, where, values, deal, begin, counted)
+        # few paths move money (a default, a fee, nothing at all): touch only those
+        self._post(q, source, target, kind, where, amt, deal, begin, counted, gather=True)
         return where
 
     def pay_at(
@@ -247,9 +250,15 @@ class Ledger:
     ) -> None:
         """`pay` of ``values`` on the sorted, distinct path indices ``paths`` and nothing
         elsewhere: the same transfer as `pay` of that amount, without scanning every path."""
+        paths = np.ascontiguousarray(paths, dtype=np.intp)
         values = np.asarray(values, dtype=np.float64)
-        _check(kind, values)
-        self._post(q, source, target, kind, paths, values, deal, begin, counted)
+        if values.shape != paths.shape:  # one amount for every path, as numpy broadcasts it
+            values = np.broadcast_to(values, paths.shape)
+        if paths.ndim != 1 or (paths.size and not 0 <= paths[0] <= paths[-1] < self.n):
+            raise IndexError(f"pay_at needs sorted path indices in [0, {self.n}), "
+                             f"got shape {paths.shape}")
+        self._post(q, source, target, kind, paths, np.ascontiguousarray(values), deal, begin,
+                   counted, gather=False)
 
     def _post(
         self,
@@ -262,53 +271,66 @@ class Ledger:
         deal: int | None,
         begin: bool,
         counted: bool,
+        *,
+        gather: bool,
     ) -> None:
-        """Book a checked transfer: ``amt`` on every path (``where`` None) or on ``where``."""
+        """Check and book a transfer of ``amt`` on every path (``where`` None) or on the
+        paths ``where``: path ``where[j]`` moves ``amt[where[j]]`` (``gather``) or ``amt[j]``.
+
+        Raises SimulationError, changing nothing, unless every amount moved is finite and at
+        least ``-TOL``.
+        """
+        if not (0 <= source < self._n_accounts and 0 <= target < self._n_accounts):
+            raise IndexError(f"transfer {kind} between accounts {source} and {target} of "
+                             f"{self._n_accounts}")
         key = (source, target, kind)
         prov = self.provenance
-        if prov is not None and prov.involved(source, target):  # before the balances move
-            prov.move(source, target, kind, where, amt, self.balance[source])
+        route = prov.route(source, target, kind) if prov is not None else None
         acc = self._quarter.get(key)
-        time = q if begin else q + 1
-        slots = self.deal_slots[deal] if deal is not None and counted else {}
-        if where is None:
-            self.balance[source] -= amt
-            self.balance[target] += amt
-            if acc is None or acc is self._zero_row:
-                self._new_row(key, amt)
-            else:
-                acc += amt
-            if slots:
-                flows = self._flows[deal]  # type: ignore[index]
-                if source in slots:
-                    flows[slots[source], time] -= amt
-                if target in slots:
-                    flows[slots[target], time] += amt
-        elif not where.size:
+        if where is not None and not where.size:  # nothing moves, and nothing to trace
+            if prov is not None and route is not None:
+                prov.commit(route, key)
             if acc is None:
                 self._quarter[key] = self._zero_row
-            return  # nothing moves, and nothing to trace
-        else:  # adding zero elsewhere would change no total (1-D views index fastest)
-            row = self.balance[source]
-            row[where] -= amt
-            row = self.balance[target]
-            row[where] += amt
-            if acc is None or acc is self._zero_row:
-                acc = self._new_row(key, None)
-                acc[where] = amt
-            else:
-                acc[where] += amt
+            return
+        if amt.base is self.balance or not amt.flags.writeable:
+            # an account's own cash as it is now, not as it moves; and a read-only array
+            # would make numba compile `transfer` once more, for read-only arguments
+            amt = amt.copy()
+        if where is not None and not where.flags.writeable:
+            where = where.copy()
+        fresh = acc is None or acc is self._zero_row
+        if fresh:
+            k = len(self._row_of)
+            if k == self._rows.shape[0]:
+                self._grow()
+            row = self._rows[k]
+        else:
+            row = acc
+        time = q if begin else q + 1
+        flows, pay_slot, get_slot = _NO_FLOWS, -1, -1
+        if deal is not None and counted:
+            slots = self.deal_slots[deal]
             if slots:
-                flows = self._flows[deal]  # type: ignore[index]
-                if source in slots:
-                    row = flows[slots[source], time]
-                    row[where] -= amt
-                if target in slots:
-                    row = flows[slots[target], time]
-                    row[where] += amt
+                flows = self._flows[deal]
+                pay_slot, get_slot = slots.get(source, -1), slots.get(target, -1)
+        r = _NO_ROUTE if route is None else route
+        bad = transfer(self.balance, source, target, amt,
+                       _ALL_PATHS if where is None else where, where is None, gather, TOL,
+                       row, fresh, flows, pay_slot, get_slot, time,
+                       _NO_TAGS if prov is None else prov.tags, r.mode, r.payer, r.payee,
+                       r.origin, TINY, r.back, _NO_SALES if prov is None else prov.sales,
+                       r.vendor, r.sale)
+        if bad != 0.0:
+            raise SimulationError(f"transfer {kind} of {bad!r} $B is negative or not finite")
+        if fresh:
+            self._row_of[key] = k
+            self._quarter[key] = row
+        if prov is not None and route is not None:
+            prov.commit(route, key)
         if self.trace_path is not None:
-            if where is None:
-                value = float(amt[self.trace_path])
+            if where is None or gather:
+                value = float(amt[self.trace_path])  # 0 where a gathered transfer is not
             else:
                 at = int(np.searchsorted(where, self.trace_path))
                 value = float(amt[at]) if at < where.size and where[at] == self.trace_path else 0.0
@@ -326,34 +348,40 @@ class Ledger:
         it is read, so that going through the deals holds one deal's copy at a time."""
         return _Transposed(self._flows)
 
-    def _new_row(self, key: tuple[int, int, str],
-                 amt: NDArray[np.float64] | None) -> NDArray[np.float64]:
-        """Give ``key`` a fresh row of the quarter's flow matrix, holding a copy of ``amt``
-        (or zeros), and return it."""
-        k = len(self._row_of)
-        if k == self._rows.shape[0]:
-            grown = np.zeros((2 * k, self.n))
-            grown[:k] = self._rows
-            self._rows = grown
-            self._squares = np.zeros((2 * k, self._squares.shape[1]))
-            for other, i in self._row_of.items():
-                self._quarter[other] = grown[i]
-        row = self._rows[k]
-        if amt is None:
-            row.fill(0.0)
-        else:
-            row[...] = amt
-        self._row_of[key] = k
-        self._quarter[key] = row
-        return row
+    def _grow(self) -> None:
+        """Double the rows of the quarter's flow matrix (the keys keep theirs)."""
+        k = self._rows.shape[0]
+        grown = np.zeros((2 * k, self.n))
+        grown[:k] = self._rows
+        self._rows = grown
+        self._squares = np.zeros((2 * k, self._squares.shape[1]))
+        for other, i in self._row_of.items():
+            self._quarter[other] = grown[i]
+
+    def _register(self, key: tuple[int, int, str]) -> None:
+        """Give a key its per-block flow sums, zero, in order of first use."""
+        i = len(self._key_id)
+        if i == self._sums.shape[0]:
+            for name in ("_sums", "_sumsq"):
+                old = getattr(self, name)
+                grown = np.zeros((2 * i, *old.shape[1:]))
+                grown[:i] = old
+                setattr(self, name, grown)
+            for other, j in self._key_id.items():  # the dicts hold views of the new arrays
+                self.flow_sums[other] = self._sums[j]
+                self.flow_sumsq[other] = self._sumsq[j]
+        self._key_id[key] = i
+        self.flow_sums[key] = self._sums[i]
+        self.flow_sumsq[key] = self._sumsq[i]
 
     def close_quarter(self, q: int, defaulted: NDArray[np.bool_]) -> None:
         """Fold the quarter's flows into the aggregates and check the ledger's invariants.
 
         ``defaulted`` (accounts x paths) marks accounts that have defaulted by now.
         """
-        net = self._net
-        net.fill(0.0)
+        defaulted = np.ascontiguousarray(defaulted, dtype=np.bool_)
+        if defaulted.shape != self.balance.shape:
+            raise ValueError(f"defaulted has shape {defaulted.shape}, not {self.balance.shape}")
         k_used = len(self._row_of)
         rows = self._rows[:k_used]
         # per block, every key at once: (blocks, keys); each row's part sums exactly like a
@@ -366,40 +394,37 @@ class Ledger:
             squares = np.multiply(part, part, out=self._squares[:k_used, :size])
             sums[b], sumsq[b] = part.sum(axis=1), squares.sum(axis=1)
             start += size
-        shape = (len(self.draws.sizes), self.n_quarters)
-        for key, amt in self._quarter.items():
-            if key not in self.flow_sums:
-                self.flow_sums[key] = np.zeros(shape)
-                self.flow_sumsq[key] = np.zeros(shape)
-            k = self._row_of.get(key)
-            if k is None:  # moved nothing: adding zeros would change nothing
-                continue
-            src, dst, _kind = key
-            net[src] -= amt
-            net[dst] += amt
-            self.flow_sums[key][:, q] += sums[:, k]
-            self.flow_sumsq[key][:, q] += sumsq[:, k]
-            if self.keep:
+        key_id, row_of = self._key_id, self._row_of
+        for key in self._quarter:  # keys that moved nothing get their (zero) sums too
+            if key not in key_id:
+                self._register(key)
+        if k_used:
+            ids = np.array([key_id[key] for key in row_of], dtype=np.intp)
+            self._sums[ids, :, q] += sums.T
+            self._sumsq[ids, :, q] += sumsq.T
+        used = [key for key in self._quarter if key in row_of]  # in order of first use
+        if self.keep:
+            for key in used:
                 kept = self.flow_reservoir.get(key)
                 if kept is None:
                     kept = self.flow_reservoir[key] = np.zeros((self.n_quarters, self.keep),
                                                                dtype=np.float32)
-                kept[q] = amt[:self.keep]
+                kept[q] = rows[row_of[key], :self.keep]
+        # each key's row, source and target, in that order (as the net flows add up)
+        moved = np.array([(row_of[key], key[0], key[1]) for key in used],
+                         dtype=np.intp).reshape(-1, 3)
         self._quarter = {}
         self._row_of = {}
-        total = np.abs(self.balance.sum(axis=0)).max(initial=0.0)
-        gap = np.subtract(self.balance, self._opening, out=self._opening)
-        gap -= net
-        recon = np.abs(gap, out=gap).max(initial=0.0)
-        constrained = self.classes == AccountClass.CONSTRAINED
-        cash = np.where(defaulted[constrained], 0.0, self.balance[constrained])
-        negative = max(0.0, -float(cash.min(initial=0.0)))
-        self.checks.sum_to_zero = max(self.checks.sum_to_zero, float(total))
-        self.checks.reconcile = max(self.checks.reconcile, float(recon))
+        prov = self.provenance
+        if prov is not None:
+            prov.close_quarter(q)
+        total, recon, negative, excess = quarter_checks(
+            self.balance, self._opening, self._rows, moved, self._net, self._constrained,
+            defaulted, _NO_TAGS if prov is None else prov.tags,
+            self._traced, prov is not None and prov.tags_anything())
+        self.checks.sum_to_zero = max(self.checks.sum_to_zero, total)
+        self.checks.reconcile = max(self.checks.reconcile, recon)
         self.checks.negative_cash = max(self.checks.negative_cash, negative)
-        if self.provenance is not None:
-            self.provenance.close_quarter(q)
-            self.checks.provenance = max(self.checks.provenance,
-                                         self.provenance.worst_excess(self.balance, ~defaulted))
-        self.checks.by_quarter.append(max(float(total), float(recon), negative))
-        np.copyto(self._opening, self.balance)
+        if prov is not None:
+            self.checks.provenance = max(self.checks.provenance, excess)
+        self.checks.by_quarter.append(max(total, recon, negative))

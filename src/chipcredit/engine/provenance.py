@@ -17,6 +17,10 @@ balance. That keeps the state at (vendors) x (traced accounts) x (paths) rather 
 (vendors + 1) x (all accounts), and skips every payment out of an account that has never
 held a vendor's money (it moves nothing but "other").
 
+The arithmetic runs inside the ledger's compiled transfer (`ledger_kernel.transfer`), in
+the same pass over the paths as the balances: `Provenance.route` says how a transfer moves
+tags, and `Provenance.commit` notes it once the ledger has booked it.
+
 Worked example: Nvidia puts $10B of equity into a lab holding $10B from its own revenue, so
 the lab holds $20B, half Nvidia's. The lab buys $8B of Nvidia GPUs: $4B of it is Nvidia's
 own money coming back (self-funded share 50%), and the lab keeps $6B of Nvidia money and $6B
@@ -26,15 +30,40 @@ of other money.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["OTHER", "Provenance"]
+from .ledger_kernel import ORIGIN, SHARE
+
+__all__ = ["OTHER", "TINY", "Provenance", "Route"]
 
 OTHER = -1
 """Origin index of money that is no vendor's."""
-_TINY = 1e-12  # $B; a balance below this holds nothing worth tracing
+TINY = 1e-12
+"""$B; a payer's balance at most this holds nothing worth tracing (its share is 0)."""
+_NO_BACK = np.zeros(1)  # `Route.back` of a transfer that moves no vendor's money back
+
+
+class Route(NamedTuple):
+    """How one transfer moves origin tags: the provenance arguments of
+    `ledger_kernel.transfer` (see there; -1 is none)."""
+
+    mode: int
+    """`ledger_kernel.NO_TAGS`, `ORIGIN` or `SHARE`."""
+    payer: int
+    """Slot of the traced payer (`SHARE`)."""
+    payee: int
+    """Slot of the traced payee."""
+    origin: int
+    """The one origin of the money (`ORIGIN`)."""
+    back: NDArray[np.float64]
+    """(n,) $B this quarter's sum of ``vendor``'s own money coming back in this flow."""
+    vendor: int
+    """Origin index of the untraced vendor paid (`SHARE`)."""
+    sale: bool
+    """Whether the flow is a sale (it then counts in the vendor's self-funded sales)."""
 
 
 class Provenance:
@@ -80,66 +109,39 @@ class Provenance:
         self._quarter: dict[tuple[int, int, str], NDArray[np.float64]] = {}
         self.flow_sums: dict[tuple[int, int, str], NDArray[np.float64]] = {}
 
-    def involved(self, source: int, target: int) -> bool:
-        """Whether a transfer between these accounts changes any tag."""
-        return self.slot[source] >= 0 or self.slot[target] >= 0
-
-    def move(self, source: int, target: int, kind: str, where: NDArray[np.intp] | None,
-             amt: NDArray[np.float64], balance: NDArray[np.float64]) -> None:
-        """Tag a transfer of ``amt`` (on every path, or on the sorted paths ``where``),
-        called before the ledger moves the balances: ``balance`` is the source's."""
+    def route(self, source: int, target: int, kind: str) -> Route | None:
+        """How a transfer from ``source`` to ``target`` moves tags, for
+        `ledger_kernel.transfer`; None when it moves none (it moves only "other" money).
+        Changes nothing: `commit` the route once the transfer is booked."""
         s, t = self.slot[source], self.slot[target]
         if s < 0:  # from an untraced account: one origin
             o = self.origin[source]
-            if o != OTHER and t >= 0:
-                row = self.tags[t, o]
-                if where is None:
-                    row += amt
-                else:
-                    row[where] += amt
-                self._tagged[t] = True
-            return
+            if o == OTHER or t < 0:
+                return None
+            return Route(ORIGIN, -1, t, o, _NO_BACK, -1, False)
         if not self._tagged[s]:
-            return  # the source holds only other money: nothing tagged moves
-        tags = self.tags[s]
-        if where is None:
-            bal = balance
-            held = tags
-        else:
-            bal = balance[where]
-            held = tags[:, where]
-        # the share of the payer's balance that leaves; more than the balance (never in a
-        # sound ledger) leaves the excess untagged
-        frac = np.divide(amt, bal, out=np.zeros_like(amt), where=bal > _TINY)
-        np.minimum(frac, 1.0, out=frac)
-        parts = held * frac
-        if where is None:
-            tags -= parts
-        else:
-            tags[:, where] = held - parts
+            return None  # the source holds only other money: nothing tagged moves
         if t >= 0:
-            if where is None:
-                self.tags[t] += parts
-            else:
-                self.tags[t][:, where] += parts
-            self._tagged[t] = True
-            return
+            return Route(SHARE, s, t, -1, _NO_BACK, -1, False)
         v = self.origin[target]
-        if v == OTHER:
-            return
-        back = parts[v]  # the vendor's own money coming back to it
-        key = (source, target, kind)
-        acc = self._quarter.get(key)
-        if acc is None:
-            acc = self._quarter[key] = np.zeros(self.n)
-        if where is None:
-            acc += back
-            if kind == "sale":
-                self.sales[v] += back
-        else:
-            acc[where] += back
-            if kind == "sale":
-                self.sales[v][where] += back
+        if v == OTHER:  # the share leaves the traced accounts
+            return Route(SHARE, s, -1, -1, _NO_BACK, -1, False)
+        # the vendor's own money coming back to it, summed per (source, target, kind)
+        back = self._quarter.get((source, target, kind))
+        return Route(SHARE, s, -1, -1, np.zeros(self.n) if back is None else back, v,
+                     kind == "sale")
+
+    def commit(self, route: Route, key: tuple[int, int, str]) -> None:
+        """Note a booked transfer's `route`: its payee now holds vendor money (if traced),
+        and a vendor's money coming back is summed for ``key`` (from, to, kind)."""
+        if route.payee >= 0:
+            self._tagged[route.payee] = True
+        elif route.vendor >= 0 and key not in self._quarter:
+            self._quarter[key] = route.back
+
+    def tags_anything(self) -> bool:
+        """Whether any traced account has ever held a vendor's money (else every tag is 0)."""
+        return bool(self.traced and self.vendors and self._tagged.any())
 
     def origins(self, account: int, balance: NDArray[np.float64]) -> NDArray[np.float64]:
         """Every origin's money in an account, ``(vendors + 1, n)`` $B, "other" last; for an
@@ -152,19 +154,6 @@ class Provenance:
         else:
             out[self.origin[account]] = balance
         return out
-
-    def worst_excess(self, balance: NDArray[np.float64], live: NDArray[np.bool_]) -> float:
-        """Largest amount by which a live traced account's tags break ``0 <= tag`` or
-        ``sum(tags) <= balance`` ($B), that is, by which a tag (the implied "other" one
-        included) is negative. ``balance`` and ``live`` are (accounts, n)."""
-        if not self.traced or not self.vendors or not self._tagged.any():
-            return 0.0
-        tags = self.tags
-        # a vendor tag only shrinks by its own share of a payment, so it stays >= 0 (to
-        # rounding) on every path, dead or alive: no mask needed
-        low = max(0.0, -float(tags.min(initial=0.0)))
-        other = balance[self.traced] - tags.sum(axis=1)
-        return max(low, float(np.where(live[self.traced], -other, 0.0).max(initial=0.0)))
 
     def start_quarter(self) -> None:
         """Zero this quarter's self-funded sales."""
