@@ -26,10 +26,12 @@ from numpy.typing import NDArray
 
 from chipcredit.engine.labs import LabState
 from chipcredit.engine.sim import Sim
+from chipcredit.engine.sum_kernel import cash_in_out
 from chipcredit.engine.vendors import market_share_end
 
+from .flow_kernel import MAX_TIMES, flow_metrics
 from .portfolio import portfolio_columns
-from .valuation import irr, npv
+from .valuation import irr, npv, npv_factors
 
 __all__ = ["DEAL_METRICS", "PARTY_METRICS", "column", "reduce_chunk", "survival"]
 
@@ -85,14 +87,18 @@ def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
             party = names[acct]
             mark = np.broadcast_to(np.asarray(marks.get(acct, 0.0), dtype=np.float64), (sim.n,))
             rate = sim.discount_rates[acct]
-            realised = npv(f, rate)
-            cash_in = np.maximum(f, 0.0).sum(axis=1)
-            cash_out = np.maximum(-f, 0.0).sum(axis=1)
+            if f.shape[1] <= MAX_TIMES and np.isfinite(f).all():
+                # in one compiled pass, with the bits of the numpy below
+                realised, cash_in, cash_out, cum_out = flow_metrics(
+                    f, np.broadcast_to(npv_factors(f.shape, rate), f.shape))
+            else:  # npv raises on flows that are not finite
+                realised = npv(f, rate)
+                cash_in, cash_out = cash_in_out(f)
+                cum_out = np.maximum(-np.cumsum(f, axis=1), 0.0).max(axis=1)
             with np.errstate(divide="ignore", invalid="ignore"):
                 invested = cash_out > MIN_INVESTED
                 moic_r = np.where(invested, cash_in / cash_out, np.nan)
                 moic = np.where(invested, (cash_in + mark) / cash_out, np.nan)
-            cum_out = np.maximum(-np.cumsum(f, axis=1), 0.0).max(axis=1)
             f[:, q_end] += mark  # the flows with the mark (f is this chunk's own copy)
             solved = irr(f)
             peak = peaks.get(acct)

@@ -90,16 +90,22 @@ def npv(flows: ArrayLike, annual_rate: float | ArrayLike) -> FloatArray:
     ndarray, shape (n_paths,)
     """
     c = _as_flows(flows)
-    r = np.asarray(annual_rate, dtype=np.float64)
-    if r.ndim == 1 and r.shape[0] == c.shape[0] and r.size and np.all(r == r[0]):
-        # one rate on every path: the same sums as below, without a row of factors per path
-        return np.asarray((c * discount_factors(r[0], c.shape[1])).sum(axis=1))
-    df = discount_factors(annual_rate, c.shape[1])
-    if df.ndim == 2 and df.shape[0] != c.shape[0]:
-        raise UsageError(f"annual_rate has {df.shape[0]} paths, flows have {c.shape[0]}")
     # an elementwise product summed per row, not ``@``: BLAS rounds a row differently
     # depending on the rows around it, and a path's NPV must not depend on its chunk
-    return np.asarray((c * df).sum(axis=1))
+    return np.asarray((c * npv_factors(c.shape, annual_rate)).sum(axis=1))
+
+
+def npv_factors(shape: tuple[int, ...], annual_rate: float | ArrayLike) -> FloatArray:
+    """The discount factors `npv` multiplies flows of ``shape`` ``(n_paths, n_times)`` by:
+    ``(n_times,)`` when every path has the same rate, else ``(n_paths, n_times)``."""
+    r = np.asarray(annual_rate, dtype=np.float64)
+    if r.ndim == 1 and r.shape[0] == shape[0] and r.size and np.all(r == r[0]):
+        # one rate on every path: the same products, without a row of factors per path
+        return discount_factors(r[0], shape[1])
+    df = discount_factors(annual_rate, shape[1])
+    if df.ndim == 2 and df.shape[0] != shape[0]:
+        raise UsageError(f"annual_rate has {df.shape[0]} paths, flows have {shape[0]}")
+    return df
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from chipcredit.engine.sum_kernel import cash_in_out
 from chipcredit.scenario.deals import Equity
 
 from .base import DealRuntime, Survival, equity_loss, equity_value
@@ -58,6 +59,5 @@ class EquityDeal(DealRuntime):
 
     def losses(self, sim: Sim, marks: dict[int, NDArray[np.float64]],
                flows: dict[int, NDArray[np.float64]]) -> dict[int, NDArray[np.float64]]:
-        got = np.maximum(flows[self.investor], 0.0).sum(axis=1)
-        cost = np.maximum(-flows[self.investor], 0.0).sum(axis=1)
+        got, cost = cash_in_out(flows[self.investor])
         return {self.investor: equity_loss(cost, got, marks[self.investor])}

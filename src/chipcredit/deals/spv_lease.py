@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from chipcredit.engine.claims import Claim
 from chipcredit.engine.dust import MONEY_DUST
+from chipcredit.engine.sum_kernel import cash_in_out
 from chipcredit.scenario.deals import SpvLease
 
 from .base import DealRuntime, Survival
@@ -60,6 +61,10 @@ class SpvLeaseDeal(DealRuntime):
         self.holders = {sim.acct(h): p.array(v, f"{key}.equity.{h}") * self.closes
                         for h, v in spec.equity.items()}
         self.equity_total = sum(self.holders.values(), np.zeros(n))
+        # each holder's share of distributions, fixed by what it put in
+        self.payout_share = {h: np.divide(put_in, self.equity_total, out=np.zeros(n),
+                                          where=self.equity_total > 0)
+                             for h, put_in in self.holders.items()}
         self.lender = sim.acct(spec.debt.lender)
         self.debt_amount = p.array(spec.debt.amount, key + ".debt.amount") * self.closes
         self.debt_rate_q = p.array(spec.debt.rate, key + ".debt.rate") / 4.0
@@ -224,9 +229,7 @@ class SpvLeaseDeal(DealRuntime):
         amount = np.maximum(amount, 0.0)
         if not amount.any():
             return
-        for holder, put_in in self.holders.items():
-            share = np.divide(put_in, self.equity_total, out=np.zeros(sim.n),
-                              where=self.equity_total > 0)
+        for holder, share in self.payout_share.items():
             sim.ledger.pay(q, self.spv, holder, "distribution", amount * share, self.index)
 
     def on_default(self, sim: Sim, lab: LabState, q: int, mask: NDArray[np.bool_]) -> None:
@@ -275,9 +278,7 @@ class SpvLeaseDeal(DealRuntime):
         equity = np.maximum(lease_value + sim.ledger.balance[self.spv] - debt, 0.0)
         debt_value = np.minimum(debt, lease_value + sim.ledger.balance[self.spv])
         out = {self.lender: debt_value}
-        for holder, put_in in self.holders.items():
-            share = np.divide(put_in, self.equity_total, out=np.zeros(sim.n),
-                              where=self.equity_total > 0)
+        for holder, share in self.payout_share.items():
             out[holder] = out.get(holder, 0.0) + equity * share
         out[self.lessee] = -lease_value
         return out
@@ -286,8 +287,7 @@ class SpvLeaseDeal(DealRuntime):
                flows: dict[int, NDArray[np.float64]]) -> dict[int, NDArray[np.float64]]:
         out = {self.lender: np.maximum(self.debt.loss(), 0.0)}
         for holder in self.holders:
-            got = np.maximum(flows[holder], 0.0).sum(axis=1)
-            cost = np.maximum(-flows[holder], 0.0).sum(axis=1)
+            got, cost = cash_in_out(flows[holder])
             if holder == self.lender:
                 continue
             out[holder] = np.maximum(cost - got - marks.get(holder, 0.0), 0.0)

@@ -63,7 +63,9 @@ def run_blocks(
         hi = min(lo + chunk_blocks, last)
         workspace.recycle()
         draws = ChunkDraws(seed, paths, lo, hi, deterministic, workspace)
-        sim = Sim(scenario, draws, workspace=workspace)
+        keep = max(0, min(BAND_RESERVOIR - draws.offset, draws.n))
+        # recorded variables: float32 rows of the reservoir's paths and per-block sums only
+        sim = Sim(scenario, draws, workspace=workspace, series_paths=0, band_paths=keep)
         sim.run()
         bounds = np.cumsum([0, *draws.sizes])
         outcomes: dict[str, NDArray[np.floating]] = {}
@@ -75,13 +77,8 @@ def run_blocks(
                                    for a, b in itertools.pairwise(bounds)])
             counts[name] = np.add.reduceat(finite, bounds[:-1]).astype(np.int64)
             outcomes[name] = values.astype(dtype)
-        keep = max(0, min(BAND_RESERVOIR - draws.offset, draws.n))
-        reservoir = {}
-        series = {}
-        for key, values in sim.series.items():
-            if keep:
-                reservoir[key] = values[:keep].astype(np.float32)
-            series[key] = draws.block_sums(values)
+        reservoir = sim.recorder.band if keep else {}
+        series = sim.recorder.sums
         names = sim.account_names
         flow_sums, flow_sumsq = {}, {}
         for (src, dst, kind), block_sums in sim.ledger.flow_sums.items():

@@ -6,7 +6,7 @@ A `Sim` holds the state of one chunk (a run of whole stream blocks) as arrays sh
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +24,7 @@ from .ledger import AccountClass, Ledger
 from .market import MarketState
 from .params import ParamSampler
 from .provenance import Provenance
+from .recorder import Recorder
 from .shocks import ShockSchedule
 from .vendors import BuyerState, VendorState, close_vendors
 from .workspace import Workspace
@@ -67,10 +68,15 @@ class Sim:
     draws : the chunk's draw source
     trace_path : index within the chunk of a path to trace transfer by transfer, or None
     workspace : memory for the chunk's big arrays, handed on from the run's previous chunk
+    series_paths : keep the recorded variables of the chunk's first this many paths for
+        `series` (None: every path)
+    band_paths : keep them as float32 for the chunk's first this many paths, for the band
+        reservoir (`recorder.band`); `recorder.sums` always covers every path
     """
 
     def __init__(self, scenario: Scenario, draws: ChunkDraws, trace_path: int | None = None,
-                 workspace: Workspace | None = None, provenance: bool = True):
+                 workspace: Workspace | None = None, provenance: bool = True,
+                 series_paths: int | None = None, band_paths: int = 0):
         from chipcredit.deals import build_deal
 
         self.scenario = scenario
@@ -127,7 +133,8 @@ class Sim:
         for lab in self.labs:
             lab.claims.sort(key=lambda c: c.stage)
         self.record: dict[tuple[str, str], NDArray[np.float64]] = {}
-        self._recorded: dict[tuple[str, str], NDArray[np.float64]] = {}
+        self.recorder = Recorder(self.n_quarters, draws.sizes, self.workspace,
+                                 self.n if series_paths is None else series_paths, band_paths)
         self.quarter = -1
 
     def acct(self, name: str) -> int:
@@ -298,33 +305,15 @@ class Sim:
                 self._put(deal.id, variable, q, values)
 
     def _put(self, party: str, variable: str, q: int, values: NDArray[np.float64]) -> None:
-        key = (party, variable)
-        store = self._recorded.get(key)
-        if store is None:  # quarter-major, so that each quarter writes one contiguous row
-            store = self._recorded[key] = self.workspace.zeros((self.n_quarters, self.n))
-        store[q] = values
+        self.recorder.put((party, variable), q, values)
 
     @property
     def series(self) -> Mapping[tuple[str, str], NDArray[np.float64]]:
-        """Recorded quarterly variables, ``{(party, variable): (n, quarters)}``. Each value
-        is a fresh C-ordered copy, made when it is read (one at a time when iterating)."""
-        return _Series(self._recorded)
-
-
-class _Series(Mapping[tuple[str, str], NDArray[np.float64]]):
-    """Quarter-major recordings ``(quarters, n)`` read as ``(n, quarters)`` copies."""
-
-    def __init__(self, recorded: dict[tuple[str, str], NDArray[np.float64]]) -> None:
-        self._recorded = recorded
-
-    def __getitem__(self, key: tuple[str, str]) -> NDArray[np.float64]:
-        return np.ascontiguousarray(self._recorded[key].T)
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self._recorded)
-
-    def __len__(self) -> int:
-        return len(self._recorded)
+        """Recorded quarterly variables, ``{(party, variable): (series_paths, quarters)}``
+        (every path by default): read-only views of the quarter-major records (so not
+        C-ordered), valid until the chunk's workspace is recycled; copy what must outlive
+        it. `ChunkDraws.block_sums` sums them with the bits of a C-ordered copy."""
+        return self.recorder.series
 
 
 def _deal_party_ids(deal: object) -> list[str]:
