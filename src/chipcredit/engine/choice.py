@@ -43,6 +43,13 @@ from numpy.typing import NDArray
 
 from chipcredit.units import effective_to_quarterly
 
+from .choice_kernel import (
+    effective_costs,
+    logit_exponent,
+    logit_normalise,
+    planned_units,
+    split,
+)
 from .dust import CAPACITY_DUST, snap
 
 if TYPE_CHECKING:
@@ -60,14 +67,15 @@ vendor free, and the logit needs a positive cheapest cost)."""
 
 
 def logit_shares(cost: NDArray[np.float64], ported: NDArray[np.bool_],
-                 sensitivity: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Shares ``(V, n)`` over the ported platforms: ``exp(-s (c / min c - 1))``, normalised;
-    exactly 0 where not ported. A path with no ported platform gets no shares at all."""
-    cheapest = np.where(ported, cost, np.inf).min(axis=0)
-    rel = np.divide(cost, cheapest, out=np.ones_like(cost), where=np.isfinite(cheapest))
-    weight = np.where(ported, np.exp(-sensitivity * (rel - 1.0)), 0.0)
-    total = weight.sum(axis=0)
-    return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+                 sensitivity: NDArray[np.float64], also: int = -1) -> NDArray[np.float64]:
+    """Shares ``(V, n)`` over the ported platforms (and platform ``also``, when it is 0 or
+    more): ``exp(-s (c / min c - 1))``, normalised; exactly 0 where not ported. A path with
+    no ported platform gets no shares at all. ``cost`` is C-ordered ``(V, n)``,
+    ``sensitivity`` ``(n,)``."""
+    weight = logit_exponent(cost, ported, also, sensitivity)
+    np.exp(weight, out=weight)  # numpy's exp, as before: a compiled one may differ in the last bit
+    logit_normalise(weight, ported, also)
+    return weight
 
 
 class LabChoice:
@@ -135,6 +143,11 @@ class ChoiceModel:
         self.any_penalty = bool(self.full_penalty.any())
         self.labs = {lab.acct: LabChoice(lab, sim, self) for lab in sim.labs}
         self.unit_price = np.zeros((len(self.accts), sim.n))
+        self.mix_price = np.zeros((len(self.accts), sim.n))
+        """$B per useful unit of each platform this quarter (``unit_price / perf``)."""
+        self.capped = np.array([v.supply_cap is not None for v in self.vendors])
+        self._room = np.full((len(self.accts), sim.n), np.inf)
+        """What each capped vendor can still ship (rows of the others stay inf)."""
 
     def set_quarter(self, sim: Sim, q: int) -> None:
         """This quarter's infrastructure cost per unit and every vendor's unit price."""
@@ -145,6 +158,7 @@ class ChoiceModel:
                 self.unit_price[i] = v.content + sim.infrastructure
         else:
             self.unit_price[:] = m.all_in
+        np.divide(self.unit_price, self.perf, out=self.mix_price)
 
     def pulls(self, sim: Sim, lab: LabState, state: LabChoice, q: int,
               planned_units: NDArray[np.float64]) -> NDArray[np.float64] | float:
@@ -172,10 +186,17 @@ class ChoiceModel:
               penalty: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
         """Effective cost per unit of useful compute, ``(V, n)``; ``penalty`` overrides the
         lab's current penalties (the horizon average, for a porting candidate)."""
-        if penalty is None:
-            penalty = state.penalty
-        useful = self.perf if not self.any_penalty else self.perf * (1.0 - np.minimum(penalty, 0.99))
-        return np.maximum(self.unit_price / useful - pull, FLOOR * self.unit_price)
+        out = np.empty_like(self.unit_price)
+        self._costs(state, pull, penalty, -1, out)
+        return out
+
+    def _costs(self, state: LabChoice, pull: NDArray[np.float64] | float,
+               penalty: NDArray[np.float64] | None, row: int, out: NDArray[np.float64]) -> None:
+        """`costs` into ``out``: every row when ``row`` is -1, else that row only. A float
+        ``pull`` is `pulls`' 0.0: no deal pulls."""
+        pulls = self.unit_price if isinstance(pull, float) else pull  # not read without a pull
+        effective_costs(self.unit_price, self.perf, state.penalty if penalty is None else penalty,
+                        pulls, self.any_penalty, not isinstance(pull, float), FLOOR, row, out)
 
     def _ported(self, state: LabChoice, i: int, now: NDArray[np.bool_], q: int) -> None:
         """Platform ``i`` is ported to on the ``now`` paths in quarter ``q``."""
@@ -209,12 +230,10 @@ class ChoiceModel:
         live = lab.alive & (shortfall > 0)
         if not live.any():
             return
-        mix_price = self.unit_price / self.perf  # $ per useful unit of each platform
         # planned purchases at today's mix, for the tied money and the porting decision
         cost = self.costs(state, 0.0)
         shares = logit_shares(cost, state.ported, self.sensitivity)
-        planned = snap(np.minimum(shortfall, np.divide(budget, (shares * mix_price).sum(axis=0),
-                                                       out=np.zeros(sim.n), where=live)), CAPACITY_DUST)
+        planned = planned_units(shares, self.mix_price, budget, shortfall, live, CAPACITY_DUST)
         pull = self.pulls(sim, lab, state, q, planned)
         if not isinstance(pull, float):  # some deal pulls: the costs and shares move
             cost = self.costs(state, pull)
@@ -223,33 +242,14 @@ class ChoiceModel:
         if self._ported_now:
             shares = logit_shares(self.costs(state, pull), state.ported, self.sensitivity)
             budget = np.maximum(budget - self._paid, 0.0)
-        per_unit = (shares * mix_price).sum(axis=0)
-        units = np.where(live, np.minimum(shortfall, np.divide(
-            budget, per_unit, out=np.zeros(sim.n), where=per_unit > 0)), 0.0)
-        want = units * shares / self.perf  # capacity units from each vendor
-        take = want.copy()
-        room = np.full_like(want, np.inf)
         for i, v in enumerate(self.vendors):
             if v.supply_cap is not None:
-                room[i] = snap(np.maximum(v.supply_cap - v.units, 0.0), CAPACITY_DUST)
-                take[i] = np.minimum(want[i], room[i])
-        unmet = ((want - take) * self.perf).sum(axis=0)
-        if unmet.any():  # once, to the platforms with room, by their shares, as cash allows
-            open_ = state.ported & (room - take > 0)
-            weights = np.where(open_, shares, 0.0)
-            total = weights.sum(axis=0)
-            # the share of the unmet need first: total * perf can underflow to 0 when
-            # total is a denormal sum of vanishing logit weights
-            extra = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
-            extra *= unmet / self.perf
-            extra = np.minimum(extra, room - take)
-            cost = (extra * self.unit_price).sum(axis=0)
-            left = np.maximum(budget - (take * self.unit_price).sum(axis=0), 0.0)
-            scale = np.divide(left, cost, out=np.ones(sim.n), where=cost > left)
-            take = take + extra * scale
-        # a dust purchase (what a used-up supply cap leaves, or a logit share's sliver under
-        # a watt) is no purchase: it would make the lab second-source
-        take = snap(take, CAPACITY_DUST)
+                self._room[i] = snap(np.maximum(v.supply_cap - v.units, 0.0), CAPACITY_DUST)
+        # the logit split, each capped vendor's room, the unmet need spilled once to the
+        # other platforms; a dust purchase (what a used-up supply cap leaves, or a logit
+        # share's sliver under a watt) is no purchase: it would make the lab second-source
+        take = split(shares, self.mix_price, self.perf, self.unit_price, state.ported, self._room,
+                     self.capped, budget, shortfall, live, CAPACITY_DUST)
         for i, acct in enumerate(self.accts):
             if take[i].any():
                 lab.buy(sim, q, acct, take[i])
@@ -261,16 +261,16 @@ class ChoiceModel:
         """Port to each platform whose saving over the horizon beats its porting cost."""
         self._ported_now: list[int] = []
         self._paid = np.zeros(sim.n)
-        expected = (shares * cost).sum(axis=0)
+        expected = None
         for i in range(len(self.accts)):
             candidates = lab.alive & ~state.ported[i] & (planned > 0)
             if not candidates.any():
                 continue
-            with_i = state.ported.copy()
-            with_i[i] = True
-            trial = cost.copy()
-            trial[i] = self.costs(state, pull, self.avg_penalty)[i]
-            after = logit_shares(trial, with_i, self.sensitivity)
+            if expected is None:  # the mix's cost before any porting this quarter
+                expected = (shares * cost).sum(axis=0)
+            trial = cost.copy()  # the candidate's cost carries its horizon-average penalty
+            self._costs(state, pull, self.avg_penalty, i, trial)
+            after = logit_shares(trial, state.ported, self.sensitivity, also=i)
             saving = np.maximum(expected - (after * trial).sum(axis=0), 0.0)
             pv = planned * saving * state.annuity
             price = self.porting_cost[i]

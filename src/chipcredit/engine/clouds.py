@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 
 from chipcredit.scenario.parties import Cloud
 
+from . import cloud_kernel as ck
 from .claims import Claim
 from .dust import CAPACITY_DUST, MONEY_DUST, snap
 from .fleet import opening_fleet
@@ -100,8 +101,8 @@ class CloudState(Fundraiser):
             claim = Claim("debt_service", sim.acct(t.lender), self.acct, None, n,
                           p.array(t.rate, tk + ".rate") / 4.0, stage=1)
             claim.principal = p.array(t.opening, tk + ".opening").copy()
-            amortise = 1.0 / np.maximum(p.array(t.term_years, tk + ".term_years") * 4.0, 1.0)
-            self.tranches.append((claim, p.array(t.share, tk + ".share"), amortise))
+            fraction = 1.0 / np.maximum(p.array(t.term_years, tk + ".term_years") * 4.0, 1.0)
+            self.tranches.append((claim, p.array(t.share, tk + ".share"), fraction))
         self.debt_share = sum((sh for _, sh, _ in self.tranches), np.zeros(n))
         self.opex = Claim("opex", sim.acct("customers"), self.acct, None, n, 0.0, stage=-1)
         self.contracts: list[_Contract] = []
@@ -145,6 +146,9 @@ class CloudState(Fundraiser):
                        p.array(cloud.cash, key + ".cash"), begin=True)
         self.cash_open = self.cash.copy()
         """Cash after last quarter's funding phase: the start of this quarter's burn."""
+        self._own_for: object = None
+        self._own = np.zeros(n)
+        """$B of its own money per unit it buys, at the market cost `_own_for`."""
 
     def available(self) -> NDArray[np.float64]:
         """Cash it can pay from ($B): its own, or without limit on a funded balance sheet."""
@@ -164,11 +168,12 @@ class CloudState(Fundraiser):
         cash paying the rest, as far as the cash beyond the next power bill and debt
         service goes; returns the units bought."""
         all_in = sim.market.all_in
-        own = all_in * np.maximum(1.0 - self.debt_share, 0.0)
-        spare = np.maximum(self.available() - self.reserve(sim), 0.0)
-        most = np.divide(spare, own, out=np.full(self.n, np.inf), where=own > 0)
-        units = np.where(self.alive, np.minimum(np.maximum(units, 0.0), most), 0.0)
-        units = snap(units, CAPACITY_DUST)  # a residual of `wanted - installed` buys nothing
+        if self._own_for is not all_in:  # a new quarter's cost: its own money per unit
+            self._own = np.asarray(all_in * np.maximum(1.0 - self.debt_share, 0.0))
+            self._own_for = all_in  # held, so that a later cost cannot reuse its id
+        # a residual of `wanted - installed` buys nothing (snapped to 0)
+        units = ck.buildable(units, self.available(), self.reserve(sim), self._own, self.alive,
+                             CAPACITY_DUST)
         if not units.any():
             return units
         cost = units * all_in
@@ -179,10 +184,10 @@ class CloudState(Fundraiser):
             claim.track_exposure()
         customers = sim.acct("customers")
         for vacct, share in self.procurement.items():
-            paid = sim.vendor_by_acct[vacct].sell(sim, q, self.acct, units * share)
-            sim.ledger.pay(q, self.acct, customers, "infrastructure",
-                           units * share * all_in - paid)
-            self.fleet.add(units * share, paid)
+            part = units * share
+            paid = sim.vendor_by_acct[vacct].sell(sim, q, self.acct, part)
+            sim.ledger.pay(q, self.acct, customers, "infrastructure", part * all_in - paid)
+            self.fleet.add(part, paid)
         return units
 
     def begin(self, sim: Sim, q: int, idle_share: NDArray[np.float64]) -> None:
@@ -220,8 +225,7 @@ class CloudState(Fundraiser):
     def idle(self) -> NDArray[np.float64]:
         """Units neither contracted nor rented on the spot market now. When the contracts
         take the whole fleet pro rata, what is left is a rounding residual: none."""
-        return snap(np.maximum(self.fleet.installed() - self.contracted - self.spot_rented, 0.0),
-                    CAPACITY_DUST)
+        return ck.idle_units(self.fleet.installed(), self.contracted, self.spot_rented, CAPACITY_DUST)
 
     def last_rented(self, lab: LabState) -> NDArray[np.float64]:
         """Units ``lab`` rented on the spot market last quarter (it renews them first)."""
@@ -230,19 +234,20 @@ class CloudState(Fundraiser):
     def reserve(self, sim: Sim) -> NDArray[np.float64]:
         """Cash kept back from buying GPUs: the power and debt service due next ($B)."""
         due = sim.market.power_q * self.fleet.installed()
-        for claim, _, amortise in self.tranches:
-            due = due + claim.principal * (claim.rate + amortise) + claim.arrears
+        for claim, _, fraction in self.tranches:
+            due = ck.add_debt_service(due, claim.principal, _per_path(claim.rate, self.n), fraction,
+                                      claim.arrears)
         return np.asarray(due)
 
     def rent_spot(self, sim: Sim, q: int, lab: LabState, units: NDArray[np.float64]
                   ) -> NDArray[np.float64]:
         """``lab`` rents up to ``units`` for this quarter; returns the units it got."""
-        units = np.where(self.alive & lab.alive, np.maximum(units, 0.0), 0.0)
-        short = units - self.idle()
-        if self.build_spot and (short > 0).any():
-            self.build(sim, q, short)
+        idle = self.idle()
+        units, short, any_short = ck.rent_request(units, self.alive, lab.alive, idle)
+        if self.build_spot and any_short and self.build(sim, q, short).any():
+            idle = self.idle()  # the new GPUs stand idle until rented
         # dust is not a rental: it would earn the cloud dust revenue, hence a valuation
-        got = snap(np.minimum(units, self.idle()), CAPACITY_DUST)
+        got = ck.granted(units, idle, CAPACITY_DUST)
         self.spot_rented = self.spot_rented + got
         self._now[lab.acct] = self._now.get(lab.acct, 0.0) + got
         lab.rented = lab.rented + got
@@ -275,12 +280,12 @@ class CloudState(Fundraiser):
         self.opex.schedule(np.where(self.alive, sim.market.power_q * self.fleet.installed(), 0.0),
                            q + 1)
         self.opex.settle(ledger, q, self.available(), "operating_costs")
-        for claim, _, amortise in self.tranches:
-            interest = claim.principal * claim.rate
-            repay = np.where(self.alive, claim.principal * amortise, 0.0)
+        for claim, _, fraction in self.tranches:
+            due, principal = ck.amortise(claim.principal, _per_path(claim.rate, self.n), fraction,
+                                         self.alive)  # interest plus repayment, then what is left
             claim.track_exposure()
-            claim.principal = claim.principal - repay
-            claim.schedule(np.where(self.alive, interest + repay, 0.0), q + 1)
+            claim.principal = principal
+            claim.schedule(due, q + 1)
             claim.settle(ledger, q, self.available())
 
     def funding(self, sim: Sim, q: int) -> None:
@@ -341,6 +346,13 @@ class CloudState(Fundraiser):
         return [claim for claim, _, _ in self.tranches] + [self.opex, *self.rent_claims.values()]
 
 
+def _per_path(values: NDArray[np.float64] | float, n: int) -> NDArray[np.float64]:
+    """``values`` as an ``(n,)`` array (a tranche's rate is one unless a deal set another)."""
+    if isinstance(values, np.ndarray) and values.shape == (n,):
+        return values
+    return np.broadcast_to(np.asarray(values, dtype=np.float64), (n,))
+
+
 def begin_clouds(sim: Sim, q: int) -> None:
     """Procurement phase, before the labs buy: reset every lab's rented capacity, then let
     each cloud deliver its contracts and set its spot price from last quarter's idle share
@@ -373,11 +385,9 @@ def rent_from_clouds(sim: Sim, lab: LabState, q: int, shortfall: NDArray[np.floa
         for cloud_acct, share in lab.renting.items():
             cloud = sim.cloud_by_acct[cloud_acct]
             price = cloud.spot_price_q
-            can = np.divide(np.maximum(budget, 0.0), price, out=np.full(sim.n, np.inf),
-                            where=price > 0)
             want = cloud.last_rented(lab) if renew else rentable * share
-            got = cloud.rent_spot(sim, q, lab, np.minimum(np.minimum(want, left), can))
-            budget = budget - got * price
+            # as much as is wanted, left to get and affordable (no limit at a price of 0)
+            got = cloud.rent_spot(sim, q, lab, ck.spot_request(want, left, budget, price))
             # renewing exactly what is left leaves a rounding residual: nothing left to rent
-            left = snap(np.maximum(left - got, 0.0), CAPACITY_DUST)
+            budget, left = ck.rental_left(got, price, budget, left, CAPACITY_DUST)
     return left, np.maximum(budget, 0.0)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from .fleet_kernel import retire
 from .market import MarketState
 from .workspace import Workspace
 
@@ -48,9 +49,8 @@ class Fleet:
         self._age = np.arange(market.max_life)[:, None]
         self._dead = self._age >= life[None, :]
         # after a shift, the only cohort newly past its life is the one aged exactly `life`:
-        # the paths that retire one, and where in the flat buffers (less the window's start)
+        # the paths that retire one
         self._retire_paths = np.flatnonzero(life < self._n_ages)
-        self._retire_at = life[self._retire_paths] * n + self._retire_paths
         self._beyond_life = False  # whether a cohort may sit at or past its life
         self._installed: NDArray[np.float64] | None = None
 
@@ -83,23 +83,18 @@ class Fleet:
             self._start = _HEADROOM
         self._start -= 1  # the oldest cohort drops out of the window
         self._window()
-        self.capacity[0] = 0.0
-        self.cost[0] = 0.0
         self._installed = None
         if self._beyond_life:  # a cohort was placed at or past its life: zero them all
+            self.capacity[0] = 0.0
+            self.cost[0] = 0.0
             retired = np.where(self._dead, self.capacity, 0.0).sum(axis=0)
             np.copyto(self.capacity, 0.0, where=self._dead)
             np.copyto(self.cost, 0.0, where=self._dead)
             self._beyond_life = False
             return np.asarray(retired)
-        n = self.capacity.shape[1]
-        at = self._retire_at + self._start * n
-        cap_flat, cost_flat = self._cap_buf.reshape(-1), self._cost_buf.reshape(-1)
-        retired = np.zeros(n)
-        retired[self._retire_paths] = cap_flat.take(at)
-        cap_flat.put(at, 0.0)
-        cost_flat.put(at, 0.0)
-        return retired
+        # the new cohort is empty; the one aged exactly `life` retires, on its paths
+        return retire(self._cap_buf, self._cost_buf, self._start, self._retire_paths,
+                      self.market.life_q)
 
     def add(self, capacity: NDArray[np.float64], cost: NDArray[np.float64]) -> None:
         """New GPUs, age 0."""

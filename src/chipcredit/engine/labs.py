@@ -19,6 +19,9 @@ from .clouds import rent_from_clouds
 from .dust import CAPACITY_DUST, snap
 from .fleet import opening_fleet
 from .funding import Fundraiser
+from .lab_kernel import log_step, serve
+from .lab_kernel import shortfall as lab_shortfall
+from .params import compact
 
 if TYPE_CHECKING:
     from .sim import Sim
@@ -34,8 +37,15 @@ FINANCING_KINDS = frozenset({"equity", "equity_round", "loan_draw", "credit_draw
 
 def decaying(g_from: NDArray[np.float64], g_to: NDArray[np.float64],
              half_life_years: NDArray[np.float64], q: int) -> NDArray[np.float64]:
-    """Effective annual growth in quarter ``q`` of a decaying growth path."""
+    """Effective annual growth in quarter ``q`` of a decaying growth path (each argument
+    ``(n,)``, or ``(1,)`` when the same on every path)."""
     return np.asarray(g_to + (g_from - g_to) * 0.5 ** ((q / 4.0) / half_life_years))
+
+
+def _full(values: NDArray[np.float64], n: int) -> NDArray[np.float64]:
+    """``values`` as ``(n,)``: a one-element (`compact`) array is broadcast, not copied."""
+    values = np.asarray(values, dtype=np.float64)
+    return values if values.shape == (n,) else np.broadcast_to(values, (n,))
 
 
 MAX_RUN_RATE = 1e12
@@ -69,7 +79,7 @@ class LabState(Fundraiser):
         self.run_rate = p.array(r.run_rate, key + ".revenue.run_rate")
         self.g_from = p.array(r.growth.start, key + ".revenue.growth.from")
         self.g_to = p.array(r.growth.end, key + ".revenue.growth.to")
-        self.g_hl = p.array(r.growth.half_life_years, key + ".revenue.growth.half_life_years")
+        self.g_hl = compact(p.array(r.growth.half_life_years, key + ".revenue.growth.half_life_years"))
         self.vol_q = annual_volatility_to_quarterly(p.array(r.volatility, key + ".revenue.volatility"))
         self.beta = p.array(r.beta, key + ".revenue.beta")
         self.fixed_q = p.array(c.fixed_per_year, key + ".costs.fixed_per_year") / 4.0
@@ -78,11 +88,14 @@ class LabState(Fundraiser):
         self.per_revenue = p.array(k.per_revenue, key + ".compute.per_revenue")
         self.efficiency_q = effective_to_quarterly(
             p.array(k.efficiency_gain_per_year, key + ".compute.efficiency_gain_per_year"))
+        # raised to the quarter each quarter: once, when it is the same on every path
+        self._efficiency = compact(1.0 + self.efficiency_q)
+        self._fixed_growth = compact(1.0 + self.fixed_growth_q)
         self.training = p.array(k.training, key + ".compute.training")
         self.t_from = p.array(k.training_growth.start, key + ".compute.training_growth.from")
         self.t_to = p.array(k.training_growth.end, key + ".compute.training_growth.to")
-        self.t_hl = p.array(k.training_growth.half_life_years,
-                            key + ".compute.training_growth.half_life_years")
+        self.t_hl = compact(p.array(k.training_growth.half_life_years,
+                                    key + ".compute.training_growth.half_life_years"))
         self.init_funding(sim, f, key, lab.id)  # buffer, round size, multiple, success
         self.discount_rate = p.array(lab.discount_rate, key + ".discount_rate")
         self.procurement, self.fleet = opening_fleet(sim, lab.procurement, k.installed, key,
@@ -119,28 +132,23 @@ class LabState(Fundraiser):
     # -- phases ------------------------------------------------------------------------
     def operations(self, sim: Sim, q: int) -> None:
         """Phase 2: the run-rate moves; revenue comes in; operating costs go out."""
-        m = sim.market
+        m, n = sim.market, sim.n
         g = decaying(self.g_from, self.g_to, self.g_hl, q)
-        step = (np.log1p(g) / 4.0 + self.beta * m.sigma_q * m.z + self.vol_q * self._z[q]
-                + m.winter * m.winter_log_growth)
+        step = log_step(_full(np.log1p(g), n), self.beta, _full(m.sigma_q, n), m.z, self.vol_q,
+                        self._z[q], m.winter, _full(m.winter_log_growth, n), _MAX_LOG_STEP)
         self.history[:-1] = self.history[1:]  # drop the oldest run-rate
         self.history[-1] = self.run_rate
-        with np.errstate(over="ignore"):  # extreme volatility x beta: capped just below
-            grown = self.run_rate * np.exp(np.minimum(step, _MAX_LOG_STEP))
-        self.run_rate = np.where(self.alive, np.minimum(grown, MAX_RUN_RATE), 0.0)
         self.cash_open = self.cash.copy()
-        # revenue needs inference capacity; what is missing is revenue not served
-        self.inference_need = self.run_rate * self.per_revenue * (1.0 + self.efficiency_q) ** (-q)
-        capacity = self.fleet.installed() + self.leased  # rented capacity's power is in its rent
-        served = np.divide(capacity + self.rented, self.inference_need, out=np.ones(sim.n),
-                           where=self.inference_need > 0)
-        self.revenue = np.where(self.alive, self.run_rate / 4.0 * np.minimum(served, 1.0), 0.0)
+        # the run-rate grows (extreme volatility x beta: capped just below MAX_RUN_RATE);
+        # revenue needs inference capacity, and what is missing is revenue not served
+        self.run_rate, self.inference_need, self.revenue, costs = serve(
+            self.run_rate, np.exp(step), self.alive, MAX_RUN_RATE, self.per_revenue,
+            _full(self._efficiency ** (-q), n), self.fleet.installed(), self.leased, self.rented,
+            self.fixed_q, _full(self._fixed_growth ** q, n), self.revenue_share, _full(m.power_q, n))
         self.revenue_total += self.revenue
-        self.bought = {v: np.zeros(sim.n) for v in self.deployed}
+        self.bought = {v: np.zeros(n) for v in self.deployed}
         sim.ledger.pay(q, sim.acct("customers"), self.acct, "revenue", self.revenue)
-        costs = (self.fixed_q * (1.0 + self.fixed_growth_q) ** q
-                 + self.revenue_share * self.revenue + m.power_q * capacity)
-        self.opex.schedule(np.where(self.alive, costs, 0.0), q + 1)
+        self.opex.schedule(costs, q + 1)
         self.opex.settle(sim.ledger, q, self.cash, "operating_costs")
 
     def compute(self, sim: Sim, q: int) -> None:
@@ -197,8 +205,9 @@ class LabState(Fundraiser):
         A lab short of cash buys less; since inference is served first, training is what
         it cuts.
         """
-        shortfall = np.where(self.alive, np.maximum(self.need - self.installed(), 0.0), 0.0)
-        shortfall = snap(shortfall, CAPACITY_DUST)  # need met up to rounding: nothing to get
+        # need met up to rounding: nothing to get (snapped to 0)
+        shortfall = lab_shortfall(self.need, self.fleet.installed(), self.leased, self.rented,
+                                  self.alive, CAPACITY_DUST)
         budget = np.maximum(self.cash - self.due(), 0.0)
         shortfall, budget = rent_from_clouds(sim, self, q, shortfall, budget, committed)
         if sim.choice is not None:

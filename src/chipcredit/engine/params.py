@@ -20,9 +20,25 @@ from chipcredit.scenario.number import Number
 
 from .draws import ChunkDraws
 
-__all__ = ["ParamSampler"]
+__all__ = ["ParamSampler", "compact"]
 
 Value = float | NDArray[np.float64]
+
+
+def compact(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``values`` ``(n,)`` as a one-element array when every path holds the same number (a
+    fixed number, or a median in the base case), else ``values`` itself.
+
+    For a per-quarter power or exponential of a fixed number: numpy gives an element the
+    same bits alone as inside a full array (`tests/engine/test_compact.py` checks it), so
+    computing it once and broadcasting the result changes no number.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 1 and values.size > 1:
+        bits = values.view(np.int64)  # the same bits: -0.0 and 0.0 are not the same number
+        if bool((bits == bits[0]).all()):
+            return values[:1].copy()
+    return values
 
 
 class ParamSampler:
