@@ -2,36 +2,90 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from chipcredit.jit import choose_cache_dir
+import chipcredit
+from chipcredit.jit import choose_cache_dir, kernel_digest, kernel_files
+
+PACKAGE = Path(chipcredit.__file__).resolve().parent
 
 
 def test_the_cache_stays_beside_the_sources_when_they_are_writable(tmp_path: Path) -> None:
-    assert choose_cache_dir({}, tmp_path, writable=lambda p: True) is None
+    chosen = choose_cache_dir({}, tmp_path, "abc", writable=lambda p: True)
+    assert chosen == str(tmp_path / "__pycache__" / "numba-abc")
 
 
 def test_a_cache_dir_the_user_set_is_left_alone(tmp_path: Path) -> None:
     env = {"NUMBA_CACHE_DIR": "/somewhere/else"}
-    assert choose_cache_dir(env, tmp_path, writable=lambda p: False) is None
+    assert choose_cache_dir(env, tmp_path, "abc", writable=lambda p: False) is None
 
 
 def test_a_read_only_install_caches_under_the_user_cache_home(tmp_path: Path) -> None:
     package = tmp_path / "site-packages" / "chipcredit"
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
-    chosen = choose_cache_dir(env, package, writable=lambda p: p != package)
-    assert chosen == str(tmp_path / "cache" / "chipcredit" / "numba")
+    chosen = choose_cache_dir(env, package, "abc", writable=lambda p: package not in p.parents)
+    assert chosen == str(tmp_path / "cache" / "chipcredit" / "numba" / "abc")
 
 
 def test_with_no_writable_cache_home_the_temp_dir_is_used(tmp_path: Path) -> None:
     package = tmp_path / "chipcredit"
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
-    chosen = choose_cache_dir(env, package, writable=lambda p: False)
-    assert chosen == str(Path(tempfile.gettempdir()) / f"chipcredit-numba-{os.getuid()}")
+    chosen = choose_cache_dir(env, package, "abc", writable=lambda p: False)
+    assert chosen == str(Path(tempfile.gettempdir()) / f"chipcredit-numba-{os.getuid()}" / "abc")
+
+
+def _fake_package(root: Path) -> Path:
+    (root / "engine" / "__pycache__").mkdir(parents=True)
+    (root / "engine" / "a_kernel.py").write_text("x = 1\n")
+    (root / "b_kernel.py").write_text("y = 2\n")
+    (root / "engine" / "plain.py").write_text("z = 3\n")
+    (root / "engine" / "__pycache__" / "c_kernel.py").write_text("stale\n")
+    return root
+
+
+def test_the_digest_covers_every_kernel_module_and_nothing_else(tmp_path: Path) -> None:
+    package = _fake_package(tmp_path / "pkg")
+    assert [p.relative_to(package).as_posix() for p in kernel_files(package)] == [
+        "b_kernel.py", "engine/a_kernel.py"]
+    before = kernel_digest(package)
+    (package / "engine" / "plain.py").write_text("z = 4\n")  # not a kernel module
+    (package / "engine" / "__pycache__" / "c_kernel.py").write_text("other\n")
+    assert kernel_digest(package) == before
+    (package / "engine" / "a_kernel.py").write_text("x = 2\n")  # a callee changed
+    changed = kernel_digest(package)
+    assert changed != before and len(changed) == 16
+    (package / "engine" / "a_kernel.py").rename(package / "a_kernel.py")  # moved
+    assert kernel_digest(package) not in (before, changed)
+
+
+def test_every_module_that_declares_kernels_is_a_kernel_module() -> None:
+    # the digest sees only *_kernel.py files: a kernel declared elsewhere could go stale
+    declaring = set()
+    for path in PACKAGE.rglob("*.py"):
+        if "__pycache__" in path.parts or path.name == "jit.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and any(a.name == "kernel" for a in node.names) \
+                    and (node.module or "").endswith("jit"):
+                declaring.add(path)
+    assert declaring, "no kernel found: the scan is broken"
+    assert declaring == set(kernel_files(PACKAGE)), declaring ^ set(kernel_files(PACKAGE))
+
+
+def test_a_fresh_process_caches_in_the_folder_of_the_current_kernels() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    out = subprocess.run([sys.executable, "-c", "import os, chipcredit.jit;"
+                          "print(os.environ['NUMBA_CACHE_DIR'])"],
+                         env=env, capture_output=True, text=True, check=True, timeout=120)
+    chosen = Path(out.stdout.strip())
+    assert chosen.name in (kernel_digest(PACKAGE), f"numba-{kernel_digest(PACKAGE)}")
+    assert chosen.is_dir()
 
 
 def test_compiled_kernels_are_written_to_the_cache_and_read_back(tmp_path: Path) -> None:
