@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from tests.engine.bits import same_bits
 
 from chipcredit.engine.choice import FLOOR, logit_shares
 from chipcredit.engine.choice_kernel import (
@@ -29,13 +30,6 @@ VALUES = st.sampled_from([0.0, -0.0, 1e-12, 5e-10, 1e-9, 2e-9, 1e-310, 0.3, 0.5,
 """Few distinct values, so that ties and equal sums are common."""
 
 
-def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    """Equal to the bit (NaN payloads aside: only NaN against NaN is not compared)."""
-    a, b = np.asarray(a), np.asarray(b)
-    if a.shape != b.shape or not (np.isnan(a) == np.isnan(b)).all():
-        return False
-    a, b = np.where(np.isnan(a), 0.0, a), np.where(np.isnan(b), 0.0, b)
-    return bool((a.view(np.int64) == b.view(np.int64)).all())
 
 
 @st.composite

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from tests.engine.bits import same_bits
 
 from chipcredit.engine.dust import CAPACITY_DUST, snap
 from chipcredit.engine.lab_kernel import log_step, serve, shortfall
@@ -21,13 +22,6 @@ VALUES = st.sampled_from([0.0, -0.0, 1e-12, -1e-12, 1e-9, 2e-9, 0.25, 1.0, 1.0, 
                           np.inf, np.nan])
 
 
-def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    """Equal to the bit, -0.0 told from 0.0 (NaN payloads aside)."""
-    a, b = np.asarray(a), np.asarray(b)
-    if a.shape != b.shape or not (np.isnan(a) == np.isnan(b)).all():
-        return False
-    a, b = np.where(np.isnan(a), 0.0, a), np.where(np.isnan(b), 0.0, b)
-    return bool((a.view(np.int64) == b.view(np.int64)).all())
 
 
 @st.composite

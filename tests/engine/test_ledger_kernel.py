@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from tests.engine.bits import same_bits
 
 from chipcredit.engine.ledger import TOL
 from chipcredit.engine.ledger_kernel import (
@@ -34,10 +35,6 @@ from chipcredit.engine.provenance import TINY
 ACCOUNTS, TRACED, VENDORS, SLOTS, TIMES = 5, 3, 2, 3, 4
 
 
-def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    """Equal values, NaN where NaN, and the same sign on every zero."""
-    return (a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
-            and np.array_equal(np.signbit(a), np.signbit(b)))
 
 
 def amounts(n: int, fine: bool = True) -> st.SearchStrategy[np.ndarray]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from chipcredit.engine.sum_kernel import MAX_PAIRWISE, clamp, pairwise_sum
+from chipcredit.engine.sum_kernel import MAX_PAIRWISE, clamp, pairwise_sum, received_paid
 from chipcredit.jit import kernel
 
 __all__ = ["MAX_TIMES", "flow_metrics"]
@@ -44,12 +44,7 @@ def flow_metrics(flows: NDArray[np.float64], factors: NDArray[np.float64]
         for k in range(t):
             buf[k] = flows[p, k] * factors[p, k]
         npv[p] = 0.0 + pairwise_sum(buf, t)
-        for k in range(t):
-            buf[k] = clamp(flows[p, k])
-        cash_in[p] = 0.0 + pairwise_sum(buf, t)
-        for k in range(t):
-            buf[k] = clamp(-flows[p, k])
-        cash_out[p] = 0.0 + pairwise_sum(buf, t)
+        cash_in[p], cash_out[p] = received_paid(flows, p, buf)
         total = flows[p, 0]  # a cumulative sum starts from the first value
         worst = clamp(-total)
         for k in range(1, t):

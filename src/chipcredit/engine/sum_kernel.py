@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from chipcredit.jit import kernel
 
 __all__ = ["MAX_PAIRWISE", "block_sums_by_quarter", "cash_in_out", "clamp", "clamped_row_sums",
-           "pairwise_sum", "record_row_sums"]
+           "pairwise_sum", "received_paid", "record_row_sums"]
 
 MAX_PAIRWISE = 128
 """numpy's ``PW_BLOCKSIZE``: rows up to this long are summed with eight running sums, and
@@ -142,13 +142,22 @@ def clamped_row_sums(flows: NDArray[np.float64]) -> tuple[NDArray[np.float64],
     paid = np.empty(m)
     buf = np.empty(t)
     for p in range(m):
-        for k in range(t):
-            buf[k] = clamp(flows[p, k])
-        received[p] = 0.0 + pairwise_sum(buf, t)
-        for k in range(t):
-            buf[k] = clamp(-flows[p, k])
-        paid[p] = 0.0 + pairwise_sum(buf, t)
+        received[p], paid[p] = received_paid(flows, p, buf)
     return received, paid
+
+
+@kernel
+def received_paid(flows: NDArray[np.float64], p: int,
+                  buf: NDArray[np.float64]) -> tuple[float, float]:
+    """Row ``p`` of `clamped_row_sums`: what the party received and paid on path ``p``
+    ($B), with numpy's bits; ``buf`` is scratch of ``flows.shape[1]`` values."""
+    t = flows.shape[1]
+    for k in range(t):
+        buf[k] = clamp(flows[p, k])
+    received = 0.0 + pairwise_sum(buf, t)
+    for k in range(t):
+        buf[k] = clamp(-flows[p, k])
+    return received, 0.0 + pairwise_sum(buf, t)
 
 
 def cash_in_out(flows: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
