@@ -17,7 +17,7 @@ import chipcredit as cc
 from chipcredit.engine.draws import ChunkDraws
 from chipcredit.engine.recorder import Recorder
 from chipcredit.engine.sim import Sim
-from chipcredit.engine.sum_kernel import block_sums_by_quarter, record_row_sums
+from chipcredit.engine.sum_kernel import record_row_sums
 from chipcredit.engine.workspace import Workspace
 
 # values whose sums round differently in different orders, with signed zeros and NaN
@@ -67,21 +67,6 @@ def test_row_sums_have_the_bits_of_numpy_over_a_path_major_copy(data: st.DataObj
             record_row_sums(rows[q], bounds, sums, q, band[q])
         assert _same_bits(band, rows[:, :n // 2].astype(np.float32))
     assert _same_bits(sums, want)
-    assert _same_bits(block_sums_by_quarter(rows, bounds), want)
-
-
-def test_block_sums_of_a_transposed_record_match_a_c_ordered_copy() -> None:
-    rng = np.random.default_rng(4)
-    draws = ChunkDraws(seed=1, n_paths=5000, first_block=0, last_block=2, deterministic=False)
-    rows = rng.standard_normal((40, 5000)) * np.exp(4 * rng.standard_normal((40, 5000)))
-    view = rows.T  # what `Sim.series` hands out: (n, quarters), not C-ordered
-    copy = np.ascontiguousarray(view)
-    assert _same_bits(draws.block_sums(view), draws.block_sums(copy))
-    # the plain numpy sum of the copy adds in path order too; the pairwise sum along the
-    # contiguous axis of the view does not, which is why the view takes the kernel
-    assert _same_bits(draws.block_sums(copy), _reference_sums(rows, draws.sizes))
-    assert not _same_bits(np.stack([view[:4096].sum(axis=0), view[4096:].sum(axis=0)]),
-                          draws.block_sums(copy))
 
 
 def _plain(puts: list[tuple[str, int, object]], n: int, quarters: int) -> dict[str, np.ndarray]:
@@ -157,7 +142,7 @@ def test_a_chunks_sums_and_band_are_those_of_its_full_series(sims: tuple[Sim, Si
     assert len(series) > 40 and list(full.recorder.sums) == list(series)
     for key, values in series.items():
         copy = np.ascontiguousarray(values)
-        want = full.draws.block_sums(copy)
+        want = _reference_sums(copy.T, full.draws.sizes)  # numpy over the C-ordered copy
         assert _same_bits(full.recorder.sums[key], want), key
         assert _same_bits(lean.recorder.sums[key], want), key  # no rows kept: same sums
         assert _same_bits(np.ascontiguousarray(full.recorder.band[key]), copy.astype(np.float32))

@@ -12,7 +12,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .streams import STREAM_BLOCK, block_bounds, substream
-from .sum_kernel import block_sums_by_quarter
 from .workspace import Workspace
 
 __all__ = ["ChunkDraws"]
@@ -74,22 +73,3 @@ class ChunkDraws:
         out = (np.empty((per_path, self.n)) if self.workspace is None
                else self.workspace.empty((per_path, self.n)))
         return np.concatenate(parts, axis=1, out=out)
-
-    def block_sums(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Sum over the paths of each block, shape ``(n_blocks, ...)``.
-
-        Each block is summed on its own so the totals, merged later in block order, do not
-        depend on how blocks were grouped into chunks. A 2-D ``values`` that is the
-        transposed view of a quarter-major ``(quarters, n)`` record (`Sim.series`) is summed
-        from those rows, in the same order and with the same bits as a C-ordered copy.
-        """
-        if (values.ndim == 2 and values.dtype == np.float64 and values.shape[1] > 1
-                and not values.flags.c_contiguous and values.T.flags.c_contiguous):
-            bounds = np.cumsum([0, *self.sizes], dtype=np.int64)
-            return np.asarray(block_sums_by_quarter(values.T, bounds))
-        out = []
-        start = 0
-        for size in self.sizes:
-            out.append(values[start : start + size].sum(axis=0))
-            start += size
-        return np.stack(out)

@@ -312,7 +312,7 @@ class Sim:
         """Recorded quarterly variables, ``{(party, variable): (series_paths, quarters)}``
         (every path by default): read-only views of the quarter-major records (so not
         C-ordered), valid until the chunk's workspace is recycled; copy what must outlive
-        it. `ChunkDraws.block_sums` sums them with the bits of a C-ordered copy."""
+        it."""
         return self.recorder.series
 
 

@@ -6,10 +6,10 @@ each quarter writes one contiguous row. Their per-block totals must have the bit
 gives when it sums the path-major ``(n, quarters)`` copy over axis 0: it starts from 0.0
 and adds the rows one after another (so path after path) when it reduces over the outer
 axis, as it does for two quarters or more. (A single quarter's ``(n, 1)`` copy is
-contiguous along the paths, and numpy sums it pairwise.) `block_sums_by_quarter` adds in
-that order straight from the quarter-major rows, without the copy; `record_row_sums` does
-the same for one quarter's row as it is recorded, while it is still in the cache (each
-block's sum is a chain of dependent additions, so two blocks are summed side by side).
+contiguous along the paths, and numpy sums it pairwise.) `record_row_sums` adds in that
+order, one quarter's row as it is recorded, while it is still in the cache, without the
+copy (each block's sum is a chain of dependent additions, so two blocks are summed side by
+side).
 
 **Along a row.** numpy sums a contiguous row (``sum(axis=1)`` of a C-ordered array)
 pairwise: from 0.0 it adds the row's pairwise sum, which for up to 128 values is eight
@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from chipcredit.jit import kernel
 
-__all__ = ["MAX_PAIRWISE", "block_sums_by_quarter", "cash_in_out", "clamp", "clamped_row_sums",
+__all__ = ["MAX_PAIRWISE", "cash_in_out", "clamp", "clamped_row_sums",
            "pairwise_sum", "received_paid", "record_row_sums"]
 
 MAX_PAIRWISE = 128
@@ -35,39 +35,11 @@ MAX_PAIRWISE = 128
 
 
 @kernel
-def block_sums_by_quarter(rows: NDArray[np.float64],
-                          bounds: NDArray[np.int64]) -> NDArray[np.float64]:
-    """Sum over the paths of each block, per quarter.
-
-    Parameters
-    ----------
-    rows : ``(quarters, n)`` values of one recorded series
-    bounds : ``(blocks + 1,)`` first path of each block, then ``n``
-
-    Returns
-    -------
-    ``(blocks, quarters)``: ``out[b, q]`` is ``0.0 + rows[q, lo] + rows[q, lo + 1] + ...``
-    added in path order over block ``b``'s paths ``[lo, hi)``, the same bits as
-    ``rows.T[lo:hi].sum(axis=0)`` of a C-ordered copy when there are two quarters or more.
-    """
-    n_q = rows.shape[0]
-    n_blocks = bounds.size - 1
-    out = np.zeros((n_blocks, n_q))
-    for b in range(n_blocks):
-        acc = out[b]
-        # path by path, every quarter at once: one running sum per quarter, in path order
-        for i in range(bounds[b], bounds[b + 1]):
-            for q in range(n_q):
-                acc[q] += rows[q, i]
-    return out
-
-
-@kernel
 def record_row_sums(row: NDArray[np.float64], bounds: NDArray[np.int64],
                     sums: NDArray[np.float64], q: int, band: NDArray[np.float32]) -> None:
     """Set ``sums[b, q]`` to the sum over block ``b``'s paths of one quarter's ``row``
     ``(n,)``, for every block: ``0.0 + row[lo] + row[lo + 1] + ...`` in path order, the
-    same bits as `block_sums_by_quarter` gives for that quarter; and ``band`` ``(k,)`` to
+    same bits as numpy's sum of that block of a C-ordered path-major copy; and ``band`` ``(k,)`` to
     the row's first ``k`` values rounded to float32 (as ``astype`` rounds them)."""
     for i in range(band.size):
         band[i] = np.float32(row[i])
