@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import chipcredit
+from chipcredit.analytics.irr_kernel import sign_change_class
 from chipcredit.jit import choose_cache_dir, kernel_digest, kernel_files
 
 PACKAGE = Path(chipcredit.__file__).resolve().parent
@@ -101,3 +102,11 @@ def test_compiled_kernels_are_written_to_the_cache_and_read_back(tmp_path: Path)
     index = sorted(p.name for p in tmp_path.rglob("*.nbi"))
     assert any("irr_kernel" in name and "solve_rows" in name for name in index), index
     assert list(tmp_path.rglob("*.nbc")), "no compiled code was cached"
+
+
+def test_kernels_are_built_without_the_c_callable_wrapper() -> None:
+    # the wrapper is one more LLVM module per signature (about a tenth of a cold first
+    # run's compile time) and serves only kernels passed around as function values
+    options = getattr(sign_change_class, "targetoptions")  # noqa: B009  (not in numba's stubs)
+    assert options["no_cfunc_wrapper"] is True
+    assert options["error_model"] == "numpy"

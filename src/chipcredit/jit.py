@@ -94,5 +94,12 @@ import numba  # noqa: E402  (after NUMBA_CACHE_DIR is settled)
 
 
 def kernel(fn: F) -> F:
-    """Compile ``fn`` with numba in nopython mode, cached on disk, numpy's error model."""
-    return cast(F, numba.njit(cache=True, error_model="numpy", nogil=True)(fn))
+    """Compile ``fn`` with numba in nopython mode, cached on disk, numpy's error model.
+
+    Without the C-callable wrapper numba otherwise builds for every function (for passing
+    a kernel as a first-class function value, which no kernel does): one LLVM module less
+    per compiled signature, about a tenth of a cold first run's compile time, and the
+    same machine code for the kernel itself."""
+    options: dict[str, Any] = {"cache": True, "error_model": "numpy", "nogil": True,
+                               "no_cfunc_wrapper": True}  # the last is missing from numba's stubs
+    return cast(F, numba.njit(**options)(fn))

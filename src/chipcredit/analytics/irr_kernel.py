@@ -62,18 +62,22 @@ def _scaled(c: NDArray[np.float64], p: int, first: int, last: int, q: float,
     """Scaled NPV of row ``p`` at quarterly rate ``q`` and its derivative in ``q``, by
     Horner's scheme: ``NPV / x**first`` in ``x = 1/(1+q)`` when ``side_pos``, else
     ``NPV * (1+q)**last`` in ``1+q`` (``first``/``last``: the row's first and last nonzero
-    quarters). Both keep the sign and roots of the NPV and never overflow."""
+    quarters). Both keep the sign and roots of the NPV and never overflow.
+
+    Only quarters ``first`` to ``last`` are visited: the zeros outside would leave ``f``
+    and ``d`` at +0.0 (``z`` is finite and positive for ``q > -1``), so the bits are those
+    of the loop over the whole row."""
     f = 0.0
     d = 0.0
     if side_pos:
         z = 1.0 / (1.0 + q)
-        for k in range(c.shape[1] - 1, first - 1, -1):
+        for k in range(last, first - 1, -1):
             d = d * z + f
             f = f * z + c[p, k]
         d *= -(z * z)  # d/dq = d/dz * dz/dq with z = 1/(1+q)
     else:
         z = 1.0 + q
-        for k in range(last + 1):
+        for k in range(first, last + 1):
             d = d * z + f
             f = f * z + c[p, k]
     return f, d

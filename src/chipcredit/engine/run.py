@@ -68,14 +68,20 @@ def run_blocks(
         sim = Sim(scenario, draws, workspace=workspace, series_paths=0, band_paths=keep)
         sim.run()
         bounds = np.cumsum([0, *draws.sizes])
+        sizes = np.diff(bounds)
         outcomes: dict[str, NDArray[np.floating]] = {}
         sums: dict[str, NDArray[np.float64]] = {}
         counts: dict[str, NDArray[np.int64]] = {}
         for name, values in reduce(sim).items():
             finite = np.isfinite(values)
-            sums[name] = np.array([np.sum(values[a:b], where=finite[a:b])
-                                   for a, b in itertools.pairwise(bounds)])
-            counts[name] = np.add.reduceat(finite, bounds[:-1]).astype(np.int64)
+            if finite.all():  # the usual case; a masked sum adds a run of unmasked values
+                # with the plain sum's bits, so the same sums
+                sums[name] = np.array([values[a:b].sum() for a, b in itertools.pairwise(bounds)])
+                counts[name] = sizes.copy()
+            else:
+                sums[name] = np.array([np.sum(values[a:b], where=finite[a:b])
+                                       for a, b in itertools.pairwise(bounds)])
+                counts[name] = np.add.reduceat(finite, bounds[:-1]).astype(np.int64)
             outcomes[name] = values.astype(dtype)
         reservoir = sim.recorder.band if keep else {}
         series = sim.recorder.sums
