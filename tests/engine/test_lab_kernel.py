@@ -13,7 +13,7 @@ from hypothesis.extra.numpy import arrays
 from tests.engine.bits import same_bits
 
 from chipcredit.engine.dust import CAPACITY_DUST, snap
-from chipcredit.engine.lab_kernel import log_step, serve, shortfall
+from chipcredit.engine.lab_kernel import serve, shortfall
 from chipcredit.engine.labs import MAX_RUN_RATE, decaying
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy's, on the edge values
@@ -29,13 +29,6 @@ def paths(draw: st.DrawFn, k: int) -> tuple[list[np.ndarray], np.ndarray]:
     n = draw(st.integers(1, 9))
     values = [draw(arrays(np.float64, (n,), elements=VALUES)) for _ in range(k)]
     return values, draw(arrays(np.bool_, (n,)))
-
-
-@given(paths(7))
-def test_log_step_matches_numpy(case: tuple[list[np.ndarray], np.ndarray]) -> None:
-    (log1p_g, beta, sigma_q, z, vol_q, z_lab, wlg), winter = case
-    want = np.minimum(log1p_g / 4.0 + beta * sigma_q * z + vol_q * z_lab + winter * wlg, 700.0)
-    assert same_bits(log_step(log1p_g, beta, sigma_q, z, vol_q, z_lab, winter, wlg, 700.0), want)
 
 
 @given(paths(11))

@@ -49,6 +49,7 @@ class MilestoneEquityDeal(DealRuntime):
         self.invested = np.zeros(sim.n)
         self.tied_gross_profit = np.zeros(sim.n)
         self.tied_vendor = spec.vendor
+        self._room: NDArray[np.float64] | None = None  # whole tranches left under the cap
 
     def open(self, sim: Sim, q: int) -> None:
         self.baseline = self.lab.deployed[self.vendor].copy()
@@ -58,9 +59,11 @@ class MilestoneEquityDeal(DealRuntime):
             return
         deployed = self.lab.deployed[self.vendor] - self.baseline
         reached = np.floor(deployed + UNIT_TOL)
-        room = np.floor(np.divide(self.max_amount - self.invested, self.per_unit,
-                                  out=np.zeros(sim.n), where=self.per_unit > 0) + UNIT_TOL)
-        new = np.minimum(np.maximum(reached - self.tranches, 0.0), np.maximum(room, 0.0))
+        if self._room is None:  # it changes only when a tranche is paid
+            room = np.floor(np.divide(self.max_amount - self.invested, self.per_unit,
+                                      out=np.zeros(sim.n), where=self.per_unit > 0) + UNIT_TOL)
+            self._room = np.maximum(room, 0.0)
+        new = np.minimum(np.maximum(reached - self.tranches, 0.0), self._room)
         new = np.where(self.closes & self.lab.alive, new, 0.0)
         if not new.any():
             return
@@ -72,6 +75,7 @@ class MilestoneEquityDeal(DealRuntime):
         sim.ledger.pay(q, self.investor, self.lab_acct, "tranche", amount, self.index)
         self.tranches += new
         self.invested += amount
+        self._room = None
         self.add_tied_gross_profit(sim.vendor_by_acct[self.vendor].margin * amount)
 
     def marks(self, sim: Sim, survival: Survival) -> dict[int, NDArray[np.float64]]:

@@ -40,14 +40,14 @@ def settle_defaults(sim: Sim, lab: LabState, q: int) -> None:
     mask = lab.alive & (lab.arrears() > MONEY_DUST)
     if not mask.any():
         return
-    lab.alive &= ~mask
-    lab.default_quarter[mask] = q
-    lab.cause[mask] = CAUSES.index("arrears_unfunded")
+    paths = np.flatnonzero(mask)
+    lab.alive[paths] = False
+    lab.default_quarter[paths] = q
+    lab.cause[paths] = CAUSES.index("arrears_unfunded")
     ledger = sim.ledger
     for runtime in sim.deals:
         runtime.on_default(sim, lab, q, mask)
     claims = [lab.opex, *lab.claims]
-    paths = np.flatnonzero(mask)
     for claim in claims:
         claim.accelerate_at(paths, q + 1)
     haircut = _at(sim.market.haircut, paths)
@@ -62,32 +62,33 @@ def settle_defaults(sim: Sim, lab: LabState, q: int) -> None:
             pool -= got
     on_fleet = [c for c in claims if c.on_fleet]
     if on_fleet:
-        total = sum(_balance_at(c, paths) for c in on_fleet)
-        for claim in on_fleet:
-            balance = _balance_at(claim, paths)
+        balances = [_balance_at(c, paths) for c in on_fleet]
+        total = np.asarray(sum(balances))
+        for claim, balance in zip(on_fleet, balances, strict=True):
             share = np.divide(balance, total, out=np.zeros(paths.size), where=total > 0)
             got = np.minimum(balance, pool * share)
             claim.recover_at(ledger, q, paths, got, "secured_recovery")
-    owed = sum(_balance_at(c, paths) for c in claims)
+    # each claim's balance now; recovering one claim leaves the others' as they are
+    balances = [_balance_at(c, paths) for c in claims]
+    owed = np.asarray(sum(balances))
     cash = np.maximum(lab.cash[paths], 0.0)
-    ratio = np.divide(cash, owed, out=np.zeros(paths.size), where=owed > 0)
-    ratio = np.minimum(ratio, 1.0)
-    for claim in claims:
+    paid_share = np.minimum(np.divide(cash, owed, out=np.zeros(paths.size), where=owed > 0), 1.0)
+    for claim, balance in zip(claims, balances, strict=True):
         if claim.principal.min(initial=0.0) < 0.0 or claim.arrears.min(initial=0.0) < 0.0:
             # a negative balance elsewhere would be "recovered" at ratio 0 as well
             balance = claim.balance()
-            got_all = np.minimum(balance * _spread(ratio, paths, sim.n), balance)
+            got_all = np.minimum(balance * _spread(paid_share, paths, sim.n), balance)
             claim.recover(ledger, q, got_all, "unsecured_recovery")
         else:
-            balance = _balance_at(claim, paths)
-            claim.recover_at(ledger, q, paths, np.minimum(balance * ratio, balance),
+            claim.recover_at(ledger, q, paths, np.minimum(balance * paid_share, balance),
                              "unsecured_recovery")
     # after a pro-rata recovery the cash left is a rounding residual: the shareholders get
     # nothing (a dust payment would make their IRR exist); the dust stays in the estate
     left = snap(np.maximum(lab.cash[paths], 0.0), MONEY_DUST)
-    total_shares = sum(_at(held, paths) for held in lab.shares.values())
-    for (holder, deal), held in lab.shares.items():
-        part = np.divide(left * _at(held, paths), total_shares, out=np.zeros(paths.size),
+    holdings = [(key, _at(held, paths)) for key, held in lab.shares.items()]
+    total_shares = np.asarray(sum(held for _, held in holdings))
+    for (holder, deal), held in holdings:
+        part = np.divide(left * held, total_shares, out=np.zeros(paths.size),
                          where=total_shares > 0)
         ledger.pay_at(q, lab.acct, holder, "liquidation", paths, part,
                       None if deal < 0 else deal)

@@ -7,8 +7,8 @@ the numpy passes it replaces.
 
 numba's on-disk cache of a kernel that calls these is keyed on its own source file only:
 after editing this file, delete the cached ``*.nbi``/``*.nbc`` files of the kernels that
-use it (``choice_kernel``, ``cloud_kernel``, ``lab_kernel``) or they keep the old code. A
-release rewrites every file, so an installed package is not affected.
+use it (``choice_kernel``, ``cloud_kernel``, ``funding_kernel``, ``lab_kernel``) or they keep
+the old code. A release rewrites every file, so an installed package is not affected.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ buffer and 3-quarter rounds, raises max(3 x 1, 0 + (2 x 1 - 0.5)) = $3B at a pri
 5 x 4 / 1.0 = $20B per (billion) shares: 0.15 new shares, so the founders keep
 1 / 1.15 = 87.0%.
 
-Arrays are ``(n,)`` over the chunk's paths; money in $B, time in quarters.
+Arrays are ``(n,)`` over the chunk's paths; money in $B, time in quarters. A round's passes
+run as one compiled loop (`funding_kernel.equity_round`) that gives numpy's bits.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from numpy.typing import NDArray
 
 from chipcredit.scenario.parties import CapTable, Funding
 
-from .dust import MONEY_DUST, snap
+from .dust import MONEY_DUST
+from .funding_kernel import equity_round
 
 if TYPE_CHECKING:
     from .sim import Sim
@@ -61,6 +63,10 @@ class Fundraiser:
     run_rate: NDArray[np.float64]
     history: NDArray[np.float64]
     shares: dict[tuple[int, int], NDArray[np.float64]]
+    _total: NDArray[np.float64] | None = None
+    """`total_shares`, cached until `issue` or `init_cap_table` changes the cap table."""
+    _value_of: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None = None
+    """(sentiment, run-rate, valuation before the alive mask) of the last `valuation`."""
 
     def arrears(self) -> NDArray[np.float64]:
         raise NotImplementedError
@@ -89,15 +95,27 @@ class Fundraiser:
             self.shares[(sim.acct(holder), -1)] = amount
             held = held + amount
         self.shares[(sim.acct("founders"), -1)] = np.maximum(1.0 - held, 0.0)
+        self._total = None
 
     # -- valuation and cap table -------------------------------------------------------
     def total_shares(self) -> NDArray[np.float64]:
-        return np.asarray(sum(self.shares.values()))
+        """Shares outstanding, billions, ``(n,)`` (read-only: kept until the next issue)."""
+        total = self._total
+        if total is None:
+            total = self._total = np.asarray(sum(self.shares.values()))
+            total.flags.writeable = False
+        return total
 
     def valuation(self, sim: Sim) -> NDArray[np.float64]:
         """Pre-money valuation: multiple x exp(loading x sentiment) x run-rate ($B)."""
-        v = self.multiple * np.exp(self.loading * sim.market.sentiment) * self.run_rate
-        return np.where(self.alive, v, 0.0)
+        sentiment, run_rate = sim.market.sentiment, self.run_rate
+        last = self._value_of
+        # sentiment moves once a quarter and the run-rate in one phase, each as a new array:
+        # the exp is taken once per quarter and party, not at every mark
+        if last is None or last[0] is not sentiment or last[1] is not run_rate:
+            v = self.multiple * np.exp(self.loading * sentiment) * run_rate
+            last = self._value_of = (sentiment, run_rate, v)
+        return np.where(self.alive, last[2], 0.0)
 
     def price(self, sim: Sim) -> NDArray[np.float64]:
         """$B per (billion) shares."""
@@ -113,19 +131,32 @@ class Fundraiser:
         total = self.total_shares()
         new = np.minimum(new, total * _MAX_DILUTION)
         key = (holder, deal)
-        self.shares[key] = self.shares.get(key, 0.0) + new
         total = total + new
-        huge = total > _RESCALE_ABOVE
-        if huge.any():  # only the fractions matter: rescale before many such rounds overflow
-            for k, held in self.shares.items():
-                self.shares[k] = np.where(huge, held / total, held)
+        self._hold(key, self.shares.get(key, 0.0) + new, total, total > _RESCALE_ABOVE)
+
+    def _hold(self, key: tuple[int, int], held: NDArray[np.float64], total: NDArray[np.float64],
+              huge: NDArray[np.bool_] | bool) -> None:
+        """``key`` now holds ``held``, and ``total`` are outstanding; where the total is
+        ``huge`` (above `_RESCALE_ABOVE`, a mask or whether any is) every holding becomes a
+        fraction of it."""
+        self.shares[key] = held
+        self._total = None
+        if np.any(huge):  # only the fractions matter: rescale before many such rounds overflow
+            huge = total > _RESCALE_ABOVE
+            for k, part in self.shares.items():
+                self.shares[k] = np.where(huge, part / total, part)
 
     def success_probability(self, momentum: NDArray[np.float64], sentiment: NDArray[np.float64],
                             winter: NDArray[np.bool_]) -> NDArray[np.float64]:
         """The round-success logistic of DESIGN.md section 3, phase 6."""
+        return np.asarray(1.0 / (1.0 + np.exp(self._minus_logit(momentum, sentiment, winter))))
+
+    def _minus_logit(self, momentum: NDArray[np.float64], sentiment: NDArray[np.float64],
+                     winter: NDArray[np.bool_]) -> NDArray[np.float64]:
+        """Minus the logistic's argument, a new array."""
         base, mom, sen, win = self.coef
         x = base + mom * np.clip(momentum, -1.0, 10.0) + sen * sentiment + win * winter
-        return np.asarray(1.0 / (1.0 + np.exp(-x)))
+        return np.negative(x, out=x)
 
     # -- the round ---------------------------------------------------------------------
     def raise_equity(self, sim: Sim, q: int) -> NDArray[np.float64]:
@@ -133,25 +164,26 @@ class Fundraiser:
         buffer or the party is in arrears. Returns the amount raised ($B, ``(n,)``); the
         caller then settles what it owes from the new cash."""
         inflow = sim.financing_inflow(self.acct)
-        self.burn[:-1] = self.burn[1:]  # drop the oldest quarter
-        self.burn[-1] = self.cash_open + inflow - self.cash
-        burn = np.maximum(self.burn.mean(axis=0), 0.0)
-        arrears = self.arrears()
-        gap = np.maximum(self.buffer * burn - self.cash, 0.0)
-        size = snap(np.maximum(self.round_quarters * burn, arrears + gap), MONEY_DUST)  # no dust rounds
         value = self.valuation(sim)
-        price = np.asarray(value / self.total_shares())
-        # no revenue, no value: nobody buys shares in a company worth nothing (a cloud whose
-        # tenants have all gone), nor in one whose only revenue is a rounding residual; a
-        # lab's valuation is positive while it lives
-        wants = (self.alive & ((self.cash < self.buffer * burn) | (arrears > MONEY_DUST))
-                 & (size > 0) & (value > MONEY_DUST))
         momentum = np.divide(self.run_rate, self.history[0], out=np.zeros(sim.n),
                              where=self.history[0] > 0) - 1.0
-        chance = self.success_probability(momentum, sim.market.sentiment, sim.market.winter)
-        chance = chance * sim.shocks.funding[q]
-        ok = wants & (self._u_funding[q] <= chance)
-        amount = np.where(ok, size, 0.0)
-        self.issue(sim.acct("market"), -1, amount, price)
-        sim.ledger.pay(q, sim.acct("market"), self.acct, "equity_round", amount)
+        odds = self._minus_logit(momentum, sim.market.sentiment, sim.market.winter)
+        np.exp(odds, out=odds)  # exp(-logit), as `success_probability` takes it
+        # the rest in one compiled pass (funding_kernel.equity_round): the burn drops its
+        # oldest quarter and takes this one's; the round's size is at least the arrears plus
+        # the gap to the buffer, and no dust (snapped to 0 under MONEY_DUST). No revenue, no
+        # value: nobody buys shares in a company worth nothing (a cloud whose tenants have
+        # all gone), nor in one whose only revenue is a rounding residual; a lab's valuation
+        # is positive while it lives. The new shares are `issue`'s.
+        n = sim.n
+        key = (sim.acct("market"), -1)
+        before = self.shares.get(key)
+        amount, held, total = np.empty(n), np.empty(n), np.empty(n)
+        huge = equity_round(self.burn, self.cash_open, inflow, self.cash, self.arrears(),
+                            self.buffer, self.round_quarters, self.alive, value, odds,
+                            self._u_funding[q], sim.shocks.funding[q], self.total_shares(),
+                            np.zeros(n) if before is None else before, MONEY_DUST,
+                            _MAX_DILUTION, _RESCALE_ABOVE, amount, held, total)
+        self._hold(key, held, total, huge)
+        sim.ledger.pay(q, key[0], self.acct, "equity_round", amount)
         return np.asarray(amount)

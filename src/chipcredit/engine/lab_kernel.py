@@ -16,22 +16,7 @@ from chipcredit.jit import kernel
 
 from .float_kernel import maximum, minimum, snap1
 
-__all__ = ["log_step", "serve", "shortfall"]
-
-
-@kernel
-def log_step(log1p_g: NDArray[np.float64], beta: NDArray[np.float64], sigma_q: NDArray[np.float64],
-             z: NDArray[np.float64], vol_q: NDArray[np.float64], z_lab: NDArray[np.float64],
-             winter: NDArray[np.bool_], winter_log_growth: NDArray[np.float64],
-             cap: float) -> NDArray[np.float64]:
-    """The run-rate's log step this quarter, at most ``cap``: ``min(log1p(g) / 4 + beta *
-    sigma_q * z + vol_q * z_lab + winter * winter_log_growth, cap)``."""
-    out = np.empty(log1p_g.size)
-    for j in range(log1p_g.size):
-        step = (log1p_g[j] / 4.0 + beta[j] * sigma_q[j] * z[j] + vol_q[j] * z_lab[j]
-                + (1.0 if winter[j] else 0.0) * winter_log_growth[j])
-        out[j] = minimum(step, cap)
-    return out
+__all__ = ["serve", "shortfall"]
 
 
 @kernel

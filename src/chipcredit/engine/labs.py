@@ -19,9 +19,10 @@ from .clouds import rent_from_clouds
 from .dust import CAPACITY_DUST, snap
 from .fleet import opening_fleet
 from .funding import Fundraiser
-from .lab_kernel import log_step, serve
+from .lab_kernel import serve
 from .lab_kernel import shortfall as lab_shortfall
 from .params import compact
+from .window import push
 
 if TYPE_CHECKING:
     from .sim import Sim
@@ -80,8 +81,10 @@ class LabState(Fundraiser):
         self.g_from = p.array(r.growth.start, key + ".revenue.growth.from")
         self.g_to = p.array(r.growth.end, key + ".revenue.growth.to")
         self.g_hl = compact(p.array(r.growth.half_life_years, key + ".revenue.growth.half_life_years"))
+        self._g_span = self.g_from - self.g_to  # `decaying`'s first difference, once
         self.vol_q = annual_volatility_to_quarterly(p.array(r.volatility, key + ".revenue.volatility"))
         self.beta = p.array(r.beta, key + ".revenue.beta")
+        self._beta_sigma = self.beta * sim.market.sigma_q  # the demand factor's loading
         self.fixed_q = p.array(c.fixed_per_year, key + ".costs.fixed_per_year") / 4.0
         self.fixed_growth_q = effective_to_quarterly(p.array(c.fixed_growth, key + ".costs.fixed_growth"))
         self.revenue_share = p.array(c.revenue_share, key + ".costs.revenue_share")
@@ -96,6 +99,7 @@ class LabState(Fundraiser):
         self.t_to = p.array(k.training_growth.end, key + ".compute.training_growth.to")
         self.t_hl = compact(p.array(k.training_growth.half_life_years,
                                     key + ".compute.training_growth.half_life_years"))
+        self._t_span = self.t_from - self.t_to
         self.init_funding(sim, f, key, lab.id)  # buffer, round size, multiple, success
         self.discount_rate = p.array(lab.discount_rate, key + ".discount_rate")
         self.procurement, self.fleet = opening_fleet(sim, lab.procurement, k.installed, key,
@@ -133,11 +137,12 @@ class LabState(Fundraiser):
     def operations(self, sim: Sim, q: int) -> None:
         """Phase 2: the run-rate moves; revenue comes in; operating costs go out."""
         m, n = sim.market, sim.n
-        g = decaying(self.g_from, self.g_to, self.g_hl, q)
-        step = log_step(_full(np.log1p(g), n), self.beta, _full(m.sigma_q, n), m.z, self.vol_q,
-                        self._z[q], m.winter, _full(m.winter_log_growth, n), _MAX_LOG_STEP)
-        self.history[:-1] = self.history[1:]  # drop the oldest run-rate
-        self.history[-1] = self.run_rate
+        g = self.g_to + self._g_span * 0.5 ** ((q / 4.0) / self.g_hl)  # `decaying`
+        # the run-rate's log step: the growth, the market's and its own shocks and the
+        # winter's hit, at most _MAX_LOG_STEP
+        step = np.minimum(np.log1p(g) / 4.0 + self._beta_sigma * m.z + self.vol_q * self._z[q]
+                          + m.winter * m.winter_log_growth, _MAX_LOG_STEP)
+        push(self.history, self.run_rate)  # the oldest run-rate drops out
         self.cash_open = self.cash.copy()
         # the run-rate grows (extreme volatility x beta: capped just below MAX_RUN_RATE);
         # revenue needs inference capacity, and what is missing is revenue not served
@@ -146,7 +151,8 @@ class LabState(Fundraiser):
             _full(self._efficiency ** (-q), n), self.fleet.installed(), self.leased, self.rented,
             self.fixed_q, _full(self._fixed_growth ** q, n), self.revenue_share, _full(m.power_q, n))
         self.revenue_total += self.revenue
-        self.bought = {v: np.zeros(n) for v in self.deployed}
+        # units bought this quarter by vendor account (none yet: a missing vendor reads as 0)
+        self.bought: dict[int, NDArray[np.float64]] = {}
         sim.ledger.pay(q, sim.acct("customers"), self.acct, "revenue", self.revenue)
         self.opex.schedule(costs, q + 1)
         self.opex.settle(sim.ledger, q, self.cash, "operating_costs")
@@ -154,7 +160,7 @@ class LabState(Fundraiser):
     def compute(self, sim: Sim, q: int) -> None:
         """Phase 3: the fleet ages; the need is inference plus training."""
         self.fleet.age_one_quarter()
-        tg = decaying(self.t_from, self.t_to, self.t_hl, q)
+        tg = self.t_to + self._t_span * 0.5 ** ((q / 4.0) / self.t_hl)  # `decaying`
         self.training = self.training * (1.0 + tg) ** 0.25
         self.need = np.where(self.alive, self.inference_need + self.training, 0.0)
 
@@ -168,11 +174,18 @@ class LabState(Fundraiser):
             total = total + claim.total_due()
         return total
 
-    def arrears(self) -> NDArray[np.float64]:
-        total = self.opex.arrears.copy()
+    def due_at(self, paths: NDArray[np.intp]) -> NDArray[np.float64]:
+        """`due` on the path indices ``paths`` only (the same numbers), ``(len(paths),)``."""
+        total = np.zeros(paths.size)
         for claim in self.claims:
-            total = total + claim.arrears
+            total = total + (claim.due_now[paths] + claim.arrears[paths])
         return total
+
+    def arrears(self) -> NDArray[np.float64]:
+        total = self.opex.arrears
+        for claim in self.claims:
+            total = total + claim.arrears  # a new array: the opex's is not changed
+        return total if self.claims else total.copy()
 
     def buy(self, sim: Sim, q: int, vendor_acct: int, units: NDArray[np.float64],
             deal: int | None = None) -> None:

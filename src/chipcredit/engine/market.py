@@ -14,7 +14,7 @@ from chipcredit.units import (
 )
 
 from .draws import ChunkDraws
-from .params import ParamSampler
+from .params import ParamSampler, compact
 from .shocks import ShockSchedule
 
 __all__ = ["MarketState"]
@@ -54,6 +54,11 @@ class MarketState:
         self.cost_growth_q = effective_to_quarterly(
             p.array(hw.cost_change_per_year, "market.hardware.cost_change_per_year"))
         self.power_q = p.array(hw.power_cost_per_unit_year, "market.hardware.power_cost_per_unit_year") / 4.0
+        # fixed for the run: sentiment's decay, the residual index's demand loading and the
+        # cost's growth factor (raised to the quarter once when the same on every path)
+        self._keep = 1 - self.weight
+        self._res_load = self.res_beta * self.sigma_q
+        self._cost_growth = compact(1.0 + self.cost_growth_q)
         life_years = p.array(hw.useful_life_years, "market.hardware.useful_life_years")
         self.life_q = np.maximum(np.rint(life_years * 4.0), 1.0).astype(np.int64)
         self.max_life = int(self.life_q.max())
@@ -101,8 +106,8 @@ class MarketState:
         if shocks is not None and shocks.winter[q]:  # a stressed winter holds in every path
             self.winter = np.ones_like(self.winter)
         self.z = z
-        self.sentiment = (1 - self.weight) * self.sentiment + self.weight * z - self.penalty * self.winter
-        self._log_residual += self.res_beta * self.sigma_q * z + self.res_sigma_q * z_res
+        self.sentiment = self._keep * self.sentiment + self.weight * z - self.penalty * self.winter
+        self._log_residual += self._res_load * z + self.res_sigma_q * z_res
         # the log index is kept within +-50 (e^50 = 5e21 times cost): the largest betas and
         # volatilities a scenario may state would otherwise overflow it to inf
         np.clip(self._log_residual, -50.0, 50.0, out=self._log_residual)
@@ -112,7 +117,7 @@ class MarketState:
             self.rate_add = shocks.rate[q]
         self.base_rate = np.maximum(
             self.base_rate + self.kappa_q * (self.base - self.base_rate) + self.rate_sigma_q * z_rate, 0.0)
-        self.all_in = self.all_in0 * (1.0 + self.cost_growth_q) ** q
+        self.all_in = self.all_in0 * self._cost_growth ** q
 
     def residual_share(self, age_q: NDArray[np.int64] | int) -> NDArray[np.float64]:
         """Used value as a share of cost at ``age_q`` quarters, index and winter included."""

@@ -12,6 +12,8 @@ from chipcredit.units import annual_volatility_to_quarterly, effective_to_quarte
 
 from .claims import Claim
 from .fleet import Fleet
+from .params import compact
+from .window import push
 
 if TYPE_CHECKING:
     from .sim import Sim
@@ -40,6 +42,8 @@ class VendorState:
         self.price_q = effective_to_quarterly(
             p.array(vendor.price_change_per_year, key + ".price_change_per_year"))
         self.margin = p.array(vendor.gross_margin, key + ".gross_margin")
+        self._price_growth = 1.0 + self.price_q  # raised to the quarter each quarter
+        self._cost_share = 1.0 - self.margin  # of sales, the cost of goods
         self.sales = np.zeros(sim.n)
         self.sales_total = np.zeros(sim.n)
         self.gross_profit_total = np.zeros(sim.n)
@@ -80,7 +84,7 @@ class VendorState:
     def set_quarter(self, q: int) -> None:
         # the vendor's content is part of the all-in cost per unit, so a price that rises
         # faster than the all-in cost stops at it (else the rest of the cost turns negative)
-        price = self.content0 * (1.0 + self.price_q) ** q
+        price = self.content0 * self._price_growth ** q
         if self.price_war is not None:
             price = price * self.price_war[q]
         if self.response is not None and q > 0:
@@ -105,14 +109,15 @@ class VendorState:
 
     def close_quarter(self, sim: Sim, q: int, total_sales: NDArray[np.float64]) -> None:
         """Phase 8: pay cost of goods to ``customers``; book gross profit and share."""
-        cogs = (1.0 - self.margin) * self.sales
+        cogs = self._cost_share * self.sales
         sim.ledger.pay(q, self.acct, sim.acct("customers"), "cost_of_goods", cogs)
         self.sales_total += self.sales
-        self.gross_profit_total += self.margin * self.sales
+        gross = self.margin * self.sales
+        self.gross_profit_total += gross
         self.share = np.divide(self.sales, total_sales, out=np.zeros_like(self.sales),
                                where=total_sales > 0)
         if self.financials is not None:
-            self.financials.close_quarter(sim, q)
+            self.financials.close_quarter(sim, q, gross)
 
 
 def close_vendors(sim: Sim, q: int) -> None:
@@ -124,8 +129,7 @@ def close_vendors(sim: Sim, q: int) -> None:
     for vendor in vendors:
         vendor.market_share = np.divide(vendor.units, total_units,
                                         out=np.zeros(sim.n), where=total_units > 0)
-        vendor.units_window[:-1] = vendor.units_window[1:]
-        vendor.units_window[-1] = vendor.units
+        push(vendor.units_window, vendor.units)
     for vendor in vendors:
         vendor.close_quarter(sim, q, total_sales)
 
@@ -161,6 +165,7 @@ class VendorFinancials:
         self.opex_q = p.array(f.operating_costs_per_year, key + ".operating_costs_per_year") / 4.0
         self.opex_growth_q = effective_to_quarterly(
             p.array(f.operating_cost_growth, key + ".operating_cost_growth"))
+        self._opex_growth = compact(1.0 + self.opex_growth_q)  # raised to the quarter
         self.multiple = p.array(f.earnings_multiple, key + ".earnings_multiple")
         self.loading = p.array(f.sentiment_loading, key + ".sentiment_loading")
         self.other = p.array(f.other_value, key + ".other_value")
@@ -182,14 +187,17 @@ class VendorFinancials:
         self.price = np.zeros(n)
         self._claims: list[Claim] | None = None
 
-    def close_quarter(self, sim: Sim, q: int) -> None:
-        vendor = sim.vendor_by_acct[self.acct]
-        opex = self.opex_q * (1.0 + self.opex_growth_q) ** q
+    def close_quarter(self, sim: Sim, q: int, gross: NDArray[np.float64] | None = None) -> None:
+        """Phase 8: operating costs, profit, the equity value and the share price; ``gross``
+        is the vendor's gross profit this quarter, margin x sales (computed if None)."""
+        if gross is None:
+            vendor = sim.vendor_by_acct[self.acct]
+            gross = vendor.margin * vendor.sales
+        opex = self.opex_q * self._opex_growth ** q
         sim.ledger.pay(q, self.acct, sim.acct("customers"), "operating_costs", opex)
-        self.operating_profit = vendor.margin * vendor.sales - opex
+        self.operating_profit = gross - opex
         self.operating_profit_total += self.operating_profit
-        self.profit_window[:-1] = self.profit_window[1:]
-        self.profit_window[-1] = self.operating_profit
+        push(self.profit_window, self.operating_profit)
         seen = min(q + 1, 4)  # annualise what there is of the trailing year
         annual = self.profit_window[4 - seen:].sum(axis=0) * (4.0 / seen)
         if self._z is not None:
@@ -232,6 +240,11 @@ class BuyerState:
         self.g_to = p.array(d.growth.end, key + ".demand.growth.to")
         self.hl = p.array(d.growth.half_life_years, key + ".demand.growth.half_life_years")
         self.beta = p.array(d.beta, key + ".demand.beta")
+        # fixed for the run: the decay's half-life (once, when the same on every path), its
+        # span, and the demand factor's loading
+        self._hl = compact(self.hl)
+        self._g_span = self.g_from - self.g_to
+        self._beta_sigma = self.beta * sim.market.sigma_q
         shares = {sim.acct(v): p.array(s, f"{key}.procurement.{v}")
                   for v, s in buyer.procurement.items()}
         total = sum(shares.values(), np.zeros(sim.n))  # normalised per path, as for labs
@@ -242,9 +255,9 @@ class BuyerState:
 
     def step(self, sim: Sim, q: int) -> None:
         m = sim.market
-        g = self.g_to + (self.g_from - self.g_to) * 0.5 ** ((q / 4.0) / self.hl)
+        g = self.g_to + self._g_span * 0.5 ** ((q / 4.0) / self._hl)
         self.fleet.age_one_quarter()
-        step = np.minimum(np.log1p(g) / 4.0 + self.beta * m.sigma_q * m.z, 50.0)
+        step = np.minimum(np.log1p(g) / 4.0 + self._beta_sigma * m.z, 50.0)
         target = np.minimum(self.installed * np.exp(step), 1e12)  # units; finite, see labs
         units = np.maximum(target - self.fleet.installed(), 0.0)
         spend = units * m.all_in
@@ -252,9 +265,9 @@ class BuyerState:
         sim.ledger.pay(q, customers, self.acct, "operating_cash", spend)
         for vacct, share in self.shares.items():
             vendor = sim.vendor_by_acct[vacct]
-            paid = vendor.sell(sim, q, self.acct, units * share)
-            sim.ledger.pay(q, self.acct, customers, "infrastructure",
-                           units * share * m.all_in - paid)
+            bought = units * share
+            paid = vendor.sell(sim, q, self.acct, bought)
+            sim.ledger.pay(q, self.acct, customers, "infrastructure", bought * m.all_in - paid)
         self.fleet.add(units, np.zeros(sim.n))
         self.installed = target
 

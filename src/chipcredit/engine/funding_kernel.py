@@ -1,0 +1,80 @@
+"""An equity round in one compiled loop (see `Fundraiser.raise_equity` in `funding.py`).
+
+`equity_round` does, one path at a time, what about twenty-five numpy passes did: the
+trailing burn, the round's size, whether the party wants a round, whether it gets one
+(the success logistic's ``exp`` stays numpy's and comes in as an argument: compiled and
+numpy ``exp`` need not agree to the bit), and the new shares as `Fundraiser.issue` makes
+them. It does the same operations on each path in the same order as those passes (``+ -
+* /``, comparisons, numpy's ``minimum``/``maximum`` rule), so the numbers are the same to
+the bit; `tests/engine/test_funding_kernel.py` checks it against the numpy expressions.
+
+Arrays are ``(n,)`` over paths: money in $B (burn in $B per quarter), shares in billions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chipcredit.jit import kernel
+
+from .float_kernel import maximum, minimum
+
+__all__ = ["equity_round"]
+
+
+@kernel
+def equity_round(burn: NDArray[np.float64], cash_open: NDArray[np.float64],
+                 inflow: NDArray[np.float64], cash: NDArray[np.float64],
+                 arrears: NDArray[np.float64], buffer: NDArray[np.float64],
+                 round_quarters: NDArray[np.float64], alive: NDArray[np.bool_],
+                 value: NDArray[np.float64], exp_minus_logit: NDArray[np.float64],
+                 u: NDArray[np.float64], shock: NDArray[np.float64], total: NDArray[np.float64],
+                 held: NDArray[np.float64], dust: float, max_dilution: float,
+                 rescale_above: float, amount: NDArray[np.float64],
+                 new_held: NDArray[np.float64], new_total: NDArray[np.float64]) -> bool:
+    """Phase 6's round, per path, into ``amount``, ``new_held`` and ``new_total``.
+
+    ``burn`` ``(4, n)`` (oldest quarter first) moves up one quarter and takes this
+    quarter's burn, ``cash_open + inflow - cash``. With ``b = max(mean of the four, 0)``
+    (numpy's mean over the first axis: the sum from 0.0, oldest first, over 4):
+
+    - the size asked is ``snap(max(round_quarters * b, arrears + max(buffer * b - cash,
+      0)), dust)``;
+    - the party wants a round where ``alive & (cash < buffer * b | arrears > dust) & size
+      > 0 & value > dust``, and gets it where also ``u <= shock / (1 + exp_minus_logit)``
+      (the success logistic times the funding shock): ``amount`` is the size, else 0;
+    - the new shares are ``amount`` at the pre-money price ``value / total`` (0 where that
+      is not positive; an overflow to inf is capped), at most ``max_dilution`` times
+      ``total``; ``new_held = held + new`` and ``new_total = total + new``.
+
+    Returns whether any new total is above ``rescale_above``.
+    """
+    huge = False
+    for i in range(cash.size):
+        b0, b1, b2 = burn[1, i], burn[2, i], burn[3, i]
+        b3 = (cash_open[i] + inflow[i]) - cash[i]
+        burn[0, i] = b0
+        burn[1, i] = b1
+        burn[2, i] = b2
+        burn[3, i] = b3
+        b = maximum(((((0.0 + b0) + b1) + b2) + b3) / 4.0, 0.0)
+        c, owed = cash[i], arrears[i]
+        target = buffer[i] * b
+        size = maximum(round_quarters[i] * b, owed + maximum(target - c, 0.0))
+        if abs(size) < dust:  # no dust rounds
+            size = 0.0
+        wants = alive[i] and (c < target or owed > dust) and size > 0.0 and value[i] > dust
+        chance = 1.0 / (1.0 + exp_minus_logit[i])
+        a = size if wants and u[i] <= chance * shock[i] else 0.0
+        amount[i] = a
+        t = total[i]
+        price = value[i] / t
+        new = a / price if price > 0.0 else 0.0
+        new = minimum(new, t * max_dilution)
+        new_held[i] = held[i] + new
+        after = t + new
+        new_total[i] = after
+        if after > rescale_above:
+            huge = True
+    return huge

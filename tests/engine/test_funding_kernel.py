@@ -1,0 +1,139 @@
+"""The compiled equity round (`engine/funding_kernel.py`) gives the bits of the numpy passes
+it replaced, and the fundraiser's caches give the bits of fresh computations.
+
+The reference below is `Fundraiser.raise_equity` and `Fundraiser.issue` as numpy passes,
+written out here; the values include NaN, infinities, signed zeros, dust and exact ties.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import chipcredit as cc
+from chipcredit.engine.draws import ChunkDraws
+from chipcredit.engine.dust import MONEY_DUST, snap
+from chipcredit.engine.funding_kernel import equity_round
+from chipcredit.engine.sim import Sim
+
+from .bits import same_bits
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*:RuntimeWarning")
+
+_SPECIAL = np.array([0.0, -0.0, np.nan, np.inf, -np.inf, MONEY_DUST, 0.5e-9, 1.0, -1.0, 10.0,
+                     1e-300, 1e300])
+
+
+def _values(rng: np.random.Generator, n: int, special: float) -> np.ndarray:
+    """Normals scaled over many magnitudes, with a share ``special`` of awkward values."""
+    x = rng.normal(size=n) * 10.0 ** rng.integers(-3, 4, n)
+    return np.where(rng.random(n) < special, rng.choice(_SPECIAL, n), x)
+
+
+def _reference(burn: np.ndarray, v: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+    """The round as numpy passes (`raise_equity` and `issue` before the kernel), on a copy
+    of ``burn``: the burn, the amount, the holder's and the total shares, and whether any
+    total is huge."""
+    burn = burn.copy()
+    burn[:-1] = burn[1:]
+    burn[-1] = v["cash_open"] + v["inflow"] - v["cash"]
+    b = np.maximum(burn.mean(axis=0), 0.0)
+    gap = np.maximum(v["buffer"] * b - v["cash"], 0.0)
+    size = snap(np.maximum(v["round_quarters"] * b, v["arrears"] + gap), MONEY_DUST)
+    wants = (v["alive"] & ((v["cash"] < v["buffer"] * b) | (v["arrears"] > MONEY_DUST))
+             & (size > 0) & (v["value"] > MONEY_DUST))
+    chance = 1.0 / (1.0 + v["e"]) * v["shock"]
+    amount = np.where(wants & (v["u"] <= chance), size, 0.0)
+    price = v["value"] / v["total"]
+    new = np.divide(amount, price, out=np.zeros_like(amount), where=price > 0)
+    new = np.minimum(new, v["total"] * 1e9)
+    total = v["total"] + new
+    return burn, amount, v["held"] + new, total, np.asarray((total > 1e150).any())
+
+
+_NAMES = ["cash_open", "inflow", "cash", "arrears", "buffer", "round_quarters", "value",
+          "total", "held", "shock"]
+
+
+def _round(burn: np.ndarray, v: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+    n = v["cash"].size
+    amount, held, total = np.empty(n), np.empty(n), np.empty(n)
+    readonly = v["total"].copy()
+    readonly.flags.writeable = False  # as `total_shares` hands it over
+    huge = equity_round(burn, v["cash_open"], v["inflow"], v["cash"], v["arrears"], v["buffer"],
+                        v["round_quarters"], v["alive"], v["value"], v["e"], v["u"], v["shock"],
+                        readonly, v["held"], MONEY_DUST, 1e9, 1e150, amount, held, total)
+    return burn, amount, held, total, np.asarray(huge)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 120), st.sampled_from([0.0, 0.1, 0.5]))
+def test_equity_round_gives_the_bits_of_the_numpy_passes(seed: int, n: int, special: float) -> None:
+    rng = np.random.default_rng(seed)
+    v = {k: _values(rng, n, special) for k in _NAMES}
+    # ties and dust on purpose: cash exactly 0, arrears at the dust line, a draw at the
+    # chance, totals that a round pushes past the rescaling line
+    v["cash"] = np.where(rng.random(n) < 0.2, 0.0, v["cash"])
+    v["arrears"] = np.where(rng.random(n) < 0.2, rng.choice([MONEY_DUST, 0.5e-9, 0.0], n),
+                            v["arrears"])
+    v["alive"] = rng.random(n) < 0.8
+    v["e"] = np.where(rng.random(n) < 0.1, 1.0, np.exp(_values(rng, n, special)))
+    v["u"] = np.where(rng.random(n) < 0.1, 0.5, rng.random(n))
+    v["total"] = np.where(rng.random(n) < 0.1, 2e141, v["total"])
+    burn = np.stack([_values(rng, n, special) for _ in range(4)])
+    want = _reference(burn, v)
+    got = _round(burn, v)
+    for g, w in zip(got, want, strict=True):
+        assert same_bits(g, w) if g.dtype == np.float64 else np.array_equal(g, w)
+
+
+def test_equity_round_hand_computed() -> None:
+    """The worked example of `funding.py`: burn $1B a quarter, cash $0.5B, a 2-quarter
+    buffer and 3-quarter rounds raise max(3 x 1, 0 + (2 x 1 - 0.5)) = $3B at a price of
+    $20B per (billion) shares: 0.15 new shares, 1.15 in all."""
+    one = np.ones(1)
+    v = {"cash_open": 1.5 * one, "inflow": 0.0 * one, "cash": 0.5 * one, "arrears": 0.0 * one,
+         "buffer": 2.0 * one, "round_quarters": 3.0 * one, "alive": np.ones(1, dtype=bool),
+         "value": 20.0 * one, "e": 1.0 * one, "u": 0.4 * one, "shock": 1.0 * one,
+         "total": 1.0 * one, "held": 0.0 * one}
+    _, amount, held, total, huge = _round(np.ones((4, 1)), v)  # chance 1 / (1 + 1) = 0.5
+    assert amount[0] == 3.0 and held[0] == 0.15 and total[0] == 1.15 and not huge
+    v["u"] = 0.6 * one  # the draw fails: no round
+    _, amount, held, total, _ = _round(np.ones((4, 1)), v)
+    assert amount[0] == 0.0 and held[0] == 0.0 and total[0] == 1.0
+
+
+def _sim(paths: int = 64) -> Sim:
+    scenario = cc.load_scenario("seed-2025")
+    return Sim(scenario, ChunkDraws(11, paths, 0, 1, False))
+
+
+def test_cached_total_and_valuation_match_fresh_computations() -> None:
+    """`total_shares` and `valuation` are cached; after a round, a new run-rate, a new
+    sentiment and a default they still equal what they would be computed afresh."""
+    sim = _sim()
+    lab = sim.labs[0]
+    for q in range(6):
+        sim.step(q)
+        fresh_total = np.asarray(sum(lab.shares.values()))
+        assert same_bits(lab.total_shares(), fresh_total)
+        fresh_value = np.where(lab.alive, lab.multiple * np.exp(lab.loading * sim.market.sentiment)
+                               * lab.run_rate, 0.0)
+        assert same_bits(lab.valuation(sim), fresh_value)
+    lab.alive[:5] = False  # a default changes the mask in place
+    assert (lab.valuation(sim)[:5] == 0.0).all()
+    lab.issue(sim.acct("market"), -1, np.full(sim.n, 1.0), np.full(sim.n, 2.0))
+    assert same_bits(lab.total_shares(), np.asarray(sum(lab.shares.values())))
+
+
+def test_one_compiled_signature_per_kernel_in_a_run() -> None:
+    """Every call in a run passes the same array types (a read-only total included), so
+    the kernel is compiled once on a fresh install."""
+    with warnings.catch_warnings():  # the run's IRR notes are not this test's business
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        cc.simulate("seed-2025", paths=200, seed=3)
+    assert len(equity_round.signatures) == 1  # type: ignore[attr-defined]  # numba dispatcher
