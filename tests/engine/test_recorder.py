@@ -149,3 +149,21 @@ def test_a_chunks_sums_and_band_are_those_of_its_full_series(sims: tuple[Sim, Si
         assert _same_bits(np.ascontiguousarray(lean.recorder.band[key]),
                           copy[:1000].astype(np.float32)), key
         assert lean.series[key].shape == (0, full.n_quarters)
+
+
+def test_a_read_only_row_is_recorded_through_the_scratch_row() -> None:
+    """A fleet's cached total is read-only; recording it gives the same sums and band as a
+    writable copy, and `record_row_sums` is never compiled for read-only rows (a second
+    signature costs a fresh install about half a second of compiling)."""
+    n = 9
+    values = np.linspace(-1.0, 3.0, n) ** 3
+    frozen = values.copy()
+    frozen.flags.writeable = False
+    plain, kept = (Recorder(2, [4, 5], Workspace(), n, 3) for _ in range(2))
+    plain.put(("lab", "capacity"), 1, values)
+    kept.put(("lab", "capacity"), 1, frozen)
+    key = ("lab", "capacity")
+    assert _same_bits(kept.sums[key], plain.sums[key])
+    assert _same_bits(kept.band[key], plain.band[key])
+    assert _same_bits(kept.series[key], plain.series[key])
+    assert all(sig[0].mutable for sig in record_row_sums.signatures)

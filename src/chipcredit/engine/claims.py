@@ -92,15 +92,26 @@ class Claim:
 
     def discount(self, time: int) -> NDArray[np.float64]:
         """Discount factor at the contract rate for a flow at ``time`` quarters (computed
-        once per time: the rate is fixed for the life of the claim)."""
+        once per time: the rate is fixed for the life of the claim; for one rate on every
+        path, computed once and spread over the paths)."""
         factor = self._discounts.get(time)
         if factor is None:
-            factor = self._discounts[time] = np.asarray((1.0 + self.rate) ** (-float(time)))
+            rate = self._rate
+            if rate.strides == (0,) and rate.size:  # one rate: one power, the same bits
+                factor = np.empty(rate.shape)
+                factor.fill(((1.0 + rate[:1]) ** (-float(time)))[0])
+            else:
+                factor = np.asarray((1.0 + rate) ** (-float(time)))
+            self._discounts[time] = factor
         return factor
 
     def schedule(self, amount: Amount, time: int) -> None:
         """An amount falls due at ``time`` (it is promised from now on)."""
-        amt = np.where(self.closed, 0.0, amount)
+        if (type(amount) is np.ndarray and amount.dtype == np.float64 and amount.shape == (self.n,)
+                and not np.count_nonzero(self.closed)):
+            amt = amount  # np.where would copy it unchanged
+        else:
+            amt = np.where(self.closed, 0.0, amount)
         self.due_now = self.due_now + amt
         self.promised += amt
         self.pv_promised += amt * self.discount(time)
@@ -174,6 +185,8 @@ class Claim:
         (the same numbers, without touching the other paths)."""
         ledger.pay_at(q, self.debtor if source is None else source, self.creditor, kind, paths,
                       amount, self.deal)
+        if not paths.size:  # nothing paid (the ledger still notes the flow's key)
+            return
         self.paid[paths] += amount
         self.pv_paid[paths] += amount * self.discount(q + 1)[paths]
 
@@ -248,8 +261,10 @@ class Claim:
 
     def identity_gap(self) -> float:
         """Largest ``|promised - paid - arrears - written_off|`` over paths ($B)."""
-        gap = self.promised - self.paid - self.arrears - self.written_off
-        return float(np.abs(gap).max(initial=0.0))
+        gap = self.promised - self.paid
+        gap -= self.arrears  # in place: the same subtractions, two arrays fewer
+        gap -= self.written_off
+        return float(np.abs(gap, out=gap).max(initial=0.0))
 
     def loss(self) -> NDArray[np.float64]:
         """PV at the contract rate of promised minus received, ``(n,)``."""

@@ -60,9 +60,11 @@ class Recorder:
             self._rows[key] = self.workspace.empty((self.n_quarters, self.series_paths))
             self._band[key] = np.empty((self.n_quarters, self.band_paths), dtype=np.float32)
             self._filled[key] = 0
-        if type(values) is np.ndarray and values.dtype == np.float64 and values.shape == (self.n,):
+        if (type(values) is np.ndarray and values.dtype == np.float64 and values.shape == (self.n,)
+                and values.flags.writeable and values.flags.c_contiguous):
             row = values
-        else:  # a scalar, a broadcast or another dtype: as a float64 array would take it
+        else:  # a scalar, a broadcast, another dtype, or a read-only array (a fleet's cached
+            # total), which would make numba compile `record_row_sums` once more
             row = self._scratch
             row[...] = values
         band = self._band[key]
