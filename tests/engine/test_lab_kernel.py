@@ -73,5 +73,6 @@ def test_a_half_life_fixed_on_every_path_decays_as_the_full_array(n: int) -> Non
     g_from, g_to = rng.uniform(0.5, 3.0, n), rng.uniform(0.0, 0.5, n)
     for hl in (0.5, 1.5, 2.0, 3.0):
         for q in range(41):
-            full = decaying(g_from, g_to, np.full(n, hl), q)
-            assert same_bits(decaying(g_from, g_to, np.array([hl]), q), full)
+            full = decaying(g_to, g_from - g_to, np.full(n, hl), q)
+            assert same_bits(decaying(g_to, g_from - g_to, np.array([hl]), q), full)
+            assert same_bits(full, g_to + (g_from - g_to) * 0.5 ** ((q / 4.0) / np.full(n, hl)))

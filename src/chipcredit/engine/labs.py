@@ -36,11 +36,12 @@ FINANCING_KINDS = frozenset({"equity", "equity_round", "loan_draw", "credit_draw
 """Inflows that fund a lab rather than measure its burn."""
 
 
-def decaying(g_from: NDArray[np.float64], g_to: NDArray[np.float64],
+def decaying(g_to: NDArray[np.float64], span: NDArray[np.float64],
              half_life_years: NDArray[np.float64], q: int) -> NDArray[np.float64]:
-    """Effective annual growth in quarter ``q`` of a decaying growth path (each argument
-    ``(n,)``, or ``(1,)`` when the same on every path)."""
-    return np.asarray(g_to + (g_from - g_to) * 0.5 ** ((q / 4.0) / half_life_years))
+    """Effective annual growth in quarter ``q`` of a growth path decaying from
+    ``g_to + span`` to ``g_to`` (each argument ``(n,)``, or ``(1,)`` when the same on every
+    path; ``span = g_from - g_to`` is taken once, not every quarter)."""
+    return np.asarray(g_to + span * 0.5 ** ((q / 4.0) / half_life_years))
 
 
 def _full(values: NDArray[np.float64], n: int) -> NDArray[np.float64]:
@@ -81,7 +82,7 @@ class LabState(Fundraiser):
         self.g_from = p.array(r.growth.start, key + ".revenue.growth.from")
         self.g_to = p.array(r.growth.end, key + ".revenue.growth.to")
         self.g_hl = compact(p.array(r.growth.half_life_years, key + ".revenue.growth.half_life_years"))
-        self._g_span = self.g_from - self.g_to  # `decaying`'s first difference, once
+        self._g_span = self.g_from - self.g_to
         self.vol_q = annual_volatility_to_quarterly(p.array(r.volatility, key + ".revenue.volatility"))
         self.beta = p.array(r.beta, key + ".revenue.beta")
         self._beta_sigma = self.beta * sim.market.sigma_q  # the demand factor's loading
@@ -137,7 +138,7 @@ class LabState(Fundraiser):
     def operations(self, sim: Sim, q: int) -> None:
         """Phase 2: the run-rate moves; revenue comes in; operating costs go out."""
         m, n = sim.market, sim.n
-        g = self.g_to + self._g_span * 0.5 ** ((q / 4.0) / self.g_hl)  # `decaying`
+        g = decaying(self.g_to, self._g_span, self.g_hl, q)
         # the run-rate's log step: the growth, the market's and its own shocks and the
         # winter's hit, at most _MAX_LOG_STEP
         step = np.minimum(np.log1p(g) / 4.0 + self._beta_sigma * m.z + self.vol_q * self._z[q]
@@ -160,7 +161,7 @@ class LabState(Fundraiser):
     def compute(self, sim: Sim, q: int) -> None:
         """Phase 3: the fleet ages; the need is inference plus training."""
         self.fleet.age_one_quarter()
-        tg = self.t_to + self._t_span * 0.5 ** ((q / 4.0) / self.t_hl)  # `decaying`
+        tg = decaying(self.t_to, self._t_span, self.t_hl, q)
         self.training = self.training * (1.0 + tg) ** 0.25
         self.need = np.where(self.alive, self.inference_need + self.training, 0.0)
 
