@@ -16,11 +16,7 @@ from hypothesis.extra.numpy import arrays
 from tests.engine.bits import same_bits
 
 from chipcredit.engine.choice import FLOOR, logit_shares
-from chipcredit.engine.choice_kernel import (
-    effective_costs,
-    planned_units,
-    split,
-)
+from chipcredit.engine.choice_kernel import logit_exponent, planned_units, split
 from chipcredit.engine.dust import CAPACITY_DUST, snap
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy's, on the edge values
@@ -89,23 +85,48 @@ def reference_split(m: dict[str, np.ndarray], shares: np.ndarray) -> np.ndarray:
     return snap(take, CAPACITY_DUST)
 
 
+def exponent(m: dict[str, np.ndarray], has_penalty: bool, has_pull: bool, row: int,
+             cost: np.ndarray, also: int = -1) -> np.ndarray:
+    return np.asarray(logit_exponent(m["unit_price"], m["perf"], m["penalty"], m["pull"], has_penalty,
+                                     has_pull, FLOOR, row, cost, m["ported"], also, m["sensitivity"]))
+
+
+def reference_exponent(cost: np.ndarray, ported: np.ndarray, sensitivity: np.ndarray) -> np.ndarray:
+    cheapest = np.where(ported, cost, np.inf).min(axis=0)
+    rel = np.divide(cost, cheapest, out=np.ones_like(cost), where=np.isfinite(cheapest))
+    return np.asarray(-sensitivity * (rel - 1.0))
+
+
 @given(market(), st.booleans(), st.booleans())
-def test_effective_costs_match_numpy(m: dict[str, np.ndarray], has_penalty: bool,
-                                     has_pull: bool) -> None:
+def test_effective_costs_and_their_exponent_match_numpy(m: dict[str, np.ndarray], has_penalty: bool,
+                                                        has_pull: bool) -> None:
     out = np.full_like(m["unit_price"], np.nan)
-    effective_costs(m["unit_price"], m["perf"], m["penalty"], m["pull"], has_penalty, has_pull,
-                    FLOOR, -1, out)
-    assert same_bits(out, reference_costs(m, has_penalty, has_pull))
+    weight = exponent(m, has_penalty, has_pull, -1, out)
+    want = reference_costs(m, has_penalty, has_pull)
+    assert same_bits(out, want)
+    assert same_bits(weight, reference_exponent(want, m["ported"], m["sensitivity"]))
 
 
-@given(market())
-def test_one_row_of_the_costs_leaves_the_others_alone(m: dict[str, np.ndarray]) -> None:
-    row = m["unit_price"].shape[0] - 1
+@given(market(), st.data())
+def test_one_row_of_the_costs_leaves_the_others_alone(m: dict[str, np.ndarray],
+                                                      data: st.DataObject) -> None:
+    row = data.draw(st.integers(0, m["unit_price"].shape[0] - 1))
     out = m["cost"].copy()
-    effective_costs(m["unit_price"], m["perf"], m["penalty"], m["pull"], True, True, FLOOR, row, out)
+    weight = exponent(m, True, True, row, out, also=row)
     want = m["cost"].copy()
     want[row] = reference_costs(m, True, True)[row]
     assert same_bits(out, want)
+    with_row = m["ported"].copy()
+    with_row[row] = True  # the candidate counts as ported
+    assert same_bits(weight, reference_exponent(want, with_row, m["sensitivity"]))
+
+
+@given(market())
+def test_given_costs_are_left_as_they_are(m: dict[str, np.ndarray]) -> None:
+    out = m["cost"].copy()
+    weight = exponent(m, True, True, -2, out)
+    assert same_bits(out, m["cost"])
+    assert same_bits(weight, reference_exponent(m["cost"], m["ported"], m["sensitivity"]))
 
 
 @given(market())
@@ -150,9 +171,11 @@ def test_planned_units_match_numpy(m: dict[str, np.ndarray]) -> None:
 def test_the_split_matches_numpy(m: dict[str, np.ndarray]) -> None:
     shares = reference_logit(m["cost"], m["ported"], m["sensitivity"])
     room = np.where(m["capped"][:, None], m["room"], np.inf)
-    got = split(shares, m["unit_price"] / m["perf"], m["perf"], m["unit_price"], m["ported"], room,
-                m["capped"], m["budget"], m["shortfall"], m["live"], CAPACITY_DUST)
-    assert same_bits(got, reference_split(m, shares))
+    got, buys = split(shares, m["unit_price"] / m["perf"], m["perf"], m["unit_price"], m["ported"],
+                      room, m["capped"], m["budget"], m["shortfall"], m["live"], CAPACITY_DUST)
+    want = reference_split(m, shares)
+    assert same_bits(got, want)
+    assert buys.tolist() == want.any(axis=1).tolist()
 
 
 def test_a_capped_vendor_spills_to_the_other_platform_by_hand() -> None:
@@ -162,13 +185,19 @@ def test_a_capped_vendor_spills_to_the_other_platform_by_hand() -> None:
     half = np.full((2, 1), 0.5)
     price = np.full((2, 1), 10.0)
     perf = np.ones((2, 1))
-    take = split(half, price, perf, price, np.ones((2, 1), bool), np.array([[0.4], [np.inf]]),
-                 np.array([True, False]), np.array([100.0]), np.array([2.0]), np.array([True]),
-                 CAPACITY_DUST)
+    take, buys = split(half, price, perf, price, np.ones((2, 1), bool), np.array([[0.4], [np.inf]]),
+                       np.array([True, False]), np.array([100.0]), np.array([2.0]), np.array([True]),
+                       CAPACITY_DUST)
     np.testing.assert_allclose(take[:, 0], [0.4, 1.6], rtol=1e-15)
+    assert buys.tolist() == [True, True]
     # with $15 it buys 1.5 units, 0.75 asked of each: vendor 0 ships 0.4, the other 0.75
     # plus the 0.35 vendor 0 could not ship, which takes the whole budget
-    take = split(half, price, perf, price, np.ones((2, 1), bool), np.array([[0.4], [np.inf]]),
-                 np.array([True, False]), np.array([15.0]), np.array([2.0]), np.array([True]),
-                 CAPACITY_DUST)
+    take, _ = split(half, price, perf, price, np.ones((2, 1), bool), np.array([[0.4], [np.inf]]),
+                    np.array([True, False]), np.array([15.0]), np.array([2.0]), np.array([True]),
+                    CAPACITY_DUST)
     np.testing.assert_allclose(take[:, 0], [0.4, 1.0 + 0.1], rtol=1e-15)
+    # nothing left to buy: no purchase from either
+    _, buys = split(half, price, perf, price, np.ones((2, 1), bool), np.array([[0.4], [np.inf]]),
+                    np.array([True, False]), np.array([15.0]), np.array([0.0]), np.array([True]),
+                    CAPACITY_DUST)
+    assert buys.tolist() == [False, False]

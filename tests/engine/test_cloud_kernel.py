@@ -15,11 +15,8 @@ from chipcredit.engine.cloud_kernel import (
     add_debt_service,
     amortise,
     buildable,
-    granted,
-    idle_units,
-    rent_request,
-    rental_left,
-    spot_request,
+    spot_ask,
+    spot_grant,
 )
 from chipcredit.engine.dust import CAPACITY_DUST, snap
 from chipcredit.engine.fleet_kernel import retire
@@ -38,13 +35,6 @@ def paths(draw: st.DrawFn, k: int) -> list[np.ndarray]:
     return [draw(arrays(np.float64, (n,), elements=VALUES)) for _ in range(k)]
 
 
-@given(paths(3))
-def test_idle_units_match_numpy(a: list[np.ndarray]) -> None:
-    installed, contracted, spot = a
-    want = snap(np.maximum(installed - contracted - spot, 0.0), CAPACITY_DUST)
-    assert same_bits(idle_units(installed, contracted, spot, CAPACITY_DUST), want)
-
-
 @given(paths(4), st.data())
 def test_buildable_matches_numpy(a: list[np.ndarray], data: st.DataObject) -> None:
     units, available, reserve, own = a
@@ -52,31 +42,43 @@ def test_buildable_matches_numpy(a: list[np.ndarray], data: st.DataObject) -> No
     spare = np.maximum(available - reserve, 0.0)
     most = np.divide(spare, own, out=np.full(units.size, np.inf), where=own > 0)
     want = snap(np.where(alive, np.minimum(np.maximum(units, 0.0), most), 0.0), CAPACITY_DUST)
-    assert same_bits(buildable(units, available, reserve, own, alive, CAPACITY_DUST), want)
+    got, buys = buildable(units, available, reserve, own, alive, CAPACITY_DUST)
+    assert same_bits(got, want)
+    assert buys == bool(want.any())
 
 
-@given(paths(2), st.data())
-def test_rent_request_matches_numpy(a: list[np.ndarray], data: st.DataObject) -> None:
-    units, idle = a
-    alive = data.draw(arrays(np.bool_, units.shape))
-    tenant = data.draw(arrays(np.bool_, units.shape))
-    asked = np.where(alive & tenant, np.maximum(units, 0.0), 0.0)
-    got_asked, short, any_short = rent_request(units, alive, tenant, idle)
+@given(paths(8), st.data())
+def test_the_spot_request_matches_numpy(a: list[np.ndarray], data: st.DataObject) -> None:
+    want, share, left, budget, price, installed, contracted, spot = a
+    alive = data.draw(arrays(np.bool_, want.shape))
+    tenant = data.draw(arrays(np.bool_, want.shape))
+    scaled = data.draw(st.booleans())
+    # the numpy passes the kernel replaced: the request, the idle units, what was asked
+    wanted = want * share if scaled else want
+    can = np.divide(np.maximum(budget, 0.0), price, out=np.full(want.size, np.inf), where=price > 0)
+    request = np.minimum(np.minimum(wanted, left), can)
+    idle = snap(np.maximum(installed - contracted - spot, 0.0), CAPACITY_DUST)
+    asked = np.where(alive & tenant, np.maximum(request, 0.0), 0.0)
+    got_asked, short, any_short = spot_ask(want, share, scaled, left, budget, price, alive, tenant,
+                                           installed, contracted, spot, CAPACITY_DUST)
     assert same_bits(got_asked, asked)
     assert same_bits(short, asked - idle)
     assert any_short == bool((asked - idle > 0).any())
-    assert same_bits(granted(asked, idle, CAPACITY_DUST), snap(np.minimum(asked, idle), CAPACITY_DUST))
 
 
-@given(paths(4))
-def test_spot_request_and_what_is_left_match_numpy(a: list[np.ndarray]) -> None:
-    want, left, budget, price = a
-    can = np.divide(np.maximum(budget, 0.0), price, out=np.full(want.size, np.inf), where=price > 0)
-    assert same_bits(spot_request(want, left, budget, price), np.minimum(np.minimum(want, left), can))
-    got = np.abs(want)
-    budget_after, left_after = rental_left(got, price, budget, left, CAPACITY_DUST)
-    assert same_bits(budget_after, budget - got * price)
-    assert same_bits(left_after, snap(np.maximum(left - got, 0.0), CAPACITY_DUST))
+@given(paths(9))
+def test_the_spot_grant_matches_numpy(a: list[np.ndarray]) -> None:
+    asked, installed, contracted, spot, now, rented, price, budget, left = a
+    idle = snap(np.maximum(installed - contracted - spot, 0.0), CAPACITY_DUST)
+    got = snap(np.minimum(asked, idle), CAPACITY_DUST)
+    out = spot_grant(asked, installed, contracted, spot, now, rented, price, budget, left, CAPACITY_DUST)
+    want = (spot + got, now + got, rented + got, got * price, budget - got * price,
+            snap(np.maximum(left - got, 0.0), CAPACITY_DUST))
+    assert len(out) == len(want)
+    for got_array, want_array in zip(out, want, strict=True):
+        assert same_bits(got_array, want_array)
+    for given_array in a:  # new arrays: the tenant's and the cloud's totals are not changed in place
+        assert not any(np.shares_memory(given_array, o) for o in out)
 
 
 @given(paths(5))
@@ -97,11 +99,24 @@ def test_amortisation_matches_numpy(a: list[np.ndarray], data: st.DataObject) ->
     assert same_bits(after, principal - repay)
 
 
-def test_the_spot_request_by_hand() -> None:
-    # $10 at $4 a unit buys 2.5 units; a price of 0 sets no limit; no budget, no units
-    got = spot_request(np.array([3.0, 3.0, 3.0]), np.array([5.0, 1.0, 5.0]),
-                       np.array([10.0, 10.0, -1.0]), np.array([4.0, 0.0, 4.0]))
-    assert got.tolist() == [2.5, 1.0, 0.0]
+def test_the_spot_request_and_grant_by_hand() -> None:
+    # $10 at $4 a unit buys 2.5 units; a price of 0 sets no limit; no budget, no units; a
+    # dead tenant asks for none
+    price, budget = np.array([4.0, 0.0, 4.0, 4.0]), np.array([10.0, 10.0, -1.0, 10.0])
+    left = np.array([5.0, 1.0, 5.0, 5.0])
+    alive, tenant = np.ones(4, bool), np.array([True, True, True, False])
+    installed, none = np.full(4, 2.0), np.zeros(4)  # 2 units idle
+    asked, short, any_short = spot_ask(np.full(4, 3.0), np.ones(4), False, left, budget, price,
+                                       alive, tenant, installed, none, none, CAPACITY_DUST)
+    assert asked.tolist() == [2.5, 1.0, 0.0, 0.0]
+    assert short.tolist() == [0.5, -1.0, -2.0, -2.0] and any_short
+    # it gets the 2 idle units of the first path at $4: $8 of rent
+    spot, now, rented, rent, budget_after, left_after = spot_grant(
+        asked, installed, none, none, none, none, price, budget, left, CAPACITY_DUST)
+    assert spot.tolist() == now.tolist() == rented.tolist() == [2.0, 1.0, 0.0, 0.0]
+    assert rent.tolist() == [8.0, 0.0, 0.0, 0.0]
+    assert budget_after.tolist() == [2.0, 10.0, -1.0, 10.0]
+    assert left_after.tolist() == [3.0, 0.0, 5.0, 5.0]
 
 
 def test_retire_zeroes_the_new_cohort_and_each_path_s_cohort_at_its_life() -> None:

@@ -43,13 +43,7 @@ from numpy.typing import NDArray
 
 from chipcredit.units import effective_to_quarterly
 
-from .choice_kernel import (
-    effective_costs,
-    logit_exponent,
-    logit_normalise,
-    planned_units,
-    split,
-)
+from .choice_kernel import logit_exponent, logit_normalise, planned_units, split
 from .dust import CAPACITY_DUST, snap
 
 if TYPE_CHECKING:
@@ -72,7 +66,9 @@ def logit_shares(cost: NDArray[np.float64], ported: NDArray[np.bool_],
     more): ``exp(-s (c / min c - 1))``, normalised; exactly 0 where not ported. A path with
     no ported platform gets no shares at all. ``cost`` is C-ordered ``(V, n)``,
     ``sensitivity`` ``(n,)``."""
-    weight = logit_exponent(cost, ported, also, sensitivity)
+    # the cost is given: the kernel's cost arguments are not read (row -2)
+    weight = logit_exponent(cost, cost, cost, cost, False, False, FLOOR, -2, cost, ported, also,
+                            sensitivity)
     np.exp(weight, out=weight)  # numpy's exp, as before: a compiled one may differ in the last bit
     logit_normalise(weight, ported, also)
     return weight
@@ -182,21 +178,22 @@ class ChoiceModel:
                 out[i] += w.pull(sim, q)
         return out
 
-    def costs(self, state: LabChoice, pull: NDArray[np.float64] | float,
-              penalty: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
-        """Effective cost per unit of useful compute, ``(V, n)``; ``penalty`` overrides the
-        lab's current penalties (the horizon average, for a porting candidate)."""
-        out = np.empty_like(self.unit_price)
-        self._costs(state, pull, penalty, -1, out)
-        return out
-
-    def _costs(self, state: LabChoice, pull: NDArray[np.float64] | float,
-               penalty: NDArray[np.float64] | None, row: int, out: NDArray[np.float64]) -> None:
-        """`costs` into ``out``: every row when ``row`` is -1, else that row only. A float
-        ``pull`` is `pulls`' 0.0: no deal pulls."""
+    def shares(self, state: LabChoice, pull: NDArray[np.float64] | float,
+               cost: NDArray[np.float64] | None = None, candidate: int = -1
+               ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The effective cost per unit of useful compute and the logit shares, both
+        ``(V, n)``. A float ``pull`` is `pulls`' 0.0: no deal pulls. With a ``candidate``
+        platform, ``cost`` (the costs now, overwritten) has that row replaced by its cost
+        with the horizon-average penalty, and the candidate counts as ported."""
+        out = np.empty_like(self.unit_price) if cost is None else cost
         pulls = self.unit_price if isinstance(pull, float) else pull  # not read without a pull
-        effective_costs(self.unit_price, self.perf, state.penalty if penalty is None else penalty,
-                        pulls, self.any_penalty, not isinstance(pull, float), FLOOR, row, out)
+        weight = logit_exponent(self.unit_price, self.perf,
+                                state.penalty if candidate < 0 else self.avg_penalty, pulls,
+                                self.any_penalty, not isinstance(pull, float), FLOOR, candidate,
+                                out, state.ported, candidate, self.sensitivity)
+        np.exp(weight, out=weight)  # numpy's exp, as in `logit_shares`
+        logit_normalise(weight, state.ported, candidate)
+        return out, weight
 
     def _ported(self, state: LabChoice, i: int, now: NDArray[np.bool_], q: int) -> None:
         """Platform ``i`` is ported to on the ``now`` paths in quarter ``q``."""
@@ -231,16 +228,14 @@ class ChoiceModel:
         if not live.any():
             return
         # planned purchases at today's mix, for the tied money and the porting decision
-        cost = self.costs(state, 0.0)
-        shares = logit_shares(cost, state.ported, self.sensitivity)
+        cost, shares = self.shares(state, 0.0)
         planned = planned_units(shares, self.mix_price, budget, shortfall, live, CAPACITY_DUST)
         pull = self.pulls(sim, lab, state, q, planned)
         if not isinstance(pull, float):  # some deal pulls: the costs and shares move
-            cost = self.costs(state, pull)
-            shares = logit_shares(cost, state.ported, self.sensitivity)
+            cost, shares = self.shares(state, pull)
         self._port(sim, lab, state, q, cost, shares, pull, planned, budget)
         if self._ported_now:
-            shares = logit_shares(self.costs(state, pull), state.ported, self.sensitivity)
+            shares = self.shares(state, pull)[1]
             budget = np.maximum(budget - self._paid, 0.0)
         for i, v in enumerate(self.vendors):
             if v.supply_cap is not None:
@@ -248,10 +243,10 @@ class ChoiceModel:
         # the logit split, each capped vendor's room, the unmet need spilled once to the
         # other platforms; a dust purchase (what a used-up supply cap leaves, or a logit
         # share's sliver under a watt) is no purchase: it would make the lab second-source
-        take = split(shares, self.mix_price, self.perf, self.unit_price, state.ported, self._room,
-                     self.capped, budget, shortfall, live, CAPACITY_DUST)
+        take, buys = split(shares, self.mix_price, self.perf, self.unit_price, state.ported,
+                           self._room, self.capped, budget, shortfall, live, CAPACITY_DUST)
         for i, acct in enumerate(self.accts):
-            if take[i].any():
+            if buys[i]:
                 lab.buy(sim, q, acct, take[i])
 
     def _port(self, sim: Sim, lab: LabState, state: LabChoice, q: int,
@@ -262,15 +257,15 @@ class ChoiceModel:
         self._ported_now: list[int] = []
         self._paid = np.zeros(sim.n)
         expected = None
+        planning = lab.alive & (planned > 0)
         for i in range(len(self.accts)):
-            candidates = lab.alive & ~state.ported[i] & (planned > 0)
+            candidates = planning & ~state.ported[i]
             if not candidates.any():
                 continue
             if expected is None:  # the mix's cost before any porting this quarter
                 expected = (shares * cost).sum(axis=0)
-            trial = cost.copy()  # the candidate's cost carries its horizon-average penalty
-            self._costs(state, pull, self.avg_penalty, i, trial)
-            after = logit_shares(trial, state.ported, self.sensitivity, also=i)
+            # the candidate's cost carries its horizon-average penalty
+            trial, after = self.shares(state, pull, cost.copy(), i)
             saving = np.maximum(expected - (after * trial).sum(axis=0), 0.0)
             pv = planned * saving * state.annuity
             price = self.porting_cost[i]

@@ -22,19 +22,28 @@ from chipcredit.jit import kernel
 
 from .float_kernel import maximum, minimum, snap1
 
-__all__ = ["effective_costs", "logit_exponent", "logit_normalise", "planned_units", "split"]
+__all__ = ["logit_exponent", "logit_normalise", "planned_units", "split"]
 
 
 @kernel
-def effective_costs(unit_price: NDArray[np.float64], perf: NDArray[np.float64],
-                    penalty: NDArray[np.float64], pull: NDArray[np.float64], has_penalty: bool,
-                    has_pull: bool, floor: float, row: int, out: NDArray[np.float64]) -> None:
-    """``max(unit_price / useful - pull, floor * unit_price)`` into ``out`` ``(V, n)``, where
-    ``useful = perf * (1 - min(penalty, 0.99))`` (just ``perf`` without ``has_penalty``) and
-    ``pull`` is left out without ``has_pull`` (subtracting 0.0 changes no bits). Only row
-    ``row`` is written when it is 0 or more, every row when it is -1."""
-    v_count, n = unit_price.shape
-    first, last = (0, v_count) if row < 0 else (row, row + 1)
+def logit_exponent(unit_price: NDArray[np.float64], perf: NDArray[np.float64],
+                   penalty: NDArray[np.float64], pull: NDArray[np.float64], has_penalty: bool,
+                   has_pull: bool, floor: float, row: int, cost: NDArray[np.float64],
+                   ported: NDArray[np.bool_], also: int, sensitivity: NDArray[np.float64]
+                   ) -> NDArray[np.float64]:
+    """The effective costs into ``cost``, then the logit's exponent ``-s (c / min c - 1)``,
+    ``(V, n)``.
+
+    The costs are ``max(unit_price / useful - pull, floor * unit_price)``, where ``useful =
+    perf * (1 - min(penalty, 0.99))`` (just ``perf`` without ``has_penalty``) and ``pull`` is
+    left out without ``has_pull`` (subtracting 0.0 changes no bits); every row is written
+    when ``row`` is -1, row ``row`` only when it is 0 or more, none below -1 (``cost`` is
+    given; the other cost arguments are then not read). The minimum is taken over the
+    ported platforms (and platform ``also`` when it is 0 or more); ``c / min c`` is 1 on a
+    path with no ported platform. Every entry is computed, ported or not, as numpy did.
+    """
+    v_count, n = cost.shape
+    first, last = (0, v_count) if row == -1 else (row, row + 1) if row >= 0 else (0, 0)
     for i in range(first, last):
         for j in range(n):
             price = unit_price[i, j]
@@ -44,16 +53,7 @@ def effective_costs(unit_price: NDArray[np.float64], perf: NDArray[np.float64],
             c = price / useful
             if has_pull:
                 c = c - pull[i, j]
-            out[i, j] = maximum(c, floor * price)
-
-
-@kernel
-def logit_exponent(cost: NDArray[np.float64], ported: NDArray[np.bool_], also: int,
-                   sensitivity: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The logit's exponent ``-s (c / min c - 1)``, ``(V, n)``, the minimum taken over the
-    ported platforms (and platform ``also`` when it is 0 or more); ``c / min c`` is 1 on a
-    path with no ported platform. Every entry is computed, ported or not, as numpy did."""
-    v_count, n = cost.shape
+            cost[i, j] = maximum(c, floor * price)
     cheapest = np.empty(n)
     for i in range(v_count):
         forced = i == also
@@ -89,25 +89,17 @@ def logit_normalise(weight: NDArray[np.float64], ported: NDArray[np.bool_], also
 
 
 @kernel
-def _weighted_sum(shares: NDArray[np.float64], values: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``(shares * values).sum(axis=0)``, ``(n,)``: the mix's price per useful unit, or its
-    expected cost."""
-    v_count, n = shares.shape
-    out = np.zeros(n)
-    for i in range(v_count):
-        for j in range(n):
-            out[j] = out[j] + shares[i, j] * values[i, j]
-    return out
-
-
-@kernel
 def planned_units(shares: NDArray[np.float64], mix_price: NDArray[np.float64],
                   budget: NDArray[np.float64], shortfall: NDArray[np.float64],
                   live: NDArray[np.bool_], dust: float) -> NDArray[np.float64]:
     """Units planned at today's mix, ``(n,)``: ``snap(min(shortfall, budget / sum(shares *
     mix_price)))`` on the ``live`` paths, ``snap(min(shortfall, 0))`` on the others."""
-    per_unit = _weighted_sum(shares, mix_price)
-    out = np.empty(per_unit.size)
+    v_count, n = shares.shape
+    per_unit = np.zeros(n)  # sum(shares * mix_price) over platforms, row 0 first, as numpy sums
+    for i in range(v_count):
+        for j in range(n):
+            per_unit[j] = per_unit[j] + shares[i, j] * mix_price[i, j]
+    out = np.empty(n)
     for j in range(per_unit.size):
         afford = budget[j] / per_unit[j] if live[j] else 0.0
         out[j] = snap1(minimum(shortfall[j], afford), dust)
@@ -118,8 +110,9 @@ def planned_units(shares: NDArray[np.float64], mix_price: NDArray[np.float64],
 def split(shares: NDArray[np.float64], mix_price: NDArray[np.float64], perf: NDArray[np.float64],
           unit_price: NDArray[np.float64], ported: NDArray[np.bool_], room: NDArray[np.float64],
           capped: NDArray[np.bool_], budget: NDArray[np.float64], shortfall: NDArray[np.float64],
-          live: NDArray[np.bool_], dust: float) -> NDArray[np.float64]:
-    """Capacity units to buy from each platform, ``(V, n)``, snapped to 0 below ``dust``.
+          live: NDArray[np.bool_], dust: float) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Capacity units to buy from each platform, ``(V, n)``, snapped to 0 below ``dust``,
+    and whether the lab buys anything from each, ``(V,)``.
 
     The lab buys ``units = min(shortfall, budget / sum(shares * mix_price))`` useful units on
     the ``live`` paths, ``units * shares / perf`` from each platform; a ``capped`` platform
@@ -128,7 +121,10 @@ def split(shares: NDArray[np.float64], mix_price: NDArray[np.float64], perf: NDA
     the budget left (as the numpy version did, on every path or on none).
     """
     v_count, n = shares.shape
-    per_unit = _weighted_sum(shares, mix_price)
+    per_unit = np.zeros(n)  # as in `planned_units` (written out: a compiled callee costs a compile)
+    for i in range(v_count):
+        for j in range(n):
+            per_unit[j] = per_unit[j] + shares[i, j] * mix_price[i, j]
     units = np.empty(n)
     for j in range(n):
         pu = per_unit[j]
@@ -172,7 +168,10 @@ def split(shares: NDArray[np.float64], mix_price: NDArray[np.float64], perf: NDA
         for i in range(v_count):
             for j in range(n):
                 take[i, j] = take[i, j] + extra[i, j] * cost[j]
+    buys = np.zeros(v_count, dtype=np.bool_)
     for i in range(v_count):
         for j in range(n):
-            take[i, j] = snap1(take[i, j], dust)
-    return take
+            t = snap1(take[i, j], dust)
+            take[i, j] = t
+            buys[i] |= t != 0.0
+    return take, buys

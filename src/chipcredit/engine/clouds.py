@@ -119,6 +119,7 @@ class CloudState(Fundraiser):
             if lab is not None:
                 self._rent_claim(lab)
         self.funded = cloud.balance_sheet == "funded"
+        self._unlimited = np.full(n, np.inf)  # what a funded balance sheet can pay: only read
         self.init_cap_table(sim, cloud.equity, key)
         self.raises = cloud.funding is not None
         if cloud.funding is not None:
@@ -152,7 +153,7 @@ class CloudState(Fundraiser):
 
     def available(self) -> NDArray[np.float64]:
         """Cash it can pay from ($B): its own, or without limit on a funded balance sheet."""
-        return np.full(self.n, np.inf) if self.funded else self.cash
+        return self._unlimited if self.funded else self.cash
 
     def _rent_claim(self, lab: LabState) -> Claim:
         claim = self.rent_claims.get(lab.acct)
@@ -172,9 +173,9 @@ class CloudState(Fundraiser):
             self._own = np.asarray(all_in * np.maximum(1.0 - self.debt_share, 0.0))
             self._own_for = all_in  # held, so that a later cost cannot reuse its id
         # a residual of `wanted - installed` buys nothing (snapped to 0)
-        units = ck.buildable(units, self.available(), self.reserve(sim), self._own, self.alive,
-                             CAPACITY_DUST)
-        if not units.any():
+        units, buys = ck.buildable(units, self.available(), self.reserve(sim), self._own, self.alive,
+                                   CAPACITY_DUST)
+        if not buys:
             return units
         cost = units * all_in
         for claim, share, _ in self.tranches:
@@ -204,14 +205,14 @@ class CloudState(Fundraiser):
                 live = self.alive if c.lab is None else self.alive & c.lab.alive
                 running.append((c, live))
                 wanted = wanted + np.where(live, c.units, 0.0)
-            else:
+            elif q == c.end:  # it has ended: nothing delivered from now on
                 c.delivered = np.zeros(self.n)
+        self.contracted = np.zeros(self.n)
         if running:
             self.build(sim, q, wanted - self.fleet.installed())
-        # short of capacity, every contract gets the same share of its units
-        ratio = np.minimum(np.divide(self.fleet.installed(), wanted, out=np.ones(self.n),
-                                     where=wanted > 0), 1.0)
-        self.contracted = np.zeros(self.n)
+            # short of capacity, every contract gets the same share of its units
+            ratio = np.minimum(np.divide(self.fleet.installed(), wanted, out=np.ones(self.n),
+                                         where=wanted > 0), 1.0)
         for c, live in running:
             c.delivered = np.where(live, c.units * ratio, 0.0)
             self.contracted = self.contracted + c.delivered
@@ -225,7 +226,10 @@ class CloudState(Fundraiser):
     def idle(self) -> NDArray[np.float64]:
         """Units neither contracted nor rented on the spot market now. When the contracts
         take the whole fleet pro rata, what is left is a rounding residual: none."""
-        return ck.idle_units(self.fleet.installed(), self.contracted, self.spot_rented, CAPACITY_DUST)
+        # numpy: once a quarter, not worth a compiled kernel (`cloud_kernel.spot_ask` and
+        # `spot_grant` do the same in their loops)
+        return snap(np.maximum(self.fleet.installed() - self.contracted - self.spot_rented, 0.0),
+                    CAPACITY_DUST)
 
     def last_rented(self, lab: LabState) -> NDArray[np.float64]:
         """Units ``lab`` rented on the spot market last quarter (it renews them first)."""
@@ -239,20 +243,29 @@ class CloudState(Fundraiser):
                                       claim.arrears)
         return np.asarray(due)
 
-    def rent_spot(self, sim: Sim, q: int, lab: LabState, units: NDArray[np.float64]
-                  ) -> NDArray[np.float64]:
-        """``lab`` rents up to ``units`` for this quarter; returns the units it got."""
-        idle = self.idle()
-        units, short, any_short = ck.rent_request(units, self.alive, lab.alive, idle)
-        if self.build_spot and any_short and self.build(sim, q, short).any():
-            idle = self.idle()  # the new GPUs stand idle until rented
-        # dust is not a rental: it would earn the cloud dust revenue, hence a valuation
-        got = ck.granted(units, idle, CAPACITY_DUST)
-        self.spot_rented = self.spot_rented + got
-        self._now[lab.acct] = self._now.get(lab.acct, 0.0) + got
-        lab.rented = lab.rented + got
-        self._rent_claim(lab).schedule(got * self.spot_price_q, q + 1)
-        return np.asarray(got)
+    def rent_spot(self, sim: Sim, q: int, lab: LabState, want: NDArray[np.float64],
+                  share: NDArray[np.float64] | None, left: NDArray[np.float64],
+                  budget: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """``lab`` rents ``want`` units (``want * share`` unless ``share`` is None) for this
+        quarter, as far as what it has ``left`` to rent and its ``budget`` ($B) at this
+        quarter's spot price go, from idle capacity and then from new GPUs the cloud buys for
+        it (``spot.build``). Returns the budget less the rent and what is left to rent."""
+        price = self.spot_price_q
+        units, short, any_short = ck.spot_ask(
+            want, want if share is None else share, share is not None, left, budget, price,
+            self.alive, lab.alive, self.fleet.installed(), self.contracted, self.spot_rented,
+            CAPACITY_DUST)
+        if self.build_spot and any_short:
+            self.build(sim, q, short)  # the new GPUs stand idle until rented
+        # dust is not a rental: it would earn the cloud dust revenue, hence a valuation;
+        # renting exactly what is left leaves a rounding residual: nothing left to rent
+        now = self._now.get(lab.acct)
+        self.spot_rented, self._now[lab.acct], lab.rented, rent, budget, left = ck.spot_grant(
+            units, self.fleet.installed(), self.contracted, self.spot_rented,
+            np.zeros(self.n) if now is None else now, lab.rented, price, budget, left,
+            CAPACITY_DUST)
+        self._rent_claim(lab).schedule(rent, q + 1)
+        return budget, left
 
     def close_procurement(self) -> None:
         self.unsold = np.where(self.alive, self.idle(), 0.0)
@@ -261,12 +274,12 @@ class CloudState(Fundraiser):
     def service(self, sim: Sim, q: int) -> None:
         """Outside tenants pay rent; the cloud pays power, then its tranches, senior first."""
         ledger = sim.ledger
-        for c in self.contracts:
-            if c.lab is None and c.first <= q < c.end:
-                ledger.pay(q, c.tenant, self.acct, "cloud_rent", c.delivered * c.price_q)
+        rents = [(c.tenant, c.delivered * c.price_q) for c in self.contracts
+                 if c.lab is None and c.first <= q < c.end]
+        for tenant, rent in rents:
+            ledger.pay(q, tenant, self.acct, "cloud_rent", rent)
         paid = sum((claim.paid for claim in self.rent_claims.values()), np.zeros(self.n))
-        outside = sum((c.delivered * c.price_q for c in self.contracts
-                       if c.lab is None and c.first <= q < c.end), np.zeros(self.n))
+        outside = sum((rent for _, rent in rents), np.zeros(self.n))
         # a difference of running totals: where nothing was paid it may be a residual, and a
         # residual revenue would give the cloud a value and a momentum (engine/dust.py)
         self.revenue = snap(paid - self._rent_seen + outside + self.backstop_income, MONEY_DUST)
@@ -279,14 +292,15 @@ class CloudState(Fundraiser):
             self.history[:] = self.run_rate
         self.opex.schedule(np.where(self.alive, sim.market.power_q * self.fleet.installed(), 0.0),
                            q + 1)
-        self.opex.settle(ledger, q, self.available(), "operating_costs")
+        available = self.available()  # the cash itself (a view), or no limit
+        self.opex.settle(ledger, q, available, "operating_costs")
         for claim, _, fraction in self.tranches:
             due, principal = ck.amortise(claim.principal, _per_path(claim.rate, self.n), fraction,
                                          self.alive)  # interest plus repayment, then what is left
             claim.track_exposure()
             claim.principal = principal
             claim.schedule(due, q + 1)
-            claim.settle(ledger, q, self.available())
+            claim.settle(ledger, q, available)
 
     def funding(self, sim: Sim, q: int) -> None:
         """Phase 6: a cloud with ``funding`` raises a round as a lab does (see
@@ -307,11 +321,11 @@ class CloudState(Fundraiser):
 
     def settle_defaults(self, sim: Sim, q: int) -> None:
         """Default every live path still in arrears; settle the estate by seniority."""
-        from .labs import CAUSES  # labs imports this module
-
         mask = self.alive & (self.arrears() > MONEY_DUST)
         if not mask.any():
             return
+        from .labs import CAUSES  # labs imports this module
+
         self.alive &= ~mask
         self.default_quarter[mask] = q
         self.cause[mask] = CAUSES.index("arrears_unfunded")
@@ -380,14 +394,11 @@ def rent_from_clouds(sim: Sim, lab: LabState, q: int, shortfall: NDArray[np.floa
         return shortfall, budget
     must_buy = sum((units for _, units in committed), np.zeros(sim.n))
     left = shortfall
-    for renew in (True, False):
-        rentable = np.maximum(left - must_buy, 0.0)  # the new shortfall, once renewed
-        for cloud_acct, share in lab.renting.items():
-            cloud = sim.cloud_by_acct[cloud_acct]
-            price = cloud.spot_price_q
-            want = cloud.last_rented(lab) if renew else rentable * share
-            # as much as is wanted, left to get and affordable (no limit at a price of 0)
-            got = cloud.rent_spot(sim, q, lab, ck.spot_request(want, left, budget, price))
-            # renewing exactly what is left leaves a rounding residual: nothing left to rent
-            budget, left = ck.rental_left(got, price, budget, left, CAPACITY_DUST)
+    for cloud_acct in lab.renting:  # renewals first: last quarter's units, as far as they go
+        cloud = sim.cloud_by_acct[cloud_acct]
+        budget, left = cloud.rent_spot(sim, q, lab, cloud.last_rented(lab), None, left, budget)
+    rentable = np.maximum(left - must_buy, 0.0)  # the new shortfall, once renewed
+    for cloud_acct, share in lab.renting.items():
+        budget, left = sim.cloud_by_acct[cloud_acct].rent_spot(sim, q, lab, rentable, share, left,
+                                                               budget)
     return left, np.maximum(budget, 0.0)
