@@ -13,6 +13,7 @@ import logging
 import os
 import pickle
 import signal
+import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -155,18 +156,29 @@ def test_a_worker_killed_mid_run_leaves_the_result_unchanged(in_process: cc.Resu
                                                              client: Any) -> None:
     scale(client, 3)
     killed: list[int] = []
+    finished = threading.Event()
 
-    def kill_a_busy_worker(done: int) -> None:
-        if killed:
-            return
-        busy = [w for w, keys in client.processing().items() if keys]
-        assert busy, "no block was running when the first one finished"
-        pid = client.run(os.getpid, workers=busy[:1])[busy[0]]
-        os.kill(pid, signal.SIGKILL)
-        killed.append(pid)
+    def kill_the_first_busy_worker() -> None:
+        # watched from the side, not from the progress callback: a block lasts a fraction of
+        # a second, so by the time the first result has reached the client the others may
+        # all be done too, and nothing would be left to kill
+        while not finished.is_set():
+            busy = [w for w, keys in client.processing().items() if keys]
+            if busy:
+                pid = client.run(os.getpid, workers=busy[:1])[busy[0]]
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+                return
+            time.sleep(0.002)
 
-    res = quiet_simulate(chunk_blocks=1, scheduler=client, progress=kill_a_busy_worker)
-    assert killed
+    watcher = threading.Thread(target=kill_the_first_busy_worker, daemon=True)
+    watcher.start()
+    try:
+        res = quiet_simulate(chunk_blocks=1, scheduler=client)
+    finally:
+        finished.set()
+        watcher.join(timeout=60)
+    assert killed, "no worker was seen running a block"
     with pytest.raises(ProcessLookupError):
         os.kill(killed[0], 0)  # really gone: its blocks were run again elsewhere
     same(in_process, res)
