@@ -12,6 +12,7 @@ from chipcredit.units import annual_volatility_to_quarterly, effective_to_quarte
 
 from .claims import Claim
 from .fleet import Fleet
+from .labs import decaying
 from .params import compact
 from .window import push
 
@@ -187,12 +188,9 @@ class VendorFinancials:
         self.price = np.zeros(n)
         self._claims: list[Claim] | None = None
 
-    def close_quarter(self, sim: Sim, q: int, gross: NDArray[np.float64] | None = None) -> None:
+    def close_quarter(self, sim: Sim, q: int, gross: NDArray[np.float64]) -> None:
         """Phase 8: operating costs, profit, the equity value and the share price; ``gross``
-        is the vendor's gross profit this quarter, margin x sales (computed if None)."""
-        if gross is None:
-            vendor = sim.vendor_by_acct[self.acct]
-            gross = vendor.margin * vendor.sales
+        is the vendor's gross profit this quarter, margin x sales ($B, ``(n,)``)."""
         opex = self.opex_q * self._opex_growth ** q
         sim.ledger.pay(q, self.acct, sim.acct("customers"), "operating_costs", opex)
         self.operating_profit = gross - opex
@@ -255,7 +253,7 @@ class BuyerState:
 
     def step(self, sim: Sim, q: int) -> None:
         m = sim.market
-        g = self.g_to + self._g_span * 0.5 ** ((q / 4.0) / self._hl)
+        g = decaying(self.g_to, self._g_span, self._hl, q)
         self.fleet.age_one_quarter()
         step = np.minimum(np.log1p(g) / 4.0 + self._beta_sigma * m.z, 50.0)
         target = np.minimum(self.installed * np.exp(step), 1e12)  # units; finite, see labs
