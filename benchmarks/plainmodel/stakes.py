@@ -195,13 +195,18 @@ class TakeOrPay(Deal):
 
     def after_procurement(self, world: World, q: int) -> None:
         due = self.units[q] if self.lab.alive else 0.0
+        # the claim at a default now: the fee on the rest of the schedule, none of it taken
+        later = [u for u in self.units[q + 1:] if u]
+        ahead = self.fee * sum(later) * self.vendor.content if later and self.lab.alive else 0.0
         if not due:
+            if later:
+                self.claim.track_exposure(ahead)
             return
         v = self.vendor
         taken = min(due, self.lab.bought.get(v.id, 0.0))
         self.add_tied(v.margin * taken * v.content)
         fee = self.fee * (due - taken) * v.content
-        self.claim.track_exposure(fee)
+        self.claim.track_exposure(fee + ahead if later else fee)
         self.claim.schedule(fee, q + 1)
 
     def on_default(self, world: World, lab: Lab, q: int) -> None:

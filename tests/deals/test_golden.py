@@ -186,6 +186,13 @@ def test_conversion_at_a_discount_gives_the_expected_shares() -> None:
     #   0.09153588914080202 x 80 / 1.09153588914080202 = 6.708777238...
     mark = 0.09153588914080202 * 80 / 1.09153588914080202
     assert one(res, "vc", "nvidia", "mark") == pytest.approx(mark, rel=1e-10)
+    # The metrics net a party's flows at each time: at time 8 the repayment in and the
+    # shares bought with it out are a round trip, 5.858... - 5.858... = 0. So Nvidia's cash
+    # in is 0, not 5.858, and its cash out the 5 it lent, not 10.858; its MOIC is the mark
+    # over the 5.
+    assert one(res, "vc", "nvidia", "cash_in") == 0.0
+    assert one(res, "vc", "nvidia", "cash_out") == pytest.approx(5.0, abs=1e-12)
+    assert one(res, "vc", "nvidia", "moic") == pytest.approx(mark / 5.0, rel=1e-10)
 
 
 # -- tied equity ---------------------------------------------------------------------------

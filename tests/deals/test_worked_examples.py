@@ -29,9 +29,13 @@ def test_spv_rent_debt_service_and_equity_remainder() -> None:
     assert rent - debt == pytest.approx(0.5164, abs=5e-5)
 
 
-def _take_or_pay_world(committed: float) -> dict:
+def _take_or_pay_world(committed: float, later: float = 0.0) -> dict:
     """A lab that needs 0.1 units a quarter and must take ``committed`` units of AMD in its
-    first quarter, at $20B per unit content, 20% fee; all-in cost 50, no shocks."""
+    first quarter (and ``later`` units in its second), at $20B per unit content, 20% fee;
+    all-in cost 50, no shocks."""
+    schedule = [{"quarter": "2025Q4", "capacity": committed}]
+    if later:
+        schedule.append({"quarter": "2026Q1", "capacity": later})
     return {
         "name": "take-or-pay", "start": "2025Q4", "horizon_quarters": 4,
         "market": {
@@ -49,7 +53,7 @@ def _take_or_pay_world(committed: float) -> dict:
              "funding": {"valuation_multiple": 10, "success": {"base": 5}}},
         ],
         "deals": [{"id": "top", "kind": "purchase_commitment", "lab": "lab", "vendor": "amd",
-                   "schedule": [{"quarter": "2025Q4", "capacity": committed}],
+                   "schedule": schedule,
                    "shortfall_fee": 0.2}],
     }
 
@@ -65,6 +69,19 @@ def test_take_or_pay_fee_on_capacity_not_taken() -> None:
     assert res.outcome("top", "amd", "cash_in")[0] == pytest.approx(0.6, abs=1e-12)
     # AMD's gross profit on the committed capacity it sold: 0.5 x 0.1 x 20 = 1.0
     assert res.outcome("top", "amd", "tied_gross_profit")[0] == pytest.approx(1.0, abs=1e-12)
+
+
+def test_take_or_pay_exposure_is_the_claim_at_default() -> None:
+    # In 2025Q4 AMD is owed the 0.6 fee and, were the lab to default then, the fee on the
+    # 0.25 still scheduled for 2026Q1: 0.6 + 0.2 x 0.25 x 20 = 1.6. In 2026Q1 the lab has
+    # the 0.1 it needs and takes nothing, so only that quarter's fee is left:
+    # 0.2 x 0.25 x 20 = 1.0. The peak is the first.
+    res = cc.simulate(cc.load_scenario(_take_or_pay_world(0.25, later=0.25)), deterministic=True)
+    assert res.outcome("top", "amd", "peak_exposure")[0] == pytest.approx(1.6, abs=1e-12)
+    assert res.outcome("top", "amd", "cash_in")[0] == pytest.approx(0.6 + 1.0, abs=1e-12)
+    # with nothing scheduled after the first quarter, the exposure is that quarter's fee
+    res = cc.simulate(cc.load_scenario(_take_or_pay_world(0.25)), deterministic=True)
+    assert res.outcome("top", "amd", "peak_exposure")[0] == pytest.approx(0.6, abs=1e-12)
 
 
 def test_take_or_pay_no_fee_when_commitment_is_needed() -> None:

@@ -10,7 +10,8 @@ Definitions follow DESIGN.md section 2a:
 - ``loss``: PV at the contract rate of promised minus received for claims; cost minus
   realised and marked, floored at zero, for equity;
 - ``peak_exposure``: the claim's peak exposure, or the peak of cumulative net outflow;
-- ``cash_in``, ``cash_out``: undiscounted totals;
+- ``cash_in``, ``cash_out``: undiscounted totals of the party's net flow at each time (money
+  in and out of the deal at the same time counts once, net, as in every metric here);
 - ``tied_gross_profit``: the vendor's gross profit on sales the deal tied, beside the deal.
 
 Claims at the horizon are marked at balance times the one-year survival implied by the

@@ -10,10 +10,11 @@ quarter). On vesting the holder pays the strike (``warrant_exercise``, holder to
 a tranche it has not the cash for waits),
 the issuer's shares outstanding grow by the tranche, and the issuer bears a dilution cost
 of ``shares x (price - strike)``. The holder keeps the shares (``sale: {rule: hold}``,
-marked at the horizon at the then price) or sells them to ``market`` at the price
-(``warrant_sale``) when they vest (``on_vest``) or ``quarters`` quarters later
-(``after_quarters``). A holder that defaults loses its unvested tranches; shares it holds
-then are left out of its estate (a simplification) and marked at zero.
+marked at the horizon at the then price) or sells them to ``market`` at the last close's
+price (``warrant_sale``, booked at the end of the quarter of the sale) when they vest
+(``on_vest``) or ``quarters`` quarters later (``after_quarters``). A holder that defaults
+loses its unvested tranches; shares it holds then are left out of its estate (a
+simplification) and marked at zero.
 
 *Pull on vendor choice* ($B per capacity unit, reported each quarter as the deal variable
 ``pull``, as the holder sees it before the quarter's purchases, at the last close's price):
