@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .dust import MONEY_DUST, snap
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -84,7 +86,7 @@ class Claim:
         """Pay what is due from the debtor's cash (or ``available``); the rest is arrears."""
         due = self.due_now + self.arrears
         cash = books.balance[self.debtor] if available is None else available
-        paid = min(due, max(cash, 0.0))
+        paid = snap(min(due, max(cash, 0.0)), MONEY_DUST)  # a dust payment is not made
         self.receive(books, q, paid, kind or self.name)
         self.arrears = due - paid
         self.due_now = 0.0

@@ -234,7 +234,7 @@ class Lab(Fundraiser):
                 share = balance / total if total > 0 else 0.0
                 claim.recover(books, q, min(balance, pool * share), "secured_recovery")
         owed = sum(c.balance() for c in claims)
-        cash = max(self.cash(world), 0.0)
+        cash = snap(max(self.cash(world), 0.0), MONEY_DUST)  # a residual recovers nothing
         ratio = min(cash / owed if owed > 0 else 0.0, 1.0)
         for claim in claims:
             balance = claim.balance()

@@ -234,3 +234,21 @@ def test_a_dust_lab_need_is_no_purchase(monkeypatch: pytest.MonkeyPatch) -> None
     sim.step(0)
     (xai,) = sim.labs
     assert xai.deployed[sim.acct("nvidia")][0] == 0.0
+
+
+@pytest.mark.filterwarnings("ignore::chipcredit.ChipcreditWarning")  # the summary's IRR note
+@pytest.mark.parametrize(("name", "path"), [("telecom-2000", None), ("telecom-2000", 3),
+                                            ("seed-2025", None)])
+def test_no_flow_of_a_deal_is_dust(name: str, path: int | None) -> None:
+    """A dust payment is not made: a default estate whose cash is a residual recovers
+    nothing, a facility does not draw for arrears its borrower's cash covers but for
+    rounding, and a claim is not paid a residual. (The telecom base case used to list 12
+    lines of 4e-18 to 5e-17 $B: recoveries, draws and the debt service they paid.)"""
+    sc = cc.load_scenario(name)
+    res = (cc.simulate(sc, deterministic=True) if path is None
+           else cc.simulate(sc, paths=path + 1, seed=2000))
+    amounts = np.concatenate([res.cashflows(d.id, path=path or 0)["amount"].to_numpy()
+                              for d in sc.deals])
+    assert amounts.size > 100
+    moved = amounts[amounts != 0.0]
+    assert np.abs(moved).min() >= MONEY_DUST

@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from chipcredit.engine.claims import Claim
+from chipcredit.engine.dust import MONEY_DUST, snap
 from chipcredit.scenario.deals import CreditFacility
 
 from .base import DealRuntime, Survival
@@ -131,7 +132,10 @@ class CreditFacilityDeal(DealRuntime):
         if not self.spec.drawing.shortfall:
             return
         lab = self.lab
-        short = np.where(lab.alive, np.maximum(lab.arrears() - np.maximum(lab.cash, 0.0), 0.0), 0.0)
+        # arrears that cash covers but for rounding are no shortfall: a dust draw would count
+        # as a draw
+        short = snap(np.where(lab.alive, np.maximum(lab.arrears() - np.maximum(lab.cash, 0.0), 0.0),
+                              0.0), MONEY_DUST)
         if not short.any():
             return
         drawn = self._draw(sim, q, short)

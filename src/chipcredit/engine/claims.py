@@ -19,6 +19,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
+from .dust import MONEY_DUST, snap
 from .ledger import Ledger, sparse_paths
 
 __all__ = ["Claim"]
@@ -129,13 +130,15 @@ class Claim:
         """
         due = self.total_due()
         owing = sparse_paths(due)
+        # a payment of dust (arrears of a rounding residual, or cash that is one) is not made
         if owing is None:
-            paid = np.minimum(due, np.maximum(available, 0.0))
+            paid = snap(np.minimum(due, np.maximum(available, 0.0)), MONEY_DUST)
             self.receive(ledger, q, paid, kind or self.name)
             self.arrears = due - paid
         else:  # little is due: work on those paths only (elsewhere 0 is due, 0 paid)
             avail = np.asarray(available)
-            part = np.minimum(due[owing], np.maximum(avail[owing] if avail.ndim else avail, 0.0))
+            part = snap(np.minimum(due[owing], np.maximum(avail[owing] if avail.ndim else avail, 0.0)),
+                        MONEY_DUST)
             self.receive_at(ledger, q, owing, part, kind or self.name)
             paid = np.zeros_like(due)
             paid[owing] = part

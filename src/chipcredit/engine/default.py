@@ -71,7 +71,9 @@ def settle_defaults(sim: Sim, lab: LabState, q: int) -> None:
     # each claim's balance now; recovering one claim leaves the others' as they are
     balances = [_balance_at(c, paths) for c in claims]
     owed = np.asarray(sum(balances))
-    cash = np.maximum(lab.cash[paths], 0.0)
+    # an estate whose cash is a rounding residual pays nothing: a dust recovery would make
+    # the creditors' IRRs exist
+    cash = snap(np.maximum(lab.cash[paths], 0.0), MONEY_DUST)
     paid_share = np.minimum(np.divide(cash, owed, out=np.zeros(paths.size), where=owed > 0), 1.0)
     for claim, balance in zip(claims, balances, strict=True):
         if claim.principal.min(initial=0.0) < 0.0 or claim.arrears.min(initial=0.0) < 0.0:
