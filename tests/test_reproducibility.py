@@ -19,6 +19,10 @@ from chipcredit.analytics.valuation import irr, npv
 from chipcredit.engine.streams import STREAM_BLOCK
 from chipcredit.scenario.registry import bundled_path
 
+# a few of seed-2025's warrant paths have no IRR and no side to name (the summary's note,
+# asserted in tests/engine/test_warnings.py); these tests are about the bits
+pytestmark = pytest.mark.filterwarnings("ignore::chipcredit.ChipcreditWarning")
+
 PATHS = 2 * STREAM_BLOCK + 808  # 9,000: two full stream blocks and a partial third
 
 
@@ -31,8 +35,7 @@ def seed_2025() -> cc.Scenario:
 def by_chunking(seed_2025: cc.Scenario) -> dict[int, cc.Result]:
     out = {}
     for chunk in (1, 2, 3):
-        with pytest.warns(cc.ChipcreditWarning):  # some paths have no IRR
-            out[chunk] = cc.simulate(seed_2025, paths=PATHS, seed=2025, chunk_blocks=chunk)
+        out[chunk] = cc.simulate(seed_2025, paths=PATHS, seed=2025, chunk_blocks=chunk)
     return out
 
 
@@ -67,8 +70,7 @@ def test_the_paths_of_a_block_do_not_depend_on_the_path_count(
         seed_2025: cc.Scenario, by_chunking: dict[int, cc.Result]) -> None:
     # the first 500 paths of a 9,000-path run are the paths of a 500-path run, except the
     # horizon marks, which use the default rate of the whole stream block
-    with pytest.warns(cc.ChipcreditWarning):
-        small = cc.simulate(seed_2025, paths=500, seed=2025)
+    small = cc.simulate(seed_2025, paths=500, seed=2025)
     big = by_chunking[2]
     for key in ("party|xai|revenue_total", "party|openai|default_quarter",
                 "deal|colossus2-spv|apollo|cash_in"):
@@ -77,8 +79,7 @@ def test_the_paths_of_a_block_do_not_depend_on_the_path_count(
 
 def test_a_different_seed_gives_different_numbers(seed_2025: cc.Scenario,
                                                   by_chunking: dict[int, cc.Result]) -> None:
-    with pytest.warns(cc.ChipcreditWarning):
-        other = cc.simulate(seed_2025, paths=PATHS, seed=2026)
+    other = cc.simulate(seed_2025, paths=PATHS, seed=2026)
     same = by_chunking[1]
     assert other.to_json() != same.to_json()
     for key in ("party|xai|revenue_total", "party|openai|cash_end"):

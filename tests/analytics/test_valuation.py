@@ -392,6 +392,28 @@ def test_irr_root_above_upper_bound_is_named_above_bracket() -> None:
     assert wide.irr[0] == pytest.approx(30.0 / 0.0016 - 1.0, rel=1e-9)
 
 
+def test_irr_side_is_named_with_several_sign_changes_when_the_ends_prove_it() -> None:
+    # A warrant in tranches: 0.0004 paid, 10 received, 0.0006 paid, 15 received (quarters
+    # 0-3). Three sign changes. As the rate grows the NPV tends to the first flow's sign (-),
+    # but at the 1000% bound it is still 10/1.821 - 0.0006/1.821^2 + ... > 0: a root lies
+    # above the bracket. (Quarterly bound: 11^(1/4) - 1 = 0.8212.)
+    warrant = [-0.0004, 10.0, -0.0006, 15.0]
+    # Received, lent, received, and a last 1e-6 paid: at -99% a year ((1+q) = 0.01^(1/4) =
+    # 0.3162) the NPV is 10 - 1/0.3162 + 1/0.3162^2 - 1e-6/0.3162^3 = 16.8 > 0, but towards
+    # -100% it tends to the last flow's sign (-): a root lies below the bracket.
+    lender = [10.0, -1.0, 1.0, -1e-6]
+    # First and last flows of one sign (-, +, -): no side can be named.
+    both = [-1.0, 2.15, -1.155]
+    result = irr(np.array([warrant, lender, [*both, 0.0]]))
+    assert np.isnan(result.irr).all()
+    assert result.multiple_sign_changes.all()
+    assert [REASONS[int(code)] for code in result.reason] == [
+        "above_bracket", "below_bracket", "no_root_in_bracket"]
+    # the warrant's root: 10x ~ 0.0004 with x = 1/(1+q), so 1+q ~ 25,000 a quarter and
+    # about 25,000^4 = 3.9e17 a year; a bracket that wide finds it
+    assert irr(np.array([warrant]), upper=1e18).irr[0] == pytest.approx(25_000.0 ** 4, rel=0.01)
+
+
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), repeats=st.integers(0, 400))
 def test_irr_of_a_path_does_not_depend_on_the_paths_beside_it(seed: int, repeats: int) -> None:

@@ -72,18 +72,32 @@ def test_irr_below_the_bracket_is_named_without_a_warning() -> None:
 
 
 def test_irr_without_a_root_warns_exactly_once() -> None:
-    # the AMD warrant's holder pays a cent a share at each tranche and sells later: flows
-    # that change sign several times, with no root in the bracket on some paths (300 paths,
-    # seed 5: 112 of them)
+    # the telecom banks' loans to the carriers: flows whose first and last amounts have one
+    # sign and that change sign several times, with no root in the bracket on most paths
+    # and no side that can be proved (300 paths, seed 1)
     with pytest.warns(cc.ChipcreditWarning) as record:
-        res = cc.simulate("seed-2025", paths=300, seed=5)
+        res = cc.simulate("telecom-2000", paths=300, seed=1)
     ours = [w for w in record if issubclass(w.category, cc.ChipcreditWarning)]
     assert len(ours) == 1
     text = str(ours[0].message)
-    missing = res.irr_reasons()[("amd-openai-warrant", "openai")]["no_root_in_bracket"]
+    missing = res.irr_reasons()[("banks-peer-1", "banks")]["no_root_in_bracket"]
     assert missing > 0
-    assert f"amd-openai-warrant/openai: {missing} (no_root_in_bracket {missing})" in text
-    assert "colossus2-spv" not in text  # its missing IRRs are below the bracket: named, silent
+    assert f"banks-peer-1/banks: {missing} (no_root_in_bracket {missing})" in text
+
+
+def test_a_warrant_sold_in_tranches_is_above_the_bracket_without_a_warning() -> None:
+    """The AMD warrant's holder pays a cent a share at each tranche and sells the shares
+    later: flows that change sign several times, with the NPV still positive at the 1000%
+    bound. The first flow is a payment, so an IRR lies above the bound: reason
+    above_bracket, no warning (300 paths, seed 5)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", cc.ChipcreditWarning)
+        res = cc.simulate("seed-2025", paths=300, seed=5)
+    reasons = res.irr_reasons()[("amd-openai-warrant", "openai")]
+    assert reasons["above_bracket"] > 200
+    assert reasons["no_root_in_bracket"] == 0
+    irr = res.to_dict()["deals"]["amd-openai-warrant"]["parties"]["openai"]["irr"]
+    assert irr["above_bracket_share"] == pytest.approx(reasons["above_bracket"] / 300)
 
 
 def test_clean_run_does_not_warn() -> None:

@@ -154,7 +154,9 @@ def irr(
     1. No sign change (all flows >= 0, all <= 0, or all zero): NaN, reason ``no_sign_change``;
        nothing is solved.
     2. The NPV has the same sign at the quarterly equivalents of ``lower`` and ``upper``: NaN,
-       reason ``no_root_in_bracket`` (the root lies outside, or an even number lie inside).
+       reason ``above_bracket`` or ``below_bracket`` where an IRR provably lies on that side
+       of the bracket (see `_outside`), else ``no_root_in_bracket`` (roots on both sides, or
+       an even number inside).
     3. Otherwise the bracket is split at ``q = 0`` (when it straddles it), the half whose ends
        differ in sign is kept, and a safeguarded Newton search (a bisection step whenever
        Newton would leave the bracket or converge too slowly) runs until its step is below
@@ -212,13 +214,16 @@ def _outside(c: FloatArray, changes: NDArray[np.int8], reason: NDArray[np.int8],
              lower: float, upper: float) -> None:
     """Name the side of a missing IRR that exists outside the bracket, in place.
 
-    Flows that change sign once have exactly one IRR, and their NPV keeps the sign of the
-    last nonzero flow at rates below it and of the first above it. So where the NPV at
-    ``upper`` still has the last flow's sign the IRR lies above ``upper`` (a warrant bought
-    for a cent: ``above_bracket``), and where the NPV at ``lower`` has the first flow's sign
-    it lies below ``lower`` (``below_bracket``).
+    As the rate grows without bound the NPV takes the sign of the first nonzero flow, and as
+    it falls towards -100% the sign of the last. So where the NPV at ``upper`` has the
+    opposite sign to the first flow, an IRR lies above ``upper`` (a warrant bought for a
+    cent and sold for billions: ``above_bracket``), and where the NPV at ``lower`` has the
+    opposite sign to the last flow, one lies below ``lower`` (``below_bracket``). With one
+    sign change that IRR is the only one. With several, a side is named only when the
+    first and last flows differ in sign (then at most one side qualifies); otherwise the
+    path keeps ``no_root_in_bracket``.
     """
-    rows = np.flatnonzero((reason == _NO_ROOT) & (changes == 1))
+    rows = np.flatnonzero((reason == _NO_ROOT) & (changes >= 1))
     if not rows.size:
         return
     flows = c[rows]
@@ -229,8 +234,10 @@ def _outside(c: FloatArray, changes: NDArray[np.int8], reason: NDArray[np.int8],
     with np.errstate(all="ignore"):
         at_upper = flows @ (1.0 + effective_to_quarterly(float(upper))) ** -k
         at_lower = flows @ (1.0 + effective_to_quarterly(float(lower))) ** -k
-    reason[rows[np.sign(at_upper) == last]] = _ABOVE
-    reason[rows[np.sign(at_lower) == first]] = _BELOW
+    above = np.sign(at_upper) == -first
+    below = np.sign(at_lower) == -last
+    reason[rows[above & ~below]] = _ABOVE
+    reason[rows[below & ~above]] = _BELOW
 
 
 _ROW_HASH = np.random.default_rng(20251001).integers(1, 2**63, size=4096, dtype=np.uint64) | 1
