@@ -106,6 +106,16 @@ def test_outcome_histogram_golden_numbers(result: Result) -> None:
     texts = [a.text for a in fig.layout.annotations]
     assert {"p05 13x", "p50 121x", "p95 229x"} <= set(texts)
     assert any(t == "no value on 20% of paths" for t in texts), texts
+    # each label sits right of its own line, on its own row, on an opaque background: the
+    # next dashed line to its right crosses its row and must not hide a character (a
+    # "p05 -$36B" once read "p05 $36B" with the p50 line over its minus sign)
+    labels = [a for a in fig.layout.annotations if a.text.startswith(("p05", "p50", "p95"))]
+    assert [a.x for a in labels] == pytest.approx([13.0, 121.0, 229.0])
+    assert len({a.y for a in labels}) == 3
+    for label in labels:
+        assert label.xanchor == "left" and label.xshift > 0
+        white = re.fullmatch(r"rgba\(255,255,255,([0-9.]+)\)", label.bgcolor)
+        assert white is not None and float(white.group(1)) >= 0.8, label.bgcolor
     assert fig.layout.xaxis.title.text == "MOIC (multiple of money)"
     assert_labelled(fig, fake)
 
@@ -391,7 +401,11 @@ def test_chinese_charts_hold_no_english_catalogue_text(result: Result) -> None:
                                            lang="zh")]
     phrases = english_phrases()
     assert len(phrases) > 100
+    # party names are scenario text, shown as written ("Bondholders of the hyperscale clouds")
+    names = sorted((p.name for p in result.scenario.parties if p.name), key=len, reverse=True)
     for fig in figs:
         for text in figure_texts(fig):
+            for name in names:
+                text = text.replace(name, "")
             leaked = [p for p in phrases if p in text]
             assert not leaked, (text, leaked)

@@ -117,14 +117,17 @@ def test_report_is_one_file_that_loads_nothing(reports: dict[str, str], result: 
 def expected_charts(result: Result) -> int:
     """Two Sankeys; revenue, cash and capacity fans per lab; sales (and self-funded share,
     when the run has it) per vendor; one outcome chart per deal and party with a position on
-    some path; default timing per lab; the market share chart."""
+    some path; default timing per lab and per cloud on its own balance sheet; the market share
+    chart."""
     labs = [p.id for p in result.scenario.parties if p.kind == "lab"]
+    own_clouds = [p.id for p in result.scenario.parties
+                  if p.kind == "cloud" and p.balance_sheet == "own"]
     vendors = [p.id for p in result.scenario.parties if p.kind == "vendor"]
     vendor_fans = sum((v, var) in result.reservoir for v in vendors
                       for var in ("sales", "self_funded_share"))
     positions = sum(counts["no_position"] < result.paths
                     for counts in result.irr_reasons().values())
-    return 2 + 3 * len(labs) + vendor_fans + positions + len(labs) + 1
+    return 2 + 3 * len(labs) + vendor_fans + positions + len(labs) + len(own_clouds) + 1
 
 
 def test_report_has_every_section_and_opens_with_the_summary(reports: dict[str, str],
@@ -211,12 +214,16 @@ def test_summary_states_defaults_and_returns_from_the_numbers(result: Result) ->
     text = summary_text(result)
     assert text.startswith(f"Over {PATHS} simulated futures from 2025Q4 to 2035Q3 (seed {SEED}): ")
     # 2025Q4 plus the 16 quarters of 2026-2029 come before 2030
-    for lab, name in (("xai", "xAI"), ("openai", "OpenAI")):
-        dq = result.outcome(None, lab, "default_quarter")
+    # every party that can default: both labs and CoreWeave (own balance sheet), not the
+    # funded hyperscale clouds
+    for party, name in (("xai", "xAI"), ("openai", "OpenAI"), ("coreweave", "CoreWeave")):
+        dq = result.outcome(None, party, "default_quarter")
         before = float(np.mean((dq >= 0) & (dq < 17)))
         total = float(np.mean(dq >= 0))
-        assert (f"{name} defaults before 2030 in {by_hand_percent(before)} of them "
+        assert total > 0, party
+        assert (f"{name} defaults before 2030 in {by_hand_percent(before)} of all futures "
                 f"({by_hand_percent(total)} within the horizon)") in text
+    assert "Microsoft Azure, Oracle OCI and AWS" not in text
     # the vendor position with the largest median outlay comes first
     outlays = {}
     for deal, party in result.deal_parties():
@@ -231,7 +238,14 @@ def test_summary_states_defaults_and_returns_from_the_numbers(result: Result) ->
     def x(v: float) -> str:
         return f"{v:.2g}x" if v < 10 else f"{v:.3g}x"
 
-    assert f"in {deal} returns between {x(p05)} and {x(p95)} (median {x(p50)})" in text
+    held = float(np.mean(np.isfinite(moic)))
+    assert 0 < held < 1  # the letter of intent closes on some paths only
+    outlay = i18n.catalogue("en").money(float(np.median(
+        result.outcome(deal, party, "cash_out")[np.isfinite(moic)])))
+    assert (f"in the {by_hand_percent(held)} of futures where Nvidia has a position in {deal}, "
+            f"its {outlay} returns between {x(p05)} and {x(p95)} in 90% of them "
+            f"(median {x(p50)})") in text
+    assert f"in 90% of futures Nvidia's {outlay}" not in text
     zh = summary_text(result, lang="zh")
     assert zh.startswith(f"基于从 2025Q4 到 2035Q3 的 {PATHS} 个模拟未来情景") and zh.endswith("。")
 
@@ -291,6 +305,66 @@ def test_money_is_formatted_per_language() -> None:
         "20亿美元", "4.12亿美元", "-15亿美元", "3,500亿美元", "1.23万亿美元"]
     assert (en.multiple(2.06), zh.multiple(2.06), en.percent(0.234), zh.percent(0.0042)) == (
         "2.1x", "2.1倍", "23%", "0.4%")
+
+
+MONEY_CASES = (  # $B in; English, Chinese out
+    (-1040.0, "-$1.04T", "-1.04万亿美元"),      # the sign goes before the big unit too
+    (-682.0, "-$682B", "-6,820亿美元"),
+    (-1.77e-13, "$0B", "0亿美元"),              # float noise: zero, and no sign
+    (1.81e-13, "$0B", "0亿美元"),
+    (-0.0004, "$0B", "0亿美元"),                # rounds to 0 at $1M: no sign
+    (-0.0006, "-$0.001B", "-0.01亿美元"),       # rounds to the smallest step: signed
+    (0.0123, "$0.012B", "0.12亿美元"),          # no step finer than $1M
+    (999.7, "$1T", "1万亿美元"),                # rounds up into the big unit
+    (-999.7, "-$1T", "-1万亿美元"),
+    (5786.0, "$5.79T", "5.79万亿美元"),
+    (0.0, "$0B", "0亿美元"),
+    (-0.0, "$0B", "0亿美元"),
+)
+
+
+@pytest.mark.parametrize(("amount", "english", "chinese"), MONEY_CASES)
+def test_money_has_its_sign_outside_and_no_float_noise(amount: float, english: str,
+                                                       chinese: str) -> None:
+    assert i18n.catalogue("en").money(amount) == english
+    assert i18n.catalogue("zh").money(amount) == chinese
+
+
+def test_parties_table_shows_who_can_default_and_labels_hyperscale_clouds(
+        reports: dict[str, str], result: Result) -> None:
+    """CoreWeave (a cloud on its own balance sheet) has a default probability like the labs;
+    the funded hyperscale clouds have none and are not called a neocloud; money columns do not
+    claim a unit their cells do not use."""
+    for lang, neocloud, hyperscale, header in (
+            ("en", "neocloud", "hyperscale cloud", "total revenue (median)"),
+            ("zh", "新型云服务商", "超大规模云服务商", "总收入（中位数）")):
+        cat = i18n.catalogue(lang)
+        text = html.unescape(reports[lang])
+        start = text.index("</table>", text.index('<section id="headline">'))
+        rows = re.findall(r"<tr>(.*?)</tr>", text[start:text.index("</table>", start + 8)])
+        cells = {re.sub(r"<[^>]+>", "", r.split("</td>")[0]):
+                 [re.sub(r"<[^>]+>", "", c) for c in r.split("</td>")[1:-1]] for r in rows}
+        assert f"<th>{header}</th>" in text[start:]
+        assert "$B, median" not in text and "亿美元，中位数" not in text
+        coreweave = cells["CoreWeave"]
+        assert coreweave[0] == neocloud
+        assert coreweave[1] == cat.percent(result.default_probability("coreweave")) != ""
+        funded = cells["Microsoft Azure, Oracle OCI and AWS (as OpenAI's landlords)"]
+        assert funded[:2] == [hyperscale, ""]
+        assert cells["OpenAI"][1] == cat.percent(result.default_probability("openai"))
+        assert cells["Nvidia"][1] == ""
+
+
+def test_default_charts_cover_every_party_that_can_default(
+        result: Result, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One default chart (and ``--png`` file) per lab and per cloud on its own balance sheet;
+    none for the funded hyperscale clouds. Charts are stubbed: only the names matter here."""
+    for name in ("sankey_chart", "fan_chart", "outcome_histogram", "default_timing_chart",
+                 "market_share_chart"):
+        monkeypatch.setattr(charts, name, lambda *args, **kwargs: None)
+    figures = report_html.report_figures(result, i18n.catalogue("en"))
+    names = [name for name, _ in figures["defaults"]]
+    assert names == ["defaults-openai", "defaults-xai", "defaults-coreweave"]
 
 
 # --- writing ------------------------------------------------------------------------------------

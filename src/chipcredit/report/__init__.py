@@ -7,6 +7,8 @@ Plotly is imported when a chart is drawn, never when this package is imported (i
 - `write_report`: one HTML file with Plotly's JavaScript inlined, readable offline
   (`build_report` gives the same HTML as text, e.g. for a download button).
 - `summary_text`: the report's opening paragraph, from the numbers.
+- `chipcredit.report.solvency`: which parties can default (labs, and clouds on their own
+  balance sheet): the one test behind the default column, sentences and charts.
 - `replay`: the `Result` of a run in the run store, re-simulated from its stored scenario
   text, paths and seed (the store keeps summaries, not every band a chart needs).
 """

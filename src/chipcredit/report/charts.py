@@ -67,6 +67,8 @@ __all__ = [
 HISTOGRAM_BINS = 40
 """Bars of an outcome histogram, between the 0.5th and 99.5th percentile of the values."""
 _TAIL = (0.005, 0.995)
+_LABEL_BACKGROUND = "rgba(255,255,255,0.85)"
+"""Behind a percentile label of a histogram, so a dashed line crossing it does not hide text."""
 
 
 def _variable_title(result: Result, variable: str, cat: Catalogue) -> str:
@@ -184,8 +186,12 @@ def outcome_histogram(result: Result, deal: str, party: str, metric: str | Seque
         shapes = [{"type": "line", "x0": mk["x"], "x1": mk["x"], "y0": 0, "y1": 1,
                    "xref": "x", "yref": "paper", "line": {"dash": "dash", "width": 1,
                                                           "color": "#333333"}} for mk in marks]
+        # Each label starts just right of its own line, one row lower than the last, on an
+        # opaque background: the next line to the right (p50 after p05) can run through the
+        # label's row, and without the background its dash hid the label's minus sign.
         notes = [{"text": mk["text"], "x": mk["x"], "y": 1.0 - 0.07 * j, "xref": "x",
-                  "yref": "paper", "showarrow": False, "xanchor": "left",
+                  "yref": "paper", "showarrow": False, "xanchor": "left", "xshift": 2,
+                  "bgcolor": _LABEL_BACKGROUND, "borderpad": 1,
                   "font": {"size": 10}} for j, mk in enumerate(marks)]
         if note:
             notes.append({"text": note, "x": 1.0, "y": 1.08, "xref": "paper", "yref": "paper",
@@ -214,8 +220,9 @@ def outcome_histogram(result: Result, deal: str, party: str, metric: str | Seque
 
 
 def default_timing_chart(result: Result, party: str, *, lang: str = "en") -> go.Figure:
-    """A lab's cumulative default probability by quarter: one stacked area per cause
-    (``arrears_unfunded``, ``covenant``, ``cross_default``), then the total as a line."""
+    """Cumulative default probability by quarter of a party that can default (a lab, or a
+    cloud on its own balance sheet): one stacked area per cause (``arrears_unfunded``,
+    ``covenant``, ``cross_default``), then the total as a line."""
     go = graph_objects()
     cat = catalogue(lang)
     timing = result.default_timing(party)

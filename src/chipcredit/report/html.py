@@ -23,6 +23,7 @@ from chipcredit.files import write_text_atomic
 
 from .assumptions import assumption_rows
 from .i18n import Catalogue, catalogue
+from .solvency import defaulting_parties
 from .summary import summary_text
 from .tables import deals_table, metadata_table, parties_table, sensitivity_table, table
 from .theme import FONT, graph_objects
@@ -76,10 +77,9 @@ def report_figures(result: Result, cat: Catalogue,
             continue
         out["deals"].append((f"outcome-{deal}-{party}", charts.outcome_histogram(
             result, deal, party, ["npv", "irr", "moic"], lang=lang)))
-    for p in parties:
-        if p.kind == "lab":
-            out["defaults"].append((f"defaults-{p.id}",
-                                    charts.default_timing_chart(result, p.id, lang=lang)))
+    for p in defaulting_parties(result.scenario):  # labs and clouds on their own balance sheet
+        out["defaults"].append((f"defaults-{p.id}",
+                                charts.default_timing_chart(result, p.id, lang=lang)))
     if any(p.kind == "vendor" for p in parties):
         out["market"].append(("market-share", charts.market_share_chart(result, lang=lang)))
     if sensitivity is not None:
@@ -144,7 +144,7 @@ def build_report(result: Result, *, lang: str = "en", sensitivity: Any = None,
          if figs["deals"] else _note(cat.t("report.no_deals"))),
         ("defaults", cat.t("report.defaults"),
          (_note(cat.t("report.defaults_intro")) + charts_of("defaults")) if figs["defaults"]
-         else _note(cat.t("report.no_labs"))),
+         else _note(cat.t("report.no_defaulters"))),
         ("market", cat.t("report.market"), (_note(cat.t("report.market_intro"))
                                             + charts_of("market")) if figs["market"]
          else _note(cat.t("report.no_vendors"))),

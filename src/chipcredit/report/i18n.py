@@ -31,15 +31,21 @@ LANGUAGES = ("en", "zh")
 """Languages with a catalogue, English first (the default)."""
 
 
-def significant(value: float, digits: int = 3) -> str:
+def significant(value: float, digits: int = 3, max_decimals: int | None = None) -> str:
     """``value`` rounded to ``digits`` significant figures, thousands separated, no trailing
-    zeros: 2 -> ``2``, 0.4123 -> ``0.412``, 12345.6 -> ``12,346``."""
+    zeros: 2 -> ``2``, 0.4123 -> ``0.412``, 12345.6 -> ``12,346``.
+
+    ``max_decimals`` caps the decimals (the finest step shown): with 3, 0.0004 -> ``0`` and
+    0.00123 -> ``0.001``. A value that rounds to zero is ``0``, never ``-0``.
+    """
     if not math.isfinite(value):
         return "nan"
     if value == 0:
         return "0"
     exponent = math.floor(math.log10(abs(value)))
     decimals = max(digits - 1 - exponent, 0)
+    if max_decimals is not None:
+        decimals = min(decimals, max_decimals)
     text = f"{value:,.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -113,14 +119,25 @@ class Catalogue:
         return self.t("number.not_available")
 
     def money(self, amount: float | None) -> str:
-        """An amount given in $B, in this language's unit: ``$2.5B``, ``25亿美元``."""
+        """An amount given in $B, in this language's unit: ``$2.5B``, ``25亿美元``.
+
+        Three significant figures, but no step finer than ``number.money_decimals`` decimals
+        of the unit ($1M in both languages), so float noise such as -1.8e-13 prints as
+        ``$0B``. The sign goes before the whole amount (``-$1.04T``, ``-682亿美元``), and an
+        amount that rounds to zero has none. From ``number.money_big_at`` $B on (after
+        rounding: 999.7 is ``$1T``), the big unit is used.
+        """
         if amount is None or not math.isfinite(amount):
             return self.na()
-        if abs(amount) >= float(self.entries["number.money_big_at"]):
-            big = amount * float(self.entries["number.money_big_scale"])
-            return self.t("number.money_big", value=significant(big))
-        text = self.t("number.money", value=significant(abs(amount) * self.money_scale))
-        return ("-" + text) if amount < 0 else text
+        size = abs(amount)
+        if float(f"{size:.3g}") >= float(self.entries["number.money_big_at"]):
+            text = self.t("number.money_big",
+                          value=significant(size * float(self.entries["number.money_big_scale"])))
+            return ("-" + text) if amount < 0 else text
+        digits = significant(size * self.money_scale,
+                             max_decimals=int(self.entries["number.money_decimals"]))
+        text = self.t("number.money", value=digits)
+        return ("-" + text) if amount < 0 and digits != "0" else text
 
     def percent(self, share: float | None, digits: int = 2) -> str:
         """A share (0.23) as a percent (``23%``)."""

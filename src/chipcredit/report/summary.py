@@ -1,17 +1,23 @@
 """The report's opening paragraph: a few plain sentences generated from the numbers.
 
 >>> summary_text(res)                                                   # doctest: +SKIP
-"Over 2,000 simulated futures from 2025Q4 to 2035Q3 (seed 7): In 90% of futures Nvidia's
+"Over 2,000 simulated futures from 2025Q4 to 2035Q3 (seed 7): in 90% of futures Nvidia's
 $2B in colossus2-spv returns between 0.47x and 2.1x (median 1.7x); xAI defaults before 2030
-in 23% of them (41% within the horizon)."
+in 23% of all futures (41% within the horizon)."
 
 What it says, in this order:
 
 - for the (at most) `MAX_RETURNS` vendor positions with the largest median outlay (or, with
   no vendor positions, any party's): the 5th–95th percentile range of the MOIC, the median,
-  and the median outlay (cash put in, over paths with a position);
-- for every lab: the share of paths on which it defaults before the year `DEFAULT_YEARS`
-  after the start year (or the end of the horizon, if sooner), and within the horizon.
+  and the median outlay (cash put in). These are over the paths on which the party has a
+  position (a MOIC); where some paths have none (a letter of intent that does not close),
+  the sentence says on what share of all futures the statistics are taken: "in the 34% of
+  futures where Nvidia has a position in nvidia-openai-loi, its $100B returns between ...
+  in 90% of them";
+- for every party that can default (a lab, or a cloud on its own balance sheet; see
+  `chipcredit.report.solvency`): the share of all paths on which it defaults before the year
+  `DEFAULT_YEARS` after the start year (or the end of the horizon, if sooner), and within
+  the horizon.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
 
 from .i18n import Catalogue, catalogue
+from .solvency import defaulting_parties
 from .theme import display_name
 
 __all__ = ["DEFAULT_YEARS", "MAX_RETURNS", "default_before", "summary_text"]
@@ -37,24 +44,26 @@ def _returns(result: Result, cat: Catalogue) -> list[str]:
     vendors = [(d, p) for d, p in pairs if kinds.get(p) == "vendor"]
     for deal, party in vendors or pairs:
         moic = result.outcome(deal, party, "moic")
-        outlay = result.outcome(deal, party, "cash_out")
-        active = outlay > 0
-        stats = describe(moic)
-        if stats["p50"] is None or not active.any():
+        held = np.isfinite(moic)  # a MOIC needs cash put in: the paths with a position
+        if not held.any():
             continue
-        spent = float(np.median(outlay[active]))
+        stats = describe(moic)
+        spent = float(np.median(result.outcome(deal, party, "cash_out")[held]))
         values = {"party": display_name(result, party, cat), "deal": deal,
-                  "low": cat.multiple(stats["p05"]), "high": cat.multiple(stats["p95"]),
-                  "median": cat.multiple(stats["p50"])}
-        text = cat.t("summary.return", outlay=cat.money(spent), **values)
+                  "outlay": cat.money(spent), "low": cat.multiple(stats["p05"]),
+                  "high": cat.multiple(stats["p95"]), "median": cat.multiple(stats["p50"])}
+        if held.all():
+            text = cat.t("summary.return", **values)
+        else:  # the statistics are over the paths with a position only: say how many
+            text = cat.t("summary.return_held", share=cat.percent(float(held.mean())), **values)
         found.append((spent, text))
     found.sort(key=lambda item: -item[0])
     return [text for _, text in found[:MAX_RETURNS]]
 
 
-def default_before(result: Result, lab: str, year: int) -> float:
-    """Share of paths on which ``lab`` defaults in a quarter of a year before ``year``."""
-    dq = result.outcome(None, lab, "default_quarter")
+def default_before(result: Result, party: str, year: int) -> float:
+    """Share of all paths on which ``party`` defaults in a quarter of a year before ``year``."""
+    dq = result.outcome(None, party, "default_quarter")
     years = np.array([int(label[:4]) for label in result.quarter_labels()])
     cutoff = int(np.sum(years < year))
     return float(np.mean((dq >= 0) & (dq < cutoff)))
@@ -65,15 +74,13 @@ def _defaults(result: Result, cat: Catalogue) -> list[str]:
     first, last = int(labels[0][:4]), int(labels[-1][:4])
     year = min(first + DEFAULT_YEARS, last + 1)
     out = []
-    for party in result.scenario.parties:
-        if party.kind != "lab":
-            continue
+    for party in defaulting_parties(result.scenario):
         name = display_name(result, party.id, cat)
         total = result.default_probability(party.id)
         if total == 0:
-            out.append(cat.t("summary.no_default", lab=name))
+            out.append(cat.t("summary.no_default", party=name))
             continue
-        out.append(cat.t("summary.default", lab=name, year=year,
+        out.append(cat.t("summary.default", party=name, year=year,
                          before=cat.percent(default_before(result, party.id, year)),
                          total=cat.percent(total)))
     return out

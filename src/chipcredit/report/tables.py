@@ -14,6 +14,7 @@ from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
 
 from .i18n import Catalogue
+from .solvency import can_default, kind_label
 from .theme import display_name
 
 __all__ = ["Cell", "deals_table", "metadata_table", "parties_table", "sensitivity_table", "table"]
@@ -77,13 +78,16 @@ def _median(result: Result, party: str, metric: str, cat: Catalogue) -> str:
 
 
 def parties_table(result: Result, cat: Catalogue) -> str:
+    """Per party: its kind, its default probability (every party that can default: labs and
+    clouds on their own balance sheet; blank for the others, which never default), median
+    total revenue and median cash at the horizon. Each cell carries its unit."""
     headers = [cat.t("report.col_party"), cat.t("report.col_kind"), cat.t("report.col_default"),
                cat.t("report.col_revenue"), cat.t("report.col_cash_end")]
     rows = []
     for p in result.scenario.parties:
-        default = cat.percent(result.default_probability(p.id)) if p.kind == "lab" else ""
+        default = cat.percent(result.default_probability(p.id)) if can_default(p) else ""
         rows.append([Cell(display_name(result, p.id, cat), "data"),
-                     Cell(cat.label("party_kind", p.kind)), Cell(default, "num"),
+                     Cell(kind_label(p, cat)), Cell(default, "num"),
                      Cell(_median(result, p.id, "revenue_total", cat), "num"),
                      Cell(_median(result, p.id, "cash_end", cat), "num")])
     return table(headers, rows)
