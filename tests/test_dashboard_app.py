@@ -416,3 +416,19 @@ def test_without_streamlit_the_command_says_how_to_install_it(
     with pytest.raises(cc.UsageError, match=r"^the dashboard needs streamlit, which is not "
                                             r"installed: pip install 'chipcredit\[dashboard\]'$"):
         launch()
+
+
+def test_overview_party_table_shows_who_can_default_with_the_reports_labels() -> None:
+    from chipcredit.dashboard.tabs.overview import _party_table
+    from chipcredit.report.i18n import catalogue
+
+    res = cc.simulate("seed-2025", paths=200, seed=3)
+    table = _party_table(res, catalogue("en")).set_index("Party")
+    assert list(table.columns[:2]) == ["Kind", "P(default)"]
+    default = table["P(default)"]
+    assert default["coreweave"] == catalogue("en").percent(res.default_probability("coreweave"), 3)
+    assert default["hyperscale-clouds"] == "" and default["nvidia"] == ""
+    assert table.at["hyperscale-clouds", "Kind"] == "hyperscale cloud"
+    assert table.at["coreweave", "Kind"] == "neocloud"
+    assert "total revenue (median)" in table.columns
+    assert not any("($B" in c for c in table.columns)  # cells say $B or $T themselves

@@ -89,9 +89,7 @@ class Sim:
         classes = [AccountClass.OUTSIDE] * 3
         for party in scenario.parties:
             names.append(party.id)
-            own = isinstance(party, Lab) or (isinstance(party, Cloud)
-                                             and party.balance_sheet == "own")
-            classes.append(AccountClass.CONSTRAINED if own else AccountClass.FUNDED)
+            classes.append(AccountClass.CONSTRAINED if party.can_default else AccountClass.FUNDED)
         for deal in scenario.deals:
             if deal.kind == "spv_lease":
                 names.append(deal.id)

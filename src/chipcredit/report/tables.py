@@ -14,7 +14,7 @@ from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
 
 from .i18n import Catalogue
-from .solvency import can_default, kind_label
+from .solvency import kind_label
 from .theme import display_name
 
 __all__ = ["Cell", "deals_table", "metadata_table", "parties_table", "sensitivity_table", "table"]
@@ -85,7 +85,7 @@ def parties_table(result: Result, cat: Catalogue) -> str:
                cat.t("report.col_revenue"), cat.t("report.col_cash_end")]
     rows = []
     for p in result.scenario.parties:
-        default = cat.percent(result.default_probability(p.id)) if can_default(p) else ""
+        default = cat.percent(result.default_probability(p.id)) if p.can_default else ""
         rows.append([Cell(display_name(result, p.id, cat), "data"),
                      Cell(kind_label(p, cat)), Cell(default, "num"),
                      Cell(_median(result, p.id, "revenue_total", cat), "num"),

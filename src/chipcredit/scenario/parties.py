@@ -44,6 +44,13 @@ class _PartyBase(Model):
     discount_rate: Growth = Field(default_factory=lambda: _n(0.10))
     """Effective annual rate at which this party discounts its flows for NPV."""
 
+    @property
+    def can_default(self) -> bool:
+        """Whether the party pays from its own cash and defaults when it cannot (a lab, a
+        cloud on its own balance sheet). Every other party's cash is a net position funded
+        from outside, which may go negative."""
+        return False
+
 
 class PriceResponse(Model):
     """A vendor cuts its price while its market share (of capacity units shipped) is low.
@@ -230,6 +237,11 @@ class Lab(_PartyBase):
     """An AI developer: buys compute, burns cash, raises rounds and can default."""
 
     kind: Annotated[Literal["lab", "carrier"], AfterValidator(lambda _: "lab")]
+
+    @property
+    def can_default(self) -> bool:
+        return True
+
     """``lab``; ``carrier`` is a synonym that reads better for a telecom carrier (it is
     stored as ``lab``)."""
     revenue: Revenue
@@ -363,6 +375,10 @@ class Cloud(_PartyBase):
     spot: SpotMarket
     equity: CapTable = Field(default_factory=CapTable)
     funding: Funding | None = None
+
+    @property
+    def can_default(self) -> bool:
+        return self.balance_sheet == "own"
 
 
 Party = Annotated[Vendor | Lab | Buyer | Investor | Lender | Cloud, Field(discriminator="kind")]

@@ -14,6 +14,7 @@ from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.limits import markdown_safe
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.solvency import kind_label
 
 __all__ = ["KEY_METRICS", "deal_table", "draw", "headline_pairs"]
 
@@ -61,12 +62,14 @@ def _party_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
         mine = table[table["party"] == party.id].set_index("metric")
         if mine.empty:
             continue
-        row = {T.t("report.col_party"): party.id, T.t("report.col_kind"): party.kind}
-        if party.kind == "lab":
-            row[T.t("report.col_default")] = T.percent(result.default_probability(party.id), 3)
-        for metric in ("revenue_total", "cash_end"):
+        row = {T.t("report.col_party"): party.id, T.t("report.col_kind"): kind_label(party, T)}
+        # only labs and clouds on their own balance sheet can default (as in the report)
+        row[T.t("report.col_default")] = (T.percent(result.default_probability(party.id), 3)
+                                          if party.can_default else "")
+        # each cell carries its own unit ($B or $T), so the headers name none
+        for metric, header in (("revenue_total", "report.col_revenue"), ("cash_end", "report.col_cash_end")):
             if metric in mine.index:
-                row[T.label("metric", metric)] = T.money(float(mine.at[metric, "p50"]))  # type: ignore[arg-type]
+                row[T.t(header)] = T.money(float(mine.at[metric, "p50"]))  # type: ignore[arg-type]
         rows.append(row)
     return pd.DataFrame(rows)
 
