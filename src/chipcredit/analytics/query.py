@@ -7,19 +7,38 @@ is what they type::
     deals.xai-debt.parties.xai-bondholders.loss.mean
     parties.openai.default_probability
     parties.nvidia.revenue_total.p50
+    vendors.nvidia.market_share_end.p50
+    spvs.colossus2-spv.debt_impairment_probability
+    portfolios.nvidia.expected_loss
+    portfolios.nvidia.pd_term_structure.xai[3]
 
-A bad address gets the closest real one as a suggestion.
+Every section of the summary is addressable except its metadata (`METADATA`: version,
+scenario, seed, ...), which describe the run rather than its outcome; a list item is
+addressed by ``[i]``, as in parameter paths. A bad address gets the closest real one as a
+suggestion, and the keys that do exist where it went wrong.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chipcredit.errors import UsageError, did_you_mean
 
 from .result import Result
 
-__all__ = ["metric_paths", "metric_value"]
+__all__ = ["METADATA", "metric_paths", "metric_value"]
+
+METADATA = ("chipcredit_version", "scenario", "scenario_sha256", "paths", "seed", "start",
+            "quarters", "deterministic")
+"""Top-level keys of the JSON summary that describe the run, not its outcome: no metric."""
+
+_INDEXED = re.compile(r"^(?P<key>.+?)(?P<index>(?:\[\d+\])+)$")
+_SHOWN = 12  # keys listed in an error before "…"
+
+
+def _is_number(node: Any) -> bool:
+    return isinstance(node, int | float) and not isinstance(node, bool)
 
 
 def _leaves(node: Any, prefix: str) -> list[str]:
@@ -28,43 +47,92 @@ def _leaves(node: Any, prefix: str) -> list[str]:
         for key, value in node.items():
             out.extend(_leaves(value, f"{prefix}.{key}" if prefix else str(key)))
         return out
-    return [prefix] if (isinstance(node, int | float) and not isinstance(node, bool)) or node is None else []
+    if isinstance(node, list):
+        out = []
+        for i, value in enumerate(node):
+            out.extend(_leaves(value, f"{prefix}[{i}]"))
+        return out
+    return [prefix] if _is_number(node) or node is None else []
+
+
+def _sections(summary: Result | dict[str, Any]) -> dict[str, Any]:
+    data = summary.to_dict() if isinstance(summary, Result) else summary
+    return {key: value for key, value in data.items() if key not in METADATA}
 
 
 def metric_paths(summary: Result | dict[str, Any]) -> list[str]:
-    """Every numeric address in a result's summary (``deals.…`` and ``parties.…``)."""
-    data = summary.to_dict() if isinstance(summary, Result) else summary
-    return [p for p in _leaves({"deals": data["deals"], "parties": data["parties"]}, "")]
+    """Every numeric address in a result's summary, in the summary's order.
+
+    Every section but `METADATA`: ``deals.…``, ``parties.…``, ``spvs.…``, ``vendors.…``,
+    ``portfolios.…``, ``ledger.…`` and any section added later. A null statistic is listed
+    (its value is NaN); text (a deal's ``kind``) is not.
+    """
+    return _leaves(_sections(summary), "")
+
+
+def _listing(options: list[str]) -> str:
+    shown = ", ".join(options[:_SHOWN])
+    return shown + (f", … ({len(options) - _SHOWN} more)" if len(options) > _SHOWN else "")
+
+
+def _index(node: Any, indices: str, path: str, walked: list[str]) -> Any:
+    for raw in re.findall(r"\[(\d+)\]", indices):
+        i = int(raw)
+        where = ".".join(walked)
+        if not isinstance(node, list):
+            raise UsageError(f"metric path {path!r}: {where} is not a list; drop [{i}]")
+        if i >= len(node):
+            raise UsageError(f"metric path {path!r}: {where} has {len(node)} items "
+                             f"([0] to [{len(node) - 1}]); got [{i}]")
+        node = node[i]
+        walked[-1] += f"[{i}]"
+    return node
 
 
 def metric_value(summary: Result | dict[str, Any], path: str) -> float:
-    """The number at ``path`` in a result's summary; NaN where the statistic is null."""
-    data = summary.to_dict() if isinstance(summary, Result) else summary
-    node: Any = {"deals": data["deals"], "parties": data["parties"]}
+    """The number at ``path`` in a result's summary; NaN where the statistic is null.
+
+    Raises `UsageError` (one line, with the closest real key and the keys that exist there)
+    for an address that is not in the summary, names a group, a list or text, or indexes
+    past a list's end.
+    """
+    node: Any = _sections(summary)
     walked: list[str] = []
     parts = path.split(".")
     i = 0
     while i < len(parts):
+        if isinstance(node, list):
+            raise UsageError(f"metric path {path!r}: {'.'.join(walked)} is a list of {len(node)}; "
+                             f"address an item as {walked[-1]}[i], [0] to [{len(node) - 1}]")
         if not isinstance(node, dict):
             raise UsageError(f"metric path {path!r} goes past a number at {'.'.join(walked)!r}")
         # ids may contain dots only if written so; try the longest key that matches
         for j in range(len(parts), i, -1):
             key = ".".join(parts[i:j])
+            indices = ""
+            if key not in node and (match := _INDEXED.match(key)) and match["key"] in node:
+                key, indices = match["key"], match["index"]
             if key in node:
-                node = node[key]
                 walked.append(key)
+                node = _index(node[key], indices, path, walked)
                 i = j
                 break
         else:
             options = [str(k) for k in node]
-            hint = did_you_mean(parts[i], options)
+            word = parts[i].split("[")[0]
+            hint = did_you_mean(word, options)
             where = ".".join(walked) or "the summary"
             raise UsageError(
-                f"metric path {path!r}: {where} has no {parts[i]!r}"
-                + (f" (did you mean {'.'.join([*walked, hint])}?)" if hint
-                   else f"; it has {', '.join(options[:12])}")
+                f"metric path {path!r}: {where} has no {word!r}"
+                + (f" (did you mean {'.'.join([*walked, hint])}?)" if hint else "")
+                + f"; it has {_listing(options)}"
             )
     if isinstance(node, dict):
         raise UsageError(f"metric path {path!r} names a group, not a number; add one of "
-                         f"{', '.join(map(str, node))}")
+                         f"{_listing([str(k) for k in node])}")
+    if isinstance(node, list):
+        raise UsageError(f"metric path {path!r} names a list of {len(node)} numbers; add an "
+                         f"index, [0] to [{len(node) - 1}]")
+    if node is not None and not _is_number(node):
+        raise UsageError(f"metric path {path!r} names text ({node!r}), not a number")
     return float("nan") if node is None else float(node)

@@ -24,7 +24,17 @@ from .portfolio import portfolio_summary
 from .stats import QUANTILES, band_means, band_quantiles, describe
 from .valuation import REASONS
 
-__all__ = ["Result"]
+__all__ = ["NAN_METRICS", "Result"]
+
+NAN_METRICS = ("irr", "moic", "moic_realised")
+"""Deal metrics that have no value on some paths (no sign change, nothing invested, no
+position): their statistics are over the paths that have one, and their JSON `S` carries
+``nan_share``, the share of paths without one (a test checks that no other outcome is NaN)."""
+
+VENDOR_METRICS = ("market_share_end", "revenue_total", "self_funded_revenue_share",
+                  "self_funded_revenue", "gross_profit_total", "operating_profit_total",
+                  "stakes_value_end", "equity_value_end", "share_price_end")
+"""A vendor's outcomes in the JSON ``vendors`` section, those it has, in this order."""
 
 
 @dataclass(frozen=True)
@@ -180,8 +190,12 @@ class Result:
 
     # -- tables --------------------------------------------------------------------------
     def summary(self) -> pd.DataFrame:
-        """Tidy table: deal, party, metric, mean, p05, p50, p95 (deal is None for party rows).
+        """Tidy table: deal, party, metric, mean, p05, p50, p95, nan_share (deal is None for
+        party rows).
 
+        ``nan_share`` is the share of paths on which the statistic has no value, which its
+        mean and quantiles leave out (a MOIC where nothing was invested, an IRR, the quarter
+        of a second source on paths without one); None for a probability.
         SPV and portfolio outcomes are in `to_dict` (``spvs``, ``portfolios``) and `outcomes`.
         """
         rows = []
@@ -194,21 +208,24 @@ class Result:
                 continue
             deal = parts[1] if parts[0] == "deal" else None
             party = parts[2] if parts[0] == "deal" else parts[1]
-            rows.append({"deal": deal, "party": party, "metric": metric, **self.describe(key)})
+            rows.append({"deal": deal, "party": party, "metric": metric, **self.describe(key),
+                         "nan_share": float(np.mean(~np.isfinite(self.outcomes[key])))})
         for p in self.scenario.parties:
             if p.kind in ("lab", "cloud"):
                 prob = self.default_probability(p.id)
                 rows.append({"deal": None, "party": p.id, "metric": "default_probability",
-                             "mean": prob, "p05": None, "p50": None, "p95": None})
+                             "mean": prob, "p05": None, "p50": None, "p95": None,
+                             "nan_share": None})
             second = column("party", p.id, "second_source_quarter")
             if second in self.outcomes:  # when labs first buy from a second vendor
                 sq = self.outcomes[second]
                 rows.append({"deal": None, "party": p.id, "metric": "second_source_probability",
                              "mean": float(np.mean(sq >= 0)), "p05": None, "p50": None,
-                             "p95": None})
+                             "p95": None, "nan_share": None})
                 rows.append({"deal": None, "party": p.id, "metric": "second_source_quarter",
-                             **describe(sq[sq >= 0])})
-        return pd.DataFrame(rows, columns=["deal", "party", "metric", "mean", "p05", "p50", "p95"])
+                             **describe(sq[sq >= 0]), "nan_share": float(np.mean(sq < 0))})
+        return pd.DataFrame(rows, columns=["deal", "party", "metric", "mean", "p05", "p50", "p95",
+                                           "nan_share"])
 
     def bands(self, party: str, variable: str) -> pd.DataFrame:
         """Quarterly bands of a party variable: quarter, mean (exact over all paths) and
@@ -309,8 +326,9 @@ class Result:
             for metric in DEAL_METRICS:
                 self.outcome(deal, party, metric)  # a missing metric gets its error
                 stats[metric] = self.describe(column("deal", deal, party, metric))
-            irr = self.outcome(deal, party, "irr")
-            stats["irr"]["nan_share"] = float(np.mean(~np.isfinite(irr)))
+            for metric in NAN_METRICS:  # the share of paths the statistics leave out
+                values = self.outcome(deal, party, metric)
+                stats[metric]["nan_share"] = float(np.mean(~np.isfinite(values)))
             # paths whose flows change sign more than once may have several IRRs; the one
             # reported is the root the bracketed search finds (analytics.valuation.irr)
             multiple = self.outcome(deal, party, "irr_multiple")
@@ -339,17 +357,17 @@ class Result:
             if second in self.outcomes:  # labs: when they first buy from a second vendor
                 sq = self.outcomes[second]
                 item["second_source_probability"] = float(np.mean(sq >= 0))
-                item["second_source_quarter"] = describe(sq[sq >= 0])
+                item["second_source_quarter"] = {**describe(sq[sq >= 0]),
+                                                 "nan_share": float(np.mean(sq < 0))}
             parties[p.id] = item
         vendors: dict[str, Any] = {}
         for p in self.scenario.parties:
             if p.kind == "vendor":
                 entry = vendors.setdefault(p.id, {})
-                for metric in ("market_share_end", "revenue_total"):
-                    entry[metric] = self.describe(column("party", p.id, metric))
-                own = column("party", p.id, "self_funded_revenue_share")
-                if own in self.outcomes:  # money provenance
-                    entry["self_funded_revenue_share"] = self.describe(own)
+                for metric in VENDOR_METRICS:  # provenance and financials only when modelled
+                    key = column("party", p.id, metric)
+                    if key in self.outcomes:
+                        entry[metric] = self.describe(key)
         spvs: dict[str, Any] = {}
         for d in self.scenario.deals:
             if d.kind != "spv_lease":

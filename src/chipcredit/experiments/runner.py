@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 
 from chipcredit.analytics.metrics import DEAL_METRICS, column
 from chipcredit.analytics.query import metric_value
-from chipcredit.analytics.result import Result
+from chipcredit.analytics.result import NAN_METRICS, Result
 from chipcredit.analytics.simulate import simulate
 from chipcredit.errors import ChipcreditWarning, UsageError
 from chipcredit.scenario.loader import load_scenario
@@ -125,10 +125,10 @@ def fast_metric(result: Result, path: str) -> float:
     key: str | None = None
     if len(parts) == 6 and parts[0] == "deals" and parts[2] == "parties":
         deal, party, name, stat = parts[1], parts[3], parts[4], parts[5]
-        if name == "irr" and stat == "nan_share":
-            irr = result.outcomes.get(column("deal", deal, party, "irr"))
-            if irr is not None:
-                return float(np.mean(~np.isfinite(irr)))
+        if name in NAN_METRICS and stat == "nan_share":
+            values = result.outcomes.get(column("deal", deal, party, name))
+            if values is not None:
+                return float(np.mean(~np.isfinite(values)))
         elif stat in stats and (name in DEAL_METRICS or name == "tied_gross_profit"):
             key = column("deal", deal, party, name)
     elif len(parts) == 4 and parts[0] == "parties" and parts[2] in ("revenue_total", "cash_end"):
