@@ -193,8 +193,7 @@ def test_a_full_disk_fails_the_save_clearly_and_keeps_earlier_runs(tmp_path: Pat
     assert proc.returncode == 1
     assert proc.stderr.strip() == (
         f"cannot write to the run store {store_file}: the disk is full, or the file reached a "
-        "size limit (File too large); this run was not stored (it is listed as incomplete if "
-        "it could be) and earlier runs are intact")
+        "size limit (File too large); this run was not stored and earlier runs are intact")
     first = int(proc.stdout)
     runs = RunStore(store_file).list_runs()
     assert runs.loc[runs["id"] == first, "status"].tolist() == ["complete"]

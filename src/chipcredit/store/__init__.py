@@ -125,6 +125,12 @@ class RunStore:
         a run store, a store from a newer chipcredit. A store busy right now passes."""
         duckdb_module()
         folder = self.path.parent
+        try:
+            self.path.is_dir()
+            folder.is_dir()
+        except OSError as exc:  # a name too long, a loop of links: is_dir raises, not False
+            raise UsageError(f"cannot use the run store {self.path}: {exc.strerror or exc}"
+                             ) from None
         if self.path.is_dir():
             raise UsageError(f"cannot use the run store {self.path}: it is a folder")
         if not folder.is_dir():
@@ -204,6 +210,11 @@ class RunStore:
         if not isinstance(query, str) or not query.strip():
             raise UsageError("the SQL query is empty")
         with self._reading() as (con, _):
+            count = read.statement_count(con, query)
+            if count > 1:
+                # DuckDB would run them all and show only the last result
+                raise UsageError(f"the SQL query must be one statement; got {count} (run them "
+                                 "one at a time)")
             return read.frame(con, query)
 
     def export_xlsx(self, run_id: int, path: str | os.PathLike[str], *,
@@ -219,6 +230,7 @@ class RunStore:
             raise UsageError(f"max_paths must be a whole number at least 0; got {max_paths!r}")
         target = Path(os.fspath(path))
         data = self.get_run(run_id, outcomes=True)
+        read.require_complete(data["run"], self.path)  # an incomplete run has no rows to export
         outcomes = {variant: {k: v[:max_paths] for k, v in per.items()}
                     for variant, per in data["outcomes"].items()}
         write_workbook(target, data["run"], data, outcomes)

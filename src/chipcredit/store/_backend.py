@@ -56,9 +56,17 @@ def available() -> bool:
     return True
 
 
+_HINTS = ("Did you mean", "Candidate bindings")
+"""Lines of a DuckDB error worth keeping after its first: its own suggestions."""
+
+
 def one_line(exc: BaseException) -> str:
-    """A DuckDB error as one line: its first line, without the ``IO Error:`` style prefix."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    """A DuckDB error as one line: its first line and its suggestions ("Did you mean
+    "runs"?"), without the ``IO Error:`` style prefix or the caret under the query."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    text = " ".join([lines[0], *(line for line in lines[1:] if line.startswith(_HINTS))])
     for prefix in ("IO Error: ", "Invalid Input Error: ", "Connection Error: "):
         if text.startswith(prefix):
             text = text[len(prefix):]

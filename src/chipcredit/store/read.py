@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from chipcredit.errors import UsageError
 
+from ._backend import duckdb_module
 from .schema import BANDS, DEFAULTS, FLOWS, METRICS, RUNS
 
 __all__ = ["LIST_COLUMNS", "diff", "frame", "get_run", "list_runs", "outcomes", "run_row"]
@@ -77,7 +78,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _complete(row: dict[str, Any], path: Path) -> None:
+def statement_count(con: Any, query: str) -> int:
+    """How many SQL statements ``query`` holds (1 when it does not parse: running it then
+    gives DuckDB's own syntax error)."""
+    try:
+        return len(con.extract_statements(query))
+    except duckdb_module().Error:  # a syntax error: reported when the query runs
+        return 1
+
+
+def require_complete(row: dict[str, Any], path: Path) -> None:
+    """UsageError unless the run of ``row`` committed its results."""
     if row["status"] != "complete":
         raise UsageError(f"run {row['id']} in {path} is {row['status']}: the process writing "
                          "it was stopped before it committed its results, so it has none")
@@ -109,7 +120,7 @@ def outcomes(con: Any, run_id: int, variant: str, path: Path,
     """Per-path outcomes keyed as `Result.outcomes` (``deal|D|P|M``, ``party|P|M``),
     each of length ``stored_paths``, in the order they were stored."""
     row = run_row(con, run_id, path, has_tables)
-    _complete(row, path)
+    require_complete(row, path)
     found = con.execute(
         "SELECT outcome, per_path FROM outcomes WHERE run = ? AND variant = ? "
         "ORDER BY seq", [row["id"], variant]).fetchnumpy()
@@ -128,7 +139,7 @@ def outcomes(con: Any, run_id: int, variant: str, path: Path,
 def diff(con: Any, a: int, b: int, path: Path, has_tables: bool) -> pd.DataFrame:
     """Metrics of runs ``a`` and ``b`` side by side, with ``b - a`` for each statistic."""
     for run_id in (a, b):
-        _complete(run_row(con, run_id, path, has_tables), path)
+        require_complete(run_row(con, run_id, path, has_tables), path)
     stats = ", ".join(f"x.{s} AS {s}_a, y.{s} AS {s}_b, y.{s} - x.{s} AS {s}_diff"
                       for s in _STATS)
     query = f"""

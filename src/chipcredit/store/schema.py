@@ -159,14 +159,14 @@ OUTCOME_PATHS_VIEW = (
 
 DEFAULTS = Table("defaults", (
     _RUN, _VARIANT,
-    ("party", "VARCHAR NOT NULL", "lab id"),
+    ("party", "VARCHAR NOT NULL", "party id: a lab or a cloud"),
     _Q, _QUARTER,
     ("cause", "VARCHAR NOT NULL", "'all', or one cause: arrears_unfunded, covenant, "
                                   "cross_default"),
-    ("probability", "DOUBLE", "share of all paths on which the lab defaulted in this quarter "
-                              "for this cause"),
+    ("probability", "DOUBLE", "share of all paths on which the party defaulted in this "
+                              "quarter for this cause"),
     ("cumulative", "DOUBLE", "the same, summed up to and including this quarter"),
-), "Result.default_timing(lab) for every lab, long format")
+), "Result.default_timing(party) for every lab and cloud, long format")
 
 TABLES: tuple[Table, ...] = (META, RUNS, METRICS, BANDS, FLOWS, OUTCOMES, DEFAULTS)
 DATA_TABLES: tuple[Table, ...] = (METRICS, BANDS, FLOWS, OUTCOMES, DEFAULTS)

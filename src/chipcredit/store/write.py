@@ -14,7 +14,9 @@ Protocol (one writer at a time; DuckDB's file lock enforces it):
 
 A process killed during step 4 leaves the ``incomplete`` row and none of the other rows
 (DuckDB rolls back an uncommitted transaction when it next opens the file); killed before
-step 3 commits, it leaves no trace.
+step 3 commits, it leaves no trace. A write that fails or is interrupted (Ctrl-C) during
+step 4 rolls back and deletes its ``incomplete`` row too, where the store still takes
+writes.
 """
 
 from __future__ import annotations
@@ -305,8 +307,7 @@ def _why(exc: BaseException) -> str:
         if marker.lower() in str(exc).lower():
             # the transaction was rolled back, so the store holds what it held before
             return (f"the disk is full, or the file reached a size limit ({marker}); this run "
-                    "was not stored (it is listed as incomplete if it could be) and earlier "
-                    "runs are intact")
+                    "was not stored and earlier runs are intact")
     return text
 
 
@@ -338,8 +339,12 @@ def _write(path: Path, prepared: Prepared, timeout: float) -> int:
                         [_utcnow(), run_id])
             con.execute("COMMIT")
         except BaseException:
+            # an error or Ctrl-C: nothing of the run stays, not even its incomplete row (a
+            # process killed outright still leaves that row, see the module docstring)
             with contextlib.suppress(Exception):
                 con.execute("ROLLBACK")
+            with contextlib.suppress(Exception):
+                con.execute("DELETE FROM runs WHERE id = ?", [run_id])
             raise
     return run_id
 
