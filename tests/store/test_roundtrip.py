@@ -191,3 +191,22 @@ def test_errors_are_one_line_usage_errors(store_file: Path, small_result: cc.Res
     with pytest.raises(cc.UsageError) as caught:
         RunStore(garbage).list_runs()
     assert "\n" not in str(caught.value)
+
+
+def test_second_source_quarter_is_stored_over_the_paths_that_second_sourced(
+        store_file: Path, small_result: cc.Result) -> None:
+    store = RunStore(store_file)
+    run = store.save(small_result)
+    stored = store.get_run(run)["metrics"]
+    summary = small_result.summary()
+    rows = stored[stored["metric"] == "second_source_quarter"].set_index("party")
+    assert len(rows)
+    for party, row in rows.iterrows():
+        mine = summary[(summary["party"] == party)
+                       & (summary["metric"] == "second_source_quarter")].iloc[0]
+        sq = small_result.outcome(None, str(party), "second_source_quarter")
+        assert row["nan_share"] == pytest.approx(float(mine["nan_share"]))
+        assert row["nan_share"] == pytest.approx(float(np.mean(sq < 0)))
+        if (sq >= 0).any():  # -1 (never) is not a quarter: min, max and sd skip it
+            assert row["min"] == sq[sq >= 0].min() and row["min"] >= 0
+            assert row["p50"] == pytest.approx(float(mine["p50"]))

@@ -95,6 +95,9 @@ def _metrics(result: Result) -> pd.DataFrame:
         }
         if values is not None and values.size:
             finite = values[np.isfinite(values)]
+            if metric == "second_source_quarter":  # -1 marks a lab that never second-sourced
+                finite = finite[finite >= 0]
+            # the same paths as the summary's mean and percentiles
             row["nan_share"] = float(1.0 - finite.size / values.size)
             row["p_positive"] = float(np.mean(values > POSITIVE))
             if finite.size:
