@@ -62,12 +62,22 @@ def did_you_mean(word: object, choices: Iterable[str], n: int = 1) -> str | None
     return close[0]
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\n``, ``\\x1b``), so that a file name
+    or value cannot break the one line or drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
+
+
 def _format_value(value: object) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return repr(value)
     if isinstance(value, str):
         text = value if len(value) <= 60 else value[:57] + "..."
-        return repr(text)
+        # non-ASCII escaped: an id with a Cyrillic о must not look like one with a Latin o
+        return ascii(text) if not text.isascii() else repr(text)
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -106,17 +116,17 @@ class Problem:
     NO_VALUE = _MISSING
 
     def __str__(self) -> str:
-        where = self.file
+        where = _printable(self.file)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        subject = f"{self.path} " if self.path else ""
+        subject = f"{_printable(self.path)} " if self.path else ""
         text = f"{where}: {subject}{self.rule}"
         if self.value is not _MISSING:
             text += f"; got {_format_value(self.value)}"
         if self.suggestion is not None:
-            text += f" (did you mean {self.suggestion}?)"
+            text += f" (did you mean {_printable(self.suggestion)}?)"
         return text
 
 

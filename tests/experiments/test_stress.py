@@ -172,5 +172,5 @@ def test_a_rate_shock_in_basis_points_has_its_own_limit(tmp_path: Path) -> None:
     path.write_text("name: t\nshocks:\n  - {kind: rate_shock, start: 2025Q4, bp: 20000}\n")
     with pytest.raises(cc.ScenarioError) as err:
         load_pack(path)
-    assert str(err.value) == (f"{path}: shocks.0.rate_shock.bp must be between -10000 and 10000, "
+    assert str(err.value) == (f"{path}:3:43: shocks[0].bp must be between -10000 and 10000, "
                               "the limit for a rate move in basis points; got 20000")

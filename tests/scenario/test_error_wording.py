@@ -61,7 +61,7 @@ CASES = [
                  "(did you mean xai?)", id="unknown-party"),
     pytest.param("    borrower: xai", "    borrower: valor",
                  "39:15: deals[0].borrower must name a party of kind lab, but valor is an "
-                 "investor; got 'valor'", id="party-of-wrong-kind"),
+                 "investor; got 'valor' (did you mean xai?)", id="party-of-wrong-kind"),
     pytest.param("    amount: 6\n", "    amount: -6\n",
                  "55:13: deals[2].amount must be at least 0; got -6", id="negative-amount"),
     pytest.param("amount: 12.5, rate: 0.11", "amount: 12.5, rate: 11",
@@ -113,7 +113,7 @@ CASES = [
                  "26:19: parties[1].procurement.Nvidia must be an id of lower-case letters, "
                  "digits, _ and -; got 'Nvidia' (did you mean nvidia?)", id="id-pattern-key"),
     pytest.param("amount: 12.5", "amount: 12",
-                 "48:13: deals[1].equity equity plus debt must add up to amount (20); got 19.5",
+                 "43:5: deals[1] equity plus debt must add up to amount (20); got 19.5",
                  id="spv-equity-plus-debt"),
     pytest.param("procurement: {nvidia: 1.0}", "procurement: {nvidia: 0.8}",
                  "26:18: parties[1].procurement shares must add up to 1; got 0.8",

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from pydantic import Field
 
 from .base import Model
+from .number import Real
 
 __all__ = ["Correlation", "correlation_matrix", "offending_pair", "pearson_from_spearman"]
 
@@ -29,7 +30,7 @@ class Correlation(Model):
 
     a: str
     b: str
-    rho: float = Field(ge=-1.0, le=1.0)
+    rho: Real = Field(ge=-1.0, le=1.0)
 
 
 def pearson_from_spearman(rho: NDArray[np.float64] | float) -> NDArray[np.float64]:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .base import Id, Model, QuarterLabel
+from .base import Flag, Id, Model, QuarterLabel, Whole
 from .number import Fraction, Money, Number, Positive, Probability, Rate
 
 __all__ = [
@@ -73,7 +73,7 @@ class Loan(_DealBase):
     spread: Rate | None = None
     amortisation: Literal["bullet", "amortising"] = "bullet"
     term_years: Positive
-    secured: bool = False
+    secured: Flag = False
 
 
 class UseOfProceeds(Model):
@@ -231,7 +231,7 @@ class Drawing(Model):
     purchases: Fraction = Field(default_factory=lambda: _n(0.0))
     """Share of the borrower's purchases from ``vendor`` in a quarter that draws pay for
     (a vendor's equipment financing)."""
-    shortfall: bool = True
+    shortfall: Flag = True
     """Draw what the borrower cannot pay this quarter, before it seeks an equity round."""
 
 
@@ -256,7 +256,7 @@ class CreditFacility(_DealBase):
     """Years from the start during which draws are allowed (default: the term)."""
     term_years: Positive
     drawing: Drawing = Field(default_factory=Drawing)
-    secured: bool = False
+    secured: Flag = False
     """Secured on the borrower's own equipment, pro rata with its secured loans."""
 
 
@@ -300,7 +300,7 @@ class WarrantSale(Model):
     """
 
     rule: Literal["hold", "on_vest", "after_quarters"] = "hold"
-    quarters: int = Field(default=0, ge=0, le=200)
+    quarters: Whole = Field(default=0, ge=0, le=200)
 
 
 class DeploymentWarrant(_DealBase):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .base import Model
+from .base import Flag, Model
 from .number import Fraction, Growth, Money, Number, Positive, Probability, Rate, Signed, Volatility
 
 __all__ = ["AiDemand", "Choice", "Hardware", "Market", "Rates", "Sentiment", "Winter"]
@@ -28,7 +28,7 @@ class Winter(Model):
     enter_per_year: Probability
     exit_per_year: Probability
     growth_hit: Growth = Field(default_factory=lambda: _n(-0.5))
-    start_in_winter: bool = False
+    start_in_winter: Flag = False
 
 
 class Sentiment(Model):

@@ -11,7 +11,7 @@ from pydantic import Field, PrivateAttr
 from chipcredit.errors import did_you_mean
 from chipcredit.units import parse_quarter
 
-from .base import BUILTIN_IDS, Model, QuarterLabel
+from .base import BUILTIN_IDS, Model, QuarterLabel, Whole
 from .correlation import Correlation, correlation_matrix, offending_pair
 from .deals import (
     CapacityBackstop,
@@ -59,7 +59,7 @@ class Scenario(Model):
     name: str = Field(min_length=1, max_length=120)
     description: str = ""
     start: QuarterLabel
-    horizon_quarters: int = Field(ge=1, le=MAX_HORIZON_QUARTERS)
+    horizon_quarters: Whole = Field(ge=1, le=MAX_HORIZON_QUARTERS)
     capacity_unit: str = Field(default="GW", min_length=1, max_length=40)
     market: Market
     parties: list[Party] = Field(min_length=1, max_length=MAX_PARTIES)
@@ -156,6 +156,10 @@ def _fixed(number: Number | None) -> float | None:
     return number.value if number is not None and number.dist == "fixed" else None
 
 
+_DUPLICATE_PARTY = "duplicates an earlier party id"
+_NO_PARTY = "names no party in the scenario"
+
+
 def cross_check(sc: Scenario) -> list[CrossProblem]:
     """Every rule that spans fields: ids, references, kinds, sums and dates.
 
@@ -167,7 +171,7 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
         if p.id in BUILTIN_IDS:
             out.append(CrossProblem(("parties", i, "id"), "is a built-in account", p.id))
         elif p.id in kinds:
-            out.append(CrossProblem(("parties", i, "id"), "duplicates an earlier party id", p.id))
+            out.append(CrossProblem(("parties", i, "id"), _DUPLICATE_PARTY, p.id))
         kinds.setdefault(p.id, p.kind)
     vendors = [pid for pid, k in kinds.items() if k == "vendor"]
 
@@ -176,13 +180,18 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             pool = (list(kinds) if len(allowed) > 1
                     else [k for k, v in kinds.items() if v in allowed])
             out.append(
-                CrossProblem(path, "names no party in the scenario", target,
+                CrossProblem(path, _NO_PARTY, target,
                              did_you_mean(target, pool or list(kinds)))
             )
         elif kinds[target] not in allowed:
+            right = [k for k, v in kinds.items() if v in allowed]
+            # the few parties of the one kind asked for; with several kinds, only a near name
+            few = " or ".join(right) if len(allowed) == 1 and 0 < len(right) <= 4 else None
+            hint = did_you_mean(target, right) or few
             out.append(
                 CrossProblem(path, f"must name a party of kind {' or '.join(allowed)}, "
-                             f"but {target} is {_article(kinds[target])} {kinds[target]}", target)
+                             f"but {target} is {_article(kinds[target])} {kinds[target]}", target,
+                             hint)
             )
 
     for i, p in enumerate(sc.parties):
@@ -219,7 +228,9 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             if p.content_per_unit.support()[1] > all_in:
                 out.append(CrossProblem(("parties", i, "content_per_unit"),
                                         "must not exceed market.hardware.all_in_cost_per_unit "
-                                        f"({all_in:g})", _fixed(p.content_per_unit)))
+                                        f"({all_in:g})", _fixed(p.content_per_unit)
+                                        if not p.content_per_unit.is_uncertain
+                                        else p.content_per_unit.describe()))
 
     seen_deals: set[str] = set()
     for j, d in enumerate(sc.deals):
@@ -259,7 +270,7 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             if total is not None and all(v is not None for v in parts):
                 got = sum(parts)  # type: ignore[arg-type]
                 if abs(got - total) > 1e-9 * max(1.0, total):
-                    out.append(CrossProblem((*base, "equity"),
+                    out.append(CrossProblem(base,  # on the deal: the path would repeat "equity"
                                             f"equity plus debt must add up to amount ({total:g})",
                                             round(got, 9)))
         if isinstance(d, Loan):
@@ -297,6 +308,10 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             ref(("shocks", k, "vendor"), shock.vendor, ("vendor",))
     if vendors == [] and any(isinstance(p, Lab | Buyer) for p in sc.parties):
         out.append(CrossProblem(("parties",), "need at least one vendor for labs to buy from"))
+    if any(cp.rule == _DUPLICATE_PARTY for cp in out):
+        # a party id given twice is most often a copied party not yet renamed, or a rename
+        # that left the old id behind: its "names no party" lines follow from it and hide it
+        out = [cp for cp in out if cp.rule != _NO_PARTY]
     return out
 
 

@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 from scipy.special import ndtri
 
@@ -39,6 +39,7 @@ __all__ = [
     "Positive",
     "Probability",
     "Rate",
+    "Real",
     "Signed",
     "Volatility",
     "bounded",
@@ -62,6 +63,38 @@ def _err(rule: str, value: object = None, suggestion: str | None = None) -> Pyda
     )
 
 
+def _short(x: float) -> str:
+    return f"{x:.10g}"
+
+
+def _text_error(raw: str) -> PydanticCustomError:
+    """A number written as text (``"0.125"``, ``"11%"``): refused, with the number meant."""
+    stripped = raw.strip()
+    try:
+        number = float(stripped.removesuffix("%").strip())
+    except ValueError:
+        return _err("must be a number", raw)
+    if not math.isfinite(number):
+        return _err("must be a number, not text", raw)
+    hint = _short(number / 100) if stripped.endswith("%") else _short(number)
+    return _err("must be a number, not text", raw, hint)
+
+
+def _real(raw: Any) -> Any:
+    """Refuse text and true/false where a number is due: pydantic would turn ``"0.125"`` into
+    0.125 and ``true`` into 1.0 without a word (a loan at a 100% rate)."""
+    if isinstance(raw, bool):
+        raise _err("must be a number", raw)  # as the bare `rate: true` is
+    if isinstance(raw, str):
+        raise _text_error(raw)
+    return raw
+
+
+Real = Annotated[float, BeforeValidator(_real)]
+"""A plain float field that refuses text and booleans (YAML numbers only)."""
+_Spec = Annotated[float | None, BeforeValidator(_real)]
+
+
 class Number(BaseModel):
     """A scalar scenario input: fixed or uncertain, optionally with its source.
 
@@ -79,12 +112,12 @@ class Number(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     dist: Dist = "fixed"
-    value: float | None = None
-    p05: float | None = None
-    p95: float | None = None
-    low: float | None = None
-    mode: float | None = None
-    high: float | None = None
+    value: _Spec = None
+    p05: _Spec = None
+    p95: _Spec = None
+    low: _Spec = None
+    mode: _Spec = None
+    high: _Spec = None
     source: str | None = None
     basis: Literal["fact", "assumed"] | None = None
 
@@ -99,12 +132,7 @@ class Number(BaseModel):
             except OverflowError:
                 raise _err("is too large a number", raw) from None
         if isinstance(raw, str):
-            try:
-                number = float(raw.strip().rstrip("%"))
-            except ValueError:
-                raise _err("must be a number", raw) from None
-            hint = str(number / 100) if raw.strip().endswith("%") else str(number)
-            raise _err("must be a number, not text", raw, hint)
+            raise _text_error(raw)
         if not isinstance(raw, dict):
             raise _err("must be a number or a map such as {p05: .., p95: ..}", raw)
         data = dict(raw)
@@ -128,15 +156,17 @@ class Number(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> Number:
         needed = _KEYS[self.dist]
-        for key in needed:
-            if getattr(self, key) is None:
-                raise _err(f"needs {key!r} for dist {self.dist}", None)
+        # a foreign key first: {dist: uniform, p05: .., p95: ..} is better told that p05 is
+        # not uniform's than that low is missing
         for key in ("value", "p05", "p95", "low", "mode", "high"):
             got = getattr(self, key)
             if key not in needed and got is not None:
                 raise _err(f"{key!r} does not belong to dist {self.dist}", got)
             if got is not None and not math.isfinite(got):
                 raise _err("must be finite", got)
+        for key in needed:
+            if getattr(self, key) is None:
+                raise _err(f"needs {key!r} for dist {self.dist}", None)
         if self.dist in ("lognormal", "normal"):
             assert self.p05 is not None and self.p95 is not None
             if not self.p05 < self.p95:
@@ -239,7 +269,12 @@ def bounded(
             if percent_hint and bad_high and value is not None and percent_from < value <= 100:
                 hint = f"{value / 100:g}"
             raise _err(text(), _plain(shown), hint)
-        raise _err(f"{text()} over its whole range ({number.describe()})", None)
+        hint = None
+        if percent_hint and bad_high:  # a range written in percent: 9/11/13.5 for 0.09/0.11/..
+            spec = {k: getattr(number, k) for k in _KEYS[number.dist]}
+            if all(percent_from < v <= 100 for v in spec.values()):
+                hint = "{" + ", ".join(f"{k}: {_short(v / 100)}" for k, v in spec.items()) + "}"
+        raise _err(f"{text()} over its whole range ({number.describe()})", None, hint)
 
     return check
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from .base import GrowthPath, Id, Model, QuarterLabel
+from .base import Flag, GrowthPath, Id, Model, QuarterLabel
 from .number import Fraction, Growth, Money, Number, Positive, Rate, Signed, Volatility
 
 __all__ = [
@@ -337,7 +337,7 @@ class SpotMarket(Model):
     price_per_unit_year: Money
     oversupply_elasticity: Fraction = Field(default_factory=lambda: _n(1.0))
     floor: Fraction = Field(default_factory=lambda: _n(0.1))
-    build: bool = True
+    build: Flag = True
     """Buy GPUs to meet spot demand that idle capacity cannot (financed like contracts)."""
 
 

@@ -21,8 +21,9 @@ def bundled_names() -> list[str]:
 
 def bundled_path(name: str) -> Path | None:
     """Path of a bundled scenario by name, or None."""
-    path = _folder() / f"{name}.yaml"
-    return path if path.is_file() else None
+    if name not in bundled_names():  # a name too long for the file system is just unknown
+        return None
+    return _folder() / f"{name}.yaml"
 
 
 def describe_bundled() -> list[tuple[str, str]]:

@@ -21,12 +21,15 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import AfterValidator, Field, ValidationError
+from pydantic import AfterValidator, Field
 
 from chipcredit.errors import Problem, ScenarioError, did_you_mean
 
-from .base import Id, Model, QuarterLabel
+from .base import Id, Model, QuarterLabel, Whole
+from .files import decode_text, read_file_bytes
 from .number import Fraction, Number, stated_at_most
+from .translation import problem_order, validate_located
+from .yamlnodes import read_yaml
 
 __all__ = ["AiWinter", "FundingFreeze", "GpuGlut", "PriceWar", "RateShock", "Shock",
            "StressPack", "bundled_packs", "load_pack"]
@@ -34,7 +37,7 @@ __all__ = ["AiWinter", "FundingFreeze", "GpuGlut", "PriceWar", "RateShock", "Sho
 
 class _ShockBase(Model):
     start: QuarterLabel
-    quarters: int | None = Field(default=None, ge=1)
+    quarters: Whole | None = Field(default=None, ge=1)
     """How many quarters the shock lasts; default: to the horizon."""
 
 
@@ -105,23 +108,35 @@ def bundled_packs() -> list[tuple[str, str]]:
 
 
 def load_pack(source: str | os.PathLike[str]) -> StressPack:
-    """A bundled pack by name, or a pack file; errors are `ScenarioError` lines."""
-    names = [n for n, _ in bundled_packs()]
-    path = _folder() / f"{source}.yaml" if str(source) in names else Path(source)
-    if not path.is_file():
-        hint = did_you_mean(str(source), names)
-        raise ScenarioError([Problem(str(source), None, None, "", "is neither a bundled stress "
-                                     f"pack ({', '.join(names)}) nor a file", Problem.NO_VALUE,
-                                     hint)])
-    from .yamlnodes import read_yaml
+    """A bundled pack by name, or a pack file, read and checked as a scenario file is.
 
-    text = path.read_text(encoding="utf-8")
-    located = read_yaml(text, str(path))
-    data = located.data if located is not None else None
+    The file is read by the same rules (`chipcredit.scenario.files`: regular files only, at
+    most 10 MB, UTF-8) and its errors are worded the same way: one line per problem, with
+    the line and column, the field path, the rule, the bad value and a suggestion.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found.
+    """
+    names = [n for n, _ in bundled_packs()]
+    name = os.fspath(source)
+    file = str(_folder() / f"{name}.yaml") if name in names else name
     try:
-        return StressPack.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ScenarioError([Problem(str(path), None, None, where, first["msg"],
-                                     first.get("input", Problem.NO_VALUE))]) from None
+        raw = read_file_bytes(file, "stress pack")
+    except FileNotFoundError:
+        rule = f"no such file, and no bundled stress pack of that name ({', '.join(names)})"
+        raise ScenarioError([Problem(name, None, None, "", rule, Problem.NO_VALUE,
+                                     did_you_mean(Path(name).stem, names))]) from None
+    located = read_yaml(decode_text(raw, file, "stress pack").removeprefix("\ufeff"), file)
+    if located is None or not isinstance(located.data, dict):
+        what = ("empty" if located is None else
+                "a list" if isinstance(located.data, list) else "a single value")
+        raise ScenarioError([Problem(file, None if located is None else 1,
+                                     None if located is None else 1, "",
+                                     "a stress pack must be a map of name, description and "
+                                     f"shocks; the file is {what}")])
+    pack, problems = validate_located(StressPack, located, file)
+    if pack is None:
+        raise ScenarioError(sorted(problems, key=problem_order))
+    return pack
