@@ -432,3 +432,19 @@ def test_overview_party_table_shows_who_can_default_with_the_reports_labels() ->
     assert table.at["coreweave", "Kind"] == "neocloud"
     assert "total revenue (median)" in table.columns
     assert not any("($B" in c for c in table.columns)  # cells say $B or $T themselves
+
+
+def test_tornado_metrics_cover_clouds_vendors_and_portfolios() -> None:
+    from chipcredit.analytics.query import metric_value
+    from chipcredit.dashboard.tabs.sensitivity import metric_choices
+
+    res = cc.simulate("seed-2025", paths=200, seed=3)
+    choices = metric_choices(res)
+    assert "parties.coreweave.default_probability" in choices
+    assert "parties.hyperscale-clouds.default_probability" not in choices  # never defaults
+    assert "vendors.nvidia.market_share_end.p50" in choices
+    assert "vendors.amd.self_funded_revenue_share.p50" in choices
+    assert "portfolios.nvidia.expected_loss" in choices
+    summary = res.to_dict()
+    for path in choices:  # every choice is a metric path of this run's summary
+        assert isinstance(metric_value(summary, path), float), path

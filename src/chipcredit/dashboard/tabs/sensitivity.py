@@ -22,12 +22,19 @@ _STATE = "tornado"
 
 
 def metric_choices(result: cc.Result) -> list[str]:
-    """Metric paths a tornado may rank by: each lab's default probability, then the median
-    NPV and MOIC of each deal and party."""
+    """Metric paths a tornado may rank by: the default probability of each party that can
+    default, the median MOIC and NPV of each deal and party, each vendor's median market
+    share and self-funded share of revenue, and each lender's or vendor's expected loss."""
     out = [f"parties.{p.id}.default_probability" for p in result.scenario.parties
-           if p.kind == "lab"]
+           if p.can_default]
     for deal, party in result.deal_parties():
         out += [f"deals.{deal}.parties.{party}.{m}.p50" for m in ("moic", "npv")]
+    summary = result.to_dict()
+    for vendor, figures in summary.get("vendors", {}).items():
+        out += [f"vendors.{vendor}.{m}.p50" for m in ("market_share_end", "self_funded_revenue_share")
+                if m in figures]
+    out += [f"portfolios.{holder}.expected_loss" for holder, book in
+            summary.get("portfolios", {}).items() if "expected_loss" in book]
     return out
 
 
