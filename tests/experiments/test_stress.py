@@ -174,3 +174,20 @@ def test_a_rate_shock_in_basis_points_has_its_own_limit(tmp_path: Path) -> None:
         load_pack(path)
     assert str(err.value) == (f"{path}:3:43: shocks[0].bp must be between -10000 and 10000, "
                               "the limit for a rate move in basis points; got 20000")
+
+
+def test_paired_means_are_the_runs_own_means_to_the_digit() -> None:
+    # the kept per-path outcomes are float32; the base and stressed means are each run's
+    # exact float64 means (what `run` reports), not float32 averages of the kept values
+    from chipcredit.experiments.paired import paired_differences
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        res = stress("seed-2025", "dotcom-funding-freeze", paths=400, seed=1)
+    table = paired_differences(res.base, res.stressed).set_index(["deal", "party", "metric"])
+    key = "party|openai|revenue_total"
+    row = table.loc[(None, "openai", "revenue_total")]
+    assert row["base"] == res.base.mean(key) and row["other"] == res.stressed.mean(key)
+    assert row["difference"] == res.stressed.mean(key) - res.base.mean(key)
+    kept = res.base.outcomes[key]
+    assert kept.dtype == np.float32 and float(kept.mean()) != res.base.mean(key)

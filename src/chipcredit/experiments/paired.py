@@ -43,20 +43,29 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
         if metric in _SKIP:
             continue
         b = other.outcomes[key]
-        if metric in ("default_quarter", "second_source_quarter"):  # -1: never; as 0/1 events
+        events = metric in ("default_quarter", "second_source_quarter")
+        if events:  # -1: never; as 0/1 events
             a, b = (a >= 0).astype(float), (b >= 0).astype(float)
             metric = metric.replace("_quarter", "_probability")
-        ok = np.isfinite(a) & np.isfinite(b)
+        # float64 throughout: the kept outcomes are float32, whose own mean has 7 digits
+        a, b = a.astype(np.float64, copy=False), b.astype(np.float64, copy=False)
+        fin_a, fin_b = np.isfinite(a), np.isfinite(b)
+        ok = fin_a & fin_b
         count = int(ok.sum())
         if count == 0:
             continue
         diff = b[ok] - a[ok]
-        mean = float(diff.mean())
+        if not events and count == fin_a.sum() == fin_b.sum():
+            # both runs' own exact means (float64 sums per block), as `run` reports them
+            mean_a, mean_b = base.mean(key), other.mean(key)
+            mean = mean_b - mean_a
+        else:
+            mean_a, mean_b, mean = float(a[ok].mean()), float(b[ok].mean()), float(diff.mean())
         half = float(Z95 * diff.std(ddof=1) / np.sqrt(count)) if count > 1 else float("nan")
         rows.append({
             "deal": parts[1] if parts[0] == "deal" else None,
             "party": parts[2] if parts[0] == "deal" else parts[1],
-            "metric": metric, "base": float(a[ok].mean()), "other": float(b[ok].mean()),
+            "metric": metric, "base": mean_a, "other": mean_b,
             "difference": mean, "ci_low": mean - half, "ci_high": mean + half, "paths": count,
         })
     return pd.DataFrame(rows, columns=["deal", "party", "metric", "base", "other", "difference",
