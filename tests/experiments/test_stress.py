@@ -191,3 +191,21 @@ def test_paired_means_are_the_runs_own_means_to_the_digit() -> None:
     assert row["difference"] == res.stressed.mean(key) - res.base.mean(key)
     kept = res.base.outcomes[key]
     assert kept.dtype == np.float32 and float(kept.mean()) != res.base.mean(key)
+
+
+def test_paired_rows_are_the_summary_rows_with_their_own_labels() -> None:
+    # portfolio outcomes are keyed portfolio|HOLDER|METRIC|OBLIGOR and SPV ones spv|DEAL|...:
+    # read as deal or party keys they gave rows whose metric was a party id ('xai')
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        res = stress("seed-2025", "telecom-2001", paths=300, seed=7)
+    parties = {p.id for p in res.base.scenario.parties}
+    assert not set(res.differences["metric"]) & parties
+    summary = res.base.summary()
+    named = set(zip(summary["deal"].where(summary["deal"].notna(), None), summary["party"],
+                    summary["metric"], strict=True))
+    for deal, party, metric in zip(res.differences["deal"].where(res.differences["deal"].notna(),
+                                                                 None),
+                                   res.differences["party"], res.differences["metric"],
+                                   strict=True):
+        assert (deal, party, metric) in named, (deal, party, metric)

@@ -30,7 +30,8 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
 
     Columns: deal (None for party outcomes), party, metric, base, other, difference,
     ci_low, ci_high, paths. Default and second-sourcing probabilities are compared as 0/1
-    outcomes per path.
+    outcomes per path. The rows are the deal and party outcomes of `Result.summary`; SPV and
+    portfolio outcomes (keyed by a second party or a quarter) are left out, as there.
     """
     if base.paths != other.paths or base.seed != other.seed:
         raise ValueError("paired differences need two runs with the same paths and seed")
@@ -40,7 +41,7 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
             continue
         parts = key.split("|")
         metric = parts[-1]
-        if metric in _SKIP:
+        if metric in _SKIP or parts[0] not in ("deal", "party"):
             continue
         b = other.outcomes[key]
         events = metric in ("default_quarter", "second_source_quarter")
