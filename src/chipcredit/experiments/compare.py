@@ -21,12 +21,15 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from chipcredit.analytics.result import Result
+from chipcredit.errors import UsageError, did_you_mean
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 
+from .arguments import check_options, whole_number
 from .paired import paired_differences, paired_runs
 
 __all__ = ["CompareResult", "compare"]
@@ -41,10 +44,12 @@ class CompareResult:
     base, other : Result
         The runs of the first (A) and the second (B) scenario.
     differences : DataFrame
-        One row per outcome both runs have: deal (None for party outcomes), party, metric,
-        base, other, difference (other minus base, mean over the paired paths), ci_low,
-        ci_high (its 95% confidence interval), paths. The same shape as
-        `StressResult.differences`.
+        One row per outcome both runs have, columns ``deal`` (None for a party's own
+        outcomes), ``party``, ``metric``, ``base``, ``other`` (each run's mean over the
+        paired paths), ``difference`` (other minus base, mean over the paired paths),
+        ``ci_low``, ``ci_high`` (its 95% confidence interval) and ``paths`` (the paired
+        paths on which both runs have a value). Money in $B, probabilities as shares. The
+        same shape as `StressResult.differences`.
     """
 
     base: Result
@@ -52,7 +57,33 @@ class CompareResult:
     differences: pd.DataFrame
 
     def party(self, party: str) -> pd.DataFrame:
-        """The rows of one party's own outcomes (deal None)."""
+        """The rows of one party's own outcomes (``deal`` None), as in `differences`.
+
+        Parameters
+        ----------
+        party : str
+            A party id of either scenario, e.g. ``"nvidia"``.
+
+        Returns
+        -------
+        DataFrame
+            The rows of `differences` whose ``deal`` is None and ``party`` is ``party``,
+            re-indexed from 0, with the same columns (``revenue_total``, ``cash_end``,
+            ``default_probability`` and, for a vendor, its ``vendors`` outcomes). Empty for a
+            party with no outcomes of its own in both runs.
+
+        Raises
+        ------
+        UsageError
+            ``party`` is not a party of either scenario (with a did-you-mean).
+        """
+        known = sorted({p.id for p in self.base.scenario.parties}
+                       | {p.id for p in self.other.scenario.parties})
+        if not isinstance(party, str) or party not in known:
+            hint = did_you_mean(party, known)
+            raise UsageError(f"CompareResult.party: no party {party!r} in either scenario; the "
+                             f"parties are {', '.join(known)}"
+                             + (f" (did you mean {hint}?)" if hint else ""))
         table = self.differences
         return table[table["deal"].isna() & (table["party"] == party)].reset_index(drop=True)
 
@@ -64,13 +95,41 @@ def compare(
     seed: int = 0,
     **options: Any,
 ) -> CompareResult:
-    """Run scenarios ``a`` and ``b`` (bundled names, files or `Scenario` objects) with the
-    same seed and paths, and pair their outcomes path by path (``b`` minus ``a``).
+    """Run two scenarios with the same seed and paths, and pair their outcomes path by path
+    (``b`` minus ``a``).
 
-    ``options`` go to `chipcredit.simulate` for both runs (``chunk_blocks``, ``progress``,
-    ``force``; ``deterministic`` compares the two base cases, one path each, with no
-    confidence interval). Each distinct summary warning of either run is issued once.
+    Parameters
+    ----------
+    a, b : Scenario, str or os.PathLike
+        A `Scenario`, a bundled scenario name (``"seed-2025-sell-only"``) or a YAML file;
+        ``a`` is the base (A), ``b`` the other (B).
+    paths : int
+        Monte Carlo paths of each run (at least 1; a NumPy integer is accepted).
+    seed : int
+        Seed of both runs (common random numbers); at least 0.
+    **options
+        Passed to `chipcredit.simulate` for both runs: ``chunk_blocks`` (int), ``workers``
+        (int), ``scheduler``, ``progress`` (called per run), ``force`` (bool) and
+        ``deterministic`` (bool: compares the two base cases, one path each, with no
+        confidence interval). Any other name is refused with a did-you-mean.
+
+    Returns
+    -------
+    CompareResult
+        The two runs and ``differences`` (one row per outcome both have; see
+        `CompareResult`). Each distinct summary warning of either run is issued once.
+
+    Raises
+    ------
+    UsageError
+        A bad argument or option (one line naming it).
     """
+    checked = check_options("compare", options)
+    if not checked.get("deterministic"):
+        paths = whole_number("compare", "paths", paths, 1)
+    elif isinstance(paths, np.integer):
+        paths = int(paths)
+    seed = whole_number("compare", "seed", seed, 0)
     first, second = load_scenario(a), load_scenario(b)
-    base, other = paired_runs(first, second, paths, seed, **options)
+    base, other = paired_runs(first, second, paths, seed, **checked)
     return CompareResult(base, other, paired_differences(base, other))

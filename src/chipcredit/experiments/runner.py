@@ -38,6 +38,8 @@ from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.number import Number
 from chipcredit.scenario.paths import get_number, put_number
 
+from .arguments import whole_number
+
 __all__ = [
     "Batch",
     "apply_numbers",
@@ -95,11 +97,10 @@ def apply_numbers(scenario: Scenario, values: Mapping[str, float],
     return load_scenario(work)
 
 
-def check_paths_seed(paths: int, seed: int) -> None:
-    if isinstance(paths, bool) or not isinstance(paths, int) or paths < 1:
-        raise UsageError(f"paths must be a whole number at least 1; got {paths!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise UsageError(f"seed must be a whole number at least 0; got {seed!r}")
+def check_paths_seed(paths: int, seed: int, function: str = "run_variants") -> tuple[int, int]:
+    """``(paths, seed)`` as plain ints (NumPy integers accepted, bool refused), or a one-line
+    `UsageError` naming ``function``: paths at least 1, seed at least 0."""
+    return (whole_number(function, "paths", paths, 1), whole_number(function, "seed", seed, 0))
 
 
 @dataclass(frozen=True)
@@ -215,9 +216,9 @@ def run_variants(
         the variants run there as tasks of ``chunk`` runs (one variant alone runs its stream
         blocks there). Results do not depend on it.
     """
-    check_paths_seed(paths, seed)
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise UsageError(f"workers must be a whole number at least 1; got {workers!r}")
+    paths, seed = check_paths_seed(paths, seed)
+    workers = whole_number("run_variants", "workers", workers, 1)
+    chunk = whole_number("run_variants", "chunk", chunk, 1)
     grid = np.asarray(matrix, dtype=np.float64).reshape(-1, len(names))
     rows = grid.tolist()
     n = len(rows)

@@ -45,6 +45,7 @@ from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.number import Number
 from chipcredit.scenario.paths import get_number, parameter_paths
 
+from .arguments import parameter_list, whole_number
 from .indices import analyze, dependent_sample, salib
 from .runner import apply_numbers, central_range, check_paths_seed, correlated_with, run_variants
 
@@ -86,16 +87,40 @@ class SensitivityResult:
 
     Attributes
     ----------
-    table : DataFrame, one row per parameter, ranked. Always ``parameter``, ``basis``, ``low``,
-        ``high``; then by method: tornado ``metric_low``, ``metric_high``, ``swing``; morris
-        ``mu_star``, ``mu_star_conf``, ``sigma``, ``mu``; sobol ``S1``, ``S1_conf``, ``ST``,
-        ``ST_conf``; delta ``delta``, ``delta_conf``, ``S1``, ``S1_conf``.
-    method : the method used (``delta`` when correlated inputs ruled out Sobol or Morris)
-    requested : the method asked for
-    baseline : the metric for the scenario as it is, same paths and seed
-    notes : what the user should know (defaults taken, methods switched, values dropped)
-    runs : simulations done, the baseline included
-    second_order : Sobol second-order indices (pairs), when asked for
+    scenario : str
+        The scenario's name.
+    metric : str
+        The metric path analysed.
+    method : str
+        The method used (``delta`` when correlated inputs ruled out Sobol or Morris).
+    requested : str
+        The method asked for.
+    params : tuple of str
+        The parameter paths varied (D of them), in the order given.
+    table : DataFrame
+        D rows, ranked (index ``rank`` from 1). Always ``parameter``, ``basis`` (``p05/p95``
+        or ``±20%``), ``low``, ``high`` (the range, in the number's own unit); then by
+        method: tornado ``metric_low``, ``metric_high``, ``swing`` (in the metric's unit);
+        morris ``mu_star``, ``mu_star_conf``, ``sigma``, ``mu`` (metric's unit); sobol
+        ``S1``, ``S1_conf``, ``ST``, ``ST_conf``; delta ``delta``, ``delta_conf``, ``S1``,
+        ``S1_conf`` (indices, 0 to 1; ``_conf`` is the half-width of the 95% interval).
+    baseline : float
+        The metric for the scenario as it is, same paths and seed (NaN when it has none).
+    notes : tuple of str
+        What the user should know (defaults taken, methods switched, values dropped).
+    runs : int
+        Simulations done, the baseline included.
+    paths, seed : int
+        Of every run.
+    samples : int or None
+        The samples used (the method's default when none was given); None for a tornado.
+    spread : float
+        Relative range of fixed numbers (0.2 is ±20%).
+    elapsed_seconds : float
+        Wall-clock time (left out of `to_dict`).
+    second_order : DataFrame or None
+        Sobol second-order indices when asked for: one row per pair, columns ``a``, ``b``,
+        ``S2``, ``S2_conf``; None otherwise.
     """
 
     scenario: str
@@ -115,7 +140,17 @@ class SensitivityResult:
     second_order: pd.DataFrame | None = field(default=None)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready record (NaN as None), without wall-clock times."""
+        """A JSON-ready record, without wall-clock times (two runs give equal records).
+
+        Returns
+        -------
+        dict
+            Keys ``scenario``, ``metric``, ``method``, ``requested_method``, ``paths``,
+            ``seed``, ``samples``, ``spread``, ``runs``, ``baseline``, ``notes`` (list of
+            str), ``table`` (list of D dicts, one per row of `table` in rank order, keyed by
+            its columns) and ``second_order`` (list of dicts with ``a``, ``b``, ``S2``,
+            ``S2_conf``, or None). NaN is None; NumPy numbers are plain Python numbers.
+        """
         def clean(value: Any) -> Any:
             if isinstance(value, float | np.floating):
                 return float(value) if math.isfinite(value) else None
@@ -197,7 +232,7 @@ def _correlation_notes(sc: Scenario, paths: list[str]) -> tuple[list[tuple[str, 
 def sensitivity(
     scenario: Scenario | str,
     metric: str,
-    params: Sequence[str] | None = None,
+    params: Sequence[str] | str | None = None,
     method: str = "tornado",
     paths: int = 2000,
     seed: int = 0,
@@ -214,41 +249,75 @@ def sensitivity(
 
     Parameters
     ----------
-    scenario : Scenario, bundled name or path
-    metric : a metric path, e.g. ``deals.colossus2-spv.parties.nvidia.moic.p50``
-    params : parameter paths to vary; default every uncertain number in the scenario
-    method : ``tornado`` (default), ``morris``, ``sobol`` or ``delta``
-    paths, seed : of every run; one seed for all (common random numbers)
-    spread : relative range of fixed numbers (default 0.2, i.e. ±20%)
-    samples : Morris trajectories (16), Sobol base samples (128, a power of two), delta
-        runs (512)
-    second_order : Sobol only: also second-order indices (``samples × (2D + 2)`` runs)
-    resamples : bootstrap resamples behind the 95% confidence intervals (SALib methods)
-    workers : local processes for the runs; the results do not depend on it
-    scheduler : a Dask scheduler address (``tcp://HOST:8786``) or ``distributed.Client``:
-        the runs are Dask tasks there (docs/distributed.md); the results do not depend on it
-    progress : called with (runs done, runs in all)
+    scenario : Scenario, str or os.PathLike
+        A `Scenario`, a bundled scenario name (``"seed-2025"``) or a YAML file.
+    metric : str
+        A metric path into the JSON summary, e.g.
+        ``deals.colossus2-spv.parties.nvidia.moic.p50`` (docs/sensitivity.md).
+    params : str, sequence of str or None
+        Parameter paths of the numbers to vary (``parties.xai.cash``); one string is one
+        path. Default None: every uncertain number in the scenario.
+    method : str
+        ``tornado`` (default), ``morris``, ``sobol`` or ``delta``.
+    paths : int
+        Monte Carlo paths of every run (at least 1; a NumPy integer is accepted).
+    seed : int
+        Seed of every run, the same for all (common random numbers); at least 0.
+    spread : float, optional
+        Relative range of fixed numbers, above 0 and at most 1 (default 0.2, i.e. ±20%).
+    samples : int, optional
+        Morris trajectories (default 16), Sobol base samples (128, a power of two) or delta
+        runs (512); at least 2.
+    second_order : bool
+        Sobol only: also second-order indices (``samples × (2D + 2)`` runs).
+    resamples : int
+        Bootstrap resamples behind the 95% confidence intervals (SALib methods); at least 2.
+    workers : int
+        Local processes for the runs (at least 1); the results do not depend on it.
+    progress : callable, optional
+        Called with ``(runs done, runs in all)``.
+    scheduler : str or distributed.Client, optional
+        A Dask scheduler address (``tcp://HOST:8786``) or client: the runs are Dask tasks
+        there (docs/distributed.md); the results do not depend on it.
 
     Returns
     -------
     SensitivityResult
+        ``table`` has one row per parameter (D rows), ranked, most important first; its
+        columns depend on the method (see `SensitivityResult`). ``runs`` is the number of
+        simulations, the baseline included: ``2D + 1`` for a tornado.
+
+    Raises
+    ------
+    UsageError
+        A bad argument, a metric path or parameter path that does not exist (with a
+        did-you-mean), or a range that breaks a scenario rule.
     """
     began = time.perf_counter()
+    name = "sensitivity"
     sc = load_scenario(scenario)
-    check_paths_seed(paths, seed)
-    if method not in METHODS:
+    paths, seed = check_paths_seed(paths, seed, name)
+    if not isinstance(metric, str):
+        raise UsageError(f"{name}: metric must be a metric path (e.g. "
+                         f"'deals.colossus2-spv.parties.nvidia.moic.p50'); got {metric!r}")
+    params = parameter_list(name, "params", params)
+    if not isinstance(method, str) or method not in METHODS:
         hint = did_you_mean(method, METHODS)
-        raise UsageError(f"method must be one of {', '.join(METHODS)}; got {method!r}"
+        raise UsageError(f"{name}: method must be one of {', '.join(METHODS)}; got {method!r}"
                          + (f" (did you mean {hint}?)" if hint else ""))
     if spread is None:
         spread = DEFAULT_SPREAD
-    if isinstance(spread, bool) or not isinstance(spread, int | float) or not 0 < spread <= 1:
-        raise UsageError(f"spread must be above 0 and at most 1 (0.2 is ±20%); got {spread!r}")
-    if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 2:
-        raise UsageError(f"resamples must be a whole number at least 2; got {resamples!r}")
-    if samples is not None and (isinstance(samples, bool) or not isinstance(samples, int)
-                                or samples < 2):
-        raise UsageError(f"samples must be a whole number at least 2; got {samples!r}")
+    if (isinstance(spread, bool) or not isinstance(spread, int | float | np.integer | np.floating)
+            or not 0 < spread <= 1):
+        raise UsageError(f"{name}: spread must be above 0 and at most 1 (0.2 is ±20%); "
+                         f"got {spread!r}")
+    resamples = whole_number(name, "resamples", resamples, 2)
+    workers = whole_number(name, "workers", workers, 1)
+    if samples is not None:
+        samples = whole_number(name, "samples", samples, 2)
+    if not isinstance(second_order, bool | np.bool_):
+        raise UsageError(f"{name}: second_order must be True or False; got {second_order!r}")
+    second_order = bool(second_order)
     chosen, notes = choose_parameters(sc, params, float(spread))
     names = [p.path for p in chosen]
     inside, more = _correlation_notes(sc, names)
@@ -264,7 +333,7 @@ def sensitivity(
         sample_mod, analyze_mod = salib(used)
     n = samples if samples is not None else DEFAULT_SAMPLES.get(used, 0)
     if used == "sobol" and n & (n - 1):
-        raise UsageError(f"samples must be a power of two for sobol; got {n} "
+        raise UsageError(f"{name}: samples must be a power of two for sobol; got {n} "
                          f"(try {1 << max(n - 1, 1).bit_length()})")
 
     with warnings.catch_warnings(record=True) as caught:

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from chipcredit.errors import ScenarioError, UsageError
@@ -34,6 +35,7 @@ from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.paths import get_number
 
+from .arguments import whole_number
 from .runner import central_range, check_paths_seed, correlated_with, run_variants
 
 __all__ = ["SolveResult", "parse_target", "solve"]
@@ -81,17 +83,44 @@ class SolveResult:
 
     Attributes
     ----------
-    status : ``"found"`` or ``"no_root"``
-    root : the value of ``vary`` at the target (None when ``no_root``). For ``=`` it is
-        interpolated inside the final bracket; for ``>=``/``<=`` it is the end of the final
-        bracket at which the inequality holds, so the metric there is known to meet it
-    bracket : the bracket searched, (low, high)
-    final_bracket : the last bracket holding the root (None when ``no_root``)
-    probes : every (value, metric) probed, in order
-    metric_range : (min, max) of the metric over the probes
-    holds : for an inequality, where it holds: ``"vary >= root"``, ``"vary <= root"``,
-        ``"everywhere in the bracket"`` or ``"nowhere in the bracket"``; None for ``=``
-    message : one line that says it all
+    scenario : str
+        The scenario's name.
+    vary : str
+        The parameter path solved for.
+    metric : str
+        The metric path of the target.
+    op : str
+        ``"="``, ``">="`` or ``"<="``.
+    target : float
+        The target value, in the metric's unit.
+    status : str
+        ``"found"`` or ``"no_root"``.
+    root : float or None
+        The value of ``vary`` at the target, in the number's own unit (None when
+        ``no_root``). For ``=`` it is interpolated inside the final bracket; for ``>=``/``<=``
+        it is the end of the final bracket at which the inequality holds, so the metric there
+        is known to meet it.
+    bracket : tuple of 2 floats
+        The bracket searched, (low, high).
+    final_bracket : tuple of 2 floats or None
+        The last bracket holding the root (None when ``no_root``).
+    probes : tuple of (float, float)
+        Every (value, metric) probed, in order.
+    metric_range : tuple of 2 floats
+        (min, max) of the metric over the probes.
+    holds : str or None
+        For an inequality, where it holds: ``"VARY >= ROOT"``, ``"VARY <= ROOT"``,
+        ``"everywhere in the bracket"`` or ``"nowhere in the bracket"``; None for ``=``.
+    message : str
+        One line that says it all.
+    notes : tuple of str
+        What the user should know (correlations dropped, a non-monotone metric).
+    paths, seed : int
+        Of every probe.
+    tol : float
+        The relative bracket width at which the search stops.
+    elapsed_seconds : float
+        Wall-clock time (left out of `to_dict`).
     """
 
     scenario: str
@@ -114,14 +143,32 @@ class SolveResult:
     elapsed_seconds: float
 
     def probes_frame(self) -> pd.DataFrame:
-        """The probes as a table: ``value``, ``metric``, ``gap`` (metric - target)."""
+        """The probes as a table.
+
+        Returns
+        -------
+        DataFrame
+            One row per probe, in the order probed (index ``probe`` from 1); columns
+            ``value`` (of ``vary``, in its own unit), ``metric`` (in the metric's unit) and
+            ``gap`` (metric minus target).
+        """
         frame = pd.DataFrame(list(self.probes), columns=["value", "metric"])
         frame["gap"] = frame["metric"] - self.target
         frame.index = pd.RangeIndex(1, len(frame) + 1, name="probe")
         return frame
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready record, without wall-clock times."""
+        """A JSON-ready record, without wall-clock times (two runs give equal records).
+
+        Returns
+        -------
+        dict
+            Keys ``scenario``, ``vary``, ``metric``, ``op``, ``target``, ``status``, ``root``
+            (None when ``no_root``), ``bracket`` ([low, high]), ``final_bracket`` ([low,
+            high] or None), ``probes`` (list of ``{"value", "metric"}`` in probe order),
+            ``metric_range`` ([min, max]), ``holds``, ``message``, ``notes`` (list of str),
+            ``paths``, ``seed`` and ``tol``. A metric with no value is None, never NaN.
+        """
         def clean(x: float | None) -> float | None:
             return None if x is None or not math.isfinite(x) else float(x)
 
@@ -164,35 +211,62 @@ def solve(
 
     Parameters
     ----------
-    scenario : Scenario, bundled name or path
-    vary : parameter path of the number to solve for
-    target : ``"METRIC = VALUE"``, ``"METRIC >= VALUE"`` or ``"METRIC <= VALUE"``
-    paths, seed : of every probe (one seed for all: common random numbers)
-    bracket : (low, high) to search; default p05..p95 (uncertain) or ±50% (fixed); an end
-        given as None takes its default
-    tol : stop when the bracket is narrower than ``tol`` × its first width
-    max_probes : at most this many simulations
-    progress : called with (value, metric) after each probe
-    scheduler : a Dask scheduler address (``tcp://HOST:8786``) or ``distributed.Client``:
-        each probe's stream blocks run there (docs/distributed.md); the result does not
-        depend on it
+    scenario : Scenario, str or os.PathLike
+        A `Scenario`, a bundled scenario name (``"seed-2025"``) or a YAML file.
+    vary : str
+        Parameter path of the number to solve for, e.g. ``deals.colossus2-spv.lease.rate``.
+    target : str
+        ``"METRIC = VALUE"``, ``"METRIC >= VALUE"`` or ``"METRIC <= VALUE"``, with a metric
+        path into the JSON summary and a number in the metric's unit.
+    paths : int
+        Monte Carlo paths of every probe (at least 1; a NumPy integer is accepted).
+    seed : int
+        Seed of every probe, the same for all (common random numbers); at least 0.
+    bracket : tuple of 2 floats (or None), optional
+        (low, high) to search, in ``vary``'s unit; default p05..p95 (uncertain) or ±50%
+        (fixed); an end given as None takes its default.
+    tol : float
+        Stop when the bracket is narrower than ``tol`` × its first width (0 < tol < 1).
+    max_probes : int
+        At most this many simulations (at least 2).
+    progress : callable, optional
+        Called with ``(value, metric)`` after each probe.
+    scheduler : str or distributed.Client, optional
+        A Dask scheduler address (``tcp://HOST:8786``) or client: each probe's stream
+        blocks run there (docs/distributed.md); the result does not depend on it.
 
     Returns
     -------
     SolveResult
+        ``status`` ``"found"`` with ``root`` and ``final_bracket``, or ``"no_root"`` with the
+        metric's range over the probes.
+
+    Raises
+    ------
+    UsageError
+        A bad argument, a target that does not parse, a path that does not exist (with a
+        did-you-mean), or a probe that breaks a scenario rule.
     """
     began = time.perf_counter()
+    name = "solve"
     sc = load_scenario(scenario)
-    check_paths_seed(paths, seed)
+    paths, seed = check_paths_seed(paths, seed, name)
+    if not isinstance(vary, str):
+        raise UsageError(f"{name}: vary must be a parameter path (e.g. 'parties.xai.cash'); "
+                         f"got {vary!r}")
     metric, op, goal = parse_target(target)
     get_number(sc, vary)
-    if not (isinstance(tol, int | float) and 0 < tol < 1):
-        raise UsageError(f"tol must be above 0 and below 1; got {tol!r}")
-    if isinstance(max_probes, bool) or not isinstance(max_probes, int) or max_probes < 2:
-        raise UsageError(f"max_probes must be a whole number at least 2; got {max_probes!r}")
+    if (isinstance(tol, bool) or not isinstance(tol, int | float | np.integer | np.floating)
+            or not 0 < tol < 1):
+        raise UsageError(f"{name}: tol must be above 0 and below 1; got {tol!r}")
+    max_probes = whole_number(name, "max_probes", max_probes, 2)
+    if bracket is not None and (isinstance(bracket, str) or not hasattr(bracket, "__len__")):
+        raise UsageError(f"{name}: bracket must be (low, high); got {bracket!r}")
     given = (None, None) if bracket is None else tuple(bracket)
-    if len(given) != 2:
-        raise UsageError(f"the bracket must be (low, high); got {bracket!r}")
+    if len(given) != 2 or any(isinstance(g, bool) or not (
+            g is None or isinstance(g, int | float | np.integer | np.floating)) for g in given):
+        raise UsageError(f"{name}: bracket must be (low, high), two numbers or None; "
+                         f"got {bracket!r}")
     if given[0] is None or given[1] is None:
         default = _default_bracket(sc, vary)
         given = tuple(d if g is None else g for g, d in zip(given, default, strict=True))

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from chipcredit.analytics.result import Result
@@ -13,6 +14,7 @@ from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.shocks import StressPack, load_pack
 
+from .arguments import check_options, whole_number
 from .paired import paired_differences, paired_runs
 
 __all__ = ["StressResult", "stress", "stressed"]
@@ -24,9 +26,17 @@ class StressResult:
 
     Attributes
     ----------
-    pack : the shocks applied
+    pack : StressPack
+        The shocks applied (its ``name`` and ``shocks``).
     base, stressed : Result
-    differences : DataFrame (see `paired_differences`); ``other`` is the stressed run
+        The run of the scenario as it is, and under the pack; same paths and seed.
+    differences : DataFrame
+        One row per outcome both runs have, columns ``deal`` (None for a party's own
+        outcomes), ``party``, ``metric``, ``base``, ``other`` (the stressed run's mean),
+        ``difference`` (stressed minus base, mean over the paired paths), ``ci_low``,
+        ``ci_high`` (its 95% confidence interval) and ``paths`` (the paired paths on which
+        both runs have a value). Money in $B, probabilities as shares. The same shape as
+        `CompareResult.differences`.
     """
 
     pack: StressPack
@@ -53,11 +63,45 @@ def stress(
     seed: int = 0,
     **options: Any,
 ) -> StressResult:
-    """Run ``scenario`` as it is and under ``pack`` (a bundled pack name, a pack file or a
-    `StressPack`) with the same seed, so the differences are paired path by path.
-    ``options`` go to both `simulate` calls (``chunk_blocks``, ``workers``, ``scheduler``)."""
+    """Run a scenario as it is and under a stress pack with the same seed, so the
+    differences are paired path by path.
+
+    Parameters
+    ----------
+    scenario : Scenario, str or os.PathLike
+        A `Scenario`, a bundled scenario name (``"seed-2025"``) or a YAML file.
+    pack : StressPack, str or os.PathLike
+        A bundled pack name (``"telecom-2001"``), a pack YAML file or a `StressPack`.
+    paths : int
+        Monte Carlo paths of each run (at least 1; a NumPy integer is accepted).
+    seed : int
+        Seed of both runs (common random numbers); at least 0.
+    **options
+        Passed to `chipcredit.simulate` for both runs: ``chunk_blocks`` (int), ``workers``
+        (int), ``scheduler``, ``progress`` (called per run), ``force`` (bool) and
+        ``deterministic`` (bool). Any other name is refused with a did-you-mean.
+
+    Returns
+    -------
+    StressResult
+        The pack, the two runs and ``differences`` (see `StressResult`).
+
+    Raises
+    ------
+    UsageError
+        A bad argument or option (one line naming it).
+    ScenarioError
+        A pack whose shocks break a rule of the scenario (an unknown vendor, a quarter past
+        the horizon), with the field path.
+    """
+    checked = check_options("stress", options)
+    if not checked.get("deterministic"):
+        paths = whole_number("stress", "paths", paths, 1)
+    elif isinstance(paths, np.integer):
+        paths = int(paths)
+    seed = whole_number("stress", "seed", seed, 0)
     sc = load_scenario(scenario)
     chosen = pack if isinstance(pack, StressPack) else load_pack(pack)
     hit = stressed(sc, chosen)
-    base, other = paired_runs(sc, hit, paths, seed, **options)
+    base, other = paired_runs(sc, hit, paths, seed, **checked)
     return StressResult(chosen, base, other, paired_differences(base, other))

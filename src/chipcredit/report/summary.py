@@ -26,8 +26,9 @@ import numpy as np
 
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
+from chipcredit.errors import UsageError, did_you_mean
 
-from .i18n import Catalogue, catalogue
+from .i18n import LANGUAGES, Catalogue, catalogue
 from .solvency import defaulting_parties
 from .theme import display_name
 
@@ -87,7 +88,34 @@ def _defaults(result: Result, cat: Catalogue) -> list[str]:
 
 
 def summary_text(result: Result, *, lang: str = "en") -> str:
-    """One plain-language paragraph about the run, in ``lang`` (``en`` or ``zh``)."""
+    """One plain-language paragraph about a run: the returns of the largest positions and
+    the default probabilities (see the module's docstring for what it says, in order).
+
+    Parameters
+    ----------
+    result : Result
+        A run, from `chipcredit.simulate` (or `chipcredit.report.replay`).
+    lang : str
+        ``"en"`` (default) or ``"zh"`` (Simplified Chinese).
+
+    Returns
+    -------
+    str
+        One paragraph, no line breaks; amounts in $B, multiples as ``1.7x``, shares as
+        percentages.
+
+    Raises
+    ------
+    UsageError
+        ``result`` is not a `Result`, or ``lang`` is not a language the report has.
+    """
+    if not isinstance(result, Result):
+        raise UsageError(f"summary_text: result must be a Result (from cc.simulate); got "
+                         f"{type(result).__name__} {result!r:.60}")
+    if not isinstance(lang, str) or lang not in LANGUAGES:
+        hint = did_you_mean(lang, LANGUAGES)
+        raise UsageError(f"summary_text: lang must be one of {', '.join(LANGUAGES)}; got {lang!r}"
+                         + (f" (did you mean {hint}?)" if hint else ""))
     cat = catalogue(lang)
     labels = result.quarter_labels()
     if result.deterministic:
