@@ -63,11 +63,12 @@ def irr(flows: list[float]) -> tuple[float, int, bool]:
     f_lo, f_hi, f_zero = _value(flows, lq), _value(flows, uq), sum(flows)
     if _sign(f_lo) == _sign(f_hi) and f_lo != 0:
         reason = REASONS["no_root_in_bracket"]
-        if changes == 1:  # the one root lies outside: on which side?
-            if _sign(f_hi) == signs[-1]:
-                reason = REASONS["above_bracket"]
-            if _sign(f_lo) == signs[0]:
-                reason = REASONS["below_bracket"]
+        # beyond the bracket the NPV tends to the first flow's sign as the rate grows, and to
+        # the last flow's as it falls to -100%: an NPV of the other sign at a bound proves a
+        # root beyond it; a side is named when only one side is proved
+        above, below = _sign(f_hi) == -signs[0], _sign(f_lo) == -signs[-1]
+        if above != below:
+            reason = REASONS["above_bracket"] if above else REASONS["below_bracket"]
         return math.nan, reason, changes > 1
     if f_lo == 0:
         q = lq
