@@ -8,6 +8,7 @@
     chipcredit runs list|show|diff|sql|export the run store (DuckDB)
     chipcredit sensitivity SCENARIO -m M      rank numbers by their effect on a metric
     chipcredit solve SCENARIO --vary P --target 'M >= V'   break-even value of a number
+    chipcredit stress SCENARIO --pack NAME    the scenario under a stress pack, paired by path
     chipcredit compare A B [--paths N --seed S]  two scenarios, paired by path (CRN)
     chipcredit schema                         JSON Schema of scenario files
     chipcredit deals [--party ID] [--graph]   the registry of real deals; their network
@@ -20,8 +21,10 @@ Errors are single lines on stderr, never a traceback. The CLI uses only the publ
 (``import chipcredit as cc`` and ``chipcredit.store``); see docs/cli.md.
 
 Layout: ``app.py`` holds the shared Typer app and the error plumbing; ``output.py`` the
-tables, number formats and atomic file writes; each other module registers its commands on
-the app when imported below (see ``app.py`` for the pattern).
+tables and number formats; ``staging.py`` the output files, checked before the work and
+written all or nothing; each other module registers its commands on the app when imported
+below (see ``app.py`` for the pattern). The console script is ``chipcredit_launcher.main``,
+which imports this package under a guard against Ctrl-C.
 """
 
 from __future__ import annotations

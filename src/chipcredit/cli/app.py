@@ -11,6 +11,7 @@ line on stderr and exit status 2.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -74,8 +75,65 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+def _tidy_help(command: Any) -> None:
+    """Help text fixes for ``command`` and every command under it.
+
+    - Typer's rich help lists a command by the first paragraph of its docstring *with its
+      line breaks*, so a summary wrapped over two source lines broke mid-sentence in
+      ``chipcredit --help``; the short help is that paragraph on one line.
+    - Typer shows a flag's type, ``--no-store <bool>``, as if it took a value; a flag (and
+      ``--help``) shows none.
+    """
+    if command.short_help is None and command.help:
+        first = inspect.cleandoc(command.help).split("\n\n")[0]
+        command.short_help = " ".join(first.split())
+    for param in command.params:
+        if param.param_type_name == "option" and getattr(param, "is_flag", False):
+            param.metavar = ""
+    get_help_option = command.get_help_option
+
+    def plain_help_option(ctx: Any) -> Any:
+        option = get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    # duck-typed: Typer builds commands from the Click it vendors, not from ``click``
+    command.get_help_option = plain_help_option
+    for sub in getattr(command, "commands", {}).values():
+        _tidy_help(sub)
+
+
+def _own_errors(command: Any) -> None:
+    """Give a parse error its command, for ``command`` and every command under it.
+
+    Click's parser raises some errors (``--no-store=1``: "does not take a value") without
+    a context, which sent the user to ``chipcredit --help`` instead of ``chipcredit run
+    --help``; the context being parsed is attached to them here.
+    """
+    parse_args = command.parse_args
+
+    def parse_args_in_context(ctx: Any, args: list[str]) -> Any:
+        try:
+            return parse_args(ctx, args)
+        except Exception as exc:
+            if _click_error(exc) is not None and getattr(exc, "ctx", ctx) is None:
+                exc.ctx = ctx  # type: ignore[attr-defined]
+            raise
+
+    command.parse_args = parse_args_in_context
+    for sub in getattr(command, "commands", {}).values():
+        _own_errors(sub)
+
+
 class _Group(TyperGroup):
-    """Turns usage errors into one ``error:`` line and Ctrl-C into status 130."""
+    """Turns usage errors into one ``error:`` line and Ctrl-C into status 130; tidies the
+    help of every command (see `_tidy_help`)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        _tidy_help(self)
+        _own_errors(self)
 
     def main(  # type: ignore[override]
         self,
@@ -101,11 +159,15 @@ class _Group(TyperGroup):
         except Exception as exc:
             found = _click_error(exc)
             if found is None:
-                raise
-            message, code = found
-            if type(exc).__name__ == "NoArgsIsHelpError":
+                if not interrupted(exc):  # a command outside user_errors met Ctrl-C
+                    raise
+                stderr_line("interrupted")
+                code = EXIT_INTERRUPTED
+            elif type(exc).__name__ == "NoArgsIsHelpError":
+                message, code = found
                 stderr_line(message)
             else:
+                message, code = found
                 ctx = getattr(exc, "ctx", None)
                 where = getattr(ctx, "command_path", None) or "chipcredit"
                 stderr_line(f"error: {message} (see '{where} --help')")
@@ -129,6 +191,32 @@ def user_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         stderr_line("interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a backstop: the checks before the work name the option
+        where = f"{exc.filename}: " if exc.filename else ""
+        stderr_line(f"error: {where}{exc.strerror or exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    except Exception as exc:
+        if not interrupted(exc):
+            raise
+        stderr_line("interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` is Ctrl-C or came from one: its cause or context holds a
+    KeyboardInterrupt. Compiled code (numba) that meets Ctrl-C returns with the exception
+    set, and Python raises ``SystemError: ... returned a result with an exception set``
+    from it."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        if isinstance(link, KeyboardInterrupt):
+            return True
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return False
 
 
 app = typer.Typer(

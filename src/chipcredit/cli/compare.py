@@ -13,9 +13,9 @@ from rich.text import Text
 import chipcredit as cc
 
 from .app import app, console, user_errors
-from .output import check_file_target, number, warnings_shown
-from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store
-from .stress import record_paired
+from .output import check_file_target, warnings_shown
+from .run import NoStoreOption, QuietOption, SchedulerOption, StorePathOption, chosen_store
+from .stress import paired_table, record_paired, report_quietly
 
 __all__ = ["compare_command", "comparison_table"]
 
@@ -38,13 +38,17 @@ def compare_command(
     json_file: Annotated[Path | None, typer.Option(
         "--json", metavar="FILE", dir_okay=False,
         help="Write the paired differences here as JSON (atomically).")] = None,
+    quiet: QuietOption = False,
     store_path: StorePathOption = None,
     no_store: NoStoreOption = False,
     scheduler: SchedulerOption = None,
 ) -> None:
-    """Run A and B with the same seed (the same draws wherever they share structure) and
-    show each party's metric differences, B minus A, with 95% confidence intervals from
-    the paired paths."""
+    """Compare two scenarios run with the same seed, paired by path (B minus A).
+
+    Common random numbers give A and B the same draws wherever they share structure; the
+    table shows each metric's difference with a 95% confidence interval from the paired
+    paths.
+    """
     with user_errors():
         out = console()
         if json_file is not None:
@@ -58,24 +62,18 @@ def compare_command(
             runs, {"a": res.base, "b": res.other}, kind="compare", started=started,
             extra={"a": a, "b": b}, json_file=json_file, differences=res.differences,
             head={"a": a, "b": b, "paths": paths, "seed": seed})
+        if quiet:
+            report_quietly(stored)
+            return
         out.print(Text(f"{b} minus {a}: {paths:,} paths, seed {seed}, common random numbers, "
-                       f"paired by path{stored}"), soft_wrap=True)
+                       f"paired by path" + (f" · {stored}" if stored else "")), soft_wrap=True)
         out.print(comparison_table(res, a, b))
+        if json_file is not None:
+            out.print(Text(f"wrote {json_file}"), soft_wrap=True)
 
 
 def comparison_table(res: cc.CompareResult, a: str, b: str) -> Table:
-    """The headline paired differences, B minus A, with their 95% intervals."""
-    table = Table(title=f"{b} minus {a} ($B; shares and probabilities as fractions)")
-    for name, justify in (("deal", "left"), ("party", "left"), ("metric", "left"),
-                          (a, "right"), (b, "right"), ("difference", "right"),
-                          ("95% CI", "right")):
-        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    frame = res.differences
-    shown = frame[frame["metric"].isin(_SHOWN)]
-    for row in shown.to_dict("records"):
-        deal = row["deal"] if isinstance(row["deal"], str) else ""
-        table.add_row(deal, row["party"], row["metric"], number(row["base"]),
-                      number(row["other"]), number(row["difference"], signed=True),
-                      f"{number(row['ci_low'], signed=True)} .. "
-                      f"{number(row['ci_high'], signed=True)}")
-    return table
+    """The headline paired differences, B minus A, with their 95% intervals (and the paths
+    behind a row when fewer than all; see `paired_table`)."""
+    return paired_table(res.differences, _SHOWN, res.base.paths,
+                        f"{b} minus {a} ($B; shares and probabilities as fractions)", a, b)

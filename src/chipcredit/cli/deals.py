@@ -16,7 +16,7 @@ from rich.text import Text
 import chipcredit as cc
 
 from .app import app, console, user_errors
-from .output import check_file_target, write_text_atomic
+from .output import check_file_target, write_output
 
 __all__ = ["deals_command"]
 
@@ -54,7 +54,7 @@ def deals_command(
             if to_stdout:
                 typer.echo(text, nl=False)
             else:
-                write_text_atomic(json_file, text)
+                write_output(json_file, "--json", text)
 
 
 def _plain(value: Any) -> Any:

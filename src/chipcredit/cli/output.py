@@ -5,10 +5,8 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import shutil
-import tempfile
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +25,15 @@ from rich.text import Text
 import chipcredit as cc
 from chipcredit.files import file_mode, write_text_atomic
 
-from .app import Failed
+from .staging import Staging, check_dir_target, check_file_target, write_output
 
 __all__ = [
     "DASH",
+    "PARTIAL",
     "Bar",
+    "Staging",
     "bar",
+    "can_default",
     "check_dir_target",
     "check_file_target",
     "compact",
@@ -43,9 +44,11 @@ __all__ = [
     "number",
     "parties_table",
     "percent",
+    "run_footer",
     "show_warnings",
     "warnings_shown",
     "write_cashflows",
+    "write_output",
     "write_text_atomic",
 ]
 
@@ -91,64 +94,21 @@ def bar(out: Console, enabled: bool) -> Iterator[Bar]:
 # --- output files ----------------------------------------------------------------------
 
 
-def check_file_target(path: Path, option: str) -> None:
-    """Fail before the work when ``path`` cannot be written (named by its ``option``)."""
-    folder = path.parent
-    if path.is_dir():
-        raise Failed(f"cannot write {option} {path}: it is a folder")
-    if not folder.is_dir():
-        raise Failed(f"cannot write {option} {path}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise Failed(f"cannot write {option} {path}: the folder {folder} is not writable")
-
-
-def check_dir_target(path: Path, option: str) -> None:
-    """Fail before the work when the folder cannot be created or written."""
-    if path.exists() and not path.is_dir():
-        raise Failed(f"cannot write {option} {path}: it is a file, not a folder")
-    probe = path
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if not probe.is_dir():
-        raise Failed(f"cannot write {option} {path}: {probe} is not a folder")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise Failed(f"cannot write {option} {path}: {probe} is not writable")
-
-
 def write_cashflows(result: cc.Result, folder: Path, deals: list[str], path_k: int,
                     step: Callable[[int], None] | None) -> None:
-    """Write DEAL.csv for every deal into a temp folder inside ``folder``, then move them in."""
-    created = not folder.exists()
-    tmp: Path | None = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".chipcredit-", dir=folder))
-        mode = file_mode()
-        schedules = result.schedules(path=path_k)
-        for i, deal in enumerate(deals, start=1):
-            frame = schedules[deal]
-            target = tmp / f"{deal}.csv"
-            frame.to_csv(target, index=False, lineterminator="\n")
-            os.chmod(target, mode)
-            if step is not None:
-                step(i)
-        for deal in deals:
-            os.replace(tmp / f"{deal}.csv", folder / f"{deal}.csv")
-    except BaseException as exc:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-            tmp = None
-        if created:
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        if isinstance(exc, OSError):
-            raise Failed(f"cannot write --cashflows {folder}: {exc.strerror or exc}") from None
-        raise
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
+    """Write path ``path_k``'s cash-flow schedule of every deal as ``folder/DEAL.csv``.
+
+    ``folder`` is a staged folder (see `Staging.folder`): the files move into the folder
+    of ``--cashflows`` only when every output of the run is written.
+    """
+    mode = file_mode()
+    schedules = result.schedules(path=path_k)
+    for i, deal in enumerate(deals, start=1):
+        target = folder / f"{deal}.csv"
+        schedules[deal].to_csv(target, index=False, lineterminator="\n")
+        os.chmod(target, mode)
+        if step is not None:
+            step(i)
 
 
 # --- numbers ---------------------------------------------------------------------------
@@ -246,12 +206,26 @@ def _stat(index: Index, deal: str | None, party: str, metric: str, stat: str) ->
     return None if row is None else row.get(stat)
 
 
+PARTIAL = "*"
+"""Marks a statistic of the deals table taken over only the paths where it has a value."""
+_DEAL_COLUMNS = (("npv", "p50", money, "NPV"), ("irr", "p50", percent, "IRR"),
+                 ("moic", "p50", multiple, "MOIC"), ("loss", "mean", money, "loss"))
+
+
+def _partial(index: Index, deal: str, party: str, metric: str) -> float | None:
+    """The share of paths behind a statistic when it is over part of them (else None)."""
+    share = finite(_stat(index, deal, party, metric, "nan_share"))
+    return None if share is None or share <= 0.0 or share >= 1.0 else 1.0 - share
+
+
 def deals_table(summary: Summary, kinds: Mapping[str, str],
                 p_loss: Mapping[tuple[str, str], float | None], over: str) -> Table:
     """Rows (deal, party); the deal's kind under its name. Fits 80 columns for short ids.
 
     ``p_loss`` is the share of paths with a loss, per (deal, party); ``over`` says what the
-    medians are over ("medians over 2,000 paths").
+    medians are over ("medians over 2,000 paths"). A statistic over only the paths where
+    the metric has a value (rows with ``nan_share`` above 0) is marked with `PARTIAL`, and
+    the caption says over what share of the paths it is.
     """
     index = _index(summary)
     pairs: list[tuple[str, str]] = []
@@ -259,11 +233,13 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
         if isinstance(row["deal"], str) and (row["deal"], row["party"]) not in pairs:
             pairs.append((row["deal"], str(row["party"])))
     table = Table(title=f"What each party gets from each deal ($B; {over})",
-                  title_justify="left")
+                  title_justify="left", caption_justify="left")
     table.add_column("deal", overflow="fold")
     table.add_column("party", no_wrap=True)
     for header in ("NPV\np50", "IRR\np50", "MOIC\np50", "loss\nmean", "P(loss\n>0)"):
         table.add_column(header, justify="right", no_wrap=True)
+    rows: list[tuple[Text, str, list[str], str, bool]] = []
+    notes: dict[str, list[str]] = {}
     for i, (deal, party) in enumerate(pairs):
         group = [j for j, (d, _) in enumerate(pairs) if d == deal]
         position = group.index(i)
@@ -274,20 +250,52 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
             label = Text(f"({kind})", style="dim")
         else:
             label = Text("")
-        table.add_row(
-            label, Text(party),
-            money(_stat(index, deal, party, "npv", "p50")),
-            percent(_stat(index, deal, party, "irr", "p50")),
-            multiple(_stat(index, deal, party, "moic", "p50")),
-            money(_stat(index, deal, party, "loss", "mean")),
-            percent(p_loss.get((deal, party))),
-            end_section=position == len(group) - 1,
-        )
+        cells: list[str] = []
+        partial: list[str] = []
+        for metric, stat, fmt, name in _DEAL_COLUMNS:
+            text = fmt(_stat(index, deal, party, metric, stat))
+            share = _partial(index, deal, party, metric)
+            if share is not None and text != DASH:
+                text += PARTIAL
+                partial.append(f"{name} {_share(share)}")
+            cells.append(text)
+        if partial:
+            notes.setdefault(deal, []).append(f"{party} {', '.join(partial)}")
+        rows.append((label, party, cells, percent(p_loss.get((deal, party))),
+                     position == len(group) - 1))
+    for label, party, cells, p_pos, last in rows:
+        if notes:  # a blank where others have the marker keeps the digits in line
+            cells = [c if c.endswith(PARTIAL) else c + " " for c in cells]
+        table.add_row(label, Text(party), *cells, p_pos, end_section=last)
+    if notes:
+        table.title = f"What each party gets from each deal ($B; {over}, {PARTIAL} over fewer)"
+        table.caption = "\n".join(
+            [f"{PARTIAL} over only the paths where the metric has a value (its nan_share in the "
+             "JSON summary and the run store is the rest); the share of paths with one:"]
+            + [f"  {deal}: {'; '.join(items)}" for deal, items in notes.items()])
     return table
 
 
-def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str) -> Table:
-    """One row per (party, kind): P(default) for labs, median revenue and cash at the end."""
+def _share(share: float) -> str:
+    """A share of paths as a percent that never rounds to 0% or 100%."""
+    text = f"{share * 100:.1f}%"
+    return {"0.0%": "<0.1%", "100.0%": ">99.9%"}.get(text, text)
+
+
+def can_default(parties: Sequence[Any]) -> set[str]:
+    """Ids of the parties that can default (their model's ``can_default``: labs, and clouds
+    whose balance sheet is their own; a funded cloud is backed by its parent and never does).
+
+    ``parties`` are the scenario's party models (``Scenario.parties``).
+    """
+    return {p.id for p in parties if p.can_default}
+
+
+def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str,
+                  defaultable: Collection[str]) -> Table:
+    """One row per (party, kind), in the order given: P(default) for the ``defaultable``
+    parties (labs and clouds with their own balance sheet), median revenue and cash at the
+    end."""
     index = _index(summary)
     table = Table(title=f"Parties ($B; {over} at the horizon)", title_justify="left")
     table.add_column("party", no_wrap=True)
@@ -296,10 +304,24 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
         table.add_column(header, justify="right", no_wrap=True)
     for party, kind in parties:
         prob = (percent(_stat(index, None, party, "default_probability", "mean"))
-                if kind == "lab" else DASH)
+                if party in defaultable else DASH)
         table.add_row(
             Text(party), Text(kind), prob,
             money(_stat(index, None, party, "revenue_total", "p50")),
             money(_stat(index, None, party, "cash_end", "p50")),
         )
     return table
+
+
+def run_footer(*, scenario: str, sha256: str, paths: int | None, deterministic: bool,
+               seed: int | None, elapsed: float | None, imbalance: float | None,
+               capacity_unit: str | None) -> str:
+    """The line under a run's tables (``chipcredit run`` and ``runs show``): what was run,
+    how long it took (s), the ledger check ($B) and the units."""
+    runs = ("deterministic base case (1 path)" if deterministic
+            else DASH + " paths" if paths is None else f"{paths:,} paths")
+    text = (f"scenario {scenario} · sha256 {sha256[:12]} · {runs} · seed "
+            f"{DASH if seed is None else seed} · "
+            f"{DASH if elapsed is None else f'{elapsed:.2f}'} s · ledger max imbalance "
+            f"{DASH if imbalance is None else f'{imbalance:.1e}'} $B · money in $B")
+    return text + (f", capacity in {capacity_unit}" if capacity_unit else "")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,12 +17,19 @@ from chipcredit.report import LANGUAGES, replay
 from chipcredit.report.png import find_chromium
 
 from .app import Failed, app, console, user_errors
-from .output import check_dir_target, check_file_target, warnings_shown
+from .output import Staging, warnings_shown
 from .sensitivity import progress_callback
 
 __all__ = ["DEFAULT_PATHS", "report_command"]
 
 DEFAULT_PATHS = 10_000
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """`` (did you mean X?)`` for the choice closest to ``word`` (any case), or ""."""
+    same = [c for c in choices if c.lower() == word.strip().lower()]
+    close = same or difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _run_id(target: str) -> int | None:
@@ -71,30 +81,37 @@ def report_command(
     sensitivity, assumptions and run metadata ($B), in English or Chinese."""
     with user_errors():
         if lang not in LANGUAGES:
-            raise Failed(f"--lang must be one of {', '.join(LANGUAGES)}; got {lang!r}")
-        check_file_target(output, "--output")
-        if png is not None:
-            check_dir_target(png, "--png")
-            find_chromium()  # before the simulation, not after it
+            raise Failed(f"--lang must be one of {', '.join(LANGUAGES)}; got {lang!r}"
+                         + _did_you_mean(lang, LANGUAGES))
         run_id = _run_id(target)
         if run_id is not None and (paths is not None or seed is not None):
             raise Failed(f"run {run_id} keeps its own paths and seed; leave out --paths and --seed")
-        err = console(stderr=True)
-        with warnings_shown(err):
-            if run_id is not None:
-                result = replay(run_id, store.RunStore(store.resolve_path(store_path),
-                                                       read_only=True))
-            else:
-                result = cc.simulate(target, paths=DEFAULT_PATHS if paths is None else paths,
-                                     seed=0 if seed is None else seed)
-            sens: Any = None
-            if sensitivity is not None:
-                with progress_callback(not quiet and err.is_terminal, err) as step:
-                    sens = cc.sensitivity(result.scenario, sensitivity, paths=sensitivity_paths,
-                                          seed=result.seed, progress=step)
-            written = cc.write_report(result, output, lang=lang, sensitivity=sens, png_dir=png)
+        with Staging() as staging:  # the report and its PNGs, all or none
+            html_tmp = staging.file(output, "--output")
+            png_tmp = None if png is None else staging.folder(png, "--png")
+            if png is not None:
+                find_chromium()  # before the simulation, not after it
+            err = console(stderr=True)
+            with warnings_shown(err):
+                if run_id is not None:
+                    result = replay(run_id, store.RunStore(store.resolve_path(store_path),
+                                                           read_only=True))
+                else:
+                    result = cc.simulate(target, paths=DEFAULT_PATHS if paths is None else paths,
+                                         seed=0 if seed is None else seed)
+                sens: Any = None
+                if sensitivity is not None:
+                    with progress_callback(not quiet and err.is_terminal, err) as step:
+                        sens = cc.sensitivity(result.scenario, sensitivity,
+                                              paths=sensitivity_paths, seed=result.seed,
+                                              progress=step)
+                with staging.writing(html_tmp), (
+                        nullcontext() if png_tmp is None else staging.writing(png_tmp)):
+                    cc.write_report(result, html_tmp, lang=lang, sensitivity=sens,
+                                    png_dir=png_tmp)
+            staging.commit()
         if not quiet:
             out = console()
-            out.print(Text(f"wrote {written}"), soft_wrap=True)
+            out.print(Text(f"wrote {output}"), soft_wrap=True)
             if png is not None:
                 out.print(Text(f"wrote the charts as PNG files to {png}"), soft_wrap=True)

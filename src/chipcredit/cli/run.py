@@ -6,6 +6,7 @@ import json
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,14 +19,15 @@ from chipcredit import store
 
 from .app import Failed, app, console, stderr_line, user_errors
 from .output import (
+    Staging,
     bar,
-    check_dir_target,
-    check_file_target,
+    can_default,
     deals_table,
     parties_table,
+    run_footer,
     warnings_shown,
     write_cashflows,
-    write_text_atomic,
+    write_output,
 )
 
 __all__ = ["PROGRESS_MIN_PATHS", "run_command"]
@@ -42,6 +44,9 @@ StorePathOption = Annotated[Path | None, typer.Option(
 """``--store PATH`` (or CHIPCREDIT_STORE), shared by every command that records."""
 NoStoreOption = Annotated[bool, typer.Option("--no-store", help="Do not record in the run store.")]
 """``--no-store``, shared by every command that records."""
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="No progress bar and no tables; warnings and errors only.")]
+"""``--quiet``/``-q``: run, stress and compare."""
 SCHEDULER_ENV = "CHIPCREDIT_DASK_SCHEDULER"  # = chipcredit.distributed.SCHEDULER_ENV
 SchedulerOption = Annotated[str | None, typer.Option(
     "--scheduler", metavar="ADDRESS", envvar=SCHEDULER_ENV, show_default=False,
@@ -75,8 +80,7 @@ def run_command(
     no_store: NoStoreOption = False,
     force: Annotated[bool, typer.Option(
         "--force", help=f"Allow more than {cc.MAX_PATHS:,} paths.")] = False,
-    quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="No progress bar and no tables; warnings and errors only.")] = False,
+    quiet: QuietOption = False,
     workers: Annotated[int, typer.Option(
         "--workers", "-w", min=1,
         help="Local worker processes (a Dask LocalCluster; needs the distributed extra); 1 "
@@ -145,7 +149,7 @@ def finish_experiment(notes: Sequence[str], record: dict[str, Any],
                            extra={"experiment": record, "argv": sys.argv[1:]})
         stderr_line(f"stored as run {run_id} in {runs.path}")
     if json_file is not None:
-        write_text_atomic(json_file, json.dumps(record, indent=2, allow_nan=False) + "\n")
+        write_output(json_file, "--json", json.dumps(record, indent=2, allow_nan=False) + "\n")
 
 
 def _run(scenario: str, *, paths: int, seed: int, deterministic: bool, json_file: Path | None,
@@ -160,52 +164,59 @@ def _run(scenario: str, *, paths: int, seed: int, deterministic: bool, json_file
     if cashflows_dir is not None and path_k >= effective_paths:
         raise Failed(f"--cashflows-path must be below the number of paths ({effective_paths})"
                      f"; got {path_k}")
-    if json_file is not None:
-        check_file_target(json_file, "--json")
-    if cashflows_dir is not None:
-        check_dir_target(cashflows_dir, "--cashflows")
-    if paths_out is not None:
-        check_file_target(paths_out, "--paths-out")
-    runs = store_or_note(store_path, store_named)
-
-    err = console(stderr=True)
-    show_bar = (not quiet and err.is_terminal and not deterministic
-                and paths >= PROGRESS_MIN_PATHS)
-    started = datetime.now(UTC)
-    run_id: int | None = None
-    store_error: str | None = None
-    with warnings_shown(err), bar(err, show_bar) as progress:
-        result = cc.simulate(sc, paths=paths, seed=seed, deterministic=deterministic,
-                             force=force, progress=progress.callback(effective_paths,
-                                                                     "simulating"),
-                             workers=workers, scheduler=scheduler, paths_out=paths_out)
-        if json_file is not None:
-            write_text_atomic(json_file, result.to_json() + "\n")
-        if cashflows_dir is not None:
-            deals = [d.id for d in result.scenario.deals]
-            step = progress.callback(len(deals), "cash flows")
-            write_cashflows(result, cashflows_dir, deals, path_k, step)
-        summary = [{str(k): v for k, v in row.items()}
-                   for row in result.summary().to_dict("records")]
-        if runs is not None:
+    with Staging() as staging:  # every output, or none of them (see staging.py)
+        json_tmp = None if json_file is None else staging.file(json_file, "--json")
+        flows_tmp = (None if cashflows_dir is None
+                     else staging.folder(cashflows_dir, "--cashflows"))
+        parquet_tmp = None if paths_out is None else staging.file(paths_out, "--paths-out")
+        runs = store_or_note(store_path, store_named)
+        err = console(stderr=True)
+        show_bar = (not quiet and err.is_terminal and not deterministic
+                    and paths >= PROGRESS_MIN_PATHS)
+        started = datetime.now(UTC)
+        run_id: int | None = None
+        store_error: str | None = None
+        with warnings_shown(err), bar(err, show_bar) as progress:
+            with staging.writing(parquet_tmp) if parquet_tmp is not None else nullcontext():
+                result = cc.simulate(sc, paths=paths, seed=seed, deterministic=deterministic,
+                                     force=force, progress=progress.callback(effective_paths,
+                                                                             "simulating"),
+                                     workers=workers, scheduler=scheduler, paths_out=parquet_tmp)
+            if json_tmp is not None:
+                staging.text(json_tmp, result.to_json() + "\n")
+            if flows_tmp is not None:
+                deals = [d.id for d in result.scenario.deals]
+                step = progress.callback(len(deals), "cash flows")
+                with staging.writing(flows_tmp):
+                    write_cashflows(result, flows_tmp, deals, path_k, step)
+            summary = [{str(k): v for k, v in row.items()}
+                       for row in result.summary().to_dict("records")]
+            if runs is not None:
+                try:
+                    run_id = runs.save(result, kind="run", started=started,
+                                       extra={"argv": sys.argv[1:]})
+                except cc.UsageError as exc:
+                    store_error = str(exc)
+        if store_error is not None and store_named:
+            raise Failed(f"the run was not stored: {store_error}")
+        closed: BaseException | None = None
+        if not quiet:
+            stored = (f"stored as run {run_id} in {runs.path}"
+                      if run_id is not None and runs is not None else None)
             try:
-                run_id = runs.save(result, kind="run", started=started,
-                                   extra={"argv": sys.argv[1:]})
-            except cc.UsageError as exc:
-                store_error = str(exc)
+                _print_tables(result, summary, stored)
+            except (BrokenPipeError, SystemExit) as exc:
+                # `| head` read what it wanted (Rich exits 1 on a closed pipe); the files are due
+                closed = exc
+        staging.commit()
+    if closed is not None:
+        raise closed
     if not quiet:
-        stored = (f"stored as run {run_id} in {runs.path}"
-                  if run_id is not None and runs is not None else None)
-        _print_tables(result, summary, stored)
-        for written in ([json_file] if json_file is not None else []) + (
-                [cashflows_dir] if cashflows_dir is not None else []) + (
-                [paths_out] if paths_out is not None else []):
-            console().print(Text(f"wrote {written}"), soft_wrap=True)
+        for written in (json_file, cashflows_dir, paths_out):
+            if written is not None:
+                console().print(Text(f"wrote {written}"), soft_wrap=True)
     if store_error is not None:
-        if not store_named:
-            not_stored(store_error)
-            return
-        raise Failed(f"the run was not stored: {store_error}")
+        not_stored(store_error)
 
 
 def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
@@ -222,16 +233,13 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
             else f"medians over {result.paths:,} path{'s' if result.paths != 1 else ''}")
     out.print(deals_table(summary, kinds, p_loss, over))
     parties = [(p.id, p.kind) for p in result.scenario.parties]
-    out.print(parties_table(summary, parties,
-                            "base case" if result.deterministic else "medians"))
+    out.print(parties_table(summary, parties, "base case" if result.deterministic else "medians",
+                            can_default(result.scenario.parties)))
     out.print(Text(footer(result) + (f" · {stored}" if stored else "")), soft_wrap=True)
 
 
 def footer(result: cc.Result) -> str:
-    runs = ("deterministic base case (1 path)" if result.deterministic
-            else f"{result.paths:,} paths")
-    return (f"scenario {result.scenario.name} · sha256 {result.scenario_sha256[:12]} · {runs} · "
-            f"seed {result.seed} · {result.elapsed_seconds:.2f} s · "
-            f"ledger max imbalance {result.max_abs_imbalance:.1e} $B · money in $B, capacity in "
-            f"{result.scenario.capacity_unit}")
-
+    return run_footer(scenario=result.scenario.name, sha256=result.scenario_sha256,
+                      paths=result.paths, deterministic=result.deterministic, seed=result.seed,
+                      elapsed=result.elapsed_seconds, imbalance=result.max_abs_imbalance,
+                      capacity_unit=result.scenario.capacity_unit)

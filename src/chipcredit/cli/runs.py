@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,24 +13,27 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+import chipcredit as cc
 from chipcredit import store
 
 from .app import Failed, app, console, user_errors
 from .output import (
     DASH,
-    check_file_target,
+    Staging,
+    can_default,
     compact,
     deals_table,
     finite,
     parties_table,
+    run_footer,
 )
 
 __all__ = ["runs_app"]
 
 runs_app = typer.Typer(
     name="runs",
-    help="The run store: every 'chipcredit run' is recorded in a DuckDB database "
-         f"(./{store.DEFAULT_STORE}, or --store PATH, or ${store.STORE_ENV}).",
+    help="The run store: run, compare, sensitivity, solve and stress record every run in a "
+         f"DuckDB database (./{store.DEFAULT_STORE}, or --store PATH, or ${store.STORE_ENV}).",
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -152,6 +156,7 @@ def show_command(
                            "stopped before it committed its results"), soft_wrap=True)
             return
         metrics = data["metrics"]
+        scenario = _scenario(run)
         for variant in dict.fromkeys(metrics["variant"]):
             rows = [_clean(r) for r in metrics[metrics["variant"] == variant].to_dict("records")]
             if run["variants"] and run["variants"] > 1:
@@ -162,15 +167,51 @@ def show_command(
             over = ("the deterministic base case" if run["deterministic"]
                     else f"medians over {_int(run['paths'])} paths")
             out.print(deals_table(rows, kinds, p_loss, over))
-            parties = [(r["party"], r["party_kind"] or "?") for r in rows if r["deal"] is None]
-            out.print(parties_table(rows, list(dict.fromkeys(parties)),
-                                    "base case" if run["deterministic"] else "medians"))
-        elapsed = finite(run["elapsed_seconds"])
-        imbalance = finite(run["max_abs_imbalance"])
+            parties, defaultable = _parties(rows, scenario)
+            out.print(parties_table(rows, parties,
+                                    "base case" if run["deterministic"] else "medians",
+                                    defaultable))
+        paths = finite(run["paths"])
+        seed = finite(run["seed"])
         out.print(Text(
-            f"{DASH if elapsed is None else f'{elapsed:.2f} s'} · ledger max imbalance "
-            f"{DASH if imbalance is None else f'{imbalance:.1e}'} $B · per-path outcomes of "
-            f"{_int(run['stored_paths'])} paths stored"), soft_wrap=True)
+            run_footer(scenario=_text(run["scenario"]), sha256=_text(run["scenario_sha256"]),
+                       paths=None if paths is None else int(paths),
+                       deterministic=bool(run["deterministic"]),
+                       seed=None if seed is None else int(seed),
+                       elapsed=finite(run["elapsed_seconds"]),
+                       imbalance=finite(run["max_abs_imbalance"]),
+                       capacity_unit=None if scenario is None else scenario.capacity_unit)
+            + f" · per-path outcomes of {_int(run['stored_paths'])} paths stored"),
+            soft_wrap=True)
+
+
+def _scenario(run: dict[str, Any]) -> cc.Scenario | None:
+    """The run's scenario from the YAML text stored with it; None if it no longer loads
+    (a store written by a version whose scenario format was different)."""
+    text = run.get("scenario_yaml")
+    if not text:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", cc.ChipcreditWarning)  # shown when it ran
+            return cc.parse_scenario_text(str(text), file=f"run {run['id']}")
+    except cc.ChipcreditError:
+        return None
+
+
+def _parties(rows: list[dict[str, Any]], scenario: cc.Scenario | None
+             ) -> tuple[list[tuple[str, str]], set[str]]:
+    """(party, kind) in the order 'chipcredit run' printed them (the scenario's), and the
+    parties that can default. Without the scenario (or for a variant with other parties,
+    such as B of a compare), the order of the metrics and the parties with a default
+    probability that are labs or clouds."""
+    found = list(dict.fromkeys((r["party"], r["party_kind"] or "?") for r in rows
+                               if r["deal"] is None))
+    if scenario is not None and {p for p, _ in found} == {p.id for p in scenario.parties}:
+        return [(p.id, p.kind) for p in scenario.parties], can_default(scenario.parties)
+    return found, {r["party"] for r in rows if r["deal"] is None
+                   and r["metric"] == "default_probability"
+                   and r["party_kind"] in ("lab", "cloud")}
 
 
 def _clean(row: dict[Any, Any]) -> dict[str, Any]:
@@ -299,11 +340,14 @@ def export_command(
 ) -> None:
     """Export one run to an Excel workbook, one sheet per table."""
     with user_errors():
-        check_file_target(xlsx, "--xlsx")
-        runs = _store(store_path)
-        stored = finite(runs.get_run(run_id)["run"]["stored_paths"]) or 0
-        written = runs.export_xlsx(run_id, xlsx, max_paths=paths)
+        with Staging() as staging:
+            staged = staging.file(xlsx, "--xlsx")
+            runs = _store(store_path)
+            stored = finite(runs.get_run(run_id)["run"]["stored_paths"]) or 0
+            with staging.writing(staged):
+                runs.export_xlsx(run_id, staged, max_paths=paths)
+            staging.commit()
         note = (f" (per-path outcomes of the first {paths:,} of {int(stored):,} stored paths)"
                 if paths < stored else "")
-        console().print(Text(f"wrote {written}{note}"), soft_wrap=True)
+        console().print(Text(f"wrote {xlsx}{note}"), soft_wrap=True)
 

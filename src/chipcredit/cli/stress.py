@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,11 +17,12 @@ from rich.text import Text
 import chipcredit as cc
 from chipcredit import store
 
-from .app import app, console, user_errors
-from .output import check_file_target, number, warnings_shown, write_text_atomic
-from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store
+from .app import app, console, stderr_line, user_errors
+from .output import check_file_target, number, warnings_shown, write_output
+from .run import NoStoreOption, QuietOption, SchedulerOption, StorePathOption, chosen_store
 
-__all__ = ["differences_table", "stress_command"]
+__all__ = ["differences_table", "paired_table", "record_paired", "report_quietly",
+           "stress_command"]
 
 _SHOWN = ("default_probability", "npv", "moic", "loss", "revenue_total", "cash_end")
 
@@ -40,12 +42,16 @@ def stress_command(
     json_file: Annotated[Path | None, typer.Option(
         "--json", metavar="FILE", dir_okay=False,
         help="Write the paired differences here as JSON (atomically).")] = None,
+    quiet: QuietOption = False,
     store_path: StorePathOption = None,
     no_store: NoStoreOption = False,
     scheduler: SchedulerOption = None,
 ) -> None:
-    """Run SCENARIO as it is and under the shocks of a stress pack, with the same seed, and
-    show the paired differences with 95% confidence intervals from the paired paths."""
+    """Run a scenario as it is and under a stress pack's shocks, paired by path.
+
+    Both runs use the same seed (common random numbers); the table shows stressed minus
+    base for each metric, with a 95% confidence interval from the paired paths.
+    """
     with user_errors():
         out = console()
         if list_packs:
@@ -69,10 +75,23 @@ def stress_command(
             extra={"pack": res.pack.name}, json_file=json_file, differences=res.differences,
             head={"pack": res.pack.model_dump(mode="json", exclude_none=True),
                   "paths": paths, "seed": seed})
+        if quiet:
+            report_quietly(stored)
+            return
         shocks = ", ".join(s.kind for s in res.pack.shocks)
         out.print(Text(f"{res.base.scenario.name} under {res.pack.name} ({shocks}): "
-                       f"{paths:,} paths, seed {seed}, paired by path{stored}"), soft_wrap=True)
-        out.print(differences_table(res.differences))
+                       f"{paths:,} paths, seed {seed}, paired by path"
+                       + (f" · {stored}" if stored else "")), soft_wrap=True)
+        out.print(differences_table(res.differences, paths))
+        if json_file is not None:
+            out.print(Text(f"wrote {json_file}"), soft_wrap=True)
+
+
+def report_quietly(stored: str) -> None:
+    """With --quiet, a paired experiment says only where it was stored, on stderr (as
+    sensitivity and solve do)."""
+    if stored:
+        stderr_line(stored)
 
 
 def record_paired(runs: store.RunStore | None, results: dict[str, cc.Result], *, kind: str,
@@ -80,32 +99,62 @@ def record_paired(runs: store.RunStore | None, results: dict[str, cc.Result], *,
                   differences: pd.DataFrame, head: dict[str, Any]) -> str:
     """A paired experiment's (stress, compare) two runs into the run store and its
     differences into the JSON file (``head`` first, then ``differences``, NaN as null);
-    returns the " · stored as run N in PATH" suffix, or "" when nothing was stored."""
+    returns "stored as run N in PATH", or "" when nothing was stored."""
     stored = ""
     if runs is not None:
         run_id = runs.save(results, kind=kind, started=started,
                            extra={**extra, "argv": sys.argv[1:]})
-        stored = f" · stored as run {run_id} in {runs.path}"
+        stored = f"stored as run {run_id} in {runs.path}"
     if json_file is not None:
         rows = [{str(k): (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
                 for r in differences.to_dict("records")]
         payload = {**head, "differences": rows}
-        write_text_atomic(json_file, json.dumps(payload, indent=2, allow_nan=False) + "\n")
+        write_output(json_file, "--json", json.dumps(payload, indent=2, allow_nan=False) + "\n")
     return stored
 
 
-def differences_table(frame: pd.DataFrame) -> Table:
-    """The headline paired differences: stressed minus base, with their 95% intervals."""
-    table = Table(title="Stressed minus base ($B; probabilities as shares)")
-    for name, justify in (("deal", "left"), ("party", "left"), ("metric", "left"),
-                          ("base", "right"), ("stressed", "right"), ("difference", "right"),
-                          ("95% CI", "right")):
+def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title: str,
+                 base: str, other: str) -> Table:
+    """Rows of a paired-differences frame (``StressResult``/``CompareResult.differences``)
+    whose metric is in ``metrics``: both values, the difference and its 95% interval.
+
+    A metric with no value on some paths (an IRR, a MOIC) is compared over the paths where
+    both runs have one; the ``paths`` column gives their number whenever it is below the
+    run's ``paths``, and is left out when no row needs it.
+    """
+    shown = frame[frame["metric"].isin(metrics)].to_dict("records")
+    fewer = [r for r in shown if _fewer(r.get("paths"), paths)]
+    table = Table(title=title, title_justify="left", caption_justify="left")
+    columns = [("deal", "left"), ("party", "left"), ("metric", "left"), (base, "right"),
+               (other, "right"), ("difference", "right"), ("95% CI", "right")]
+    if fewer:
+        columns.append(("paths", "right"))
+        table.caption = (f"paths: the paired paths on which both runs have a value, where "
+                         f"fewer than all {paths:,}; the other rows are over all of them")
+    for name, justify in columns:
         table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    shown = frame[frame["metric"].isin(_SHOWN)]
-    for row in shown.to_dict("records"):
+    for row in shown:
         deal = row["deal"] if isinstance(row["deal"], str) else ""
-        table.add_row(deal, row["party"], row["metric"], number(row["base"]),
-                      number(row["other"]), number(row["difference"], signed=True),
-                      f"{number(row['ci_low'], signed=True)} .. "
-                      f"{number(row['ci_high'], signed=True)}")
+        cells = [deal, row["party"], row["metric"], number(row["base"]), number(row["other"]),
+                 number(row["difference"], signed=True),
+                 f"{number(row['ci_low'], signed=True)} .. "
+                 f"{number(row['ci_high'], signed=True)}"]
+        if fewer:
+            n = row.get("paths")
+            cells.append(f"{int(n):,}" if n is not None and _fewer(n, paths) else "")
+        table.add_row(*cells)
     return table
+
+
+def _fewer(n: Any, paths: int) -> bool:
+    """Whether a row's path count ``n`` is known and below the run's ``paths``."""
+    try:
+        return 0 <= int(n) < paths
+    except (TypeError, ValueError):
+        return False
+
+
+def differences_table(frame: pd.DataFrame, paths: int) -> Table:
+    """The headline paired differences: stressed minus base, with their 95% intervals."""
+    return paired_table(frame, _SHOWN, paths, "Stressed minus base ($B; probabilities as "
+                        "shares)", "base", "stressed")
