@@ -10,11 +10,14 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
+import numpy as np
+
 from chipcredit.engine.run import run_paths
 from chipcredit.errors import ChipcreditWarning, UsageError
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 
+from .arguments import flag, seed_value, whole_number
 from .metrics import reduce_chunk
 from .result import Result
 
@@ -52,49 +55,83 @@ def register_backend(backend: Backend) -> None:
 
 def simulate(
     scenario: Scenario | str | os.PathLike[str],
-    paths: int = 10_000,
-    seed: int = 0,
+    paths: int | np.integer[Any] = 10_000,
+    seed: int | np.integer[Any] = 0,
     *,
     deterministic: bool = False,
     chunk_blocks: int = 2,
     progress: Callable[[int], None] | None = None,
     force: bool = False,
-    workers: int = 1,
+    workers: int | np.integer[Any] = 1,
     scheduler: Any = None,
     paths_out: str | os.PathLike[str] | None = None,
 ) -> Result:
-    """Simulate a scenario.
+    """Simulate a scenario over many Monte Carlo paths.
 
     Parameters
     ----------
-    scenario : Scenario, bundled name or path
-    paths : number of Monte Carlo paths (ignored, and 1, when ``deterministic``)
-    seed : seed of the run's one `numpy.random.SeedSequence`
-    deterministic : the base case: one path, every shock zero, medians, events iff p >= 0.5
-    chunk_blocks : stream blocks (of 4,096 paths) simulated at once; results do not depend
-        on it, memory does
-    progress : called with the number of paths done after each chunk
-    force : allow more than `MAX_PATHS` paths
-    workers : local processes (a Dask LocalCluster, started for this call); 1 runs in this
-        process. Results do not depend on it, to the bit.
-    scheduler : a Dask scheduler address (``tcp://HOST:8786``) or a ``distributed.Client``:
-        the stream blocks run on that cluster (see docs/distributed.md)
-    paths_out : write every path's scalar outcomes to this Parquet file, block by block
-        (one row per path, float32 columns named as `Result.outcomes`)
+    scenario : Scenario, str, path or dict
+        A loaded `Scenario`, the name of a bundled scenario (``"seed-2025"``), a path to a
+        YAML file, or a dict of plain data (see `load_scenario`).
+    paths : int, default 10,000
+        Number of Monte Carlo paths, from 1 to `MAX_PATHS` (more with ``force``). A numpy
+        integer is accepted. Ignored when ``deterministic``: the base case always has exactly
+        one path, so ``simulate(s, paths=5, deterministic=True).paths == 1``.
+    seed : int, default 0
+        Seed of the run's one `numpy.random.SeedSequence`, from 0 to 2**63 - 1 (the run
+        store keeps it as a 64-bit integer). Same scenario, paths and seed: the same
+        results, to the bit.
+    deterministic : bool, default False
+        The base case: one path, every shock zero, medians, events iff p >= 0.5. Its
+        outcomes are float64 instead of float32.
+    chunk_blocks : int, default 2
+        Stream blocks (of 4,096 paths) simulated at once; results do not depend on it,
+        memory does.
+    progress : callable, optional
+        Called with the number of paths done (an int) after each chunk.
+    force : bool, default False
+        Allow more than `MAX_PATHS` paths (a run that cannot fit in memory is still refused).
+    workers : int, default 1
+        Local processes (a Dask LocalCluster, started for this call); 1 runs in this process.
+        Results do not depend on it, to the bit.
+    scheduler : str or distributed.Client, optional
+        A Dask scheduler address (``tcp://HOST:8786``) or a client: the stream blocks run on
+        that cluster (see docs/distributed.md).
+    paths_out : str or path, optional
+        Write every path's scalar outcomes to this Parquet file, block by block (one row per
+        path, float32 columns named as `Result.outcomes`).
 
     ``workers > 1``, ``scheduler`` and ``paths_out`` need the ``distributed`` extra.
 
     Returns
     -------
     Result
+        The frozen, read-only record of the run (``paths`` per-path outcomes, quarterly
+        sums and bands, flows; money in $B, time in quarters).
+
+    Raises
+    ------
+    UsageError
+        A bad argument, in one line: its name, the rule and the value.
+    ScenarioError
+        A scenario that does not check, with file, line, field, rule and value.
     """
+    if not isinstance(scenario, Scenario | str | os.PathLike | dict):
+        raise UsageError(f"scenario must be a Scenario, a bundled scenario's name, a path to a "
+                         f"YAML file or a dict; got {type(scenario).__name__} {scenario!r}")
+    paths = whole_number("paths", paths)
+    seed = seed_value(seed)
+    deterministic = flag("deterministic", deterministic)
+    force = flag("force", force)
+    chunk_blocks = whole_number("chunk_blocks", chunk_blocks, low=1)
+    if progress is not None and not callable(progress):
+        raise UsageError(f"progress must be a callable taking the number of paths done, or "
+                         f"None; got {type(progress).__name__} {progress!r}")
+    if isinstance(workers, np.integer):
+        workers = int(workers)  # the backend checks the rest (it refuses a bool with one line)
     sc = load_scenario(scenario)
-    if isinstance(paths, bool) or not isinstance(paths, int):
-        raise UsageError(f"paths must be a whole number; got {paths!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise UsageError(f"seed must be a whole number at least 0; got {seed!r}")
     if deterministic:
-        paths = 1
+        paths = 1  # the base case has one path whatever ``paths`` says (documented)
     if paths < 1:
         raise UsageError(f"paths must be at least 1; got {paths}")
     if paths > MAX_PATHS and not force:
@@ -102,8 +139,6 @@ def simulate(
                          f"or --force on the command line); got {paths:,}")
     if paths > MAX_PATHS:
         _check_memory(paths)
-    if not isinstance(chunk_blocks, int) or chunk_blocks < 1:
-        raise UsageError(f"chunk_blocks must be a whole number at least 1; got {chunk_blocks!r}")
     on_dask = workers != 1 or scheduler is not None
     if (on_dask or paths_out is not None) and not _BACKENDS:
         raise UsageError("workers, scheduler and paths_out need chipcredit.distributed, which "

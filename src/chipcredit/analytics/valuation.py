@@ -13,6 +13,7 @@ annuity helpers take the *quarterly* rate ``r / 4`` directly.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import ClassVar
@@ -33,6 +34,12 @@ REASONS: MappingProxyType[int, str] = MappingProxyType(
      4: "above_bracket", 5: "below_bracket"}
 )
 _OK, _NO_SIGN_CHANGE, _NO_ROOT, _NOT_CONVERGED, _ABOVE, _BELOW = 0, 1, 2, 3, 4, 5
+
+
+def _first(values: FloatArray, bad: NDArray[np.bool_], count: bool = False) -> str:
+    """The first bad value, for a one-line error (a count that is whole without ``.0``)."""
+    shown = float(values if values.ndim == 0 else values[bad].ravel()[0])
+    return repr(int(shown)) if count and shown.is_integer() else repr(shown)
 
 
 def _as_flows(flows: ArrayLike) -> FloatArray:
@@ -61,10 +68,10 @@ def discount_factors(annual_rate: float | ArrayLike, n_times: int) -> FloatArray
     r = np.asarray(annual_rate, dtype=np.float64)
     if r.ndim > 1:
         raise UsageError(f"annual_rate must be a scalar or 1-D (n_paths,), got shape {r.shape}")
-    if n_times < 0:
-        raise UsageError(f"n_times must be >= 0, got {n_times}")
+    if isinstance(n_times, bool) or not isinstance(n_times, numbers.Integral) or n_times < 0:
+        raise UsageError(f"n_times must be a whole number >= 0; got {n_times!r}")
     if np.any(r <= -1.0):
-        raise UsageError("annual_rate must be > -1")
+        raise UsageError(f"annual_rate must be > -1; got {_first(r, r <= -1.0)}")
     years = np.arange(n_times, dtype=np.float64) / 4.0
     if r.ndim == 1 and r.size > 1:
         # paths often share a rate: raise each distinct rate once, then copy rows
@@ -344,9 +351,9 @@ def annuity_payment(
         np.asarray(a, dtype=np.float64) for a in (principal, quarterly_rate, n_periods, balloon)
     )
     if np.any(~(i > -1.0)):
-        raise UsageError("quarterly_rate must be > -1")
+        raise UsageError(f"quarterly_rate must be > -1; got {_first(i, ~(i > -1.0))}")
     if np.any(~(n >= 1)):
-        raise UsageError("n_periods must be >= 1")
+        raise UsageError(f"n_periods must be >= 1; got {_first(n, ~(n >= 1), count=True)}")
     with np.errstate(divide="ignore", invalid="ignore"):
         log_v = -n * np.log1p(i)  # v = (1+i)^-n, via log1p/expm1 so that tiny i stays exact
         level = (p - b * np.exp(log_v)) * (i / -np.expm1(log_v))  # ratio first: i may be tiny

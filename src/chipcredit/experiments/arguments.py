@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from chipcredit.analytics.arguments import whole_number as analytics_whole_number
 from chipcredit.errors import UsageError, did_you_mean
 
 __all__ = ["SIMULATE_OPTIONS", "check_options", "parameter_list", "whole_number"]
@@ -24,15 +25,9 @@ SIMULATE_OPTIONS = ("chunk_blocks", "deterministic", "force", "progress", "sched
 
 def whole_number(function: str, name: str, value: object, minimum: int) -> int:
     """``value`` as an ``int`` at least ``minimum``, or a `UsageError` naming ``function``
-    and ``name``. NumPy integers are accepted; ``bool`` and floats (even ``2.0``) are not."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
-        raise UsageError(f"{function}: {name} must be a whole number at least {minimum}; "
-                         f"got {value!r} ({type(value).__name__})")
-    number = int(value)
-    if number < minimum:
-        raise UsageError(f"{function}: {name} must be a whole number at least {minimum}; "
-                         f"got {number}")
-    return number
+    and ``name`` (`chipcredit.analytics.arguments.whole_number`'s rule: NumPy integers are
+    accepted; ``bool`` and floats, even ``2.0``, are not)."""
+    return analytics_whole_number(f"{function}: {name}", value, low=minimum)
 
 
 def check_options(function: str, options: Mapping[str, Any],
