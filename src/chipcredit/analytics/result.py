@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from chipcredit._version import __version__
 from chipcredit.engine.labs import CAUSES
 from chipcredit.engine.ledger import Checks
 from chipcredit.engine.run import trace_path
@@ -23,27 +22,16 @@ from chipcredit.units import format_quarter
 
 from .arguments import whole_number
 from .frozen import Constant, FrozenChecks, freeze, is_constant
-from .metrics import DEAL_METRICS, column
-from .portfolio import portfolio_summary
+from .json_summary import NAN_METRICS, json_summary
+from .metrics import column
 from .stats import QUANTILES, band_means, band_quantiles, describe
 from .valuation import REASONS
 
 __all__ = ["NAN_METRICS", "Result"]
 
-NAN_METRICS = ("irr", "moic", "moic_realised")
-"""Deal metrics that have no value on some paths (no sign change, nothing invested, no
-position): their statistics are over the paths that have one, and their JSON `S` carries
-``nan_share``, the share of paths without one (a test checks that no other outcome is NaN)."""
-
 _CASHFLOW_DTYPES: dict[str, Any] = {"time": "int64", "quarter": str, "timing": str, "from": str, "to": str,
                                     "kind": str, "amount": "float64", "counted": "bool"}
 """Column dtypes of `Result.cashflows`, empty or not (str is pandas' string dtype)."""
-
-VENDOR_METRICS = ("market_share_end", "revenue_total", "self_funded_revenue_share",
-                  "self_funded_revenue", "gross_profit_total", "operating_profit_total",
-                  "stakes_value_end", "equity_value_end", "share_price_end")
-"""A vendor's outcomes in the JSON ``vendors`` section, those it has, in this order."""
-
 
 @dataclass(frozen=True)
 class Result:
@@ -593,83 +581,7 @@ class Result:
             in quarters, a statistic with no value is None. No wall-clock times, so the same
             scenario, paths and seed give the same dict.
         """
-        deals: dict[str, Any] = {}
-        kinds = {d.id: d.kind for d in self.scenario.deals}
-        for deal, party in self.deal_parties():
-            entry = deals.setdefault(deal, {"kind": kinds[deal], "parties": {}})
-            stats: dict[str, Any] = {}
-            for metric in DEAL_METRICS:
-                self.outcome(deal, party, metric)  # a missing metric gets its error
-                stats[metric] = self.describe(column("deal", deal, party, metric))
-            for metric in NAN_METRICS:  # the share of paths the statistics leave out
-                values = self.outcome(deal, party, metric)
-                stats[metric]["nan_share"] = float(np.mean(~np.isfinite(values)))
-            # paths whose flows change sign more than once may have several IRRs; the one
-            # reported is the root the bracketed search finds (analytics.valuation.irr)
-            multiple = self.outcome(deal, party, "irr_multiple")
-            stats["irr"]["multiple_sign_change_share"] = float(np.mean(multiple > 0))
-            # one sign change, one IRR, outside the searched bracket: a known answer
-            reason = self.outcome(deal, party, "irr_reason")
-            for code, name in REASONS.items():
-                if name in ("above_bracket", "below_bracket"):
-                    stats["irr"][f"{name}_share"] = float(np.mean(reason == code))
-            tied = column("deal", deal, party, "tied_gross_profit")
-            if tied in self.outcomes:
-                stats["tied_gross_profit"] = self.describe(tied)
-            for extra in ("warrant_value", "dilution_cost", "vested_shares"):  # warrants
-                key = column("deal", deal, party, extra)
-                if key in self.outcomes:
-                    stats[extra] = self.describe(key)
-            entry["parties"][party] = stats
-        parties: dict[str, Any] = {}
-        for p in self.scenario.parties:
-            item: dict[str, Any] = {"kind": p.kind, "default_probability": self.default_probability(p.id)}
-            for metric in ("revenue_total", "cash_end"):
-                key = column("party", p.id, metric)
-                if key in self.outcomes:
-                    item[metric] = self.describe(key)
-            second = column("party", p.id, "second_source_quarter")
-            if second in self.outcomes:  # labs: when they first buy from a second vendor
-                sq = self.outcomes[second]
-                item["second_source_probability"] = float(np.mean(sq >= 0))
-                item["second_source_quarter"] = {**describe(sq[sq >= 0]),
-                                                 "nan_share": float(np.mean(sq < 0))}
-            parties[p.id] = item
-        vendors: dict[str, Any] = {}
-        for p in self.scenario.parties:
-            if p.kind == "vendor":
-                entry = vendors.setdefault(p.id, {})
-                for metric in VENDOR_METRICS:  # provenance and financials only when modelled
-                    key = column("party", p.id, metric)
-                    if key in self.outcomes:
-                        entry[metric] = self.describe(key)
-        spvs: dict[str, Any] = {}
-        for d in self.scenario.deals:
-            if d.kind != "spv_lease":
-                continue
-            spvs[d.id] = {
-                f"{name}_probability": float(np.mean(self.outcomes[column("spv", d.id, key)]))
-                for name, key in (("debt_impairment", "debt_impaired"),
-                                  ("lessee_default", "lessee_default"),
-                                  ("covenant_breach", "covenant_breach"))
-            }
-            spvs[d.id]["debt_loss"] = self.describe(column("spv", d.id, "debt_loss"))
-        return {
-            "chipcredit_version": __version__,
-            "scenario": self.scenario.name,
-            "scenario_sha256": self.scenario_sha256,
-            "paths": self.paths,
-            "seed": self.seed,
-            "start": self.scenario.start,
-            "quarters": self.scenario.horizon_quarters,
-            "deterministic": self.deterministic,
-            "deals": deals,
-            "parties": parties,
-            "spvs": spvs,
-            "vendors": vendors,
-            "portfolios": portfolio_summary(self),
-            "ledger": {"max_abs_imbalance": self.max_abs_imbalance},
-        }
+        return json_summary(self)
 
     def to_json(self, indent: int | None = 2) -> str:
         """The JSON summary (`to_dict`) as text.

@@ -7,6 +7,8 @@ elsewhere leaves its draws unchanged. Fixed numbers stay scalars and broadcast.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
@@ -44,7 +46,7 @@ def compact(values: NDArray[np.float64]) -> NDArray[np.float64]:
 class ParamSampler:
     """Turns `Number`s into per-path arrays for one chunk of paths."""
 
-    def __init__(self, draws: ChunkDraws, correlations: list[Correlation] | None = None) -> None:
+    def __init__(self, draws: ChunkDraws, correlations: Sequence[Correlation] | None = None) -> None:
         self.draws = draws
         self.correlations = list(correlations or [])
         self.correlated = {name for c in self.correlations for name in (c.a, c.b)}

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from collections.abc import Mapping
+from typing import Annotated, Any, NoReturn, Self, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -12,16 +13,76 @@ from chipcredit.units import parse_quarter
 
 from .number import Growth, Positive
 
-__all__ = ["BUILTIN_IDS", "Flag", "GrowthPath", "Id", "Model", "QuarterLabel", "Whole"]
+__all__ = ["BUILTIN_IDS", "Flag", "FrozenMap", "GrowthPath", "Id", "Model", "QuarterLabel",
+           "ReadOnly", "Whole"]
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 BUILTIN_IDS = ("customers", "market", "founders")
 """Accounts every scenario has: end users and suppliers, outside equity, and founders."""
 
 
 class Model(BaseModel):
-    """Frozen, strict base of every scenario model: unknown keys are errors."""
+    """Frozen, strict base of every scenario model: unknown keys are errors.
+
+    Frozen all the way down: fields cannot be assigned, lists are stored as tuples and maps
+    as `FrozenMap`, so a model that a result refers to cannot change under it.
+    `model_copy` with ``update`` re-validates the copy (pydantic's own does not).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with ``update`` (field names to new values), validated like new input.
+
+        Raises
+        ------
+        ScenarioError
+            When a `Scenario` copy breaks a rule (one line per problem).
+        pydantic.ValidationError
+            When a part of a scenario breaks a rule.
+        """
+        if not update:
+            return super().model_copy(deep=deep)
+        fields = type(self).model_fields
+        data = self.model_dump(mode="python", by_alias=True, exclude_none=True)
+        for key, value in update.items():
+            field = fields.get(key)
+            data[field.alias or key if field is not None else key] = value
+        return self._revalidate(data)
+
+    @classmethod
+    def _revalidate(cls, data: dict[str, Any]) -> Self:
+        return cls.model_validate(data)
+
+
+class FrozenMap(dict[K, V]):
+    """A dict that refuses changes: the maps of a frozen scenario (shares, stakes).
+
+    A `dict` subclass, so reading, ``dict(m)``, ``{**m}``, JSON and pickling work as before.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("a scenario map cannot be changed; use chipcredit.set_number for a "
+                        "changed copy of the scenario")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the default dict-subclass pickle refills the map with __setitem__, which refuses
+        return (type(self), (dict(self),))
+
+
+def _freeze(value: dict[Any, Any]) -> dict[Any, Any]:
+    return FrozenMap(value)
+
+
+ReadOnly = AfterValidator(_freeze)
+"""Put in ``Annotated[dict[...], ReadOnly]``: the map is stored as a `FrozenMap`."""
 
 
 _DATE = re.compile(r"^\s*(\d{4})-(0[1-9]|1[0-2])(?:-\d{2})?\s*$")

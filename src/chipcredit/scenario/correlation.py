@@ -14,6 +14,7 @@ correlated group are mixed by the Cholesky factor of the matching Pearson matrix
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,7 +39,7 @@ def pearson_from_spearman(rho: NDArray[np.float64] | float) -> NDArray[np.float6
     return np.asarray(2.0 * np.sin(math.pi * np.asarray(rho) / 6.0))
 
 
-def correlation_matrix(names: list[str], pairs: list[Correlation]) -> NDArray[np.float64]:
+def correlation_matrix(names: Sequence[str], pairs: Sequence[Correlation]) -> NDArray[np.float64]:
     """The Spearman matrix over ``names`` (unit diagonal, zero where no pair is given)."""
     index = {n: i for i, n in enumerate(names)}
     m = np.eye(len(names))

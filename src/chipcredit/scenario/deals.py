@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .base import Flag, Id, Model, QuarterLabel, Whole
+from .base import Flag, Id, Model, QuarterLabel, ReadOnly, Whole
 from .number import Fraction, Money, Number, Positive, Probability, Rate
 
 __all__ = [
@@ -162,7 +162,7 @@ class SpvLease(_DealBase):
     lessee: Id
     vendor: Id
     amount: Money
-    equity: dict[Id, Money] = Field(min_length=1)
+    equity: Annotated[dict[Id, Money], ReadOnly] = Field(min_length=1)
     debt: SpvDebt
     lease: SpvLeaseTerms
     at_end: Literal["purchase_option", "sell"] = "purchase_option"
@@ -204,7 +204,7 @@ class VendorCredit(_DealBase):
     amount: Money
     rate: Rate
     term_years: Positive
-    repayment: list[RepaymentMeans] = Field(min_length=1)
+    repayment: tuple[RepaymentMeans, ...] = Field(min_length=1)
 
 
 class ScheduleItem(Model):
@@ -220,7 +220,7 @@ class PurchaseCommitment(_DealBase):
     kind: Literal["purchase_commitment"]
     lab: Id
     vendor: Id
-    schedule: list[ScheduleItem] = Field(min_length=1)
+    schedule: tuple[ScheduleItem, ...] = Field(min_length=1)
     shortfall_fee: Fraction
     """Share of the vendor's price of the capacity not taken that is owed as a fee."""
 
@@ -314,7 +314,7 @@ class DeploymentWarrant(_DealBase):
     holder: Id
     strike: Money
     """$ per share paid on exercise (at vesting)."""
-    tranches: list[WarrantTranche]
+    tranches: tuple[WarrantTranche, ...]
     expiry: QuarterLabel | None = None
     """Last quarter in which a tranche may vest; default: the horizon."""
     sale: WarrantSale = Field(default_factory=WarrantSale)

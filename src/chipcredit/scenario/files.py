@@ -14,7 +14,7 @@ import stat
 
 from chipcredit.errors import Problem, ScenarioError
 
-__all__ = ["MAX_FILE_BYTES", "decode_text", "read_file_bytes", "too_big"]
+__all__ = ["MAX_FILE_BYTES", "decode_text", "read_file_bytes", "shown_name", "too_big"]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest scenario or stress-pack file read (10 MB); real ones are a few kB."""
@@ -27,6 +27,13 @@ def too_big(what: str = "scenario") -> str:
 _BOM_BYTES = b"\xef\xbb\xbf"
 # O_NONBLOCK: opening a FIFO with no writer must not hang before fstat can refuse it
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def shown_name(name: str, limit: int = 1000) -> str:
+    """``name`` for an error line: a name too long to be a real file is cut short, so the
+    line stays one line (the rest of the name adds nothing)."""
+    name = name.replace("\n", "\\n").replace("\r", "\\r")
+    return name if len(name) <= limit else f"{name[:limit]}... ({len(name):,} characters)"
 
 
 def _single(file: str, rule: str) -> ScenarioError:
@@ -62,8 +69,9 @@ def read_file_bytes(name: str, what: str = "scenario") -> bytes:
         raise
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
         if isinstance(exc, OSError):
-            raise _unreadable(name, exc) from None
-        raise _single(name, "the file name cannot be used: it holds a NUL character") from None
+            raise _unreadable(shown_name(name), exc) from None
+        raise _single(shown_name(name), "the file name cannot be used: it holds a NUL "
+                                        "character") from None
     _check_kind(name, before.st_mode, what)
     if before.st_size > MAX_FILE_BYTES:
         raise _single(name, f"{too_big(what)} ({before.st_size / 2**20:.1f} MB)")

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from chipcredit.errors import Problem, ScenarioError, did_you_mean
+from chipcredit.errors import Problem, ScenarioError, UsageError, did_you_mean
 
 from .files import MAX_FILE_BYTES, decode_text, read_file_bytes, too_big
 from .model import Scenario, cross_check
@@ -42,12 +42,17 @@ def load_scenario(source: str | os.PathLike[str] | Scenario | dict[str, Any]) ->
     Returns
     -------
     Scenario
-        Frozen and checked; ``source_text`` and ``source_file`` say where it came from.
+        Checked and immutable (lists stored as tuples, maps read-only; edit with
+        `set_number`); ``source_text`` and ``source_file`` say where it came from.
 
     Raises
     ------
+    UsageError
+        When ``source`` is none of the above (YAML text as bytes goes to
+        `parse_scenario_text`).
     ScenarioError
-        With every problem found, each with file, line, column, path, rule and value.
+        With every problem found, each with file, line, column, path, rule and value; YAML
+        text passed as ``source`` gets one line pointing to `parse_scenario_text`.
     """
     if isinstance(source, Scenario):
         located = None
@@ -60,17 +65,22 @@ def load_scenario(source: str | os.PathLike[str] | Scenario | dict[str, Any]) ->
         return source
     if isinstance(source, dict):
         return _validate(Located(source), "<scenario>", None)
+    if not isinstance(source, str | os.PathLike):
+        raise UsageError("load_scenario: source must be a bundled scenario name, a path to a "
+                         "YAML file, a dict or a Scenario" + _bytes_hint(source)
+                         + f"; got {argument_text(source)}")
     if isinstance(source, str) and _BUNDLED_NAME.fullmatch(source):
         bundled = bundled_path(source)
         if bundled is not None:
             return parse_scenario_text(bundled.read_bytes(), bundled.name)
     name = os.fspath(source)
+    if not isinstance(name, str):  # a path-like object that gives bytes
+        raise UsageError(f"load_scenario: source must be a path given as text; got {argument_text(name)}")
+    if _looks_like_text(name):
+        raise _single("<scenario>", _TEXT_NOT_NAME)
     try:
         raw = read_file_bytes(name)
     except FileNotFoundError:
-        if "\n" in name:
-            raise _single("<scenario>", "looks like YAML text, not a file name; use "
-                                        "parse_scenario_text for text") from None
         raise _single(name, "no such file, and no bundled scenario of that name",
                       suggestion=did_you_mean(Path(name).stem, bundled_names())) from None
     return parse_scenario_text(raw, name)
@@ -79,14 +89,32 @@ def load_scenario(source: str | os.PathLike[str] | Scenario | dict[str, Any]) ->
 def parse_scenario_text(text: str | bytes, file: str = "<scenario>") -> Scenario:
     """Check scenario YAML given as text (or as the bytes of an upload).
 
-    ``file`` names the source in error messages. Bytes must be UTF-8; a leading byte-order
-    mark is dropped.
+    Parameters
+    ----------
+    text : str or bytes
+        The YAML of a scenario file, at most `MAX_FILE_BYTES` (10 MB). Bytes must be UTF-8;
+        a leading byte-order mark is dropped.
+    file : str
+        Name of the source in error messages (default ``<scenario>``).
+
+    Returns
+    -------
+    Scenario
+        Frozen and checked; ``source_text`` is ``text`` and ``source_file`` is ``file``.
 
     Raises
     ------
+    UsageError
+        When ``text`` is not text or bytes, or ``file`` is not text.
     ScenarioError
-        With every problem found.
+        With every problem found, each with file, line, column, path, rule and value.
     """
+    if not isinstance(text, str | bytes | bytearray):
+        raise UsageError("parse_scenario_text: text must be the YAML of a scenario as str or "
+                         f"bytes (use load_scenario for a name or path); got {argument_text(text)}")
+    if not isinstance(file, str):
+        raise UsageError(f"parse_scenario_text: file must be text naming the source; got "
+                         f"{argument_text(file)}")
     if isinstance(text, bytes | bytearray):
         text = decode_text(bytes(text), file)
     elif len(text) > MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
@@ -104,7 +132,15 @@ def parse_scenario_text(text: str | bytes, file: str = "<scenario>") -> Scenario
 
 
 def scenario_json_schema() -> dict[str, Any]:
-    """JSON Schema of scenario files, for editors (keys as written in YAML: ``from``/``to``)."""
+    """JSON Schema of scenario files, for editors and validators.
+
+    Returns
+    -------
+    dict
+        A JSON Schema (draft 2020-12) with keys as written in YAML (``from``/``to``); lists
+        are ``array``, maps ``object``, and a number may be a bare number or a map with
+        ``dist``. Units are those of the fields ($B, $B/GW, years, fractions).
+    """
     schema = Scenario.model_json_schema(by_alias=True)
     number = schema.get("$defs", {}).get("Number")
     if number is not None:  # a number may be written bare: ``0.5``
@@ -118,6 +154,48 @@ def scenario_json_schema() -> dict[str, Any]:
 
 
 # --- internals --------------------------------------------------------------------------
+
+
+_TEXT_NOT_NAME = "looks like YAML text, not a file name; use parse_scenario_text for text"
+_NAME_MAX = 255  # bytes in one part of a path (Linux, macOS, Windows)
+_PATH_MAX = 4096
+
+
+def _looks_like_text(name: str) -> bool:
+    """Whether ``name`` is YAML text passed where a file name is due.
+
+    A line break in a name, or a name the file system would refuse as too long, that names
+    no existing file and reads as a YAML map: reading it as a path would only say "File name
+    too long" after echoing the whole text back.
+    """
+    if "\n" not in name and "\r" not in name:
+        encoded = name.encode("utf-8", "surrogateescape")
+        if len(encoded) < _PATH_MAX and all(len(part) <= _NAME_MAX
+                                            for part in encoded.split(os.sep.encode())):
+            return False
+    if os.path.lexists(name):  # False too for a name the file system refuses
+        return False
+    if "\n" in name or "\r" in name:
+        return True
+    import yaml
+
+    try:
+        return isinstance(yaml.safe_load(name), dict)
+    except (yaml.YAMLError, ValueError, RecursionError):  # ValueError: an int too long to read
+        return False
+
+
+def _bytes_hint(value: object) -> str:
+    return (" (for the bytes of a file, use parse_scenario_text)"
+            if isinstance(value, bytes | bytearray) else "")
+
+
+def argument_text(value: object) -> str:
+    """A bad argument for a `UsageError` line: its repr cut short, with its type."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return text if value is None else f"{text} ({type(value).__name__})"
 
 
 def _single(file: str, rule: str, suggestion: str | None = None) -> ScenarioError:

@@ -76,7 +76,7 @@ class Hardware(Model):
     all_in_cost_per_unit: Positive
     cost_change_per_year: Growth = Field(default_factory=lambda: _n(0.0))
     useful_life_years: Positive = Field(default_factory=lambda: _n(5.0))
-    residual_value_by_age: list[Fraction] = Field(min_length=1)
+    residual_value_by_age: tuple[Fraction, ...] = Field(min_length=1)
     residual_beta: Signed = Field(default_factory=lambda: _n(0.5))
     residual_volatility: Volatility = Field(default_factory=lambda: _n(0.1))
     winter_residual_hit: Fraction = Field(default_factory=lambda: _n(0.3))

@@ -44,16 +44,33 @@ on every path, and 2,000 already make a run of 10,000 paths take hours."""
 
 
 class Scenario(Model):
-    """A whole scenario file.
+    """A whole scenario file, checked and immutable.
+
+    A scenario never changes once loaded: fields cannot be assigned, its lists (``parties``,
+    ``deals``, ``correlations``, ``shocks`` and the lists inside them) are tuples and its
+    maps (shares, stakes) refuse changes, so a `Result` and its ``scenario_sha256`` always
+    describe the model that was run. Lists are accepted as input and stored as tuples; the
+    YAML and JSON forms are unchanged.
+
+    To edit, make a checked copy: `chipcredit.set_number` replaces one number by its
+    parameter path (``set_number(sc, "deals.xai-debt.rate", 0.1)``); ``sc.model_copy(
+    update={...})`` replaces whole fields and checks the copy as `load_scenario` does.
 
     Attributes
     ----------
     name : str
     description : str
-    start : first quarter, e.g. ``2025Q4``; the clock starts at its beginning
-    horizon_quarters : number of quarters simulated
-    capacity_unit : label of the capacity unit (default ``GW``); fields say ``capacity``
-    market, parties, deals : see their models
+    start : str
+        First quarter, e.g. ``2025Q4``; the clock starts at its beginning.
+    horizon_quarters : int
+        Number of quarters simulated.
+    capacity_unit : str
+        Label of the capacity unit (default ``GW``); fields say ``capacity``.
+    market : Market
+    parties : tuple of Party
+    deals : tuple of Deal
+    correlations : tuple of Correlation
+    shocks : tuple of Shock
     """
 
     name: str = Field(min_length=1, max_length=120)
@@ -62,11 +79,11 @@ class Scenario(Model):
     horizon_quarters: Whole = Field(ge=1, le=MAX_HORIZON_QUARTERS)
     capacity_unit: str = Field(default="GW", min_length=1, max_length=40)
     market: Market
-    parties: list[Party] = Field(min_length=1, max_length=MAX_PARTIES)
-    deals: list[Deal] = Field(default_factory=list, max_length=MAX_DEALS)
-    correlations: list[Correlation] = Field(default_factory=list)
+    parties: tuple[Party, ...] = Field(min_length=1, max_length=MAX_PARTIES)
+    deals: tuple[Deal, ...] = Field(default=(), max_length=MAX_DEALS)
+    correlations: tuple[Correlation, ...] = ()
     """Rank correlations between uncertain numbers, by parameter path."""
-    shocks: list[Shock] = Field(default_factory=list)
+    shocks: tuple[Shock, ...] = ()
     """Named shocks applied from a quarter on (stress tests)."""
 
     _source_text: str | None = PrivateAttr(default=None)
@@ -93,14 +110,53 @@ class Scenario(Model):
         return parse_quarter(self.start)
 
     def quarter_of(self, label: str | None) -> int:
-        """Quarter offset from the start (0 = first quarter) of a label; None -> 0."""
+        """Offset of a quarter from the scenario's start.
+
+        Parameters
+        ----------
+        label : str or None
+            A quarter written like ``2026Q1``; None means the start.
+
+        Returns
+        -------
+        int
+            Quarters after ``start`` (0 = the first quarter simulated; negative before it).
+
+        Raises
+        ------
+        ValueError
+            When ``label`` is not a quarter label.
+        """
         return 0 if label is None else parse_quarter(label) - self.start_index
 
     def party(self, party_id: str) -> Party:
+        """The party with id ``party_id``.
+
+        Parameters
+        ----------
+        party_id : str
+            A party id as written in the scenario, e.g. ``"xai"``.
+
+        Returns
+        -------
+        Party
+            The `Lab`, `Cloud`, `Vendor`, `Investor`, `Lender` or `Buyer` of that id.
+
+        Raises
+        ------
+        KeyError
+            When no party has that id.
+        """
         for p in self.parties:
             if p.id == party_id:
                 return p
         raise KeyError(party_id)
+
+    @classmethod
+    def _revalidate(cls, data: dict[str, Any]) -> Scenario:
+        from .loader import load_scenario
+
+        return load_scenario(data)  # the checks across fields too, as for any input
 
 
 @dataclass(frozen=True)

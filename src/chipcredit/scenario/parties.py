@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from .base import Flag, GrowthPath, Id, Model, QuarterLabel
+from .base import Flag, FrozenMap, GrowthPath, Id, Model, QuarterLabel, ReadOnly
 from .number import Fraction, Growth, Money, Number, Positive, Rate, Signed, Volatility
 
 __all__ = [
@@ -230,7 +230,7 @@ class Funding(Model):
 class CapTable(Model):
     """The opening cap table: declared holders' fractions; ``founders`` hold the rest."""
 
-    holders: dict[Id, Fraction] = Field(default_factory=dict)
+    holders: Annotated[dict[Id, Fraction], ReadOnly] = Field(default_factory=FrozenMap)
 
 
 class Lab(_PartyBase):
@@ -248,15 +248,15 @@ class Lab(_PartyBase):
     costs: Costs = Field(default_factory=Costs)
     compute: Compute
     cash: Money
-    procurement: dict[Id, Fraction] = Field(min_length=1)
+    procurement: Annotated[dict[Id, Fraction], ReadOnly] = Field(min_length=1)
     """Fixed share of new capacity bought from each vendor; shares sum to 1. With
     ``market.choice`` they set the opening fleet's mix, and the vendors with a positive
     share are the platforms the lab has ported to unless ``ported`` says otherwise."""
     funding: Funding
     equity: CapTable = Field(default_factory=CapTable)
-    ported: list[Id] | None = Field(default=None, min_length=1)
+    ported: tuple[Id, ...] | None = Field(default=None, min_length=1)
     """Vendors whose platforms the lab has ported to at the start (vendor choice only)."""
-    renting: dict[Id, Fraction] = Field(default_factory=dict)
+    renting: Annotated[dict[Id, Fraction], ReadOnly] = Field(default_factory=FrozenMap)
     """Share of its capacity shortfall the lab rents each quarter on each cloud's spot
     market instead of buying (shares sum to at most 1; what a cloud cannot supply is
     bought). Rented capacity serves the next quarter's revenue like owned capacity."""
@@ -282,7 +282,7 @@ class Buyer(_PartyBase):
 
     kind: Literal["buyer"]
     demand: Demand
-    procurement: dict[Id, Fraction] = Field(min_length=1)
+    procurement: Annotated[dict[Id, Fraction], ReadOnly] = Field(min_length=1)
 
 
 class Investor(_PartyBase):
@@ -369,9 +369,9 @@ class Cloud(_PartyBase):
     balance_sheet: Literal["own", "funded"] = "own"
     cash: Money
     installed: Money = Field(default_factory=lambda: _n(0.0))
-    procurement: dict[Id, Fraction] = Field(min_length=1)
-    debt: list[CloudDebt] = Field(default_factory=list)
-    contracts: list[CloudContract] = Field(default_factory=list)
+    procurement: Annotated[dict[Id, Fraction], ReadOnly] = Field(min_length=1)
+    debt: tuple[CloudDebt, ...] = ()
+    contracts: tuple[CloudContract, ...] = ()
     spot: SpotMarket
     equity: CapTable = Field(default_factory=CapTable)
     funding: Funding | None = None

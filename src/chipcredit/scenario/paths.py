@@ -17,6 +17,8 @@ The engine keys each uncertain number's draws by the same address, so fixing one
 
 from __future__ import annotations
 
+import numbers
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -54,7 +56,7 @@ def _walk(value: Any, prefix: str) -> Iterator[tuple[str, Number]]:
         for name, field in type(value).model_fields.items():
             key = field.alias or name
             child = getattr(value, name)
-            if isinstance(child, list) and child and hasattr(child[0], "id") and prefix == "":
+            if isinstance(child, tuple) and child and hasattr(child[0], "id") and prefix == "":
                 for item in child:
                     yield from _walk(item, f"{key}.{item.id}")
             else:
@@ -62,18 +64,43 @@ def _walk(value: Any, prefix: str) -> Iterator[tuple[str, Number]]:
     elif isinstance(value, dict):
         for k, v in value.items():
             yield from _walk(v, f"{prefix}.{k}")
-    elif isinstance(value, list):
+    elif isinstance(value, list | tuple):
         for i, v in enumerate(value):
             yield from _walk(v, f"{prefix}[{i}]")
 
 
-def parameter_paths(scenario: Scenario) -> dict[str, Number]:
-    """Every number in the scenario by its address, in document order."""
-    return dict(_walk(scenario, ""))
+def parameter_paths(scenario: Scenario | str | os.PathLike[str]) -> dict[str, Number]:
+    """Every number in a scenario, by its parameter path.
+
+    Parameters
+    ----------
+    scenario : Scenario, str or path
+        A loaded scenario, or the name of a bundled one or a YAML file (loaded first).
+
+    Returns
+    -------
+    dict of str to Number
+        Parameter path (e.g. ``"deals.colossus2-spv.debt.rate"``) to the number there, in
+        document order; each number keeps its unit as the field says ($B, $B/GW, years, a
+        fraction or a rate per year).
+
+    Raises
+    ------
+    UsageError
+        When ``scenario`` is neither a scenario nor a name or path.
+    ScenarioError
+        When a name or path given fails to load.
+    """
+    return dict(_walk(_scenario_arg("parameter_paths", scenario), ""))
 
 
 def get_number(scenario: Scenario, path: str) -> Number:
     """The number at ``path``; a bad path gets the closest real one as a suggestion."""
+    from .loader import argument_text
+
+    if not isinstance(path, str):
+        raise UsageError(f"the parameter path must be text such as 'deals.xai-debt.rate'; "
+                         f"got {argument_text(path)}")
     numbers = parameter_paths(scenario)
     if path not in numbers:
         hint = did_you_mean(path, numbers)
@@ -89,6 +116,8 @@ def put_number(data: dict[str, Any], path: str, value: float | dict[str, Any]) -
     parts = split_path(path)
     node: Any = data
     for i, part in enumerate(parts[:-1]):
+        if isinstance(node[part], tuple):  # a frozen model dumps lists as tuples
+            node[part] = list(node[part])
         node = node[part]
         # parties and deals are addressed by id; other top-level lists (shocks) by position
         if i == 0 and isinstance(node, list) and isinstance(parts[1], str):
@@ -101,12 +130,56 @@ def put_number(data: dict[str, Any], path: str, value: float | dict[str, Any]) -
     node[last] = value
 
 
-def set_number(scenario: Scenario, path: str, value: float | Number | dict[str, Any]) -> Scenario:
-    """A copy of the scenario with the number at ``path`` replaced (and re-validated)."""
-    from .loader import load_scenario
+def set_number(scenario: Scenario | str | os.PathLike[str], path: str,
+               value: float | Number | dict[str, Any]) -> Scenario:
+    """A checked copy of a scenario with one number replaced: the way to edit a scenario.
 
+    Parameters
+    ----------
+    scenario : Scenario, str or path
+        A loaded scenario, or the name of a bundled one or a YAML file (loaded first). It is
+        not changed.
+    path : str
+        Parameter path of the number, e.g. ``"deals.xai-debt.rate"`` (see `parameter_paths`).
+    value : float, Number or dict
+        The new number in the field's unit ($B, $B/GW, years, a fraction or a rate per
+        year): a plain float (fixed), a `Number`, or a map such as ``{"dist": "uniform",
+        "low": 0.08, "high": 0.12}``. A map keeps the old number's ``source`` and
+        ``basis`` unless it gives its own.
+
+    Returns
+    -------
+    Scenario
+        A new scenario, checked as `load_scenario` checks a file.
+
+    Raises
+    ------
+    UsageError
+        When an argument has the wrong type, or no number is at ``path`` (with the closest
+        path as a suggestion).
+    ScenarioError
+        When the copy breaks a rule (a rate above its bound, shares no longer adding up).
+    """
+    from .loader import argument_text, load_scenario
+
+    scenario = _scenario_arg("set_number", scenario)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | Number | dict):
+        raise UsageError("set_number: value must be a number, a Number or a map such as "
+                         f"{{'value': 0.1}}; got {argument_text(value)}")
     get_number(scenario, path)
     data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
     put_number(data, path, value.model_dump(exclude_none=True) if isinstance(value, Number)
-               else value)
+               else value if isinstance(value, dict) else float(value))
     return load_scenario(data)
+
+
+def _scenario_arg(func: str, scenario: object) -> Scenario:
+    """``scenario`` itself, or the bundled scenario or file it names, loaded."""
+    from .loader import argument_text, load_scenario
+
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, str | os.PathLike):
+        return load_scenario(scenario)
+    raise UsageError(f"{func}: scenario must be a Scenario, or the name of a bundled scenario "
+                     f"or a YAML file; got {argument_text(scenario)}")

@@ -15,7 +15,14 @@ def _folder() -> Path:
 
 
 def bundled_names() -> list[str]:
-    """Names of the bundled scenarios, sorted."""
+    """The scenarios shipped with chipcredit.
+
+    Returns
+    -------
+    list of str
+        Their names, sorted (e.g. ``"seed-2025"``); each can be passed to `load_scenario`,
+        `chipcredit.simulate` or the CLI in place of a file.
+    """
     return sorted(p.stem for p in _folder().glob("*.yaml"))
 
 
@@ -27,7 +34,13 @@ def bundled_path(name: str) -> Path | None:
 
 
 def describe_bundled() -> list[tuple[str, str]]:
-    """(name, one-line description) of every bundled scenario."""
+    """The bundled scenarios with what each is about.
+
+    Returns
+    -------
+    list of (str, str)
+        ``(name, first line of its description)`` for each bundled scenario, sorted by name.
+    """
     rows = []
     for name in bundled_names():
         path = bundled_path(name)

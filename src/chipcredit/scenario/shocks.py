@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import AfterValidator, Field
 
-from chipcredit.errors import Problem, ScenarioError, did_you_mean
+from chipcredit.errors import Problem, ScenarioError, UsageError, did_you_mean
 
 from .base import Id, Model, QuarterLabel, Whole
 from .files import decode_text, read_file_bytes
@@ -91,7 +91,7 @@ class StressPack(Model):
 
     name: str
     description: str = ""
-    shocks: list[Shock] = Field(min_length=1)
+    shocks: tuple[Shock, ...] = Field(min_length=1)
 
 
 def _folder() -> Path:
@@ -99,7 +99,14 @@ def _folder() -> Path:
 
 
 def bundled_packs() -> list[tuple[str, str]]:
-    """(name, one-line description) of every bundled stress pack."""
+    """The stress packs shipped with chipcredit.
+
+    Returns
+    -------
+    list of (str, str)
+        ``(name, first line of its description)`` for each bundled pack, sorted by name;
+        a name can be passed to `load_pack` or `chipcredit.stress`.
+    """
     out = []
     for path in sorted(_folder().glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -114,13 +121,33 @@ def load_pack(source: str | os.PathLike[str]) -> StressPack:
     most 10 MB, UTF-8) and its errors are worded the same way: one line per problem, with
     the line and column, the field path, the rule, the bad value and a suggestion.
 
+    Parameters
+    ----------
+    source : str or path
+        The name of a bundled pack (see `bundled_packs`, e.g. ``"gpu-glut"``) or the path
+        of a YAML file with ``name``, ``description`` and ``shocks``.
+
+    Returns
+    -------
+    StressPack
+        Frozen and checked; its ``shocks`` are a tuple, each with its start quarter.
+
     Raises
     ------
+    UsageError
+        When ``source`` is neither a name nor a path.
     ScenarioError
         With every problem found.
     """
+    if not isinstance(source, str | os.PathLike):
+        from .loader import argument_text
+
+        raise UsageError("load_pack: source must be the name of a bundled stress pack or a "
+                         f"path to a YAML file; got {argument_text(source)}")
     names = [n for n, _ in bundled_packs()]
     name = os.fspath(source)
+    if not isinstance(name, str):
+        raise UsageError("load_pack: source must be a path given as text; got bytes")
     file = str(_folder() / f"{name}.yaml") if name in names else name
     try:
         raw = read_file_bytes(file, "stress pack")

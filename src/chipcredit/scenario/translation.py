@@ -115,8 +115,11 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
     typos: list[DocPath] = []
     for err in errors:
         kind = err["type"]
-        path, is_key = _clean_loc(err["loc"], located.data, kind == "missing")
         raw = err.get("input")
+        if kind == "too_short" and isinstance(raw, list) and len(raw) >= (
+                err.get("ctx") or {}).get("min_length", 0):
+            continue  # a tuple counts only its valid items: the bad item has its own line
+        path, is_key = _clean_loc(err["loc"], located.data, kind == "missing")
         ctx: dict[str, Any] = dict(err.get("ctx") or {})
         value: object = raw
         suggestion: str | None = None
@@ -230,7 +233,7 @@ def _model_at(root: type[BaseModel], path: DocPath, data: Any) -> type[BaseModel
             if part not in fields:
                 return None
             tp = fields[part].annotation
-        elif get_origin(tp) is list:
+        elif get_origin(tp) in (list, tuple):  # scenario lists are stored as tuple[X, ...]
             tp = get_args(tp)[0]
         elif get_origin(tp) is dict:
             tp = get_args(tp)[1]

@@ -1,0 +1,115 @@
+"""The JSON summary of a run (DESIGN.md section 9), built from a `Result`'s outcomes.
+
+`Result.to_dict` returns it, and `Result.to_json` writes it. Money is in $B, time in
+quarters; a statistic with no value is None; there are no wall-clock times, so the same
+scenario, paths and seed give the same summary.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from chipcredit._version import __version__
+
+from .metrics import DEAL_METRICS, column
+from .portfolio import portfolio_summary
+from .stats import describe
+from .valuation import REASONS
+
+if TYPE_CHECKING:
+    from .result import Result
+
+__all__ = ["NAN_METRICS", "VENDOR_METRICS", "json_summary"]
+
+NAN_METRICS = ("irr", "moic", "moic_realised")
+"""Deal metrics that have no value on some paths (no sign change, nothing invested, no
+position): their statistics are over the paths that have one, and their JSON `S` carries
+``nan_share``, the share of paths without one (a test checks that no other outcome is NaN)."""
+
+VENDOR_METRICS = ("market_share_end", "revenue_total", "self_funded_revenue_share",
+                  "self_funded_revenue", "gross_profit_total", "operating_profit_total",
+                  "stakes_value_end", "equity_value_end", "share_price_end")
+"""A vendor's outcomes in the JSON ``vendors`` section, those it has, in this order."""
+
+
+def json_summary(result: Result) -> dict[str, Any]:
+    """The JSON summary of ``result`` as a dict of plain JSON types (see `Result.to_dict`)."""
+    deals: dict[str, Any] = {}
+    kinds = {d.id: d.kind for d in result.scenario.deals}
+    for deal, party in result.deal_parties():
+        entry = deals.setdefault(deal, {"kind": kinds[deal], "parties": {}})
+        stats: dict[str, Any] = {}
+        for metric in DEAL_METRICS:
+            result.outcome(deal, party, metric)  # a missing metric gets its error
+            stats[metric] = result.describe(column("deal", deal, party, metric))
+        for metric in NAN_METRICS:  # the share of paths the statistics leave out
+            values = result.outcome(deal, party, metric)
+            stats[metric]["nan_share"] = float(np.mean(~np.isfinite(values)))
+        # paths whose flows change sign more than once may have several IRRs; the one
+        # reported is the root the bracketed search finds (analytics.valuation.irr)
+        multiple = result.outcome(deal, party, "irr_multiple")
+        stats["irr"]["multiple_sign_change_share"] = float(np.mean(multiple > 0))
+        # an IRR proved to lie beyond the searched bracket: a known answer, its share
+        reason = result.outcome(deal, party, "irr_reason")
+        for code, name in REASONS.items():
+            if name in ("above_bracket", "below_bracket"):
+                stats["irr"][f"{name}_share"] = float(np.mean(reason == code))
+        tied = column("deal", deal, party, "tied_gross_profit")
+        if tied in result.outcomes:
+            stats["tied_gross_profit"] = result.describe(tied)
+        for extra in ("warrant_value", "dilution_cost", "vested_shares"):  # warrants
+            key = column("deal", deal, party, extra)
+            if key in result.outcomes:
+                stats[extra] = result.describe(key)
+        entry["parties"][party] = stats
+    parties: dict[str, Any] = {}
+    for p in result.scenario.parties:
+        item: dict[str, Any] = {"kind": p.kind, "default_probability": result.default_probability(p.id)}
+        for metric in ("revenue_total", "cash_end"):
+            key = column("party", p.id, metric)
+            if key in result.outcomes:
+                item[metric] = result.describe(key)
+        second = column("party", p.id, "second_source_quarter")
+        if second in result.outcomes:  # labs: when they first buy from a second vendor
+            sq = result.outcomes[second]
+            item["second_source_probability"] = float(np.mean(sq >= 0))
+            item["second_source_quarter"] = {**describe(sq[sq >= 0]),
+                                             "nan_share": float(np.mean(sq < 0))}
+        parties[p.id] = item
+    vendors: dict[str, Any] = {}
+    for p in result.scenario.parties:
+        if p.kind == "vendor":
+            entry = vendors.setdefault(p.id, {})
+            for metric in VENDOR_METRICS:  # provenance and financials only when modelled
+                key = column("party", p.id, metric)
+                if key in result.outcomes:
+                    entry[metric] = result.describe(key)
+    spvs: dict[str, Any] = {}
+    for d in result.scenario.deals:
+        if d.kind != "spv_lease":
+            continue
+        spvs[d.id] = {
+            f"{name}_probability": float(np.mean(result.outcomes[column("spv", d.id, key)]))
+            for name, key in (("debt_impairment", "debt_impaired"),
+                              ("lessee_default", "lessee_default"),
+                              ("covenant_breach", "covenant_breach"))
+        }
+        spvs[d.id]["debt_loss"] = result.describe(column("spv", d.id, "debt_loss"))
+    return {
+        "chipcredit_version": __version__,
+        "scenario": result.scenario.name,
+        "scenario_sha256": result.scenario_sha256,
+        "paths": result.paths,
+        "seed": result.seed,
+        "start": result.scenario.start,
+        "quarters": result.scenario.horizon_quarters,
+        "deterministic": result.deterministic,
+        "deals": deals,
+        "parties": parties,
+        "spvs": spvs,
+        "vendors": vendors,
+        "portfolios": portfolio_summary(result),
+        "ledger": {"max_abs_imbalance": result.max_abs_imbalance},
+    }
