@@ -13,6 +13,7 @@ import re
 import warnings
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 pytest.importorskip("streamlit")
@@ -24,6 +25,7 @@ import chipcredit as cc
 from chipcredit.dashboard import limits
 from chipcredit.dashboard.assumptions import apply_edits, knobs, moved_spec
 from chipcredit.dashboard.launcher import APP_SCRIPT, exposure_warning, streamlit_argv
+from chipcredit.dashboard.tabs.overview import probability_text
 from chipcredit.dashboard.text import dashboard_entries, words
 from chipcredit.report.i18n import placeholders
 
@@ -94,8 +96,8 @@ def test_run_shows_the_same_numbers_as_the_api_and_every_tab() -> None:
     _run(at)
     expected = _simulated(cc.load_scenario("seed-2025"))
     T = words("en")
-    for lab in ("xai", "openai"):
-        assert _metric(at, f"{lab}:") == T.percent(expected.default_probability(lab), 3)
+    for lab, name in (("xai", "xAI"), ("openai", "OpenAI")):  # KPIs name parties by name
+        assert _metric(at, f"{name}:") == probability_text(T, expected.default_probability(lab))
     assert [t.label for t in at.tabs] == [T.t(f"dashboard.tab.{name}") for name in (
         "overview", "flows", "labs", "deals", "market", "sensitivity", "compare", "registry")]
     assert not at.error
@@ -104,14 +106,14 @@ def test_run_shows_the_same_numbers_as_the_api_and_every_tab() -> None:
 def test_moving_the_xai_growth_slider_to_zero_raises_its_default_probability() -> None:
     at = _app()
     _run(at)
-    before = float(_metric(at, "xai:").rstrip("%"))
+    before = float(_metric(at, "xAI:").rstrip("%"))
     prefix = [k for k in at.sidebar.slider if k.key and k.key.endswith(":" + XAI_GROWTH)]
     assert len(prefix) == 1
     prefix[0].set_value(0.0).run()
     assert words("en").t("dashboard.run.stale") in [i.value for i in at.info]
     at.sidebar.button(key="run").click().run()
     _no_traceback(at)
-    after = float(_metric(at, "xai:").rstrip("%"))
+    after = float(_metric(at, "xAI:").rstrip("%"))
     assert after > before + 10  # same seed: common random numbers, so no flakiness
     # The Compare tab pairs the edited scenario with the one loaded, path by path.
     _open_tab(at, "compare")
@@ -124,10 +126,10 @@ def test_moving_the_xai_growth_slider_to_zero_raises_its_default_probability() -
         warnings.simplefilter("ignore", cc.ChipcreditWarning)
         paired = cc.compare(cc.load_scenario("seed-2025"), edited, paths=PATHS, seed=0)
     # The page showed the API's numbers, to the displayed precision.
-    assert words("en").t("number.percent", value=f"{before:g}") == \
-        words("en").percent(paired.base.default_probability("xai"), 3)
-    assert words("en").t("number.percent", value=f"{after:g}") == \
-        words("en").percent(paired.other.default_probability("xai"), 3)
+    assert words("en").t("number.percent", value=f"{before:.1f}") == \
+        probability_text(words("en"), paired.base.default_probability("xai"))
+    assert words("en").t("number.percent", value=f"{after:.1f}") == \
+        probability_text(words("en"), paired.other.default_probability("xai"))
     row = paired.party("xai").set_index("metric").loc["default_probability"]
     # each percentage is shown to 0.1 point, so their difference is within 0.1 point
     assert row["difference"] == pytest.approx((after - before) / 100, abs=0.001 + 1e-9)
@@ -141,12 +143,13 @@ def test_language_switch_translates_the_page() -> None:
     assert at.title[0].value == zh.t("dashboard.title")
     assert at.sidebar.button(key="run").label == zh.t("dashboard.run.button")
     assert next(t.label for t in at.tabs) == zh.t("dashboard.tab.overview")
-    label = next(m.label for m in at.metric if m.label.startswith("xai"))
-    assert label == zh.t("dashboard.kpi.default", party="xai")
+    label = next(m.label for m in at.metric if m.label.startswith("xAI"))
+    assert label == zh.t("dashboard.kpi.default", party="xAI")
     # No English leaks into the Chinese page: every label and text, less ids (and the
     # company names made of them), acronyms and hashes, has no Latin word left.
     sc = cc.load_scenario("seed-2025")
-    allowed = {p.id for p in sc.parties} | {d.id for d in sc.deals} | {
+    # party names come from the scenario file, so they stay as written there
+    allowed = {p.id for p in sc.parties} | {p.name for p in sc.parties} | {d.id for d in sc.deals} | {
         sc.name, "chipcredit", "sha256", "MOIC", "NPV", "IRR", "YAML", "JSON", "HTML", "MB",
         "GW", "AI", "Language", "English", "p05", "p50", "p95"}
     texts = [e.value for kind in ("title", "caption", "info", "subheader", "markdown")
@@ -419,17 +422,19 @@ def test_without_streamlit_the_command_says_how_to_install_it(
 
 
 def test_overview_party_table_shows_who_can_default_with_the_reports_labels() -> None:
-    from chipcredit.dashboard.tabs.overview import _party_table
+    from chipcredit.dashboard.tabs.overview import party_table
     from chipcredit.report.i18n import catalogue
 
     res = cc.simulate("seed-2025", paths=200, seed=3)
-    table = _party_table(res, catalogue("en")).set_index("Party")
+    table = party_table(res, catalogue("en")).set_index("Party")  # parties by name
+    clouds = "Microsoft Azure, Oracle OCI and AWS (as OpenAI's landlords)"
     assert list(table.columns[:2]) == ["Kind", "P(default)"]
     default = table["P(default)"]
-    assert default["coreweave"] == catalogue("en").percent(res.default_probability("coreweave"), 3)
-    assert default["hyperscale-clouds"] == "" and default["nvidia"] == ""
-    assert table.at["hyperscale-clouds", "Kind"] == "hyperscale cloud"
-    assert table.at["coreweave", "Kind"] == "neocloud"
+    assert default["CoreWeave"] == probability_text(catalogue("en"),
+                                                    res.default_probability("coreweave"))
+    assert default[clouds] == "n/a" and default["Nvidia"] == "n/a"  # they cannot default
+    assert table.at[clouds, "Kind"] == "hyperscale cloud"
+    assert table.at["CoreWeave", "Kind"] == "neocloud"
     assert "total revenue (median)" in table.columns
     assert not any("($B" in c for c in table.columns)  # cells say $B or $T themselves
 
@@ -448,3 +453,54 @@ def test_tornado_metrics_cover_clouds_vendors_and_portfolios() -> None:
     summary = res.to_dict()
     for path in choices:  # every choice is a metric path of this run's summary
         assert isinstance(metric_value(summary, path), float), path
+
+
+def test_a_bad_upload_disables_run_and_does_not_ask_for_one() -> None:
+    text = (Path(cc.__file__).parent / "scenarios" / "seed-2025.yaml").read_text("utf-8")
+    at = _app()
+    assert [i.value for i in at.info] == [words("en").t("dashboard.run.first")]  # Run possible
+    _upload(at, "bad.yaml", text.replace("horizon_quarters: 40", "horizon_quarters: x", 1).encode())
+    assert at.sidebar.button(key="run").disabled
+    assert words("en").t("dashboard.run.first") not in [i.value for i in at.info]
+    assert at.error  # the loader's problem is what the page shows
+
+
+def test_chinese_overview_kpis_fit_the_deal_and_tables_say_n_a() -> None:
+    at = _app()
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    _run(at, paths=200)
+    zh = words("zh")
+    expected = _simulated(cc.load_scenario("seed-2025"), paths=200)
+    backstop = zh.t("dashboard.kpi.npv", party="Nvidia", deal="nvidia-coreweave-backstop")
+    median_npv = float(pd.Series(expected.outcome("nvidia-coreweave-backstop", "nvidia",
+                                                  "npv")).median())
+    assert _metric(at, backstop) == zh.money(median_npv)
+    assert not any("nvidia-coreweave-backstop" in m.label and "资金倍数" in m.label
+                   for m in at.metric)  # no 0x MOIC for a deal that returns compute
+    for frame in at.dataframe:  # deals and parties: every cell a Chinese string, never None
+        cells = frame.value.to_numpy().ravel().tolist()
+        assert not any(c is None or str(c) in ("None", "nan", "n/a") for c in cells)
+
+
+def test_chinese_money_flows_and_real_deals_tables_are_translated() -> None:
+    at = _app()
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    _run(at, paths=100)
+    zh = words("zh")
+    (sankey_fig,) = _open_tab(at, "flows", "zh")
+    assert "colossus2-spv" not in sankey_fig["data"][0]["node"]["label"]  # type: ignore[index]
+    assert at.toggle(key="flow_outside").value  # the full picture first; the loop is kept
+    assert zh.t("chart.sankey_colours") in [c.value for c in at.main.caption]
+    flows = at.dataframe[0].value
+    assert list(flows.columns) == [zh.t(f"report.col_{c}") for c in ("from", "to", "kind", "total")]
+    assert set(flows[zh.t("report.col_kind")]) <= {v for k, v in zh.entries.items()
+                                                   if k.startswith("kind.")}  # labels, no ids
+    assert all(str(v).endswith(("亿美元", "万亿美元")) for v in flows[zh.t("report.col_total")])
+    at.toggle(key="flow_outside").set_value(False).run()
+    (inside,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert _title(inside) == zh.t("chart.sankey_title_inside")
+    _open_tab(at, "registry", "zh")
+    deals = at.dataframe[0].value
+    assert zh.t("report.col_amount") in deals.columns and "amount" not in deals.columns
+    loi = deals[deals[zh.t("report.col_deal")] == "nvidia-openai-loi"].iloc[0]
+    assert loi[zh.t("report.col_amount")] == zh.money(100.0) == "1,000亿美元"

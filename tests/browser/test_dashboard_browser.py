@@ -31,8 +31,8 @@ START_TIMEOUT = 60.0
 """Seconds the server may take to answer its health check (a cold import is ~5 s)."""
 STEP_TIMEOUT = 90_000
 """Milliseconds one page step (a run, a rerun) may take before the test fails."""
-XAI_KPI = "xai: probability of default"
-XAI_SLIDER = "xai: revenue growth now (a year)"
+XAI_KPI = "xAI: probability of default"
+XAI_SLIDER = "xAI: revenue growth now (a year)"
 
 
 def _free_port() -> int:

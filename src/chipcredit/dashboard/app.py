@@ -67,7 +67,8 @@ def main() -> None:
         _run(T, choice)
     current: cache.Current | None = st.session_state.get(_STATE)
     if current is None:
-        st.info(T.t("dashboard.run.first"))
+        if choice.base is not None:  # Run is enabled only with a scenario loaded
+            st.info(T.t("dashboard.run.first"))
         return
     if choice.scenario is not None and (
             cache.scenario_key(choice.scenario), choice.paths, choice.seed) != (

@@ -28,7 +28,7 @@ import chipcredit as cc
 if TYPE_CHECKING:
     from chipcredit.scenario import Number
 
-__all__ = ["GROUPS", "Knob", "apply_edits", "knobs", "moved_spec"]
+__all__ = ["GROUPS", "Knob", "apply_edits", "knobs", "moved_spec", "short_name"]
 
 GROUPS = ("growth", "volatility", "market", "deals")
 
@@ -68,8 +68,10 @@ _RULES = (
           1.0, 100.0, 0.5),
     _rule(r"parties\.(?P<who>[^.]+)\.price_change_per_year", "market", "price_change",
           -0.5, 0.5, 0.01),
-    _rule(r"deals\.(?P<who>[^.]+)\.(debt\.|lease\.)?rate", "deals", "deal_rate",
-          0.0, 0.5, 0.005),
+    # an SPV has two rates (its debt's and its lease's), so each has its own label
+    _rule(r"deals\.(?P<who>[^.]+)\.debt\.rate", "deals", "deal_debt_rate", 0.0, 0.5, 0.005),
+    _rule(r"deals\.(?P<who>[^.]+)\.lease\.rate", "deals", "deal_lease_rate", 0.0, 0.5, 0.005),
+    _rule(r"deals\.(?P<who>[^.]+)\.rate", "deals", "deal_rate", 0.0, 0.5, 0.005),
     _rule(r"deals\.(?P<who>[^.]+)\.amount", "deals", "deal_amount", 0.5, 200.0, 0.5),
     _rule(r"deals\.(?P<who>[^.]+)\.close_probability", "deals", "close_probability",
           0.0, 1.0, 0.01, bounded=True),
@@ -78,7 +80,11 @@ _RULES = (
 
 @dataclass(frozen=True)
 class Knob:
-    """One slider: the number at ``path``, shown as its median ``base`` in ``[low, high]``."""
+    """One slider: the number at ``path``, shown as its median ``base`` in ``[low, high]``.
+
+    ``who`` is what the label names: a party's display name (`short_name`), a deal's id, or
+    empty for a market number.
+    """
 
     path: str
     group: str
@@ -98,12 +104,21 @@ class Knob:
         return abs(value - self.base) > self.step / 2
 
 
+def short_name(party: Any) -> str:
+    """A party's name as the scenario gives it, without a trailing parenthesis (so a label
+    fits: ``Microsoft (as OpenAI shareholder)`` -> ``Microsoft``); its id if it has no name."""
+    name = str(getattr(party, "name", "") or party.id)
+    head = name.split(" (", 1)[0].strip()
+    return head or name
+
+
 def knobs(scenario: cc.Scenario) -> list[Knob]:
     """The sliders of a scenario, in document order.
 
     A slider's range is its rule's range, widened to hold twice the median; its value is
     the median rounded to the step.
     """
+    names = {p.id: short_name(p) for p in scenario.parties}
     out = []
     for path, number in cc.parameter_paths(scenario).items():
         for rule in _RULES:
@@ -117,6 +132,7 @@ def knobs(scenario: cc.Scenario) -> list[Knob]:
                                                       math.ceil(2 * abs(median) / step) * step)
             low = min(rule.low, math.floor(median / step) * step)
             who = match.groupdict().get("who") or ""
+            who = names.get(who, who) if path.startswith("parties.") else who
             out.append(Knob(path, rule.group, rule.label, who, low, high, step, base))
             break
     return out

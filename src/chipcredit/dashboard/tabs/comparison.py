@@ -16,12 +16,13 @@ import streamlit as st
 
 import chipcredit as cc
 from chipcredit import store
+from chipcredit.dashboard.assumptions import short_name
 from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.problem_text import error_text
 
-__all__ = ["METRICS", "against_stored", "draw"]
+__all__ = ["METRICS", "against_stored", "draw", "paired_figure"]
 
 METRICS = ("npv", "irr", "moic", "loss", "default_probability", "revenue_total", "cash_end")
 """Metrics compared with a stored run."""
@@ -44,7 +45,8 @@ def against_stored(result: cc.Result, stored: pd.DataFrame) -> pd.DataFrame:
                  "p50_diff"]]
 
 
-def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int) -> pd.DataFrame:
+def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int,
+               names: dict[str, str]) -> pd.DataFrame:
     rows = []
     for rec in table.to_dict("records"):
         metric = str(rec["metric"])
@@ -54,7 +56,7 @@ def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int) -> pd.DataFrame:
 
         rows.append({
             T.t("report.col_deal"): rec["deal"],
-            T.t("report.col_party"): rec["party"],
+            T.t("report.col_party"): names.get(str(rec["party"]), str(rec["party"])),
             T.t("report.col_metric"): T.label("metric", metric),
             T.t("dashboard.compare.this_mean"): shown(rec["mean_this"]),
             T.t("dashboard.compare.stored_mean", run=run_id): shown(rec["mean_stored"]),
@@ -65,6 +67,29 @@ def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def paired_figure(found: Any, metric: str, T: Catalogue) -> Any:
+    """The paired-difference chart of a `chipcredit.compare` of the scenario as loaded
+    (``found.base``) with the edited one (``found.other``), titled as such, with the parties
+    by name and a source line that gives both scenarios' sha256 (the edited run's is the one
+    the Overview shows)."""
+    from chipcredit.report.charts import paired_difference_chart
+
+    names = {p.id: short_name(p) for p in found.other.scenario.parties}
+    table = found.differences.assign(party=found.differences["party"].map(
+        lambda p: names.get(str(p), str(p))))
+    fig = paired_difference_chart(table, metric, lang=T.lang)
+    fig.update_layout(title_text=T.t("dashboard.compare.paired_chart",
+                                     metric=T.label("metric_short", metric)))
+    other = found.other
+    fig.update_annotations(
+        selector={"name": "source"},
+        text=T.t("dashboard.compare.paired_source", version=cc.__version__,
+                 scenario=other.scenario.name, edited=other.scenario_sha256[:12],
+                 loaded=found.base.scenario_sha256[:12], paths=T.paths(other.paths),
+                 seed=other.seed))
+    return fig
+
+
 def _paired(T: Catalogue, current: Current, choice: Choice) -> None:
     st.subheader(T.t("dashboard.compare.paired_title"))
     if choice.base is None:
@@ -72,8 +97,6 @@ def _paired(T: Catalogue, current: Current, choice: Choice) -> None:
     if not (choice.edits or choice.fixed):
         st.info(T.t("dashboard.compare.paired_no_edits"))
         return
-    from chipcredit.report.charts import paired_difference_chart
-
     if st.button(T.t("dashboard.compare.paired_button"), key="compare_run"):
         with st.spinner(T.t("dashboard.compare.paired_running")), warnings.catch_warnings():
             warnings.simplefilter("ignore", cc.ChipcreditWarning)  # shown for the run already
@@ -86,7 +109,7 @@ def _paired(T: Catalogue, current: Current, choice: Choice) -> None:
     metric = st.radio(T.t("dashboard.deals.metric"), ("npv", "moic", "irr", "loss"),
                       format_func=lambda m: T.label("metric", m), horizontal=True,
                       key="compare_metric")
-    st.plotly_chart(paired_difference_chart(kept[1], metric, lang=T.lang), key="paired")
+    st.plotly_chart(paired_figure(kept[1], metric, T), key="paired")
 
 
 def _stored(T: Catalogue, current: Current) -> None:
@@ -130,7 +153,8 @@ def _stored(T: Catalogue, current: Current) -> None:
     changed = table[~np.isclose(table["mean_this"].astype(float),
                                 table["mean_stored"].astype(float), equal_nan=True)]
     st.caption(T.t("dashboard.compare.changed", changed=len(changed), total=len(table)))
-    st.dataframe(_formatted(table, T, int(run_id)), hide_index=True)
+    names = {p.id: p.name or p.id for p in current.result.scenario.parties}
+    st.dataframe(_formatted(table, T, int(run_id), names), hide_index=True)
 
 
 def draw(T: Catalogue, current: Current, choice: Choice) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from chipcredit.dashboard import cache
+from chipcredit.dashboard.assumptions import short_name
 from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.charts import outcome_histogram
@@ -23,8 +24,9 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     if not pairs:
         st.info(T.t("report.no_deals"))
         return
+    names = {p.id: short_name(p) for p in result.scenario.parties}
     deal, party = st.selectbox(T.t("dashboard.deals.pick"), pairs, key="deal_pair",
-                               format_func=lambda p: f"{p[0]} · {p[1]}")
+                               format_func=lambda p: f"{p[0]} · {names.get(p[1], p[1])}")
     summary = result.summary()
     have = set(summary[(summary["deal"] == deal) & (summary["party"] == party)]["metric"])
     metrics = [m for m in METRICS if m in have]

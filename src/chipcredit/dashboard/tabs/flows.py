@@ -1,17 +1,37 @@
 """Money flows: the Sankey of flows by kind between parties and SPVs, with a period slider
-inside the chart, a choice of transfer kinds, and the flows as a table."""
+inside the chart, a choice of transfer kinds, a switch for the outside world, and the flows as
+a table in the page's language and money unit."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+import chipcredit as cc
 from chipcredit.dashboard import cache
 from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.charts import sankey_chart
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.sankey import node_name
 
-__all__ = ["draw"]
+__all__ = ["draw", "flow_table"]
+
+
+def flow_table(result: cc.Result, kinds: list[str], T: Catalogue) -> pd.DataFrame:
+    """The flows of ``kinds`` summed over quarters by (from, to, kind), largest first, as the
+    page shows them: parties by name, kinds by their catalogue label, headers in the page's
+    language, the mean over paths as money text in its unit (``$17.7B``, ``177亿美元``)."""
+    flows = result.flows()
+    totals = (flows[flows["kind"].isin(kinds)]
+              .groupby(["from", "to", "kind"], sort=False)["mean"].sum().reset_index()
+              .sort_values("mean", ascending=False, kind="stable"))
+    return pd.DataFrame({
+        T.t("report.col_from"): [node_name(result, p, T) for p in totals["from"]],
+        T.t("report.col_to"): [node_name(result, p, T) for p in totals["to"]],
+        T.t("report.col_kind"): [T.label("kind", k) for k in totals["kind"]],
+        T.t("report.col_total"): [T.money(float(v)) for v in totals["mean"]],
+    })
 
 
 def draw(T: Catalogue, current: Current, choice: Choice) -> None:
@@ -22,14 +42,17 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
         chosen = st.multiselect(T.t("dashboard.flows.kinds"), kinds, default=kinds,
                                 format_func=lambda k: T.label("kind", k), key="flow_kinds",
                                 label_visibility="collapsed")
+    # The full picture by default: where the money comes from and goes. The chart keeps every
+    # link between the scenario's own parties and SPVs, so the loop is there; switching the
+    # outside world off lets the loop fill the chart.
+    outside = st.toggle(T.t("chart.sankey_outside"), value=True, key="flow_outside",
+                        help=T.t("chart.sankey_outside_help"))
     if not chosen:
         st.info(T.t("dashboard.flows.none"))
         return
-    fig = cache.chart("sankey", current.run_key, T.lang, tuple(chosen),
-                      lambda: sankey_chart(result, kinds=chosen, lang=T.lang))
+    fig = cache.chart("sankey", current.run_key, T.lang, (*chosen, outside),
+                      lambda: sankey_chart(result, kinds=chosen, outside=outside, lang=T.lang))
     st.plotly_chart(fig, key="sankey")
-    with st.expander(T.t("dashboard.flows.table")):
-        totals = (flows[flows["kind"].isin(chosen)]
-                  .groupby(["from", "to", "kind"], sort=False)["mean"].sum().reset_index())
-        totals = totals.rename(columns={"mean": T.t("dashboard.flows.total")})
-        st.dataframe(totals, hide_index=True)
+    st.caption(T.t("chart.sankey_colours"))
+    with st.expander(T.t("report.flows_table")):
+        st.dataframe(flow_table(result, chosen, T), hide_index=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from chipcredit.dashboard import cache
+from chipcredit.dashboard.assumptions import short_name
 from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.fan import party_fan
 from chipcredit.dashboard.sidebar import Choice
@@ -24,6 +25,8 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     share = cache.chart("market_share", current.run_key, T.lang, (),
                         lambda: market_share_chart(result, lang=T.lang))
     st.plotly_chart(share, key="market_share")
-    vendor = st.selectbox(T.t("dashboard.market.pick"), vendors, key="vendor")
+    names = {p.id: short_name(p) for p in result.scenario.parties}
+    vendor = st.selectbox(T.t("dashboard.market.pick"), vendors, key="vendor",
+                          format_func=names.__getitem__)
     variables = [v for (party, v) in result.reservoir if party == vendor and v != "share"]
     party_fan(T, current, vendor, variables, key="vendor")

@@ -4,24 +4,39 @@ the run's notes, and the downloads (JSON summary, HTML report, scenario YAML).""
 from __future__ import annotations
 
 import math
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 import chipcredit as cc
 from chipcredit.dashboard import cache
+from chipcredit.dashboard.assumptions import short_name
 from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.limits import markdown_safe
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.solvency import kind_label
 
-__all__ = ["KEY_METRICS", "deal_table", "draw", "headline_pairs"]
+__all__ = ["KEY_METRICS", "NO_CASH_RETURN", "deal_table", "draw", "headline_kpis",
+           "headline_metric", "headline_pairs", "party_table", "probability_text"]
 
 KEY_METRICS = ("npv", "irr", "moic", "loss")
 """Deal metrics in the overview table."""
+NO_CASH_RETURN = frozenset({"capacity_backstop", "purchase_commitment"})
+"""Deal kinds in which the party that pays gets compute or goods back, not cash: a MOIC of
+such a position is 0x on every path, so its headline number is the NPV."""
 _FINANCIERS = ("vendor", "investor", "lender")
 _PER_ROW = 3
+
+
+def probability_text(T: Catalogue, share: float | None) -> str:
+    """A probability to 0.1 percentage point, always with one decimal (``27.3%``, ``38.0%``),
+    so that KPIs and tables side by side read alike; n/a when there is none."""
+    if share is None or not math.isfinite(share):
+        return T.na()
+    return T.t("number.percent", value=f"{share * 100:.1f}")
 
 
 def headline_pairs(result: cc.Result) -> list[tuple[str, str]]:
@@ -35,8 +50,37 @@ def headline_pairs(result: cc.Result) -> list[tuple[str, str]]:
     return list(out.items())
 
 
+def headline_metric(result: cc.Result, deal: str, party: str) -> str:
+    """``moic`` where the party puts money in and gets money (or a stake) back, else ``npv``:
+    for deal kinds in `NO_CASH_RETURN`, and where the MOIC has no value on any path (the
+    party put no money in, e.g. the seller in a take-or-pay)."""
+    kinds = {d.id: d.kind for d in result.scenario.deals}
+    if kinds.get(deal) in NO_CASH_RETURN:
+        return "npv"
+    moic = np.asarray(result.outcome(deal, party, "moic"), dtype=float)
+    return "moic" if np.isfinite(moic).any() else "npv"
+
+
+def headline_kpis(result: cc.Result) -> list[tuple[str, str, str, float]]:
+    """The KPI row: (deal, party, metric, median over paths) for each `headline_pairs` pair,
+    metric from `headline_metric` (MOIC as a multiple, NPV in $B). Pairs whose median has no
+    value (the party has no position on most paths) are left out."""
+    out = []
+    for deal, party in headline_pairs(result):
+        metric = headline_metric(result, deal, party)
+        value = float(pd.Series(result.outcome(deal, party, metric)).median())
+        if math.isfinite(value):
+            out.append((deal, party, metric, value))
+    return out
+
+
+def _names(result: cc.Result) -> dict[str, str]:
+    return {p.id: p.name or p.id for p in result.scenario.parties}
+
+
 def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
-    """The key metrics of every deal and party, formatted for the language."""
+    """The key metrics of every deal and party (by its name), formatted for the language."""
+    names = _names(result)
     table = result.summary()
     table = table[table["deal"].notna() & table["metric"].isin(KEY_METRICS)]
     rows = []
@@ -44,7 +88,7 @@ def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
         metric = str(rec["metric"])
         rows.append({
             T.t("report.col_deal"): rec["deal"],
-            T.t("report.col_party"): rec["party"],
+            T.t("report.col_party"): names.get(str(rec["party"]), str(rec["party"])),
             T.t("report.col_metric"): T.label("metric", metric),
             T.t("report.col_mean"): T.metric_value(metric, rec["mean"]),
             T.t("report.col_p05"): T.metric_value(metric, rec["p05"]),
@@ -54,7 +98,10 @@ def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _party_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
+def party_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
+    """Each party with outcomes of its own (by its name): its kind, probability of default
+    (n/a for a party that cannot default), median total revenue and median cash at the
+    horizon; every cell a string, n/a where the party has no such number."""
     table = result.summary()
     table = table[table["deal"].isna()]
     rows = []
@@ -62,14 +109,15 @@ def _party_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
         mine = table[table["party"] == party.id].set_index("metric")
         if mine.empty:
             continue
-        row = {T.t("report.col_party"): party.id, T.t("report.col_kind"): kind_label(party, T)}
+        row = {T.t("report.col_party"): party.name or party.id,
+               T.t("report.col_kind"): kind_label(party, T)}
         # only labs and clouds on their own balance sheet can default (as in the report)
-        row[T.t("report.col_default")] = (T.percent(result.default_probability(party.id), 3)
-                                          if party.can_default else "")
+        row[T.t("report.col_default")] = (probability_text(T, result.default_probability(party.id))
+                                          if party.can_default else T.na())
         # each cell carries its own unit ($B or $T), so the headers name none
         for metric, header in (("revenue_total", "report.col_revenue"), ("cash_end", "report.col_cash_end")):
-            if metric in mine.index:
-                row[T.t(header)] = T.money(float(mine.at[metric, "p50"]))  # type: ignore[arg-type]
+            value: Any = mine.at[metric, "p50"] if metric in mine.index else None
+            row[T.t(header)] = T.money(None if value is None or pd.isna(value) else float(value))
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -106,26 +154,31 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     st.caption(T.t("dashboard.overview.about", scenario=markdown_safe(result.scenario.name),
                    sha=result.scenario_sha256[:12], paths=T.paths(result.paths),
                    seed=result.seed))
+    short = {p.id: short_name(p) for p in result.scenario.parties}
+    full = _names(result)
     labs = [p.id for p in result.scenario.parties if p.kind == "lab"]
     if labs:
         for col, lab in zip(st.columns(len(labs)), labs, strict=True):
-            col.metric(T.t("dashboard.kpi.default", party=lab),
-                       T.percent(result.default_probability(lab), 3), border=True)
-    medians = {(deal, party): float(pd.Series(result.outcome(deal, party, "moic")).median())
-               for deal, party in headline_pairs(result)}
-    shown = [(pair, value) for pair, value in medians.items() if math.isfinite(value)]
+            col.metric(T.t("dashboard.kpi.default", party=short[lab]),
+                       probability_text(T, result.default_probability(lab)), border=True,
+                       help=f"{full[lab]} ({lab})")
+    shown = headline_kpis(result)
+    if shown:
+        st.caption(T.t("dashboard.kpi.note"))
     for start in range(0, len(shown), _PER_ROW):  # rows of three, so labels are not cut
         row = shown[start:start + _PER_ROW]
-        for col, ((deal, party), value) in zip(st.columns(_PER_ROW), row, strict=False):
-            col.metric(T.t("dashboard.kpi.moic", deal=deal, party=party), T.multiple(value),
-                       border=True)
+        for col, (deal, party, metric, value) in zip(st.columns(_PER_ROW), row, strict=False):
+            col.metric(T.t(f"dashboard.kpi.{metric}", deal=deal, party=short[party]),
+                       T.multiple(value) if metric == "moic" else T.money(value), border=True,
+                       help=T.t(f"dashboard.kpi.help_{metric}", name=full[party], id=party,
+                                deal=deal))
     text = _summary_text(result, T)
     if text:
         st.markdown(text)
     st.subheader(T.t("report.headline_deals"))
     st.dataframe(deal_table(result, T), hide_index=True)
     st.subheader(T.t("report.headline_parties"))
-    st.dataframe(_party_table(result, T), hide_index=True)
+    st.dataframe(party_table(result, T), hide_index=True)
     if current.run.notes:
         with st.expander(T.t("dashboard.overview.notes", count=len(current.run.notes))):
             for note in current.run.notes:

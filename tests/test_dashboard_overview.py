@@ -1,0 +1,175 @@
+"""The dashboard's words and headline numbers, as pure functions: which KPI a deal gets
+(MOIC only where money goes in and money comes back), parties by name, missing values as
+n/a in both languages, distinct slider labels, a readable tornado and a compare chart that
+names the edited run.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("streamlit")
+pytest.importorskip("plotly")
+
+import chipcredit as cc
+from chipcredit.dashboard.assumptions import knobs
+from chipcredit.dashboard.tabs.comparison import paired_figure
+from chipcredit.dashboard.tabs.overview import (
+    deal_table,
+    headline_kpis,
+    headline_metric,
+    party_table,
+    probability_text,
+)
+from chipcredit.dashboard.tabs.sensitivity import metric_choices, metric_name, readable_tornado
+from chipcredit.dashboard.text import words
+
+PATHS = 200
+XAI_GROWTH = "parties.xai.revenue.growth.from"
+
+
+@pytest.fixture(scope="module")
+def result() -> cc.Result:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        return cc.simulate("seed-2025", paths=PATHS, seed=3)
+
+
+def test_a_capacity_backstop_kpi_is_its_npv_not_a_zero_moic(result: cc.Result) -> None:
+    kpis = {(deal, party): (metric, value) for deal, party, metric, value in headline_kpis(result)}
+    metric, value = kpis[("nvidia-coreweave-backstop", "nvidia")]
+    assert metric == "npv"  # Nvidia buys capacity: compute comes back, not cash
+    assert value == pytest.approx(float(pd.Series(
+        result.outcome("nvidia-coreweave-backstop", "nvidia", "npv")).median()))
+    # a lender, an SPV investor and an equity holder get money or a stake back: MOIC
+    assert kpis[("xai-debt", "xai-bondholders")][0] == "moic"
+    assert kpis[("colossus2-spv", "nvidia")][0] == "moic"
+    assert kpis[("nvidia-coreweave-2026", "nvidia")][0] == "moic"
+    # the seller in a take-or-pay puts no money in: its MOIC has no value, so NPV
+    assert headline_metric(result, "openai-amd-take-or-pay", "amd") == "npv"
+    assert kpis[("openai-amd-take-or-pay", "amd")][0] == "npv"
+    assert all(math.isfinite(v) for _, v in kpis.values())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_kpi_labels_name_parties_and_say_which_metric(lang: str) -> None:
+    T = words(lang)
+    npv = T.t("dashboard.kpi.npv", party="Nvidia", deal="nvidia-coreweave-backstop")
+    moic = T.t("dashboard.kpi.moic", party="xAI bondholders and term lenders", deal="xai-debt")
+    # each label names its metric in the page's language (the report's short metric names)
+    assert T.label("metric_short", "npv") in npv and T.label("metric_short", "moic") in moic
+    assert "xai-bondholders" not in moic and npv.startswith("Nvidia")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_party_table_has_no_none_and_uses_names(result: cc.Result, lang: str) -> None:
+    T = words(lang)
+    table = party_table(result, T)
+    cells = table.to_numpy().ravel().tolist()
+    assert all(isinstance(c, str) and c not in ("", "None", "nan") for c in cells), cells
+    names = table[T.t("report.col_party")].tolist()
+    assert "Valor Equity Partners" in names and "valor" not in names
+    # valor has no revenue of its own: the language's n/a, as in the deal table
+    valor = table.set_index(T.t("report.col_party")).loc["Valor Equity Partners"]
+    assert valor[T.t("report.col_revenue")] == T.na()
+    if lang == "zh":
+        assert T.na() != "n/a" and "n/a" not in cells
+
+
+def test_the_deal_table_names_parties(result: cc.Result) -> None:
+    T = words("en")
+    parties = set(deal_table(result, T)[T.t("report.col_party")])
+    assert "xAI bondholders and term lenders" in parties and "xai-bondholders" not in parties
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_probabilities_always_show_one_decimal(lang: str) -> None:
+    T = words(lang)
+    assert probability_text(T, 0.38) == T.t("number.percent", value="38.0")
+    assert probability_text(T, 0.27333) == T.t("number.percent", value="27.3")
+    assert probability_text(T, 0.004) == T.t("number.percent", value="0.4")
+    assert probability_text(T, None) == T.na() == probability_text(T, float("nan"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", cc.bundled_names())
+def test_every_slider_of_a_scenario_has_its_own_label(lang: str, name: str) -> None:
+    T = words(lang)
+    labels = [T.t(f"dashboard.knob.{k.label}", who=k.who) for k in knobs(cc.load_scenario(name))]
+    assert len(labels) == len(set(labels)), sorted(labels)
+
+
+def test_the_spv_debt_and_lease_rates_have_different_labels() -> None:
+    found = {k.path: k for k in knobs(cc.load_scenario("seed-2025"))}
+    debt, lease = found["deals.colossus2-spv.debt.rate"], found["deals.colossus2-spv.lease.rate"]
+    for lang in ("en", "zh"):
+        T = words(lang)
+        assert T.t(f"dashboard.knob.{debt.label}", who=debt.who) != \
+            T.t(f"dashboard.knob.{lease.label}", who=lease.who)
+    # party sliders name the party; deal sliders keep the deal's id
+    assert found[XAI_GROWTH].who == "xAI" and debt.who == "colossus2-spv"
+
+
+def test_chinese_money_sliders_say_how_their_unit_relates_to_the_pages() -> None:
+    zh = words("zh")
+    money = [k for k in zh.entries if k.startswith("dashboard.knob.") and "十亿美元" in zh.t(k)]
+    assert money  # all-in cost, chip content, deal amount
+    assert all("1 = 10亿美元" in zh.t(k) for k in money), money
+
+
+def test_tornado_metrics_read_as_words(result: cc.Result) -> None:
+    T = words("en")
+    named = {m: metric_name(m, result, T) for m in metric_choices(result)}
+    assert named["parties.openai.default_probability"] == "OpenAI: probability of default"
+    assert named["deals.xai-debt.parties.xai-bondholders.moic.p50"] == \
+        "xAI bondholders and term lenders · xai-debt: median MOIC"
+    assert named["vendors.nvidia.market_share_end.p50"] == \
+        "Nvidia: median market share at the horizon"
+    assert named["portfolios.nvidia.expected_loss"] == "Nvidia: expected loss on its book"
+    assert not any(n.startswith(("parties.", "deals.", "vendors.", "portfolios."))
+                   for n in named.values())
+
+
+def test_the_tornado_shows_slider_labels_and_a_percent_axis() -> None:
+    from chipcredit.report.charts import tornado_chart
+
+    T = words("en")
+    sc = cc.load_scenario("seed-2025")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        found = cc.sensitivity(sc, "parties.xai.default_probability", [XAI_GROWTH],
+                               method="tornado", paths=50, seed=0)
+    label = "xAI: revenue growth now (a year)"
+    fig = readable_tornado(tornado_chart(found, lang="en"), T, "xAI: probability of default",
+                           {XAI_GROWTH: label}, probability_text(T, found.baseline), True)
+    assert all(list(trace.y) == [label] for trace in fig.data)
+    assert fig.layout.title.text == "What moves xAI: probability of default"
+    assert fig.layout.xaxis.tickformat == ".0%"
+    assert fig.layout.xaxis.title.text == (
+        f"xAI: probability of default (baseline {probability_text(T, found.baseline)})")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_compare_chart_names_the_edited_run_and_its_hash(lang: str) -> None:
+    from chipcredit.dashboard.assumptions import apply_edits
+
+    T = words(lang)
+    loaded = cc.load_scenario("seed-2025")
+    edited = apply_edits(loaded, {XAI_GROWTH: 0.0})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        found = cc.compare(loaded, edited, paths=100, seed=0)
+    fig = paired_figure(found, "npv", T)
+    assert fig.layout.title.text == T.t("dashboard.compare.paired_chart",
+                                        metric=T.label("metric_short", "npv"))
+    (source,) = [a.text for a in fig.layout.annotations if a.name == "source"]
+    assert found.other.scenario_sha256[:12] in source
+    assert found.base.scenario_sha256[:12] in source
+    assert found.other.scenario_sha256 != found.base.scenario_sha256
+    assert source.index(found.other.scenario_sha256[:12]) < \
+        source.index(found.base.scenario_sha256[:12])  # the edited run first
+    assert any("xAI" in str(y) for y in fig.data[0].y)  # parties by name

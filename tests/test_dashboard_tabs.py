@@ -1,0 +1,159 @@
+"""The Money flows and Real deals tabs as pure functions: the Sankey keeps the deals' own
+money, the flows table and the registry table read in the page's language and money unit,
+and the network labels parties by name without overlap.
+
+Golden numbers come from seed-2025's Colossus 2 SPV in the deterministic base case: a $20B
+SPV (facts.md: up to $20B) with $2B of Nvidia equity, $5.5B of Valor's and $12.5B of Apollo
+debt, all drawn, and $20B of Nvidia GPUs bought with it.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("plotly")
+pytest.importorskip("streamlit")
+
+import chipcredit as cc
+from chipcredit.dashboard.tabs.flows import flow_table
+from chipcredit.dashboard.tabs.registry import network_figure, party_name, registry_table
+from chipcredit.dashboard.text import words
+from chipcredit.report import sankey
+from chipcredit.report.sankey import OUTSIDE, sankey_chart, sankey_links, short_label
+
+SPV = "xAI's GPU SPV"
+
+
+@pytest.fixture(scope="module")
+def base() -> cc.Result:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        return cc.simulate("seed-2025", paths=1, seed=0, deterministic=True)
+
+
+def _links(trace: object) -> dict[tuple[str, str, str], float]:
+    labels = list(trace.node.customdata)  # type: ignore[attr-defined]
+    link = trace.link  # type: ignore[attr-defined]
+    out: dict[tuple[str, str, str], float] = {}
+    for s, t, kind, value in zip(link.source, link.target, link.label, link.value, strict=True):
+        out[(labels[s], labels[t], kind)] = out.get((labels[s], labels[t], kind), 0.0) + value
+    return out
+
+
+# --- Sankey -------------------------------------------------------------------------------
+
+
+def test_sankey_keeps_every_link_of_the_deals_own_money(base: cc.Result) -> None:
+    fig = sankey_chart(base)
+    links = _links(fig.data[0])
+    # The SPV's money, each far under MIN_SHARE of the all-years total ($B, hand-checked
+    # against the scenario: the SPV's amount, equity and debt).
+    total = sankey_links(base.flows())["value"].sum()
+    assert 20.0 < sankey.MIN_SHARE * total
+    assert links[("Apollo (private credit)", SPV, "loan drawn")] == pytest.approx(12.5)
+    assert links[("Nvidia", SPV, "SPV equity")] == pytest.approx(2.0)
+    assert links[("Valor Equity Partners", SPV, "SPV equity")] == pytest.approx(5.5)
+    assert sum(v for (s, t, k), v in links.items()
+               if (s, t) == (SPV, "Nvidia") and k.startswith("GPU sales")) == pytest.approx(20.0)
+    # Every link between two of the scenario's own accounts is drawn, in every period; only
+    # small links to or from the outside world are dropped.
+    for trace, (_, part) in zip(fig.data, _periods(base), strict=True):
+        want = sankey_links(part)
+        inside = want[~want["from"].isin(OUTSIDE) & ~want["to"].isin(OUTSIDE)]
+        assert len(trace.link.value) >= len(inside)
+        assert sum(trace.link.value) >= inside["value"].sum() - 1e-9
+
+
+def test_only_small_links_of_the_outside_world_are_dropped() -> None:
+    links = pd.DataFrame({"from": ["customers", "nvidia", "xai", "market"],
+                          "to": ["nvidia", "spv", "\u2192customers", "xai"],
+                          "kind": ["revenue", "spv_equity", "infrastructure", "equity"],
+                          "self_funded": [False] * 4, "value": [9990.0, 0.5, 0.4, 9.1]})
+    # total 10,000 $B: the cut-off is 10 $B; the $0.5B SPV equity stays, the outside $0.4B
+    # and $9.1B go.
+    assert sankey.kept(links)["kind"].tolist() == ["revenue", "spv_equity"]
+
+
+def _periods(result: cc.Result) -> list[tuple[str, pd.DataFrame]]:
+    flows = result.flows()
+    flows = flows[flows["from"] != flows["to"]]
+    years = sorted({str(q)[:4] for q in flows["quarter"]})
+    return [("all", flows), *((y, flows[flows["quarter"].str.startswith(y)]) for y in years)]
+
+
+def test_sankey_names_the_spv_and_shortens_long_labels(base: cc.Result) -> None:
+    trace = sankey_chart(base).data[0]
+    assert SPV in trace.node.customdata and "colossus2-spv" not in trace.node.customdata
+    assert "colossus2-spv" not in trace.node.label
+    assert "xAI 的 GPU 特殊目的载体" in sankey_chart(base, lang="zh").data[0].node.customdata
+    full = "CoreWeave's secured lenders (DDTLs, OEM financing, revolver)"
+    assert full in trace.node.customdata  # the hover has the full name
+    assert "CoreWeave's secured lenders" in trace.node.label
+    assert all(len(line) <= sankey.MAX_LABEL for label in trace.node.label
+               for line in label.split("<br>"))
+
+
+def test_short_label_by_hand() -> None:
+    assert short_label("customers (outside world)") == "customers (outside world)"
+    assert short_label("Microsoft Azure, Oracle OCI and AWS (as OpenAI's landlords)") == \
+        "Microsoft Azure,<br>Oracle OCI and AWS"
+    assert short_label("Bondholders of the hyperscale clouds") == \
+        "Bondholders of the<br>hyperscale clouds"
+    assert short_label("很长的中文名称很长的中文名称很长的中文名称很长的中文名称（括号）") == \
+        "很长的中文名称很长的中文名称很长的中文名称很长的中文名称"
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+def test_flow_table_reads_in_the_page_language_and_unit(base: cc.Result) -> None:
+    kinds = list(dict.fromkeys(base.flows()["kind"]))
+    zh = flow_table(base, kinds, words("zh"))
+    assert list(zh.columns) == ["付款方", "收款方", "类型", "合计"]
+    rows = {(r["付款方"], r["收款方"], r["类型"]): r["合计"] for r in zh.to_dict("records")}
+    assert rows[("Apollo (private credit)", "xAI 的 GPU 特殊目的载体", "贷款提款")] == "125亿美元"
+    assert rows[("xAI 的 GPU 特殊目的载体", "Nvidia", "GPU 销售")] == "200亿美元"
+    assert not set(zh["类型"]) & set(kinds)  # no raw kind id
+    en = flow_table(base, kinds, words("en"))
+    assert list(en.columns) == ["From", "To", "Kind", "Total"]
+    assert ("Nvidia", SPV, "SPV equity", "$2B") in set(en.itertuples(index=False, name=None))
+    # largest first
+    totals = base.flows().groupby(["from", "to", "kind"])["mean"].sum()
+    assert en["Total"].iloc[0] == words("en").money(totals.max())
+
+
+def test_registry_table_translates_and_scales_money() -> None:
+    T = words("zh")
+    table = registry_table(T)
+    raw = cc.deal_registry()
+    assert len(table) == len(raw)
+    assert list(table.columns) == ["交易", "付款方", "收款方", "类型", "关系", "金额", "日期", "条款",
+                                   "状态", "来源"]
+    loi = table[table["交易"] == "nvidia-openai-loi"].iloc[0]
+    assert (loi["付款方"], loi["收款方"]) == ("Nvidia", "OpenAI")
+    assert loi["类型"] == "按部署 GW 分期的股权投资" and loi["关系"] == "出资"
+    assert loi["状态"] == "已放弃"
+    assert loi["金额"] == "1,000亿美元"  # $100B is 1,000 亿美元
+    assert (table["金额"] == "无").sum() == raw["amount"].isna().sum() > 0
+    for column, source, group in (("类型", "kind", "deal_kind"), ("关系", "relation", "relation"),
+                                  ("状态", "status", "deal_status")):
+        assert all(T.has(f"{group}.{v}") for v in set(raw[source]))
+        assert not set(table[column]) & set(raw[source])  # every id shown as its label
+    assert "None" not in table.to_numpy().ravel().tolist()
+    parties = set(raw["from"]) | set(raw["to"])
+    assert all(party_name(p, T) != p or p in ("lambda", "meta") for p in parties)  # named
+    assert words("en").t("report.col_amount") in registry_table(words("en")).columns
+
+
+def test_network_labels_are_names_and_neighbours_do_not_overlap() -> None:
+    T = words("en")
+    net = cc.deal_network()
+    fig = network_figure(net, T)
+    labels = {a.text: (a.x, a.y) for a in fig.layout.annotations if not a.showarrow}
+    assert set(labels) == {party_name(p, T) for p in net.nodes["party"]}
+    assert not any("-" in text for text in labels)  # no raw ids such as coreweave-lenders
+    (_, y0), (_, y1) = labels["CoreWeave"], labels["CoreWeave's lenders"]
+    assert abs(y1 - y0) > 0.08  # about 30 px: over two lines of 12 px text apart
