@@ -159,6 +159,14 @@ def test_report_with_a_sensitivity_draws_the_tornado(result: Result) -> None:
     assert "No sensitivity was run" not in text
 
 
+def test_the_flows_section_says_what_the_band_colours_mean(result: Result) -> None:
+    figures: dict[str, list[tuple[str, Any]]] = {key: [] for key in SECTIONS}
+    for lang in ("en", "zh"):
+        text = report_html.build_report(result, lang=lang, figures=figures)
+        section = text[text.index('<section id="flows">'):text.index('<section id="labs">')]
+        assert html.escape(i18n.catalogue(lang).t("chart.sankey_colours")) in section
+
+
 # --- stored run == live run ------------------------------------------------------------------
 
 

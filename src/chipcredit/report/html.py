@@ -135,7 +135,8 @@ def build_report(result: Result, *, lang: str = "en", sensitivity: Any = None,
          f"<h3>{html.escape(cat.t('report.headline_deals'))}</h3>"
          + (deals_table(result, cat) if result.deal_parties() else _note(cat.t("report.no_deals")))
          + f"<h3>{html.escape(cat.t('report.headline_parties'))}</h3>" + parties_table(result, cat)),
-        ("flows", cat.t("report.flows"), _note(cat.t("report.flows_intro")) + charts_of("flows")),
+        ("flows", cat.t("report.flows"), _note(cat.t("report.flows_intro")) + charts_of("flows")
+         + _note(cat.t("chart.sankey_colours"))),
         ("labs", cat.t("report.labs"), (_note(cat.t("report.labs_intro")) + charts_of("labs"))
          if figs["labs"] else _note(cat.t("report.no_labs"))),
         ("vendors", cat.t("report.vendors"), charts_of("vendors") if figs["vendors"]
