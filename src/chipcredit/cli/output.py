@@ -23,9 +23,9 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
-from chipcredit.files import file_mode, write_text_atomic
+from chipcredit.files import file_mode
 
-from .staging import Staging, check_dir_target, check_file_target, write_output
+from .staging import Staging, check_file_target, write_output
 
 __all__ = [
     "DASH",
@@ -34,7 +34,6 @@ __all__ = [
     "Staging",
     "bar",
     "can_default",
-    "check_dir_target",
     "check_file_target",
     "compact",
     "deals_table",
@@ -49,7 +48,6 @@ __all__ = [
     "warnings_shown",
     "write_cashflows",
     "write_output",
-    "write_text_atomic",
 ]
 
 DASH = "—"

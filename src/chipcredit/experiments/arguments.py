@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import numpy as np
-
+from chipcredit.analytics.arguments import flag
 from chipcredit.analytics.arguments import whole_number as analytics_whole_number
 from chipcredit.errors import UsageError, did_you_mean
 
@@ -46,12 +45,12 @@ def check_options(function: str, options: Mapping[str, Any],
                              f"{', '.join(accepted)}" + (f" (did you mean {hint}?)" if hint else ""))
         if key in ("chunk_blocks", "workers"):
             value = whole_number(function, key, value, 1)
-        elif key in ("deterministic", "force") and not isinstance(value, bool | np.bool_):
-            raise UsageError(f"{function}: {key} must be True or False; got {value!r}")
+        elif key in ("deterministic", "force"):
+            value = flag(f"{function}: {key}", value)
         elif key == "progress" and value is not None and not callable(value):
             raise UsageError(f"{function}: progress must be a function of the paths done, or "
                              f"None; got {value!r}")
-        out[key] = bool(value) if isinstance(value, np.bool_) else value
+        out[key] = value
     return out
 
 
