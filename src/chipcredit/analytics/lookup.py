@@ -1,0 +1,162 @@
+"""`OutcomeLookup`: a run's quarters and its per-path outcomes, looked up by key.
+
+The accessors every other part of `Result` builds on: quarter labels, one outcome's
+per-path values, its mean and quantiles, and the one-line errors (with a did-you-mean) for
+an unknown deal, party, metric or key. `Result` inherits them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from chipcredit.errors import UsageError, did_you_mean
+from chipcredit.units import format_quarter
+
+from .metrics import column
+from .stats import describe
+
+if TYPE_CHECKING:
+    from chipcredit.scenario.model import Scenario
+
+__all__ = ["OutcomeLookup"]
+
+
+class OutcomeLookup:
+    """Quarter labels and per-path outcome access for `Result` (its fields are declared there)."""
+
+    scenario: Scenario
+    paths: int
+    outcomes: Mapping[str, NDArray[Any]]
+    means: Mapping[str, float]
+
+    def quarter_labels(self) -> list[str]:
+        """Labels of the run's quarters, ``["2025Q1", "2025Q2", ...]``.
+
+        Returns
+        -------
+        list of str, length ``scenario.horizon_quarters``
+            Quarter ``q`` (0 = the scenario start) is at index ``q``.
+        """
+        start = self.scenario.start_index
+        return [format_quarter(start + q) for q in range(self.scenario.horizon_quarters)]
+
+    # -- per-path access -----------------------------------------------------------------
+    def outcome(self, deal: str | None, party: str, metric: str) -> NDArray[np.floating[Any]]:
+        """Per-path values of one outcome.
+
+        Parameters
+        ----------
+        deal : str or None
+            A deal id; None for a party outcome (``party|PARTY|METRIC``).
+        party : str
+            A party id.
+        metric : str
+            The metric (``npv``, ``irr``, ``moic``, ``cash_in``, ``default_quarter``, ...).
+
+        Returns
+        -------
+        ndarray, shape ``(paths,)``, float32 (float64 for the deterministic base case)
+            Read-only. Money in $B, IRR effective annual, quarters counted from the start
+            (-1 where the event did not happen); NaN where the metric has no value.
+
+        Raises
+        ------
+        UsageError
+            An unknown deal, party or metric, with a did-you-mean.
+        """
+        key = column("party", party, metric) if deal is None else column("deal", deal, party, metric)
+        if key not in self.outcomes:
+            self._unknown(deal, party, metric)
+        return self.outcomes[key]
+
+    def _unknown(self, deal: str | None, party: str, metric: str) -> None:
+        deals = [d.id for d in self.scenario.deals]
+        parties = [p.id for p in self.scenario.parties]
+        if deal is not None and deal not in deals:
+            hint = did_you_mean(deal, deals)
+            raise UsageError(f"deal {deal!r} is not in the scenario"
+                             + (f" (did you mean {hint}?)" if hint else ""))
+        if party not in parties:
+            hint = did_you_mean(party, parties)
+            raise UsageError(f"party {party!r} is not in the scenario"
+                             + (f" (did you mean {hint}?)" if hint else ""))
+        where = f"deal {deal!r}" if deal else "the party outcomes"
+        raise UsageError(f"{where} has no metric {metric!r} for party {party!r}")
+
+    def _key(self, key: str) -> str:
+        """``key`` if it is an `outcomes` key, else a one-line error with a did-you-mean."""
+        if isinstance(key, str) and key in self.outcomes:
+            return key
+        hint = did_you_mean(key, self.outcomes)
+        raise UsageError(f"key must be an outcome of this run, deal|DEAL|PARTY|METRIC or "
+                         f"party|PARTY|METRIC (see Result.outcomes); got {key!r}"
+                         + (f" (did you mean {hint}?)" if hint else ""))
+
+    def describe(self, key: str) -> dict[str, float | None]:
+        """Mean and quantiles of one outcome.
+
+        Parameters
+        ----------
+        key : str
+            An `outcomes` key, ``deal|DEAL|PARTY|METRIC`` or ``party|PARTY|METRIC``.
+
+        Returns
+        -------
+        dict with keys ``mean``, ``p05``, ``p50``, ``p95`` (float or None)
+            The exact mean over all paths (`means`) and quantiles of the per-path values,
+            over the paths where the outcome is finite, in the outcome's unit ($B for
+            money); None where no path has a finite value.
+
+        Raises
+        ------
+        UsageError
+            An unknown key, with a did-you-mean over the outcome keys.
+        """
+        key = self._key(key)
+        return describe(self.outcomes[key], mean=self.means.get(key))
+
+    def mean(self, key: str) -> float:
+        """Mean of one outcome over the paths where it is finite.
+
+        Parameters
+        ----------
+        key : str
+            An `outcomes` key, ``deal|DEAL|PARTY|METRIC`` or ``party|PARTY|METRIC``.
+
+        Returns
+        -------
+        float
+            Exact (from float64 per-block sums), in the outcome's unit ($B for money); NaN
+            if no path has a finite value.
+
+        Raises
+        ------
+        UsageError
+            An unknown key, with a did-you-mean over the outcome keys.
+        """
+        key = self._key(key)
+        if key in self.means:
+            return self.means[key]
+        values = self.outcomes[key]
+        finite = np.isfinite(values)
+        return float(np.sum(values, where=finite, dtype=np.float64) / finite.sum()) \
+            if finite.any() else float("nan")
+
+    def deal_parties(self) -> list[tuple[str, str]]:
+        """The (deal, party) pairs that have deal metrics, in scenario order.
+
+        Returns
+        -------
+        list of (str, str)
+            Deal id and party id, in the order of `outcomes`.
+        """
+        seen: list[tuple[str, str]] = []
+        for key in self.outcomes:
+            parts = key.split("|")
+            if parts[0] == "deal" and (parts[1], parts[2]) not in seen:
+                seen.append((parts[1], parts[2]))
+        return seen

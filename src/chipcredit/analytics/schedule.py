@@ -1,0 +1,84 @@
+"""`Schedules`: one path's cash-flow schedule of each deal, re-simulated exactly.
+
+A run keeps statistics, not every path's flows; a deal's schedule on one path is
+re-simulated from that path's block (`engine.run.trace_path`), bit for bit. `Result`
+inherits these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from chipcredit.engine.run import trace_path
+
+from .arguments import whole_number
+from .lookup import OutcomeLookup
+
+__all__ = ["Schedules"]
+
+_CASHFLOW_DTYPES: dict[str, Any] = {"time": "int64", "quarter": str, "timing": str, "from": str, "to": str,
+                                    "kind": str, "amount": "float64", "counted": "bool"}
+"""Column dtypes of `Result.cashflows`, empty or not (str is pandas' string dtype)."""
+
+
+class Schedules(OutcomeLookup):
+    """Per-path deal cash-flow schedules for `Result` (its fields are declared there)."""
+
+    seed: int
+    deterministic: bool
+
+    def cashflows(self, deal: str, path: int | np.integer[Any] = 0) -> pd.DataFrame:
+        """One path's schedule of a deal, line by line (re-simulated exactly from its block).
+
+        Parameters
+        ----------
+        deal : str
+            A deal id.
+        path : int, default 0
+            The path, from 0 to ``paths - 1`` (a numpy integer too, e.g. ``np.argmin(...)``
+            of an outcome).
+
+        Returns
+        -------
+        DataFrame, one row per cash-flow line (none where the deal has no flows on the path)
+            ``time`` (int64, quarters from the start), ``quarter`` (str), ``timing`` (str,
+            begin/end), ``from``, ``to``, ``kind`` (str), ``amount`` (float64, $B),
+            ``counted`` (bool, whether the deal's metrics count the line). The dtypes are
+            the same when it is empty.
+
+        Raises
+        ------
+        UsageError
+            An unknown deal (did-you-mean), or a path out of range.
+        """
+        if deal not in [d.id for d in self.scenario.deals]:
+            self._unknown(deal, "", "")
+        return self.schedules(path)[deal]
+
+    def schedules(self, path: int | np.integer[Any] = 0) -> dict[str, pd.DataFrame]:
+        """`cashflows` of every deal for one path, from a single re-simulation.
+
+        Parameters
+        ----------
+        path : int, default 0
+            The path, from 0 to ``paths - 1`` (a numpy integer too).
+
+        Returns
+        -------
+        dict of deal id to DataFrame
+            Each as `cashflows` returns it, in scenario order.
+        """
+        path = whole_number("path", path, low=0, high=self.paths - 1)
+        _, lines = trace_path(self.scenario, self.paths, self.seed, path, self.deterministic)
+        labels = self.quarter_labels()
+        columns = ["time", "quarter", "timing", "from", "to", "kind", "amount", "counted"]
+        out = {}
+        for spec in self.scenario.deals:
+            rows = [{"time": t.time, "quarter": labels[t.quarter], "timing": t.timing,
+                     "from": t.source, "to": t.target, "kind": t.kind, "amount": t.amount,
+                     "counted": t.counted} for t in lines if t.deal == spec.id]
+            out[spec.id] = pd.DataFrame(rows, columns=columns).astype(_CASHFLOW_DTYPES)
+        return out
