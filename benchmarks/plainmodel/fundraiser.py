@@ -69,8 +69,9 @@ class Fundraiser:
     def price(self, world: World) -> float:
         return self.valuation(world) / self.total_shares()
 
-    def issue(self, holder: str, deal: str | None, amount: float, price: float) -> None:
-        """New shares worth ``amount`` at ``price`` to (holder, deal), diluting the rest."""
+    def issue(self, holder: str, deal: str | None, amount: float, price: float) -> float:
+        """New shares worth ``amount`` at ``price`` to (holder, deal), diluting the rest;
+        returns the new shares (billions, before any rescaling)."""
         new = amount / price if price > 0 else 0.0
         total = self.total_shares()
         new = min(new, total * _MAX_DILUTION)
@@ -79,6 +80,7 @@ class Fundraiser:
         if total > _RESCALE_ABOVE:
             for k in self.shares:
                 self.shares[k] /= total
+        return new
 
     def raise_equity(self, world: World, q: int) -> float:
         """Phase 6: note the burn; raise a round when under the buffer or in arrears."""

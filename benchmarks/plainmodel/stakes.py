@@ -104,6 +104,8 @@ class VendorCredit(Deal):
         self.claim.collateral = self._collateral
         self.shared_paid = 0.0
         self.converted = 0.0
+        self.dilution_cost = 0.0
+        self.conversion_shares = 0.0
         self.shipped_cost = 0.0
         self.tied_gross_profit = 0.0
         self.tied_vendor = spec.vendor
@@ -148,7 +150,10 @@ class VendorCredit(Deal):
         assert self.discount is not None
         lab = self.lab
         amount = amount if lab.alive and not self.claim.closed else 0.0
-        lab.issue(self.vendor.id, self.id, amount, lab.price(world) * (1.0 - self.discount))
+        market = lab.price(world)
+        new = lab.issue(self.vendor.id, self.id, amount, market * (1.0 - self.discount))
+        self.conversion_shares += new * 1000.0
+        self.dilution_cost += new * market
         world.books.pay(q, self.vendor.id, self.borrower, "conversion_equity", amount, self.id)
         c = self.claim
         c.principal -= amount
@@ -156,6 +161,11 @@ class VendorCredit(Deal):
         c.due_now -= amount
         c.receive(world.books, q, amount, "conversion_repayment")
         self.converted += amount
+
+    def party_outcomes(self, world: World) -> dict[tuple[str, str], float]:
+        return {(self.borrower, "dilution_cost"): self.dilution_cost,
+                (self.borrower, "conversion_shares"): self.conversion_shares,
+                (self.vendor.id, "conversion_shares"): self.conversion_shares}
 
     def marks(self, world: World, survival: dict[str, float]) -> dict[str, float]:
         credit = self.claim.balance() * survival.get(self.borrower, 1.0)

@@ -21,7 +21,7 @@ from .valuation import REASONS
 if TYPE_CHECKING:
     from .result import Result
 
-__all__ = ["NAN_METRICS", "VENDOR_METRICS", "json_summary"]
+__all__ = ["DEAL_EXTRAS", "NAN_METRICS", "VENDOR_METRICS", "json_summary"]
 
 NAN_METRICS = ("irr", "moic", "moic_realised")
 """Deal metrics that have no value on some paths (no sign change, nothing invested, no
@@ -32,6 +32,13 @@ VENDOR_METRICS = ("market_share_end", "revenue_total", "self_funded_revenue_shar
                   "self_funded_revenue", "gross_profit_total", "operating_profit_total",
                   "stakes_value_end", "equity_value_end", "share_price_end")
 """A vendor's outcomes in the JSON ``vendors`` section, those it has, in this order."""
+
+DEAL_EXTRAS = ("warrant_value", "dilution_cost", "vested_shares", "conversion_shares")
+"""Per-path outcomes some deal kinds report beside a party's deal metrics (a deal's
+``party_outcomes``), in a party's JSON entry where it has them, in this order: a
+``deployment_warrant``'s holder ``warrant_value``, issuer ``dilution_cost`` and both
+``vested_shares``; a ``vendor_credit``'s borrower ``dilution_cost`` and both
+``conversion_shares``."""
 
 
 def json_summary(result: Result) -> dict[str, Any]:
@@ -59,7 +66,7 @@ def json_summary(result: Result) -> dict[str, Any]:
         tied = column("deal", deal, party, "tied_gross_profit")
         if tied in result.outcomes:
             stats["tied_gross_profit"] = result.describe(tied)
-        for extra in ("warrant_value", "dilution_cost", "vested_shares"):  # warrants
+        for extra in DEAL_EXTRAS:  # those the deal kind reports (warrants, vendor credit)
             key = column("deal", deal, party, extra)
             if key in result.outcomes:
                 stats[extra] = result.describe(key)

@@ -18,6 +18,15 @@ Worked example: $5B shipped at 8% nominal (2% a quarter), 20% of revenue, then c
 at a 20% discount. A quarter with $1B of revenue: interest 5 x 0.02 = $0.1B accrues, and
 the lab pays 0.2 x 1 = $0.2B, leaving $4.9B. If $3B is left at maturity and the lab's
 shares trade at $200 each, the vendor gets 3 / (200 x 0.8) = 0.01875B shares.
+
+Conversion repays the receivable in shares, not cash, so it is invisible in the lab's
+flows: the debt just stops. Beside the deal (never in its NPV, IRR or MOIC, which count
+cash) the lab reports ``dilution_cost``, the market value of the shares it issued at the
+price the conversion used, before the discount: in the example 0.01875 x 200 = $3.75B,
+i.e. 3 / (1 - 0.2); of it $3B extinguished the debt and $0.75B is the discount given away.
+Both parties report ``conversion_shares``, the shares issued in millions (18.75M: the lab's
+cap table opens at 1,000M, so that is 1.875% of the opening count). Both are 0 on paths
+where nothing converts.
 """
 
 from __future__ import annotations
@@ -39,6 +48,16 @@ __all__ = ["VendorCreditDeal"]
 
 
 class VendorCreditDeal(DealRuntime):
+    """Runtime of one vendor credit.
+
+    Attributes
+    ----------
+    converted : (n,) $B of the receivable repaid in shares
+    dilution_cost : (n,) $B, market value of the shares issued at conversion (before the
+        discount), at the lab's price then
+    conversion_shares : (n,) millions of the lab's shares issued at conversion
+    """
+
     spec: VendorCredit
 
     def __init__(self, spec: VendorCredit, index: int, sim: Sim) -> None:
@@ -68,6 +87,8 @@ class VendorCreditDeal(DealRuntime):
         self.claim.collateral = self._collateral
         self.shared_paid = np.zeros(n)
         self.converted = np.zeros(n)
+        self.dilution_cost = np.zeros(n)
+        self.conversion_shares = np.zeros(n)
         self.shipped_cost = np.zeros(n)
         self.tied_gross_profit = np.zeros(n)
         self.tied_vendor = spec.vendor
@@ -130,8 +151,11 @@ class VendorCreditDeal(DealRuntime):
         and the lab repaying the credit with that money, so no cash changes hands net."""
         assert self.discount is not None
         amount = np.where(self.lab.alive & ~self.claim.closed, amount, 0.0)
-        price = self.lab.price(sim) * (1.0 - self.discount)
-        self.lab.issue(self.vendor.acct, self.index, amount, price)
+        market = self.lab.price(sim)
+        price = market * (1.0 - self.discount)
+        new = self.lab.issue(self.vendor.acct, self.index, amount, price)
+        self.conversion_shares += new * 1000.0  # billions of shares to millions
+        self.dilution_cost += new * market
         sim.ledger.pay(q, self.vendor.acct, self.borrower, "conversion_equity", amount, self.index)
         c = self.claim
         c.principal = c.principal - amount
@@ -139,6 +163,14 @@ class VendorCreditDeal(DealRuntime):
         c.due_now = c.due_now - amount
         c.receive(sim.ledger, q, amount, "conversion_repayment")
         self.converted += amount
+
+    def party_outcomes(self, sim: Sim) -> dict[tuple[int, str], NDArray[np.float64]]:
+        """Per-path outcomes beside the deal's metrics: the borrower's ``dilution_cost``
+        ($B, the shares it issued at conversion at the market price then) and both
+        parties' ``conversion_shares`` (millions); 0 where nothing converted."""
+        return {(self.borrower, "dilution_cost"): self.dilution_cost.copy(),
+                (self.borrower, "conversion_shares"): self.conversion_shares.copy(),
+                (self.vendor.acct, "conversion_shares"): self.conversion_shares.copy()}
 
     def marks(self, sim: Sim, survival: Survival) -> dict[int, NDArray[np.float64]]:
         credit = self.claim.balance() * survival.get(self.borrower, 1.0)

@@ -122,8 +122,12 @@ class Fundraiser:
         return np.asarray(self.valuation(sim) / self.total_shares())
 
     def issue(self, holder: int, deal: int, amount: NDArray[np.float64],
-              price: NDArray[np.float64]) -> None:
-        """New shares worth ``amount`` at ``price`` per share, to (holder, deal)."""
+              price: NDArray[np.float64]) -> NDArray[np.float64]:
+        """New shares worth ``amount`` at ``price`` per share, to (holder, deal).
+
+        Returns the new shares, ``(n,)`` in billions, as issued (before any rescale of the
+        table): none where the price is not positive, at most `_MAX_DILUTION` times those
+        outstanding."""
         with np.errstate(over="ignore"):  # inf is capped just below
             new = np.divide(amount, price, out=np.zeros_like(amount), where=price > 0)
         # at a valuation near zero (revenue all but gone) a round buys all but a sliver of
@@ -133,6 +137,7 @@ class Fundraiser:
         key = (holder, deal)
         total = total + new
         self._hold(key, self.shares.get(key, 0.0) + new, total, total > _RESCALE_ABOVE)
+        return new
 
     def _hold(self, key: tuple[int, int], held: NDArray[np.float64], total: NDArray[np.float64],
               huge: NDArray[np.bool_] | bool) -> None:
