@@ -10,6 +10,8 @@ earns or loses on each deal, how likely a default is, and where the money goes.
 >>> table = res.summary()
 """
 
+# first: under `python -m chipcredit`, Ctrl-C during the imports below is one line, status 130
+import chipcredit_launcher.module_start as _module_start  # noqa: F401
 from chipcredit import distributed as _distributed  # noqa: F401  (lends simulate its Dask backend)
 from chipcredit._version import __version__
 from chipcredit.analytics.result import Result

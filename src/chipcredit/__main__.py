@@ -1,6 +1,7 @@
-"""``python -m chipcredit``: the same as the ``chipcredit`` command."""
+"""``python -m chipcredit``: the same as the ``chipcredit`` command, Ctrl-C while it starts
+included (see `chipcredit_launcher`)."""
 
-from chipcredit.cli import main
+from chipcredit_launcher import main
 
 if __name__ == "__main__":
     main()

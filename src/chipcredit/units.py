@@ -29,6 +29,7 @@ __all__ = [
     "nominal_to_quarterly",
     "parse_quarter",
     "quarterly_to_effective_annual",
+    "suggest_quarter",
 ]
 
 QUARTERS_PER_YEAR = 4
@@ -48,10 +49,21 @@ def parse_quarter(text: str) -> int:
     """
     match = _QUARTER_RE.match(text)
     if match is None:
-        loose = _LOOSE_QUARTER_RE.match(text)
-        hint = f" (did you mean {loose.group(1)}Q{loose.group(2)}?)" if loose else ""
+        near = suggest_quarter(text)
+        hint = f" (did you mean {near}?)" if near else ""
         raise ValueError(f"must be a quarter written like 2025Q4; got {text!r}{hint}")
     return int(match.group(1)) * QUARTERS_PER_YEAR + int(match.group(2)) - 1
+
+
+def suggest_quarter(text: str) -> str | None:
+    """The label a loosely written quarter means, for a did-you-mean; None if it is not one.
+
+    Spaces around it, a separator (``-``, ``_``, space, ``/``, ``.``) before the ``Q`` and a
+    lower-case ``q`` are forgiven: ``"2025-Q4"``, ``" 2025 q4 "`` and ``"2025Q4"`` all give
+    ``"2025Q4"``; ``"25Q4"``, ``"2025Q5"`` and ``"2025-10"`` give None.
+    """
+    loose = _LOOSE_QUARTER_RE.match(text)
+    return f"{loose.group(1)}Q{loose.group(2)}" if loose else None
 
 
 def format_quarter(index: int) -> str:

@@ -1,10 +1,15 @@
-"""The ``chipcredit`` console script: import the command line, then run it.
+"""The ``chipcredit`` console script and ``python -m chipcredit``: import the command line,
+then run it.
 
 Importing chipcredit takes a second or two (numpy, pandas, numba, the pydantic models), and
 a Ctrl-C in that time used to end in a KeyboardInterrupt traceback from deep inside an
 import. This launcher imports it under a guard, so Ctrl-C then is one line, ``interrupted``,
 and exit status 130, as it is once the command runs. It lives outside the ``chipcredit``
 package because importing any module of that package imports the whole package first.
+
+``python -m chipcredit`` imports the whole package before its ``__main__`` can call `main`,
+so the package's ``__init__`` calls `guard_module_start` first of all: under ``python -m
+chipcredit`` (and only there) a Ctrl-C in that import is the same one line and status.
 """
 
 from __future__ import annotations
@@ -13,11 +18,14 @@ import atexit
 import os
 import signal
 import sys
-from types import FrameType
+from collections.abc import Callable
+from types import FrameType, TracebackType
 
-__all__ = ["main"]
+__all__ = ["guard_module_start", "main"]
 
 EXIT_INTERRUPTED = 130  # = chipcredit.cli.EXIT_INTERRUPTED, which cannot be imported first
+
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], object]
 
 
 def main() -> None:
@@ -25,14 +33,68 @@ def main() -> None:
     try:
         from chipcredit.cli import main as run
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        sys.stderr.flush()
+        _say_interrupted()
         raise SystemExit(EXIT_INTERRUPTED) from None
+    if isinstance(sys.excepthook, _ImportInterrupted):  # the command handles Ctrl-C itself
+        sys.excepthook = sys.excepthook.previous
     try:
         run()
     except SystemExit as done:
         _finished(0 if done.code is None else done.code if isinstance(done.code, int) else 1)
         raise
+
+
+def guard_module_start() -> None:
+    """Under ``python -m chipcredit``, make a Ctrl-C while the package imports end in the
+    one line ``interrupted`` and exit status 130 (`main` takes over once the import is done).
+
+    Called first by ``chipcredit/__init__.py`` (by importing `module_start`). ``python -m``
+    imports a module's package while it looks for the module, and then ``sys.argv[0]`` is
+    ``"-m"`` (documented under ``-m``). A KeyboardInterrupt in that import can only end up
+    at the top level, where Python would print its traceback and kill itself by the signal;
+    a hook on ``sys.excepthook`` prints the line and exits 130 instead. An ``import
+    chipcredit`` anywhere else (a script, a notebook, ``python -m pytest``) sets nothing.
+    """
+    if isinstance(sys.excepthook, _ImportInterrupted):
+        return
+    module = _module_being_run(getattr(sys, "orig_argv", []), getattr(sys, "argv", []))
+    if module == "chipcredit" or module.startswith("chipcredit."):
+        sys.excepthook = _ImportInterrupted(sys.excepthook)
+
+
+def _module_being_run(orig_argv: list[str], argv: list[str]) -> str:
+    """NAME while ``python -m NAME ARGS...`` is still looking for its module, else "".
+
+    ``argv`` is then ``["-m", *ARGS]`` and ``orig_argv`` ends with NAME (or an option group
+    ending in ``m`` and NAME, ``-mNAME``, ``-Im NAME``...) and ARGS.
+    """
+    if argv[:1] != ["-m"] or len(orig_argv) <= len(argv):
+        return ""
+    word = orig_argv[len(orig_argv) - len(argv)]
+    return word.partition("m")[2] if word.startswith("-") else word
+
+
+class _ImportInterrupted:
+    """``sys.excepthook`` while ``python -m chipcredit`` imports: a KeyboardInterrupt is
+    the line ``interrupted`` and status 130; anything else goes to the hook it replaced."""
+
+    def __init__(self, previous: ExceptHook) -> None:
+        self.previous = previous
+
+    def __call__(self, kind: type[BaseException], value: BaseException,
+                 traceback: TracebackType | None) -> None:
+        if not issubclass(kind, KeyboardInterrupt):
+            self.previous(kind, value, traceback)
+            return
+        _say_interrupted()
+        # the import never finished, so there is nothing to clean up; exiting here is the
+        # only way to a status other than death by SIGINT, which Python chooses after this
+        os._exit(EXIT_INTERRUPTED)
+
+
+def _say_interrupted() -> None:
+    sys.stderr.write("interrupted\n")
+    sys.stderr.flush()
 
 
 def _finished(code: int) -> None:

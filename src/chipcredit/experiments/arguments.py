@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from chipcredit.analytics.arguments import flag
+from chipcredit.analytics.arguments import flag, seed_value
 from chipcredit.analytics.arguments import whole_number as analytics_whole_number
 from chipcredit.errors import UsageError, did_you_mean
 
-__all__ = ["SIMULATE_OPTIONS", "check_options", "parameter_list", "whole_number"]
+__all__ = ["SIMULATE_OPTIONS", "check_options", "parameter_list", "seed_number", "whole_number"]
 
 SIMULATE_OPTIONS = ("chunk_blocks", "deterministic", "force", "progress", "scheduler", "workers")
 """The `chipcredit.simulate` options that `compare` and `stress` pass to both runs
@@ -27,6 +27,17 @@ def whole_number(function: str, name: str, value: object, minimum: int) -> int:
     and ``name`` (`chipcredit.analytics.arguments.whole_number`'s rule: NumPy integers are
     accepted; ``bool`` and floats, even ``2.0``, are not)."""
     return analytics_whole_number(f"{function}: {name}", value, low=minimum)
+
+
+def seed_number(function: str, value: object) -> int:
+    """``value`` as a seed, by `chipcredit.simulate`'s rule (a whole number from 0 to
+    2**63 - 1, the largest the run store keeps; see
+    `chipcredit.analytics.arguments.seed_value`), or its one-line `UsageError` with
+    ``function`` in front: checked with the other arguments, before any run."""
+    try:
+        return seed_value(value)
+    except UsageError as exc:
+        raise UsageError(f"{function}: {exc}") from None
 
 
 def check_options(function: str, options: Mapping[str, Any],

@@ -29,7 +29,7 @@ from chipcredit.errors import UsageError, did_you_mean
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 
-from .arguments import check_options, whole_number
+from .arguments import check_options, seed_number, whole_number
 from .paired import paired_differences, paired_runs
 
 __all__ = ["CompareResult", "compare"]
@@ -106,7 +106,7 @@ def compare(
     paths : int
         Monte Carlo paths of each run (at least 1; a NumPy integer is accepted).
     seed : int
-        Seed of both runs (common random numbers); at least 0.
+        Seed of both runs (common random numbers); from 0 to 2**63 - 1.
     **options
         Passed to `chipcredit.simulate` for both runs: ``chunk_blocks`` (int), ``workers``
         (int), ``scheduler``, ``progress`` (called per run), ``force`` (bool) and
@@ -129,7 +129,7 @@ def compare(
         paths = whole_number("compare", "paths", paths, 1)
     elif isinstance(paths, np.integer):
         paths = int(paths)
-    seed = whole_number("compare", "seed", seed, 0)
+    seed = seed_number("compare", seed)
     first, second = load_scenario(a), load_scenario(b)
     base, other = paired_runs(first, second, paths, seed, **checked)
     return CompareResult(base, other, paired_differences(base, other))

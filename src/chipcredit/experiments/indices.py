@@ -63,9 +63,11 @@ def analyze(used: str, module: Any, problem: dict[str, Any], q: NDArray[np.float
                 cols = {c: arr(si[c]) for c in ("mu_star", "mu_star_conf", "sigma", "mu")}
                 return cols, "mu_star", None
             # SALib's delta bootstraps from NumPy's global generator and seeds it only for
-            # a seed other than 0: seed it here, for every seed, and put it back after
+            # a seed other than 0: seed it here, for every seed, and put it back after.
+            # It takes a seed below 2**32 only; a larger one (up to 2**63 - 1) goes in as
+            # its two 32-bit words, so smaller seeds keep the numbers they always gave
             state = np.random.get_state()
-            np.random.seed(seed)
+            np.random.seed(seed if seed < 2**32 else [seed & 0xFFFF_FFFF, seed >> 32])
             try:
                 si = module.analyze(problem, q, values, num_resamples=resamples,
                                     conf_level=CONF_LEVEL, seed=None)

@@ -38,7 +38,7 @@ from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.number import Number
 from chipcredit.scenario.paths import get_number, put_number
 
-from .arguments import whole_number
+from .arguments import seed_number, whole_number
 
 __all__ = [
     "Batch",
@@ -99,8 +99,9 @@ def apply_numbers(scenario: Scenario, values: Mapping[str, float],
 
 def check_paths_seed(paths: int, seed: int, function: str = "run_variants") -> tuple[int, int]:
     """``(paths, seed)`` as plain ints (NumPy integers accepted, bool refused), or a one-line
-    `UsageError` naming ``function``: paths at least 1, seed at least 0."""
-    return (whole_number(function, "paths", paths, 1), whole_number(function, "seed", seed, 0))
+    `UsageError` naming ``function``: paths at least 1, seed from 0 to 2**63 - 1 (the rule
+    of `chipcredit.simulate`)."""
+    return (whole_number(function, "paths", paths, 1), seed_number(function, seed))
 
 
 @dataclass(frozen=True)

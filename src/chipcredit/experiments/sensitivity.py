@@ -262,7 +262,7 @@ def sensitivity(
     paths : int
         Monte Carlo paths of every run (at least 1; a NumPy integer is accepted).
     seed : int
-        Seed of every run, the same for all (common random numbers); at least 0.
+        Seed of every run, the same for all (common random numbers); from 0 to 2**63 - 1.
     spread : float, optional
         Relative range of fixed numbers, above 0 and at most 1 (default 0.2, i.e. ±20%).
     samples : int, optional

@@ -221,7 +221,7 @@ def solve(
     paths : int
         Monte Carlo paths of every probe (at least 1; a NumPy integer is accepted).
     seed : int
-        Seed of every probe, the same for all (common random numbers); at least 0.
+        Seed of every probe, the same for all (common random numbers); from 0 to 2**63 - 1.
     bracket : tuple of 2 floats (or None), optional
         (low, high) to search, in ``vary``'s unit; default p05..p95 (uncertain) or ±50%
         (fixed); an end given as None takes its default.

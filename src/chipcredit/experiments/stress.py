@@ -14,7 +14,7 @@ from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.shocks import StressPack, load_pack
 
-from .arguments import check_options, whole_number
+from .arguments import check_options, seed_number, whole_number
 from .paired import paired_differences, paired_runs
 
 __all__ = ["StressResult", "stress", "stressed"]
@@ -75,7 +75,7 @@ def stress(
     paths : int
         Monte Carlo paths of each run (at least 1; a NumPy integer is accepted).
     seed : int
-        Seed of both runs (common random numbers); at least 0.
+        Seed of both runs (common random numbers); from 0 to 2**63 - 1.
     **options
         Passed to `chipcredit.simulate` for both runs: ``chunk_blocks`` (int), ``workers``
         (int), ``scheduler``, ``progress`` (called per run), ``force`` (bool) and
@@ -99,7 +99,7 @@ def stress(
         paths = whole_number("stress", "paths", paths, 1)
     elif isinstance(paths, np.integer):
         paths = int(paths)
-    seed = whole_number("stress", "seed", seed, 0)
+    seed = seed_number("stress", seed)
     sc = load_scenario(scenario)
     chosen = pack if isinstance(pack, StressPack) else load_pack(pack)
     hit = stressed(sc, chosen)

@@ -9,7 +9,7 @@ from typing import Annotated, Any, NoReturn, Self, TypeVar
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from chipcredit.units import parse_quarter
+from chipcredit.units import parse_quarter, suggest_quarter
 
 from .number import Growth, Positive
 
@@ -93,12 +93,9 @@ def _quarter(text: str) -> str:
     try:
         parse_quarter(text)
     except ValueError:
-        from chipcredit.units import _LOOSE_QUARTER_RE
-
-        loose = _LOOSE_QUARTER_RE.match(text)
         date = _DATE.match(text)
-        hint = (f"{loose.group(1)}Q{loose.group(2)}" if loose
-                else f"{date.group(1)}Q{(int(date.group(2)) - 1) // 3 + 1}" if date else None)
+        hint = suggest_quarter(text) or (
+            f"{date.group(1)}Q{(int(date.group(2)) - 1) // 3 + 1}" if date else None)
         raise PydanticCustomError(
             "chipcredit",
             "{rule}",
