@@ -3,8 +3,9 @@ seed-2025's 2026 bands beside what happened in 2026.
 
 Usage: python docs/tools/validation.py [--paths N] [--seed S] [--write]
 (--write replaces the text between ``<!-- telecom-replay -->`` / ``<!-- /telecom-replay -->``
-and ``<!-- seed-2026 -->`` / ``<!-- /seed-2026 -->`` in docs/validation.md; the default is
-20,000 paths, seed 7.) History is from ../shared/facts.md, cited beside each number.
+and ``<!-- seed-2026 -->`` / ``<!-- /seed-2026 -->`` in docs/validation.md and rewrites
+docs/figures/telecom-drawn.svg and telecom-losses.svg; without it nothing is written; the
+default is 20,000 paths, seed 7.) History is from ../shared/facts.md, cited beside each number.
 """
 
 from __future__ import annotations
@@ -109,7 +110,9 @@ def _series(res: cc.Result, deals: list[str], variable: str) -> NDArray[np.float
     return np.asarray(sum(res.reservoir[(d, variable)].astype(np.float64) for d in deals))
 
 
-def telecom(paths: int, seed: int) -> str:
+def telecom(paths: int, seed: int) -> tuple[str, dict[str, str]]:
+    """The telecom-replay section's Markdown, and its figures as ``{file name: SVG text}``
+    (for docs/figures/; written only by ``--write``)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", cc.ChipcreditWarning)
         res = cc.simulate("telecom-2000", paths=paths, seed=seed)
@@ -228,22 +231,22 @@ def telecom(paths: int, seed: int) -> str:
              "history (lower bound)": f"{1.267 / 2.07:.0%} (1.267 / (1.3 + 0.77) drawn at FY2000)",
              "where": _where(1.267 / 2.07, _pct(share_drawn, 5), _pct(share_drawn, 95))}]
     out.append("**Total loss as a share of commitments and of drawn amounts**\n\n" + _table(rows))
-    FIGURES.mkdir(exist_ok=True)
-    (FIGURES / "telecom-drawn.svg").write_text(band_svg(
-        "Lucent: credit drawn (incl. written off) vs history", labels, gross,
-        [(-1, 1.3, "1.3 (30 Sep 2000, 10-K)"), (0, 1.8, "1.8 (31 Dec 2000, Reuters)")],
-        "$B"), encoding="utf-8")
-    (FIGURES / "telecom-losses.svg").write_text(band_svg(
-        "Lucent: cumulative credit losses vs provisions", labels, lost,
-        [(0, 0.370, "provision 0.37"), (1, 1.075, "0.37 + 0.705"),
-         (5, 1.267, "+ 0.192 (known quarters)")], "$B"), encoding="utf-8")
+    figures = {
+        "telecom-drawn.svg": band_svg(
+            "Lucent: credit drawn (incl. written off) vs history", labels, gross,
+            [(-1, 1.3, "1.3 (30 Sep 2000, 10-K)"), (0, 1.8, "1.8 (31 Dec 2000, Reuters)")], "$B"),
+        "telecom-losses.svg": band_svg(
+            "Lucent: cumulative credit losses vs provisions", labels, lost,
+            [(0, 0.370, "provision 0.37"), (1, 1.075, "0.37 + 0.705"),
+             (5, 1.267, "+ 0.192 (known quarters)")], "$B"),
+    }
     out.append("![Lucent's drawn credit](figures/telecom-drawn.svg)\n\n"
                "![Lucent's losses against provisions](figures/telecom-losses.svg)")
     vendor_loss = sum(res.outcome(d, VENDOR, "loss") for d in fac + gty)
     out.append(f"Lucent's credit loss (PV at contract rates) over the horizon: median "
                f"{_pct(vendor_loss, 50):.2f}, p05 {_pct(vendor_loss, 5):.2f}, p95 "
                f"{_pct(vendor_loss, 95):.2f} ($B).")
-    return "\n\n".join(out) + "\n"
+    return "\n\n".join(out) + "\n", figures
 
 
 # -- seed-2025 against 2026 --------------------------------------------------------------
@@ -347,21 +350,25 @@ def _replace(doc: str, tag: str, text: str) -> str:
     return before + a + "\n" + text + b + after
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--paths", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--write", action="store_true")
-    args = parser.parse_args()
-    tel = telecom(args.paths, args.seed)
+    args = parser.parse_args(argv)
+    tel, figures = telecom(args.paths, args.seed)
     s26 = seed_2026(args.paths, args.seed)
     if args.write:
         doc = DOC.read_text(encoding="utf-8")
         doc = _replace(_replace(doc, "telecom-replay", tel), "seed-2026", s26)
         DOC.write_text(doc, encoding="utf-8")
-    else:
+        FIGURES.mkdir(exist_ok=True)
+        for name, svg in figures.items():
+            (FIGURES / name).write_text(svg, encoding="utf-8")
+    else:  # a dry run changes nothing in docs/: the figures are only named
         print(tel)
         print(s26)
+        print(f"(figures not written without --write: {', '.join(sorted(figures))})")
 
 
 if __name__ == "__main__":

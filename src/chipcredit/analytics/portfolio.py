@@ -1,4 +1,5 @@
-"""Portfolio credit risk: each lender's and vendor's claims taken together.
+"""Portfolio credit risk: each claim holder's claims under the scenario's deals, taken together
+(a cloud's own debt is not a deal claim and has no portfolio).
 
 For every declared party that holds a claim (a loan, a vendor credit, SPV debt, a
 take-or-pay fee), per path: the total credit loss (PV at each contract rate of promised
