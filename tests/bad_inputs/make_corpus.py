@@ -151,6 +151,8 @@ EDITS: dict[str, tuple[str, str]] = {
     "ranges-horizon-negative": ("horizon_quarters: 40", "horizon_quarters: -4"),
     "ranges-horizon-too-long": ("horizon_quarters: 40", "horizon_quarters: 1000"),
     "ranges-growth-below-minus-one": ("growth: {from: 3.0,", "growth: {from: -3.0,"),
+    "ranges-growth-in-percent": ("growth: {from: 3.0,", "growth: {from: 300,"),
+    "ranges-discount-rate-in-percent": ("    discount_rate: 0.09\n", "    discount_rate: 9\n"),
     "ranges-zero-term": ("    term_years: 5\n", "    term_years: 0\n"),
     "ranges-not-finite": ("    cash: 4", "    cash: .inf"),
     "ranges-not-a-number": ("    gross_margin: 0.75", "    gross_margin: .nan"),
@@ -230,6 +232,8 @@ EDITS: dict[str, tuple[str, str]] = {
     "unc-mode-outside": ("{dist: uniform, low: 0.3, high: 0.6}",
                          "{dist: triangular, low: 0.3, mode: 0.9, high: 0.6}"),
     "unc-lognormal-below-zero": ("{p05: 15, p95: 60}", "{p05: -1, p95: 60}"),
+    "unc-number-mixing-two-forms": ("{p05: 15, p95: 60}", "{low: 15, high: 60, p05: 20}"),
+    "unc-probability-as-lognormal": ("    amount: 6\n", "    amount: 6\n    close_probability: {p05: 0.5, p95: 0.9}\n"),
     "unc-range-leaves-bounds": ("    gross_margin: 0.75", "    gross_margin: {dist: normal, p05: 0.6, p95: 0.9}"),
     "unc-correlation-above-one": ("valuation_multiple, rho: 0.5}", "valuation_multiple, rho: 1.5}"),
     "unc-correlation-not-psd": (

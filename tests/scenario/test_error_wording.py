@@ -145,7 +145,8 @@ CASES = [
                  "p05 > 0); got -1 (did you mean dist: normal?)", id="uncertain-without-dist"),
     pytest.param("{from: 3.0, to: 0.3, half_life_years: 2}",
                  "{from: -3.0, to: 0.3, half_life_years: 2}",
-                 "22:22: parties[1].revenue.growth.from must be between -1 and 100; got -3",
+                 "22:22: parties[1].revenue.growth.from must be between -1 and 100; got -3 "
+                 "(did you mean -0.03?)",
                  id="aliased-field-path"),
     pytest.param("{from: 3.0, to: 0.3, half_life_years: 2}", "{to: 0.3, half_life_years: 2}",
                  "22:15: parties[1].revenue.growth.from is required", id="missing-aliased-field"),
@@ -170,6 +171,25 @@ CASES = [
     pytest.param("name: test-base", "name: test-base\n---\nname: again",
                  "2:1: the file is not valid YAML: expected a single document in the stream, "
                  "but found another document", id="two-documents"),
+    # a discount rate is effective annual and at most 1: 9 is 9%, not 900%
+    pytest.param("    discount_rate: 0.09\n", "    discount_rate: 9\n",
+                 "34:20: parties[3].discount_rate must be between -1 and 1; got 9 (did you mean 0.09?)",
+                 id="discount-rate-as-percent"),
+    pytest.param("    discount_rate: 0.09\n", "    discount_rate: {low: 8, high: 12}\n",
+                 "34:20: parties[3].discount_rate must be between -1 and 1 over its whole range "
+                 "(uniform low=8 high=12) (did you mean {low: 0.08, high: 0.12}?)",
+                 id="discount-range-as-percent"),
+    pytest.param("{from: 3.0, to: 0.3,", "{from: 300, to: 0.3,",
+                 "22:22: parties[1].revenue.growth.from must be between -1 and 100; got 300 "
+                 "(did you mean 3?)", id="growth-as-percent"),
+    pytest.param("{p05: 15, p95: 60}", "{low: 15, high: 60, p05: 20}",
+                 "28:27: parties[1].funding.valuation_multiple mixes two forms of number, low/high "
+                 "and p05/p95: 'p05' is stray; got 20 (did you mean {low: 15, high: 60}?)",
+                 id="number-mixing-two-forms"),
+    pytest.param("    amount: 6\n", "    amount: 6\n    close_probability: {p05: 0.5, p95: 0.9}\n",
+                 "56:24: deals[2].close_probability must be between 0 and 1 over its whole range "
+                 "(lognormal p05=0.5 p95=0.9) (did you mean {dist: uniform, low: 0.5, high: 0.9}, "
+                 "or dist: triangular with a mode?)", id="bounded-number-as-lognormal"),
 ]
 
 

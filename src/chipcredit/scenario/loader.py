@@ -17,6 +17,7 @@ from typing import Any
 
 from chipcredit.errors import Problem, ScenarioError, UsageError, did_you_mean
 
+from .fieldnotes import annotate_schema
 from .files import MAX_FILE_BYTES, decode_text, read_file_bytes, too_big
 from .model import Scenario, cross_check
 from .registry import bundled_names, bundled_path
@@ -139,9 +140,11 @@ def scenario_json_schema() -> dict[str, Any]:
     dict
         A JSON Schema (draft 2020-12) with keys as written in YAML (``from``/``to``); lists
         are ``array``, maps ``object``, and a number may be a bare number or a map with
-        ``dist``. Units are those of the fields ($B, $B/GW, years, fractions).
+        ``dist``. Units are those of the fields ($B, $B/GW, years, fractions). Each
+        documented field has a one-line ``description`` (meaning, type, unit; from the tables
+        of docs/scenario-reference.md) and each number field with a default its ``default``.
     """
-    schema = Scenario.model_json_schema(by_alias=True)
+    schema = annotate_schema(Scenario.model_json_schema(by_alias=True), Scenario)
     number = schema.get("$defs", {}).get("Number")
     if number is not None:  # a number may be written bare: ``0.5``
         schema["$defs"]["Number"] = {

@@ -32,6 +32,7 @@ __all__ = [
     "MAX_COEFFICIENT",
     "MAX_VOLATILITY",
     "Z95",
+    "DiscountRate",
     "Fraction",
     "Growth",
     "Money",
@@ -78,6 +79,44 @@ def _text_error(raw: str) -> PydanticCustomError:
         return _err("must be a number, not text", raw)
     hint = _short(number / 100) if stripped.endswith("%") else _short(number)
     return _err("must be a number, not text", raw, hint)
+
+
+_FORMS: dict[str, tuple[str, ...]] = {
+    "value": ("value",),
+    "p05/p95": ("p05", "p95"),
+    "low/high": ("low", "mode", "high"),
+}
+"""The ways a number without ``dist`` may be written, by the keys each uses."""
+
+
+def _refuse_mixed_forms(data: dict[Any, Any]) -> None:
+    """Refuse a map that mixes the keys of two forms (``{low: 5, high: 7, p05: 6}``),
+    naming the stray key rather than blaming the form the writer meant."""
+    used = {form: [k for k in keys if k in data] for form, keys in _FORMS.items()}
+    used = {form: keys for form, keys in used.items() if keys}
+    if len(used) < 2:
+        return
+    # the form meant is the one written in full (low and high, or p05 and p95), else the
+    # one with most keys; every other key is stray
+    def fullness(form: str) -> tuple[bool, int]:
+        needed = [k for k in _FORMS[form] if k != "mode"]
+        return all(k in data for k in needed), len(used[form])
+
+    meant = max(used, key=fullness)
+    stray = [k for form, keys in used.items() if form != meant for k in keys]
+    others = " and ".join(form for form in used if form != meant)
+    kept = ", ".join(f"{k}: {_short_any(v)}" for k, v in data.items() if k not in stray)
+    raise _err(f"mixes two forms of number, {meant} and {others}: "
+               f"{' and '.join(repr(k) for k in stray)} is stray",
+               {k: data[k] for k in stray} if len(stray) > 1 else data[stray[0]],
+               "{" + kept + "}")
+
+
+def _short_any(value: object) -> str:
+    """A value as the user wrote it: ``5`` for 5.0, the shortest exact form otherwise."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 def _real(raw: Any) -> Any:
@@ -137,6 +176,7 @@ class Number(BaseModel):
             raise _err("must be a number or a map such as {p05: .., p95: ..}", raw)
         data = dict(raw)
         if "dist" not in data:
+            _refuse_mixed_forms(data)
             if "value" in data:
                 data["dist"] = "fixed"
             elif "p05" in data or "p95" in data:
@@ -244,9 +284,19 @@ def bounded(
 ) -> Callable[[Number], Number]:
     """A check that a Number's whole support lies in ``[low, high]``.
 
-    ``percent_hint`` suggests ``value / 100`` for a rate written as a percent (11 -> 0.11),
-    for values above ``percent_from`` and up to 100.
+    ``percent_hint`` suggests ``value / 100`` for a rate written as a percent (11 -> 0.11,
+    150 -> 1.5 for a growth rate), for values above ``percent_from`` in size whose hundredth
+    lies within the bounds. A lognormal or normal range refused for its unbounded tail gets
+    the same range written ``uniform`` as the hint.
     """
+
+    def within(value: float) -> bool:
+        return ((low is None or value > low or (value == low and not low_open))
+                and (high is None or value <= high))
+
+    def as_percent(value: float) -> bool:
+        """Whether ``value``, out of bounds, reads as a percent of a number within them."""
+        return abs(value) > percent_from and within(value / 100)
 
     def text() -> str:
         if low is not None and high is not None:
@@ -266,17 +316,33 @@ def bounded(
             shown: object = number.value
             hint = None
             value = number.value
-            if percent_hint and bad_high and value is not None and percent_from < value <= 100:
-                hint = f"{value / 100:g}"
+            if percent_hint and value is not None and as_percent(value):
+                hint = _short(value / 100)
             raise _err(text(), _plain(shown), hint)
         hint = None
-        if percent_hint and bad_high:  # a range written in percent: 9/11/13.5 for 0.09/0.11/..
-            spec = {k: getattr(number, k) for k in _KEYS[number.dist]}
-            if all(percent_from < v <= 100 for v in spec.values()):
-                hint = "{" + ", ".join(f"{k}: {_short(v / 100)}" for k, v in spec.items()) + "}"
+        spec = {k: getattr(number, k) for k in _KEYS[number.dist]}
+        # a range written in percent: 9/11/13.5 for 0.09/0.11/..
+        if percent_hint and number.dist in ("uniform", "triangular") and all(
+                as_percent(v) for v in spec.values()):
+            hint = "{" + ", ".join(f"{k}: {_short(v / 100)}" for k, v in spec.items()) + "}"
+        elif low is not None and high is not None and number.dist in ("lognormal", "normal"):
+            # a bounded number written as a p05/p95 range: only uniform and triangular
+            # ranges have ends (docs/scenario-reference.md, "Bounded numbers")
+            scale = 100 if percent_hint and all(as_percent(v) for v in spec.values()) else 1
+            if all(within(v / scale) for v in spec.values()):
+                hint = _bounded_form(number, scale)
         raise _err(f"{text()} over its whole range ({number.describe()})", None, hint)
 
     return check
+
+
+def _bounded_form(number: Number, scale: float = 1) -> str:
+    """``{p05: 0.5, p95: 0.9}`` as the uniform range with the same ends (each divided by
+    ``scale``), the likely meaning of a bounded number (a probability, a share) written in
+    the unbounded p05/p95 form."""
+    assert number.p05 is not None and number.p95 is not None
+    low, high = _short(number.p05 / scale), _short(number.p95 / scale)
+    return f"{{dist: uniform, low: {low}, high: {high}}}, or dist: triangular with a mode"
 
 
 def _plain(value: object) -> object:
@@ -338,5 +404,10 @@ Probability = Fraction
 """A probability in [0, 1]."""
 Rate = Annotated[Number, AfterValidator(bounded(0.0, 1.0, percent_hint=True))]
 """An interest rate, nominal annual, in [0, 1]."""
-Growth = Annotated[Number, AfterValidator(bounded(-1.0, 100.0, low_open=True))]
-"""An effective annual growth or price-change rate, above -1 (1.0 doubles in a year)."""
+Growth = Annotated[Number, AfterValidator(bounded(-1.0, 100.0, low_open=True, percent_hint=True))]
+"""An effective annual growth or price-change rate, above -1 (1.0 doubles in a year);
+``150`` is refused with the hint ``1.5``."""
+DiscountRate = Annotated[Number, AfterValidator(bounded(-1.0, 1.0, low_open=True,
+                                                        percent_hint=True))]
+"""An effective annual discount rate (a cost of capital, a hurdle), above -1 and at most 1:
+a discount rate above 100% a year is a percent written as a number (``8`` for 0.08)."""

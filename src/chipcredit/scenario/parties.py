@@ -7,7 +7,17 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from .base import Flag, FrozenMap, GrowthPath, Id, Model, QuarterLabel, ReadOnly
-from .number import Fraction, Growth, Money, Number, Positive, Rate, Signed, Volatility
+from .number import (
+    DiscountRate,
+    Fraction,
+    Growth,
+    Money,
+    Number,
+    Positive,
+    Rate,
+    Signed,
+    Volatility,
+)
 
 __all__ = [
     "Buyer",
@@ -41,8 +51,8 @@ class _PartyBase(Model):
     id: Id
     name: str | None = None
     description: str | None = None
-    discount_rate: Growth = Field(default_factory=lambda: _n(0.10))
-    """Effective annual rate at which this party discounts its flows for NPV."""
+    discount_rate: DiscountRate = Field(default_factory=lambda: _n(0.10))
+    """Effective annual rate at which this party discounts its flows for NPV, at most 1."""
 
     @property
     def can_default(self) -> bool:
