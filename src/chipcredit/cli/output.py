@@ -24,11 +24,13 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit.files import file_mode
+from chipcredit.report.multiples import EXTRAS, REASONS, TOKEN_MULTIPLE, moic_reason
 
 from .staging import Staging, check_file_target, write_output
 
 __all__ = [
     "DASH",
+    "NOT_MEANINGFUL",
     "PARTIAL",
     "Bar",
     "Staging",
@@ -206,8 +208,15 @@ def _stat(index: Index, deal: str | None, party: str, metric: str, stat: str) ->
 
 PARTIAL = "*"
 """Marks a statistic of the deals table taken over only the paths where it has a value."""
+NOT_MEANINGFUL = "n/m"
+"""Stands for a MOIC that means nothing for the party (`chipcredit.report.multiples`)."""
 _DEAL_COLUMNS = (("npv", "p50", money, "NPV"), ("irr", "p50", percent, "IRR"),
                  ("moic", "p50", multiple, "MOIC"), ("loss", "mean", money, "loss"))
+_REASON_TEXT = {
+    "pays_only": "pays, gets nothing back (its NPV is the cost)",
+    "financed": "financed side (its multiple is the price of its financing)",
+    "token": f"put in under {100 / TOKEN_MULTIPLE:g}% of what it got back",
+}
 
 
 def _partial(index: Index, deal: str, party: str, metric: str) -> float | None:
@@ -216,14 +225,55 @@ def _partial(index: Index, deal: str, party: str, metric: str) -> float | None:
     return None if share is None or share <= 0.0 or share >= 1.0 else 1.0 - share
 
 
+def _moic_reason(index: Index, deal: str, party: str,
+                 financed: Collection[tuple[str, str]]) -> str | None:
+    return moic_reason(financed=(deal, party) in financed,
+                       moic_mean=_stat(index, deal, party, "moic", "mean"),
+                       moic_p50=_stat(index, deal, party, "moic", "p50"),
+                       loss_mean=_stat(index, deal, party, "loss", "mean"))
+
+
+def _extras(index: Index, deal: str, party: str, over_paths: bool) -> list[str]:
+    """The deal extras the party has (`EXTRAS`): ``name p50`` ($B, or millions of shares
+    with ``m``), with the mean in brackets over paths (it differs where few paths convert).
+    One that is 0 on every path (mean 0: nothing vested or converted) is left out."""
+    out = []
+    for name, unit in EXTRAS.items():
+        if (deal, party, name) not in index or finite(_stat(index, deal, party, name, "mean")) == 0.0:
+            continue
+        shown = []
+        for stat in ("p50", "mean") if over_paths else ("p50",):
+            value = _stat(index, deal, party, name, stat)
+            text = money(value) if unit == "money" else _shares(value)
+            shown.append(text)
+        out.append(f"{name} {shown[0]}" + (f" (mean {shown[1]})" if len(shown) > 1 else ""))
+    return out
+
+
+def _shares(value: Any) -> str:
+    """Millions of shares to one decimal, with ``m`` (``40.0m``)."""
+    x = finite(value)
+    return DASH if x is None else f"{_fixed(x, 1, False)}m"
+
+
 def deals_table(summary: Summary, kinds: Mapping[str, str],
-                p_loss: Mapping[tuple[str, str], float | None], over: str) -> Table:
+                p_loss: Mapping[tuple[str, str], float | None], over: str, *,
+                financed: Collection[tuple[str, str]] = (),
+                closed: Mapping[str, float] | None = None, deterministic: bool = False) -> Table:
     """Rows (deal, party); the deal's kind under its name. Fits 80 columns for short ids.
 
     ``p_loss`` is the share of paths with a loss, per (deal, party); ``over`` says what the
     medians are over ("medians over 2,000 paths"). A statistic over only the paths where
     the metric has a value (rows with ``nan_share`` above 0) is marked with `PARTIAL`, and
     the caption says over what share of the paths it is.
+
+    A MOIC that means nothing for the party is shown as `NOT_MEANINGFUL`, and the caption
+    says why (the rules of `chipcredit.report.multiples.moic_reason`; ``financed`` holds the
+    (deal, party) of each deal's financed side, `financed_parties`). The caption also lists
+    the deal extras of the summary (a warrant's ``dilution_cost`` and ``warrant_value``, a
+    conversion's ``conversion_shares``, ...: outside the cash metrics) and, for each deal in
+    ``closed`` (deal to the share of paths on which it closed, `closed_shares`) that did
+    not close on every path, on what share it did (``deterministic``: the base case).
     """
     index = _index(summary)
     pairs: list[tuple[str, str]] = []
@@ -238,6 +288,8 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
         table.add_column(header, justify="right", no_wrap=True)
     rows: list[tuple[Text, str, list[str], str, bool]] = []
     notes: dict[str, list[str]] = {}
+    unmeant: dict[str, list[str]] = {}
+    extras: dict[str, list[str]] = {}
     for i, (deal, party) in enumerate(pairs):
         group = [j for j, (d, _) in enumerate(pairs) if d == deal]
         position = group.index(i)
@@ -248,9 +300,17 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
             label = Text(f"({kind})", style="dim")
         else:
             label = Text("")
+        reason = _moic_reason(index, deal, party, financed)
+        if reason is not None:
+            moic = multiple(_stat(index, deal, party, "moic", "p50"))
+            unmeant.setdefault(reason, []).append(
+                f"{deal} {party}" + (f" ({moic})" if reason == "token" else ""))
         cells: list[str] = []
         partial: list[str] = []
         for metric, stat, fmt, name in _DEAL_COLUMNS:
+            if metric == "moic" and reason is not None:
+                cells.append(NOT_MEANINGFUL)
+                continue
             text = fmt(_stat(index, deal, party, metric, stat))
             share = _partial(index, deal, party, metric)
             if share is not None and text != DASH:
@@ -259,18 +319,39 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
             cells.append(text)
         if partial:
             notes.setdefault(deal, []).append(f"{party} {', '.join(partial)}")
+        extra = _extras(index, deal, party, over_paths=not deterministic)
+        if extra:
+            extras.setdefault(deal, []).append(f"{party} {', '.join(extra)}")
         rows.append((label, party, cells, percent(p_loss.get((deal, party))),
                      position == len(group) - 1))
     for label, party, cells, p_pos, last in rows:
         if notes:  # a blank where others have the marker keeps the digits in line
             cells = [c if c.endswith(PARTIAL) else c + " " for c in cells]
         table.add_row(label, Text(party), *cells, p_pos, end_section=last)
+    caption: list[str] = []
+    if unmeant:
+        caption.append(f"{NOT_MEANINGFUL} MOIC not meaningful (the JSON summary keeps it):")
+        caption += [f"  {_REASON_TEXT[r]}: {'; '.join(unmeant[r])}" for r in REASONS if r in unmeant]
     if notes:
         table.title = f"What each party gets from each deal ($B; {over}, {PARTIAL} over fewer)"
-        table.caption = "\n".join(
-            [f"{PARTIAL} over only the paths where the metric has a value (its nan_share in the "
-             "JSON summary and the run store is the rest); the share of paths with one:"]
-            + [f"  {deal}: {'; '.join(items)}" for deal, items in notes.items()])
+        caption += ([f"{PARTIAL} over only the paths where the metric has a value (its nan_share in "
+                     "the JSON summary and the run store is the rest); the share of paths with one:"]
+                    + [f"  {deal}: {'; '.join(items)}" for deal, items in notes.items()])
+    if extras:
+        caption.append("Outside the cash metrics above (" + ("base case" if deterministic else "p50")
+                       + "; $B, shares in millions):")
+        caption += [f"  {deal}: {'; '.join(items)}" for deal, items in extras.items()]
+    unclosed = {d: s for d, s in (closed or {}).items() if s < 1.0 and d in kinds}
+    if unclosed and deterministic:
+        caption.append("Did not close in the base case (no party pays or receives in it, so "
+                       f"its figures are 0, or {DASH}): {', '.join(unclosed)}")
+    elif unclosed:
+        caption.append("Closed on only some paths (where a party pays or receives in it; on "
+                       "the others its figures count as 0, and IRR and MOIC have none):")
+        caption += [f"  {deal}: closed on {_share(share) if share > 0 else '0%'} of the paths"
+                    for deal, share in unclosed.items()]
+    if caption:
+        table.caption = "\n".join(caption)
     return table
 
 

@@ -16,6 +16,7 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit import store
+from chipcredit.report.multiples import closed_shares, financed_parties
 
 from .app import Failed, app, console, stderr_line, user_errors
 from .output import (
@@ -231,7 +232,9 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
             p_loss[(deal, party)] = None
     over = ("the deterministic base case" if result.deterministic
             else f"medians over {result.paths:,} path{'s' if result.paths != 1 else ''}")
-    out.print(deals_table(summary, kinds, p_loss, over))
+    out.print(deals_table(summary, kinds, p_loss, over,
+                          financed=financed_parties(result.scenario.deals),
+                          closed=closed_shares(result), deterministic=result.deterministic))
     parties = [(p.id, p.kind) for p in result.scenario.parties]
     out.print(parties_table(summary, parties, "base case" if result.deterministic else "medians",
                             can_default(result.scenario.parties)))

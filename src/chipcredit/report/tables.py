@@ -12,8 +12,10 @@ import numpy as np
 from chipcredit._version import __version__
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
+from chipcredit.errors import UsageError
 
 from .i18n import Catalogue
+from .multiples import EXTRAS, REASONS, closed_shares, financed_parties, moic_reason
 from .solvency import kind_label
 from .theme import display_name
 
@@ -43,31 +45,74 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
 
 def deals_table(result: Result, cat: Catalogue) -> str:
     """Per deal and party: NPV 5th/50th/95th percentile, median IRR and MOIC, P(loss > 0),
-    and the share of paths with no IRR."""
+    the share of paths with no IRR, and the deal's outcomes outside its cash metrics
+    (`multiples.EXTRAS`: a warrant's dilution cost and value, a conversion's shares; medians,
+    those not 0 on every path); then notes.
+
+    A MOIC that means nothing for the party (`multiples.moic_reason`: it pays and gets
+    nothing back, it is the financed side, or it put in a token amount) reads
+    ``report.moic_nm``, and a note under the table names the parties of each reason. A deal
+    that may not close and did not on every path (`multiples.closed_shares`) gets a note
+    saying on what share of the paths it closed (in the base case: that it did not).
+    """
     kinds = {d.id: d.kind for d in result.scenario.deals}
+    financed = financed_parties(result.scenario.deals)
     short = {m: cat.label("metric_short", m) for m in ("npv", "irr", "moic")}
     headers = [cat.t("report.col_deal"), cat.t("report.col_kind"), cat.t("report.col_party"),
                f"{short['npv']} {cat.t('report.col_p05')}", f"{short['npv']} {cat.t('report.col_p50')}",
                f"{short['npv']} {cat.t('report.col_p95')}", f"{short['irr']} {cat.t('report.col_p50')}",
                f"{short['moic']} {cat.t('report.col_p50')}", cat.t("report.col_p_loss"),
-               cat.t("report.col_nan")]
+               cat.t("report.col_nan"), cat.t("report.col_extras")]
     rows = []
+    unmeant: dict[str, list[str]] = {}
     for deal, party in result.deal_parties():
         npv = describe(result.outcome(deal, party, "npv"))
         irr = result.outcome(deal, party, "irr")
         moic = describe(result.outcome(deal, party, "moic"))
         loss = result.outcome(deal, party, "loss")
+        name = display_name(result, party, cat)
+        reason = moic_reason(financed=(deal, party) in financed, moic_mean=moic["mean"],
+                             moic_p50=moic["p50"], loss_mean=float(np.mean(loss)))
+        if reason is not None:
+            who = f"{deal} · {name}"
+            unmeant.setdefault(reason, []).append(
+                who + (f" ({cat.multiple(moic['p50'])})" if reason == "token" else ""))
         rows.append([
             Cell(deal, "data"), Cell(cat.label("deal_kind", kinds.get(deal, ""))),
-            Cell(display_name(result, party, cat), "data"),
+            Cell(name, "data"),
             Cell(cat.money(npv["p05"]), "num"), Cell(cat.money(npv["p50"]), "num"),
             Cell(cat.money(npv["p95"]), "num"),
             Cell(cat.metric_value("irr", describe(irr)["p50"]), "num"),
-            Cell(cat.multiple(moic["p50"]), "num"),
+            Cell(cat.multiple(moic["p50"]) if reason is None else cat.t("report.moic_nm"), "num"),
             Cell(cat.percent(float(np.mean(loss > 1e-9))), "num"),
             Cell(cat.percent(float(np.mean(~np.isfinite(irr)))), "num"),
+            Cell(_extras(result, deal, party, cat)),
         ])
-    return table(headers, rows)
+    sep = cat.t("report.item_separator")
+    notes = [cat.t(f"report.moic_nm_{r}", parties=sep.join(unmeant[r])) for r in REASONS if r in unmeant]
+    for deal, share in closed_shares(result).items():
+        if share < 1.0:
+            notes.append(cat.t("report.not_closed_base", deal=deal) if result.deterministic
+                         else cat.t("report.closed_share", deal=deal, share=cat.percent(share, 3)))
+    return table(headers, rows) + "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
+
+
+def _extras(result: Result, deal: str, party: str, cat: Catalogue) -> str:
+    """The party's deal extras (`multiples.EXTRAS`) that are not 0 on every path: their
+    median, money in the language's unit, shares in millions."""
+    out = []
+    for name, unit in EXTRAS.items():
+        try:
+            values = result.outcome(deal, party, name)
+        except UsageError:  # not an outcome of this deal kind, or of this side of it
+            continue
+        if not np.any(values != 0):
+            continue
+        p50 = describe(values)["p50"]
+        value = cat.money(p50) if unit == "money" else cat.t("report.shares_millions",
+                                                              value=cat.number(p50))
+        out.append(cat.t("report.extra_item", name=cat.t(f"report.extra_{name}"), value=value))
+    return cat.t("report.item_separator").join(out)
 
 
 def _median(result: Result, party: str, metric: str, cat: Catalogue) -> str:

@@ -1,0 +1,135 @@
+"""When a deal table's MOIC means something, what a deal reports outside its cash metrics,
+and on what share of the paths a deal closed: the display rules shared by the ``chipcredit
+run`` tables (``chipcredit.cli.output``) and the HTML report's deal table.
+
+Display only: the JSON summary, `Result.summary()` and the run store keep every value.
+
+A MOIC (received over invested, per path) is shown as *n/m* (not meaningful), with the
+reason in a note under the table, when the party's row meets one of these tests, in this
+order (`moic_reason`):
+
+``pays_only``
+    The party pays but gets nothing back, neither money nor a stake marked at the horizon,
+    on any path (its MOIC has a value somewhere and is 0 wherever it has one), and it has no
+    loss (mean 0: it was owed nothing and bought no stake): a lessee's rent, a backstop's or
+    guarantee's calls, a take-or-pay fee. A MOIC of 0x would read as a total loss; its NPV
+    is its cost. (An investor that lost everything has a loss, and keeps its 0x.)
+``financed``
+    The party is the deal's financed side (`FINANCED_SIDE`: the borrower of a loan, credit
+    facility, vendor credit or guaranteed loan; the lessee of an SPV lease; the investee of
+    equity; the cloud of a capacity backstop). What it gets over what it pays back is the
+    price of its financing, not a return (a borrower that repays in shares has a large one).
+``token``
+    The median MOIC is above `TOKEN_MULTIPLE` (100x): on the median path the party put in
+    under 1% of what it got back (a warrant bought for a cent), so the ratio measures the
+    token outlay, not the deal. The note gives the multiple.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from chipcredit.analytics.result import Result
+
+__all__ = ["EXTRAS", "FINANCED_SIDE", "REASONS", "TOKEN_MULTIPLE", "closed_from_outcomes",
+           "closed_shares", "financed_parties", "moic_reason", "uncertain_close"]
+
+TOKEN_MULTIPLE = 100.0
+"""A median MOIC above this (an outlay under 1% of what came back) is shown as n/m."""
+
+FINANCED_SIDE = {"loan": "borrower", "credit_facility": "borrower", "vendor_credit": "borrower",
+                 "loan_guarantee": "borrower", "spv_lease": "lessee", "equity": "investee",
+                 "milestone_equity": "investee", "capacity_backstop": "cloud"}
+"""Deal kind to the field of its scenario model that names the financed party."""
+
+REASONS = ("pays_only", "financed", "token")
+"""Why a MOIC is shown as n/m, in the order `moic_reason` tests them."""
+
+EXTRAS = {"warrant_value": "money", "dilution_cost": "money", "vested_shares": "shares",
+          "conversion_shares": "shares"}
+"""Outcomes some deal kinds report beside a party's cash metrics (the JSON summary's deal
+extras, in its order), to their unit: ``money`` ($B) or ``shares`` (millions)."""
+
+
+def financed_parties(deals: Iterable[Any]) -> set[tuple[str, str]]:
+    """(deal, party) of each deal's financed side (`FINANCED_SIDE`).
+
+    ``deals`` are the scenario's deal models (``Scenario.deals``).
+    """
+    out: set[tuple[str, str]] = set()
+    for d in deals:
+        field = FINANCED_SIDE.get(d.kind)
+        party = getattr(d, field, None) if field else None
+        if isinstance(party, str):
+            out.add((d.id, party))
+    return out
+
+
+def _num(value: Any) -> float | None:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def moic_reason(*, financed: bool, moic_mean: Any, moic_p50: Any, loss_mean: Any) -> str | None:
+    """Why the party's MOIC is not meaningful (one of `REASONS`), or None to show it.
+
+    Parameters
+    ----------
+    financed : the party is the deal's financed side (`financed_parties`)
+    moic_mean, moic_p50 : the party's mean and median MOIC over the paths that have one
+        (None or NaN where none has)
+    loss_mean : $B, the party's mean loss over all paths
+    """
+    # a MOIC is never negative: a mean of 0 is 0 on every path that has one
+    if _num(moic_mean) == 0.0 and _num(loss_mean) == 0.0:
+        return "pays_only"
+    if financed:
+        return "financed"
+    moic = _num(moic_p50)
+    if moic is not None and moic > TOKEN_MULTIPLE:
+        return "token"
+    return None
+
+
+def uncertain_close(deals: Iterable[Any]) -> list[str]:
+    """Ids of the deals whose ``close_probability`` is not a fixed 1 (they may not close)."""
+    out = []
+    for d in deals:
+        chance = d.close_probability
+        if not (getattr(chance, "dist", None) == "fixed" and _num(getattr(chance, "value", None)) == 1.0):
+            out.append(d.id)
+    return out
+
+
+def closed_shares(result: Result) -> dict[str, float]:
+    """For each deal that may not close (`uncertain_close`), the share of all paths on which
+    it closed, judged by its flows: some party paid or received money in it there (a deal
+    that closed but never moved money on a path counts as not closed there).
+
+    Returns
+    -------
+    dict of deal id to share in [0, 1]
+    """
+    return closed_from_outcomes(result.scenario.deals, result.outcomes)
+
+
+def closed_from_outcomes(deals: Iterable[Any], outcomes: Mapping[str, ArrayLike]) -> dict[str, float]:
+    """`closed_shares` from per-path outcomes keyed as `Result.outcomes` (the run store's
+    ``RunStore.outcomes`` gives them for its stored paths): the share of the paths on which
+    a party of the deal has ``cash_in`` or ``cash_out`` above 0, for each deal of ``deals``
+    (the scenario's deal models) that may not close and has such outcomes."""
+    moved: dict[str, NDArray[np.bool_]] = {}
+    for key, values in outcomes.items():
+        parts = key.split("|")
+        if len(parts) == 4 and parts[0] == "deal" and parts[3] in ("cash_in", "cash_out"):
+            flows = np.nan_to_num(np.asarray(values, dtype=np.float64)) > 0
+            moved[parts[1]] = moved[parts[1]] | flows if parts[1] in moved else flows
+    return {deal: float(moved[deal].mean()) for deal in uncertain_close(deals) if deal in moved}

@@ -1,0 +1,85 @@
+"""The HTML report's deal table: a MOIC that means nothing reads n/m with a note saying why,
+the deal extras have a column, and a deal that did not close gets a note (both languages)."""
+
+from __future__ import annotations
+
+import html
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+from tests.cli.test_deal_notes import SCENARIO
+
+import chipcredit as cc
+from chipcredit.report.i18n import catalogue
+from chipcredit.report.tables import deals_table
+
+
+def cells(page: str) -> list[list[str]]:
+    """The table's body rows, each a list of its cells' text."""
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    return [[html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", body)]
+
+
+def notes(page: str) -> list[str]:
+    return [html.unescape(n) for n in re.findall(r'<p class="note">(.*?)</p>', page)]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> cc.Result:
+    path: Path = tmp_path_factory.mktemp("report-notes") / "notes.yaml"
+    path.write_text(SCENARIO)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        return cc.simulate(str(path), deterministic=True)
+
+
+def row_of(table: list[list[str]], deal: str, party: str) -> list[str]:
+    found = [r for r in table if r[0] == deal and r[2] == party]
+    assert len(found) == 1, (deal, party)
+    return found[0]
+
+
+def test_english_table_shows_n_m_the_extras_and_the_deal_that_did_not_close(base: cc.Result) -> None:
+    cat = catalogue("en")
+    page = deals_table(base, cat)
+    table = cells(page)
+    moic = 7  # deal, kind, party, NPV p05/p50/p95, IRR p50, MOIC p50, ...
+    assert row_of(table, "grid-spv", "frontier")[moic] == "n/m"     # the lessee pays only
+    assert row_of(table, "amd-warrant", "frontier")[moic] == "n/m"  # a cent strike
+    assert row_of(table, "nv-credit", "frontier")[moic] == "n/m"    # the borrower
+    assert row_of(table, "grid-spv", "nvidia")[moic] == cat.multiple(
+        float(base.outcome("grid-spv", "nvidia", "moic")[0]))
+    cost = float(base.outcome("amd-warrant", "amd", "dilution_cost")[0])
+    value = float(base.outcome("amd-warrant", "frontier", "warrant_value")[0])
+    assert row_of(table, "amd-warrant", "amd")[-1] == f"dilution cost {cat.money(cost)}; vested shares 40M"
+    assert row_of(table, "amd-warrant", "frontier")[-1] == (
+        f"warrant value {cat.money(value)}; vested shares 40M")
+    assert row_of(table, "nv-credit", "frontier")[-1] == ""  # never converted: nothing to show
+    holder = cat.multiple(float(base.outcome("amd-warrant", "frontier", "moic")[0]))
+    assert notes(page) == [
+        "MOIC n/m (not meaningful; the JSON summary keeps the value) for parties that pay and get "
+        "nothing back; the NPV is their cost: grid-spv · frontier.",
+        "MOIC n/m for the financed side, whose multiple is the price of its financing, not a "
+        "return: nv-credit · frontier.",
+        "MOIC n/m for parties that put in under 1% of what they got back, so the multiple "
+        f"measures the token outlay: amd-warrant · frontier ({holder}).",
+        "nv-credit did not close in the base case: no party pays or receives in it, so its "
+        "figures are 0 or n/a.",
+    ]
+
+
+def test_chinese_table_says_the_same_in_chinese(base: cc.Result) -> None:
+    cat = catalogue("zh")
+    page = deals_table(base, cat)
+    table = cells(page)
+    assert row_of(table, "amd-warrant", "frontier")[7] == "无意义"
+    assert row_of(table, "amd-warrant", "amd")[-1].endswith("；已归属股份 40百万股")
+    found = notes(page)
+    assert len(found) == 4 and found[-1].startswith("nv-credit 在基准情形中未成交")
+    # no English words beyond ids and the finance abbreviations
+    words = set(re.findall(r"\b[A-Za-z][A-Za-z'-]+\b", " ".join(found + [c for r in table for c in r])))
+    ids = {"grid-spv", "amd-warrant", "nv-credit", "frontier", "nvidia", "amd", "pcf", "fund"}
+    assert words <= ids | {"MOIC", "SPV", "IRR", "NPV"}
