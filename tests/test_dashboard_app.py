@@ -12,6 +12,7 @@ import json
 import re
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -101,6 +102,13 @@ def test_run_shows_the_same_numbers_as_the_api_and_every_tab() -> None:
     assert [t.label for t in at.tabs] == [T.t(f"dashboard.tab.{name}") for name in (
         "overview", "flows", "labs", "deals", "market", "sensitivity", "compare", "registry")]
     assert not at.error
+    # Each KPI's label is a caption above it, which wraps (a metric's own label is cut with
+    # an ellipsis at 1,280 px); the metric keeps the label, hidden, for screen readers.
+    captions = [c.value for c in at.main.caption]
+    assert len(at.metric) >= 4
+    for metric in at.metric:
+        assert metric.proto.label_visibility.value == metric.proto.label_visibility.COLLAPSED
+        assert limits.markdown_safe(metric.label) in captions
 
 
 def test_moving_the_xai_growth_slider_to_zero_raises_its_default_probability() -> None:
@@ -504,3 +512,29 @@ def test_chinese_money_flows_and_real_deals_tables_are_translated() -> None:
     assert zh.t("report.col_amount") in deals.columns and "amount" not in deals.columns
     loi = deals[deals[zh.t("report.col_deal")] == "nvidia-openai-loi"].iloc[0]
     assert loi[zh.t("report.col_amount")] == zh.money(100.0) == "1,000亿美元"
+
+
+def _slider(at: AppTest, path: str) -> Any:
+    found = [s for s in at.sidebar.slider if s.key and (s.key.endswith(":" + path)
+                                                       or s.key.rsplit(":", 1)[0].endswith(":" + path))]
+    assert len(found) == 1, [s.key for s in at.sidebar.slider]
+    return found[0]
+
+
+def test_chinese_money_sliders_are_in_yi_dollars_and_edit_the_scenario_in_billions() -> None:
+    content = "parties.nvidia.content_per_unit"
+    at = _app()
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    slider = _slider(at, content)
+    # in the page's unit: Nvidia's chip content per GW, triangular (22, 35, 38) $B, has the
+    # median 22 + sqrt(16 * 13 / 2) = 32.2 $B, 32 on the slider's $0.5B grid: 320 亿美元
+    assert slider.value == 320.0 and slider.label.endswith("（亿美元）")
+    assert slider.step == 5.0  # $0.5B
+    slider.set_value(300.0).run()
+    _run(at, paths=100)
+    ran = at.session_state["current_run"].result.scenario
+    assert cc.parameter_paths(ran)[content].median() == pytest.approx(30.0)  # in $B
+    # back in English the slider shows the same number in $B
+    at.sidebar.radio(key="lang").set_value("en").run()
+    _no_traceback(at)
+    assert _slider(at, content).value == pytest.approx(30.0)

@@ -114,11 +114,21 @@ def test_the_spv_debt_and_lease_rates_have_different_labels() -> None:
     assert found[XAI_GROWTH].who == "xAI" and debt.who == "colossus2-spv"
 
 
-def test_chinese_money_sliders_say_how_their_unit_relates_to_the_pages() -> None:
-    zh = words("zh")
-    money = [k for k in zh.entries if k.startswith("dashboard.knob.") and "十亿美元" in zh.t(k)]
-    assert money  # all-in cost, chip content, deal amount
-    assert all("1 = 10亿美元" in zh.t(k) for k in money), money
+def test_money_sliders_are_labelled_in_the_pages_unit() -> None:
+    zh, en = words("zh"), words("en")
+    found = {k.path: k for k in knobs(cc.load_scenario("seed-2025"))}
+    money = {k.label for k in found.values() if k.money}
+    assert money == {"all_in_cost", "content_per_unit", "deal_amount"}
+    for label in money:  # the page's unit, never the scenario file's 十亿美元
+        assert zh.t(f"dashboard.knob.{label}", who="Nvidia").endswith("（亿美元）")
+        assert "十亿" not in zh.t(f"dashboard.knob.{label}", who="Nvidia")
+        assert en.t(f"dashboard.knob.{label}", who="Nvidia").endswith("($B)")
+    content = found["parties.nvidia.content_per_unit"]
+    # triangular (22, 35, 38) $B: median 22 + sqrt(16 * 13 / 2) = 32.2, 32 on the $0.5B grid;
+    # a Chinese slider shows it x10 (320 亿美元), in whole 亿美元
+    assert content.base == 32.0 and content.scale(zh.money_scale) == 10.0
+    assert content.scale(en.money_scale) == 1.0 and content.digits(10.0) == 0
+    assert found[XAI_GROWTH].scale(zh.money_scale) == 1.0  # a growth rate is not money
 
 
 def test_tornado_metrics_read_as_words(result: cc.Result) -> None:
@@ -173,3 +183,57 @@ def test_the_compare_chart_names_the_edited_run_and_its_hash(lang: str) -> None:
     assert source.index(found.other.scenario_sha256[:12]) < \
         source.index(found.base.scenario_sha256[:12])  # the edited run first
     assert any("xAI" in str(y) for y in fig.data[0].y)  # parties by name
+
+
+def test_a_warrant_kpi_is_the_issuers_dilution_cost_not_a_zero_npv(result: cc.Result) -> None:
+    from chipcredit.dashboard.tabs.overview import kpi_text
+
+    kpis = {(deal, party): (metric, value) for deal, party, metric, value in headline_kpis(result)}
+    metric, value = kpis[("amd-openai-warrant", "amd")]
+    assert metric == "dilution_cost"  # AMD puts no money in: its NPV is the strike, ~$0B
+    dilution = float(pd.Series(result.outcome("amd-openai-warrant", "amd", "dilution_cost")).median())
+    assert value == pytest.approx(dilution) and value > 1.0  # billions, not cents
+    assert abs(float(pd.Series(result.outcome("amd-openai-warrant", "amd", "npv")).median())) < 0.01
+    # the holder's own measure is what the warrant is worth to it
+    assert headline_metric(result, "amd-openai-warrant", "openai") == "warrant_value"
+    for lang, want, who in (("en", "AMD · amd-openai-warrant: dilution cost", "AMD (amd)"),
+                            ("zh", "AMD · amd-openai-warrant：稀释成本", "AMD（amd）")):
+        T = words(lang)
+        label, shown, tip = kpi_text(T, result, "amd-openai-warrant", "amd", metric, value)
+        assert (label, shown) == (want, T.money(dilution)) and tip.startswith(who)
+
+
+def test_kpi_labels_use_the_short_name_and_the_tooltip_the_full_one(result: cc.Result) -> None:
+    from chipcredit.dashboard.tabs.overview import kpi_text
+
+    T = words("en")
+    label, shown, tip = kpi_text(T, result, "xai-debt", "xai-bondholders", "moic", 1.55)
+    assert label == "xAI bondholders and term lenders · xai-debt: MOIC" and shown == "1.6x"
+    assert tip.startswith("xAI bondholders and term lenders (xai-bondholders) in deal xai-debt")
+
+
+def test_one_name_rule_for_every_party() -> None:
+    from chipcredit.dashboard.names import party_name
+
+    parties = cc.load_scenario("seed-2025").parties
+    en, zh = words("en"), words("zh")
+    assert party_name("apollo", parties, en) == "Apollo (private credit)"  # the scenario's
+    assert party_name("apollo", parties, en, short=True) == "Apollo"
+    assert party_name("apollo", (), en) == "Apollo"  # the registry's proper name
+    assert party_name("customers", (), zh) == zh.t("party.customers") != "customers"
+    assert party_name("unknown-id", parties, en) == "unknown-id"
+    assert party_name("openai", (), None) == "OpenAI"
+
+
+def test_the_dashboard_names_parties_only_through_party_name() -> None:
+    # one rule, used everywhere: no tab builds a party's name by itself
+    from pathlib import Path
+
+    import chipcredit.dashboard as dashboard
+
+    root = Path(dashboard.__file__).parent
+    for path in root.rglob("*.py"):
+        if path.name == "names.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert ".name or " not in text and "short_name" not in text, path

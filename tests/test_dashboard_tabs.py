@@ -9,6 +9,7 @@ debt, all drawn, and $20B of Nvidia GPUs bought with it.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import pandas as pd
@@ -18,8 +19,9 @@ pytest.importorskip("plotly")
 pytest.importorskip("streamlit")
 
 import chipcredit as cc
+from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.tabs.flows import flow_table
-from chipcredit.dashboard.tabs.registry import network_figure, party_name, registry_table
+from chipcredit.dashboard.tabs.registry import network_figure, registry_table
 from chipcredit.dashboard.text import words
 from chipcredit.report import sankey
 from chipcredit.report.sankey import OUTSIDE, sankey_chart, sankey_links, short_label
@@ -144,7 +146,7 @@ def test_registry_table_translates_and_scales_money() -> None:
         assert not set(table[column]) & set(raw[source])  # every id shown as its label
     assert "None" not in table.to_numpy().ravel().tolist()
     parties = set(raw["from"]) | set(raw["to"])
-    assert all(party_name(p, T) != p or p in ("lambda", "meta") for p in parties)  # named
+    assert all(party_name(p, (), T) != p or p in ("lambda", "meta") for p in parties)  # named
     assert words("en").t("report.col_amount") in registry_table(words("en")).columns
 
 
@@ -153,7 +155,78 @@ def test_network_labels_are_names_and_neighbours_do_not_overlap() -> None:
     net = cc.deal_network()
     fig = network_figure(net, T)
     labels = {a.text: (a.x, a.y) for a in fig.layout.annotations if not a.showarrow}
-    assert set(labels) == {party_name(p, T) for p in net.nodes["party"]}
+    assert set(labels) == {party_name(p, (), T) for p in net.nodes["party"]}
     assert not any("-" in text for text in labels)  # no raw ids such as coreweave-lenders
     (_, y0), (_, y1) = labels["CoreWeave"], labels["CoreWeave's lenders"]
     assert abs(y1 - y0) > 0.08  # about 30 px: over two lines of 12 px text apart
+
+
+def test_node_columns_by_hand() -> None:
+    # customers pay a lab, the lab pays a vendor, the vendor puts equity into an SPV that
+    # pays it back (a cycle), the lab pays its lender interest, and the vendor's profit
+    # goes to the outside world: the loop's back-flow is the smaller one, so it is cut.
+    links = pd.DataFrame({
+        "from": ["customers", "lab", "vendor", "spv", "lab", "vendor"],
+        "to": ["lab", "vendor", "spv", "vendor", "lender", "\u2192customers"],
+        "value": [100.0, 80.0, 10.0, 9.0, 5.0, 60.0]})
+    nodes = ["customers", "lab", "vendor", "spv", "lender", "\u2192customers"]
+    columns = sankey.node_columns(links, nodes)
+    assert columns == {
+        "customers": 0, "lab": 1, "vendor": 2, "spv": 3, "lender": 2, "\u2192customers": 4}
+    # without labels the columns are evenly spread
+    xs, ys = sankey.node_rows(links, nodes, columns)
+    assert [xs[nodes.index(n)] for n in ("customers", "lab", "vendor", "spv", "\u2192customers")] \
+        == pytest.approx([0.001 + 0.998 * k / 4 for k in range(5)])
+    assert xs[nodes.index("lender")] == xs[nodes.index("vendor")]
+    # with labels each gap holds its column's widest label and 20 px, the last one also the
+    # last column's labels (plotly writes them on the left): 9, 3, 6 and 3 + 9 characters
+    # of 6.2 px, so 75.8, 38.6, 57.2 and 94.4 px of 266 px
+    xs, ys = sankey.node_rows(links, nodes, columns, [*nodes[:-1], "customers"])
+    edges = [xs[nodes.index(n)] for n in ("customers", "lab", "vendor", "spv", "\u2192customers")]
+    assert [b - a for a, b in itertools.pairwise(edges)] == pytest.approx(
+        [0.998 * w / 266.0 for w in (75.8, 38.6, 57.2, 94.4)])
+    # two nodes of one column at least PAD px apart (the lender and the vendor)
+    assert abs(ys[nodes.index("lender")] - ys[nodes.index("vendor")]) >= \
+        sankey.PAD / sankey.PLOT_HEIGHT
+
+
+def test_label_width_counts_wide_characters_double_and_takes_the_longest_line() -> None:
+    assert sankey.label_width("Valor Equity Partners") == pytest.approx(21 * 6.2)
+    # "xAI 的 GPU": 8 narrow, 1 wide; "特殊目的载体": 6 wide
+    assert sankey.label_width("xAI 的 GPU<br>特殊目的载体") == pytest.approx(6 * 12.0)
+    assert sankey.label_width("") == 0.0
+
+
+def test_sankey_places_nodes_so_that_labels_keep_apart(base: cc.Result) -> None:
+    plot_width = 820 - 20  # the chart at 1,280 px (the page less the sidebar), less margins
+    for lang in ("en", "zh"):
+        fig = sankey_chart(base, lang=lang)
+        assert fig.layout.margin.l + fig.layout.margin.r == 20
+        trace = fig.data[0]
+        names, xs, ys = list(trace.node.customdata), list(trace.node.x), list(trace.node.y)
+        labels = list(trace.node.label)
+        assert all(0 < v < 1 for v in [*xs, *ys])  # plotly ignores a position of 0
+        # the last column is the outside world only, whose labels plotly puts on the left
+        assert {n for n, x in zip(names, xs, strict=True) if x == max(xs)} <= {
+            "customers (outside world)", "outside equity market", "founders",
+            "客户（外部世界）", "外部股权市场", "创始人"}
+        # side by side: each gap (px at 1,280) holds the widest label of the column on its
+        # left, and the last gap also the last column's labels
+        edges = sorted(set(xs))
+
+        def widest(x: float, labels: list[str] = labels, xs: list[float] = xs) -> float:
+            return max(sankey.label_width(lab) for lab, at in zip(labels, xs, strict=True)
+                       if at == x)
+
+        for left, right in itertools.pairwise(edges):
+            room = widest(left) + (widest(right) if right == edges[-1] else 0.0)
+            assert (right - left) * plot_width >= room, (lang, left, right, room)
+        for trace in fig.data:  # one above the other: at least PAD px apart in a column
+            columns: dict[float, list[float]] = {}
+            for x, y, label in zip(trace.node.x, trace.node.y, trace.node.label, strict=True):
+                if label:
+                    columns.setdefault(x, []).append(y)
+            for rows in columns.values():
+                rows.sort()
+                assert all(b - a >= sankey.PAD / sankey.PLOT_HEIGHT - 1e-9
+                           for a, b in itertools.pairwise(rows))

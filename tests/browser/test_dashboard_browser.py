@@ -98,7 +98,26 @@ def _idle(page: Any) -> None:
 
 
 def _kpi(page: Any, label: str) -> Any:
-    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+    # a KPI is a card (a keyed container, "kpi_..."): its label a caption, then the number
+    card = page.locator("[class*='st-key-kpi_']").filter(has_text=label)
+    return card.get_by_test_id("stMetricValue")
+
+
+_CUT = """() => [...document.querySelectorAll("[class*='st-key-kpi_'] [data-testid=stCaptionContainer]")]
+    .map(e => [e.innerText, e.scrollWidth > e.clientWidth + 1,
+               e.getBoundingClientRect().right > e.closest("[class*='st-key-kpi_']")
+                   .getBoundingClientRect().right])"""
+"""Each KPI label's text, whether it overflows its box, and whether it runs past its card."""
+
+_LABEL_BOXES = """() => [...document.querySelectorAll('.sankey-node .node-label')]
+    .filter(e => e.textContent).map(e => {const r = e.getBoundingClientRect();
+        return [e.textContent, r.left, r.top, r.right, r.bottom]})"""
+"""Text and box (left, top, right, bottom in px) of each visible Sankey node label."""
+
+
+def _overlapping(boxes: list[list[Any]]) -> list[tuple[str, str]]:
+    return [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]]
 
 
 def _percent(text: str) -> float:
@@ -132,13 +151,26 @@ def test_run_seed_2025_then_a_slider_moves_xai_default_probability(
     page.wait_for_timeout(500)  # let the KPI cards settle before the picture
     screenshot(page, "dashboard-overview", readme="dashboard.png")
 
+    # At 1,280 px (a laptop) no KPI label is cut: long names and deal ids wrap in the card.
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.wait_for_timeout(500)
+    labels = page.evaluate(_CUT)
+    assert len(labels) >= 4 and any("xAI bondholders and term lenders · xai-debt" in text
+                                    for text, _, _ in labels), labels
+    assert not [text for text, cut, past in labels if cut or past or "…" in text], labels
+    screenshot(page, "dashboard-overview-1280")
+
     page.get_by_role("tab", name="Money flows").click()
     panel = page.get_by_role("tabpanel", name="Money flows")
     panel.locator(".js-plotly-plot .sankey-node").first.wait_for()
     _idle(page)
+    page.wait_for_timeout(800)  # plotly's node transition
     assert panel.locator(".js-plotly-plot .sankey-node").count() >= 5
     assert panel.locator(".js-plotly-plot .sankey-link").count() >= 5
+    boxes = page.evaluate(_LABEL_BOXES)
+    assert len(boxes) >= 10 and not _overlapping(boxes), _overlapping(boxes)
     screenshot(page, "dashboard-money-flows")
+    page.set_viewport_size({"width": 1400, "height": 1000})
 
     page.get_by_role("tab", name="Overview").click()
     kpi = _kpi(page, XAI_KPI)

@@ -8,7 +8,8 @@ English or Simplified Chinese. Streamlit and Plotly are optional extras
 Layout: ``app.py`` is the Streamlit script; ``launcher.py`` builds the safe command line and
 starts it; ``limits.py`` holds what the page accepts; ``sidebar.py``, ``assumptions.py`` and
 ``cache.py`` the inputs, the sliders and the cached runs; ``tabs/`` one module per tab;
-``text.py`` and ``locale/`` the words. See docs/dashboard.md.
+``text.py`` and ``locale/`` the words;
+``names.py`` the one rule for a party's name. See docs/dashboard.md.
 """
 
 from __future__ import annotations

@@ -25,10 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 import chipcredit as cc
 
+from .names import party_name
+
 if TYPE_CHECKING:
     from chipcredit.scenario import Number
 
-__all__ = ["GROUPS", "Knob", "apply_edits", "knobs", "moved_spec", "short_name"]
+__all__ = ["GROUPS", "Knob", "apply_edits", "knobs", "moved_spec"]
 
 GROUPS = ("growth", "volatility", "market", "deals")
 
@@ -44,11 +46,13 @@ class _Rule:
     step: float
     bounded: bool
     """Whether ``high`` is a hard bound (a probability); else the range widens to 2 x median."""
+    money: bool
+    """Whether the number is money ($B in the scenario; the page shows its own unit)."""
 
 
 def _rule(pattern: str, group: str, label: str, low: float, high: float, step: float,
-          bounded: bool = False) -> _Rule:
-    return _Rule(re.compile(pattern), group, label, low, high, step, bounded)
+          bounded: bool = False, money: bool = False) -> _Rule:
+    return _Rule(re.compile(pattern), group, label, low, high, step, bounded, money)
 
 
 _RULES = (
@@ -63,16 +67,18 @@ _RULES = (
     _rule(r"market\.ai_demand\.volatility", "volatility", "demand_volatility", 0.0, 1.0, 0.01),
     _rule(r"market\.ai_demand\.winter\.enter_per_year", "market", "winter_probability",
           0.0, 1.0, 0.01, bounded=True),
-    _rule(r"market\.hardware\.all_in_cost_per_unit", "market", "all_in_cost", 1.0, 150.0, 1.0),
+    _rule(r"market\.hardware\.all_in_cost_per_unit", "market", "all_in_cost", 1.0, 150.0, 1.0,
+          money=True),
     _rule(r"parties\.(?P<who>[^.]+)\.content_per_unit", "market", "content_per_unit",
-          1.0, 100.0, 0.5),
+          1.0, 100.0, 0.5, money=True),
     _rule(r"parties\.(?P<who>[^.]+)\.price_change_per_year", "market", "price_change",
           -0.5, 0.5, 0.01),
     # an SPV has two rates (its debt's and its lease's), so each has its own label
     _rule(r"deals\.(?P<who>[^.]+)\.debt\.rate", "deals", "deal_debt_rate", 0.0, 0.5, 0.005),
     _rule(r"deals\.(?P<who>[^.]+)\.lease\.rate", "deals", "deal_lease_rate", 0.0, 0.5, 0.005),
     _rule(r"deals\.(?P<who>[^.]+)\.rate", "deals", "deal_rate", 0.0, 0.5, 0.005),
-    _rule(r"deals\.(?P<who>[^.]+)\.amount", "deals", "deal_amount", 0.5, 200.0, 0.5),
+    _rule(r"deals\.(?P<who>[^.]+)\.amount", "deals", "deal_amount", 0.5, 200.0, 0.5,
+          money=True),
     _rule(r"deals\.(?P<who>[^.]+)\.close_probability", "deals", "close_probability",
           0.0, 1.0, 0.01, bounded=True),
 )
@@ -82,8 +88,10 @@ _RULES = (
 class Knob:
     """One slider: the number at ``path``, shown as its median ``base`` in ``[low, high]``.
 
-    ``who`` is what the label names: a party's display name (`short_name`), a deal's id, or
-    empty for a market number.
+    ``who`` is what the label names: a party's short name (`party_name`), a deal's id, or
+    empty for a market number. ``low``, ``high``, ``step`` and ``base`` are in the
+    scenario's units; a ``money`` one is in $B, which the page may show in its own unit
+    (`scaled`).
     """
 
     path: str
@@ -94,22 +102,20 @@ class Knob:
     high: float
     step: float
     base: float
+    money: bool = False
 
-    def digits(self) -> int:
-        """Decimals the slider shows (from its step)."""
-        return max(0, -math.floor(math.log10(self.step) + 1e-9))
+    def scale(self, money_scale: float) -> float:
+        """Factor from the scenario's unit to the slider's: ``money_scale`` (the page's
+        money unit per $B: 10 for 亿美元) for money, else 1."""
+        return money_scale if self.money else 1.0
+
+    def digits(self, scale: float = 1.0) -> int:
+        """Decimals the slider shows (from its step, in the slider's unit)."""
+        return max(0, -math.floor(math.log10(self.step * scale) + 1e-9))
 
     def changed(self, value: float) -> bool:
         """Whether ``value`` is a real move (not the base rounded to the slider's grid)."""
         return abs(value - self.base) > self.step / 2
-
-
-def short_name(party: Any) -> str:
-    """A party's name as the scenario gives it, without a trailing parenthesis (so a label
-    fits: ``Microsoft (as OpenAI shareholder)`` -> ``Microsoft``); its id if it has no name."""
-    name = str(getattr(party, "name", "") or party.id)
-    head = name.split(" (", 1)[0].strip()
-    return head or name
 
 
 def knobs(scenario: cc.Scenario) -> list[Knob]:
@@ -118,7 +124,7 @@ def knobs(scenario: cc.Scenario) -> list[Knob]:
     A slider's range is its rule's range, widened to hold twice the median; its value is
     the median rounded to the step.
     """
-    names = {p.id: short_name(p) for p in scenario.parties}
+    names = {p.id: party_name(p.id, scenario.parties, short=True) for p in scenario.parties}
     out = []
     for path, number in cc.parameter_paths(scenario).items():
         for rule in _RULES:
@@ -133,7 +139,7 @@ def knobs(scenario: cc.Scenario) -> list[Knob]:
             low = min(rule.low, math.floor(median / step) * step)
             who = match.groupdict().get("who") or ""
             who = names.get(who, who) if path.startswith("parties.") else who
-            out.append(Knob(path, rule.group, rule.label, who, low, high, step, base))
+            out.append(Knob(path, rule.group, rule.label, who, low, high, step, base, rule.money))
             break
     return out
 

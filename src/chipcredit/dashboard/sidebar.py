@@ -98,13 +98,27 @@ def _load(T: Catalogue) -> tuple[cc.Scenario | None, str, tuple[Problem, ...]]:
         return None, shown, (_problems(T, exc, T.t("dashboard.source.invalid", file=shown)),)
 
 
+def _slider_key(prefix: str, knob: Knob, lang: str) -> str:
+    # a money slider's value is in the page's unit, so each unit has its own widget
+    return f"{prefix}:{knob.path}:{lang}" if knob.money else f"{prefix}:{knob.path}"
+
+
 def _slider(T: Catalogue, knob: Knob, prefix: str) -> float:
+    """The knob's slider in the page's units (money in $B, or 亿美元 in Chinese: the page's
+    unit); returns the value in the scenario's units ($B), for `apply_edits`."""
     label = T.t(f"dashboard.knob.{knob.label}", who=knob.who)
-    fmt = f"%.{knob.digits()}f"
-    value = st.slider(label, min_value=float(knob.low), max_value=float(knob.high),
-                      value=float(knob.base), step=float(knob.step), format=fmt,
-                      key=f"{prefix}:{knob.path}", help=knob.path)
-    return float(value)
+    scale = knob.scale(T.money_scale)
+    key = _slider_key(prefix, knob, T.lang)
+    start = knob.base
+    for lang in LANGUAGES:  # a language switch keeps a moved money slider where it was
+        other = _slider_key(prefix, knob, lang)
+        if knob.money and other != key and other in st.session_state:
+            start = float(st.session_state[other]) / knob.scale(words(lang).money_scale)
+    tip = knob.path if not knob.money else f"{knob.path} ({T.t('dashboard.knob.in_scenario')})"
+    value = st.slider(label, min_value=float(knob.low * scale), max_value=float(knob.high * scale),
+                      value=float(round(start * scale, 6)), step=float(knob.step * scale),
+                      format=f"%.{knob.digits(scale)}f", key=key, help=tip)
+    return float(value) / scale
 
 
 def _assumptions(T: Catalogue, base: cc.Scenario) -> tuple[dict[str, float], dict[str, float]]:

@@ -4,6 +4,10 @@ A slider picks the period: all years, or one calendar year at a time, so the rea
 loop (vendor → SPV → lab → vendor) grow. Each period is one ``Sankey`` trace with the same
 nodes in the same order; the slider makes one of them visible.
 
+Layout: chipcredit places the nodes, not plotly (`node_columns`, `node_rows`): columns from
+the payers to the paid, gaps as wide as the labels they hold, nodes of a column at least
+`PAD` px apart, so that no two labels overlap where the plot is as wide as they need.
+
 Money provenance: when ``Result.flows()`` has a ``self_funded_mean`` column (the part of each
 flow paid with the receiving vendor's own money, from the competition issue's tracing), each
 link with a self-funded part is split in two: the rest in the kind's colour, the self-funded
@@ -12,7 +16,9 @@ part in red, labelled as such. Without the column every link is plain.
 
 from __future__ import annotations
 
+import itertools
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +33,8 @@ from .theme import PALETTE, SELF_FUNDED, display_name, finish, graph_objects, ne
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-__all__ = ["SELF_FUNDED_COLUMN", "sankey_chart", "sankey_links"]
+__all__ = ["SELF_FUNDED_COLUMN", "label_width", "node_columns", "node_labels", "node_rows",
+           "sankey_chart", "sankey_links"]
 
 SELF_FUNDED_COLUMN = "self_funded_mean"
 OUTSIDE = ("customers", "market", "founders")
@@ -44,6 +51,21 @@ LINE = 20
 """Labels still longer than `MAX_LABEL` wrap at spaces into lines of about this many
 characters, so a label beside a node in the middle of the chart covers little of its
 neighbours and none runs off the edge."""
+PAD = 32
+"""Least vertical gap between two nodes of a column (px): more than a label of two lines."""
+PLOT_HEIGHT = 720 - 70 - 150
+"""Height of the plot area (px): the figure's height less its top and bottom margins."""
+CHAR_PX = 6.2
+"""Estimated width (px) of a Latin character of a node label (plotly's 12 px sans-serif:
+"Valor Equity Partners" measured 122 px in Chromium)."""
+WIDE_PX = 12.0
+"""Estimated width (px) of a wide (CJK) character of a node label."""
+LABEL_ROOM = 20.0
+"""Room (px) in a gap besides its labels: the node's thickness, plotly's offset, a margin."""
+ROOM = 0.08
+"""Share of the plot's height kept free above and below the nodes, for the loops that plotly
+draws round them for money flowing back (vendor → SPV → vendor)."""
+_EDGE = 0.001  # plotly ignores a node position of exactly 0
 _ALL = "all"
 _SINK = "\u2192"  # node id prefix of an outside account as a sink
 
@@ -85,15 +107,15 @@ def node_name(result: Result, ident: str, cat: Catalogue) -> str:
     return display_name(result, ident, cat)
 
 
-def short_label(name: str) -> str:
+def short_label(name: str, *, wrap: bool = False) -> str:
     """``name`` without a trailing ``(...)`` when longer than `MAX_LABEL` characters, and if
-    still that long, wrapped into lines of about `LINE` characters (``<br>``), so labels stay
-    inside the chart and off their neighbours."""
+    still that long (or whenever ``wrap``), wrapped into lines of about `LINE` characters
+    (``<br>``), so labels stay inside the chart and off their neighbours."""
     if len(name) > MAX_LABEL and name.endswith(")") and " (" in name:
         name = name[:name.rindex(" (")]
     elif len(name) > MAX_LABEL and name.endswith("）") and "（" in name:
         name = name[:name.rindex("（")]
-    if len(name) <= MAX_LABEL:
+    if len(name) <= (LINE if wrap else MAX_LABEL):
         return name
     return "<br>".join(textwrap.wrap(name, LINE, break_long_words=False)) or name
 
@@ -105,9 +127,156 @@ def kept(links: pd.DataFrame) -> pd.DataFrame:
     return links[inside | (links["value"] >= MIN_SHARE * links["value"].sum())]
 
 
+def _throughput(links: pd.DataFrame) -> dict[str, float]:
+    # a node's size in the chart: the larger of what flows in and what flows out ($B)
+    into = links.groupby("to", sort=False)["value"].sum()
+    out = links.groupby("from", sort=False)["value"].sum()
+    return {n: max(float(into.get(n, 0.0)), float(out.get(n, 0.0)))
+            for n in dict.fromkeys([*links["from"], *links["to"]])}
+
+
+def node_columns(links: pd.DataFrame, nodes: Sequence[str]) -> dict[str, int]:
+    """The column of each node, left to right: the outside world paying in column 0, the
+    outside world paid (ids starting with "→") in the last, and every other node after all
+    the nodes that pay it, cycles aside.
+
+    Parameters
+    ----------
+    links : DataFrame with columns from, to, value ($B), as from `sankey_links`
+    nodes : node ids
+
+    Returns
+    -------
+    Node id to column (0, 1, ...). Cycles (vendor → SPV → vendor) are cut where the money
+    flows back against the main direction: nodes are put in the order that keeps the most
+    money flowing forward (the greedy order of Eades, Lin and Smyth, weighted by value), and
+    a node's column is one more than that of the furthest node before it that pays it. A
+    node that only receives sits next to its payers, not in the last column, so that column
+    holds only the outside world.
+    """
+    sinks = [n for n in nodes if n.startswith(_SINK)]
+    sources = [n for n in nodes if n in OUTSIDE]
+    inner = [n for n in nodes if n not in sinks and n not in sources]
+    weight: dict[tuple[str, str], float] = {}
+    for rec in links.to_dict("records"):
+        key = (str(rec["from"]), str(rec["to"]))
+        weight[key] = weight.get(key, 0.0) + float(rec["value"])
+    left: list[str] = []
+    right: list[str] = []
+    rest = list(inner)
+    while rest:
+        inside = set(rest)
+
+        def flow(n: str, out: bool, inside: set[str] = inside) -> float:
+            # what n pays to (out) or is paid by the nodes not placed yet ($B)
+            if out:
+                return sum(w for (a, b), w in weight.items() if a == n and b in inside)
+            return sum(w for (a, b), w in weight.items() if b == n and a in inside)
+
+        ends = [n for n in rest if flow(n, True) == 0]
+        if ends:
+            right = ends + right
+        else:
+            starts = [n for n in rest if flow(n, False) == 0]
+            left += starts or [max(rest, key=lambda n: flow(n, True) - flow(n, False))]
+        rest = [n for n in rest if n not in left and n not in right]
+    order = {n: i for i, n in enumerate([*sources, *left, *right])}
+    first = 1 if sources else 0
+    column = dict.fromkeys(sources, 0)
+    for n in [*left, *right]:
+        payers = [column[a] for (a, b), w in weight.items()
+                  if b == n and w > 0 and a in column and order[a] < order[n]]
+        column[n] = max([first, *(c + 1 for c in payers)])
+    last = max([0, *(c + 1 for c in column.values())])
+    column.update(dict.fromkeys(sinks, last))
+    return column
+
+
+def label_width(label: str) -> float:
+    """Estimated width (px) of a node label as plotly draws it: its longest line (lines are
+    split at ``<br>``), `WIDE_PX` a wide (CJK) character and `CHAR_PX` any other."""
+    return max((sum(WIDE_PX if unicodedata.east_asian_width(ch) in "WF" else CHAR_PX
+                    for ch in line) for line in label.split("<br>")), default=0.0)
+
+
+def _column_x(nodes: Sequence[str], columns: dict[str, int],
+              labels: Sequence[str] | None) -> dict[int, float]:
+    # where each column is, in (0, 1): gaps in proportion to the labels they hold
+    last = max(columns.values(), default=0)
+    if last == 0:
+        return {0: 0.5}
+    shown = list(labels) if labels is not None else [""] * len(nodes)
+
+    def widest(c: int) -> float:
+        return max([label_width(lab) for n, lab in zip(nodes, shown, strict=True)
+                    if columns[n] == c], default=0.0)
+
+    need = [widest(c) + LABEL_ROOM if labels is not None else 1.0 for c in range(last)]
+    need[-1] += widest(last)  # the last column's labels are on the left of its nodes
+    edges = [0.0, *itertools.accumulate(need)]
+    return {c: edges[c] / edges[-1] for c in range(last + 1)}
+
+
+def node_rows(links: pd.DataFrame, nodes: Sequence[str], columns: dict[str, int],
+              labels: Sequence[str] | None = None) -> tuple[list[float], list[float]]:
+    """Positions of ``nodes`` in the plot (x, y of each node's centre, in (0, 1), y from
+    the top), given their `node_columns`.
+
+    Each gap between two columns is as wide, in proportion, as the labels it must hold
+    (`label_width` of ``labels``, the labels shown, in the order of ``nodes``; evenly spread
+    without them): plotly writes a label on the right of its node, so the gap after a column
+    holds that column's labels, except for the last column's, on the left of its nodes, which
+    share the gap before it. A plot as wide as the labels need has no two labels overlapping
+    side by side (seed-2025 needs about 700 px, which it has at 1,280 px). In a
+    column, nodes are ordered by where their payers are (the value-weighted mean row of the
+    nodes that pay them, so that bands cross less) and spread evenly over the height, with
+    room for their size (the larger of in- and outflow, at the scale of the fullest column)
+    and at least `PAD` px between two of them, so that no two labels overlap, inside the
+    middle of the height (`ROOM` is left above and below for the loops). Plotly's
+    "snap" arrangement keeps that gap if a node turns out taller than estimated here.
+    """
+    size = _throughput(links)
+    last = max(columns.values(), default=0)
+    where = _column_x(nodes, columns, labels)
+    pad = PAD / PLOT_HEIGHT
+    members: dict[int, list[str]] = {c: [n for n in nodes if columns[n] == c]
+                                     for c in range(last + 1)}
+    totals = [sum(size.get(n, 0.0) for n in m) for m in members.values()]
+    free = [1.0 - 2 * ROOM - pad * max(len(m) - 1, 0) for m in members.values()]
+    scale = min([f / t for f, t in zip(free, totals, strict=True) if t > 0], default=0.0)
+    row: dict[str, float] = {}
+    for c in range(last + 1):
+        def rank(n: str) -> float:
+            paid = [(row[a], w) for a, b, w in links[["from", "to", "value"]].itertuples(
+                index=False) if b == n and a in row]
+            total = sum(w for _, w in paid)
+            return sum(r * w for r, w in paid) / total if total > 0 else 1.0
+        ordered = sorted(members[c], key=lambda n: (rank(n), -size.get(n, 0.0)))
+        heights = [size.get(n, 0.0) * scale for n in ordered]
+        gap = max(pad, (1.0 - 2 * ROOM - sum(heights)) / max(len(ordered), 1))
+        top = ROOM + (gap - pad) / 2 if len(ordered) > 1 else (1.0 - sum(heights)) / 2
+        for n, h in zip(ordered, heights, strict=True):
+            row[n] = min(max(top + h / 2, _EDGE), 1 - _EDGE)
+            top += h + gap
+    xs = [_EDGE + (1 - 2 * _EDGE) * where[columns[n]] for n in nodes]
+    return xs, [row[n] for n in nodes]
+
+
+def node_labels(names: Sequence[str], nodes: Sequence[str], columns: dict[str, int]) -> list[str]:
+    """The label of each node: its name shortened by `short_label`. The labels of the column
+    before the last wrap at `LINE` characters, since they share their gap with the last
+    column's labels (plotly writes those on the left of their nodes)."""
+    last = max(columns.values(), default=0)
+    return [short_label(name, wrap=columns[n] == last - 1 > 0)
+            for n, name in zip(nodes, names, strict=True)]
+
+
 def _trace(go: Any, links: pd.DataFrame, nodes: list[str], names: list[str],
-           colours: dict[str, str], cat: Catalogue, visible: bool) -> Any:
+           colours: dict[str, str], cat: Catalogue, visible: bool,
+           columns: dict[str, int], labels: list[str]) -> Any:
     index = {n: i for i, n in enumerate(nodes)}
+    xs, ys = node_rows(links, nodes, columns, labels)
+    linked = set(links["from"]) | set(links["to"])
     kind_labels = [cat.label("kind", k) for k in links["kind"]]
     link_labels = [cat.t("kind.self_funded", kind=k) if own else k
                    for k, own in zip(kind_labels, links["self_funded"], strict=True)]
@@ -116,10 +285,12 @@ def _trace(go: Any, links: pd.DataFrame, nodes: list[str], names: list[str],
     unit = cat.money_unit
     return go.Sankey(
         visible=visible,
-        arrangement="snap",
+        arrangement="snap",  # our positions, with plotly keeping PAD between nodes
         valueformat=".3~g",
         valuesuffix=f" {unit}",
-        node={"label": [short_label(n) for n in names], "pad": 32, "thickness": 14,
+        node={"label": [label if n in linked else ""  # no flow in this period
+                        for n, label in zip(nodes, labels, strict=True)],
+              "x": xs, "y": ys, "pad": PAD, "thickness": 14,
               "customdata": names,
               "hovertemplate": f"%{{customdata}}<br>%{{value:.3~g}} {unit}<extra></extra>",
               "color": [PALETTE[i % len(PALETTE)] for i in range(len(nodes))]},
@@ -171,19 +342,23 @@ def sankey_chart(result: Result, quarters: Sequence[str] | None = None, *,
     if len(years) > 1:
         periods += [(y, flows[flows["quarter"].str.startswith(y)]) for y in years]
     fig = new_figure(go)
+    columns = node_columns(kept(sankey_links(flows)), nodes)  # the same columns every year
+    labels = node_labels(names, nodes, columns)
     for i, (_, part) in enumerate(periods):
         links = sankey_links(part)
-        fig.add_trace(_trace(go, kept(links), nodes, names, colours, cat, i == 0))
+        fig.add_trace(_trace(go, kept(links), nodes, names, colours, cat, i == 0, columns,
+                             labels))
     title = cat.t("chart.sankey_title" if outside else "chart.sankey_title_inside")
     finish(fig, title=title, source=source_of(result, cat), height=720)
-    fig.update_layout(margin={"r": 90})  # room for the labels of the right-hand nodes
+    # no axes: only the labels need room, and they are inside the plot (see node_rows)
+    fig.update_layout(margin={"l": 10, "r": 10})
     if len(periods) > 1:
         steps = [{"method": "restyle", "args": ["visible", [j == i for j in range(len(periods))]],
                   "label": cat.t("chart.sankey_all") if name == _ALL
                   else cat.t("chart.sankey_year", year=name)}
                  for i, (name, _) in enumerate(periods)]
         fig.update_layout(sliders=[{"active": 0, "steps": steps, "x": 0.0, "len": 1.0,
-                                    "y": -0.02, "yanchor": "top", "pad": {"t": 10},
+                                    "y": -0.02, "yanchor": "top", "pad": {"t": 10, "l": 30, "r": 30},
                                     "currentvalue": {"prefix": cat.t("chart.sankey_period")}}],
                           margin={"b": 150})
         fig.layout.annotations[0].yshift = -125

@@ -16,8 +16,8 @@ import streamlit as st
 
 import chipcredit as cc
 from chipcredit import store
-from chipcredit.dashboard.assumptions import short_name
 from chipcredit.dashboard.cache import Current
+from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.problem_text import error_text
@@ -74,7 +74,8 @@ def paired_figure(found: Any, metric: str, T: Catalogue) -> Any:
     the Overview shows)."""
     from chipcredit.report.charts import paired_difference_chart
 
-    names = {p.id: short_name(p) for p in found.other.scenario.parties}
+    parties = found.other.scenario.parties
+    names = {p.id: party_name(p.id, parties, T, short=True) for p in parties}
     table = found.differences.assign(party=found.differences["party"].map(
         lambda p: names.get(str(p), str(p))))
     fig = paired_difference_chart(table, metric, lang=T.lang)
@@ -153,7 +154,8 @@ def _stored(T: Catalogue, current: Current) -> None:
     changed = table[~np.isclose(table["mean_this"].astype(float),
                                 table["mean_stored"].astype(float), equal_nan=True)]
     st.caption(T.t("dashboard.compare.changed", changed=len(changed), total=len(table)))
-    names = {p.id: p.name or p.id for p in current.result.scenario.parties}
+    parties = current.result.scenario.parties
+    names = {p.id: party_name(p.id, parties, T) for p in parties}
     st.dataframe(_formatted(table, T, int(run_id), names), hide_index=True)
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from chipcredit.dashboard import cache
-from chipcredit.dashboard.assumptions import short_name
 from chipcredit.dashboard.cache import Current
+from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.charts import outcome_histogram
 from chipcredit.report.i18n import Catalogue
@@ -24,7 +24,8 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     if not pairs:
         st.info(T.t("report.no_deals"))
         return
-    names = {p.id: short_name(p) for p in result.scenario.parties}
+    parties = result.scenario.parties
+    names = {p.id: party_name(p.id, parties, T, short=True) for p in parties}
     deal, party = st.selectbox(T.t("dashboard.deals.pick"), pairs, key="deal_pair",
                                format_func=lambda p: f"{p[0]} · {names.get(p[1], p[1])}")
     summary = result.summary()

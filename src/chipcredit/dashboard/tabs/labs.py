@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from chipcredit.dashboard import cache
-from chipcredit.dashboard.assumptions import short_name
 from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.fan import party_fan
+from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.charts import default_timing_chart
 from chipcredit.report.i18n import Catalogue
@@ -22,7 +22,8 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     if not labs:
         st.info(T.t("report.no_labs"))
         return
-    names = {p.id: short_name(p) for p in result.scenario.parties}
+    parties = result.scenario.parties
+    names = {p.id: party_name(p.id, parties, T, short=True) for p in parties}
     lab = st.selectbox(T.t("dashboard.labs.pick"), labs, key="lab", format_func=names.__getitem__)
     variables = [v for (party, v) in result.reservoir if party == lab]
     party_fan(T, current, lab, variables, key="lab")

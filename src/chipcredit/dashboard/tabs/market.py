@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from chipcredit.dashboard import cache
-from chipcredit.dashboard.assumptions import short_name
 from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.fan import party_fan
+from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.charts import market_share_chart
 from chipcredit.report.i18n import Catalogue
@@ -25,7 +25,8 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     share = cache.chart("market_share", current.run_key, T.lang, (),
                         lambda: market_share_chart(result, lang=T.lang))
     st.plotly_chart(share, key="market_share")
-    names = {p.id: short_name(p) for p in result.scenario.parties}
+    parties = result.scenario.parties
+    names = {p.id: party_name(p.id, parties, T, short=True) for p in parties}
     vendor = st.selectbox(T.t("dashboard.market.pick"), vendors, key="vendor",
                           format_func=names.__getitem__)
     variables = [v for (party, v) in result.reservoir if party == vendor and v != "share"]

@@ -12,21 +12,26 @@ import streamlit as st
 
 import chipcredit as cc
 from chipcredit.dashboard import cache
-from chipcredit.dashboard.assumptions import short_name
 from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.limits import markdown_safe
+from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.solvency import kind_label
 
-__all__ = ["KEY_METRICS", "NO_CASH_RETURN", "deal_table", "draw", "headline_kpis",
-           "headline_metric", "headline_pairs", "party_table", "probability_text"]
+__all__ = ["KEY_METRICS", "NO_CASH_RETURN", "OWN_MEASURE", "deal_table", "draw", "headline_kpis",
+           "headline_metric", "headline_pairs", "kpi_text", "party_table", "probability_text"]
 
 KEY_METRICS = ("npv", "irr", "moic", "loss")
 """Deal metrics in the overview table."""
 NO_CASH_RETURN = frozenset({"capacity_backstop", "purchase_commitment"})
 """Deal kinds in which the party that pays gets compute or goods back, not cash: a MOIC of
 such a position is 0x on every path, so its headline number is the NPV."""
+OWN_MEASURE = {"deployment_warrant": ("dilution_cost", "warrant_value")}
+"""Deal kinds whose NPV and MOIC say nothing, and the outcomes ($B, median over paths) that
+measure them instead, the first one the party has: a warrant's issuer puts no money in and
+gets a strike of cents back (an NPV of about $0B), so its number is its dilution cost; the
+holder's is its warrant value (sale proceeds and held shares less the strike paid)."""
 _FINANCIERS = ("vendor", "investor", "lender")
 _PER_ROW = 3
 
@@ -51,10 +56,18 @@ def headline_pairs(result: cc.Result) -> list[tuple[str, str]]:
 
 
 def headline_metric(result: cc.Result, deal: str, party: str) -> str:
-    """``moic`` where the party puts money in and gets money (or a stake) back, else ``npv``:
-    for deal kinds in `NO_CASH_RETURN`, and where the MOIC has no value on any path (the
-    party put no money in, e.g. the seller in a take-or-pay)."""
+    """The outcome of the deal's own measure (`OWN_MEASURE`: a warrant's ``dilution_cost``
+    or ``warrant_value``) where the party has one; else ``moic`` where the party puts money
+    in and gets money (or a stake) back; else ``npv``: for deal kinds in `NO_CASH_RETURN`,
+    and where the MOIC has no value on any path (the party put no money in, e.g. the seller
+    in a take-or-pay)."""
     kinds = {d.id: d.kind for d in result.scenario.deals}
+    for measure in OWN_MEASURE.get(kinds.get(deal, ""), ()):
+        try:
+            result.outcome(deal, party, measure)
+        except cc.UsageError:  # this party's side of the deal has the other measure
+            continue
+        return measure
     if kinds.get(deal) in NO_CASH_RETURN:
         return "npv"
     moic = np.asarray(result.outcome(deal, party, "moic"), dtype=float)
@@ -63,7 +76,7 @@ def headline_metric(result: cc.Result, deal: str, party: str) -> str:
 
 def headline_kpis(result: cc.Result) -> list[tuple[str, str, str, float]]:
     """The KPI row: (deal, party, metric, median over paths) for each `headline_pairs` pair,
-    metric from `headline_metric` (MOIC as a multiple, NPV in $B). Pairs whose median has no
+    metric from `headline_metric` (MOIC as a multiple, any other in $B). Pairs whose median has no
     value (the party has no position on most paths) are left out."""
     out = []
     for deal, party in headline_pairs(result):
@@ -74,13 +87,14 @@ def headline_kpis(result: cc.Result) -> list[tuple[str, str, str, float]]:
     return out
 
 
-def _names(result: cc.Result) -> dict[str, str]:
-    return {p.id: p.name or p.id for p in result.scenario.parties}
+def _names(result: cc.Result, T: Catalogue, *, short: bool = False) -> dict[str, str]:
+    parties = result.scenario.parties
+    return {p.id: party_name(p.id, parties, T, short=short) for p in parties}
 
 
 def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
     """The key metrics of every deal and party (by its name), formatted for the language."""
-    names = _names(result)
+    names = _names(result, T)
     table = result.summary()
     table = table[table["deal"].notna() & table["metric"].isin(KEY_METRICS)]
     rows = []
@@ -109,7 +123,7 @@ def party_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
         mine = table[table["party"] == party.id].set_index("metric")
         if mine.empty:
             continue
-        row = {T.t("report.col_party"): party.name or party.id,
+        row = {T.t("report.col_party"): party_name(party.id, result.scenario.parties, T),
                T.t("report.col_kind"): kind_label(party, T)}
         # only labs and clouds on their own balance sheet can default (as in the report)
         row[T.t("report.col_default")] = (probability_text(T, result.default_probability(party.id))
@@ -120,6 +134,30 @@ def party_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
             row[T.t(header)] = T.money(None if value is None or pd.isna(value) else float(value))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def kpi_text(T: Catalogue, result: cc.Result, deal: str, party: str, metric: str,
+             value: float) -> tuple[str, str, str]:
+    """A deal KPI of `headline_kpis` as the page shows it: (label, value, tooltip). The label
+    names the party by its short name, the deal by its id and the metric; the value is a
+    multiple for a MOIC, else money in the page's unit; the tooltip gives the party's full
+    name and id and says what the number means."""
+    parties = result.scenario.parties
+    label = T.t(f"dashboard.kpi.{metric}", deal=deal,
+                party=party_name(party, parties, T, short=True))
+    shown = T.multiple(value) if metric == "moic" else T.money(value)
+    tip = T.t(f"dashboard.kpi.help_{metric}", name=party_name(party, parties, T), id=party,
+              deal=deal)
+    return label, shown, tip
+
+
+def _card(where: Any, label: str, value: str, tip: str, key: str) -> None:
+    # A metric's own label is one line, cut with an ellipsis where the card is narrower
+    # ("xAI bondholders and term lender…" at 1,280 px): the label is a caption above it,
+    # which wraps, and the metric keeps it only for screen readers.
+    with where.container(border=True, key=key, height="stretch"):  # a row of cards alike
+        st.caption(markdown_safe(label), help=tip)
+        st.metric(label, value, label_visibility="collapsed")
 
 
 def _summary_text(result: cc.Result, T: Catalogue) -> str | None:
@@ -154,24 +192,22 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     st.caption(T.t("dashboard.overview.about", scenario=markdown_safe(result.scenario.name),
                    sha=result.scenario_sha256[:12], paths=T.paths(result.paths),
                    seed=result.seed))
-    short = {p.id: short_name(p) for p in result.scenario.parties}
-    full = _names(result)
+    short = _names(result, T, short=True)
+    full = _names(result, T)
     labs = [p.id for p in result.scenario.parties if p.kind == "lab"]
     if labs:
         for col, lab in zip(st.columns(len(labs)), labs, strict=True):
-            col.metric(T.t("dashboard.kpi.default", party=short[lab]),
-                       probability_text(T, result.default_probability(lab)), border=True,
-                       help=f"{full[lab]} ({lab})")
+            _card(col, T.t("dashboard.kpi.default", party=short[lab]),
+                  probability_text(T, result.default_probability(lab)), f"{full[lab]} ({lab})",
+                  key=f"kpi_default_{lab}")
     shown = headline_kpis(result)
     if shown:
         st.caption(T.t("dashboard.kpi.note"))
-    for start in range(0, len(shown), _PER_ROW):  # rows of three, so labels are not cut
+    for start in range(0, len(shown), _PER_ROW):  # rows of three
         row = shown[start:start + _PER_ROW]
         for col, (deal, party, metric, value) in zip(st.columns(_PER_ROW), row, strict=False):
-            col.metric(T.t(f"dashboard.kpi.{metric}", deal=deal, party=short[party]),
-                       T.multiple(value) if metric == "moic" else T.money(value), border=True,
-                       help=T.t(f"dashboard.kpi.help_{metric}", name=full[party], id=party,
-                                deal=deal))
+            _card(col, *kpi_text(T, result, deal, party, metric, value),
+                  key=f"kpi_{deal}_{party}")
     text = _summary_text(result, T)
     if text:
         st.markdown(text)

@@ -11,10 +11,11 @@ import streamlit as st
 
 import chipcredit as cc
 from chipcredit.dashboard.cache import Current
+from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
 
-__all__ = ["draw", "network_figure", "party_name", "registry_table"]
+__all__ = ["draw", "network_figure", "registry_table"]
 
 _COLOURS = {"funds": "#d62728", "buys_from": "#1f77b4"}
 _COLUMNS = {"id": "report.col_deal", "from": "report.col_from", "to": "report.col_to",
@@ -24,29 +25,13 @@ _COLUMNS = {"id": "report.col_deal", "from": "report.col_from", "to": "report.co
 """Registry column -> catalogue key of its header."""
 
 
-_PROPER = {"amd": "AMD", "apollo": "Apollo", "coreweave": "CoreWeave", "idt": "IDT",
-           "lambda": "Lambda", "meta": "Meta", "microsoft": "Microsoft", "nebius": "Nebius",
-           "nscale": "Nscale", "nvidia": "Nvidia", "openai": "OpenAI", "spacex": "SpaceX",
-           "sprint-pcs": "Sprint PCS", "telecorp": "Telecorp", "valor": "Valor",
-           "winstar": "Winstar", "xai": "xAI"}
-"""Registry parties whose name reads the same in English and Chinese (as the scenarios write
-them); the others are translated in the catalogue's ``registry_party`` group."""
-
-
-def party_name(party: str, T: Catalogue) -> str:
-    """A registry party's display name in the page's language: the catalogue's
-    ``registry_party`` entry, else its proper name (`_PROPER`), else its id."""
-    key = f"registry_party.{party}"
-    return T.t(key) if T.has(key) else _PROPER.get(party, party)
-
-
 def registry_table(T: Catalogue) -> pd.DataFrame:
     """The deal registry as the page shows it: one row per registry row, headers in the page's
     language, parties by name, kinds, relations and statuses through the catalogue, and the
     amount as money in the page's unit (``$100B``, ``1000亿美元``; no amount: ``n/a``). The
     terms and the source are quoted as the registry gives them."""
     rows = cc.deal_registry()
-    labels = {"from": lambda v: party_name(v, T), "to": lambda v: party_name(v, T),
+    labels = {"from": lambda v: party_name(v, (), T), "to": lambda v: party_name(v, (), T),
               "kind": lambda v: T.label("deal_kind", v),
               "relation": lambda v: T.label("relation", v),
               "status": lambda v: T.label("deal_status", v)}
@@ -93,12 +78,12 @@ def network_figure(net: cc.DealNetwork, T: Catalogue) -> Any:
     fig.add_trace(go.Scatter(
         x=[where[p][0] for p in parties], y=[where[p][1] for p in parties], mode="markers",
         marker={"size": 12, "color": "#444"}, showlegend=False,
-        hovertext=[T.t("dashboard.registry.node", party=party_name(p, T), count=int(d))
+        hovertext=[T.t("dashboard.registry.node", party=party_name(p, (), T), count=int(d))
                    for p, d in zip(parties, counts, strict=True)],
         hoverinfo="text"))
     for i, (party, (x, y)) in enumerate(where.items()):  # names outside, away from the arrows
         out = 1.24 if abs(x) < 0.6 and i % 2 else 1.1
-        fig.add_annotation(x=out * x, y=out * y, text=party_name(party, T), showarrow=False,
+        fig.add_annotation(x=out * x, y=out * y, text=party_name(party, (), T), showarrow=False,
                            xanchor="left" if x > 0.2 else "right" if x < -0.2 else "center",
                            font={"size": 12})
     fig.update_layout(title=T.t("dashboard.registry.title"), height=820,
@@ -115,6 +100,6 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     if net.cycles:
         st.markdown(T.t("dashboard.registry.cycles"))
         for cycle in net.cycles:
-            st.text(" → ".join(party_name(p, T) for p in [*cycle, cycle[0]]))
+            st.text(" → ".join(party_name(p, (), T) for p in [*cycle, cycle[0]]))
     st.subheader(T.t("dashboard.registry.rows"))
     st.dataframe(registry_table(T), hide_index=True)

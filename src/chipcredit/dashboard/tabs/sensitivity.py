@@ -11,8 +11,9 @@ import streamlit as st
 
 import chipcredit as cc
 from chipcredit.dashboard import cache
-from chipcredit.dashboard.assumptions import knobs, short_name
+from chipcredit.dashboard.assumptions import knobs
 from chipcredit.dashboard.cache import Current
+from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.charts import tornado_chart
 from chipcredit.report.i18n import Catalogue
@@ -49,7 +50,8 @@ def metric_name(path: str, result: cc.Result, T: Catalogue) -> str:
     ``parties.openai.default_probability`` -> ``OpenAI: probability of default``,
     ``deals.xai-debt.parties.xai-bondholders.moic.p50`` -> ``xAI bondholders and term
     lenders · xai-debt: median MOIC``. Any other path is shown as it is."""
-    names = {p.id: short_name(p) for p in result.scenario.parties}
+    parties = result.scenario.parties
+    names = {p.id: party_name(p.id, parties, T, short=True) for p in parties}
     parts = path.split(".")
     if len(parts) == 3 and parts[0] == "parties" and parts[2] == "default_probability":
         return T.t("dashboard.sensitivity.metric_default", party=names.get(parts[1], parts[1]))
