@@ -7,11 +7,19 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import chipcredit
 from chipcredit.analytics.irr_kernel import sign_change_class
-from chipcredit.jit import choose_cache_dir, kernel_digest, kernel_files
+from chipcredit.jit import (
+    STALE_AFTER_S,
+    choose_cache_dir,
+    kernel_digest,
+    kernel_files,
+    prune_stale,
+    stale_cache_dirs,
+)
 
 PACKAGE = Path(chipcredit.__file__).resolve().parent
 
@@ -110,3 +118,64 @@ def test_kernels_are_built_without_the_c_callable_wrapper() -> None:
     options = getattr(sign_change_class, "targetoptions")  # noqa: B009  (not in numba's stubs)
     assert options["no_cfunc_wrapper"] is True
     assert options["error_model"] == "numpy"
+
+
+NOW = 1_800_000_000.0  # seconds since the epoch
+OLD = NOW - STALE_AFTER_S - 1.0
+RECENT = NOW - STALE_AFTER_S + 60.0
+
+
+def _folder(path: Path, mtime: float) -> Path:
+    path.mkdir(parents=True)
+    os.utime(path, (mtime, mtime))
+    return path
+
+
+def test_only_other_digests_folders_unused_for_a_day_are_stale(tmp_path: Path) -> None:
+    chosen = _folder(tmp_path / "numba-0123456789abcdef", OLD)
+    old = _folder(tmp_path / "numba-00000000000000aa", OLD)
+    older = _folder(tmp_path / "numba-00000000000000ab", OLD - 86_400.0)
+    _folder(tmp_path / "numba-00000000000000ac", RECENT)  # used by a process within the day
+    _folder(tmp_path / "numba-notadigest00", OLD)  # not a name chipcredit gives
+    _folder(tmp_path / "00000000000000ad", OLD)  # the other layout's name, not this one's
+    _folder(tmp_path / "mine", OLD)
+    (tmp_path / "numba-00000000000000ae").write_text("a file\n")
+    (tmp_path / "numba-00000000000000af").symlink_to(old, target_is_directory=True)
+    assert stale_cache_dirs(chosen, NOW) == [old, older]
+
+
+def test_pruning_marks_the_folder_in_use_and_removes_the_stale_ones(tmp_path: Path) -> None:
+    base = tmp_path / "cache" / "chipcredit" / "numba"  # the user-cache layout: bare digests
+    chosen = _folder(base / "0123456789abcdef", OLD)
+    stale = _folder(base / "fedcba9876543210", OLD)
+    (stale / "engine_kernel").mkdir()
+    (stale / "engine_kernel" / "x.nbi").write_bytes(b"index")
+    kept = _folder(base / "00000000000000aa", RECENT)
+    assert prune_stale(chosen, NOW) == [stale]
+    assert not stale.exists() and kept.is_dir()
+    assert chosen.stat().st_mtime == NOW  # marked used: pruned by no other version for a day
+    assert prune_stale(chosen, NOW) == []
+
+
+def test_a_folder_the_user_chose_is_never_tidied(tmp_path: Path) -> None:
+    mine = _folder(tmp_path / "my-numba-cache", OLD)
+    other = _folder(tmp_path / "0123456789abcdef", OLD)
+    assert stale_cache_dirs(mine, NOW) == []
+    assert prune_stale(mine, NOW) == [] and other.is_dir()
+
+
+def test_a_fresh_process_prunes_stale_folders_beside_its_own() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    chosen = choose_cache_dir(env, PACKAGE, kernel_digest(PACKAGE))  # as the process will
+    assert chosen is not None
+    parent, prefix = Path(chosen).parent, "numba-" if Path(chosen).name.startswith("numba-") else ""
+    now = time.time()
+    stale = _folder(parent / f"{prefix}{os.getpid():016x}", now - STALE_AFTER_S - 60.0)
+    fresh = _folder(parent / f"{prefix}{os.getpid() + 1:016x}", now)
+    try:
+        subprocess.run([sys.executable, "-c", "import chipcredit.jit"], env=env, check=True, timeout=120)
+        assert not stale.exists() and fresh.is_dir() and Path(chosen).is_dir()
+    finally:
+        for folder in (stale, fresh):
+            if folder.exists():
+                folder.rmdir()

@@ -15,6 +15,13 @@ package is writable, else ``$XDG_CACHE_HOME/chipcredit/numba/<digest>`` (by defa
 left alone (and keeping it fresh is then the user's business). It must be settled before
 numba is imported, so every kernel is declared through `kernel` from here.
 
+Every edit of a kernel module, and every upgrade, leaves the old digest's folder (a few MB)
+behind. So each process marks the folder it uses as used now (its mtime) and removes the
+folders of other digests beside it that no process has marked for `STALE_AFTER_S`
+(`prune_stale`): only folders with the names chipcredit gives them, never a folder the user
+chose. The day's grace spares a process of another version that is still running and may
+yet compile into its own folder.
+
 Kernels are compiled with numpy's error model (a division by zero gives inf or NaN, as in
 numpy, instead of raising) and never with ``fastmath``: reassociating sums would change the
 last bits of results, and results are reproducible to the bit.
@@ -24,14 +31,25 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shutil
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-__all__ = ["choose_cache_dir", "kernel", "kernel_digest", "kernel_files"]
+__all__ = ["STALE_AFTER_S", "choose_cache_dir", "kernel", "kernel_digest", "kernel_files",
+           "prune_stale", "stale_cache_dirs"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+STALE_AFTER_S = 24 * 3600.0
+"""Seconds a cache folder of another digest may go unused before `prune_stale` removes it."""
+
+# the names `choose_cache_dir` gives: numba-<digest> beside the sources, <digest> elsewhere
+_BESIDE = re.compile(r"numba-[0-9a-f]{16}")
+_ELSEWHERE = re.compile(r"[0-9a-f]{16}")
 
 
 def _writable(folder: Path) -> bool:
@@ -81,11 +99,53 @@ def choose_cache_dir(environ: Mapping[str, str], package: Path, digest: str,
     return str(Path(tempfile.gettempdir()) / f"chipcredit-numba-{os.getuid()}" / digest)
 
 
+def stale_cache_dirs(chosen: Path, now: float, stale_after: float = STALE_AFTER_S) -> list[Path]:
+    """The folders beside ``chosen`` (a folder `choose_cache_dir` gave) that chipcredit made
+    for other digests and that no process has marked used (their mtime) in the
+    ``stale_after`` seconds before ``now`` (seconds since the epoch), sorted."""
+    pattern = _BESIDE if _BESIDE.fullmatch(chosen.name) else _ELSEWHERE
+    if not pattern.fullmatch(chosen.name):
+        return []  # not a name chipcredit gives: not ours to tidy
+    try:
+        siblings = list(chosen.parent.iterdir())
+    except OSError:
+        return []
+    stale = []
+    for folder in siblings:
+        if folder.name == chosen.name or not pattern.fullmatch(folder.name):
+            continue
+        try:
+            if not folder.is_symlink() and folder.is_dir() \
+                    and now - folder.stat().st_mtime >= stale_after:
+                stale.append(folder)
+        except OSError:  # gone meanwhile: another process pruned it
+            continue
+    return sorted(stale)
+
+
+def prune_stale(chosen: Path, now: float, stale_after: float = STALE_AFTER_S) -> list[Path]:
+    """Mark ``chosen`` used at ``now``, remove its `stale_cache_dirs` and return those removed.
+
+    Never raises: a folder that another process removes at the same time, or that cannot
+    be removed, is left to a later run."""
+    try:
+        os.utime(chosen, (now, now))
+    except OSError:
+        pass  # not made yet: numba makes the temp-dir fallback itself
+    removed = []
+    for folder in stale_cache_dirs(chosen, now, stale_after):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            removed.append(folder)
+    return removed
+
+
 def _configure() -> None:
     package = Path(__file__).resolve().parent
     chosen = choose_cache_dir(os.environ, package, kernel_digest(package))
     if chosen is not None:
         os.environ["NUMBA_CACHE_DIR"] = chosen
+        prune_stale(Path(chosen), time.time())
 
 
 _configure()

@@ -26,7 +26,7 @@ def sign_change_class(c: NDArray[np.float64]) -> NDArray[np.int8]:
     """Per row ``(m,)``: 0 if the flows never change sign (zeros skipped), 1 if once, 2 if
     more than once."""
     m, n = c.shape
-    out = np.zeros(m, dtype=np.int8)
+    out = np.empty(m, dtype=np.int8)  # every row is written below
     for p in range(m):
         last = 0.0
         changes = 0
@@ -136,10 +136,13 @@ def solve_rows(c: NDArray[np.float64], f_zero: NDArray[np.float64], guess: NDArr
     ``guess`` a first guess of the quarterly rate per row; both ``(m,)``.
     """
     m, n = c.shape
-    q_out = np.full(m, np.nan)
-    reason = np.full(m, NOT_CONVERGED, dtype=np.int8)
+    # np.empty and a start per row, not np.full: np.full would be one more compiled function
+    # per dtype, and np.empty(m, dtype=np.int8) is compiled for `sign_change_class` anyway
+    q_out = np.empty(m)
+    reason = np.empty(m, dtype=np.int8)
     split = lq < 0.0 < uq
     for p in range(m):
+        q_out[p], reason[p] = np.nan, NOT_CONVERGED
         first, last = n, -1
         for k in range(n):
             if c[p, k] != 0.0:

@@ -168,10 +168,12 @@ def split(shares: NDArray[np.float64], mix_price: NDArray[np.float64], perf: NDA
         for i in range(v_count):
             for j in range(n):
                 take[i, j] = take[i, j] + extra[i, j] * cost[j]
-    buys = np.zeros(v_count, dtype=np.bool_)
+    buys = np.empty(v_count, dtype=np.bool_)  # not np.zeros: one compiled function less
     for i in range(v_count):
+        any_bought = False
         for j in range(n):
             t = snap1(take[i, j], dust)
             take[i, j] = t
-            buys[i] |= t != 0.0
+            any_bought |= t != 0.0
+        buys[i] = any_bought
     return take, buys

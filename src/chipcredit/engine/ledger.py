@@ -24,7 +24,6 @@ per-block flow sums stay numpy's, so that they keep numpy's pairwise rounding.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import overload
 
@@ -33,12 +32,13 @@ from numpy.typing import NDArray
 
 from chipcredit.errors import SimulationError
 
+from .audit import Checks, TraceLine
 from .draws import ChunkDraws
 from .ledger_kernel import NO_TAGS, nonzero_paths, quarter_checks, transfer
 from .provenance import TINY, Provenance, Route
 from .workspace import Workspace
 
-__all__ = ["AccountClass", "Ledger", "TraceLine"]
+__all__ = ["AccountClass", "Checks", "Ledger", "TraceLine"]  # the last two from `audit`
 
 Amount = float | NDArray[np.float64]
 TOL = 1e-9
@@ -74,38 +74,6 @@ class AccountClass(IntEnum):
     OUTSIDE = 0
     FUNDED = 1
     CONSTRAINED = 2
-
-
-@dataclass(frozen=True)
-class TraceLine:
-    """One transfer of one traced path."""
-
-    time: int
-    quarter: int
-    timing: str
-    deal: str | None
-    source: str
-    target: str
-    kind: str
-    amount: float
-    counted: bool
-
-
-@dataclass
-class Checks:
-    """Largest violations seen, per invariant, over all quarters and paths ($B)."""
-
-    sum_to_zero: float = 0.0
-    reconcile: float = 0.0
-    negative_cash: float = 0.0
-    claims: float = 0.0
-    provenance: float = 0.0
-    """Largest negative origin tag of a live lab, SPV or cloud (0 without provenance)."""
-    by_quarter: list[float] = field(default_factory=list)
-
-    def worst(self) -> float:
-        return max(self.sum_to_zero, self.reconcile, self.negative_cash, self.claims,
-                   self.provenance)
 
 
 class _Transposed(Sequence[NDArray[np.float64]]):
