@@ -260,3 +260,38 @@ def test_documented_defaults_equal_the_model_defaults() -> None:
             assert default.value == said, where
         checked += 1
     assert checked >= 60
+
+
+_NUMBER_TYPES = ("Signed", "Money", "Volatility", "Positive", "Fraction", "Rate", "Growth",
+                 "DiscountRate")
+
+
+def _number_type(info: Any) -> str | None:
+    """The name of the number type (`Money`, `Volatility`, ...) a field is annotated with,
+    through ``| None``, lists and maps; None for a plain `Number` or no number. (pydantic
+    moves a bare ``Annotated`` type's validators into ``info.metadata``.)"""
+    from chipcredit.scenario import number
+
+    for name in _NUMBER_TYPES:
+        marks = list(getattr(number, name).__metadata__)
+        if info.metadata and all(any(m is x for x in info.metadata) for m in marks):
+            return name
+        for part in _classes(info.annotation):
+            if part is getattr(number, name):
+                return name
+    return None
+
+
+def test_every_documented_number_type_is_the_one_the_code_checks() -> None:
+    """A row typed Money whose field is checked as a Volatility (at most 10) misleads the
+    reader about the limit: the docs' type column must name the type the model uses."""
+    checked = 0
+    for cls, key, row, _text in documented_rows():
+        info = field_by_key(cls).get(key)
+        code = None if info is None else _number_type(info)
+        doc = _clean(row.get("type", "")).replace("Probability", "Fraction")
+        if code is None or doc not in _NUMBER_TYPES:
+            continue
+        checked += 1
+        assert doc == code, f"{cls.__name__}.{key}: the docs say {doc}, the code checks {code}"
+    assert checked >= 60

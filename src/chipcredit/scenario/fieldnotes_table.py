@@ -5,7 +5,9 @@ docs/scenario-reference.md and docs/stress.md: do not edit, run
 FIELD_NOTES: dict[str, dict[str, str]] = {
     "AiDemand": {
         "sentiment": "How sentiment is formed (Sentiment)",
-        "volatility": "Annual volatility of the common factor's effect on revenue growth (Money, per year)",
+        "volatility": (
+            "Annual volatility of the common factor's effect on revenue growth (Volatility, per year)"
+        ),
         "winter": "The AI-winter regime (Winter)",
     },
     "Buyer": {
@@ -321,7 +323,7 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "Used-GPU value by whole year of age. Item 0 is new (normally 1.0). The last item holds for all"
             " older GPUs (list of Fraction, at least one, share of cost)"
         ),
-        "residual_volatility": "Annual volatility of the residual index's own shock (Money, per year)",
+        "residual_volatility": "Annual volatility of the residual index's own shock (Volatility, per year)",
         "useful_life_years": (
             "Capacity serves 4 * useful_life_years quarters, then retires. Capacity installed at the start "
             "is taken as spread evenly in age (Positive, years)"
@@ -443,6 +445,10 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     },
     "Market": {
         "ai_demand": "The common AI-demand factor and its winter regime (AiDemand)",
+        "choice": (
+            "The labs' vendor-choice model; without it every lab buys by its fixed procurement shares "
+            "(Choice)"
+        ),
         "hardware": "Capacity costs, useful life, used-GPU market (Hardware)",
         "rates": "The base interest rate for floating loans (Rates)",
     },
@@ -520,7 +526,7 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     "Rates": {
         "base": "Starting and long-run base rate (Rate, nominal annual)",
         "mean_reversion_per_year": "Share of the gap to base closed per year (Fraction, per year)",
-        "volatility": "Annual volatility of the base rate (0.01 = 100bp) (Money, rate units per year)",
+        "volatility": "Annual volatility of the base rate (0.01 = 100bp) (Volatility, rate units per year)",
     },
     "Revenue": {
         "beta": "Loading on the common AI-demand factor (Signed)",
@@ -531,7 +537,7 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             " less any revenue not served for lack of capacity. So the first quarter brings in run_rate x "
             "(1 + from) ** (1/4) / 4 on a path with no shocks, not run_rate / 4 (Money, $B per year)"
         ),
-        "volatility": "Annual volatility of the lab's own shock (Money, per year)",
+        "volatility": "Annual volatility of the lab's own shock (Volatility, per year)",
     },
     "RevenueShare": {
         "cap_multiple": (
@@ -706,8 +712,8 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "sentiment_loading": "The multiple moves by exp(loading x sentiment) (Signed)",
         "shares_outstanding": "Shares at the start (Positive, millions)",
         "volatility": (
-            "Volatility of the vendor's own value shock (its own keyed stream; 0 draws nothing) (Money, "
-            "annual)"
+            "Volatility of the vendor's own value shock (its own keyed stream; 0 draws nothing) "
+            "(Volatility, annual)"
         ),
     },
     "WarrantSale": {
