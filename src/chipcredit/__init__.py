@@ -26,7 +26,13 @@ from chipcredit.errors import (
 )
 from chipcredit.experiments import SensitivityResult, SolveResult, sensitivity, solve
 from chipcredit.experiments.compare import CompareResult, compare
-from chipcredit.experiments.stress import StressResult, stress
+from chipcredit.experiments.stress import (
+    StressResult,
+    pack_idle,
+    pack_needs,
+    pack_problems,
+    stress,
+)
 from chipcredit.registry import deal_registry
 from chipcredit.registry.network import DealNetwork, deal_network
 from chipcredit.report import summary_text, write_report
@@ -69,6 +75,9 @@ __all__ = [
     "load_scenario",
     "moic",
     "npv",
+    "pack_idle",
+    "pack_needs",
+    "pack_problems",
     "parameter_paths",
     "parse_scenario_text",
     "scenario_json_schema",

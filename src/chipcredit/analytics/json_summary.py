@@ -97,8 +97,11 @@ def json_summary(result: Result) -> dict[str, Any]:
     for d in result.scenario.deals:
         if d.kind != "spv_lease":
             continue
+        # the 0/1 outcomes are kept as float32: their float32 mean is 0.08100000023841858
+        # where the share is 0.081; a float64 mean of 0/1 values is the exact share
         spvs[d.id] = {
-            f"{name}_probability": float(np.mean(result.outcomes[column("spv", d.id, key)]))
+            f"{name}_probability": float(np.mean(result.outcomes[column("spv", d.id, key)],
+                                                 dtype=np.float64))
             for name, key in (("debt_impairment", "debt_impaired"),
                               ("lessee_default", "lessee_default"),
                               ("covenant_breach", "covenant_breach"))

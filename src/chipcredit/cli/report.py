@@ -74,6 +74,11 @@ def report_command(
         "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False, show_default=False,
         help=f"The run store that RUN_ID is read from (default ./{store.DEFAULT_STORE}).")
     ] = None,
+    variant: Annotated[str | None, typer.Option(
+        "--variant", metavar="NAME", show_default=False,
+        help="For a stored run of several variants (stress, compare): the one to report, "
+             "which must be its first (base, a), the one whose scenario the store keeps.")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors and "
                                                               "warnings.")] = False,
 ) -> None:
@@ -86,6 +91,8 @@ def report_command(
         run_id = _run_id(target)
         if run_id is not None and (paths is not None or seed is not None):
             raise Failed(f"run {run_id} keeps its own paths and seed; leave out --paths and --seed")
+        if run_id is None and variant is not None:
+            raise Failed("--variant chooses a variant of a stored run; a scenario has none")
         with Staging() as staging:  # the report and its PNGs, all or none
             html_tmp = staging.file(output, "--output")
             png_tmp = None if png is None else staging.folder(png, "--png")
@@ -95,7 +102,7 @@ def report_command(
             with warnings_shown(err):
                 if run_id is not None:
                     result = replay(run_id, store.RunStore(store.resolve_path(store_path),
-                                                           read_only=True))
+                                                           read_only=True), variant=variant)
                 else:
                     result = cc.simulate(target, paths=DEFAULT_PATHS if paths is None else paths,
                                          seed=0 if seed is None else seed)
@@ -112,6 +119,7 @@ def report_command(
             staging.commit()
         if not quiet:
             out = console()
-            out.print(Text(f"wrote {output}"), soft_wrap=True)
+            shows = "" if variant is None else f" (variant {variant} of run {run_id})"
+            out.print(Text(f"wrote {output}{shows}"), soft_wrap=True)
             if png is not None:
                 out.print(Text(f"wrote the charts as PNG files to {png}"), soft_wrap=True)

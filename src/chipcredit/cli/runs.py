@@ -15,6 +15,7 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit import store
+from chipcredit.report.multiples import closed_from_outcomes, financed_parties
 
 from .app import Failed, app, console, user_errors
 from .output import (
@@ -142,7 +143,7 @@ def show_command(
 ) -> None:
     """One run: its deals and parties tables, as 'chipcredit run' printed them."""
     with user_errors():
-        data = _store(store_path).get_run(run_id)
+        data = _store(store_path).get_run(run_id, outcomes=True)
         run = data["run"]
         if as_json:
             if run["status"] != "complete" or not run.get("summary_json"):
@@ -166,7 +167,12 @@ def show_command(
                       if r["deal"] and r["metric"] == "loss"}
             over = ("the deterministic base case" if run["deterministic"]
                     else f"medians over {_int(run['paths'])} paths")
-            out.print(deals_table(rows, kinds, p_loss, over))
+            # closures from the stored per-path outcomes, when every path is stored
+            closed = (closed_from_outcomes(scenario.deals, data["outcomes"].get(variant, {}))
+                      if scenario is not None and run["stored_paths"] == run["paths"] else None)
+            out.print(deals_table(rows, kinds, p_loss, over,
+                                  financed=() if scenario is None else financed_parties(scenario.deals),
+                                  closed=closed, deterministic=bool(run["deterministic"])))
             parties, defaultable = _parties(rows, scenario)
             out.print(parties_table(rows, parties,
                                     "base case" if run["deterministic"] else "medians",
@@ -228,19 +234,29 @@ def diff_command(
     second: Annotated[int, typer.Argument(metavar="ID2", min=1, help="The run to compare.")],
     store_path: StoreOption = None,
     every: Annotated[bool, typer.Option("--all", help="Show unchanged metrics too.")] = False,
+    variant: Annotated[list[str] | None, typer.Option(
+        "--variant", metavar="A=B",
+        help="Compare variant A of the first run with variant B of the second (repeatable). "
+             "By default variants of the same name are compared, and the two runs' primary "
+             "variants (main, base, baseline or a: the scenario as it is) with each other.")
+    ] = None,
 ) -> None:
     """Metrics of two runs side by side: mean and median, and second minus first."""
     with user_errors():
+        pairs = _pairs(variant or [])
         runs = _store(store_path)
-        frame = runs.diff(first, second)
+        frame = runs.diff(first, second, variants=pairs)
         a, b = runs.get_run(first)["run"], runs.get_run(second)["run"]
         out = console()
         out.print(Text(_header(a)), soft_wrap=True)
         out.print(Text(_header(b)), soft_wrap=True)
         rows = [_clean(r) for r in frame.to_dict("records")]
-        changed = [r for r in rows if _differs(r)]
-        shown = rows if every else changed
-        multi = len({r["variant"] for r in rows}) > 1
+        both = [r for r in rows if r["only"] is None]
+        changed = [r for r in both if _differs(r)]
+        shown = both if every else changed
+        renamed = {(r["variant_a"], r["variant_b"]) for r in both
+                   if r["variant_a"] != r["variant_b"]}
+        multi = len({r["variant"] for r in rows}) > 1 or bool(renamed)
         table = Table(title=f"Run {second} against run {first} (Δ = {second} - {first})",
                       title_justify="left")
         if multi:
@@ -254,12 +270,35 @@ def diff_command(
             cells: list[Text | str] = [Text(_text(r["deal"])), Text(r["party"]), Text(r["metric"]),
                      compact(r["mean_a"]), compact(r["mean_b"]), compact(r["mean_diff"], True),
                      compact(r["p50_a"]), compact(r["p50_b"]), compact(r["p50_diff"], True)]
-            table.add_row(*([Text(r["variant"])] if multi else []), *cells)
+            label = (r["variant"] if r["variant_a"] == r["variant_b"]
+                     else f"{r['variant_a']} / {r['variant_b']}")
+            table.add_row(*([Text(label)] if multi else []), *cells)
         if shown:
             out.print(table)
-        out.print(Text(f"{len(changed)} of {len(rows)} metrics differ"
-                       + ("" if every or not rows else "; --all shows them all")),
+        for va, vb in sorted(renamed):
+            out.print(Text(f"variant {va} of run {first} is compared with variant {vb} of run "
+                           f"{second}"), soft_wrap=True)
+        out.print(Text(f"{len(changed)} of {len(both)} metrics differ"
+                       + ("" if every or not both else "; --all shows them all")),
                   soft_wrap=True)
+        for run_id, side in ((first, "a"), (second, "b")):
+            alone = [r for r in rows if r["only"] == side]
+            if alone:
+                names = ", ".join(dict.fromkeys(str(r[f"variant_{side}"]) for r in alone))
+                out.print(Text(f"{len(alone)} metrics only in run {run_id} (variant {names}), "
+                               "not compared (--variant A=B pairs variants)"), soft_wrap=True)
+
+
+def _pairs(given: list[str]) -> dict[str, str] | None:
+    """``--variant A=B`` options as {A: B}; None when none was given."""
+    pairs: dict[str, str] = {}
+    for text in given:
+        va, sep, vb = text.partition("=")
+        if not sep or not va.strip() or not vb.strip():
+            raise Failed(f"--variant takes A=B, a variant of the first run and one of the "
+                         f"second; got {text!r}")
+        pairs[va.strip()] = vb.strip()
+    return pairs or None
 
 
 def _differs(row: dict[str, Any]) -> bool:

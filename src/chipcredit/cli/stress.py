@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from .app import app, console, stderr_line, user_errors
 from .output import check_file_target, number, warnings_shown, write_output
 from .run import NoStoreOption, QuietOption, SchedulerOption, StorePathOption, chosen_store
 
-__all__ = ["differences_table", "paired_table", "record_paired", "report_quietly",
+__all__ = ["differences_table", "packs_table", "paired_table", "record_paired", "report_quietly",
            "stress_command"]
 
 _SHOWN = ("default_probability", "npv", "moic", "loss", "revenue_total", "cash_end")
@@ -55,12 +56,7 @@ def stress_command(
     with user_errors():
         out = console()
         if list_packs:
-            table = Table(title="Bundled stress packs")
-            table.add_column("pack", no_wrap=True)
-            table.add_column("description")
-            for name, text in cc.bundled_packs():
-                table.add_row(name, text)
-            out.print(table)
+            out.print(packs_table())
             return
         if scenario is None or pack is None:
             raise cc.UsageError("stress needs a SCENARIO and --pack NAME (see --list)")
@@ -68,8 +64,17 @@ def stress_command(
             check_file_target(json_file, "--json")
         runs = chosen_store(store_path, no_store)
         started = datetime.now(UTC)
-        with warnings_shown(console(stderr=True)):
-            res = cc.stress(scenario, pack, paths=paths, seed=seed, scheduler=scheduler)
+        err = console(stderr=True)
+        with warnings_shown(err):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", cc.ChipcreditWarning)
+                res = cc.stress(scenario, pack, paths=paths, seed=seed, scheduler=scheduler)
+            # a shock with nothing to act on is a note, not a warning about the numbers
+            for w in caught:
+                if str(w.message) not in res.notes:
+                    warnings.warn(w.message, stacklevel=1)
+        for line in res.notes:
+            stderr_line(f"note: {line}")
         stored = record_paired(
             runs, {"base": res.base, "stressed": res.stressed}, kind="stress", started=started,
             extra={"pack": res.pack.name}, json_file=json_file, differences=res.differences,
@@ -85,6 +90,29 @@ def stress_command(
         out.print(differences_table(res.differences, paths))
         if json_file is not None:
             out.print(Text(f"wrote {json_file}"), soft_wrap=True)
+
+
+def packs_table() -> Table:
+    """The bundled packs, and for each the bundled scenarios it fits (`cc.pack_problems`
+    finds nothing; marked where a shock is known to have nothing to act on there,
+    `cc.pack_idle`), or, when it fits none, what a scenario needs for it."""
+    scenarios = [cc.load_scenario(name) for name in cc.bundled_names()]
+    table = Table(title="Bundled stress packs")
+    table.add_column("pack", no_wrap=True)
+    table.add_column("description")
+    table.add_column("fits")
+    for name, text in cc.bundled_packs():
+        pack = cc.load_pack(name)
+        fits = []
+        for sc in scenarios:
+            if not cc.pack_problems(sc, pack):
+                idle = len(cc.pack_idle(sc, pack))
+                fits.append(sc.name if not idle else f"{sc.name} (a no-op)" if
+                            idle == len(pack.shocks) else
+                            f"{sc.name} ({idle} shock{'s' if idle > 1 else ''} idle)")
+        table.add_row(name, text, ", ".join(fits) if fits
+                      else f"no bundled scenario; needs {cc.pack_needs(pack)}")
+    return table
 
 
 def report_quietly(stored: str) -> None:

@@ -74,13 +74,19 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
 
 
 def paired_runs(first: Scenario, second: Scenario, paths: int, seed: int,
-                **options: Any) -> tuple[Result, Result]:
+                names: tuple[str, str] = ("a", "b"), **options: Any) -> tuple[Result, Result]:
     """Simulate two scenarios with the same seed and paths (common random numbers), and
-    issue each distinct summary warning of the two runs once, for the caller's caller."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ChipcreditWarning)
-        base = simulate(first, paths=paths, seed=seed, **options)
-        other = simulate(second, paths=paths, seed=seed, **options)
-    for message in dict.fromkeys(str(w.message) for w in caught):
-        warnings.warn(message, ChipcreditWarning, stacklevel=3)
-    return base, other
+    issue each distinct summary warning of the two runs once, for the caller's caller,
+    prefixed with the name of the run it came from (``names``, the variant names the run
+    store gives them: ``b: ``), or both names when both runs gave it (``a and b: ``)."""
+    said: dict[str, list[str]] = {}
+    runs = []
+    for name, scenario in zip(names, (first, second), strict=True):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ChipcreditWarning)
+            runs.append(simulate(scenario, paths=paths, seed=seed, **options))
+        for message in dict.fromkeys(str(w.message) for w in caught):
+            said.setdefault(message, []).append(name)
+    for message, by in said.items():
+        warnings.warn(f"{' and '.join(by)}: {message}", ChipcreditWarning, stacklevel=3)
+    return runs[0], runs[1]

@@ -198,11 +198,19 @@ class RunStore:
         with self._reading() as (con, ok):
             return read.outcomes(con, run_id, variant, self.path, ok)
 
-    def diff(self, a: int, b: int) -> pd.DataFrame:
-        """Metrics of runs ``a`` and ``b`` side by side: variant, deal, party, metric, and
-        for mean, p05, p50, p95 the columns ``_a``, ``_b`` and ``_diff`` (b - a)."""
+    def diff(self, a: int, b: int, *, variants: Mapping[str, str] | None = None) -> pd.DataFrame:
+        """Metrics of runs ``a`` and ``b`` side by side: variant, variant_a, variant_b,
+        only (``"a"``/``"b"`` for a row one run lacks, else None), deal, party, metric, and
+        for mean, p05, p50, p95 the columns ``_a``, ``_b`` and ``_diff`` (b - a).
+
+        ``variants`` pairs a variant of ``a`` with one of ``b`` (``{"main": "base"}``);
+        by default variants of the same name are paired, and when the two runs name their
+        variants differently, their primary variants too (the scenario as it is: ``main``
+        of a run, ``base`` of a stress test, ``baseline`` of a sensitivity or solve, ``a``
+        of a compare), so a plain run and a stress run's base line up.
+        """
         with self._reading() as (con, ok):
-            return read.diff(con, a, b, self.path, ok)
+            return read.diff(con, a, b, self.path, ok, variants)
 
     def sql(self, query: str) -> pd.DataFrame:
         """Run SQL on a read-only connection with external access disabled: it can read the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ from chipcredit.errors import UsageError
 from ._backend import duckdb_module
 from .schema import BANDS, DEFAULTS, FLOWS, METRICS, RUNS
 
-__all__ = ["LIST_COLUMNS", "diff", "frame", "get_run", "list_runs", "outcomes", "run_row"]
+__all__ = ["LIST_COLUMNS", "PRIMARY", "diff", "frame", "get_run", "list_runs", "outcomes", "pairing",
+           "run_row"]
 
 LIST_COLUMNS = ["id", "kind", "status", "scenario", "paths", "seed", "deterministic",
                 "started", "finished", "elapsed_seconds", "scenario_sha256", "version",
@@ -136,19 +138,74 @@ def outcomes(con: Any, run_id: int, variant: str, path: Path,
             for key, values in zip(found["outcome"], found["per_path"], strict=True)}
 
 
-def diff(con: Any, a: int, b: int, path: Path, has_tables: bool) -> pd.DataFrame:
-    """Metrics of runs ``a`` and ``b`` side by side, with ``b - a`` for each statistic."""
+PRIMARY = ("main", "base", "baseline", "a")
+"""The variant that is the scenario as it is, by the command that stored it: ``main`` (run,
+the dashboard), ``base`` (stress), ``baseline`` (sensitivity, solve), ``a`` (compare). A
+run has at most one."""
+
+
+def _variants(con: Any, run_id: int) -> list[str]:
+    return [str(r[0]) for r in con.execute(
+        "SELECT variant FROM metrics WHERE run = ? GROUP BY variant ORDER BY min(rowid)",
+        [int(run_id)]).fetchall()]
+
+
+def pairing(con: Any, a: int, b: int, path: Path, has_tables: bool,
+            pairs: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Which variant of run ``b`` is compared with which of run ``a`` (b's name to a's).
+
+    ``pairs`` (a's name to b's) as given; else variants of the same name, and, when the two
+    runs name their variants differently, their primary variants (`PRIMARY`: a plain run's
+    ``main`` with a stress run's ``base``, a sensitivity's ``baseline``, a compare's ``a``).
+    """
     for run_id in (a, b):
         require_complete(run_row(con, run_id, path, has_tables), path)
+    have_a, have_b = _variants(con, a), _variants(con, b)
+    if pairs:
+        for run_id, names, have in ((a, pairs.keys(), have_a), (b, pairs.values(), have_b)):
+            for name in names:
+                if name not in have:
+                    raise UsageError(f"run {run_id} has no variant {name!r}; it has "
+                                     f"{', '.join(have) or 'none'}")
+        return {vb: va for va, vb in pairs.items()}
+    paired = {v: v for v in have_b if v in have_a}
+    if set(have_a) != set(have_b):
+        first = [v for v in have_a if v in PRIMARY]
+        second = [v for v in have_b if v in PRIMARY]
+        if first and second and first[0] not in paired.values() and second[0] not in paired:
+            paired[second[0]] = first[0]
+    return paired
+
+
+def diff(con: Any, a: int, b: int, path: Path, has_tables: bool,
+         pairs: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Metrics of runs ``a`` and ``b`` side by side, with ``b - a`` for each statistic.
+
+    Rows are joined on (variant, deal, party, metric), each variant of ``b`` taken as the
+    variant of ``a`` it is paired with (`pairing`). Columns: ``variant`` (a's name, else
+    b's), ``variant_a``, ``variant_b``, ``only`` (``"a"`` or ``"b"`` for a row only one run
+    has, else None), deal, party, metric, and ``{stat}_a``, ``{stat}_b``, ``{stat}_diff``
+    for mean, p05, p50, p95.
+    """
+    paired = pairing(con, a, b, path, has_tables, pairs)
     stats = ", ".join(f"x.{s} AS {s}_a, y.{s} AS {s}_b, y.{s} - x.{s} AS {s}_diff"
                       for s in _STATS)
+    # b's variant under a's name: a CASE with one WHEN per renamed variant
+    renamed = [(vb, va) for vb, va in paired.items() if vb != va]
+    joined = ("CASE " + " ".join("WHEN variant = ? THEN ?" for _ in renamed)
+              + " ELSE variant END" if renamed else "variant")
     query = f"""
-        WITH x AS (SELECT * FROM metrics WHERE run = ?), y AS (SELECT * FROM metrics WHERE run = ?)
-        SELECT coalesce(x.variant, y.variant) AS variant, coalesce(x.deal, y.deal) AS deal,
+        WITH x AS (SELECT * FROM metrics WHERE run = ?),
+             y AS (SELECT *, {joined} AS joined FROM metrics WHERE run = ?)
+        SELECT coalesce(x.variant, y.joined) AS variant, x.variant AS variant_a,
+               y.variant AS variant_b,
+               CASE WHEN y.metric IS NULL THEN 'a' WHEN x.metric IS NULL THEN 'b' END AS only,
+               coalesce(x.deal, y.deal) AS deal,
                coalesce(x.party, y.party) AS party, coalesce(x.metric, y.metric) AS metric,
                {stats}
         FROM x FULL OUTER JOIN y
-          ON x.variant = y.variant AND x.deal IS NOT DISTINCT FROM y.deal
+          ON x.variant = y.joined AND x.deal IS NOT DISTINCT FROM y.deal
              AND x.party = y.party AND x.metric = y.metric
-        ORDER BY coalesce(x.variant, y.variant), coalesce(x.seq, 1000000 + y.seq)"""
-    return frame(con, query, [int(a), int(b)])
+        ORDER BY coalesce(x.variant, y.joined), coalesce(x.seq, 1000000 + y.seq)"""
+    params: list[Any] = [int(a), *(v for pair in renamed for v in pair), int(b)]
+    return frame(con, query, params)
