@@ -31,18 +31,22 @@ METRICS = ("npv", "irr", "moic", "loss", "default_probability", "revenue_total",
 def against_stored(result: cc.Result, stored: pd.DataFrame) -> pd.DataFrame:
     """This run's means and medians beside a stored run's (its ``metrics`` table, variant
     ``main``), for `METRICS`: deal, party, metric, mean_this, mean_stored, mean_diff (this -
-    stored), and the same for p50. Rows present in only one run have NaN on the other side."""
+    stored), and the same for p50, and in_both. Rows present in only one run (a metric added
+    since, or a default probability the store does not keep for a party that cannot default)
+    have NaN on the other side and in_both False."""
     this = result.summary()
     this = this[this["metric"].isin(METRICS)].copy()
     stored = stored[(stored["variant"] == store.MAIN) & stored["metric"].isin(METRICS)]
     keys = ["deal", "party", "metric"]
     left = this.assign(deal=this["deal"].fillna(""))[[*keys, "mean", "p50"]]
     right = stored.assign(deal=stored["deal"].fillna(""))[[*keys, "mean", "p50"]]
-    both = left.merge(right, on=keys, how="outer", suffixes=("_this", "_stored"), sort=False)
+    both = left.merge(right, on=keys, how="outer", suffixes=("_this", "_stored"), sort=False,
+                      indicator=True)
     for stat in ("mean", "p50"):
         both[f"{stat}_diff"] = both[f"{stat}_this"] - both[f"{stat}_stored"]
+    both["in_both"] = both.pop("_merge") == "both"
     return both[[*keys, "mean_this", "mean_stored", "mean_diff", "p50_this", "p50_stored",
-                 "p50_diff"]]
+                 "p50_diff", "in_both"]]
 
 
 def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int,
@@ -151,9 +155,10 @@ def _stored(T: Catalogue, current: Current) -> None:
         st.error(error_text(exc, T))
         return
     table = against_stored(current.result, stored["metrics"])
-    changed = table[~np.isclose(table["mean_this"].astype(float),
-                                table["mean_stored"].astype(float), equal_nan=True)]
-    st.caption(T.t("dashboard.compare.changed", changed=len(changed), total=len(table)))
+    paired = table[table["in_both"]]  # a row one run lacks is not a difference
+    changed = paired[~np.isclose(paired["mean_this"].astype(float),
+                                 paired["mean_stored"].astype(float), equal_nan=True)]
+    st.caption(T.t("dashboard.compare.changed", changed=len(changed), total=len(paired)))
     parties = current.result.scenario.parties
     names = {p.id: party_name(p.id, parties, T) for p in parties}
     st.dataframe(_formatted(table, T, int(run_id), names), hide_index=True)
