@@ -3,8 +3,9 @@
 At conversion the lab repays the receivable with new shares, not cash, so its deal flows
 show nothing (the debt just stops). Beside the deal it reports ``dilution_cost``, the market
 value of the shares it issued at the price the conversion used, before the discount ($B), and
-both parties report ``conversion_shares`` (millions). Every expected number below is worked
-out by hand in the comments.
+both parties report ``conversion_stake``, the share of the lab the conversion issued (new
+shares over all shares just after it). Every expected number below is worked out by hand in
+the comments.
 
 The world: a lab with flat revenue of $8B a year ($2B a quarter), valued at 10 x 8 = $80B
 on its opening 1.0 billion shares (sentiment 0 in the deterministic base case; it never
@@ -68,10 +69,12 @@ def test_conversion_of_the_whole_receivable_dilutes_by_its_value_over_one_less_d
     #   shares        = X / (P (1 - d)) = 5.858296905011329 / 64 = 0.09153588914080202 billion
     #                 = 91.53588914080202 million
     #   dilution_cost = shares x P = X / (1 - d) = 5.858296905011329 / 0.8 = 7.322871131264161
+    #   stake         = shares / (1 + shares) = 0.09153588914080202 / 1.09153588914080202
+    #                 = 0.0838597155177867 of the lab (it had 1.0 billion shares before)
     res = run(world([{"kind": "conversion", "discount": 0.2}]))
     assert one(res, "xai", "dilution_cost") == pytest.approx(7.322871131264161, rel=1e-12)
-    assert one(res, "xai", "conversion_shares") == pytest.approx(91.53588914080202, rel=1e-12)
-    assert one(res, "nvidia", "conversion_shares") == pytest.approx(91.53588914080202, rel=1e-12)
+    assert one(res, "xai", "conversion_stake") == pytest.approx(0.0838597155177867, rel=1e-12)
+    assert one(res, "nvidia", "conversion_stake") == pytest.approx(0.0838597155177867, rel=1e-12)
     # the dilution is beside the deal, not in it: the lab's cash metrics count the $5B it
     # drew at time 0 (its purchase is the vendor's sale, not a deal flow) and nothing for
     # the repayment, whose conversion round trip at time 8 nets to zero. Its NPV is the
@@ -91,10 +94,11 @@ def test_conversion_of_what_the_revenue_share_left() -> None:
     #   X   = 2.24564 x 1.02^5 = 2.479368014898042 converts at 80 x (1 - 0.25) = 60:
     #   shares        = 2.479368014898042 / 60 = 0.0413228002483007 billion = 41.3228002483007M
     #   dilution_cost = X / (1 - 0.25) = 2.479368014898042 / 0.75 = 3.305824019864056
+    #   stake         = 0.0413228002483007 / 1.0413228002483007 = 0.03968298805946378
     res = run(world([{"kind": "revenue_share", "share": 0.5, "cap_multiple": 0.6},
                      {"kind": "conversion", "discount": 0.25}]))
     assert one(res, "xai", "dilution_cost") == pytest.approx(3.305824019864056, rel=1e-12)
-    assert one(res, "xai", "conversion_shares") == pytest.approx(41.3228002483007, rel=1e-12)
+    assert one(res, "xai", "conversion_stake") == pytest.approx(0.03968298805946378, rel=1e-12)
     # of it, X extinguished the debt and the rest, X x d / (1 - d), is the discount given
     # away: 3.305824019864056 - 2.479368014898042 = 0.826456004966014
     assert one(res, "xai", "dilution_cost") - 2.479368014898042 == pytest.approx(
@@ -114,8 +118,8 @@ def test_no_conversion_no_dilution(repayment: list[dict[str, Any]], term_years: 
                                    close: float) -> None:
     res = run(world(repayment, term_years, close))
     assert one(res, "xai", "dilution_cost") == 0.0
-    assert one(res, "xai", "conversion_shares") == 0.0
-    assert one(res, "nvidia", "conversion_shares") == 0.0
+    assert one(res, "xai", "conversion_stake") == 0.0
+    assert one(res, "nvidia", "conversion_stake") == 0.0
 
 
 @pytest.fixture(scope="module")
@@ -128,22 +132,22 @@ def seed_run() -> cc.Result:
 def test_seed_2025_reports_the_borrowers_dilution_everywhere(seed_run: cc.Result) -> None:
     deal, borrower, vendor = "xai-chips-on-credit", "xai", "nvidia"
     dilution = seed_run.outcome(deal, borrower, "dilution_cost")
-    shares = seed_run.outcome(deal, borrower, "conversion_shares")
+    stake = seed_run.outcome(deal, borrower, "conversion_stake")
     # some paths convert and some do not (repaid first, or the lab defaulted); a path that
     # issued shares has a dilution cost, and one that issued none has none
     assert 0 < np.count_nonzero(dilution) < dilution.size
-    np.testing.assert_array_equal(dilution > 0, shares > 0)
-    assert (dilution >= 0).all()
-    np.testing.assert_array_equal(seed_run.outcome(deal, vendor, "conversion_shares"), shares)
+    np.testing.assert_array_equal(dilution > 0, stake > 0)
+    assert (dilution >= 0).all() and (stake >= 0).all() and (stake < 1).all()
+    np.testing.assert_array_equal(seed_run.outcome(deal, vendor, "conversion_stake"), stake)
     # the JSON summary (DESIGN.md section 9): beside the borrower's deal metrics
     parties = seed_run.to_dict()["deals"][deal]["parties"]
     # (the kept per-path values may be float32; the statistics are taken in float64)
     stats = parties[borrower]["dilution_cost"]
     assert stats["mean"] == pytest.approx(float(np.mean(dilution, dtype=np.float64)), rel=1e-6)
     assert stats["mean"] > 0
-    assert parties[borrower]["conversion_shares"]["p50"] == pytest.approx(
-        float(np.median(shares.astype(np.float64))), rel=1e-6)
-    assert "dilution_cost" not in parties[vendor] and "conversion_shares" in parties[vendor]
+    assert parties[borrower]["conversion_stake"]["p50"] == pytest.approx(
+        float(np.median(stake.astype(np.float64))), rel=1e-6)
+    assert "dilution_cost" not in parties[vendor] and "conversion_stake" in parties[vendor]
     # res.summary(), which the run store's metrics rows copy
     rows = seed_run.summary()
     mine = rows[(rows.deal == deal) & (rows.party == borrower) & (rows.metric == "dilution_cost")]

@@ -105,7 +105,7 @@ class VendorCredit(Deal):
         self.shared_paid = 0.0
         self.converted = 0.0
         self.dilution_cost = 0.0
-        self.conversion_shares = 0.0
+        self.conversion_stake = 0.0
         self.shipped_cost = 0.0
         self.tied_gross_profit = 0.0
         self.tied_vendor = spec.vendor
@@ -151,8 +151,9 @@ class VendorCredit(Deal):
         lab = self.lab
         amount = amount if lab.alive and not self.claim.closed else 0.0
         market = lab.price(world)
+        before = lab.total_shares()
         new = lab.issue(self.vendor.id, self.id, amount, market * (1.0 - self.discount))
-        self.conversion_shares += new * 1000.0
+        self.conversion_stake += new / (before + new) if before + new > 0 else 0.0
         self.dilution_cost += new * market
         world.books.pay(q, self.vendor.id, self.borrower, "conversion_equity", amount, self.id)
         c = self.claim
@@ -164,8 +165,8 @@ class VendorCredit(Deal):
 
     def party_outcomes(self, world: World) -> dict[tuple[str, str], float]:
         return {(self.borrower, "dilution_cost"): self.dilution_cost,
-                (self.borrower, "conversion_shares"): self.conversion_shares,
-                (self.vendor.id, "conversion_shares"): self.conversion_shares}
+                (self.borrower, "conversion_stake"): self.conversion_stake,
+                (self.vendor.id, "conversion_stake"): self.conversion_stake}
 
     def marks(self, world: World, survival: dict[str, float]) -> dict[str, float]:
         credit = self.claim.balance() * survival.get(self.borrower, 1.0)

@@ -135,10 +135,10 @@ def test_deal_extras_are_listed_under_the_table_with_their_means() -> None:
                     vested_shares={"mean": 44.4, "p50": 40.0})
                + rows("vc", "lab", npv={"p50": 0.1}, moic={"p50": 0.9, "mean": 0.9},
                       loss={"mean": 0.0}, dilution_cost={"mean": 0.0, "p50": 0.0},
-                      conversion_shares={"mean": 0.0, "p50": 0.0}))
+                      conversion_stake={"mean": 0.0, "p50": 0.0}))
     text = flat(render(deals_table(summary, {"w": "deployment_warrant", "vc": "vendor_credit"},
                                    {}, "medians over 2,000 paths")))
-    assert "Outside the cash metrics above (p50; $B, shares in millions):" in text
+    assert "Outside the cash metrics above (p50; $B, shares in millions, stakes in %):" in text
     assert "w: amd dilution_cost 3.13 (mean 9.09), vested_shares 40.0m (mean 44.4m)" in text
     assert "vc:" not in text  # no conversion on any path: nothing to show
 
@@ -291,13 +291,13 @@ def test_a_conversion_shows_the_borrowers_dilution_beside_its_n_m(tmp_path: Path
         warnings.simplefilter("ignore", cc.ChipcreditWarning)
         result = cc.simulate(str(path), deterministic=True)
     cost = result.outcome("nv-credit", "frontier", "dilution_cost")[0]
-    shares = result.outcome("nv-credit", "frontier", "conversion_shares")[0]
-    assert cost > 1.0 and shares > 0  # it repaid the credit in shares
+    stake = result.outcome("nv-credit", "frontier", "conversion_stake")[0]
+    assert cost > 1.0 and 0 < stake < 1  # it repaid the credit in shares
     done = runner.invoke(cli.app, ["run", str(path), "--deterministic", "--no-store"])
     assert done.exit_code == 0, done.stderr
     out = done.stdout
     assert f" {NOT_MEANINGFUL} " in line_of(out, "(vendor_credit)", "frontier")
     note = flat(out)
-    assert (f"nv-credit: nvidia conversion_shares {shares:.1f}m; frontier dilution_cost "
-            f"{cost:.2f}, conversion_shares {shares:.1f}m") in note
+    assert (f"nv-credit: nvidia conversion_stake {stake * 100:.1f}%; frontier dilution_cost "
+            f"{cost:.2f}, conversion_stake {stake * 100:.1f}%") in note
     assert "Did not close" not in note

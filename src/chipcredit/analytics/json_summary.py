@@ -19,6 +19,8 @@ from .stats import describe
 from .valuation import REASONS
 
 if TYPE_CHECKING:
+    from chipcredit.scenario.number import Number
+
     from .result import Result
 
 __all__ = ["DEAL_EXTRAS", "NAN_METRICS", "VENDOR_METRICS", "json_summary"]
@@ -33,12 +35,12 @@ VENDOR_METRICS = ("market_share_end", "revenue_total", "self_funded_revenue_shar
                   "stakes_value_end", "equity_value_end", "share_price_end")
 """A vendor's outcomes in the JSON ``vendors`` section, those it has, in this order."""
 
-DEAL_EXTRAS = ("warrant_value", "dilution_cost", "vested_shares", "conversion_shares")
+DEAL_EXTRAS = ("warrant_value", "dilution_cost", "vested_shares", "conversion_stake")
 """Per-path outcomes some deal kinds report beside a party's deal metrics (a deal's
 ``party_outcomes``), in a party's JSON entry where it has them, in this order: a
 ``deployment_warrant``'s holder ``warrant_value``, issuer ``dilution_cost`` and both
 ``vested_shares``; a ``vendor_credit``'s borrower ``dilution_cost`` and both
-``conversion_shares``."""
+``conversion_stake``."""
 
 
 def json_summary(result: Result) -> dict[str, Any]:
@@ -73,7 +75,10 @@ def json_summary(result: Result) -> dict[str, Any]:
         entry["parties"][party] = stats
     parties: dict[str, Any] = {}
     for p in result.scenario.parties:
-        item: dict[str, Any] = {"kind": p.kind, "default_probability": result.default_probability(p.id)}
+        item: dict[str, Any] = {"kind": p.kind, "default_probability": result.default_probability(p.id),
+                                # the rate its npv discounts at: an uncertain one is drawn per
+                                # path, and this is its median, the deterministic run's rate
+                                "discount_rate": _rate(p.discount_rate)}
         for metric in ("revenue_total", "cash_end"):
             key = column("party", p.id, metric)
             if key in result.outcomes:
@@ -123,3 +128,10 @@ def json_summary(result: Result) -> dict[str, Any]:
         "portfolios": portfolio_summary(result),
         "ledger": {"max_abs_imbalance": result.max_abs_imbalance},
     }
+
+
+def _rate(number: Number) -> float:
+    """A discount rate's fixed value, or the median of an uncertain one (effective annual)."""
+    if number.value is not None and not number.is_uncertain:
+        return float(number.value)
+    return number.median()

@@ -234,8 +234,8 @@ def _moic_reason(index: Index, deal: str, party: str,
 
 
 def _extras(index: Index, deal: str, party: str, over_paths: bool) -> list[str]:
-    """The deal extras the party has (`EXTRAS`): ``name p50`` ($B, or millions of shares
-    with ``m``), with the mean in brackets over paths (it differs where few paths convert).
+    """The deal extras the party has (`EXTRAS`): ``name p50`` ($B, millions of shares with
+    ``m``, or a percentage), with the mean in brackets over paths (it differs where few paths convert).
     One that is 0 on every path (mean 0: nothing vested or converted) is left out."""
     out = []
     for name, unit in EXTRAS.items():
@@ -244,7 +244,8 @@ def _extras(index: Index, deal: str, party: str, over_paths: bool) -> list[str]:
         shown = []
         for stat in ("p50", "mean") if over_paths else ("p50",):
             value = _stat(index, deal, party, name, stat)
-            text = money(value) if unit == "money" else _shares(value)
+            text = (money(value) if unit == "money" else percent(value) if unit == "fraction"
+                    else _shares(value))
             shown.append(text)
         out.append(f"{name} {shown[0]}" + (f" (mean {shown[1]})" if len(shown) > 1 else ""))
     return out
@@ -271,7 +272,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     says why (the rules of `chipcredit.report.multiples.moic_reason`; ``financed`` holds the
     (deal, party) of each deal's financed side, `financed_parties`). The caption also lists
     the deal extras of the summary (a warrant's ``dilution_cost`` and ``warrant_value``, a
-    conversion's ``conversion_shares``, ...: outside the cash metrics) and, for each deal in
+    conversion's ``conversion_stake``, ...: outside the cash metrics) and, for each deal in
     ``closed`` (deal to the share of paths on which it closed, `closed_shares`) that did
     not close on every path, on what share it did (``deterministic``: the base case).
     """
@@ -339,7 +340,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
                     + [f"  {deal}: {'; '.join(items)}" for deal, items in notes.items()])
     if extras:
         caption.append("Outside the cash metrics above (" + ("base case" if deterministic else "p50")
-                       + "; $B, shares in millions):")
+                       + "; $B, shares in millions, stakes in %):")
         caption += [f"  {deal}: {'; '.join(items)}" for deal, items in extras.items()]
     unclosed = {d: s for d, s in (closed or {}).items() if s < 1.0 and d in kinds}
     if unclosed and deterministic:

@@ -24,9 +24,9 @@ flows: the debt just stops. Beside the deal (never in its NPV, IRR or MOIC, whic
 cash) the lab reports ``dilution_cost``, the market value of the shares it issued at the
 price the conversion used, before the discount: in the example 0.01875 x 200 = $3.75B,
 i.e. 3 / (1 - 0.2); of it $3B extinguished the debt and $0.75B is the discount given away.
-Both parties report ``conversion_shares``, the shares issued in millions (18.75M: the lab's
-cap table opens at 1,000M, so that is 1.875% of the opening count). Both are 0 on paths
-where nothing converts.
+Both parties report ``conversion_stake``, the share of the lab the conversion issued: the
+new shares over all shares outstanding just after it (0.01875B new on a lab of 1B shares:
+0.01875 / 1.01875 = 1.84%). Both are 0 on paths where nothing converts.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ class VendorCreditDeal(DealRuntime):
     converted : (n,) $B of the receivable repaid in shares
     dilution_cost : (n,) $B, market value of the shares issued at conversion (before the
         discount), at the lab's price then
-    conversion_shares : (n,) millions of the lab's shares issued at conversion
+    conversion_stake : (n,) share of the lab's shares outstanding just after the conversion
+        that it issued (0 to 1)
     """
 
     spec: VendorCredit
@@ -88,7 +89,7 @@ class VendorCreditDeal(DealRuntime):
         self.shared_paid = np.zeros(n)
         self.converted = np.zeros(n)
         self.dilution_cost = np.zeros(n)
-        self.conversion_shares = np.zeros(n)
+        self.conversion_stake = np.zeros(n)
         self.shipped_cost = np.zeros(n)
         self.tied_gross_profit = np.zeros(n)
         self.tied_vendor = spec.vendor
@@ -153,8 +154,10 @@ class VendorCreditDeal(DealRuntime):
         amount = np.where(self.lab.alive & ~self.claim.closed, amount, 0.0)
         market = self.lab.price(sim)
         price = market * (1.0 - self.discount)
+        before = self.lab.total_shares()
         new = self.lab.issue(self.vendor.acct, self.index, amount, price)
-        self.conversion_shares += new * 1000.0  # billions of shares to millions
+        after = before + new  # taken before `issue` may rescale the table to fractions
+        self.conversion_stake += np.divide(new, after, out=np.zeros_like(new), where=after > 0)
         self.dilution_cost += new * market
         sim.ledger.pay(q, self.vendor.acct, self.borrower, "conversion_equity", amount, self.index)
         c = self.claim
@@ -167,10 +170,11 @@ class VendorCreditDeal(DealRuntime):
     def party_outcomes(self, sim: Sim) -> dict[tuple[int, str], NDArray[np.float64]]:
         """Per-path outcomes beside the deal's metrics: the borrower's ``dilution_cost``
         ($B, the shares it issued at conversion at the market price then) and both
-        parties' ``conversion_shares`` (millions); 0 where nothing converted."""
+        parties' ``conversion_stake`` (the share of the lab it issued, 0 to 1); 0 where
+        nothing converted."""
         return {(self.borrower, "dilution_cost"): self.dilution_cost.copy(),
-                (self.borrower, "conversion_shares"): self.conversion_shares.copy(),
-                (self.vendor.acct, "conversion_shares"): self.conversion_shares.copy()}
+                (self.borrower, "conversion_stake"): self.conversion_stake.copy(),
+                (self.vendor.acct, "conversion_stake"): self.conversion_stake.copy()}
 
     def marks(self, sim: Sim, survival: Survival) -> dict[int, NDArray[np.float64]]:
         credit = self.claim.balance() * survival.get(self.borrower, 1.0)

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from chipcredit.analytics.json_summary import DEAL_EXTRAS
 from chipcredit.analytics.result import Result
 
 __all__ = ["EXTRAS", "FINANCED_SIDE", "REASONS", "TOKEN_MULTIPLE", "closed_from_outcomes",
@@ -50,10 +51,12 @@ FINANCED_SIDE = {"loan": "borrower", "credit_facility": "borrower", "vendor_cred
 REASONS = ("pays_only", "financed", "token")
 """Why a MOIC is shown as n/m, in the order `moic_reason` tests them."""
 
-EXTRAS = {"warrant_value": "money", "dilution_cost": "money", "vested_shares": "shares",
-          "conversion_shares": "shares"}
-"""Outcomes some deal kinds report beside a party's cash metrics (the JSON summary's deal
-extras, in its order), to their unit: ``money`` ($B) or ``shares`` (millions)."""
+_UNITS = {"warrant_value": "money", "dilution_cost": "money", "vested_shares": "shares",
+          "conversion_stake": "fraction"}
+EXTRAS = {name: _UNITS[name] for name in DEAL_EXTRAS}
+"""Outcomes some deal kinds report beside a party's cash metrics (the JSON summary's
+`DEAL_EXTRAS`, in its order), to their unit: ``money`` ($B), ``shares`` (millions) or
+``fraction`` (a share of 1, shown as a percentage)."""
 
 
 def financed_parties(deals: Iterable[Any]) -> set[tuple[str, str]]:

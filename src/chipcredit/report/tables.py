@@ -99,7 +99,7 @@ def deals_table(result: Result, cat: Catalogue) -> str:
 
 def _extras(result: Result, deal: str, party: str, cat: Catalogue) -> str:
     """The party's deal extras (`multiples.EXTRAS`) that are not 0 on every path: their
-    median, money in the language's unit, shares in millions."""
+    median, money in the language's unit, shares in millions, a stake as a percentage."""
     out = []
     for name, unit in EXTRAS.items():
         try:
@@ -109,8 +109,8 @@ def _extras(result: Result, deal: str, party: str, cat: Catalogue) -> str:
         if not np.any(values != 0):
             continue
         p50 = describe(values)["p50"]
-        value = cat.money(p50) if unit == "money" else cat.t("report.shares_millions",
-                                                              value=cat.number(p50))
+        value = (cat.money(p50) if unit == "money" else cat.percent(p50) if unit == "fraction"
+                 else cat.t("report.shares_millions", value=cat.number(p50)))
         out.append(cat.t("report.extra_item", name=cat.t(f"report.extra_{name}"), value=value))
     return cat.t("report.item_separator").join(out)
 
