@@ -7,7 +7,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from .claim import Claim, level_payment
-from .dust import MONEY_DUST
+from .dust import MONEY_DUST, snap
 
 if TYPE_CHECKING:
     from .labs import Lab
@@ -244,12 +244,15 @@ class SpvLease(Deal):
         debt.write_off()
 
     def _distribute(self, world: World, q: int, amount: float) -> None:
-        amount = max(amount, 0.0)
+        # what a pro-rata split leaves behind (about 1e-17) is dust, and so is a holder's
+        # part under a dollar: not paid, it stays in the SPV
+        amount = snap(max(amount, 0.0), MONEY_DUST)
         if not amount:
             return
         for holder, put_in in self.holders.items():
             share = put_in / self.equity_total if self.equity_total > 0 else 0.0
-            world.books.pay(q, self.spv, holder, "distribution", amount * share, self.id)
+            world.books.pay(q, self.spv, holder, "distribution", snap(amount * share, MONEY_DUST),
+                            self.id)
 
     def on_default(self, world: World, lab: Lab, q: int) -> None:
         if lab.id != self.lessee or not self.active:

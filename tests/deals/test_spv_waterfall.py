@@ -1,4 +1,4 @@
-"""The SPV's waterfall runs after its lessee's funding phase.
+"""The SPV's waterfall runs after its lessee's funding phase, and pays no dust.
 
 The SPV of the golden tests: $20B of GPUs, $12.5B of debt at 11% over 5 years, a 5-year
 lease at 16% to a 20% residual. Rent is (20 - 4 x 1.04^-20) x 0.04 / (1 - 1.04^-20) =
@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+
+from chipcredit.engine.dust import MONEY_DUST
 
 from . import _build as b
 
@@ -66,3 +68,19 @@ def test_rent_paid_late_from_a_round_pays_the_debt_the_same_quarter() -> None:
     assert res.default_probability("xai") == 0.0
     assert res.max_abs_imbalance < 1e-9
 
+
+def test_no_dust_distribution_after_the_spv_winds_up() -> None:
+    """Equity of 1 and 2 splits each distribution into thirds, which leave a residual of
+    about 1e-16 in the SPV. Once the lease has ended (quarter 19, the sale and the last
+    distribution), that residual is dust: it is not paid out quarter after quarter (it used
+    to be, shrinking to 1e-128), it stays in the SPV, and the ledger balances."""
+    deal = _spv(equity={"nvidia": 1, "valor": 2},
+                debt={"lender": "apollo", "amount": 17, "rate": 0.11, "term_years": 5})
+    res = b.run(b.scenario(deals=[deal], horizon=28))
+    cf = res.cashflows("spv", path=0)
+    dist = cf[cf["kind"] == "distribution"]
+    assert (dist["amount"].abs() >= MONEY_DUST).all()
+    assert dist["time"].max() == 20  # the lease's last quarter (19), at its end
+    last = dist[dist["time"] == 20].set_index("to")["amount"]
+    assert last["valor"] == pytest.approx(2 * last["nvidia"], rel=1e-12)
+    assert res.max_abs_imbalance < 1e-9

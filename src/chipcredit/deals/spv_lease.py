@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from chipcredit.engine.claims import Claim
-from chipcredit.engine.dust import MONEY_DUST
+from chipcredit.engine.dust import MONEY_DUST, snap
 from chipcredit.engine.sum_kernel import cash_in_out
 from chipcredit.scenario.deals import SpvLease
 
@@ -243,11 +243,16 @@ class SpvLeaseDeal(DealRuntime):
         self.debt.write_off(mask)
 
     def _distribute(self, sim: Sim, q: int, amount: NDArray[np.float64]) -> None:
-        amount = np.maximum(amount, 0.0)
+        """Pay ``amount`` ($B, ``(n,)``) to the equity holders pro rata. The split leaves a
+        rounding residual in the SPV (``amount - sum(amount * share)``, about 1e-17): it is
+        dust, and so is any holder's part below a dollar; no dust payment is made, and the
+        residual stays in the SPV (engine/dust.py)."""
+        amount = snap(np.maximum(amount, 0.0), MONEY_DUST)
         if not amount.any():
             return
         for holder, share in self.payout_share.items():
-            sim.ledger.pay(q, self.spv, holder, "distribution", amount * share, self.index)
+            sim.ledger.pay(q, self.spv, holder, "distribution", snap(amount * share, MONEY_DUST),
+                           self.index)
 
     def on_default(self, sim: Sim, lab: LabState, q: int, mask: NDArray[np.bool_]) -> None:
         if lab.acct != self.lessee:
