@@ -91,7 +91,6 @@ class Cloud(Fundraiser):
         world.books.pay(0, "market", self.id, "opening_balance", p(spec.cash, key + ".cash"),
                         begin=True)
         self.cash_open = self.cash(world)
-        self.drawn = 0.0  # $B its tranches lent it this quarter, for GPUs it bought
 
     def available(self, world: World) -> float:
         return math.inf if self.funded else self.cash(world)
@@ -118,7 +117,6 @@ class Cloud(Fundraiser):
         for claim, share, _ in self.tranches:
             draw = cost * share
             world.books.pay(q, claim.creditor, self.id, "loan_draw", draw)
-            self.drawn += draw
             claim.principal += draw
             claim.track_exposure()
         for vid, share in self.procurement.items():
@@ -218,12 +216,6 @@ class Cloud(Fundraiser):
             for claim, _, _ in self.tranches:
                 claim.settle(world.books, q)
         self.cash_open = self.cash(world)
-        self.drawn = 0.0
-
-    def financing(self, world: World) -> float:
-        """A tranche's draw paid a share of a GPU purchase: the burn is the purchase net of
-        it, so it is no financing here (the lab's other financing kinds are)."""
-        return world.books.financing_in[self.id] - self.drawn
 
     def arrears(self) -> float:
         return self.opex.arrears + sum(claim.arrears for claim, _, _ in self.tranches)

@@ -35,10 +35,6 @@ class Fundraiser:
     def cash(self, world: World) -> float:
         return world.books.balance[self.id]
 
-    def financing(self, world: World) -> float:
-        """This quarter's money in that financed the party (not part of its burn)."""
-        return world.books.financing_in[self.id]
-
     def init_funding(self, world: World, f: Any, key: str) -> None:
         p = world.p
         self.buffer = p(f.buffer_quarters, key + ".funding.buffer_quarters")
@@ -89,7 +85,7 @@ class Fundraiser:
     def raise_equity(self, world: World, q: int) -> float:
         """Phase 6: note the burn; raise a round when under the buffer or in arrears."""
         cash = self.cash(world)
-        inflow = self.financing(world)
+        inflow = world.books.financing_in[self.id]
         self.burn = [*self.burn[1:], self.cash_open + inflow - cash]
         burn = max(sum(self.burn) / 4.0, 0.0)
         arrears = self.arrears()

@@ -41,7 +41,7 @@ from . import cloud_kernel as ck
 from .claims import Claim
 from .dust import CAPACITY_DUST, MONEY_DUST, snap
 from .fleet import opening_fleet
-from .funding import CLOUD_FINANCING_KINDS, Fundraiser
+from .funding import Fundraiser
 
 if TYPE_CHECKING:
     from .labs import LabState
@@ -80,8 +80,6 @@ class CloudState(Fundraiser):
     run_rate : 4 x this quarter's revenue, $B per year (its valuation's base)
     shares : cap table, ``{(holder account, deal index or -1): shares (n,)}``, as a lab's
     """
-
-    financing_kinds = CLOUD_FINANCING_KINDS  # its burn counts GPU purchases net of debt draws
 
     def __init__(self, cloud: Cloud, sim: Sim) -> None:
         n, p, key = sim.n, sim.params, f"parties.{cloud.id}"

@@ -8,11 +8,6 @@ One implementation of DESIGN.md section 3, phase 6, used by `LabState` and `Clou
 - the pre-money valuation is ``valuation_multiple * exp(sentiment_loading * sentiment) *
   run_rate`` ($B), the run-rate being annual revenue ($B per year), and the share price is
   that over the shares outstanding;
-- a quarter's burn is ``cash at the start + financing in - cash now``: what it spent beyond
-  the money that financed it. For a lab the financing is every kind in `FINANCING_KINDS`
-  (equity, rounds, loan and credit draws, milestone tranches); a cloud's debt tranches draw a
-  share of every GPU purchase, so for a cloud they are part of the purchase's price, not
-  financing: its burn counts GPU purchases net of the debt draws (`CLOUD_FINANCING_KINDS`);
 - a round is tried when cash is below ``buffer_quarters`` of the mean burn of the last four
   quarters, or the party is in arrears. It asks for ``round_quarters`` of burn, at least the
   arrears plus the gap to the buffer, and succeeds with the logistic probability of
@@ -44,15 +39,7 @@ from .funding_kernel import equity_round
 if TYPE_CHECKING:
     from .sim import Sim
 
-__all__ = ["CLOUD_FINANCING_KINDS", "FINANCING_KINDS", "Fundraiser"]
-
-FINANCING_KINDS = frozenset({"equity", "equity_round", "loan_draw", "credit_draw", "tranche"})
-"""Inflows that fund a lab rather than measure its burn."""
-CLOUD_FINANCING_KINDS = FINANCING_KINDS - {"loan_draw"}
-"""Inflows that fund a cloud rather than measure its burn. A cloud's ``loan_draw`` is its
-tranches' share of each GPU purchase (a rolling facility drawn with every purchase, the only
-loan a cloud takes), so its burn counts the purchase net of the draw: a cloud that buys GPUs
-with debt does not raise equity for the part the debt paid."""
+__all__ = ["Fundraiser"]
 
 _MAX_DILUTION = 1e9
 """A round issues at most this many times the shares outstanding."""
@@ -80,8 +67,6 @@ class Fundraiser:
     """`total_shares`, cached until `issue` or `init_cap_table` changes the cap table."""
     _value_of: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None = None
     """(sentiment, run-rate, valuation before the alive mask) of the last `valuation`."""
-    financing_kinds: frozenset[str] = FINANCING_KINDS
-    """Flow kinds into the party that finance it and so do not reduce its burn."""
 
     def arrears(self) -> NDArray[np.float64]:
         raise NotImplementedError
@@ -183,7 +168,7 @@ class Fundraiser:
         """Phase 6: note this quarter's burn, and raise a round when cash is under the
         buffer or the party is in arrears. Returns the amount raised ($B, ``(n,)``); the
         caller then settles what it owes from the new cash."""
-        inflow = sim.financing_inflow(self.acct, self.financing_kinds)
+        inflow = sim.financing_inflow(self.acct)
         value = self.valuation(sim)
         momentum = np.divide(self.run_rate, self.history[0], out=np.zeros(sim.n),
                              where=self.history[0] > 0) - 1.0

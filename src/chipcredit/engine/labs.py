@@ -18,7 +18,7 @@ from .claims import Claim
 from .clouds import rent_from_clouds
 from .dust import CAPACITY_DUST, snap
 from .fleet import opening_fleet
-from .funding import FINANCING_KINDS, Fundraiser
+from .funding import Fundraiser
 from .lab_kernel import serve
 from .lab_kernel import shortfall as lab_shortfall
 from .params import compact
@@ -31,6 +31,9 @@ __all__ = ["CAUSES", "FINANCING_KINDS", "LabState"]
 
 CAUSES = ("none", "arrears_unfunded", "covenant", "cross_default")
 """Default causes; index 0 means no default."""
+
+FINANCING_KINDS = frozenset({"equity", "equity_round", "loan_draw", "credit_draw", "tranche"})
+"""Inflows that fund a lab rather than measure its burn."""
 
 
 def decaying(g_to: NDArray[np.float64], span: NDArray[np.float64],

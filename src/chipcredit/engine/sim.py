@@ -160,13 +160,11 @@ class Sim:
             left = left - used
             self.deals[funds.deal].add_tied_gross_profit(margin * used)
 
-    def financing_inflow(self, acct: int, kinds: frozenset[str] = FINANCING_KINDS
-                         ) -> NDArray[np.float64]:
-        """This quarter's inflows so far into an account of the flow ``kinds`` that finance
-        it rather than measure its burn ($B, ``(n,)``)."""
+    def financing_inflow(self, acct: int) -> NDArray[np.float64]:
+        """This quarter's financing inflows into an account so far (for burn)."""
         total = np.zeros(self.n)
         for (_src, dst, kind), amt in self.ledger._quarter.items():
-            if dst == acct and kind in kinds:
+            if dst == acct and kind in FINANCING_KINDS:
                 total = total + amt
         return total
 
