@@ -267,10 +267,11 @@ class ChipcreditModel(mesa.Model):
         clouds.do("close_procurement")
         deals.do("hook", "after_procurement")
         labs.do("service")                                         # 5 servicing
-        deals.do("hook", "service_spv")
+        deals.do("hook", "after_servicing")
         clouds.do("service")
         labs.do("funding")                                         # 6 funding
         clouds.do("funding")
+        deals.do("hook", "service_spv")
         labs.do("default")                                         # 7 default
         clouds.do("default")
         deals.do("hook", "after_defaults")

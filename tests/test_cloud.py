@@ -126,7 +126,8 @@ FUNDING = {"buffer_quarters": 1.0, "round_quarters": 1.0, "valuation_multiple": 
 
 def test_a_cloud_short_of_cash_raises_equity_and_survives() -> None:
     """Without funding it defaults on the $3B it cannot pay. With it, the quarter's burn is
-    10 (cash at the start) + 28 (drawn) - 0 (left) = $38B, a mean of 9.5 over four quarters;
+    10 (cash at the start) + 28 (drawn) - 0 (left) = $38B: the burn counts the GPU purchase
+    gross, the tranche's draw included (docs/model.md, Clouds), a mean of 9.5 over four quarters;
     the round is max(1 x 9.5, 3 arrears + (1 x 9.5 - 0)) = $12.5B at 5 x (4 x $1B) = $20B
     pre-money over 1.0 shares: 0.625 new shares at $20B each. The owner's 40% becomes
     0.4 / 1.625 = 24.6%; the $3B of arrears is paid and $9.5B is left."""
@@ -134,6 +135,7 @@ def test_a_cloud_short_of_cash_raises_equity_and_survives() -> None:
     assert not neo.alive[0]
     sim, neo = _first_quarter([vendor(), lab(), _short_cloud(funding=FUNDING), *OTHERS])
     assert neo.alive[0]
+    assert neo.burn[-1, 0] == pytest.approx(38.0, rel=1e-12)  # 10 + the 28 drawn
     market, owner, founders = (sim.acct(a) for a in ("market", "owner", "founders"))
     assert neo.shares[(market, -1)][0] == pytest.approx(0.625, rel=1e-12)
     assert neo.price(sim)[0] == pytest.approx(20.0 / 1.625, rel=1e-12)
@@ -208,3 +210,27 @@ def test_a_vendors_stake_in_a_cloud_is_marked_at_the_clouds_price() -> None:
     (nv,) = sim.vendors
     assert neo.price(sim)[0] == pytest.approx(20.0 / 1.625, rel=1e-12)
     assert nv.financials.marks(sim)[0] == pytest.approx(0.4 * 20.0 / 1.625, rel=1e-12)
+
+
+def test_rent_paid_late_pays_the_arrears_of_a_cloud_without_funding() -> None:
+    """A cloud with no `funding` builds 1 GW ($35B: $17.5B from a 0%-rate tranche repaid a
+    twentieth of its balance a quarter, $17.5B of its $17.6B) for a lab at $8B per GW-year.
+    The lab, with no cash and $0.5B of revenue a quarter, pays $0.5B of the $2B rent at
+    servicing; the cloud, with $0.6B, pays that much of its $0.875B of debt service and owes
+    $0.275B. In the funding phase the lab raises $1.5B and pays its rent arrears; the cloud
+    pays its own arrears from them the same quarter, so it does not default."""
+    spec = cloud(cash=17.6, contracts=[{"tenant": "xai", "capacity": 1.0,
+                                        "price_per_unit_year": 8.0, "term_years": 2}],
+                 debt=[{"lender": "bank", "share": 0.5, "rate": 0.0, "term_years": 5}])
+    tenant = lab(cash=0.0, revenue={"run_rate": 2.0, "growth": dict(FLAT)},
+                 compute={"installed": 0.0, "per_revenue": 0.0, "training": 0.0,
+                          "training_growth": dict(FLAT)},
+                 funding={"valuation_multiple": 10.0, "success": {"base": 5.0}})
+    res = run([vendor(), tenant, spec, *OTHERS], horizon=2)
+    assert res.default_probability("neo") == 0.0
+    assert _flow(res, "market", "xai", "equity_round")[0] == pytest.approx(1.5, rel=1e-12)
+    assert _flow(res, "xai", "neo", "cloud_rent")[0] == pytest.approx(2.0, rel=1e-12)
+    assert _flow(res, "neo", "bank", "debt_service")[0] == pytest.approx(0.875, rel=1e-12)
+    assert res.bands("neo", "cash")["mean"][0] == pytest.approx(17.6 + 17.5 - 35 + 2 - 0.875,
+                                                                rel=1e-12)
+    assert res.checks.worst() < 1e-9

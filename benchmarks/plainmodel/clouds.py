@@ -209,8 +209,9 @@ class Cloud(Fundraiser):
             claim.settle(books, q, None, self.available(world))
 
     def funding(self, world: World, q: int) -> None:
-        if self.raises and not self.funded:
-            self.raise_equity(world, q)
+        if not self.funded:  # arrears are paid from cash: a round's, or rent paid late
+            if self.raises:
+                self.raise_equity(world, q)
             self.opex.settle(world.books, q, "operating_costs")
             for claim, _, _ in self.tranches:
                 claim.settle(world.books, q)

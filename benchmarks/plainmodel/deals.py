@@ -7,7 +7,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from .claim import Claim, level_payment
-from .dust import MONEY_DUST
+from .dust import MONEY_DUST, snap
 
 if TYPE_CHECKING:
     from .labs import Lab
@@ -48,6 +48,8 @@ class Deal:
     def schedule(self, world: World, q: int) -> None: ...
 
     def after_procurement(self, world: World, q: int) -> None: ...
+
+    def after_servicing(self, world: World, q: int) -> None: ...
 
     def service_spv(self, world: World, q: int) -> None: ...
 
@@ -142,6 +144,7 @@ class SpvLease(Deal):
         self.tied_gross_profit = 0.0
         self.tied_vendor = spec.vendor
         self.hit = False
+        self.ended = False
         self.rent_seen = 0.0
         self.ltv = 0.0
         self.dscr = 0.0
@@ -188,7 +191,14 @@ class SpvLease(Deal):
                 debt.principal -= pay - interest
             debt.schedule(pay, q + 1)
 
+    def after_servicing(self, world: World, q: int) -> None:
+        """Right after the lessee's servicing, in the lease's last quarter: the lessee buys
+        the GPUs (with its own cash, before its funding round) or the SPV sells them."""
+        if q - self.start_q == self.lease_periods - 1:
+            self._term_end(world, q)
+
     def service_spv(self, world: World, q: int) -> None:
+        """After the funding phase, so rent the lessee paid late from a round is in it."""
         books = world.books
         due = self.debt.total_due()
         rent_in = self.lease.paid - self.rent_seen
@@ -196,11 +206,12 @@ class SpvLease(Deal):
         self.debt.settle(books, q)
         value = self.cost * world.market.residual_share(max(q - self.start_q + 1, 0))
         debt = self.debt.balance()
-        live = self.active and debt >= MONEY_DUST
+        live = (self.active or self.ended) and debt >= MONEY_DUST
         self.ltv = (debt / value if value > 0 else math.inf) if live else math.nan
         self.dscr = rent_in / due if live and due > 0 else math.nan
-        if q - self.start_q == self.lease_periods - 1:
-            self._term_end(world, q)
+        if self.ended:
+            self._close_debt(world, q)
+            self.ended = False
         cash = books.balance[self.spv]
         self._distribute(world, q, cash if self.debt.arrears < MONEY_DUST else 0.0)
 
@@ -221,7 +232,7 @@ class SpvLease(Deal):
         self.active = False
         self.units = 0.0
         self.lease.principal = 0.0
-        self._close_debt(world, q)
+        self.ended = True  # its debt is closed in the waterfall, after the funding phase
 
     def _close_debt(self, world: World, q: int) -> None:
         """Accelerate the debt, pay what the SPV can, write off the rest."""
@@ -233,12 +244,15 @@ class SpvLease(Deal):
         debt.write_off()
 
     def _distribute(self, world: World, q: int, amount: float) -> None:
-        amount = max(amount, 0.0)
+        # what a pro-rata split leaves behind (about 1e-17) is dust, and so is a holder's
+        # part under a dollar: not paid, it stays in the SPV
+        amount = snap(max(amount, 0.0), MONEY_DUST)
         if not amount:
             return
         for holder, put_in in self.holders.items():
             share = put_in / self.equity_total if self.equity_total > 0 else 0.0
-            world.books.pay(q, self.spv, holder, "distribution", amount * share, self.id)
+            world.books.pay(q, self.spv, holder, "distribution", snap(amount * share, MONEY_DUST),
+                            self.id)
 
     def on_default(self, world: World, lab: Lab, q: int) -> None:
         if lab.id != self.lessee or not self.active:

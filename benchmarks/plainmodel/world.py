@@ -168,7 +168,7 @@ class World:
             for claim in lab.claims:
                 claim.settle(self.books, q)
         for deal in self.deals:
-            deal.service_spv(self, q)
+            deal.after_servicing(self, q)
         for cloud in self.clouds:
             cloud.service(self, q)
 
@@ -177,6 +177,8 @@ class World:
             lab.funding(self, q)
         for cloud in self.clouds:
             cloud.funding(self, q)
+        for deal in self.deals:  # the SPV's waterfall sees rent paid late in the funding phase
+            deal.service_spv(self, q)
 
     def default(self, q: int) -> None:                         # 7
         for lab in self.labs:

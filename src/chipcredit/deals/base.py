@@ -1,8 +1,9 @@
 """The protocol every deal kind implements: hooks named after the phases of a quarter.
 
 The engine calls, each quarter and in scenario order: `start` (procurement, deals first),
-`schedule` (what falls due this quarter), `after_procurement`, `service_spv` (after the
-labs' servicing), `on_default` (before a lab's estate is settled), `after_defaults`; and
+`schedule` (what falls due this quarter), `after_procurement`, `after_servicing` (after the
+labs' servicing), `service_spv` (after the funding phase, in which the labs pay their
+arrears), `on_default` (before a lab's estate is settled), `after_defaults`; and
 `at_horizon` once at the end. Everything a deal does to money is a transfer in the ledger.
 """
 
@@ -69,8 +70,13 @@ class DealRuntime:
     def after_procurement(self, sim: Sim, q: int) -> None:
         """React to the labs' purchases (milestones, shortfall fees)."""
 
+    def after_servicing(self, sim: Sim, q: int) -> None:
+        """After the labs' servicing, before their funding (a facility's shortfall draw, a
+        lessee's purchase option at a lease's end)."""
+
     def service_spv(self, sim: Sim, q: int) -> None:
-        """An SPV's waterfall, after the labs have paid."""
+        """An SPV's waterfall, after the funding phase: the quarter's rent, paid at
+        servicing or late from the lessee's funding phase, pays the debt, then the equity."""
 
     def on_default(self, sim: Sim, lab: LabState, q: int, mask: NDArray[np.bool_]) -> None:
         """``lab`` defaults on ``mask`` paths; act before its estate is settled."""

@@ -127,8 +127,9 @@ class CreditFacilityDeal(DealRuntime):
         c.principal = c.principal - repay
         c.schedule(interest + repay, q + 1)
 
-    def service_spv(self, sim: Sim, q: int) -> None:
-        """The shortfall rule: draw what the borrower could not pay, and pay it now."""
+    def after_servicing(self, sim: Sim, q: int) -> None:
+        """The shortfall rule: draw what the borrower could not pay, and pay it now (before
+        its funding phase)."""
         if not self.spec.drawing.shortfall:
             return
         lab = self.lab

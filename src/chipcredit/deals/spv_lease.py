@@ -1,13 +1,17 @@
 """``spv_lease``: a vehicle buys a vendor's GPUs with equity and senior debt and leases
 them to a lab (Nvidia-xAI, Colossus 2).
 
-Waterfall each quarter: the lessee's rent comes in; the SPV pays its debt service; what is
-left goes to the equity holders pro rata to their contributions. At term end the lessee may
-buy the GPUs at the residual price assumed in the rent (``purchase_option``, exercised when
-the used value is higher and it has the cash), or the SPV sells them at used value
-(``sell``). If the lessee defaults the SPV takes the GPUs back and sells them at used value
-less the fire-sale haircut; its deficiency joins the lessee's unsecured class; if it then
-cannot pay its debt, the debt takes the loss (an SPV default).
+Waterfall each quarter, after the funding phase: the quarter's rent comes in (paid at
+servicing, or late from the lessee's funding phase: rent it could not pay at servicing and
+paid from a round still reaches the debt that quarter); the SPV pays its debt service; what
+is left goes to the equity holders pro rata to their contributions. At term end, right after
+the lessee's servicing (its purchase is its own spending, before its funding round), the
+lessee may buy the GPUs at the residual price assumed in the rent (``purchase_option``,
+exercised when the used value is higher and it has the cash), or the SPV sells them at used
+value (``sell``); the waterfall then closes the debt. If the lessee defaults the SPV takes
+the GPUs back and sells them at used value less the fire-sale haircut; its deficiency joins
+the lessee's unsecured class; if it then cannot pay its debt, the debt takes the loss (an
+SPV default).
 
 Worked example: $20B of GPUs, $7.5B equity (Nvidia $2B) and $12.5B debt at 11% over 5
 years; lease 5 years at 16% to a 20% residual. Rent is the level payment that amortises
@@ -24,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from chipcredit.engine.claims import Claim
-from chipcredit.engine.dust import MONEY_DUST
+from chipcredit.engine.dust import MONEY_DUST, snap
 from chipcredit.engine.sum_kernel import cash_in_out
 from chipcredit.scenario.deals import SpvLease
 
@@ -98,6 +102,8 @@ class SpvLeaseDeal(DealRuntime):
         self.breached = np.zeros(n, dtype=bool)
         self.first_breach = np.full(n, -1.0)
         self.event_of_default = np.zeros(n, dtype=bool)
+        self._ended = np.zeros(n, dtype=bool)
+        """Paths whose lease ended this quarter (`after_servicing`), for the waterfall."""
 
     def spv_account(self) -> int | None:
         return self.spv
@@ -146,7 +152,15 @@ class SpvLeaseDeal(DealRuntime):
             self.debt.principal = np.where(paid_off, 0.0, rest)
             self.debt.schedule(pay, q + 1)
 
+    def after_servicing(self, sim: Sim, q: int) -> None:
+        """The lease's last quarter: the lessee buys the GPUs or the SPV sells them."""
+        if q - self.start_q == self.lease_periods - 1:
+            self._term_end(sim, q)
+
     def service_spv(self, sim: Sim, q: int) -> None:
+        """The waterfall, after the funding phase: the quarter's rent (on time or late)
+        pays the debt; covenants are tested on it; at term end the debt is closed; the rest
+        goes to the equity."""
         ledger = sim.ledger
         due = self.debt.total_due()
         self.rent_in = self.lease.paid - self._rent_seen
@@ -157,7 +171,8 @@ class SpvLeaseDeal(DealRuntime):
             spare = np.where(sweep, ledger.balance[self.spv], 0.0)
             self.debt.prepay(ledger, q, spare, "debt_prepayment")
         if q - self.start_q == self.lease_periods - 1:
-            self._term_end(sim, q)
+            self._close_debt(sim, q, self._ended)
+            self._ended = np.zeros(sim.n, dtype=bool)
         # equity is paid only while the debt is current and no covenant holds the cash back
         cash = ledger.balance[self.spv].copy()
         current = self.debt.arrears < MONEY_DUST
@@ -168,7 +183,9 @@ class SpvLeaseDeal(DealRuntime):
         """LTV and DSCR this quarter, and what a breach does: (sweep, hold) masks."""
         value = self.cost * sim.market.residual_share(max(q - self.start_q + 1, 0))
         debt = self.debt.balance()
-        live = self.active & (debt >= MONEY_DUST)  # no debt left: no LTV, no DSCR
+        # no debt left: no LTV, no DSCR; a lease that ended this quarter is still tested (its
+        # last rent is in this waterfall)
+        live = (self.active | self._ended) & (debt >= MONEY_DUST)
         self.ltv = np.where(live, np.divide(debt, value, out=np.full(sim.n, np.inf),
                                             where=value > 0), np.nan)
         self.dscr = np.where(live & (due > 0), np.divide(self.rent_in, due, out=np.zeros(sim.n),
@@ -214,7 +231,7 @@ class SpvLeaseDeal(DealRuntime):
         self.units = np.where(live, 0.0, self.units)
         # the balloon is the residual the lease assumed: the SPV's risk, not the lessee's debt
         self.lease.principal = np.where(live, 0.0, self.lease.principal)
-        self._close_debt(sim, q, live)
+        self._ended = live  # the waterfall, after the funding phase, closes the debt
 
     def _close_debt(self, sim: Sim, q: int, mask: NDArray[np.bool_]) -> None:
         """Accelerate the debt on ``mask``, pay what the SPV can, write off the rest."""
@@ -226,11 +243,16 @@ class SpvLeaseDeal(DealRuntime):
         self.debt.write_off(mask)
 
     def _distribute(self, sim: Sim, q: int, amount: NDArray[np.float64]) -> None:
-        amount = np.maximum(amount, 0.0)
+        """Pay ``amount`` ($B, ``(n,)``) to the equity holders pro rata. The split leaves a
+        rounding residual in the SPV (``amount - sum(amount * share)``, about 1e-17): it is
+        dust, and so is any holder's part below a dollar; no dust payment is made, and the
+        residual stays in the SPV (engine/dust.py)."""
+        amount = snap(np.maximum(amount, 0.0), MONEY_DUST)
         if not amount.any():
             return
         for holder, share in self.payout_share.items():
-            sim.ledger.pay(q, self.spv, holder, "distribution", amount * share, self.index)
+            sim.ledger.pay(q, self.spv, holder, "distribution", snap(amount * share, MONEY_DUST),
+                           self.index)
 
     def on_default(self, sim: Sim, lab: LabState, q: int, mask: NDArray[np.bool_]) -> None:
         if lab.acct != self.lessee:

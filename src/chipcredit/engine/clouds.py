@@ -303,11 +303,14 @@ class CloudState(Fundraiser):
             claim.settle(ledger, q, available)
 
     def funding(self, sim: Sim, q: int) -> None:
-        """Phase 6: a cloud with ``funding`` raises a round as a lab does (see
-        `Fundraiser.raise_equity`), then pays its arrears, senior first, from the new cash.
-        A funded balance sheet needs no round; a cloud without ``funding`` raises none."""
-        if self.raises and not self.funded:
-            self.raise_equity(sim, q)
+        """Phase 6 (after the labs' funding): a cloud with ``funding`` raises a round as a lab
+        does (see `Fundraiser.raise_equity`); then every cloud on its own balance sheet pays
+        its arrears, senior first, from its cash: the round's, and rent its tenants could not
+        pay at servicing and paid late in their own funding phase. A funded balance sheet
+        needs no round and has no arrears; a cloud without ``funding`` raises none."""
+        if not self.funded:
+            if self.raises:
+                self.raise_equity(sim, q)
             self.opex.settle(sim.ledger, q, self.cash, "operating_costs")
             for claim, _, _ in self.tranches:
                 claim.settle(sim.ledger, q, self.cash)

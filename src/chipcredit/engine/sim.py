@@ -234,13 +234,18 @@ class Sim:
             for claim in lab.claims:
                 claim.settle(self.ledger, q, lab.cash)
         for deal in self.deals:
-            deal.service_spv(self, q)
+            deal.after_servicing(self, q)
         for cloud in self.clouds:
             cloud.service(self, q)
         for lab in self.labs:                                 # 6 funding
             lab.funding(self, q)
         for cloud in self.clouds:
             cloud.funding(self, q)
+        # the SPVs' waterfalls come after their lessees' funding: rent a lessee could not pay
+        # at servicing and paid from a round (or its cash) in the funding phase reaches the
+        # SPV's debt in the same quarter, as rent paid on time does
+        for deal in self.deals:
+            deal.service_spv(self, q)
         for lab in self.labs:                                 # 7 default
             settle_defaults(self, lab, q)
         for cloud in self.clouds:
