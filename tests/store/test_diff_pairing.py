@@ -98,3 +98,29 @@ def test_no_default_rows_for_a_party_that_cannot_default(stored: Path) -> None:
     assert set(runs.sql("SELECT DISTINCT party FROM defaults WHERE run = 1")["party"]) == can
     seq = runs.sql("SELECT seq FROM metrics WHERE run = 1 AND variant = 'main' ORDER BY seq")
     assert list(seq["seq"]) == list(range(len(seq)))  # still numbered without gaps
+
+
+def test_an_explicit_pair_replaces_the_pairing_by_name(stored: Path) -> None:
+    """--variant base=stressed compares run 2's base with run 2's stressed and nothing else:
+    run 2's own base, paired with nothing now, is one-sided, not compared by name too."""
+    frame = RunStore(stored, read_only=True).diff(2, 2, variants={"base": "stressed"})
+    both = frame[frame["only"].isna()]
+    assert set(zip(both["variant_a"], both["variant_b"], strict=True)) == {("base", "stressed")}
+    assert (frame[frame["only"] == "a"]["variant_a"] == "stressed").all()
+    assert set(frame[frame["only"] == "b"]["variant_b"]) == {"base"}
+    # the freeze moves something, so this is the stressed run against the base, not base/base
+    assert (both["mean_diff"].fillna(0.0) != 0.0).any()
+
+
+def test_a_variant_paired_twice_is_refused_in_one_line(stored: Path) -> None:
+    with pytest.raises(cc.UsageError, match=r"pairs run 2's variant 'stressed' more than once"):
+        RunStore(stored, read_only=True).diff(2, 2, variants={"base": "stressed",
+                                                              "stressed": "stressed"})
+
+
+def test_the_cli_refuses_a_first_run_variant_paired_twice(stored: Path) -> None:
+    result = runner.invoke(cli.app, ["runs", "diff", "2", "2", "--variant", "base=stressed",
+                                     "--variant", "base=base", "--store", str(stored)])
+    assert result.exit_code == 2
+    assert "--variant pairs the first run's variant 'base' more than once" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout

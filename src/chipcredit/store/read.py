@@ -167,6 +167,10 @@ def pairing(con: Any, a: int, b: int, path: Path, has_tables: bool,
                 if name not in have:
                     raise UsageError(f"run {run_id} has no variant {name!r}; it has "
                                      f"{', '.join(have) or 'none'}")
+        twice = sorted({vb for vb in pairs.values() if list(pairs.values()).count(vb) > 1})
+        if twice:
+            raise UsageError(f"--variant pairs run {b}'s variant {twice[0]!r} more than once; "
+                             "pair each variant once")
         return {vb: va for va, vb in pairs.items()}
     paired = {v: v for v in have_b if v in have_a}
     if set(have_a) != set(have_b):
@@ -182,22 +186,22 @@ def diff(con: Any, a: int, b: int, path: Path, has_tables: bool,
     """Metrics of runs ``a`` and ``b`` side by side, with ``b - a`` for each statistic.
 
     Rows are joined on (variant, deal, party, metric), each variant of ``b`` taken as the
-    variant of ``a`` it is paired with (`pairing`). Columns: ``variant`` (a's name, else
-    b's), ``variant_a``, ``variant_b``, ``only`` (``"a"`` or ``"b"`` for a row only one run
+    variant of ``a`` it is paired with (`pairing`); a variant of either run that is not
+    paired has its rows only on its own side. Columns: ``variant`` (a's name, else b's), ``variant_a``, ``variant_b``, ``only`` (``"a"`` or ``"b"`` for a row only one run
     has, else None), deal, party, metric, and ``{stat}_a``, ``{stat}_b``, ``{stat}_diff``
     for mean, p05, p50, p95.
     """
     paired = pairing(con, a, b, path, has_tables, pairs)
     stats = ", ".join(f"x.{s} AS {s}_a, y.{s} AS {s}_b, y.{s} - x.{s} AS {s}_diff"
                       for s in _STATS)
-    # b's variant under a's name: a CASE with one WHEN per renamed variant
-    renamed = [(vb, va) for vb, va in paired.items() if vb != va]
-    joined = ("CASE " + " ".join("WHEN variant = ? THEN ?" for _ in renamed)
-              + " ELSE variant END" if renamed else "variant")
+    # b's variant under the name of a's it is paired with, NULL if unpaired: one WHEN per pair
+    renamed = list(paired.items())
+    joined = ("CASE " + " ".join("WHEN variant = ? THEN ?" for _ in renamed) + " ELSE NULL END"
+              if renamed else "CAST(NULL AS VARCHAR)")
     query = f"""
         WITH x AS (SELECT * FROM metrics WHERE run = ?),
              y AS (SELECT *, {joined} AS joined FROM metrics WHERE run = ?)
-        SELECT coalesce(x.variant, y.joined) AS variant, x.variant AS variant_a,
+        SELECT coalesce(x.variant, y.joined, y.variant) AS variant, x.variant AS variant_a,
                y.variant AS variant_b,
                CASE WHEN y.metric IS NULL THEN 'a' WHEN x.metric IS NULL THEN 'b' END AS only,
                coalesce(x.deal, y.deal) AS deal,
@@ -206,6 +210,6 @@ def diff(con: Any, a: int, b: int, path: Path, has_tables: bool,
         FROM x FULL OUTER JOIN y
           ON x.variant = y.joined AND x.deal IS NOT DISTINCT FROM y.deal
              AND x.party = y.party AND x.metric = y.metric
-        ORDER BY coalesce(x.variant, y.joined), coalesce(x.seq, 1000000 + y.seq)"""
+        ORDER BY coalesce(x.variant, y.joined, y.variant), coalesce(x.seq, 1000000 + y.seq)"""
     params: list[Any] = [int(a), *(v for pair in renamed for v in pair), int(b)]
     return frame(con, query, params)
