@@ -58,7 +58,9 @@ def guard_module_start() -> None:
     if isinstance(sys.excepthook, _ImportInterrupted):
         return
     module = _module_being_run(getattr(sys, "orig_argv", []), getattr(sys, "argv", []))
-    if module == "chipcredit" or module.startswith("chipcredit."):
+    # only the package itself: its __main__ goes through `main`, which takes the hook off
+    # again; under another ``-m chipcredit.x`` the hook would outlive the import
+    if module == "chipcredit":
         sys.excepthook = _ImportInterrupted(sys.excepthook)
 
 

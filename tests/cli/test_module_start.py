@@ -81,10 +81,11 @@ def test_the_guard_is_set_only_for_chipcredit_and_only_once(
         raise AssertionError("not called here")
 
     monkeypatch.setattr(sys, "excepthook", hook)
-    monkeypatch.setattr(sys, "orig_argv", ["python", "-m", "pytest"])
-    monkeypatch.setattr(sys, "argv", ["-m"])
-    launcher.guard_module_start()
-    assert sys.excepthook is hook
+    for other in ("pytest", "chipcredit.cli"):  # chipcredit.cli's end would not remove it
+        monkeypatch.setattr(sys, "orig_argv", ["python", "-m", other])
+        monkeypatch.setattr(sys, "argv", ["-m"])
+        launcher.guard_module_start()
+        assert sys.excepthook is hook
     monkeypatch.setattr(sys, "orig_argv", ["python", "-m", "chipcredit", "run"])
     monkeypatch.setattr(sys, "argv", ["-m", "run"])
     launcher.guard_module_start()
