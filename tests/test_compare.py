@@ -19,7 +19,8 @@ import chipcredit as cc
 from chipcredit import cli
 from chipcredit.scenario.registry import bundled_path
 
-COLUMNS = ["deal", "party", "metric", "base", "other", "difference", "ci_low", "ci_high", "paths"]
+COLUMNS = ["deal", "party", "metric", "base", "other", "difference", "ci_low", "ci_high",
+           "median_difference", "share_higher", "share_lower", "paths"]
 
 
 def _quiet_compare(a: Any, b: Any, **kw: Any) -> cc.CompareResult:
@@ -53,6 +54,10 @@ def test_common_random_numbers_pair_the_paths() -> None:
     cash = _row(res, "xai", "cash_end")
     assert cash["difference"] == pytest.approx(-2.0, abs=1e-3)
     assert cash["ci_high"] - cash["ci_low"] < 1e-3  # paired: no sampling noise left
+    # every path pays the interest: the median is the mean, and B is below A on every path
+    assert cash["median_difference"] == pytest.approx(-2.0, abs=1e-3)
+    assert (cash["share_lower"], cash["share_higher"]) == (1.0, 0.0)
+    assert (revenue["median_difference"], revenue["share_higher"], revenue["share_lower"]) == (0, 0, 0)
     # the uncertain cash and run-rate really vary across paths: the pairing is what removes it
     assert base.std() > 0.1 * (CASH["high"] - CASH["low"]) / 4
     assert RUN_RATE["high"] > RUN_RATE["low"]
@@ -108,6 +113,11 @@ def test_compare_cli_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     assert doc["paths"] == 100 and doc["seed"] == 2
     row = next(r for r in doc["differences"] if r["party"] == "xai" and r["metric"] == "cash_end")
     assert row["difference"] == pytest.approx(-2.0, abs=1e-3)
+    assert row["median_difference"] == pytest.approx(-2.0, abs=1e-3)
+    assert (row["share_higher"], row["share_lower"]) == (0.0, 1.0)
+    # the table shows them too: the median and P(B>A), P(B<A) of the lab's end cash
+    line = next(ln for ln in result.stdout.splitlines() if " xai " in ln and " cash_end " in ln)
+    assert [c.strip() for c in line.split("│")][-4:-1] == ["-2.0000", "0.0%", "100.0%"]
 
 
 def test_compare_cli_refuses_an_unknown_scenario_in_one_line() -> None:

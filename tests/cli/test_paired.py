@@ -12,7 +12,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from chipcredit import cli
-from chipcredit.cli.stress import paired_table
+from chipcredit.cli.paired_tables import paired_table
 
 runner = CliRunner()
 
@@ -72,3 +72,43 @@ def test_json_says_wrote_file(command: list[str], tmp_path: Path) -> None:
     assert done.exit_code == 0, done.stderr
     assert done.stdout.splitlines()[-1] == f"wrote {target}"
     assert target.is_file()
+
+
+def test_the_median_and_the_shares_of_paths_either_way_have_their_columns() -> None:
+    rows = frame([300, 300, 300]).assign(median_difference=[0.25, -1.0, 0.0],
+                                         share_higher=[0.844, 0.0, 0.0004],
+                                         share_lower=[0.155, 1.0, 0.9996])
+    text = render(paired_table(rows, ["moic"], 300, "t", "a", "b"))
+    header = " ".join(ln for ln in text.splitlines() if ln.startswith("┃"))
+    assert "median" in header and "P(B>A)" in header and "P(B<A)" in header
+    cells = [c.strip() for c in next(ln for ln in text.splitlines() if " p0 " in ln).split("│")]
+    assert cells[-4:-1] == ["+0.2500", "84.4%", "15.5%"]
+    cells = [c.strip() for c in next(ln for ln in text.splitlines() if " p1 " in ln).split("│")]
+    assert cells[-3:-1] == ["0.0%", "100.0%"]  # none and all of the paths, exactly
+    cells = [c.strip() for c in next(ln for ln in text.splitlines() if " p2 " in ln).split("│")]
+    assert cells[-3:-1] == ["<0.1%", ">99.9%"]  # 4 paths of 10,000 are not none of them
+    assert "their median" in " ".join(text.split())  # the caption says what they are
+
+
+def test_compare_shows_the_headline_answers(tmp_path: Path) -> None:
+    # self-funded revenue and second sourcing are what docs/compare.md leads with
+    target = tmp_path / "out.json"
+    done = runner.invoke(cli.app, ["compare", "seed-2025-sell-only", "seed-2025", "--paths", "100",
+                                   "--seed", "3", "--no-store", "--json", str(target)],
+                         env={"COLUMNS": "250"})
+    assert done.exit_code == 0, done.stderr
+    lines = done.stdout.splitlines()
+    for party, metric in [("nvidia", "self_funded_revenue"), ("nvidia", "self_funded_revenue_share"),
+                          ("openai", "second_source_probability"),
+                          ("xai", "second_source_probability"), ("nvidia", "revenue_total")]:
+        shown = [ln for ln in lines if f" {party} " in ln and f" {metric} " in ln]
+        assert len(shown) == 1, (party, metric)
+        row = next(r for r in json.loads(target.read_text())["differences"]
+                   if r["deal"] is None and r["party"] == party and r["metric"] == metric)
+        cells = [c.strip() for c in shown[0].split("│")]
+        # over 100 paths a share is a whole percent: shown as is
+        assert cells[-3:-1] == [f"{row['share_higher'] * 100:.1f}%",
+                                f"{row['share_lower'] * 100:.1f}%"]
+    sfr = next(r for r in json.loads(target.read_text())["differences"]
+               if r["party"] == "nvidia" and r["metric"] == "self_funded_revenue")
+    assert sfr["share_higher"] == 1.0 and sfr["median_difference"] > 0  # Nvidia's money comes back

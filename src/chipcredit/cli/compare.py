@@ -14,12 +14,16 @@ import chipcredit as cc
 
 from .app import app, console, user_errors
 from .output import check_file_target, warnings_shown
+from .paired_tables import paired_table
 from .run import NoStoreOption, QuietOption, SchedulerOption, StorePathOption, chosen_store
-from .stress import paired_table, record_paired, report_quietly
+from .stress import record_paired, report_quietly
 
 __all__ = ["compare_command", "comparison_table"]
 
-_SHOWN = ("default_probability", "npv", "loss", "revenue_total", "gross_profit_total",
+# the seed's two headline answers first: the vendor's own money coming back as its sales
+# (self-funded revenue) and whether the labs it finances port to another vendor
+_SHOWN = ("self_funded_revenue", "self_funded_revenue_share", "second_source_probability",
+          "default_probability", "npv", "loss", "revenue_total", "gross_profit_total",
           "operating_profit_total", "cash_end", "equity_value_end", "stakes_value_end",
           "market_share_end")
 
@@ -46,8 +50,9 @@ def compare_command(
     """Compare two scenarios run with the same seed, paired by path (B minus A).
 
     Common random numbers give A and B the same draws wherever they share structure; the
-    table shows each metric's difference with a 95% confidence interval from the paired
-    paths.
+    table shows each metric's mean difference with a 95% confidence interval from the
+    paired paths, the median paired difference and the shares of paths where B is above
+    and below A.
     """
     with user_errors():
         out = console()
@@ -73,7 +78,8 @@ def compare_command(
 
 
 def comparison_table(res: cc.CompareResult, a: str, b: str) -> Table:
-    """The headline paired differences, B minus A, with their 95% intervals (and the paths
-    behind a row when fewer than all; see `paired_table`)."""
+    """The headline paired differences, B minus A: the mean with its 95% interval, the
+    median, P(B>A) and P(B<A) (and the paths behind a row when fewer than all; see
+    `paired_table`)."""
     return paired_table(res.differences, _SHOWN, res.base.paths,
                         f"{b} minus {a} ($B; shares and probabilities as fractions)", a, b)

@@ -30,6 +30,7 @@ from .output import (
     write_cashflows,
     write_output,
 )
+from .vendor_tables import second_sourcing_table, vendors_table
 
 __all__ = ["PROGRESS_MIN_PATHS", "run_command"]
 
@@ -238,6 +239,10 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
     parties = [(p.id, p.kind) for p in result.scenario.parties]
     out.print(parties_table(summary, parties, "base case" if result.deterministic else "medians",
                             can_default(result.scenario.parties)))
+    # the seed's headline answers: the vendors' own money in their sales, the labs' porting
+    out.print(vendors_table(summary, parties,
+                            "base case" if result.deterministic else "medians and means"))
+    out.print(second_sourcing_table(summary, parties, result.scenario.start))
     out.print(Text(footer(result) + (f" · {stored}" if stored else "")), soft_wrap=True)
 
 

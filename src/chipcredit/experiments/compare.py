@@ -9,10 +9,13 @@ the difference on that path is the effect of what differs, not noise. A deal, pa
 number present in only one scenario draws from its own stream and shifts nothing else.
 
 The answer to the seed's question (does "invest and bind" beat "just sell chips" for the
-vendor, and at what risk?) is in the vendor's rows: ``revenue_total``,
+vendor, and at what risk?) is in the vendor's rows: ``self_funded_revenue`` (its own money
+coming back as its sales) and ``self_funded_revenue_share``, ``revenue_total``,
 ``gross_profit_total``, ``operating_profit_total``, ``cash_end`` (sales less what it put
 into deals, plus what came back), ``equity_value_end`` and ``stakes_value_end`` (its stakes
-and loans marked at the horizon), ``market_share_end``, and the labs' default probability.
+and loans marked at the horizon), ``market_share_end``, and the labs'
+``second_source_probability`` and default probability. Read a mean difference with the
+median difference and the shares of paths either way: a few extreme paths can set its sign.
 """
 
 from __future__ import annotations
@@ -47,9 +50,11 @@ class CompareResult:
         One row per outcome both runs have, columns ``deal`` (None for a party's own
         outcomes), ``party``, ``metric``, ``base``, ``other`` (each run's mean over the
         paired paths), ``difference`` (other minus base, mean over the paired paths),
-        ``ci_low``, ``ci_high`` (its 95% confidence interval) and ``paths`` (the paired
-        paths on which both runs have a value). Money in $B, probabilities as shares. The
-        same shape as `StressResult.differences`.
+        ``ci_low``, ``ci_high`` (its 95% confidence interval), ``median_difference`` (the
+        median over the paired paths of other minus base), ``share_higher`` and
+        ``share_lower`` (the shares of those paths with other above and below base) and
+        ``paths`` (the paired paths on which both runs have a value). Money in $B,
+        probabilities as shares. The same shape as `StressResult.differences`.
     """
 
     base: Result

@@ -3,6 +3,12 @@
 Two scenarios run with the same seed draw the same shocks wherever they share structure
 (keyed substreams), so the per-path difference of an outcome measures the change and not
 the noise. The confidence interval of the mean difference comes from those paired paths.
+
+A mean can hide what most paths do: one path with a huge difference (a default that
+reroutes a trillion of purchases) moves it as much as thousands of small ones. So each row
+also gives the median of the per-path differences and the shares of paths on which the
+other run is above and below the base; a mean whose sign disagrees with them is
+tail-driven.
 """
 
 from __future__ import annotations
@@ -18,23 +24,33 @@ from chipcredit.analytics.simulate import simulate
 from chipcredit.errors import ChipcreditWarning
 from chipcredit.scenario.model import Scenario
 
-__all__ = ["Z95", "paired_differences", "paired_runs"]
+__all__ = ["COLUMNS", "Z95", "paired_differences", "paired_runs"]
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 _SKIP = ("irr_reason", "irr_multiple", "mark", "default_cause")
+COLUMNS = ("deal", "party", "metric", "base", "other", "difference", "ci_low", "ci_high",
+           "median_difference", "share_higher", "share_lower", "paths")
 
 
 def paired_differences(base: Result, other: Result) -> pd.DataFrame:
     """Per outcome shared by both runs: base mean, other mean, mean paired difference and
-    its 95% confidence interval, over the paths where both are finite.
+    its 95% confidence interval, the median paired difference and the shares of paths where
+    the other run is above and below the base, over the paths where both are finite.
 
-    Columns: deal (None for party outcomes), party, metric, base, other, difference,
-    ci_low, ci_high, paths. Default and second-sourcing probabilities are compared as 0/1
-    outcomes per path. The rows are the deal and party outcomes of `Result.summary`; SPV and
-    portfolio outcomes (keyed by a second party or a quarter) are left out, as there.
+    Columns (`COLUMNS`): deal (None for party outcomes), party, metric, base, other,
+    difference, ci_low, ci_high, median_difference (the median over the paired paths of
+    other minus base, in the metric's unit), share_higher and share_lower (the shares of the
+    paired paths with other > base and other < base; the rest are ties), paths. Default and
+    second-sourcing probabilities are compared as 0/1 outcomes per path, the first for the
+    parties that can default only. The rows are the deal and party outcomes of
+    `Result.summary`; SPV and portfolio outcomes (keyed by a second party or a quarter) are
+    left out, as there.
     """
     if base.paths != other.paths or base.seed != other.seed:
         raise ValueError("paired differences need two runs with the same paths and seed")
+    # as in the summary: a party that cannot default (a funded cloud) has no default row,
+    # whose 0 would read as "safe"
+    defaultable = {p.id for p in base.scenario.parties if p.can_default}
     rows = []
     for key, a in base.outcomes.items():
         if key not in other.outcomes:
@@ -42,6 +58,8 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
         parts = key.split("|")
         metric = parts[-1]
         if metric in _SKIP or parts[0] not in ("deal", "party"):
+            continue
+        if metric == "default_quarter" and parts[1] not in defaultable:
             continue
         b = other.outcomes[key]
         events = metric in ("default_quarter", "second_source_quarter")
@@ -67,10 +85,12 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
             "deal": parts[1] if parts[0] == "deal" else None,
             "party": parts[2] if parts[0] == "deal" else parts[1],
             "metric": metric, "base": mean_a, "other": mean_b,
-            "difference": mean, "ci_low": mean - half, "ci_high": mean + half, "paths": count,
+            "difference": mean, "ci_low": mean - half, "ci_high": mean + half,
+            "median_difference": float(np.median(diff)),
+            "share_higher": float(np.count_nonzero(diff > 0) / count),
+            "share_lower": float(np.count_nonzero(diff < 0) / count), "paths": count,
         })
-    return pd.DataFrame(rows, columns=["deal", "party", "metric", "base", "other", "difference",
-                                       "ci_low", "ci_high", "paths"])
+    return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
 def paired_runs(first: Scenario, second: Scenario, paths: int, seed: int,

@@ -1,0 +1,98 @@
+"""The table of a paired experiment (``compare``, ``stress``): both runs' means, the mean
+paired difference with its 95% interval, the median paired difference and the shares of
+paths on which the other run is above and below the base."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from rich.table import Table
+
+from .output import DASH, finite, number
+
+__all__ = ["paired_table"]
+
+_SPREAD = ("median_difference", "share_higher", "share_lower")
+
+
+def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title: str,
+                 base: str, other: str) -> Table:
+    """Rows of a paired-differences frame (``StressResult``/``CompareResult.differences``)
+    whose metric is in ``metrics``, in the frame's order.
+
+    Columns: both runs' means, the mean difference (other minus base) and its 95% interval
+    and, when the frame has them, the median paired difference and the shares of paths
+    with other above (``P(B>A)``) and below (``P(B<A)``) base: a mean whose sign disagrees
+    with them is driven by a few paths. A metric with no value on some paths (an IRR, a
+    MOIC) is compared over the paths where both runs have one; the ``paths`` column gives
+    their number whenever it is below the run's ``paths``, and is left out when no row
+    needs it.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        `chipcredit.experiments.paired.paired_differences` columns (money in $B,
+        probabilities and shares as fractions).
+    metrics : sequence of str
+        The metrics shown.
+    paths : int
+        The paths of each run.
+    title, base, other : str
+        The table's title and the two runs' column headers.
+    """
+    shown = frame[frame["metric"].isin(metrics)].to_dict("records")
+    fewer = [r for r in shown if _fewer(r.get("paths"), paths)]
+    spread = all(c in frame.columns for c in _SPREAD)
+    table = Table(title=title, title_justify="left", caption_justify="left")
+    columns = [("deal", "left"), ("party", "left"), ("metric", "left"), (base, "right"),
+               (other, "right"), ("difference", "right"), ("95% CI", "right")]
+    if spread:
+        columns += [("median\ndifference", "right"), ("P(B>A)", "right"), ("P(B<A)", "right")]
+    captions = []
+    if spread:
+        captions.append("difference: the mean over the paired paths; median difference: "
+                        "their median; P(B>A), P(B<A): the shares of paths on which B is "
+                        "above, below A (the rest are ties)")
+    if fewer:
+        columns.append(("paths", "right"))
+        captions.append(f"paths: the paired paths on which both runs have a value, where "
+                        f"fewer than all {paths:,}; the other rows are over all of them")
+    table.caption = "\n".join(captions) or None
+    for name, justify in columns:
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for row in shown:
+        deal = row["deal"] if isinstance(row["deal"], str) else ""
+        cells = [deal, row["party"], row["metric"], number(row["base"]), number(row["other"]),
+                 number(row["difference"], signed=True),
+                 f"{number(row['ci_low'], signed=True)} .. "
+                 f"{number(row['ci_high'], signed=True)}"]
+        if spread:
+            cells += [number(row["median_difference"], signed=True),
+                      _path_share(row["share_higher"]), _path_share(row["share_lower"])]
+        if fewer:
+            n = row.get("paths")
+            cells.append(f"{int(n):,}" if n is not None and _fewer(n, paths) else "")
+        table.add_row(*cells)
+    return table
+
+
+def _path_share(value: Any) -> str:
+    """A share of paths as a percent to one decimal; one that is neither none nor all of
+    them never rounds to 0.0% or 100.0% (4 paths of 10,000 are ``<0.1%``)."""
+    x = finite(value)
+    if x is None:
+        return DASH
+    text = f"{x * 100:.1f}%"
+    if 0.0 < x < 1.0:
+        return {"0.0%": "<0.1%", "100.0%": ">99.9%"}.get(text, text)
+    return text
+
+
+def _fewer(n: Any, paths: int) -> bool:
+    """Whether a row's path count ``n`` is known and below the run's ``paths``."""
+    try:
+        return 0 <= int(n) < paths
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,129 @@
+"""The run's headline tables beside deals and parties: each vendor's sales, the part of
+them paid with its own money (self-funded revenue) and its market share; each lab's
+second-sourcing. Built from `Result.summary` rows (``chipcredit run``) or the same rows
+kept in the run store (``runs show``), so both print the same."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from .output import DASH, finite, money, percent
+
+__all__ = ["second_sourcing_table", "vendors_table"]
+
+Summary = Sequence[Mapping[str, Any]]
+
+
+def _stats(summary: Summary) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """A party's own rows (deal None) by (party, metric)."""
+    return {(str(r["party"]), str(r["metric"])): r for r in summary
+            if not isinstance(r.get("deal"), str)}
+
+
+def _get(index: Mapping[tuple[str, str], Mapping[str, Any]], party: str, metric: str,
+         stat: str) -> Any:
+    row = index.get((party, metric))
+    return None if row is None else row.get(stat)
+
+
+def _fine_percent(value: Any) -> str:
+    """A share as a percent to two decimals (self-funded shares are fractions of 1%)."""
+    x = finite(value)
+    if x is None:
+        return DASH
+    text = f"{x * 100:.2f}%"
+    return "0.00%" if text == "-0.00%" else text
+
+
+def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str) -> Table:
+    """One row per vendor, in the order given: total revenue (median and mean), the part
+    paid with money the vendor put into the buyer (self-funded revenue, median and mean;
+    its share of revenue, mean) and its market share at the horizon (median).
+
+    Parameters
+    ----------
+    summary : sequence of mappings
+        `Result.summary` rows (deal, party, metric, mean, p05, p50, p95, nan_share).
+    parties : sequence of (party id, kind)
+        The scenario's parties; the rows are those of kind ``vendor``.
+    over : str
+        What the statistics are over, for the title (``medians and means``, ``base case``).
+
+    Returns
+    -------
+    Table
+        Money in $B over the horizon; shares as percents. The JSON summary's ``vendors``
+        section holds the same statistics with their p05 and p95.
+    """
+    index = _stats(summary)
+    table = Table(title=f"Vendors ($B over the horizon; {over})", title_justify="left",
+                  caption_justify="left")
+    table.add_column("vendor", no_wrap=True)
+    for header in ("revenue total\np50", "revenue total\nmean", "self-funded\nrevenue p50",
+                   "self-funded\nrevenue mean", "self-funded\nshare mean",
+                   "market share\nend p50"):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.caption = ("self-funded: the vendor's own money coming back as its sales "
+                     "(docs/output.md, money provenance)")
+    for party, kind in parties:
+        if kind != "vendor":
+            continue
+        table.add_row(
+            Text(party),
+            money(_get(index, party, "revenue_total", "p50")),
+            money(_get(index, party, "revenue_total", "mean")),
+            money(_get(index, party, "self_funded_revenue", "p50")),
+            money(_get(index, party, "self_funded_revenue", "mean")),
+            _fine_percent(_get(index, party, "self_funded_revenue_share", "mean")),
+            percent(_get(index, party, "market_share_end", "p50")))
+    return table
+
+
+def second_sourcing_table(summary: Summary, parties: Sequence[tuple[str, str]],
+                          start: str | None) -> Table:
+    """One row per lab, in the order given: the probability that it takes delivery from a
+    vendor other than its primary one within the horizon, and the median quarter of the
+    first such delivery over the paths where it does.
+
+    Parameters
+    ----------
+    summary : sequence of mappings
+        `Result.summary` rows.
+    parties : sequence of (party id, kind)
+        The scenario's parties; the rows are those of kind ``lab``.
+    start : str or None
+        The scenario's first quarter (``2025Q4``), to name the median quarter; None shows
+        it as quarters after the start.
+    """
+    index = _stats(summary)
+    table = Table(title="Labs' second sourcing", title_justify="left", caption_justify="left",
+                  caption="from a vendor other than the lab's primary one; p50 over the "
+                          "paths where it does")
+    table.add_column("lab", no_wrap=True)
+    table.add_column("P(second source)", justify="right", no_wrap=True)
+    table.add_column("first quarter\np50", justify="right", no_wrap=True)
+    for party, kind in parties:
+        if kind != "lab":
+            continue
+        table.add_row(Text(party),
+                      percent(_get(index, party, "second_source_probability", "mean")),
+                      _quarter(_get(index, party, "second_source_quarter", "p50"), start))
+    return table
+
+
+def _quarter(offset: Any, start: str | None) -> str:
+    """Quarter ``offset`` after ``start`` (``2025Q4`` + 4 = ``2026Q4``); a median between
+    two quarters is named by the earlier one."""
+    x = finite(offset)
+    if x is None:
+        return DASH
+    q = math.floor(x)
+    if start is None or len(start) != 6 or start[4] != "Q" or not start[:4].isdigit():
+        return f"quarter {q}"
+    index = int(start[:4]) * 4 + int(start[5]) - 1 + q
+    return f"{index // 4}Q{index % 4 + 1}"

@@ -1,0 +1,92 @@
+"""The run's vendors and second-sourcing tables: the seed's headline answers (the vendors'
+own money in their sales; whether the labs port) printed by ``chipcredit run``."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from rich.table import Table
+from typer.testing import CliRunner
+
+from chipcredit import cli
+from chipcredit.cli.output import DASH
+from chipcredit.cli.vendor_tables import second_sourcing_table, vendors_table
+
+runner = CliRunner()
+
+
+def render(table: Table) -> str:
+    console = Console(width=160, file=io.StringIO())
+    console.print(table)
+    assert isinstance(console.file, io.StringIO)
+    return console.file.getvalue()
+
+
+def row(party: str, metric: str, **stats: Any) -> dict[str, Any]:
+    return {"deal": None, "party": party, "metric": metric, "mean": None, "p05": None,
+            "p50": None, "p95": None, "nan_share": None, **stats}
+
+
+def cells(text: str, first: str) -> list[str]:
+    # the last table's line (a run prints a vendor or lab in the parties table first)
+    line = [ln for ln in text.splitlines() if ln.startswith(f"│ {first} ")][-1]
+    return [c.strip() for c in line.split("│")[2:-1]]  # the cells after the first
+
+
+PARTIES = [("nvidia", "vendor"), ("openai", "lab"), ("amd", "vendor"), ("xai", "lab"),
+           ("hyperscalers", "buyer")]
+
+
+def test_vendors_table_gives_sales_self_funded_sales_and_share_per_vendor() -> None:
+    summary = [row("nvidia", "revenue_total", p50=5716.3321, mean=6017.68),
+               row("nvidia", "self_funded_revenue", p50=8.484, mean=10.3149),
+               row("nvidia", "self_funded_revenue_share", mean=0.002116, p50=0.0017),
+               row("nvidia", "market_share_end", p50=0.93, mean=0.928),
+               row("amd", "revenue_total", p50=226.34, mean=232.43),
+               row("amd", "market_share_end", p50=0.07),
+               # a deal's row of the same name is not the vendor's own
+               {**row("nvidia", "revenue_total", p50=1.0, mean=1.0), "deal": "loi"}]
+    text = render(vendors_table(summary, PARTIES, "medians and means"))
+    assert cells(text, "nvidia") == ["5,716.33", "6,017.68", "8.48", "10.31", "0.21%", "93.0%"]
+    # AMD has no self-funded rows here: dashes, not zeros
+    assert cells(text, "amd") == ["226.34", "232.43", DASH, DASH, DASH, "7.0%"]
+    # vendors only, in the order given
+    assert "openai" not in text and "hyperscalers" not in text
+    assert text.index("│ nvidia ") < text.index("│ amd ")
+
+
+@pytest.mark.parametrize(("start", "p50", "shown"), [
+    ("2025Q4", 0.0, "2025Q4"), ("2025Q4", 1.0, "2026Q1"), ("2025Q4", 4.0, "2026Q4"),
+    ("2025Q1", 3.5, "2025Q4"),  # a median between two quarters is named by the earlier one
+    (None, 3.0, "quarter 3"), ("2025Q4", None, DASH)])
+def test_second_sourcing_table_names_the_median_quarter(start: str | None, p50: float | None,
+                                                        shown: str) -> None:
+    summary = [row("openai", "second_source_probability", mean=0.9964),
+               row("openai", "second_source_quarter", p50=p50, nan_share=0.0036)]
+    text = render(second_sourcing_table(summary, PARTIES, start))
+    assert cells(text, "openai") == ["99.6%", shown]
+    assert cells(text, "xai") == [DASH, DASH]  # a lab with no rows
+    assert "nvidia" not in text
+
+
+def test_run_prints_the_vendors_and_second_sourcing_from_its_json(tmp_path: Path) -> None:
+    target = tmp_path / "run.json"
+    done = runner.invoke(cli.app, ["run", "seed-2025", "--paths", "200", "--seed", "5",
+                                   "--no-store", "--json", str(target)], env={"COLUMNS": "200"})
+    assert done.exit_code == 0, done.stderr
+    doc = json.loads(target.read_text())
+    nvidia = doc["vendors"]["nvidia"]
+    assert cells(done.stdout, "nvidia")[-6:] == [
+        f"{nvidia['revenue_total']['p50']:,.2f}", f"{nvidia['revenue_total']['mean']:,.2f}",
+        f"{nvidia['self_funded_revenue']['p50']:,.2f}",
+        f"{nvidia['self_funded_revenue']['mean']:,.2f}",
+        f"{nvidia['self_funded_revenue_share']['mean'] * 100:.2f}%",
+        f"{nvidia['market_share_end']['p50'] * 100:.1f}%"]
+    xai = doc["parties"]["xai"]
+    assert cells(done.stdout, "xai")[-2] == f"{xai['second_source_probability'] * 100:.1f}%"
+    assert "Labs' second sourcing" in done.stdout and "Vendors ($B" in done.stdout
