@@ -21,7 +21,9 @@ Errors are single lines on stderr, never a traceback. The CLI uses only the publ
 (``import chipcredit as cc`` and ``chipcredit.store``); see docs/cli.md.
 
 Layout: ``app.py`` holds the shared Typer app and the error plumbing; ``output.py`` the
-tables and number formats; ``staging.py`` the output files, checked before the work and
+deals and parties tables and number formats, ``vendor_tables.py`` the vendors and
+second-sourcing tables, ``paired_tables.py`` compare's and stress's paired table;
+``staging.py`` the output files, checked before the work and
 written all or nothing; each other module registers its commands on the app when imported
 below (see ``app.py`` for the pattern). The console script is ``chipcredit_launcher.main``,
 which imports this package under a guard against Ctrl-C.
