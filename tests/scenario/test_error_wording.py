@@ -107,11 +107,22 @@ CASES = [
                  "51:9: deals[2].id duplicates an earlier deal id; got 'term-loan'",
                  id="duplicate-deal-id"),
     pytest.param("  - id: valor\n", "  - id: Valor\n",
-                 "30:9: parties[2].id must be an id of lower-case letters, digits, _ and -; "
-                 "got 'Valor' (did you mean valor?)", id="id-pattern"),
+                 "30:9: parties[2].id must be an id: a lower-case letter, then lower-case letters, "
+                 "digits, _ and -; got 'Valor' (did you mean valor?)", id="id-pattern"),
     pytest.param("procurement: {nvidia: 1.0}", "procurement: {Nvidia: 1.0}",
-                 "26:19: parties[1].procurement.Nvidia must be an id of lower-case letters, "
-                 "digits, _ and -; got 'Nvidia' (did you mean nvidia?)", id="id-pattern-key"),
+                 "26:19: parties[1].procurement.Nvidia must be an id: a lower-case letter, then "
+                 "lower-case letters, digits, _ and -; got 'Nvidia' (did you mean nvidia?)",
+                 id="id-pattern-key"),
+    # ids a spreadsheet reads as a number, a date or a formula must start with a letter
+    pytest.param("  - id: valor\n", "  - id: '0042'\n",
+                 "30:9: parties[2].id must be an id: a lower-case letter, then lower-case letters, "
+                 "digits, _ and -; got '0042' (did you mean id-0042?)", id="id-leading-digit"),
+    pytest.param("  - id: valor\n", "  - id: '1e5'\n",
+                 "30:9: parties[2].id must be an id: a lower-case letter, then lower-case letters, "
+                 "digits, _ and -; got '1e5' (did you mean id-1e5?)", id="id-like-a-number"),
+    pytest.param("  - id: valor\n", "  - id: -1-1\n",
+                 "30:9: parties[2].id must be an id: a lower-case letter, then lower-case letters, "
+                 "digits, _ and -; got '-1-1' (did you mean id-1-1?)", id="id-like-a-formula"),
     pytest.param("amount: 12.5", "amount: 12",
                  "43:5: deals[1] equity plus debt must add up to amount (20); got 19.5",
                  id="spv-equity-plus-debt"),

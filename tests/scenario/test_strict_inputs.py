@@ -110,8 +110,9 @@ HINTS = [
                  "s.yaml:3:8: start must be a quarter written like 2025Q4; got '2025-10-01' "
                  "(did you mean 2025Q4?)", id="date-for-quarter"),
     pytest.param("    lender: apollo\n    borrower: xai", "    lender: ap\u043ello\n    borrower: xai",
-                 "s.yaml:38:13: deals[0].lender must be an id of lower-case letters, digits, _ "
-                 "and -; got 'ap\\u043ello' (did you mean apollo?)", id="cyrillic-look-alike"),
+                 "s.yaml:38:13: deals[0].lender must be an id: a lower-case letter, then "
+                 "lower-case letters, digits, _ and -; got 'ap\\u043ello' (did you mean apollo?)",
+                 id="cyrillic-look-alike"),
     pytest.param("  - id: valor\n", "  - id: apollo\n",
                  "s.yaml:32:9: parties[3].id duplicates an earlier party id; got 'apollo'",
                  id="duplicate-id-without-knock-on-lines"),

@@ -197,7 +197,9 @@ def test_runs_export_xlsx(two_runs: Path, tmp_path: Path) -> None:
     data = RunStore(two_runs).get_run(1, outcomes=True)
     for name in ("metrics", "bands", "flows", "defaults"):
         rows = list(book[name].iter_rows(values_only=True))
-        assert list(rows[0]) == list(data[name].columns)
+        # the store's table as docs/store.md lists it: the run's id first
+        assert list(rows[0]) == ["run", *data[name].columns]
+        assert {row[0] for row in rows[1:]} == {1}
         assert len(rows) == len(data[name]) + 1
     runs_sheet = list(book["runs"].iter_rows(values_only=True))
     header = list(runs_sheet[0])

@@ -1,8 +1,9 @@
 """`Schedules`: one path's cash-flow schedule of each deal, re-simulated exactly.
 
 A run keeps statistics, not every path's flows; a deal's schedule on one path is
-re-simulated from that path's block (`engine.run.trace_path`), bit for bit. `Result`
-inherits these.
+re-simulated from that path's block (`engine.run.trace_path`), bit for bit. Each party's
+horizon mark closes its schedule as a ``horizon_mark`` line, so the counted lines are
+everything ``npv``, ``irr`` and ``moic`` see. `Result` inherits these.
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from chipcredit.engine.run import trace_path
 
 from .arguments import whole_number
 from .lookup import OutcomeLookup
+from .metrics import survival
 
-__all__ = ["Schedules"]
+__all__ = ["HORIZON_MARK", "Schedules"]
+
+HORIZON_MARK = "horizon_mark"
+"""The ``kind`` of the line that carries a party's horizon mark in `Schedules.cashflows`."""
 
 _CASHFLOW_DTYPES: dict[str, Any] = {"time": "int64", "quarter": str, "timing": str, "from": str, "to": str,
                                     "kind": str, "amount": "float64", "counted": "bool"}
@@ -49,6 +54,14 @@ class Schedules(OutcomeLookup):
             ``counted`` (bool, whether the deal's metrics count the line). The dtypes are
             the same when it is empty.
 
+        The last lines, one per party with a non-zero mark, are the horizon marks: ``time``
+        the horizon H (``scenario.horizon_quarters``), ``quarter`` the last, ``timing`` end,
+        ``kind`` ``horizon_mark``, counted, between the deal (its id) and the party: to the
+        party for a position worth something, from it for an obligation (a borrower's
+        debt), the amount positive ($B). A party's net counted flow by ``time`` (received
+        minus paid), discounted at ``(1 + rate) ** (-time / 4)``, sums to its ``npv`` on the
+        path, and its IRR is that of ``irr``; leave the marks out for ``npv_realised``.
+
         Raises
         ------
         UsageError
@@ -72,13 +85,29 @@ class Schedules(OutcomeLookup):
             Each as `cashflows` returns it, in scenario order.
         """
         path = whole_number("path", path, low=0, high=self.paths - 1)
-        _, lines = trace_path(self.scenario, self.paths, self.seed, path, self.deterministic)
+        sim, lines = trace_path(self.scenario, self.paths, self.seed, path, self.deterministic)
         labels = self.quarter_labels()
+        horizon = self.scenario.horizon_quarters
+        at = path - sim.draws.offset  # the path's row in its re-simulated block
+        # the marks exactly as the metrics take them (analytics.metrics.reduce_chunk): the
+        # one-year survival is measured over the block, which the trace re-ran whole
+        alive = {lab.acct: survival(sim, lab) for lab in sim.labs}
         columns = ["time", "quarter", "timing", "from", "to", "kind", "amount", "counted"]
         out = {}
-        for spec in self.scenario.deals:
+        for spec, deal, slots in zip(self.scenario.deals, sim.deals, sim.ledger.deal_slots,
+                                     strict=True):
             rows = [{"time": t.time, "quarter": labels[t.quarter], "timing": t.timing,
                      "from": t.source, "to": t.target, "kind": t.kind, "amount": t.amount,
                      "counted": t.counted} for t in lines if t.deal == spec.id]
+            marks = deal.marks(sim, alive)
+            for acct in slots:  # the deal's parties, in the order of its metrics
+                mark = float(np.broadcast_to(np.asarray(marks.get(acct, 0.0), dtype=np.float64),
+                                             (sim.n,))[at])
+                if mark != 0.0:  # as the trace leaves out transfers of nothing
+                    party = sim.account_names[acct]
+                    rows.append({"time": horizon, "quarter": labels[horizon - 1], "timing": "end",
+                                 "from": spec.id if mark > 0 else party,
+                                 "to": party if mark > 0 else spec.id, "kind": HORIZON_MARK,
+                                 "amount": abs(mark), "counted": True})
             out[spec.id] = pd.DataFrame(rows, columns=columns).astype(_CASHFLOW_DTYPES)
         return out

@@ -46,8 +46,10 @@ class TidyTables(EventTiming):
         ``nan_share`` is the share of paths on which the statistic has no value, which its
         mean and quantiles leave out (a MOIC where nothing was invested, an IRR, the quarter
         of a second source on paths without one); NaN for a probability, whose quantiles
-        are NaN too. SPV and portfolio outcomes are in `to_dict` (``spvs``, ``portfolios``)
-        and `outcomes`.
+        are NaN too. A ``default_probability`` row is there only for a party that can
+        default (``can_default``: a lab, a cloud on its own balance sheet), as in the run
+        store's metrics; the JSON ``parties`` gives every party's. SPV and portfolio
+        outcomes are in `to_dict` (``spvs``, ``portfolios``) and `outcomes`.
         """
         rows = []
         for key in self.outcomes:
@@ -62,7 +64,7 @@ class TidyTables(EventTiming):
             rows.append({"deal": deal, "party": party, "metric": metric, **self.describe(key),
                          "nan_share": float(np.mean(~np.isfinite(self.outcomes[key])))})
         for p in self.scenario.parties:
-            if p.kind in ("lab", "cloud"):
+            if p.can_default:  # a funded cloud cannot: no 0.0 to be read as "safe"
                 prob = self.default_probability(p.id)
                 rows.append({"deal": None, "party": p.id, "metric": "default_probability",
                              "mean": prob, "p05": None, "p50": None, "p95": None,

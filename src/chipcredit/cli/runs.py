@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import pandas as pd
 import typer
 from rich.table import Table
@@ -28,6 +29,7 @@ from .output import (
     parties_table,
     run_footer,
 )
+from .vendor_tables import second_sourcing_table, vendors_table
 
 __all__ = ["runs_app"]
 
@@ -66,9 +68,24 @@ def _when(value: Any) -> str:
     return DASH
 
 
-def _int(value: Any) -> str:
+def _whole(value: Any) -> int | None:
+    """A stored whole number as an int, exactly: a seed may be above 2**53, where a float
+    would round it (9007199254740993 shown as ...992)."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return int(value)
     x = finite(value)
-    return DASH if x is None else f"{int(x):,}"
+    return None if x is None else int(x)
+
+
+def _int(value: Any) -> str:
+    x = _whole(value)
+    return DASH if x is None else f"{x:,}"
+
+
+def _seed(value: Any) -> str:
+    """A seed as digits, without separators, so that it can be pasted into ``--seed``."""
+    x = _whole(value)
+    return DASH if x is None else str(x)
 
 
 def _text(value: Any) -> str:
@@ -112,7 +129,7 @@ def list_command(
                      style="" if row["status"] == "complete" else "yellow"),
                 Text(_text(row["scenario"])),
                 "base case" if row["deterministic"] is True else _int(row["paths"]),
-                _int(row["seed"]), _when(row["started"]),
+                _seed(row["seed"]), _when(row["started"]),
                 DASH if elapsed is None else f"{elapsed:.2f} s",
                 _text(row["scenario_sha256"])[:12], _text(row["version"]),
             )
@@ -129,7 +146,7 @@ def _header(run: dict[str, Any]) -> str:
     paths = ("deterministic base case (1 path)" if run["deterministic"]
              else f"{_int(run['paths'])} paths")
     return (f"run {run['id']} · {run['kind']} · {run['status']} · scenario {run['scenario']} · "
-            f"sha256 {_text(run['scenario_sha256'])[:12]} · {paths} · seed {run['seed']} · "
+            f"sha256 {_text(run['scenario_sha256'])[:12]} · {paths} · seed {_seed(run['seed'])} · "
             f"started {_when(run['started'])} UTC · chipcredit {run['version']}")
 
 
@@ -177,13 +194,15 @@ def show_command(
             out.print(parties_table(rows, parties,
                                     "base case" if run["deterministic"] else "medians",
                                     defaultable))
-        paths = finite(run["paths"])
-        seed = finite(run["seed"])
+            out.print(vendors_table(rows, parties,
+                                    "base case" if run["deterministic"] else "medians and means"))
+            out.print(second_sourcing_table(rows, parties,
+                                            None if scenario is None else scenario.start))
         out.print(Text(
             run_footer(scenario=_text(run["scenario"]), sha256=_text(run["scenario_sha256"]),
-                       paths=None if paths is None else int(paths),
+                       paths=_whole(run["paths"]),
                        deterministic=bool(run["deterministic"]),
-                       seed=None if seed is None else int(seed),
+                       seed=_whole(run["seed"]),
                        elapsed=finite(run["elapsed_seconds"]),
                        imbalance=finite(run["max_abs_imbalance"]),
                        capacity_unit=None if scenario is None else scenario.capacity_unit)
@@ -297,6 +316,9 @@ def _pairs(given: list[str]) -> dict[str, str] | None:
         if not sep or not va.strip() or not vb.strip():
             raise Failed(f"--variant takes A=B, a variant of the first run and one of the "
                          f"second; got {text!r}")
+        if va.strip() in pairs:
+            raise Failed(f"--variant pairs the first run's variant {va.strip()!r} more than "
+                         "once; pair each variant once")
         pairs[va.strip()] = vb.strip()
     return pairs or None
 
@@ -328,7 +350,7 @@ def sql_command(
     with user_errors():
         frame = _store(store_path).sql(query)
         if csv:
-            typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+            typer.echo(_csv_safe(frame).to_csv(index=False, lineterminator="\n"), nl=False)
             return
         out = console()
         if frame.columns.empty:
@@ -346,6 +368,30 @@ def sql_command(
         if more > 0:
             note += f" ({more:,} not shown; --max-rows or --csv shows them)"
         out.print(Text(note), soft_wrap=True)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula in a CSV cell."""
+
+
+def _csv_text(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, made inert with a leading ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell and column name that starts like a formula escaped
+    (a scenario named ``=1+1``); numbers, a negative one included, stay numbers."""
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        col = out.iloc[:, i]
+        if not (pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype)
+                or pd.api.types.is_datetime64_any_dtype(col.dtype)):
+            out.isetitem(i, col.map(_csv_text, na_action="ignore").to_numpy(dtype=object))
+    out.columns = [_csv_text(str(c)) for c in out.columns]
+    return out
 
 
 def _cell(value: Any) -> str:

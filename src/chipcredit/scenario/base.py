@@ -13,8 +13,8 @@ from chipcredit.units import parse_quarter, suggest_quarter
 
 from .number import Growth, Positive
 
-__all__ = ["BUILTIN_IDS", "Flag", "FrozenMap", "GrowthPath", "Id", "Model", "QuarterLabel",
-           "ReadOnly", "Whole"]
+__all__ = ["BUILTIN_IDS", "ID_PATTERN", "Flag", "FrozenMap", "GrowthPath", "Id", "Model",
+           "QuarterLabel", "ReadOnly", "Whole"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -144,8 +144,11 @@ Flag = Annotated[bool, BeforeValidator(_flag)]
 QuarterLabel = Annotated[str, AfterValidator(_quarter)]
 """A quarter written ``2025Q4``."""
 
-Id = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$", min_length=1, max_length=64)]
-"""An id: lower-case letters, digits, ``_`` and ``-``."""
+ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
+"""An id's form. It starts with a letter so that a spreadsheet never reads one as a number,
+a date or a formula (``0042``, ``1e5``, ``3-12``, ``-1-1``) when a table is opened there."""
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
+"""An id: a lower-case letter, then lower-case letters, digits, ``_`` and ``-``."""
 
 
 class GrowthPath(Model):

@@ -18,6 +18,7 @@ from pydantic_core import ErrorDetails
 
 from chipcredit.errors import Problem, did_you_mean
 
+from .base import ID_PATTERN
 from .yamlnodes import DocPath, Located, path_text
 
 __all__ = ["problem_order", "validate_located", "where"]
@@ -25,7 +26,7 @@ __all__ = ["problem_order", "validate_located", "where"]
 M = TypeVar("M", bound=BaseModel)
 
 _NO = Problem.NO_VALUE
-_ID_PATTERN = r"^[a-z0-9_-]+$"
+_ID_PATTERN = ID_PATTERN
 _TYPE_RULES = {
     "float_type": "must be a number",
     "float_parsing": "must be a number",
@@ -152,12 +153,14 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
             name, words = _BOUNDS[kind]
             rule = f"{words} {ctx.get(name)}"
         elif kind == "string_pattern_mismatch" and ctx.get("pattern") == _ID_PATTERN:
-            rule = "must be an id of lower-case letters, digits, _ and -"
+            rule = "must be an id: a lower-case letter, then lower-case letters, digits, _ and -"
             # an id that is nearly one the file defines (a Cyrillic о for an o, a capital)
             # is that id; otherwise the nearest well-formed spelling
             suggestion = did_you_mean(raw, _ids(located.data))
             folded = unicodedata.normalize("NFKD", str(raw)).encode("ascii", "ignore").decode()
             slug = re.sub(r"[^a-z0-9_-]+", "-", folded.lower()).strip("-")
+            if slug and not slug[0].isalpha():  # 0042, 1e5, 3-12: a spreadsheet's numbers
+                slug = "id-" + slug.lstrip("_-")
             if suggestion is None and slug and slug != raw:
                 suggestion = slug
         elif kind in ("string_too_short", "too_short"):

@@ -1,4 +1,9 @@
-"""``export_xlsx``: one run as an Excel workbook, one sheet per table (openpyxl, lazily)."""
+"""``export_xlsx``: one run as an Excel workbook, one sheet per table (openpyxl, lazily).
+
+Every sheet's first row is its header, frozen. A spreadsheet must never change a value on
+the way in: text that starts like a formula is stored as text, and the seed, which may be
+above Excel's 15 significant digits, is text too.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,10 @@ __all__ = ["EXCEL_MAX_ROWS", "write_workbook"]
 
 EXCEL_MAX_ROWS = 1_048_576
 _LONG_TEXT = ("scenario_yaml", "summary_json")
+_RUN_HEADERS = {"started": "started (UTC)", "finished": "finished (UTC)"}
+"""``runs`` sheet headers that say more than the column name (the store keeps UTC)."""
+_AS_TEXT = ("seed",)
+"""``runs`` values written as text: Excel keeps 15 significant digits, and a seed has up to 19."""
 
 
 def _openpyxl() -> Any:
@@ -60,6 +69,7 @@ class _Sheet:
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         self._sheet = book.create_sheet(title)
+        self._sheet.freeze_panes = "A2"  # the header row stays in view
         self._cell = WriteOnlyCell
         self._illegal = ILLEGAL_CHARACTERS_RE
 
@@ -114,10 +124,15 @@ def write_workbook(target: Path, run: dict[str, Any], tables: dict[str, pd.DataF
     book = openpyxl.Workbook(write_only=True)
     sheet = _Sheet(book, "runs")
     columns = [c for c in run if c not in _LONG_TEXT]
-    sheet.row(columns)
-    sheet.row([run[c] if c != "extra" else _json(run[c]) for c in columns])
+    sheet.row([_RUN_HEADERS.get(c, c) for c in columns])
+    sheet.row([_json(run[c]) if c == "extra"
+               else str(run[c]) if c in _AS_TEXT and run[c] is not None else run[c]
+               for c in columns])
     for name in ("metrics", "bands", "flows", "defaults"):
-        _Sheet(book, name).frame(tables[name])
+        # with the run's id first, as the store's tables have it (docs/store.md)
+        frame = tables[name]
+        _Sheet(book, name).frame(frame if "run" in frame.columns
+                                 else frame.assign(run=run["id"])[["run", *frame.columns]])
     header, rows = _outcome_rows(outcomes)
     sheet = _Sheet(book, "outcomes")
     sheet.row(header)
