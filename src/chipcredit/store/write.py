@@ -80,13 +80,9 @@ def _num(value: Any) -> float | None:
 def _metrics(result: Result) -> pd.DataFrame:
     deal_kinds = {d.id: d.kind for d in result.scenario.deals}
     party_kinds = {p.id: p.kind for p in result.scenario.parties}
-    unfailing = _cannot_default(result)
-    # no default row for a party that cannot default, as for a vendor: not a 0 read as "safe"
-    records = [r for r in result.summary().to_dict("records")
-               if not (not isinstance(r["deal"], str) and r["metric"] == "default_probability"
-                       and r["party"] in unfailing)]
     rows = []
-    for seq, rec in enumerate(records):
+    # summary() has no default row for a party that cannot default: not a 0 read as "safe"
+    for seq, rec in enumerate(result.summary().to_dict("records")):
         deal = rec["deal"] if isinstance(rec["deal"], str) else None
         party, metric = str(rec["party"]), str(rec["metric"])
         key = _outcome_key(result, deal, party, metric)
@@ -131,18 +127,12 @@ def _flows(result: Result) -> pd.DataFrame:
     return frame
 
 
-def _cannot_default(result: Result) -> set[str]:
-    """The parties that cannot default (`can_default` is False: vendors, lenders, investors,
-    a cloud funded from outside). The store keeps no default rows for them, in ``metrics``
-    or ``defaults``, though the engine reports a default quarter for every cloud."""
-    return {p.id for p in result.scenario.parties if not p.can_default}
-
-
 def _defaults(result: Result) -> pd.DataFrame:
     frames = []
-    unfailing = _cannot_default(result)
     for party in result.scenario.parties:
-        if party.id in unfailing or \
+        # no rows for a party that cannot default (vendors, lenders, investors, a cloud
+        # funded from outside), though the engine reports a default quarter for every cloud
+        if not party.can_default or \
                 column("party", party.id, "default_quarter") not in result.outcomes:
             continue
         timing = result.default_timing(party.id)
