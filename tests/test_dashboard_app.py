@@ -109,6 +109,14 @@ def test_run_shows_the_same_numbers_as_the_api_and_every_tab() -> None:
     for metric in at.metric:
         assert metric.proto.label_visibility.value == metric.proto.label_visibility.COLLAPSED
         assert limits.markdown_safe(metric.label) in captions
+    # a MOIC that means nothing reads n/m, as in `chipcredit run` and the report, with why
+    from chipcredit.dashboard.tabs.overview import deal_notes
+
+    deals = at.dataframe[0].value
+    moic = deals[deals[T.t("report.col_metric")] == T.label("metric", "moic")]
+    assert T.t("report.moic_nm") in set(moic[T.t("report.col_p50")])
+    notes = deal_notes(expected, T)
+    assert notes and all(limits.markdown_safe(n) in captions for n in notes)
 
 
 def test_moving_the_xai_growth_slider_to_zero_raises_its_default_probability() -> None:

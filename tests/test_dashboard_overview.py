@@ -17,6 +17,7 @@ pytest.importorskip("plotly")
 
 import chipcredit as cc
 from chipcredit.dashboard.assumptions import knobs
+from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.tabs.comparison import paired_figure
 from chipcredit.dashboard.tabs.overview import (
     deal_table,
@@ -237,3 +238,60 @@ def test_the_dashboard_names_parties_only_through_party_name() -> None:
             continue
         text = path.read_text(encoding="utf-8")
         assert ".name or " not in text and "short_name" not in text, path
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_deal_table_shows_n_m_where_the_cli_and_report_do_and_says_why(
+        result: cc.Result, lang: str) -> None:
+    from chipcredit.dashboard.tabs.overview import deal_notes
+
+    T = words(lang)
+    table = deal_table(result, T)
+    moic = table[table[T.t("report.col_metric")] == T.label("metric", "moic")]
+    stats = [T.t(f"report.col_{s}") for s in ("mean", "p05", "p50", "p95")]
+    names = {p.id: party_name(p.id, result.scenario.parties, T) for p in result.scenario.parties}
+
+    def row(deal: str, party: str) -> list[str]:
+        found = moic[(moic[T.t("report.col_deal")] == deal) & (moic[T.t("report.col_party")] == names[party])]
+        assert len(found) == 1, (deal, party)
+        return [str(found.iloc[0][c]) for c in stats]
+
+    nm = T.t("report.moic_nm")
+    # as `chipcredit run seed-2025` shows: the SPV's lessee pays only (its MOIC is 0x on every
+    # path and it has no loss), Nvidia's backstop buys compute, xAI is the borrower of its debt
+    assert float(pd.Series(result.outcome("colossus2-spv", "xai", "moic")).max()) == 0.0
+    assert row("colossus2-spv", "xai") == [nm] * 4
+    assert row("nvidia-coreweave-backstop", "nvidia") == [nm] * 4
+    assert row("xai-debt", "xai") == [nm] * 4
+    holder = float(pd.Series(result.outcome("amd-openai-warrant", "openai", "moic")).median())
+    assert holder > 100 and row("amd-openai-warrant", "openai") == [nm] * 4  # a cent strike
+    # a lender's MOIC means something: its numbers, as before
+    debt = pd.Series(result.outcome("xai-debt", "xai-bondholders", "moic"))
+    assert row("xai-debt", "xai-bondholders")[2] == T.metric_value("moic", float(debt.median()))
+    sep = T.t("report.item_separator")
+    assert deal_notes(result, T) == [
+        T.t("report.moic_nm_pays_only", parties=sep.join(
+            [f"colossus2-spv · {names['xai']}", f"openai-amd-take-or-pay · {names['openai']}",
+             f"nvidia-coreweave-backstop · {names['nvidia']}"])),
+        T.t("report.moic_nm_financed", parties=sep.join(
+            [f"{d} · {names[p]}" for d, p in (
+                ("xai-debt", "xai"), ("nvidia-openai-loi", "openai"), ("xai-chips-on-credit", "xai"),
+                ("nvidia-coreweave-backstop", "coreweave"), ("nvidia-coreweave-2026", "coreweave"))])),
+        T.t("report.moic_nm_token",
+            parties=f"amd-openai-warrant · {names['openai']} ({T.multiple(holder)})"),
+    ]
+
+
+def test_a_kpi_is_the_npv_wherever_the_moic_means_nothing(result: cc.Result) -> None:
+    from chipcredit.dashboard.tabs.overview import kpi_text
+
+    # the same rule as the tables: pays only, the financed side, a token outlay
+    assert headline_metric(result, "colossus2-spv", "xai") == "npv"  # 0x on every path
+    assert headline_metric(result, "xai-debt", "xai") == "npv"  # the borrower
+    assert headline_metric(result, "nvidia-coreweave-backstop", "nvidia") == "npv"
+    assert headline_metric(result, "xai-debt", "xai-bondholders") == "moic"
+    T = words("en")
+    _, _, tip = kpi_text(T, result, "xai-debt", "xai", "npv", -1.0)
+    assert "financed side" in tip and "compute" not in tip
+    _, _, tip = kpi_text(T, result, "nvidia-coreweave-backstop", "nvidia", "npv", -1.0)
+    assert "compute, goods or nothing back" in tip

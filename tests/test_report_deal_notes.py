@@ -8,6 +8,7 @@ import re
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 from tests.cli.test_deal_notes import SCENARIO
 
@@ -83,3 +84,23 @@ def test_chinese_table_says_the_same_in_chinese(base: cc.Result) -> None:
     words = set(re.findall(r"\b[A-Za-z][A-Za-z'-]+\b", " ".join(found + [c for r in table for c in r])))
     ids = {"grid-spv", "amd-warrant", "nv-credit", "frontier", "nvidia", "amd", "pcf", "fund"}
     assert words <= ids | {"MOIC", "SPV", "IRR", "NPV"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_over_paths_an_extra_shows_its_mean_beside_a_median_of_0(lang: str, tmp_path: Path) -> None:
+    # the credit closes on about half the paths and converts on fewer: a median stake of 0,
+    # which alone read "0%" where the CLI says "(mean ...)"; both follow one rule now
+    path = tmp_path / "notes.yaml"
+    path.write_text(SCENARIO)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        result = cc.simulate(str(path), paths=200, seed=1)
+    stake = result.outcome("nv-credit", "nvidia", "conversion_stake")
+    assert 0.0 < float(np.mean(stake > 0)) < 0.5 and float(np.median(stake)) == 0.0
+    cat = catalogue(lang)
+    mean = float(np.mean(stake.astype(np.float64)))
+    shown = row_of(cells(deals_table(result, cat)), "nv-credit", "nvidia")[-1]
+    name = cat.t("report.extra_conversion_stake")
+    assert shown == {"en": f"{name} {cat.percent(0.0)} (mean {cat.percent(mean)})",
+                     "zh": f"{name} {cat.percent(0.0)}（均值 {cat.percent(mean)}）"}[lang]
+    assert cat.percent(mean) != cat.percent(0.0)

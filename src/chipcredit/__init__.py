@@ -19,6 +19,7 @@ from chipcredit.analytics.simulate import MAX_PATHS, simulate
 from chipcredit.analytics.valuation import annuity_payment, irr, moic, npv
 from chipcredit.errors import (
     ChipcreditError,
+    ChipcreditNote,
     ChipcreditWarning,
     ScenarioError,
     SimulationError,
@@ -50,6 +51,7 @@ from chipcredit.scenario.shocks import StressPack, bundled_packs, load_pack
 __all__ = [
     "MAX_PATHS",
     "ChipcreditError",
+    "ChipcreditNote",
     "ChipcreditWarning",
     "CompareResult",
     "DealNetwork",

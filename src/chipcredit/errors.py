@@ -1,4 +1,4 @@
-"""The one exception hierarchy of chipcredit, and its one warning class.
+"""The one exception hierarchy of chipcredit, and its warning classes.
 
 ::
 
@@ -9,7 +9,10 @@
     └── SimulationError             the engine found a broken invariant it cannot report as data
 
     ChipcreditWarning (UserWarning) something the user should know about a result, for
-                                    example paths whose cash flows have no IRR
+    │                               example paths whose cash flows have no IRR
+    └── ChipcreditNote              a remark on how a run was set up, not on its numbers
+                                    (a stress shock with nothing to act on); the CLI
+                                    prints it as ``note:``, not ``warning:``
 
 Every error is one line: where (file:line), which field, the rule, the bad value, and a
 suggestion where one helps. The CLI prints it and exits with status 2.
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "ChipcreditError",
+    "ChipcreditNote",
     "ChipcreditWarning",
     "Problem",
     "ScenarioError",
@@ -38,6 +42,13 @@ class ChipcreditError(Exception):
 
 class ChipcreditWarning(UserWarning):
     """A warning about a result (for example, paths with no IRR). Issued once per summary."""
+
+
+class ChipcreditNote(ChipcreditWarning):
+    """A note on how a run was set up rather than on its numbers: a stress shock that had
+    nothing to act on in the scenario (`chipcredit.stress`). A `ChipcreditWarning`, so code
+    that catches those sees it; the CLI filters notes out by this category and prints them
+    once as ``note: ...``."""
 
 
 class UsageError(ChipcreditError, ValueError):

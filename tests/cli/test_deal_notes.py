@@ -22,6 +22,7 @@ from chipcredit.report.multiples import (
     TOKEN_MULTIPLE,
     closed_from_outcomes,
     closed_shares,
+    extras_shown,
     financed_parties,
     moic_reason,
 )
@@ -282,6 +283,24 @@ def test_run_over_paths_says_on_what_share_of_them_a_deal_closed(scenario_file: 
            "figures count as 0, and IRR and MOIC have none):" in note
     assert f"nv-credit: closed on {moved.mean() * 100:.1f}% of the paths" in note
     assert "grid-spv: closed" not in note and "amd-warrant: closed" not in note
+    # it converts on under half the paths: a median stake of 0, and its mean beside it
+    stake = result.outcome("nv-credit", "nvidia", "conversion_stake").astype(np.float64)
+    assert 0.0 < np.mean(stake > 0) < 0.5 and np.median(stake) == 0.0
+    assert f"nv-credit: nvidia conversion_stake 0.0% (mean {stake.mean() * 100:.1f}%)" in note
+
+
+def test_extras_shown_keeps_those_whose_mean_is_not_0_and_gives_the_mean_over_paths() -> None:
+    stats = {"conversion_stake": {"mean": 0.0086, "p50": 0.0}, "dilution_cost": {"mean": 0.0, "p50": 0.0},
+             "vested_shares": {"mean": None, "p50": None}, "warrant_value": {"mean": 2.5, "p50": 2.0}}
+    formats = {"money": lambda v: f"${v}", "fraction": lambda v: f"{v}%", "shares": lambda v: f"{v}m"}
+    # EXTRAS order; dilution_cost (mean 0: 0 on every path) is left out; no value is kept
+    assert extras_shown(stats, formats, over_paths=True) == [
+        ("warrant_value", "$2.0", "$2.5"), ("vested_shares", "Nonem", "Nonem"),
+        ("conversion_stake", "0.0%", "0.0086%")]
+    assert extras_shown(stats, formats, over_paths=False) == [
+        ("warrant_value", "$2.0", None), ("vested_shares", "Nonem", None),
+        ("conversion_stake", "0.0%", None)]
+    assert extras_shown({}, formats, over_paths=True) == []
 
 
 def test_a_conversion_shows_the_borrowers_dilution_beside_its_n_m(tmp_path: Path) -> None:

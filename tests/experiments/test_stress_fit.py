@@ -85,6 +85,11 @@ def test_a_rate_shock_without_floating_loans_is_one_warning_and_one_note() -> No
             "moves the rate of floating-rate loans, and every loan there is fixed-rate")
     assert res.notes == (line,)
     assert [str(w.message) for w in caught].count(line) == 1
+    # the note is a ChipcreditNote (which the CLI filters out by category); the runs' own
+    # warnings (no IRR on some paths, ...) are not
+    assert {str(w.message): w.category for w in caught}[line] is cc.ChipcreditNote
+    assert issubclass(cc.ChipcreditNote, cc.ChipcreditWarning)
+    assert all(w.category is not cc.ChipcreditNote for w in caught if str(w.message) != line)
     assert (res.differences["difference"].fillna(0.0) == 0.0).all()  # it did nothing
     result = runner.invoke(cli.app, ["stress", "seed-2025", "--pack", "rate-shock", "-n", "20",
                                      "--no-store", "-q"])

@@ -24,7 +24,7 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit.files import file_mode
-from chipcredit.report.multiples import EXTRAS, REASONS, TOKEN_MULTIPLE, moic_reason
+from chipcredit.report.multiples import REASONS, TOKEN_MULTIPLE, extras_shown, moic_reason
 
 from .staging import Staging, check_file_target, write_output
 
@@ -234,21 +234,14 @@ def _moic_reason(index: Index, deal: str, party: str,
 
 
 def _extras(index: Index, deal: str, party: str, over_paths: bool) -> list[str]:
-    """The deal extras the party has (`EXTRAS`): ``name p50`` ($B, millions of shares with
-    ``m``, or a percentage), with the mean in brackets over paths (it differs where few paths convert).
-    One that is 0 on every path (mean 0: nothing vested or converted) is left out."""
-    out = []
-    for name, unit in EXTRAS.items():
-        if (deal, party, name) not in index or finite(_stat(index, deal, party, name, "mean")) == 0.0:
-            continue
-        shown = []
-        for stat in ("p50", "mean") if over_paths else ("p50",):
-            value = _stat(index, deal, party, name, stat)
-            text = (money(value) if unit == "money" else percent(value) if unit == "fraction"
-                    else _shares(value))
-            shown.append(text)
-        out.append(f"{name} {shown[0]}" + (f" (mean {shown[1]})" if len(shown) > 1 else ""))
-    return out
+    """The deal extras the party shows (`chipcredit.report.multiples.extras_shown`: those
+    whose mean is not 0): ``name p50`` ($B, millions of shares with ``m``, or a percentage),
+    with the mean in brackets over paths (it differs where few paths convert)."""
+    stats = {name: row for (d, p, name), row in index.items() if d == deal and p == party}
+    shown = extras_shown(stats, {"money": money, "fraction": percent, "shares": _shares},
+                         over_paths=over_paths)
+    return [f"{name} {p50}" + (f" (mean {mean})" if mean is not None else "")
+            for name, p50, mean in shown]
 
 
 def _shares(value: Any) -> str:

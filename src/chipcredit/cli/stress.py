@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import warnings
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,7 +18,8 @@ import chipcredit as cc
 from chipcredit import store
 
 from .app import app, console, stderr_line, user_errors
-from .output import check_file_target, number, warnings_shown, write_output
+from .output import check_file_target, warnings_shown, write_output
+from .paired_tables import paired_table
 from .run import NoStoreOption, QuietOption, SchedulerOption, StorePathOption, chosen_store
 
 __all__ = ["differences_table", "packs_table", "paired_table", "record_paired", "report_quietly",
@@ -65,14 +65,11 @@ def stress_command(
         runs = chosen_store(store_path, no_store)
         started = datetime.now(UTC)
         err = console(stderr=True)
-        with warnings_shown(err):
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", cc.ChipcreditWarning)
-                res = cc.stress(scenario, pack, paths=paths, seed=seed, scheduler=scheduler)
-            # a shock with nothing to act on is a note, not a warning about the numbers
-            for w in caught:
-                if str(w.message) not in res.notes:
-                    warnings.warn(w.message, stacklevel=1)
+        with warnings_shown(err), warnings.catch_warnings():
+            # a shock with nothing to act on is a note (said once, below), not a warning
+            # about the numbers: its ChipcreditNote is not shown as a warning as well
+            warnings.filterwarnings("ignore", category=cc.ChipcreditNote)
+            res = cc.stress(scenario, pack, paths=paths, seed=seed, scheduler=scheduler)
         for line in res.notes:
             stderr_line(f"note: {line}")
         stored = record_paired(
@@ -139,47 +136,6 @@ def record_paired(runs: store.RunStore | None, results: dict[str, cc.Result], *,
         payload = {**head, "differences": rows}
         write_output(json_file, "--json", json.dumps(payload, indent=2, allow_nan=False) + "\n")
     return stored
-
-
-def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title: str,
-                 base: str, other: str) -> Table:
-    """Rows of a paired-differences frame (``StressResult``/``CompareResult.differences``)
-    whose metric is in ``metrics``: both values, the difference and its 95% interval.
-
-    A metric with no value on some paths (an IRR, a MOIC) is compared over the paths where
-    both runs have one; the ``paths`` column gives their number whenever it is below the
-    run's ``paths``, and is left out when no row needs it.
-    """
-    shown = frame[frame["metric"].isin(metrics)].to_dict("records")
-    fewer = [r for r in shown if _fewer(r.get("paths"), paths)]
-    table = Table(title=title, title_justify="left", caption_justify="left")
-    columns = [("deal", "left"), ("party", "left"), ("metric", "left"), (base, "right"),
-               (other, "right"), ("difference", "right"), ("95% CI", "right")]
-    if fewer:
-        columns.append(("paths", "right"))
-        table.caption = (f"paths: the paired paths on which both runs have a value, where "
-                         f"fewer than all {paths:,}; the other rows are over all of them")
-    for name, justify in columns:
-        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    for row in shown:
-        deal = row["deal"] if isinstance(row["deal"], str) else ""
-        cells = [deal, row["party"], row["metric"], number(row["base"]), number(row["other"]),
-                 number(row["difference"], signed=True),
-                 f"{number(row['ci_low'], signed=True)} .. "
-                 f"{number(row['ci_high'], signed=True)}"]
-        if fewer:
-            n = row.get("paths")
-            cells.append(f"{int(n):,}" if n is not None and _fewer(n, paths) else "")
-        table.add_row(*cells)
-    return table
-
-
-def _fewer(n: Any, paths: int) -> bool:
-    """Whether a row's path count ``n`` is known and below the run's ``paths``."""
-    try:
-        return 0 <= int(n) < paths
-    except (TypeError, ValueError):
-        return False
 
 
 def differences_table(frame: pd.DataFrame, paths: int) -> Table:

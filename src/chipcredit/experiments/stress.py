@@ -12,7 +12,7 @@ import pandas as pd
 
 from chipcredit.analytics.metrics import column
 from chipcredit.analytics.result import Result
-from chipcredit.errors import ChipcreditWarning, UsageError, did_you_mean
+from chipcredit.errors import ChipcreditNote, UsageError, did_you_mean
 from chipcredit.scenario.deals import Loan
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
@@ -50,7 +50,7 @@ class StressResult:
         One line per shock that had nothing to act on in the scenario (a ``rate_shock``
         without a floating-rate loan, a ``price_war`` on a vendor that sold nothing in
         either run), or one line when the pack changed no outcome at all; each was also
-        issued as a `ChipcreditWarning`. Empty when every shock bit.
+        issued as a `ChipcreditNote` (a `ChipcreditWarning`). Empty when every shock bit.
     """
 
     pack: StressPack
@@ -217,7 +217,10 @@ def stress(
     -----
     ChipcreditWarning
         Each distinct warning of the two runs, prefixed with the run it came from
-        (``base: ``, ``stressed: `` or ``base and stressed: ``), and each of ``notes``.
+        (``base: ``, ``stressed: `` or ``base and stressed: ``).
+    ChipcreditNote
+        Each of ``notes`` (a subclass of `ChipcreditWarning`, so that filters and
+        ``pytest.warns`` on that class see it too).
 
     Raises
     ------
@@ -243,5 +246,5 @@ def stress(
     base, other = paired_runs(sc, hit, paths, seed, names=VARIANTS, **checked)
     notes = _idle(sc, chosen, base, other)
     for line in notes:
-        warnings.warn(line, ChipcreditWarning, stacklevel=2)
+        warnings.warn(line, ChipcreditNote, stacklevel=2)
     return StressResult(chosen, base, other, paired_differences(base, other), tuple(notes))

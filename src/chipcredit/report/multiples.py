@@ -1,6 +1,7 @@
 """When a deal table's MOIC means something, what a deal reports outside its cash metrics,
 and on what share of the paths a deal closed: the display rules shared by the ``chipcredit
-run`` tables (``chipcredit.cli.output``) and the HTML report's deal table.
+run`` tables (``chipcredit.cli.output``), the HTML report's deal table and the dashboard's
+overview (``chipcredit.dashboard.tabs.overview``).
 
 Display only: the JSON summary, `Result.summary()` and the run store keep every value.
 
@@ -28,7 +29,7 @@ order (`moic_reason`):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -38,7 +39,8 @@ from chipcredit.analytics.json_summary import DEAL_EXTRAS
 from chipcredit.analytics.result import Result
 
 __all__ = ["EXTRAS", "FINANCED_SIDE", "REASONS", "TOKEN_MULTIPLE", "closed_from_outcomes",
-           "closed_shares", "financed_parties", "moic_reason", "uncertain_close"]
+           "closed_shares", "extras_shown", "financed_parties", "moic_reason", "pair_reason",
+           "uncertain_close"]
 
 TOKEN_MULTIPLE = 100.0
 """A median MOIC above this (an outlay under 1% of what came back) is shown as n/m."""
@@ -100,6 +102,54 @@ def moic_reason(*, financed: bool, moic_mean: Any, moic_p50: Any, loss_mean: Any
     if moic is not None and moic > TOKEN_MULTIPLE:
         return "token"
     return None
+
+
+def pair_reason(result: Result, deal: str, party: str,
+                financed: Collection[tuple[str, str]]) -> str | None:
+    """`moic_reason` of one (deal, party) of ``result``, from the statistics its summary
+    shows (`Result.describe`: the exact mean over the paths, the median over those with a
+    value); ``financed`` as from `financed_parties`. None where the pair has no MOIC."""
+    key = f"deal|{deal}|{party}|"
+    if key + "moic" not in result.outcomes:
+        return None
+    moic = result.describe(key + "moic")
+    loss = result.describe(key + "loss") if key + "loss" in result.outcomes else {"mean": None}
+    return moic_reason(financed=(deal, party) in financed, moic_mean=moic["mean"],
+                       moic_p50=moic["p50"], loss_mean=loss["mean"])
+
+
+def extras_shown(stats: Mapping[str, Mapping[str, Any]], formats: Mapping[str, Callable[[Any], str]],
+                 *, over_paths: bool) -> list[tuple[str, str, str | None]]:
+    """The deal extras (`EXTRAS`) a deal table shows for one party, in `EXTRAS` order,
+    with their values as text: ``(name, median, mean)``.
+
+    Parameters
+    ----------
+    stats : extra name to the party's statistics of it (``mean`` and ``p50``, as in
+        ``Result.summary()`` and `Result.describe`; in the extra's unit), for each extra
+        the party has (an extra missing here is not one of its outcomes)
+    formats : unit (``money``, ``fraction``, ``shares``: `EXTRAS`'s values) to the callable
+        that writes a value of that unit (None where there is none) as text
+    over_paths : the statistics are over Monte Carlo paths, not one deterministic path
+
+    Returns
+    -------
+    list of (name, median text, mean text or None)
+        The mean is given only ``over_paths`` (it differs from the median where few paths
+        vest or convert: a conversion on 40% of the paths has a median stake of 0). An
+        extra whose mean is 0 is left out: nothing vested, converted or was worth anything
+        on any path. One whose mean has no value (NaN or None) is kept.
+    """
+    out = []
+    for name, unit in EXTRAS.items():
+        if name not in stats:
+            continue
+        mean = stats[name].get("mean")
+        if _num(mean) == 0.0:
+            continue
+        write = formats[unit]
+        out.append((name, write(stats[name].get("p50")), write(mean) if over_paths else None))
+    return out
 
 
 def uncertain_close(deals: Iterable[Any]) -> list[str]:

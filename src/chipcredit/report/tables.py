@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,10 +12,9 @@ import numpy as np
 from chipcredit._version import __version__
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
-from chipcredit.errors import UsageError
 
 from .i18n import Catalogue
-from .multiples import EXTRAS, REASONS, closed_shares, financed_parties, moic_reason
+from .multiples import EXTRAS, REASONS, closed_shares, extras_shown, financed_parties, moic_reason
 from .solvency import kind_label
 from .theme import display_name
 
@@ -46,8 +45,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
 def deals_table(result: Result, cat: Catalogue) -> str:
     """Per deal and party: NPV 5th/50th/95th percentile, median IRR and MOIC, P(loss > 0),
     the share of paths with no IRR, and the deal's outcomes outside its cash metrics
-    (`multiples.EXTRAS`: a warrant's dilution cost and value, a conversion's shares; medians,
-    those not 0 on every path); then notes.
+    (`multiples.extras_shown`: a warrant's dilution cost and value, a conversion's shares;
+    medians, and over paths the mean in brackets; those whose mean is not 0); then notes.
 
     A MOIC that means nothing for the party (`multiples.moic_reason`: it pays and gets
     nothing back, it is the financed side, or it put in a token amount) reads
@@ -98,20 +97,21 @@ def deals_table(result: Result, cat: Catalogue) -> str:
 
 
 def _extras(result: Result, deal: str, party: str, cat: Catalogue) -> str:
-    """The party's deal extras (`multiples.EXTRAS`) that are not 0 on every path: their
-    median, money in the language's unit, shares in millions, a stake as a percentage."""
+    """The party's deal extras that a deal table shows (`multiples.extras_shown`: those whose
+    mean is not 0): their median, and over paths their mean in brackets (a stake from a
+    conversion on under half the paths has a median of 0); money in the language's unit,
+    shares in millions, a stake as a percentage."""
+    key = f"deal|{deal}|{party}|"
+    # Result.describe: the statistics of the JSON summary and the CLI table
+    stats = {name: result.describe(key + name) for name in EXTRAS if key + name in result.outcomes}
+    formats: dict[str, Callable[[Any], str]] = {
+        "money": cat.money, "fraction": cat.percent,
+        "shares": lambda v: cat.t("report.shares_millions", value=cat.number(v))}
     out = []
-    for name, unit in EXTRAS.items():
-        try:
-            values = result.outcome(deal, party, name)
-        except UsageError:  # not an outcome of this deal kind, or of this side of it
-            continue
-        if not np.any(values != 0):
-            continue
-        p50 = describe(values)["p50"]
-        value = (cat.money(p50) if unit == "money" else cat.percent(p50) if unit == "fraction"
-                 else cat.t("report.shares_millions", value=cat.number(p50)))
-        out.append(cat.t("report.extra_item", name=cat.t(f"report.extra_{name}"), value=value))
+    for name, p50, mean in extras_shown(stats, formats, over_paths=not result.deterministic):
+        label = cat.t(f"report.extra_{name}")
+        out.append(cat.t("report.extra_item", name=label, value=p50) if mean is None
+                   else cat.t("report.extra_item_mean", name=label, value=p50, mean=mean))
     return cat.t("report.item_separator").join(out)
 
 

@@ -187,8 +187,9 @@ def diff(con: Any, a: int, b: int, path: Path, has_tables: bool,
 
     Rows are joined on (variant, deal, party, metric), each variant of ``b`` taken as the
     variant of ``a`` it is paired with (`pairing`); a variant of either run that is not
-    paired has its rows only on its own side. Columns: ``variant`` (a's name, else b's), ``variant_a``, ``variant_b``, ``only`` (``"a"`` or ``"b"`` for a row only one run
-    has, else None), deal, party, metric, and ``{stat}_a``, ``{stat}_b``, ``{stat}_diff``
+    paired has its rows only on its own side. Columns: ``variant`` (a's name, else b's),
+    ``variant_a``, ``variant_b``, ``only`` (``"a"`` or ``"b"`` for a row only one run has,
+    else None), deal, party, metric, and ``{stat}_a``, ``{stat}_b``, ``{stat}_diff``
     for mean, p05, p50, p95.
     """
     paired = pairing(con, a, b, path, has_tables, pairs)

@@ -1,5 +1,10 @@
 """Overview: headline numbers (KPIs), the plain-language summary, the deal and party tables,
-the run's notes, and the downloads (JSON summary, HTML report, scenario YAML)."""
+the run's notes, and the downloads (JSON summary, HTML report, scenario YAML).
+
+When a MOIC means nothing for a party (it pays and gets nothing back, it is the deal's
+financed side, or it put in a token amount) is the rule of `chipcredit.report.multiples`,
+which the ``chipcredit run`` table and the HTML report share: such a party's KPI is its NPV,
+and the deal table shows its MOIC as n/m with the reason in a note under the table."""
 
 from __future__ import annotations
 
@@ -17,16 +22,15 @@ from chipcredit.dashboard.limits import markdown_safe
 from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.multiples import REASONS, financed_parties, pair_reason
 from chipcredit.report.solvency import kind_label
 
-__all__ = ["KEY_METRICS", "NO_CASH_RETURN", "OWN_MEASURE", "deal_table", "draw", "headline_kpis",
-           "headline_metric", "headline_pairs", "kpi_text", "party_table", "probability_text"]
+__all__ = ["KEY_METRICS", "OWN_MEASURE", "deal_notes", "deal_table", "draw", "headline_kpis",
+           "headline_metric", "headline_pairs", "kpi_text", "moic_reasons", "party_table",
+           "probability_text"]
 
 KEY_METRICS = ("npv", "irr", "moic", "loss")
 """Deal metrics in the overview table."""
-NO_CASH_RETURN = frozenset({"capacity_backstop", "purchase_commitment"})
-"""Deal kinds in which the party that pays gets compute or goods back, not cash: a MOIC of
-such a position is 0x on every path, so its headline number is the NPV."""
 OWN_MEASURE = {"deployment_warrant": ("dilution_cost", "warrant_value")}
 """Deal kinds whose NPV and MOIC say nothing, and the outcomes ($B, median over paths) that
 measure them instead, the first one the party has: a warrant's issuer puts no money in and
@@ -55,12 +59,27 @@ def headline_pairs(result: cc.Result) -> list[tuple[str, str]]:
     return list(out.items())
 
 
+def moic_reasons(result: cc.Result) -> dict[tuple[str, str], str]:
+    """(deal, party) to why its MOIC means nothing (one of `multiples.REASONS`, by
+    `multiples.moic_reason`, as the CLI table and the HTML report decide), for the pairs
+    whose MOIC means nothing."""
+    financed = financed_parties(result.scenario.deals)
+    out = {}
+    for deal, party in result.deal_parties():
+        reason = pair_reason(result, deal, party, financed)
+        if reason is not None:
+            out[(deal, party)] = reason
+    return out
+
+
 def headline_metric(result: cc.Result, deal: str, party: str) -> str:
     """The outcome of the deal's own measure (`OWN_MEASURE`: a warrant's ``dilution_cost``
-    or ``warrant_value``) where the party has one; else ``moic`` where the party puts money
-    in and gets money (or a stake) back; else ``npv``: for deal kinds in `NO_CASH_RETURN`,
-    and where the MOIC has no value on any path (the party put no money in, e.g. the seller
-    in a take-or-pay)."""
+    or ``warrant_value``) where the party has one; else ``moic`` where the MOIC has a value
+    and means something (`multiples.moic_reason` finds nothing: a lender, an SPV investor,
+    an equity holder); else ``npv``: where the MOIC has no value on any path (the party put
+    no money in, e.g. the seller in a take-or-pay) or means nothing (a backstop's cloud
+    capacity or a take-or-pay's goods come back, not cash; the financed side; a token
+    outlay)."""
     kinds = {d.id: d.kind for d in result.scenario.deals}
     for measure in OWN_MEASURE.get(kinds.get(deal, ""), ()):
         try:
@@ -68,10 +87,11 @@ def headline_metric(result: cc.Result, deal: str, party: str) -> str:
         except cc.UsageError:  # this party's side of the deal has the other measure
             continue
         return measure
-    if kinds.get(deal) in NO_CASH_RETURN:
-        return "npv"
     moic = np.asarray(result.outcome(deal, party, "moic"), dtype=float)
-    return "moic" if np.isfinite(moic).any() else "npv"
+    if not np.isfinite(moic).any():
+        return "npv"
+    meant = pair_reason(result, deal, party, financed_parties(result.scenario.deals)) is None
+    return "moic" if meant else "npv"
 
 
 def headline_kpis(result: cc.Result) -> list[tuple[str, str, str, float]]:
@@ -93,23 +113,41 @@ def _names(result: cc.Result, T: Catalogue, *, short: bool = False) -> dict[str,
 
 
 def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
-    """The key metrics of every deal and party (by its name), formatted for the language."""
+    """The key metrics of every deal and party (by its name), formatted for the language.
+    A MOIC that means nothing for the party (`moic_reasons`) reads ``report.moic_nm`` (n/m)
+    in every column, as in the CLI table and the HTML report; `deal_notes` says why."""
     names = _names(result, T)
+    unmeant = moic_reasons(result)
     table = result.summary()
     table = table[table["deal"].notna() & table["metric"].isin(KEY_METRICS)]
     rows = []
     for rec in table.to_dict("records"):
         metric = str(rec["metric"])
+        nm = metric == "moic" and (rec["deal"], rec["party"]) in unmeant
+        stats = {stat: T.t("report.moic_nm") if nm else T.metric_value(metric, rec[stat])
+                 for stat in ("mean", "p05", "p50", "p95")}
         rows.append({
             T.t("report.col_deal"): rec["deal"],
             T.t("report.col_party"): names.get(str(rec["party"]), str(rec["party"])),
             T.t("report.col_metric"): T.label("metric", metric),
-            T.t("report.col_mean"): T.metric_value(metric, rec["mean"]),
-            T.t("report.col_p05"): T.metric_value(metric, rec["p05"]),
-            T.t("report.col_p50"): T.metric_value(metric, rec["p50"]),
-            T.t("report.col_p95"): T.metric_value(metric, rec["p95"]),
+            **{T.t(f"report.col_{stat}"): text for stat, text in stats.items()},
         })
     return pd.DataFrame(rows)
+
+
+def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
+    """The notes under the deal table: for each reason of `multiples.REASONS` some MOIC
+    shows n/m for, the report's note (``report.moic_nm_<reason>``) naming its deals and
+    parties (``deal · name``; a token outlay with its median multiple)."""
+    names = _names(result, T)
+    unmeant: dict[str, list[str]] = {}
+    for (deal, party), reason in moic_reasons(result).items():
+        who = f"{deal} · {names.get(party, party)}"
+        if reason == "token":
+            who += f" ({T.multiple(result.describe(f'deal|{deal}|{party}|moic')['p50'])})"
+        unmeant.setdefault(reason, []).append(who)
+    sep = T.t("report.item_separator")
+    return [T.t(f"report.moic_nm_{r}", parties=sep.join(unmeant[r])) for r in REASONS if r in unmeant]
 
 
 def party_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
@@ -141,13 +179,17 @@ def kpi_text(T: Catalogue, result: cc.Result, deal: str, party: str, metric: str
     """A deal KPI of `headline_kpis` as the page shows it: (label, value, tooltip). The label
     names the party by its short name, the deal by its id and the metric; the value is a
     multiple for a MOIC, else money in the page's unit; the tooltip gives the party's full
-    name and id and says what the number means."""
+    name and id and says what the number means (for an NPV, why there is no MOIC)."""
     parties = result.scenario.parties
     label = T.t(f"dashboard.kpi.{metric}", deal=deal,
                 party=party_name(party, parties, T, short=True))
     shown = T.multiple(value) if metric == "moic" else T.money(value)
-    tip = T.t(f"dashboard.kpi.help_{metric}", name=party_name(party, parties, T), id=party,
-              deal=deal)
+    help_key = f"dashboard.kpi.help_{metric}"
+    if metric == "npv":  # say why there is no MOIC: the financed side, a token outlay, or none
+        reason = pair_reason(result, deal, party, financed_parties(result.scenario.deals))
+        help_key = {"financed": "dashboard.kpi.help_npv_financed",
+                    "token": "dashboard.kpi.help_npv_token"}.get(reason or "", help_key)
+    tip = T.t(help_key, name=party_name(party, parties, T), id=party, deal=deal)
     return label, shown, tip
 
 
@@ -213,6 +255,8 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
         st.markdown(text)
     st.subheader(T.t("report.headline_deals"))
     st.dataframe(deal_table(result, T), hide_index=True)
+    for note in deal_notes(result, T):
+        st.caption(markdown_safe(note))
     st.subheader(T.t("report.headline_parties"))
     st.dataframe(party_table(result, T), hide_index=True)
     if current.run.notes:
