@@ -154,12 +154,13 @@ def money(value: Any) -> str:
     return "0.00" if text == "-0.00" else text
 
 
-def percent(value: Any) -> str:
+def percent(value: Any, decimals: int = 1) -> str:
+    """A share as a percent (``0.123`` is ``12.3%``), never ``-0.0%``."""
     x = finite(value)
     if x is None:
         return DASH
-    text = f"{x * 100:.1f}%"
-    return "0.0%" if text == "-0.0%" else text
+    text = f"{x * 100:.{decimals}f}%"
+    return text[1:] if text.startswith("-") and float(text[1:-1]) == 0 else text
 
 
 def multiple(value: Any) -> str:

@@ -31,15 +31,6 @@ def _get(index: Mapping[tuple[str, str], Mapping[str, Any]], party: str, metric:
     return None if row is None else row.get(stat)
 
 
-def _fine_percent(value: Any) -> str:
-    """A share as a percent to two decimals (self-funded shares are fractions of 1%)."""
-    x = finite(value)
-    if x is None:
-        return DASH
-    text = f"{x * 100:.2f}%"
-    return "0.00%" if text == "-0.00%" else text
-
-
 def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str) -> Table:
     """One row per vendor, in the order given: total revenue (median and mean), the part
     paid with money the vendor put into the buyer (self-funded revenue, median and mean;
@@ -79,7 +70,8 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
             money(_get(index, party, "revenue_total", "mean")),
             money(_get(index, party, "self_funded_revenue", "p50")),
             money(_get(index, party, "self_funded_revenue", "mean")),
-            _fine_percent(_get(index, party, "self_funded_revenue_share", "mean")),
+            # two decimals: self-funded shares are fractions of 1%
+            percent(_get(index, party, "self_funded_revenue_share", "mean"), 2),
             percent(_get(index, party, "market_share_end", "p50")))
     return table
 
