@@ -247,8 +247,11 @@ def test_no_flow_of_a_deal_is_dust(name: str, path: int | None) -> None:
     sc = cc.load_scenario(name)
     res = (cc.simulate(sc, deterministic=True) if path is None
            else cc.simulate(sc, paths=path + 1, seed=2000))
-    amounts = np.concatenate([res.cashflows(d.id, path=path or 0)["amount"].to_numpy()
-                              for d in sc.deals])
+    # the horizon_mark lines are valuations at the horizon, not payments: a tiny mark (a
+    # claim repaid but for rounding) is a value the metrics use, and is kept
+    amounts = np.concatenate([flows.loc[flows["kind"] != "horizon_mark", "amount"].to_numpy()
+                              for d in sc.deals
+                              for flows in [res.cashflows(d.id, path=path or 0)]])
     assert amounts.size > 100
     moved = amounts[amounts != 0.0]
     assert np.abs(moved).min() >= MONEY_DUST
