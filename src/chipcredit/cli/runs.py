@@ -160,7 +160,8 @@ def show_command(
 ) -> None:
     """One run: its deals and parties tables, as 'chipcredit run' printed them."""
     with user_errors():
-        data = _store(store_path).get_run(run_id, outcomes=True)
+        runs = _store(store_path)
+        data = runs.get_run(run_id)
         run = data["run"]
         if as_json:
             if run["status"] != "complete" or not run.get("summary_json"):
@@ -184,8 +185,8 @@ def show_command(
                       if r["deal"] and r["metric"] == "loss"}
             over = ("the deterministic base case" if run["deterministic"]
                     else f"medians over {_int(run['paths'])} paths")
-            # closures from the stored per-path outcomes, when every path is stored
-            closed = (closed_from_outcomes(scenario.deals, data["outcomes"].get(variant, {}))
+            # closures from the stored per-path outcomes, read only when every path is stored
+            closed = (closed_from_outcomes(scenario.deals, runs.outcomes(run_id, variant))
                       if scenario is not None and run["stored_paths"] == run["paths"] else None)
             out.print(deals_table(rows, kinds, p_loss, over,
                                   financed=() if scenario is None else financed_parties(scenario.deals),
