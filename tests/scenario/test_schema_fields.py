@@ -3,8 +3,10 @@
 The field tables of docs/scenario-reference.md (and the shock table of docs/stress.md) are
 the one source of the descriptions: `chipcredit.scenario.fieldnotes_table` is generated from
 them, and ``REGENERATE=1 pytest tests/scenario/test_schema_fields.py`` rewrites it after a
-docs change. The defaults come from the models; every default the docs state must be the
-model's.
+docs change. A field every kind shares (a deal's ``id``, a party's ``discount_rate``) is
+noted once, under the base class the kinds share, and looked up along the MRO
+(`fieldnotes.field_note`). The defaults come from the models; every default the docs state
+must be the model's.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from chipcredit.scenario.deals import Deal, RepaymentMeans
 from chipcredit.scenario.fieldnotes import (
     FIELD_NOTES,
     field_by_key,
+    field_note,
     model_classes,
     number_fields,
     yaml_default,
@@ -158,10 +161,45 @@ def documented_rows() -> list[tuple[type[BaseModel], str, dict[str, str], str]]:
     return found
 
 
-def notes_from_docs() -> dict[str, dict[str, str]]:
-    notes: dict[str, dict[str, str]] = {}
+def notes_by_class() -> dict[type[BaseModel], dict[str, str]]:
+    """Every documented field's description, by the schema class it is a field of."""
+    notes: dict[type[BaseModel], dict[str, str]] = {}
     for cls, key, _row, text in documented_rows():
-        notes.setdefault(cls.__name__, {})[key] = text
+        notes.setdefault(cls, {})[key] = text
+    return notes
+
+
+def _common_to_kinds(base: type[BaseModel], key: str) -> bool:
+    """Whether ``key`` is a field of every schema class derived from ``base`` (at least two):
+    the discriminator ``kind``, which each kind declares itself, is common to them all."""
+    kinds = [c for c in CLASSES.values() if issubclass(c, base) and c is not base]
+    return len(kinds) >= 2 and all(key in field_by_key(c) for c in kinds)
+
+
+def _owner(cls: type[BaseModel], key: str, text: str,
+           notes: dict[type[BaseModel], dict[str, str]]) -> type[BaseModel]:
+    """The class a note is keyed by: the first base of ``cls`` (in MRO order, most basic
+    first) that declares ``key`` or whose kinds all have it, provided every schema class
+    derived from that base which has the field is documented with the same ``text``;
+    else ``cls`` itself (a kind whose text differs keeps its own entry)."""
+    for base in reversed(cls.__mro__):
+        if not (isinstance(base, type) and issubclass(base, BaseModel)) or base is cls:
+            continue
+        if base is BaseModel or not (key in field_by_key(base) or _common_to_kinds(base, key)):
+            continue
+        sharers = [c for c in CLASSES.values() if issubclass(c, base) and key in field_by_key(c)]
+        if all(notes.get(c, {}).get(key) == text for c in sharers):
+            return base
+    return cls
+
+
+def notes_from_docs() -> dict[str, dict[str, str]]:
+    """`FIELD_NOTES` as the docs give it: each note keyed by its `_owner`, once."""
+    by_class = notes_by_class()
+    notes: dict[str, dict[str, str]] = {}
+    for cls, fields in by_class.items():
+        for key, text in fields.items():
+            notes.setdefault(_owner(cls, key, text, by_class).__name__, {})[key] = text
     return {name: dict(sorted(fields.items())) for name, fields in sorted(notes.items())}
 
 
@@ -193,6 +231,29 @@ def test_the_schema_notes_are_those_of_the_docs() -> None:
         pytest.skip("rewrote " + str(TABLE))
     assert FIELD_NOTES == notes, ("docs and chipcredit/scenario/fieldnotes_table.py differ: "
                                   "REGENERATE=1 pytest tests/scenario/test_schema_fields.py")
+
+
+def test_every_schema_field_gets_its_own_docs_text() -> None:
+    """Looked up along the MRO, the compact `FIELD_NOTES` gives every field of every schema
+    class exactly its docs description, and none to an undocumented field (a common field
+    noted once under ``_DealBase`` must not leak to a field the docs leave out)."""
+    by_class = notes_by_class()
+    for cls in CLASSES.values():
+        for key in field_by_key(cls):
+            assert field_note(cls, key) == by_class.get(cls, {}).get(key), f"{cls.__name__}.{key}"
+
+
+def test_common_deal_and_party_fields_are_noted_once() -> None:
+    """A field every deal (or party) kind shares is one entry under the base class, not one
+    per kind; the docs document it once, in the Deals (Parties) table."""
+    deals = [cls.__name__ for cls in _union(Deal)]
+    for key in ("id", "kind", "description", "start", "status", "close_probability", "registry"):
+        assert key in FIELD_NOTES["_DealBase"], key
+        assert not [name for name in deals if key in FIELD_NOTES.get(name, {})], key
+    parties = [cls.__name__ for cls in _union(Party)]
+    for key in ("id", "kind", "name", "description", "discount_rate"):
+        assert key in FIELD_NOTES["_PartyBase"], key
+        assert not [name for name in parties if key in FIELD_NOTES.get(name, {})], key
 
 
 def test_every_documented_field_exists() -> None:

@@ -10,6 +10,12 @@ themselves. tests/scenario/test_schema_fields.py checks that `FIELD_NOTES` equal
 docs say and that every default the docs state is the model's;
 ``REGENERATE=1 pytest tests/scenario/test_schema_fields.py`` rewrites `FIELD_NOTES` from the
 docs.
+
+`FIELD_NOTES` is keyed by class name, and a field common to every kind of a section (a deal's
+``id``, ``start``, ``close_probability``, ...; a party's ``discount_rate``) is noted once,
+under the base class the kinds share (``_DealBase``, ``_PartyBase``), as the docs document it
+once; `field_note` looks a field's note up along the class's MRO, so a kind whose text
+differs keeps its own entry.
 """
 
 from __future__ import annotations
@@ -25,8 +31,8 @@ from pydantic.fields import FieldInfo
 from .fieldnotes_table import FIELD_NOTES
 from .number import Number
 
-__all__ = ["FIELD_NOTES", "annotate_schema", "field_by_key", "model_classes", "number_fields",
-           "yaml_default"]
+__all__ = ["FIELD_NOTES", "annotate_schema", "field_by_key", "field_note", "model_classes",
+           "number_fields", "yaml_default"]
 
 
 def _classes_in(annotation: Any) -> Iterator[type[BaseModel]]:
@@ -82,6 +88,16 @@ def yaml_default(value: Any) -> Any:
     return value
 
 
+def field_note(cls: type[BaseModel], key: str) -> str | None:
+    """The description of field ``key`` (as written in YAML) of ``cls``: its own note in
+    `FIELD_NOTES`, else that of the nearest base class in its MRO; None if undocumented."""
+    for base in cls.__mro__:
+        note = FIELD_NOTES.get(base.__name__, {}).get(key)
+        if note is not None:
+            return note
+    return None
+
+
 def annotate_schema(schema: dict[str, Any], root: type[BaseModel]) -> dict[str, Any]:
     """Add descriptions from `FIELD_NOTES` and the defaults of number fields to ``schema``
     (pydantic's JSON Schema of ``root``), in place; returns it."""
@@ -91,11 +107,11 @@ def annotate_schema(schema: dict[str, Any], root: type[BaseModel]) -> dict[str, 
         if target is None:
             continue
         properties = target.get("properties", {})
-        notes = FIELD_NOTES.get(name, {})
         numbers = number_fields(cls)
         for key, prop in properties.items():
-            if key in notes:
-                prop["description"] = notes[key]
+            note = field_note(cls, key)
+            if note is not None:
+                prop["description"] = note
             info = numbers.get(key)
             if info is not None and not info.is_required():
                 prop["default"] = yaml_default(info.get_default(call_default_factory=True))

@@ -12,13 +12,6 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     },
     "Buyer": {
         "demand": "Its installed-capacity path (Demand)",
-        "description": "Free text, e.g. who the party stands for (text)",
-        "discount_rate": (
-            "Rate at which this party discounts its flows for NPV (DiscountRate, effective annual)"
-        ),
-        "id": "Unique among parties. It may not be customers, market or founders (id)",
-        "kind": "Chooses the model (vendor | lab | buyer | cloud | investor | lender)",
-        "name": "Display name (text)",
         "procurement": (
             "Fixed share of purchases from each vendor. Fixed shares must add up to 1 (map of vendor id -> "
             "Fraction, at least one, share)"
@@ -32,26 +25,9 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     },
     "CapacityBackstop": {
         "cap": "Most it pays in all (Money, $B)",
-        "close_probability": (
-            "Chance that the deal closes at all, drawn once per path. In a deterministic run the deal "
-            "closes if and only if this is at least 0.5. An LOI that may never close has close_probability "
-            "below 1 (Probability)"
-        ),
         "cloud": "Whose unsold capacity it buys (id of a cloud)",
-        "description": "What the deal is, with its source (text)",
         "end": "Last quarter covered (not before the start) (quarter label)",
-        "id": "Unique among deals. It may not equal a party id or a built-in account (id)",
-        "kind": "Chooses the model (see below)",
         "price_per_unit_year": "Price paid for unsold capacity (Money, $B per unit-year)",
-        "registry": (
-            "Id of the real deal this one models in the bundled deal registry (chipcredit deals). It must "
-            "name an existing row (text)"
-        ),
-        "start": (
-            "The quarter whose beginning holds the deal's funding flows. It must fall within the horizon "
-            "(quarter)"
-        ),
-        "status": "How far the real deal has got (announced | signed | executed)",
         "vendor": "Who pays (id of a vendor)",
     },
     "Choice": {
@@ -83,10 +59,6 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         ),
         "contracts": "Capacity rented under contract (list of CloudContract)",
         "debt": "GPU-backed debt tranches, senior first (list of CloudDebt)",
-        "description": "Free text, e.g. who the party stands for (text)",
-        "discount_rate": (
-            "Rate at which this party discounts its flows for NPV (DiscountRate, effective annual)"
-        ),
         "equity": (
             "The opening cap table, 1.0 (billion) shares (its shareholders share what is left in a default,"
             " pro rata to their shares) (CapTable)"
@@ -96,10 +68,7 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "revenue; a cloud with no revenue raises nothing. Not allowed with balance_sheet: funded "
             "(Funding)"
         ),
-        "id": "Unique among parties. It may not be customers, market or founders (id)",
         "installed": "Capacity at the start, spread evenly in age (Money, capacity units)",
-        "kind": "Chooses the model (vendor | lab | buyer | cloud | investor | lender)",
-        "name": "Display name (text)",
         "procurement": (
             "Share of its GPU purchases from each vendor. Fixed shares must add up to 1 (map of vendor id "
             "-> Fraction, at least one, share)"
@@ -168,31 +137,14 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     "CreditFacility": {
         "availability_years": "How long draws are allowed (never in the last quarter) (Positive, years)",
         "borrower": "A lab (or carrier) (party id)",
-        "close_probability": (
-            "Chance that the deal closes at all, drawn once per path. In a deterministic run the deal "
-            "closes if and only if this is at least 0.5. An LOI that may never close has close_probability "
-            "below 1 (Probability)"
-        ),
         "commitment": "What may be drawn in all over the availability period (Money, $B)",
-        "description": "What the deal is, with its source (text)",
         "drawn_at_start": (
             "Drawn at the beginning of start (a facility signed before the scenario) (Money, $B)"
         ),
-        "id": "Unique among deals. It may not equal a party id or a built-in account (id)",
-        "kind": "Chooses the model (see below)",
         "lender": "A vendor, lender or investor (party id)",
         "max_outstanding": "What may be outstanding at once, unpaid interest included (Money, $B)",
         "rate": "Interest on the balance (Rate, nominal annual)",
-        "registry": (
-            "Id of the real deal this one models in the bundled deal registry (chipcredit deals). It must "
-            "name an existing row (text)"
-        ),
         "secured": "Secured on the borrower's own equipment, pro rata with its secured loans (true/false)",
-        "start": (
-            "The quarter whose beginning holds the deal's funding flows. It must fall within the horizon "
-            "(quarter)"
-        ),
-        "status": "How far the real deal has got (announced | signed | executed)",
         "term_years": "Time to maturity (bullet) (Positive, years)",
         "vendor": (
             "The vendor whose equipment drawing.purchases draws pay for. Required when that share can be "
@@ -205,27 +157,10 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "installed": "Capacity installed at the start, spread evenly in age (Money, capacity units)",
     },
     "DeploymentWarrant": {
-        "close_probability": (
-            "Chance that the deal closes at all, drawn once per path. In a deterministic run the deal "
-            "closes if and only if this is at least 0.5. An LOI that may never close has close_probability "
-            "below 1 (Probability)"
-        ),
-        "description": "What the deal is, with its source (text)",
         "expiry": "Last quarter a tranche may vest; within the horizon (quarter)",
         "holder": "Lab id",
-        "id": "Unique among deals. It may not equal a party id or a built-in account (id)",
         "issuer": "A vendor with financials (vendor id)",
-        "kind": "Chooses the model (see below)",
-        "registry": (
-            "Id of the real deal this one models in the bundled deal registry (chipcredit deals). It must "
-            "name an existing row (text)"
-        ),
         "sale": "When the holder sells vested shares (WarrantSale)",
-        "start": (
-            "The quarter whose beginning holds the deal's funding flows. It must fall within the horizon "
-            "(quarter)"
-        ),
-        "status": "How far the real deal has got (announced | signed | executed)",
         "strike": "Paid on vesting (Money, $ per share)",
         "tranches": "In order of deployment (list of WarrantTranche, at least one)",
     },
@@ -242,30 +177,13 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     },
     "Equity": {
         "amount": "Cash paid in at the beginning of start (Money, $B)",
-        "close_probability": (
-            "Chance that the deal closes at all, drawn once per path. In a deterministic run the deal "
-            "closes if and only if this is at least 0.5. An LOI that may never close has close_probability "
-            "below 1 (Probability)"
-        ),
-        "description": "What the deal is, with its source (text)",
-        "id": "Unique among deals. It may not equal a party id or a built-in account (id)",
         "investee": (
             "A lab or a cloud with funding (new shares in its cap table, priced by its valuation unless "
             "pre_money_valuation is given; use_of_proceeds ties money to a vendor only for a lab) (party "
             "id)"
         ),
         "investor": "An investor, vendor, lender or buyer (party id)",
-        "kind": "Chooses the model (see below)",
         "pre_money_valuation": "The price of the shares (Money, $B)",
-        "registry": (
-            "Id of the real deal this one models in the bundled deal registry (chipcredit deals). It must "
-            "name an existing row (text)"
-        ),
-        "start": (
-            "The quarter whose beginning holds the deal's funding flows. It must fall within the horizon "
-            "(quarter)"
-        ),
-        "status": "How far the real deal has got (announced | signed | executed)",
         "use_of_proceeds": "Ties the money to buying a named vendor's hardware (UseOfProceeds)",
     },
     "Funding": {
@@ -330,28 +248,12 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         ),
         "winter_residual_hit": "Share by which residual values fall while in winter (Fraction, share)",
     },
-    "Investor": {
-        "description": "Free text, e.g. who the party stands for (text)",
-        "discount_rate": (
-            "Rate at which this party discounts its flows for NPV (DiscountRate, effective annual)"
-        ),
-        "id": "Unique among parties. It may not be customers, market or founders (id)",
-        "kind": "Chooses the model (vendor | lab | buyer | cloud | investor | lender)",
-        "name": "Display name (text)",
-    },
     "Lab": {
         "cash": "Cash at the start (Money, $B)",
         "compute": "Installed capacity and what inference and training need (Compute)",
         "costs": "Operating costs besides power and compute purchases (Costs)",
-        "description": "Free text, e.g. who the party stands for (text)",
-        "discount_rate": (
-            "Rate at which this party discounts its flows for NPV (DiscountRate, effective annual)"
-        ),
         "equity": "The opening cap table (CapTable)",
         "funding": "Equity rounds (Funding)",
-        "id": "Unique among parties. It may not be customers, market or founders (id)",
-        "kind": "Chooses the model (vendor | lab | buyer | cloud | investor | lender)",
-        "name": "Display name (text)",
         "ported": (
             "Platforms the lab has ported to at the start (vendor choice only; procurement then sets only "
             "the opening fleet's mix) (list of vendor ids)"
@@ -368,15 +270,6 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         ),
         "revenue": "Revenue run-rate and its dynamics (Revenue)",
     },
-    "Lender": {
-        "description": "Free text, e.g. who the party stands for (text)",
-        "discount_rate": (
-            "Rate at which this party discounts its flows for NPV (DiscountRate, effective annual)"
-        ),
-        "id": "Unique among parties. It may not be customers, market or founders (id)",
-        "kind": "Chooses the model (vendor | lab | buyer | cloud | investor | lender)",
-        "name": "Display name (text)",
-    },
     "Loan": {
         "amortisation": (
             "Bullet pays interest only and the principal at maturity. amortising pays a level payment "
@@ -384,57 +277,23 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         ),
         "amount": "Principal, drawn at the beginning of start (Money, $B)",
         "borrower": "A lab (party id)",
-        "close_probability": (
-            "Chance that the deal closes at all, drawn once per path. In a deterministic run the deal "
-            "closes if and only if this is at least 0.5. An LOI that may never close has close_probability "
-            "below 1 (Probability)"
-        ),
-        "description": "What the deal is, with its source (text)",
-        "id": "Unique among deals. It may not equal a party id or a built-in account (id)",
-        "kind": "Chooses the model (see below)",
         "lender": "A lender, investor or vendor (party id)",
         "rate": "The fixed rate. Required when rate_type: fixed (Rate, nominal annual)",
         "rate_type": "Fixed rate, or market.rates base plus spread (fixed | floating)",
-        "registry": (
-            "Id of the real deal this one models in the bundled deal registry (chipcredit deals). It must "
-            "name an existing row (text)"
-        ),
         "secured": (
             "A secured loan takes the borrower's own GPUs in a default. That excludes GPUs pledged to a "
             "vendor credit and GPUs owned by an SPV (true/false)"
         ),
         "spread": "The spread over the base rate. Required when rate_type: floating (Rate, nominal annual)",
-        "start": (
-            "The quarter whose beginning holds the deal's funding flows. It must fall within the horizon "
-            "(quarter)"
-        ),
-        "status": "How far the real deal has got (announced | signed | executed)",
         "term_years": "Time to maturity (Positive, years)",
     },
     "LoanGuarantee": {
         "borrower": "Must equal the guaranteed deal's borrower (party id)",
-        "close_probability": (
-            "Chance that the deal closes at all, drawn once per path. In a deterministic run the deal "
-            "closes if and only if this is at least 0.5. An LOI that may never close has close_probability "
-            "below 1 (Probability)"
-        ),
         "cover": "Share of each write-off the guarantor pays (Fraction, share)",
-        "description": "What the deal is, with its source (text)",
         "guarantees": "A loan or credit_facility deal of the scenario (deal id)",
         "guarantor": "A vendor, lender or investor (party id)",
-        "id": "Unique among deals. It may not equal a party id or a built-in account (id)",
-        "kind": "Chooses the model (see below)",
         "lender": "Must equal the guaranteed deal's lender (party id)",
         "max_amount": "The most the guarantor pays in all (Money, $B)",
-        "registry": (
-            "Id of the real deal this one models in the bundled deal registry (chipcredit deals). It must "
-            "name an existing row (text)"
-        ),
-        "start": (
-            "The quarter whose beginning holds the deal's funding flows. It must fall within the horizon "
-            "(quarter)"
-        ),
-        "status": "How far the real deal has got (announced | signed | executed)",
     },
     "LtvTest": {
         "breach": "What a breach of the LTV test does (cash_sweep | reserve | default)",
@@ -454,29 +313,12 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     },
     "MilestoneEquity": {
         "amount_per_unit": "The tranche paid per unit deployed (Money, $B per capacity unit)",
-        "close_probability": (
-            "Chance that the deal closes at all, drawn once per path. In a deterministic run the deal "
-            "closes if and only if this is at least 0.5. An LOI that may never close has close_probability "
-            "below 1 (Probability)"
-        ),
-        "description": "What the deal is, with its source (text)",
         "first_pre_money_valuation": (
             "Pre-money valuation of the first tranche. Later tranches use the then valuation (Money, $B)"
         ),
-        "id": "Unique among deals. It may not equal a party id or a built-in account (id)",
         "investee": "A lab (party id)",
         "investor": "An investor, vendor, lender or buyer (party id)",
-        "kind": "Chooses the model (see below)",
         "max_amount": "Total over all tranches (Money, $B)",
-        "registry": (
-            "Id of the real deal this one models in the bundled deal registry (chipcredit deals). It must "
-            "name an existing row (text)"
-        ),
-        "start": (
-            "The quarter whose beginning holds the deal's funding flows. It must fall within the horizon "
-            "(quarter)"
-        ),
-        "status": "How far the real deal has got (announced | signed | executed)",
         "vendor": "The vendor whose deployed capacity counts (party id)",
     },
     "PriceResponse": {
@@ -495,29 +337,12 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "vendor": "The vendor's price per unit falls by size",
     },
     "PurchaseCommitment": {
-        "close_probability": (
-            "Chance that the deal closes at all, drawn once per path. In a deterministic run the deal "
-            "closes if and only if this is at least 0.5. An LOI that may never close has close_probability "
-            "below 1 (Probability)"
-        ),
-        "description": "What the deal is, with its source (text)",
-        "id": "Unique among deals. It may not equal a party id or a built-in account (id)",
-        "kind": "Chooses the model (see below)",
         "lab": "A lab (party id)",
-        "registry": (
-            "Id of the real deal this one models in the bundled deal registry (chipcredit deals). It must "
-            "name an existing row (text)"
-        ),
         "schedule": "Capacity to be bought, by quarter (list of ScheduleItem, at least one)",
         "shortfall_fee": (
             "Fee owed on the capacity not taken, as a share of its vendor price (Fraction, share of the "
             "vendor's price)"
         ),
-        "start": (
-            "The quarter whose beginning holds the deal's funding flows. It must fall within the horizon "
-            "(quarter)"
-        ),
-        "status": "How far the real deal has got (announced | signed | executed)",
         "vendor": "A vendor (party id)",
     },
     "RateShock": {
@@ -594,31 +419,14 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "$B)"
         ),
         "at_end": "What happens to the GPUs at term end (purchase_option | sell)",
-        "close_probability": (
-            "Chance that the deal closes at all, drawn once per path. In a deterministic run the deal "
-            "closes if and only if this is at least 0.5. An LOI that may never close has close_probability "
-            "below 1 (Probability)"
-        ),
         "covenants": "LTV and DSCR tests on the SPV's debt (covenants)",
         "debt": "The senior debt (SpvDebt)",
-        "description": "What the deal is, with its source (text)",
         "equity": (
             "Equity paid in by each holder (an investor, vendor, lender or buyer) (map of party id -> "
             "Money, at least one, $B)"
         ),
-        "id": "Unique among deals. It may not equal a party id or a built-in account (id)",
-        "kind": "Chooses the model (see below)",
         "lease": "The lease to the lab (SpvLeaseTerms)",
         "lessee": "A lab (party id)",
-        "registry": (
-            "Id of the real deal this one models in the bundled deal registry (chipcredit deals). It must "
-            "name an existing row (text)"
-        ),
-        "start": (
-            "The quarter whose beginning holds the deal's funding flows. It must fall within the horizon "
-            "(quarter)"
-        ),
-        "status": "How far the real deal has got (announced | signed | executed)",
         "vendor": "The vendor whose GPUs the SPV buys (party id)",
     },
     "SpvLeaseTerms": {
@@ -641,10 +449,6 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "$B of the vendor's hardware in one unit of capacity, at the start. Must not exceed the lowest "
             "possible all_in_cost_per_unit (Positive, $B per capacity unit)"
         ),
-        "description": "Free text, e.g. who the party stands for (text)",
-        "discount_rate": (
-            "Rate at which this party discounts its flows for NPV (DiscountRate, effective annual)"
-        ),
         "financials": (
             "Operating profit, equity value and share price; needed to issue a deployment_warrant "
             "(VendorFinancials)"
@@ -653,9 +457,6 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "Share of sales kept as gross profit. The rest (cost of goods) goes to customers (Fraction, "
             "share of sales)"
         ),
-        "id": "Unique among parties. It may not be customers, market or founders (id)",
-        "kind": "Chooses the model (vendor | lab | buyer | cloud | investor | lender)",
-        "name": "Display name (text)",
         "price_change_per_year": "Change of content_per_unit over time (Growth, effective annual)",
     },
     "VendorChoice": {
@@ -679,28 +480,11 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     "VendorCredit": {
         "amount": "Value of the GPUs shipped on credit (Money, $B)",
         "borrower": "A lab (party id)",
-        "close_probability": (
-            "Chance that the deal closes at all, drawn once per path. In a deterministic run the deal "
-            "closes if and only if this is at least 0.5. An LOI that may never close has close_probability "
-            "below 1 (Probability)"
-        ),
-        "description": "What the deal is, with its source (text)",
-        "id": "Unique among deals. It may not equal a party id or a built-in account (id)",
-        "kind": "Chooses the model (see below)",
         "rate": "Interest on the receivable (Rate, nominal annual)",
-        "registry": (
-            "Id of the real deal this one models in the bundled deal registry (chipcredit deals). It must "
-            "name an existing row (text)"
-        ),
         "repayment": (
             "The means of repayment, applied in the order listed (see below) (list of means, at least one, "
             "each kind at most once)"
         ),
-        "start": (
-            "The quarter whose beginning holds the deal's funding flows. It must fall within the horizon "
-            "(quarter)"
-        ),
-        "status": "How far the real deal has got (announced | signed | executed)",
         "term_years": "Time to maturity (Positive, years)",
         "vendor": "The vendor that ships and lends (party id)",
     },
@@ -739,5 +523,33 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "Whether the first quarter starts in winter. A deterministic run keeps this state throughout "
             "(true/false)"
         ),
+    },
+    "_DealBase": {
+        "close_probability": (
+            "Chance that the deal closes at all, drawn once per path. In a deterministic run the deal "
+            "closes if and only if this is at least 0.5. An LOI that may never close has close_probability "
+            "below 1 (Probability)"
+        ),
+        "description": "What the deal is, with its source (text)",
+        "id": "Unique among deals. It may not equal a party id or a built-in account (id)",
+        "kind": "Chooses the model (see below)",
+        "registry": (
+            "Id of the real deal this one models in the bundled deal registry (chipcredit deals). It must "
+            "name an existing row (text)"
+        ),
+        "start": (
+            "The quarter whose beginning holds the deal's funding flows. It must fall within the horizon "
+            "(quarter)"
+        ),
+        "status": "How far the real deal has got (announced | signed | executed)",
+    },
+    "_PartyBase": {
+        "description": "Free text, e.g. who the party stands for (text)",
+        "discount_rate": (
+            "Rate at which this party discounts its flows for NPV (DiscountRate, effective annual)"
+        ),
+        "id": "Unique among parties. It may not be customers, market or founders (id)",
+        "kind": "Chooses the model (vendor | lab | buyer | cloud | investor | lender)",
+        "name": "Display name (text)",
     },
 }
