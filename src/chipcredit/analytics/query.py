@@ -27,7 +27,7 @@ from chipcredit.errors import UsageError, did_you_mean
 
 from .result import Result
 
-__all__ = ["METADATA", "metric_paths", "metric_value"]
+__all__ = ["METADATA", "metric_paths", "metric_value", "summary_items"]
 
 METADATA = ("chipcredit_version", "scenario", "scenario_sha256", "paths", "seed", "start",
             "quarters", "deterministic")
@@ -41,7 +41,8 @@ def _is_number(node: Any) -> bool:
     return isinstance(node, int | float) and not isinstance(node, bool)
 
 
-def _leaves(node: Any, prefix: str) -> list[str]:
+def _leaves(node: Any, prefix: str) -> list[tuple[str, Any]]:
+    """Every leaf under ``node`` as (path, value): keys joined by dots, list items as [i]."""
     if isinstance(node, dict):
         out = []
         for key, value in node.items():
@@ -52,7 +53,7 @@ def _leaves(node: Any, prefix: str) -> list[str]:
         for i, value in enumerate(node):
             out.extend(_leaves(value, f"{prefix}[{i}]"))
         return out
-    return [prefix] if _is_number(node) or node is None else []
+    return [(prefix, node)]
 
 
 def _sections(summary: Result | dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +68,15 @@ def metric_paths(summary: Result | dict[str, Any]) -> list[str]:
     ``portfolios.…``, ``ledger.…`` and any section added later. A null statistic is listed
     (its value is NaN); text (a deal's ``kind``) is not.
     """
-    return _leaves(_sections(summary), "")
+    return [path for path, value in _leaves(_sections(summary), "")
+            if _is_number(value) or value is None]
+
+
+def summary_items(summary: Result | dict[str, Any]) -> list[tuple[str, Any]]:
+    """Every leaf of a result's JSON summary as ``(path, value)``, in the summary's order:
+    the run's metadata and text (a deal's ``kind``) too, at the addresses `metric_paths`
+    uses for the numbers."""
+    return _leaves(summary.to_dict() if isinstance(summary, Result) else summary, "")
 
 
 def _listing(options: list[str]) -> str:

@@ -227,7 +227,8 @@ class RunStore:
 
     def export_xlsx(self, run_id: int, path: str | os.PathLike[str], *,
                     max_paths: int | None = None) -> Path:
-        """Write one run to an Excel workbook, atomically: sheets runs, metrics, bands,
+        """Write one run to an Excel workbook, atomically: sheets runs, summary (the JSON
+        summary, a metric path and value a row), metrics, bands,
         flows, defaults, outcomes (one row per path and variant, one column per outcome, the
         first ``max_paths`` stored paths; all by default) and scenario (the YAML, a line a
         row). Excel files are slow to write: about 3 s per 1,000 paths of outcomes."""

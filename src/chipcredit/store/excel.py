@@ -3,11 +3,18 @@
 Every sheet's first row is its header, frozen. A spreadsheet must never change a value on
 the way in: text that starts like a formula is stored as text, and the seed, which may be
 above Excel's 15 significant digits, is text too.
+
+The ``summary`` sheet is the run's JSON summary (``runs show ID --json``) a leaf a row, each
+addressed by its metric path (``portfolios.apollo.var_99``,
+``portfolios.apollo.pd_term_structure.colossus2-spv[3]``), the address that ``sensitivity``
+and ``solve`` accept, so the figures that exist only in the summary (SPVs, vendors,
+portfolios) need not be rebuilt from the per-path outcomes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -18,12 +25,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from chipcredit.analytics.query import summary_items
 from chipcredit.errors import UsageError
 from chipcredit.files import write_atomic
 
 from ._backend import INSTALL_HINT
 
-__all__ = ["EXCEL_MAX_ROWS", "write_workbook"]
+__all__ = ["EXCEL_MAX_ROWS", "summary_rows", "write_workbook"]
 
 EXCEL_MAX_ROWS = 1_048_576
 _LONG_TEXT = ("scenario_yaml", "summary_json")
@@ -109,6 +117,27 @@ def _outcome_rows(outcomes: dict[str, dict[str, NDArray[np.float64]]]
     return ["variant", "path", *keys], rows()
 
 
+def summary_rows(summary_json: str | None) -> list[tuple[str, Any]]:
+    """The JSON summary as ``(metric path, value)`` rows, in the summary's order.
+
+    Parameters
+    ----------
+    summary_json : the stored ``runs.summary_json`` (the first variant's summary); None or
+        empty for a run without one (no rows).
+
+    Returns
+    -------
+    list of (str, value) : one row per leaf: numbers ($B, probabilities, quarters as the
+        summary has them) as numbers, a null statistic as None, text (the version, the
+        scenario, a kind) as text, the seed as text as on the ``runs`` sheet. The numbers
+        after the run's metadata are at the paths `metric_paths` lists, in its order.
+    """
+    if not summary_json:
+        return []
+    return [(path, str(value) if path in _AS_TEXT and value is not None else value)
+            for path, value in summary_items(json.loads(summary_json))]
+
+
 def write_workbook(target: Path, run: dict[str, Any], tables: dict[str, pd.DataFrame],
                    outcomes: dict[str, dict[str, NDArray[np.float64]]]) -> None:
     """Write the workbook to a temp file beside ``target``, then rename it over."""
@@ -128,6 +157,10 @@ def write_workbook(target: Path, run: dict[str, Any], tables: dict[str, pd.DataF
     sheet.row([_json(run[c]) if c == "extra"
                else str(run[c]) if c in _AS_TEXT and run[c] is not None else run[c]
                for c in columns])
+    sheet = _Sheet(book, "summary")
+    sheet.row(["path", "value"])
+    for pair in summary_rows(run.get("summary_json")):
+        sheet.row(pair)
     for name in ("metrics", "bands", "flows", "defaults"):
         # with the run's id first, as the store's tables have it (docs/store.md)
         frame = tables[name]
@@ -146,6 +179,4 @@ def write_workbook(target: Path, run: dict[str, Any], tables: dict[str, pd.DataF
 
 
 def _json(value: Any) -> str:
-    import json
-
     return json.dumps(value, default=str)

@@ -1,0 +1,123 @@
+"""The workbook's ``summary`` sheet: the run's JSON summary a leaf a row, by metric path.
+
+Checked against the summary itself through the addressing that ``sensitivity`` and ``solve``
+use (`metric_paths`, `metric_value`), so a path in the sheet is one those commands accept.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import chipcredit as cc
+from chipcredit.analytics.query import METADATA, metric_paths, metric_value
+
+duckdb = pytest.importorskip("duckdb")
+openpyxl = pytest.importorskip("openpyxl")
+
+from chipcredit.store import RunStore  # noqa: E402
+from chipcredit.store.excel import write_workbook  # noqa: E402
+
+
+def _sheet(target: Path, name: str = "summary") -> tuple[list[Any], list[tuple[Any, ...]], str | None]:
+    book = openpyxl.load_workbook(target)
+    sheet = book[name]
+    rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]
+    frozen = sheet.freeze_panes
+    book.close()
+    return list(rows[0]), rows[1:], frozen
+
+
+@pytest.fixture(scope="module")
+def exported(base_case: cc.Result, tmp_path_factory: pytest.TempPathFactory
+             ) -> tuple[dict[str, Any], list[tuple[Any, ...]], Path]:
+    """The seed-2025 base case (deterministic, seed 0) stored and exported; the store is
+    ``runs.duckdb`` beside the workbook."""
+    folder = tmp_path_factory.mktemp("summary")
+    store = RunStore(folder / "runs.duckdb")
+    run_id = store.save(base_case)
+    target = store.export_xlsx(run_id, folder / "run.xlsx")
+    header, rows, frozen = _sheet(target)
+    assert header == ["path", "value"]
+    assert frozen == "A2"  # the header row stays in view, as on every sheet
+    return json.loads(base_case.to_json()), rows, target
+
+
+def test_the_summary_sheet_follows_runs(exported: tuple[dict[str, Any], list[Any], Path]) -> None:
+    book = openpyxl.load_workbook(exported[2], read_only=True)
+    assert book.sheetnames == ["runs", "summary", "metrics", "bands", "flows", "defaults",
+                               "outcomes", "scenario"]
+    book.close()
+
+
+def test_every_number_is_at_its_metric_path(exported: tuple[dict[str, Any], list[Any], Path]
+                                            ) -> None:
+    summary, rows, _ = exported
+    paths = [row[0] for row in rows]
+    assert len(paths) == len(set(paths))  # one row per leaf
+    numbers = [(p, v) for p, v in rows if p.split(".")[0] not in METADATA
+               and (v is None or isinstance(v, int | float)) and not isinstance(v, bool)]
+    # the same paths, in the same order, as sensitivity and solve list them
+    assert [p for p, _ in numbers] == metric_paths(summary)
+    nulls = 0
+    for path, value in numbers:
+        want = metric_value(summary, path)
+        if math.isnan(want):  # null in the JSON: an empty cell
+            assert value is None, path
+            nulls += 1
+        else:
+            # openpyxl writes 16 significant digits ("%.16g"), on every sheet: the last bit
+            # of a float64 can go, nothing more
+            assert value == pytest.approx(want, rel=2e-16 * 8, abs=0), path
+    assert nulls > 0  # a base case has no IRR for a party that pays only: some cells are empty
+
+
+def test_the_figures_only_the_summary_has_are_there(
+        exported: tuple[dict[str, Any], list[Any], Path]) -> None:
+    summary, rows, _ = exported
+    cells = dict(rows)
+    nvidia = summary["portfolios"]["nvidia"]
+    spv = summary["spvs"]["colossus2-spv"]
+    for path, want in (("portfolios.nvidia.var_99", nvidia["var_99"]),
+                       ("portfolios.nvidia.cvar_95", nvidia["cvar_95"]),
+                       ("portfolios.nvidia.pd_term_structure.xai[3]",
+                        nvidia["pd_term_structure"]["xai"][3]),
+                       ("spvs.colossus2-spv.debt_impairment_probability",
+                        spv["debt_impairment_probability"])):
+        assert isinstance(cells[path], int | float), path
+        assert cells[path] == pytest.approx(want, rel=1e-15, abs=0), path
+    assert any(p.startswith("vendors.nvidia.") for p in cells)
+
+
+def test_text_stays_text(exported: tuple[dict[str, Any], list[Any], Path]) -> None:
+    summary, rows, _ = exported
+    cells = dict(rows)
+    text = {p: v for p, v in rows if isinstance(v, str)}
+    kinds = {f"{section}.{key}.kind": summary[section][key]["kind"]
+             for section in ("deals", "parties") for key in summary[section]}
+    metadata = {key: summary[key] for key in ("chipcredit_version", "scenario", "scenario_sha256",
+                                              "start")}
+    # the seed is text, as on the runs sheet: Excel keeps 15 significant digits of a number
+    assert text == {**metadata, "seed": str(summary["seed"]), **kinds}
+    assert cells["deterministic"] is True
+    assert cells["paths"] == summary["paths"] == 1
+    assert list(cells)[: len(METADATA)] == list(METADATA)  # the summary's order
+
+
+def test_a_formula_in_the_summary_is_stored_as_text(
+        exported: tuple[dict[str, Any], list[Any], Path], tmp_path: Path) -> None:
+    data = RunStore(exported[2].parent / "runs.duckdb").get_run(1)
+    summary = json.loads(data["run"]["summary_json"])
+    summary["scenario"] = '=HYPERLINK("http://x","y")'
+    run = {**data["run"], "summary_json": json.dumps(summary)}
+    tables = {name: frame.head(0) for name, frame in data.items() if name != "run"}
+    target = tmp_path / "run.xlsx"
+    write_workbook(target, run, tables, {})
+    book = openpyxl.load_workbook(target)
+    cell = next(row[1] for row in book["summary"].iter_rows() if row[0].value == "scenario")
+    assert cell.data_type == "s" and cell.value == summary["scenario"]
+    book.close()
