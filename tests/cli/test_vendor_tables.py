@@ -90,3 +90,30 @@ def test_run_prints_the_vendors_and_second_sourcing_from_its_json(tmp_path: Path
     xai = doc["parties"]["xai"]
     assert cells(done.stdout, "xai")[-2] == f"{xai['second_source_probability'] * 100:.1f}%"
     assert "Labs' second sourcing" in done.stdout and "Vendors ($B" in done.stdout
+
+
+def test_a_rare_second_source_is_not_shown_as_zero() -> None:
+    # 4 paths of 10,000 port: 0.04% would round to 0.0%, which reads as "never"
+    summary = [row("openai", "second_source_probability", mean=0.0004),
+               row("xai", "second_source_probability", mean=0.0)]
+    text = render(second_sourcing_table(summary, PARTIES, "2025Q4"))
+    assert cells(text, "openai")[0] == "<0.1%"
+    assert cells(text, "xai")[0] == "0.0%"
+
+
+@pytest.mark.parametrize(("parties", "vendors", "second"), [
+    ([("lucent", "vendor"), ("winstar", "lab")], True, False),  # one vendor: nothing to port to
+    ([("nvidia", "vendor"), ("amd", "vendor"), ("buyer", "buyer")], True, False),  # no lab
+    ([("winstar", "lab"), ("fund", "investor")], False, False),  # no vendor at all
+])
+def test_tables_with_nothing_to_show_are_left_out(parties: list[tuple[str, str]],
+                                                  vendors: bool, second: bool) -> None:
+    assert (vendors_table([], parties, "medians") is not None) == vendors
+    assert (second_sourcing_table([], parties, "2025Q4") is not None) == second
+
+
+def test_a_one_vendor_scenario_prints_no_second_sourcing_table() -> None:
+    done = runner.invoke(cli.app, ["run", "telecom-2000", "--paths", "50", "--no-store"],
+                         env={"COLUMNS": "200"})
+    assert done.exit_code == 0, done.stderr
+    assert "Vendors" in done.stdout and "second sourcing" not in done.stdout

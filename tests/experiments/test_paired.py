@@ -91,3 +91,18 @@ def test_stress_differences_have_the_same_columns_and_match_the_paths() -> None:
     assert row["median_difference"] == np.median(diff)
     assert row["share_higher"] == np.mean(diff > 0) and row["share_lower"] == np.mean(diff < 0)
     assert row["share_lower"] > 0  # a funding freeze leaves OpenAI poorer on some paths
+
+
+def test_a_party_that_can_default_in_one_run_only_has_no_default_row() -> None:
+    # a cloud on its own balance sheet in A, funded from outside in B: B's default quarter
+    # is one the engine reports for every cloud, not a default, so the two do not compare
+    own = SimpleNamespace(parties=[SimpleNamespace(id="cloud", can_default=True)])
+    funded = SimpleNamespace(parties=[SimpleNamespace(id="cloud", can_default=False)])
+    outcomes = {"party|cloud|default_quarter": np.asarray([3, -1, -1, 7], np.float32)}
+    for a, b in ((own, funded), (funded, own)):
+        table = paired_differences(cast(cc.Result, _Run(dict(outcomes), 4, 0, a)),
+                                   cast(cc.Result, _Run(dict(outcomes), 4, 0, b)))
+        assert "default_probability" not in set(table["metric"])
+    both = paired_differences(cast(cc.Result, _Run(dict(outcomes), 4, 0, own)),
+                              cast(cc.Result, _Run(dict(outcomes), 4, 0, own)))
+    assert list(both["metric"]) == ["default_probability"]

@@ -44,6 +44,7 @@ __all__ = [
     "multiple",
     "number",
     "parties_table",
+    "path_share",
     "percent",
     "run_footer",
     "show_warnings",
@@ -161,6 +162,18 @@ def percent(value: Any, decimals: int = 1) -> str:
         return DASH
     text = f"{x * 100:.{decimals}f}%"
     return text[1:] if text.startswith("-") and float(text[1:-1]) == 0 else text
+
+
+def path_share(value: Any) -> str:
+    """A share of paths as a percent to one decimal; one that is neither none nor all of
+    them never rounds to 0.0% or 100.0% (4 paths of 10,000 are ``<0.1%``)."""
+    x = finite(value)
+    if x is None:
+        return DASH
+    text = f"{x * 100:.1f}%"
+    if 0.0 < x < 1.0:
+        return {"0.0%": "<0.1%", "100.0%": ">99.9%"}.get(text, text)
+    return text
 
 
 def multiple(value: Any) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
-from .output import DASH, finite, number
+from .output import number, path_share
 
 __all__ = ["paired_table"]
 
@@ -52,9 +52,9 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
         columns += [("median\ndifference", "right"), ("P(B>A)", "right"), ("P(B<A)", "right")]
     captions = []
     if spread:
-        captions.append("difference: the mean over the paired paths; median difference: "
-                        "their median; P(B>A), P(B<A): the shares of paths on which B is "
-                        "above, below A (the rest are ties)")
+        captions.append(f"A: {base}, B: {other}. difference: the mean of B - A over the "
+                        "paired paths; median difference: their median; P(B>A), P(B<A): the "
+                        "shares of paths on which B is above, below A (the rest are ties)")
     if fewer:
         columns.append(("paths", "right"))
         captions.append(f"paths: the paired paths on which both runs have a value, where "
@@ -70,24 +70,12 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
                  f"{number(row['ci_high'], signed=True)}"]
         if spread:
             cells += [number(row["median_difference"], signed=True),
-                      _path_share(row["share_higher"]), _path_share(row["share_lower"])]
+                      path_share(row["share_higher"]), path_share(row["share_lower"])]
         if fewer:
             n = row.get("paths")
             cells.append(f"{int(n):,}" if n is not None and _fewer(n, paths) else "")
         table.add_row(*cells)
     return table
-
-
-def _path_share(value: Any) -> str:
-    """A share of paths as a percent to one decimal; one that is neither none nor all of
-    them never rounds to 0.0% or 100.0% (4 paths of 10,000 are ``<0.1%``)."""
-    x = finite(value)
-    if x is None:
-        return DASH
-    text = f"{x * 100:.1f}%"
-    if 0.0 < x < 1.0:
-        return {"0.0%": "<0.1%", "100.0%": ">99.9%"}.get(text, text)
-    return text
 
 
 def _fewer(n: Any, paths: int) -> bool:

@@ -240,9 +240,11 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
     out.print(parties_table(summary, parties, "base case" if result.deterministic else "medians",
                             can_default(result.scenario.parties)))
     # the seed's headline answers: the vendors' own money in their sales, the labs' porting
-    out.print(vendors_table(summary, parties,
-                            "base case" if result.deterministic else "medians and means"))
-    out.print(second_sourcing_table(summary, parties, result.scenario.start))
+    for table in (vendors_table(summary, parties,
+                                "base case" if result.deterministic else "medians and means"),
+                  second_sourcing_table(summary, parties, result.scenario.start)):
+        if table is not None:  # none without vendors, or a second one to port to
+            out.print(table)
     out.print(Text(footer(result) + (f" · {stored}" if stored else "")), soft_wrap=True)
 
 

@@ -195,10 +195,12 @@ def show_command(
             out.print(parties_table(rows, parties,
                                     "base case" if run["deterministic"] else "medians",
                                     defaultable))
-            out.print(vendors_table(rows, parties,
-                                    "base case" if run["deterministic"] else "medians and means"))
-            out.print(second_sourcing_table(rows, parties,
-                                            None if scenario is None else scenario.start))
+            for table in (vendors_table(rows, parties, "base case" if run["deterministic"]
+                                        else "medians and means"),
+                          second_sourcing_table(rows, parties,
+                                                None if scenario is None else scenario.start)):
+                if table is not None:  # as `run` prints them
+                    out.print(table)
         out.print(Text(
             run_footer(scenario=_text(run["scenario"]), sha256=_text(run["scenario_sha256"]),
                        paths=_whole(run["paths"]),

@@ -12,7 +12,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from .output import DASH, finite, money, percent
+from .output import DASH, finite, money, path_share, percent
 
 __all__ = ["second_sourcing_table", "vendors_table"]
 
@@ -31,7 +31,7 @@ def _get(index: Mapping[tuple[str, str], Mapping[str, Any]], party: str, metric:
     return None if row is None else row.get(stat)
 
 
-def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str) -> Table:
+def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str) -> Table | None:
     """One row per vendor, in the order given: total revenue (median and mean), the part
     paid with money the vendor put into the buyer (self-funded revenue, median and mean;
     its share of revenue, mean) and its market share at the horizon (median).
@@ -47,10 +47,13 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
 
     Returns
     -------
-    Table
+    Table or None
         Money in $B over the horizon; shares as percents. The JSON summary's ``vendors``
-        section holds the same statistics with their p05 and p95.
+        section holds the same statistics with their p05 and p95. None for a scenario
+        without vendors.
     """
+    if not any(kind == "vendor" for _, kind in parties):
+        return None
     index = _stats(summary)
     table = Table(title=f"Vendors ($B over the horizon; {over})", title_justify="left",
                   caption_justify="left")
@@ -77,7 +80,7 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
 
 
 def second_sourcing_table(summary: Summary, parties: Sequence[tuple[str, str]],
-                          start: str | None) -> Table:
+                          start: str | None) -> Table | None:
     """One row per lab, in the order given: the probability that it takes delivery from a
     vendor other than its primary one within the horizon, and the median quarter of the
     first such delivery over the paths where it does.
@@ -91,7 +94,15 @@ def second_sourcing_table(summary: Summary, parties: Sequence[tuple[str, str]],
     start : str or None
         The scenario's first quarter (``2025Q4``), to name the median quarter; None shows
         it as quarters after the start.
+
+    Returns
+    -------
+    Table or None
+        None where no lab can second-source: fewer than two vendors, or no lab.
     """
+    if sum(kind == "vendor" for _, kind in parties) < 2 or \
+            not any(kind == "lab" for _, kind in parties):
+        return None
     index = _stats(summary)
     table = Table(title="Labs' second sourcing", title_justify="left", caption_justify="left",
                   caption="from a vendor other than the lab's primary one; p50 over the "
@@ -103,7 +114,7 @@ def second_sourcing_table(summary: Summary, parties: Sequence[tuple[str, str]],
         if kind != "lab":
             continue
         table.add_row(Text(party),
-                      percent(_get(index, party, "second_source_probability", "mean")),
+                      path_share(_get(index, party, "second_source_probability", "mean")),
                       _quarter(_get(index, party, "second_source_quarter", "p50"), start))
     return table
 

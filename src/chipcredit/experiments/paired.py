@@ -42,15 +42,17 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
     other minus base, in the metric's unit), share_higher and share_lower (the shares of the
     paired paths with other > base and other < base; the rest are ties), paths. Default and
     second-sourcing probabilities are compared as 0/1 outcomes per path, the first for the
-    parties that can default only. The rows are the deal and party outcomes of
+    parties that can default in both runs only. The rows are the deal and party outcomes of
     `Result.summary`; SPV and portfolio outcomes (keyed by a second party or a quarter) are
     left out, as there.
     """
     if base.paths != other.paths or base.seed != other.seed:
         raise ValueError("paired differences need two runs with the same paths and seed")
     # as in the summary: a party that cannot default (a funded cloud) has no default row,
-    # whose 0 would read as "safe"
-    defaultable = {p.id for p in base.scenario.parties if p.can_default}
+    # whose 0 would read as "safe"; nor has one that can default in one run only (a cloud
+    # funded from outside in the other), whose two sides would not measure the same thing
+    defaultable = ({p.id for p in base.scenario.parties if p.can_default}
+                   & {p.id for p in other.scenario.parties if p.can_default})
     rows = []
     for key, a in base.outcomes.items():
         if key not in other.outcomes:
