@@ -20,6 +20,7 @@ from tests.engine.test_ledger_properties import scenarios
 
 import chipcredit as cc
 from chipcredit.engine.run import trace_path
+from chipcredit.scenario.parties import Cloud
 
 X = 7.0  # $B the vendor puts in
 
@@ -85,27 +86,82 @@ def test_a_sale_to_an_spv_is_traced_to_its_equity() -> None:
 # -- the property: tags match a scalar replay and sum to the balance -----------------------
 
 
-def _replay(sim: Any, lines: list[Any]) -> dict[str, np.ndarray]:
+def _replay(sim: Any, lines: list[Any]) -> tuple[dict[str, np.ndarray], dict[tuple[str, str], float]]:
     """Trace one path's transfers in order with explicit origins (vendors..., other): the
-    same proportional rule, in plain scalars. Returns each account's tags."""
+    same proportional rule, in plain scalars. A funded cloud's origins are its pool (money
+    received and not yet spent, every origin): a payment takes its share of each, and what
+    the pool does not cover is its parent's, "other". A warrant's sale proceeds are the
+    issuer's money. Returns each account's origins and the self-funded sales (the vendor's
+    own money in them) per (buyer, vendor)."""
     vendors = [v.id for v in sim.vendors]
     traced = {sim.account_names[i] for i in sim.provenance.traced}
+    pooled = {sim.account_names[a] for a, k in enumerate(sim.provenance.pool_row) if k >= 0}
+    issuer = {d.id: d.issuer for d in sim.scenario.deals if d.kind == "deployment_warrant"}
     n_origins = len(vendors) + 1
     tags: dict[str, np.ndarray] = {name: np.zeros(n_origins) for name in sim.account_names}
+    own_sales: dict[tuple[str, str], float] = {}
     for line in lines:
         src, dst, amount = line.source, line.target, line.amount
         if src in traced:
             held = tags[src]
-            balance = float(held.sum())
-            frac = min(amount / balance, 1.0) if balance > 1e-12 else 0.0
+            pool = float(held.sum())  # the balance, or a funded cloud's pool
+            frac = min(amount / pool, 1.0) if pool > 1e-12 else 0.0
             parts = held * frac
+            # a funded cloud gives up its share of its pool; the rest is its parent's money
+            taken = parts.copy() if src in pooled else parts
             parts[-1] = amount - parts[:-1].sum()  # the rest is other money
+            if dst in vendors and line.kind == "sale":
+                own_sales[src, dst] = own_sales.get((src, dst), 0.0) + parts[vendors.index(dst)]
         else:
+            payer = issuer[line.deal] if line.kind == "warrant_sale" else src
             parts = np.zeros(n_origins)
-            parts[vendors.index(src) if src in vendors else -1] = amount
-        tags[src] = tags[src] - parts
+            parts[vendors.index(payer) if payer in vendors else -1] = amount
+            taken = parts
+        tags[src] = tags[src] - taken
         tags[dst] = tags[dst] + parts
-    return tags
+    return tags, own_sales
+
+
+def _check_against_the_replay(sc: cc.Scenario, paths: int, seed: int, path: int) -> dict[str, Any]:
+    """Trace ``path`` and check the engine's origins against `_replay`: each traced account's
+    origins sum to its balance (a funded cloud's: to its pool, never negative), its vendor
+    tags are the replay's, >= 0 and at most what it holds, and each vendor's self-funded
+    sales are the replay's. Returns the trace's lines and the replay's self-funded sales
+    per (buyer, vendor)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        sim, lines = trace_path(sc, paths, seed, path)
+    prov = sim.provenance
+    assert prov is not None
+    at = path - sim.draws.offset
+    balance = sim.ledger.balance
+    replayed, own_sales = _replay(sim, lines)
+    # every lab and cloud is traced, a funded cloud on a pool
+    names = {sim.account_names[acct] for acct in prov.traced}
+    assert {p.id for p in sc.parties if p.kind in ("lab", "cloud")} <= names
+    assert {sim.account_names[a] for a, k in enumerate(prov.pool_row) if k >= 0} == {
+        p.id for p in sc.parties if isinstance(p, Cloud) and p.balance_sheet == "funded"}
+    scale = 1.0 + max(abs(line.amount) for line in lines)
+    for acct in prov.traced:
+        name = sim.account_names[acct]
+        engine = prov.origins(acct, balance[acct])[:, at]
+        k = prov.pool_row[acct]
+        # the origins always sum to the balance (a funded cloud's: to its pool, which is
+        # never negative), in the engine and in the replay
+        held = balance[acct, at] if k < 0 else prov.pools[k, at]
+        assert k < 0 or held >= 0.0
+        assert engine.sum() == pytest.approx(held, abs=1e-9 * scale)
+        assert replayed[name].sum() == pytest.approx(held, abs=1e-9 * scale)
+        # and the engine's vendor tags are the replay's (money is moved, not made)
+        np.testing.assert_allclose(engine[:-1], replayed[name][:-1], atol=1e-8 * scale)
+        # no tag is negative, and together they are at most what the account holds
+        assert (engine[:-1] >= -1e-9 * scale).all()
+        assert engine[:-1].sum() <= held + 1e-9 * scale
+    per_vendor = [sum(x for (_, v), x in own_sales.items() if v == vendor.id)
+                  for vendor in sim.vendors]
+    np.testing.assert_allclose(prov.sales_total[:, at], per_vendor, atol=1e-8 * scale)
+    assert sim.ledger.checks.provenance < 1e-6
+    return {"lines": lines, "own_sales": own_sales}
 
 
 @settings(max_examples=25, deadline=None,
@@ -114,24 +170,15 @@ def _replay(sim: Any, lines: list[Any]) -> dict[str, np.ndarray]:
        pick=st.integers(0, 10**6))
 def test_tags_sum_to_the_balance_and_match_a_scalar_replay(data: dict[str, Any], paths: int,
                                                             seed: int, pick: int) -> None:
-    sc = cc.load_scenario(data)
-    path = pick % paths
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", cc.ChipcreditWarning)
-        sim, lines = trace_path(sc, paths, seed, path)
-    prov = sim.provenance
-    assert prov is not None
-    at = path - sim.draws.offset
-    balance = sim.ledger.balance
-    replayed = _replay(sim, lines)
-    scale = 1.0 + max(abs(line.amount) for line in lines)
-    for acct in prov.traced:
-        name = sim.account_names[acct]
-        engine = prov.origins(acct, balance[acct])[:, at]
-        # the origins always sum to the balance, in the engine and in the replay
-        assert engine.sum() == pytest.approx(balance[acct, at], abs=1e-9 * scale)
-        assert replayed[name].sum() == pytest.approx(balance[acct, at], abs=1e-9 * scale)
-        # and the engine's vendor tags are the replay's (money is moved, not made)
-        np.testing.assert_allclose(engine[:-1], replayed[name][:-1], atol=1e-8 * scale)
-        assert (engine[:-1] >= -1e-9 * scale).all()
-    assert sim.ledger.checks.provenance < 1e-6
+    _check_against_the_replay(cc.load_scenario(data), paths, seed, pick % paths)
+
+
+def test_seed_2025_is_traced_through_the_funded_cloud_and_the_warrant() -> None:
+    """Path 1 of seed 1 (64 paths): OpenAI sells AMD shares, and hyperscale-clouds (funded)
+    buys GPUs with rent that holds Nvidia's and AMD's money; the random scenarios above
+    rarely hold both."""
+    got = _check_against_the_replay(cc.load_scenario("seed-2025"), 64, 1, 1)
+    assert any(line.kind == "warrant_sale" for line in got["lines"])
+    own = got["own_sales"]  # $B of each vendor's own money in a buyer's purchases
+    assert own["hyperscale-clouds", "nvidia"] > 1.0 and own["hyperscale-clouds", "amd"] > 0.1
+    assert own["openai", "amd"] > 1.0

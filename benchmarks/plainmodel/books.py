@@ -21,29 +21,35 @@ class Books:
     Parameters
     ----------
     accounts : every account name (built-ins, parties, SPVs)
-    traced : accounts whose cash is tagged by origin (labs, SPVs, clouds on their own
-        balance sheet)
+    traced : accounts whose cash is tagged by origin (labs, SPVs, clouds)
     vendors : vendor ids, the origins besides "other"
     deal_parties : for each deal id, the parties whose flows its metrics count
     horizon : quarters
+    funded : traced accounts whose balance is a net position (clouds with a funded balance
+        sheet: the parent pays what they cannot); they are traced on a pool, the money
+        they have received and not yet spent
     """
 
     def __init__(self, accounts: list[str], traced: list[str], vendors: list[str],
-                 deal_parties: dict[str, list[str]], horizon: int) -> None:
+                 deal_parties: dict[str, list[str]], horizon: int,
+                 funded: list[str] | None = None) -> None:
         self.balance = dict.fromkeys(accounts, 0.0)
         self.flows = {deal: {p: [0.0] * (horizon + 1) for p in parties}
                       for deal, parties in deal_parties.items()}
         self.financing_in = dict.fromkeys(accounts, 0.0)
         self.vendors = list(vendors)
         self.tags = {a: [0.0] * len(vendors) for a in traced}
+        self.pool = dict.fromkeys(funded or [], 0.0)
         self.self_funded_sales = [0.0] * len(vendors)
         self.self_funded_total = [0.0] * len(vendors)
 
     def pay(self, q: int, source: str, target: str, kind: str, amount: float,
-            deal: str | None = None, begin: bool = False, counted: bool = True) -> None:
-        """Move ``amount`` from ``source`` to ``target`` in quarter ``q``."""
+            deal: str | None = None, begin: bool = False, counted: bool = True,
+            origin: str | None = None) -> None:
+        """Move ``amount`` from ``source`` to ``target`` in quarter ``q``; ``origin``: the
+        vendor whose money it is in effect (a warrant's sale proceeds: its issuer's)."""
         if source in self.tags or target in self.tags:
-            self._trace(source, target, kind, amount)
+            self._trace(source, target, kind, amount, origin or source)
         self.balance[source] -= amount
         self.balance[target] += amount
         if kind in FINANCING_KINDS:
@@ -56,17 +62,23 @@ class Books:
             if target in flows:
                 flows[target][time] += amount
 
-    def _trace(self, source: str, target: str, kind: str, amount: float) -> None:
+    def _trace(self, source: str, target: str, kind: str, amount: float, origin: str) -> None:
         """Proportional tracing: a payment from a traced account takes each origin's share
-        of its balance; money from a vendor is that vendor's."""
+        of its balance (a funded cloud's: of its pool, which shrinks by the same share, and
+        the parent pays what it does not cover); money from a vendor is that vendor's."""
         into = self.tags.get(target)
         held = self.tags.get(source)
+        if target in self.pool:
+            self.pool[target] += amount
         if held is None:
-            if source in self.vendors and into is not None:
-                into[self.vendors.index(source)] += amount
+            if origin in self.vendors and into is not None:
+                into[self.vendors.index(origin)] += amount
             return
-        bal = self.balance[source]
+        funded = source in self.pool
+        bal = self.pool[source] if funded else self.balance[source]
         frac = min(amount / bal, 1.0) if bal > _TINY else 0.0
+        if funded:
+            self.pool[source] = bal - bal * frac
         parts = [t * frac for t in held]
         for o, part in enumerate(parts):
             held[o] -= part

@@ -296,7 +296,9 @@ class Warrant(Deal):
                        for h, vq in zip(self.held, self.vest_quarter, strict=True)]
             if any(selling):
                 proceeds = sum(selling) * price / 1000.0
-                world.books.pay(q, "market", self.holder, "warrant_sale", proceeds, self.id)
+                # the market pays, but it is the issuer's money (its dilution): its origin
+                world.books.pay(q, "market", self.holder, "warrant_sale", proceeds, self.id,
+                                origin=self.issuer.id)
                 self.sale_proceeds += proceeds
                 self.held = [h - s for h, s in zip(self.held, selling, strict=True)]
 

@@ -73,12 +73,13 @@ class World:
         parties = scenario.parties
         accounts = ["customers", "market", "founders", *(p.id for p in parties),
                     *(d.id for d in scenario.deals if d.kind == "spv_lease")]
-        traced = [p.id for p in parties if isinstance(p, LabSpec)
-                  or (isinstance(p, CloudSpec) and p.balance_sheet == "own")]
+        traced = [p.id for p in parties if isinstance(p, LabSpec | CloudSpec)]
         traced += [d.id for d in scenario.deals if d.kind == "spv_lease"]
+        funded = [p.id for p in parties if isinstance(p, CloudSpec) and p.balance_sheet == "funded"]
         vendor_ids = [p.id for p in parties if isinstance(p, VendorSpec)]
         self.books = Books(accounts, traced, vendor_ids,
-                           {d.id: deal_parties(d) for d in scenario.deals}, self.horizon)
+                           {d.id: deal_parties(d) for d in scenario.deals}, self.horizon,
+                           funded)
         self.market = Market(scenario.market, self.p, self.horizon, max_life)
         self.infrastructure: float | None = None
         self.vendors: dict[str, Vendor] = {}

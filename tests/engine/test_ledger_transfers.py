@@ -5,7 +5,8 @@ of one amount for all paths, with and without a deal, at the beginning or the en
 quarter) and quarter ends on a small world of two vendors, two labs, an investor and the
 customers. A plain-Python ledger replays each program path by path, with the rules of
 `chipcredit.engine.ledger` and `chipcredit.engine.provenance` written out: balances, the
-quarter's flow per (from, to, kind) and its per-block sums, deal cash flows, origin tags,
+quarter's flow per (from, to, kind) and its per-block sums, deal cash flows, origin tags
+(a funded cloud's on its pool, and money from an untraced account paid as another's),
 the vendors' own money coming back and the invariant checks. Everything must agree; the
 balances, tags, rows and cash flows to the bit.
 """
@@ -25,10 +26,13 @@ from chipcredit.engine.ledger import TOL, AccountClass, Ledger
 from chipcredit.engine.provenance import TINY, Provenance
 from chipcredit.errors import SimulationError
 
-NAMES = ["customers", "nvidia", "amd", "lab", "cloud", "investor"]
+NAMES = ["customers", "nvidia", "amd", "lab", "cloud", "investor", "hyper"]
 CLASSES = [AccountClass.OUTSIDE, AccountClass.FUNDED, AccountClass.FUNDED,
-           AccountClass.CONSTRAINED, AccountClass.CONSTRAINED, AccountClass.FUNDED]
-TRACED, VENDORS = [3, 4], [1, 2]
+           AccountClass.CONSTRAINED, AccountClass.CONSTRAINED, AccountClass.FUNDED,
+           AccountClass.FUNDED]
+TRACED, VENDORS = [3, 4, 6], [1, 2]
+POOLED = [6]  # a funded cloud: traced on its pool of money received and not yet spent
+CONSTRAINED = [3, 4]
 DEALS = [[1, 3], [2, 4, 5]]
 QUARTERS = 3
 KINDS = ["sale", "equity", "rent"]
@@ -36,7 +40,7 @@ KINDS = ["sale", "equity", "rent"]
 
 def _ledger(n: int, sizes: list[int], trace: int | None = None) -> Ledger:
     draws = types.SimpleNamespace(n=n, sizes=sizes)
-    prov = Provenance(TRACED, VENDORS, len(NAMES), sizes, QUARTERS)
+    prov = Provenance(TRACED, VENDORS, len(NAMES), sizes, QUARTERS, POOLED)
     return Ledger(NAMES, CLASSES, draws, QUARTERS, ["d0", "d1"], DEALS,  # type: ignore[arg-type]
                   trace, provenance=prov, flow_reservoir=n)
 
@@ -48,6 +52,7 @@ class ScalarLedger:
         self.n, self.sizes = n, sizes
         self.bal = [[0.0] * n for _ in NAMES]
         self.tags = [[[0.0] * n for _ in VENDORS] for _ in TRACED]
+        self.pool = [[0.0] * n for _ in POOLED]
         self.tagged = [False] * len(TRACED)
         self.sales = [[0.0] * n for _ in VENDORS]  # this quarter's
         self.sales_total = np.zeros((len(VENDORS), n))
@@ -60,7 +65,7 @@ class ScalarLedger:
         self.worst = [0.0, 0.0, 0.0, 0.0]
 
     def pay(self, q: int, s: int, t: int, kind: str, amt: list[float], deal: int | None,
-            begin: bool, counted: bool) -> None:
+            begin: bool, counted: bool, origin: int | None = None) -> None:
         moved = [a for a in amt if a != 0.0]
         if any(not (a >= -TOL and a < math.inf) for a in moved):
             raise SimulationError("bad amount")
@@ -68,8 +73,11 @@ class ScalarLedger:
         row = self.rows.setdefault(key, [0.0] * self.n)
         ps = TRACED.index(s) if s in TRACED else -1
         pt = TRACED.index(t) if t in TRACED else -1
-        vendor_out = VENDORS.index(s) if s in VENDORS else -1
+        payer = s if origin is None else origin  # whose money an untraced source pays
+        vendor_out = VENDORS.index(payer) if payer in VENDORS else -1
         vendor_in = VENDORS.index(t) if t in VENDORS else -1
+        ks = POOLED.index(s) if s in POOLED else -1
+        kt = POOLED.index(t) if t in POOLED else -1
         share = ps >= 0 and self.tagged[ps]
         if share and pt < 0 and vendor_in >= 0:
             back = self.back.setdefault(key, [0.0] * self.n)
@@ -79,10 +87,12 @@ class ScalarLedger:
                 continue  # nothing moves on this path (adding zero would change nothing)
             if ps < 0 and vendor_out >= 0 and pt >= 0:
                 self.tags[pt][vendor_out][i] += a
-            elif share:
-                b = self.bal[s][i]
+            elif share or ks >= 0:
+                b = self.pool[ks][i] if ks >= 0 else self.bal[s][i]
                 frac = min(a / b, 1.0) if b > TINY else 0.0
-                for v in range(len(VENDORS)):
+                if ks >= 0:
+                    self.pool[ks][i] = b - b * frac
+                for v in range(len(VENDORS) if share else 0):
                     part = self.tags[ps][v][i] * frac
                     self.tags[ps][v][i] -= part
                     if pt >= 0:
@@ -91,6 +101,8 @@ class ScalarLedger:
                         back[i] += part
                         if kind == "sale":
                             self.sales[v][i] += part
+            if kt >= 0:
+                self.pool[kt][i] += a
             self.bal[s][i] -= a
             self.bal[t][i] += a
             row[i] += a
@@ -124,13 +136,17 @@ class ScalarLedger:
             net[t] += row
         total = float(np.abs(bal.sum(axis=0)).max())
         recon = float(np.abs(bal - opening - net).max())
-        live_labs = ~defaulted[TRACED]
-        negative = max(0.0, float(np.where(live_labs, -bal[TRACED], 0.0).max()))
+        live_labs = ~defaulted[CONSTRAINED]
+        negative = max(0.0, float(np.where(live_labs, -bal[CONSTRAINED], 0.0).max()))
         excess = 0.0
         if any(self.tagged):
             tags = np.array(self.tags)
-            other = bal[TRACED] - tags.sum(axis=1)
-            excess = max(0.0, float(-tags.min()), float(np.where(live_labs, -other, 0.0).max()))
+            room = bal[TRACED]  # what the tags may hold: the balance, or a funded one's pool
+            for k, acct in enumerate(POOLED):
+                room[TRACED.index(acct)] = self.pool[k]
+            other = room - tags.sum(axis=1)
+            live = ~defaulted[TRACED]
+            excess = max(0.0, float(-tags.min()), float(np.where(live, -other, 0.0).max()))
         self.worst = [max(w, x) for w, x in zip(self.worst, (total, recon, negative, excess),
                                                 strict=True)]
         self.sales_total += self.sales
@@ -152,7 +168,7 @@ def programs(draw: st.DrawFn) -> tuple[int, list[int], int, list[tuple[Any, ...]
                         draw(st.sampled_from(KINDS)),
                         draw(st.sampled_from(["dense", "few", "none", "scalar", "share"])),
                         draw(st.sampled_from([None, 0, 1])), draw(st.booleans()),
-                        draw(st.booleans())))
+                        draw(st.booleans()), draw(st.sampled_from([None, None, 1, 2]))))
         ops.append(("close", q))
     return n, sizes, seed, ops
 
@@ -191,19 +207,23 @@ def test_the_ledger_matches_a_scalar_ledger(program: tuple[int, list[int], int,
             led.close_quarter(op[1], defaulted)
             ref.close(op[1], defaulted)
             continue
-        how, q, s, t, kind, pattern, deal, begin, counted = op
+        how, q, s, t, kind, pattern, deal, begin, counted, origin = op
+        if s in TRACED:  # only an untraced account can pay another's money
+            origin = None
         amt = _amount(rng, pattern, n, led.balance[s])
         if how == "pay":
             where = led.pay(q, s, t, kind, float(amt[0]) if pattern == "scalar" else amt, deal,
-                            begin=begin, counted=counted)
+                            begin=begin, counted=counted, origin=origin)
             if where is not None:  # the few paths that moved, all of them
                 np.testing.assert_array_equal(where, np.flatnonzero(amt))
         else:
             paths = np.flatnonzero(amt)
-            led.pay_at(q, s, t, kind, paths, amt[paths], deal, begin=begin, counted=counted)
-        ref.pay(q, s, t, kind, [float(a) for a in amt], deal, begin, counted)
+            led.pay_at(q, s, t, kind, paths, amt[paths], deal, begin=begin, counted=counted,
+                       origin=origin)
+        ref.pay(q, s, t, kind, [float(a) for a in amt], deal, begin, counted, origin)
     np.testing.assert_array_equal(led.balance, ref.bal)
     np.testing.assert_array_equal(prov.tags, ref.tags)
+    np.testing.assert_array_equal(prov.pools, ref.pool)
     np.testing.assert_array_equal(prov.sales, ref.sales)
     np.testing.assert_array_equal(prov.sales_total, ref.sales_total)
     for deal, flows in enumerate(led.cashflows):

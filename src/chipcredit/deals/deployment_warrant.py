@@ -12,7 +12,10 @@ the issuer's shares outstanding grow by the tranche, and the issuer bears a dilu
 of ``shares x (price - strike)``. The holder keeps the shares (``sale: {rule: hold}``,
 marked at the horizon at the then price) or sells them to ``market`` at the last close's
 price (``warrant_sale``, booked at the end of the quarter of the sale) when they vest
-(``on_vest``) or ``quarters`` quarters later (``after_quarters``). A holder that defaults
+(``on_vest``) or ``quarters`` quarters later (``after_quarters``). For money provenance the
+proceeds are the issuer's own money (its shareholders pay for them through dilution), so what
+the holder then buys from the issuer with them is the issuer's self-funded revenue; the
+strike the holder pays is money back to the issuer, not a sale. A holder that defaults
 loses its unvested tranches; shares it holds then are left out of its estate (a
 simplification) and marked at zero.
 
@@ -162,8 +165,10 @@ class DeploymentWarrantDeal(DealRuntime):
                 sold = np.zeros(n)
                 sold[cols] = selling.sum(axis=0)
                 proceeds = sold * price / 1000.0
+                # the market pays, but the money is the issuer's in effect (its shareholders
+                # pay for the shares through dilution): the proceeds carry its origin tag
                 sim.ledger.pay(q, sim.acct("market"), self.holder, "warrant_sale", proceeds,
-                               self.index)
+                               self.index, origin=self.issuer.acct)
                 self.sale_proceeds += proceeds
                 self.held[:, cols] -= selling
 

@@ -49,6 +49,7 @@ _NO_FLOWS = np.zeros((1, 1, 1))  # its deal flows for a transfer no deal counts
 _NO_ROUTE = Route(NO_TAGS, -1, -1, -1, np.zeros(1), -1, False)  # and its tags, untraced
 _NO_TAGS = np.zeros((1, 1, 1))
 _NO_SALES = np.zeros((1, 1))
+_NO_POOLS = np.zeros((1, 1))
 
 
 def sparse_paths(values: NDArray[np.float64]) -> NDArray[np.intp] | None:
@@ -163,6 +164,8 @@ class Ledger:
         self._net = np.zeros_like(self.balance)  # scratch for close_quarter
         self._constrained = self.classes == AccountClass.CONSTRAINED
         self._traced = np.array([] if provenance is None else provenance.traced, dtype=np.intp)
+        self._pool_of = (np.full(0, -1, dtype=np.intp) if provenance is None
+                         else provenance.pool_of)
         self._opening = self.balance.copy()
         self.trace_path = trace_path
         self.trace: list[TraceLine] = []
@@ -182,12 +185,15 @@ class Ledger:
         *,
         begin: bool = False,
         counted: bool = True,
+        origin: int | None = None,
     ) -> NDArray[np.intp] | None:
         """Move ``amount`` from ``source`` to ``target`` in quarter ``q``.
 
         ``begin`` puts the flow at the beginning of the quarter (a deal's funding flows);
         otherwise it falls at the end. ``counted=False`` keeps a deal-tagged flow out of the
-        deal's metrics (hardware sales are sales, not deal returns).
+        deal's metrics (hardware sales are sales, not deal returns). ``origin``: the account
+        whose money this is in effect, for provenance (an untraced ``source`` only: a
+        warrant's sale proceeds come from the market but are the issuer's money).
 
         Returns the paths where money moved when they are few (see `sparse_paths`), else
         None, so that callers can update their own totals on those paths only.
@@ -200,7 +206,8 @@ class Ledger:
                 np.broadcast_to(np.asarray(amount, dtype=np.float64), (self.n,)))
         where = sparse_paths(amt)
         # few paths move money (a default, a fee, nothing at all): touch only those
-        self._post(q, source, target, kind, where, amt, deal, begin, counted, gather=True)
+        self._post(q, source, target, kind, where, amt, deal, begin, counted, gather=True,
+                   origin=origin)
         return where
 
     def pay_at(
@@ -215,6 +222,7 @@ class Ledger:
         *,
         begin: bool = False,
         counted: bool = True,
+        origin: int | None = None,
     ) -> None:
         """`pay` of ``values`` on the sorted, distinct path indices ``paths`` and nothing
         elsewhere: the same transfer as `pay` of that amount, without scanning every path."""
@@ -226,7 +234,7 @@ class Ledger:
             raise IndexError(f"pay_at needs sorted path indices in [0, {self.n}), "
                              f"got shape {paths.shape}")
         self._post(q, source, target, kind, paths, np.ascontiguousarray(values), deal, begin,
-                   counted, gather=False)
+                   counted, gather=False, origin=origin)
 
     def _post(
         self,
@@ -241,6 +249,7 @@ class Ledger:
         counted: bool,
         *,
         gather: bool,
+        origin: int | None = None,
     ) -> None:
         """Check and book a transfer of ``amt`` on every path (``where`` None) or on the
         paths ``where``: path ``where[j]`` moves ``amt[where[j]]`` (``gather``) or ``amt[j]``.
@@ -253,7 +262,7 @@ class Ledger:
                              f"{self._n_accounts}")
         key = (source, target, kind)
         prov = self.provenance
-        route = prov.route(source, target, kind) if prov is not None else None
+        route = prov.route(source, target, kind, origin) if prov is not None else None
         acc = self._quarter.get(key)
         if where is not None and not where.size:  # nothing moves, and nothing to trace
             if prov is not None and route is not None:
@@ -288,7 +297,8 @@ class Ledger:
                        row, fresh, flows, pay_slot, get_slot, time,
                        _NO_TAGS if prov is None else prov.tags, r.mode, r.payer, r.payee,
                        r.origin, TINY, r.back, _NO_SALES if prov is None else prov.sales,
-                       r.vendor, r.sale)
+                       r.vendor, r.sale, _NO_POOLS if prov is None else prov.pools,
+                       r.pool_out, r.pool_in)
         if bad != 0.0:
             raise SimulationError(f"transfer {kind} of {bad!r} $B is negative or not finite")
         if fresh:
@@ -389,7 +399,8 @@ class Ledger:
         total, recon, negative, excess = quarter_checks(
             self.balance, self._opening, self._rows, moved, self._net, self._constrained,
             defaulted, _NO_TAGS if prov is None else prov.tags,
-            self._traced, prov is not None and prov.tags_anything())
+            self._traced, _NO_POOLS if prov is None else prov.pools, self._pool_of,
+            prov is not None and prov.tags_anything())
         self.checks.sum_to_zero = max(self.checks.sum_to_zero, total)
         self.checks.reconcile = max(self.checks.reconcile, recon)
         self.checks.negative_cash = max(self.checks.negative_cash, negative)

@@ -119,6 +119,23 @@ def _shares(amt: NDArray[np.float64], balance: NDArray[np.float64], where: NDArr
 
 
 @kernel
+def _spend(pool: NDArray[np.float64], where: NDArray[np.intp], frac: NDArray[np.float64],
+           dense: bool) -> None:
+    """Take the share ``frac`` of a funded account's ``pool`` (as `_pass_on` takes it of
+    each tag, so a pool of one vendor's money stays equal to that tag to the bit); on the
+    paths ``where`` unless ``dense``."""
+    if dense:
+        for i in range(pool.size):
+            p = pool[i]
+            pool[i] = p - p * frac[i]
+    else:
+        for j in range(where.size):
+            i = where[j]
+            p = pool[i]
+            pool[i] = p - p * frac[j]
+
+
+@kernel
 def _pass_on(held: NDArray[np.float64], frac: NDArray[np.float64], to: NDArray[np.float64],
              also: NDArray[np.float64]) -> None:
     """Move the share ``frac`` of ``held`` to ``to`` and add it to ``also`` as well (an
@@ -164,7 +181,8 @@ def transfer(balance: NDArray[np.float64], source: int, target: int, amt: NDArra
              flows: NDArray[np.float64], pay_slot: int, get_slot: int, time: int,
              tags: NDArray[np.float64], mode: int, payer: int, payee: int, origin: int,
              tiny: float, back: NDArray[np.float64], sales: NDArray[np.float64],
-             vendor: int, sale: bool) -> float:
+             vendor: int, sale: bool, pools: NDArray[np.float64], pool_out: int,
+             pool_in: int) -> float:
     """Move ``amt`` from account ``source`` to ``target``; 0.0, or the bad amount.
 
     The amounts are first checked: every one must be at least ``-tol`` and finite. If one is
@@ -187,6 +205,12 @@ def transfer(balance: NDArray[np.float64], source: int, target: int, amt: NDArra
         ``tiny``, of each of ``tags[payer]``, moved to ``tags[payee]`` if ``payee >= 0``,
         else its ``vendor`` part (if ``vendor >= 0``) added to ``back`` and, for a
         ``sale``, to ``sales[vendor]``: the vendor's own money coming back)
+    pools : (funded traced, n) $B each funded traced account has received and not yet
+        spent; ``pool_out`` is the payer's row (-1: none), whose share
+        ``min(amt / pool, 1)`` (0 where the pool is at most ``tiny``) replaces the balance's
+        in `SHARE` and leaves the pool, and ``pool_in`` the payee's, to which ``amt`` adds
+        (a funded balance is a net position that goes negative as its parent pays, so only
+        its pool can be shared out)
     """
     if dense or not gather:
         vals = amt
@@ -196,16 +220,24 @@ def transfer(balance: NDArray[np.float64], source: int, target: int, amt: NDArra
             vals[j] = amt[where[j]]
     if not _fine(vals, tol):
         return _bad(vals, tol)
-    if mode == SHARE:  # the payer's share, of its balance before it moves
-        frac = _shares(vals, balance[source], where, dense, tiny)
+    if mode == SHARE or pool_out >= 0:  # the payer's share, of its pool or balance before
+        frac = _shares(vals, pools[pool_out] if pool_out >= 0 else balance[source], where,
+                       dense, tiny)
         nowhere = frac[:0]
-        for v in range(tags.shape[1]):
+        for v in range(tags.shape[1] if mode == SHARE else 0):
             to = tags[payee, v] if payee >= 0 else back if v == vendor else nowhere
             also = sales[v] if payee < 0 and v == vendor and sale else nowhere
             if dense:
                 _pass_on(tags[payer, v], frac, to, also)
             else:
                 _pass_on_at(tags[payer, v], where, frac, to, also)
+        if pool_out >= 0:
+            _spend(pools[pool_out], where, frac, dense)
+    if pool_in >= 0:
+        if dense:
+            _add(pools[pool_in], vals, 1.0)
+        else:
+            _add_at(pools[pool_in], where, vals, 1.0)
     if dense:
         if mode == ORIGIN:
             _add(tags[payee, origin], vals, 1.0)
@@ -244,6 +276,7 @@ def quarter_checks(balance: NDArray[np.float64], opening: NDArray[np.float64],
                    rows: NDArray[np.float64], moved: NDArray[np.intp], net: NDArray[np.float64],
                    constrained: NDArray[np.bool_], defaulted: NDArray[np.bool_],
                    tags: NDArray[np.float64], traced: NDArray[np.intp],
+                   pools: NDArray[np.float64], pool_of: NDArray[np.intp],
                    check_tags: bool) -> tuple[float, float, float, float]:
     """The ledger's invariants at the end of a quarter, and the next quarter's opening.
 
@@ -257,7 +290,8 @@ def quarter_checks(balance: NDArray[np.float64], opening: NDArray[np.float64],
       not ``defaulted`` (accounts, paths);
     - if ``check_tags``, the largest negative provenance tag, ``tags`` (traced, vendors,
       paths) of the accounts ``traced``, and of a live traced account the implied "other"
-      tag, its balance less its vendor tags; else 0.
+      tag, its balance (for a funded one, its pool, ``pools[pool_of[slot]]``; ``pool_of``
+      is -1 for the others) less its vendor tags; else 0.
 
     A vendor tag only shrinks by its own share of a payment, so it stays >= 0 (to rounding)
     on every path, dead or alive: the tags themselves are checked without a mask. A payment
@@ -302,7 +336,9 @@ def quarter_checks(balance: NDArray[np.float64], opening: NDArray[np.float64],
                 for i in range(n):
                     excess = max(excess, -tags[s, v, i])
                     held[i] = tags[s, v, i] if v == 0 else held[i] + tags[s, v, i]
+            k = pool_of[s]
             for i in range(n):
                 if not defaulted[acct, i]:
-                    excess = max(excess, -(balance[acct, i] - held[i]))
+                    room = pools[k, i] if k >= 0 else balance[acct, i]
+                    excess = max(excess, -(room - held[i]))
     return worst_sum, recon, negative, excess

@@ -1,9 +1,13 @@
 """Money provenance: the cash of every lab, SPV and cloud tagged by where it came from.
 
 The origins are each vendor plus one "other" (DESIGN.md section 5). Only accounts that can
-pass money on are traced: labs, SPVs and clouds (the ledger's CONSTRAINED accounts). Money
-leaving any other account carries one origin: a vendor's own money is that vendor's, and
-everything else (customers, the equity market, investors, lenders, buyers) is "other".
+pass money on are traced: labs, SPVs and clouds (the ledger's CONSTRAINED accounts, and
+clouds with ``balance_sheet: funded``). Money leaving any other account carries one origin:
+a vendor's own money is that vendor's, and everything else (customers, the equity market,
+investors, lenders, buyers) is "other" -- unless the transfer names the account whose money
+it is in effect (``Ledger.pay(..., origin=)``): a warrant's sale proceeds come from the
+market but are the issuer's money (its shareholders pay for them through dilution), so they
+carry the issuer's tag.
 
 A payment out of a traced account takes each origin's share in proportion to the payer's
 balance (proportional tracing): paying ``a`` from a balance ``B`` holding ``T_o`` of origin
@@ -11,11 +15,21 @@ balance (proportional tracing): paying ``a`` from a balance ``B`` holding ``T_o`
 or pays a cloud) and is then paid by it for hardware gets part of its own money back; that
 part of its sales is *self-funded revenue*.
 
+A funded cloud's balance is a net position that goes negative as its parent pays its bills,
+so it cannot be shared out. Such an account is traced on its *pool* instead: the money it has
+received and not yet spent ($B, >= 0, every origin). What it receives adds to the pool (and
+a vendor's part to that vendor's tag); a payment ``a`` takes the share ``min(a / pool, 1)``
+of the pool and of each tag, and whatever the pool does not cover is the parent's money,
+"other" (the parent tops up what the cloud's receipts do not cover and never sweeps them
+back: nothing in the ledger repays it, so receipts are spent first). So money that goes
+lab -> funded cloud (rent) -> vendor (GPUs) keeps its tag.
+
 State: ``tags[slot, vendor, path]`` ($B) for each traced account and each vendor; the
-"other" tag is implied, ``balance - tags.sum(vendors)``, so the tags always sum to the
-balance. That keeps the state at (vendors) x (traced accounts) x (paths) rather than
-(vendors + 1) x (all accounts), and skips every payment out of an account that has never
-held a vendor's money (it moves nothing but "other").
+"other" tag is implied, ``balance - tags.sum(vendors)`` (``pool - tags.sum(vendors)`` for a
+funded account), so the tags always sum to the balance (the pool). That keeps the state at
+(vendors) x (traced accounts) x (paths) rather than (vendors + 1) x (all accounts), plus one
+pool per funded traced account, and skips every payment out of an account that has never
+held a vendor's money and has no pool (it moves nothing but "other").
 
 The arithmetic runs inside the ledger's compiled transfer (`ledger_kernel.transfer`), in
 the same pass over the paths as the balances: `Provenance.route` says how a transfer moves
@@ -35,7 +49,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from .ledger_kernel import ORIGIN, SHARE
+from .ledger_kernel import NO_TAGS, ORIGIN, SHARE
 
 __all__ = ["OTHER", "TINY", "Provenance", "Route"]
 
@@ -64,6 +78,10 @@ class Route(NamedTuple):
     """Origin index of the untraced vendor paid (`SHARE`)."""
     sale: bool
     """Whether the flow is a sale (it then counts in the vendor's self-funded sales)."""
+    pool_out: int = -1
+    """Row in `Provenance.pools` of a funded traced payer (its pool is shared out)."""
+    pool_in: int = -1
+    """Row in `Provenance.pools` of a funded traced payee (the amount adds to its pool)."""
 
 
 class Provenance:
@@ -76,10 +94,14 @@ class Provenance:
     n_accounts : number of accounts
     sizes : paths in each stream block of the chunk (for per-block sums)
     n_quarters : horizon in quarters
+    pooled : the traced accounts whose balance is a net position (funded clouds), traced
+        on their pool of money received and not yet spent
 
     Attributes
     ----------
     tags : (len(traced), len(vendors), n) $B of each vendor's money in each traced account
+    pools : (len(pooled), n) $B each pooled account has received and not yet spent
+    pool_of : (len(traced),) row in ``pools`` of each traced account's pool (-1: none)
     sales : (len(vendors), n) this quarter's self-funded sales of each vendor ($B)
     sales_total : (len(vendors), n) the same since the start
     flow_sums : ``{(from, to, kind): (blocks, quarters)}`` per-block sums of the part of each
@@ -87,7 +109,7 @@ class Provenance:
     """
 
     def __init__(self, traced: Sequence[int], vendors: Sequence[int], n_accounts: int,
-                 sizes: Sequence[int], n_quarters: int) -> None:
+                 sizes: Sequence[int], n_quarters: int, pooled: Sequence[int] = ()) -> None:
         n = int(sum(sizes))
         self.n = n
         self.sizes = list(sizes)
@@ -102,6 +124,13 @@ class Provenance:
         self.traced = list(traced)
         self.vendors = list(vendors)
         self.tags = np.zeros((len(traced), len(vendors), n))
+        if not set(pooled) <= set(traced):
+            raise ValueError(f"pooled accounts {sorted(set(pooled) - set(traced))} are not traced")
+        self.pool_row = [-1] * n_accounts
+        for i, acct in enumerate(pooled):
+            self.pool_row[acct] = i
+        self.pool_of = np.array([self.pool_row[acct] for acct in traced], dtype=np.intp)
+        self.pools = np.zeros((max(len(pooled), 1), n))  # one unused row when none: a 2-D array
         self._tagged = np.zeros(len(traced), dtype=bool)
         """Whether a traced account has ever held a vendor's money (else it pays only other)."""
         self.sales = np.zeros((len(vendors), n))
@@ -109,27 +138,38 @@ class Provenance:
         self._quarter: dict[tuple[int, int, str], NDArray[np.float64]] = {}
         self.flow_sums: dict[tuple[int, int, str], NDArray[np.float64]] = {}
 
-    def route(self, source: int, target: int, kind: str) -> Route | None:
+    def route(self, source: int, target: int, kind: str, origin: int | None = None) -> Route | None:
         """How a transfer from ``source`` to ``target`` moves tags, for
-        `ledger_kernel.transfer`; None when it moves none (it moves only "other" money).
-        Changes nothing: `commit` the route once the transfer is booked."""
+        `ledger_kernel.transfer`; None when it moves none (it moves only "other" money into
+        or out of accounts without a pool). ``origin``: the account whose money an untraced
+        source pays in effect (its origin replaces the source's). Changes nothing: `commit`
+        the route once the transfer is booked."""
         s, t = self.slot[source], self.slot[target]
+        pin = self.pool_row[target]
         if s < 0:  # from an untraced account: one origin
-            o = self.origin[source]
-            if o == OTHER or t < 0:
+            if t < 0:
                 return None
-            return Route(ORIGIN, -1, t, o, _NO_BACK, -1, False)
-        if not self._tagged[s]:
-            return None  # the source holds only other money: nothing tagged moves
+            o = self.origin[source if origin is None else origin]
+            if o == OTHER:  # other money: it only adds to a pool
+                return None if pin < 0 else Route(NO_TAGS, -1, -1, -1, _NO_BACK, -1, False,
+                                                  -1, pin)
+            return Route(ORIGIN, -1, t, o, _NO_BACK, -1, False, -1, pin)
+        if origin is not None:
+            raise ValueError("a traced account pays its own money: origin= is for untraced ones")
+        pout = self.pool_row[source]
+        if not self._tagged[s]:  # the source holds only other money: nothing tagged moves
+            if pout < 0 and pin < 0:
+                return None
+            return Route(NO_TAGS, -1, -1, -1, _NO_BACK, -1, False, pout, pin)
         if t >= 0:
-            return Route(SHARE, s, t, -1, _NO_BACK, -1, False)
+            return Route(SHARE, s, t, -1, _NO_BACK, -1, False, pout, pin)
         v = self.origin[target]
         if v == OTHER:  # the share leaves the traced accounts
-            return Route(SHARE, s, -1, -1, _NO_BACK, -1, False)
+            return Route(SHARE, s, -1, -1, _NO_BACK, -1, False, pout)
         # the vendor's own money coming back to it, summed per (source, target, kind)
         back = self._quarter.get((source, target, kind))
         return Route(SHARE, s, -1, -1, np.zeros(self.n) if back is None else back, v,
-                     kind == "sale")
+                     kind == "sale", pout)
 
     def commit(self, route: Route, key: tuple[int, int, str]) -> None:
         """Note a booked transfer's `route`: its payee now holds vendor money (if traced),
@@ -145,12 +185,16 @@ class Provenance:
 
     def origins(self, account: int, balance: NDArray[np.float64]) -> NDArray[np.float64]:
         """Every origin's money in an account, ``(vendors + 1, n)`` $B, "other" last; for an
-        untraced account, its whole balance is its own origin."""
+        untraced account, its whole balance is its own origin. For a funded traced account
+        (a pool), the money it has received and not yet spent, by origin (it sums to the
+        pool, not to the balance: what the parent has paid beyond it is not money the
+        account holds)."""
         out = np.zeros((len(self.vendors) + 1, balance.shape[0]))
         s = self.slot[account]
         if s >= 0:
             out[:-1] = self.tags[s]
-            out[-1] = balance - self.tags[s].sum(axis=0)
+            k = self.pool_row[account]
+            out[-1] = (balance if k < 0 else self.pools[k]) - self.tags[s].sum(axis=0)
         else:
             out[self.origin[account]] = balance
         return out

@@ -101,9 +101,13 @@ class Sim:
         self.market.shocks = self.shocks
         deal_parties = [[self._index[pid] for pid in _deal_party_ids(d)] for d in scenario.deals]
         vendor_accts = [self._index[p.id] for p in scenario.parties if isinstance(p, Vendor)]
+        # a funded cloud passes money on too (rent in, GPUs out): traced on its pool
+        pooled = [self._index[p.id] for p in scenario.parties
+                  if isinstance(p, Cloud) and p.balance_sheet == "funded"]
         self.provenance = Provenance(
-            [i for i, c in enumerate(classes) if c == AccountClass.CONSTRAINED], vendor_accts,
-            len(names), draws.sizes, self.n_quarters) if provenance and vendor_accts else None
+            [i for i, c in enumerate(classes) if c == AccountClass.CONSTRAINED] + pooled,
+            vendor_accts, len(names), draws.sizes, self.n_quarters,
+            pooled) if provenance and vendor_accts else None
         self.ledger = Ledger(names, classes, draws, self.n_quarters,
                              [d.id for d in scenario.deals], deal_parties, trace_path,
                              workspace=self.workspace, provenance=self.provenance,
