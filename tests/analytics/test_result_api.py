@@ -204,7 +204,7 @@ def test_a_bad_path_is_one_line(run: Result, path: object, message: str) -> None
 # -- empty frames ------------------------------------------------------------------------
 
 DTYPES = {"time": "int64", "quarter": "str", "timing": "str", "from": "str", "to": "str",
-          "kind": "str", "amount": "float64", "counted": "bool"}
+          "kind": "str", "amount": "float64", "counted": "bool", "unit": "str"}
 
 
 def _dtypes(frame: pd.DataFrame) -> dict[str, str]:

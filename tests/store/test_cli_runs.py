@@ -193,7 +193,7 @@ def test_runs_export_xlsx(two_runs: Path, tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["run1.xlsx"]  # no temp file left
     book = openpyxl.load_workbook(target, read_only=True)
     assert book.sheetnames == ["runs", "summary", "metrics", "bands", "flows", "defaults",
-                               "outcomes", "scenario"]
+                               "outcomes", "outcome_units", "scenario"]
     data = RunStore(two_runs).get_run(1, outcomes=True)
     for name in ("metrics", "bands", "flows", "defaults"):
         rows = list(book[name].iter_rows(values_only=True))

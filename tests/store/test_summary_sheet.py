@@ -42,7 +42,7 @@ def exported(base_case: cc.Result, tmp_path_factory: pytest.TempPathFactory
     run_id = store.save(base_case)
     target = store.export_xlsx(run_id, folder / "run.xlsx")
     header, rows, frozen = _sheet(target)
-    assert header == ["path", "value"]
+    assert header == ["path", "value", "unit"]
     assert frozen == "A2"  # the header row stays in view, as on every sheet
     return json.loads(base_case.to_json()), rows, target
 
@@ -50,7 +50,7 @@ def exported(base_case: cc.Result, tmp_path_factory: pytest.TempPathFactory
 def test_the_summary_sheet_follows_runs(exported: tuple[dict[str, Any], list[Any], Path]) -> None:
     book = openpyxl.load_workbook(exported[2], read_only=True)
     assert book.sheetnames == ["runs", "summary", "metrics", "bands", "flows", "defaults",
-                               "outcomes", "scenario"]
+                               "outcomes", "outcome_units", "scenario"]
     book.close()
 
 
@@ -59,7 +59,7 @@ def test_every_number_is_at_its_metric_path(exported: tuple[dict[str, Any], list
     summary, rows, _ = exported
     paths = [row[0] for row in rows]
     assert len(paths) == len(set(paths))  # one row per leaf
-    numbers = [(p, v) for p, v in rows if p.split(".")[0] not in METADATA
+    numbers = [(p, v) for p, v, _ in rows if p.split(".")[0] not in METADATA
                and (v is None or isinstance(v, int | float)) and not isinstance(v, bool)]
     # the same paths, in the same order, as sensitivity and solve list them
     assert [p for p, _ in numbers] == metric_paths(summary)
@@ -79,7 +79,7 @@ def test_every_number_is_at_its_metric_path(exported: tuple[dict[str, Any], list
 def test_the_figures_only_the_summary_has_are_there(
         exported: tuple[dict[str, Any], list[Any], Path]) -> None:
     summary, rows, _ = exported
-    cells = dict(rows)
+    cells = {p: v for p, v, _ in rows}
     nvidia = summary["portfolios"]["nvidia"]
     spv = summary["spvs"]["colossus2-spv"]
     for path, want in (("portfolios.nvidia.var_99", nvidia["var_99"]),
@@ -95,8 +95,8 @@ def test_the_figures_only_the_summary_has_are_there(
 
 def test_text_stays_text(exported: tuple[dict[str, Any], list[Any], Path]) -> None:
     summary, rows, _ = exported
-    cells = dict(rows)
-    text = {p: v for p, v in rows if isinstance(v, str)}
+    cells = {p: v for p, v, _ in rows}
+    text = {p: v for p, v, _ in rows if isinstance(v, str)}
     kinds = {f"{section}.{key}.kind": summary[section][key]["kind"]
              for section in ("deals", "parties") for key in summary[section]}
     metadata = {key: summary[key] for key in ("chipcredit_version", "scenario", "scenario_sha256",

@@ -18,6 +18,7 @@ from chipcredit.engine.run import trace_path
 from .arguments import whole_number
 from .lookup import OutcomeLookup
 from .metrics import survival
+from .unit import FLOW_UNIT
 
 __all__ = ["HORIZON_MARK", "Schedules"]
 
@@ -25,7 +26,8 @@ HORIZON_MARK = "horizon_mark"
 """The ``kind`` of the line that carries a party's horizon mark in `Schedules.cashflows`."""
 
 _CASHFLOW_DTYPES: dict[str, Any] = {"time": "int64", "quarter": str, "timing": str, "from": str, "to": str,
-                                    "kind": str, "amount": "float64", "counted": "bool"}
+                                    "kind": str, "amount": "float64", "counted": "bool",
+                                    "unit": str}
 """Column dtypes of `Result.cashflows`, empty or not (str is pandas' string dtype)."""
 
 
@@ -51,8 +53,8 @@ class Schedules(OutcomeLookup):
         DataFrame, one row per cash-flow line (none where the deal has no flows on the path)
             ``time`` (int64, quarters from the start), ``quarter`` (str), ``timing`` (str,
             begin/end), ``from``, ``to``, ``kind`` (str), ``amount`` (float64, $B),
-            ``counted`` (bool, whether the deal's metrics count the line). The dtypes are
-            the same when it is empty.
+            ``counted`` (bool, whether the deal's metrics count the line), ``unit`` (str,
+            ``$B``, the unit of ``amount``). The dtypes are the same when it is empty.
 
         The last lines, one per party with a non-zero mark, are the horizon marks: ``time``
         the horizon H (``scenario.horizon_quarters``), ``quarter`` the last, ``timing`` end,
@@ -92,13 +94,13 @@ class Schedules(OutcomeLookup):
         # the marks exactly as the metrics take them (analytics.metrics.reduce_chunk): the
         # one-year survival is measured over the block, which the trace re-ran whole
         alive = {lab.acct: survival(sim, lab) for lab in sim.labs}
-        columns = ["time", "quarter", "timing", "from", "to", "kind", "amount", "counted"]
+        columns = ["time", "quarter", "timing", "from", "to", "kind", "amount", "counted", "unit"]
         out = {}
         for spec, deal, slots in zip(self.scenario.deals, sim.deals, sim.ledger.deal_slots,
                                      strict=True):
             rows = [{"time": t.time, "quarter": labels[t.quarter], "timing": t.timing,
                      "from": t.source, "to": t.target, "kind": t.kind, "amount": t.amount,
-                     "counted": t.counted} for t in lines if t.deal == spec.id]
+                     "counted": t.counted, "unit": FLOW_UNIT} for t in lines if t.deal == spec.id]
             marks = deal.marks(sim, alive)
             for acct in slots:  # the deal's parties, in the order of its metrics
                 mark = float(np.broadcast_to(np.asarray(marks.get(acct, 0.0), dtype=np.float64),
@@ -108,6 +110,6 @@ class Schedules(OutcomeLookup):
                     rows.append({"time": horizon, "quarter": labels[horizon - 1], "timing": "end",
                                  "from": spec.id if mark > 0 else party,
                                  "to": party if mark > 0 else spec.id, "kind": HORIZON_MARK,
-                                 "amount": abs(mark), "counted": True})
+                                 "amount": abs(mark), "counted": True, "unit": FLOW_UNIT})
             out[spec.id] = pd.DataFrame(rows, columns=columns).astype(_CASHFLOW_DTYPES)
         return out

@@ -17,6 +17,7 @@ from chipcredit.errors import UsageError, did_you_mean
 from .event_timing import EventTiming
 from .metrics import column
 from .stats import QUANTILES, band_means, band_quantiles, describe
+from .unit import FLOW_UNIT, band_unit, metric_unit
 from .valuation import REASONS
 
 __all__ = ["TidyTables"]
@@ -40,16 +41,19 @@ class TidyTables(EventTiming):
         DataFrame, one row per (deal, party, metric) and per party metric
             ``deal`` (str; missing, NaN, for party rows: test with ``summary().deal.isna()``),
             ``party`` and ``metric`` (str), ``mean``, ``p05``, ``p50``, ``p95`` (float64, in
-            the metric's unit: $B for money, quarters for ``second_source_quarter``; NaN
-            where no path has a value) and ``nan_share`` (float64).
+            the metric's unit; NaN where no path has a value), ``nan_share`` (float64) and
+            ``unit`` (str: the unit of mean, p05, p50 and p95, from
+            `chipcredit.analytics.unit`: ``$B``, ``annual rate``, ``x``, ``probability``,
+            ``share``, ``quarters from start``, ``M shares``, ``$ per share``).
 
-        ``nan_share`` is the share of paths on which the statistic has no value, which its
-        mean and quantiles leave out (a MOIC where nothing was invested, an IRR, the quarter
-        of a second source on paths without one); NaN for a probability, whose quantiles
-        are NaN too. A ``default_probability`` row is there only for a party that can
-        default (``can_default``: a lab, a cloud on its own balance sheet), as in the run
-        store's metrics; the JSON ``parties`` gives every party's. SPV and portfolio
-        outcomes are in `to_dict` (``spvs``, ``portfolios``) and `outcomes`.
+        ``nan_share`` is the share of paths (whatever the row's unit) on which the statistic
+        has no value, which its mean and quantiles leave out (a MOIC where nothing was
+        invested, an IRR, the quarter of a second source on paths without one); NaN for a
+        probability, whose quantiles are NaN too. A ``default_probability`` row is there
+        only for a party that can default (``can_default``: a lab, a cloud on its own
+        balance sheet), as in the run store's metrics; the JSON ``parties`` gives every
+        party's. SPV and portfolio outcomes are in `to_dict` (``spvs``, ``portfolios``) and
+        `outcomes`.
         """
         rows = []
         for key in self.outcomes:
@@ -62,23 +66,26 @@ class TidyTables(EventTiming):
             deal = parts[1] if parts[0] == "deal" else None
             party = parts[2] if parts[0] == "deal" else parts[1]
             rows.append({"deal": deal, "party": party, "metric": metric, **self.describe(key),
-                         "nan_share": float(np.mean(~np.isfinite(self.outcomes[key])))})
+                         "nan_share": float(np.mean(~np.isfinite(self.outcomes[key]))),
+                         "unit": metric_unit(metric)})
         for p in self.scenario.parties:
             if p.can_default:  # a funded cloud cannot: no 0.0 to be read as "safe"
                 prob = self.default_probability(p.id)
                 rows.append({"deal": None, "party": p.id, "metric": "default_probability",
                              "mean": prob, "p05": None, "p50": None, "p95": None,
-                             "nan_share": None})
+                             "nan_share": None, "unit": metric_unit("default_probability")})
             second = column("party", p.id, "second_source_quarter")
             if second in self.outcomes:  # when labs first buy from a second vendor
                 sq = self.outcomes[second]
                 rows.append({"deal": None, "party": p.id, "metric": "second_source_probability",
                              "mean": float(np.mean(sq >= 0)), "p05": None, "p50": None,
-                             "p95": None, "nan_share": None})
+                             "p95": None, "nan_share": None,
+                             "unit": metric_unit("second_source_probability")})
                 rows.append({"deal": None, "party": p.id, "metric": "second_source_quarter",
-                             **describe(sq[sq >= 0]), "nan_share": float(np.mean(sq < 0))})
+                             **describe(sq[sq >= 0]), "nan_share": float(np.mean(sq < 0)),
+                             "unit": metric_unit("second_source_quarter")})
         return pd.DataFrame(rows, columns=["deal", "party", "metric", "mean", "p05", "p50", "p95",
-                                           "nan_share"])
+                                           "nan_share", "unit"])
 
     def bands(self, party: str, variable: str) -> pd.DataFrame:
         """Quarterly bands of a party variable.
@@ -96,7 +103,9 @@ class TidyTables(EventTiming):
         DataFrame, one row per quarter (``scenario.horizon_quarters`` rows)
             ``quarter`` (str), ``mean`` (float64, exact over all paths) and ``p05``, ``p25``,
             ``p50``, ``p75``, ``p95`` (float64, from the reservoir of the first 20,000
-            paths), in the variable's unit ($B for money, a share for ``share``).
+            paths), in the variable's unit, and ``unit`` (str, the same on every row:
+            ``$B``, ``$B a quarter``, ``share``, the scenario's ``capacity_unit`` for
+            ``capacity``, ...; `chipcredit.analytics.unit.band_unit`).
 
         Raises
         ------
@@ -119,6 +128,7 @@ class TidyTables(EventTiming):
         frame = pd.DataFrame({"quarter": self.quarter_labels(), "mean": mean})
         for i, level in enumerate(QUANTILES):
             frame[f"p{round(level * 100):02d}"] = q[i]
+        frame["unit"] = band_unit(variable, self.scenario.capacity_unit)
         return frame
 
     def flows(self) -> pd.DataFrame:
@@ -131,7 +141,8 @@ class TidyTables(EventTiming):
             over all paths); ``p05`` and ``p95`` (float64, $B, over the first paths, up to
             2,048; NaN when not kept); ``self_funded_mean`` (float64, $B): the mean of the
             part of a flow into a vendor that is its own money coming back, put into the
-            payer directly or through an SPV or a cloud (0 for other flows).
+            payer directly or through an SPV or a cloud (0 for other flows); ``unit`` (str,
+            ``$B``).
         """
         rows = []
         labels = self.quarter_labels()
@@ -152,9 +163,10 @@ class TidyTables(EventTiming):
                 rows.append({"from": src, "to": dst, "kind": kind, "quarter": labels[q],
                              "mean": float(mean[q]), "sd": float(np.sqrt(var[q])),
                              "p05": float(q05[q]), "p95": float(q95[q]),
-                             "self_funded_mean": 0.0 if own is None else float(own[q] / self.paths)})
+                             "self_funded_mean": 0.0 if own is None else float(own[q] / self.paths),
+                             "unit": FLOW_UNIT})
         return pd.DataFrame(rows, columns=["from", "to", "kind", "quarter", "mean", "sd", "p05",
-                                           "p95", "self_funded_mean"])
+                                           "p95", "self_funded_mean", "unit"])
 
     def irr_reasons(self) -> dict[tuple[str, str], dict[str, int]]:
         """Paths without an IRR, by reason, for each (deal, party).

@@ -4,7 +4,9 @@ One row per path: ``path`` (int64, from 0) and one float32 column per outcome, n
 `Result.outcomes` keys (``deal|colossus2-spv|nvidia|irr``, ``party|xai|cash_end``). Rows are
 written in path order as soon as a prefix of blocks is complete, so the writer holds no
 copy of the outcomes; the file appears under its name only when the run has finished
-(written to a temporary file beside it, then renamed).
+(written to a temporary file beside it, then renamed). Each outcome column's field metadata
+holds its ``unit`` (`chipcredit.analytics.unit.outcome_unit`: ``$B``, ``annual rate``, ...),
+as pyarrow reads it: ``pq.read_schema(FILE).field(KEY).metadata[b"unit"]``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from chipcredit.analytics.unit import outcome_unit
 from chipcredit.errors import UsageError
 
 from .cluster import require
@@ -57,9 +60,12 @@ class PathsWriter:
         columns = {"path": pa.array(np.arange(lo, hi, dtype=np.int64))}
         for name, values in outcomes.items():
             columns[name] = pa.array(values[lo:hi])
-        table = pa.table(columns)
         if self._writer is None:
-            self._writer = pq.ParquetWriter(self.temp, table.schema, compression="zstd")
+            schema = pa.schema([pa.field(name, array.type, metadata=None if name == "path"
+                                         else {"unit": outcome_unit(name)})
+                                for name, array in columns.items()])
+            self._writer = pq.ParquetWriter(self.temp, schema, compression="zstd")
+        table = pa.table(columns, schema=self._writer.schema)
         self._writer.write_table(table)
         self.rows = hi
 

@@ -37,6 +37,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from chipcredit.analytics.json_summary import DEAL_EXTRAS
 from chipcredit.analytics.result import Result
+from chipcredit.analytics.unit import metric_unit
 
 __all__ = ["EXTRAS", "FINANCED_SIDE", "REASONS", "TOKEN_MULTIPLE", "closed_from_outcomes",
            "closed_shares", "extras_shown", "financed_parties", "moic_reason", "pair_reason",
@@ -53,12 +54,12 @@ FINANCED_SIDE = {"loan": "borrower", "credit_facility": "borrower", "vendor_cred
 REASONS = ("pays_only", "financed", "token")
 """Why a MOIC is shown as n/m, in the order `moic_reason` tests them."""
 
-_UNITS = {"warrant_value": "money", "dilution_cost": "money", "vested_shares": "shares",
-          "conversion_stake": "fraction"}
-EXTRAS = {name: _UNITS[name] for name in DEAL_EXTRAS}
+_FORMATS = {"$B": "money", "M shares": "shares", "share": "fraction"}
+EXTRAS = {name: _FORMATS[metric_unit(name)] for name in DEAL_EXTRAS}
 """Outcomes some deal kinds report beside a party's cash metrics (the JSON summary's
-`DEAL_EXTRAS`, in its order), to their unit: ``money`` ($B), ``shares`` (millions) or
-``fraction`` (a share of 1, shown as a percentage)."""
+`DEAL_EXTRAS`, in its order), to how their unit (`chipcredit.analytics.unit`) is shown:
+``money`` ($B), ``shares`` (millions) or ``fraction`` (a share of 1, shown as a
+percentage)."""
 
 
 def financed_parties(deals: Iterable[Any]) -> set[tuple[str, str]]:

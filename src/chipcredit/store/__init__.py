@@ -228,10 +228,11 @@ class RunStore:
     def export_xlsx(self, run_id: int, path: str | os.PathLike[str], *,
                     max_paths: int | None = None) -> Path:
         """Write one run to an Excel workbook, atomically: sheets runs, summary (the JSON
-        summary, a metric path and value a row), metrics, bands,
-        flows, defaults, outcomes (one row per path and variant, one column per outcome, the
-        first ``max_paths`` stored paths; all by default) and scenario (the YAML, a line a
-        row). Excel files are slow to write: about 3 s per 1,000 paths of outcomes."""
+        summary, a metric path, value and unit a row), metrics, bands and flows (each with
+        its ``unit`` column), defaults, outcomes (one row per path and variant, one column
+        per outcome, the first ``max_paths`` stored paths; all by default), outcome_units
+        (the unit of each outcomes column) and scenario (the YAML, a line a row). Excel
+        files are slow to write: about 3 s per 1,000 paths of outcomes."""
         from .excel import write_workbook
 
         if max_paths is not None and (isinstance(max_paths, bool)

@@ -8,7 +8,10 @@ The ``summary`` sheet is the run's JSON summary (``runs show ID --json``) a leaf
 addressed by its metric path (``portfolios.apollo.var_99``,
 ``portfolios.apollo.pd_term_structure.colossus2-spv[3]``), the address that ``sensitivity``
 and ``solve`` accept, so the figures that exist only in the summary (SPVs, vendors,
-portfolios) need not be rebuilt from the per-path outcomes.
+portfolios) need not be rebuilt from the per-path outcomes. Its third column is the unit
+of each number (`chipcredit.analytics.unit.summary_unit`); the metrics, bands and flows
+sheets have a ``unit`` column as the store's tables do, and the ``outcome_units`` sheet
+names the unit of each column of the ``outcomes`` sheet.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from chipcredit.analytics.query import summary_items
+from chipcredit.analytics.unit import MissingUnit, outcome_unit, summary_unit
 from chipcredit.errors import UsageError
 from chipcredit.files import write_atomic
 
@@ -117,8 +121,19 @@ def _outcome_rows(outcomes: dict[str, dict[str, NDArray[np.float64]]]
     return ["variant", "path", *keys], rows()
 
 
-def summary_rows(summary_json: str | None) -> list[tuple[str, Any]]:
-    """The JSON summary as ``(metric path, value)`` rows, in the summary's order.
+def _unit(name: str, of: Any) -> str | None:
+    """The unit ``of`` gives ``name``; None where it has none or the table lacks it (a run
+    stored by a later chipcredit may have figures this one does not know: the workbook is
+    still written, with no unit for them)."""
+    try:
+        unit: str | None = of(name)
+    except MissingUnit:
+        return None
+    return unit
+
+
+def summary_rows(summary_json: str | None) -> list[tuple[str, Any, str | None]]:
+    """The JSON summary as ``(metric path, value, unit)`` rows, in the summary's order.
 
     Parameters
     ----------
@@ -127,14 +142,18 @@ def summary_rows(summary_json: str | None) -> list[tuple[str, Any]]:
 
     Returns
     -------
-    list of (str, value) : one row per leaf: numbers ($B, probabilities, quarters as the
-        summary has them) as numbers, a null statistic as None, text (the version, the
-        scenario, a kind) as text, the seed as text as on the ``runs`` sheet. The numbers
-        after the run's metadata are at the paths `metric_paths` lists, in its order.
+    list of (str, value, str or None) : one row per leaf: numbers ($B, probabilities,
+        quarters as the summary has them) as numbers, a null statistic as None, text (the
+        version, the scenario, a kind) as text, the seed as text as on the ``runs`` sheet;
+        then the number's unit (`summary_unit`: ``$B``, ``annual rate``, ``share of
+        paths``, ...; None for text and the run's metadata but ``paths`` and ``quarters``).
+        The numbers after the run's metadata are at the paths `metric_paths` lists, in its
+        order.
     """
     if not summary_json:
         return []
-    return [(path, str(value) if path in _AS_TEXT and value is not None else value)
+    return [(path, str(value) if path in _AS_TEXT and value is not None else value,
+             _unit(path, summary_unit))
             for path, value in summary_items(json.loads(summary_json))]
 
 
@@ -158,9 +177,9 @@ def write_workbook(target: Path, run: dict[str, Any], tables: dict[str, pd.DataF
                else str(run[c]) if c in _AS_TEXT and run[c] is not None else run[c]
                for c in columns])
     sheet = _Sheet(book, "summary")
-    sheet.row(["path", "value"])
-    for pair in summary_rows(run.get("summary_json")):
-        sheet.row(pair)
+    sheet.row(["path", "value", "unit"])
+    for triple in summary_rows(run.get("summary_json")):
+        sheet.row(triple)
     for name in ("metrics", "bands", "flows", "defaults"):
         # with the run's id first, as the store's tables have it (docs/store.md)
         frame = tables[name]
@@ -171,6 +190,10 @@ def write_workbook(target: Path, run: dict[str, Any], tables: dict[str, pd.DataF
     sheet.row(header)
     for values in rows:
         sheet.row(values)
+    sheet = _Sheet(book, "outcome_units")  # a unit a column of outcomes, which has no room
+    sheet.row(["outcome", "unit"])
+    for key in header[2:]:
+        sheet.row([key, _unit(key, outcome_unit)])
     sheet = _Sheet(book, "scenario")
     sheet.row(["yaml"])
     for line in str(run.get("scenario_yaml") or "").splitlines():

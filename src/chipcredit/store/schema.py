@@ -7,12 +7,16 @@ documents the same columns (a test checks that it names every one).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from chipcredit._version import __version__
+from chipcredit.analytics.unit import BAND_UNITS, CAPACITY, FLOW_UNIT, METRIC_UNITS
 from chipcredit.errors import UsageError
 
 __all__ = [
@@ -25,9 +29,9 @@ __all__ = [
     "prepare_writable",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the table layout. A store with a newer version is refused; an older one is
-migrated when it is next opened for writing (there are no older versions yet)."""
+migrated when it is next opened for writing (`MIGRATIONS`)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,8 @@ METRICS = Table("metrics", (
     ("max", "DOUBLE", "largest finite value"),
     ("nan_share", "DOUBLE", "share of paths with no value (e.g. no IRR)"),
     ("p_positive", "DOUBLE", "share of all paths with a value above 1e-9 (e.g. P(loss > 0))"),
+    ("unit", "VARCHAR", "unit of mean, p05, p50, p95, sd, min and max: $B, annual rate, x, "
+                        "probability, share, ... (Result.summary()'s unit; docs/output.md)"),
 ), "Result.summary() with more statistics; exact over all paths")
 
 BANDS = Table("bands", (
@@ -118,6 +124,8 @@ BANDS = Table("bands", (
     ("p50", "DOUBLE", "median over the band reservoir"),
     ("p75", "DOUBLE", "75th percentile over the band reservoir"),
     ("p95", "DOUBLE", "95th percentile over the band reservoir"),
+    ("unit", "VARCHAR", "unit of the statistics: $B, $B a quarter, share, the scenario's "
+                        "capacity_unit, ... (Result.bands()'s unit; docs/output.md)"),
 ), "Result.bands(party, variable) for every party variable")
 
 FLOWS = Table("flows", (
@@ -132,6 +140,7 @@ FLOWS = Table("flows", (
     ("p95", "DOUBLE", "95th percentile over the first paths kept (up to 4,096; NULL if none)"),
     ("self_funded_mean", "DOUBLE", "mean of the part of a flow into a vendor that is its own "
      "money coming back ($B; 0 for other flows)"),
+    ("unit", "VARCHAR", "unit of mean, sd, p05, p95 and self_funded_mean: $B"),
 ), "Result.flows(): the flows matrix; quarters where the flow is zero on every path are left out")
 
 OUTCOMES = Table("outcomes", (
@@ -171,12 +180,53 @@ DEFAULTS = Table("defaults", (
 TABLES: tuple[Table, ...] = (META, RUNS, METRICS, BANDS, FLOWS, OUTCOMES, DEFAULTS)
 DATA_TABLES: tuple[Table, ...] = (METRICS, BANDS, FLOWS, OUTCOMES, DEFAULTS)
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {
+def _capacity_unit(scenario_yaml: str | None) -> str | None:
+    """The ``capacity_unit`` a stored scenario's YAML text declares (its default, GW, where
+    it declares none); None where the text does not parse as a mapping."""
+    try:
+        data = yaml.safe_load(scenario_yaml or "")
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    unit = data.get("capacity_unit", "GW")
+    return unit if isinstance(unit, str) else None
+
+
+def _cases(column: str, units: dict[str, str]) -> tuple[str, list[str]]:
+    """``CASE column WHEN ? THEN ? ... END`` over ``units``, and its parameters."""
+    params = [x for pair in units.items() for x in pair]
+    return f"CASE {column} " + " ".join(["WHEN ? THEN ?"] * len(units)) + " END", params
+
+
+def _backfill_units(con: Any) -> None:
+    """Fill the unit columns of the runs stored before version 3 from
+    `chipcredit.analytics.unit`, as a write now would (a band in capacity takes the
+    capacity_unit of the run's own scenario; NULL where its YAML does not parse, and for a
+    metric or variable the table does not know)."""
+    sql, params = _cases("metric", METRIC_UNITS)
+    con.execute(f"UPDATE metrics SET unit = {sql} WHERE unit IS NULL", params)
+    con.execute("UPDATE flows SET unit = ? WHERE unit IS NULL", [FLOW_UNIT])
+    for run_id, text in con.execute("SELECT id, scenario_yaml FROM runs").fetchall():
+        capacity = _capacity_unit(text)
+        units = {v: u for v, u in BAND_UNITS.items() if capacity is not None or CAPACITY not in u}
+        sql, params = _cases("variable", {v: u.replace(CAPACITY, capacity or "")
+                                          for v, u in units.items()})
+        con.execute(f"UPDATE bands SET unit = {sql} WHERE run = ? AND unit IS NULL",
+                    [*params, run_id])
+
+
+Migration = str | Callable[[Any], None]
+MIGRATIONS: dict[int, tuple[Migration, ...]] = {
     # version 2: the flows matrix gained p05/p95 amounts and money provenance
     1: ("ALTER TABLE flows ADD COLUMN p05 DOUBLE", "ALTER TABLE flows ADD COLUMN p95 DOUBLE",
         "ALTER TABLE flows ADD COLUMN self_funded_mean DOUBLE"),
+    # version 3: metrics, bands and flows name the unit of their numbers
+    2: ("ALTER TABLE metrics ADD COLUMN unit VARCHAR", "ALTER TABLE bands ADD COLUMN unit VARCHAR",
+        "ALTER TABLE flows ADD COLUMN unit VARCHAR", _backfill_units),
 }
-"""SQL that takes a store from schema ``v`` to ``v + 1``, keyed by ``v``."""
+"""What takes a store from schema ``v`` to ``v + 1``, keyed by ``v``: SQL statements, and
+functions of the connection for what SQL alone cannot do (reading a stored scenario)."""
 
 
 def _table_names(con: Any) -> set[str]:
@@ -247,8 +297,11 @@ def prepare_writable(con: Any, path: Path) -> None:
         else:
             _refuse_newer(version, path)
             for v in range(version, SCHEMA_VERSION):
-                for statement in MIGRATIONS[v]:
-                    con.execute(statement)
+                for step in MIGRATIONS[v]:
+                    if callable(step):
+                        step(con)
+                    else:
+                        con.execute(step)
             if version < SCHEMA_VERSION:
                 con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
                             [str(SCHEMA_VERSION)])

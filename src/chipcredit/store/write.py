@@ -92,7 +92,7 @@ def _metrics(result: Result) -> pd.DataFrame:
             "party": party, "party_kind": party_kinds.get(party), "metric": metric,
             "mean": _num(rec["mean"]), "p05": _num(rec["p05"]), "p50": _num(rec["p50"]),
             "p95": _num(rec["p95"]), "sd": None, "min": None, "max": None,
-            "nan_share": None, "p_positive": None,
+            "nan_share": None, "p_positive": None, "unit": rec["unit"],
         }
         if values is not None and values.size:
             finite = values[np.isfinite(values)]

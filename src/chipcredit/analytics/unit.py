@@ -1,0 +1,236 @@
+"""The unit of every number a run reports: one table, read by every tidy output.
+
+``Result.summary()``, ``Result.bands()``, ``Result.flows()`` and ``Result.cashflows()``
+carry a ``unit`` column from here, and so do the run store's ``metrics``, ``bands`` and
+``flows`` tables and the workbook of ``chipcredit runs export`` (its ``summary`` sheet gives
+the unit of each metric path). A spreadsheet reader can then tell 0.12 (an annual rate) from
+0.12 ($B). docs/output.md prints the same table ("Units").
+
+(`chipcredit.units` converts rates and formats money; this module only names units.)
+
+The unit strings, one set for every output:
+
+- ``$B``: US$ billions (money, DESIGN.md section 2); ``$B a quarter`` for a quarterly flow
+  such as a band's ``revenue``;
+- ``annual rate``: an effective annual rate as a fraction (0.12 is 12% a year): ``irr``,
+  ``discount_rate``;
+- ``x``: a multiple of money (``moic``);
+- ``probability``: a probability, 0 to 1, over the paths;
+- ``share``: a fraction of a whole, 0 to 1 (a market share, a stake);
+- ``share of paths``: the fraction of the paths a statistic leaves out or counts
+  (``nan_share``, ``multiple_sign_change_share``);
+- ``quarters from start``: a quarter index, 0 for the start quarter;
+- ``quarters``: a length of time;
+- ``M shares``: millions of shares; ``$ per share``: US$ per share;
+- ``ratio``: a ratio of two amounts of money (an SPV's ``ltv`` and ``dscr``);
+- ``index``: a Herfindahl index (0 to 1);
+- ``code``: a number standing for a name (``irr_reason``, ``default_cause``; docs/output.md);
+- ``0 or 1``: an event on a path (1 if it happened);
+- ``paths``: a count of paths;
+- the scenario's ``capacity_unit`` (``GW`` by default) for capacity, and composites of it:
+  ``GW a quarter`` (units sold), ``$B per GW`` (a warrant's pull), ``$B per GW a year`` (a
+  cloud's spot price).
+
+A metric missing from the table raises `MissingUnit`, so a new metric cannot reach an
+output (or pass the tests) without a unit.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "BAND_UNITS",
+    "FLOW_UNIT",
+    "METRIC_UNITS",
+    "MissingUnit",
+    "band_unit",
+    "metric_unit",
+    "outcome_unit",
+    "summary_unit",
+]
+
+MONEY = "$B"
+MONEY_A_QUARTER = "$B a quarter"
+RATE = "annual rate"
+MULTIPLE = "x"
+PROBABILITY = "probability"
+SHARE = "share"
+SHARE_OF_PATHS = "share of paths"
+QUARTER = "quarters from start"
+QUARTERS = "quarters"
+SHARES = "M shares"
+PRICE = "$ per share"
+RATIO = "ratio"
+INDEX = "index"
+CODE = "code"
+EVENT = "0 or 1"
+PATHS = "paths"
+
+CAPACITY = "{capacity}"
+"""Stands for the scenario's ``capacity_unit`` in `BAND_UNITS`."""
+
+FLOW_UNIT = MONEY
+"""Every amount of money moved: `Result.flows()` and `Result.cashflows()`."""
+
+METRIC_UNITS: dict[str, str] = {
+    # a party's metrics in a deal (analytics.metrics.DEAL_METRICS), and beside them
+    "npv": MONEY, "npv_realised": MONEY, "irr": RATE, "moic": MULTIPLE,
+    "moic_realised": MULTIPLE, "loss": MONEY, "peak_exposure": MONEY, "cash_in": MONEY,
+    "cash_out": MONEY, "tied_gross_profit": MONEY, "mark": MONEY,
+    # deal extras (analytics.json_summary.DEAL_EXTRAS)
+    "warrant_value": MONEY, "dilution_cost": MONEY, "vested_shares": SHARES,
+    "conversion_stake": SHARE,
+    # a party's outcomes (analytics.metrics.PARTY_METRICS) and what the summary derives
+    "revenue_total": MONEY, "cash_end": MONEY, "default_probability": PROBABILITY,
+    "second_source_probability": PROBABILITY, "second_source_quarter": QUARTER,
+    "default_quarter": QUARTER, "market_share_end": SHARE, "self_funded_revenue": MONEY,
+    "self_funded_revenue_share": SHARE, "gross_profit_total": MONEY,
+    "operating_profit_total": MONEY, "stakes_value_end": MONEY, "equity_value_end": MONEY,
+    "share_price_end": PRICE,
+    # codes behind irr_reasons() and default_timing() (docs/output.md)
+    "irr_reason": CODE, "irr_multiple": EVENT, "default_cause": CODE,
+    # a deal's own outcomes (spv|DEAL|METRIC) and a portfolio's (portfolio|PARTY|METRIC|...)
+    "debt_impaired": EVENT, "lessee_default": EVENT, "covenant_breach": EVENT,
+    "event_of_default": EVENT, "debt_loss": MONEY, "first_breach_quarter": QUARTER,
+    "drawn_total": MONEY, "written_off": MONEY, "ead": MONEY, "paid": MONEY,
+    "exposure": MONEY,
+    # the JSON ``spvs`` (docs/output.md) and ``portfolios`` (docs/stress.md), and the credit
+    # rows of the paired differences of compare and stress
+    "debt_impairment_probability": PROBABILITY, "lessee_default_probability": PROBABILITY,
+    "covenant_breach_probability": PROBABILITY, "horizon_quarters": QUARTERS,
+    "expected_loss": MONEY, "var_95": MONEY, "cvar_95": MONEY, "var_99": MONEY,
+    "cvar_99": MONEY, "pd_term_structure": PROBABILITY, "lgd": SHARE,
+    "exposure_by_obligor": MONEY, "hhi": INDEX, "share_of_exposure_to_labs_also_financed": SHARE,
+}
+"""Unit of each metric of ``Result.summary()``, the run store's ``metrics``, the per-path
+``outcomes`` (by the key's metric part), the JSON summary's figures (by their name) and the
+paired differences, whatever the scenario."""
+
+BAND_UNITS: dict[str, str] = {
+    # labs (and clouds: revenue, cash, capacity)
+    "revenue": MONEY_A_QUARTER, "cash": MONEY, "capacity": CAPACITY, "valuation": MONEY,
+    "arrears": MONEY,
+    # vendors, with financials and provenance
+    "sales": MONEY_A_QUARTER, "gross_profit": MONEY_A_QUARTER, "share": SHARE,
+    "units": f"{CAPACITY} a quarter", "market_share": SHARE,
+    "operating_profit": MONEY_A_QUARTER, "equity_value": MONEY, "share_price": PRICE,
+    "shares_outstanding": SHARES, "stakes_value": MONEY, "self_funded_share": SHARE,
+    # clouds
+    "unsold": CAPACITY, "spot_price": f"$B per {CAPACITY} a year",
+    # deals, by the deal's id
+    "pull": f"$B per {CAPACITY}", "vested_shares": SHARES, "backstop_paid": MONEY_A_QUARTER,
+    "ltv": RATIO, "dscr": RATIO, "drawn": MONEY, "undrawn": MONEY, "written_off": MONEY,
+    "paid": MONEY,
+}
+"""Unit of each quarterly variable of ``Result.bands()`` (``CAPACITY`` is the scenario's
+``capacity_unit``)."""
+
+_STATS = ("mean", "p05", "p50", "p95")
+_RUN_UNITS = {"paths": PATHS, "quarters": QUARTERS}
+"""The run's metadata that are quantities (the seed, version, ... have none)."""
+_INDEXED = re.compile(r"\[\d+\]")
+
+
+class MissingUnit(LookupError):
+    """A reported number whose unit this module does not know: add it to the table."""
+
+
+def _missing(what: str, name: str) -> MissingUnit:
+    return MissingUnit(f"{what} {name!r} has no unit in chipcredit.analytics.unit; add it "
+                       "there and to the units table of docs/output.md")
+
+
+def metric_unit(metric: str) -> str:
+    """The unit of a metric (``"npv"`` -> ``"$B"``, ``"irr"`` -> ``"annual rate"``).
+
+    Raises
+    ------
+    MissingUnit
+        For a metric the table lacks.
+    """
+    try:
+        return METRIC_UNITS[metric]
+    except KeyError:
+        raise _missing("metric", metric) from None
+
+
+def band_unit(variable: str, capacity_unit: str) -> str:
+    """The unit of a quarterly variable of ``Result.bands()``.
+
+    Parameters
+    ----------
+    variable : str
+        The variable (``"cash"``, ``"capacity"``, ``"units"``, ...).
+    capacity_unit : str
+        The scenario's ``capacity_unit`` (``"GW"``), which capacity is counted in.
+
+    Raises
+    ------
+    MissingUnit
+        For a variable the table lacks.
+    """
+    try:
+        unit = BAND_UNITS[variable]
+    except KeyError:
+        raise _missing("band variable", variable) from None
+    return unit.replace(CAPACITY, capacity_unit)
+
+
+def outcome_unit(key: str) -> str:
+    """The unit of a per-path outcome, by its ``Result.outcomes`` key: the unit of its
+    metric (``deal|D|P|METRIC``, ``party|P|METRIC``, ``spv|D|METRIC``,
+    ``portfolio|P|METRIC`` and ``portfolio|P|METRIC|OBLIGOR``)."""
+    parts = key.split("|")
+    metric = parts[2] if parts[0] == "portfolio" and len(parts) >= 3 else parts[-1]
+    return metric_unit(metric)
+
+
+def summary_unit(path: str) -> str | None:
+    """The unit of the number at a metric path of the JSON summary (`Result.to_dict`), as
+    `chipcredit.analytics.query.summary_items` walks it; None for text and for the run's
+    metadata that are not quantities (version, scenario, seed, start, ...).
+
+    ``deals.colossus2-spv.parties.nvidia.irr.p50`` -> ``annual rate``;
+    ``deals.….irr.nan_share`` -> ``share of paths``; ``portfolios.nvidia.pd_term_structure.xai[3]``
+    -> ``probability``.
+
+    Raises
+    ------
+    MissingUnit
+        For a number at a path the table does not know.
+    """
+    parts = _INDEXED.sub("", path).split(".")
+    section = parts[0]
+    if len(parts) == 1:
+        return _RUN_UNITS.get(section)
+    if section == "deals":  # deals.D.kind, deals.D.parties.P.METRIC.STAT
+        if len(parts) == 3 and parts[2] == "kind":
+            return None
+        if len(parts) == 6 and parts[2] == "parties":
+            return _statistic(parts[4], parts[5])
+    elif section == "parties":  # parties.P.NAME[.STAT]
+        name = parts[2]
+        if name == "kind":
+            return None
+        if name == "discount_rate":
+            return RATE
+        return _statistic(name, parts[3] if len(parts) > 3 else None)
+    elif section in ("vendors", "spvs"):  # vendors.V.METRIC.STAT, spvs.D.NAME[.STAT]
+        return _statistic(parts[2], parts[3] if len(parts) > 3 else None)
+    elif section == "portfolios":  # portfolios.P.NAME[.STAT or .OBLIGOR][i]
+        stat = parts[3] if len(parts) > 3 and parts[2] == "loss" else None
+        return _statistic(parts[2], stat)
+    elif section == "ledger" and parts[1] == "max_abs_imbalance":
+        return MONEY
+    raise _missing("summary path", path)
+
+
+def _statistic(metric: str, stat: str | None) -> str:
+    """A metric's unit for its mean and percentiles; ``share of paths`` for the shares of
+    paths beside them (``nan_share``, ``above_bracket_share``, ...)."""
+    if stat is not None and stat not in _STATS:
+        if stat.endswith("_share"):
+            return SHARE_OF_PATHS
+        raise _missing("statistic", f"{metric}.{stat}")
+    return metric_unit(metric)

@@ -1,0 +1,96 @@
+"""The run store and its workbook carry the unit of every number (docs/output.md, "Units")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import chipcredit as cc
+
+duckdb = pytest.importorskip("duckdb")
+openpyxl = pytest.importorskip("openpyxl")
+
+from chipcredit.store import RunStore  # noqa: E402
+
+WANT = {"npv": "$B", "irr": "annual rate", "moic": "x", "default_probability": "probability",
+        "market_share_end": "share", "second_source_quarter": "quarters from start",
+        "vested_shares": "M shares", "share_price_end": "$ per share"}
+"""Units a reader of seed-2025's workbook must see, typed here by hand."""
+
+
+@pytest.fixture(scope="module")
+def workbook(base_case: cc.Result, tmp_path_factory: pytest.TempPathFactory
+             ) -> tuple[cc.Result, dict[str, pd.DataFrame]]:
+    folder = tmp_path_factory.mktemp("units")
+    store = RunStore(folder / "runs.duckdb")
+    target = store.export_xlsx(store.save(base_case), folder / "run.xlsx")
+    sheets = pd.read_excel(target, sheet_name=None, engine="openpyxl")
+    return base_case, sheets
+
+
+def test_the_metrics_sheet_names_each_metric_s_unit(
+        workbook: tuple[cc.Result, dict[str, pd.DataFrame]]) -> None:
+    result, sheets = workbook
+    metrics = sheets["metrics"]
+    assert list(metrics.columns)[-1] == "unit"
+    assert list(metrics["unit"]) == list(result.summary()["unit"])  # the summary's rows, in order
+    by = metrics.drop_duplicates("metric").set_index("metric")["unit"]
+    assert {m: by[m] for m in WANT} == WANT
+
+
+def test_the_bands_and_flows_sheets_name_theirs(
+        workbook: tuple[cc.Result, dict[str, pd.DataFrame]]) -> None:
+    _, sheets = workbook
+    bands = sheets["bands"]
+    units = bands.groupby("variable")["unit"].agg(set)
+    assert units["capacity"] == {"GW"} and units["cash"] == {"$B"}
+    assert units["revenue"] == {"$B a quarter"} and units["share"] == {"share"}
+    assert units["units"] == {"GW a quarter"}
+    assert (units.map(len) == 1).all()  # one unit per variable
+    assert set(sheets["flows"]["unit"]) == {"$B"}
+
+
+def test_the_summary_sheet_gives_a_unit_beside_each_number(
+        workbook: tuple[cc.Result, dict[str, pd.DataFrame]]) -> None:
+    _, sheets = workbook
+    summary = sheets["summary"]
+    assert list(summary.columns) == ["path", "value", "unit"]
+    unit = dict(zip(summary["path"], summary["unit"], strict=True))
+    deal = "colossus2-spv"
+    assert unit[f"deals.{deal}.parties.nvidia.irr.p50"] == "annual rate"
+    assert unit[f"deals.{deal}.parties.nvidia.irr.nan_share"] == "share of paths"
+    assert unit[f"deals.{deal}.parties.nvidia.npv.mean"] == "$B"
+    assert unit["parties.xai.default_probability"] == "probability"
+    assert unit["vendors.nvidia.share_price_end.p50"] == "$ per share"
+    assert unit["portfolios.nvidia.pd_term_structure.xai[0]"] == "probability"
+    assert unit["paths"] == "paths"
+    assert pd.isna(unit["scenario"]) and pd.isna(unit[f"deals.{deal}.kind"])  # text: no unit
+    numbers = summary[summary["path"].map(lambda p: p.split(".")[0] in
+                                          ("deals", "parties", "vendors", "spvs", "portfolios",
+                                           "ledger")) & ~summary["path"].str.endswith(".kind")]
+    assert len(numbers) > 100 and numbers["unit"].notna().all()
+
+
+def test_the_outcome_units_sheet_names_every_outcomes_column(
+        workbook: tuple[cc.Result, dict[str, pd.DataFrame]]) -> None:
+    result, sheets = workbook
+    table = sheets["outcome_units"]
+    assert list(table["outcome"]) == list(sheets["outcomes"].columns[2:]) == list(result.outcomes)
+    unit = dict(zip(table["outcome"], table["unit"], strict=True))
+    assert unit["deal|xai-debt|xai-bondholders|irr"] == "annual rate"
+    assert unit["party|xai|default_quarter"] == "quarters from start"
+    assert unit["party|xai|default_cause"] == "code"
+    assert table["unit"].notna().all()
+
+
+def test_sql_reads_the_units(workbook: tuple[cc.Result, dict[str, pd.DataFrame]],
+                             tmp_path: Path) -> None:
+    result, _ = workbook
+    store = RunStore(tmp_path / "runs.duckdb")
+    store.save(result)
+    got = store.sql("SELECT metric, unit FROM metrics WHERE metric IN ('irr', 'moic') "
+                    "GROUP BY ALL ORDER BY metric")
+    assert got.to_dict("records") == [{"metric": "irr", "unit": "annual rate"},
+                                      {"metric": "moic", "unit": "x"}]
