@@ -7,7 +7,8 @@ capacity in the scenario's unit, time in quarters.
 
 Each quarter, in the procurement phase (before the labs buy):
 
-1. the fleet ages; contracts starting now are built for (GPUs bought from the vendors by
+1. the fleet ages; the contracts' capacity delivered now (all of it from ``start``, or one
+   phase a quarter with ``ramp_quarters``) is built for (GPUs bought from the vendors by
    the cloud's procurement shares, each debt tranche drawing its ``share`` of the cost, the
    rest paid from cash, as far as the cash goes);
 2. this quarter's spot price is set: ``price * used-GPU index * max(floor, 1 - elasticity *
