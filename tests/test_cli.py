@@ -147,7 +147,12 @@ def test_run_json_is_valid_and_reproducible(tmp_path: Path) -> None:
         code, out, err = invoke("run", "seed-2025", "--paths", "2000", "--seed", "7",
                                 "--json", str(target))
         assert code == 0, err
-        assert not err.strip()  # the warrant's missing IRRs are above the bracket: no warning
+        # the warrant's missing IRRs are above the bracket (no warning), but for a few paths
+        # (2 of these) whose flows change sign several times there may be none in it: at
+        # most the engine's one-line IRR warning
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert len(lines) <= 1 and all(line.startswith("warning: IRR has no value on some paths")
+                                       for line in lines), err
         assert "2,000 paths" in out
     data = json.loads(first.read_text(encoding="utf-8"))
     assert {"deals", "parties", "ledger"} <= set(data)

@@ -20,17 +20,27 @@ __all__ = ["Cloud", "begin_clouds"]
 
 
 class Contract:
-    """A contract: tenant, units, $B per unit-quarter, first and end quarter (exclusive)."""
+    """A contract: tenant, units, $B per unit-quarter, first quarter, term in quarters and
+    ramp: ``ramp`` equal phases, one a quarter from ``first``, each running ``term``
+    quarters; ``end`` (exclusive) is when the last phase ends."""
 
-    def __init__(self, tenant: str, units: float, price_q: float, first: int, end: int,
-                 lab: Lab | None) -> None:
+    def __init__(self, tenant: str, units: float, price_q: float, first: int, term: int,
+                 ramp: float, lab: Lab | None) -> None:
         self.tenant = tenant
         self.units = units
         self.price_q = price_q
         self.first = first
-        self.end = end
+        self.term = term
+        self.ramp = ramp
+        self.end = first + term + int(ramp) - 1
         self.lab = lab
         self.delivered = 0.0
+
+    def units_at(self, q: int) -> float:
+        """Units of the phases delivered by ``q`` and not yet ended."""
+        k = float(q - self.first + 1)
+        phases = max(min(k, self.ramp) - max(k - self.term, 0.0), 0.0)
+        return self.units / self.ramp * phases
 
 
 class Cloud(Fundraiser):
@@ -61,10 +71,11 @@ class Cloud(Fundraiser):
             ck = f"{key}.contracts[{k}]"
             first = world.scenario.quarter_of(c.start)
             lab = world.labs_by_id.get(c.tenant)
+            ramp = max(math.floor(p(c.ramp_quarters, ck + ".ramp_quarters") + 0.5), 1.0)
             self.contracts.append(Contract(
                 c.tenant, p(c.capacity, ck + ".capacity"),
                 p(c.price_per_unit_year, ck + ".price_per_unit_year") / 4.0,
-                first, first + world.chunk.quarters(c.term_years, ck + ".term_years"), lab))
+                first, world.chunk.quarters(c.term_years, ck + ".term_years"), float(ramp), lab))
             if lab is not None:
                 self.rent_claim(lab)
         self.funded = spec.balance_sheet == "funded"
@@ -137,8 +148,9 @@ class Cloud(Fundraiser):
         for c in self.contracts:
             if c.first <= q < c.end:
                 live = self.alive and (c.lab is None or c.lab.alive)
-                running.append((c, live))
-                wanted += c.units if live else 0.0
+                units = c.units_at(q)
+                running.append((c, live, units))
+                wanted += units if live else 0.0
             else:
                 c.delivered = 0.0
         if running:
@@ -146,8 +158,8 @@ class Cloud(Fundraiser):
         installed = self.fleet.installed()
         ratio = min(installed / wanted if wanted > 0 else 1.0, 1.0)
         self.contracted = 0.0
-        for c, live in running:
-            c.delivered = c.units * ratio if live else 0.0
+        for c, live, units in running:
+            c.delivered = units * ratio if live else 0.0
             self.contracted += c.delivered
             if c.lab is not None:
                 c.lab.rented += c.delivered

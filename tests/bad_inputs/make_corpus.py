@@ -166,6 +166,13 @@ EDITS: dict[str, tuple[str, str]] = {
     "ranges-deal-before-start": ("    start: 2026Q2", "    start: 2024Q1"),
     "ranges-schedule-before-start": ("{quarter: 2026Q3,", "{quarter: 2024Q3,"),
     "ranges-schedule-out-of-order": ("{quarter: 2026Q4,", "{quarter: 2026Q2,"),
+    "ranges-contract-ramp-below-one": ("  - id: valor\n    kind: investor\n",
+                                       "  - id: neo\n    kind: cloud\n    cash: 1\n"
+                                       "    procurement: {nvidia: 1.0}\n    contracts:\n"
+                                       "      - {tenant: xai, capacity: 0.5, price_per_unit_year: 13,"
+                                       " term_years: 5, ramp_quarters: 0.5}\n"
+                                       "    spot: {price_per_unit_year: 13}\n"
+                                       "  - id: valor\n    kind: investor\n"),
     # --- references ------------------------------------------------------------------
     "refs-unknown-party": ("    lessee: xai", "    lessee: xia"),
     "refs-unknown-vendor": ("procurement: {nvidia: 1.0}", "procurement: {nvdia: 1.0}"),

@@ -324,7 +324,7 @@ def test_documented_defaults_equal_the_model_defaults() -> None:
 
 
 _NUMBER_TYPES = ("Signed", "Money", "Volatility", "Positive", "Fraction", "Rate", "Growth",
-                 "DiscountRate")
+                 "DiscountRate", "Quarters")
 
 
 def _number_type(info: Any) -> str | None:

@@ -7,7 +7,8 @@ capacity in the scenario's unit, time in quarters.
 
 Each quarter, in the procurement phase (before the labs buy):
 
-1. the fleet ages; contracts starting now are built for (GPUs bought from the vendors by
+1. the fleet ages; the contracts' capacity delivered now (all of it from ``start``, or one
+   phase a quarter with ``ramp_quarters``) is built for (GPUs bought from the vendors by
    the cloud's procurement shares, each debt tranche drawing its ``share`` of the cost, the
    rest paid from cash, as far as the cash goes);
 2. this quarter's spot price is set: ``price * used-GPU index * max(floor, 1 - elasticity *
@@ -51,18 +52,35 @@ __all__ = ["CloudState", "begin_clouds"]
 
 
 class _Contract:
-    """One contract of a cloud: tenant account, units, quarterly price, first and end quarter
-    (exclusive), and the claim on a lab tenant (None for other tenants)."""
+    """One contract of a cloud: tenant account, units, quarterly price, first quarter, term
+    in quarters, delivery ramp, and the lab tenant (None for other tenants).
+
+    The units come in ``ramp`` ``(n,)`` equal phases (whole quarters, at least 1; None: one
+    phase), one a quarter from ``first``, each running ``term`` quarters from its delivery;
+    ``end`` (exclusive) is when the last phase of the longest ramp ends.
+    """
 
     def __init__(self, tenant: int, units: NDArray[np.float64], price_q: NDArray[np.float64],
-                 first: int, end: int, lab: LabState | None) -> None:
+                 first: int, term: int, ramp: NDArray[np.float64] | None,
+                 lab: LabState | None) -> None:
         self.tenant = tenant
         self.units = units
         self.price_q = price_q
         self.first = first
-        self.end = end
+        self.term = term
+        self.ramp = ramp
+        self.end = first + term + (0 if ramp is None else int(ramp.max()) - 1)
         self.lab = lab
         self.delivered = np.zeros_like(units)
+
+    def units_at(self, q: int) -> NDArray[np.float64]:
+        """Units of the phases running in quarter ``q`` (``first <= q < end``), ``(n,)``:
+        ``units / ramp`` times the phases delivered by ``q`` less those ended."""
+        if self.ramp is None:
+            return self.units
+        k = float(q - self.first + 1)  # quarters of the contract so far, this one included
+        phases = np.maximum(np.minimum(k, self.ramp) - max(k - self.term, 0.0), 0.0)
+        return np.asarray(self.units / self.ramp * phases)
 
 
 class CloudState(Fundraiser):
@@ -112,10 +130,15 @@ class CloudState(Fundraiser):
             first = sim.scenario.quarter_of(c.start)
             tenant = sim.acct(c.tenant)
             lab = sim.lab_by_acct.get(tenant)
+            ramp = None  # one phase: the whole capacity at the start, as without a ramp
+            if c.ramp_quarters.dist != "fixed" or c.ramp_quarters.value != 1.0:
+                # whole quarters, half up, at least 1
+                ramp = np.maximum(np.floor(p.array(c.ramp_quarters, ck + ".ramp_quarters")
+                                           + 0.5), 1.0)
             self.contracts.append(_Contract(
                 tenant, p.array(c.capacity, ck + ".capacity"),
                 p.array(c.price_per_unit_year, ck + ".price_per_unit_year") / 4.0,
-                first, first + p.quarters(c.term_years, ck + ".term_years"), lab))
+                first, p.quarters(c.term_years, ck + ".term_years"), ramp, lab))
             if lab is not None:
                 self._rent_claim(lab)
         self.funded = cloud.balance_sheet == "funded"
@@ -203,18 +226,21 @@ class CloudState(Fundraiser):
         for c in self.contracts:
             if c.first <= q < c.end:
                 live = self.alive if c.lab is None else self.alive & c.lab.alive
-                running.append((c, live))
-                wanted = wanted + np.where(live, c.units, 0.0)
+                units = c.units_at(q)  # the phases delivered and not yet ended
+                running.append((c, live, units))
+                wanted = wanted + np.where(live, units, 0.0)
             elif q == c.end:  # it has ended: nothing delivered from now on
                 c.delivered = np.zeros(self.n)
         self.contracted = np.zeros(self.n)
         if running:
+            # a phase is built in the quarter it is delivered, as any purchase serves the
+            # quarter it is made in
             self.build(sim, q, wanted - self.fleet.installed())
             # short of capacity, every contract gets the same share of its units
             ratio = np.minimum(np.divide(self.fleet.installed(), wanted, out=np.ones(self.n),
                                          where=wanted > 0), 1.0)
-        for c, live in running:
-            c.delivered = np.where(live, c.units * ratio, 0.0)
+        for c, live, units in running:
+            c.delivered = np.where(live, units * ratio, 0.0)
             self.contracted = self.contracted + c.delivered
             if c.lab is not None:
                 c.lab.rented = c.lab.rented + c.delivered

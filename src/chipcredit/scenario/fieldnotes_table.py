@@ -78,12 +78,17 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     "CloudContract": {
         "capacity": "Units rented (Money, capacity units)",
         "price_per_unit_year": "Rent (Money, $B per unit-year)",
+        "ramp_quarters": (
+            "Quarters over which the capacity is delivered, in equal phases (1: all of it at start); "
+            "capacity and rent step up over the first ramp_quarters and down over the last (Quarters, "
+            "quarters)"
+        ),
         "start": "First quarter (quarter label)",
         "tenant": (
             "Who rents: a lab's rent is a claim on it and the capacity counts as its own; customers stands "
             "for tenants outside the model (id of a lab, vendor, investor, lender or buyer, or customers)"
         ),
-        "term_years": "Length (Positive, years)",
+        "term_years": "Length of each phase's rental (Positive, years)",
     },
     "CloudDebt": {
         "lender": "Who lends (id of a lender, investor or vendor)",

@@ -44,6 +44,7 @@ __all__ = [
     "Number",
     "Positive",
     "Probability",
+    "Quarters",
     "Rate",
     "Real",
     "Signed",
@@ -209,6 +210,10 @@ Volatility = Annotated[Number, AfterValidator(bounded(0.0)),
 Positive = Annotated[Number, AfterValidator(bounded(0.0, low_open=True)),
                      AfterValidator(stated_at_most(MAX_AMOUNT, "an amount, term or multiple"))]
 """A number above zero (a multiple, a half-life in years)."""
+Quarters = Annotated[Number, AfterValidator(bounded(1.0)),
+                     AfterValidator(stated_at_most(MAX_AMOUNT, "a count of quarters"))]
+"""A count of quarters, at least one (a contract's delivery ramp); the engine rounds each
+path's value to whole quarters."""
 # a share of 1.5 is a slip more often than 1.5%, so shares get the hint from 2 (a rate of
 # 1.5 is 1.5% far more often)
 Fraction = Annotated[Number, AfterValidator(bounded(0.0, 1.0, percent_hint=True,

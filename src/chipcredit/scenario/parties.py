@@ -14,6 +14,7 @@ from .number import (
     Money,
     Number,
     Positive,
+    Quarters,
     Rate,
     Signed,
     Volatility,
@@ -315,6 +316,13 @@ class CloudContract(Model):
     lab (its rent is a claim on it, and the capacity counts as its own), another party
     that pays from its own funds (Nvidia renting back its chips), or ``customers`` for
     tenants outside the model (Microsoft, Meta). A tenant's default ends its contract.
+
+    ``ramp_quarters`` (N, rounded to whole quarters per path, at least 1) delivers the
+    capacity as a data-centre campus comes online: in N equal phases, one a quarter from
+    ``start``, each built in its quarter and rented for ``term_years`` from its delivery.
+    Capacity and rent step up over the first N quarters and down over the last N, and the
+    contract's total (``capacity * price_per_unit_year * term_years``) is the same for any
+    N. The default, 1, delivers the whole capacity at ``start``.
     """
 
     tenant: Id
@@ -322,6 +330,7 @@ class CloudContract(Model):
     price_per_unit_year: Money
     start: QuarterLabel | None = None
     term_years: Positive
+    ramp_quarters: Quarters = Field(default_factory=lambda: _n(1.0))
 
 
 class CloudDebt(Model):
