@@ -1,11 +1,11 @@
 """Properties of the ledger on random valid scenarios.
 
 A hypothesis strategy builds scenarios with 1-2 vendors, 1-3 labs, 0-2 investors, 0-2
-lenders, 0-1 buyer and random deals of every kind, with random but valid terms: fixed and
-uncertain numbers, deals that start late, and close probabilities below 1. Every run must
-keep the ledger's invariants (balances sum to zero, each account reconciles with its
-flows, no live lab or SPV below zero, promised = paid + arrears + written off) and give a
-clean summary.
+lenders, 0-1 buyer, 0-1 cloud and random deals of every kind (loans to labs and to clouds),
+with random but valid terms: fixed and uncertain numbers, deals that start late, and close
+probabilities below 1. Every run must keep the ledger's invariants (balances sum to zero,
+each account reconciles with its flows, no live lab or SPV below zero, promised = paid +
+arrears + written off) and give a clean summary.
 """
 
 from __future__ import annotations
@@ -267,7 +267,9 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             deal["start"] = start
         if kind == "loan":
             floating = draw(st.booleans())
-            deal.update({"lender": draw(st.sampled_from(creditors)), "borrower": lab,
+            # a loan goes to a lab or (serviced after its tranches) to a cloud
+            deal.update({"lender": draw(st.sampled_from(creditors)),
+                         "borrower": draw(st.sampled_from([lab, *clouds])),
                          "amount": draw(money(0.5, 10.0)),
                          "amortisation": draw(st.sampled_from(["bullet", "amortising"])),
                          "term_years": draw(st.sampled_from([1, 2, 3, 5])),

@@ -60,7 +60,7 @@ CASES = [
                  "45:13: deals[1].lessee names no party in the scenario; got 'xia' "
                  "(did you mean xai?)", id="unknown-party"),
     pytest.param("    borrower: xai", "    borrower: valor",
-                 "39:15: deals[0].borrower must name a party of kind lab, but valor is an "
+                 "39:15: deals[0].borrower must name a party of kind lab or cloud, but valor is an "
                  "investor; got 'valor' (did you mean xai?)", id="party-of-wrong-kind"),
     pytest.param("    amount: 6\n", "    amount: -6\n",
                  "55:13: deals[2].amount must be at least 0; got -6", id="negative-amount"),

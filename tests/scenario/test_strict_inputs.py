@@ -104,7 +104,7 @@ HINTS = [
                  "market.hardware.all_in_cost_per_unit (50); got 'triangular low=22 mode=35 "
                  "high=80'", id="content-above-all-in-shows-value"),
     pytest.param("    borrower: xai", "    borrower: nvidia",
-                 "s.yaml:39:15: deals[0].borrower must name a party of kind lab, but nvidia is "
+                 "s.yaml:39:15: deals[0].borrower must name a party of kind lab or cloud, but nvidia is "
                  "a vendor; got 'nvidia' (did you mean xai?)", id="wrong-kind-suggests-right"),
     pytest.param("start: 2025Q4", "start: 2025-10-01",
                  "s.yaml:3:8: start must be a quarter written like 2025Q4; got '2025-10-01' "

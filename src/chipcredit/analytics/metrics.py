@@ -14,10 +14,10 @@ Definitions follow DESIGN.md section 2a:
   in and out of the deal at the same time counts once, net, as in every metric here);
 - ``tied_gross_profit``: the vendor's gross profit on sales the deal tied, beside the deal.
 
-Claims at the horizon are marked at balance times the one-year survival implied by the
-default rate over the last four quarters. That rate is measured within each stream block
-(4,096 paths), so a block's results never depend on other blocks and runs are bit-identical
-whatever the chunking.
+Claims at the horizon are marked at balance times the one-year survival of the borrower (a
+lab or a cloud) implied by its default rate over the last four quarters. That rate is
+measured within each stream block (4,096 paths), so a block's results never depend on other
+blocks and runs are bit-identical whatever the chunking.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from chipcredit.engine.clouds import CloudState
 from chipcredit.engine.labs import LabState
 from chipcredit.engine.sim import Sim
 from chipcredit.engine.sum_kernel import cash_in_out
@@ -34,7 +35,7 @@ from .flow_kernel import MAX_TIMES, flow_metrics
 from .portfolio import portfolio_columns
 from .valuation import irr, npv, npv_factors
 
-__all__ = ["DEAL_METRICS", "PARTY_METRICS", "column", "reduce_chunk", "survival"]
+__all__ = ["DEAL_METRICS", "PARTY_METRICS", "column", "reduce_chunk", "survival", "survivals"]
 
 DEAL_METRICS = ("npv", "irr", "moic", "npv_realised", "moic_realised", "loss",
                 "peak_exposure", "cash_in", "cash_out")
@@ -53,9 +54,9 @@ def column(*parts: str) -> str:
     return "|".join(parts)
 
 
-def survival(sim: Sim, lab: LabState) -> NDArray[np.float64]:
-    """One-year survival of ``lab`` implied by its default rate over the last four quarters,
-    measured per stream block, shape ``(n,)``."""
+def survival(sim: Sim, lab: LabState | CloudState) -> NDArray[np.float64]:
+    """One-year survival of ``lab`` (or of a cloud) implied by its default rate over the last
+    four quarters, measured per stream block, shape ``(n,)``."""
     q_end = sim.n_quarters
     window = min(4, q_end)
     dq = lab.default_quarter
@@ -72,10 +73,17 @@ def survival(sim: Sim, lab: LabState) -> NDArray[np.float64]:
     return out
 
 
+def survivals(sim: Sim) -> dict[int, NDArray[np.float64]]:
+    """`survival` of every lab and cloud, by account: what the deals' marks are given."""
+    out = {lab.acct: survival(sim, lab) for lab in sim.labs}
+    out.update({cloud.acct: survival(sim, cloud) for cloud in sim.clouds})
+    return out
+
+
 def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
     """Per-path outcome columns of a finished chunk, ``{column: (n,)}``."""
     out: dict[str, NDArray[np.float64]] = {}
-    alive = {lab.acct: survival(sim, lab) for lab in sim.labs}
+    alive = survivals(sim)
     names = sim.account_names
     q_end = sim.n_quarters
     for deal, flows_by_slot, slots in zip(sim.deals, sim.ledger.cashflows,

@@ -1,5 +1,6 @@
 """Portfolio credit risk: each claim holder's claims under the scenario's deals, taken together
-(a cloud's own debt is not a deal claim and has no portfolio).
+(a cloud's own `debt` tranches are not deal claims and have no portfolio; a `loan` deal to a
+cloud is, and has).
 
 For every declared party that holds a claim (a loan, a vendor credit, SPV debt, a
 take-or-pay fee), per path: the total credit loss (PV at each contract rate of promised

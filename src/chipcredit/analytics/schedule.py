@@ -17,7 +17,7 @@ from chipcredit.engine.run import trace_path
 
 from .arguments import whole_number
 from .lookup import OutcomeLookup
-from .metrics import survival
+from .metrics import survivals
 from .unit import FLOW_UNIT
 
 __all__ = ["HORIZON_MARK", "Schedules"]
@@ -93,7 +93,7 @@ class Schedules(OutcomeLookup):
         at = path - sim.draws.offset  # the path's row in its re-simulated block
         # the marks exactly as the metrics take them (analytics.metrics.reduce_chunk): the
         # one-year survival is measured over the block, which the trace re-ran whole
-        alive = {lab.acct: survival(sim, lab) for lab in sim.labs}
+        alive = survivals(sim)
         columns = ["time", "quarter", "timing", "from", "to", "kind", "amount", "counted", "unit"]
         out = {}
         for spec, deal, slots in zip(self.scenario.deals, sim.deals, sim.ledger.deal_slots,

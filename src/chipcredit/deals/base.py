@@ -108,10 +108,15 @@ class DealRuntime:
         self.tied_gross_profit += amount
 
     def add_claim(self, claim: Claim, sim: Sim) -> Claim:
+        """Keep ``claim`` and give it to its debtor to service: a lab settles it with its
+        other claims in stage order, a cloud after its debt tranches (`CloudState.add_claim`)."""
         self.claims.append(claim)
         lab = sim.lab_by_acct.get(claim.debtor)
         if lab is not None:
             lab.claims.append(claim)
+        cloud = sim.cloud_by_acct.get(claim.debtor)
+        if cloud is not None:
+            cloud.add_claim(claim)
         return claim
 
     def record(self, sim: Sim, q: int) -> dict[str, NDArray[np.float64]]:
@@ -125,7 +130,7 @@ class DealRuntime:
     # -- what the metrics ask of a deal ---------------------------------------------------
     def marks(self, sim: Sim, survival: Survival) -> dict[int, NDArray[np.float64]]:
         """Horizon mark of each party's position ($B, ``(n,)``), given the one-year survival
-        of each lab (by account). Parties absent hold nothing at the horizon."""
+        of each lab and cloud (by account). Parties absent hold nothing at the horizon."""
         return {}
 
     def losses(self, sim: Sim, marks: dict[int, NDArray[np.float64]],

@@ -4,6 +4,13 @@ Worked example: $5B at 12.5% nominal, bullet, 5 years, from 2025Q4. Each quarter
 borrower owes 5 x 0.125 / 4 = $0.15625B of interest; in the 20th quarter it also owes the
 $5B principal. Amortising instead, the level payment is the annuity
 5 x 0.03125 / (1 - 1.03125^-20) = $0.3400B a quarter.
+
+The borrower is a lab or a cloud. A cloud pays the debt service from its cash after its
+power bill and its own debt tranches (`engine.clouds`); a secured loan to a cloud shares the
+fleet's sale proceeds in a default pro rata with the cloud's tranches. Worked example
+(tests/deals/test_cloud_loan.py): $3B to a cloud at 10%, amortising over 4 years: the level
+payment is 3 x 0.025 / (1 - 1.025^-16) = $0.22980B a quarter. A cloud with a funded balance
+sheet always pays.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ from chipcredit.scenario.deals import Loan
 from .base import DealRuntime, Survival
 
 if TYPE_CHECKING:
+    from chipcredit.engine.clouds import CloudState
+    from chipcredit.engine.labs import LabState
     from chipcredit.engine.sim import Sim
 
 __all__ = ["LoanDeal", "level_payment"]
@@ -51,6 +60,10 @@ class LoanDeal(DealRuntime):
         p = sim.params
         self.lender = sim.acct(spec.lender)
         self.borrower = sim.acct(spec.borrower)
+        # a lab or a cloud: both are alive until they default (a funded cloud always is)
+        self.party: LabState | CloudState = (sim.lab_by_acct[self.borrower]
+                                             if self.borrower in sim.lab_by_acct
+                                             else sim.cloud_by_acct[self.borrower])
         self.amount = p.array(spec.amount, self.key + ".amount") * self.closes
         self.periods = p.quarters(spec.term_years, self.key + ".term_years")
         self.fixed_rate = p.array(spec.rate, self.key + ".rate") if spec.rate_type == "fixed" else None
@@ -63,7 +76,7 @@ class LoanDeal(DealRuntime):
 
     def open(self, sim: Sim, q: int) -> None:
         # a borrower that has already defaulted draws nothing (as in the other deal kinds)
-        amount = np.where(sim.lab_by_acct[self.borrower].alive, self.amount, 0.0)
+        amount = np.where(self.party.alive, self.amount, 0.0)
         sim.ledger.pay(q, self.lender, self.borrower, "loan_draw", amount, self.index,
                        begin=True)
         self.claim.principal = amount

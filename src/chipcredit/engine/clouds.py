@@ -18,15 +18,23 @@ Each quarter, in the procurement phase (before the labs buy):
 
 In the servicing phase, after the labs have paid their rent (a claim of the cloud on each
 lab, settled with the lab's other claims): tenants outside the labs pay their contract rent;
-the cloud pays power on its fleet, then each debt tranche, senior first. In the default
-phase a cloud still in arrears defaults: its GPUs are sold at used value less the fire-sale
-haircut, and its cash pays the tranches in order of seniority, then its unpaid costs; what
-is left goes to its shareholders. Its contracts and rentals end, and rent its tenants still
-owe it is written off (the estate is wound up at once).
+the cloud pays power on its fleet, then each debt tranche, senior first, then its ``loan``
+deals (a deal's claim on the cloud, scheduled by the deal), in scenario order. The funding
+phase pays arrears in the same order. In the default phase a cloud still in arrears
+defaults: its GPUs are sold at used value less the fire-sale haircut; secured loan deals
+share those proceeds pro rata with the tranches (taken together, by balance), as a lab's
+secured loans share its fleet; then the estate's cash pays the tranches in order of
+seniority (they are senior on the whole estate); then one unsecured class, pro rata: the
+loan deals' unsecured balances (unsecured loans, secured loans' deficiencies) and its unpaid
+costs; what is left goes to its shareholders. Its contracts and rentals end, and rent its
+tenants still owe it is written off (the estate is wound up at once). A funded balance sheet
+pays everything when due and never defaults.
 
 Worked example: a cloud with 1 GW rented to a lab at $13B per GW-year receives $3.25B a
 quarter; with $50B of GPUs financed 70% by a 10% tranche over 5 years it owes 35 x (0.025 +
-0.05) = $2.625B in its first quarter, and 1.3 / 4 = $0.325B of power.
+0.05) = $2.625B in its first quarter, and 1.3 / 4 = $0.325B of power. In a default with
+fleet proceeds of $6B, a $12B tranche and a secured $3B loan deal, the loan recovers
+6 x 3 / 15 = $1.2B; the tranche the other $4.8B plus the cloud's cash.
 """
 
 from __future__ import annotations
@@ -122,6 +130,9 @@ class CloudState(Fundraiser):
             fraction = 1.0 / np.maximum(p.array(t.term_years, tk + ".term_years") * 4.0, 1.0)
             self.tranches.append((claim, p.array(t.share, tk + ".share"), fraction))
         self.debt_share = sum((sh for _, sh, _ in self.tranches), np.zeros(n))
+        self.loans: list[Claim] = []
+        """Claims of deals on the cloud (``loan`` deals), in scenario order: serviced after
+        the tranches; see `add_claim`."""
         self.opex = Claim("opex", sim.acct("customers"), self.acct, None, n, 0.0, stage=-1)
         self.contracts: list[_Contract] = []
         self.rent_claims: dict[int, Claim] = {}
@@ -173,6 +184,11 @@ class CloudState(Fundraiser):
         self._own_for: object = None
         self._own = np.zeros(n)
         """$B of its own money per unit it buys, at the market cost `_own_for`."""
+
+    def add_claim(self, claim: Claim) -> None:
+        """A deal's claim on the cloud (a loan): the deal schedules what falls due, the cloud
+        pays it after its tranches, and settles it in its default (see `settle_defaults`)."""
+        self.loans.append(claim)
 
     def available(self) -> NDArray[np.float64]:
         """Cash it can pay from ($B): its own, or without limit on a funded balance sheet."""
@@ -262,11 +278,14 @@ class CloudState(Fundraiser):
         return self._last.get(lab.acct, np.zeros(self.n))
 
     def reserve(self, sim: Sim) -> NDArray[np.float64]:
-        """Cash kept back from buying GPUs: the power and debt service due next ($B)."""
+        """Cash kept back from buying GPUs: the power and debt service due next ($B), a loan
+        deal's as the deal scheduled it for this quarter."""
         due = sim.market.power_q * self.fleet.installed()
         for claim, _, fraction in self.tranches:
             due = ck.add_debt_service(due, claim.principal, _per_path(claim.rate, self.n), fraction,
                                       claim.arrears)
+        for claim in self.loans:
+            due = due + claim.total_due()
         return np.asarray(due)
 
     def rent_spot(self, sim: Sim, q: int, lab: LabState, want: NDArray[np.float64],
@@ -298,7 +317,8 @@ class CloudState(Fundraiser):
 
     # -- servicing and default -----------------------------------------------------------
     def service(self, sim: Sim, q: int) -> None:
-        """Outside tenants pay rent; the cloud pays power, then its tranches, senior first."""
+        """Outside tenants pay rent; the cloud pays power, then its tranches, senior first,
+        then its loan deals in scenario order (each deal scheduled its payment)."""
         ledger = sim.ledger
         rents = [(c.tenant, c.delivered * c.price_q) for c in self.contracts
                  if c.lab is None and c.first <= q < c.end]
@@ -327,6 +347,8 @@ class CloudState(Fundraiser):
             claim.principal = principal
             claim.schedule(due, q + 1)
             claim.settle(ledger, q, available)
+        for claim in self.loans:
+            claim.settle(ledger, q, available)
 
     def funding(self, sim: Sim, q: int) -> None:
         """Phase 6 (after the labs' funding): a cloud with ``funding`` raises a round as a lab
@@ -340,16 +362,23 @@ class CloudState(Fundraiser):
             self.opex.settle(sim.ledger, q, self.cash, "operating_costs")
             for claim, _, _ in self.tranches:
                 claim.settle(sim.ledger, q, self.cash)
+            for claim in self.loans:
+                claim.settle(sim.ledger, q, self.cash)
         self.cash_open = self.cash.copy()
 
     def arrears(self) -> NDArray[np.float64]:
         total = self.opex.arrears.copy()
         for claim, _, _ in self.tranches:
             total = total + claim.arrears
+        for claim in self.loans:
+            total = total + claim.arrears
         return total
 
     def settle_defaults(self, sim: Sim, q: int) -> None:
-        """Default every live path still in arrears; settle the estate by seniority."""
+        """Default every live path still in arrears; settle the estate by seniority: the
+        fleet's proceeds shared by the secured loan deals and the tranches pro rata, then the
+        tranches senior first from the estate's cash, then the loan deals' unsecured balances
+        and the unpaid costs pro rata, then the shareholders."""
         mask = self.alive & (self.arrears() > MONEY_DUST)
         if not mask.any():
             return
@@ -360,17 +389,36 @@ class CloudState(Fundraiser):
         self.cause[mask] = CAUSES.index("arrears_unfunded")
         ledger = sim.ledger
         paths = np.flatnonzero(mask)
-        claims = [claim for claim, _, _ in self.tranches] + [self.opex]
+        tranches = [claim for claim, _, _ in self.tranches]
+        claims = [*tranches, *self.loans, self.opex]
         for claim in claims:
             claim.accelerate_at(paths, q + 1)
         haircut = np.asarray(sim.market.haircut, dtype=np.float64)
         haircut = haircut[paths] if haircut.ndim else np.full(paths.size, float(haircut))
         proceeds = self.fleet.value(paths) * (1.0 - haircut)
         ledger.pay_at(q, sim.acct("customers"), self.acct, "collateral_sale", paths, proceeds)
-        for claim in claims:  # senior first: each is paid in full before the next
+        secured = [claim for claim in self.loans if claim.on_fleet]
+        if secured:  # each takes its pro rata share of the fleet's proceeds, as on a lab's fleet
+            owed = [_balance_at(claim, paths) for claim in secured]
+            total = sum((_balance_at(claim, paths) for claim in tranches), np.zeros(paths.size))
+            total = total + np.asarray(sum(owed))
+            for claim, balance in zip(secured, owed, strict=True):
+                share = np.divide(balance, total, out=np.zeros(paths.size), where=total > 0)
+                claim.recover_at(ledger, q, paths, np.minimum(balance, proceeds * share),
+                                 "secured_recovery")
+        for claim in tranches:  # senior first: each is paid in full before the next
             cash = np.maximum(self.cash[paths], 0.0)
-            owed = claim.principal[paths] + claim.arrears[paths]
-            claim.recover_at(ledger, q, paths, np.minimum(owed, cash), "recovery")
+            owed_now = _balance_at(claim, paths)
+            claim.recover_at(ledger, q, paths, np.minimum(owed_now, cash), "recovery")
+        # one unsecured class, pro rata (with the unpaid costs alone, they take what is left)
+        cash = np.maximum(self.cash[paths], 0.0)
+        unsecured = [*self.loans, self.opex]
+        owed = [_balance_at(claim, paths) for claim in unsecured]
+        total = np.asarray(sum(owed))
+        for claim, balance in zip(unsecured, owed, strict=True):
+            share = np.divide(balance, total, out=np.zeros(paths.size), where=total > 0)
+            claim.recover_at(ledger, q, paths, np.minimum(balance, cash * share),
+                             "recovery" if claim is self.opex else "unsecured_recovery")
         left = snap(np.maximum(self.cash[paths], 0.0), MONEY_DUST)  # a residual is no surplus
         total = self.total_shares()[paths]
         for (holder, _deal), held in self.shares.items():  # pro rata to the shares held
@@ -386,7 +434,13 @@ class CloudState(Fundraiser):
         self.unsold[paths] = 0.0
 
     def claims(self) -> list[Claim]:
-        return [claim for claim, _, _ in self.tranches] + [self.opex, *self.rent_claims.values()]
+        return ([claim for claim, _, _ in self.tranches] + [*self.loans, self.opex,
+                                                            *self.rent_claims.values()])
+
+
+def _balance_at(claim: Claim, paths: NDArray[np.intp]) -> NDArray[np.float64]:
+    """The claim's principal plus arrears on ``paths``."""
+    return np.asarray(claim.principal[paths] + claim.arrears[paths])
 
 
 def _per_path(values: NDArray[np.float64] | float, n: int) -> NDArray[np.float64]:

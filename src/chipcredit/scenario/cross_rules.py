@@ -52,7 +52,7 @@ def _refs(deal: Any) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     """(field, referenced id, kinds allowed) for every party a deal names."""
     if isinstance(deal, Loan):
         yield "lender", deal.lender, ("lender", "investor", "vendor")
-        yield "borrower", deal.borrower, ("lab",)
+        yield "borrower", deal.borrower, ("lab", "cloud")
     elif isinstance(deal, Equity):
         yield "investor", deal.investor, ("investor", "vendor", "lender", "buyer")
         yield "investee", deal.investee, ("lab", "cloud")
@@ -78,7 +78,7 @@ def _refs(deal: Any) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     elif isinstance(deal, LoanGuarantee):
         yield "guarantor", deal.guarantor, ("vendor", "lender", "investor")
         yield "lender", deal.lender, ("lender", "investor", "vendor")
-        yield "borrower", deal.borrower, ("lab",)
+        yield "borrower", deal.borrower, ("lab", "cloud")  # a loan's borrower (a facility's: a lab)
     elif isinstance(deal, CapacityBackstop):
         yield "vendor", deal.vendor, ("vendor",)
         yield "cloud", deal.cloud, ("cloud",)
@@ -120,8 +120,9 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             )
         elif kinds[target] not in allowed:
             right = [k for k, v in kinds.items() if v in allowed]
-            # the few parties of the one kind asked for; with several kinds, only a near name
-            few = " or ".join(right) if len(allowed) == 1 and 0 < len(right) <= 4 else None
+            # the few parties of the one or two kinds asked for (a borrower: a lab or a
+            # cloud); with more kinds (any funder), only a near name
+            few = " or ".join(right) if len(allowed) <= 2 and 0 < len(right) <= 4 else None
             hint = did_you_mean(target, right) or few
             out.append(
                 CrossProblem(path, f"must name a party of kind {' or '.join(allowed)}, "
@@ -176,6 +177,13 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             out.append(CrossProblem((*base, "id"), "is already a party id", d.id))
         seen_deals.add(d.id)
         for field, target, allowed in _refs(d):
+            if isinstance(d, CreditFacility) and field == "borrower" and kinds.get(target) == "cloud":
+                # a facility's draws follow a lab's purchases and shortfalls; a cloud has
+                # neither hook, and a lab of the right kind is no "did you mean" for a cloud
+                out.append(CrossProblem((*base, "borrower"), "must name a party of kind lab, but "
+                                        f"{target} is a cloud (a credit_facility is drawn by a lab; "
+                                        "lend to a cloud with a loan deal)", target))
+                continue
             ref((*base, *field.split(".")), target, allowed)
         out.extend(_check_registry_link(d, base))
         if isinstance(d, CreditFacility) and d.vendor is None and (

@@ -56,12 +56,13 @@ class _DealBase(Model):
 
 
 class Loan(_DealBase):
-    """A term loan from a lender to a lab.
+    """A term loan from a lender to a lab or a cloud.
 
     Interest is nominal annual, paid quarterly in arrears. ``amortising`` pays a level
     payment; ``bullet`` pays interest only and the principal at maturity. A ``floating``
     loan pays the market base rate plus ``spread``. A ``secured`` loan takes the borrower's
-    own GPUs (not those pledged to a vendor credit or owned by an SPV) in a default.
+    own GPUs (not those pledged to a vendor credit or owned by an SPV) in a default; a
+    cloud's GPUs it shares pro rata with the cloud's debt tranches.
     """
 
     kind: Literal["loan"]

@@ -98,7 +98,11 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "Share of every GPU purchase drawn from this tranche (shares add up to at most 1) (Fraction, "
             "share)"
         ),
-        "term_years": "Sets the amortisation (Positive, years)",
+        "term_years": (
+            "Sets the amortisation: each quarter 1 / (4 x term_years) of the balance is repaid, so about "
+            "36% of it is still owed after term_years (it never matures; for a loan that does, use a loan "
+            "deal) (Positive, years)"
+        ),
     },
     "Compute": {
         "efficiency_gain_per_year": (
@@ -281,19 +285,20 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "(bullet | amortising)"
         ),
         "amount": "Principal, drawn at the beginning of start (Money, $B)",
-        "borrower": "A lab (party id)",
+        "borrower": "A lab or a cloud (party id)",
         "lender": "A lender, investor or vendor (party id)",
         "rate": "The fixed rate. Required when rate_type: fixed (Rate, nominal annual)",
         "rate_type": "Fixed rate, or market.rates base plus spread (fixed | floating)",
         "secured": (
             "A secured loan takes the borrower's own GPUs in a default. That excludes GPUs pledged to a "
-            "vendor credit and GPUs owned by an SPV (true/false)"
+            "vendor credit and GPUs owned by an SPV. On a cloud it shares them pro rata with the cloud's "
+            "debt tranches (true/false)"
         ),
         "spread": "The spread over the base rate. Required when rate_type: floating (Rate, nominal annual)",
         "term_years": "Time to maturity (Positive, years)",
     },
     "LoanGuarantee": {
-        "borrower": "Must equal the guaranteed deal's borrower (party id)",
+        "borrower": "Must equal the guaranteed deal's borrower (a lab, or a cloud for a loan) (party id)",
         "cover": "Share of each write-off the guarantor pays (Fraction, share)",
         "guarantees": "A loan or credit_facility deal of the scenario (deal id)",
         "guarantor": "A vendor, lender or investor (party id)",

@@ -338,7 +338,8 @@ class CloudDebt(Model):
 
     ``share`` of every purchase of GPUs is drawn from this tranche; ``opening`` is what is
     outstanding at the start. Interest is nominal annual, paid quarterly; each quarter
-    ``1 / (4 * term_years)`` of the balance is repaid.
+    ``1 / (4 * term_years)`` of the balance is repaid, so about 36% is still owed after
+    ``term_years``: a tranche never matures (a ``loan`` deal to the cloud does).
     """
 
     lender: Id
@@ -364,8 +365,9 @@ class Cloud(_PartyBase):
     """A neocloud (CoreWeave): buys GPUs with debt and rents the capacity out, under
     contracts and on a spot market. It pays power on its fleet and its debt service from
     its own cash; a cloud in arrears defaults, and its estate (GPUs sold at used value less
-    the fire-sale haircut, plus its cash) pays its debt tranches in order of seniority,
-    then unpaid costs, then its shareholders.
+    the fire-sale haircut, plus its cash) pays its debt tranches in order of seniority
+    (secured ``loan`` deals to it share the GPUs' proceeds with them pro rata), then its
+    loans and unpaid costs pro rata, then its shareholders.
 
     Attributes
     ----------
