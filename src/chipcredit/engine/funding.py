@@ -5,9 +5,11 @@ One implementation of DESIGN.md section 3, phase 6, used by `LabState` and `Clou
 - the cap table is in shares, ``{(holder account, deal index or -1): shares (n,)}``; the
   opening table has 1.0 (billion) shares, the declared holders' fractions and ``founders``
   the rest;
-- the pre-money valuation is ``valuation_multiple * exp(sentiment_loading * sentiment) *
-  run_rate`` ($B), the run-rate being annual revenue ($B per year), and the share price is
-  that over the shares outstanding;
+- the pre-money valuation is ``multiple * exp(sentiment_loading * sentiment) * run_rate``
+  ($B), the run-rate being annual revenue ($B per year), and the share price is that over
+  the shares outstanding. The multiple is ``valuation_multiple``; with ``maturity`` it
+  decays towards the mature ``maturity.multiple``, the log of their ratio halving every
+  ``half_life_years`` (`Fundraiser.multiple_at`);
 - a round is tried when cash is below ``buffer_quarters`` of the mean burn of the last four
   quarters, or the party is in arrears. It asks for ``round_quarters`` of burn, at least the
   arrears plus the gap to the buffer, and succeeds with the logistic probability of
@@ -18,7 +20,9 @@ Worked example: a cloud with 1.0 shares, all held by its founders, a run-rate of
 5x multiple and zero sentiment, $0.5B of cash and a burn of $1B per quarter, with a 2-quarter
 buffer and 3-quarter rounds, raises max(3 x 1, 0 + (2 x 1 - 0.5)) = $3B at a price of
 5 x 4 / 1.0 = $20B per (billion) shares: 0.15 new shares, so the founders keep
-1 / 1.15 = 87.0%.
+1 / 1.15 = 87.0%. Had its 5x multiple started at 20x with ``maturity: {multiple: 5,
+half_life_years: 1}``, it would be 20x in the first quarter, 5 x (20 / 5) ** 0.5 = 10x a
+year later (q = 4) and 5 x 4 ** 0.25 = 7.07x after two years (q = 8).
 
 Arrays are ``(n,)`` over the chunk's paths; money in $B, time in quarters. A round's passes
 run as one compiled loop (`funding_kernel.equity_round`) that gives numpy's bits.
@@ -35,6 +39,7 @@ from chipcredit.scenario.parties import CapTable, Funding
 
 from .dust import MONEY_DUST
 from .funding_kernel import equity_round
+from .params import compact
 
 if TYPE_CHECKING:
     from .sim import Sim
@@ -65,8 +70,14 @@ class Fundraiser:
     shares: dict[tuple[int, int], NDArray[np.float64]]
     _total: NDArray[np.float64] | None = None
     """`total_shares`, cached until `issue` or `init_cap_table` changes the cap table."""
-    _value_of: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None = None
-    """(sentiment, run-rate, valuation before the alive mask) of the last `valuation`."""
+    _value_of: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], int] | None = None
+    """(sentiment, run-rate, valuation before the alive mask, quarter) of the last
+    `valuation`."""
+    mature: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
+    """With ``maturity``: the mature multiple and ``log(valuation_multiple / mature)``,
+    ``(n,)`` each (one element where the same on every path); None: the multiple is fixed."""
+    _multiple_of: tuple[int, NDArray[np.float64]] | None = None
+    """(quarter, multiple) of the last `multiple_at` with ``maturity``."""
 
     def arrears(self) -> NDArray[np.float64]:
         raise NotImplementedError
@@ -78,6 +89,12 @@ class Fundraiser:
         self.round_quarters = p.array(f.round_quarters, key + ".funding.round_quarters")
         self.multiple = p.array(f.valuation_multiple, key + ".funding.valuation_multiple")
         self.loading = p.array(f.sentiment_loading, key + ".funding.sentiment_loading")
+        self.mature = None
+        if f.maturity is not None:
+            mature = p.array(f.maturity.multiple, key + ".funding.maturity.multiple")
+            self.half_life = compact(p.array(f.maturity.half_life_years,
+                                             key + ".funding.maturity.half_life_years"))
+            self.mature = (compact(mature), compact(np.log(self.multiple / mature)))
         s = f.success
         self.coef = [p.array(x, f"{key}.funding.success.{name}") for name, x in
                      (("base", s.base), ("momentum", s.momentum), ("sentiment", s.sentiment),
@@ -106,15 +123,30 @@ class Fundraiser:
             total.flags.writeable = False
         return total
 
+    def multiple_at(self, q: int) -> NDArray[np.float64]:
+        """The revenue multiple in quarter ``q`` at zero sentiment, ``(n,)`` (or one element
+        where the same on every path): ``valuation_multiple``, or with ``maturity``
+        ``mature * exp(log(valuation_multiple / mature) * 0.5 ** ((q / 4) / half_life))``,
+        computed once per quarter."""
+        if self.mature is None:
+            return self.multiple
+        last = self._multiple_of
+        if last is None or last[0] != q:
+            mature, log_premium = self.mature
+            years = max(q, 0) / 4.0  # a mark before the first quarter is the opening one
+            last = self._multiple_of = (
+                q, mature * np.exp(log_premium * 0.5 ** (years / self.half_life)))
+        return last[1]
+
     def valuation(self, sim: Sim) -> NDArray[np.float64]:
         """Pre-money valuation: multiple x exp(loading x sentiment) x run-rate ($B)."""
-        sentiment, run_rate = sim.market.sentiment, self.run_rate
+        sentiment, run_rate, q = sim.market.sentiment, self.run_rate, sim.quarter
         last = self._value_of
         # sentiment moves once a quarter and the run-rate in one phase, each as a new array:
         # the exp is taken once per quarter and party, not at every mark
-        if last is None or last[0] is not sentiment or last[1] is not run_rate:
-            v = self.multiple * np.exp(self.loading * sentiment) * run_rate
-            last = self._value_of = (sentiment, run_rate, v)
+        if last is None or last[0] is not sentiment or last[1] is not run_rate or last[3] != q:
+            v = self.multiple_at(q) * np.exp(self.loading * sentiment) * run_rate
+            last = self._value_of = (sentiment, run_rate, v, q)
         return np.where(self.alive, last[2], 0.0)
 
     def price(self, sim: Sim) -> NDArray[np.float64]:
