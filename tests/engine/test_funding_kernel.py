@@ -121,7 +121,10 @@ def test_cached_total_and_valuation_match_fresh_computations() -> None:
         sim.step(q)
         fresh_total = np.asarray(sum(lab.shares.values()))
         assert same_bits(lab.total_shares(), fresh_total)
-        fresh_value = np.where(lab.alive, lab.multiple * np.exp(lab.loading * sim.market.sentiment)
+        assert lab.mature is not None  # seed-2025's labs' multiples mature
+        mature, log_premium = lab.mature
+        multiple = mature * np.exp(log_premium * 0.5 ** ((q / 4.0) / lab.half_life))
+        fresh_value = np.where(lab.alive, multiple * np.exp(lab.loading * sim.market.sentiment)
                                * lab.run_rate, 0.0)
         assert same_bits(lab.valuation(sim), fresh_value)
     lab.alive[:5] = False  # a default changes the mask in place
