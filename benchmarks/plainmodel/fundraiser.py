@@ -1,6 +1,7 @@
 """Equity funding shared by labs and clouds on one path: a cap table in shares, a valuation
 (a revenue multiple that moves with sentiment, and may mature towards a mature one) and
-rounds with a logistic success chance."""
+rounds with a logistic success chance, each selling at most ``max_dilution`` of the company
+when that is given."""
 
 from __future__ import annotations
 
@@ -42,6 +43,11 @@ class Fundraiser:
         self.round_quarters = p(f.round_quarters, key + ".funding.round_quarters")
         self.multiple = p(f.valuation_multiple, key + ".funding.valuation_multiple")
         self.loading = p(f.sentiment_loading, key + ".funding.sentiment_loading")
+        # the most a round raises over the pre-money valuation, d / (1 - d); None: no cap
+        self.cap_ratio: float | None = None
+        if f.max_dilution is not None:
+            d = p(f.max_dilution, key + ".funding.max_dilution")
+            self.cap_ratio = d / (1.0 - d)
         m = f.maturity
         self.mature = None if m is None else (
             p(m.multiple, key + ".funding.maturity.multiple"),
@@ -104,8 +110,11 @@ class Fundraiser:
         burn = max(sum(self.burn) / 4.0, 0.0)
         arrears = self.arrears()
         gap = max(self.buffer * burn - cash, 0.0)
-        size = snap(max(self.round_quarters * burn, arrears + gap), MONEY_DUST)
         value = self.valuation(world)
+        size = max(self.round_quarters * burn, arrears + gap)
+        if self.cap_ratio is not None:  # sell at most d of the company: pre * d / (1 - d)
+            size = min(size, value * self.cap_ratio)
+        size = snap(size, MONEY_DUST)
         price = value / self.total_shares()
         # a company worth less than a dollar (no revenue, or only a residual) raises nothing
         wants = (self.alive and (cash < self.buffer * burn or arrears > ARREARS_TOL)

@@ -14,7 +14,10 @@ One implementation of DESIGN.md section 3, phase 6, used by `LabState` and `Clou
   quarters, or the party is in arrears. It asks for ``round_quarters`` of burn, at least the
   arrears plus the gap to the buffer, and succeeds with the logistic probability of
   `FundingSuccess` (times the scenario's funding shocks). New shares go to ``market`` at
-  the pre-money price, diluting every holder pro rata.
+  the pre-money price, diluting every holder pro rata. With ``max_dilution`` ``d`` a round
+  sells at most ``d`` of the company after it: it raises at most ``pre-money * d / (1 -
+  d)``, and a party still short after it falls into arrears and, if they last to the
+  default phase, defaults, as after a failed round.
 
 Worked example: a cloud with 1.0 shares, all held by its founders, a run-rate of $4B/yr at a
 5x multiple and zero sentiment, $0.5B of cash and a burn of $1B per quarter, with a 2-quarter
@@ -22,7 +25,13 @@ buffer and 3-quarter rounds, raises max(3 x 1, 0 + (2 x 1 - 0.5)) = $3B at a pri
 5 x 4 / 1.0 = $20B per (billion) shares: 0.15 new shares, so the founders keep
 1 / 1.15 = 87.0%. Had its 5x multiple started at 20x with ``maturity: {multiple: 5,
 half_life_years: 1}``, it would be 20x in the first quarter, 5 x (20 / 5) ** 0.5 = 10x a
-year later (q = 4) and 5 x 4 ** 0.25 = 7.07x after two years (q = 8).
+year later (q = 4) and 5 x 4 ** 0.25 = 7.07x after two years (q = 8). With
+``max_dilution: 0.1`` the round of the example raises 20 x 0.1 / 0.9 = $2.22B, not the $3B
+it asks: 2.22 / 20 = 0.111 new shares, 10% of the 1.111 after it, so the founders keep
+90.0%; its cash, $0.5B + $2.22B = $2.72B, is back above the $2B buffer, so it tries again
+only when it falls below it. Had it owed $4B of arrears, the round would still raise $2.22B
+(of the $5.5B it asks), its $2.72B could not clear them, and, still in arrears after the
+funding phase, it would default (DESIGN.md section 3).
 
 Arrays are ``(n,)`` over the chunk's paths; money in $B, time in quarters. A round's passes
 run as one compiled loop (`funding_kernel.equity_round`) that gives numpy's bits.
@@ -89,6 +98,12 @@ class Fundraiser:
         self.round_quarters = p.array(f.round_quarters, key + ".funding.round_quarters")
         self.multiple = p.array(f.valuation_multiple, key + ".funding.valuation_multiple")
         self.loading = p.array(f.sentiment_loading, key + ".funding.sentiment_loading")
+        self.cap_ratio = np.full(sim.n, np.inf)
+        """The most a round raises over the pre-money valuation, ``d / (1 - d)`` for
+        ``max_dilution`` ``d``, ``(n,)``; inf: no cap."""
+        if f.max_dilution is not None:
+            d = p.array(f.max_dilution, key + ".funding.max_dilution")
+            self.cap_ratio = d / (1.0 - d)
         self.mature = None
         if f.maturity is not None:
             mature = p.array(f.maturity.multiple, key + ".funding.maturity.multiple")
@@ -208,17 +223,20 @@ class Fundraiser:
         np.exp(odds, out=odds)  # exp(-logit), as `success_probability` takes it
         # the rest in one compiled pass (funding_kernel.equity_round): the burn drops its
         # oldest quarter and takes this one's; the round's size is at least the arrears plus
-        # the gap to the buffer, and no dust (snapped to 0 under MONEY_DUST). No revenue, no
-        # value: nobody buys shares in a company worth nothing (a cloud whose tenants have
-        # all gone), nor in one whose only revenue is a rounding residual; a lab's valuation
-        # is positive while it lives. The new shares are `issue`'s.
+        # the gap to the buffer, at most `cap_ratio` times the pre-money valuation (a round
+        # sells at most max_dilution of the company; what it cannot raise stays unfunded),
+        # and no dust (snapped to 0 under MONEY_DUST). No revenue, no value: nobody buys
+        # shares in a company worth nothing (a cloud whose tenants have all gone), nor in
+        # one whose only revenue is a rounding residual; a lab's valuation is positive while
+        # it lives. The new shares are `issue`'s.
         n = sim.n
         key = (sim.acct("market"), -1)
         before = self.shares.get(key)
         amount, held, total = np.empty(n), np.empty(n), np.empty(n)
         huge = equity_round(self.burn, self.cash_open, inflow, self.cash, self.arrears(),
-                            self.buffer, self.round_quarters, self.alive, value, odds,
-                            self._u_funding[q], sim.shocks.funding[q], self.total_shares(),
+                            self.buffer, self.round_quarters, self.cap_ratio, self.alive,
+                            value, odds, self._u_funding[q], sim.shocks.funding[q],
+                            self.total_shares(),
                             np.zeros(n) if before is None else before, MONEY_DUST,
                             _MAX_DILUTION, _RESCALE_ABOVE, amount, held, total)
         self._hold(key, held, total, huge)

@@ -191,6 +191,11 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "A round is tried when cash falls below this many quarters of burn (Money, quarters of burn)"
         ),
         "maturity": "The multiple decays from valuation_multiple towards a mature one (Maturity)",
+        "max_dilution": (
+            "The most of the company one round sells: a round raises at most pre-money * max_dilution / (1 "
+            "- max_dilution), and a party still short after it stays in arrears (and defaults, as after a "
+            "failed round) (OpenFraction, share of the post-money valuation)"
+        ),
         "round_quarters": (
             "A round raises this many quarters of burn, and at least the arrears (Positive, quarters of "
             "burn)"

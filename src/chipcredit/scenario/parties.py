@@ -13,6 +13,7 @@ from .number import (
     Growth,
     Money,
     Number,
+    OpenFraction,
     Positive,
     Rate,
     Signed,
@@ -252,6 +253,8 @@ class Funding(Model):
     sentiment_loading : the multiple moves by ``exp(sentiment_loading * sentiment)``
     success : the logistic of round success
     maturity : the multiple decays towards a mature one (`Maturity`); none: it stays fixed
+    max_dilution : the most of the company a round sells, as a share of the post-money
+        valuation: a round raises at most ``pre_money * d / (1 - d)``; none: no limit
     """
 
     buffer_quarters: Money = Field(default_factory=lambda: _n(4.0))
@@ -260,6 +263,7 @@ class Funding(Model):
     sentiment_loading: Signed = Field(default_factory=lambda: _n(0.5))
     success: FundingSuccess
     maturity: Maturity | None = None
+    max_dilution: OpenFraction | None = None
 
 
 class CapTable(Model):
