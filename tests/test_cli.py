@@ -147,12 +147,13 @@ def test_run_json_is_valid_and_reproducible(tmp_path: Path) -> None:
         code, out, err = invoke("run", "seed-2025", "--paths", "2000", "--seed", "7",
                                 "--json", str(target))
         assert code == 0, err
-        # the warrant's missing IRRs are above the bracket (no warning), but for a few paths
-        # (2 of these) whose flows change sign several times there may be none in it: at
-        # most the engine's one-line IRR warning
+        # the warrant's missing IRRs are above the bracket: no warning for them; a path where
+        # OpenAI defaults between paying for a tranche and selling it has none in the
+        # bracket (a few of these 2,000), and only that is named, on one line
         lines = [line for line in err.splitlines() if line.strip()]
-        assert len(lines) <= 1 and all(line.startswith("warning: IRR has no value on some paths")
-                                       for line in lines), err
+        assert len(lines) <= 1
+        assert all(line.startswith("warning: IRR has no value on some paths") and
+                   "above_bracket" not in line and "no_root_in_bracket" in line for line in lines)
         assert "2,000 paths" in out
     data = json.loads(first.read_text(encoding="utf-8"))
     assert {"deals", "parties", "ledger"} <= set(data)

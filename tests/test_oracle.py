@@ -101,6 +101,31 @@ def test_deterministic_base_case_agrees() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_rounds_capped_by_max_dilution_agree() -> None:
+    """seed-2025 with every lab's and cloud's rounds capped at 3% of the company (a cap that
+    binds on most rounds, so capped rounds, the arrears they leave and the defaults that
+    follow are all compared), engine against oracle on 40 paths."""
+    import yaml
+
+    data = yaml.safe_load((Path(cc.__file__).parent / "scenarios" / "seed-2025.yaml").read_text())
+    capped = 0
+    for party in data["parties"]:
+        if party.get("funding") is not None:
+            party["funding"]["max_dilution"] = 0.03
+            capped += 1
+    assert capped >= 3  # OpenAI, xAI, CoreWeave
+    scenario = cc.load_scenario(data)
+    sim = Sim(scenario, ChunkDraws(SEED, 40, 0, 1, False))
+    sim.run()
+    engine = reduce_chunk(sim)
+    free = _engine(SEED, 40)[1]
+    assert any(not np.array_equal(engine[k], free[k], equal_nan=True) for k in engine
+               if k.endswith("default_quarter"))  # the cap changed who defaults, and when
+    worlds, sizes = run_worlds(scenario, SEED, 40)
+    problems = disagreements(engine, columns(worlds, sizes))
+    assert not problems, "\n".join(problems)
+
+
 def test_the_oracle_is_independent_of_the_engine() -> None:
     """The oracle takes only the engine's random numbers (`ChunkDraws`, the stream block
     size) and the scenario's input models; none of its model logic comes from the engine."""

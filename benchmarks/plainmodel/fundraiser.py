@@ -1,5 +1,7 @@
 """Equity funding shared by labs and clouds on one path: a cap table in shares, a valuation
-(a revenue multiple that moves with sentiment) and rounds with a logistic success chance."""
+(a revenue multiple that moves with sentiment, and may mature towards a mature one) and
+rounds with a logistic success chance, each selling at most ``max_dilution`` of the company
+when that is given."""
 
 from __future__ import annotations
 
@@ -41,6 +43,15 @@ class Fundraiser:
         self.round_quarters = p(f.round_quarters, key + ".funding.round_quarters")
         self.multiple = p(f.valuation_multiple, key + ".funding.valuation_multiple")
         self.loading = p(f.sentiment_loading, key + ".funding.sentiment_loading")
+        # the most a round raises over the pre-money valuation, d / (1 - d); None: no cap
+        self.cap_ratio: float | None = None
+        if f.max_dilution is not None:
+            d = p(f.max_dilution, key + ".funding.max_dilution")
+            self.cap_ratio = d / (1.0 - d)
+        m = f.maturity
+        self.mature = None if m is None else (
+            p(m.multiple, key + ".funding.maturity.multiple"),
+            p(m.half_life_years, key + ".funding.maturity.half_life_years"))
         s = f.success
         self.coef = [p(x, f"{key}.funding.success.{name}") for name, x in
                      (("base", s.base), ("momentum", s.momentum), ("sentiment", s.sentiment),
@@ -61,10 +72,19 @@ class Fundraiser:
     def total_shares(self) -> float:
         return sum(self.shares.values())
 
+    def multiple_now(self, world: World) -> float:
+        """The multiple this quarter: fixed, or ``mature * (initial / mature) ** w`` with
+        ``w = 0.5 ** (years / half_life)``, years since the start."""
+        if self.mature is None:
+            return self.multiple
+        mature, half_life = self.mature
+        w = 0.5 ** ((max(world.quarter, 0) / 4.0) / half_life)
+        return mature * (self.multiple / mature) ** w
+
     def valuation(self, world: World) -> float:
         if not self.alive:
             return 0.0
-        return self.multiple * math.exp(self.loading * world.market.sentiment) * self.run_rate
+        return self.multiple_now(world) * math.exp(self.loading * world.market.sentiment) * self.run_rate
 
     def price(self, world: World) -> float:
         return self.valuation(world) / self.total_shares()
@@ -90,8 +110,11 @@ class Fundraiser:
         burn = max(sum(self.burn) / 4.0, 0.0)
         arrears = self.arrears()
         gap = max(self.buffer * burn - cash, 0.0)
-        size = snap(max(self.round_quarters * burn, arrears + gap), MONEY_DUST)
         value = self.valuation(world)
+        size = max(self.round_quarters * burn, arrears + gap)
+        if self.cap_ratio is not None:  # sell at most d of the company: pre * d / (1 - d)
+            size = min(size, value * self.cap_ratio)
+        size = snap(size, MONEY_DUST)
         price = value / self.total_shares()
         # a company worth less than a dollar (no revenue, or only a residual) raises nothing
         wants = (self.alive and (cash < self.buffer * burn or arrears > ARREARS_TOL)

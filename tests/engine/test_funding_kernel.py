@@ -43,7 +43,9 @@ def _reference(burn: np.ndarray, v: dict[str, np.ndarray]) -> tuple[np.ndarray, 
     burn[-1] = v["cash_open"] + v["inflow"] - v["cash"]
     b = np.maximum(burn.mean(axis=0), 0.0)
     gap = np.maximum(v["buffer"] * b - v["cash"], 0.0)
-    size = snap(np.maximum(v["round_quarters"] * b, v["arrears"] + gap), MONEY_DUST)
+    size = np.maximum(v["round_quarters"] * b, v["arrears"] + gap)
+    size = snap(np.where(v["cap"] < np.inf, np.minimum(size, v["value"] * v["cap"]), size),
+                MONEY_DUST)
     wants = (v["alive"] & ((v["cash"] < v["buffer"] * b) | (v["arrears"] > MONEY_DUST))
              & (size > 0) & (v["value"] > MONEY_DUST))
     chance = 1.0 / (1.0 + v["e"]) * v["shock"]
@@ -65,7 +67,8 @@ def _round(burn: np.ndarray, v: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]
     readonly = v["total"].copy()
     readonly.flags.writeable = False  # as `total_shares` hands it over
     huge = equity_round(burn, v["cash_open"], v["inflow"], v["cash"], v["arrears"], v["buffer"],
-                        v["round_quarters"], v["alive"], v["value"], v["e"], v["u"], v["shock"],
+                        v["round_quarters"], v["cap"], v["alive"], v["value"], v["e"], v["u"],
+                        v["shock"],
                         readonly, v["held"], MONEY_DUST, 1e9, 1e150, amount, held, total)
     return burn, amount, held, total, np.asarray(huge)
 
@@ -84,6 +87,8 @@ def test_equity_round_gives_the_bits_of_the_numpy_passes(seed: int, n: int, spec
     v["e"] = np.where(rng.random(n) < 0.1, 1.0, np.exp(_values(rng, n, special)))
     v["u"] = np.where(rng.random(n) < 0.1, 0.5, rng.random(n))
     v["total"] = np.where(rng.random(n) < 0.1, 2e141, v["total"])
+    # the most dilution's d / (1 - d): none (inf) on a third, else binding or not
+    v["cap"] = np.where(rng.random(n) < 0.33, np.inf, np.abs(_values(rng, n, special)))
     burn = np.stack([_values(rng, n, special) for _ in range(4)])
     want = _reference(burn, v)
     got = _round(burn, v)
@@ -99,12 +104,19 @@ def test_equity_round_hand_computed() -> None:
     v = {"cash_open": 1.5 * one, "inflow": 0.0 * one, "cash": 0.5 * one, "arrears": 0.0 * one,
          "buffer": 2.0 * one, "round_quarters": 3.0 * one, "alive": np.ones(1, dtype=bool),
          "value": 20.0 * one, "e": 1.0 * one, "u": 0.4 * one, "shock": 1.0 * one,
-         "total": 1.0 * one, "held": 0.0 * one}
+         "total": 1.0 * one, "held": 0.0 * one, "cap": np.inf * one}
     _, amount, held, total, huge = _round(np.ones((4, 1)), v)  # chance 1 / (1 + 1) = 0.5
     assert amount[0] == 3.0 and held[0] == 0.15 and total[0] == 1.15 and not huge
     v["u"] = 0.6 * one  # the draw fails: no round
     _, amount, held, total, _ = _round(np.ones((4, 1)), v)
     assert amount[0] == 0.0 and held[0] == 0.0 and total[0] == 1.0
+    # at most 10% of the company: 20 x 0.1 / 0.9 = $2.2222B of the $3B, 2.2222 / 20 =
+    # 0.11111 new shares, 10% of the 1.11111 after the round
+    v["u"], v["cap"] = 0.4 * one, np.array([0.1 / 0.9])
+    _, amount, held, total, _ = _round(np.ones((4, 1)), v)
+    assert amount[0] == pytest.approx(2.2222222222222222, rel=1e-15)
+    assert held[0] == pytest.approx(0.11111111111111111, rel=1e-15)
+    assert held[0] / total[0] == pytest.approx(0.1, rel=1e-15)
 
 
 def _sim(paths: int = 64) -> Sim:
@@ -121,7 +133,10 @@ def test_cached_total_and_valuation_match_fresh_computations() -> None:
         sim.step(q)
         fresh_total = np.asarray(sum(lab.shares.values()))
         assert same_bits(lab.total_shares(), fresh_total)
-        fresh_value = np.where(lab.alive, lab.multiple * np.exp(lab.loading * sim.market.sentiment)
+        assert lab.mature is not None  # seed-2025's labs' multiples mature
+        mature, log_premium = lab.mature
+        multiple = mature * np.exp(log_premium * 0.5 ** ((q / 4.0) / lab.half_life))
+        fresh_value = np.where(lab.alive, multiple * np.exp(lab.loading * sim.market.sentiment)
                                * lab.run_rate, 0.0)
         assert same_bits(lab.valuation(sim), fresh_value)
     lab.alive[:5] = False  # a default changes the mask in place

@@ -323,8 +323,8 @@ def test_documented_defaults_equal_the_model_defaults() -> None:
     assert checked >= 60
 
 
-_NUMBER_TYPES = ("Signed", "Money", "Volatility", "Positive", "Fraction", "Rate", "Growth",
-                 "DiscountRate", "Quarters")
+_NUMBER_TYPES = ("Signed", "Money", "Volatility", "Positive", "Fraction", "OpenFraction", "Rate",
+                 "Growth", "DiscountRate", "Quarters")
 
 
 def _number_type(info: Any) -> str | None:

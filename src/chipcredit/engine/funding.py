@@ -5,20 +5,33 @@ One implementation of DESIGN.md section 3, phase 6, used by `LabState` and `Clou
 - the cap table is in shares, ``{(holder account, deal index or -1): shares (n,)}``; the
   opening table has 1.0 (billion) shares, the declared holders' fractions and ``founders``
   the rest;
-- the pre-money valuation is ``valuation_multiple * exp(sentiment_loading * sentiment) *
-  run_rate`` ($B), the run-rate being annual revenue ($B per year), and the share price is
-  that over the shares outstanding;
+- the pre-money valuation is ``multiple * exp(sentiment_loading * sentiment) * run_rate``
+  ($B), the run-rate being annual revenue ($B per year), and the share price is that over
+  the shares outstanding. The multiple is ``valuation_multiple``; with ``maturity`` it
+  decays towards the mature ``maturity.multiple``, the log of their ratio halving every
+  ``half_life_years`` (`Fundraiser.multiple_at`);
 - a round is tried when cash is below ``buffer_quarters`` of the mean burn of the last four
   quarters, or the party is in arrears. It asks for ``round_quarters`` of burn, at least the
   arrears plus the gap to the buffer, and succeeds with the logistic probability of
   `FundingSuccess` (times the scenario's funding shocks). New shares go to ``market`` at
-  the pre-money price, diluting every holder pro rata.
+  the pre-money price, diluting every holder pro rata. With ``max_dilution`` ``d`` a round
+  sells at most ``d`` of the company after it: it raises at most ``pre-money * d / (1 -
+  d)``, and a party still short after it falls into arrears and, if they last to the
+  default phase, defaults, as after a failed round.
 
 Worked example: a cloud with 1.0 shares, all held by its founders, a run-rate of $4B/yr at a
 5x multiple and zero sentiment, $0.5B of cash and a burn of $1B per quarter, with a 2-quarter
 buffer and 3-quarter rounds, raises max(3 x 1, 0 + (2 x 1 - 0.5)) = $3B at a price of
 5 x 4 / 1.0 = $20B per (billion) shares: 0.15 new shares, so the founders keep
-1 / 1.15 = 87.0%.
+1 / 1.15 = 87.0%. Had its 5x multiple started at 20x with ``maturity: {multiple: 5,
+half_life_years: 1}``, it would be 20x in the first quarter, 5 x (20 / 5) ** 0.5 = 10x a
+year later (q = 4) and 5 x 4 ** 0.25 = 7.07x after two years (q = 8). With
+``max_dilution: 0.1`` the round of the example raises 20 x 0.1 / 0.9 = $2.22B, not the $3B
+it asks: 2.22 / 20 = 0.111 new shares, 10% of the 1.111 after it, so the founders keep
+90.0%; its cash, $0.5B + $2.22B = $2.72B, is back above the $2B buffer, so it tries again
+only when it falls below it. Had it owed $4B of arrears, the round would still raise $2.22B
+(of the $5.5B it asks), its $2.72B could not clear them, and, still in arrears after the
+funding phase, it would default (DESIGN.md section 3).
 
 Arrays are ``(n,)`` over the chunk's paths; money in $B, time in quarters. A round's passes
 run as one compiled loop (`funding_kernel.equity_round`) that gives numpy's bits.
@@ -35,6 +48,7 @@ from chipcredit.scenario.parties import CapTable, Funding
 
 from .dust import MONEY_DUST
 from .funding_kernel import equity_round
+from .params import compact
 
 if TYPE_CHECKING:
     from .sim import Sim
@@ -65,8 +79,14 @@ class Fundraiser:
     shares: dict[tuple[int, int], NDArray[np.float64]]
     _total: NDArray[np.float64] | None = None
     """`total_shares`, cached until `issue` or `init_cap_table` changes the cap table."""
-    _value_of: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None = None
-    """(sentiment, run-rate, valuation before the alive mask) of the last `valuation`."""
+    _value_of: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], int] | None = None
+    """(sentiment, run-rate, valuation before the alive mask, quarter) of the last
+    `valuation`."""
+    mature: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
+    """With ``maturity``: the mature multiple and ``log(valuation_multiple / mature)``,
+    ``(n,)`` each (one element where the same on every path); None: the multiple is fixed."""
+    _multiple_of: tuple[int, NDArray[np.float64]] | None = None
+    """(quarter, multiple) of the last `multiple_at` with ``maturity``."""
 
     def arrears(self) -> NDArray[np.float64]:
         raise NotImplementedError
@@ -78,6 +98,18 @@ class Fundraiser:
         self.round_quarters = p.array(f.round_quarters, key + ".funding.round_quarters")
         self.multiple = p.array(f.valuation_multiple, key + ".funding.valuation_multiple")
         self.loading = p.array(f.sentiment_loading, key + ".funding.sentiment_loading")
+        self.cap_ratio = np.full(sim.n, np.inf)
+        """The most a round raises over the pre-money valuation, ``d / (1 - d)`` for
+        ``max_dilution`` ``d``, ``(n,)``; inf: no cap."""
+        if f.max_dilution is not None:
+            d = p.array(f.max_dilution, key + ".funding.max_dilution")
+            self.cap_ratio = d / (1.0 - d)
+        self.mature = None
+        if f.maturity is not None:
+            mature = p.array(f.maturity.multiple, key + ".funding.maturity.multiple")
+            self.half_life = compact(p.array(f.maturity.half_life_years,
+                                             key + ".funding.maturity.half_life_years"))
+            self.mature = (compact(mature), compact(np.log(self.multiple / mature)))
         s = f.success
         self.coef = [p.array(x, f"{key}.funding.success.{name}") for name, x in
                      (("base", s.base), ("momentum", s.momentum), ("sentiment", s.sentiment),
@@ -106,15 +138,30 @@ class Fundraiser:
             total.flags.writeable = False
         return total
 
+    def multiple_at(self, q: int) -> NDArray[np.float64]:
+        """The revenue multiple in quarter ``q`` at zero sentiment, ``(n,)`` (or one element
+        where the same on every path): ``valuation_multiple``, or with ``maturity``
+        ``mature * exp(log(valuation_multiple / mature) * 0.5 ** ((q / 4) / half_life))``,
+        computed once per quarter."""
+        if self.mature is None:
+            return self.multiple
+        last = self._multiple_of
+        if last is None or last[0] != q:
+            mature, log_premium = self.mature
+            years = max(q, 0) / 4.0  # a mark before the first quarter is the opening one
+            last = self._multiple_of = (
+                q, mature * np.exp(log_premium * 0.5 ** (years / self.half_life)))
+        return last[1]
+
     def valuation(self, sim: Sim) -> NDArray[np.float64]:
         """Pre-money valuation: multiple x exp(loading x sentiment) x run-rate ($B)."""
-        sentiment, run_rate = sim.market.sentiment, self.run_rate
+        sentiment, run_rate, q = sim.market.sentiment, self.run_rate, sim.quarter
         last = self._value_of
         # sentiment moves once a quarter and the run-rate in one phase, each as a new array:
         # the exp is taken once per quarter and party, not at every mark
-        if last is None or last[0] is not sentiment or last[1] is not run_rate:
-            v = self.multiple * np.exp(self.loading * sentiment) * run_rate
-            last = self._value_of = (sentiment, run_rate, v)
+        if last is None or last[0] is not sentiment or last[1] is not run_rate or last[3] != q:
+            v = self.multiple_at(q) * np.exp(self.loading * sentiment) * run_rate
+            last = self._value_of = (sentiment, run_rate, v, q)
         return np.where(self.alive, last[2], 0.0)
 
     def price(self, sim: Sim) -> NDArray[np.float64]:
@@ -176,17 +223,20 @@ class Fundraiser:
         np.exp(odds, out=odds)  # exp(-logit), as `success_probability` takes it
         # the rest in one compiled pass (funding_kernel.equity_round): the burn drops its
         # oldest quarter and takes this one's; the round's size is at least the arrears plus
-        # the gap to the buffer, and no dust (snapped to 0 under MONEY_DUST). No revenue, no
-        # value: nobody buys shares in a company worth nothing (a cloud whose tenants have
-        # all gone), nor in one whose only revenue is a rounding residual; a lab's valuation
-        # is positive while it lives. The new shares are `issue`'s.
+        # the gap to the buffer, at most `cap_ratio` times the pre-money valuation (a round
+        # sells at most max_dilution of the company; what it cannot raise stays unfunded),
+        # and no dust (snapped to 0 under MONEY_DUST). No revenue, no value: nobody buys
+        # shares in a company worth nothing (a cloud whose tenants have all gone), nor in
+        # one whose only revenue is a rounding residual; a lab's valuation is positive while
+        # it lives. The new shares are `issue`'s.
         n = sim.n
         key = (sim.acct("market"), -1)
         before = self.shares.get(key)
         amount, held, total = np.empty(n), np.empty(n), np.empty(n)
         huge = equity_round(self.burn, self.cash_open, inflow, self.cash, self.arrears(),
-                            self.buffer, self.round_quarters, self.alive, value, odds,
-                            self._u_funding[q], sim.shocks.funding[q], self.total_shares(),
+                            self.buffer, self.round_quarters, self.cap_ratio, self.alive,
+                            value, odds, self._u_funding[q], sim.shocks.funding[q],
+                            self.total_shares(),
                             np.zeros(n) if before is None else before, MONEY_DUST,
                             _MAX_DILUTION, _RESCALE_ABOVE, amount, held, total)
         self._hold(key, held, total, huge)

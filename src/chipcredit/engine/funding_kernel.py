@@ -1,12 +1,13 @@
 """An equity round in one compiled loop (see `Fundraiser.raise_equity` in `funding.py`).
 
 `equity_round` does, one path at a time, what about twenty-five numpy passes did: the
-trailing burn, the round's size, whether the party wants a round, whether it gets one
-(the success logistic's ``exp`` stays numpy's and comes in as an argument: compiled and
-numpy ``exp`` need not agree to the bit), and the new shares as `Fundraiser.issue` makes
-them. It does the same operations on each path in the same order as those passes (``+ -
-* /``, comparisons, numpy's ``minimum``/``maximum`` rule), so the numbers are the same to
-the bit; `tests/engine/test_funding_kernel.py` checks it against the numpy expressions.
+trailing burn, the round's size (at most ``max_dilution`` of the company after it), whether
+the party wants a round, whether it gets one (the success logistic's ``exp`` stays numpy's
+and comes in as an argument: compiled and numpy ``exp`` need not agree to the bit), and the
+new shares as `Fundraiser.issue` makes them. It does the same operations on each path in
+the same order as those passes (``+ - * /``, comparisons, numpy's ``minimum``/``maximum``
+rule), so the numbers are the same to the bit; `tests/engine/test_funding_kernel.py` checks
+it against the numpy expressions.
 
 Arrays are ``(n,)`` over paths: money in $B (burn in $B per quarter), shares in billions.
 """
@@ -27,8 +28,8 @@ __all__ = ["equity_round"]
 def equity_round(burn: NDArray[np.float64], cash_open: NDArray[np.float64],
                  inflow: NDArray[np.float64], cash: NDArray[np.float64],
                  arrears: NDArray[np.float64], buffer: NDArray[np.float64],
-                 round_quarters: NDArray[np.float64], alive: NDArray[np.bool_],
-                 value: NDArray[np.float64], exp_minus_logit: NDArray[np.float64],
+                 round_quarters: NDArray[np.float64], cap_ratio: NDArray[np.float64],
+                 alive: NDArray[np.bool_], value: NDArray[np.float64], exp_minus_logit: NDArray[np.float64],
                  u: NDArray[np.float64], shock: NDArray[np.float64], total: NDArray[np.float64],
                  held: NDArray[np.float64], dust: float, max_dilution: float,
                  rescale_above: float, amount: NDArray[np.float64],
@@ -39,8 +40,9 @@ def equity_round(burn: NDArray[np.float64], cash_open: NDArray[np.float64],
     quarter's burn, ``cash_open + inflow - cash``. With ``b = max(mean of the four, 0)``
     (numpy's mean over the first axis: the sum from 0.0, oldest first, over 4):
 
-    - the size asked is ``snap(max(round_quarters * b, arrears + max(buffer * b - cash,
-      0)), dust)``;
+    - the size asked is ``snap(min(max(round_quarters * b, arrears + max(buffer * b - cash,
+      0)), value * cap_ratio), dust)``, the ``min`` taken only where ``cap_ratio`` is finite
+      (``d / (1 - d)`` for a most dilution ``d``, else inf: no cap);
     - the party wants a round where ``alive & (cash < buffer * b | arrears > dust) & size
       > 0 & value > dust``, and gets it where also ``u <= shock / (1 + exp_minus_logit)``
       (the success logistic times the funding shock): ``amount`` is the size, else 0;
@@ -62,6 +64,9 @@ def equity_round(burn: NDArray[np.float64], cash_open: NDArray[np.float64],
         c, owed = cash[i], arrears[i]
         target = buffer[i] * b
         size = maximum(round_quarters[i] * b, owed + maximum(target - c, 0.0))
+        cap = cap_ratio[i]
+        if cap < np.inf:  # sell at most d of the company: raise at most pre * d / (1 - d)
+            size = minimum(size, value[i] * cap)
         if abs(size) < dust:  # no dust rounds
             size = 0.0
         wants = alive[i] and (c < target or owed > dust) and size > 0.0 and value[i] > dust

@@ -35,10 +35,12 @@ def bounded(
     high: float | None = None,
     *,
     low_open: bool = False,
+    high_open: bool = False,
     percent_hint: bool = False,
     percent_from: float = 1.0,
 ) -> Callable[[Number], Number]:
-    """A check that a Number's whole support lies in ``[low, high]``.
+    """A check that a Number's whole support lies in ``[low, high]`` (an end excluded
+    with ``low_open`` or ``high_open``).
 
     ``percent_hint`` suggests ``value / 100`` for a rate written as a percent (11 -> 0.11,
     150 -> 1.5 for a growth rate), for values above ``percent_from`` in size whose hundredth
@@ -48,13 +50,15 @@ def bounded(
 
     def within(value: float) -> bool:
         return ((low is None or value > low or (value == low and not low_open))
-                and (high is None or value <= high))
+                and (high is None or value < high or (value == high and not high_open)))
 
     def as_percent(value: float) -> bool:
         """Whether ``value``, out of bounds, reads as a percent of a number within them."""
         return abs(value) > percent_from and within(value / 100)
 
     def text() -> str:
+        if low is not None and high is not None and high_open:
+            return ("must be above" if low_open else "must be at least") + f" {low:g} and below {high:g}"
         if low is not None and high is not None:
             return f"must be between {low:g} and {high:g}"
         if low is not None:
@@ -65,7 +69,7 @@ def bounded(
         lo, hi = number.support()
         reached = number.dist != "lognormal"  # a lognormal never reaches its bound, 0
         bad_low = low is not None and (lo < low or (low_open and reached and lo == low))
-        bad_high = high is not None and hi > high
+        bad_high = high is not None and (hi > high or (high_open and hi == high))
         if not (bad_low or bad_high):
             return number
         if number.dist == "fixed":

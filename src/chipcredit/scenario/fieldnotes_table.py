@@ -199,6 +199,12 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "buffer_quarters": (
             "A round is tried when cash falls below this many quarters of burn (Money, quarters of burn)"
         ),
+        "maturity": "The multiple decays from valuation_multiple towards a mature one (Maturity)",
+        "max_dilution": (
+            "The most of the company one round sells: a round raises at most pre-money * max_dilution / (1 "
+            "- max_dilution), and a party still short after it stays in arrears (and defaults, as after a "
+            "failed round) (OpenFraction, share of the post-money valuation)"
+        ),
         "round_quarters": (
             "A round raises this many quarters of burn, and at least the arrears (Positive, quarters of "
             "burn)"
@@ -320,6 +326,15 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         ),
         "hardware": "Capacity costs, useful life, used-GPU market (Hardware)",
         "rates": "The base interest rate for floating loans (Rates)",
+    },
+    "Maturity": {
+        "half_life_years": (
+            "Years for the log of the premium over the mature multiple to halve (Positive, years)"
+        ),
+        "multiple": (
+            "The mature multiple: pre-money valuation over the revenue run-rate, at zero sentiment "
+            "(Positive, x annual run-rate)"
+        ),
     },
     "MilestoneEquity": {
         "amount_per_unit": "The tranche paid per unit deployed (Money, $B per capacity unit)",

@@ -42,6 +42,7 @@ __all__ = [
     "Growth",
     "Money",
     "Number",
+    "OpenFraction",
     "Positive",
     "Probability",
     "Quarters",
@@ -219,6 +220,10 @@ path's value to whole quarters."""
 Fraction = Annotated[Number, AfterValidator(bounded(0.0, 1.0, percent_hint=True,
                                                     percent_from=2.0))]
 """A share in [0, 1] (a margin, a haircut, a revenue share)."""
+OpenFraction = Annotated[Number, AfterValidator(bounded(0.0, 1.0, low_open=True, high_open=True,
+                                                        percent_hint=True))]
+"""A share strictly between 0 and 1 (a round's most dilution: at 1 a round could raise
+without limit); ``13`` is refused with the hint ``0.13``."""
 Probability = Fraction
 """A probability in [0, 1]."""
 Rate = Annotated[Number, AfterValidator(bounded(0.0, 1.0, percent_hint=True))]

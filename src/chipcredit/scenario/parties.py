@@ -13,6 +13,7 @@ from .number import (
     Growth,
     Money,
     Number,
+    OpenFraction,
     Positive,
     Quarters,
     Rate,
@@ -34,6 +35,7 @@ __all__ = [
     "Investor",
     "Lab",
     "Lender",
+    "Maturity",
     "Party",
     "PriceResponse",
     "Revenue",
@@ -219,6 +221,27 @@ class FundingSuccess(Model):
     winter: Signed = Field(default_factory=lambda: _n(0.0))
 
 
+class Maturity(Model):
+    """A valuation multiple that matures: it moves from ``valuation_multiple`` towards a
+    mature ``multiple``, the log of their ratio halving every ``half_life_years``.
+
+    ``m(t) = multiple * (valuation_multiple / multiple) ** (0.5 ** (t / half_life_years))``
+    with ``t`` in years since the scenario start (``q / 4`` in quarter ``q``). The premium
+    is decayed in logs, not in level, because a revenue multiple above a mature one prices
+    the growth still to come, and its log is roughly that excess growth summed over the
+    years left: as the growth decays towards its long-run rate, the log premium decays with
+    it. In level a 230x multiple would still be 119x after one half-life.
+
+    Attributes
+    ----------
+    multiple : the mature multiple, pre-money valuation over annual revenue run-rate
+    half_life_years : years for the log of (multiple / mature multiple) to halve
+    """
+
+    multiple: Positive
+    half_life_years: Positive
+
+
 class Funding(Model):
     """A lab's equity rounds.
 
@@ -227,8 +250,12 @@ class Funding(Model):
     buffer_quarters : a round is tried when cash falls below this many quarters of burn
     round_quarters : a round raises this many quarters of burn (at least the arrears)
     valuation_multiple : pre-money valuation over annual revenue run-rate, at zero sentiment
+        (at the start, when ``maturity`` is given)
     sentiment_loading : the multiple moves by ``exp(sentiment_loading * sentiment)``
     success : the logistic of round success
+    maturity : the multiple decays towards a mature one (`Maturity`); none: it stays fixed
+    max_dilution : the most of the company a round sells, as a share of the post-money
+        valuation: a round raises at most ``pre_money * d / (1 - d)``; none: no limit
     """
 
     buffer_quarters: Money = Field(default_factory=lambda: _n(4.0))
@@ -236,6 +263,8 @@ class Funding(Model):
     valuation_multiple: Positive
     sentiment_loading: Signed = Field(default_factory=lambda: _n(0.5))
     success: FundingSuccess
+    maturity: Maturity | None = None
+    max_dilution: OpenFraction | None = None
 
 
 class CapTable(Model):
