@@ -154,6 +154,45 @@ def test_outcome_histogram_with_several_metrics_has_buttons(result: Result) -> N
         list(np.quantile(moic[np.isfinite(moic)], [0.05, 0.5, 0.95])))
 
 
+def test_outcome_histogram_hatches_an_end_bar_holding_a_tail(result: Result) -> None:
+    """Values 1..241 and one of 10,000: the 0.5th and 99.5th percentiles are 2.2 and 239.8
+    (by hand: 1 + 0.005 * 240, 1 + 0.995 * 240, 10,000 aside at 242 values: 2.205, ~240.8),
+    so 1 and 2 lie below the first bar and 241 and 10,000 above the last: both end bars are
+    hatched and a note says why. Without a tail beyond the range no bar is hatched."""
+    values = np.concatenate([np.arange(1.0, 242.0), [10_000.0]])
+    fig = charts.outcome_histogram(with_outcome(result, "colossus2-spv", "nvidia", "moic", values),
+                                   "colossus2-spv", "nvidia", "moic")
+    shapes = list(fig.data[0].marker.pattern.shape)
+    assert shapes[0] == shapes[-1] == "/" and set(shapes[1:-1]) == {""}
+    clipped = [a.text for a in fig.layout.annotations if a.name == "clipped"]
+    assert clipped == ["hatched end bars also count the tail beyond the 0.5th or 99.5th percentile"]
+    flat = charts.outcome_histogram(with_outcome(result, "colossus2-spv", "nvidia", "moic",
+                                                 np.full(PATHS, 2.0)), "colossus2-spv", "nvidia", "moic")
+    assert set(flat.data[0].marker.pattern.shape) == {""}
+    assert not [a for a in flat.layout.annotations if a.name == "clipped"]
+
+
+def test_a_share_that_is_zero_everywhere_gets_an_axis_from_zero(result: Result) -> None:
+    """AMD's self-funded share is 0 on every path of some runs: the axis is 0..1%, not
+    plotly's -100%..100% round a flat line; a share with values keeps plotly's own range."""
+    key = ("amd", "self_funded_share")
+    fake = dataclasses.replace(
+        result, reservoir={**result.reservoir, key: np.zeros_like(result.reservoir[key])},
+        series_sums={**result.series_sums, key: np.zeros_like(result.series_sums[key])})
+    fig = charts.fan_chart(fake, "amd", "self_funded_share")
+    assert tuple(fig.layout.yaxis.range) == (0.0, charts.FLAT_SHARE_TOP)
+    assert charts.fan_chart(result, "amd", "share").layout.yaxis.range is None
+
+
+def test_titles_are_indented_from_the_edge(result: Result) -> None:
+    """A PNG has no page margin: the title starts TITLE_INDENT px in, on every chart."""
+    from chipcredit.report.theme import TITLE_INDENT
+
+    for fig in (charts.fan_chart(result, "xai", "cash"), charts.market_share_chart(result),
+                charts.default_timing_chart(result, "xai")):
+        assert fig.layout.title.pad.l == TITLE_INDENT > 0
+
+
 def test_outcome_histogram_with_no_value_anywhere(result: Result) -> None:
     fake = with_outcome(result, "colossus2-spv", "nvidia", "moic", np.full(PATHS, np.nan))
     fig = charts.outcome_histogram(fake, "colossus2-spv", "nvidia", "moic")
@@ -165,11 +204,16 @@ def test_outcome_histogram_with_no_value_anywhere(result: Result) -> None:
 
 
 def test_default_timing_chart_stacks_causes_to_the_total(result: Result) -> None:
+    """Only the causes some path defaults of are in the legend: seed-2025's labs default
+    only when they cannot pay and cannot raise (docs/output.md: the engine sets no other
+    cause here)."""
     fig = charts.default_timing_chart(result, "xai")
-    assert [t.name for t in fig.data] == ["could not pay and could not raise", "covenant breach",
-                                          "cross-default", "all causes"]
-    stacked = np.sum([np.asarray(t.y, dtype=float) for t in fig.data[:3]], axis=0)
-    total = np.asarray(fig.data[3].y, dtype=float)
+    timing = result.default_timing("xai")
+    present = [c for c in ("arrears_unfunded", "covenant", "cross_default") if timing[c].sum() > 0]
+    assert present == ["arrears_unfunded"]
+    assert [t.name for t in fig.data] == ["could not pay and could not raise", "all causes"]
+    stacked = np.sum([np.asarray(t.y, dtype=float) for t in fig.data[:-1]], axis=0)
+    total = np.asarray(fig.data[-1].y, dtype=float)
     np.testing.assert_allclose(stacked, total, atol=1e-12)
     dq = result.outcome(None, "xai", "default_quarter")
     assert total[-1] == pytest.approx(float(np.mean(dq >= 0)))
@@ -182,19 +226,45 @@ def without(result: Result, *variables: str) -> Result:
         k: v for k, v in result.reservoir.items() if k[1] not in variables})
 
 
-def test_market_share_chart_uses_vendor_share_bands(result: Result) -> None:
-    """``market_share`` bands where the run has them, else ``share``."""
+def test_market_share_chart_plots_the_share_of_sales_dollars(result: Result) -> None:
+    """The chart says share of sales in dollars, and plots it: the vendors' ``share`` (of
+    the quarter's sales in $), not ``market_share`` (of units), averaged over the paths with
+    sales, so the stack is 100% in every quarter with sales."""
     fig = charts.market_share_chart(result)
     assert [t.name for t in fig.data] == ["Nvidia", "AMD"]
     assert all(t.stackgroup == "vendors" for t in fig.data)
-    variable = "market_share" if ("amd", "market_share") in result.reservoir else "share"
-    np.testing.assert_array_equal(np.asarray(fig.data[1].y, dtype=float),
-                                  result.bands("amd", variable)["mean"].to_numpy())
+    amd = np.asarray(result.reservoir[("amd", "share")], dtype=float)
+    nvidia = np.asarray(result.reservoir[("nvidia", "share")], dtype=float)
+    sold = amd + nvidia > 0.5
+    # by hand, the last quarter: AMD's share over the paths with sales
+    last = sold[:, -1]
+    assert float(fig.data[1].y[-1]) == pytest.approx(float(amd[last, -1].mean()))
+    stacked = np.asarray(fig.data[0].y, dtype=float) + np.asarray(fig.data[1].y, dtype=float)
+    np.testing.assert_allclose(stacked[sold.any(axis=0)], 1.0, atol=1e-6)
+    # dollars, not units: AMD's unit share is higher (it sells cheaper GPUs)
+    units = float(result.bands("amd", "market_share")["mean"].iloc[-1])
+    assert float(fig.data[1].y[-1]) < units
+    assert "sales in dollars" in fig.layout.title.text
+    assert "sales ($)" in fig.layout.yaxis.title.text
     assert_labelled(fig, result)
+    # the same without market_share bands: it is never read
     older = without(result, "market_share")
-    np.testing.assert_array_equal(
-        np.asarray(charts.market_share_chart(older).data[0].y, dtype=float),
-        result.bands("nvidia", "share")["mean"].to_numpy())
+    np.testing.assert_array_equal(np.asarray(charts.market_share_chart(older).data[1].y),
+                                  np.asarray(fig.data[1].y))
+
+
+def test_market_share_chart_leaves_paths_without_sales_out_of_the_mean(result: Result) -> None:
+    """Two vendors, four paths, two quarters by hand: in quarter 0 two paths have no sales;
+    counting them as 0 would stack to 50%, not 100%. A quarter with no sales on any path
+    is 0."""
+    nvidia = np.array([[0.75, 0.0], [0.5, 0.0], [0.0, 0.0], [0.0, 0.0]], dtype=np.float32)
+    amd = np.array([[0.25, 0.0], [0.5, 0.0], [0.0, 0.0], [0.0, 0.0]], dtype=np.float32)
+    fake = dataclasses.replace(result, reservoir={**result.reservoir, ("nvidia", "share"): nvidia,
+                                                  ("amd", "share"): amd})
+    shares, derived = charts.vendor_shares(fake)
+    assert not derived
+    assert shares["nvidia"] == pytest.approx([0.625, 0.0])
+    assert shares["amd"] == pytest.approx([0.375, 0.0])
 
 
 def test_market_share_chart_derives_shares_from_sales_without_share_bands(result: Result) -> None:
@@ -232,19 +302,24 @@ def test_sankey_sums_flows_by_kind_per_period(result: Result,
     assert [t.type for t in fig.data] == ["sankey"] * 3  # all years, 2025, 2026
     assert [t.visible for t in fig.data] == [True, False, False]
     outside = "customers (outside world)"
+    # the outside world paid is paid costs, not sold to (its label loses the parenthesis)
+    paid = "suppliers and costs"
     assert links_of(fig.data[0]) == {
         ("Nvidia", "xAI's GPU SPV", "SPV equity"): 2.0,
         ("xAI's GPU SPV", "Nvidia", "GPU sales"): 20.0,
         ("xAI", "xAI's GPU SPV", "lease rent"): 2.5,
         (outside, "xAI", "revenue"): 3.0,
-        ("xAI", outside, "infrastructure"): 4.0}
+        ("xAI", paid, "infrastructure"): 4.0}
     assert links_of(fig.data[2]) == {("xAI", "xAI's GPU SPV", "lease rent"): 2.5,
                                      (outside, "xAI", "revenue"): 3.0,
-                                     ("xAI", outside, "infrastructure"): 4.0}
+                                     ("xAI", paid, "infrastructure"): 4.0}
     # customers is drawn twice, paying (left) and paid (right)
-    assert list(fig.data[0].node.label).count(outside) == 2
+    assert list(fig.data[0].node.customdata).count(outside) == 1
+    assert list(fig.data[0].node.customdata).count("suppliers and costs (outside world)") == 1
     (slider,) = fig.layout.sliders
-    assert [s.label for s in slider.steps] == ["all years", "2025", "2026"]
+    # the run starts in 2025Q4: 2025 is one quarter of the run (2026 is four, 2027 on are
+    # not in these flows but the run's quarters say they are whole)
+    assert [s.label for s in slider.steps] == ["all years", "2025 (Q4 only)", "2026"]
     assert list(slider.steps[1].args[1]) == [False, True, False]
     zh = charts.sankey_chart(result, lang="zh")
     assert links_of(zh.data[0])[("Nvidia", "xAI 的 GPU 特殊目的载体", "SPV 股权出资")] == 20.0

@@ -19,7 +19,7 @@ from chipcredit import cli
 runner = CliRunner()
 
 DEALS = [d.id for d in cc.load_scenario("seed-2025").deals]
-CASHFLOW_COLUMNS = ["time", "quarter", "timing", "from", "to", "kind", "amount", "counted"]
+CASHFLOW_COLUMNS = ["time", "quarter", "timing", "from", "to", "kind", "amount", "counted", "unit"]
 
 
 def invoke(*args: str) -> tuple[int, str, str]:

@@ -20,7 +20,7 @@ from chipcredit import cli
 from chipcredit.scenario.registry import bundled_path
 
 COLUMNS = ["deal", "party", "metric", "base", "other", "difference", "ci_low", "ci_high",
-           "median_difference", "share_higher", "share_lower", "paths"]
+           "median_difference", "share_higher", "share_lower", "paths", "unit"]
 
 
 def _quiet_compare(a: Any, b: Any, **kw: Any) -> cc.CompareResult:
@@ -108,9 +108,12 @@ def test_compare_cli_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli.app, ["compare", str(a), str(b), "--paths", "100",
                                           "--seed", "2", "--json", str(out), "--no-store"])
     assert result.exit_code == 0, result.output
-    assert "linear-world minus linear-world" in result.stdout and "cash_end" in result.stdout
+    # both files keep the name linear-world: the two sides go by the file stems instead
+    assert "b minus a:" in result.stdout and "cash_end" in result.stdout
+    assert "linear-world minus linear-world" not in result.stdout
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["paths"] == 100 and doc["seed"] == 2
+    assert (doc["a"], doc["b"]) == ("a", "b")
     row = next(r for r in doc["differences"] if r["party"] == "xai" and r["metric"] == "cash_end")
     assert row["difference"] == pytest.approx(-2.0, abs=1e-3)
     assert row["median_difference"] == pytest.approx(-2.0, abs=1e-3)
@@ -132,3 +135,17 @@ def _path(name: str) -> Path:
     path = bundled_path(name)
     assert path is not None, name
     return path
+
+
+@pytest.mark.parametrize(("args", "names", "labels"), [
+    (("seed-2025", "seed-2025-sell-only"), ("seed-2025", "seed-2025-sell-only"),
+     ("seed-2025", "seed-2025-sell-only")),
+    (("x/loan.yaml", "x/spv.yaml"), ("deal", "other"), ("deal", "other")),
+    (("x/nobackstop.yaml", "y/backstop.yml"), ("gpu-loan", "gpu-loan"), ("nobackstop", "backstop")),
+    (("x/loan.yaml", "y/loan.yaml"), ("gpu-loan", "gpu-loan"), ("x/loan.yaml", "y/loan.yaml")),
+    (("seed-2025", "seed-2025"), ("seed-2025", "seed-2025"), ("seed-2025 (A)", "seed-2025 (B)")),
+])
+def test_compare_names_its_sides_apart(args: tuple[str, str], names: tuple[str, str],
+                                       labels: tuple[str, str]) -> None:
+    from chipcredit.cli.compare import side_labels
+    assert side_labels(*args, *names) == labels

@@ -117,6 +117,13 @@ def test_run_shows_the_same_numbers_as_the_api_and_every_tab() -> None:
     assert T.t("report.moic_nm") in set(moic[T.t("report.col_p50")])
     notes = deal_notes(expected, T)
     assert notes and all(limits.markdown_safe(n) in captions for n in notes)
+    # the story's headline number: the vendors table of the report and the CLI, with its note
+    from chipcredit.dashboard.tabs.overview import vendor_table
+
+    assert T.t("report.headline_vendors") in [h.value for h in at.main.subheader]
+    assert at.dataframe[1].value.to_numpy().tolist() == \
+        vendor_table(expected, T).to_numpy().tolist()
+    assert limits.markdown_safe(T.t("report.vendors_note")) in captions
 
 
 def test_moving_the_xai_growth_slider_to_zero_raises_its_default_probability() -> None:

@@ -10,7 +10,9 @@ debt, all drawn, and $20B of Nvidia GPUs bought with it.
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -20,7 +22,8 @@ pytest.importorskip("streamlit")
 
 import chipcredit as cc
 from chipcredit.dashboard.names import party_name
-from chipcredit.dashboard.tabs.flows import flow_table
+from chipcredit.dashboard.tabs import registry
+from chipcredit.dashboard.tabs.flows import TABLE_WIDTHS, flow_table
 from chipcredit.dashboard.tabs.registry import network_figure, registry_table
 from chipcredit.dashboard.text import words
 from chipcredit.report import sankey
@@ -70,13 +73,14 @@ def test_sankey_keeps_every_link_of_the_deals_own_money(base: cc.Result) -> None
 
 
 def test_only_small_links_of_the_outside_world_are_dropped() -> None:
-    links = pd.DataFrame({"from": ["customers", "nvidia", "xai", "market"],
-                          "to": ["nvidia", "spv", "\u2192customers", "xai"],
-                          "kind": ["revenue", "spv_equity", "infrastructure", "equity"],
-                          "self_funded": [False] * 4, "value": [9990.0, 0.5, 0.4, 9.1]})
+    links = pd.DataFrame({"from": ["customers", "nvidia", "xai", "market", "market"],
+                          "to": ["nvidia", "spv", "\u2192customers", "xai", "openai"],
+                          "kind": ["revenue", "spv_equity", "infrastructure", "equity_round",
+                                   "warrant_sale"],
+                          "self_funded": [False] * 5, "value": [9990.0, 0.5, 0.4, 9.1, 0.2]})
     # total 10,000 $B: the cut-off is 10 $B; the $0.5B SPV equity stays, the outside $0.4B
-    # and $9.1B go.
-    assert sankey.kept(links)["kind"].tolist() == ["revenue", "spv_equity"]
+    # and $9.1B go, but not the $0.2B of warrant shares sold: deals' kinds always stay.
+    assert sankey.kept(links)["kind"].tolist() == ["revenue", "spv_equity", "warrant_sale"]
 
 
 def _periods(result: cc.Result) -> list[tuple[str, pd.DataFrame]]:
@@ -150,15 +154,62 @@ def test_registry_table_translates_and_scales_money() -> None:
     assert words("en").t("report.col_amount") in registry_table(words("en")).columns
 
 
-def test_network_labels_are_names_and_neighbours_do_not_overlap() -> None:
-    T = words("en")
+@pytest.fixture(scope="module")
+def network() -> tuple[cc.DealNetwork, object]:
     net = cc.deal_network()
-    fig = network_figure(net, T)
-    labels = {a.text: (a.x, a.y) for a in fig.layout.annotations if not a.showarrow}
-    assert set(labels) == {party_name(p, (), T) for p in net.nodes["party"]}
-    assert not any("-" in text for text in labels)  # no raw ids such as coreweave-lenders
-    (_, y0), (_, y1) = labels["CoreWeave"], labels["CoreWeave's lenders"]
-    assert abs(y1 - y0) > 0.08  # about 30 px: over two lines of 12 px text apart
+    return net, network_figure(net, words("en"))
+
+
+def test_network_labels_are_names_at_one_radius_along_it(
+        network: tuple[cc.DealNetwork, Any]) -> None:
+    """Every label starts at LABEL_RADIUS and runs along its radius (plotly turns a label
+    round its centre, so the centre is half its estimated length further out): neighbours
+    side by side at the top of the circle cannot overlap."""
+    T = words("en")
+    net, fig = network
+    labels = [a for a in fig.layout.annotations if not a.showarrow]
+    assert {a.text for a in labels} == {party_name(p, (), T) for p in net.nodes["party"]}
+    assert not any("-" in a.text for a in labels)  # no raw ids such as coreweave-lenders
+    for a in labels:
+        r = math.hypot(a.x, a.y)
+        assert r - sankey.label_width(a.text) * registry.LABEL_UNIT / 2 == \
+            pytest.approx(registry.LABEL_RADIUS)
+        turned = -a.textangle if a.x >= -1e-9 else 180 - a.textangle  # the radius' angle
+        assert math.degrees(math.atan2(a.y, a.x)) == pytest.approx(turned, abs=1e-6) or \
+            abs(math.degrees(math.atan2(a.y, a.x)) - turned) == pytest.approx(360)
+        # its centre inside the axes: plotly draws no annotation whose point is outside
+        assert max(abs(a.x), abs(a.y)) < fig.layout.xaxis.range[1]
+
+
+def test_network_draws_the_two_directions_apart(network: tuple[cc.DealNetwork, Any]) -> None:
+    """AMD funds OpenAI and OpenAI buys from AMD: the two edges bow to opposite sides (each
+    to the right of its direction), so the one does not hide the other (it did, drawn on one
+    straight line)."""
+    _, fig = network
+    edges = {t.hovertext.split(":")[0] + " " + t.name: t for t in fig.data
+             if isinstance(t.hovertext, str) and "→" in t.hovertext}
+    funds = edges["AMD → OpenAI funds (equity, credit)"]
+    buys = edges["OpenAI → AMD buys from"]
+    middle = len(funds.x) // 2
+    gap = math.hypot(funds.x[middle] - buys.x[middle], funds.y[middle] - buys.y[middle])
+    assert gap > 0.05
+    # by hand: from (0, 0) to (1, 0) bows to the right of travel, below the x-axis
+    xs, ys = registry.curve((0.0, 0.0), (1.0, 0.0))
+    assert all(y < 0 for y in ys) and xs[0] > 0 and xs[-1] < 1
+    _, back_y = registry.curve((1.0, 0.0), (0.0, 0.0))
+    assert all(y > 0 for y in back_y)
+
+
+def test_flows_table_fits_the_page_and_names_the_paid_outside_world(base: cc.Result) -> None:
+    """Four columns of fixed width inside the page's 736 px at 1,280 px (the Total column was
+    cut off); costs are paid to "suppliers and costs", not to customers."""
+    assert sum(TABLE_WIDTHS.values()) <= 736
+    assert "report.col_total" in TABLE_WIDTHS
+    kinds = list(dict.fromkeys(base.flows()["kind"]))
+    table = flow_table(base, kinds, words("en"))
+    paid = table[table["Kind"] == "infrastructure"]["To"]
+    assert set(paid) == {"suppliers and costs (outside world)"}
+    assert "customers (outside world)" in set(table["From"])
 
 
 def test_node_columns_by_hand() -> None:
@@ -175,8 +226,9 @@ def test_node_columns_by_hand() -> None:
         "customers": 0, "lab": 1, "vendor": 2, "spv": 3, "lender": 2, "\u2192customers": 4}
     # without labels the columns are evenly spread
     xs, ys = sankey.node_rows(links, nodes, columns)
+    inner = 1 - 2 * sankey.SIDE  # SIDE is kept free at each end for the loops
     assert [xs[nodes.index(n)] for n in ("customers", "lab", "vendor", "spv", "\u2192customers")] \
-        == pytest.approx([0.001 + 0.998 * k / 4 for k in range(5)])
+        == pytest.approx([sankey.SIDE + inner * k / 4 for k in range(5)])
     assert xs[nodes.index("lender")] == xs[nodes.index("vendor")]
     # with labels each gap holds its column's widest label and 20 px, the last one also the
     # last column's labels (plotly writes them on the left): 9, 3, 6 and 3 + 9 characters
@@ -184,7 +236,7 @@ def test_node_columns_by_hand() -> None:
     xs, ys = sankey.node_rows(links, nodes, columns, [*nodes[:-1], "customers"])
     edges = [xs[nodes.index(n)] for n in ("customers", "lab", "vendor", "spv", "\u2192customers")]
     assert [b - a for a, b in itertools.pairwise(edges)] == pytest.approx(
-        [0.998 * w / 266.0 for w in (75.8, 38.6, 57.2, 94.4)])
+        [inner * w / 266.0 for w in (75.8, 38.6, 57.2, 94.4)])
     # two nodes of one column at least PAD px apart (the lender and the vendor)
     assert abs(ys[nodes.index("lender")] - ys[nodes.index("vendor")]) >= \
         sankey.PAD / sankey.PLOT_HEIGHT
@@ -198,18 +250,19 @@ def test_label_width_counts_wide_characters_double_and_takes_the_longest_line() 
 
 
 def test_sankey_places_nodes_so_that_labels_keep_apart(base: cc.Result) -> None:
-    plot_width = 820 - 20  # the chart at 1,280 px (the page less the sidebar), less margins
+    # the chart at 1,280 px (the page less the sidebar), less margins and the room for loops
+    plot_width = (820 - 2 * sankey.MARGIN) * (1 - 2 * sankey.SIDE)
     for lang in ("en", "zh"):
         fig = sankey_chart(base, lang=lang)
-        assert fig.layout.margin.l + fig.layout.margin.r == 20
+        assert fig.layout.margin.l + fig.layout.margin.r == 2 * sankey.MARGIN
         trace = fig.data[0]
         names, xs, ys = list(trace.node.customdata), list(trace.node.x), list(trace.node.y)
         labels = list(trace.node.label)
         assert all(0 < v < 1 for v in [*xs, *ys])  # plotly ignores a position of 0
         # the last column is the outside world only, whose labels plotly puts on the left
         assert {n for n, x in zip(names, xs, strict=True) if x == max(xs)} <= {
-            "customers (outside world)", "outside equity market", "founders",
-            "客户（外部世界）", "外部股权市场", "创始人"}
+            "suppliers and costs (outside world)", "outside equity market", "founders",
+            "供应商与成本（外部世界）", "外部股权市场", "创始人"}
         # side by side: each gap (px at 1,280) holds the widest label of the column on its
         # left, and the last gap also the last column's labels
         edges = sorted(set(xs))

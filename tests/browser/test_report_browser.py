@@ -3,6 +3,7 @@ chart renders, nothing is fetched, no JavaScript error. Also: charts exported as
 
 from __future__ import annotations
 
+import json
 import struct
 import warnings
 from pathlib import Path
@@ -70,3 +71,41 @@ def test_charts_export_as_png_with_the_system_chromium(result: cc.Result, tmp_pa
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = struct.unpack(">II", data[16:24])
         assert (width, height) == (2000, 2 * int(fig.layout.height))
+
+
+def test_sankey_bands_stay_clear_of_the_title_and_inside_the_chart(
+        browser_page: Any, result: cc.Result) -> None:
+    """Drawn by Plotly.js: no band (the loops plotly draws for money flowing back included)
+    runs over the title or off the chart's left or right edge, and every node label has the
+    white halo that keeps it legible where a band passes under it. Whether a band passes
+    under a label at all is not checked: in a Sankey of thirty bands some must, and the halo
+    is what keeps the label readable there."""
+    from plotly.offline import get_plotlyjs
+
+    page = browser_page
+    page.set_content(f"<html><body style='margin:20px'><div id='c'></div>"
+                     f"<script>{get_plotlyjs()}</script></body></html>")
+    # a PNG's width, and the dashboard's at 1,280 px (where the loops have least room)
+    for width, outside in ((1000, True), (820, True), (820, False)):
+        fig = charts.sankey_chart(result, outside=outside)
+        fig.update_layout(width=width)
+        page.evaluate("fig => Plotly.newPlot('c', fig.data, fig.layout)", json.loads(fig.to_json()))
+        page.wait_for_selector(".sankey-link")
+        found = page.evaluate("""() => {
+            const box = e => { const r = e.getBoundingClientRect();
+                               return [r.left, r.top, r.right, r.bottom]; };
+            return {title: box(document.querySelector('.gtitle')),
+                    svg: box(document.querySelector('.main-svg')),
+                    links: Array.from(document.querySelectorAll('.sankey-link'))
+                                .filter(e => e.getBBox().width > 0).map(box),
+                    shadows: Array.from(document.querySelectorAll('.sankey-node .node-label'))
+                                  .map(e => getComputedStyle(e).textShadow)};
+        }""")
+        _, _, _, title_bottom = found["title"]
+        left, _, right, _ = found["svg"]
+        assert found["links"]
+        for x0, y0, x1, _ in found["links"]:
+            assert y0 >= title_bottom - 1, (outside, y0, title_bottom)
+            assert x0 >= left - 1 and x1 <= right + 1, (outside, x0, x1, left, right)
+        assert found["shadows"] and all("255, 255, 255" in s for s in found["shadows"]), \
+            found["shadows"][:3]

@@ -26,7 +26,8 @@ class _Run:
     paths: int = 5
     seed: int = 0
     scenario: Any = field(default_factory=lambda: SimpleNamespace(parties=[
-        SimpleNamespace(id="xai", can_default=True), SimpleNamespace(id="cloud", can_default=False)]))
+        SimpleNamespace(id="xai", can_default=True), SimpleNamespace(id="cloud", can_default=False)],
+        deals=[]))
 
     def mean(self, key: str) -> float:
         return float(np.mean(self.outcomes[key], dtype=np.float64))
@@ -96,8 +97,8 @@ def test_stress_differences_have_the_same_columns_and_match_the_paths() -> None:
 def test_a_party_that_can_default_in_one_run_only_has_no_default_row() -> None:
     # a cloud on its own balance sheet in A, funded from outside in B: B's default quarter
     # is one the engine reports for every cloud, not a default, so the two do not compare
-    own = SimpleNamespace(parties=[SimpleNamespace(id="cloud", can_default=True)])
-    funded = SimpleNamespace(parties=[SimpleNamespace(id="cloud", can_default=False)])
+    own = SimpleNamespace(parties=[SimpleNamespace(id="cloud", can_default=True)], deals=[])
+    funded = SimpleNamespace(parties=[SimpleNamespace(id="cloud", can_default=False)], deals=[])
     outcomes = {"party|cloud|default_quarter": np.asarray([3, -1, -1, 7], np.float32)}
     for a, b in ((own, funded), (funded, own)):
         table = paired_differences(cast(cc.Result, _Run(dict(outcomes), 4, 0, a)),

@@ -14,6 +14,13 @@ Definitions follow DESIGN.md section 2a:
   in and out of the deal at the same time counts once, net, as in every metric here);
 - ``tied_gross_profit``: the vendor's gross profit on sales the deal tied, beside the deal.
 
+Losses and marks below `MONEY_DUST` ($1e-9B, one dollar) in magnitude are rounding residue
+of $B-sized sums (4.4e-16 on a loan repaid in full), not money: they are set to exactly 0
+here, where each path's ``loss`` and horizon ``mark`` are taken (`position_marks`,
+`position_losses`; the portfolio losses and an SPV's ``debt_loss`` likewise), so that every
+consumer (tables, JSON, store, SQL, CSV) sees the same 0 and ``loss > 0`` means a loss.
+``npv``, ``irr`` and ``moic`` take the mark so cleaned.
+
 Claims at the horizon are marked at balance times the one-year survival of the borrower (a
 lab or a cloud) implied by its default rate over the last four quarters. That rate is
 measured within each stream block (4,096 paths), so a block's results never depend on other
@@ -25,7 +32,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from chipcredit.deals.base import DealRuntime
 from chipcredit.engine.clouds import CloudState
+from chipcredit.engine.dust import MONEY_DUST, snap
 from chipcredit.engine.labs import LabState
 from chipcredit.engine.sim import Sim
 from chipcredit.engine.sum_kernel import cash_in_out
@@ -35,7 +44,8 @@ from .flow_kernel import MAX_TIMES, flow_metrics
 from .portfolio import portfolio_columns
 from .valuation import irr, npv, npv_factors
 
-__all__ = ["DEAL_METRICS", "PARTY_METRICS", "column", "reduce_chunk", "survival", "survivals"]
+__all__ = ["DEAL_METRICS", "LOSS_OUTCOMES", "PARTY_METRICS", "column", "position_losses",
+           "position_marks", "reduce_chunk", "survival", "survivals"]
 
 DEAL_METRICS = ("npv", "irr", "moic", "npv_realised", "moic_realised", "loss",
                 "peak_exposure", "cash_in", "cash_out")
@@ -47,6 +57,36 @@ PARTY_METRICS = ("revenue_total", "cash_end", "default_quarter", "default_cause"
                  "share_price_end")
 """Labs: the first four and ``second_source_quarter`` (-1: never); vendors: revenue, cash,
 market share over the last four quarters, and with financials the rest."""
+
+
+LOSS_OUTCOMES = ("debt_loss",)
+"""A deal's own outcomes (``spv|DEAL|METRIC``) that are losses, cleaned of residue as
+`position_losses` are."""
+
+
+def _settled(values: object, n: int) -> NDArray[np.float64]:
+    """``values`` broadcast to ``(n,)`` float64, a new array, with every magnitude below
+    `MONEY_DUST` set to exactly 0."""
+    return snap(np.broadcast_to(np.asarray(values, dtype=np.float64), (n,)).copy(), MONEY_DUST)
+
+
+def position_marks(deal: DealRuntime, sim: Sim,
+                   alive: dict[int, NDArray[np.float64]]) -> dict[int, NDArray[np.float64]]:
+    """Horizon mark of each party's position in ``deal`` ($B, ``(n,)`` each, by account), as
+    the deal values it (`DealRuntime.marks`) with rounding residue, ``|mark| < MONEY_DUST``, set to
+    exactly 0: what every metric and a schedule's ``horizon_mark`` line take.
+
+    ``alive`` is each lab's one-year survival by account (`survival`)."""
+    return {acct: _settled(mark, sim.n) for acct, mark in deal.marks(sim, alive).items()}
+
+
+def position_losses(deal: DealRuntime, sim: Sim, marks: dict[int, NDArray[np.float64]],
+                    flows: dict[int, NDArray[np.float64]]) -> dict[int, NDArray[np.float64]]:
+    """Loss of each party in ``deal`` ($B, ``(n,)`` each, by account; `DealRuntime.losses`), with
+    losses below `MONEY_DUST` set to exactly 0 (a loan repaid in full loses 0, not 4.4e-16).
+
+    ``marks`` are `position_marks`, ``flows`` each party's ``(n, quarters + 1)`` flows."""
+    return {acct: _settled(loss, sim.n) for acct, loss in deal.losses(sim, marks, flows).items()}
 
 
 def column(*parts: str) -> str:
@@ -89,8 +129,8 @@ def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
     for deal, flows_by_slot, slots in zip(sim.deals, sim.ledger.cashflows,
                                           sim.ledger.deal_slots, strict=True):
         flows = {acct: flows_by_slot[s] for acct, s in slots.items()}
-        marks = deal.marks(sim, alive)
-        losses = deal.losses(sim, marks, flows)
+        marks = position_marks(deal, sim, alive)
+        losses = position_losses(deal, sim, marks, flows)
         peaks = deal.peak_exposures()
         for acct, f in flows.items():
             party = names[acct]
@@ -119,8 +159,7 @@ def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
             out[column(*key, "irr_multiple")] = solved.multiple_sign_changes.astype(np.float64)
             out[column(*key, "moic")] = moic
             out[column(*key, "moic_realised")] = moic_r
-            out[column(*key, "loss")] = np.broadcast_to(
-                np.asarray(losses.get(acct, 0.0), dtype=np.float64), (sim.n,)).copy()
+            out[column(*key, "loss")] = _settled(losses.get(acct, 0.0), sim.n)
             out[column(*key, "peak_exposure")] = (np.asarray(peak) if peak is not None
                                                   else cum_out)
             out[column(*key, "cash_in")] = cash_in
@@ -132,7 +171,8 @@ def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
     out.update(portfolio_columns(sim))
     for deal in sim.deals:
         for metric, values in deal.outcomes(sim).items():
-            out[column("spv", deal.id, metric)] = values
+            out[column("spv", deal.id, metric)] = (_settled(values, sim.n)
+                                                   if metric in LOSS_OUTCOMES else values)
         party_outcomes = getattr(deal, "party_outcomes", None)  # a warrant's value, dilution
         if party_outcomes is not None:
             for (acct, metric), values in party_outcomes(sim).items():

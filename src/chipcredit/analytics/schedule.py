@@ -17,7 +17,7 @@ from chipcredit.engine.run import trace_path
 
 from .arguments import whole_number
 from .lookup import OutcomeLookup
-from .metrics import survivals
+from .metrics import position_marks, survivals
 from .unit import FLOW_UNIT
 
 __all__ = ["HORIZON_MARK", "Schedules"]
@@ -101,7 +101,7 @@ class Schedules(OutcomeLookup):
             rows = [{"time": t.time, "quarter": labels[t.quarter], "timing": t.timing,
                      "from": t.source, "to": t.target, "kind": t.kind, "amount": t.amount,
                      "counted": t.counted, "unit": FLOW_UNIT} for t in lines if t.deal == spec.id]
-            marks = deal.marks(sim, alive)
+            marks = position_marks(deal, sim, alive)
             for acct in slots:  # the deal's parties, in the order of its metrics
                 mark = float(np.broadcast_to(np.asarray(marks.get(acct, 0.0), dtype=np.float64),
                                              (sim.n,))[at])

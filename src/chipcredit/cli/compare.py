@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
+from chipcredit.experiments.paired import CREDIT_METRICS
 
 from .app import app, console, user_errors
 from .output import check_file_target, warnings_shown
@@ -18,14 +19,14 @@ from .paired_tables import paired_table
 from .run import NoStoreOption, QuietOption, SchedulerOption, StorePathOption, chosen_store
 from .stress import record_paired, report_quietly
 
-__all__ = ["compare_command", "comparison_table"]
+__all__ = ["compare_command", "comparison_table", "side_labels"]
 
 # the seed's two headline answers first: the vendor's own money coming back as its sales
 # (self-funded revenue) and whether the labs it finances port to another vendor
 _SHOWN = ("self_funded_revenue", "self_funded_revenue_share", "second_source_probability",
           "default_probability", "npv", "loss", "revenue_total", "gross_profit_total",
           "operating_profit_total", "cash_end", "equity_value_end", "stakes_value_end",
-          "market_share_end")
+          "market_share_end", *CREDIT_METRICS)
 
 
 @app.command("compare")
@@ -62,7 +63,7 @@ def compare_command(
         started = datetime.now(UTC)
         with warnings_shown(console(stderr=True)):
             res = cc.compare(first, second, paths=paths, seed=seed, scheduler=scheduler)
-        a, b = res.base.scenario.name, res.other.scenario.name
+        a, b = side_labels(first, second, res.base.scenario.name, res.other.scenario.name)
         stored = record_paired(
             runs, {"a": res.base, "b": res.other}, kind="compare", started=started,
             extra={"a": a, "b": b}, json_file=json_file, differences=res.differences,
@@ -75,6 +76,25 @@ def compare_command(
         out.print(comparison_table(res, a, b))
         if json_file is not None:
             out.print(Text(f"wrote {json_file}"), soft_wrap=True)
+
+
+def side_labels(first: str, second: str, name_a: str, name_b: str) -> tuple[str, str]:
+    """How the table, its header and the JSON's ``a`` and ``b`` call the two scenarios: their
+    ``name``s, or where those are the same (two variants of one file, each keeping the
+    original's name) what was typed for each, a file by its stem, else in full; the same
+    argument twice is told apart as ``NAME (A)`` and ``NAME (B)``.
+
+    >>> side_labels("loan.yaml", "spv.yaml", "deal", "deal")
+    ('loan', 'spv')
+    """
+    if name_a != name_b:
+        return name_a, name_b
+    stems = (Path(first).stem, Path(second).stem)
+    if stems[0] != stems[1]:
+        return stems
+    if first != second:
+        return first, second
+    return f"{name_a} (A)", f"{name_b} (B)"
 
 
 def comparison_table(res: cc.CompareResult, a: str, b: str) -> Table:

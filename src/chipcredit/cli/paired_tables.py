@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
-from .output import number, path_share
+from .output import DASH, finite, number, path_share
 
 __all__ = ["paired_table"]
 
@@ -66,6 +66,8 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
         deal = row["deal"] if isinstance(row["deal"], str) else ""
         cells = [deal, row["party"], row["metric"], number(row["base"]), number(row["other"]),
                  number(row["difference"], signed=True),
+                 # a VaR's difference is of two runs' statistics, with no interval
+                 DASH if finite(row["ci_low"]) is None else
                  f"{number(row['ci_low'], signed=True)} .. "
                  f"{number(row['ci_high'], signed=True)}"]
         if spread:

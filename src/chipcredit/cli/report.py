@@ -81,6 +81,9 @@ def report_command(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors and "
                                                               "warnings.")] = False,
+    no_store: Annotated[bool, typer.Option(
+        "--no-store", help="Accepted as by every other command; a report never records in the "
+                           "run store (it only reads RUN_ID from it).")] = False,
 ) -> None:
     """Write an HTML report: summary, money flows, fans, deal outcomes, defaults, market,
     sensitivity, assumptions and run metadata ($B), in English or Chinese."""

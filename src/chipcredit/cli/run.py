@@ -228,7 +228,8 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
     p_loss: dict[tuple[str, str], float | None] = {}
     for deal, party in result.deal_parties():
         try:
-            p_loss[(deal, party)] = float((result.outcome(deal, party, "loss") > 1e-9).mean())
+            # losses below a dollar are 0 already (analytics.metrics.position_losses)
+            p_loss[(deal, party)] = float((result.outcome(deal, party, "loss") > 0).mean())
         except cc.UsageError:
             p_loss[(deal, party)] = None
     over = ("the deterministic base case" if result.deterministic

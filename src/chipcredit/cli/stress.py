@@ -16,6 +16,7 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit import store
+from chipcredit.experiments.paired import CREDIT_METRICS
 
 from .app import app, console, stderr_line, user_errors
 from .output import check_file_target, warnings_shown, write_output
@@ -25,7 +26,8 @@ from .run import NoStoreOption, QuietOption, SchedulerOption, StorePathOption, c
 __all__ = ["differences_table", "packs_table", "paired_table", "record_paired", "report_quietly",
            "stress_command"]
 
-_SHOWN = ("default_probability", "npv", "moic", "loss", "revenue_total", "cash_end")
+_SHOWN = ("default_probability", "npv", "moic", "loss", "revenue_total", "cash_end",
+          *CREDIT_METRICS)  # then each SPV's and each claim holder's credit figures
 
 
 @app.command("stress")

@@ -12,11 +12,14 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from chipcredit.report.i18n import catalogue
+from chipcredit.report.vendors import vendor_rows
+
 from .output import DASH, finite, money, path_share, percent
 
 __all__ = ["second_sourcing_table", "vendors_table"]
 
-Summary = Sequence[Mapping[str, Any]]
+Summary = Sequence[Mapping[Any, Any]]
 
 
 def _stats(summary: Summary) -> dict[tuple[str, str], Mapping[str, Any]]:
@@ -34,7 +37,9 @@ def _get(index: Mapping[tuple[str, str], Mapping[str, Any]], party: str, metric:
 def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str) -> Table | None:
     """One row per vendor, in the order given: total revenue (median and mean), the part
     paid with money the vendor put into the buyer (self-funded revenue, median and mean;
-    its share of revenue, mean) and its market share at the horizon (median).
+    its share of revenue, the mean of the per-path shares) and its share of units at the
+    horizon (median); the rows of `chipcredit.report.vendors.vendor_rows`, as the HTML
+    report and the dashboard show them, with the same note of what is counted.
 
     Parameters
     ----------
@@ -52,30 +57,22 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
         section holds the same statistics with their p05 and p95. None for a scenario
         without vendors.
     """
-    if not any(kind == "vendor" for _, kind in parties):
+    rows = vendor_rows(summary, parties)
+    if not rows:
         return None
-    index = _stats(summary)
     table = Table(title=f"Vendors ($B over the horizon; {over})", title_justify="left",
                   caption_justify="left")
     table.add_column("vendor", no_wrap=True)
     for header in ("revenue total\np50", "revenue total\nmean", "self-funded\nrevenue p50",
                    "self-funded\nrevenue mean", "self-funded\nshare mean",
-                   "market share\nend p50"):
+                   "unit share\nend p50"):
         table.add_column(header, justify="right", no_wrap=True)
-    table.caption = ("self-funded: the vendor's own money coming back as its sales "
-                     "(docs/output.md, money provenance)")
-    for party, kind in parties:
-        if kind != "vendor":
-            continue
-        table.add_row(
-            Text(party),
-            money(_get(index, party, "revenue_total", "p50")),
-            money(_get(index, party, "revenue_total", "mean")),
-            money(_get(index, party, "self_funded_revenue", "p50")),
-            money(_get(index, party, "self_funded_revenue", "mean")),
-            # two decimals: self-funded shares are fractions of 1%
-            percent(_get(index, party, "self_funded_revenue_share", "mean"), 2),
-            percent(_get(index, party, "market_share_end", "p50")))
+    table.caption = catalogue("en").t("report.vendors_note")
+    for row in rows:
+        rev_p50, rev_mean, own_p50, own_mean, own_share, unit_share = row.values
+        # two decimals: self-funded shares are fractions of 1%
+        table.add_row(Text(row.party), money(rev_p50), money(rev_mean), money(own_p50),
+                      money(own_mean), percent(own_share, 2), percent(unit_share))
     return table
 
 

@@ -52,9 +52,12 @@ class CompareResult:
         paired paths), ``difference`` (other minus base, mean over the paired paths),
         ``ci_low``, ``ci_high`` (its 95% confidence interval), ``median_difference`` (the
         median over the paired paths of other minus base), ``share_higher`` and
-        ``share_lower`` (the shares of those paths with other above and below base) and
-        ``paths`` (the paired paths on which both runs have a value). Money in $B,
-        probabilities as shares. The same shape as `StressResult.differences`.
+        ``share_lower`` (the shares of those paths with other above and below base),
+        ``paths`` (the paired paths on which both runs have a value) and ``unit`` (of base
+        to median_difference: ``$B``, ``annual rate``, ``probability``, ...;
+        docs/output.md, "Units"). The same shape as `StressResult.differences`. Last, the
+        credit rows of each SPV and claim holder both have
+        (`chipcredit.experiments.paired.CREDIT_METRICS`).
     """
 
     base: Result

@@ -18,18 +18,33 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
+from chipcredit.analytics.portfolio import expected_shortfall
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.simulate import simulate
+from chipcredit.analytics.unit import metric_unit, summary_unit
 from chipcredit.errors import ChipcreditWarning
 from chipcredit.scenario.model import Scenario
 
-__all__ = ["COLUMNS", "Z95", "paired_differences", "paired_runs"]
+__all__ = ["COLUMNS", "CREDIT_METRICS", "Z95", "paired_differences", "paired_runs"]
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 _SKIP = ("irr_reason", "irr_multiple", "mark", "default_cause")
 COLUMNS = ("deal", "party", "metric", "base", "other", "difference", "ci_low", "ci_high",
-           "median_difference", "share_higher", "share_lower", "paths")
+           "median_difference", "share_higher", "share_lower", "paths", "unit")
+_SPV_ROWS = (("debt_impaired", "debt_impairment_probability", "lender"),
+             ("lessee_default", "lessee_default_probability", "lessee"),
+             ("covenant_breach", "covenant_breach_probability", "lender"),
+             ("debt_loss", "debt_loss", "lender"))
+"""An SPV's outcome (``spv|DEAL|...``), its name in the JSON ``spvs``, and whose row it is:
+the SPV debt's lender or the lessee."""
+_TAILS = (("var_95", 0.95, False), ("cvar_95", 0.95, True), ("var_99", 0.99, False),
+          ("cvar_99", 0.99, True))
+CREDIT_METRICS = (*(name for _, name, _ in _SPV_ROWS), "expected_loss",
+                  *(name for name, _, _ in _TAILS))
+"""The rows beside `Result.summary`'s: each SPV's (its JSON ``spvs``) and each claim
+holder's portfolio (its JSON ``portfolios``)."""
 
 
 def paired_differences(base: Result, other: Result) -> pd.DataFrame:
@@ -40,11 +55,24 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
     Columns (`COLUMNS`): deal (None for party outcomes), party, metric, base, other,
     difference, ci_low, ci_high, median_difference (the median over the paired paths of
     other minus base, in the metric's unit), share_higher and share_lower (the shares of the
-    paired paths with other > base and other < base; the rest are ties), paths. Default and
+    paired paths with other > base and other < base; the rest are ties), paths, unit (of
+    base, other, difference, ci_low, ci_high and median_difference: the metric's unit,
+    `chipcredit.analytics.unit`; ``probability`` for the 0/1 events). Default and
     second-sourcing probabilities are compared as 0/1 outcomes per path, the first for the
     parties that can default in both runs only. The rows are the deal and party outcomes of
-    `Result.summary`; SPV and portfolio outcomes (keyed by a second party or a quarter) are
-    left out, as there.
+    `Result.summary`, then the credit rows (`CREDIT_METRICS`), the figures of the JSON
+    ``spvs`` and ``portfolios`` under the same names:
+
+    - per ``spv_lease`` deal in both runs, with ``deal`` the deal: its
+      ``debt_impairment_probability``, ``covenant_breach_probability`` and ``debt_loss``
+      (``party`` the debt's lender) and ``lessee_default_probability`` (the lessee), paired
+      per path as the 0/1 events and loss they are;
+    - per party holding claims in both runs, with ``deal`` None: ``expected_loss`` (the
+      per-path total credit loss, paired), and ``var_95``, ``cvar_95``, ``var_99``,
+      ``cvar_99``, each run's statistic over all its paths (as in ``portfolios``) with
+      ``difference`` the other's less the base's. A quantile of one run is no per-path
+      quantity, so those rows have no interval, median difference or shares (NaN; null in
+      JSON). An obligor's figures (keyed by a second party) are left out.
     """
     if base.paths != other.paths or base.seed != other.seed:
         raise ValueError("paired differences need two runs with the same paths and seed")
@@ -68,31 +96,77 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
         if events:  # -1: never; as 0/1 events
             a, b = (a >= 0).astype(float), (b >= 0).astype(float)
             metric = metric.replace("_quarter", "_probability")
-        # float64 throughout: the kept outcomes are float32, whose own mean has 7 digits
-        a, b = a.astype(np.float64, copy=False), b.astype(np.float64, copy=False)
-        fin_a, fin_b = np.isfinite(a), np.isfinite(b)
-        ok = fin_a & fin_b
-        count = int(ok.sum())
-        if count == 0:
-            continue
-        diff = b[ok] - a[ok]
-        if not events and count == fin_a.sum() == fin_b.sum():
-            # both runs' own exact means (float64 sums per block), as `run` reports them
-            mean_a, mean_b = base.mean(key), other.mean(key)
-            mean = mean_b - mean_a
-        else:
-            mean_a, mean_b, mean = float(a[ok].mean()), float(b[ok].mean()), float(diff.mean())
-        half = float(Z95 * diff.std(ddof=1) / np.sqrt(count)) if count > 1 else float("nan")
-        rows.append({
-            "deal": parts[1] if parts[0] == "deal" else None,
-            "party": parts[2] if parts[0] == "deal" else parts[1],
-            "metric": metric, "base": mean_a, "other": mean_b,
+        # float64 throughout (the kept outcomes are float32, whose own mean has 7 digits);
+        # a metric on every path takes both runs' own exact means (float64 sums per block),
+        # as `run` reports them
+        rows.append(_paired_row(parts[1] if parts[0] == "deal" else None,
+                                parts[2] if parts[0] == "deal" else parts[1], metric,
+                                metric_unit(metric), a, b,
+                                None if events else (base.mean(key), other.mean(key))))
+    rows += _credit_rows(base, other)
+    return pd.DataFrame([r for r in rows if r is not None], columns=list(COLUMNS))
+
+
+def _paired_row(deal: str | None, party: str, metric: str, unit: str | None,
+                a: NDArray[np.floating], b: NDArray[np.floating],
+                exact: tuple[float, float] | None) -> dict[str, Any] | None:
+    """One paired row over the paths where both are finite; ``exact``: both runs' exact
+    means, used where every path has a value."""
+    a, b = a.astype(np.float64, copy=False), b.astype(np.float64, copy=False)
+    fin_a, fin_b = np.isfinite(a), np.isfinite(b)
+    ok = fin_a & fin_b
+    count = int(ok.sum())
+    if count == 0:
+        return None
+    diff = b[ok] - a[ok]
+    if exact is not None and count == fin_a.sum() == fin_b.sum():
+        mean_a, mean_b = exact
+        mean = mean_b - mean_a
+    else:
+        mean_a, mean_b, mean = float(a[ok].mean()), float(b[ok].mean()), float(diff.mean())
+    half = float(Z95 * diff.std(ddof=1) / np.sqrt(count)) if count > 1 else float("nan")
+    return {"deal": deal, "party": party, "metric": metric, "base": mean_a, "other": mean_b,
             "difference": mean, "ci_low": mean - half, "ci_high": mean + half,
             "median_difference": float(np.median(diff)),
             "share_higher": float(np.count_nonzero(diff > 0) / count),
             "share_lower": float(np.count_nonzero(diff < 0) / count), "paths": count,
-        })
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+            "unit": unit}
+
+
+def _credit_rows(base: Result, other: Result) -> list[dict[str, Any] | None]:
+    """The `CREDIT_METRICS` rows of `paired_differences`: SPVs, then portfolios."""
+    rows: list[dict[str, Any] | None] = []
+    for deal in base.scenario.deals:
+        if deal.kind != "spv_lease":
+            continue
+        whose = {"lender": deal.debt.lender, "lessee": deal.lessee}
+        for outcome, name, side in _SPV_ROWS:
+            key = f"spv|{deal.id}|{outcome}"
+            if key not in base.outcomes or key not in other.outcomes:
+                continue
+            event = name.endswith("_probability")  # 0/1: their float64 mean, the exact share
+            rows.append(_paired_row(deal.id, whose[side], name, summary_unit(f"spvs.{deal.id}.{name}"),
+                                    base.outcomes[key], other.outcomes[key],
+                                    None if event else (base.mean(key), other.mean(key))))
+    for key in base.outcomes:
+        parts = key.split("|")
+        if parts[0] != "portfolio" or len(parts) != 3 or key not in other.outcomes:
+            continue
+        party = parts[1]
+        a, b = base.outcomes[key], other.outcomes[key]
+        rows.append(_paired_row(None, party, "expected_loss",
+                                summary_unit(f"portfolios.{party}.expected_loss"), a, b,
+                                (base.mean(key), other.mean(key))))
+        for name, level, shortfall in _TAILS:
+            pair = [expected_shortfall(x, level) if shortfall
+                    else float(np.quantile(x.astype(np.float64), level)) for x in (a, b)]
+            nan = float("nan")
+            rows.append({"deal": None, "party": party, "metric": name, "base": pair[0],
+                         "other": pair[1], "difference": pair[1] - pair[0], "ci_low": nan,
+                         "ci_high": nan, "median_difference": nan, "share_higher": nan,
+                         "share_lower": nan, "paths": int(a.size),
+                         "unit": summary_unit(f"portfolios.{party}.{name}")})
+    return rows
 
 
 def paired_runs(first: Scenario, second: Scenario, paths: int, seed: int,

@@ -48,6 +48,7 @@ from chipcredit.scenario.paths import get_number, parameter_paths
 from .arguments import parameter_list, whole_number
 from .indices import analyze, dependent_sample, salib
 from .runner import apply_numbers, central_range, check_paths_seed, correlated_with, run_variants
+from .ties import tied_message
 
 __all__ = ["METHODS", "Parameter", "SensitivityResult", "choose_parameters", "sensitivity"]
 
@@ -175,6 +176,9 @@ def _check_range(sc: Scenario, param: Parameter) -> None:
         try:
             apply_numbers(sc, {param.path: value})
         except ScenarioError as exc:
+            tied = tied_message(sc, param.path, "sensitivity")  # no spread would help
+            if tied is not None:
+                raise UsageError(tied) from None
             problem = exc.problems[0]
             raise UsageError(f"{param.path} at {value:g} ({param.basis}) breaks a rule: "
                              f"{problem.path} {problem.rule}; use a smaller spread") from None

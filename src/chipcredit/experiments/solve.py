@@ -37,6 +37,7 @@ from chipcredit.scenario.paths import get_number
 
 from .arguments import whole_number
 from .runner import central_range, check_paths_seed, correlated_with, run_variants
+from .ties import tied_message
 
 __all__ = ["SolveResult", "parse_target", "solve"]
 
@@ -256,6 +257,9 @@ def solve(
                          f"got {vary!r}")
     metric, op, goal = parse_target(target)
     get_number(sc, vary)
+    tied = tied_message(sc, vary, name)
+    if tied is not None:  # no bracket would help: say so, and what may move instead
+        raise UsageError(tied)
     if (isinstance(tol, bool) or not isinstance(tol, int | float | np.integer | np.floating)
             or not 0 < tol < 1):
         raise UsageError(f"{name}: tol must be above 0 and below 1; got {tol!r}")

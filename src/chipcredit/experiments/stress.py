@@ -45,9 +45,11 @@ class StressResult:
         ``difference`` (stressed minus base, mean over the paired paths), ``ci_low``,
         ``ci_high`` (its 95% confidence interval), ``median_difference`` (the median of
         the per-path differences), ``share_higher`` and ``share_lower`` (the shares of the
-        paired paths on which the stressed run is above, and below, the base) and
-        ``paths`` (the paired paths on which both runs have a value). Money in $B,
-        probabilities as shares. The same shape as `CompareResult.differences`.
+        paired paths on which the stressed run is above, and below, the base), ``paths``
+        (the paired paths on which both runs have a value) and ``unit`` (of base to
+        median_difference: ``$B``, ``annual rate``, ``probability``, ...; docs/output.md,
+        "Units"). The same shape as `CompareResult.differences`. Last, the credit rows of
+        each SPV and claim holder (`chipcredit.experiments.paired.CREDIT_METRICS`).
     notes : tuple of str
         One line per shock that had nothing to act on in the scenario (a ``rate_shock``
         without a floating-rate loan, a ``price_war`` on a vendor that sold nothing in

@@ -19,7 +19,8 @@ The figures:
   give one chart with buttons), 5th/50th/95th percentiles marked, the share with no value and
   why.
 - `default_timing_chart`: a lab's cumulative default probability by quarter, by cause.
-- `market_share_chart`: each vendor's mean share of sales, stacked.
+- `market_share_chart`: each vendor's share of sales in dollars, mean over the paths with
+  sales, stacked.
 - `sankey_chart` (in `chipcredit.report.sankey`): money flows by kind, with a year slider.
 - `tornado_chart`, `paired_difference_chart` (in `chipcredit.report.experiment_charts`).
 """
@@ -75,9 +76,22 @@ def _variable_title(result: Result, variable: str, cat: Catalogue) -> str:
     return cat.label("variable", variable, unit=result.scenario.capacity_unit)
 
 
-def _axis_format(fig: go.Figure, name: str, axis: str = "y") -> None:
+FLAT_SHARE_TOP = 0.01
+"""Top of the y-axis of a share fan that is 0 on every path and quarter (1%): plotly would
+otherwise centre a flat line in -100%..100%, and a share is never negative."""
+
+
+def _axis_format(fig: go.Figure, name: str, axis: str = "y", values: Any = None) -> None:
+    """Percent ticks for a share; a share that is 0 everywhere (``values``, every trace's
+    numbers) gets the axis 0..`FLAT_SHARE_TOP`, not plotly's -100%..100% around it."""
     if unit_kind(name) == "share":
         fig.update_layout({f"{axis}axis": {"tickformat": ".0%"}})
+        if values is not None:
+            finite = np.asarray(values, dtype=float)
+            finite = finite[np.isfinite(finite)]
+            if finite.size and not np.any(finite != 0):
+                fig.update_layout({f"{axis}axis": {"range": [0.0, FLAT_SHARE_TOP],
+                                                   "tickformat": ".1%"}})
 
 
 def fan_chart(result: Result, party: str, variable: str, *, lang: str = "en") -> go.Figure:
@@ -112,13 +126,14 @@ def fan_chart(result: Result, party: str, variable: str, *, lang: str = "en") ->
     finish(fig, title=cat.t("chart.fan_title", party=display_name(result, party, cat),
                             variable=label),
            source=source_of(result, cat), x_title=cat.t("axis.quarter"), y_title=label)
-    _axis_format(fig, variable)
+    _axis_format(fig, variable, values=bands[["p95", "p05", "p75", "p25", "p50", "mean"]].to_numpy())
     return fig
 
 
 def _histogram(result: Result, deal: str, party: str, metric: str,
-               cat: Catalogue) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
-    """One metric's bars (as Bar keyword arguments), its percentile lines and its NaN note."""
+               cat: Catalogue) -> tuple[dict[str, Any], list[dict[str, Any]], str, bool]:
+    """One metric's bars (as Bar keyword arguments), its percentile lines, its NaN note, and
+    whether an end bar also counts a tail beyond it (then hatched)."""
     values = result.outcome(deal, party, metric)
     # float64: clipping float32 values to float64 bounds could push the end values just
     # outside the first or last bar, and np.histogram would drop them
@@ -133,8 +148,13 @@ def _histogram(result: Result, deal: str, party: str, metric: str,
             lo, hi = lo - pad, hi + pad
         edges = np.linspace(lo, hi, HISTOGRAM_BINS + 1)
         counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
+        # an end bar that also counts the tail beyond it is hatched, and the note says so
+        tails = (bool(np.any(finite < lo)), bool(np.any(finite > hi)))
+        shapes = [""] * HISTOGRAM_BINS
+        shapes[0] = "/" if tails[0] else shapes[0]
+        shapes[-1] = "/" if tails[1] else shapes[-1]
         bars = {"x": ((edges[:-1] + edges[1:]) / 2).tolist(), "y": (counts / paths).tolist(),
-                "width": np.diff(edges).tolist()}
+                "width": np.diff(edges).tolist(), "marker_pattern_shape": shapes}
         for level in ("p05", "p50", "p95"):
             value = stats[level]
             assert value is not None
@@ -142,6 +162,7 @@ def _histogram(result: Result, deal: str, party: str, metric: str,
                           "text": f"{level} {cat.metric_value(metric, value / scale_of(metric, cat))}"})
     else:
         bars = {"x": [], "y": [], "width": []}
+        tails = (False, False)
     missing = 1.0 - finite.size / paths if paths else 0.0
     note = ""
     if finite.size == 0:
@@ -153,7 +174,7 @@ def _histogram(result: Result, deal: str, party: str, metric: str,
         note = (cat.t("chart.hist_nan", share=cat.percent(missing),
                       reasons=cat.t("number.list_separator").join(parts)) if parts
                 else cat.t("chart.hist_nan_plain", share=cat.percent(missing)))
-    return bars, marks, note
+    return bars, marks, note, any(tails)
 
 
 def outcome_histogram(result: Result, deal: str, party: str, metric: str | Sequence[str] = "moic",
@@ -168,8 +189,9 @@ def outcome_histogram(result: Result, deal: str, party: str, metric: str | Seque
 
     One ``Bar`` trace per metric: bar heights are the share of all paths (NaN paths
     included in the denominator), values beyond the 0.5th/99.5th percentiles are counted in
-    the end bars. Dashed lines mark the 5th, 50th and 95th percentile of the finite values;
-    a note states the share of paths with no value, with the reasons for an IRR.
+    the end bars, which are then hatched and a note says so. Dashed lines mark the 5th, 50th
+    and 95th percentile of the finite values; a note states the share of paths with no value,
+    with the reasons for an IRR.
     """
     go = graph_objects()
     cat = catalogue(lang)
@@ -179,9 +201,12 @@ def outcome_histogram(result: Result, deal: str, party: str, metric: str | Seque
     fig = new_figure(go)
     views = []
     for i, m in enumerate(metrics):
-        bars, marks, note = _histogram(result, deal, party, m, cat)
-        fig.add_trace(go.Bar(**bars, name=cat.label("metric", m), visible=i == 0,
-                             marker={"color": PALETTE[i % len(PALETTE)]},
+        bars, marks, note, clipped = _histogram(result, deal, party, m, cat)
+        pattern = bars.pop("marker_pattern_shape", None)
+        marker: dict[str, Any] = {"color": PALETTE[i % len(PALETTE)]}
+        if pattern is not None:
+            marker["pattern"] = {"shape": pattern, "fgcolor": "#FFFFFF", "solidity": 0.4}
+        fig.add_trace(go.Bar(**bars, name=cat.label("metric", m), visible=i == 0, marker=marker,
                              hovertemplate="%{x:.3g}: %{y:.1%}<extra></extra>"))
         shapes = [{"type": "line", "x0": mk["x"], "x1": mk["x"], "y0": 0, "y1": 1,
                    "xref": "x", "yref": "paper", "line": {"dash": "dash", "width": 1,
@@ -196,6 +221,11 @@ def outcome_histogram(result: Result, deal: str, party: str, metric: str | Seque
         if note:
             notes.append({"text": note, "x": 1.0, "y": 1.08, "xref": "paper", "yref": "paper",
                           "showarrow": False, "xanchor": "right", "font": {"size": 11}})
+        if clipped:  # under the x-axis title, right: what the hatched end bars hold
+            notes.append({"text": cat.t("chart.hist_clipped"), "x": 1.0, "y": 0.0, "yshift": -60,
+                          "xref": "paper", "yref": "paper", "showarrow": False, "xanchor": "right",
+                          "yanchor": "top", "font": {"size": 10, "color": "#666666"},
+                          "name": "clipped"})
         title = cat.t("chart.hist_title", deal=deal, party=name,
                       metric=cat.label("metric_short", m))
         views.append((shapes, notes, title, cat.label("metric", m)))
@@ -221,14 +251,17 @@ def outcome_histogram(result: Result, deal: str, party: str, metric: str | Seque
 
 def default_timing_chart(result: Result, party: str, *, lang: str = "en") -> go.Figure:
     """Cumulative default probability by quarter of a party that can default (a lab, or a
-    cloud on its own balance sheet): one stacked area per cause (``arrears_unfunded``,
-    ``covenant``, ``cross_default``), then the total as a line."""
+    cloud on its own balance sheet): one stacked area per cause that some path defaults of
+    (of ``arrears_unfunded``, ``covenant``, ``cross_default``: the legend lists no cause the
+    run never sets), then the total as a line."""
     go = graph_objects()
     cat = catalogue(lang)
     timing = result.default_timing(party)
     x = timing["quarter"].tolist()
     fig = new_figure(go)
     for i, cause in enumerate(CAUSES[1:]):
+        if not np.any(timing[cause].to_numpy() > 0):
+            continue
         fig.add_trace(go.Scatter(x=x, y=timing[cause].cumsum().tolist(), mode="lines",
                                  stackgroup="causes", name=cat.label("cause", cause),
                                  line={"width": 0.5, "color": PALETTE[(i + 3) % len(PALETTE)]},
@@ -245,15 +278,28 @@ def default_timing_chart(result: Result, party: str, *, lang: str = "en") -> go.
 
 
 def vendor_shares(result: Result) -> tuple[dict[str, list[float]], bool]:
-    """Mean share of sales per vendor by quarter, and whether it was derived from sales.
+    """Each vendor's share of the vendors' sales in dollars by quarter, and whether it was
+    derived from mean sales.
 
-    Uses the vendors' ``market_share`` bands where every vendor has them, else ``share``,
-    else each vendor's mean sales over the vendors' total (zero where nobody sells).
+    Where every vendor has ``share`` (its share of the quarter's sales in $, per path) in
+    ``result.reservoir``: the mean over the paths on which some vendor sold in that quarter
+    (a path with no sales has no shares, and counting it as 0 would make the stack sum to
+    less than 1), 0 in a quarter with no sales on any path. Else each vendor's mean sales
+    over the vendors' total (zero where nobody sells). Never ``market_share``, which is a
+    share of units (GPUs shipped), not of dollars.
+
+    Returns
+    -------
+    Vendor id to its share (fraction of 1) per quarter, and True where derived.
     """
     vendors = [p.id for p in result.scenario.parties if p.kind == "vendor"]
-    for variable in ("market_share", "share"):
-        if vendors and all((v, variable) in result.reservoir for v in vendors):
-            return {v: result.bands(v, variable)["mean"].tolist() for v in vendors}, False
+    if vendors and all((v, "share") in result.reservoir for v in vendors):
+        shares = {v: np.asarray(result.reservoir[(v, "share")], dtype=np.float64) for v in vendors}
+        # a path sold in a quarter where its vendors' shares add up to 1, not 0
+        sold = np.sum(list(shares.values()), axis=0) > 0.5
+        count = sold.sum(axis=0)
+        return {v: np.where(count > 0, (s * sold).sum(axis=0) / np.maximum(count, 1), 0.0).tolist()
+                for v, s in shares.items()}, False
     sales = {v: result.bands(v, "sales")["mean"].to_numpy() for v in vendors
              if (v, "sales") in result.reservoir}
     total = np.sum(list(sales.values()), axis=0) if sales else np.zeros(0)
@@ -262,7 +308,9 @@ def vendor_shares(result: Result) -> tuple[dict[str, list[float]], bool]:
 
 
 def market_share_chart(result: Result, *, lang: str = "en") -> go.Figure:
-    """Each vendor's mean share of sales by quarter, one stacked area per vendor."""
+    """Each vendor's share of the vendors' sales in dollars by quarter, mean over the paths
+    with sales that quarter (`vendor_shares`), one stacked area per vendor: the stack is 100%
+    in every quarter in which some path has sales."""
     go = graph_objects()
     cat = catalogue(lang)
     shares, derived = vendor_shares(result)

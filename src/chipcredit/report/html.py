@@ -22,10 +22,11 @@ from chipcredit.errors import UsageError
 from chipcredit.files import write_text_atomic
 
 from .assumptions import assumption_rows
+from .credit import credit_section
 from .i18n import Catalogue, catalogue
 from .solvency import defaulting_parties
 from .summary import summary_text
-from .tables import deals_table, metadata_table, parties_table, sensitivity_table, table
+from .tables import deals_table, metadata_table, parties_table, sensitivity_table, table, vendors_table
 from .theme import FONT, graph_objects
 
 __all__ = ["CHART_CONFIG", "build_report", "report_figures", "write_report"]
@@ -134,7 +135,9 @@ def build_report(result: Result, *, lang: str = "en", sensitivity: Any = None,
         ("headline", cat.t("report.headline"),
          f"<h3>{html.escape(cat.t('report.headline_deals'))}</h3>"
          + (deals_table(result, cat) if result.deal_parties() else _note(cat.t("report.no_deals")))
-         + f"<h3>{html.escape(cat.t('report.headline_parties'))}</h3>" + parties_table(result, cat)),
+         + f"<h3>{html.escape(cat.t('report.headline_parties'))}</h3>" + parties_table(result, cat)
+         + (f"<h3>{html.escape(cat.t('report.headline_vendors'))}</h3>" + vendors
+            if (vendors := vendors_table(result, cat)) else "")),
         ("flows", cat.t("report.flows"), _note(cat.t("report.flows_intro")) + charts_of("flows")
          + _note(cat.t("chart.sankey_colours"))),
         ("labs", cat.t("report.labs"), (_note(cat.t("report.labs_intro")) + charts_of("labs"))
@@ -143,6 +146,7 @@ def build_report(result: Result, *, lang: str = "en", sensitivity: Any = None,
          else _note(cat.t("report.no_vendors"))),
         ("deals", cat.t("report.deals"), (_note(cat.t("report.deals_intro")) + charts_of("deals"))
          if figs["deals"] else _note(cat.t("report.no_deals"))),
+        ("credit", cat.t("report.credit"), credit_section(result, cat)),
         ("defaults", cat.t("report.defaults"),
          (_note(cat.t("report.defaults_intro")) + charts_of("defaults")) if figs["defaults"]
          else _note(cat.t("report.no_defaulters"))),

@@ -8,8 +8,11 @@ in 23% of all futures (41% within the horizon)."
 What it says, in this order:
 
 - for the (at most) `MAX_RETURNS` vendor positions with the largest median outlay (or, with
-  no vendor positions, any party's): the 5th–95th percentile range of the MOIC, the median,
-  and the median outlay (cash put in). These are over the paths on which the party has a
+  no vendor position that has a MOIC, any party's, a lender's say): the 5th–95th percentile
+  range of the MOIC, the median, and the median outlay (cash put in). Only positions whose
+  MOIC the deals table shows count: not one it marks n/m
+  (`chipcredit.report.multiples.pair_reason`: a backstop's vendor that only pays, the
+  financed side, a token outlay). These are over the paths on which the party has a
   position (a MOIC); where some paths have none (a letter of intent that does not close),
   the sentence says on what share of all futures the statistics are taken: "in the 34% of
   futures where Nvidia has a position in nvidia-openai-loi, its $100B returns between ...
@@ -29,6 +32,7 @@ from chipcredit.analytics.stats import describe
 from chipcredit.errors import UsageError, did_you_mean
 
 from .i18n import LANGUAGES, Catalogue, catalogue
+from .multiples import financed_parties, pair_reason
 from .solvency import defaulting_parties
 from .theme import display_name
 
@@ -41,13 +45,16 @@ DEFAULT_YEARS = 5
 def _returns(result: Result, cat: Catalogue) -> list[str]:
     kinds = {p.id: p.kind for p in result.scenario.parties}
     found: list[tuple[float, str]] = []
-    pairs = result.deal_parties()
-    vendors = [(d, p) for d, p in pairs if kinds.get(p) == "vendor"]
-    for deal, party in vendors or pairs:
+    financed = financed_parties(result.scenario.deals)
+    # the pairs whose MOIC the deals table shows: not n/m (a backstop's vendor only pays,
+    # a borrower is financed), and with a position (a MOIC needs cash put in) on some path
+    shown = [(d, p) for d, p in result.deal_parties()
+             if pair_reason(result, d, p, financed) is None
+             and np.isfinite(result.outcome(d, p, "moic")).any()]
+    vendors = [(d, p) for d, p in shown if kinds.get(p) == "vendor"]
+    for deal, party in vendors or shown:
         moic = result.outcome(deal, party, "moic")
-        held = np.isfinite(moic)  # a MOIC needs cash put in: the paths with a position
-        if not held.any():
-            continue
+        held = np.isfinite(moic)
         stats = describe(moic)
         spent = float(np.median(result.outcome(deal, party, "cash_out")[held]))
         values = {"party": display_name(result, party, cat), "deal": deal,

@@ -17,8 +17,15 @@ from .i18n import Catalogue
 from .multiples import EXTRAS, REASONS, closed_shares, extras_shown, financed_parties, moic_reason
 from .solvency import kind_label
 from .theme import display_name
+from .vendors import VENDOR_COLUMNS, vendor_rows
 
-__all__ = ["Cell", "deals_table", "metadata_table", "parties_table", "sensitivity_table", "table"]
+__all__ = ["Cell", "deals_table", "metadata_table", "net_position", "parties_table",
+           "sensitivity_table", "table", "vendors_table"]
+
+_VENDOR_HEADERS = ("report.col_revenue_p50", "report.col_revenue_mean", "report.col_self_funded_p50",
+                   "report.col_self_funded_mean", "report.col_self_funded_share",
+                   "report.col_unit_share_end")
+"""Headers of the `VENDOR_COLUMNS`, in their order."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,7 @@ def deals_table(result: Result, cat: Catalogue) -> str:
             Cell(cat.money(npv["p95"]), "num"),
             Cell(cat.metric_value("irr", describe(irr)["p50"]), "num"),
             Cell(cat.multiple(moic["p50"]) if reason is None else cat.t("report.moic_nm"), "num"),
-            Cell(cat.percent(float(np.mean(loss > 1e-9))), "num"),
+            Cell(cat.percent(float(np.mean(loss > 0))), "num"),  # residue is 0 already
             Cell(cat.percent(float(np.mean(~np.isfinite(irr)))), "num"),
             Cell(_extras(result, deal, party, cat)),
         ])
@@ -125,7 +132,9 @@ def _median(result: Result, party: str, metric: str, cat: Catalogue) -> str:
 def parties_table(result: Result, cat: Catalogue) -> str:
     """Per party: its kind, its default probability (every party that can default: labs and
     clouds on their own balance sheet; blank for the others, which never default), median
-    total revenue and median cash at the horizon. Each cell carries its unit."""
+    total revenue and median cash at the horizon. Each cell carries its unit. Where a party's
+    cash is a net position (`net_position`: a cloud funded by its parent, a lender), a note
+    under the table says so: it runs negative by what was put in or lent."""
     headers = [cat.t("report.col_party"), cat.t("report.col_kind"), cat.t("report.col_default"),
                cat.t("report.col_revenue"), cat.t("report.col_cash_end")]
     rows = []
@@ -135,7 +144,43 @@ def parties_table(result: Result, cat: Catalogue) -> str:
                      Cell(kind_label(p, cat)), Cell(default, "num"),
                      Cell(_median(result, p.id, "revenue_total", cat), "num"),
                      Cell(_median(result, p.id, "cash_end", cat), "num")])
-    return table(headers, rows)
+    note = (f'<p class="note">{html.escape(cat.t("report.funded_cash_note"))}</p>'
+            if any(net_position(p) for p in result.scenario.parties) else "")
+    return table(headers, rows) + note
+
+
+def net_position(party: Any) -> bool:
+    """Whether a party's cash at the horizon is a net position, not a balance: a cloud with
+    ``balance_sheet: funded`` (its parent pays its bills, so its cash runs negative by what it
+    was funded with) or a lender (it starts with no cash, so it runs negative by what it has
+    lent and not yet got back)."""
+    return party.kind == "lender" or (party.kind == "cloud"
+                                      and getattr(party, "balance_sheet", "") == "funded")
+
+
+def vendors_table(result: Result, cat: Catalogue) -> str:
+    """Per vendor: total revenue, self-funded revenue (median and mean), the self-funded
+    share (mean of the per-path shares) and the share of units at the horizon (median): the
+    rows of `vendors.vendor_rows`, as the CLI's vendors table has them, then the note of what
+    self-funded revenue counts. Empty for a scenario without vendors."""
+    parties = [(p.id, p.kind) for p in result.scenario.parties]
+    rows = vendor_rows(result.summary().to_dict("records"), parties)
+    if not rows:
+        return ""
+    headers = [cat.t("report.col_party"), *(cat.t(h) for h in _VENDOR_HEADERS)]
+    body = []
+    for row in rows:
+        cells = [Cell(display_name(result, row.party, cat), "data")]
+        for (metric, _, unit), value in zip(VENDOR_COLUMNS, row.values, strict=True):
+            text = cat.na() if value is None else (
+                cat.money(value) if unit == "money"
+                # two decimals, as in the CLI: self-funded shares are fractions of 1%
+                else cat.t("number.percent", value=f"{value * 100:.2f}") if metric.startswith("self")
+                else cat.percent(value))
+            cells.append(Cell(text, "num"))
+        body.append(cells)
+    return table(headers, body) + f'<p class="note">{html.escape(cat.t("report.vendors_note"))}</p>'
+
 
 
 def sensitivity_table(sensitivity: Any, cat: Catalogue) -> str:

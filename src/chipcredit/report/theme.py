@@ -21,6 +21,7 @@ __all__ = [
     "FONT",
     "PALETTE",
     "PLOT_HINT",
+    "TITLE_INDENT",
     "display_name",
     "finish",
     "graph_objects",
@@ -40,6 +41,8 @@ SELF_FUNDED = "#D62728"
 FONT = ("Inter, 'Helvetica Neue', Arial, 'Noto Sans CJK SC', 'Source Han Sans SC', "
         "'PingFang SC', 'Microsoft YaHei', sans-serif")
 """System fonts only (the report loads nothing); the CJK ones render the Chinese catalogue."""
+TITLE_INDENT = 16
+"""Space (px) between the figure's left edge and its title."""
 PLOT_HINT = "charts need Plotly, which is not installed: pip install 'chipcredit[plot]'"
 
 MONEY = frozenset({"revenue", "cash", "sales", "gross_profit", "valuation", "arrears",
@@ -134,7 +137,8 @@ def finish(fig: go.Figure, *, title: str, source: str, x_title: str | None = Non
            y_title: str | None = None, height: int = 440) -> go.Figure:
     """Title, axis titles, the source line under the plot, and the shared style."""
     layout: dict[str, Any] = {
-        "title": {"text": title, "x": 0.0, "xanchor": "left"},
+        # indented from the figure's edge (a PNG has no page margin round it)
+        "title": {"text": title, "x": 0.0, "xanchor": "left", "pad": {"l": TITLE_INDENT}},
         "height": height,
         "margin": {"l": 70, "r": 30, "t": 70, "b": 120},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0},

@@ -50,8 +50,8 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "Own: it pays from its own cash and defaults when it cannot. funded: a parent with other "
             "businesses (a hyperscaler) pays its commitments from outside capital, like a vendor or a "
             "buyer: its cash is a net position that may go negative, it is never in arrears and never "
-            "defaults, and its cash is not traced for provenance (what it pays out is \"other\" money) (own |"
-            " funded)"
+            "defaults, and its cash is traced for provenance on a pool, the money it has received and not "
+            "yet spent (what the parent pays beyond it is \"other\" money) (own | funded)"
         ),
         "cash": (
             "Cash at the start (with balance_sheet: funded, the opening net cash position; 0 is natural) "
@@ -253,8 +253,10 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "is worth least when borrowers fail (Signed)"
         ),
         "residual_value_by_age": (
-            "Used-GPU value by whole year of age. Item 0 is new (normally 1.0). The last item holds for all"
-            " older GPUs (list of Fraction, at least one, share of cost)"
+            "Used-GPU value by year of age: item k is the value at exactly k years. Item 0 is new (normally"
+            " 1.0). Between two items the value is interpolated linearly by quarter of age (at 1.25 years, "
+            "three quarters of item 1 and a quarter of item 2). The last item holds for all older GPUs "
+            "(list of Fraction, at least one, share of cost)"
         ),
         "residual_volatility": "Annual volatility of the residual index's own shock (Volatility, per year)",
         "useful_life_years": (

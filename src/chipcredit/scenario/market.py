@@ -64,8 +64,9 @@ class Hardware(Model):
         The vendor's content per unit goes to the vendor; the rest goes to ``customers``.
     cost_change_per_year : effective annual change of the all-in cost
     useful_life_years : quarters of service are ``4 * useful_life_years``; then retired
-    residual_value_by_age : used-GPU value as a share of cost, by whole year of age
-        (index 0 = new); the last entry holds for older GPUs
+    residual_value_by_age : used-GPU value as a share of cost at each whole year of age
+        (index 0 = new), interpolated linearly by quarter in between; the last entry holds
+        for older GPUs
     residual_beta : loading of the residual index on the demand factor (wrong-way risk)
     residual_volatility : annual volatility of the residual index's own shock
     winter_residual_hit : share by which residual values fall while in winter

@@ -4,6 +4,8 @@ a table in the page's language and money unit."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -13,25 +15,38 @@ from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.charts import sankey_chart
 from chipcredit.report.i18n import Catalogue
-from chipcredit.report.sankey import node_name
+from chipcredit.report.sankey import OUTSIDE, node_name
 
-__all__ = ["draw", "flow_table"]
+__all__ = ["TABLE_WIDTHS", "draw", "flow_columns", "flow_table"]
+
+TABLE_WIDTHS = {"report.col_from": 230, "report.col_to": 230, "report.col_kind": 170,
+                "report.col_total": 90}
+"""Width (px) of each column of the flows table: 720 px in all, inside the page's 736 px at
+1,280 px wide, so the Total column is not cut off by the long names; a name cut short reads
+in full on hover."""
 
 
 def flow_table(result: cc.Result, kinds: list[str], T: Catalogue) -> pd.DataFrame:
     """The flows of ``kinds`` summed over quarters by (from, to, kind), largest first, as the
     page shows them: parties by name, kinds by their catalogue label, headers in the page's
-    language, the mean over paths as money text in its unit (``$17.7B``, ``177亿美元``)."""
+    language, the mean over paths as money text in its unit (``$17.7B``, ``177亿美元``). The
+    outside world paid is named as in the Sankey: "suppliers and costs (outside world)"."""
     flows = result.flows()
     totals = (flows[flows["kind"].isin(kinds)]
               .groupby(["from", "to", "kind"], sort=False)["mean"].sum().reset_index()
               .sort_values("mean", ascending=False, kind="stable"))
     return pd.DataFrame({
         T.t("report.col_from"): [node_name(result, p, T) for p in totals["from"]],
-        T.t("report.col_to"): [node_name(result, p, T) for p in totals["to"]],
+        T.t("report.col_to"): [node_name(result, "\u2192" + p if p in OUTSIDE else p, T)
+                               for p in totals["to"]],
         T.t("report.col_kind"): [T.label("kind", k) for k in totals["kind"]],
         T.t("report.col_total"): [T.money(float(v)) for v in totals["mean"]],
     })
+
+
+def flow_columns(T: Catalogue) -> dict[str, Any]:
+    """``st.dataframe``'s column configuration of the flows table: `TABLE_WIDTHS`."""
+    return {T.t(key): st.column_config.TextColumn(width=width) for key, width in TABLE_WIDTHS.items()}
 
 
 def draw(T: Catalogue, current: Current, choice: Choice) -> None:
@@ -55,4 +70,4 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     st.plotly_chart(fig, key="sankey")
     st.caption(T.t("chart.sankey_colours"))
     with st.expander(T.t("report.flows_table")):
-        st.dataframe(flow_table(result, chosen, T), hide_index=True)
+        st.dataframe(flow_table(result, chosen, T), hide_index=True, column_config=flow_columns(T))

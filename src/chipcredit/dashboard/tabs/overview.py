@@ -24,10 +24,12 @@ from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.multiples import REASONS, financed_parties, pair_reason
 from chipcredit.report.solvency import kind_label
+from chipcredit.report.tables import net_position
+from chipcredit.report.vendors import VENDOR_COLUMNS, vendor_rows
 
 __all__ = ["KEY_METRICS", "OWN_MEASURE", "deal_notes", "deal_table", "draw", "headline_kpis",
            "headline_metric", "headline_pairs", "kpi_text", "moic_reasons", "party_table",
-           "probability_text"]
+           "probability_text", "vendor_columns", "vendor_table"]
 
 KEY_METRICS = ("npv", "irr", "moic", "loss")
 """Deal metrics in the overview table."""
@@ -174,6 +176,45 @@ def party_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+_VENDOR_HEADERS = ("report.col_revenue_p50", "report.col_revenue_mean", "report.col_self_funded_p50",
+                   "report.col_self_funded_mean", "report.col_self_funded_share",
+                   "report.col_unit_share_end")
+
+
+def vendor_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
+    """The vendors table of the HTML report and the CLI (`chipcredit.report.vendors`): per
+    vendor by its name, total revenue and self-funded revenue (median and mean, in the page's
+    money unit), the self-funded share (mean of the per-path shares, two decimals) and the
+    share of units at the horizon; every cell a string, n/a where there is no number. Empty
+    for a scenario without vendors."""
+    parties = result.scenario.parties
+    rows = []
+    for row in vendor_rows(result.summary().to_dict("records"), [(p.id, p.kind) for p in parties]):
+        out = {T.t("report.col_party"): party_name(row.party, parties, T)}
+        for header, (metric, _, unit), value in zip(_VENDOR_HEADERS, VENDOR_COLUMNS, row.values,
+                                                    strict=True):
+            out[T.t(header)] = (T.na() if value is None else T.money(value) if unit == "money"
+                                else T.t("number.percent", value=f"{value * 100:.2f}")
+                                if metric.startswith("self") else T.percent(value))
+        rows.append(out)
+    return pd.DataFrame(rows)
+
+
+VENDOR_WIDTHS = (80, 105)
+"""Width (px) of the vendors table's first column and of each of its six others: 710 px, inside
+the page's 736 px at 1,280 px wide, so the last column is not cut off; a header cut short
+reads in full on hover."""
+
+
+def vendor_columns(T: Catalogue) -> dict[str, Any]:
+    """``st.dataframe``'s column configuration of `vendor_table`: `VENDOR_WIDTHS`, each
+    header also as the column's help (shown on hover)."""
+    first, rest = VENDOR_WIDTHS
+    headers = [T.t("report.col_party"), *(T.t(h) for h in _VENDOR_HEADERS)]
+    return {h: st.column_config.TextColumn(width=first if i == 0 else rest, help=h)
+            for i, h in enumerate(headers)}
+
+
 def kpi_text(T: Catalogue, result: cc.Result, deal: str, party: str, metric: str,
              value: float) -> tuple[str, str, str]:
     """A deal KPI of `headline_kpis` as the page shows it: (label, value, tooltip). The label
@@ -257,8 +298,15 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     st.dataframe(deal_table(result, T), hide_index=True)
     for note in deal_notes(result, T):
         st.caption(markdown_safe(note))
+    vendors = vendor_table(result, T)
+    if not vendors.empty:  # the story's headline number: revenue paid with a vendor's own money
+        st.subheader(T.t("report.headline_vendors"))
+        st.dataframe(vendors, hide_index=True, column_config=vendor_columns(T))
+        st.caption(markdown_safe(T.t("report.vendors_note")))
     st.subheader(T.t("report.headline_parties"))
     st.dataframe(party_table(result, T), hide_index=True)
+    if any(net_position(p) for p in result.scenario.parties):  # as the report's note
+        st.caption(markdown_safe(T.t("report.funded_cash_note")))
     if current.run.notes:
         with st.expander(T.t("dashboard.overview.notes", count=len(current.run.notes))):
             for note in current.run.notes:

@@ -14,8 +14,9 @@ from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.sankey import label_width
 
-__all__ = ["draw", "network_figure", "registry_table"]
+__all__ = ["BEND", "LABEL_RADIUS", "LABEL_UNIT", "curve", "draw", "network_figure", "registry_table"]
 
 _COLOURS = {"funds": "#d62728", "buys_from": "#1f77b4"}
 _COLUMNS = {"id": "report.col_deal", "from": "report.col_from", "to": "report.col_to",
@@ -23,6 +24,35 @@ _COLUMNS = {"id": "report.col_deal", "from": "report.col_from", "to": "report.co
             "amount": "report.col_amount", "date": "report.col_date", "terms": "report.col_terms",
             "status": "report.col_status", "source": "report.col_source"}
 """Registry column -> catalogue key of its header."""
+BEND = 0.2
+"""How far an edge's curve bows to its right, as a share of its length: A → B and B → A
+(Nvidia funds OpenAI, OpenAI buys from Nvidia) bow to opposite sides instead of lying on one
+line, where the upper one hid the lower."""
+LABEL_RADIUS = 1.12
+"""Radius of every party's label (the circle of parties has radius 1)."""
+LABEL_UNIT = 1 / 205
+"""Axis units per px of the network (the circle's radius of 1 is about 205 px, 900 px high
+and 820 px wide), to turn a label's estimated width (`sankey.label_width`) into axis units."""
+_REACH = 1.85
+"""Half the axes' range: the circle (1), the labels' start (`LABEL_RADIUS`) and the longest
+label (about 0.7); an annotation outside the range is not drawn."""
+_ENDS = (0.07, 0.93)
+"""Share of an edge's curve left off at each end, so it stops short of the markers."""
+_POINTS = 24
+
+
+def curve(start: tuple[float, float], end: tuple[float, float],
+          bend: float = BEND) -> tuple[list[float], list[float]]:
+    """Points (x, y) of the edge from ``start`` to ``end``: a quadratic Bézier curve whose
+    control point lies ``bend`` times the distance off the midpoint, to the right of the
+    direction of travel, less `_ENDS` of it at each end."""
+    (x0, y0), (x1, y1) = start, end
+    dx, dy = x1 - x0, y1 - y0
+    cx, cy = (x0 + x1) / 2 + bend * dy, (y0 + y1) / 2 - bend * dx  # right of the direction
+    lo, hi = _ENDS
+    ts = [lo + (hi - lo) * i / (_POINTS - 1) for i in range(_POINTS)]
+    return ([(1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t ** 2 * x1 for t in ts],
+            [(1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t ** 2 * y1 for t in ts])
 
 
 def registry_table(T: Catalogue) -> pd.DataFrame:
@@ -49,10 +79,11 @@ def registry_table(T: Catalogue) -> pd.DataFrame:
 
 
 def network_figure(net: cc.DealNetwork, T: Catalogue) -> Any:
-    """The registry's network: parties on a circle, one arrow per (from, to, relation),
-    red for funding and blue for purchases, its width growing with the amount ($B). Parties
-    are labelled by name (`party_name`); near the top and bottom of the circle, where
-    neighbours sit side by side, every other label is set further out so they do not overlap."""
+    """The registry's network: parties on a circle, one curved arrow per (from, to, relation),
+    red for funding and blue for purchases, its width growing with the amount ($B); each
+    bows to its right (`curve`), so the two directions between two parties never lie on one
+    line. Parties are labelled by name (`party_name`) at `LABEL_RADIUS`, written along their
+    radius, away from the circle."""
     import plotly.graph_objects as go
 
     parties = list(net.nodes["party"])
@@ -64,32 +95,40 @@ def network_figure(net: cc.DealNetwork, T: Catalogue) -> Any:
     for relation, colour in _COLOURS.items():
         shown = False
         for rec in net.edges[net.edges["relation"] == relation].to_dict("records"):
-            (x0, y0), (x1, y1) = where[rec["from"]], where[rec["to"]]
+            xs, ys = curve(where[rec["from"]], where[rec["to"]])
             width = 1 + 2 * math.log10(1 + float(rec["amount"] or 0))
-            fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x",
-                               ayref="y", showarrow=True, arrowhead=3, arrowsize=1,
-                               arrowwidth=width, arrowcolor=colour, standoff=12,
-                               startstandoff=12)
-            if not shown:
-                fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines",
-                                         line={"color": colour, "width": 3},
-                                         name=T.t(f"dashboard.registry.{relation}")))
-                shown = True
+            name = T.t(f"dashboard.registry.{relation}")
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="lines", line={"color": colour, "width": width},
+                name=name, legendgroup=relation, showlegend=not shown, hoverinfo="text",
+                hovertext=f"{party_name(rec['from'], (), T)} → {party_name(rec['to'], (), T)}: "
+                          f"{name} {T.money(float(rec['amount'] or 0))}"))
+            # the arrowhead: a short arrow along the curve's last step
+            fig.add_annotation(x=xs[-1], y=ys[-1], ax=xs[-3], ay=ys[-3], xref="x", yref="y",
+                               axref="x", ayref="y", showarrow=True, arrowhead=3, arrowsize=1,
+                               arrowwidth=width, arrowcolor=colour, text="")
+            shown = True
     fig.add_trace(go.Scatter(
         x=[where[p][0] for p in parties], y=[where[p][1] for p in parties], mode="markers",
         marker={"size": 12, "color": "#444"}, showlegend=False,
         hovertext=[T.t("dashboard.registry.node", party=party_name(p, (), T), count=int(d))
                    for p, d in zip(parties, counts, strict=True)],
         hoverinfo="text"))
-    for i, (party, (x, y)) in enumerate(where.items()):  # names outside, away from the arrows
-        out = 1.24 if abs(x) < 0.6 and i % 2 else 1.1
-        fig.add_annotation(x=out * x, y=out * y, text=party_name(party, (), T), showarrow=False,
-                           xanchor="left" if x > 0.2 else "right" if x < -0.2 else "center",
+    for party, (x, y) in where.items():
+        # names outside, away from the arrows, along their radius (as in a chord diagram):
+        # neighbours at the top and bottom of the circle, side by side, cannot overlap
+        # (plotly turns a label round its centre: the centre sits half the label's estimated
+        # length beyond LABEL_RADIUS, so every label starts at LABEL_RADIUS)
+        angle = math.degrees(math.atan2(y, x))
+        name = party_name(party, (), T)
+        r = LABEL_RADIUS + label_width(name) * LABEL_UNIT / 2
+        fig.add_annotation(x=r * x, y=r * y, text=name, showarrow=False, xanchor="center",
+                           yanchor="middle", textangle=-angle if x >= -1e-9 else 180 - angle,
                            font={"size": 12})
-    fig.update_layout(title=T.t("dashboard.registry.title"), height=820,
-                      margin={"l": 120, "r": 120},
-                      xaxis={"visible": False, "range": [-1.5, 1.5]},
-                      yaxis={"visible": False, "scaleanchor": "x", "range": [-1.35, 1.35]},
+    fig.update_layout(title=T.t("dashboard.registry.title"), height=900,
+                      margin={"l": 20, "r": 20, "t": 80, "b": 60},
+                      xaxis={"visible": False, "range": [-_REACH, _REACH]},
+                      yaxis={"visible": False, "scaleanchor": "x", "range": [-_REACH, _REACH]},
                       legend={"orientation": "h"})
     return fig
 

@@ -1,0 +1,98 @@
+"""The credit rows of a paired experiment: each SPV's and each claim holder's figures (the
+JSON ``spvs`` and ``portfolios``), in `stress` and `compare`, their tables and JSON."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import chipcredit as cc
+from chipcredit import cli
+from chipcredit.experiments.paired import CREDIT_METRICS
+
+FIXTURES = Path(__file__).parents[1] / "fixtures_credit"
+SPV = FIXTURES / "neocloud-spv.yaml"
+
+
+@pytest.fixture(scope="module")
+def res() -> cc.StressResult:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        return cc.stress(cc.load_scenario(SPV), "telecom-2001", paths=300, seed=7)
+
+
+def _row(res: cc.StressResult, deal: str | None, party: str, metric: str) -> dict:
+    t = res.differences
+    hit = t[(t["deal"].isna() if deal is None else t["deal"] == deal)
+            & (t["party"] == party) & (t["metric"] == metric)]
+    assert len(hit) == 1, (deal, party, metric)
+    return hit.iloc[0].to_dict()
+
+
+def test_spv_rows_are_the_json_spvs_of_both_runs(res: cc.StressResult) -> None:
+    a, b = res.base.to_dict()["spvs"]["gpu-spv"], res.stressed.to_dict()["spvs"]["gpu-spv"]
+    for name, party in (("debt_impairment_probability", "fund"),
+                        ("covenant_breach_probability", "fund"),
+                        ("lessee_default_probability", "lab-a")):
+        row = _row(res, "gpu-spv", party, name)
+        assert (row["base"], row["other"]) == (a[name], b[name])
+        assert row["unit"] == "probability"
+        # paired per path: the shares of paths on which the event appears and disappears
+        key = {"debt_impairment_probability": "debt_impaired",
+               "covenant_breach_probability": "covenant_breach",
+               "lessee_default_probability": "lessee_default"}[name]
+        x, y = (r.outcomes[f"spv|gpu-spv|{key}"] for r in (res.base, res.stressed))
+        assert row["share_higher"] == np.mean(y > x) and row["share_lower"] == np.mean(y < x)
+    loss = _row(res, "gpu-spv", "fund", "debt_loss")
+    assert loss["base"] == a["debt_loss"]["mean"] and loss["other"] == b["debt_loss"]["mean"]
+    assert loss["unit"] == "$B"
+    assert b["debt_impairment_probability"] > a["debt_impairment_probability"]  # it bites
+
+
+def test_portfolio_rows_are_the_json_portfolios_of_both_runs(res: cc.StressResult) -> None:
+    a, b = (r.to_dict()["portfolios"]["fund"] for r in (res.base, res.stressed))
+    el = _row(res, None, "fund", "expected_loss")
+    assert el["base"] == pytest.approx(a["expected_loss"], rel=1e-12)
+    assert el["other"] == pytest.approx(b["expected_loss"], rel=1e-12)
+    assert el["ci_low"] <= el["difference"] <= el["ci_high"]
+    for name in ("var_95", "cvar_95", "var_99", "cvar_99"):
+        row = _row(res, None, "fund", name)
+        assert (row["base"], row["other"]) == (a[name], b[name])
+        assert row["difference"] == b[name] - a[name]
+        # two runs' quantiles: no per-path interval, median or shares
+        assert all(np.isnan(row[c]) for c in ("ci_low", "ci_high", "median_difference",
+                                              "share_higher", "share_lower"))
+        assert row["paths"] == 300 and row["unit"] == "$B"
+
+
+def test_stress_cli_table_and_json_carry_the_credit_rows(tmp_path: Path) -> None:
+    out = tmp_path / "stress.json"
+    result = CliRunner().invoke(cli.app, ["stress", str(SPV), "--pack", "telecom-2001",
+                                          "--paths", "200", "--seed", "7", "--json", str(out),
+                                          "--no-store"])
+    assert result.exit_code == 0, result.output
+    for metric in CREDIT_METRICS:
+        assert f" {metric} " in result.stdout, metric
+    var = next(ln for ln in result.stdout.splitlines() if " var_95 " in ln)
+    assert " fund " in var and "—" in var  # no interval for a difference of quantiles
+    rows = json.loads(out.read_text(encoding="utf-8"))["differences"]
+    assert {r["metric"] for r in rows} >= set(CREDIT_METRICS)
+    cvar = next(r for r in rows if r["metric"] == "cvar_99")
+    assert cvar["ci_low"] is None and cvar["party"] == "fund" and cvar["deal"] is None
+
+
+def test_compare_carries_them_for_what_both_scenarios_have() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        found = cc.compare("seed-2025-sell-only", "seed-2025", paths=200, seed=3)
+    t = found.differences
+    # the SPV is in seed-2025 only: no row; the xai bonds are in both
+    assert t[t["deal"] == "colossus2-spv"]["metric"].isin(CREDIT_METRICS).sum() == 0
+    held = t[t["deal"].isna() & (t["party"] == "xai-bondholders")]
+    assert {"expected_loss", "var_95", "cvar_95", "var_99", "cvar_99"} <= set(held["metric"])
+    assert found.party("xai-bondholders")["metric"].tolist() == held["metric"].tolist()

@@ -1,0 +1,91 @@
+"""The report's opening sentence on returns speaks of the MOICs the deals table shows."""
+
+from __future__ import annotations
+
+import html
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import chipcredit as cc
+from chipcredit.report.multiples import financed_parties, pair_reason
+from chipcredit.report.summary import summary_text
+
+FIXTURES = Path(__file__).parent / "fixtures_credit"
+
+
+def _run(name: str) -> cc.Result:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        return cc.simulate(cc.load_scenario(FIXTURES / f"{name}.yaml"), paths=200, seed=7)
+
+
+def test_a_backstop_that_only_pays_gets_no_returns_sentence() -> None:
+    # Nvidia only pays under its capacity backstop (MOIC 0 on every path, no loss): the
+    # table shows n/m, so the text must not say "returns between 0x and 0x"
+    res = _run("neocloud-backstop")
+    financed = financed_parties(res.scenario.deals)
+    assert pair_reason(res, "nvidia-backstop", "nvidia", financed) == "pays_only"
+    text = summary_text(res)
+    assert "nvidia-backstop" not in text
+    assert "0x" not in text
+    assert "neocloud defaults" in text  # the rest of the paragraph is still there
+
+
+def test_without_a_vendor_moic_it_speaks_of_the_lender_and_the_sponsor() -> None:
+    # the SPV's vendor, Nvidia, sells but invests nothing (no MOIC): the sentence falls
+    # back to the positions that have one, the debt ($3B, fund) and the equity ($1.3B)
+    text = summary_text(_run("neocloud-spv"))
+    assert "fund's $3B in gpu-spv returns between" in text
+    assert "sponsor's $1.3B in gpu-spv returns between" in text
+    assert "lab-a's" not in text  # the lessee, financed: n/m
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_nothing_to_say_about_returns_still_says_the_defaults(lang: str) -> None:
+    text = summary_text(_run("neocloud-backstop"), lang=lang)
+    assert "nvidia-backstop" not in text
+
+
+def _cells(text: str) -> list[list[str]]:
+    import re
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", text)]
+
+
+def test_credit_section_shows_the_portfolio_and_the_spv() -> None:
+    from chipcredit.report.credit import credit_section
+    from chipcredit.report.i18n import catalogue
+
+    res = _run("neocloud-spv")
+    cat = catalogue("en")
+    text = credit_section(res, cat)
+    book = res.to_dict()["portfolios"]["fund"]
+    spv = res.to_dict()["spvs"]["gpu-spv"]
+    rows = [r for r in _cells(text) if r]
+    holder = next(r for r in rows if r[0] == "fund")
+    assert holder[1:] == [cat.money(book["expected_loss"]),
+                          cat.percent(float((res.outcomes["portfolio|fund|loss"] > 0).mean())),
+                          *(cat.money(book[k]) for k in ("var_95", "cvar_95", "var_99", "cvar_99")),
+                          cat.percent(book["lgd"])]
+    deal = next(r for r in rows if r[0] == "gpu-spv")
+    assert deal[1:6] == ["fund", cat.percent(spv["debt_impairment_probability"]),
+                         cat.percent(spv["covenant_breach_probability"]),
+                         cat.percent(spv["lessee_default_probability"]),
+                         cat.money(spv["debt_loss"]["mean"])]
+    ltv = res.bands("gpu-spv", "ltv")
+    worst = int(np.nanargmax(ltv["p95"].to_numpy(dtype=float)))  # NaN once the debt is gone
+    assert deal[6] == (f"{ltv['p95'].iloc[worst]:.2f} / {ltv['p50'].iloc[worst]:.2f} "
+                       f"({ltv['quarter'].iloc[worst]})")
+    assert "CVaR (expected shortfall) is the mean loss over the worst 5%" in text
+
+
+def test_credit_section_says_when_there_is_nothing_to_show() -> None:
+    from chipcredit.report.credit import credit_section
+    from chipcredit.report.i18n import catalogue
+
+    res = _run("neocloud-backstop")  # the lender's claim is the cloud's own debt: no deal
+    for lang in ("en", "zh"):
+        cat = catalogue(lang)
+        assert credit_section(res, cat) == f'<p class="note">{html.escape(cat.t("report.credit_none"))}</p>'

@@ -1,0 +1,124 @@
+"""The vendors table, the story's headline number, in every publishable output: the HTML
+report and the dashboard's Overview show the CLI's rows (one shared function, the same
+numbers), with one note of what self-funded revenue counts; and the parties table says when
+a cash figure is a net funded position."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+import warnings
+
+import pytest
+
+pytest.importorskip("plotly")
+pytest.importorskip("streamlit")
+
+import chipcredit as cc
+from chipcredit.cli.vendor_tables import vendors_table as cli_vendors_table
+from chipcredit.dashboard.tabs.overview import vendor_columns, vendor_table
+from chipcredit.dashboard.text import words
+from chipcredit.report import i18n
+from chipcredit.report.tables import net_position, parties_table, vendors_table
+from chipcredit.report.vendors import VENDOR_COLUMNS, vendor_rows
+
+PARTIES = [("nvidia", "vendor"), ("openai", "lab"), ("amd", "vendor")]
+
+
+def row(party: str, metric: str, **stats: float) -> dict[str, object]:
+    return {"deal": None, "party": party, "metric": metric, **stats}
+
+
+@pytest.fixture(scope="module")
+def result() -> cc.Result:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        return cc.simulate("seed-2025", paths=200, seed=4)
+
+
+def test_vendor_rows_by_hand() -> None:
+    summary = [row("nvidia", "revenue_total", p50=5716.3, mean=6017.7),
+               row("nvidia", "self_funded_revenue", p50=8.5, mean=10.3),
+               row("nvidia", "self_funded_revenue_share", mean=0.0022, p50=0.0017),
+               row("nvidia", "market_share_end", p50=0.93),
+               row("amd", "revenue_total", p50=226.3, mean=float("nan")),
+               # a deal's row of the same name is not the vendor's own
+               {**row("nvidia", "revenue_total", p50=1.0, mean=1.0), "deal": "loi"}]
+    rows = vendor_rows(summary, PARTIES)
+    assert [r.party for r in rows] == ["nvidia", "amd"]  # vendors only, in order
+    assert rows[0].values == (5716.3, 6017.7, 8.5, 10.3, 0.0022, 0.93)
+    assert rows[1].values == (226.3, None, None, None, None, None)  # NaN and missing: None
+    assert [c[:2] for c in VENDOR_COLUMNS][4] == ("self_funded_revenue_share", "mean")
+    assert vendor_rows(summary, [("openai", "lab")]) == []
+
+
+def _cells(text: str) -> list[list[str]]:
+    body = text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [[html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)]
+            for r in body.split("</tr>") if "<td" in r]
+
+
+def test_report_and_dashboard_show_the_cli_rows(result: cc.Result) -> None:
+    cat = i18n.catalogue("en")
+    summary = result.summary()
+    stats = {(r["party"], r["metric"]): r for r in summary.to_dict("records")
+             if not isinstance(r["deal"], str)}
+    text = vendors_table(result, cat)
+    cells = _cells(text)
+    assert [c[0] for c in cells] == ["Nvidia", "AMD"]
+    for vendor, shown in zip(("nvidia", "amd"), cells, strict=True):
+        revenue, own = stats[(vendor, "revenue_total")], stats[(vendor, "self_funded_revenue")]
+        share = stats[(vendor, "self_funded_revenue_share")]["mean"]
+        assert shown[1:] == [cat.money(revenue["p50"]), cat.money(revenue["mean"]),
+                             cat.money(own["p50"]), cat.money(own["mean"]),
+                             f"{share * 100:.2f}%",  # two decimals, as in the CLI
+                             cat.percent(stats[(vendor, "market_share_end")]["p50"])]
+        # the mean of per-path shares is not the ratio of the means beside it
+        assert share != pytest.approx(own["mean"] / revenue["mean"], rel=1e-3)
+    assert "self-funded share (mean of per-path shares)" in text
+    note = cat.t("report.vendors_note")
+    assert html.escape(note) in text
+    for words_ in ("pro rata", "before the scenario starts", "opening balances",
+                   "mean over paths of each path"):
+        assert words_ in note
+    # the dashboard's Overview: the same cells
+    frame = vendor_table(result, words("en"))
+    assert frame.to_numpy().tolist() == cells
+    assert list(frame.columns)[5] == "self-funded share (mean of per-path shares)"
+    # seven columns that fit the page at 1,280 px (736 px), every header on hover
+    columns = vendor_columns(words("en"))
+    assert list(columns) == list(frame.columns)
+    assert sum(c["width"] for c in columns.values()) <= 736
+    assert all(c["help"] == name for name, c in columns.items())
+    # the CLI: the same note under its table
+    table = cli_vendors_table(summary.to_dict("records"), [(p.id, p.kind)
+                                                           for p in result.scenario.parties], "x")
+    assert table is not None and table.caption == note
+
+
+def test_report_headline_section_has_the_vendors_table(result: cc.Result) -> None:
+    from chipcredit.report import html as report_html
+
+    page = report_html.build_report(result, lang="en", figures={k: [] for k in (
+        "flows", "labs", "vendors", "deals", "defaults", "market", "sensitivity")})
+    headline = page.split('<section id="headline">', 1)[1].split("</section>", 1)[0]
+    assert "Vendors: revenue and the part paid with their own money" in headline
+    assert "self-funded revenue (median)" in headline
+
+
+def test_parties_table_notes_a_net_position(result: cc.Result) -> None:
+    """seed-2025's hyperscale clouds and their bondholders show -$682B and -$1.04T of
+    "cash": a note says such a figure is a net position. Without a funded cloud or a lender
+    there is no note."""
+    cat = i18n.catalogue("en")
+    note = html.escape(cat.t("report.funded_cash_note"))
+    parties = {p.id: p for p in result.scenario.parties}
+    assert net_position(parties["hyperscale-clouds"]) and net_position(parties["hyperscale-bondholders"])
+    assert not net_position(parties["coreweave"]) and not net_position(parties["nvidia"])
+    assert note in parties_table(result, cat)
+    kept = [p for p in result.scenario.parties if not net_position(p)]
+    # (no validation: the kept parties still name the dropped ones)
+    scenario = type(result.scenario).model_construct(**{**dict(result.scenario), "parties": kept})
+    plain = dataclasses.replace(result, scenario=scenario)
+    assert note not in parties_table(plain, cat)
