@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench check-long clean calibration fuzz
+.PHONY: demo test lint typecheck bench check-long clean calibration fuzz docs-transcripts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ bench: $(STAMP)
 # The calibration table in docs/model.md, regenerated from the bundled scenarios.
 calibration: $(STAMP)
 	$(BIN)/python docs/tools/calibration.py --write
+
+# Re-run the command transcripts quoted in the docs and rewrite their outputs (over ten
+# minutes: the sensitivity pages' Sobol and delta runs). A quick look, changing nothing:
+# $(BIN)/python docs/tools/transcripts.py --check --skip-slow
+docs-transcripts: $(STAMP)
+	$(BIN)/python docs/tools/transcripts.py --write
 
 # Long suites (long fuzzing, many kill tests) live here, outside the CI budget.
 check-long: $(STAMP)
