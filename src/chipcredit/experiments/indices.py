@@ -53,8 +53,13 @@ def analyze(used: str, module: Any, problem: dict[str, Any], q: NDArray[np.float
             # not the scenario; the confidence intervals carry what they mean
             warnings.simplefilter("ignore")
             if used == "sobol":
+                # SALib's Sobol seeds its bootstrap only `if seed:`, so seed 0 drew from
+                # NumPy's global generator and its intervals changed from call to call; a
+                # Generator is always truthy, and default_rng(seed) gives the numbers the
+                # integer seed gave for every other seed
                 si = module.analyze(problem, values, calc_second_order=second_order,
-                                    num_resamples=resamples, conf_level=CONF_LEVEL, seed=seed)
+                                    num_resamples=resamples, conf_level=CONF_LEVEL,
+                                    seed=np.random.default_rng(seed))
                 cols = {c: arr(si[c]) for c in ("S1", "S1_conf", "ST", "ST_conf")}
                 return cols, "ST", _second_order(names, si) if second_order else None
             if used == "morris":
