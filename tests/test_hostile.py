@@ -102,9 +102,9 @@ def test_the_documented_limits_are_the_code_s_limits() -> None:
     """docs/reliability.md's table of limits shows each constant's value."""
     from chipcredit.analytics.simulate import MAX_PATHS, MIN_BYTES_PER_PATH
     from chipcredit.engine.labs import MAX_RUN_RATE
+    from chipcredit.scenario.bound import MAX_AMOUNT, MAX_COEFFICIENT, MAX_VOLATILITY
     from chipcredit.scenario.loader import MAX_FILE_BYTES
     from chipcredit.scenario.model import MAX_DEALS, MAX_HORIZON_QUARTERS, MAX_PARTIES
-    from chipcredit.scenario.number import MAX_AMOUNT, MAX_COEFFICIENT, MAX_VOLATILITY
     from chipcredit.scenario.yamlnodes import MAX_DEPTH, MAX_NODES
 
     text = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
@@ -117,9 +117,9 @@ def test_the_documented_limits_are_the_code_s_limits() -> None:
         "model.MAX_HORIZON_QUARTERS": f"{MAX_HORIZON_QUARTERS} quarters",
         "chipcredit.MAX_PATHS": f"{MAX_PATHS:,} without `--force`",
         "simulate.MIN_BYTES_PER_PATH": f"at {MIN_BYTES_PER_PATH} bytes a path",
-        "number.MAX_AMOUNT": f"{MAX_AMOUNT:g}",
-        "number.MAX_VOLATILITY": f"{MAX_VOLATILITY:g}",
-        "number.MAX_COEFFICIENT": f"{MAX_COEFFICIENT:g}",
+        "bound.MAX_AMOUNT": f"{MAX_AMOUNT:g}",
+        "bound.MAX_VOLATILITY": f"{MAX_VOLATILITY:g}",
+        "bound.MAX_COEFFICIENT": f"{MAX_COEFFICIENT:g}",
         "labs.MAX_RUN_RATE": f"{MAX_RUN_RATE:.0e} $B a year".replace("e+", "e"),
     }
     for name, value in shown.items():

@@ -86,8 +86,10 @@ def test_the_csv_lines_reproduce_the_json_npv_and_irr(written: tuple[dict, Path]
                 irrs += 1
             checked += 1
     assert checked == sum(len(e["parties"]) for e in summary["deals"].values()) > 10
-    # not vacuous: IRRs are compared, and the marks move the NPV of those they close
-    assert irrs >= 5 and marks >= 3
+    # not vacuous: IRRs are compared, and the marks move the NPV of those they close (two
+    # in the base case: Nvidia's converted xAI stake and its CoreWeave shares; the SPV's
+    # equity marks of 1e-16 that made four are dust, and no longer written)
+    assert irrs >= 5 and marks >= 2
     assert moved == marks
 
 

@@ -49,6 +49,11 @@ def amounts(n: int, fine: bool = True) -> st.SearchStrategy[np.ndarray]:
 # -- transfer ------------------------------------------------------------------------------
 
 
+NO_POOLS = np.zeros((1, 1))
+"""No funded account's pool: these tests hold the balances' rule (a pool's is in
+tests/engine/test_ledger_transfers.py)."""
+
+
 def reference(state: dict[str, Any], args: dict[str, Any]) -> None:
     """`transfer`, one path at a time in Python floats (the numpy passes it replaced)."""
     bal, row, flows = state["balance"], state["row"], state["flows"]
@@ -90,7 +95,7 @@ def call(state: dict[str, Any], args: dict[str, Any]) -> float:
         args["dense"], args["gather"], TOL, state["row"], args["fresh"], state["flows"],
         args["pay_slot"], args["get_slot"], args["time"], state["tags"], args["mode"],
         args["payer"], args["payee"], args["origin"], TINY, state["back"], state["sales"],
-        args["vendor"], args["sale"]))
+        args["vendor"], args["sale"], NO_POOLS, -1, -1))
 
 
 LAYOUTS = ["dense", "gather", "aligned"]
@@ -297,7 +302,8 @@ def test_quarter_checks_match_the_numpy_checks(seed: int, n: int, n_rows: int,
                             traced, check_tags)
     after = opening.copy()
     got = quarter_checks(balance, after, rows, moved, np.empty_like(balance), constrained,
-                         defaulted, tags, traced, check_tags)
+                         defaulted, tags, traced, NO_POOLS, np.full(traced.size, -1, np.intp),
+                         check_tags)
     assert got == pytest.approx(want, rel=1e-15, abs=0.0)
     assert got == want  # the same order of additions: the same bits
     assert same_bits(after, balance)  # the next quarter opens with this one's balances
@@ -312,6 +318,7 @@ def test_quarter_checks_hand_case() -> None:
     moved = np.array([[0, 0, 1]], dtype=np.intp)
     got = quarter_checks(balance, opening, rows, moved, np.empty((2, 1)), np.array([True, False]),
                          np.zeros((2, 1), dtype=bool), np.array([[[1.0]]]),
-                         np.array([0], dtype=np.intp), True)
+                         np.array([0], dtype=np.intp), NO_POOLS, np.array([-1], dtype=np.intp),
+                         True)
     # sum 1.5; account 1 is 0.5 off its flows; cash -2; other tag -2 - 1 = -3
     assert got == (1.5, 0.5, 2.0, 3.0)
