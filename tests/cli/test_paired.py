@@ -112,3 +112,29 @@ def test_compare_shows_the_headline_answers(tmp_path: Path) -> None:
     sfr = next(r for r in json.loads(target.read_text())["differences"]
                if r["party"] == "nvidia" and r["metric"] == "self_funded_revenue")
     assert sfr["share_higher"] == 1.0 and sfr["median_difference"] > 0  # Nvidia's money comes back
+
+
+@pytest.mark.parametrize("width", [140, 160])
+def test_a_narrow_terminal_folds_the_names_and_never_cuts_a_number(width: int) -> None:
+    """At 160 columns the compare table used to print ``10.…`` and ``0.…``: now the deal,
+    party and metric fold, the interval wraps between its two numbers, and every number is
+    printed whole (at 120 columns its eleven columns no longer fit, and the terminal cuts)."""
+    rows = [{"deal": "nvidia-coreweave-backstop", "party": "hyperscale-bondholders",
+             "metric": "self_funded_revenue_share", "base": 6334.1234, "other": 0.000123,
+             "difference": -6334.1233, "ci_low": -6350.5, "ci_high": -6290.25,
+             "median_difference": -6301.125, "share_higher": 0.0005, "share_lower": 0.9995,
+             "paths": 2000}]
+    table = paired_table(pd.DataFrame(rows), ["self_funded_revenue_share"], 2000,
+                         "t", "seed-2025-sell-only", "seed-2025")
+    console = Console(width=width, file=io.StringIO())
+    console.print(table)
+    assert isinstance(console.file, io.StringIO)
+    text = console.file.getvalue()
+    wide = render(table)
+    numbers = [word for line in wide.splitlines() if "│" in line
+               for cell in (c.strip() for c in line.split("│")) if cell[:1] in "+-<>0123456789"
+               for word in cell.split(" ") if word != ".."]
+    assert len(numbers) >= 8, numbers
+    for cell in numbers:
+        assert cell in text, (width, cell)
+    assert "…" not in text

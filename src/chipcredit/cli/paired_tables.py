@@ -15,6 +15,10 @@ from .output import DASH, finite, number, path_share
 __all__ = ["paired_table"]
 
 _SPREAD = ("median_difference", "share_higher", "share_lower")
+_TEXT = 3
+"""The leading text columns (deal, party, metric), which fold when the terminal is narrow;
+the numbers after them keep their full width (a narrow terminal used to cut them to ``0.…``)."""
+_TEXT_MIN = 6
 
 
 def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title: str,
@@ -60,8 +64,7 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
         captions.append(f"paths: the paired paths on which both runs have a value, where "
                         f"fewer than all {paths:,}; the other rows are over all of them")
     table.caption = "\n".join(captions) or None
-    for name, justify in columns:
-        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    rows = []
     for row in shown:
         deal = row["deal"] if isinstance(row["deal"], str) else ""
         cells = [deal, row["party"], row["metric"], number(row["base"]), number(row["other"]),
@@ -76,6 +79,20 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
         if fewer:
             n = row.get("paths")
             cells.append(f"{int(n):,}" if n is not None and _fewer(n, paths) else "")
+        rows.append(cells)
+    for k, (name, justify) in enumerate(columns):
+        if k < _TEXT:  # deal, party, metric: folded onto a second line in a narrow terminal
+            table.add_column(name, justify=justify, overflow="fold",  # type: ignore[arg-type]
+                             min_width=_TEXT_MIN)
+        elif name == "95% CI":  # two numbers: wraps at the space between them, never inside one
+            width = max((len(part) for r in rows for part in r[k].split(" ")), default=0)
+            table.add_column(name, justify=justify, min_width=width + 3)  # type: ignore[arg-type]
+        else:  # a number is never cut: its column is at least as wide as its widest cell
+            width = max((len(r[k]) for r in rows), default=0)
+            # (the header may fold: a run's name is often longer than its numbers)
+            table.add_column(name, justify=justify, overflow="fold",  # type: ignore[arg-type]
+                             min_width=width)
+    for cells in rows:
         table.add_row(*cells)
     return table
 
