@@ -64,3 +64,20 @@ def test_identity_gap_by_hand() -> None:
     claim.written_off[:] = [0.0, 0.0, 3.0]
     # gaps 0, -0.5, -2: the largest magnitude is 2
     assert claim.identity_gap() == 2.0
+
+
+def test_the_quarter_check_covers_a_clouds_own_claims() -> None:
+    """promised = paid + arrears + written off is checked on a cloud's tranches, power bills
+    and tenants' rent too, not only on labs' and deals' claims: a promise that no payment,
+    arrears or write-off accounts for shows in `checks.claims`."""
+    import chipcredit as cc
+    from chipcredit.engine.sim import Sim
+
+    sim = Sim(cc.load_scenario("seed-2025"), ChunkDraws(0, 1, 0, 1, True))
+    sim.step(0)
+    assert sim.ledger.checks.claims < 1e-9
+    cloud = next(c for c in sim.clouds if c.tranches)
+    tranche = cloud.tranches[0][0]
+    tranche.promised[0] += 1.0  # $1B promised and never paid, in arrears or written off
+    sim.step(1)
+    assert sim.ledger.checks.claims >= 1.0 - 1e-9

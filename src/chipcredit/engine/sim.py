@@ -274,6 +274,9 @@ class Sim:
         for lab in self.labs:
             for claim in [lab.opex, *lab.claims]:
                 gap = max(gap, claim.identity_gap())
+        for cloud in self.clouds:  # its tranches, loans, power bills and tenants' rent
+            for claim in cloud.claims():
+                gap = max(gap, claim.identity_gap())
         for deal in self.deals:
             for claim in deal.claims:
                 gap = max(gap, claim.identity_gap())
