@@ -214,3 +214,14 @@ def test_merge_rewrites_a_realigned_table_whole_and_keeps_old_times(tool: Module
     assert tool.merge(shown, fresh) == [*fresh[:2], "footer · 2.03 s · run 1"]
     # nothing but times changed: the page's text stays, spacing included
     assert tool.merge(["│ 1 │ 2.11 s │"], ["│ 1 │ 12.11 s │"]) == ["│ 1 │ 2.11 s │"]
+
+
+def test_an_excerpt_masks_numbers_but_not_the_digits_of_names(tool: ModuleType) -> None:
+    """Numbers are masked so a changed value still matches its line; the digits of a name
+    are not, or ``cvar_95`` would match ``cvar_99`` and an excerpt would stop at the wrong
+    row (as it once did)."""
+    masked = tool._masked
+    assert masked("│ amd │ cvar_99 │ 1.2500 │") == masked("│ amd │ cvar_99 │ -7.75 │")
+    assert masked("│ amd │ cvar_95 │ 1.2500 │") != masked("│ amd │ cvar_99 │ 1.2500 │")
+    assert masked("tranches[0].rate 0.1") != masked("tranches[1].rate 0.1")
+    assert masked("2,000 paths, seed 7") == masked("5,000 paths, seed 11")

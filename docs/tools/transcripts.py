@@ -62,7 +62,9 @@ COLUMNS = 250
 """Terminal width of the transcripts (characters): wide enough that no table is squeezed."""
 _MARKER = re.compile(r"^<!-- transcript:(.*)$")
 _HEREDOC = re.compile(r"<<-?\s*['\"]?(\w+)['\"]?")
-_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
+_NUMBER = re.compile(r"(?<![\w\[])[-+]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
+"""A number standing alone; digits that are part of a name (``var_95``, ``tranches[0]``,
+``p05``) stay, so an excerpt tells ``cvar_95`` from ``cvar_99``."""
 _HEX = re.compile(r"\b[0-9a-f]{12,64}\b")
 _RULES = re.compile(r"([─━═│┃┏┓┗┛┡┩┳┻╇╋┼├┤┬┴└┘┌┐])\1+")
 _VOLATILE = (re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?"),  # a run's start time
