@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from chipcredit.engine.run import run_paths
-from chipcredit.errors import ChipcreditWarning, UsageError
+from chipcredit.errors import ChipcreditNote, ChipcreditWarning, UsageError
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 
@@ -115,6 +115,15 @@ def simulate(
         A bad argument, in one line: its name, the rule and the value.
     ScenarioError
         A scenario that does not check, with file, line, field, rule and value.
+
+    Warns
+    -----
+    ChipcreditNote
+        Once, when a deal or cloud contract has its schedule end after the horizon
+        (`Scenario.horizon_note`): what is still owed then is marked at the horizon and
+        later losses are not simulated.
+    ChipcreditWarning
+        Once, when some paths have cash flows with no IRR.
     """
     if not isinstance(scenario, Scenario | str | os.PathLike | dict):
         raise UsageError(f"scenario must be a Scenario, a bundled scenario's name, a path to a "
@@ -164,6 +173,9 @@ def simulate(
         self_funded_sums=raw.self_funded_sums, flow_reservoir=raw.flow_reservoir,
         elapsed_seconds=time.perf_counter() - began,
     )
+    note = sc.horizon_note()
+    if note is not None:  # legitimate, but the reader must know the run does not see the end
+        warnings.warn(note, ChipcreditNote, stacklevel=2)
     _warn_missing_irr(result)
     return result
 

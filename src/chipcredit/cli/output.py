@@ -134,7 +134,10 @@ def show_warnings(err: Console, caught: list[warnings.WarningMessage]) -> None:
         if text in shown:
             continue
         shown.add(text)
-        err.print(Text(f"warning: {text}", style="yellow"), soft_wrap=True)
+        if issubclass(w.category, cc.ChipcreditNote):  # how the run was set up: said plainly
+            err.print(Text(f"note: {text}"), soft_wrap=True)
+        else:
+            err.print(Text(f"warning: {text}", style="yellow"), soft_wrap=True)
 
 
 def finite(value: Any) -> float | None:

@@ -82,19 +82,23 @@ def validate_command(
 ) -> None:
     """Check scenario files: 'ok: FILE' for each good one, every problem on stderr.
 
-    Exits 2 if any file has a problem.
+    A good file whose deals run past its horizon also gets 'note: FILE: ...' on stderr
+    (not a problem). Exits 2 if any file has a problem.
     """
     failed = False
     with user_errors():
         for source in sources:
             try:
-                cc.load_scenario(source)
+                sc = cc.load_scenario(source)
             except cc.ScenarioError as exc:
                 failed = True
                 for problem in exc.problems:
                     stderr_line(str(problem))
             else:
                 typer.echo(f"ok: {source}")
+                note = sc.horizon_note()
+                if note is not None:  # what `chipcredit run` would say, before running it
+                    stderr_line(f"note: {source}: {note}")
     if failed:
         raise typer.Exit(EXIT_USAGE)
 

@@ -72,7 +72,8 @@ def stress_command(
             # about the numbers: its ChipcreditNote is not shown as a warning as well
             warnings.filterwarnings("ignore", category=cc.ChipcreditNote)
             res = cc.stress(scenario, pack, paths=paths, seed=seed, scheduler=scheduler)
-        for line in res.notes:
+        horizon = res.base.scenario.horizon_note()  # its note was filtered out with the rest
+        for line in ([] if horizon is None else [horizon]) + list(res.notes):
             stderr_line(f"note: {line}")
         stored = record_paired(
             runs, {"base": res.base, "stressed": res.stressed}, kind="stress", started=started,

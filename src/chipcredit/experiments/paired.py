@@ -24,7 +24,7 @@ from chipcredit.analytics.portfolio import expected_shortfall
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.simulate import simulate
 from chipcredit.analytics.unit import metric_unit, summary_unit
-from chipcredit.errors import ChipcreditWarning
+from chipcredit.errors import ChipcreditNote, ChipcreditWarning
 from chipcredit.scenario.model import Scenario
 
 __all__ = ["COLUMNS", "CREDIT_METRICS", "Z95", "paired_differences", "paired_runs"]
@@ -174,15 +174,19 @@ def paired_runs(first: Scenario, second: Scenario, paths: int, seed: int,
     """Simulate two scenarios with the same seed and paths (common random numbers), and
     issue each distinct summary warning of the two runs once, for the caller's caller,
     prefixed with the name of the run it came from (``names``, the variant names the run
-    store gives them: ``b: ``), or both names when both runs gave it (``a and b: ``)."""
-    said: dict[str, list[str]] = {}
+    store gives them: ``b: ``), or both names when both runs gave it (``a and b: ``). A
+    `ChipcreditNote` (deals past the horizon) is issued again as a note, others as a
+    `ChipcreditWarning`."""
+    said: dict[tuple[str, type[Warning]], list[str]] = {}
     runs = []
     for name, scenario in zip(names, (first, second), strict=True):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ChipcreditWarning)
             runs.append(simulate(scenario, paths=paths, seed=seed, **options))
-        for message in dict.fromkeys(str(w.message) for w in caught):
-            said.setdefault(message, []).append(name)
-    for message, by in said.items():
-        warnings.warn(f"{' and '.join(by)}: {message}", ChipcreditWarning, stacklevel=3)
+        for said_once in dict.fromkeys((str(w.message), w.category) for w in caught):
+            said.setdefault(said_once, []).append(name)
+    for (message, category), by in said.items():
+        # a note (deals past the horizon) stays a note, so the CLI says it as one
+        kind = ChipcreditNote if issubclass(category, ChipcreditNote) else ChipcreditWarning
+        warnings.warn(f"{' and '.join(by)}: {message}", kind, stacklevel=3)
     return runs[0], runs[1]

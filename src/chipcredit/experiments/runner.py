@@ -32,7 +32,7 @@ from chipcredit.analytics.metrics import DEAL_METRICS, column
 from chipcredit.analytics.query import metric_value
 from chipcredit.analytics.result import NAN_METRICS, Result
 from chipcredit.analytics.simulate import simulate
-from chipcredit.errors import ChipcreditWarning, UsageError
+from chipcredit.errors import ChipcreditNote, ChipcreditWarning, UsageError
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.number import Number
@@ -160,7 +160,9 @@ def _run_one(values: Mapping[str, float]) -> tuple[float, bool]:
         warnings.simplefilter("always", ChipcreditWarning)
         result = simulate(variant, paths=_BASE["paths"], seed=_BASE["seed"],
                           scheduler=_BASE.get("scheduler"))
-    warned = any(issubclass(w.category, ChipcreditWarning) for w in caught)
+    # a note is on how the scenario is set up (deals past its horizon), not on the numbers
+    warned = any(issubclass(w.category, ChipcreditWarning)
+                 and not issubclass(w.category, ChipcreditNote) for w in caught)
     for w in caught:  # anything else is passed on as it came
         if not issubclass(w.category, ChipcreditWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

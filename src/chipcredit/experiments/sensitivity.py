@@ -39,7 +39,13 @@ from numpy.typing import NDArray
 
 from chipcredit.analytics.query import metric_value
 from chipcredit.analytics.simulate import simulate
-from chipcredit.errors import ChipcreditWarning, ScenarioError, UsageError, did_you_mean
+from chipcredit.errors import (
+    ChipcreditNote,
+    ChipcreditWarning,
+    ScenarioError,
+    UsageError,
+    did_you_mean,
+)
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.number import Number
@@ -108,7 +114,8 @@ class SensitivityResult:
     baseline : float
         The metric for the scenario as it is, same paths and seed (NaN when it has none).
     notes : tuple of str
-        What the user should know (defaults taken, methods switched, values dropped).
+        What the user should know (defaults taken, methods switched, values dropped, deals
+        that run past the horizon).
     runs : int
         Simulations done, the baseline included.
     paths, seed : int
@@ -344,7 +351,11 @@ def sensitivity(
         warnings.simplefilter("always", ChipcreditWarning)
         base = simulate(sc, paths=paths, seed=seed, scheduler=scheduler)
     baseline = metric_value(base, metric)  # a bad metric path fails here, before the runs
-    warned = int(any(issubclass(w.category, ChipcreditWarning) for w in caught))
+    warned = int(any(issubclass(w.category, ChipcreditWarning)
+                     and not issubclass(w.category, ChipcreditNote) for w in caught))
+    horizon = sc.horizon_note()  # said once here; each run's own note is not passed on
+    if horizon is not None:
+        notes.append(horizon)
 
     problem = {"num_vars": len(chosen), "names": names, "bounds": [[0.0, 1.0]] * len(chosen)}
     if used == "tornado":

@@ -115,7 +115,8 @@ class SolveResult:
     message : str
         One line that says it all.
     notes : tuple of str
-        What the user should know (correlations dropped, a non-monotone metric).
+        What the user should know (correlations dropped, a non-monotone metric, deals
+        that run past the horizon).
     paths, seed : int
         Of every probe.
     tol : float
@@ -281,6 +282,9 @@ def solve(
     notes = [f"fixing {vary} drops its correlation with {', '.join(partners)}, which keep "
              "their own distributions"
              for partners in correlated_with(sc, [vary]).values()]
+    horizon = sc.horizon_note()  # the runs' own note is not passed on, one per probe
+    if horizon is not None:
+        notes.append(horizon)
     probes: list[tuple[float, float]] = []
 
     def f(x: float) -> float:

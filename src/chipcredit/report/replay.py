@@ -17,7 +17,7 @@ from typing import Any
 from chipcredit._version import __version__
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.simulate import simulate
-from chipcredit.errors import ChipcreditWarning, UsageError
+from chipcredit.errors import ChipcreditNote, ChipcreditWarning, UsageError
 from chipcredit.scenario.loader import parse_scenario_text
 
 __all__ = ["replay"]
@@ -63,8 +63,10 @@ def replay(run_id: int, store: Any = None, *, variant: str | None = None) -> Res
         warnings.simplefilter("always", ChipcreditWarning)
         result = simulate(scenario, paths=int(row["paths"]), seed=int(row["seed"]),
                           deterministic=bool(row["deterministic"]), force=True)
-    for message in dict.fromkeys(str(w.message) for w in caught):
-        warnings.warn(message, ChipcreditWarning, stacklevel=2)
+    for message, category in dict.fromkeys((str(w.message), w.category) for w in caught):
+        # a note (deals past the horizon) stays a note, so the CLI says it as one
+        kind = ChipcreditNote if issubclass(category, ChipcreditNote) else ChipcreditWarning
+        warnings.warn(message, kind, stacklevel=2)
     if result.scenario_sha256 != row["scenario_sha256"]:
         raise UsageError(f"run {run_id}: the stored scenario text does not match its sha256; "
                          "the store was changed by hand")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -35,11 +36,33 @@ __all__ = [
     "VendorCredit",
     "WarrantSale",
     "WarrantTranche",
+    "high_end",
+    "term_quarters",
 ]
 
 
 def _n(x: float) -> Number:
     return Number(value=x)
+
+
+QuarterOf = Callable[[str | None], int]
+"""`Scenario.quarter_of`: a quarter label (None: the scenario start) to its offset."""
+
+
+def high_end(number: Number) -> float:
+    """The value a schedule is laid out for: a fixed number's value, an uncertain one's
+    ``high`` or, when its distribution is unbounded, its ``p95``. The engine lays a
+    schedule out for the largest value sampled on any path (`engine.params.Params.quarters`)."""
+    top = number.value if number.dist == "fixed" else (
+        number.high if number.high is not None else number.p95)
+    assert top is not None  # a checked Number has its distribution's keys
+    return top
+
+
+def term_quarters(years: Number) -> int:
+    """A term in years as the engine schedules it: whole quarters, at least one, at the
+    term's `high_end`."""
+    return max(round(high_end(years) * 4), 1)
 
 
 class _DealBase(Model):
@@ -53,6 +76,23 @@ class _DealBase(Model):
     registry: str | None = None
     """Id of the real deal this one models in the bundled deal registry
     (``chipcredit deals``); checked to exist."""
+
+    def last_quarter(self, quarter_of: QuarterOf) -> int | None:
+        """Offset from the scenario start of the last quarter in which the deal's schedule
+        has something fall due (the start quarter for a one-off deal); None for a deal with
+        no schedule of its own (one that lasts as long as something else does).
+
+        Parameters
+        ----------
+        quarter_of : callable
+            `Scenario.quarter_of` of the scenario the deal is in.
+        """
+        return quarter_of(self.start)
+
+    def _term_end(self, quarter_of: QuarterOf, years: Number) -> int:
+        """Last quarter of a term of ``years`` from the start: payments fall due at the end
+        of each of its quarters, the last in quarter ``start + quarters - 1``."""
+        return quarter_of(self.start) + term_quarters(years) - 1
 
 
 class Loan(_DealBase):
@@ -75,6 +115,10 @@ class Loan(_DealBase):
     amortisation: Literal["bullet", "amortising"] = "bullet"
     term_years: Positive
     secured: Flag = False
+
+    def last_quarter(self, quarter_of: QuarterOf) -> int | None:
+        """The quarter the last payment (the principal, for a bullet) falls due."""
+        return self._term_end(quarter_of, self.term_years)
 
 
 class UseOfProceeds(Model):
@@ -107,6 +151,10 @@ class MilestoneEquity(_DealBase):
     max_amount: Money
     first_pre_money_valuation: Money | None = None
     """$B; pre-money valuation of the first tranche (later ones: the then valuation)."""
+
+    def last_quarter(self, quarter_of: QuarterOf) -> int | None:
+        """None: tranches follow deployment until ``max_amount``, with no end date."""
+        return None
 
 
 class SpvDebt(Model):
@@ -169,6 +217,11 @@ class SpvLease(_DealBase):
     at_end: Literal["purchase_option", "sell"] = "purchase_option"
     covenants: Covenants | None = None
 
+    def last_quarter(self, quarter_of: QuarterOf) -> int | None:
+        """The lease's last quarter: the last rent, the purchase option or sale, and the
+        closing of any debt still owed (a longer debt is accelerated then)."""
+        return self._term_end(quarter_of, self.lease.term_years)
+
 
 class RevenueShare(Model):
     """Repay a share of the borrower's revenue each quarter, up to a cap."""
@@ -207,6 +260,10 @@ class VendorCredit(_DealBase):
     term_years: Positive
     repayment: tuple[RepaymentMeans, ...] = Field(min_length=1)
 
+    def last_quarter(self, quarter_of: QuarterOf) -> int | None:
+        """The maturity quarter, when the maturity means apply."""
+        return self._term_end(quarter_of, self.term_years)
+
 
 class ScheduleItem(Model):
     """Capacity units to be bought in one quarter."""
@@ -224,6 +281,10 @@ class PurchaseCommitment(_DealBase):
     schedule: tuple[ScheduleItem, ...] = Field(min_length=1)
     shortfall_fee: Fraction
     """Share of the vendor's price of the capacity not taken that is owed as a fee."""
+
+    def last_quarter(self, quarter_of: QuarterOf) -> int | None:
+        """The latest quarter of the schedule."""
+        return max(quarter_of(item.quarter) for item in self.schedule)
 
 
 class Drawing(Model):
@@ -260,6 +321,10 @@ class CreditFacility(_DealBase):
     secured: Flag = False
     """Secured on the borrower's own equipment, pro rata with its secured loans."""
 
+    def last_quarter(self, quarter_of: QuarterOf) -> int | None:
+        """The maturity quarter, when what is drawn is repaid."""
+        return self._term_end(quarter_of, self.term_years)
+
 
 class LoanGuarantee(_DealBase):
     """The guarantor pays the lender what the borrower fails to repay on a named loan or
@@ -275,6 +340,10 @@ class LoanGuarantee(_DealBase):
     """Share of the written-off amount the guarantor pays."""
     max_amount: Money | None = None
     """$B the guarantor pays at most (default: no cap)."""
+
+    def last_quarter(self, quarter_of: QuarterOf) -> int | None:
+        """None: the guarantee lasts as long as the guaranteed deal, which has its own."""
+        return None
 
 
 class WarrantTranche(Model):
@@ -320,6 +389,10 @@ class DeploymentWarrant(_DealBase):
     """Last quarter in which a tranche may vest; default: the horizon."""
     sale: WarrantSale = Field(default_factory=WarrantSale)
 
+    def last_quarter(self, quarter_of: QuarterOf) -> int | None:
+        """``expiry``; None when it defaults to the horizon."""
+        return None if self.expiry is None else quarter_of(self.expiry)
+
 
 class CapacityBackstop(_DealBase):
     """A vendor buys a cloud's unsold capacity, up to a cap in all, until a last quarter
@@ -333,6 +406,10 @@ class CapacityBackstop(_DealBase):
     cap: Money
     end: QuarterLabel
     price_per_unit_year: Money | None = None
+
+    def last_quarter(self, quarter_of: QuarterOf) -> int | None:
+        """``end``, the last quarter the vendor pays for unsold capacity."""
+        return quarter_of(self.end)
 
 
 Deal = Annotated[

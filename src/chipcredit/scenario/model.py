@@ -141,6 +141,15 @@ class Scenario(Model):
                 return p
         raise KeyError(party_id)
 
+    def horizon_note(self) -> str | None:
+        """One line naming each deal and cloud contract whose schedule ends after the
+        horizon, with the quarter it ends, and saying that what is still owed then is
+        marked at the horizon and later losses are not simulated; None when none does.
+        `chipcredit.simulate` issues it as a `ChipcreditNote` (see `scenario.horizon`)."""
+        from .horizon import horizon_note
+
+        return horizon_note(self)
+
     @classmethod
     def _revalidate(cls, data: dict[str, Any]) -> Scenario:
         from .loader import load_scenario

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
 from .base import Flag, FrozenMap, GrowthPath, Id, Model, QuarterLabel, ReadOnly
+from .deals import QuarterOf, high_end, term_quarters
 from .number import (
     DiscountRate,
     Fraction,
@@ -360,6 +362,21 @@ class CloudContract(Model):
     start: QuarterLabel | None = None
     term_years: Positive
     ramp_quarters: Quarters = Field(default_factory=lambda: _n(1.0))
+
+    def last_quarter(self, quarter_of: QuarterOf) -> int:
+        """Offset from the scenario start of the last quarter with rent due: the last
+        phase, delivered ``ramp - 1`` quarters after ``start``, is rented for the term
+        (`engine.clouds`). An uncertain term or ramp is taken at its high end, as the
+        engine's schedule is (`term_quarters`).
+
+        Parameters
+        ----------
+        quarter_of : callable
+            `Scenario.quarter_of` of the scenario the contract is in.
+        """
+        # whole quarters, half up, at least one, as the engine rounds a ramp
+        phases = max(math.floor(high_end(self.ramp_quarters) + 0.5), 1)
+        return quarter_of(self.start) + term_quarters(self.term_years) + phases - 2
 
 
 class CloudDebt(Model):
