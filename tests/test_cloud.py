@@ -7,15 +7,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.deals._build import FLAT, lab, scenario, vendor
+from tests.deals._build import FLAT, lab, scenario, simulate, vendor
 from tests.test_capacity_backstop import SPOT, cloud, renter
 
 import chipcredit as cc
 
 
 def run(parties: list[dict[str, Any]], horizon: int = 8) -> cc.Result:
-    return cc.simulate(cc.load_scenario(scenario(parties, [], horizon=horizon)),
-                       deterministic=True)
+    return simulate(cc.load_scenario(scenario(parties, [], horizon=horizon)), deterministic=True)
 
 
 def _flow(res: cc.Result, src: str, dst: str, kind: str) -> np.ndarray:

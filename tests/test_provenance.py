@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.deals._build import FLAT, lab, scenario, vendor
+from tests.deals._build import FLAT, lab, scenario, simulate, vendor
 from tests.engine.test_ledger_properties import scenarios
 
 import chipcredit as cc
@@ -77,7 +77,7 @@ def test_a_sale_to_an_spv_is_traced_to_its_equity() -> None:
            "lease": {"term_years": 2, "rate": 0.12}}
     parties = [vendor(), lab(), {"id": "valor", "kind": "investor"},
                {"id": "apollo", "kind": "lender"}]
-    res = cc.simulate(cc.load_scenario(scenario(parties, [spv], horizon=4)), deterministic=True)
+    res = simulate(cc.load_scenario(scenario(parties, [spv], horizon=4)), deterministic=True)
     sale, own = _first_quarter(res, "spv")
     assert sale == pytest.approx(20.0)
     assert own == pytest.approx(4.0)
