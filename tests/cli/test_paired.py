@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from rich.console import Console
+from tests.cli import render
 from typer.testing import CliRunner
 
 from chipcredit import cli
 from chipcredit.cli.paired_tables import paired_table
 
 runner = CliRunner()
-
-
-def render(table: object) -> str:
-    console = Console(width=200, file=io.StringIO())
-    console.print(table)
-    assert isinstance(console.file, io.StringIO)
-    return console.file.getvalue()
 
 
 def frame(paths: list[int]) -> pd.DataFrame:
@@ -126,10 +118,7 @@ def test_a_narrow_terminal_folds_the_names_and_never_cuts_a_number(width: int) -
              "paths": 2000}]
     table = paired_table(pd.DataFrame(rows), ["self_funded_revenue_share"], 2000,
                          "t", "seed-2025-sell-only", "seed-2025")
-    console = Console(width=width, file=io.StringIO())
-    console.print(table)
-    assert isinstance(console.file, io.StringIO)
-    text = console.file.getvalue()
+    text = render(table, width)
     wide = render(table)
     numbers = [word for line in wide.splitlines() if "│" in line
                for cell in (c.strip() for c in line.split("│")) if cell[:1] in "+-<>0123456789"

@@ -3,14 +3,13 @@ own money in their sales; whether the labs port) printed by ``chipcredit run``."
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
 from rich.table import Table
+from tests.cli import render as render_at
 from typer.testing import CliRunner
 
 from chipcredit import cli
@@ -21,10 +20,7 @@ runner = CliRunner()
 
 
 def render(table: Table) -> str:
-    console = Console(width=160, file=io.StringIO())
-    console.print(table)
-    assert isinstance(console.file, io.StringIO)
-    return console.file.getvalue()
+    return render_at(table, 160)
 
 
 def row(party: str, metric: str, **stats: Any) -> dict[str, Any]:

@@ -21,6 +21,14 @@ from chipcredit.engine.sim import Sim
 FLAT = {"from": 0.0, "to": 0.0, "half_life_years": 1.0}
 
 
+def base_case_sim(sc: cc.Scenario) -> Sim:
+    """``sc``'s deterministic base case run through `Sim` directly (one path), to read its
+    state: a lab's cap table, cash, its funding arrays."""
+    sim = Sim(sc, ChunkDraws(seed=0, n_paths=1, first_block=0, last_block=1, deterministic=True))
+    sim.run()
+    return sim
+
+
 def _world(success: dict[str, Any], *, cash: float = 1000.0, fixed: float = 0.0,
            revenue: dict[str, Any] | None = None, volatility: float = 0.0) -> dict[str, Any]:
     return {

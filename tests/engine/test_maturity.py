@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.engine.test_funding import _world
+from tests.engine.test_funding import _world, base_case_sim
 
 import chipcredit as cc
 from chipcredit.engine.draws import ChunkDraws
@@ -40,11 +40,6 @@ def _scenario(maturity: dict[str, Any] | None, *, deals: list[dict[str, Any]] | 
         data["deals"] = deals
     return cc.load_scenario(data)
 
-
-def _run(sc: cc.Scenario) -> Sim:
-    sim = Sim(sc, ChunkDraws(seed=0, n_paths=1, first_block=0, last_block=1, deterministic=True))
-    sim.run()
-    return sim
 
 
 def test_the_multiple_after_zero_one_and_two_half_lives() -> None:
@@ -80,13 +75,13 @@ def test_equity_deals_are_priced_at_the_matured_multiple() -> None:
               "start": "2026Q4"},                     # q = 4: one half-life, 10x
              {"id": "b", "kind": "equity", "investor": "inv", "investee": "lab", "amount": 2,
               "start": "2027Q4"}]                     # q = 8: two, 7.0710678x
-    sim = _run(_scenario(ONE_YEAR, deals=deals))
+    sim = base_case_sim(_scenario(ONE_YEAR, deals=deals))
     lab, inv = sim.labs[0], sim.acct("inv")
     # $2B at a $10B pre-money on 1.0 shares: 0.2 shares
     assert float(lab.shares[(inv, 0)][0]) == pytest.approx(0.2, rel=1e-15)
     # $2B at 7.0710678 x 1.0 over 1.2 shares: 2 x 1.2 / 7.0710678 = 0.33941125
     assert float(lab.shares[(inv, 1)][0]) == pytest.approx(2 * 1.2 / 7.0710678118654755, rel=1e-14)
-    fixed = _run(_scenario(None, deals=deals))
+    fixed = base_case_sim(_scenario(None, deals=deals))
     assert float(fixed.labs[0].shares[(inv, 0)][0]) == pytest.approx(0.1, rel=1e-15)  # 2 / 20
 
 
@@ -100,7 +95,7 @@ def test_rounds_are_priced_at_the_matured_multiple() -> None:
     #        0.075 + 3 x 1.075 / 20 = 0.23625)
     quarter = {"multiple": 5, "half_life_years": 0.25}
     for maturity, held in ((quarter, 0.3975), (None, 0.23625)):
-        sim = _run(_scenario(maturity, cash=1.0, fixed=5.0, horizon=2))
+        sim = base_case_sim(_scenario(maturity, cash=1.0, fixed=5.0, horizon=2))
         market = sim.acct("market")
         assert float(sim.labs[0].shares[(market, -1)][0]) == pytest.approx(held, rel=1e-14)
 

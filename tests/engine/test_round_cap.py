@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.engine.test_funding import _world
+from tests.engine.test_funding import _world, base_case_sim
 
 import chipcredit as cc
 from chipcredit.engine.draws import ChunkDraws
@@ -32,11 +32,6 @@ def _scenario(d: Any, *, fixed: float = 5.0, horizon: int = 2, **world: Any) -> 
         funding["max_dilution"] = d
     return cc.load_scenario(data)
 
-
-def _base_case(sc: cc.Scenario) -> Sim:
-    sim = Sim(sc, ChunkDraws(seed=0, n_paths=1, first_block=0, last_block=1, deterministic=True))
-    sim.run()
-    return sim
 
 
 def _holdings(sim: Sim) -> tuple[float, float, float]:
@@ -56,7 +51,7 @@ def test_a_capped_round_raises_the_cap_and_sells_exactly_d() -> None:
     #        and raises 20 / 19 again at 20 / (20 / 19) = 19 per share: 20 / 361 new shares,
     #        the market 1 / 19 + 20 / 361 = 39 / 361 = 0.1080332; founders 0.95 ** 2 = 90.25%;
     #        cash 1 / 19 + 20 / 19 = 21 / 19
-    sim = _base_case(_scenario(0.05))
+    sim = base_case_sim(_scenario(0.05))
     market, founders, cash = _holdings(sim)
     assert market == pytest.approx(39 / 361, rel=1e-14)
     assert founders == pytest.approx(0.9025, rel=1e-14)
@@ -71,7 +66,7 @@ def test_a_cap_that_does_not_bind_leaves_the_round_as_before() -> None:
     # raises 1.5 at 20 (0.075 shares), q = 1 raises 3 at 20 / 1.075 (0.16125 shares), so
     # the market holds 0.23625 and the founders 1 / 1.23625; cash 0.5 + 3 = 3.5
     for d in (0.5, None):
-        market, founders, cash = _holdings(_base_case(_scenario(d)))
+        market, founders, cash = _holdings(base_case_sim(_scenario(d)))
         assert market == pytest.approx(0.23625, rel=1e-14)
         assert founders == pytest.approx(1 / 1.23625, rel=1e-14)
         assert cash == pytest.approx(3.5, rel=1e-14)
@@ -92,9 +87,9 @@ def test_a_lab_still_short_after_a_capped_round_defaults() -> None:
     # leaves $6.25B unpaid at q = 0. Uncapped it raises max(1.5, 6.25 + 1) = 7.25, pays the
     # arrears and lives; capped at 5% it raises 20 / 19 = 1.0526, which clears 1.0526 of the
     # 6.25: still in arrears after the funding phase, it defaults in the first quarter
-    capped = _base_case(_scenario(0.05, fixed=30.0, horizon=1)).labs[0]
+    capped = base_case_sim(_scenario(0.05, fixed=30.0, horizon=1)).labs[0]
     assert not capped.alive[0] and capped.default_quarter[0] == 0 and capped.cause[0] == 1
-    free = _base_case(_scenario(None, fixed=30.0, horizon=1)).labs[0]
+    free = base_case_sim(_scenario(None, fixed=30.0, horizon=1)).labs[0]
     assert free.alive[0] and free.default_quarter[0] == -1
 
 
