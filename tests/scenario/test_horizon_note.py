@@ -38,10 +38,11 @@ def spv(id: str, lease_years: float, debt_years: float, start: str) -> dict[str,
 
 
 def cloud(contract: dict[str, Any]) -> dict[str, Any]:
-    # a cloud debt tranche never matures: its 48-year term must not count as past the horizon
+    # a cloud debt tranche never matures: its 20-year term must not count as past the horizon
+    # (48 would: over 30 years, it gets the note of months typed as years, tests/test_term_years.py)
     return {"id": "neo", "kind": "cloud", "cash": 5.0, "installed": 1.0,
             "procurement": {"nvidia": 1.0},
-            "debt": [{"lender": "apollo", "rate": 0.1, "term_years": 48, "opening": 0.5}],
+            "debt": [{"lender": "apollo", "rate": 0.1, "term_years": 20, "opening": 0.5}],
             "contracts": [{"tenant": "customers", "capacity": 1.0,
                            "price_per_unit_year": 4.0, **contract}],
             "spot": {"price_per_unit_year": 13.0, "build": False}}

@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 
 from chipcredit.analytics.result import Result
+from chipcredit.analytics.unit import summary_unit
 from chipcredit.errors import UsageError, did_you_mean
 
 from .i18n import catalogue
-from .theme import PALETTE, finish, graph_objects, new_figure, scale_of, source_line, source_of
+from .theme import PALETTE, finish, graph_objects, new_figure, scale_of, source_line, source_of, unit_scale
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -61,8 +62,10 @@ def tornado_chart(sensitivity_result: Any, *, lang: str = "en",
     cat = catalogue(lang)
     res = sensitivity_result
     table: pd.DataFrame = res.table.head(MAX_BARS).iloc[::-1]
-    metric = metric_of_path(res.metric)
-    scale = scale_of(metric, cat)
+    # the unit of the very number the path names (``irr.nan_share`` is a share of paths, not
+    # a rate), from the one table of units
+    path_unit = summary_unit(res.metric) or ""
+    scale = unit_scale(path_unit, cat)
     names = table["parameter"].tolist()
     fig = new_figure(go)
     if res.method == "tornado":
@@ -75,7 +78,7 @@ def tornado_chart(sensitivity_result: Any, *, lang: str = "en",
                                  hovertemplate="%{y}: %{x:.3g}<extra></extra>"))
         fig.update_layout(barmode="overlay")
         fig.add_vline(x=base, line={"color": "#333333", "width": 1})
-        baseline = cat.t("chart.tornado_baseline", value=cat.metric_value(metric, res.baseline))
+        baseline = cat.t("chart.tornado_baseline", value=cat.path_value(res.metric, res.baseline))
         x_title = f"{res.metric} ({baseline})"
     else:
         index = next(c for c in _INDEX if c in table.columns)

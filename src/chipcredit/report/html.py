@@ -156,7 +156,8 @@ def build_report(result: Result, *, lang: str = "en", sensitivity: Any = None,
         ("sensitivity", cat.t("report.sensitivity"),
          (_note(cat.t("report.sensitivity_about", metric=sensitivity.metric,
                       method=sensitivity.method,
-                      baseline=cat.number(sensitivity.baseline), runs=sensitivity.runs,
+                      baseline=cat.path_value(sensitivity.metric, sensitivity.baseline),
+                      runs=sensitivity.runs,
                       paths=cat.paths(sensitivity.paths), seed=sensitivity.seed))
           + charts_of("sensitivity") + sensitivity_table(sensitivity, cat))
          if sensitivity is not None

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from chipcredit.analytics import unit
 from chipcredit.errors import UsageError, did_you_mean
 
 __all__ = ["LANGUAGES", "Catalogue", "catalogue", "placeholders", "significant"]
@@ -163,15 +164,61 @@ class Catalogue:
         return self.t("number.path") if count == 1 else self.t("number.paths", count=f"{count:,}")
 
     def metric_value(self, metric: str, value: float | None) -> str:
-        """A deal or party metric with its unit: money, IRR as a percent, MOIC as a multiple,
-        a probability as a percent."""
-        if metric == "irr":
+        """A metric's value in its unit, as the one table of units has it
+        (`chipcredit.analytics.unit.metric_unit`; see `in_unit`): ``npv`` ``$2.5B``, ``irr``
+        ``12.3%``, ``moic`` ``1.4x``, ``default_probability`` ``23%``, ``share_price_end``
+        ``$165``, ``second_source_quarter`` ``12 quarters from the start``.
+
+        Raises
+        ------
+        MissingUnit
+            For a metric the table lacks (add it there).
+        """
+        return self.in_unit(unit.metric_unit(metric), value)
+
+    def path_value(self, path: str, value: float | None) -> str:
+        """The number at a metric path of the JSON summary in its unit
+        (`chipcredit.analytics.unit.summary_unit`): ``vendors.amd.share_price_end.p50``
+        ``$165``, ``deals.d.parties.p.irr.nan_share`` ``4%`` (a share of paths, not a rate).
+        """
+        return self.in_unit(unit.summary_unit(path) or "", value)
+
+    def in_unit(self, unit_name: str, value: float | None) -> str:
+        """``value`` formatted for its unit (a unit string of `chipcredit.analytics.unit`).
+
+        - ``$B``, ``$B a quarter``: money (`money`);
+        - ``annual rate``: a percent to three figures (``12.3%``);
+        - ``x``: a multiple (`multiple`);
+        - ``probability``, ``share``, ``share of paths``: a percent (`percent`);
+        - ``$ per share``: US$, three figures, no step finer than a cent (``$165``, ``$0.01``);
+        - ``M shares``: millions of shares (``160M shares``);
+        - ``quarters``: a length (``4 quarters``); ``quarters from start``: a quarter index
+          (``12 quarters from the start``), not a date: a mean or percentile of it over paths
+          is not a whole quarter;
+        - anything else (a count of paths, a ratio, an index, a code, a 0-or-1 event, the
+          scenario's capacity): the plain number, three figures.
+        """
+        if value is None or not math.isfinite(value):
+            return self.na()
+        if unit_name in (unit.MONEY, unit.MONEY_A_QUARTER):
+            return self.money(value)
+        if unit_name == unit.RATE:
             return self.percent(value, 3)
-        if metric.startswith("moic"):
+        if unit_name == unit.MULTIPLE:
             return self.multiple(value)
-        if metric in ("default_probability",) or metric.endswith("_probability"):
+        if unit_name in (unit.PROBABILITY, unit.SHARE, unit.SHARE_OF_PATHS):
             return self.percent(value)
-        return self.money(value)
+        if unit_name == unit.PRICE:
+            digits = significant(abs(value), max_decimals=2)
+            text = self.t("number.price", value=digits)
+            return ("-" + text) if value < 0 and digits != "0" else text
+        if unit_name == unit.SHARES:
+            return self.t("number.shares_millions", value=self.number(value))
+        if unit_name == unit.QUARTERS:
+            return self.t("number.quarters", value=self.number(value))
+        if unit_name == unit.QUARTER:
+            return self.t("number.quarters_from_start", value=self.number(value))
+        return self.number(value)
 
 
 @functools.cache

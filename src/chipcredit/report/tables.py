@@ -183,6 +183,10 @@ def vendors_table(result: Result, cat: Catalogue) -> str:
 
 
 
+_METRIC_COLUMNS = ("metric_low", "metric_high", "swing")
+"""Columns of a tornado's table in the unit of its metric."""
+
+
 def sensitivity_table(sensitivity: Any, cat: Catalogue) -> str:
     """The ranked parameters of a sensitivity run with their ranges and effects."""
     frame = sensitivity.table
@@ -192,8 +196,12 @@ def sensitivity_table(sensitivity: Any, cat: Catalogue) -> str:
     columns = [c for c in frame.columns if c not in ("basis",)]
     rows = []
     for rec in frame.to_dict("records"):
+        # the metric's values in its unit (a share price in $, P(default) in %); a parameter's
+        # ends and an importance index as plain numbers
         rows.append([Cell(str(rec[c]), "data") if c == "parameter"
-                     else Cell(cat.number(float(rec[c])) if rec[c] is not None else cat.na(), "num")
+                     else Cell(cat.na() if rec[c] is None
+                               else cat.path_value(sensitivity.metric, float(rec[c]))
+                               if c in _METRIC_COLUMNS else cat.number(float(rec[c])), "num")
                      for c in columns])
     return table([named.get(c, c) for c in columns], rows)
 

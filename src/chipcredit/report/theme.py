@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chipcredit._version import __version__
+from chipcredit.analytics import unit
 from chipcredit.analytics.result import Result
 from chipcredit.errors import UsageError
 
@@ -31,6 +32,7 @@ __all__ = [
     "source_line",
     "source_of",
     "unit_kind",
+    "unit_scale",
 ]
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -45,13 +47,15 @@ TITLE_INDENT = 16
 """Space (px) between the figure's left edge and its title."""
 PLOT_HINT = "charts need Plotly, which is not installed: pip install 'chipcredit[plot]'"
 
-MONEY = frozenset({"revenue", "cash", "sales", "gross_profit", "valuation", "arrears",
-                   "self_funded", "npv", "npv_realised", "loss", "peak_exposure", "cash_in",
-                   "cash_out", "tied_gross_profit", "revenue_total", "cash_end",
-                   "gross_profit_total", "debt_loss", "equity_value", "operating_profit",
-                   "stakes_value"})
-SHARES = frozenset({"share", "market_share", "self_funded_share", "default_probability"})
-
+_KINDS = {unit.MONEY: "money", unit.MONEY_A_QUARTER: "money",
+          unit.BAND_UNITS["spot_price"]: "money", unit.PROBABILITY: "share", unit.SHARE: "share",
+          unit.SHARE_OF_PATHS: "share", unit.RATE: "rate", unit.MULTIPLE: "multiple",
+          unit.CAPACITY: "capacity", unit.BAND_UNITS["units"]: "capacity"}
+"""How each unit of the one table of units (`chipcredit.analytics.unit`) is drawn; any other
+(a price per share, shares, a ratio, an index, a warrant's pull in $B per GW, which its chart
+calls an index) is drawn as it is."""
+_OTHER_MONEY = frozenset({"self_funded"})
+"""Money that is neither a metric nor a band variable: the self-funded part of sales."""
 
 _AXIS = {"gridcolor": "#E5E8EE", "linecolor": "#9AA3AE", "zerolinecolor": "#C5CBD3",
          "automargin": True}
@@ -76,24 +80,31 @@ def graph_objects() -> Any:
 
 
 def unit_kind(name: str) -> str:
-    """How a variable or metric is measured: money, share, capacity, rate, multiple, ratio."""
-    if name in MONEY:
+    """How a variable or metric is measured: money, share, capacity, rate, multiple, ratio.
+
+    By its unit in `chipcredit.analytics.unit` (a metric's first, then a band variable's), so
+    every money metric or variable is drawn in the language's money unit; ``ratio`` (drawn as
+    it is) for anything else.
+    """
+    if name in _OTHER_MONEY:
         return "money"
-    if name in SHARES:
-        return "share"
-    if name in ("capacity", "units"):
-        return "capacity"
-    if name == "irr":
-        return "rate"
-    if name.startswith("moic"):
-        return "multiple"
-    return "ratio"
+    found = unit.METRIC_UNITS.get(name, unit.BAND_UNITS.get(name))
+    return _KINDS.get(found, "ratio") if found is not None else "ratio"
 
 
 def scale_of(name: str, cat: Catalogue) -> float:
     """Factor from the model's unit to the axis unit: money to the language's money unit
     ($B or 亿美元), an IRR to percent, everything else unchanged."""
-    kind = unit_kind(name)
+    return _scale(unit_kind(name), cat)
+
+
+def unit_scale(unit_name: str, cat: Catalogue) -> float:
+    """`scale_of` for a unit string of `chipcredit.analytics.unit` (``$B``, ``annual rate``,
+    ...), such as `chipcredit.analytics.unit.summary_unit` gives for a metric path."""
+    return _scale(_KINDS.get(unit_name, "ratio"), cat)
+
+
+def _scale(kind: str, cat: Catalogue) -> float:
     if kind == "money":
         return cat.money_scale
     if kind == "rate":

@@ -144,11 +144,15 @@ class Scenario(Model):
     def horizon_note(self) -> str | None:
         """One line naming each deal and cloud contract whose schedule ends after the
         horizon, with the quarter it ends, and saying that what is still owed then is
-        marked at the horizon and later losses are not simulated; None when none does.
-        `chipcredit.simulate` issues it as a `ChipcreditNote` (see `scenario.horizon`)."""
+        marked at the horizon and later losses are not simulated; then each term in years
+        over 30, which looks like months typed as years (`scenario.terms`); None when there
+        is neither. `chipcredit.simulate` issues it as a `ChipcreditNote` and ``chipcredit
+        validate`` prints it (see `scenario.horizon`)."""
         from .horizon import horizon_note
+        from .terms import term_note
 
-        return horizon_note(self)
+        notes = [note for note in (horizon_note(self), term_note(self)) if note is not None]
+        return " ".join(notes) if notes else None
 
     @classmethod
     def _revalidate(cls, data: dict[str, Any]) -> Scenario:

@@ -50,7 +50,17 @@ MAIN = "main"
 MAX_OUTCOME_PATHS = 100_000
 """Per-path outcomes are stored for the first this-many paths of each result."""
 POSITIVE = 1e-9
-"""A value counts as positive in ``metrics.p_positive`` above this ($B rounding noise)."""
+"""A value counts as positive in ``metrics.p_positive`` above this ($B rounding noise).
+
+Losses and marks below this are already exactly 0 at their source
+(`chipcredit.analytics.metrics.position_losses`, ``position_marks``), so for ``loss`` the
+threshold changes nothing: ``p_positive`` is exactly ``mean(loss > 0)``, the P(loss > 0) of
+``chipcredit run``'s table and of the HTML report (tests/test_store_threshold.py checks it).
+It is kept for the metrics that are not cleaned at source: a defaulted lab's ``cash_end``
+holds float residue of 1e-17 to 6e-14 $B on 1-4% of the paths of seed-2025 and
+telecom-2000 (500 paths, seeds 0 and 1), and a vendor's ``self_funded_revenue`` and its share
+as little as 1e-20; with ``> 0`` those paths would count as holding cash or self-funded
+sales."""
 _SKIPPED = ("irr_reason", "irr_multiple", "mark", "default_quarter", "default_cause")
 
 

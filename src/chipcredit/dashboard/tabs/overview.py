@@ -224,7 +224,7 @@ def kpi_text(T: Catalogue, result: cc.Result, deal: str, party: str, metric: str
     parties = result.scenario.parties
     label = T.t(f"dashboard.kpi.{metric}", deal=deal,
                 party=party_name(party, parties, T, short=True))
-    shown = T.multiple(value) if metric == "moic" else T.money(value)
+    shown = T.metric_value(metric, value)  # a multiple for a MOIC, else money
     help_key = f"dashboard.kpi.help_{metric}"
     if metric == "npv":  # say why there is no MOIC: the financed side, a token outlay, or none
         reason = pair_reason(result, deal, party, financed_parties(result.scenario.deals))

@@ -150,4 +150,4 @@ def _baseline(T: Catalogue, metric: str, value: Any) -> str | None:
         return None
     if _is_probability(metric):
         return probability_text(T, float(value))
-    return T.metric_value(_metric_of(metric), float(value))
+    return T.path_value(metric, float(value))
