@@ -195,6 +195,7 @@ EDITS: dict[str, tuple[str, str]] = {
     "refs-wrong-kind-borrower": ("    borrower: xai\n    amount: 2", "    borrower: valor\n    amount: 2"),
     "refs-wrong-kind-vendor": ("    vendor: nvidia\n    amount: 20", "    vendor: apollo\n    amount: 20"),
     "refs-wrong-kind-investor": ("    investor: valor", "    investor: xai"),
+    "refs-equity-in-lab-without-revenue": ("      run_rate: 0.5", "      run_rate: 0"),
     "refs-lab-holds-itself": ("holders: {valor: 0.1}", "holders: {xai: 0.1}"),
     "refs-duplicate-party-id": ("    discount_rate: 0.09\n",
                                 "    discount_rate: 0.09\n  - id: valor\n    kind: lender\n"),

@@ -186,6 +186,21 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
                 continue
             ref((*base, *field.split(".")), target, allowed)
         out.extend(_check_registry_link(d, base))
+        priced = isinstance(d, Equity) and d.pre_money_valuation is not None and (
+            d.pre_money_valuation.support()[0] > 0)
+        if isinstance(d, Equity | MilestoneEquity) and not priced:
+            investee = next((p for p in sc.parties if p.id == d.investee), None)
+            if isinstance(investee, Lab) and _fixed(investee.revenue.run_rate) == 0:
+                # a lab is valued at its multiple times its run-rate, and revenue grows
+                # multiplicatively: with none it never has a price, so the investor's money
+                # would buy no shares (a milestone's later tranches take the then valuation)
+                out.append(CrossProblem((*base, "investee"), "must be a lab with revenue "
+                                        f"({d.investee}'s revenue.run_rate is 0: a lab is valued "
+                                        "at valuation_multiple x run_rate, so its shares have no "
+                                        "price and the investment would buy none; give it a "
+                                        "small run_rate such as 0.01"
+                                        + (", or the deal a pre_money_valuation)"
+                                           if isinstance(d, Equity) else ")"), d.investee))
         if isinstance(d, CreditFacility) and d.vendor is None and (
                 d.drawing.purchases.support()[1] > 0):
             out.append(CrossProblem((*base, "vendor"), "is required when drawing.purchases is "
