@@ -107,7 +107,7 @@ class Fundraiser:
         cash = self.cash(world)
         inflow = world.books.financing_in[self.id]
         self.burn = [*self.burn[1:], self.cash_open + inflow - cash]
-        burn = max(sum(self.burn) / 4.0, 0.0)
+        burn = max(sum(self.burn) / float(min(q + 1, 4)), 0.0)  # the quarters seen, up to 4
         arrears = self.arrears()
         gap = max(self.buffer * burn - cash, 0.0)
         value = self.valuation(world)

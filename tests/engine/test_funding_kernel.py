@@ -34,14 +34,16 @@ def _values(rng: np.random.Generator, n: int, special: float) -> np.ndarray:
     return np.where(rng.random(n) < special, rng.choice(_SPECIAL, n), x)
 
 
-def _reference(burn: np.ndarray, v: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+def _reference(burn: np.ndarray, v: dict[str, np.ndarray],
+               seen: float = 4.0) -> tuple[np.ndarray, ...]:
     """The round as numpy passes (`raise_equity` and `issue` before the kernel), on a copy
     of ``burn``: the burn, the amount, the holder's and the total shares, and whether any
-    total is huge."""
+    total is huge. ``seen`` is the number of quarters simulated so far, at most 4: the mean
+    burn is over those (numpy's mean over the first axis when 4)."""
     burn = burn.copy()
     burn[:-1] = burn[1:]
     burn[-1] = v["cash_open"] + v["inflow"] - v["cash"]
-    b = np.maximum(burn.mean(axis=0), 0.0)
+    b = np.maximum(np.add.reduce(burn, axis=0) / seen, 0.0)
     gap = np.maximum(v["buffer"] * b - v["cash"], 0.0)
     size = np.maximum(v["round_quarters"] * b, v["arrears"] + gap)
     size = snap(np.where(v["cap"] < np.inf, np.minimum(size, v["value"] * v["cap"]), size),
@@ -61,7 +63,7 @@ _NAMES = ["cash_open", "inflow", "cash", "arrears", "buffer", "round_quarters", 
           "total", "held", "shock"]
 
 
-def _round(burn: np.ndarray, v: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+def _round(burn: np.ndarray, v: dict[str, np.ndarray], seen: float = 4.0) -> tuple[np.ndarray, ...]:
     n = v["cash"].size
     amount, held, total = np.empty(n), np.empty(n), np.empty(n)
     readonly = v["total"].copy()
@@ -69,13 +71,15 @@ def _round(burn: np.ndarray, v: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]
     huge = equity_round(burn, v["cash_open"], v["inflow"], v["cash"], v["arrears"], v["buffer"],
                         v["round_quarters"], v["cap"], v["alive"], v["value"], v["e"], v["u"],
                         v["shock"],
-                        readonly, v["held"], MONEY_DUST, 1e9, 1e150, amount, held, total)
+                        readonly, v["held"], MONEY_DUST, 1e9, 1e150, seen, amount, held, total)
     return burn, amount, held, total, np.asarray(huge)
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(0, 120), st.sampled_from([0.0, 0.1, 0.5]))
-def test_equity_round_gives_the_bits_of_the_numpy_passes(seed: int, n: int, special: float) -> None:
+@given(st.integers(0, 2**32 - 1), st.integers(0, 120), st.sampled_from([0.0, 0.1, 0.5]),
+       st.sampled_from([1.0, 2.0, 3.0, 4.0]))
+def test_equity_round_gives_the_bits_of_the_numpy_passes(seed: int, n: int, special: float,
+                                                         seen: float) -> None:
     rng = np.random.default_rng(seed)
     v = {k: _values(rng, n, special) for k in _NAMES}
     # ties and dust on purpose: cash exactly 0, arrears at the dust line, a draw at the
@@ -90,8 +94,8 @@ def test_equity_round_gives_the_bits_of_the_numpy_passes(seed: int, n: int, spec
     # the most dilution's d / (1 - d): none (inf) on a third, else binding or not
     v["cap"] = np.where(rng.random(n) < 0.33, np.inf, np.abs(_values(rng, n, special)))
     burn = np.stack([_values(rng, n, special) for _ in range(4)])
-    want = _reference(burn, v)
-    got = _round(burn, v)
+    want = _reference(burn, v, seen)
+    got = _round(burn, v, seen)
     for g, w in zip(got, want, strict=True):
         assert same_bits(g, w) if g.dtype == np.float64 else np.array_equal(g, w)
 
@@ -152,3 +156,22 @@ def test_one_compiled_signature_per_kernel_in_a_run() -> None:
         warnings.simplefilter("ignore", cc.ChipcreditWarning)
         cc.simulate("seed-2025", paths=200, seed=3)
     assert len(equity_round.signatures) == 1  # type: ignore[attr-defined]  # numba dispatcher
+
+
+def test_the_first_quarters_average_the_burn_seen_not_four() -> None:
+    """A steady burn of $1.75B a quarter from the first quarter on, 6-quarter rounds, no
+    cash: the quarters before the start are unknown, not zero burn, so the first round asks
+    6 x 1.75 = $10.5B (with a divisor of 4 it was 6 x 1.75 / 4 = $2.625B, then 5.25 and
+    7.875: undersized rounds, repeated)."""
+    one = np.ones(1)
+    v = {"cash_open": 1.75 * one, "inflow": 0.0 * one, "cash": 0.0 * one, "arrears": 0.0 * one,
+         "buffer": 4.0 * one, "round_quarters": 6.0 * one, "alive": np.ones(1, dtype=bool),
+         "value": 100.0 * one, "e": 1.0 * one, "u": 0.4 * one, "shock": 1.0 * one,
+         "total": 1.0 * one, "held": 0.0 * one, "cap": np.inf * one}
+    burn = np.zeros((4, 1))
+    for seen in (1.0, 2.0, 3.0, 4.0):  # the quarters so far, each burning 1.75
+        _, amount, _, _, _ = _round(burn, v, seen)
+        assert amount[0] == 10.5
+    # with four quarters seen and an opening history of zeros, the mean is the four's
+    _, amount, _, _, _ = _round(np.zeros((4, 1)), v, 4.0)
+    assert amount[0] == 6 * 1.75 / 4

@@ -28,11 +28,14 @@ ONE_YEAR = {"multiple": 5, "half_life_years": 1}
 
 
 def _scenario(maturity: dict[str, Any] | None, *, deals: list[dict[str, Any]] | None = None,
-              horizon: int = 20, **world: Any) -> cc.Scenario:
+              horizon: int = 20, round_quarters: float | None = None,
+              **world: Any) -> cc.Scenario:
     data = _world({"base": 3.0}, **world)  # P(round) = 95%: every round wanted succeeds
     data["horizon_quarters"] = horizon
     funding = data["parties"][1]["funding"]
     funding["sentiment_loading"] = 0.0
+    if round_quarters is not None:
+        funding["round_quarters"] = round_quarters
     if maturity is not None:
         funding["maturity"] = maturity
     if deals:
@@ -87,15 +90,16 @@ def test_equity_deals_are_priced_at_the_matured_multiple() -> None:
 
 def test_rounds_are_priced_at_the_matured_multiple() -> None:
     # $1B of cash, a flat burn of $1B a quarter (fixed costs 1.25, revenue 0.25), a 4-quarter
-    # buffer and 6-quarter rounds; half-life one quarter, so q = 1 is one half-life (10x).
-    # q = 0: burn (0 + 0 + 0 + 1) / 4 = 0.25, cash 0 < 1: raise max(6 x 0.25, 1 - 0) = 1.5 at
-    #        20 x 1.0 / 1.0: 0.075 shares
-    # q = 1: burn 0.5, cash 0.5 < 2: raise max(6 x 0.5, 2 - 0.5) = 3 at 10 / 1.075:
-    #        3 x 1.075 / 10 = 0.3225 shares; the market holds 0.3975 (at a fixed 20x:
-    #        0.075 + 3 x 1.075 / 20 = 0.23625)
+    # buffer and 4-quarter rounds; half-life one quarter, so q = 1 is one half-life (10x).
+    # q = 0: burn 1 (the one quarter seen), cash 0 < 4: raise max(4 x 1, 4 - 0) = 4 at
+    #        20 x 1.0 / 1.0: 0.2 shares; cash 4
+    # q = 1: burn 1, cash 3 < 4: raise max(4 x 1, 4 - 3) = 4 at 10 / 1.2:
+    #        4 x 1.2 / 10 = 0.48 shares; the market holds 0.68 (at a fixed 20x:
+    #        0.2 + 4 x 1.2 / 20 = 0.44)
     quarter = {"multiple": 5, "half_life_years": 0.25}
-    for maturity, held in ((quarter, 0.3975), (None, 0.23625)):
-        sim = base_case_sim(_scenario(maturity, cash=1.0, fixed=5.0, horizon=2))
+    for maturity, held in ((quarter, 0.68), (None, 0.44)):
+        sim = base_case_sim(_scenario(maturity, cash=1.0, fixed=5.0, horizon=2,
+                                      round_quarters=4))
         market = sim.acct("market")
         assert float(sim.labs[0].shares[(market, -1)][0]) == pytest.approx(held, rel=1e-14)
 

@@ -44,10 +44,10 @@ def _holdings(sim: Sim) -> tuple[float, float, float]:
 
 def test_a_capped_round_raises_the_cap_and_sells_exactly_d() -> None:
     # d = 5%: a round raises at most 20 x 0.05 / 0.95 = 20 / 19 = $1.0526B.
-    # q = 0: burn (0 + 0 + 0 + 1) / 4 = 0.25, cash 0 < 1: it asks max(6 x 0.25, 1 - 0) = 1.5
+    # q = 0: burn 1 (the one quarter seen), cash 0 < 4: it asks max(6 x 1, 4 - 0) = 6
     #        and raises 20 / 19 at 20 / 1.0 per share: 1 / 19 = 0.0526316 new shares, 5% of
     #        the 20 / 19 after it; the founders keep 95%; cash 20 / 19
-    # q = 1: burn 0.5, cash 20 / 19 - 1 = 1 / 19 < 2: it asks max(6 x 0.5, 2 - 1 / 19) = 3
+    # q = 1: burn 1, cash 20 / 19 - 1 = 1 / 19 < 4: it asks max(6 x 1, 4 - 1 / 19) = 6
     #        and raises 20 / 19 again at 20 / (20 / 19) = 19 per share: 20 / 361 new shares,
     #        the market 1 / 19 + 20 / 361 = 39 / 361 = 0.1080332; founders 0.95 ** 2 = 90.25%;
     #        cash 1 / 19 + 20 / 19 = 21 / 19
@@ -62,14 +62,14 @@ def test_a_capped_round_raises_the_cap_and_sells_exactly_d() -> None:
 
 
 def test_a_cap_that_does_not_bind_leaves_the_round_as_before() -> None:
-    # d = 50%: up to $20B a round, far above the 1.5 and 3 asked. As without a cap: q = 0
-    # raises 1.5 at 20 (0.075 shares), q = 1 raises 3 at 20 / 1.075 (0.16125 shares), so
-    # the market holds 0.23625 and the founders 1 / 1.23625; cash 0.5 + 3 = 3.5
+    # d = 50%: up to $20B a round, far above the 6 asked. As without a cap: q = 0 raises
+    # 6 at 20 (0.3 shares), cash 6; q = 1 burns 1, cash 5 >= 4 x 1: no round; so the
+    # market holds 0.3 and the founders 1 / 1.3; cash 5
     for d in (0.5, None):
         market, founders, cash = _holdings(base_case_sim(_scenario(d)))
-        assert market == pytest.approx(0.23625, rel=1e-14)
-        assert founders == pytest.approx(1 / 1.23625, rel=1e-14)
-        assert cash == pytest.approx(3.5, rel=1e-14)
+        assert market == pytest.approx(0.3, rel=1e-14)
+        assert founders == pytest.approx(1 / 1.3, rel=1e-14)
+        assert cash == pytest.approx(5.0, rel=1e-14)
 
 
 def test_a_cap_that_never_binds_changes_no_number_on_any_path() -> None:

@@ -10,14 +10,15 @@ One implementation of DESIGN.md section 3, phase 6, used by `LabState` and `Clou
   the shares outstanding. The multiple is ``valuation_multiple``; with ``maturity`` it
   decays towards the mature ``maturity.multiple``, the log of their ratio halving every
   ``half_life_years`` (`Fundraiser.multiple_at`);
-- a round is tried when cash is below ``buffer_quarters`` of the mean burn of the last four
-  quarters, or the party is in arrears. It asks for ``round_quarters`` of burn, at least the
-  arrears plus the gap to the buffer, and succeeds with the logistic probability of
-  `FundingSuccess` (times the scenario's funding shocks). New shares go to ``market`` at
-  the pre-money price, diluting every holder pro rata. With ``max_dilution`` ``d`` a round
-  sells at most ``d`` of the company after it: it raises at most ``pre-money * d / (1 -
-  d)``, and a party still short after it falls into arrears and, if they last to the
-  default phase, defaults, as after a failed round.
+- a round is tried when cash is below ``buffer_quarters`` of the mean burn of the last
+  four quarters (of the quarters simulated so far in the first three: the quarters before
+  the start are unknown, not zero burn), or the party is in arrears. It asks for
+  ``round_quarters`` of burn, at least the arrears plus the gap to the buffer, and
+  succeeds with the logistic probability of `FundingSuccess` (times the scenario's funding
+  shocks). New shares go to ``market`` at the pre-money price, diluting every holder pro
+  rata. With ``max_dilution`` ``d`` a round sells at most ``d`` of the company after it:
+  it raises at most ``pre-money * d / (1 - d)``, and a party still short after it falls
+  into arrears and, if they last to the default phase, defaults, as after a failed round.
 
 Worked example: a cloud with 1.0 shares, all held by its founders, a run-rate of $4B/yr at a
 5x multiple and zero sentiment, $0.5B of cash and a burn of $1B per quarter, with a 2-quarter
@@ -238,7 +239,8 @@ class Fundraiser:
                             value, odds, self._u_funding[q], sim.shocks.funding[q],
                             self.total_shares(),
                             np.zeros(n) if before is None else before, MONEY_DUST,
-                            _MAX_DILUTION, _RESCALE_ABOVE, amount, held, total)
+                            _MAX_DILUTION, _RESCALE_ABOVE, float(min(q + 1, 4)), amount,
+                            held, total)
         self._hold(key, held, total, huge)
         sim.ledger.pay(q, key[0], self.acct, "equity_round", amount)
         return np.asarray(amount)

@@ -32,13 +32,15 @@ def equity_round(burn: NDArray[np.float64], cash_open: NDArray[np.float64],
                  alive: NDArray[np.bool_], value: NDArray[np.float64], exp_minus_logit: NDArray[np.float64],
                  u: NDArray[np.float64], shock: NDArray[np.float64], total: NDArray[np.float64],
                  held: NDArray[np.float64], dust: float, max_dilution: float,
-                 rescale_above: float, amount: NDArray[np.float64],
+                 rescale_above: float, seen: float, amount: NDArray[np.float64],
                  new_held: NDArray[np.float64], new_total: NDArray[np.float64]) -> bool:
     """Phase 6's round, per path, into ``amount``, ``new_held`` and ``new_total``.
 
     ``burn`` ``(4, n)`` (oldest quarter first) moves up one quarter and takes this
-    quarter's burn, ``cash_open + inflow - cash``. With ``b = max(mean of the four, 0)``
-    (numpy's mean over the first axis: the sum from 0.0, oldest first, over 4):
+    quarter's burn, ``cash_open + inflow - cash``. With ``b = max(mean of the quarters
+    seen, 0)`` (the sum of the four from 0.0, oldest first, over ``seen``: the number of
+    simulated quarters so far, at most 4, since the quarters before the start are not
+    zero burn but unknown):
 
     - the size asked is ``snap(min(max(round_quarters * b, arrears + max(buffer * b - cash,
       0)), value * cap_ratio), dust)``, the ``min`` taken only where ``cap_ratio`` is finite
@@ -60,7 +62,7 @@ def equity_round(burn: NDArray[np.float64], cash_open: NDArray[np.float64],
         burn[1, i] = b1
         burn[2, i] = b2
         burn[3, i] = b3
-        b = maximum(((((0.0 + b0) + b1) + b2) + b3) / 4.0, 0.0)
+        b = maximum(((((0.0 + b0) + b1) + b2) + b3) / seen, 0.0)
         c, owed = cash[i], arrears[i]
         target = buffer[i] * b
         size = maximum(round_quarters[i] * b, owed + maximum(target - c, 0.0))
