@@ -128,7 +128,7 @@ def test_rounds_capped_by_max_dilution_agree() -> None:
 
 def test_the_spending_rule_agrees() -> None:
     """seed-2025 with a spending rule on both labs (cut up to 80% under 8 quarters of
-    runway, so it bites often), engine against oracle on 20 paths: the deferred
+    runway, so it bites often), engine against oracle on 16 paths: the deferred
     capacity, the cash kept back and the defaults that follow are all compared."""
     import yaml
 
@@ -139,7 +139,7 @@ def test_the_spending_rule_agrees() -> None:
         lab["compute"]["spending"] = {"runway_quarters": 8, "max_cut": {"dist": "uniform",
                                                                         "low": 0.5, "high": 0.9}}
     scenario = cc.load_scenario(data)
-    sim = Sim(scenario, ChunkDraws(SEED, 20, 0, 1, False))
+    sim = Sim(scenario, ChunkDraws(SEED, 16, 0, 1, False))
     cuts = []
     for q in range(sim.n_quarters):
         sim.step(q)
@@ -148,7 +148,7 @@ def test_the_spending_rule_agrees() -> None:
         deal.at_horizon(sim)
     assert np.mean(np.concatenate(cuts) > 0) > 0.1  # the rule bit, often
     engine = reduce_chunk(sim)
-    worlds, sizes = run_worlds(scenario, SEED, 20)
+    worlds, sizes = run_worlds(scenario, SEED, 16)
     problems = disagreements(engine, columns(worlds, sizes))
     for key, values in sim.series.items():  # the quarterly records too: capacity, cash
         oracle = np.array([w.series[key] for w in worlds])

@@ -204,7 +204,7 @@ def test_bad_rules_are_refused_with_the_field_and_a_hint(tmp_path: Path, bad: di
     assert text.endswith("parties[1]." + message), text
 
 
-@settings(max_examples=4, deadline=None,
+@settings(max_examples=3, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=scenarios(), runway=st.floats(0.5, 12.0), max_cut=st.floats(0.0, 1.0),
        seed=st.integers(0, 2**31))
