@@ -126,6 +126,37 @@ def test_rounds_capped_by_max_dilution_agree() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_the_spending_rule_agrees() -> None:
+    """seed-2025 with a spending rule on both labs (cut up to 80% under 8 quarters of
+    runway, so it bites often), engine against oracle on 16 paths: the deferred
+    capacity, the cash kept back and the defaults that follow are all compared."""
+    import yaml
+
+    data = yaml.safe_load((Path(cc.__file__).parent / "scenarios" / "seed-2025.yaml").read_text())
+    labs = [p for p in data["parties"] if p["kind"] == "lab"]
+    assert len(labs) == 2  # OpenAI, xAI
+    for lab in labs:
+        lab["compute"]["spending"] = {"runway_quarters": 8, "max_cut": {"dist": "uniform",
+                                                                        "low": 0.5, "high": 0.9}}
+    scenario = cc.load_scenario(data)
+    sim = Sim(scenario, ChunkDraws(SEED, 16, 0, 1, False))
+    cuts = []
+    for q in range(sim.n_quarters):
+        sim.step(q)
+        cuts += [lab.spending.cut.copy() for lab in sim.labs if lab.spending is not None]
+    for deal in sim.deals:
+        deal.at_horizon(sim)
+    assert np.mean(np.concatenate(cuts) > 0) > 0.1  # the rule bit, often
+    engine = reduce_chunk(sim)
+    worlds, sizes = run_worlds(scenario, SEED, 16)
+    problems = disagreements(engine, columns(worlds, sizes))
+    for key, values in sim.series.items():  # the quarterly records too: capacity, cash
+        oracle = np.array([w.series[key] for w in worlds])
+        if not np.isclose(oracle, values, rtol=1e-9, atol=1e-9, equal_nan=True).all():
+            problems.append(f"series {key}")
+    assert not problems, "\n".join(problems)
+
+
 def test_the_oracle_is_independent_of_the_engine() -> None:
     """The oracle takes only the engine's random numbers (`ChunkDraws`, the stream block
     size) and the scenario's input models; none of its model logic comes from the engine."""

@@ -67,6 +67,10 @@ class Lab(Fundraiser):
         self.discount_rate = p(spec.discount_rate, key + ".discount_rate")
         self.procurement, self.fleet = opening_fleet(world, spec.procurement, k.installed, key,
                                                      key + ".compute.installed")
+        sp, sk = k.spending, key + ".compute.spending"
+        # the spending rule: (runway_quarters, max_cut), or None without one
+        self.spending = None if sp is None else (p(sp.runway_quarters, sk + ".runway_quarters"),
+                                                 p(sp.max_cut, sk + ".max_cut"))
         self.leased = 0.0
         self.rented = 0.0
         self.renting = {cid: p(x, f"{key}.renting.{cid}") for cid, x in spec.renting.items()}
@@ -159,6 +163,8 @@ class Lab(Fundraiser):
         shortfall = snap(max(self.need - self.installed(), 0.0) if self.alive else 0.0,
                          CAPACITY_DUST)
         budget = max(self.cash(world) - self.due(), 0.0)
+        if self.spending is not None:
+            shortfall, budget = self.defer(world, shortfall, budget, committed)
         shortfall, budget = self.rent(world, q, shortfall, budget, committed)
         if world.choice is not None:
             world.choice.procure(world, self, q, committed, shortfall, budget)
@@ -176,6 +182,24 @@ class Lab(Fundraiser):
             other = sum(d for v, d in self.deployed.items() if v != self.primary)
             if other >= CAPACITY_DUST:
                 self.second_source = q
+
+    def defer(self, world: World, shortfall: float, budget: float,
+              committed: list[tuple[str, float]]) -> tuple[float, float]:
+        """The spending rule: short of runway (cash over the trailing burn, in quarters), the
+        lab cuts ``max_cut * (1 - runway / runway_quarters)`` of the capacity it wants and of
+        the money it may spend, beyond what serves its revenue or, if more, what it must buy
+        under commitments (and that capacity's all-in cost). seed-2025 has no credit
+        facility, so no undrawn headroom adds to the cash here."""
+        assert self.spending is not None
+        runway_quarters, max_cut = self.spending
+        burn = max(sum(self.burn) / 4.0, 0.0)
+        runway = max(self.cash(world), 0.0) / burn if burn > 0 else math.inf
+        cut = max_cut * max(1.0 - runway / runway_quarters, 0.0)
+        serving = max(self.inference_need - self.installed(), 0.0)
+        protected = min(max(serving, sum(units for _, units in committed)), shortfall)
+        wanted = snap(shortfall - cut * (shortfall - protected), CAPACITY_DUST)
+        spend = budget - cut * max(budget - protected * world.market.all_in, 0.0)
+        return wanted, spend
 
     def rent(self, world: World, q: int, shortfall: float, budget: float,
              committed: list[tuple[str, float]]) -> tuple[float, float]:

@@ -209,6 +209,9 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.booleans()):  # a multiple that matures towards another
             parties[-1]["funding"]["maturity"] = {"multiple": draw(money(1.0, 30.0)),
                                                   "half_life_years": draw(money(0.25, 5.0))}
+        if draw(st.booleans()):  # a spending response to a short runway
+            parties[-1]["compute"]["spending"] = {"runway_quarters": draw(money(0.5, 12.0)),
+                                                  "max_cut": draw(fraction())}
         if choosing and draw(st.booleans()):
             parties[-1]["ported"] = draw(st.lists(st.sampled_from(vendors), min_size=1,
                                                   max_size=2, unique=True))

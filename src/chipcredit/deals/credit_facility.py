@@ -85,6 +85,8 @@ class CreditFacilityDeal(DealRuntime):
                                           self.rate_q, stage=1), sim)
         self.claim.on_fleet = spec.secured
         self.drawn_total = np.zeros(n)
+        if spec.drawing.shortfall:  # its headroom is liquidity for the lab's spending rule
+            self.lab.liquidity.append(self)
 
     # -- drawing -------------------------------------------------------------------------
     def headroom(self, q: int) -> NDArray[np.float64]:

@@ -22,6 +22,7 @@ from .funding import Fundraiser
 from .lab_kernel import serve
 from .lab_kernel import shortfall as lab_shortfall
 from .params import compact
+from .spending import Liquidity, SpendingRule
 from .window import push
 
 if TYPE_CHECKING:
@@ -105,6 +106,11 @@ class LabState(Fundraiser):
         self.discount_rate = p.array(lab.discount_rate, key + ".discount_rate")
         self.procurement, self.fleet = opening_fleet(sim, lab.procurement, k.installed, key,
                                                      key + ".compute.installed")
+        self.spending = (None if k.spending is None
+                         else SpendingRule(k.spending, sim, key + ".compute.spending"))
+        self.liquidity: list[Liquidity] = []
+        """Committed facilities whose undrawn headroom counts towards the spending rule's
+        runway (credit facilities that draw what the lab cannot pay add themselves)."""
         self.leased = np.zeros(n)
         self.rented = np.zeros(n)  # from clouds (contracts and spot), set each procurement
         self.renting = {sim.acct(c): p.array(x, f"{key}.renting.{c}") for c, x in lab.renting.items()}
@@ -223,6 +229,8 @@ class LabState(Fundraiser):
         shortfall = lab_shortfall(self.need, self.fleet.installed(), self.leased, self.rented,
                                   self.alive, CAPACITY_DUST)
         budget = np.maximum(self.cash - self.due(), 0.0)
+        if self.spending is not None:  # short of runway: defer some compute, keep some cash
+            shortfall, budget = self._defer(sim, q, shortfall, budget, committed)
         shortfall, budget = rent_from_clouds(sim, self, q, shortfall, budget, committed)
         if sim.choice is not None:
             sim.choice.procure(sim, self, q, committed, shortfall, budget)
@@ -238,6 +246,19 @@ class LabState(Fundraiser):
         for vendor_acct, share in self.procurement.items():
             self.buy(sim, q, vendor_acct, snap(rest * share, CAPACITY_DUST))
         self._track_sources(q)
+
+    def _defer(self, sim: Sim, q: int, shortfall: NDArray[np.float64], budget: NDArray[np.float64],
+               committed: list[tuple[int, NDArray[np.float64]]]
+               ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The spending rule (`engine.spending`): the shortfall and budget less what a short
+        runway defers and holds back. Never cut: the capacity that serves revenue or, if
+        more, this quarter's committed purchases, and its cost at the all-in price."""
+        assert self.spending is not None
+        serving = np.maximum(self.inference_need - self.installed(), 0.0)
+        must_buy = sum((units for _, units in committed), np.zeros(sim.n))
+        undrawn = sum((f.headroom(q) for f in self.liquidity), np.zeros(sim.n))
+        return self.spending.trim(shortfall, budget, np.maximum(serving, must_buy),
+                                  sim.market.all_in, self.cash, undrawn, self.burn)
 
     def _track_sources(self, q: int) -> None:
         """Note the quarter of the first delivery from a vendor other than the primary one

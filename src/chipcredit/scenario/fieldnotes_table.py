@@ -113,6 +113,10 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "per_revenue": (
             "Inference need per $B of revenue run-rate (Money, capacity units per $B of annual run-rate)"
         ),
+        "spending": (
+            "The spending response to a short runway: the lab defers part of its discretionary new compute "
+            "and keeps the cash (Spending)"
+        ),
         "training": (
             "Training need at the start. Usually installed - per_revenue * run_rate, so that the lab starts"
             " at its need (Money, capacity units)"
@@ -427,6 +431,13 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
     "Sentiment": {
         "weight": "Weight of this quarter's demand shock in the moving average (Fraction, per quarter)",
         "winter_penalty": "Sentiment subtracted in each winter quarter (Money, sentiment units)",
+    },
+    "Spending": {
+        "max_cut": (
+            "Share of its discretionary new compute (capacity and spending) it defers at zero runway "
+            "(Fraction, share)"
+        ),
+        "runway_quarters": "Runway under which the lab starts to cut (Positive, quarters of burn)",
     },
     "SpotMarket": {
         "build": "Buy GPUs to meet spot demand that idle capacity cannot (bool)",

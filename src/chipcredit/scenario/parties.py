@@ -41,6 +41,7 @@ __all__ = [
     "Party",
     "PriceResponse",
     "Revenue",
+    "Spending",
     "SpotMarket",
     "Vendor",
     "VendorChoice",
@@ -191,6 +192,28 @@ class Costs(Model):
     revenue_share: Fraction = Field(default_factory=lambda: _n(0.0))
 
 
+class Spending(Model):
+    """A lab's spending response: short of runway, it defers part of its new compute.
+
+    In the procurement phase, before it rents or buys, the lab measures its runway: ``(cash
+    + undrawn headroom of its shortfall-drawing credit facilities) / burn``, in quarters,
+    burn being the trailing four quarters' mean net cash outflow that its funding phase uses
+    (known at the end of the last quarter; no burn, no cut). Under ``runway_quarters`` it
+    cuts ``max_cut * (1 - runway / runway_quarters)`` of its discretionary new capacity for
+    that quarter: the shortfall beyond what serves its revenue (inference), what it must
+    buy under purchase commitments and the spot rentals it renews. Contracted capacity
+    (leases, cloud contracts, commitments) and payments due are never cut.
+
+    Attributes
+    ----------
+    runway_quarters : runway, in quarters of burn, under which the lab starts to cut
+    max_cut : share of its discretionary new capacity it defers at zero runway
+    """
+
+    runway_quarters: Positive
+    max_cut: Fraction
+
+
 class Compute(Model):
     """A lab's compute: installed capacity, and what inference and training need.
 
@@ -201,6 +224,8 @@ class Compute(Model):
     efficiency_gain_per_year : effective annual fall of ``per_revenue``
     training : capacity units of training need at the start
     training_growth : decaying growth of the training need (the burn paradox)
+    spending : the spending response to a short runway (`Spending`); none: the lab buys
+        what it needs as far as its cash goes
     """
 
     installed: Money
@@ -208,6 +233,7 @@ class Compute(Model):
     efficiency_gain_per_year: Growth = Field(default_factory=lambda: _n(0.0))
     training: Money
     training_growth: GrowthPath
+    spending: Spending | None = None
 
 
 class FundingSuccess(Model):
