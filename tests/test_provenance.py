@@ -182,5 +182,6 @@ def test_seed_2025_is_traced_through_the_funded_cloud_and_the_warrant() -> None:
     own = got["own_sales"]  # $B of each vendor's own money in a buyer's purchases
     assert own["hyperscale-clouds", "nvidia"] > 1.0 and own["hyperscale-clouds", "amd"] > 0.1
     # OpenAI rents 85-100% of its new capacity, so its own AMD purchases are few (the
-    # binding first GW and a share of the rest): $0.3B of AMD's money comes back on this path
-    assert own["openai", "amd"] > 0.1
+    # binding first GW and a share of the rest): some of AMD's money (the warrant's sale
+    # proceeds) still comes back in them, $0.05B on this path
+    assert own["openai", "amd"] > 0.01
