@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from tests.test_uncertain_terms import horizon_world
 
 import chipcredit as cc
 from chipcredit.analytics.valuation import irr, npv
@@ -64,6 +65,19 @@ def test_outcomes_flows_and_bands_are_bit_identical(by_chunking: dict[int, cc.Re
         assert res.checks.worst() == one.checks.worst()
         # the flows matrix, p05/p95 from the kept first paths included
         pd.testing.assert_frame_equal(res.flows(), one.flows())
+
+
+def test_an_uncertain_planning_horizon_is_bit_identical_whatever_the_chunking() -> None:
+    # a lognormal horizon: a chunk's largest draw (the horizon every path of the chunk once
+    # took) differs between a chunk of 4,146 paths and one of 50 (the second of 4,096 + 50)
+    sc = horizon_world()
+    one, two = (cc.simulate(sc, paths=STREAM_BLOCK + 50, seed=2025, chunk_blocks=chunk)
+                for chunk in (1, 2))
+    assert one.to_json() == two.to_json()
+    for key, values in one.outcomes.items():
+        np.testing.assert_array_equal(two.outcomes[key], values, err_msg=key)
+    for key, sums in one.series_sums.items():
+        np.testing.assert_array_equal(two.series_sums[key], sums, err_msg=str(key))
 
 
 def test_the_paths_of_a_block_do_not_depend_on_the_path_count(

@@ -11,10 +11,10 @@ Modules (nouns): `numbers` (uncertain numbers and draws), `dust` (what counts as
 `valuation` (NPV and IRR), `outcomes` (per-path columns) and `oracle` (the entry point,
 `run_oracle`).
 
-What the engine shares across a chunk's paths is shared here too (`oracle.chunk_constants`
-and `ChunkNumbers.quarters`): the longest useful life (the fleets' length), a term sampled
-per path (the planning horizon) taken at its largest, and the one-year survival behind the
-horizon marks, measured per stream block. So the oracle runs a whole chunk, like the
+What the engine shares across a chunk's paths is shared here too
+(`oracle.chunk_constants`): the longest useful life (the fleets' length) and the one-year survival behind the
+horizon marks, measured per stream block. (A span in years becomes whole quarters on each
+path, half up: `ChunkNumbers.quarters`.) So the oracle runs a whole chunk, like the
 engine, and compares with `Sim` on the same `ChunkDraws`.
 
     import chipcredit as cc

@@ -60,7 +60,7 @@ class Choice:
         p, key = world.p, "market.choice"
         self.sensitivity = p(spec.price_sensitivity, key + ".price_sensitivity")
         self.horizon_q = world.chunk.quarters(spec.planning_horizon_years,
-                                              key + ".planning_horizon_years")
+                                              key + ".planning_horizon_years", p.path)
         self.infra0 = (None if spec.infrastructure_per_unit is None
                        else p(spec.infrastructure_per_unit, key + ".infrastructure_per_unit"))
         self.weight = p(spec.financing_weight, key + ".financing_weight")

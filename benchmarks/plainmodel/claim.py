@@ -101,7 +101,9 @@ class Claim:
 
     def recover(self, books: Books, q: int, amount: float, kind: str,
                 source: str | None = None) -> None:
-        """A recovery in a default: paid to the creditor, it reduces the arrears."""
+        """A recovery in a default: paid to the creditor, it reduces the arrears; dust is
+        not paid."""
+        amount = snap(amount, MONEY_DUST)
         self.receive(books, q, amount, kind, source)
         self.arrears -= amount
 

@@ -43,7 +43,8 @@ class Market:
         self.all_in0 = p(hw.all_in_cost_per_unit, h + ".all_in_cost_per_unit")
         self.cost_growth_q = (1.0 + p(hw.cost_change_per_year, h + ".cost_change_per_year")) ** 0.25 - 1.0
         self.power_q = p(hw.power_cost_per_unit_year, h + ".power_cost_per_unit_year") / 4.0
-        self.life_q = max(round(p(hw.useful_life_years, h + ".useful_life_years") * 4.0), 1)
+        # half up, at least 1
+        self.life_q = max(math.floor(p(hw.useful_life_years, h + ".useful_life_years") * 4.0 + 0.5), 1)
         self.max_life = max_life
         points = [p(v, f"{h}.residual_value_by_age[{i}]")
                   for i, v in enumerate(hw.residual_value_by_age)]

@@ -72,11 +72,12 @@ class ChunkNumbers:
             return ppf(number, 0.5)
         return ppf(number, self.uniform_of(key)[path])
 
-    def quarters(self, number: Any, key: str) -> int:
-        """A term in years as whole quarters: the chunk's largest sampled value, as the
-        engine's schedules are shared by every path of a chunk."""
-        years = max(self.value(number, key, i) for i in range(self.n))
-        return max(round(years * 4), 1)
+    def quarters(self, number: Any, key: str, path: int = 0) -> int:
+        """A span in years as whole quarters on ``path``: ``years * 4`` rounded half up, at
+        least one (a deal's term is one number on every path; the planning horizon is the
+        path's own)."""
+        years = self.value(number, key, path)
+        return max(math.floor(years * 4 + 0.5), 1)
 
     def shocks(self, kind: str, component: str, per_path: int, path: int) -> list[float]:
         """The engine's ``normal`` or ``uniform`` draws of ``component`` on ``path``

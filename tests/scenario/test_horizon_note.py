@@ -68,7 +68,7 @@ ON_TIME_CONTRACT = {"start": "2026Q4", "term_years": 4, "ramp_quarters": 4}  # 4
 def late_world() -> cc.Scenario:
     late = [
         loan("eight-years", 8, "2026Q2"),                  # 2 + 32 - 1 = 33: 2034Q1
-        loan("uncertain", {"dist": "uniform", "low": 4, "high": 7}),  # at its high: 27, 2032Q3
+        loan("seven-years", 7),                            # 0 + 28 - 1 = 27: 2032Q3
         {"id": "credit", "kind": "vendor_credit", "vendor": "nvidia", "borrower": "xai",
          "amount": 1.0, "rate": 0.08, "term_years": 6, "start": "2026Q1",  # 1 + 24 - 1 = 24
          "repayment": [{"kind": "cash"}]},
@@ -85,13 +85,13 @@ def late_world() -> cc.Scenario:
 def test_each_kind_past_the_horizon_is_named_with_the_quarter_it_ends() -> None:
     sc = late_world()
     assert [(o.path, o.last) for o in overruns(sc)] == [
-        ("deals.eight-years", "2034Q1"), ("deals.uncertain", "2032Q3"),
+        ("deals.eight-years", "2034Q1"), ("deals.seven-years", "2032Q3"),
         ("deals.credit", "2031Q4"), ("deals.facility", "2032Q3"),
         ("deals.six-year-lease", "2032Q3"), ("deals.backstop", "2035Q4"),
         ("parties.neo.contracts[0]", "2032Q2")]
     assert sc.horizon_note() == (
         f"6 deals and 1 cloud contract run past the horizon ({HORIZON_END}): credit ends "
-        "2031Q4; neo's contract with customers ends 2032Q2; uncertain, facility, "
+        "2031Q4; neo's contract with customers ends 2032Q2; seven-years, facility, "
         "six-year-lease end 2032Q3; eight-years ends 2034Q1; backstop ends 2035Q4. " + TAIL)
 
 

@@ -323,7 +323,8 @@ def test_documented_defaults_equal_the_model_defaults() -> None:
     assert checked >= 60
 
 
-_NUMBER_TYPES = ("Signed", "Money", "Volatility", "Positive", "Fraction", "OpenFraction", "Rate",
+# Term before Positive: a Term is a Positive with one more check
+_NUMBER_TYPES = ("Signed", "Money", "Volatility", "Term", "Positive", "Fraction", "OpenFraction", "Rate",
                  "Growth", "DiscountRate", "Quarters")
 
 

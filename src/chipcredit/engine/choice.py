@@ -98,7 +98,9 @@ class LabChoice:
         self.penalty = np.zeros((len(accts), n))
         """This quarter's productivity penalty of each platform (decays after porting)."""
         rate_q = effective_to_quarterly(lab.discount_rate)
-        self.annuity = sum(((1.0 + rate_q) ** -k for k in range(model.horizon_q)), np.zeros(n))
+        # each path over its own horizon: a quarter past it adds an exact 0.0
+        self.annuity = sum((np.where(k < model.horizon_q, (1.0 + rate_q) ** -k, 0.0)
+                            for k in range(model.longest_q)), np.zeros(n))
         # the deals that pull this lab towards a vendor, per vendor index
         self.milestones: list[list[MilestoneEquityDeal]] = [[] for _ in accts]
         self.warrants: list[list[DeploymentWarrantDeal]] = [[] for _ in accts]
@@ -120,7 +122,10 @@ class ChoiceModel:
         assert spec is not None
         p, key = sim.params, "market.choice"
         self.sensitivity = p.array(spec.price_sensitivity, key + ".price_sensitivity")
-        self.horizon_q = p.quarters(spec.planning_horizon_years, key + ".planning_horizon_years")
+        self.horizon_q = p.quarters_per_path(spec.planning_horizon_years,
+                                             key + ".planning_horizon_years")
+        """Each path's planning horizon, ``(n,)`` whole quarters."""
+        self.longest_q = int(self.horizon_q.max())
         self.infra0 = (None if spec.infrastructure_per_unit is None else
                        p.array(spec.infrastructure_per_unit, key + ".infrastructure_per_unit"))
         self.weight = p.array(spec.financing_weight, key + ".financing_weight")
@@ -132,7 +137,8 @@ class ChoiceModel:
         # the penalty averaged over the planning horizon, for the porting decision
         h = self.horizon_q
         self.avg_penalty = np.stack([
-            v.penalty * sum((0.5 ** (k / v.penalty_hl_q) for k in range(h)), np.zeros(sim.n)) / h
+            v.penalty * sum((np.where(k < h, 0.5 ** (k / v.penalty_hl_q), 0.0)
+                             for k in range(self.longest_q)), np.zeros(sim.n)) / h
             for v in sim.vendors])
         self.full_penalty = np.stack([v.penalty for v in sim.vendors])
         self.decay = np.stack([0.5 ** (1.0 / v.penalty_hl_q) for v in sim.vendors])

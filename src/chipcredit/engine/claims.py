@@ -171,7 +171,10 @@ class Claim:
         self, ledger: Ledger, q: int, amount: NDArray[np.float64], kind: str,
         source: int | None = None,
     ) -> None:
-        """A recovery in a default: paid to the creditor, it reduces the arrears."""
+        """A recovery in a default: paid to the creditor, it reduces the arrears. A
+        recovery below `MONEY_DUST` is a rounding residual of the waterfall's shares and is
+        not made (the balance is written off with the rest)."""
+        amount = snap(np.asarray(amount, dtype=np.float64), MONEY_DUST)
         moved = self.receive(ledger, q, amount, kind, source)
         if moved is None:
             self.arrears = self.arrears - amount
@@ -197,7 +200,9 @@ class Claim:
         self, ledger: Ledger, q: int, paths: NDArray[np.intp], amount: NDArray[np.float64],
         kind: str, source: int | None = None,
     ) -> None:
-        """`recover` of ``amount`` on the sorted path indices ``paths`` and nothing elsewhere."""
+        """`recover` of ``amount`` on the sorted path indices ``paths`` and nothing elsewhere
+        (dust not made, as there)."""
+        amount = snap(np.asarray(amount, dtype=np.float64), MONEY_DUST)
         self.receive_at(ledger, q, paths, amount, kind, source)
         self.arrears[paths] -= amount
 

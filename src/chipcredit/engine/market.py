@@ -7,6 +7,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from chipcredit.scenario.market import Market
+from chipcredit.scenario.number import whole_quarters
 from chipcredit.units import (
     annual_probability_to_quarterly,
     annual_volatility_to_quarterly,
@@ -60,7 +61,7 @@ class MarketState:
         self._res_load = self.res_beta * self.sigma_q
         self._cost_growth = compact(1.0 + self.cost_growth_q)
         life_years = p.array(hw.useful_life_years, "market.hardware.useful_life_years")
-        self.life_q = np.maximum(np.rint(life_years * 4.0), 1.0).astype(np.int64)
+        self.life_q = whole_quarters(life_years)  # half up, at least 1, as every term
         self.max_life = int(self.life_q.max())
         # residual share of cost by age in quarters, interpolated between whole years
         curve = np.stack([p.array(v, f"market.hardware.residual_value_by_age[{i}]")

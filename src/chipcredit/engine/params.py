@@ -18,7 +18,7 @@ from chipcredit.scenario.correlation import (
     correlation_matrix,
     pearson_from_spearman,
 )
-from chipcredit.scenario.number import Number
+from chipcredit.scenario.number import Number, whole_quarters
 
 from .draws import ChunkDraws
 
@@ -90,10 +90,19 @@ class ParamSampler:
         return number.ppf(self.uniform(key))
 
     def quarters(self, number: Number, key: str) -> int:
-        """A term in years as whole quarters (at least one). Schedules are shared by every
-        path, so an uncertain term takes its largest sampled value."""
-        years = float(np.max(self.array(number, key)))
-        return max(round(years * 4), 1)
+        """A deal's term in years as whole quarters, half up, at least one
+        (`whole_quarters`). A schedule is laid out once for every path, so the term is a
+        single number: the loader refuses an uncertain one (`scenario.number.Term`)."""
+        if number.is_uncertain:
+            raise ValueError(f"{key}: a term must be a single number (scenario.number.Term)")
+        assert number.value is not None
+        return int(whole_quarters(number.value))
+
+    def quarters_per_path(self, number: Number, key: str) -> NDArray[np.int64]:
+        """A span in years as whole quarters on each path, half up, at least one,
+        ``(n,)`` int64: each path's own draw (the median in a deterministic run), so a
+        path's value depends neither on the other paths of its chunk nor on their number."""
+        return whole_quarters(self.array(number, key))
 
     def array(self, number: Number | None, key: str, default: float = 0.0) -> NDArray[np.float64]:
         """Like calling the sampler, but always an array shaped ``(n,)``."""

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from .base import Flag, Id, Model, QuarterLabel, ReadOnly, Whole
-from .number import Fraction, Money, Number, Positive, Probability, Rate
+from .number import Fraction, Money, Number, Positive, Probability, Rate, Term, whole_quarters
 
 __all__ = [
     "CapacityBackstop",
@@ -50,9 +50,9 @@ QuarterOf = Callable[[str | None], int]
 
 
 def high_end(number: Number) -> float:
-    """The value a schedule is laid out for: a fixed number's value, an uncertain one's
-    ``high`` or, when its distribution is unbounded, its ``p95``. The engine lays a
-    schedule out for the largest value sampled on any path (`engine.params.Params.quarters`)."""
+    """The high end of a number's range: a fixed number's value, an uncertain one's
+    ``high`` or, when its distribution is unbounded, its ``p95`` (a cloud debt tranche's
+    term, the only term that may be uncertain, is checked for months typed as years at it)."""
     top = number.value if number.dist == "fixed" else (
         number.high if number.high is not None else number.p95)
     assert top is not None  # a checked Number has its distribution's keys
@@ -60,9 +60,10 @@ def high_end(number: Number) -> float:
 
 
 def term_quarters(years: Number) -> int:
-    """A term in years as the engine schedules it: whole quarters, at least one, at the
-    term's `high_end`."""
-    return max(round(high_end(years) * 4), 1)
+    """A deal's term in years (a `Term`: fixed) as the engine schedules it: whole quarters,
+    half up, at least one (`whole_quarters`)."""
+    assert years.value is not None  # a Term is a single number
+    return int(whole_quarters(years.value))
 
 
 class _DealBase(Model):
@@ -113,7 +114,7 @@ class Loan(_DealBase):
     rate: Rate | None = None
     spread: Rate | None = None
     amortisation: Literal["bullet", "amortising"] = "bullet"
-    term_years: Positive
+    term_years: Term
     secured: Flag = False
 
     def last_quarter(self, quarter_of: QuarterOf) -> int | None:
@@ -163,13 +164,13 @@ class SpvDebt(Model):
     lender: Id
     amount: Money
     rate: Rate
-    term_years: Positive
+    term_years: Term
 
 
 class SpvLeaseTerms(Model):
     """The lease: level rent in arrears that amortises the cost down to the residual."""
 
-    term_years: Positive
+    term_years: Term
     rate: Rate
     residual: Fraction | None = None
     """Share of cost assumed left at term end (and the purchase-option price); default:
@@ -257,7 +258,7 @@ class VendorCredit(_DealBase):
     borrower: Id
     amount: Money
     rate: Rate
-    term_years: Positive
+    term_years: Term
     repayment: tuple[RepaymentMeans, ...] = Field(min_length=1)
 
     def last_quarter(self, quarter_of: QuarterOf) -> int | None:
@@ -314,9 +315,9 @@ class CreditFacility(_DealBase):
     drawn_at_start: Money = Field(default_factory=lambda: _n(0.0))
     """$B already drawn when the deal starts (a facility signed before the scenario)."""
     rate: Rate
-    availability_years: Positive | None = None
+    availability_years: Term | None = None
     """Years from the start during which draws are allowed (default: the term)."""
-    term_years: Positive
+    term_years: Term
     drawing: Drawing = Field(default_factory=Drawing)
     secured: Flag = False
     """Secured on the borrower's own equipment, pro rata with its secured loans."""

@@ -41,7 +41,8 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "$B per capacity unit)"
         ),
         "planning_horizon_years": (
-            "Years of purchases over which porting must pay for itself (Positive, years)"
+            "Years of purchases over which porting must pay for itself; each path's own value, rounded to "
+            "whole quarters, half up (Positive, years)"
         ),
         "price_sensitivity": "Logit scale: shares go as exp(-s (cost / cheapest - 1)) (Money)",
     },
@@ -88,7 +89,7 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "Who rents: a lab's rent is a claim on it and the capacity counts as its own; customers stands "
             "for tenants outside the model (id of a lab, vendor, investor, lender or buyer, or customers)"
         ),
-        "term_years": "Length of each phase's rental (Positive, years)",
+        "term_years": "Length of each phase's rental (Term, years)",
     },
     "CloudDebt": {
         "lender": "Who lends (id of a lender, investor or vendor)",
@@ -148,7 +149,7 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         ),
     },
     "CreditFacility": {
-        "availability_years": "How long draws are allowed (never in the last quarter) (Positive, years)",
+        "availability_years": "How long draws are allowed (never in the last quarter) (Term, years)",
         "borrower": "A lab (or carrier) (party id)",
         "commitment": "What may be drawn in all over the availability period (Money, $B)",
         "drawn_at_start": (
@@ -158,7 +159,7 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "max_outstanding": "What may be outstanding at once, unpaid interest included (Money, $B)",
         "rate": "Interest on the balance (Rate, nominal annual)",
         "secured": "Secured on the borrower's own equipment, pro rata with its secured loans (true/false)",
-        "term_years": "Time to maturity (bullet) (Positive, years)",
+        "term_years": "Time to maturity (bullet) (Term, years)",
         "vendor": (
             "The vendor whose equipment drawing.purchases draws pay for. Required when that share can be "
             "above 0 (party id)"
@@ -264,8 +265,8 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         ),
         "residual_volatility": "Annual volatility of the residual index's own shock (Volatility, per year)",
         "useful_life_years": (
-            "Capacity serves 4 * useful_life_years quarters, then retires. Capacity installed at the start "
-            "is taken as spread evenly in age (Positive, years)"
+            "Capacity serves 4 * useful_life_years quarters (rounded to whole quarters, half up), then "
+            "retires. Capacity installed at the start is taken as spread evenly in age (Positive, years)"
         ),
         "winter_residual_hit": "Share by which residual values fall while in winter (Fraction, share)",
     },
@@ -309,7 +310,7 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "debt tranches (true/false)"
         ),
         "spread": "The spread over the base rate. Required when rate_type: floating (Rate, nominal annual)",
-        "term_years": "Time to maturity (Positive, years)",
+        "term_years": "Time to maturity (Term, years)",
     },
     "LoanGuarantee": {
         "borrower": "Must equal the guaranteed deal's borrower (a lab, or a cloud for a loan) (party id)",
@@ -451,7 +452,7 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "amount": "Principal (Money, $B)",
         "lender": "A lender, investor or vendor (party id)",
         "rate": "Interest rate (Rate, nominal annual)",
-        "term_years": "Amortisation term (Positive, years)",
+        "term_years": "Amortisation term (Term, years)",
     },
     "SpvLease": {
         "amount": (
@@ -474,7 +475,7 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
         "residual": (
             "Value assumed left at term end. It is also the purchase-option price (Fraction, share of cost)"
         ),
-        "term_years": "Lease term (Positive, years)",
+        "term_years": "Lease term (Term, years)",
     },
     "UseOfProceeds": {
         "vendor": "The vendor whose hardware the money must buy (party id)",
@@ -525,7 +526,7 @@ FIELD_NOTES: dict[str, dict[str, str]] = {
             "The means of repayment, applied in the order listed (see below) (list of means, at least one, "
             "each kind at most once)"
         ),
-        "term_years": "Time to maturity (Positive, years)",
+        "term_years": "Time to maturity (Term, years)",
         "vendor": "The vendor that ships and lends (party id)",
     },
     "VendorFinancials": {

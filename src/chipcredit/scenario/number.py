@@ -30,7 +30,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 from scipy.special import ndtri
 
 from .bound import MAX_AMOUNT, MAX_COEFFICIENT, MAX_VOLATILITY, bounded, stated_at_most
-from .numberform import KEYS_BY_DIST, Real, Spec, refusal, refuse_mixed_forms, text_refusal
+from .numberform import KEYS_BY_DIST, Real, Spec, plain, refusal, refuse_mixed_forms, text_refusal
 
 __all__ = [
     "MAX_AMOUNT",
@@ -49,9 +49,11 @@ __all__ = [
     "Rate",
     "Real",
     "Signed",
+    "Term",
     "Volatility",
     "bounded",
     "stated_at_most",
+    "whole_quarters",
 ]
 
 Z95 = 1.6448536269514722  # standard normal quantile at 0.95
@@ -211,6 +213,42 @@ Volatility = Annotated[Number, AfterValidator(bounded(0.0)),
 Positive = Annotated[Number, AfterValidator(bounded(0.0, low_open=True)),
                      AfterValidator(stated_at_most(MAX_AMOUNT, "an amount, term or multiple"))]
 """A number above zero (a multiple, a half-life in years)."""
+
+
+def whole_quarters(years: float | NDArray[np.float64]) -> NDArray[np.int64]:
+    """A span in years as whole quarters: ``years * 4`` rounded half up, at least one.
+
+    The one rounding of every years field that becomes a count of quarters (a deal's term,
+    a credit facility's availability, a cloud contract's term, the choice model's planning
+    horizon): ``0.625`` years is 3 quarters, ``0.875`` is 4, ``0.1`` is 1 (as a contract's
+    ``ramp_quarters`` is rounded half up). Python's ``round`` would take a half to the even
+    neighbour, so 0.625 would be 2 quarters.
+
+    Parameters
+    ----------
+    years : float or (n,) years
+
+    Returns
+    -------
+    ``years``' shape (0-d for a float), int64 quarters
+    """
+    quarters = np.floor(np.asarray(years, dtype=np.float64) * 4.0 + 0.5)
+    return np.maximum(quarters, 1.0).astype(np.int64)
+
+
+def _single(number: Number) -> Number:
+    """A term is one number: a deal's schedule is laid out once for every path."""
+    if number.is_uncertain:
+        raise refusal("must be a single number: uncertain terms are not supported yet (a "
+                      "deal's schedule is laid out once for every path)", number.describe(),
+                      f"{plain(round(number.median(), 2))} (its median)")
+    return number
+
+
+Term = Annotated[Positive, AfterValidator(_single)]
+"""A deal's term in years (a loan's, a vendor credit's, an SPV's debt and lease, a credit
+facility's term and availability, a cloud contract's): above zero and fixed, rounded to
+whole quarters half up (`whole_quarters`). An uncertain term is refused at load."""
 Quarters = Annotated[Number, AfterValidator(bounded(1.0)),
                      AfterValidator(stated_at_most(MAX_AMOUNT, "a count of quarters"))]
 """A count of quarters, at least one (a contract's delivery ramp); the engine rounds each

@@ -20,6 +20,7 @@ from .number import (
     Quarters,
     Rate,
     Signed,
+    Term,
     Volatility,
 )
 
@@ -386,14 +387,14 @@ class CloudContract(Model):
     capacity: Money
     price_per_unit_year: Money
     start: QuarterLabel | None = None
-    term_years: Positive
+    term_years: Term
     ramp_quarters: Quarters = Field(default_factory=lambda: _n(1.0))
 
     def last_quarter(self, quarter_of: QuarterOf) -> int:
         """Offset from the scenario start of the last quarter with rent due: the last
         phase, delivered ``ramp - 1`` quarters after ``start``, is rented for the term
-        (`engine.clouds`). An uncertain term or ramp is taken at its high end, as the
-        engine's schedule is (`term_quarters`).
+        (`engine.clouds`). An uncertain ramp is taken at its high end; the term is a
+        single number (`term_quarters`).
 
         Parameters
         ----------
