@@ -94,6 +94,8 @@ def validate_command(
                 failed = True
                 for problem in exc.problems:
                     stderr_line(str(problem))
+                if exc.note is not None:
+                    stderr_line(f"({exc.note})")
             else:
                 typer.echo(f"ok: {source}")
                 note = sc.horizon_note()
