@@ -56,7 +56,7 @@ def _no_traceback(at: AppTest) -> None:
 
 def _run(at: AppTest, paths: int = PATHS, seed: int = 0) -> None:
     at.sidebar.number_input(key="paths").set_value(paths)
-    at.sidebar.number_input(key="seed").set_value(seed)
+    at.sidebar.text_input(key="seed").input(str(seed))
     at.sidebar.button(key="run").click().run()
     _no_traceback(at)
 
@@ -259,8 +259,10 @@ def test_an_edit_the_schema_refuses_is_shown_with_its_path() -> None:
     box[0].set_value(12.5).run()
     _no_traceback(at)
     assert [e.value for e in at.error] == [words("en").t("dashboard.assumptions.invalid")]
-    assert "deals[1].rate must be between 0 and 1; got 12.5 (did you mean 0.125?)" \
-        in at.code[0].value
+    # the number by its parameter path (the deal by its id) and the control that set it
+    assert at.code[0].value == "deals.xai-debt.rate (Any other number) must be between 0 and 1; " \
+        "got 12.5 (did you mean 0.125?)"
+    assert at.sidebar.button(key="run").disabled
 
 
 # --- the pieces -----------------------------------------------------------------------------

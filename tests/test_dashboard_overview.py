@@ -269,7 +269,7 @@ def test_the_deal_table_shows_n_m_where_the_cli_and_report_do_and_says_why(
     debt = pd.Series(result.outcome("xai-debt", "xai-bondholders", "moic"))
     assert row("xai-debt", "xai-bondholders")[2] == T.metric_value("moic", float(debt.median()))
     sep = T.t("report.item_separator")
-    assert deal_notes(result, T) == [
+    assert deal_notes(result, T)[:3] == [  # then the partial-statistic and closed-share notes
         T.t("report.moic_nm_pays_only", parties=sep.join(
             [f"colossus2-spv · {names['xai']}", f"openai-amd-take-or-pay · {names['openai']}",
              f"nvidia-coreweave-backstop · {names['nvidia']}"])),

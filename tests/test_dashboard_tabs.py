@@ -141,7 +141,7 @@ def test_registry_table_translates_and_scales_money() -> None:
     loi = table[table["交易"] == "nvidia-openai-loi"].iloc[0]
     assert (loi["付款方"], loi["收款方"]) == ("Nvidia", "OpenAI")
     assert loi["类型"] == "按部署 GW 分期的股权投资" and loi["关系"] == "出资"
-    assert loi["状态"] == "已放弃"
+    assert loi["状态"] == "已宣布"
     assert loi["金额"] == "1,000亿美元"  # $100B is 1,000 亿美元
     assert (table["金额"] == "无").sum() == raw["amount"].isna().sum() > 0
     for column, source, group in (("类型", "kind", "deal_kind"), ("关系", "relation", "relation"),

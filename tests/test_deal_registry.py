@@ -36,12 +36,20 @@ def test_rows_are_complete_and_sourced() -> None:
             "lucent-winstar", "lucent-guarantees-fy2000"} <= ids
 
 
-def test_the_nvidia_openai_loi_is_abandoned_and_its_replacement_executed() -> None:
+def test_the_nvidia_openai_loi_is_announced_as_in_seed_2025_and_the_30b_executed() -> None:
+    # facts.md: the LOI was never made definitive, and whether its per-GW schedule survives
+    # the $30B of Feb 2026 is "not found": not abandoned, not replaced
     row = ROWS.set_index("id")
-    assert row.loc["nvidia-openai-loi", "status"] == "abandoned"
+    assert row.loc["nvidia-openai-loi", "status"] == "announced"
+    assert row.loc["openai-nvidia-10gw", "status"] == "announced"
     assert row.loc["nvidia-openai-loi", "amount"] == 100
     assert row.loc["nvidia-openai-2026", "status"] == "executed"
     assert row.loc["nvidia-openai-2026", "amount"] == 30
+    for deal in ("nvidia-openai-loi", "nvidia-openai-2026"):
+        terms = row.loc[deal, "terms"]
+        assert "not known" in terms and "replaced" not in terms and "instead" not in terms
+    loi = next(d for d in cc.load_scenario("seed-2025").deals if d.id == "nvidia-openai-loi")
+    assert loi.status == row.loc["nvidia-openai-loi", "status"]
 
 
 def test_party_filter_and_its_error() -> None:
@@ -60,10 +68,10 @@ def test_network_finds_vendor_financing_investor_customers_and_cycles() -> None:
                    strict=True))
     assert ("nvidia", "coreweave") in both  # shareholder, Osprey renter and backstop
     assert ["coreweave", "nvidia"] in net.cycles
-    assert "nvidia-openai-loi" in set(net.abandoned["id"])
-    # abandoned deals are not links: no nvidia -> openai LOI edge is counted
+    assert set(net.abandoned["id"]) == {"lucent-telecorp-loan-sale"}
+    # abandoned deals are not links; the announced LOI ($100B) is, beside the $30B of equity
     edge = net.edges[(net.edges["from"] == "nvidia") & (net.edges["to"] == "openai")]
-    assert float(edge["amount"].sum()) == 30.0
+    assert float(edge["amount"].sum()) == 130.0
 
 
 def test_simple_cycles_on_a_hand_graph() -> None:
@@ -104,7 +112,7 @@ def test_cli_lists_rows_and_writes_json(tmp_path: Path) -> None:
     rows = json.loads(out.read_text())
     assert len(rows) == len(ROWS)
     loi = next(r for r in rows if r["id"] == "nvidia-openai-loi")
-    assert loi["status"] == "abandoned" and loi["source"].startswith("https://")
+    assert loi["status"] == "announced" and loi["source"].startswith("https://")
     assert next(r for r in rows if r["id"] == "openai-broadcom")["amount"] is None
 
 

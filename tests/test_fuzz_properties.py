@@ -57,7 +57,7 @@ def _fraction() -> st.SearchStrategy[Any]:
 
 def _growth() -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries({
-        "from": _f(-0.9, 10.0), "to": _f(-0.5, 1.0),
+        "from": _f(-0.9, 9.99), "to": _f(-0.5, 1.0),  # growth is below 10 (MAX_GROWTH)
         "half_life_years": _f(0.25, 10.0)})
 
 
@@ -75,9 +75,12 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
                         "price_change_per_year": draw(_f(-0.5, 0.5))})
     shares = draw(st.lists(st.integers(1, 10), min_size=len(vendors), max_size=len(vendors)))
     for lid in labs:
+        run_rate = draw(_money(30.0))
+        # a lab with no revenue has no share price, so equity in it is refused at load
+        run_rate = 0.01 if run_rate == 0.0 else run_rate
         parties.append({
             "id": lid, "kind": "lab",
-            "revenue": {"run_rate": draw(_money(30.0)), "growth": draw(_growth()),
+            "revenue": {"run_rate": run_rate, "growth": draw(_growth()),
                         "volatility": draw(_f(0.0, 5.0)),
                         "beta": draw(_f(-2.0, 2.0))},
             "costs": {"fixed_per_year": draw(_money(10.0)),

@@ -31,6 +31,7 @@ SCHEMA = {
     # field names a rule names as the user must write them in the file
     "name", "start", "market", "parties", "amount", "equity", "debt", "low", "high", "mode",
     "dist", "deals", "drawing", "purchases", "financials", "true", "false",
+    "kind", "source", "basis", "fact", "assumed",
     # distributions and means of repayment, as written in the file
     "fixed", "lognormal", "normal", "uniform", "triangular", "cash", "conversion",
     # party and deal kinds
@@ -39,6 +40,13 @@ SCHEMA = {
 """Schema words kept verbatim in Chinese (the user types them in the YAML)."""
 KNOWN_EXCEPTIONS: dict[str, str] = {}
 """Corpus files whose rule no catalogue entry matches, with why (none at present)."""
+PENDING: frozenset[str] = frozenset()
+"""Corpus files whose ``error.rule.*`` catalogue entry is still to be written: expected to
+fail (strictly, so that the entry, once written, removes the name from here). None at
+present."""
+_CORPUS_CASES = [pytest.param(name, marks=pytest.mark.xfail(
+    strict=True, reason="catalogue entry pending")) if name in PENDING else name
+    for name in FILES]
 _VERBATIM_IN_RULE = re.compile(
     r"'[^']*'"                                  # a name quoted from the file: 'funds', 'p95'
     r"|!\S+"                                    # a YAML tag: !!python/name:os.getcwd
@@ -67,7 +75,7 @@ def _english_left(text: str, problem: Problem) -> set[str]:
     return set(LATIN_WORD.findall(text)) - TOKENS - SCHEMA
 
 
-@pytest.mark.parametrize("name", FILES)
+@pytest.mark.parametrize("name", _CORPUS_CASES)
 def test_every_corpus_problem_reads_in_chinese_with_its_verbatim_parts(
         name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     problem = _problem(name, monkeypatch)

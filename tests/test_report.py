@@ -20,6 +20,7 @@ from chipcredit import cli
 from chipcredit.analytics.result import Result
 from chipcredit.report import charts, i18n, png, replay, summary_text, write_report
 from chipcredit.report import html as report_html
+from chipcredit.report.vendors import unmodelled_funding
 from chipcredit.store import RunStore
 
 PATHS, SEED = 300, 5
@@ -250,9 +251,11 @@ def test_summary_states_defaults_and_returns_from_the_numbers(result: Result) ->
     assert 0 < held < 1  # the letter of intent closes on some paths only
     outlay = i18n.catalogue("en").money(float(np.median(
         result.outcome(deal, party, "cash_out")[np.isfinite(moic)])))
+    # the outlay is the median over the paths with a position, not a commitment: said so
     assert (f"in the {by_hand_percent(held)} of futures where Nvidia has a position in {deal}, "
-            f"its {outlay} returns between {x(p05)} and {x(p95)} in 90% of them "
-            f"(median {x(p50)})") in text
+            f"a median outlay of {outlay}, it returns between {x(p05)} and {x(p95)} in 90% of "
+            f"them (median {x(p50)})") in text
+    assert f"its {outlay} returns" not in text
     assert f"in 90% of futures Nvidia's {outlay}" not in text
     zh = summary_text(result, lang="zh")
     assert zh.startswith(f"基于从 2025Q4 到 2035Q3 的 {PATHS} 个模拟未来情景") and zh.endswith("。")
@@ -292,7 +295,7 @@ def test_no_english_leaks_into_the_chinese_report(reports: dict[str, str], resul
                 assert part not in visible, (key, part)
     sc = result.scenario
     names = [sc.name, *(p.id for p in sc.parties), *(p.name or "" for p in sc.parties),
-             *(d.id for d in sc.deals)]
+             *(d.id for d in sc.deals), *(f["id"] for f in unmodelled_funding(sc))]
     allowed = TOKENS | {w for n in names for w in LATIN_WORD.findall(n)}
     leaked = sorted(set(LATIN_WORD.findall(visible)) - allowed)
     assert not leaked, leaked
@@ -456,3 +459,27 @@ def test_cli_png_without_chromium_fails_before_the_run(tmp_path: Path,
     assert code == 2 and "Traceback" not in out + err
     assert err.strip() == f"error: {png.CHROMIUM_ENV}={tmp_path / 'no-chromium'} is not an executable file"
     assert not (tmp_path / "r.html").exists()
+
+
+def test_deals_table_gives_an_investee_no_irr_and_shows_tied_gross_profit(result: Result) -> None:
+    """OpenAI issued the shares of the letter of intent (and of CoreWeave's equity, CoreWeave):
+    its IRR is n/m as its MOIC is, with a note; Nvidia's gross profit on the sales its deals
+    tied is shown beside its cash metrics; the vendors' note names the $30B seed-2025 leaves
+    out."""
+    from chipcredit.report import tables
+
+    cat = i18n.catalogue("en")
+    text = html.unescape(tables.deals_table(result, cat))
+    rows = {tuple(re.sub(r"<[^>]+>", "", c) for c in r.split("</td>")[:3]):
+            [re.sub(r"<[^>]+>", "", c) for c in r.split("</td>")[3:-1]]
+            for r in re.findall(r"<tr>(.*?)</tr>", text)}
+    investee = rows[("nvidia-openai-loi", cat.label("deal_kind", "milestone_equity"), "OpenAI")]
+    assert investee[3:5] == ["n/m", "n/m"]  # IRR p50, MOIC p50
+    borrower = rows[("xai-debt", cat.label("deal_kind", "loan"), "xAI")]
+    assert borrower[3] != "n/m" and borrower[4] == "n/m"  # a borrower's rate is still shown
+    assert "IRR n/m as well for an equity investee" in text
+    tied = np.median(result.outcome("colossus2-spv", "nvidia", "tied_gross_profit"))
+    assert f"gross profit on tied sales {cat.money(float(tied))}" in text
+    vendors = html.unescape(tables.vendors_table(result, cat))
+    assert (f"nvidia-openai-2026 (Nvidia to OpenAI, {cat.label('deal_kind', 'equity')}, "
+            f"{cat.money(30.0)}, 2026-02-27)") in vendors

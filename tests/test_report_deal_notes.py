@@ -101,6 +101,12 @@ def test_over_paths_an_extra_shows_its_mean_beside_a_median_of_0(lang: str, tmp_
     mean = float(np.mean(stake.astype(np.float64)))
     shown = row_of(cells(deals_table(result, cat)), "nv-credit", "nvidia")[-1]
     name = cat.t("report.extra_conversion_stake")
-    assert shown == {"en": f"{name} {cat.percent(0.0)} (mean {cat.percent(mean)})",
-                     "zh": f"{name} {cat.percent(0.0)}（均值 {cat.percent(mean)}）"}[lang]
+    # then the vendor's gross profit on the sales the credit tied: 0 where it did not close
+    tied = result.outcome("nv-credit", "nvidia", "tied_gross_profit").astype(np.float64)
+    assert float(np.median(tied)) == 0.0 < float(np.mean(tied))
+    item = {"en": "{} {} (mean {})", "zh": "{} {}（均值 {}）"}[lang]
+    assert shown == cat.t("report.item_separator").join([
+        item.format(name, cat.percent(0.0), cat.percent(mean)),
+        item.format(cat.t("report.extra_tied_gross_profit"), cat.money(0.0),
+                    cat.money(float(np.mean(tied))))])
     assert cat.percent(mean) != cat.percent(0.0)

@@ -38,8 +38,8 @@ def test_without_a_vendor_moic_it_speaks_of_the_lender_and_the_sponsor() -> None
     # the SPV's vendor, Nvidia, sells but invests nothing (no MOIC): the sentence falls
     # back to the positions that have one, the debt ($3B, fund) and the equity ($1.3B)
     text = summary_text(_run("neocloud-spv"))
-    assert "fund's $3B in gpu-spv returns between" in text
-    assert "sponsor's $1.3B in gpu-spv returns between" in text
+    assert "fund's position in gpu-spv, a median outlay of $3B, returns between" in text
+    assert "sponsor's position in gpu-spv, a median outlay of $1.3B, returns between" in text
     assert "lab-a's" not in text  # the lessee, financed: n/m
 
 

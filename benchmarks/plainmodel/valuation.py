@@ -56,6 +56,8 @@ def _root(flows: list[float], a: float, b: float, fa: float) -> float:
 def irr(flows: list[float]) -> tuple[float, int, bool]:
     """(effective annual IRR or NaN, reason code of `REASONS`, several sign changes)."""
     signs = [_sign(f) for f in flows if f != 0]
+    if -1 in signs and 1 not in signs:  # only money out: -100% by definition
+        return math.nan, REASONS["below_bracket"], False
     if 1 not in signs or -1 not in signs:
         return math.nan, REASONS["no_sign_change"], False
     changes = sum(1 for s, t in itertools.pairwise(signs) if s != t)

@@ -16,7 +16,7 @@ from chipcredit import distributed as _distributed  # noqa: F401  (lends simulat
 from chipcredit._version import __version__
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.simulate import MAX_PATHS, simulate
-from chipcredit.analytics.valuation import annuity_payment, irr, moic, npv
+from chipcredit.analytics.valuation import IRR_BRACKET, annuity_payment, irr, moic, npv
 from chipcredit.errors import (
     ChipcreditError,
     ChipcreditNote,
@@ -49,6 +49,7 @@ from chipcredit.scenario.paths import parameter_paths, set_number
 from chipcredit.scenario.shocks import StressPack, bundled_packs, load_pack
 
 __all__ = [
+    "IRR_BRACKET",
     "MAX_PATHS",
     "ChipcreditError",
     "ChipcreditNote",

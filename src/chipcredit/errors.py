@@ -151,13 +151,26 @@ class ScenarioError(ChipcreditError, ValueError):
     ----------
     problems : tuple of Problem
         Every problem found, in file order.
+    note : str or None
+        A closing line after the problems, in parentheses (say, that the checks across
+        fields have not run yet); None for none.
     """
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], note: str | None = None) -> None:
         if not problems:
             raise ValueError("ScenarioError needs at least one problem")
         self.problems: tuple[Problem, ...] = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        self.note = note
+        lines = [str(p) for p in self.problems]
+        super().__init__("\n".join(lines if note is None else [*lines, f"({note})"]))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # the default rebuilds from the message text, which is not a list of problems (an
+        # error raised in a worker process must arrive whole); NO_VALUE is a sentinel that a
+        # copy would not be, so it travels as a flag
+        rows = [(p.file, p.line, p.column, p.path, p.rule, p.value is _MISSING,
+                 None if p.value is _MISSING else p.value, p.suggestion) for p in self.problems]
+        return (_rebuild, (type(self), rows, self.note))
 
     @classmethod
     def single(
@@ -201,3 +214,12 @@ class ScenarioError(ChipcreditError, ValueError):
     @property
     def suggestion(self) -> str | None:
         return self.problems[0].suggestion
+
+
+def _rebuild(cls: type[ScenarioError], rows: list[tuple[object, ...]], note: str | None
+             ) -> ScenarioError:
+    """A `ScenarioError` from its pickled rows (see `ScenarioError.__reduce__`)."""
+    problems = [Problem(file, line, column, path, rule,  # type: ignore[arg-type]
+                        _MISSING if missing else value, suggestion)  # type: ignore[arg-type]
+                for file, line, column, path, rule, missing, value, suggestion in rows]
+    return cls(problems, note)

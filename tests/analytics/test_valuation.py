@@ -127,15 +127,16 @@ def test_irr_no_sign_change() -> None:
     flows = np.array(
         [
             [1.0, 2.0, 3.0, 0.0],  # all >= 0
-            [-1.0, 0.0, -2.0, -3.0],  # all <= 0
+            [-1.0, 0.0, -2.0, -3.0],  # all <= 0: only money out, -100% by definition
             [0.0, 0.0, 0.0, 0.0],  # all zero
         ]
     )
     result = irr(flows)
     assert np.all(np.isnan(result.irr))
-    assert [REASONS[int(code)] for code in result.reason] == ["no_sign_change"] * 3
-    assert result.counts() == {"no_sign_change": 3, "no_root_in_bracket": 0, "not_converged": 0,
-                              "above_bracket": 0, "below_bracket": 0}
+    assert [REASONS[int(code)] for code in result.reason] == [
+        "no_sign_change", "below_bracket", "no_sign_change"]
+    assert result.counts() == {"no_sign_change": 2, "no_root_in_bracket": 0, "not_converged": 0,
+                              "above_bracket": 0, "below_bracket": 1}
 
 
 def test_irr_root_below_lower_bound() -> None:

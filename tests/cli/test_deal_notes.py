@@ -317,6 +317,9 @@ def test_a_conversion_shows_the_borrowers_dilution_beside_its_n_m(tmp_path: Path
     out = done.stdout
     assert f" {NOT_MEANINGFUL} " in line_of(out, "(vendor_credit)", "frontier")
     note = flat(out)
-    assert (f"nv-credit: nvidia conversion_stake {stake * 100:.1f}%; frontier dilution_cost "
-            f"{cost:.2f}, conversion_stake {stake * 100:.1f}%") in note
+    tied = result.outcome("nv-credit", "nvidia", "tied_gross_profit")[0]  # the vendor's
+    assert tied > 0  # gross profit on the chips the credit paid for, beside its cash metrics
+    assert (f"nv-credit: nvidia conversion_stake {stake * 100:.1f}%, tied_gross_profit "
+            f"{tied:.2f}; frontier dilution_cost {cost:.2f}, conversion_stake "
+            f"{stake * 100:.1f}%") in note
     assert "Did not close" not in note

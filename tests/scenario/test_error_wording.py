@@ -124,7 +124,8 @@ CASES = [
                  "30:9: parties[2].id must be an id: a lower-case letter, then lower-case letters, "
                  "digits, _ and -; got '-1-1' (did you mean id-1-1?)", id="id-like-a-formula"),
     pytest.param("amount: 12.5", "amount: 12",
-                 "43:5: deals[1] equity plus debt must add up to amount (20); got 19.5",
+                 "47:13: deals[1].amount must equal equity plus debt (19.5); "
+                 "got 20 (did you mean 19.5?)",
                  id="spv-equity-plus-debt"),
     pytest.param("procurement: {nvidia: 1.0}", "procurement: {nvidia: 0.8}",
                  "26:18: parties[1].procurement shares must add up to 1; got 0.8",
@@ -156,7 +157,7 @@ CASES = [
                  "p05 > 0); got -1 (did you mean dist: normal?)", id="uncertain-without-dist"),
     pytest.param("{from: 3.0, to: 0.3, half_life_years: 2}",
                  "{from: -3.0, to: 0.3, half_life_years: 2}",
-                 "22:22: parties[1].revenue.growth.from must be between -1 and 100; got -3 "
+                 "22:22: parties[1].revenue.growth.from must be above -1 and below 10; got -3 "
                  "(did you mean -0.03?)",
                  id="aliased-field-path"),
     pytest.param("{from: 3.0, to: 0.3, half_life_years: 2}", "{to: 0.3, half_life_years: 2}",
@@ -191,8 +192,9 @@ CASES = [
                  "(uniform low=8 high=12) (did you mean {low: 0.08, high: 0.12}?)",
                  id="discount-range-as-percent"),
     pytest.param("{from: 3.0, to: 0.3,", "{from: 300, to: 0.3,",
-                 "22:22: parties[1].revenue.growth.from must be between -1 and 100; got 300 "
-                 "(did you mean 3?)", id="growth-as-percent"),
+                 "22:22: parties[1].revenue.growth.from must be above -1 and below 10 "
+                 "(effective annual: 1.0 doubles in a year; the fastest sourced growths are 2 "
+                 "to 4); got 300 (did you mean 3?)", id="growth-as-percent"),
     pytest.param("{p05: 15, p95: 60}", "{low: 15, high: 60, p05: 20}",
                  "28:27: parties[1].funding.valuation_multiple mixes two forms of number, low/high "
                  "and p05/p95: 'p05' is stray; got 20 (did you mean {low: 15, high: 60}?)",

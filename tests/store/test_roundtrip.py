@@ -64,7 +64,10 @@ def test_round_trip(store_file: Path, small_result: cc.Result) -> None:
         assert (got_deal, got["party"], got["metric"]) == (want_deal, want["party"],
                                                            want["metric"])
         for stat in ("mean", "p05", "p50", "p95"):
-            assert _same(got[stat], want[stat]), (want, got)
+            # an IRR percentile above the bracket is inf in the summary, NULL in the store
+            # (docs/output.md, "IRR percentiles"); the stored JSON keeps its side
+            above = want["metric"] == "irr" and want[stat] == np.inf
+            assert _same(got[stat], None if above else want[stat]), (want, got)
     loss = metrics[(metrics["deal"] == "xai-debt") & (metrics["party"] == "xai-bondholders")
                    & (metrics["metric"] == "loss")].iloc[0]
     losses = small_result.outcome("xai-debt", "xai-bondholders", "loss")

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from chipcredit.errors import UsageError, did_you_mean
 from chipcredit.units import format_quarter
 
+from .irr_stats import describe_irr, outside_bracket
 from .metrics import column
 from .stats import describe
 
@@ -96,7 +97,7 @@ class OutcomeLookup:
                          f"party|PARTY|METRIC (see Result.outcomes); got {key!r}"
                          + (f" (did you mean {hint}?)" if hint else ""))
 
-    def describe(self, key: str) -> dict[str, float | None]:
+    def describe(self, key: str) -> dict[str, Any]:
         """Mean and quantiles of one outcome.
 
         Parameters
@@ -109,7 +110,13 @@ class OutcomeLookup:
         dict with keys ``mean``, ``p05``, ``p50``, ``p95`` (float or None)
             The exact mean over all paths (`means`) and quantiles of the per-path values,
             over the paths where the outcome is finite, in the outcome's unit ($B for
-            money); None where no path has a finite value.
+            money); None where no path has a finite value. A deal's ``irr`` ranks the
+            paths whose IRR is known to lie beyond the bracket (`chipcredit.analytics.
+            irr_stats`): a percentile above it is None, one among the paths below it -1.0
+            (-100%), and ``outside_bracket`` maps those percentiles to ``"above"`` or
+            ``"below"`` (``{}`` when none is); ``ranked_share`` is the share of paths
+            ranked, and ``withheld`` True where they are too few for the statistics (all
+            None; docs/output.md).
 
         Raises
         ------
@@ -117,7 +124,32 @@ class OutcomeLookup:
             An unknown key, with a did-you-mean over the outcome keys.
         """
         key = self._key(key)
-        return describe(self.outcomes[key], mean=self.means.get(key))
+        ranked = self._irr_ranked(key)
+        if ranked is None:
+            return describe(self.outcomes[key], mean=self.means.get(key))
+        out: dict[str, Any] = dict(ranked)
+        out["outside_bracket"] = {}
+        for stat in ("p05", "p50", "p95"):  # JSON has no infinity: null, and the side
+            side = outside_bracket(ranked[stat])
+            if side is not None:
+                out["outside_bracket"][stat] = side
+            if side == "above":
+                out[stat] = None
+        return out
+
+    def _irr_ranked(self, key: str) -> dict[str, Any] | None:
+        """`describe_irr` of a deal's ``irr`` key (+inf for a percentile above the bracket);
+        None for any other key, or where the run has no ``irr_reason`` beside it."""
+        parts = key.split("|")
+        if parts[0] != "deal" or parts[-1] != "irr":
+            return None
+        base = "|".join(parts[:-1])
+        reason = self.outcomes.get(f"{base}|irr_reason")
+        cash_in, cash_out = self.outcomes.get(f"{base}|cash_in"), self.outcomes.get(f"{base}|cash_out")
+        if reason is None or cash_in is None or cash_out is None:
+            return None
+        return describe_irr(self.outcomes[key], reason, (cash_in + cash_out) > 0,
+                            mean=self.means.get(key))
 
     def mean(self, key: str) -> float:
         """Mean of one outcome over the paths where it is finite.

@@ -49,7 +49,12 @@ class TidyTables(EventTiming):
         ``nan_share`` is the share of paths (whatever the row's unit) on which the statistic
         has no value, which its mean and quantiles leave out (a MOIC where nothing was
         invested, an IRR, the quarter of a second source on paths without one); NaN for a
-        probability, whose quantiles are NaN too. A ``default_probability`` row is there
+        probability, whose quantiles are NaN too. A deal's ``irr`` row ranks the paths
+        whose IRR is known to lie beyond the bracket (`chipcredit.analytics.irr_stats`):
+        a percentile above the bracket is ``inf``, one among the paths below it -1.0
+        (-100%), and all four statistics are NaN where too few paths are ranked;
+        ``ranked_share`` (float64, NaN on every other row) is the share of paths with an
+        IRR or a known side, the paths its percentiles are over. A ``default_probability`` row is there
         only for a party that can default (``can_default``: a lab, a cloud on its own
         balance sheet), as in the run store's metrics; the JSON ``parties`` gives every
         party's. SPV and portfolio outcomes are in `to_dict` (``spvs``, ``portfolios``) and
@@ -65,9 +70,14 @@ class TidyTables(EventTiming):
                 continue
             deal = parts[1] if parts[0] == "deal" else None
             party = parts[2] if parts[0] == "deal" else parts[1]
-            rows.append({"deal": deal, "party": party, "metric": metric, **self.describe(key),
+            # an IRR's percentiles rank the paths beyond the bracket (+inf above it)
+            ranked = self._irr_ranked(key)
+            stats = self.describe(key) if ranked is None else ranked
+            rows.append({"deal": deal, "party": party, "metric": metric,
+                         **{s: stats[s] for s in ("mean", "p05", "p50", "p95")},
                          "nan_share": float(np.mean(~np.isfinite(self.outcomes[key]))),
-                         "unit": metric_unit(metric)})
+                         "unit": metric_unit(metric),
+                         "ranked_share": None if ranked is None else ranked["ranked_share"]})
         for p in self.scenario.parties:
             if p.can_default:  # a funded cloud cannot: no 0.0 to be read as "safe"
                 prob = self.default_probability(p.id)
@@ -85,7 +95,7 @@ class TidyTables(EventTiming):
                              **describe(sq[sq >= 0]), "nan_share": float(np.mean(sq < 0)),
                              "unit": metric_unit("second_source_quarter")})
         return pd.DataFrame(rows, columns=["deal", "party", "metric", "mean", "p05", "p50", "p95",
-                                           "nan_share", "unit"])
+                                           "nan_share", "unit", "ranked_share"])
 
     def bands(self, party: str, variable: str) -> pd.DataFrame:
         """Quarterly bands of a party variable.
@@ -177,8 +187,9 @@ class TidyTables(EventTiming):
             Path counts. ``no_position`` counts the paths where the party has no flows in the
             deal (nothing paid or received); every other reason (``no_sign_change``,
             ``above_bracket``, ``below_bracket``, ``no_root_in_bracket``, ``not_converged``)
-            counts only paths with flows. Paths with an IRR are not counted, so the counts
-            sum to the paths without one.
+            counts only paths with flows (``below_bracket`` includes flows that only go out,
+            a total loss at -100%; ``no_sign_change`` is flows that only come in). Paths
+            with an IRR are not counted, so the counts sum to the paths without one.
         """
         out = {}
         for deal, party in self.deal_parties():

@@ -207,6 +207,8 @@ def summary_unit(path: str) -> str | None:
     if section == "deals":  # deals.D.kind, deals.D.parties.P.METRIC.STAT
         if len(parts) == 3 and parts[2] == "kind":
             return None
+        if len(parts) >= 6 and parts[5] in ("withheld", "outside_bracket"):
+            return None  # an IRR's flags: true or false, and "above" or "below" (text)
         if len(parts) == 6 and parts[2] == "parties":
             return _statistic(parts[4], parts[5])
     elif section == "parties":  # parties.P.NAME[.STAT]

@@ -34,6 +34,8 @@ REASONS: MappingProxyType[int, str] = MappingProxyType(
      4: "above_bracket", 5: "below_bracket"}
 )
 _OK, _NO_SIGN_CHANGE, _NO_ROOT, _NOT_CONVERGED, _ABOVE, _BELOW = 0, 1, 2, 3, 4, 5
+IRR_BRACKET = (-0.99, 10.0)
+"""The effective annual rates `irr` searches between by default (-99% to +1000% a year)."""
 
 
 def _first(values: FloatArray, bad: NDArray[np.bool_], count: bool = False) -> str:
@@ -148,8 +150,8 @@ class IrrResult:
 def irr(
     flows: ArrayLike,
     *,
-    lower: float = -0.99,
-    upper: float = 10.0,
+    lower: float = IRR_BRACKET[0],
+    upper: float = IRR_BRACKET[1],
     tol: float = 1e-12,
     max_iter: int = 200,
 ) -> IrrResult:
@@ -158,8 +160,10 @@ def irr(
     Solves ``sum_k c_k (1 + q) ** -k = 0`` for the quarterly rate ``q`` and reports
     ``(1 + q) ** 4 - 1``. Paths are handled in order:
 
-    1. No sign change (all flows >= 0, all <= 0, or all zero): NaN, reason ``no_sign_change``;
-       nothing is solved.
+    1. No sign change: nothing is solved, and the IRR is NaN. Flows that only go out (all
+       <= 0, at least one < 0: a stake written off and marked at 0) get reason
+       ``below_bracket``: nothing comes back on the money put in, a return of -100% by
+       definition (as its MOIC is 0). Flows that only come in, or are all zero, get ``no_sign_change``.
     2. The NPV has the same sign at the quarterly equivalents of ``lower`` and ``upper``: NaN,
        reason ``above_bracket`` or ``below_bracket`` where an IRR provably lies on that side
        of the bracket (see `_outside`), else ``no_root_in_bracket`` (roots on both sides, or
@@ -214,6 +218,10 @@ def irr(
             q_u, reason_u = _solve(np.ascontiguousarray(cs[rows]), lower, upper, tol, max_iter)
             q_out[solve], reason[solve] = q_u[group], reason_u[group]
     _outside(c, changes, reason, lower, upper)
+    # flows that only go out (a stake written off, marked at 0) return nothing on the money
+    # put in: an IRR of -100% by definition, below every bracket, not a missing answer
+    reason[(changes == 0) & (c.min(axis=1, initial=0.0) < 0.0)
+           & (c.max(axis=1, initial=0.0) <= 0.0)] = _BELOW
     return IrrResult(quarterly_to_effective_annual(q_out), reason, multiple)
 
 

@@ -184,6 +184,8 @@ def user_errors() -> Iterator[None]:
     except cc.ScenarioError as exc:
         for problem in exc.problems:
             stderr_line(str(problem))
+        if exc.note is not None:
+            stderr_line(f"({exc.note})")
         raise typer.Exit(EXIT_USAGE) from None
     except (cc.UsageError, Failed) as exc:
         stderr_line(f"error: {exc}")

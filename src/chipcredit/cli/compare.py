@@ -11,22 +11,15 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
-from chipcredit.experiments.paired import CREDIT_METRICS
 
 from .app import app, console, user_errors
-from .output import check_file_target, warnings_shown
-from .paired_tables import paired_table
+from .output import check_file_target, paths_count, warnings_shown
+from .paired_tables import HEADLINE_METRICS, paired_table, print_whole
 from .run import NoStoreOption, QuietOption, SchedulerOption, StorePathOption, chosen_store
 from .stress import record_paired, report_quietly
 
 __all__ = ["compare_command", "comparison_table", "side_labels"]
 
-# the seed's two headline answers first: the vendor's own money coming back as its sales
-# (self-funded revenue) and whether the labs it finances port to another vendor
-_SHOWN = ("self_funded_revenue", "self_funded_revenue_share", "second_source_probability",
-          "default_probability", "npv", "loss", "revenue_total", "gross_profit_total",
-          "operating_profit_total", "cash_end", "equity_value_end", "stakes_value_end",
-          "market_share_end", *CREDIT_METRICS)
 
 
 @app.command("compare")
@@ -41,7 +34,7 @@ def compare_command(
     seed: Annotated[int, typer.Option("--seed", "-s", min=0,
                                       help="Seed of both runs (common random numbers).")] = 0,
     json_file: Annotated[Path | None, typer.Option(
-        "--json", metavar="FILE", dir_okay=False,
+        "--json", metavar="FILE",
         help="Write the paired differences here as JSON (atomically).")] = None,
     quiet: QuietOption = False,
     store_path: StorePathOption = None,
@@ -71,9 +64,9 @@ def compare_command(
         if quiet:
             report_quietly(stored)
             return
-        out.print(Text(f"{b} minus {a}: {paths:,} paths, seed {seed}, common random numbers, "
+        out.print(Text(f"{b} minus {a}: {paths_count(paths)}, seed {seed}, common random numbers, "
                        f"paired by path" + (f" · {stored}" if stored else "")), soft_wrap=True)
-        out.print(comparison_table(res, a, b))
+        print_whole(out, comparison_table(res, a, b))
         if json_file is not None:
             out.print(Text(f"wrote {json_file}"), soft_wrap=True)
 
@@ -101,5 +94,5 @@ def comparison_table(res: cc.CompareResult, a: str, b: str) -> Table:
     """The headline paired differences, B minus A: the mean with its 95% interval, the
     median, P(B>A) and P(B<A) (and the paths behind a row when fewer than all; see
     `paired_table`)."""
-    return paired_table(res.differences, _SHOWN, res.base.paths,
-                        f"{b} minus {a} ($B; shares and probabilities as fractions)", a, b)
+    return paired_table(res.differences, HEADLINE_METRICS, res.base.paths,
+                        f"{b} minus {a} (each row in its unit)", a, b)

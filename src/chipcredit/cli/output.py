@@ -24,7 +24,14 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit.files import file_mode
-from chipcredit.report.multiples import REASONS, TOKEN_MULTIPLE, extras_shown, moic_reason
+from chipcredit.report.i18n import catalogue
+from chipcredit.report.multiples import (
+    REASONS,
+    TOKEN_MULTIPLE,
+    extras_shown,
+    irr_not_meaningful,
+    moic_reason,
+)
 
 from .staging import Staging, check_file_target, write_output
 
@@ -40,11 +47,13 @@ __all__ = [
     "compact",
     "deals_table",
     "finite",
+    "irr_text",
     "money",
     "multiple",
     "number",
     "parties_table",
     "path_share",
+    "paths_count",
     "percent",
     "run_footer",
     "show_warnings",
@@ -237,9 +246,37 @@ _REASON_TEXT = {
 
 
 def _partial(index: Index, deal: str, party: str, metric: str) -> float | None:
-    """The share of paths behind a statistic when it is over part of them (else None)."""
+    """The share of paths behind a statistic when it is over part of them (else None): for
+    an IRR the paths it ranks (`irr_text`), for any other metric those with a value."""
+    ranked = finite(_stat(index, deal, party, metric, "ranked_share"))
+    if ranked is not None:
+        return ranked if 0.0 < ranked < 1.0 else None
     share = finite(_stat(index, deal, party, metric, "nan_share"))
     return None if share is None or share <= 0.0 or share >= 1.0 else 1.0 - share
+
+
+ABOVE_BRACKET = f">{cc.IRR_BRACKET[1]:.0%}"
+"""An IRR percentile above the bracket the IRR is searched in (``>1000%``)."""
+TOTAL_LOSS = "-100%"
+"""An IRR percentile among the paths below the bracket (whose flows only go out: -100%)."""
+WITHHELD = "n/a"
+"""An IRR percentile withheld: too few paths have an IRR or a known side of the bracket."""
+
+
+def irr_text(value: Any, ranked_share: Any) -> str:
+    """An IRR percentile of `Result.summary` (its ``p50``, with its ``ranked_share``) as text.
+
+    ``inf`` (above the bracket) is `ABOVE_BRACKET`, -1.0 (the paths below it) `TOTAL_LOSS`,
+    and a NaN percentile of an IRR that ranks some paths `WITHHELD` (docs/output.md)."""
+    x = None if value is None else float(value)
+    if x is not None and math.isinf(x) and x > 0:
+        return ABOVE_BRACKET
+    if x is not None and x <= -1.0:
+        return TOTAL_LOSS
+    ranked = finite(ranked_share)
+    if (x is None or math.isnan(x)) and ranked is not None and ranked > 0.0:
+        return WITHHELD
+    return percent(x)
 
 
 def _moic_reason(index: Index, deal: str, party: str,
@@ -301,6 +338,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     notes: dict[str, list[str]] = {}
     unmeant: dict[str, list[str]] = {}
     extras: dict[str, list[str]] = {}
+    beyond: set[str] = set()
     for i, (deal, party) in enumerate(pairs):
         group = [j for j, (d, _) in enumerate(pairs) if d == deal]
         position = group.index(i)
@@ -316,24 +354,31 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
             moic = multiple(_stat(index, deal, party, "moic", "p50"))
             unmeant.setdefault(reason, []).append(
                 f"{deal} {party}" + (f" ({moic})" if reason == "token" else ""))
+        irr_nm = irr_not_meaningful(reason, kinds.get(deal))
+        if irr_nm:
+            unmeant.setdefault("investee", []).append(f"{deal} {party}")
         cells: list[str] = []
         partial: list[str] = []
         for metric, stat, fmt, name in _DEAL_COLUMNS:
-            if metric == "moic" and reason is not None:
+            if (metric == "moic" and reason is not None) or (metric == "irr" and irr_nm):
                 cells.append(NOT_MEANINGFUL)
                 continue
-            text = fmt(_stat(index, deal, party, metric, stat))
+            text = (irr_text(_stat(index, deal, party, metric, stat),
+                             _stat(index, deal, party, metric, "ranked_share"))
+                    if metric == "irr" else fmt(_stat(index, deal, party, metric, stat)))
+            if text in (ABOVE_BRACKET, TOTAL_LOSS, WITHHELD) and metric == "irr":
+                beyond.add(text)
             share = _partial(index, deal, party, metric)
-            if share is not None and text != DASH:
+            if share is not None and text not in (DASH, WITHHELD):
                 text += PARTIAL
-                partial.append(f"{name} {_share(share)}")
+                partial.append(f"{name} {path_share(share)}")
             cells.append(text)
         if partial:
             notes.setdefault(deal, []).append(f"{party} {', '.join(partial)}")
         extra = _extras(index, deal, party, over_paths=not deterministic)
         if extra:
             extras.setdefault(deal, []).append(f"{party} {', '.join(extra)}")
-        rows.append((label, party, cells, percent(p_loss.get((deal, party))),
+        rows.append((label, party, cells, path_share(p_loss.get((deal, party))),
                      position == len(group) - 1))
     for label, party, cells, p_pos, last in rows:
         if notes:  # a blank where others have the marker keeps the digits in line
@@ -343,15 +388,24 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     if unmeant:
         caption.append(f"{NOT_MEANINGFUL} MOIC not meaningful (the JSON summary keeps it):")
         caption += [f"  {_REASON_TEXT[r]}: {'; '.join(unmeant[r])}" for r in REASONS if r in unmeant]
+        if "investee" in unmeant:
+            caption.append(f"{NOT_MEANINGFUL} IRR as well for an equity investee (it issued the "
+                           "shares: the rate of its flows is the cost of that equity, not a "
+                           f"return): {'; '.join(unmeant['investee'])}")
     if notes:
         table.title = f"What each party gets from each deal ($B; {over}, {PARTIAL} over fewer)"
         caption += ([f"{PARTIAL} over only the paths where the metric has a value (its nan_share in "
-                     "the JSON summary and the run store is the rest); the share of paths with one:"]
+                     "the JSON summary and the run store is the rest; an IRR also ranks the paths "
+                     "whose IRR lies beyond the bracket); the share of paths with one:"]
                     + [f"  {deal}: {'; '.join(items)}" for deal, items in notes.items()])
+    caption += [_BEYOND_TEXT[t] for t in (ABOVE_BRACKET, TOTAL_LOSS, WITHHELD) if t in beyond]
     if extras:
         caption.append("Outside the cash metrics above (" + ("base case" if deterministic else "p50")
                        + "; $B, shares in millions, stakes in %):")
         caption += [f"  {deal}: {'; '.join(items)}" for deal, items in extras.items()]
+        if any("tied_gross_profit" in item for items in extras.values() for item in items):
+            caption.append("  tied_gross_profit: the vendor's gross profit on the sales the deal "
+                           "tied (its NPV and MOIC count only the deal's own cash)")
     unclosed = {d: s for d, s in (closed or {}).items() if s < 1.0 and d in kinds}
     if unclosed and deterministic:
         caption.append("Did not close in the base case (no party pays or receives in it, so "
@@ -359,17 +413,21 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     elif unclosed:
         caption.append("Closed on only some paths (where a party pays or receives in it; on "
                        "the others its figures count as 0, and IRR and MOIC have none):")
-        caption += [f"  {deal}: closed on {_share(share) if share > 0 else '0%'} of the paths"
+        caption += [f"  {deal}: closed on {path_share(share)} of the paths"
                     for deal, share in unclosed.items()]
     if caption:
         table.caption = "\n".join(caption)
     return table
 
 
-def _share(share: float) -> str:
-    """A share of paths as a percent that never rounds to 0% or 100%."""
-    text = f"{share * 100:.1f}%"
-    return {"0.0%": "<0.1%", "100.0%": ">99.9%"}.get(text, text)
+_BEYOND_TEXT = {
+    ABOVE_BRACKET: f"IRR {ABOVE_BRACKET}: the median lies among paths whose IRR is above the "
+                   f"+{cc.IRR_BRACKET[1]:.0%} a year the IRR is searched up to",
+    TOTAL_LOSS: f"IRR {TOTAL_LOSS}: the median lies among paths whose flows only go out (a "
+                "total loss, -100% by definition) or whose IRR is below -99% a year",
+    WITHHELD: f"IRR {WITHHELD}: under 1% of the paths with a position have an IRR or a known "
+              "side of the bracket, too few for a median",
+}
 
 
 def can_default(parties: Sequence[Any]) -> set[str]:
@@ -385,22 +443,45 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
                   defaultable: Collection[str]) -> Table:
     """One row per (party, kind), in the order given: P(default) for the ``defaultable``
     parties (labs and clouds with their own balance sheet), median revenue and cash at the
-    end."""
+    end. Where a lender's or a parent-funded cloud's median cash end is negative, a caption
+    says that its cash is a net position (what it lent, or was funded with, and has not got
+    back), as the HTML report's note does."""
     index = _index(summary)
-    table = Table(title=f"Parties ($B; {over} at the horizon)", title_justify="left")
+    table = Table(title=f"Parties ($B; {over} at the horizon)", title_justify="left",
+                  caption_justify="left")
+    net_negative = False
     table.add_column("party", no_wrap=True)
     table.add_column("kind")
     for header in ("P(default)", "revenue total\np50", "cash end\np50"):
         table.add_column(header, justify="right", no_wrap=True)
     for party, kind in parties:
-        prob = (percent(_stat(index, None, party, "default_probability", "mean"))
+        prob = (path_share(_stat(index, None, party, "default_probability", "mean"))
                 if party in defaultable else DASH)
+        cash = finite(_stat(index, None, party, "cash_end", "p50"))
+        # a lender, or a cloud its parent funds (it cannot default): cash is a net position
+        net_negative |= (cash is not None and cash < 0
+                         and (kind == "lender" or (kind == "cloud" and party not in defaultable)))
         table.add_row(
             Text(party), Text(kind), prob,
             money(_stat(index, None, party, "revenue_total", "p50")),
             money(_stat(index, None, party, "cash_end", "p50")),
         )
+    if net_negative:  # the note of the HTML report's parties table, word for word
+        table.caption = catalogue("en").t("report.funded_cash_note")
     return table
+
+
+def paths_count(paths: Any, noun: str = "path") -> str:
+    """A number of paths with its noun, singular for one: ``1 path``, ``2,000 paths``,
+    ``— paths`` where unknown (None, NaN).
+
+    >>> paths_count(1), paths_count(2000), paths_count(None)
+    ('1 path', '2,000 paths', '— paths')
+    """
+    n = finite(paths)
+    if n is None:
+        return f"{DASH} {noun}s"
+    return f"{int(n):,} {noun}" + ("" if int(n) == 1 else "s")
 
 
 def run_footer(*, scenario: str, sha256: str, paths: int | None, deterministic: bool,
@@ -409,7 +490,7 @@ def run_footer(*, scenario: str, sha256: str, paths: int | None, deterministic: 
     """The line under a run's tables (``chipcredit run`` and ``runs show``): what was run,
     how long it took (s), the ledger check ($B) and the units."""
     runs = ("deterministic base case (1 path)" if deterministic
-            else DASH + " paths" if paths is None else f"{paths:,} paths")
+            else paths_count(paths))
     text = (f"scenario {scenario} · sha256 {sha256[:12]} · {runs} · seed "
             f"{DASH if seed is None else seed} · "
             f"{DASH if elapsed is None else f'{elapsed:.2f}'} s · ledger max imbalance "

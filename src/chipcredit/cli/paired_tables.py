@@ -8,11 +8,26 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
+
+from chipcredit.experiments.paired import CREDIT_METRICS
 
 from .output import DASH, finite, number, path_share
 
-__all__ = ["paired_table"]
+__all__ = ["HEADLINE_METRICS", "paired_table", "print_whole"]
+
+HEADLINE_METRICS = (
+    # the seed's two headline answers first: the vendor's own money coming back as its
+    # sales (self-funded revenue) and whether the labs it finances port to another vendor
+    "self_funded_revenue", "self_funded_revenue_share", "second_source_probability",
+    "default_probability", "npv", "moic", "loss", "tied_gross_profit", "warrant_value",
+    "dilution_cost", "revenue_total", "gross_profit_total", "operating_profit_total", "cash_end",
+    "equity_value_end", "stakes_value_end", "market_share_end",
+    *CREDIT_METRICS)  # then each SPV's and each claim holder's credit figures
+"""The metrics the tables of ``stress`` and ``compare`` show, one selection for both (the
+rest are in their ``--json``): a row is shown where the frame has it, in the frame's order."""
 
 _SPREAD = ("median_difference", "share_higher", "share_lower")
 _TEXT = 3
@@ -49,8 +64,11 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
     shown = frame[frame["metric"].isin(metrics)].to_dict("records")
     fewer = [r for r in shown if _fewer(r.get("paths"), paths)]
     spread = all(c in frame.columns for c in _SPREAD)
+    units = "unit" in frame.columns
     table = Table(title=title, title_justify="left", caption_justify="left")
-    columns = [("deal", "left"), ("party", "left"), ("metric", "left"), (base, "right"),
+    columns = [("deal", "left"), ("party", "left"), ("metric", "left")]
+    columns += [("unit", "left")] if units else []
+    columns += [(base, "right"),
                (other, "right"), ("difference", "right"), ("95% CI", "right")]
     if spread:
         columns += [("median\ndifference", "right"), ("P(B>A)", "right"), ("P(B<A)", "right")]
@@ -59,6 +77,10 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
         captions.append(f"A: {base}, B: {other}. difference: the mean of B - A over the "
                         "paired paths; median difference: their median; P(B>A), P(B<A): the "
                         "shares of paths on which B is above, below A (the rest are ties)")
+    if units:
+        captions.append("unit: of both means, the difference, its interval and the median "
+                        "difference ($B: US$ billions; x: a multiple of money; probability, "
+                        "share: fractions of 1); P(B>A), P(B<A) are percentages of the paths")
     if fewer:
         columns.append(("paths", "right"))
         captions.append(f"paths: the paired paths on which both runs have a value, where "
@@ -67,7 +89,9 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
     rows = []
     for row in shown:
         deal = row["deal"] if isinstance(row["deal"], str) else ""
-        cells = [deal, row["party"], row["metric"], number(row["base"]), number(row["other"]),
+        cells = [deal, row["party"], row["metric"],
+                 *([row["unit"] if isinstance(row["unit"], str) else ""] if units else []),
+                 number(row["base"]), number(row["other"]),
                  number(row["difference"], signed=True),
                  # a VaR's difference is of two runs' statistics, with no interval
                  DASH if finite(row["ci_low"]) is None else
@@ -80,8 +104,9 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
             n = row.get("paths")
             cells.append(f"{int(n):,}" if n is not None and _fewer(n, paths) else "")
         rows.append(cells)
+    text_columns = _TEXT + units
     for k, (name, justify) in enumerate(columns):
-        if k < _TEXT:  # deal, party, metric: folded onto a second line in a narrow terminal
+        if k < text_columns:  # deal, party, metric: folded onto a second line in a narrow terminal
             table.add_column(name, justify=justify, overflow="fold",  # type: ignore[arg-type]
                              min_width=_TEXT_MIN)
         elif name == "95% CI":  # two numbers: wraps at the space between them, never inside one
@@ -103,3 +128,14 @@ def _fewer(n: Any, paths: int) -> bool:
         return 0 <= int(n) < paths
     except (TypeError, ValueError):
         return False
+
+
+def print_whole(out: Console, table: Table) -> None:
+    """Print ``table`` on ``out``; when ``out`` is not a terminal (a pipe, a file), first widen
+    the console to the table's natural width, so that no name is cut or folded and no
+    interval wraps: each row is one line, for grep and awk. On a terminal the table fits the
+    terminal (names fold, the interval wraps between its two numbers, numbers stay whole)."""
+    if not out.is_terminal:
+        natural = Measurement.get(out, out.options.update_width(1_000_000), table).maximum
+        out.width = max(out.width, natural)
+    out.print(table)

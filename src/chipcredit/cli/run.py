@@ -17,6 +17,7 @@ from rich.text import Text
 import chipcredit as cc
 from chipcredit import store
 from chipcredit.report.multiples import closed_shares, financed_parties
+from chipcredit.report.vendors import funding_text, unmodelled_funding
 
 from .app import Failed, app, console, stderr_line, user_errors
 from .output import (
@@ -25,6 +26,7 @@ from .output import (
     can_default,
     deals_table,
     parties_table,
+    paths_count,
     run_footer,
     warnings_shown,
     write_cashflows,
@@ -40,7 +42,7 @@ PROGRESS_MIN_PATHS = 5_000
 
 
 StorePathOption = Annotated[Path | None, typer.Option(
-    "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False,
+    "--store", metavar="PATH", envvar=store.STORE_ENV,
     help=f"Record in this run store (DuckDB; default ./{store.DEFAULT_STORE}).",
     show_default=False)]
 """``--store PATH`` (or CHIPCREDIT_STORE), shared by every command that records."""
@@ -56,8 +58,14 @@ SchedulerOption = Annotated[str | None, typer.Option(
          "the distributed extra. The numbers do not depend on it.")]
 """``--scheduler ADDRESS``, shared by run, sensitivity, solve and stress."""
 
+_DEFAULTED = ("DEFAULT", "DEFAULT_MAP")
+"""Where an option's value came from (a ``ParameterSource``'s name; Typer has its own copy
+of Click's enum) when the user did not give it."""
+
+
 @app.command("run")
 def run_command(
+    ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(
         metavar="SCENARIO", help="A bundled scenario name (see 'chipcredit scenarios') or a "
                                  "path to a scenario YAML file.")],
@@ -68,11 +76,11 @@ def run_command(
     deterministic: Annotated[bool, typer.Option(
         "--deterministic", help="The base case: one path, every shock zero, medians.")] = False,
     json_file: Annotated[Path | None, typer.Option(
-        "--json", metavar="FILE", dir_okay=False,
+        "--json", metavar="FILE",
         help="Write the JSON summary here (atomically; no wall-clock times, so the same "
              "seed writes the same bytes).")] = None,
     cashflows_dir: Annotated[Path | None, typer.Option(
-        "--cashflows", metavar="DIR", file_okay=False,
+        "--cashflows", metavar="DIR",
         help="Write one path's cash-flow schedule of each deal to DIR/DEAL.csv (DIR is "
              "created if missing).")] = None,
     cashflows_path: Annotated[int | None, typer.Option(
@@ -89,12 +97,27 @@ def run_command(
              "runs in this process. The numbers do not depend on it.")] = 1,
     scheduler: SchedulerOption = None,
     paths_out: Annotated[Path | None, typer.Option(
-        "--paths-out", metavar="FILE.parquet", dir_okay=False,
+        "--paths-out", metavar="FILE.parquet",
         help="Write every path's scalar outcomes to this Parquet file (one row per path, "
              "float32; atomically; needs the distributed extra).")] = None,
 ) -> None:
-    """Simulate a scenario, show what each party gets from each deal ($B), record the run."""
+    """Simulate a scenario, show what each party gets from each deal ($B), record the run.
+
+    Excel: 'chipcredit runs export ID --xlsx FILE' writes a recorded run (its ID is in the
+    footer, 'stored as run ID') to a workbook, one sheet per table; it reads the run store,
+    so a run made with --no-store cannot be exported.
+    """
     with user_errors():
+        if deterministic:
+            unused = [f"{flag} {value}" for flag, name, value in
+                      (("--paths", "paths", paths), ("--seed", "seed", seed))
+                      if getattr(ctx.get_parameter_source(name), "name", "DEFAULT")
+                      not in _DEFAULTED]
+            if unused:
+                stderr_line(f"note: --deterministic runs the base case (one path, no random "
+                            f"draws): {' and '.join(unused)} not used; the run is recorded "
+                            f"with 1 path and seed 0")
+            seed = 0  # nothing is drawn: recorded as the default seed, whatever --seed said
         _run(scenario, paths=paths, seed=seed, deterministic=deterministic, json_file=json_file,
              cashflows_dir=cashflows_dir, cashflows_path=cashflows_path, force=force,
              quiet=quiet, store_path=None if no_store else store.resolve_path(store_path),
@@ -233,7 +256,7 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
         except cc.UsageError:
             p_loss[(deal, party)] = None
     over = ("the deterministic base case" if result.deterministic
-            else f"medians over {result.paths:,} path{'s' if result.paths != 1 else ''}")
+            else f"medians over {paths_count(result.paths)}")
     out.print(deals_table(summary, kinds, p_loss, over,
                           financed=financed_parties(result.scenario.deals),
                           closed=closed_shares(result), deterministic=result.deterministic))
@@ -242,7 +265,8 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
                             can_default(result.scenario.parties)))
     # the seed's headline answers: the vendors' own money in their sales, the labs' porting
     for table in (vendors_table(summary, parties,
-                                "base case" if result.deterministic else "medians and means"),
+                                "base case" if result.deterministic else "medians and means",
+                                [funding_text(f) for f in unmodelled_funding(result.scenario)]),
                   second_sourcing_table(summary, parties, result.scenario.start)):
         if table is not None:  # none without vendors, or a second one to port to
             out.print(table)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import warnings
 from datetime import datetime
@@ -17,6 +18,7 @@ from rich.text import Text
 import chipcredit as cc
 from chipcredit import store
 from chipcredit.report.multiples import closed_from_outcomes, financed_parties
+from chipcredit.report.vendors import funding_text, unmodelled_funding
 
 from .app import Failed, app, console, user_errors
 from .output import (
@@ -27,6 +29,7 @@ from .output import (
     deals_table,
     finite,
     parties_table,
+    paths_count,
     run_footer,
 )
 from .vendor_tables import second_sourcing_table, vendors_table
@@ -43,7 +46,7 @@ runs_app = typer.Typer(
 app.add_typer(runs_app)
 
 StoreOption = Annotated[Path | None, typer.Option(
-    "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False, show_default=False,
+    "--store", metavar="PATH", envvar=store.STORE_ENV, show_default=False,
     help=f"The run store (default ./{store.DEFAULT_STORE}).")]
 RunId = Annotated[int, typer.Argument(metavar="ID", min=1, help="A run id (see 'runs list').")]
 
@@ -144,7 +147,7 @@ def list_command(
 
 def _header(run: dict[str, Any]) -> str:
     paths = ("deterministic base case (1 path)" if run["deterministic"]
-             else f"{_int(run['paths'])} paths")
+             else paths_count(_whole(run["paths"])))
     return (f"run {run['id']} · {run['kind']} · {run['status']} · scenario {run['scenario']} · "
             f"sha256 {_text(run['scenario_sha256'])[:12]} · {paths} · seed {_seed(run['seed'])} · "
             f"started {_when(run['started'])} UTC · chipcredit {run['version']}")
@@ -176,15 +179,17 @@ def show_command(
             return
         metrics = data["metrics"]
         scenario = _scenario(run)
-        for variant in dict.fromkeys(metrics["variant"]):
+        for i, variant in enumerate(dict.fromkeys(metrics["variant"])):
             rows = [_clean(r) for r in metrics[metrics["variant"] == variant].to_dict("records")]
+            if i == 0:  # the main result, whose JSON summary the store keeps
+                rows = _irr_ranks(rows, run.get("summary_json"))
             if run["variants"] and run["variants"] > 1:
                 out.print(Text(f"variant {variant}", style="bold"))
             kinds = {r["deal"]: r["deal_kind"] for r in rows if r["deal"]}
             p_loss = {(r["deal"], r["party"]): r["p_positive"] for r in rows
                       if r["deal"] and r["metric"] == "loss"}
             over = ("the deterministic base case" if run["deterministic"]
-                    else f"medians over {_int(run['paths'])} paths")
+                    else f"medians over {paths_count(_whole(run['paths']))}")
             # closures from the stored per-path outcomes, read only when every path is stored
             closed = (closed_from_outcomes(scenario.deals, runs.outcomes(run_id, variant))
                       if scenario is not None and run["stored_paths"] == run["paths"] else None)
@@ -196,7 +201,9 @@ def show_command(
                                     "base case" if run["deterministic"] else "medians",
                                     defaultable))
             for table in (vendors_table(rows, parties, "base case" if run["deterministic"]
-                                        else "medians and means"),
+                                        else "medians and means",
+                                        () if scenario is None else
+                                        [funding_text(f) for f in unmodelled_funding(scenario)]),
                           second_sourcing_table(rows, parties,
                                                 None if scenario is None else scenario.start)):
                 if table is not None:  # as `run` prints them
@@ -209,7 +216,7 @@ def show_command(
                        elapsed=finite(run["elapsed_seconds"]),
                        imbalance=finite(run["max_abs_imbalance"]),
                        capacity_unit=None if scenario is None else scenario.capacity_unit)
-            + f" · per-path outcomes of {_int(run['stored_paths'])} paths stored"),
+            + f" · per-path outcomes of {paths_count(_whole(run['stored_paths']))} stored"),
             soft_wrap=True)
 
 
@@ -240,6 +247,25 @@ def _parties(rows: list[dict[str, Any]], scenario: cc.Scenario | None
     return found, {r["party"] for r in rows if r["deal"] is None
                    and r["metric"] == "default_probability"
                    and r["party_kind"] in ("lab", "cloud")}
+
+
+def _irr_ranks(rows: list[dict[str, Any]], summary_json: str | None) -> list[dict[str, Any]]:
+    """The IRR rows as `Result.summary` has them, from the JSON summary: a median above the
+    bracket (null in the store, ``outside_bracket.p50`` in the JSON) is ``inf``, and
+    ``ranked_share`` says over which paths the percentiles are (docs/output.md)."""
+    if not summary_json:
+        return rows
+    deals = json.loads(summary_json).get("deals", {})
+    out = []
+    for row in rows:
+        irr = (deals.get(row["deal"], {}).get("parties", {}).get(row["party"], {}).get("irr")
+               if row["metric"] == "irr" and row["deal"] else None)
+        if isinstance(irr, dict) and "ranked_share" in irr:
+            row = {**row, "ranked_share": irr["ranked_share"]}
+            if irr.get("outside_bracket", {}).get("p50") == "above":
+                row["p50"] = math.inf
+        out.append(row)
+    return out
 
 
 def _clean(row: dict[Any, Any]) -> dict[str, Any]:
@@ -419,7 +445,7 @@ def _cell(value: Any) -> str:
 def export_command(
     run_id: RunId,
     xlsx: Annotated[Path, typer.Option(
-        "--xlsx", metavar="FILE", dir_okay=False,
+        "--xlsx", metavar="FILE",
         help="Write an Excel workbook: one sheet per table.")],
     store_path: StoreOption = None,
     paths: Annotated[int, typer.Option(

@@ -94,11 +94,15 @@ def validate_command(
                 failed = True
                 for problem in exc.problems:
                     stderr_line(str(problem))
+                if exc.note is not None:
+                    stderr_line(f"({exc.note})")
             else:
                 typer.echo(f"ok: {source}")
                 note = sc.horizon_note()
                 if note is not None:  # what `chipcredit run` would say, before running it
-                    stderr_line(f"note: {source}: {note}")
+                    # a term note starts with its own FILE:LINE:COL; a horizon note, with none
+                    where = "" if note.startswith(f"{sc.source_file}:") else f"{source}: "
+                    stderr_line(f"note: {where}{note}")
     if failed:
         raise typer.Exit(EXIT_USAGE)
 

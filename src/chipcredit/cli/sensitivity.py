@@ -16,7 +16,7 @@ from rich.text import Text
 import chipcredit as cc
 
 from .app import app, console, user_errors
-from .output import DASH, bar, check_file_target, finite, number, warnings_shown
+from .output import DASH, bar, check_file_target, finite, number, paths_count, warnings_shown
 from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store, finish_experiment
 
 __all__ = ["heading", "progress_callback", "ranked_table", "sensitivity_command"]
@@ -65,7 +65,7 @@ def sensitivity_command(
         "--workers", "-w", min=1, help="Local processes for the runs; the numbers do not "
                                        "depend on it.")] = 1,
     json_file: Annotated[Path | None, typer.Option(
-        "--json", metavar="FILE", dir_okay=False,
+        "--json", metavar="FILE",
         help="Write the ranked table and notes here as JSON (atomically).")] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No progress bar and no table; notes, warnings and errors only.")
@@ -149,7 +149,7 @@ COLUMNS: dict[str, list[tuple[str, str, Callable[[Any], str]]]] = {
 
 def heading(res: cc.SensitivityResult) -> str:
     """What was ranked, how, and over which runs."""
-    return (f"Sensitivity of {res.metric} ({res.method}; {res.paths:,} paths per run, "
+    return (f"Sensitivity of {res.metric} ({res.method}; {paths_count(res.paths)} per run, "
             f"seed {res.seed}, common random numbers)")
 
 

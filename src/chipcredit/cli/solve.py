@@ -13,7 +13,7 @@ from rich.text import Text
 import chipcredit as cc
 
 from .app import app, console, user_errors
-from .output import check_file_target, number, warnings_shown
+from .output import check_file_target, number, paths_count, warnings_shown
 from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store, finish_experiment
 
 __all__ = ["heading", "probes_table", "solve_command"]
@@ -50,7 +50,7 @@ def solve_command(
     max_probes: Annotated[int, typer.Option(
         "--max-probes", min=2, help="At most this many simulations.")] = 40,
     json_file: Annotated[Path | None, typer.Option(
-        "--json", metavar="FILE", dir_okay=False,
+        "--json", metavar="FILE",
         help="Write the answer and every probe here as JSON (atomically).")] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Only the answer line (and notes, warnings, errors).")] = False,
@@ -91,7 +91,7 @@ def solve_command(
 def heading(res: cc.SolveResult) -> str:
     """What is being solved, over which bracket, with which runs."""
     return (f"Solving {res.metric} {res.op} {res.target:g} over {res.vary} in "
-            f"[{res.bracket[0]:.6g}, {res.bracket[1]:.6g}] ({res.paths:,} paths per probe, "
+            f"[{res.bracket[0]:.6g}, {res.bracket[1]:.6g}] ({paths_count(res.paths)} per probe, "
             f"seed {res.seed}, common random numbers)")
 
 

@@ -16,18 +16,14 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit import store
-from chipcredit.experiments.paired import CREDIT_METRICS
 
 from .app import app, console, stderr_line, user_errors
-from .output import check_file_target, warnings_shown, write_output
-from .paired_tables import paired_table
+from .output import check_file_target, paths_count, warnings_shown, write_output
+from .paired_tables import HEADLINE_METRICS, paired_table, print_whole
 from .run import NoStoreOption, QuietOption, SchedulerOption, StorePathOption, chosen_store
 
 __all__ = ["differences_table", "packs_table", "paired_table", "record_paired", "report_quietly",
            "stress_command"]
-
-_SHOWN = ("default_probability", "npv", "moic", "loss", "revenue_total", "cash_end",
-          *CREDIT_METRICS)  # then each SPV's and each claim holder's credit figures
 
 
 @app.command("stress")
@@ -43,7 +39,7 @@ def stress_command(
                                       help="Seed of both runs (common random numbers).")] = 0,
     list_packs: Annotated[bool, typer.Option("--list", help="List the bundled packs.")] = False,
     json_file: Annotated[Path | None, typer.Option(
-        "--json", metavar="FILE", dir_okay=False,
+        "--json", metavar="FILE",
         help="Write the paired differences here as JSON (atomically).")] = None,
     quiet: QuietOption = False,
     store_path: StorePathOption = None,
@@ -85,9 +81,9 @@ def stress_command(
             return
         shocks = ", ".join(s.kind for s in res.pack.shocks)
         out.print(Text(f"{res.base.scenario.name} under {res.pack.name} ({shocks}): "
-                       f"{paths:,} paths, seed {seed}, paired by path"
+                       f"{paths_count(paths)}, seed {seed}, paired by path"
                        + (f" · {stored}" if stored else "")), soft_wrap=True)
-        out.print(differences_table(res.differences, paths))
+        print_whole(out, differences_table(res.differences, paths))
         if json_file is not None:
             out.print(Text(f"wrote {json_file}"), soft_wrap=True)
 
@@ -143,5 +139,5 @@ def record_paired(runs: store.RunStore | None, results: dict[str, cc.Result], *,
 
 def differences_table(frame: pd.DataFrame, paths: int) -> Table:
     """The headline paired differences: stressed minus base, with their 95% intervals."""
-    return paired_table(frame, _SHOWN, paths, "Stressed minus base ($B; probabilities as "
-                        "shares)", "base", "stressed")
+    return paired_table(frame, HEADLINE_METRICS, paths, "Stressed minus base (each row in its "
+                        "unit)", "base", "stressed")

@@ -34,7 +34,8 @@ def _get(index: Mapping[tuple[str, str], Mapping[str, Any]], party: str, metric:
     return None if row is None else row.get(stat)
 
 
-def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str) -> Table | None:
+def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str,
+                  unmodelled: Sequence[str] = ()) -> Table | None:
     """One row per vendor, in the order given: total revenue (median and mean), the part
     paid with money the vendor put into the buyer (self-funded revenue, median and mean;
     its share of revenue, the mean of the per-path shares) and its share of units at the
@@ -49,6 +50,9 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
         The scenario's parties; the rows are those of kind ``vendor``.
     over : str
         What the statistics are over, for the title (``medians and means``, ``base case``).
+    unmodelled : sequence of str
+        The registry's vendor funding the scenario leaves out
+        (`chipcredit.report.vendors.unmodelled_funding`), named after the note.
 
     Returns
     -------
@@ -67,7 +71,9 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
                    "self-funded\nrevenue mean", "self-funded\nshare mean",
                    "unit share\nend p50"):
         table.add_column(header, justify="right", no_wrap=True)
-    table.caption = catalogue("en").t("report.vendors_note")
+    cat = catalogue("en")
+    table.caption = cat.t("report.vendors_note") + (
+        " " + cat.t("report.vendors_unmodelled", deals="; ".join(unmodelled)) if unmodelled else "")
     for row in rows:
         rev_p50, rev_mean, own_p50, own_mean, own_share, unit_share = row.values
         # two decimals: self-funded shares are fractions of 1%

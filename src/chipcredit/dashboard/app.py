@@ -38,7 +38,7 @@ def _run(T: Catalogue, choice: Choice) -> None:
     except LimitError as exc:
         st.error(T.t(f"dashboard.limit.{exc.key}", **exc.values))
         return
-    assert choice.scenario is not None
+    assert choice.scenario is not None and choice.seed is not None
     key = cache.scenario_key(choice.scenario)
     bar = st.progress(0.0, text=T.t("dashboard.run.progress", paths=T.paths(choice.paths)))
 
@@ -63,17 +63,17 @@ def main() -> None:
     st.caption(T.t("dashboard.subtitle"))
     choice = sidebar(T)
     _show_problems(choice)
-    if choice.run and choice.scenario is not None:
+    if choice.run:  # only a runnable choice: Run is disabled while an input is refused
         _run(T, choice)
     current: cache.Current | None = st.session_state.get(_STATE)
     if current is None:
-        if choice.base is not None:  # Run is enabled only with a scenario loaded
+        if choice.runnable:
             st.info(T.t("dashboard.run.first"))
         return
-    if choice.scenario is not None and (
-            cache.scenario_key(choice.scenario), choice.paths, choice.seed) != (
-            current.key, current.paths, current.seed):
-        st.info(T.t("dashboard.run.stale"))
+    # Whatever the inputs are now (a refused upload or edit, an empty uploader, a bad seed
+    # included), a run they do not make is said to be stale: never old numbers unmarked.
+    if not choice.produces(current.key, current.paths, current.seed):
+        st.info(T.t("dashboard.run.stale" if choice.runnable else "dashboard.run.stale_refused"))
     labels = [T.t(f"dashboard.tab.{name}") for name, _ in TABS]
     tabs = st.tabs(labels, key="main_tab", on_change="rerun")
     for tab, (_, draw) in zip(tabs, TABS, strict=True):

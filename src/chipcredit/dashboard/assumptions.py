@@ -17,6 +17,7 @@ not allow is refused with the same error line as in a file. Sources and bases ar
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Mapping
@@ -30,7 +31,7 @@ from .names import party_name
 if TYPE_CHECKING:
     from chipcredit.scenario import Number
 
-__all__ = ["GROUPS", "Knob", "apply_edits", "knobs", "moved_spec"]
+__all__ = ["GROUPS", "EditRefused", "Knob", "apply_edits", "knobs", "moved_spec"]
 
 GROUPS = ("growth", "volatility", "market", "deals")
 
@@ -125,8 +126,11 @@ def knobs(scenario: cc.Scenario) -> list[Knob]:
     the median rounded to the step.
     """
     names = {p.id: party_name(p.id, scenario.parties, short=True) for p in scenario.parties}
+    numbers = cc.parameter_paths(scenario)
     out = []
-    for path, number in cc.parameter_paths(scenario).items():
+    for path, number in numbers.items():
+        if _parts_add_up(path, numbers):
+            continue
         for rule in _RULES:
             match = rule.pattern.fullmatch(path)
             if match is None:
@@ -142,6 +146,17 @@ def knobs(scenario: cc.Scenario) -> list[Knob]:
             out.append(Knob(path, rule.group, rule.label, who, low, high, step, base, rule.money))
             break
     return out
+
+
+def _parts_add_up(path: str, numbers: Mapping[str, Any]) -> bool:
+    """Whether ``path`` is the amount of a deal made of parts that must add up to it (an
+    SPV's equity and debt): moved alone it could only break that rule, so it gets no slider
+    (its parts have their own paths under "Any other number")."""
+    match = re.fullmatch(r"deals\.([^.]+)\.amount", path)
+    if match is None:
+        return False
+    deal = f"deals.{match.group(1)}."
+    return any(p.startswith((deal + "equity.", deal + "debt.")) for p in numbers)
 
 
 def moved_spec(number: Number, new_median: float) -> dict[str, Any]:
@@ -164,22 +179,68 @@ def moved_spec(number: Number, new_median: float) -> dict[str, Any]:
     return {"dist": number.dist, **moved}
 
 
+class EditRefused(cc.ChipcreditError):
+    """An edit the schema refuses, as lines that name the number by its parameter path (the
+    deal or party by its id, not its place in the file) and the control that set it:
+    ``deals.xai-debt.rate (Any other number) must be between 0 and 1; got 12.5 (did you mean
+    0.125?)``."""
+
+    def __init__(self, lines: tuple[str, ...]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+_PLACE = re.compile(r"^(?P<group>deals|parties)\[(?P<index>[0-9]+)\]")
+
+
+def _named_path(scenario: cc.Scenario, path: str) -> str:
+    """A schema path (``deals[1].rate``) with the deal or party named by its id, as in a
+    parameter path (``deals.xai-debt.rate``)."""
+    match = _PLACE.match(path)
+    if match is None:
+        return path
+    items = scenario.deals if match["group"] == "deals" else scenario.parties
+    index = int(match["index"])
+    if index >= len(items):
+        return path
+    return f"{match['group']}.{items[index].id}{path[match.end():]}"
+
+
+def _refused(scenario: cc.Scenario, exc: cc.ScenarioError, control: str) -> EditRefused:
+    lines = []
+    for problem in exc.problems:
+        subject = f"{_named_path(scenario, problem.path)} ({control})"
+        # the problem's own line, with no file (the scenario is in memory) and the subject
+        line = str(dataclasses.replace(problem, file="", line=None, column=None, path=subject))
+        lines.append(line.removeprefix(": "))
+    return EditRefused(tuple(lines))
+
+
 def apply_edits(scenario: cc.Scenario, edits: Mapping[str, float],
-                fixed: Mapping[str, float] | None = None) -> cc.Scenario:
+                fixed: Mapping[str, float] | None = None,
+                controls: Mapping[str, str] | None = None) -> cc.Scenario:
     """The scenario with each slider edit (path to new median) and each fixed override
     (path to value) applied, checked again.
 
+    ``controls`` names the control of each path (a slider's label; "Any other number"),
+    for the refusal to say which one broke a rule; the path itself where it has none.
+
     Raises
     ------
-    ScenarioError
-        When an edited number breaks a rule of the schema.
+    EditRefused
+        When an edited number breaks a rule of the schema: a line per problem, naming the
+        number by its parameter path and the control that set it.
     UsageError
         For a path that is not in the scenario.
     """
     numbers = cc.parameter_paths(scenario)
+    names = dict(controls or {})
     out = scenario
-    for path, value in edits.items():
-        out = cc.set_number(out, path, moved_spec(numbers[path], value))
-    for path, value in (fixed or {}).items():
-        out = cc.set_number(out, path, {"value": float(value)})
+    steps = [(path, moved_spec(numbers[path], value)) for path, value in edits.items()]
+    steps += [(path, {"value": float(value)}) for path, value in (fixed or {}).items()]
+    for path, spec in steps:
+        try:
+            out = cc.set_number(out, path, spec)
+        except cc.ScenarioError as exc:
+            raise _refused(out, exc, names.get(path, path)) from None
     return out

@@ -19,6 +19,9 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from chipcredit.analytics.arguments import seed_value
+from chipcredit.errors import UsageError
+
 __all__ = [
     "DEFAULT_PATHS",
     "MAX_PATHS",
@@ -30,6 +33,7 @@ __all__ = [
     "display_name",
     "is_loopback",
     "markdown_safe",
+    "seed_number",
 ]
 
 MAX_UPLOAD_MB = 10
@@ -39,6 +43,7 @@ MAX_PATHS = 100_000
 """Most paths of one dashboard run (about a minute on one core); the CLI runs more."""
 DEFAULT_PATHS = 1_000
 
+_DIGITS = re.compile(r"[+-]?[0-9]+")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+!|~$:-])")
 _NAME_CHARS = 60
@@ -74,8 +79,28 @@ def check_paths(paths: int) -> None:
     LimitError
         With the refused count.
     """
-    if paths < 1 or paths > MAX_PATHS:
+    if paths < 1:  # the CLI's rule (--paths at least 1), not a dashboard limit
+        raise LimitError("paths_low", paths=f"{paths:,}")
+    if paths > MAX_PATHS:
         raise LimitError("paths", paths=f"{paths:,}", limit=f"{MAX_PATHS:,}")
+
+
+def seed_number(text: str) -> int:
+    """The seed typed in the page, read as the CLI reads ``--seed``: whole-number digits
+    (an optional sign; spaces round it ignored) checked by the library's own rule,
+    `chipcredit.analytics.arguments.seed_value` (0 to 2**63 - 1, which `chipcredit.simulate`
+    applies to every run), so the page takes exactly the seeds the CLI takes.
+
+    Raises
+    ------
+    UsageError
+        One line: the rule and the text typed (``seed must be a whole number at least 0;
+        got '1.5'``) or the number (``seed must be below 2**63 ...; got 9223372036854775808``).
+    """
+    stripped = text.strip()
+    if not _DIGITS.fullmatch(stripped):
+        raise UsageError(f"seed must be a whole number at least 0; got {stripped!r}")
+    return seed_value(int(stripped))
 
 
 def display_name(name: str | None) -> str:

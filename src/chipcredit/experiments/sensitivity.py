@@ -52,6 +52,7 @@ from chipcredit.scenario.number import Number
 from chipcredit.scenario.paths import get_number, parameter_paths
 
 from .arguments import parameter_list, whole_number
+from .index_checks import sobol_range_note, unused_options_note
 from .indices import analyze, dependent_sample, salib
 from .runner import apply_numbers, central_range, check_paths_seed, correlated_with, run_variants
 from .ties import tied_message
@@ -340,6 +341,10 @@ def sensitivity(
                      "this uses delta (moment-independent, valid with dependence) on a sample "
                      "with that correlation")
         used = "delta"
+    unused = unused_options_note(used, samples=samples, second_order=second_order,
+                                 resamples=resamples, default_resamples=RESAMPLES)
+    if unused is not None:
+        notes.append(unused)
     if used != "tornado":
         sample_mod, analyze_mod = salib(used)
     n = samples if samples is not None else DEFAULT_SAMPLES.get(used, 0)
@@ -402,6 +407,9 @@ def sensitivity(
                                     second_order=second_order, resamples=resamples, seed=seed)
         for col, column_values in columns.items():
             head[col] = column_values
+        small = sobol_range_note(n, columns, names) if used == "sobol" else None
+        if small is not None:
+            notes.append(small)
     table = head.sort_values(key, ascending=False, kind="stable", na_position="last")
     table = table.reset_index(drop=True)
     table.index = pd.RangeIndex(1, len(table) + 1, name="rank")

@@ -20,10 +20,11 @@ small steps, which is why the answer is a bracket as well as a value.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +40,7 @@ from .arguments import whole_number
 from .runner import central_range, check_paths_seed, correlated_with, run_variants
 from .ties import tied_message
 
-__all__ = ["SolveResult", "parse_target", "solve"]
+__all__ = ["SolveResult", "non_monotone", "parse_target", "solve"]
 
 _TARGET = re.compile(r"^\s*(?P<metric>[^\s=<>]+)\s*(?P<op>>=|<=|==|=)\s*(?P<value>\S+)\s*$")
 DEFAULT_TOL = 1e-3
@@ -357,9 +358,14 @@ def solve(
     message = (f"{metric} {op} {goal:g} at {vary} = {root:.6g}"
                + (f" (metric there {at:.6g})" if at is not None else "")
                + (f", final bracket [{a:.6g}, {b:.6g}]" if a != b and converged else "")
-               + f"{reached}; {len(probes)} probes, {paths:,} paths, seed {seed}")
+               + f"{reached}; {len(probes)} probes, {paths:,} path{'s' if paths != 1 else ''}, "
+               f"seed {seed}")
     if holds is not None:
         message += f"; holds for {holds}"
+    wiggle = None if notes and notes[-1].startswith("the metric is not monotone") else \
+        non_monotone(probes, vary, paths)
+    if wiggle is not None:
+        notes.append(wiggle)
     values = [m for _, m in probes]
     return SolveResult(
         scenario=sc.name, vary=vary, metric=metric, op=op, target=goal, status="found",
@@ -367,6 +373,31 @@ def solve(
         probes=tuple(probes), metric_range=(min(values), max(values)), holds=holds,
         message=message, notes=tuple(notes), paths=paths, seed=seed, tol=float(tol),
         elapsed_seconds=time.perf_counter() - began)
+
+
+def non_monotone(probes: Sequence[tuple[float, float]], vary: str, paths: int) -> str | None:
+    """A note when the metric at the probes, taken in the order of the value varied, is not
+    monotone (None when it is): the root and its "holds for" side assume it is. With common
+    random numbers the usual cause is Monte Carlo noise of a statistic over few paths (a
+    median of a MOIC over the paths where a deal closed), larger near the root than the
+    metric's own slope.
+
+    ``probes`` are (value, metric) pairs in the order tried; the note names the first
+    adjacent pair (by value) that moves against the metric's direction from the lowest to
+    the highest value probed.
+
+    >>> non_monotone([(1.0, 0.5), (2.0, 1.5), (1.5, 0.9), (1.6, 0.8)], "x", 500)[:58]
+    'the metric is not monotone in x over the probes: 1.5 gives'
+    """
+    ordered = sorted(probes)
+    rising = ordered[-1][1] >= ordered[0][1]
+    for (x0, m0), (x1, m1) in itertools.pairwise(ordered):
+        if m1 != m0 and (m1 > m0) != rising:
+            return (f"the metric is not monotone in {vary} over the probes: {x0:.6g} gives "
+                    f"{m0:.6g} but {x1:.6g} gives {m1:.6g}, so the root and the side on which "
+                    f"the target holds are uncertain (likely Monte Carlo noise at {paths:,} "
+                    f"path{'s' if paths != 1 else ''}); more paths narrow it")
+    return None
 
 
 def _no_root(sc: Scenario, vary: str, metric: str, op: str, goal: float, lo: float, hi: float,

@@ -39,9 +39,9 @@ from chipcredit.analytics.json_summary import DEAL_EXTRAS
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.unit import metric_unit
 
-__all__ = ["EXTRAS", "FINANCED_SIDE", "REASONS", "TOKEN_MULTIPLE", "closed_from_outcomes",
-           "closed_shares", "extras_shown", "financed_parties", "moic_reason", "pair_reason",
-           "uncertain_close"]
+__all__ = ["EXTRAS", "FINANCED_SIDE", "INVESTEE_KINDS", "REASONS", "TOKEN_MULTIPLE",
+           "closed_from_outcomes", "closed_shares", "extras_shown", "financed_parties",
+           "irr_not_meaningful", "moic_reason", "pair_reason", "uncertain_close"]
 
 TOKEN_MULTIPLE = 100.0
 """A median MOIC above this (an outlay under 1% of what came back) is shown as n/m."""
@@ -51,15 +51,19 @@ FINANCED_SIDE = {"loan": "borrower", "credit_facility": "borrower", "vendor_cred
                  "milestone_equity": "investee", "capacity_backstop": "cloud"}
 """Deal kind to the field of its scenario model that names the financed party."""
 
+INVESTEE_KINDS = frozenset(k for k, side in FINANCED_SIDE.items() if side == "investee")
+"""Deal kinds whose financed side issued shares (an equity investee): its IRR is n/m too."""
+
 REASONS = ("pays_only", "financed", "token")
 """Why a MOIC is shown as n/m, in the order `moic_reason` tests them."""
 
 _FORMATS = {"$B": "money", "M shares": "shares", "share": "fraction"}
-EXTRAS = {name: _FORMATS[metric_unit(name)] for name in DEAL_EXTRAS}
+EXTRAS = {name: _FORMATS[metric_unit(name)] for name in (*DEAL_EXTRAS, "tied_gross_profit")}
 """Outcomes some deal kinds report beside a party's cash metrics (the JSON summary's
-`DEAL_EXTRAS`, in its order), to how their unit (`chipcredit.analytics.unit`) is shown:
-``money`` ($B), ``shares`` (millions) or ``fraction`` (a share of 1, shown as a
-percentage)."""
+`DEAL_EXTRAS`, in its order, then a vendor's ``tied_gross_profit``: its gross profit, $B,
+on the sales the deal tied, which its NPV and MOIC leave out), to how their unit
+(`chipcredit.analytics.unit`) is shown: ``money`` ($B), ``shares`` (millions) or
+``fraction`` (a share of 1, shown as a percentage)."""
 
 
 def financed_parties(deals: Iterable[Any]) -> set[tuple[str, str]]:
@@ -103,6 +107,15 @@ def moic_reason(*, financed: bool, moic_mean: Any, moic_p50: Any, loss_mean: Any
     if moic is not None and moic > TOKEN_MULTIPLE:
         return "token"
     return None
+
+
+def irr_not_meaningful(reason: str | None, kind: str | None) -> bool:
+    """Whether a party's IRR is shown as n/m beside its n/m MOIC: it is the financed side
+    (``reason`` ``"financed"``, from `moic_reason`) of a deal of ``kind`` in which it issued
+    shares (`INVESTEE_KINDS`). Its flows are the money raised and the value of the shares
+    it gave, so their rate is the cost of that equity, not a return (a borrower's IRR, the
+    rate it pays, is still shown)."""
+    return reason == "financed" and kind in INVESTEE_KINDS
 
 
 def pair_reason(result: Result, deal: str, party: str,

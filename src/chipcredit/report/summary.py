@@ -2,8 +2,8 @@
 
 >>> summary_text(res)                                                   # doctest: +SKIP
 "Over 2,000 simulated futures from 2025Q4 to 2035Q3 (seed 7): in 90% of futures Nvidia's
-$2B in colossus2-spv returns between 0.47x and 2.1x (median 1.7x); xAI defaults before 2030
-in 23% of all futures (41% within the horizon)."
+position in colossus2-spv, a median outlay of $2B, returns between 0.47x and 2.1x (median
+1.7x); xAI defaults before 2030 in 23% of all futures (41% within the horizon)."
 
 What it says, in this order:
 
@@ -15,8 +15,9 @@ What it says, in this order:
   financed side, a token outlay). These are over the paths on which the party has a
   position (a MOIC); where some paths have none (a letter of intent that does not close),
   the sentence says on what share of all futures the statistics are taken: "in the 34% of
-  futures where Nvidia has a position in nvidia-openai-loi, its $100B returns between ...
-  in 90% of them";
+  futures where Nvidia has a position in nvidia-openai-loi, a median outlay of $100B, it
+  returns between ... in 90% of them" (the outlay is the median over those paths, not a
+  commitment: the letter of intent's cash put in ranges from $20B at p05).
 - for every party that can default (a lab, or a cloud on its own balance sheet; see
   `chipcredit.report.solvency`): the share of all paths on which it defaults before the year
   `DEFAULT_YEARS` after the start year (or the end of the horizon, if sooner), and within

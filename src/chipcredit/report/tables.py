@@ -14,10 +14,18 @@ from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
 
 from .i18n import Catalogue
-from .multiples import EXTRAS, REASONS, closed_shares, extras_shown, financed_parties, moic_reason
+from .multiples import (
+    EXTRAS,
+    REASONS,
+    closed_shares,
+    extras_shown,
+    financed_parties,
+    irr_not_meaningful,
+    moic_reason,
+)
 from .solvency import kind_label
 from .theme import display_name
-from .vendors import VENDOR_COLUMNS, vendor_rows
+from .vendors import VENDOR_COLUMNS, unmodelled_funding, vendor_rows
 
 __all__ = ["Cell", "deals_table", "metadata_table", "net_position", "parties_table",
            "sensitivity_table", "table", "vendors_table"]
@@ -79,16 +87,20 @@ def deals_table(result: Result, cat: Catalogue) -> str:
         name = display_name(result, party, cat)
         reason = moic_reason(financed=(deal, party) in financed, moic_mean=moic["mean"],
                              moic_p50=moic["p50"], loss_mean=float(np.mean(loss)))
+        irr_nm = irr_not_meaningful(reason, kinds.get(deal))
         if reason is not None:
             who = f"{deal} · {name}"
             unmeant.setdefault(reason, []).append(
                 who + (f" ({cat.multiple(moic['p50'])})" if reason == "token" else ""))
+            if irr_nm:
+                unmeant.setdefault("investee", []).append(who)
         rows.append([
             Cell(deal, "data"), Cell(cat.label("deal_kind", kinds.get(deal, ""))),
             Cell(name, "data"),
             Cell(cat.money(npv["p05"]), "num"), Cell(cat.money(npv["p50"]), "num"),
             Cell(cat.money(npv["p95"]), "num"),
-            Cell(cat.metric_value("irr", describe(irr)["p50"]), "num"),
+            Cell(cat.t("report.moic_nm") if irr_nm else cat.metric_value("irr", describe(irr)["p50"]),
+                 "num"),
             Cell(cat.multiple(moic["p50"]) if reason is None else cat.t("report.moic_nm"), "num"),
             Cell(cat.percent(float(np.mean(loss > 0))), "num"),  # residue is 0 already
             Cell(cat.percent(float(np.mean(~np.isfinite(irr)))), "num"),
@@ -96,6 +108,8 @@ def deals_table(result: Result, cat: Catalogue) -> str:
         ])
     sep = cat.t("report.item_separator")
     notes = [cat.t(f"report.moic_nm_{r}", parties=sep.join(unmeant[r])) for r in REASONS if r in unmeant]
+    if "investee" in unmeant:
+        notes.append(cat.t("report.irr_nm_investee", parties=sep.join(unmeant["investee"])))
     for deal, share in closed_shares(result).items():
         if share < 1.0:
             notes.append(cat.t("report.not_closed_base", deal=deal) if result.deterministic
@@ -179,7 +193,17 @@ def vendors_table(result: Result, cat: Catalogue) -> str:
                 else cat.percent(value))
             cells.append(Cell(text, "num"))
         body.append(cells)
-    return table(headers, body) + f'<p class="note">{html.escape(cat.t("report.vendors_note"))}</p>'
+    note = cat.t("report.vendors_note")
+    if unmodelled := unmodelled_funding(result.scenario):
+        deals = cat.t("report.item_separator").join(
+            cat.t("report.vendors_unmodelled_item", id=f["id"],
+                  source=display_name(result, f["from"], cat), target=display_name(result, f["to"], cat),
+                  kind=cat.label("deal_kind", f["kind"]), date=f["date"],
+                  amount="" if f["amount"] is None
+                  else cat.t("report.vendors_unmodelled_amount", amount=cat.money(f["amount"])))
+            for f in unmodelled)
+        note += " " + cat.t("report.vendors_unmodelled", deals=deals)
+    return table(headers, body) + f'<p class="note">{html.escape(note)}</p>'
 
 
 

@@ -10,11 +10,16 @@ catalogues (`chipcredit.report.i18n`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["VENDOR_COLUMNS", "VendorRow", "vendor_rows"]
+from chipcredit.registry import registry_rows
+
+__all__ = ["VENDOR_COLUMNS", "VendorRow", "funding_text", "unmodelled_funding", "vendor_rows"]
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-\d{2})?)?")
 
 VENDOR_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("revenue_total", "p50", "money"),
@@ -71,3 +76,49 @@ def vendor_rows(summary: Sequence[Mapping[Any, Any]],
     return [VendorRow(party, tuple(_value(index.get((party, metric)), stat)
                                    for metric, stat, _ in VENDOR_COLUMNS))
             for party, kind in parties if kind == "vendor"]
+
+
+def unmodelled_funding(scenario: Any) -> list[dict[str, Any]]:
+    """The deal registry's rows (`chipcredit.registry`) in which a vendor of ``scenario``
+    funds (relation ``funds``: equity, credit) another of its parties, dated on or after the
+    scenario's start and not abandoned, that no deal of the scenario links to
+    (``registry:``): money the vendor put in that the scenario, and so its self-funded
+    revenue, leaves out (seed-2025 has no deal for Nvidia's $30B of equity in OpenAI's
+    Feb-2026 round). Money put in before the start is an opening balance, not this.
+
+    Parameters
+    ----------
+    scenario : a loaded `Scenario` (its ``start``, ``parties`` and ``deals``)
+
+    Returns
+    -------
+    list of dict
+        ``id``, ``from``, ``to``, ``kind``, ``amount`` ($B, None where none was reported)
+        and ``date`` (as reported), in the registry's order; empty when every such row has
+        its deal. `funding_text` writes one in English.
+    """
+    ids = {p.id for p in scenario.parties}
+    vendors = {p.id for p in scenario.parties if p.kind == "vendor"}
+    linked = {d.registry for d in scenario.deals if getattr(d, "registry", None)}
+    year, quarter = int(scenario.start[:4]), int(scenario.start[-1])
+    out: list[dict[str, Any]] = []
+    for row in registry_rows():
+        date = _DATE.fullmatch(row["date"])
+        if (row["relation"] != "funds" or row["from"] not in vendors or row["to"] not in ids
+                or row["id"] in linked or row["status"] == "abandoned" or date is None):
+            continue
+        y, month = int(date.group(1)), date.group(2)
+        # a year alone counts as after the start only when it is a later year
+        if (y, int(month) if month else 0) < (year, 3 * quarter - 2):
+            continue
+        out.append({"id": row["id"], "from": row["from"], "to": row["to"], "kind": row["kind"],
+                    "amount": float(row["amount"]) if row["amount"] else None,
+                    "date": row["date"]})
+    return out
+
+
+def funding_text(item: Mapping[str, Any]) -> str:
+    """One `unmodelled_funding` item in English, by ids:
+    ``nvidia-openai-2026 (nvidia to openai, equity, $30B, 2026-02-27)``."""
+    amount = "" if item["amount"] is None else f", ${item['amount']:g}B"
+    return f"{item['id']} ({item['from']} to {item['to']}, {item['kind']}{amount}, {item['date']})"

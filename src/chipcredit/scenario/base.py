@@ -13,8 +13,8 @@ from chipcredit.units import parse_quarter, suggest_quarter
 
 from .number import Growth, Positive
 
-__all__ = ["BUILTIN_IDS", "ID_PATTERN", "Flag", "FrozenMap", "GrowthPath", "Id", "Model",
-           "QuarterLabel", "ReadOnly", "Whole"]
+__all__ = ["BUILTIN_IDS", "ID_PATTERN", "DefinedId", "Flag", "FrozenMap", "GrowthPath", "Id",
+           "Model", "QuarterLabel", "ReadOnly", "Whole", "spreadsheet_reading", "spreadsheet_safe"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -87,6 +87,22 @@ ReadOnly = AfterValidator(_freeze)
 
 _DATE = re.compile(r"^\s*(\d{4})-(0[1-9]|1[0-2])(?:-\d{2})?\s*$")
 """A date, ``2025-10-01`` or ``2025-10``: the quarter it falls in is the likely meaning."""
+_QUARTER_FIRST = re.compile(r"^\s*[Qq]([1-4])[\s_/.-]*(\d{4})\s*$")
+"""The quarter before the year, ``Q1 2026`` or ``Q1-2026``: ``2026Q1`` is meant."""
+_FISCAL = re.compile(r"^\s*FY", re.IGNORECASE)
+"""A fiscal quarter, ``FY26Q1``: fiscal years differ by company (Nvidia's FY2026 began in
+February 2025, Microsoft's in July 2025), so no calendar quarter is guessed for it."""
+_QUARTER_RULE = "must be a quarter written like 2025Q4"
+_CALENDAR_RULE = ("must be a calendar quarter written like 2025Q4 (fiscal years differ by "
+                  "company, so write the calendar quarter)")
+
+
+def _quarter_number(raw: Any) -> Any:
+    """A bare year (``start: 2026``) is refused with its first quarter as the hint, not
+    with "must be text"."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and 1000 <= raw <= 9999:
+        raise _refuse(_QUARTER_RULE + " (a year alone is not a quarter)", raw, f"{raw}Q1")
+    return raw
 
 
 def _quarter(text: str) -> str:
@@ -94,13 +110,12 @@ def _quarter(text: str) -> str:
         parse_quarter(text)
     except ValueError:
         date = _DATE.match(text)
+        first = _QUARTER_FIRST.match(text)
         hint = suggest_quarter(text) or (
-            f"{date.group(1)}Q{(int(date.group(2)) - 1) // 3 + 1}" if date else None)
-        raise PydanticCustomError(
-            "chipcredit",
-            "{rule}",
-            {"rule": "must be a quarter written like 2025Q4", "value": text, "suggestion": hint},
-        ) from None
+            f"{date.group(1)}Q{(int(date.group(2)) - 1) // 3 + 1}" if date else None) or (
+            f"{first.group(2)}Q{first.group(1)}" if first else None)
+        rule = _CALENDAR_RULE if _FISCAL.match(text) else _QUARTER_RULE
+        raise _refuse(rule, text, hint) from None
     return text
 
 
@@ -141,7 +156,7 @@ Whole = Annotated[int, BeforeValidator(_whole)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 """A yes/no field: only YAML ``true`` or ``false``."""
 
-QuarterLabel = Annotated[str, AfterValidator(_quarter)]
+QuarterLabel = Annotated[str, BeforeValidator(_quarter_number), AfterValidator(_quarter)]
 """A quarter written ``2025Q4``."""
 
 ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
@@ -149,6 +164,49 @@ ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 a date or a formula (``0042``, ``1e5``, ``3-12``, ``-1-1``) when a table is opened there."""
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
 """An id: a lower-case letter, then lower-case letters, digits, ``_`` and ``-``."""
+
+_READ_AS = {
+    **dict.fromkeys(("true", "false", "yes", "no", "on", "off"), "true or false"),
+    **dict.fromkeys(("nan", "na", "null", "none"), "a missing value"),
+    **dict.fromkeys(("inf", "infinity"), "a number"),
+}
+"""Words a spreadsheet, a CSV reader (``pandas.read_csv`` reads ``nan``, ``na``, ``null`` as
+NaN) or a YAML 1.1 tool reads as a value rather than as text, and what each becomes."""
+_MONTH_DATE = re.compile(
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec|january|february|march|april"
+    r"|june|july|august|september|october|november|december)-?\d+$")
+"""A month name then a number (``mar1``, ``jan-25``, ``dec-2025``, ``march-2026``), which
+Excel turns into a date."""
+
+
+def spreadsheet_reading(ident: str) -> str | None:
+    """What a spreadsheet reads a well-formed id as (``"a date"``), or None if it keeps it
+    as text."""
+    if ident in _READ_AS:
+        return _READ_AS[ident]
+    return "a date" if _MONTH_DATE.match(ident) else None
+
+
+def spreadsheet_safe(ident: str, label: str = "id") -> str:
+    """``ident`` changed so that a spreadsheet keeps it as text: a word gets ``label`` in
+    front (``lab-nan``), a date-like id gets it behind (``dec-2025-deal``)."""
+    return f"{ident}-{label}" if _MONTH_DATE.match(ident) else f"{label}-{ident}"
+
+
+def _defined_id(ident: str) -> str:
+    reading = spreadsheet_reading(ident)
+    if reading is not None:
+        raise PydanticCustomError("chipcredit", "{rule}", {
+            "rule": f"must be an id that spreadsheets keep as text, but this one reads as {reading}",
+            "value": ident, "suggestion": spreadsheet_safe(ident), "spreadsheet": True})
+    return ident
+
+
+DefinedId = Annotated[Id, AfterValidator(_defined_id)]
+"""The ``id`` a party or deal defines: an `Id` that no spreadsheet or CSV reader turns into a
+date, a boolean, a number or a missing value when a table with it is opened (``dec-2025``,
+``true``, ``nan``, ``inf`` are refused). References to ids are plain `Id`: the id they name
+is refused where it is defined, once."""
 
 
 class GrowthPath(Model):

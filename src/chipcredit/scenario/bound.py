@@ -38,6 +38,7 @@ def bounded(
     high_open: bool = False,
     percent_hint: bool = False,
     percent_from: float = 1.0,
+    why: str = "",
 ) -> Callable[[Number], Number]:
     """A check that a Number's whole support lies in ``[low, high]`` (an end excluded
     with ``low_open`` or ``high_open``).
@@ -45,7 +46,9 @@ def bounded(
     ``percent_hint`` suggests ``value / 100`` for a rate written as a percent (11 -> 0.11,
     150 -> 1.5 for a growth rate), for values above ``percent_from`` in size whose hundredth
     lies within the bounds. A lognormal or normal range refused for its unbounded tail gets
-    the same range written ``uniform`` as the hint.
+    the same range written ``uniform`` as the hint. ``why`` follows the bounds in the rule
+    of a number above ``high`` (``" (...)"``), to say where a bound that is not a law of
+    arithmetic comes from.
     """
 
     def within(value: float) -> bool:
@@ -56,7 +59,10 @@ def bounded(
         """Whether ``value``, out of bounds, reads as a percent of a number within them."""
         return abs(value) > percent_from and within(value / 100)
 
-    def text() -> str:
+    def text(high_side: bool) -> str:
+        return bounds() + (why if high_side else "")
+
+    def bounds() -> str:
         if low is not None and high is not None and high_open:
             return ("must be above" if low_open else "must be at least") + f" {low:g} and below {high:g}"
         if low is not None and high is not None:
@@ -78,7 +84,7 @@ def bounded(
             value = number.value
             if percent_hint and value is not None and as_percent(value):
                 hint = short(value / 100)
-            raise refusal(text(), plain(shown), hint)
+            raise refusal(text(bad_high), plain(shown), hint)
         hint = None
         spec = {k: getattr(number, k) for k in KEYS_BY_DIST[number.dist]}
         # a range written in percent: 9/11/13.5 for 0.09/0.11/..
@@ -91,7 +97,7 @@ def bounded(
             scale = 100 if percent_hint and all(as_percent(v) for v in spec.values()) else 1
             if all(within(v / scale) for v in spec.values()):
                 hint = _bounded_form(number, scale)
-        raise refusal(f"{text()} over its whole range ({number.describe()})", None, hint)
+        raise refusal(f"{text(bad_high)} over its whole range ({number.describe()})", None, hint)
 
     return check
 
@@ -105,11 +111,13 @@ def _bounded_form(number: Number, scale: float = 1) -> str:
     return f"{{dist: uniform, low: {low}, high: {high}}}, or dist: triangular with a mode"
 
 
-def stated_at_most(limit: float, what: str, both_signs: bool = False
+def stated_at_most(limit: float, what: str, both_signs: bool = False, in_billions: bool = False
                    ) -> Callable[[Number], Number]:
     """A check that every number written in the spec (value, p05, p95, low, mode, high) is
     at most ``limit`` (in size, with ``both_signs``); an uncertain number may still draw
-    above it, but not absurdly."""
+    above it, but not absurdly. With ``in_billions`` (amounts in $B), a number over the limit
+    whose billionth is within it was likely written in dollars: ``5000000000`` gets the hint
+    ``5``."""
 
     def check(number: Number) -> Number:
         for key in ("value", "p05", "p95", "low", "mode", "high"):
@@ -119,7 +127,10 @@ def stated_at_most(limit: float, what: str, both_signs: bool = False
                 shown = plain(got) if abs(got) < 1e15 else got  # 1e+300, not 301 digits
                 bound = (f"between {-limit:g} and {limit:g}" if both_signs
                          else f"at most {limit:g}")
-                raise refusal(f"{name}must be {bound}, the limit for {what}", shown)
+                rule, hint = f"{name}must be {bound}, the limit for {what}", None
+                if in_billions and got / 1e9 <= limit:
+                    rule, hint = rule + " (amounts are in $B)", short(got / 1e9)
+                raise refusal(rule, shown, hint)
         return number
 
     return check

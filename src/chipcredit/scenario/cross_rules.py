@@ -228,9 +228,13 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             if total is not None and all(v is not None for v in parts):
                 got = sum(parts)  # type: ignore[arg-type]
                 if abs(got - total) > 1e-9 * max(1.0, total):
-                    out.append(CrossProblem(base,  # on the deal: the path would repeat "equity"
-                                            f"equity plus debt must add up to amount ({total:g})",
-                                            round(got, 9)))
+                    # on the amount, the one number to change, with the sum as the hint; the
+                    # rule ends in the sum alone, which experiments/ties.py strips when it
+                    # quotes the rule
+                    out.append(CrossProblem((*base, "amount"),
+                                            f"must equal equity plus debt ({got:.10g})",
+                                            int(total) if total.is_integer() else total,
+                                            f"{got:.10g}"))
         if isinstance(d, Loan):
             if d.rate_type == "fixed" and d.rate is None:
                 out.append(CrossProblem((*base, "rate"), "is required for a fixed-rate loan"))

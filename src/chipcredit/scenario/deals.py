@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .base import Flag, Id, Model, QuarterLabel, ReadOnly, Whole
+from .base import DefinedId, Flag, Id, Model, QuarterLabel, ReadOnly, Whole
 from .number import Fraction, Money, Number, Positive, Probability, Rate, Term, whole_quarters
 
 __all__ = [
@@ -67,7 +67,7 @@ def term_quarters(years: Number) -> int:
 
 
 class _DealBase(Model):
-    id: Id
+    id: DefinedId
     description: str | None = None
     start: QuarterLabel | None = None
     """Quarter the deal's funding flows fall in (at its beginning); default: scenario start."""

@@ -205,17 +205,25 @@ def _single(file: str, rule: str, suggestion: str | None = None) -> ScenarioErro
     return ScenarioError([Problem(file, None, None, "", rule, _NO, suggestion)])
 
 
-def _raise_if(problems: list[Problem]) -> None:
+STAGE_NOTE = "checks across fields, such as references, sums and dates, run once these are fixed"
+"""The closing line of an error listing several problems of single fields: the checks that
+span fields (`cross_check`) run only on a scenario whose fields are each valid, so more
+problems may follow."""
+
+
+def _raise_if(problems: list[Problem], note: str | None = None) -> None:
     if problems:
         problems.sort(key=problem_order)
-        raise ScenarioError(problems)
+        raise ScenarioError(problems, note)
 
 
 def _validate(located: Located, file: str, text: str | None) -> Scenario:
     scenario, problems = validate_located(Scenario, located, file)
+    # one problem keeps its one line; a list of them says it may not be the whole list
+    note = STAGE_NOTE if scenario is None and len(problems) > 1 else None
     if scenario is not None:
         problems = _cross_problems(scenario, file, located)
-    _raise_if(problems)  # raised outside `except`, so no pydantic error rides along
+    _raise_if(problems, note)  # raised outside `except`, so no pydantic error rides along
     assert scenario is not None
     scenario._source_text = text
     scenario._source_file = file

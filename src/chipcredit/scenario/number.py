@@ -35,6 +35,7 @@ from .numberform import KEYS_BY_DIST, Real, Spec, plain, refusal, refuse_mixed_f
 __all__ = [
     "MAX_AMOUNT",
     "MAX_COEFFICIENT",
+    "MAX_GROWTH",
     "MAX_VOLATILITY",
     "Z95",
     "DiscountRate",
@@ -121,6 +122,12 @@ class Number(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Number:
+        if self.basis == "fact" and not (self.source or "").strip():
+            # DESIGN.md section 2a: a fact is a reported figure, so it names where it comes
+            # from; a number with no source to name is an assumption
+            raise refusal("is marked basis: fact but has no source; a fact must name where it "
+                          "comes from in source (or be marked basis: assumed)",
+                          self.source if self.source is not None else None)
         needed = KEYS_BY_DIST[self.dist]
         # a foreign key first: {dist: uniform, p05: .., p95: ..} is better told that p05 is
         # not uniform's than that low is missing
@@ -205,7 +212,8 @@ Signed = Annotated[Number, AfterValidator(stated_at_most(MAX_COEFFICIENT, "a coe
 """A real number of either sign (a beta, a logistic coefficient), in size at most
 `MAX_COEFFICIENT`."""
 Money = Annotated[Number, AfterValidator(bounded(0.0)),
-                  AfterValidator(stated_at_most(MAX_AMOUNT, "an amount, capacity or count"))]
+                  AfterValidator(stated_at_most(MAX_AMOUNT, "an amount, capacity or count",
+                                                in_billions=True))]
 """An amount in $B (or a capacity, or a count), zero or more, stated at most `MAX_AMOUNT`."""
 Volatility = Annotated[Number, AfterValidator(bounded(0.0)),
                        AfterValidator(stated_at_most(MAX_VOLATILITY, "a volatility"))]
@@ -266,9 +274,17 @@ Probability = Fraction
 """A probability in [0, 1]."""
 Rate = Annotated[Number, AfterValidator(bounded(0.0, 1.0, percent_hint=True))]
 """An interest rate, nominal annual, in [0, 1]."""
-Growth = Annotated[Number, AfterValidator(bounded(-1.0, 100.0, low_open=True, percent_hint=True))]
-"""An effective annual growth or price-change rate, above -1 (1.0 doubles in a year);
-``150`` is refused with the hint ``1.5``."""
+MAX_GROWTH = 10.0
+"""Bound (excluded) on an effective annual growth rate: 10 is 1,000% a year, eleven-fold. The
+fastest sourced growths are far below it: OpenAI's ARR and compute about 3x a year (growth
+2), frontier training compute 4-5x a year (growth 3-4), xAI's planned 2025-26 revenue 4x
+(growth 3); the largest in a bundled scenario is 4.0. A growth written as a percent (``100``
+for doubling, ``20`` for 20%) is refused with its hundredth as the hint."""
+Growth = Annotated[Number, AfterValidator(bounded(
+    -1.0, MAX_GROWTH, low_open=True, high_open=True, percent_hint=True,
+    why=" (effective annual: 1.0 doubles in a year; the fastest sourced growths are 2 to 4)"))]
+"""An effective annual growth or price-change rate, above -1 (1.0 doubles in a year) and
+below `MAX_GROWTH`; ``150`` is refused with the hint ``1.5``, ``20`` with ``0.2``."""
 DiscountRate = Annotated[Number, AfterValidator(bounded(-1.0, 1.0, low_open=True,
                                                         percent_hint=True))]
 """An effective annual discount rate (a cost of capital, a hurdle), above -1 and at most 1:

@@ -10,6 +10,7 @@ the bound checks of `chipcredit.scenario.bound` raise; `Number` itself lives in
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -48,13 +49,48 @@ def plain(value: object) -> object:
     return value
 
 
+_MONEY = re.compile(r"^\$?\s*([0-9][0-9.,]*)\s*(bn|b|m|mm|t|tn)?$", re.IGNORECASE)
+"""An amount written with a dollar sign or a unit, as a spreadsheet shows it: ``$5B``,
+``5bn``, ``$500M``."""
+_SCALE = {"": 1.0, "b": 1.0, "bn": 1.0, "m": 1e-3, "mm": 1e-3, "t": 1e3, "tn": 1e3}
+"""Each unit in $B."""
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+_DECIMAL_COMMA = re.compile(r"^[0-9]+,[0-9]+$")
+_MINUSES = "\u2212\u2013\u2014\u2012\ufe63\uff0d"
+"""Characters a word processor or spreadsheet puts for a minus sign: the minus sign, en and
+em dashes, the figure dash, small and full-width hyphen-minus."""
+
+
+def _plain_number(text: str) -> str:
+    """``text`` with a decimal comma (``0,08``) or thousands commas (``10,000``) read as a
+    YAML number would be written."""
+    if _THOUSANDS.match(text):
+        return text.replace(",", "")
+    if _DECIMAL_COMMA.match(text):
+        return text.replace(",", ".")
+    return text
+
+
 def text_refusal(raw: str) -> PydanticCustomError:
-    """A number written as text (``"0.125"``, ``"11%"``): refused, with the number meant."""
+    """A number written as text (``"0.125"``, ``"11%"``, ``$5B``, ``0,08``, ``−2``, with a
+    Unicode minus): refused, with the number meant as the hint."""
     stripped = raw.strip()
+    sign = ""
+    if stripped[:1] in _MINUSES or stripped[:1] == "-":
+        sign, stripped = "-", stripped[1:].strip()
+    body = stripped.removesuffix("%").strip()
     try:
-        number = float(stripped.removesuffix("%").strip())
+        number = float(sign + _plain_number(body))
     except ValueError:
-        return refusal("must be a number", raw)
+        money = _MONEY.match(stripped)
+        if money is None or (not stripped.startswith("$") and money.group(2) is None):
+            return refusal("must be a number", raw)
+        try:
+            amount = float(sign + _plain_number(money.group(1)))
+        except ValueError:
+            return refusal("must be a number", raw)
+        scaled = amount * _SCALE[(money.group(2) or "").lower()]
+        return refusal("must be a number, not text (amounts are in $B)", raw, short(scaled))
     if not math.isfinite(number):
         return refusal("must be a number, not text", raw)
     hint = short(number / 100) if stripped.endswith("%") else short(number)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from .base import Flag, FrozenMap, GrowthPath, Id, Model, QuarterLabel, ReadOnly
+from .base import DefinedId, Flag, FrozenMap, GrowthPath, Id, Model, QuarterLabel, ReadOnly
 from .deals import QuarterOf, high_end, term_quarters
 from .number import (
     DiscountRate,
@@ -55,7 +55,7 @@ def _n(x: float) -> Number:
 
 
 class _PartyBase(Model):
-    id: Id
+    id: DefinedId
     name: str | None = None
     description: str | None = None
     discount_rate: DiscountRate = Field(default_factory=lambda: _n(0.10))

@@ -18,7 +18,7 @@ from pydantic_core import ErrorDetails
 
 from chipcredit.errors import Problem, did_you_mean
 
-from .base import ID_PATTERN
+from .base import ID_PATTERN, spreadsheet_safe
 from .yamlnodes import DocPath, Located, path_text
 
 __all__ = ["problem_order", "validate_located", "where"]
@@ -128,6 +128,8 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
         if kind == "chipcredit":
             rule, suggestion = str(ctx["rule"]), ctx.get("suggestion")
             value = _NO if ctx.get("value") is None else ctx["value"]
+            if ctx.get("spreadsheet"):
+                suggestion = _safe_id_hint(str(raw), path, located.data) or suggestion
         elif kind == "missing":
             rule, value = "is required", _NO
         elif kind == "extra_forbidden":
@@ -136,6 +138,9 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
             if model is not None:
                 names = [f.alias or n for n, f in model.model_fields.items()]
                 suggestion = did_you_mean(path[-1], names)
+            elsewhere = _kinds_with_field(root, path, located.data)
+            if elsewhere is not None:  # a party or deal of the wrong kind, not a typo
+                rule, suggestion = elsewhere
         elif kind in ("union_tag_invalid", "union_tag_not_found"):
             path = (*path, _options(ctx.get("discriminator"))[0])
             if kind == "union_tag_not_found":
@@ -194,6 +199,69 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
     return [p for _, p in best.values()]
 
 
+def _safe_id_hint(ident: str, path: DocPath, data: Any) -> str | None:
+    """A spreadsheet-safe spelling of the id a party or deal at ``path`` defines, labelled
+    with the party's kind (``lab-nan``) or ``deal`` (``dec-2025-deal``)."""
+    if len(path) != 3 or path[0] not in ("parties", "deals") or path[2] != "id":
+        return None
+    node = _node_at(data, path[:-1])
+    kind = node.get("kind") if isinstance(node, dict) else None
+    label = "deal" if path[0] == "deals" else kind
+    if not isinstance(label, str) or not re.fullmatch(r"[a-z]+", label):
+        label = "party"
+    return spreadsheet_safe(ident, label)
+
+
+def _node_at(data: Any, path: DocPath) -> Any:
+    node = data
+    for part in path:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
+
+
+def _kinds_with_field(root: type[BaseModel], path: DocPath, data: Any
+                      ) -> tuple[str, str] | None:
+    """For a field unknown to a party or deal but known to other kinds of it (a vendor's
+    ``content_per_unit`` under ``kind: investor``): the rule naming those kinds, and the
+    ``kind:`` to try. None when no other kind has the field, or ``path`` is not in a
+    ``kind:`` union."""
+    node = _node_at(data, path[:-1])
+    kind = node.get("kind") if isinstance(node, dict) else None
+    if not isinstance(kind, str):
+        return None
+    members = _kind_members(_type_at(root, path[:-1], data))
+    if kind not in members:
+        return None
+    others = [k for k, model in members.items() if k != kind and any(
+        (f.alias or n) == path[-1] for n, f in model.model_fields.items())]
+    if not others:
+        return None
+    named = " or ".join(others) if len(others) < 3 else ", ".join(others[:-1]) + " or " + others[-1]
+    return f"is not a field of kind {kind}, only of kind {named}", f"kind: {others[0]}"
+
+
+def _kind_members(tp: Any) -> dict[str, type[BaseModel]]:
+    """The models of a ``kind:`` union by their kind (empty for any other type)."""
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    if get_origin(tp) not in (Union, type(int | str)):
+        return {}
+    out: dict[str, type[BaseModel]] = {}
+    for member in get_args(tp):
+        while get_origin(member) is Annotated:
+            member = get_args(member)[0]
+        field = getattr(member, "model_fields", {}).get("kind")
+        if field is not None and get_origin(field.annotation) is Literal:
+            for tag in get_args(field.annotation):
+                out[str(tag)] = member
+    return out
+
+
 def _ids(data: Any) -> list[str]:
     """Every well-formed id the document defines (``id:`` of its parties and deals)."""
     found = []
@@ -227,6 +295,13 @@ def _pick(tp: Any, node: Any) -> Any:
 
 def _model_at(root: type[BaseModel], path: DocPath, data: Any) -> type[BaseModel] | None:
     """The model that validates the map at ``path`` of the document, if one does."""
+    tp = _pick(_type_at(root, path, data), _node_at(data, path))
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def _type_at(root: type[BaseModel], path: DocPath, data: Any) -> Any:
+    """The declared type of the value at ``path`` of the document (a union left whole), or
+    None when the path leaves the models."""
     tp: Any = root
     node = data
     for part in path:
@@ -248,5 +323,4 @@ def _model_at(root: type[BaseModel], path: DocPath, data: Any) -> type[BaseModel
             node = node[part]
         else:
             node = None
-    tp = _pick(tp, node)
-    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+    return tp

@@ -161,6 +161,10 @@ def read_yaml(text: str, file: str) -> Located | None:
         if "'\\t'" in rule:
             rule += "; indent with spaces, not tabs"
         line, col = _pos(mark) if mark is not None else (None, None)
+        odd = _odd_space(text, exc.context_mark or mark, mark)
+        if odd is not None:  # the scanner's words would not name the invisible character
+            line, col, name = odd
+            rule = f"the file is not valid YAML: {name} here; use an ordinary space"
         raise ScenarioError([Problem(file, line, col, "", rule)]) from None
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
@@ -170,6 +174,29 @@ def read_yaml(text: str, file: str) -> Located | None:
         raise ScenarioError([Problem(file, line, col, "", rule)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every YAML error above carries a mark
         raise ScenarioError([Problem(file, None, None, "", _one_line(exc))]) from None
+
+
+_ODD_SPACES = {
+    chr(c): ("a non-breaking space" if c in (0xA0, 0x2007, 0x202F) else "an unusual space")
+    + f" (U+{c:04X})"
+    for c in (0xA0, 0x1680, *range(0x2000, 0x200C), 0x202F, 0x205F, 0x3000, 0xFEFF)
+}
+"""Spaces that look like a plain space but are not one to YAML, as a word processor or a
+spreadsheet copies them in, and their names."""
+
+
+def _odd_space(text: str, first: Mark | None, last: Mark | None) -> tuple[int, int, str] | None:
+    """The first odd space on the lines from ``first`` to ``last`` (the marks of a syntax
+    error), as 1-based (line, column, name); None when there is none."""
+    if first is None or last is None:
+        return None
+    lines = text.splitlines()
+    for number in range(min(first.line, last.line), min(max(first.line, last.line) + 1,
+                                                        len(lines))):
+        for column, char in enumerate(lines[number]):
+            if char in _ODD_SPACES:
+                return number + 1, column + 1, _ODD_SPACES[char]
+    return None
 
 
 def _compose(loader_class: type[yaml.SafeLoader], text: str) -> Node | None:

@@ -102,7 +102,8 @@ METRICS = Table("metrics", (
     ("mean", "DOUBLE", "mean over the paths with a finite value (the share for "
                        "default_probability); $B for money, annual rate for irr"),
     ("p05", "DOUBLE", "5th percentile (linear rule) over finite values"),
-    ("p50", "DOUBLE", "median over finite values"),
+    ("p50", "DOUBLE", "median over finite values (an IRR's also ranks the paths beyond "
+                      "its bracket: NULL above it, -1 below; docs/output.md)"),
     ("p95", "DOUBLE", "95th percentile over finite values"),
     ("sd", "DOUBLE", "standard deviation over finite values (population)"),
     ("min", "DOUBLE", "smallest finite value"),

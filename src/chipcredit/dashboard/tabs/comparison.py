@@ -16,6 +16,7 @@ import streamlit as st
 
 import chipcredit as cc
 from chipcredit import store
+from chipcredit.dashboard import cache
 from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
@@ -96,20 +97,28 @@ def paired_figure(found: Any, metric: str, T: Catalogue) -> Any:
 
 
 def _paired(T: Catalogue, current: Current, choice: Choice) -> None:
+    """The scenario with the sidebar's edits now (``choice.scenario``, run or not) against
+    the same scenario as loaded (``choice.base``), at the sidebar's paths and seed: never the
+    last run, whose scenario may be another (a bundled scenario switched since) or lack the
+    edits made since."""
     st.subheader(T.t("dashboard.compare.paired_title"))
     if choice.base is None:
         return
     if not (choice.edits or choice.fixed):
         st.info(T.t("dashboard.compare.paired_no_edits"))
         return
+    if not choice.runnable or choice.scenario is None or choice.seed is None:
+        st.info(T.t("dashboard.compare.paired_refused"))
+        return
+    edited, paths, seed = choice.scenario, choice.paths, choice.seed
+    wanted = (cache.scenario_key(choice.base), cache.scenario_key(edited), paths, seed)
     if st.button(T.t("dashboard.compare.paired_button"), key="compare_run"):
         with st.spinner(T.t("dashboard.compare.paired_running")), warnings.catch_warnings():
             warnings.simplefilter("ignore", cc.ChipcreditWarning)  # shown for the run already
-            found = cc.compare(choice.base, current.result.scenario, paths=current.paths,
-                               seed=current.seed)
-        st.session_state["compare_result"] = (current.key, found)
+            found = cc.compare(choice.base, edited, paths=paths, seed=seed)
+        st.session_state["compare_result"] = (wanted, found)
     kept = st.session_state.get("compare_result")
-    if kept is None or kept[0] != current.key:
+    if kept is None or kept[0] != wanted:  # a comparison of other inputs is not shown
         return
     metric = st.radio(T.t("dashboard.deals.metric"), ("npv", "moic", "irr", "loss"),
                       format_func=lambda m: T.label("metric", m), horizontal=True,

@@ -3,8 +3,10 @@ path's cash flows of the deal, transfer by transfer."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+import chipcredit as cc
 from chipcredit.dashboard import cache
 from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.names import party_name
@@ -12,10 +14,41 @@ from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.charts import outcome_histogram
 from chipcredit.report.i18n import Catalogue
 
-__all__ = ["METRICS", "draw"]
+__all__ = ["METRICS", "cashflow_table", "draw"]
 
 METRICS = ("npv", "irr", "moic", "loss", "npv_realised", "moic_realised", "peak_exposure")
 """Metrics offered, where the deal has them for the party."""
+
+
+def _kind(T: Catalogue, kind: str) -> str:
+    # the kinds of `chipcredit.report.kinds`, by the catalogue's label (as in the flows table)
+    if T.has(f"kind.{kind}"):
+        return T.t(f"kind.{kind}")
+    if T.has(f"dashboard.deals.kind_{kind}"):  # a line of the deal's own: the horizon mark
+        return T.t(f"dashboard.deals.kind_{kind}")
+    return kind
+
+
+def cashflow_table(result: cc.Result, deal: str, T: Catalogue, path: int = 0) -> pd.DataFrame:
+    """One path's cash flows of a deal (`Result.cashflows`) as the page shows them: the
+    quarter and whether at its start or end, payer and payee by name (`party_name`; an SPV
+    by its deal id), the kind by its label, the amount as money in the page's unit, and
+    whether the deal's NPV, IRR and MOIC count the line (yes/no; a line they leave out is
+    one the deal causes but that is another's money, such as the SPV paying the vendor for
+    its chips, which is the vendor's sale). The quarter index (``time``) is left out: the
+    quarter says it."""
+    flows = result.cashflows(deal, path=path)
+    parties = result.scenario.parties
+    return pd.DataFrame({
+        T.t("dashboard.deals.col_quarter"): flows["quarter"].astype(str).tolist(),
+        T.t("dashboard.deals.col_timing"): [T.t(f"dashboard.deals.timing_{w}") for w in flows["timing"]],
+        T.t("report.col_from"): [party_name(str(p), parties, T) for p in flows["from"]],
+        T.t("report.col_to"): [party_name(str(p), parties, T) for p in flows["to"]],
+        T.t("report.col_kind"): [_kind(T, str(k)) for k in flows["kind"]],
+        T.t("dashboard.deals.col_amount"): [T.money(float(a)) for a in flows["amount"]],
+        T.t("dashboard.deals.col_counted"): [T.t("report.answer_yes" if c else "report.answer_no")
+                                             for c in flows["counted"]],
+    })
 
 
 def draw(T: Catalogue, current: Current, choice: Choice) -> None:
@@ -37,4 +70,5 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
                       lambda: outcome_histogram(result, deal, party, metric, lang=T.lang))
     st.plotly_chart(fig, key="deal_histogram")
     with st.expander(T.t("dashboard.deals.cashflows")):
-        st.dataframe(result.cashflows(deal, path=0), hide_index=True)
+        st.dataframe(cashflow_table(result, deal, T), hide_index=True)
+        st.caption(T.t("dashboard.deals.cashflows_note"))

@@ -22,14 +22,15 @@ from chipcredit.dashboard.limits import markdown_safe
 from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
-from chipcredit.report.multiples import REASONS, financed_parties, pair_reason
+from chipcredit.report.multiples import REASONS, closed_shares, financed_parties, pair_reason
 from chipcredit.report.solvency import kind_label
 from chipcredit.report.tables import net_position
 from chipcredit.report.vendors import VENDOR_COLUMNS, vendor_rows
 
-__all__ = ["KEY_METRICS", "OWN_MEASURE", "deal_notes", "deal_table", "draw", "headline_kpis",
-           "headline_metric", "headline_pairs", "kpi_text", "moic_reasons", "party_table",
-           "probability_text", "vendor_columns", "vendor_table"]
+__all__ = ["HEADLINE_SIDE", "KEY_METRICS", "OWN_MEASURE", "PARTIAL_MARK", "VENDOR_LABELS", "VENDOR_WIDTHS",
+           "closed_notes", "deal_notes", "deal_table", "draw", "headline_kpis", "headline_metric",
+           "headline_pairs", "kpi_text", "moic_reasons", "partial_shares", "party_table",
+           "path_share_text", "probability_text", "vendor_columns", "vendor_table"]
 
 KEY_METRICS = ("npv", "irr", "moic", "loss")
 """Deal metrics in the overview table."""
@@ -50,11 +51,60 @@ def probability_text(T: Catalogue, share: float | None) -> str:
     return T.t("number.percent", value=f"{share * 100:.1f}")
 
 
+PARTIAL_MARK = "*"
+"""Mark of a statistic over only some of the paths, as in ``chipcredit run``'s deal table."""
+
+
+def partial_shares(result: cc.Result) -> dict[tuple[str, str, str], float]:
+    """(deal, party, metric) to the share of the paths its statistics are over, for those
+    over only some (strictly between 0 and 1), by the rule of ``chipcredit run``'s ``*``:
+    for an IRR the paths it ranks (``ranked_share``), for any other metric those with a
+    value (1 - ``nan_share``). A deal that did not close on a path has no IRR or MOIC there."""
+    table = result.summary()
+    table = table[table["deal"].notna()]
+    out = {}
+    for rec in table.to_dict("records"):
+        ranked, missing = rec.get("ranked_share"), rec.get("nan_share")
+        if ranked is not None and pd.notna(ranked):
+            share = float(ranked)
+        elif missing is not None and pd.notna(missing):
+            share = 1.0 - float(missing)
+        else:
+            continue
+        if 0.0 < share < 1.0:
+            out[(str(rec["deal"]), str(rec["party"]), str(rec["metric"]))] = share
+    return out
+
+
+def path_share_text(T: Catalogue, share: float) -> str:
+    """A share of the paths to 0.1 percentage point, as ``chipcredit run`` prints it; one
+    that is neither none nor all of them never reads 0.0% or 100.0% (``<0.1%``, ``>99.9%``)."""
+    text = probability_text(T, share)
+    if 0.0 < share < 0.001:
+        return "<" + probability_text(T, 0.001)
+    if 0.999 < share < 1.0:
+        return ">" + probability_text(T, 0.999)
+    return text
+
+
+HEADLINE_SIDE = {"loan_guarantee": "guarantor"}
+"""Deal kinds whose KPI is the party named by this field of the deal, whatever its kind, and
+is its expected loss (the mean over the paths of its ``loss``): a loan guarantee's story is
+the guarantor's cost (Lucent's calls; it gets nothing back, so a MOIC would read 0x, and as
+it is called on some paths only, its median NPV is often $0B), not the bank's, whose loan
+the guarantee makes whole."""
+
+
 def headline_pairs(result: cc.Result) -> list[tuple[str, str]]:
-    """One (deal, party) per deal for the KPI row: the first vendor, investor or lender that
-    has a position in it."""
+    """One (deal, party) per deal for the KPI row: the party `HEADLINE_SIDE` names where it
+    has a position in the deal, else the first vendor, investor or lender that has one."""
     kinds = {p.id: p.kind for p in result.scenario.parties}
+    pairs = set(result.deal_parties())
     out: dict[str, str] = {}
+    for d in result.scenario.deals:
+        side = getattr(d, HEADLINE_SIDE.get(d.kind, ""), None) if d.kind in HEADLINE_SIDE else None
+        if side is not None and (d.id, str(side)) in pairs:
+            out[d.id] = str(side)
     for deal, party in result.deal_parties():
         if deal not in out and kinds.get(party) in _FINANCIERS:
             out[deal] = party
@@ -75,7 +125,8 @@ def moic_reasons(result: cc.Result) -> dict[tuple[str, str], str]:
 
 
 def headline_metric(result: cc.Result, deal: str, party: str) -> str:
-    """The outcome of the deal's own measure (`OWN_MEASURE`: a warrant's ``dilution_cost``
+    """``loss`` (shown as its mean, the expected loss) for a deal of `HEADLINE_SIDE` (a
+    guarantee); else the outcome of the deal's own measure (`OWN_MEASURE`: a warrant's ``dilution_cost``
     or ``warrant_value``) where the party has one; else ``moic`` where the MOIC has a value
     and means something (`multiples.moic_reason` finds nothing: a lender, an SPV investor,
     an equity holder); else ``npv``: where the MOIC has no value on any path (the party put
@@ -83,6 +134,8 @@ def headline_metric(result: cc.Result, deal: str, party: str) -> str:
     capacity or a take-or-pay's goods come back, not cash; the financed side; a token
     outlay)."""
     kinds = {d.id: d.kind for d in result.scenario.deals}
+    if kinds.get(deal) in HEADLINE_SIDE:  # a guarantor gets nothing back: its number is its loss
+        return "loss"
     for measure in OWN_MEASURE.get(kinds.get(deal, ""), ()):
         try:
             result.outcome(deal, party, measure)
@@ -98,12 +151,15 @@ def headline_metric(result: cc.Result, deal: str, party: str) -> str:
 
 def headline_kpis(result: cc.Result) -> list[tuple[str, str, str, float]]:
     """The KPI row: (deal, party, metric, median over paths) for each `headline_pairs` pair,
-    metric from `headline_metric` (MOIC as a multiple, any other in $B). Pairs whose median has no
+    metric from `headline_metric` (MOIC as a multiple, any other in $B; a loss is the mean,
+    the expected loss). Pairs whose median has no
     value (the party has no position on most paths) are left out."""
     out = []
     for deal, party in headline_pairs(result):
         metric = headline_metric(result, deal, party)
-        value = float(pd.Series(result.outcome(deal, party, metric)).median())
+        values = pd.Series(result.outcome(deal, party, metric))
+        # a loss is a mean (an expected loss), as in the deal table's loss column
+        value = float(values.mean() if metric == "loss" else values.median())
         if math.isfinite(value):
             out.append((deal, party, metric, value))
     return out
@@ -120,13 +176,17 @@ def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
     in every column, as in the CLI table and the HTML report; `deal_notes` says why."""
     names = _names(result, T)
     unmeant = moic_reasons(result)
+    partial = partial_shares(result)
     table = result.summary()
     table = table[table["deal"].notna() & table["metric"].isin(KEY_METRICS)]
     rows = []
     for rec in table.to_dict("records"):
         metric = str(rec["metric"])
         nm = metric == "moic" and (rec["deal"], rec["party"]) in unmeant
-        stats = {stat: T.t("report.moic_nm") if nm else T.metric_value(metric, rec[stat])
+        # over only some paths: marked, as the CLI marks it; `deal_notes` gives the share
+        mark = PARTIAL_MARK if (rec["deal"], rec["party"], metric) in partial else ""
+        stats = {stat: T.t("report.moic_nm") if nm else
+                 T.metric_value(metric, rec[stat]) + (mark if pd.notna(rec[stat]) else "")
                  for stat in ("mean", "p05", "p50", "p95")}
         rows.append({
             T.t("report.col_deal"): rec["deal"],
@@ -140,16 +200,44 @@ def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
 def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
     """The notes under the deal table: for each reason of `multiples.REASONS` some MOIC
     shows n/m for, the report's note (``report.moic_nm_<reason>``) naming its deals and
-    parties (``deal · name``; a token outlay with its median multiple)."""
+    parties (``deal · name``; a token outlay with its median multiple); the share of the
+    paths behind each statistic marked `PARTIAL_MARK`; and `closed_notes`."""
     names = _names(result, T)
     unmeant: dict[str, list[str]] = {}
-    for (deal, party), reason in moic_reasons(result).items():
+    nm = moic_reasons(result)
+    for (deal, party), reason in nm.items():
         who = f"{deal} · {names.get(party, party)}"
         if reason == "token":
             who += f" ({T.multiple(result.describe(f'deal|{deal}|{party}|moic')['p50'])})"
         unmeant.setdefault(reason, []).append(who)
     sep = T.t("report.item_separator")
-    return [T.t(f"report.moic_nm_{r}", parties=sep.join(unmeant[r])) for r in REASONS if r in unmeant]
+    notes = [T.t(f"report.moic_nm_{r}", parties=sep.join(unmeant[r])) for r in REASONS if r in unmeant]
+    shown = [(deal, party, metric, share)
+             for (deal, party, metric), share in partial_shares(result).items()
+             if metric in KEY_METRICS and not (metric == "moic" and (deal, party) in nm)]
+    if shown:  # one item per deal and party, as the CLI groups them
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for deal, party, metric, share in shown:
+            grouped.setdefault((deal, party), []).append(
+                f"{T.label('metric_short', metric)} {path_share_text(T, share)}")
+        items = [T.t("dashboard.overview.partial_item", deal=deal, party=names.get(party, party),
+                     shares=T.t("number.list_separator").join(shares))
+                 for (deal, party), shares in grouped.items()]
+        notes.append(T.t("dashboard.overview.partial", mark=PARTIAL_MARK, items=sep.join(items)))
+    return notes + closed_notes(result, T)
+
+
+def closed_notes(result: cc.Result, T: Catalogue) -> list[str]:
+    """The report's note for each deal that may not close and did not on every path
+    (`chipcredit.report.multiples.closed_shares`): on what share of the paths it closed (in
+    the base case, that it did not). Its figures count as 0 on the others, and it has no
+    IRR or MOIC there, which is why they carry the `PARTIAL_MARK`."""
+    notes = []
+    for deal, share in closed_shares(result).items():
+        if share < 1.0:
+            notes.append(T.t("report.not_closed_base", deal=deal) if result.deterministic
+                         else T.t("report.closed_share", deal=deal, share=path_share_text(T, share)))
+    return notes
 
 
 def party_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
@@ -200,19 +288,27 @@ def vendor_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-VENDOR_WIDTHS = (80, 105)
-"""Width (px) of the vendors table's first column and of each of its six others: 710 px, inside
-the page's 736 px at 1,280 px wide, so the last column is not cut off; a header cut short
-reads in full on hover."""
+VENDOR_WIDTHS = (106, 100, 98, 118, 125, 105, 84)
+"""Width (px) of each column of the vendors table: 736 px, the page's main column at 1,280 px
+wide, so the last column is not cut off. Each is wide enough for its short header
+(`VENDOR_LABELS`) in either language (Chromium's 14 px Source Sans: "self-funded mean" is
+108 px, plus 8 px of padding each side), so no header is cut; the full header, the
+report's, reads on hover."""
+
+VENDOR_LABELS = ("report.col_party", "dashboard.vendors.revenue_p50",
+                 "dashboard.vendors.revenue_mean", "dashboard.vendors.self_funded_p50",
+                 "dashboard.vendors.self_funded_mean", "dashboard.vendors.self_funded_share",
+                 "dashboard.vendors.unit_share_end")
+"""Catalogue keys of the vendors table's short headers, in `vendor_table`'s column order."""
 
 
 def vendor_columns(T: Catalogue) -> dict[str, Any]:
-    """``st.dataframe``'s column configuration of `vendor_table`: `VENDOR_WIDTHS`, each
-    header also as the column's help (shown on hover)."""
-    first, rest = VENDOR_WIDTHS
+    """``st.dataframe``'s column configuration of `vendor_table`: each column (keyed by its
+    full header, the report's) shown under its short header (`VENDOR_LABELS`) at its width
+    (`VENDOR_WIDTHS`), with the full header as its help (shown on hover)."""
     headers = [T.t("report.col_party"), *(T.t(h) for h in _VENDOR_HEADERS)]
-    return {h: st.column_config.TextColumn(width=first if i == 0 else rest, help=h)
-            for i, h in enumerate(headers)}
+    return {h: st.column_config.TextColumn(label=T.t(short), width=width, help=h)
+            for h, short, width in zip(headers, VENDOR_LABELS, VENDOR_WIDTHS, strict=True)}
 
 
 def kpi_text(T: Catalogue, result: cc.Result, deal: str, party: str, metric: str,
@@ -220,7 +316,9 @@ def kpi_text(T: Catalogue, result: cc.Result, deal: str, party: str, metric: str
     """A deal KPI of `headline_kpis` as the page shows it: (label, value, tooltip). The label
     names the party by its short name, the deal by its id and the metric; the value is a
     multiple for a MOIC, else money in the page's unit; the tooltip gives the party's full
-    name and id and says what the number means (for an NPV, why there is no MOIC)."""
+    name and id and says what the number means (for an NPV, why there is no MOIC). A median
+    over only some of the paths (`partial_shares`: the deal did not close on every path)
+    carries `PARTIAL_MARK`, and the tooltip gives the share."""
     parties = result.scenario.parties
     label = T.t(f"dashboard.kpi.{metric}", deal=deal,
                 party=party_name(party, parties, T, short=True))
@@ -231,6 +329,11 @@ def kpi_text(T: Catalogue, result: cc.Result, deal: str, party: str, metric: str
         help_key = {"financed": "dashboard.kpi.help_npv_financed",
                     "token": "dashboard.kpi.help_npv_token"}.get(reason or "", help_key)
     tip = T.t(help_key, name=party_name(party, parties, T), id=party, deal=deal)
+    share = partial_shares(result).get((deal, party, metric))
+    if share is not None:  # a median over only some paths: marked, as in the deal table
+        shown += PARTIAL_MARK
+        tip += " " + T.t("dashboard.kpi.help_partial", mark=PARTIAL_MARK,
+                         share=path_share_text(T, share))
     return label, shown, tip
 
 

@@ -16,6 +16,7 @@ from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.charts import tornado_chart
+from chipcredit.report.experiment_charts import MAX_BARS
 from chipcredit.report.i18n import Catalogue
 
 if TYPE_CHECKING:
@@ -105,8 +106,11 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     if not params:
         st.info(T.t("dashboard.sensitivity.no_params"))
         return
-    st.caption(T.t("dashboard.sensitivity.about", count=len(params), runs=2 * len(params) + 1,
-                   paths=T.paths(paths), seed=current.seed))
+    about = T.t("dashboard.sensitivity.about", count=len(params), runs=2 * len(params) + 1,
+                paths=T.paths(paths), seed=current.seed)
+    if len(params) > MAX_BARS:  # the chart draws only the largest bars
+        about += " " + T.t("dashboard.sensitivity.bars", bars=MAX_BARS, count=len(params))
+    st.caption(about)
     wanted = (current.key, metric, params, paths, current.seed)
     if st.button(T.t("dashboard.sensitivity.button"), key="tornado_run"):
         bar = st.progress(0.0, text=T.t("dashboard.sensitivity.progress"))
