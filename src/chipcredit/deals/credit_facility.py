@@ -121,7 +121,7 @@ class CreditFacilityDeal(DealRuntime):
             share = lab.procurement.get(v.acct, 0.0)
             drawn = self._draw(sim, q, self.purchase_share * shortfall * share * v.content)
             if drawn.any():  # an empty tie would only lengthen the list every purchase scans
-                sim.tie(self.index, v.acct, drawn)
+                sim.tie(self.index, v.acct, drawn, funder=self.lender)
         repay = c.principal if k == self.periods - 1 else np.zeros(sim.n)
         c.track_exposure(interest + self.headroom(q))
         c.principal = c.principal - repay
