@@ -9,7 +9,8 @@ transfers from the lender to the borrower:
 - ``purchases``: before the borrower buys, draws pay for that share of what it is about to
   buy from ``vendor`` this quarter (its shortfall times its procurement share times the
   vendor's price); the money is tied to the vendor's equipment, so the vendor's gross
-  profit on those sales is reported beside the deal as ``tied_gross_profit``;
+  profit on those sales is reported beside the deal as ``tied_gross_profit``, and the
+  purchase spends it first (money provenance, `Sim.tied_parts`);
 - ``shortfall``: after servicing, the borrower draws what it could not pay (its arrears
   less its cash) and pays it at once, before it seeks an equity round. A borrower with cash never draws;
   one whose funding dries up draws the facility to its limit before it defaults.
