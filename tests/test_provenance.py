@@ -19,6 +19,7 @@ from tests.deals._build import FLAT, lab, scenario, simulate, vendor
 from tests.engine.test_ledger_properties import scenarios
 
 import chipcredit as cc
+from chipcredit.engine.ledger import Ledger
 from chipcredit.engine.run import trace_path
 from chipcredit.scenario.parties import Cloud
 
@@ -86,13 +87,16 @@ def test_a_sale_to_an_spv_is_traced_to_its_equity() -> None:
 # -- the property: tags match a scalar replay and sum to the balance -----------------------
 
 
-def _replay(sim: Any, lines: list[Any]) -> tuple[dict[str, np.ndarray], dict[tuple[str, str], float]]:
+def _replay(sim: Any, lines: list[Any], tied: dict[int, list[tuple[int, float]]]
+            ) -> tuple[dict[str, np.ndarray], dict[tuple[str, str], float]]:
     """Trace one path's transfers in order with explicit origins (vendors..., other): the
     same proportional rule, in plain scalars. A funded cloud's origins are its pool (money
     received and not yet spent, every origin): a payment takes its share of each, and what
     the pool does not cover is its parent's, "other". A warrant's sale proceeds are the
-    issuer's money. Returns each account's origins and the self-funded sales (the vendor's
-    own money in them) per (buyer, vendor)."""
+    issuer's money. ``tied[j]``: money deals tied to line ``j``, (account, $B) pairs; the
+    payment takes each first, as far as the payer holds that origin, and the rest pro rata.
+    Returns each account's origins and the self-funded sales (the vendor's own money in
+    them) per (buyer, vendor)."""
     vendors = [v.id for v in sim.vendors]
     traced = {sim.account_names[i] for i in sim.provenance.traced}
     pooled = {sim.account_names[a] for a, k in enumerate(sim.provenance.pool_row) if k >= 0}
@@ -100,13 +104,21 @@ def _replay(sim: Any, lines: list[Any]) -> tuple[dict[str, np.ndarray], dict[tup
     n_origins = len(vendors) + 1
     tags: dict[str, np.ndarray] = {name: np.zeros(n_origins) for name in sim.account_names}
     own_sales: dict[tuple[str, str], float] = {}
-    for line in lines:
+    for j, line in enumerate(lines):
         src, dst, amount = line.source, line.target, line.amount
         if src in traced:
-            held = tags[src]
-            pool = float(held.sum())  # the balance, or a funded cloud's pool
-            frac = min(amount / pool, 1.0) if pool > 1e-12 else 0.0
-            parts = held * frac
+            held = tags[src].copy()
+            first = np.zeros(n_origins)
+            for acct, money in tied.get(j, []):
+                name = sim.account_names[acct]
+                if name in traced:  # a traced account's money is a mix: not spent first
+                    continue
+                o = vendors.index(name) if name in vendors else -1
+                first[o] = min(money, amount - first.sum(), max(held[o], 0.0))
+            held -= first
+            pool = float(held.sum())  # the balance, or a funded cloud's pool, left
+            frac = min((amount - first.sum()) / pool, 1.0) if pool > 1e-12 else 0.0
+            parts = held * frac + first
             # a funded cloud gives up its share of its pool; the rest is its parent's money
             taken = parts.copy() if src in pooled else parts
             parts[-1] = amount - parts[:-1].sum()  # the rest is other money
@@ -128,14 +140,25 @@ def _check_against_the_replay(sc: cc.Scenario, paths: int, seed: int, path: int)
     tags are the replay's, >= 0 and at most what it holds, and each vendor's self-funded
     sales are the replay's. Returns the trace's lines and the replay's self-funded sales
     per (buyer, vendor)."""
-    with warnings.catch_warnings():
+    tied: dict[int, list[tuple[int, float]]] = {}  # line -> money tied to it, at the path
+    post = Ledger._post
+
+    def noting_ties(self: Ledger, *args: Any, **kwargs: Any) -> None:
+        before = len(self.trace)
+        post(self, *args, **kwargs)
+        if kwargs.get("tied") and self.trace_path is not None and len(self.trace) > before:
+            tied[before] = [(acct, float(money[self.trace_path]))
+                            for acct, money in kwargs["tied"]]
+
+    with warnings.catch_warnings(), pytest.MonkeyPatch.context() as patch:
         warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        patch.setattr(Ledger, "_post", noting_ties)
         sim, lines = trace_path(sc, paths, seed, path)
     prov = sim.provenance
     assert prov is not None
     at = path - sim.draws.offset
     balance = sim.ledger.balance
-    replayed, own_sales = _replay(sim, lines)
+    replayed, own_sales = _replay(sim, lines, tied)
     # every lab and cloud is traced, a funded cloud on a pool
     names = {sim.account_names[acct] for acct in prov.traced}
     assert {p.id for p in sc.parties if p.kind in ("lab", "cloud")} <= names

@@ -79,7 +79,7 @@ def test_report_and_dashboard_show_the_cli_rows(result: cc.Result) -> None:
     assert "self-funded share (mean of per-path shares)" in text
     note = cat.t("report.vendors_note")
     assert html.escape(note) in text
-    for words_ in ("pro rata", "before the scenario starts", "opening balances",
+    for words_ in ("pro rata", "spends first", "before the scenario starts", "opening balances",
                    "mean over paths of each path"):
         assert words_ in note
     # the dashboard's Overview: the same cells

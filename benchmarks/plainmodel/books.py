@@ -45,11 +45,13 @@ class Books:
 
     def pay(self, q: int, source: str, target: str, kind: str, amount: float,
             deal: str | None = None, begin: bool = False, counted: bool = True,
-            origin: str | None = None) -> None:
+            origin: str | None = None, tied: dict[str, float] | None = None) -> None:
         """Move ``amount`` from ``source`` to ``target`` in quarter ``q``; ``origin``: the
-        vendor whose money it is in effect (a warrant's sale proceeds: its issuer's)."""
+        vendor whose money it is in effect (a warrant's sale proceeds: its issuer's);
+        ``tied``: $B of each vendor's money that a deal tied to this payment (its credit
+        paying for its own chips), spent first."""
         if source in self.tags or target in self.tags:
-            self._trace(source, target, kind, amount, origin or source)
+            self._trace(source, target, kind, amount, origin or source, tied or {})
         self.balance[source] -= amount
         self.balance[target] += amount
         if kind in FINANCING_KINDS:
@@ -62,10 +64,13 @@ class Books:
             if target in flows:
                 flows[target][time] += amount
 
-    def _trace(self, source: str, target: str, kind: str, amount: float, origin: str) -> None:
+    def _trace(self, source: str, target: str, kind: str, amount: float, origin: str,
+               tied: dict[str, float]) -> None:
         """Proportional tracing: a payment from a traced account takes each origin's share
         of its balance (a funded cloud's: of its pool, which shrinks by the same share, and
-        the parent pays what it does not cover); money from a vendor is that vendor's."""
+        the parent pays what it does not cover); money from a vendor is that vendor's. Money
+        a deal tied to the payment goes first: ``tied[v]`` of vendor ``v``'s money, as far
+        as the payer holds it, then the rest of the payment in proportion to what is left."""
         into = self.tags.get(target)
         held = self.tags.get(source)
         if target in self.pool:
@@ -76,12 +81,20 @@ class Books:
             return
         funded = source in self.pool
         bal = self.pool[source] if funded else self.balance[source]
-        frac = min(amount / bal, 1.0) if bal > _TINY else 0.0
+        first = [0.0] * len(held)
+        for vendor, money in tied.items():  # what the payer still holds of it, within the payment
+            o = self.vendors.index(vendor)
+            first[o] = min(money, amount - sum(first), max(held[o], 0.0))
+        for o, f in enumerate(first):
+            held[o] -= f
+        bal -= sum(first)
+        frac = min((amount - sum(first)) / bal, 1.0) if bal > _TINY else 0.0
         if funded:
             self.pool[source] = bal - bal * frac
         parts = [t * frac for t in held]
         for o, part in enumerate(parts):
             held[o] -= part
+            parts[o] += first[o]
         if into is not None:
             for o, part in enumerate(parts):
                 into[o] += part

@@ -121,7 +121,9 @@ class VendorCredit(Deal):
         amount = self.amount if self.closes and self.lab.alive else 0.0
         world.books.pay(q, self.vendor.id, self.borrower, "credit_draw", amount, self.id, begin=True)
         units = amount / self.vendor.content
-        paid = self.vendor.sell(world, q, self.borrower, units, self.id, begin=True)
+        # the credit pays for these chips: the sale spends the vendor's money first
+        paid = self.vendor.sell(world, q, self.borrower, units, self.id, begin=True,
+                                tied={self.vendor.id: amount})
         usable = self.lab.install_financed(world, q, self.vendor.id, units, paid)
         self.lab.fleet.add(units * usable, paid)
         self.shipped_cost = paid

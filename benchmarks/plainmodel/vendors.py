@@ -72,10 +72,12 @@ class Vendor:
         self.units = 0.0
 
     def sell(self, world: World, q: int, payer: str, units: float, deal: str | None = None,
-             begin: bool = False) -> float:
-        """``payer`` buys ``units``; returns the $B paid (sales, not deal returns)."""
+             begin: bool = False, tied: dict[str, float] | None = None) -> float:
+        """``payer`` buys ``units``; returns the $B paid (sales, not deal returns); ``tied``:
+        money deals tied to the purchase, by vendor, spent first (`Books.pay`)."""
         amount = units * self.content
-        world.books.pay(q, payer, self.id, "sale", amount, deal, begin=begin, counted=False)
+        world.books.pay(q, payer, self.id, "sale", amount, deal, begin=begin, counted=False,
+                        tied=tied)
         self.sales += amount
         self.units += units
         return amount

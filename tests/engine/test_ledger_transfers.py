@@ -7,7 +7,8 @@ customers. A plain-Python ledger replays each program path by path, with the rul
 `chipcredit.engine.ledger` and `chipcredit.engine.provenance` written out: balances, the
 quarter's flow per (from, to, kind) and its per-block sums, deal cash flows, origin tags
 (a funded cloud's on its pool, and money from an untraced account paid as another's),
-the vendors' own money coming back and the invariant checks. Everything must agree; the
+the vendors' own money coming back, money a deal tied to a payment (spent first) and the
+invariant checks. Everything must agree; the
 balances, tags, rows and cash flows to the bit.
 """
 
@@ -65,7 +66,8 @@ class ScalarLedger:
         self.worst = [0.0, 0.0, 0.0, 0.0]
 
     def pay(self, q: int, s: int, t: int, kind: str, amt: list[float], deal: int | None,
-            begin: bool, counted: bool, origin: int | None = None) -> None:
+            begin: bool, counted: bool, origin: int | None = None,
+            tied: tuple[int, list[float]] | None = None) -> None:
         moved = [a for a in amt if a != 0.0]
         if any(not (a >= -TOL and a < math.inf) for a in moved):
             raise SimulationError("bad amount")
@@ -82,11 +84,38 @@ class ScalarLedger:
         if share and pt < 0 and vendor_in >= 0:
             back = self.back.setdefault(key, [0.0] * self.n)
         time = q if begin else q + 1
+        # a traced account's money is a mix of origins: what it ties is not spent first
+        first_row = (-1 if tied is None or tied[0] in TRACED else
+                     VENDORS.index(tied[0]) if tied[0] in VENDORS else len(VENDORS))
         for i, a in enumerate(amt):
             if a == 0.0:
                 continue  # nothing moves on this path (adding zero would change nothing)
             if ps < 0 and vendor_out >= 0 and pt >= 0:
                 self.tags[pt][vendor_out][i] += a
+            elif share and tied is not None:  # the tied money first, then pro rata
+                b = self.pool[ks][i] if ks >= 0 else self.bal[s][i]
+                held = sum(self.tags[ps][v][i] for v in range(len(VENDORS)))
+                first = [0.0] * (len(VENDORS) + 1)
+                t_i = tied[1][i] if first_row >= 0 else 0.0
+                if t_i > 0.0 and a > 0.0:
+                    have = self.tags[ps][first_row][i] if first_row < len(VENDORS) else b - held
+                    first[first_row] = min(t_i, a, max(have, 0.0))
+                rest, left = a - first[first_row], b - first[first_row]
+                frac = min(rest / left, 1.0) if left > TINY else 0.0
+                if ks >= 0:
+                    p = self.pool[ks][i] - first[first_row]
+                    self.pool[ks][i] = p - p * frac
+                for v in range(len(VENDORS)):
+                    h = self.tags[ps][v][i] - first[v]
+                    part = h * frac
+                    self.tags[ps][v][i] = h - part
+                    moved_v = first[v] + part
+                    if pt >= 0:
+                        self.tags[pt][v][i] += moved_v
+                    elif v == vendor_in:
+                        back[i] += moved_v
+                        if kind == "sale":
+                            self.sales[v][i] += moved_v
             elif share or ks >= 0:
                 b = self.pool[ks][i] if ks >= 0 else self.bal[s][i]
                 frac = min(a / b, 1.0) if b > TINY else 0.0
@@ -168,7 +197,8 @@ def programs(draw: st.DrawFn) -> tuple[int, list[int], int, list[tuple[Any, ...]
                         draw(st.sampled_from(KINDS)),
                         draw(st.sampled_from(["dense", "few", "none", "scalar", "share"])),
                         draw(st.sampled_from([None, 0, 1])), draw(st.booleans()),
-                        draw(st.booleans()), draw(st.sampled_from([None, None, 1, 2]))))
+                        draw(st.booleans()), draw(st.sampled_from([None, None, 1, 2])),
+                        draw(st.sampled_from([None, None, 1, 2, 3, 5]))))
         ops.append(("close", q))
     return n, sizes, seed, ops
 
@@ -207,20 +237,25 @@ def test_the_ledger_matches_a_scalar_ledger(program: tuple[int, list[int], int,
             led.close_quarter(op[1], defaulted)
             ref.close(op[1], defaulted)
             continue
-        how, q, s, t, kind, pattern, deal, begin, counted, origin = op
+        how, q, s, t, kind, pattern, deal, begin, counted, origin, funder = op
         if s in TRACED:  # only an untraced account can pay another's money
             origin = None
         amt = _amount(rng, pattern, n, led.balance[s])
+        tied = None
+        if funder is not None and how == "pay":  # some money of the payment a deal tied to it
+            tied = (funder, rng.uniform(0.0, 1.5, n) * amt * (rng.random(n) < 0.7))
         if how == "pay":
             where = led.pay(q, s, t, kind, float(amt[0]) if pattern == "scalar" else amt, deal,
-                            begin=begin, counted=counted, origin=origin)
+                            begin=begin, counted=counted, origin=origin,
+                            tied=() if tied is None else [tied])
             if where is not None:  # the few paths that moved, all of them
                 np.testing.assert_array_equal(where, np.flatnonzero(amt))
         else:
             paths = np.flatnonzero(amt)
             led.pay_at(q, s, t, kind, paths, amt[paths], deal, begin=begin, counted=counted,
                        origin=origin)
-        ref.pay(q, s, t, kind, [float(a) for a in amt], deal, begin, counted, origin)
+        ref.pay(q, s, t, kind, [float(a) for a in amt], deal, begin, counted, origin,
+                None if tied is None else (tied[0], [float(x) for x in tied[1]]))
     np.testing.assert_array_equal(led.balance, ref.bal)
     np.testing.assert_array_equal(prov.tags, ref.tags)
     np.testing.assert_array_equal(prov.pools, ref.pool)

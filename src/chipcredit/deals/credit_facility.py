@@ -9,7 +9,8 @@ transfers from the lender to the borrower:
 - ``purchases``: before the borrower buys, draws pay for that share of what it is about to
   buy from ``vendor`` this quarter (its shortfall times its procurement share times the
   vendor's price); the money is tied to the vendor's equipment, so the vendor's gross
-  profit on those sales is reported beside the deal as ``tied_gross_profit``;
+  profit on those sales is reported beside the deal as ``tied_gross_profit``, and the
+  purchase spends it first (money provenance, `Sim.tied_parts`);
 - ``shortfall``: after servicing, the borrower draws what it could not pay (its arrears
   less its cash) and pays it at once, before it seeks an equity round. A borrower with cash never draws;
   one whose funding dries up draws the facility to its limit before it defaults.
@@ -123,7 +124,7 @@ class CreditFacilityDeal(DealRuntime):
             share = lab.procurement.get(v.acct, 0.0)
             drawn = self._draw(sim, q, self.purchase_share * shortfall * share * v.content)
             if drawn.any():  # an empty tie would only lengthen the list every purchase scans
-                sim.tie(self.index, v.acct, drawn)
+                sim.tie(self.index, v.acct, drawn, funder=self.lender)
         repay = c.principal if k == self.periods - 1 else np.zeros(sim.n)
         c.track_exposure(interest + self.headroom(q))
         c.principal = c.principal - repay

@@ -52,7 +52,7 @@ class EquityDeal(DealRuntime):
         sim.ledger.pay(q, self.investor, self.lab_acct, "equity", amount, self.index,
                        begin=True)
         if self.tied_vendor is not None:
-            sim.tie(self.index, sim.acct(self.tied_vendor), amount)
+            sim.tie(self.index, sim.acct(self.tied_vendor), amount, funder=self.investor)
 
     def marks(self, sim: Sim, survival: Survival) -> dict[int, NDArray[np.float64]]:
         return {self.investor: equity_value(sim, self.lab, self.investor, self.index)}

@@ -107,7 +107,9 @@ class VendorCreditDeal(DealRuntime):
         sim.ledger.pay(q, self.vendor.acct, self.borrower, "credit_draw", amount, self.index,
                        begin=True)
         units = amount / self.vendor.content
-        paid = self.vendor.sell(sim, q, self.borrower, units, self.index, begin=True)
+        # the credit drawn pays for these chips: the sale spends the vendor's money first
+        paid = self.vendor.sell(sim, q, self.borrower, units, self.index, begin=True,
+                                tied=[(self.vendor.acct, amount)])
         usable = self.lab.install_financed(sim, q, self.vendor.acct, units, paid)
         self.lab.fleet.add(units * usable, paid)
         self.shipped_cost = paid

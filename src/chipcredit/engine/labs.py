@@ -198,7 +198,9 @@ class LabState(Fundraiser):
             deal: int | None = None) -> None:
         """Buy ``units`` from a vendor: its content to the vendor, the rest to customers."""
         vendor = sim.vendor_by_acct[vendor_acct]
-        paid = vendor.sell(sim, q, self.acct, units, deal)
+        # the money deals tied to this vendor's hardware pays first (money provenance)
+        tied = sim.tied_parts(self, vendor_acct, units * vendor.content) if sim.tied else ()
+        paid = vendor.sell(sim, q, self.acct, units, deal, tied=tied)
         infra = sim.infrastructure  # the vendor choice's own infrastructure cost, if any
         sim.ledger.pay(q, self.acct, sim.acct("customers"), "infrastructure",
                        units * sim.market.all_in - paid if infra is None else units * infra)

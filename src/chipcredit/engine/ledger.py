@@ -50,6 +50,7 @@ _NO_ROUTE = Route(NO_TAGS, -1, -1, -1, np.zeros(1), -1, False)  # and its tags, 
 _NO_TAGS = np.zeros((1, 1, 1))
 _NO_SALES = np.zeros((1, 1))
 _NO_POOLS = np.zeros((1, 1))
+_NO_FIRST = np.zeros((1, 1))  # `transfer`'s ``first`` when no deal ties money to the payment
 
 
 def sparse_paths(values: NDArray[np.float64]) -> NDArray[np.intp] | None:
@@ -186,6 +187,7 @@ class Ledger:
         begin: bool = False,
         counted: bool = True,
         origin: int | None = None,
+        tied: Sequence[tuple[int, NDArray[np.float64]]] = (),
     ) -> NDArray[np.intp] | None:
         """Move ``amount`` from ``source`` to ``target`` in quarter ``q``.
 
@@ -193,7 +195,11 @@ class Ledger:
         otherwise it falls at the end. ``counted=False`` keeps a deal-tagged flow out of the
         deal's metrics (hardware sales are sales, not deal returns). ``origin``: the account
         whose money this is in effect, for provenance (an untraced ``source`` only: a
-        warrant's sale proceeds come from the market but are the issuer's money).
+        warrant's sale proceeds come from the market but are the issuer's money). ``tied``:
+        for provenance, ``(account, amount)`` pairs of money that a deal tied to this payment
+        ($B per path, shape ``(n,)``; the account whose money it is, e.g. the vendor whose
+        credit pays for its own chips): the payment spends it first, as far as the payer
+        still holds that origin's money, and the rest in proportion (`Provenance.first`).
 
         Returns the paths where money moved when they are few (see `sparse_paths`), else
         None, so that callers can update their own totals on those paths only.
@@ -207,7 +213,7 @@ class Ledger:
         where = sparse_paths(amt)
         # few paths move money (a default, a fee, nothing at all): touch only those
         self._post(q, source, target, kind, where, amt, deal, begin, counted, gather=True,
-                   origin=origin)
+                   origin=origin, tied=tied)
         return where
 
     def pay_at(
@@ -250,6 +256,7 @@ class Ledger:
         *,
         gather: bool,
         origin: int | None = None,
+        tied: Sequence[tuple[int, NDArray[np.float64]]] = (),
     ) -> None:
         """Check and book a transfer of ``amt`` on every path (``where`` None) or on the
         paths ``where``: path ``where[j]`` moves ``amt[where[j]]`` (``gather``) or ``amt[j]``.
@@ -292,13 +299,15 @@ class Ledger:
                 flows = self._flows[deal]
                 pay_slot, get_slot = slots.get(source, -1), slots.get(target, -1)
         r = _NO_ROUTE if route is None else route
+        first = None if prov is None or not tied else prov.first(tied)
         bad = transfer(self.balance, source, target, amt,
                        _ALL_PATHS if where is None else where, where is None, gather, TOL,
                        row, fresh, flows, pay_slot, get_slot, time,
                        _NO_TAGS if prov is None else prov.tags, r.mode, r.payer, r.payee,
                        r.origin, TINY, r.back, _NO_SALES if prov is None else prov.sales,
                        r.vendor, r.sale, _NO_POOLS if prov is None else prov.pools,
-                       r.pool_out, r.pool_in)
+                       r.pool_out, r.pool_in, _NO_FIRST if first is None else first,
+                       first is not None)
         if bad != 0.0:
             raise SimulationError(f"transfer {kind} of {bad!r} $B is negative or not finite")
         if fresh:

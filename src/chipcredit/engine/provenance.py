@@ -15,6 +15,13 @@ balance (proportional tracing): paying ``a`` from a balance ``B`` holding ``T_o`
 or pays a cloud) and is then paid by it for hardware gets part of its own money back; that
 part of its sales is *self-funded revenue*.
 
+Money a deal ties to a payment is spent first (``Ledger.pay(..., tied=)``, `first`): a
+vendor's credit drawn to pay for its chips, a facility's purchase draws, equity whose
+``use_of_proceeds`` names the vendor. The payment takes ``f = min(t, a, T_o)`` of the tied
+origin ``o`` first (``t`` tied, ``T_o`` what the payer still holds of it), then the share
+``min((a - f) / (B - f), 1)`` of every origin of what is left. So chips on credit come back
+to the vendor whole, whatever else the buyer holds.
+
 A funded cloud's balance is a net position that goes negative as its parent pays its bills,
 so it cannot be shared out. Such an account is traced on its *pool* instead: the money it has
 received and not yet spent ($B, >= 0, every origin). What it receives adds to the pool (and
@@ -170,6 +177,17 @@ class Provenance:
         back = self._quarter.get((source, target, kind))
         return Route(SHARE, s, -1, -1, np.zeros(self.n) if back is None else back, v,
                      kind == "sale", pout)
+
+    def first(self, tied: Sequence[tuple[int, NDArray[np.float64]]]) -> NDArray[np.float64]:
+        """The money a deal tied to a payment, by origin: ``(vendors + 1, n)`` $B, "other"
+        last, from ``(account, amount)`` pairs (the account whose money it is; amounts
+        ``(n,)`` $B). `ledger_kernel.transfer` spends it first (`_pass_on_first`). A traced
+        account's money is a mix of origins, so what it tied is not spent first."""
+        out = np.zeros((len(self.vendors) + 1, self.n))
+        for acct, amount in tied:
+            if self.slot[acct] < 0:
+                out[self.origin[acct]] += amount  # OTHER, -1, is the last row
+        return out
 
     def commit(self, route: Route, key: tuple[int, int, str]) -> None:
         """Note a booked transfer's `route`: its payee now holds vendor money (if traced),

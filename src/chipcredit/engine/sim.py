@@ -57,6 +57,8 @@ class TiedFunds:
     deal: int
     vendor: int
     remaining: NDArray[np.float64]
+    funder: int = -1
+    """Account whose money it is (the investor, the lender), for provenance; -1: other."""
 
 
 class Sim:
@@ -147,9 +149,27 @@ class Sim:
         return self.scenario.quarter_of(label)
 
     # -- services the deals use --------------------------------------------------------
-    def tie(self, deal: int, vendor: int, amount: NDArray[np.float64]) -> None:
-        """Tie ``amount`` of a lab's money to buying ``vendor``'s hardware."""
-        self.tied.append(TiedFunds(deal, vendor, np.asarray(amount, dtype=np.float64).copy()))
+    def tie(self, deal: int, vendor: int, amount: NDArray[np.float64], funder: int = -1) -> None:
+        """Tie ``amount`` of a lab's money, ``funder``'s (the account that put it in), to
+        buying ``vendor``'s hardware."""
+        self.tied.append(TiedFunds(deal, vendor, np.asarray(amount, dtype=np.float64).copy(),
+                                   funder))
+
+    def tied_parts(self, lab: LabState, vendor: int, spent: NDArray[np.float64]
+                   ) -> list[tuple[int, NDArray[np.float64]]]:
+        """The tied money a purchase of ``spent`` ($B per path) from ``vendor`` uses up, as
+        `spend_tied` will take it, as ``(funder, $B per path)`` pairs for `Ledger.pay`'s
+        ``tied`` (money provenance: the sale spends it first). Changes nothing."""
+        parts: list[tuple[int, NDArray[np.float64]]] = []
+        left = spent
+        for funds in self.tied:
+            if funds.vendor != vendor or self.deals[funds.deal].investee_acct != lab.acct:
+                continue
+            used = np.minimum(funds.remaining, left)
+            left = left - used
+            if funds.funder >= 0:
+                parts.append((funds.funder, used))
+        return parts
 
     def spend_tied(self, lab: LabState, vendor: int, spent: NDArray[np.float64]) -> None:
         """A purchase from ``vendor`` uses up tied money first; the vendor's gross profit on

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -99,11 +100,15 @@ class VendorState:
         self.units = np.zeros_like(self.units)
 
     def sell(self, sim: Sim, q: int, payer: int, units: NDArray[np.float64],
-             deal: int | None = None, begin: bool = False) -> NDArray[np.float64]:
+             deal: int | None = None, begin: bool = False,
+             tied: Sequence[tuple[int, NDArray[np.float64]]] = ()) -> NDArray[np.float64]:
         """``payer`` buys ``units`` at this quarter's content price; returns the $B paid.
-        A deal's own purchase falls at the beginning of its first quarter (``begin``)."""
+        A deal's own purchase falls at the beginning of its first quarter (``begin``).
+        ``tied``: money deals tied to this purchase, ``(account, $B per path)`` pairs, which
+        the payment spends first (money provenance; `Ledger.pay`)."""
         amount = units * self.content
-        sim.ledger.pay(q, payer, self.acct, "sale", amount, deal, begin=begin, counted=False)
+        sim.ledger.pay(q, payer, self.acct, "sale", amount, deal, begin=begin, counted=False,
+                       tied=tied)
         self.sales += amount
         self.units += units
         return np.asarray(amount)
