@@ -61,8 +61,9 @@ def test_english_table_shows_n_m_the_extras_and_the_deal_that_did_not_close(base
     assert row_of(table, "nv-credit", "frontier")[-1] == ""  # never converted: nothing to show
     holder = cat.multiple(float(base.outcome("amd-warrant", "frontier", "moic")[0]))
     assert notes(page) == [
-        "MOIC n/m (not meaningful; the JSON summary keeps the value) for parties that pay and get "
-        "nothing back; the NPV is their cost: grid-spv · frontier.",
+        "MOIC and IRR n/m (not meaningful; the JSON summary keeps the values) for parties that "
+        "pay and get nothing back by what the deal is: their flows only go out, so their MOIC "
+        "is 0x and their IRR -100% on every path; the NPV is their cost: grid-spv · frontier.",
         "MOIC n/m for the financed side, whose multiple is the price of its financing, not a "
         "return: nv-credit · frontier.",
         "MOIC n/m for parties that put in under 1% of what they got back, so the multiple "

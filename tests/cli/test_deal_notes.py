@@ -109,9 +109,12 @@ def test_a_token_outlay_shows_n_m_and_the_multiple_in_the_note() -> None:
 
 
 def test_a_payer_and_the_financed_side_show_n_m_and_a_total_loss_does_not() -> None:
-    summary = (rows("spv", "lessee", npv={"p50": -9.3}, moic={"mean": 0.0, "p50": 0.0},
+    # both pay and get nothing back (IRR -100%, below the bracket): the lessee by what the
+    # deal is (no loss), the fund because its stake was wiped out (a loss)
+    below = {"mean": -1.0, "p05": -1.0, "p50": -1.0, "p95": -1.0, "ranked_share": 1.0}
+    summary = (rows("spv", "lessee", npv={"p50": -9.3}, irr=below, moic={"mean": 0.0, "p50": 0.0},
                     loss={"mean": 0.0})
-               + rows("spv", "fund", npv={"p50": -2.0}, moic={"mean": 0.0, "p50": 0.0},
+               + rows("spv", "fund", npv={"p50": -2.0}, irr=below, moic={"mean": 0.0, "p50": 0.0},
                       loss={"mean": 2.0})
                + rows("vc", "lab", npv={"p50": 3.03}, moic={"mean": 3.41, "p50": 3.41},
                       loss={"mean": 0.0})
@@ -120,14 +123,17 @@ def test_a_payer_and_the_financed_side_show_n_m_and_a_total_loss_does_not() -> N
     text = render(deals_table(summary, {"spv": "spv_lease", "vc": "vendor_credit"}, {},
                               "the deterministic base case", financed={("vc", "lab")},
                               deterministic=True))
-    assert f" {NOT_MEANINGFUL} " in line_of(text, "lessee")
+    assert line_of(text, "lessee").count(f" {NOT_MEANINGFUL} ") == 2  # MOIC and IRR
     assert " 0.00x " in line_of(text, "fund")  # lost what it put in: a real 0x
+    assert " -100% " in line_of(text, "fund")  # and a real total loss
     assert f" {NOT_MEANINGFUL} " in line_of(text, "lab") and "3.41x" not in text
     assert " 1.14x " in line_of(text, "nvidia")
     note = flat(text)
     assert "n/m MOIC not meaningful (the JSON summary keeps it):" in note
-    assert "pays, gets nothing back (its NPV is the cost): spv lessee" in note
+    assert ("pays, gets nothing back (its NPV is the cost; IRR n/m too, the JSON keeps -100%): "
+            "spv lessee") in note
     assert "financed side (its multiple is the price of its financing): vc lab" in note
+    assert "IRR as well for an equity investee" not in note  # neither is one
 
 
 def test_deal_extras_are_listed_under_the_table_with_their_means() -> None:
@@ -252,7 +258,8 @@ def test_run_prints_n_m_extras_and_the_deal_that_did_not_close(base: tuple[cc.Re
     lines = [ln for ln in out.splitlines() if ln.startswith("│")]
     assert sum(f" {NOT_MEANINGFUL} " in ln for ln in lines) == 3
     note = flat(out)
-    assert "pays, gets nothing back (its NPV is the cost): grid-spv frontier" in note
+    assert ("pays, gets nothing back (its NPV is the cost; IRR n/m too, the JSON keeps -100%): "
+            "grid-spv frontier") in note
     assert "financed side (its multiple is the price of its financing): nv-credit frontier" in note
     assert f"put in under 1% of what it got back: amd-warrant frontier ({holder:.2f}x)" in note
     cost = result.outcome("amd-warrant", "amd", "dilution_cost")[0]

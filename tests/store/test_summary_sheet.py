@@ -101,8 +101,12 @@ def test_text_stays_text(exported: tuple[dict[str, Any], list[Any], Path]) -> No
              for section in ("deals", "parties") for key in summary[section]}
     metadata = {key: summary[key] for key in ("chipcredit_version", "scenario", "scenario_sha256",
                                               "start")}
+    # which side of the IRR's bracket a percentile lies on ("above", "below") is text
+    sides = {f"deals.{deal}.parties.{party}.irr.outside_bracket.{stat}": side
+             for deal, d in summary["deals"].items() for party, p in d["parties"].items()
+             for stat, side in p["irr"]["outside_bracket"].items()}
     # the seed is text, as on the runs sheet: Excel keeps 15 significant digits of a number
-    assert text == {**metadata, "seed": str(summary["seed"]), **kinds}
+    assert text == {**metadata, "seed": str(summary["seed"]), **kinds, **sides}
     assert cells["deterministic"] is True
     assert cells["paths"] == summary["paths"] == 1
     assert list(cells)[: len(METADATA)] == list(METADATA)  # the summary's order

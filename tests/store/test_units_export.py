@@ -69,8 +69,16 @@ def test_the_summary_sheet_gives_a_unit_beside_each_number(
     assert pd.isna(unit["scenario"]) and pd.isna(unit[f"deals.{deal}.kind"])  # text: no unit
     numbers = summary[summary["path"].map(lambda p: p.split(".")[0] in
                                           ("deals", "parties", "vendors", "spvs", "portfolios",
-                                           "ledger")) & ~summary["path"].str.endswith(".kind")]
+                                           "ledger")) & ~summary["path"].str.endswith(".kind")
+                      & ~summary["path"].str.contains(".irr.outside_bracket.", regex=False)
+                      & ~summary["path"].str.endswith(".irr.withheld")]
     assert len(numbers) > 100 and numbers["unit"].notna().all()
+    # the side of the IRR's bracket a percentile lies on is text, with no unit
+    sides = summary[summary["path"].str.contains(".irr.outside_bracket.", regex=False)]
+    assert set(sides["value"]) <= {"above", "below"} and sides["unit"].isna().all()
+    # and whether an IRR statistic is withheld is a flag, as deterministic is: no unit
+    flags = summary[summary["path"].str.endswith(".irr.withheld")]
+    assert len(flags) > 10 and flags["unit"].isna().all()
 
 
 def test_the_outcome_units_sheet_names_every_outcomes_column(

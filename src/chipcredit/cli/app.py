@@ -22,6 +22,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 import chipcredit as cc
+from chipcredit.interrupts import compiles_held
 
 __all__ = [
     "EXIT_INTERRUPTED",
@@ -144,8 +145,11 @@ class _Group(TyperGroup):
         **extra: Any,
     ) -> Any:
         try:
-            rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
-                              standalone_mode=False, **extra)
+            # numba loads (or compiles) a kernel on its first call, part-way through a run;
+            # Ctrl-C then waits until the kernel is whole (see chipcredit/interrupts.py)
+            with compiles_held():
+                rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                                  standalone_mode=False, **extra)
             code = rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
         except typer.Abort:
             stderr_line("interrupted")

@@ -28,7 +28,7 @@ def deals_command(
     graph: Annotated[bool, typer.Option(
         "--graph", help="Summarise the network: who funds whom and buys from whom, cycles.")] = False,
     json_file: Annotated[Path | None, typer.Option(
-        "--json", metavar="FILE", dir_okay=False,
+        "--json", metavar="FILE",
         help="Also write the rows (or, with --graph, the summary) as JSON; '-' for stdout.")] = None,
 ) -> None:
     """List the real financing deals the scenarios are checked against ($B), with status

@@ -30,6 +30,7 @@ from chipcredit.report.multiples import (
     TOKEN_MULTIPLE,
     extras_shown,
     irr_not_meaningful,
+    irr_shown,
     moic_reason,
 )
 
@@ -239,7 +240,7 @@ NOT_MEANINGFUL = "n/m"
 _DEAL_COLUMNS = (("npv", "p50", money, "NPV"), ("irr", "p50", percent, "IRR"),
                  ("moic", "p50", multiple, "MOIC"), ("loss", "mean", money, "loss"))
 _REASON_TEXT = {
-    "pays_only": "pays, gets nothing back (its NPV is the cost)",
+    "pays_only": "pays, gets nothing back (its NPV is the cost; IRR n/m too, the JSON keeps -100%)",
     "financed": "financed side (its multiple is the price of its financing)",
     "token": f"put in under {100 / TOKEN_MULTIPLE:g}% of what it got back",
 }
@@ -267,16 +268,11 @@ def irr_text(value: Any, ranked_share: Any) -> str:
     """An IRR percentile of `Result.summary` (its ``p50``, with its ``ranked_share``) as text.
 
     ``inf`` (above the bracket) is `ABOVE_BRACKET`, -1.0 (the paths below it) `TOTAL_LOSS`,
-    and a NaN percentile of an IRR that ranks some paths `WITHHELD` (docs/output.md)."""
-    x = None if value is None else float(value)
-    if x is not None and math.isinf(x) and x > 0:
-        return ABOVE_BRACKET
-    if x is not None and x <= -1.0:
-        return TOTAL_LOSS
-    ranked = finite(ranked_share)
-    if (x is None or math.isnan(x)) and ranked is not None and ranked > 0.0:
-        return WITHHELD
-    return percent(x)
+    and a NaN percentile of an IRR that ranks some paths `WITHHELD` (docs/output.md): the
+    rule of `chipcredit.report.multiples.irr_shown`, which the HTML report and the
+    dashboard share."""
+    kind, x = irr_shown({"p50": value, "ranked_share": ranked_share})
+    return {"above": ABOVE_BRACKET, "below": TOTAL_LOSS, "withheld": WITHHELD}.get(kind) or percent(x)
 
 
 def _moic_reason(index: Index, deal: str, party: str,
@@ -317,7 +313,10 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
 
     A MOIC that means nothing for the party is shown as `NOT_MEANINGFUL`, and the caption
     says why (the rules of `chipcredit.report.multiples.moic_reason`; ``financed`` holds the
-    (deal, party) of each deal's financed side, `financed_parties`). The caption also lists
+    (deal, party) of each deal's financed side, `financed_parties`); the IRR too where
+    `chipcredit.report.multiples.irr_not_meaningful` says so (a party that pays and gets
+    nothing back by what the deal is, an equity investee). An IRR median beyond the bracket
+    reads as `irr_text` has it, with a line of the caption. The caption also lists
     the deal extras of the summary (a warrant's ``dilution_cost`` and ``warrant_value``, a
     conversion's ``conversion_stake``, ...: outside the cash metrics) and, for each deal in
     ``closed`` (deal to the share of paths on which it closed, `closed_shares`) that did
@@ -355,7 +354,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
             unmeant.setdefault(reason, []).append(
                 f"{deal} {party}" + (f" ({moic})" if reason == "token" else ""))
         irr_nm = irr_not_meaningful(reason, kinds.get(deal))
-        if irr_nm:
+        if irr_nm and reason == "financed":  # pays_only's own line names the IRR too
             unmeant.setdefault("investee", []).append(f"{deal} {party}")
         cells: list[str] = []
         partial: list[str] = []

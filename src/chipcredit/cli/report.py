@@ -47,7 +47,7 @@ def report_command(
              "store (see 'chipcredit runs list'), which is simulated again from its stored "
              "scenario, paths and seed.")],
     output: Annotated[Path, typer.Option(
-        "--output", "-o", metavar="FILE", dir_okay=False,
+        "--output", "-o", metavar="FILE",
         help="Write the report here: one HTML file that works offline (written atomically).")],
     paths: Annotated[int | None, typer.Option(
         "--paths", "-n", min=1, show_default=False,
@@ -60,7 +60,7 @@ def report_command(
         "--lang", metavar="LANG", help="Language of the report: en or zh (Simplified "
                                        "Chinese).")] = "en",
     png: Annotated[Path | None, typer.Option(
-        "--png", metavar="DIR", file_okay=False,
+        "--png", metavar="DIR",
         help="Also write every chart as DIR/NAME.png (needs Chromium; none is downloaded).")
     ] = None,
     sensitivity: Annotated[str | None, typer.Option(
@@ -71,7 +71,7 @@ def report_command(
         "--sensitivity-paths", metavar="N", min=1,
         help="Paths per run of the sensitivity (two runs per uncertain number).")] = 1_000,
     store_path: Annotated[Path | None, typer.Option(
-        "--store", metavar="PATH", envvar=store.STORE_ENV, dir_okay=False, show_default=False,
+        "--store", metavar="PATH", envvar=store.STORE_ENV, show_default=False,
         help=f"The run store that RUN_ID is read from (default ./{store.DEFAULT_STORE}).")
     ] = None,
     variant: Annotated[str | None, typer.Option(

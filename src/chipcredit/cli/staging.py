@@ -17,16 +17,15 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import stat
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import TracebackType
 
 import chipcredit as cc
 from chipcredit.files import file_mode
+from chipcredit.interrupts import held, test_point
 
 from .app import Failed
 
@@ -107,27 +106,6 @@ def check_dir_target(path: Path, option: str) -> None:
         raise Failed(f"cannot write {option} {path}: {_why(exc)}") from None
 
 
-@contextlib.contextmanager
-def _interrupt_held() -> Iterator[None]:
-    """Hold Ctrl-C while the staged outputs move into place (a handful of renames), so it
-    cannot leave some moved and some not; it takes effect right after them."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held: list[int] = []
-
-    def hold(signum: int, frame: FrameType | None) -> None:
-        held.append(signum)
-
-    previous = signal.signal(signal.SIGINT, hold)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if held:
-        raise KeyboardInterrupt
-
-
 class Staging:
     """A command's output files, staged and then moved into place together.
 
@@ -203,7 +181,9 @@ class Staging:
         moved: list[Path] = []
         made: list[Path] = []
         where = ""  # the option and target being moved, for the error
-        with _interrupt_held():
+        # Ctrl-C is held while the outputs move (a handful of renames), so it cannot leave
+        # some moved and some not; it takes effect right after them
+        with held():
             try:
                 for staged, target, option in self._files:
                     where = f"{option} {target}"
@@ -211,6 +191,7 @@ class Staging:
                     os.replace(staged, target)
                     if fresh:
                         moved.append(target)
+                    test_point("commit")
                 for staged, target, option in self._folders:
                     where = f"{option} {target}"
                     made += _make_folders(target)

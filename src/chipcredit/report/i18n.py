@@ -148,6 +148,27 @@ class Catalogue:
         text = significant(value, digits) if abs(value) >= 1 else significant(value, 1)
         return self.t("number.percent", value=text)
 
+    def path_share(self, share: float | None, digits: int = 2) -> str:
+        """A share of the paths (0.23) as a percent, as `percent` writes it to ``digits``
+        figures, except that one that is neither none nor all of them never reads as either:
+        where its text is that of 100% it gets a figure more (0.996 is ``99.6%``), or is
+        ``>99.9%`` where that still reads 100% (0.9995), as ``chipcredit run`` writes shares
+        of paths. (A share above 0 never reads 0%: `percent` keeps one significant figure
+        below 1%, 0.0004 is ``0.04%``.)
+
+        >>> cat = catalogue("en")
+        >>> cat.path_share(0.9995), cat.path_share(0.996), cat.path_share(1.0), cat.path_share(0.23)
+        ('>99.9%', '99.6%', '100%', '23%')
+        """
+        text = self.percent(share, digits)
+        if share is None or not 0.0 < share < 1.0:
+            return text
+        if text == self.percent(1.0, digits):
+            finer = self.percent(share, max(digits + 1, 3))
+            return (self.t("number.over", value=self.percent(0.999, 3))
+                    if finer == self.percent(1.0, max(digits + 1, 3)) else finer)
+        return text
+
     def multiple(self, value: float | None) -> str:
         """A multiple of money: ``1.4x``, ``1.4倍``."""
         if value is None or not math.isfinite(value):

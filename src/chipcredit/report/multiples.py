@@ -24,6 +24,10 @@ order (`moic_reason`):
     The median MOIC is above `TOKEN_MULTIPLE` (100x): on the median path the party put in
     under 1% of what it got back (a warrant bought for a cent), so the ratio measures the
     token outlay, not the deal. The note gives the multiple.
+
+The IRR is n/m too for a party that pays and gets nothing back and for an equity investee
+(`irr_not_meaningful`); otherwise an IRR percentile beyond the bracket it is searched in
+reads the same in every table (`irr_shown`: ``>1000%``, ``-100%``, n/a where withheld).
 """
 
 from __future__ import annotations
@@ -35,13 +39,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from chipcredit.analytics.irr_stats import BELOW_RANK, IRR_UPPER
 from chipcredit.analytics.json_summary import DEAL_EXTRAS
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.unit import metric_unit
 
-__all__ = ["EXTRAS", "FINANCED_SIDE", "INVESTEE_KINDS", "REASONS", "TOKEN_MULTIPLE",
+__all__ = ["EXTRAS", "FINANCED_SIDE", "INVESTEE_KINDS", "IRR_SHOWN", "REASONS", "TOKEN_MULTIPLE",
            "closed_from_outcomes", "closed_shares", "extras_shown", "financed_parties",
-           "irr_not_meaningful", "moic_reason", "pair_reason", "uncertain_close"]
+           "irr_not_meaningful", "irr_shown", "moic_reason", "pair_reason", "uncertain_close"]
 
 TOKEN_MULTIPLE = 100.0
 """A median MOIC above this (an outlay under 1% of what came back) is shown as n/m."""
@@ -110,12 +115,70 @@ def moic_reason(*, financed: bool, moic_mean: Any, moic_p50: Any, loss_mean: Any
 
 
 def irr_not_meaningful(reason: str | None, kind: str | None) -> bool:
-    """Whether a party's IRR is shown as n/m beside its n/m MOIC: it is the financed side
-    (``reason`` ``"financed"``, from `moic_reason`) of a deal of ``kind`` in which it issued
-    shares (`INVESTEE_KINDS`). Its flows are the money raised and the value of the shares
-    it gave, so their rate is the cost of that equity, not a return (a borrower's IRR, the
-    rate it pays, is still shown)."""
-    return reason == "financed" and kind in INVESTEE_KINDS
+    """Whether a party's IRR is shown as n/m beside its n/m MOIC (``reason`` from
+    `moic_reason`):
+
+    - ``"pays_only"``: it pays and gets nothing back by what the deal is (a lessee's rent,
+      a take-or-pay buyer's fees, a backstop's or guarantee's calls), so its flows only go
+      out and its IRR is -100% on every path by definition, which would read as a total
+      loss (the JSON keeps ``below_bracket`` and -1.0). A stake or a loan wiped out has a
+      loss, is not ``pays_only``, and keeps its -100%;
+    - ``"financed"`` in a deal of ``kind`` in which it issued shares (`INVESTEE_KINDS`): its
+      flows are the money raised and the value of the shares it gave, so their rate is the
+      cost of that equity, not a return (a borrower's IRR, the rate it pays, is still
+      shown)."""
+    return reason == "pays_only" or (reason == "financed" and kind in INVESTEE_KINDS)
+
+
+IRR_SHOWN = ("above", "below", "withheld", "value")
+"""What a table shows for an IRR percentile (`irr_shown`), whatever its format."""
+
+
+def irr_shown(stats: Mapping[Any, Any], stat: str = "p50") -> tuple[str, float | None]:
+    """How a table shows an IRR percentile, in any format: the CLI's deals table, the HTML
+    report's and the dashboard's (docs/output.md, "IRR percentiles").
+
+    Parameters
+    ----------
+    stats : the IRR's statistics as `Result.describe` gives them (a percentile above the
+        bracket None, with ``outside_bracket``, and ``withheld``) or as a row of
+        `Result.summary` or the JSON summary (``inf`` above the bracket, NaN or None where
+        withheld, with ``ranked_share``)
+    stat : ``p05``, ``p50`` or ``p95``
+
+    Returns
+    -------
+    (kind, value)
+        ``("above", IRR_UPPER)``: the percentile lies among the paths above the bracket
+        the IRR is searched in; the value is the bracket's bound (10.0, +1000% a year),
+        shown as ``>1000%``. ``("below", -1.0)``: among the paths whose flows only go out
+        (-100%). ``("withheld", None)``: no value although some paths are ranked (too few
+        of the paths with a position: n/a). ``("value", x)``: the annual rate ``x``, or
+        None where no path has an IRR or a side.
+
+    >>> irr_shown({"p50": float("inf"), "ranked_share": 0.85})
+    ('above', 10.0)
+    >>> irr_shown({"p50": None, "outside_bracket": {"p50": "above"}})
+    ('above', 10.0)
+    >>> irr_shown({"p50": float("nan"), "ranked_share": 0.004}), irr_shown({"p50": 0.12})
+    (('withheld', None), ('value', 0.12))
+    """
+    raw = stats.get(stat)
+    side = (stats.get("outside_bracket") or {}).get(stat)
+    try:
+        x = None if raw is None or isinstance(raw, bool) else float(raw)
+    except (TypeError, ValueError):
+        x = None
+    if side == "above" or (x is not None and x == math.inf):
+        return "above", IRR_UPPER
+    if side == "below" or (x is not None and x <= BELOW_RANK):
+        return "below", BELOW_RANK
+    if x is None or math.isnan(x):
+        ranked = _num(stats.get("ranked_share"))
+        if stats.get("withheld") is True or (ranked is not None and ranked > 0.0):
+            return "withheld", None
+        return "value", None
+    return "value", x
 
 
 def pair_reason(result: Result, deal: str, party: str,

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from chipcredit._version import __version__
+from chipcredit.analytics.irr_stats import BELOW_RANK, IRR_UPPER
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
 
@@ -21,14 +22,15 @@ from .multiples import (
     extras_shown,
     financed_parties,
     irr_not_meaningful,
+    irr_shown,
     moic_reason,
 )
 from .solvency import kind_label
 from .theme import display_name
 from .vendors import VENDOR_COLUMNS, unmodelled_funding, vendor_rows
 
-__all__ = ["Cell", "deals_table", "metadata_table", "net_position", "parties_table",
-           "sensitivity_table", "table", "vendors_table"]
+__all__ = ["Cell", "deals_table", "irr_notes", "irr_text", "metadata_table", "net_position",
+           "parties_table", "sensitivity_table", "table", "vendors_table"]
 
 _VENDOR_HEADERS = ("report.col_revenue_p50", "report.col_revenue_mean", "report.col_self_funded_p50",
                    "report.col_self_funded_mean", "report.col_self_funded_share",
@@ -57,6 +59,30 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def irr_text(cat: Catalogue, shown: tuple[str, float | None]) -> str:
+    """An IRR percentile as `multiples.irr_shown` sees it, in the language of ``cat``: above
+    the bracket ``>1000%`` (its bound), among the paths below it ``-100%``, withheld n/a,
+    else the annual rate to three figures (as ``chipcredit run``'s ``irr_text``)."""
+    kind, value = shown
+    if kind == "above" and value is not None:
+        return cat.t("number.over", value=cat.t("number.percent", value=f"{value * 100:.0f}"))
+    if kind == "below":
+        return cat.percent(value, 3)
+    if kind == "withheld":
+        return cat.na()
+    return cat.metric_value("irr", value)
+
+
+def irr_notes(cat: Catalogue, kinds: set[str]) -> list[str]:
+    """The notes under a table whose IRR cells (`irr_text`) show the ``kinds`` of
+    `multiples.irr_shown` beyond a number (``above``, ``below``, ``withheld``): what each
+    means, in that order."""
+    bound = cat.t("number.percent", value=f"{IRR_UPPER * 100:.0f}")
+    return [cat.t(f"report.irr_{kind}_note", value=irr_text(cat, (kind, value)), bound=bound)
+            for kind, value in (("above", IRR_UPPER), ("below", BELOW_RANK), ("withheld", None))
+            if kind in kinds]
+
+
 def deals_table(result: Result, cat: Catalogue) -> str:
     """Per deal and party: NPV 5th/50th/95th percentile, median IRR and MOIC, P(loss > 0),
     the share of paths with no IRR, and the deal's outcomes outside its cash metrics
@@ -65,7 +91,13 @@ def deals_table(result: Result, cat: Catalogue) -> str:
 
     A MOIC that means nothing for the party (`multiples.moic_reason`: it pays and gets
     nothing back, it is the financed side, or it put in a token amount) reads
-    ``report.moic_nm``, and a note under the table names the parties of each reason. A deal
+    ``report.moic_nm``, and a note under the table names the parties of each reason; so does
+    the IRR of a party that pays and gets nothing back or of an equity investee
+    (`multiples.irr_not_meaningful`). The median IRR is the JSON summary's
+    (`Result.describe`, which ranks the paths beyond the bracket), shown by `irr_text`:
+    ``>1000%`` above the bracket, ``-100%`` among the paths whose flows only go out, n/a
+    where withheld, each with a note (`irr_notes`). P(loss > 0) and the share of paths with
+    no IRR never read 0% or 100% unless none or all (`Catalogue.path_share`). A deal
     that may not close and did not on every path (`multiples.closed_shares`) gets a note
     saying on what share of the paths it closed (in the base case: that it did not).
     """
@@ -79,6 +111,7 @@ def deals_table(result: Result, cat: Catalogue) -> str:
                cat.t("report.col_nan"), cat.t("report.col_extras")]
     rows = []
     unmeant: dict[str, list[str]] = {}
+    beyond: set[str] = set()
     for deal, party in result.deal_parties():
         npv = describe(result.outcome(deal, party, "npv"))
         irr = result.outcome(deal, party, "irr")
@@ -92,28 +125,33 @@ def deals_table(result: Result, cat: Catalogue) -> str:
             who = f"{deal} · {name}"
             unmeant.setdefault(reason, []).append(
                 who + (f" ({cat.multiple(moic['p50'])})" if reason == "token" else ""))
-            if irr_nm:
+            if irr_nm and reason == "financed":  # pays_only's note names the IRR too
                 unmeant.setdefault("investee", []).append(who)
+        # the statistics of the JSON summary and the CLI, which rank the paths beyond the
+        # bracket (a median among paths above +1000% is not the median of the others)
+        shown = irr_shown(result.describe(f"deal|{deal}|{party}|irr"))
+        if not irr_nm and shown[0] != "value":
+            beyond.add(shown[0])
         rows.append([
             Cell(deal, "data"), Cell(cat.label("deal_kind", kinds.get(deal, ""))),
             Cell(name, "data"),
             Cell(cat.money(npv["p05"]), "num"), Cell(cat.money(npv["p50"]), "num"),
             Cell(cat.money(npv["p95"]), "num"),
-            Cell(cat.t("report.moic_nm") if irr_nm else cat.metric_value("irr", describe(irr)["p50"]),
-                 "num"),
+            Cell(cat.t("report.moic_nm") if irr_nm else irr_text(cat, shown), "num"),
             Cell(cat.multiple(moic["p50"]) if reason is None else cat.t("report.moic_nm"), "num"),
-            Cell(cat.percent(float(np.mean(loss > 0))), "num"),  # residue is 0 already
-            Cell(cat.percent(float(np.mean(~np.isfinite(irr)))), "num"),
+            Cell(cat.path_share(float(np.mean(loss > 0))), "num"),  # residue is 0 already
+            Cell(cat.path_share(float(np.mean(~np.isfinite(irr)))), "num"),
             Cell(_extras(result, deal, party, cat)),
         ])
     sep = cat.t("report.item_separator")
     notes = [cat.t(f"report.moic_nm_{r}", parties=sep.join(unmeant[r])) for r in REASONS if r in unmeant]
     if "investee" in unmeant:
         notes.append(cat.t("report.irr_nm_investee", parties=sep.join(unmeant["investee"])))
+    notes += irr_notes(cat, beyond)
     for deal, share in closed_shares(result).items():
         if share < 1.0:
             notes.append(cat.t("report.not_closed_base", deal=deal) if result.deterministic
-                         else cat.t("report.closed_share", deal=deal, share=cat.percent(share, 3)))
+                         else cat.t("report.closed_share", deal=deal, share=cat.path_share(share, 3)))
     return table(headers, rows) + "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
 
 
@@ -153,7 +191,7 @@ def parties_table(result: Result, cat: Catalogue) -> str:
                cat.t("report.col_revenue"), cat.t("report.col_cash_end")]
     rows = []
     for p in result.scenario.parties:
-        default = cat.percent(result.default_probability(p.id)) if p.can_default else ""
+        default = cat.path_share(result.default_probability(p.id)) if p.can_default else ""
         rows.append([Cell(display_name(result, p.id, cat), "data"),
                      Cell(kind_label(p, cat)), Cell(default, "num"),
                      Cell(_median(result, p.id, "revenue_total", cat), "num"),

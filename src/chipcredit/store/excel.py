@@ -4,6 +4,10 @@ Every sheet's first row is its header, frozen. A spreadsheet must never change a
 the way in: text that starts like a formula is stored as text, and the seed, which may be
 above Excel's 15 significant digits, is text too.
 
+The same run exports to the same bytes: the workbook's created and modified times
+(``docProps/core.xml``) and the date of every file in its zip are the run's ``started``
+time, not the time of the export.
+
 The ``summary`` sheet is the run's JSON summary (``runs show ID --json``) a leaf a row, each
 addressed by its metric path (``portfolios.apollo.var_99``,
 ``portfolios.apollo.pd_term_structure.colossus2-spv[3]``), the address that ``sensitivity``
@@ -17,12 +21,14 @@ names the unit of each column of the ``outcomes`` sheet.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import math
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -198,7 +204,39 @@ def write_workbook(target: Path, run: dict[str, Any], tables: dict[str, pd.DataF
     sheet.row(["yaml"])
     for line in str(run.get("scenario_yaml") or "").splitlines():
         sheet.row([line])
-    write_atomic(target, book.save)
+    write_atomic(target, lambda handle: _save(book, handle, run.get("started")))
+
+
+_ZIP_EPOCH = datetime(1980, 1, 1)
+"""The earliest date a zip entry can carry."""
+
+
+def _save(book: Any, handle: BinaryIO, started: datetime | None) -> None:
+    """Save ``book`` into ``handle`` with every timestamp set to ``started`` (UTC; 1980-01-01
+    when unknown), so that the same run gives the same bytes.
+
+    openpyxl stamps the workbook's modified time with the clock as it saves, and each zip
+    entry with the time it was written; the saved zip is copied entry by entry, in the same
+    order and compression, with the core properties rewritten and one date on every entry.
+    """
+    from openpyxl.xml.constants import ARC_CORE
+    from openpyxl.xml.functions import tostring
+
+    when = started if isinstance(started, datetime) else _ZIP_EPOCH
+    when = max(when.replace(tzinfo=None, microsecond=0), _ZIP_EPOCH)
+    book.properties.created = when
+    buffer = io.BytesIO()
+    book.save(buffer)
+    book.properties.modified = when  # save() set it to now
+    core = tostring(book.properties.to_tree())
+    with zipfile.ZipFile(buffer) as saved, \
+            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
+        for info in saved.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = info.compress_type
+            entry.external_attr = info.external_attr
+            entry.create_system = 3  # Unix, whatever system writes it
+            out.writestr(entry, core if info.filename == ARC_CORE else saved.read(info))
 
 
 def _json(value: Any) -> str:

@@ -21,7 +21,9 @@ from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.multiples import irr_shown
 from chipcredit.report.problem_text import error_text
+from chipcredit.report.tables import irr_text
 
 __all__ = ["METRICS", "against_stored", "draw", "paired_figure"]
 
@@ -59,6 +61,11 @@ def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int,
         def shown(value: Any, metric: str = metric) -> str:
             return T.metric_value(metric, None if pd.isna(value) else float(value))
 
+        def median(value: Any, metric: str = metric) -> str:
+            # an IRR median above the bracket is inf in the summary: >1000%, as in the
+            # deal table (the store keeps it as null, with no side: n/a)
+            return irr_text(T, irr_shown({"p50": value})) if metric == "irr" else shown(value)
+
         rows.append({
             T.t("report.col_deal"): rec["deal"],
             T.t("report.col_party"): names.get(str(rec["party"]), str(rec["party"])),
@@ -66,8 +73,8 @@ def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int,
             T.t("dashboard.compare.this_mean"): shown(rec["mean_this"]),
             T.t("dashboard.compare.stored_mean", run=run_id): shown(rec["mean_stored"]),
             T.t("dashboard.compare.diff_mean"): shown(rec["mean_diff"]),
-            T.t("dashboard.compare.this_p50"): shown(rec["p50_this"]),
-            T.t("dashboard.compare.stored_p50", run=run_id): shown(rec["p50_stored"]),
+            T.t("dashboard.compare.this_p50"): median(rec["p50_this"]),
+            T.t("dashboard.compare.stored_p50", run=run_id): median(rec["p50_stored"]),
         })
     return pd.DataFrame(rows)
 

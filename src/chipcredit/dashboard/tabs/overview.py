@@ -9,6 +9,7 @@ and the deal table shows its MOIC as n/m with the reason in a note under the tab
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -22,9 +23,16 @@ from chipcredit.dashboard.limits import markdown_safe
 from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
-from chipcredit.report.multiples import REASONS, closed_shares, financed_parties, pair_reason
+from chipcredit.report.multiples import (
+    REASONS,
+    closed_shares,
+    financed_parties,
+    irr_not_meaningful,
+    irr_shown,
+    pair_reason,
+)
 from chipcredit.report.solvency import kind_label
-from chipcredit.report.tables import net_position
+from chipcredit.report.tables import irr_notes, irr_text, net_position
 from chipcredit.report.vendors import VENDOR_COLUMNS, vendor_rows
 
 __all__ = ["HEADLINE_SIDE", "KEY_METRICS", "OWN_MEASURE", "PARTIAL_MARK", "VENDOR_LABELS", "VENDOR_WIDTHS",
@@ -170,24 +178,49 @@ def _names(result: cc.Result, T: Catalogue, *, short: bool = False) -> dict[str,
     return {p.id: party_name(p.id, parties, T, short=short) for p in parties}
 
 
+def _irr_unmeant(result: cc.Result, reasons: dict[tuple[str, str], str]) -> set[tuple[str, str]]:
+    """(deal, party) whose IRR reads n/m (`multiples.irr_not_meaningful`: it pays and gets
+    nothing back, or it is an equity investee), as in the CLI table and the HTML report."""
+    kinds = {d.id: d.kind for d in result.scenario.deals}
+    return {pair for pair, reason in reasons.items() if irr_not_meaningful(reason, kinds.get(pair[0]))}
+
+
+def _irr_cell(T: Catalogue, rec: Mapping[Any, Any], stat: str) -> tuple[str, str]:
+    """An IRR statistic of a `Result.summary` row as the deal table shows it, and the kind of
+    `multiples.irr_shown` (``value`` for the mean, which has no side)."""
+    if stat == "mean":
+        return T.metric_value("irr", rec["mean"]), "value"
+    shown = irr_shown(rec, stat)
+    return irr_text(T, shown), shown[0]
+
+
 def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
     """The key metrics of every deal and party (by its name), formatted for the language.
     A MOIC that means nothing for the party (`moic_reasons`) reads ``report.moic_nm`` (n/m)
-    in every column, as in the CLI table and the HTML report; `deal_notes` says why."""
+    in every column, as in the CLI table and the HTML report, and so does the IRR of a party
+    that pays and gets nothing back or of an equity investee
+    (`multiples.irr_not_meaningful`); `deal_notes` says why. An IRR percentile beyond the
+    bracket reads as the report has it (`chipcredit.report.tables.irr_text`: ``>1000%``,
+    ``-100%``, n/a where withheld)."""
     names = _names(result, T)
     unmeant = moic_reasons(result)
+    irr_nm = _irr_unmeant(result, unmeant)
     partial = partial_shares(result)
     table = result.summary()
     table = table[table["deal"].notna() & table["metric"].isin(KEY_METRICS)]
     rows = []
     for rec in table.to_dict("records"):
         metric = str(rec["metric"])
-        nm = metric == "moic" and (rec["deal"], rec["party"]) in unmeant
+        pair = (rec["deal"], rec["party"])
+        nm = (metric == "moic" and pair in unmeant) or (metric == "irr" and pair in irr_nm)
         # over only some paths: marked, as the CLI marks it; `deal_notes` gives the share
         mark = PARTIAL_MARK if (rec["deal"], rec["party"], metric) in partial else ""
-        stats = {stat: T.t("report.moic_nm") if nm else
-                 T.metric_value(metric, rec[stat]) + (mark if pd.notna(rec[stat]) else "")
-                 for stat in ("mean", "p05", "p50", "p95")}
+        stats = {}
+        for stat in ("mean", "p05", "p50", "p95"):
+            text, kind = (_irr_cell(T, rec, stat) if metric == "irr"
+                          else (T.metric_value(metric, rec[stat]), "value"))
+            known = pd.notna(rec[stat]) and kind != "withheld"
+            stats[stat] = T.t("report.moic_nm") if nm else text + (mark if known else "")
         rows.append({
             T.t("report.col_deal"): rec["deal"],
             T.t("report.col_party"): names.get(str(rec["party"]), str(rec["party"])),
@@ -205,16 +238,27 @@ def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
     names = _names(result, T)
     unmeant: dict[str, list[str]] = {}
     nm = moic_reasons(result)
+    irr_nm = _irr_unmeant(result, nm)
     for (deal, party), reason in nm.items():
         who = f"{deal} · {names.get(party, party)}"
         if reason == "token":
             who += f" ({T.multiple(result.describe(f'deal|{deal}|{party}|moic')['p50'])})"
         unmeant.setdefault(reason, []).append(who)
+        if reason == "financed" and (deal, party) in irr_nm:  # pays_only's note names the IRR
+            unmeant.setdefault("investee", []).append(who)
     sep = T.t("report.item_separator")
     notes = [T.t(f"report.moic_nm_{r}", parties=sep.join(unmeant[r])) for r in REASONS if r in unmeant]
+    if "investee" in unmeant:
+        notes.append(T.t("report.irr_nm_investee", parties=sep.join(unmeant["investee"])))
+    table = result.summary()
+    beyond = {irr_shown(rec, stat)[0]
+              for rec in table[(table["metric"] == "irr") & table["deal"].notna()].to_dict("records")
+              if (rec["deal"], rec["party"]) not in irr_nm for stat in ("p05", "p50", "p95")}
+    notes += irr_notes(T, beyond)
     shown = [(deal, party, metric, share)
              for (deal, party, metric), share in partial_shares(result).items()
-             if metric in KEY_METRICS and not (metric == "moic" and (deal, party) in nm)]
+             if metric in KEY_METRICS and not (metric == "moic" and (deal, party) in nm)
+             and not (metric == "irr" and (deal, party) in irr_nm)]
     if shown:  # one item per deal and party, as the CLI groups them
         grouped: dict[tuple[str, str], list[str]] = {}
         for deal, party, metric, share in shown:
