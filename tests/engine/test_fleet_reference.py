@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 
 from chipcredit.engine.fleet import Fleet, column_sums
+from chipcredit.engine.row_sums import sum_rows
 
 
 class ReferenceFleet:
-    """Cohorts as plain (max_life, n) arrays, shifted by copying (the simple definition)."""
+    """Cohorts as plain (max_life, n) arrays, shifted by copying (the simple definition);
+    sums over cohorts add them in order, for one path as for many (`sum_rows`)."""
 
     def __init__(self, market, n):
         self.market = market
@@ -26,7 +28,7 @@ class ReferenceFleet:
         self.cost[:] = self.capacity * cost_per_unit
 
     def installed(self):
-        return self.capacity.sum(axis=0)
+        return sum_rows(self.capacity)
 
     def age_one_quarter(self):
         self.capacity[1:] = self.capacity[:-1].copy()
@@ -34,7 +36,7 @@ class ReferenceFleet:
         self.capacity[0] = 0.0
         self.cost[0] = 0.0
         dead = self._age >= self.market.life_q[None, :]
-        retired = np.where(dead, self.capacity, 0.0).sum(axis=0)
+        retired = sum_rows(np.where(dead, self.capacity, 0.0))
         self.capacity[dead] = 0.0
         self.cost[dead] = 0.0
         return retired
@@ -49,7 +51,7 @@ class ReferenceFleet:
 
     def value(self):
         share = self.market.residual_by_age_q[: self.capacity.shape[0]] * self.market.residual
-        return (self.cost * share).sum(axis=0)
+        return sum_rows(self.cost * share)
 
     def clear(self, mask):
         self.capacity[:, mask] = 0.0
@@ -117,6 +119,6 @@ def test_column_sums_match_the_whole_matrix(seed):
         paths = np.flatnonzero(rng.random(n) < rng.choice([0.01, 0.3, 1.0]))
         if not paths.size:
             continue
-        assert np.array_equal(column_sums(matrix, paths), matrix.sum(axis=0)[paths])
-        full = (matrix * (times * scale)).sum(axis=0)
+        assert np.array_equal(column_sums(matrix, paths), sum_rows(matrix)[paths])
+        full = sum_rows(matrix * (times * scale))
         assert np.array_equal(column_sums(matrix, paths, times, scale), full[paths])

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from chipcredit.engine.row_sums import sum_rows
 from chipcredit.scenario.deals import DeploymentWarrant
 
 from .base import DealRuntime, Survival
@@ -143,7 +144,7 @@ class DeploymentWarrantDeal(DealRuntime):
             if cols.size and vest.any():
                 new = np.where(vest, shares, 0.0)
                 count = np.zeros(n)
-                count[cols] = new.sum(axis=0)
+                count[cols] = sum_rows(new)
                 paid = self.strike * count / 1000.0
                 sim.ledger.pay(q, self.holder, self.issuer.acct, "warrant_exercise", paid,
                                self.index)
@@ -163,7 +164,7 @@ class DeploymentWarrantDeal(DealRuntime):
             selling = np.where(due[:, cols], self.held[:, cols], 0.0)
             if selling.any():
                 sold = np.zeros(n)
-                sold[cols] = selling.sum(axis=0)
+                sold[cols] = sum_rows(selling)
                 proceeds = sold * price / 1000.0
                 # the market pays, but the money is the issuer's in effect (its shareholders
                 # pay for the shares through dilution): the proceeds carry its origin tag
@@ -219,13 +220,13 @@ class DeploymentWarrantDeal(DealRuntime):
 
     def record(self, sim: Sim, q: int) -> dict[str, NDArray[np.float64]]:
         if self._vested_shares is None:
-            self._vested_shares = np.where(self.vested, self.shares, 0.0).sum(axis=0)
+            self._vested_shares = sum_rows(np.where(self.vested, self.shares, 0.0))
         return {"pull": self.pull(sim, q), "vested_shares": self._vested_shares}
 
     def held_value(self) -> NDArray[np.float64]:
         """$B of the shares the holder still holds, at the issuer's last price (0 if the
         holder defaulted)."""
-        return np.asarray(np.where(self.lab.alive, self.held.sum(axis=0) * self.fin.price / 1000.0,
+        return np.asarray(np.where(self.lab.alive, sum_rows(self.held) * self.fin.price / 1000.0,
                                    0.0))
 
     def marks(self, sim: Sim, survival: Survival) -> dict[int, NDArray[np.float64]]:
@@ -236,7 +237,7 @@ class DeploymentWarrantDeal(DealRuntime):
         (sale proceeds plus held shares at the horizon price, less the strike paid), the
         issuer's ``dilution_cost`` (value given away at vesting) and ``vested_shares``
         (millions), for each."""
-        vested = np.where(self.vested, self.shares, 0.0).sum(axis=0)
+        vested = sum_rows(np.where(self.vested, self.shares, 0.0))
         value = self.sale_proceeds + self.held_value() - self.exercise_paid
         return {(self.holder, "warrant_value"): value,
                 (self.holder, "vested_shares"): vested,

@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 
 from .columns import ColumnStore, PackedColumns
 from .ledger import Checks
+from .row_sums import sum_rows
 from .streams import STREAM_BLOCK
 
 __all__ = ["BAND_RESERVOIR", "CHECKS", "Merger", "Partial", "RawRun"]
@@ -283,13 +284,13 @@ class Merger:
             paths=self.paths,
             outcomes=self._ordered("o", self.store.finish()),
             reservoir=self._ordered("r", self.reservoir),
-            series_sums={k: v.sum(axis=0) for k, v in self._ordered("s", self.series).items()},
+            series_sums={k: sum_rows(v) for k, v in self._ordered("s", self.series).items()},
             # a chunk registers a flow when any of its paths has it, in the order its quarters
             # met them, so the first-seen order depends on the chunking: sort by key instead
-            flow_sums={k: self.flows[k].sum(axis=0) for k in sorted(self.flows)},
-            flow_sumsq={k: self.flows_sq[k].sum(axis=0) for k in sorted(self.flows_sq)},
+            flow_sums={k: sum_rows(self.flows[k]) for k in sorted(self.flows)},
+            flow_sumsq={k: sum_rows(self.flows_sq[k]) for k in sorted(self.flows_sq)},
             checks=self.checks,
             means={k: means[k] for k in self._ordered("o", self.sums)},
-            self_funded_sums={k: self.self_funded[k].sum(axis=0) for k in sorted(self.self_funded)},
+            self_funded_sums={k: sum_rows(self.self_funded[k]) for k in sorted(self.self_funded)},
             flow_reservoir={k: self.flow_reservoir[k] for k in sorted(self.flow_reservoir)},
         )

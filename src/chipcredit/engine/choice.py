@@ -45,6 +45,7 @@ from chipcredit.units import effective_to_quarterly
 
 from .choice_kernel import logit_exponent, logit_normalise, planned_units, split
 from .dust import CAPACITY_DUST, snap
+from .row_sums import sum_rows
 
 if TYPE_CHECKING:
     from chipcredit.deals.deployment_warrant import DeploymentWarrantDeal
@@ -269,10 +270,10 @@ class ChoiceModel:
             if not candidates.any():
                 continue
             if expected is None:  # the mix's cost before any porting this quarter
-                expected = (shares * cost).sum(axis=0)
+                expected = sum_rows(shares * cost)
             # the candidate's cost carries its horizon-average penalty
             trial, after = self.shares(state, pull, cost.copy(), i)
-            saving = np.maximum(expected - (after * trial).sum(axis=0), 0.0)
+            saving = np.maximum(expected - sum_rows(after * trial), 0.0)
             pv = planned * saving * state.annuity
             price = self.porting_cost[i]
             port = candidates & (pv > price) & (budget - self._paid >= price)

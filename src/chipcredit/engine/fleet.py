@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 from .fleet_kernel import retire
 from .market import MarketState
+from .row_sums import sum_rows
 from .workspace import Workspace
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class Fleet:
     def installed(self) -> NDArray[np.float64]:
         """Capacity installed, ``(n,)`` (read-only; cached until the fleet changes)."""
         if self._installed is None:
-            self._installed = np.asarray(self.capacity.sum(axis=0))
+            self._installed = sum_rows(self.capacity)
             self._installed.flags.writeable = False
         return self._installed
 
@@ -87,7 +88,7 @@ class Fleet:
         if self._beyond_life:  # a cohort was placed at or past its life: zero them all
             self.capacity[0] = 0.0
             self.cost[0] = 0.0
-            retired = np.where(self._dead, self.capacity, 0.0).sum(axis=0)
+            retired = sum_rows(np.where(self._dead, self.capacity, 0.0))
             np.copyto(self.capacity, 0.0, where=self._dead)
             np.copyto(self.cost, 0.0, where=self._dead)
             self._beyond_life = False
@@ -117,7 +118,7 @@ class Fleet:
         columns)."""
         curve = self.market.residual_by_age_q[: self.capacity.shape[0]]
         if paths is None or paths.size == self.capacity.shape[1]:
-            return np.asarray((self.cost * (curve * self.market.residual)).sum(axis=0))
+            return sum_rows(self.cost * (curve * self.market.residual))
         return column_sums(self.cost, paths, curve, self.market.residual)
 
     def clear(self, paths: NDArray[np.bool_] | NDArray[np.intp]) -> None:
@@ -135,20 +136,18 @@ def column_sums(matrix: NDArray[np.float64], paths: NDArray[np.intp],
                 times: NDArray[np.float64] | None = None,
                 scale: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
     """``(matrix * (times * scale)).sum(axis=0)[paths]`` (each factor optional), computed on
-    the sorted columns ``paths`` only, to the bit: a C-ordered block of two or more columns
-    sums down its rows in the same order as the whole matrix. (A single column would be
-    summed pairwise instead, so it is taken twice.)"""
+    the sorted columns ``paths`` only, to the bit: `sum_rows` adds the rows in order for
+    any number of columns, as for the whole matrix."""
     if matrix.shape[1] == paths.size:
         factor = None if times is None else (times if scale is None else times * scale)
-        return np.asarray((matrix if factor is None else matrix * factor).sum(axis=0))
-    cols = paths if paths.size != 1 else np.repeat(paths, 2)
-    part = np.ascontiguousarray(np.take(matrix, cols, axis=1))
+        return sum_rows(matrix if factor is None else matrix * factor)
+    part = np.ascontiguousarray(np.take(matrix, paths, axis=1))
     if times is not None:
-        factor = np.take(times, cols, axis=1)
+        factor = np.take(times, paths, axis=1)
         if scale is not None:
-            factor = factor * scale[cols]
+            factor = factor * scale[paths]
         part = np.ascontiguousarray(part * factor)
-    return np.asarray(part.sum(axis=0)[: paths.size])
+    return sum_rows(part)
 
 
 def opening_fleet(sim: Sim, procurement: Mapping[str, Number], installed: Number, key: str,

@@ -96,7 +96,9 @@ class _Transposed(Sequence[NDArray[np.float64]]):
     def __getitem__(self, i: int | slice) -> NDArray[np.float64] | list[NDArray[np.float64]]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        return np.ascontiguousarray(self._arrays[i].transpose(0, 2, 1))
+        # a copy even where the transpose is already C-ordered (one path): a reader may
+        # write into it (the horizon mark) without touching the ledger's flows
+        return self._arrays[i].transpose(0, 2, 1).copy()
 
 
 class Ledger:

@@ -57,6 +57,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .ledger_kernel import NO_TAGS, ORIGIN, SHARE
+from .row_sums import sum_rows
 
 __all__ = ["OTHER", "TINY", "Provenance", "Route"]
 
@@ -212,7 +213,7 @@ class Provenance:
         if s >= 0:
             out[:-1] = self.tags[s]
             k = self.pool_row[account]
-            out[-1] = (balance if k < 0 else self.pools[k]) - self.tags[s].sum(axis=0)
+            out[-1] = (balance if k < 0 else self.pools[k]) - sum_rows(self.tags[s])
         else:
             out[self.origin[account]] = balance
         return out

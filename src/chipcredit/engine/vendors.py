@@ -15,6 +15,7 @@ from .claims import Claim
 from .fleet import Fleet
 from .labs import decaying
 from .params import compact
+from .row_sums import sum_rows
 from .window import push
 
 if TYPE_CHECKING:
@@ -143,8 +144,8 @@ def close_vendors(sim: Sim, q: int) -> None:
 def market_share_end(vendors: list[VendorState]) -> dict[str, NDArray[np.float64]]:
     """Each vendor's share of the capacity units sold over the last four quarters, per path
     (0 where nothing was sold)."""
-    total = sum((v.units_window.sum(axis=0) for v in vendors), np.zeros(vendors[0].units.size))
-    return {v.id: np.divide(v.units_window.sum(axis=0), total, out=np.zeros_like(total),
+    total = sum((sum_rows(v.units_window) for v in vendors), np.zeros(vendors[0].units.size))
+    return {v.id: np.divide(sum_rows(v.units_window), total, out=np.zeros_like(total),
                             where=total > 0) for v in vendors}
 
 
@@ -202,7 +203,7 @@ class VendorFinancials:
         self.operating_profit_total += self.operating_profit
         push(self.profit_window, self.operating_profit)
         seen = min(q + 1, 4)  # annualise what there is of the trailing year
-        annual = self.profit_window[4 - seen:].sum(axis=0) * (4.0 / seen)
+        annual = sum_rows(self.profit_window[4 - seen:]) * (4.0 / seen)
         if self._z is not None:
             self._log_own += self.vol_q * self._z[q]
         # kept finite for the largest loadings and volatilities a scenario may state
