@@ -126,26 +126,26 @@ FUNDING = {"buffer_quarters": 1.0, "round_quarters": 1.0, "valuation_multiple": 
 def test_a_cloud_short_of_cash_raises_equity_and_survives() -> None:
     """Without funding it defaults on the $3B it cannot pay. With it, the quarter's burn is
     10 (cash at the start) + 28 (drawn) - 0 (left) = $38B: the burn counts the GPU purchase
-    gross, the tranche's draw included (docs/model.md, Clouds), a mean of 9.5 over four quarters;
-    the round is max(1 x 9.5, 3 arrears + (1 x 9.5 - 0)) = $12.5B at 5 x (4 x $1B) = $20B
-    pre-money over 1.0 shares: 0.625 new shares at $20B each. The owner's 40% becomes
-    0.4 / 1.625 = 24.6%; the $3B of arrears is paid and $9.5B is left."""
+    gross, the tranche's draw included (docs/model.md, Clouds), a mean of 38 over the one
+    quarter seen; the round is max(1 x 38, 3 arrears + (1 x 38 - 0)) = $41B at 5 x (4 x $1B)
+    = $20B pre-money over 1.0 shares: 2.05 new shares at $20B each. The owner's 40% becomes
+    0.4 / 3.05 = 13.1%; the $3B of arrears is paid and $38B is left."""
     sim, neo = _first_quarter([vendor(), lab(), _short_cloud(), *OTHERS])
     assert not neo.alive[0]
     sim, neo = _first_quarter([vendor(), lab(), _short_cloud(funding=FUNDING), *OTHERS])
     assert neo.alive[0]
     assert neo.burn[-1, 0] == pytest.approx(38.0, rel=1e-12)  # 10 + the 28 drawn
     market, owner, founders = (sim.acct(a) for a in ("market", "owner", "founders"))
-    assert neo.shares[(market, -1)][0] == pytest.approx(0.625, rel=1e-12)
-    assert neo.price(sim)[0] == pytest.approx(20.0 / 1.625, rel=1e-12)
+    assert neo.shares[(market, -1)][0] == pytest.approx(2.05, rel=1e-12)
+    assert neo.price(sim)[0] == pytest.approx(20.0 / 3.05, rel=1e-12)
     total = neo.total_shares()[0]
-    assert neo.shares[(owner, -1)][0] / total == pytest.approx(0.4 / 1.625, rel=1e-12)
-    assert neo.shares[(founders, -1)][0] / total == pytest.approx(0.6 / 1.625, rel=1e-12)
-    assert neo.cash[0] == pytest.approx(9.5, rel=1e-12)
+    assert neo.shares[(owner, -1)][0] / total == pytest.approx(0.4 / 3.05, rel=1e-12)
+    assert neo.shares[(founders, -1)][0] / total == pytest.approx(0.6 / 3.05, rel=1e-12)
+    assert neo.cash[0] == pytest.approx(38.0, rel=1e-12)
     assert neo.arrears()[0] == pytest.approx(0.0, abs=1e-12)
     # end to end: the round and the debt service are in the flows, and nothing defaults
     res = run([vendor(), lab(), _short_cloud(funding=FUNDING), *OTHERS], horizon=4)
-    assert _flow(res, "market", "neo", "equity_round")[0] == pytest.approx(12.5, rel=1e-12)
+    assert _flow(res, "market", "neo", "equity_round")[0] == pytest.approx(41.0, rel=1e-12)
     assert _flow(res, "neo", "bank", "debt_service")[0] == pytest.approx(7.0, rel=1e-12)
     assert res.default_probability("neo") == 0.0
     assert res.checks.worst() < 1e-9
@@ -201,14 +201,14 @@ def test_an_equity_deal_needs_a_cloud_with_funding() -> None:
 
 def test_a_vendors_stake_in_a_cloud_is_marked_at_the_clouds_price() -> None:
     """The vendor holds the 40% the owner held; after the round of the test above its
-    0.4 of 1.625 shares are worth 0.4 x 20 / 1.625 = $4.923B, its only stake."""
+    0.4 of 3.05 shares are worth 0.4 x 20 / 3.05 = $2.623B, its only stake."""
     fin = {"operating_costs_per_year": 0.0, "earnings_multiple": 10.0, "other_value": 0.0,
            "shares_outstanding": 1000.0}
     owned = _short_cloud(funding=FUNDING, equity={"holders": {"nvidia": 0.4}})
     sim, neo = _first_quarter([vendor(financials=fin), lab(), owned, *OTHERS])
     (nv,) = sim.vendors
-    assert neo.price(sim)[0] == pytest.approx(20.0 / 1.625, rel=1e-12)
-    assert nv.financials.marks(sim)[0] == pytest.approx(0.4 * 20.0 / 1.625, rel=1e-12)
+    assert neo.price(sim)[0] == pytest.approx(20.0 / 3.05, rel=1e-12)
+    assert nv.financials.marks(sim)[0] == pytest.approx(0.4 * 20.0 / 3.05, rel=1e-12)
 
 
 def test_rent_paid_late_pays_the_arrears_of_a_cloud_without_funding() -> None:
