@@ -1,6 +1,8 @@
-"""Shared test settings: Hypothesis profiles (CI's bounded one, and `long`)."""
+"""Shared test settings: Hypothesis profiles (CI's bounded one, and `long`), Ctrl-C as
+Python's own, and a run store per test."""
 
 import os
+import signal
 
 from hypothesis import HealthCheck, settings
 
@@ -11,6 +13,14 @@ settings.register_profile(
     "long", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=2000
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# A shell starts a background job (`cmd &` in a script) with SIGINT ignored, and Python then
+# keeps it ignored: no KeyboardInterrupt, in this process or in the CLI processes the tests
+# start, so every Ctrl-C test would fail when the suite runs in the background. The tests
+# of Ctrl-C need Python's own handling; a handler (unlike "ignored") is reset to the default
+# in a child at exec, so the children get theirs too.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 # --- the run store: never the repository's ./chipcredit.duckdb ---------------------------
