@@ -32,6 +32,7 @@ from chipcredit.report.multiples import (
     irr_not_meaningful,
     irr_shown,
     moic_reason,
+    partial_share,
 )
 
 from .staging import Staging, check_file_target, write_output
@@ -249,11 +250,8 @@ _REASON_TEXT = {
 def _partial(index: Index, deal: str, party: str, metric: str) -> float | None:
     """The share of paths behind a statistic when it is over part of them (else None): for
     an IRR the paths it ranks (`irr_text`), for any other metric those with a value."""
-    ranked = finite(_stat(index, deal, party, metric, "ranked_share"))
-    if ranked is not None:
-        return ranked if 0.0 < ranked < 1.0 else None
-    share = finite(_stat(index, deal, party, metric, "nan_share"))
-    return None if share is None or share <= 0.0 or share >= 1.0 else 1.0 - share
+    return partial_share(_stat(index, deal, party, metric, "ranked_share"),
+                         _stat(index, deal, party, metric, "nan_share"))
 
 
 ABOVE_BRACKET = f">{cc.IRR_BRACKET[1]:.0%}"

@@ -46,7 +46,8 @@ from chipcredit.analytics.unit import metric_unit
 
 __all__ = ["EXTRAS", "FINANCED_SIDE", "INVESTEE_KINDS", "IRR_SHOWN", "REASONS", "TOKEN_MULTIPLE",
            "closed_from_outcomes", "closed_shares", "extras_shown", "financed_parties",
-           "irr_not_meaningful", "irr_shown", "moic_reason", "pair_reason", "uncertain_close"]
+           "irr_not_meaningful", "irr_shown", "moic_reason", "pair_reason", "partial_share",
+           "uncertain_close"]
 
 TOKEN_MULTIPLE = 100.0
 """A median MOIC above this (an outlay under 1% of what came back) is shown as n/m."""
@@ -263,3 +264,24 @@ def closed_from_outcomes(deals: Iterable[Any], outcomes: Mapping[str, ArrayLike]
             flows = np.nan_to_num(np.asarray(values, dtype=np.float64)) > 0
             moved[parts[1]] = moved[parts[1]] | flows if parts[1] in moved else flows
     return {deal: float(moved[deal].mean()) for deal in uncertain_close(deals) if deal in moved}
+
+
+def partial_share(ranked_share: Any, nan_share: Any) -> float | None:
+    """The share of the paths a statistic is over, when that is only some of them (strictly
+    between 0 and 1), else None: the rule of the ``*`` in ``chipcredit run``, the HTML
+    report and the dashboard. For an IRR the paths it ranks (``ranked_share``, when the
+    summary has one), for any other metric those with a value (1 - ``nan_share``)."""
+    def number(value: Any) -> float | None:
+        if value is None or isinstance(value, bool):
+            return None
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            return None
+        return x if math.isfinite(x) else None
+
+    ranked = number(ranked_share)
+    if ranked is not None:
+        return ranked if 0.0 < ranked < 1.0 else None
+    missing = number(nan_share)
+    return None if missing is None or missing <= 0.0 or missing >= 1.0 else 1.0 - missing

@@ -30,6 +30,7 @@ from chipcredit.report.multiples import (
     irr_not_meaningful,
     irr_shown,
     pair_reason,
+    partial_share,
 )
 from chipcredit.report.solvency import kind_label
 from chipcredit.report.tables import irr_notes, irr_text, net_position
@@ -72,14 +73,8 @@ def partial_shares(result: cc.Result) -> dict[tuple[str, str, str], float]:
     table = table[table["deal"].notna()]
     out = {}
     for rec in table.to_dict("records"):
-        ranked, missing = rec.get("ranked_share"), rec.get("nan_share")
-        if ranked is not None and pd.notna(ranked):
-            share = float(ranked)
-        elif missing is not None and pd.notna(missing):
-            share = 1.0 - float(missing)
-        else:
-            continue
-        if 0.0 < share < 1.0:
+        share = partial_share(rec.get("ranked_share"), rec.get("nan_share"))
+        if share is not None:
             out[(str(rec["deal"]), str(rec["party"]), str(rec["metric"]))] = share
     return out
 
