@@ -50,7 +50,6 @@ def amounts(n: int, fine: bool = True) -> st.SearchStrategy[np.ndarray]:
 
 
 NO_POOLS = np.zeros((1, 1))
-NO_FIRST = np.zeros((1, 1))  # no money tied to the transfer (tests/engine/test_ledger_transfers.py has it)
 """No funded account's pool: these tests hold the balances' rule (a pool's is in
 tests/engine/test_ledger_transfers.py)."""
 
@@ -96,7 +95,7 @@ def call(state: dict[str, Any], args: dict[str, Any]) -> float:
         args["dense"], args["gather"], TOL, state["row"], args["fresh"], state["flows"],
         args["pay_slot"], args["get_slot"], args["time"], state["tags"], args["mode"],
         args["payer"], args["payee"], args["origin"], TINY, state["back"], state["sales"],
-        args["vendor"], args["sale"], NO_POOLS, -1, -1, NO_FIRST, False))
+        args["vendor"], args["sale"], NO_POOLS, -1, -1))
 
 
 LAYOUTS = ["dense", "gather", "aligned"]

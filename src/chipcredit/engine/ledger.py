@@ -34,8 +34,9 @@ from chipcredit.errors import SimulationError
 
 from .audit import Checks, TraceLine
 from .draws import ChunkDraws
-from .ledger_kernel import NO_TAGS, nonzero_paths, quarter_checks, transfer
+from .ledger_kernel import NO_TAGS, SHARE, nonzero_paths, quarter_checks, transfer
 from .provenance import TINY, Provenance, Route
+from .tied import pass_on_first
 from .workspace import Workspace
 
 __all__ = ["AccountClass", "Checks", "Ledger", "TraceLine"]  # the last two from `audit`
@@ -50,7 +51,6 @@ _NO_ROUTE = Route(NO_TAGS, -1, -1, -1, np.zeros(1), -1, False)  # and its tags, 
 _NO_TAGS = np.zeros((1, 1, 1))
 _NO_SALES = np.zeros((1, 1))
 _NO_POOLS = np.zeros((1, 1))
-_NO_FIRST = np.zeros((1, 1))  # `transfer`'s ``first`` when no deal ties money to the payment
 
 
 def sparse_paths(values: NDArray[np.float64]) -> NDArray[np.intp] | None:
@@ -301,15 +301,24 @@ class Ledger:
                 flows = self._flows[deal]
                 pay_slot, get_slot = slots.get(source, -1), slots.get(target, -1)
         r = _NO_ROUTE if route is None else route
-        first = None if prov is None or not tied else prov.first(tied)
+        first = None if prov is None or not tied or r.mode != SHARE else prov.first(tied)
+        if prov is None or first is None:
+            mode, pool_out, base = r.mode, r.pool_out, None
+        else:  # `pass_on_first` moves the tags, from the payer's cash before the payment
+            mode, pool_out = NO_TAGS, -1
+            cash = self.balance[source] if r.pool_out < 0 else prov.pools[r.pool_out]
+            base = cash.copy() if where is None else cash[where]
         bad = transfer(self.balance, source, target, amt,
                        _ALL_PATHS if where is None else where, where is None, gather, TOL,
                        row, fresh, flows, pay_slot, get_slot, time,
-                       _NO_TAGS if prov is None else prov.tags, r.mode, r.payer, r.payee,
+                       _NO_TAGS if prov is None else prov.tags, mode, r.payer, r.payee,
                        r.origin, TINY, r.back, _NO_SALES if prov is None else prov.sales,
                        r.vendor, r.sale, _NO_POOLS if prov is None else prov.pools,
-                       r.pool_out, r.pool_in, _NO_FIRST if first is None else first,
-                       first is not None)
+                       pool_out, r.pool_in)
+        if bad == 0.0 and first is not None and prov is not None and base is not None:
+            vals = amt[where] if where is not None and gather else amt
+            pass_on_first(prov.tags, r.payer, r.payee, vals, base, where, TINY, first,
+                          r.back, prov.sales, r.vendor, r.sale, prov.pools, r.pool_out)
         if bad != 0.0:
             raise SimulationError(f"transfer {kind} of {bad!r} $B is negative or not finite")
         if fresh:

@@ -175,56 +175,6 @@ def _pass_on_at(held: NDArray[np.float64], where: NDArray[np.intp], frac: NDArra
 
 
 @kernel
-def _pass_on_first(tags: NDArray[np.float64], payer: int, payee: int, vals: NDArray[np.float64],
-                   base: NDArray[np.float64], where: NDArray[np.intp], dense: bool, tiny: float,
-                   first: NDArray[np.float64], back: NDArray[np.float64],
-                   sales: NDArray[np.float64], vendor: int, sale: bool,
-                   pools: NDArray[np.float64], pool_out: int) -> None:
-    """`SHARE` of a payment part of which a deal tied to it: ``first[o, i]`` ($B, origins
-    x paths, "other" last) of origin ``o``'s money is spent first, as far as the payer
-    holds it and the payment reaches; the rest of the payment takes each origin's share
-    ``min(rest / (base - taken), 1)`` of what is left, as `_shares` and `_pass_on` take it
-    of ``base`` (the payer's balance, or its pool). A path with no first parts moves the
-    same bits as `_pass_on`. On the paths ``where`` unless ``dense``."""
-    n_vendors = tags.shape[1]
-    taken_by = np.zeros(n_vendors + 1)
-    for j in range(vals.size):
-        i = j if dense else where[j]
-        b = base[i]
-        rest = vals[j]
-        taken = 0.0
-        held = 0.0
-        for v in range(n_vendors):
-            held = tags[payer, v, i] if v == 0 else held + tags[payer, v, i]
-        for o in range(n_vendors + 1):
-            t = first[o, i]
-            f = 0.0
-            if t > 0.0 and rest > 0.0:
-                have = tags[payer, o, i] if o < n_vendors else b - held
-                f = min(t, rest, max(have, 0.0))
-                rest -= f
-                taken += f
-            taken_by[o] = f
-        left = b - taken
-        frac = rest / left if left > tiny else 0.0
-        frac = 1.0 if frac > 1.0 else frac
-        for v in range(n_vendors):
-            h = tags[payer, v, i] - taken_by[v]
-            part = h * frac
-            tags[payer, v, i] = h - part
-            moved = taken_by[v] + part
-            if payee >= 0:
-                tags[payee, v, i] += moved
-            elif v == vendor:
-                back[i] += moved
-                if sale:
-                    sales[v, i] += moved
-        if pool_out >= 0:
-            p = pools[pool_out, i] - taken
-            pools[pool_out, i] = p - p * frac
-
-
-@kernel
 def transfer(balance: NDArray[np.float64], source: int, target: int, amt: NDArray[np.float64],
              where: NDArray[np.intp], dense: bool, gather: bool, tol: float,
              row: NDArray[np.float64], fresh: bool,
@@ -232,7 +182,7 @@ def transfer(balance: NDArray[np.float64], source: int, target: int, amt: NDArra
              tags: NDArray[np.float64], mode: int, payer: int, payee: int, origin: int,
              tiny: float, back: NDArray[np.float64], sales: NDArray[np.float64],
              vendor: int, sale: bool, pools: NDArray[np.float64], pool_out: int,
-             pool_in: int, first: NDArray[np.float64], firsts: bool) -> float:
+             pool_in: int) -> float:
     """Move ``amt`` from account ``source`` to ``target``; 0.0, or the bad amount.
 
     The amounts are first checked: every one must be at least ``-tol`` and finite. If one is
@@ -261,8 +211,9 @@ def transfer(balance: NDArray[np.float64], source: int, target: int, amt: NDArra
         in `SHARE` and leaves the pool, and ``pool_in`` the payee's, to which ``amt`` adds
         (a funded balance is a net position that goes negative as its parent pays, so only
         its pool can be shared out)
-    first : (vendors + 1, n) $B of each origin's money ("other" last) that a deal tied to
-        this payment, spent first in `SHARE` (see `_pass_on_first`); read only if ``firsts``
+
+    A payment that spends money a deal tied to it first moves its tags in `tied` instead
+    (called with `NO_TAGS` and no ``pool_out``).
     """
     if dense or not gather:
         vals = amt
@@ -272,11 +223,7 @@ def transfer(balance: NDArray[np.float64], source: int, target: int, amt: NDArra
             vals[j] = amt[where[j]]
     if not _fine(vals, tol):
         return _bad(vals, tol)
-    if mode == SHARE and firsts:  # tied money first, then the payer's share of the rest
-        _pass_on_first(tags, payer, payee, vals, pools[pool_out] if pool_out >= 0
-                       else balance[source], where, dense, tiny, first, back, sales, vendor,
-                       sale, pools, pool_out)
-    elif mode == SHARE or pool_out >= 0:  # the payer's share, of its pool or balance before
+    if mode == SHARE or pool_out >= 0:  # the payer's share, of its pool or balance before
         frac = _shares(vals, pools[pool_out] if pool_out >= 0 else balance[source], where,
                        dense, tiny)
         nowhere = frac[:0]

@@ -182,8 +182,8 @@ class Provenance:
     def first(self, tied: Sequence[tuple[int, NDArray[np.float64]]]) -> NDArray[np.float64]:
         """The money a deal tied to a payment, by origin: ``(vendors + 1, n)`` $B, "other"
         last, from ``(account, amount)`` pairs (the account whose money it is; amounts
-        ``(n,)`` $B). `ledger_kernel.transfer` spends it first (`_pass_on_first`). A traced
-        account's money is a mix of origins, so what it tied is not spent first."""
+        ``(n,)`` $B). `tied.pass_on_first` spends it first. A traced account's money is a
+        mix of origins, so what it tied is not spent first."""
         out = np.zeros((len(self.vendors) + 1, self.n))
         for acct, amount in tied:
             if self.slot[acct] < 0:
