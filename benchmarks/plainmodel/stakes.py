@@ -113,7 +113,7 @@ class VendorCredit(Deal):
 
     def _collateral(self) -> float:
         age = max(self.world.quarter - self.start_q + 1, 0)
-        if age >= self.world.market.max_life:
+        if age >= self.world.market.life_q:  # retired from the fleet: no collateral left
             return 0.0
         return self.shipped_cost * self.world.market.residual_share(age)
 

@@ -96,10 +96,15 @@ class VendorCreditDeal(DealRuntime):
         self._sim = sim
 
     def _collateral(self) -> NDArray[np.float64]:
+        """The chips shipped, at their used value: ``(n,)`` $B, 0 from the path's own
+        useful life on, when the fleet retires them (not the chunk's longest life, which
+        would make a path's recovery depend on its neighbours)."""
+        market = self._sim.market
         age = max(self._sim.quarter - self.start_q + 1, 0)
-        if age >= self._sim.market.max_life:
+        if age >= market.max_life:
             return np.zeros(self.n)
-        return np.asarray(self.shipped_cost * self._sim.market.residual_share(age))
+        value = self.shipped_cost * market.residual_share(age)
+        return np.where(age >= market.life_q, 0.0, value)
 
     def open(self, sim: Sim, q: int) -> None:
         live = self.closes & self.lab.alive
