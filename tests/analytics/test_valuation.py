@@ -424,6 +424,12 @@ def test_irr_of_a_path_does_not_depend_on_the_paths_beside_it(seed: int, repeats
     flows = rng.normal(size=(40, 21)) * (rng.random((40, 21)) < 0.5)
     flows[:, 0] = -np.abs(rng.normal(size=40)) - 0.1
     flows[:20, 1:] = np.abs(flows[:20, 1:])  # half change sign once, half maybe several times
+    # and some whose IRR lies outside the bracket, whose side is named from the NPVs at its
+    # ends (summed per row: a matrix product rounds a row by the rows around it)
+    flows[:4, 1:] = 0.0
+    flows[:4, -1] = rng.uniform(1e6, 1e7, 4)  # a dollar in, millions out: above the bracket
+    flows[4:8, 1:] = 0.0
+    flows[4:8, -1] = rng.uniform(1e-16, 1e-15, 4)  # almost nothing back: below it
     batch = np.concatenate([flows, np.repeat(flows[:1], repeats, axis=0)])
     together = irr(batch)
     backwards = irr(batch[::-1].copy())
@@ -433,3 +439,5 @@ def test_irr_of_a_path_does_not_depend_on_the_paths_beside_it(seed: int, repeats
             assert np.array_equal(result.irr[at : at + 1], alone.irr, equal_nan=True)
             assert result.reason[at] == alone.reason[0]
             assert result.multiple_sign_changes[at] == alone.multiple_sign_changes[0]
+    named = [REASONS[int(code)] for code in together.reason[:8]]
+    assert named == ["above_bracket"] * 4 + ["below_bracket"] * 4

@@ -246,9 +246,9 @@ def _outside(c: FloatArray, changes: NDArray[np.int8], reason: NDArray[np.int8],
     first = np.sign(flows[np.arange(rows.size), nonzero.argmax(axis=1)])
     last = np.sign(flows[np.arange(rows.size), flows.shape[1] - 1 - nonzero[:, ::-1].argmax(axis=1)])
     k = np.arange(flows.shape[1])
-    with np.errstate(all="ignore"):
-        at_upper = flows @ (1.0 + effective_to_quarterly(float(upper))) ** -k
-        at_lower = flows @ (1.0 + effective_to_quarterly(float(lower))) ** -k
+    with np.errstate(all="ignore"):  # summed per row, not ``@``: see `npv`
+        at_upper = (flows * (1.0 + effective_to_quarterly(float(upper))) ** -k).sum(axis=1)
+        at_lower = (flows * (1.0 + effective_to_quarterly(float(lower))) ** -k).sum(axis=1)
     above = np.sign(at_upper) == -first
     below = np.sign(at_lower) == -last
     reason[rows[above & ~below]] = _ABOVE
