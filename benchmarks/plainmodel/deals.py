@@ -221,12 +221,12 @@ class SpvLease(Deal):
             return
         value = self.cost * world.market.residual_share(self.lease_periods)
         exercise = (self.spec.at_end == "purchase_option" and value > self.option_price
-                    and world.books.balance[self.lessee] >= self.option_price)
+                    and world.books.balance[self.lessee] >= self.option_price
+                    and self.lease_periods < world.market.life_q)  # GPUs it can still use
         world.books.pay(q, self.lessee, self.spv, "purchase_option",
                         self.option_price if exercise else 0.0, self.id)
         if exercise:
-            age = min(self.lease_periods, world.market.max_life - 1)
-            self.lab.fleet.add(self.units, self.cost, age)
+            self.lab.fleet.add(self.units, self.cost, self.lease_periods)
         else:
             world.books.pay(q, "customers", self.spv, "residual_sale", value, self.id)
         self.active = False

@@ -219,10 +219,14 @@ class SpvLeaseDeal(DealRuntime):
         value = self.cost * sim.market.residual_share(self.lease_periods)
         exercise = np.zeros(sim.n, dtype=bool)
         if self.spec.at_end == "purchase_option":
-            exercise = live & (value > self.option_price) & (self.lab.cash >= self.option_price)
+            # GPUs at the end of the path's useful life would retire from the fleet at once:
+            # the lessee buys only GPUs it can still use (and a path's choice never depends
+            # on the longest life drawn in its chunk, which sets how old a fleet cohort gets)
+            exercise = (live & (value > self.option_price) & (self.lab.cash >= self.option_price)
+                        & (self.lease_periods < sim.market.life_q))
         price = np.where(exercise, self.option_price, 0.0)
         sim.ledger.pay(q, self.lessee, self.spv, "purchase_option", price, self.index)
-        age = min(self.lease_periods, self.lab.fleet.capacity.shape[0] - 1)
+        age = min(self.lease_periods, self.lab.fleet.capacity.shape[0] - 1)  # = lease if any
         self.lab.fleet.add_at(age, np.where(exercise, self.units, 0.0),
                               np.where(exercise, self.cost, 0.0))
         sold = np.where(live & ~exercise, value, 0.0)
