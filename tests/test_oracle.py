@@ -166,7 +166,7 @@ def test_the_spending_rule_agrees() -> None:
 def test_the_spending_rule_with_purchase_draws_agrees() -> None:
     """The biting rule above, plus Nvidia credit facilities that draw for purchases: to
     OpenAI (it rents and chooses vendors; its facility also draws for a shortfall, so its
-    headroom is runway) and to xAI (purchases only). Engine against oracle on 16 paths:
+    headroom is runway) and to xAI (purchases only). Engine against oracle on 8 paths:
     the draws after the cut, the tied money spent first, the rule's series and every
     outcome column of the facilities."""
     data = _biting_rule()
@@ -178,7 +178,7 @@ def test_the_spending_rule_with_purchase_draws_agrees() -> None:
         dict(terms, id="nvidia-xai-line", borrower="xai", secured=True,
              drawing={"purchases": 0.5, "shortfall": False})]
     scenario = cc.load_scenario(data)
-    sim = Sim(scenario, ChunkDraws(SEED, 16, 0, 1, False))
+    sim = Sim(scenario, ChunkDraws(SEED, 8, 0, 1, False))
     facilities = sim.deals[-2:]
     both = 0  # path-quarters in which a lab both cut and drew for purchases
     for q in range(sim.n_quarters):
@@ -189,10 +189,10 @@ def test_the_spending_rule_with_purchase_draws_agrees() -> None:
             both += int(((f.lab.spending.cut > 0) & (f.drawn_total > drawn)).sum())
     for deal in sim.deals:
         deal.at_horizon(sim)
-    assert both > 20, both  # the cut and the draws meet often
+    assert both > 10, both  # the cut and the draws meet often
     engine = reduce_chunk(sim)
     assert engine["spv|nvidia-xai-line|drawn_total"].min() > 0
-    worlds, sizes = run_worlds(scenario, SEED, 16)
+    worlds, sizes = run_worlds(scenario, SEED, 8)
     problems = disagreements(engine, columns(worlds, sizes))
     assert "deal|nvidia-openai-line|nvidia|tied_gross_profit" in engine
     for key, values in sim.series.items():  # the facilities' drawn and the rule's series too
