@@ -33,7 +33,8 @@ from plainmodel.world import World
 
 __all__ = ["ChipcreditModel", "run_mesa", "run_models"]
 
-LAB_VARIABLES = ("revenue", "cash", "capacity", "valuation", "arrears")
+LAB_VARIABLES = ("revenue", "cash", "capacity", "valuation", "arrears", "spending_cut",
+                 "spending_deferred")  # seed-2025's labs both have a spending rule
 VENDOR_VARIABLES = ("sales", "gross_profit", "share", "self_funded_share", "units", "market_share",
                     "operating_profit", "equity_value", "share_price", "shares_outstanding",
                     "stakes_value")

@@ -126,10 +126,9 @@ def test_rounds_capped_by_max_dilution_agree() -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_the_spending_rule_agrees() -> None:
-    """seed-2025 with a spending rule on both labs (cut up to 80% under 8 quarters of
-    runway, so it bites often), engine against oracle on 16 paths: the deferred
-    capacity, the cash kept back and the defaults that follow are all compared."""
+def _biting_rule() -> dict:
+    """seed-2025's data with a spending rule on both labs that bites often: up to 50-90% cut
+    under 8 quarters of runway."""
     import yaml
 
     data = yaml.safe_load((Path(cc.__file__).parent / "scenarios" / "seed-2025.yaml").read_text())
@@ -138,7 +137,14 @@ def test_the_spending_rule_agrees() -> None:
     for lab in labs:
         lab["compute"]["spending"] = {"runway_quarters": 8, "max_cut": {"dist": "uniform",
                                                                         "low": 0.5, "high": 0.9}}
-    scenario = cc.load_scenario(data)
+    return data
+
+
+def test_the_spending_rule_agrees() -> None:
+    """seed-2025 with a spending rule on both labs (cut up to 80% under 8 quarters of
+    runway, so it bites often), engine against oracle on 16 paths: the deferred
+    capacity, the cash kept back and the defaults that follow are all compared."""
+    scenario = cc.load_scenario(_biting_rule())
     sim = Sim(scenario, ChunkDraws(SEED, 16, 0, 1, False))
     cuts = []
     for q in range(sim.n_quarters):
@@ -154,6 +160,46 @@ def test_the_spending_rule_agrees() -> None:
         oracle = np.array([w.series[key] for w in worlds])
         if not np.isclose(oracle, values, rtol=1e-9, atol=1e-9, equal_nan=True).all():
             problems.append(f"series {key}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_spending_rule_with_purchase_draws_agrees() -> None:
+    """The biting rule above, plus Nvidia credit facilities that draw for purchases: to
+    OpenAI (it rents and chooses vendors; its facility also draws for a shortfall, so its
+    headroom is runway) and to xAI (purchases only). Engine against oracle on 8 paths:
+    the draws after the cut, the tied money spent first, the rule's series and every
+    outcome column of the facilities."""
+    data = _biting_rule()
+    terms = {"kind": "credit_facility", "lender": "nvidia", "vendor": "nvidia", "rate": 0.09,
+             "commitment": 20.0, "max_outstanding": 12.0, "term_years": 4}
+    data["deals"] += [
+        dict(terms, id="nvidia-openai-line", borrower="openai",
+             drawing={"purchases": 0.6, "shortfall": True}),
+        dict(terms, id="nvidia-xai-line", borrower="xai", secured=True,
+             drawing={"purchases": 0.5, "shortfall": False})]
+    scenario = cc.load_scenario(data)
+    sim = Sim(scenario, ChunkDraws(SEED, 8, 0, 1, False))
+    facilities = sim.deals[-2:]
+    both = 0  # path-quarters in which a lab both cut and drew for purchases
+    for q in range(sim.n_quarters):
+        before = [f.drawn_total.copy() for f in facilities]
+        sim.step(q)
+        for f, drawn in zip(facilities, before, strict=True):
+            assert f.lab.spending is not None
+            both += int(((f.lab.spending.cut > 0) & (f.drawn_total > drawn)).sum())
+    for deal in sim.deals:
+        deal.at_horizon(sim)
+    assert both > 10, both  # the cut and the draws meet often
+    engine = reduce_chunk(sim)
+    assert engine["spv|nvidia-xai-line|drawn_total"].min() > 0
+    worlds, sizes = run_worlds(scenario, SEED, 8)
+    problems = disagreements(engine, columns(worlds, sizes))
+    assert "deal|nvidia-openai-line|nvidia|tied_gross_profit" in engine
+    for key, values in sim.series.items():  # the facilities' drawn and the rule's series too
+        oracle = np.array([w.series[key] for w in worlds])
+        if not np.isclose(oracle, values, rtol=1e-9, atol=1e-9, equal_nan=True).all():
+            problems.append(f"series {key}")
+    assert ("openai", "spending_cut") in sim.series and ("nvidia-xai-line", "drawn") in sim.series
     assert not problems, "\n".join(problems)
 
 

@@ -116,10 +116,10 @@ def test_report_is_one_file_that_loads_nothing(reports: dict[str, str], result: 
 
 
 def expected_charts(result: Result) -> int:
-    """Two Sankeys; revenue, cash and capacity fans per lab; sales (and self-funded share,
-    when the run has it) per vendor; one outcome chart per deal and party with a position on
-    some path; default timing per lab and per cloud on its own balance sheet; the market share
-    chart."""
+    """Two Sankeys; revenue, cash and capacity fans per lab, and the share of new capacity
+    deferred per lab with a spending rule; sales (and self-funded share, when the run has it)
+    per vendor; one outcome chart per deal and party with a position on some path; default
+    timing per lab and per cloud on its own balance sheet; the market share chart."""
     labs = [p.id for p in result.scenario.parties if p.kind == "lab"]
     own_clouds = [p.id for p in result.scenario.parties
                   if p.kind == "cloud" and p.balance_sheet == "own"]
@@ -128,7 +128,8 @@ def expected_charts(result: Result) -> int:
                       for var in ("sales", "self_funded_share"))
     positions = sum(counts["no_position"] < result.paths
                     for counts in result.irr_reasons().values())
-    return 2 + 3 * len(labs) + vendor_fans + positions + len(labs) + len(own_clouds) + 1
+    ruled = sum(p.kind == "lab" and p.compute.spending is not None for p in result.scenario.parties)
+    return 2 + 3 * len(labs) + ruled + vendor_fans + positions + len(labs) + len(own_clouds) + 1
 
 
 def test_report_has_every_section_and_opens_with_the_summary(reports: dict[str, str],

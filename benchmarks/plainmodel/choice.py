@@ -85,11 +85,16 @@ class Choice:
         else:
             self.unit_price = [m.all_in] * len(self.vendors)
 
-    def pulls(self, world: World, lab: Lab, state: LabChoice, q: int) -> list[float] | None:
+    def pulls(self, world: World, lab: Lab, state: LabChoice, q: int,
+              planned: float) -> list[float] | None:
         """Financing per unit attached to buying from each vendor ($B), or None."""
-        if not (any(state.milestones) or any(state.warrants)):
+        if not (world.tied or any(state.milestones) or any(state.warrants)):
             return None
         out = [0.0] * len(self.ids)
+        for t in world.tied:  # money tied to the vendor, per unit the lab plans to buy
+            if t.lab == lab.id:
+                i = self.ids.index(t.vendor)
+                out[i] += min(t.remaining / planned if planned > 0 else 0.0, self.vendors[i].content)
         for i, deals in enumerate(state.milestones):
             for d in deals:
                 if d.closes and lab.alive and q >= d.start_q and d.invested < d.max_amount:
@@ -139,7 +144,7 @@ class Choice:
         shares = logit_shares(cost, state.ported, s)
         mix = sum(x * y for x, y in zip(shares, mix_price, strict=True))
         planned = snap(min(shortfall, budget / mix if mix > 0 else math.inf), CAPACITY_DUST)
-        pull = self.pulls(world, lab, state, q)
+        pull = self.pulls(world, lab, state, q, planned)
         if pull is not None:
             cost = self.costs(state, pull)
             shares = logit_shares(cost, state.ported, s)

@@ -71,6 +71,10 @@ class Lab(Fundraiser):
         # the spending rule: (runway_quarters, max_cut), or None without one
         self.spending = None if sp is None else (p(sp.runway_quarters, sk + ".runway_quarters"),
                                                  p(sp.max_cut, sk + ".max_cut"))
+        self.liquidity: list[Any] = []  # facilities drawn for a shortfall: runway
+        self.purchase_draws: list[Any] = []  # facilities drawn for purchases
+        self.deferred_share = 0.0  # the spending rule's record of the quarter
+        self.deferred = 0.0
         self.leased = 0.0
         self.rented = 0.0
         self.renting = {cid: p(x, f"{key}.renting.{cid}") for cid, x in spec.renting.items()}
@@ -139,13 +143,15 @@ class Lab(Fundraiser):
     def buy(self, world: World, q: int, vid: str, units: float) -> None:
         """Buy ``units`` from a vendor: its content to the vendor, the rest to customers."""
         vendor = world.vendors[vid]
-        paid = vendor.sell(world, q, self.id, units)
+        tied = world.tied_parts(self, vid, units * vendor.content) if world.tied else None
+        paid = vendor.sell(world, q, self.id, units, tied=tied)
         infra = world.infrastructure
         world.books.pay(q, self.id, "customers", "infrastructure",
                         units * world.market.all_in - paid if infra is None else units * infra)
         self.fleet.add(units if vendor.perf is None else units * vendor.perf, paid)
         self.deployed[vid] += units
         self.bought[vid] += units
+        world.spend_tied(self, vid, paid)
 
     def install_financed(self, world: World, q: int, vid: str, units: float,
                          content_paid: float) -> float:
@@ -162,9 +168,20 @@ class Lab(Fundraiser):
         """Phase 4: rent from clouds, then buy (vendor choice or fixed shares)."""
         shortfall = snap(max(self.need - self.installed(), 0.0) if self.alive else 0.0,
                          CAPACITY_DUST)
-        budget = max(self.cash(world) - self.due(), 0.0)
+        due = self.due()
+        own = budget = max(self.cash(world) - due, 0.0)
         if self.spending is not None:
-            shortfall, budget = self.defer(world, shortfall, budget, committed)
+            planned = shortfall
+            shortfall, cut, protected = self.defer(world, q, shortfall, committed)
+        for facility in self.purchase_draws:  # for what it still wants, after the cut
+            facility.draw_for_purchases(world, q, shortfall)
+        if self.purchase_draws:
+            budget = max(self.cash(world) - due, 0.0)
+        if self.spending is not None:
+            held = cut * max(own - protected * world.market.all_in, 0.0)
+            self.deferred_share = (planned - shortfall) / planned if planned > 0 else 0.0
+            self.deferred = min((planned - shortfall) * world.market.all_in, held)
+            budget -= held
         shortfall, budget = self.rent(world, q, shortfall, budget, committed)
         if world.choice is not None:
             world.choice.procure(world, self, q, committed, shortfall, budget)
@@ -183,23 +200,24 @@ class Lab(Fundraiser):
             if other >= CAPACITY_DUST:
                 self.second_source = q
 
-    def defer(self, world: World, shortfall: float, budget: float,
-              committed: list[tuple[str, float]]) -> tuple[float, float]:
-        """The spending rule: short of runway (cash over the trailing burn, in quarters), the
-        lab cuts ``max_cut * (1 - runway / runway_quarters)`` of the capacity it wants and of
-        the money it may spend, beyond what serves its revenue or, if more, what it must buy
-        under commitments (and that capacity's all-in cost). seed-2025 has no credit
-        facility, so no undrawn headroom adds to the cash here."""
+    def defer(self, world: World, q: int, shortfall: float,
+              committed: list[tuple[str, float]]) -> tuple[float, float, float]:
+        """The spending rule: short of runway (cash, before this quarter's purchase draws,
+        plus the undrawn headroom of facilities drawn for a shortfall, over the trailing
+        burn, in quarters), the lab cuts ``max_cut * (1 - runway / runway_quarters)`` of the
+        capacity it wants beyond what serves its revenue or, if more, what it must buy under
+        commitments. Returns what it still wants, the cut and that protected capacity; the
+        caller holds back the cut of its own money beyond the protected capacity's cost."""
         assert self.spending is not None
         runway_quarters, max_cut = self.spending
         burn = max(sum(self.burn) / 4.0, 0.0)
-        runway = max(self.cash(world), 0.0) / burn if burn > 0 else math.inf
+        undrawn = sum(f.headroom(q) for f in self.liquidity)
+        runway = (max(self.cash(world), 0.0) + undrawn) / burn if burn > 0 else math.inf
         cut = max_cut * max(1.0 - runway / runway_quarters, 0.0)
         serving = max(self.inference_need - self.installed(), 0.0)
         protected = min(max(serving, sum(units for _, units in committed)), shortfall)
         wanted = snap(shortfall - cut * (shortfall - protected), CAPACITY_DUST)
-        spend = budget - cut * max(budget - protected * world.market.all_in, 0.0)
-        return wanted, spend
+        return wanted, cut, protected
 
     def rent(self, world: World, q: int, shortfall: float, budget: float,
              committed: list[tuple[str, float]]) -> tuple[float, float]:

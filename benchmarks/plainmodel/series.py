@@ -16,9 +16,12 @@ __all__ = ["buyer_values", "cloud_values", "lab_values", "vendor_values"]
 
 
 def lab_values(world: World, lab: Lab) -> dict[str, float]:
-    return {"revenue": lab.revenue, "cash": lab.cash(world) if lab.alive else 0.0,
-            "capacity": lab.installed(), "valuation": lab.valuation(world),
-            "arrears": lab.arrears()}
+    out = {"revenue": lab.revenue, "cash": lab.cash(world) if lab.alive else 0.0,
+           "capacity": lab.installed(), "valuation": lab.valuation(world),
+           "arrears": lab.arrears()}
+    if lab.spending is not None:  # the share of the planned new capacity deferred, and $B
+        out.update(spending_cut=lab.deferred_share, spending_deferred=lab.deferred)
+    return out
 
 
 def vendor_values(world: World, vendor: Vendor, origin: int) -> dict[str, float]:

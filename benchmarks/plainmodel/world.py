@@ -9,6 +9,7 @@ from .books import Books
 from .choice import Choice
 from .clouds import Cloud, begin_clouds
 from .deals import Deal, Loan, SpvLease
+from .facility import CreditFacility
 from .labs import Lab
 from .market import Market
 from .numbers import ChunkNumbers, PathNumbers
@@ -22,7 +23,16 @@ DEAL_KINDS: dict[str, type[Deal]] = {
     "spv_lease": SpvLease, "loan": Loan, "milestone_equity": MilestoneEquity,
     "vendor_credit": VendorCredit, "purchase_commitment": TakeOrPay,
     "deployment_warrant": Warrant, "capacity_backstop": Backstop, "equity": EquityStake,
+    "credit_facility": CreditFacility,
 }
+
+
+class Tied:
+    """Money a deal tied to a lab's purchases from a vendor, not yet spent ($B)."""
+
+    def __init__(self, deal: Deal, lab: str, vendor: str, remaining: float, funder: str) -> None:
+        self.deal, self.lab, self.vendor = deal, lab, vendor
+        self.remaining, self.funder = remaining, funder
 
 
 def deal_parties(spec: Any) -> list[str]:
@@ -101,6 +111,33 @@ class World:
             lab.claims.sort(key=lambda c: c.stage)
         self.series: dict[tuple[str, str], list[float]] = {}
         """The quarterly variables the engine records, ``{(party, variable): [quarter]}``."""
+        self.tied: list[Tied] = []
+
+    # -- tied money: a purchase from the vendor spends it first -------------------------
+    def tie(self, deal: Deal, vendor: str, amount: float, funder: str) -> None:
+        self.tied.append(Tied(deal, getattr(deal, "borrower", ""), vendor, amount, funder))
+
+    def tied_parts(self, lab: Lab, vendor: str, spent: float) -> dict[str, float]:
+        """The tied money a purchase of ``spent`` from ``vendor`` uses, by funder (each a
+        vendor: whose money the payment spends first)."""
+        parts: dict[str, float] = {}
+        left = spent
+        for t in self.tied:
+            if t.vendor == vendor and t.lab == lab.id:
+                used = min(t.remaining, left)
+                left -= used
+                parts[t.funder] = parts.get(t.funder, 0.0) + used
+        return parts
+
+    def spend_tied(self, lab: Lab, vendor: str, spent: float) -> None:
+        """Use the tied money up; the vendor's gross profit on it goes beside its deal."""
+        left = spent
+        for t in self.tied:
+            if t.vendor == vendor and t.lab == lab.id:
+                used = min(t.remaining, left)
+                t.remaining -= used
+                left -= used
+                t.deal.add_tied(self.vendors[vendor].margin * used)
 
     def run(self) -> None:
         for q in range(self.horizon):

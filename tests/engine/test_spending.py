@@ -81,19 +81,25 @@ def _world(rule: dict[str, Any] | None, *, cash: float = 100.0, horizon: int = 3
     }
 
 
-def _bought(rule: dict[str, Any] | None, *deals: dict[str, Any]) -> tuple[list[float], list[float]]:
-    """(units bought, cash after) in each quarter of the base case."""
-    data = _world(rule)
+def _quarters(rule: dict[str, Any] | None, *deals: dict[str, Any], cash: float = 100.0
+              ) -> tuple[Sim, list[float], list[float]]:
+    """The base case run: the `Sim`, and the units bought and the cash after, each quarter."""
+    data = _world(rule, cash=cash)
     if deals:
         data["parties"].append({"id": "bank", "kind": "lender"})
         data["deals"] = list(deals)
     sim = Sim(cc.load_scenario(data), ChunkDraws(0, 1, 0, 1, True))
-    lab, bought, cash = sim.labs[0], [], []
+    lab, bought, held = sim.labs[0], [], []
     for q in range(sim.n_quarters):
         sim.step(q)
         bought.append(float(sum(lab.bought.values())[0]))
-        cash.append(float(lab.cash[0]))
-    return bought, cash
+        held.append(float(lab.cash[0]))
+    return sim, bought, held
+
+
+def _bought(rule: dict[str, Any] | None, *deals: dict[str, Any]) -> tuple[list[float], list[float]]:
+    """(units bought, cash after) in each quarter of the base case."""
+    return _quarters(rule, *deals)[1:]
 
 
 def test_golden_quarters_of_a_lab_that_cuts() -> None:
@@ -106,9 +112,16 @@ def test_golden_quarters_of_a_lab_that_cuts() -> None:
     #     0.6 x (1 - 4 / 21) = 17 / 35: it wants 1.275 x 18 / 35 = 0.6557 and may spend
     #     16 x 18 / 35 = 288 / 35 = $8.2286B: the money binds; it buys 7.2 / 35 = 0.205714
     #     and keeps 16 x 17 / 35 = 272 / 35 = $7.7714B.
-    bought, cash = _bought(RULE)
+    sim, bought, cash = _quarters(RULE)
     assert bought == pytest.approx([1.5, 0.6, 7.2 / 35], rel=1e-13)
     assert cash == pytest.approx([40.0, 16.0, 272 / 35], rel=1e-13)
+    # the record (nothing is protected: no revenue, no commitments): the share of the
+    # shortfall deferred is the cut, 0, 0.2 and 17 / 35; the spending deferred, at $40B a
+    # unit, the smaller of the capacity deferred and the money held back: q1 min(0.15 x 40,
+    # 40 x 0.2) = $6B (the want binds), q2 min(1.275 x 17 / 35 x 40, 16 x 17 / 35) = 272 / 35
+    assert sim.series[("lab", "spending_cut")][0] == pytest.approx([0.0, 0.2, 17 / 35], rel=1e-13)
+    assert sim.series[("lab", "spending_deferred")][0] == pytest.approx([0.0, 6.0, 272 / 35],
+                                                                          rel=1e-13)
     # without the rule: q1 buys the 0.75 ($30B, cash 10), q2 what $10B buys (0.25), cash 0
     bought, cash = _bought(None)
     assert bought == pytest.approx([1.5, 0.75, 0.25], rel=1e-13)
@@ -133,6 +146,73 @@ def test_undrawn_facility_headroom_counts_as_runway() -> None:
     assert _bought(RULE, purchases_only)[0] == pytest.approx([1.5, 0.6, 7.2 / 35], rel=1e-13)
 
 
+def test_purchase_draws_follow_the_cut() -> None:
+    # An Nvidia facility that draws half the vendor's price of what the lab buys from it
+    # ($30B of the $40B a unit), 8% a year (2% a quarter), purchases only; $77.5B of cash.
+    # q0: no burn, no cut: it wants the 1.5, draws 0.5 x 1.5 x 30 = 22.5 and buys the 1.5
+    #     for $60B: cash 77.5 + 22.5 - 60 = 40. Burn 77.5 + 22.5 - 40 = 60 (15 over four).
+    # q1: runway 40 / 15 = 8 / 3 (the cash before this quarter's draw), cut 0.2: it wants
+    #     0.75 x 0.8 = 0.6 and draws 0.5 x 0.6 x 30 = 9 for it (not 11.25 for the uncut
+    #     0.75). Interest 22.5 x 0.02 = 0.45 is due, so its own budget is 39.55, of which
+    #     0.2 is held back (7.91), plus the 9 drawn: 40.64; it buys the 0.6 for $24B. Cash
+    #     40 + 9 - 24 - 0.45 = 24.55; burn 40 + 9 - 24.55 = 24.45 (mean (60 + 24.45) / 4).
+    # q2: runway 24.55 / 21.1125 = 1964 / 1689, cut 0.6 x (1 - 491 / 1689) = 1198 / 2815;
+    #     it wants 1.275 x 1617 / 2815 and draws 15 x that = 10.98583; interest 31.5 x 0.02
+    #     = 0.63 leaves 23.92 of its own, of which the cut is held back: it may spend
+    #     23.92 x 1617 / 2815 + 10.98583 = 24.72603, buys 0.61815 and keeps 23.92 x 1198 /
+    #     2815 = 10.17981.
+    line = {"id": "line", "kind": "credit_facility", "lender": "nvidia", "borrower": "lab",
+            "vendor": "nvidia", "commitment": 100.0, "rate": 0.08, "term_years": 5,
+            "drawing": {"purchases": 0.5, "shortfall": False}}
+    sim, bought, cash = _quarters(RULE, line, cash=77.5)
+    cut = 1198 / 2815
+    wanted = 1.275 * (1 - cut)
+    assert sim.deals[0].drawn_total[0] == pytest.approx(22.5 + 9.0 + 15 * wanted, rel=1e-13)
+    assert bought == pytest.approx([1.5, 0.6, (23.92 * (1 - cut) + 15 * wanted) / 40], rel=1e-13)
+    assert cash == pytest.approx([40.0, 24.55, 23.92 * cut], rel=1e-13)
+    assert sim.series[("lab", "spending_cut")][0] == pytest.approx([0.0, 0.2, cut], rel=1e-13)
+    # deferred: q1 min(0.15 x 40, 7.91) = 6; q2 the money held back, 23.92 x cut
+    assert sim.series[("lab", "spending_deferred")][0] == pytest.approx([0.0, 6.0, 23.92 * cut],
+                                                                          rel=1e-13)
+    # the vendor's gross profit (70%) on the tied money, all spent: 0.7 x the draws
+    assert sim.deals[0].tied_gross_profit[0] == pytest.approx(0.7 * (31.5 + 15 * wanted), rel=1e-13)
+
+
+def test_the_record_is_the_rule_s_deferral_on_every_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the burner on 64 paths: each quarter's spending_cut and spending_deferred are
+    # recomputed from what the rule was given and gave back
+    from chipcredit.engine.spending import SpendingRule
+
+    seen: list[dict[str, np.ndarray]] = []
+    want, spend = SpendingRule.want, SpendingRule.spend
+
+    def spying_want(self: SpendingRule, shortfall: np.ndarray, *args: Any) -> np.ndarray:
+        wanted = want(self, shortfall, *args)
+        seen.append({"shortfall": shortfall.copy(), "wanted": wanted.copy()})
+        return wanted
+
+    def spying_spend(self: SpendingRule, budget: np.ndarray, own: np.ndarray,
+                     unit_cost: Any) -> np.ndarray:
+        out = spend(self, budget, own, unit_cost)
+        seen[-1].update(budget=budget.copy(), spend=out.copy(), cost=np.asarray(unit_cost))
+        return out
+
+    monkeypatch.setattr(SpendingRule, "want", spying_want)
+    monkeypatch.setattr(SpendingRule, "spend", spying_spend)
+    sim = Sim(_burner(RULE), ChunkDraws(7, 64, 0, 1, False))
+    sim.run()
+    assert len(seen) == sim.n_quarters
+    share, deferred = sim.series[("lab", "spending_cut")], sim.series[("lab", "spending_deferred")]
+    for q, s in enumerate(seen):
+        gone = s["shortfall"] - s["wanted"]
+        expected = np.where(s["shortfall"] > 0, gone / np.where(s["shortfall"] > 0, s["shortfall"], 1), 0)
+        np.testing.assert_allclose(share[:, q], expected, rtol=1e-12, atol=0)
+        np.testing.assert_allclose(deferred[:, q], np.minimum(gone * s["cost"], s["budget"] - s["spend"]),
+                                   rtol=1e-12, atol=1e-12)
+    assert (share > 0).mean() > 0.1 and (deferred > 0).mean() > 0.1  # it bit, often
+    assert share.max() <= 0.6 and share.min() >= 0.0  # at most max_cut of the shortfall
+
+
 def test_a_long_runway_cuts_nothing_on_any_path() -> None:
     # $1,000B of cash against at most a few $B of burn a quarter: the rule never bites, and
     # every number is the one of the lab without it
@@ -146,6 +226,12 @@ def test_a_long_runway_cuts_nothing_on_any_path() -> None:
     ruled = cc.simulate(cc.load_scenario(data), paths=50, seed=3)
     assert ruled.to_json().replace(ruled.scenario_sha256, "") == \
         free.to_json().replace(free.scenario_sha256, "")
+    # and its record says so: nothing deferred, on any path or quarter
+    for variable in ("spending_cut", "spending_deferred"):
+        assert ruled.reservoir[("lab", variable)].shape == (50, 8)
+        assert not ruled.reservoir[("lab", variable)].any()
+        assert (ruled.bands("lab", variable)["mean"] == 0).all()
+    assert ("lab", "spending_cut") not in free.reservoir  # no rule, no record
 
 
 def _burner(rule: dict[str, Any] | None) -> cc.Scenario:

@@ -110,7 +110,7 @@ paired differences, whatever the scenario."""
 BAND_UNITS: dict[str, str] = {
     # labs (and clouds: revenue, cash, capacity)
     "revenue": MONEY_A_QUARTER, "cash": MONEY, "capacity": CAPACITY, "valuation": MONEY,
-    "arrears": MONEY,
+    "arrears": MONEY, "spending_cut": SHARE, "spending_deferred": MONEY_A_QUARTER,
     # vendors, with financials and provenance
     "sales": MONEY_A_QUARTER, "gross_profit": MONEY_A_QUARTER, "share": SHARE,
     "units": f"{CAPACITY} a quarter", "market_share": SHARE,

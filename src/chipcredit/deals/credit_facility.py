@@ -6,9 +6,11 @@ Lucent's 10-K for FY2000 is the model: $6.7B committed to carriers, $1.3B of it 
 Two rules say when it is drawn (``drawing``), both in the ledger as ``credit_draw``
 transfers from the lender to the borrower:
 
-- ``purchases``: before the borrower buys, draws pay for that share of what it is about to
-  buy from ``vendor`` this quarter (its shortfall times its procurement share times the
-  vendor's price); the money is tied to the vendor's equipment, so the vendor's gross
+- ``purchases``: when the borrower comes to buy (its own procurement in phase 4, after its
+  spending rule, if it has one, has cut what it wants), draws pay for that share of what
+  it is about to buy from ``vendor`` this quarter (the shortfall it still wants times its
+  procurement share times the vendor's price): a lab that defers capacity draws only for
+  what it still buys. The money is tied to the vendor's equipment, so the vendor's gross
   profit on those sales is reported beside the deal as ``tied_gross_profit``, and the
   purchase spends it first (money provenance, `Sim.tied_parts`);
 - ``shortfall``: after servicing, the borrower draws what it could not pay (its arrears
@@ -86,8 +88,11 @@ class CreditFacilityDeal(DealRuntime):
                                           self.rate_q, stage=1), sim)
         self.claim.on_fleet = spec.secured
         self.drawn_total = np.zeros(n)
+        self._interest = np.zeros(n)  # this quarter's, for the exposure after its draws
         if spec.drawing.shortfall:  # its headroom is liquidity for the lab's spending rule
             self.lab.liquidity.append(self)
+        if self.vendor is not None:  # it draws when the lab buys (`draw_for_purchases`)
+            self.lab.purchase_draws.append(self)
 
     # -- drawing -------------------------------------------------------------------------
     def headroom(self, q: int) -> NDArray[np.float64]:
@@ -118,17 +123,28 @@ class CreditFacilityDeal(DealRuntime):
             return
         c = self.claim
         interest = c.principal * self.rate_q  # on the balance at the start of the quarter
-        if self.vendor is not None and k < self.available_q:
-            lab, v = self.lab, self.vendor
-            shortfall = np.maximum(lab.need - lab.installed(), 0.0)
-            share = lab.procurement.get(v.acct, 0.0)
-            drawn = self._draw(sim, q, self.purchase_share * shortfall * share * v.content)
-            if drawn.any():  # an empty tie would only lengthen the list every purchase scans
-                sim.tie(self.index, v.acct, drawn, funder=self.lender)
         repay = c.principal if k == self.periods - 1 else np.zeros(sim.n)
-        c.track_exposure(interest + self.headroom(q))
+        if self.vendor is not None and k < self.available_q:
+            self._interest = interest  # the exposure is taken after the purchase draws
+        else:
+            c.track_exposure(interest + self.headroom(q))
         c.principal = c.principal - repay
         c.schedule(interest + repay, q + 1)
+
+    def draw_for_purchases(self, sim: Sim, q: int, wanted: NDArray[np.float64]) -> None:
+        """The purchases rule, at the borrower's procurement (`LabState.procure`): draw
+        ``drawing.purchases`` of the vendor's price of the vendor's procurement share of
+        ``wanted`` (the capacity units the lab still wants after its spending rule, ``(n,)``),
+        tie it to the vendor's equipment, and note the exposure (balance, accrued interest
+        and undrawn headroom)."""
+        if self.vendor is None or not 0 <= q - self.start_q < self.available_q:
+            return
+        lab, v = self.lab, self.vendor
+        share = lab.procurement.get(v.acct, 0.0)
+        drawn = self._draw(sim, q, self.purchase_share * wanted * share * v.content)
+        if drawn.any():  # an empty tie would only lengthen the list every purchase scans
+            sim.tie(self.index, v.acct, drawn, funder=self.lender)
+        self.claim.track_exposure(self._interest + self.headroom(q))
 
     def after_servicing(self, sim: Sim, q: int) -> None:
         """The shortfall rule: draw what the borrower could not pay, and pay it now (before

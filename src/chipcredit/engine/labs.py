@@ -22,7 +22,7 @@ from .funding import Fundraiser
 from .lab_kernel import serve
 from .lab_kernel import shortfall as lab_shortfall
 from .params import compact
-from .spending import Liquidity, SpendingRule
+from .spending import Liquidity, PurchaseDraws, SpendingRule
 from .window import push
 
 if TYPE_CHECKING:
@@ -111,6 +111,9 @@ class LabState(Fundraiser):
         self.liquidity: list[Liquidity] = []
         """Committed facilities whose undrawn headroom counts towards the spending rule's
         runway (credit facilities that draw what the lab cannot pay add themselves)."""
+        self.purchase_draws: list[PurchaseDraws] = []
+        """Credit facilities that draw to pay for its purchases, in scenario order (they add
+        themselves); they draw in `procure`, after the spending rule's cut."""
         self.leased = np.zeros(n)
         self.rented = np.zeros(n)  # from clouds (contracts and spot), set each procurement
         self.renting = {sim.acct(c): p.array(x, f"{key}.renting.{c}") for c, x in lab.renting.items()}
@@ -230,9 +233,17 @@ class LabState(Fundraiser):
         # need met up to rounding: nothing to get (snapped to 0)
         shortfall = lab_shortfall(self.need, self.fleet.installed(), self.leased, self.rented,
                                   self.alive, CAPACITY_DUST)
-        budget = np.maximum(self.cash - self.due(), 0.0)
-        if self.spending is not None:  # short of runway: defer some compute, keep some cash
-            shortfall, budget = self._defer(sim, q, shortfall, budget, committed)
+        due = self.due()
+        budget = np.maximum(self.cash - due, 0.0)
+        rule, own = self.spending, budget  # own: before any purchase draws
+        if rule is not None:  # short of runway: defer some compute, keep some cash
+            shortfall = self._defer(sim, q, shortfall, committed)
+        if self.purchase_draws:  # what the lab still wants, after the cut: drawn, and spent
+            for facility in self.purchase_draws:
+                facility.draw_for_purchases(sim, q, shortfall)
+            budget = np.maximum(self.cash - due, 0.0)
+        if rule is not None:
+            budget = rule.spend(budget, own, sim.market.all_in)
         shortfall, budget = rent_from_clouds(sim, self, q, shortfall, budget, committed)
         if sim.choice is not None:
             sim.choice.procure(sim, self, q, committed, shortfall, budget)
@@ -249,18 +260,17 @@ class LabState(Fundraiser):
             self.buy(sim, q, vendor_acct, snap(rest * share, CAPACITY_DUST))
         self._track_sources(q)
 
-    def _defer(self, sim: Sim, q: int, shortfall: NDArray[np.float64], budget: NDArray[np.float64],
-               committed: list[tuple[int, NDArray[np.float64]]]
-               ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """The spending rule (`engine.spending`): the shortfall and budget less what a short
-        runway defers and holds back. Never cut: the capacity that serves revenue or, if
-        more, this quarter's committed purchases, and its cost at the all-in price."""
+    def _defer(self, sim: Sim, q: int, shortfall: NDArray[np.float64],
+               committed: list[tuple[int, NDArray[np.float64]]]) -> NDArray[np.float64]:
+        """The spending rule's first step (`SpendingRule.want`): the shortfall less what a
+        short runway defers. Never cut: the capacity that serves revenue or, if more, this
+        quarter's committed purchases (nor, in `SpendingRule.spend`, its cost)."""
         assert self.spending is not None
         serving = np.maximum(self.inference_need - self.installed(), 0.0)
         must_buy = sum((units for _, units in committed), np.zeros(sim.n))
         undrawn = sum((f.headroom(q) for f in self.liquidity), np.zeros(sim.n))
-        return self.spending.trim(shortfall, budget, np.maximum(serving, must_buy),
-                                  sim.market.all_in, self.cash, undrawn, self.burn)
+        return self.spending.want(shortfall, np.maximum(serving, must_buy), self.cash, undrawn,
+                                  self.burn)
 
     def _track_sources(self, q: int) -> None:
         """Note the quarter of the first delivery from a vendor other than the primary one

@@ -29,10 +29,14 @@ from .shocks import ShockSchedule
 from .vendors import BuyerState, VendorState, close_vendors
 from .workspace import Workspace
 
-__all__ = ["LAB_VARIABLES", "VENDOR_VARIABLES", "Sim", "TiedFunds"]
+__all__ = ["LAB_VARIABLES", "SPENDING_VARIABLES", "VENDOR_VARIABLES", "Sim", "TiedFunds"]
 
 LAB_VARIABLES = ("revenue", "cash", "capacity", "valuation", "arrears")
-"""Quarterly variables kept for labs: $B per quarter, $B, capacity units, $B, $B."""
+"""Quarterly variables kept for labs: $B per quarter, $B, capacity units, $B, $B; a lab with
+a spending rule adds `SPENDING_VARIABLES`."""
+SPENDING_VARIABLES = ("spending_cut", "spending_deferred")
+"""The spending rule's deferral (`engine.spending`): the share of the quarter's planned new
+capacity deferred (0..1) and the compute spending deferred, $B per quarter at the all-in cost."""
 VENDOR_VARIABLES = ("sales", "gross_profit", "share", "units", "market_share")
 """Quarterly variables kept for vendors: $B per quarter, $B per quarter, share of sales,
 capacity units sold, share of the units every vendor sold; vendors with financials add
@@ -307,6 +311,9 @@ class Sim:
             self._put(lab.id, "capacity", q, lab.installed())
             self._put(lab.id, "valuation", q, lab.valuation(self))
             self._put(lab.id, "arrears", q, lab.arrears())
+            if lab.spending is not None:
+                self._put(lab.id, "spending_cut", q, lab.spending.deferred_share)
+                self._put(lab.id, "spending_deferred", q, lab.spending.deferred)
         for vendor in self.vendors:
             self._put(vendor.id, "sales", q, vendor.sales)
             self._put(vendor.id, "gross_profit", q, vendor.sales * vendor.margin)

@@ -4,8 +4,10 @@ DESIGN.md section 3 fixes the phases; the decision falls at the start of the lab
 purchases in phase 4 (procurement), after the deals have delivered what they finance and the
 clouds their contracts, and uses only what is known then:
 
-- cash: the lab's balance after this quarter's revenue and operating costs (phase 2) and
-  any facility draws for purchases earlier in the phase; negative cash counts as 0;
+- cash: the lab's balance after this quarter's revenue and operating costs (phase 2),
+  before any facility draws for purchases: those follow the decision and pay for what the
+  lab still buys after the cut (`want`, then the draws, then `spend`), so money borrowed
+  only to buy is not runway; negative cash counts as 0;
 - undrawn: the headroom of its committed credit facilities that draw what it cannot pay
   (``drawing.shortfall``), as of now;
 - burn: the mean of the last four quarters' net cash outflow, the same window its funding
@@ -18,12 +20,14 @@ The rule, per path::
     cut    = max_cut * max(1 - runway / runway_quarters, 0)
     P      = min(max(serving, committed), shortfall)          capacity never cut
     wanted = shortfall - cut * (shortfall - P)                capacity it rents or buys
-    spend  = budget - cut * max(budget - P * all_in, 0)       $B it may spend on it
+    spend  = budget - cut * max(own - P * all_in, 0)          $B it may spend on it
 
 ``serving`` is the capacity that serves its revenue (``max(inference_need - installed,
 0)``) and ``committed`` what it must buy under purchase commitments this quarter; ``budget``
 is its cash less what falls due this quarter, the most it spends on compute without the
-rule, and ``all_in`` the all-in cost per unit. Both levers are needed: a lab with cash to
+rule, ``own`` the same before this quarter's purchase draws (a facility's draws for
+purchases are sized on ``wanted`` and are never held back; without such draws ``own`` is
+``budget``), and ``all_in`` the all-in cost per unit. Both levers are needed: a lab with cash to
 spare is limited by what it wants, one short of cash by what it can spend, and either way
 it spends about ``1 - cut`` of what it would have spent on discretionary compute (spot
 rentals, renewed or new, and purchases beyond its commitments), keeping the rest as cash.
@@ -39,6 +43,17 @@ a quarter has a runway of 2 quarters; with ``runway_quarters: 4`` and ``max_cut:
 cuts 0.6 x (1 - 2 / 4) = 30%. Wanting 1.0 GW at $1B per GW, of which 0.2 GW serves its
 revenue and nothing is committed, it wants 1.0 - 0.3 x 0.8 = 0.76 GW and may spend 2 - 0.3
 x (2 - 0.2) = $1.46B. With $4B of cash or more it cuts nothing; with none it cuts 60%.
+
+What the rule did is kept for the record (phase 9, the lab's ``spending_cut`` and
+``spending_deferred`` series): the share of the quarter's planned new capacity (its
+shortfall) deferred, ``(shortfall - wanted) / shortfall`` (0 with no shortfall), and the
+compute spending deferred at the all-in cost, ``min((shortfall - wanted) * all_in, budget -
+spend)`` $B: buying at the all-in cost with no purchase draws, the lab buys ``min(shortfall,
+budget / all_in)`` units without the rule and ``min(wanted, spend / all_in)`` with it, and the
+difference is the smaller of the two terms (spot rentals, a vendor choice's unit prices and
+purchase draws make it an estimate).
+In the worked example it defers 0.24 of 1.0 GW (24%), at most 0.24 x $1B = $0.24B of the
+$0.54B it holds back: $0.24B.
 
 Arrays are ``(n,)`` over the chunk's paths: money in $B, burn in $B per quarter, capacity
 in the scenario's unit.
@@ -58,7 +73,7 @@ from .dust import CAPACITY_DUST, snap
 if TYPE_CHECKING:
     from .sim import Sim
 
-__all__ = ["Liquidity", "SpendingRule", "runway_cut"]
+__all__ = ["Liquidity", "PurchaseDraws", "SpendingRule", "runway_cut"]
 
 
 class Liquidity(Protocol):
@@ -67,6 +82,16 @@ class Liquidity(Protocol):
 
     def headroom(self, q: int) -> NDArray[np.float64]:
         """$B that may still be drawn in quarter ``q``, ``(n,)``."""
+        ...
+
+
+class PurchaseDraws(Protocol):
+    """Committed funding a lab draws to pay for its purchases (a ``credit_facility`` with
+    ``drawing.purchases`` and a ``vendor``): drawn at the lab's procurement, after the
+    spending rule's cut, for the capacity it still wants."""
+
+    def draw_for_purchases(self, sim: Sim, q: int, wanted: NDArray[np.float64]) -> None:
+        """Draw for buying ``wanted`` capacity units this quarter, ``(n,)``."""
         ...
 
 
@@ -93,11 +118,19 @@ def runway_cut(cash: NDArray[np.float64], undrawn: NDArray[np.float64], burn: ND
 class SpendingRule:
     """One lab's spending rule, sampled per path (`chipcredit.scenario.parties.Spending`).
 
+    A quarter's decision comes in two steps around the purchase draws of the lab's credit
+    facilities: `want` (the cut and the capacity it still wants), then `spend` (the money it
+    may spend on it).
+
     Attributes
     ----------
     runway_quarters : (n,) quarters of burn under which the lab cuts
     max_cut : (n,) share deferred at zero runway
-    cut : (n,) the share it deferred this quarter (0 before the first procurement)
+    cut : (n,) the share of its discretionary new capacity it deferred this quarter (0
+        before the first procurement)
+    deferred_share : (n,) the share of this quarter's planned new capacity (its shortfall)
+        it deferred, 0..1 (0 with no shortfall)
+    deferred : (n,) $B of compute spending deferred this quarter, at the all-in cost
     """
 
     def __init__(self, spec: Spending, sim: Sim, key: str) -> None:
@@ -105,22 +138,37 @@ class SpendingRule:
         self.runway_quarters = p.array(spec.runway_quarters, key + ".runway_quarters")
         self.max_cut = p.array(spec.max_cut, key + ".max_cut")
         self.cut = np.zeros(sim.n)
+        self.deferred_share = np.zeros(sim.n)
+        self.deferred = np.zeros(sim.n)
+        self._shortfall = self._wanted = self._kept = self.cut
 
-    def trim(self, shortfall: NDArray[np.float64], budget: NDArray[np.float64],
-             protected: NDArray[np.float64], unit_cost: NDArray[np.float64] | float,
+    def want(self, shortfall: NDArray[np.float64], protected: NDArray[np.float64],
              cash: NDArray[np.float64], undrawn: NDArray[np.float64], burn: NDArray[np.float64]
-             ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """The shortfall the lab still rents or buys this quarter and the budget it may
-        spend on it, each ``(n,)`` (capacity units, $B).
+             ) -> NDArray[np.float64]:
+        """The shortfall the lab still rents or buys this quarter, ``(n,)`` capacity units.
 
-        ``shortfall`` and ``budget`` are what it would have without the rule; ``protected``
-        capacity units (at most the shortfall) and their cost at ``unit_cost`` ($B per unit)
-        are never cut; of the rest, `runway_cut` of the capacity is deferred and of the
-        money held back. Rounding residuals of the shortfall are snapped to 0
-        (`engine.dust`).
+        ``shortfall`` is what it would get without the rule; ``protected`` capacity units (at
+        most the shortfall) are never cut; of the rest `runway_cut` is deferred. Rounding
+        residuals are snapped to 0 (`engine.dust`). Call `spend` next, in the same quarter.
         """
         cut = self.cut = runway_cut(cash, undrawn, burn, self.runway_quarters, self.max_cut)
-        kept = np.minimum(protected, shortfall)
+        kept = self._kept = np.minimum(protected, shortfall)
         wanted = snap(np.asarray(shortfall - cut * (shortfall - kept)), CAPACITY_DUST)
-        spend = budget - cut * np.maximum(budget - kept * unit_cost, 0.0)
-        return wanted, np.asarray(spend)
+        self._shortfall, self._wanted = shortfall, wanted
+        self.deferred_share = np.divide(shortfall - wanted, shortfall, out=np.zeros(shortfall.shape),
+                                        where=shortfall > 0)
+        return wanted
+
+    def spend(self, budget: NDArray[np.float64], own: NDArray[np.float64],
+              unit_cost: NDArray[np.float64] | float) -> NDArray[np.float64]:
+        """The budget the lab may spend on what `want` left, ``(n,)`` $B.
+
+        ``budget`` is what it may spend without the rule and ``own`` the same before this
+        quarter's purchase draws (the same array where there were none). The protected
+        capacity's cost at ``unit_cost`` ($B per unit) is never held back, nor is what the
+        draws brought in; of the rest of ``own`` the cut is held back.
+        """
+        held = self.cut * np.maximum(own - self._kept * unit_cost, 0.0)
+        spend = budget - held
+        self.deferred = np.minimum((self._shortfall - self._wanted) * unit_cost, held)
+        return np.asarray(spend)

@@ -34,7 +34,8 @@ __all__ = ["CHART_CONFIG", "build_report", "report_figures", "write_report"]
 CHART_CONFIG = {"displaylogo": False, "responsive": True,
                 "toImageButtonOptions": {"format": "png", "scale": 2}}
 """Plotly config of every chart: no Plotly logo (a link out of the file)."""
-_LAB_VARIABLES = ("revenue", "cash", "capacity")
+_LAB_VARIABLES = ("revenue", "cash", "capacity", "spending_cut")
+"""A lab's fans; ``spending_cut`` only for a lab with a spending rule (it has no other)."""
 _VENDOR_VARIABLES = ("sales", "self_funded_share")
 _CSS = """
 body { font-family: FONT; margin: 0 auto; max-width: 1100px; padding: 0 24px 48px;
