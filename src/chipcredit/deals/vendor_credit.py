@@ -27,6 +27,17 @@ i.e. 3 / (1 - 0.2); of it $3B extinguished the debt and $0.75B is the discount g
 Both parties report ``conversion_stake``, the share of the lab the conversion issued: the
 new shares over all shares outstanding just after it (0.01875B new on a lab of 1B shares:
 0.01875 / 1.01875 = 1.84%). Both are 0 on paths where nothing converts.
+
+The shares are the vendor's from then on, marked at the horizon at the lab's price then, so
+every share the lab issues later (its rounds above all) dilutes them. The vendor's ``loss``
+counts it: what converts counts as received on the claim, and the shares as equity bought
+for the amount converted, so the loss adds ``max(converted - horizon mark, 0)``,
+undiscounted; the discount is a cushion. In the example the stake is worth 1.84% of the
+lab's $200B = $3.68B just after the conversion (a little under the $3.75B of
+``dilution_cost``: issuing the shares does not raise the valuation), no loss; had the lab
+then sold 5% of itself in each of nine rounds at an unchanged valuation, it would be marked
+at 0.95 ** 9 = 63.0% of that, $2.32B, and the loss would be 3 - 2.32 = $0.68B
+(docs/deals.md).
 """
 
 from __future__ import annotations
@@ -190,6 +201,9 @@ class VendorCreditDeal(DealRuntime):
 
     def losses(self, sim: Sim, marks: dict[int, NDArray[np.float64]],
                flows: dict[int, NDArray[np.float64]]) -> dict[int, NDArray[np.float64]]:
+        """The vendor's loss ($B, ``(n,)``): the claim's credit loss (a conversion counts as
+        received), plus the converted stake's fall below the amount converted by the
+        horizon, its later dilution included, undiscounted and floored at 0."""
         credit = np.maximum(self.claim.loss(), 0.0)
         shares = equity_value(sim, self.lab, self.vendor.acct, self.index)
         equity = np.maximum(self.converted - shares, 0.0)
