@@ -312,7 +312,7 @@ def test_upload_names_are_only_shown_cut_to_safe_characters() -> None:
 
 def test_moved_spec_keeps_the_shape_and_lands_on_the_new_median() -> None:
     numbers = cc.parameter_paths(cc.load_scenario("seed-2025"))
-    growth = numbers[XAI_GROWTH]  # triangular 1.2..4.0, positive: scaled
+    growth = numbers[XAI_GROWTH]  # triangular 1.2..5.0, positive: scaled
     moved = moved_spec(growth, growth.median() / 2)
     assert moved["dist"] == "triangular"
     assert moved["low"] == pytest.approx(growth.low / 2)

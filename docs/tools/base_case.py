@@ -19,10 +19,14 @@ START_TARGETS = [
      "Friar, 18 Jan 2026: ARR $20B+ (2025)"),
     ("openai", "capacity installed, end 2025 (GW)", "capacity", 1.9,
      "Friar, 18 Jan 2026: 1.9 GW (2025)"),
-    ("xai", "revenue run-rate, end 2025 ($B/yr)", "run_rate", 0.43,
-     "Bloomberg, Jan 2026: Q3-2025 revenue $107M, about 2x Q2 (x4 = $0.43B/yr)"),
-    ("xai", "capacity installed, end 2025 (GW)", "capacity", 0.3,
-     "SemiAnalysis, Sep 2025: about 300 MW (Colossus 1)"),
+    # Q3's revenue x 4 is the run-rate 2025Q4 starts from; a quarter later it has grown at
+    # the 2025-26 plan's pace ($0.5B -> $2B+, 4x a year): 0.43 x 4^(1/4) = 0.61
+    ("xai", "revenue run-rate, end 2025 ($B/yr)", "run_rate", 0.61,
+     "Bloomberg, Jan 2026: Q3-2025 revenue $107M (x4 = $0.43B/yr), grown a quarter at the "
+     "plan's 4x a year (Jun 2025: $0.5B in 2025, >$2B in 2026)"),
+    ("xai", "capacity installed, end 2025 (GW)", "capacity", 0.5,
+     "SemiAnalysis, Sep 2025: about 300 MW (Colossus 1); about 100k GB200 of Colossus 2 "
+     "online by Oct 2025 (about 0.2 GW)"),
 ]
 YEAR_TARGETS = [
     ("openai", "burn in 2026 ($B)", "burn", 17.0, "The Information, Sep 2025: about $17B"),

@@ -97,10 +97,12 @@ def _seed_targets() -> list[Target]:
          "The Information: $17.5B at mid-2025"),
         ("openai", "burn, first four quarters ($B)", 17.0, lambda r: _burn_first_year(r, "openai"),
          "The Information, Sep 2025: ~$17B in 2026"),
-        ("xai", "revenue run-rate ($B/yr)", 0.43,
-         lambda r: 4 * _first_quarter(r, "xai", "revenue"), "Bloomberg, Jan 2026: Q3-2025 $107M x 4"),
-        ("xai", "capacity (GW)", 0.3, lambda r: _first_quarter(r, "xai", "capacity"),
-         "SemiAnalysis, Sep 2025: ~300 MW"),
+        # the end of 2025Q4: Q3's run-rate a quarter on at the plan's 4x a year (0.43 x 4^(1/4))
+        ("xai", "revenue run-rate ($B/yr)", 0.61,
+         lambda r: 4 * _first_quarter(r, "xai", "revenue"),
+         "Bloomberg: Q3-2025 $107M x 4, a quarter at the plan's 4x/yr"),
+        ("xai", "capacity (GW)", 0.5, lambda r: _first_quarter(r, "xai", "capacity"),
+         "SemiAnalysis, Sep 2025: ~300 MW; ~100k GB200 (~0.2 GW) by Oct 2025"),
         ("xai", "burn, first four quarters ($B)", 12.0, lambda r: _burn_first_year(r, "xai"),
          "Bloomberg, Jun 2025: ~$1B a month"),
     ]

@@ -179,7 +179,7 @@ def test_run_seed_2025_then_a_slider_moves_xai_default_probability(
     before_text = kpi.inner_text()
     slider = side.get_by_test_id("stSlider").filter(has_text=XAI_SLIDER).get_by_role("slider")
     slider.focus()
-    page.keyboard.press("Home")  # from its base (about 2.5, +250% a year) to 0
+    page.keyboard.press("Home")  # from its base (about 3.05, +305% a year) to 0
     page.get_by_text("press Run to update it").wait_for()
     _idle(page)
     side.get_by_role("button", name="Run", exact=True).click()
