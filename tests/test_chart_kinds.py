@@ -15,7 +15,7 @@ import yaml
 pytest.importorskip("plotly")
 
 import chipcredit as cc
-from chipcredit.report import i18n, kinds, sankey
+from chipcredit.report import i18n, kinds, sankey, sankey_flows, sankey_labels
 from chipcredit.report.sankey import sankey_chart
 from chipcredit.report.theme import SELF_FUNDED, rgba
 
@@ -145,7 +145,7 @@ def test_nodes_are_neutral_and_the_legend_names_the_families_drawn(
 
 def test_legend_by_hand() -> None:
     cat = i18n.catalogue("en")
-    text = sankey.legend_text(["sale", "loan_draw", "sale", "warrant_sale"], False, cat)
+    text = sankey_labels.legend_text(["sale", "loan_draw", "sale", "warrant_sale"], False, cat)
     # in the order of FAMILIES, once each, two rows
     assert text.index("funding in") < text.index("purchases") < text.index("warrants")
     assert text.count("\u25a0") == 3 and text.count("<br>") == 1
@@ -159,7 +159,7 @@ def test_the_all_years_sankey_keeps_the_warrant_sale(
     result = runs[0]
     flows = result.flows()
     sold = flows[flows["kind"] == "warrant_sale"]["mean"].sum()
-    assert 0 < sold < sankey.MIN_SHARE * flows[flows["from"] != flows["to"]]["mean"].sum()
+    assert 0 < sold < sankey_flows.MIN_SHARE * flows[flows["from"] != flows["to"]]["mean"].sum()
     trace = figures[(0, True)].data[0]
     names = list(trace.node.customdata)
     drawn = {(names[s], names[t]): v for s, t, lab, v in zip(
@@ -202,7 +202,7 @@ def test_money_flows_forward_and_lenders_stand_left(
 
 def test_period_labels_say_when_a_year_is_part_of_the_run() -> None:
     cat = i18n.catalogue("en")
-    assert sankey.period_label("2025", ["Q4"], cat) == "2025 (Q4 only)"
-    assert sankey.period_label("2035", ["Q1", "Q2", "Q3"], cat) == "2035 (Q1–Q3 only)"
-    assert sankey.period_label("2030", [], cat) == "2030"
-    assert sankey.period_label("2025", ["Q4"], i18n.catalogue("zh")) == "2025年（仅Q4）"
+    assert sankey_labels.period_label("2025", ["Q4"], cat) == "2025 (Q4 only)"
+    assert sankey_labels.period_label("2035", ["Q1", "Q2", "Q3"], cat) == "2035 (Q1–Q3 only)"
+    assert sankey_labels.period_label("2030", [], cat) == "2030"
+    assert sankey_labels.period_label("2025", ["Q4"], i18n.catalogue("zh")) == "2025年（仅Q4）"

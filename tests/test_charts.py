@@ -14,7 +14,7 @@ import pytest
 
 import chipcredit as cc
 from chipcredit.analytics.result import Result
-from chipcredit.report import charts, i18n, sankey
+from chipcredit.report import charts, i18n, sankey_flows
 from chipcredit.report.theme import SELF_FUNDED, rgba
 
 PATHS, SEED = 300, 3
@@ -121,23 +121,25 @@ def test_outcome_histogram_golden_numbers(result: Result) -> None:
 
 
 def test_outcome_histogram_counts_every_finite_path(result: Result) -> None:
-    """An IRR with a value on some paths and none on others (for a stated reason)."""
+    """An IRR with a value on some paths and none on others (for a stated reason): the bars
+    hold every path with an IRR or a known side of the bracket (tests/test_irr_histogram.py
+    draws those beyond it), the lines mark the deal table's percentiles, and the note gives
+    the share with no IRR and why."""
     outside = ("no_root_in_bracket", "above_bracket", "below_bracket")
     (deal, party), reason = next(
         (pair, next(r for r in outside if counts[r] > 0))
         for pair, counts in result.irr_reasons().items()
         if any(counts[r] > 0 for r in outside) and np.isfinite(result.outcome(*pair, "irr")).any())
-    values = result.outcome(deal, party, "irr")
-    finite = np.isfinite(values)
+    stats = result.describe(f"deal|{deal}|{party}|irr")
     fig = charts.outcome_histogram(result, deal, party, "irr")
-    assert sum(fig.data[0].y) == pytest.approx(finite.mean())
-    # IRR drawn in percent a year
-    assert [s.x0 for s in fig.layout.shapes] == pytest.approx(
-        list(np.quantile(values[finite], [0.05, 0.5, 0.95]) * 100))
-    note = [a.text for a in fig.layout.annotations if "no value" in a.text]
+    assert sum(fig.data[0].y) == pytest.approx(stats["ranked_share"])
+    # IRR drawn in percent a year, at the percentiles the deal tables show
+    solved = [stats[s] * 100 for s in ("p05", "p50", "p95") if s not in stats["outside_bracket"]]
+    assert solved and [s.x0 for s in fig.layout.shapes][-len(solved):] == pytest.approx(solved)
+    note = [a.text for a in fig.layout.annotations if "paths" in a.text and a.y == 1.08]
     wording = {"no_root_in_bracket": "no rate in the searched range",
-               "above_bracket": "the rate is above 1000% a year",
-               "below_bracket": "the rate is below -99% a year"}[reason]
+               "above_bracket": "IRR >1000% (above the range searched) on ",
+               "below_bracket": "-100% (all or nearly all lost) on "}[reason]
     assert len(note) == 1 and wording in note[0], note
 
 
@@ -345,7 +347,7 @@ def test_sankey_draws_the_self_funded_part_as_its_own_link(
 
 def test_sankey_of_a_run_keeps_every_flow(result: Result,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sankey, "MIN_SHARE", 0.0)
+    monkeypatch.setattr(sankey_flows, "MIN_SHARE", 0.0)
     fig = charts.sankey_chart(result)
     flows = result.flows()
     flows = flows[flows["from"] != flows["to"]]

@@ -26,7 +26,7 @@ import chipcredit as cc
 from chipcredit.dashboard import limits
 from chipcredit.dashboard.assumptions import apply_edits, knobs, moved_spec
 from chipcredit.dashboard.launcher import APP_SCRIPT, exposure_warning, streamlit_argv
-from chipcredit.dashboard.tabs.overview import probability_text
+from chipcredit.dashboard.tabs.shares import probability_text
 from chipcredit.dashboard.text import dashboard_entries, words
 from chipcredit.report.i18n import placeholders
 
@@ -110,7 +110,7 @@ def test_run_shows_the_same_numbers_as_the_api_and_every_tab() -> None:
         assert metric.proto.label_visibility.value == metric.proto.label_visibility.COLLAPSED
         assert limits.markdown_safe(metric.label) in captions
     # a MOIC that means nothing reads n/m, as in `chipcredit run` and the report, with why
-    from chipcredit.dashboard.tabs.overview import deal_notes
+    from chipcredit.dashboard.tabs.deal_table import deal_notes
 
     deals = at.dataframe[0].value
     moic = deals[deals[T.t("report.col_metric")] == T.label("metric", "moic")]
@@ -118,7 +118,7 @@ def test_run_shows_the_same_numbers_as_the_api_and_every_tab() -> None:
     notes = deal_notes(expected, T)
     assert notes and all(limits.markdown_safe(n) in captions for n in notes)
     # the story's headline number: the vendors table of the report and the CLI, with its note
-    from chipcredit.dashboard.tabs.overview import vendor_table
+    from chipcredit.dashboard.tabs.vendor_table import vendor_table
 
     assert T.t("report.headline_vendors") in [h.value for h in at.main.subheader]
     assert at.dataframe[1].value.to_numpy().tolist() == \
@@ -447,7 +447,7 @@ def test_without_streamlit_the_command_says_how_to_install_it(
 
 
 def test_overview_party_table_shows_who_can_default_with_the_reports_labels() -> None:
-    from chipcredit.dashboard.tabs.overview import party_table
+    from chipcredit.dashboard.tabs.party_table import party_table
     from chipcredit.report.i18n import catalogue
 
     res = cc.simulate("seed-2025", paths=200, seed=3)

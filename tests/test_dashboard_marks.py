@@ -16,16 +16,11 @@ pytest.importorskip("streamlit")
 import chipcredit as cc
 from chipcredit.dashboard import cache
 from chipcredit.dashboard.names import party_name
+from chipcredit.dashboard.tabs.deal_table import deal_notes, deal_table
 from chipcredit.dashboard.tabs.deals import cashflow_table
-from chipcredit.dashboard.tabs.overview import (
-    PARTIAL_MARK,
-    VENDOR_WIDTHS,
-    deal_notes,
-    deal_table,
-    headline_kpis,
-    kpi_text,
-    vendor_columns,
-)
+from chipcredit.dashboard.tabs.headline import headline_kpis, kpi_text
+from chipcredit.dashboard.tabs.shares import PARTIAL_MARK
+from chipcredit.dashboard.tabs.vendor_table import VENDOR_WIDTHS, vendor_columns
 from chipcredit.dashboard.text import words
 from chipcredit.report.multiples import closed_shares
 

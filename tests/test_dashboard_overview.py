@@ -19,14 +19,11 @@ import chipcredit as cc
 from chipcredit.dashboard.assumptions import knobs
 from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.tabs.comparison import paired_figure
-from chipcredit.dashboard.tabs.overview import (
-    deal_table,
-    headline_kpis,
-    headline_metric,
-    party_table,
-    probability_text,
-)
+from chipcredit.dashboard.tabs.deal_table import deal_table
+from chipcredit.dashboard.tabs.headline import headline_kpis, headline_metric
+from chipcredit.dashboard.tabs.party_table import party_table
 from chipcredit.dashboard.tabs.sensitivity import metric_choices, metric_name, readable_tornado
+from chipcredit.dashboard.tabs.shares import probability_text
 from chipcredit.dashboard.text import words
 
 PATHS = 200
@@ -187,7 +184,7 @@ def test_the_compare_chart_names_the_edited_run_and_its_hash(lang: str) -> None:
 
 
 def test_a_warrant_kpi_is_the_issuers_dilution_cost_not_a_zero_npv(result: cc.Result) -> None:
-    from chipcredit.dashboard.tabs.overview import kpi_text
+    from chipcredit.dashboard.tabs.headline import kpi_text
 
     kpis = {(deal, party): (metric, value) for deal, party, metric, value in headline_kpis(result)}
     metric, value = kpis[("amd-openai-warrant", "amd")]
@@ -205,7 +202,7 @@ def test_a_warrant_kpi_is_the_issuers_dilution_cost_not_a_zero_npv(result: cc.Re
 
 
 def test_kpi_labels_use_the_short_name_and_the_tooltip_the_full_one(result: cc.Result) -> None:
-    from chipcredit.dashboard.tabs.overview import kpi_text
+    from chipcredit.dashboard.tabs.headline import kpi_text
 
     T = words("en")
     label, shown, tip = kpi_text(T, result, "xai-debt", "xai-bondholders", "moic", 1.55)
@@ -243,7 +240,7 @@ def test_the_dashboard_names_parties_only_through_party_name() -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_deal_table_shows_n_m_where_the_cli_and_report_do_and_says_why(
         result: cc.Result, lang: str) -> None:
-    from chipcredit.dashboard.tabs.overview import deal_notes
+    from chipcredit.dashboard.tabs.deal_table import deal_notes
 
     T = words(lang)
     table = deal_table(result, T)
@@ -283,7 +280,7 @@ def test_the_deal_table_shows_n_m_where_the_cli_and_report_do_and_says_why(
 
 
 def test_a_kpi_is_the_npv_wherever_the_moic_means_nothing(result: cc.Result) -> None:
-    from chipcredit.dashboard.tabs.overview import kpi_text
+    from chipcredit.dashboard.tabs.headline import kpi_text
 
     # the same rule as the tables: pays only, the financed side, a token outlay
     assert headline_metric(result, "colossus2-spv", "xai") == "npv"  # 0x on every path

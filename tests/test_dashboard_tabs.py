@@ -26,8 +26,10 @@ from chipcredit.dashboard.tabs import registry
 from chipcredit.dashboard.tabs.flows import TABLE_WIDTHS, flow_table
 from chipcredit.dashboard.tabs.registry import network_figure, registry_table
 from chipcredit.dashboard.text import words
-from chipcredit.report import sankey
-from chipcredit.report.sankey import OUTSIDE, sankey_chart, sankey_links, short_label
+from chipcredit.report import sankey_columns, sankey_flows, sankey_labels, sankey_layout
+from chipcredit.report.sankey import sankey_chart
+from chipcredit.report.sankey_flows import OUTSIDE, sankey_links
+from chipcredit.report.sankey_labels import short_label
 
 SPV = "xAI's GPU SPV"
 
@@ -57,7 +59,7 @@ def test_sankey_keeps_every_link_of_the_deals_own_money(base: cc.Result) -> None
     # The SPV's money, each far under MIN_SHARE of the all-years total ($B, hand-checked
     # against the scenario: the SPV's amount, equity and debt).
     total = sankey_links(base.flows())["value"].sum()
-    assert 20.0 < sankey.MIN_SHARE * total
+    assert 20.0 < sankey_flows.MIN_SHARE * total
     assert links[("Apollo (private credit)", SPV, "loan drawn")] == pytest.approx(12.5)
     assert links[("Nvidia", SPV, "SPV equity")] == pytest.approx(2.0)
     assert links[("Valor Equity Partners", SPV, "SPV equity")] == pytest.approx(5.5)
@@ -80,7 +82,7 @@ def test_only_small_links_of_the_outside_world_are_dropped() -> None:
                           "self_funded": [False] * 5, "value": [9990.0, 0.5, 0.4, 9.1, 0.2]})
     # total 10,000 $B: the cut-off is 10 $B; the $0.5B SPV equity stays, the outside $0.4B
     # and $9.1B go, but not the $0.2B of warrant shares sold: deals' kinds always stay.
-    assert sankey.kept(links)["kind"].tolist() == ["revenue", "spv_equity", "warrant_sale"]
+    assert sankey_flows.kept(links)["kind"].tolist() == ["revenue", "spv_equity", "warrant_sale"]
 
 
 def _periods(result: cc.Result) -> list[tuple[str, pd.DataFrame]]:
@@ -98,7 +100,7 @@ def test_sankey_names_the_spv_and_shortens_long_labels(base: cc.Result) -> None:
     full = "CoreWeave's secured lenders (DDTLs, OEM financing, revolver)"
     assert full in trace.node.customdata  # the hover has the full name
     assert "CoreWeave's secured lenders" in trace.node.label
-    assert all(len(line) <= sankey.MAX_LABEL for label in trace.node.label
+    assert all(len(line) <= sankey_labels.MAX_LABEL for label in trace.node.label
                for line in label.split("<br>"))
 
 
@@ -172,7 +174,7 @@ def test_network_labels_are_names_at_one_radius_along_it(
     assert not any("-" in a.text for a in labels)  # no raw ids such as coreweave-lenders
     for a in labels:
         r = math.hypot(a.x, a.y)
-        assert r - sankey.label_width(a.text) * registry.LABEL_UNIT / 2 == \
+        assert r - sankey_layout.label_width(a.text) * registry.LABEL_UNIT / 2 == \
             pytest.approx(registry.LABEL_RADIUS)
         turned = -a.textangle if a.x >= -1e-9 else 180 - a.textangle  # the radius' angle
         assert math.degrees(math.atan2(a.y, a.x)) == pytest.approx(turned, abs=1e-6) or \
@@ -221,40 +223,40 @@ def test_node_columns_by_hand() -> None:
         "to": ["lab", "vendor", "spv", "vendor", "lender", "\u2192customers"],
         "value": [100.0, 80.0, 10.0, 9.0, 5.0, 60.0]})
     nodes = ["customers", "lab", "vendor", "spv", "lender", "\u2192customers"]
-    columns = sankey.node_columns(links, nodes)
+    columns = sankey_columns.node_columns(links, nodes)
     assert columns == {
         "customers": 0, "lab": 1, "vendor": 2, "spv": 3, "lender": 2, "\u2192customers": 4}
     # without labels the columns are evenly spread
-    xs, ys = sankey.node_rows(links, nodes, columns)
-    inner = 1 - 2 * sankey.SIDE  # SIDE is kept free at each end for the loops
+    xs, ys = sankey_layout.node_rows(links, nodes, columns)
+    inner = 1 - 2 * sankey_layout.SIDE  # SIDE is kept free at each end for the loops
     assert [xs[nodes.index(n)] for n in ("customers", "lab", "vendor", "spv", "\u2192customers")] \
-        == pytest.approx([sankey.SIDE + inner * k / 4 for k in range(5)])
+        == pytest.approx([sankey_layout.SIDE + inner * k / 4 for k in range(5)])
     assert xs[nodes.index("lender")] == xs[nodes.index("vendor")]
     # with labels each gap holds its column's widest label and 20 px, the last one also the
     # last column's labels (plotly writes them on the left): 9, 3, 6 and 3 + 9 characters
     # of 6.2 px, so 75.8, 38.6, 57.2 and 94.4 px of 266 px
-    xs, ys = sankey.node_rows(links, nodes, columns, [*nodes[:-1], "customers"])
+    xs, ys = sankey_layout.node_rows(links, nodes, columns, [*nodes[:-1], "customers"])
     edges = [xs[nodes.index(n)] for n in ("customers", "lab", "vendor", "spv", "\u2192customers")]
     assert [b - a for a, b in itertools.pairwise(edges)] == pytest.approx(
         [inner * w / 266.0 for w in (75.8, 38.6, 57.2, 94.4)])
     # two nodes of one column at least PAD px apart (the lender and the vendor)
     assert abs(ys[nodes.index("lender")] - ys[nodes.index("vendor")]) >= \
-        sankey.PAD / sankey.PLOT_HEIGHT
+        sankey_layout.PAD / sankey_layout.PLOT_HEIGHT
 
 
 def test_label_width_counts_wide_characters_double_and_takes_the_longest_line() -> None:
-    assert sankey.label_width("Valor Equity Partners") == pytest.approx(21 * 6.2)
+    assert sankey_layout.label_width("Valor Equity Partners") == pytest.approx(21 * 6.2)
     # "xAI 的 GPU": 8 narrow, 1 wide; "特殊目的载体": 6 wide
-    assert sankey.label_width("xAI 的 GPU<br>特殊目的载体") == pytest.approx(6 * 12.0)
-    assert sankey.label_width("") == 0.0
+    assert sankey_layout.label_width("xAI 的 GPU<br>特殊目的载体") == pytest.approx(6 * 12.0)
+    assert sankey_layout.label_width("") == 0.0
 
 
 def test_sankey_places_nodes_so_that_labels_keep_apart(base: cc.Result) -> None:
     # the chart at 1,280 px (the page less the sidebar), less margins and the room for loops
-    plot_width = (820 - 2 * sankey.MARGIN) * (1 - 2 * sankey.SIDE)
+    plot_width = (820 - 2 * sankey_layout.MARGIN) * (1 - 2 * sankey_layout.SIDE)
     for lang in ("en", "zh"):
         fig = sankey_chart(base, lang=lang)
-        assert fig.layout.margin.l + fig.layout.margin.r == 2 * sankey.MARGIN
+        assert fig.layout.margin.l + fig.layout.margin.r == 2 * sankey_layout.MARGIN
         trace = fig.data[0]
         names, xs, ys = list(trace.node.customdata), list(trace.node.x), list(trace.node.y)
         labels = list(trace.node.label)
@@ -268,7 +270,7 @@ def test_sankey_places_nodes_so_that_labels_keep_apart(base: cc.Result) -> None:
         edges = sorted(set(xs))
 
         def widest(x: float, labels: list[str] = labels, xs: list[float] = xs) -> float:
-            return max(sankey.label_width(lab) for lab, at in zip(labels, xs, strict=True)
+            return max(sankey_layout.label_width(lab) for lab, at in zip(labels, xs, strict=True)
                        if at == x)
 
         for left, right in itertools.pairwise(edges):
@@ -281,5 +283,5 @@ def test_sankey_places_nodes_so_that_labels_keep_apart(base: cc.Result) -> None:
                     columns.setdefault(x, []).append(y)
             for rows in columns.values():
                 rows.sort()
-                assert all(b - a >= sankey.PAD / sankey.PLOT_HEIGHT - 1e-9
+                assert all(b - a >= sankey_layout.PAD / sankey_layout.PLOT_HEIGHT - 1e-9
                            for a, b in itertools.pairwise(rows))

@@ -164,7 +164,7 @@ def test_report_names_the_payers_irr_n_m_in_its_note() -> None:
 # --- the dashboard ---------------------------------------------------------------------------
 
 def test_dashboard_deal_table_shows_the_side_of_the_bracket(result: cc.Result) -> None:
-    from chipcredit.dashboard.tabs.overview import deal_notes, deal_table
+    from chipcredit.dashboard.tabs.deal_table import deal_notes, deal_table
     from chipcredit.dashboard.text import words
 
     cat = words("en")
@@ -208,7 +208,7 @@ def test_run_shows_n_m_for_the_payer_and_minus_100_for_the_wiped_out_stake(scena
 def test_seed_2025_base_case_lessee_and_warrant_in_the_report_and_the_cli() -> None:
     from tests.cli import render
 
-    from chipcredit.cli.output import deals_table as cli_deals_table
+    from chipcredit.cli.deal_table import deals_table as cli_deals_table
     from chipcredit.report.multiples import financed_parties
 
     with warnings.catch_warnings():

@@ -68,8 +68,18 @@ def test_english_table_shows_n_m_the_extras_and_the_deal_that_did_not_close(base
         "return: nv-credit · frontier.",
         "MOIC n/m for parties that put in under 1% of what they got back, so the multiple "
         f"measures the token outlay: amd-warrant · frontier ({holder}).",
+        cat.t("report.irr_none_note", value="—"),  # the issuer, and the credit that did not close
+        cat.t("report.moic_none_note", value="—"),
+        cat.t("report.mark_note"),
+        # the warrant's shares, held at the horizon, are all its NPV (tests/test_report_marks.py)
+        cat.t("report.mark_matters", items=cat.t(
+            "report.mark_item", deal="amd-warrant", party="frontier",
+            npv=cat.money(base.mean("deal|amd-warrant|frontier|npv")),
+            mark=cat.money(base.mean("deal|amd-warrant|frontier|npv")
+                           - base.mean("deal|amd-warrant|frontier|npv_realised")),
+            cash=cat.money(base.mean("deal|amd-warrant|frontier|npv_realised")))),
         "nv-credit did not close in the base case: no party pays or receives in it, so its "
-        "figures are 0 or n/a.",
+        "figures are 0, and it has no IRR or MOIC.",
     ]
 
 
@@ -80,7 +90,7 @@ def test_chinese_table_says_the_same_in_chinese(base: cc.Result) -> None:
     assert row_of(table, "amd-warrant", "frontier")[7] == "无意义"
     assert row_of(table, "amd-warrant", "amd")[-1].endswith("；已归属股份 40百万股")
     found = notes(page)
-    assert len(found) == 4 and found[-1].startswith("nv-credit 在基准情形中未成交")
+    assert len(found) == 8 and found[-1].startswith("nv-credit 在基准情形中未成交")
     # no English words beyond ids and the finance abbreviations
     words = set(re.findall(r"\b[A-Za-z][A-Za-z'-]+\b", " ".join(found + [c for r in table for c in r])))
     ids = {"grid-spv", "amd-warrant", "nv-credit", "frontier", "nvidia", "amd", "pcf", "fund"}

@@ -17,7 +17,7 @@ pytest.importorskip("streamlit")
 
 import chipcredit as cc
 from chipcredit.cli.vendor_tables import vendors_table as cli_vendors_table
-from chipcredit.dashboard.tabs.overview import vendor_columns, vendor_table
+from chipcredit.dashboard.tabs.vendor_table import vendor_columns, vendor_table
 from chipcredit.dashboard.text import words
 from chipcredit.report import i18n
 from chipcredit.report.tables import net_position, parties_table, vendors_table

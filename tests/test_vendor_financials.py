@@ -101,5 +101,6 @@ def test_vendors_without_financials_record_no_equity_value() -> None:
     with pytest.raises(cc.UsageError, match="equity_value"):
         res.bands("nv", "equity_value")
     assert band(res, "market_share")[0] == 1.0  # the only vendor
-    # nothing sold in the last four quarters: no share to speak of
-    assert res.to_dict()["vendors"]["nv"]["market_share_end"]["mean"] == 0.0
+    # nothing sold in the last four quarters: a share of nothing has no value (not 0)
+    share = res.to_dict()["vendors"]["nv"]["market_share_end"]
+    assert share["mean"] is None and share["p50"] is None and share["nan_share"] == 1.0

@@ -19,6 +19,7 @@ from tests.deals._build import lab, scenario, vendor
 from tests.engine.test_ledger_properties import scenarios
 
 import chipcredit as cc
+from chipcredit.analytics.json_summary import VENDOR_NAN_METRICS
 from chipcredit.analytics.result import NAN_METRICS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -92,10 +93,10 @@ def _nan_outcomes(res: cc.Result) -> set[str]:
 @given(data=scenarios(), paths=st.integers(16, 120), seed=st.integers(0, 2**31))
 def test_only_the_nan_metrics_can_lack_a_value(data: dict[str, Any], paths: int,
                                                seed: int) -> None:
-    """Any outcome that can be NaN must be in NAN_METRICS, so that its JSON statistic says
-    on how many paths (a new one that is not fails here)."""
+    """Any outcome that can be NaN must be in NAN_METRICS (or VENDOR_NAN_METRICS), so that
+    its JSON statistic says on how many paths (a new one that is not fails here)."""
     res = _run(cc.load_scenario(data), paths=paths, seed=seed)
-    assert _nan_outcomes(res) <= set(NAN_METRICS)
+    assert _nan_outcomes(res) <= {*NAN_METRICS, *VENDOR_NAN_METRICS}
     for (deal, party), counts in res.irr_reasons().items():
         # every path without an IRR has its one reason, no_position included
         irr = res.outcome(deal, party, "irr")
@@ -105,7 +106,7 @@ def test_only_the_nan_metrics_can_lack_a_value(data: dict[str, Any], paths: int,
 def test_second_source_quarter_says_how_many_paths_it_leaves_out() -> None:
     res = _run("seed-2025", paths=100, seed=2)
     item = res.to_dict()["parties"]["xai"]
-    assert _nan_outcomes(res) <= set(NAN_METRICS)  # the bundled world too
+    assert _nan_outcomes(res) <= {*NAN_METRICS, *VENDOR_NAN_METRICS}  # the bundled world too
     assert 0 < item["second_source_probability"] < 1
     assert item["second_source_quarter"]["nan_share"] == pytest.approx(
         1 - item["second_source_probability"], abs=1e-12)
@@ -120,5 +121,5 @@ def test_output_md_documents_every_irr_reason_and_nan_share(loan: cc.Result) -> 
     text = (DOCS / "output.md").read_text(encoding="utf-8")
     for reason in loan.irr_reasons()[("loan", "apollo")]:
         assert f"`{reason}`" in text, reason
-    # the schema marks exactly the NAN_METRICS as S+ (an S with nan_share)
-    assert set(re.findall(r'"(\w+)": S\+', text)) == set(NAN_METRICS)
+    # the schema marks exactly the NAN_METRICS and VENDOR_NAN_METRICS as S+ (with nan_share)
+    assert set(re.findall(r'"(\w+)": S\+', text)) == {*NAN_METRICS, *VENDOR_NAN_METRICS}

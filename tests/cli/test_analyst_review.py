@@ -19,8 +19,10 @@ from typer.testing import CliRunner
 import chipcredit as cc
 from chipcredit import cli
 from chipcredit.cli.compare import comparison_table
-from chipcredit.cli.output import deals_table, parties_table, paths_count
+from chipcredit.cli.deal_table import deals_table
+from chipcredit.cli.formats import paths_count
 from chipcredit.cli.paired_tables import HEADLINE_METRICS, print_whole
+from chipcredit.cli.party_table import parties_table
 from chipcredit.cli.stress import differences_table
 from chipcredit.experiments.index_checks import (
     SOBOL_MIN_SAMPLES,

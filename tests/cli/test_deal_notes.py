@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 
 import chipcredit as cc
 from chipcredit import cli
-from chipcredit.cli.output import DASH, NOT_MEANINGFUL, PARTIAL, deals_table
+from chipcredit.cli.deal_table import NOT_MEANINGFUL, PARTIAL, deals_table
+from chipcredit.cli.formats import DASH
 from chipcredit.report.multiples import (
     TOKEN_MULTIPLE,
     closed_from_outcomes,

@@ -8,15 +8,8 @@ from typing import Any
 
 import pytest
 
-from chipcredit.cli.output import (
-    ABOVE_BRACKET,
-    PARTIAL,
-    TOTAL_LOSS,
-    WITHHELD,
-    deals_table,
-    irr_text,
-    path_share,
-)
+from chipcredit.cli.deal_table import PARTIAL, deals_table
+from chipcredit.cli.formats import ABOVE_BRACKET, TOTAL_LOSS, WITHHELD, irr_text, path_share
 
 from . import render
 

@@ -15,7 +15,9 @@ from typer.testing import CliRunner
 
 import chipcredit as cc
 from chipcredit import cli
-from chipcredit.cli.output import DASH, PARTIAL, can_default, deals_table, parties_table
+from chipcredit.cli.deal_table import PARTIAL, deals_table
+from chipcredit.cli.formats import DASH
+from chipcredit.cli.party_table import can_default, parties_table
 
 runner = CliRunner()
 PATHS, SEED = 300, 7

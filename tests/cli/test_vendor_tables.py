@@ -13,7 +13,7 @@ from tests.cli import render as render_at
 from typer.testing import CliRunner
 
 from chipcredit import cli
-from chipcredit.cli.output import DASH
+from chipcredit.cli.formats import DASH
 from chipcredit.cli.vendor_tables import second_sourcing_table, vendors_table
 
 runner = CliRunner()

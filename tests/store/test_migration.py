@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import chipcredit as cc
@@ -11,7 +12,7 @@ import chipcredit as cc
 duckdb = pytest.importorskip("duckdb")
 
 from chipcredit.store import SCHEMA_VERSION, RunStore  # noqa: E402
-from chipcredit.store.schema import prepare_writable  # noqa: E402
+from chipcredit.store.schema import IRR_COLUMNS, METRICS, prepare_writable  # noqa: E402
 
 
 def _make_version_1(path: Path) -> None:
@@ -24,8 +25,18 @@ def _make_version_1(path: Path) -> None:
     con.close()
 
 
+def _make_version_3(path: Path) -> None:
+    """Turn a fresh store into what schema version 3 wrote: no IRR columns in metrics."""
+    con = duckdb.connect(str(path))
+    for column in IRR_COLUMNS:
+        con.execute(f"ALTER TABLE metrics DROP COLUMN {column}")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+
+
 def _make_version_2(path: Path) -> None:
     """Turn a fresh store into what schema version 2 wrote: no unit columns."""
+    _make_version_3(path)
     con = duckdb.connect(str(path))
     for table in ("metrics", "bands", "flows"):
         con.execute(f"ALTER TABLE {table} DROP COLUMN unit")
@@ -86,3 +97,67 @@ def test_a_version_2_store_gets_the_units_a_write_gives(store_file: Path,
     assert len(capacity) and set(capacity["unit"]) == {"MW"}
     assert set(mw["bands"].loc[mw["bands"]["variable"] == "units", "unit"]) == {"MW a quarter"}
     assert set(old["bands"].loc[old["bands"]["variable"] == "capacity", "unit"]) == {"GW"}
+
+
+def _irr_rows(store: RunStore, run_id: int, variant: str) -> list[dict[str, object]]:
+    """The IRR rows of one variant, NaN and NA as None, for comparing."""
+    metrics = store.get_run(run_id)["metrics"]
+    rows = metrics[(metrics["variant"] == variant) & (metrics["metric"] == "irr")]
+    return [{k: (None if pd.isna(v) else v) for k, v in row.items()}
+            for row in rows.to_dict("records")]
+
+
+def test_a_version_3_store_gains_the_irr_columns_from_its_summaries(
+        store_file: Path, small_result: cc.Result, other_result: cc.Result) -> None:
+    """A store written by schema 3 is refused by readers until a run is recorded into it;
+    then it has schema 4, its old rows all there, and the IRR columns of each old run's
+    first variant filled in from the run's JSON summary, exactly as a write now fills them;
+    the other variants, which the summary does not describe, hold NULL (not known)."""
+    store = RunStore(store_file)
+    store.save({"a": small_result, "b": other_result}, kind="compare")
+    _make_version_3(store_file)
+    con = duckdb.connect(str(store_file))
+    before = con.execute("SELECT * FROM metrics ORDER BY rowid").fetchall()
+    tables = ("runs", "metrics", "bands", "flows", "outcomes", "defaults")
+    counts = [con.execute(f"SELECT count(*) FROM {t}").fetchone() for t in tables]
+    con.close()
+    assert len(before[0]) == len(METRICS.columns) - len(IRR_COLUMNS)
+    with pytest.raises(cc.UsageError, match="schema version 3, older than"):
+        RunStore(store_file, read_only=True).get_run(1)
+
+    assert store.save(small_result) == 2  # migrates, then records
+    con = duckdb.connect(str(store_file), read_only=True)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("4",)
+    names = [c for c, *_ in METRICS.columns]
+    columns = ", ".join(n for n in names if n not in IRR_COLUMNS)
+    # every old row and value kept, in order; the run's other tables untouched
+    assert con.execute(f"SELECT {columns} FROM metrics WHERE run = 1 ORDER BY rowid").fetchall() \
+        == before
+    assert [con.execute(f"SELECT count(*) FROM {t} WHERE {'id' if t == 'runs' else 'run'} = 1")
+            .fetchone() for t in tables] == counts
+    # a fresh store's layout: the new columns last, in the order a new store has them
+    assert [r[0] for r in con.execute("DESCRIBE metrics").fetchall()] == names
+    con.close()
+
+    irr = list(IRR_COLUMNS)
+    now = _irr_rows(store, 2, "main")  # the same result, written by schema 4
+    assert any(r["p50_outside"] == "above" for r in now)
+    assert any(r["p50_outside"] == "below" for r in now)
+    old = _irr_rows(store, 1, "a")     # filled in from run 1's JSON summary
+    assert [[r[c] for c in irr] for r in old] == [[r[c] for c in irr] for r in now]
+    second = _irr_rows(store, 1, "b")  # in no summary: not known
+    assert len(second) == len(now)
+    assert all(r[c] is None for r in second for c in irr)
+    # and not known is shown as no value, not as a number it is not
+    a, b = runner_show(store_file, 1).split("variant b")
+    assert ">1000%*" in a and ">1000%" not in b
+
+
+def runner_show(path: Path, run_id: int) -> str:
+    from typer.testing import CliRunner
+
+    from chipcredit import cli
+
+    got = CliRunner().invoke(cli.app, ["runs", "show", str(run_id), "--store", str(path)])
+    assert got.exit_code == 0, got.stderr
+    return got.stdout

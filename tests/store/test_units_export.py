@@ -13,6 +13,7 @@ duckdb = pytest.importorskip("duckdb")
 openpyxl = pytest.importorskip("openpyxl")
 
 from chipcredit.store import RunStore  # noqa: E402
+from chipcredit.store.schema import METRICS  # noqa: E402
 
 WANT = {"npv": "$B", "irr": "annual rate", "moic": "x", "default_probability": "probability",
         "market_share_end": "share", "second_source_quarter": "quarters from start",
@@ -34,7 +35,10 @@ def test_the_metrics_sheet_names_each_metric_s_unit(
         workbook: tuple[cc.Result, dict[str, pd.DataFrame]]) -> None:
     result, sheets = workbook
     metrics = sheets["metrics"]
-    assert list(metrics.columns)[-1] == "unit"
+    # the store's columns, in order: the unit after the statistics it is the unit of, then
+    # the IRR columns of schema 4 (a ranked share, flags and sides, with no unit)
+    assert list(metrics.columns) == METRICS.column_names
+    assert METRICS.column_names.index("unit") == METRICS.column_names.index("p_positive") + 1
     assert list(metrics["unit"]) == list(result.summary()["unit"])  # the summary's rows, in order
     by = metrics.drop_duplicates("metric").set_index("metric")["unit"]
     assert {m: by[m] for m in WANT} == WANT

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from .result import Result
 
-__all__ = ["DEAL_EXTRAS", "NAN_METRICS", "VENDOR_METRICS", "json_summary"]
+__all__ = ["DEAL_EXTRAS", "NAN_METRICS", "VENDOR_METRICS", "VENDOR_NAN_METRICS", "json_summary"]
 
 NAN_METRICS = ("irr", "moic", "moic_realised")
 """Deal metrics that have no value on some paths (no sign change, nothing invested, no
@@ -34,6 +34,11 @@ VENDOR_METRICS = ("market_share_end", "revenue_total", "self_funded_revenue_shar
                   "self_funded_revenue", "gross_profit_total", "operating_profit_total",
                   "stakes_value_end", "equity_value_end", "share_price_end")
 """A vendor's outcomes in the JSON ``vendors`` section, those it has, in this order."""
+
+VENDOR_NAN_METRICS = ("market_share_end",)
+"""Vendor outcomes that have no value on some paths: a share of the units sold where no
+vendor sold any (over the last four quarters). As with `NAN_METRICS`, their statistics are
+over the other paths and their JSON `S` carries ``nan_share``."""
 
 DEAL_EXTRAS = ("warrant_value", "dilution_cost", "vested_shares", "conversion_stake")
 """Per-path outcomes some deal kinds report beside a party's deal metrics (a deal's
@@ -98,6 +103,9 @@ def json_summary(result: Result) -> dict[str, Any]:
                 key = column("party", p.id, metric)
                 if key in result.outcomes:
                     entry[metric] = result.describe(key)
+                    if metric in VENDOR_NAN_METRICS:  # the paths on which nothing was sold
+                        values = result.outcomes[key]
+                        entry[metric]["nan_share"] = float(np.mean(~np.isfinite(values)))
     spvs: dict[str, Any] = {}
     for d in result.scenario.deals:
         if d.kind != "spv_lease":

@@ -36,9 +36,10 @@ from chipcredit.deals.base import DealRuntime
 from chipcredit.engine.clouds import CloudState
 from chipcredit.engine.dust import MONEY_DUST, snap
 from chipcredit.engine.labs import LabState
+from chipcredit.engine.row_sums import sum_rows
 from chipcredit.engine.sim import Sim
 from chipcredit.engine.sum_kernel import cash_in_out
-from chipcredit.engine.vendors import market_share_end
+from chipcredit.engine.vendors import VendorState, market_share_end
 
 from .flow_kernel import MAX_TIMES, flow_metrics
 from .portfolio import portfolio_columns
@@ -56,7 +57,8 @@ PARTY_METRICS = ("revenue_total", "cash_end", "default_quarter", "default_cause"
                  "operating_profit_total", "equity_value_end", "stakes_value_end",
                  "share_price_end")
 """Labs: the first four and ``second_source_quarter`` (-1: never); vendors: revenue, cash,
-market share over the last four quarters, and with financials the rest."""
+market share over the last four quarters (NaN where no vendor sold any units then), and
+with financials the rest."""
 
 
 LOSS_OUTCOMES = ("debt_loss",)
@@ -118,6 +120,19 @@ def survivals(sim: Sim) -> dict[int, NDArray[np.float64]]:
     out = {lab.acct: survival(sim, lab) for lab in sim.labs}
     out.update({cloud.acct: survival(sim, cloud) for cloud in sim.clouds})
     return out
+
+
+def _shares_where_sold(vendors: list[VendorState]) -> dict[str, NDArray[np.float64]]:
+    """Each vendor's ``market_share_end`` per path, ``(n,)``: its share of the capacity units
+    all vendors sold over the last four quarters (`market_share_end`), and NaN on the paths
+    where none were sold. A share of nothing is undefined: the engine's 0 there would count
+    such a path as a loss of share for every vendor at once, so that their mean shares add
+    up to less than 1 and a change that stops all sales on a path lowers them all."""
+    if not vendors:
+        return {}
+    sold = sum((sum_rows(v.units_window) for v in vendors), np.zeros(vendors[0].units.size))
+    return {vendor: np.where(sold > 0, share, np.nan)
+            for vendor, share in market_share_end(vendors).items()}
 
 
 def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
@@ -183,7 +198,7 @@ def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
         out[column("party", lab.id, "default_quarter")] = lab.default_quarter.astype(np.float64)
         out[column("party", lab.id, "default_cause")] = lab.cause.astype(np.float64)
         out[column("party", lab.id, "second_source_quarter")] = lab.second_source.astype(np.float64)
-    shares_end = market_share_end(sim.vendors) if sim.vendors else {}
+    shares_end = _shares_where_sold(sim.vendors)
     for vendor in sim.vendors:
         out[column("party", vendor.id, "revenue_total")] = vendor.sales_total.copy()
         out[column("party", vendor.id, "cash_end")] = sim.ledger.balance[vendor.acct].copy()

@@ -84,6 +84,29 @@ def _listing(options: list[str]) -> str:
     return shown + (f", … ({len(options) - _SHOWN} more)" if len(options) > _SHOWN else "")
 
 
+_PERCENTILE = re.compile(r"^p([0-9oO]{1,3})$", re.IGNORECASE)
+_STATISTIC_WORDS = {"median": "p50", "average": "mean", "avg": "mean", "expected": "mean"}
+"""What a spreadsheet user calls a statistic the summary names otherwise."""
+
+
+def _statistic_meant(word: str, options: list[str]) -> str | None:
+    """The statistic of ``options`` a percentile written loosely means, before spelling
+    decides (which took ``p5`` for ``p95``): ``p5`` is ``p05``, ``p5O`` (a letter O) is
+    ``p50``, ``P95`` is ``p95``, ``median`` is ``p50``, ``average`` is ``mean``.
+
+    >>> _statistic_meant("p5", ["mean", "p05", "p50", "p95"]), _statistic_meant("p5O", ["p50"])
+    ('p05', 'p50')
+    """
+    named = _STATISTIC_WORDS.get(word.lower())
+    if named in options:
+        return named
+    match = _PERCENTILE.match(word)
+    if match is None:
+        return None
+    meant = f"p{int(match.group(1).replace('o', '0').replace('O', '0')):02d}"
+    return meant if meant in options else None
+
+
 def _index(node: Any, indices: str, path: str, walked: list[str]) -> Any:
     for raw in re.findall(r"\[(\d+)\]", indices):
         i = int(raw)
@@ -129,7 +152,7 @@ def metric_value(summary: Result | dict[str, Any], path: str) -> float:
         else:
             options = [str(k) for k in node]
             word = parts[i].split("[")[0]
-            hint = did_you_mean(word, options)
+            hint = _statistic_meant(word, options) or did_you_mean(word, options)
             where = ".".join(walked) or "the summary"
             raise UsageError(
                 f"metric path {path!r}: {where} has no {word!r}"

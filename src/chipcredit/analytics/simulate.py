@@ -203,7 +203,8 @@ def _warn_missing_irr(result: Result) -> None:
     bracket (never one per path). Flows that never change sign (a lessee that only pays
     rent) have no IRR by construction, and flows whose one IRR lies outside the bracket (a
     warrant bought for a cent returns more than 1000% a year) have a known answer; their
-    share is in ``nan_share``, with its reason, without a warning."""
+    share is in ``nan_share``, with its reason, without a warning. The counts are paths, out
+    of the run's (said once, so a count is never read as a share or a number of deals)."""
     missing = []
     explained = ("no_position", "no_sign_change", "above_bracket", "below_bracket")
     for (deal, party), counts in result.irr_reasons().items():
@@ -214,7 +215,7 @@ def _warn_missing_irr(result: Result) -> None:
     if missing:
         warnings.warn(
             f"IRR has no value on some paths, reported as NaN (null in JSON) with its share in "
-            f"nan_share: {'; '.join(missing)}",
+            f"nan_share (paths out of {result.paths:,}): {'; '.join(missing)}",
             ChipcreditWarning,
             stacklevel=3,
         )

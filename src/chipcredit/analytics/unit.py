@@ -43,10 +43,12 @@ __all__ = [
     "BAND_UNITS",
     "FLOW_UNIT",
     "METRIC_UNITS",
+    "UNIT_RANGES",
     "MissingUnit",
     "band_unit",
     "metric_unit",
     "outcome_unit",
+    "summary_range",
     "summary_unit",
 ]
 
@@ -125,6 +127,19 @@ BAND_UNITS: dict[str, str] = {
 }
 """Unit of each quarterly variable of ``Result.bands()`` (``CAPACITY`` is the scenario's
 ``capacity_unit``)."""
+
+UNIT_RANGES: dict[str, tuple[float, float]] = {
+    PROBABILITY: (0.0, 1.0), SHARE: (0.0, 1.0), SHARE_OF_PATHS: (0.0, 1.0), INDEX: (0.0, 1.0),
+    EVENT: (0.0, 1.0),
+}
+"""The least and greatest value of every number in these units (fractions of 1): a mean or
+percentile over paths stays within the range of the values it is over. Other units have
+no bound known here (money, rates and multiples can have any sign and size)."""
+
+_UNBOUNDED = frozenset({"lgd"})
+"""Metrics in a bounded unit that may still leave its range: a portfolio's ``lgd`` is a loss
+(present value at the contract rate of what was promised less what was received) over the
+exposure at default, and the promise may hold more than that exposure."""
 
 _STATS = ("mean", "p05", "p50", "p95")
 _RUN_UNITS = {"paths": PATHS, "quarters": QUARTERS}
@@ -211,13 +226,15 @@ def summary_unit(path: str) -> str | None:
             return None  # an IRR's flags: true or false, and "above" or "below" (text)
         if len(parts) == 6 and parts[2] == "parties":
             return _statistic(parts[4], parts[5])
-    elif section == "parties":  # parties.P.NAME[.STAT]
+    elif section == "parties" and len(parts) > 2:  # parties.P.NAME[.STAT]
         name = parts[2]
         if name == "kind":
             return None
         if name == "discount_rate":
             return RATE
         return _statistic(name, parts[3] if len(parts) > 3 else None)
+    elif len(parts) < 3 and section in ("vendors", "spvs", "portfolios"):
+        pass  # a section and an id, no metric: a group, not a number
     elif section in ("vendors", "spvs"):  # vendors.V.METRIC.STAT, spvs.D.NAME[.STAT]
         return _statistic(parts[2], parts[3] if len(parts) > 3 else None)
     elif section == "portfolios":  # portfolios.P.NAME[.STAT or .OBLIGOR][i]
@@ -226,6 +243,27 @@ def summary_unit(path: str) -> str | None:
     elif section == "ledger" and parts[1] == "max_abs_imbalance":
         return MONEY
     raise _missing("summary path", path)
+
+
+def summary_range(path: str) -> tuple[float, float] | None:
+    """The range that every value of the number at a metric path (as `summary_unit` reads
+    it) lies in: ``(0.0, 1.0)`` for a probability, a share, a share of paths or an index
+    (`UNIT_RANGES`); None where no range is known, or the path names no number this module
+    knows (`chipcredit.analytics.query.metric_value` says what is wrong with it).
+
+    ``parties.xai.second_source_probability`` -> ``(0.0, 1.0)``;
+    ``deals.….irr.nan_share`` -> ``(0.0, 1.0)``; ``parties.xai.cash_end.p50`` -> None.
+    """
+    try:
+        unit = summary_unit(path)
+    except MissingUnit:
+        return None
+    parts = _INDEXED.sub("", path).split(".")
+    stat = parts[-1]
+    name = parts[-2] if stat in _STATS and len(parts) > 1 else stat
+    if unit is None or (name in _UNBOUNDED and unit != SHARE_OF_PATHS):
+        return None
+    return UNIT_RANGES.get(unit)
 
 
 def _statistic(metric: str, stat: str | None) -> str:

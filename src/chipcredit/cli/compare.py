@@ -13,9 +13,11 @@ from rich.text import Text
 import chipcredit as cc
 
 from .app import app, console, user_errors
-from .output import check_file_target, paths_count, warnings_shown
-from .paired_tables import HEADLINE_METRICS, paired_table, print_whole
+from .formats import paths_count
+from .notices import warnings_shown
+from .paired_tables import HEADLINE_METRICS, paired_table, print_whole, unmeant_moic
 from .run import NoStoreOption, QuietOption, SchedulerOption, StorePathOption, chosen_store
+from .staging import check_file_target
 from .stress import record_paired, report_quietly
 
 __all__ = ["compare_command", "comparison_table", "side_labels"]
@@ -95,4 +97,5 @@ def comparison_table(res: cc.CompareResult, a: str, b: str) -> Table:
     median, P(B>A) and P(B<A) (and the paths behind a row when fewer than all; see
     `paired_table`)."""
     return paired_table(res.differences, HEADLINE_METRICS, res.base.paths,
-                        f"{b} minus {a} (each row in its unit)", a, b)
+                        f"{b} minus {a} (each row in its unit)", a, b,
+                        unmeant=unmeant_moic(res.base, res.other))

@@ -16,7 +16,7 @@ from rich.text import Text
 import chipcredit as cc
 
 from .app import app, console, user_errors
-from .output import check_file_target, write_output
+from .staging import check_file_target, write_output
 
 __all__ = ["deals_command"]
 
@@ -63,8 +63,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+NOT_REPORTED = "n/r"
+"""Shown for an amount that no report gives (a sum over deals none of which has one)."""
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _amount(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.3g}"
+    return NOT_REPORTED if _missing(value) else f"{value:,.3g}"
 
 
 def _print_rows(rows: Any, party: str | None) -> None:
@@ -79,35 +87,66 @@ def _print_rows(rows: Any, party: str | None) -> None:
                         for c in ("id", "from", "to", "kind", "amount", "date", "status", "terms")))
     out = console()
     out.print(table)
-    out.print(Text(f"{len(rows)} deals; sources: chipcredit deals --json FILE"))
+    missing = int(rows["amount"].isna().sum())
+    out.print(Text(f"{len(rows)} deals ({missing} with no amount reported: {NOT_REPORTED}); "
+                   "sources: chipcredit deals --json FILE"))
 
 
 def _involves(row: Mapping[Any, Any], party: str | None, *fields: str) -> bool:
     return party is None or any(row[f] == party for f in fields)
 
 
-def _pairs(frame: pd.DataFrame, title: str, first: str, second: str,
-           party: str | None) -> Table:
-    """One table of party pairs (``first`` funds ``second``) with funds, purchases, deals."""
+def _pairs(net: cc.DealNetwork, frame: pd.DataFrame, title: str, first: str, second: str,
+           party: str | None, buyer_is_first: bool) -> Table:
+    """One table of party pairs (``first`` funds ``second``; the one buys from the other),
+    one row for each status the pair's deals have, most binding first: the reported funds
+    and purchases of the deals of that status (blank: no such deal; n/r: none of them
+    reported an amount) and how many of them reported none."""
     table = Table(title=title, title_justify="left")
-    for name in (first, second, "funds", "purchases", "deals"):
-        table.add_column(name, justify="right" if name in ("funds", "purchases") else "left")
+    for name in (first, second, "status", "funds", "purchases", "not reported", "deals"):
+        table.add_column(name, justify="right" if name in ("funds", "purchases", "not reported")
+                         else "left")
+    split = {(r["from"], r["to"], r["relation"], r["status"]): r
+             for r in net.edges_by_status.to_dict("records")}
     for row in frame.to_dict("records"):
-        if _involves(row, party, first, second):
-            table.add_row(row[first], row[second], _amount(row["funds"]),
-                          _amount(row["purchases"]), Text(row["deals"]))
+        if not _involves(row, party, first, second):
+            continue
+        a, b = row[first], row[second]
+        buys = (a, b) if buyer_is_first else (b, a)
+        for status in net.statuses:
+            funds = split.get((a, b, "funds", status))
+            purchases = split.get((*buys, "buys_from", status))
+            if funds is None and purchases is None:
+                continue
+            parts = [p for p in (funds, purchases) if p is not None]
+            missing = sum(int(p["not_reported"]) for p in parts)
+            table.add_row(a, b, status,
+                          "" if funds is None else _amount(funds["amount"]),
+                          "" if purchases is None else _amount(purchases["amount"]),
+                          str(missing) if missing else "",
+                          Text(";".join(p["deals"] for p in parts)))
     return table
 
 
 def _print_network(net: cc.DealNetwork, party: str | None) -> None:
     out = console()
+    live = cc.deal_registry(party)
+    live = live[(live["status"] != "abandoned") & live["relation"].isin(["funds", "buys_from"])]
+    missing = int(live["amount"].isna().sum())
     out.print(Text(f"Deal network: {len(net.nodes)} parties, {len(net.edges)} links "
                    f"({len(net.abandoned)} abandoned deals left out). Money flows from -> to; "
                    "$B, amounts reported."))
-    out.print(_pairs(net.vendor_financing, "Vendor financing: X funds Y and Y buys from X",
-                     "funder", "customer", party))
-    out.print(_pairs(net.investor_customer, "Investor and customer: X funds Y and X buys from Y",
-                     "investor", "investee", party))
+    out.print(Text("One row per status: executed (closed or paid), signed (a contract), "
+                   "announced (binds no one, such as a letter of intent)."))
+    out.print(Text(f"{missing} of the {len(live)} deals"
+                   + (f" {party} is in" if party else "")
+                   + f" have no amount reported: {NOT_REPORTED} where no deal of a cell has "
+                   "one; 'not reported' counts them, and a row with any has lower bounds."))
+    out.print(_pairs(net, net.vendor_financing, "Vendor financing: X funds Y and Y buys from X",
+                     "funder", "customer", party, buyer_is_first=False))
+    out.print(_pairs(net, net.investor_customer,
+                     "Investor and customer: X funds Y and X buys from Y",
+                     "investor", "investee", party, buyer_is_first=True))
     cycles = [c for c in net.cycles if party is None or party in c]
     out.print(Text(f"Cycles of money ({len(cycles)}):"))
     for cycle in cycles:
@@ -128,4 +167,5 @@ def _network_json(net: cc.DealNetwork, party: str | None) -> dict[str, Any]:
         "investor_customer": records(net.investor_customer, "investor", "investee"),
         "cycles": [c for c in net.cycles if party is None or party in c],
         "abandoned": records(net.abandoned, "from", "to"),
+        "edges_by_status": records(net.edges_by_status, "from", "to"),
     }

@@ -1,10 +1,16 @@
 """The table of a paired experiment (``compare``, ``stress``): both runs' means, the mean
 paired difference with its 95% interval, the median paired difference and the shares of
-paths on which the other run is above and below the base."""
+paths on which the other run is above and below the base.
+
+A MOIC that `chipcredit run` shows as n/m (`chipcredit.report.multiples.moic_reason`: the
+party pays and gets nothing back, is the deal's financed side, or put in a token amount) has
+no row here either, in either run: its difference would be of two meaningless numbers (a
+warrant bought for a cent differs by thousands of x). The caption lists those pairs with the
+run table's reasons; the ``--json`` differences keep their rows (`unmeant_moic`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -12,11 +18,15 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
+import chipcredit as cc
 from chipcredit.experiments.paired import CREDIT_METRICS
+from chipcredit.report.multiples import REASONS, financed_parties, pair_reason
 
-from .output import DASH, finite, number, path_share
+from .deal_table import _REASON_TEXT as REASON_TEXT  # the run table's words, kept in one place
+from .deal_table import NOT_MEANINGFUL
+from .formats import DASH, finite, multiple, number, path_share, visible_decimals
 
-__all__ = ["HEADLINE_METRICS", "paired_table", "print_whole"]
+__all__ = ["HEADLINE_METRICS", "paired_table", "print_whole", "unmeant_moic"]
 
 HEADLINE_METRICS = (
     # the seed's two headline answers first: the vendor's own money coming back as its
@@ -36,18 +46,51 @@ the numbers after them keep their full width (a narrow terminal used to cut them
 _TEXT_MIN = 6
 
 
+def unmeant_moic(base: cc.Result, other: cc.Result) -> dict[tuple[str, str], tuple[str, str]]:
+    """The (deal, party) pairs whose MOIC `chipcredit run` shows as n/m in either run, each
+    with its reason (one of `REASONS`: the first in that order that either run gives) and
+    the text the caption adds after the pair (a token outlay's median multiples in both
+    runs, ``A`` the base and ``B`` the other, as ``(A 26047.59x, B 9251.14x)``; else "").
+
+    The financed side is either scenario's (`financed_parties`); the other tests are each
+    run's own statistics (`pair_reason`), so a warrant bought for a cent is n/m when its
+    median multiple is above 100x in either run.
+    """
+    financed = financed_parties(base.scenario.deals) | financed_parties(other.scenario.deals)
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for key in base.outcomes:
+        parts = key.split("|")
+        if len(parts) != 4 or parts[0] != "deal" or parts[3] != "moic" or key not in other.outcomes:
+            continue
+        deal, party = parts[1], parts[2]
+        said = {pair_reason(run, deal, party, financed) for run in (base, other)}
+        reason = next((r for r in REASONS if r in said), None)
+        if reason is None:
+            continue
+        detail = ""
+        if reason == "token":
+            a, b = (multiple(run.describe(key)["p50"]) for run in (base, other))
+            detail = f" (A {a}, B {b})"
+        out[(deal, party)] = (reason, detail)
+    return out
+
+
 def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title: str,
-                 base: str, other: str) -> Table:
+                 base: str, other: str, *,
+                 unmeant: Mapping[tuple[str, str], tuple[str, str]] | None = None) -> Table:
     """Rows of a paired-differences frame (``StressResult``/``CompareResult.differences``)
     whose metric is in ``metrics``, in the frame's order.
 
     Columns: both runs' means, the mean difference (other minus base) and its 95% interval
-    and, when the frame has them, the median paired difference and the shares of paths
+    (each row to four decimals, or more where its difference or the interval's half-width
+    needs them to show two significant digits: `visible_decimals`) and, when the frame has
+    them, the median paired difference and the shares of paths
     with other above (``P(B>A)``) and below (``P(B<A)``) base: a mean whose sign disagrees
     with them is driven by a few paths. A metric with no value on some paths (an IRR, a
     MOIC) is compared over the paths where both runs have one; the ``paths`` column gives
     their number whenever it is below the run's ``paths``, and is left out when no row
-    needs it.
+    needs it. A ``moic`` row of a pair in ``unmeant`` (`unmeant_moic`) is left out, and
+    the caption says why, in the words of ``chipcredit run``'s deals table.
 
     Parameters
     ----------
@@ -60,8 +103,12 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
         The paths of each run.
     title, base, other : str
         The table's title and the two runs' column headers.
+    unmeant : mapping, optional
+        (deal, party) to (reason, text after the pair), as `unmeant_moic` gives them.
     """
-    shown = frame[frame["metric"].isin(metrics)].to_dict("records")
+    unmeant = unmeant or {}
+    shown = [r for r in frame[frame["metric"].isin(metrics)].to_dict("records")
+             if not (r["metric"] == "moic" and (r["deal"], r["party"]) in unmeant)]
     fewer = [r for r in shown if _fewer(r.get("paths"), paths)]
     spread = all(c in frame.columns for c in _SPREAD)
     units = "unit" in frame.columns
@@ -85,20 +132,34 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
         columns.append(("paths", "right"))
         captions.append(f"paths: the paired paths on which both runs have a value, where "
                         f"fewer than all {paths:,}; the other rows are over all of them")
+    if unmeant and "moic" in metrics:
+        captions.append(f"{NOT_MEANINGFUL} MOIC not meaningful in A or B, so no row (the --json "
+                        "keeps it):")
+        for reason in REASONS:
+            pairs = [f"{d} {p}{text}" for (d, p), (r, text) in unmeant.items() if r == reason]
+            if pairs:
+                captions.append(f"  {REASON_TEXT[reason]}: {'; '.join(pairs)}")
     table.caption = "\n".join(captions) or None
     rows = []
     for row in shown:
         deal = row["deal"] if isinstance(row["deal"], str) else ""
+        # one precision a row, enough that its difference and interval show (a change of
+        # $27 thousand was "0.0000 .. 0.0000" beside "P(B<A) 34.2%"), four decimals at least
+        low, high = finite(row["ci_low"]), finite(row["ci_high"])
+        digits = visible_decimals(row["difference"],
+                                  None if low is None or high is None else (high - low) / 2)
+
+        def cell(value: Any, signed: bool = False, digits: int = digits) -> str:
+            return number(value, signed=signed, decimals=digits)
+
         cells = [deal, row["party"], row["metric"],
                  *([row["unit"] if isinstance(row["unit"], str) else ""] if units else []),
-                 number(row["base"]), number(row["other"]),
-                 number(row["difference"], signed=True),
+                 cell(row["base"]), cell(row["other"]), cell(row["difference"], signed=True),
                  # a VaR's difference is of two runs' statistics, with no interval
-                 DASH if finite(row["ci_low"]) is None else
-                 f"{number(row['ci_low'], signed=True)} .. "
-                 f"{number(row['ci_high'], signed=True)}"]
+                 DASH if low is None else
+                 f"{cell(low, signed=True)} .. {cell(row['ci_high'], signed=True)}"]
         if spread:
-            cells += [number(row["median_difference"], signed=True),
+            cells += [cell(row["median_difference"], signed=True),
                       path_share(row["share_higher"]), path_share(row["share_lower"])]
         if fewer:
             n = row.get("paths")

@@ -17,8 +17,9 @@ from chipcredit.report import LANGUAGES, replay
 from chipcredit.report.png import find_chromium
 
 from .app import Failed, app, console, user_errors
-from .output import Staging, warnings_shown
+from .notices import warnings_shown
 from .sensitivity import progress_callback
+from .staging import Staging
 
 __all__ = ["DEFAULT_PATHS", "report_command"]
 

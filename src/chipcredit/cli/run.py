@@ -20,18 +20,14 @@ from chipcredit.report.multiples import closed_shares, financed_parties
 from chipcredit.report.vendors import funding_text, unmodelled_funding
 
 from .app import Failed, app, console, stderr_line, user_errors
-from .output import (
-    Staging,
-    bar,
-    can_default,
-    deals_table,
-    parties_table,
-    paths_count,
-    run_footer,
-    warnings_shown,
-    write_cashflows,
-    write_output,
-)
+from .cashflow_files import write_cashflows
+from .deal_table import deals_table
+from .formats import paths_count
+from .notices import warnings_shown
+from .party_table import can_default, parties_table
+from .progress import bar
+from .run_footer import run_footer
+from .staging import Staging, write_output
 from .vendor_tables import second_sourcing_table, vendors_table
 
 __all__ = ["PROGRESS_MIN_PATHS", "run_command"]

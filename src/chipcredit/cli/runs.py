@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
 from datetime import datetime
@@ -17,10 +16,11 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit import store
-from chipcredit.report.multiples import closed_from_outcomes, financed_parties
+from chipcredit.report.multiples import closed_from_outcomes, financed_parties, irr_shown
 from chipcredit.report.vendors import funding_text, unmodelled_funding
 
 from .app import Failed, app, console, user_errors
+from .formats import ABOVE_BRACKET, WITHHELD
 from .output import (
     DASH,
     Staging,
@@ -179,10 +179,11 @@ def show_command(
             return
         metrics = data["metrics"]
         scenario = _scenario(run)
-        for i, variant in enumerate(dict.fromkeys(metrics["variant"])):
-            rows = [_clean(r) for r in metrics[metrics["variant"] == variant].to_dict("records")]
-            if i == 0:  # the main result, whose JSON summary the store keeps
-                rows = _irr_ranks(rows, run.get("summary_json"))
+        for variant in dict.fromkeys(metrics["variant"]):
+            # as Result.summary has them (an IRR above its bracket inf, its ranked_share),
+            # so the IRR cells read as 'chipcredit run' printed them, for every variant
+            rows = [_clean(r) for r in store.stored_summary(
+                metrics[metrics["variant"] == variant]).to_dict("records")]
             if run["variants"] and run["variants"] > 1:
                 out.print(Text(f"variant {variant}", style="bold"))
             kinds = {r["deal"]: r["deal_kind"] for r in rows if r["deal"]}
@@ -249,27 +250,8 @@ def _parties(rows: list[dict[str, Any]], scenario: cc.Scenario | None
                    and r["party_kind"] in ("lab", "cloud")}
 
 
-def _irr_ranks(rows: list[dict[str, Any]], summary_json: str | None) -> list[dict[str, Any]]:
-    """The IRR rows as `Result.summary` has them, from the JSON summary: a median above the
-    bracket (null in the store, ``outside_bracket.p50`` in the JSON) is ``inf``, and
-    ``ranked_share`` says over which paths the percentiles are (docs/output.md)."""
-    if not summary_json:
-        return rows
-    deals = json.loads(summary_json).get("deals", {})
-    out = []
-    for row in rows:
-        irr = (deals.get(row["deal"], {}).get("parties", {}).get(row["party"], {}).get("irr")
-               if row["metric"] == "irr" and row["deal"] else None)
-        if isinstance(irr, dict) and "ranked_share" in irr:
-            row = {**row, "ranked_share": irr["ranked_share"]}
-            if irr.get("outside_bracket", {}).get("p50") == "above":
-                row["p50"] = math.inf
-        out.append(row)
-    return out
-
-
 def _clean(row: dict[Any, Any]) -> dict[str, Any]:
-    return {str(k): (None if isinstance(v, float) and math.isnan(v) else v)
+    return {str(k): (None if (isinstance(v, float) and math.isnan(v)) or v is pd.NA else v)
             for k, v in row.items()}
 
 
@@ -317,7 +299,7 @@ def diff_command(
         for r in shown:
             cells: list[Text | str] = [Text(_text(r["deal"])), Text(r["party"]), Text(r["metric"]),
                      compact(r["mean_a"]), compact(r["mean_b"]), compact(r["mean_diff"], True),
-                     compact(r["p50_a"]), compact(r["p50_b"]), compact(r["p50_diff"], True)]
+                     _median(r, "a"), _median(r, "b"), compact(r["p50_diff"], True)]
             label = (r["variant"] if r["variant_a"] == r["variant_b"]
                      else f"{r['variant_a']} / {r['variant_b']}")
             table.add_row(*([Text(label)] if multi else []), *cells)
@@ -352,7 +334,20 @@ def _pairs(given: list[str]) -> dict[str, str] | None:
     return pairs or None
 
 
+def _median(row: dict[str, Any], side: str) -> str:
+    """A run's median in `runs diff`: a number, or for an IRR above its bracket ``>1000%``
+    and withheld ``n/a``, as the deals table has them (`irr_shown`)."""
+    value = row[f"p50_{side}"]
+    if row["metric"] != "irr":
+        return compact(value)
+    kind, x = irr_shown({"p50": value, "ranked_share": row.get(f"ranked_share_{side}"),
+                         "outside_bracket": {"p50": row.get(f"p50_outside_{side}")}})
+    return {"above": ABOVE_BRACKET, "withheld": WITHHELD}.get(kind) or compact(x)
+
+
 def _differs(row: dict[str, Any]) -> bool:
+    if row.get("p50_outside_a") != row.get("p50_outside_b"):  # above the bracket in one only
+        return True
     for stat in ("mean", "p05", "p50", "p95"):
         a, b = finite(row[f"{stat}_a"]), finite(row[f"{stat}_b"])
         if (a is None) != (b is None) or (a is not None and a != b):

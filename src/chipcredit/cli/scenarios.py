@@ -14,7 +14,7 @@ import chipcredit as cc
 from chipcredit.errors import did_you_mean
 
 from .app import EXIT_USAGE, Failed, app, console, stderr_line, user_errors
-from .output import write_output
+from .staging import write_output
 
 __all__ = ["copy_bundled", "scenarios_command", "schema_command", "validate_command"]
 

@@ -16,8 +16,11 @@ from rich.text import Text
 import chipcredit as cc
 
 from .app import app, console, user_errors
-from .output import DASH, bar, check_file_target, finite, number, paths_count, warnings_shown
+from .formats import DASH, finite, number, paths_count
+from .notices import warnings_shown
+from .progress import bar
 from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store, finish_experiment
+from .staging import check_file_target
 
 __all__ = ["heading", "progress_callback", "ranked_table", "sensitivity_command"]
 

@@ -13,8 +13,10 @@ from rich.text import Text
 import chipcredit as cc
 
 from .app import app, console, user_errors
-from .output import check_file_target, number, paths_count, warnings_shown
+from .formats import number, paths_count
+from .notices import warnings_shown
 from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store, finish_experiment
+from .staging import check_file_target
 
 __all__ = ["heading", "probes_table", "solve_command"]
 

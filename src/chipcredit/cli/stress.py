@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import warnings
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,9 +19,11 @@ import chipcredit as cc
 from chipcredit import store
 
 from .app import app, console, stderr_line, user_errors
-from .output import check_file_target, paths_count, warnings_shown, write_output
-from .paired_tables import HEADLINE_METRICS, paired_table, print_whole
+from .formats import paths_count
+from .notices import warnings_shown
+from .paired_tables import HEADLINE_METRICS, paired_table, print_whole, unmeant_moic
 from .run import NoStoreOption, QuietOption, SchedulerOption, StorePathOption, chosen_store
+from .staging import check_file_target, write_output
 
 __all__ = ["differences_table", "packs_table", "paired_table", "record_paired", "report_quietly",
            "stress_command"]
@@ -83,7 +86,8 @@ def stress_command(
         out.print(Text(f"{res.base.scenario.name} under {res.pack.name} ({shocks}): "
                        f"{paths_count(paths)}, seed {seed}, paired by path"
                        + (f" · {stored}" if stored else "")), soft_wrap=True)
-        print_whole(out, differences_table(res.differences, paths))
+        print_whole(out, differences_table(res.differences, paths,
+                                           unmeant=unmeant_moic(res.base, res.stressed)))
         if json_file is not None:
             out.print(Text(f"wrote {json_file}"), soft_wrap=True)
 
@@ -137,7 +141,9 @@ def record_paired(runs: store.RunStore | None, results: dict[str, cc.Result], *,
     return stored
 
 
-def differences_table(frame: pd.DataFrame, paths: int) -> Table:
-    """The headline paired differences: stressed minus base, with their 95% intervals."""
+def differences_table(frame: pd.DataFrame, paths: int, *,
+                      unmeant: Mapping[tuple[str, str], tuple[str, str]] | None = None) -> Table:
+    """The headline paired differences: stressed minus base, with their 95% intervals; no
+    row for a MOIC that is n/m (``unmeant``, `unmeant_moic`)."""
     return paired_table(frame, HEADLINE_METRICS, paths, "Stressed minus base (each row in its "
-                        "unit)", "base", "stressed")
+                        "unit)", "base", "stressed", unmeant=unmeant)

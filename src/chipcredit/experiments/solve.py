@@ -9,9 +9,11 @@
 The target is ``METRIC = VALUE``, ``METRIC >= VALUE`` or ``METRIC <= VALUE``. An inequality
 solves for its boundary and then says on which side it holds. The search is bracketed: it
 probes both ends of the bracket (default p05..p95 of an uncertain number, ±50% of a fixed one)
-and, when they are on the same side of the target, three points between them. Without a
-change of side it answers ``no_root`` with the metric's range over the probes; it never
-widens the bracket by itself. With a change of side it narrows the bracket by regula falsi,
+and, when they are on the same side of the target, three points between them. For an
+inequality the side is whether it holds, and a metric equal to the target meets it (``>=``
+and ``<=`` alike), so a bracket whose every probe meets it is no root but "holds everywhere".
+Without a change of side it answers ``no_root`` with the metric's range over the probes; it
+never widens the bracket by itself. With a change of side it narrows the bracket by regula falsi,
 falling back to bisection whenever a step does not halve it, until the bracket is narrower
 than ``tol`` × its first width. Every probe runs with the same seed (common random numbers),
 so the metric is a fixed function of the value; a metric over paths (a median) may move in
@@ -31,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from chipcredit.analytics.unit import summary_range, summary_unit
 from chipcredit.errors import ScenarioError, UsageError
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
@@ -40,7 +43,7 @@ from .arguments import whole_number
 from .runner import central_range, check_paths_seed, correlated_with, run_variants
 from .ties import tied_message
 
-__all__ = ["SolveResult", "non_monotone", "parse_target", "solve"]
+__all__ = ["SolveResult", "check_reachable", "non_monotone", "parse_target", "solve"]
 
 _TARGET = re.compile(r"^\s*(?P<metric>[^\s=<>]+)\s*(?P<op>>=|<=|==|=)\s*(?P<value>\S+)\s*$")
 DEFAULT_TOL = 1e-3
@@ -69,6 +72,27 @@ def parse_target(text: str) -> tuple[str, str, float]:
         raise UsageError(f"target value must be finite; got {raw!r}")
     op = "=" if match["op"] == "==" else match["op"]
     return match["metric"], op, value
+
+
+def check_reachable(metric: str, goal: float) -> None:
+    """Refuse, before any run, a target value that the metric can never take: one outside
+    the range of its unit (a probability or a share from 0 to 1; `summary_range`), which
+    no bracket would reach (the search would only spend its probes to say "no root"). A
+    value between 1 and 100 is likely a percent, and the hint says so.
+
+    Raises
+    ------
+    UsageError
+        One line: the target value, the rule with the metric and its unit, the value given
+        and, for a percent, the fraction meant.
+    """
+    bounds = summary_range(metric)
+    if bounds is None or bounds[0] <= goal <= bounds[1]:
+        return
+    low, high = bounds
+    hint = f" (did you mean {goal / 100:g}?)" if high == 1.0 and 1.0 < goal <= 100.0 else ""
+    raise UsageError(f"target value must be between {low:g} and {high:g}, the range of "
+                     f"{metric} (a {summary_unit(metric)}); got {goal:g}{hint}")
 
 
 def _is_float(text: str) -> bool:
@@ -258,6 +282,7 @@ def solve(
         raise UsageError(f"{name}: vary must be a parameter path (e.g. 'parties.xai.cash'); "
                          f"got {vary!r}")
     metric, op, goal = parse_target(target)
+    check_reachable(metric, goal)
     get_number(sc, vary)
     tied = tied_message(sc, vary, name)
     if tied is not None:  # no bracket would help: say so, and what may move instead
@@ -305,23 +330,32 @@ def solve(
         return value - goal
 
     width = hi - lo
+    side = _side(op)
+
+    def crosses(g0: float, g1: float) -> bool:  # a root of =, or a boundary of >= or <=
+        return g0 * g1 <= 0 if op == "=" else side(g0) != side(g1)
+
     g_lo, g_hi = f(lo), f(hi)
     a, ga, b, gb = lo, g_lo, hi, g_hi
-    if ga * gb > 0:  # same side at both ends: look between them before giving up
+    if not crosses(ga, gb):  # same side at both ends: look between them before giving up
         points = [(lo, g_lo)]
         for k in (1, 2, 3):
             x = lo + width * k / 4
             points.append((x, f(x)))
         points.append((hi, g_hi))
         change = next((i for i in range(len(points) - 1)
-                       if points[i][1] * points[i + 1][1] <= 0), None)
+                       if crosses(points[i][1], points[i + 1][1])), None)
         if change is None:
             return _no_root(sc, vary, metric, op, goal, lo, hi, probes, notes, paths, seed,
                             tol, began)
         (a, ga), (b, gb) = points[change], points[change + 1]
         notes.append("the metric is not monotone over the bracket: the root given is the first "
                      "change of side found")
-    exact: float | None = a if ga == 0 else b if gb == 0 else None
+    # only an equation stops at a probe that hits its target: for an inequality the target
+    # itself meets it, and the boundary may lie anywhere along a stretch where the metric
+    # stays at the target, so the search goes on narrowing the bracket between an end where
+    # the inequality holds and one where it does not
+    exact: float | None = None if op != "=" else a if ga == 0 else b if gb == 0 else None
     ftol = 1e-12 * max(1.0, abs(goal), *(abs(m) for _, m in probes))
     secant = True  # regula falsi; after a step of it that does not halve the bracket, bisect
     while exact is None and b - a > tol * width and len(probes) < max_probes:
@@ -331,24 +365,22 @@ def solve(
         else:
             x = 0.5 * (a + b)
         gx = f(x)
-        if abs(gx) <= ftol:
+        if op == "=" and abs(gx) <= ftol:
             exact = x
-        elif (gx < 0) == (ga < 0):
+        elif side(gx) == side(ga):
             a, ga = x, gx
         else:
             b, gb = x, gx
         secant = not secant or b - a <= 0.5 * before
+    holds = None
     if exact is not None:
         root = exact
         a = b = exact
     elif op == "=":
         root = a - ga * (b - a) / (gb - ga) if gb != ga else 0.5 * (a + b)
-    else:  # the end of the final bracket at which the inequality holds
-        root = a if (ga >= 0) == (op == ">=") else b
-    holds = None
-    if op != "=":
-        rising = g_hi > g_lo if g_hi != g_lo else True
-        above = rising == (op == ">=")
+    else:  # the end of the final bracket at which the inequality holds, and its side
+        above = side(gb)
+        root = b if above else a
         holds = f"{vary} {'>=' if above else '<='} {root:.6g}"
     converged = exact is not None or b - a <= tol * width
     reached = ("" if converged else
@@ -373,6 +405,17 @@ def solve(
         probes=tuple(probes), metric_range=(min(values), max(values)), holds=holds,
         message=message, notes=tuple(notes), paths=paths, seed=seed, tol=float(tol),
         elapsed_seconds=time.perf_counter() - began)
+
+
+def _side(op: str) -> Callable[[float], bool]:
+    """The side of the target a probe's gap (metric minus target) is on: for an inequality,
+    whether it holds there (a metric equal to the target meets ``>=`` and ``<=`` alike); for
+    ``=``, whether the metric is below the target (a gap of 0 is a root, found before)."""
+    if op == ">=":
+        return lambda gap: gap >= 0
+    if op == "<=":
+        return lambda gap: gap <= 0
+    return lambda gap: gap < 0
 
 
 def non_monotone(probes: Sequence[tuple[float, float]], vary: str, paths: int) -> str | None:
@@ -409,8 +452,14 @@ def _no_root(sc: Scenario, vary: str, metric: str, op: str, goal: float, lo: flo
     if op != "=":
         everywhere = m_lo >= goal if op == ">=" else m_hi <= goal
         holds = "everywhere in the bracket" if everywhere else "nowhere in the bracket"
-    message = (f"no value of {vary} in [{lo:.6g}, {hi:.6g}] gives {metric} = {goal:g}: over "
-               f"the bracket it ranges from {m_lo:.6g} to {m_hi:.6g}")
+    if op != "=" and goal in values:  # it meets the target without crossing it
+        past = "below" if op == ">=" else "above"
+        message = (f"no value of {vary} in [{lo:.6g}, {hi:.6g}] takes {metric} {past} {goal:g} "
+                   f"(it reaches the target without crossing it): over the bracket it ranges "
+                   f"from {m_lo:.6g} to {m_hi:.6g}")
+    else:
+        message = (f"no value of {vary} in [{lo:.6g}, {hi:.6g}] gives {metric} = {goal:g}: "
+                   f"over the bracket it ranges from {m_lo:.6g} to {m_hi:.6g}")
     if holds is not None:
         message += f"; {metric} {op} {goal:g} holds {holds}"
     message += "; give a wider bracket to look further"

@@ -11,6 +11,13 @@ compute contract). Two patterns matter to a credit analyst:
 
 A cycle is a closed loop of money: nvidia -> coreweave -> nvidia. Abandoned deals are left
 out of the network (they are listed apart) and acquisitions are not money loops.
+
+Amounts are those reported, and a sum never turns a missing one into 0: a sum over deals
+none of which reported an amount is NaN (null in JSON; ``n/r`` in the command's tables), and
+each sum says how many of its deals have no amount (``*_not_reported``), since it is then
+a lower bound. Nor does a sum mix promises with money that moved unless asked: each comes
+with its parts by status (``*_executed``, ``*_signed``, ``*_announced``), so Nvidia's
+announced "up to $100B" letter of intent with OpenAI stays apart from its executed $30B.
 """
 
 from __future__ import annotations
@@ -21,25 +28,47 @@ import pandas as pd
 
 from . import deal_registry
 
-__all__ = ["DealNetwork", "deal_network"]
+__all__ = ["LIVE_STATUSES", "DealNetwork", "amount_sums", "deal_network", "reported_sum"]
+
+
+LIVE_STATUSES = ("executed", "signed", "announced")
+"""The statuses of the deals in the network, most binding first: executed (the money moved,
+the deal closed), signed (a contract) and announced (a letter of intent or a plan, which
+binds no one: Nvidia's "up to $100B" in OpenAI, "never a commitment")."""
 
 
 @dataclass(frozen=True)
 class DealNetwork:
     """Summary of the registry's network (every amount in $B).
 
+    Every sum ``X`` (``amount``, ``funds``, ``purchases``, ``funds_out``, ...) is of the
+    amounts reported for the live deals in it, announced ones included; it is NaN where none
+    of them reported an amount. Beside it:
+
+    - ``X_executed``, ``X_signed``, ``X_announced``: its parts by status (`LIVE_STATUSES`),
+      each 0.0 where no deal in it has that status and NaN where some have and none of them
+      reported an amount;
+    - ``X_not_reported``: how many of its deals reported no amount (the sum, and the part
+      of their status, are then lower bounds).
+
     Attributes
     ----------
-    nodes : DataFrame with party, funds_out, funds_in, buys, sells (sums of the amounts
-        reported; deals without an amount count as 0) and edges (number of edges)
-    edges : DataFrame with from, to, relation, amount, deals (ids joined by ``;``)
+    nodes : DataFrame with party, funds_out, funds_in, buys, sells (sums, as above) and
+        edges (number of edges), then each sum's parts and count of deals not reported
+    edges : DataFrame with from, to, relation, amount, deals (ids joined by ``;``), then
+        amount's parts and ``amount_not_reported``
     vendor_financing : DataFrame with funder, customer, funds, purchases, deals: X funds Y
-        and Y buys from X
+        and Y buys from X; then the parts of funds and purchases and their counts of deals
+        not reported
     investor_customer : DataFrame with investor, investee, funds, purchases, deals: X funds
-        Y and X buys from Y
+        Y and X buys from Y; then the same parts and counts
     cycles : list of party-id lists, each a simple directed cycle of money, starting at its
         alphabetically first party (the last party pays the first)
     abandoned : DataFrame of the abandoned rows, left out of the network
+    edges_by_status : DataFrame with from, to, relation, status, amount (NaN where none of
+        its deals reported one), deals, not_reported: the edges split by status, one row
+        for each status an edge has, in the order of `statuses`
+    statuses : the statuses of the live deals, most binding first (`LIVE_STATUSES`)
     """
 
     nodes: pd.DataFrame
@@ -48,6 +77,29 @@ class DealNetwork:
     investor_customer: pd.DataFrame
     cycles: list[list[str]]
     abandoned: pd.DataFrame
+    edges_by_status: pd.DataFrame
+    statuses: tuple[str, ...] = LIVE_STATUSES
+
+
+def reported_sum(amounts: pd.Series) -> float:
+    """Sum of the reported amounts ($B): 0.0 over no deals, NaN where every one is missing
+    (NaN), so that "nobody reported it" never reads as "nothing"."""
+    return 0.0 if amounts.empty else float(amounts.sum(min_count=1))
+
+
+def amount_sums(deals: pd.DataFrame, name: str) -> dict[str, float | int]:
+    """``name``: the reported sum of ``deals``' amounts; ``name_<status>``: its part for each
+    of `LIVE_STATUSES`; ``name_not_reported``: how many of ``deals`` have no amount."""
+    out: dict[str, float | int] = {name: reported_sum(deals["amount"])}
+    for status in LIVE_STATUSES:
+        out[f"{name}_{status}"] = reported_sum(deals.loc[deals["status"] == status, "amount"])
+    out[f"{name}_not_reported"] = int(deals["amount"].isna().sum())
+    return out
+
+
+def _parts(name: str) -> list[str]:
+    """The columns that follow the sum ``name``: its parts by status, its unreported count."""
+    return [*(f"{name}_{s}" for s in LIVE_STATUSES), f"{name}_not_reported"]
 
 
 def deal_network() -> DealNetwork:
@@ -55,49 +107,63 @@ def deal_network() -> DealNetwork:
     rows = deal_registry()
     abandoned = rows[rows["status"] == "abandoned"].reset_index(drop=True)
     live = rows[(rows["status"] != "abandoned") & rows["relation"].isin(["funds", "buys_from"])]
-    live = live.assign(amount=live["amount"].fillna(0.0))
-    edges = (live.groupby(["from", "to", "relation"], sort=True)
-             .agg(amount=("amount", "sum"), deals=("id", ";".join)).reset_index())
-    pair: dict[tuple[str, str, str], tuple[float, str]] = {
-        (r["from"], r["to"], r["relation"]): (float(r["amount"]), r["deals"])
-        for _, r in edges.iterrows()
-    }
+    keys = ["from", "to", "relation"]
+    groups: dict[tuple[str, str, str], pd.DataFrame] = {
+        (str(src), str(dst), str(rel)): part
+        for (src, dst, rel), part in live.groupby(keys, sort=True)}
+    edges = pd.DataFrame(
+        [{"from": src, "to": dst, "relation": rel, **amount_sums(part, "amount"),
+          "deals": ";".join(part["id"])} for (src, dst, rel), part in groups.items()],
+        columns=[*keys, "amount", "deals", *_parts("amount")])
+    rank = {s: i for i, s in enumerate(LIVE_STATUSES)}
+    by_status = pd.DataFrame(
+        [{"from": src, "to": dst, "relation": rel, "status": status,
+          "amount": reported_sum(part.loc[part["status"] == status, "amount"]),
+          "deals": ";".join(part.loc[part["status"] == status, "id"]),
+          "not_reported": int(part.loc[part["status"] == status, "amount"].isna().sum())}
+         for (src, dst, rel), part in groups.items()
+         for status in sorted(set(part["status"]), key=rank.__getitem__)],
+        columns=[*keys, "status", "amount", "deals", "not_reported"])
     financing, inv_cust = [], []
-    for (src, dst, rel), (amount, ids) in sorted(pair.items()):
+    for (src, dst, rel), part in groups.items():
         if rel != "funds":
             continue
-        back = pair.get((dst, src, "buys_from"))
+        funds = amount_sums(part, "funds")
+        back = groups.get((dst, src, "buys_from"))
         if back is not None:  # the investee buys from its funder
-            financing.append({"funder": src, "customer": dst, "funds": amount,
-                              "purchases": back[0], "deals": f"{ids};{back[1]}"})
-        fwd = pair.get((src, dst, "buys_from"))
+            financing.append(_pair("funder", src, "customer", dst, funds, part, back))
+        fwd = groups.get((src, dst, "buys_from"))
         if fwd is not None:  # the funder buys from its investee
-            inv_cust.append({"investor": src, "investee": dst, "funds": amount,
-                             "purchases": fwd[0], "deals": f"{ids};{fwd[1]}"})
+            inv_cust.append(_pair("investor", src, "investee", dst, funds, part, fwd))
     parties = sorted(set(edges["from"]) | set(edges["to"]))
-    nodes = pd.DataFrame({
-        "party": parties,
-        "funds_out": [_total(edges, "from", p, "funds") for p in parties],
-        "funds_in": [_total(edges, "to", p, "funds") for p in parties],
-        "buys": [_total(edges, "from", p, "buys_from") for p in parties],
-        "sells": [_total(edges, "to", p, "buys_from") for p in parties],
-        "edges": [int(((edges["from"] == p) | (edges["to"] == p)).sum()) for p in parties],
-    })
+    nodes = pd.DataFrame([
+        {"party": p,
+         **amount_sums(live[(live["from"] == p) & (live["relation"] == "funds")], "funds_out"),
+         **amount_sums(live[(live["to"] == p) & (live["relation"] == "funds")], "funds_in"),
+         **amount_sums(live[(live["from"] == p) & (live["relation"] == "buys_from")], "buys"),
+         **amount_sums(live[(live["to"] == p) & (live["relation"] == "buys_from")], "sells"),
+         "edges": int(((edges["from"] == p) | (edges["to"] == p)).sum())} for p in parties],
+        columns=["party", "funds_out", "funds_in", "buys", "sells", "edges",
+                 *(c for n in ("funds_out", "funds_in", "buys", "sells") for c in _parts(n))])
     graph: dict[str, set[str]] = {p: set() for p in parties}
-    for src, dst, _rel in pair:
+    for src, dst, _rel in groups:
         graph[src].add(dst)
+    pair_parts = [*_parts("funds"), *_parts("purchases")]
     return DealNetwork(
         nodes=nodes, edges=edges,
         vendor_financing=pd.DataFrame(financing, columns=["funder", "customer", "funds",
-                                                          "purchases", "deals"]),
+                                                          "purchases", "deals", *pair_parts]),
         investor_customer=pd.DataFrame(inv_cust, columns=["investor", "investee", "funds",
-                                                          "purchases", "deals"]),
-        cycles=simple_cycles(graph), abandoned=abandoned)
+                                                          "purchases", "deals", *pair_parts]),
+        cycles=simple_cycles(graph), abandoned=abandoned, edges_by_status=by_status)
 
 
-def _total(edges: pd.DataFrame, side: str, party: str, relation: str) -> float:
-    sel = (edges[side] == party) & (edges["relation"] == relation)
-    return float(edges.loc[sel, "amount"].sum())
+def _pair(first: str, src: str, second: str, dst: str, funds: dict[str, float | int],
+          funding: pd.DataFrame, buying: pd.DataFrame) -> dict[str, object]:
+    """One row of a pair table: ``src`` funds ``dst`` (``funding``'s deals) and one of them
+    buys from the other (``buying``'s deals)."""
+    return {first: src, second: dst, **funds, **amount_sums(buying, "purchases"),
+            "deals": ";".join([*funding["id"], *buying["id"]])}
 
 
 def simple_cycles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -27,7 +27,14 @@ order (`moic_reason`):
 
 The IRR is n/m too for a party that pays and gets nothing back and for an equity investee
 (`irr_not_meaningful`); otherwise an IRR percentile beyond the bracket it is searched in
-reads the same in every table (`irr_shown`: ``>1000%``, ``-100%``, n/a where withheld).
+reads the same in every table (`irr_shown`: ``>1000%``, ``-100%``, n/a where withheld, a
+dash where no path has one).
+
+NPV, IRR and MOIC count the horizon mark: what a position still held at the horizon (a stake,
+a warrant's shares, a claim) is worth there, not cash received; a stake is priced on revenue
+alone (docs/model.md, "Known simplifications"). Where that mark is most of the NPV
+(`mark_matters`), the tables say so beside the figures without it (``npv_realised``,
+``moic_realised``).
 """
 
 from __future__ import annotations
@@ -44,10 +51,16 @@ from chipcredit.analytics.json_summary import DEAL_EXTRAS
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.unit import metric_unit
 
-__all__ = ["EXTRAS", "FINANCED_SIDE", "INVESTEE_KINDS", "IRR_SHOWN", "REASONS", "TOKEN_MULTIPLE",
-           "closed_from_outcomes", "closed_shares", "extras_shown", "financed_parties",
-           "irr_not_meaningful", "irr_shown", "moic_reason", "pair_reason", "partial_share",
-           "uncertain_close"]
+__all__ = ["EXTRAS", "FINANCED_SIDE", "INVESTEE_KINDS", "IRR_SHOWN", "MARK_MATTERS", "MARK_SHOWN",
+           "REASONS", "TOKEN_MULTIPLE", "closed_from_outcomes", "closed_shares", "extras_shown",
+           "financed_parties", "irr_not_meaningful", "irr_shown", "mark_matters", "mark_value",
+           "moic_reason", "pair_reason", "partial_share", "uncertain_close"]
+
+MARK_MATTERS = 0.5
+"""A mark worth more than this share of the mean NPV (in size) is named beside the row."""
+
+MARK_SHOWN = 0.001
+"""$B: a mark smaller than this ($1M, the report's finest amount) is not named."""
 
 TOKEN_MULTIPLE = 100.0
 """A median MOIC above this (an outlay under 1% of what came back) is shown as n/m."""
@@ -180,6 +193,29 @@ def irr_shown(stats: Mapping[Any, Any], stat: str = "p50") -> tuple[str, float |
             return "withheld", None
         return "value", None
     return "value", x
+
+
+def mark_value(npv_mean: Any, npv_realised_mean: Any) -> float | None:
+    """$B: the mean over paths of the horizon mark's present value in a party's NPV (the mean
+    ``npv`` less the mean ``npv_realised``: means add up, medians do not); None where either
+    has no value."""
+    npv, realised = _num(npv_mean), _num(npv_realised_mean)
+    return None if npv is None or realised is None else npv - realised
+
+
+def mark_matters(npv_mean: Any, npv_realised_mean: Any) -> bool:
+    """Whether a party's NPV rests mostly on the horizon mark, so that a table names the
+    figures without it: the mark (`mark_value`) is at least `MARK_SHOWN` and more than
+    `MARK_MATTERS` of the mean NPV in size (a mark larger than the NPV, as where the cash
+    alone is a loss, counts).
+
+    >>> mark_matters(23.93, -8.19), mark_matters(-1.48, -1.76), mark_matters(0.0, 0.0)
+    (True, False, False)
+    """
+    mark = mark_value(npv_mean, npv_realised_mean)
+    if mark is None or abs(mark) < MARK_SHOWN:
+        return False
+    return abs(mark) > MARK_MATTERS * abs(float(npv_mean))
 
 
 def pair_reason(result: Result, deal: str, party: str,

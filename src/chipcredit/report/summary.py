@@ -17,7 +17,12 @@ What it says, in this order:
   the sentence says on what share of all futures the statistics are taken: "in the 34% of
   futures where Nvidia has a position in nvidia-openai-loi, a median outlay of $100B, it
   returns between ... in 90% of them" (the outlay is the median over those paths, not a
-  commitment: the letter of intent's cash put in ranges from $20B at p05).
+  commitment: the letter of intent's cash put in ranges from $20B at p05). A MOIC counts the
+  horizon mark; where the mark is most of the position's mean NPV
+  (`chipcredit.report.multiples.mark_matters`: the letter of intent's shares, marked at a
+  price from revenue alone), the sentence says so and gives the median without it: "...
+  (median 1.5x), counting what it still holds at the horizon at its mark, a price from
+  revenue alone (on cash received alone, median 0x)".
 - for every party that can default (a lab, or a cloud on its own balance sheet; see
   `chipcredit.report.solvency`): the share of all paths on which it defaults before the year
   `DEFAULT_YEARS` after the start year (or the end of the horizon, if sooner), and within
@@ -33,7 +38,7 @@ from chipcredit.analytics.stats import describe
 from chipcredit.errors import UsageError, did_you_mean
 
 from .i18n import LANGUAGES, Catalogue, catalogue
-from .multiples import financed_parties, pair_reason
+from .multiples import financed_parties, mark_matters, pair_reason
 from .solvency import defaulting_parties
 from .theme import display_name
 
@@ -65,6 +70,12 @@ def _returns(result: Result, cat: Catalogue) -> list[str]:
             text = cat.t("summary.return", **values)
         else:  # the statistics are over the paths with a position only: say how many
             text = cat.t("summary.return_held", share=cat.percent(float(held.mean())), **values)
+        key = f"deal|{deal}|{party}|"
+        if (key + "npv_realised" in result.outcomes and key + "moic_realised" in result.outcomes
+                and mark_matters(result.mean(key + "npv"), result.mean(key + "npv_realised"))):
+            # the multiple is mostly the mark, not cash: say so, with the cash-only median
+            realised = describe(result.outcome(deal, party, "moic_realised"))["p50"]
+            text += cat.t("summary.mark", realised=cat.multiple(realised))
         found.append((spent, text))
     found.sort(key=lambda item: -item[0])
     return [text for _, text in found[:MAX_RETURNS]]

@@ -17,12 +17,15 @@ from chipcredit.analytics.stats import describe
 from .i18n import Catalogue
 from .multiples import (
     EXTRAS,
+    MARK_SHOWN,
     REASONS,
     closed_shares,
     extras_shown,
     financed_parties,
     irr_not_meaningful,
     irr_shown,
+    mark_matters,
+    mark_value,
     moic_reason,
 )
 from .solvency import kind_label
@@ -62,8 +65,12 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
 def irr_text(cat: Catalogue, shown: tuple[str, float | None]) -> str:
     """An IRR percentile as `multiples.irr_shown` sees it, in the language of ``cat``: above
     the bracket ``>1000%`` (its bound), among the paths below it ``-100%``, withheld n/a,
-    else the annual rate to three figures (as ``chipcredit run``'s ``irr_text``)."""
+    else the annual rate to three figures (as ``chipcredit run``'s ``irr_text``). The kind
+    ``none`` (a table's own, for a row where no path has an IRR: `irr_shown` gives
+    ``("value", None)``, n/a) reads ``report.no_value``, a dash, as in ``chipcredit run``."""
     kind, value = shown
+    if kind == "none":
+        return cat.t("report.no_value")
     if kind == "above" and value is not None:
         return cat.t("number.over", value=cat.t("number.percent", value=f"{value * 100:.0f}"))
     if kind == "below":
@@ -75,11 +82,12 @@ def irr_text(cat: Catalogue, shown: tuple[str, float | None]) -> str:
 
 def irr_notes(cat: Catalogue, kinds: set[str]) -> list[str]:
     """The notes under a table whose IRR cells (`irr_text`) show the ``kinds`` of
-    `multiples.irr_shown` beyond a number (``above``, ``below``, ``withheld``): what each
-    means, in that order."""
+    `multiples.irr_shown` beyond a number (``above``, ``below``, ``withheld``), or ``none``
+    (no path has an IRR): what each means, in that order."""
     bound = cat.t("number.percent", value=f"{IRR_UPPER * 100:.0f}")
     return [cat.t(f"report.irr_{kind}_note", value=irr_text(cat, (kind, value)), bound=bound)
-            for kind, value in (("above", IRR_UPPER), ("below", BELOW_RANK), ("withheld", None))
+            for kind, value in (("above", IRR_UPPER), ("below", BELOW_RANK), ("withheld", None),
+                                ("none", None))
             if kind in kinds]
 
 
@@ -96,10 +104,16 @@ def deals_table(result: Result, cat: Catalogue) -> str:
     (`multiples.irr_not_meaningful`). The median IRR is the JSON summary's
     (`Result.describe`, which ranks the paths beyond the bracket), shown by `irr_text`:
     ``>1000%`` above the bracket, ``-100%`` among the paths whose flows only go out, n/a
-    where withheld, each with a note (`irr_notes`). P(loss > 0) and the share of paths with
+    where withheld, a dash where no path has one, each with a note (`irr_notes`); a MOIC
+    that no path has (nothing put in) is a dash too, with a note. P(loss > 0) and the share of paths with
     no IRR never read 0% or 100% unless none or all (`Catalogue.path_share`). A deal
     that may not close and did not on every path (`multiples.closed_shares`) gets a note
     saying on what share of the paths it closed (in the base case: that it did not).
+
+    NPV, IRR and MOIC count the horizon mark: where some row's NPV has one, a note says
+    so, and another names each row whose mark is most of its mean NPV
+    (`multiples.mark_matters`) with that NPV split into mark and cash and its median MOIC
+    without the mark (``npv_realised``, ``moic_realised``).
     """
     kinds = {d.id: d.kind for d in result.scenario.deals}
     financed = financed_parties(result.scenario.deals)
@@ -112,6 +126,9 @@ def deals_table(result: Result, cat: Catalogue) -> str:
     rows = []
     unmeant: dict[str, list[str]] = {}
     beyond: set[str] = set()
+    marks: list[str] = []
+    marked = False  # some row's NPV counts a mark
+    no_moic = False  # some row shows a MOIC that no path has
     for deal, party in result.deal_parties():
         npv = describe(result.outcome(deal, party, "npv"))
         irr = result.outcome(deal, party, "irr")
@@ -130,15 +147,25 @@ def deals_table(result: Result, cat: Catalogue) -> str:
         # the statistics of the JSON summary and the CLI, which rank the paths beyond the
         # bracket (a median among paths above +1000% is not the median of the others)
         shown = irr_shown(result.describe(f"deal|{deal}|{party}|irr"))
+        if shown == ("value", None):  # no path has an IRR: a dash, as the CLI's, not n/a
+            shown = ("none", None)
         if not irr_nm and shown[0] != "value":
             beyond.add(shown[0])
+        if reason is None and moic["p50"] is None:  # nothing put in on any path
+            no_moic = True
+        mark, mark_text = _mark(result, deal, party, name, moic["p50"] if reason is None else None, cat)
+        marked = marked or mark
+        if mark_text:
+            marks.append(mark_text)
         rows.append([
             Cell(deal, "data"), Cell(cat.label("deal_kind", kinds.get(deal, ""))),
             Cell(name, "data"),
             Cell(cat.money(npv["p05"]), "num"), Cell(cat.money(npv["p50"]), "num"),
             Cell(cat.money(npv["p95"]), "num"),
             Cell(cat.t("report.moic_nm") if irr_nm else irr_text(cat, shown), "num"),
-            Cell(cat.multiple(moic["p50"]) if reason is None else cat.t("report.moic_nm"), "num"),
+            Cell(cat.t("report.moic_nm") if reason is not None
+                 else cat.t("report.no_value") if moic["p50"] is None
+                 else cat.multiple(moic["p50"]), "num"),
             Cell(cat.path_share(float(np.mean(loss > 0))), "num"),  # residue is 0 already
             Cell(cat.path_share(float(np.mean(~np.isfinite(irr)))), "num"),
             Cell(_extras(result, deal, party, cat)),
@@ -148,11 +175,41 @@ def deals_table(result: Result, cat: Catalogue) -> str:
     if "investee" in unmeant:
         notes.append(cat.t("report.irr_nm_investee", parties=sep.join(unmeant["investee"])))
     notes += irr_notes(cat, beyond)
+    if no_moic:
+        notes.append(cat.t("report.moic_none_note", value=cat.t("report.no_value")))
+    if marked:
+        notes.append(cat.t("report.mark_note"))
+    if marks:
+        notes.append(cat.t("report.mark_matters", items=sep.join(marks)))
     for deal, share in closed_shares(result).items():
         if share < 1.0:
             notes.append(cat.t("report.not_closed_base", deal=deal) if result.deterministic
                          else cat.t("report.closed_share", deal=deal, share=cat.path_share(share, 3)))
     return table(headers, rows) + "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
+
+
+def _mark(result: Result, deal: str, party: str, name: str, moic: float | None,
+          cat: Catalogue) -> tuple[bool, str]:
+    """Whether the party's NPV in the deal counts a horizon mark (of at least
+    `multiples.MARK_SHOWN`), and, where that mark is most of its mean NPV
+    (`multiples.mark_matters`), the note's item for it: the mean NPV split into mark and
+    cash, and the median MOIC with and without the mark (``moic``: the row's median MOIC,
+    None where the row shows none)."""
+    key = f"deal|{deal}|{party}|"
+    if key + "npv_realised" not in result.outcomes:
+        return False, ""
+    npv, realised = result.mean(key + "npv"), result.mean(key + "npv_realised")
+    mark = mark_value(npv, realised)
+    counted = mark is not None and abs(mark) >= MARK_SHOWN
+    if not mark_matters(npv, realised):
+        return counted, ""
+    values = {"deal": deal, "party": name, "npv": cat.money(npv), "mark": cat.money(mark),
+              "cash": cat.money(realised)}
+    if moic is None or key + "moic_realised" not in result.outcomes:
+        return counted, cat.t("report.mark_item", **values)
+    realised_moic = describe(result.outcome(deal, party, "moic_realised"))["p50"]
+    return counted, cat.t("report.mark_item_moic", **values, moic=cat.multiple(moic),
+                          realised=cat.multiple(realised_moic))
 
 
 def _extras(result: Result, deal: str, party: str, cat: Catalogue) -> str:

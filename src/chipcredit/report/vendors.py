@@ -32,7 +32,9 @@ VENDOR_COLUMNS: tuple[tuple[str, str, str], ...] = (
 """The table's columns after the vendor: (summary metric, statistic, unit). The self-funded
 share is the mean over paths of each path's share (its self-funded revenue over its
 revenue), not the ratio of the two means beside it; the market share is of units (GPUs
-shipped over the last four quarters), not of dollars."""
+shipped over the last four quarters), not of dollars, and its median is over the paths on
+which some vendor sold units then (a share of nothing has no value: the summary's
+``nan_share`` of ``market_share_end`` gives the other paths)."""
 
 
 @dataclass(frozen=True)

@@ -87,8 +87,12 @@ ReadOnly = AfterValidator(_freeze)
 
 _DATE = re.compile(r"^\s*(\d{4})-(0[1-9]|1[0-2])(?:-\d{2})?\s*$")
 """A date, ``2025-10-01`` or ``2025-10``: the quarter it falls in is the likely meaning."""
-_QUARTER_FIRST = re.compile(r"^\s*[Qq]([1-4])[\s_/.-]*(\d{4})\s*$")
-"""The quarter before the year, ``Q1 2026`` or ``Q1-2026``: ``2026Q1`` is meant."""
+_QUARTER_FIRST = re.compile(r"^\s*[Qq]([1-4])[\s_/.'-]*(\d{4}|\d{2})\s*$")
+"""The quarter before the year, ``Q1 2026``, ``Q1-2026`` or ``Q3-26``: ``2026Q1`` is meant
+(a two-digit year is of this century)."""
+_DIGIT_FIRST = re.compile(r"^\s*([1-4])\s*[Qq][\s_/.'-]*(\d{4}|\d{2})\s*$")
+"""The quarter's number, then Q and the year, as analysts write it: ``3Q26`` or ``3Q 2026``
+mean ``2026Q3``."""
 _FISCAL = re.compile(r"^\s*FY", re.IGNORECASE)
 """A fiscal quarter, ``FY26Q1``: fiscal years differ by company (Nvidia's FY2026 began in
 February 2025, Microsoft's in July 2025), so no calendar quarter is guessed for it."""
@@ -110,13 +114,18 @@ def _quarter(text: str) -> str:
         parse_quarter(text)
     except ValueError:
         date = _DATE.match(text)
-        first = _QUARTER_FIRST.match(text)
+        first = _QUARTER_FIRST.match(text) or _DIGIT_FIRST.match(text)
         hint = suggest_quarter(text) or (
             f"{date.group(1)}Q{(int(date.group(2)) - 1) // 3 + 1}" if date else None) or (
-            f"{first.group(2)}Q{first.group(1)}" if first else None)
+            f"{_century(first.group(2))}Q{first.group(1)}" if first else None)
         rule = _CALENDAR_RULE if _FISCAL.match(text) else _QUARTER_RULE
         raise _refuse(rule, text, hint) from None
     return text
+
+
+def _century(year: str) -> str:
+    """A year as four digits: a two-digit one (``26``) is of this century (``2026``)."""
+    return year if len(year) == 4 else f"20{year}"
 
 
 def _refuse(rule: str, value: object, hint: str | None = None) -> PydanticCustomError:
@@ -133,8 +142,22 @@ def _whole(raw: Any) -> Any:
         text = raw.strip()
         if text.lstrip("+-").isdigit() and text.isascii():
             raise _refuse("must be a whole number", raw, str(int(text)))
+        counted = _COUNT_WITH_UNIT.match(text)
+        if counted is not None:  # every count is of quarters: `10 years` is 40 of them
+            quarters = float(counted.group(1)) * _PER_UNIT[counted.group(2).lower().rstrip("s")]
+            if quarters.is_integer():
+                raise _refuse("must be a whole number of quarters, without a unit", raw,
+                              str(int(quarters)))
         raise _refuse("must be a whole number", raw)
     return raw
+
+
+_COUNT_WITH_UNIT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*(years?|yrs?|y|quarters?|qtrs?|q|months?|mos?)$",
+                              re.IGNORECASE)
+"""A count written with its unit, ``10 years``, ``40 quarters``, ``6 months``."""
+_PER_UNIT = {"year": 4.0, "yr": 4.0, "y": 4.0, "quarter": 1.0, "qtr": 1.0, "q": 1.0,
+             "month": 1 / 3, "mo": 1 / 3}
+"""Quarters in one of each unit of `_COUNT_WITH_UNIT` (its singular, lower case)."""
 
 
 def _flag(raw: Any) -> Any:

@@ -8,8 +8,10 @@ horizon, correlations that can coexist) and returns every problem found as a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from chipcredit.errors import did_you_mean
@@ -35,7 +37,7 @@ from .shocks import PriceWar
 if TYPE_CHECKING:
     from .model import Scenario
 
-__all__ = ["CrossProblem", "cross_check"]
+__all__ = ["CrossProblem", "cross_check", "deal_roles"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,23 @@ def _refs(deal: Any) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     elif isinstance(deal, DeploymentWarrant):
         yield "issuer", deal.issuer, ("vendor",)
         yield "holder", deal.holder, ("lab",)
+
+
+@functools.cache
+def deal_roles() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Deal kind to each field that names a party (``debt.lender`` for an SPV's lender) and
+    the party kinds it takes, as `cross_check` checks them: read off `_refs` for a sketch of
+    each kind whose every field holds its own name."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for model in (Loan, Equity, MilestoneEquity, SpvLease, VendorCredit, PurchaseCommitment,
+                  CreditFacility, LoanGuarantee, CapacityBackstop, DeploymentWarrant):
+        fields: dict[str, Any] = {n: n for n in model.model_fields if n != "kind"}
+        if model is SpvLease:
+            fields["debt"] = SimpleNamespace(lender="debt.lender")
+        sketch = model.model_construct(**fields)
+        kind = str(model.model_fields["kind"].annotation.__args__[0])  # type: ignore[union-attr]
+        out[kind] = {field: allowed for field, _, allowed in _refs(sketch)}
+    return out
 
 
 def _fixed(number: Number | None) -> float | None:

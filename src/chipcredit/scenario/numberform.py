@@ -49,10 +49,14 @@ def plain(value: object) -> object:
     return value
 
 
-_MONEY = re.compile(r"^\$?\s*([0-9][0-9.,]*)\s*(bn|b|m|mm|t|tn)?$", re.IGNORECASE)
-"""An amount written with a dollar sign or a unit, as a spreadsheet shows it: ``$5B``,
-``5bn``, ``$500M``."""
-_SCALE = {"": 1.0, "b": 1.0, "bn": 1.0, "m": 1e-3, "mm": 1e-3, "t": 1e3, "tn": 1e3}
+_MONEY = re.compile(r"^(us\$|usd|\$)?\s*([0-9][0-9.,]*)\s*"
+                    r"(bn|b|m|mm|mn|t|tn|billions?|millions?|trillions?)?\s*(?:usd|dollars)?$",
+                    re.IGNORECASE)
+"""An amount written with a currency or a unit, as a spreadsheet or a press release shows
+it: ``$5B``, ``5bn``, ``$500M``, ``5 billion``, ``USD 5B``, ``US$ 5bn``."""
+_SCALE = {"": 1.0, "b": 1.0, "bn": 1.0, "billion": 1.0, "billions": 1.0, "m": 1e-3, "mm": 1e-3,
+          "mn": 1e-3, "million": 1e-3, "millions": 1e-3, "t": 1e3, "tn": 1e3, "trillion": 1e3,
+          "trillions": 1e3}
 """Each unit in $B."""
 _THOUSANDS = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
 _DECIMAL_COMMA = re.compile(r"^[0-9]+,[0-9]+$")
@@ -83,13 +87,14 @@ def text_refusal(raw: str) -> PydanticCustomError:
         number = float(sign + _plain_number(body))
     except ValueError:
         money = _MONEY.match(stripped)
-        if money is None or (not stripped.startswith("$") and money.group(2) is None):
+        if money is None or (money.group(1) is None and money.group(3) is None
+                             and not stripped.lower().endswith(("usd", "dollars"))):
             return refusal("must be a number", raw)
         try:
-            amount = float(sign + _plain_number(money.group(1)))
+            amount = float(sign + _plain_number(money.group(2)))
         except ValueError:
             return refusal("must be a number", raw)
-        scaled = amount * _SCALE[(money.group(2) or "").lower()]
+        scaled = amount * _SCALE[(money.group(3) or "").lower()]
         return refusal("must be a number, not text (amounts are in $B)", raw, short(scaled))
     if not math.isfinite(number):
         return refusal("must be a number, not text", raw)

@@ -18,7 +18,8 @@ from pydantic_core import ErrorDetails
 
 from chipcredit.errors import Problem, did_you_mean
 
-from .base import ID_PATTERN, spreadsheet_safe
+from .base import ID_PATTERN, spreadsheet_reading, spreadsheet_safe
+from .kind_hints import kind_meant, party_kinds, role_meant
 from .yamlnodes import DocPath, Located, path_text
 
 __all__ = ["problem_order", "validate_located", "where"]
@@ -110,10 +111,42 @@ def _options(text: object) -> list[str]:
     return re.findall(r"'([^']*)'", str(text))
 
 
+def _common_field_errors(root: type[BaseModel], errors: list[ErrorDetails], located: Located
+                         ) -> list[ErrorDetails]:
+    """The errors of the fields every kind shares (a deal's ``id``, ``start``, ``status``,
+    ``close_probability``, ...; a party's ``id``, ...) in each party, deal or shock whose
+    ``kind:`` is unknown, so that a misspelt kind does not hide them: pydantic stops at the
+    unknown tag. The map is checked as the first kind of its union would check it, and only
+    the errors of those shared fields are kept (which other fields a kind needs or refuses
+    depends on the kind)."""
+    found: list[ErrorDetails] = []
+    for err in errors:
+        if err["type"] != "union_tag_invalid":
+            continue
+        path, _ = _clean_loc(err["loc"], located.data, False)
+        members = _kind_members(_type_at(root, path, located.data))
+        node = _node_at(located.data, path)
+        if not members or not isinstance(node, dict):
+            continue
+        models = list(members.values())
+        shared = {name: f for name, f in models[0].model_fields.items() if name != "kind" and all(
+            name in m.model_fields and m.model_fields[name].annotation == f.annotation
+            for m in models[1:])}
+        names = {f.alias or name for name, f in shared.items()}
+        tag = next(iter(members))
+        try:
+            models[0].model_validate({**node, "kind": tag})
+        except ValidationError as exc:
+            found += [ErrorDetails(**{**e, "loc": (*err["loc"], *e["loc"])})
+                      for e in exc.errors(include_url=False) if e["loc"] and e["loc"][0] in names]
+    return found
+
+
 def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Located, file: str
                ) -> list[Problem]:
     best: dict[DocPath, tuple[int, Problem]] = {}
     typos: list[DocPath] = []
+    errors = [*errors, *_common_field_errors(root, errors, located)]
     for err in errors:
         kind = err["type"]
         raw = err.get("input")
@@ -125,6 +158,7 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
         value: object = raw
         suggestion: str | None = None
         at_key = is_key
+        typed_word = False  # text that YAML read as true/false, a number or null
         if kind == "chipcredit":
             rule, suggestion = str(ctx["rule"]), ctx.get("suggestion")
             value = _NO if ctx.get("value") is None else ctx["value"]
@@ -141,6 +175,10 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
             elsewhere = _kinds_with_field(root, path, located.data)
             if elsewhere is not None:  # a party or deal of the wrong kind, not a typo
                 rule, suggestion = elsewhere
+                role = _role_meant(path, located.data)
+                if role is not None:  # `lender: xai` in a vendor credit: its borrower
+                    suggestion = role
+                    typos.append((*path[:-1], role.split(":")[0]))
         elif kind in ("union_tag_invalid", "union_tag_not_found"):
             path = (*path, _options(ctx.get("discriminator"))[0])
             if kind == "union_tag_not_found":
@@ -148,10 +186,13 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
             else:
                 tags = _options(ctx.get("expected_tags"))
                 rule, value = f"must be one of {', '.join(tags)}", ctx.get("tag")
-                suggestion = did_you_mean(value, tags)
+                suggestion = kind_meant(value, tags)
         elif kind == "literal_error":
             opts = _options(ctx.get("expected"))
             rule, suggestion = f"must be one of {', '.join(opts)}", did_you_mean(raw, opts)
+        elif kind == "string_type" and (typed := _typed_word(located, path, raw)) is not None:
+            (rule, suggestion), typed_word = typed, True
+            value = _NO if raw is None else raw
         elif kind in _TYPE_RULES:
             rule = _TYPE_RULES[kind]
         elif kind in _BOUNDS:
@@ -184,9 +225,10 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
         else:
             msg = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
             rule = msg[:1].lower() + msg[1:]
-        if raw is None and kind not in ("missing", "union_tag_not_found", "extra_forbidden"):
+        if raw is None and not typed_word and kind not in ("missing", "union_tag_not_found",
+                                                            "extra_forbidden"):
             rule, value = f"{rule}, not empty", _NO
-        line, col = where(located, path, key=at_key)
+        line, col = where(located, *_pointed(located, path, value, at_key))
         problem = Problem(file, line, col, path_text(path), rule, value, suggestion)
         rank = _RANK.get(kind, 2)
         if path not in best or rank < best[path][0]:
@@ -197,6 +239,45 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
         if path in best and best[path][1].rule == "is required":
             del best[path]
     return [p for _, p in best.values()]
+
+
+def _pointed(located: Located, path: DocPath, value: object, at_key: bool
+             ) -> tuple[DocPath, bool]:
+    """Where a problem's line and column point: at ``path``, or, for a number written as a
+    map (``rate: {value: 12.5, source: ..., basis: fact}``, ``{p05: 60, p95: 15}``) whose
+    refused value is one of its entries, at that entry (the 12.5, not the ``{``)."""
+    node = _node_at(located.data, path)
+    if at_key or not isinstance(node, dict) or value is _NO or isinstance(value, bool | dict):
+        return path, at_key
+    same = [k for k, v in node.items() if not isinstance(v, bool) and v == value]
+    return ((*path, same[0]), False) if len(same) == 1 else (path, at_key)
+
+
+_YAML_READS = {bool: "true or false", int: "a number", float: "a number", type(None): "empty"}
+"""What YAML made of a bare word where text was due, as the rule says it."""
+
+
+def _typed_word(located: Located, path: DocPath, raw: object) -> tuple[str, str] | None:
+    """The rule and suggestion for text that YAML read as another type (``id: yes`` is
+    true, ``name: 2026`` a number, ``id: null`` empty): the word as written, and the field
+    with the word quoted (``id: "yes"``). A party's or deal's ``id`` that would still be
+    refused once quoted (``yes`` reads as true in a spreadsheet too, ``7`` is not an id)
+    gets the spelling that passes instead (``investor-yes``). None where the file has no
+    bare word there (a value from Python, a blank)."""
+    word = located.words.get(path)
+    reading = _YAML_READS.get(type(raw))
+    if not word or reading is None:
+        return None
+    rule = f"must be text, but YAML reads the bare word '{word}' as {reading} (quote it to keep it as text)"
+    field = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""
+    hint = f'"{word}"'
+    defined = len(path) == 3 and path[0] in ("parties", "deals") and path[2] == "id"
+    if defined and not (re.fullmatch(_ID_PATTERN, word) and spreadsheet_reading(word) is None):
+        slug = re.sub(r"[^a-z0-9_-]+", "-", word.lower()).strip("-")  # 1.5: 1-5
+        safe = _safe_id_hint(slug, path, located.data) if slug else None
+        if safe is not None and re.fullmatch(_ID_PATTERN, safe):
+            hint = safe
+    return rule, field + hint
 
 
 def _safe_id_hint(ident: str, path: DocPath, data: Any) -> str | None:
@@ -243,6 +324,18 @@ def _kinds_with_field(root: type[BaseModel], path: DocPath, data: Any
         return None
     named = " or ".join(others) if len(others) < 3 else ", ".join(others[:-1]) + " or " + others[-1]
     return f"is not a field of kind {kind}, only of kind {named}", f"kind: {others[0]}"
+
+
+def _role_meant(path: DocPath, data: Any) -> str | None:
+    """For a field of a deal at ``path`` that this deal's kind lacks: the field of this kind
+    the party it names fits (`chipcredit.scenario.kind_hints.role_meant`), as ``FIELD: ID``."""
+    if len(path) != 3 or path[0] != "deals" or not isinstance(path[2], str):
+        return None
+    node = _node_at(data, path[:-1])
+    kind = node.get("kind") if isinstance(node, dict) else None
+    if not isinstance(kind, str) or not isinstance(node, dict):
+        return None
+    return role_meant(kind, path[2], node, party_kinds(data))
 
 
 def _kind_members(tp: Any) -> dict[str, type[BaseModel]]:

@@ -61,6 +61,9 @@ class Located:
     data: Any
     values: dict[DocPath, Position] = field(default_factory=dict)
     keys: dict[DocPath, Position] = field(default_factory=dict)
+    words: dict[DocPath, str] = field(default_factory=dict)
+    """The text as written of each plain (unquoted) scalar that YAML read as true/false, a
+    number or null (``yes``, ``2026``, ``~``), so an error can say what the user typed."""
 
 
 class _Refused(Exception):
@@ -299,7 +302,10 @@ class _Builder:
     def build(self, node: Node, path: DocPath) -> Any:
         self.out.values.setdefault(path, _pos(node.start_mark))
         if isinstance(node, ScalarNode):
-            return self.scalar(node, path)
+            value = self.scalar(node, path)
+            if not node.style and not isinstance(value, str):  # plain: YAML typed a bare word
+                self.out.words.setdefault(path, node.value)
+            return value
         if isinstance(node, SequenceNode):
             self.check_tag(node, "seq", path)
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]

@@ -41,6 +41,7 @@ from ._backend import (
     duckdb_module,
     one_line,
 )
+from .read import stored_summary
 from .schema import SCHEMA_VERSION, TABLES, check_readable, check_version
 from .write import MAIN, MAX_OUTCOME_PATHS, prepare, write
 
@@ -56,6 +57,7 @@ __all__ = [
     "available",
     "open_store",
     "resolve_path",
+    "stored_summary",
 ]
 
 DEFAULT_STORE = "chipcredit.duckdb"
@@ -201,7 +203,9 @@ class RunStore:
     def diff(self, a: int, b: int, *, variants: Mapping[str, str] | None = None) -> pd.DataFrame:
         """Metrics of runs ``a`` and ``b`` side by side: variant, variant_a, variant_b,
         only (``"a"``/``"b"`` for a row one run lacks, else None), deal, party, metric, and
-        for mean, p05, p50, p95 the columns ``_a``, ``_b`` and ``_diff`` (b - a).
+        for mean, p05, p50, p95 the columns ``_a``, ``_b`` and ``_diff`` (b - a); and an
+        IRR's ``p50_outside`` and ``ranked_share`` with ``_a`` and ``_b`` (a median above
+        the bracket is NULL, with ``'above'`` beside it).
 
         ``variants`` pairs a variant of ``a`` with one of ``b`` (``{"main": "base"}``);
         by default variants of the same name are paired, and when the two runs name their

@@ -17,7 +17,7 @@ from ._backend import duckdb_module
 from .schema import BANDS, DEFAULTS, FLOWS, METRICS, RUNS
 
 __all__ = ["LIST_COLUMNS", "PRIMARY", "diff", "frame", "get_run", "list_runs", "outcomes", "pairing",
-           "run_row"]
+           "run_row", "stored_summary"]
 
 LIST_COLUMNS = ["id", "kind", "status", "scenario", "paths", "seed", "deterministic",
                 "started", "finished", "elapsed_seconds", "scenario_sha256", "version",
@@ -112,6 +112,22 @@ def get_run(con: Any, run_id: int, path: Path, has_tables: bool) -> dict[str, An
     return out
 
 
+def stored_summary(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a stored ``metrics`` table (`get_run`'s, any variants) with their statistics
+    as `Result.summary` has them, so that a table drawn from them shows the cells a live
+    run shows (`chipcredit.report.multiples.irr_shown`): an IRR percentile above its
+    bracket, NULL in the store with ``'above'`` in its ``pNN_outside`` column, is ``inf``.
+    Every column is kept (``ranked_share`` among them); the frame given is not changed.
+    A row stored before schema 4 has NULL there (not known) and keeps its NULL."""
+    out = metrics.copy()
+    for stat in ("p05", "p50", "p95"):
+        side = f"{stat}_outside"
+        if side in out.columns and stat in out.columns:
+            above = (out[side] == "above").fillna(False).to_numpy(dtype=bool)
+            out[stat] = out[stat].astype(np.float64).mask(above, np.inf)
+    return out
+
+
 def _floats(values: Any) -> NDArray[np.float64]:
     masked = np.ma.asarray(values)
     return np.asarray(np.ma.filled(masked.astype(np.float64), np.nan), dtype=np.float64)
@@ -190,11 +206,16 @@ def diff(con: Any, a: int, b: int, path: Path, has_tables: bool,
     paired has its rows only on its own side. Columns: ``variant`` (a's name, else b's),
     ``variant_a``, ``variant_b``, ``only`` (``"a"`` or ``"b"`` for a row only one run has,
     else None), deal, party, metric, and ``{stat}_a``, ``{stat}_b``, ``{stat}_diff``
-    for mean, p05, p50, p95.
+    for mean, p05, p50, p95; then, for an IRR, ``p50_outside_a``/``_b`` (``'above'`` where
+    the median lies above the bracket, NULL in ``p50``; ``'below'``) and
+    ``ranked_share_a``/``_b`` (NULL on other rows, and where not known).
     """
     paired = pairing(con, a, b, path, has_tables, pairs)
     stats = ", ".join(f"x.{s} AS {s}_a, y.{s} AS {s}_b, y.{s} - x.{s} AS {s}_diff"
                       for s in _STATS)
+    # an IRR's median above its bracket is NULL: its side says so (schema 4)
+    stats += ", " + ", ".join(f"x.{c} AS {c}_a, y.{c} AS {c}_b"
+                              for c in ("p50_outside", "ranked_share"))
     # b's variant under the name of a's it is paired with, NULL if unpaired: one WHEN per pair
     renamed = list(paired.items())
     joined = ("CASE " + " ".join("WHEN variant = ? THEN ?" for _ in renamed) + " ELSE NULL END"

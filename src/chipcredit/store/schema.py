@@ -7,6 +7,7 @@ documents the same columns (a test checks that it names every one).
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,16 +21,18 @@ from chipcredit.analytics.unit import BAND_UNITS, CAPACITY, FLOW_UNIT, METRIC_UN
 from chipcredit.errors import UsageError
 
 __all__ = [
+    "IRR_COLUMNS",
     "OUTCOME_PATHS_VIEW",
     "SCHEMA_VERSION",
     "TABLES",
     "Table",
     "check_readable",
     "check_version",
+    "irr_columns",
     "prepare_writable",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Version of the table layout. A store with a newer version is refused; an older one is
 migrated when it is next opened for writing (`MIGRATIONS`)."""
 
@@ -112,7 +115,27 @@ METRICS = Table("metrics", (
     ("p_positive", "DOUBLE", "share of all paths with a value above 1e-9 (e.g. P(loss > 0))"),
     ("unit", "VARCHAR", "unit of mean, p05, p50, p95, sd, min and max: $B, annual rate, x, "
                         "probability, share, ... (Result.summary()'s unit; docs/output.md)"),
+    # schema 4: what an IRR's percentiles are over, as the JSON summary gives it (NULL on
+    # other rows; on a row stored before schema 4, NULL means not known)
+    ("ranked_share", "DOUBLE", "an IRR row's share of all paths its percentiles rank: those with "
+                               "an IRR or a known side of the bracket (Result.summary()'s "
+                               "ranked_share); NULL on other rows"),
+    ("above_bracket_share", "DOUBLE", "an IRR row's share of all paths whose IRR lies above the "
+                                      "bracket (+1000% a year); NULL on other rows"),
+    ("below_bracket_share", "DOUBLE", "an IRR row's share of all paths whose IRR lies below the "
+                                      "bracket (flows that only go out: -100%); NULL on other rows"),
+    ("withheld", "BOOLEAN", "an IRR row's statistics are withheld (NULL): under 1% of the paths "
+                            "with a position are ranked; NULL on other rows"),
+    ("p05_outside", "VARCHAR", "'above' where an IRR's p05 lies above the bracket (p05 is then "
+                               "NULL: it has no number), 'below' where among the paths below it "
+                               "(p05 is -1); else NULL"),
+    ("p50_outside", "VARCHAR", "the same for p50"),
+    ("p95_outside", "VARCHAR", "the same for p95"),
 ), "Result.summary() with more statistics; exact over all paths")
+
+IRR_COLUMNS = ("ranked_share", "above_bracket_share", "below_bracket_share", "withheld",
+               "p05_outside", "p50_outside", "p95_outside")
+"""The metrics columns of schema 4: where an IRR's statistics stand against its bracket."""
 
 BANDS = Table("bands", (
     _RUN, _VARIANT,
@@ -217,6 +240,66 @@ def _backfill_units(con: Any) -> None:
                     [*params, run_id])
 
 
+def irr_columns(irr: Any) -> dict[str, Any]:
+    """The `IRR_COLUMNS` of a metrics row from the IRR's statistics as the JSON summary
+    gives them (``deals.D.parties.P.irr``: ``ranked_share``, ``above_bracket_share``,
+    ``below_bracket_share``, ``withheld``, ``outside_bracket``); None for each that is
+    missing (a summary written before it had them)."""
+    if not isinstance(irr, dict):
+        return dict.fromkeys(IRR_COLUMNS)
+
+    def share(name: str) -> float | None:
+        value = irr.get(name)
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) \
+            else None
+
+    withheld = irr.get("withheld")
+    found = irr.get("outside_bracket")
+    sides: dict[str, Any] = found if isinstance(found, dict) else {}
+    out: dict[str, Any] = {
+        "ranked_share": share("ranked_share"),
+        "above_bracket_share": share("above_bracket_share"),
+        "below_bracket_share": share("below_bracket_share"),
+        "withheld": withheld if isinstance(withheld, bool) else None}
+    for stat in ("p05", "p50", "p95"):
+        side = sides.get(stat)
+        out[f"{stat}_outside"] = side if side in ("above", "below") else None
+    return out
+
+
+def _backfill_irr(con: Any) -> None:
+    """Fill the `IRR_COLUMNS` of the IRR rows stored before version 4 from what the run
+    kept: its JSON summary (``runs.summary_json``), which is the first variant's (the one a
+    plain run has). Other variants (b of a compare, a stress run's stressed ones) and runs
+    without a summary keep NULL: not known."""
+    rows = []
+    for run_id, text in con.execute(
+            "SELECT id, summary_json FROM runs WHERE summary_json IS NOT NULL").fetchall():
+        try:
+            deals = json.loads(text).get("deals", {})
+        except (ValueError, AttributeError):
+            continue
+        first = con.execute("SELECT variant FROM metrics WHERE run = ? ORDER BY rowid LIMIT 1",
+                            [run_id]).fetchone()
+        if first is None or not isinstance(deals, dict):
+            continue
+        for deal, entry in deals.items():
+            parties = entry.get("parties", {}) if isinstance(entry, dict) else {}
+            for party, stats in parties.items() if isinstance(parties, dict) else ():
+                irr = stats.get("irr") if isinstance(stats, dict) else None
+                if isinstance(irr, dict):
+                    rows.append((run_id, first[0], deal, party, *irr_columns(irr).values()))
+    if not rows:
+        return
+    sets = ", ".join(f"{c} = u.{c}" for c in IRR_COLUMNS)
+    # one row at a time: a store holds tens of runs of tens of IRR rows, not millions
+    con.executemany(
+        f"UPDATE metrics SET {sets} FROM (SELECT ? AS run, ? AS variant, ? AS deal, ? AS party, "
+        + ", ".join(f"? AS {c}" for c in IRR_COLUMNS) + ") u "
+        "WHERE metrics.run = u.run AND metrics.variant = u.variant AND metrics.deal = u.deal "
+        "AND metrics.party = u.party AND metrics.metric = 'irr'", rows)
+
+
 Migration = str | Callable[[Any], None]
 MIGRATIONS: dict[int, tuple[Migration, ...]] = {
     # version 2: the flows matrix gained p05/p95 amounts and money provenance
@@ -225,6 +308,10 @@ MIGRATIONS: dict[int, tuple[Migration, ...]] = {
     # version 3: metrics, bands and flows name the unit of their numbers
     2: ("ALTER TABLE metrics ADD COLUMN unit VARCHAR", "ALTER TABLE bands ADD COLUMN unit VARCHAR",
         "ALTER TABLE flows ADD COLUMN unit VARCHAR", _backfill_units),
+    # version 4: an IRR row says what its percentiles are over and where they lie against
+    # the bracket; rows stored before get it from the run's JSON summary where it has it
+    3: (*(f"ALTER TABLE metrics ADD COLUMN {name} {sql_type}"
+          for name, sql_type, _ in METRICS.columns if name in IRR_COLUMNS), _backfill_irr),
 }
 """What takes a store from schema ``v`` to ``v + 1``, keyed by ``v``: SQL statements, and
 functions of the connection for what SQL alone cannot do (reading a stored scenario)."""

@@ -42,11 +42,12 @@ import pandas as pd
 from chipcredit._version import __version__
 from chipcredit.analytics.metrics import column
 from chipcredit.analytics.result import Result
+from chipcredit.analytics.valuation import REASONS
 from chipcredit.errors import ChipcreditWarning, UsageError
 from chipcredit.interrupts import held, test_point
 
 from ._backend import connect, duckdb_module, one_line
-from .schema import DATA_TABLES, RUNS, prepare_writable
+from .schema import DATA_TABLES, IRR_COLUMNS, RUNS, irr_columns, prepare_writable
 
 __all__ = ["MAIN", "MAX_OUTCOME_PATHS", "Prepared", "prepare", "write"]
 
@@ -108,7 +109,10 @@ def _metrics(result: Result) -> pd.DataFrame:
             "mean": _num(rec["mean"]), "p05": _num(rec["p05"]), "p50": _num(rec["p50"]),
             "p95": _num(rec["p95"]), "sd": None, "min": None, "max": None,
             "nan_share": None, "p_positive": None, "unit": rec["unit"],
+            **dict.fromkeys(IRR_COLUMNS),
         }
+        if deal is not None and metric == "irr" and _num(rec.get("ranked_share")) is not None:
+            row.update(irr_columns(_irr_stats(result, deal, party)))
         if values is not None and values.size:
             finite = values[np.isfinite(values)]
             if metric == "second_source_quarter":  # -1 marks a lab that never second-sourced
@@ -124,6 +128,19 @@ def _metrics(result: Result) -> pd.DataFrame:
                 row["max"] = float(finite.max())
         rows.append(row)
     return pd.DataFrame(rows, columns=[c for c in _names("metrics") if c not in ("run", "variant")])
+
+
+def _irr_stats(result: Result, deal: str, party: str) -> dict[str, Any]:
+    """A deal IRR's statistics as the JSON summary gives them (`Result.describe`: the ranked
+    share, withheld, the side of each percentile beyond the bracket; and the shares of paths
+    above and below it, counted as `chipcredit.analytics.json_summary` counts them)."""
+    stats = dict(result.describe(column("deal", deal, party, "irr")))
+    reason = result.outcomes.get(column("deal", deal, party, "irr_reason"))
+    if reason is not None:
+        for code, name in REASONS.items():
+            if name in ("above_bracket", "below_bracket"):
+                stats[f"{name}_share"] = float(np.mean(reason == code))
+    return stats
 
 
 def _bands(result: Result) -> pd.DataFrame:

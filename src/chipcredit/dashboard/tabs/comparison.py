@@ -34,22 +34,29 @@ METRICS = ("npv", "irr", "moic", "loss", "default_probability", "revenue_total",
 def against_stored(result: cc.Result, stored: pd.DataFrame) -> pd.DataFrame:
     """This run's means and medians beside a stored run's (its ``metrics`` table, variant
     ``main``), for `METRICS`: deal, party, metric, mean_this, mean_stored, mean_diff (this -
-    stored), and the same for p50, and in_both. Rows present in only one run (a metric added
+    stored), and the same for p50 (an IRR median above its bracket is inf on both sides,
+    `chipcredit.store.stored_summary`), ranked_share_this and ranked_share_stored (an IRR's,
+    for `irr_shown`; NaN on other rows), and in_both. Rows present in only one run (a metric added
     since, or a default probability the store does not keep for a party that cannot default)
     have NaN on the other side and in_both False."""
     this = result.summary()
     this = this[this["metric"].isin(METRICS)].copy()
-    stored = stored[(stored["variant"] == store.MAIN) & stored["metric"].isin(METRICS)]
+    # the stored rows as Result.summary has them: an IRR median above its bracket is inf
+    stored = store.stored_summary(
+        stored[(stored["variant"] == store.MAIN) & stored["metric"].isin(METRICS)])
+    if "ranked_share" not in stored.columns:  # a frame without the schema 4 columns
+        stored = stored.assign(ranked_share=np.nan)
     keys = ["deal", "party", "metric"]
-    left = this.assign(deal=this["deal"].fillna(""))[[*keys, "mean", "p50"]]
-    right = stored.assign(deal=stored["deal"].fillna(""))[[*keys, "mean", "p50"]]
+    left = this.assign(deal=this["deal"].fillna(""))[[*keys, "mean", "p50", "ranked_share"]]
+    right = stored.assign(deal=stored["deal"].fillna(""))[[*keys, "mean", "p50", "ranked_share"]]
     both = left.merge(right, on=keys, how="outer", suffixes=("_this", "_stored"), sort=False,
                       indicator=True)
     for stat in ("mean", "p50"):
-        both[f"{stat}_diff"] = both[f"{stat}_this"] - both[f"{stat}_stored"]
+        with np.errstate(invalid="ignore"):  # inf - inf: two medians above the bracket
+            both[f"{stat}_diff"] = both[f"{stat}_this"] - both[f"{stat}_stored"]
     both["in_both"] = both.pop("_merge") == "both"
     return both[[*keys, "mean_this", "mean_stored", "mean_diff", "p50_this", "p50_stored",
-                 "p50_diff", "in_both"]]
+                 "p50_diff", "ranked_share_this", "ranked_share_stored", "in_both"]]
 
 
 def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int,
@@ -61,10 +68,11 @@ def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int,
         def shown(value: Any, metric: str = metric) -> str:
             return T.metric_value(metric, None if pd.isna(value) else float(value))
 
-        def median(value: Any, metric: str = metric) -> str:
-            # an IRR median above the bracket is inf in the summary: >1000%, as in the
-            # deal table (the store keeps it as null, with no side: n/a)
-            return irr_text(T, irr_shown({"p50": value})) if metric == "irr" else shown(value)
+        def median(value: Any, ranked: Any, metric: str = metric) -> str:
+            # an IRR median as the deal table shows it: >1000% above the bracket (inf in
+            # the summary, and in the stored rows by `store.stored_summary`), n/a withheld
+            return (irr_text(T, irr_shown({"p50": value, "ranked_share": ranked}))
+                    if metric == "irr" else shown(value))
 
         rows.append({
             T.t("report.col_deal"): rec["deal"],
@@ -73,8 +81,9 @@ def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int,
             T.t("dashboard.compare.this_mean"): shown(rec["mean_this"]),
             T.t("dashboard.compare.stored_mean", run=run_id): shown(rec["mean_stored"]),
             T.t("dashboard.compare.diff_mean"): shown(rec["mean_diff"]),
-            T.t("dashboard.compare.this_p50"): median(rec["p50_this"]),
-            T.t("dashboard.compare.stored_p50", run=run_id): median(rec["p50_stored"]),
+            T.t("dashboard.compare.this_p50"): median(rec["p50_this"], rec["ranked_share_this"]),
+            T.t("dashboard.compare.stored_p50", run=run_id): median(rec["p50_stored"],
+                                                                     rec["ranked_share_stored"]),
         })
     return pd.DataFrame(rows)
 

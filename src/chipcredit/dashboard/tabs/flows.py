@@ -15,7 +15,8 @@ from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.charts import sankey_chart
 from chipcredit.report.i18n import Catalogue
-from chipcredit.report.sankey import OUTSIDE, node_name
+from chipcredit.report.sankey_flows import OUTSIDE
+from chipcredit.report.sankey_labels import node_name
 
 __all__ = ["TABLE_WIDTHS", "draw", "flow_columns", "flow_table"]
 

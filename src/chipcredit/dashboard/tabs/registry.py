@@ -14,7 +14,7 @@ from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
-from chipcredit.report.sankey import label_width
+from chipcredit.report.sankey_layout import label_width
 
 __all__ = ["BEND", "LABEL_RADIUS", "LABEL_UNIT", "curve", "draw", "network_figure", "registry_table"]
 
@@ -96,13 +96,14 @@ def network_figure(net: cc.DealNetwork, T: Catalogue) -> Any:
         shown = False
         for rec in net.edges[net.edges["relation"] == relation].to_dict("records"):
             xs, ys = curve(where[rec["from"]], where[rec["to"]])
-            width = 1 + 2 * math.log10(1 + float(rec["amount"] or 0))
+            amount = float(rec["amount"])  # NaN where none of the edge's deals reported one
+            width = 1 + 2 * math.log10(1 + (0.0 if math.isnan(amount) else amount))
             name = T.t(f"dashboard.registry.{relation}")
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines", line={"color": colour, "width": width},
                 name=name, legendgroup=relation, showlegend=not shown, hoverinfo="text",
                 hovertext=f"{party_name(rec['from'], (), T)} → {party_name(rec['to'], (), T)}: "
-                          f"{name} {T.money(float(rec['amount'] or 0))}"))
+                          f"{name} {T.money(amount)}"))
             # the arrowhead: a short arrow along the curve's last step
             fig.add_annotation(x=xs[-1], y=ys[-1], ax=xs[-3], ay=ys[-3], xref="x", yref="y",
                                axref="x", ayref="y", showarrow=True, arrowhead=3, arrowsize=1,

@@ -148,7 +148,7 @@ def _is_probability(path: str) -> bool:
 
 def _baseline(T: Catalogue, metric: str, value: Any) -> str | None:
     # a probability or share to 0.1 point, as on the Overview; any other metric in its unit
-    from .overview import probability_text
+    from .shares import probability_text
 
     if value is None:
         return None

@@ -1,0 +1,29 @@
+"""The cash-flow files of ``chipcredit run --cashflows``: one CSV per deal, for one path."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import chipcredit as cc
+from chipcredit.files import file_mode
+
+__all__ = ["write_cashflows"]
+
+
+def write_cashflows(result: cc.Result, folder: Path, deals: list[str], path_k: int,
+                    step: Callable[[int], None] | None) -> None:
+    """Write path ``path_k``'s cash-flow schedule of every deal as ``folder/DEAL.csv``.
+
+    ``folder`` is a staged folder (see `Staging.folder`): the files move into the folder
+    of ``--cashflows`` only when every output of the run is written.
+    """
+    mode = file_mode()
+    schedules = result.schedules(path=path_k)
+    for i, deal in enumerate(deals, start=1):
+        target = folder / f"{deal}.csv"
+        schedules[deal].to_csv(target, index=False, lineterminator="\n")
+        os.chmod(target, mode)
+        if step is not None:
+            step(i)

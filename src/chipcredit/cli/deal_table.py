@@ -1,0 +1,249 @@
+"""The deals table of ``chipcredit run`` and ``runs show``: what each party gets from each deal.
+
+One row per (deal, party): median NPV, IRR and MOIC, mean loss and the share of paths with a
+loss, with a caption that says which statistics are over only some of the paths, which MOIC
+(or IRR) means nothing and why, what an IRR beyond the bracket reads as, that NPV, IRR and
+MOIC count the horizon mark (with the figures without it where the mark is most of the NPV),
+the deal extras outside the cash metrics, and the deals that did not close on every path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+from rich.table import Table
+from rich.text import Text
+
+import chipcredit as cc
+from chipcredit.report.multiples import (
+    MARK_SHOWN,
+    REASONS,
+    TOKEN_MULTIPLE,
+    extras_shown,
+    irr_not_meaningful,
+    mark_matters,
+    mark_value,
+    moic_reason,
+    partial_share,
+)
+
+from .formats import (
+    ABOVE_BRACKET,
+    DASH,
+    TOTAL_LOSS,
+    WITHHELD,
+    finite,
+    irr_text,
+    money,
+    multiple,
+    path_share,
+    percent,
+    shares,
+)
+from .summary_index import Index, Summary, summary_index, summary_stat
+
+__all__ = ["NOT_MEANINGFUL", "PARTIAL", "deals_table"]
+
+PARTIAL = "*"
+"""Marks a statistic of the deals table taken over only the paths where it has a value."""
+NOT_MEANINGFUL = "n/m"
+"""Stands for a MOIC that means nothing for the party (`chipcredit.report.multiples`)."""
+_DEAL_COLUMNS = (("npv", "p50", money, "NPV"), ("irr", "p50", percent, "IRR"),
+                 ("moic", "p50", multiple, "MOIC"), ("loss", "mean", money, "loss"))
+_REASON_TEXT = {
+    "pays_only": "pays, gets nothing back (its NPV is the cost; IRR n/m too, the JSON keeps -100%)",
+    "financed": "financed side (its multiple is the price of its financing)",
+    "token": f"put in under {100 / TOKEN_MULTIPLE:g}% of what it got back",
+}
+
+
+def _partial(index: Index, deal: str, party: str, metric: str) -> float | None:
+    """The share of paths behind a statistic when it is over part of them (else None): for
+    an IRR the paths it ranks (`irr_text`), for any other metric those with a value."""
+    return partial_share(summary_stat(index, deal, party, metric, "ranked_share"),
+                         summary_stat(index, deal, party, metric, "nan_share"))
+
+
+def _moic_reason(index: Index, deal: str, party: str,
+                 financed: Collection[tuple[str, str]]) -> str | None:
+    return moic_reason(financed=(deal, party) in financed,
+                       moic_mean=summary_stat(index, deal, party, "moic", "mean"),
+                       moic_p50=summary_stat(index, deal, party, "moic", "p50"),
+                       loss_mean=summary_stat(index, deal, party, "loss", "mean"))
+
+
+def _extras(index: Index, deal: str, party: str, over_paths: bool) -> list[str]:
+    """The deal extras the party shows (`chipcredit.report.multiples.extras_shown`: those
+    whose mean is not 0): ``name p50`` ($B, millions of shares with ``m``, or a percentage),
+    with the mean in brackets over paths (it differs where few paths convert)."""
+    stats = {name: row for (d, p, name), row in index.items() if d == deal and p == party}
+    shown = extras_shown(stats, {"money": money, "fraction": percent, "shares": shares},
+                         over_paths=over_paths)
+    return [f"{name} {p50}" + (f" (mean {mean})" if mean is not None else "")
+            for name, p50, mean in shown]
+
+
+def _mark_line(index: Index, deal: str, party: str, moic_shown: bool,
+               deterministic: bool) -> str | None:
+    """The caption's line for a row whose NPV rests mostly on the horizon mark
+    (`chipcredit.report.multiples.mark_matters`): its mean NPV split into the mark and the
+    cash, and its median MOIC with and without the mark (``moic_shown``: the row shows one);
+    None for any other row."""
+    npv = summary_stat(index, deal, party, "npv", "mean")
+    realised = summary_stat(index, deal, party, "npv_realised", "mean")
+    if not mark_matters(npv, realised):
+        return None
+    line = (f"  {deal} {party}: {'NPV' if deterministic else 'mean NPV'} {money(npv)}, of which "
+            f"mark {money(mark_value(npv, realised))} and cash {money(realised)}")
+    moic = summary_stat(index, deal, party, "moic", "p50")
+    if moic_shown and finite(moic) is not None:
+        line += (f"; MOIC{'' if deterministic else ' p50'} {multiple(moic)}, without the mark "
+                 f"{multiple(summary_stat(index, deal, party, 'moic_realised', 'p50'))}")
+    return line
+
+
+def deals_table(summary: Summary, kinds: Mapping[str, str],
+                p_loss: Mapping[tuple[str, str], float | None], over: str, *,
+                financed: Collection[tuple[str, str]] = (),
+                closed: Mapping[str, float] | None = None, deterministic: bool = False) -> Table:
+    """Rows (deal, party); the deal's kind under its name. Fits 80 columns for short ids.
+
+    ``p_loss`` is the share of paths with a loss, per (deal, party); ``over`` says what the
+    medians are over ("medians over 2,000 paths"). A statistic over only the paths where
+    the metric has a value (rows with ``nan_share`` above 0) is marked with `PARTIAL`, and
+    the caption says over what share of the paths it is.
+
+    A MOIC that means nothing for the party is shown as `NOT_MEANINGFUL`, and the caption
+    says why (the rules of `chipcredit.report.multiples.moic_reason`; ``financed`` holds the
+    (deal, party) of each deal's financed side, `financed_parties`); the IRR too where
+    `chipcredit.report.multiples.irr_not_meaningful` says so (a party that pays and gets
+    nothing back by what the deal is, an equity investee). An IRR median beyond the bracket
+    reads as `irr_text` has it, with a line of the caption. The caption also lists
+    the deal extras of the summary (a warrant's ``dilution_cost`` and ``warrant_value``, a
+    conversion's ``conversion_stake``, ...: outside the cash metrics) and, for each deal in
+    ``closed`` (deal to the share of paths on which it closed, `closed_shares`) that did
+    not close on every path, on what share it did (``deterministic``: the base case).
+    """
+    index = summary_index(summary)
+    pairs: list[tuple[str, str]] = []
+    for row in summary:
+        if isinstance(row["deal"], str) and (row["deal"], row["party"]) not in pairs:
+            pairs.append((row["deal"], str(row["party"])))
+    table = Table(title=f"What each party gets from each deal ($B; {over})",
+                  title_justify="left", caption_justify="left")
+    table.add_column("deal", overflow="fold")
+    table.add_column("party", no_wrap=True)
+    for header in ("NPV\np50", "IRR\np50", "MOIC\np50", "loss\nmean", "P(loss\n>0)"):
+        table.add_column(header, justify="right", no_wrap=True)
+    rows: list[tuple[Text, str, list[str], str, bool]] = []
+    notes: dict[str, list[str]] = {}
+    unmeant: dict[str, list[str]] = {}
+    extras: dict[str, list[str]] = {}
+    beyond: set[str] = set()
+    marks: list[str] = []
+    marked = False  # some row's NPV counts a mark
+    for i, (deal, party) in enumerate(pairs):
+        group = [j for j, (d, _) in enumerate(pairs) if d == deal]
+        position = group.index(i)
+        kind = kinds.get(deal) or "?"
+        if position == 0:
+            label = Text(deal if len(group) > 1 else f"{deal} ({kind})")
+        elif position == 1:
+            label = Text(f"({kind})", style="dim")
+        else:
+            label = Text("")
+        reason = _moic_reason(index, deal, party, financed)
+        if reason is not None:
+            moic = multiple(summary_stat(index, deal, party, "moic", "p50"))
+            unmeant.setdefault(reason, []).append(
+                f"{deal} {party}" + (f" ({moic})" if reason == "token" else ""))
+        irr_nm = irr_not_meaningful(reason, kinds.get(deal))
+        if irr_nm and reason == "financed":  # pays_only's own line names the IRR too
+            unmeant.setdefault("investee", []).append(f"{deal} {party}")
+        cells: list[str] = []
+        partial: list[str] = []
+        for metric, stat, fmt, name in _DEAL_COLUMNS:
+            if (metric == "moic" and reason is not None) or (metric == "irr" and irr_nm):
+                cells.append(NOT_MEANINGFUL)
+                continue
+            text = (irr_text(summary_stat(index, deal, party, metric, stat),
+                             summary_stat(index, deal, party, metric, "ranked_share"))
+                    if metric == "irr" else fmt(summary_stat(index, deal, party, metric, stat)))
+            if text in (ABOVE_BRACKET, TOTAL_LOSS, WITHHELD) and metric == "irr":
+                beyond.add(text)
+            share = _partial(index, deal, party, metric)
+            if share is not None and text not in (DASH, WITHHELD):
+                text += PARTIAL
+                partial.append(f"{name} {path_share(share)}")
+            cells.append(text)
+        if partial:
+            notes.setdefault(deal, []).append(f"{party} {', '.join(partial)}")
+        mark = mark_value(summary_stat(index, deal, party, "npv", "mean"),
+                          summary_stat(index, deal, party, "npv_realised", "mean"))
+        marked = marked or (mark is not None and abs(mark) >= MARK_SHOWN)
+        if (line := _mark_line(index, deal, party, reason is None, deterministic)) is not None:
+            marks.append(line)
+        extra = _extras(index, deal, party, over_paths=not deterministic)
+        if extra:
+            extras.setdefault(deal, []).append(f"{party} {', '.join(extra)}")
+        rows.append((label, party, cells, path_share(p_loss.get((deal, party))),
+                     position == len(group) - 1))
+    for label, party, cells, p_pos, last in rows:
+        if notes:  # a blank where others have the marker keeps the digits in line
+            cells = [c if c.endswith(PARTIAL) else c + " " for c in cells]
+        table.add_row(label, Text(party), *cells, p_pos, end_section=last)
+    caption: list[str] = []
+    if unmeant:
+        caption.append(f"{NOT_MEANINGFUL} MOIC not meaningful (the JSON summary keeps it):")
+        caption += [f"  {_REASON_TEXT[r]}: {'; '.join(unmeant[r])}" for r in REASONS if r in unmeant]
+        if "investee" in unmeant:
+            caption.append(f"{NOT_MEANINGFUL} IRR as well for an equity investee (it issued the "
+                           "shares: the rate of its flows is the cost of that equity, not a "
+                           f"return): {'; '.join(unmeant['investee'])}")
+    if notes:
+        table.title = f"What each party gets from each deal ($B; {over}, {PARTIAL} over fewer)"
+        caption += ([f"{PARTIAL} over only the paths where the metric has a value (its nan_share in "
+                     "the JSON summary and the run store is the rest; an IRR also ranks the paths "
+                     "whose IRR lies beyond the bracket); the share of paths with one:"]
+                    + [f"  {deal}: {'; '.join(items)}" for deal, items in notes.items()])
+    caption += [_BEYOND_TEXT[t] for t in (ABOVE_BRACKET, TOTAL_LOSS, WITHHELD) if t in beyond]
+    if marked:
+        caption.append(_MARK_TEXT + (" Where the mark is over half the " + ("NPV" if deterministic
+                                     else "mean NPV") + ", without it (npv_realised and "
+                                     "moic_realised in the JSON):" if marks else ""))
+        caption += marks
+    if extras:
+        caption.append("Outside the cash metrics above (" + ("base case" if deterministic else "p50")
+                       + "; $B, shares in millions, stakes in %):")
+        caption += [f"  {deal}: {'; '.join(items)}" for deal, items in extras.items()]
+        if any("tied_gross_profit" in item for items in extras.values() for item in items):
+            caption.append("  tied_gross_profit: the vendor's gross profit on the sales the deal "
+                           "tied (its NPV and MOIC count only the deal's own cash)")
+    unclosed = {d: s for d, s in (closed or {}).items() if s < 1.0 and d in kinds}
+    if unclosed and deterministic:
+        caption.append("Did not close in the base case (no party pays or receives in it, so "
+                       f"its figures are 0, or {DASH}): {', '.join(unclosed)}")
+    elif unclosed:
+        caption.append("Closed on only some paths (where a party pays or receives in it; on "
+                       "the others its figures count as 0, and IRR and MOIC have none):")
+        caption += [f"  {deal}: closed on {path_share(share)} of the paths"
+                    for deal, share in unclosed.items()]
+    if caption:
+        table.caption = "\n".join(caption)
+    return table
+
+
+_MARK_TEXT = ("NPV, IRR and MOIC count the horizon mark: what a position still held at the "
+              "horizon is worth there, not cash received (a stake or a warrant's shares at a price "
+              "from revenue alone, docs/model.md; a claim at its balance times its one-year "
+              "survival).")
+"""The caption's line on the horizon mark, shown where some row's NPV counts one."""
+
+_BEYOND_TEXT = {
+    ABOVE_BRACKET: f"IRR {ABOVE_BRACKET}: the median lies among paths whose IRR is above the "
+                   f"+{cc.IRR_BRACKET[1]:.0%} a year the IRR is searched up to",
+    TOTAL_LOSS: f"IRR {TOTAL_LOSS}: the median lies among paths whose flows only go out (a "
+                "total loss, -100% by definition) or whose IRR is below -99% a year",
+    WITHHELD: f"IRR {WITHHELD}: under 1% of the paths with a position have an IRR or a known "
+              "side of the bracket, too few for a median",
+}

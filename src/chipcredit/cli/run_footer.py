@@ -1,0 +1,22 @@
+"""The footer of a run's tables: what was run, with what seed, how long it took, the ledger
+check and the units."""
+
+from __future__ import annotations
+
+from .formats import DASH, paths_count
+
+__all__ = ["run_footer"]
+
+
+def run_footer(*, scenario: str, sha256: str, paths: int | None, deterministic: bool,
+               seed: int | None, elapsed: float | None, imbalance: float | None,
+               capacity_unit: str | None) -> str:
+    """The line under a run's tables (``chipcredit run`` and ``runs show``): what was run,
+    how long it took (s), the ledger check ($B) and the units."""
+    runs = ("deterministic base case (1 path)" if deterministic
+            else paths_count(paths))
+    text = (f"scenario {scenario} · sha256 {sha256[:12]} · {runs} · seed "
+            f"{DASH if seed is None else seed} · "
+            f"{DASH if elapsed is None else f'{elapsed:.2f}'} s · ledger max imbalance "
+            f"{DASH if imbalance is None else f'{imbalance:.1e}'} $B · money in $B")
+    return text + (f", capacity in {capacity_unit}" if capacity_unit else "")

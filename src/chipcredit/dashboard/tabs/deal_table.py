@@ -1,0 +1,159 @@
+"""The overview's deal table: the key metrics of every deal and party, and the notes under it.
+
+A MOIC that means nothing for a party (it pays and gets nothing back, it is the deal's
+financed side, or it put in a token amount: the rule of `chipcredit.report.multiples`, which
+the ``chipcredit run`` table and the HTML report share) reads n/m, with the reason in a note
+under the table; so does the IRR of a party that pays and gets nothing back or of an equity
+investee. A statistic over only some of the paths carries `PARTIAL_MARK`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+import chipcredit as cc
+from chipcredit.dashboard.names import party_name
+from chipcredit.report.i18n import Catalogue
+from chipcredit.report.multiples import (
+    REASONS,
+    closed_shares,
+    financed_parties,
+    irr_not_meaningful,
+    irr_shown,
+    pair_reason,
+)
+from chipcredit.report.tables import irr_notes, irr_text
+
+from .shares import PARTIAL_MARK, partial_shares, path_share_text
+
+__all__ = ["KEY_METRICS", "closed_notes", "deal_notes", "deal_table", "moic_reasons", "party_names"]
+
+KEY_METRICS = ("npv", "irr", "moic", "loss")
+"""Deal metrics in the overview table."""
+def moic_reasons(result: cc.Result) -> dict[tuple[str, str], str]:
+    """(deal, party) to why its MOIC means nothing (one of `multiples.REASONS`, by
+    `multiples.moic_reason`, as the CLI table and the HTML report decide), for the pairs
+    whose MOIC means nothing."""
+    financed = financed_parties(result.scenario.deals)
+    out = {}
+    for deal, party in result.deal_parties():
+        reason = pair_reason(result, deal, party, financed)
+        if reason is not None:
+            out[(deal, party)] = reason
+    return out
+
+
+def party_names(result: cc.Result, T: Catalogue, *, short: bool = False) -> dict[str, str]:
+    """Each party's name (its short name with ``short``) by its id, in ``T``'s language
+    (`chipcredit.dashboard.names.party_name`)."""
+    parties = result.scenario.parties
+    return {p.id: party_name(p.id, parties, T, short=short) for p in parties}
+
+
+def _irr_unmeant(result: cc.Result, reasons: dict[tuple[str, str], str]) -> set[tuple[str, str]]:
+    """(deal, party) whose IRR reads n/m (`multiples.irr_not_meaningful`: it pays and gets
+    nothing back, or it is an equity investee), as in the CLI table and the HTML report."""
+    kinds = {d.id: d.kind for d in result.scenario.deals}
+    return {pair for pair, reason in reasons.items() if irr_not_meaningful(reason, kinds.get(pair[0]))}
+
+
+def _irr_cell(T: Catalogue, rec: Mapping[Any, Any], stat: str) -> tuple[str, str]:
+    """An IRR statistic of a `Result.summary` row as the deal table shows it, and the kind of
+    `multiples.irr_shown` (``value`` for the mean, which has no side)."""
+    if stat == "mean":
+        return T.metric_value("irr", rec["mean"]), "value"
+    shown = irr_shown(rec, stat)
+    return irr_text(T, shown), shown[0]
+
+
+def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
+    """The key metrics of every deal and party (by its name), formatted for the language.
+    A MOIC that means nothing for the party (`moic_reasons`) reads ``report.moic_nm`` (n/m)
+    in every column, as in the CLI table and the HTML report, and so does the IRR of a party
+    that pays and gets nothing back or of an equity investee
+    (`multiples.irr_not_meaningful`); `deal_notes` says why. An IRR percentile beyond the
+    bracket reads as the report has it (`chipcredit.report.tables.irr_text`: ``>1000%``,
+    ``-100%``, n/a where withheld)."""
+    names = party_names(result, T)
+    unmeant = moic_reasons(result)
+    irr_nm = _irr_unmeant(result, unmeant)
+    partial = partial_shares(result)
+    table = result.summary()
+    table = table[table["deal"].notna() & table["metric"].isin(KEY_METRICS)]
+    rows = []
+    for rec in table.to_dict("records"):
+        metric = str(rec["metric"])
+        pair = (rec["deal"], rec["party"])
+        nm = (metric == "moic" and pair in unmeant) or (metric == "irr" and pair in irr_nm)
+        # over only some paths: marked, as the CLI marks it; `deal_notes` gives the share
+        mark = PARTIAL_MARK if (rec["deal"], rec["party"], metric) in partial else ""
+        stats = {}
+        for stat in ("mean", "p05", "p50", "p95"):
+            text, kind = (_irr_cell(T, rec, stat) if metric == "irr"
+                          else (T.metric_value(metric, rec[stat]), "value"))
+            known = pd.notna(rec[stat]) and kind != "withheld"
+            stats[stat] = T.t("report.moic_nm") if nm else text + (mark if known else "")
+        rows.append({
+            T.t("report.col_deal"): rec["deal"],
+            T.t("report.col_party"): names.get(str(rec["party"]), str(rec["party"])),
+            T.t("report.col_metric"): T.label("metric", metric),
+            **{T.t(f"report.col_{stat}"): text for stat, text in stats.items()},
+        })
+    return pd.DataFrame(rows)
+
+
+def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
+    """The notes under the deal table: for each reason of `multiples.REASONS` some MOIC
+    shows n/m for, the report's note (``report.moic_nm_<reason>``) naming its deals and
+    parties (``deal · name``; a token outlay with its median multiple); the share of the
+    paths behind each statistic marked `PARTIAL_MARK`; and `closed_notes`."""
+    names = party_names(result, T)
+    unmeant: dict[str, list[str]] = {}
+    nm = moic_reasons(result)
+    irr_nm = _irr_unmeant(result, nm)
+    for (deal, party), reason in nm.items():
+        who = f"{deal} · {names.get(party, party)}"
+        if reason == "token":
+            who += f" ({T.multiple(result.describe(f'deal|{deal}|{party}|moic')['p50'])})"
+        unmeant.setdefault(reason, []).append(who)
+        if reason == "financed" and (deal, party) in irr_nm:  # pays_only's note names the IRR
+            unmeant.setdefault("investee", []).append(who)
+    sep = T.t("report.item_separator")
+    notes = [T.t(f"report.moic_nm_{r}", parties=sep.join(unmeant[r])) for r in REASONS if r in unmeant]
+    if "investee" in unmeant:
+        notes.append(T.t("report.irr_nm_investee", parties=sep.join(unmeant["investee"])))
+    table = result.summary()
+    beyond = {irr_shown(rec, stat)[0]
+              for rec in table[(table["metric"] == "irr") & table["deal"].notna()].to_dict("records")
+              if (rec["deal"], rec["party"]) not in irr_nm for stat in ("p05", "p50", "p95")}
+    notes += irr_notes(T, beyond)
+    shown = [(deal, party, metric, share)
+             for (deal, party, metric), share in partial_shares(result).items()
+             if metric in KEY_METRICS and not (metric == "moic" and (deal, party) in nm)
+             and not (metric == "irr" and (deal, party) in irr_nm)]
+    if shown:  # one item per deal and party, as the CLI groups them
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for deal, party, metric, share in shown:
+            grouped.setdefault((deal, party), []).append(
+                f"{T.label('metric_short', metric)} {path_share_text(T, share)}")
+        items = [T.t("dashboard.overview.partial_item", deal=deal, party=names.get(party, party),
+                     shares=T.t("number.list_separator").join(shares))
+                 for (deal, party), shares in grouped.items()]
+        notes.append(T.t("dashboard.overview.partial", mark=PARTIAL_MARK, items=sep.join(items)))
+    return notes + closed_notes(result, T)
+
+
+def closed_notes(result: cc.Result, T: Catalogue) -> list[str]:
+    """The report's note for each deal that may not close and did not on every path
+    (`chipcredit.report.multiples.closed_shares`): on what share of the paths it closed (in
+    the base case, that it did not). Its figures count as 0 on the others, and it has no
+    IRR or MOIC there, which is why they carry the `PARTIAL_MARK`."""
+    notes = []
+    for deal, share in closed_shares(result).items():
+        if share < 1.0:
+            notes.append(T.t("report.not_closed_base", deal=deal) if result.deterministic
+                         else T.t("report.closed_share", deal=deal, share=path_share_text(T, share)))
+    return notes

@@ -1,0 +1,62 @@
+"""The overview's vendors table: the report's and the CLI's vendors table, with the short
+headers and column widths that fit the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+import chipcredit as cc
+from chipcredit.dashboard.names import party_name
+from chipcredit.report.i18n import Catalogue
+from chipcredit.report.vendors import VENDOR_COLUMNS, vendor_rows
+
+__all__ = ["VENDOR_LABELS", "VENDOR_WIDTHS", "vendor_columns", "vendor_table"]
+
+_VENDOR_HEADERS = ("report.col_revenue_p50", "report.col_revenue_mean", "report.col_self_funded_p50",
+                   "report.col_self_funded_mean", "report.col_self_funded_share",
+                   "report.col_unit_share_end")
+
+
+def vendor_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
+    """The vendors table of the HTML report and the CLI (`chipcredit.report.vendors`): per
+    vendor by its name, total revenue and self-funded revenue (median and mean, in the page's
+    money unit), the self-funded share (mean of the per-path shares, two decimals) and the
+    share of units at the horizon; every cell a string, n/a where there is no number. Empty
+    for a scenario without vendors."""
+    parties = result.scenario.parties
+    rows = []
+    for row in vendor_rows(result.summary().to_dict("records"), [(p.id, p.kind) for p in parties]):
+        out = {T.t("report.col_party"): party_name(row.party, parties, T)}
+        for header, (metric, _, unit), value in zip(_VENDOR_HEADERS, VENDOR_COLUMNS, row.values,
+                                                    strict=True):
+            out[T.t(header)] = (T.na() if value is None else T.money(value) if unit == "money"
+                                else T.t("number.percent", value=f"{value * 100:.2f}")
+                                if metric.startswith("self") else T.percent(value))
+        rows.append(out)
+    return pd.DataFrame(rows)
+
+
+VENDOR_WIDTHS = (106, 100, 98, 118, 125, 105, 84)
+"""Width (px) of each column of the vendors table: 736 px, the page's main column at 1,280 px
+wide, so the last column is not cut off. Each is wide enough for its short header
+(`VENDOR_LABELS`) in either language (Chromium's 14 px Source Sans: "self-funded mean" is
+108 px, plus 8 px of padding each side), so no header is cut; the full header, the
+report's, reads on hover."""
+
+VENDOR_LABELS = ("report.col_party", "dashboard.vendors.revenue_p50",
+                 "dashboard.vendors.revenue_mean", "dashboard.vendors.self_funded_p50",
+                 "dashboard.vendors.self_funded_mean", "dashboard.vendors.self_funded_share",
+                 "dashboard.vendors.unit_share_end")
+"""Catalogue keys of the vendors table's short headers, in `vendor_table`'s column order."""
+
+
+def vendor_columns(T: Catalogue) -> dict[str, Any]:
+    """``st.dataframe``'s column configuration of `vendor_table`: each column (keyed by its
+    full header, the report's) shown under its short header (`VENDOR_LABELS`) at its width
+    (`VENDOR_WIDTHS`), with the full header as its help (shown on hover)."""
+    headers = [T.t("report.col_party"), *(T.t(h) for h in _VENDOR_HEADERS)]
+    return {h: st.column_config.TextColumn(label=T.t(short), width=width, help=h)
+            for h, short, width in zip(headers, VENDOR_LABELS, VENDOR_WIDTHS, strict=True)}
