@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .valuation import irr, npv
@@ -92,7 +93,8 @@ def outcomes(world: World, alive: dict[str, float]) -> dict[str, float]:
         out[key + "revenue_total"] = v.sales_total
         out[key + "cash_end"] = balance[v.id]
         out[key + "gross_profit_total"] = v.gross_profit_total
-        out[key + "market_share_end"] = sum(v.units_window) / total_units if total_units > 0 else 0.0
+        out[key + "market_share_end"] = (sum(v.units_window) / total_units if total_units > 0
+                                          else math.nan)  # a share of nothing sold
         out[key + "self_funded_revenue"] = own
         out[key + "self_funded_revenue_share"] = own / v.sales_total if v.sales_total > 0 else 0.0
         f = v.financials
