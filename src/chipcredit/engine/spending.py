@@ -32,7 +32,9 @@ spare is limited by what it wants, one short of cash by what it can spend, and e
 it spends about ``1 - cut`` of what it would have spent on discretionary compute (spot
 rentals, renewed or new, and purchases beyond its commitments), keeping the rest as cash.
 Capacity under leases and cloud contracts is installed before the shortfall is taken, and
-payments due (rent, debt service, fees) are not in the budget, so none of those is cut. The
+payments due (rent, debt service, fees) are not in the budget, so none of those is cut; nor
+is the building out of idle SPV GPUs, which comes first (`LabState.procure`): their rent is
+due either way, and the runway is measured on the cash left after it. The
 cut is for this quarter only: next quarter the lab wants its full need again, and cuts
 again only if its runway is still short. Deferred capacity is not bought later as a
 catch-up; the training need keeps growing as before (the frontier does not wait), and
