@@ -7,7 +7,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from .claim import Claim, level_payment
-from .dust import MONEY_DUST, snap
+from .dust import CAPACITY_DUST, MONEY_DUST, snap
 
 if TYPE_CHECKING:
     from .labs import Lab
@@ -137,7 +137,10 @@ class SpvLease(Deal):
                                           self.lease_rate_q, 0), world)
         self.debt = self.add_claim(Claim("debt_service", self.lender, self.spv, self.id,
                                          self.debt_rate_q, 4), world)
-        self.units = 0.0
+        self.units = 0.0  # in use by the lessee
+        self.idle = 0.0  # delivered, not yet built out by the lessee (it does so at procurement)
+        self.unit_content = 0.0
+        self.lab.idle_hardware.append(self)
         self.cost = 0.0
         self.active = False
         self.defaulted = False
@@ -154,6 +157,11 @@ class SpvLease(Deal):
     def leased_to(self, lab_id: str) -> float:
         return self.units if self.active and lab_id == self.lessee else 0.0
 
+    def build_out(self, units: float) -> None:
+        """The lessee built out ``units`` of the idle GPUs."""
+        self.units += units
+        self.idle = snap(self.idle - units, CAPACITY_DUST)
+
     def open(self, world: World, q: int) -> None:
         live = self.closes and self.lab.alive
         books = world.books
@@ -164,6 +172,8 @@ class SpvLease(Deal):
         paid = self.vendor.sell(world, q, self.spv, units, self.id, begin=True)
         self.add_tied(self.vendor.margin * paid)
         self.units = units * self.lab.install_financed(world, q, self.vendor.id, units, paid)
+        self.idle = snap(units - self.units, CAPACITY_DUST)  # built out in later quarters
+        self.unit_content = self.vendor.content if live else 0.0
         self.cost = paid
         self.active = live
         self.lease.principal = self.amount if live else 0.0
@@ -231,6 +241,7 @@ class SpvLease(Deal):
             world.books.pay(q, "customers", self.spv, "residual_sale", value, self.id)
         self.active = False
         self.units = 0.0
+        self.idle = 0.0  # sold with the rest; the option takes only the GPUs in use
         self.lease.principal = 0.0
         self.ended = True  # its debt is closed in the waterfall, after the funding phase
 
@@ -266,6 +277,7 @@ class SpvLease(Deal):
         world.books.pay(q, "customers", self.spv, "collateral_sale", proceeds - against, self.id)
         self.active = False
         self.units = 0.0
+        self.idle = 0.0  # taken back and sold with the rest
         self.hit = True
 
     def after_defaults(self, world: World, q: int) -> None:

@@ -73,6 +73,7 @@ class Lab(Fundraiser):
                                                  p(sp.max_cut, sk + ".max_cut"))
         self.liquidity: list[Any] = []  # facilities drawn for a shortfall: runway
         self.purchase_draws: list[Any] = []  # facilities drawn for purchases
+        self.idle_hardware: list[Any] = []  # SPVs whose GPUs it has not all built out
         self.deferred_share = 0.0  # the spending rule's record of the quarter
         self.deferred = 0.0
         self.leased = 0.0
@@ -169,6 +170,8 @@ class Lab(Fundraiser):
         shortfall = snap(max(self.need - self.installed(), 0.0) if self.alive else 0.0,
                          CAPACITY_DUST)
         due = self.due()
+        for hardware in self.idle_hardware:  # idle leased GPUs first, before the rule
+            shortfall = self.build_out(world, q, hardware, shortfall, due)
         own = budget = max(self.cash(world) - due, 0.0)
         if self.spending is not None:
             planned = shortfall
@@ -200,6 +203,21 @@ class Lab(Fundraiser):
             if other >= CAPACITY_DUST:
                 self.second_source = q
 
+    def build_out(self, world: World, q: int, hardware: Any, shortfall: float, due: float) -> float:
+        """Build out idle SPV GPUs for what it wants, as far as its cash less what is due
+        pays, at this quarter's all-in cost less the content paid; returns the shortfall left."""
+        if hardware.idle <= 0.0:
+            return shortfall
+        per_unit = max(world.market.all_in - hardware.unit_content, 0.0)
+        budget = max(self.cash(world) - due, 0.0)
+        affordable = budget / per_unit if per_unit > 0 else math.inf
+        take = snap(min(hardware.idle, shortfall, affordable), CAPACITY_DUST)
+        world.books.pay(q, self.id, "customers", "infrastructure", min(take * per_unit, budget))
+        hardware.build_out(take)
+        self.leased += take
+        self.deployed[hardware.vendor.id] += take
+        return snap(shortfall - take, CAPACITY_DUST)
+
     def defer(self, world: World, q: int, shortfall: float,
               committed: list[tuple[str, float]]) -> tuple[float, float, float]:
         """The spending rule: short of runway (cash, before this quarter's purchase draws,
@@ -210,7 +228,7 @@ class Lab(Fundraiser):
         caller holds back the cut of its own money beyond the protected capacity's cost."""
         assert self.spending is not None
         runway_quarters, max_cut = self.spending
-        burn = max(sum(self.burn) / 4.0, 0.0)
+        burn = snap(max(sum(self.burn) / 4.0, 0.0), MONEY_DUST)  # under a dollar: noise, no burn
         undrawn = sum(f.headroom(q) for f in self.liquidity)
         runway = (max(self.cash(world), 0.0) + undrawn) / burn if burn > 0 else math.inf
         cut = max_cut * max(1.0 - runway / runway_quarters, 0.0)

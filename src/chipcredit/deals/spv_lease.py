@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from chipcredit.engine.claims import Claim
-from chipcredit.engine.dust import MONEY_DUST, snap
+from chipcredit.engine.dust import CAPACITY_DUST, MONEY_DUST, snap
 from chipcredit.engine.sum_kernel import cash_in_out
 from chipcredit.scenario.deals import SpvLease
 
@@ -88,6 +88,12 @@ class SpvLeaseDeal(DealRuntime):
         self.debt = self.add_claim(Claim("debt_service", self.lender, self.spv, index, n,
                                          self.debt_rate_q, stage=4), sim)
         self.units = np.zeros(n)
+        """GPUs in use by the lessee (built out), in units."""
+        self.idle = np.zeros(n)
+        """GPUs delivered that the lessee has not built out yet (`IdleHardware`), in units."""
+        self.unit_content = np.zeros(n)
+        self.vendor_acct = self.vendor.acct
+        self.lab.idle_hardware.append(self)
         self.cost = np.zeros(n)
         self.active = np.zeros(n, dtype=bool)
         self.defaulted = np.zeros(n, dtype=bool)
@@ -114,6 +120,11 @@ class SpvLeaseDeal(DealRuntime):
     def leased_to(self, lab_acct: int) -> NDArray[np.float64] | float:
         return np.where(self.active, self.units, 0.0) if lab_acct == self.lessee else 0.0
 
+    def build_out(self, units: NDArray[np.float64]) -> None:
+        """The lessee built out ``units`` of the idle GPUs (`IdleHardware`): they are in use."""
+        self.units = self.units + units
+        self.idle = snap(self.idle - units, CAPACITY_DUST)
+
     def open(self, sim: Sim, q: int) -> None:
         live = self.closes & self.lab.alive
         ledger = sim.ledger
@@ -125,6 +136,10 @@ class SpvLeaseDeal(DealRuntime):
         paid = self.vendor.sell(sim, q, self.spv, units, self.index, begin=True)
         self.add_tied_gross_profit(self.vendor.margin * paid)
         self.units = units * self.lab.install_financed(sim, q, self.vendor.acct, units, paid)
+        # what the lessee's cash could not build out now, it builds out in later quarters
+        # (`LabState.procure`); rent is due on all of it from the start
+        self.idle = snap(units - self.units, CAPACITY_DUST)
+        self.unit_content = np.where(live, self.vendor.content, 0.0)
         self.cost = paid
         self.active = live
         self.lease.principal = np.where(live, self.amount, 0.0)
@@ -233,6 +248,8 @@ class SpvLeaseDeal(DealRuntime):
         sim.ledger.pay(q, sim.acct("customers"), self.spv, "residual_sale", sold, self.index)
         self.active = self.active & ~live
         self.units = np.where(live, 0.0, self.units)
+        # idle GPUs are sold with the rest (the option takes only the GPUs in use)
+        self.idle = np.where(live, 0.0, self.idle)
         # the balloon is the residual the lease assumed: the SPV's risk, not the lessee's debt
         self.lease.principal = np.where(live, 0.0, self.lease.principal)
         self._ended = live  # the waterfall, after the funding phase, closes the debt
@@ -273,6 +290,7 @@ class SpvLeaseDeal(DealRuntime):
                        self.index)
         self.active = self.active & ~hit
         self.units = np.where(hit, 0.0, self.units)
+        self.idle = np.where(hit, 0.0, self.idle)  # taken back and sold with the rest
         self._hit = hit
 
     def after_defaults(self, sim: Sim, q: int) -> None:

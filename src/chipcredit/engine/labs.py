@@ -6,7 +6,7 @@ capacity is in the scenario's capacity unit, time in quarters.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,13 +28,30 @@ from .window import push
 if TYPE_CHECKING:
     from .sim import Sim
 
-__all__ = ["CAUSES", "FINANCING_KINDS", "LabState"]
+__all__ = ["CAUSES", "FINANCING_KINDS", "IdleHardware", "LabState"]
 
 CAUSES = ("none", "arrears_unfunded", "covenant", "cross_default")
 """Default causes; index 0 means no default."""
 
 FINANCING_KINDS = frozenset({"equity", "equity_round", "loan_draw", "credit_draw", "tranche"})
 """Inflows that fund a lab rather than measure its burn."""
+
+
+class IdleHardware(Protocol):
+    """Financed GPUs delivered to a lab that it could not build out when they arrived (an
+    ``spv_lease``'s, its cash short of their buildings): it builds them out later, in its
+    procurement, before it rents or buys anything new (`LabState.procure`)."""
+
+    idle: NDArray[np.float64]
+    """Units delivered and not yet built out, ``(n,)`` (0 once the hardware is gone)."""
+    unit_content: NDArray[np.float64]
+    """$B per unit paid to the vendor for them, ``(n,)``: the rest of the all-in cost is
+    the building out."""
+    vendor_acct: int
+
+    def build_out(self, units: NDArray[np.float64]) -> None:
+        """``units`` (``(n,)``, at most `idle`) are built out and come into use."""
+        ...
 
 
 def decaying(g_to: NDArray[np.float64], span: NDArray[np.float64],
@@ -114,6 +131,9 @@ class LabState(Fundraiser):
         self.purchase_draws: list[PurchaseDraws] = []
         """Credit facilities that draw to pay for its purchases, in scenario order (they add
         themselves); they draw in `procure`, after the spending rule's cut."""
+        self.idle_hardware: list[IdleHardware] = []
+        """Financed deliveries with GPUs it has not built out (they add themselves), in
+        scenario order: built out in `procure` before anything new is rented or bought."""
         self.leased = np.zeros(n)
         self.rented = np.zeros(n)  # from clouds (contracts and spot), set each procurement
         self.renting = {sim.acct(c): p.array(x, f"{key}.renting.{c}") for c, x in lab.renting.items()}
@@ -234,6 +254,8 @@ class LabState(Fundraiser):
         shortfall = lab_shortfall(self.need, self.fleet.installed(), self.leased, self.rented,
                                   self.alive, CAPACITY_DUST)
         due = self.due()
+        for hardware in self.idle_hardware:  # idle GPUs it already pays for come first
+            shortfall = self._build_out(sim, q, hardware, shortfall, due)
         budget = np.maximum(self.cash - due, 0.0)
         rule, own = self.spending, budget  # own: before any purchase draws
         if rule is not None:  # short of runway: defer some compute, keep some cash
@@ -259,6 +281,30 @@ class LabState(Fundraiser):
         for vendor_acct, share in self.procurement.items():
             self.buy(sim, q, vendor_acct, snap(rest * share, CAPACITY_DUST))
         self._track_sources(q)
+
+    def _build_out(self, sim: Sim, q: int, hardware: IdleHardware, shortfall: NDArray[np.float64],
+                   due: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Build out idle financed GPUs for as much of the capacity it wants as its cash,
+        less what falls due this quarter, pays; returns the shortfall left, ``(n,)``.
+
+        Each idle unit costs this quarter's all-in cost less the content already paid for
+        it (the same split as on delivery, `install_financed`). It comes before the
+        spending rule: like capacity under a lease, it is not new compute the rule defers
+        (its rent is due either way), and the rule's runway then sees the cash it spent.
+        """
+        if not hardware.idle.any():
+            return shortfall
+        per_unit = np.maximum(sim.market.all_in - hardware.unit_content, 0.0)
+        budget = np.maximum(self.cash - due, 0.0)
+        affordable = np.divide(budget, per_unit, out=np.full(sim.n, np.inf), where=per_unit > 0)
+        take = snap(np.minimum(np.minimum(hardware.idle, shortfall), affordable), CAPACITY_DUST)
+        # at most the budget: rounding in ``affordable`` never eats into what falls due
+        sim.ledger.pay(q, self.acct, sim.acct("customers"), "infrastructure",
+                       np.minimum(take * per_unit, budget))
+        hardware.build_out(take)
+        self.leased = self.leased + take
+        self.deployed[hardware.vendor_acct] += take
+        return snap(shortfall - take, CAPACITY_DUST)
 
     def _defer(self, sim: Sim, q: int, shortfall: NDArray[np.float64],
                committed: list[tuple[int, NDArray[np.float64]]]) -> NDArray[np.float64]:

@@ -32,7 +32,9 @@ spare is limited by what it wants, one short of cash by what it can spend, and e
 it spends about ``1 - cut`` of what it would have spent on discretionary compute (spot
 rentals, renewed or new, and purchases beyond its commitments), keeping the rest as cash.
 Capacity under leases and cloud contracts is installed before the shortfall is taken, and
-payments due (rent, debt service, fees) are not in the budget, so none of those is cut. The
+payments due (rent, debt service, fees) are not in the budget, so none of those is cut; nor
+is the building out of idle SPV GPUs, which comes first (`LabState.procure`): their rent is
+due either way, and the runway is measured on the cash left after it. The
 cut is for this quarter only: next quarter the lab wants its full need again, and cuts
 again only if its runway is still short. Deferred capacity is not bought later as a
 catch-up; the training need keeps growing as before (the frontier does not wait), and
@@ -68,7 +70,7 @@ from numpy.typing import NDArray
 
 from chipcredit.scenario.parties import Spending
 
-from .dust import CAPACITY_DUST, snap
+from .dust import CAPACITY_DUST, MONEY_DUST, snap
 
 if TYPE_CHECKING:
     from .sim import Sim
@@ -109,8 +111,10 @@ def runway_cut(cash: NDArray[np.float64], undrawn: NDArray[np.float64], burn: ND
 
     Returns ``max_cut * max(1 - runway / runway_quarters, 0)`` with ``runway = (max(cash, 0)
     + undrawn) / b`` and ``b = max(mean of burn, 0)``; 0 where ``b`` is 0 (no burn, no cut).
+    A mean burn under `MONEY_DUST` (a dollar a quarter) is rounding noise in the cash, not
+    burn: it counts as 0 (else a lab with no cash would cut on the sign of that noise).
     """
-    b = np.maximum((((burn[0] + burn[1]) + burn[2]) + burn[3]) / 4.0, 0.0)
+    b = snap(np.maximum((((burn[0] + burn[1]) + burn[2]) + burn[3]) / 4.0, 0.0), MONEY_DUST)
     runway = np.divide(np.maximum(cash, 0.0) + undrawn, b, out=np.full(b.shape, np.inf), where=b > 0)
     return np.asarray(max_cut * np.maximum(1.0 - runway / runway_quarters, 0.0))
 

@@ -1,0 +1,116 @@
+"""A lessee short of cash at an SPV's start builds out its idle GPUs in later quarters.
+
+The world: GPUs whose vendor content is $20B per GW in an all-in cost of $40B per GW, so a
+GW of them needs $20B of buildings; an SPV buys $20B of them (1.0 GW) and leases them at
+RENT = (20 - 4 x 1.04^-20) x 0.04 / (1 - 1.04^-20) = $1.337308B a quarter. The lessee
+needs 1.0 GW (training, flat), owns none, has $3B of cash and $5B of revenue a quarter and
+no costs; its rounds raise exactly its arrears (no buffer, tiny rounds, near-certain
+success).
+
+Quarter 0: revenue brings its cash to $8B; the SPV delivers 1.0 GW, whose $20B of
+buildings its $8B pays 40% of: 0.4 GW come into use, 0.6 GW stand idle. Nothing is left
+for the rent, which it pays from a round of $1.337308B: cash 0.
+
+Quarters 1 to 3: $5B of revenue less the rent due, $3.662692B, builds out 3.662692 / 20 =
+0.183135 GW of the idle GPUs (before anything new: the lessee buys no GPUs of its own),
+the rent is paid, cash ends at 0; capacity 0.583135, 0.766269, 0.949404 GW.
+
+Quarter 4: the last 0.050596 GW cost $1.011924B; cash ends at 5 - RENT - 1.011924 =
+$2.650768B and capacity at 1.0 GW. From then on cash grows by 5 - RENT = $3.662692B a
+quarter and nothing more is built or bought.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import chipcredit as cc
+from chipcredit.deals.spv_lease import SpvLeaseDeal
+from chipcredit.engine.draws import ChunkDraws
+from chipcredit.engine.sim import Sim
+
+from . import _build as b
+
+RENT = (20 - 4 * 1.04**-20) * 0.04 / (1 - 1.04**-20)
+SPARE = 5.0 - RENT  # $B a quarter left after the rent
+STEP = SPARE / 20.0  # GW built out per quarter at $20B of buildings per GW
+
+
+def _world(cash: float = 3.0, success: float = 5.0, horizon: int = 8) -> dict[str, Any]:
+    spv = {"id": "spv", "kind": "spv_lease", "lessee": "xai", "vendor": "nvidia", "amount": 20,
+           "equity": {"nvidia": 2, "valor": 5.5},
+           "debt": {"lender": "apollo", "amount": 12.5, "rate": 0.11, "term_years": 5},
+           "lease": {"term_years": 5, "rate": 0.16, "residual": 0.2}, "at_end": "sell"}
+    lessee = b.lab(cash=cash, revenue={"run_rate": 20.0, "growth": dict(b.FLAT)},
+                   compute={"installed": 0.0, "per_revenue": 0.0, "training": 1.0,
+                            "training_growth": dict(b.FLAT)},
+                   funding={"valuation_multiple": 10.0, "buffer_quarters": 0.0,
+                            "round_quarters": 1e-6, "success": {"base": success}})
+    parties = [b.vendor(content=20.0), lessee,
+               {"id": "valor", "kind": "investor", "discount_rate": 0.15},
+               {"id": "apollo", "kind": "lender", "discount_rate": 0.09}]
+    return b.scenario(parties=parties, deals=[spv], horizon=horizon, all_in_cost_per_unit=40.0)
+
+
+def _by_quarter(res: cc.Result, kind: str, source: str, target: str) -> np.ndarray:
+    """The mean flow of ``kind`` from ``source`` to ``target`` in each quarter ($B)."""
+    flows = res.flows()
+    rows = flows[(flows["kind"] == kind) & (flows["from"] == source) & (flows["to"] == target)]
+    got = dict(zip(rows["quarter"], rows["mean"], strict=True))
+    return np.array([got.get(label, 0.0) for label in res.bands("xai", "cash")["quarter"]])
+
+
+def test_idle_spv_gpus_are_built_out_as_cash_allows() -> None:
+    res = b.run(_world())
+    capacity = res.bands("xai", "capacity")["mean"].to_numpy()
+    want = [0.4, 0.4 + STEP, 0.4 + 2 * STEP, 0.4 + 3 * STEP, 1.0, 1.0, 1.0, 1.0]
+    np.testing.assert_allclose(capacity, want, rtol=1e-12)
+    last = 0.6 - 3 * STEP  # 0.050596 GW
+    cash = res.bands("xai", "cash")["mean"].to_numpy()
+    np.testing.assert_allclose(cash, [0, 0, 0, 0, SPARE - 20 * last, 2 * SPARE - 20 * last,
+                                      3 * SPARE - 20 * last, 4 * SPARE - 20 * last],
+                               rtol=1e-12, atol=1e-12)
+    flows = res.flows()
+    infra = _by_quarter(res, "infrastructure", "xai", "customers")
+    np.testing.assert_allclose(infra, [8.0, SPARE, SPARE, SPARE, 20 * last, 0, 0, 0],
+                               rtol=1e-12, atol=1e-12)
+    # no GPUs of its own while leased ones stand idle (nor after: the need is met)
+    assert not ((flows["kind"] == "sale") & (flows["from"] == "xai")).any()
+    rounds = _by_quarter(res, "equity_round", "market", "xai")
+    np.testing.assert_allclose(rounds, [RENT, 0, 0, 0, 0, 0, 0, 0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(_by_quarter(res, "rent", "xai", "spv"), RENT, rtol=1e-12)
+    assert res.default_probability("xai") == 0.0
+    assert res.max_abs_imbalance < 1e-9
+
+
+def test_idle_gpus_go_back_with_the_rest_on_the_lessees_default() -> None:
+    """A lessee that cannot raise (success base -20) defaults in quarter 0 with 0.6 GW idle:
+    the SPV takes all 1.0 GW back and sells them at used value less the haircut, the cost of
+    every GPU, idle or not, at a quarter old (1.0 - 0.2 / 4 = 0.95 of cost) less 30%: 20 x
+    0.95 x 0.7 = $13.3B; nothing is left idle to build out and
+    the lessee pays for no more buildings than the $8B of quarter 0."""
+    sim = Sim(cc.load_scenario(_world(success=-20.0, horizon=4)), ChunkDraws(0, 1, 0, 1, True))
+    sim.step(0)
+    spv, lab = sim.deals[0], sim.labs[0]
+    assert isinstance(spv, SpvLeaseDeal)
+    assert lab.default_quarter[0] == 0
+    assert spv.idle[0] == 0.0 and spv.units[0] == 0.0 and not spv.active[0]
+    res = b.run(_world(success=-20.0, horizon=4))
+    flows = res.flows()
+    infra = _by_quarter(res, "infrastructure", "xai", "customers")
+    np.testing.assert_allclose(infra, [8.0, 0.0, 0.0, 0.0], rtol=1e-12, atol=1e-12)
+    sold = flows[(flows["kind"] == "collateral_sale") & (flows["to"] == "spv")]["mean"].sum()
+    assert sold == pytest.approx(20 * 0.95 * 0.7, rel=1e-12)
+    assert res.max_abs_imbalance < 1e-9
+
+
+def test_a_lessee_with_the_cash_builds_everything_at_the_start() -> None:
+    """With $20B of its own (and its $5B of revenue), the whole GW comes into use at once:
+    $20B of buildings in quarter 0 and none after; nothing is left idle."""
+    res = b.run(_world(cash=30.0, horizon=3))
+    np.testing.assert_allclose(res.bands("xai", "capacity")["mean"], 1.0, rtol=1e-12)
+    infra = _by_quarter(res, "infrastructure", "xai", "customers")
+    np.testing.assert_allclose(infra, [20.0, 0.0, 0.0], rtol=1e-12, atol=1e-12)
