@@ -41,6 +41,9 @@ def sum_rows(a: ArrayLike) -> NDArray[Any]:
         C-ordered copy's sum. So each column's sum is the same bits whatever else the
         array holds.
     """
+    if (type(a) is np.ndarray and a.ndim == 2 and a.shape[1] > 1  # the engine's usual case,
+            and a.flags.c_contiguous):  # without the general checks' calls (hot: Fleet.installed)
+        return a.sum(axis=0)
     arr = np.asarray(a)
     if arr.ndim == 0:
         return np.asarray(arr.sum(axis=0))  # numpy's AxisError
