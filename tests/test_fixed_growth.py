@@ -19,6 +19,7 @@ from chipcredit.engine.run import trace_path
 from chipcredit.errors import ScenarioError
 from chipcredit.scenario import load_scenario
 from chipcredit.scenario.base import GrowthPath
+from chipcredit.scenario.parties import Lab
 
 
 def _fixed_costs(fixed_growth: Any, quarters: int = 6) -> list[float]:
@@ -71,12 +72,12 @@ def test_a_flat_growth_path_is_the_number_form(rate: float) -> None:
 def test_the_path_is_loaded_as_a_growth_path_and_addressed_by_its_fields() -> None:
     sc = cc.parse_scenario_text(_with_fixed_growth("{from: 0.8, to: {low: 0.05, high: 0.2}, "
                                           "half_life_years: 1.5}"))
-    fixed_growth = sc.parties[1].costs.fixed_growth
-    assert isinstance(fixed_growth, GrowthPath)
+    xai = sc.parties[1]
+    assert isinstance(xai, Lab) and isinstance(xai.costs.fixed_growth, GrowthPath)
     paths = cc.parameter_paths(sc)
     assert paths["parties.xai.costs.fixed_growth.to"].support() == (0.05, 0.2)
     edited = cc.set_number(sc, "parties.xai.costs.fixed_growth.from", 0.6)
-    assert edited.parties[1].costs.fixed_growth.start.median() == 0.6
+    assert cc.parameter_paths(edited)["parties.xai.costs.fixed_growth.from"].median() == 0.6
 
 
 # -- validation: the same errors as revenue growth -------------------------------------------
@@ -117,3 +118,18 @@ def test_a_bad_fixed_growth_gives_one_exact_line(tmp_path: Path, value: str, exp
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
     assert str(err.value) == f"{path}:{expected}"
+
+
+@pytest.mark.parametrize("name", ["seed-2025", "seed-2025-sell-only"])
+def test_the_bundled_labs_overhead_slows_to_at_most_their_revenue_growth(name: str) -> None:
+    # seed-2025's calibration: overhead grows fast now (hiring) and, once mature, no faster
+    # than revenue; a constant rate would compound for ever past revenue
+    labs = {p.id: p for p in cc.load_scenario(name).parties
+            if isinstance(p, Lab) and p.id in ("openai", "xai")}
+    assert len(labs) == 2
+    for lab_spec in labs.values():
+        growth = lab_spec.costs.fixed_growth
+        assert isinstance(growth, GrowthPath), lab_spec.id
+        assert growth.start.median() > growth.end.median()
+        assert growth.end.support()[1] <= lab_spec.revenue.growth.end.support()[1]
+        assert growth.end.median() <= lab_spec.revenue.growth.end.median()
