@@ -54,7 +54,12 @@ class Lab(Fundraiser):
         self.vol_q = p(r.volatility, key + ".revenue.volatility") * 0.5
         self.beta = p(r.beta, key + ".revenue.beta")
         self.fixed_q = p(c.fixed_per_year, key + ".costs.fixed_per_year") / 4.0
-        self.fixed_growth_q = quarterly_growth(p(c.fixed_growth, key + ".costs.fixed_growth"))
+        fg, fkey = c.fixed_growth, key + ".costs.fixed_growth"
+        # a growth path {from, to, half_life_years} has an end; a constant rate does not
+        self.fixed_path = ((p(fg.start, fkey + ".from"), p(fg.end, fkey + ".to"),
+                            p(fg.half_life_years, fkey + ".half_life_years"))
+                           if hasattr(fg, "end") else None)
+        self.fixed_growth_q = 0.0 if self.fixed_path else quarterly_growth(p(fg, fkey))
         self.revenue_share = p(c.revenue_share, key + ".costs.revenue_share")
         self.per_revenue = p(k.per_revenue, key + ".compute.per_revenue")
         self.efficiency_q = quarterly_growth(p(k.efficiency_gain_per_year,
@@ -120,10 +125,20 @@ class Lab(Fundraiser):
         self.revenue_total += self.revenue
         self.bought = dict.fromkeys(self.deployed, 0.0)
         world.books.pay(q, "customers", self.id, "revenue", self.revenue)
-        costs = (self.fixed_q * (1.0 + self.fixed_growth_q) ** q
+        costs = (self.fixed_q * self.fixed_growth_factor(q)
                  + self.revenue_share * self.revenue + m.power_q * capacity)
         self.opex.schedule(costs if self.alive else 0.0, q + 1)
         self.opex.settle(world.books, q, "operating_costs")
+
+    def fixed_growth_factor(self, q: int) -> float:
+        """Growth of the fixed costs by quarter ``q``: a quarter's growth at the rate of
+        each quarter before it (a growth path's decaying rate, or the constant rate)."""
+        if self.fixed_path is None:
+            return (1.0 + self.fixed_growth_q) ** q
+        factor = 1.0
+        for k in range(q):
+            factor *= (1.0 + decaying(*self.fixed_path, k)) ** 0.25
+        return factor
 
     def compute(self, world: World, q: int) -> None:
         """Phase 3: the fleet ages; the need is inference plus training."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from chipcredit.scenario.base import GrowthPath
 from chipcredit.scenario.parties import Lab
 from chipcredit.units import annual_volatility_to_quarterly, effective_to_quarterly
 
@@ -105,7 +106,21 @@ class LabState(Fundraiser):
         self.beta = p.array(r.beta, key + ".revenue.beta")
         self._beta_sigma = self.beta * sim.market.sigma_q  # the demand factor's loading
         self.fixed_q = p.array(c.fixed_per_year, key + ".costs.fixed_per_year") / 4.0
-        self.fixed_growth_q = effective_to_quarterly(p.array(c.fixed_growth, key + ".costs.fixed_growth"))
+        fg, fkey = c.fixed_growth, key + ".costs.fixed_growth"
+        # a growth path: the fixed costs' growth factor is carried quarter to quarter (the
+        # rate changes each quarter); a constant rate: raised to the quarter, as it always was
+        self._fixed_path: tuple[NDArray[np.float64], ...] | None = None
+        """``(to, from - to, half_life_years)`` of a growth path, as `decaying` takes them."""
+        if isinstance(fg, GrowthPath):
+            f_to = p.array(fg.end, fkey + ".to")
+            self._fixed_path = (f_to, p.array(fg.start, fkey + ".from") - f_to,
+                                compact(p.array(fg.half_life_years, fkey + ".half_life_years")))
+            self.fixed_growth_q = np.zeros(1)  # unused: the factor is carried instead
+        else:
+            self.fixed_growth_q = effective_to_quarterly(p.array(fg, fkey))
+        self._fixed_factor = np.ones(1)
+        """Growth factor of the fixed costs in this quarter (under a growth path), ``(n,)`` or
+        ``(1,)``: the product of ``(1 + g(k)) ** 0.25`` over the quarters ``k`` before it."""
         self.revenue_share = p.array(c.revenue_share, key + ".costs.revenue_share")
         self.per_revenue = p.array(k.per_revenue, key + ".compute.per_revenue")
         self.efficiency_q = effective_to_quarterly(
@@ -179,13 +194,25 @@ class LabState(Fundraiser):
         self.run_rate, self.inference_need, self.revenue, costs = serve(
             self.run_rate, np.exp(step), self.alive, MAX_RUN_RATE, self.per_revenue,
             _full(self._efficiency ** (-q), n), self.fleet.installed(), self.leased, self.rented,
-            self.fixed_q, _full(self._fixed_growth ** q, n), self.revenue_share, _full(m.power_q, n))
+            self.fixed_q, _full(self._fixed_growth_factor(q), n), self.revenue_share, _full(m.power_q, n))
         self.revenue_total += self.revenue
         # units bought this quarter by vendor account (none yet: a missing vendor reads as 0)
         self.bought: dict[int, NDArray[np.float64]] = {}
         sim.ledger.pay(q, sim.acct("customers"), self.acct, "revenue", self.revenue)
         self.opex.schedule(costs, q + 1)
         self.opex.settle(sim.ledger, q, self.cash, "operating_costs")
+
+    def _fixed_growth_factor(self, q: int) -> NDArray[np.float64]:
+        """The fixed costs' growth factor in quarter ``q`` (``q`` counts up by one per call):
+        ``(1 + fixed_growth) ** (q / 4)`` for a constant rate; under a growth path, the
+        product of ``(1 + g(k)) ** 0.25`` over ``k < q``, ``g`` decaying as revenue growth
+        does (`decaying`): 1 in the first quarter, as for a constant rate."""
+        if self._fixed_path is None:
+            return np.asarray(self._fixed_growth ** q)
+        factor = self._fixed_factor
+        f_to, f_span, f_hl = self._fixed_path
+        self._fixed_factor = factor * (1.0 + decaying(f_to, f_span, f_hl, q)) ** 0.25
+        return factor
 
     def compute(self, sim: Sim, q: int) -> None:
         """Phase 3: the fleet ages; the need is inference plus training."""

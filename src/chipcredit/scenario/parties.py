@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Discriminator, Field, Tag
 
 from .base import DefinedId, Flag, FrozenMap, GrowthPath, Id, Model, QuarterLabel, ReadOnly
 from .deals import QuarterOf, high_end, term_quarters
@@ -35,6 +35,7 @@ __all__ = [
     "Demand",
     "Funding",
     "FundingSuccess",
+    "GrowthOrPath",
     "Investor",
     "Lab",
     "Lender",
@@ -178,18 +179,38 @@ class Revenue(Model):
     beta: Signed = Field(default_factory=lambda: _n(1.0))
 
 
+_PATH_KEYS = ("from", "to", "half_life_years")
+
+
+def _growth_form(raw: Any) -> str:
+    """``path`` for a growth path (a `GrowthPath`, or a map naming any of its fields), else
+    ``number``: the form is chosen before validating, so a bad value gets its own error
+    only, not one from each form."""
+    if isinstance(raw, GrowthPath) or (isinstance(raw, dict) and any(k in raw for k in _PATH_KEYS)):
+        return "path"
+    return "number"
+
+
+GrowthOrPath = Annotated[Annotated[Growth, Tag("number")] | Annotated[GrowthPath, Tag("path")],
+                         Discriminator(_growth_form)]
+"""An effective annual growth that is constant (a `Growth`: ``0.3``, ``{p05: .., p95: ..}``)
+or decays with a half-life (a `GrowthPath`: ``{from: .., to: .., half_life_years: ..}``)."""
+
+
 class Costs(Model):
     """A lab's operating costs, besides power (in the market) and compute purchases.
 
     Attributes
     ----------
     fixed_per_year : $B per year (staff, overhead) at the start
-    fixed_growth : effective annual growth of the fixed costs
+    fixed_growth : effective annual growth of the fixed costs: one rate for ever, or a
+        `GrowthPath` decaying from ``from`` to ``to`` as revenue growth does (see
+        `GrowthOrPath`)
     revenue_share : share of revenue owed to partners and serving costs, paid each quarter
     """
 
     fixed_per_year: Money = Field(default_factory=lambda: _n(0.0))
-    fixed_growth: Growth = Field(default_factory=lambda: _n(0.0))
+    fixed_growth: GrowthOrPath = Field(default_factory=lambda: _n(0.0))
     revenue_share: Fraction = Field(default_factory=lambda: _n(0.0))
 
 

@@ -100,7 +100,15 @@ PARTY_NOTES: dict[str, dict[str, str]] = {
         ),
     },
     "Costs": {
-        "fixed_growth": "Growth of the fixed costs (Growth, effective annual)",
+        "fixed_growth": (
+            "Growth of the fixed costs: one rate for ever (a number), or a growth path {from, to, "
+            "half_life_years} that decays from from to to as revenue growth does. Quarter q's fixed costs "
+            "are fixed_per_year / 4 grown by a quarter at the rate of each earlier quarter (the product of "
+            "(1 + g(k)) ** (1/4) over k < q), with g(k) the path's rate at k / 4 years; so the first "
+            "quarter pays fixed_per_year / 4 in either form, and a number r is the path {from: r, to: r}. A"
+            " map with from, to or half_life_years is a growth path, and its errors are a growth path's "
+            "(Growth or GrowthPath, effective annual)"
+        ),
         "fixed_per_year": (
             "Staff, overhead and other non-compute cash costs at the start (Money, $B per year)"
         ),

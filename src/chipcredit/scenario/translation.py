@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Discriminator, Tag, ValidationError
 from pydantic_core import ErrorDetails
 
 from chipcredit.errors import Problem, did_you_mean
@@ -368,9 +368,18 @@ def _ids(data: Any) -> list[str]:
 
 
 def _pick(tp: Any, node: Any) -> Any:
-    """The type that validates ``node`` out of ``tp``: unwraps Annotated, Optional, unions."""
+    """The type that validates ``node`` out of ``tp``: unwraps Annotated, Optional, unions
+    (told apart by ``kind:``, or by a callable `Discriminator` and the members' `Tag`)."""
     while get_origin(tp) is Annotated:
-        tp = get_args(tp)[0]
+        tp, *meta = get_args(tp)
+        chooser = next((m.discriminator for m in meta if isinstance(m, Discriminator)
+                        and callable(m.discriminator)), None)
+        if chooser is not None:  # a form chosen by the value (a growth: number or path)
+            tag = chooser(node)
+            for member in get_args(tp):
+                if any(isinstance(m, Tag) and m.tag == tag for m in get_args(member)[1:]):
+                    return _pick(member, node)
+            return None
     if get_origin(tp) in (Union, type(int | str)):
         members = [m for m in get_args(tp) if m is not type(None)]
         if len(members) == 1:
@@ -403,7 +412,9 @@ def _type_at(root: type[BaseModel], path: DocPath, data: Any) -> Any:
             fields = {f.alias or n: f for n, f in tp.model_fields.items()}
             if part not in fields:
                 return None
-            tp = fields[part].annotation
+            # pydantic keeps a field's discriminator beside its annotation: put it back
+            chooser = [m for m in fields[part].metadata if isinstance(m, Discriminator)]
+            tp = Annotated[(fields[part].annotation, *chooser)] if chooser else fields[part].annotation
         elif get_origin(tp) in (list, tuple):  # scenario lists are stored as tuple[X, ...]
             tp = get_args(tp)[0]
         elif get_origin(tp) is dict:
