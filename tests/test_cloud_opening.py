@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from tests.deals._build import FLAT, lab, scenario, simulate, vendor
 from tests.test_capacity_backstop import cloud
 
@@ -103,3 +105,27 @@ def test_an_opening_contract_is_validated(contract: dict[str, Any], installed: f
 def test_opening_is_a_flag() -> None:
     with pytest.raises(cc.ScenarioError, match="opening"):
         cc.load_scenario(_data(_contract(opening="yes")))
+
+
+@settings(max_examples=20, deadline=None)
+@given(capacity=st.floats(0.1, 2.0), low=st.floats(0.0, 2.0),
+       spread=st.one_of(st.just(0.0), st.floats(0.01, 2.0)),
+       price=st.floats(0.0, 20.0), quarters=st.integers(1, 4))
+def test_an_opening_contract_serves_what_the_fleet_holds_and_is_charged_its_term(
+        capacity: float, low: float, spread: float, price: float, quarters: int) -> None:
+    """Any opening contract the validation lets through: quarter 0 serves the capacity the
+    cloud's opening fleet holds of it, ``min(installed, capacity)`` (the median of a
+    uniform ``installed``), of the 1 GW the lab needs; the rent is the contract's,
+    ``capacity x price / 4`` in each of its ``4 x term_years`` quarters; money is conserved."""
+    high = low + spread
+    assume(high >= capacity)  # else the validation refuses it (tested above)
+    installed = {"dist": "uniform", "low": low, "high": high} if spread > 0 else low
+    res = _run(_contract(opening=True, capacity=capacity, price_per_unit_year=price,
+                         term_years=quarters / 4), installed=installed)
+    held = min((low + high) / 2, capacity)
+    revenue = float(res.bands("xai", "revenue")["mean"].iloc[0])
+    assert revenue == pytest.approx(25.0 * min(held, 1.0), rel=1e-9, abs=1e-9)
+    rent = _flow(res, "xai", "neo", "cloud_rent")
+    expected = [capacity * price / 4] * quarters + [0.0] * (HORIZON - quarters)
+    np.testing.assert_allclose(rent, expected, rtol=1e-9, atol=1e-9)
+    assert res.checks.worst() < 1e-9
