@@ -78,6 +78,15 @@ class Cloud(Fundraiser):
                 first, world.chunk.quarters(c.term_years, ck + ".term_years"), float(ramp), lab))
             if lab is not None:
                 self.rent_claim(lab)
+        # opening contracts: their first quarter's units also serve the tenant's first
+        # quarter, from the opening fleet (pro rata where it is short); rent paid before
+        opening = [(c.lab, c.units_at(c.first))
+                   for c, cs in zip(self.contracts, spec.contracts, strict=True)
+                   if cs.opening and c.lab is not None]
+        wanted = sum(units for _, units in opening)
+        ratio = min(self.fleet.installed() / wanted if wanted > 0 else 1.0, 1.0)
+        for lab, units in opening:
+            lab.rented += units * ratio
         self.funded = spec.balance_sheet == "funded"
         self.init_cap_table(world, spec.equity, key)
         self.raises = spec.funding is not None

@@ -5,6 +5,10 @@ to labs on a spot market, pays power on its fleet and its debt service from its 
 and defaults when it cannot. Arrays are ``(n,)`` over the chunk's paths; money in $B,
 capacity in the scenario's unit, time in quarters.
 
+Capacity a cloud rents to a lab in a quarter's procurement serves the lab's next quarter;
+an ``opening`` contract, already running at the start, also serves the first quarter: its
+first quarter's units are delivered from the opening fleet before it (`_deliver_opening`).
+
 Each quarter, in the procurement phase (before the labs buy):
 
 1. the fleet ages; the contracts' capacity delivered now (all of it from ``start``, or one
@@ -152,6 +156,7 @@ class CloudState(Fundraiser):
                 first, p.quarters(c.term_years, ck + ".term_years"), ramp, lab))
             if lab is not None:
                 self._rent_claim(lab)
+        self._deliver_opening(cloud)
         self.funded = cloud.balance_sheet == "funded"
         self._unlimited = np.full(n, np.inf)  # what a funded balance sheet can pay: only read
         self.init_cap_table(sim, cloud.equity, key)
@@ -184,6 +189,25 @@ class CloudState(Fundraiser):
         self._own_for: object = None
         self._own = np.zeros(n)
         """$B of its own money per unit it buys, at the market cost `_own_for`."""
+
+    def _deliver_opening(self, cloud: Cloud) -> None:
+        """Opening delivery: the ``opening`` contracts' first quarter's units (the first
+        phase, under a ramp) are their lab tenants' capacity at the start, so they serve the
+        first quarter's operations. They come from the opening fleet, each contract cut to
+        the same share of its units where the fleet is short (as in `begin`); their rent was
+        paid before the start (a lab's own opening fleet is not charged either). From
+        quarter 0 on the contracts are delivered, and charged, as any other (`begin`)."""
+        opening = [(c, c.lab, c.units_at(c.first))
+                   for c, spec in zip(self.contracts, cloud.contracts, strict=True)
+                   if spec.opening and c.lab is not None]
+        if not opening:
+            return
+        wanted = sum((units for _, _, units in opening), np.zeros(self.n))
+        ratio = np.minimum(np.divide(self.fleet.installed(), wanted, out=np.ones(self.n),
+                                     where=wanted > 0), 1.0)
+        for _, lab, units in opening:
+            assert lab is not None  # the list keeps lab tenants only
+            lab.rented = lab.rented + units * ratio
 
     def add_claim(self, claim: Claim) -> None:
         """A deal's claim on the cloud (a loan): the deal schedules what falls due, the cloud

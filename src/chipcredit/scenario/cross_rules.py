@@ -9,6 +9,7 @@ horizon, correlations that can coexist) and returns every problem found as a
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -31,7 +32,7 @@ from .deals import (
     VendorCredit,
 )
 from .number import Number
-from .parties import Buyer, Cloud, Lab, Vendor
+from .parties import Buyer, Cloud, CloudContract, Lab, Vendor
 from .shocks import PriceWar
 
 if TYPE_CHECKING:
@@ -328,6 +329,16 @@ def _cloud_problems(sc: Scenario, i: int, p: Cloud, ref: Any) -> list[CrossProbl
         if contract.start is not None and not 0 <= sc.quarter_of(contract.start) < sc.horizon_quarters:
             out.append(CrossProblem(("parties", i, "contracts", k, "start"),
                                     "must fall within the horizon", contract.start))
+        if contract.opening:
+            out += _opening_problems(sc, ("parties", i, "contracts", k), contract)
+    opening = [c for c in p.contracts if c.opening]
+    # the opening contracts' first phases at their smallest must fit in the largest fleet
+    # the cloud can have at the start (on a path where it is short they are cut pro rata)
+    first = sum(max(c.capacity.support()[0], 0.0) / _most_phases(c) for c in opening)
+    if opening and (p.installed.support()[1] <= 0 or first > p.installed.support()[1] + 1e-9):
+        out.append(CrossProblem(("parties", i, "installed"), "must hold the capacity of its "
+                                "opening contracts at the start (they are delivered from it)",
+                                round(p.installed.support()[1], 6)))
     for hid in p.equity.holders:
         ref(("parties", i, "equity", "holders", hid), hid, ("investor", "vendor", "lender", "buyer"))
     for j, d in enumerate(sc.deals):
@@ -338,6 +349,26 @@ def _cloud_problems(sc: Scenario, i: int, p: Cloud, ref: Any) -> list[CrossProbl
         out.append(CrossProblem(("parties", i, "funding"), "a cloud with balance_sheet: funded "
                                 "raises no rounds (its parent pays); remove funding or use "
                                 "balance_sheet: own", "funding"))
+    return out
+
+
+def _most_phases(contract: CloudContract) -> float:
+    """The most phases a contract's ramp can have (whole quarters, half up, at least 1)."""
+    top = contract.ramp_quarters.support()[1]
+    return math.inf if math.isinf(top) else max(math.floor(top + 0.5), 1)
+
+
+def _opening_problems(sc: Scenario, base: tuple[str | int, ...],
+                      contract: CloudContract) -> list[CrossProblem]:
+    """An opening contract is a lab's, from the scenario start (its capacity serves the lab's
+    first quarter)."""
+    out: list[CrossProblem] = []
+    if contract.start is not None and sc.quarter_of(contract.start) != 0:
+        out.append(CrossProblem((*base, "start"), "must be the scenario start (or omitted) for "
+                                "an opening contract", contract.start))
+    if not any(isinstance(q, Lab) and q.id == contract.tenant for q in sc.parties):
+        out.append(CrossProblem((*base, "opening"), "needs a lab tenant (an opening contract "
+                                "serves its tenant's first quarter)", contract.tenant))
     return out
 
 

@@ -402,6 +402,13 @@ class CloudContract(Model):
     Capacity and rent step up over the first N quarters and down over the last N, and the
     contract's total (``capacity * price_per_unit_year * term_years``) is the same for any
     N. The default, 1, delivers the whole capacity at ``start``.
+
+    ``opening`` (a lab tenant, from the scenario start): the contract was already running
+    before the start, so the capacity the tenant holds at the start is under it. Its first
+    quarter's delivery (the first phase, under a ramp) also serves the tenant's first
+    quarter, from the cloud's ``installed`` fleet (pro rata, where that fleet is short), its
+    rent paid before the start as a lab's own opening fleet was bought; the contract is then
+    delivered, and its rent paid, from ``start`` as any other's.
     """
 
     tenant: Id
@@ -410,6 +417,7 @@ class CloudContract(Model):
     start: QuarterLabel | None = None
     term_years: Term
     ramp_quarters: Quarters = Field(default_factory=lambda: _n(1.0))
+    opening: Flag = False
 
     def last_quarter(self, quarter_of: QuarterOf) -> int:
         """Offset from the scenario start of the last quarter with rent due: the last

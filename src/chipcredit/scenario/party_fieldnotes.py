@@ -41,7 +41,10 @@ PARTY_NOTES: dict[str, dict[str, str]] = {
             "revenue; a cloud with no revenue raises nothing. Not allowed with balance_sheet: funded "
             "(Funding)"
         ),
-        "installed": "Capacity at the start, spread evenly in age (Money, capacity units)",
+        "installed": (
+            "Capacity at the start, spread evenly in age (its opening contracts are delivered from it) "
+            "(Money, capacity units)"
+        ),
         "procurement": (
             "Share of its GPU purchases from each vendor. Fixed shares must add up to 1 (map of vendor id "
             "-> Fraction, at least one, share)"
@@ -50,6 +53,13 @@ PARTY_NOTES: dict[str, dict[str, str]] = {
     },
     "CloudContract": {
         "capacity": "Units rented (Money, capacity units)",
+        "opening": (
+            "Already running at the start: its first quarter's delivery (the first phase, under a ramp) is "
+            "also the tenant's capacity in the first quarter, from the cloud's installed fleet (cut pro "
+            "rata where that is short), its rent paid before the start; only for a lab tenant and a "
+            "contract from the scenario start, and the opening contracts' smallest first phases must fit in"
+            " the cloud's largest installed (true/false)"
+        ),
         "price_per_unit_year": "Rent (Money, $B per unit-year)",
         "ramp_quarters": (
             "Quarters over which the capacity is delivered, in equal phases (1: all of it at start); "
