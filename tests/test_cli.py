@@ -47,7 +47,8 @@ def bad_rate_file(tmp_path: Path) -> tuple[Path, str]:
     line = text[: text.index(old)].count("\n") + 1
     path = tmp_path / "bad.yaml"
     path.write_text(text.replace(old, "    rate: {value: 11,"), encoding="utf-8")
-    expected = (f"{path}:{line}:11: deals[1].rate must be between 0 and 1; got 11 "
+    # the column is the 11's, not the map's `{` at column 11
+    expected = (f"{path}:{line}:19: deals[1].rate must be between 0 and 1; got 11 "
                 "(did you mean 0.11?)")
     return path, expected
 

@@ -183,8 +183,16 @@ def _check(result: cc.Result) -> None:
         elif metric in ("moic", "moic_realised"):
             invested = out[key[: -len(metric)] + "cash_out"] > MIN_INVESTED
             assert (nan == ~invested).all(), key
-        elif metric not in ("ltv", "dscr"):  # defined only while an SPV has debt
-            assert not nan.any(), key
+        elif metric not in ("ltv", "dscr", "market_share_end"):  # ltv, dscr: while an SPV
+            assert not nan.any(), key                                # has debt
+    # a market share is undefined on the paths where no vendor sold a unit in the last
+    # four quarters: NaN for every vendor at once, and elsewhere the shares add up to 1
+    shares = [v for k, v in out.items() if k.endswith("|market_share_end")]
+    if shares:
+        none_sold = np.isnan(shares[0])
+        assert all((np.isnan(v) == none_sold).all() for v in shares)
+        total = np.sum([v[~none_sold] for v in shares], axis=0)
+        assert np.allclose(total, 1.0, rtol=0.0, atol=1e-9), total
     for (deal, party), counts in result.irr_reasons().items():
         irr = result.outcome(deal, party, "irr")
         assert int(np.isnan(irr).sum()) == sum(counts.values()), (deal, party, counts)

@@ -65,7 +65,7 @@ def _run_nm(text: str) -> set[str]:
 
 
 def test_stress_leaves_out_every_moic_that_run_calls_n_m(tmp_path: Path) -> None:
-    common = ["seed-2025", "--paths", "100", "--seed", "7", "--no-store"]
+    common = ["seed-2025", "--paths", "30", "--seed", "7", "--no-store"]
     run = runner.invoke(cli.app, ["run", *common], terminal_width=400)
     assert run.exit_code == 0, run.stderr
     target = tmp_path / "s.json"

@@ -152,7 +152,7 @@ CASES = [
                  "28:27: parties[1].funding.valuation_multiple p05 must be below p95; "
                  "got (60.0, 15.0)", id="p05-above-p95"),
     pytest.param("{p05: 15, p95: 60}", "{p05: -1, p95: 2}",
-                 "28:27: parties[1].funding.valuation_multiple is an uncertain number that can "
+                 "28:33: parties[1].funding.valuation_multiple is an uncertain number that can "
                  "reach zero or below, so it must name its dist (lognormal, the default, needs "
                  "p05 > 0); got -1 (did you mean dist: normal?)", id="uncertain-without-dist"),
     pytest.param("{from: 3.0, to: 0.3, half_life_years: 2}",
@@ -196,7 +196,7 @@ CASES = [
                  "(effective annual: 1.0 doubles in a year; the fastest sourced growths are 2 "
                  "to 4); got 300 (did you mean 3?)", id="growth-as-percent"),
     pytest.param("{p05: 15, p95: 60}", "{low: 15, high: 60, p05: 20}",
-                 "28:27: parties[1].funding.valuation_multiple mixes two forms of number, low/high "
+                 "28:52: parties[1].funding.valuation_multiple mixes two forms of number, low/high "
                  "and p05/p95: 'p05' is stray; got 20 (did you mean {low: 15, high: 60}?)",
                  id="number-mixing-two-forms"),
     pytest.param("    amount: 6\n", "    amount: 6\n    close_probability: {p05: 0.5, p95: 0.9}\n",

@@ -93,7 +93,7 @@ def test_a_correlation_must_be_a_yaml_number(base_text: str) -> None:
 
 HINTS = [
     pytest.param(LOAN, "rate: {dist: uniform, p05: 0.1, p95: 0.2}\n    term_years: 5",
-                 "s.yaml:41:11: deals[0].rate 'p05' does not belong to dist uniform; got 0.1",
+                 "s.yaml:41:32: deals[0].rate 'p05' does not belong to dist uniform; got 0.1",
                  id="percentiles-for-uniform"),
     pytest.param(LOAN, "rate: {low: 9, mode: 11, high: 13.5}\n    term_years: 5",
                  "s.yaml:41:11: deals[0].rate must be between 0 and 1 over its whole range "

@@ -15,10 +15,11 @@ import inspect
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Annotated, Any
+from typing import IO, Annotated, Any, cast
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
 from typer.core import TyperGroup
 
 import chipcredit as cc
@@ -30,6 +31,7 @@ __all__ = [
     "Failed",
     "app",
     "console",
+    "print_whole",
     "stderr_line",
     "user_errors",
 ]
@@ -50,11 +52,60 @@ def stderr_line(text: str) -> None:
     sys.stderr.flush()
 
 
+class _TrimmedLines:
+    """A text stream that passes each line on without the spaces at its end.
+
+    Rich pads a table's caption and a wrapped note to the table's width with spaces; in a
+    terminal they are invisible, but in a file or a pipe they are trailing whitespace on
+    every such line (a diff or ``grep ' $'`` shows them). A line not yet ended is held until
+    its newline or a flush (Rich flushes after each print), and then passed on as it is.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._held = ""
+
+    def write(self, text: str) -> int:
+        lines = (self._held + text).split("\n")
+        self._held = lines.pop()
+        if lines:
+            self._stream.write("\n".join(line.rstrip(" ") for line in lines) + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._held:
+            self._stream.write(self._held)
+            self._held = ""
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def __getattr__(self, name: str) -> Any:  # encoding, fileno, ... as the stream has them
+        return getattr(self._stream, name)
+
+
 def console(stderr: bool = False) -> Console:
+    """The Rich console of stdout (or stderr) for a command's output. In a terminal, Rich's
+    own; into a file or a pipe, `_WIDE` columns wide (unless ``COLUMNS`` is set), with no
+    trailing spaces on any line (`_TrimmedLines`): one place for every command."""
     out = Console(stderr=stderr, highlight=False)
-    if not out.is_terminal and "COLUMNS" not in os.environ:
-        out = Console(stderr=stderr, highlight=False, width=_WIDE)
+    if not out.is_terminal:
+        stream = _TrimmedLines(sys.stderr if stderr else sys.stdout)
+        out = Console(file=cast(IO[str], stream), highlight=False,
+                      width=None if "COLUMNS" in os.environ else _WIDE)
     return out
+
+
+def print_whole(out: Console, renderable: Any) -> None:
+    """Print ``renderable`` (a table) on ``out``; when ``out`` is not a terminal (a pipe, a
+    file), first widen the console to its natural width, so that no name or number is cut
+    or folded and no cell wraps: each row is one line, for grep, awk and ``head``. On a
+    terminal it fits the terminal."""
+    if not out.is_terminal:
+        natural = Measurement.get(out, out.options.update_width(1_000_000), renderable).maximum
+        out.width = max(out.width, natural)
+    out.print(renderable)
 
 
 def _click_error(exc: BaseException) -> tuple[str, int] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -68,7 +69,7 @@ def compare_command(
             return
         out.print(Text(f"{b} minus {a}: {paths_count(paths)}, seed {seed}, common random numbers, "
                        f"paired by path" + (f" · {stored}" if stored else "")), soft_wrap=True)
-        print_whole(out, comparison_table(res, a, b))
+        print_whole(out, comparison_table(res, a, b, unmeant=unmeant_moic(res.base, res.other)))
         if json_file is not None:
             out.print(Text(f"wrote {json_file}"), soft_wrap=True)
 
@@ -92,10 +93,10 @@ def side_labels(first: str, second: str, name_a: str, name_b: str) -> tuple[str,
     return f"{name_a} (A)", f"{name_b} (B)"
 
 
-def comparison_table(res: cc.CompareResult, a: str, b: str) -> Table:
+def comparison_table(res: cc.CompareResult, a: str, b: str, *,
+                     unmeant: Mapping[tuple[str, str], tuple[str, str]] | None = None) -> Table:
     """The headline paired differences, B minus A: the mean with its 95% interval, the
     median, P(B>A) and P(B<A) (and the paths behind a row when fewer than all; see
-    `paired_table`)."""
+    `paired_table`); no row for a MOIC that is n/m (``unmeant``, `unmeant_moic`)."""
     return paired_table(res.differences, HEADLINE_METRICS, res.base.paths,
-                        f"{b} minus {a} (each row in its unit)", a, b,
-                        unmeant=unmeant_moic(res.base, res.other))
+                        f"{b} minus {a} (each row in its unit)", a, b, unmeant=unmeant)

@@ -14,14 +14,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from rich.console import Console
-from rich.measure import Measurement
 from rich.table import Table
 
 import chipcredit as cc
 from chipcredit.experiments.paired import CREDIT_METRICS
 from chipcredit.report.multiples import REASONS, financed_parties, pair_reason
 
+from .app import print_whole  # here too, for the paired commands that import it from here
 from .deal_table import _REASON_TEXT as REASON_TEXT  # the run table's words, kept in one place
 from .deal_table import NOT_MEANINGFUL
 from .formats import DASH, finite, multiple, number, path_share, visible_decimals
@@ -189,14 +188,3 @@ def _fewer(n: Any, paths: int) -> bool:
         return 0 <= int(n) < paths
     except (TypeError, ValueError):
         return False
-
-
-def print_whole(out: Console, table: Table) -> None:
-    """Print ``table`` on ``out``; when ``out`` is not a terminal (a pipe, a file), first widen
-    the console to the table's natural width, so that no name is cut or folded and no
-    interval wraps: each row is one line, for grep and awk. On a terminal the table fits the
-    terminal (names fold, the interval wraps between its two numbers, numbers stay whole)."""
-    if not out.is_terminal:
-        natural = Measurement.get(out, out.options.update_width(1_000_000), table).maximum
-        out.width = max(out.width, natural)
-    out.print(table)

@@ -19,7 +19,7 @@ from chipcredit import store
 from chipcredit.report.multiples import closed_from_outcomes, financed_parties, irr_shown
 from chipcredit.report.vendors import funding_text, unmodelled_funding
 
-from .app import Failed, app, console, user_errors
+from .app import Failed, app, console, print_whole, user_errors
 from .formats import ABOVE_BRACKET, WITHHELD
 from .output import (
     DASH,
@@ -386,7 +386,7 @@ def sql_command(
             table.add_column(str(name), justify="right" if numeric else "left")
         for rec in frame.head(max_rows).itertuples(index=False, name=None):
             table.add_row(*(Text(_cell(v)) for v in rec))
-        out.print(table)
+        print_whole(out, table)  # piped, at full width: no id or number cut to `coloss…`
         more = len(frame) - max_rows
         note = f"{len(frame):,} row{'s' if len(frame) != 1 else ''}"
         if more > 0:

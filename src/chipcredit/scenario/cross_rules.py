@@ -8,11 +8,9 @@ horizon, correlations that can coexist) and returns every problem found as a
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from chipcredit.errors import did_you_mean
@@ -38,7 +36,7 @@ from .shocks import PriceWar
 if TYPE_CHECKING:
     from .model import Scenario
 
-__all__ = ["CrossProblem", "cross_check", "deal_roles"]
+__all__ = ["CrossProblem", "cross_check", "deal_refs"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ class CrossProblem:
     suggestion: str | None = None
 
 
-def _refs(deal: Any) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+def deal_refs(deal: Any) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     """(field, referenced id, kinds allowed) for every party a deal names."""
     if isinstance(deal, Loan):
         yield "lender", deal.lender, ("lender", "investor", "vendor")
@@ -88,23 +86,6 @@ def _refs(deal: Any) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     elif isinstance(deal, DeploymentWarrant):
         yield "issuer", deal.issuer, ("vendor",)
         yield "holder", deal.holder, ("lab",)
-
-
-@functools.cache
-def deal_roles() -> dict[str, dict[str, tuple[str, ...]]]:
-    """Deal kind to each field that names a party (``debt.lender`` for an SPV's lender) and
-    the party kinds it takes, as `cross_check` checks them: read off `_refs` for a sketch of
-    each kind whose every field holds its own name."""
-    out: dict[str, dict[str, tuple[str, ...]]] = {}
-    for model in (Loan, Equity, MilestoneEquity, SpvLease, VendorCredit, PurchaseCommitment,
-                  CreditFacility, LoanGuarantee, CapacityBackstop, DeploymentWarrant):
-        fields: dict[str, Any] = {n: n for n in model.model_fields if n != "kind"}
-        if model is SpvLease:
-            fields["debt"] = SimpleNamespace(lender="debt.lender")
-        sketch = model.model_construct(**fields)
-        kind = str(model.model_fields["kind"].annotation.__args__[0])  # type: ignore[union-attr]
-        out[kind] = {field: allowed for field, _, allowed in _refs(sketch)}
-    return out
 
 
 def _fixed(number: Number | None) -> float | None:
@@ -196,7 +177,7 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
         if d.id in kinds or d.id in BUILTIN_IDS:
             out.append(CrossProblem((*base, "id"), "is already a party id", d.id))
         seen_deals.add(d.id)
-        for field, target, allowed in _refs(d):
+        for field, target, allowed in deal_refs(d):
             if isinstance(d, CreditFacility) and field == "borrower" and kinds.get(target) == "cloud":
                 # a facility's draws follow a lab's purchases and shortfalls; a cloud has
                 # neither hook, and a lab of the right kind is no "did you mean" for a cloud

@@ -11,13 +11,18 @@ mean" of `chipcredit.scenario.translation` where spelling alone finds nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, get_args
 
 from chipcredit.errors import did_you_mean
 
-__all__ = ["kind_meant", "party_kinds", "role_meant"]
+from .deals import Deal, SpvLease
+from .yamlnodes import DocPath, node_at
+
+__all__ = ["deal_roles", "kind_meant", "party_kinds", "role_at", "role_meant"]
 
 _MEANINGS = {
     # deals
@@ -73,10 +78,6 @@ def role_meant(kind: str, field: str, node: Mapping[str, Any], party_kinds: Mapp
     of the kind ``party_kinds`` gives the party ``field`` names (any such field when the
     party is not declared, provided there is one). None when ``field`` names no party or no
     field of this kind fits."""
-    # here, not at the top: the cross rules import the shocks, which import the translation
-    # that imports this module
-    from .cross_rules import deal_roles
-
     value = node.get(field)
     roles = deal_roles().get(kind)
     if not isinstance(value, str) or roles is None:
@@ -97,3 +98,33 @@ def party_kinds(data: Any) -> dict[str, str]:
             and isinstance(p.get("id"), str) and isinstance(p.get("kind"), str)} \
         if isinstance(parties, list) else {}
 
+
+def role_at(path: DocPath, data: Any) -> str | None:
+    """`role_meant` for the field at ``path`` (``deals[i].FIELD``) of the document ``data``;
+    None for any other path."""
+    if len(path) != 3 or path[0] != "deals" or not isinstance(path[2], str):
+        return None
+    node = node_at(data, path[:-1])
+    kind = node.get("kind") if isinstance(node, dict) else None
+    if not isinstance(kind, str) or not isinstance(node, dict):
+        return None
+    return role_meant(kind, path[2], node, party_kinds(data))
+
+
+@functools.cache
+def deal_roles() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Deal kind to each field that names a party (``debt.lender`` for an SPV's lender) and
+    the party kinds it takes, as `chipcredit.scenario.cross_rules.cross_check` checks them:
+    read off its `deal_refs` for a sketch of each kind whose every field holds its own name."""
+    # here, not at the top: the cross rules import the shocks, which import the translation
+    # that imports this module
+    from .cross_rules import deal_refs
+
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for model in get_args(get_args(Deal)[0]):
+        fields: dict[str, Any] = {n: n for n in model.model_fields if n != "kind"}
+        if model is SpvLease:
+            fields["debt"] = SimpleNamespace(lender="debt.lender")
+        (kind,) = get_args(model.model_fields["kind"].annotation)
+        out[str(kind)] = {field: allowed for field, _, allowed in deal_refs(model.model_construct(**fields))}
+    return out

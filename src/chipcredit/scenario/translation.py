@@ -19,8 +19,8 @@ from pydantic_core import ErrorDetails
 from chipcredit.errors import Problem, did_you_mean
 
 from .base import ID_PATTERN, spreadsheet_reading, spreadsheet_safe
-from .kind_hints import kind_meant, party_kinds, role_meant
-from .yamlnodes import DocPath, Located, path_text
+from .kind_hints import kind_meant, role_at
+from .yamlnodes import DocPath, Located, node_at, path_text
 
 __all__ = ["problem_order", "validate_located", "where"]
 
@@ -125,7 +125,7 @@ def _common_field_errors(root: type[BaseModel], errors: list[ErrorDetails], loca
             continue
         path, _ = _clean_loc(err["loc"], located.data, False)
         members = _kind_members(_type_at(root, path, located.data))
-        node = _node_at(located.data, path)
+        node = node_at(located.data, path)
         if not members or not isinstance(node, dict):
             continue
         models = list(members.values())
@@ -175,7 +175,7 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
             elsewhere = _kinds_with_field(root, path, located.data)
             if elsewhere is not None:  # a party or deal of the wrong kind, not a typo
                 rule, suggestion = elsewhere
-                role = _role_meant(path, located.data)
+                role = role_at(path, located.data)
                 if role is not None:  # `lender: xai` in a vendor credit: its borrower
                     suggestion = role
                     typos.append((*path[:-1], role.split(":")[0]))
@@ -246,7 +246,7 @@ def _pointed(located: Located, path: DocPath, value: object, at_key: bool
     """Where a problem's line and column point: at ``path``, or, for a number written as a
     map (``rate: {value: 12.5, source: ..., basis: fact}``, ``{p05: 60, p95: 15}``) whose
     refused value is one of its entries, at that entry (the 12.5, not the ``{``)."""
-    node = _node_at(located.data, path)
+    node = node_at(located.data, path)
     if at_key or not isinstance(node, dict) or value is _NO or isinstance(value, bool | dict):
         return path, at_key
     same = [k for k, v in node.items() if not isinstance(v, bool) and v == value]
@@ -285,24 +285,12 @@ def _safe_id_hint(ident: str, path: DocPath, data: Any) -> str | None:
     with the party's kind (``lab-nan``) or ``deal`` (``dec-2025-deal``)."""
     if len(path) != 3 or path[0] not in ("parties", "deals") or path[2] != "id":
         return None
-    node = _node_at(data, path[:-1])
+    node = node_at(data, path[:-1])
     kind = node.get("kind") if isinstance(node, dict) else None
     label = "deal" if path[0] == "deals" else kind
     if not isinstance(label, str) or not re.fullmatch(r"[a-z]+", label):
         label = "party"
     return spreadsheet_safe(ident, label)
-
-
-def _node_at(data: Any, path: DocPath) -> Any:
-    node = data
-    for part in path:
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
-            return None
-    return node
 
 
 def _kinds_with_field(root: type[BaseModel], path: DocPath, data: Any
@@ -311,7 +299,7 @@ def _kinds_with_field(root: type[BaseModel], path: DocPath, data: Any
     ``content_per_unit`` under ``kind: investor``): the rule naming those kinds, and the
     ``kind:`` to try. None when no other kind has the field, or ``path`` is not in a
     ``kind:`` union."""
-    node = _node_at(data, path[:-1])
+    node = node_at(data, path[:-1])
     kind = node.get("kind") if isinstance(node, dict) else None
     if not isinstance(kind, str):
         return None
@@ -324,18 +312,6 @@ def _kinds_with_field(root: type[BaseModel], path: DocPath, data: Any
         return None
     named = " or ".join(others) if len(others) < 3 else ", ".join(others[:-1]) + " or " + others[-1]
     return f"is not a field of kind {kind}, only of kind {named}", f"kind: {others[0]}"
-
-
-def _role_meant(path: DocPath, data: Any) -> str | None:
-    """For a field of a deal at ``path`` that this deal's kind lacks: the field of this kind
-    the party it names fits (`chipcredit.scenario.kind_hints.role_meant`), as ``FIELD: ID``."""
-    if len(path) != 3 or path[0] != "deals" or not isinstance(path[2], str):
-        return None
-    node = _node_at(data, path[:-1])
-    kind = node.get("kind") if isinstance(node, dict) else None
-    if not isinstance(kind, str) or not isinstance(node, dict):
-        return None
-    return role_meant(kind, path[2], node, party_kinds(data))
 
 
 def _kind_members(tp: Any) -> dict[str, type[BaseModel]]:
@@ -397,7 +373,7 @@ def _pick(tp: Any, node: Any) -> Any:
 
 def _model_at(root: type[BaseModel], path: DocPath, data: Any) -> type[BaseModel] | None:
     """The model that validates the map at ``path`` of the document, if one does."""
-    tp = _pick(_type_at(root, path, data), _node_at(data, path))
+    tp = _pick(_type_at(root, path, data), node_at(data, path))
     return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
 
 

@@ -34,7 +34,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from chipcredit.errors import Problem, ScenarioError
 
-__all__ = ["MAX_DEPTH", "MAX_NODES", "DocPath", "Located", "path_text", "read_yaml"]
+__all__ = ["MAX_DEPTH", "MAX_NODES", "DocPath", "Located", "node_at", "path_text", "read_yaml"]
 
 MAX_NODES = 100_000
 """Most values a document may hold, or expand to through its aliases. The largest bundled
@@ -387,3 +387,16 @@ def path_text(path: Iterable[str | int]) -> str:
         else:
             out += f"[{part!r}]"
     return out
+
+
+def node_at(data: Any, path: DocPath) -> Any:
+    """The value at ``path`` of plain YAML data (maps and lists); None where there is none."""
+    node = data
+    for part in path:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
