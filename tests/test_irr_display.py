@@ -173,8 +173,20 @@ def test_dashboard_deal_table_shows_the_side_of_the_bracket(result: cc.Result) -
     by = {(r[cat.t("report.col_deal")], r[cat.t("report.col_party")]): r
           for r in irr.to_dict("records")}
     p50, p05 = cat.t("report.col_p50"), cat.t("report.col_p05")
-    warrant = next(r for (d, _), r in by.items() if d == "amd-warrant" and r[p05] != "n/a")
+    dash = cat.t("report.no_value")
+    warrant = next(r for (d, _), r in by.items() if d == "amd-warrant" and r[p05] != dash)
     assert warrant[p50] == ">1000%*"  # over the 97.5% of the paths it ranks
+    # the issuer puts no money in: no path has an IRR, a dash in every column as in the
+    # report and the CLI, not n/a (which stands for a median withheld)
+    (issuer,) = [r for (d, _), r in by.items() if d == "amd-warrant" and r[p05] == dash]
+    assert not np.isfinite(result.outcome("amd-warrant", str(_id_of(result, issuer)), "irr")).any()
+    assert all(issuer[cat.t(f"report.col_{s}")] == dash for s in ("mean", "p05", "p50", "p95"))
+    # nor a MOIC, as the report shows it: a dash, not n/a
+    moic = table[(table[cat.t("report.col_metric")] == cat.label("metric", "moic"))
+                 & (table[cat.t("report.col_deal")] == "amd-warrant")
+                 & (table[cat.t("report.col_party")] == issuer[cat.t("report.col_party")])]
+    assert moic[[cat.t(f"report.col_{s}") for s in ("mean", "p05", "p50", "p95")]].to_numpy().tolist() \
+        == [[dash] * 4]
     solved_p05 = result.describe("deal|amd-warrant|frontier|irr")["p05"]  # 829%, a number
     assert warrant[p05] == cat.metric_value("irr", solved_p05) + "*"
     lessee = next(r for (d, _), r in by.items() if d == "grid-spv"
@@ -185,6 +197,19 @@ def test_dashboard_deal_table_shows_the_side_of_the_bracket(result: cc.Result) -
     notes = deal_notes(result, cat)
     assert any(n.startswith("IRR >1000%:") for n in notes)
     assert any(n.startswith("MOIC and IRR n/m") and "grid-spv" in n for n in notes)
+    assert cat.t("report.irr_none_note", value=dash) in notes
+    assert cat.t("report.moic_none_note", value=dash) in notes
+    assert not any(n.startswith("IRR n/a") for n in notes)  # nothing is withheld here
+
+
+def _id_of(result: cc.Result, row: dict[Any, Any]) -> str:
+    """The party id of a dashboard deal-table row, which names the party."""
+    from chipcredit.dashboard.tabs.deal_table import party_names
+    from chipcredit.dashboard.text import words
+
+    names = party_names(result, words("en"))
+    (party,) = [p for p, name in names.items() if name == row[words("en").t("report.col_party")]]
+    return party
 
 
 # --- chipcredit run ------------------------------------------------------------------------

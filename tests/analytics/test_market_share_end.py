@@ -23,6 +23,7 @@ import chipcredit as cc
 from chipcredit.analytics.query import metric_value
 from chipcredit.cli.vendor_tables import vendors_table
 from chipcredit.experiments.paired import paired_differences
+from chipcredit.report.i18n import catalogue
 from chipcredit.report.vendors import vendor_rows
 
 PATHS = 200
@@ -102,7 +103,7 @@ def test_the_vendors_table_says_over_which_paths_the_unit_share_is(even: cc.Resu
     parties = [("nv", "vendor"), ("amd", "vendor"), ("a", "lab")]
     table = vendors_table(summary, parties, "medians and means")
     assert table is not None and isinstance(table.caption, str)
-    share = f"{_unsold(even).mean() * 100:.1f}%"
+    share = catalogue("en").path_share(float(_unsold(even).mean()), 3)  # as the report writes it
     assert f"on {share} of the paths none was sold" in table.caption
     assert list(table.columns[-1].cells) == ["50.0%", "50.0%"]  # the median where sold
     # every path sold something: no such sentence

@@ -383,6 +383,8 @@ def _check(res: cc.Result) -> None:
         if row.metric == "second_source_quarter" and not (row.mean is not None
                                                           and math.isfinite(row.mean)):
             continue  # no path second-sources: no quarter to describe
+        if row.metric == "market_share_end" and row.nan_share == 1.0:
+            continue  # no vendor sold a unit at the end on any path: no share to describe
         assert all(v is not None and math.isfinite(v) for v in values), row
         assert row.p05 <= row.p50 + 1e-12 <= row.p95 + 2e-12, row
 
@@ -397,7 +399,15 @@ def _check(res: cc.Result) -> None:
             if metric == "moic_realised":  # a lessee's mark is negative, so moic may be too
                 assert np.all(values[invested] >= 0.0), key
             continue
+        if metric == "market_share_end":  # NaN exactly where no vendor sold: checked below
+            continue
         assert np.all(np.isfinite(values)), key
+    shares = [v for k, v in res.outcomes.items() if k.endswith("|market_share_end")]
+    if shares:  # undefined for every vendor on the same paths; elsewhere they add up to 1
+        none_sold = np.isnan(shares[0])
+        assert all((np.isnan(v) == none_sold).all() for v in shares)
+        total = np.sum([v[~none_sold].astype(np.float64) for v in shares], axis=0)
+        assert np.allclose(total, 1.0, atol=1e-6), total  # outcomes are float32
 
     doc = json.loads(res.to_json())
     for party, item in doc["parties"].items():

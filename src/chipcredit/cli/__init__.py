@@ -20,12 +20,14 @@ Exit status: 0 on success, 2 for a bad scenario or bad arguments, 130 when inter
 Errors are single lines on stderr, never a traceback. The CLI uses only the public API
 (``import chipcredit as cc`` and ``chipcredit.store``); see docs/cli.md.
 
-Layout: ``app.py`` holds the shared Typer app and the error plumbing; ``output.py`` the
-deals and parties tables and number formats, ``vendor_tables.py`` the vendors and
-second-sourcing tables, ``paired_tables.py`` compare's and stress's paired table;
-``staging.py`` the output files, checked before the work and
-written all or nothing; each other module registers its commands on the app when imported
-below (see ``app.py`` for the pattern). The console script is ``chipcredit_launcher.main``,
+Layout: ``app.py`` holds the shared Typer app and the error plumbing; ``formats.py`` the
+number formats; ``deal_table.py`` and ``party_table.py`` the run's deals and parties tables
+(read through ``summary_index.py``), ``run_footer.py`` the footer under them,
+``vendor_tables.py`` the vendors and second-sourcing tables, ``paired_tables.py`` compare's
+and stress's paired table; ``progress.py`` the progress bar, ``notices.py`` the warnings on
+stderr; ``cashflow_files.py`` and ``staging.py`` the output files, checked before the work
+and written all or nothing; each other module registers its commands on the app when
+imported below (see ``app.py`` for the pattern). The console script is ``chipcredit_launcher.main``,
 which imports this package under a guard against Ctrl-C.
 """
 

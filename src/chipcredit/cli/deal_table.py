@@ -17,8 +17,8 @@ from rich.text import Text
 import chipcredit as cc
 from chipcredit.report.multiples import (
     MARK_SHOWN,
+    REASON_TEXT,
     REASONS,
-    TOKEN_MULTIPLE,
     extras_shown,
     irr_not_meaningful,
     mark_matters,
@@ -50,11 +50,6 @@ NOT_MEANINGFUL = "n/m"
 """Stands for a MOIC that means nothing for the party (`chipcredit.report.multiples`)."""
 _DEAL_COLUMNS = (("npv", "p50", money, "NPV"), ("irr", "p50", percent, "IRR"),
                  ("moic", "p50", multiple, "MOIC"), ("loss", "mean", money, "loss"))
-_REASON_TEXT = {
-    "pays_only": "pays, gets nothing back (its NPV is the cost; IRR n/m too, the JSON keeps -100%)",
-    "financed": "financed side (its multiple is the price of its financing)",
-    "token": f"put in under {100 / TOKEN_MULTIPLE:g}% of what it got back",
-}
 
 
 def _partial(index: Index, deal: str, party: str, metric: str) -> float | None:
@@ -195,7 +190,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     caption: list[str] = []
     if unmeant:
         caption.append(f"{NOT_MEANINGFUL} MOIC not meaningful (the JSON summary keeps it):")
-        caption += [f"  {_REASON_TEXT[r]}: {'; '.join(unmeant[r])}" for r in REASONS if r in unmeant]
+        caption += [f"  {REASON_TEXT[r]}: {'; '.join(unmeant[r])}" for r in REASONS if r in unmeant]
         if "investee" in unmeant:
             caption.append(f"{NOT_MEANINGFUL} IRR as well for an equity investee (it issued the "
                            "shares: the rate of its flows is the cost of that equity, not a "

@@ -6,7 +6,9 @@ A MOIC that `chipcredit run` shows as n/m (`chipcredit.report.multiples.moic_rea
 party pays and gets nothing back, is the deal's financed side, or put in a token amount) has
 no row here either, in either run: its difference would be of two meaningless numbers (a
 warrant bought for a cent differs by thousands of x). The caption lists those pairs with the
-run table's reasons; the ``--json`` differences keep their rows (`unmeant_moic`)."""
+run table's reasons; the ``--json`` differences keep their rows (`unmeant_moic`, the rule
+the dashboard's comparison shares, is `chipcredit.report.multiples.unmeant_moic`, re-exported
+here for the paired commands)."""
 
 from __future__ import annotations
 
@@ -16,14 +18,12 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
-import chipcredit as cc
 from chipcredit.experiments.paired import CREDIT_METRICS
-from chipcredit.report.multiples import REASONS, financed_parties, pair_reason
+from chipcredit.report.multiples import REASON_TEXT, REASONS, unmeant_moic
 
 from .app import print_whole  # here too, for the paired commands that import it from here
-from .deal_table import _REASON_TEXT as REASON_TEXT  # the run table's words, kept in one place
 from .deal_table import NOT_MEANINGFUL
-from .formats import DASH, finite, multiple, number, path_share, visible_decimals
+from .formats import DASH, finite, number, path_share, visible_decimals
 
 __all__ = ["HEADLINE_METRICS", "paired_table", "print_whole", "unmeant_moic"]
 
@@ -43,35 +43,6 @@ _TEXT = 3
 """The leading text columns (deal, party, metric), which fold when the terminal is narrow;
 the numbers after them keep their full width (a narrow terminal used to cut them to ``0.…``)."""
 _TEXT_MIN = 6
-
-
-def unmeant_moic(base: cc.Result, other: cc.Result) -> dict[tuple[str, str], tuple[str, str]]:
-    """The (deal, party) pairs whose MOIC `chipcredit run` shows as n/m in either run, each
-    with its reason (one of `REASONS`: the first in that order that either run gives) and
-    the text the caption adds after the pair (a token outlay's median multiples in both
-    runs, ``A`` the base and ``B`` the other, as ``(A 26047.59x, B 9251.14x)``; else "").
-
-    The financed side is either scenario's (`financed_parties`); the other tests are each
-    run's own statistics (`pair_reason`), so a warrant bought for a cent is n/m when its
-    median multiple is above 100x in either run.
-    """
-    financed = financed_parties(base.scenario.deals) | financed_parties(other.scenario.deals)
-    out: dict[tuple[str, str], tuple[str, str]] = {}
-    for key in base.outcomes:
-        parts = key.split("|")
-        if len(parts) != 4 or parts[0] != "deal" or parts[3] != "moic" or key not in other.outcomes:
-            continue
-        deal, party = parts[1], parts[2]
-        said = {pair_reason(run, deal, party, financed) for run in (base, other)}
-        reason = next((r for r in REASONS if r in said), None)
-        if reason is None:
-            continue
-        detail = ""
-        if reason == "token":
-            a, b = (multiple(run.describe(key)["p50"]) for run in (base, other))
-            detail = f" (A {a}, B {b})"
-        out[(deal, party)] = (reason, detail)
-    return out
 
 
 def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title: str,

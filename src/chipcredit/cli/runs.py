@@ -20,18 +20,11 @@ from chipcredit.report.multiples import closed_from_outcomes, financed_parties, 
 from chipcredit.report.vendors import funding_text, unmodelled_funding
 
 from .app import Failed, app, console, print_whole, user_errors
-from .formats import ABOVE_BRACKET, WITHHELD
-from .output import (
-    DASH,
-    Staging,
-    can_default,
-    compact,
-    deals_table,
-    finite,
-    parties_table,
-    paths_count,
-    run_footer,
-)
+from .deal_table import deals_table
+from .formats import ABOVE_BRACKET, DASH, WITHHELD, compact, finite, paths_count
+from .party_table import can_default, parties_table
+from .run_footer import run_footer
+from .staging import Staging
 from .vendor_tables import second_sourcing_table, vendors_table
 
 __all__ = ["runs_app"]

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chipcredit.report.i18n import catalogue
-from chipcredit.report.vendors import vendor_rows
+from chipcredit.report.vendors import unsold_note, vendor_rows
 
 from .formats import DASH, finite, money, path_share, percent
 
@@ -74,11 +74,8 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     cat = catalogue("en")
     table.caption = cat.t("report.vendors_note") + (
         " " + cat.t("report.vendors_unmodelled", deals="; ".join(unmodelled)) if unmodelled else "")
-    unsold = finite(_get(_stats(summary), rows[0].party, "market_share_end", "nan_share"))
-    if unsold:  # the same paths for every vendor: those on which no vendor sold a unit
-        table.caption += (f" The unit share is over the paths on which some vendor sold units "
-                          f"in the last four quarters; on {path_share(unsold)} of the paths "
-                          "none was sold, and a share of nothing has no value.")
+    if unsold := unsold_note(summary, parties, cat):
+        table.caption += " " + unsold
     for row in rows:
         rev_p50, rev_mean, own_p50, own_mean, own_share, unit_share = row.values
         # two decimals: self-funded shares are fractions of 1%

@@ -1,7 +1,9 @@
 """When a deal table's MOIC means something, what a deal reports outside its cash metrics,
 and on what share of the paths a deal closed: the display rules shared by the ``chipcredit
-run`` tables (``chipcredit.cli.output``), the HTML report's deal table and the dashboard's
-overview (``chipcredit.dashboard.tabs.overview``).
+run`` deals table (``chipcredit.cli.deal_table``), the paired tables of ``stress`` and
+``compare`` (``chipcredit.cli.paired_tables``), the HTML report's deal table and the
+dashboard's overview and comparison (``chipcredit.dashboard.tabs.deal_table``,
+``chipcredit.dashboard.tabs.comparison``).
 
 Display only: the JSON summary, `Result.summary()` and the run store keep every value.
 
@@ -25,10 +27,15 @@ order (`moic_reason`):
     under 1% of what it got back (a warrant bought for a cent), so the ratio measures the
     token outlay, not the deal. The note gives the multiple.
 
+`REASON_TEXT` words each reason for the CLI's captions. A paired comparison of two runs
+(``stress``, ``compare``, the dashboard's comparison) shows no MOIC difference for a pair
+that either run shows as n/m (`unmeant_moic`): it would be the difference of two
+meaningless numbers (a warrant bought for a cent differs by thousands of x).
+
 The IRR is n/m too for a party that pays and gets nothing back and for an equity investee
 (`irr_not_meaningful`); otherwise an IRR percentile beyond the bracket it is searched in
-reads the same in every table (`irr_shown`: ``>1000%``, ``-100%``, n/a where withheld, a
-dash where no path has one).
+reads the same in every table (`irr_shown`: ``>1000%``, ``-100%``, n/a where withheld;
+`irr_cell`: a dash where no path has one, never n/a).
 
 NPV, IRR and MOIC count the horizon mark: what a position still held at the horizon (a stake,
 a warrant's shares, a claim) is worth there, not cash received; a stake is priced on revenue
@@ -52,9 +59,10 @@ from chipcredit.analytics.result import Result
 from chipcredit.analytics.unit import metric_unit
 
 __all__ = ["EXTRAS", "FINANCED_SIDE", "INVESTEE_KINDS", "IRR_SHOWN", "MARK_MATTERS", "MARK_SHOWN",
-           "REASONS", "TOKEN_MULTIPLE", "closed_from_outcomes", "closed_shares", "extras_shown",
-           "financed_parties", "irr_not_meaningful", "irr_shown", "mark_matters", "mark_value",
-           "moic_reason", "pair_reason", "partial_share", "uncertain_close"]
+           "REASONS", "REASON_TEXT", "TOKEN_MULTIPLE", "closed_from_outcomes", "closed_shares",
+           "extras_shown", "financed_parties", "first_reason", "irr_cell", "irr_not_meaningful",
+           "irr_shown", "mark_matters", "mark_value", "moic_reason", "pair_reason",
+           "partial_share", "uncertain_close", "unmeant_moic"]
 
 MARK_MATTERS = 0.5
 """A mark worth more than this share of the mean NPV (in size) is named beside the row."""
@@ -75,6 +83,15 @@ INVESTEE_KINDS = frozenset(k for k, side in FINANCED_SIDE.items() if side == "in
 
 REASONS = ("pays_only", "financed", "token")
 """Why a MOIC is shown as n/m, in the order `moic_reason` tests them."""
+
+REASON_TEXT = {
+    "pays_only": "pays, gets nothing back (its NPV is the cost; IRR n/m too, the JSON keeps -100%)",
+    "financed": "financed side (its multiple is the price of its financing)",
+    "token": f"put in under {100 / TOKEN_MULTIPLE:g}% of what it got back",
+}
+"""Each of `REASONS` in the words of the CLI's captions (``chipcredit run``'s deals table,
+the paired tables of ``stress`` and ``compare``); the HTML report and the dashboard say the
+same in their language (``report.moic_nm_<reason>``)."""
 
 _FORMATS = {"$B": "money", "M shares": "shares", "share": "fraction"}
 EXTRAS = {name: _FORMATS[metric_unit(name)] for name in (*DEAL_EXTRAS, "tied_gross_profit")}
@@ -195,6 +212,19 @@ def irr_shown(stats: Mapping[Any, Any], stat: str = "p50") -> tuple[str, float |
     return "value", x
 
 
+def irr_cell(stats: Mapping[Any, Any], stat: str = "p50") -> tuple[str, float | None]:
+    """`irr_shown` as a table cell reads it: ``("none", None)`` where no path has an IRR
+    (`irr_shown` gives ``("value", None)``), which every table shows as a dash with its note
+    (``chipcredit run``, the HTML report, the dashboard), never n/a: n/a is kept for a
+    median withheld (``("withheld", None)``).
+
+    >>> irr_cell({"p50": None, "ranked_share": 0.0}), irr_cell({"p50": 0.12})
+    (('none', None), ('value', 0.12))
+    """
+    shown = irr_shown(stats, stat)
+    return ("none", None) if shown == ("value", None) else shown
+
+
 def mark_value(npv_mean: Any, npv_realised_mean: Any) -> float | None:
     """$B: the mean over paths of the horizon mark's present value in a party's NPV (the mean
     ``npv`` less the mean ``npv_realised``: means add up, medians do not); None where either
@@ -230,6 +260,54 @@ def pair_reason(result: Result, deal: str, party: str,
     loss = result.describe(key + "loss") if key + "loss" in result.outcomes else {"mean": None}
     return moic_reason(financed=(deal, party) in financed, moic_mean=moic["mean"],
                        moic_p50=moic["p50"], loss_mean=loss["mean"])
+
+
+def first_reason(reasons: Iterable[str | None]) -> str | None:
+    """The first of `REASONS`, in their order, among ``reasons`` (None among them is no
+    reason), or None: the reason a pair of runs gives for a MOIC that either shows as n/m."""
+    said = set(reasons)
+    return next((r for r in REASONS if r in said), None)
+
+
+def _multiple(value: Any) -> str:
+    x = _num(value)
+    return "—" if x is None else f"{x:.2f}x"
+
+
+def unmeant_moic(base: Result, other: Result, multiple: Callable[[Any], str] = _multiple,
+                 ) -> dict[tuple[str, str], tuple[str, str]]:
+    """The (deal, party) pairs of both runs whose MOIC a deal table shows as n/m in either
+    run, each with its reason (`first_reason` of the two runs') and the text a note adds
+    after the pair: a token outlay's median multiples in both runs, ``A`` the base and ``B``
+    the other, as ``" (A 26047.59x, B 9251.14x)"``; else "". A paired table or chart shows
+    no MOIC difference for them.
+
+    The financed side is either scenario's (`financed_parties`); the other tests are each
+    run's own statistics (`pair_reason`), so a warrant bought for a cent is n/m when its
+    median multiple is above `TOKEN_MULTIPLE` in either run.
+
+    Parameters
+    ----------
+    base, other : the two runs of the comparison (``A``, ``B``)
+    multiple : writes a median MOIC as text (default ``1.25x``, as ``chipcredit run``;
+        the dashboard passes its language's)
+    """
+    financed = financed_parties(base.scenario.deals) | financed_parties(other.scenario.deals)
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for key in base.outcomes:
+        parts = key.split("|")
+        if len(parts) != 4 or parts[0] != "deal" or parts[3] != "moic" or key not in other.outcomes:
+            continue
+        deal, party = parts[1], parts[2]
+        reason = first_reason(pair_reason(run, deal, party, financed) for run in (base, other))
+        if reason is None:
+            continue
+        detail = ""
+        if reason == "token":
+            a, b = (multiple(run.describe(key)["p50"]) for run in (base, other))
+            detail = f" (A {a}, B {b})"
+        out[(deal, party)] = (reason, detail)
+    return out
 
 
 def extras_shown(stats: Mapping[str, Mapping[str, Any]], formats: Mapping[str, Callable[[Any], str]],

@@ -30,7 +30,7 @@ from .multiples import (
 )
 from .solvency import kind_label
 from .theme import display_name
-from .vendors import VENDOR_COLUMNS, unmodelled_funding, vendor_rows
+from .vendors import VENDOR_COLUMNS, unmodelled_funding, unsold_note, vendor_rows
 
 __all__ = ["Cell", "deals_table", "irr_notes", "irr_text", "metadata_table", "net_position",
            "parties_table", "sensitivity_table", "table", "vendors_table"]
@@ -289,6 +289,9 @@ def vendors_table(result: Result, cat: Catalogue) -> str:
             cells.append(Cell(text, "num"))
         body.append(cells)
     note = cat.t("report.vendors_note")
+    parties = [(p.id, p.kind) for p in result.scenario.parties]
+    if unsold := unsold_note(result.summary().to_dict("records"), parties, cat):
+        note += " " + unsold
     if unmodelled := unmodelled_funding(result.scenario):
         deals = cat.t("report.item_separator").join(
             cat.t("report.vendors_unmodelled_item", id=f["id"],

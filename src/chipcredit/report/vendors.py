@@ -17,7 +17,8 @@ from typing import Any
 
 from chipcredit.registry import registry_rows
 
-__all__ = ["VENDOR_COLUMNS", "VendorRow", "funding_text", "unmodelled_funding", "vendor_rows"]
+__all__ = ["VENDOR_COLUMNS", "VendorRow", "funding_text", "unmodelled_funding", "unsold_note",
+           "vendor_rows"]
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-\d{2})?)?")
 
@@ -124,3 +125,18 @@ def funding_text(item: Mapping[str, Any]) -> str:
     ``nvidia-openai-2026 (nvidia to openai, equity, $30B, 2026-02-27)``."""
     amount = "" if item["amount"] is None else f", ${item['amount']:g}B"
     return f"{item['id']} ({item['from']} to {item['to']}, {item['kind']}{amount}, {item['date']})"
+
+
+def unsold_note(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tuple[str, str]],
+                cat: Any) -> str:
+    """The sentence that says over which paths the unit share is taken, or ``""`` where a
+    vendor sold units on every path: the share of paths on which no vendor sold a unit in
+    the last four quarters (the ``nan_share`` of the first vendor's ``market_share_end``,
+    the same paths for every vendor), in ``cat``'s words (a `chipcredit.report.i18n`
+    catalogue). The CLI, the report and the dashboard put it after ``report.vendors_note``.
+    """
+    vendors = [party for party, kind in parties if kind == "vendor"]
+    rows = [r for r in summary if not isinstance(r.get("deal"), str) and vendors
+            and str(r["party"]) == vendors[0] and str(r["metric"]) == "market_share_end"]
+    share = _value(rows[0], "nan_share") if rows else None
+    return cat.t("report.vendors_unsold", share=cat.path_share(share, 3)) if share else ""

@@ -3,6 +3,13 @@ with common random numbers) and against any run in the run store.
 
 The run store is the one the CLI uses (``$CHIPCREDIT_STORE`` or ``./chipcredit.duckdb``);
 the page never takes a store path or SQL from the browser, only a run id from a list.
+
+A MOIC that a deal table shows as n/m (not meaningful: the party pays and gets nothing back,
+is the deal's financed side, or put in a token amount) in either run has no paired change,
+as in ``chipcredit stress`` and ``compare`` (`chipcredit.report.multiples.unmeant_moic`):
+the paired chart leaves it out and the stored-run table reads n/m, and a note under each
+says why, with the reasons of the deal table's notes (`moic_notes`). An IRR median that no
+path has reads a dash, n/a one withheld (`chipcredit.report.multiples.irr_cell`).
 """
 
 from __future__ import annotations
@@ -18,14 +25,26 @@ import chipcredit as cc
 from chipcredit import store
 from chipcredit.dashboard import cache
 from chipcredit.dashboard.cache import Current
+from chipcredit.dashboard.limits import markdown_safe
 from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
-from chipcredit.report.multiples import irr_shown
+from chipcredit.report.multiples import (
+    REASONS,
+    financed_parties,
+    first_reason,
+    irr_cell,
+    moic_reason,
+    unmeant_moic,
+)
 from chipcredit.report.problem_text import error_text
-from chipcredit.report.tables import irr_text
+from chipcredit.report.tables import irr_notes, irr_text
 
-__all__ = ["METRICS", "against_stored", "draw", "paired_figure"]
+__all__ = ["METRICS", "against_stored", "draw", "moic_notes", "paired_figure", "paired_notes",
+           "stored_notes", "unmeant_stored"]
+
+Unmeant = dict[tuple[str, str], tuple[str, str]]
+"""(deal, party) to (reason, text after the pair), as `unmeant_moic` gives them."""
 
 METRICS = ("npv", "irr", "moic", "loss", "default_probability", "revenue_total", "cash_end")
 """Metrics compared with a stored run."""
@@ -59,19 +78,75 @@ def against_stored(result: cc.Result, stored: pd.DataFrame) -> pd.DataFrame:
                  "p50_diff", "ranked_share_this", "ranked_share_stored", "in_both"]]
 
 
-def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int,
-               names: dict[str, str]) -> pd.DataFrame:
+def unmeant_stored(table: pd.DataFrame, result: cc.Result, T: Catalogue) -> Unmeant:
+    """The (deal, party) pairs of an `against_stored` table whose MOIC a deal table shows as
+    n/m in this run (``A``) or the stored one (``B``), by `moic_reason` on each side's mean
+    and median MOIC and mean loss, the first reason of the two (`first_reason`), with the
+    text a note adds after the pair (a token outlay's medians in both runs, in ``T``'s
+    language; else ""): the rule of `unmeant_moic` on the statistics the store keeps. The
+    financed side is this run's scenario's (`financed_parties`; the deal ids are shared)."""
+    financed = financed_parties(result.scenario.deals)
+    stats: dict[tuple[str, str, str], dict[Any, Any]] = {
+        (str(r["deal"]), str(r["party"]), str(r["metric"])): r
+        for r in table[table["metric"].isin(("moic", "loss"))].to_dict("records")}
+
+    def value(row: dict[Any, Any] | None, column: str) -> Any:
+        return None if row is None or pd.isna(row[column]) else row[column]
+
+    out: Unmeant = {}
+    for (deal, party, metric), moic in stats.items():
+        if metric != "moic" or not deal:
+            continue
+        loss = stats.get((deal, party, "loss"))
+        reason = first_reason(
+            moic_reason(financed=(deal, party) in financed, moic_mean=value(moic, f"mean_{side}"),
+                        moic_p50=value(moic, f"p50_{side}"), loss_mean=value(loss, f"mean_{side}"))
+            for side in ("this", "stored"))  # a side without the row: only the financed test
+        if reason is None:
+            continue
+        detail = ""
+        if reason == "token":
+            a, b = (T.multiple(value(moic, f"p50_{side}")) for side in ("this", "stored"))
+            detail = f" (A {a}, B {b})"
+        out[(deal, party)] = (reason, detail)
+    return out
+
+
+def moic_notes(unmeant: Unmeant, T: Catalogue, names: dict[str, str], a: str, b: str) -> list[str]:
+    """The notes under a comparison that shows no MOIC change for the pairs of ``unmeant``
+    (`unmeant_moic`, `unmeant_stored`): that their MOIC is n/m in run ``A`` (``a``) or ``B``
+    (``b``), then for each reason of `REASONS` the deal table's note
+    (``report.moic_nm_<reason>``) naming its pairs (``deal · name``, a token outlay with
+    both runs' medians). None where ``unmeant`` is empty."""
+    if not unmeant:
+        return []
+    sep = T.t("report.item_separator")
+    notes = [T.t("dashboard.compare.moic_nm", a=a, b=b)]
+    for reason in REASONS:
+        pairs = [f"{deal} · {names.get(party, party)}{text}"
+                 for (deal, party), (r, text) in unmeant.items() if r == reason]
+        if pairs:
+            notes.append(T.t(f"report.moic_nm_{reason}", parties=sep.join(pairs)))
+    return notes
+
+
+def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int, names: dict[str, str],
+               unmeant: Unmeant) -> pd.DataFrame:
     rows = []
     for rec in table.to_dict("records"):
         metric = str(rec["metric"])
+        nm = metric == "moic" and (rec["deal"], rec["party"]) in unmeant
 
-        def shown(value: Any, metric: str = metric) -> str:
+        def shown(value: Any, metric: str = metric, nm: bool = nm) -> str:
+            if nm:  # no paired change for a MOIC n/m in either run (`moic_notes` says why)
+                return T.t("report.moic_nm")
             return T.metric_value(metric, None if pd.isna(value) else float(value))
 
         def median(value: Any, ranked: Any, metric: str = metric) -> str:
             # an IRR median as the deal table shows it: >1000% above the bracket (inf in
-            # the summary, and in the stored rows by `store.stored_summary`), n/a withheld
-            return (irr_text(T, irr_shown({"p50": value, "ranked_share": ranked}))
+            # the summary, and in the stored rows by `store.stored_summary`), n/a withheld,
+            # a dash where no path has one
+            return (irr_text(T, irr_cell({"p50": value, "ranked_share": ranked}))
                     if metric == "irr" else shown(value))
 
         rows.append({
@@ -88,17 +163,50 @@ def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int,
     return pd.DataFrame(rows)
 
 
+def stored_notes(table: pd.DataFrame, unmeant: Unmeant, T: Catalogue, run_id: int,
+                 names: dict[str, str]) -> list[str]:
+    """The notes under the stored-run table: `moic_notes` (``A`` this run, ``B`` the stored
+    one), then what an IRR median beyond a number means (`irr_notes`: ``>1000%``, n/a,
+    a dash), for those the table shows."""
+    kinds = {irr_cell({"p50": rec[f"p50_{side}"], "ranked_share": rec[f"ranked_share_{side}"]})[0]
+             for rec in table[table["metric"] == "irr"].to_dict("records")
+             for side in ("this", "stored")}
+    return (moic_notes(unmeant, T, names, T.t("dashboard.compare.this_run"),
+                       T.t("dashboard.compare.stored_run", run=run_id))
+            + irr_notes(T, kinds))
+
+
+def _brief_names(found: Any, T: Catalogue) -> dict[str, str]:
+    parties = found.other.scenario.parties
+    return {p.id: party_name(p.id, parties, T, short=True) for p in parties}
+
+
+def paired_notes(found: Any, metric: str, T: Catalogue) -> list[str]:
+    """The notes under `paired_figure`: for the MOIC, `moic_notes` of the pairs it leaves
+    out (`unmeant_moic`; ``A`` the scenario as loaded, ``B`` the edited one); none for
+    another metric."""
+    if metric != "moic":
+        return []
+    return moic_notes(unmeant_moic(found.base, found.other, T.multiple), T, _brief_names(found, T),
+                      T.t("dashboard.compare.loaded"), T.t("dashboard.compare.edited"))
+
+
 def paired_figure(found: Any, metric: str, T: Catalogue) -> Any:
     """The paired-difference chart of a `chipcredit.compare` of the scenario as loaded
     (``found.base``) with the edited one (``found.other``), titled as such, with the parties
     by name and a source line that gives both scenarios' sha256 (the edited run's is the one
-    the Overview shows)."""
+    the Overview shows). For the MOIC, no point for a pair whose MOIC is n/m in either run
+    (`unmeant_moic`, as ``chipcredit compare``; `paired_notes` says why)."""
     from chipcredit.report.charts import paired_difference_chart
 
-    parties = found.other.scenario.parties
-    names = {p.id: party_name(p.id, parties, T, short=True) for p in parties}
-    table = found.differences.assign(party=found.differences["party"].map(
-        lambda p: names.get(str(p), str(p))))
+    names = _brief_names(found, T)
+    table = found.differences
+    if metric == "moic":
+        unmeant = unmeant_moic(found.base, found.other)
+        keep = [not (m == "moic" and (d, p) in unmeant)
+                for d, p, m in zip(table["deal"], table["party"], table["metric"], strict=True)]
+        table = table[keep]
+    table = table.assign(party=table["party"].map(lambda p: names.get(str(p), str(p))))
     fig = paired_difference_chart(table, metric, lang=T.lang)
     fig.update_layout(title_text=T.t("dashboard.compare.paired_chart",
                                      metric=T.label("metric_short", metric)))
@@ -140,6 +248,8 @@ def _paired(T: Catalogue, current: Current, choice: Choice) -> None:
                       format_func=lambda m: T.label("metric", m), horizontal=True,
                       key="compare_metric")
     st.plotly_chart(paired_figure(kept[1], metric, T), key="paired")
+    for note in paired_notes(kept[1], metric, T):  # names from the scenario file: inert
+        st.caption(markdown_safe(note))
 
 
 def _stored(T: Catalogue, current: Current) -> None:
@@ -186,7 +296,10 @@ def _stored(T: Catalogue, current: Current) -> None:
     st.caption(T.t("dashboard.compare.changed", changed=len(changed), total=len(paired)))
     parties = current.result.scenario.parties
     names = {p.id: party_name(p.id, parties, T) for p in parties}
-    st.dataframe(_formatted(table, T, int(run_id), names), hide_index=True)
+    unmeant = unmeant_stored(table, current.result, T)
+    st.dataframe(_formatted(table, T, int(run_id), names, unmeant), hide_index=True)
+    for note in stored_notes(table, unmeant, T, int(run_id), names):
+        st.caption(markdown_safe(note))
 
 
 def draw(T: Catalogue, current: Current, choice: Choice) -> None:

@@ -4,7 +4,9 @@ A MOIC that means nothing for a party (it pays and gets nothing back, it is the 
 financed side, or it put in a token amount: the rule of `chipcredit.report.multiples`, which
 the ``chipcredit run`` table and the HTML report share) reads n/m, with the reason in a note
 under the table; so does the IRR of a party that pays and gets nothing back or of an equity
-investee. A statistic over only some of the paths carries `PARTIAL_MARK`.
+investee. An IRR that no path has reads a dash, with the report's note, as in ``chipcredit
+run`` and the HTML report (`chipcredit.report.multiples.irr_cell`); n/a is kept for a median
+withheld. A statistic over only some of the paths carries `PARTIAL_MARK`.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from chipcredit.report.multiples import (
     REASONS,
     closed_shares,
     financed_parties,
+    irr_cell,
     irr_not_meaningful,
-    irr_shown,
     pair_reason,
 )
 from chipcredit.report.tables import irr_notes, irr_text
@@ -62,11 +64,21 @@ def _irr_unmeant(result: cc.Result, reasons: dict[tuple[str, str], str]) -> set[
 
 def _irr_cell(T: Catalogue, rec: Mapping[Any, Any], stat: str) -> tuple[str, str]:
     """An IRR statistic of a `Result.summary` row as the deal table shows it, and the kind of
-    `multiples.irr_shown` (``value`` for the mean, which has no side)."""
+    `multiples.irr_cell` (``value`` for the mean, which has no side): where no path has an
+    IRR (kind ``none``) every statistic, the mean too, reads a dash (``report.no_value``),
+    not n/a, which stands for a median withheld."""
     if stat == "mean":
+        if pd.isna(rec["mean"]) and irr_cell(rec)[0] == "none":
+            return irr_text(T, ("none", None)), "none"
         return T.metric_value("irr", rec["mean"]), "value"
-    shown = irr_shown(rec, stat)
+    shown = irr_cell(rec, stat)
     return irr_text(T, shown), shown[0]
+
+
+def _no_moic(rec: Mapping[Any, Any]) -> bool:
+    """Whether no path has a MOIC in a `Result.summary` row (the party put nothing in): its
+    mean, over the paths that have one, has no value."""
+    return bool(pd.isna(rec["mean"]))
 
 
 def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
@@ -76,7 +88,8 @@ def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
     that pays and gets nothing back or of an equity investee
     (`multiples.irr_not_meaningful`); `deal_notes` says why. An IRR percentile beyond the
     bracket reads as the report has it (`chipcredit.report.tables.irr_text`: ``>1000%``,
-    ``-100%``, n/a where withheld)."""
+    ``-100%``, n/a where withheld), and one that no path has a dash, as is a MOIC that no
+    path has (the party put nothing in), as in the report."""
     names = party_names(result, T)
     unmeant = moic_reasons(result)
     irr_nm = _irr_unmeant(result, unmeant)
@@ -93,6 +106,8 @@ def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
         stats = {}
         for stat in ("mean", "p05", "p50", "p95"):
             text, kind = (_irr_cell(T, rec, stat) if metric == "irr"
+                          # a MOIC no path has (nothing put in): a dash, as in the report
+                          else (T.t("report.no_value"), "none") if metric == "moic" and _no_moic(rec)
                           else (T.metric_value(metric, rec[stat]), "value"))
             known = pd.notna(rec[stat]) and kind != "withheld"
             stats[stat] = T.t("report.moic_nm") if nm else text + (mark if known else "")
@@ -108,8 +123,10 @@ def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
 def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
     """The notes under the deal table: for each reason of `multiples.REASONS` some MOIC
     shows n/m for, the report's note (``report.moic_nm_<reason>``) naming its deals and
-    parties (``deal · name``; a token outlay with its median multiple); the share of the
-    paths behind each statistic marked `PARTIAL_MARK`; and `closed_notes`."""
+    parties (``deal · name``; a token outlay with its median multiple); what an IRR cell
+    beyond a number means (`chipcredit.report.tables.irr_notes`: ``>1000%``, ``-100%``, n/a,
+    a dash); the share of the paths behind each statistic marked `PARTIAL_MARK`; and
+    `closed_notes`."""
     names = party_names(result, T)
     unmeant: dict[str, list[str]] = {}
     nm = moic_reasons(result)
@@ -126,10 +143,13 @@ def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
     if "investee" in unmeant:
         notes.append(T.t("report.irr_nm_investee", parties=sep.join(unmeant["investee"])))
     table = result.summary()
-    beyond = {irr_shown(rec, stat)[0]
+    beyond = {irr_cell(rec, stat)[0]
               for rec in table[(table["metric"] == "irr") & table["deal"].notna()].to_dict("records")
               if (rec["deal"], rec["party"]) not in irr_nm for stat in ("p05", "p50", "p95")}
     notes += irr_notes(T, beyond)
+    if any(_no_moic(rec) and (rec["deal"], rec["party"]) not in nm
+           for rec in table[(table["metric"] == "moic") & table["deal"].notna()].to_dict("records")):
+        notes.append(T.t("report.moic_none_note", value=T.t("report.no_value")))
     shown = [(deal, party, metric, share)
              for (deal, party, metric), share in partial_shares(result).items()
              if metric in KEY_METRICS and not (metric == "moic" and (deal, party) in nm)

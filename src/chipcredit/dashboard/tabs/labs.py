@@ -1,5 +1,7 @@
-"""Labs: fan charts of a lab's revenue, cash, capacity, valuation and arrears over quarters,
-and its cumulative default probability by cause."""
+"""Labs: fan charts over quarters of each series the run keeps for a lab (`Result.reservoir`):
+its revenue, cash, capacity, valuation and arrears, and, for a lab with a spending rule
+(``compute.spending``), the compute its short runway cut and deferred (``spending_cut``,
+``spending_deferred``); and its cumulative default probability by cause."""
 
 from __future__ import annotations
 

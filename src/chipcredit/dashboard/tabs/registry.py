@@ -32,7 +32,8 @@ LABEL_RADIUS = 1.12
 """Radius of every party's label (the circle of parties has radius 1)."""
 LABEL_UNIT = 1 / 205
 """Axis units per px of the network (the circle's radius of 1 is about 205 px, 900 px high
-and 820 px wide), to turn a label's estimated width (`sankey.label_width`) into axis units."""
+and 820 px wide), to turn a label's estimated width
+(`chipcredit.report.sankey_layout.label_width`) into axis units."""
 _REACH = 1.85
 """Half the axes' range: the circle (1), the labels' start (`LABEL_RADIUS`) and the longest
 label (about 0.7); an annotation outside the range is not drawn."""
