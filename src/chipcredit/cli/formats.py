@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 import chipcredit as cc
-from chipcredit.report.multiples import irr_shown
+from chipcredit.report.multiples import finite, irr_shown
 
 __all__ = ["ABOVE_BRACKET", "DASH", "MOST_DECIMALS", "NUMBER_DECIMALS", "TOTAL_LOSS", "WITHHELD",
            "compact", "finite", "irr_text", "money", "multiple", "number", "path_share",
@@ -19,17 +19,6 @@ __all__ = ["ABOVE_BRACKET", "DASH", "MOST_DECIMALS", "NUMBER_DECIMALS", "TOTAL_L
 
 DASH = "—"
 """Stands for a statistic with no value (None, NaN, infinite)."""
-
-
-def finite(value: Any) -> float | None:
-    """``value`` as a float when it is a finite number (not a bool), else None."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return None
-    return x if math.isfinite(x) else None
 
 
 def money(value: Any) -> str:

@@ -60,7 +60,7 @@ from chipcredit.analytics.unit import metric_unit
 
 __all__ = ["EXTRAS", "FINANCED_SIDE", "INVESTEE_KINDS", "IRR_SHOWN", "MARK_MATTERS", "MARK_SHOWN",
            "REASONS", "REASON_TEXT", "TOKEN_MULTIPLE", "closed_from_outcomes", "closed_shares",
-           "extras_shown", "financed_parties", "first_reason", "irr_cell", "irr_not_meaningful",
+           "extras_shown", "financed_parties", "finite", "first_reason", "irr_cell", "irr_not_meaningful",
            "irr_shown", "mark_matters", "mark_value", "moic_reason", "pair_reason",
            "partial_share", "uncertain_close", "unmeant_moic"]
 
@@ -380,22 +380,25 @@ def closed_from_outcomes(deals: Iterable[Any], outcomes: Mapping[str, ArrayLike]
     return {deal: float(moved[deal].mean()) for deal in uncertain_close(deals) if deal in moved}
 
 
+def finite(value: Any) -> float | None:
+    """``value`` as a float when it is a finite number (not a bool), else None: a summary
+    cell read from the JSON, a DataFrame or the run store."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
 def partial_share(ranked_share: Any, nan_share: Any) -> float | None:
     """The share of the paths a statistic is over, when that is only some of them (strictly
     between 0 and 1), else None: the rule of the ``*`` in ``chipcredit run``, the HTML
     report and the dashboard. For an IRR the paths it ranks (``ranked_share``, when the
     summary has one), for any other metric those with a value (1 - ``nan_share``)."""
-    def number(value: Any) -> float | None:
-        if value is None or isinstance(value, bool):
-            return None
-        try:
-            x = float(value)
-        except (TypeError, ValueError):
-            return None
-        return x if math.isfinite(x) else None
-
-    ranked = number(ranked_share)
+    ranked = finite(ranked_share)
     if ranked is not None:
         return ranked if 0.0 < ranked < 1.0 else None
-    missing = number(nan_share)
+    missing = finite(nan_share)
     return None if missing is None or missing <= 0.0 or missing >= 1.0 else 1.0 - missing
