@@ -232,7 +232,8 @@ class SpvLease(Deal):
         value = self.cost * world.market.residual_share(self.lease_periods)
         exercise = (self.spec.at_end == "purchase_option" and value > self.option_price
                     and world.books.balance[self.lessee] >= self.option_price
-                    and self.lease_periods < world.market.life_q)  # GPUs it can still use
+                    and self.lease_periods < world.market.life_q  # GPUs it can still use
+                    and self.idle == 0.0)  # none left idle: else the SPV sells them all
         world.books.pay(q, self.lessee, self.spv, "purchase_option",
                         self.option_price if exercise else 0.0, self.id)
         if exercise:
@@ -241,7 +242,7 @@ class SpvLease(Deal):
             world.books.pay(q, "customers", self.spv, "residual_sale", value, self.id)
         self.active = False
         self.units = 0.0
-        self.idle = 0.0  # sold with the rest; the option takes only the GPUs in use
+        self.idle = 0.0  # sold with the rest (no option is exercised with GPUs idle)
         self.lease.principal = 0.0
         self.ended = True  # its debt is closed in the waterfall, after the funding phase
 

@@ -114,3 +114,44 @@ def test_a_lessee_with_the_cash_builds_everything_at_the_start() -> None:
     np.testing.assert_allclose(res.bands("xai", "capacity")["mean"], 1.0, rtol=1e-12)
     infra = _by_quarter(res, "infrastructure", "xai", "customers")
     np.testing.assert_allclose(infra, [20.0, 0.0, 0.0], rtol=1e-12, atol=1e-12)
+
+
+def _option_world(training: float, cash: float) -> dict[str, Any]:
+    """A two-year lease with a purchase option at $4B (20% of $20B), a lessee that needs
+    ``training`` GW: with 0.4 GW and $3B of cash its $8B in quarter 0 builds out 0.4 of the
+    1.0 GW, and with its need met it leaves 0.6 idle for good while its cash grows by its
+    revenue less the rent; with 1.0 GW and $30B it builds everything at the start."""
+    world = _world(cash=cash, horizon=10)
+    spv = world["deals"][0]
+    spv["lease"]["term_years"] = 2
+    spv["debt"]["term_years"] = 2
+    spv["at_end"] = "purchase_option"
+    world["parties"][1]["compute"]["training"] = training
+    return world
+
+
+def test_a_lessee_with_gpus_still_idle_does_not_buy_them_at_the_end() -> None:
+    """At term end the used value (cost x residual at two years) is above the $4B option price
+    and the lessee has the cash, but 0.6 GW were never built out: it does not exercise, and
+    the SPV sells all 1.0 GW at used value. (Before, it paid $4B and got only the 0.4 GW in
+    use, at the cost of all 1.0: the idle GPUs vanished and its fleet was overvalued.)"""
+    sim = Sim(cc.load_scenario(_option_world(0.4, 3.0)), ChunkDraws(0, 1, 0, 1, True))
+    spv, lab = sim.deals[0], sim.labs[0]
+    assert isinstance(spv, SpvLeaseDeal)
+    for q in range(7):  # to the quarter before the term ends
+        sim.step(q)
+    assert spv.idle[0] == pytest.approx(0.6) and lab.cash[0] > 4.0  # idle, and it could pay
+    value = 20.0 * float(sim.market.residual_share(8)[0])
+    assert value > 4.0  # the option would be worth exercising on the GPUs alone
+    res = b.run(_option_world(0.4, 3.0))
+    flows = res.flows()
+    paid = flows[(flows["kind"] == "purchase_option") & (flows["from"] == "xai")]["mean"].sum()
+    sold = flows[(flows["kind"] == "residual_sale") & (flows["to"] == "spv")]["mean"].sum()
+    assert paid == 0.0 and sold == pytest.approx(value, rel=1e-12)
+    assert res.max_abs_imbalance < 1e-9
+    # with every GPU in use the same lessee exercises: $4B, and nothing is sold
+    res = b.run(_option_world(1.0, 30.0))
+    flows = res.flows()
+    paid = flows[(flows["kind"] == "purchase_option") & (flows["from"] == "xai")]["mean"].sum()
+    sold = flows[(flows["kind"] == "residual_sale") & (flows["to"] == "spv")]["mean"].sum()
+    assert paid == pytest.approx(4.0, rel=1e-12) and sold == 0.0

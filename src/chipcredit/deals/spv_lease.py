@@ -236,9 +236,11 @@ class SpvLeaseDeal(DealRuntime):
         if self.spec.at_end == "purchase_option":
             # GPUs at the end of the path's useful life would retire from the fleet at once:
             # the lessee buys only GPUs it can still use (and a path's choice never depends
-            # on the longest life drawn in its chunk, which sets how old a fleet cohort gets)
+            # on the longest life drawn in its chunk, which sets how old a fleet cohort gets);
+            # and one that still leaves some idle, never built out, does not buy them all:
+            # the SPV sells every GPU at used value
             exercise = (live & (value > self.option_price) & (self.lab.cash >= self.option_price)
-                        & (self.lease_periods < sim.market.life_q))
+                        & (self.lease_periods < sim.market.life_q) & (self.idle == 0.0))
         price = np.where(exercise, self.option_price, 0.0)
         sim.ledger.pay(q, self.lessee, self.spv, "purchase_option", price, self.index)
         age = min(self.lease_periods, self.lab.fleet.capacity.shape[0] - 1)  # = lease if any
@@ -248,8 +250,7 @@ class SpvLeaseDeal(DealRuntime):
         sim.ledger.pay(q, sim.acct("customers"), self.spv, "residual_sale", sold, self.index)
         self.active = self.active & ~live
         self.units = np.where(live, 0.0, self.units)
-        # idle GPUs are sold with the rest (the option takes only the GPUs in use)
-        self.idle = np.where(live, 0.0, self.idle)
+        self.idle = np.where(live, 0.0, self.idle)  # sold with the rest (no option with idle)
         # the balloon is the residual the lease assumed: the SPV's risk, not the lessee's debt
         self.lease.principal = np.where(live, 0.0, self.lease.principal)
         self._ended = live  # the waterfall, after the funding phase, closes the debt
