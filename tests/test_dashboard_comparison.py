@@ -129,6 +129,17 @@ def test_stored_table_reads_n_m_for_the_unmeant_moic(tmp_path: Path, found: Any)
     assert {(d, p) for d, p in zip(nm[T.t("report.col_deal")], nm[T.t("report.col_party")],
                                    strict=True)} == {(d, names[p]) for d, p in unmeant}
     assert len(moic) > len(nm)  # the others keep their numbers
+    # a party that only pays (a lessee, a take-or-pay buyer) reads n/m for its IRR as well,
+    # as the note says, by the deal's kind: not -100%
+    kinds = {d.id: d.kind for d in result.scenario.deals}
+    pays_only = {pair for pair, (r, _) in unmeant.items() if r == "pays_only"}
+    assert pays_only
+    shown = _formatted(table, T, run_id, names, unmeant, kinds)
+    irr_rows = shown[shown[T.t("report.col_metric")] == T.label("metric", "irr")]
+    irr_nm = {(d, p) for d, p, *cells in irr_rows[[T.t("report.col_deal"), T.t("report.col_party"),
+                                                   *values]].itertuples(index=False)
+              if all(c == T.t("report.moic_nm") for c in cells)}
+    assert {(d, names[p]) for d, p in pays_only} <= irr_nm
     notes = stored_notes(table, unmeant, T, run_id, names)
     assert notes[0] == T.t("dashboard.compare.moic_nm", a=T.t("dashboard.compare.this_run"),
                            b=T.t("dashboard.compare.stored_run", run=run_id))

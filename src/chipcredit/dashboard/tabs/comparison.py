@@ -15,6 +15,7 @@ path has reads a dash, n/a one withheld (`chipcredit.report.multiples.irr_cell`)
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,7 @@ from chipcredit.report.multiples import (
     financed_parties,
     first_reason,
     irr_cell,
+    irr_not_meaningful,
     moic_reason,
     unmeant_moic,
 )
@@ -131,23 +133,30 @@ def moic_notes(unmeant: Unmeant, T: Catalogue, names: dict[str, str], a: str, b:
 
 
 def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int, names: dict[str, str],
-               unmeant: Unmeant) -> pd.DataFrame:
+               unmeant: Unmeant, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The stored-run table in ``T``'s words. A pair of ``unmeant`` reads n/m in every
+    MOIC cell, and in every IRR cell too where the deal table shows its IRR n/m
+    (`irr_not_meaningful`, by the deal's kind in ``kinds``, deal id -> kind), as its note
+    says: a lessee's or a buyer's -100% is no return."""
     rows = []
     for rec in table.to_dict("records"):
         metric = str(rec["metric"])
-        nm = metric == "moic" and (rec["deal"], rec["party"]) in unmeant
+        pair = (rec["deal"], rec["party"])
+        nm = pair in unmeant and (metric == "moic" or (
+            metric == "irr" and irr_not_meaningful(unmeant[pair][0],
+                                                   (kinds or {}).get(str(rec["deal"])))))
 
         def shown(value: Any, metric: str = metric, nm: bool = nm) -> str:
             if nm:  # no paired change for a MOIC n/m in either run (`moic_notes` says why)
                 return T.t("report.moic_nm")
             return T.metric_value(metric, None if pd.isna(value) else float(value))
 
-        def median(value: Any, ranked: Any, metric: str = metric) -> str:
+        def median(value: Any, ranked: Any, metric: str = metric, nm: bool = nm) -> str:
             # an IRR median as the deal table shows it: >1000% above the bracket (inf in
             # the summary, and in the stored rows by `store.stored_summary`), n/a withheld,
             # a dash where no path has one
             return (irr_text(T, irr_cell({"p50": value, "ranked_share": ranked}))
-                    if metric == "irr" else shown(value))
+                    if metric == "irr" and not nm else shown(value))
 
         rows.append({
             T.t("report.col_deal"): rec["deal"],
@@ -297,7 +306,8 @@ def _stored(T: Catalogue, current: Current) -> None:
     parties = current.result.scenario.parties
     names = {p.id: party_name(p.id, parties, T) for p in parties}
     unmeant = unmeant_stored(table, current.result, T)
-    st.dataframe(_formatted(table, T, int(run_id), names, unmeant), hide_index=True)
+    kinds = {d.id: d.kind for d in current.result.scenario.deals}
+    st.dataframe(_formatted(table, T, int(run_id), names, unmeant, kinds), hide_index=True)
     for note in stored_notes(table, unmeant, T, int(run_id), names):
         st.caption(markdown_safe(note))
 
