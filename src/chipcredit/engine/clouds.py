@@ -190,6 +190,12 @@ class CloudState(Fundraiser):
         self._own = np.zeros(n)
         """$B of its own money per unit it buys, at the market cost `_own_for`."""
 
+
+    def _served_share(self, wanted: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The share of ``wanted`` capacity units ``(n,)`` the fleet can serve, at most 1 (1
+        where nothing is wanted): short of capacity, every contract gets that share."""
+        return np.minimum(np.divide(self.fleet.installed(), wanted, out=np.ones(self.n),
+                                    where=wanted > 0), 1.0)
     def _deliver_opening(self, cloud: Cloud) -> None:
         """Opening delivery: the ``opening`` contracts' first quarter's units (the first
         phase, under a ramp) are their lab tenants' capacity at the start, so they serve the
@@ -203,8 +209,7 @@ class CloudState(Fundraiser):
         if not opening:
             return
         wanted = sum((units for _, _, units in opening), np.zeros(self.n))
-        ratio = np.minimum(np.divide(self.fleet.installed(), wanted, out=np.ones(self.n),
-                                     where=wanted > 0), 1.0)
+        ratio = self._served_share(wanted)
         for _, lab, units in opening:
             assert lab is not None  # the list keeps lab tenants only
             lab.rented = lab.rented + units * ratio
@@ -277,8 +282,7 @@ class CloudState(Fundraiser):
             # quarter it is made in
             self.build(sim, q, wanted - self.fleet.installed())
             # short of capacity, every contract gets the same share of its units
-            ratio = np.minimum(np.divide(self.fleet.installed(), wanted, out=np.ones(self.n),
-                                         where=wanted > 0), 1.0)
+            ratio = self._served_share(wanted)
         for c, live, units in running:
             c.delivered = np.where(live, units * ratio, 0.0)
             self.contracted = self.contracted + c.delivered

@@ -22,8 +22,8 @@ from .multiples import (
     closed_shares,
     extras_shown,
     financed_parties,
+    irr_cell,
     irr_not_meaningful,
-    irr_shown,
     mark_matters,
     mark_value,
     moic_reason,
@@ -146,9 +146,7 @@ def deals_table(result: Result, cat: Catalogue) -> str:
                 unmeant.setdefault("investee", []).append(who)
         # the statistics of the JSON summary and the CLI, which rank the paths beyond the
         # bracket (a median among paths above +1000% is not the median of the others)
-        shown = irr_shown(result.describe(f"deal|{deal}|{party}|irr"))
-        if shown == ("value", None):  # no path has an IRR: a dash, as the CLI's, not n/a
-            shown = ("none", None)
+        shown = irr_cell(result.describe(f"deal|{deal}|{party}|irr"))  # none: a dash, not n/a
         if not irr_nm and shown[0] != "value":
             beyond.add(shown[0])
         if reason is None and moic["p50"] is None:  # nothing put in on any path
