@@ -203,6 +203,25 @@ def test_the_spending_rule_with_purchase_draws_agrees() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_a_shortfall_draw_pays_on_the_paths_that_drew_only() -> None:
+    """The one-quarter world of tests/deals/test_credit_facility.py with D ~ uniform(0.5, 2):
+    on about a third of the 40 paths the lab draws and pays its costs at once; on the
+    others it has the cash, draws nothing, and its arrears wait for the funding phase (a
+    round), as on a path alone (the oracle). The engine once paid them from cash on every
+    path of a chunk in which some path drew."""
+    from tests.deals.test_credit_facility import cushioned_world
+
+    scenario = cushioned_world(2.0)
+    sim = Sim(scenario, ChunkDraws(SEED, 40, 0, 1, False))
+    sim.run()
+    engine = reduce_chunk(sim)
+    drew = engine["spv|fac|drawn_total"] > 0
+    assert 5 < drew.sum() < 35  # both kinds of path in the one chunk
+    worlds, sizes = run_worlds(scenario, SEED, 40)
+    problems = disagreements(engine, columns(worlds, sizes))
+    assert not problems, "\n".join(problems)
+
+
 def test_the_oracle_is_independent_of_the_engine() -> None:
     """The oracle takes only the engine's random numbers (`ChunkDraws`, the stream block
     size) and the scenario's input models; none of its model logic comes from the engine."""

@@ -16,8 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import chipcredit as cc
+from chipcredit.engine.streams import STREAM_BLOCK
 
-from ._build import FLAT, lab, lines, one, run, scenario, vendor
+from ._build import FLAT, lab, lines, one, run, scenario, simulate, vendor
 
 # A lab with no cash whose revenue ($1B a quarter) falls $0.2B short of its fixed costs
 # ($4.8B a year = $1.2B a quarter) and whose rounds never close (base -50).
@@ -121,6 +122,42 @@ def test_purchase_draws_need_a_vendor() -> None:
     bad = broke_world(facility(drawing={"purchases": 0.5}))
     with pytest.raises(cc.ScenarioError, match=r"deals\[0\]\.vendor.*drawing.purchases"):
         cc.load_scenario(bad)
+
+
+def cushioned_world(high: float) -> cc.Scenario:
+    """One quarter. The lab gets $1B of revenue, owes $2B of costs and has no cash: it pays
+    1 and owes 1. Then a second facility opens drawn by D ~ uniform(0.5, ``high``): where
+    D < 1 the shortfall facility draws 1 - D and pays; where D >= 1 the lab has the cash,
+    draws nothing, and its arrears wait for the funding phase, where they bring on a round
+    (rounds always close; no cash buffer)."""
+    broke = lab(revenue={"run_rate": 4.0, "growth": dict(FLAT)}, cash=0.0,
+                costs={"fixed_per_year": 8.0},
+                funding={"valuation_multiple": 10.0, "buffer_quarters": 0.0,
+                         "success": {"base": 50.0}})
+    cushion = facility(id="cushion", lender="apollo", commitment=100.0, max_outstanding=100.0,
+                       rate=0.0, drawn_at_start={"dist": "uniform", "low": 0.5, "high": high},
+                       drawing={"shortfall": False})
+    return cc.load_scenario(scenario(
+        parties=[vendor(), broke, {"id": "apollo", "kind": "lender"}],
+        deals=[facility(max_outstanding=10.0, rate=0.0), cushion], horizon=1))
+
+
+def test_a_paths_shortfall_draw_does_not_depend_on_its_chunk() -> None:
+    # D < 1 on about 0.5% of the paths. The 4,096 + 10 paths run as one chunk, and as two:
+    # the 10-path chunk has no path that draws, so it skips the draw step; the first
+    # chunk's draws once paid every path's arrears from its cash, so its D >= 1 paths
+    # raised no round (engine against oracle, where paths draw in one chunk:
+    # tests/test_oracle.py)
+    sc = cushioned_world(100.0)
+    paths = STREAM_BLOCK + 10
+    whole, split = (simulate(sc, paths=paths, seed=1, chunk_blocks=k) for k in (2, 1))
+    drawn = whole.outcomes["spv|fac|drawn_total"]
+    assert (drawn[:STREAM_BLOCK] > 0).sum() > 5  # the first chunk draws on some paths
+    assert not (drawn[STREAM_BLOCK:] > 0).any()  # the last draws on none
+    assert whole.outcomes.keys() == split.outcomes.keys()
+    for key, values in whole.outcomes.items():
+        np.testing.assert_array_equal(split.outcomes[key], values, err_msg=key)
+    assert split.to_json() == whole.to_json()
 
 
 @settings(max_examples=25)

@@ -158,13 +158,16 @@ class CreditFacilityDeal(DealRuntime):
                               0.0), MONEY_DUST)
         if not short.any():
             return
-        drawn = self._draw(sim, q, short)
-        if not drawn.any():
+        drew = self._draw(sim, q, short) > 0
+        if not drew.any():
             return
-        lab.opex.settle(sim.ledger, q, lab.cash, "operating_costs")
+        # only the paths that drew pay now: elsewhere arrears that cash could pay (cash that
+        # came after the costs fell due) wait for the funding phase, as they do when no path
+        # of the chunk draws (a path's numbers must not depend on its chunk, DESIGN.md 10)
+        lab.opex.settle(sim.ledger, q, np.where(drew, lab.cash, 0.0), "operating_costs")
         for claim in lab.claims:
-            claim.settle(sim.ledger, q, lab.cash)
-        self.claim.track_exposure(self.headroom(q))
+            claim.settle(sim.ledger, q, np.where(drew, lab.cash, 0.0))
+        self.claim.track_exposure(self.headroom(q), where=drew)
 
     # -- reporting -----------------------------------------------------------------------
     def record(self, sim: Sim, q: int) -> dict[str, NDArray[np.float64]]:

@@ -262,10 +262,12 @@ class Claim:
         """Principal plus arrears: the claim's size at a default, ``(n,)``."""
         return self.principal + self.arrears
 
-    def track_exposure(self, undrawn: Amount = 0.0) -> None:
-        """Update the peak of principal + arrears + undrawn."""
+    def track_exposure(self, undrawn: Amount = 0.0,
+                       where: NDArray[np.bool_] | bool = True) -> None:
+        """Update the peak of principal + arrears + undrawn, on the ``where`` paths (a mask,
+        ``(n,)``) or on all."""
         np.maximum(self.peak_exposure, self.principal + self.arrears + undrawn,
-                   out=self.peak_exposure)
+                   out=self.peak_exposure, where=where)
 
     def identity_gap(self) -> float:
         """Largest ``|promised - paid - arrears - written_off|`` over paths ($B)."""
