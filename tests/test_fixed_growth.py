@@ -80,6 +80,20 @@ def test_the_path_is_loaded_as_a_growth_path_and_addressed_by_its_fields() -> No
     assert cc.parameter_paths(edited)["parties.xai.costs.fixed_growth.from"].median() == 0.6
 
 
+def test_start_and_end_name_a_growth_path_as_from_and_to_do() -> None:
+    # the names every growth path takes (revenue.growth too): the same path, the same costs
+    text = "{%s: 0.8, %s: {low: 0.05, high: 0.2}, half_life_years: 1.5}"
+    named = {names: cc.parse_scenario_text(_with_fixed_growth(text % names)).parties[1]
+             for names in (("from", "to"), ("start", "end"))}
+    by_alias, by_name = named[("from", "to")], named[("start", "end")]
+    assert isinstance(by_alias, Lab) and isinstance(by_name, Lab)
+    assert isinstance(by_name.costs.fixed_growth, GrowthPath)
+    assert by_name.costs.fixed_growth == by_alias.costs.fixed_growth
+    # 1.0 a year for a quarter's half-life, as in the first test: 10, then 10 x 2^0.25
+    assert _fixed_costs({"start": 1.0, "end": 0.0, "half_life_years": 0.25}, quarters=2) == \
+        pytest.approx([10.0, 11.892071150027210], rel=1e-14)
+
+
 # -- validation: the same errors as revenue growth -------------------------------------------
 
 
@@ -106,6 +120,18 @@ GROWTH_RULE = ("must be above -1 and below 10 (effective annual: 1.0 doubles in 
     pytest.param("{from: 0.8, to: 0.1, half_life: 1.5}",
                  "30:67: parties[1].costs.fixed_growth.half_life is not a known field "
                  "(did you mean half_life_years?)", id="path-typo"),
+    # ``start`` and ``end``, GrowthPath's Python names for from and to, make a growth path
+    # here as in revenue.growth (they were read as an uncertain number: "start is not a
+    # known field", "end is not a known field")
+    pytest.param("{start: 0.8, end: 0.1}",
+                 "30:46: parties[1].costs.fixed_growth.half_life_years is required",
+                 id="path-python-names-missing"),
+    pytest.param("{start: 0.8, end: 0.1, half_life: 1.5}",
+                 "30:69: parties[1].costs.fixed_growth.half_life is not a known field "
+                 "(did you mean half_life_years?)", id="path-python-names-typo"),
+    pytest.param("{start: 80, end: 0.1, half_life_years: 1.5}",
+                 f"30:54: parties[1].costs.fixed_growth.start {GROWTH_RULE}; got 80 "
+                 "(did you mean 0.8?)", id="path-python-names-percent"),
     pytest.param("30", f"30:46: parties[1].costs.fixed_growth {GROWTH_RULE}; got 30 "
                  "(did you mean 0.3?)", id="number-percent"),
     pytest.param("{value: 0.3, sorce: x}",

@@ -179,13 +179,16 @@ class Revenue(Model):
     beta: Signed = Field(default_factory=lambda: _n(1.0))
 
 
-_PATH_KEYS = ("from", "to", "half_life_years")
+_PATH_KEYS = ("from", "to", "half_life_years", "start", "end")
+"""A growth path's keys: its fields' names in a file, and ``start`` and ``end``, the names
+`GrowthPath` gives ``from`` and ``to`` in Python, which every growth path takes as well
+(``revenue.growth: {start: .., end: .., half_life_years: ..}`` loads)."""
 
 
 def _growth_form(raw: Any) -> str:
-    """``path`` for a growth path (a `GrowthPath`, or a map naming any of its fields), else
-    ``number``: the form is chosen before validating, so a bad value gets its own error
-    only, not one from each form."""
+    """``path`` for a growth path (a `GrowthPath`, or a map naming any of its fields, by
+    either name), else ``number``: the form is chosen before validating, so a bad value gets
+    its own error only, not one from each form."""
     if isinstance(raw, GrowthPath) or (isinstance(raw, dict) and any(k in raw for k in _PATH_KEYS)):
         return "path"
     return "number"
