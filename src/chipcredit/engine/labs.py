@@ -108,26 +108,28 @@ class LabState(Fundraiser):
         self.fixed_q = p.array(c.fixed_per_year, key + ".costs.fixed_per_year") / 4.0
         fg, fkey = c.fixed_growth, key + ".costs.fixed_growth"
         # a growth path: the fixed costs' growth factor is carried quarter to quarter (the
-        # rate changes each quarter); a constant rate: raised to the quarter, as it always was
+        # rate changes each quarter); a constant rate: raised to the quarter, as it always was.
+        # Each form keeps only its own state.
         self._fixed_path: tuple[NDArray[np.float64], ...] | None = None
         """``(to, from - to, half_life_years)`` of a growth path, as `decaying` takes them."""
+        self._fixed_growth: NDArray[np.float64] | None = None
+        """``1 +`` the constant rate's quarterly growth, ``(n,)`` or ``(1,)`` (`compact`)."""
         if isinstance(fg, GrowthPath):
             f_to = p.array(fg.end, fkey + ".to")
             self._fixed_path = (f_to, p.array(fg.start, fkey + ".from") - f_to,
                                 compact(p.array(fg.half_life_years, fkey + ".half_life_years")))
-            self.fixed_growth_q = np.zeros(1)  # unused: the factor is carried instead
+            self._fixed_factor = np.ones(1)
+            """Growth factor of the fixed costs in this quarter, ``(n,)`` or ``(1,)``: the
+            product of ``(1 + g(k)) ** 0.25`` over the quarters ``k`` before it."""
         else:
-            self.fixed_growth_q = effective_to_quarterly(p.array(fg, fkey))
-        self._fixed_factor = np.ones(1)
-        """Growth factor of the fixed costs in this quarter (under a growth path), ``(n,)`` or
-        ``(1,)``: the product of ``(1 + g(k)) ** 0.25`` over the quarters ``k`` before it."""
+            # raised to the quarter each quarter: once, when it is the same on every path
+            self._fixed_growth = compact(1.0 + effective_to_quarterly(p.array(fg, fkey)))
         self.revenue_share = p.array(c.revenue_share, key + ".costs.revenue_share")
         self.per_revenue = p.array(k.per_revenue, key + ".compute.per_revenue")
         self.efficiency_q = effective_to_quarterly(
             p.array(k.efficiency_gain_per_year, key + ".compute.efficiency_gain_per_year"))
         # raised to the quarter each quarter: once, when it is the same on every path
         self._efficiency = compact(1.0 + self.efficiency_q)
-        self._fixed_growth = compact(1.0 + self.fixed_growth_q)
         self.training = p.array(k.training, key + ".compute.training")
         self.t_from = p.array(k.training_growth.start, key + ".compute.training_growth.from")
         self.t_to = p.array(k.training_growth.end, key + ".compute.training_growth.to")
@@ -207,8 +209,9 @@ class LabState(Fundraiser):
         ``(1 + fixed_growth) ** (q / 4)`` for a constant rate; under a growth path, the
         product of ``(1 + g(k)) ** 0.25`` over ``k < q``, ``g`` decaying as revenue growth
         does (`decaying`): 1 in the first quarter, as for a constant rate."""
-        if self._fixed_path is None:
+        if self._fixed_growth is not None:
             return np.asarray(self._fixed_growth ** q)
+        assert self._fixed_path is not None  # one form or the other
         factor = self._fixed_factor
         f_to, f_span, f_hl = self._fixed_path
         self._fixed_factor = factor * (1.0 + decaying(f_to, f_span, f_hl, q)) ** 0.25
