@@ -157,9 +157,10 @@ class SpvLease(Deal):
     def leased_to(self, lab_id: str) -> float:
         return self.units if self.active and lab_id == self.lessee else 0.0
 
-    def build_out(self, units: float) -> None:
+    def build_out(self, world: World, units: float) -> None:
         """The lessee built out ``units`` of the idle GPUs."""
         self.units += units
+        self.lab.leased += units
         self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def open(self, world: World, q: int) -> None:
@@ -171,8 +172,8 @@ class SpvLease(Deal):
         units = self.amount / self.vendor.content if live else 0.0
         paid = self.vendor.sell(world, q, self.spv, units, self.id, begin=True)
         self.add_tied(self.vendor.margin * paid)
-        self.units = units * self.lab.install_financed(world, q, self.vendor.id, units, paid)
-        self.idle = snap(units - self.units, CAPACITY_DUST)  # built out in later quarters
+        self.units = 0.0  # all idle: the lessee builds them out at its procurement
+        self.idle = snap(units, CAPACITY_DUST)
         self.unit_content = self.vendor.content if live else 0.0
         self.cost = paid
         self.active = live

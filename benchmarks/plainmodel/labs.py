@@ -78,7 +78,7 @@ class Lab(Fundraiser):
                                                  p(sp.max_cut, sk + ".max_cut"))
         self.liquidity: list[Any] = []  # facilities drawn for a shortfall: runway
         self.purchase_draws: list[Any] = []  # facilities drawn for purchases
-        self.idle_hardware: list[Any] = []  # SPVs whose GPUs it has not all built out
+        self.idle_hardware: list[Any] = []  # financed deliveries not all built out
         self.deferred_share = 0.0  # the spending rule's record of the quarter
         self.deferred = 0.0
         self.leased = 0.0
@@ -169,24 +169,13 @@ class Lab(Fundraiser):
         self.bought[vid] += units
         world.spend_tied(self, vid, paid)
 
-    def install_financed(self, world: World, q: int, vid: str, units: float,
-                         content_paid: float) -> float:
-        """Financed hardware arrives; the lab pays the rest of the all-in cost as far as
-        its cash goes. Returns the share it could build out."""
-        infra = max(units * world.market.all_in - content_paid, 0.0)
-        paid = min(infra, max(self.cash(world), 0.0))
-        world.books.pay(q, self.id, "customers", "infrastructure", paid)
-        usable = paid / infra if infra > 0 else 1.0
-        self.deployed[vid] += units * usable
-        return usable
-
     def procure(self, world: World, q: int, committed: list[tuple[str, float]]) -> None:
         """Phase 4: rent from clouds, then buy (vendor choice or fixed shares)."""
         shortfall = snap(max(self.need - self.installed(), 0.0) if self.alive else 0.0,
                          CAPACITY_DUST)
         due = self.due()
-        for hardware in self.idle_hardware:  # idle leased GPUs first, before the rule
-            shortfall = self.build_out(world, q, hardware, shortfall, due)
+        if self.idle_hardware:  # idle financed GPUs, after what commitments will take
+            shortfall = self.build_out_idle(world, q, shortfall, due, committed)
         own = budget = max(self.cash(world) - due, 0.0)
         if self.spending is not None:
             planned = shortfall
@@ -218,20 +207,37 @@ class Lab(Fundraiser):
             if other >= CAPACITY_DUST:
                 self.second_source = q
 
-    def build_out(self, world: World, q: int, hardware: Any, shortfall: float, due: float) -> float:
-        """Build out idle SPV GPUs for what it wants, as far as its cash less what is due
-        pays, at this quarter's all-in cost less the content paid; returns the shortfall left."""
-        if hardware.idle <= 0.0:
-            return shortfall
-        per_unit = max(world.market.all_in - hardware.unit_content, 0.0)
-        budget = max(self.cash(world) - due, 0.0)
-        affordable = budget / per_unit if per_unit > 0 else math.inf
-        take = snap(min(hardware.idle, shortfall, affordable), CAPACITY_DUST)
-        world.books.pay(q, self.id, "customers", "infrastructure", min(take * per_unit, budget))
-        hardware.build_out(take)
-        self.leased += take
-        self.deployed[hardware.vendor.id] += take
-        return snap(shortfall - take, CAPACITY_DUST)
+    def build_out_idle(self, world: World, q: int, shortfall: float, due: float,
+                       committed: list[tuple[str, float]]) -> float:
+        """Build out idle financed GPUs (SPV and vendor credit, in scenario order) for what
+        it wants beyond the committed units, with its cash less what is due and less the
+        committed units' cost; returns the shortfall left."""
+        reserved = cost = 0.0
+        for vid, units in committed:  # committed purchases first, as bought later
+            take = min(units, max(shortfall - reserved, 0.0))
+            if world.choice is None:
+                price = world.market.all_in
+            else:
+                price = world.choice.unit_price[world.choice.ids.index(vid)]
+            reserved += take
+            cost += take * price
+        wanted = snap(max(shortfall - reserved, 0.0), CAPACITY_DUST)
+        for hardware in self.idle_hardware:
+            if hardware.idle <= 0.0:
+                continue
+            if world.infrastructure is not None:
+                per_unit = world.infrastructure
+            else:
+                per_unit = max(world.market.all_in - hardware.unit_content, 0.0)
+            budget = max(self.cash(world) - due - cost, 0.0)
+            affordable = budget / per_unit if per_unit > 0 else math.inf
+            take = snap(min(hardware.idle, wanted, affordable), CAPACITY_DUST)
+            world.books.pay(q, self.id, "customers", "infrastructure", min(take * per_unit, budget))
+            hardware.build_out(world, take)
+            self.deployed[hardware.vendor.id] += take
+            wanted = snap(wanted - take, CAPACITY_DUST)
+            shortfall = snap(shortfall - take, CAPACITY_DUST)
+        return shortfall
 
     def defer(self, world: World, q: int, shortfall: float,
               committed: list[tuple[str, float]]) -> tuple[float, float, float]:

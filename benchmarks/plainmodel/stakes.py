@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .claim import Claim
 from .deals import Deal, gained
+from .dust import CAPACITY_DUST, snap
 
 if TYPE_CHECKING:
     from .fundraiser import Fundraiser
@@ -110,6 +111,19 @@ class VendorCredit(Deal):
         self.tied_gross_profit = 0.0
         self.tied_vendor = spec.vendor
         self.world = world
+        self.idle = 0.0  # shipped, not yet built out
+        self.unit_content = 0.0
+        self.lab.idle_hardware.append(self)
+
+    def start(self, world: World, q: int) -> None:
+        super().start(world, q)
+        if q > self.start_q and (not self.lab.alive or q - self.start_q >= world.market.life_q):
+            self.idle = 0.0  # retired unbuilt, or the lab is gone
+
+    def build_out(self, world: World, units: float) -> None:
+        """The lab built out ``units`` of the idle chips: into its fleet at their age."""
+        self.lab.fleet.add(units, 0.0, world.quarter - self.start_q)
+        self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def _collateral(self) -> float:
         age = max(self.world.quarter - self.start_q + 1, 0)
@@ -124,8 +138,9 @@ class VendorCredit(Deal):
         # the credit pays for these chips: the sale spends the vendor's money first
         paid = self.vendor.sell(world, q, self.borrower, units, self.id, begin=True,
                                 tied={self.vendor.id: amount})
-        usable = self.lab.install_financed(world, q, self.vendor.id, units, paid)
-        self.lab.fleet.add(units * usable, paid)
+        self.lab.fleet.add(0.0, paid)  # idle: the lab builds them out at its procurement
+        self.idle = snap(units, CAPACITY_DUST)
+        self.unit_content = self.vendor.content if units > 0 else 0.0
         self.shipped_cost = paid
         self.add_tied(self.vendor.margin * paid)
         self.claim.principal = amount

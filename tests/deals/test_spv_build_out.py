@@ -1,4 +1,5 @@
-"""A lessee short of cash at an SPV's start builds out its idle GPUs in later quarters.
+"""A lessee short of cash at an SPV's start builds out its idle GPUs as its cash allows,
+keeping what the quarter's rent needs.
 
 The world: GPUs whose vendor content is $20B per GW in an all-in cost of $40B per GW, so a
 GW of them needs $20B of buildings; an SPV buys $20B of them (1.0 GW) and leases them at
@@ -7,16 +8,18 @@ needs 1.0 GW (training, flat), owns none, has $3B of cash and $5B of revenue a q
 no costs; its rounds raise exactly its arrears (no buffer, tiny rounds, near-certain
 success).
 
-Quarter 0: revenue brings its cash to $8B; the SPV delivers 1.0 GW, whose $20B of
-buildings its $8B pays 40% of: 0.4 GW come into use, 0.6 GW stand idle. Nothing is left
-for the rent, which it pays from a round of $1.337308B: cash 0.
+Quarter 0: revenue brings its cash to $8B; the SPV delivers 1.0 GW, all idle; at its
+procurement the lessee keeps the quarter's rent and builds out with the rest, 8 - RENT =
+$6.662692B: 0.333135 GW come into use, 0.666865 GW stand idle. The rent is paid from cash:
+no arrears, no round (until Nov 2026 the delivery took all $8B for 0.4 GW and the rent was
+paid from a round, on paths without one in arrears).
 
 Quarters 1 to 3: $5B of revenue less the rent due, $3.662692B, builds out 3.662692 / 20 =
 0.183135 GW of the idle GPUs (before anything new: the lessee buys no GPUs of its own),
-the rent is paid, cash ends at 0; capacity 0.583135, 0.766269, 0.949404 GW.
+the rent is paid, cash ends at 0; capacity 0.516269, 0.699404, 0.882538 GW.
 
-Quarter 4: the last 0.050596 GW cost $1.011924B; cash ends at 5 - RENT - 1.011924 =
-$2.650768B and capacity at 1.0 GW. From then on cash grows by 5 - RENT = $3.662692B a
+Quarter 4: the last 0.117462 GW cost $2.349231B; cash ends at 5 - RENT - 2.349231 =
+$1.313461B and capacity at 1.0 GW. From then on cash grows by 5 - RENT = $3.662692B a
 quarter and nothing more is built or bought.
 """
 
@@ -37,14 +40,16 @@ from . import _build as b
 RENT = (20 - 4 * 1.04**-20) * 0.04 / (1 - 1.04**-20)
 SPARE = 5.0 - RENT  # $B a quarter left after the rent
 STEP = SPARE / 20.0  # GW built out per quarter at $20B of buildings per GW
+FIRST = (8.0 - RENT) / 20.0  # GW built out in quarter 0, the rent kept back
 
 
-def _world(cash: float = 3.0, success: float = 5.0, horizon: int = 8) -> dict[str, Any]:
+def _world(cash: float = 3.0, success: float = 5.0, horizon: int = 8,
+           run_rate: float = 20.0) -> dict[str, Any]:
     spv = {"id": "spv", "kind": "spv_lease", "lessee": "xai", "vendor": "nvidia", "amount": 20,
            "equity": {"nvidia": 2, "valor": 5.5},
            "debt": {"lender": "apollo", "amount": 12.5, "rate": 0.11, "term_years": 5},
            "lease": {"term_years": 5, "rate": 0.16, "residual": 0.2}, "at_end": "sell"}
-    lessee = b.lab(cash=cash, revenue={"run_rate": 20.0, "growth": dict(b.FLAT)},
+    lessee = b.lab(cash=cash, revenue={"run_rate": run_rate, "growth": dict(b.FLAT)},
                    compute={"installed": 0.0, "per_revenue": 0.0, "training": 1.0,
                             "training_growth": dict(b.FLAT)},
                    funding={"valuation_multiple": 10.0, "buffer_quarters": 0.0,
@@ -66,42 +71,46 @@ def _by_quarter(res: cc.Result, kind: str, source: str, target: str) -> np.ndarr
 def test_idle_spv_gpus_are_built_out_as_cash_allows() -> None:
     res = b.run(_world())
     capacity = res.bands("xai", "capacity")["mean"].to_numpy()
-    want = [0.4, 0.4 + STEP, 0.4 + 2 * STEP, 0.4 + 3 * STEP, 1.0, 1.0, 1.0, 1.0]
+    want = [FIRST, FIRST + STEP, FIRST + 2 * STEP, FIRST + 3 * STEP, 1.0, 1.0, 1.0, 1.0]
     np.testing.assert_allclose(capacity, want, rtol=1e-12)
-    last = 0.6 - 3 * STEP  # 0.050596 GW
+    last = 1.0 - FIRST - 3 * STEP  # 0.117462 GW
     cash = res.bands("xai", "cash")["mean"].to_numpy()
     np.testing.assert_allclose(cash, [0, 0, 0, 0, SPARE - 20 * last, 2 * SPARE - 20 * last,
                                       3 * SPARE - 20 * last, 4 * SPARE - 20 * last],
                                rtol=1e-12, atol=1e-12)
     flows = res.flows()
     infra = _by_quarter(res, "infrastructure", "xai", "customers")
-    np.testing.assert_allclose(infra, [8.0, SPARE, SPARE, SPARE, 20 * last, 0, 0, 0],
+    np.testing.assert_allclose(infra, [8.0 - RENT, SPARE, SPARE, SPARE, 20 * last, 0, 0, 0],
                                rtol=1e-12, atol=1e-12)
     # no GPUs of its own while leased ones stand idle (nor after: the need is met)
     assert not ((flows["kind"] == "sale") & (flows["from"] == "xai")).any()
     rounds = _by_quarter(res, "equity_round", "market", "xai")
-    np.testing.assert_allclose(rounds, [RENT, 0, 0, 0, 0, 0, 0, 0], rtol=1e-12, atol=1e-12)
+    # the rent was kept back from the buildings: no arrears, so no round, in quarter 0
+    np.testing.assert_allclose(rounds, 0.0, rtol=1e-12, atol=1e-12)
+    assert res.bands("xai", "arrears")["mean"].to_numpy().max() == 0.0
     np.testing.assert_allclose(_by_quarter(res, "rent", "xai", "spv"), RENT, rtol=1e-12)
     assert res.default_probability("xai") == 0.0
     assert res.max_abs_imbalance < 1e-9
 
 
 def test_idle_gpus_go_back_with_the_rest_on_the_lessees_default() -> None:
-    """A lessee that cannot raise (success base -20) defaults in quarter 0 with 0.6 GW idle:
-    the SPV takes all 1.0 GW back and sells them at used value less the haircut, the cost of
-    every GPU, idle or not, at a quarter old (1.0 - 0.2 / 4 = 0.95 of cost) less 30%: 20 x
-    0.95 x 0.7 = $13.3B; nothing is left idle to build out and
-    the lessee pays for no more buildings than the $8B of quarter 0."""
-    sim = Sim(cc.load_scenario(_world(success=-20.0, horizon=4)), ChunkDraws(0, 1, 0, 1, True))
+    """A lessee with no cash and $1B of revenue a quarter, less than the rent, that cannot
+    raise (success base -20) builds nothing out (it keeps its cash for the rent, and still
+    falls short) and defaults in quarter 0 with all 1.0 GW idle: the SPV takes them back and
+    sells them at used value less the haircut, the cost of every GPU at a quarter old
+    (1.0 - 0.2 / 4 = 0.95 of cost) less 30%: 20 x 0.95 x 0.7 = $13.3B; nothing is left idle
+    to build out and the lessee pays for no buildings."""
+    world = _world(cash=0.0, success=-20.0, horizon=4, run_rate=4.0)
+    sim = Sim(cc.load_scenario(world), ChunkDraws(0, 1, 0, 1, True))
     sim.step(0)
     spv, lab = sim.deals[0], sim.labs[0]
     assert isinstance(spv, SpvLeaseDeal)
     assert lab.default_quarter[0] == 0
     assert spv.idle[0] == 0.0 and spv.units[0] == 0.0 and not spv.active[0]
-    res = b.run(_world(success=-20.0, horizon=4))
+    res = b.run(world)
     flows = res.flows()
     infra = _by_quarter(res, "infrastructure", "xai", "customers")
-    np.testing.assert_allclose(infra, [8.0, 0.0, 0.0, 0.0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(infra, [0.0, 0.0, 0.0, 0.0], rtol=1e-12, atol=1e-12)
     sold = flows[(flows["kind"] == "collateral_sale") & (flows["to"] == "spv")]["mean"].sum()
     assert sold == pytest.approx(20 * 0.95 * 0.7, rel=1e-12)
     assert res.max_abs_imbalance < 1e-9
@@ -118,8 +127,8 @@ def test_a_lessee_with_the_cash_builds_everything_at_the_start() -> None:
 
 def _option_world(training: float, cash: float) -> dict[str, Any]:
     """A two-year lease with a purchase option at $4B (20% of $20B), a lessee that needs
-    ``training`` GW: with 0.4 GW and $3B of cash its $8B in quarter 0 builds out 0.4 of the
-    1.0 GW, and with its need met it leaves 0.6 idle for good while its cash grows by its
+    ``training`` GW: with 0.4 GW and $3B of cash it builds out 0.4 of the
+    1.0 GW by quarter 1, and with its need met it leaves 0.6 idle for good while its cash grows by its
     revenue less the rent; with 1.0 GW and $30B it builds everything at the start."""
     world = _world(cash=cash, horizon=10)
     spv = world["deals"][0]

@@ -123,6 +123,7 @@ class SpvLeaseDeal(DealRuntime):
     def build_out(self, units: NDArray[np.float64]) -> None:
         """The lessee built out ``units`` of the idle GPUs (`IdleHardware`): they are in use."""
         self.units = self.units + units
+        self.lab.leased = self.lab.leased + units
         self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def open(self, sim: Sim, q: int) -> None:
@@ -135,10 +136,11 @@ class SpvLeaseDeal(DealRuntime):
         units = np.where(live, self.amount / self.vendor.content, 0.0)
         paid = self.vendor.sell(sim, q, self.spv, units, self.index, begin=True)
         self.add_tied_gross_profit(self.vendor.margin * paid)
-        self.units = units * self.lab.install_financed(sim, q, self.vendor.acct, units, paid)
-        # what the lessee's cash could not build out now, it builds out in later quarters
-        # (`LabState.procure`); rent is due on all of it from the start
-        self.idle = snap(units - self.units, CAPACITY_DUST)
+        # the GPUs arrive idle: the lessee builds them out at its procurement, this quarter
+        # and later, as its need and its cash above the quarter's scheduled payments allow
+        # (`LabState.procure`); rent is due on all of them from the start
+        self.units = np.zeros(sim.n)
+        self.idle = snap(units, CAPACITY_DUST)
         self.unit_content = np.where(live, self.vendor.content, 0.0)
         self.cost = paid
         self.active = live

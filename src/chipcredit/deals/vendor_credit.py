@@ -48,6 +48,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from chipcredit.engine.claims import Claim
+from chipcredit.engine.dust import CAPACITY_DUST, snap
 from chipcredit.scenario.deals import CashAtMaturity, Conversion, RevenueShare, VendorCredit
 
 from .base import DealRuntime, Survival, equity_value
@@ -105,6 +106,25 @@ class VendorCreditDeal(DealRuntime):
         self.tied_gross_profit = np.zeros(n)
         self.tied_vendor = spec.vendor
         self._sim = sim
+        self.idle = np.zeros(n)
+        """Chips shipped and not yet built out (`IdleHardware`), in units."""
+        self.unit_content = np.zeros(n)
+        self.vendor_acct = self.vendor.acct
+        self.lab.idle_hardware.append(self)
+
+    def start(self, sim: Sim, q: int) -> None:
+        super().start(sim, q)
+        if q > self.start_q and self.idle.any():
+            # chips past their useful life retire unbuilt; a defaulted lab builds nothing
+            gone = ~self.lab.alive | (q - self.start_q >= sim.market.life_q)
+            self.idle = np.where(gone, 0.0, self.idle)
+
+    def build_out(self, units: NDArray[np.float64]) -> None:
+        """The lab built out ``units`` of the idle chips (`IdleHardware`): they join its
+        fleet at their age (their cost joined it when they were shipped)."""
+        age = self._sim.quarter - self.start_q
+        self.lab.fleet.add_at(age, units, np.zeros(self.n))
+        self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def _collateral(self) -> NDArray[np.float64]:
         """The chips shipped, at their used value: ``(n,)`` $B, 0 from the path's own
@@ -126,8 +146,12 @@ class VendorCreditDeal(DealRuntime):
         # the credit drawn pays for these chips: the sale spends the vendor's money first
         paid = self.vendor.sell(sim, q, self.borrower, units, self.index, begin=True,
                                 tied=[(self.vendor.acct, amount)])
-        usable = self.lab.install_financed(sim, q, self.vendor.acct, units, paid)
-        self.lab.fleet.add(units * usable, paid)
+        # the chips arrive idle, their cost already in the lab's fleet (they are its own):
+        # it builds them out at its procurement, this quarter and later, as its need and its
+        # cash above the quarter's scheduled payments allow (`LabState.procure`)
+        self.lab.fleet.add(np.zeros(sim.n), paid)
+        self.idle = snap(np.asarray(units), CAPACITY_DUST)
+        self.unit_content = np.where(units > 0, self.vendor.content, 0.0)
         self.shipped_cost = paid
         self.add_tied_gross_profit(self.vendor.margin * paid)
         self.claim.principal = amount.copy()

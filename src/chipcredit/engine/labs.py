@@ -39,9 +39,10 @@ FINANCING_KINDS = frozenset({"equity", "equity_round", "loan_draw", "credit_draw
 
 
 class IdleHardware(Protocol):
-    """Financed GPUs delivered to a lab that it could not build out when they arrived (an
-    ``spv_lease``'s, its cash short of their buildings): it builds them out later, in its
-    procurement, before it rents or buys anything new (`LabState.procure`)."""
+    """Financed GPUs delivered to a lab and not yet built out (an ``spv_lease``'s or a
+    ``vendor_credit``'s): every financed delivery arrives idle, and the lab builds it out in
+    its procurement, in the quarter it arrives and later, as its need and its cash less the
+    quarter's scheduled payments allow (`LabState.procure`)."""
 
     idle: NDArray[np.float64]
     """Units delivered and not yet built out, ``(n,)`` (0 once the hardware is gone)."""
@@ -51,7 +52,8 @@ class IdleHardware(Protocol):
     vendor_acct: int
 
     def build_out(self, units: NDArray[np.float64]) -> None:
-        """``units`` (``(n,)``, at most `idle`) are built out and come into use."""
+        """``units`` (``(n,)``, at most `idle`) are built out and come into use (leased to
+        the lab, or in its own fleet)."""
         ...
 
 
@@ -262,18 +264,6 @@ class LabState(Fundraiser):
         self.bought[vendor_acct] = self.bought.get(vendor_acct, 0.0) + units
         sim.spend_tied(self, vendor_acct, paid)
 
-    def install_financed(self, sim: Sim, q: int, vendor_acct: int, units: NDArray[np.float64],
-                         content_paid: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Hardware financed by a deal arrives: the lab pays the rest of the all-in cost
-        (buildings, power, network) from its cash. Returns the share of ``units`` it could
-        build out, ``(n,)``; the rest stands idle."""
-        infra = np.maximum(units * sim.market.all_in - content_paid, 0.0)
-        paid = np.minimum(infra, np.maximum(self.cash, 0.0))
-        sim.ledger.pay(q, self.acct, sim.acct("customers"), "infrastructure", paid)
-        usable = np.divide(paid, infra, out=np.ones(sim.n), where=infra > 0)
-        self.deployed[vendor_acct] += units * usable
-        return np.asarray(usable)
-
     def procure(self, sim: Sim, q: int, committed: list[tuple[int, NDArray[np.float64]]]) -> None:
         """Phase 4 (the lab's own purchases): committed capacity first, then fixed shares.
 
@@ -284,8 +274,8 @@ class LabState(Fundraiser):
         shortfall = lab_shortfall(self.need, self.fleet.installed(), self.leased, self.rented,
                                   self.alive, CAPACITY_DUST)
         due = self.due()
-        for hardware in self.idle_hardware:  # idle GPUs it already pays for come first
-            shortfall = self._build_out(sim, q, hardware, shortfall, due)
+        if self.idle_hardware:  # financed GPUs it already pays for, after its commitments
+            shortfall = self._build_out_idle(sim, q, shortfall, due, committed)
         budget = np.maximum(self.cash - due, 0.0)
         rule, own = self.spending, budget  # own: before any purchase draws
         if rule is not None:  # short of runway: defer some compute, keep some cash
@@ -312,29 +302,75 @@ class LabState(Fundraiser):
             self.buy(sim, q, vendor_acct, snap(rest * share, CAPACITY_DUST))
         self._track_sources(q)
 
-    def _build_out(self, sim: Sim, q: int, hardware: IdleHardware, shortfall: NDArray[np.float64],
-                   due: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Build out idle financed GPUs for as much of the capacity it wants as its cash,
-        less what falls due this quarter, pays; returns the shortfall left, ``(n,)``.
+    def _committed_reserve(self, sim: Sim, shortfall: NDArray[np.float64],
+                           committed: list[tuple[int, NDArray[np.float64]]]
+                           ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """What the quarter's committed purchases will take, in the order they are bought
+        (`procure`): ``(units of the shortfall, $B at each vendor's unit price)``, each
+        ``(n,)``, before the lab's cash limits them."""
+        units = np.zeros(sim.n)
+        cost = np.zeros(sim.n)
+        for vendor_acct, wanted in committed:
+            take = np.minimum(wanted, np.maximum(shortfall - units, 0.0))
+            price = (sim.market.all_in if sim.choice is None
+                     else sim.choice.unit_price[sim.choice.accts.index(vendor_acct)])
+            units = units + take
+            cost = cost + take * price
+        return units, cost
 
-        Each idle unit costs this quarter's all-in cost less the content already paid for
-        it (the same split as on delivery, `install_financed`). It comes before the
-        spending rule: like capacity under a lease, it is not new compute the rule defers
-        (its rent is due either way), and the rule's runway then sees the cash it spent.
+    def _build_out_idle(self, sim: Sim, q: int, shortfall: NDArray[np.float64],
+                        due: NDArray[np.float64],
+                        committed: list[tuple[int, NDArray[np.float64]]]) -> NDArray[np.float64]:
+        """Build out idle financed GPUs (`IdleHardware`, in scenario order) for as much of
+        the capacity it wants as its cash pays, less what falls due this quarter and less
+        what its committed purchases will take; returns the shortfall left, ``(n,)``.
+
+        Committed capacity comes first (DESIGN section 3, phase 4): a take-or-pay unit not
+        bought costs a fee for nothing, an idle GPU not built out this quarter costs nothing
+        more (its rent or credit is owed either way) and can be built out next quarter. So
+        the build-out leaves the committed units' share of the shortfall and their cost to
+        the purchases (`procure`). It comes before the spending rule: like capacity under a
+        lease, it is not new compute the rule defers, and the rule's runway then sees the
+        cash it spent.
         """
-        if not hardware.idle.any():
-            return shortfall
-        per_unit = np.maximum(sim.market.all_in - hardware.unit_content, 0.0)
-        budget = np.maximum(self.cash - due, 0.0)
+        reserved, cost = self._committed_reserve(sim, shortfall, committed)
+        wanted = snap(np.maximum(shortfall - reserved, 0.0), CAPACITY_DUST)
+        held = due + cost
+        for hardware in self.idle_hardware:
+            if not hardware.idle.any():
+                continue
+            take = self._build_out(sim, q, hardware, wanted, held)
+            wanted = snap(wanted - take, CAPACITY_DUST)
+            shortfall = snap(shortfall - take, CAPACITY_DUST)
+        return shortfall
+
+    def _build_out(self, sim: Sim, q: int, hardware: IdleHardware, wanted: NDArray[np.float64],
+                   held: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Build out up to ``wanted`` units of ``hardware``'s idle GPUs with the cash above
+        ``held`` ($B, ``(n,)``); returns the units built out, ``(n,)``.
+
+        Each idle unit costs this quarter's infrastructure per unit (`infrastructure_per_unit`).
+        """
+        per_unit = self.infrastructure_per_unit(sim, hardware.unit_content)
+        budget = np.maximum(self.cash - held, 0.0)
         affordable = np.divide(budget, per_unit, out=np.full(sim.n, np.inf), where=per_unit > 0)
-        take = snap(np.minimum(np.minimum(hardware.idle, shortfall), affordable), CAPACITY_DUST)
-        # at most the budget: rounding in ``affordable`` never eats into what falls due
+        take = snap(np.minimum(np.minimum(hardware.idle, wanted), affordable), CAPACITY_DUST)
+        # at most the budget: rounding in ``affordable`` never eats into what is held
         sim.ledger.pay(q, self.acct, sim.acct("customers"), "infrastructure",
                        np.minimum(take * per_unit, budget))
         hardware.build_out(take)
-        self.leased = self.leased + take
         self.deployed[hardware.vendor_acct] += take
-        return snap(shortfall - take, CAPACITY_DUST)
+        return take
+
+    @staticmethod
+    def infrastructure_per_unit(sim: Sim, content: NDArray[np.float64]) -> NDArray[np.float64]:
+        """$B per unit of buildings, power and network this quarter, ``(n,)``: the vendor
+        choice's ``infrastructure_per_unit`` where it sets one, else the all-in cost less
+        the vendor ``content`` paid per unit (``(n,)``). The lab's own purchases (`buy`)
+        and the building out of financed GPUs pay the same."""
+        if sim.infrastructure is not None:
+            return np.asarray(sim.infrastructure + np.zeros(sim.n))
+        return np.maximum(sim.market.all_in - content, 0.0)
 
     def _defer(self, sim: Sim, q: int, shortfall: NDArray[np.float64],
                committed: list[tuple[int, NDArray[np.float64]]]) -> NDArray[np.float64]:
