@@ -170,26 +170,32 @@ class Lab(Fundraiser):
         world.spend_tied(self, vid, paid)
 
     def procure(self, world: World, q: int, committed: list[tuple[str, float]]) -> None:
-        """Phase 4: rent from clouds, then buy (vendor choice or fixed shares)."""
+        """Phase 4: build out idle financed GPUs, the spending rule's cut, rent from
+        clouds, draw purchase facilities for what is left to buy, then buy (vendor choice
+        or fixed shares)."""
         shortfall = snap(max(self.need - self.installed(), 0.0) if self.alive else 0.0,
                          CAPACITY_DUST)
         due = self.due()
         if self.idle_hardware:  # idle financed GPUs, after what commitments will take
             shortfall = self.build_out_idle(world, q, shortfall, due, committed)
         own = budget = max(self.cash(world) - due, 0.0)
+        held = 0.0
         if self.spending is not None:
             planned = shortfall
             shortfall, cut, protected = self.defer(world, q, shortfall, committed)
-        for facility in self.purchase_draws:  # for what it still wants, after the cut
-            facility.draw_for_purchases(world, q, shortfall)
-        if self.purchase_draws:
-            budget = max(self.cash(world) - due, 0.0)
-        if self.spending is not None:
             held = cut * max(own - protected * world.market.all_in, 0.0)
             self.deferred_share = (planned - shortfall) / planned if planned > 0 else 0.0
             self.deferred = min((planned - shortfall) * world.market.all_in, held)
-            budget -= held
-        shortfall, budget = self.rent(world, q, shortfall, budget, committed)
+            budget = own - held
+        shortfall, left = self.rent(world, q, shortfall, budget, committed)
+        if self.purchase_draws:  # for what is left to buy, after the cut and the rentals
+            for facility in self.purchase_draws:
+                facility.draw_for_purchases(world, q, shortfall)
+            spend = max(self.cash(world) - due, 0.0)
+            if self.spending is not None:
+                spend -= held  # never held back: what the draws brought in
+            left = max(spend - (budget - left), 0.0)  # less the rent
+        budget = left
         if world.choice is not None:
             world.choice.procure(world, self, q, committed, shortfall, budget)
         else:

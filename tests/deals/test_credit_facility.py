@@ -112,6 +112,37 @@ def test_purchase_draws_pay_half_the_vendors_equipment() -> None:
     assert one(res, "fac", "nvidia", "loss") == pytest.approx(0.0, abs=1e-12)
 
 
+def test_purchase_draws_follow_the_spot_rentals() -> None:
+    # The lab needs 1 unit of training capacity every quarter and rents 40% of its new
+    # shortfall on the spot market from a cloud with 1 unit installed and idle; it buys the
+    # rest from the vendor, half of it paid by a purchases facility (content $35B a unit,
+    # the whole all-in cost).
+    #   q0: shortfall 1; it rents 0.4 x 1 = 0.4 units, then draws for the 0.6 left to buy:
+    #       0.5 x 0.6 x 1.0 (procurement share) x 35 = 10.5 at the end of q0, and buys 0.6
+    #       (0.6 x 35 = 21 to the vendor).
+    #   q1 on: the 0.6 bought stay; it renews the 0.4 rented: nothing left to buy, no draw.
+    # Drawn before the rentals, it would draw 0.5 x 1 x 35 = 17.5 in q0 and 0.5 x 0.4 x 35
+    # = 7.0 each later quarter, for capacity it then rents.
+    renter = lab(compute={"installed": 0.0, "per_revenue": 0.0, "training": 1.0,
+                          "training_growth": dict(FLAT)}, renting={"neo": 0.4})
+    neo = {"id": "neo", "kind": "cloud", "cash": 0.5, "installed": 1.0,
+           "procurement": {"nvidia": 1.0}, "contracts": [],
+           "spot": {"price_per_unit_year": 13.0, "build": False}}
+    deal = facility(commitment=30.0, max_outstanding=None, term_years=2, vendor="nvidia",
+                    drawing={"purchases": 0.5, "shortfall": False})
+    res = run(scenario(parties=[vendor(), renter, neo], deals=[deal], horizon=4))
+    draws = lines(res, "fac", "credit_draw")
+    assert list(draws["time"]) == [1]
+    assert draws["amount"][0] == pytest.approx(10.5, abs=1e-12)
+    assert res.outcomes["spv|fac|drawn_total"][0] == pytest.approx(10.5, abs=1e-12)
+    flows = res.flows()
+    sales = flows[(flows["from"] == "xai") & (flows["to"] == "nvidia") & (flows["kind"] == "sale")]
+    np.testing.assert_allclose(sales["mean"], [21.0], rtol=0, atol=1e-12)
+    rent = flows[(flows["from"] == "xai") & (flows["to"] == "neo") & (flows["kind"] == "cloud_rent")]
+    assert (rent["mean"] > 0).all() and len(rent) >= 3  # the 0.4 rented each quarter
+    assert one(res, "fac", "nvidia", "tied_gross_profit") == pytest.approx(0.75 * 10.5, abs=1e-12)
+
+
 def test_a_facility_that_does_not_close_draws_nothing() -> None:
     res = run(broke_world(facility(close_probability=0.0)), quiet=True)
     assert res.cashflows("fac").empty

@@ -7,12 +7,13 @@ Two rules say when it is drawn (``drawing``), both in the ledger as ``credit_dra
 transfers from the lender to the borrower:
 
 - ``purchases``: when the borrower comes to buy (its own procurement in phase 4, after its
-  spending rule, if it has one, has cut what it wants), draws pay for that share of what
-  it is about to buy from ``vendor`` this quarter (the shortfall it still wants times its
-  procurement share times the vendor's price): a lab that defers capacity draws only for
-  what it still buys. The money is tied to the vendor's equipment, so the vendor's gross
-  profit on those sales is reported beside the deal as ``tied_gross_profit``, and the
-  purchase spends it first (money provenance, `Sim.tied_parts`);
+  spending rule, if it has one, has cut what it wants, and after its spot rentals), draws
+  pay for that share of what it is about to buy from ``vendor`` this quarter (the
+  shortfall left to buy times its procurement share times the vendor's price): a lab that
+  defers capacity draws only for what it still buys, one that rents not for what it rents.
+  The money is tied to the vendor's equipment, so the vendor's gross profit on those sales
+  is reported beside the deal as ``tied_gross_profit``, and the purchase spends it first
+  (money provenance, `Sim.tied_parts`);
 - ``shortfall``: after servicing, the borrower draws what it could not pay (its arrears
   less its cash) and pays it at once, before it seeks an equity round. A borrower with cash never draws;
   one whose funding dries up draws the facility to its limit before it defaults.
@@ -134,7 +135,8 @@ class CreditFacilityDeal(DealRuntime):
     def draw_for_purchases(self, sim: Sim, q: int, wanted: NDArray[np.float64]) -> None:
         """The purchases rule, at the borrower's procurement (`LabState.procure`): draw
         ``drawing.purchases`` of the vendor's price of the vendor's procurement share of
-        ``wanted`` (the capacity units the lab still wants after its spending rule, ``(n,)``),
+        ``wanted`` (the capacity units the lab still has to buy after its spending rule and
+        its spot rentals, ``(n,)``),
         tie it to the vendor's equipment, and note the exposure (balance, accrued interest
         and undrawn headroom)."""
         if self.vendor is None or not 0 <= q - self.start_q < self.available_q:

@@ -265,7 +265,9 @@ class LabState(Fundraiser):
         sim.spend_tied(self, vendor_acct, paid)
 
     def procure(self, sim: Sim, q: int, committed: list[tuple[int, NDArray[np.float64]]]) -> None:
-        """Phase 4 (the lab's own purchases): committed capacity first, then fixed shares.
+        """Phase 4 (the lab's own purchases): idle financed GPUs built out, the spending
+        rule's cut, spot rentals, purchase draws for what is left to buy, then the purchases:
+        committed capacity first, then fixed shares (or the vendor choice).
 
         A lab short of cash buys less; since inference is served first, training is what
         it cuts.
@@ -276,17 +278,17 @@ class LabState(Fundraiser):
         due = self.due()
         if self.idle_hardware:  # financed GPUs it already pays for, after its commitments
             shortfall = self._build_out_idle(sim, q, shortfall, due, committed)
-        budget = np.maximum(self.cash - due, 0.0)
-        rule, own = self.spending, budget  # own: before any purchase draws
-        if rule is not None:  # short of runway: defer some compute, keep some cash
+        own = budget = np.maximum(self.cash - due, 0.0)  # own: before any purchase draws
+        if self.spending is not None:  # short of runway: defer some compute, keep some cash
             shortfall = self._defer(sim, q, shortfall, committed)
-        if self.purchase_draws:  # what the lab still wants, after the cut: drawn, and spent
-            for facility in self.purchase_draws:
-                facility.draw_for_purchases(sim, q, shortfall)
-            budget = np.maximum(self.cash - due, 0.0)
-        if rule is not None:
-            budget = rule.spend(budget, own, sim.market.all_in)
-        shortfall, budget = rent_from_clouds(sim, self, q, shortfall, budget, committed)
+            budget = self.spending.spend(own, own, sim.market.all_in)
+        shortfall, left = rent_from_clouds(sim, self, q, shortfall, budget, committed)
+        if self.purchase_draws:  # for what is left to buy, after the cut and the rentals
+            # the rent, budget - left, is exactly 0 for a lab that does not rent (`left` is
+            # `budget` then): its budget is the rule's after the draws, bit for bit
+            left = np.maximum(self._draw_for_purchases(sim, q, shortfall, due, own)
+                              - (budget - left), 0.0)
+        budget = left
         if sim.choice is not None:
             sim.choice.procure(sim, self, q, committed, shortfall, budget)
             self._track_sources(q)
@@ -301,6 +303,26 @@ class LabState(Fundraiser):
         for vendor_acct, share in self.procurement.items():
             self.buy(sim, q, vendor_acct, snap(rest * share, CAPACITY_DUST))
         self._track_sources(q)
+
+    def _draw_for_purchases(self, sim: Sim, q: int, shortfall: NDArray[np.float64],
+                            due: NDArray[np.float64], own: NDArray[np.float64]
+                            ) -> NDArray[np.float64]:
+        """Draw the purchase facilities (`PurchaseDraws`, in scenario order) for
+        ``shortfall``, the capacity units the lab still has to buy after its spending rule's
+        cut and its spot rentals, ``(n,)``; returns what it may spend of its cash above
+        ``due`` after the draws, ``(n,)`` $B, before the rent.
+
+        The draws follow the rentals: they finance what the lab buys (DESIGN section 3,
+        phase 4), and drawn for capacity it then rents, the money would sit idle, accruing
+        interest. The rule never holds back what they bring in (`SpendingRule.spend`, with
+        ``own``, the cash above ``due`` before them, ``(n,)`` $B).
+        """
+        for facility in self.purchase_draws:
+            facility.draw_for_purchases(sim, q, shortfall)
+        spend = np.maximum(self.cash - due, 0.0)
+        if self.spending is not None:
+            spend = self.spending.spend(spend, own, sim.market.all_in)
+        return spend
 
     def _committed_reserve(self, sim: Sim, shortfall: NDArray[np.float64],
                            committed: list[tuple[int, NDArray[np.float64]]]

@@ -26,8 +26,10 @@ The rule, per path::
 0)``) and ``committed`` what it must buy under purchase commitments this quarter; ``budget``
 is its cash less what falls due this quarter, the most it spends on compute without the
 rule, ``own`` the same before this quarter's purchase draws (a facility's draws for
-purchases are sized on ``wanted`` and are never held back; without such draws ``own`` is
-``budget``), and ``all_in`` the all-in cost per unit. Both levers are needed: a lab with cash to
+purchases are sized on what is left of ``wanted`` after the spot rentals, come after them
+and are never held back: the rentals spend ``spend`` with ``budget = own``, the purchases
+what is left of it plus the draws; without such draws ``own`` is ``budget``), and
+``all_in`` the all-in cost per unit. Both levers are needed: a lab with cash to
 spare is limited by what it wants, one short of cash by what it can spend, and either way
 it spends about ``1 - cut`` of what it would have spent on discretionary compute (spot
 rentals, renewed or new, and purchases beyond its commitments), keeping the rest as cash.
@@ -90,7 +92,7 @@ class Liquidity(Protocol):
 class PurchaseDraws(Protocol):
     """Committed funding a lab draws to pay for its purchases (a ``credit_facility`` with
     ``drawing.purchases`` and a ``vendor``): drawn at the lab's procurement, after the
-    spending rule's cut, for the capacity it still wants."""
+    spending rule's cut and the spot rentals, for the capacity it still has to buy."""
 
     def draw_for_purchases(self, sim: Sim, q: int, wanted: NDArray[np.float64]) -> None:
         """Draw for buying ``wanted`` capacity units this quarter, ``(n,)``."""
@@ -122,9 +124,9 @@ def runway_cut(cash: NDArray[np.float64], undrawn: NDArray[np.float64], burn: ND
 class SpendingRule:
     """One lab's spending rule, sampled per path (`chipcredit.scenario.parties.Spending`).
 
-    A quarter's decision comes in two steps around the purchase draws of the lab's credit
-    facilities: `want` (the cut and the capacity it still wants), then `spend` (the money it
-    may spend on it).
+    A quarter's decision comes in two steps: `want` (the cut and the capacity it still
+    wants), then `spend` (the money it may spend on it): before the spot rentals on its own
+    cash, and again after the purchase draws of the lab's credit facilities, with them.
 
     Attributes
     ----------
