@@ -126,6 +126,32 @@ def test_rounds_capped_by_max_dilution_agree() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_rounds_capped_by_max_dilution_per_year_agree() -> None:
+    """seed-2025 with every lab's and cloud's rounds of four trailing quarters limited to
+    6% of the company (a limit that binds on most rounds, so capped rounds, quarters with
+    no room left, the window rolling on, and the defaults that follow are all compared),
+    engine against oracle on 40 paths."""
+    import yaml
+
+    data = yaml.safe_load((Path(cc.__file__).parent / "scenarios" / "seed-2025.yaml").read_text())
+    capped = 0
+    for party in data["parties"]:
+        if party.get("funding") is not None:
+            party["funding"]["max_dilution_per_year"] = 0.06
+            capped += 1
+    assert capped >= 3  # OpenAI, xAI, CoreWeave
+    scenario = cc.load_scenario(data)
+    sim = Sim(scenario, ChunkDraws(SEED, 40, 0, 1, False))
+    sim.run()
+    engine = reduce_chunk(sim)
+    free = _engine(SEED, 40)[1]
+    assert any(not np.array_equal(engine[k], free[k], equal_nan=True) for k in engine
+               if k.endswith("default_quarter"))  # the limit changed who defaults, and when
+    worlds, sizes = run_worlds(scenario, SEED, 40)
+    problems = disagreements(engine, columns(worlds, sizes))
+    assert not problems, "\n".join(problems)
+
+
 def _biting_rule() -> dict:
     """seed-2025's data with a spending rule on both labs that bites often: up to 50-90% cut
     under 8 quarters of runway."""

@@ -48,6 +48,15 @@ class Fundraiser:
         if f.max_dilution is not None:
             d = p(f.max_dilution, key + ".funding.max_dilution")
             self.cap_ratio = d / (1.0 - d)
+        # the most the rounds of four trailing quarters issue over the shares before them
+        self.year_ratio: float | None = None
+        if f.max_dilution_per_year is not None:
+            d = p(f.max_dilution_per_year, key + ".funding.max_dilution_per_year")
+            self.year_ratio = d / (1.0 - d)
+        # shares outstanding before each of the last three quarters' rounds (oldest first)
+        # and the shares each issued; set at the first round
+        self.before: list[float] | None = None
+        self.issued = [0.0] * 3
         m = f.maturity
         self.mature = None if m is None else (
             p(m.multiple, key + ".funding.maturity.multiple"),
@@ -100,6 +109,9 @@ class Fundraiser:
         if total > _RESCALE_ABOVE:
             for k in self.shares:
                 self.shares[k] /= total
+            if self.before is not None:
+                self.before = [b / total for b in self.before]
+                self.issued = [x / total for x in self.issued]
         return new
 
     def raise_equity(self, world: World, q: int) -> float:
@@ -114,8 +126,15 @@ class Fundraiser:
         size = max(self.round_quarters * burn, arrears + gap)
         if self.cap_ratio is not None:  # sell at most d of the company: pre * d / (1 - d)
             size = min(size, value * self.cap_ratio)
+        total = self.total_shares()
+        if self.before is None:  # rounds before the start are unknown: none counted
+            self.before = [total] * 3
+        price = value / total
+        if self.year_ratio is not None:  # the trailing year's rounds sell at most d
+            room = self.year_ratio * self.before[0] - ((self.issued[0] + self.issued[1])
+                                                       + self.issued[2])
+            size = min(size, max(room, 0.0) * price)
         size = snap(size, MONEY_DUST)
-        price = value / self.total_shares()
         # a company worth less than a dollar (no revenue, or only a residual) raises nothing
         wants = (self.alive and (cash < self.buffer * burn or arrears > ARREARS_TOL)
                  and size > 0 and value > MONEY_DUST)
@@ -126,7 +145,12 @@ class Fundraiser:
         x = base + mom * min(max(momentum, -1.0), 10.0) + sen * m.sentiment + win * m.winter
         chance = 1.0 / (1.0 + math.exp(-x))
         amount = size if wants and self.u_funding[q] <= chance else 0.0
+        # the window moves up a quarter before the new shares, so that a rescale in `issue`
+        # divides it with the rest of the table
+        self.before = [*self.before[1:], total]
+        self.issued = [*self.issued[1:], 0.0]
         if amount:
-            self.issue("market", None, amount, price)
+            new = self.issue("market", None, amount, price)
+            self.issued[2] = new / (total + new) if total + new > _RESCALE_ABOVE else new
         world.books.pay(q, "market", self.id, "equity_round", amount)
         return amount

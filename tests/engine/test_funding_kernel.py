@@ -37,26 +37,31 @@ def _values(rng: np.random.Generator, n: int, special: float) -> np.ndarray:
 def _reference(burn: np.ndarray, v: dict[str, np.ndarray],
                seen: float = 4.0) -> tuple[np.ndarray, ...]:
     """The round as numpy passes (`raise_equity` and `issue` before the kernel), on a copy
-    of ``burn``: the burn, the amount, the holder's and the total shares, and whether any
-    total is huge. ``seen`` is the number of quarters simulated so far, at most 4: the mean
-    burn is over those (numpy's mean over the first axis when 4)."""
+    of ``burn`` and of the yearly window ``v["window"]``: the burn, the amount, the
+    holder's and the total shares, whether any total is huge, and the window moved up a
+    quarter. ``seen`` is the number of quarters simulated so far, at most 4: the mean burn
+    is over those (numpy's mean over the first axis when 4)."""
+    w = v["window"].copy()
     burn = burn.copy()
     burn[:-1] = burn[1:]
     burn[-1] = v["cash_open"] + v["inflow"] - v["cash"]
     b = np.maximum(np.add.reduce(burn, axis=0) / seen, 0.0)
     gap = np.maximum(v["buffer"] * b - v["cash"], 0.0)
     size = np.maximum(v["round_quarters"] * b, v["arrears"] + gap)
-    size = snap(np.where(v["cap"] < np.inf, np.minimum(size, v["value"] * v["cap"]), size),
-                MONEY_DUST)
+    size = np.where(v["cap"] < np.inf, np.minimum(size, v["value"] * v["cap"]), size)
+    price = v["value"] / v["total"]
+    room = v["year"] * w[0] - ((w[3] + w[4]) + w[5])
+    size = np.where(v["year"] < np.inf, np.minimum(size, np.maximum(room, 0.0) * price), size)
+    size = snap(size, MONEY_DUST)
     wants = (v["alive"] & ((v["cash"] < v["buffer"] * b) | (v["arrears"] > MONEY_DUST))
              & (size > 0) & (v["value"] > MONEY_DUST))
     chance = 1.0 / (1.0 + v["e"]) * v["shock"]
     amount = np.where(wants & (v["u"] <= chance), size, 0.0)
-    price = v["value"] / v["total"]
     new = np.divide(amount, price, out=np.zeros_like(amount), where=price > 0)
     new = np.minimum(new, v["total"] * 1e9)
     total = v["total"] + new
-    return burn, amount, v["held"] + new, total, np.asarray((total > 1e150).any())
+    w = np.stack([w[1], w[2], v["total"], w[4], w[5], new])
+    return burn, amount, v["held"] + new, total, np.asarray((total > 1e150).any()), w
 
 
 _NAMES = ["cash_open", "inflow", "cash", "arrears", "buffer", "round_quarters", "value",
@@ -68,11 +73,14 @@ def _round(burn: np.ndarray, v: dict[str, np.ndarray], seen: float = 4.0) -> tup
     amount, held, total = np.empty(n), np.empty(n), np.empty(n)
     readonly = v["total"].copy()
     readonly.flags.writeable = False  # as `total_shares` hands it over
+    v.setdefault("year", np.full(n, np.inf))
+    v.setdefault("window", np.zeros((6, n)))
+    window = v["window"].copy()
     huge = equity_round(burn, v["cash_open"], v["inflow"], v["cash"], v["arrears"], v["buffer"],
-                        v["round_quarters"], v["cap"], v["alive"], v["value"], v["e"], v["u"],
-                        v["shock"],
+                        v["round_quarters"], v["cap"], v["year"], window, v["alive"],
+                        v["value"], v["e"], v["u"], v["shock"],
                         readonly, v["held"], MONEY_DUST, 1e9, 1e150, seen, amount, held, total)
-    return burn, amount, held, total, np.asarray(huge)
+    return burn, amount, held, total, np.asarray(huge), window
 
 
 @settings(max_examples=80, deadline=None)
@@ -93,6 +101,10 @@ def test_equity_round_gives_the_bits_of_the_numpy_passes(seed: int, n: int, spec
     v["total"] = np.where(rng.random(n) < 0.1, 2e141, v["total"])
     # the most dilution's d / (1 - d): none (inf) on a third, else binding or not
     v["cap"] = np.where(rng.random(n) < 0.33, np.inf, np.abs(_values(rng, n, special)))
+    # the yearly most dilution's d / (1 - d): none on a third; a window of shares before
+    # (positive) and issued (room left, none, or overdrawn, as after a conversion)
+    v["year"] = np.where(rng.random(n) < 0.33, np.inf, np.abs(_values(rng, n, special)))
+    v["window"] = np.abs(np.stack([_values(rng, n, special) for _ in range(6)]))
     burn = np.stack([_values(rng, n, special) for _ in range(4)])
     want = _reference(burn, v, seen)
     got = _round(burn, v, seen)
@@ -109,15 +121,15 @@ def test_equity_round_hand_computed() -> None:
          "buffer": 2.0 * one, "round_quarters": 3.0 * one, "alive": np.ones(1, dtype=bool),
          "value": 20.0 * one, "e": 1.0 * one, "u": 0.4 * one, "shock": 1.0 * one,
          "total": 1.0 * one, "held": 0.0 * one, "cap": np.inf * one}
-    _, amount, held, total, huge = _round(np.ones((4, 1)), v)  # chance 1 / (1 + 1) = 0.5
+    _, amount, held, total, huge, _ = _round(np.ones((4, 1)), v)  # chance 1 / (1 + 1) = 0.5
     assert amount[0] == 3.0 and held[0] == 0.15 and total[0] == 1.15 and not huge
     v["u"] = 0.6 * one  # the draw fails: no round
-    _, amount, held, total, _ = _round(np.ones((4, 1)), v)
+    _, amount, held, total, _, _ = _round(np.ones((4, 1)), v)
     assert amount[0] == 0.0 and held[0] == 0.0 and total[0] == 1.0
     # at most 10% of the company: 20 x 0.1 / 0.9 = $2.2222B of the $3B, 2.2222 / 20 =
     # 0.11111 new shares, 10% of the 1.11111 after the round
     v["u"], v["cap"] = 0.4 * one, np.array([0.1 / 0.9])
-    _, amount, held, total, _ = _round(np.ones((4, 1)), v)
+    _, amount, held, total, _, _ = _round(np.ones((4, 1)), v)
     assert amount[0] == pytest.approx(2.2222222222222222, rel=1e-15)
     assert held[0] == pytest.approx(0.11111111111111111, rel=1e-15)
     assert held[0] / total[0] == pytest.approx(0.1, rel=1e-15)
@@ -170,8 +182,30 @@ def test_the_first_quarters_average_the_burn_seen_not_four() -> None:
          "total": 1.0 * one, "held": 0.0 * one, "cap": np.inf * one}
     burn = np.zeros((4, 1))
     for seen in (1.0, 2.0, 3.0, 4.0):  # the quarters so far, each burning 1.75
-        _, amount, _, _, _ = _round(burn, v, seen)
+        _, amount, _, _, _, _ = _round(burn, v, seen)
         assert amount[0] == 10.5
     # with four quarters seen and an opening history of zeros, the mean is the four's
-    _, amount, _, _, _ = _round(np.zeros((4, 1)), v, 4.0)
+    _, amount, _, _, _, _ = _round(np.zeros((4, 1)), v, 4.0)
     assert amount[0] == 6 * 1.75 / 4
+
+
+def test_the_yearly_room_caps_a_round_and_moves_the_window() -> None:
+    """The second round of `funding.py`'s yearly worked example: ``max_dilution_per_year``
+    0.2 (ratio 0.25), 1.0 share before the window, 0.15 issued in it, 1.15 outstanding at a
+    $20B pre-money: room for 0.25 - 0.15 = 0.10 shares at 20 / 1.15 = $17.39B a share, so
+    $1.7391B of the $3B asked; the window then holds (1.0, 1.0, 1.15) before and
+    (0, 0.15, 0.10) issued. With no room left (0.25 issued) the round is 0."""
+    one = np.ones(1)
+    v = {"cash_open": 1.5 * one, "inflow": 0.0 * one, "cash": 0.5 * one, "arrears": 0.0 * one,
+         "buffer": 2.0 * one, "round_quarters": 3.0 * one, "alive": np.ones(1, dtype=bool),
+         "value": 20.0 * one, "e": 1.0 * one, "u": 0.4 * one, "shock": 1.0 * one,
+         "total": 1.15 * one, "held": 0.15 * one, "cap": np.inf * one, "year": 0.25 * one,
+         "window": np.array([[1.0], [1.0], [1.0], [0.0], [0.0], [0.15]])}
+    _, amount, held, total, _, window = _round(np.ones((4, 1)), v)
+    assert amount[0] == pytest.approx(0.1 * 20 / 1.15, rel=1e-14)
+    assert held[0] == pytest.approx(0.25, rel=1e-14) and total[0] == pytest.approx(1.25, rel=1e-14)
+    assert window[:, 0] == pytest.approx([1.0, 1.0, 1.15, 0.0, 0.15, 0.1], rel=1e-14)
+    v["window"] = np.array([[1.0], [1.0], [1.0], [0.0], [0.15], [0.10]])
+    _, amount, held, _, _, window = _round(np.ones((4, 1)), v)
+    assert amount[0] == 0.0 and held[0] == 0.15
+    assert window[:, 0] == pytest.approx([1.0, 1.0, 1.15, 0.15, 0.1, 0.0], rel=1e-14)

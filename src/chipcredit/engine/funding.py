@@ -18,7 +18,18 @@ One implementation of DESIGN.md section 3, phase 6, used by `LabState` and `Clou
   shocks). New shares go to ``market`` at the pre-money price, diluting every holder pro
   rata. With ``max_dilution`` ``d`` a round sells at most ``d`` of the company after it:
   it raises at most ``pre-money * d / (1 - d)``, and a party still short after it falls
-  into arrears and, if they last to the default phase, defaults, as after a failed round.
+  into arrears and, if they last to the default phase, defaults, as after a failed round;
+- with ``max_dilution_per_year`` ``y`` the rounds of any four trailing quarters (this one
+  included) sell at most ``y`` of the company together. With ``S_k`` the shares
+  outstanding just before quarter ``k``'s round and ``N_k`` the shares that round issued
+  (0 without one), quarter ``q``'s round issues at most
+  ``room = y / (1 - y) * S_(q-3) - (N_(q-3) + N_(q-2) + N_(q-1))`` shares (none where that
+  is negative), so it raises at most ``room`` times its pre-money share price; before the
+  start no rounds are counted and ``S_k`` for ``k < 0`` is the count before the first round.
+  Then ``N_(q-3) + ... + N_q <= y / (1 - y) * S_(q-3)``: the window's rounds hold at most
+  ``y`` of the shares after them (exactly ``y`` when no other shares were issued meanwhile,
+  as by a deal's conversion). What the limit keeps a round from raising is not raised, as
+  under ``max_dilution``, and the two limits hold together (the smaller binds).
 
 Worked example: a cloud with 1.0 shares, all held by its founders, a run-rate of $4B/yr at a
 5x multiple and zero sentiment, $0.5B of cash and a burn of $1B per quarter, with a 2-quarter
@@ -33,6 +44,16 @@ it asks: 2.22 / 20 = 0.111 new shares, 10% of the 1.111 after it, so the founder
 only when it falls below it. Had it owed $4B of arrears, the round would still raise $2.22B
 (of the $5.5B it asks), its $2.72B could not clear them, and, still in arrears after the
 funding phase, it would default (DESIGN.md section 3).
+
+With ``max_dilution_per_year: 0.2`` instead (``y / (1 - y) = 0.25``) and a round of $3B
+wanted in every quarter at a $20B pre-money valuation: q = 0 has room for 0.25 x 1.0 =
+0.25 shares, worth 0.25 x 20 = $5B, so the $3B round closes whole (0.15 shares, 1.15 in
+all); q = 1 has room for 0.25 x 1.0 - 0.15 = 0.10 shares at 20 / 1.15 = $17.39B per
+(billion) shares: it raises $1.74B of its $3B (the founders keep 1 / 1.25 = 80%, having
+sold 20% in the year); q = 2 and q = 3 have no room left (0.25 - 0.25 = 0) and raise
+nothing. At q = 4 the round of q = 0 has left the window: the count before it is
+S_1 = 1.15 and only q = 1's 0.10 shares are in it, so the room is 0.25 x 1.15 - 0.10 =
+0.1875 shares at 20 / 1.25 = $16B per (billion) shares, $3B: it closes whole.
 
 Arrays are ``(n,)`` over the chunk's paths; money in $B, time in quarters. A round's passes
 run as one compiled loop (`funding_kernel.equity_round`) that gives numpy's bits.
@@ -88,6 +109,7 @@ class Fundraiser:
     ``(n,)`` each (one element where the same on every path); None: the multiple is fixed."""
     _multiple_of: tuple[int, NDArray[np.float64]] | None = None
     """(quarter, multiple) of the last `multiple_at` with ``maturity``."""
+    window: NDArray[np.float64] | None = None
 
     def arrears(self) -> NDArray[np.float64]:
         raise NotImplementedError
@@ -105,6 +127,16 @@ class Fundraiser:
         if f.max_dilution is not None:
             d = p.array(f.max_dilution, key + ".funding.max_dilution")
             self.cap_ratio = d / (1.0 - d)
+        self.year_ratio = np.full(sim.n, np.inf)
+        """The most the rounds of four trailing quarters issue over the shares outstanding
+        before them, ``d / (1 - d)`` for ``max_dilution_per_year`` ``d``, ``(n,)``; inf: no
+        limit."""
+        if f.max_dilution_per_year is not None:
+            d = p.array(f.max_dilution_per_year, key + ".funding.max_dilution_per_year")
+            self.year_ratio = d / (1.0 - d)
+        self.window = None
+        """``(6, n)``: the shares outstanding before each of the last three quarters'
+        rounds, oldest first, then the shares each issued; set at the first round."""
         self.mature = None
         if f.maturity is not None:
             mature = p.array(f.maturity.multiple, key + ".funding.maturity.multiple")
@@ -198,6 +230,8 @@ class Fundraiser:
             huge = total > _RESCALE_ABOVE
             for k, part in self.shares.items():
                 self.shares[k] = np.where(huge, part / total, part)
+            if self.window is not None:  # the yearly room is in shares too
+                self.window = np.where(huge, self.window / total, self.window)
 
     def success_probability(self, momentum: NDArray[np.float64], sentiment: NDArray[np.float64],
                             winter: NDArray[np.bool_]) -> NDArray[np.float64]:
@@ -225,7 +259,8 @@ class Fundraiser:
         # the rest in one compiled pass (funding_kernel.equity_round): the burn drops its
         # oldest quarter and takes this one's; the round's size is at least the arrears plus
         # the gap to the buffer, at most `cap_ratio` times the pre-money valuation (a round
-        # sells at most max_dilution of the company; what it cannot raise stays unfunded),
+        # sells at most max_dilution of the company; what it cannot raise stays unfunded)
+        # and at most the trailing year's room under `year_ratio` at the pre-money price,
         # and no dust (snapped to 0 under MONEY_DUST). No revenue, no value: nobody buys
         # shares in a company worth nothing (a cloud whose tenants have all gone), nor in
         # one whose only revenue is a rounding residual; a lab's valuation is positive while
@@ -233,9 +268,13 @@ class Fundraiser:
         n = sim.n
         key = (sim.acct("market"), -1)
         before = self.shares.get(key)
+        if self.window is None:  # rounds before the start are unknown: none counted
+            self.window = np.zeros((6, n))
+            self.window[:3] = self.total_shares()
         amount, held, total = np.empty(n), np.empty(n), np.empty(n)
         huge = equity_round(self.burn, self.cash_open, inflow, self.cash, self.arrears(),
-                            self.buffer, self.round_quarters, self.cap_ratio, self.alive,
+                            self.buffer, self.round_quarters, self.cap_ratio,
+                            self.year_ratio, self.window, self.alive,
                             value, odds, self._u_funding[q], sim.shocks.funding[q],
                             self.total_shares(),
                             np.zeros(n) if before is None else before, MONEY_DUST,

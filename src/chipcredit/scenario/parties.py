@@ -309,6 +309,9 @@ class Funding(Model):
     maturity : the multiple decays towards a mature one (`Maturity`); none: it stays fixed
     max_dilution : the most of the company a round sells, as a share of the post-money
         valuation: a round raises at most ``pre_money * d / (1 - d)``; none: no limit
+    max_dilution_per_year : the most of the company the rounds of any four trailing
+        quarters (this one included) sell together: they issue at most ``d / (1 - d)``
+        times the shares outstanding before the first of them; none: no limit
     """
 
     buffer_quarters: Money = Field(default_factory=lambda: _n(4.0))
@@ -318,6 +321,7 @@ class Funding(Model):
     success: FundingSuccess
     maturity: Maturity | None = None
     max_dilution: OpenFraction | None = None
+    max_dilution_per_year: OpenFraction | None = None
 
 
 class CapTable(Model):

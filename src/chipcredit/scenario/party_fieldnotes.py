@@ -142,6 +142,14 @@ PARTY_NOTES: dict[str, dict[str, str]] = {
             "- max_dilution), and a party still short after it stays in arrears (and defaults, as after a "
             "failed round) (OpenFraction, share of the post-money valuation)"
         ),
+        "max_dilution_per_year": (
+            "The most of the company the rounds of any four trailing quarters (this one included) sell "
+            "together: quarter q's round issues at most max_dilution_per_year / (1 - max_dilution_per_year)"
+            " times the shares outstanding before quarter q-3's round, less the shares the rounds of q-3 to"
+            " q-1 issued (none counted before the start), at the pre-money price; a party still short stays"
+            " in arrears (and defaults, as after a failed round) (OpenFraction, share of the post-money "
+            "valuation)"
+        ),
         "round_quarters": (
             "A round raises this many quarters of burn, and at least the arrears (Positive, quarters of "
             "burn)"
