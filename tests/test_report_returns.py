@@ -82,10 +82,26 @@ def test_credit_section_shows_the_portfolio_and_the_spv() -> None:
 
 
 def test_credit_section_says_when_there_is_nothing_to_show() -> None:
+    from tests.deals._build import run, scenario
+
+    from chipcredit.report.credit import credit_section
+    from chipcredit.report.i18n import catalogue
+
+    res = run(scenario(deals=[]))  # no deal, no cloud: no claim anywhere
+    for lang in ("en", "zh"):
+        cat = catalogue(lang)
+        assert credit_section(res, cat) == f'<p class="note">{html.escape(cat.t("report.credit_none"))}</p>'
+
+
+def test_a_clouds_own_lender_has_a_credit_book() -> None:
     from chipcredit.report.credit import credit_section
     from chipcredit.report.i18n import catalogue
 
     res = _run("neocloud-backstop")  # the lender's claim is the cloud's own debt: no deal
-    for lang in ("en", "zh"):
-        cat = catalogue(lang)
-        assert credit_section(res, cat) == f'<p class="note">{html.escape(cat.t("report.credit_none"))}</p>'
+    book = res.to_dict()["portfolios"]["fund"]
+    assert set(book["exposure_by_obligor"]) == {"neocloud"}
+    cat = catalogue("en")
+    shown = credit_section(res, cat)
+    assert html.escape(cat.t("report.col_expected_loss")) in shown
+    assert "Expected credit loss (PV)" in shown
+    assert cat.money(book["expected_loss"]) in shown

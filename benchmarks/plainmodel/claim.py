@@ -125,11 +125,13 @@ class Claim:
             self.arrears += extra
         self.principal = 0.0
 
-    def write_off(self) -> None:
-        """Whatever is still owed is lost; the claim closes."""
+    def write_off(self, obligor_default: bool = False) -> None:
+        """Whatever is still owed is lost; the claim closes. At the debtor's own default
+        (``obligor_default``) a claim outstanding then records the default even when fully
+        recovered; otherwise only a loss does."""
         if not self.closed:
             lost = self.arrears
-            if lost > 1e-12:
+            if lost > 1e-12 or (obligor_default and self._accelerated > MONEY_DUST):
                 self.ead = self._accelerated
                 self.default_quarter = self._accelerated_at
             self.written_off += lost

@@ -262,7 +262,7 @@ class Cloud(Fundraiser):
             share = held / total if total > 0 else 0.0
             books.pay(q, self.id, holder, "liquidation", left * share)
         for claim in claims:
-            claim.write_off()
+            claim.write_off(obligor_default=True)
         for claim in self.rent_claims.values():
             claim.write_off()
         self.fleet.clear()

@@ -296,7 +296,8 @@ class SpvLease(Deal):
         return {
             "debt_impaired": float(self.debt.written_off > MONEY_DUST),
             "debt_loss": max(self.debt.loss(), 0.0),
-            "lessee_default": float(self.closes and self.lab.default_quarter >= 0),
+            "lessee_default": float(self.closes and self.start_q <= self.lab.default_quarter
+                                    < self.start_q + self.lease_periods),
             "covenant_breach": 0.0,
             "first_breach_quarter": -1.0,
             "event_of_default": 0.0,

@@ -332,7 +332,7 @@ class Lab(Fundraiser):
             part = left * held / total_shares if total_shares > 0 else 0.0
             books.pay(q, self.id, holder, "liquidation", part, deal)
         for claim in claims:
-            claim.write_off()
+            claim.write_off(obligor_default=True)
         self.fleet.clear()
         self.leased = 0.0
         self.rented = 0.0

@@ -121,18 +121,19 @@ def portfolio(world: World) -> dict[str, float]:
     declared = {p.id for p in world.scenario.parties}
     loss: dict[str, float] = {}
     by: dict[tuple[str, str, str], Any] = {}
-    for deal in world.deals:
-        for claim in deal.claims:
-            creditor, obligor = claim.creditor, claim.debtor
-            if creditor not in declared:
-                continue
-            lost = max(claim.loss(), 0.0)
-            loss[creditor] = loss.get(creditor, 0.0) + lost
-            for what, value in (("loss", lost), ("ead", claim.ead), ("exposure", claim.peak_exposure)):
-                by[(creditor, what, obligor)] = by.get((creditor, what, obligor), 0.0) + value
-            key = (creditor, "default_quarter", obligor)
-            first, dq = by.get(key), claim.default_quarter
-            by[key] = dq if first is None or first < 0 or 0 <= dq < first else first
+    claims = [c for deal in world.deals for c in deal.claims]
+    claims += [c for cloud in world.clouds for c, _, _ in cloud.tranches]  # a cloud's own debt
+    for claim in claims:
+        creditor, obligor = claim.creditor, claim.debtor
+        if creditor not in declared:
+            continue
+        lost = max(claim.loss(), 0.0)
+        loss[creditor] = loss.get(creditor, 0.0) + lost
+        for what, value in (("loss", lost), ("ead", claim.ead), ("exposure", claim.peak_exposure)):
+            by[(creditor, what, obligor)] = by.get((creditor, what, obligor), 0.0) + value
+        key = (creditor, "default_quarter", obligor)
+        first, dq = by.get(key), claim.default_quarter
+        by[key] = dq if first is None or first < 0 or 0 <= dq < first else first
     out = {f"portfolio|{party}|loss": value for party, value in loss.items()}
     for (party, what, obligor), value in by.items():
         out[f"portfolio|{party}|{what}|{obligor}"] = float(value)

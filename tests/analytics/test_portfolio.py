@@ -53,9 +53,16 @@ def test_pd_term_structure_is_cumulative_and_matches_defaults(res: cc.Result) ->
     curve = book["pd_term_structure"]["xai"]
     assert len(curve) == 10
     assert all(b >= a for a, b in itertools.pairwise(curve))
-    # the bond is written off only if xAI defaults while it is outstanding (5 years)
+    # the bond is outstanding for its 5 years (quarters 0-19): every default of xAI by then
+    # is a default on it, recovered in full or not, and none after it
     dq = res.outcome(None, "xai", "default_quarter")
-    assert curve[4] <= np.mean((dq >= 0) & (dq < 20)) + 1e-12
+    for year in range(5):
+        assert curve[year] == np.mean((dq >= 0) & (dq < 4 * (year + 1)))
+    assert curve[9] == curve[4]
+    # a loss on some of those defaults only (the estate repays the rest in full)
+    losses = book["loss_term_structure"]["xai"]
+    assert all(a <= b for a, b in zip(losses, curve, strict=True))
+    assert losses[4] < curve[4]
 
 
 def test_concentration_and_loss_given_default(res: cc.Result) -> None:

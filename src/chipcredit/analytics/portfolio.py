@@ -1,16 +1,21 @@
 """Portfolio credit risk: each claim holder's claims under the scenario's deals, taken together
-(a cloud's own `debt` tranches are not deal claims and have no portfolio; a `loan` deal to a
-cloud is, and has).
+(a cloud's own `debt` tranches count as well, held by their lenders, as does a `loan` deal
+to a cloud).
 
 For every declared party that holds a claim (a loan, a vendor credit, SPV debt, a
 take-or-pay fee), per path: the total credit loss (PV at each contract rate of promised
 minus received, recoveries counted as received; a claim's loss below `MONEY_DUST` is
 rounding residue and counts as 0), and per obligor the loss, the exposure at
-default, the peak exposure, and the quarter of the first write-off. From those, over paths:
-expected loss, VaR and CVaR (expected shortfall: the mean of the worst 5% or 1% of the
-paths, `expected_shortfall`) at 95% and 99% of the total loss over the horizon, the
-cumulative default probability of each obligor by year, LGD, EAD, the Herfindahl index of
-exposure by obligor, and the share of exposure to labs the party also holds equity in.
+default, the peak exposure, and the quarter of the first default (the obligor's own
+default while a claim on it was outstanding, recovered in full or not; for an SPV's debt,
+the SPV's failure to repay it in full). From those, over paths: expected loss, VaR and CVaR
+(expected shortfall: the mean of the worst 5% or 1% of the paths, `expected_shortfall`) at
+95% and 99% of the total loss over the horizon, the cumulative default probability of each
+obligor by year (PD) and the cumulative probability of a default with a loss on it, LGD
+(loss given default: total loss over total EAD on the paths with a default, a default
+recovered in full counting with loss 0) and EAD, so that expected loss is PD x LGD x EAD
+where every loss comes from a default; the Herfindahl index of exposure by obligor, and
+the share of exposure to labs the party also holds equity in.
 """
 
 from __future__ import annotations
@@ -41,24 +46,25 @@ def portfolio_columns(sim: Sim) -> dict[str, NDArray[np.float64]]:
     names = sim.account_names
     loss: dict[str, NDArray[np.float64]] = defaultdict(lambda: np.zeros(sim.n))
     by: dict[tuple[str, str, str], NDArray[np.float64]] = {}
-    for deal in sim.deals:
-        for claim in deal.claims:
-            creditor, obligor = names[claim.creditor], names[claim.debtor]
-            if creditor not in declared:
-                continue  # an SPV's lease claim: its risk is its equity holders'
-            # rounding residue of a claim paid in full (4.4e-16) is no loss: as the deals'
-            # losses (metrics.position_losses)
-            lost = snap(np.maximum(claim.loss(), 0.0), MONEY_DUST)
-            loss[creditor] = loss[creditor] + lost
-            for what, values in (("loss", lost), ("ead", claim.ead),
-                                 ("exposure", claim.peak_exposure)):
-                key = (creditor, what, obligor)
-                by[key] = by.get(key, 0.0) + values
-            key = (creditor, "default_quarter", obligor)
-            first = by.get(key)
-            dq = claim.default_quarter
-            by[key] = dq.copy() if first is None else np.where(
-                (first < 0) | ((dq >= 0) & (dq < first)), dq, first)
+    # a cloud's own debt tranches are credit like a deal's claims: their holders have a book
+    tranches = [claim for cloud in sim.clouds for claim, _, _ in cloud.tranches]
+    for claim in [*(c for deal in sim.deals for c in deal.claims), *tranches]:
+        creditor, obligor = names[claim.creditor], names[claim.debtor]
+        if creditor not in declared:
+            continue  # an SPV's lease claim: its risk is its equity holders'
+        # rounding residue of a claim paid in full (4.4e-16) is no loss: as the deals'
+        # losses (metrics.position_losses)
+        lost = snap(np.maximum(claim.loss(), 0.0), MONEY_DUST)
+        loss[creditor] = loss[creditor] + lost
+        for what, values in (("loss", lost), ("ead", claim.ead),
+                             ("exposure", claim.peak_exposure)):
+            key = (creditor, what, obligor)
+            by[key] = by.get(key, 0.0) + values
+        key = (creditor, "default_quarter", obligor)
+        first = by.get(key)
+        dq = claim.default_quarter
+        by[key] = dq.copy() if first is None else np.where(
+            (first < 0) | ((dq >= 0) & (dq < first)), dq, first)
     out = {f"{PREFIX}|{party}|loss": values for party, values in loss.items()}
     for (party, what, obligor), values in by.items():
         out[f"{PREFIX}|{party}|{what}|{obligor}"] = np.asarray(values, dtype=np.float64)
@@ -138,10 +144,13 @@ def portfolio_summary(result: Result) -> dict[str, Any]:
         shares = [e / all_exposure for e in exposure.values()] if all_exposure > 0 else []
         mine = financed.get(party, set())
         to_financed = sum(e for o, e in exposure.items() if lessee.get(o, o) in mine)
-        pd_curve = {}
+        pd_curve, loss_curve = {}, {}
         for o in obligors:
             dq = col("default_quarter", o)
-            pd_curve[o] = [float(np.mean((dq >= 0) & (dq < 4 * (y + 1)))) for y in range(years)]
+            lost_o = col("loss", o) > 0
+            by_year = [(dq >= 0) & (dq < 4 * (y + 1)) for y in range(years)]
+            pd_curve[o] = [float(np.mean(d)) for d in by_year]
+            loss_curve[o] = [float(np.mean(d & lost_o)) for d in by_year]
         ead = np.zeros(result.paths)
         lost = np.zeros(result.paths)
         for o in obligors:
@@ -154,6 +163,7 @@ def portfolio_summary(result: Result) -> dict[str, Any]:
             "loss": result.describe(key),
             "var_95": var95, "cvar_95": cvar95, "var_99": var99, "cvar_99": cvar99,
             "pd_term_structure": pd_curve,
+            "loss_term_structure": loss_curve,
             "ead": float(ead[hit].mean()) if hit.any() else 0.0,
             "lgd": float(lost[hit].sum() / ead[hit].sum()) if hit.any() else None,
             "exposure_by_obligor": exposure,

@@ -102,7 +102,8 @@ METRIC_UNITS: dict[str, str] = {
     "debt_impairment_probability": PROBABILITY, "lessee_default_probability": PROBABILITY,
     "covenant_breach_probability": PROBABILITY, "horizon_quarters": QUARTERS,
     "expected_loss": MONEY, "var_95": MONEY, "cvar_95": MONEY, "var_99": MONEY,
-    "cvar_99": MONEY, "pd_term_structure": PROBABILITY, "lgd": SHARE,
+    "cvar_99": MONEY, "pd_term_structure": PROBABILITY, "loss_term_structure": PROBABILITY,
+    "lgd": SHARE,
     "exposure_by_obligor": MONEY, "hhi": INDEX, "share_of_exposure_to_labs_also_financed": SHARE,
 }
 """Unit of each metric of ``Result.summary()``, the run store's ``metrics``, the per-path

@@ -223,9 +223,18 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
                        "the others its figures count as 0, and IRR and MOIC have none):")
         caption += [f"  {deal}: closed on {path_share(share)} of the paths"
                     for deal, share in unclosed.items()]
+    if any((summary_stat(index, d, p, "loss", "mean") or 0.0) > 0.0 for d, p in pairs):
+        caption.append(LOSS_TEXT)
     if caption:
         table.caption = "\n".join(caption)
     return table
+
+
+LOSS_TEXT = ("loss mean: the deal's loss, a claim's unpaid amounts as a PV at its contract rate "
+             "plus, for equity and a vendor credit's converted shares, cost less realised and "
+             "marked, undiscounted; not the credit books' expected_loss (JSON portfolios, the "
+             "report's credit section), which counts claims only, discounted")
+"""The caption's line that says what the deals table's loss is, where some row has one."""
 
 
 _MARK_TEXT = ("NPV, IRR and MOIC count the horizon mark: what a position still held at the "

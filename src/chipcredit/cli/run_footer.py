@@ -5,18 +5,26 @@ from __future__ import annotations
 
 from .formats import DASH, paths_count
 
-__all__ = ["run_footer"]
+__all__ = ["DETERMINISTIC_NOTE", "run_footer"]
+
+DETERMINISTIC_NOTE = ("Deterministic: the median path with every shock at zero, so defaults and "
+                      "losses that come from bad draws do not appear; compare with a Monte "
+                      "Carlo run (without --deterministic).")
+"""The line under the footer of a deterministic run (its 0% defaults are not a forecast)."""
 
 
 def run_footer(*, scenario: str, sha256: str, paths: int | None, deterministic: bool,
                seed: int | None, elapsed: float | None, imbalance: float | None,
                capacity_unit: str | None) -> str:
     """The line under a run's tables (``chipcredit run`` and ``runs show``): what was run,
-    how long it took (s), the ledger check ($B) and the units."""
+    how long it took (s), the ledger check ($B) and the units; for a deterministic run,
+    `DETERMINISTIC_NOTE` on a line of its own above it."""
     runs = ("deterministic base case (1 path)" if deterministic
             else paths_count(paths))
     text = (f"scenario {scenario} · sha256 {sha256[:12]} · {runs} · seed "
             f"{DASH if seed is None else seed} · "
             f"{DASH if elapsed is None else f'{elapsed:.2f}'} s · ledger max imbalance "
             f"{DASH if imbalance is None else f'{imbalance:.1e}'} $B · money in $B")
-    return text + (f", capacity in {capacity_unit}" if capacity_unit else "")
+    text += f", capacity in {capacity_unit}" if capacity_unit else ""
+    # above the footer, whose end callers extend (" · stored as run 2 ...")
+    return (DETERMINISTIC_NOTE + "\n" if deterministic else "") + text

@@ -308,7 +308,11 @@ class SpvLeaseDeal(DealRuntime):
         return {"ltv": self.ltv, "dscr": self.dscr}
 
     def outcomes(self, sim: Sim) -> dict[str, NDArray[np.float64]]:
-        lessee_default = self.closes & (self.lab.default_quarter >= 0)
+        # a default while the lease runs, in any quarter of its term: the last one included,
+        # as its rent falls due then (the GPUs go back or are bought before the default phase)
+        dq = self.lab.default_quarter
+        lessee_default = (self.closes & (dq >= self.start_q)
+                          & (dq < self.start_q + self.lease_periods))
         return {
             "debt_impaired": (self.debt.written_off > MONEY_DUST).astype(np.float64),
             "debt_loss": np.maximum(self.debt.loss(), 0.0),

@@ -453,7 +453,7 @@ class CloudState(Fundraiser):
             share = np.divide(held[paths], total, out=np.zeros(paths.size), where=total > 0)
             ledger.pay_at(q, self.acct, holder, "liquidation", paths, left * share)
         for claim in claims:
-            claim.write_off_at(paths)
+            claim.write_off_at(paths, obligor_default=True)
         for claim in self.rent_claims.values():  # a dead cloud collects no more rent
             claim.write_off_at(paths)
         self.fleet.clear(paths)

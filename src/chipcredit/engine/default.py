@@ -11,7 +11,8 @@ The order (DESIGN.md section 3):
 5. the unsecured class (trade creditors, unsecured loans, deficiencies, the lease
    deficiency, take-or-pay fees) is paid pro rata from what is left;
 6. any remainder goes to the shareholders pro rata to their shares;
-7. whatever is still owed is written off.
+7. whatever is still owed is written off; every claim outstanding at the default records
+   it (its quarter and exposure), recovered in full or not.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def settle_defaults(sim: Sim, lab: LabState, q: int) -> None:
         ledger.pay_at(q, lab.acct, holder, "liquidation", paths, part,
                       None if deal < 0 else deal)
     for claim in claims:
-        claim.write_off_at(paths)
+        claim.write_off_at(paths, obligor_default=True)
     lab.fleet.clear(paths)
     lab.leased[paths] = 0.0
     lab.rented[paths] = 0.0

@@ -143,6 +143,8 @@ def summary_text(result: Result, *, lang: str = "en") -> str:
         opening = cat.t("summary.over", count=f"{result.paths:,}", start=labels[0],
                         end=labels[-1], seed=result.seed)
     sentences = _returns(result, cat) + _defaults(result, cat)
+    # one path with no shocks: its 0% defaults are not a forecast, and the reader must know
+    caveat = cat.t("summary.deterministic_note") if result.deterministic else ""
     if not sentences:
-        return opening + cat.t("summary.nothing")
-    return opening + cat.t("summary.joiner").join(sentences) + cat.t("summary.end")
+        return opening + cat.t("summary.nothing") + caveat
+    return opening + cat.t("summary.joiner").join(sentences) + cat.t("summary.end") + caveat
