@@ -29,6 +29,7 @@ from chipcredit.dashboard.launcher import APP_SCRIPT, exposure_warning, streamli
 from chipcredit.dashboard.tabs.shares import probability_text
 from chipcredit.dashboard.text import dashboard_entries, words
 from chipcredit.report.i18n import placeholders
+from chipcredit.report.vendors import unmodelled_funding
 
 PATHS = 300
 XAI_GROWTH = "parties.xai.revenue.growth.from"
@@ -117,13 +118,20 @@ def test_run_shows_the_same_numbers_as_the_api_and_every_tab() -> None:
     assert T.t("report.moic_nm") in set(moic[T.t("report.col_p50")])
     notes = deal_notes(expected, T)
     assert notes and all(limits.markdown_safe(n) in captions for n in notes)
+    assert T.t("report.mark_note") in notes  # the horizon mark, as the report says it
     # the story's headline number: the vendors table of the report and the CLI, with its note
     from chipcredit.dashboard.tabs.vendor_table import vendor_table
 
     assert T.t("report.headline_vendors") in [h.value for h in at.main.subheader]
     assert at.dataframe[1].value.to_numpy().tolist() == \
         vendor_table(expected, T).to_numpy().tolist()
-    assert limits.markdown_safe(T.t("report.vendors_note")) in captions
+    # the report's caption, with the registry's vendor funding the scenario leaves out
+    from chipcredit.dashboard.tabs.vendor_table import vendors_text
+
+    caption = vendors_text(expected, T)
+    assert caption.startswith(T.t("report.vendors_note"))
+    assert "Not in this scenario, so not in its self-funded revenue" in caption
+    assert limits.markdown_safe(caption) in captions
 
 
 def test_moving_the_xai_growth_slider_to_zero_raises_its_default_probability() -> None:
@@ -175,6 +183,9 @@ def test_language_switch_translates_the_page() -> None:
     allowed = {p.id for p in sc.parties} | {p.name for p in sc.parties} | {d.id for d in sc.deals} | {
         sc.name, "chipcredit", "sha256", "MOIC", "NPV", "IRR", "YAML", "JSON", "HTML", "MB",
         "GW", "AI", "Language", "English", "p05", "p50", "p95"}
+    # the vendors caption names the registry's deals the scenario leaves out by their ids,
+    # as the report does (nvidia-xai-series-e)
+    allowed |= {f["id"] for f in unmodelled_funding(sc)}
     texts = [e.value for kind in ("title", "caption", "info", "subheader", "markdown")
              for e in getattr(at, kind)]
     texts += [m.label for m in at.metric] + [t.label for t in at.tabs]

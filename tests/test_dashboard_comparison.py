@@ -57,6 +57,25 @@ def test_one_rule_for_the_cli_and_the_dashboard() -> None:
     assert first_reason([None, None]) is None and first_reason([]) is None
 
 
+def test_the_pair_rule_by_hand() -> None:
+    """`multiples.unmeant_pair`, the rule `unmeant_moic` (two runs) and `unmeant_stored` (a
+    run and the store's rows) share: the first reason of either side, a token outlay's
+    medians of both sides after the pair, and a side with no statistics judged by the
+    financed test alone."""
+    pays = {"moic_mean": 0.0, "moic_p50": 0.0, "loss_mean": 0.0}  # pays, no loss: pays_only
+    token = {"moic_mean": 260.0, "moic_p50": 250.0, "loss_mean": 0.1}  # median above 100x
+    plain = {"moic_mean": 1.3, "moic_p50": 1.25, "loss_mean": 0.1}
+    assert multiples.unmeant_pair([plain, plain], False) is None
+    assert multiples.unmeant_pair([token, plain], False) == ("token", " (A 250.00x, B 1.25x)")
+    assert multiples.unmeant_pair([plain, token], False, lambda v: f"{v:g}×") == (
+        "token", " (A 1.25×, B 250×)")
+    assert multiples.unmeant_pair([token, pays], False) == ("pays_only", "")  # REASONS' order
+    assert multiples.unmeant_pair([plain, {}], True) == ("financed", "")
+    assert multiples.unmeant_pair([plain, {}], False) is None
+    # a token median in one run, none in the other (the pair is missing there): a dash
+    assert multiples.unmeant_pair([token, {}], False) == ("token", " (A 250.00x, B —)")
+
+
 def test_irr_cell_is_a_dash_kind_where_no_path_has_an_irr() -> None:
     assert irr_cell({"p50": None, "ranked_share": 0.0}) == ("none", None)
     assert irr_cell({"p50": float("nan")}) == ("none", None)

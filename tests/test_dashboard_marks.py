@@ -1,9 +1,12 @@
-"""What the dashboard's tables say about their numbers: the partial-statistic mark and the
-closed-share note of the CLI and the report, the vendors table's headers, one path's cash
-flows in words, and a run's progress reported per stream block (the numbers unchanged)."""
+"""What the dashboard's tables say about their numbers: the partial-statistic mark, the
+horizon-mark note and the closed-share note of the CLI and the report, the vendors table's
+headers, one path's cash flows in words, and a run's progress reported per stream block
+(the numbers unchanged)."""
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import unicodedata
 import warnings
 
@@ -22,7 +25,9 @@ from chipcredit.dashboard.tabs.headline import headline_kpis, kpi_text
 from chipcredit.dashboard.tabs.shares import PARTIAL_MARK
 from chipcredit.dashboard.tabs.vendor_table import VENDOR_WIDTHS, vendor_columns
 from chipcredit.dashboard.text import words
-from chipcredit.report.multiples import closed_shares
+from chipcredit.report.i18n import catalogue
+from chipcredit.report.multiples import MARK_SHOWN, closed_shares
+from chipcredit.report.tables import deals_table
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +69,38 @@ def test_a_statistic_over_some_paths_is_marked_with_its_share(result: cc.Result)
             assert T.t("report.closed_share", deal=deal, share=f"{part * 100:.1f}%") in notes
     (partial,) = [n for n in notes if n.startswith(PARTIAL_MARK)]
     assert "nvidia-openai-loi · Nvidia: IRR" in partial and f"MOIC {share * 100:.1f}%" in partial
+
+
+def _with_marks(result: cc.Result, marks: dict[tuple[str, str], float]) -> cc.Result:
+    """``result`` with every NPV its own realised NPV (no mark anywhere) but the pairs of
+    ``marks``, whose realised NPV is their NPV less that mark ($B) on every path."""
+    outcomes = dict(result.outcomes)
+    for deal, party in result.deal_parties():
+        key = f"deal|{deal}|{party}|"
+        if key + "npv_realised" in outcomes:
+            npv = np.asarray(outcomes[key + "npv"], dtype=np.float64)
+            outcomes[key + "npv"] = npv
+            outcomes[key + "npv_realised"] = npv - marks.get((deal, party), 0.0)
+    return dataclasses.replace(result, outcomes=outcomes, means={})  # means from the outcomes
+
+
+def test_the_deal_table_says_its_figures_count_the_horizon_mark(result: cc.Result) -> None:
+    """Claims alive at the horizon are marked to model (DESIGN section 3): where some row's
+    NPV counts a mark of at least MARK_SHOWN ($1M), the notes say so in the report's words
+    (``report.mark_note``), as the report's deal table and ``chipcredit run`` do; where none
+    does, they do not."""
+    for lang in ("en", "zh"):
+        T = words(lang)
+        assert T.t("report.mark_note") in deal_notes(result, T)  # seed-2025's stakes
+        assert html.escape(T.t("report.mark_note")) in deals_table(result, catalogue(lang))
+    T = words("en")
+    pair = ("xai-debt", "xai-bondholders")
+    for marks, said in (({}, False), ({pair: 0.5 * MARK_SHOWN}, False),
+                        ({pair: 2 * MARK_SHOWN}, True), ({pair: -2 * MARK_SHOWN}, True)):
+        crafted = _with_marks(result, marks)
+        assert (T.t("report.mark_note") in deal_notes(crafted, T)) is said, marks
+        # the report's table decides the same, from the same rule (multiples.mark_counted)
+        assert (html.escape(T.t("report.mark_note")) in deals_table(crafted, catalogue("en"))) is said
 
 
 def _header_px(text: str) -> float:

@@ -202,6 +202,32 @@ def test_network_draws_the_two_directions_apart(network: tuple[cc.DealNetwork, A
     assert all(y > 0 for y in back_y)
 
 
+def test_network_hover_keeps_the_letter_of_intent_apart(network: tuple[cc.DealNetwork, Any]) -> None:
+    """An edge's hover once gave one amount for all its live deals: Nvidia -> OpenAI read
+    $130B, the executed $30B of the 2026 round plus the announced "up to $100B" letter of
+    intent. Each status now has its own line (deals.csv: nvidia-openai-2026 executed $30B,
+    nvidia-openai-loi announced $100B; nvidia-xai-series-e executed with no amount,
+    nvidia-xai-colossus2-spv signed $2B)."""
+    net, fig = network
+    hovers = {t.hovertext.split("<br>")[0]: t.hovertext for t in fig.data
+              if isinstance(t.hovertext, str) and "→" in t.hovertext}
+    assert hovers["Nvidia → OpenAI: funds (equity, credit)"].split("<br>")[1:] == [
+        "executed: $30B", "announced: $100B"]
+    assert hovers["Nvidia → xAI: funds (equity, credit)"].split("<br>")[1:] == [
+        "executed: n/a (1 of its deals reported no amount)", "signed: $2B"]
+    assert not any("$130B" in h for h in hovers.values())
+    # every edge's lines are its parts by status, most binding first (`status_parts`)
+    by, T = net.edges_by_status, words("en")
+    for edge in net.edges.to_dict("records"):
+        src, dst, relation = edge["from"], edge["to"], edge["relation"]
+        how = T.t(f"dashboard.registry.{relation}")
+        mine = by[(by["from"] == src) & (by["to"] == dst) & (by["relation"] == relation)]
+        lines = hovers[f"{party_name(src, (), T)} → {party_name(dst, (), T)}: {how}"]
+        assert [line.split(":")[0] for line in lines.split("<br>")[1:]] == list(mine["status"])
+    zh = registry.edge_hover("nvidia", "openai", "funds", by, words("zh"))
+    assert zh.split("<br>")[1:] == ["已执行：300亿美元", "已宣布：1,000亿美元"]
+
+
 def test_flows_table_fits_the_page_and_names_the_paid_outside_world(base: cc.Result) -> None:
     """Four columns of fixed width inside the page's 736 px at 1,280 px (the Total column was
     cut off); costs are paid to "suppliers and costs", not to customers."""

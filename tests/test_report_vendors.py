@@ -17,11 +17,17 @@ pytest.importorskip("streamlit")
 
 import chipcredit as cc
 from chipcredit.cli.vendor_tables import vendors_table as cli_vendors_table
-from chipcredit.dashboard.tabs.vendor_table import vendor_columns, vendor_table
+from chipcredit.dashboard.tabs.vendor_table import vendor_columns, vendor_table, vendors_text
 from chipcredit.dashboard.text import words
 from chipcredit.report import i18n
 from chipcredit.report.tables import net_position, parties_table, vendors_table
-from chipcredit.report.vendors import VENDOR_COLUMNS, unsold_note, vendor_rows
+from chipcredit.report.vendors import (
+    VENDOR_COLUMNS,
+    unmodelled_funding,
+    unsold_note,
+    vendor_rows,
+    vendors_caption,
+)
 
 PARTIES = [("nvidia", "vendor"), ("openai", "lab"), ("amd", "vendor")]
 
@@ -99,6 +105,50 @@ def test_report_and_dashboard_show_the_cli_rows(result: cc.Result) -> None:
     assert unsold  # on some of this run's paths no vendor sold a unit at the end
     assert table is not None and table.caption == note + " " + unsold
     assert html.escape(unsold) in text  # the report says it too
+
+
+def test_the_vendors_caption_by_hand() -> None:
+    """One caption in one order: what is counted, over which paths the unit share is, then
+    the registry's vendor funding left out (an amount only where one was reported; kinds in
+    the catalogue's words, parties by the names given)."""
+    cat = i18n.catalogue("en")
+    summary = [row("nvidia", "market_share_end", p50=0.9, nan_share=0.25),
+               row("amd", "market_share_end", p50=0.1, nan_share=0.25)]
+    left_out = [{"id": "nv-oa", "from": "nvidia", "to": "openai", "kind": "equity",
+                 "amount": 30.0, "date": "2026-02-27"},
+                {"id": "nv-xai", "from": "nvidia", "to": "xai", "kind": "spv_lease",
+                 "amount": None, "date": "2026-01"}]
+    names = {"nvidia": "Nvidia", "openai": "OpenAI", "xai": "xAI"}
+    got = vendors_caption(summary, PARTIES, left_out, cat, names.__getitem__)
+    assert got == (
+        cat.t("report.vendors_note")
+        + " The unit share is over the paths on which some vendor sold units in the last four "
+        "quarters; on 25% of the paths none was sold, and a share of nothing has no value."
+        " Not in this scenario, so not in its self-funded revenue (the deal registry's vendor "
+        "funding after the start that no deal of the scenario links to): nv-oa (Nvidia to "
+        "OpenAI, equity, $30B, 2026-02-27); nv-xai (Nvidia to xAI, SPV lease, 2026-01).")
+    # by ids where no names are given; nothing left out and every path sold: the note alone
+    assert "nv-oa (nvidia to openai, equity, $30B" in vendors_caption(summary, PARTIES, left_out, cat)
+    sold = [row("nvidia", "market_share_end", p50=0.9, nan_share=0.0)]
+    assert vendors_caption(sold, PARTIES, [], cat) == cat.t("report.vendors_note")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_dashboard_caption_is_the_reports(result: cc.Result, lang: str) -> None:
+    """The Overview's caption once had only the note and the unsold share: it now names the
+    registry's vendor funding seed-2025 leaves out (Nvidia's $30B in OpenAI's 2026 round),
+    as the report does, in the same words and order."""
+    T = words(lang)
+    left_out = unmodelled_funding(result.scenario)
+    assert [f["id"] for f in left_out] == ["nvidia-openai-2026", "nvidia-xai-series-e"]
+    caption = vendors_text(result, T)
+    assert caption.startswith(T.t("report.vendors_note") + " ")
+    for item in left_out:
+        assert item["id"] in caption
+    assert T.money(30.0) in caption and T.label("deal_kind", "equity") in caption
+    report = vendors_table(result, i18n.catalogue(lang))
+    note = html.unescape(report.rsplit('<p class="note">', 1)[1].split("</p>", 1)[0])
+    assert note == caption
 
 
 def test_report_headline_section_has_the_vendors_table(result: cc.Result) -> None:

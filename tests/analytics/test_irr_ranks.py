@@ -18,7 +18,7 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 import chipcredit as cc
-from chipcredit.analytics.irr_stats import MIN_RANKED_SHARE, describe_irr
+from chipcredit.analytics.irr_stats import MIN_RANKED_SHARE, bracket_shares, describe_irr
 from chipcredit.analytics.stats import describe
 from chipcredit.analytics.valuation import REASONS
 
@@ -106,6 +106,17 @@ def test_a_median_over_under_one_percent_of_the_paths_is_withheld() -> None:
     irr, reason = np.concatenate([irr, np.full(995, np.nan)]), np.concatenate([reason, np.ones(995)])
     active = np.arange(1000) < 5
     assert describe_irr(irr, reason, active)["p50"] == pytest.approx(0.2)
+
+
+def test_the_shares_beyond_the_bracket_are_of_all_paths_worked_by_hand() -> None:
+    """3 solved, 3 above, 1 below, 1 with no root: 3/8 above and 1/8 below (of all eight
+    paths, not of the ranked seven); a solver code that is no side counts in neither."""
+    _, reason, _ = _paths([0.1, 0.2, 0.3], above=3, below=1, no_root=1)
+    assert bracket_shares(reason) == {"above_bracket_share": 0.375, "below_bracket_share": 0.125}
+    # as the engine keeps them (float32 codes) and over no paths at all
+    assert bracket_shares(reason.astype(np.float32)) == bracket_shares(reason)
+    assert bracket_shares(np.array([], dtype=np.float32)) == {
+        "above_bracket_share": 0.0, "below_bracket_share": 0.0}
 
 
 @pytest.fixture(scope="module")

@@ -29,8 +29,8 @@ from numpy.typing import NDArray
 from .stats import describe
 from .valuation import IRR_BRACKET, REASONS
 
-__all__ = ["ABOVE_RANK", "BELOW_RANK", "IRR_LOWER", "IRR_UPPER", "MIN_RANKED_SHARE",
-           "describe_irr", "outside_bracket"]
+__all__ = ["ABOVE_RANK", "BELOW_RANK", "BRACKET_SIDES", "IRR_LOWER", "IRR_UPPER", "MIN_RANKED_SHARE",
+           "bracket_shares", "describe_irr", "outside_bracket"]
 
 _CODE = {name: code for code, name in REASONS.items()}
 IRR_LOWER, IRR_UPPER = IRR_BRACKET
@@ -45,6 +45,32 @@ _SENTINEL = 1e300
 """Stands for +inf inside numpy's quantile, whose interpolation would give NaN between two
 infinities; any interpolation towards it lands far above `IRR_UPPER`."""
 _STATS, _LEVELS = ("p05", "p50", "p95"), (0.05, 0.5, 0.95)
+BRACKET_SIDES = ("above_bracket", "below_bracket")
+"""The ``irr_reason`` names (`valuation.REASONS`) of the paths whose IRR is known to lie
+beyond the bracket, above it then below it."""
+
+
+def bracket_shares(reason: NDArray[np.number]) -> dict[str, float]:
+    """The shares of all paths whose IRR lies above and below the bracket.
+
+    The one count behind the JSON summary's ``above_bracket_share`` and
+    ``below_bracket_share``, the run store's columns of those names and the IRR histogram's
+    grey bars, so the three agree to the bit.
+
+    Parameters
+    ----------
+    reason : ndarray, shape (paths,)
+        Each path's ``irr_reason`` code (`valuation.REASONS`), as numbers.
+
+    Returns
+    -------
+    dict
+        ``above_bracket_share`` and ``below_bracket_share``, each a fraction of
+        ``reason.size`` in [0, 1]; 0.0 over no paths.
+    """
+    if not reason.size:
+        return {f"{name}_share": 0.0 for name in BRACKET_SIDES}
+    return {f"{name}_share": float(np.mean(reason == _CODE[name])) for name in BRACKET_SIDES}
 
 
 def outside_bracket(value: float | None) -> str | None:

@@ -13,10 +13,10 @@ import numpy as np
 
 from chipcredit._version import __version__
 
+from .irr_stats import bracket_shares
 from .metrics import DEAL_METRICS, column
 from .portfolio import portfolio_summary
 from .stats import describe
-from .valuation import REASONS
 
 if TYPE_CHECKING:
     from chipcredit.scenario.number import Number
@@ -66,10 +66,7 @@ def json_summary(result: Result) -> dict[str, Any]:
         multiple = result.outcome(deal, party, "irr_multiple")
         stats["irr"]["multiple_sign_change_share"] = float(np.mean(multiple > 0))
         # an IRR proved to lie beyond the searched bracket: a known answer, its share
-        reason = result.outcome(deal, party, "irr_reason")
-        for code, name in REASONS.items():
-            if name in ("above_bracket", "below_bracket"):
-                stats["irr"][f"{name}_share"] = float(np.mean(reason == code))
+        stats["irr"].update(bracket_shares(result.outcome(deal, party, "irr_reason")))
         tied = column("deal", deal, party, "tied_gross_profit")
         if tied in result.outcomes:
             stats["tied_gross_profit"] = result.describe(tied)

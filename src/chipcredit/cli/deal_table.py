@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
+from chipcredit.report.i18n import catalogue
 from chipcredit.report.multiples import (
     MARK_SHOWN,
     REASON_TEXT,
@@ -42,7 +43,7 @@ from .formats import (
 )
 from .summary_index import Index, Summary, summary_index, summary_stat
 
-__all__ = ["NOT_MEANINGFUL", "PARTIAL", "deals_table"]
+__all__ = ["BEYOND_TEXT", "INVESTEE_TEXT", "NOT_MEANINGFUL", "PARTIAL", "deals_table"]
 
 PARTIAL = "*"
 """Marks a statistic of the deals table taken over only the paths where it has a value."""
@@ -113,7 +114,8 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     (deal, party) of each deal's financed side, `financed_parties`); the IRR too where
     `chipcredit.report.multiples.irr_not_meaningful` says so (a party that pays and gets
     nothing back by what the deal is, an equity investee). An IRR median beyond the bracket
-    reads as `irr_text` has it, with a line of the caption. The caption also lists
+    reads as `irr_text` has it, with a line of the caption; so does an IRR or MOIC that no
+    path has (a dash), in the words of the HTML report's notes. The caption also lists
     the deal extras of the summary (a warrant's ``dilution_cost`` and ``warrant_value``, a
     conversion's ``conversion_stake``, ...: outside the cash metrics) and, for each deal in
     ``closed`` (deal to the share of paths on which it closed, `closed_shares`) that did
@@ -135,6 +137,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     unmeant: dict[str, list[str]] = {}
     extras: dict[str, list[str]] = {}
     beyond: set[str] = set()
+    empty: set[str] = set()  # "irr", "moic": some row shows a dash, no path having one
     marks: list[str] = []
     marked = False  # some row's NPV counts a mark
     for i, (deal, party) in enumerate(pairs):
@@ -166,6 +169,8 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
                     if metric == "irr" else fmt(summary_stat(index, deal, party, metric, stat)))
             if text in (ABOVE_BRACKET, TOTAL_LOSS, WITHHELD) and metric == "irr":
                 beyond.add(text)
+            if text == DASH and metric in ("irr", "moic") and (deal, party, metric) in index:
+                empty.add(metric)  # the summary has the metric and no path has a value
             share = _partial(index, deal, party, metric)
             if share is not None and text not in (DASH, WITHHELD):
                 text += PARTIAL
@@ -192,16 +197,18 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
         caption.append(f"{NOT_MEANINGFUL} MOIC not meaningful (the JSON summary keeps it):")
         caption += [f"  {REASON_TEXT[r]}: {'; '.join(unmeant[r])}" for r in REASONS if r in unmeant]
         if "investee" in unmeant:
-            caption.append(f"{NOT_MEANINGFUL} IRR as well for an equity investee (it issued the "
-                           "shares: the rate of its flows is the cost of that equity, not a "
-                           f"return): {'; '.join(unmeant['investee'])}")
+            caption.append(f"{NOT_MEANINGFUL} IRR as well for {INVESTEE_TEXT}: "
+                           f"{'; '.join(unmeant['investee'])}")
     if notes:
         table.title = f"What each party gets from each deal ($B; {over}, {PARTIAL} over fewer)"
         caption += ([f"{PARTIAL} over only the paths where the metric has a value (its nan_share in "
                      "the JSON summary and the run store is the rest; an IRR also ranks the paths "
                      "whose IRR lies beyond the bracket); the share of paths with one:"]
                     + [f"  {deal}: {'; '.join(items)}" for deal, items in notes.items()])
-    caption += [_BEYOND_TEXT[t] for t in (ABOVE_BRACKET, TOTAL_LOSS, WITHHELD) if t in beyond]
+    caption += [BEYOND_TEXT[t] for t in (ABOVE_BRACKET, TOTAL_LOSS, WITHHELD) if t in beyond]
+    # the HTML report's notes for the same dashes, in its words
+    caption += [catalogue("en").t(f"report.{m}_none_note", value=DASH)
+                for m in ("irr", "moic") if m in empty]
     if marked:
         caption.append(_MARK_TEXT + (" Where the mark is over half the " + ("NPV" if deterministic
                                      else "mean NPV") + ", without it (npv_realised and "
@@ -243,7 +250,11 @@ _MARK_TEXT = ("NPV, IRR and MOIC count the horizon mark: what a position still h
               "survival).")
 """The caption's line on the horizon mark, shown where some row's NPV counts one."""
 
-_BEYOND_TEXT = {
+INVESTEE_TEXT = ("an equity investee (it issued the shares: the rate of its flows is the cost "
+                 "of that equity, not a return)")
+"""Why an equity investee's IRR is n/m (`chipcredit.report.multiples.irr_not_meaningful`)."""
+
+BEYOND_TEXT = {
     ABOVE_BRACKET: f"IRR {ABOVE_BRACKET}: the median lies among paths whose IRR is above the "
                    f"+{cc.IRR_BRACKET[1]:.0%} a year the IRR is searched up to",
     TOTAL_LOSS: f"IRR {TOTAL_LOSS}: the median lies among paths whose flows only go out (a "

@@ -16,6 +16,7 @@ from rich.text import Text
 import chipcredit as cc
 
 from .app import app, console, user_errors
+from .formats import count
 from .staging import check_file_target, write_output
 
 __all__ = ["deals_command"]
@@ -67,6 +68,11 @@ NOT_REPORTED = "n/r"
 """Shown for an amount that no report gives (a sum over deals none of which has one)."""
 
 
+VENDOR_FINANCING = ("Vendor financing", "X funds Y and Y buys from X")
+INVESTOR_CUSTOMER = ("Investor and customer", "X funds Y and X buys from Y")
+"""The pair tables: name and rule (`chipcredit.registry.network`)."""
+
+
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -88,21 +94,21 @@ def _print_rows(rows: Any, party: str | None) -> None:
     out = console()
     out.print(table)
     missing = int(rows["amount"].isna().sum())
-    out.print(Text(f"{len(rows)} deals ({missing} with no amount reported: {NOT_REPORTED}); "
-                   "sources: chipcredit deals --json FILE"))
+    out.print(Text(f"{count(len(rows), 'deal')} ({missing} with no amount reported: "
+                   f"{NOT_REPORTED}); sources: chipcredit deals --json FILE"))
 
 
 def _involves(row: Mapping[Any, Any], party: str | None, *fields: str) -> bool:
     return party is None or any(row[f] == party for f in fields)
 
 
-def _pairs(net: cc.DealNetwork, frame: pd.DataFrame, title: str, first: str, second: str,
-           party: str | None, buyer_is_first: bool) -> Table:
+def _pairs(net: cc.DealNetwork, frame: pd.DataFrame, kind: tuple[str, str], first: str,
+           second: str, party: str | None, buyer_is_first: bool) -> Table:
     """One table of party pairs (``first`` funds ``second``; the one buys from the other),
     one row for each status the pair's deals have, most binding first: the reported funds
     and purchases of the deals of that status (blank: no such deal; n/r: none of them
     reported an amount) and how many of them reported none."""
-    table = Table(title=title, title_justify="left")
+    table = Table(title=f"{kind[0]}: {kind[1]}", title_justify="left")
     for name in (first, second, "status", "funds", "purchases", "not reported", "deals"):
         table.add_column(name, justify="right" if name in ("funds", "purchases", "not reported")
                          else "left")
@@ -131,28 +137,57 @@ def _pairs(net: cc.DealNetwork, frame: pd.DataFrame, title: str, first: str, sec
 def _print_network(net: cc.DealNetwork, party: str | None) -> None:
     out = console()
     live = cc.deal_registry(party)
+    # the registry's own split of live and abandoned deals, as deal_network() makes it;
+    # a shared function for the network's statuses is due (the lead wires it here)
     live = live[(live["status"] != "abandoned") & live["relation"].isin(["funds", "buys_from"])]
     missing = int(live["amount"].isna().sum())
-    out.print(Text(f"Deal network: {len(net.nodes)} parties, {len(net.edges)} links "
-                   f"({len(net.abandoned)} abandoned deals left out). Money flows from -> to; "
-                   "$B, amounts reported."))
+    out.print(Text(f"Deal network: {count(len(net.nodes), 'party', 'parties')}, "
+                   f"{count(len(net.edges), 'link')} ({count(len(net.abandoned), 'abandoned deal')}"
+                   " left out). Money flows from -> to; $B, amounts reported."))
     out.print(Text("One row per status: executed (closed or paid), signed (a contract), "
                    "announced (binds no one, such as a letter of intent)."))
-    out.print(Text(f"{missing} of the {len(live)} deals"
+    out.print(Text(f"{missing} of the {count(len(live), 'deal')}"
                    + (f" {party} is in" if party else "")
-                   + f" have no amount reported: {NOT_REPORTED} where no deal of a cell has "
-                   "one; 'not reported' counts them, and a row with any has lower bounds."))
-    out.print(_pairs(net, net.vendor_financing, "Vendor financing: X funds Y and Y buys from X",
-                     "funder", "customer", party, buyer_is_first=False))
-    out.print(_pairs(net, net.investor_customer,
-                     "Investor and customer: X funds Y and X buys from Y",
-                     "investor", "investee", party, buyer_is_first=True))
+                   + f" {'has' if len(live) == 1 else 'have'} no amount reported: "
+                   f"{NOT_REPORTED} where no deal of a cell has one; 'not reported' counts "
+                   "them, and a row with any has lower bounds."))
+    for kind, table in ((VENDOR_FINANCING, _pairs(net, net.vendor_financing, VENDOR_FINANCING,
+                                                  "funder", "customer", party, False)),
+                        (INVESTOR_CUSTOMER, _pairs(net, net.investor_customer, INVESTOR_CUSTOMER,
+                                                   "investor", "investee", party, True))):
+        # an empty table would read as a fault: say there is no such pair, and why
+        out.print(table if table.row_count else Text(_no_pairs(net, kind, party)))
     cycles = [c for c in net.cycles if party is None or party in c]
     out.print(Text(f"Cycles of money ({len(cycles)}):"))
     for cycle in cycles:
         out.print(Text("  " + " -> ".join([*cycle, cycle[0]])))
-    if len(net.abandoned):
-        out.print(Text("Abandoned: " + ", ".join(net.abandoned["id"])))
+    abandoned = [r["id"] for r in net.abandoned.to_dict("records")
+                 if _involves(r, party, "from", "to")]  # as the JSON's, for --party
+    if abandoned:
+        out.print(Text("Abandoned: " + ", ".join(abandoned)))
+
+
+def _no_pairs(net: cc.DealNetwork, kind: tuple[str, str], party: str | None) -> str:
+    """The line that stands for a pair table with no row: no such pair (for ``party``),
+    and for a party why not: whom it funds and who funds it, and that no purchase goes the
+    way the table needs."""
+    name, rule = kind
+    if party is None:
+        return f"{name} ({rule}): no such pair in the registry."
+    funds = net.edges[net.edges["relation"] == "funds"]
+    funders = ", ".join(sorted(funds.loc[funds["to"] == party, "from"]))
+    funded = ", ".join(sorted(funds.loc[funds["from"] == party, "to"]))
+    if kind == INVESTOR_CUSTOMER:
+        why = [f"its funders ({funders}) buy nothing from it" if funders
+               else "no deal funds it",
+               f"it buys nothing from those it funds ({funded})" if funded
+               else "it funds no one"]
+    else:
+        why = [f"it buys nothing from its funders ({funders})" if funders
+               else "no deal funds it",
+               f"those it funds ({funded}) buy nothing from it" if funded
+               else "it funds no one"]
+    return f"{name} ({rule}): none with {party}; {why[0]}, and {why[1]}."
 
 
 def _network_json(net: cc.DealNetwork, party: str | None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import chipcredit as cc
 from chipcredit.report.multiples import finite, irr_shown
 
 __all__ = ["ABOVE_BRACKET", "DASH", "MOST_DECIMALS", "NUMBER_DECIMALS", "TOTAL_LOSS", "WITHHELD",
-           "compact", "finite", "irr_text", "money", "multiple", "number", "path_share",
+           "compact", "count", "finite", "irr_text", "money", "multiple", "number", "path_share",
            "paths_count", "percent", "shares", "visible_decimals"]
 
 DASH = "—"
@@ -145,3 +145,12 @@ def paths_count(paths: Any, noun: str = "path") -> str:
     if n is None:
         return f"{DASH} {noun}s"
     return f"{int(n):,} {noun}" + ("" if int(n) == 1 else "s")
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` with its noun, singular for one (``plural`` where adding an s is wrong).
+
+    >>> count(1, "abandoned deal"), count(2, "link"), count(25, "party", "parties")
+    ('1 abandoned deal', '2 links', '25 parties')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

@@ -16,12 +16,13 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit import store
-from chipcredit.report.multiples import closed_from_outcomes, financed_parties, irr_shown
+from chipcredit.report.multiples import closed_from_outcomes, financed_parties
 from chipcredit.report.vendors import funding_text, unmodelled_funding
 
 from .app import Failed, app, console, print_whole, user_errors
-from .deal_table import deals_table
-from .formats import ABOVE_BRACKET, DASH, WITHHELD, compact, finite, paths_count
+from .deal_table import BEYOND_TEXT, NOT_MEANINGFUL, deals_table
+from .diff_medians import UNMEANT_IRR, irr_unmeant, median_cell, median_notes
+from .formats import DASH, compact, count, finite, paths_count
 from .party_table import can_default, parties_table
 from .run_footer import run_footer
 from .staging import Staging
@@ -172,7 +173,11 @@ def show_command(
             return
         metrics = data["metrics"]
         scenario = _scenario(run)
-        for variant in dict.fromkeys(metrics["variant"]):
+        variants = list(dict.fromkeys(metrics["variant"]))
+        stored = _stored_paths(runs, run_id)
+        for variant in variants:
+            deterministic, paths, paths_text = _variant_paths(run, variant == variants[0],
+                                                              stored.get(variant))
             # as Result.summary has them (an IRR above its bracket inf, its ranked_share),
             # so the IRR cells read as 'chipcredit run' printed them, for every variant
             rows = [_clean(r) for r in store.stored_summary(
@@ -182,19 +187,20 @@ def show_command(
             kinds = {r["deal"]: r["deal_kind"] for r in rows if r["deal"]}
             p_loss = {(r["deal"], r["party"]): r["p_positive"] for r in rows
                       if r["deal"] and r["metric"] == "loss"}
-            over = ("the deterministic base case" if run["deterministic"]
-                    else f"medians over {paths_count(_whole(run['paths']))}")
+            over = ("the deterministic base case" if deterministic
+                    else f"medians over {paths_text}")
             # closures from the stored per-path outcomes, read only when every path is stored
             closed = (closed_from_outcomes(scenario.deals, runs.outcomes(run_id, variant))
-                      if scenario is not None and run["stored_paths"] == run["paths"] else None)
+                      if scenario is not None and paths is not None
+                      and paths == stored.get(variant) else None)
             out.print(deals_table(rows, kinds, p_loss, over,
                                   financed=() if scenario is None else financed_parties(scenario.deals),
-                                  closed=closed, deterministic=bool(run["deterministic"])))
+                                  closed=closed, deterministic=deterministic))
             parties, defaultable = _parties(rows, scenario)
             out.print(parties_table(rows, parties,
-                                    "base case" if run["deterministic"] else "medians",
+                                    "base case" if deterministic else "medians",
                                     defaultable))
-            for table in (vendors_table(rows, parties, "base case" if run["deterministic"]
+            for table in (vendors_table(rows, parties, "base case" if deterministic
                                         else "medians and means",
                                         () if scenario is None else
                                         [funding_text(f) for f in unmodelled_funding(scenario)]),
@@ -212,6 +218,34 @@ def show_command(
                        capacity_unit=None if scenario is None else scenario.capacity_unit)
             + f" · per-path outcomes of {paths_count(_whole(run['stored_paths']))} stored"),
             soft_wrap=True)
+
+
+def _stored_paths(runs: store.RunStore, run_id: int) -> dict[str, int]:
+    """Each variant of the run to the number of paths whose outcomes the store holds."""
+    frame = runs.sql(f"SELECT variant, max(paths) AS n FROM outcomes WHERE run = {int(run_id)} "
+                     "GROUP BY variant")
+    return {str(v): int(n) for v, n in zip(frame["variant"], frame["n"], strict=True)}
+
+
+def _variant_paths(run: dict[str, Any], first: bool,
+                   stored: int | None) -> tuple[bool, int | None, str]:
+    """Whether a variant of the run is the deterministic base case, how many paths it ran
+    (None where not known exactly), and that as text (``2,000 paths``).
+
+    The runs row describes the first variant only (`RunStore.save`): another's paths are
+    those its outcomes hold (``stored``), unless it holds as many as the row's stored count
+    and the first variant ran more: the store's cap cut both, so it ran at least that many.
+    A variant of one path is the base case where the first is (a run of base cases); beside
+    a Monte Carlo first variant it may be a run of one path, which its title then says.
+    """
+    main, cap = _whole(run["paths"]), _whole(run["stored_paths"])
+    if first:
+        return bool(run["deterministic"]), main, paths_count(main)
+    if stored is None:
+        return False, None, paths_count(None)
+    if main is not None and stored == cap and stored < main:
+        return False, None, f"at least {paths_count(stored)}"
+    return stored == 1 and bool(run["deterministic"]), stored, paths_count(stored)
 
 
 def _scenario(run: dict[str, Any]) -> cc.Scenario | None:
@@ -269,11 +303,13 @@ def diff_command(
         pairs = _pairs(variant or [])
         runs = _store(store_path)
         frame = runs.diff(first, second, variants=pairs)
-        a, b = runs.get_run(first)["run"], runs.get_run(second)["run"]
+        data = {"a": runs.get_run(first), "b": runs.get_run(second)}
+        a, b = data["a"]["run"], data["b"]["run"]
         out = console()
         out.print(Text(_header(a)), soft_wrap=True)
         out.print(Text(_header(b)), soft_wrap=True)
         rows = [_clean(r) for r in frame.to_dict("records")]
+        unmeant = irr_unmeant(rows, {side: _deal_sides(d) for side, d in data.items()})
         both = [r for r in rows if r["only"] is None]
         changed = [r for r in both if _differs(r)]
         shown = both if every else changed
@@ -289,27 +325,52 @@ def diff_command(
         for header in (f"mean\n{first}", f"mean\n{second}", "Δ mean",
                        f"p50\n{first}", f"p50\n{second}", "Δ p50"):
             table.add_column(header, justify="right", no_wrap=True)
+        said: dict[str, list[str]] = {}  # the medians shown that need a note, to their rows
         for r in shown:
+            medians = [median_cell(r, side, unmeant) for side in ("a", "b")]
+            reasons = [unmeant.get((side, r["variant"], r["deal"], r["party"]))
+                       if r["metric"] == "irr"
+                       else None for side in ("a", "b")]
+            for key in (*medians, *reasons):
+                if key in BEYOND_TEXT or key in UNMEANT_IRR:  # a note says what it means
+                    said.setdefault(str(key), []).append(f"{r['deal']} {r['party']}")
+            # an IRR that is not a rate (n/m; the store keeps -1) has no mean, no difference
+            means = [NOT_MEANINGFUL if why else compact(r[f"mean_{side}"])
+                     for side, why in zip(("a", "b"), reasons, strict=True)]
             cells: list[Text | str] = [Text(_text(r["deal"])), Text(r["party"]), Text(r["metric"]),
-                     compact(r["mean_a"]), compact(r["mean_b"]), compact(r["mean_diff"], True),
-                     _median(r, "a"), _median(r, "b"), compact(r["p50_diff"], True)]
+                     *means, DASH if any(reasons) else compact(r["mean_diff"], True),
+                     *medians, DASH if any(reasons) else compact(r["p50_diff"], True)]
             label = (r["variant"] if r["variant_a"] == r["variant_b"]
                      else f"{r['variant_a']} / {r['variant_b']}")
             table.add_row(*([Text(label)] if multi else []), *cells)
         if shown:
             out.print(table)
+        for line in median_notes(said):
+            out.print(Text(line), soft_wrap=True)
         for va, vb in sorted(renamed):
             out.print(Text(f"variant {va} of run {first} is compared with variant {vb} of run "
                            f"{second}"), soft_wrap=True)
-        out.print(Text(f"{len(changed)} of {len(both)} metrics differ"
+        out.print(Text(f"{len(changed)} of {count(len(both), 'metric')} "
+                       + ("differs" if len(changed) == 1 else "differ")
                        + ("" if every or not both else "; --all shows them all")),
                   soft_wrap=True)
         for run_id, side in ((first, "a"), (second, "b")):
             alone = [r for r in rows if r["only"] == side]
             if alone:
                 names = ", ".join(dict.fromkeys(str(r[f"variant_{side}"]) for r in alone))
-                out.print(Text(f"{len(alone)} metrics only in run {run_id} (variant {names}), "
+                out.print(Text(f"{count(len(alone), 'metric')} only in run {run_id} "
+                               f"(variant {names}), "
                                "not compared (--variant A=B pairs variants)"), soft_wrap=True)
+
+
+def _deal_sides(data: dict[str, Any]) -> tuple[set[tuple[str, str]], dict[str, str]]:
+    """A stored run's financed (deal, party) pairs (none where its scenario no longer loads,
+    as `runs show`) and its deals' kinds, from `RunStore.get_run`'s ``data``."""
+    scenario = _scenario(data["run"])
+    metrics = data["metrics"]
+    kinds = {str(d): str(k) for d, k in zip(metrics["deal"], metrics["deal_kind"], strict=True)
+             if isinstance(d, str) and isinstance(k, str)}
+    return (set() if scenario is None else financed_parties(scenario.deals)), kinds
 
 
 def _pairs(given: list[str]) -> dict[str, str] | None:
@@ -325,17 +386,6 @@ def _pairs(given: list[str]) -> dict[str, str] | None:
                          "once; pair each variant once")
         pairs[va.strip()] = vb.strip()
     return pairs or None
-
-
-def _median(row: dict[str, Any], side: str) -> str:
-    """A run's median in `runs diff`: a number, or for an IRR above its bracket ``>1000%``
-    and withheld ``n/a``, as the deals table has them (`irr_shown`)."""
-    value = row[f"p50_{side}"]
-    if row["metric"] != "irr":
-        return compact(value)
-    kind, x = irr_shown({"p50": value, "ranked_share": row.get(f"ranked_share_{side}"),
-                         "outside_bracket": {"p50": row.get(f"p50_outside_{side}")}})
-    return {"above": ABOVE_BRACKET, "withheld": WITHHELD}.get(kind) or compact(x)
 
 
 def _differs(row: dict[str, Any]) -> bool:

@@ -22,19 +22,29 @@ announced "up to $100B" letter of intent with OpenAI stays apart from its execut
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 
 from . import deal_registry
 
-__all__ = ["LIVE_STATUSES", "DealNetwork", "amount_sums", "deal_network", "reported_sum"]
+__all__ = ["LIVE_STATUSES", "NETWORK_RELATIONS", "DealNetwork", "StatusPart", "amount_sums",
+           "deal_network", "live_deals", "reported_sum", "status_parts"]
 
 
 LIVE_STATUSES = ("executed", "signed", "announced")
 """The statuses of the deals in the network, most binding first: executed (the money moved,
 the deal closed), signed (a contract) and announced (a letter of intent or a plan, which
 binds no one: Nvidia's "up to $100B" in OpenAI, "never a commitment")."""
+
+NETWORK_RELATIONS = ("funds", "buys_from")
+"""The relations that are edges of the network (an acquisition is no money loop)."""
+
+
+def live_deals(rows: pd.DataFrame) -> pd.DataFrame:
+    """The registry rows (as `deal_registry` gives them) that are edges of the network: of
+    a live status (`LIVE_STATUSES`: not abandoned) and a relation in `NETWORK_RELATIONS`."""
+    return rows[rows["status"].isin(LIVE_STATUSES) & rows["relation"].isin(NETWORK_RELATIONS)]
 
 
 @dataclass(frozen=True)
@@ -87,12 +97,46 @@ def reported_sum(amounts: pd.Series) -> float:
     return 0.0 if amounts.empty else float(amounts.sum(min_count=1))
 
 
+@dataclass(frozen=True)
+class StatusPart:
+    """The deals of one status among some deals (`status_parts`).
+
+    Attributes
+    ----------
+    status : one of `LIVE_STATUSES`
+    amount : $B, the `reported_sum` of their amounts (NaN where none reported one)
+    deals : their ids joined by ``;`` (empty where the deals have no ``id`` column)
+    not_reported : how many of them have no amount
+    """
+
+    status: str
+    amount: float
+    deals: str
+    not_reported: int
+
+
+def status_parts(deals: pd.DataFrame) -> list[StatusPart]:
+    """``deals`` (registry rows) split by status: one part for each of `LIVE_STATUSES`
+    that some of them have, most binding first. The one split behind every status part of
+    `deal_network` (the ``X_<status>`` columns of `amount_sums`, ``edges_by_status``) and
+    the dashboard's network, so an announced amount is never added to an executed one."""
+    out = []
+    for status in LIVE_STATUSES:
+        mine = deals[deals["status"] == status]
+        if len(mine):
+            out.append(StatusPart(status, reported_sum(mine["amount"]),
+                                  ";".join(mine["id"]) if "id" in mine.columns else "",
+                                  int(mine["amount"].isna().sum())))
+    return out
+
+
 def amount_sums(deals: pd.DataFrame, name: str) -> dict[str, float | int]:
     """``name``: the reported sum of ``deals``' amounts; ``name_<status>``: its part for each
-    of `LIVE_STATUSES`; ``name_not_reported``: how many of ``deals`` have no amount."""
+    of `LIVE_STATUSES` (`status_parts`; 0.0 where no deal has that status);
+    ``name_not_reported``: how many of ``deals`` have no amount."""
     out: dict[str, float | int] = {name: reported_sum(deals["amount"])}
-    for status in LIVE_STATUSES:
-        out[f"{name}_{status}"] = reported_sum(deals.loc[deals["status"] == status, "amount"])
+    out.update({f"{name}_{status}": 0.0 for status in LIVE_STATUSES})
+    out.update({f"{name}_{part.status}": part.amount for part in status_parts(deals)})
     out[f"{name}_not_reported"] = int(deals["amount"].isna().sum())
     return out
 
@@ -106,7 +150,7 @@ def deal_network() -> DealNetwork:
     """The network summary of the bundled deal registry."""
     rows = deal_registry()
     abandoned = rows[rows["status"] == "abandoned"].reset_index(drop=True)
-    live = rows[(rows["status"] != "abandoned") & rows["relation"].isin(["funds", "buys_from"])]
+    live = live_deals(rows)
     keys = ["from", "to", "relation"]
     groups: dict[tuple[str, str, str], pd.DataFrame] = {
         (str(src), str(dst), str(rel)): part
@@ -115,14 +159,9 @@ def deal_network() -> DealNetwork:
         [{"from": src, "to": dst, "relation": rel, **amount_sums(part, "amount"),
           "deals": ";".join(part["id"])} for (src, dst, rel), part in groups.items()],
         columns=[*keys, "amount", "deals", *_parts("amount")])
-    rank = {s: i for i, s in enumerate(LIVE_STATUSES)}
     by_status = pd.DataFrame(
-        [{"from": src, "to": dst, "relation": rel, "status": status,
-          "amount": reported_sum(part.loc[part["status"] == status, "amount"]),
-          "deals": ";".join(part.loc[part["status"] == status, "id"]),
-          "not_reported": int(part.loc[part["status"] == status, "amount"].isna().sum())}
-         for (src, dst, rel), part in groups.items()
-         for status in sorted(set(part["status"]), key=rank.__getitem__)],
+        [{"from": src, "to": dst, "relation": rel, **asdict(split)}
+         for (src, dst, rel), part in groups.items() for split in status_parts(part)],
         columns=[*keys, "status", "amount", "deals", "not_reported"])
     financing, inv_cust = [], []
     for (src, dst, rel), part in groups.items():

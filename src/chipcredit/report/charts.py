@@ -35,10 +35,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from chipcredit.analytics.irr_stats import BELOW_RANK, IRR_UPPER
+from chipcredit.analytics.irr_stats import BELOW_RANK, BRACKET_SIDES, IRR_UPPER, bracket_shares
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
-from chipcredit.analytics.valuation import REASONS
 from chipcredit.engine.labs import CAUSES
 
 from .experiment_charts import paired_difference_chart, tornado_chart
@@ -139,7 +138,6 @@ def fan_chart(result: Result, party: str, variable: str, *, lang: str = "en") ->
 EDGE_COLOUR = "#9A9A9A"
 """The bars of an IRR histogram that stand for the paths beyond the bracket (grey: their
 height is a share of paths like every bar's, but their place on the axis is not a rate)."""
-_OUTSIDE = ("above_bracket", "below_bracket")
 
 
 @dataclass
@@ -163,9 +161,8 @@ def _irr_edges(result: Result, deal: str, party: str, lo: float | None, hi: floa
     reason = result.outcomes.get(f"deal|{deal}|{party}|irr_reason")
     if reason is None or not len(reason):
         return _Edges()
-    code = {name: c for c, name in REASONS.items()}
-    edges = _Edges(above=float(np.mean(reason == code["above_bracket"])),
-                   below=float(np.mean(reason == code["below_bracket"])))
+    shares = bracket_shares(reason)
+    edges = _Edges(above=shares["above_bracket_share"], below=shares["below_bracket_share"])
     if lo is not None and hi is not None:
         step = (hi - lo) / HISTOGRAM_BINS
         edges.width = 2 * step
@@ -294,7 +291,7 @@ def _irr_beyond(result: Result, deal: str, party: str, cat: Catalogue, bars: dic
     if none > 1e-12:
         reasons = result.irr_reasons().get((deal, party), {})
         why = [f"{cat.label('irr_reason', name)} {cat.percent(count / paths)}"
-               for name, count in reasons.items() if count and name not in _OUTSIDE]
+               for name, count in reasons.items() if count and name not in BRACKET_SIDES]
         parts.append(cat.t("chart.hist_no_irr", share=cat.percent(none),
                            reasons=cat.t("number.list_separator").join(why)) if why
                      else cat.t("chart.hist_no_irr_plain", share=cat.percent(none)))

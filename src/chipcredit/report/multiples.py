@@ -47,7 +47,7 @@ alone (docs/model.md, "Known simplifications"). Where that mark is most of the N
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -61,8 +61,8 @@ from chipcredit.analytics.unit import metric_unit
 __all__ = ["EXTRAS", "FINANCED_SIDE", "INVESTEE_KINDS", "IRR_SHOWN", "MARK_MATTERS", "MARK_SHOWN",
            "REASONS", "REASON_TEXT", "TOKEN_MULTIPLE", "closed_from_outcomes", "closed_shares",
            "extras_shown", "financed_parties", "finite", "first_reason", "irr_cell", "irr_not_meaningful",
-           "irr_shown", "mark_matters", "mark_value", "moic_reason", "pair_reason",
-           "partial_share", "uncertain_close", "unmeant_moic"]
+           "irr_shown", "mark_counted", "mark_matters", "mark_value", "moic_reason", "pair_reason",
+           "partial_share", "uncertain_close", "unmeant_moic", "unmeant_pair"]
 
 MARK_MATTERS = 0.5
 """A mark worth more than this share of the mean NPV (in size) is named beside the row."""
@@ -116,7 +116,11 @@ def financed_parties(deals: Iterable[Any]) -> set[tuple[str, str]]:
     return out
 
 
-def _num(value: Any) -> float | None:
+def finite(value: Any) -> float | None:
+    """``value`` as a float when it is a finite number (not a bool), else None: a summary
+    cell read from the JSON, a DataFrame or the run store."""
+    if value is None or isinstance(value, bool):
+        return None
     try:
         x = float(value)
     except (TypeError, ValueError):
@@ -135,11 +139,11 @@ def moic_reason(*, financed: bool, moic_mean: Any, moic_p50: Any, loss_mean: Any
     loss_mean : $B, the party's mean loss over all paths
     """
     # a MOIC is never negative: a mean of 0 is 0 on every path that has one
-    if _num(moic_mean) == 0.0 and _num(loss_mean) == 0.0:
+    if finite(moic_mean) == 0.0 and finite(loss_mean) == 0.0:
         return "pays_only"
     if financed:
         return "financed"
-    moic = _num(moic_p50)
+    moic = finite(moic_p50)
     if moic is not None and moic > TOKEN_MULTIPLE:
         return "token"
     return None
@@ -205,7 +209,7 @@ def irr_shown(stats: Mapping[Any, Any], stat: str = "p50") -> tuple[str, float |
     if side == "below" or (x is not None and x <= BELOW_RANK):
         return "below", BELOW_RANK
     if x is None or math.isnan(x):
-        ranked = _num(stats.get("ranked_share"))
+        ranked = finite(stats.get("ranked_share"))
         if stats.get("withheld") is True or (ranked is not None and ranked > 0.0):
             return "withheld", None
         return "value", None
@@ -229,8 +233,21 @@ def mark_value(npv_mean: Any, npv_realised_mean: Any) -> float | None:
     """$B: the mean over paths of the horizon mark's present value in a party's NPV (the mean
     ``npv`` less the mean ``npv_realised``: means add up, medians do not); None where either
     has no value."""
-    npv, realised = _num(npv_mean), _num(npv_realised_mean)
+    npv, realised = finite(npv_mean), finite(npv_realised_mean)
     return None if npv is None or realised is None else npv - realised
+
+
+def mark_counted(npv_mean: Any, npv_realised_mean: Any) -> bool:
+    """Whether a party's NPV counts a horizon mark: the mark (`mark_value`) is at least
+    `MARK_SHOWN` in size. A deal table with such a row says under it that its NPV, IRR and
+    MOIC count the mark (``report.mark_note``: ``chipcredit run``, the HTML report, the
+    dashboard).
+
+    >>> mark_counted(1.0, 0.5), mark_counted(-1.0, -1.0004), mark_counted(None, 0.0)
+    (True, False, False)
+    """
+    mark = mark_value(npv_mean, npv_realised_mean)
+    return mark is not None and abs(mark) >= MARK_SHOWN
 
 
 def mark_matters(npv_mean: Any, npv_realised_mean: Any) -> bool:
@@ -243,7 +260,7 @@ def mark_matters(npv_mean: Any, npv_realised_mean: Any) -> bool:
     (True, False, False)
     """
     mark = mark_value(npv_mean, npv_realised_mean)
-    if mark is None or abs(mark) < MARK_SHOWN:
+    if mark is None or not mark_counted(npv_mean, npv_realised_mean):
         return False
     return abs(mark) > MARK_MATTERS * abs(float(npv_mean))
 
@@ -253,13 +270,20 @@ def pair_reason(result: Result, deal: str, party: str,
     """`moic_reason` of one (deal, party) of ``result``, from the statistics its summary
     shows (`Result.describe`: the exact mean over the paths, the median over those with a
     value); ``financed`` as from `financed_parties`. None where the pair has no MOIC."""
+    stats = _pair_stats(result, deal, party)
+    return None if stats is None else moic_reason(financed=(deal, party) in financed, **stats)
+
+
+def _pair_stats(result: Result, deal: str, party: str) -> dict[str, Any] | None:
+    """The keyword arguments of `moic_reason` but ``financed`` (``moic_mean``, ``moic_p50``,
+    ``loss_mean``) for one (deal, party) of ``result`` (`Result.describe`), or None where
+    the pair has no MOIC."""
     key = f"deal|{deal}|{party}|"
     if key + "moic" not in result.outcomes:
         return None
     moic = result.describe(key + "moic")
     loss = result.describe(key + "loss") if key + "loss" in result.outcomes else {"mean": None}
-    return moic_reason(financed=(deal, party) in financed, moic_mean=moic["mean"],
-                       moic_p50=moic["p50"], loss_mean=loss["mean"])
+    return {"moic_mean": moic["mean"], "moic_p50": moic["p50"], "loss_mean": loss["mean"]}
 
 
 def first_reason(reasons: Iterable[str | None]) -> str | None:
@@ -270,7 +294,7 @@ def first_reason(reasons: Iterable[str | None]) -> str | None:
 
 
 def _multiple(value: Any) -> str:
-    x = _num(value)
+    x = finite(value)
     return "—" if x is None else f"{x:.2f}x"
 
 
@@ -299,15 +323,44 @@ def unmeant_moic(base: Result, other: Result, multiple: Callable[[Any], str] = _
         if len(parts) != 4 or parts[0] != "deal" or parts[3] != "moic" or key not in other.outcomes:
             continue
         deal, party = parts[1], parts[2]
-        reason = first_reason(pair_reason(run, deal, party, financed) for run in (base, other))
-        if reason is None:
-            continue
-        detail = ""
-        if reason == "token":
-            a, b = (multiple(run.describe(key)["p50"]) for run in (base, other))
-            detail = f" (A {a}, B {b})"
-        out[(deal, party)] = (reason, detail)
+        sides = [_pair_stats(run, deal, party) or {} for run in (base, other)]
+        if (got := unmeant_pair(sides, (deal, party) in financed, multiple)) is not None:
+            out[(deal, party)] = got
     return out
+
+
+def unmeant_pair(sides: Sequence[Mapping[str, Any]], financed: bool,
+                 multiple: Callable[[Any], str] = _multiple) -> tuple[str, str] | None:
+    """Whether a paired comparison shows no MOIC difference for one (deal, party), and the
+    text its note adds: the rule of `unmeant_moic`, on statistics from anywhere (two
+    `Result` objects, or a run and the run store's ``metrics`` rows).
+
+    Parameters
+    ----------
+    sides : the pair's statistics in run ``A`` then run ``B``, each a mapping with
+        ``moic_mean``, ``moic_p50`` (the MOIC's mean and median over the paths that have
+        one) and ``loss_mean`` ($B, over all paths); a missing key or None is no value (a
+        run without the pair's row is judged by ``financed`` alone)
+    financed : the party is the deal's financed side in either run (`financed_parties`)
+    multiple : writes a median MOIC as text (default ``1.25x``)
+
+    Returns
+    -------
+    (reason, detail) or None
+        The first reason of the two runs' (`first_reason` of their `moic_reason`); the
+        detail is a token outlay's median multiples in both runs (``" (A 26047.59x,
+        B 9251.14x)"``), else "". None where the MOIC means something in both runs.
+    """
+    reason = first_reason(
+        moic_reason(financed=financed, moic_mean=side.get("moic_mean"),
+                    moic_p50=side.get("moic_p50"), loss_mean=side.get("loss_mean"))
+        for side in sides)
+    if reason is None:
+        return None
+    if reason != "token":
+        return reason, ""
+    a, b = (multiple(side.get("moic_p50")) for side in sides)
+    return reason, f" (A {a}, B {b})"
 
 
 def extras_shown(stats: Mapping[str, Mapping[str, Any]], formats: Mapping[str, Callable[[Any], str]],
@@ -337,7 +390,7 @@ def extras_shown(stats: Mapping[str, Mapping[str, Any]], formats: Mapping[str, C
         if name not in stats:
             continue
         mean = stats[name].get("mean")
-        if _num(mean) == 0.0:
+        if finite(mean) == 0.0:
             continue
         write = formats[unit]
         out.append((name, write(stats[name].get("p50")), write(mean) if over_paths else None))
@@ -349,7 +402,7 @@ def uncertain_close(deals: Iterable[Any]) -> list[str]:
     out = []
     for d in deals:
         chance = d.close_probability
-        if not (getattr(chance, "dist", None) == "fixed" and _num(getattr(chance, "value", None)) == 1.0):
+        if not (getattr(chance, "dist", None) == "fixed" and finite(getattr(chance, "value", None)) == 1.0):
             out.append(d.id)
     return out
 
@@ -378,18 +431,6 @@ def closed_from_outcomes(deals: Iterable[Any], outcomes: Mapping[str, ArrayLike]
             flows = np.nan_to_num(np.asarray(values, dtype=np.float64)) > 0
             moved[parts[1]] = moved[parts[1]] | flows if parts[1] in moved else flows
     return {deal: float(moved[deal].mean()) for deal in uncertain_close(deals) if deal in moved}
-
-
-def finite(value: Any) -> float | None:
-    """``value`` as a float when it is a finite number (not a bool), else None: a summary
-    cell read from the JSON, a DataFrame or the run store."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return None
-    return x if math.isfinite(x) else None
 
 
 def partial_share(ranked_share: Any, nan_share: Any) -> float | None:

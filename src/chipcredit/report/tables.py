@@ -17,20 +17,20 @@ from chipcredit.analytics.stats import describe
 from .i18n import Catalogue
 from .multiples import (
     EXTRAS,
-    MARK_SHOWN,
     REASONS,
     closed_shares,
     extras_shown,
     financed_parties,
     irr_cell,
     irr_not_meaningful,
+    mark_counted,
     mark_matters,
     mark_value,
     moic_reason,
 )
 from .solvency import kind_label
 from .theme import display_name
-from .vendors import VENDOR_COLUMNS, unmodelled_funding, unsold_note, vendor_rows
+from .vendors import VENDOR_COLUMNS, unmodelled_funding, vendor_rows, vendors_caption
 
 __all__ = ["Cell", "deals_table", "irr_notes", "irr_text", "metadata_table", "net_position",
            "parties_table", "sensitivity_table", "table", "vendors_table"]
@@ -188,17 +188,16 @@ def deals_table(result: Result, cat: Catalogue) -> str:
 
 def _mark(result: Result, deal: str, party: str, name: str, moic: float | None,
           cat: Catalogue) -> tuple[bool, str]:
-    """Whether the party's NPV in the deal counts a horizon mark (of at least
-    `multiples.MARK_SHOWN`), and, where that mark is most of its mean NPV
-    (`multiples.mark_matters`), the note's item for it: the mean NPV split into mark and
-    cash, and the median MOIC with and without the mark (``moic``: the row's median MOIC,
-    None where the row shows none)."""
+    """Whether the party's NPV in the deal counts a horizon mark (`multiples.mark_counted`),
+    and, where that mark is most of its mean NPV (`multiples.mark_matters`), the note's item
+    for it: the mean NPV split into mark and cash, and the median MOIC with and without the
+    mark (``moic``: the row's median MOIC, None where the row shows none)."""
     key = f"deal|{deal}|{party}|"
     if key + "npv_realised" not in result.outcomes:
         return False, ""
     npv, realised = result.mean(key + "npv"), result.mean(key + "npv_realised")
     mark = mark_value(npv, realised)
-    counted = mark is not None and abs(mark) >= MARK_SHOWN
+    counted = mark_counted(npv, realised)
     if not mark_matters(npv, realised):
         return counted, ""
     values = {"deal": deal, "party": name, "npv": cat.money(npv), "mark": cat.money(mark),
@@ -286,19 +285,9 @@ def vendors_table(result: Result, cat: Catalogue) -> str:
                 else cat.percent(value))
             cells.append(Cell(text, "num"))
         body.append(cells)
-    note = cat.t("report.vendors_note")
-    parties = [(p.id, p.kind) for p in result.scenario.parties]
-    if unsold := unsold_note(result.summary().to_dict("records"), parties, cat):
-        note += " " + unsold
-    if unmodelled := unmodelled_funding(result.scenario):
-        deals = cat.t("report.item_separator").join(
-            cat.t("report.vendors_unmodelled_item", id=f["id"],
-                  source=display_name(result, f["from"], cat), target=display_name(result, f["to"], cat),
-                  kind=cat.label("deal_kind", f["kind"]), date=f["date"],
-                  amount="" if f["amount"] is None
-                  else cat.t("report.vendors_unmodelled_amount", amount=cat.money(f["amount"])))
-            for f in unmodelled)
-        note += " " + cat.t("report.vendors_unmodelled", deals=deals)
+    note = vendors_caption(result.summary().to_dict("records"), parties,
+                           unmodelled_funding(result.scenario), cat,
+                           lambda party: display_name(result, party, cat))
     return table(headers, body) + f'<p class="note">{html.escape(note)}</p>'
 
 

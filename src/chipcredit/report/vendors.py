@@ -4,21 +4,23 @@ headings: each vendor's revenue, the part of it paid with its own money (self-fu
 revenue), the mean of the per-path self-funded shares, and its share of units at the end.
 
 The statistics come from `Result.summary` rows (or the same rows kept in the run store);
-the note of what self-funded revenue counts and does not is ``report.vendors_note`` in the
-catalogues (`chipcredit.report.i18n`).
+the caption under the table (what self-funded revenue counts and does not, over which paths
+the unit share is taken, and the registry's vendor funding the scenario leaves out) is
+`vendors_caption`, in the catalogues' words (`chipcredit.report.i18n`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from chipcredit.registry import registry_rows
+from chipcredit.registry.network import LIVE_STATUSES
 
 __all__ = ["VENDOR_COLUMNS", "VendorRow", "funding_text", "unmodelled_funding", "unsold_note",
-           "vendor_rows"]
+           "vendor_rows", "vendors_caption"]
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-\d{2})?)?")
 
@@ -84,10 +86,11 @@ def vendor_rows(summary: Sequence[Mapping[Any, Any]],
 def unmodelled_funding(scenario: Any) -> list[dict[str, Any]]:
     """The deal registry's rows (`chipcredit.registry`) in which a vendor of ``scenario``
     funds (relation ``funds``: equity, credit) another of its parties, dated on or after the
-    scenario's start and not abandoned, that no deal of the scenario links to
-    (``registry:``): money the vendor put in that the scenario, and so its self-funded
-    revenue, leaves out (seed-2025 has no deal for Nvidia's $30B of equity in OpenAI's
-    Feb-2026 round). Money put in before the start is an opening balance, not this.
+    scenario's start and live (not abandoned: `chipcredit.registry.network.LIVE_STATUSES`),
+    that no deal of the scenario links to (``registry:``): money the vendor put in that the
+    scenario, and so its self-funded revenue, leaves out (seed-2025 has no deal for Nvidia's
+    $30B of equity in OpenAI's Feb-2026 round). Money put in before the start is an opening
+    balance, not this.
 
     Parameters
     ----------
@@ -108,7 +111,7 @@ def unmodelled_funding(scenario: Any) -> list[dict[str, Any]]:
     for row in registry_rows():
         date = _DATE.fullmatch(row["date"])
         if (row["relation"] != "funds" or row["from"] not in vendors or row["to"] not in ids
-                or row["id"] in linked or row["status"] == "abandoned" or date is None):
+                or row["id"] in linked or row["status"] not in LIVE_STATUSES or date is None):
             continue
         y, month = int(date.group(1)), date.group(2)
         # a year alone counts as after the start only when it is a later year
@@ -140,3 +143,41 @@ def unsold_note(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tuple[st
             and str(r["party"]) == vendors[0] and str(r["metric"]) == "market_share_end"]
     share = _value(rows[0], "nan_share") if rows else None
     return cat.t("report.vendors_unsold", share=cat.path_share(share, 3)) if share else ""
+
+
+def vendors_caption(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tuple[str, str]],
+                    unmodelled: Sequence[Mapping[str, Any]], cat: Any,
+                    name: Callable[[str], str] = str) -> str:
+    """The caption under the vendors table, the same sentences in the same order wherever
+    the table is shown (the HTML report, the dashboard's Overview, the CLI): what
+    self-funded revenue counts and does not (``report.vendors_note``), over which paths the
+    unit share is taken where some had no sales (`unsold_note`), and the registry's vendor
+    funding the scenario leaves out (``report.vendors_unmodelled``), each sentence only
+    where it has something to say but the first.
+
+    Parameters
+    ----------
+    summary : `Result.summary` rows as mappings (or the same rows from the run store)
+    parties : (party id, kind) of the scenario's parties
+    unmodelled : the items of `unmodelled_funding` (``id``, ``from``, ``to``, ``kind``,
+        ``amount`` in $B or None, ``date``)
+    cat : a `chipcredit.report.i18n` catalogue: the language, its money unit and deal kinds
+    name : a party's name by its id (default: the id)
+
+    Returns
+    -------
+    str
+        Plain text, sentences joined by a space.
+    """
+    parts = [cat.t("report.vendors_note")]
+    if unsold := unsold_note(summary, parties, cat):
+        parts.append(unsold)
+    if unmodelled:
+        deals = cat.t("report.item_separator").join(
+            cat.t("report.vendors_unmodelled_item", id=f["id"], source=name(f["from"]),
+                  target=name(f["to"]), kind=cat.label("deal_kind", f["kind"]), date=f["date"],
+                  amount="" if f["amount"] is None
+                  else cat.t("report.vendors_unmodelled_amount", amount=cat.money(f["amount"])))
+            for f in unmodelled)
+        parts.append(cat.t("report.vendors_unmodelled", deals=deals))
+    return " ".join(parts)

@@ -40,9 +40,9 @@ import numpy as np
 import pandas as pd
 
 from chipcredit._version import __version__
+from chipcredit.analytics.irr_stats import bracket_shares
 from chipcredit.analytics.metrics import column
 from chipcredit.analytics.result import Result
-from chipcredit.analytics.valuation import REASONS
 from chipcredit.errors import ChipcreditWarning, UsageError
 from chipcredit.interrupts import held, test_point
 
@@ -133,13 +133,12 @@ def _metrics(result: Result) -> pd.DataFrame:
 def _irr_stats(result: Result, deal: str, party: str) -> dict[str, Any]:
     """A deal IRR's statistics as the JSON summary gives them (`Result.describe`: the ranked
     share, withheld, the side of each percentile beyond the bracket; and the shares of paths
-    above and below it, counted as `chipcredit.analytics.json_summary` counts them)."""
+    above and below it, `chipcredit.analytics.irr_stats.bracket_shares`, as the JSON summary
+    counts them)."""
     stats = dict(result.describe(column("deal", deal, party, "irr")))
     reason = result.outcomes.get(column("deal", deal, party, "irr_reason"))
     if reason is not None:
-        for code, name in REASONS.items():
-            if name in ("above_bracket", "below_bracket"):
-                stats[f"{name}_share"] = float(np.mean(reason == code))
+        stats.update(bracket_shares(reason))
     return stats
 
 

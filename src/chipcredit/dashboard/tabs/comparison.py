@@ -33,11 +33,10 @@ from chipcredit.report.i18n import Catalogue
 from chipcredit.report.multiples import (
     REASONS,
     financed_parties,
-    first_reason,
     irr_cell,
     irr_not_meaningful,
-    moic_reason,
     unmeant_moic,
+    unmeant_pair,
 )
 from chipcredit.report.problem_text import error_text
 from chipcredit.report.tables import irr_notes, irr_text
@@ -82,11 +81,11 @@ def against_stored(result: cc.Result, stored: pd.DataFrame) -> pd.DataFrame:
 
 def unmeant_stored(table: pd.DataFrame, result: cc.Result, T: Catalogue) -> Unmeant:
     """The (deal, party) pairs of an `against_stored` table whose MOIC a deal table shows as
-    n/m in this run (``A``) or the stored one (``B``), by `moic_reason` on each side's mean
-    and median MOIC and mean loss, the first reason of the two (`first_reason`), with the
-    text a note adds after the pair (a token outlay's medians in both runs, in ``T``'s
-    language; else ""): the rule of `unmeant_moic` on the statistics the store keeps. The
-    financed side is this run's scenario's (`financed_parties`; the deal ids are shared)."""
+    n/m in this run (``A``) or the stored one (``B``), with the text a note adds after the
+    pair (a token outlay's medians in both runs, in ``T``'s language; else ""): the rule of
+    `unmeant_moic` (`unmeant_pair`) on each side's mean and median MOIC and mean loss, the
+    statistics the store keeps. The financed side is this run's scenario's
+    (`financed_parties`; the deal ids are shared)."""
     financed = financed_parties(result.scenario.deals)
     stats: dict[tuple[str, str, str], dict[Any, Any]] = {
         (str(r["deal"]), str(r["party"]), str(r["metric"])): r
@@ -100,17 +99,11 @@ def unmeant_stored(table: pd.DataFrame, result: cc.Result, T: Catalogue) -> Unme
         if metric != "moic" or not deal:
             continue
         loss = stats.get((deal, party, "loss"))
-        reason = first_reason(
-            moic_reason(financed=(deal, party) in financed, moic_mean=value(moic, f"mean_{side}"),
-                        moic_p50=value(moic, f"p50_{side}"), loss_mean=value(loss, f"mean_{side}"))
-            for side in ("this", "stored"))  # a side without the row: only the financed test
-        if reason is None:
-            continue
-        detail = ""
-        if reason == "token":
-            a, b = (T.multiple(value(moic, f"p50_{side}")) for side in ("this", "stored"))
-            detail = f" (A {a}, B {b})"
-        out[(deal, party)] = (reason, detail)
+        # a side without the row has no values: only the financed test
+        sides = [{"moic_mean": value(moic, f"mean_{side}"), "moic_p50": value(moic, f"p50_{side}"),
+                  "loss_mean": value(loss, f"mean_{side}")} for side in ("this", "stored")]
+        if (got := unmeant_pair(sides, (deal, party) in financed, T.multiple)) is not None:
+            out[(deal, party)] = got
     return out
 
 

@@ -25,13 +25,15 @@ from chipcredit.report.multiples import (
     financed_parties,
     irr_cell,
     irr_not_meaningful,
+    mark_counted,
     pair_reason,
 )
 from chipcredit.report.tables import irr_notes, irr_text
 
 from .shares import PARTIAL_MARK, partial_shares, path_share_text
 
-__all__ = ["KEY_METRICS", "closed_notes", "deal_notes", "deal_table", "moic_reasons", "party_names"]
+__all__ = ["KEY_METRICS", "closed_notes", "deal_notes", "deal_table", "marked", "moic_reasons",
+           "party_names"]
 
 KEY_METRICS = ("npv", "irr", "moic", "loss")
 """Deal metrics in the overview table."""
@@ -125,8 +127,9 @@ def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
     shows n/m for, the report's note (``report.moic_nm_<reason>``) naming its deals and
     parties (``deal · name``; a token outlay with its median multiple); what an IRR cell
     beyond a number means (`chipcredit.report.tables.irr_notes`: ``>1000%``, ``-100%``, n/a,
-    a dash); the share of the paths behind each statistic marked `PARTIAL_MARK`; and
-    `closed_notes`."""
+    a dash); that NPV, IRR and MOIC count the horizon mark where some row's NPV has one
+    (`marked`, the report's ``report.mark_note``); the share of the paths behind each
+    statistic marked `PARTIAL_MARK`; and `closed_notes`."""
     names = party_names(result, T)
     unmeant: dict[str, list[str]] = {}
     nm = moic_reasons(result)
@@ -150,6 +153,8 @@ def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
     if any(_no_moic(rec) and (rec["deal"], rec["party"]) not in nm
            for rec in table[(table["metric"] == "moic") & table["deal"].notna()].to_dict("records")):
         notes.append(T.t("report.moic_none_note", value=T.t("report.no_value")))
+    if marked(result):
+        notes.append(T.t("report.mark_note"))
     shown = [(deal, party, metric, share)
              for (deal, party, metric), share in partial_shares(result).items()
              if metric in KEY_METRICS and not (metric == "moic" and (deal, party) in nm)
@@ -164,6 +169,19 @@ def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
                  for (deal, party), shares in grouped.items()]
         notes.append(T.t("dashboard.overview.partial", mark=PARTIAL_MARK, items=sep.join(items)))
     return notes + closed_notes(result, T)
+
+
+def marked(result: cc.Result) -> bool:
+    """Whether some row of the deal table has an NPV that counts a horizon mark
+    (`multiples.mark_counted` on its mean ``npv`` and ``npv_realised``), so that the table
+    says, as the report's and ``chipcredit run``'s do, that its NPV, IRR and MOIC count it
+    (``report.mark_note``: claims alive at the horizon are marked to model)."""
+    for deal, party in result.deal_parties():
+        key = f"deal|{deal}|{party}|"
+        if key + "npv_realised" in result.outcomes and \
+                mark_counted(result.mean(key + "npv"), result.mean(key + "npv_realised")):
+            return True
+    return False
 
 
 def closed_notes(result: cc.Result, T: Catalogue) -> list[str]:

@@ -18,13 +18,12 @@ from chipcredit.dashboard.limits import markdown_safe
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.tables import net_position
-from chipcredit.report.vendors import unsold_note
 
 from .deal_table import deal_notes, deal_table, party_names
 from .headline import headline_kpis, kpi_text
 from .party_table import party_table
 from .shares import probability_text
-from .vendor_table import vendor_columns, vendor_table
+from .vendor_table import vendor_columns, vendor_table, vendors_text
 
 __all__ = ["draw"]
 
@@ -99,9 +98,7 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     if not vendors.empty:  # the story's headline number: revenue paid with a vendor's own money
         st.subheader(T.t("report.headline_vendors"))
         st.dataframe(vendors, hide_index=True, column_config=vendor_columns(T))
-        unsold = unsold_note(result.summary().to_dict("records"),
-                             [(p.id, p.kind) for p in result.scenario.parties], T)
-        st.caption(markdown_safe(T.t("report.vendors_note") + (" " + unsold if unsold else "")))
+        st.caption(markdown_safe(vendors_text(result, T)))
     st.subheader(T.t("report.headline_parties"))
     st.dataframe(party_table(result, T), hide_index=True)
     if any(net_position(p) for p in result.scenario.parties):  # as the report's note

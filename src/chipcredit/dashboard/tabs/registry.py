@@ -16,7 +16,8 @@ from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.sankey_layout import label_width
 
-__all__ = ["BEND", "LABEL_RADIUS", "LABEL_UNIT", "curve", "draw", "network_figure", "registry_table"]
+__all__ = ["BEND", "LABEL_RADIUS", "LABEL_UNIT", "curve", "draw", "edge_hover", "network_figure",
+           "registry_table"]
 
 _COLOURS = {"funds": "#d62728", "buys_from": "#1f77b4"}
 _COLUMNS = {"id": "report.col_deal", "from": "report.col_from", "to": "report.col_to",
@@ -56,6 +57,28 @@ def curve(start: tuple[float, float], end: tuple[float, float],
             [(1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t ** 2 * y1 for t in ts])
 
 
+def edge_hover(source: str, target: str, relation: str, by_status: pd.DataFrame,
+               T: Catalogue) -> str:
+    """The hover text of one edge of the network: who pays whom and how (by name), then one
+    line for each status its deals have, most binding first, with their reported amount
+    (``DealNetwork.edges_by_status``, `chipcredit.registry.network.status_parts`) and how
+    many of them reported none: an announced letter of intent (Nvidia's "up to $100B" in
+    OpenAI) is shown apart from the money that moved, never added to it."""
+    head = f"{party_name(source, (), T)} → {party_name(target, (), T)}: " \
+           f"{T.t(f'dashboard.registry.{relation}')}"
+    mine = by_status[(by_status["from"] == source) & (by_status["to"] == target)
+                     & (by_status["relation"] == relation)]
+    lines = [head]
+    for part in mine.to_dict("records"):
+        amount = float(part["amount"])  # NaN where none of its deals reported one
+        values = {"status": T.label("deal_status", str(part["status"])),
+                  "amount": T.money(None if math.isnan(amount) else amount)}
+        count = int(part["not_reported"])
+        lines.append(T.t("dashboard.registry.status_unreported", **values, count=count) if count
+                     else T.t("dashboard.registry.status", **values))
+    return "<br>".join(lines)
+
+
 def registry_table(T: Catalogue) -> pd.DataFrame:
     """The deal registry as the page shows it: one row per registry row, headers in the page's
     language, parties by name, kinds, relations and statuses through the catalogue, and the
@@ -81,7 +104,8 @@ def registry_table(T: Catalogue) -> pd.DataFrame:
 
 def network_figure(net: cc.DealNetwork, T: Catalogue) -> Any:
     """The registry's network: parties on a circle, one curved arrow per (from, to, relation),
-    red for funding and blue for purchases, its width growing with the amount ($B); each
+    red for funding and blue for purchases, its width growing with the amount ($B, every
+    live status), its hover giving the amount of each status apart (`edge_hover`); each
     bows to its right (`curve`), so the two directions between two parties never lie on one
     line. Parties are labelled by name (`party_name`) at `LABEL_RADIUS`, written along their
     radius, away from the circle."""
@@ -93,6 +117,7 @@ def network_figure(net: cc.DealNetwork, T: Catalogue) -> Any:
     where = {p: (math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n))
              for i, p in enumerate(parties)}
     fig = go.Figure()
+    split = net.edges_by_status
     for relation, colour in _COLOURS.items():
         shown = False
         for rec in net.edges[net.edges["relation"] == relation].to_dict("records"):
@@ -103,8 +128,7 @@ def network_figure(net: cc.DealNetwork, T: Catalogue) -> Any:
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines", line={"color": colour, "width": width},
                 name=name, legendgroup=relation, showlegend=not shown, hoverinfo="text",
-                hovertext=f"{party_name(rec['from'], (), T)} → {party_name(rec['to'], (), T)}: "
-                          f"{name} {T.money(amount)}"))
+                hovertext=edge_hover(rec["from"], rec["to"], relation, split, T)))
             # the arrowhead: a short arrow along the curve's last step
             fig.add_annotation(x=xs[-1], y=ys[-1], ax=xs[-3], ay=ys[-3], xref="x", yref="y",
                                axref="x", ayref="y", showarrow=True, arrowhead=3, arrowsize=1,

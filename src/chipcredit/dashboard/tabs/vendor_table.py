@@ -1,5 +1,5 @@
 """The overview's vendors table: the report's and the CLI's vendors table, with the short
-headers and column widths that fit the page."""
+headers and column widths that fit the page, and the report's caption under it."""
 
 from __future__ import annotations
 
@@ -11,9 +11,14 @@ import streamlit as st
 import chipcredit as cc
 from chipcredit.dashboard.names import party_name
 from chipcredit.report.i18n import Catalogue
-from chipcredit.report.vendors import VENDOR_COLUMNS, vendor_rows
+from chipcredit.report.vendors import (
+    VENDOR_COLUMNS,
+    unmodelled_funding,
+    vendor_rows,
+    vendors_caption,
+)
 
-__all__ = ["VENDOR_LABELS", "VENDOR_WIDTHS", "vendor_columns", "vendor_table"]
+__all__ = ["VENDOR_LABELS", "VENDOR_WIDTHS", "vendor_columns", "vendor_table", "vendors_text"]
 
 _VENDOR_HEADERS = ("report.col_revenue_p50", "report.col_revenue_mean", "report.col_self_funded_p50",
                    "report.col_self_funded_mean", "report.col_self_funded_share",
@@ -37,6 +42,16 @@ def vendor_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
                                 if metric.startswith("self") else T.percent(value))
         rows.append(out)
     return pd.DataFrame(rows)
+
+
+def vendors_text(result: cc.Result, T: Catalogue) -> str:
+    """The caption under `vendor_table`, the report's (`chipcredit.report.vendors.vendors_caption`):
+    what self-funded revenue counts, over which paths the unit share is taken, and the
+    registry's vendor funding the scenario leaves out, parties by name, in ``T``'s language."""
+    parties = result.scenario.parties
+    return vendors_caption(result.summary().to_dict("records"), [(p.id, p.kind) for p in parties],
+                           unmodelled_funding(result.scenario), T,
+                           lambda party: party_name(party, parties, T))
 
 
 VENDOR_WIDTHS = (106, 100, 98, 118, 125, 105, 84)

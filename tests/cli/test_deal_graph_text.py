@@ -1,0 +1,83 @@
+"""What ``chipcredit deals --graph`` says around its tables: counts in the right number, a
+line instead of an empty pair table (and why it is empty), only the party's abandoned deals
+under ``--party``; and the Nscale round, whose size is not Nvidia's part."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from typer.testing import CliRunner
+
+import chipcredit as cc
+from chipcredit.cli import app
+from chipcredit.cli.formats import count
+
+runner = CliRunner()
+
+
+def graph(*args: str) -> list[str]:
+    res = runner.invoke(app, ["deals", "--graph", *args], terminal_width=250)
+    assert res.exit_code == 0, res.output
+    return res.output.splitlines()
+
+
+@pytest.mark.parametrize(("n", "noun", "plural", "text"), [
+    (1, "abandoned deal", None, "1 abandoned deal"), (2, "abandoned deal", None, "2 abandoned deals"),
+    (0, "link", None, "0 links"), (1, "party", "parties", "1 party"),
+    (25, "party", "parties", "25 parties"), (1200, "metric", None, "1,200 metrics")])
+def test_count_is_singular_for_one_only(n: int, noun: str, plural: str | None, text: str) -> None:
+    assert count(n, noun, plural) == text
+
+
+def test_the_graph_counts_one_abandoned_deal_in_the_singular() -> None:
+    net = cc.deal_network()
+    assert (len(net.nodes), len(net.edges), len(net.abandoned)) == (25, 35, 1)
+    assert graph()[0] == ("Deal network: 25 parties, 35 links (1 abandoned deal left out). "
+                          "Money flows from -> to; $B, amounts reported.")
+
+
+def test_softbanks_one_deal_is_singular_and_neither_pair_table_is_empty() -> None:
+    out = graph("--party", "softbank")
+    assert out[2].startswith("0 of the 1 deal softbank is in has no amount reported: ")
+    assert ("Vendor financing (X funds Y and Y buys from X): none with softbank; no deal funds "
+            "it, and those it funds (openai) buy nothing from it.") in out
+    assert ("Investor and customer (X funds Y and X buys from Y): none with softbank; no deal "
+            "funds it, and it buys nothing from those it funds (openai).") in out
+    assert not any(line.startswith(("┏", "┃", "└")) for line in out)  # no table at all
+
+
+def test_openai_has_no_investor_that_buys_from_it_and_the_graph_says_so() -> None:
+    """OpenAI's funders in the registry (Amazon, AMD, Nvidia, SoftBank) all sell to it or
+    buy nothing from it, and OpenAI funds no one: the investor-and-customer table has no
+    row for it, so a line says that instead of an empty table."""
+    out = graph("--party", "openai")
+    assert ("Investor and customer (X funds Y and X buys from Y): none with openai; its "
+            "funders (amazon, amd, nvidia, softbank) buy nothing from it, and it funds no "
+            "one.") in out
+    assert "Investor and customer: X funds Y and X buys from Y" not in out
+    assert not any("┃ investor ┃" in line for line in out)
+    assert "Vendor financing: X funds Y and Y buys from X" in out  # that table has rows
+    funders = cc.deal_network().edges.query("relation == 'funds' and to == 'openai'")
+    assert sorted(funders["from"]) == ["amazon", "amd", "nvidia", "softbank"]
+
+
+def test_the_abandoned_deals_shown_under_party_are_the_partys_own() -> None:
+    assert not any(line.startswith("Abandoned:") for line in graph("--party", "openai"))
+    assert graph("--party", "lucent")[-1] == "Abandoned: lucent-telecorp-loan-sale"
+    assert graph()[-1] == "Abandoned: lucent-telecorp-loan-sale"
+
+
+def test_the_nscale_round_is_not_nvidias_part() -> None:
+    """facts.md: Nvidia *led* Nscale's $2B round (Mar 2026); its own part is not reported,
+    so the row's amount is empty (n/r), never the round's $2B as Nvidia's money."""
+    row = cc.deal_registry("nscale").set_index("id").loc["nvidia-nscale"]
+    assert math.isnan(row["amount"])
+    assert row["terms"] == ("Nvidia led a $2B round at a $14.6B valuation; Nvidia's own part "
+                            "of the $2B is not reported")
+    net = cc.deal_network()
+    edge = net.edges.query("`from` == 'nvidia' and to == 'nscale' and relation == 'funds'")
+    assert math.isnan(edge["amount"].iloc[0]) and edge["amount_not_reported"].iloc[0] == 1
+    nvidia = net.nodes.set_index("party").loc["nvidia"]
+    assert nvidia["funds_out_not_reported"] == 2  # the xAI Series E and Nscale
+    assert any(line.startswith("│ nvidia │ nscale    │ executed  │   n/r │") for line in graph())
