@@ -36,7 +36,10 @@ def facility(**overrides: object) -> dict[str, object]:
 
 
 def broke_world(*deals: dict[str, object]) -> dict[str, object]:
-    return scenario(parties=[vendor(), BROKE, {"id": "apollo", "kind": "lender"}],
+    # a copy of BROKE: callers edit the borrower of the world they get (test_loan_guarantee
+    # gives it cash, costs, volatility), and those edits must not reach later tests
+    # (tests/deals/test_run_order.py)
+    return scenario(parties=[vendor(), copy.deepcopy(BROKE), {"id": "apollo", "kind": "lender"}],
                     deals=list(deals), horizon=8)
 
 

@@ -103,6 +103,9 @@ def test_payments_follow_the_write_offs_on_every_path(cover: float, cap: float, 
     assert res.max_abs_imbalance < 1e-6
     paid = res.outcomes["spv|gty|paid"]
     written = res.outcomes["spv|fac|written_off"]
-    np.testing.assert_allclose(paid, np.minimum(cover * written, cap), rtol=0, atol=1e-12)
+    # Monte Carlo per-path outcomes are float32 (engine/run.py): paid and written off are
+    # each rounded once, so they agree to within float32 rounding, not to 1e-12
+    eps32 = float(np.finfo(np.float32).eps)
+    np.testing.assert_allclose(paid, np.minimum(cover * written, cap), rtol=2 * eps32, atol=0)
     failed = res.outcome(None, "xai", "default_quarter") >= 0
     assert (paid[~failed] == 0).all()
