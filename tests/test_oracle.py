@@ -152,6 +152,32 @@ def test_rounds_capped_by_max_dilution_per_year_agree() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_spv_debt_paid_late_is_impaired_in_both() -> None:
+    """seed-2025 with the Colossus 2 SPV's debt over 2 years instead of 5: its debt service
+    (12.5 x 0.0275 / (1 - 1.0275^-8) = $1.77B a quarter at 11%) is above the rent, so
+    arrears build for 8 quarters and the rent after them pays them off, late and without
+    interest. Such a path has a debt loss at the debt rate and nothing written off: its debt
+    is impaired (`debt_impaired` is `debt_loss` > 0), in the engine and in the oracle, on
+    40 paths."""
+    import yaml
+
+    data = yaml.safe_load((Path(cc.__file__).parent / "scenarios" / "seed-2025.yaml").read_text())
+    deal = next(d for d in data["deals"] if d["id"] == "colossus2-spv")
+    deal["debt"]["term_years"] = 2
+    scenario = cc.load_scenario(data)
+    sim = Sim(scenario, ChunkDraws(SEED, 40, 0, 1, False))
+    sim.run()
+    engine = reduce_chunk(sim)
+    spv = next(d for d in sim.deals if d.spec.id == "colossus2-spv")
+    impaired = engine["spv|colossus2-spv|debt_impaired"] == 1.0
+    assert np.array_equal(impaired, engine["spv|colossus2-spv|debt_loss"] > 0)
+    late_only = impaired & (spv.debt.written_off == 0.0)
+    assert late_only.sum() >= 20  # paid in full, late: 31 of the 40 paths
+    worlds, sizes = run_worlds(scenario, SEED, 40)
+    problems = disagreements(engine, columns(worlds, sizes))
+    assert not problems, "\n".join(problems)
+
+
 def _biting_rule() -> dict:
     """seed-2025's data with a spending rule on both labs that bites often: up to 50-90% cut
     under 8 quarters of runway."""

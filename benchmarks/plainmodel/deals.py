@@ -293,9 +293,12 @@ class SpvLease(Deal):
         return {"ltv": self.ltv, "dscr": self.dscr}
 
     def outcomes(self, world: World) -> dict[str, float]:
+        # impaired means the lender's PV at the debt rate fell short, as debt_loss counts
+        # it: late debt service (arrears bear no interest) as well as a write-off
+        loss = max(self.debt.loss(), 0.0)
         return {
-            "debt_impaired": float(self.debt.written_off > MONEY_DUST),
-            "debt_loss": max(self.debt.loss(), 0.0),
+            "debt_impaired": float(loss >= MONEY_DUST),
+            "debt_loss": loss,
             "lessee_default": float(self.closes and self.start_q <= self.lab.default_quarter
                                     < self.start_q + self.lease_periods),
             "covenant_breach": 0.0,

@@ -313,9 +313,16 @@ class SpvLeaseDeal(DealRuntime):
         dq = self.lab.default_quarter
         lessee_default = (self.closes & (dq >= self.start_q)
                           & (dq < self.start_q + self.lease_periods))
+        # impaired: the lender lost value, in the one sense DESIGN.md section 2a gives a
+        # claim's loss (PV at the debt rate of promised minus received): a write-off, or debt
+        # service paid late, as arrears bear no interest. Counting write-offs alone, debt
+        # service in arrears for quarters and repaid at term end read impaired 0 beside a
+        # debt loss. The threshold is the reported debt_loss's (snapped below MONEY_DUST), so
+        # impaired is exactly debt_loss > 0 on every path
+        loss = np.maximum(self.debt.loss(), 0.0)
         return {
-            "debt_impaired": (self.debt.written_off > MONEY_DUST).astype(np.float64),
-            "debt_loss": np.maximum(self.debt.loss(), 0.0),
+            "debt_impaired": (loss >= MONEY_DUST).astype(np.float64),
+            "debt_loss": loss,
             "lessee_default": lessee_default.astype(np.float64),
             "covenant_breach": self.breached.astype(np.float64),
             "first_breach_quarter": self.first_breach.copy(),
