@@ -1,10 +1,14 @@
-"""Help text: whole sentences in the command list, no value shown for a flag."""
+"""Help text: whole sentences in the command list and in each paragraph of every command's
+help (no line break of the docstring's source), no value shown for a flag."""
 
 from __future__ import annotations
 
 import inspect
+import itertools
+from typing import Any
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from chipcredit import cli
@@ -49,3 +53,54 @@ def test_a_flag_shows_no_type(args: tuple[str, ...]) -> None:
 def test_runs_help_names_every_command_that_records() -> None:
     text = " ".join(help_of("runs").split())
     assert "run, compare, sensitivity, solve and stress record every run" in text
+
+
+def every_command() -> list[tuple[tuple[str, ...], Any]]:
+    """(words after ``chipcredit``, Click command) of the app and every command under it,
+    as `chipcredit.cli.app._Group` builds them."""
+    found: list[tuple[tuple[str, ...], Any]] = []
+
+    def walk(words: tuple[str, ...], command: Any) -> None:
+        found.append((words, command))
+        for name, sub in getattr(command, "commands", {}).items():
+            walk((*words, name), sub)
+
+    walk((), typer.main.get_command(cli.app))
+    return found
+
+
+def test_no_help_paragraph_keeps_a_line_break_of_its_source() -> None:
+    # Typer keeps the line breaks of the paragraphs after the first, so they broke
+    # mid-sentence ('(its ID is in the' / 'footer, ...') at any width
+    seen = 0
+    for words, command in every_command():
+        for paragraph in (command.help or "").split("\n\n"):
+            assert "\n" not in paragraph or paragraph.startswith("\b"), (words, paragraph)
+            seen += 1
+    assert seen > 20
+
+
+def breaks_early(text: str, width: int) -> list[tuple[str, str]]:
+    """Pairs of lines of the prose of a ``--help`` printed ``width`` columns wide (the lines
+    before its first box) where the second is a paragraph's continuation whose first word
+    would have fitted on the first line."""
+    lines = [ln.rstrip() for ln in text.splitlines()]
+    prose = lines[:next(i for i, ln in enumerate(lines) if ln.startswith("╭"))]
+    return [(a, b) for a, b in itertools.pairwise(prose)
+            if a.strip() and b.strip() and not b.strip().startswith("Usage:")
+            and len(a) + 1 + len(b.split()[0]) <= width - 1]  # Rich pads one column a side
+
+
+@pytest.mark.parametrize("words", [w for w, _ in every_command()], ids=" ".join)
+def test_help_at_100_columns_breaks_no_line_that_could_go_on(words: tuple[str, ...]) -> None:
+    done = runner.invoke(cli.app, [*words, "--help"], env={"COLUMNS": "100"})
+    assert done.exit_code == 0, done.stderr
+    assert breaks_early(done.stdout, 100) == []
+
+
+def test_run_help_keeps_the_export_sentence_whole() -> None:
+    done = runner.invoke(cli.app, ["run", "--help"], env={"COLUMNS": "100"})
+    lines = [ln.strip() for ln in done.stdout.splitlines()]
+    assert ("Excel: 'chipcredit runs export ID --xlsx FILE' writes a recorded run (its ID is in "
+            "the footer,") in lines
+    assert breaks_early("a b c\nd\n╭", 100) == [("a b c", "d")]  # the check finds a break

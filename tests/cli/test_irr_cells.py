@@ -53,7 +53,7 @@ def test_the_deals_table_shows_the_side_of_the_bracket_and_says_why() -> None:
     assert " -100% " in _line(text, "fund") and f"-100%{PARTIAL}" not in _line(text, "fund")
     assert " n/a " in _line(text, "lab") and f"n/a{PARTIAL}" not in _line(text, "lab")
     # P(loss > 0): a share of paths, never 100.0% or 0.0% unless all or none
-    assert " >99.9% " in _line(text, "holder") and " <0.1% " in _line(text, "fund")
+    assert " 99.95% " in _line(text, "holder") and " 0.04% " in _line(text, "fund")
     flat = " ".join(text.split())
     assert "w: holder IRR 85.4%" in flat  # the ranked share, not 1 - nan_share (0.05%)
     assert ("IRR >1000%: the median lies among paths whose IRR is above the +1000% a year the "
@@ -65,6 +65,6 @@ def test_the_deals_table_shows_the_side_of_the_bracket_and_says_why() -> None:
 
 
 @pytest.mark.parametrize(("share", "text"), [
-    (0.9995, ">99.9%"), (0.0004, "<0.1%"), (1.0, "100.0%"), (0.0, "0.0%"), (0.5, "50.0%")])
+    (0.9995, "99.95%"), (0.0004, "0.04%"), (1.0, "100.0%"), (0.0, "0.0%"), (0.5, "50.0%")])
 def test_a_share_of_paths_never_rounds_to_none_or_all(share: float, text: str) -> None:
     assert path_share(share) == text

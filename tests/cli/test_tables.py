@@ -107,7 +107,7 @@ def test_deals_table_has_no_note_when_every_statistic_is_over_all_paths() -> Non
     assert table.title == "What each party gets from each deal ($B; medians over 10 paths)"
 
 
-@pytest.mark.parametrize(("share", "shown"), [(0.0004, ">99.9%"), (0.9996, "<0.1%")])
+@pytest.mark.parametrize(("share", "shown"), [(0.0004, "99.96%"), (0.9996, "0.04%")])
 def test_a_share_near_the_ends_does_not_round_to_all_or_none(share: float, shown: str) -> None:
     summary = [row("d", "p", "moic", p50=1.2, nan_share=share)]
     text = " ".join(render(deals_table(summary, {"d": "loan"}, {}, "medians")).split())

@@ -65,7 +65,7 @@ def test_second_sourcing_table_names_the_median_quarter(start: str | None, p50: 
     summary = [row("openai", "second_source_probability", mean=0.9964),
                row("openai", "second_source_quarter", p50=p50, nan_share=0.0036)]
     text = render(second_sourcing_table(summary, PARTIES, start))
-    assert cells(text, "openai") == ["99.6%", shown]
+    assert cells(text, "openai") == ["99.64%", shown]  # within 1% of all: two figures of the gap
     assert cells(text, "xai") == [DASH, DASH]  # a lab with no rows
     assert "nvidia" not in text
 
@@ -93,7 +93,7 @@ def test_a_rare_second_source_is_not_shown_as_zero() -> None:
     summary = [row("openai", "second_source_probability", mean=0.0004),
                row("xai", "second_source_probability", mean=0.0)]
     text = render(second_sourcing_table(summary, PARTIES, "2025Q4"))
-    assert cells(text, "openai")[0] == "<0.1%"
+    assert cells(text, "openai")[0] == "0.04%"
     assert cells(text, "xai")[0] == "0.0%"
 
 

@@ -133,12 +133,17 @@ def _tidy_help(command: Any) -> None:
     - Typer's rich help lists a command by the first paragraph of its docstring *with its
       line breaks*, so a summary wrapped over two source lines broke mid-sentence in
       ``chipcredit --help``; the short help is that paragraph on one line.
+    - The Typer of the lock keeps the line breaks of every paragraph after the first, so a
+      docstring wrapped at the source's width broke mid-sentence in ``--help`` ("(its ID is
+      in the" / "footer, ..."); each paragraph is one line here, and Rich wraps it at the
+      terminal's width. A paragraph that starts with Click's ``\\b`` keeps its lines.
     - Typer shows a flag's type, ``--no-store <bool>``, as if it took a value; a flag (and
       ``--help``) shows none.
     """
+    if command.help:
+        command.help = reflowed(command.help)
     if command.short_help is None and command.help:
-        first = inspect.cleandoc(command.help).split("\n\n")[0]
-        command.short_help = " ".join(first.split())
+        command.short_help = command.help.split("\n\n")[0]
     for param in command.params:
         if param.param_type_name == "option" and getattr(param, "is_flag", False):
             param.metavar = ""
@@ -154,6 +159,20 @@ def _tidy_help(command: Any) -> None:
     command.get_help_option = plain_help_option
     for sub in getattr(command, "commands", {}).values():
         _tidy_help(sub)
+
+
+def reflowed(text: str) -> str:
+    r"""A help text with each paragraph on one line (its source line breaks and indents
+    gone), paragraphs apart by a blank line; a paragraph that starts with ``\b`` (Click's
+    mark for lines kept as written) and what follows a ``\f`` line are left as they are.
+
+    >>> reflowed("Run it.\n\n    Its ID is in the\n    footer, 'run ID'.")
+    "Run it.\n\nIts ID is in the footer, 'run ID'."
+    """
+    text, cut, rest = inspect.cleandoc(text).partition("\f")
+    paragraphs = [p if p.startswith("\b") else " ".join(p.split())
+                  for p in text.split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p) + cut + rest
 
 
 def _own_errors(command: Any) -> None:

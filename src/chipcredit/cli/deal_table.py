@@ -28,6 +28,7 @@ from chipcredit.report.multiples import (
     partial_share,
 )
 
+from .captions import NotedTable
 from .formats import (
     ABOVE_BRACKET,
     DASH,
@@ -126,7 +127,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     for row in summary:
         if isinstance(row["deal"], str) and (row["deal"], row["party"]) not in pairs:
             pairs.append((row["deal"], str(row["party"])))
-    table = Table(title=f"What each party gets from each deal ($B; {over})",
+    table = NotedTable(title=f"What each party gets from each deal ($B; {over})",
                   title_justify="left", caption_justify="left")
     table.add_column("deal", overflow="fold")
     table.add_column("party", no_wrap=True)

@@ -16,6 +16,7 @@ from rich.text import Text
 import chipcredit as cc
 
 from .app import app, console, user_errors
+from .captions import NotedTable, Notes
 from .formats import count
 from .staging import check_file_target, write_output
 
@@ -83,7 +84,7 @@ def _amount(value: Any) -> str:
 
 def _print_rows(rows: Any, party: str | None) -> None:
     title = "Deal registry" + (f": deals of {party}" if party else "") + " ($B)"
-    table = Table(title=title, title_justify="left")
+    table = NotedTable(title=title, title_justify="left")
     for name in ("id", "from", "to", "kind", "amount", "date", "status", "terms"):
         table.add_column(name, no_wrap=name in ("id", "kind", "date"),
                          justify="right" if name == "amount" else "left",
@@ -94,8 +95,8 @@ def _print_rows(rows: Any, party: str | None) -> None:
     out = console()
     out.print(table)
     missing = int(rows["amount"].isna().sum())
-    out.print(Text(f"{count(len(rows), 'deal')} ({missing} with no amount reported: "
-                   f"{NOT_REPORTED}); sources: chipcredit deals --json FILE"))
+    out.print(Notes(f"{count(len(rows), 'deal')} ({missing} with no amount reported: "
+                    f"{NOT_REPORTED}); sources: chipcredit deals --json FILE"))
 
 
 def _involves(row: Mapping[Any, Any], party: str | None, *fields: str) -> bool:
@@ -108,7 +109,7 @@ def _pairs(net: cc.DealNetwork, frame: pd.DataFrame, kind: tuple[str, str], firs
     one row for each status the pair's deals have, most binding first: the reported funds
     and purchases of the deals of that status (blank: no such deal; n/r: none of them
     reported an amount) and how many of them reported none."""
-    table = Table(title=f"{kind[0]}: {kind[1]}", title_justify="left")
+    table = NotedTable(title=f"{kind[0]}: {kind[1]}", title_justify="left")
     for name in (first, second, "status", "funds", "purchases", "not reported", "deals"):
         table.add_column(name, justify="right" if name in ("funds", "purchases", "not reported")
                          else "left")
@@ -141,30 +142,30 @@ def _print_network(net: cc.DealNetwork, party: str | None) -> None:
     # a shared function for the network's statuses is due (the lead wires it here)
     live = live[(live["status"] != "abandoned") & live["relation"].isin(["funds", "buys_from"])]
     missing = int(live["amount"].isna().sum())
-    out.print(Text(f"Deal network: {count(len(net.nodes), 'party', 'parties')}, "
-                   f"{count(len(net.edges), 'link')} ({count(len(net.abandoned), 'abandoned deal')}"
-                   " left out). Money flows from -> to; $B, amounts reported."))
-    out.print(Text("One row per status: executed (closed or paid), signed (a contract), "
-                   "announced (binds no one, such as a letter of intent)."))
-    out.print(Text(f"{missing} of the {count(len(live), 'deal')}"
-                   + (f" {party} is in" if party else "")
-                   + f" {'has' if len(live) == 1 else 'have'} no amount reported: "
-                   f"{NOT_REPORTED} where no deal of a cell has one; 'not reported' counts "
-                   "them, and a row with any has lower bounds."))
+    out.print(Notes(f"Deal network: {count(len(net.nodes), 'party', 'parties')}, "
+                    f"{count(len(net.edges), 'link')} "
+                    f"({count(len(net.abandoned), 'abandoned deal')} left out). Money flows "
+                    "from -> to; $B, amounts reported.\n"
+                    "One row per status: executed (closed or paid), signed (a contract), "
+                    "announced (binds no one, such as a letter of intent).\n"
+                    f"{missing} of the {count(len(live), 'deal')}"
+                    + (f" {party} is in" if party else "")
+                    + f" {'has' if len(live) == 1 else 'have'} no amount reported: "
+                    f"{NOT_REPORTED} where no deal of a cell has one; 'not reported' counts "
+                    "them, and a row with any has lower bounds."))
     for kind, table in ((VENDOR_FINANCING, _pairs(net, net.vendor_financing, VENDOR_FINANCING,
                                                   "funder", "customer", party, False)),
                         (INVESTOR_CUSTOMER, _pairs(net, net.investor_customer, INVESTOR_CUSTOMER,
                                                    "investor", "investee", party, True))):
         # an empty table would read as a fault: say there is no such pair, and why
-        out.print(table if table.row_count else Text(_no_pairs(net, kind, party)))
+        out.print(table if table.row_count else Notes(_no_pairs(net, kind, party)))
     cycles = [c for c in net.cycles if party is None or party in c]
-    out.print(Text(f"Cycles of money ({len(cycles)}):"))
-    for cycle in cycles:
-        out.print(Text("  " + " -> ".join([*cycle, cycle[0]])))
+    out.print(Notes("\n".join([f"Cycles of money ({len(cycles)}):",
+                                *("  " + " -> ".join([*c, c[0]]) for c in cycles)])))
     abandoned = [r["id"] for r in net.abandoned.to_dict("records")
                  if _involves(r, party, "from", "to")]  # as the JSON's, for --party
     if abandoned:
-        out.print(Text("Abandoned: " + ", ".join(abandoned)))
+        out.print(Notes("Abandoned: " + ", ".join(abandoned)))
 
 
 def _no_pairs(net: cc.DealNetwork, kind: tuple[str, str], party: str | None) -> str:

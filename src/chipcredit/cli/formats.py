@@ -1,13 +1,15 @@
 """Number formats of the commands' tables: how a statistic reads as text.
 
 Money ($B) to two decimals, shares as percents, shares of paths that never round to 0.0% or
-100.0%, multiples, statistics of any unit, millions of shares, IRR percentiles beyond the
-bracket, and counts of paths. Each gives `DASH` where there is no finite value.
+100.0% (nor to a neighbour near them), multiples, statistics of any unit, millions of shares,
+IRR percentiles beyond the bracket, and counts of paths. Each gives `DASH` where there is
+no finite value.
 """
 
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Any
 
 import chipcredit as cc
@@ -40,15 +42,36 @@ def percent(value: Any, decimals: int = 1) -> str:
 
 
 def path_share(value: Any) -> str:
-    """A share of paths as a percent to one decimal; one that is neither none nor all of
-    them never rounds to 0.0% or 100.0% (4 paths of 10,000 are ``<0.1%``)."""
+    """A share of paths (a probability over paths) as a percent: to one decimal, except
+    that within 1% of none or all of them it shows two significant figures of its distance
+    from there (trailing zeros dropped), so that a small share is neither rounded up nor
+    down to a neighbour: 1 path in 2,000 is ``0.05%``, not ``0.1%`` (which reads as 2
+    paths), and 1,999 are ``99.95%``. Exactly none and all are ``0.0%`` and ``100.0%``.
+
+    >>> path_share(0.0005), path_share(0.0015), path_share(0.9995), path_share(0.004)
+    ('0.05%', '0.15%', '99.95%', '0.4%')
+    >>> path_share(0.0), path_share(1.0), path_share(0.123), path_share(1e-7)
+    ('0.0%', '100.0%', '12.3%', '0.00001%')
+    """
     x = finite(value)
     if x is None:
         return DASH
-    text = f"{x * 100:.1f}%"
-    if 0.0 < x < 1.0:
-        return {"0.0%": "<0.1%", "100.0%": ">99.9%"}.get(text, text)
-    return text
+    if not 0.0 < x < 1.0 or _NEAR_END <= x <= 1.0 - _NEAR_END:
+        return percent(x)
+    gap = Decimal(repr(min(x, 1.0 - x))) * 100  # % from none or all, below 1
+    places = min(1 - math.floor(math.log10(gap)), _SHARE_PLACES)
+    shown = round(gap, places)
+    if shown == 0:  # finer than one path in 10^9: say on which side
+        return f"<{_SMALLEST}%" if x < 0.5 else f">{100 - Decimal(_SMALLEST)}%"
+    text = f"{shown if x < 0.5 else 100 - shown:.{places}f}".rstrip("0")
+    return text + ("0%" if text.endswith(".") else "%")
+
+
+_NEAR_END = 0.01
+"""Within this share of none or all of the paths, `path_share` shows two figures of the gap."""
+_SHARE_PLACES = 7
+"""The most decimals of a percent `path_share` gives: one path in 10^9."""
+_SMALLEST = f"{Decimal(1).scaleb(-_SHARE_PLACES):f}"
 
 
 def multiple(value: Any) -> str:

@@ -22,6 +22,7 @@ from chipcredit.experiments.paired import CREDIT_METRICS
 from chipcredit.report.multiples import REASON_TEXT, REASONS, unmeant_moic
 
 from .app import print_whole  # here too, for the paired commands that import it from here
+from .captions import NotedTable
 from .deal_table import NOT_MEANINGFUL
 from .formats import DASH, finite, number, path_share, visible_decimals
 
@@ -82,7 +83,7 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
     fewer = [r for r in shown if _fewer(r.get("paths"), paths)]
     spread = all(c in frame.columns for c in _SPREAD)
     units = "unit" in frame.columns
-    table = Table(title=title, title_justify="left", caption_justify="left")
+    table = NotedTable(title=title, title_justify="left", caption_justify="left")
     columns = [("deal", "left"), ("party", "left"), ("metric", "left")]
     columns += [("unit", "left")] if units else []
     columns += [(base, "right"),

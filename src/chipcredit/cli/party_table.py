@@ -14,6 +14,7 @@ from rich.text import Text
 
 from chipcredit.report.i18n import catalogue
 
+from .captions import NotedTable
 from .formats import DASH, finite, money, path_share
 from .summary_index import Summary, summary_index, summary_stat
 
@@ -37,7 +38,7 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     says that its cash is a net position (what it lent, or was funded with, and has not got
     back), as the HTML report's note does."""
     index = summary_index(summary)
-    table = Table(title=f"Parties ($B; {over} at the horizon)", title_justify="left",
+    table = NotedTable(title=f"Parties ($B; {over} at the horizon)", title_justify="left",
                   caption_justify="left")
     net_negative = False
     table.add_column("party", no_wrap=True)

@@ -20,6 +20,7 @@ from chipcredit.report.multiples import closed_from_outcomes, financed_parties
 from chipcredit.report.vendors import funding_text, unmodelled_funding
 
 from .app import Failed, app, console, print_whole, user_errors
+from .captions import NotedTable, Notes
 from .deal_table import BEYOND_TEXT, NOT_MEANINGFUL, deals_table
 from .diff_medians import UNMEANT_IRR, irr_unmeant, median_cell, median_notes
 from .formats import DASH, compact, count, finite, paths_count
@@ -110,7 +111,7 @@ def list_command(
             out.print(Text(f"no runs in {runs.path}"), soft_wrap=True)
             return
         shown = frame if every else frame.tail(limit)
-        table = Table(title=f"Runs in {runs.path}", title_justify="left")
+        table = NotedTable(title=f"Runs in {runs.path}", title_justify="left")
         for header, justify in (("id", "right"), ("kind", "left"), ("status", "left"),
                                 ("scenario", "left"), ("paths", "right"), ("seed", "right"),
                                 ("started (UTC)", "left"), ("time", "right"),
@@ -316,7 +317,7 @@ def diff_command(
         renamed = {(r["variant_a"], r["variant_b"]) for r in both
                    if r["variant_a"] != r["variant_b"]}
         multi = len({r["variant"] for r in rows}) > 1 or bool(renamed)
-        table = Table(title=f"Run {second} against run {first} (Δ = {second} - {first})",
+        table = NotedTable(title=f"Run {second} against run {first} (Δ = {second} - {first})",
                       title_justify="left")
         if multi:
             table.add_column("variant", no_wrap=True)
@@ -345,8 +346,8 @@ def diff_command(
             table.add_row(*([Text(label)] if multi else []), *cells)
         if shown:
             out.print(table)
-        for line in median_notes(said):
-            out.print(Text(line), soft_wrap=True)
+        if notes := median_notes(said):  # as the deals table's notes are printed
+            out.print(Notes("\n".join(notes), "table.caption"))
         for va, vb in sorted(renamed):
             out.print(Text(f"variant {va} of run {first} is compared with variant {vb} of run "
                            f"{second}"), soft_wrap=True)

@@ -15,6 +15,7 @@ from rich.text import Text
 from chipcredit.report.i18n import catalogue
 from chipcredit.report.vendors import unsold_note, vendor_rows
 
+from .captions import NotedTable
 from .formats import DASH, finite, money, path_share, percent
 
 __all__ = ["second_sourcing_table", "vendors_table"]
@@ -64,7 +65,7 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     rows = vendor_rows(summary, parties)
     if not rows:
         return None
-    table = Table(title=f"Vendors ($B over the horizon; {over})", title_justify="left",
+    table = NotedTable(title=f"Vendors ($B over the horizon; {over})", title_justify="left",
                   caption_justify="left")
     table.add_column("vendor", no_wrap=True)
     for header in ("revenue total\np50", "revenue total\nmean", "self-funded\nrevenue p50",
@@ -109,7 +110,7 @@ def second_sourcing_table(summary: Summary, parties: Sequence[tuple[str, str]],
             not any(kind == "lab" for _, kind in parties):
         return None
     index = _stats(summary)
-    table = Table(title="Labs' second sourcing", title_justify="left", caption_justify="left",
+    table = NotedTable(title="Labs' second sourcing", title_justify="left", caption_justify="left",
                   caption="from a vendor other than the lab's primary one; p50 over the "
                           "paths where it does")
     table.add_column("lab", no_wrap=True)

@@ -111,20 +111,24 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
         kinds.setdefault(p.id, p.kind)
     vendors = [pid for pid, k in kinds.items() if k == "vendor"]
 
+    def few(allowed: tuple[str, ...]) -> str | None:
+        """The few parties of the one or two kinds asked for (a borrower: a lab or a cloud),
+        ``a or b``; with more kinds (any funder), or more parties, None: only a near name."""
+        right = [k for k, v in kinds.items() if v in allowed]
+        return " or ".join(right) if len(allowed) <= 2 and 0 < len(right) <= 4 else None
+
     def ref(path: tuple[str | int, ...], target: str, allowed: tuple[str, ...]) -> None:
         if target not in kinds:
             pool = (list(kinds) if len(allowed) > 1
                     else [k for k, v in kinds.items() if v in allowed])
+            # `lessee: openai` where the file's lab is labco: a name from elsewhere, not a typo
             out.append(
                 CrossProblem(path, _NO_PARTY, target,
-                             did_you_mean(target, pool or list(kinds)))
+                             did_you_mean(target, pool or list(kinds)) or few(allowed))
             )
         elif kinds[target] not in allowed:
             right = [k for k, v in kinds.items() if v in allowed]
-            # the few parties of the one or two kinds asked for (a borrower: a lab or a
-            # cloud); with more kinds (any funder), only a near name
-            few = " or ".join(right) if len(allowed) <= 2 and 0 < len(right) <= 4 else None
-            hint = did_you_mean(target, right) or few
+            hint = did_you_mean(target, right) or few(allowed)
             out.append(
                 CrossProblem(path, f"must name a party of kind {' or '.join(allowed)}, "
                              f"but {target} is {_article(kinds[target])} {kinds[target]}", target,

@@ -119,7 +119,10 @@ DEAL_NOTES: dict[str, dict[str, str]] = {
     },
     "RevenueShare": {
         "cap_multiple": (
-            "Payments stop once they total this multiple of the amount shipped (Positive, x amount)"
+            "Payments stop once they total this multiple of the amount shipped. At the default 1.0 the "
+            "share stops once it has paid 1.0x the principal, and the interest above that falls to the next"
+            " means listed (say cash at maturity; with no other means it stays owed, unpaid); above 1 the "
+            "share pays interest too (Positive, x amount)"
         ),
         "share": "Share of the borrower's revenue paid each quarter (Fraction, share of revenue)",
     },

@@ -8,19 +8,22 @@ value and, where one helps, a suggestion. Scenarios and stress packs both go thr
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, Discriminator, Tag, ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from chipcredit.errors import Problem, did_you_mean
 
 from .base import ID_PATTERN, spreadsheet_reading, spreadsheet_safe
+from .choice_hints import as_list_of_kinds, choice_meant
+from .doc_types import kind_members, model_at, type_at
 from .kind_hints import kind_meant, role_at
-from .yamlnodes import DocPath, Located, node_at, path_text
+from .yamlnodes import ODD_SPACES, DocPath, Located, node_at, path_text
 
 __all__ = ["problem_order", "validate_located", "where"]
 
@@ -116,37 +119,98 @@ def _common_field_errors(root: type[BaseModel], errors: list[ErrorDetails], loca
     """The errors of the fields every kind shares (a deal's ``id``, ``start``, ``status``,
     ``close_probability``, ...; a party's ``id``, ...) in each party, deal or shock whose
     ``kind:`` is unknown, so that a misspelt kind does not hide them: pydantic stops at the
-    unknown tag. The map is checked as the first kind of its union would check it, and only
-    the errors of those shared fields are kept (which other fields a kind needs or refuses
-    depends on the kind)."""
+    unknown tag."""
     found: list[ErrorDetails] = []
     for err in errors:
         if err["type"] != "union_tag_invalid":
             continue
         path, _ = _clean_loc(err["loc"], located.data, False)
-        members = _kind_members(_type_at(root, path, located.data))
+        members = kind_members(type_at(root, path, located.data))
         node = node_at(located.data, path)
+        if members and isinstance(node, dict):
+            found += _shared_field_errors(members, node, err["loc"])
+    return found
+
+
+def _shared_field_errors(members: dict[str, type[BaseModel]], node: dict[str, Any],
+                         loc: tuple[str | int, ...]) -> list[ErrorDetails]:
+    """The errors of the fields every kind of ``members`` shares in the map ``node`` (at the
+    pydantic ``loc``), whatever its kind: the map is checked as the first kind would check
+    it, and only the errors of those shared fields are kept (which other fields a kind needs
+    or refuses depends on the kind)."""
+    models = list(members.values())
+    shared = {name: f for name, f in models[0].model_fields.items() if name != "kind" and all(
+        name in m.model_fields and m.model_fields[name].annotation == f.annotation
+        for m in models[1:])}
+    names = {f.alias or name for name, f in shared.items()}
+    try:
+        models[0].model_validate({**node, "kind": next(iter(members))})
+    except ValidationError as exc:
+        return [ErrorDetails(**{**e, "loc": (*loc, *e["loc"])})
+                for e in exc.errors(include_url=False) if e["loc"] and e["loc"][0] in names]
+    return []
+
+
+def _stray_kind_keys(root: type[BaseModel], errors: list[ErrorDetails], located: Located
+                     ) -> tuple[list[ErrorDetails], Located]:
+    """For each party, deal or shock with no ``kind:`` but a key that is a misspelling of it
+    (``kidn: vendor_credit``, ``Kind: lab``): an unknown-field error at that key, suggesting
+    ``kind`` (``kind: equity`` for ``kidn: equty``), and the errors of the map's other fields,
+    checked as the kind its value names (as the fields every kind shares when it names none);
+    pydantic stops at the missing tag. Also returns ``located`` with ``kind:`` put in beside
+    each such key, so that the map's other errors are explained as those of that kind."""
+    found: list[ErrorDetails] = []
+    data = located.data
+    for err in errors:
+        if err["type"] != "union_tag_not_found":
+            continue
+        path, _ = _clean_loc(err["loc"], data, False)
+        members = kind_members(type_at(root, path, data))
+        node = node_at(data, path)
         if not members or not isinstance(node, dict):
             continue
-        models = list(members.values())
-        shared = {name: f for name, f in models[0].model_fields.items() if name != "kind" and all(
-            name in m.model_fields and m.model_fields[name].annotation == f.annotation
-            for m in models[1:])}
-        names = {f.alias or name for name, f in shared.items()}
-        tag = next(iter(members))
+        known = {f.alias or n for m in members.values() for n, f in m.model_fields.items()}
+        stray = next((k for k in node if isinstance(k, str) and k not in known
+                      and did_you_mean(k, ["kind"]) == "kind"), None)
+        if stray is None:
+            continue
+        tag = node[stray]
+        rest = {k: v for k, v in node.items() if k != stray}
+        known_tag = isinstance(tag, str) and tag in members  # a list or map is no tag
+        meant = None if known_tag else kind_meant(tag, list(members), most=1)
+        found.append(ErrorDetails(type="extra_forbidden", loc=(*err["loc"], stray),
+                                  msg="Extra inputs are not permitted", input=tag,
+                                  ctx={"suggestion": f"kind: {meant}" if meant else "kind"}))
+        if not known_tag:
+            found += _shared_field_errors(members, rest, err["loc"])
+            continue
+        data = _replaced(data, path, {**node, "kind": tag})
         try:
-            models[0].model_validate({**node, "kind": tag})
+            members[tag].model_validate({**rest, "kind": tag})
         except ValidationError as exc:
-            found += [ErrorDetails(**{**e, "loc": (*err["loc"], *e["loc"])})
-                      for e in exc.errors(include_url=False) if e["loc"] and e["loc"][0] in names]
-    return found
+            found += [ErrorDetails(**{**e, "loc": (*err["loc"], tag, *e["loc"])})
+                      for e in exc.errors(include_url=False)]
+    return found, (located if data is located.data else dataclasses.replace(located, data=data))
+
+
+def _replaced(data: Any, path: DocPath, value: Any) -> Any:
+    """A copy of ``data`` with ``value`` at ``path`` (the maps and lists on the way copied,
+    the rest shared)."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(data, dict):
+        return {**data, head: _replaced(data[head], rest, value)}
+    assert isinstance(data, list) and isinstance(head, int)
+    return [*data[:head], _replaced(data[head], rest, value), *data[head + 1:]]
 
 
 def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Located, file: str
                ) -> list[Problem]:
     best: dict[DocPath, tuple[int, Problem]] = {}
     typos: list[DocPath] = []
-    errors = [*errors, *_common_field_errors(root, errors, located)]
+    stray, located = _stray_kind_keys(root, errors, located)
+    errors = [*errors, *stray, *_common_field_errors(root, errors, located)]
     for err in errors:
         kind = err["type"]
         raw = err.get("input")
@@ -168,8 +232,11 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
             rule, value = "is required", _NO
         elif kind == "extra_forbidden":
             rule, value, at_key = "is not a known field", _NO, True
-            model = _model_at(root, path[:-1], located.data)
-            if model is not None:
+            model = model_at(root, path[:-1], located.data)
+            if ctx.get("suggestion") is not None:  # a misspelt `kind:` key (_stray_kind_keys)
+                suggestion = str(ctx["suggestion"])
+                typos.append((*path[:-1], "kind"))
+            elif model is not None:
                 names = [f.alias or n for n, f in model.model_fields.items()]
                 suggestion = did_you_mean(path[-1], names)
             elsewhere = _kinds_with_field(root, path, located.data)
@@ -179,6 +246,10 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
                 if role is not None:  # `lender: xai` in a vendor credit: its borrower
                     suggestion = role
                     typos.append((*path[:-1], role.split(":")[0]))
+            bare = "".join(c for c in str(path[-1]) if c not in ODD_SPACES)
+            if suggestion is None and bare and bare != path[-1]:
+                # a key indented with non-breaking spaces is read as a key of the map above
+                suggestion = bare
         elif kind in ("union_tag_invalid", "union_tag_not_found"):
             path = (*path, _options(ctx.get("discriminator"))[0])
             if kind == "union_tag_not_found":
@@ -189,12 +260,14 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
                 suggestion = kind_meant(value, tags)
         elif kind == "literal_error":
             opts = _options(ctx.get("expected"))
-            rule, suggestion = f"must be one of {', '.join(opts)}", did_you_mean(raw, opts)
+            rule, suggestion = f"must be one of {', '.join(opts)}", choice_meant(raw, opts)
         elif kind == "string_type" and (typed := _typed_word(located, path, raw)) is not None:
             (rule, suggestion), typed_word = typed, True
             value = _NO if raw is None else raw
         elif kind in _TYPE_RULES:
             rule = _TYPE_RULES[kind]
+            if kind in ("list_type", "tuple_type"):  # `repayment: cash`: [{kind: cash}]
+                suggestion = as_list_of_kinds(type_at(root, path, located.data), raw)
         elif kind in _BOUNDS:
             name, words = _BOUNDS[kind]
             rule = f"{words} {ctx.get(name)}"
@@ -303,7 +376,7 @@ def _kinds_with_field(root: type[BaseModel], path: DocPath, data: Any
     kind = node.get("kind") if isinstance(node, dict) else None
     if not isinstance(kind, str):
         return None
-    members = _kind_members(_type_at(root, path[:-1], data))
+    members = kind_members(type_at(root, path[:-1], data))
     if kind not in members:
         return None
     others = [k for k, model in members.items() if k != kind and any(
@@ -312,23 +385,6 @@ def _kinds_with_field(root: type[BaseModel], path: DocPath, data: Any
         return None
     named = " or ".join(others) if len(others) < 3 else ", ".join(others[:-1]) + " or " + others[-1]
     return f"is not a field of kind {kind}, only of kind {named}", f"kind: {others[0]}"
-
-
-def _kind_members(tp: Any) -> dict[str, type[BaseModel]]:
-    """The models of a ``kind:`` union by their kind (empty for any other type)."""
-    while get_origin(tp) is Annotated:
-        tp = get_args(tp)[0]
-    if get_origin(tp) not in (Union, type(int | str)):
-        return {}
-    out: dict[str, type[BaseModel]] = {}
-    for member in get_args(tp):
-        while get_origin(member) is Annotated:
-            member = get_args(member)[0]
-        field = getattr(member, "model_fields", {}).get("kind")
-        if field is not None and get_origin(field.annotation) is Literal:
-            for tag in get_args(field.annotation):
-                out[str(tag)] = member
-    return out
 
 
 def _ids(data: Any) -> list[str]:
@@ -341,66 +397,3 @@ def _ids(data: Any) -> list[str]:
             if isinstance(ident, str) and re.fullmatch(_ID_PATTERN, ident):
                 found.append(ident)
     return found
-
-
-def _pick(tp: Any, node: Any) -> Any:
-    """The type that validates ``node`` out of ``tp``: unwraps Annotated, Optional, unions
-    (told apart by ``kind:``, or by a callable `Discriminator` and the members' `Tag`)."""
-    while get_origin(tp) is Annotated:
-        tp, *meta = get_args(tp)
-        chooser = next((m.discriminator for m in meta if isinstance(m, Discriminator)
-                        and callable(m.discriminator)), None)
-        if chooser is not None:  # a form chosen by the value (a growth: number or path)
-            tag = chooser(node)
-            for member in get_args(tp):
-                if any(isinstance(m, Tag) and m.tag == tag for m in get_args(member)[1:]):
-                    return _pick(member, node)
-            return None
-    if get_origin(tp) in (Union, type(int | str)):
-        members = [m for m in get_args(tp) if m is not type(None)]
-        if len(members) == 1:
-            return _pick(members[0], node)
-        kind = node.get("kind") if isinstance(node, dict) else None
-        for member in members:
-            inner = _pick(member, node)
-            field = getattr(inner, "model_fields", {}).get("kind")
-            if field is not None and get_origin(field.annotation) is Literal \
-                    and kind in get_args(field.annotation):
-                return inner
-        return None
-    return tp
-
-
-def _model_at(root: type[BaseModel], path: DocPath, data: Any) -> type[BaseModel] | None:
-    """The model that validates the map at ``path`` of the document, if one does."""
-    tp = _pick(_type_at(root, path, data), node_at(data, path))
-    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
-
-
-def _type_at(root: type[BaseModel], path: DocPath, data: Any) -> Any:
-    """The declared type of the value at ``path`` of the document (a union left whole), or
-    None when the path leaves the models."""
-    tp: Any = root
-    node = data
-    for part in path:
-        tp = _pick(tp, node)
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            fields = {f.alias or n: f for n, f in tp.model_fields.items()}
-            if part not in fields:
-                return None
-            # pydantic keeps a field's discriminator beside its annotation: put it back
-            chooser = [m for m in fields[part].metadata if isinstance(m, Discriminator)]
-            tp = Annotated[(fields[part].annotation, *chooser)] if chooser else fields[part].annotation
-        elif get_origin(tp) in (list, tuple):  # scenario lists are stored as tuple[X, ...]
-            tp = get_args(tp)[0]
-        elif get_origin(tp) is dict:
-            tp = get_args(tp)[1]
-        else:
-            return None
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
-            node = None
-    return tp

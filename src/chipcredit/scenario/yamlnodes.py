@@ -34,7 +34,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from chipcredit.errors import Problem, ScenarioError
 
-__all__ = ["MAX_DEPTH", "MAX_NODES", "DocPath", "Located", "node_at", "path_text", "read_yaml"]
+__all__ = ["MAX_DEPTH", "MAX_NODES", "ODD_SPACES", "DocPath", "Located", "node_at", "path_text",
+           "read_yaml"]
 
 MAX_NODES = 100_000
 """Most values a document may hold, or expand to through its aliases. The largest bundled
@@ -179,7 +180,7 @@ def read_yaml(text: str, file: str) -> Located | None:
         raise ScenarioError([Problem(file, None, None, "", _one_line(exc))]) from None
 
 
-_ODD_SPACES = {
+ODD_SPACES = {
     chr(c): ("a non-breaking space" if c in (0xA0, 0x2007, 0x202F) else "an unusual space")
     + f" (U+{c:04X})"
     for c in (0xA0, 0x1680, *range(0x2000, 0x200C), 0x202F, 0x205F, 0x3000, 0xFEFF)
@@ -188,18 +189,41 @@ _ODD_SPACES = {
 spreadsheet copies them in, and their names."""
 
 
+_LOOK_BACK = 3
+"""Lines before a syntax error's marks searched for an odd space that broke the structure: a
+line indented with non-breaking spaces reads as text at column 1, and the error is only
+found on a line after it."""
+
+
 def _odd_space(text: str, first: Mark | None, last: Mark | None) -> tuple[int, int, str] | None:
-    """The first odd space on the lines from ``first`` to ``last`` (the marks of a syntax
-    error), as 1-based (line, column, name); None when there is none."""
+    """The odd space nearest at or before ``last`` (the later mark of a syntax error; else
+    the first after it; the first of a run of them) on the lines from ``first`` to ``last``,
+    or the nearest in the structure (a line's indentation, or just after a ``:`` or ``-``)
+    on the `_LOOK_BACK` lines before them, as 1-based (line, column, name); None when there
+    is none. An odd space in a text or a comment on a line before the error is no cause of
+    it."""
     if first is None or last is None:
         return None
     lines = text.splitlines()
-    for number in range(min(first.line, last.line), min(max(first.line, last.line) + 1,
-                                                        len(lines))):
-        for column, char in enumerate(lines[number]):
-            if char in _ODD_SPACES:
-                return number + 1, column + 1, _ODD_SPACES[char]
-    return None
+    top, bottom = min(first.line, last.line), min(max(first.line, last.line), len(lines) - 1)
+    end = (last.line, last.column)
+    found: list[tuple[int, int]] = []
+    for number in range(max(top - _LOOK_BACK, 0), bottom + 1):
+        line = lines[number]
+        for column, char in enumerate(line):
+            if char not in ODD_SPACES:
+                continue
+            before = line[:column]
+            structural = not before.strip(" -" + "".join(ODD_SPACES)) or before[-1:] in ":-"
+            if number >= top or structural:
+                found.append((number, column))
+    if not found:
+        return None
+    earlier = [spot for spot in found if spot <= end]
+    number, column = max(earlier) if earlier else min(found)
+    while column and lines[number][column - 1] in ODD_SPACES:  # the first of a run
+        column -= 1
+    return number + 1, column + 1, ODD_SPACES[lines[number][column]]
 
 
 def _compose(loader_class: type[yaml.SafeLoader], text: str) -> Node | None:
