@@ -18,10 +18,11 @@ from typer.testing import CliRunner
 
 import chipcredit as cc
 from chipcredit import cli
+from chipcredit.cli.app import print_whole
 from chipcredit.cli.compare import comparison_table
 from chipcredit.cli.deal_table import deals_table
 from chipcredit.cli.formats import paths_count
-from chipcredit.cli.paired_tables import HEADLINE_METRICS, print_whole
+from chipcredit.cli.paired_tables import HEADLINE_METRICS
 from chipcredit.cli.party_table import parties_table
 from chipcredit.cli.stress import differences_table
 from chipcredit.experiments.index_checks import (

@@ -81,3 +81,16 @@ def test_the_nscale_round_is_not_nvidias_part() -> None:
     nvidia = net.nodes.set_index("party").loc["nvidia"]
     assert nvidia["funds_out_not_reported"] == 2  # the xAI Series E and Nscale
     assert any(line.startswith("│ nvidia │ nscale    │ executed  │   n/r │") for line in graph())
+
+
+def test_the_unreported_count_is_of_the_networks_own_deals() -> None:
+    """The line under the heading counts the deals the links are made of (one filter,
+    `chipcredit.registry.network.live_deals`, for both): every deal id on a link, none
+    abandoned, and those of them with no amount."""
+    net = cc.deal_network()
+    on_links = {d for deals in net.edges["deals"] for d in deals.split(";")}
+    rows = cc.deal_registry().set_index("id")
+    missing = int(rows.loc[sorted(on_links), "amount"].isna().sum())
+    assert not on_links & set(net.abandoned["id"])
+    assert graph()[2].startswith(f"{missing} of the {count(len(on_links), 'deal')} have no "
+                                 "amount reported: ")

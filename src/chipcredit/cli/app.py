@@ -55,10 +55,12 @@ def stderr_line(text: str) -> None:
 class _TrimmedLines:
     """A text stream that passes each line on without the spaces at its end.
 
-    Rich pads a table's caption and a wrapped note to the table's width with spaces; in a
-    terminal they are invisible, but in a file or a pipe they are trailing whitespace on
-    every such line (a diff or ``grep ' $'`` shows them). A line not yet ended is held until
-    its newline or a flush (Rich flushes after each print), and then passed on as it is.
+    Rich may pad a line it wraps or justifies with spaces (it padded a table's caption to
+    the table's width before `chipcredit.cli.captions` printed the notes); in a terminal
+    they are invisible, but in a file or a pipe they are trailing whitespace (a diff or
+    ``grep ' $'`` shows them), so every line is trimmed here, whatever printed it. A line
+    not yet ended is held until its newline or a flush (Rich flushes after each print), and
+    then passed on as it is.
     """
 
     def __init__(self, stream: Any) -> None:

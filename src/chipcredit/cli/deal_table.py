@@ -17,11 +17,11 @@ from rich.text import Text
 import chipcredit as cc
 from chipcredit.report.i18n import catalogue
 from chipcredit.report.multiples import (
-    MARK_SHOWN,
     REASON_TEXT,
     REASONS,
     extras_shown,
     irr_not_meaningful,
+    mark_counted,
     mark_matters,
     mark_value,
     moic_reason,
@@ -179,9 +179,9 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
             cells.append(text)
         if partial:
             notes.setdefault(deal, []).append(f"{party} {', '.join(partial)}")
-        mark = mark_value(summary_stat(index, deal, party, "npv", "mean"),
-                          summary_stat(index, deal, party, "npv_realised", "mean"))
-        marked = marked or (mark is not None and abs(mark) >= MARK_SHOWN)
+        # the report's and the dashboard's rule for the note that a table counts a mark
+        marked = marked or mark_counted(summary_stat(index, deal, party, "npv", "mean"),
+                                        summary_stat(index, deal, party, "npv_realised", "mean"))
         if (line := _mark_line(index, deal, party, reason is None, deterministic)) is not None:
             marks.append(line)
         extra = _extras(index, deal, party, over_paths=not deterministic)

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
+from chipcredit.registry.network import live_deals
 
 from .app import app, console, user_errors
 from .captions import NotedTable, Notes
@@ -137,10 +138,9 @@ def _pairs(net: cc.DealNetwork, frame: pd.DataFrame, kind: tuple[str, str], firs
 
 def _print_network(net: cc.DealNetwork, party: str | None) -> None:
     out = console()
-    live = cc.deal_registry(party)
-    # the registry's own split of live and abandoned deals, as deal_network() makes it;
-    # a shared function for the network's statuses is due (the lead wires it here)
-    live = live[(live["status"] != "abandoned") & live["relation"].isin(["funds", "buys_from"])]
+    # the deals the network is made of, by deal_network()'s own filter, so the count
+    # below is of the same deals as the links above it
+    live = live_deals(cc.deal_registry(party))
     missing = int(live["amount"].isna().sum())
     out.print(Notes(f"Deal network: {count(len(net.nodes), 'party', 'parties')}, "
                     f"{count(len(net.edges), 'link')} "

@@ -6,9 +6,9 @@ A MOIC that `chipcredit run` shows as n/m (`chipcredit.report.multiples.moic_rea
 party pays and gets nothing back, is the deal's financed side, or put in a token amount) has
 no row here either, in either run: its difference would be of two meaningless numbers (a
 warrant bought for a cent differs by thousands of x). The caption lists those pairs with the
-run table's reasons; the ``--json`` differences keep their rows (`unmeant_moic`, the rule
-the dashboard's comparison shares, is `chipcredit.report.multiples.unmeant_moic`, re-exported
-here for the paired commands)."""
+run table's reasons; the ``--json`` differences keep their rows. Which pairs those are is
+`chipcredit.report.multiples.unmeant_moic`, the rule the dashboard's comparison shares,
+which ``compare`` and ``stress`` call and pass in as ``unmeant``."""
 
 from __future__ import annotations
 
@@ -19,14 +19,13 @@ import pandas as pd
 from rich.table import Table
 
 from chipcredit.experiments.paired import CREDIT_METRICS
-from chipcredit.report.multiples import REASON_TEXT, REASONS, unmeant_moic
+from chipcredit.report.multiples import REASON_TEXT, REASONS
 
-from .app import print_whole  # here too, for the paired commands that import it from here
 from .captions import NotedTable
 from .deal_table import NOT_MEANINGFUL
 from .formats import DASH, finite, number, path_share, visible_decimals
 
-__all__ = ["HEADLINE_METRICS", "paired_table", "print_whole", "unmeant_moic"]
+__all__ = ["HEADLINE_METRICS", "paired_table"]
 
 HEADLINE_METRICS = (
     # the seed's two headline answers first: the vendor's own money coming back as its

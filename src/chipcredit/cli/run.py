@@ -17,7 +17,7 @@ from rich.text import Text
 import chipcredit as cc
 from chipcredit import store
 from chipcredit.report.multiples import closed_shares, financed_parties
-from chipcredit.report.vendors import funding_text, unmodelled_funding
+from chipcredit.report.vendors import unmodelled_funding
 
 from .app import Failed, app, console, stderr_line, user_errors
 from .cashflow_files import write_cashflows
@@ -26,7 +26,7 @@ from .formats import paths_count
 from .notices import warnings_shown
 from .party_table import can_default, parties_table
 from .progress import bar
-from .run_footer import run_footer
+from .run_footer import print_footer, run_footer
 from .staging import Staging, write_output
 from .vendor_tables import second_sourcing_table, vendors_table
 
@@ -262,11 +262,11 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
     # the seed's headline answers: the vendors' own money in their sales, the labs' porting
     for table in (vendors_table(summary, parties,
                                 "base case" if result.deterministic else "medians and means",
-                                [funding_text(f) for f in unmodelled_funding(result.scenario)]),
+                                unmodelled_funding(result.scenario)),
                   second_sourcing_table(summary, parties, result.scenario.start)):
         if table is not None:  # none without vendors, or a second one to port to
             out.print(table)
-    out.print(Text(footer(result) + (f" · {stored}" if stored else "")), soft_wrap=True)
+    print_footer(out, footer(result) + (f" · {stored}" if stored else ""))
 
 
 def footer(result: cc.Result) -> str:

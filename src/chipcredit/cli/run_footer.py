@@ -3,9 +3,13 @@ check and the units."""
 
 from __future__ import annotations
 
+from rich.console import Console
+from rich.text import Text
+
+from .captions import Notes
 from .formats import DASH, paths_count
 
-__all__ = ["DETERMINISTIC_NOTE", "run_footer"]
+__all__ = ["DETERMINISTIC_NOTE", "print_footer", "run_footer"]
 
 DETERMINISTIC_NOTE = ("Deterministic: the median path with every shock at zero, so defaults and "
                       "losses that come from bad draws do not appear; compare with a Monte "
@@ -28,3 +32,13 @@ def run_footer(*, scenario: str, sha256: str, paths: int | None, deterministic: 
     text += f", capacity in {capacity_unit}" if capacity_unit else ""
     # above the footer, whose end callers extend (" · stored as run 2 ...")
     return (DETERMINISTIC_NOTE + "\n" if deterministic else "") + text
+
+
+def print_footer(out: Console, text: str) -> None:
+    """Print a `run_footer` text (with what the caller added to its end): the footer on one
+    line whatever the width, for grep, and the lines above it (`DETERMINISTIC_NOTE`) as
+    `Notes`, wrapped at the output's width like every other note."""
+    *notes, line = text.split("\n")
+    if notes:
+        out.print(Notes("\n".join(notes)))
+    out.print(Text(line), soft_wrap=True)

@@ -17,7 +17,7 @@ from rich.text import Text
 import chipcredit as cc
 from chipcredit import store
 from chipcredit.report.multiples import closed_from_outcomes, financed_parties
-from chipcredit.report.vendors import funding_text, unmodelled_funding
+from chipcredit.report.vendors import unmodelled_funding
 
 from .app import Failed, app, console, print_whole, user_errors
 from .captions import NotedTable, Notes
@@ -25,7 +25,7 @@ from .deal_table import BEYOND_TEXT, NOT_MEANINGFUL, deals_table
 from .diff_medians import UNMEANT_IRR, irr_unmeant, median_cell, median_notes
 from .formats import DASH, compact, count, finite, paths_count
 from .party_table import can_default, parties_table
-from .run_footer import run_footer
+from .run_footer import print_footer, run_footer
 from .staging import Staging
 from .vendor_tables import second_sourcing_table, vendors_table
 
@@ -204,21 +204,18 @@ def show_command(
             for table in (vendors_table(rows, parties, "base case" if deterministic
                                         else "medians and means",
                                         () if scenario is None else
-                                        [funding_text(f) for f in unmodelled_funding(scenario)]),
+                                        unmodelled_funding(scenario)),
                           second_sourcing_table(rows, parties,
                                                 None if scenario is None else scenario.start)):
                 if table is not None:  # as `run` prints them
                     out.print(table)
-        out.print(Text(
-            run_footer(scenario=_text(run["scenario"]), sha256=_text(run["scenario_sha256"]),
-                       paths=_whole(run["paths"]),
-                       deterministic=bool(run["deterministic"]),
-                       seed=_whole(run["seed"]),
-                       elapsed=finite(run["elapsed_seconds"]),
-                       imbalance=finite(run["max_abs_imbalance"]),
-                       capacity_unit=None if scenario is None else scenario.capacity_unit)
-            + f" · per-path outcomes of {paths_count(_whole(run['stored_paths']))} stored"),
-            soft_wrap=True)
+        print_footer(out, run_footer(
+            scenario=_text(run["scenario"]), sha256=_text(run["scenario_sha256"]),
+            paths=_whole(run["paths"]), deterministic=bool(run["deterministic"]),
+            seed=_whole(run["seed"]), elapsed=finite(run["elapsed_seconds"]),
+            imbalance=finite(run["max_abs_imbalance"]),
+            capacity_unit=None if scenario is None else scenario.capacity_unit)
+            + f" · per-path outcomes of {paths_count(_whole(run['stored_paths']))} stored")
 
 
 def _stored_paths(runs: store.RunStore, run_id: int) -> dict[str, int]:

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chipcredit.report.i18n import catalogue
-from chipcredit.report.vendors import unsold_note, vendor_rows
+from chipcredit.report.vendors import vendor_rows, vendors_caption
 
 from .captions import NotedTable
 from .formats import DASH, finite, money, path_share, percent
@@ -36,12 +36,13 @@ def _get(index: Mapping[tuple[str, str], Mapping[str, Any]], party: str, metric:
 
 
 def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str,
-                  unmodelled: Sequence[str] = ()) -> Table | None:
+                  unmodelled: Sequence[Mapping[str, Any]] = ()) -> Table | None:
     """One row per vendor, in the order given: total revenue (median and mean), the part
     paid with money the vendor put into the buyer (self-funded revenue, median and mean;
     its share of revenue, the mean of the per-path shares) and its share of units at the
-    horizon (median); the rows of `chipcredit.report.vendors.vendor_rows`, as the HTML
-    report and the dashboard show them, with the same note of what is counted.
+    horizon (median); the rows of `chipcredit.report.vendors.vendor_rows` under the caption
+    of `chipcredit.report.vendors.vendors_caption` (English), as the HTML report and the
+    dashboard show them: the same sentences in the same order.
 
     Parameters
     ----------
@@ -51,9 +52,9 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
         The scenario's parties; the rows are those of kind ``vendor``.
     over : str
         What the statistics are over, for the title (``medians and means``, ``base case``).
-    unmodelled : sequence of str
-        The registry's vendor funding the scenario leaves out
-        (`chipcredit.report.vendors.unmodelled_funding`), named after the note.
+    unmodelled : sequence of mappings
+        The registry's vendor funding the scenario leaves out: the items of
+        `chipcredit.report.vendors.unmodelled_funding`, named last in the caption.
 
     Returns
     -------
@@ -66,17 +67,13 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     if not rows:
         return None
     table = NotedTable(title=f"Vendors ($B over the horizon; {over})", title_justify="left",
-                  caption_justify="left")
+                       caption_justify="left",
+                       caption=vendors_caption(summary, parties, unmodelled, catalogue("en")))
     table.add_column("vendor", no_wrap=True)
     for header in ("revenue total\np50", "revenue total\nmean", "self-funded\nrevenue p50",
                    "self-funded\nrevenue mean", "self-funded\nshare mean",
                    "unit share\nend p50"):
         table.add_column(header, justify="right", no_wrap=True)
-    cat = catalogue("en")
-    table.caption = cat.t("report.vendors_note") + (
-        " " + cat.t("report.vendors_unmodelled", deals="; ".join(unmodelled)) if unmodelled else "")
-    if unsold := unsold_note(summary, parties, cat):
-        table.caption += " " + unsold
     for row in rows:
         rev_p50, rev_mean, own_p50, own_mean, own_share, unit_share = row.values
         # two decimals: self-funded shares are fractions of 1%
