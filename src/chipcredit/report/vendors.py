@@ -19,7 +19,7 @@ from typing import Any
 from chipcredit.registry import registry_rows
 from chipcredit.registry.network import LIVE_STATUSES
 
-__all__ = ["VENDOR_COLUMNS", "VendorRow", "funding_text", "unmodelled_funding", "unsold_note",
+__all__ = ["VENDOR_COLUMNS", "VendorRow", "unmodelled_funding", "unsold_note",
            "vendor_rows", "vendors_caption"]
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-\d{2})?)?")
@@ -101,7 +101,7 @@ def unmodelled_funding(scenario: Any) -> list[dict[str, Any]]:
     list of dict
         ``id``, ``from``, ``to``, ``kind``, ``amount`` ($B, None where none was reported)
         and ``date`` (as reported), in the registry's order; empty when every such row has
-        its deal. `funding_text` writes one in English.
+        its deal. `vendors_caption` writes them in a catalogue's words.
     """
     ids = {p.id for p in scenario.parties}
     vendors = {p.id for p in scenario.parties if p.kind == "vendor"}
@@ -121,13 +121,6 @@ def unmodelled_funding(scenario: Any) -> list[dict[str, Any]]:
                     "amount": float(row["amount"]) if row["amount"] else None,
                     "date": row["date"]})
     return out
-
-
-def funding_text(item: Mapping[str, Any]) -> str:
-    """One `unmodelled_funding` item in English, by ids:
-    ``nvidia-openai-2026 (nvidia to openai, equity, $30B, 2026-02-27)``."""
-    amount = "" if item["amount"] is None else f", ${item['amount']:g}B"
-    return f"{item['id']} ({item['from']} to {item['to']}, {item['kind']}{amount}, {item['date']})"
 
 
 def unsold_note(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tuple[str, str]],
