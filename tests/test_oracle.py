@@ -101,43 +101,26 @@ def test_deterministic_base_case_agrees() -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_rounds_capped_by_max_dilution_agree() -> None:
-    """seed-2025 with every lab's and cloud's rounds capped at 3% of the company (a cap that
-    binds on most rounds, so capped rounds, the arrears they leave and the defaults that
-    follow are all compared), engine against oracle on 40 paths."""
+@pytest.mark.parametrize(("field", "limit"), [
+    # every lab's and cloud's rounds capped at 3% of the company: a cap that binds on most
+    # rounds, so capped rounds, the arrears they leave and the defaults that follow are all
+    # compared
+    pytest.param("max_dilution", 0.03, id="per-round"),
+    # the rounds of four trailing quarters limited to 6% of the company: a limit that binds
+    # on most rounds, so capped rounds, quarters with no room left, the window rolling on,
+    # and the defaults that follow are all compared
+    pytest.param("max_dilution_per_year", 0.06, id="per-year"),
+])
+def test_rounds_capped_by_a_dilution_limit_agree(field: str, limit: float) -> None:
+    """seed-2025 with every lab's and cloud's ``funding.<field>`` set to ``limit``, engine
+    against oracle on 40 paths."""
     import yaml
 
     data = yaml.safe_load((Path(cc.__file__).parent / "scenarios" / "seed-2025.yaml").read_text())
     capped = 0
     for party in data["parties"]:
         if party.get("funding") is not None:
-            party["funding"]["max_dilution"] = 0.03
-            capped += 1
-    assert capped >= 3  # OpenAI, xAI, CoreWeave
-    scenario = cc.load_scenario(data)
-    sim = Sim(scenario, ChunkDraws(SEED, 40, 0, 1, False))
-    sim.run()
-    engine = reduce_chunk(sim)
-    free = _engine(SEED, 40)[1]
-    assert any(not np.array_equal(engine[k], free[k], equal_nan=True) for k in engine
-               if k.endswith("default_quarter"))  # the cap changed who defaults, and when
-    worlds, sizes = run_worlds(scenario, SEED, 40)
-    problems = disagreements(engine, columns(worlds, sizes))
-    assert not problems, "\n".join(problems)
-
-
-def test_rounds_capped_by_max_dilution_per_year_agree() -> None:
-    """seed-2025 with every lab's and cloud's rounds of four trailing quarters limited to
-    6% of the company (a limit that binds on most rounds, so capped rounds, quarters with
-    no room left, the window rolling on, and the defaults that follow are all compared),
-    engine against oracle on 40 paths."""
-    import yaml
-
-    data = yaml.safe_load((Path(cc.__file__).parent / "scenarios" / "seed-2025.yaml").read_text())
-    capped = 0
-    for party in data["parties"]:
-        if party.get("funding") is not None:
-            party["funding"]["max_dilution_per_year"] = 0.06
+            party["funding"][field] = limit
             capped += 1
     assert capped >= 3  # OpenAI, xAI, CoreWeave
     scenario = cc.load_scenario(data)
