@@ -145,7 +145,9 @@ def test_report_shows_the_ranked_median_and_n_m_for_a_payer(result: cc.Result, l
     assert reasons["above_bracket"] > PATHS / 2 and np.isfinite(warrant).sum() > 5
     # the median of the solved paths alone is a number under +1000% (874%): the old cell
     assert describe(warrant)["p50"] < 10.0  # type: ignore[operator]
-    assert cells[("amd-warrant", "frontier")][IRR] == ">1000%"
+    # ranked on 98% of the paths (the other 2% have no IRR at all): starred, as in the CLI
+    assert result.describe("deal|amd-warrant|frontier|irr")["ranked_share"] < 1.0
+    assert cells[("amd-warrant", "frontier")][IRR] == ">1000%*"
     # the lessee pays rent and gets nothing back: n/m, as its MOIC
     assert cells[("grid-spv", "frontier")][IRR] == cells[("grid-spv", "frontier")][MOIC] == cat.t(
         "report.moic_nm")
@@ -250,8 +252,9 @@ def test_seed_2025_base_case_lessee_and_warrant_in_the_report_and_the_cli() -> N
         base = cc.simulate("seed-2025", deterministic=True)
     cat = catalogue("en")
     cells = _cells(deals_table(base, cat))
-    assert cells[("colossus2-spv", "xAI")][IRR] == "n/m"  # pays rent, gets nothing back
-    assert cells[("amd-openai-warrant", "OpenAI")][IRR] == ">1000%"  # its one path is above
+    irr = 4  # one path: deal, kind, party, NPV, IRR (no percentile columns)
+    assert cells[("colossus2-spv", "xAI")][irr] == "n/m"  # pays rent, gets nothing back
+    assert cells[("amd-openai-warrant", "OpenAI")][irr] == ">1000%"  # its one path is above
     summary = base.summary().to_dict("records")
     kinds = {d.id: d.kind for d in base.scenario.deals}
     text = render(cli_deals_table(summary, kinds, {}, "the deterministic base case",

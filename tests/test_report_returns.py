@@ -55,7 +55,7 @@ def _cells(text: str) -> list[list[str]]:
 
 
 def test_credit_section_shows_the_portfolio_and_the_spv() -> None:
-    from chipcredit.report.credit import credit_section
+    from chipcredit.report.credit import book_pd, credit_section
     from chipcredit.report.i18n import catalogue
 
     res = _run("neocloud-spv")
@@ -65,7 +65,13 @@ def test_credit_section_shows_the_portfolio_and_the_spv() -> None:
     spv = res.to_dict()["spvs"]["gpu-spv"]
     rows = [r for r in _cells(text) if r]
     holder = next(r for r in rows if r[0] == "fund")
-    assert holder[1:] == [cat.money(book["expected_loss"]),
+    # the book's PD (the SPV failing to repay the fund, its one obligor) is the last point
+    # of its term structure, and with the JSON's LGD and EAD gives its expected loss
+    pd = book["pd_term_structure"]["gpu-spv"][-1]
+    assert 0.0 < pd < 1.0 and book_pd(res, "fund") == pd
+    assert pd * book["lgd"] * book["ead"] == pytest.approx(book["expected_loss"], rel=1e-6)
+    assert holder[1:] == [cat.money(book["expected_loss"]), cat.path_share(pd),
+                          cat.money(book["ead"]),
                           cat.percent(float((res.outcomes["portfolio|fund|loss"] > 0).mean())),
                           *(cat.money(book[k]) for k in ("var_95", "cvar_95", "var_99", "cvar_99")),
                           cat.percent(book["lgd"])]
@@ -79,6 +85,41 @@ def test_credit_section_shows_the_portfolio_and_the_spv() -> None:
     assert deal[6] == (f"{ltv['p95'].iloc[worst]:.2f} / {ltv['p50'].iloc[worst]:.2f} "
                        f"({ltv['quarter'].iloc[worst]})")
     assert "CVaR (expected shortfall) is the mean loss over the worst 5%" in text
+
+
+@pytest.mark.parametrize(("lang", "phrases"), [
+    ("en", ["PD: the share of all paths on which an obligor of the book defaults within the "
+            "horizon while the holder's claim on it is outstanding",
+            "so it can differ from the parties table's default probability",
+            "for an SPV's lender the obligor is the SPV, and the default is the SPV failing to "
+            "repay its debt, not its lessee defaulting",
+            "The P(loss > 0) column of the headline deals table is another figure, the deal "
+            "loss",
+            "any shortfall against what the deal promised the party, equity markdowns included",
+            "P(lessee default during the lease): the share of all paths, the SPV closing or not "
+            "(a path on which it did not close counts as no default)",
+            "a default after the term is not counted"]),
+    ("zh", ["违约概率：在全部路径中，组合中的某一债务人在期限内、在持有人对其债权未偿时违约的路径占比",
+            "因此它可能与参与方表中的违约概率不同",
+            "对 SPV 的贷款人而言，债务人是 SPV，违约指 SPV 无法偿还其债务，而非其承租人违约",
+            "头条交易表中的“损失概率”列是另一个数字，即交易损失",
+            "相对于交易向该参与方承诺的金额的任何短缺，包括股权减值",
+            "租约期内承租人违约概率：在全部路径中（无论 SPV 是否成交，未成交的路径计为未违约）",
+            "租约期满后的违约不计入"]),
+])
+def test_credit_notes_define_pd_ead_the_deal_loss_and_the_lessee_default(
+        lang: str, phrases: list[str]) -> None:
+    from chipcredit.report.credit import credit_section
+    from chipcredit.report.i18n import catalogue
+
+    cat = catalogue(lang)
+    text = html.unescape(credit_section(_run("neocloud-spv"), cat))
+    headers = [cat.t("report.col_pd"), cat.t("report.col_ead")]
+    assert headers == (["PD (claim outstanding)", "EAD (mean, on default paths)"] if lang == "en"
+                       else ["违约概率（债权未偿时）", "违约风险敞口（违约路径均值）"])
+    assert all(f"<th>{h}</th>" in text for h in headers)
+    for phrase in phrases:
+        assert phrase in text, phrase
 
 
 def test_credit_section_says_when_there_is_nothing_to_show() -> None:

@@ -11,10 +11,12 @@ from .formats import DASH, paths_count
 
 __all__ = ["DETERMINISTIC_NOTE", "print_footer", "run_footer"]
 
-DETERMINISTIC_NOTE = ("Deterministic: the median path with every shock at zero, so defaults and "
-                      "losses that come from bad draws do not appear; compare with a Monte "
-                      "Carlo run (without --deterministic).")
-"""The line under the footer of a deterministic run (its 0% defaults are not a forecast)."""
+DETERMINISTIC_NOTE = ("Deterministic: one path with every random shock at zero and every "
+                      "uncertain parameter at its median; it is not the median outcome, and "
+                      "defaults and losses that come from bad draws do not appear; compare "
+                      "with a Monte Carlo run (without --deterministic).")
+"""The line above the footer of a deterministic run (its 0% defaults are not a forecast, and
+its numbers are not the Monte Carlo medians: DESIGN.md section 10)."""
 
 
 def run_footer(*, scenario: str, sha256: str, paths: int | None, deterministic: bool,

@@ -3,8 +3,8 @@
 Two tables, from the figures of the JSON summary (docs/stress.md, "Portfolio credit risk"):
 
 - per party holding claims under the deals (`chipcredit.analytics.portfolio`): expected
-  loss, the share of paths with a loss, VaR and CVaR (expected shortfall: the mean of the
-  worst 5% and 1% of the paths) at 95% and 99%, and the LGD;
+  loss, its PD (`book_pd`) and EAD, the share of paths with a loss, VaR and CVaR (expected
+  shortfall: the mean of the worst 5% and 1% of the paths) at 95% and 99%, and the LGD;
 - per ``spv_lease`` deal: the probabilities that its debt is impaired, that a covenant is
   breached and that its lessee defaults, the mean debt loss, and its LTV and DSCR bands at
   their worst quarter: the quarter of the highest 95th-percentile LTV (with the median LTV
@@ -25,7 +25,7 @@ from .i18n import Catalogue
 from .tables import Cell, table
 from .theme import display_name
 
-__all__ = ["credit_section"]
+__all__ = ["book_pd", "credit_section"]
 
 
 def credit_section(result: Result, cat: Catalogue) -> str:
@@ -46,7 +46,7 @@ def _portfolios(result: Result, cat: Catalogue) -> str:
     if not books:
         return ""
     headers = [cat.t("report.col_holder"), cat.t("report.col_expected_loss"),
-               cat.t("report.col_p_loss"),
+               cat.t("report.col_pd"), cat.t("report.col_ead"), cat.t("report.col_p_loss"),
                *(cat.t(f"report.col_{k}") for k in ("var_95", "cvar_95", "var_99", "cvar_99")),
                cat.t("report.col_lgd")]
     rows = []
@@ -54,11 +54,28 @@ def _portfolios(result: Result, cat: Catalogue) -> str:
         loss = result.outcomes[f"portfolio|{party}|loss"]
         rows.append([Cell(display_name(result, party, cat), "data"),
                      Cell(cat.money(book["expected_loss"]), "num"),
+                     Cell(cat.path_share(book_pd(result, party)), "num"),
+                     Cell(cat.money(book["ead"]), "num"),
                      Cell(cat.percent(float(np.mean(loss > 0))), "num"),  # residue is 0 already
                      *(Cell(cat.money(book[k]), "num")
                        for k in ("var_95", "cvar_95", "var_99", "cvar_99")),
                      Cell(cat.percent(book["lgd"]), "num")])
-    return (f"<h3>{html.escape(cat.t('report.credit_portfolios'))}</h3>" + table(headers, rows))
+    return (f"<h3>{html.escape(cat.t('report.credit_portfolios'))}</h3>" + table(headers, rows)
+            + _note(cat.t("report.credit_pd_note")))
+
+
+def book_pd(result: Result, party: str) -> float:
+    """The PD of ``party``'s credit book: the share of all paths on which an obligor of the
+    book defaults while the holder's claim on it is outstanding (its exposure at default
+    above 0), any obligor for a book of several. It is the PD of EL = PD x LGD x EAD as the
+    JSON's ``portfolios`` define LGD and EAD (over those same paths), and for a
+    one-obligor book the last value of its ``pd_term_structure``."""
+    prefix = f"portfolio|{party}|ead|"
+    ead = np.zeros(result.paths)
+    for key, values in result.outcomes.items():
+        if key.startswith(prefix):
+            ead = ead + np.asarray(values, dtype=np.float64)
+    return float(np.mean(ead > 0))
 
 
 def _worst(result: Result, cat: Catalogue, deal: str, variable: str, high: bool) -> str:

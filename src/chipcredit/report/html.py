@@ -130,11 +130,14 @@ def build_report(result: Result, *, lang: str = "en", sensitivity: Any = None,
                          for _, fig in figs[key])
 
     scenario = result.scenario
+    # one path has no percentiles: its heading says it is the base case
+    deals_heading = ("report.headline_deals_deterministic" if result.deterministic
+                     else "report.headline_deals")
     sections: list[tuple[str, str, str]] = [
         ("summary", cat.t("report.summary"),
          f'<p class="summary">{html.escape(summary_text(result, lang=lang))}</p>'),
         ("headline", cat.t("report.headline"),
-         f"<h3>{html.escape(cat.t('report.headline_deals'))}</h3>"
+         f"<h3>{html.escape(cat.t(deals_heading))}</h3>"
          + (deals_table(result, cat) if result.deal_parties() else _note(cat.t("report.no_deals")))
          + f"<h3>{html.escape(cat.t('report.headline_parties'))}</h3>" + parties_table(result, cat)
          + (f"<h3>{html.escape(cat.t('report.headline_vendors'))}</h3>" + vendors

@@ -66,7 +66,9 @@ def _returns(result: Result, cat: Catalogue) -> list[str]:
         values = {"party": display_name(result, party, cat), "deal": deal,
                   "outlay": cat.money(spent), "low": cat.multiple(stats["p05"]),
                   "high": cat.multiple(stats["p95"]), "median": cat.multiple(stats["p50"])}
-        if held.all():
+        if result.deterministic:  # one path: one multiple, not a range over futures
+            text = cat.t("summary.return_deterministic", **values)
+        elif held.all():
             text = cat.t("summary.return", **values)
         else:  # the statistics are over the paths with a position only: say how many
             text = cat.t("summary.return_held", share=cat.percent(float(held.mean())), **values)
@@ -75,7 +77,8 @@ def _returns(result: Result, cat: Catalogue) -> list[str]:
                 and mark_matters(result.mean(key + "npv"), result.mean(key + "npv_realised"))):
             # the multiple is mostly the mark, not cash: say so, with the cash-only median
             realised = describe(result.outcome(deal, party, "moic_realised"))["p50"]
-            text += cat.t("summary.mark", realised=cat.multiple(realised))
+            text += cat.t("summary.mark_deterministic" if result.deterministic else "summary.mark",
+                          realised=cat.multiple(realised))
         found.append((spent, text))
     found.sort(key=lambda item: -item[0])
     return [text for _, text in found[:MAX_RETURNS]]
@@ -97,6 +100,11 @@ def _defaults(result: Result, cat: Catalogue) -> list[str]:
     for party in defaulting_parties(result.scenario):
         name = display_name(result, party.id, cat)
         total = result.default_probability(party.id)
+        if result.deterministic:  # one path: it defaults (in a quarter) or it does not
+            dq = int(result.outcome(None, party.id, "default_quarter")[0])
+            out.append(cat.t("summary.default_deterministic", party=name, quarter=labels[dq])
+                       if dq >= 0 else cat.t("summary.no_default_deterministic", party=name))
+            continue
         if total == 0:
             out.append(cat.t("summary.no_default", party=name))
             continue

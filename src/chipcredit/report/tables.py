@@ -27,13 +27,17 @@ from .multiples import (
     mark_matters,
     mark_value,
     moic_reason,
+    partial_share,
 )
 from .solvency import kind_label
 from .theme import display_name
 from .vendors import VENDOR_COLUMNS, unmodelled_funding, vendor_rows, vendors_caption
 
-__all__ = ["Cell", "deals_table", "irr_notes", "irr_text", "metadata_table", "net_position",
+__all__ = ["PARTIAL_MARK", "Cell", "deals_table", "irr_notes", "irr_text", "metadata_table", "net_position",
            "parties_table", "sensitivity_table", "table", "vendors_table"]
+
+PARTIAL_MARK = "*"
+"""Marks a median over only the paths where it has a value, as ``chipcredit run`` does."""
 
 _VENDOR_HEADERS = ("report.col_revenue_p50", "report.col_revenue_mean", "report.col_self_funded_p50",
                    "report.col_self_funded_mean", "report.col_self_funded_share",
@@ -129,6 +133,8 @@ def deals_table(result: Result, cat: Catalogue) -> str:
     marks: list[str] = []
     marked = False  # some row's NPV counts a mark
     no_moic = False  # some row shows a MOIC that no path has
+    partial: list[str] = []  # this row's statistics over only some paths
+    partial_items: list[str] = []
     for deal, party in result.deal_parties():
         npv = describe(result.outcome(deal, party, "npv"))
         irr = result.outcome(deal, party, "irr")
@@ -146,7 +152,17 @@ def deals_table(result: Result, cat: Catalogue) -> str:
                 unmeant.setdefault("investee", []).append(who)
         # the statistics of the JSON summary and the CLI, which rank the paths beyond the
         # bracket (a median among paths above +1000% is not the median of the others)
-        shown = irr_cell(result.describe(f"deal|{deal}|{party}|irr"))  # none: a dash, not n/a
+        irr_stats = result.describe(f"deal|{deal}|{party}|irr")
+        shown = irr_cell(irr_stats)  # none: a dash, not n/a
+        # no IRR at all: neither solved nor known to lie beyond the bracket (a total loss,
+        # -100%, is ranked: the histogram and the notes count it as an IRR)
+        ranked = irr_stats.get("ranked_share")
+        no_irr = (1.0 - float(ranked) if ranked is not None
+                  else float(np.mean(~np.isfinite(irr))))
+        moic_values = result.outcome(deal, party, "moic")
+        # the `*` of chipcredit run: a median over only the paths with a value
+        irr_part = partial_share(ranked, float(np.mean(~np.isfinite(irr))))
+        moic_part = partial_share(None, float(np.mean(~np.isfinite(moic_values))))
         if not irr_nm and shown[0] != "value":
             beyond.add(shown[0])
         if reason is None and moic["p50"] is None:  # nothing put in on any path
@@ -160,14 +176,21 @@ def deals_table(result: Result, cat: Catalogue) -> str:
             Cell(name, "data"),
             Cell(cat.money(npv["p05"]), "num"), Cell(cat.money(npv["p50"]), "num"),
             Cell(cat.money(npv["p95"]), "num"),
-            Cell(cat.t("report.moic_nm") if irr_nm else irr_text(cat, shown), "num"),
+            Cell(cat.t("report.moic_nm") if irr_nm
+                 else irr_text(cat, shown) + _star(irr_part, shown[0] not in ("none", "withheld"),
+                                                   "irr", cat, partial), "num"),
             Cell(cat.t("report.moic_nm") if reason is not None
                  else cat.t("report.no_value") if moic["p50"] is None
-                 else cat.multiple(moic["p50"]), "num"),
+                 else cat.multiple(moic["p50"]) + _star(moic_part, True, "moic", cat, partial),
+                 "num"),
             Cell(cat.path_share(float(np.mean(loss > 0))), "num"),  # residue is 0 already
-            Cell(cat.path_share(float(np.mean(~np.isfinite(irr)))), "num"),
+            Cell(cat.path_share(no_irr), "num"),
             Cell(_extras(result, deal, party, cat)),
         ])
+        if partial:
+            partial_items.append(cat.t("report.partial_item", deal=deal, party=name,
+                                       shares=cat.t("number.list_separator").join(partial)))
+            partial.clear()
     sep = cat.t("report.item_separator")
     notes = [cat.t(f"report.moic_nm_{r}", parties=sep.join(unmeant[r])) for r in REASONS if r in unmeant]
     if "investee" in unmeant:
@@ -175,6 +198,8 @@ def deals_table(result: Result, cat: Catalogue) -> str:
     notes += irr_notes(cat, beyond)
     if no_moic:
         notes.append(cat.t("report.moic_none_note", value=cat.t("report.no_value")))
+    if partial_items:
+        notes.append(cat.t("report.partial", mark=PARTIAL_MARK, items=sep.join(partial_items)))
     if marked:
         notes.append(cat.t("report.mark_note"))
     if marks:
@@ -183,7 +208,23 @@ def deals_table(result: Result, cat: Catalogue) -> str:
         if share < 1.0:
             notes.append(cat.t("report.not_closed_base", deal=deal) if result.deterministic
                          else cat.t("report.closed_share", deal=deal, share=cat.path_share(share, 3)))
+    if result.deterministic:  # one path: one NPV, not three equal percentile columns
+        keep = [i for i in range(len(headers)) if i not in (3, 5)]
+        headers = [headers[i] for i in keep]
+        headers[3:6] = [short["npv"], short["irr"], short["moic"]]
+        rows = [[row[i] for i in keep] for row in rows]
     return table(headers, rows) + "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
+
+
+def _star(share: float | None, has_value: bool, metric: str, cat: Catalogue,
+          partial: list[str]) -> str:
+    """`PARTIAL_MARK` for a median over only some of the paths (``share`` of them, from
+    `multiples.partial_share`; None: all), with the note's item added to ``partial``; ""
+    where it is over all paths or the cell shows no value."""
+    if share is None or not has_value:
+        return ""
+    partial.append(f"{cat.label('metric_short', metric)} {cat.path_share(share)}")
+    return PARTIAL_MARK
 
 
 def _mark(result: Result, deal: str, party: str, name: str, moic: float | None,
