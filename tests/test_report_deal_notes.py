@@ -191,6 +191,7 @@ def test_a_deterministic_deal_table_has_one_npv_and_no_percentile_heading(
     heads = [html.unescape(h) for h in re.findall(r"<th>(.*?)</th>", page)]
     short = [cat.label("metric_short", m) for m in ("npv", "irr", "moic")]
     assert heads[3:6] == short and cat.t("report.col_p05") not in " ".join(heads)
+    assert heads[-1] == {"en": "outside the cash metrics", "zh": "现金指标之外"}[lang]
     npv = float(base.outcome("grid-spv", "nvidia", "npv")[0])
     assert row_of(cells(page), "grid-spv", "nvidia")[3] == cat.money(npv)
     assert cat.t("report.headline_deals_deterministic") == {

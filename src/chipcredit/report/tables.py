@@ -212,6 +212,7 @@ def deals_table(result: Result, cat: Catalogue) -> str:
         keep = [i for i in range(len(headers)) if i not in (3, 5)]
         headers = [headers[i] for i in keep]
         headers[3:6] = [short["npv"], short["irr"], short["moic"]]
+        headers[-1] = cat.t("report.col_extras_deterministic")  # a value, not a median
         rows = [[row[i] for i in keep] for row in rows]
     return table(headers, rows) + "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
 
