@@ -146,3 +146,25 @@ def test_a_clouds_own_lender_has_a_credit_book() -> None:
     assert html.escape(cat.t("report.col_expected_loss")) in shown
     assert "Expected credit loss (PV)" in shown
     assert cat.money(book["expected_loss"]) in shown
+
+
+def test_the_ledger_imbalance_is_in_the_label_s_unit() -> None:
+    """The metadata row's label names $B in English and 亿美元 ($0.1B) in Chinese: the
+    same imbalance reads ten times larger in Chinese."""
+    from chipcredit.report.i18n import catalogue
+    from chipcredit.report.tables import metadata_table
+
+    res = cc.simulate("seed-2025", deterministic=True)
+    value = res.max_abs_imbalance
+    assert value > 0
+    en, zh = (metadata_table(res, catalogue(lang)) for lang in ("en", "zh"))
+    assert f"{value:.1e}" in en
+    assert f"{value * 10:.1e}" in zh
+
+
+def test_the_chinese_terms_are_one_each() -> None:
+    """One word for one thing across the Chinese catalogue (a reader's review found two
+    for the capacity backstop, the unit share and the output summary)."""
+    text = (Path(cc.__file__).parent / "report" / "locale" / "zh.yaml").read_text(encoding="utf-8")
+    for other in ("算力兜底", "单位份额", "结果摘要"):
+        assert other not in text

@@ -371,7 +371,9 @@ def metadata_table(result: Result, cat: Catalogue) -> str:
         ("report.meta_deterministic", Cell(answer)),
         ("report.meta_start", Cell(labels[0], "num")),
         ("report.meta_quarters", Cell(str(sc.horizon_quarters), "num")),
-        ("report.meta_imbalance", Cell(f"{result.max_abs_imbalance:.1e}", "num")),
+        # in the catalogue's money unit ($B; 亿美元 is $0.1B), as its label says
+        ("report.meta_imbalance",
+         Cell(f"{result.max_abs_imbalance * cat.money_scale:.1e}", "num")),
     ]
     return table([cat.t("report.col_field"), cat.t("report.col_value")],
                  [[Cell(cat.t(key)), cell] for key, cell in rows])
