@@ -126,6 +126,26 @@ def test_rounds_capped_by_max_dilution_agree() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_spv_gpus_retiring_mid_lease_agree() -> None:
+    """seed-2025 with GPUs that last 3 to 4 years, under the Colossus 2 SPV's 5-year lease:
+    its GPUs, in use and idle, retire before the term ends on every path, the rent runs on,
+    and at term end there is nothing to sell or buy; engine against oracle on 40 paths."""
+    import yaml
+
+    data = yaml.safe_load((Path(cc.__file__).parent / "scenarios" / "seed-2025.yaml").read_text())
+    life = data["market"]["hardware"]["useful_life_years"]
+    life.update(low=3, mode=3.5, high=4)
+    scenario = cc.load_scenario(data)
+    sim = Sim(scenario, ChunkDraws(SEED, 40, 0, 1, False))
+    sim.run()
+    engine = reduce_chunk(sim)
+    spv = next(d for d in sim.deals if d.spec.id == "colossus2-spv")
+    assert (spv.units == 0.0).all() and (spv.idle == 0.0).all()
+    worlds, sizes = run_worlds(scenario, SEED, 40)
+    problems = disagreements(engine, columns(worlds, sizes))
+    assert not problems, "\n".join(problems)
+
+
 def test_rounds_capped_by_max_dilution_per_year_agree() -> None:
     """seed-2025 with every lab's and cloud's rounds of four trailing quarters limited to
     6% of the company (a limit that binds on most rounds, so capped rounds, quarters with
