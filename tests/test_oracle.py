@@ -135,6 +135,26 @@ def test_rounds_capped_by_a_dilution_limit_agree(field: str, limit: float) -> No
     assert not problems, "\n".join(problems)
 
 
+def test_spv_gpus_retiring_mid_lease_agree() -> None:
+    """seed-2025 with GPUs that last 3 to 4 years, under the Colossus 2 SPV's 5-year lease:
+    its GPUs, in use and idle, retire before the term ends on every path, the rent runs on,
+    and at term end there is nothing to sell or buy; engine against oracle on 40 paths."""
+    import yaml
+
+    data = yaml.safe_load((Path(cc.__file__).parent / "scenarios" / "seed-2025.yaml").read_text())
+    life = data["market"]["hardware"]["useful_life_years"]
+    life.update(low=3, mode=3.5, high=4)
+    scenario = cc.load_scenario(data)
+    sim = Sim(scenario, ChunkDraws(SEED, 40, 0, 1, False))
+    sim.run()
+    engine = reduce_chunk(sim)
+    spv = next(d for d in sim.deals if d.spec.id == "colossus2-spv")
+    assert (spv.units == 0.0).all() and (spv.idle == 0.0).all()
+    worlds, sizes = run_worlds(scenario, SEED, 40)
+    problems = disagreements(engine, columns(worlds, sizes))
+    assert not problems, "\n".join(problems)
+
+
 def test_spv_debt_paid_late_is_impaired_in_both() -> None:
     """seed-2025 with the Colossus 2 SPV's debt over 2 years instead of 5: its debt service
     (12.5 x 0.0275 / (1 - 1.0275^-8) = $1.77B a quarter at 11%) is above the rent, so

@@ -7,8 +7,10 @@ paid from a round still reaches the debt that quarter); the SPV pays its debt se
 is left goes to the equity holders pro rata to their contributions. At term end, right after
 the lessee's servicing (its purchase is its own spending, before its funding round), the
 lessee may buy the GPUs at the residual price assumed in the rent (``purchase_option``,
-exercised when the used value is higher and it has the cash), or the SPV sells them at used
-value (``sell``); the waterfall then closes the debt. If the lessee defaults the SPV takes
+exercised when the used value is higher and it has the cash, on every GPU, in use and idle),
+or the SPV sells them at used value (``sell``); the waterfall then closes the debt. The GPUs
+retire at the path's useful life, in use or idle, and are then worth nothing; the rent stays
+owed to the term's end. If the lessee defaults the SPV takes
 the GPUs back and sells them at used value less the fire-sale haircut; its deficiency joins
 the lessee's unsecured class; if it then cannot pay its debt, the debt takes the loss (an
 SPV default).
@@ -110,6 +112,31 @@ class SpvLeaseDeal(DealRuntime):
         self.event_of_default = np.zeros(n, dtype=bool)
         self._ended = np.zeros(n, dtype=bool)
         """Paths whose lease ended this quarter (`after_servicing`), for the waterfall."""
+        self.owned = np.zeros(n, dtype=bool)
+        """Paths where the lessee bought the GPUs (purchase option): those still idle are
+        its own, and a build-out puts them into its fleet rather than under the lease."""
+        self._sim = sim
+
+    def start(self, sim: Sim, q: int) -> None:
+        super().start(sim, q)
+        if q > self.start_q and (self.units.any() or self.idle.any()):
+            # the GPUs retire at the path's useful life, in use or idle, like every other
+            # GPU (the rent stays owed: the lease does not end with them); idle ones the
+            # lessee bought retire unbuilt if it defaulted, as a vendor credit's do, and with
+            # the cohort they belong to (bought a quarter older, `_term_end`)
+            age = q - self.start_q
+            gone = age >= sim.market.life_q
+            bought_gone = self.owned & ((age + 1 >= sim.market.life_q) | ~self.lab.alive)
+            self.units = np.where(gone, 0.0, self.units)
+            self.idle = np.where(gone | bought_gone, 0.0, self.idle)
+
+    def _value(self, sim: Sim, age: int) -> NDArray[np.float64]:
+        """The GPUs' used value at the end of a quarter in which they are ``age`` quarters
+        old, ``(n,)`` $B: 0 once they have retired (`start`: ``age - 1`` at or past the
+        path's own useful life, not the chunk's longest), their value by the curve while
+        they still served the quarter (the last one of a lease as long as their life)."""
+        value = self.cost * sim.market.residual_share(age)
+        return np.where(age > sim.market.life_q, 0.0, value)
 
     def spv_account(self) -> int | None:
         return self.spv
@@ -121,9 +148,16 @@ class SpvLeaseDeal(DealRuntime):
         return np.where(self.active, self.units, 0.0) if lab_acct == self.lessee else 0.0
 
     def build_out(self, units: NDArray[np.float64]) -> None:
-        """The lessee built out ``units`` of the idle GPUs (`IdleHardware`): they are in use."""
-        self.units = self.units + units
-        self.lab.leased = self.lab.leased + units
+        """The lessee built out ``units`` of the idle GPUs (`IdleHardware`): they are in use,
+        under the lease, or in its own fleet at their age once it bought them (their cost
+        joined the fleet at the purchase, at the age of the cohort bought with them)."""
+        leased = np.where(self.owned, 0.0, units)
+        self.units = self.units + leased
+        self.lab.leased = self.lab.leased + leased
+        if self.owned.any():
+            age = min(self._sim.quarter - self.start_q + 1, self.lab.fleet.capacity.shape[0] - 1)
+            self.lab.fleet.add_at(age,
+                                  np.where(self.owned, units, 0.0), np.zeros(self.n))
         self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def open(self, sim: Sim, q: int) -> None:
@@ -198,7 +232,7 @@ class SpvLeaseDeal(DealRuntime):
     def _test_covenants(self, sim: Sim, q: int, due: NDArray[np.float64]
                         ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
         """LTV and DSCR this quarter, and what a breach does: (sweep, hold) masks."""
-        value = self.cost * sim.market.residual_share(max(q - self.start_q + 1, 0))
+        value = self._value(sim, max(q - self.start_q + 1, 0))
         debt = self.debt.balance()
         # no debt left: no LTV, no DSCR; a lease that ended this quarter is still tested (its
         # last rent is in this waterfall)
@@ -233,26 +267,31 @@ class SpvLeaseDeal(DealRuntime):
 
     def _term_end(self, sim: Sim, q: int) -> None:
         live = self.active.copy()
-        value = self.cost * sim.market.residual_share(self.lease_periods)
+        # GPUs past the path's useful life have retired (`start`): nothing to buy or sell
+        value = self._value(sim, self.lease_periods)
         exercise = np.zeros(sim.n, dtype=bool)
         if self.spec.at_end == "purchase_option":
-            # GPUs at the end of the path's useful life would retire from the fleet at once:
-            # the lessee buys only GPUs it can still use (and a path's choice never depends
-            # on the longest life drawn in its chunk, which sets how old a fleet cohort gets);
-            # and one that still leaves some idle, never built out, does not buy them all:
-            # the SPV sells every GPU at used value
+            # the lessee buys the whole fleet, in use and idle, when it is worth more than
+            # the price: GPUs at the end of the path's useful life would retire at once, so
+            # it buys only GPUs it can still use (and a path's choice never depends on the
+            # longest life drawn in its chunk, which sets how old a fleet cohort gets)
             exercise = (live & (value > self.option_price) & (self.lab.cash >= self.option_price)
-                        & (self.lease_periods < sim.market.life_q) & (self.idle == 0.0))
+                        & (self.lease_periods < sim.market.life_q))
         price = np.where(exercise, self.option_price, 0.0)
         sim.ledger.pay(q, self.lessee, self.spv, "purchase_option", price, self.index)
+        # those in use join its fleet at their age with the cost of them all; the idle ones
+        # stay idle, its own now, built out later as a vendor credit's chips are (`build_out`)
         age = min(self.lease_periods, self.lab.fleet.capacity.shape[0] - 1)  # = lease if any
         self.lab.fleet.add_at(age, np.where(exercise, self.units, 0.0),
                               np.where(exercise, self.cost, 0.0))
+        # they leave the lease now: counted once, in the fleet, from this quarter's record on
+        self.lab.leased = self.lab.leased - np.where(exercise, self.units, 0.0)
         sold = np.where(live & ~exercise, value, 0.0)
         sim.ledger.pay(q, sim.acct("customers"), self.spv, "residual_sale", sold, self.index)
         self.active = self.active & ~live
+        self.owned = self.owned | exercise
         self.units = np.where(live, 0.0, self.units)
-        self.idle = np.where(live, 0.0, self.idle)  # sold with the rest (no option with idle)
+        self.idle = np.where(live & ~exercise, 0.0, self.idle)  # sold with the rest
         # the balloon is the residual the lease assumed: the SPV's risk, not the lessee's debt
         self.lease.principal = np.where(live, 0.0, self.lease.principal)
         self._ended = live  # the waterfall, after the funding phase, closes the debt
@@ -285,7 +324,7 @@ class SpvLeaseDeal(DealRuntime):
         if not hit.any():
             return
         self.lease.accelerate(hit, q + 1)
-        value = self.cost * sim.market.residual_share(q - self.start_q + 1)
+        value = self._value(sim, q - self.start_q + 1)
         proceeds = np.where(hit, value * (1.0 - sim.market.haircut), 0.0)
         against = np.minimum(proceeds, self.lease.balance())
         self.lease.recover(sim.ledger, q, against, "collateral_sale", source=sim.acct("customers"))
