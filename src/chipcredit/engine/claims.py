@@ -72,7 +72,7 @@ class Claim:
         self.ead = np.zeros(n)
         """Exposure at default: the balance that fell due when the claim was accelerated ($B;
         0 where it never defaulted). Set at the obligor's default for every claim outstanding
-        then, recovered in full or not (``write_off(..., obligor_default=True)``); at any other
+        then, recovered in full or not (``write_off_at(..., obligor_default=True)``); at any other
         write-off (an SPV's debt at the lessee's default or term end) only if something is
         lost: an SPV that repays its accelerated debt in full has not defaulted."""
         self.default_quarter = np.full(n, -1.0)
@@ -241,7 +241,13 @@ class Claim:
         self.principal[paths] = 0.0
 
     def write_off_at(self, paths: NDArray[np.intp], obligor_default: bool = False) -> None:
-        """`write_off` on the sorted path indices ``paths`` (the same numbers)."""
+        """`write_off` on the sorted path indices ``paths`` (the same numbers).
+
+        ``obligor_default``: the debtor itself defaulted (a lab's or a cloud's estate), so
+        every claim still outstanding then (accelerated balance above `MONEY_DUST`) records
+        the default and its `ead`, even one its collateral repaid in full (a default with
+        loss 0: PD counts it, LGD is 0). Otherwise only a loss records one.
+        """
         open_paths = paths[~self.closed[paths]]
         lost = self.arrears[open_paths]
         counts = lost > 1e-12
@@ -254,18 +260,12 @@ class Claim:
         self.arrears[paths] = 0.0
         self.closed[paths] = True
 
-    def write_off(self, mask: NDArray[np.bool_], obligor_default: bool = False) -> None:
-        """Whatever is still owed on ``mask`` paths is lost; the claim closes there.
-
-        ``obligor_default``: the debtor itself defaulted (a lab's or a cloud's estate), so
-        every claim still outstanding then (accelerated balance above `MONEY_DUST`) records
-        the default and its `ead`, even one its collateral repaid in full (a default with
-        loss 0: PD counts it, LGD is 0). Otherwise only a loss records one.
-        """
+    def write_off(self, mask: NDArray[np.bool_]) -> None:
+        """Whatever is still owed on ``mask`` paths is lost; the claim closes there, and a
+        loss records the default and its `ead` (an obligor's own default goes through
+        `write_off_at` with ``obligor_default=True``)."""
         lost = np.where(mask & ~self.closed, self.arrears, 0.0)
         loss = lost > 1e-12
-        if obligor_default:
-            loss |= mask & ~self.closed & (self._accelerated > MONEY_DUST)
         self.ead = np.where(loss, self._accelerated, self.ead)
         self.default_quarter = np.where(loss, self._accelerated_at, self.default_quarter)
         self.written_off += lost
