@@ -355,6 +355,10 @@ class LabState(Fundraiser):
         lease, it is not new compute the rule defers, and the rule's runway then sees the
         cash it spent.
         """
+        # Vendor credits and SPVs stay registered after their units are built out; with no
+        # idle unit left the loop below skips every one and the reserve goes unused.
+        if not any(h.idle.any() for h in self.idle_hardware):
+            return shortfall
         reserved, cost = self._committed_reserve(sim, shortfall, committed)
         wanted = snap(np.maximum(shortfall - reserved, 0.0), CAPACITY_DUST)
         held = due + cost
