@@ -317,9 +317,9 @@ class SpvLease(Deal):
     def outcomes(self, world: World) -> dict[str, float]:
         # impaired means the lender's PV at the debt rate fell short, as debt_loss counts
         # it: late debt service (arrears bear no interest) as well as a write-off
-        loss = max(self.debt.loss(), 0.0)
+        loss = snap(max(self.debt.loss(), 0.0), MONEY_DUST)
         return {
-            "debt_impaired": float(loss >= MONEY_DUST),
+            "debt_impaired": float(loss > 0),
             "debt_loss": loss,
             "lessee_default": float(self.closes and self.start_q <= self.lab.default_quarter
                                     < self.start_q + self.lease_periods),

@@ -356,11 +356,11 @@ class SpvLeaseDeal(DealRuntime):
         # claim's loss (PV at the debt rate of promised minus received): a write-off, or debt
         # service paid late, as arrears bear no interest. Counting write-offs alone, debt
         # service in arrears for quarters and repaid at term end read impaired 0 beside a
-        # debt loss. The threshold is the reported debt_loss's (snapped below MONEY_DUST), so
-        # impaired is exactly debt_loss > 0 on every path
-        loss = np.maximum(self.debt.loss(), 0.0)
+        # debt loss. Snapped here as the reported debt_loss is (`LOSS_OUTCOMES`), so impaired
+        # is exactly debt_loss > 0 on every path
+        loss = snap(np.maximum(self.debt.loss(), 0.0), MONEY_DUST)
         return {
-            "debt_impaired": (loss >= MONEY_DUST).astype(np.float64),
+            "debt_impaired": (loss > 0).astype(np.float64),
             "debt_loss": loss,
             "lessee_default": lessee_default.astype(np.float64),
             "covenant_breach": self.breached.astype(np.float64),
