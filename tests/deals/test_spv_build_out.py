@@ -158,7 +158,7 @@ def test_a_lessee_with_gpus_still_idle_buys_them_all_and_keeps_them_idle() -> No
     assert lab.fleet.capacity[8, 0] == pytest.approx(0.4, rel=1e-12)
     assert lab.fleet.cost[8, 0] == pytest.approx(20.0, rel=1e-12)
     sim.step(8)  # the fleet ages: the bought cohort is 9 quarters old
-    spv.build_out(np.array([0.2]))
+    spv.build_out(8, np.array([0.2]))
     assert lab.fleet.capacity[9, 0] == pytest.approx(0.6, rel=1e-12)
     assert lab.fleet.cost[9, 0] == pytest.approx(20.0, rel=1e-12)
     assert spv.idle[0] == pytest.approx(0.4, rel=1e-12) and lab.leased[0] == 0.0

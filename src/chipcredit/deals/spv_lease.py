@@ -115,7 +115,6 @@ class SpvLeaseDeal(DealRuntime):
         self.owned = np.zeros(n, dtype=bool)
         """Paths where the lessee bought the GPUs (purchase option): those still idle are
         its own, and a build-out puts them into its fleet rather than under the lease."""
-        self._sim = sim
 
     def start(self, sim: Sim, q: int) -> None:
         super().start(sim, q)
@@ -147,15 +146,16 @@ class SpvLeaseDeal(DealRuntime):
     def leased_to(self, lab_acct: int) -> NDArray[np.float64] | float:
         return np.where(self.active, self.units, 0.0) if lab_acct == self.lessee else 0.0
 
-    def build_out(self, units: NDArray[np.float64]) -> None:
-        """The lessee built out ``units`` of the idle GPUs (`IdleHardware`): they are in use,
-        under the lease, or in its own fleet at their age once it bought them (their cost
-        joined the fleet at the purchase, at the age of the cohort bought with them)."""
+    def build_out(self, q: int, units: NDArray[np.float64]) -> None:
+        """The lessee built out ``units`` of the idle GPUs in quarter ``q`` (`IdleHardware`):
+        they are in use, under the lease, or in its own fleet at their age once it bought
+        them (their cost joined the fleet at the purchase, at the age of the cohort bought
+        with them)."""
         leased = np.where(self.owned, 0.0, units)
         self.units = self.units + leased
         self.lab.leased = self.lab.leased + leased
         if self.owned.any():
-            age = min(self._sim.quarter - self.start_q + 1, self.lab.fleet.capacity.shape[0] - 1)
+            age = min(q - self.start_q + 1, self.lab.fleet.capacity.shape[0] - 1)
             self.lab.fleet.add_at(age,
                                   np.where(self.owned, units, 0.0), np.zeros(self.n))
         self.idle = snap(self.idle - units, CAPACITY_DUST)

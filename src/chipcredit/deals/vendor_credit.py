@@ -119,10 +119,10 @@ class VendorCreditDeal(DealRuntime):
             gone = ~self.lab.alive | (q - self.start_q >= sim.market.life_q)
             self.idle = np.where(gone, 0.0, self.idle)
 
-    def build_out(self, units: NDArray[np.float64]) -> None:
-        """The lab built out ``units`` of the idle chips (`IdleHardware`): they join its
-        fleet at their age (their cost joined it when they were shipped)."""
-        age = self._sim.quarter - self.start_q
+    def build_out(self, q: int, units: NDArray[np.float64]) -> None:
+        """The lab built out ``units`` of the idle chips in quarter ``q`` (`IdleHardware`):
+        they join its fleet at their age (their cost joined it when they were shipped)."""
+        age = q - self.start_q
         self.lab.fleet.add_at(age, units, np.zeros(self.n))
         self.idle = snap(self.idle - units, CAPACITY_DUST)
 

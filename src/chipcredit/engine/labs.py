@@ -51,9 +51,9 @@ class IdleHardware(Protocol):
     the building out."""
     vendor_acct: int
 
-    def build_out(self, units: NDArray[np.float64]) -> None:
-        """``units`` (``(n,)``, at most `idle`) are built out and come into use (leased to
-        the lab, or in its own fleet)."""
+    def build_out(self, q: int, units: NDArray[np.float64]) -> None:
+        """``units`` (``(n,)``, at most `idle`) are built out in quarter ``q`` and come into
+        use (leased to the lab, or in its own fleet)."""
         ...
 
 
@@ -384,7 +384,7 @@ class LabState(Fundraiser):
         # at most the budget: rounding in ``affordable`` never eats into what is held
         sim.ledger.pay(q, self.acct, sim.acct("customers"), "infrastructure",
                        np.minimum(take * per_unit, budget))
-        hardware.build_out(take)
+        hardware.build_out(q, take)
         self.deployed[hardware.vendor_acct] += take
         return take
 
