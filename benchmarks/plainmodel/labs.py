@@ -220,12 +220,13 @@ class Lab(Fundraiser):
         committed units' cost; returns the shortfall left."""
         reserved = cost = 0.0
         for vid, units in committed:  # committed purchases first, as bought later
-            take = min(units, max(shortfall - reserved, 0.0))
             if world.choice is None:
-                price = world.market.all_in
-            else:
-                price = world.choice.unit_price[world.choice.ids.index(vid)]
-            reserved += take
+                price, perf = world.market.all_in, 1.0
+            else:  # a unit delivers its vendor's perf, as `Choice.procure` buys it
+                i = world.choice.ids.index(vid)
+                price, perf = world.choice.unit_price[i], world.choice.perf[i]
+            take = min(units, max(shortfall - reserved, 0.0) / perf)
+            reserved += take * perf
             cost += take * price
         wanted = snap(max(shortfall - reserved, 0.0), CAPACITY_DUST)
         for hardware in self.idle_hardware:

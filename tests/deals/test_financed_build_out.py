@@ -97,3 +97,29 @@ def test_build_out_pays_the_choice_models_infrastructure_per_unit() -> None:
     res = b.run(world)
     capacity = res.bands("xai", "capacity")["mean"].to_numpy()
     np.testing.assert_allclose(capacity, [0.2, 0.4, 0.5], rtol=1e-12)
+
+
+def test_committed_reserve_counts_the_vendors_performance_per_unit() -> None:
+    """Under the vendor choice a committed unit of a vendor with ``performance_per_unit``
+    2 delivers 2 units of useful capacity, in the reserve as in the purchase. The lab's
+    0.5 shortfall, $20B of revenue, a take-or-pay of 0.1 units at $20 + $20 = $40B each:
+    the reserve keeps 0.1 x 2 = 0.2 of the shortfall and $4B, the idle chips are built out
+    for the other 0.3 (0.3 x 20 = $6B of $16B), the lab buys all 0.1 units (0.2 useful)
+    and owes no fee. (Reserving 0.1 as if a unit were one of capacity, the build-out took
+    0.4, the 0.1 left took only 0.05 committed units, and the lab owed 0.5 x 0.05 x 20 =
+    $0.5B of fee for units it could have used.)"""
+    top = {"id": "top", "kind": "purchase_commitment", "lab": "xai", "vendor": "nvidia",
+           "schedule": [{"quarter": "2025Q4", "capacity": 0.1}], "shortfall_fee": 0.5}
+    choice = {"infrastructure_per_unit": 20.0, "price_sensitivity": 10.0,
+              "planning_horizon_years": 3.0}
+    world = _world(80.0, [CREDIT, top], horizon=2, choice=choice)
+    world["parties"][0]["choice"] = {"performance_per_unit": 2.0}
+    world["parties"][1]["ported"] = ["nvidia"]
+    sim = Sim(cc.load_scenario(world), ChunkDraws(0, 1, 0, 1, True))
+    sim.step(0)
+    credit, lab = sim.deals[0], sim.labs[0]
+    assert credit.idle[0] == pytest.approx(0.2, rel=1e-12)
+    assert lab.bought[sim.acct("nvidia")][0] == pytest.approx(0.1, rel=1e-12)
+    assert lab.installed()[0] == pytest.approx(0.5, rel=1e-12)
+    assert sim.deals[1].claim.promised[0] == 0.0
+    assert lab.cash[0] == pytest.approx(20.0 - 6.0 - 4.0, rel=1e-12)

@@ -15,6 +15,7 @@ from chipcredit.scenario.base import GrowthPath
 from chipcredit.scenario.parties import Lab
 from chipcredit.units import annual_volatility_to_quarterly, effective_to_quarterly
 
+from .choice import committed_take
 from .claims import Claim
 from .clouds import rent_from_clouds
 from .dust import CAPACITY_DUST, snap
@@ -328,17 +329,21 @@ class LabState(Fundraiser):
                            committed: list[tuple[int, NDArray[np.float64]]]
                            ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """What the quarter's committed purchases will take, in the order they are bought
-        (`procure`): ``(units of the shortfall, $B at each vendor's unit price)``, each
-        ``(n,)``, before the lab's cash limits them."""
-        units = np.zeros(sim.n)
+        (`procure`): ``(useful capacity of the shortfall, $B at each vendor's unit price)``,
+        each ``(n,)``, before the lab's cash limits them. Under the vendor choice a unit
+        delivers its vendor's ``perf`` (`committed_take`), as in the purchase itself."""
+        reserved = np.zeros(sim.n)
         cost = np.zeros(sim.n)
         for vendor_acct, wanted in committed:
-            take = np.minimum(wanted, np.maximum(shortfall - units, 0.0))
-            price = (sim.market.all_in if sim.choice is None
-                     else sim.choice.unit_price[sim.choice.accts.index(vendor_acct)])
-            units = units + take
+            if sim.choice is None:
+                price, perf = sim.market.all_in, 1.0
+            else:
+                i = sim.choice.accts.index(vendor_acct)
+                price, perf = sim.choice.unit_price[i], sim.choice.perf[i]
+            take = committed_take(wanted, np.maximum(shortfall - reserved, 0.0), perf)
+            reserved = reserved + take * perf
             cost = cost + take * price
-        return units, cost
+        return reserved, cost
 
     def _build_out_idle(self, sim: Sim, q: int, shortfall: NDArray[np.float64],
                         due: NDArray[np.float64],
