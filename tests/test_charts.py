@@ -303,7 +303,7 @@ def test_sankey_sums_flows_by_kind_per_period(result: Result,
     fig = charts.sankey_chart(result)
     assert [t.type for t in fig.data] == ["sankey"] * 3  # all years, 2025, 2026
     assert [t.visible for t in fig.data] == [True, False, False]
-    outside = "customers (outside world)"
+    outside = "customers (outside<br>world)"  # wider than sankey_labels.WRAP_PX: wrapped
     # the outside world paid is paid costs, not sold to (its label loses the parenthesis)
     paid = "suppliers and costs"
     assert links_of(fig.data[0]) == {
@@ -316,7 +316,7 @@ def test_sankey_sums_flows_by_kind_per_period(result: Result,
                                      (outside, "xAI", "revenue"): 3.0,
                                      ("xAI", paid, "infrastructure"): 4.0}
     # customers is drawn twice, paying (left) and paid (right)
-    assert list(fig.data[0].node.customdata).count(outside) == 1
+    assert list(fig.data[0].node.customdata).count("customers (outside world)") == 1  # the full name
     assert list(fig.data[0].node.customdata).count("suppliers and costs (outside world)") == 1
     (slider,) = fig.layout.sliders
     # the run starts in 2025Q4: 2025 is one quarter of the run (2026 is four, 2027 on are

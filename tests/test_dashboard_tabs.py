@@ -99,13 +99,16 @@ def test_sankey_names_the_spv_and_shortens_long_labels(base: cc.Result) -> None:
     assert "xAI 的 GPU 特殊目的载体" in sankey_chart(base, lang="zh").data[0].node.customdata
     full = "CoreWeave's secured lenders (DDTLs, OEM financing, revolver)"
     assert full in trace.node.customdata  # the hover has the full name
-    assert "CoreWeave's secured lenders" in trace.node.label
+    # its name without the parenthesis, still 171 px wide, wraps (`WRAP_PX`)
+    assert "CoreWeave's secured<br>lenders" in trace.node.label
     assert all(len(line) <= sankey_labels.MAX_LABEL for label in trace.node.label
                for line in label.split("<br>"))
 
 
 def test_short_label_by_hand() -> None:
-    assert short_label("customers (outside world)") == "customers (outside world)"
+    # 25 characters, 155 px: wider than WRAP_PX, so it wraps though under MAX_LABEL
+    assert short_label("customers (outside world)") == "customers (outside<br>world)"
+    assert short_label("Valor Equity") == "Valor Equity"
     assert short_label("Microsoft Azure, Oracle OCI and AWS (as OpenAI's landlords)") == \
         "Microsoft Azure,<br>Oracle OCI and AWS"
     assert short_label("Bondholders of the hyperscale clouds") == \
@@ -270,10 +273,12 @@ def test_node_columns_by_hand() -> None:
         sankey_layout.PAD / sankey_layout.PLOT_HEIGHT
 
 
-def test_label_width_counts_wide_characters_double_and_takes_the_longest_line() -> None:
-    assert sankey_layout.label_width("Valor Equity Partners") == pytest.approx(21 * 6.2)
-    # "xAI 的 GPU": 8 narrow, 1 wide; "特殊目的载体": 6 wide
-    assert sankey_layout.label_width("xAI 的 GPU<br>特殊目的载体") == pytest.approx(6 * 12.0)
+def test_label_width_counts_wide_characters_double_capitals_wider_and_takes_the_longest_line() -> None:
+    assert sankey_layout.label_width("Valor Equity Partners") == pytest.approx(3 * 8.0 + 18 * 6.2)
+    # "xAI 的 GPU": 5 capitals, 3 narrow, 1 wide; "特殊目的载体": 6 wide
+    assert sankey_layout.label_width("xAI 的 GPU<br>特殊目的载体") == pytest.approx(
+        6 * 12.0)
+    assert sankey_layout.label_width("GPU<br>特殊目的载体") == pytest.approx(6 * 12.0)
     assert sankey_layout.label_width("") == 0.0
 
 
