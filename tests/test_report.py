@@ -222,7 +222,7 @@ def by_hand_percent(share: float) -> str:
 
 def test_summary_states_defaults_and_returns_from_the_numbers(result: Result) -> None:
     text = summary_text(result)
-    assert text.startswith(f"Over {PATHS} simulated futures from 2025Q4 to 2035Q3 (seed {SEED}): ")
+    assert text.startswith(f"Over {PATHS} simulated paths from 2025Q4 to 2035Q3 (seed {SEED}): ")
     # 2025Q4 plus the 16 quarters of 2026-2029 come before 2030
     # every party that can default: both labs and CoreWeave (own balance sheet), not the
     # funded hyperscale clouds
@@ -231,7 +231,7 @@ def test_summary_states_defaults_and_returns_from_the_numbers(result: Result) ->
         before = float(np.mean((dq >= 0) & (dq < 17)))
         total = float(np.mean(dq >= 0))
         assert total > 0, party
-        assert (f"{name} defaults before 2030 in {by_hand_percent(before)} of all futures "
+        assert (f"{name} defaults before 2030 in {by_hand_percent(before)} of all paths "
                 f"({by_hand_percent(total)} within the horizon)") in text
     assert "Microsoft Azure, Oracle OCI and AWS" not in text
     # the vendor position with the largest median outlay comes first
@@ -253,13 +253,13 @@ def test_summary_states_defaults_and_returns_from_the_numbers(result: Result) ->
     outlay = i18n.catalogue("en").money(float(np.median(
         result.outcome(deal, party, "cash_out")[np.isfinite(moic)])))
     # the outlay is the median over the paths with a position, not a commitment: said so
-    assert (f"in the {by_hand_percent(held)} of futures where Nvidia has a position in {deal}, "
+    assert (f"in the {by_hand_percent(held)} of paths where Nvidia has a position in {deal}, "
             f"a median outlay of {outlay}, it returns between {x(p05)} and {x(p95)} in 90% of "
             f"them (median {x(p50)})") in text
     assert f"its {outlay} returns" not in text
-    assert f"in 90% of futures Nvidia's {outlay}" not in text
+    assert f"in 90% of paths Nvidia's {outlay}" not in text
     zh = summary_text(result, lang="zh")
-    assert zh.startswith(f"基于从 2025Q4 到 2035Q3 的 {PATHS} 个模拟未来情景") and zh.endswith("。")
+    assert zh.startswith(f"基于从 2025Q4 到 2035Q3 的 {PATHS} 条模拟路径") and zh.endswith("。")
 
 
 # --- languages ----------------------------------------------------------------------------------

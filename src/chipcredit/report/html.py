@@ -24,6 +24,7 @@ from chipcredit.files import write_text_atomic
 from .assumptions import assumption_rows
 from .credit import credit_section
 from .i18n import Catalogue, catalogue
+from .second_sourcing import second_sourcing_table
 from .solvency import defaulting_parties
 from .summary import summary_text
 from .tables import deals_table, metadata_table, parties_table, sensitivity_table, table, vendors_table
@@ -141,7 +142,8 @@ def build_report(result: Result, *, lang: str = "en", sensitivity: Any = None,
          + (deals_table(result, cat) if result.deal_parties() else _note(cat.t("report.no_deals")))
          + f"<h3>{html.escape(cat.t('report.headline_parties'))}</h3>" + parties_table(result, cat)
          + (f"<h3>{html.escape(cat.t('report.headline_vendors'))}</h3>" + vendors
-            if (vendors := vendors_table(result, cat)) else "")),
+            if (vendors := vendors_table(result, cat)) else "")
+         + second_sourcing_table(result, cat)),
         ("flows", cat.t("report.flows"), _note(cat.t("report.flows_intro")) + charts_of("flows")
          + _note(cat.t("chart.sankey_colours"))),
         ("labs", cat.t("report.labs"), (_note(cat.t("report.labs_intro")) + charts_of("labs"))

@@ -43,7 +43,8 @@ def near_end_percent(share: float) -> str | None:
     """
     if not 0.0 < share < 1.0 or NEAR_END <= share <= 1.0 - NEAR_END:
         return None
-    gap = Decimal(repr(min(share, 1.0 - share))) * 100  # % from none or all, below 1
+    # float(): numpy 2 writes a numpy float's repr as np.float64(...), which Decimal refuses
+    gap = Decimal(repr(float(min(share, 1.0 - share)))) * 100  # % from none or all, below 1
     places = min(1 - math.floor(math.log10(gap)), SHARE_PLACES)
     shown = round(gap, places)
     if shown == 0:  # finer than one path in 10^9: say on which side

@@ -1,9 +1,9 @@
 """The report's opening paragraph: a few plain sentences generated from the numbers.
 
 >>> summary_text(res)                                                   # doctest: +SKIP
-"Over 2,000 simulated futures from 2025Q4 to 2035Q3 (seed 7): in 90% of futures Nvidia's
+"Over 2,000 simulated paths from 2025Q4 to 2035Q3 (seed 7): in 90% of paths Nvidia's
 position in colossus2-spv, a median outlay of $2B, returns between 0.47x and 2.1x (median
-1.7x); xAI defaults before 2030 in 23% of all futures (41% within the horizon)."
+1.7x); xAI defaults before 2030 in 23% of all paths (41% within the horizon)."
 
 What it says, in this order:
 
@@ -14,8 +14,8 @@ What it says, in this order:
   (`chipcredit.report.multiples.pair_reason`: a backstop's vendor that only pays, the
   financed side, a token outlay). These are over the paths on which the party has a
   position (a MOIC); where some paths have none (a letter of intent that does not close),
-  the sentence says on what share of all futures the statistics are taken: "in the 34% of
-  futures where Nvidia has a position in nvidia-openai-loi, a median outlay of $100B, it
+  the sentence says on what share of all paths the statistics are taken: "in the 34% of
+  paths where Nvidia has a position in nvidia-openai-loi, a median outlay of $100B, it
   returns between ... in 90% of them" (the outlay is the median over those paths, not a
   commitment: the letter of intent's cash put in ranges from $20B at p05). A MOIC counts the
   horizon mark; where the mark is most of the position's mean NPV
@@ -27,6 +27,9 @@ What it says, in this order:
   `chipcredit.report.solvency`): the share of all paths on which it defaults before the year
   `DEFAULT_YEARS` after the start year (or the end of the horizon, if sooner), and within
   the horizon.
+
+The sentences speak of simulated paths, not futures: a scenario starts where it says
+(seed-2025 in 2025Q4), so its first quarters may already be past on the day it is run.
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ def _returns(result: Result, cat: Catalogue) -> list[str]:
         values = {"party": display_name(result, party, cat), "deal": deal,
                   "outlay": cat.money(spent), "low": cat.multiple(stats["p05"]),
                   "high": cat.multiple(stats["p95"]), "median": cat.multiple(stats["p50"])}
-        if result.deterministic:  # one path: one multiple, not a range over futures
+        if result.deterministic:  # one path: one multiple, not a range over paths
             text = cat.t("summary.return_deterministic", **values)
         elif held.all():
             text = cat.t("summary.return", **values)
