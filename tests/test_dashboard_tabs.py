@@ -316,3 +316,38 @@ def test_sankey_places_nodes_so_that_labels_keep_apart(base: cc.Result) -> None:
                 rows.sort()
                 assert all(b - a >= sankey_layout.PAD / sankey_layout.PLOT_HEIGHT - 1e-9
                            for a, b in itertools.pairwise(rows))
+
+
+def test_network_width_never_adds_the_letter_of_intent(network: tuple[cc.DealNetwork, Any]) -> None:
+    """The edge's width once grew with every live status summed: Nvidia -> OpenAI was drawn
+    as $130B, the executed $30B plus the announced "up to $100B". It is now drawn by its
+    binding money (executed + signed, as reported) and its line says the most binding
+    status: Nvidia -> xAI is executed (no amount reported) and signed $2B, solid, drawn by
+    $2B; an announced-only edge is dotted and drawn by its announced amount."""
+    net, fig = network
+    edges = {t.hovertext.split("<br>")[0]: t for t in fig.data
+             if isinstance(t.hovertext, str) and "→" in t.hovertext}
+
+    def width(amount: float) -> float:
+        return 1 + 2 * math.log10(1 + amount)
+
+    openai = edges["Nvidia → OpenAI: funds (equity, credit)"]
+    assert openai.line.width == pytest.approx(width(30.0))  # not width(130.0)
+    assert openai.line.dash == "solid"
+    xai = edges["Nvidia → xAI: funds (equity, credit)"]
+    assert xai.line.width == pytest.approx(width(2.0)) and xai.line.dash == "solid"
+    statuses = net.statuses
+    assert registry.edge_status({"amount_executed": 0.0, "amount_signed": 0.0,
+                                 "amount_announced": 100.0}, statuses) == ("announced", 100.0)
+    assert registry.edge_status({"amount_executed": 0.0, "amount_signed": 2.0,
+                                 "amount_announced": 100.0}, statuses) == ("signed", 2.0)
+    status, amount = registry.edge_status({"amount_executed": math.nan, "amount_signed": 0.0,
+                                           "amount_announced": 0.0}, statuses)
+    assert status == "executed" and math.isnan(amount)
+    assert registry.DASHES == {"executed": "solid", "signed": "dash", "announced": "dot"}
+    # every edge's dash is its most binding status among edges_by_status
+    by = net.edges_by_status
+    for edge in net.edges.to_dict("records"):
+        mine = by[(by["from"] == edge["from"]) & (by["to"] == edge["to"])
+                  & (by["relation"] == edge["relation"])]
+        assert registry.edge_status(edge, statuses)[0] == mine["status"].iloc[0]

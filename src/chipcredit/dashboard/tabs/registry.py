@@ -4,6 +4,7 @@ they draw: who funds whom (vendor financing loops) and who buys from whom."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -16,10 +17,13 @@ from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.sankey_layout import label_width
 
-__all__ = ["BEND", "LABEL_RADIUS", "LABEL_UNIT", "curve", "draw", "edge_hover", "network_figure",
-           "registry_table"]
+__all__ = ["BEND", "DASHES", "LABEL_RADIUS", "LABEL_UNIT", "curve", "draw", "edge_hover",
+           "edge_status", "network_figure", "registry_table"]
 
 _COLOURS = {"funds": "#d62728", "buys_from": "#1f77b4"}
+DASHES = {"executed": "solid", "signed": "dash", "announced": "dot"}
+"""An edge's line by its most binding status (`edge_status`): an announced letter of intent
+is dotted, never drawn as money that moved."""
 _COLUMNS = {"id": "report.col_deal", "from": "report.col_from", "to": "report.col_to",
             "kind": "report.col_kind", "relation": "report.col_relation",
             "amount": "report.col_amount", "date": "report.col_date", "terms": "report.col_terms",
@@ -79,6 +83,26 @@ def edge_hover(source: str, target: str, relation: str, by_status: pd.DataFrame,
     return "<br>".join(lines)
 
 
+def edge_status(edge: Mapping[Any, Any], statuses: tuple[str, ...]) -> tuple[str, float]:
+    """An edge's most binding status, and the money its width is drawn by ($B; NaN where no
+    deal of it reported an amount).
+
+    The status is the first of ``statuses`` (most binding first) that the edge has: its
+    ``amount_<status>`` is not 0 (NaN counts as present: deals none of which reported an
+    amount). The money is the binding money, executed plus signed, as reported, where the
+    edge has any; an edge of announced deals only is drawn by their amount, dotted
+    (`DASHES`). An announced amount is never added to a binding one: Nvidia -> OpenAI is
+    drawn by the $30B that moved, not with the "up to $100B" letter of intent (it read
+    $130B)."""
+    present = [s for s in statuses if (a := float(edge[f"amount_{s}"])) != 0.0 or math.isnan(a)]
+    if not present:
+        return statuses[-1], 0.0
+    binding = [s for s in present if s != "announced"] or present
+    parts = [float(edge[f"amount_{s}"]) for s in binding]
+    reported = [a for a in parts if not math.isnan(a)]
+    return present[0], math.fsum(reported) if reported else math.nan
+
+
 def registry_table(T: Catalogue) -> pd.DataFrame:
     """The deal registry as the page shows it: one row per registry row, headers in the page's
     language, parties by name, kinds, relations and statuses through the catalogue, and the
@@ -104,8 +128,10 @@ def registry_table(T: Catalogue) -> pd.DataFrame:
 
 def network_figure(net: cc.DealNetwork, T: Catalogue) -> Any:
     """The registry's network: parties on a circle, one curved arrow per (from, to, relation),
-    red for funding and blue for purchases, its width growing with the amount ($B, every
-    live status), its hover giving the amount of each status apart (`edge_hover`); each
+    red for funding and blue for purchases, its width growing with the money of its most
+    binding status and its line saying which (`edge_status`, `DASHES`: solid executed,
+    dashed signed, dotted announced), its hover giving the amount of each status apart
+    (`edge_hover`); each
     bows to its right (`curve`), so the two directions between two parties never lie on one
     line. Parties are labelled by name (`party_name`) at `LABEL_RADIUS`, written along their
     radius, away from the circle."""
@@ -122,11 +148,12 @@ def network_figure(net: cc.DealNetwork, T: Catalogue) -> Any:
         shown = False
         for rec in net.edges[net.edges["relation"] == relation].to_dict("records"):
             xs, ys = curve(where[rec["from"]], where[rec["to"]])
-            amount = float(rec["amount"])  # NaN where none of the edge's deals reported one
+            status, amount = edge_status(rec, net.statuses)
             width = 1 + 2 * math.log10(1 + (0.0 if math.isnan(amount) else amount))
             name = T.t(f"dashboard.registry.{relation}")
             fig.add_trace(go.Scatter(
-                x=xs, y=ys, mode="lines", line={"color": colour, "width": width},
+                x=xs, y=ys, mode="lines",
+                line={"color": colour, "width": width, "dash": DASHES[status]},
                 name=name, legendgroup=relation, showlegend=not shown, hoverinfo="text",
                 hovertext=edge_hover(rec["from"], rec["to"], relation, split, T)))
             # the arrowhead: a short arrow along the curve's last step
@@ -162,6 +189,7 @@ def network_figure(net: cc.DealNetwork, T: Catalogue) -> Any:
 def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     net = cc.deal_network()
     st.plotly_chart(network_figure(net, T), key="registry_network")
+    st.caption(T.t("dashboard.registry.width"))
     if net.cycles:
         st.markdown(T.t("dashboard.registry.cycles"))
         for cycle in net.cycles:
