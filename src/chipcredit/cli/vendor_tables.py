@@ -123,8 +123,10 @@ def second_sourcing_table(summary: Summary, parties: Sequence[tuple[str, str]],
 
 
 def _quarter(offset: Any, start: str | None) -> str:
-    """Quarter ``offset`` after ``start`` (``2025Q4`` + 4 = ``2026Q4``); a median between
-    two quarters is named by the earlier one."""
+    """Quarter ``offset`` after ``start`` (``2025Q4`` + 4 = ``2026Q4``), rounded down: a
+    median that falls between two paths' quarters (an even number of paths, interpolated)
+    names the quarter its value falls in, which need not be either path's quarter (3 and 7
+    give 5)."""
     x = finite(offset)
     if x is None:
         return DASH
