@@ -11,9 +11,10 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
+from chipcredit.experiments.digits import decimals, fixed, significant
 
 from .app import app, console, user_errors
-from .formats import number, paths_count
+from .formats import number, path_share, paths_count
 from .notices import warnings_shown
 from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store, finish_experiment
 from .staging import check_file_target
@@ -98,14 +99,36 @@ def heading(res: cc.SolveResult) -> str:
 
 
 def probes_table(res: cc.SolveResult) -> Table:
-    """Every probe, in order: the value tried, the metric there, and its gap to the target."""
+    """Every probe, in order: the value tried, the metric there, and its gap to the target;
+    and the share of paths with no value of the metric where its statistic is taken over
+    the others. Values print with as many digits as tell two probes apart
+    (`digits.significant`); metrics and gaps with as many decimals as put every metric on
+    its own side of the target (`digits.decimals`), so a probe that misses never reads as
+    meeting it, or in full where even 15 decimals do not."""
     table = Table()
     table.add_column("probe", justify="right", no_wrap=True)
     table.add_column("value", justify="right", no_wrap=True)
     table.add_column("metric", justify="right", no_wrap=True)
     table.add_column("metric - target", justify="right", no_wrap=True)
     frame = res.probes_frame()
+    shares = "nan_share" in frame.columns
+    if shares:
+        table.add_column("paths with\nno value", justify="right", no_wrap=True)
+    values = significant(list(frame["value"]))
+    places = decimals(list(frame["metric"]), res.target)
+    gaps = decimals(list(frame["gap"]), 0.0)
+
+    def shown(x: float, at: int | None, signed: bool = False) -> str:
+        if x != x:
+            return number(x)
+        if at is None:
+            return ("+" if signed and x > 0 else "") + repr(float(x))
+        return fixed(x, at, signed)
+
     for probe, row in zip(frame.index, frame.to_dict("records"), strict=True):
-        table.add_row(str(probe), f"{row['value']:.6g}", number(row["metric"]),
-                      number(row["gap"], signed=True))
+        cells = [str(probe), f"{row['value']:.{values}g}", shown(row["metric"], places),
+                 shown(row["gap"], gaps, signed=True)]
+        if shares:
+            cells.append(path_share(row["nan_share"]))
+        table.add_row(*cells)
     return table

@@ -155,7 +155,10 @@ DEAL_NOTES: dict[str, dict[str, str]] = {
     "SpvLeaseTerms": {
         "rate": "The lease's implicit rate (Rate, nominal annual)",
         "residual": (
-            "Value assumed left at term end. It is also the purchase-option price (Fraction, share of cost)"
+            "Value assumed left at term end. It is also the purchase-option price. Unwritten, it is each "
+            "path's draw of the curve at the term, so an experiment on that curve point moves the rent too;"
+            " solve and sensitivity say so, and can vary deals.ID.lease.residual itself "
+            "(docs/sensitivity.md) (Fraction, share of cost)"
         ),
         "term_years": "Lease term (Term, years)",
     },
