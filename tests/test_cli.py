@@ -120,8 +120,7 @@ def test_run_deterministic_prints_the_tables() -> None:
     assert "Parties ($B" in out
     for deal in DEALS:
         assert deal in out
-    for header in ("NPV", "IRR", "MOIC", "loss", "P(loss", "P(default)", "revenue total",
-                   "cash end"):
+    for header in ("NPV", "IRR", "MOIC", "loss", "P(default)", "revenue total", "cash end"):
         assert header in out
     footer = out.strip().splitlines()[-1]
     assert "seed-2025" in footer
@@ -129,6 +128,42 @@ def test_run_deterministic_prints_the_tables() -> None:
     assert hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] in footer
     assert "deterministic" in footer
     assert "ledger max imbalance" in footer
+
+
+def _deals_header(out: str) -> list[list[str]]:
+    """The deals table's header lines, split into their cells (between the box lines)."""
+    lines = out.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.startswith("┏"))
+    end = next(i for i in range(top, len(lines)) if lines[i].startswith("┡"))
+    return [[cell.strip() for cell in line.strip("┃").split("┃")] for line in lines[top + 1:end]]
+
+
+def test_run_deterministic_labels_its_columns_for_one_path() -> None:
+    # one path has no median, no mean and no share of paths: the headers say NPV, not NPV
+    # p50, loss, not loss mean, and whether the path lost, yes or no, not P(loss > 0)
+    code, out, err = invoke("run", "seed-2025", "--deterministic")
+    assert code == 0, err
+    header = _deals_header(out)
+    cells = [" ".join(part for part in column if part)
+             for column in zip(*header, strict=True)]
+    assert cells == ["deal", "party", "NPV", "IRR", "MOIC", "loss", "loss > 0"]
+    table = out.split("Parties ($B")[0]
+    assert "p50" not in table and "mean" not in table.split("┡")[0] and "P(loss" not in table
+    rows = [line.strip("│").split("│") for line in table.splitlines() if line.startswith("│")]
+    lost = [(float(row[-2]), row[-1].strip()) for row in rows]
+    # each row says yes exactly where its loss is above 0 (the base case: the vendor
+    # credit's Nvidia loses 1.09)
+    assert all(said == ("yes" if loss > 0 else "no") for loss, said in lost)
+    assert (1.09, "yes") in lost and sum(said == "no" for _, said in lost) == len(lost) - 1
+
+
+def test_run_over_paths_keeps_the_monte_carlo_headers() -> None:
+    code, out, err = invoke("run", "seed-2025", "--paths", "20", "--seed", "1", "--no-store")
+    assert code == 0, err
+    cells = [" ".join(part for part in column if part)
+             for column in zip(*_deals_header(out), strict=True)]
+    assert cells == ["deal", "party", "NPV p50", "IRR p50", "MOIC p50", "loss mean",
+                     "P(loss >0)"]
 
 
 def test_an_engine_warning_is_one_line(tmp_path: Path) -> None:

@@ -137,7 +137,8 @@ def test_tornado_metrics_read_as_words(result: cc.Result) -> None:
         "xAI bondholders and term lenders · xai-debt: median MOIC"
     assert named["vendors.nvidia.market_share_end.p50"] == \
         "Nvidia: median market share at the horizon"
-    assert named["portfolios.nvidia.expected_loss"] == "Nvidia: expected loss on its book"
+    assert named["portfolios.nvidia.expected_loss"] == (
+        "Nvidia: expected loss on its book, given it holds a claim")
     assert not any(n.startswith(("parties.", "deals.", "vendors.", "portfolios."))
                    for n in named.values())
 

@@ -192,6 +192,13 @@ def test_a_deterministic_deal_table_has_one_npv_and_no_percentile_heading(
     short = [cat.label("metric_short", m) for m in ("npv", "irr", "moic")]
     assert heads[3:6] == short and cat.t("report.col_p05") not in " ".join(heads)
     assert heads[-1] == {"en": "outside the cash metrics", "zh": "现金指标之外"}[lang]
+    # one path: whether it lost, yes or no, not a share of paths; no column of paths with
+    # no IRR (the IRR cell's dash says so)
+    assert heads[3:] == [*short, {"en": "loss > 0", "zh": "是否亏损"}[lang], heads[-1]]
+    for party_row in cells(page):
+        deal, party = party_row[0], party_row[2]
+        lost = float(base.outcome(deal, party, "loss")[0]) > 0
+        assert party_row[6] == cat.t("report.answer_yes" if lost else "report.answer_no")
     npv = float(base.outcome("grid-spv", "nvidia", "npv")[0])
     assert row_of(cells(page), "grid-spv", "nvidia")[3] == cat.money(npv)
     assert cat.t("report.headline_deals_deterministic") == {

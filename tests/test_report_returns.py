@@ -70,41 +70,50 @@ def test_credit_section_shows_the_portfolio_and_the_spv() -> None:
     pd = book["pd_term_structure"]["gpu-spv"][-1]
     assert 0.0 < pd < 1.0 and book_pd(res, "fund") == pd
     assert pd * book["lgd"] * book["ead"] == pytest.approx(book["expected_loss"], rel=1e-6)
-    assert holder[1:] == [cat.money(book["expected_loss"]), cat.path_share(pd),
+    assert holder[1:] == [cat.path_share(book["held_share"]), cat.money(book["expected_loss"]),
+                          cat.path_share(pd),
                           cat.money(book["ead"]),
                           cat.percent(float((res.outcomes["portfolio|fund|loss"] > 0).mean())),
                           *(cat.money(book[k]) for k in ("var_95", "cvar_95", "var_99", "cvar_99")),
                           cat.percent(book["lgd"])]
     deal = next(r for r in rows if r[0] == "gpu-spv")
-    assert deal[1:6] == ["fund", cat.percent(spv["debt_impairment_probability"]),
+    assert deal[1:7] == ["fund", cat.path_share(spv["closed_share"]),
+                         cat.percent(spv["debt_impairment_probability"]),
                          cat.percent(spv["covenant_breach_probability"]),
                          cat.percent(spv["lessee_default_probability"]),
                          cat.money(spv["debt_loss"]["mean"])]
     ltv = res.bands("gpu-spv", "ltv")
     worst = int(np.nanargmax(ltv["p95"].to_numpy(dtype=float)))  # NaN once the debt is gone
-    assert deal[6] == (f"{ltv['p95'].iloc[worst]:.2f} / {ltv['p50'].iloc[worst]:.2f} "
+    assert deal[7] == (f"{ltv['p95'].iloc[worst]:.2f} / {ltv['p50'].iloc[worst]:.2f} "
                        f"({ltv['quarter'].iloc[worst]})")
     assert "CVaR (expected shortfall) is the mean loss over the worst 5%" in text
 
 
 @pytest.mark.parametrize(("lang", "phrases"), [
-    ("en", ["PD: the share of all paths on which an obligor of the book defaults within the "
-            "horizon while the holder's claim on it is outstanding",
+    ("en", ["PD: among the paths on which the book holds a claim, the share on which an "
+            "obligor of the book defaults within the horizon while the holder's claim on it is "
+            "outstanding",
+            "Every figure here is over the paths on which the claim exists (for a deal that may "
+            "not close, given it closed; the share of all paths is in the first column)",
             "so it can differ from the parties table's default probability",
             "for an SPV's lender the obligor is the SPV, and the default is the SPV failing to "
             "repay its debt, not its lessee defaulting",
             "The P(loss > 0) column of the headline deals table is another figure, the deal "
             "loss",
             "any shortfall against what the deal promised the party, equity markdowns included",
-            "P(lessee default during the lease): the share of all paths, the SPV closing or not "
-            "(a path on which it did not close counts as no default)",
+            "Every probability and the debt loss are over the paths on which the SPV closed",
+            "P(lessee default during the lease): the share of those paths on which the lessee "
+            "defaults in a quarter of the lease term",
             "a default after the term is not counted"]),
-    ("zh", ["违约概率：在全部路径中，组合中的某一债务人在期限内、在持有人对其债权未偿时违约的路径占比",
+    ("zh", ["违约概率：在组合持有债权的路径中，组合中的某一债务人在期限内、"
+            "在持有人对其债权未偿时违约的路径占比",
+            "此处每个数字都只计债权存在的路径（对可能不成交的交易，即以成交为条件",
             "因此它可能与参与方表中的违约概率不同",
             "对 SPV 的贷款人而言，债务人是 SPV，违约指 SPV 无法偿还其债务，而非其承租人违约",
             "头条交易表中的“损失概率”列是另一个数字，即交易损失",
             "相对于交易向该参与方承诺的金额的任何短缺，包括股权减值",
-            "租约期内承租人违约概率：在全部路径中（无论 SPV 是否成交，未成交的路径计为未违约）",
+            "各项概率和债务损失只计 SPV 成交的路径",
+            "租约期内承租人违约概率：在这些路径中，承租人在租约期内某一季度",
             "租约期满后的违约不计入"]),
 ])
 def test_credit_notes_define_pd_ead_the_deal_loss_and_the_lessee_default(

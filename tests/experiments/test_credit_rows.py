@@ -70,6 +70,29 @@ def test_portfolio_rows_are_the_json_portfolios_of_both_runs(res: cc.StressResul
         assert row["paths"] == 300 and row["unit"] == "$B"
 
 
+def test_irr_rows_count_total_losses_at_minus_100_as_run_does(res: cc.StressResult) -> None:
+    # the stress doubles the sponsor's total-loss paths (its IRR below the bracket, -100%):
+    # those paths count in the paired mean as in each run's own IRR mean (the JSON's
+    # irr.mean), instead of dropping out of the difference
+    key = "deal|gpu-spv|sponsor|irr"
+    below = [int(np.count_nonzero(r.outcomes[key + "_reason"] == 5))
+             for r in (res.base, res.stressed)]
+    assert 0 < below[0] < below[1]
+    row = _row(res, "gpu-spv", "sponsor", "irr")
+    a, b = (r.to_dict()["deals"]["gpu-spv"]["parties"]["sponsor"]["irr"]["mean"]
+            for r in (res.base, res.stressed))
+    assert (row["base"], row["other"]) == (a, b)
+    assert row["difference"] == b - a and row["paths"] == 300
+    # by hand: the mean of the solved IRRs with each total loss at -1 (the kept float32
+    # values; the run means sum the float64 ones)
+    solved = res.base.outcomes[key][np.isfinite(res.base.outcomes[key])].astype(np.float64)
+    assert a == pytest.approx((solved.sum() - below[0]) / 300, rel=1e-6)  # float32 kept
+    x, y = (np.where(r.outcomes[key + "_reason"] == 5, -1.0, r.outcomes[key].astype(np.float64))
+            for r in (res.base, res.stressed))
+    assert row["median_difference"] == float(np.median(y - x))
+    assert row["share_lower"] == np.mean(y < x)
+
+
 def test_stress_cli_table_and_json_carry_the_credit_rows(tmp_path: Path) -> None:
     out = tmp_path / "stress.json"
     result = CliRunner().invoke(cli.app, ["stress", str(SPV), "--pack", "telecom-2001",

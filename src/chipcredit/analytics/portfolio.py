@@ -8,26 +8,35 @@ minus received, recoveries counted as received; a claim's loss below `MONEY_DUST
 rounding residue and counts as 0), and per obligor the loss, the exposure at
 default, the peak exposure, and the quarter of the first default (the obligor's own
 default while a claim on it was outstanding, recovered in full or not; for an SPV's debt,
-the SPV's failure to repay it in full). From those, over paths: expected loss, VaR and CVaR
+the SPV's failure to repay it in full). From those, over the paths on which the book holds
+a claim (``held``: a claim with peak exposure above 0 there; a deal that may not close
+has none where it did not), with the share of all paths they are beside them
+(``held_share``, per obligor ``held_share_by_obligor``): expected loss, VaR and CVaR
 (expected shortfall: the mean of the worst 5% or 1% of the paths, `expected_shortfall`) at
 95% and 99% of the total loss over the horizon, the cumulative default probability of each
 obligor by year (PD) and the cumulative probability of a default with a loss on it, LGD
 (loss given default: total loss over total EAD on the paths with a default, a default
 recovered in full counting with loss 0) and EAD, so that expected loss is PD x LGD x EAD
 where every loss comes from a default; the Herfindahl index of exposure by obligor, and
-the share of exposure to labs the party also holds equity in.
+the share of exposure to labs the party also holds equity in (those three from the mean
+exposures over all paths, 0 where a claim does not exist, so that a claim that rarely
+exists weighs as little as it is expected to). The PD and the loss term structure of an
+obligor are over the paths on which the book has a claim on it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from chipcredit.engine.dust import MONEY_DUST, snap
 from chipcredit.scenario.deals import Equity, MilestoneEquity, SpvLease
+
+from .stats import describe
 
 if TYPE_CHECKING:
     from chipcredit.engine.sim import Sim
@@ -35,7 +44,8 @@ if TYPE_CHECKING:
 
     from .result import Result
 
-__all__ = ["expected_shortfall", "financed_labs", "portfolio_columns", "portfolio_summary"]
+__all__ = ["expected_shortfall", "financed_labs", "held_paths", "portfolio_columns",
+           "portfolio_summary"]
 
 PREFIX = "portfolio"
 
@@ -69,6 +79,18 @@ def portfolio_columns(sim: Sim) -> dict[str, NDArray[np.float64]]:
     for (party, what, obligor), values in by.items():
         out[f"{PREFIX}|{party}|{what}|{obligor}"] = np.asarray(values, dtype=np.float64)
     return out
+
+
+def held_paths(outcomes: Mapping[str, ArrayLike], party: str, paths: int) -> NDArray[np.bool_]:
+    """The paths on which ``party``'s book holds a claim: one with peak exposure above 0
+    (the outcomes ``portfolio|PARTY|exposure|OBLIGOR``; the JSON ``portfolios``'
+    ``held_share`` is their share), ``(paths,)`` bool."""
+    prefix = f"{PREFIX}|{party}|exposure|"
+    held = np.zeros(paths, dtype=bool)
+    for key, values in outcomes.items():
+        if key.startswith(prefix):
+            held |= np.asarray(values) > 0
+    return held
 
 
 def financed_labs(scenario: Scenario) -> dict[str, set[str]]:
@@ -137,20 +159,35 @@ def portfolio_summary(result: Result) -> dict[str, Any]:
         def col(what: str, obligor: str, party: str = party) -> NDArray[np.float64]:
             return result.outcomes[f"{PREFIX}|{party}|{what}|{obligor}"]
 
-        var95, cvar95 = _tail(total.astype(np.float64), 0.95)  # kept outcomes are float32
-        var99, cvar99 = _tail(total.astype(np.float64), 0.99)
+        # a claim exists on a path where its holder had exposure to it (peak exposure
+        # above 0: principal, arrears, interest, an undrawn line or fees ahead); on the
+        # others (a deal that never closed) it can neither default nor lose, and the
+        # book's figures are over the paths on which it exists, given the deal closed
+        held_by = {o: col("exposure", o) > 0 for o in obligors}
+        held = np.zeros(result.paths, dtype=bool)
+        for mask in held_by.values():
+            held |= mask
+        held_loss = total[held].astype(np.float64)  # kept outcomes are float32
+        var95, cvar95 = _tail(held_loss, 0.95) if held.any() else (None, None)
+        var99, cvar99 = _tail(held_loss, 0.99) if held.any() else (None, None)
+        # the loss is 0 where no claim exists: the exact mean over all paths over the
+        # share held is the exact mean over the paths held (the same bits on every path)
+        expected = (result.mean(key) if held.all() else
+                    result.mean(key) / float(np.mean(held)) if held.any() else None)
         exposure = {o: result.mean(f"{PREFIX}|{party}|exposure|{o}") for o in obligors}
         all_exposure = sum(exposure.values())
         shares = [e / all_exposure for e in exposure.values()] if all_exposure > 0 else []
         mine = financed.get(party, set())
         to_financed = sum(e for o, e in exposure.items() if lessee.get(o, o) in mine)
-        pd_curve, loss_curve = {}, {}
+        pd_curve: dict[str, list[float] | None] = {}
+        loss_curve: dict[str, list[float] | None] = {}
         for o in obligors:
-            dq = col("default_quarter", o)
-            lost_o = col("loss", o) > 0
+            on = held_by[o]
+            dq = col("default_quarter", o)[on]
+            lost_o = col("loss", o)[on] > 0
             by_year = [(dq >= 0) & (dq < 4 * (y + 1)) for y in range(years)]
-            pd_curve[o] = [float(np.mean(d)) for d in by_year]
-            loss_curve[o] = [float(np.mean(d & lost_o)) for d in by_year]
+            pd_curve[o] = [float(np.mean(d)) for d in by_year] if on.any() else None
+            loss_curve[o] = [float(np.mean(d & lost_o)) for d in by_year] if on.any() else None
         ead = np.zeros(result.paths)
         lost = np.zeros(result.paths)
         for o in obligors:
@@ -159,8 +196,11 @@ def portfolio_summary(result: Result) -> dict[str, Any]:
         hit = ead > 0
         out[party] = {
             "horizon_quarters": sc.horizon_quarters,
-            "expected_loss": result.mean(key),
-            "loss": result.describe(key),
+            "held_share": float(np.mean(held)),
+            "held_share_by_obligor": {o: float(np.mean(m)) for o, m in held_by.items()},
+            "expected_loss": expected,
+            "loss": (result.describe(key) if held.all()
+                     else describe(total[held], mean=expected)),
             "var_95": var95, "cvar_95": cvar95, "var_99": var99, "cvar_99": cvar99,
             "pd_term_structure": pd_curve,
             "loss_term_structure": loss_curve,

@@ -105,6 +105,9 @@ METRIC_UNITS: dict[str, str] = {
     "cvar_99": MONEY, "pd_term_structure": PROBABILITY, "loss_term_structure": PROBABILITY,
     "lgd": SHARE,
     "exposure_by_obligor": MONEY, "hhi": INDEX, "share_of_exposure_to_labs_also_financed": SHARE,
+    # the paths the spvs and portfolios figures are over (a deal that may not close)
+    "closed_share": SHARE_OF_PATHS, "held_share": SHARE_OF_PATHS,
+    "held_share_by_obligor": SHARE_OF_PATHS,
 }
 """Unit of each metric of ``Result.summary()``, the run store's ``metrics``, the per-path
 ``outcomes`` (by the key's metric part), the JSON summary's figures (by their name) and the

@@ -99,6 +99,22 @@ def _mark_line(index: Index, deal: str, party: str, moic_shown: bool,
     return line
 
 
+MONTE_CARLO_HEADERS = ("NPV\np50", "IRR\np50", "MOIC\np50", "loss\nmean", "P(loss\n>0)")
+"""The deals table's value columns over many paths: medians, the mean loss, the share of
+paths with a loss."""
+DETERMINISTIC_HEADERS = ("NPV", "IRR", "MOIC", "loss", "loss\n> 0")
+"""The same columns over the one path of the deterministic base case: its values, and
+``yes`` or ``no`` for whether it has a loss."""
+
+
+def _lost(share: float | None) -> str:
+    """``yes``/``no``: whether the one path of a deterministic run has a loss (its share of
+    paths with a loss, 1 or 0); a dash where the party has no loss metric."""
+    if share is None:
+        return DASH
+    return "yes" if share > 0 else "no"
+
+
 def deals_table(summary: Summary, kinds: Mapping[str, str],
                 p_loss: Mapping[tuple[str, str], float | None], over: str, *,
                 financed: Collection[tuple[str, str]] = (),
@@ -106,7 +122,9 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     """Rows (deal, party); the deal's kind under its name. Fits 80 columns for short ids.
 
     ``p_loss`` is the share of paths with a loss, per (deal, party); ``over`` says what the
-    medians are over ("medians over 2,000 paths"). A statistic over only the paths where
+    medians are over ("medians over 2,000 paths"). A ``deterministic`` run's one path has
+    no medians, means or shares: its columns are headed `DETERMINISTIC_HEADERS` (``NPV``,
+    ``loss``, ...), and the last says ``yes`` or ``no``. A statistic over only the paths where
     the metric has a value (rows with ``nan_share`` above 0) is marked with `PARTIAL`, and
     the caption says over what share of the paths it is.
 
@@ -131,7 +149,8 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
                   title_justify="left", caption_justify="left")
     table.add_column("deal", overflow="fold")
     table.add_column("party", no_wrap=True)
-    for header in ("NPV\np50", "IRR\np50", "MOIC\np50", "loss\nmean", "P(loss\n>0)"):
+    # one path has no median, no mean and no share of paths: its value, and whether it lost
+    for header in (DETERMINISTIC_HEADERS if deterministic else MONTE_CARLO_HEADERS):
         table.add_column(header, justify="right", no_wrap=True)
     rows: list[tuple[Text, str, list[str], str, bool]] = []
     notes: dict[str, list[str]] = {}
@@ -187,7 +206,8 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
         extra = _extras(index, deal, party, over_paths=not deterministic)
         if extra:
             extras.setdefault(deal, []).append(f"{party} {', '.join(extra)}")
-        rows.append((label, party, cells, path_share(p_loss.get((deal, party))),
+        rows.append((label, party, cells, (_lost(p_loss.get((deal, party))) if deterministic
+                                           else path_share(p_loss.get((deal, party)))),
                      position == len(group) - 1))
     for label, party, cells, p_pos, last in rows:
         if notes:  # a blank where others have the marker keeps the digits in line
@@ -232,7 +252,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
         caption += [f"  {deal}: closed on {path_share(share)} of the paths"
                     for deal, share in unclosed.items()]
     if any((summary_stat(index, d, p, "loss", "mean") or 0.0) > 0.0 for d, p in pairs):
-        caption.append(LOSS_TEXT)
+        caption.append(LOSS_TEXT.replace("loss mean:", "loss:", 1) if deterministic else LOSS_TEXT)
     if caption:
         table.caption = "\n".join(caption)
     return table

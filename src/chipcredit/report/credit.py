@@ -1,6 +1,8 @@
 """The report's credit section: each claim holder's portfolio and each SPV's debt.
 
-Two tables, from the figures of the JSON summary (docs/stress.md, "Portfolio credit risk"):
+Two tables, from the figures of the JSON summary (docs/stress.md, "Portfolio credit risk"),
+each over the paths on which the claim exists (a deal that may not close has none where it
+did not), with the share of all paths they are in the first column of figures:
 
 - per party holding claims under the deals (`chipcredit.analytics.portfolio`): expected
   loss, its PD (`book_pd`) and EAD, the share of paths with a loss, VaR and CVaR (expected
@@ -15,10 +17,13 @@ Two tables, from the figures of the JSON summary (docs/stress.md, "Portfolio cre
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
-from chipcredit.analytics.portfolio import portfolio_summary
+from chipcredit.analytics.json_summary import spv_credit
+from chipcredit.analytics.portfolio import held_paths, portfolio_summary
 from chipcredit.analytics.result import Result
 
 from .i18n import Catalogue
@@ -45,18 +50,22 @@ def _portfolios(result: Result, cat: Catalogue) -> str:
     books = portfolio_summary(result)
     if not books:
         return ""
-    headers = [cat.t("report.col_holder"), cat.t("report.col_expected_loss"),
+    headers = [cat.t("report.col_holder"), cat.t("report.col_held"), cat.t("report.col_expected_loss"),
                cat.t("report.col_pd"), cat.t("report.col_ead"), cat.t("report.col_p_loss"),
                *(cat.t(f"report.col_{k}") for k in ("var_95", "cvar_95", "var_99", "cvar_99")),
                cat.t("report.col_lgd")]
     rows = []
     for party, book in books.items():
-        loss = result.outcomes[f"portfolio|{party}|loss"]
+        held = held_paths(result.outcomes, party, result.paths)
+        loss = result.outcomes[f"portfolio|{party}|loss"][held]
+        pd = book_pd(result, party)
         rows.append([Cell(display_name(result, party, cat), "data"),
+                     Cell(cat.path_share(book["held_share"]), "num"),
                      Cell(cat.money(book["expected_loss"]), "num"),
-                     Cell(cat.path_share(book_pd(result, party)), "num"),
+                     Cell(cat.na() if pd is None else cat.path_share(pd), "num"),
                      Cell(cat.money(book["ead"]), "num"),
-                     Cell(cat.percent(float(np.mean(loss > 0))), "num"),  # residue is 0 already
+                     # residue is 0 already
+                     Cell(cat.percent(float(np.mean(loss > 0))) if loss.size else cat.na(), "num"),
                      *(Cell(cat.money(book[k]), "num")
                        for k in ("var_95", "cvar_95", "var_99", "cvar_99")),
                      Cell(cat.percent(book["lgd"]), "num")])
@@ -64,18 +73,26 @@ def _portfolios(result: Result, cat: Catalogue) -> str:
             + _note(cat.t("report.credit_pd_note")))
 
 
-def book_pd(result: Result, party: str) -> float:
-    """The PD of ``party``'s credit book: the share of all paths on which an obligor of the
-    book defaults while the holder's claim on it is outstanding (its exposure at default
-    above 0), any obligor for a book of several. It is the PD of EL = PD x LGD x EAD as the
-    JSON's ``portfolios`` define LGD and EAD (over those same paths), and for a
-    one-obligor book the last value of its ``pd_term_structure``."""
-    prefix = f"portfolio|{party}|ead|"
-    ead = np.zeros(result.paths)
+def _summed(result: Result, prefix: str) -> NDArray[np.float64]:
+    out = np.zeros(result.paths)
     for key, values in result.outcomes.items():
         if key.startswith(prefix):
-            ead = ead + np.asarray(values, dtype=np.float64)
-    return float(np.mean(ead > 0))
+            out = out + np.asarray(values, dtype=np.float64)
+    return out
+
+
+def book_pd(result: Result, party: str) -> float | None:
+    """The PD of ``party``'s credit book: among the paths on which the book holds a claim
+    (`chipcredit.analytics.portfolio.held_paths`), the share on which an obligor of the
+    book defaults while the holder's claim on it is outstanding (its exposure at default
+    above 0), any obligor for a book of several; None where it holds none on any path. It
+    is the PD of EL = PD x LGD x EAD as the JSON's ``portfolios`` define EL (over the same
+    paths), LGD and EAD (over the paths with a default), and for a one-obligor book the
+    last value of its ``pd_term_structure``."""
+    held = held_paths(result.outcomes, party, result.paths)
+    if not held.any():
+        return None
+    return float(np.mean(_summed(result, f"portfolio|{party}|ead|")[held] > 0))
 
 
 def _worst(result: Result, cat: Catalogue, deal: str, variable: str, high: bool) -> str:
@@ -94,20 +111,23 @@ def _spvs(result: Result, cat: Catalogue) -> str:
     spvs = [d for d in result.scenario.deals if d.kind == "spv_lease"]
     if not spvs:
         return ""
-    headers = [cat.t("report.col_deal"), cat.t("report.col_lender"),
+    headers = [cat.t("report.col_deal"), cat.t("report.col_lender"), cat.t("report.col_closed"),
                cat.t("report.col_debt_impaired"), cat.t("report.col_covenant_breach"),
                cat.t("report.col_lessee_default"), cat.t("report.col_debt_loss"),
                cat.t("report.col_ltv_worst"), cat.t("report.col_dscr_worst")]
     rows = []
     for d in spvs:
-        def share(metric: str, deal: str = d.id) -> str:
-            # 0/1 outcomes kept as float32: the float64 mean is the exact share
-            return cat.percent(float(np.mean(result.outcomes[f"spv|{deal}|{metric}"],
-                                             dtype=np.float64)))
+        # the JSON's figures: over the paths on which the SPV closed
+        credit = spv_credit(result, d.id)
+
+        def share(name: str, figures: dict[str, Any] = credit) -> str:
+            value = figures[f"{name}_probability"]
+            return cat.na() if value is None else cat.percent(value)
         rows.append([Cell(d.id, "data"), Cell(display_name(result, d.debt.lender, cat), "data"),
-                     Cell(share("debt_impaired"), "num"), Cell(share("covenant_breach"), "num"),
+                     Cell(cat.path_share(credit["closed_share"]), "num"),
+                     Cell(share("debt_impairment"), "num"), Cell(share("covenant_breach"), "num"),
                      Cell(share("lessee_default"), "num"),
-                     Cell(cat.money(result.mean(f"spv|{d.id}|debt_loss")), "num"),
+                     Cell(cat.money(credit["debt_loss"]["mean"]), "num"),
                      Cell(_worst(result, cat, d.id, "ltv", high=True), "num"),
                      Cell(_worst(result, cat, d.id, "dscr", high=False), "num")])
     return (f"<h3>{html.escape(cat.t('report.credit_spvs'))}</h3>" + table(headers, rows)

@@ -110,7 +110,10 @@ def deals_table(result: Result, cat: Catalogue) -> str:
     ``>1000%`` above the bracket, ``-100%`` among the paths whose flows only go out, n/a
     where withheld, a dash where no path has one, each with a note (`irr_notes`); a MOIC
     that no path has (nothing put in) is a dash too, with a note. P(loss > 0) and the share of paths with
-    no IRR never read 0% or 100% unless none or all (`Catalogue.path_share`). A deal
+    no IRR never read 0% or 100% unless none or all (`Catalogue.path_share`). The
+    deterministic base case has one column per statistic (NPV, IRR, MOIC, no percentile),
+    says whether its one path has a loss (yes or no, ``report.col_lost_deterministic``) and
+    has no column of paths with no IRR. A deal
     that may not close and did not on every path (`multiples.closed_shares`) gets a note
     saying on what share of the paths it closed (in the base case: that it did not).
 
@@ -183,7 +186,9 @@ def deals_table(result: Result, cat: Catalogue) -> str:
                  else cat.t("report.no_value") if moic["p50"] is None
                  else cat.multiple(moic["p50"]) + _star(moic_part, True, "moic", cat, partial),
                  "num"),
-            Cell(cat.path_share(float(np.mean(loss > 0))), "num"),  # residue is 0 already
+            # residue is 0 already; one path has no share of paths: whether it lost
+            Cell((cat.t("report.answer_yes") if bool(np.any(loss > 0)) else cat.t("report.answer_no"))
+                 if result.deterministic else cat.path_share(float(np.mean(loss > 0))), "num"),
             Cell(cat.path_share(no_irr), "num"),
             Cell(_extras(result, deal, party, cat)),
         ])
@@ -209,9 +214,11 @@ def deals_table(result: Result, cat: Catalogue) -> str:
             notes.append(cat.t("report.not_closed_base", deal=deal) if result.deterministic
                          else cat.t("report.closed_share", deal=deal, share=cat.path_share(share, 3)))
     if result.deterministic:  # one path: one NPV, not three equal percentile columns
-        keep = [i for i in range(len(headers)) if i not in (3, 5)]
+        # and no share of paths: whether the path lost, and no column of paths with no IRR
+        # (the IRR cell's dash says it has none)
+        keep = [i for i in range(len(headers)) if i not in (3, 5, 9)]
         headers = [headers[i] for i in keep]
-        headers[3:6] = [short["npv"], short["irr"], short["moic"]]
+        headers[3:7] = [short["npv"], short["irr"], short["moic"], cat.t("report.col_lost_deterministic")]
         headers[-1] = cat.t("report.col_extras_deterministic")  # a value, not a median
         rows = [[row[i] for i in keep] for row in rows]
     return table(headers, rows) + "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
