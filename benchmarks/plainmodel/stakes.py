@@ -126,7 +126,7 @@ class VendorCredit(Deal):
         self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def _collateral(self) -> float:
-        age = max(self.world.quarter - self.start_q + 1, 0)
+        age = max(self.world.quarter - self.start_q, 0)  # the fleet's age: 0 at delivery
         if age >= self.world.market.life_q:  # retired from the fleet: no collateral left
             return 0.0
         return self.shipped_cost * self.world.market.residual_share(age)

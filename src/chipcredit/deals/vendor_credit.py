@@ -127,11 +127,16 @@ class VendorCreditDeal(DealRuntime):
         self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def _collateral(self) -> NDArray[np.float64]:
-        """The chips shipped, at their used value: ``(n,)`` $B, 0 from the path's own
-        useful life on, when the fleet retires them (not the chunk's longest life, which
-        would make a path's recovery depend on its neighbours)."""
+        """The chips shipped, at their used value: ``(n,)`` $B.
+
+        Their age is the lab's own fleet's (`Fleet`): chips delivered in quarter ``s`` are
+        ``q - s`` quarters old in quarter ``q``, to its end (so worth their cost times the
+        index in the quarter of delivery, as the fleet values them), and worth 0 from the
+        path's own useful life on, when the fleet retires them and they serve no more (not
+        the chunk's longest life, which would make a path's recovery depend on its
+        neighbours)."""
         market = self._sim.market
-        age = max(self._sim.quarter - self.start_q + 1, 0)
+        age = max(self._sim.quarter - self.start_q, 0)
         if age >= market.max_life:
             return np.zeros(self.n)
         value = self.shipped_cost * market.residual_share(age)
