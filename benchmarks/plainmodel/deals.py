@@ -140,6 +140,7 @@ class SpvLease(Deal):
         self.units = 0.0  # in use by the lessee
         self.idle = 0.0  # delivered, not yet built out by the lessee (it does so at procurement)
         self.unit_content = 0.0
+        self.perf = 1.0 if self.vendor.perf is None else self.vendor.perf  # useful per GPU
         self.lab.idle_hardware.append(self)
         self.cost = 0.0
         self.active = False
@@ -156,7 +157,7 @@ class SpvLease(Deal):
             raise NotImplementedError("the oracle covers seed-2025, whose SPV has no covenants")
 
     def leased_to(self, lab_id: str) -> float:
-        return self.units if self.active and lab_id == self.lessee else 0.0
+        return self.units * self.perf if self.active and lab_id == self.lessee else 0.0
 
     def start(self, world: World, q: int) -> None:
         super().start(world, q)
@@ -177,10 +178,10 @@ class SpvLease(Deal):
         fleet at their age once it bought them."""
         if self.owned:
             age = min(world.quarter - self.start_q, len(self.lab.fleet.capacity) - 1)
-            self.lab.fleet.add(units, 0.0, age)  # with the cohort bought at term end
+            self.lab.fleet.add(units * self.perf, 0.0, age)  # with the cohort bought at term end
         else:
             self.units += units
-            self.lab.leased += units
+            self.lab.leased += units * self.perf
         self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def open(self, world: World, q: int) -> None:
@@ -257,8 +258,8 @@ class SpvLease(Deal):
         world.books.pay(q, self.lessee, self.spv, "purchase_option",
                         self.option_price if exercise else 0.0, self.id)
         if exercise:  # all of them: in use into its fleet, idle ones its own, still idle
-            self.lab.fleet.add(self.units, self.cost, self.lease_periods - 1)
-            self.lab.leased -= self.units  # in the fleet now, not also under the lease
+            self.lab.fleet.add(self.units * self.perf, self.cost, self.lease_periods - 1)
+            self.lab.leased -= self.units * self.perf  # in the fleet now, not also leased
             self.owned = True
         else:
             world.books.pay(q, "customers", self.spv, "residual_sale", value, self.id)

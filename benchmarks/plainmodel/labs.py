@@ -238,12 +238,14 @@ class Lab(Fundraiser):
                 per_unit = max(world.market.all_in - hardware.unit_content, 0.0)
             budget = max(self.cash(world) - due - cost, 0.0)
             affordable = budget / per_unit if per_unit > 0 else math.inf
-            take = snap(min(hardware.idle, wanted, affordable), CAPACITY_DUST)
+            # an idle unit delivers its vendor's perf of useful capacity, as one bought does
+            perf = hardware.perf
+            take = snap(min(hardware.idle, wanted / perf, affordable), CAPACITY_DUST)
             world.books.pay(q, self.id, "customers", "infrastructure", min(take * per_unit, budget))
             hardware.build_out(world, take)
             self.deployed[hardware.vendor.id] += take
-            wanted = snap(wanted - take, CAPACITY_DUST)
-            shortfall = snap(shortfall - take, CAPACITY_DUST)
+            wanted = snap(wanted - take * perf, CAPACITY_DUST)
+            shortfall = snap(shortfall - take * perf, CAPACITY_DUST)
         return shortfall
 
     def defer(self, world: World, q: int, shortfall: float,

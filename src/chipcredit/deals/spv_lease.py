@@ -97,6 +97,9 @@ class SpvLeaseDeal(DealRuntime):
         self.idle = np.zeros(n)
         """GPUs delivered that the lessee has not built out yet (`IdleHardware`), in units."""
         self.unit_content = np.zeros(n)
+        self.perf = 1.0 if self.vendor.perf is None else self.vendor.perf
+        """Useful capacity per GPU (`IdleHardware.perf`): what the lessee leases is
+        ``units * perf``."""
         self.vendor_acct = self.vendor.acct
         self.lab.idle_hardware.append(self)
         self.cost = np.zeros(n)
@@ -149,7 +152,7 @@ class SpvLeaseDeal(DealRuntime):
         return self.defaulted
 
     def leased_to(self, lab_acct: int) -> NDArray[np.float64] | float:
-        return np.where(self.active, self.units, 0.0) if lab_acct == self.lessee else 0.0
+        return np.where(self.active, self.units * self.perf, 0.0) if lab_acct == self.lessee else 0.0
 
     def build_out(self, q: int, units: NDArray[np.float64]) -> None:
         """The lessee built out ``units`` of the idle GPUs in quarter ``q`` (`IdleHardware`):
@@ -158,11 +161,11 @@ class SpvLeaseDeal(DealRuntime):
         with them)."""
         leased = np.where(self.owned, 0.0, units)
         self.units = self.units + leased
-        self.lab.leased = self.lab.leased + leased
+        self.lab.leased = self.lab.leased + leased * self.perf
         if self.owned.any():
             age = min(q - self.start_q, self.lab.fleet.capacity.shape[0] - 1)
-            self.lab.fleet.add_at(age,
-                                  np.where(self.owned, units, 0.0), np.zeros(self.n))
+            self.lab.fleet.add_at(age, np.where(self.owned, units * self.perf, 0.0),
+                                  np.zeros(self.n))
         self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def open(self, sim: Sim, q: int) -> None:
@@ -288,10 +291,10 @@ class SpvLeaseDeal(DealRuntime):
         # stay idle, its own now, built out later as a vendor credit's chips are (`build_out`);
         # in the term's last quarter they are lease - 1 quarters old (below the life if any)
         age = min(self.lease_periods - 1, self.lab.fleet.capacity.shape[0] - 1)
-        self.lab.fleet.add_at(age, np.where(exercise, self.units, 0.0),
+        self.lab.fleet.add_at(age, np.where(exercise, self.units * self.perf, 0.0),
                               np.where(exercise, self.cost, 0.0))
         # they leave the lease now: counted once, in the fleet, from this quarter's record on
-        self.lab.leased = self.lab.leased - np.where(exercise, self.units, 0.0)
+        self.lab.leased = self.lab.leased - np.where(exercise, self.units * self.perf, 0.0)
         sold = np.where(live & ~exercise, value, 0.0)
         sim.ledger.pay(q, sim.acct("customers"), self.spv, "residual_sale", sold, self.index)
         self.active = self.active & ~live

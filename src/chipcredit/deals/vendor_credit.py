@@ -109,6 +109,8 @@ class VendorCreditDeal(DealRuntime):
         self.idle = np.zeros(n)
         """Chips shipped and not yet built out (`IdleHardware`), in units."""
         self.unit_content = np.zeros(n)
+        self.perf = 1.0 if self.vendor.perf is None else self.vendor.perf
+        """Useful capacity per chip (`IdleHardware.perf`)."""
         self.vendor_acct = self.vendor.acct
         self.lab.idle_hardware.append(self)
 
@@ -121,9 +123,10 @@ class VendorCreditDeal(DealRuntime):
 
     def build_out(self, q: int, units: NDArray[np.float64]) -> None:
         """The lab built out ``units`` of the idle chips in quarter ``q`` (`IdleHardware`):
-        they join its fleet at their age (their cost joined it when they were shipped)."""
+        they join its fleet at their age as ``units * perf`` of capacity (their cost joined
+        it when they were shipped)."""
         age = q - self.start_q
-        self.lab.fleet.add_at(age, units, np.zeros(self.n))
+        self.lab.fleet.add_at(age, units * self.perf, np.zeros(self.n))
         self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def _collateral(self) -> NDArray[np.float64]:

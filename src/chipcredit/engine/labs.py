@@ -50,11 +50,14 @@ class IdleHardware(Protocol):
     unit_content: NDArray[np.float64]
     """$B per unit paid to the vendor for them, ``(n,)``: the rest of the all-in cost is
     the building out."""
+    perf: NDArray[np.float64] | float
+    """Useful capacity per unit, ``(n,)``: the vendor's ``performance_per_unit`` under the
+    vendor choice, else 1.0, as a unit the lab buys from it (`LabState.buy`)."""
     vendor_acct: int
 
     def build_out(self, q: int, units: NDArray[np.float64]) -> None:
         """``units`` (``(n,)``, at most `idle`) are built out in quarter ``q`` and come into
-        use (leased to the lab, or in its own fleet)."""
+        use (leased to the lab, or in its own fleet) as ``units * perf`` of capacity."""
         ...
 
 
@@ -370,28 +373,32 @@ class LabState(Fundraiser):
         for hardware in self.idle_hardware:
             if not hardware.idle.any():
                 continue
-            take = self._build_out(sim, q, hardware, wanted, held)
-            wanted = snap(wanted - take, CAPACITY_DUST)
-            shortfall = snap(shortfall - take, CAPACITY_DUST)
+            useful = self._build_out(sim, q, hardware, wanted, held)
+            wanted = snap(wanted - useful, CAPACITY_DUST)
+            shortfall = snap(shortfall - useful, CAPACITY_DUST)
         return shortfall
 
     def _build_out(self, sim: Sim, q: int, hardware: IdleHardware, wanted: NDArray[np.float64],
                    held: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Build out up to ``wanted`` units of ``hardware``'s idle GPUs with the cash above
-        ``held`` ($B, ``(n,)``); returns the units built out, ``(n,)``.
+        """Build out ``hardware``'s idle GPUs for up to ``wanted`` of useful capacity with
+        the cash above ``held`` ($B, ``(n,)``); returns the useful capacity built out,
+        ``(n,)``.
 
-        Each idle unit costs this quarter's infrastructure per unit (`infrastructure_per_unit`).
+        Each idle unit costs this quarter's infrastructure per unit (`infrastructure_per_unit`)
+        and delivers its vendor's ``perf`` of useful capacity (`IdleHardware.perf`), as a
+        unit bought from that vendor does (`buy`, `committed_take`).
         """
         per_unit = self.infrastructure_per_unit(sim, hardware.unit_content)
         budget = np.maximum(self.cash - held, 0.0)
         affordable = np.divide(budget, per_unit, out=np.full(sim.n, np.inf), where=per_unit > 0)
-        take = snap(np.minimum(np.minimum(hardware.idle, wanted), affordable), CAPACITY_DUST)
+        take = snap(np.minimum(committed_take(hardware.idle, wanted, hardware.perf), affordable),
+                    CAPACITY_DUST)
         # at most the budget: rounding in ``affordable`` never eats into what is held
         sim.ledger.pay(q, self.acct, sim.acct("customers"), "infrastructure",
                        np.minimum(take * per_unit, budget))
         hardware.build_out(q, take)
         self.deployed[hardware.vendor_acct] += take
-        return take
+        return take * hardware.perf
 
     @staticmethod
     def infrastructure_per_unit(sim: Sim, content: NDArray[np.float64]) -> NDArray[np.float64]:
