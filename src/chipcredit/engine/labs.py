@@ -260,9 +260,8 @@ class LabState(Fundraiser):
         # the money deals tied to this vendor's hardware pays first (money provenance)
         tied = sim.tied_parts(self, vendor_acct, units * vendor.content) if sim.tied else ()
         paid = vendor.sell(sim, q, self.acct, units, deal, tied=tied)
-        infra = sim.infrastructure  # the vendor choice's own infrastructure cost, if any
         sim.ledger.pay(q, self.acct, sim.acct("customers"), "infrastructure",
-                       units * sim.market.all_in - paid if infra is None else units * infra)
+                       units * self.infrastructure_per_unit(sim, vendor.content))
         self.fleet.add(units if vendor.perf is None else units * vendor.perf, paid)
         self.deployed[vendor_acct] += units
         self.bought[vendor_acct] = self.bought.get(vendor_acct, 0.0) + units
@@ -404,8 +403,8 @@ class LabState(Fundraiser):
     def infrastructure_per_unit(sim: Sim, content: NDArray[np.float64]) -> NDArray[np.float64]:
         """$B per unit of buildings, power and network this quarter, ``(n,)``: the vendor
         choice's ``infrastructure_per_unit`` where it sets one, else the all-in cost less
-        the vendor ``content`` paid per unit (``(n,)``). The lab's own purchases (`buy`)
-        and the building out of financed GPUs pay the same."""
+        the vendor ``content`` paid per unit (``(n,)``). The one price of it: the lab's own
+        purchases (`buy`) and the building out of financed GPUs (`_build_out`) pay it."""
         if sim.infrastructure is not None:
             return np.asarray(sim.infrastructure + np.zeros(sim.n))
         return np.maximum(sim.market.all_in - content, 0.0)
