@@ -202,6 +202,34 @@ def test_a_committed_vendor_with_idle_financed_gpus_agrees() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_a_financed_vendor_with_performance_agrees() -> None:
+    """seed-2025 with Nvidia's unit giving 1.5 units of useful capacity and an Nvidia
+    facility that draws for 60% of xAI's purchases: the Colossus 2 SPV's GPUs and the
+    chips on credit, built out, count 1.5 each (leased and in the fleet), and the draws
+    price the need at content / 1.5, in the engine and in the oracle, on 40 paths."""
+    import yaml
+
+    data = yaml.safe_load((Path(cc.__file__).parent / "scenarios" / "seed-2025.yaml").read_text())
+    nvidia = next(p for p in data["parties"] if p["id"] == "nvidia")
+    nvidia["choice"]["performance_per_unit"] = 1.5
+    data["deals"].append({"id": "nvidia-xai-line", "kind": "credit_facility", "lender": "nvidia",
+                          "vendor": "nvidia", "borrower": "xai", "rate": 0.09,
+                          "commitment": 20.0, "max_outstanding": 12.0, "term_years": 4,
+                          "drawing": {"purchases": 0.6, "shortfall": False}})
+    scenario = cc.load_scenario(data)
+    sim = Sim(scenario, ChunkDraws(SEED, 40, 0, 1, False))
+    sim.run()
+    engine = reduce_chunk(sim)
+    assert engine["spv|nvidia-xai-line|drawn_total"].max() > 0
+    worlds, sizes = run_worlds(scenario, SEED, 40)
+    problems = disagreements(engine, columns(worlds, sizes))
+    for key, values in sim.series.items():  # capacity, leased and cash quarter by quarter
+        oracle = np.array([w.series[key] for w in worlds])
+        if not np.isclose(oracle, values, rtol=1e-9, atol=1e-9, equal_nan=True).all():
+            problems.append(f"series {key}")
+    assert not problems, "\n".join(problems)
+
+
 def _biting_rule() -> dict:
     """seed-2025's data with a spending rule on both labs that bites often: up to 50-90% cut
     under 8 quarters of runway."""

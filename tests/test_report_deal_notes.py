@@ -147,10 +147,10 @@ def test_paths_with_no_irr_leave_out_the_total_losses_the_irr_ranks(
     assert not np.isfinite(lessee).any()
     assert over_paths.describe("deal|grid-spv|frontier|irr")["ranked_share"] == 1.0
     assert row_of(table, "grid-spv", "frontier")[NO_IRR] == cat.percent(0.0)
-    # the warrant holder: 26.5% of the paths have no finite IRR, but only 2% none at all
+    # the warrant holder: 27% of the paths have no finite IRR, but only 2% none at all
     # (the others lie above the bracket, >1000%, which the median ranks)
     holder = over_paths.outcome("amd-warrant", "frontier", "irr")
-    assert float(np.mean(~np.isfinite(holder))) == 0.265
+    assert float(np.mean(~np.isfinite(holder))) == 0.27
     assert over_paths.describe("deal|amd-warrant|frontier|irr")["ranked_share"] == 0.98
     assert row_of(table, "amd-warrant", "frontier")[NO_IRR] == cat.percent(0.02)
 
@@ -167,7 +167,7 @@ def test_a_median_over_only_some_paths_is_starred_with_the_clis_note(
     assert float(np.mean(np.isfinite(moic))) == 0.43
     assert credit[MOIC_MC] == cat.multiple(float(np.median(moic[np.isfinite(moic)]))) + "*"
     assert credit[IRR_MC].endswith("*")
-    assert row_of(table, "grid-spv", "nvidia")[MOIC_MC] == cat.multiple(1.5)  # all paths: no star
+    assert row_of(table, "grid-spv", "nvidia")[MOIC_MC] == cat.multiple(1.6)  # all paths: no star
     # a MOIC that means nothing is n/m and carries no star, though the deal closed on 43%
     assert row_of(table, "nv-credit", "frontier")[MOIC_MC] == cat.t("report.moic_nm")
     expected = {

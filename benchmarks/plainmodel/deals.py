@@ -140,6 +140,7 @@ class SpvLease(Deal):
         self.units = 0.0  # in use by the lessee
         self.idle = 0.0  # delivered, not yet built out by the lessee (it does so at procurement)
         self.unit_content = 0.0
+        self.perf = 1.0 if self.vendor.perf is None else self.vendor.perf  # useful per GPU
         self.lab.idle_hardware.append(self)
         self.cost = 0.0
         self.active = False
@@ -156,32 +157,31 @@ class SpvLease(Deal):
             raise NotImplementedError("the oracle covers seed-2025, whose SPV has no covenants")
 
     def leased_to(self, lab_id: str) -> float:
-        return self.units if self.active and lab_id == self.lessee else 0.0
+        return self.units * self.perf if self.active and lab_id == self.lessee else 0.0
 
     def start(self, world: World, q: int) -> None:
         super().start(world, q)
         if q > self.start_q and q - self.start_q >= world.market.life_q:
             self.units = 0.0  # retired at their useful life, in use or idle: rent stays owed
             self.idle = 0.0
-        elif q > self.start_q and self.owned and (
-                not self.lab.alive or q - self.start_q + 1 >= world.market.life_q):
-            self.idle = 0.0  # bought, unbuilt: the lab is gone, or their cohort retired
+        elif q > self.start_q and self.owned and not self.lab.alive:
+            self.idle = 0.0  # bought, unbuilt: the lab is gone
 
     def value(self, world: World, age: int) -> float:
-        """Used value at the end of a quarter at ``age`` quarters; 0 once retired (`start`:
-        ``age - 1`` at or past the path's useful life)."""
+        """Used value in a quarter at ``age`` quarters (the fleet's age: 0 in the quarter
+        of delivery); 0 once retired, at or past the path's useful life (`start`)."""
         m = world.market
-        return 0.0 if age > m.life_q else self.cost * m.residual_share(age)
+        return 0.0 if age >= m.life_q else self.cost * m.residual_share(age)
 
     def build_out(self, world: World, units: float) -> None:
         """The lessee built out ``units`` of the idle GPUs: under the lease, or into its own
         fleet at their age once it bought them."""
         if self.owned:
-            age = min(world.quarter - self.start_q + 1, len(self.lab.fleet.capacity) - 1)
-            self.lab.fleet.add(units, 0.0, age)  # with the cohort bought at term end
+            age = min(world.quarter - self.start_q, len(self.lab.fleet.capacity) - 1)
+            self.lab.fleet.add(units * self.perf, 0.0, age)  # with the cohort bought at term end
         else:
             self.units += units
-            self.lab.leased += units
+            self.lab.leased += units * self.perf
         self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def open(self, world: World, q: int) -> None:
@@ -236,7 +236,7 @@ class SpvLease(Deal):
         rent_in = self.lease.paid - self.rent_seen
         self.rent_seen = self.lease.paid
         self.debt.settle(books, q)
-        value = self.value(world, max(q - self.start_q + 1, 0))
+        value = self.value(world, max(q - self.start_q, 0))
         debt = self.debt.balance()
         live = (self.active or self.ended) and debt >= MONEY_DUST
         self.ltv = (debt / value if value > 0 else math.inf) if live else math.nan
@@ -251,15 +251,15 @@ class SpvLease(Deal):
         live = self.active
         if not live:
             return
-        value = self.value(world, self.lease_periods)  # 0 if retired
+        value = self.value(world, self.lease_periods - 1)  # the last quarter; 0 if retired
         exercise = (self.spec.at_end == "purchase_option" and value > self.option_price
                     and world.books.balance[self.lessee] >= self.option_price
                     and self.lease_periods < world.market.life_q)  # GPUs it can still use
         world.books.pay(q, self.lessee, self.spv, "purchase_option",
                         self.option_price if exercise else 0.0, self.id)
         if exercise:  # all of them: in use into its fleet, idle ones its own, still idle
-            self.lab.fleet.add(self.units, self.cost, self.lease_periods)
-            self.lab.leased -= self.units  # in the fleet now, not also under the lease
+            self.lab.fleet.add(self.units * self.perf, self.cost, self.lease_periods - 1)
+            self.lab.leased -= self.units * self.perf  # in the fleet now, not also leased
             self.owned = True
         else:
             world.books.pay(q, "customers", self.spv, "residual_sale", value, self.id)
@@ -294,7 +294,7 @@ class SpvLease(Deal):
             return
         m = world.market
         self.lease.accelerate(q + 1)
-        value = self.value(world, q - self.start_q + 1)
+        value = self.value(world, q - self.start_q)
         proceeds = value * (1.0 - m.haircut)
         against = min(proceeds, self.lease.balance())
         self.lease.recover(world.books, q, against, "collateral_sale", source="customers")

@@ -98,7 +98,8 @@ class CreditFacility(Deal):
             return
         v = world.vendors[self.vendor]
         share = self.lab.procurement.get(self.vendor, 0.0)
-        drawn = self.draw(world, q, self.purchase_share * wanted * share * v.content)
+        perf = 1.0 if v.perf is None else v.perf  # the price per unit of useful capacity
+        drawn = self.draw(world, q, self.purchase_share * wanted * share * v.content / perf)
         if drawn > 0:
             world.tie(self, self.vendor, drawn, self.lender)
         self.claim.track_exposure(self.interest + self.headroom(q))

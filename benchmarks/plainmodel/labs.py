@@ -39,6 +39,15 @@ def opening_fleet(world: World, procurement: Any, installed: Any, key: str,
     return weights, fleet
 
 
+def infrastructure_per_unit(world: World, content: float) -> float:
+    """$B per unit of buildings, power and network this quarter: the vendor choice's where
+    it sets one, else the all-in cost less the vendor ``content`` per unit. The lab's own
+    purchases and the building out of financed GPUs both pay it."""
+    if world.infrastructure is not None:
+        return world.infrastructure
+    return max(world.market.all_in - content, 0.0)
+
+
 class Lab(Fundraiser):
     """An AI lab: revenue, compute need, purchases, claims on it, rounds, default."""
 
@@ -161,9 +170,8 @@ class Lab(Fundraiser):
         vendor = world.vendors[vid]
         tied = world.tied_parts(self, vid, units * vendor.content) if world.tied else None
         paid = vendor.sell(world, q, self.id, units, tied=tied)
-        infra = world.infrastructure
         world.books.pay(q, self.id, "customers", "infrastructure",
-                        units * world.market.all_in - paid if infra is None else units * infra)
+                        units * infrastructure_per_unit(world, vendor.content))
         self.fleet.add(units if vendor.perf is None else units * vendor.perf, paid)
         self.deployed[vid] += units
         self.bought[vid] += units
@@ -232,18 +240,17 @@ class Lab(Fundraiser):
         for hardware in self.idle_hardware:
             if hardware.idle <= 0.0:
                 continue
-            if world.infrastructure is not None:
-                per_unit = world.infrastructure
-            else:
-                per_unit = max(world.market.all_in - hardware.unit_content, 0.0)
+            per_unit = infrastructure_per_unit(world, hardware.unit_content)
             budget = max(self.cash(world) - due - cost, 0.0)
             affordable = budget / per_unit if per_unit > 0 else math.inf
-            take = snap(min(hardware.idle, wanted, affordable), CAPACITY_DUST)
+            # an idle unit delivers its vendor's perf of useful capacity, as one bought does
+            perf = hardware.perf
+            take = snap(min(hardware.idle, wanted / perf, affordable), CAPACITY_DUST)
             world.books.pay(q, self.id, "customers", "infrastructure", min(take * per_unit, budget))
             hardware.build_out(world, take)
             self.deployed[hardware.vendor.id] += take
-            wanted = snap(wanted - take, CAPACITY_DUST)
-            shortfall = snap(shortfall - take, CAPACITY_DUST)
+            wanted = snap(wanted - take * perf, CAPACITY_DUST)
+            shortfall = snap(shortfall - take * perf, CAPACITY_DUST)
         return shortfall
 
     def defer(self, world: World, q: int, shortfall: float,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .dust import MONEY_DUST, snap
 from .valuation import irr, npv
 from .world import World
 
@@ -42,8 +43,11 @@ def outcomes(world: World, alive: dict[str, float]) -> dict[str, float]:
     horizon = world.horizon
     for deal in world.deals:
         flows = world.books.flows[deal.id]
-        marks = deal.marks(world, alive)
-        losses = deal.losses(world, marks, flows)
+        # a mark or a loss under a dollar is a rounding residual: exactly 0, as the engine's
+        # `position_marks` and `position_losses` take them (a dust mark at the horizon would
+        # move an IRR near -100% by a lot: it is divided by (1 + irr) ** 40)
+        marks = {p: snap(m, MONEY_DUST) for p, m in deal.marks(world, alive).items()}
+        losses = {p: snap(x, MONEY_DUST) for p, x in deal.losses(world, marks, flows).items()}
         peaks = deal.peak_exposures()
         for party, f in flows.items():
             mark = marks.get(party, 0.0)

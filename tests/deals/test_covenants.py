@@ -57,9 +57,10 @@ def b_debt_principal_paid_q1() -> float:
 def test_ltv_reported_each_quarter_matches_hand_value() -> None:
     res = b.run(b.scenario(deals=[_spv({"ltv": {"max": 5.0}})]))
     ltv = res.bands("spv", "ltv")["mean"].to_numpy()
-    # quarter 1: debt 12.5 - 0.4771466 = 12.0228534; GPUs 20 at age one quarter:
-    # residual share 1 - 0.2 x 1/4 = 0.95 -> 19.0 (bands are kept as float32)
-    assert ltv[0] == pytest.approx((12.5 - b_debt_principal_paid_q1()) / 19.0, rel=1e-6)
+    # the first quarter: debt 12.5 - 0.4771466 = 12.0228534; GPUs 20, age 0 in the quarter
+    # they arrive, as the lab's own fleet counts them: residual share 1.0 -> 20.0 (it was
+    # 19.0, a quarter older: 0.95) (bands are kept as float32)
+    assert ltv[0] == pytest.approx((12.5 - b_debt_principal_paid_q1()) / 20.0, rel=1e-6)
     dscr = res.bands("spv", "dscr")["mean"].to_numpy()
     rent = (20 - 4 * 1.04**-20) * 0.04 / (1 - 1.04**-20)  # to a 4 residual at 4% a quarter
     assert dscr[0] == pytest.approx(rent / 0.8208966325758603, rel=1e-6)

@@ -115,6 +115,29 @@ def test_purchase_draws_pay_half_the_vendors_equipment() -> None:
     assert one(res, "fac", "nvidia", "loss") == pytest.approx(0.0, abs=1e-12)
 
 
+def test_purchase_draws_pay_the_vendors_price_per_unit_of_useful_capacity() -> None:
+    # The world above under the vendor choice, the vendor's unit giving 2 units of useful
+    # capacity (performance_per_unit 2) and $5B of infrastructure a unit: the lab's 1 unit
+    # of need is 0.5 of the vendor's units, $35B x 0.5 = $17.5B paid to it, and the
+    # facility draws half of that, $8.75B (it drew 0.5 x 1 x 35 = $17.5B, pricing the
+    # need as if a unit gave one of capacity: the whole purchase, not half).
+    buyer = lab(compute={"installed": 0.0, "per_revenue": 0.0, "training": 1.0,
+                         "training_growth": dict(FLAT)}, ported=["nvidia"])
+    deal = facility(commitment=30.0, max_outstanding=None, term_years=2, vendor="nvidia",
+                    drawing={"purchases": 0.5, "shortfall": False})
+    world = scenario(parties=[vendor(choice={"performance_per_unit": 2.0}), buyer], deals=[deal])
+    world["market"]["choice"] = {"infrastructure_per_unit": 5.0, "price_sensitivity": 10.0,
+                                 "planning_horizon_years": 3.0}
+    res = run(world)
+    sales = res.flows()
+    sale = sales[(sales["kind"] == "sale") & (sales["from"] == "xai")
+                 & (sales["quarter"] == "2025Q4")]["mean"].sum()
+    assert sale == pytest.approx(17.5, abs=1e-12)
+    draws = lines(res, "fac", "credit_draw")
+    assert list(draws["time"]) == [1]
+    assert draws["amount"][0] == pytest.approx(8.75, abs=1e-12)
+
+
 def test_purchase_draws_follow_the_spot_rentals() -> None:
     # The lab needs 1 unit of training capacity every quarter and rents 40% of its new
     # shortfall on the spot market from a cloud with 1 unit installed and idle; it buys the

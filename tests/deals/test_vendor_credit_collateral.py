@@ -20,7 +20,7 @@ def test_collateral_ends_at_each_paths_own_useful_life() -> None:
     checked = 0
     for q in range(sim.n_quarters):
         sim.step(q)
-        age = sim.quarter - deal.start_q + 1
+        age = sim.quarter - deal.start_q  # the fleet's age: 0 in the quarter of delivery
         if not life.min() <= age < life.max():
             continue
         collateral = deal._collateral()

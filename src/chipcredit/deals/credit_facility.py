@@ -9,8 +9,10 @@ transfers from the lender to the borrower:
 - ``purchases``: when the borrower comes to buy (its own procurement in phase 4, after its
   spending rule, if it has one, has cut what it wants, and after its spot rentals), draws
   pay for that share of what it is about to buy from ``vendor`` this quarter (the
-  shortfall left to buy times its procurement share times the vendor's price): a lab that
-  defers capacity draws only for what it still buys, one that rents not for what it rents.
+  shortfall left to buy times its procurement share times the vendor's price per unit of
+  useful capacity, its content over its ``performance_per_unit`` under the vendor choice,
+  as the lab pays it): a lab that defers capacity draws only for what it still buys, one
+  that rents not for what it rents.
   The money is tied to the vendor's equipment, so the vendor's gross profit on those sales
   is reported beside the deal as ``tied_gross_profit``, and the purchase spends it first
   (money provenance, `Sim.tied_parts`);
@@ -134,16 +136,21 @@ class CreditFacilityDeal(DealRuntime):
 
     def draw_for_purchases(self, sim: Sim, q: int, wanted: NDArray[np.float64]) -> None:
         """The purchases rule, at the borrower's procurement (`LabState.procure`): draw
-        ``drawing.purchases`` of the vendor's price of the vendor's procurement share of
-        ``wanted`` (the capacity units the lab still has to buy after its spending rule and
-        its spot rentals, ``(n,)``),
-        tie it to the vendor's equipment, and note the exposure (balance, accrued interest
-        and undrawn headroom)."""
+        ``drawing.purchases`` of what the vendor's procurement share of ``wanted`` (the
+        useful capacity the lab still has to buy after its spending rule and its spot
+        rentals, ``(n,)``) costs at the vendor's price, tie it to the vendor's equipment,
+        and note the exposure (balance, accrued interest and undrawn headroom).
+
+        The price is the one the lab pays the vendor (`Vendor.sell`): ``content`` per unit,
+        and a unit gives ``perf`` of useful capacity under the vendor choice
+        (`committed_take`), so ``content / perf`` per unit of ``wanted``.
+        """
         if self.vendor is None or not 0 <= q - self.start_q < self.available_q:
             return
         lab, v = self.lab, self.vendor
         share = lab.procurement.get(v.acct, 0.0)
-        drawn = self._draw(sim, q, self.purchase_share * wanted * share * v.content)
+        perf = 1.0 if v.perf is None else v.perf
+        drawn = self._draw(sim, q, self.purchase_share * wanted * share * v.content / perf)
         if drawn.any():  # an empty tie would only lengthen the list every purchase scans
             sim.tie(self.index, v.acct, drawn, funder=self.lender)
         self.claim.track_exposure(self._interest + self.headroom(q))

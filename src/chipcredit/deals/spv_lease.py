@@ -10,10 +10,13 @@ lessee may buy the GPUs at the residual price assumed in the rent (``purchase_op
 exercised when the used value is higher and it has the cash, on every GPU, in use and idle),
 or the SPV sells them at used value (``sell``); the waterfall then closes the debt. The GPUs
 retire at the path's useful life, in use or idle, and are then worth nothing; the rent stays
-owed to the term's end. If the lessee defaults the SPV takes
-the GPUs back and sells them at used value less the fire-sale haircut; its deficiency joins
-the lessee's unsecured class; if it then cannot pay its debt, the debt takes the loss (an
-SPV default).
+owed to the term's end. Their age is the lab's own fleet's: ``q - s`` quarters in quarter
+``q`` for GPUs delivered in quarter ``s`` (0 in the lease's first quarter, to its end), so
+they serve and are valued (covenants, a default, term end) by the curve at ``q - s`` while
+that is below the life, and a bought cohort joins the lessee's fleet at that age. If the
+lessee defaults the SPV takes the GPUs back and sells them at used value less the
+fire-sale haircut; its deficiency joins the lessee's unsecured class; if it then cannot pay
+its debt, the debt takes the loss (an SPV default).
 
 Worked example: $20B of GPUs, $7.5B equity (Nvidia $2B) and $12.5B debt at 11% over 5
 years; lease 5 years at 16% to a 20% residual. Rent is the level payment that amortises
@@ -94,6 +97,9 @@ class SpvLeaseDeal(DealRuntime):
         self.idle = np.zeros(n)
         """GPUs delivered that the lessee has not built out yet (`IdleHardware`), in units."""
         self.unit_content = np.zeros(n)
+        self.perf = 1.0 if self.vendor.perf is None else self.vendor.perf
+        """Useful capacity per GPU (`IdleHardware.perf`): what the lessee leases is
+        ``units * perf``."""
         self.vendor_acct = self.vendor.acct
         self.lab.idle_hardware.append(self)
         self.cost = np.zeros(n)
@@ -121,21 +127,23 @@ class SpvLeaseDeal(DealRuntime):
         if q > self.start_q and (self.units.any() or self.idle.any()):
             # the GPUs retire at the path's useful life, in use or idle, like every other
             # GPU (the rent stays owed: the lease does not end with them); idle ones the
-            # lessee bought retire unbuilt if it defaulted, as a vendor credit's do, and with
-            # the cohort they belong to (bought a quarter older, `_term_end`)
-            age = q - self.start_q
-            gone = age >= sim.market.life_q
-            bought_gone = self.owned & ((age + 1 >= sim.market.life_q) | ~self.lab.alive)
+            # lessee bought retire unbuilt if it defaulted, as a vendor credit's do (else
+            # with the cohort they belong to, of the same age, `_term_end`)
+            gone = q - self.start_q >= sim.market.life_q
+            bought_gone = self.owned & ~self.lab.alive
             self.units = np.where(gone, 0.0, self.units)
             self.idle = np.where(gone | bought_gone, 0.0, self.idle)
 
     def _value(self, sim: Sim, age: int) -> NDArray[np.float64]:
-        """The GPUs' used value at the end of a quarter in which they are ``age`` quarters
-        old, ``(n,)`` $B: 0 once they have retired (`start`: ``age - 1`` at or past the
-        path's own useful life, not the chunk's longest), their value by the curve while
-        they still served the quarter (the last one of a lease as long as their life)."""
+        """The GPUs' used value in a quarter in which they are ``age`` quarters old,
+        ``(n,)`` $B.
+
+        Their age is the lab's own fleet's (`Fleet`): GPUs delivered in the lease's first
+        quarter ``s`` are ``q - s`` quarters old in quarter ``q``, to its end (their cost
+        times the index in ``s``); they serve while younger than the path's own useful life
+        (not the chunk's longest) and retire at it (`start`), worth 0 from then on."""
         value = self.cost * sim.market.residual_share(age)
-        return np.where(age > sim.market.life_q, 0.0, value)
+        return np.where(age >= sim.market.life_q, 0.0, value)
 
     def spv_account(self) -> int | None:
         return self.spv
@@ -144,7 +152,7 @@ class SpvLeaseDeal(DealRuntime):
         return self.defaulted
 
     def leased_to(self, lab_acct: int) -> NDArray[np.float64] | float:
-        return np.where(self.active, self.units, 0.0) if lab_acct == self.lessee else 0.0
+        return np.where(self.active, self.units * self.perf, 0.0) if lab_acct == self.lessee else 0.0
 
     def build_out(self, q: int, units: NDArray[np.float64]) -> None:
         """The lessee built out ``units`` of the idle GPUs in quarter ``q`` (`IdleHardware`):
@@ -153,11 +161,11 @@ class SpvLeaseDeal(DealRuntime):
         with them)."""
         leased = np.where(self.owned, 0.0, units)
         self.units = self.units + leased
-        self.lab.leased = self.lab.leased + leased
+        self.lab.leased = self.lab.leased + leased * self.perf
         if self.owned.any():
-            age = min(q - self.start_q + 1, self.lab.fleet.capacity.shape[0] - 1)
-            self.lab.fleet.add_at(age,
-                                  np.where(self.owned, units, 0.0), np.zeros(self.n))
+            age = min(q - self.start_q, self.lab.fleet.capacity.shape[0] - 1)
+            self.lab.fleet.add_at(age, np.where(self.owned, units * self.perf, 0.0),
+                                  np.zeros(self.n))
         self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def open(self, sim: Sim, q: int) -> None:
@@ -232,7 +240,7 @@ class SpvLeaseDeal(DealRuntime):
     def _test_covenants(self, sim: Sim, q: int, due: NDArray[np.float64]
                         ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
         """LTV and DSCR this quarter, and what a breach does: (sweep, hold) masks."""
-        value = self._value(sim, max(q - self.start_q + 1, 0))
+        value = self._value(sim, max(q - self.start_q, 0))
         debt = self.debt.balance()
         # no debt left: no LTV, no DSCR; a lease that ended this quarter is still tested (its
         # last rent is in this waterfall)
@@ -268,7 +276,7 @@ class SpvLeaseDeal(DealRuntime):
     def _term_end(self, sim: Sim, q: int) -> None:
         live = self.active.copy()
         # GPUs past the path's useful life have retired (`start`): nothing to buy or sell
-        value = self._value(sim, self.lease_periods)
+        value = self._value(sim, self.lease_periods - 1)  # the term's last quarter
         exercise = np.zeros(sim.n, dtype=bool)
         if self.spec.at_end == "purchase_option":
             # the lessee buys the whole fleet, in use and idle, when it is worth more than
@@ -280,12 +288,13 @@ class SpvLeaseDeal(DealRuntime):
         price = np.where(exercise, self.option_price, 0.0)
         sim.ledger.pay(q, self.lessee, self.spv, "purchase_option", price, self.index)
         # those in use join its fleet at their age with the cost of them all; the idle ones
-        # stay idle, its own now, built out later as a vendor credit's chips are (`build_out`)
-        age = min(self.lease_periods, self.lab.fleet.capacity.shape[0] - 1)  # = lease if any
-        self.lab.fleet.add_at(age, np.where(exercise, self.units, 0.0),
+        # stay idle, its own now, built out later as a vendor credit's chips are (`build_out`);
+        # in the term's last quarter they are lease - 1 quarters old (below the life if any)
+        age = min(self.lease_periods - 1, self.lab.fleet.capacity.shape[0] - 1)
+        self.lab.fleet.add_at(age, np.where(exercise, self.units * self.perf, 0.0),
                               np.where(exercise, self.cost, 0.0))
         # they leave the lease now: counted once, in the fleet, from this quarter's record on
-        self.lab.leased = self.lab.leased - np.where(exercise, self.units, 0.0)
+        self.lab.leased = self.lab.leased - np.where(exercise, self.units * self.perf, 0.0)
         sold = np.where(live & ~exercise, value, 0.0)
         sim.ledger.pay(q, sim.acct("customers"), self.spv, "residual_sale", sold, self.index)
         self.active = self.active & ~live
@@ -324,7 +333,7 @@ class SpvLeaseDeal(DealRuntime):
         if not hit.any():
             return
         self.lease.accelerate(hit, q + 1)
-        value = self._value(sim, q - self.start_q + 1)
+        value = self._value(sim, q - self.start_q)
         proceeds = np.where(hit, value * (1.0 - sim.market.haircut), 0.0)
         against = np.minimum(proceeds, self.lease.balance())
         self.lease.recover(sim.ledger, q, against, "collateral_sale", source=sim.acct("customers"))

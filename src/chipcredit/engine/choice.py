@@ -67,7 +67,8 @@ def committed_take(units: NDArray[np.float64], shortfall: NDArray[np.float64],
     (``(n,)``) and no more than ``shortfall`` (useful capacity, ``(n,)``) needs, each unit
     delivering ``perf`` (useful capacity per unit, ``(n,)``, or 1.0 without a vendor
     choice). The purchase (`ChoiceModel.procure`) and the idle build-out's reserve for it
-    (`LabState._build_out_idle`) take the same."""
+    (`buildout.committed_reserve`) take the same; so does the build-out of idle financed
+    units (``units`` idle, each delivering its vendor's ``perf``, `buildout.build_out_idle`)."""
     return np.minimum(units, shortfall / perf)
 
 
