@@ -23,7 +23,7 @@ from chipcredit.analytics.metrics import column
 from chipcredit.analytics.query import metric_value
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.simulate import simulate
-from chipcredit.errors import ChipcreditWarning, UsageError
+from chipcredit.errors import ChipcreditWarning, UsageError, did_you_mean
 from chipcredit.scenario.model import Scenario
 from chipcredit.store.write import POSITIVE
 
@@ -79,13 +79,29 @@ def read_probe(result: Result, metric: str) -> Reading:
     named = deal_metric(metric)
     if named is not None and named[3] == P_POSITIVE:
         return Reading(p_positive(result, metric), None)
-    value = fast_metric(result, metric)
+    try:
+        value = fast_metric(result, metric)
+    except UsageError as err:
+        raise _with_p_positive(err, named) from None
     share = None
     if named is not None and named[3] in _OVER_PATHS:
         values = result.outcomes.get(column("deal", *named[:3]))
         if values is not None and values.size:
             share = float(np.mean(~np.isfinite(values)))
     return Reading(value, share)
+
+
+def _with_p_positive(err: UsageError, named: tuple[str, str, str, str] | None) -> UsageError:
+    """The summary's error for a deal metric's unknown statistic, with `P_POSITIVE` among
+    the statistics it lists and in its did-you-mean: a target may ask for it (``loss.p_positiv``
+    once got "it has mean, p05, p50, p95", as if P(loss > 0) could not be a target)."""
+    text = str(err)
+    if named is None or f"has no {named[3]!r}" not in text or "; it has " not in text:
+        return err
+    head, listing = text.rsplit("; it has ", 1)
+    if " (did you mean " not in head and did_you_mean(named[3], [P_POSITIVE]):
+        head += f" (did you mean {'.'.join(['deals', named[0], 'parties', *named[1:3], P_POSITIVE])}?)"
+    return UsageError(f"{head}; it has {listing}, {P_POSITIVE}")
 
 
 def run_probe(scenario: Scenario, data: dict[str, Any], vary: str, x: float, metric: str,
