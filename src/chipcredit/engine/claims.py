@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from .dust import MONEY_DUST, snap
 from .ledger import Ledger, sparse_paths
+from .params import compact
 
 __all__ = ["Claim"]
 
@@ -93,17 +94,21 @@ class Claim:
     def rate(self, quarterly_rate: Amount) -> None:
         self._rate = np.broadcast_to(np.asarray(quarterly_rate, dtype=np.float64), (self.n,))
         self._discounts: dict[int, NDArray[np.float64]] = {}
+        self._compact: NDArray[np.float64] | None = None  # `compact(rate)`, on first use
 
     def discount(self, time: int) -> NDArray[np.float64]:
         """Discount factor at the contract rate for a flow at ``time`` quarters (computed
         once per time: the rate is fixed for the life of the claim; for one rate on every
-        path, computed once and spread over the paths)."""
+        path, a broadcast or a full array of equal values, computed once and spread over
+        the paths: numpy gives an element the same bits alone as inside a full array)."""
         factor = self._discounts.get(time)
         if factor is None:
-            rate = self._rate
-            if rate.strides == (0,) and rate.size:  # one rate: one power, the same bits
-                factor = np.empty(rate.shape)
-                factor.fill(((1.0 + rate[:1]) ** (-float(time)))[0])
+            rate = self._compact
+            if rate is None:
+                rate = self._compact = compact(self._rate)
+            if rate.size < self.n:  # one rate: one power, the same bits
+                factor = np.empty(self.n)
+                factor.fill(((1.0 + rate) ** (-float(time)))[0])
             else:
                 factor = np.asarray((1.0 + rate) ** (-float(time)))
             self._discounts[time] = factor
@@ -143,11 +148,11 @@ class Claim:
             part = snap(np.minimum(due[owing], np.maximum(avail[owing] if avail.ndim else avail, 0.0)),
                         MONEY_DUST)
             self.receive_at(ledger, q, owing, part, kind or self.name)
-            paid = np.zeros_like(due)
+            paid = np.zeros(self.n)  # np.zeros_like(due), without its slower fill
             paid[owing] = part
             due[owing] -= part
             self.arrears = due
-        self.due_now = np.zeros_like(self.due_now)
+        self.due_now = np.zeros(self.n)
         return paid
 
     def receive(
