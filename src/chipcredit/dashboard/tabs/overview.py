@@ -1,5 +1,6 @@
 """Overview: headline numbers (KPIs), the plain-language summary, the deal and party tables,
-the run's notes, and the downloads (JSON summary, HTML report, scenario YAML).
+the credit section (the report's: claim holders' books and the SPVs' debt), the run's notes,
+and the downloads (JSON summary, HTML report, scenario YAML).
 
 This module draws the tab; its parts are their own modules: the KPIs (`headline`), the deal
 table and its notes (`deal_table`), the vendors table (`vendor_table`), the parties table
@@ -19,6 +20,7 @@ from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.tables import net_position
 
+from .credit_tables import credit_blocks
 from .deal_table import deal_notes, deal_table, party_names
 from .headline import headline_kpis, kpi_text
 from .party_table import party_table
@@ -66,6 +68,19 @@ def _downloads(T: Catalogue, current: Current) -> None:
                           key="download_yaml", on_click="ignore")
 
 
+def _credit(T: Catalogue, result: cc.Result) -> None:
+    """The report's credit section (`credit_tables.credit_blocks`): who loses if a borrower
+    defaults, with the report's numbers and notes."""
+    st.subheader(T.t("report.credit"))
+    for block in credit_blocks(result, T):
+        if block.kind == "heading":
+            st.markdown(f"**{markdown_safe(block.text)}**")
+        elif block.kind == "table":
+            st.dataframe(block.table, hide_index=True)
+        else:
+            st.caption(markdown_safe(block.text))
+
+
 def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     result = current.result
     st.caption(T.t("dashboard.overview.about", scenario=markdown_safe(result.scenario.name),
@@ -103,6 +118,7 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     st.dataframe(party_table(result, T), hide_index=True)
     if any(net_position(p) for p in result.scenario.parties):  # as the report's note
         st.caption(markdown_safe(T.t("report.funded_cash_note")))
+    _credit(T, result)
     if current.run.notes:
         with st.expander(T.t("dashboard.overview.notes", count=len(current.run.notes))):
             for note in current.run.notes:
