@@ -351,3 +351,36 @@ def test_network_width_never_adds_the_letter_of_intent(network: tuple[cc.DealNet
         mine = by[(by["from"] == edge["from"]) & (by["to"] == edge["to"])
                   & (by["relation"] == edge["relation"])]
         assert registry.edge_status(edge, statuses)[0] == mine["status"].iloc[0]
+
+
+def test_network_legend_has_each_relation_solid_and_each_status_by_its_line(
+        network: tuple[cc.DealNetwork, Any]) -> None:
+    """The legend's sample of a relation once took its first edge's line ("funds" read as a
+    thick dashed line) and the line styles had no entry: each relation is now a solid line
+    of its colour, each status its own line, and no edge has an entry of its own."""
+    _, fig = network
+    entries = [(t.name, t.line.dash, t.line.color) for t in fig.data
+               if t.showlegend is not False and t.mode == "lines"]
+    assert entries == [("funds (equity, credit)", "solid", "#d62728"), ("buys from", "solid", "#1f77b4"),
+                       ("executed", "solid", "#555"), ("signed", "dash", "#555"),
+                       ("announced", "dot", "#555")]
+    edges = [t for t in fig.data if isinstance(t.hovertext, str) and "→" in t.hovertext]
+    assert edges and all(t.showlegend is False for t in edges)
+    assert {t.line.dash for t in edges} <= set(registry.DASHES.values())
+    # the width's scale, by hand: 1 + 2 log10(1 + $B)
+    assert registry.edge_width(0.0) == 1.0 and registry.edge_width(9.0) == pytest.approx(3.0)
+    assert registry.edge_width(float("nan")) == 1.0
+    assert registry.edge_width(300.0) / registry.edge_width(1.0) == pytest.approx(
+        (1 + 2 * math.log10(301)) / (1 + 2 * math.log10(2)))
+    nvidia_openai = [t for t in edges if t.hovertext.startswith("Nvidia → OpenAI: funds")]
+    assert nvidia_openai[0].line.width == pytest.approx(1 + 2 * math.log10(31))  # the $30B that moved
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_network_caption_gives_the_width_scale(lang: str) -> None:
+    T = words(lang)
+    text = T.t("dashboard.registry.width")
+    assert "1 + 2 log10(1 + " in text
+    for amount, width in ((1.0, "1.6"), (10.0, "3.1"), (300.0, "6")):
+        assert f"{registry.edge_width(amount):.1f}".rstrip("0").rstrip(".") == width
+        assert f"{T.money(amount)} " in text or f"{T.money(amount)}为 {width}" in text, amount

@@ -12,13 +12,14 @@ import streamlit as st
 
 import chipcredit as cc
 from chipcredit.dashboard.cache import Current
+from chipcredit.dashboard.limits import markdown_safe
 from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.sankey_layout import label_width
 
 __all__ = ["BEND", "DASHES", "LABEL_RADIUS", "LABEL_UNIT", "curve", "draw", "edge_hover",
-           "edge_status", "network_figure", "registry_table"]
+           "edge_status", "edge_width", "network_figure", "registry_table"]
 
 _COLOURS = {"funds": "#d62728", "buys_from": "#1f77b4"}
 DASHES = {"executed": "solid", "signed": "dash", "announced": "dot"}
@@ -126,15 +127,43 @@ def registry_table(T: Catalogue) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def edge_width(amount: float) -> float:
+    """An edge's line width (px) for its money ($B; NaN, none reported, as 0):
+    1 + 2 log10(1 + $B), so $1B is 1.6 px, $10B 3.1, $100B 5.0 and $300B 6.0: a log scale,
+    on which a $300B edge is about 4 times as wide as a $1B one, not 300 times."""
+    return 1 + 2 * math.log10(1 + (0.0 if math.isnan(amount) else amount))
+
+
+_SAMPLE = "#555"
+"""Colour of the status entries of the legend, which hold for both relations."""
+
+
+def _legend(fig: Any, T: Catalogue, statuses: tuple[str, ...]) -> None:
+    """The legend, as entries of traces with no points: each relation by its colour as a
+    solid line of one width (an edge's own line would give the entry the dash and width of
+    the relation's first edge), then each status by its line (`DASHES`) in grey."""
+    import plotly.graph_objects as go
+
+    for relation, colour in _COLOURS.items():
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", legendgroup=relation,
+                                 line={"color": colour, "width": 3, "dash": "solid"},
+                                 name=T.t(f"dashboard.registry.{relation}"), hoverinfo="skip"))
+    for status in statuses:
+        if status in DASHES:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip",
+                                     line={"color": _SAMPLE, "width": 3, "dash": DASHES[status]},
+                                     name=T.label("deal_status", status)))
+
+
 def network_figure(net: cc.DealNetwork, T: Catalogue) -> Any:
     """The registry's network: parties on a circle, one curved arrow per (from, to, relation),
     red for funding and blue for purchases, its width growing with the money of its most
-    binding status and its line saying which (`edge_status`, `DASHES`: solid executed,
-    dashed signed, dotted announced), its hover giving the amount of each status apart
-    (`edge_hover`); each
-    bows to its right (`curve`), so the two directions between two parties never lie on one
-    line. Parties are labelled by name (`party_name`) at `LABEL_RADIUS`, written along their
-    radius, away from the circle."""
+    binding status (`edge_width`, a log scale) and its line saying which (`edge_status`,
+    `DASHES`: solid executed, dashed signed, dotted announced), its hover giving the amount
+    of each status apart (`edge_hover`); the legend has each relation (a solid line of its
+    colour) and each status (its line); each bows to its right (`curve`), so the two
+    directions between two parties never lie on one line. Parties are labelled by name
+    (`party_name`) at `LABEL_RADIUS`, written along their radius, away from the circle."""
     import plotly.graph_objects as go
 
     parties = list(net.nodes["party"])
@@ -144,23 +173,22 @@ def network_figure(net: cc.DealNetwork, T: Catalogue) -> Any:
              for i, p in enumerate(parties)}
     fig = go.Figure()
     split = net.edges_by_status
+    _legend(fig, T, net.statuses)
     for relation, colour in _COLOURS.items():
-        shown = False
         for rec in net.edges[net.edges["relation"] == relation].to_dict("records"):
             xs, ys = curve(where[rec["from"]], where[rec["to"]])
             status, amount = edge_status(rec, net.statuses)
-            width = 1 + 2 * math.log10(1 + (0.0 if math.isnan(amount) else amount))
+            width = edge_width(amount)
             name = T.t(f"dashboard.registry.{relation}")
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines",
                 line={"color": colour, "width": width, "dash": DASHES[status]},
-                name=name, legendgroup=relation, showlegend=not shown, hoverinfo="text",
+                name=name, legendgroup=relation, showlegend=False, hoverinfo="text",
                 hovertext=edge_hover(rec["from"], rec["to"], relation, split, T)))
             # the arrowhead: a short arrow along the curve's last step
             fig.add_annotation(x=xs[-1], y=ys[-1], ax=xs[-3], ay=ys[-3], xref="x", yref="y",
                                axref="x", ayref="y", showarrow=True, arrowhead=3, arrowsize=1,
                                arrowwidth=width, arrowcolor=colour, text="")
-            shown = True
     fig.add_trace(go.Scatter(
         x=[where[p][0] for p in parties], y=[where[p][1] for p in parties], mode="markers",
         marker={"size": 12, "color": "#444"}, showlegend=False,
@@ -189,7 +217,7 @@ def network_figure(net: cc.DealNetwork, T: Catalogue) -> Any:
 def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     net = cc.deal_network()
     st.plotly_chart(network_figure(net, T), key="registry_network")
-    st.caption(T.t("dashboard.registry.width"))
+    st.caption(markdown_safe(T.t("dashboard.registry.width")))  # its $ would start a formula
     if net.cycles:
         st.markdown(T.t("dashboard.registry.cycles"))
         for cycle in net.cycles:
