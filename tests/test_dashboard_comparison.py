@@ -206,3 +206,45 @@ def test_the_compare_tab_flags_a_stored_runs_unmeant_moic(tmp_path: Path,
     assert any(c.startswith(financed) and markdown_safe("xai-debt · xAI") in c for c in captions)
     # the warrant's issuer has no IRR on any path: its medians read a dash, with the note
     assert markdown_safe(T.t("report.irr_none_note", value=T.t("report.no_value"))) in captions
+
+
+def test_points_text_by_hand() -> None:
+    from chipcredit.dashboard.tabs.comparison import points_text
+
+    en, zh = words("en"), words("zh")
+    assert points_text(en, 0.274 - 0.273) == "+0.1 pp"
+    assert points_text(en, -0.0123) == "-1.2 pp"
+    assert points_text(en, 0.0004) == points_text(en, -0.0004) == "0.0 pp"  # no "-0.0"
+    assert points_text(zh, 0.05) == "+5.0 个百分点"
+    assert points_text(en, None) == points_text(en, float("nan")) == en.t("number.not_available")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_stored_table_shows_probabilities_as_the_overview_and_their_difference_in_points(
+        tmp_path: Path, found: Any, lang: str) -> None:
+    """A stored run's default probabilities once read "27% | 27% | 0.1%": the Overview's 27.3%
+    rounded away and a difference that read as a relative change."""
+    from chipcredit.dashboard.tabs.comparison import _formatted
+    from chipcredit.dashboard.tabs.shares import probability_text
+
+    T = words(lang)
+    result = found.other
+    run_id, stored = _saved(tmp_path, found.base)
+    table = against_stored(result, stored["metrics"])
+    names = party_names(result, T)
+    shown = _formatted(table, T, run_id, names, unmeant_stored(table, result, T))
+    rows = shown[shown[T.t("report.col_metric")] == T.label("metric", "default_probability")]
+    assert len(rows) >= 2
+    changed = 0
+    for _, row in rows.iterrows():
+        party = {v: k for k, v in names.items()}[row[T.t("report.col_party")]]
+        this, base = found.other.default_probability(party), found.base.default_probability(party)
+        assert row[T.t("dashboard.compare.this_mean")] == probability_text(T, this)
+        assert row[T.t("dashboard.compare.stored_mean", run=run_id)] == probability_text(T, base)
+        points = round((this - base) * 100, 1)
+        unit = "pp" if lang == "en" else "个百分点"
+        assert row[T.t("dashboard.compare.diff_mean")] == (
+            f"0.0 {unit}" if points == 0 else f"{points:+.1f} {unit}")
+        changed += points != 0
+    assert changed  # xAI's revenue growth set to 0 moves some lab's probability of default
+    assert all(str(v).endswith("%") for v in rows[T.t("dashboard.compare.this_mean")])
