@@ -384,3 +384,39 @@ def test_network_caption_gives_the_width_scale(lang: str) -> None:
     for amount, width in ((1.0, "1.6"), (10.0, "3.1"), (300.0, "6")):
         assert f"{registry.edge_width(amount):.1f}".rstrip("0").rstrip(".") == width
         assert f"{T.money(amount)} " in text or f"{T.money(amount)}为 {width}" in text, amount
+
+
+def test_legend_rows_by_hand() -> None:
+    from chipcredit.dashboard.tabs.flows import legend_rows
+
+    # CHAR_PX a letter or a space: "xaaaa" (tags not counted) is 5, the gap 3; rows of 12
+    char = sankey_layout.label_width("a")
+    text = '<span style="color:red">x</span>aaaa   bbbb   cccc<br>dddd'
+    assert legend_rows(text, width=char * 12) == \
+        '<span style="color:red">x</span>aaaa   bbbb<br>cccc   dddd'
+    assert legend_rows(text, width=char * 2) == \
+        '<span style="color:red">x</span>aaaa<br>bbbb<br>cccc<br>dddd'  # one a row at least
+    assert legend_rows(text, width=char * 100).count("<br>") == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_money_flows_legend_fits_the_page_at_1280_px(base: cc.Result, lang: str) -> None:
+    """The report's two legend rows ran past the chart's right edge at 1,280 px ("debt
+    service, repayments," cut off): the dashboard's rows each fit `LEGEND_PX`, every item
+    kept in its order."""
+    import re
+
+    from chipcredit.dashboard.tabs.flows import LEGEND_PX, _fitted
+
+    def legend(fig: Any) -> str:
+        (text,) = [a.text for a in fig.layout.annotations if a.name == "legend"]
+        return str(text)
+
+    report = legend(sankey_chart(base, lang=lang))
+    fitted = legend(_fitted(sankey_chart(base, lang=lang)))
+    width = [sankey_layout.label_width(re.sub("<[^>]+>", "", row)) for row in fitted.split("<br>")]
+    assert max(width) <= LEGEND_PX <= 736 - sankey_layout.MARGIN
+    assert re.split("<br>|   ", fitted) == re.split("<br>|   ", report)
+    if lang == "en":  # the report's first row is wider than the page
+        assert max(sankey_layout.label_width(re.sub("<[^>]+>", "", row))
+                   for row in report.split("<br>")) > LEGEND_PX
