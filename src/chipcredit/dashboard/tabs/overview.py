@@ -8,6 +8,7 @@ table and its notes (`deal_table`), the vendors table (`vendor_table`), the part
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
@@ -27,7 +28,7 @@ from .party_table import party_table
 from .shares import probability_text
 from .vendor_table import vendor_columns, vendor_table, vendors_text
 
-__all__ = ["draw"]
+__all__ = ["download_name", "draw"]
 
 _PER_ROW = 3
 
@@ -49,22 +50,38 @@ def _summary_text(result: cc.Result, T: Catalogue) -> str | None:
     return str(summary_text(result, lang=T.lang))
 
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_NAME_CHARS = 40
+
+
+def download_name(result: cc.Result, what: str) -> str:
+    """A download's file name: the scenario's name, the seed and the path count, then
+    ``what`` (``summary.json``, ``report.html``, ``scenario.yaml``), so that files of
+    several runs kept side by side say which run they are:
+    ``chipcredit-seed-2025-seed0-300paths-summary.json``. A scenario name (free text in an
+    upload) keeps only letters, digits, ``.``, ``_`` and ``-``, at most 40 of them (others
+    become ``-``; an empty name reads ``scenario``)."""
+    name = _UNSAFE.sub("-", result.scenario.name).strip("-.")[:_NAME_CHARS].strip("-.") or "scenario"
+    return f"chipcredit-{name}-seed{result.seed}-{result.paths}paths-{what}"
+
+
 def _downloads(T: Catalogue, current: Current) -> None:
     result = current.result
     st.subheader(T.t("dashboard.download.title"))
     left, middle, right = st.columns(3)
     left.download_button(T.t("dashboard.download.json"), result.to_json,
-                         file_name="chipcredit-summary.json", mime="application/json",
+                         file_name=download_name(result, "summary.json"), mime="application/json",
                          key="download_json", on_click="ignore")
 
     def html() -> bytes:
         return cache.report_html(current.key, current.paths, current.seed, T.lang, result)
 
     middle.download_button(T.t("dashboard.download.report"), html,
-                           file_name="chipcredit-report.html", mime="text/html",
+                           file_name=download_name(result, "report.html"), mime="text/html",
                            key="download_report", on_click="ignore")
     right.download_button(T.t("dashboard.download.scenario"), result.scenario.source_text,
-                          file_name="scenario.yaml", mime="application/x-yaml",
+                          file_name=download_name(result, "scenario.yaml"),
+                          mime="application/x-yaml",
                           key="download_yaml", on_click="ignore")
 
 
