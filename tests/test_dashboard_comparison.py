@@ -248,3 +248,33 @@ def test_stored_table_shows_probabilities_as_the_overview_and_their_difference_i
         changed += points != 0
     assert changed  # xAI's revenue growth set to 0 moves some lab's probability of default
     assert all(str(v).endswith("%") for v in rows[T.t("dashboard.compare.this_mean")])
+
+
+def test_the_stored_run_comparison_is_marked_stale_after_an_edit_not_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a slider moved without a rerun, the banner said "changed since this run" but
+    the stored-run comparison read "0 of 95 metrics differ" unmarked."""
+    pytest.importorskip("duckdb")
+    monkeypatch.setenv("CHIPCREDIT_STORE", str(tmp_path / "runs.duckdb"))
+    T = words("en")
+    stale = T.t("dashboard.compare.stored_stale")
+    at = AppTest.from_file(str(APP_SCRIPT), default_timeout=120)
+    at.run()
+    at.sidebar.number_input(key="paths").set_value(60)
+    at.sidebar.text_input(key="seed").input("0")
+    at.sidebar.button(key="run").click().run()
+    at.session_state["main_tab"] = T.t("dashboard.tab.compare")
+    at.run()
+    at.button(key="record").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert stale not in [w.value for w in at.warning]
+    assert T.t("dashboard.compare.changed", changed=0, total=len(at.dataframe[0].value)) in \
+        [c.value for c in at.caption]
+    (slider,) = [s for s in at.sidebar.slider if s.key and s.key.endswith(":" + XAI_GROWTH)]
+    slider.set_value(0.0).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert T.t("dashboard.run.stale") in [i.value for i in at.info]
+    assert [w.value for w in at.warning].count(stale) == 1
+    # run again: the run on show is the inputs' run, no mark
+    at.sidebar.button(key="run").click().run()
+    assert stale not in [w.value for w in at.warning]

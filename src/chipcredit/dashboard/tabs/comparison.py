@@ -278,8 +278,13 @@ def _paired(T: Catalogue, current: Current, choice: Choice) -> None:
         st.caption(markdown_safe(note))
 
 
-def _stored(T: Catalogue, current: Current) -> None:
+def _stored(T: Catalogue, current: Current, stale: bool) -> None:
+    """The run on show against a stored run; ``stale`` where the sidebar's inputs no longer
+    make the run on show (an edit not yet run): the comparison says it is of the run on
+    show, not of the inputs now, as the page's banner says of the tabs."""
     st.subheader(T.t("dashboard.compare.stored_title"))
+    if stale:
+        st.warning(T.t("dashboard.compare.stored_stale"))
     if not store.available():
         st.info(T.t("dashboard.compare.no_duckdb", hint=store.INSTALL_HINT))
         return
@@ -331,4 +336,4 @@ def _stored(T: Catalogue, current: Current) -> None:
 
 def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     _paired(T, current, choice)
-    _stored(T, current)
+    _stored(T, current, not choice.produces(current.key, current.paths, current.seed))
