@@ -566,3 +566,22 @@ def test_chinese_money_sliders_are_in_yi_dollars_and_edit_the_scenario_in_billio
     at.sidebar.radio(key="lang").set_value("en").run()
     _no_traceback(at)
     assert _slider(at, content).value == pytest.approx(30.0)
+
+
+def test_the_deals_histogram_and_labs_fan_are_drawn_readable() -> None:
+    """The Deals tab's histogram leaves room above its tallest bar for the percentile labels,
+    and the Labs tab's fan separates thousands (``1,000``, not ``1000``)."""
+    from chipcredit.dashboard.fan import THOUSANDS
+    from chipcredit.dashboard.tabs.deals import LABEL_ROOM
+
+    at = _app()
+    _run(at, paths=100)
+    (histogram,) = _open_tab(at, "deals")
+    layout = histogram["layout"]
+    assert isinstance(layout, dict)
+    tallest = max(max(v for v in t["y"] if v is not None)  # type: ignore[index]
+                  for t in histogram["data"] if t["type"] == "bar")  # type: ignore[index, union-attr]
+    assert layout["yaxis"]["range"][1] == pytest.approx(tallest / (1 - LABEL_ROOM))
+    fan, _ = _open_tab(at, "labs")
+    layout = fan["layout"]
+    assert isinstance(layout, dict) and layout["yaxis"]["tickformat"] == THOUSANDS

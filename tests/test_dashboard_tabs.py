@@ -420,3 +420,37 @@ def test_the_money_flows_legend_fits_the_page_at_1280_px(base: cc.Result, lang: 
     if lang == "en":  # the report's first row is wider than the page
         assert max(sankey_layout.label_width(re.sub("<[^>]+>", "", row))
                    for row in report.split("<br>")) > LEGEND_PX
+
+
+@pytest.fixture(scope="module")
+def paths300() -> cc.Result:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        return cc.simulate("seed-2025", paths=300, seed=1)
+
+
+def test_the_histogram_keeps_its_bars_below_the_percentile_labels(paths300: cc.Result) -> None:
+    """The p50 label sat on the tallest bar (colossus2-spv, Nvidia's NPV, whose median is
+    near the tallest bar): the axis now ends where the tallest bar is 1 - LABEL_ROOM of it,
+    below the labels' rows (from the top down, 0.07 apart)."""
+    from chipcredit.dashboard.tabs.deals import LABEL_ROOM, clear_of_labels
+    from chipcredit.report.charts import outcome_histogram
+
+    fig = clear_of_labels(outcome_histogram(paths300, "colossus2-spv", "nvidia", "npv"))
+    (bars,) = [t for t in fig.data if t.type == "bar"]
+    low, high = fig.layout.yaxis.range
+    assert low == 0.0 and max(bars.y) / high == pytest.approx(1 - LABEL_ROOM)
+    labels = [a.y for a in fig.layout.annotations if a.xref == "x" and a.yref == "paper"]
+    assert len(labels) == 3  # p05, p50, p95
+    assert max(bars.y) / high < min(labels) - 0.05  # a label's row is about 0.05 high
+
+
+def test_the_fan_charts_separate_thousands(paths300: cc.Result) -> None:
+    from chipcredit.dashboard.fan import THOUSANDS, with_thousands
+    from chipcredit.report.charts import fan_chart
+
+    assert fan_chart(paths300, "openai", "revenue").layout.yaxis.tickformat is None  # plotly's
+    money = with_thousands(fan_chart(paths300, "openai", "revenue"))
+    assert money.layout.yaxis.tickformat == THOUSANDS == ",~r"  # 1,000 and 0.5
+    share = fan_chart(paths300, "nvidia", "market_share")  # keeps its percent ticks
+    assert with_thousands(share).layout.yaxis.tickformat == ".0%"
