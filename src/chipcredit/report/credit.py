@@ -17,6 +17,7 @@ did not), with the share of all paths they are in the first column of figures:
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -30,26 +31,61 @@ from .i18n import Catalogue
 from .tables import Cell, table
 from .theme import display_name
 
-__all__ = ["book_pd", "credit_section"]
+__all__ = ["CreditBlock", "book_pd", "credit_blocks", "credit_section"]
+
+
+@dataclass(frozen=True)
+class CreditBlock:
+    """One part of the credit section, in its order.
+
+    Attributes
+    ----------
+    kind : ``note``, ``heading`` or ``table``
+    text : the note's or the heading's text, in the catalogue's language
+    headers : a table's column headers
+    rows : a table's rows, one per claim holder or SPV, cells as the report writes them
+    """
+
+    kind: str
+    text: str = ""
+    headers: tuple[str, ...] = ()
+    rows: tuple[tuple[Cell, ...], ...] = ()
+
+
+def credit_blocks(result: Result, cat: Catalogue) -> list[CreditBlock]:
+    """The section's parts: an introduction, then for the claim holders and for the SPVs
+    (each only where the scenario has such positions) a heading, the table and its note;
+    one note alone where there is no credit to show. The report writes them as HTML
+    (`credit_section`); the dashboard shows the same parts as its own widgets."""
+    parts = [_portfolios(result, cat), _spvs(result, cat)]
+    if not any(parts):
+        return [CreditBlock("note", cat.t("report.credit_none"))]
+    return [CreditBlock("note", cat.t("report.credit_intro")), *parts[0], *parts[1]]
 
 
 def credit_section(result: Result, cat: Catalogue) -> str:
-    """The section's HTML: an introduction, then the portfolio and SPV tables (each only
-    where the scenario has such positions), or a note that there is no credit to show."""
-    parts = [_portfolios(result, cat), _spvs(result, cat)]
-    if not any(parts):
-        return _note(cat.t("report.credit_none"))
-    return _note(cat.t("report.credit_intro")) + "".join(parts)
+    """The section's HTML (`credit_blocks`, in order)."""
+    out = []
+    for block in credit_blocks(result, cat):
+        if block.kind == "note":
+            out.append(f'<p class="note">{html.escape(block.text)}</p>')
+        elif block.kind == "heading":
+            out.append(f"<h3>{html.escape(block.text)}</h3>")
+        else:
+            out.append(table(block.headers, block.rows))
+    return "".join(out)
 
 
-def _note(text: str) -> str:
-    return f'<p class="note">{html.escape(text)}</p>'
+def _titled(title: str, headers: list[str], rows: list[list[Cell]], note: str) -> list[CreditBlock]:
+    return [CreditBlock("heading", title),
+            CreditBlock("table", headers=tuple(headers), rows=tuple(tuple(r) for r in rows)),
+            CreditBlock("note", note)]
 
 
-def _portfolios(result: Result, cat: Catalogue) -> str:
+def _portfolios(result: Result, cat: Catalogue) -> list[CreditBlock]:
     books = portfolio_summary(result)
     if not books:
-        return ""
+        return []
     headers = [cat.t("report.col_holder"), cat.t("report.col_held"), cat.t("report.col_expected_loss"),
                cat.t("report.col_pd"), cat.t("report.col_ead"), cat.t("report.col_p_loss"),
                *(cat.t(f"report.col_{k}") for k in ("var_95", "cvar_95", "var_99", "cvar_99")),
@@ -69,8 +105,7 @@ def _portfolios(result: Result, cat: Catalogue) -> str:
                      *(Cell(cat.money(book[k]), "num")
                        for k in ("var_95", "cvar_95", "var_99", "cvar_99")),
                      Cell(cat.percent(book["lgd"]), "num")])
-    return (f"<h3>{html.escape(cat.t('report.credit_portfolios'))}</h3>" + table(headers, rows)
-            + _note(cat.t("report.credit_pd_note")))
+    return _titled(cat.t("report.credit_portfolios"), headers, rows, cat.t("report.credit_pd_note"))
 
 
 def _summed(result: Result, prefix: str) -> NDArray[np.float64]:
@@ -107,10 +142,10 @@ def _worst(result: Result, cat: Catalogue, deal: str, variable: str, high: bool)
     return f"{tail[at]:.2f} / {p50:.2f} ({bands['quarter'].iloc[at]})"
 
 
-def _spvs(result: Result, cat: Catalogue) -> str:
+def _spvs(result: Result, cat: Catalogue) -> list[CreditBlock]:
     spvs = [d for d in result.scenario.deals if d.kind == "spv_lease"]
     if not spvs:
-        return ""
+        return []
     headers = [cat.t("report.col_deal"), cat.t("report.col_lender"), cat.t("report.col_closed"),
                cat.t("report.col_debt_impaired"), cat.t("report.col_covenant_breach"),
                cat.t("report.col_lessee_default"), cat.t("report.col_debt_loss"),
@@ -130,5 +165,4 @@ def _spvs(result: Result, cat: Catalogue) -> str:
                      Cell(cat.money(credit["debt_loss"]["mean"]), "num"),
                      Cell(_worst(result, cat, d.id, "ltv", high=True), "num"),
                      Cell(_worst(result, cat, d.id, "dscr", high=False), "num")])
-    return (f"<h3>{html.escape(cat.t('report.credit_spvs'))}</h3>" + table(headers, rows)
-            + _note(cat.t("report.credit_spv_note")))
+    return _titled(cat.t("report.credit_spvs"), headers, rows, cat.t("report.credit_spv_note"))
