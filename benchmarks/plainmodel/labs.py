@@ -274,10 +274,20 @@ class Lab(Fundraiser):
 
     def rent(self, world: World, q: int, shortfall: float, budget: float,
              committed: list[tuple[str, float]]) -> tuple[float, float]:
-        """Renew last quarter's spot rentals, then rent the ``renting`` shares of the rest."""
+        """Renew last quarter's spot rentals, cut pro rata to the shortfall and budget, then
+        rent the ``renting`` shares of the rest."""
         if not self.renting:
             return shortfall, budget
         must_buy = sum(units for _, units in committed)
+        renewals = renewal_rent = 0.0
+        for cid in self.renting:  # renewals are cut pro rata, over the live clouds
+            cloud = world.clouds_by_id[cid]
+            last = cloud.last.get(self.id, 0.0) if cloud.alive else 0.0
+            renewals += last
+            renewal_rent += last * cloud.spot_price_q
+        scale = min(1.0, shortfall / renewals) if renewals > 0 else 1.0
+        if renewal_rent > 0:
+            scale = min(scale, max(budget, 0.0) / renewal_rent)
         left = shortfall
         for renew in (True, False):
             rentable = max(left - must_buy, 0.0)
@@ -285,7 +295,7 @@ class Lab(Fundraiser):
                 cloud = world.clouds_by_id[cid]
                 price = cloud.spot_price_q
                 can = max(budget, 0.0) / price if price > 0 else math.inf
-                want = cloud.last.get(self.id, 0.0) if renew else rentable * share
+                want = cloud.last.get(self.id, 0.0) * scale if renew else rentable * share
                 got = cloud.rent_spot(world, q, self, min(want, left, can))
                 budget -= got * price
                 left = snap(max(left - got, 0.0), CAPACITY_DUST)

@@ -500,14 +500,31 @@ def rent_from_clouds(sim: Sim, lab: LabState, q: int, shortfall: NDArray[np.floa
     """A lab renews what it rented on the clouds' spot markets last quarter, then rents its
     ``renting`` shares of the rest of its shortfall, as far as its ``budget`` ($B) goes.
     What it must buy under purchase commitments (``committed``) is left to buy. Returns the
-    shortfall and the budget left for buying."""
+    shortfall and the budget left for buying.
+
+    Renewals are cut pro rata: every live cloud renews ``last_rented * scale`` units, with
+    ``scale = min(1, shortfall / renewals, budget / renewal_rent)`` over the live clouds'
+    renewals (GW) and their rent at this quarter's spot prices ($B), a limit dropped where its
+    denominator is 0 (a budget of 0 or less renews nothing). Capacity a cloud cannot deliver
+    goes unrenewed there and is rented anew in the ``renting`` shares."""
     if not lab.renting:
         return shortfall, budget
     must_buy = sum((units for _, units in committed), np.zeros(sim.n))
+    clouds = [sim.cloud_by_acct[acct] for acct in lab.renting]
+    renewals = np.zeros(sim.n)
+    renewal_rent = np.zeros(sim.n)
+    for cloud in clouds:  # a dead cloud renews nothing, so it takes no share of the cut
+        last = np.where(cloud.alive, cloud.last_rented(lab), 0.0)
+        renewals = renewals + last
+        renewal_rent = renewal_rent + last * cloud.spot_price_q
+    scale = np.minimum(1.0, np.divide(shortfall, renewals, out=np.ones(sim.n),
+                                      where=renewals > 0))
+    scale = np.minimum(scale, np.divide(np.maximum(budget, 0.0), renewal_rent,
+                                        out=np.ones(sim.n), where=renewal_rent > 0))
     left = shortfall
-    for cloud_acct in lab.renting:  # renewals first: last quarter's units, as far as they go
-        cloud = sim.cloud_by_acct[cloud_acct]
-        budget, left = cloud.rent_spot(sim, q, lab, cloud.last_rented(lab), None, left, budget)
+    for cloud in clouds:  # renewals first: each cloud its share of what the lab can renew
+        budget, left = cloud.rent_spot(sim, q, lab, cloud.last_rented(lab) * scale, None, left,
+                                       budget)
     rentable = np.maximum(left - must_buy, 0.0)  # the new shortfall, once renewed
     for cloud_acct, share in lab.renting.items():
         budget, left = sim.cloud_by_acct[cloud_acct].rent_spot(sim, q, lab, rentable, share, left,

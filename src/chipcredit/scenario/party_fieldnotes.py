@@ -187,9 +187,9 @@ PARTY_NOTES: dict[str, dict[str, str]] = {
         "renting": (
             "Share of its capacity shortfall rented each quarter on each cloud's spot market (after "
             "renewing last quarter's rentals); what no cloud supplies is bought. Shares add up to at most "
-            "1. The order is kept: renewals and new rentals go to the clouds in the order listed, so when "
-            "the lab's budget runs short the clouds listed first are rented from first (map of cloud id -> "
-            "Fraction, share)"
+            "1. Renewals are cut pro rata over the clouds when the lab needs, or can pay for, less than it "
+            "rented; new rentals go to the clouds in the order listed, so when the lab's budget runs short "
+            "the clouds listed first are rented from first (map of cloud id -> Fraction, share)"
         ),
         "revenue": "Revenue run-rate and its dynamics (Revenue)",
     },
