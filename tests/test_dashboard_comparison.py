@@ -35,6 +35,7 @@ from chipcredit.dashboard.tabs.comparison import (
 from chipcredit.dashboard.tabs.deal_table import moic_reasons, party_names
 from chipcredit.dashboard.text import words
 from chipcredit.report import multiples
+from chipcredit.report.i18n import Catalogue
 from chipcredit.report.multiples import REASONS, first_reason, irr_cell, unmeant_moic
 
 XAI_GROWTH = "parties.xai.revenue.growth.from"
@@ -178,20 +179,27 @@ def test_stored_table_reads_n_m_for_the_unmeant_moic(tmp_path: Path, found: Any)
     assert T.t("report.irr_none_note", value=T.t("report.no_value")) in notes
 
 
-def test_the_compare_tab_flags_a_stored_runs_unmeant_moic(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("duckdb")
-    monkeypatch.setenv("CHIPCREDIT_STORE", str(tmp_path / "runs.duckdb"))
-    T = words("en")
+def _run_and_record(paths: int, T: Catalogue) -> AppTest:
+    """The page after running seed-2025 at ``paths`` paths, seed 0, and recording that run
+    on the Compare tab (the stored run the comparison is made with)."""
     at = AppTest.from_file(str(APP_SCRIPT), default_timeout=120)
     at.run()
-    at.sidebar.number_input(key="paths").set_value(200)
+    at.sidebar.number_input(key="paths").set_value(paths)
     at.sidebar.text_input(key="seed").input("0")
     at.sidebar.button(key="run").click().run()
     at.session_state["main_tab"] = T.t("dashboard.tab.compare")
     at.run()
     at.button(key="record").click().run()
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_compare_tab_flags_a_stored_runs_unmeant_moic(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("duckdb")
+    monkeypatch.setenv("CHIPCREDIT_STORE", str(tmp_path / "runs.duckdb"))
+    T = words("en")
+    at = _run_and_record(200, T)
     (frame,) = [f.value for f in at.dataframe]
     moic = frame[frame[T.t("report.col_metric")] == T.label("metric", "moic")]
     xai = moic[(moic[T.t("report.col_deal")] == "colossus2-spv")
@@ -258,15 +266,7 @@ def test_the_stored_run_comparison_is_marked_stale_after_an_edit_not_run(
     monkeypatch.setenv("CHIPCREDIT_STORE", str(tmp_path / "runs.duckdb"))
     T = words("en")
     stale = T.t("dashboard.compare.stored_stale")
-    at = AppTest.from_file(str(APP_SCRIPT), default_timeout=120)
-    at.run()
-    at.sidebar.number_input(key="paths").set_value(60)
-    at.sidebar.text_input(key="seed").input("0")
-    at.sidebar.button(key="run").click().run()
-    at.session_state["main_tab"] = T.t("dashboard.tab.compare")
-    at.run()
-    at.button(key="record").click().run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = _run_and_record(60, T)
     assert stale not in [w.value for w in at.warning]
     assert T.t("dashboard.compare.changed", changed=0, total=len(at.dataframe[0].value)) in \
         [c.value for c in at.caption]
