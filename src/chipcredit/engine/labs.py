@@ -17,7 +17,6 @@ from chipcredit.units import annual_volatility_to_quarterly, effective_to_quarte
 
 from .buildout import IdleHardware, build_out_idle, infrastructure_per_unit
 from .claims import Claim
-from .clouds import rent_from_clouds
 from .dust import CAPACITY_DUST, snap
 from .fleet import opening_fleet
 from .funding import Fundraiser
@@ -25,6 +24,7 @@ from .lab_kernel import serve
 from .lab_kernel import shortfall as lab_shortfall
 from .params import compact
 from .spending import Liquidity, PurchaseDraws, SpendingRule
+from .spot_market import rent_from_clouds
 from .window import push
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.parties import Buyer, Cloud, Lab, Vendor
 
 from .choice import ChoiceModel
-from .clouds import CloudState, begin_clouds
+from .clouds import CloudState
 from .default import settle_defaults
 from .draws import ChunkDraws
 from .labs import FINANCING_KINDS, LabState
@@ -26,6 +26,7 @@ from .params import ParamSampler
 from .provenance import Provenance
 from .recorder import Recorder
 from .shocks import ShockSchedule
+from .spot_market import begin_clouds
 from .vendors import BuyerState, VendorState, close_vendors
 from .workspace import Workspace
 
