@@ -105,20 +105,25 @@ def run_command(
     """
     with user_errors():
         if deterministic:
-            unused = [f"{flag} {value}" for flag, name, value in
-                      (("--paths", "paths", paths), ("--seed", "seed", seed))
-                      if getattr(ctx.get_parameter_source(name), "name", "DEFAULT")
-                      not in _DEFAULTED]
-            if unused:
-                stderr_line(f"note: --deterministic runs the base case (one path, no random "
-                            f"draws): {' and '.join(unused)} not used; the run is recorded "
-                            f"with 1 path and seed 0")
+            note_unused(ctx, paths, seed)
             seed = 0  # nothing is drawn: recorded as the default seed, whatever --seed said
         _run(scenario, paths=paths, seed=seed, deterministic=deterministic, json_file=json_file,
              cashflows_dir=cashflows_dir, cashflows_path=cashflows_path, force=force,
              quiet=quiet, store_path=None if no_store else store.resolve_path(store_path),
              store_named=store_path is not None, workers=workers, scheduler=scheduler,
              paths_out=paths_out)
+
+
+def note_unused(ctx: typer.Context, paths: int, seed: int) -> None:
+    """With --deterministic (run, solve), a note naming the --paths and --seed the user gave,
+    which the base case does not use."""
+    unused = [f"{flag} {value}" for flag, name, value in
+              (("--paths", "paths", paths), ("--seed", "seed", seed))
+              if getattr(ctx.get_parameter_source(name), "name", "DEFAULT") not in _DEFAULTED]
+    if unused:
+        stderr_line(f"note: --deterministic runs the base case (one path, no random "
+                    f"draws): {' and '.join(unused)} not used; the run is recorded "
+                    f"with 1 path and seed 0")
 
 
 def not_stored(reason: str) -> None:
@@ -157,15 +162,17 @@ def chosen_store(path: Path | None, no_store: bool) -> store.RunStore | None:
 def finish_experiment(notes: Sequence[str], record: dict[str, Any],
                       runs: store.RunStore | None, scenario: str, *, kind: str, paths: int,
                       seed: int, started: datetime, json_file: Path | None,
-                      scheduler: str | None = None) -> None:
+                      scheduler: str | None = None, deterministic: bool = False) -> None:
     """An experiment's (sensitivity, solve) notes on stderr; its record in the run store
-    (with its baseline run: the scenario as it is, same paths and seed); its JSON file."""
+    (with its baseline run: the scenario as it is, same paths and seed, or its
+    deterministic base case, recorded as one path); its JSON file."""
     for note in notes:
         stderr_line(f"note: {note}")
     if runs is not None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", cc.ChipcreditWarning)  # shown for the runs already
-            baseline = cc.simulate(scenario, paths=paths, seed=seed, scheduler=scheduler)
+            baseline = cc.simulate(scenario, paths=paths, seed=seed, scheduler=scheduler,
+                                   deterministic=deterministic)
         run_id = runs.save({"baseline": baseline}, kind=kind, started=started,
                            extra={"experiment": record, "argv": sys.argv[1:]})
         stderr_line(f"stored as run {run_id} in {runs.path}")

@@ -16,7 +16,14 @@ from chipcredit.experiments.digits import decimals, fixed, significant
 from .app import app, console, user_errors
 from .formats import number, path_share, paths_count
 from .notices import warnings_shown
-from .run import NoStoreOption, SchedulerOption, StorePathOption, chosen_store, finish_experiment
+from .run import (
+    NoStoreOption,
+    SchedulerOption,
+    StorePathOption,
+    chosen_store,
+    finish_experiment,
+    note_unused,
+)
 from .staging import check_file_target
 
 __all__ = ["heading", "probes_table", "solve_command"]
@@ -28,6 +35,7 @@ __all__ = ["heading", "probes_table", "solve_command"]
     "and the final bracket. When the bracket holds no root it says so, with the metric's range "
     "over the bracket (exit status 0: that is an answer)."))
 def solve_command(
+    ctx: typer.Context,
     scenario: Annotated[str, typer.Argument(
         metavar="SCENARIO", help="A bundled scenario name or a path to a scenario YAML file.")],
     vary: Annotated[str, typer.Option(
@@ -49,6 +57,9 @@ def solve_command(
         "--paths", "-n", min=1, help="Monte Carlo paths per probe.")] = 2000,
     seed: Annotated[int, typer.Option(
         "--seed", "-s", min=0, help="Seed of every probe (common random numbers).")] = 0,
+    deterministic: Annotated[bool, typer.Option(
+        "--deterministic", help="Every probe runs the base case: one path, every shock zero, "
+                                "medians (--paths and --seed not used).")] = False,
     tol: Annotated[float, typer.Option(
         "--tol", help="Stop when the bracket is narrower than this share of its first "
                       "width.")] = 1e-3,
@@ -70,6 +81,8 @@ def solve_command(
     over the bracket (exit status 0: that is an answer).
     """
     with user_errors():
+        if deterministic:
+            note_unused(ctx, paths, seed)
         if json_file is not None:
             check_file_target(json_file, "--json")
         runs = chosen_store(store_path, no_store)
@@ -78,10 +91,12 @@ def solve_command(
         err = console(stderr=True)
         with warnings_shown(err):
             res = cc.solve(scenario, vary, target, paths=paths, seed=seed, bracket=bracket,
-                           tol=tol, max_probes=max_probes, scheduler=scheduler)
+                           tol=tol, max_probes=max_probes, scheduler=scheduler,
+                           deterministic=deterministic)
         finish_experiment(res.notes, res.to_dict(), runs, scenario, kind="solve",
-                          paths=paths, seed=seed, started=started, json_file=json_file,
-                          scheduler=scheduler)
+                          paths=res.paths, seed=res.seed, started=started,
+                          json_file=json_file, scheduler=scheduler,
+                          deterministic=res.deterministic)
         out = console()
         if not quiet:
             out.print(Text(heading(res)), soft_wrap=True)
@@ -95,9 +110,11 @@ def solve_command(
 
 def heading(res: cc.SolveResult) -> str:
     """What is being solved, over which bracket, with which runs."""
+    runs = ("the deterministic base case per probe: one path, every shock zero, medians"
+            if res.deterministic else
+            f"{paths_count(res.paths)} per probe, seed {res.seed}, common random numbers")
     return (f"Solving {res.metric} {res.op} {res.target:g} over {res.vary} in "
-            f"[{res.bracket[0]:.6g}, {res.bracket[1]:.6g}] ({paths_count(res.paths)} per probe, "
-            f"seed {res.seed}, common random numbers)")
+            f"[{res.bracket[0]:.6g}, {res.bracket[1]:.6g}] ({runs})")
 
 
 def probes_table(res: cc.SolveResult) -> Table:

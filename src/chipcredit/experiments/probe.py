@@ -105,17 +105,21 @@ def _with_p_positive(err: UsageError, named: tuple[str, str, str, str] | None) -
 
 
 def run_probe(scenario: Scenario, data: dict[str, Any], vary: str, x: float, metric: str,
-              paths: int, seed: int, scheduler: Any = None) -> Reading:
+              paths: int, seed: int, scheduler: Any = None, *,
+              deterministic: bool = False) -> Reading:
     """Run the scenario with the number at ``vary`` fixed at ``x`` and read the metric.
 
-    ``data`` is the scenario's `runner.scenario_data`. A `ChipcreditWarning` of the run
-    (paths with no IRR) is not passed on, as `runner.run_variants` does not; the reading's
-    ``nan_share`` says it. Other warnings pass as they came.
+    ``data`` is the scenario's `runner.scenario_data`; ``deterministic`` runs the base case
+    (one path, `chipcredit.simulate`'s ``deterministic``) instead of ``paths`` paths. A
+    `ChipcreditWarning` of the run (paths with no IRR) is not passed on, as
+    `runner.run_variants` does not; the reading's ``nan_share`` says it. Other warnings pass
+    as they came.
     """
     variant = apply_numbers(scenario, {vary: x}, data)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ChipcreditWarning)
-        result = simulate(variant, paths=paths, seed=seed, scheduler=scheduler)
+        result = simulate(variant, paths=paths, seed=seed, scheduler=scheduler,
+                          deterministic=deterministic)
     for w in caught:
         if not issubclass(w.category, ChipcreditWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

@@ -52,7 +52,8 @@ class SolveResult:
         What the user should know (correlations dropped, a non-monotone metric, deals
         that run past the horizon).
     paths, seed : int
-        Of every probe.
+        Of every probe (1 and 0 for the deterministic base case, as the run store records
+        a deterministic run).
     tol : float
         The relative bracket width at which the search stops.
     elapsed_seconds : float
@@ -65,6 +66,9 @@ class SolveResult:
         The root as printed in ``message`` and ``holds``: for an inequality rounded toward
         the side where it holds (`digits.toward`), so the printed value meets the target as
         the root does; None when ``no_root``.
+    deterministic : bool
+        Whether every probe was the deterministic base case (one path, every shock zero,
+        every uncertain number at its median) rather than a Monte Carlo run.
     """
 
     scenario: str
@@ -87,6 +91,7 @@ class SolveResult:
     elapsed_seconds: float
     nan_shares: tuple[float | None, ...] = field(default=())
     shown: str | None = None
+    deterministic: bool = False
 
     def probes_frame(self) -> pd.DataFrame:
         """The probes as a table.
@@ -120,7 +125,8 @@ class SolveResult:
             share of paths with no value of the metric, None where the target is not a
             statistic over them), ``metric_range`` ([min, max]), ``holds``, ``message``,
             ``notes`` (list of str), ``paths``, ``seed`` and ``tol``. A metric with no value
-            is None, never NaN.
+            is None, never NaN. ``deterministic`` (bool) says whether every probe was the
+            deterministic base case; ``paths`` and ``seed`` are then 1 and 0.
         """
         def clean(x: float | None) -> float | None:
             return None if x is None or not math.isfinite(x) else float(x)
@@ -135,4 +141,5 @@ class SolveResult:
                            for (v, m), share in zip(self.probes, shares, strict=True)],
                 "metric_range": [clean(x) for x in self.metric_range],
                 "holds": self.holds, "message": self.message, "notes": list(self.notes),
-                "paths": self.paths, "seed": self.seed, "tol": self.tol}
+                "paths": self.paths, "seed": self.seed, "deterministic": self.deterministic,
+                "tol": self.tol}

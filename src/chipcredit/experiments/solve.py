@@ -17,7 +17,10 @@ never widens the bracket by itself. With a change of side it narrows the bracket
 falling back to bisection whenever a step does not halve it, until the bracket is narrower
 than ``tol`` × its first width. Every probe runs with the same seed (common random numbers),
 so the metric is a fixed function of the value; a metric over paths (a median) may move in
-small steps, which is why the answer is a bracket as well as a value.
+small steps, which is why the answer is a bracket as well as a value. With
+``deterministic=True`` every probe is the deterministic base case instead (one path, every
+shock zero, every uncertain number at its median, as ``chipcredit run --deterministic``):
+the break-even an auditor computes by hand, free of Monte Carlo noise.
 
 The root of an inequality is printed rounded toward the side where it holds (`digits.toward`),
 so the printed value meets the target as the root does. Notes say what the answer rests on:
@@ -36,16 +39,17 @@ from typing import Any
 
 import numpy as np
 
+from chipcredit.analytics.arguments import flag
 from chipcredit.errors import ScenarioError, UsageError
 from chipcredit.scenario.defaulted import moves_with
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.paths import get_number
 
-from .arguments import whole_number
+from .arguments import seed_number, whole_number
 from .conventions import rate_note
 from .digits import significant, toward
-from .probe import run_probe
+from .probe import P_POSITIVE, deal_metric, run_probe
 from .runner import central_range, check_paths_seed, correlated_with, scenario_data
 from .solution import SolveResult
 from .target import check_reachable, parse_target
@@ -83,6 +87,7 @@ def solve(
     max_probes: int = DEFAULT_MAX_PROBES,
     progress: Callable[[float, float], None] | None = None,
     scheduler: Any = None,
+    deterministic: bool = False,
 ) -> SolveResult:
     """Find the value of ``vary`` at which the target holds with equality.
 
@@ -96,9 +101,12 @@ def solve(
         ``"METRIC = VALUE"``, ``"METRIC >= VALUE"`` or ``"METRIC <= VALUE"``, with a metric
         path into the JSON summary and a number in the metric's unit.
     paths : int
-        Monte Carlo paths of every probe (at least 1; a NumPy integer is accepted).
+        Monte Carlo paths of every probe (at least 1; a NumPy integer is accepted). Ignored
+        when ``deterministic``, as `chipcredit.simulate` ignores it: each probe has one path.
     seed : int
         Seed of every probe, the same for all (common random numbers); from 0 to 2**63 - 1.
+        Checked but ignored when ``deterministic`` (nothing is drawn); the result then says
+        seed 0, as the run store records a deterministic run.
     bracket : tuple of 2 floats (or None), optional
         (low, high) to search, in ``vary``'s unit; default p05..p95 (uncertain) or ±50%
         (fixed); an end given as None takes its default.
@@ -111,6 +119,12 @@ def solve(
     scheduler : str or distributed.Client, optional
         A Dask scheduler address (``tcp://HOST:8786``) or client: each probe's stream
         blocks run there (docs/distributed.md); the result does not depend on it.
+    deterministic : bool, default False
+        Every probe runs the deterministic base case (``simulate(..., deterministic=True)``:
+        one path, every shock zero, every uncertain number at its median, events iff
+        p >= 0.5), so the root is the base case's break-even, the one ``chipcredit run
+        --deterministic`` confirms; a statistic over paths is then that one path's value,
+        and a ``p_positive`` is 0 or 1.
 
     Returns
     -------
@@ -127,7 +141,12 @@ def solve(
     began = time.perf_counter()
     name = "solve"
     sc = load_scenario(scenario)
-    paths, seed = check_paths_seed(paths, seed, name)
+    deterministic = flag(f"{name}: deterministic", deterministic)
+    if deterministic:  # one path and nothing drawn: recorded as 1 path, seed 0 (as `run` does)
+        seed_number(name, seed)
+        paths, seed = 1, 0
+    else:
+        paths, seed = check_paths_seed(paths, seed, name)
     if not isinstance(vary, str):
         raise UsageError(f"{name}: vary must be a parameter path (e.g. 'parties.xai.cash'); "
                          f"got {vary!r}")
@@ -158,6 +177,10 @@ def solve(
     notes = [f"fixing {vary} drops its correlation with {', '.join(partners)}, which keep "
              "their own distributions"
              for partners in correlated_with(sc, [vary]).values()]
+    named = deal_metric(metric)
+    if deterministic and named is not None and named[3] == P_POSITIVE:
+        notes.append(f"{metric} on the one path of the deterministic base case is 0 or 1 "
+                     f"(whether its {named[2]} is above zero there), not a share of many paths")
     notes += moves_with(sc, vary)  # a curve point that is also a contract's term
     horizon = sc.horizon_note()  # the runs' own note is not passed on, one per probe
     if horizon is not None:
@@ -168,7 +191,8 @@ def solve(
 
     def f(x: float) -> float:
         try:
-            reading = run_probe(sc, data, vary, x, metric, paths, seed, scheduler)
+            reading = run_probe(sc, data, vary, x, metric, paths, seed, scheduler,
+                                deterministic=deterministic)
         except ScenarioError as exc:
             p = exc.problems[0]
             raise UsageError(f"{vary} at {x:g} breaks a rule: {p.path} {p.rule}; "
@@ -201,7 +225,7 @@ def solve(
                        if crosses(points[i][1], points[i + 1][1])), None)
         if change is None:
             return _no_root(sc, vary, metric, op, goal, lo, hi, probes, notes + _share_notes(
-                metric, vary, probes, shares), paths, seed, tol, began, shares)
+                metric, vary, probes, shares), paths, seed, tol, began, shares, deterministic)
         (a, ga), (b, gb) = points[change], points[change + 1]
         notes.append("the metric is not monotone over the bracket: the root given is the first "
                      "change of side found")
@@ -252,16 +276,17 @@ def solve(
         there = f"rounded {'up' if above else 'down'}, toward where it holds, from {root!r}" \
             + (f", where the metric is {at:.6g}" if at is not None else "")
     # the final bracket rounded outward, so the printed one holds the one found
+    runs = ("the deterministic base case" if deterministic else
+            f"{paths:,} path{'s' if paths != 1 else ''}, seed {seed}")
     message = (f"{metric} {op} {goal:g} at {vary} = {shown}"
                + (f" ({there})" if there else "")
                + (f", final bracket [{toward(a, up=False, digits=digits)}, "
                   f"{toward(b, up=True, digits=digits)}]" if a != b and converged else "")
-               + f"{reached}; {len(probes)} probes, {paths:,} path{'s' if paths != 1 else ''}, "
-               f"seed {seed}")
+               + f"{reached}; {len(probes)} probes, {runs}")
     if holds is not None:
         message += f"; holds for {holds}"
     wiggle = None if notes and notes[-1].startswith("the metric is not monotone") else \
-        non_monotone(probes, vary, paths)
+        non_monotone(probes, vary, paths, deterministic=deterministic)
     if wiggle is not None:
         notes.append(wiggle)
     notes += _share_notes(metric, vary, probes, shares)
@@ -274,7 +299,8 @@ def solve(
         root=float(root), bracket=(lo, hi), final_bracket=(float(a), float(b)),
         probes=tuple(probes), metric_range=(min(values), max(values)), holds=holds,
         message=message, notes=tuple(notes), paths=paths, seed=seed, tol=float(tol),
-        elapsed_seconds=time.perf_counter() - began, nan_shares=tuple(shares), shown=shown)
+        elapsed_seconds=time.perf_counter() - began, nan_shares=tuple(shares), shown=shown,
+        deterministic=deterministic)
 
 
 def _share_notes(metric: str, vary: str, probes: Sequence[tuple[float, float]],
@@ -304,12 +330,14 @@ def _side(op: str) -> Callable[[float], bool]:
     return lambda gap: gap < 0
 
 
-def non_monotone(probes: Sequence[tuple[float, float]], vary: str, paths: int) -> str | None:
+def non_monotone(probes: Sequence[tuple[float, float]], vary: str, paths: int, *,
+                 deterministic: bool = False) -> str | None:
     """A note when the metric at the probes, taken in the order of the value varied, is not
     monotone (None when it is): the root and its "holds for" side assume it is. With common
     random numbers the usual cause is Monte Carlo noise of a statistic over few paths (a
     median of a MOIC over the paths where a deal closed), larger near the root than the
-    metric's own slope.
+    metric's own slope. The deterministic base case has no such noise: there the metric
+    itself turns.
 
     ``probes`` are (value, metric) pairs in the order tried; the note names the first
     adjacent pair (by value) that moves against the metric's direction from the lowest to
@@ -322,16 +350,20 @@ def non_monotone(probes: Sequence[tuple[float, float]], vary: str, paths: int) -
     rising = ordered[-1][1] >= ordered[0][1]
     for (x0, m0), (x1, m1) in itertools.pairwise(ordered):
         if m1 != m0 and (m1 > m0) != rising:
+            why = ("(the deterministic base case has no Monte Carlo noise: the metric itself "
+                   "turns there); a narrower bracket picks one crossing" if deterministic else
+                   f"(likely Monte Carlo noise at {paths:,} path{'s' if paths != 1 else ''}); "
+                   "more paths narrow it")
             return (f"the metric is not monotone in {vary} over the probes: {x0:.6g} gives "
                     f"{m0:.6g} but {x1:.6g} gives {m1:.6g}, so the root and the side on which "
-                    f"the target holds are uncertain (likely Monte Carlo noise at {paths:,} "
-                    f"path{'s' if paths != 1 else ''}); more paths narrow it")
+                    f"the target holds are uncertain {why}")
     return None
 
 
 def _no_root(sc: Scenario, vary: str, metric: str, op: str, goal: float, lo: float, hi: float,
              probes: list[tuple[float, float]], notes: list[str], paths: int, seed: int,
-             tol: float, began: float, shares: Sequence[float | None]) -> SolveResult:
+             tol: float, began: float, shares: Sequence[float | None],
+             deterministic: bool) -> SolveResult:
     values = [m for _, m in probes]
     m_lo, m_hi = min(values), max(values)
     holds = None
@@ -359,4 +391,4 @@ def _no_root(sc: Scenario, vary: str, metric: str, op: str, goal: float, lo: flo
         root=None, bracket=(lo, hi), final_bracket=None, probes=tuple(probes),
         metric_range=(m_lo, m_hi), holds=holds, message=message, notes=tuple(notes),
         paths=paths, seed=seed, tol=float(tol), elapsed_seconds=time.perf_counter() - began,
-        nan_shares=tuple(shares))
+        nan_shares=tuple(shares), deterministic=deterministic)
