@@ -47,6 +47,9 @@ class CrossProblem:
     rule: str
     value: object = None
     suggestion: str | None = None
+    earlier: tuple[str | int, ...] | None = None
+    """Where the entry this one repeats is (a duplicate id's first use): the loader adds its
+    path and line to the rule."""
 
 
 def deal_refs(deal: Any) -> Iterator[tuple[str, str, tuple[str, ...]]]:
@@ -107,7 +110,9 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
         if p.id in BUILTIN_IDS:
             out.append(CrossProblem(("parties", i, "id"), "is a built-in account", p.id))
         elif p.id in kinds:
-            out.append(CrossProblem(("parties", i, "id"), _DUPLICATE_PARTY, p.id))
+            first = next(k for k, q in enumerate(sc.parties) if q.id == p.id)
+            out.append(CrossProblem(("parties", i, "id"), _DUPLICATE_PARTY, p.id,
+                                    earlier=("parties", first)))
         kinds.setdefault(p.id, p.kind)
     vendors = [pid for pid, k in kinds.items() if k == "vendor"]
 
@@ -173,14 +178,16 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
                                         if not p.content_per_unit.is_uncertain
                                         else p.content_per_unit.describe()))
 
-    seen_deals: set[str] = set()
+    seen_deals: dict[str, int] = {}
+    within = _within(sc)
     for j, d in enumerate(sc.deals):
         base: tuple[str | int, ...] = ("deals", j)
         if d.id in seen_deals:
-            out.append(CrossProblem((*base, "id"), "duplicates an earlier deal id", d.id))
+            out.append(CrossProblem((*base, "id"), "duplicates an earlier deal id", d.id,
+                                    earlier=("deals", seen_deals[d.id])))
         if d.id in kinds or d.id in BUILTIN_IDS:
             out.append(CrossProblem((*base, "id"), "is already a party id", d.id))
-        seen_deals.add(d.id)
+        seen_deals.setdefault(d.id, j)
         for field, target, allowed in deal_refs(d):
             if isinstance(d, CreditFacility) and field == "borrower" and kinds.get(target) == "cloud":
                 # a facility's draws follow a lab's purchases and shortfalls; a cloud has
@@ -214,9 +221,7 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             out.extend(_check_guarantee(sc, d, base))
         q = sc.quarter_of(d.start)
         if d.start is not None and not 0 <= q < sc.horizon_quarters:
-            out.append(CrossProblem((*base, "start"),
-                                    f"must fall within the horizon, {sc.start} to "
-                                    f"{_label(sc, sc.horizon_quarters - 1)}", d.start))
+            out.append(CrossProblem((*base, "start"), within, d.start))
         if isinstance(d, SpvLease):
             sources = [("amount", d.amount), ("debt.amount", d.debt.amount),
                        *((f"equity.{h}", v) for h, v in d.equity.items())]
@@ -259,8 +264,8 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             for k, item in enumerate(d.schedule):
                 qk = sc.quarter_of(item.quarter)
                 if not 0 <= qk < sc.horizon_quarters:
-                    out.append(CrossProblem((*base, "schedule", k, "quarter"),
-                                            "must fall within the horizon", item.quarter))
+                    out.append(CrossProblem((*base, "schedule", k, "quarter"), within,
+                                            item.quarter))
                 elif k and qk <= sc.quarter_of(d.schedule[k - 1].quarter):
                     # a schedule out of order is almost always a typo in a year
                     out.append(CrossProblem((*base, "schedule", k, "quarter"),
@@ -269,8 +274,7 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
     out.extend(_check_correlations(sc))
     for k, shock in enumerate(sc.shocks):
         if not 0 <= sc.quarter_of(shock.start) < sc.horizon_quarters:
-            out.append(CrossProblem(("shocks", k, "start"), "must fall within the horizon",
-                                    shock.start))
+            out.append(CrossProblem(("shocks", k, "start"), within, shock.start))
         if isinstance(shock, PriceWar):
             ref(("shocks", k, "vendor"), shock.vendor, ("vendor",))
     if vendors == [] and any(isinstance(p, Lab | Buyer) for p in sc.parties):
@@ -294,7 +298,7 @@ def _check_warrant(sc: Scenario, d: DeploymentWarrant,
         out.append(CrossProblem((*base, "issuer"), "must name a vendor with `financials` (its "
                                 "share price decides the hurdles)", d.issuer))
     if d.expiry is not None and not 0 <= sc.quarter_of(d.expiry) < sc.horizon_quarters:
-        out.append(CrossProblem((*base, "expiry"), "must fall within the horizon", d.expiry))
+        out.append(CrossProblem((*base, "expiry"), _within(sc), d.expiry))
     return out
 
 
@@ -311,9 +315,15 @@ def _cloud_problems(sc: Scenario, i: int, p: Cloud, ref: Any) -> list[CrossProbl
         if contract.tenant != "customers":
             ref(("parties", i, "contracts", k, "tenant"), contract.tenant,
                 ("lab", "vendor", "investor", "lender", "buyer"))
-        if contract.start is not None and not 0 <= sc.quarter_of(contract.start) < sc.horizon_quarters:
+        begins = None if contract.start is None else sc.quarter_of(contract.start)
+        if begins is not None and not 0 <= begins < sc.horizon_quarters:
+            lab_tenant = any(isinstance(q, Lab) and q.id == contract.tenant for q in sc.parties)
+            # a contract signed before the start is one already running: an opening contract
+            hint = (" (for a contract already running at the start, leave start out and write "
+                    "opening: true)" if begins < 0 and lab_tenant and not contract.opening
+                    else "")
             out.append(CrossProblem(("parties", i, "contracts", k, "start"),
-                                    "must fall within the horizon", contract.start))
+                                    _within(sc) + hint, contract.start))
         if contract.opening:
             out += _opening_problems(sc, ("parties", i, "contracts", k), contract)
     opening = [c for c in p.contracts if c.opening]
@@ -389,6 +399,11 @@ def _check_guarantee(sc: Scenario, d: LoanGuarantee,
                                     f"({getattr(target, field)})", getattr(d, field),
                                     getattr(target, field)))
     return out
+
+
+def _within(sc: Scenario) -> str:
+    """The rule of a quarter outside the horizon, with the horizon's first and last quarter."""
+    return f"must fall within the horizon, {sc.start} to {_label(sc, sc.horizon_quarters - 1)}"
 
 
 def _label(sc: Scenario, offset: int) -> str:

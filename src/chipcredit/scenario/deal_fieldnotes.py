@@ -67,8 +67,9 @@ DEAL_NOTES: dict[str, dict[str, str]] = {
     },
     "Loan": {
         "amortisation": (
-            "Bullet pays interest only and the principal at maturity. amortising pays a level payment "
-            "(bullet | amortising)"
+            "Bullet pays interest only and the principal at maturity. amortising pays a level payment (an "
+            "annuity); straight-line repayment (equal principal each quarter) is not modelled (bullet | "
+            "amortising)"
         ),
         "amount": "Principal, drawn at the beginning of start (Money, $B)",
         "borrower": "A lab or a cloud (party id)",
