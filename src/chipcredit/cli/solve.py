@@ -48,10 +48,10 @@ def solve_command(
              "p_positive is the share of paths on which it is above zero, e.g. "
              "'deals.colossus2-spv.parties.apollo.loss.p_positive <= 0.2' (P(loss > 0)).")],
     low: Annotated[float | None, typer.Option(
-        "--low", metavar="X", help="Low end of the bracket [default: p05 of an uncertain "
+        "--low", metavar="X", help="Low end of the bracket \\[default: p05 of an uncertain "
                                    "number, -50% of a fixed one].", show_default=False)] = None,
     high: Annotated[float | None, typer.Option(
-        "--high", metavar="X", help="High end of the bracket [default: p95, or +50%].",
+        "--high", metavar="X", help="High end of the bracket \\[default: p95, or +50%].",
         show_default=False)] = None,
     paths: Annotated[int, typer.Option(
         "--paths", "-n", min=1, help="Monte Carlo paths per probe.")] = 2000,

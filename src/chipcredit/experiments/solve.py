@@ -385,7 +385,8 @@ def _no_root(sc: Scenario, vary: str, metric: str, op: str, goal: float, lo: flo
     if holds is not None:
         message += f"; {metric} {op} {goal:g} holds {holds}"
     if m_lo != m_hi:
-        message += "; give a wider bracket to look further"
+        message += ("; give a wider bracket to look further (--low, --high; bracket= in "
+                    "Python)")
     return SolveResult(
         scenario=sc.name, vary=vary, metric=metric, op=op, target=goal, status="no_root",
         root=None, bracket=(lo, hi), final_bracket=None, probes=tuple(probes),
