@@ -8,12 +8,13 @@ from typing import Any
 from .books import Books
 from .choice import Choice
 from .clouds import Cloud, begin_clouds
-from .deals import Deal, Loan, SpvLease
+from .deals import Deal, Loan
 from .facility import CreditFacility
 from .labs import Lab
 from .market import Market
 from .numbers import ChunkNumbers, PathNumbers
 from .series import buyer_values, cloud_values, lab_values, vendor_values
+from .spv import SpvLease
 from .stakes import Backstop, EquityStake, MilestoneEquity, TakeOrPay, VendorCredit, Warrant
 from .vendors import Buyer, Vendor, close_vendors
 

@@ -232,9 +232,11 @@ class SpvLeaseDeal(DealRuntime):
         if q - self.start_q == self.lease_periods - 1:
             self._close_debt(sim, q, self._ended)
             self._ended = np.zeros(sim.n, dtype=bool)
-        # equity is paid only while the debt is current and no covenant holds the cash back
+        # equity is paid only while the debt is current and no covenant holds the cash back;
+        # a hold (reserve, event of default) keeps it only while debt is owed after the sweep
         cash = ledger.balance[self.spv].copy()
         current = self.debt.arrears < MONEY_DUST
+        hold &= self.debt.balance() >= MONEY_DUST
         self._distribute(sim, q, np.where(current & ~hold, cash, 0.0))
 
     def _test_covenants(self, sim: Sim, q: int, due: NDArray[np.float64]

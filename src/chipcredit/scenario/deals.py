@@ -198,8 +198,8 @@ class DscrTest(Model):
 class Covenants(Model):
     """Tests on an SPV's debt, each quarter. A breach does what ``breach`` says:
     ``cash_sweep`` sends the SPV's spare cash to prepay the debt; ``reserve`` keeps it in the
-    SPV instead of paying equity; ``default`` is an event of default: the debt accelerates
-    and takes all the SPV's cash until it is repaid."""
+    SPV instead of paying equity; ``default`` is an event of default: the debt takes all
+    the SPV's cash until it is repaid, and the equity gets it again from then on."""
 
     ltv: LtvTest | None = None
     dscr: DscrTest | None = None
