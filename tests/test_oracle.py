@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -375,3 +376,73 @@ def test_mesa_baseline_agrees_path_by_path() -> None:
     _, base = _engine(SEED, 1, deterministic=True)
     problems += disagreements(base, run_mesa(scenario, SEED, 1, deterministic=True))
     assert not problems, "\n".join(problems)
+
+
+def _agree_on_40_paths(scenario: cc.Scenario) -> tuple[Sim, dict[str, np.ndarray]]:
+    """Engine against oracle on 40 paths of ``scenario``, series included; the engine's
+    chunk and outcome columns."""
+    sim = Sim(scenario, ChunkDraws(SEED, 40, 0, 1, False))
+    sim.run()
+    engine = reduce_chunk(sim)
+    worlds, sizes = run_worlds(scenario, SEED, 40)
+    problems = disagreements(engine, columns(worlds, sizes))
+    for key, values in sim.series.items():
+        oracle = np.array([w.series[key] for w in worlds])
+        if not np.isclose(oracle, values, rtol=1e-9, atol=1e-9, equal_nan=True).all():
+            problems.append(f"series {key}")
+    assert not problems, "\n".join(problems)
+    return sim, engine
+
+
+def test_a_warrant_vesting_in_the_first_quarter_agrees() -> None:
+    """tests/test_deployment_warrant.py's first-quarter world (tranche 1 vests in 2025Q4,
+    before the issuer's first close), its other value uniform on $300-450B so the opening
+    price differs by path: both value the vesting, the sale and the pull at the opening
+    price, 1000 x other value / 1,500M shares."""
+    from tests.test_deployment_warrant import first_quarter_world
+
+    data = first_quarter_world("on_vest")
+    data["parties"][1]["financials"]["other_value"] = {"dist": "uniform", "low": 300.0,
+                                                       "high": 450.0}
+    with warnings.catch_warnings():  # a strike of a cent has no IRR in the bracket
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        _, engine = _agree_on_40_paths(cc.load_scenario(data))
+    dilution = engine["deal|w|amd|dilution_cost"]
+    assert dilution.min() > 40.0 * (200.0 - 0.01) / 1000.0  # priced, not at $0
+    assert np.unique(dilution).size == 40
+
+
+def test_a_facility_whose_interest_meets_its_cap_agrees() -> None:
+    """tests/deals/test_credit_facility.py's broke borrower with the rate uniform on 4-12%:
+    the cap binds in quarter 2 on every path, and in both the room left counts the interest
+    just accrued, so the peak exposure is the $0.5B cap."""
+    from tests.deals.test_credit_facility import broke_world, facility
+
+    data = broke_world(facility(rate={"dist": "uniform", "low": 0.04, "high": 0.12}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        _, engine = _agree_on_40_paths(cc.load_scenario(data))
+    np.testing.assert_allclose(engine["deal|fac|nvidia|peak_exposure"], 0.5, rtol=0, atol=1e-12)
+
+
+def test_a_purchase_draw_capped_by_the_interest_due_agrees() -> None:
+    """tests/deals/test_credit_facility.py's growing buyer, its facility capped at $55-65B
+    outstanding: the second quarter's purchase draw is the room the interest due leaves,
+    60 - 49.497 x 1.02 = 9.513 where the cap is 60, on every path in both."""
+    from tests.deals._build import lab, scenario, vendor
+    from tests.deals.test_credit_facility import facility
+
+    grower = lab(compute={"installed": 0.0, "per_revenue": 0.0, "training": 1.0,
+                          "training_growth": {"from": 3.0, "to": 3.0, "half_life_years": 1.0}})
+    deal = facility(commitment=200.0, max_outstanding={"dist": "uniform", "low": 55.0,
+                                                       "high": 65.0},
+                    vendor="nvidia", drawing={"purchases": 1.0, "shortfall": False})
+    data = scenario(parties=[vendor(), grower], deals=[deal], horizon=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditNote)  # the deal runs past the horizon
+        sim, engine = _agree_on_40_paths(cc.load_scenario(data))
+    cap = sim.deals[0].max_out
+    assert np.unique(cap).size == 40
+    first = 35.0 * 2.0 ** 0.5  # drawn in q0; q1's interest on it is first x 0.02
+    np.testing.assert_allclose(engine["spv|fac|drawn_total"], cap - first * 0.02, rtol=0,
+                               atol=1e-9)

@@ -113,6 +113,9 @@ class World:
         self.series: dict[tuple[str, str], list[float]] = {}
         """The quarterly variables the engine records, ``{(party, variable): [quarter]}``."""
         self.tied: list[Tied] = []
+        for vendor in self.vendors.values():  # a price before the first close
+            if vendor.financials is not None:
+                vendor.financials.open(self)
 
     # -- tied money: a purchase from the vendor spends it first -------------------------
     def tie(self, deal: Deal, vendor: str, amount: float, funder: str) -> None:

@@ -22,8 +22,12 @@ transfers from the lender to the borrower:
 
 Interest at ``rate`` (nominal annual) on the balance at the start of a quarter is due at
 its end; the balance is due at maturity (bullet). ``drawn_at_start`` is drawn at the
-beginning of the first quarter (a facility signed before the scenario starts). Exposure is
-the balance plus arrears plus the undrawn headroom. ``secured`` facilities share the
+beginning of the first quarter (a facility signed before the scenario starts). Interest
+accrued and not yet paid counts against ``max_outstanding``: between the quarter's
+schedule and its servicing, the room to draw is ``max_outstanding`` less the balance, the
+arrears and the interest now due. Exposure is the balance plus unpaid interest plus that
+undrawn headroom, so it exceeds ``max_outstanding`` only where the balance and the
+interest just accrued on it already do. ``secured`` facilities share the
 borrower's own equipment with its secured loans in a default.
 
 Worked example: $2B committed, at most $0.5B outstanding, 8% nominal (2% a quarter),
@@ -32,7 +36,8 @@ its costs and whose rounds fail. Quarter 0: it draws $0.2B. Quarter 1: $0.2B sho
 interest 0.2 x 0.02 = $0.004B, so it draws $0.204B. Quarter 2: short 0.2 + 0.404 x 0.02 =
 $0.20808B, but only 0.5 - 0.404 - 0.00808 = $0.08792B of room is left (unpaid interest
 counts as outstanding): it draws that, is still short, and defaults owing $0.5B, all of it
-written off; the lender's loss is 0.5 / 1.02^3 = $0.4712B.
+written off; the lender's loss is 0.5 / 1.02^3 = $0.4712B. Its peak exposure is $0.5B:
+0.404 + 0.00808 of interest + 0.08792 of room at quarter 2's schedule.
 """
 
 from __future__ import annotations
@@ -91,7 +96,6 @@ class CreditFacilityDeal(DealRuntime):
                                           self.rate_q, stage=1), sim)
         self.claim.on_fleet = spec.secured
         self.drawn_total = np.zeros(n)
-        self._interest = np.zeros(n)  # this quarter's, for the exposure after its draws
         if spec.drawing.shortfall:  # its headroom is liquidity for the lab's spending rule
             self.lab.liquidity.append(self)
         if self.vendor is not None:  # it draws when the lab buys (`draw_for_purchases`)
@@ -100,11 +104,13 @@ class CreditFacilityDeal(DealRuntime):
     # -- drawing -------------------------------------------------------------------------
     def headroom(self, q: int) -> NDArray[np.float64]:
         """What may still be drawn now, ``(n,)`` $B (zero outside the availability period
-        and once the borrower has defaulted)."""
+        and once the borrower has defaulted): unpaid interest, in arrears or accrued this
+        quarter and not yet serviced (``due_now``), counts against ``max_outstanding``."""
         if not 0 <= q - self.start_q < self.available_q:
             return np.zeros(self.n)
+        c = self.claim
         room = np.minimum(self.commitment - self.drawn_total,
-                          self.max_out - self.claim.principal - self.claim.arrears)
+                          self.max_out - c.principal - c.arrears - c.due_now)
         return np.where(self.lab.alive & ~self.claim.closed, np.maximum(room, 0.0), 0.0)
 
     def _draw(self, sim: Sim, q: int, wanted: NDArray[np.float64], *, begin: bool = False
@@ -127,12 +133,12 @@ class CreditFacilityDeal(DealRuntime):
         c = self.claim
         interest = c.principal * self.rate_q  # on the balance at the start of the quarter
         repay = c.principal if k == self.periods - 1 else np.zeros(sim.n)
-        if self.vendor is not None and k < self.available_q:
-            self._interest = interest  # the exposure is taken after the purchase draws
-        else:
-            c.track_exposure(interest + self.headroom(q))
         c.principal = c.principal - repay
         c.schedule(interest + repay, q + 1)
+        if self.vendor is None or k >= self.available_q:  # else after the purchase draws
+            # balance, what is now due (the interest, and the principal at maturity) and the
+            # room, which the interest due has narrowed
+            c.track_exposure(c.due_now + self.headroom(q))
 
     def draw_for_purchases(self, sim: Sim, q: int, wanted: NDArray[np.float64]) -> None:
         """The purchases rule, at the borrower's procurement (`LabState.procure`): draw
@@ -153,7 +159,7 @@ class CreditFacilityDeal(DealRuntime):
         drawn = self._draw(sim, q, self.purchase_share * wanted * share * v.content / perf)
         if drawn.any():  # an empty tie would only lengthen the list every purchase scans
             sim.tie(self.index, v.acct, drawn, funder=self.lender)
-        self.claim.track_exposure(self._interest + self.headroom(q))
+        self.claim.track_exposure(self.claim.due_now + self.headroom(q))
 
     def after_servicing(self, sim: Sim, q: int) -> None:
         """The shortfall rule: draw what the borrower could not pay, and pay it now (before

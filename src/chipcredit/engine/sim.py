@@ -145,6 +145,11 @@ class Sim:
         self.recorder = Recorder(self.n_quarters, draws.sizes, self.workspace,
                                  self.n if series_paths is None else series_paths, band_paths)
         self.quarter = -1
+        # a share price before the first close (a warrant vesting in quarter 0 reads it):
+        # the opening one, once the labs' cap tables and the deals' claims exist
+        for vendor in self.vendors:
+            if vendor.financials is not None:
+                vendor.financials.open(self)
 
     def acct(self, name: str) -> int:
         """Account index of a party, SPV or built-in account."""
