@@ -120,7 +120,7 @@ def test_run_deterministic_prints_the_tables() -> None:
     assert "Parties ($B" in out
     for deal in DEALS:
         assert deal in out
-    for header in ("NPV", "IRR", "MOIC", "loss", "P(default)", "revenue total", "cash end"):
+    for header in ("NPV", "IRR", "MOIC", "loss", "defaults", "revenue total", "cash end"):
         assert header in out
     footer = out.strip().splitlines()[-1]
     assert "seed-2025" in footer

@@ -48,6 +48,7 @@ def test_spv_rows_are_the_json_spvs_of_both_runs(res: cc.StressResult) -> None:
                "lessee_default_probability": "lessee_default"}[name]
         x, y = (r.outcomes[f"spv|gpu-spv|{key}"] for r in (res.base, res.stressed))
         assert row["share_higher"] == np.mean(y > x) and row["share_lower"] == np.mean(y < x)
+        assert np.isnan(row["median_difference"])  # of -1, 0, +1: no median (a 0/1 event)
     loss = _row(res, "gpu-spv", "fund", "debt_loss")
     assert loss["base"] == a["debt_loss"]["mean"] and loss["other"] == b["debt_loss"]["mean"]
     assert loss["unit"] == "$B"

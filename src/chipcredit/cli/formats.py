@@ -17,7 +17,7 @@ from chipcredit.report.path_shares import near_end_percent
 
 __all__ = ["ABOVE_BRACKET", "DASH", "MOST_DECIMALS", "NUMBER_DECIMALS", "TOTAL_LOSS", "WITHHELD",
            "compact", "count", "finite", "irr_text", "money", "multiple", "number", "path_share",
-           "paths_count", "percent", "shares", "visible_decimals"]
+           "paths_count", "percent", "shares", "visible_decimals", "yes_no"]
 
 DASH = "—"
 """Stands for a statistic with no value (None, NaN, infinite)."""
@@ -39,6 +39,19 @@ def percent(value: Any, decimals: int = 1) -> str:
         return DASH
     text = f"{x * 100:.{decimals}f}%"
     return text[1:] if text.startswith("-") and float(text[1:-1]) == 0 else text
+
+
+def yes_no(share: Any) -> str:
+    """Whether something happened on the one path of a deterministic run, from its share of
+    paths (1 or 0): ``yes`` or ``no``, as one path has no probability; `DASH` for none.
+
+    >>> yes_no(1.0), yes_no(0.0), yes_no(None)
+    ('yes', 'no', '—')
+    """
+    x = finite(share)
+    if x is None:
+        return DASH
+    return "yes" if x > 0 else "no"
 
 
 def path_share(value: Any) -> str:

@@ -265,12 +265,15 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
                           closed=closed_shares(result), deterministic=result.deterministic))
     parties = [(p.id, p.kind) for p in result.scenario.parties]
     out.print(parties_table(summary, parties, "base case" if result.deterministic else "medians",
-                            can_default(result.scenario.parties)))
+                            can_default(result.scenario.parties),
+                            deterministic=result.deterministic))
     # the seed's headline answers: the vendors' own money in their sales, the labs' porting
     for table in (vendors_table(summary, parties,
                                 "base case" if result.deterministic else "medians and means",
-                                unmodelled_funding(result.scenario)),
-                  second_sourcing_table(summary, parties, result.scenario.start)):
+                                unmodelled_funding(result.scenario),
+                                deterministic=result.deterministic),
+                  second_sourcing_table(summary, parties, result.scenario.start,
+                                        deterministic=result.deterministic)):
         if table is not None:  # none without vendors, or a second one to port to
             out.print(table)
     print_footer(out, footer(result) + (f" · {stored}" if stored else ""))

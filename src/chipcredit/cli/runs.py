@@ -169,13 +169,15 @@ def show_command(
             parties, defaultable = _parties(rows, scenario)
             out.print(parties_table(rows, parties,
                                     "base case" if deterministic else "medians",
-                                    defaultable))
+                                    defaultable, deterministic=deterministic))
             for table in (vendors_table(rows, parties, "base case" if deterministic
                                         else "medians and means",
                                         () if scenario is None else
-                                        unmodelled_funding(scenario)),
+                                        unmodelled_funding(scenario),
+                                        deterministic=deterministic),
                           second_sourcing_table(rows, parties,
-                                                None if scenario is None else scenario.start)):
+                                                None if scenario is None else scenario.start,
+                                                deterministic=deterministic)):
                 if table is not None:  # as `run` prints them
                     out.print(table)
         print_footer(out, run_footer(

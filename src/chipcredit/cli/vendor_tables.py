@@ -16,11 +16,18 @@ from chipcredit.report.i18n import catalogue
 from chipcredit.report.vendors import vendor_rows, vendors_caption
 
 from .captions import NotedTable
-from .formats import DASH, finite, money, path_share, percent
+from .formats import DASH, finite, money, path_share, percent, yes_no
 
 __all__ = ["second_sourcing_table", "vendors_table"]
 
 Summary = Sequence[Mapping[Any, Any]]
+
+_HEADERS = ("revenue total\np50", "revenue total\nmean", "self-funded\nrevenue p50",
+            "self-funded\nrevenue mean", "self-funded\nshare mean", "unit share\nend p50")
+"""Headers of `chipcredit.report.vendors.VENDOR_COLUMNS`, in their order."""
+_BASE_CASE_HEADERS = ("revenue total", "self-funded\nrevenue", "self-funded\nshare",
+                      "unit share\nend")
+"""Headers of `chipcredit.report.vendors.BASE_CASE_COLUMNS`: the one path's values."""
 
 
 def _stats(summary: Summary) -> dict[tuple[str, str], Mapping[str, Any]]:
@@ -36,7 +43,8 @@ def _get(index: Mapping[tuple[str, str], Mapping[str, Any]], party: str, metric:
 
 
 def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str,
-                  unmodelled: Sequence[Mapping[str, Any]] = ()) -> Table | None:
+                  unmodelled: Sequence[Mapping[str, Any]] = (), *,
+                  deterministic: bool = False) -> Table | None:
     """One row per vendor, in the order given: total revenue (median and mean), the part
     paid with money the vendor put into the buyer (self-funded revenue, median and mean;
     its share of revenue, the mean of the per-path shares) and its share of units at the
@@ -55,6 +63,10 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     unmodelled : sequence of mappings
         The registry's vendor funding the scenario leaves out: the items of
         `chipcredit.report.vendors.unmodelled_funding`, named last in the caption.
+    deterministic : bool
+        Whether ``summary`` is of the one path of a deterministic run: each column once,
+        with no median or mean in its header (`chipcredit.report.vendors.BASE_CASE_COLUMNS`),
+        as one path has neither.
 
     Returns
     -------
@@ -63,30 +75,34 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
         section holds the same statistics with their p05 and p95. None for a scenario
         without vendors.
     """
-    rows = vendor_rows(summary, parties)
+    rows = vendor_rows(summary, parties, deterministic=deterministic)
     if not rows:
         return None
     table = NotedTable(title=f"Vendors ($B over the horizon; {over})", title_justify="left",
                        caption_justify="left",
                        caption=vendors_caption(summary, parties, unmodelled, catalogue("en")))
     table.add_column("vendor", no_wrap=True)
-    for header in ("revenue total\np50", "revenue total\nmean", "self-funded\nrevenue p50",
-                   "self-funded\nrevenue mean", "self-funded\nshare mean",
-                   "unit share\nend p50"):
+    for header in (_BASE_CASE_HEADERS if deterministic else _HEADERS):
         table.add_column(header, justify="right", no_wrap=True)
     for row in rows:
-        rev_p50, rev_mean, own_p50, own_mean, own_share, unit_share = row.values
+        if deterministic:
+            revenue, own, own_share, unit_share = row.values
+            cells = [money(revenue), money(own)]
+        else:
+            rev_p50, rev_mean, own_p50, own_mean, own_share, unit_share = row.values
+            cells = [money(rev_p50), money(rev_mean), money(own_p50), money(own_mean)]
         # two decimals: self-funded shares are fractions of 1%
-        table.add_row(Text(row.party), money(rev_p50), money(rev_mean), money(own_p50),
-                      money(own_mean), percent(own_share, 2), percent(unit_share))
+        table.add_row(Text(row.party), *cells, percent(own_share, 2), percent(unit_share))
     return table
 
 
 def second_sourcing_table(summary: Summary, parties: Sequence[tuple[str, str]],
-                          start: str | None) -> Table | None:
+                          start: str | None, *, deterministic: bool = False) -> Table | None:
     """One row per lab, in the order given: the probability that it takes delivery from a
     vendor other than its primary one within the horizon, and the median quarter of the
-    first such delivery over the paths where it does.
+    first such delivery over the paths where it does (``deterministic``: whether the one
+    path of the base case does, yes or no, and the quarter, as one path has no probability
+    or median).
 
     Parameters
     ----------
@@ -108,16 +124,19 @@ def second_sourcing_table(summary: Summary, parties: Sequence[tuple[str, str]],
         return None
     index = _stats(summary)
     table = NotedTable(title="Labs' second sourcing", title_justify="left", caption_justify="left",
-                  caption="from a vendor other than the lab's primary one; p50 over the "
-                          "paths where it does")
+                  caption="from a vendor other than the lab's primary one; " + (
+                      "in the base case, within the horizon" if deterministic
+                      else "p50 over the paths where it does"))
     table.add_column("lab", no_wrap=True)
-    table.add_column("P(second source)", justify="right", no_wrap=True)
-    table.add_column("first quarter\np50", justify="right", no_wrap=True)
+    table.add_column("second source" if deterministic else "P(second source)", justify="right",
+                     no_wrap=True)
+    table.add_column("first quarter" if deterministic else "first quarter\np50",
+                     justify="right", no_wrap=True)
     for party, kind in parties:
         if kind != "lab":
             continue
-        table.add_row(Text(party),
-                      path_share(_get(index, party, "second_source_probability", "mean")),
+        share = _get(index, party, "second_source_probability", "mean")
+        table.add_row(Text(party), yes_no(share) if deterministic else path_share(share),
                       _quarter(_get(index, party, "second_source_quarter", "p50"), start))
     return table
 

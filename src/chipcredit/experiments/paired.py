@@ -60,7 +60,11 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
     other minus base, in the metric's unit), share_higher and share_lower (the shares of the
     paired paths with other > base and other < base; the rest are ties), paths, unit (of
     base, other, difference, ci_low, ci_high and median_difference: the metric's unit,
-    `chipcredit.analytics.unit`; ``probability`` for the 0/1 events). A deal's ``irr`` is
+    `chipcredit.analytics.unit`; ``probability`` for the 0/1 events, whose
+    median_difference is NaN, null in JSON: a median of differences that are each -1, 0
+    or +1 says only which way over half the paths went, while share_higher and share_lower
+    are the shares of paths on which the event happens in the other run only and in the
+    base only). A deal's ``irr`` is
     paired per path as ``run`` averages it (`irr_series`): a path whose IRR lies below the
     bracket (a total loss) counts at -100%, so a change that turns paths into total losses
     lowers the mean instead of dropping them; paths above the bracket have no number and
@@ -118,7 +122,7 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
         rows.append(_paired_row(parts[1] if parts[0] == "deal" else None,
                                 parts[2] if parts[0] == "deal" else parts[1], metric,
                                 metric_unit(metric), a, b,
-                                None if events else exact))
+                                None if events else exact, event=events))
     rows += _credit_rows(base, other)
     return pd.DataFrame([r for r in rows if r is not None], columns=list(COLUMNS))
 
@@ -141,9 +145,14 @@ def _irr_pair(base: Result, other: Result, key: str
 
 def _paired_row(deal: str | None, party: str, metric: str, unit: str | None,
                 a: NDArray[np.floating], b: NDArray[np.floating],
-                exact: tuple[float, float] | None) -> dict[str, Any] | None:
+                exact: tuple[float, float] | None, *, event: bool = False
+                ) -> dict[str, Any] | None:
     """One paired row over the paths where both are finite; ``exact``: both runs' exact
-    means, used where every path has a value."""
+    means, used where every path has a value. An ``event`` (a 0/1 outcome per path) has no
+    median difference (NaN): its per-path differences are -1, 0 or +1, so their median
+    only says whether over half the paths flipped one way (+1 read as "certain" when 52%
+    of the paths default under stress); its shares are what it means, the paths on which
+    the event happens in the other run only and in the base only."""
     a, b = a.astype(np.float64, copy=False), b.astype(np.float64, copy=False)
     fin_a, fin_b = np.isfinite(a), np.isfinite(b)
     ok = fin_a & fin_b
@@ -159,7 +168,7 @@ def _paired_row(deal: str | None, party: str, metric: str, unit: str | None,
     half = float(Z95 * diff.std(ddof=1) / np.sqrt(count)) if count > 1 else float("nan")
     return {"deal": deal, "party": party, "metric": metric, "base": mean_a, "other": mean_b,
             "difference": mean, "ci_low": mean - half, "ci_high": mean + half,
-            "median_difference": float(np.median(diff)),
+            "median_difference": float("nan") if event else float(np.median(diff)),
             "share_higher": float(np.count_nonzero(diff > 0) / count),
             "share_lower": float(np.count_nonzero(diff < 0) / count), "paths": count,
             "unit": unit}
@@ -184,7 +193,8 @@ def _credit_rows(base: Result, other: Result) -> list[dict[str, Any] | None]:
             a, b = (np.where(c, r.outcomes[key], np.nan) for r, c in zip(runs, closed, strict=True))
             exact = [f[name]["mean"] if name == "debt_loss" else f[name] for f in figures]
             rows.append(_paired_row(deal.id, whose[side], name, summary_unit(f"spvs.{deal.id}.{name}"),
-                                    a, b, None if None in exact else (exact[0], exact[1])))
+                                    a, b, None if None in exact else (exact[0], exact[1]),
+                                    event=name != "debt_loss"))
     for key in base.outcomes:
         parts = key.split("|")
         if parts[0] != "portfolio" or len(parts) != 3 or key not in other.outcomes:

@@ -10,13 +10,27 @@ from __future__ import annotations
 import math
 import re
 
-from chipcredit.analytics.unit import summary_range, summary_unit
+from chipcredit.analytics.unit import (
+    EVENT,
+    MONEY,
+    MONEY_A_QUARTER,
+    MULTIPLE,
+    PROBABILITY,
+    RATE,
+    SHARE,
+    SHARE_OF_PATHS,
+    MissingUnit,
+    summary_range,
+    summary_unit,
+)
 from chipcredit.errors import UsageError
 
 from .probe import P_POSITIVE, deal_metric
 
 __all__ = ["check_reachable", "parse_target"]
 
+_FRACTIONS = (RATE, PROBABILITY, SHARE, SHARE_OF_PATHS, EVENT)
+"""Units of a number that a percent writes: a target of ``12%`` means 0.12 in them."""
 _TARGET = re.compile(r"^\s*(?P<metric>[^\s=<>]+)\s*(?P<op>>=|<=|==|=)\s*(?P<value>\S+)\s*$")
 
 
@@ -31,8 +45,8 @@ def parse_target(text: str) -> tuple[str, str, float]:
         value = float(raw)
     except ValueError:
         hint = ""
-        if raw.endswith("%"):
-            hint = f" (did you mean {float(raw[:-1]) / 100:g}?)" if _is_float(raw[:-1]) else ""
+        if raw.endswith("%") and _is_float(raw[:-1]):
+            hint = _percent_hint(match["metric"], float(raw[:-1]))
         elif raw.lower().endswith("x") and _is_float(raw[:-1]):
             hint = f" (did you mean {float(raw[:-1]):g}?)"
         raise UsageError(f"target value must be a number; got {raw!r}{hint}") from None
@@ -64,6 +78,25 @@ def check_reachable(metric: str, goal: float) -> None:
     unit = "share of paths" if positive else summary_unit(metric)
     raise UsageError(f"target value must be between {low:g} and {high:g}, the range of "
                      f"{metric} (a {unit}); got {goal:g}{hint}")
+
+
+def _percent_hint(metric: str, percent: float) -> str:
+    """What a target value written as a percent should be: the fraction, for a metric whose
+    unit is one (a rate such as an IRR, a probability, a share, ``p_positive``) or whose
+    unit is not known; else the metric's unit, as a percent of an amount in $B is no
+    amount (2% of an NPV read as 0.02 would be $20M)."""
+    named = deal_metric(metric)
+    try:
+        unit = SHARE_OF_PATHS if named is not None and named[3] == P_POSITIVE else summary_unit(metric)
+    except MissingUnit:
+        unit = None
+    if unit is None or unit in _FRACTIONS:
+        return f" (did you mean {percent / 100:g}?)"
+    if unit in (MONEY, MONEY_A_QUARTER):
+        return f"; {metric} is in {unit} (US$ billions), not a percent: write the amount in $B"
+    if unit == MULTIPLE:
+        return f"; {metric} is a multiple of money (x), not a percent: write the multiple"
+    return f"; {metric} is in {unit}, not a percent"
 
 
 def _is_float(text: str) -> bool:

@@ -31,7 +31,7 @@ from .multiples import (
 )
 from .solvency import kind_label
 from .theme import display_name
-from .vendors import VENDOR_COLUMNS, unmodelled_funding, vendor_rows, vendors_caption
+from .vendors import BASE_CASE_COLUMNS, VENDOR_COLUMNS, unmodelled_funding, vendor_rows, vendors_caption
 
 __all__ = ["PARTIAL_MARK", "Cell", "deals_table", "irr_notes", "irr_text", "metadata_table", "net_position",
            "parties_table", "sensitivity_table", "table", "vendors_table"]
@@ -43,6 +43,9 @@ _VENDOR_HEADERS = ("report.col_revenue_p50", "report.col_revenue_mean", "report.
                    "report.col_self_funded_mean", "report.col_self_funded_share",
                    "report.col_unit_share_end")
 """Headers of the `VENDOR_COLUMNS`, in their order."""
+_BASE_CASE_VENDOR_HEADERS = ("report.col_revenue_base", "report.col_self_funded_base",
+                             "report.col_self_funded_share_base", "report.col_unit_share_end_base")
+"""Headers of the `BASE_CASE_COLUMNS` (a deterministic run's one path), in their order."""
 
 
 @dataclass(frozen=True)
@@ -289,12 +292,19 @@ def parties_table(result: Result, cat: Catalogue) -> str:
     clouds on their own balance sheet; blank for the others, which never default), median
     total revenue and median cash at the horizon. Each cell carries its unit. Where a party's
     cash is a net position (`net_position`: a cloud funded by its parent, a lender), a note
-    under the table says so: it runs negative by what was put in or lent."""
-    headers = [cat.t("report.col_party"), cat.t("report.col_kind"), cat.t("report.col_default"),
-               cat.t("report.col_revenue"), cat.t("report.col_cash_end")]
+    under the table says so: it runs negative by what was put in or lent. A deterministic
+    run's one path has no probability or median: whether the party defaults (yes or no),
+    its revenue and its cash, under headers that name no statistic."""
+    base = "_base" if result.deterministic else ""
+    headers = [cat.t("report.col_party"), cat.t("report.col_kind"),
+               cat.t(f"report.col_default{base}"), cat.t(f"report.col_revenue{base}"),
+               cat.t(f"report.col_cash_end{base}")]
     rows = []
     for p in result.scenario.parties:
-        default = cat.path_share(result.default_probability(p.id)) if p.can_default else ""
+        share = result.default_probability(p.id) if p.can_default else None
+        default = ("" if share is None
+                   else cat.t("report.answer_yes" if share > 0 else "report.answer_no")
+                   if result.deterministic else cat.path_share(share))
         rows.append([Cell(display_name(result, p.id, cat), "data"),
                      Cell(kind_label(p, cat)), Cell(default, "num"),
                      Cell(_median(result, p.id, "revenue_total", cat), "num"),
@@ -317,16 +327,21 @@ def vendors_table(result: Result, cat: Catalogue) -> str:
     """Per vendor: total revenue, self-funded revenue (median and mean), the self-funded
     share (mean of the per-path shares) and the share of units at the horizon (median): the
     rows of `vendors.vendor_rows`, as the CLI's vendors table has them, then the note of what
-    self-funded revenue counts. Empty for a scenario without vendors."""
+    self-funded revenue counts. Empty for a scenario without vendors. A deterministic run's
+    one path has each figure once (`BASE_CASE_COLUMNS`), under headers that name no
+    statistic."""
     parties = [(p.id, p.kind) for p in result.scenario.parties]
-    rows = vendor_rows(result.summary().to_dict("records"), parties)
+    rows = vendor_rows(result.summary().to_dict("records"), parties,
+                       deterministic=result.deterministic)
     if not rows:
         return ""
-    headers = [cat.t("report.col_party"), *(cat.t(h) for h in _VENDOR_HEADERS)]
+    columns, names = ((BASE_CASE_COLUMNS, _BASE_CASE_VENDOR_HEADERS) if result.deterministic
+                      else (VENDOR_COLUMNS, _VENDOR_HEADERS))
+    headers = [cat.t("report.col_party"), *(cat.t(h) for h in names)]
     body = []
     for row in rows:
         cells = [Cell(display_name(result, row.party, cat), "data")]
-        for (metric, _, unit), value in zip(VENDOR_COLUMNS, row.values, strict=True):
+        for (metric, _, unit), value in zip(columns, row.values, strict=True):
             text = cat.na() if value is None else (
                 cat.money(value) if unit == "money"
                 # two decimals, as in the CLI: self-funded shares are fractions of 1%

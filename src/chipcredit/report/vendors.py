@@ -19,8 +19,8 @@ from typing import Any
 from chipcredit.registry import registry_rows
 from chipcredit.registry.network import LIVE_STATUSES
 
-__all__ = ["VENDOR_COLUMNS", "VendorRow", "unmodelled_funding", "unsold_note",
-           "vendor_rows", "vendors_caption"]
+__all__ = ["BASE_CASE_COLUMNS", "VENDOR_COLUMNS", "VendorRow", "unmodelled_funding",
+           "unsold_note", "vendor_rows", "vendors_caption"]
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-\d{2})?)?")
 
@@ -39,11 +39,21 @@ shipped over the last four quarters), not of dollars, and its median is over the
 which some vendor sold units then (a share of nothing has no value: the summary's
 ``nan_share`` of ``market_share_end`` gives the other paths)."""
 
+BASE_CASE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("revenue_total", "p50", "money"),
+    ("self_funded_revenue", "p50", "money"),
+    ("self_funded_revenue_share", "mean", "share"),
+    ("market_share_end", "p50", "share"),
+)
+"""The columns of a deterministic run (the base case, one path): each of `VENDOR_COLUMNS`
+once, as one path has one value, not a median beside an equal mean."""
+
 
 @dataclass(frozen=True)
 class VendorRow:
-    """One vendor's row: its id and the `VENDOR_COLUMNS` values in order ($B over the
-    horizon, shares as fractions of 1; None where the summary has no such number)."""
+    """One vendor's row: its id and the `VENDOR_COLUMNS` (or `BASE_CASE_COLUMNS`) values in
+    order ($B over the horizon, shares as fractions of 1; None where the summary has no such
+    number)."""
 
     party: str
     values: tuple[float | None, ...]
@@ -63,7 +73,8 @@ def _value(row: Mapping[str, Any] | None, stat: str) -> float | None:
 
 
 def vendor_rows(summary: Sequence[Mapping[Any, Any]],
-                parties: Sequence[tuple[str, str]]) -> list[VendorRow]:
+                parties: Sequence[tuple[str, str]], *,
+                deterministic: bool = False) -> list[VendorRow]:
     """The vendors table's rows, one per party of kind ``vendor`` in the order given.
 
     Parameters
@@ -71,15 +82,18 @@ def vendor_rows(summary: Sequence[Mapping[Any, Any]],
     summary : `Result.summary` rows as mappings (deal, party, metric, mean, p05, p50, p95,
         ...); only a party's own rows (deal not a string) are read
     parties : (party id, kind) of the scenario's parties
+    deterministic : whether the rows are of the one path of a deterministic run: their
+        values are then those of `BASE_CASE_COLUMNS`, else of `VENDOR_COLUMNS`
 
     Returns
     -------
     list of VendorRow, empty for a scenario without vendors
     """
+    columns = BASE_CASE_COLUMNS if deterministic else VENDOR_COLUMNS
     index = {(str(r["party"]), str(r["metric"])): r for r in summary
              if not isinstance(r.get("deal"), str)}
     return [VendorRow(party, tuple(_value(index.get((party, metric)), stat)
-                                   for metric, stat, _ in VENDOR_COLUMNS))
+                                   for metric, stat, _ in columns))
             for party, kind in parties if kind == "vendor"]
 
 
