@@ -41,6 +41,7 @@ from .formats import (
     path_share,
     percent,
     shares,
+    yes_no,
 )
 from .summary_index import Index, Summary, summary_index, summary_stat
 
@@ -105,14 +106,6 @@ paths with a loss."""
 DETERMINISTIC_HEADERS = ("NPV", "IRR", "MOIC", "loss", "loss\n> 0")
 """The same columns over the one path of the deterministic base case: its values, and
 ``yes`` or ``no`` for whether it has a loss."""
-
-
-def _lost(share: float | None) -> str:
-    """``yes``/``no``: whether the one path of a deterministic run has a loss (its share of
-    paths with a loss, 1 or 0); a dash where the party has no loss metric."""
-    if share is None:
-        return DASH
-    return "yes" if share > 0 else "no"
 
 
 def deals_table(summary: Summary, kinds: Mapping[str, str],
@@ -206,7 +199,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
         extra = _extras(index, deal, party, over_paths=not deterministic)
         if extra:
             extras.setdefault(deal, []).append(f"{party} {', '.join(extra)}")
-        rows.append((label, party, cells, (_lost(p_loss.get((deal, party))) if deterministic
+        rows.append((label, party, cells, (yes_no(p_loss.get((deal, party))) if deterministic
                                            else path_share(p_loss.get((deal, party)))),
                      position == len(group) - 1))
     for label, party, cells, p_pos, last in rows:
