@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from chipcredit._version import __version__
-
 from .closing import closed_paths
 from .irr_stats import bracket_shares
 from .metrics import DEAL_METRICS, column
@@ -111,7 +109,9 @@ def json_summary(result: Result) -> dict[str, Any]:
             continue
         spvs[d.id] = spv_credit(result, d.id)
     return {
-        "chipcredit_version": __version__,
+        # the code that simulated the run, stamped on the Result then (not this process's)
+        "chipcredit_version": result.version,
+        "chipcredit_code_sha256": result.code_sha256,
         "scenario": result.scenario.name,
         "scenario_sha256": result.scenario_sha256,
         "paths": result.paths,

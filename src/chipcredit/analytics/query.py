@@ -29,8 +29,8 @@ from .result import Result
 
 __all__ = ["METADATA", "metric_paths", "metric_value", "summary_items"]
 
-METADATA = ("chipcredit_version", "scenario", "scenario_sha256", "paths", "seed", "start",
-            "quarters", "deterministic")
+METADATA = ("chipcredit_version", "chipcredit_code_sha256", "scenario", "scenario_sha256",
+            "paths", "seed", "start", "quarters", "deterministic")
 """Top-level keys of the JSON summary that describe the run, not its outcome: no metric."""
 
 _INDEXED = re.compile(r"^(?P<key>.+?)(?P<index>(?:\[\d+\])+)$")

@@ -37,6 +37,7 @@ from .stored_run import (
     _variant_paths,
     _when,
     _whole,
+    code_note,
 )
 from .vendor_tables import second_sourcing_table, vendors_table
 
@@ -215,6 +216,8 @@ def diff_command(
         out = console()
         out.print(Text(_header(a)), soft_wrap=True)
         out.print(Text(_header(b)), soft_wrap=True)
+        if note := code_note(a, b):  # differences that may be the code's, not the inputs'
+            out.print(Text(note), soft_wrap=True)
         rows = [_clean(r) for r in frame.to_dict("records")]
         unmeant = irr_unmeant(rows, {side: _deal_sides(d) for side, d in data.items()})
         both = [r for r in rows if r["only"] is None]

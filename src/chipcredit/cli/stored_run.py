@@ -63,7 +63,25 @@ def _header(run: dict[str, Any]) -> str:
              else paths_count(_whole(run["paths"])))
     return (f"run {run['id']} · {run['kind']} · {run['status']} · scenario {run['scenario']} · "
             f"sha256 {_text(run['scenario_sha256'])[:12]} · {paths} · seed {_seed(run['seed'])} · "
-            f"started {_when(run['started'])} UTC · chipcredit {run['version']}")
+            f"started {_when(run['started'])} UTC · chipcredit {run['version']}"
+            + (f" (code {run['code_sha256'][:12]})" if run.get("code_sha256") else ""))
+
+
+def code_note(a: dict[str, Any], b: dict[str, Any]) -> str | None:
+    """One line where two runs rows were made by different code (their `code_sha256`
+    fingerprints differ), or where one of them does not say; None where both name the
+    same code: a diff's differences may then come from the code, not the inputs."""
+    codes = [run.get("code_sha256") for run in (a, b)]
+    if codes[0] and codes[1]:
+        if codes[0] == codes[1]:
+            return None
+        return (f"runs {a['id']} and {b['id']} were made by different code (code "
+                f"{codes[0][:12]} and {codes[1][:12]}): some differences may come from the "
+                "code, not the inputs")
+    unknown = [str(run["id"]) for run, code in zip((a, b), codes, strict=True) if not code]
+    return (f"run {' and '.join(unknown)} {'names' if len(unknown) == 1 else 'name'} no code "
+            "fingerprint (stored before schema 5): whether the two were made by the same "
+            "code is not known")
 
 
 def _stored_paths(runs: store.RunStore, run_id: int) -> dict[str, int]:
