@@ -85,7 +85,7 @@ def _with_marks(result: cc.Result, marks: dict[tuple[str, str], float]) -> cc.Re
 
 
 def test_the_deal_table_says_its_figures_count_the_horizon_mark(result: cc.Result) -> None:
-    """Claims alive at the horizon are marked to model (DESIGN section 3): where some row's
+    """Claims alive at the horizon are marked to model (docs/design.md section 3): where some row's
     NPV counts a mark of at least MARK_SHOWN ($1M), the notes say so in the report's words
     (``report.mark_note``), as the report's deal table and ``chipcredit run`` do; where none
     does, they do not."""

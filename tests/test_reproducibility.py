@@ -1,4 +1,4 @@
-"""Reproducibility (DESIGN.md section 10): same scenario and seed, same numbers to the bit,
+"""Reproducibility (docs/design.md section 10): same scenario and seed, same numbers to the bit,
 whatever the chunking; another seed, other numbers; keyed substreams, so adding a party
 leaves everyone else's draws alone."""
 

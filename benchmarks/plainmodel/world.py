@@ -1,5 +1,5 @@
 """One path of the seed-2025 world, stepped quarter by quarter through the nine phases in
-the engine's order (DESIGN.md section 3; `chipcredit.engine.sim.Sim.step`)."""
+the engine's order (docs/design.md section 3; `chipcredit.engine.sim.Sim.step`)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 (the only ones on which its debt exists), with the share closed beside them: a credit
 officer buying the debt buys it given the deal closed. Checked by hand from the per-path
 outcomes of a run in which the SPV of tests/fixtures_credit/neocloud-spv.yaml closes with
-probability 0.6; a deal's NPV stays over all paths (DESIGN.md section 2a)."""
+probability 0.6; a deal's NPV stays over all paths (docs/design.md section 2a)."""
 
 from __future__ import annotations
 

@@ -102,7 +102,7 @@ def test_purchase_draws_pay_half_the_vendors_equipment() -> None:
     # 0.5 x 1 x 35 = 17.5 drawn at the end of q0. Interest 17.5 x 0.02 = 0.35 a quarter
     # from q1; the term is 2 years, so q7 also repays the 17.5.
     #   lender cash in: 7 x 0.35 + 17.5 = 19.95; tied gross profit 0.75 x 17.5 = 13.125;
-    #   peak exposure (balance + accrued interest + undrawn, DESIGN 2a), from q1 on: the
+    #   peak exposure (balance + accrued interest + undrawn, docs/design.md 2a), from q1 on: the
     #   cap on what is outstanding is the commitment (no max_outstanding), and the 0.35 of
     #   interest due counts against it, so the room is 30 - 17.5 - 0.35 = 12.15 (12.5 of
     #   the commitment is undrawn) and the exposure 17.5 + 0.35 + 12.15 = 30.0.

@@ -1,7 +1,7 @@
 """An SPV's debt is impaired exactly when its lender lost value: ``debt_loss`` above 0.
 
 ``debt_loss`` is the PV at the debt rate of the debt service promised minus what was
-received (DESIGN.md section 2a). Arrears bear no interest, so debt service paid late, in
+received (docs/design.md section 2a). Arrears bear no interest, so debt service paid late, in
 full, is a loss at the contract rate; it used to leave ``debt_impaired`` at 0 (that counted
 a write-off only) beside a debt loss of $0.24B.
 

@@ -1,7 +1,7 @@
 """Vendor credit is secured on the chips it shipped, valued at their used value until the
 path's own useful life ends and the fleet retires them. The cut used to be the chunk's
 longest drawn life, so a path's collateral, and its recovery when the borrower defaulted
-late, depended on which paths shared its chunk (DESIGN.md section 10)."""
+late, depended on which paths shared its chunk (docs/design.md section 10)."""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ def test_a_rate_varied_is_named_nominal_with_its_effective_equivalent() -> None:
                    bracket=(0.0, 0.2))
     r = float(res.shown)  # type: ignore[arg-type]
     effective = (1 + r / 4) ** 4 - 1
-    assert (f"deals.loan.rate is a nominal annual rate, compounded quarterly (DESIGN.md "
+    assert (f"deals.loan.rate is a nominal annual rate, compounded quarterly (docs/design.md "
             f"section 2a): {r:.6g} is {r / 4:.6g} a quarter, {effective:.4%} a year effective "
             "((1 + r/4)^4 - 1, the convention of IRRs)") in res.notes
     cash = cc.solve(world(), "parties.xai.cash", f"{LENDER_CASH_IN} >= 12.5", paths=4)

@@ -46,7 +46,7 @@ def _defaulting_world(discount_rate: float) -> dict[str, Any]:
 
 def _par_rate(d: float) -> float:
     """By hand: the loan is drawn at the start of the first quarter and pays ``r/4`` at the
-    end of each quarter (DESIGN.md 2a, docs/deals.md), the principal at the end of the
+    end of each quarter (docs/design.md 2a, docs/deals.md), the principal at the end of the
     eighth; discounted at the quarterly ``(1 + d)**(1/4) - 1`` its NPV is zero exactly when
     ``r/4`` equals that rate."""
     return 4 * ((1 + d) ** 0.25 - 1)

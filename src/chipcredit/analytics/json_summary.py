@@ -1,4 +1,4 @@
-"""The JSON summary of a run (DESIGN.md section 9), built from a `Result`'s outcomes.
+"""The JSON summary of a run (docs/design.md section 9), built from a `Result`'s outcomes.
 
 `Result.to_dict` returns it, and `Result.to_json` writes it. Money is in $B, time in
 quarters; a statistic with no value is None; there are no wall-clock times, so the same

@@ -81,7 +81,7 @@ class Result(TidyTables, Schedules):
         ``outcomes``.
     self_funded_sums : mapping of (from, to, kind) to float64 ndarray ``(quarters,)``
         Sums over paths of the part of each flow into a vendor that is the vendor's own
-        money coming back to it (money provenance; DESIGN.md section 5).
+        money coming back to it (money provenance; docs/design.md section 5).
     flow_reservoir : mapping of (from, to, kind) to float32 ndarray ``(quarters, kept)``
         Every flow of the first paths (up to 2,048), for the flows matrix's p05 and p95.
     version : str
@@ -154,9 +154,9 @@ class Result(TidyTables, Schedules):
         """Largest violation of any ledger invariant over every path and quarter, $B (float)."""
         return self.checks.worst()
 
-    # -- the JSON summary (DESIGN.md section 9) ------------------------------------------
+    # -- the JSON summary (docs/design.md section 9) ------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """The JSON summary (DESIGN.md section 9) as a dict.
+        """The JSON summary (docs/design.md section 9) as a dict.
 
         Returns
         -------

@@ -10,7 +10,7 @@ the unit of each metric path). A spreadsheet reader can then tell 0.12 (an annua
 
 The unit strings, one set for every output:
 
-- ``$B``: US$ billions (money, DESIGN.md section 2); ``$B a quarter`` for a quarterly flow
+- ``$B``: US$ billions (money, docs/design.md section 2); ``$B a quarter`` for a quarterly flow
   such as a band's ``revenue``;
 - ``annual rate``: an effective annual rate as a fraction (0.12 is 12% a year): ``irr``,
   ``discount_rate``;

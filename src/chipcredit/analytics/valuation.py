@@ -5,7 +5,7 @@ Free functions over arrays shaped ``(n_paths, n_times)``, in the style of QuantL
 (positive = received) on path ``p`` at ``k`` quarters after the scenario start (``k = 0`` is the
 beginning of the first quarter). Nothing loops over paths in Python.
 
-Conventions (DESIGN.md 2a): discount rates and IRRs are effective annual; a flow at quarter ``k``
+Conventions (docs/design.md 2a): discount rates and IRRs are effective annual; a flow at quarter ``k``
 is discounted by ``(1 + r) ** (-k / 4)``; IRR is solved per quarter and reported as
 ``(1 + q) ** 4 - 1``. Loan and lease rates are nominal annual compounded quarterly, so the
 annuity helpers take the *quarterly* rate ``r / 4`` directly.

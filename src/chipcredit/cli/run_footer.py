@@ -16,7 +16,7 @@ DETERMINISTIC_NOTE = ("Deterministic: one path with every random shock at zero a
                       "defaults and losses that come from bad draws do not appear; compare "
                       "with a Monte Carlo run (without --deterministic).")
 """The line above the footer of a deterministic run (its 0% defaults are not a forecast, and
-its numbers are not the Monte Carlo medians: DESIGN.md section 10)."""
+its numbers are not the Monte Carlo medians: docs/design.md section 10)."""
 
 
 def run_footer(*, scenario: str, sha256: str, paths: int | None, deterministic: bool,

@@ -178,7 +178,7 @@ class CreditFacilityDeal(DealRuntime):
             return
         # only the paths that drew pay now: elsewhere arrears that cash could pay (cash that
         # came after the costs fell due) wait for the funding phase, as they do when no path
-        # of the chunk draws (a path's numbers must not depend on its chunk, DESIGN.md 10)
+        # of the chunk draws (a path's numbers must not depend on its chunk, docs/design.md 10)
         lab.opex.settle(sim.ledger, q, np.where(drew, lab.cash, 0.0), "operating_costs")
         for claim in lab.claims:
             claim.settle(sim.ledger, q, np.where(drew, lab.cash, 0.0))

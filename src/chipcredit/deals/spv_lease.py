@@ -363,7 +363,7 @@ class SpvLeaseDeal(DealRuntime):
         dq = self.lab.default_quarter
         lessee_default = (self.closes & (dq >= self.start_q)
                           & (dq < self.start_q + self.lease_periods))
-        # impaired: the lender lost value, in the one sense DESIGN.md section 2a gives a
+        # impaired: the lender lost value, in the one sense docs/design.md section 2a gives a
         # claim's loss (PV at the debt rate of promised minus received): a write-off, or debt
         # service paid late, as arrears bear no interest. Counting write-offs alone, debt
         # service in arrears for quarters and repaid at term end read impaired 0 beside a

@@ -1,4 +1,4 @@
-"""Per-block partial results of a run and their exact merge (DESIGN.md sections 10 and 11).
+"""Per-block partial results of a run and their exact merge (docs/design.md sections 10 and 11).
 
 A *partial* is what a run of whole stream blocks ``[first, last)`` produces: the per-path
 scalar outcomes of its paths, and per-block sums. A `Merger` takes partials in any order
@@ -39,7 +39,7 @@ from .streams import STREAM_BLOCK
 __all__ = ["BAND_RESERVOIR", "CHECKS", "Merger", "Partial", "RawRun"]
 
 BAND_RESERVOIR = 20_000
-"""Quarterly bands come from the paths with index below this (DESIGN.md section 8).
+"""Quarterly bands come from the paths with index below this (docs/design.md section 8).
 
 A quantile estimated from n = 20,000 paths has a standard error, in probability terms, of
 sqrt(p (1 - p) / n): 0.15 percentage points at p05 and p95, 0.35 at the median. So the

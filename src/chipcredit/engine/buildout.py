@@ -89,7 +89,7 @@ def build_out_idle(sim: Sim, lab: LabState, q: int, shortfall: NDArray[np.float6
     (``due``) and less what its committed purchases will take; returns the shortfall left,
     ``(n,)``.
 
-    Committed capacity comes first (DESIGN section 3, phase 4): a take-or-pay unit not
+    Committed capacity comes first (docs/design.md section 3, phase 4): a take-or-pay unit not
     bought costs a fee for nothing, an idle GPU not built out this quarter costs nothing
     more (its rent or credit is owed either way) and can be built out next quarter. So the
     build-out leaves the committed units' share of the shortfall and their cost to the

@@ -8,7 +8,7 @@ fee) is a `Claim`. For every path it keeps, in $B:
 - ``promised``, ``paid``, ``written_off``: cumulative, with
   ``promised = paid + arrears + written_off`` at all times (checked every quarter);
 - ``pv_promised``, ``pv_paid``: the same discounted at the contract rate to the scenario
-  start, whose difference is the claim's loss (DESIGN.md section 2a);
+  start, whose difference is the claim's loss (docs/design.md section 2a);
 - ``peak_exposure``: the largest principal + arrears + accrued interest + undrawn amount.
 """
 

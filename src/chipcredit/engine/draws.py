@@ -3,7 +3,7 @@
 A chunk is a run of whole stream blocks. Its draws are the concatenation of each block's
 own substream draws, so a path sees the same numbers whatever chunk it falls in.
 In deterministic mode every normal shock is 0 and every uniform is 0.5: an event happens
-if and only if its probability is at least 0.5 (DESIGN.md section 2a).
+if and only if its probability is at least 0.5 (docs/design.md section 2a).
 """
 
 from __future__ import annotations

@@ -293,7 +293,7 @@ class LabState(Fundraiser):
         cut and its spot rentals, ``(n,)``; returns what it may spend of its cash above
         ``due`` after the draws, ``(n,)`` $B, before the rent.
 
-        The draws follow the rentals: they finance what the lab buys (DESIGN section 3,
+        The draws follow the rentals: they finance what the lab buys (docs/design.md section 3,
         phase 4), and drawn for capacity it then rents, the money would sit idle, accruing
         interest. The rule never holds back what they bring in (`SpendingRule.spend`, with
         ``own``, the cash above ``due`` before them, ``(n,)`` $B).

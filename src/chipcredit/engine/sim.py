@@ -1,4 +1,4 @@
-"""The quarterly loop for one chunk of paths: the nine phases of DESIGN.md section 3, in order.
+"""The quarterly loop for one chunk of paths: the nine phases of docs/design.md section 3, in order.
 
 A `Sim` holds the state of one chunk (a run of whole stream blocks) as arrays shaped
 ``(n, ...)`` and steps every path at once; there is no Python loop over paths.

@@ -1,6 +1,6 @@
 """The rate convention of a number varied, said beside an answer in its unit.
 
-Interest on loans, leases and credit is nominal annual, compounded quarterly (DESIGN.md
+Interest on loans, leases and credit is nominal annual, compounded quarterly (docs/design.md
 section 2a: ``r / 4`` a quarter), while IRRs are reported effective annual. A break-even debt
 rate of 0.116728 is therefore 12.19% a year effective, not the 11.67% an IRR column
 would mean: `rate_note` says so wherever the number solved for is such a rate (a `Rate`
@@ -66,6 +66,6 @@ def rate_note(scenario: Scenario, path: str, value: float) -> str | None:
     if not is_rate(scenario, path):
         return None
     effective = float(quarterly_to_effective_annual(nominal_to_quarterly(value)))
-    return (f"{path} is a nominal annual rate, compounded quarterly (DESIGN.md section 2a): "
+    return (f"{path} is a nominal annual rate, compounded quarterly (docs/design.md section 2a): "
             f"{value:.6g} is {value / 4:.6g} a quarter, {effective:.4%} a year effective "
             "((1 + r/4)^4 - 1, the convention of IRRs)")

@@ -1,7 +1,7 @@
 """Amounts and capacities so large that they are probably $M typed as $B or MW typed as GW,
 and the note that names them.
 
-Money is in $B and capacity in GW (DESIGN.md section 2), but an analyst's spreadsheet is
+Money is in $B and capacity in GW (docs/design.md section 2), but an analyst's spreadsheet is
 often in $M and MW: ``run_rate: 9000`` is $9,000B a year of revenue, ``installed: 1000`` a
 thousand GW. The loader refuses only values over `chipcredit.scenario.bound.MAX_AMOUNT`
 (1e9, where the arithmetic would overflow), so such a value runs and gives confident
