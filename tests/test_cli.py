@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 import chipcredit as cc
 from chipcredit import cli
+from chipcredit.analytics.schedule import DEBT_COLUMNS
 
 runner = CliRunner()
 
@@ -243,7 +244,10 @@ def test_run_cashflows_writes_one_csv_per_deal(tmp_path: Path) -> None:
     folder = tmp_path / "flows"
     code, _, err = invoke("run", "seed-2025", "--deterministic", "--cashflows", str(folder))
     assert code == 0, err
-    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{d}.csv" for d in DEALS)
+    # and a debt schedule for each deal with debt: the loan, the SPV's debt, the vendor credit
+    debts = ["colossus2-spv", "xai-chips-on-credit", "xai-debt"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{d}.csv" for d in DEALS] + [f"{d}.debt.csv" for d in debts])
     for deal in DEALS:
         with (folder / f"{deal}.csv").open(newline="", encoding="utf-8") as fh:
             rows = list(csv.reader(fh))
@@ -251,6 +255,11 @@ def test_run_cashflows_writes_one_csv_per_deal(tmp_path: Path) -> None:
     with (folder / "xai-debt.csv").open(newline="", encoding="utf-8") as fh:
         debt = list(csv.DictReader(fh))
     assert debt and debt[0]["kind"] == "loan_draw"
+    with (folder / "xai-debt.debt.csv").open(newline="", encoding="utf-8") as fh:
+        schedule = list(csv.DictReader(fh))
+    assert list(schedule[0]) == list(DEBT_COLUMNS)
+    # $5B bullet at 12.5%: 0.15625 interest a quarter, drawn in the first
+    assert (schedule[0]["drawn"], schedule[0]["paid_interest"]) == ("5.0", "0.15625")
 
 
 def test_run_cashflows_path_out_of_range(tmp_path: Path) -> None:

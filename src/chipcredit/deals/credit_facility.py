@@ -118,7 +118,7 @@ class CreditFacilityDeal(DealRuntime):
         amount = np.minimum(np.maximum(wanted, 0.0), self.headroom(q))
         sim.ledger.pay(q, self.lender, self.borrower, "credit_draw", amount, self.index,
                        begin=begin)
-        self.claim.principal = self.claim.principal + amount
+        self.claim.lend(amount)
         self.drawn_total = self.drawn_total + amount
         return amount
 
@@ -134,7 +134,7 @@ class CreditFacilityDeal(DealRuntime):
         interest = c.principal * self.rate_q  # on the balance at the start of the quarter
         repay = c.principal if k == self.periods - 1 else np.zeros(sim.n)
         c.principal = c.principal - repay
-        c.schedule(interest + repay, q + 1)
+        c.schedule(interest + repay, q + 1, interest=interest)
         if self.vendor is None or k >= self.available_q:  # else after the purchase draws
             # balance, what is now due (the interest, and the principal at maturity) and the
             # room, which the interest due has narrowed

@@ -187,7 +187,7 @@ class SpvLeaseDeal(DealRuntime):
         self.cost = paid
         self.active = live
         self.lease.principal = np.where(live, self.amount, 0.0)
-        self.debt.principal = np.where(live, self.debt_amount, 0.0)
+        self.debt.lend(np.where(live, self.debt_amount, 0.0))
         self._rent_seen = self.lease.paid.copy()
 
     def schedule(self, sim: Sim, q: int) -> None:
@@ -209,7 +209,7 @@ class SpvLeaseDeal(DealRuntime):
             pay = np.where(paid_off, self.debt.principal + interest, pay)
             self.debt.track_exposure()
             self.debt.principal = np.where(paid_off, 0.0, rest)
-            self.debt.schedule(pay, q + 1)
+            self.debt.schedule(pay, q + 1, interest=interest)
 
     def after_servicing(self, sim: Sim, q: int) -> None:
         """The lease's last quarter: the lessee buys the GPUs or the SPV sells them."""

@@ -162,13 +162,15 @@ class VendorCreditDeal(DealRuntime):
         self.unit_content = np.where(units > 0, self.vendor.content, 0.0)
         self.shipped_cost = paid
         self.add_tied_gross_profit(self.vendor.margin * paid)
-        self.claim.principal = amount.copy()
+        self.claim.lend(amount)
 
     def schedule(self, sim: Sim, q: int) -> None:
         k = q - self.start_q
         if not 0 <= k < self.periods:
             return
         c = self.claim
+        if c.tape is not None:  # the traced path's schedule: interest added to principal
+            c.tape.capitalised(c.principal * self.rate_q)
         c.principal = c.principal * (1.0 + self.rate_q)  # interest accrues on the receivable
         c.track_exposure()
         due = np.zeros(sim.n)

@@ -15,6 +15,7 @@ fee) is a `Claim`. For every path it keeps, in $B:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +23,9 @@ from numpy.typing import NDArray
 from .dust import MONEY_DUST, snap
 from .ledger import Ledger, sparse_paths
 from .params import compact
+
+if TYPE_CHECKING:
+    from .debt_tape import DebtTape
 
 __all__ = ["Claim"]
 
@@ -42,6 +46,9 @@ class Claim:
         4 SPV debt) that orders payment when cash is short
     secured_value : None, or a callable giving the collateral value per path at default
     """
+
+    tape: DebtTape | None = None
+    """The traced path's debt schedule (`DebtTape`), only in a traced re-simulation."""
 
     def __init__(
         self,
@@ -114,8 +121,16 @@ class Claim:
             self._discounts[time] = factor
         return factor
 
-    def schedule(self, amount: Amount, time: int) -> None:
-        """An amount falls due at ``time`` (it is promised from now on)."""
+    def lend(self, amount: Amount) -> None:
+        """New principal: ``amount`` drawn, ``(n,)`` or scalar, $B (a deal's opening is on a
+        claim with no principal yet, and 0.0 + x is x to the bit)."""
+        self.principal = self.principal + amount
+        if self.tape is not None:
+            self.tape.drew(amount)
+
+    def schedule(self, amount: Amount, time: int, interest: Amount | None = None) -> None:
+        """An amount falls due at ``time`` (it is promised from now on); ``interest`` of it
+        is interest, the rest principal (only a traced path's `tape` records the split)."""
         if (type(amount) is np.ndarray and amount.dtype == np.float64 and amount.shape == (self.n,)
                 and not np.count_nonzero(self.closed)):
             amt = amount  # np.where would copy it unchanged
@@ -124,6 +139,8 @@ class Claim:
         self.due_now = self.due_now + amt
         self.promised += amt
         self.pv_promised += amt * self.discount(time)
+        if self.tape is not None:
+            self.tape.due(amt, None if interest is None else np.where(self.closed, 0.0, interest))
 
     def total_due(self) -> NDArray[np.float64]:
         """What must be paid now: this quarter's amount plus arrears."""
@@ -165,6 +182,8 @@ class Claim:
         """
         moved = ledger.pay(q, self.debtor if source is None else source, self.creditor, kind,
                            amount, self.deal)
+        if self.tape is not None:
+            self.tape.paid_all(amount)
         if moved is None or not isinstance(amount, np.ndarray) or amount.shape != self.paid.shape:
             self.paid += amount
             self.pv_paid += amount * self.discount(q + 1)
@@ -184,6 +203,8 @@ class Claim:
         not made (the balance is written off with the rest)."""
         amount = snap(np.asarray(amount, dtype=np.float64), MONEY_DUST)
         moved = self.receive(ledger, q, amount, kind, source)
+        if self.tape is not None:
+            self.tape.recovered(self.tape.value(amount))
         if moved is None:
             self.arrears = self.arrears - amount
         else:
@@ -199,6 +220,8 @@ class Claim:
         (the same numbers, without touching the other paths)."""
         ledger.pay_at(q, self.debtor if source is None else source, self.creditor, kind, paths,
                       amount, self.deal)
+        if self.tape is not None:
+            self.tape.paid_at(paths, amount)
         if not paths.size:  # nothing paid (the ledger still notes the flow's key)
             return
         self.paid[paths] += amount
@@ -212,6 +235,8 @@ class Claim:
         (dust not made, as there)."""
         amount = snap(np.asarray(amount, dtype=np.float64), MONEY_DUST)
         self.receive_at(ledger, q, paths, amount, kind, source)
+        if self.tape is not None:
+            self.tape.recovered(self.tape.value_at(paths, amount))
         self.arrears[paths] -= amount
 
     def prepay(self, ledger: Ledger, q: int, amount: NDArray[np.float64], kind: str) -> None:
@@ -220,7 +245,13 @@ class Claim:
         self.principal = self.principal - amount
         self.promised += amount
         self.pv_promised += amount * self.discount(q + 1)
+        tape = self.tape
+        if tape is not None:  # due and paid at once, as principal whatever is in arrears
+            tape.prepaid(amount)
+            tape.principal_only = True
         self.receive(ledger, q, amount, kind)
+        if tape is not None:
+            tape.principal_only = False
 
     def accelerate(self, mask: NDArray[np.bool_], time: int) -> None:
         """A default makes the outstanding principal due now (it is promised from now)."""
@@ -232,11 +263,15 @@ class Claim:
         self.pv_promised += extra * self.discount(time)
         self.arrears += extra
         self.principal = np.where(mask, 0.0, self.principal)
+        if self.tape is not None:
+            self.tape.accelerated(self.tape.value(extra))
 
     def accelerate_at(self, paths: NDArray[np.intp], time: int) -> None:
         """`accelerate` on the sorted path indices ``paths`` (the same numbers)."""
         open_paths = paths[~self.closed[paths]]
         extra = self.principal[open_paths]
+        if self.tape is not None:
+            self.tape.accelerated(self.tape.value_at(open_paths, extra))
         # in place: a claim's arrays belong to it alone
         self._accelerated[open_paths] = extra + self.arrears[open_paths]
         self._accelerated_at[open_paths] = time - 1
@@ -262,6 +297,8 @@ class Claim:
         self.ead[hit] = self._accelerated[hit]
         self.default_quarter[hit] = self._accelerated_at[hit]
         self.written_off[open_paths] += lost
+        if self.tape is not None:
+            self.tape.written_off(self.tape.value_at(open_paths, lost))
         self.arrears[paths] = 0.0
         self.closed[paths] = True
 
@@ -274,6 +311,8 @@ class Claim:
         self.ead = np.where(loss, self._accelerated, self.ead)
         self.default_quarter = np.where(loss, self._accelerated_at, self.default_quarter)
         self.written_off += lost
+        if self.tape is not None and bool(np.broadcast_to(mask, (self.n,))[self.tape.at]):
+            self.tape.written_off(self.tape.value(lost))
         self.arrears = np.where(mask, 0.0, self.arrears)
         self.closed |= mask
 

@@ -17,6 +17,7 @@ from chipcredit.scenario.parties import Buyer, Cloud, Lab, Vendor
 
 from .choice import ChoiceModel
 from .clouds import CloudState
+from .debt_tape import DEBT_CLAIMS, DebtTape
 from .default import settle_defaults
 from .draws import ChunkDraws
 from .labs import FINANCING_KINDS, LabState
@@ -141,6 +142,14 @@ class Sim:
         self.choice = ChoiceModel(self) if scenario.market.choice is not None else None
         for lab in self.labs:
             lab.claims.sort(key=lambda c: c.stage)
+        self.debt_tapes: dict[tuple[int, int], DebtTape] = {}
+        """The traced path's debt schedule of each deal claim with a principal, keyed
+        (deal index, claim index in the deal); empty unless a path is traced."""
+        if trace_path is not None:
+            for d, runtime in enumerate(self.deals):
+                for k, claim in enumerate(runtime.claims):
+                    if claim.name in DEBT_CLAIMS:
+                        self.debt_tapes[d, k] = DebtTape(claim, trace_path)
         self.record: dict[tuple[str, str], NDArray[np.float64]] = {}
         self.recorder = Recorder(self.n_quarters, draws.sizes, self.workspace,
                                  self.n if series_paths is None else series_paths, band_paths)
@@ -205,10 +214,15 @@ class Sim:
     # -- the loop ----------------------------------------------------------------------
     def run(self) -> None:
         """Run every quarter."""
+        tapes = list(self.debt_tapes.values())
         for q in range(self.n_quarters):
+            for tape in tapes:
+                tape.open(q)
             self.step(q)
         for deal in self.deals:
             deal.at_horizon(self)
+        for tape in tapes:  # what the horizon does falls in the last quarter
+            tape.close()
 
     def release(self) -> None:
         """Drop the chunk's state now. Its objects refer to one another (a deal and its
