@@ -145,6 +145,8 @@ def test_report_has_every_section_and_opens_with_the_summary(reports: dict[str, 
     assert "market.hardware.power_cost_per_unit_year" in text
     assert html.escape(result.scenario.source_text) in text
     assert result.scenario_sha256 in text
+    # and the code that simulated it, as the JSON summary names it
+    assert len(result.code_sha256) == 64 and result.code_sha256 in text
     # no wall-clock time: the same run always writes the same file
     assert str(round(result.elapsed_seconds, 2)) + " s" not in text
 

@@ -384,7 +384,9 @@ def metadata_table(result: Result, cat: Catalogue) -> str:
     labels = result.quarter_labels()
     answer = cat.t("report.answer_yes") if result.deterministic else cat.t("report.answer_no")
     rows = [
-        ("report.meta_version", Cell(__version__, "num")),
+        # the code that simulated the run (stamped on the Result), not the one writing the page
+        ("report.meta_version", Cell(result.version or __version__, "num")),
+        ("report.meta_code", Cell(result.code_sha256 or cat.na(), "data")),
         ("report.meta_scenario", Cell(sc.name, "data")),
         ("report.meta_description", Cell(sc.description, "data")),
         ("report.meta_sha", Cell(result.scenario_sha256, "data")),
