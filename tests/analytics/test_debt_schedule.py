@@ -203,3 +203,28 @@ def test_a_cash_sweep_is_prepaid_principal() -> None:
     # a prepayment is principal: it is in paid_principal beyond what fell due
     assert (debt["paid_principal"] >= debt["prepaid"] - ATOL).all()
     check_schedule("spv", debt, flows)
+
+
+def test_cash_flows_and_debt_schedules_come_from_one_re_simulation(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # what `run --cashflows` writes: the same frames as schedules() and debt_schedules(),
+    # from one re-run of the path's block, not two
+    res = bundled("seed-2025", False)
+    flows, debts = res.schedules(17), res.debt_schedules(17)
+    import chipcredit.analytics.schedule as module
+
+    traced = []
+    real = module.trace_path
+
+    def counted(*args: object, **kwargs: object) -> object:
+        traced.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "trace_path", counted)
+    both_flows, both_debts = res.schedules_and_debt(17)
+    assert len(traced) == 1
+    assert both_flows.keys() == flows.keys() and both_debts.keys() == debts.keys()
+    for deal, frame in flows.items():
+        pd.testing.assert_frame_equal(both_flows[deal], frame)
+    for deal, frame in debts.items():
+        pd.testing.assert_frame_equal(both_debts[deal], frame)

@@ -8,7 +8,7 @@ everything ``npv``, ``irr`` and ``moic`` see. `Result` inherits these.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,10 @@ from .arguments import whole_number
 from .lookup import OutcomeLookup
 from .metrics import position_marks, survivals
 from .unit import FLOW_UNIT
+
+if TYPE_CHECKING:
+    from chipcredit.engine.audit import TraceLine
+    from chipcredit.engine.sim import Sim
 
 __all__ = ["DEBT_COLUMNS", "HORIZON_MARK", "Schedules"]
 
@@ -94,6 +98,30 @@ class Schedules(OutcomeLookup):
         """
         path = whole_number("path", path, low=0, high=self.paths - 1)
         sim, lines = trace_path(self.scenario, self.paths, self.seed, path, self.deterministic)
+        return self._cashflow_frames(sim, lines, path)
+
+    def schedules_and_debt(self, path: int | np.integer[Any] = 0
+                           ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+        """`schedules` and `debt_schedules` of one path from a single re-simulation (what
+        ``chipcredit run --cashflows`` writes).
+
+        Parameters
+        ----------
+        path : int, default 0
+            The path, from 0 to ``paths - 1`` (a numpy integer too).
+
+        Returns
+        -------
+        tuple of two dicts of deal id to DataFrame
+            Every deal's cash flows, as `schedules`; each deal with debt's debt schedule, as
+            `debt_schedules`.
+        """
+        path = whole_number("path", path, low=0, high=self.paths - 1)
+        sim, lines = trace_path(self.scenario, self.paths, self.seed, path, self.deterministic)
+        return self._cashflow_frames(sim, lines, path), self._debt_frames(sim, every=False)
+
+    def _cashflow_frames(self, sim: Sim, lines: list[TraceLine], path: int) -> dict[str, pd.DataFrame]:
+        """`schedules` of the traced ``sim`` (its block re-run with ``path`` traced)."""
         labels = self.quarter_labels()
         horizon = self.scenario.horizon_quarters
         at = path - sim.draws.offset  # the path's row in its re-simulated block
@@ -182,6 +210,10 @@ class Schedules(OutcomeLookup):
         """
         path = whole_number("path", path, low=0, high=self.paths - 1)
         sim, _ = trace_path(self.scenario, self.paths, self.seed, path, self.deterministic)
+        return self._debt_frames(sim, every)
+
+    def _debt_frames(self, sim: Sim, every: bool) -> dict[str, pd.DataFrame]:
+        """`debt_schedules` of the traced ``sim``."""
         labels = self.quarter_labels()
         rows: dict[int, list[dict[str, Any]]] = {}
         for (d, _k), tape in sim.debt_tapes.items():

@@ -22,8 +22,7 @@ def write_cashflows(result: cc.Result, folder: Path, deals: list[str], path_k: i
     of ``--cashflows`` only when every output of the run is written.
     """
     mode = file_mode()
-    schedules = result.schedules(path=path_k)
-    debts = result.debt_schedules(path=path_k)
+    schedules, debts = result.schedules_and_debt(path=path_k)  # one re-simulation
     for i, deal in enumerate(deals, start=1):
         target = folder / f"{deal}.csv"
         schedules[deal].to_csv(target, index=False, lineterminator="\n")
