@@ -90,7 +90,9 @@ _DATE = re.compile(r"^\s*(\d{4})([-/.])(0?[1-9]|1[0-2])(?:\2\d{1,2})?\s*$")
 meaning."""
 _MONTH_FIRST_DATE = re.compile(r"^\s*(0?[1-9]|1[0-2])[/.-](\d{4})\s*$")
 """A month and year, ``10/2025``: as a date, the quarter it falls in."""
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_WORDS = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+_MONTHS = tuple(word[:3] for word in _MONTH_WORDS)
 _MONTH_NAME = re.compile(r"^\s*([A-Za-z]{3,9})\.?[\s,'-]*(\d{4}|\d{2})\s*$")
 """A month by name and a year, ``Mar 2026``, ``March 2026`` or ``Mar-26``."""
 _NAME_AFTER_YEAR = re.compile(r"^\s*(\d{4})[\s,-]+([A-Za-z]{3,9})\.?\s*$")
@@ -158,9 +160,6 @@ def _month_quarter(text: str) -> str | None:
         return None
     return f"{_century(year)}Q{(month - 1) // 3 + 1}"
 
-
-_MONTH_WORDS = ("january", "february", "march", "april", "may", "june", "july", "august",
-                "september", "october", "november", "december")
 
 
 def _century(year: str) -> str:

@@ -51,6 +51,9 @@ REVENUE_FIELDS = ("run_rate",)
 MONEY_FIELDS = ("cash", "amount", "commitment", "max_amount")
 CAPACITY_FIELDS = ("installed", "capacity", "training")
 
+_LIMITS = {"revenue": MAX_PLAUSIBLE_REVENUE, "money": MAX_PLAUSIBLE_MONEY,
+           "capacity": MAX_PLAUSIBLE_GW}
+"""Each kind of value's bound, in its unit."""
 _RULES = {
     "revenue": (f"is over ${MAX_PLAUSIBLE_REVENUE:,.0f}B a year, more than any lab's revenue "
                 "(OpenAI's run-rate was $20B+ in 2025, about $200B projected for 2030), which "
@@ -89,14 +92,12 @@ def magnitudes(sc: Scenario) -> tuple[Magnitude, ...]:
     `MAX_PLAUSIBLE_MONEY` and (in GW) capacity over `MAX_PLAUSIBLE_GW`, in the order of
     the scenario's sections."""
     fields = REVENUE_FIELDS + MONEY_FIELDS + (CAPACITY_FIELDS if sc.capacity_unit == "GW" else ())
-    limits = {"revenue": MAX_PLAUSIBLE_REVENUE, "money": MAX_PLAUSIBLE_MONEY,
-              "capacity": MAX_PLAUSIBLE_GW}
     out = []
     for doc, path, number in named_numbers(sc, fields):
         key = doc[-1]
         what = ("revenue" if key in REVENUE_FIELDS
                 else "money" if key in MONEY_FIELDS else "capacity")
-        if (top := high_end(number)) > limits[what]:
+        if (top := high_end(number)) > _LIMITS[what]:
             out.append(Magnitude(doc, path, what, top))
     return tuple(out)
 
