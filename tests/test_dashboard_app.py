@@ -29,7 +29,7 @@ from chipcredit.dashboard.launcher import APP_SCRIPT, exposure_warning, streamli
 from chipcredit.dashboard.tabs.shares import probability_text
 from chipcredit.dashboard.text import dashboard_entries, words
 from chipcredit.report.i18n import placeholders
-from chipcredit.report.vendors import unmodelled_funding
+from chipcredit.report.vendors import outside_funding, unmodelled_funding
 
 PATHS = 300
 XAI_GROWTH = "parties.xai.revenue.growth.from"
@@ -122,15 +122,19 @@ def test_run_shows_the_same_numbers_as_the_api_and_every_tab() -> None:
     # the story's headline number: the vendors table of the report and the CLI, with its note
     from chipcredit.dashboard.tabs.vendor_table import vendor_table
 
-    assert T.t("report.headline_vendors") in [h.value for h in at.main.subheader]
+    assert T.t("report.headline_vendors", first="2025Q4", last="2035Q3") in [
+        h.value for h in at.main.subheader]
     assert at.dataframe[1].value.to_numpy().tolist() == \
         vendor_table(expected, T).to_numpy().tolist()
     # the report's caption, with the registry's vendor funding the scenario leaves out
     from chipcredit.dashboard.tabs.vendor_table import vendors_text
 
     caption = vendors_text(expected, T)
-    assert caption.startswith(T.t("report.vendors_note"))
+    assert caption.startswith("Every figure here is a total over the whole horizon, 2025Q4 to "
+                              "2035Q3 (40 quarters, 10 years)")
+    assert T.t("report.vendors_note") in caption
     assert "Not in this scenario, so not in its self-funded revenue" in caption
+    assert "Outside the model" in caption and "nvidia-nebius" in caption
     assert limits.markdown_safe(caption) in captions
 
 
@@ -187,6 +191,8 @@ def test_language_switch_translates_the_page() -> None:
     # the vendors caption names the registry's deals the scenario leaves out by their ids,
     # as the report does (nvidia-xai-series-e)
     allowed |= {f["id"] for f in unmodelled_funding(sc)}
+    # and the stakes in companies that are not parties (nvidia-nebius: Nebius)
+    allowed |= {f["id"] for f in outside_funding(sc)}
     texts = [e.value for kind in ("title", "caption", "info", "subheader", "markdown")
              for e in getattr(at, kind)]
     texts += [m.label for m in at.metric] + [t.label for t in at.tabs]

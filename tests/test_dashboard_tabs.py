@@ -141,13 +141,17 @@ def test_registry_table_translates_and_scales_money() -> None:
     table = registry_table(T)
     raw = cc.deal_registry()
     assert len(table) == len(raw)
-    assert list(table.columns) == ["交易", "付款方", "收款方", "类型", "关系", "金额", "日期", "条款",
-                                   "状态", "来源"]
+    assert list(table.columns) == ["交易", "付款方", "收款方", "类型", "关系", "金额", "金额性质",
+                                   "日期", "条款", "状态", "来源"]
     loi = table[table["交易"] == "nvidia-openai-loi"].iloc[0]
     assert (loi["付款方"], loi["收款方"]) == ("Nvidia", "OpenAI")
     assert loi["类型"] == "按部署 GW 分期的股权投资" and loi["关系"] == "出资"
     assert loi["状态"] == "已宣布"
     assert loi["金额"] == "1,000亿美元"  # $100B is 1,000 亿美元
+    assert loi["金额性质"] == "最高"  # an "up to", not money committed
+    warrant = table[table["交易"] == "amd-openai-warrant"].iloc[0]
+    assert warrant["金额性质"] == "价值，非现金"
+    assert (table["金额性质"] == "无").sum() == raw["amount"].isna().sum()
     assert (table["金额"] == "无").sum() == raw["amount"].isna().sum() > 0
     for column, source, group in (("类型", "kind", "deal_kind"), ("关系", "relation", "relation"),
                                   ("状态", "status", "deal_status")):

@@ -20,7 +20,7 @@ from chipcredit import cli
 from chipcredit.analytics.result import Result
 from chipcredit.report import charts, i18n, png, replay, summary_text, write_report
 from chipcredit.report import html as report_html
-from chipcredit.report.vendors import unmodelled_funding
+from chipcredit.report.vendors import outside_funding, unmodelled_funding
 from chipcredit.store import RunStore
 
 PATHS, SEED = 300, 5
@@ -298,7 +298,9 @@ def test_no_english_leaks_into_the_chinese_report(reports: dict[str, str], resul
                 assert part not in visible, (key, part)
     sc = result.scenario
     names = [sc.name, *(p.id for p in sc.parties), *(p.name or "" for p in sc.parties),
-             *(d.id for d in sc.deals), *(f["id"] for f in unmodelled_funding(sc))]
+             *(d.id for d in sc.deals), *(f["id"] for f in unmodelled_funding(sc)),
+             # stakes in companies that are not parties: by registry id, as the English
+             *(f[k] for f in outside_funding(sc) for k in ("id", "to"))]
     allowed = TOKENS | {w for n in names for w in LATIN_WORD.findall(n)}
     leaked = sorted(set(LATIN_WORD.findall(visible)) - allowed)
     assert not leaked, leaked

@@ -16,6 +16,7 @@ from .irr_stats import bracket_shares
 from .metrics import DEAL_METRICS, column
 from .portfolio import portfolio_summary
 from .stats import describe
+from .vendor_years import self_funded_by_year
 
 if TYPE_CHECKING:
     from chipcredit.scenario.number import Number
@@ -103,6 +104,9 @@ def json_summary(result: Result) -> dict[str, Any]:
                     if metric in VENDOR_NAN_METRICS:  # the paths on which nothing was sold
                         values = result.outcomes[key]
                         entry[metric]["nan_share"] = float(np.mean(~np.isfinite(values)))
+            # the horizon's totals split by calendar year (a ten-year share hides its path)
+            if (by_year := self_funded_by_year(result, p.id)) is not None:
+                entry["self_funded_by_year"] = by_year
     spvs: dict[str, Any] = {}
     for d in result.scenario.deals:
         if d.kind != "spv_lease":

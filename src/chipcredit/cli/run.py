@@ -16,8 +16,9 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit import store
+from chipcredit.analytics.vendor_years import self_funded_by_year
 from chipcredit.report.multiples import closed_shares, financed_parties
-from chipcredit.report.vendors import unmodelled_funding
+from chipcredit.report.vendors import horizon, outside_funding, unmodelled_funding
 
 from .app import Failed, app, console, stderr_line, user_errors
 from .cashflow_files import write_cashflows
@@ -28,7 +29,7 @@ from .party_table import can_default, parties_table
 from .progress import bar
 from .run_footer import print_footer, run_footer
 from .staging import Staging, write_output
-from .vendor_tables import second_sourcing_table, vendors_table
+from .vendor_tables import second_sourcing_table, self_funded_years_table, vendors_table
 
 __all__ = ["PROGRESS_MIN_PATHS", "run_command"]
 
@@ -271,7 +272,12 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
     for table in (vendors_table(summary, parties,
                                 "base case" if result.deterministic else "medians and means",
                                 unmodelled_funding(result.scenario),
-                                deterministic=result.deterministic),
+                                deterministic=result.deterministic,
+                                outside=outside_funding(result.scenario),
+                                horizon=horizon(result.scenario)),
+                  self_funded_years_table({p: self_funded_by_year(result, p)
+                                           for p, kind in parties if kind == "vendor"},
+                                          deterministic=result.deterministic),
                   second_sourcing_table(summary, parties, result.scenario.start,
                                         deterministic=result.deterministic)):
         if table is not None:  # none without vendors, or a second one to port to

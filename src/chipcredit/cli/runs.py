@@ -14,7 +14,7 @@ from rich.text import Text
 
 from chipcredit import store
 from chipcredit.report.multiples import closed_from_outcomes, financed_parties
-from chipcredit.report.vendors import unmodelled_funding
+from chipcredit.report.vendors import horizon, outside_funding, unmodelled_funding
 
 from .app import Failed, app, console, print_whole, user_errors
 from .captions import NotedTable, Notes
@@ -37,9 +37,10 @@ from .stored_run import (
     _variant_paths,
     _when,
     _whole,
+    _years,
     code_note,
 )
-from .vendor_tables import second_sourcing_table, vendors_table
+from .vendor_tables import second_sourcing_table, self_funded_years_table, vendors_table
 
 __all__ = ["runs_app"]
 
@@ -175,7 +176,12 @@ def show_command(
                                         else "medians and means",
                                         () if scenario is None else
                                         unmodelled_funding(scenario),
-                                        deterministic=deterministic),
+                                        deterministic=deterministic,
+                                        outside=() if scenario is None else outside_funding(scenario),
+                                        horizon=None if scenario is None else horizon(scenario)),
+                          # the first variant's, the one whose JSON summary the store keeps
+                          self_funded_years_table(_years(run) if variant == variants[0] else {},
+                                                  deterministic=deterministic),
                           second_sourcing_table(rows, parties,
                                                 None if scenario is None else scenario.start,
                                                 deterministic=deterministic)):

@@ -5,6 +5,7 @@ its header line, the scenario it ran, each variant's paths, its parties in the o
 
 from __future__ import annotations
 
+import json
 import math
 import warnings
 from datetime import datetime
@@ -21,7 +22,7 @@ from .formats import DASH, finite, paths_count
 from .party_table import can_default
 
 __all__ = ["_clean", "_deal_sides", "_header", "_int", "_parties", "_scenario", "_seed",
-           "_stored_paths", "_text", "_variant_paths", "_when", "_whole"]
+           "_stored_paths", "_text", "_variant_paths", "_when", "_whole", "_years"]
 
 
 def _when(value: Any) -> str:
@@ -154,3 +155,14 @@ def _deal_sides(data: dict[str, Any]) -> tuple[set[tuple[str, str]], dict[str, s
     kinds = {str(d): str(k) for d, k in zip(metrics["deal"], metrics["deal_kind"], strict=True)
              if isinstance(d, str) and isinstance(k, str)}
     return (set() if scenario is None else financed_parties(scenario.deals)), kinds
+
+
+def _years(run: dict[str, Any]) -> dict[str, Any]:
+    """Each vendor's self-funded revenue by year (``vendors.VENDOR.self_funded_by_year``)
+    from the run's stored JSON summary, the first variant's; empty for a run stored before
+    the summary had it, or without one."""
+    text = run.get("summary_json")
+    if not isinstance(text, str) or not text:
+        return {}
+    vendors = json.loads(text).get("vendors") or {}
+    return {vendor: entry.get("self_funded_by_year") for vendor, entry in vendors.items()}

@@ -12,13 +12,14 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from chipcredit.analytics.vendor_years import part_quarters
 from chipcredit.report.i18n import catalogue
-from chipcredit.report.vendors import vendor_rows, vendors_caption
+from chipcredit.report.vendors import Horizon, vendor_rows, vendors_caption
 
 from .captions import NotedTable
 from .formats import DASH, finite, money, path_share, percent, yes_no
 
-__all__ = ["second_sourcing_table", "vendors_table"]
+__all__ = ["second_sourcing_table", "self_funded_years_table", "vendors_table"]
 
 Summary = Sequence[Mapping[Any, Any]]
 
@@ -44,7 +45,8 @@ def _get(index: Mapping[tuple[str, str], Mapping[str, Any]], party: str, metric:
 
 def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str,
                   unmodelled: Sequence[Mapping[str, Any]] = (), *,
-                  deterministic: bool = False) -> Table | None:
+                  deterministic: bool = False, outside: Sequence[Mapping[str, Any]] = (),
+                  horizon: Horizon | None = None) -> Table | None:
     """One row per vendor, in the order given: total revenue (median and mean), the part
     paid with money the vendor put into the buyer (self-funded revenue, median and mean;
     its share of revenue, the mean of the per-path shares) and its share of units at the
@@ -67,6 +69,12 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
         Whether ``summary`` is of the one path of a deterministic run: each column once,
         with no median or mean in its header (`chipcredit.report.vendors.BASE_CASE_COLUMNS`),
         as one path has neither.
+    outside : sequence of mappings
+        The vendors' funding of companies that are not parties
+        (`chipcredit.report.vendors.outside_funding`), named in the caption after it.
+    horizon : (first quarter, last quarter, quarters) or None
+        The horizon every total is over (`chipcredit.report.vendors.horizon`), named in
+        the title and the caption; None where the scenario is not at hand.
 
     Returns
     -------
@@ -78,9 +86,11 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     rows = vendor_rows(summary, parties, deterministic=deterministic)
     if not rows:
         return None
-    table = NotedTable(title=f"Vendors ($B over the horizon; {over})", title_justify="left",
-                       caption_justify="left",
-                       caption=vendors_caption(summary, parties, unmodelled, catalogue("en")))
+    span = "" if horizon is None else f" {horizon[0]}-{horizon[1]}, {horizon[2]} quarters"
+    table = NotedTable(title=f"Vendors ($B, totals over the horizon{span}; {over})",
+                       title_justify="left", caption_justify="left",
+                       caption=vendors_caption(summary, parties, unmodelled, catalogue("en"),
+                                               outside=outside, horizon=horizon))
     table.add_column("vendor", no_wrap=True)
     for header in (_BASE_CASE_HEADERS if deterministic else _HEADERS):
         table.add_column(header, justify="right", no_wrap=True)
@@ -93,6 +103,51 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
             cells = [money(rev_p50), money(rev_mean), money(own_p50), money(own_mean)]
         # two decimals: self-funded shares are fractions of 1%
         table.add_row(Text(row.party), *cells, percent(own_share, 2), percent(unit_share))
+    return table
+
+
+def self_funded_years_table(years: Mapping[str, Sequence[Mapping[str, Any]] | None], *,
+                            deterministic: bool = False) -> Table | None:
+    """One row per calendar year of the horizon: each vendor's mean revenue, mean
+    self-funded revenue and the ratio of the two that year, as the report's table under its
+    vendors table (`chipcredit.analytics.vendor_years.self_funded_by_year`).
+
+    Parameters
+    ----------
+    years : mapping of vendor id to its ``self_funded_by_year`` items (or the JSON
+        summary's ``vendors.VENDOR.self_funded_by_year``), None for a vendor without them
+    deterministic : whether they are of the one path of a deterministic run (the title
+        then says base case, not means over paths)
+
+    Returns
+    -------
+    Table or None
+        $B and percents (two decimals: fractions of 1%); a part year is named with its
+        quarters. None where no vendor has the figures.
+    """
+    kept = {vendor: items for vendor, items in years.items() if items}
+    if not kept:
+        return None
+    over = "base case" if deterministic else "means over paths"
+    table = NotedTable(title=f"Self-funded revenue by year ($B; {over})",
+                       title_justify="left", caption_justify="left",
+                       caption="share: that year's self-funded revenue over its revenue"
+                               + ("" if deterministic else
+                                  ", means over paths (a ratio of means, so the years add up "
+                                  "to the totals above; not the mean of per-path shares)"))
+    table.add_column("year", no_wrap=True)
+    for vendor in kept:
+        for header in ("revenue", "self-funded", "share"):
+            table.add_column(f"{vendor}\n{header}", justify="right", no_wrap=True)
+    first = next(iter(kept.values()))
+    for i, year in enumerate(first):  # the same years for every vendor
+        part = part_quarters(year)
+        cells = [str(year["year"]) if part is None else f"{year['year']} ({part})"]
+        for items in kept.values():
+            item = items[i]
+            cells += [money(item["revenue_mean"]), money(item["self_funded_revenue_mean"]),
+                      percent(item["self_funded_share"], 2)]
+        table.add_row(*cells)
     return table
 
 

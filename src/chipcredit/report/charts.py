@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from chipcredit.analytics.closing import closed_paths
 from chipcredit.analytics.irr_stats import BELOW_RANK, BRACKET_SIDES, IRR_UPPER, bracket_shares
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
@@ -188,14 +189,25 @@ def _ticks(lo: float, hi: float) -> list[float]:
 def _histogram(result: Result, deal: str, party: str, metric: str,
                cat: Catalogue) -> tuple[dict[str, Any], list[dict[str, Any]], str, bool,
                                         dict[str, Any]]:
-    """One metric's bars (as Bar keyword arguments), its percentile lines, its NaN note,
-    whether an end bar also counts a tail beyond it (then hatched), and, for an IRR with
-    paths beyond its bracket, the labels of their bars and the x-axis ticks (``{}`` else)."""
+    """One metric's bars (as Bar keyword arguments), its percentile lines, its note (the
+    paths on which the deal did not close, left out; the paths with no value), whether an
+    end bar also counts a tail beyond it (then hatched), and, for an IRR with paths beyond
+    its bracket, the labels of their bars and the x-axis ticks; else ``{"not_closed":
+    share}`` where the deal did not close on every path (``{}`` where it did)."""
     values = result.outcome(deal, party, metric)
+    paths = len(values)
+    # Paths on which the deal never closed hold an exact 0 (an NPV, a loss): counted in a
+    # bar they make a spike that reads as a likely outcome (the LOI's 72% in the bar round
+    # +5.7). They are left out of the bars and percentiles, and the note says how many. An
+    # IRR has none there (no flows: no IRR), and its note already says why.
+    closed = None if metric == "irr" else closed_paths(deal, result.outcomes)
+    if closed is not None:  # a value the deal gave without closing (a mark) stays
+        closed = closed | (np.isfinite(values) & (values != 0))
+        closed = None if closed.all() else closed
+    kept = np.isfinite(values) if closed is None else np.isfinite(values) & closed
     # float64: clipping float32 values to float64 bounds could push the end values just
     # outside the first or last bar, and np.histogram would drop them
-    finite = values[np.isfinite(values)].astype(np.float64) * scale_of(metric, cat)
-    paths = len(values)
+    finite = values[kept].astype(np.float64) * scale_of(metric, cat)
     stats = describe(finite)
     marks: list[dict[str, Any]] = []
     if finite.size:
@@ -220,23 +232,29 @@ def _histogram(result: Result, deal: str, party: str, metric: str,
     else:
         bars = {"x": [], "y": [], "width": []}
         tails = (False, False)
-    missing = 1.0 - finite.size / paths if paths else 0.0
+    not_closed = 0.0 if closed is None else 1.0 - float(np.mean(closed))
+    missing = (1.0 - finite.size / paths if paths else 0.0) - not_closed
     if metric == "irr":
         solved = (lo, hi) if finite.size else (None, None)
         sides = _irr_edges(result, deal, party, *solved)
         if sides.above or sides.below:
             return _irr_beyond(result, deal, party, cat, bars, sides, missing, any(tails), *solved)
     note = ""
-    if finite.size == 0:
+    if not_closed:
+        note = cat.t("chart.hist_not_closed", share=cat.percent(not_closed),
+                     closed=cat.percent(1.0 - not_closed))
+    if finite.size == 0 and not not_closed:
         note = cat.t("chart.hist_all_nan")
-    elif missing > 0:
+    elif missing > 1e-12:
         reasons = result.irr_reasons().get((deal, party), {}) if metric == "irr" else {}
         parts = [f"{cat.label('irr_reason', name)} {cat.percent(count / paths)}"
                  for name, count in reasons.items() if count]
-        note = (cat.t("chart.hist_nan", share=cat.percent(missing),
-                      reasons=cat.t("number.list_separator").join(parts)) if parts
-                else cat.t("chart.hist_nan_plain", share=cat.percent(missing)))
-    return bars, marks, note, any(tails), {}
+        nan = (cat.t("chart.hist_nan", share=cat.percent(missing),
+                     reasons=cat.t("number.list_separator").join(parts)) if parts
+               else cat.t("chart.hist_nan_plain", share=cat.percent(missing)))
+        note = cat.t("chart.hist_join").join(n for n in (note, nan) if n)
+    extra = {"not_closed": not_closed} if not_closed else {}
+    return bars, marks, note, any(tails), extra
 
 
 def _irr_beyond(result: Result, deal: str, party: str, cat: Catalogue, bars: dict[str, Any],
@@ -353,8 +371,11 @@ def outcome_histogram(result: Result, deal: str, party: str, metric: str | Seque
         if pattern is not None:
             marker["pattern"] = {"shape": pattern, "fgcolor": "#FFFFFF", "solidity": 0.4}
         hover = "%{customdata}" if "customdata" in bars else "%{x:.3g}"
+        # the share left out, in the hover too: a bar's height is of all paths
+        apart = ("" if "not_closed" not in beyond else "<br>" + cat.t(
+            "chart.hist_hover_not_closed", share=cat.percent(beyond.pop("not_closed"))))
         fig.add_trace(go.Bar(**bars, name=cat.label("metric", m), visible=i == 0, marker=marker,
-                             hovertemplate=hover + ": %{y:.1%}<extra></extra>"))
+                             hovertemplate=hover + ": %{y:.1%}" + apart + "<extra></extra>"))
         shapes = [{"type": "line", "x0": mk["x"], "x1": mk["x"], "y0": 0, "y1": 1,
                    "xref": "x", "yref": "paper", "line": {"dash": "dash", "width": 1,
                                                           "color": "#333333"}} for mk in marks]

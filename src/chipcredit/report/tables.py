@@ -31,7 +31,15 @@ from .multiples import (
 )
 from .solvency import kind_label
 from .theme import display_name
-from .vendors import BASE_CASE_COLUMNS, VENDOR_COLUMNS, unmodelled_funding, vendor_rows, vendors_caption
+from .vendors import (
+    BASE_CASE_COLUMNS,
+    VENDOR_COLUMNS,
+    horizon,
+    outside_funding,
+    unmodelled_funding,
+    vendor_rows,
+    vendors_caption,
+)
 
 __all__ = ["PARTIAL_MARK", "Cell", "deals_table", "irr_notes", "irr_text", "metadata_table", "net_position",
            "parties_table", "sensitivity_table", "table", "vendors_table"]
@@ -351,7 +359,8 @@ def vendors_table(result: Result, cat: Catalogue) -> str:
         body.append(cells)
     note = vendors_caption(result.summary().to_dict("records"), parties,
                            unmodelled_funding(result.scenario), cat,
-                           lambda party: display_name(result, party, cat))
+                           lambda party: display_name(result, party, cat),
+                           outside=outside_funding(result.scenario), horizon=horizon(result.scenario))
     return table(headers, body) + f'<p class="note">{html.escape(note)}</p>'
 
 

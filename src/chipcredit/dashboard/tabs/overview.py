@@ -20,6 +20,7 @@ from chipcredit.dashboard.limits import markdown_safe
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.tables import net_position
+from chipcredit.report.vendors import horizon
 
 from .credit_tables import credit_blocks
 from .deal_table import deal_notes, deal_table, party_names
@@ -128,7 +129,8 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
         st.caption(markdown_safe(note))
     vendors = vendor_table(result, T)
     if not vendors.empty:  # the story's headline number: revenue paid with a vendor's own money
-        st.subheader(T.t("report.headline_vendors"))
+        first, last, _ = horizon(result.scenario)
+        st.subheader(T.t("report.headline_vendors", first=first, last=last))
         st.dataframe(vendors, hide_index=True, column_config=vendor_columns(T))
         st.caption(markdown_safe(vendors_text(result, T)))
     st.subheader(T.t("report.headline_parties"))

@@ -27,7 +27,8 @@ DASHES = {"executed": "solid", "signed": "dash", "announced": "dot"}
 is dotted, never drawn as money that moved."""
 _COLUMNS = {"id": "report.col_deal", "from": "report.col_from", "to": "report.col_to",
             "kind": "report.col_kind", "relation": "report.col_relation",
-            "amount": "report.col_amount", "date": "report.col_date", "terms": "report.col_terms",
+            "amount": "report.col_amount", "basis": "report.col_amount_basis",
+            "date": "report.col_date", "terms": "report.col_terms",
             "status": "report.col_status", "source": "report.col_source"}
 """Registry column -> catalogue key of its header."""
 BEND = 0.2
@@ -107,13 +108,16 @@ def edge_status(edge: Mapping[Any, Any], statuses: tuple[str, ...]) -> tuple[str
 def registry_table(T: Catalogue) -> pd.DataFrame:
     """The deal registry as the page shows it: one row per registry row, headers in the page's
     language, parties by name, kinds, relations and statuses through the catalogue, and the
-    amount as money in the page's unit (``$100B``, ``1000亿美元``; no amount: ``n/a``). The
+    amount as money in the page's unit (``$100B``, ``1000亿美元``; no amount: ``n/a``) with
+    what it is (cash, a value, up to, at least, an estimate; n/a without an amount). The
     terms and the source are quoted as the registry gives them."""
     rows = cc.deal_registry()
     labels = {"from": lambda v: party_name(v, (), T), "to": lambda v: party_name(v, (), T),
               "kind": lambda v: T.label("deal_kind", v),
               "relation": lambda v: T.label("relation", v),
-              "status": lambda v: T.label("deal_status", v)}
+              "status": lambda v: T.label("deal_status", v),
+              # what an amount is: a warrant's value or an "up to" is not cash
+              "basis": lambda v: T.label("amount_basis", v) if v else T.na()}
     out: dict[str, list[str]] = {}
     for column in rows.columns:
         values = rows[column].tolist()

@@ -13,6 +13,8 @@ from chipcredit.dashboard.names import party_name
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.vendors import (
     VENDOR_COLUMNS,
+    horizon,
+    outside_funding,
     unmodelled_funding,
     vendor_rows,
     vendors_caption,
@@ -51,7 +53,8 @@ def vendors_text(result: cc.Result, T: Catalogue) -> str:
     parties = result.scenario.parties
     return vendors_caption(result.summary().to_dict("records"), [(p.id, p.kind) for p in parties],
                            unmodelled_funding(result.scenario), T,
-                           lambda party: party_name(party, parties, T))
+                           lambda party: party_name(party, parties, T),
+                           outside=outside_funding(result.scenario), horizon=horizon(result.scenario))
 
 
 VENDOR_WIDTHS = (106, 100, 98, 118, 125, 105, 84)
