@@ -55,10 +55,18 @@ def test_the_credit_section_shows_the_json_portfolios_and_spvs(result: cc.Result
     T = words(lang)
     at = _page(lang)
     summary = json.loads(result.to_json())
-    (books,) = [f.value for f in at.dataframe if T.t("report.col_holder") in f.value.columns]
+    (table,) = [f.value for f in at.dataframe if T.t("report.col_holder") in f.value.columns]
     (spvs,) = [f.value for f in at.dataframe if T.t("report.col_lender") in f.value.columns]
+    # a book of several obligors has a row per obligor under it, its name indented
+    mark = T.t("report.obligor_row", obligor="")
+    under = table[T.t("report.col_holder")].str.startswith(mark)
+    books = table[~under]
     assert list(books[T.t("report.col_holder")]) == [
         display_name(result, party, T) for party in summary["portfolios"]]
+    assert list(table.loc[under, T.t("report.col_holder")]) == [
+        T.t("report.obligor_row", obligor=display_name(result, o, T))
+        for book in summary["portfolios"].values() if len(book["pd_by_obligor"]) > 1
+        for o in book["pd_by_obligor"]]
     for (_, row), book in zip(books.iterrows(), summary["portfolios"].values(), strict=True):
         assert row[T.t("report.col_held")] == T.path_share(book["held_share"])
         assert row[T.t("report.col_expected_loss")] == T.money(book["expected_loss"])
@@ -76,7 +84,9 @@ def test_the_credit_section_shows_the_json_portfolios_and_spvs(result: cc.Result
     for (_, row), spv in zip(spvs.iterrows(), summary["spvs"].values(), strict=True):
         assert row[T.t("report.col_closed")] == T.path_share(spv["closed_share"])
         assert row[T.t("report.col_debt_impaired")] == T.percent(spv["debt_impairment_probability"])
-        assert row[T.t("report.col_covenant_breach")] == T.percent(spv["covenant_breach_probability"])
+        breach = spv["covenant_breach_probability"]  # None: the SPV has no covenant
+        assert row[T.t("report.col_covenant_breach")] == (
+            T.t("report.no_covenants") if breach is None else T.percent(breach))
         assert row[T.t("report.col_lessee_default")] == T.percent(spv["lessee_default_probability"])
         assert row[T.t("report.col_debt_loss")] == T.money(spv["debt_loss"]["mean"])
     colossus = spvs.iloc[0]

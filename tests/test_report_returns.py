@@ -69,7 +69,7 @@ def test_credit_section_shows_the_portfolio_and_the_spv() -> None:
     # of its term structure, and with the JSON's LGD and EAD gives its expected loss
     pd = book["pd_term_structure"]["gpu-spv"][-1]
     assert 0.0 < pd < 1.0 and book_pd(res, "fund") == pd
-    assert pd * book["lgd"] * book["ead"] == pytest.approx(book["expected_loss"], rel=1e-6)
+    assert pd * book["lgd"] * book["ead_pv"] == pytest.approx(book["expected_loss"], rel=1e-6)
     assert holder[1:] == [cat.path_share(book["held_share"]), cat.money(book["expected_loss"]),
                           cat.path_share(pd),
                           cat.money(book["ead"]),
@@ -82,10 +82,17 @@ def test_credit_section_shows_the_portfolio_and_the_spv() -> None:
                          cat.percent(spv["covenant_breach_probability"]),
                          cat.percent(spv["lessee_default_probability"]),
                          cat.money(spv["debt_loss"]["mean"])]
+    assert spv["covenant_breach_probability"] is not None  # it has LTV and DSCR covenants
     ltv = res.bands("gpu-spv", "ltv")
     worst = int(np.nanargmax(ltv["p95"].to_numpy(dtype=float)))  # NaN once the debt is gone
+    # the paths behind it: those still owing the debt that quarter, of the closed ones
+    kept = res.reservoir[("gpu-spv", "ltv")]
+    closed = (res.outcomes["deal|gpu-spv|fund|cash_out"] > 0)[:kept.shape[0]]
+    owing = int(np.count_nonzero(~np.isnan(kept[closed, worst])))
+    assert 0.05 * closed.sum() <= owing < closed.sum() == res.paths
+    assert not np.isinf(kept).any()  # the GPUs never worth nothing with debt owed here
     assert deal[7] == (f"{ltv['p95'].iloc[worst]:.2f} / {ltv['p50'].iloc[worst]:.2f} "
-                       f"({ltv['quarter'].iloc[worst]})")
+                       f"({ltv['quarter'].iloc[worst]}; on {owing} of {res.paths} paths)")
     assert "CVaR (expected shortfall) is the mean loss over the worst 5%" in text
 
 

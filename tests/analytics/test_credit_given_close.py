@@ -87,8 +87,14 @@ def test_the_lenders_book_is_over_the_paths_on_which_it_holds_the_debt(res: cc.R
     hit = ead > 0
     assert not (hit & ~closed).any()
     assert book["ead"] == pytest.approx(ead[hit].mean(), rel=1e-12)
-    # expected loss = PD x LGD x EAD, all of a claim that exists
-    assert book["expected_loss"] == pytest.approx(curve[-1] * book["lgd"] * book["ead"], rel=1e-6)
+    ead_pv = res.outcomes["portfolio|fund|ead_pv|gpu-spv"].astype(np.float64)
+    assert book["ead_pv"] == pytest.approx(ead_pv[hit].mean(), rel=1e-12)
+    assert book["pd"] == curve[-1]
+    # expected loss = PD x LGD x EAD valued at the start, all of a claim that exists (the
+    # nominal EAD at the default quarter is larger: it is not discounted)
+    assert book["expected_loss"] == pytest.approx(curve[-1] * book["lgd"] * book["ead_pv"],
+                                                  rel=1e-6)
+    assert book["ead_pv"] < book["ead"]
 
 
 def test_a_paired_run_pairs_the_spv_figures_over_the_paths_closed_in_both(res: cc.Result) -> None:

@@ -276,3 +276,35 @@ def test_draws_never_exceed_the_limits(commitment: float, cap_share: float, star
     written = res.outcomes["spv|fac|written_off"][0]
     assert written <= drawn_total + rate / 4 * 8 * cap + 1e-12  # at most what was lent plus interest
     assert one(res, "fac", "nvidia", "loss") >= -1e-12
+
+
+def test_a_total_loss_has_lgd_one_and_the_schedule_adds_up_to_the_ead() -> None:
+    """docs/deals.md's worked example, in the lender's book and its debt schedule. The lab
+    defaults in q2 owing 0.49192 of principal and the 0.00808 of interest that fell due at
+    the end of q2 unpaid: EAD 0.5, nothing recovered, all of it written off. The loss is
+    0.5 / 1.02^3 = 0.47116 (PV at the start); the EAD valued at the start as well is the
+    same 0.5 / 1.02^3, so LGD is 1: a total loss. (Before 2026-12-01 LGD divided the PV
+    loss by the nominal EAD: 0.47116 / 0.5 = 94%.)"""
+    res = run(broke_world(facility()), quiet=True)
+    book = res.to_dict()["portfolios"]["nvidia"]
+    assert book["pd"] == 1.0
+    assert book["ead"] == pytest.approx(0.5, abs=1e-12)
+    assert book["ead_pv"] == pytest.approx(0.5 / 1.02**3, abs=1e-12)
+    assert book["lgd"] == pytest.approx(1.0, abs=1e-12)
+    assert book["expected_loss"] == pytest.approx(0.5 / 1.02**3, abs=1e-12)
+    # one obligor: its figures are the book's
+    assert book["pd_by_obligor"] == {"xai": 1.0}
+    assert book["ead_by_obligor"]["xai"] == pytest.approx(0.5, abs=1e-12)
+    assert book["lgd_by_obligor"]["xai"] == pytest.approx(1.0, abs=1e-12)
+    assert book["expected_loss_by_obligor"]["xai"] == pytest.approx(0.5 / 1.02**3, abs=1e-12)
+    # the schedule's default quarter: 0.49192 accelerated on top of the 0.00808 of interest
+    # due and unpaid, which sum to the EAD and are written off whole
+    schedule = res.debt_schedule("fac")
+    row = schedule[schedule["time"] == 2].iloc[0]
+    assert row["accelerated"] == pytest.approx(0.49192, abs=1e-12)
+    assert row["arrears_at_default"] == pytest.approx(0.00808, abs=1e-12)
+    assert row["accelerated"] + row["arrears_at_default"] == pytest.approx(book["ead"], abs=1e-12)
+    assert row["written_off"] == pytest.approx(0.5, abs=1e-12)
+    assert row["written_off_interest"] == pytest.approx(0.00808, abs=1e-12)
+    # no other quarter accelerates anything
+    assert schedule.loc[schedule["time"] != 2, "arrears_at_default"].abs().max() == 0.0

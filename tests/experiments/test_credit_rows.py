@@ -120,3 +120,20 @@ def test_compare_carries_them_for_what_both_scenarios_have() -> None:
     held = t[t["deal"].isna() & (t["party"] == "xai-bondholders")]
     assert {"expected_loss", "var_95", "cvar_95", "var_99", "cvar_99"} <= set(held["metric"])
     assert found.party("xai-bondholders")["metric"].tolist() == held["metric"].tolist()
+
+
+def test_an_spv_without_covenants_has_no_covenant_breach_row() -> None:
+    """Its JSON covenant_breach_probability is null in both runs (nothing to breach): a
+    paired row would read 0 against 0, "tested and never breached"."""
+    scenario = cc.load_scenario(SPV)
+    deals = [d.model_copy(update={"covenants": None}) if d.id == "gpu-spv" else d
+             for d in scenario.deals]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        res = cc.stress(scenario.model_copy(update={"deals": deals}), "telecom-2001",
+                        paths=40, seed=7)
+    t = res.differences
+    spv = t[t["deal"] == "gpu-spv"]
+    assert "covenant_breach_probability" not in set(spv["metric"])
+    assert {"debt_impairment_probability", "lessee_default_probability",
+            "debt_loss"} <= set(spv["metric"])

@@ -148,13 +148,21 @@ def spv_credit(result: Result, deal: str) -> dict[str, Any]:
     dict
         ``debt_impairment_probability``, ``lessee_default_probability``,
         ``covenant_breach_probability`` (shares of the closed paths; None where it closed
-        on none), ``debt_loss`` (`S` over the closed paths, $B) and ``closed_share``.
+        on none, and the covenant's None where the deal has no covenant to breach: a
+        0 would read "tested and never breached"), ``debt_loss`` (`S` over the closed
+        paths, $B) and ``closed_share``.
     """
     closed = closed_paths(deal, result.outcomes)
     if closed is None:
         closed = np.ones(result.paths, dtype=bool)
+    spec = next((d for d in result.scenario.deals if d.id == deal), None)
+    covenants = getattr(spec, "covenants", None)
+    untested = covenants is None or (covenants.ltv is None and covenants.dscr is None)
     out: dict[str, Any] = {}
     for name, key in SPV_EVENTS:
+        if name == "covenant_breach" and untested:
+            out[f"{name}_probability"] = None
+            continue
         # the 0/1 outcomes are kept as float32: their float32 mean is 0.08100000023841858
         # where the share is 0.081; a float64 mean of 0/1 values is the exact share
         values = result.outcomes[column("spv", deal, key)][closed]

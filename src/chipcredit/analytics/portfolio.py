@@ -14,10 +14,15 @@ has none where it did not), with the share of all paths they are beside them
 (``held_share``, per obligor ``held_share_by_obligor``): expected loss, VaR and CVaR
 (expected shortfall: the mean of the worst 5% or 1% of the paths, `expected_shortfall`) at
 95% and 99% of the total loss over the horizon, the cumulative default probability of each
-obligor by year (PD) and the cumulative probability of a default with a loss on it, LGD
-(loss given default: total loss over total EAD on the paths with a default, a default
-recovered in full counting with loss 0) and EAD, so that expected loss is PD x LGD x EAD
-where every loss comes from a default; the Herfindahl index of exposure by obligor, and
+obligor by year (PD) and the cumulative probability of a default with a loss on it, the
+book's PD (any obligor defaults), EAD (nominal, the balance that fell due at the default)
+and ``ead_pv`` (the same discounted to the start at the claim's rate from the end of the
+default quarter), LGD (loss given default: total loss over total ``ead_pv`` on the paths
+with a default, both PV at the start and so on one date, a default recovered in full
+counting with loss 0, a default with nothing recovered 1), so that expected loss is
+``pd * lgd * ead_pv`` where every loss comes from a default; the same per obligor
+(``*_by_obligor``, over the book's held paths, so that the obligors' expected losses add
+up to the book's); the Herfindahl index of exposure by obligor, and
 the share of exposure to labs the party also holds equity in (those three from the mean
 exposures over all paths, 0 where a claim does not exist, so that a claim that rarely
 exists weighs as little as it is expected to). The PD and the loss term structure of an
@@ -66,7 +71,13 @@ def portfolio_columns(sim: Sim) -> dict[str, NDArray[np.float64]]:
         # losses (metrics.position_losses)
         lost = snap(np.maximum(claim.loss(), 0.0), MONEY_DUST)
         loss[creditor] = loss[creditor] + lost
-        for what, values in (("loss", lost), ("ead", claim.ead),
+        # the EAD valued at the start as the loss is: discounted at the claim's rate from
+        # the end of the default quarter, when the accelerated balance fell due (LGD is
+        # their ratio, so both sides are on one date: docs/stress.md)
+        at = claim.default_quarter
+        ead_pv = np.where(at >= 0, claim.ead * (1.0 + claim.rate) ** -(np.maximum(at, 0.0) + 1.0),
+                          0.0)
+        for what, values in (("loss", lost), ("ead", claim.ead), ("ead_pv", ead_pv),
                              ("exposure", claim.peak_exposure)):
             key = (creditor, what, obligor)
             by[key] = by.get(key, 0.0) + values
@@ -189,11 +200,14 @@ def portfolio_summary(result: Result) -> dict[str, Any]:
             pd_curve[o] = [float(np.mean(d)) for d in by_year] if on.any() else None
             loss_curve[o] = [float(np.mean(d & lost_o)) for d in by_year] if on.any() else None
         ead = np.zeros(result.paths)
+        ead_pv = np.zeros(result.paths)
         lost = np.zeros(result.paths)
         for o in obligors:
             ead = ead + col("ead", o)
+            ead_pv = ead_pv + _column(result, f"{PREFIX}|{party}|ead_pv|{o}")
             lost = lost + col("loss", o)
         hit = ead > 0
+        n_held = int(np.count_nonzero(held))
         out[party] = {
             "horizon_quarters": sc.horizon_quarters,
             "held_share": float(np.mean(held)),
@@ -204,11 +218,64 @@ def portfolio_summary(result: Result) -> dict[str, Any]:
             "var_95": var95, "cvar_95": cvar95, "var_99": var99, "cvar_99": cvar99,
             "pd_term_structure": pd_curve,
             "loss_term_structure": loss_curve,
+            "pd": float(np.count_nonzero(hit & held) / n_held) if n_held else None,
             "ead": float(ead[hit].mean()) if hit.any() else 0.0,
-            "lgd": float(lost[hit].sum() / ead[hit].sum()) if hit.any() else None,
+            "ead_pv": float(ead_pv[hit].mean()) if hit.any() else 0.0,
+            "lgd": _lgd(lost, ead_pv, hit),
+            **_by_obligor(result, party, obligors, held),
             "exposure_by_obligor": exposure,
             "hhi": float(sum(s * s for s in shares)) if shares else None,
             "share_of_exposure_to_labs_also_financed": (to_financed / all_exposure
                                                         if all_exposure > 0 else None),
         }
+    return out
+
+
+def _column(result: Result, key: str) -> NDArray[np.float64]:
+    """An outcome in float64; 0 on every path where a run stored before the column existed
+    has none (a ``portfolio|P|ead_pv|O`` of a run store written before 2026-12-01)."""
+    values = result.outcomes.get(key)
+    return np.zeros(result.paths) if values is None else np.asarray(values, dtype=np.float64)
+
+
+def _lgd(lost: NDArray[np.float64], ead_pv: NDArray[np.float64],
+         hit: NDArray[np.bool_]) -> float | None:
+    """Loss given default: the loss (PV at the start) over the EAD valued at the start as
+    well (``ead_pv``), summed over the paths with a default; None where none has one or
+    the EAD's value is unknown (a stored run from before ``ead_pv``)."""
+    if not hit.any():
+        return None
+    denominator = float(ead_pv[hit].sum())
+    return float(lost[hit].sum()) / denominator if denominator > 0 else None
+
+
+def _by_obligor(result: Result, party: str, obligors: list[str],
+                held: NDArray[np.bool_]) -> dict[str, dict[str, float | None]]:
+    """Each obligor's credit figures in ``party``'s book, over the paths on which the book
+    holds a claim (``held``, as the book's own expected loss), so that the obligors'
+    expected losses add up to the book's and, for each obligor (as for the book),
+    ``expected_loss = pd * lgd * ead_pv`` where every loss comes from a default.
+
+    Returns
+    -------
+    dict
+        ``pd_by_obligor`` (share of the held paths on which the obligor defaults with a
+        claim of the book outstanding on it), ``ead_by_obligor`` and ``ead_pv_by_obligor``
+        ($B, mean over the paths with its default: nominal at the default quarter, and
+        discounted to the start), ``lgd_by_obligor`` and ``expected_loss_by_obligor``
+        ($B, mean over the held paths; PV at the start), each keyed by obligor.
+    """
+    n_held = int(np.count_nonzero(held))
+    out: dict[str, dict[str, float | None]] = {
+        f"{what}_by_obligor": {} for what in ("pd", "ead", "ead_pv", "lgd", "expected_loss")}
+    for o in obligors:
+        ead = _column(result, f"{PREFIX}|{party}|ead|{o}")
+        ead_pv = _column(result, f"{PREFIX}|{party}|ead_pv|{o}")
+        lost = _column(result, f"{PREFIX}|{party}|loss|{o}")
+        hit = (ead > 0) & held
+        out["pd_by_obligor"][o] = float(np.count_nonzero(hit) / n_held) if n_held else None
+        out["ead_by_obligor"][o] = float(ead[hit].mean()) if hit.any() else 0.0
+        out["ead_pv_by_obligor"][o] = float(ead_pv[hit].mean()) if hit.any() else 0.0
+        out["lgd_by_obligor"][o] = _lgd(lost, ead_pv, hit)
+        out["expected_loss_by_obligor"][o] = float(lost[held].sum() / n_held) if n_held else None
     return out

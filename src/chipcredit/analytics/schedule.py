@@ -171,14 +171,18 @@ class Schedules(OutcomeLookup):
             the lender), of which ``paid_interest`` and ``paid_principal`` (a payment pays
             interest in arrears first), of which ``prepaid`` and ``recovered`` (at a
             default or an SPV's term end); ``accelerated`` (principal made due at a
-            default); ``written_off``, of which ``written_off_interest`` and
+            default); ``arrears_at_default`` (interest and principal already due and
+            unpaid when it was accelerated, the quarter's own service included);
+            ``written_off``, of which ``written_off_interest`` and
             ``written_off_principal``; ``arrears`` (closing, due and unpaid) of which
             ``interest_arrears``; ``closing_principal`` (principal owed: not yet due plus
             due and unpaid); ``unit`` (``$B``).
 
         Each row reconciles: ``closing_principal = opening_principal + drawn + capitalised
         - paid_principal - written_off_principal`` and ``paid = paid_interest +
-        paid_principal``; a row's ``opening_principal`` is the previous row's closing.
+        paid_principal``; a row's ``opening_principal`` is the previous row's closing. In
+        the quarter of a default, ``accelerated + arrears_at_default`` is the claim's
+        exposure at default (the JSON ``portfolios``' ``ead``).
         ``paid`` each quarter is the lender's ``debt_service``, ``debt_prepayment``,
         recovery and ``credit_repayment`` lines of `cashflows` for that claim.
 

@@ -103,7 +103,9 @@ METRIC_UNITS: dict[str, str] = {
     "covenant_breach_probability": PROBABILITY, "horizon_quarters": QUARTERS,
     "expected_loss": MONEY, "var_95": MONEY, "cvar_95": MONEY, "var_99": MONEY,
     "cvar_99": MONEY, "pd_term_structure": PROBABILITY, "loss_term_structure": PROBABILITY,
-    "lgd": SHARE,
+    "lgd": SHARE, "ead_pv": MONEY, "pd": PROBABILITY, "pd_by_obligor": PROBABILITY,
+    "ead_by_obligor": MONEY, "ead_pv_by_obligor": MONEY, "lgd_by_obligor": SHARE,
+    "expected_loss_by_obligor": MONEY,
     "exposure_by_obligor": MONEY, "hhi": INDEX, "share_of_exposure_to_labs_also_financed": SHARE,
     # the paths the spvs and portfolios figures are over (a deal that may not close)
     "closed_share": SHARE_OF_PATHS, "held_share": SHARE_OF_PATHS,
@@ -140,10 +142,11 @@ UNIT_RANGES: dict[str, tuple[float, float]] = {
 percentile over paths stays within the range of the values it is over. Other units have
 no bound known here (money, rates and multiples can have any sign and size)."""
 
-_UNBOUNDED = frozenset({"lgd"})
+_UNBOUNDED = frozenset({"lgd", "lgd_by_obligor"})
 """Metrics in a bounded unit that may still leave its range: a portfolio's ``lgd`` is a loss
 (present value at the contract rate of what was promised less what was received) over the
-exposure at default, and the promise may hold more than that exposure."""
+exposure at default valued at the start as well, and the loss counts the time value of
+service that fell due before the default and was never paid (nominally in the EAD)."""
 
 _STATS = ("mean", "p05", "p50", "p95")
 _RUN_UNITS = {"paths": PATHS, "quarters": QUARTERS}
@@ -265,6 +268,8 @@ def summary_range(path: str) -> tuple[float, float] | None:
     parts = _INDEXED.sub("", path).split(".")
     stat = parts[-1]
     name = parts[-2] if stat in _STATS and len(parts) > 1 else stat
+    if parts[0] == "portfolios" and len(parts) > 2:  # portfolios.P.NAME[.OBLIGOR]
+        name = parts[2]
     if unit is None or (name in _UNBOUNDED and unit != SHARE_OF_PATHS):
         return None
     return UNIT_RANGES.get(unit)

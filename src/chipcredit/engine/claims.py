@@ -263,8 +263,8 @@ class Claim:
         self.pv_promised += extra * self.discount(time)
         self.arrears += extra
         self.principal = np.where(mask, 0.0, self.principal)
-        if self.tape is not None:
-            self.tape.accelerated(self.tape.value(extra))
+        if self.tape is not None:  # only where the traced path is accelerated
+            self.tape.accelerated(self.tape.value(extra) if hit[self.tape.at] else None)
 
     def accelerate_at(self, paths: NDArray[np.intp], time: int) -> None:
         """`accelerate` on the sorted path indices ``paths`` (the same numbers)."""

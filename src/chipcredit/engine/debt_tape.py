@@ -20,7 +20,10 @@ Identities, each quarter, $B (tested on every bundled scenario):
   principal no hook records breaks the identity;
 - ``paid = paid_interest + paid_principal``; ``prepaid`` and ``recovered`` are parts of
   ``paid``; ``written_off = written_off_interest + written_off_principal``;
-- ``arrears`` is the claim's own arrears (interest plus principal due and unpaid).
+- ``arrears`` is the claim's own arrears (interest plus principal due and unpaid);
+- in a quarter with a default, ``accelerated + arrears_at_default`` is the balance that fell
+  due then: the claim's exposure at default (``Claim.ead``, the JSON ``portfolios``'
+  ``ead``) where the acceleration is a default.
 """
 
 from __future__ import annotations
@@ -41,8 +44,8 @@ debt service, a vendor credit's repayment (a lease's rent, a take-or-pay fee and
 guarantee are claims too, but not debt schedules)."""
 
 FLOWS = ("drawn", "interest", "capitalised", "scheduled_principal", "paid", "paid_interest",
-         "paid_principal", "prepaid", "recovered", "accelerated", "written_off",
-         "written_off_interest", "written_off_principal")
+         "paid_principal", "prepaid", "recovered", "accelerated", "arrears_at_default",
+         "written_off", "written_off_interest", "written_off_principal")
 """The per-quarter flows a tape adds up, $B."""
 
 
@@ -150,8 +153,12 @@ class DebtTape:
             self._add("recovered", value)
 
     def accelerated(self, value: float | None) -> None:
-        """Outstanding principal fell due at a default."""
+        """Outstanding principal fell due at a default (None: not on the traced path). What
+        was already due and unpaid then (the quarter's own service included) is noted as
+        ``arrears_at_default``: with ``value`` it is the balance that fell due, the claim's
+        EAD where the acceleration ends in a default (``Claim.ead``)."""
         if value is not None:
+            self._add("arrears_at_default", self._interest_due + self._principal_due)
             self._add("accelerated", value)
             self._principal_due += value
 

@@ -76,7 +76,8 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
     ``spvs`` and ``portfolios`` under the same names:
 
     - per ``spv_lease`` deal in both runs, with ``deal`` the deal: its
-      ``debt_impairment_probability``, ``covenant_breach_probability`` and ``debt_loss``
+      ``debt_impairment_probability``, ``covenant_breach_probability`` (no row where the
+      SPV has no covenant in either run: its JSON figure is null) and ``debt_loss``
       (``party`` the debt's lender) and ``lessee_default_probability`` (the lessee), paired
       per path as the 0/1 events and loss they are, over the paths on which the SPV closed
       in both runs (as ``spvs``, which are over the paths on which it closed; where it
@@ -189,6 +190,8 @@ def _credit_rows(base: Result, other: Result) -> list[dict[str, Any] | None]:
         closed = [_closed(r, deal.id) for r in runs]
         figures = [spv_credit(r, deal.id) for r in runs]
         for outcome, name, side in _SPV_ROWS:
+            if name == "covenant_breach_probability" and all(f[name] is None for f in figures):
+                continue  # no covenant in either run: nothing to breach (JSON null), no row
             key = f"spv|{deal.id}|{outcome}"
             a, b = (np.where(c, r.outcomes[key], np.nan) for r, c in zip(runs, closed, strict=True))
             exact = [f[name]["mean"] if name == "debt_loss" else f[name] for f in figures]
