@@ -97,3 +97,27 @@ def test_the_base_case_claims_hold_against_the_transcript() -> None:
 @pytest.mark.parametrize("quote", ["55% for xAI", "23.93", "1.36x", "+1.66", "-1.91"])
 def test_the_numbers_that_drifted_are_gone(quote: str) -> None:
     assert not [p for p in PROSE if quote in p]
+
+
+def test_the_worked_cash_flow_example_is_the_base_cases() -> None:
+    """The Excel walk-through's numbers (Nvidia's 2026 CoreWeave stake in the base case) are
+    re-derived from the run: the mark was 9.6760 and the NPV 1.7776 on the page after the
+    model had moved to 9.6001 and 1.7484."""
+    (paragraph,) = [p for p in PROSE if "has two lines for `nvidia`" in p]
+    found = re.search(r"2\.0 out at `time` 1 and a mark of (\d+\.\d{4}) in at `time` 40, so at "
+                      r"r = 0\.10 the NPV is -2 × 1\.1\^\(-1/4\) \+ (\d+\.\d{4}) × 1\.1\^\(-10\) = "
+                      r"(\d+\.\d{4}) \(the JSON's `npv`; without the mark, (-\d+\.\d{4}), its "
+                      r"`npv_realised`\) and the IRR is (\d+\.\d{4})\^\(4/39\) - 1 = (\d+\.\d)%", paragraph)
+    assert found, paragraph
+    mark, mark_again, npv, realised, ratio, irr = (float(g) for g in found.groups())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        base = cc.simulate("seed-2025", deterministic=True)
+    flows = base.cashflows("nvidia-coreweave-2026", path=0)
+    marked = flows[flows["kind"] == "horizon_mark"]
+    assert len(marked) == 1 and int(marked["time"].iloc[0]) == 40
+    assert mark == mark_again == round(float(marked["amount"].iloc[0]), 4)
+    assert npv == round(float(base.outcome("nvidia-coreweave-2026", "nvidia", "npv")[0]), 4)
+    assert realised == round(float(base.outcome("nvidia-coreweave-2026", "nvidia", "npv_realised")[0]), 4)
+    assert ratio == round(float(marked["amount"].iloc[0]) / 2, 4)  # mark over the 2.0 put in
+    assert irr == round(float(base.outcome("nvidia-coreweave-2026", "nvidia", "irr")[0]) * 100, 1)
