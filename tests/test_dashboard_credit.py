@@ -111,11 +111,14 @@ def test_the_deal_table_has_the_clis_p_loss_on_each_loss_row(result: cc.Result, 
     names = {display_name(result, p.id, T): p.id for p in result.scenario.parties}
     assert len(loss_rows) == len(result.deal_parties())
     for _, row in loss_rows.iterrows():
-        deal, party = row[T.t("report.col_deal")], names[row[T.t("report.col_party")]]
+        # a hypothetical deal is marked beside its id, as in the report
+        deal = str(row[T.t("report.col_deal")]).removesuffix(T.t("report.hypothetical_mark"))
+        party = names[row[T.t("report.col_party")]]
         share = float(np.mean(result.outcome(deal, party, "loss") > 0))
         # as `chipcredit run` prints it: to 0.1 percentage point, 2 figures near none or all
         assert row[column] == path_share_text(T, share)
-    credit = loss_rows[(loss_rows[T.t("report.col_deal")] == "xai-chips-on-credit")
+    marked = "xai-chips-on-credit" + T.t("report.hypothetical_mark")
+    credit = loss_rows[(loss_rows[T.t("report.col_deal")] == marked)
                        & (loss_rows[T.t("report.col_party")] == display_name(result, "nvidia", T))]
     share = float(np.mean(result.outcome("xai-chips-on-credit", "nvidia", "loss") > 0))
     assert 0 < share < 1 and credit.iloc[0][column] == T.t("number.percent", value=f"{share * 100:.1f}")

@@ -3,8 +3,9 @@ money, the flows table and the registry table read in the page's language and mo
 and the network labels parties by name without overlap.
 
 Golden numbers come from seed-2025's Colossus 2 SPV in the deterministic base case: a $20B
-SPV (facts.md: up to $20B) with $2B of Nvidia equity, $5.5B of Valor's and $12.5B of Apollo
-debt, all drawn, and $20B of Nvidia GPUs bought with it.
+SPV (facts.md: up to $20B) with $2B of Nvidia equity, $5.5B of Valor's and $12.5B of debt
+(from lenders no report names: colossus2-lenders), all drawn, and $20B of Nvidia GPUs bought
+with it.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def test_sankey_keeps_every_link_of_the_deals_own_money(base: cc.Result) -> None
     # against the scenario: the SPV's amount, equity and debt).
     total = sankey_links(base.flows())["value"].sum()
     assert 20.0 < sankey_flows.MIN_SHARE * total
-    assert links[("Apollo (private credit)", SPV, "loan drawn")] == pytest.approx(12.5)
+    assert links[("Colossus 2 SPV lenders (not reported)", SPV, "loan drawn")] == pytest.approx(12.5)
     assert links[("Nvidia", SPV, "SPV equity")] == pytest.approx(2.0)
     assert links[("Valor Equity Partners", SPV, "SPV equity")] == pytest.approx(5.5)
     assert sum(v for (s, t, k), v in links.items()
@@ -125,7 +126,8 @@ def test_flow_table_reads_in_the_page_language_and_unit(base: cc.Result) -> None
     zh = flow_table(base, kinds, words("zh"))
     assert list(zh.columns) == ["付款方", "收款方", "类型", "合计"]
     rows = {(r["付款方"], r["收款方"], r["类型"]): r["合计"] for r in zh.to_dict("records")}
-    assert rows[("Apollo (private credit)", "xAI 的 GPU 特殊目的载体", "贷款提款")] == "125亿美元"
+    lenders = "Colossus 2 SPV lenders (not reported)"
+    assert rows[(lenders, "xAI 的 GPU 特殊目的载体", "贷款提款")] == "125亿美元"
     assert rows[("xAI 的 GPU 特殊目的载体", "Nvidia", "GPU 销售")] == "200亿美元"
     assert not set(zh["类型"]) & set(kinds)  # no raw kind id
     en = flow_table(base, kinds, words("en"))

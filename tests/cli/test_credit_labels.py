@@ -55,8 +55,8 @@ def test_the_cli_prints_the_note_for_a_deterministic_run_only(tmp_path: Path) ->
     assert NOTE in " ".join(done.output.split())
     # the lender's loss 2.47 on the unsecured loan: the table says what that loss is, the
     # one path's loss, not a mean
-    said = " ".join(LOSS_TEXT.replace("loss mean:", "loss:", 1).split())
-    assert said.startswith("loss: the deal's loss") and said in " ".join(done.output.split())
+    said = " ".join(LOSS_TEXT.replace("deal loss mean:", "deal loss:", 1).split())
+    assert said.startswith("deal loss: money owed") and said in " ".join(done.output.split())
     assert "loss mean" not in done.output
     done = runner.invoke(cli.app, ["run", str(path), "--paths", "4", "--seed", "1",
                                    "--no-store"])
@@ -106,10 +106,10 @@ def _rows(loss_mean: float) -> list[dict[str, object]]:
 
 def test_the_deals_table_says_what_its_loss_is_where_a_row_has_one() -> None:
     assert LOSS_TEXT == (
-        "loss mean: the deal's loss, a claim's unpaid amounts as a PV at its contract rate "
-        "plus, for equity and a vendor credit's converted shares, cost less realised and "
-        "marked, undiscounted; not the credit books' expected_loss (JSON portfolios, the "
-        "report's credit section), which counts claims only, discounted")
+        "deal loss mean: money owed to the party and not paid (a claim's credit loss, a PV at "
+        "its contract rate) plus, for equity and a vendor credit's converted shares, cost less "
+        "realised and marked, undiscounted; not the credit books' expected_loss (JSON "
+        "portfolios, the report's credit section), which counts claims only, discounted")
     shown = render(deals_table(_rows(2.3), {"vc": "vendor_credit"}, {}, "medians over 9 paths"))
     assert " ".join(LOSS_TEXT.split()) in shown
     shown = render(deals_table(_rows(0.0), {"vc": "vendor_credit"}, {}, "medians over 9 paths"))

@@ -113,7 +113,8 @@ def test_run_deterministic_prints_no_statistic_in_the_party_vendor_and_lab_table
         head = text.split("┡")[0]
         assert not re.search(r"\bp50\b|\bmean\b|P\(", head), head
     headers, rows = header_and_cells(parties)
-    assert headers == ["party", "kind", "defaults", "revenue total", "cash end"]
+    # the date its answer runs to (the horizon's last quarter), as the footer's horizon
+    assert headers == ["party", "kind", "defaults by 2035Q3", "revenue total", "cash end"]
     assert rows["openai"][1] == "no" and rows["nvidia"][1] == DASH
     headers, _ = header_and_cells(vendors)
     assert headers == ["vendor", "revenue total", "self-funded revenue", "self-funded share",

@@ -17,7 +17,9 @@ from rich.text import Text
 import chipcredit as cc
 from chipcredit import store
 from chipcredit.analytics.vendor_years import self_funded_by_year
+from chipcredit.report.deal_odds import discount_rates, hypothetical_deals, path_odds
 from chipcredit.report.multiples import closed_shares, financed_parties
+from chipcredit.report.summary import DEFAULT_YEARS, default_before
 from chipcredit.report.vendors import horizon, outside_funding, unmodelled_funding
 
 from .app import Failed, app, console, stderr_line, user_errors
@@ -263,11 +265,21 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
             else f"medians over {paths_count(result.paths)}")
     out.print(deals_table(summary, kinds, p_loss, over,
                           financed=financed_parties(result.scenario.deals),
-                          closed=closed_shares(result), deterministic=result.deterministic))
+                          closed=closed_shares(result), deterministic=result.deterministic,
+                          hypothetical=hypothetical_deals(result.scenario.deals),
+                          rates=discount_rates(result.scenario.parties),
+                          odds=path_odds(result.scenario.deals, result.outcomes)))
     parties = [(p.id, p.kind) for p in result.scenario.parties]
-    out.print(parties_table(summary, parties, "base case" if result.deterministic else "medians",
+    labels = result.quarter_labels()
+    year = int(labels[0][:4]) + DEFAULT_YEARS  # the report's "defaults before 2030"
+    early = (None if year > int(labels[-1][:4]) else
+             (str(year), {p: default_before(result, p, year)
+                          for p in can_default(result.scenario.parties)}))
+    out.print(parties_table(summary, parties, "base case" if result.deterministic
+                            else f"p50: medians over {paths_count(result.paths)}",
                             can_default(result.scenario.parties),
-                            deterministic=result.deterministic))
+                            deterministic=result.deterministic, last=labels[-1], early=early,
+                            notes={p.id: p.note for p in result.scenario.parties if p.note}))
     # the seed's headline answers: the vendors' own money in their sales, the labs' porting
     for table in (vendors_table(summary, parties,
                                 "base case" if result.deterministic else "medians and means",
@@ -286,7 +298,9 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
 
 
 def footer(result: cc.Result) -> str:
+    labels = result.quarter_labels()
     return run_footer(scenario=result.scenario.name, sha256=result.scenario_sha256,
+                      horizon=(labels[0], labels[-1], len(labels)),
                       paths=result.paths, deterministic=result.deterministic, seed=result.seed,
                       elapsed=result.elapsed_seconds, imbalance=result.max_abs_imbalance,
                       capacity_unit=result.scenario.capacity_unit)

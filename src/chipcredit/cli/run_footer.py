@@ -21,13 +21,16 @@ its numbers are not the Monte Carlo medians: docs/design.md section 10)."""
 
 def run_footer(*, scenario: str, sha256: str, paths: int | None, deterministic: bool,
                seed: int | None, elapsed: float | None, imbalance: float | None,
-               capacity_unit: str | None) -> str:
+               capacity_unit: str | None, horizon: tuple[str, str, int] | None = None) -> str:
     """The line under a run's tables (``chipcredit run`` and ``runs show``): what was run,
-    how long it took (s), the ledger check ($B) and the units; for a deterministic run,
+    how long it took (s), the ledger check ($B) and the units, and the ``horizon`` (first
+    and last quarter, and how many quarters) where it is known; for a deterministic run,
     `DETERMINISTIC_NOTE` on a line of its own above it."""
     runs = ("deterministic base case (1 path)" if deterministic
             else paths_count(paths))
-    text = (f"scenario {scenario} · sha256 {sha256[:12]} · {runs} · seed "
+    span = ("" if horizon is None
+            else f"horizon {horizon[0]}-{horizon[1]}, {horizon[2]} quarters · ")
+    text = (f"scenario {scenario} · sha256 {sha256[:12]} · {span}{runs} · seed "
             f"{DASH if seed is None else seed} · "
             f"{DASH if elapsed is None else f'{elapsed:.2f}'} s · ledger max imbalance "
             f"{DASH if imbalance is None else f'{imbalance:.1e}'} $B · money in $B")

@@ -46,7 +46,7 @@ def solve_command(
         help="Metric path, '=', '>=' or '<=', and a value, e.g. "
              "'deals.colossus2-spv.parties.nvidia.moic.p50 >= 1.0'; a deal metric's "
              "p_positive is the share of paths on which it is above zero, e.g. "
-             "'deals.colossus2-spv.parties.apollo.loss.p_positive <= 0.2' (P(loss > 0)).")],
+             "'deals.colossus2-spv.parties.colossus2-lenders.loss.p_positive <= 0.2' (P(deal loss > 0)).")],
     low: Annotated[float | None, typer.Option(
         "--low", metavar="X", help="Low end of the bracket \\[default: p05 of an uncertain "
                                    "number, -50% of a fixed one].", show_default=False)] = None,

@@ -40,6 +40,7 @@ from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
 from chipcredit.errors import UsageError, did_you_mean
 
+from .deal_odds import hypothetical_deals
 from .i18n import LANGUAGES, Catalogue, catalogue
 from .multiples import financed_parties, mark_matters, pair_reason
 from .solvency import defaulting_parties
@@ -53,7 +54,8 @@ DEFAULT_YEARS = 5
 
 def _returns(result: Result, cat: Catalogue) -> list[str]:
     kinds = {p.id: p.kind for p in result.scenario.parties}
-    found: list[tuple[float, str]] = []
+    found: list[tuple[bool, float, str]] = []
+    hypothetical = hypothetical_deals(result.scenario.deals)
     financed = financed_parties(result.scenario.deals)
     # the pairs whose MOIC the deals table shows: not n/m (a backstop's vendor only pays,
     # a borrower is financed), and with a position (a MOIC needs cash put in) on some path
@@ -66,7 +68,8 @@ def _returns(result: Result, cat: Catalogue) -> list[str]:
         held = np.isfinite(moic)
         stats = describe(moic)
         spent = float(np.median(result.outcome(deal, party, "cash_out")[held]))
-        values = {"party": display_name(result, party, cat), "deal": deal,
+        values = {"party": display_name(result, party, cat),
+                  "deal": deal + (cat.t("report.hypothetical_mark") if deal in hypothetical else ""),
                   "outlay": cat.money(spent), "low": cat.multiple(stats["p05"]),
                   "high": cat.multiple(stats["p95"]), "median": cat.multiple(stats["p50"])}
         if result.deterministic:  # one path: one multiple, not a range over paths
@@ -82,9 +85,11 @@ def _returns(result: Result, cat: Catalogue) -> list[str]:
             realised = describe(result.outcome(deal, party, "moic_realised"))["p50"]
             text += cat.t("summary.mark_deterministic" if result.deterministic else "summary.mark",
                           realised=cat.multiple(realised))
-        found.append((spent, text))
-    found.sort(key=lambda item: -item[0])
-    return [text for _, text in found[:MAX_RETURNS]]
+        found.append((deal in hypothetical, spent, text))
+    # a reported deal before a hypothetical one, however large: the opening must not lead
+    # with a deal no report describes (it still comes, marked, where nothing else does)
+    found.sort(key=lambda item: (item[0], -item[1]))
+    return [text for _, _, text in found[:MAX_RETURNS]]
 
 
 def default_before(result: Result, party: str, year: int) -> float:

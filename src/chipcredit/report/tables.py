@@ -14,6 +14,7 @@ from chipcredit.analytics.irr_stats import BELOW_RANK, IRR_UPPER
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
 
+from .deal_odds import discount_rates, hypothetical_deals, path_odds
 from .i18n import Catalogue
 from .multiples import (
     EXTRAS,
@@ -135,6 +136,9 @@ def deals_table(result: Result, cat: Catalogue) -> str:
     """
     kinds = {d.id: d.kind for d in result.scenario.deals}
     financed = financed_parties(result.scenario.deals)
+    hypothetical = hypothetical_deals(result.scenario.deals)
+    odds = path_odds(result.scenario.deals, result.outcomes)
+    lost_value: list[str] = []  # NPV p50 below 0 with no deal loss on any path
     short = {m: cat.label("metric_short", m) for m in ("npv", "irr", "moic")}
     headers = [cat.t("report.col_deal"), cat.t("report.col_kind"), cat.t("report.col_party"),
                f"{short['npv']} {cat.t('report.col_p05')}", f"{short['npv']} {cat.t('report.col_p50')}",
@@ -185,8 +189,14 @@ def deals_table(result: Result, cat: Catalogue) -> str:
         marked = marked or mark
         if mark_text:
             marks.append(mark_text)
+        if (npv["p50"] is not None and npv["p50"] < 0 and not np.any(loss > 0)
+                and not result.deterministic):
+            lost_value.append(cat.t("report.value_lost_item", deal=deal, party=name,
+                                    npv=cat.money(npv["p50"]),
+                                    share=cat.path_share(odds[(deal, party)]["npv_negative"])))
         rows.append([
-            Cell(deal, "data"), Cell(cat.label("deal_kind", kinds.get(deal, ""))),
+            Cell(deal + (cat.t("report.hypothetical_mark") if deal in hypothetical else ""), "data"),
+            Cell(cat.label("deal_kind", kinds.get(deal, ""))),
             Cell(name, "data"),
             Cell(cat.money(npv["p05"]), "num"), Cell(cat.money(npv["p50"]), "num"),
             Cell(cat.money(npv["p95"]), "num"),
@@ -208,7 +218,10 @@ def deals_table(result: Result, cat: Catalogue) -> str:
                                        shares=cat.t("number.list_separator").join(partial)))
             partial.clear()
     sep = cat.t("report.item_separator")
-    notes = [cat.t(f"report.moic_nm_{r}", parties=sep.join(unmeant[r])) for r in REASONS if r in unmeant]
+    notes = ([cat.t("report.hypothetical_note", deals=sep.join(hypothetical))]
+             if hypothetical else [])
+    notes += [cat.t(f"report.moic_nm_{r}", parties=sep.join(unmeant[r]))
+              for r in REASONS if r in unmeant]
     if "investee" in unmeant:
         notes.append(cat.t("report.irr_nm_investee", parties=sep.join(unmeant["investee"])))
     notes += irr_notes(cat, beyond)
@@ -224,6 +237,12 @@ def deals_table(result: Result, cat: Catalogue) -> str:
         if share < 1.0:
             notes.append(cat.t("report.not_closed_base", deal=deal) if result.deterministic
                          else cat.t("report.closed_share", deal=deal, share=cat.path_share(share, 3)))
+    if lost_value:
+        notes.append(cat.t("report.value_lost", items=sep.join(lost_value)))
+    rates = discount_rates(result.scenario.parties)
+    notes.append(cat.t("report.npv_rates", rates=sep.join(
+        f"{display_name(result, p, cat)} {cat.percent(r)}" for p, (r, _) in rates.items()
+        if any(p == q for _, q in result.deal_parties()))))
     if result.deterministic:  # one path: one NPV, not three equal percentile columns
         # and no share of paths: whether the path lost, and no column of paths with no IRR
         # (the IRR cell's dash says it has none)
@@ -317,9 +336,15 @@ def parties_table(result: Result, cat: Catalogue) -> str:
                      Cell(kind_label(p, cat)), Cell(default, "num"),
                      Cell(_median(result, p.id, "revenue_total", cat), "num"),
                      Cell(_median(result, p.id, "cash_end", cat), "num")])
-    note = (f'<p class="note">{html.escape(cat.t("report.funded_cash_note"))}</p>'
-            if any(net_position(p) for p in result.scenario.parties) else "")
-    return table(headers, rows) + note
+    # a party's note is the scenario's own words, in English like its other free text, which
+    # the Chinese page leaves out (it shows the scenario's names only)
+    notes = [cat.t("report.party_note", party=display_name(result, p.id, cat), note=p.note)
+             for p in result.scenario.parties if p.note and cat.lang == "en"]
+    if any(net_position(p) for p in result.scenario.parties):
+        notes.append(cat.t("report.funded_cash_note"))
+    if any(p.kind == "vendor" for p in result.scenario.parties):
+        notes.append(cat.t("report.vendor_cash_note"))
+    return table(headers, rows) + "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
 
 
 def net_position(party: Any) -> bool:

@@ -42,6 +42,7 @@ CHOICE_MEANINGS = {
     # a deal's status
     "rumoured": "announced", "rumored": "announced", "reported": "announced",
     "agreed": "signed", "closed": "executed", "done": "executed", "completed": "executed",
+    "assumed": "hypothetical", "illustrative": "hypothetical", "what_if": "hypothetical",
 }
 """A word for one of a field's fixed choices, to the choice it means (used where that choice
 is the field's), as `kind_meant` has for kinds: ``at_end: buy`` means ``purchase_option``."""

@@ -290,9 +290,14 @@ def _check_warrant(sc: Scenario, d: DeploymentWarrant,
 
 
 def _check_registry_link(d: Any, base: tuple[str | int, ...]) -> list[CrossProblem]:
-    """A deal's ``registry`` names a row of the bundled deal registry."""
+    """A deal's ``registry`` names a row of the bundled deal registry, and a hypothetical
+    deal names none (no real deal stands behind it, so a link would pass it off as one)."""
     if d.registry is None:
         return []
+    if d.status == "hypothetical":
+        return [CrossProblem((*base, "registry"), "must be left out for a hypothetical deal "
+                             "(status: hypothetical says no such deal is reported; link a real "
+                             "deal with its own status)", d.registry)]
     from chipcredit.registry import registry_ids
 
     ids = registry_ids()

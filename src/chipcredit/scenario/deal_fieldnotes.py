@@ -206,6 +206,11 @@ DEAL_NOTES: dict[str, dict[str, str]] = {
             "The quarter whose beginning holds the deal's funding flows. It must fall within the horizon "
             "(quarter)"
         ),
-        "status": "How far the real deal has got (announced | signed | executed)",
+        "status": (
+            "How far the real deal has got, or hypothetical: no such deal is reported and every term is "
+            "assumed. A hypothetical deal names no registry row; it is simulated as any other "
+            "(close_probability still decides whether it closes), and the CLI tables, the report and the "
+            "dashboard mark it hypothetical (announced | signed | executed | hypothetical)"
+        ),
     },
 }

@@ -71,7 +71,10 @@ class _DealBase(Model):
     description: str | None = None
     start: QuarterLabel | None = None
     """Quarter the deal's funding flows fall in (at its beginning); default: scenario start."""
-    status: Literal["announced", "signed", "executed"] | None = None
+    status: Literal["announced", "signed", "executed", "hypothetical"] | None = None
+    """How far the real deal has got; ``hypothetical``: no such deal is reported, every term
+    is assumed (it names no ``registry`` row, and every table marks it); it is simulated as
+    any other deal, closing with its ``close_probability``."""
     close_probability: Probability = Field(default_factory=lambda: _n(1.0))
     """Chance the deal closes at all, drawn once per path."""
     registry: str | None = None

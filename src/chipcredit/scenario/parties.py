@@ -59,6 +59,8 @@ class _PartyBase(Model):
     id: DefinedId
     name: str | None = None
     description: str | None = None
+    note: str | None = None
+    """A caveat shown beside the party's figures (what the model leaves out of it)."""
     discount_rate: DiscountRate = Field(default_factory=lambda: _n(0.10))
     """Effective annual rate at which this party discounts its flows for NPV, at most 1."""
 

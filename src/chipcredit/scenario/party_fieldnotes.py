@@ -297,5 +297,9 @@ PARTY_NOTES: dict[str, dict[str, str]] = {
         "id": "Unique among parties. It may not be customers, market or founders (id)",
         "kind": "Chooses the model (vendor | lab | buyer | cloud | investor | lender)",
         "name": "Display name (text)",
+        "note": (
+            "A caveat the reader must see beside the party's figures, e.g. what the model leaves out (the "
+            "CLI's parties table and the HTML report print it) (text)"
+        ),
     },
 }

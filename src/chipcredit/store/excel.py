@@ -11,8 +11,8 @@ The same run exports to the same bytes: the workbook's created and modified time
 time, not the time of the export.
 
 The ``summary`` sheet is the run's JSON summary (``runs show ID --json``) a leaf a row, each
-addressed by its metric path (``portfolios.apollo.var_99``,
-``portfolios.apollo.pd_term_structure.colossus2-spv[3]``), the address that ``sensitivity``
+addressed by its metric path (``portfolios.colossus2-lenders.var_99``,
+``portfolios.colossus2-lenders.pd_term_structure.colossus2-spv[3]``), the address that ``sensitivity``
 and ``solve`` accept, so the figures that exist only in the summary (SPVs, vendors,
 portfolios) need not be rebuilt from the per-path outcomes. Its third column is the unit
 of each number (`chipcredit.analytics.unit.summary_unit`); the metrics, bands and flows

@@ -19,6 +19,7 @@ import pandas as pd
 
 import chipcredit as cc
 from chipcredit.dashboard.names import party_name
+from chipcredit.report.deal_odds import hypothetical_deals
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.multiples import (
     REASONS,
@@ -95,6 +96,7 @@ def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
     path has (the party put nothing in), as in the report. The last column is the CLI's
     and the report's P(loss > 0) (`loss_share_text`), on each pair's loss row."""
     names = party_names(result, T)
+    hypothetical = hypothetical_deals(result.scenario.deals)  # marked, as in the report
     unmeant = moic_reasons(result)
     irr_nm = _irr_unmeant(result, unmeant)
     partial = partial_shares(result)
@@ -117,7 +119,8 @@ def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
             known = pd.notna(rec[stat]) and kind != "withheld"
             stats[stat] = T.t("report.moic_nm") if nm else text + (mark if known else "")
         rows.append({
-            T.t("report.col_deal"): rec["deal"],
+            T.t("report.col_deal"): str(rec["deal"]) + (T.t("report.hypothetical_mark")
+                                                        if rec["deal"] in hypothetical else ""),
             T.t("report.col_party"): names.get(str(rec["party"]), str(rec["party"])),
             T.t("report.col_metric"): T.label("metric", metric),
             **{T.t(f"report.col_{stat}"): text for stat, text in stats.items()},

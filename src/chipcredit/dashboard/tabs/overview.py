@@ -135,8 +135,13 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
         st.caption(markdown_safe(vendors_text(result, T)))
     st.subheader(T.t("report.headline_parties"))
     st.dataframe(party_table(result, T), hide_index=True)
+    for p in result.scenario.parties:  # the caveat beside the party's odds, as the report
+        if p.note and T.lang == "en":  # the scenario's words, English as the report has them
+            st.caption(markdown_safe(T.t("report.party_note", party=p.id, note=p.note)))
     if any(net_position(p) for p in result.scenario.parties):  # as the report's note
         st.caption(markdown_safe(T.t("report.funded_cash_note")))
+    if any(p.kind == "vendor" for p in result.scenario.parties):
+        st.caption(markdown_safe(T.t("report.vendor_cash_note")))
     _credit(T, result)
     if current.run.notes:
         with st.expander(T.t("dashboard.overview.notes", count=len(current.run.notes))):
