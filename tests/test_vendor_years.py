@@ -231,3 +231,25 @@ def test_chinese_says_money_coming_back_not_money_raised() -> None:
     vendors = yaml.safe_load(dashboard.read_text(encoding="utf-8"))["dashboard"]["vendors"]
     assert all("回流" in vendors[k] for k in ("self_funded_p50", "self_funded_mean",
                                               "self_funded_share"))
+
+
+def test_runs_show_prints_the_year_table_run_printed(tmp_path: Path) -> None:
+    """`runs show` reads the split by year back from the stored JSON summary, so it prints
+    the table `chipcredit run` printed, row for row."""
+    from typer.testing import CliRunner
+
+    from chipcredit import cli
+
+    runner = CliRunner()
+    db = str(tmp_path / "runs.duckdb")
+    ran = runner.invoke(cli.app, ["run", "seed-2025", "--paths", "64", "--seed", "3", "--store", db],
+                        terminal_width=200)
+    assert ran.exit_code == 0, ran.output
+    shown = runner.invoke(cli.app, ["runs", "show", "1", "--store", db], terminal_width=200)
+    assert shown.exit_code == 0, shown.output
+
+    def years(out: str) -> str:
+        return out[out.index("Self-funded revenue by year"):out.index("Labs' second sourcing")]
+
+    assert years(shown.stdout) == years(ran.stdout)
+    assert "│ 2025 (Q4)" in years(ran.stdout) and "│ 2035 (Q1-Q3)" in years(ran.stdout)
