@@ -157,15 +157,23 @@ def test_seed_2025_stakes_outside_the_scenario_come_from_the_registry() -> None:
     seed = cc.load_scenario("seed-2025")
     ids = {p.id for p in seed.parties}
     outside = outside_funding(seed)
-    assert [f["id"] for f in outside] == ["nvidia-nebius", "nvidia-nscale"]
+    # the stakes after the start, and the leaseback Nvidia pays Lambda (dated 2025, before
+    # the start, but rent that keeps flowing to it)
+    assert [f["id"] for f in outside] == ["nvidia-lambda-leaseback", "nvidia-nebius",
+                                          "nvidia-nscale"]
     assert all(f["from"] == "nvidia" and f["to"] not in ids for f in outside)
+    # the leaseback is a contract Nvidia pays (buys_from), not a stake; a stake in a party
+    # before the start (Nvidia's 2023 CoreWeave equity) is an opening balance, in neither list
+    rows = {r["id"]: r for r in cc.deal_registry().to_dict("records")}
+    assert rows["nvidia-lambda-leaseback"]["relation"] == "buys_from"
+    assert "nvidia-coreweave-2023" not in [f["id"] for f in unmodelled_funding(seed) + outside]
     # the two lists do not overlap: parties are in one, other companies in the other
     assert all(f["to"] in ids for f in unmodelled_funding(seed))
     # a company made a party moves from outside to a deal the scenario leaves out
     party = next(p for p in seed.parties if p.id == "valor")
     nebius = party.model_copy(update={"id": "nebius"})
     grown = seed.model_copy(update={"parties": [*seed.parties, nebius]})
-    assert [f["id"] for f in outside_funding(grown)] == ["nvidia-nscale"]
+    assert [f["id"] for f in outside_funding(grown)] == ["nvidia-lambda-leaseback", "nvidia-nscale"]
     assert "nvidia-nebius" in [f["id"] for f in unmodelled_funding(grown)]
 
 

@@ -114,7 +114,9 @@ def horizon(scenario: Any) -> Horizon:
 def _vendor_funding(scenario: Any, *, parties: bool) -> list[dict[str, Any]]:
     """The registry's live ``funds`` rows from a vendor of ``scenario``, dated on or after
     its start, that no deal of it links to: to one of its parties (``parties``) or to a
-    company that is none of them (not ``parties``)."""
+    company that is none of them (not ``parties``). For such a company its ``buys_from``
+    rows count too, whatever their date: rent or a compute contract the vendor pays it (a
+    leaseback) is money that keeps flowing to it after the start."""
     ids = {p.id for p in scenario.parties}
     vendors = {p.id for p in scenario.parties if p.kind == "vendor"}
     linked = {d.registry for d in scenario.deals if getattr(d, "registry", None)}
@@ -122,13 +124,14 @@ def _vendor_funding(scenario: Any, *, parties: bool) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for row in registry_rows():
         date = _DATE.fullmatch(row["date"])
-        if (row["relation"] != "funds" or row["from"] not in vendors
+        paid = not parties and row["relation"] == "buys_from"  # the vendor pays an outsider
+        if ((row["relation"] != "funds" and not paid) or row["from"] not in vendors
                 or (row["to"] in ids) is not parties
                 or row["id"] in linked or row["status"] not in LIVE_STATUSES or date is None):
             continue
         y, month = int(date.group(1)), date.group(2)
         # a year alone counts as after the start only when it is a later year
-        if (y, int(month) if month else 0) < (year, 3 * quarter - 2):
+        if not paid and (y, int(month) if month else 0) < (year, 3 * quarter - 2):
             continue
         out.append({"id": row["id"], "from": row["from"], "to": row["to"], "kind": row["kind"],
                     "amount": float(row["amount"]) if row["amount"] else None,
@@ -162,7 +165,8 @@ def unmodelled_funding(scenario: Any) -> list[dict[str, Any]]:
 def outside_funding(scenario: Any) -> list[dict[str, Any]]:
     """The deal registry's rows in which a vendor of ``scenario`` funds a company that is
     not one of its parties (seed-2025: Nvidia's stakes in Nebius and Nscale), with the same
-    filters and items as `unmodelled_funding`: money outside the model, since the company's
+    filters and items as `unmodelled_funding`, or pays it under a contract of any date
+    (Nvidia's leaseback from Lambda): money outside the model, since the company's
     purchases from the vendor are not among the scenario's flows, so none of its revenue
     from them can count as self-funded. The registry is the list: a stake it does not hold
     is outside too, and the caption says so."""
