@@ -53,7 +53,7 @@ def test_a_payment_on_no_paths_changes_nothing_but_notes_the_flow() -> None:
     claim.receive_at(ledger, 0, np.zeros(0, dtype=np.intp), np.zeros(0), "debt_service")
     assert (1, 2, "debt_service") in ledger._quarter
     assert not claim.paid.any() and not claim.pv_paid.any()
-    assert 1 not in claim._discounts  # no factor computed for nothing
+    assert 1 not in claim._discounts and 1 not in claim._factors  # no factor for nothing
 
 
 def test_identity_gap_by_hand() -> None:

@@ -101,24 +101,45 @@ class Claim:
     def rate(self, quarterly_rate: Amount) -> None:
         self._rate = np.broadcast_to(np.asarray(quarterly_rate, dtype=np.float64), (self.n,))
         self._discounts: dict[int, NDArray[np.float64]] = {}
+        """`discount` as an ``(n,)`` array, for the latest time asked only."""
+        self._factors: dict[int, float | NDArray[np.float64]] = {}
+        """`_factor`, for the latest time asked only."""
         self._compact: NDArray[np.float64] | None = None  # `compact(rate)`, on first use
 
     def discount(self, time: int) -> NDArray[np.float64]:
-        """Discount factor at the contract rate for a flow at ``time`` quarters (computed
-        once per time: the rate is fixed for the life of the claim; for one rate on every
-        path, a broadcast or a full array of equal values, computed once and spread over
-        the paths: numpy gives an element the same bits alone as inside a full array)."""
+        """Discount factor at the contract rate for a flow at ``time`` quarters, ``(n,)``
+        (computed once per time: the rate is fixed for the life of the claim; for one rate
+        on every path, a broadcast or a full array of equal values, computed once and
+        spread over the paths: numpy gives an element the same bits alone as inside a full
+        array)."""
         factor = self._discounts.get(time)
+        if factor is None:
+            one = self._factor(time)
+            if isinstance(one, float):
+                factor = np.empty(self.n)
+                factor.fill(one)
+            else:
+                factor = one
+            self._discounts = {time: factor}
+        return factor
+
+    def _factor(self, time: int) -> float | NDArray[np.float64]:
+        """`discount` as one float where every path has the same rate, else ``(n,)``.
+
+        The claim's own bookkeeping multiplies by it: ``x * f`` for a float ``f`` is the
+        same bits as ``x * full(f)``, without building and keeping an array per time. The
+        engine asks for one time per quarter (``q + 1``), so only the latest is kept: a
+        factor for every quarter of the horizon would hold 40 arrays of the chunk's paths
+        per claim."""
+        factor = self._factors.get(time)
         if factor is None:
             rate = self._compact
             if rate is None:
                 rate = self._compact = compact(self._rate)
-            if rate.size < self.n:  # one rate: one power, the same bits
-                factor = np.empty(self.n)
-                factor.fill(((1.0 + rate) ** (-float(time)))[0])
-            else:
-                factor = np.asarray((1.0 + rate) ** (-float(time)))
-            self._discounts[time] = factor
+            power = (1.0 + rate) ** (-float(time))
+            # one rate: one power, the same bits
+            factor = float(power[0]) if rate.size < self.n else np.asarray(power)
+            self._factors = {time: factor}
         return factor
 
     def lend(self, amount: Amount) -> None:
@@ -138,7 +159,7 @@ class Claim:
             amt = np.where(self.closed, 0.0, amount)
         self.due_now = self.due_now + amt
         self.promised += amt
-        self.pv_promised += amt * self.discount(time)
+        self.pv_promised += amt * self._factor(time)
         if self.tape is not None:
             self.tape.due(amt, None if interest is None else np.where(self.closed, 0.0, interest))
 
@@ -186,12 +207,12 @@ class Claim:
             self.tape.paid_all(amount)
         if moved is None or not isinstance(amount, np.ndarray) or amount.shape != self.paid.shape:
             self.paid += amount
-            self.pv_paid += amount * self.discount(q + 1)
+            self.pv_paid += amount * self._factor(q + 1)
             return None
         if moved.size:  # money moved on a few paths: update only those
             part = amount[moved]
             self.paid[moved] += part
-            self.pv_paid[moved] += part * self.discount(q + 1)[moved]
+            self.pv_paid[moved] += part * _on(self._factor(q + 1), moved)
         return moved
 
     def recover(
@@ -225,7 +246,7 @@ class Claim:
         if not paths.size:  # nothing paid (the ledger still notes the flow's key)
             return
         self.paid[paths] += amount
-        self.pv_paid[paths] += amount * self.discount(q + 1)[paths]
+        self.pv_paid[paths] += amount * _on(self._factor(q + 1), paths)
 
     def recover_at(
         self, ledger: Ledger, q: int, paths: NDArray[np.intp], amount: NDArray[np.float64],
@@ -244,7 +265,7 @@ class Claim:
         amount = np.minimum(np.maximum(amount, 0.0), self.principal)
         self.principal = self.principal - amount
         self.promised += amount
-        self.pv_promised += amount * self.discount(q + 1)
+        self.pv_promised += amount * self._factor(q + 1)
         tape = self.tape
         if tape is not None:  # due and paid at once, as principal whatever is in arrears
             tape.prepaid(amount)
@@ -260,7 +281,7 @@ class Claim:
         self._accelerated = np.where(hit, self.principal + self.arrears, self._accelerated)
         self._accelerated_at = np.where(hit, time - 1, self._accelerated_at)
         self.promised += extra
-        self.pv_promised += extra * self.discount(time)
+        self.pv_promised += extra * self._factor(time)
         self.arrears += extra
         self.principal = np.where(mask, 0.0, self.principal)
         if self.tape is not None:  # only where the traced path is accelerated
@@ -276,7 +297,7 @@ class Claim:
         self._accelerated[open_paths] = extra + self.arrears[open_paths]
         self._accelerated_at[open_paths] = time - 1
         self.promised[open_paths] += extra
-        self.pv_promised[open_paths] += extra * self.discount(time)[open_paths]
+        self.pv_promised[open_paths] += extra * _on(self._factor(time), open_paths)
         self.arrears[open_paths] += extra
         self.principal[paths] = 0.0
 
@@ -337,3 +358,8 @@ class Claim:
     def loss(self) -> NDArray[np.float64]:
         """PV at the contract rate of promised minus received, ``(n,)``."""
         return self.pv_promised - self.pv_paid
+
+
+def _on(factor: float | NDArray[np.float64], paths: NDArray[np.intp]) -> float | NDArray[np.float64]:
+    """A `Claim._factor` on the path indices ``paths``: the float itself, or its elements."""
+    return factor if isinstance(factor, float) else factor[paths]

@@ -51,6 +51,7 @@ from .dust import CAPACITY_DUST, MONEY_DUST, snap
 from .fleet import opening_fleet
 from .funding import Fundraiser
 from .labs import CAUSES
+from .window import push
 
 if TYPE_CHECKING:
     from .labs import LabState
@@ -355,8 +356,7 @@ class CloudState(Fundraiser):
         self.revenue = snap(paid - self._rent_seen + outside + self.backstop_income, MONEY_DUST)
         self.revenue_total = self.revenue_total + self.revenue
         self._rent_seen = paid
-        self.history[:-1] = self.history[1:]  # drop the oldest run-rate
-        self.history[-1] = self.run_rate
+        push(self.history, self.run_rate)  # the oldest run-rate drops out
         self.run_rate = np.where(self.alive, 4.0 * self.revenue, 0.0)
         if q == 0:  # no history before the start: flat, so no momentum in the first year
             self.history[:] = self.run_rate
