@@ -13,7 +13,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from chipcredit.engine.sum_kernel import MAX_PAIRWISE, pairwise_sum
+from chipcredit.engine.sum_kernel import pairwise_sum
 from chipcredit.jit import kernel
 
 __all__ = ["NOT_CONVERGED", "NO_ROOT", "OK", "row_facts", "sign_change_class", "solve_rows"]

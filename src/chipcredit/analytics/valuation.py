@@ -21,10 +21,9 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from chipcredit.engine.sum_kernel import MAX_PAIRWISE
 from chipcredit.errors import UsageError
 from chipcredit.units import effective_to_quarterly, quarterly_to_effective_annual
-
-from chipcredit.engine.sum_kernel import MAX_PAIRWISE
 
 from .irr_kernel import row_facts, sign_change_class, solve_rows
 
