@@ -23,7 +23,7 @@ FLOWS = st.floats(allow_nan=False, allow_infinity=False, width=64, min_value=-1e
 
 
 def _scratch() -> tuple[np.ndarray, np.ndarray]:
-    return np.empty((_DEPTH, 3), dtype=np.int64), np.empty(_DEPTH)
+    return np.empty(3 * _DEPTH, dtype=np.int64), np.empty(_DEPTH)
 
 
 @settings(max_examples=300, deadline=None)

@@ -32,7 +32,9 @@ def split_sum(a: NDArray[np.float64], stack: NDArray[np.int64],
     """numpy's pairwise sum of ``a`` (1-D, any length), without the 0.0 numpy's ``sum``
     starts from: ``0.0 + split_sum(...)`` has the bits of ``a.sum()``.
 
-    ``stack`` (``(_DEPTH, 3)`` int64) and ``values`` (``(_DEPTH,)``) are scratch.
+    ``stack`` (``(3 * _DEPTH,)`` int64, an entry's three numbers side by side) and
+    ``values`` (``(_DEPTH,)``) are scratch. (One dimension, not ``(_DEPTH, 3)``: numba
+    compiles ``np.empty`` once more for each new shape and dtype.)
     """
     n = a.size
     if n <= MAX_PAIRWISE:
@@ -40,23 +42,24 @@ def split_sum(a: NDArray[np.float64], stack: NDArray[np.int64],
     # a post-order walk of numpy's halving: each entry is (start, length, halves pushed);
     # a stretch's sum goes on ``values``, and a parent whose halves are done replaces their
     # two sums, left then right, by left + right
-    stack[0, 0], stack[0, 1], stack[0, 2] = 0, n, 0
+    stack[0], stack[1], stack[2] = 0, n, 0
     depth = 1
     held = 0
     while depth > 0:
-        top = depth - 1
-        lo, m = stack[top, 0], stack[top, 1]
+        top = 3 * (depth - 1)
+        lo, m = stack[top], stack[top + 1]
         if m <= MAX_PAIRWISE:
             values[held] = pairwise_sum(a[lo:lo + m], m)
             held += 1
             depth -= 1
-        elif stack[top, 2] == 0:
+        elif stack[top + 2] == 0:
             half = m // 2
             half -= half % 8
-            stack[top, 2] = 1
+            stack[top + 2] = 1
             # the right half below the left, so that the left one is summed first
-            stack[depth, 0], stack[depth, 1], stack[depth, 2] = lo + half, m - half, 0
-            stack[depth + 1, 0], stack[depth + 1, 1], stack[depth + 1, 2] = lo, half, 0
+            right, left = top + 3, top + 6
+            stack[right], stack[right + 1], stack[right + 2] = lo + half, m - half, 0
+            stack[left], stack[left + 1], stack[left + 2] = lo, half, 0
             depth += 2
         else:
             values[held - 2] = values[held - 2] + values[held - 1]
@@ -85,9 +88,10 @@ def block_sums(rows: NDArray[np.float64], used: int, bounds: NDArray[np.int64],
     n_blocks = bounds.size - 1
     width = 0
     for b in range(n_blocks):
-        width = max(width, bounds[b + 1] - bounds[b])
+        if bounds[b + 1] - bounds[b] > width:  # (not ``max``: one compile fewer)
+            width = bounds[b + 1] - bounds[b]
     square = np.empty(width)
-    stack = np.empty((_DEPTH, 3), dtype=np.int64)
+    stack = np.empty(3 * _DEPTH, dtype=np.int64)
     values = np.empty(_DEPTH)
     for r in range(used):
         key = ids[r]
