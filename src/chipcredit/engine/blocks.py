@@ -35,6 +35,7 @@ from .columns import ColumnStore, PackedColumns
 from .ledger import Checks
 from .row_sums import sum_rows
 from .streams import STREAM_BLOCK
+from .transpose_kernel import place_transposed
 
 __all__ = ["BAND_RESERVOIR", "CHECKS", "Merger", "Partial", "RawRun"]
 
@@ -246,7 +247,13 @@ class Merger:
             band = self.reservoir.get(key)
             if band is None:
                 band = self.reservoir[key] = np.zeros((kept, rows.shape[1]), dtype=np.float32)
-            band[lo:lo + rows.shape[0]] = rows
+            by_quarter = rows.T  # a chunk's rows are a view of quarter-major records
+            if (type(rows) is np.ndarray and rows.dtype == np.float32
+                    and by_quarter.flags.c_contiguous and by_quarter.flags.writeable
+                    and lo + rows.shape[0] <= kept):
+                place_transposed(by_quarter, band, lo)
+            else:  # another layout (or a read-only array) would compile the kernel again
+                band[lo:lo + rows.shape[0]] = rows
         tables: tuple[tuple[str, dict[Any, NDArray[np.float64]], dict[Any, NDArray[np.float64]]], ...] = (
             ("s", part.series_sums, self.series), ("f", part.flow_sums, self.flows),
             ("q", part.flow_sumsq, self.flows_sq), ("p", part.self_funded_sums, self.self_funded))
