@@ -27,6 +27,8 @@ from tests.deals.test_golden import _default_world
 
 import chipcredit as cc
 from chipcredit.analytics.schedule import DEBT_COLUMNS
+from chipcredit.engine.debt_tape import COLLATERAL
+from chipcredit.engine.run import trace_path
 
 SCENARIOS = Path(cc.__file__).parent / "scenarios"
 BUNDLED = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
@@ -110,8 +112,9 @@ def test_an_unknown_deal_is_refused_with_a_suggestion() -> None:
     assert str(err.value) == "deal 'lon' is not in the scenario (did you mean loan?)"
 
 
-def check_schedule(deal: str, debt: pd.DataFrame, flows: pd.DataFrame) -> None:
-    """The identities, and ``paid`` / ``drawn`` against the traced cash-flow lines."""
+def check_schedule(deal: str, debt: pd.DataFrame, flows: pd.DataFrame, spv: bool = False) -> None:
+    """The identities, ``paid`` / ``drawn`` against the traced cash-flow lines, and the
+    collateral of an ``spv`` (an ``spv_lease`` deal) against its sale lines."""
     assert not debt.empty
     close = np.testing.assert_allclose
     for _claim, rows in debt.groupby("claim"):
@@ -140,6 +143,30 @@ def check_schedule(deal: str, debt: pd.DataFrame, flows: pd.DataFrame) -> None:
         drawn = debt.groupby("quarter")["drawn"].sum()
         close(drawn, draws.reindex(drawn.index, fill_value=0.0), rtol=0, atol=1e-9,
               err_msg=deal)
+    check_collateral(deal, debt, flows, spv)
+
+
+def check_collateral(deal: str, debt: pd.DataFrame, flows: pd.DataFrame, spv: bool) -> None:
+    """An SPV's collateral columns against its sale lines; NaN for any other debt."""
+    if not spv:
+        for column in COLLATERAL:  # a loan, a facility, a vendor credit: none valued
+            assert debt[column].isna().all(), (deal, column)
+        return
+    # an SPV values its GPUs every quarter (0 when it holds none)
+    assert debt["collateral_value"].notna().all(), deal
+    close = np.testing.assert_allclose
+    for column in COLLATERAL:
+        assert debt[column].min() >= 0.0, (deal, column)
+    close(debt["sale_proceeds"], debt["repossessed_value"] - debt["fire_sale_discount"],
+          rtol=0, atol=ATOL, err_msg=deal)
+    # a repossession sells what the quarter's LTV test valued, that quarter
+    sold = debt["repossessed_value"] > 0
+    close(debt.loc[sold, "repossessed_value"], debt.loc[sold, "collateral_value"], rtol=0,
+          atol=0, err_msg=deal)
+    sales = flows[flows["kind"] == "collateral_sale"].groupby("quarter")["amount"].sum()
+    proceeds = debt.set_index("quarter")["sale_proceeds"]
+    close(proceeds, sales.reindex(proceeds.index, fill_value=0.0), rtol=0, atol=1e-9,
+          err_msg=deal)
 
 
 @cache
@@ -161,8 +188,29 @@ def test_every_bundled_debt_schedule_reconciles(name: str, deterministic: bool,
     debts = res.debt_schedules(path)
     flows = res.schedules(path)
     assert debts, name  # every bundled scenario has debt
+    kinds = {d.id: d.kind for d in res.scenario.deals}
     for deal, debt in debts.items():
-        check_schedule(deal, debt, flows[deal])
+        check_schedule(deal, debt, flows[deal], spv=kinds[deal] == "spv_lease")
+
+
+def test_a_lessee_default_shows_the_haircut_drawn_on_its_path() -> None:
+    # seed-2025's colossus2-spv on a path whose lessee defaulted in the lease: the fire-sale
+    # discount over the used value is the haircut drawn on that path (read from the traced
+    # re-run's market), and the net proceeds are the path's collateral_sale lines
+    res = bundled("seed-2025", False)
+    defaulted = np.flatnonzero(res.outcomes["spv|colossus2-spv|lessee_default"] == 1.0)
+    assert defaulted.size > 0
+    path = int(defaulted[0])
+    debt = res.debt_schedule("colossus2-spv", path)
+    row = debt[debt["repossessed_value"] > 0]
+    assert len(row) == 1
+    sim, _ = trace_path(res.scenario, res.paths, res.seed, path)
+    haircut = float(np.broadcast_to(sim.market.haircut, (sim.n,))[path - sim.draws.offset])
+    assert 0.0 < haircut < 1.0
+    gross = float(row["repossessed_value"].iloc[0])
+    assert float(row["fire_sale_discount"].iloc[0]) == pytest.approx(gross * haircut, rel=1e-12)
+    assert float(row["sale_proceeds"].iloc[0]) == pytest.approx(gross * (1 - haircut), rel=1e-12)
+    check_schedule("colossus2-spv", debt, res.cashflows("colossus2-spv", path), spv=True)
 
 
 def test_a_default_recovers_part_and_writes_off_the_rest() -> None:
@@ -202,7 +250,7 @@ def test_a_cash_sweep_is_prepaid_principal() -> None:
                                rtol=0, atol=ATOL)
     # a prepayment is principal: it is in paid_principal beyond what fell due
     assert (debt["paid_principal"] >= debt["prepaid"] - ATOL).all()
-    check_schedule("spv", debt, flows)
+    check_schedule("spv", debt, flows, spv=True)
 
 
 def test_cash_flows_and_debt_schedules_come_from_one_re_simulation(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from chipcredit.engine.debt_tape import FLOWS
+from chipcredit.engine.debt_tape import COLLATERAL, FLOWS
 from chipcredit.engine.run import trace_path
 
 from .arguments import whole_number
@@ -37,7 +37,7 @@ _CASHFLOW_DTYPES: dict[str, Any] = {"time": "int64", "quarter": str, "timing": s
 
 
 DEBT_COLUMNS = ("time", "quarter", "claim", "from", "to", "opening_principal", *FLOWS, "arrears",
-                "interest_arrears", "closing_principal", "unit")
+                "interest_arrears", "closing_principal", *COLLATERAL, "unit")
 """Columns of `Result.debt_schedule`, in order."""
 
 

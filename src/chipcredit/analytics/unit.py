@@ -128,8 +128,8 @@ BAND_UNITS: dict[str, str] = {
     "unsold": CAPACITY, "spot_price": f"$B per {CAPACITY} a year",
     # deals, by the deal's id
     "pull": f"$B per {CAPACITY}", "vested_shares": SHARES, "backstop_paid": MONEY_A_QUARTER,
-    "ltv": RATIO, "dscr": RATIO, "drawn": MONEY, "undrawn": MONEY, "written_off": MONEY,
-    "paid": MONEY,
+    "ltv": RATIO, "dscr": RATIO, "collateral_value": MONEY, "drawn": MONEY, "undrawn": MONEY,
+    "written_off": MONEY, "paid": MONEY,
 }
 """Unit of each quarterly variable of ``Result.bands()`` (``CAPACITY`` is the scenario's
 ``capacity_unit``)."""

@@ -111,6 +111,10 @@ class SpvLeaseDeal(DealRuntime):
         self.covenants = spec.covenants
         self.ltv = np.zeros(n)
         self.dscr = np.zeros(n)
+        self.collateral = np.zeros(n)
+        """The GPUs' used value the quarter's LTV test divides by, ``(n,)`` $B: while the
+        lease runs and in its last quarter (what the SPV sells them for at term end), else 0
+        (none held: before closing, after a repossession or the term end)."""
         self.rent_in = np.zeros(n)
         self._rent_seen = np.zeros(n)
         self.breached = np.zeros(n, dtype=bool)
@@ -246,7 +250,12 @@ class SpvLeaseDeal(DealRuntime):
         debt = self.debt.balance()
         # no debt left: no LTV, no DSCR; a lease that ended this quarter is still tested (its
         # last rent is in this waterfall)
-        live = (self.active | self._ended) & (debt >= MONEY_DUST)
+        held = self.active | self._ended
+        # recorded for a lender to reproduce ltv = debt / collateral (docs/output.md)
+        self.collateral = np.where(held, value, 0.0)
+        if self.debt.tape is not None:
+            self.debt.tape.collateral(self.collateral)
+        live = held & (debt >= MONEY_DUST)
         self.ltv = np.where(live, np.divide(debt, value, out=np.full(sim.n, np.inf),
                                             where=value > 0), np.nan)
         self.dscr = np.where(live & (due > 0), np.divide(self.rent_in, due, out=np.zeros(sim.n),
@@ -337,6 +346,8 @@ class SpvLeaseDeal(DealRuntime):
         self.lease.accelerate(hit, q + 1)
         value = self._value(sim, q - self.start_q)
         proceeds = np.where(hit, value * (1.0 - sim.market.haircut), 0.0)
+        if self.debt.tape is not None:  # the traced path's sale, for its debt schedule
+            self.debt.tape.repossessed(np.where(hit, value, 0.0), proceeds)
         against = np.minimum(proceeds, self.lease.balance())
         self.lease.recover(sim.ledger, q, against, "collateral_sale", source=sim.acct("customers"))
         sim.ledger.pay(q, sim.acct("customers"), self.spv, "collateral_sale", proceeds - against,
@@ -355,7 +366,7 @@ class SpvLeaseDeal(DealRuntime):
         self._distribute(sim, q, np.where(hit, sim.ledger.balance[self.spv].copy(), 0.0))
 
     def record(self, sim: Sim, q: int) -> dict[str, NDArray[np.float64]]:
-        return {"ltv": self.ltv, "dscr": self.dscr}
+        return {"ltv": self.ltv, "dscr": self.dscr, "collateral_value": self.collateral}
 
     def outcomes(self, sim: Sim) -> dict[str, NDArray[np.float64]]:
         # a default while the lease runs, in any quarter of its term: the last one included,

@@ -24,6 +24,11 @@ Identities, each quarter, $B (tested on every bundled scenario):
 - in a quarter with a default, ``accelerated + arrears_at_default`` is the balance that fell
   due then: the claim's exposure at default (``Claim.ead``, the JSON ``portfolios``'
   ``ead``) where the acceleration is a default.
+
+An SPV's debt also carries its collateral (`COLLATERAL`): the GPUs' used value its LTV test
+divided by that quarter, and at the lessee's default their used value, the fire-sale
+discount and what the sale raised (``sale_proceeds = repossessed_value
+- fire_sale_discount``). Debt with no collateral the deal values reads NaN there.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from .claims import Claim
 
-__all__ = ["DEBT_CLAIMS", "FLOWS", "DebtTape"]
+__all__ = ["COLLATERAL", "DEBT_CLAIMS", "FLOWS", "DebtTape"]
 
 DEBT_CLAIMS = ("debt_service", "credit_repayment")
 """Claim names that are debt with a principal: a loan's, a credit facility's and an SPV's
@@ -47,6 +52,9 @@ FLOWS = ("drawn", "interest", "capitalised", "scheduled_principal", "paid", "pai
          "paid_principal", "prepaid", "recovered", "accelerated", "arrears_at_default",
          "written_off", "written_off_interest", "written_off_principal")
 """The per-quarter flows a tape adds up, $B."""
+
+COLLATERAL = ("collateral_value", "repossessed_value", "fire_sale_discount", "sale_proceeds")
+"""An SPV debt's collateral each quarter, $B (NaN for debt whose deal values none)."""
 
 
 class DebtTape:
@@ -89,6 +97,7 @@ class DebtTape:
         self.close()
         self._q = q
         self._flows = dict.fromkeys(FLOWS, 0.0)
+        self._collateral = dict.fromkeys(COLLATERAL, np.nan)
         self._start_principal = self.value(self.claim.principal)
 
     def close(self) -> None:
@@ -101,10 +110,23 @@ class DebtTape:
         self.rows.append({"time": self._q, "opening_principal": opening, **f,
                           "arrears": self.value(self.claim.arrears),
                           "interest_arrears": self._interest_due,
-                          "closing_principal": end + self._principal_due})
+                          "closing_principal": end + self._principal_due, **self._collateral})
         self._q = None
 
     # -- hooks (called by `Claim` and the deals) ---------------------------------------
+    def collateral(self, value: Any) -> None:
+        """The collateral's value this quarter (an SPV's, at its LTV test); nothing sold yet."""
+        self._collateral = {"collateral_value": self.value(value), "repossessed_value": 0.0,
+                            "fire_sale_discount": 0.0, "sale_proceeds": 0.0}
+
+    def repossessed(self, value: Any, proceeds: Any) -> None:
+        """The collateral, worth ``value``, was taken back and sold for ``proceeds`` (once:
+        the lease ends with it; after this quarter's `collateral`, as the waterfall comes
+        before the default phase)."""
+        gross, net = self.value(value), self.value(proceeds)
+        self._collateral.update(repossessed_value=gross, fire_sale_discount=gross - net,
+                                sale_proceeds=net)
+
     def due(self, amount: Any, interest: Any) -> None:
         """``amount`` falls due, ``interest`` of it interest (both already 0 where closed; a
         payment smaller than the interest, as an SPV's last, is all interest)."""
