@@ -25,15 +25,15 @@ def test_each_family_is_reached_by_its_call(res: cc.Result) -> None:
         "deal|xai-debt|xai-bondholders|npv": res.outcome("xai-debt", "xai-bondholders", "npv"),
         "party|xai|cash_end": res.outcome(None, "xai", "cash_end"),
         "spv|colossus2-spv|debt_loss": res.outcome(spv="colossus2-spv", metric="debt_loss"),
-        "portfolio|apollo|loss": res.outcome(portfolio="apollo", metric="loss"),
-        "portfolio|apollo|exposure|colossus2-spv": res.outcome(
-            portfolio="apollo", metric="exposure", obligor="colossus2-spv"),
+        "portfolio|colossus2-lenders|loss": res.outcome(portfolio="colossus2-lenders", metric="loss"),
+        "portfolio|colossus2-lenders|exposure|colossus2-spv": res.outcome(
+            portfolio="colossus2-lenders", metric="exposure", obligor="colossus2-spv"),
     }
     for key, values in calls.items():
         assert values is res.outcomes[key], key
     # the keywords spelled out too, as the old positional calls still work
     assert res.outcome(deal=None, party="xai", metric="cash_end") is calls["party|xai|cash_end"]
-    assert np.any(calls["portfolio|apollo|exposure|colossus2-spv"] > 0)
+    assert np.any(calls["portfolio|colossus2-lenders|exposure|colossus2-spv"] > 0)
 
 
 def test_every_family_of_outcomes_is_one_outcome_can_read(res: cc.Result) -> None:
@@ -60,10 +60,10 @@ def test_every_family_of_outcomes_is_one_outcome_can_read(res: cc.Result) -> Non
      "deal 'colossus2-spv' has no outcome 'debt_los' of its own (did you mean debt_loss?)"),
     ({"spv": "colosus2-spv", "metric": "debt_loss"},
      "deal 'colosus2-spv' is not in the scenario (did you mean colossus2-spv?)"),
-    ({"portfolio": "apollo", "metric": "exposure", "obligor": "xia"},
+    ({"portfolio": "colossus2-lenders", "metric": "exposure", "obligor": "xia"},
      "obligor 'xia' is not in the scenario (did you mean xai?)"),
-    ({"portfolio": "apollo", "metric": "exposur", "obligor": "colossus2-spv"},
-     "party 'apollo' has no portfolio outcome 'exposur|colossus2-spv' "
+    ({"portfolio": "colossus2-lenders", "metric": "exposur", "obligor": "colossus2-spv"},
+     "party 'colossus2-lenders' has no portfolio outcome 'exposur|colossus2-spv' "
      "(did you mean exposure|colossus2-spv?)"),
     ({"deal": "xai-debt", "spv": "colossus2-spv", "metric": "debt_loss"},
      "outcome takes one of deal and party, spv, or portfolio; got deal and spv"),

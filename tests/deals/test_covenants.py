@@ -29,7 +29,7 @@ def test_no_covenant_pays_equity_every_quarter() -> None:
     res = b.run(b.scenario(deals=[_spv(None)]))
     dist = b.lines(res, "spv", "distribution", to="valor")
     assert len(dist) == 20
-    assert res.to_dict()["spvs"]["spv"]["covenant_breach_probability"] == 0.0
+    assert res.to_dict()["spvs"]["spv"]["covenant_breach_probability"] is None
 
 
 def test_ltv_breach_sweeps_cash_to_the_debt() -> None:

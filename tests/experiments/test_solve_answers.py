@@ -98,10 +98,10 @@ def _run_at(sc: cc.Scenario, x: float) -> cc.Result:
 
 
 def test_a_p_positive_target_is_the_run_tables_p_loss(seed: cc.Scenario) -> None:
-    target = "deals.colossus2-spv.parties.apollo.loss.p_positive <= 0.2"
+    target = "deals.colossus2-spv.parties.colossus2-lenders.loss.p_positive <= 0.2"
     res = cc.solve(seed, VARY, target, paths=120, seed=7, bracket=(0.08, 0.14), max_probes=3)
     for x, metric in res.probes:  # P(loss > 0) as `chipcredit run` counts it, by hand
-        loss = _run_at(seed, x).outcome("colossus2-spv", "apollo", "loss")
+        loss = _run_at(seed, x).outcome("colossus2-spv", "colossus2-lenders", "loss")
         assert metric == float((loss > 0).mean())
     assert res.nan_shares == (None,) * len(res.probes)
     with pytest.raises(cc.UsageError, match=r"^target value must be between 0 and 1, the range "
@@ -112,7 +112,7 @@ def test_a_p_positive_target_is_the_run_tables_p_loss(seed: cc.Scenario) -> None
                  bracket=(0.08, 0.14), max_probes=3)
     # a misspelt statistic is told that p_positive exists (it was listed as mean, p05, p50, p95)
     with pytest.raises(cc.UsageError, match=r"has no 'p_positiv' \(did you mean "
-                       r"deals\.colossus2-spv\.parties\.apollo\.loss\.p_positive\?\); it has "
+                       r"deals\.colossus2-spv\.parties\.colossus2-lenders\.loss\.p_positive\?\); it has "
                        r"mean, p05, p50, p95, p_positive$"):
         cc.solve(seed, VARY, target.replace("p_positive", "p_positiv"), paths=120, seed=7,
                  bracket=(0.08, 0.14), max_probes=3)

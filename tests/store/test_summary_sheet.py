@@ -105,8 +105,12 @@ def test_text_stays_text(exported: tuple[dict[str, Any], list[Any], Path]) -> No
     sides = {f"deals.{deal}.parties.{party}.irr.outside_bracket.{stat}": side
              for deal, d in summary["deals"].items() for party, p in d["parties"].items()
              for stat, side in p["irr"]["outside_bracket"].items()}
+    # a vendor's years name their first and last quarters
+    years = {f"vendors.{vendor}.self_funded_by_year[{i}].{end}": year[end]
+             for vendor, v in summary["vendors"].items()
+             for i, year in enumerate(v.get("self_funded_by_year", ())) for end in ("first", "last")}
     # the seed is text, as on the runs sheet: Excel keeps 15 significant digits of a number
-    assert text == {**metadata, "seed": str(summary["seed"]), **kinds, **sides}
+    assert text == {**metadata, "seed": str(summary["seed"]), **kinds, **sides, **years}
     assert cells["deterministic"] is True
     assert cells["paths"] == summary["paths"] == 1
     assert list(cells)[: len(METADATA)] == list(METADATA)  # the summary's order

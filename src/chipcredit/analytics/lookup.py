@@ -148,6 +148,7 @@ class OutcomeLookup:
                 moved = ""
                 if family == "party" and name in deals:  # a deal's own outcome, asked as a party's
                     moved = f"; a deal's own outcomes are outcome(spv={name!r}, metric={metric!r})"
+                    hint = None  # the deal it names is the fix, not a party spelt like it
                 raise UsageError(f"{what} {name!r} is not in the scenario"
                                  + (f" (did you mean {hint}?)" if hint else "") + moved)
         prefix = "|".join([family, *parts[:1 if family != "deal" else 2]]) + "|"

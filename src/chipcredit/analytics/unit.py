@@ -68,6 +68,7 @@ INDEX = "index"
 CODE = "code"
 EVENT = "0 or 1"
 PATHS = "paths"
+CALENDAR_YEAR = "calendar year"
 
 CAPACITY = "{capacity}"
 """Stands for the scenario's ``capacity_unit`` in `BAND_UNITS`."""
@@ -147,6 +148,14 @@ _UNBOUNDED = frozenset({"lgd", "lgd_by_obligor"})
 (present value at the contract rate of what was promised less what was received) over the
 exposure at default valued at the start as well, and the loss counts the time value of
 service that fell due before the default and was never paid (nominally in the EAD)."""
+
+_YEAR_UNITS: dict[str, str | None] = {
+    "year": CALENDAR_YEAR, "first": None, "last": None, "quarters": QUARTERS,
+    "revenue_mean": MONEY, "self_funded_revenue_mean": MONEY, "self_funded_share": SHARE,
+}
+"""The items of a vendor's ``self_funded_by_year`` (docs/output.md): the calendar year and
+its first and last quarters are labels, not quantities; the year is a number in the
+unit `CALENDAR_YEAR`."""
 
 _STATS = ("mean", "p05", "p50", "p95")
 _RUN_UNITS = {"paths": PATHS, "quarters": QUARTERS}
@@ -242,6 +251,8 @@ def summary_unit(path: str) -> str | None:
         return _statistic(name, parts[3] if len(parts) > 3 else None)
     elif len(parts) < 3 and section in ("vendors", "spvs", "portfolios"):
         pass  # a section and an id, no metric: a group, not a number
+    elif section == "vendors" and parts[2] == "self_funded_by_year" and len(parts) == 4:
+        return _YEAR_UNITS[parts[3]] if parts[3] in _YEAR_UNITS else _year_missing(path)
     elif section in ("vendors", "spvs"):  # vendors.V.METRIC.STAT, spvs.D.NAME[.STAT]
         return _statistic(parts[2], parts[3] if len(parts) > 3 else None)
     elif section == "portfolios":  # portfolios.P.NAME[.STAT or .OBLIGOR][i]
@@ -273,6 +284,10 @@ def summary_range(path: str) -> tuple[float, float] | None:
     if unit is None or (name in _UNBOUNDED and unit != SHARE_OF_PATHS):
         return None
     return UNIT_RANGES.get(unit)
+
+
+def _year_missing(path: str) -> str:
+    raise _missing("summary path", path)
 
 
 def _statistic(metric: str, stat: str | None) -> str:
