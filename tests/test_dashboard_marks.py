@@ -25,9 +25,9 @@ from chipcredit.dashboard.tabs.headline import headline_kpis, kpi_text
 from chipcredit.dashboard.tabs.shares import PARTIAL_MARK
 from chipcredit.dashboard.tabs.vendor_table import VENDOR_WIDTHS, vendor_columns
 from chipcredit.dashboard.text import words
+from chipcredit.report.deal_table import deals_table
 from chipcredit.report.i18n import catalogue
 from chipcredit.report.multiples import MARK_SHOWN, closed_shares
-from chipcredit.report.tables import deals_table
 
 
 @pytest.fixture(scope="module")

@@ -24,9 +24,10 @@ import chipcredit as cc
 from chipcredit import cli
 from chipcredit.analytics.stats import describe
 from chipcredit.cli.formats import path_share as cli_path_share
+from chipcredit.report.deal_table import deals_table
 from chipcredit.report.i18n import catalogue
 from chipcredit.report.multiples import irr_not_meaningful, irr_shown
-from chipcredit.report.tables import deals_table, irr_text
+from chipcredit.report.tables import irr_text
 
 PATHS, SEED = 200, 1
 

@@ -471,10 +471,10 @@ def test_deals_table_gives_an_investee_no_irr_and_shows_tied_gross_profit(result
     its IRR is n/m as its MOIC is, with a note; Nvidia's gross profit on the sales its deals
     tied is shown beside its cash metrics; the vendors' note names the $30B seed-2025 leaves
     out."""
-    from chipcredit.report import tables
+    from chipcredit.report import deal_table, tables
 
     cat = i18n.catalogue("en")
-    text = html.unescape(tables.deals_table(result, cat))
+    text = html.unescape(deal_table.deals_table(result, cat))
     rows = {tuple(re.sub(r"<[^>]+>", "", c) for c in r.split("</td>")[:3]):
             [re.sub(r"<[^>]+>", "", c) for c in r.split("</td>")[3:-1]]
             for r in re.findall(r"<tr>(.*?)</tr>", text)}

@@ -13,8 +13,8 @@ import pytest
 from tests.cli.test_deal_notes import SCENARIO
 
 import chipcredit as cc
+from chipcredit.report.deal_table import deals_table
 from chipcredit.report.i18n import catalogue
-from chipcredit.report.tables import deals_table
 
 
 def cells(page: str) -> list[list[str]]:

@@ -16,8 +16,9 @@ from tests.cli.test_mark_notes import TEXT
 
 import chipcredit as cc
 from chipcredit.report.assumptions import assumption_rows, basis_text, source_flags
+from chipcredit.report.deal_table import deals_table
 from chipcredit.report.i18n import catalogue
-from chipcredit.report.tables import deals_table, irr_text
+from chipcredit.report.tables import irr_text
 
 IRR, MOIC = 4, 5
 """Columns of the report's deal table of a deterministic run (`result`): deal, kind, party,

@@ -200,8 +200,8 @@ def test_opening_paragraph_leads_with_reported_deals(tmp_path: Path, status: str
 
 
 def test_report_marks_the_hypothetical_deal_and_the_rates() -> None:
+    from chipcredit.report.deal_table import deals_table as report_deals
     from chipcredit.report.i18n import catalogue
-    from chipcredit.report.tables import deals_table as report_deals
 
     res = cc.simulate("seed-2025", paths=60, seed=3)
     html = report_deals(res, catalogue("en"))

@@ -17,7 +17,7 @@ from chipcredit import cli
 from chipcredit.cli.deal_table import BEYOND_TEXT, deals_table
 from chipcredit.cli.diff_medians import median_cell, median_notes
 from chipcredit.cli.formats import DASH, TOTAL_LOSS
-from chipcredit.cli.runs import _variant_paths
+from chipcredit.cli.stored_run import _variant_paths
 from chipcredit.report.i18n import catalogue
 
 from . import render

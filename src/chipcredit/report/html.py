@@ -23,12 +23,13 @@ from chipcredit.files import write_text_atomic
 
 from .assumptions import assumption_rows
 from .credit import credit_section
+from .deal_table import deals_table
 from .i18n import Catalogue, catalogue
 from .second_sourcing import second_sourcing_table
 from .self_funded_years import self_funded_years_table
 from .solvency import defaulting_parties
 from .summary import summary_text
-from .tables import deals_table, metadata_table, parties_table, sensitivity_table, table, vendors_table
+from .tables import metadata_table, parties_table, sensitivity_table, table, vendors_table
 from .theme import FONT, graph_objects
 from .vendors import horizon
 
