@@ -271,6 +271,8 @@ class Ledger:
         if not (0 <= source < self._n_accounts and 0 <= target < self._n_accounts):
             raise IndexError(f"transfer {kind} between accounts {source} and {target} of "
                              f"{self._n_accounts}")
+        if not 0 <= q < self.n_quarters:  # the compiled transfer does not check its bounds
+            raise IndexError(f"transfer {kind} in quarter {q} of {self.n_quarters}")
         key = (source, target, kind)
         prov = self.provenance
         route = prov.route(source, target, kind, origin) if prov is not None else None
