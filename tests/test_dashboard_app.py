@@ -136,6 +136,17 @@ def test_run_shows_the_same_numbers_as_the_api_and_every_tab() -> None:
     assert "Not in this scenario, so not in its self-funded revenue" in caption
     assert "Outside the model" in caption and "nvidia-nebius" in caption
     assert limits.markdown_safe(caption) in captions
+    # under it the totals split by calendar year, the report's and the CLI's table
+    from chipcredit.dashboard.tabs.vendor_table import vendor_years_table
+
+    years = at.dataframe[2].value
+    assert years.to_numpy().tolist() == vendor_years_table(expected, T).to_numpy().tolist()
+    assert years.iloc[0, 0] == "2025 (Q4)" and len(years) == 11  # 2025Q4 to 2035Q3
+    title = limits.markdown_safe(T.t("report.vendor_years_title"))
+    assert f"**{title}**" in [m.value for m in at.main.markdown]
+    assert limits.markdown_safe(T.t("report.vendor_years_note")) in captions
+    # and the deal notes end with each party's discount rate, the report's note
+    assert notes[-1].startswith("NPV is each party's own") and "xAI 20%" in notes[-1]
 
 
 def test_moving_the_xai_growth_slider_to_zero_raises_its_default_probability() -> None:

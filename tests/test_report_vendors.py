@@ -183,3 +183,17 @@ def test_parties_table_notes_a_net_position(result: cc.Result) -> None:
     scenario = type(result.scenario).model_construct(**{**dict(result.scenario), "parties": kept})
     plain = dataclasses.replace(result, scenario=scenario)
     assert note not in parties_table(plain, cat)
+
+
+@pytest.mark.parametrize(("lang", "header"), [("en", "P(default) by {last}"),
+                                              ("zh", "截至 {last} 的违约概率")])
+def test_parties_table_dates_its_default_odds_with_the_horizons_last_quarter(
+        result: cc.Result, lang: str, header: str) -> None:
+    """As the CLI's "P(default) by 2035Q3": seed-2025 runs 40 quarters from 2025Q4, so its
+    odds run to 2035Q3; the same scenario cut to 20 quarters runs to 2030Q3."""
+    cat = i18n.catalogue(lang)
+    assert f"<th>{header.format(last='2035Q3')}</th>" in parties_table(result, cat)
+    scenario = type(result.scenario).model_construct(**{**dict(result.scenario),
+                                                        "horizon_quarters": 20})
+    short = dataclasses.replace(result, scenario=scenario)
+    assert f"<th>{header.format(last='2030Q3')}</th>" in parties_table(short, cat)

@@ -159,7 +159,8 @@ def test_report_tables_of_the_base_case_name_no_median_or_mean(base_case: cc.Res
                                                                lang: str) -> None:
     cat = i18n.catalogue(lang)
     parties = tables.parties_table(base_case, cat)
-    assert _html_headers(parties)[2:] == [cat.t("report.col_default_base"),
+    # dated with seed-2025's last quarter (2025Q4 + 40 quarters), as the CLI's header
+    assert _html_headers(parties)[2:] == [cat.t("report.col_default_base_by", last="2035Q3"),
                                           cat.t("report.col_revenue_base"),
                                           cat.t("report.col_cash_end_base")]
     # OpenAI does not default in the base case: no, not 0.0% of one path
@@ -189,6 +190,6 @@ def test_report_tables_over_paths_keep_their_statistics() -> None:
         result = cc.simulate(cc.load_scenario("seed-2025"), paths=20, seed=1)
     cat = i18n.catalogue("en")
     assert _html_headers(tables.parties_table(result, cat))[2:] == [
-        "P(default)", "total revenue (median)", "cash at the horizon (median)"]
+        "P(default) by 2035Q3", "total revenue (median)", "cash at the horizon (median)"]
     assert _html_headers(tables.vendors_table(result, cat))[1:3] == [
         "total revenue (median)", "total revenue (mean)"]

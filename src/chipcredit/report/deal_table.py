@@ -32,7 +32,7 @@ from .multiples import (
 from .tables import Cell, irr_notes, irr_text, table
 from .theme import display_name
 
-__all__ = ["PARTIAL_MARK", "deals_table"]
+__all__ = ["PARTIAL_MARK", "deals_table", "npv_rates_note"]
 
 PARTIAL_MARK = "*"
 """Marks a median over only the paths where it has a value, as ``chipcredit run`` does."""
@@ -170,10 +170,7 @@ def deals_table(result: Result, cat: Catalogue) -> str:
                          else cat.t("report.closed_share", deal=deal, share=cat.path_share(share, 3)))
     if lost_value:
         notes.append(cat.t("report.value_lost", items=sep.join(lost_value)))
-    rates = discount_rates(result.scenario.parties)
-    notes.append(cat.t("report.npv_rates", rates=sep.join(
-        f"{display_name(result, p, cat)} {cat.percent(r)}" for p, (r, _) in rates.items()
-        if any(p == q for _, q in result.deal_parties()))))
+    notes.append(npv_rates_note(result, cat))
     if result.deterministic:  # one path: one NPV, not three equal percentile columns
         # and no share of paths: whether the path lost, and no column of paths with no IRR
         # (the IRR cell's dash says it has none)
@@ -183,6 +180,21 @@ def deals_table(result: Result, cat: Catalogue) -> str:
         headers[-1] = cat.t("report.col_extras_deterministic")  # a value, not a median
         rows = [[row[i] for i in keep] for row in rows]
     return table(headers, rows) + "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
+
+
+def npv_rates_note(result: Result, cat: Catalogue,
+                   name: Callable[[str], str] | None = None) -> str:
+    """The note under a deals table that says at whose rate each NPV is (``report.npv_rates``):
+    every party of some deal, once and in scenario order, with its discount rate (effective
+    annual, an uncertain one at its median, `deal_odds.discount_rates`). The report and the
+    dashboard both show it, so they name the same rates.
+
+    ``name`` gives a party's name from its id (default: the report's `display_name`)."""
+    label = name if name is not None else (lambda party: display_name(result, party, cat))
+    dealt = {party for _, party in result.deal_parties()}
+    return cat.t("report.npv_rates", rates=cat.t("report.item_separator").join(
+        f"{label(p)} {cat.percent(r)}" for p, (r, _) in discount_rates(result.scenario.parties).items()
+        if p in dealt))
 
 
 def _star(share: float | None, has_value: bool, metric: str, cat: Catalogue,

@@ -99,14 +99,17 @@ def _median(result: Result, party: str, metric: str, cat: Catalogue) -> str:
 def parties_table(result: Result, cat: Catalogue) -> str:
     """Per party: its kind, its default probability (every party that can default: labs and
     clouds on their own balance sheet; blank for the others, which never default), median
-    total revenue and median cash at the horizon. Each cell carries its unit. Where a party's
+    total revenue and median cash at the horizon. Each cell carries its unit; the default
+    header is dated with the horizon's last quarter (``P(default) by 2035Q3``), as the CLI's. Where a party's
     cash is a net position (`net_position`: a cloud funded by its parent, a lender), a note
     under the table says so: it runs negative by what was put in or lent. A deterministic
     run's one path has no probability or median: whether the party defaults (yes or no),
     its revenue and its cash, under headers that name no statistic."""
     base = "_base" if result.deterministic else ""
     headers = [cat.t("report.col_party"), cat.t("report.col_kind"),
-               cat.t(f"report.col_default{base}"), cat.t(f"report.col_revenue{base}"),
+               # dated as the CLI's: the odds run to the horizon's last quarter
+               cat.t(f"report.col_default{base}_by", last=horizon(result.scenario)[1]),
+               cat.t(f"report.col_revenue{base}"),
                cat.t(f"report.col_cash_end{base}")]
     rows = []
     for p in result.scenario.parties:

@@ -20,6 +20,7 @@ import pandas as pd
 import chipcredit as cc
 from chipcredit.dashboard.names import party_name
 from chipcredit.report.deal_odds import hypothetical_deals
+from chipcredit.report.deal_table import npv_rates_note
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.multiples import (
     REASONS,
@@ -196,7 +197,10 @@ def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
                      shares=T.t("number.list_separator").join(shares))
                  for (deal, party), shares in grouped.items()]
         notes.append(T.t("dashboard.overview.partial", mark=PARTIAL_MARK, items=sep.join(items)))
-    return notes + closed_notes(result, T)
+    # at whose rate each NPV is, the report's note (one deal's flows read differently to two
+    # parties), with the parties named as the table names them
+    return [*notes, *closed_notes(result, T),
+            npv_rates_note(result, T, lambda party: names.get(party, party))]
 
 
 def marked(result: cc.Result) -> bool:

@@ -3,8 +3,8 @@ the credit section (the report's: claim holders' books and the SPVs' debt), the 
 and the downloads (JSON summary, HTML report, scenario YAML).
 
 This module draws the tab; its parts are their own modules: the KPIs (`headline`), the deal
-table and its notes (`deal_table`), the vendors table (`vendor_table`), the parties table
-(`party_table`) and how probabilities and shares of paths read (`shares`)."""
+table and its notes (`deal_table`), the vendors table and its split by year (`vendor_table`),
+the parties table (`party_table`) and how probabilities and shares of paths read (`shares`)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,14 @@ from .deal_table import deal_notes, deal_table, party_names
 from .headline import headline_kpis, kpi_text
 from .party_table import party_table
 from .shares import probability_text
-from .vendor_table import vendor_columns, vendor_table, vendors_text
+from .vendor_table import (
+    vendor_columns,
+    vendor_table,
+    vendor_years_columns,
+    vendor_years_table,
+    vendor_years_text,
+    vendors_text,
+)
 
 __all__ = ["download_name", "draw"]
 
@@ -133,6 +140,12 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
         st.subheader(T.t("report.headline_vendors", first=first, last=last))
         st.dataframe(vendors, hide_index=True, column_config=vendor_columns(T))
         st.caption(markdown_safe(vendors_text(result, T)))
+        years = vendor_years_table(result, T)
+        if not years.empty:  # the totals split by year: the first year's money coming back
+            title, note = vendor_years_text(result, T)
+            st.markdown(f"**{markdown_safe(title)}**")
+            st.dataframe(years, hide_index=True, column_config=vendor_years_columns(result, T))
+            st.caption(markdown_safe(note))
     st.subheader(T.t("report.headline_parties"))
     st.dataframe(party_table(result, T), hide_index=True)
     for p in result.scenario.parties:  # the caveat beside the party's odds, as the report
