@@ -482,8 +482,9 @@ def test_overview_party_table_shows_who_can_default_with_the_reports_labels() ->
     res = cc.simulate("seed-2025", paths=200, seed=3)
     table = party_table(res, catalogue("en")).set_index("Party")  # parties by name
     clouds = "Microsoft Azure, Oracle OCI and AWS (as OpenAI's landlords)"
-    assert list(table.columns[:2]) == ["Kind", "P(default)"]
-    default = table["P(default)"]
+    # dated with the horizon's last quarter, as the report's and the CLI's headers are
+    assert list(table.columns[:2]) == ["Kind", "P(default) by 2035Q3"]
+    default = table["P(default) by 2035Q3"]
     assert default["CoreWeave"] == probability_text(catalogue("en"),
                                                     res.default_probability("coreweave"))
     assert default[clouds] == "n/a" and default["Nvidia"] == "n/a"  # they cannot default
