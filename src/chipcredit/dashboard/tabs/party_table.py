@@ -19,8 +19,9 @@ __all__ = ["party_table"]
 
 def party_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
     """Each party with outcomes of its own (by its name): its kind, probability of default
-    by the horizon's last quarter (n/a for a party that cannot default), median total revenue and median cash at the
-    horizon; every cell a string, n/a where the party has no such number."""
+    by the horizon's last quarter (n/a for a party that cannot default), median total
+    revenue and median cash at the horizon; every cell a string, n/a where the party has no
+    such number."""
     table = result.summary()
     table = table[table["deal"].isna()]
     # dated as the report's and the CLI's: the odds are of a default by the horizon's end
