@@ -16,6 +16,7 @@ import types
 import warnings
 from typing import Any
 
+import numpy as np
 import pytest
 
 pytest.importorskip("streamlit")
@@ -29,7 +30,7 @@ from chipcredit.dashboard.tabs.vendor_table import (
 )
 from chipcredit.dashboard.text import words
 from chipcredit.report import i18n
-from chipcredit.report.deal_table import deals_table, npv_rates_note
+from chipcredit.report.deal_table import deals_table, npv_rates_note, value_lost_note
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +134,28 @@ def test_the_deal_notes_name_each_partys_discount_rate_as_the_report(
     cat = i18n.catalogue(lang)
     assert npv_rates_note(result, cat) == cat.t("report.npv_rates", rates=rates)
     assert f'<p class="note">{html.escape(npv_rates_note(result, cat))}</p>' in deals_table(result, cat)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_deal_notes_name_the_rows_that_lose_value_with_no_deal_loss_as_the_report(
+        result: cc.Result, lang: str) -> None:
+    # the rows by hand from the per-path outcomes: median NPV below 0, no deal loss anywhere
+    rows = [(deal, party) for deal, party in result.deal_parties()
+            if np.median(result.outcome(deal, party, "npv")) < 0
+            and not np.any(result.outcome(deal, party, "loss") > 0)]
+    assert ("nvidia-coreweave-backstop", "nvidia") in rows  # fees it pays by what it is
+    T = words(lang)
+    notes = deal_notes(result, T)
+    lost = value_lost_note(result, i18n.catalogue(lang))
+    assert lost is not None and all(deal in lost for deal, _ in rows)
+    below = {deal: float(np.mean(result.outcome(deal, party, "npv") < 0)) for deal, party in rows}
+    assert i18n.catalogue(lang).path_share(below["nvidia-coreweave-backstop"]) in lost
+    # second to last, before the discount rates, under the dashboard's table and the report's
+    assert notes[-2] == value_lost_note(result, T)
+    assert f'<p class="note">{html.escape(lost)}</p>' in deals_table(result, i18n.catalogue(lang))
+
+
+def test_the_base_case_has_no_value_lost_note() -> None:
+    base = cc.simulate("seed-2025", deterministic=True)
+    assert value_lost_note(base, i18n.catalogue("en")) is None
+    assert not any("lose value" in note for note in deal_notes(base, words("en")))

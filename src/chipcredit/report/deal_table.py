@@ -32,7 +32,7 @@ from .multiples import (
 from .tables import Cell, irr_notes, irr_text, table
 from .theme import display_name
 
-__all__ = ["PARTIAL_MARK", "deals_table", "npv_rates_note"]
+__all__ = ["PARTIAL_MARK", "deals_table", "npv_rates_note", "value_lost_note"]
 
 PARTIAL_MARK = "*"
 """Marks a median over only the paths where it has a value, as ``chipcredit run`` does."""
@@ -68,8 +68,6 @@ def deals_table(result: Result, cat: Catalogue) -> str:
     kinds = {d.id: d.kind for d in result.scenario.deals}
     financed = financed_parties(result.scenario.deals)
     hypothetical = hypothetical_deals(result.scenario.deals)
-    odds = path_odds(result.scenario.deals, result.outcomes)
-    lost_value: list[str] = []  # NPV p50 below 0 with no deal loss on any path
     short = {m: cat.label("metric_short", m) for m in ("npv", "irr", "moic")}
     headers = [cat.t("report.col_deal"), cat.t("report.col_kind"), cat.t("report.col_party"),
                f"{short['npv']} {cat.t('report.col_p05')}", f"{short['npv']} {cat.t('report.col_p50')}",
@@ -120,11 +118,6 @@ def deals_table(result: Result, cat: Catalogue) -> str:
         marked = marked or mark
         if mark_text:
             marks.append(mark_text)
-        if (npv["p50"] is not None and npv["p50"] < 0 and not np.any(loss > 0)
-                and not result.deterministic):
-            lost_value.append(cat.t("report.value_lost_item", deal=deal, party=name,
-                                    npv=cat.money(npv["p50"]),
-                                    share=cat.path_share(odds[(deal, party)]["npv_negative"])))
         rows.append([
             Cell(deal + (cat.t("report.hypothetical_mark") if deal in hypothetical else ""), "data"),
             Cell(cat.label("deal_kind", kinds.get(deal, ""))),
@@ -168,8 +161,9 @@ def deals_table(result: Result, cat: Catalogue) -> str:
         if share < 1.0:
             notes.append(cat.t("report.not_closed_base", deal=deal) if result.deterministic
                          else cat.t("report.closed_share", deal=deal, share=cat.path_share(share, 3)))
-    if lost_value:
-        notes.append(cat.t("report.value_lost", items=sep.join(lost_value)))
+    lost = value_lost_note(result, cat)
+    if lost:
+        notes.append(lost)
     notes.append(npv_rates_note(result, cat))
     if result.deterministic:  # one path: one NPV, not three equal percentile columns
         # and no share of paths: whether the path lost, and no column of paths with no IRR
@@ -180,6 +174,32 @@ def deals_table(result: Result, cat: Catalogue) -> str:
         headers[-1] = cat.t("report.col_extras_deterministic")  # a value, not a median
         rows = [[row[i] for i in keep] for row in rows]
     return table(headers, rows) + "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
+
+
+def value_lost_note(result: Result, cat: Catalogue,
+                    name: Callable[[str], str] | None = None) -> str | None:
+    """The note under a deals table naming each row whose median NPV is below 0 while its
+    deal loss is 0 on every path (``report.value_lost``: the party pays by what the deal is,
+    a backstop's fees, a lessee's rent, or earns less than its discount rate), with its
+    median NPV and the share of the paths on which the NPV is below 0; None where no row is
+    so, and in the base case (one path, whose NPV the table shows). The report and the
+    dashboard both show it.
+
+    ``name`` gives a party's name from its id (default: the report's `display_name`)."""
+    if result.deterministic:
+        return None
+    label = name if name is not None else (lambda party: display_name(result, party, cat))
+    odds = path_odds(result.scenario.deals, result.outcomes)
+    items = []
+    for deal, party in result.deal_parties():
+        npv = describe(result.outcome(deal, party, "npv"))
+        if (npv["p50"] is not None and npv["p50"] < 0
+                and not np.any(result.outcome(deal, party, "loss") > 0)):
+            items.append(cat.t("report.value_lost_item", deal=deal, party=label(party),
+                               npv=cat.money(npv["p50"]),
+                               share=cat.path_share(odds[(deal, party)]["npv_negative"])))
+    return cat.t("report.value_lost", items=cat.t("report.item_separator").join(items)) \
+        if items else None
 
 
 def npv_rates_note(result: Result, cat: Catalogue,

@@ -20,7 +20,7 @@ import pandas as pd
 import chipcredit as cc
 from chipcredit.dashboard.names import party_name
 from chipcredit.report.deal_odds import hypothetical_deals
-from chipcredit.report.deal_table import npv_rates_note
+from chipcredit.report.deal_table import npv_rates_note, value_lost_note
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.multiples import (
     REASONS,
@@ -199,7 +199,8 @@ def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
         notes.append(T.t("dashboard.overview.partial", mark=PARTIAL_MARK, items=sep.join(items)))
     # at whose rate each NPV is, the report's note (one deal's flows read differently to two
     # parties), with the parties named as the table names them
-    return [*notes, *closed_notes(result, T),
+    lost = value_lost_note(result, T, lambda party: names.get(party, party))
+    return [*notes, *closed_notes(result, T), *([lost] if lost else []),
             npv_rates_note(result, T, lambda party: names.get(party, party))]
 
 
