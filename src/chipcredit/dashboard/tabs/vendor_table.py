@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 import chipcredit as cc
-from chipcredit.analytics.vendor_years import part_quarters
 from chipcredit.dashboard.names import party_name
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.self_funded_years import years_rows
 from chipcredit.report.vendors import (
     VENDOR_COLUMNS,
     horizon,
@@ -90,18 +90,19 @@ _YEAR_HEADERS = (("report.vendor_years_revenue", "dashboard.vendors.years_revenu
 the page's short one."""
 
 
-def _years(result: cc.Result) -> dict[str, list[dict[str, Any]]]:
+def _years(result: cc.Result) -> list[tuple[str, list[dict[str, Any]]]]:
     """Each vendor's ``self_funded_by_year`` items from the run's JSON summary
     (`cc.Result.to_dict`, ``vendors.VENDOR.self_funded_by_year``), in scenario order; a
     vendor without them (no provenance traced) is left out."""
     vendors = result.to_dict().get("vendors") or {}
-    return {vendor: entry["self_funded_by_year"] for vendor, entry in vendors.items()
-            if entry.get("self_funded_by_year")}
+    return [(vendor, entry["self_funded_by_year"]) for vendor, entry in vendors.items()
+            if entry.get("self_funded_by_year")]
 
 
 def vendor_years_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
     """The report's and the CLI's table of self-funded revenue by calendar year
-    (`chipcredit.report.self_funded_years`), read from the JSON summary: one row per year of
+    (`chipcredit.report.self_funded_years`, whose cells it shows), read from the JSON
+    summary: one row per year of
     the horizon (a part year named with its quarters, ``2025 (Q4)``), and per vendor its mean
     revenue and mean self-funded revenue that year (in the page's money unit) and their ratio
     (two decimals, as the vendors table: fractions of 1%), under the report's headers; every
@@ -112,26 +113,15 @@ def vendor_years_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
     pandas.DataFrame
         years x (1 + 3 per vendor) strings.
     """
-    years = _years(result)
-    if not years:
+    vendors = _years(result)
+    if not vendors:
         return pd.DataFrame()
     parties = result.scenario.parties
-    first = next(iter(years.values()))
-    rows = []
-    for i, year in enumerate(first):  # every vendor has the same years, the horizon's
-        part = part_quarters(year)
-        row = {T.t("report.col_year"): str(year["year"]) if part is None
-               else T.t("report.year_part", year=year["year"], quarters=part)}
-        for vendor, items in years.items():
-            name = party_name(vendor, parties, T)
-            item = items[i]
-            share = item["self_funded_share"]
-            revenue, own, ratio = (T.t(full, vendor=name) for full, _ in _YEAR_HEADERS)
-            row[revenue] = T.money(item["revenue_mean"])
-            row[own] = T.money(item["self_funded_revenue_mean"])
-            row[ratio] = (T.na() if share is None
-                          else T.t("number.percent", value=f"{share * 100:.2f}"))
-        rows.append(row)
+    headers = [T.t("report.col_year")]
+    for vendor, _ in vendors:
+        name = party_name(vendor, parties, T)
+        headers += [T.t(full, vendor=name) for full, _ in _YEAR_HEADERS]
+    rows = [dict(zip(headers, cells, strict=True)) for cells in years_rows(vendors, T)]
     return pd.DataFrame(rows)
 
 
@@ -141,7 +131,7 @@ def vendor_years_columns(result: cc.Result, T: Catalogue) -> dict[str, Any]:
     header with the vendor's short name, the full header on hover."""
     parties = result.scenario.parties
     out = {}
-    for vendor in _years(result):
+    for vendor, _ in _years(result):
         name, short = party_name(vendor, parties, T), party_name(vendor, parties, T, short=True)
         for full, label in _YEAR_HEADERS:
             header = T.t(full, vendor=name)
