@@ -21,7 +21,7 @@ from tests.engine.test_ledger_properties import scenarios
 import chipcredit as cc
 from chipcredit.engine.ledger import Ledger
 from chipcredit.engine.run import trace_path
-from chipcredit.scenario.parties import Cloud
+from chipcredit.scenario.clouds import Cloud
 
 X = 7.0  # $B the vendor puts in
 

@@ -70,8 +70,8 @@ class World:
 
     def __init__(self, scenario: Any, chunk: ChunkNumbers, path: int, max_life: int,
                  any_penalty: bool) -> None:
+        from chipcredit.scenario.clouds import Cloud as CloudSpec
         from chipcredit.scenario.parties import Buyer as BuyerSpec
-        from chipcredit.scenario.parties import Cloud as CloudSpec
         from chipcredit.scenario.parties import Lab as LabSpec
         from chipcredit.scenario.parties import Vendor as VendorSpec
 

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from chipcredit.scenario.parties import Cloud
+from chipcredit.scenario.clouds import Cloud
 
 from . import cloud_kernel as ck
 from .claims import Claim

@@ -66,7 +66,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from chipcredit.scenario.parties import CapTable, Funding
+from chipcredit.scenario.equity_rounds import CapTable, Funding
 
 from .dust import MONEY_DUST
 from .funding_kernel import equity_round

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from chipcredit.scenario.clouds import Cloud
 from chipcredit.scenario.model import Scenario
-from chipcredit.scenario.parties import Buyer, Cloud, Lab, Vendor
+from chipcredit.scenario.parties import Buyer, Lab, Vendor
 
 from .choice import ChoiceModel
 from .clouds import CloudState

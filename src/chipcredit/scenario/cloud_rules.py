@@ -6,9 +6,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from .clouds import Cloud, CloudContract
 from .cross_problem import CrossProblem, within
 from .deals import Equity
-from .parties import Cloud, CloudContract, Lab
+from .parties import Lab
 
 if TYPE_CHECKING:
     from .model import Scenario

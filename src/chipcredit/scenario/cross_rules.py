@@ -15,6 +15,7 @@ from chipcredit.errors import did_you_mean
 
 from .base import BUILTIN_IDS
 from .cloud_rules import cloud_problems
+from .clouds import Cloud
 from .correlation import correlation_matrix, offending_pair
 from .cross_problem import CrossProblem, article, within
 from .deals import (
@@ -30,7 +31,7 @@ from .deals import (
     VendorCredit,
 )
 from .number import Number
-from .parties import Buyer, Cloud, Lab, Vendor
+from .parties import Buyer, Lab, Vendor
 from .shocks import PriceWar
 
 if TYPE_CHECKING:
