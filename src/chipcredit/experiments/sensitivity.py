@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from chipcredit.analytics.card import Card
 from chipcredit.analytics.query import metric_value
 from chipcredit.analytics.simulate import simulate
 from chipcredit.errors import (
@@ -148,6 +149,19 @@ class SensitivityResult:
     spread: float
     elapsed_seconds: float
     second_order: pd.DataFrame | None = field(default=None)
+
+    def _card(self) -> Card:
+        return Card.of(f"SensitivityResult of {self.scenario}", [
+            ("metric", self.metric), ("method", self.method), ("parameters", len(self.params)),
+            ("runs", self.runs), ("paths", f"{self.paths:,}"), ("seed", self.seed),
+            ("baseline", f"{self.baseline:.6g}"), ("notes", len(self.notes))],
+            ".table, .notes, .to_dict()")
+
+    def __repr__(self) -> str:
+        return self._card().text()
+
+    def _repr_html_(self) -> str:
+        return self._card().html()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready record, without wall-clock times (two runs give equal records).
