@@ -21,6 +21,7 @@ median difference and the shares of paths either way: a few extreme paths can se
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,8 +29,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from chipcredit.analytics.card import Card, horizon_text
 from chipcredit.analytics.result import Result
-from chipcredit.errors import UsageError, did_you_mean
+from chipcredit.errors import ChipcreditWarning, UsageError, did_you_mean
 from chipcredit.scenario.deal_removal import without_deals
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
@@ -37,7 +39,7 @@ from chipcredit.scenario.model import Scenario
 from .arguments import check_options, seed_number, whole_number
 from .paired import paired_differences, paired_runs
 
-__all__ = ["CompareResult", "compare"]
+__all__ = ["CompareResult", "compare", "span_note"]
 
 
 @dataclass(frozen=True)
@@ -63,12 +65,33 @@ class CompareResult:
     without : tuple of str
         The deals left out of A to make B (``compare(a, without=...)``), in the order given;
         empty when B was given.
+    notes : tuple of str
+        What the differences cannot be read as: one line when A and B start in different
+        quarters or run for different horizons (`span_note`), also issued as a
+        `ChipcreditWarning`. Empty when both cover the same quarters.
     """
 
     base: Result
     other: Result
     differences: pd.DataFrame
     without: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def _card(self) -> Card:
+        # a card, not the dataclass repr of both runs' arrays (megabytes at 1,000 paths)
+        a, b = self.base.scenario, self.other.scenario
+        horizons = (horizon_text(a) if not self.notes
+                    else f"A {horizon_text(a)}, B {horizon_text(b)}")
+        return Card.of(f"CompareResult, {b.name} minus {a.name}", [
+            ("paths", f"{self.base.paths:,}"), ("seed", self.base.seed), ("horizon", horizons),
+            ("differences", f"{len(self.differences):,} rows"), ("notes", len(self.notes))],
+            ".differences, .party(party), .notes, .base.summary(), .other.summary()")
+
+    def __repr__(self) -> str:
+        return self._card().text()
+
+    def _repr_html_(self) -> str:
+        return self._card().html()
 
     def party(self, party: str) -> pd.DataFrame:
         """The rows of one party's own outcomes (``deal`` None), as in `differences`.
@@ -100,6 +123,26 @@ class CompareResult:
                              + (f" (did you mean {hint}?)" if hint else ""))
         table = self.differences
         return table[table["deal"].isna() & (table["party"] == party)].reset_index(drop=True)
+
+
+def span_note(a: Scenario, b: Scenario) -> str | None:
+    """Why paired differences of two scenarios over different quarters are not comparable,
+    or None when both have the same start and horizon.
+
+    Returns
+    -------
+    str or None
+        One line naming both spans, e.g. ``A (seed-2025) runs 2025Q4–2035Q3 (40 quarters)
+        and B (seed-2025) runs 2025Q4–2030Q3 (20 quarters): ...``.
+    """
+    if (a.start, a.horizon_quarters) == (b.start, b.horizon_quarters):
+        return None
+    return (f"A ({a.name}) runs {horizon_text(a)} and B ({b.name}) runs {horizon_text(b)}: "
+            "totals (revenue_total, gross_profit_total, ...), values at the horizon (cash_end, "
+            "equity_value_end, ...), NPVs, MOICs and IRRs (discounted to, and marked at, "
+            "each one's own start and horizon) and probabilities by the horizon cover "
+            "different quarters, so their differences measure the spans, not the scenarios; "
+            "give both the same start and horizon_quarters")
 
 
 def compare(
@@ -140,6 +183,13 @@ def compare(
         The two runs and ``differences`` (one row per outcome both have; see
         `CompareResult`). Each distinct summary warning of either run is issued once.
 
+    Warns
+    -----
+    ChipcreditWarning
+        When A and B start in different quarters or have different horizons: one line
+        naming both spans and the metrics that makes incomparable (`span_note`; also in
+        ``CompareResult.notes``).
+
     Raises
     ------
     UsageError
@@ -167,4 +217,8 @@ def compare(
         assert b is not None
         second, left_out = load_scenario(b), ()
     base, other = paired_runs(first, second, paths, seed, **checked)
-    return CompareResult(base, other, paired_differences(base, other), left_out)
+    note = span_note(first, second)
+    if note is not None:  # after the runs' own warnings, so it is the last word
+        warnings.warn(note, ChipcreditWarning, stacklevel=2)
+    return CompareResult(base, other, paired_differences(base, other), left_out,
+                         () if note is None else (note,))
