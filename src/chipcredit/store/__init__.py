@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,10 @@ from ._backend import (
 from .read import stored_summary
 from .schema import SCHEMA_VERSION, TABLES, check_readable, check_version
 from .write import MAIN, MAX_OUTCOME_PATHS, prepare, write
+
+if TYPE_CHECKING:
+    from chipcredit.experiments.compare import CompareResult
+    from chipcredit.experiments.stress import StressResult
 
 __all__ = [
     "DEFAULT_STORE",
@@ -106,13 +110,19 @@ class RunStore:
         return f"RunStore({str(self.path)!r}{mode})"
 
     # -- writing -------------------------------------------------------------------------
-    def save(self, result: Result | Mapping[str, Result], kind: str = "run",
-             extra: Mapping[str, Any] | None = None, *, started: datetime | None = None) -> int:
+    def save(self, result: Result | Mapping[str, Result] | StressResult | CompareResult,
+             kind: str = "run", extra: Mapping[str, Any] | None = None, *,
+             started: datetime | None = None) -> int:
         """Record a run; return its id.
 
         ``result`` is one `Result`, or a mapping of variant names to Results (a compare or
-        sensitivity run); the runs row describes the first. ``extra`` is any JSON-able
-        mapping kept in ``runs.extra``. ``started`` defaults to now less the run time.
+        sensitivity run); the runs row describes the first. A `StressResult` is stored as
+        ``chipcredit stress`` stores it (variants ``base`` and ``stressed``, kind ``stress``,
+        ``extra`` with its ``pack``), a `CompareResult` as ``chipcredit compare`` does
+        (``a`` and ``b``, kind ``compare``); a ``kind`` other than ``run`` is kept. A
+        `SensitivityResult` or `SolveResult` keeps no run: a `UsageError` says how to store
+        its baseline. ``extra`` is any JSON-able mapping kept in ``runs.extra``. ``started``
+        defaults to now less the run time.
         """
         if self.read_only:
             raise UsageError(f"the run store {self.path} was opened read-only")

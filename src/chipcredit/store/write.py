@@ -47,6 +47,7 @@ from chipcredit.interrupts import held, test_point
 
 from ._backend import connect, duckdb_module, one_line
 from .schema import DATA_TABLES, IRR_COLUMNS, RUNS, irr_columns, prepare_writable
+from .variants import experiment_variants
 
 __all__ = ["MAIN", "MAX_OUTCOME_PATHS", "Prepared", "prepare", "write"]
 
@@ -243,10 +244,16 @@ def _concat(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[cols]
 
 
-def prepare(results: Result | Mapping[str, Result], *, kind: str = "run",
+def prepare(results: Result | Mapping[str, Result] | Any, *, kind: str = "run",
             extra: Mapping[str, Any] | None = None, started: datetime | None = None,
             max_outcome_paths: int = MAX_OUTCOME_PATHS) -> Prepared:
-    """Every row of a run, computed in memory (the store is not touched)."""
+    """Every row of a run, computed in memory (the store is not touched); a paired
+    experiment's record is first made its variants (`variants.experiment_variants`)."""
+    results, kind, extra = experiment_variants(results, kind, extra)
+    if not isinstance(results, Result | Mapping):
+        raise UsageError("RunStore.save takes a Result, a mapping of variant names to "
+                         "Results, a StressResult or a CompareResult; got "
+                         f"{type(results).__name__}")
     named = {MAIN: results} if isinstance(results, Result) else dict(results)
     if not named:
         raise UsageError("nothing to store: no results given")
