@@ -16,6 +16,7 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit.report.deal_odds import PathOdds
+from chipcredit.report.deal_table import milestone_tied_note
 from chipcredit.report.i18n import catalogue
 from chipcredit.report.multiples import (
     REASON_TEXT,
@@ -115,7 +116,8 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
                 closed: Mapping[str, float] | None = None, deterministic: bool = False,
                 hypothetical: Collection[str] = (),
                 rates: Mapping[str, tuple[float, bool]] | None = None,
-                odds: Mapping[tuple[str, str], PathOdds] | None = None) -> Table:
+                odds: Mapping[tuple[str, str], PathOdds] | None = None,
+                scenario: str = "SCENARIO") -> Table:
     """Rows (deal, party); the deal's kind under its name. Fits 80 columns for short ids.
 
     ``p_loss`` is the share of paths with a loss, per (deal, party); ``over`` says what the
@@ -142,7 +144,9 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     whether it is uncertain, `chipcredit.report.deal_odds.discount_rates`) gives the line
     that says at whose rate each NPV is. ``odds`` (`chipcredit.report.deal_odds.path_odds`)
     gives the rows that lose value with no deal loss their share of paths with NPV < 0, and
-    a deal that closed on only some paths its odds given it closed.
+    a deal that closed on only some paths its odds given it closed. ``scenario`` (its name)
+    goes into the command that the note on a ``milestone_equity`` deal's
+    ``tied_gross_profit`` gives (`chipcredit.report.deal_table.milestone_tied_note`).
     """
     index = summary_index(summary)
     pairs: list[tuple[str, str]] = []
@@ -160,6 +164,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     notes: dict[str, list[str]] = {}
     unmeant: dict[str, list[str]] = {}
     extras: dict[str, list[str]] = {}
+    tied: list[tuple[str, str]] = []  # rows that show a tied_gross_profit
     beyond: set[str] = set()
     empty: set[str] = set()  # "irr", "moic": some row shows a dash, no path having one
     marks: list[str] = []
@@ -212,8 +217,13 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
         if (line := _mark_line(index, deal, party, reason is None, deterministic)) is not None:
             marks.append(line)
         extra = _extras(index, deal, party, over_paths=not deterministic)
+        if kind == "milestone_equity":  # the tranches follow sales; they do not cause them
+            extra = [item + " on sales made before the money came (see below)"
+                     if item.startswith("tied_gross_profit ") else item for item in extra]
         if extra:
             extras.setdefault(deal, []).append(f"{party} {', '.join(extra)}")
+            if any(item.startswith("tied_gross_profit ") for item in extra):
+                tied.append((deal, party))
         if reason is None:
             invested.add((deal, party))
         rows.append((label, party, cells, (yes_no(p_loss.get((deal, party))) if deterministic
@@ -254,6 +264,10 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
         if any("tied_gross_profit" in item for items in extras.values() for item in items):
             caption.append("  tied_gross_profit: the vendor's gross profit on the sales the deal "
                            "tied (its NPV and MOIC count only the deal's own cash)")
+            # the report's and the dashboard's note, in the same words
+            milestone = milestone_tied_note(kinds, tied, scenario, catalogue("en"))
+            if milestone:
+                caption.append(f"  {milestone}")
     unclosed = {d: s for d, s in (closed or {}).items() if s < 1.0 and d in kinds}
     if unclosed and deterministic:
         caption.append("Did not close in the base case (no party pays or receives in it, so "

@@ -79,7 +79,9 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
                                             else hypothetical_deals(scenario.deals)),
                               rates=None if scenario is None else discount_rates(scenario.parties),
                               odds=(None if outcomes is None or scenario is None
-                                    else path_odds(scenario.deals, outcomes))))
+                                    else path_odds(scenario.deals, outcomes)),
+                              scenario=scenario.name if scenario is not None
+                              else str(run.get("scenario") or "SCENARIO")))
         parties, defaultable = _parties(rows, scenario)
         out.print(parties_table(rows, parties,
                                 "base case" if deterministic else f"p50: medians over {paths_text}",

@@ -5,7 +5,7 @@ what its cells mean."""
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -32,7 +32,8 @@ from .multiples import (
 from .tables import Cell, irr_notes, irr_text, table
 from .theme import display_name
 
-__all__ = ["PARTIAL_MARK", "deals_table", "npv_rates_note", "value_lost_note"]
+__all__ = ["PARTIAL_MARK", "deals_table", "milestone_tied_note", "npv_rates_note", "tied_pairs",
+           "value_lost_note"]
 
 PARTIAL_MARK = "*"
 """Marks a median over only the paths where it has a value, as ``chipcredit run`` does."""
@@ -161,6 +162,10 @@ def deals_table(result: Result, cat: Catalogue) -> str:
         if share < 1.0:
             notes.append(cat.t("report.not_closed_base", deal=deal) if result.deterministic
                          else cat.t("report.closed_share", deal=deal, share=cat.path_share(share, 3)))
+    tied = milestone_tied_note(kinds, tied_pairs(result), result.scenario.name, cat,
+                               lambda party: display_name(result, party, cat))
+    if tied:
+        notes.append(tied)
     lost = value_lost_note(result, cat)
     if lost:
         notes.append(lost)
@@ -200,6 +205,48 @@ def value_lost_note(result: Result, cat: Catalogue,
                                share=cat.path_share(odds[(deal, party)]["npv_negative"])))
     return cat.t("report.value_lost", items=cat.t("report.item_separator").join(items)) \
         if items else None
+
+
+def tied_pairs(result: Result) -> list[tuple[str, str]]:
+    """The (deal, party) rows whose ``tied_gross_profit`` a deal table shows: those that have
+    one with a mean that is not 0 (`multiples.extras_shown`'s rule)."""
+    out = []
+    for deal, party in result.deal_parties():
+        key = f"deal|{deal}|{party}|tied_gross_profit"
+        if key in result.outcomes and result.mean(key) != 0.0:
+            out.append((deal, party))
+    return out
+
+
+def milestone_tied_note(kinds: Mapping[str, str], tied: Iterable[tuple[str, str]],
+                        scenario: str, cat: Catalogue,
+                        name: Callable[[str], str] | None = None) -> str | None:
+    """The note that says what a ``milestone_equity`` deal's ``tied_gross_profit`` is, for the
+    CLI, the report and the dashboard alike (``report.tied_milestone``); None where no such
+    row shows one.
+
+    A milestone tranche arrives after the investee has deployed another unit of the vendor's
+    capacity, and reimburses GPUs already bought (`chipcredit.deals.milestone_equity`): the
+    tied figure is the gross profit on the sales the money was contingent on, not on sales it
+    caused. So the note says so and gives the command that measures what the deal adds,
+    ``chipcredit compare SCENARIO --without DEAL`` (``report.tied_milestone_command``).
+
+    Parameters
+    ----------
+    kinds : deal id to its kind
+    tied : the (deal, party) rows that show a ``tied_gross_profit`` (`tied_pairs`)
+    scenario : the scenario's name, for the command
+    cat : the language's catalogue
+    name : a party's name from its id (default: the id)
+    """
+    rows = [(d, p) for d, p in tied if kinds.get(d) == "milestone_equity"]
+    if not rows:
+        return None
+    label = name if name is not None else (lambda party: party)
+    sep = cat.t("report.item_separator")
+    command = cat.t("report.tied_milestone_command", scenario=scenario, deal=rows[0][0])
+    return cat.t("report.tied_milestone", command=command,
+                 items=sep.join(f"{d} · {label(p)}" for d, p in rows))
 
 
 def npv_rates_note(result: Result, cat: Catalogue,
@@ -263,8 +310,11 @@ def _extras(result: Result, deal: str, party: str, cat: Catalogue) -> str:
         "money": cat.money, "fraction": cat.percent,
         "shares": lambda v: cat.t("report.shares_millions", value=cat.number(v))}
     out = []
+    milestone = any(d.id == deal and d.kind == "milestone_equity" for d in result.scenario.deals)
     for name, p50, mean in extras_shown(stats, formats, over_paths=not result.deterministic):
-        label = cat.t(f"report.extra_{name}")
+        # a milestone tranche reimburses GPUs already bought (`milestone_tied_note`)
+        label = cat.t(f"report.extra_{name}_milestone" if milestone and name == "tied_gross_profit"
+                      else f"report.extra_{name}")
         out.append(cat.t("report.extra_item", name=label, value=p50) if mean is None
                    else cat.t("report.extra_item_mean", name=label, value=p50, mean=mean))
     return cat.t("report.item_separator").join(out)

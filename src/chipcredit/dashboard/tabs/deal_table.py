@@ -20,7 +20,12 @@ import pandas as pd
 import chipcredit as cc
 from chipcredit.dashboard.names import party_name
 from chipcredit.report.deal_odds import hypothetical_deals
-from chipcredit.report.deal_table import npv_rates_note, value_lost_note
+from chipcredit.report.deal_table import (
+    milestone_tied_note,
+    npv_rates_note,
+    tied_pairs,
+    value_lost_note,
+)
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.multiples import (
     REASONS,
@@ -200,7 +205,9 @@ def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
     # at whose rate each NPV is, the report's note (one deal's flows read differently to two
     # parties), with the parties named as the table names them
     lost = value_lost_note(result, T, lambda party: names.get(party, party))
-    return [*notes, *closed_notes(result, T), *([lost] if lost else []),
+    tied = milestone_tied_note({d.id: d.kind for d in result.scenario.deals}, tied_pairs(result),
+                               result.scenario.name, T, lambda party: names.get(party, party))
+    return [*notes, *closed_notes(result, T), *([tied] if tied else []), *([lost] if lost else []),
             npv_rates_note(result, T, lambda party: names.get(party, party))]
 
 
