@@ -64,8 +64,9 @@ def test_the_same_span_gives_no_note() -> None:
 
 def test_compare_result_repr_is_a_short_card() -> None:
     res, _ = _compare(_world(deals=[]), _world())
+    a, b = res.labels  # the same name, different text: told apart by their sha
     assert repr(res) == (
-        "<CompareResult, linear-world minus linear-world: paths 20; seed 1; horizon "
+        f"<CompareResult, {b} minus {a}: paths 20; seed 1; horizon "
         f"2025Q4–2028Q3 (12 quarters); differences {len(res.differences):,} rows; notes 0; "
         "numbers: .differences, .party(party), .notes, .base.summary(), .other.summary()>")
     assert res._repr_html_().startswith("<table>")

@@ -76,8 +76,7 @@ def compare_command(
             res = cc.compare(first, second, paths=paths, seed=seed, scheduler=scheduler,
                              without=without or None)
         if res.without:
-            a = res.base.scenario.name
-            b = f"{a} without {', '.join(res.without)}"
+            a, b = res.labels  # "NAME without DEAL, ...", as in Python and the run store
         else:
             assert second is not None
             a, b = side_labels(first, second, res.base.scenario.name, res.other.scenario.name)

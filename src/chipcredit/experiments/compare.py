@@ -77,12 +77,30 @@ class CompareResult:
     without: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 
+    @property
+    def labels(self) -> tuple[str, str]:
+        """What to call A and B (in charts, the run store's ``extra`` and the card): their
+        scenario ``name``s; ``NAME without DEAL, ...`` for B made with ``without``; where the
+        names are the same but the scenarios differ (an edited copy keeps its original's
+        name), each name with its first 8 hex digits of ``scenario_sha256`` (``seed-2025
+        [5eb4a0ae]``); ``NAME (A)`` and ``NAME (B)`` for one scenario twice."""
+        a, b = self.base.scenario.name, self.other.scenario.name
+        if self.without:
+            return a, f"{a} without {', '.join(self.without)}"
+        if a != b:
+            return a, b
+        sha_a, sha_b = self.base.scenario_sha256[:8], self.other.scenario_sha256[:8]
+        if sha_a != sha_b:
+            return f"{a} [{sha_a}]", f"{b} [{sha_b}]"
+        return f"{a} (A)", f"{b} (B)"
+
     def _card(self) -> Card:
         # a card, not the dataclass repr of both runs' arrays (megabytes at 1,000 paths)
         a, b = self.base.scenario, self.other.scenario
         horizons = (horizon_text(a) if not self.notes
                     else f"A {horizon_text(a)}, B {horizon_text(b)}")
-        return Card.of(f"CompareResult, {b.name} minus {a.name}", [
+        label_a, label_b = self.labels
+        return Card.of(f"CompareResult, {label_b} minus {label_a}", [
             ("paths", f"{self.base.paths:,}"), ("seed", self.base.seed), ("horizon", horizons),
             ("differences", f"{len(self.differences):,} rows"), ("notes", len(self.notes))],
             ".differences, .party(party), .notes, .base.summary(), .other.summary()")

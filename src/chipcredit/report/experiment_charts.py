@@ -153,8 +153,13 @@ def paired_difference_chart(result_like: Any, metric: str = "npv", *,
     base = getattr(result_like, "base", None)
     source = (source_of(base, cat) if isinstance(base, Result)
               else cat.t("chart.no_data"))
-    base_name = _run_name(result_like, "base") or cat.t("chart.paired_base")
-    other = _run_name(result_like, "pack", "stressed", "other") or cat.t("chart.paired_other")
+    sides = getattr(result_like, "labels", None)  # a CompareResult's, told apart by sha
+    if isinstance(sides, tuple) and len(sides) == 2:
+        base_name, other = sides
+    else:
+        base_name = _run_name(result_like, "base") or cat.t("chart.paired_base")
+        other = (_run_name(result_like, "pack", "stressed", "other")
+                 or cat.t("chart.paired_other"))
     label = cat.label("metric", metric)
     finish(fig, title=cat.t("chart.paired_title", metric=cat.label("metric_short", metric),
                             other=other, base=base_name),

@@ -140,7 +140,7 @@ def put_number(data: dict[str, Any], path: str, value: float | dict[str, Any]) -
 
 
 def set_number(scenario: Scenario | str | os.PathLike[str], path: str,
-               value: float | Number | dict[str, Any]) -> Scenario:
+               value: float | Number | dict[str, Any], *, name: str | None = None) -> Scenario:
     """A checked copy of a scenario with one number replaced: the way to edit a scenario.
 
     Parameters
@@ -155,6 +155,11 @@ def set_number(scenario: Scenario | str | os.PathLike[str], path: str,
         year): a plain float (fixed), a `Number`, or a map such as ``{"dist": "uniform",
         "low": 0.08, "high": 0.12}``. A map keeps the old number's ``source`` and
         ``basis`` unless it gives its own.
+    name : str, optional
+        A new ``name`` for the copy. Without it the copy keeps the original's name, so a
+        comparison, a chart or the run store calls both the same (`CompareResult.labels`
+        then adds each one's ``scenario_sha256[:8]``); ``sc.model_copy(update={"name":
+        "..."})`` renames any scenario.
 
     Returns
     -------
@@ -179,6 +184,10 @@ def set_number(scenario: Scenario | str | os.PathLike[str], path: str,
     data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
     put_number(data, path, value.model_dump(exclude_none=True) if isinstance(value, Number)
                else value if isinstance(value, dict) else float(value))
+    if name is not None:
+        if not isinstance(name, str):
+            raise UsageError(f"set_number: name must be a string; got {argument_text(name)}")
+        data["name"] = name
     return load_scenario(data)
 
 

@@ -16,7 +16,7 @@ def experiment_variants(results: Any, kind: str, extra: Mapping[str, Any] | None
                         ) -> tuple[Any, str, Mapping[str, Any] | None]:
     """A paired experiment's record as the CLI stores it: a `StressResult` as the variants
     ``base`` and ``stressed`` (kind ``stress``, ``extra`` gains ``pack``), a `CompareResult` as
-    ``a`` and ``b`` (kind ``compare``, ``extra`` gains their names and any ``without``); a
+    ``a`` and ``b`` (kind ``compare``, ``extra`` gains its ``labels`` and any ``without``); a
     ``kind`` given other than ``run`` is kept. Anything else is returned as it is.
 
     Raises
@@ -36,7 +36,7 @@ def experiment_variants(results: Any, kind: str, extra: Mapping[str, Any] | None
         return ({"base": results.base, "stressed": results.stressed},
                 "stress" if kind == "run" else kind, {"pack": results.pack.name, **own})
     if isinstance(results, CompareResult):
-        a, b = results.base.scenario.name, results.other.scenario.name
+        a, b = results.labels
         return ({"a": results.base, "b": results.other}, "compare" if kind == "run" else kind,
                 {"a": a, "b": b, **({"without": list(results.without)} if results.without
                                     else {}), **own})
