@@ -83,7 +83,9 @@ def simulate(
         results, to the bit.
     deterministic : bool, default False
         The base case: one path, every shock zero, medians, events iff p >= 0.5. Its
-        outcomes are float64 instead of float32.
+        outcomes are float64 instead of float32. Nothing is drawn, so ``paths`` and ``seed``
+        are not used: the `Result` records 1 path and seed 0, as ``chipcredit run
+        --deterministic`` does, and the two JSON summaries are equal.
     chunk_blocks : int, default 2
         Stream blocks (of 4,096 paths) simulated at once; results do not depend on it,
         memory does.
@@ -140,7 +142,8 @@ def simulate(
         workers = int(workers)  # the backend checks the rest (it refuses a bool with one line)
     sc = load_scenario(scenario)
     if deterministic:
-        paths = 1  # the base case has one path whatever ``paths`` says (documented)
+        # the base case has one path and draws nothing: recorded as the CLI records it
+        paths, seed = 1, 0
     if paths < 1:
         raise UsageError(f"paths must be at least 1; got {paths}")
     if paths > MAX_PATHS and not force:
