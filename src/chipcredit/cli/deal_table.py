@@ -16,7 +16,7 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit.report.deal_odds import PathOdds
-from chipcredit.report.deal_table import milestone_tied_note
+from chipcredit.report.deal_table import milestone_tied_note, warrant_cost_note
 from chipcredit.report.i18n import catalogue
 from chipcredit.report.multiples import (
     REASON_TEXT,
@@ -268,6 +268,12 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
             milestone = milestone_tied_note(kinds, tied, scenario, catalogue("en"))
             if milestone:
                 caption.append(f"  {milestone}")
+    # a warrant's issuer pays no cash: its row reads 0, so the note says what it gave away
+    warrants = warrant_cost_note(
+        [(d, p, cost) for d, p in pairs if kinds.get(d) == "deployment_warrant"
+         and (cost := summary_stat(index, d, p, "dilution_cost", "mean"))], catalogue("en"))
+    if warrants:
+        caption.append(warrants)
     unclosed = {d: s for d, s in (closed or {}).items() if s < 1.0 and d in kinds}
     if unclosed and deterministic:
         caption.append("Did not close in the base case (no party pays or receives in it, so "

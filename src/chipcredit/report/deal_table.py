@@ -33,7 +33,7 @@ from .tables import Cell, irr_notes, irr_text, table
 from .theme import display_name
 
 __all__ = ["PARTIAL_MARK", "deals_table", "milestone_tied_note", "npv_rates_note", "tied_pairs",
-           "value_lost_note"]
+           "value_lost_note", "warrant_cost_note", "warrant_costs"]
 
 PARTIAL_MARK = "*"
 """Marks a median over only the paths where it has a value, as ``chipcredit run`` does."""
@@ -166,6 +166,10 @@ def deals_table(result: Result, cat: Catalogue) -> str:
                                lambda party: display_name(result, party, cat))
     if tied:
         notes.append(tied)
+    given = warrant_cost_note(warrant_costs(result), cat,
+                              lambda party: display_name(result, party, cat))
+    if given:
+        notes.append(given)
     lost = value_lost_note(result, cat)
     if lost:
         notes.append(lost)
@@ -247,6 +251,45 @@ def milestone_tied_note(kinds: Mapping[str, str], tied: Iterable[tuple[str, str]
     command = cat.t("report.tied_milestone_command", scenario=scenario, deal=rows[0][0])
     return cat.t("report.tied_milestone", command=command,
                  items=sep.join(f"{d} · {label(p)}" for d, p in rows))
+
+
+def warrant_costs(result: Result) -> list[tuple[str, str, float]]:
+    """(deal, issuer, mean ``dilution_cost`` in $B) of each ``deployment_warrant`` whose
+    issuer gave shares away on some path (a mean that is not 0)."""
+    kinds = {d.id: d.kind for d in result.scenario.deals}
+    out = []
+    for deal, party in result.deal_parties():
+        key = f"deal|{deal}|{party}|dilution_cost"
+        if kinds.get(deal) == "deployment_warrant" and key in result.outcomes:
+            mean = result.mean(key)
+            if mean != 0.0:
+                out.append((deal, party, float(mean)))
+    return out
+
+
+def warrant_cost_note(costs: Iterable[tuple[str, str, float]], cat: Catalogue,
+                      name: Callable[[str], str] | None = None) -> str | None:
+    """The note under a deals table that says what a warrant costs its issuer
+    (``report.warrant_cost``), for the CLI, the report and the dashboard alike; None where no
+    issuer gave shares away.
+
+    A warrant's issuer pays no cash, so its NPV and MOIC, which count cash only
+    (docs/design.md, "What a deal's metrics count"), read 0 and none: the row looks free.
+    Its cost is the value of the shares it gives away at vesting, ``dilution_cost``.
+
+    Parameters
+    ----------
+    costs : (deal, issuer, mean dilution cost in $B), as `warrant_costs` gives them
+    cat : the language's catalogue
+    name : a party's name from its id (default: the id)
+    """
+    rows = list(costs)
+    if not rows:
+        return None
+    label = name if name is not None else (lambda party: party)
+    return cat.t("report.warrant_cost", items=cat.t("report.item_separator").join(
+        cat.t("report.warrant_cost_item", deal=d, party=label(p), value=cat.money(v))
+        for d, p, v in rows))
 
 
 def npv_rates_note(result: Result, cat: Catalogue,

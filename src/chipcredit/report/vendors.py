@@ -19,7 +19,7 @@ from typing import Any
 from chipcredit.registry import registry_rows
 from chipcredit.registry.network import LIVE_STATUSES
 
-__all__ = ["BASE_CASE_COLUMNS", "VENDOR_COLUMNS", "Horizon", "VendorRow", "deal_outlay",
+__all__ = ["BASE_CASE_COLUMNS", "VENDOR_COLUMNS", "Horizon", "VendorRow", "deal_dilution", "deal_outlay",
            "horizon", "outside_funding", "unmodelled_funding", "unsold_note", "vendor_rows",
            "vendors_caption"]
 
@@ -183,6 +183,19 @@ def deal_outlay(summary: Sequence[Mapping[Any, Any]], vendor: str) -> float | No
     return float(sum(numbers)) if numbers else None
 
 
+def deal_dilution(summary: Sequence[Mapping[Any, Any]], vendor: str) -> float | None:
+    """The mean value of the shares ``vendor`` gives away through its deals' warrants ($B):
+    the sum over its deals of the mean of its ``dilution_cost`` (each vested share's price
+    less its strike at vesting, `chipcredit.deals.deployment_warrant`), or None where it has
+    none or their mean is 0. Not cash, so neither its ``cash_out`` nor any NPV counts it
+    (docs/design.md, "What a deal's metrics count"): the vendors note shows it beside the
+    cash put in, so a warrant does not read as free."""
+    costs = [_value(r, "mean") for r in summary if isinstance(r.get("deal"), str)
+             and str(r["party"]) == vendor and str(r["metric"]) == "dilution_cost"]
+    total = float(sum(x for x in costs if x is not None))
+    return total if total != 0.0 else None
+
+
 def unsold_note(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tuple[str, str]],
                 cat: Any) -> str:
     """The sentence that says over which paths the unit share is taken, or ``""`` where a
@@ -219,7 +232,8 @@ def vendors_caption(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tupl
     the table is shown (the HTML report, the dashboard's Overview, the CLI): the horizon
     its totals are over (``report.vendors_horizon``), what self-funded revenue counts and
     does not (``report.vendors_note``), what each vendor puts into the scenario's deals
-    beside what comes back (``report.vendors_outlay``), over which paths the unit share is
+    beside what comes back (``report.vendors_outlay``; with the value of the shares its
+    warrants give away, `deal_dilution`, where it has any), over which paths the unit share is
     taken where some had no sales (`unsold_note`), the registry's vendor funding the
     scenario leaves out (``report.vendors_unmodelled``) and the vendors' money in companies
     that are not parties (``report.vendors_outside``), each sentence only where it has
@@ -251,9 +265,18 @@ def vendors_caption(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tupl
     vendors = [party for party, kind in parties if kind == "vendor"]
     index = {str(r["party"]): r for r in summary if not isinstance(r.get("deal"), str)
              and str(r["metric"]) == "self_funded_revenue"}
-    outlays = [cat.t("report.vendors_outlay_item", vendor=name(v), outlay=cat.money(out),
-                     back=cat.money(_value(index.get(v), "mean")))
-               for v in vendors if (out := deal_outlay(summary, v)) is not None and v in index]
+    outlays = []
+    for v in vendors:
+        out = deal_outlay(summary, v)
+        if out is None or v not in index:
+            continue
+        back = cat.money(_value(index.get(v), "mean"))
+        shares = deal_dilution(summary, v)
+        outlays.append(
+            cat.t("report.vendors_outlay_item", vendor=name(v), outlay=cat.money(out), back=back)
+            if shares is None else
+            cat.t("report.vendors_outlay_item_shares", vendor=name(v), outlay=cat.money(out),
+                  shares=cat.money(shares), back=back))
     if outlays:
         parts.append(cat.t("report.vendors_outlay",
                            items=cat.t("report.item_separator").join(outlays)))

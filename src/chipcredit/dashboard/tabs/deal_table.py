@@ -25,6 +25,8 @@ from chipcredit.report.deal_table import (
     npv_rates_note,
     tied_pairs,
     value_lost_note,
+    warrant_cost_note,
+    warrant_costs,
 )
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.multiples import (
@@ -207,7 +209,9 @@ def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
     lost = value_lost_note(result, T, lambda party: names.get(party, party))
     tied = milestone_tied_note({d.id: d.kind for d in result.scenario.deals}, tied_pairs(result),
                                result.scenario.name, T, lambda party: names.get(party, party))
-    return [*notes, *closed_notes(result, T), *([tied] if tied else []), *([lost] if lost else []),
+    given = warrant_cost_note(warrant_costs(result), T, lambda party: names.get(party, party))
+    return [*notes, *closed_notes(result, T), *([tied] if tied else []),
+            *([given] if given else []), *([lost] if lost else []),
             npv_rates_note(result, T, lambda party: names.get(party, party))]
 
 
