@@ -52,12 +52,13 @@ def test_the_vendor_note_puts_the_shares_beside_the_cash_by_hand() -> None:
     assert deal_dilution(CRAFTED, "nvidia") is None
     text = vendors_caption(CRAFTED, [("nvidia", "vendor"), ("amd", "vendor")], [],
                            i18n.catalogue("en"))
-    assert ("(mean): nvidia $28.8B put in, $12.8B back; amd $0B put in plus warrant shares "
-            "worth $20.5B to the holder at vesting (its dilution cost, not cash), $0.25B back."
-            in text)
+    assert ("like for like: nvidia $28.8B put in, $12.8B back as sales; amd $0B put in plus "
+            "warrant shares worth $20.5B to the holder at vesting (its dilution cost, not cash), "
+            "$0.25B back as sales." in text)
     zh = vendors_caption(CRAFTED, [("nvidia", "vendor"), ("amd", "vendor")], [],
                          i18n.catalogue("zh"))
     assert "amd 投入 0亿美元，另以认股权证让出归属时价值 205亿美元 的股份" in zh
+    assert "以销售形式回流 2.5亿美元" in zh
 
 
 def test_the_issuers_cost_is_its_mean_dilution_and_stays_out_of_npv(result: cc.Result) -> None:
@@ -94,3 +95,6 @@ def test_cli_shows_the_warrant_cost_by_the_deal_and_the_vendor() -> None:
     text = " ".join(run.stdout.split())
     assert f"worth at vesting (dilution_cost, mean): {WARRANT} · amd $" in text
     assert "amd $0B put in plus warrant shares worth $" in text
+    # what comes back is revenue, not capital: said so, and each item says "as sales"
+    assert "which is revenue, not capital returned" in text
+    assert text.count(" back as sales") == 2
