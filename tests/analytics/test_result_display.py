@@ -44,7 +44,7 @@ def test_result_repr_is_short_fast_and_names_the_run(run: cc.Result) -> None:
         "<Result of seed-2025: paths 1,000; seed 7; horizon 2025Q4–2035Q3 (40 quarters); "
         f"outcomes {len(run.outcomes):,}; parties 14; deals 8; scenario_sha256 "
         f"{run.scenario_sha256[:8]}; numbers: .summary(), .outcome(deal, party, metric), "
-        ".default_probability(party), .flows(), .to_dict()>")
+        ".default_probability(party), .outcomes_frame(), .flows(), .to_dict()>")
 
 
 def test_result_html_is_a_small_table(run: cc.Result) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from chipcredit import fingerprint
@@ -27,6 +28,7 @@ from chipcredit.scenario.model import Scenario
 from .card import Card, horizon_text
 from .frozen import Constant, FrozenChecks, freeze, is_constant
 from .json_summary import NAN_METRICS, json_summary
+from .outcome_frame import outcomes_frame
 from .schedule import Schedules
 from .tidy_tables import TidyTables
 
@@ -152,13 +154,41 @@ class Result(TidyTables, Schedules):
             ("outcomes", f"{len(self.outcomes):,}"), ("parties", len(sc.parties)),
             ("deals", len(sc.deals)), ("scenario_sha256", self.scenario_sha256[:8])],
             ".summary(), .outcome(deal, party, metric), .default_probability(party), "
-            ".flows(), .to_dict()")
+            ".outcomes_frame(), .flows(), .to_dict()")
 
     def __repr__(self) -> str:
         return self._card().text()
 
     def _repr_html_(self) -> str:
         return self._card().html()
+
+    # -- per-path outcomes as a table ------------------------------------------------------
+    def outcomes_frame(self, *, flat: bool = False) -> pd.DataFrame:
+        """Every per-path outcome (`outcomes`) as one DataFrame, a row per path.
+
+        Parameters
+        ----------
+        flat : bool, default False
+            Name the columns by their `outcomes` keys (``deal|DEAL|PARTY|METRIC``, as in
+            ``run --paths-out`` and the run store) instead of a MultiIndex.
+
+        Returns
+        -------
+        DataFrame, shape ``(paths, len(outcomes))``
+            Index ``path`` (0 to paths - 1). Columns a MultiIndex with levels ``family``,
+            ``id``, ``party``, ``metric`` ("" where a family has no such part):
+            ``("deal", DEAL, PARTY, METRIC)``, ``("party", "", PARTY, METRIC)``,
+            ``("spv", DEAL, "", METRIC)``, ``("portfolio", "", PARTY, "loss")`` and
+            ``("portfolio", OBLIGOR, PARTY, METRIC)``, in the order of `outcomes`. Each
+            column in its documented type (docs/output.md, "Units"): ``default_cause`` and
+            ``irr_reason`` categorical, by name (``none``, ``arrears_unfunded``, ...;
+            ``ok``, ``no_sign_change``, ...); a 0-or-1 event (``debt_impaired``,
+            ``lessee_default``, ...) bool; a quarter (``default_quarter``,
+            ``second_source_quarter``, ``first_breach_quarter``) int64 from 0, -1 where it
+            did not happen; the rest float32 ($B, rates, shares as in `outcomes`; float64
+            for the base case), NaN where a path has no value. A copy: it can be changed.
+        """
+        return outcomes_frame(self.outcomes, self.paths, flat=flat)
 
     # -- identity ------------------------------------------------------------------------
     @property
