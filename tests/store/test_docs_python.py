@@ -7,6 +7,7 @@ import re
 import warnings
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import chipcredit as cc
@@ -33,12 +34,23 @@ def test_the_store_example_runs_as_written(tmp_path: Path, monkeypatch: pytest.M
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", cc.ChipcreditWarning)  # paths with no IRR
         exec(compile(blocks[0], "docs/store.md", "exec"), scope)
-    store = scope["store"]
-    paired = store.diff(scope["first"], scope["stress_id"],  # type: ignore[attr-defined]
-                        variants={"main": "stressed"})
+    paired = scope["paired"]
+    assert isinstance(paired, pd.DataFrame)
     both = paired[paired["only"].isna()]  # metrics of both sides, compared
     assert len(both) and set(both["variant_a"]) == {"main"}
     assert set(both["variant_b"]) == {"stressed"}
+    # the stress bites (rate-shock, a no-op on seed-2025, once stored two equal variants),
+    # and the comment under the diff says what it returns
+    differ = int((both["mean_diff"].fillna(0) != 0).sum())
+    unpaired = paired[paired["only"] == "b"]
+    assert set(unpaired["variant_b"]) == {"base"} and unpaired["mean_a"].isna().all()
+    said = re.search(r"# (\d+) rows: (\d+) metrics of main against stressed \((\d+) of them "
+                     r"differ\), and (\d+) of the\n# stress run's base variant",
+                     blocks[0])
+    assert said is not None
+    assert tuple(int(n) for n in said.groups()) == (len(paired), len(both), differ,
+                                                    len(unpaired))
+    assert differ > 0 and len(paired) == len(both) + len(unpaired)
     per_path = scope["per_path"]
     assert "deal|xai-debt|xai-bondholders|npv" in per_path  # type: ignore[operator]
     assert (tmp_path / "run.xlsx").is_file()
