@@ -74,6 +74,11 @@ class Schedules(OutcomeLookup):
         minus paid), discounted at ``(1 + rate) ** (-time / 4)``, sums to its ``npv`` on the
         path, and its IRR is that of ``irr``; leave the marks out for ``npv_realised``.
 
+        Each call re-simulates the path: for several deals of one path, `schedules` gives
+        every deal's cash flows from one re-simulation, and `schedules_and_debt` those and
+        every debt schedule (`debt_schedule`) together, as ``chipcredit run --cashflows``
+        writes them.
+
         Raises
         ------
         UsageError

@@ -27,6 +27,7 @@ are not used: the analysis switches to ``delta`` on a sample with that correlati
 from __future__ import annotations
 
 import math
+import os
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -260,7 +261,7 @@ def _correlation_notes(sc: Scenario, paths: list[str]) -> tuple[list[tuple[str, 
 
 
 def sensitivity(
-    scenario: Scenario | str,
+    scenario: Scenario | str | os.PathLike[str],
     metric: str,
     params: Sequence[str] | str | None = None,
     method: str = "tornado",

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -76,7 +77,7 @@ def _default_bracket(sc: Scenario, vary: str) -> tuple[float, float]:
 
 
 def solve(
-    scenario: Scenario | str,
+    scenario: Scenario | str | os.PathLike[str],
     vary: str,
     target: str,
     paths: int = 2000,
