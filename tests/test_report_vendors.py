@@ -55,8 +55,8 @@ def test_vendor_rows_by_hand() -> None:
                {**row("nvidia", "revenue_total", p50=1.0, mean=1.0), "deal": "loi"}]
     rows = vendor_rows(summary, PARTIES)
     assert [r.party for r in rows] == ["nvidia", "amd"]  # vendors only, in order
-    assert rows[0].values == (5716.3, 6017.7, 8.5, 10.3, 0.0022, 0.93)
-    assert rows[1].values == (226.3, None, None, None, None, None)  # NaN and missing: None
+    assert rows[0].values == (5716.3, 6017.7, 8.5, 10.3, 0.0022, 10.3 / 6017.7, 0.93)
+    assert rows[1].values == (226.3, None, None, None, None, None, None)  # NaN and missing: None
     assert [c[:2] for c in VENDOR_COLUMNS][4] == ("self_funded_revenue_share", "mean")
     assert vendor_rows(summary, [("openai", "lab")]) == []
 
@@ -81,6 +81,7 @@ def test_report_and_dashboard_show_the_cli_rows(result: cc.Result) -> None:
         assert shown[1:] == [cat.money(revenue["p50"]), cat.money(revenue["mean"]),
                              cat.money(own["p50"]), cat.money(own["mean"]),
                              f"{share * 100:.2f}%",  # two decimals, as in the CLI
+                             f"{own['mean'] / revenue['mean'] * 100:.2f}%",  # pooled
                              cat.percent(stats[(vendor, "market_share_end")]["p50"])]
         # the mean of per-path shares is not the ratio of the means beside it
         assert share != pytest.approx(own["mean"] / revenue["mean"], rel=1e-3)
@@ -94,7 +95,8 @@ def test_report_and_dashboard_show_the_cli_rows(result: cc.Result) -> None:
     frame = vendor_table(result, words("en"))
     assert frame.to_numpy().tolist() == cells
     assert list(frame.columns)[5] == "self-funded share (mean of per-path shares)"
-    # seven columns that fit the page at 1,280 px (736 px), every header on hover
+    assert list(frame.columns)[6].startswith("self-funded share, pooled (all paths'")
+    # eight columns that fit the page at 1,280 px (736 px), every header on hover
     columns = vendor_columns(words("en"))
     assert list(columns) == list(frame.columns)
     assert sum(c["width"] for c in columns.values()) <= 736

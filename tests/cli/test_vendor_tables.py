@@ -50,9 +50,11 @@ def test_vendors_table_gives_sales_self_funded_sales_and_share_per_vendor() -> N
                # a deal's row of the same name is not the vendor's own
                {**row("nvidia", "revenue_total", p50=1.0, mean=1.0), "deal": "loi"}]
     text = render(vendors_table(summary, PARTIES, "medians and means"))
-    assert cells(text, "nvidia") == ["5,716.33", "6,017.68", "8.48", "10.31", "0.21%", "93.0%"]
+    # the pooled share beside the mean of per-path shares: 10.3149 / 6017.68 = 0.171%
+    assert cells(text, "nvidia") == ["5,716.33", "6,017.68", "8.48", "10.31", "0.21%", "0.17%",
+                                     "93.0%"]
     # AMD has no self-funded rows here: dashes, not zeros
-    assert cells(text, "amd") == ["226.34", "232.43", DASH, DASH, DASH, "7.0%"]
+    assert cells(text, "amd") == ["226.34", "232.43", DASH, DASH, DASH, DASH, "7.0%"]
     # vendors only, in the order given
     assert "openai" not in text and "hyperscalers" not in text
     assert text.index("│ nvidia ") < text.index("│ amd ")
@@ -112,12 +114,20 @@ def test_run_prints_the_vendors_and_second_sourcing_from_its_json(tmp_path: Path
     assert done.exit_code == 0, done.stderr
     doc = json.loads(target.read_text())
     nvidia = doc["vendors"]["nvidia"]
-    assert cells(done.stdout, "nvidia")[-6:] == [
+    assert cells(done.stdout, "nvidia")[-7:] == [
         f"{nvidia['revenue_total']['p50']:,.2f}", f"{nvidia['revenue_total']['mean']:,.2f}",
         f"{nvidia['self_funded_revenue']['p50']:,.2f}",
         f"{nvidia['self_funded_revenue']['mean']:,.2f}",
         f"{nvidia['self_funded_revenue_share']['mean'] * 100:.2f}%",
+        f"{nvidia['self_funded_share_pooled'] * 100:.2f}%",
         f"{nvidia['market_share_end']['p50'] * 100:.1f}%"]
+    # the pooled share is the ratio of the means, which the by-year items add up to
+    years = nvidia["self_funded_by_year"]
+    assert nvidia["self_funded_share_pooled"] == pytest.approx(
+        sum(y["self_funded_revenue_mean"] for y in years) / sum(y["revenue_mean"] for y in years),
+        rel=1e-12)
+    assert nvidia["self_funded_share_pooled"] == (nvidia["self_funded_revenue"]["mean"]
+                                                  / nvidia["revenue_total"]["mean"])
     xai = doc["parties"]["xai"]
     assert cells(done.stdout, "xai")[-2] == f"{xai['second_source_probability'] * 100:.1f}%"
     assert "Labs' second sourcing" in done.stdout and "Vendors ($B" in done.stdout

@@ -104,6 +104,12 @@ def json_summary(result: Result) -> dict[str, Any]:
                     if metric in VENDOR_NAN_METRICS:  # the paths on which nothing was sold
                         values = result.outcomes[key]
                         entry[metric]["nan_share"] = float(np.mean(~np.isfinite(values)))
+            # beside the mean of per-path shares, all paths' self-funded revenue over all their
+            # revenue: the ratio of the two means, which the by-year table adds up to
+            own, sales = entry.get("self_funded_revenue"), entry.get("revenue_total")
+            if own is not None and sales is not None:
+                entry["self_funded_share_pooled"] = (
+                    None if own["mean"] is None or not sales["mean"] else own["mean"] / sales["mean"])
             # the horizon's totals split by calendar year (a ten-year share hides its path)
             if (by_year := self_funded_by_year(result, p.id)) is not None:
                 entry["self_funded_by_year"] = by_year

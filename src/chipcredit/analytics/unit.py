@@ -88,7 +88,8 @@ METRIC_UNITS: dict[str, str] = {
     "revenue_total": MONEY, "cash_end": MONEY, "default_probability": PROBABILITY,
     "second_source_probability": PROBABILITY, "second_source_quarter": QUARTER,
     "default_quarter": QUARTER, "market_share_end": SHARE, "self_funded_revenue": MONEY,
-    "self_funded_revenue_share": SHARE, "gross_profit_total": MONEY,
+    "self_funded_revenue_share": SHARE, "self_funded_share_pooled": SHARE,
+    "gross_profit_total": MONEY,
     "operating_profit_total": MONEY, "stakes_value_end": MONEY, "equity_value_end": MONEY,
     "share_price_end": PRICE,
     # codes behind irr_reasons() and default_timing() (docs/output.md)

@@ -24,7 +24,8 @@ __all__ = ["second_sourcing_table", "self_funded_years_table", "vendors_table"]
 Summary = Sequence[Mapping[Any, Any]]
 
 _HEADERS = ("revenue total\np50", "revenue total\nmean", "self-funded\nrevenue p50",
-            "self-funded\nrevenue mean", "self-funded\nshare mean", "unit share\nend p50")
+            "self-funded\nrevenue mean", "self-funded\nshare mean", "self-funded\nshare pooled",
+            "unit share\nend p50")
 """Headers of `chipcredit.report.vendors.VENDOR_COLUMNS`, in their order."""
 _BASE_CASE_HEADERS = ("revenue total", "self-funded\nrevenue", "self-funded\nshare",
                       "unit share\nend")
@@ -49,7 +50,9 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
                   horizon: Horizon | None = None) -> Table | None:
     """One row per vendor, in the order given: total revenue (median and mean), the part
     paid with money the vendor put into the buyer (self-funded revenue, median and mean;
-    its share of revenue, the mean of the per-path shares) and its share of units at the
+    its share of revenue, the mean of the per-path shares, and beside it the pooled share,
+    all paths' self-funded revenue over all their revenue, which the by-year table adds up
+    to) and its share of units at the
     horizon (median); the rows of `chipcredit.report.vendors.vendor_rows` under the caption
     of `chipcredit.report.vendors.vendors_caption` (English), as the HTML report and the
     dashboard show them: the same sentences in the same order.
@@ -97,12 +100,13 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     for row in rows:
         if deterministic:
             revenue, own, own_share, unit_share = row.values
-            cells = [money(revenue), money(own)]
+            cells = [money(revenue), money(own), percent(own_share, 2)]
         else:
-            rev_p50, rev_mean, own_p50, own_mean, own_share, unit_share = row.values
-            cells = [money(rev_p50), money(rev_mean), money(own_p50), money(own_mean)]
+            rev_p50, rev_mean, own_p50, own_mean, own_share, pooled, unit_share = row.values
+            cells = [money(rev_p50), money(rev_mean), money(own_p50), money(own_mean),
+                     percent(own_share, 2), percent(pooled, 2)]
         # two decimals: self-funded shares are fractions of 1%
-        table.add_row(Text(row.party), *cells, percent(own_share, 2), percent(unit_share))
+        table.add_row(Text(row.party), *cells, percent(unit_share))
     return table
 
 

@@ -32,7 +32,7 @@ __all__ = ["Cell", "irr_notes", "irr_text", "metadata_table", "net_position",
 
 _VENDOR_HEADERS = ("report.col_revenue_p50", "report.col_revenue_mean", "report.col_self_funded_p50",
                    "report.col_self_funded_mean", "report.col_self_funded_share",
-                   "report.col_unit_share_end")
+                   "report.col_self_funded_share_pooled", "report.col_unit_share_end")
 """Headers of the `VENDOR_COLUMNS`, in their order."""
 _BASE_CASE_VENDOR_HEADERS = ("report.col_revenue_base", "report.col_self_funded_base",
                              "report.col_self_funded_share_base", "report.col_unit_share_end_base")

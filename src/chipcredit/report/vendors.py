@@ -20,7 +20,7 @@ from chipcredit.registry import registry_rows
 from chipcredit.registry.network import LIVE_STATUSES
 
 __all__ = ["BASE_CASE_COLUMNS", "VENDOR_COLUMNS", "Horizon", "VendorRow", "deal_dilution", "deal_outlay",
-           "horizon", "outside_funding", "unmodelled_funding", "unsold_note", "vendor_rows",
+           "horizon", "outside_funding", "pooled_share", "unmodelled_funding", "unsold_note", "vendor_rows",
            "vendors_caption"]
 
 Horizon = tuple[str, str, int]
@@ -35,11 +35,15 @@ VENDOR_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("self_funded_revenue", "p50", "money"),
     ("self_funded_revenue", "mean", "money"),
     ("self_funded_revenue_share", "mean", "share"),
+    ("self_funded_revenue", "pooled", "share"),
     ("market_share_end", "p50", "share"),
 )
 """The table's columns after the vendor: (summary metric, statistic, unit). The self-funded
 share is the mean over paths of each path's share (its self-funded revenue over its
-revenue), not the ratio of the two means beside it; the market share is of units (GPUs
+revenue), not the ratio of the two means beside it; the pooled share (statistic
+``pooled``) is that ratio, all paths' self-funded revenue over all their revenue, the one
+the table of self-funded revenue by year adds up to (the JSON summary's
+``self_funded_share_pooled``); the market share is of units (GPUs
 shipped over the last four quarters), not of dollars, and its median is over the paths on
 which some vendor sold units then (a share of nothing has no value: the summary's
 ``nan_share`` of ``market_share_end`` gives the other paths)."""
@@ -97,9 +101,21 @@ def vendor_rows(summary: Sequence[Mapping[Any, Any]],
     columns = BASE_CASE_COLUMNS if deterministic else VENDOR_COLUMNS
     index = {(str(r["party"]), str(r["metric"])): r for r in summary
              if not isinstance(r.get("deal"), str)}
-    return [VendorRow(party, tuple(_value(index.get((party, metric)), stat)
+    return [VendorRow(party, tuple(pooled_share(index.get((party, metric)),
+                                                index.get((party, "revenue_total")))
+                                   if stat == "pooled" else _value(index.get((party, metric)), stat)
                                    for metric, stat, _ in columns))
             for party, kind in parties if kind == "vendor"]
+
+
+def pooled_share(own: Mapping[str, Any] | None, revenue: Mapping[str, Any] | None) -> float | None:
+    """All paths' self-funded revenue over all their revenue: the ratio of the two means
+    (each a sum over paths over the paths), as the JSON summary's ``self_funded_share_pooled``
+    and the by-year table's totals have it; None where either is missing or the revenue is
+    0. Not the mean of the per-path shares (``self_funded_revenue_share``), which weighs a
+    path of small sales as much as one of large ones."""
+    num, den = _value(own, "mean"), _value(revenue, "mean")
+    return None if num is None or not den else num / den
 
 
 def horizon(scenario: Any) -> Horizon:

@@ -27,7 +27,7 @@ __all__ = ["VENDOR_LABELS", "VENDOR_WIDTHS", "vendor_columns", "vendor_table", "
 
 _VENDOR_HEADERS = ("report.col_revenue_p50", "report.col_revenue_mean", "report.col_self_funded_p50",
                    "report.col_self_funded_mean", "report.col_self_funded_share",
-                   "report.col_unit_share_end")
+                   "report.col_self_funded_share_pooled", "report.col_unit_share_end")
 
 
 def vendor_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
@@ -60,17 +60,18 @@ def vendors_text(result: cc.Result, T: Catalogue) -> str:
                            outside=outside_funding(result.scenario), horizon=horizon(result.scenario))
 
 
-VENDOR_WIDTHS = (106, 100, 98, 118, 125, 105, 84)
+VENDOR_WIDTHS = (66, 100, 98, 118, 125, 72, 73, 84)
 """Width (px) of each column of the vendors table: 736 px, the page's main column at 1,280 px
 wide, so the last column is not cut off. Each is wide enough for its short header
 (`VENDOR_LABELS`) in either language (Chromium's 14 px Source Sans: "self-funded mean" is
 108 px, plus 8 px of padding each side), so no header is cut; the full header, the
-report's, reads on hover."""
+report's, reads on hover. The two self-funded shares, the mean of per-path shares and the
+pooled one, get short headers ("% mean", "% pooled") to leave the party room."""
 
 VENDOR_LABELS = ("report.col_party", "dashboard.vendors.revenue_p50",
                  "dashboard.vendors.revenue_mean", "dashboard.vendors.self_funded_p50",
                  "dashboard.vendors.self_funded_mean", "dashboard.vendors.self_funded_share",
-                 "dashboard.vendors.unit_share_end")
+                 "dashboard.vendors.self_funded_pooled", "dashboard.vendors.unit_share_end")
 """Catalogue keys of the vendors table's short headers, in `vendor_table`'s column order."""
 
 
