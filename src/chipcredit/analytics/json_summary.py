@@ -16,6 +16,7 @@ from .irr_stats import bracket_shares
 from .metrics import DEAL_METRICS, column
 from .portfolio import portfolio_summary
 from .stats import describe
+from .vendor_buyers import self_funded_by_buyer
 from .vendor_years import self_funded_by_year
 
 if TYPE_CHECKING:
@@ -113,6 +114,9 @@ def json_summary(result: Result) -> dict[str, Any]:
             # the horizon's totals split by calendar year (a ten-year share hides its path)
             if (by_year := self_funded_by_year(result, p.id)) is not None:
                 entry["self_funded_by_year"] = by_year
+            # and by the buyer whose payments carried the vendor's money back
+            if (by_buyer := self_funded_by_buyer(result, p.id)) is not None:
+                entry["self_funded_by_buyer"] = by_buyer
     spvs: dict[str, Any] = {}
     for d in result.scenario.deals:
         if d.kind != "spv_lease":

@@ -252,6 +252,8 @@ def summary_unit(path: str) -> str | None:
         return _statistic(name, parts[3] if len(parts) > 3 else None)
     elif len(parts) < 3 and section in ("vendors", "spvs", "portfolios"):
         pass  # a section and an id, no metric: a group, not a number
+    elif section == "vendors" and parts[2] == "self_funded_by_buyer" and len(parts) == 4:
+        return MONEY  # vendors.V.self_funded_by_buyer.BUYER: a part of its self-funded revenue
     elif section == "vendors" and parts[2] == "self_funded_by_year" and len(parts) == 4:
         return _YEAR_UNITS[parts[3]] if parts[3] in _YEAR_UNITS else _year_missing(path)
     elif section in ("vendors", "spvs"):  # vendors.V.METRIC.STAT, spvs.D.NAME[.STAT]

@@ -16,9 +16,12 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit import store
+from chipcredit.analytics.vendor_buyers import self_funded_by_buyer
 from chipcredit.analytics.vendor_years import self_funded_by_year
 from chipcredit.report.deal_odds import discount_rates, hypothetical_deals, path_odds
+from chipcredit.report.i18n import catalogue
 from chipcredit.report.multiples import closed_shares, financed_parties
+from chipcredit.report.self_funded_buyers import buyers_note
 from chipcredit.report.summary import DEFAULT_YEARS, default_before
 from chipcredit.report.vendors import horizon, outside_funding, unmodelled_funding
 
@@ -282,15 +285,20 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
                             deterministic=result.deterministic, last=labels[-1], early=early,
                             notes={p.id: p.note for p in result.scenario.parties if p.note}))
     # the seed's headline answers: the vendors' own money in their sales, the labs' porting
+    vendors = [p for p, kind in parties if kind == "vendor"]
+    # the same money by the buyer that paid it, under the years (the report's line; the
+    # JSON's vendors.VENDOR.self_funded_by_buyer)
+    by_buyer = buyers_note({p: self_funded_by_buyer(result, p) for p in vendors},
+                           catalogue("en"), deterministic=result.deterministic)
     for table in (vendors_table(summary, parties,
                                 "base case" if result.deterministic else "medians and means",
                                 unmodelled_funding(result.scenario),
                                 deterministic=result.deterministic,
                                 outside=outside_funding(result.scenario),
                                 horizon=horizon(result.scenario)),
-                  self_funded_years_table({p: self_funded_by_year(result, p)
-                                           for p, kind in parties if kind == "vendor"},
+                  self_funded_years_table({p: self_funded_by_year(result, p) for p in vendors},
                                           deterministic=result.deterministic),
+                  Text(by_buyer) if by_buyer else None,
                   second_sourcing_table(summary, parties, result.scenario.start,
                                         deterministic=result.deterministic)):
         if table is not None:  # none without vendors, or a second one to port to

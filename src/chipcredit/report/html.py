@@ -26,6 +26,7 @@ from .credit import credit_section
 from .deal_table import deals_table
 from .i18n import Catalogue, catalogue
 from .second_sourcing import second_sourcing_table
+from .self_funded_buyers import self_funded_buyers_note
 from .self_funded_years import self_funded_years_table
 from .solvency import defaulting_parties
 from .summary import summary_text
@@ -147,6 +148,7 @@ def build_report(result: Result, *, lang: str = "en", sensitivity: Any = None,
          + f"<h3>{html.escape(cat.t('report.headline_parties'))}</h3>" + parties_table(result, cat)
          + (f"<h3>{html.escape(cat.t('report.headline_vendors', first=span[0], last=span[1]))}"
             f"</h3>{vendors}{self_funded_years_table(result, cat)}"
+            f"{self_funded_buyers_note(result, cat)}"
             if (vendors := vendors_table(result, cat)) else "")
          + second_sourcing_table(result, cat)),
         ("flows", cat.t("report.flows"), _note(cat.t("report.flows_intro")) + charts_of("flows")
