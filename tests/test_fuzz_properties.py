@@ -213,7 +213,8 @@ def _check(result: cc.Result) -> None:
         elif row["mean"] is not None and not math.isnan(row["mean"]):
             assert math.isfinite(row["mean"])
     for party in result.scenario.parties:
-        assert 0.0 <= result.default_probability(party.id) <= 1.0
+        if party.can_default:
+            assert 0.0 <= result.default_probability(party.id) <= 1.0
     json.loads(result.to_json())  # allow_nan=False inside: raises on NaN or inf
 
 

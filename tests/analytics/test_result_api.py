@@ -239,7 +239,6 @@ def test_an_unknown_outcome_key_gets_a_did_you_mean(run: Result) -> None:
 
 
 def test_default_timing_of_a_party_that_cannot_default_says_so(run: Result) -> None:
-    assert run.default_probability("nvidia") == 0.0
     can = [p.id for p in run.scenario.parties if p.can_default]
     with pytest.raises(cc.UsageError, match="default_timing is for parties that can default") as caught:
         run.default_timing("nvidia")
@@ -252,6 +251,25 @@ def test_default_timing_of_a_party_that_cannot_default_says_so(run: Result) -> N
         run.default_timing("nvdia")
     assert run.default_timing(can[0])["cumulative"].iloc[-1] == pytest.approx(
         run.default_probability(can[0]), abs=1e-12)
+
+
+def test_default_probability_refuses_a_party_that_cannot_default_as_default_timing_does(
+        run: Result) -> None:
+    """It returned 0.0 for a vendor, which reads "safe" where nothing can be measured."""
+    for method in ("default_probability", "default_timing"):
+        with pytest.raises(cc.UsageError) as caught:
+            getattr(run, method)("nvidia")
+        assert str(caught.value) == (
+            f"{method} is for parties that can default (a lab, or a cloud on its own balance "
+            "sheet: the scenario party's can_default); got 'nvidia', a vendor, which cannot "
+            "default (such parties here: openai, xai, coreweave)")
+        with pytest.raises(cc.UsageError, match=r"did you mean nvidia\?"):
+            getattr(run, method)("nvdia")
+    assert 0.0 < run.default_probability("xai") < 1.0
+    # the JSON summary keeps its contract: 0.0 for every party that cannot default
+    parties = run.to_dict()["parties"]
+    assert [parties[p.id]["default_probability"] for p in run.scenario.parties
+            if not p.can_default] == [0.0] * 11
 
 
 def test_second_sourcing_of_a_party_that_is_not_a_lab_says_so(run: Result) -> None:

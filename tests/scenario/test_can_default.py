@@ -4,6 +4,7 @@ engine's accounts, the report and the CLI all follow."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import chipcredit as cc
 from chipcredit.engine.draws import ChunkDraws
@@ -30,5 +31,8 @@ def test_the_engine_constrains_exactly_the_parties_that_can_default() -> None:
     assert constrained == {p.id for p in sc.parties if p.can_default} | spvs
     # and only they default: a funded cloud's probability is 0
     res = cc.simulate(sc, paths=200, seed=3)
-    assert res.default_probability("hyperscale-clouds") == 0.0
+    with pytest.raises(cc.UsageError, match="'hyperscale-clouds', a cloud funded from outside, "
+                                            "which cannot default"):
+        res.default_probability("hyperscale-clouds")
+    assert res.to_dict()["parties"]["hyperscale-clouds"]["default_probability"] == 0.0
     assert np.isfinite(res.default_probability("coreweave"))

@@ -35,20 +35,38 @@ class EventTiming(OutcomeLookup):
         Returns
         -------
         float in [0, 1]
-            0.0 for a party that cannot default (a vendor, an investor, a lender: see the
-            scenario party model's ``can_default``).
 
         Raises
         ------
         UsageError
-            A party not in the scenario, with a did-you-mean.
+            A party not in the scenario (with a did-you-mean), or one that cannot default (a
+            vendor, an investor, a lender, a cloud funded from outside: the scenario party's
+            ``can_default`` is False), in the words of `default_timing`: a 0.0 would read
+            "safe" where there is nothing to measure. The JSON summary still gives such a
+            party ``default_probability`` 0.0 (a stable contract).
         """
-        key = column("party", party, "default_quarter")
-        if key not in self.outcomes:
-            if party not in [p.id for p in self.scenario.parties]:
-                self._unknown(None, party, "default_quarter")
-            return 0.0
-        return float(np.mean(self.outcomes[key] >= 0))
+        self._can_default(party, "default_probability")
+        return float(np.mean(self.outcomes[column("party", party, "default_quarter")] >= 0))
+
+    def _can_default(self, party: str, method: str) -> None:
+        """Refuse ``party`` for ``method`` in one line unless it can default (the scenario
+        party's ``can_default``, with a default quarter on every path)."""
+        parties = {p.id: p for p in self.scenario.parties}
+        if party not in parties:
+            self._unknown(None, party, "default_quarter")
+
+        def able(p: Any) -> bool:
+            return bool(p.can_default) and column("party", p.id, "default_quarter") in self.outcomes
+
+        if able(parties[party]):
+            return
+        p = parties[party]
+        kind = "cloud funded from outside" if p.kind == "cloud" else p.kind
+        listed = ", ".join(q for q, other in parties.items() if able(other)) or "none"
+        raise UsageError(f"{method} is for parties that can default (a lab, or a cloud on its "
+                         f"own balance sheet: the scenario party's can_default); got "
+                         f"{party!r}, a {kind}, which cannot default (such parties here: "
+                         f"{listed})")
 
     def _party_with(self, party: str, metric: str, method: str, rule: str, why: str) -> None:
         """Refuse ``party`` for ``method`` in one line when it has no ``metric`` column."""
@@ -68,8 +86,8 @@ class EventTiming(OutcomeLookup):
         ----------
         party : str
             A party that can default: a lab, or a cloud on its own balance sheet (the
-            scenario party model's ``can_default``). Others have no default timing
-            (`default_probability` is 0.0 for them).
+            scenario party model's ``can_default``). Others have no default timing (nor a
+            `default_probability`).
 
         Returns
         -------
@@ -83,9 +101,7 @@ class EventTiming(OutcomeLookup):
         UsageError
             An unknown party (did-you-mean), or one that cannot default.
         """
-        self._party_with(party, "default_quarter", "default_timing",
-                         "parties that can default (a lab, or a cloud on its own balance sheet: "
-                         "the scenario party's can_default)", ", which cannot default")
+        self._can_default(party, "default_timing")
         dq = self.outcome(None, party, "default_quarter")
         cause = self.outcome(None, party, "default_cause")
         rows = []

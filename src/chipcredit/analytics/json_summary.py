@@ -79,7 +79,9 @@ def json_summary(result: Result) -> dict[str, Any]:
         entry["parties"][party] = stats
     parties: dict[str, Any] = {}
     for p in result.scenario.parties:
-        item: dict[str, Any] = {"kind": p.kind, "default_probability": result.default_probability(p.id),
+        # 0.0 for a party that cannot default: the JSON contract's (the method refuses it)
+        prob = result.default_probability(p.id) if p.can_default else 0.0
+        item: dict[str, Any] = {"kind": p.kind, "default_probability": prob,
                                 # the rate its npv discounts at: an uncertain one is drawn per
                                 # path, and this is its median, the deterministic run's rate
                                 "discount_rate": _rate(p.discount_rate)}
