@@ -80,6 +80,11 @@ def test_english_table_shows_n_m_the_extras_and_the_deal_that_did_not_close(base
             cash=cat.money(base.mean("deal|amd-warrant|frontier|npv_realised")))),
         "nv-credit did not close in the base case: no party pays or receives in it, so its "
         "figures are 0, and it has no IRR or MOIC.",
+        # the issuer's row reads 0: what it gave away is said under the table
+        "A warrant is not free to its issuer, though its NPV and MOIC, which count cash only, "
+        "show nothing paid: it gives away shares, worth at vesting (dilution_cost, mean): "
+        f"amd-warrant · amd {cat.money(base.mean('deal|amd-warrant|amd|dilution_cost'))}. The "
+        "vendors table's note puts this beside the cash each vendor puts in.",
         "NPV is each party's own: its flows discounted to the start at its discount rate "
         "(effective annual; an uncertain rate at its median here, drawn per path in the run), so "
         "one deal's flows can read differently to two parties: nvidia 10%; amd 10%; frontier "
@@ -94,7 +99,8 @@ def test_chinese_table_says_the_same_in_chinese(base: cc.Result) -> None:
     assert row_of(table, "amd-warrant", "frontier")[5] == "无意义"
     assert row_of(table, "amd-warrant", "amd")[-1].endswith("；已归属股份 40百万股")
     found = notes(page)
-    assert len(found) == 9 and found[-2].startswith("nv-credit 在基准情形中未成交")
+    assert len(found) == 10 and found[-3].startswith("nv-credit 在基准情形中未成交")
+    assert found[-2].startswith("认股权证对发行方并非免费") and "amd-warrant · amd" in found[-2]
     assert found[-1] == ("净现值按各参与方自身计算：其现金流按其折现率（有效年利率；"
                          "不确定的利率此处取中位数，运行中逐路径抽取）折现至起点，"
                          "因此同一交易的现金流对两个参与方可能不同："
