@@ -4,6 +4,7 @@ them, then the run's footer."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,9 @@ from rich.text import Text
 
 from chipcredit import store
 from chipcredit.report.deal_odds import discount_rates, hypothetical_deals, path_odds
+from chipcredit.report.i18n import catalogue
 from chipcredit.report.multiples import closed_from_outcomes, financed_parties
+from chipcredit.report.self_funded_buyers import buyers_note
 from chipcredit.report.summary import DEFAULT_YEARS
 from chipcredit.report.vendors import horizon, outside_funding, unmodelled_funding
 from chipcredit.scenario.cross_problem import quarter_label
@@ -92,6 +95,9 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
                                        else _early(scenario, outcomes, defaultable)),
                                 notes={} if scenario is None else
                                 {p.id: p.note for p in scenario.parties if p.note}))
+        # the line under the years, as `run` prints it, from the same stored summary
+        by_buyer = buyers_note(_buyers(run) if variant == variants[0] else {},
+                               catalogue("en"), deterministic=deterministic)
         for table in (vendors_table(rows, parties, "base case" if deterministic
                                     else "medians and means",
                                     () if scenario is None else
@@ -102,6 +108,7 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
                       # the first variant's, the one whose JSON summary the store keeps
                       self_funded_years_table(_years(run) if variant == variants[0] else {},
                                               deterministic=deterministic),
+                      Text(by_buyer) if by_buyer else None,
                       second_sourcing_table(rows, parties,
                                             None if scenario is None else scenario.start,
                                             deterministic=deterministic)):
@@ -135,3 +142,14 @@ def _early(scenario: Any, outcomes: Any, defaultable: set[str]
         dq = np.asarray(outcomes[f"party|{party}|default_quarter"], dtype=np.float64)
         out[party] = float(np.mean((dq >= 0) & (dq < cutoff)))
     return str(year), out
+
+
+def _buyers(run: dict[str, Any]) -> dict[str, Any]:
+    """Each vendor's self-funded revenue by buyer (``vendors.VENDOR.self_funded_by_buyer``)
+    from the run's stored JSON summary, the first variant's; empty for a run stored before
+    the summary had it, or without one."""
+    text = run.get("summary_json")
+    if not isinstance(text, str) or not text:
+        return {}
+    vendors = json.loads(text).get("vendors") or {}
+    return {vendor: entry.get("self_funded_by_buyer") for vendor, entry in vendors.items()}
