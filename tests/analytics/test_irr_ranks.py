@@ -88,7 +88,7 @@ def test_without_paths_beyond_the_bracket_the_statistics_are_the_plain_ones() ->
     irr[::7] = np.nan
     reason = np.where(np.isfinite(irr), OK, NO_ROOT).astype(np.float64)
     out = describe_irr(irr, reason, np.ones(500, dtype=bool))
-    assert {k: out[k] for k in ("mean", "p05", "p50", "p95")} == describe(irr)
+    assert {k: out[k] for k in ("mean", "mean_se", "p05", "p50", "p95")} == describe(irr)
 
 
 def test_a_median_over_under_one_percent_of_the_paths_is_withheld() -> None:

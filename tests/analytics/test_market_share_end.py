@@ -65,8 +65,8 @@ def test_a_path_without_sales_has_no_share_and_is_counted_in_nan_share(even: cc.
     assert table.loc[("nv", "market_share_end"), "nan_share"] == unsold.mean()
     # valid JSON (no NaN), the field under its old name, with nan_share beside it
     written = json.loads(even.to_json())["vendors"]["nv"]["market_share_end"]
-    assert written == {"mean": 0.5, "p05": 0.5, "p50": 0.5, "p95": 0.5,
-                       "nan_share": unsold.mean()}
+    assert written == {"mean": 0.5, "mean_se": 0.0, "p05": 0.5, "p50": 0.5, "p95": 0.5,
+                       "nan_share": unsold.mean()}  # 0.5 on every path with a share: no spread
     # the metric path of the JSON summary, as solve and sensitivity read it
     assert metric_value(even, "vendors.amd.market_share_end.nan_share") == unsold.mean()
 

@@ -61,7 +61,7 @@ def test_the_docs_print_the_table_the_code_reads() -> None:
 def test_the_summary_names_each_metric_s_unit(result: cc.Result) -> None:
     table = result.summary()
     assert list(table.columns) == ["deal", "party", "metric", "mean", "p05", "p50", "p95",
-                                   "nan_share", "unit", "ranked_share"]  # added last, nothing renamed
+                                   "nan_share", "unit", "ranked_share", "se"]  # added last, nothing renamed
     assert table["unit"].notna().all()
     for metric, unit in zip(table["metric"], table["unit"], strict=True):
         assert unit == METRICS_DOC[metric], metric

@@ -79,8 +79,9 @@ def test_caption_names_the_row_whose_npv_is_mostly_its_mark() -> None:
     assert "NPV, IRR and MOIC count the horizon mark" in text
     assert "a price from revenue alone, docs/model.md" in text
     # 23.93 = 32.12 of mark + -8.19 of cash, by hand; the MOIC of the cash alone is 0x
-    assert ("loi nvidia: mean NPV 23.93, of which mark 32.12 and cash -8.19; MOIC p50 1.36x, "
-            "without the mark 0.00x") in text
+    # a mean over paths says its median (rows without an se, as a store before it, show no ±)
+    assert ("loi nvidia: mean NPV 23.93 (median 0.00), of which mark 32.12 and cash -8.19; MOIC "
+            "p50 1.36x, without the mark 0.00x") in text
     assert "credit nvidia:" not in text  # its mark is a fifth of its NPV
 
 
@@ -100,7 +101,7 @@ def test_a_row_with_an_n_m_moic_gets_its_npv_only() -> None:
     # a token outlay: MOIC n/m, so the caption does not quote it either
     summary = _loi(2.04, -0.0003, 9036.0, 0.0, party="frontier")
     text = flat(render(deals_table(summary, {"loi": "deployment_warrant"}, {}, "medians")))
-    assert "loi frontier: mean NPV 2.04, of which mark 2.04 and cash 0.00" in text
+    assert "loi frontier: mean NPV 2.04 (median 0.00), of which mark 2.04 and cash 0.00" in text
     assert "without the mark" not in text
 
 

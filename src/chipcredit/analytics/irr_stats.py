@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .stats import describe
+from .stats import describe, mean_se
 from .valuation import IRR_BRACKET, REASONS
 
 __all__ = ["ABOVE_RANK", "BELOW_RANK", "BRACKET_SIDES", "IRR_LOWER", "IRR_UPPER", "MIN_RANKED_SHARE",
@@ -127,7 +127,9 @@ def describe_irr(irr: NDArray[np.floating], reason: NDArray[np.floating], active
     -------
     dict
         ``mean`` (the paths below the bracket at -100%; None where any path is above it,
-        whose IRR has no number to average), ``p05``, ``p50``, ``p95`` (effective annual;
+        whose IRR has no number to average) and ``mean_se`` (its Monte Carlo standard
+        error, `chipcredit.analytics.stats.mean_se`, over the same values), ``p05``,
+        ``p50``, ``p95`` (effective annual;
         ``inf`` for a percentile above the bracket, -1.0 for one among the paths below it;
         None where none or withheld),
         ``ranked_share`` (the share of all paths with an IRR or a known side, what the
@@ -142,20 +144,21 @@ def describe_irr(irr: NDArray[np.floating], reason: NDArray[np.floating], active
     out: dict[str, float | str | bool | None] = {
         **solved, "ranked_share": ranked / irr.size if irr.size else 0.0, "withheld": False}
     if ranked and ranked < MIN_RANKED_SHARE * int(np.count_nonzero(active)):
-        out.update({"mean": None, "p05": None, "p50": None, "p95": None, "withheld": True})
+        out.update({"mean": None, "mean_se": None, "p05": None, "p50": None, "p95": None,
+                    "withheld": True})
         return out
     n_above, n_below = int(np.count_nonzero(above)), int(np.count_nonzero(below))
     if not n_above and not n_below:
         return out  # nothing beyond the bracket: the plain percentiles, to the bit
     n_solved = ranked - n_above - n_below
-    if n_above:  # some IRRs have no number, only a lower bound: their mean is unknown
-        out["mean"] = None
-    elif n_solved:  # the paths below count at -100%, as in the percentiles
-        out["mean"] = (float(solved["mean"]) * n_solved + BELOW_RANK * n_below) / ranked  # type: ignore[arg-type]
-    else:
-        out["mean"] = BELOW_RANK
     values = np.sort(np.concatenate([irr[finite].astype(np.float64), np.full(n_above, _SENTINEL),
                                      np.full(n_below, BELOW_RANK)]))
+    if n_above:  # some IRRs have no number, only a lower bound: their mean is unknown
+        out["mean"] = out["mean_se"] = None
+    else:  # the paths below count at -100%, as in the percentiles, in the mean and its s.e.
+        out["mean"] = ((float(solved["mean"]) * n_solved + BELOW_RANK * n_below) / ranked  # type: ignore[arg-type]
+                       if n_solved else BELOW_RANK)
+        out["mean_se"] = mean_se(values)
     for name, level, q in zip(_STATS, _LEVELS, np.quantile(values, _LEVELS), strict=True):
         value = float(q)
         if value > IRR_UPPER:

@@ -15,7 +15,7 @@ from .closing import closed_paths
 from .irr_stats import bracket_shares
 from .metrics import DEAL_METRICS, column
 from .portfolio import portfolio_summary
-from .stats import describe
+from .stats import describe, share_se
 from .vendor_buyers import self_funded_by_buyer
 from .vendor_years import self_funded_by_year
 
@@ -82,6 +82,10 @@ def json_summary(result: Result) -> dict[str, Any]:
         # 0.0 for a party that cannot default: the JSON contract's (the method refuses it)
         prob = result.default_probability(p.id) if p.can_default else 0.0
         item: dict[str, Any] = {"kind": p.kind, "default_probability": prob,
+                                # its Monte Carlo standard error over all the run's paths
+                                # (none where nothing is measured: it cannot default)
+                                "default_probability_se": (share_se(prob, result.paths)
+                                                           if p.can_default else None),
                                 # the rate its npv discounts at: an uncertain one is drawn per
                                 # path, and this is its median, the deterministic run's rate
                                 "discount_rate": _rate(p.discount_rate)}
@@ -93,6 +97,8 @@ def json_summary(result: Result) -> dict[str, Any]:
         if second in result.outcomes:  # labs: when they first buy from a second vendor
             sq = result.outcomes[second]
             item["second_source_probability"] = float(np.mean(sq >= 0))
+            item["second_source_probability_se"] = share_se(item["second_source_probability"],
+                                                            result.paths)
             item["second_source_quarter"] = {**describe(sq[sq >= 0]),
                                              "nan_share": float(np.mean(sq < 0))}
         parties[p.id] = item
@@ -161,7 +167,9 @@ def spv_credit(result: Result, deal: str) -> dict[str, Any]:
         ``debt_impairment_probability``, ``lessee_default_probability``,
         ``covenant_breach_probability`` (shares of the closed paths; None where it closed
         on none, and the covenant's None where the deal has no covenant to breach: a
-        0 would read "tested and never breached"), ``debt_loss`` (`S` over the closed
+        0 would read "tested and never breached"), each with its Monte Carlo
+        standard error ``NAME_probability_se`` (`share_se` over the closed paths),
+        ``debt_loss`` (`S` over the closed
         paths, $B) and ``closed_share``.
     """
     closed = closed_paths(deal, result.outcomes)
@@ -173,12 +181,13 @@ def spv_credit(result: Result, deal: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, key in SPV_EVENTS:
         if name == "covenant_breach" and untested:
-            out[f"{name}_probability"] = None
+            out[f"{name}_probability"] = out[f"{name}_probability_se"] = None
             continue
         # the 0/1 outcomes are kept as float32: their float32 mean is 0.08100000023841858
         # where the share is 0.081; a float64 mean of 0/1 values is the exact share
         values = result.outcomes[column("spv", deal, key)][closed]
         out[f"{name}_probability"] = float(np.mean(values, dtype=np.float64)) if closed.any() else None
+        out[f"{name}_probability_se"] = share_se(out[f"{name}_probability"], int(closed.sum()))
     loss = column("spv", deal, "debt_loss")
     # on every path: the exact mean, to the bit of a run before closing was counted; else
     # the exact mean over all paths over the share closed, the debt losing nothing where

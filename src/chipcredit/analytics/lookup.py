@@ -180,10 +180,12 @@ class OutcomeLookup:
 
         Returns
         -------
-        dict with keys ``mean``, ``p05``, ``p50``, ``p95`` (float or None)
-            The exact mean over all paths (`means`) and quantiles of the per-path values,
-            over the paths where the outcome is finite, in the outcome's unit ($B for
-            money); None where no path has a finite value. A deal's ``irr`` ranks the
+        dict with keys ``mean``, ``mean_se``, ``p05``, ``p50``, ``p95`` (float or None)
+            The exact mean over all paths (`means`), its Monte Carlo standard error
+            (`chipcredit.analytics.stats.mean_se`: sample s.d. over sqrt(n); None on one
+            path) and quantiles of the per-path values, over the paths where the outcome
+            is finite, in the outcome's unit ($B for money); None where no path has a
+            finite value. A deal's ``irr`` ranks the
             paths whose IRR is known to lie beyond the bracket (`chipcredit.analytics.
             irr_stats`): a percentile above it is None, one among the paths below it -1.0
             (-100%), and ``outside_bracket`` maps those percentiles to ``"above"`` or

@@ -16,7 +16,7 @@ from chipcredit.errors import UsageError, did_you_mean
 
 from .event_timing import EventTiming
 from .metrics import column
-from .stats import QUANTILES, band_means, band_quantiles, describe
+from .stats import QUANTILES, band_means, band_quantiles, describe, share_se
 from .unit import FLOW_UNIT, band_unit, metric_unit
 from .valuation import REASONS
 
@@ -54,7 +54,10 @@ class TidyTables(EventTiming):
         a percentile above the bracket is ``inf``, one among the paths below it -1.0
         (-100%), and all four statistics are NaN where too few paths are ranked;
         ``ranked_share`` (float64, NaN on every other row) is the share of paths with an
-        IRR or a known side, the paths its percentiles are over. A ``default_probability`` row is there
+        IRR or a known side, the paths its percentiles are over. ``se`` (float64, added
+        last) is the Monte Carlo standard error of ``mean``: the sample s.d. over sqrt(n)
+        of the values the mean is over, and for a probability row sqrt(p(1-p)/paths); NaN
+        on one path (the deterministic base case). A ``default_probability`` row is there
         only for a party that can default (``can_default``: a lab, a cloud on its own
         balance sheet), as in the run store's metrics; the JSON ``parties`` gives every
         party's. SPV and portfolio outcomes are in `to_dict` (``spvs``, ``portfolios``) and
@@ -77,25 +80,31 @@ class TidyTables(EventTiming):
                          **{s: stats[s] for s in ("mean", "p05", "p50", "p95")},
                          "nan_share": float(np.mean(~np.isfinite(self.outcomes[key]))),
                          "unit": metric_unit(metric),
-                         "ranked_share": None if ranked is None else ranked["ranked_share"]})
+                         "ranked_share": None if ranked is None else ranked["ranked_share"],
+                         "se": stats.get("mean_se")})
         for p in self.scenario.parties:
             if p.can_default:  # a funded cloud cannot: no 0.0 to be read as "safe"
                 prob = self.default_probability(p.id)
                 rows.append({"deal": None, "party": p.id, "metric": "default_probability",
                              "mean": prob, "p05": None, "p50": None, "p95": None,
-                             "nan_share": None, "unit": metric_unit("default_probability")})
+                             "nan_share": None, "unit": metric_unit("default_probability"),
+                             "se": share_se(prob, self.paths)})
             second = column("party", p.id, "second_source_quarter")
             if second in self.outcomes:  # when labs first buy from a second vendor
                 sq = self.outcomes[second]
+                share = float(np.mean(sq >= 0))
                 rows.append({"deal": None, "party": p.id, "metric": "second_source_probability",
-                             "mean": float(np.mean(sq >= 0)), "p05": None, "p50": None,
+                             "mean": share, "p05": None, "p50": None,
                              "p95": None, "nan_share": None,
-                             "unit": metric_unit("second_source_probability")})
+                             "unit": metric_unit("second_source_probability"),
+                             "se": share_se(share, self.paths)})
+                stats = describe(sq[sq >= 0])
                 rows.append({"deal": None, "party": p.id, "metric": "second_source_quarter",
-                             **describe(sq[sq >= 0]), "nan_share": float(np.mean(sq < 0)),
-                             "unit": metric_unit("second_source_quarter")})
+                             **{s: stats[s] for s in ("mean", "p05", "p50", "p95")},
+                             "nan_share": float(np.mean(sq < 0)),
+                             "unit": metric_unit("second_source_quarter"), "se": stats["mean_se"]})
         return pd.DataFrame(rows, columns=["deal", "party", "metric", "mean", "p05", "p50", "p95",
-                                           "nan_share", "unit", "ranked_share"])
+                                           "nan_share", "unit", "ranked_share", "se"])
 
     def bands(self, party: str, variable: str) -> pd.DataFrame:
         """Quarterly bands of a party variable.

@@ -158,7 +158,8 @@ _YEAR_UNITS: dict[str, str | None] = {
 its first and last quarters are labels, not quantities; the year is a number in the
 unit `CALENDAR_YEAR`."""
 
-_STATS = ("mean", "p05", "p50", "p95")
+_STATS = ("mean", "mean_se", "p05", "p50", "p95")
+"""The statistics of an `S` in the metric's own unit: a mean's standard error too."""
 _RUN_UNITS = {"paths": PATHS, "quarters": QUARTERS}
 """The run's metadata that are quantities (the seed, version, ... have none)."""
 _INDEXED = re.compile(r"\[\d+\]")
@@ -295,7 +296,10 @@ def _year_missing(path: str) -> str:
 
 def _statistic(metric: str, stat: str | None) -> str:
     """A metric's unit for its mean and percentiles; ``share of paths`` for the shares of
-    paths beside them (``nan_share``, ``above_bracket_share``, ...)."""
+    paths beside them (``nan_share``, ``above_bracket_share``, ...). A probability's
+    standard error (``default_probability_se``) is in the probability's unit."""
+    if metric.endswith("_probability_se"):
+        metric = metric.removesuffix("_se")
     if stat is not None and stat not in _STATS:
         if stat.endswith("_share"):
             return SHARE_OF_PATHS

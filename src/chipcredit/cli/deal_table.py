@@ -18,6 +18,7 @@ import chipcredit as cc
 from chipcredit.report.deal_odds import PathOdds
 from chipcredit.report.deal_table import milestone_tied_note, warrant_cost_note
 from chipcredit.report.i18n import catalogue
+from chipcredit.report.monte_carlo_error import money_error, share_error
 from chipcredit.report.multiples import (
     REASON_TEXT,
     REASONS,
@@ -86,14 +87,20 @@ def _extras(index: Index, deal: str, party: str, over_paths: bool) -> list[str]:
 def _mark_line(index: Index, deal: str, party: str, moic_shown: bool,
                deterministic: bool) -> str | None:
     """The caption's line for a row whose NPV rests mostly on the horizon mark
-    (`chipcredit.report.multiples.mark_matters`): its mean NPV split into the mark and the
-    cash, and its median MOIC with and without the mark (``moic_shown``: the row shows one);
+    (`chipcredit.report.multiples.mark_matters`): its mean NPV (over paths with its Monte
+    Carlo standard error and the median: a few paths can carry most of a mean) split into
+    the mark and the cash, and its median MOIC with and without the mark (``moic_shown``: the row shows one);
     None for any other row."""
     npv = summary_stat(index, deal, party, "npv", "mean")
     realised = summary_stat(index, deal, party, "npv_realised", "mean")
     if not mark_matters(npv, realised):
         return None
-    line = (f"  {deal} {party}: {'NPV' if deterministic else 'mean NPV'} {money(npv)}, of which "
+    shown = money(npv)
+    if not deterministic:  # a mean over paths is itself a draw: its s.e., and the median
+        se = money_error(finite(summary_stat(index, deal, party, "npv", "se")))
+        shown = (f"{shown} {se} (one s.e.; " if se else f"{shown} (") + \
+            f"median {money(summary_stat(index, deal, party, 'npv', 'p50'))})"
+    line = (f"  {deal} {party}: {'NPV' if deterministic else 'mean NPV'} {shown}, of which "
             f"mark {money(mark_value(npv, realised))} and cash {money(realised)}")
     moic = summary_stat(index, deal, party, "moic", "p50")
     if moic_shown and finite(moic) is not None:
@@ -117,7 +124,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
                 hypothetical: Collection[str] = (),
                 rates: Mapping[str, tuple[float, bool]] | None = None,
                 odds: Mapping[tuple[str, str], PathOdds] | None = None,
-                scenario: str = "SCENARIO") -> Table:
+                scenario: str = "SCENARIO", paths: int | None = None) -> Table:
     """Rows (deal, party); the deal's kind under its name. Fits 80 columns for short ids.
 
     ``p_loss`` is the share of paths with a loss, per (deal, party); ``over`` says what the
@@ -125,7 +132,10 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     no medians, means or shares: its columns are headed `DETERMINISTIC_HEADERS` (``NPV``,
     ``loss``, ...), and the last says ``yes`` or ``no``. A statistic over only the paths where
     the metric has a value (rows with ``nan_share`` above 0) is marked with `PARTIAL`, and
-    the caption says over what share of the paths it is.
+    the caption says over what share of the paths it is. The mean loss carries its Monte
+    Carlo standard error (the summary rows' ``se``), and P(deal loss>0) its own over
+    ``paths`` (the run's paths; none without them), after a ``±``
+    (`chipcredit.report.monte_carlo_error`), with a caption line that says what ± is.
 
     A MOIC that means nothing for the party is shown as `NOT_MEANINGFUL`, and the caption
     says why (the rules of `chipcredit.report.multiples.moic_reason`; ``financed`` holds the
@@ -168,6 +178,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     beyond: set[str] = set()
     empty: set[str] = set()  # "irr", "moic": some row shows a dash, no path having one
     marks: list[str] = []
+    shown_error = False  # some cell carries a Monte Carlo standard error (±)
     marked = False  # some row's NPV counts a mark
     invested: set[tuple[str, str]] = set()  # rows whose MOIC means something: a position
     for i, (deal, party) in enumerate(pairs):
@@ -204,6 +215,10 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
                 beyond.add(text)
             if text == DASH and metric in ("irr", "moic") and (deal, party, metric) in index:
                 empty.add(metric)  # the summary has the metric and no path has a value
+            if metric == "loss" and not deterministic:  # a mean: its Monte Carlo s.e. after it
+                error = money_error(finite(summary_stat(index, deal, party, "loss", "se")))
+                text = f"{text} {error}".rstrip()
+                shown_error = shown_error or bool(error)
             share = _partial(index, deal, party, metric)
             if share is not None and text not in (DASH, WITHHELD):
                 text += PARTIAL
@@ -226,8 +241,11 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
                 tied.append((deal, party))
         if reason is None:
             invested.add((deal, party))
-        rows.append((label, party, cells, (yes_no(p_loss.get((deal, party))) if deterministic
-                                           else path_share(p_loss.get((deal, party)))),
+        lost = p_loss.get((deal, party))
+        error = "" if deterministic else share_error(finite(lost), paths)
+        shown_error = shown_error or bool(error)
+        rows.append((label, party, cells, (yes_no(lost) if deterministic
+                                           else f"{path_share(lost)} {error}".rstrip()),
                      position == len(group) - 1))
     for label, party, cells, p_pos, last in rows:
         if notes:  # a blank where others have the marker keeps the digits in line
@@ -294,6 +312,8 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
         caption.append(LOSS_TEXT.replace("deal loss mean:", "deal loss:", 1) if deterministic
                        else LOSS_TEXT)
     caption += _value_lost(index, pairs, odds, deterministic)
+    if shown_error or (marks and not deterministic):  # what ± is, in the HTML report's words
+        caption.append(catalogue("en").t("report.mc_error_note"))
     if rates:
         caption.append(_rates_line([p for _, p in pairs], rates))
     if caption:

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chipcredit.report.i18n import catalogue
+from chipcredit.report.monte_carlo_error import points_error
 
 from .captions import NotedTable
 from .formats import DASH, finite, money, path_share, yes_no
@@ -46,13 +47,16 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     to; ``early`` (a year's label, ``2030``, and each party's share of paths on which it
     defaults before that year, `chipcredit.report.summary.default_before`) adds the column
     of the report's "defaults before 2030". ``notes`` (party to its scenario ``note``) are
-    printed under the table, the caveat beside the party's odds."""
+    printed under the table, the caveat beside the party's odds. P(default) carries its
+    Monte Carlo standard error in percentage points (``67.6% ±1.5``, the summary rows'
+    ``se``; `chipcredit.report.monte_carlo_error`), and a caption line says what ± is."""
     index = summary_index(summary)
     title = (f"Parties ($B; {over}; revenue totalled over the horizon, cash at its end)"
              if deterministic else "Parties ($B; P(default): share of paths; revenue totalled "
              f"over the horizon, cash at its end; {over})")
     table = NotedTable(title=title, title_justify="left", caption_justify="left")
     net_negative = False
+    shown_error = False
     table.add_column("party", no_wrap=True)
     table.add_column("kind")
     by = "" if last is None else f"\nby {last}"
@@ -63,8 +67,12 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
         table.add_column(header, justify="right", no_wrap=True)
     for party, kind in parties:
         share = summary_stat(index, None, party, "default_probability", "mean")
+        # one Monte Carlo standard error after it (the summary's se; a stored run has none)
+        error = ("" if deterministic or party not in defaultable
+                 else points_error(finite(summary_stat(index, None, party, "default_probability", "se"))))
+        shown_error = shown_error or bool(error)
         prob = (DASH if party not in defaultable
-                else yes_no(share) if deterministic else path_share(share))
+                else yes_no(share) if deterministic else f"{path_share(share)} {error}".rstrip())
         cash = finite(summary_stat(index, None, party, "cash_end", "p50"))
         # a lender, or a cloud its parent funds (it cannot default): cash is a net position
         net_negative |= (cash is not None and cash < 0
@@ -78,6 +86,8 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
         )
     caption = [f"{party}: {text}" for party, text in (notes or {}).items()
                if party in dict(parties)]
+    if shown_error:  # what ± is, in the HTML report's words
+        caption.append(catalogue("en").t("report.mc_error_note"))
     if net_negative:  # the note of the HTML report's parties table, word for word
         caption.append(catalogue("en").t("report.funded_cash_note"))
     if any(kind == "vendor" for _, kind in parties):

@@ -272,7 +272,7 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
                           hypothetical=hypothetical_deals(result.scenario.deals),
                           rates=discount_rates(result.scenario.parties),
                           odds=path_odds(result.scenario.deals, result.outcomes),
-                          scenario=result.scenario.name))
+                          scenario=result.scenario.name, paths=result.paths))
     parties = [(p.id, p.kind) for p in result.scenario.parties]
     labels = result.quarter_labels()
     year = int(labels[0][:4]) + DEFAULT_YEARS  # the report's "defaults before 2030"

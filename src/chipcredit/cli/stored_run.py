@@ -16,13 +16,14 @@ import pandas as pd
 
 import chipcredit as cc
 from chipcredit import store
+from chipcredit.analytics.stats import share_se
 from chipcredit.report.multiples import financed_parties
 
 from .formats import DASH, finite, paths_count
 from .party_table import can_default
 
 __all__ = ["_clean", "_deal_sides", "_header", "_int", "_parties", "_scenario", "_seed",
-           "_stored_paths", "_text", "_variant_paths", "_when", "_whole", "_years"]
+           "_stored_paths", "_text", "_variant_paths", "_when", "_whole", "_with_se", "_years"]
 
 
 def _when(value: Any) -> str:
@@ -145,6 +146,27 @@ def _parties(rows: list[dict[str, Any]], scenario: cc.Scenario | None
 def _clean(row: dict[Any, Any]) -> dict[str, Any]:
     return {str(k): (None if (isinstance(v, float) and math.isnan(v)) or v is pd.NA else v)
             for k, v in row.items()}
+
+
+def _with_se(rows: list[dict[str, Any]], paths: int | None) -> list[dict[str, Any]]:
+    """``rows`` (a stored run's summary rows) with ``se``, the Monte Carlo standard error
+    of each mean that `Result.summary` gives, from what the store keeps: a probability's
+    sqrt(p(1-p)/paths) (`chipcredit.analytics.stats.share_se`), and a mean's ``sd`` (over
+    its n finite values, n - the store's s.d. divides by n) times sqrt(n / (n - 1)) over
+    sqrt(n), n from ``paths`` and the row's ``nan_share``. None where ``paths`` is not
+    known exactly or under two, or the row has no ``sd``; so ``runs show`` writes the ±
+    that ``chipcredit run`` wrote."""
+    out = []
+    for row in rows:
+        se = None
+        if paths is not None and paths >= 2:
+            if str(row["metric"]).endswith("_probability"):
+                se = share_se(row.get("mean"), paths)
+            elif row.get("sd") is not None:
+                n = round(paths * (1.0 - float(row.get("nan_share") or 0.0)))
+                se = float(row["sd"]) / math.sqrt(n - 1) if n >= 2 else None
+        out.append({**row, "se": se})
+    return out
 
 
 def _deal_sides(data: dict[str, Any]) -> tuple[set[tuple[str, str]], dict[str, str]]:

@@ -33,6 +33,7 @@ from .stored_run import (
     _text,
     _variant_paths,
     _whole,
+    _with_se,
     _years,
 )
 from .vendor_tables import second_sourcing_table, self_funded_years_table, vendors_table
@@ -62,6 +63,7 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
         # so the IRR cells read as 'chipcredit run' printed them, for every variant
         rows = [_clean(r) for r in store.stored_summary(
             metrics[metrics["variant"] == variant]).to_dict("records")]
+        rows = _with_se(rows, None if deterministic else paths)  # the ± chipcredit run wrote
         if run["variants"] and run["variants"] > 1:
             out.print(Text(f"variant {variant}", style="bold"))
         kinds = {r["deal"]: r["deal_kind"] for r in rows if r["deal"]}
@@ -84,7 +86,8 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
                               odds=(None if outcomes is None or scenario is None
                                     else path_odds(scenario.deals, outcomes)),
                               scenario=scenario.name if scenario is not None
-                              else str(run.get("scenario") or "SCENARIO")))
+                              else str(run.get("scenario") or "SCENARIO"),
+                              paths=None if deterministic else paths))
         parties, defaultable = _parties(rows, scenario)
         out.print(parties_table(rows, parties,
                                 "base case" if deterministic else f"p50: medians over {paths_text}",

@@ -15,6 +15,7 @@ from chipcredit.analytics.stats import describe
 
 from .deal_odds import discount_rates, hypothetical_deals, path_odds
 from .i18n import Catalogue
+from .monte_carlo_error import money_error, share_error
 from .multiples import (
     EXTRAS,
     REASONS,
@@ -134,7 +135,9 @@ def deals_table(result: Result, cat: Catalogue) -> str:
                  "num"),
             # residue is 0 already; one path has no share of paths: whether it lost
             Cell((cat.t("report.answer_yes") if bool(np.any(loss > 0)) else cat.t("report.answer_no"))
-                 if result.deterministic else cat.path_share(float(np.mean(loss > 0))), "num"),
+                 if result.deterministic  # a share with one Monte Carlo standard error after it
+                 else f"{cat.path_share(float(np.mean(loss > 0)))} "
+                      f"{share_error(float(np.mean(loss > 0)), result.paths)}".rstrip(), "num"),
             Cell(cat.path_share(no_irr), "num"),
             Cell(_extras(result, deal, party, cat)),
         ])
@@ -150,6 +153,8 @@ def deals_table(result: Result, cat: Catalogue) -> str:
     if "investee" in unmeant:
         notes.append(cat.t("report.irr_nm_investee", parties=sep.join(unmeant["investee"])))
     notes += irr_notes(cat, beyond)
+    if not result.deterministic:  # what the P(loss > 0) column's and the marks' ± is
+        notes.append(cat.t("report.mc_error_note"))
     if no_moic:
         notes.append(cat.t("report.moic_none_note", value=cat.t("report.no_value")))
     if partial_items:
@@ -322,7 +327,8 @@ def _mark(result: Result, deal: str, party: str, name: str, moic: float | None,
           cat: Catalogue) -> tuple[bool, str]:
     """Whether the party's NPV in the deal counts a horizon mark (`multiples.mark_counted`),
     and, where that mark is most of its mean NPV (`multiples.mark_matters`), the note's item
-    for it: the mean NPV split into mark and cash, and the median MOIC with and without the
+    for it: the mean NPV (over paths with its Monte Carlo standard error and median,
+    ``report.mark_error``) split into mark and cash, and the median MOIC with and without the
     mark (``moic``: the row's median MOIC, None where the row shows none)."""
     key = f"deal|{deal}|{party}|"
     if key + "npv_realised" not in result.outcomes:
@@ -332,7 +338,12 @@ def _mark(result: Result, deal: str, party: str, name: str, moic: float | None,
     counted = mark_counted(npv, realised)
     if not mark_matters(npv, realised):
         return counted, ""
-    values = {"deal": deal, "party": name, "npv": cat.money(npv), "mark": cat.money(mark),
+    shown = cat.money(npv)
+    if not result.deterministic:  # a mean over paths is a draw: its s.e., and the median
+        stats = result.describe(key + "npv")
+        shown = cat.t("report.mark_error", npv=shown, se=money_error(stats["mean_se"]),
+                      median=cat.money(stats["p50"]))
+    values = {"deal": deal, "party": name, "npv": shown, "mark": cat.money(mark),
               "cash": cat.money(realised)}
     if moic is None or key + "moic_realised" not in result.outcomes:
         return counted, cat.t("report.mark_item", **values)

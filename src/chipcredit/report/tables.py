@@ -15,6 +15,7 @@ from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
 
 from .i18n import Catalogue
+from .monte_carlo_error import share_error
 from .solvency import kind_label
 from .theme import display_name
 from .vendors import (
@@ -104,7 +105,9 @@ def parties_table(result: Result, cat: Catalogue) -> str:
     cash is a net position (`net_position`: a cloud funded by its parent, a lender), a note
     under the table says so: it runs negative by what was put in or lent. A deterministic
     run's one path has no probability or median: whether the party defaults (yes or no),
-    its revenue and its cash, under headers that name no statistic."""
+    its revenue and its cash, under headers that name no statistic. A default probability
+    carries its Monte Carlo standard error (``27.3% ±2.6``, `monte_carlo_error.share_error`)
+    and a note says what ± is (``report.mc_error_note``)."""
     base = "_base" if result.deterministic else ""
     headers = [cat.t("report.col_party"), cat.t("report.col_kind"),
                # dated as the CLI's: the odds run to the horizon's last quarter
@@ -116,7 +119,9 @@ def parties_table(result: Result, cat: Catalogue) -> str:
         share = result.default_probability(p.id) if p.can_default else None
         default = ("" if share is None
                    else cat.t("report.answer_yes" if share > 0 else "report.answer_no")
-                   if result.deterministic else cat.path_share(share))
+                   if result.deterministic
+                   # one Monte Carlo standard error after it, as chipcredit run writes it
+                   else f"{cat.path_share(share)} {share_error(share, result.paths)}".rstrip())
         rows.append([Cell(display_name(result, p.id, cat), "data"),
                      Cell(kind_label(p, cat)), Cell(default, "num"),
                      Cell(_median(result, p.id, "revenue_total", cat), "num"),
@@ -125,6 +130,8 @@ def parties_table(result: Result, cat: Catalogue) -> str:
     # the Chinese page leaves out (it shows the scenario's names only)
     notes = [cat.t("report.party_note", party=display_name(result, p.id, cat), note=p.note)
              for p in result.scenario.parties if p.note and cat.lang == "en"]
+    if not result.deterministic and any(p.can_default for p in result.scenario.parties):
+        notes.append(cat.t("report.mc_error_note"))
     if any(net_position(p) for p in result.scenario.parties):
         notes.append(cat.t("report.funded_cash_note"))
     if any(p.kind == "vendor" for p in result.scenario.parties):

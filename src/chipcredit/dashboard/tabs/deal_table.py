@@ -29,6 +29,7 @@ from chipcredit.report.deal_table import (
     warrant_costs,
 )
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.monte_carlo_error import share_error
 from chipcredit.report.multiples import (
     REASONS,
     closed_shares,
@@ -147,7 +148,8 @@ def _loss_column(result: cc.Result, T: Catalogue) -> str:
 def loss_share_text(result: cc.Result, T: Catalogue, deal: str, party: str) -> str:
     """P(loss > 0) of ``party`` in ``deal``: the share of the paths on which its deal loss is
     above 0, as ``chipcredit run``'s deals table and the report's have it (losses below a
-    dollar are 0 already), written as a share of paths (`path_share_text`); in the
+    dollar are 0 already), written as a share of paths (`path_share_text`) with its Monte
+    Carlo standard error (`chipcredit.report.monte_carlo_error.share_error`); in the
     deterministic base case whether its one path lost (yes or no), as the report says."""
     try:
         loss = np.asarray(result.outcome(deal, party, "loss"))
@@ -155,7 +157,8 @@ def loss_share_text(result: cc.Result, T: Catalogue, deal: str, party: str) -> s
         return T.na()
     if result.deterministic:
         return T.t("report.answer_yes" if bool(np.any(loss > 0)) else "report.answer_no")
-    return path_share_text(T, float(np.mean(loss > 0)))
+    share = float(np.mean(loss > 0))  # with one Monte Carlo standard error after it
+    return f"{path_share_text(T, share)} {share_error(share, result.paths)}".rstrip()
 
 
 def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
@@ -186,6 +189,8 @@ def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
               for rec in table[(table["metric"] == "irr") & table["deal"].notna()].to_dict("records")
               if (rec["deal"], rec["party"]) not in irr_nm for stat in ("p05", "p50", "p95")}
     notes += irr_notes(T, beyond)
+    if not result.deterministic:  # what the P(loss > 0) column's ± is
+        notes.append(T.t("report.mc_error_note"))
     if any(_no_moic(rec) and (rec["deal"], rec["party"]) not in nm
            for rec in table[(table["metric"] == "moic") & table["deal"].notna()].to_dict("records")):
         notes.append(T.t("report.moic_none_note", value=T.t("report.no_value")))

@@ -151,6 +151,8 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     for p in result.scenario.parties:  # the caveat beside the party's odds, as the report
         if p.note and T.lang == "en":  # the scenario's words, English as the report has them
             st.caption(markdown_safe(T.t("report.party_note", party=p.id, note=p.note)))
+    if not result.deterministic and any(p.can_default for p in result.scenario.parties):
+        st.caption(markdown_safe(T.t("report.mc_error_note")))  # what the table's ± is
     if any(net_position(p) for p in result.scenario.parties):  # as the report's note
         st.caption(markdown_safe(T.t("report.funded_cash_note")))
     if any(p.kind == "vendor" for p in result.scenario.parties):
