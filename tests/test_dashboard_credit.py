@@ -22,10 +22,12 @@ pytest.importorskip("plotly")
 from streamlit.testing.v1 import AppTest
 
 import chipcredit as cc
+from chipcredit.analytics.portfolio import MIN_TAIL_PATHS
 from chipcredit.dashboard.launcher import APP_SCRIPT
 from chipcredit.dashboard.limits import markdown_safe
 from chipcredit.dashboard.tabs.shares import path_share_text
 from chipcredit.dashboard.text import words
+from chipcredit.report.credit import TAIL_MARK
 from chipcredit.report.theme import display_name
 
 PATHS = 200
@@ -73,7 +75,9 @@ def test_the_credit_section_shows_the_json_portfolios_and_spvs(result: cc.Result
         assert row[T.t("report.col_expected_loss")] == T.money(book["expected_loss"])
         assert row[T.t("report.col_ead")] == T.money(book["ead"])
         for key in ("var_95", "cvar_95", "var_99", "cvar_99"):
-            assert row[T.t(f"report.col_{key}")] == T.money(book[key])
+            # a tail of under 10 paths (the paths held times 5% or 1%) is marked
+            few = book[f"tail_paths_{key[-2:]}"] < MIN_TAIL_PATHS
+            assert row[T.t(f"report.col_{key}")] == T.money(book[key]) + (TAIL_MARK if few else "")
         assert row[T.t("report.col_lgd")] == T.percent(book["lgd"])
         (curve,) = book["pd_term_structure"].values() if len(book["pd_term_structure"]) == 1 \
             else (None,)
@@ -97,6 +101,12 @@ def test_the_credit_section_shows_the_json_portfolios_and_spvs(result: cc.Result
     captions = [c.value for c in at.main.caption]
     for key in ("credit_intro", "credit_pd_note", "credit_spv_note"):
         assert markdown_safe(T.t(f"report.{key}")) in captions, key
+    # the books whose 95% or 99% tail holds under 10 paths, named in the report's note
+    few = [(p, level) for p, b in summary["portfolios"].items() for level in ("95", "99")
+           if b[f"tail_paths_{level}"] < MIN_TAIL_PATHS]
+    assert few  # 200 paths: a 99% tail of 2 paths at most
+    tail = [c for c in captions if c.startswith(markdown_safe(f"{TAIL_MARK}"))]
+    assert len(tail) == 1 and all(f"{level}%" in tail[0] for _, level in few)
     assert T.t("report.credit") in [h.value for h in at.main.subheader]
 
 

@@ -146,10 +146,29 @@ def expected_shortfall(loss: NDArray[np.floating], level: float) -> float:
     return float((worst[:m].sum() + frac * worst[m]) / k)
 
 
-def _tail(loss: NDArray[np.float64], level: float) -> tuple[float, float]:
-    """(VaR, CVaR) at ``level``: the ``level`` percentile of the loss (numpy's linear
-    rule, as every ``p95`` here) and the `expected_shortfall`."""
-    return float(np.quantile(loss, level)), expected_shortfall(loss, level)
+MIN_TAIL_PATHS = 10
+"""A VaR or CVaR whose tail holds fewer paths than this (`tail_paths`) is a handful of
+paths' losses, not a tail: the report, the dashboard and the paired tables mark it."""
+
+
+def tail_paths(held: int, level: float) -> float:
+    """The paths in the tail at ``level`` of ``held`` paths, ``held * (1 - level)``, rounded
+    to 9 decimals as `expected_shortfall` counts them (100 paths at 0.95: 5, not
+    5.000000000000004): what a VaR and a CVaR rest on. 3 held paths at 0.99 give 0.03,
+    a CVaR that is the worst path alone.
+
+    >>> tail_paths(100, 0.95), tail_paths(3, 0.99), tail_paths(2000, 0.99)
+    (5.0, 0.03, 20.0)
+    """
+    return round(held * (1.0 - level), 9)
+
+
+def _tail(loss: NDArray[np.float64], level: float) -> tuple[float, float, float]:
+    """(VaR, CVaR, tail paths) at ``level``: the ``level`` percentile of the loss (numpy's
+    linear rule, as every ``p95`` here), the `expected_shortfall` and the `tail_paths`
+    they rest on."""
+    return (float(np.quantile(loss, level)), expected_shortfall(loss, level),
+            tail_paths(loss.size, level))
 
 
 def portfolio_summary(result: Result) -> dict[str, Any]:
@@ -179,8 +198,8 @@ def portfolio_summary(result: Result) -> dict[str, Any]:
         for mask in held_by.values():
             held |= mask
         held_loss = total[held].astype(np.float64)  # kept outcomes are float32
-        var95, cvar95 = _tail(held_loss, 0.95) if held.any() else (None, None)
-        var99, cvar99 = _tail(held_loss, 0.99) if held.any() else (None, None)
+        var95, cvar95, tail95 = _tail(held_loss, 0.95) if held.any() else (None, None, None)
+        var99, cvar99, tail99 = _tail(held_loss, 0.99) if held.any() else (None, None, None)
         # the loss is 0 where no claim exists: the exact mean over all paths over the
         # share held is the exact mean over the paths held (the same bits on every path)
         expected = (result.mean(key) if held.all() else
@@ -216,6 +235,8 @@ def portfolio_summary(result: Result) -> dict[str, Any]:
             "loss": (result.describe(key) if held.all()
                      else describe(total[held], mean=expected)),
             "var_95": var95, "cvar_95": cvar95, "var_99": var99, "cvar_99": cvar99,
+            # the paths each rests on: under MIN_TAIL_PATHS it is a few paths, not a tail
+            "tail_paths_95": tail95, "tail_paths_99": tail99,
             "pd_term_structure": pd_curve,
             "loss_term_structure": loss_curve,
             "pd": float(np.count_nonzero(hit & held) / n_held) if n_held else None,

@@ -18,7 +18,9 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
+from chipcredit.analytics.portfolio import MIN_TAIL_PATHS, tail_paths
 from chipcredit.experiments.paired import CREDIT_METRICS
+from chipcredit.report.credit import TAIL_MARK
 from chipcredit.report.multiples import REASON_TEXT, REASONS
 
 from .captions import NotedTable
@@ -119,6 +121,11 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
             pairs = [f"{d} {p}{text}" for (d, p), (r, text) in unmeant.items() if r == reason]
             if pairs:
                 captions.append(f"  {REASON_TEXT[reason]}: {'; '.join(pairs)}")
+    thin = [r for r in shown if _thin_tail(r)]
+    if thin:
+        captions.append(f"{TAIL_MARK} a VaR or CVaR whose tail holds fewer than {MIN_TAIL_PATHS} "
+                        "paths (the paths on which the book holds a claim in both runs times 5% "
+                        "or 1%): a few paths' losses, not a tail; run more paths")
     table.caption = "\n".join(captions) or None
     rows = []
     for row in shown:
@@ -132,7 +139,7 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
         def cell(value: Any, signed: bool = False, digits: int = digits) -> str:
             return number(value, signed=signed, decimals=digits)
 
-        cells = [deal, row["party"], row["metric"],
+        cells = [deal, row["party"], row["metric"] + (TAIL_MARK if _thin_tail(row) else ""),
                  *([row["unit"] if isinstance(row["unit"], str) else ""] if units else []),
                  cell(row["base"]), cell(row["other"]), cell(row["difference"], signed=True),
                  # a VaR's difference is of two runs' statistics, with no interval
@@ -168,6 +175,16 @@ def _event(row: Mapping[Any, Any]) -> bool:
     `chipcredit.experiments.paired` is one), whose paired differences have no meaningful
     median (NaN in the frame; a run stored before it was has the number, not shown)."""
     return row.get("unit") == "probability"
+
+
+def _thin_tail(row: Mapping[Any, Any]) -> bool:
+    """Whether a ``var_95``, ``cvar_95``, ``var_99`` or ``cvar_99`` row rests on fewer than
+    `MIN_TAIL_PATHS` paths: its paths (those held in both runs) times 5% or 1%
+    (`chipcredit.analytics.portfolio.tail_paths`)."""
+    metric = str(row.get("metric"))
+    if metric not in ("var_95", "cvar_95", "var_99", "cvar_99") or row.get("paths") is None:
+        return False
+    return tail_paths(int(row["paths"]), int(metric[-2:]) / 100) < MIN_TAIL_PATHS
 
 
 def _fewer(n: Any, paths: int) -> bool:

@@ -31,15 +31,15 @@ from numpy.typing import NDArray
 
 from chipcredit.analytics.closing import closed_paths
 from chipcredit.analytics.json_summary import spv_credit
-from chipcredit.analytics.portfolio import held_paths, portfolio_summary
+from chipcredit.analytics.portfolio import MIN_TAIL_PATHS, held_paths, portfolio_summary
 from chipcredit.analytics.result import Result
 
 from .i18n import Catalogue
 from .tables import Cell, table
 from .theme import display_name
 
-__all__ = ["MIN_OWING_SHARE", "CreditBlock", "book_pd", "credit_blocks", "credit_section",
-           "owing_paths"]
+__all__ = ["MIN_OWING_SHARE", "TAIL_MARK", "CreditBlock", "book_pd", "credit_blocks",
+           "credit_section", "owing_paths"]
 
 
 @dataclass(frozen=True)
@@ -110,12 +110,34 @@ def _portfolios(result: Result, cat: Catalogue) -> list[CreditBlock]:
                      Cell(cat.money(book["ead"]), "num"),
                      # residue is 0 already
                      Cell(cat.percent(float(np.mean(loss > 0))) if loss.size else cat.na(), "num"),
-                     *(Cell(cat.money(book[k]), "num")
+                     # a tail of under MIN_TAIL_PATHS paths is marked, and named below
+                     *(Cell(cat.money(book[k]) + (TAIL_MARK if _few(book, k) else ""), "num")
                        for k in ("var_95", "cvar_95", "var_99", "cvar_99")),
                      Cell(cat.na() if book["lgd"] is None else cat.percent(book["lgd"]), "num")])
         if len(book["pd_by_obligor"]) > 1:  # a book of several: each obligor's part of it
             rows.extend(_obligor_rows(result, cat, party, book, held))
-    return _titled(cat.t("report.credit_portfolios"), headers, rows, cat.t("report.credit_pd_note"))
+    few = [cat.t("report.tail_few_item", party=display_name(result, party, cat),
+                 level=f"{round(level * 100)}%", paths=f"{book[f'tail_paths_{round(level * 100)}']:g}")
+           for party, book in books.items() for level in (0.95, 0.99)
+           if _few(book, f"var_{round(level * 100)}")]
+    blocks = _titled(cat.t("report.credit_portfolios"), headers, rows, cat.t("report.credit_pd_note"))
+    if few:  # the marked tails, named in a note of their own
+        blocks.append(CreditBlock("note", cat.t("report.tail_few_note", mark=TAIL_MARK,
+                                                minimum=MIN_TAIL_PATHS,
+                                                items=cat.t("report.item_separator").join(few))))
+    return blocks
+
+
+TAIL_MARK = "†"
+"""Marks a VaR or CVaR that rests on fewer than `MIN_TAIL_PATHS` paths (its JSON
+``tail_paths_95`` or ``tail_paths_99``): a few paths' losses, not a tail."""
+
+
+def _few(book: dict[str, Any], key: str) -> bool:
+    """Whether the book's ``var_95``, ``cvar_95``, ``var_99`` or ``cvar_99`` rests on fewer
+    than `MIN_TAIL_PATHS` paths (False where it has none)."""
+    paths = book.get(f"tail_paths_{key.rsplit('_', 1)[1]}")
+    return book.get(key) is not None and paths is not None and paths < MIN_TAIL_PATHS
 
 
 def _obligor_rows(result: Result, cat: Catalogue, party: str, book: dict[str, Any],
