@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
+from chipcredit.experiments.index_checks import CONTRADICTION
 
 from .app import app, console, user_errors
 from .formats import DASH, finite, number, paths_count
@@ -30,8 +31,9 @@ METHODS = ("tornado", "morris", "sobol", "delta")
 @app.command("sensitivity", help=(
     "Rank parameters by their effect on one metric (tornado, Morris, Sobol, delta).\n\n"
     "Tornado moves one number at a time; Morris, Sobol and delta use SALib. Every run uses the "
-    "same seed, so the ranking measures the parameters, not Monte Carlo noise. With correlated "
-    "inputs, Sobol and Morris give way to delta, with a note."))
+    "same seed, so two runs differ by the parameters alone; the indices still depend on the "
+    "seed and the paths, which their intervals do not show (rerun with another --seed). With "
+    "correlated inputs, Sobol and Morris give way to delta, with a note."))
 def sensitivity_command(
     scenario: Annotated[str, typer.Argument(
         metavar="SCENARIO", help="A bundled scenario name or a path to a scenario YAML file.")],
@@ -80,8 +82,9 @@ def sensitivity_command(
     """Rank parameters by their effect on one metric (tornado, Morris, Sobol, delta).
 
     Tornado moves one number at a time; Morris, Sobol and delta use SALib. Every run uses the
-    same seed, so the ranking measures the parameters, not Monte Carlo noise. With correlated
-    inputs, Sobol and Morris give way to delta, with a note.
+    same seed, so two runs differ by the parameters alone; the indices still depend on the
+    seed and the paths (their intervals do not show that: rerun with another --seed). With
+    correlated inputs, Sobol and Morris give way to delta, with a note.
     """
     with user_errors():
         if json_file is not None:
@@ -94,7 +97,9 @@ def sensitivity_command(
                                  paths=paths, seed=seed, spread=spread, samples=samples,
                                  second_order=second_order, resamples=resamples,
                                  workers=workers, progress=step, scheduler=scheduler)
-        finish_experiment(res.notes, res.to_dict(), runs, scenario, kind="sensitivity",
+        # the contradictions were warned already (warning: ...), printed once
+        finish_experiment([n for n in res.notes if not n.startswith(CONTRADICTION)],
+                          res.to_dict(), runs, scenario, kind="sensitivity",
                           paths=paths, seed=seed, started=started, json_file=json_file,
                           scheduler=scheduler)
         if quiet:

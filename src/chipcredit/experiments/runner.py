@@ -3,7 +3,8 @@
 A *variant* is the scenario with some numbers fixed at given values, addressed by their
 parameter paths. Every variant runs with the same seed, and the engine keys each uncertain
 number's draws by its path, so a variant redraws nothing it does not change: common random
-numbers. The differences between variants measure the parameters, not Monte Carlo noise.
+numbers. The differences between variants are the parameters' effect on the same paths
+(those paths are still one draw of the seed: another seed gives other differences).
 
 With ``workers > 1`` the variants are cut into contiguous chunks that run on a local process
 pool; with a Dask ``scheduler`` the chunks are Dask tasks, each sent the scenario as YAML

@@ -6,8 +6,10 @@
     res.table          # ranked, most important first
 
 Every run uses the same seed, and the engine keys each uncertain number's draws by its
-parameter path, so a run redraws only what it changes (common random numbers): the bars and
-indices measure the parameters, not Monte Carlo noise.
+parameter path, so a run redraws only what it changes (common random numbers): two runs
+differ by the parameters alone, on the same paths. The paths are still one draw: the bars and
+indices depend on the seed, and their intervals (a bootstrap over the method's sample) do
+not show that; every sampled run says so in a note (`index_checks.interval_note`).
 
 - ``tornado``: one at a time. An uncertain number moves to its p05 and its p95, a fixed one to
   ±``spread`` (default 20%); the baseline is the scenario as it is. Needs no SALib.
@@ -55,7 +57,7 @@ from chipcredit.scenario.number import Number
 from chipcredit.scenario.paths import get_number, parameter_paths
 
 from .arguments import parameter_list, whole_number
-from .index_checks import sobol_range_note, unused_options_note
+from .index_checks import interval_note, sobol_contradictions, sobol_range_note, unused_options_note
 from .indices import analyze, dependent_sample, salib
 from .runner import apply_numbers, central_range, check_paths_seed, correlated_with, run_variants
 from .ties import tied_message
@@ -119,7 +121,11 @@ class SensitivityResult:
         The metric for the scenario as it is, same paths and seed (NaN when it has none).
     notes : tuple of str
         What the user should know (defaults taken, methods switched, values dropped, deals
-        that run past the horizon).
+        that run past the horizon); for a sampled method always that its intervals are its
+        own sampling only, not the metric's path noise (`index_checks.interval_note`), and
+        for Sobol any S1 above its ST, or first-order indices summing above 1, beyond their
+        intervals (`index_checks.sobol_contradictions`, also warned as a
+        `ChipcreditWarning`).
     runs : int
         Simulations done, the baseline included.
     paths, seed : int
@@ -429,6 +435,10 @@ def sensitivity(
         small = sobol_range_note(n, columns, names) if used == "sobol" else None
         if small is not None:
             notes.append(small)
+        for note in sobol_contradictions(columns, names) if used == "sobol" else []:
+            notes.append(note)  # and said at once: the table beside it is not to be read
+            warnings.warn(note, ChipcreditWarning, stacklevel=2)
+        notes.append(interval_note(used, paths, seed))
     table = head.sort_values(key, ascending=False, kind="stable", na_position="last")
     table = table.reset_index(drop=True)
     table.index = pd.RangeIndex(1, len(table) + 1, name="rank")
