@@ -4,6 +4,7 @@ in English and in Chinese with no English leaking; the summary paragraph; the CL
 from __future__ import annotations
 
 import html
+import math
 import re
 import warnings
 from html.parser import HTMLParser
@@ -364,10 +365,13 @@ def test_parties_table_shows_who_can_default_and_labels_hyperscale_clouds(
         assert "$B, median" not in text and "亿美元，中位数" not in text
         coreweave = cells["CoreWeave"]
         assert coreweave[0] == neocloud
-        assert coreweave[1] == cat.percent(result.default_probability("coreweave")) != ""
+        # with one Monte Carlo standard error after it, sqrt(p(1-p)/n) in points
+        p = result.default_probability("coreweave")
+        assert coreweave[1] == f"{cat.percent(p)} ±{math.sqrt(p * (1 - p) / result.paths) * 100:.1f}"
         funded = cells["Microsoft Azure, Oracle OCI and AWS (as OpenAI's landlords)"]
         assert funded[:2] == [hyperscale, ""]
-        assert cells["OpenAI"][1] == cat.percent(result.default_probability("openai"))
+        p = result.default_probability("openai")
+        assert cells["OpenAI"][1] == f"{cat.percent(p)} ±{math.sqrt(p * (1 - p) / result.paths) * 100:.1f}"
         assert cells["Nvidia"][1] == ""
 
 

@@ -116,7 +116,9 @@ def _portfolios(result: Result, cat: Catalogue) -> list[CreditBlock]:
                      Cell(cat.na() if book["lgd"] is None else cat.percent(book["lgd"]), "num")])
         if len(book["pd_by_obligor"]) > 1:  # a book of several: each obligor's part of it
             rows.extend(_obligor_rows(result, cat, party, book, held))
-    few = [cat.t("report.tail_few_item", party=display_name(result, party, cat),
+    # the scenario's names are English: the Chinese page names a book by its id
+    few = [cat.t("report.tail_few_item",
+                 party=display_name(result, party, cat) if cat.lang == "en" else party,
                  level=f"{round(level * 100)}%", paths=f"{book[f'tail_paths_{round(level * 100)}']:g}")
            for party, book in books.items() for level in (0.95, 0.99)
            if _few(book, f"var_{round(level * 100)}")]
