@@ -89,7 +89,10 @@ def test_vendors_table_of_the_base_case_shows_each_figure_once() -> None:
     assert table is not None
     headers, rows = header_and_cells(render(table))
     assert headers[1:3] == ["revenue total p50", "revenue total mean"]
-    assert rows["nv"] == ["100.00", "999.00", "2.50", "999.00", "2.50%", "80.0%"]
+    # the pooled share is all paths' self-funded revenue over all their revenue: the ratio of
+    # the two means (999 / 999), not the mean of the per-path shares (2.5%) beside it
+    assert headers[5:7] == ["self-funded share mean", "self-funded share pooled"]
+    assert rows["nv"] == ["100.00", "999.00", "2.50", "999.00", "2.50%", "100.00%", "80.0%"]
 
 
 def test_second_sourcing_table_of_the_base_case_says_yes_or_no() -> None:

@@ -18,6 +18,7 @@ import chipcredit as cc
 from chipcredit import store
 from chipcredit.analytics.vendor_buyers import self_funded_by_buyer
 from chipcredit.analytics.vendor_years import self_funded_by_year
+from chipcredit.report.base_case_standing import base_defaults, standing_text
 from chipcredit.report.deal_odds import discount_rates, hypothetical_deals, path_odds
 from chipcredit.report.i18n import catalogue
 from chipcredit.report.multiples import closed_shares, financed_parties
@@ -312,4 +313,7 @@ def footer(result: cc.Result) -> str:
                       horizon=(labels[0], labels[-1], len(labels)),
                       paths=result.paths, deterministic=result.deterministic, seed=result.seed,
                       elapsed=result.elapsed_seconds, imbalance=result.max_abs_imbalance,
-                      capacity_unit=result.scenario.capacity_unit)
+                      capacity_unit=result.scenario.capacity_unit,
+                      # the base case is not the median: where it falls among the paths
+                      standing=(standing_text(result.scenario, base_defaults(result),
+                                              catalogue("en")) if result.deterministic else None))

@@ -21,11 +21,14 @@ its numbers are not the Monte Carlo medians: docs/design.md section 10)."""
 
 def run_footer(*, scenario: str, sha256: str, paths: int | None, deterministic: bool,
                seed: int | None, elapsed: float | None, imbalance: float | None,
-               capacity_unit: str | None, horizon: tuple[str, str, int] | None = None) -> str:
+               capacity_unit: str | None, horizon: tuple[str, str, int] | None = None,
+               standing: str | None = None) -> str:
     """The line under a run's tables (``chipcredit run`` and ``runs show``): what was run,
     how long it took (s), the ledger check ($B) and the units, and the ``horizon`` (first
     and last quarter, and how many quarters) where it is known; for a deterministic run,
-    `DETERMINISTIC_NOTE` on a line of its own above it."""
+    `DETERMINISTIC_NOTE` on a line of its own above it, followed by ``standing`` where given
+    (`chipcredit.report.base_case_standing.standing_text`: where the base case falls among
+    a Monte Carlo run's paths)."""
     runs = ("deterministic base case (1 path)" if deterministic
             else paths_count(paths))
     span = ("" if horizon is None
@@ -36,7 +39,8 @@ def run_footer(*, scenario: str, sha256: str, paths: int | None, deterministic: 
             f"{DASH if imbalance is None else f'{imbalance:.1e}'} $B · money in $B")
     text += f", capacity in {capacity_unit}" if capacity_unit else ""
     # above the footer, whose end callers extend (" · stored as run 2 ...")
-    return (DETERMINISTIC_NOTE + "\n" if deterministic else "") + text
+    note = DETERMINISTIC_NOTE + (f" {standing}" if standing else "")
+    return (note + "\n" if deterministic else "") + text
 
 
 def print_footer(out: Console, text: str) -> None:

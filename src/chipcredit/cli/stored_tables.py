@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.text import Text
 
 from chipcredit import store
+from chipcredit.report.base_case_standing import standing_text
 from chipcredit.report.deal_odds import discount_rates, hypothetical_deals, path_odds
 from chipcredit.report.i18n import catalogue
 from chipcredit.report.multiples import closed_from_outcomes, financed_parties
@@ -125,7 +126,12 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
         capacity_unit=None if scenario is None else scenario.capacity_unit,
         horizon=None if scenario is None else (
             scenario.start, quarter_label(scenario, scenario.horizon_quarters - 1),
-            scenario.horizon_quarters))
+            scenario.horizon_quarters),
+        # as `run` says it: where the base case falls among a Monte Carlo run's paths
+        standing=None if scenario is None or not run["deterministic"] else standing_text(
+            scenario, {r["party"]: r["mean"] for r in rows if r["deal"] is None
+                       and r["metric"] == "default_probability" and r["mean"] is not None},
+            catalogue("en")))
         + f" · per-path outcomes of {paths_count(_whole(run['stored_paths']))} stored")
 
 

@@ -40,6 +40,7 @@ from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
 from chipcredit.errors import UsageError, did_you_mean
 
+from .base_case_standing import base_defaults, standing_text
 from .deal_odds import hypothetical_deals
 from .i18n import LANGUAGES, Catalogue, catalogue
 from .multiples import financed_parties, mark_matters, pair_reason
@@ -161,6 +162,11 @@ def summary_text(result: Result, *, lang: str = "en") -> str:
     sentences = _returns(result, cat) + _defaults(result, cat)
     # one path with no shocks: its 0% defaults are not a forecast, and the reader must know
     caveat = cat.t("summary.deterministic_note") if result.deterministic else ""
+    if result.deterministic:  # and where it falls among the paths of a Monte Carlo run
+        standing = standing_text(result.scenario, base_defaults(result), cat,
+                                 name=lambda party: display_name(result, party, cat))
+        if standing:
+            caveat += (" " if cat.lang == "en" else "") + standing
     if not sentences:
         return opening + cat.t("summary.nothing") + caveat
     return opening + cat.t("summary.joiner").join(sentences) + cat.t("summary.end") + caveat
