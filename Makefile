@@ -16,10 +16,15 @@ demo: $(STAMP)
 	$(BIN)/chipcredit scenarios
 	$(BIN)/chipcredit run seed-2025 --paths 20000 --seed 7
 
+# Two pytest workers (pytest-xdist), one per core, each taking whole test files (loadfile):
+# the module-scoped fixtures (a simulated scenario shared by a file's tests) run once.
+PYTEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile
+
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -45,7 +50,7 @@ docs-transcripts: $(STAMP)
 
 # Long suites (long fuzzing, many kill tests) live here, outside the CI budget.
 check-long: $(STAMP)
-	HYPOTHESIS_PROFILE=long CHIPCREDIT_KILLS=50 FUZZ_SECONDS=120 $(BIN)/python -m pytest -q
+	HYPOTHESIS_PROFILE=long CHIPCREDIT_KILLS=50 FUZZ_SECONDS=120 $(PYTEST)
 	$(MAKE) fuzz
 
 # Fuzz the loader, validator and a 2-path simulate with atheris for FUZZ_TIME seconds (an

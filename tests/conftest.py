@@ -22,6 +22,12 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
+# pytest-xdist's workers run with COLUMNS=80 and LINES=24 set (execnet's), which the CLI
+# honours as the user's width; the tests of output into a file or a pipe expect none, as a
+# plain `pytest` run has. A test that wants a width sets COLUMNS itself.
+for _name in ("COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
+
 
 # --- the run store: never the repository's ./chipcredit.duckdb ---------------------------
 

@@ -85,6 +85,12 @@ def test_fan_chart_refuses_an_unknown_variable_and_language(result: Result) -> N
 # --- outcome histogram -------------------------------------------------------------------
 
 
+FAKE = "made-up-deal"
+"""A deal with no cash flows in the outcomes: its made-up values are all there is of it, so
+no path of it is left out as one on which it did not close (tests/test_charts.py's
+closure test has those)."""
+
+
 def with_outcome(result: Result, deal: str, party: str, metric: str,
                  values: np.ndarray) -> Result:
     outcomes = dict(result.outcomes)
@@ -96,8 +102,8 @@ def test_outcome_histogram_golden_numbers(result: Result) -> None:
     """Values 1..241 and 59 NaN: bars hold 241/300 of paths, percentiles at numpy's linear
     rule, and the note states 20% (59/300, two significant figures) with no value."""
     values = np.concatenate([np.arange(1.0, 242.0), np.full(59, np.nan)])
-    fake = with_outcome(result, "colossus2-spv", "nvidia", "moic", values)
-    fig = charts.outcome_histogram(fake, "colossus2-spv", "nvidia", "moic")
+    fake = with_outcome(result, FAKE, "nvidia", "moic", values)
+    fig = charts.outcome_histogram(fake, FAKE, "nvidia", "moic")
     (bars,) = fig.data
     assert bars.type == "bar"
     assert sum(bars.y) == pytest.approx(241 / 300)
@@ -162,14 +168,14 @@ def test_outcome_histogram_hatches_an_end_bar_holding_a_tail(result: Result) -> 
     so 1 and 2 lie below the first bar and 241 and 10,000 above the last: both end bars are
     hatched and a note says why. Without a tail beyond the range no bar is hatched."""
     values = np.concatenate([np.arange(1.0, 242.0), [10_000.0]])
-    fig = charts.outcome_histogram(with_outcome(result, "colossus2-spv", "nvidia", "moic", values),
-                                   "colossus2-spv", "nvidia", "moic")
+    fig = charts.outcome_histogram(with_outcome(result, FAKE, "nvidia", "moic", values),
+                                   FAKE, "nvidia", "moic")
     shapes = list(fig.data[0].marker.pattern.shape)
     assert shapes[0] == shapes[-1] == "/" and set(shapes[1:-1]) == {""}
     clipped = [a.text for a in fig.layout.annotations if a.name == "clipped"]
     assert clipped == ["hatched end bars also count the tail beyond the 0.5th or 99.5th percentile"]
-    flat = charts.outcome_histogram(with_outcome(result, "colossus2-spv", "nvidia", "moic",
-                                                 np.full(PATHS, 2.0)), "colossus2-spv", "nvidia", "moic")
+    flat = charts.outcome_histogram(with_outcome(result, FAKE, "nvidia", "moic",
+                                                 np.full(PATHS, 2.0)), FAKE, "nvidia", "moic")
     assert set(flat.data[0].marker.pattern.shape) == {""}
     assert not [a for a in flat.layout.annotations if a.name == "clipped"]
 
@@ -195,9 +201,46 @@ def test_titles_are_indented_from_the_edge(result: Result) -> None:
         assert fig.layout.title.pad.l == TITLE_INDENT > 0
 
 
+def test_paths_on_which_the_deal_did_not_close_stand_in_no_bar(result: Result) -> None:
+    """Journalist finding J9: the LOI's NPV is an exact 0 on the ~72% of paths on which it
+    never closes, and that mass sat in a bar round +5.7 ("5.74: 78.0%"), read as the likely
+    outcome. Those paths are in no bar and no percentile; the note and the hover say how
+    many. By hand: 300 paths, the deal closed on the first 100 (cash out 1), NPV 1..100
+    there and 0 elsewhere; a 0 on a path where it closed stays (paths 100..109 closed, 0)."""
+    closed = np.zeros(PATHS, dtype=bool)
+    closed[:110] = True
+    npv = np.zeros(PATHS)
+    npv[:100] = np.arange(1.0, 101.0)
+    outcomes = {k: v for k, v in result.outcomes.items() if not k.startswith("deal|nvidia-openai-loi|")}
+    outcomes.update({"deal|nvidia-openai-loi|nvidia|npv": npv,
+                     "deal|nvidia-openai-loi|nvidia|cash_out": closed.astype(float),
+                     "deal|nvidia-openai-loi|nvidia|cash_in": np.zeros(PATHS)})
+    fake = dataclasses.replace(result, outcomes=outcomes)
+    fig = charts.outcome_histogram(fake, "nvidia-openai-loi", "nvidia", "npv")
+    (bars,) = fig.data
+    assert sum(bars.y) == pytest.approx(110 / PATHS)  # the closed paths, zeros among them
+    kept = np.concatenate([np.arange(1.0, 101.0), np.zeros(10)])
+    assert [s.x0 for s in fig.layout.shapes] == pytest.approx(
+        list(np.quantile(kept, [0.05, 0.5, 0.95])))
+    texts = [a.text for a in fig.layout.annotations]
+    assert ("did not close on 63% of paths (no position there, so a value of 0 or none): left "
+            "out of the bars and the percentiles, which are over the other 37%") in texts
+    assert bars.hovertemplate == ("%{x:.3g}: %{y:.1%}<br>not closed on 63% of paths: in no bar"
+                                  "<extra></extra>")
+    zh = charts.outcome_histogram(fake, "nvidia-openai-loi", "nvidia", "npv", lang="zh")
+    assert "63% 的路径上交易未成交" in " ".join(a.text for a in zh.layout.annotations)
+    # a deal that closed on every path: every path in the bars, no such note
+    every = outcomes | {"deal|nvidia-openai-loi|nvidia|cash_out": np.ones(PATHS)}
+    fig = charts.outcome_histogram(dataclasses.replace(result, outcomes=every),
+                                   "nvidia-openai-loi", "nvidia", "npv")
+    assert sum(fig.data[0].y) == pytest.approx(1.0)
+    assert not [a for a in fig.layout.annotations if "did not close" in a.text]
+    assert fig.data[0].hovertemplate == "%{x:.3g}: %{y:.1%}<extra></extra>"
+
+
 def test_outcome_histogram_with_no_value_anywhere(result: Result) -> None:
-    fake = with_outcome(result, "colossus2-spv", "nvidia", "moic", np.full(PATHS, np.nan))
-    fig = charts.outcome_histogram(fake, "colossus2-spv", "nvidia", "moic")
+    fake = with_outcome(result, FAKE, "nvidia", "moic", np.full(PATHS, np.nan))
+    fig = charts.outcome_histogram(fake, FAKE, "nvidia", "moic")
     assert len(fig.data[0].x) == 0 and not fig.layout.shapes
     assert "no value on any path" in [a.text for a in fig.layout.annotations]
 
@@ -303,7 +346,7 @@ def test_sankey_sums_flows_by_kind_per_period(result: Result,
     fig = charts.sankey_chart(result)
     assert [t.type for t in fig.data] == ["sankey"] * 3  # all years, 2025, 2026
     assert [t.visible for t in fig.data] == [True, False, False]
-    outside = "customers (outside world)"
+    outside = "customers (outside<br>world)"  # wider than sankey_labels.WRAP_PX: wrapped
     # the outside world paid is paid costs, not sold to (its label loses the parenthesis)
     paid = "suppliers and costs"
     assert links_of(fig.data[0]) == {
@@ -316,7 +359,7 @@ def test_sankey_sums_flows_by_kind_per_period(result: Result,
                                      (outside, "xAI", "revenue"): 3.0,
                                      ("xAI", paid, "infrastructure"): 4.0}
     # customers is drawn twice, paying (left) and paid (right)
-    assert list(fig.data[0].node.customdata).count(outside) == 1
+    assert list(fig.data[0].node.customdata).count("customers (outside world)") == 1  # the full name
     assert list(fig.data[0].node.customdata).count("suppliers and costs (outside world)") == 1
     (slider,) = fig.layout.sliders
     # the run starts in 2025Q4: 2025 is one quarter of the run (2026 is four, 2027 on are

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 import chipcredit as cc
 from chipcredit import cli
+from chipcredit.analytics.schedule import DEBT_COLUMNS
 
 runner = CliRunner()
 
@@ -120,8 +121,7 @@ def test_run_deterministic_prints_the_tables() -> None:
     assert "Parties ($B" in out
     for deal in DEALS:
         assert deal in out
-    for header in ("NPV", "IRR", "MOIC", "loss", "P(loss", "P(default)", "revenue total",
-                   "cash end"):
+    for header in ("NPV", "IRR", "MOIC", "loss", "defaults", "revenue total", "cash end"):
         assert header in out
     footer = out.strip().splitlines()[-1]
     assert "seed-2025" in footer
@@ -129,6 +129,43 @@ def test_run_deterministic_prints_the_tables() -> None:
     assert hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] in footer
     assert "deterministic" in footer
     assert "ledger max imbalance" in footer
+
+
+def _deals_header(out: str) -> list[list[str]]:
+    """The deals table's header lines, split into their cells (between the box lines)."""
+    lines = out.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.startswith("┏"))
+    end = next(i for i in range(top, len(lines)) if lines[i].startswith("┡"))
+    return [[cell.strip() for cell in line.strip("┃").split("┃")] for line in lines[top + 1:end]]
+
+
+def test_run_deterministic_labels_its_columns_for_one_path() -> None:
+    # one path has no median, no mean and no share of paths: the headers say NPV, not NPV
+    # p50, loss, not loss mean, and whether the path lost, yes or no, not P(loss > 0)
+    code, out, err = invoke("run", "seed-2025", "--deterministic")
+    assert code == 0, err
+    header = _deals_header(out)
+    cells = [" ".join(part for part in column if part)
+             for column in zip(*header, strict=True)]
+    assert cells == ["deal", "party", "NPV", "IRR", "MOIC", "deal loss", "deal loss > 0"]
+    table = out.split("Parties ($B")[0]
+    assert "p50" not in table and "mean" not in table.split("┡")[0] and "P(loss" not in table
+    rows = [line.strip("│").split("│") for line in table.splitlines() if line.startswith("│")]
+    # a hypothetical deal's second line (its mark under the name) has no figures
+    lost = [(float(row[-2]), row[-1].strip()) for row in rows if row[-2].strip()]
+    # each row says yes exactly where its loss is above 0 (the base case: the vendor
+    # credit's Nvidia loses 1.09)
+    assert all(said == ("yes" if loss > 0 else "no") for loss, said in lost)
+    assert (1.09, "yes") in lost and sum(said == "no" for _, said in lost) == len(lost) - 1
+
+
+def test_run_over_paths_keeps_the_monte_carlo_headers() -> None:
+    code, out, err = invoke("run", "seed-2025", "--paths", "20", "--seed", "1", "--no-store")
+    assert code == 0, err
+    cells = [" ".join(part for part in column if part)
+             for column in zip(*_deals_header(out), strict=True)]
+    assert cells == ["deal", "party", "NPV p50", "IRR p50", "MOIC p50", "deal loss mean",
+                     "P(deal loss>0)"]
 
 
 def test_an_engine_warning_is_one_line(tmp_path: Path) -> None:
@@ -208,7 +245,10 @@ def test_run_cashflows_writes_one_csv_per_deal(tmp_path: Path) -> None:
     folder = tmp_path / "flows"
     code, _, err = invoke("run", "seed-2025", "--deterministic", "--cashflows", str(folder))
     assert code == 0, err
-    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{d}.csv" for d in DEALS)
+    # and a debt schedule for each deal with debt: the loan, the SPV's debt, the vendor credit
+    debts = ["colossus2-spv", "xai-chips-on-credit", "xai-debt"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{d}.csv" for d in DEALS] + [f"{d}.debt.csv" for d in debts])
     for deal in DEALS:
         with (folder / f"{deal}.csv").open(newline="", encoding="utf-8") as fh:
             rows = list(csv.reader(fh))
@@ -216,6 +256,11 @@ def test_run_cashflows_writes_one_csv_per_deal(tmp_path: Path) -> None:
     with (folder / "xai-debt.csv").open(newline="", encoding="utf-8") as fh:
         debt = list(csv.DictReader(fh))
     assert debt and debt[0]["kind"] == "loan_draw"
+    with (folder / "xai-debt.debt.csv").open(newline="", encoding="utf-8") as fh:
+        schedule = list(csv.DictReader(fh))
+    assert list(schedule[0]) == list(DEBT_COLUMNS)
+    # $5B bullet at 12.5%: 0.15625 interest a quarter, drawn in the first
+    assert (schedule[0]["drawn"], schedule[0]["paid_interest"]) == ("5.0", "0.15625")
 
 
 def test_run_cashflows_path_out_of_range(tmp_path: Path) -> None:

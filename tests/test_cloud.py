@@ -233,3 +233,39 @@ def test_rent_paid_late_pays_the_arrears_of_a_cloud_without_funding() -> None:
     assert res.bands("neo", "cash")["mean"][0] == pytest.approx(17.6 + 17.5 - 35 + 2 - 0.875,
                                                                 rel=1e-12)
     assert res.checks.worst() < 1e-9
+
+
+def test_renewals_are_cut_pro_rata_across_clouds() -> None:
+    # the lab needs 1 GW and rents half from each cloud; from quarter 1 a 0.5 GW contract at
+    # a third cloud covers half of it, so its shortfall (0.5) is half its renewals (1.0):
+    # each cloud renews half of its 0.5 GW (renting in turn, "neo" would keep all of its own
+    # and "neo2" would renew nothing)
+    spot = {"price_per_unit_year": SPOT, "oversupply_elasticity": 0.0, "floor": 0.1}
+    tenant = lab(compute={"installed": 0.0, "per_revenue": 0.0, "training": 1.0,
+                          "training_growth": dict(FLAT)}, renting={"neo": 0.5, "neo2": 0.5})
+    dc = cloud(id="dc", contracts=[{"tenant": "xai", "capacity": 0.5, "price_per_unit_year": SPOT,
+                                    "start": "2026Q1", "term_years": 1}], spot=spot)
+    res = run([vendor(), tenant, cloud(contracts=[], spot=spot),
+               cloud(id="neo2", contracts=[], spot=spot), dc], horizon=3)
+    for cid in ("neo", "neo2"):
+        np.testing.assert_allclose(_flow(res, "xai", cid, "cloud_rent"),
+                                   [0.5 * SPOT / 4, 0.25 * SPOT / 4, 0.25 * SPOT / 4], rtol=1e-12)
+        np.testing.assert_allclose(res.bands(cid, "unsold")["mean"], [0.0, 0.25, 0.25],
+                                   atol=1e-12)
+    np.testing.assert_allclose(res.bands("xai", "capacity")["mean"], 1.0, rtol=1e-12)
+    assert _flow(res, "xai", "nvidia", "sale").sum() == 0.0
+
+
+def test_a_budget_short_of_the_renewals_cuts_them_pro_rata() -> None:
+    # no revenue and $5B: quarter 0's 1 GW of spot rent, 1.0 x 13 / 4 = $3.25B, falls due in
+    # quarter 1 and leaves a budget of $1.75B, 1.75 / 3.25 of the renewals' rent: each cloud
+    # renews that share of its 0.5 GW, $0.875B of rent (in turn: "neo" 1.625, "neo2" 0.125)
+    spot = {"price_per_unit_year": SPOT, "oversupply_elasticity": 0.0, "floor": 0.1}
+    tenant = lab(revenue={"run_rate": 0.0, "growth": dict(FLAT)}, cash=5.0,
+                 compute={"installed": 0.0, "per_revenue": 0.0, "training": 1.0,
+                          "training_growth": dict(FLAT)}, renting={"neo": 0.5, "neo2": 0.5})
+    res = run([vendor(), tenant, cloud(contracts=[], spot=spot),
+               cloud(id="neo2", contracts=[], spot=spot)], horizon=2)
+    for cid in ("neo", "neo2"):
+        np.testing.assert_allclose(_flow(res, "xai", cid, "cloud_rent"), [1.625, 0.875],
+                                   rtol=1e-12)

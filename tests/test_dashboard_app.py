@@ -29,7 +29,7 @@ from chipcredit.dashboard.launcher import APP_SCRIPT, exposure_warning, streamli
 from chipcredit.dashboard.tabs.shares import probability_text
 from chipcredit.dashboard.text import dashboard_entries, words
 from chipcredit.report.i18n import placeholders
-from chipcredit.report.vendors import unmodelled_funding
+from chipcredit.report.vendors import outside_funding, unmodelled_funding
 
 PATHS = 300
 XAI_GROWTH = "parties.xai.revenue.growth.from"
@@ -122,16 +122,31 @@ def test_run_shows_the_same_numbers_as_the_api_and_every_tab() -> None:
     # the story's headline number: the vendors table of the report and the CLI, with its note
     from chipcredit.dashboard.tabs.vendor_table import vendor_table
 
-    assert T.t("report.headline_vendors") in [h.value for h in at.main.subheader]
+    assert T.t("report.headline_vendors", first="2025Q4", last="2035Q3") in [
+        h.value for h in at.main.subheader]
     assert at.dataframe[1].value.to_numpy().tolist() == \
         vendor_table(expected, T).to_numpy().tolist()
     # the report's caption, with the registry's vendor funding the scenario leaves out
     from chipcredit.dashboard.tabs.vendor_table import vendors_text
 
     caption = vendors_text(expected, T)
-    assert caption.startswith(T.t("report.vendors_note"))
+    assert caption.startswith("Every figure here is a total over the whole horizon, 2025Q4 to "
+                              "2035Q3 (40 quarters, 10 years)")
+    assert T.t("report.vendors_note") in caption
     assert "Not in this scenario, so not in its self-funded revenue" in caption
+    assert "Outside the model" in caption and "nvidia-nebius" in caption
     assert limits.markdown_safe(caption) in captions
+    # under it the totals split by calendar year, the report's and the CLI's table
+    from chipcredit.dashboard.tabs.vendor_table import vendor_years_table
+
+    years = at.dataframe[2].value
+    assert years.to_numpy().tolist() == vendor_years_table(expected, T).to_numpy().tolist()
+    assert years.iloc[0, 0] == "2025 (Q4)" and len(years) == 11  # 2025Q4 to 2035Q3
+    title = limits.markdown_safe(T.t("report.vendor_years_title"))
+    assert f"**{title}**" in [m.value for m in at.main.markdown]
+    assert limits.markdown_safe(T.t("report.vendor_years_note")) in captions
+    # and the deal notes end with each party's discount rate, the report's note
+    assert notes[-1].startswith("NPV is each party's own") and "xAI 20%" in notes[-1]
 
 
 def test_moving_the_xai_growth_slider_to_zero_raises_its_default_probability() -> None:
@@ -182,10 +197,13 @@ def test_language_switch_translates_the_page() -> None:
     # party names come from the scenario file, so they stay as written there
     allowed = {p.id for p in sc.parties} | {p.name for p in sc.parties} | {d.id for d in sc.deals} | {
         sc.name, "chipcredit", "sha256", "MOIC", "NPV", "IRR", "YAML", "JSON", "HTML", "MB",
-        "GW", "AI", "Language", "English", "p05", "p50", "p95"}
+        "GW", "AI", "Language", "English", "p05", "p50", "p95",
+        "GPU"}  # the credit section's SPV note, as the report's Chinese has it
     # the vendors caption names the registry's deals the scenario leaves out by their ids,
     # as the report does (nvidia-xai-series-e)
     allowed |= {f["id"] for f in unmodelled_funding(sc)}
+    # and the stakes in companies that are not parties (nvidia-nebius: Nebius)
+    allowed |= {f["id"] for f in outside_funding(sc)}
     texts = [e.value for kind in ("title", "caption", "info", "subheader", "markdown")
              for e in getattr(at, kind)]
     texts += [m.label for m in at.metric] + [t.label for t in at.tabs]
@@ -464,8 +482,9 @@ def test_overview_party_table_shows_who_can_default_with_the_reports_labels() ->
     res = cc.simulate("seed-2025", paths=200, seed=3)
     table = party_table(res, catalogue("en")).set_index("Party")  # parties by name
     clouds = "Microsoft Azure, Oracle OCI and AWS (as OpenAI's landlords)"
-    assert list(table.columns[:2]) == ["Kind", "P(default)"]
-    default = table["P(default)"]
+    # dated with the horizon's last quarter, as the report's and the CLI's headers are
+    assert list(table.columns[:2]) == ["Kind", "P(default) by 2035Q3"]
+    default = table["P(default) by 2035Q3"]
     assert default["CoreWeave"] == probability_text(catalogue("en"),
                                                     res.default_probability("coreweave"))
     assert default[clouds] == "n/a" and default["Nvidia"] == "n/a"  # they cannot default
@@ -566,3 +585,22 @@ def test_chinese_money_sliders_are_in_yi_dollars_and_edit_the_scenario_in_billio
     at.sidebar.radio(key="lang").set_value("en").run()
     _no_traceback(at)
     assert _slider(at, content).value == pytest.approx(30.0)
+
+
+def test_the_deals_histogram_and_labs_fan_are_drawn_readable() -> None:
+    """The Deals tab's histogram leaves room above its tallest bar for the percentile labels,
+    and the Labs tab's fan separates thousands (``1,000``, not ``1000``)."""
+    from chipcredit.dashboard.fan import THOUSANDS
+    from chipcredit.dashboard.tabs.deals import LABEL_ROOM
+
+    at = _app()
+    _run(at, paths=100)
+    (histogram,) = _open_tab(at, "deals")
+    layout = histogram["layout"]
+    assert isinstance(layout, dict)
+    tallest = max(max(v for v in t["y"] if v is not None)  # type: ignore[index]
+                  for t in histogram["data"] if t["type"] == "bar")  # type: ignore[index, union-attr]
+    assert layout["yaxis"]["range"][1] == pytest.approx(tallest / (1 - LABEL_ROOM))
+    fan, _ = _open_tab(at, "labs")
+    layout = fan["layout"]
+    assert isinstance(layout, dict) and layout["yaxis"]["tickformat"] == THOUSANDS

@@ -19,6 +19,8 @@ pytest.importorskip("plotly")
 from streamlit.testing.v1 import AppTest
 
 import chipcredit as cc
+import chipcredit.cli.compare as cli_compare
+import chipcredit.cli.stress as cli_stress
 from chipcredit.cli import paired_tables
 from chipcredit.dashboard.assumptions import apply_edits
 from chipcredit.dashboard.launcher import APP_SCRIPT
@@ -33,6 +35,7 @@ from chipcredit.dashboard.tabs.comparison import (
 from chipcredit.dashboard.tabs.deal_table import moic_reasons, party_names
 from chipcredit.dashboard.text import words
 from chipcredit.report import multiples
+from chipcredit.report.i18n import Catalogue
 from chipcredit.report.multiples import REASONS, first_reason, irr_cell, unmeant_moic
 
 XAI_GROWTH = "parties.xai.revenue.growth.from"
@@ -49,7 +52,9 @@ def found() -> Any:
 
 def test_one_rule_for_the_cli_and_the_dashboard() -> None:
     # the CLI's paired tables use the report layer's rule and words, not a copy of them
-    assert paired_tables.unmeant_moic is multiples.unmeant_moic
+    assert cli_compare.unmeant_moic is multiples.unmeant_moic
+    assert cli_stress.unmeant_moic is multiples.unmeant_moic
+    assert not hasattr(paired_tables, "unmeant_moic")  # no second name for the rule
     assert paired_tables.REASON_TEXT is multiples.REASON_TEXT
     assert set(multiples.REASON_TEXT) == set(REASONS)
     assert multiples.REASON_TEXT["token"] == "put in under 1% of what it got back"
@@ -174,20 +179,27 @@ def test_stored_table_reads_n_m_for_the_unmeant_moic(tmp_path: Path, found: Any)
     assert T.t("report.irr_none_note", value=T.t("report.no_value")) in notes
 
 
-def test_the_compare_tab_flags_a_stored_runs_unmeant_moic(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("duckdb")
-    monkeypatch.setenv("CHIPCREDIT_STORE", str(tmp_path / "runs.duckdb"))
-    T = words("en")
+def _run_and_record(paths: int, T: Catalogue) -> AppTest:
+    """The page after running seed-2025 at ``paths`` paths, seed 0, and recording that run
+    on the Compare tab (the stored run the comparison is made with)."""
     at = AppTest.from_file(str(APP_SCRIPT), default_timeout=120)
     at.run()
-    at.sidebar.number_input(key="paths").set_value(200)
+    at.sidebar.number_input(key="paths").set_value(paths)
     at.sidebar.text_input(key="seed").input("0")
     at.sidebar.button(key="run").click().run()
     at.session_state["main_tab"] = T.t("dashboard.tab.compare")
     at.run()
     at.button(key="record").click().run()
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_compare_tab_flags_a_stored_runs_unmeant_moic(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("duckdb")
+    monkeypatch.setenv("CHIPCREDIT_STORE", str(tmp_path / "runs.duckdb"))
+    T = words("en")
+    at = _run_and_record(200, T)
     (frame,) = [f.value for f in at.dataframe]
     moic = frame[frame[T.t("report.col_metric")] == T.label("metric", "moic")]
     xai = moic[(moic[T.t("report.col_deal")] == "colossus2-spv")
@@ -202,3 +214,67 @@ def test_the_compare_tab_flags_a_stored_runs_unmeant_moic(tmp_path: Path,
     assert any(c.startswith(financed) and markdown_safe("xai-debt · xAI") in c for c in captions)
     # the warrant's issuer has no IRR on any path: its medians read a dash, with the note
     assert markdown_safe(T.t("report.irr_none_note", value=T.t("report.no_value"))) in captions
+
+
+def test_points_text_by_hand() -> None:
+    from chipcredit.dashboard.tabs.comparison import points_text
+
+    en, zh = words("en"), words("zh")
+    assert points_text(en, 0.274 - 0.273) == "+0.1 pp"
+    assert points_text(en, -0.0123) == "-1.2 pp"
+    assert points_text(en, 0.0004) == points_text(en, -0.0004) == "0.0 pp"  # no "-0.0"
+    assert points_text(zh, 0.05) == "+5.0 个百分点"
+    assert points_text(en, None) == points_text(en, float("nan")) == en.t("number.not_available")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_stored_table_shows_probabilities_as_the_overview_and_their_difference_in_points(
+        tmp_path: Path, found: Any, lang: str) -> None:
+    """A stored run's default probabilities once read "27% | 27% | 0.1%": the Overview's 27.3%
+    rounded away and a difference that read as a relative change."""
+    from chipcredit.dashboard.tabs.comparison import _formatted
+    from chipcredit.dashboard.tabs.shares import probability_text
+
+    T = words(lang)
+    result = found.other
+    run_id, stored = _saved(tmp_path, found.base)
+    table = against_stored(result, stored["metrics"])
+    names = party_names(result, T)
+    shown = _formatted(table, T, run_id, names, unmeant_stored(table, result, T))
+    rows = shown[shown[T.t("report.col_metric")] == T.label("metric", "default_probability")]
+    assert len(rows) >= 2
+    changed = 0
+    for _, row in rows.iterrows():
+        party = {v: k for k, v in names.items()}[row[T.t("report.col_party")]]
+        this, base = found.other.default_probability(party), found.base.default_probability(party)
+        assert row[T.t("dashboard.compare.this_mean")] == probability_text(T, this)
+        assert row[T.t("dashboard.compare.stored_mean", run=run_id)] == probability_text(T, base)
+        points = round((this - base) * 100, 1)
+        unit = "pp" if lang == "en" else "个百分点"
+        assert row[T.t("dashboard.compare.diff_mean")] == (
+            f"0.0 {unit}" if points == 0 else f"{points:+.1f} {unit}")
+        changed += points != 0
+    assert changed  # xAI's revenue growth set to 0 moves some lab's probability of default
+    assert all(str(v).endswith("%") for v in rows[T.t("dashboard.compare.this_mean")])
+
+
+def test_the_stored_run_comparison_is_marked_stale_after_an_edit_not_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a slider moved without a rerun, the banner said "changed since this run" but
+    the stored-run comparison read "0 of 95 metrics differ" unmarked."""
+    pytest.importorskip("duckdb")
+    monkeypatch.setenv("CHIPCREDIT_STORE", str(tmp_path / "runs.duckdb"))
+    T = words("en")
+    stale = T.t("dashboard.compare.stored_stale")
+    at = _run_and_record(60, T)
+    assert stale not in [w.value for w in at.warning]
+    assert T.t("dashboard.compare.changed", changed=0, total=len(at.dataframe[0].value)) in \
+        [c.value for c in at.caption]
+    (slider,) = [s for s in at.sidebar.slider if s.key and s.key.endswith(":" + XAI_GROWTH)]
+    slider.set_value(0.0).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert T.t("dashboard.run.stale") in [i.value for i in at.info]
+    assert [w.value for w in at.warning].count(stale) == 1
+    # run again: the run on show is the inputs' run, no mark
+    at.sidebar.button(key="run").click().run()
+    assert stale not in [w.value for w in at.warning]

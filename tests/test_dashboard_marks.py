@@ -25,9 +25,9 @@ from chipcredit.dashboard.tabs.headline import headline_kpis, kpi_text
 from chipcredit.dashboard.tabs.shares import PARTIAL_MARK
 from chipcredit.dashboard.tabs.vendor_table import VENDOR_WIDTHS, vendor_columns
 from chipcredit.dashboard.text import words
+from chipcredit.report.deal_table import deals_table
 from chipcredit.report.i18n import catalogue
 from chipcredit.report.multiples import MARK_SHOWN, closed_shares
-from chipcredit.report.tables import deals_table
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +85,7 @@ def _with_marks(result: cc.Result, marks: dict[tuple[str, str], float]) -> cc.Re
 
 
 def test_the_deal_table_says_its_figures_count_the_horizon_mark(result: cc.Result) -> None:
-    """Claims alive at the horizon are marked to model (DESIGN section 3): where some row's
+    """Claims alive at the horizon are marked to model (docs/design.md section 3): where some row's
     NPV counts a mark of at least MARK_SHOWN ($1M), the notes say so in the report's words
     (``report.mark_note``), as the report's deal table and ``chipcredit run`` do; where none
     does, they do not."""

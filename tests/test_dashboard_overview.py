@@ -137,7 +137,8 @@ def test_tornado_metrics_read_as_words(result: cc.Result) -> None:
         "xAI bondholders and term lenders · xai-debt: median MOIC"
     assert named["vendors.nvidia.market_share_end.p50"] == \
         "Nvidia: median market share at the horizon"
-    assert named["portfolios.nvidia.expected_loss"] == "Nvidia: expected loss on its book"
+    assert named["portfolios.nvidia.expected_loss"] == (
+        "Nvidia: expected loss on its book, given it holds a claim")
     assert not any(n.startswith(("parties.", "deals.", "vendors.", "portfolios."))
                    for n in named.values())
 
@@ -215,8 +216,10 @@ def test_one_name_rule_for_every_party() -> None:
 
     parties = cc.load_scenario("seed-2025").parties
     en, zh = words("en"), words("zh")
-    assert party_name("apollo", parties, en) == "Apollo (private credit)"  # the scenario's
-    assert party_name("apollo", parties, en, short=True) == "Apollo"
+    assert party_name("valor", parties, en) == "Valor Equity Partners"  # the scenario's
+    assert party_name("colossus2-lenders", parties, en) == "Colossus 2 SPV lenders (not reported)"
+    assert party_name("colossus2-lenders", parties, en, short=True) == "Colossus 2 SPV lenders"
+    assert party_name("apollo", parties, en) == "Apollo"  # not a party: the registry's name
     assert party_name("apollo", (), en) == "Apollo"  # the registry's proper name
     assert party_name("customers", (), zh) == zh.t("party.customers") != "customers"
     assert party_name("unknown-id", parties, en) == "unknown-id"

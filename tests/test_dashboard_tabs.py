@@ -3,8 +3,9 @@ money, the flows table and the registry table read in the page's language and mo
 and the network labels parties by name without overlap.
 
 Golden numbers come from seed-2025's Colossus 2 SPV in the deterministic base case: a $20B
-SPV (facts.md: up to $20B) with $2B of Nvidia equity, $5.5B of Valor's and $12.5B of Apollo
-debt, all drawn, and $20B of Nvidia GPUs bought with it.
+SPV (facts.md: up to $20B) with $2B of Nvidia equity, $5.5B of Valor's and $12.5B of debt
+(from lenders no report names: colossus2-lenders), all drawn, and $20B of Nvidia GPUs bought
+with it.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def test_sankey_keeps_every_link_of_the_deals_own_money(base: cc.Result) -> None
     # against the scenario: the SPV's amount, equity and debt).
     total = sankey_links(base.flows())["value"].sum()
     assert 20.0 < sankey_flows.MIN_SHARE * total
-    assert links[("Apollo (private credit)", SPV, "loan drawn")] == pytest.approx(12.5)
+    assert links[("Colossus 2 SPV lenders (not reported)", SPV, "loan drawn")] == pytest.approx(12.5)
     assert links[("Nvidia", SPV, "SPV equity")] == pytest.approx(2.0)
     assert links[("Valor Equity Partners", SPV, "SPV equity")] == pytest.approx(5.5)
     assert sum(v for (s, t, k), v in links.items()
@@ -99,13 +100,16 @@ def test_sankey_names_the_spv_and_shortens_long_labels(base: cc.Result) -> None:
     assert "xAI 的 GPU 特殊目的载体" in sankey_chart(base, lang="zh").data[0].node.customdata
     full = "CoreWeave's secured lenders (DDTLs, OEM financing, revolver)"
     assert full in trace.node.customdata  # the hover has the full name
-    assert "CoreWeave's secured lenders" in trace.node.label
+    # its name without the parenthesis, still 171 px wide, wraps (`WRAP_PX`)
+    assert "CoreWeave's secured<br>lenders" in trace.node.label
     assert all(len(line) <= sankey_labels.MAX_LABEL for label in trace.node.label
                for line in label.split("<br>"))
 
 
 def test_short_label_by_hand() -> None:
-    assert short_label("customers (outside world)") == "customers (outside world)"
+    # 25 characters, 155 px: wider than WRAP_PX, so it wraps though under MAX_LABEL
+    assert short_label("customers (outside world)") == "customers (outside<br>world)"
+    assert short_label("Valor Equity") == "Valor Equity"
     assert short_label("Microsoft Azure, Oracle OCI and AWS (as OpenAI's landlords)") == \
         "Microsoft Azure,<br>Oracle OCI and AWS"
     assert short_label("Bondholders of the hyperscale clouds") == \
@@ -122,7 +126,8 @@ def test_flow_table_reads_in_the_page_language_and_unit(base: cc.Result) -> None
     zh = flow_table(base, kinds, words("zh"))
     assert list(zh.columns) == ["付款方", "收款方", "类型", "合计"]
     rows = {(r["付款方"], r["收款方"], r["类型"]): r["合计"] for r in zh.to_dict("records")}
-    assert rows[("Apollo (private credit)", "xAI 的 GPU 特殊目的载体", "贷款提款")] == "125亿美元"
+    lenders = "Colossus 2 SPV lenders (not reported)"
+    assert rows[(lenders, "xAI 的 GPU 特殊目的载体", "贷款提款")] == "125亿美元"
     assert rows[("xAI 的 GPU 特殊目的载体", "Nvidia", "GPU 销售")] == "200亿美元"
     assert not set(zh["类型"]) & set(kinds)  # no raw kind id
     en = flow_table(base, kinds, words("en"))
@@ -138,13 +143,17 @@ def test_registry_table_translates_and_scales_money() -> None:
     table = registry_table(T)
     raw = cc.deal_registry()
     assert len(table) == len(raw)
-    assert list(table.columns) == ["交易", "付款方", "收款方", "类型", "关系", "金额", "日期", "条款",
-                                   "状态", "来源"]
+    assert list(table.columns) == ["交易", "付款方", "收款方", "类型", "关系", "金额", "金额性质",
+                                   "日期", "条款", "状态", "来源"]
     loi = table[table["交易"] == "nvidia-openai-loi"].iloc[0]
     assert (loi["付款方"], loi["收款方"]) == ("Nvidia", "OpenAI")
     assert loi["类型"] == "按部署 GW 分期的股权投资" and loi["关系"] == "出资"
     assert loi["状态"] == "已宣布"
     assert loi["金额"] == "1,000亿美元"  # $100B is 1,000 亿美元
+    assert loi["金额性质"] == "最高"  # an "up to", not money committed
+    warrant = table[table["交易"] == "amd-openai-warrant"].iloc[0]
+    assert warrant["金额性质"] == "价值，非现金"
+    assert (table["金额性质"] == "无").sum() == raw["amount"].isna().sum()
     assert (table["金额"] == "无").sum() == raw["amount"].isna().sum() > 0
     for column, source, group in (("类型", "kind", "deal_kind"), ("关系", "relation", "relation"),
                                   ("状态", "status", "deal_status")):
@@ -270,10 +279,12 @@ def test_node_columns_by_hand() -> None:
         sankey_layout.PAD / sankey_layout.PLOT_HEIGHT
 
 
-def test_label_width_counts_wide_characters_double_and_takes_the_longest_line() -> None:
-    assert sankey_layout.label_width("Valor Equity Partners") == pytest.approx(21 * 6.2)
-    # "xAI 的 GPU": 8 narrow, 1 wide; "特殊目的载体": 6 wide
-    assert sankey_layout.label_width("xAI 的 GPU<br>特殊目的载体") == pytest.approx(6 * 12.0)
+def test_label_width_counts_wide_characters_double_capitals_wider_and_takes_the_longest_line() -> None:
+    assert sankey_layout.label_width("Valor Equity Partners") == pytest.approx(3 * 8.0 + 18 * 6.2)
+    # "xAI 的 GPU": 5 capitals, 3 narrow, 1 wide; "特殊目的载体": 6 wide
+    assert sankey_layout.label_width("xAI 的 GPU<br>特殊目的载体") == pytest.approx(
+        6 * 12.0)
+    assert sankey_layout.label_width("GPU<br>特殊目的载体") == pytest.approx(6 * 12.0)
     assert sankey_layout.label_width("") == 0.0
 
 
@@ -311,3 +322,141 @@ def test_sankey_places_nodes_so_that_labels_keep_apart(base: cc.Result) -> None:
                 rows.sort()
                 assert all(b - a >= sankey_layout.PAD / sankey_layout.PLOT_HEIGHT - 1e-9
                            for a, b in itertools.pairwise(rows))
+
+
+def test_network_width_never_adds_the_letter_of_intent(network: tuple[cc.DealNetwork, Any]) -> None:
+    """The edge's width once grew with every live status summed: Nvidia -> OpenAI was drawn
+    as $130B, the executed $30B plus the announced "up to $100B". It is now drawn by its
+    binding money (executed + signed, as reported) and its line says the most binding
+    status: Nvidia -> xAI is executed (no amount reported) and signed $2B, solid, drawn by
+    $2B; an announced-only edge is dotted and drawn by its announced amount."""
+    net, fig = network
+    edges = {t.hovertext.split("<br>")[0]: t for t in fig.data
+             if isinstance(t.hovertext, str) and "→" in t.hovertext}
+
+    def width(amount: float) -> float:
+        return 1 + 2 * math.log10(1 + amount)
+
+    openai = edges["Nvidia → OpenAI: funds (equity, credit)"]
+    assert openai.line.width == pytest.approx(width(30.0))  # not width(130.0)
+    assert openai.line.dash == "solid"
+    xai = edges["Nvidia → xAI: funds (equity, credit)"]
+    assert xai.line.width == pytest.approx(width(2.0)) and xai.line.dash == "solid"
+    statuses = net.statuses
+    assert registry.edge_status({"amount_executed": 0.0, "amount_signed": 0.0,
+                                 "amount_announced": 100.0}, statuses) == ("announced", 100.0)
+    assert registry.edge_status({"amount_executed": 0.0, "amount_signed": 2.0,
+                                 "amount_announced": 100.0}, statuses) == ("signed", 2.0)
+    status, amount = registry.edge_status({"amount_executed": math.nan, "amount_signed": 0.0,
+                                           "amount_announced": 0.0}, statuses)
+    assert status == "executed" and math.isnan(amount)
+    assert registry.DASHES == {"executed": "solid", "signed": "dash", "announced": "dot"}
+    # every edge's dash is its most binding status among edges_by_status
+    by = net.edges_by_status
+    for edge in net.edges.to_dict("records"):
+        mine = by[(by["from"] == edge["from"]) & (by["to"] == edge["to"])
+                  & (by["relation"] == edge["relation"])]
+        assert registry.edge_status(edge, statuses)[0] == mine["status"].iloc[0]
+
+
+def test_network_legend_has_each_relation_solid_and_each_status_by_its_line(
+        network: tuple[cc.DealNetwork, Any]) -> None:
+    """The legend's sample of a relation once took its first edge's line ("funds" read as a
+    thick dashed line) and the line styles had no entry: each relation is now a solid line
+    of its colour, each status its own line, and no edge has an entry of its own."""
+    _, fig = network
+    entries = [(t.name, t.line.dash, t.line.color) for t in fig.data
+               if t.showlegend is not False and t.mode == "lines"]
+    assert entries == [("funds (equity, credit)", "solid", "#d62728"), ("buys from", "solid", "#1f77b4"),
+                       ("executed", "solid", "#555"), ("signed", "dash", "#555"),
+                       ("announced", "dot", "#555")]
+    edges = [t for t in fig.data if isinstance(t.hovertext, str) and "→" in t.hovertext]
+    assert edges and all(t.showlegend is False for t in edges)
+    assert {t.line.dash for t in edges} <= set(registry.DASHES.values())
+    # the width's scale, by hand: 1 + 2 log10(1 + $B)
+    assert registry.edge_width(0.0) == 1.0 and registry.edge_width(9.0) == pytest.approx(3.0)
+    assert registry.edge_width(float("nan")) == 1.0
+    assert registry.edge_width(300.0) / registry.edge_width(1.0) == pytest.approx(
+        (1 + 2 * math.log10(301)) / (1 + 2 * math.log10(2)))
+    nvidia_openai = [t for t in edges if t.hovertext.startswith("Nvidia → OpenAI: funds")]
+    assert nvidia_openai[0].line.width == pytest.approx(1 + 2 * math.log10(31))  # the $30B that moved
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_network_caption_gives_the_width_scale(lang: str) -> None:
+    T = words(lang)
+    text = T.t("dashboard.registry.width")
+    assert "1 + 2 log10(1 + " in text
+    for amount, width in ((1.0, "1.6"), (10.0, "3.1"), (300.0, "6")):
+        assert f"{registry.edge_width(amount):.1f}".rstrip("0").rstrip(".") == width
+        assert f"{T.money(amount)} " in text or f"{T.money(amount)}为 {width}" in text, amount
+
+
+def test_legend_rows_by_hand() -> None:
+    from chipcredit.dashboard.tabs.flows import legend_rows
+
+    # CHAR_PX a letter or a space: "xaaaa" (tags not counted) is 5, the gap 3; rows of 12
+    char = sankey_layout.label_width("a")
+    text = '<span style="color:red">x</span>aaaa   bbbb   cccc<br>dddd'
+    assert legend_rows(text, width=char * 12) == \
+        '<span style="color:red">x</span>aaaa   bbbb<br>cccc   dddd'
+    assert legend_rows(text, width=char * 2) == \
+        '<span style="color:red">x</span>aaaa<br>bbbb<br>cccc<br>dddd'  # one a row at least
+    assert legend_rows(text, width=char * 100).count("<br>") == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_money_flows_legend_fits_the_page_at_1280_px(base: cc.Result, lang: str) -> None:
+    """The report's two legend rows ran past the chart's right edge at 1,280 px ("debt
+    service, repayments," cut off): the dashboard's rows each fit `LEGEND_PX`, every item
+    kept in its order."""
+    import re
+
+    from chipcredit.dashboard.tabs.flows import LEGEND_PX, _fitted
+
+    def legend(fig: Any) -> str:
+        (text,) = [a.text for a in fig.layout.annotations if a.name == "legend"]
+        return str(text)
+
+    report = legend(sankey_chart(base, lang=lang))
+    fitted = legend(_fitted(sankey_chart(base, lang=lang)))
+    width = [sankey_layout.label_width(re.sub("<[^>]+>", "", row)) for row in fitted.split("<br>")]
+    assert max(width) <= LEGEND_PX <= 736 - sankey_layout.MARGIN
+    assert re.split("<br>|   ", fitted) == re.split("<br>|   ", report)
+    if lang == "en":  # the report's first row is wider than the page
+        assert max(sankey_layout.label_width(re.sub("<[^>]+>", "", row))
+                   for row in report.split("<br>")) > LEGEND_PX
+
+
+@pytest.fixture(scope="module")
+def paths300() -> cc.Result:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        return cc.simulate("seed-2025", paths=300, seed=1)
+
+
+def test_the_histogram_keeps_its_bars_below_the_percentile_labels(paths300: cc.Result) -> None:
+    """The p50 label sat on the tallest bar (colossus2-spv, Nvidia's NPV, whose median is
+    near the tallest bar): the axis now ends where the tallest bar is 1 - LABEL_ROOM of it,
+    below the labels' rows (from the top down, 0.07 apart)."""
+    from chipcredit.dashboard.tabs.deals import LABEL_ROOM, clear_of_labels
+    from chipcredit.report.charts import outcome_histogram
+
+    fig = clear_of_labels(outcome_histogram(paths300, "colossus2-spv", "nvidia", "npv"))
+    (bars,) = [t for t in fig.data if t.type == "bar"]
+    low, high = fig.layout.yaxis.range
+    assert low == 0.0 and max(bars.y) / high == pytest.approx(1 - LABEL_ROOM)
+    labels = [a.y for a in fig.layout.annotations if a.xref == "x" and a.yref == "paper"]
+    assert len(labels) == 3  # p05, p50, p95
+    assert max(bars.y) / high < min(labels) - 0.05  # a label's row is about 0.05 high
+
+
+def test_the_fan_charts_separate_thousands(paths300: cc.Result) -> None:
+    from chipcredit.dashboard.fan import THOUSANDS, with_thousands
+    from chipcredit.report.charts import fan_chart
+
+    assert fan_chart(paths300, "openai", "revenue").layout.yaxis.tickformat is None  # plotly's
+    money = with_thousands(fan_chart(paths300, "openai", "revenue"))
+    assert money.layout.yaxis.tickformat == THOUSANDS == ",~r"  # 1,000 and 0.5
+    share = fan_chart(paths300, "nvidia", "market_share")  # keeps its percent ticks
+    assert with_thousands(share).layout.yaxis.tickformat == ".0%"

@@ -123,7 +123,7 @@ def test_cli_graph_splits_by_status_and_shows_not_reported() -> None:
     assert res.exit_code == 0, res.output
     out = res.output
     assert _row(out, "nvidia", "openai", "executed", "30", "")
-    assert _row(out, "nvidia", "openai", "announced", "100", "n/r", "1",
+    assert _row(out, "nvidia", "openai", "announced", "up to 100", "n/r", "1",
                 "nvidia-openai-loi;openai-nvidia-10gw")
     assert _row(out, "nvidia", "coreweave", "executed", "2.35", "n/r", "1")
     assert not re.search(r"│\s*130\s*│", out)  # the LOI ceiling is never added to the $30B

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 import chipcredit as cc
 from chipcredit.cli import app
-from chipcredit.registry import COLUMNS, RELATIONS, STATUSES
+from chipcredit.registry import BASES, COLUMNS, RELATIONS, STATUSES
 from chipcredit.registry.network import simple_cycles
 from chipcredit.scenario.registry import bundled_path
 
@@ -29,6 +29,15 @@ def test_rows_are_complete_and_sourced() -> None:
     assert set(ROWS["relation"]) <= set(RELATIONS)
     assert all(s.startswith(("http://", "https://")) for s in ROWS["source"])
     assert (ROWS["amount"].dropna() >= 0).all()
+    # every amount says what it is (cash, a value, a ceiling, a floor, an estimate); a row
+    # with no amount has no basis
+    assert set(ROWS.loc[ROWS["amount"].notna(), "basis"]) <= set(BASES)
+    assert (ROWS.loc[ROWS["amount"].isna(), "basis"] == "").all()
+    # a term that says its amount is a value, an estimate or a letter of intent's ceiling is
+    # not marked as cash (an "up to" beside a firm amount, Microsoft-Nebius's, may be)
+    said = ROWS["terms"].str.contains(r"Letter of intent: up to|\(value, not cash\)|analyst estimate")
+    for _, row in ROWS[said & ROWS["amount"].notna()].iterrows():
+        assert row["basis"] != "cash", row["id"]
     assert all(t.strip() for t in ROWS["terms"]) and all(d.strip() for d in ROWS["date"])
     # the kinds of relationship the issue asks for are all there
     ids = set(ROWS["id"])

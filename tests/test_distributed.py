@@ -226,6 +226,72 @@ def test_sensitivity_and_stress_fan_out_with_the_same_numbers(client: Any) -> No
     assert here.differences.equals(there.differences)
 
 
+def test_workers_of_other_code_are_refused_before_any_block(client: Any,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process's fingerprint differs from every worker's: one line names them all,
+    and not a task is submitted (a worker that cannot load a task would hang the run)."""
+    from chipcredit import fingerprint
+
+    scale(client, 2)
+    workers = sorted(client.scheduler_info()["workers"])
+    theirs = fingerprint.code_sha256()
+    submitted: list[object] = []
+    monkeypatch.setattr(client, "submit", lambda *a, **k: submitted.append(a))
+    monkeypatch.setattr(fingerprint, "code_sha256", lambda: "f" * 64)
+    with pytest.raises(cc.UsageError) as caught:
+        quiet_simulate(scheduler=client)
+    assert str(caught.value) == (
+        f"2 of 2 Dask workers run other chipcredit code than this process (chipcredit "
+        f"{cc.__version__}, code ffffffffffff): "
+        + "; ".join(f"{w} has chipcredit {cc.__version__} (code {theirs[:12]})" for w in workers)
+        + "; install the same chipcredit on every worker, or run without workers")
+    assert submitted == []
+
+
+def test_the_one_worker_that_differs_or_cannot_say_is_named(in_process: cc.Result,
+                                                            client: Any) -> None:
+    """One worker reports another fingerprint, then one cannot import the fingerprint at
+    all; each is named alone, and the run goes ahead once the worker is as before."""
+    scale(client, 2)
+    odd = sorted(client.scheduler_info()["workers"])[0]
+
+    def patch(how: str) -> None:  # runs on the worker (travels by value)
+        import sys
+
+        import chipcredit
+
+        module = chipcredit.fingerprint  # the package keeps it while sys.modules does not
+        if how == "other":
+            module._real = module.code_sha256  # type: ignore[attr-defined]
+            module.code_sha256 = lambda: "0" * 64  # type: ignore[assignment]
+        elif how == "missing":
+            sys.modules["chipcredit.fingerprint"] = None  # type: ignore[assignment]
+        else:
+            sys.modules["chipcredit.fingerprint"] = module
+            module.code_sha256 = getattr(module, "_real", module.code_sha256)  # type: ignore[method-assign]
+
+    mine = cc.__code_sha256__[:12]
+    head = (f"1 of 2 Dask workers run other chipcredit code than this process (chipcredit "
+            f"{cc.__version__}, code {mine}): {odd} ")
+    try:
+        client.run(patch, "other", workers=[odd])
+        with pytest.raises(cc.UsageError) as caught:
+            quiet_simulate(scheduler=client.scheduler.address)
+        assert str(caught.value) == head + (
+            f"has chipcredit {cc.__version__} (code 000000000000); install the same "
+            "chipcredit on every worker, or run without workers")
+        client.run(patch, "missing", workers=[odd])
+        with pytest.raises(cc.UsageError) as caught:
+            quiet_simulate(scheduler=client)
+        assert str(caught.value) == head + (
+            "cannot say (ModuleNotFoundError: import of chipcredit.fingerprint halted; None "
+            "in sys.modules); install the same chipcredit on every worker, or run without "
+            "workers")
+    finally:
+        client.run(patch, "restore", workers=[odd])
+    same(in_process, quiet_simulate(chunk_blocks=1, scheduler=client))
+
+
 def test_workers_and_scheduler_are_refused_together_with_one_line() -> None:
     with pytest.raises(cc.UsageError, match=r"either workers \(a local cluster\) or a scheduler"):
         cc.simulate("seed-2025", paths=10, workers=2, scheduler="tcp://127.0.0.1:1")

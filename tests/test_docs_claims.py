@@ -74,7 +74,7 @@ def test_the_cloud_lenders_the_docs_name_have_portfolios(base: cc.Result) -> Non
     portfolios = base.to_dict()["portfolios"]
     assert cloud_lenders <= set(portfolios)
     assert set(portfolios["coreweave-lenders"]["exposure_by_obligor"]) == {"coreweave"}
-    assert {"apollo", "xai-bondholders", "nvidia", "amd"} <= set(portfolios)
+    assert {"colossus2-lenders", "xai-bondholders", "nvidia", "amd"} <= set(portfolios)
     stress = _doc("docs/stress.md")
     for lender in sorted(cloud_lenders):
         assert f"`{lender}`" in stress, lender

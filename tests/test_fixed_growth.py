@@ -107,31 +107,33 @@ GROWTH_RULE = ("must be above -1 and below 10 (effective annual: 1.0 doubles in 
                "fastest sourced growths are 2 to 4)")
 
 
+def _growth_path_slips(start: str, end: str, name: str, *, percent_at: int,
+                       typo_at: int) -> list[Any]:
+    """A growth path written with the keys ``start`` and ``end`` (from and to, or their
+    Python names) and each of three slips: a percent for a fraction (the problem at column
+    ``percent_at`` of line 30), no half-life, and a misspelt half-life (column ``typo_at``)."""
+    at = "30:{}: parties[1].costs.fixed_growth"
+    return [
+        pytest.param(f"{{{start}: 80, {end}: 0.1, half_life_years: 1.5}}",
+                     f"{at.format(percent_at)}.{start} {GROWTH_RULE}; got 80 (did you mean 0.8?)",
+                     id=f"{name}-percent"),
+        pytest.param(f"{{{start}: 0.8, {end}: 0.1}}",
+                     f"{at.format(46)}.half_life_years is required", id=f"{name}-missing"),
+        pytest.param(f"{{{start}: 0.8, {end}: 0.1, half_life: 1.5}}",
+                     f"{at.format(typo_at)}.half_life is not a known field "
+                     "(did you mean half_life_years?)", id=f"{name}-typo"),
+    ]
+
+
 @pytest.mark.parametrize(("value", "expected"), [
-    pytest.param("{from: 80, to: 0.1, half_life_years: 1.5}",
-                 f"30:53: parties[1].costs.fixed_growth.from {GROWTH_RULE}; got 80 "
-                 "(did you mean 0.8?)", id="path-percent"),
-    pytest.param("{from: 0.8, to: 0.1}",
-                 "30:46: parties[1].costs.fixed_growth.half_life_years is required",
-                 id="path-missing"),
+    *_growth_path_slips("from", "to", "path", percent_at=53, typo_at=67),
     pytest.param("{from: 0.8, to: 0.1, half_life_years: 0}",
                  "30:84: parties[1].costs.fixed_growth.half_life_years must be above 0; got 0",
                  id="path-half-life-zero"),
-    pytest.param("{from: 0.8, to: 0.1, half_life: 1.5}",
-                 "30:67: parties[1].costs.fixed_growth.half_life is not a known field "
-                 "(did you mean half_life_years?)", id="path-typo"),
     # ``start`` and ``end``, GrowthPath's Python names for from and to, make a growth path
     # here as in revenue.growth (they were read as an uncertain number: "start is not a
     # known field", "end is not a known field")
-    pytest.param("{start: 0.8, end: 0.1}",
-                 "30:46: parties[1].costs.fixed_growth.half_life_years is required",
-                 id="path-python-names-missing"),
-    pytest.param("{start: 0.8, end: 0.1, half_life: 1.5}",
-                 "30:69: parties[1].costs.fixed_growth.half_life is not a known field "
-                 "(did you mean half_life_years?)", id="path-python-names-typo"),
-    pytest.param("{start: 80, end: 0.1, half_life_years: 1.5}",
-                 f"30:54: parties[1].costs.fixed_growth.start {GROWTH_RULE}; got 80 "
-                 "(did you mean 0.8?)", id="path-python-names-percent"),
+    *_growth_path_slips("start", "end", "path-python-names", percent_at=54, typo_at=69),
     pytest.param("30", f"30:46: parties[1].costs.fixed_growth {GROWTH_RULE}; got 30 "
                  "(did you mean 0.3?)", id="number-percent"),
     pytest.param("{value: 0.3, sorce: x}",

@@ -1,7 +1,7 @@
 """A bounded fuzz run in CI: atheris on load + validate + a 2-path simulate.
 
 `make fuzz` runs the same target for an hour (`make check-long` includes it); this test runs
-it for FUZZ_SECONDS (default 15) in a subprocess, from the corpus of tests/bad_inputs,
+it for FUZZ_SECONDS (default 10) in a subprocess, from the corpus of tests/bad_inputs,
 fuzz/seeds and the bundled scenarios, and fails on any exception other than ScenarioError,
 any input slower than 20 s (a hang) or more than 2 GB of memory. A crash leaves ``crash-*``
 in the test's folder; its name is in the failure message.
@@ -20,7 +20,7 @@ import pytest
 pytest.importorskip("atheris")
 
 ROOT = Path(__file__).resolve().parents[1]
-SECONDS = int(os.environ.get("FUZZ_SECONDS", "15"))
+SECONDS = int(os.environ.get("FUZZ_SECONDS", "10"))
 
 
 def test_bounded_fuzz_finds_no_crash(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Memory does not grow with the path count (DESIGN.md section 11): a run holds one chunk
+"""Memory does not grow with the path count (docs/design.md section 11): a run holds one chunk
 at a time plus what it keeps, float32 per-path outcomes and the fixed band reservoir.
 
 A bound, not a timing: the tracemalloc peak (numpy's arrays included) at two path counts,

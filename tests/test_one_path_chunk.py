@@ -1,4 +1,4 @@
-"""A path's numbers do not depend on how many paths share its chunk (DESIGN.md section 10),
+"""A path's numbers do not depend on how many paths share its chunk (docs/design.md section 10),
 down to a chunk of one path: ``paths=1``, or the last stream block of a ``4096 * m + 1``-path
 run. numpy sums a one-path ``(k, 1)`` array pairwise over its rows but a wider one row by
 row, so every sum over cohorts, tranches or vendors goes through

@@ -30,7 +30,8 @@ _ZH = i18n.catalogue("zh")
 SCHEMA = {
     # field names a rule names as the user must write them in the file
     "name", "start", "market", "parties", "amount", "equity", "debt", "low", "high", "mode",
-    "dist", "deals", "drawing", "purchases", "financials", "true", "false",
+    "dist", "deals", "drawing", "purchases", "financials", "true", "false", "opening",
+    "amortising", "bullet",
     "kind", "source", "basis", "fact", "assumed",
     # distributions and means of repayment, as written in the file
     "fixed", "lognormal", "normal", "uniform", "triangular", "cash", "conversion",

@@ -1,4 +1,4 @@
-"""Money provenance: whose money pays a vendor's sales (DESIGN.md section 5).
+"""Money provenance: whose money pays a vendor's sales (docs/design.md section 5).
 
 Hand cases on the deterministic base case: a vendor's money spent on its own GPUs is 100%
 self-funded; half outside money makes it 50%; money that goes through an SPV is still
@@ -21,7 +21,7 @@ from tests.engine.test_ledger_properties import scenarios
 import chipcredit as cc
 from chipcredit.engine.ledger import Ledger
 from chipcredit.engine.run import trace_path
-from chipcredit.scenario.parties import Cloud
+from chipcredit.scenario.clouds import Cloud
 
 X = 7.0  # $B the vendor puts in
 

@@ -1,6 +1,6 @@
 """Money a deal ties to a purchase from a vendor is spent first on that purchase.
 
-Money provenance takes each origin in proportion to the payer's balance (DESIGN.md section
+Money provenance takes each origin in proportion to the payer's balance (docs/design.md section
 5), except the money a deal's terms tie to the payment: vendor credit drawn to pay for the
 vendor's chips (`vendor_credit`, a `credit_facility`'s purchase draws) and equity whose
 `use_of_proceeds` names the vendor. The sale takes that money first, as far as the payer

@@ -20,7 +20,7 @@ from chipcredit import cli
 from chipcredit.analytics.result import Result
 from chipcredit.report import charts, i18n, png, replay, summary_text, write_report
 from chipcredit.report import html as report_html
-from chipcredit.report.vendors import unmodelled_funding
+from chipcredit.report.vendors import outside_funding, unmodelled_funding
 from chipcredit.store import RunStore
 
 PATHS, SEED = 300, 5
@@ -145,6 +145,8 @@ def test_report_has_every_section_and_opens_with_the_summary(reports: dict[str, 
     assert "market.hardware.power_cost_per_unit_year" in text
     assert html.escape(result.scenario.source_text) in text
     assert result.scenario_sha256 in text
+    # and the code that simulated it, as the JSON summary names it
+    assert len(result.code_sha256) == 64 and result.code_sha256 in text
     # no wall-clock time: the same run always writes the same file
     assert str(round(result.elapsed_seconds, 2)) + " s" not in text
 
@@ -222,7 +224,7 @@ def by_hand_percent(share: float) -> str:
 
 def test_summary_states_defaults_and_returns_from_the_numbers(result: Result) -> None:
     text = summary_text(result)
-    assert text.startswith(f"Over {PATHS} simulated futures from 2025Q4 to 2035Q3 (seed {SEED}): ")
+    assert text.startswith(f"Over {PATHS} simulated paths from 2025Q4 to 2035Q3 (seed {SEED}): ")
     # 2025Q4 plus the 16 quarters of 2026-2029 come before 2030
     # every party that can default: both labs and CoreWeave (own balance sheet), not the
     # funded hyperscale clouds
@@ -231,7 +233,7 @@ def test_summary_states_defaults_and_returns_from_the_numbers(result: Result) ->
         before = float(np.mean((dq >= 0) & (dq < 17)))
         total = float(np.mean(dq >= 0))
         assert total > 0, party
-        assert (f"{name} defaults before 2030 in {by_hand_percent(before)} of all futures "
+        assert (f"{name} defaults before 2030 in {by_hand_percent(before)} of all paths "
                 f"({by_hand_percent(total)} within the horizon)") in text
     assert "Microsoft Azure, Oracle OCI and AWS" not in text
     # the vendor position with the largest median outlay comes first
@@ -253,13 +255,13 @@ def test_summary_states_defaults_and_returns_from_the_numbers(result: Result) ->
     outlay = i18n.catalogue("en").money(float(np.median(
         result.outcome(deal, party, "cash_out")[np.isfinite(moic)])))
     # the outlay is the median over the paths with a position, not a commitment: said so
-    assert (f"in the {by_hand_percent(held)} of futures where Nvidia has a position in {deal}, "
+    assert (f"in the {by_hand_percent(held)} of paths where Nvidia has a position in {deal}, "
             f"a median outlay of {outlay}, it returns between {x(p05)} and {x(p95)} in 90% of "
             f"them (median {x(p50)})") in text
     assert f"its {outlay} returns" not in text
-    assert f"in 90% of futures Nvidia's {outlay}" not in text
+    assert f"in 90% of paths Nvidia's {outlay}" not in text
     zh = summary_text(result, lang="zh")
-    assert zh.startswith(f"基于从 2025Q4 到 2035Q3 的 {PATHS} 个模拟未来情景") and zh.endswith("。")
+    assert zh.startswith(f"基于从 2025Q4 到 2035Q3 的 {PATHS} 条模拟路径") and zh.endswith("。")
 
 
 # --- languages ----------------------------------------------------------------------------------
@@ -296,7 +298,9 @@ def test_no_english_leaks_into_the_chinese_report(reports: dict[str, str], resul
                 assert part not in visible, (key, part)
     sc = result.scenario
     names = [sc.name, *(p.id for p in sc.parties), *(p.name or "" for p in sc.parties),
-             *(d.id for d in sc.deals), *(f["id"] for f in unmodelled_funding(sc))]
+             *(d.id for d in sc.deals), *(f["id"] for f in unmodelled_funding(sc)),
+             # stakes in companies that are not parties: by registry id, as the English
+             *(f[k] for f in outside_funding(sc) for k in ("id", "to"))]
     allowed = TOKENS | {w for n in names for w in LATIN_WORD.findall(n)}
     leaked = sorted(set(LATIN_WORD.findall(visible)) - allowed)
     assert not leaked, leaked
@@ -467,10 +471,10 @@ def test_deals_table_gives_an_investee_no_irr_and_shows_tied_gross_profit(result
     its IRR is n/m as its MOIC is, with a note; Nvidia's gross profit on the sales its deals
     tied is shown beside its cash metrics; the vendors' note names the $30B seed-2025 leaves
     out."""
-    from chipcredit.report import tables
+    from chipcredit.report import deal_table, tables
 
     cat = i18n.catalogue("en")
-    text = html.unescape(tables.deals_table(result, cat))
+    text = html.unescape(deal_table.deals_table(result, cat))
     rows = {tuple(re.sub(r"<[^>]+>", "", c) for c in r.split("</td>")[:3]):
             [re.sub(r"<[^>]+>", "", c) for c in r.split("</td>")[3:-1]]
             for r in re.findall(r"<tr>(.*?)</tr>", text)}

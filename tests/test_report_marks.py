@@ -16,11 +16,13 @@ from tests.cli.test_mark_notes import TEXT
 
 import chipcredit as cc
 from chipcredit.report.assumptions import assumption_rows, basis_text, source_flags
+from chipcredit.report.deal_table import deals_table
 from chipcredit.report.i18n import catalogue
-from chipcredit.report.tables import deals_table, irr_text
+from chipcredit.report.tables import irr_text
 
-IRR, MOIC = 6, 7
-"""Columns of the report's deal table: deal, kind, party, NPV p05/p50/p95, IRR p50, MOIC p50."""
+IRR, MOIC = 4, 5
+"""Columns of the report's deal table of a deterministic run (`result`): deal, kind, party,
+NPV, IRR, MOIC (one path has one NPV, not three percentile columns)."""
 
 
 def _cells(page: str) -> dict[tuple[str, str], list[str]]:
@@ -84,7 +86,11 @@ def test_no_irr_or_moic_on_any_path_is_a_dash_with_a_note(result: cc.Result, lan
 def test_the_summary_says_a_return_is_mostly_its_mark(result: cc.Result, lang: str) -> None:
     cat = catalogue(lang)
     text = cc.summary_text(result, lang=lang)
-    mark = cat.t("summary.mark", realised=cat.multiple(0.0))
+    # one path: the multiple on cash alone, with no "median"
+    mark = cat.t("summary.mark_deterministic", realised=cat.multiple(0.0))
+    assert mark == (", counting what it still holds at the horizon at its mark, a price from "
+                    "revenue alone (on cash received alone, 0x)" if lang == "en" else
+                    "，已计入期末仍持有头寸的估值（价格仅由收入得出；仅按已收现金计为 0倍）")
     assert text.count(mark) == 1  # the stake's; the SPV's equity is paid back in cash
     stake = text.index("nv-stake")
     assert stake < text.index(mark) and "grid-spv" not in text[stake:text.index(mark)]

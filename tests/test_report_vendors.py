@@ -23,6 +23,8 @@ from chipcredit.report import i18n
 from chipcredit.report.tables import net_position, parties_table, vendors_table
 from chipcredit.report.vendors import (
     VENDOR_COLUMNS,
+    horizon,
+    outside_funding,
     unmodelled_funding,
     unsold_note,
     vendor_rows,
@@ -97,13 +99,17 @@ def test_report_and_dashboard_show_the_cli_rows(result: cc.Result) -> None:
     assert list(columns) == list(frame.columns)
     assert sum(c["width"] for c in columns.values()) <= 736
     assert all(c["help"] == name for name, c in columns.items())
-    # the CLI: the same note under its table
-    table = cli_vendors_table(summary.to_dict("records"), [(p.id, p.kind)
-                                                           for p in result.scenario.parties], "x")
-    unsold = unsold_note(summary.to_dict("records"), [(p.id, p.kind) for p in result.scenario.parties],
-                         cat)
+    # the CLI: the same caption under its table as the report's note (ids for names)
+    sc = result.scenario
+    parties = [(p.id, p.kind) for p in sc.parties]
+    table = cli_vendors_table(summary.to_dict("records"), parties, "x", unmodelled_funding(sc),
+                              outside=outside_funding(sc), horizon=horizon(sc))
+    unsold = unsold_note(summary.to_dict("records"), parties, cat)
     assert unsold  # on some of this run's paths no vendor sold a unit at the end
-    assert table is not None and table.caption == note + " " + unsold
+    assert table is not None and table.caption == vendors_caption(
+        summary.to_dict("records"), parties, unmodelled_funding(sc), cat,
+        outside=outside_funding(sc), horizon=horizon(sc))
+    assert note + " " in str(table.caption) and unsold in str(table.caption)
     assert html.escape(unsold) in text  # the report says it too
 
 
@@ -142,7 +148,8 @@ def test_the_dashboard_caption_is_the_reports(result: cc.Result, lang: str) -> N
     left_out = unmodelled_funding(result.scenario)
     assert [f["id"] for f in left_out] == ["nvidia-openai-2026", "nvidia-xai-series-e"]
     caption = vendors_text(result, T)
-    assert caption.startswith(T.t("report.vendors_note") + " ")
+    assert caption.startswith(T.t("report.vendors_horizon", first="2025Q4", last="2035Q3",
+                                  quarters=40, years="10") + " " + T.t("report.vendors_note") + " ")
     for item in left_out:
         assert item["id"] in caption
     assert T.money(30.0) in caption and T.label("deal_kind", "equity") in caption
@@ -176,3 +183,17 @@ def test_parties_table_notes_a_net_position(result: cc.Result) -> None:
     scenario = type(result.scenario).model_construct(**{**dict(result.scenario), "parties": kept})
     plain = dataclasses.replace(result, scenario=scenario)
     assert note not in parties_table(plain, cat)
+
+
+@pytest.mark.parametrize(("lang", "header"), [("en", "P(default) by {last}"),
+                                              ("zh", "截至 {last} 的违约概率")])
+def test_parties_table_dates_its_default_odds_with_the_horizons_last_quarter(
+        result: cc.Result, lang: str, header: str) -> None:
+    """As the CLI's "P(default) by 2035Q3": seed-2025 runs 40 quarters from 2025Q4, so its
+    odds run to 2035Q3; the same scenario cut to 20 quarters runs to 2030Q3."""
+    cat = i18n.catalogue(lang)
+    assert f"<th>{header.format(last='2035Q3')}</th>" in parties_table(result, cat)
+    scenario = type(result.scenario).model_construct(**{**dict(result.scenario),
+                                                        "horizon_quarters": 20})
+    short = dataclasses.replace(result, scenario=scenario)
+    assert f"<th>{header.format(last='2030Q3')}</th>" in parties_table(short, cat)

@@ -1,4 +1,4 @@
-"""Reproducibility (DESIGN.md section 10): same scenario and seed, same numbers to the bit,
+"""Reproducibility (docs/design.md section 10): same scenario and seed, same numbers to the bit,
 whatever the chunking; another seed, other numbers; keyed substreams, so adding a party
 leaves everyone else's draws alone."""
 
@@ -87,7 +87,7 @@ def test_the_paths_of_a_block_do_not_depend_on_the_path_count(
     small = cc.simulate(seed_2025, paths=500, seed=2025)
     big = by_chunking[2]
     for key in ("party|xai|revenue_total", "party|openai|default_quarter",
-                "deal|colossus2-spv|apollo|cash_in"):
+                "deal|colossus2-spv|colossus2-lenders|cash_in"):
         np.testing.assert_array_equal(small.outcomes[key], big.outcomes[key][:500])
 
 
@@ -143,8 +143,8 @@ def test_adding_parties_leaves_another_labs_draws_unchanged() -> None:
     # the new lab is a twin of xai on the same market, but with shocks of its own
     twin = more.outcomes["party|mistral|revenue_total"]
     assert not np.array_equal(twin, base.outcomes["party|xai|revenue_total"])
-    np.testing.assert_array_equal(more.outcomes["deal|colossus2-spv|apollo|cash_in"],
-                                  base.outcomes["deal|colossus2-spv|apollo|cash_in"])
+    np.testing.assert_array_equal(more.outcomes["deal|colossus2-spv|colossus2-lenders|cash_in"],
+                                  base.outcomes["deal|colossus2-spv|colossus2-lenders|cash_in"])
 
 
 def test_deterministic_runs_repeat_exactly(seed_2025: cc.Scenario) -> None:

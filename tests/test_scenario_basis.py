@@ -1,5 +1,5 @@
 """A bundled number labelled ``basis: fact`` is a sourced figure, or one derived from sourced
-figures by the arithmetic its source states (DESIGN.md section 2a; the legend of the
+figures by the arithmetic its source states (docs/design.md section 2a; the legend of the
 report's assumptions): no part of it, an end or a mode of its range included, is a judgement.
 A source text that itself calls part of the number assumed, unsourced or widened, with the
 number labelled fact, is the mislabel an analyst review found (an assumed spread round a

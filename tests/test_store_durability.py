@@ -4,7 +4,7 @@
   SIGKILL at a random moment (seeded), again and again. After every kill the store must open,
   every run the process reported as saved must be there, complete, with all its rows, and an
   interrupted run may only be an ``incomplete`` row with no data. CHIPCREDIT_KILLS sets the
-  number of kills (6 here; 50 in make check-long).
+  number of kills (4 here; 50 in make check-long).
 - A full disk, simulated with RLIMIT_FSIZE in a subprocess: the save fails with a clear
   line, and the earlier run is intact.
 - A store file without write permission is read normally and refused for writing, with a
@@ -38,7 +38,7 @@ from chipcredit.store.write import prepare  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::chipcredit.ChipcreditWarning")  # IRR notes
 
-KILLS = int(os.environ.get("CHIPCREDIT_KILLS", "6"))
+KILLS = int(os.environ.get("CHIPCREDIT_KILLS", "4"))
 GUARD = 120  # seconds: a generous guard against a hang, not a timing
 
 # A zygote imports chipcredit once, then forks one writer per kill (a fresh interpreter per

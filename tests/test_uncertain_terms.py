@@ -1,4 +1,4 @@
-"""A path's results do not depend on the other paths of its chunk (DESIGN.md section 10).
+"""A path's results do not depend on the other paths of its chunk (docs/design.md section 10).
 
 The choice model's planning horizon is each path's own draw; a deal's term is one number for
 every path (its schedule is laid out once), so an uncertain one is refused at load. Every

@@ -139,7 +139,7 @@ def test_seed_2025_reports_the_borrowers_dilution_everywhere(seed_run: cc.Result
     np.testing.assert_array_equal(dilution > 0, stake > 0)
     assert (dilution >= 0).all() and (stake >= 0).all() and (stake < 1).all()
     np.testing.assert_array_equal(seed_run.outcome(deal, vendor, "conversion_stake"), stake)
-    # the JSON summary (DESIGN.md section 9): beside the borrower's deal metrics
+    # the JSON summary (docs/design.md section 9): beside the borrower's deal metrics
     parties = seed_run.to_dict()["deals"][deal]["parties"]
     # (the kept per-path values may be float32; the statistics are taken in float64)
     stats = parties[borrower]["dilution_cost"]

@@ -7,9 +7,9 @@ phases of a quarter with Python floats. Nothing of the engine's model logic is i
 
 Modules (nouns): `numbers` (uncertain numbers and draws), `dust` (what counts as zero),
 `books` (ledger and money provenance), `claim`, `fleet`, `market`, `vendors`, `fundraiser`,
-`labs`, `clouds`, `choice`, `deals`, `stakes`, `series` (the recorded quarterly variables), `world`,
-`valuation` (NPV and IRR), `outcomes` (per-path columns) and `oracle` (the entry point,
-`run_oracle`).
+`labs`, `clouds`, `choice`, `deals`, `spv` (the SPV lease and its covenants), `stakes`,
+`series` (the recorded quarterly variables), `world`, `valuation` (NPV and IRR), `outcomes`
+(per-path columns) and `oracle` (the entry point, `run_oracle`).
 
 What the engine shares across a chunk's paths is shared here too
 (`oracle.chunk_constants`): the longest useful life (the fleets' length) and the one-year survival behind the

@@ -55,14 +55,15 @@ class CreditFacility(Deal):
                                           self.rate_q, 1), world)
         self.claim.on_fleet = spec.secured
         self.drawn_total = 0.0
-        self.interest = 0.0  # this quarter's, for the exposure after the purchase draws
 
     def headroom(self, q: int) -> float:
-        """What may still be drawn in quarter ``q`` ($B)."""
+        """What may still be drawn in quarter ``q`` ($B): unpaid interest, in arrears or
+        accrued and not yet serviced, counts against ``max_outstanding``."""
         if not 0 <= q - self.start_q < self.available_q:
             return 0.0
         c = self.claim
-        room = min(self.commitment - self.drawn_total, self.max_out - c.principal - c.arrears)
+        room = min(self.commitment - self.drawn_total,
+                   self.max_out - c.principal - c.arrears - c.due_now)
         return max(room, 0.0) if self.lab.alive and not c.closed else 0.0
 
     def draw(self, world: World, q: int, wanted: float, begin: bool = False) -> float:
@@ -83,12 +84,10 @@ class CreditFacility(Deal):
         c = self.claim
         interest = c.principal * self.rate_q
         repay = c.principal if k == self.periods - 1 else 0.0
-        if self.vendor is not None and k < self.available_q:
-            self.interest = interest  # the exposure follows the purchase draws
-        else:
-            c.track_exposure(interest + self.headroom(q))
         c.principal -= repay
         c.schedule(interest + repay, q + 1)
+        if self.vendor is None or k >= self.available_q:  # else after the purchase draws
+            c.track_exposure(c.due_now + self.headroom(q))
 
     def draw_for_purchases(self, world: World, q: int, wanted: float) -> None:
         """At the borrower's procurement: draw the share of the vendor's price of what it
@@ -98,10 +97,11 @@ class CreditFacility(Deal):
             return
         v = world.vendors[self.vendor]
         share = self.lab.procurement.get(self.vendor, 0.0)
-        drawn = self.draw(world, q, self.purchase_share * wanted * share * v.content)
+        perf = 1.0 if v.perf is None else v.perf  # the price per unit of useful capacity
+        drawn = self.draw(world, q, self.purchase_share * wanted * share * v.content / perf)
         if drawn > 0:
             world.tie(self, self.vendor, drawn, self.lender)
-        self.claim.track_exposure(self.interest + self.headroom(q))
+        self.claim.track_exposure(self.claim.due_now + self.headroom(q))
 
     def after_servicing(self, world: World, q: int) -> None:
         """Draw what the borrower could not pay and pay it now."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .dust import MONEY_DUST, snap
 from .valuation import irr, npv
 from .world import World
 
@@ -42,8 +43,11 @@ def outcomes(world: World, alive: dict[str, float]) -> dict[str, float]:
     horizon = world.horizon
     for deal in world.deals:
         flows = world.books.flows[deal.id]
-        marks = deal.marks(world, alive)
-        losses = deal.losses(world, marks, flows)
+        # a mark or a loss under a dollar is a rounding residual: exactly 0, as the engine's
+        # `position_marks` and `position_losses` take them (a dust mark at the horizon would
+        # move an IRR near -100% by a lot: it is divided by (1 + irr) ** 40)
+        marks = {p: snap(m, MONEY_DUST) for p, m in deal.marks(world, alive).items()}
+        losses = {p: snap(x, MONEY_DUST) for p, x in deal.losses(world, marks, flows).items()}
         peaks = deal.peak_exposures()
         for party, f in flows.items():
             mark = marks.get(party, 0.0)
@@ -116,8 +120,8 @@ def outcomes(world: World, alive: dict[str, float]) -> dict[str, float]:
 
 
 def portfolio(world: World) -> dict[str, float]:
-    """Each creditor's credit loss, and per obligor its loss, exposure at default, peak
-    exposure and quarter of the first write-off."""
+    """Each creditor's credit loss, and per obligor its loss, exposure at default (nominal,
+    and discounted to the start), peak exposure and quarter of the first write-off."""
     declared = {p.id for p in world.scenario.parties}
     loss: dict[str, float] = {}
     by: dict[tuple[str, str, str], Any] = {}
@@ -129,7 +133,12 @@ def portfolio(world: World) -> dict[str, float]:
             continue
         lost = max(claim.loss(), 0.0)
         loss[creditor] = loss.get(creditor, 0.0) + lost
-        for what, value in (("loss", lost), ("ead", claim.ead), ("exposure", claim.peak_exposure)):
+        # the EAD valued at the start as the loss is: discounted from the end of the default
+        # quarter, when the accelerated balance fell due (the basis of the book's LGD)
+        dq = claim.default_quarter
+        ead_pv = claim.ead * claim.discount(int(dq) + 1) if dq >= 0 else 0.0
+        for what, value in (("loss", lost), ("ead", claim.ead), ("ead_pv", ead_pv),
+                            ("exposure", claim.peak_exposure)):
             by[(creditor, what, obligor)] = by.get((creditor, what, obligor), 0.0) + value
         key = (creditor, "default_quarter", obligor)
         first, dq = by.get(key), claim.default_quarter

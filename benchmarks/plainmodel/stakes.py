@@ -113,6 +113,7 @@ class VendorCredit(Deal):
         self.world = world
         self.idle = 0.0  # shipped, not yet built out
         self.unit_content = 0.0
+        self.perf = 1.0 if self.vendor.perf is None else self.vendor.perf  # useful per chip
         self.lab.idle_hardware.append(self)
 
     def start(self, world: World, q: int) -> None:
@@ -122,11 +123,11 @@ class VendorCredit(Deal):
 
     def build_out(self, world: World, units: float) -> None:
         """The lab built out ``units`` of the idle chips: into its fleet at their age."""
-        self.lab.fleet.add(units, 0.0, world.quarter - self.start_q)
+        self.lab.fleet.add(units * self.perf, 0.0, world.quarter - self.start_q)
         self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def _collateral(self) -> float:
-        age = max(self.world.quarter - self.start_q + 1, 0)
+        age = max(self.world.quarter - self.start_q, 0)  # the fleet's age: 0 at delivery
         if age >= self.world.market.life_q:  # retired from the fleet: no collateral left
             return 0.0
         return self.shipped_cost * self.world.market.residual_share(age)

@@ -117,7 +117,11 @@ class Financials:
         self.equity_value = 0.0
         self.warrant_shares = 0.0
         self.shares = self.shares0
-        self.price = 0.0
+        self.price = 0.0  # the opening price once the world is built (`open`)
+
+    def open(self, world: World) -> None:
+        """The opening price: the close's rule before any quarter's profit is known."""
+        self.mark(world, 0.0)
 
     def close_quarter(self, world: World, q: int) -> None:
         v = self.vendor
@@ -130,6 +134,10 @@ class Financials:
         annual = sum(self.profit_window[4 - seen:]) * (4.0 / seen)
         if self.z is not None:
             self.log_own += self.vol_q * self.z[q]
+        self.mark(world, annual)
+
+    def mark(self, world: World, annual: float) -> None:
+        """Equity value and share price from ``annual`` operating profit."""
         level = math.exp(min(max(self.loading * world.market.sentiment + self.log_own, -200.0), 200.0))
         self.stakes = self.marks(world)
         self.equity_value = level * (self.multiple * max(annual, 0.0) + self.other) + self.stakes

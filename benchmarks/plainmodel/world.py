@@ -1,5 +1,5 @@
 """One path of the seed-2025 world, stepped quarter by quarter through the nine phases in
-the engine's order (DESIGN.md section 3; `chipcredit.engine.sim.Sim.step`)."""
+the engine's order (docs/design.md section 3; `chipcredit.engine.sim.Sim.step`)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from typing import Any
 from .books import Books
 from .choice import Choice
 from .clouds import Cloud, begin_clouds
-from .deals import Deal, Loan, SpvLease
+from .deals import Deal, Loan
 from .facility import CreditFacility
 from .labs import Lab
 from .market import Market
 from .numbers import ChunkNumbers, PathNumbers
 from .series import buyer_values, cloud_values, lab_values, vendor_values
+from .spv import SpvLease
 from .stakes import Backstop, EquityStake, MilestoneEquity, TakeOrPay, VendorCredit, Warrant
 from .vendors import Buyer, Vendor, close_vendors
 
@@ -69,8 +70,8 @@ class World:
 
     def __init__(self, scenario: Any, chunk: ChunkNumbers, path: int, max_life: int,
                  any_penalty: bool) -> None:
+        from chipcredit.scenario.clouds import Cloud as CloudSpec
         from chipcredit.scenario.parties import Buyer as BuyerSpec
-        from chipcredit.scenario.parties import Cloud as CloudSpec
         from chipcredit.scenario.parties import Lab as LabSpec
         from chipcredit.scenario.parties import Vendor as VendorSpec
 
@@ -112,6 +113,9 @@ class World:
         self.series: dict[tuple[str, str], list[float]] = {}
         """The quarterly variables the engine records, ``{(party, variable): [quarter]}``."""
         self.tied: list[Tied] = []
+        for vendor in self.vendors.values():  # a price before the first close
+            if vendor.financials is not None:
+                vendor.financials.open(self)
 
     # -- tied money: a purchase from the vendor spends it first -------------------------
     def tie(self, deal: Deal, vendor: str, amount: float, funder: str) -> None:

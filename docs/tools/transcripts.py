@@ -68,7 +68,9 @@ _NUMBER = re.compile(r"(?<![\w\[])[-+]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
 _HEX = re.compile(r"\b[0-9a-f]{12,64}\b")
 _RULES = re.compile(r"([─━═│┃┏┓┗┛┡┩┳┻╇╋┼├┤┬┴└┘┌┐])\1+")
 _VOLATILE = (re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?"),  # a run's start time
-             re.compile(r"(?<![\w.,])\d+(?:\.\d+)? s\b"))  # elapsed seconds
+             re.compile(r"(?<![\w.,])\d+(?:\.\d+)? s\b"),  # elapsed seconds
+             # the code's fingerprint (docs/output.md): every commit has its own
+             re.compile(r'(?<="chipcredit_code_sha256": ")[0-9a-f]{64}|(?<=\(code )[0-9a-f]{12}'))
 _BASH_PRELUDE = 'ls() { command ls -C -T 0 "$@"; }\n'
 """``ls`` into a pipe lists one name a line; the docs show it as a terminal does."""
 _CRASH = "Traceback (most recent call last):"

@@ -8,6 +8,9 @@ earns or loses on each deal, how likely a default is, and where the money goes.
 >>> sc = cc.load_scenario("seed-2025")
 >>> res = cc.simulate(sc, paths=2_000, seed=7)
 >>> table = res.summary()
+
+``chipcredit.__code_sha256__`` is the fingerprint of this code (`chipcredit.fingerprint`),
+worked out on first use; a `Result` carries the one of the code that simulated it.
 """
 
 # first: under `python -m chipcredit`, Ctrl-C during the imports below is one line, status 130
@@ -34,6 +37,7 @@ from chipcredit.experiments.stress import (
     pack_problems,
     stress,
 )
+from chipcredit.fingerprint import code_sha256 as _code_sha256
 from chipcredit.registry import deal_registry
 from chipcredit.registry.network import DealNetwork, deal_network
 from chipcredit.report import summary_text, write_report
@@ -92,3 +96,10 @@ __all__ = [
     "summary_text",
     "write_report",
 ]
+
+
+def __getattr__(name: str) -> str:
+    # lazily: hashing the package's files is only worth it where a run is stamped
+    if name == "__code_sha256__":
+        return _code_sha256()
+    raise AttributeError(f"module 'chipcredit' has no attribute {name!r}")

@@ -1,6 +1,6 @@
 """Units and conventions: quarters, rate conversions and money formatting.
 
-This is the only module that converts rates (DESIGN.md section 2a):
+This is the only module that converts rates (docs/design.md section 2a):
 
 - interest on loans, leases and credit is nominal annual, compounded quarterly: ``r / 4``;
 - growth, discount and price-change rates are effective annual: ``(1 + r) ** (1/4) - 1``;

@@ -10,6 +10,11 @@ package because importing any module of that package imports the whole package f
 ``python -m chipcredit`` imports the whole package before its ``__main__`` can call `main`,
 so the package's ``__init__`` calls `guard_module_start` first of all: under ``python -m
 chipcredit`` (and only there) a Ctrl-C in that import is the same one line and status.
+
+Once the command runs, SIGTERM (``timeout``, ``kill``) is taken as Ctrl-C
+(`_term_as_interrupt`): Python's default for it kills the process where it stands, which
+left the command's staged ``.chipcredit-*`` files beside its targets and, with
+``--workers``, its Dask worker processes' semaphores.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ def main() -> None:
         raise SystemExit(EXIT_INTERRUPTED) from None
     if isinstance(sys.excepthook, _ImportInterrupted):  # the command handles Ctrl-C itself
         sys.excepthook = sys.excepthook.previous
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # an ignored SIGTERM stays so
+        signal.signal(signal.SIGTERM, _term_as_interrupt)
     try:
         run()
     except SystemExit as done:
@@ -94,6 +101,18 @@ class _ImportInterrupted:
         os._exit(EXIT_INTERRUPTED)
 
 
+def _term_as_interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM handled as Ctrl-C is at that moment: by the SIGINT handler in place (a held
+    block's, which acts at its next safe point; Python's, which raises KeyboardInterrupt),
+    or as KeyboardInterrupt where SIGINT is ignored (a background job of a shell script),
+    so the command removes what it staged and ends with ``interrupted``, status 130."""
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)
+        return
+    raise KeyboardInterrupt
+
+
 def _say_interrupted() -> None:
     sys.stderr.write("interrupted\n")
     sys.stderr.flush()
@@ -119,3 +138,5 @@ def _finished(code: int) -> None:
 
     signal.signal(signal.SIGINT, leave)
     atexit.register(signal.signal, signal.SIGINT, signal.SIG_IGN)
+    # SIGTERM too: the command's outputs are in place, so its default (death) is right
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -13,10 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from chipcredit.analytics.irr_kernel import sign_change_class
+from chipcredit.analytics.irr_kernel import row_facts, sign_change_class
 from chipcredit.analytics.valuation import REASONS, _only_out, irr
 
 TINY = 5e-324  # the smallest subnormal
+
+
+def _rule(c: np.ndarray) -> np.ndarray:
+    """`_only_out` as `irr` calls it: on `row_facts`' sums and sign-change classes."""
+    changes, sums = row_facts(c)
+    return _only_out(sums, changes)
 
 
 def _by_min_max(c: np.ndarray) -> np.ndarray:
@@ -38,7 +44,7 @@ def test_hand_rows() -> None:
         ((-1.0, 2.0, 0.0), False),  # a sign change: for the solver, not this rule
     ]
     c = np.array([row for row, _ in rows])
-    got = _only_out(c, sign_change_class(c))
+    got = _rule(c)
     assert got.tolist() == [want for _, want in rows]
     assert got.tolist() == _by_min_max(c).tolist()
 
@@ -56,7 +62,7 @@ _edge = st.sampled_from([0.0, -0.0, TINY, -TINY, 1.0, -1.0, 1e308, -1e308, np.in
                   elements=st.one_of(_edge, st.floats(allow_nan=True, allow_infinity=True))))
 def test_row_sum_rule_equals_min_max_rule(c: np.ndarray) -> None:
     c = np.ascontiguousarray(c)
-    assert _only_out(c, sign_change_class(c)).tolist() == _by_min_max(c).tolist()
+    assert _rule(c).tolist() == _by_min_max(c).tolist()
 
 
 @settings(max_examples=60, deadline=None)
@@ -66,4 +72,20 @@ def test_row_sum_rule_equals_min_max_rule(c: np.ndarray) -> None:
 def test_rows_of_outflows_only(c: np.ndarray) -> None:
     """Rows of values <= 0 (large ones overflow the sum to -inf): the rules agree."""
     c = np.ascontiguousarray(c)
-    assert _only_out(c, sign_change_class(c)).tolist() == _by_min_max(c).tolist()
+    assert _rule(c).tolist() == _by_min_max(c).tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=128),
+                  elements=st.one_of(_edge, st.floats(allow_nan=True, allow_infinity=True))))
+def test_row_facts_are_the_sign_classes_and_numpys_row_sums(c: np.ndarray) -> None:
+    """`row_facts` gives `sign_change_class` and the bits of ``c.sum(axis=1)`` (pairwise
+    from eight values on, overflow to inf and NaN as numpy gives them)."""
+    c = np.ascontiguousarray(c)
+    changes, sums = row_facts(c)
+    with np.errstate(over="ignore", invalid="ignore"):
+        want = c.sum(axis=1)
+    assert changes.tolist() == sign_change_class(c).tolist()
+    assert np.array_equal(np.isnan(sums), np.isnan(want))
+    assert np.array_equal(np.where(np.isnan(sums), 0.0, sums).view(np.int64),
+                          np.where(np.isnan(want), 0.0, want).view(np.int64))

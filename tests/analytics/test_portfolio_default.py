@@ -35,12 +35,18 @@ def test_a_secured_loan_recovered_in_full_counts_as_a_default_with_lgd_zero() ->
     assert bank["lgd"] == 0.0
     assert bank["expected_loss"] == 0.0
     assert apollo["ead"] == pytest.approx(5.0, abs=1e-12)
-    assert apollo["lgd"] == pytest.approx(UNSECURED_LOSS / 5.0, rel=1e-12)
-    assert apollo["lgd"] == pytest.approx(0.4936080740, abs=1e-10)
-    # EL = PD x LGD x EAD, year 2 being the horizon
+    # the EAD valued at the start as the loss is: 5 fell due at the end of quarter 0
+    assert apollo["ead_pv"] == pytest.approx(5.0 / 1.025, rel=1e-12)
+    # LGD on one basis: 5 owed, 2.4702586 recovered, both at the default quarter; before
+    # 2026-12-01 the PV loss over the nominal EAD read 0.4936 (UNSECURED_LOSS / 5)
+    assert apollo["lgd"] == pytest.approx((5.0 - 2.4702586206896552) / 5.0, rel=1e-12)
+    assert apollo["lgd"] == pytest.approx(0.5059482759, abs=1e-10)
+    assert apollo["lgd"] == pytest.approx(UNSECURED_LOSS / (5.0 / 1.025), rel=1e-12)
+    # EL = PD x LGD x EAD valued at the start, year 2 being the horizon
     for book in (bank, apollo):
         pd_h = book["pd_term_structure"]["xai"][-1]
-        assert book["expected_loss"] == pytest.approx(pd_h * book["lgd"] * book["ead"],
+        assert book["pd"] == pd_h == 1.0
+        assert book["expected_loss"] == pytest.approx(pd_h * book["lgd"] * book["ead_pv"],
                                                       rel=1e-12, abs=1e-15)
 
 
@@ -58,7 +64,8 @@ def test_a_clouds_tranche_holder_has_a_book() -> None:
     loss = (TRANCHE_OWED - recovered) / 1.02
     assert bank["expected_loss"] == pytest.approx(loss, rel=1e-12)
     assert bank["ead"] == pytest.approx(TRANCHE_OWED, rel=1e-12)
-    assert bank["lgd"] == pytest.approx(loss / TRANCHE_OWED, rel=1e-12)
+    # both at the default quarter: what was owed and not recovered, over what was owed
+    assert bank["lgd"] == pytest.approx((TRANCHE_OWED - recovered) / TRANCHE_OWED, rel=1e-12)
     assert bank["pd_term_structure"] == {"neo": [1.0]}
     assert bank["loss_term_structure"] == {"neo": [1.0]}
     # its peak exposure: the $17.5B it lent (the cloud tracks its tranches' principal plus

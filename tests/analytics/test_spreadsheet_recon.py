@@ -125,17 +125,17 @@ def test_discount_rate_in_json_parties_is_the_rate_npv_uses() -> None:
     for p in res.scenario.parties:
         assert parties[p.id]["discount_rate"] == p.discount_rate.median()
     # npv = npv_realised + mark discounted from the horizon at that rate
-    rate = parties["apollo"]["discount_rate"]
-    mark = float(res.outcome("colossus2-spv", "apollo", "mark")[0])
-    assert res.outcome("colossus2-spv", "apollo", "npv")[0] == pytest.approx(
-        res.outcome("colossus2-spv", "apollo", "npv_realised")[0]
+    rate = parties["colossus2-lenders"]["discount_rate"]
+    mark = float(res.outcome("colossus2-spv", "colossus2-lenders", "mark")[0])
+    assert res.outcome("colossus2-spv", "colossus2-lenders", "npv")[0] == pytest.approx(
+        res.outcome("colossus2-spv", "colossus2-lenders", "npv_realised")[0]
         + mark * (1 + rate) ** (-res.scenario.horizon_quarters / 4), rel=1e-14)
 
 
 def test_an_uncertain_discount_rate_reports_its_median(tmp_path: Path) -> None:
     # drawn per path in a Monte Carlo run; the JSON gives its median, the rate of the
     # deterministic run (uniform on 5% to 13%: 9%)
-    fixed = ('name: Apollo (private credit)\n    '
+    fixed = ('whom no report names; its figures are no named firm\'s\n    '
              'discount_rate: {value: 0.09, source: "assumed: private-credit cost of funds"')
     text = cc.load_scenario("seed-2025").source_text
     assert text.count(fixed) == 1
@@ -144,7 +144,8 @@ def test_an_uncertain_discount_rate_reports_its_median(tmp_path: Path) -> None:
                                                                        "high: 0.13")),
                     encoding="utf-8")
     res = cc.simulate(cc.load_scenario(path), deterministic=True)
-    assert res.to_dict()["parties"]["apollo"]["discount_rate"] == pytest.approx(0.09, abs=1e-15)
+    rate = res.to_dict()["parties"]["colossus2-lenders"]["discount_rate"]
+    assert rate == pytest.approx(0.09, abs=1e-15)
 
 
 def test_summary_has_default_probability_only_where_a_party_can_default() -> None:

@@ -115,6 +115,16 @@ _LABEL_BOXES = """() => [...document.querySelectorAll('.sankey-node .node-label'
 """Text and box (left, top, right, bottom in px) of each visible Sankey node label."""
 
 
+_LEGEND_BOX = """() => {
+    const svg = document.querySelector('[role=tabpanel]:not([hidden]) .js-plotly-plot .main-svg');
+    const chart = svg.getBoundingClientRect();
+    const notes = [...document.querySelectorAll('.js-plotly-plot .annotation-text')]
+        .filter(e => e.textContent.includes('\u25a0'));
+    return [chart.left, chart.right, chart.bottom, notes.map(e => {const r = e.getBoundingClientRect();
+        return [e.textContent, r.left, r.right, r.bottom]})] }"""
+"""The Sankey's box (left, right, bottom) and its legend's text and box (left, right, bottom)."""
+
+
 def _overlapping(boxes: list[list[Any]]) -> list[tuple[str, str]]:
     return [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
             if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]]
@@ -169,6 +179,12 @@ def test_run_seed_2025_then_a_slider_moves_xai_default_probability(
     assert panel.locator(".js-plotly-plot .sankey-link").count() >= 5
     boxes = page.evaluate(_LABEL_BOXES)
     assert len(boxes) >= 10 and not _overlapping(boxes), _overlapping(boxes)
+    # its legend inside the chart at 1,280 px: "debt service, repayments, payouts" whole
+    # (the report's two rows ran past the right edge, cut after "repayments,")
+    left, right, bottom, legend = page.evaluate(_LEGEND_BOX)
+    (text, start, end, low), = legend
+    assert "debt service, repayments, payouts" in text and "vendor's own money" in text, text
+    assert left <= start and end <= right - 4 and low <= bottom, (left, right, legend)
     screenshot(page, "dashboard-money-flows")
     page.set_viewport_size({"width": 1400, "height": 1000})
 

@@ -21,9 +21,9 @@ from chipcredit.cli.run_footer import DETERMINISTIC_NOTE, run_footer
 from chipcredit.report.summary import summary_text
 
 runner = CliRunner()
-NOTE = ("Deterministic: the median path with every shock at zero, so defaults and losses that "
-        "come from bad draws do not appear; compare with a Monte Carlo run (without "
-        "--deterministic).")
+NOTE = ("Deterministic: one path with every random shock at zero and every uncertain parameter "
+        "at its median; it is not the median outcome, and defaults and losses that come from "
+        "bad draws do not appear; compare with a Monte Carlo run (without --deterministic).")
 
 
 def render(table: Table) -> str:
@@ -53,8 +53,11 @@ def test_the_cli_prints_the_note_for_a_deterministic_run_only(tmp_path: Path) ->
     done = runner.invoke(cli.app, ["run", str(path), "--deterministic", "--no-store"])
     assert done.exit_code == 0, done.output
     assert NOTE in " ".join(done.output.split())
-    # the lender's loss 2.47 on the unsecured loan: the table says what that loss is
-    assert " ".join(LOSS_TEXT.split()) in " ".join(done.output.split())
+    # the lender's loss 2.47 on the unsecured loan: the table says what that loss is, the
+    # one path's loss, not a mean
+    said = " ".join(LOSS_TEXT.replace("deal loss mean:", "deal loss:", 1).split())
+    assert said.startswith("deal loss: money owed") and said in " ".join(done.output.split())
+    assert "loss mean" not in done.output
     done = runner.invoke(cli.app, ["run", str(path), "--paths", "4", "--seed", "1",
                                    "--no-store"])
     assert done.exit_code == 0, done.output
@@ -65,11 +68,34 @@ def test_the_report_summary_of_a_deterministic_run_says_so() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", cc.ChipcreditWarning)
         res = cc.simulate(cc.load_scenario(_default_world(23.0)), deterministic=True)
-    assert summary_text(res).endswith(
-        ". This is the median path with every shock at zero, so defaults and losses that "
+    # one path: one multiple each (apollo's unsecured loan recovers 0.52x after xAI's
+    # default in the first quarter, the bank's secured one 1x), one default quarter, and
+    # no word of futures, percentiles or medians but the caveat's
+    assert summary_text(res) == (
+        "In the deterministic base case from 2025Q4 to 2027Q3: in the base case apollo's "
+        "position in unsec, an outlay of $5B, returns 0.52x; in the base case bank's position "
+        "in sec, an outlay of $5B, returns 1x; xai defaults in 2025Q4 in the base case. "
+        "Deterministic: one path with every random shock at zero and every uncertain "
+        "parameter at its median; it is not the median outcome, and defaults and losses that "
         "come from bad draws do not appear; compare with a Monte Carlo run.")
-    assert summary_text(res, lang="zh").endswith(
-        "这是所有冲击为零的中位路径，因此由不利抽样导致的违约和损失不会出现；请与蒙特卡洛运行对比。")
+    assert summary_text(res, lang="zh") == (
+        "在从 2025Q4 到 2027Q3 的确定性基准情形中：在基准情形中，apollo 在 unsec 中的头寸"
+        "（投入 50亿美元）回报为 0.52倍；在基准情形中，bank 在 sec 中的头寸（投入 50亿美元）"
+        "回报为 1倍；在基准情形中，xai 于 2025Q4 违约。确定性运行：一条所有随机冲击为零、"
+        "所有不确定参数取中位数的路径；它不是中位结果，由不利抽样导致的违约和损失不会出现；"
+        "请与蒙特卡洛运行对比。")
+
+
+def test_a_deterministic_summary_of_a_party_that_does_not_default() -> None:
+    world = _default_world(23.0)
+    world["parties"][1]["cash"] = 1000.0  # enough for two years of $48B costs
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        res = cc.simulate(cc.load_scenario(world), deterministic=True)
+    assert res.default_probability("xai") == 0.0
+    assert "xai does not default within the horizon in the base case" in summary_text(res)
+    assert "在基准情形中，xai 在整个期限内不违约" in summary_text(res, lang="zh")
+    assert "on these paths" not in summary_text(res)
 
 
 def _rows(loss_mean: float) -> list[dict[str, object]]:
@@ -80,10 +106,10 @@ def _rows(loss_mean: float) -> list[dict[str, object]]:
 
 def test_the_deals_table_says_what_its_loss_is_where_a_row_has_one() -> None:
     assert LOSS_TEXT == (
-        "loss mean: the deal's loss, a claim's unpaid amounts as a PV at its contract rate "
-        "plus, for equity and a vendor credit's converted shares, cost less realised and "
-        "marked, undiscounted; not the credit books' expected_loss (JSON portfolios, the "
-        "report's credit section), which counts claims only, discounted")
+        "deal loss mean: money owed to the party and not paid (a claim's credit loss, a PV at "
+        "its contract rate) plus, for equity and a vendor credit's converted shares, cost less "
+        "realised and marked, undiscounted; not the credit books' expected_loss (JSON "
+        "portfolios, the report's credit section), which counts claims only, discounted")
     shown = render(deals_table(_rows(2.3), {"vc": "vendor_credit"}, {}, "medians over 9 paths"))
     assert " ".join(LOSS_TEXT.split()) in shown
     shown = render(deals_table(_rows(0.0), {"vc": "vendor_credit"}, {}, "medians over 9 paths"))

@@ -288,7 +288,9 @@ def test_run_over_paths_says_on_what_share_of_them_a_deal_closed(scenario_file: 
     assert done.exit_code == 0, done.stderr
     note = flat(done.stdout)
     assert "Closed on only some paths (where a party pays or receives in it; on the others its " \
-           "figures count as 0, and IRR and MOIC have none):" in note
+           "figures count as 0, and IRR and MOIC have none: so the row's NPV and deal loss are " \
+           "over all paths, its starred IRR and MOIC over those where it closed, and the odds " \
+           "given it closed are these):" in note
     assert f"nv-credit: closed on {moved.mean() * 100:.1f}% of the paths" in note
     assert "grid-spv: closed" not in note and "amd-warrant: closed" not in note
     # it converts on under half the paths: a median stake of 0, and its mean beside it

@@ -104,3 +104,33 @@ def test_run_help_keeps_the_export_sentence_whole() -> None:
     assert ("Excel: 'chipcredit runs export ID --xlsx FILE' writes a recorded run (its ID is in "
             "the footer,") in lines
     assert breaks_early("a b c\nd\n╭", 100) == [("a b c", "d")]  # the check finds a break
+
+
+def _options(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], str]]:
+    """Every (command words, option help) of the app, subcommands included."""
+    found = []
+    for name, command in getattr(group, "commands", {}).items():
+        words = (*prefix, name)
+        for param in command.params:
+            if getattr(param, "param_type_name", "") == "option" and getattr(param, "help", None):
+                found.append((words, param.help))
+        found += _options(command, words)
+    return found
+
+
+def test_no_option_help_loses_a_bracketed_text_to_rich_markup() -> None:
+    # Rich read solve's "[default: p05 of an uncertain number, -50% of a fixed one]" as a
+    # markup tag and printed "Low end of the bracket ." with the defaults gone
+    options = _options(typer.main.get_command(cli.app))
+    assert any(words == ("solve",) for words, _ in options)
+    for words, text in options:
+        for tag in (part.split("]")[0] for part in text.split("[")[1:]):
+            if tag[:1].isalpha():  # a [word ...] that Rich would take for a tag
+                shown = " ".join(help_of(*words).replace("│", " ").split())
+                assert f"[{' '.join(tag.split()[:3])}" in shown, (words, tag)
+
+
+def test_solve_help_shows_the_brackets_defaults() -> None:
+    text = " ".join(help_of("solve").split())
+    assert "Low end of the bracket [default: p05 of an uncertain number, -50% of a fixed one]." in text
+    assert "High end of the bracket [default: p95, or +50%]." in text

@@ -106,7 +106,7 @@ def test_ctrl_c_while_the_outputs_move_takes_effect_after_all_of_them(
     monkeypatch.setenv(TEST_ENV, "commit")  # after the first of the moves
     code, out, err = invoke("run", SCENARIO, "--deterministic", "-q", *OUTPUTS)
     assert (code, out, err) == (130, "", "interrupted\n")
-    assert listing(tmp_path) == ["cfi", "cfi/term-loan.csv", "j.json", "s.duckdb"]
+    assert listing(tmp_path) == ["cfi", "cfi/term-loan.csv", "cfi/term-loan.debt.csv", "j.json", "s.duckdb"]
 
 
 @pytest.mark.parametrize(("args", "made", "message"), [

@@ -17,7 +17,13 @@ from typer.testing import CliRunner
 import chipcredit as cc
 from chipcredit import cli
 from chipcredit.cli.deal_table import deals_table
-from chipcredit.report.multiples import MARK_MATTERS, MARK_SHOWN, mark_matters, mark_value
+from chipcredit.report.multiples import (
+    MARK_MATTERS,
+    MARK_SHOWN,
+    mark_counted,
+    mark_matters,
+    mark_value,
+)
 
 runner = CliRunner()
 
@@ -96,6 +102,23 @@ def test_a_row_with_an_n_m_moic_gets_its_npv_only() -> None:
     text = flat(render(deals_table(summary, {"loi": "deployment_warrant"}, {}, "medians")))
     assert "loi frontier: mean NPV 2.04, of which mark 2.04 and cash 0.00" in text
     assert "without the mark" not in text
+
+
+@pytest.mark.parametrize(("npv", "realised", "said"), [
+    (0.3, 0.3009, False),   # a mark of -0.0009: under MARK_SHOWN ($1M), not said
+    (0.3, 0.2989, True),    # 0.0011
+    (0.3, 0.3011, True),    # -0.0011: a mark that lowers the NPV counts too
+])
+def test_the_mark_note_follows_the_reports_rule(npv: float, realised: float, said: bool) -> None:
+    """The table says NPV, IRR and MOIC count the horizon mark where the HTML report and the
+    dashboard do (`multiples.mark_counted`), a mark of at least $1M either way."""
+    summary = rows("credit", "pcf", npv={"mean": npv, "p50": npv},
+                   npv_realised={"mean": realised, "p50": realised},
+                   moic={"mean": 1.2, "p50": 1.2}, moic_realised={"mean": 1.2, "p50": 1.2},
+                   loss={"mean": 0.0, "p50": 0.0})
+    text = flat(render(deals_table(summary, {"credit": "loan"}, {}, "medians")))
+    assert ("NPV, IRR and MOIC count the horizon mark" in text) is said
+    assert mark_counted(npv, realised) is said
 
 
 @pytest.fixture(scope="module")

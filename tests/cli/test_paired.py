@@ -134,3 +134,46 @@ def test_a_narrow_terminal_folds_the_names_and_never_cuts_a_number(width: int) -
     for cell in numbers:
         assert cell in text, (width, cell)
     assert "…" not in text
+
+
+def test_a_probability_row_has_no_median_and_the_caption_says_what_its_shares_are() -> None:
+    # 51.6% of the paths flip to default: the median of the 0/1 differences (+1) read as
+    # "default is certain"; the cell is n/m and the caption names the flips both ways
+    rows = pd.DataFrame([
+        {"deal": None, "party": "anthropic", "metric": "default_probability", "base": 0.037,
+         "other": 0.553, "difference": 0.516, "ci_low": 0.485, "ci_high": 0.547,
+         "median_difference": float("nan"), "share_higher": 0.516, "share_lower": 0.0,
+         "paths": 1000, "unit": "probability"},
+        {"deal": None, "party": "anthropic", "metric": "cash_end", "base": 668.7,
+         "other": 70.5, "difference": -598.2, "ci_low": -661.0, "ci_high": -535.5,
+         "median_difference": -331.8468, "share_higher": 0.041, "share_lower": 0.913,
+         "paths": 1000, "unit": "$B"}])
+    text = render(paired_table(rows, ["default_probability", "cash_end"], 1000, "t", "a", "b"),
+                  240)
+    cells = [c.strip() for c in next(ln for ln in text.splitlines()
+                                     if "default_probability" in ln).split("│")]
+    assert cells[-4:-1] == ["n/m", "51.6%", "0.0%"]
+    assert "+1.0000" not in text
+    cells = [c.strip() for c in next(ln for ln in text.splitlines() if "cash_end" in ln).split("│")]
+    assert cells[-4] == "-331.8468"
+    caption = " ".join(text.split())
+    assert ("n/m median difference of a probability (an event on each path: a default, a second "
+            "source, an SPV's impairment or breach): each path's difference is -1, 0 or +1, so "
+            "its median says only which way over half the paths went; P(B>A) is the share of "
+            "paths on which the event happens in B and not in A, P(B<A) the share on which it "
+            "happens in A and not in B") in caption
+    # no probability row, no such note
+    money_only = render(paired_table(rows, ["cash_end"], 1000, "t", "a", "b"), 240)
+    assert "median difference of a probability" not in money_only
+
+
+def test_stress_json_has_no_median_for_a_default_probability(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    done = runner.invoke(cli.app, [*STRESS, "--no-store", "--json", str(target)])
+    assert done.exit_code == 0, done.stderr
+    rows = [r for r in json.loads(target.read_text())["differences"]
+            if r["metric"] in ("default_probability", "second_source_probability")]
+    assert rows and all(r["median_difference"] is None for r in rows)
+    assert all(r["unit"] == "probability" for r in rows)
+    line = next(ln for ln in done.stdout.splitlines() if "default_probability" in ln)
+    assert "n/m" in line

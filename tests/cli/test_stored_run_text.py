@@ -17,7 +17,7 @@ from chipcredit import cli
 from chipcredit.cli.deal_table import BEYOND_TEXT, deals_table
 from chipcredit.cli.diff_medians import median_cell, median_notes
 from chipcredit.cli.formats import DASH, TOTAL_LOSS
-from chipcredit.cli.runs import _variant_paths
+from chipcredit.cli.stored_run import _variant_paths
 from chipcredit.report.i18n import catalogue
 
 from . import render
@@ -78,9 +78,11 @@ def _sections(out: str) -> dict[str, str]:
 def test_each_variant_is_titled_by_its_own_paths(stored: Path) -> None:
     first = _sections(invoke("runs", "show", "1", "--store", str(stored)))
     assert "What each party gets from each deal ($B; the deterministic base case)" in first["base"]
-    assert "Parties ($B; base case at the horizon)" in first["base"]
+    assert ("Parties ($B; base case; revenue totalled over the horizon, cash at its end)"
+            in first["base"])
     assert "What each party gets from each deal ($B; medians over 50 paths" in first["mc"]
-    assert "Parties ($B; medians at the horizon)" in first["mc"]
+    assert ("Parties ($B; P(default): share of paths; revenue totalled over the horizon, cash "
+            "at its end; p50: medians over 50 paths)") in first["mc"]
     titles = [ln for ln in first["mc"].splitlines() if ln.startswith(("What", "Parties", "Vendors"))]
     assert len(titles) == 3 and not any("base case" in ln for ln in titles)
     # the runs row describes the first variant only: one path beside a Monte Carlo run is

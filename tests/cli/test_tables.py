@@ -172,7 +172,7 @@ def test_runs_show_prints_the_tables_run_printed(recorded: tuple[Path, str]) -> 
 
 
 def test_runs_show_falls_back_to_the_metrics_when_the_scenario_does_not_load() -> None:
-    from chipcredit.cli.runs import _parties
+    from chipcredit.cli.stored_run import _parties
 
     rows = [row(None, "xai", "cash_end") | {"party_kind": "lab"},
             row(None, "cw", "default_probability") | {"party_kind": "cloud"},

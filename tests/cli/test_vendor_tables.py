@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 from chipcredit import cli
 from chipcredit.cli.formats import DASH
 from chipcredit.cli.vendor_tables import second_sourcing_table, vendors_table
+from chipcredit.report.i18n import catalogue
+from chipcredit.report.vendors import vendors_caption
 
 runner = CliRunner()
 
@@ -54,6 +56,39 @@ def test_vendors_table_gives_sales_self_funded_sales_and_share_per_vendor() -> N
     # vendors only, in the order given
     assert "openai" not in text and "hyperscalers" not in text
     assert text.index("│ nvidia ") < text.index("│ amd ")
+
+
+def test_the_vendors_caption_is_the_reports_in_the_reports_order() -> None:
+    """The caption reads what is counted, over which paths the unit share is, then the
+    registry's funding left out, as the report and the dashboard do (it used to put the
+    funding second, its kinds as ids: ``spv_lease``)."""
+    parties = [("lucent", "vendor"), ("winstar", "lab")]
+    summary = [row("lucent", "market_share_end", p50=1.0, nan_share=0.5)]
+    left_out = [{"id": "lu-wi", "from": "lucent", "to": "winstar", "kind": "spv_lease",
+                 "amount": 2.5, "date": "1999-06"}]
+    table = vendors_table(summary, parties, "medians and means", left_out)
+    assert table is not None and isinstance(table.caption, str)
+    note = catalogue("en").t("report.vendors_note")
+    assert table.caption == (
+        note + " The unit share is over the paths on which some vendor sold units in the last "
+        "four quarters; on 50% of the paths none was sold, and a share of nothing has no "
+        "value. Not in this scenario, so not in its self-funded revenue (the deal registry's "
+        "vendor funding after the start that no deal of the scenario links to): lu-wi "
+        "(lucent to winstar, SPV lease, $2.5B, 1999-06).")
+    assert table.caption == vendors_caption(summary, parties, left_out, catalogue("en"))
+    # nothing left out and every path sold: the note alone
+    table = vendors_table([{**summary[0], "nan_share": 0.0}], parties, "medians and means")
+    assert table is not None and table.caption == note
+
+
+def test_run_names_seed_2025s_left_out_funding_in_the_reports_words() -> None:
+    done = runner.invoke(cli.app, ["run", "seed-2025", "--paths", "20", "--no-store"],
+                         env={"COLUMNS": "400"})
+    assert done.exit_code == 0, done.stderr
+    text = " ".join(done.stdout.split())  # the caption wraps at the output width
+    assert "nvidia-openai-2026 (nvidia to openai, equity, $30B, 2026-02-27)" in text
+    # after the note, as the report has it
+    assert text.index("Not in this scenario") > text.index("Self-funded revenue is the part")
 
 
 @pytest.mark.parametrize(("start", "p50", "shown"), [

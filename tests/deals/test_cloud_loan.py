@@ -213,7 +213,9 @@ def test_a_secured_loan_shares_the_fleet_pro_rata_with_the_tranche() -> None:
     assert one(res, "gpu-loan", "apollo", "mark") == 0.0
     book = json.loads(res.to_json())["portfolios"]["apollo"]
     assert book["pd_term_structure"] == {"neo": [1.0]}
-    assert book["lgd"] == pytest.approx((LOAN_OWED - got) / 1.025 / LOAN_OWED, rel=1e-9)
+    # LGD on one basis: owed and recovered both at the default (before 2026-12-01 the PV
+    # loss over the nominal EAD, (LOAN_OWED - got) / 1.025 / LOAN_OWED)
+    assert book["lgd"] == pytest.approx((LOAN_OWED - got) / LOAN_OWED, rel=1e-9)
     assert res.max_abs_imbalance < 1e-9
 
 

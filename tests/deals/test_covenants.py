@@ -29,7 +29,7 @@ def test_no_covenant_pays_equity_every_quarter() -> None:
     res = b.run(b.scenario(deals=[_spv(None)]))
     dist = b.lines(res, "spv", "distribution", to="valor")
     assert len(dist) == 20
-    assert res.to_dict()["spvs"]["spv"]["covenant_breach_probability"] == 0.0
+    assert res.to_dict()["spvs"]["spv"]["covenant_breach_probability"] is None
 
 
 def test_ltv_breach_sweeps_cash_to_the_debt() -> None:
@@ -57,9 +57,10 @@ def b_debt_principal_paid_q1() -> float:
 def test_ltv_reported_each_quarter_matches_hand_value() -> None:
     res = b.run(b.scenario(deals=[_spv({"ltv": {"max": 5.0}})]))
     ltv = res.bands("spv", "ltv")["mean"].to_numpy()
-    # quarter 1: debt 12.5 - 0.4771466 = 12.0228534; GPUs 20 at age one quarter:
-    # residual share 1 - 0.2 x 1/4 = 0.95 -> 19.0 (bands are kept as float32)
-    assert ltv[0] == pytest.approx((12.5 - b_debt_principal_paid_q1()) / 19.0, rel=1e-6)
+    # the first quarter: debt 12.5 - 0.4771466 = 12.0228534; GPUs 20, age 0 in the quarter
+    # they arrive, as the lab's own fleet counts them: residual share 1.0 -> 20.0 (it was
+    # 19.0, a quarter older: 0.95) (bands are kept as float32)
+    assert ltv[0] == pytest.approx((12.5 - b_debt_principal_paid_q1()) / 20.0, rel=1e-6)
     dscr = res.bands("spv", "dscr")["mean"].to_numpy()
     rent = (20 - 4 * 1.04**-20) * 0.04 / (1 - 1.04**-20)  # to a 4 residual at 4% a quarter
     assert dscr[0] == pytest.approx(rent / 0.8208966325758603, rel=1e-6)
@@ -83,3 +84,55 @@ def test_event_of_default_accelerates_and_is_reported_apart_from_the_lessee() ->
     assert spv["lessee_default_probability"] == 0.0
     assert res.outcome(None, "xai", "default_quarter")[0] == -1
     assert len(b.lines(res, "spv", "debt_prepayment")) > 0
+
+
+# The golden SPV's quarterly numbers: rent R = (20 - 4 x 1.04^-20) x 0.04 / (1 - 1.04^-20)
+# and level debt service D = 12.5 x 0.0275 / (1 - 1.0275^-20).
+RENT = 1.3373080052580617
+SERVICE = 0.8208966325758603
+
+
+def test_event_of_default_holds_cash_only_until_the_debt_is_repaid() -> None:
+    # rent / debt service = 1.3373 / 0.8209 = 1.629 < 1.7: an event of default in the first
+    # quarter. From then on the debt takes all the rent R a quarter, so its balance after t
+    # quarters is 12.5 x 1.0275^t - R x (1.0275^t - 1) / 0.0275: 1.2402408 at t = 10; at
+    # t = 11 it owes 1.2402408 x 1.0275 = 1.2743474 (0.8209 of service and a 0.4535
+    # prepayment) and the equity gets R - 1.2743474 = 0.0629606; then R in each quarter to
+    # the end, and R + 4.5 at t = 20 (the GPUs sold at 19 quarters old: 20 x 0.225)
+    res = b.run(b.scenario(deals=[_spv({"dscr": {"min": 1.7, "breach": "default"}})]))
+    prepaid = b.lines(res, "spv", "debt_prepayment")
+    assert list(prepaid["time"]) == list(range(1, 12))
+    assert prepaid["amount"].iloc[-1] == pytest.approx(0.4534507792041164, rel=1e-12)
+    paid = b.lines(res, "spv", "distribution").groupby("time")["amount"].sum()
+    assert list(paid.index) == list(range(11, 21))  # nothing while the debt is owed
+    assert paid[11] == pytest.approx(0.0629605934781214, rel=1e-9)
+    assert paid.loc[12:19].to_numpy() == pytest.approx([RENT] * 8, rel=1e-12)
+    assert paid[20] == pytest.approx(RENT + 4.5, rel=1e-12)
+    # valor's 5.5/7.5 of it: the flows above at 15% a year and their IRR; nothing is left in
+    # the SPV to mark at the horizon, so the realised MOIC is the whole one:
+    # (0.0629606 + 9 R + 4.5) / 7.5
+    assert b.one(res, "spv", "valor", "npv") == pytest.approx(1.2391091194497, rel=1e-9)
+    assert b.one(res, "spv", "valor", "irr") == pytest.approx(0.2072647069345, rel=1e-9)
+    assert b.one(res, "spv", "valor", "moic_realised") == pytest.approx(2.2131643521068, rel=1e-9)
+    assert b.one(res, "spv", "valor", "mark") == 0.0
+    assert res.to_dict()["spvs"]["spv"]["debt_impairment_probability"] == 0.0
+
+
+def test_cash_sweep_keeps_the_level_payment_and_shortens_the_term() -> None:
+    # LTV after 5 payments: 12.5 x 1.0275^5 - D x (1.0275^5 - 1) / 0.0275 = 9.9793932 over
+    # GPUs 4 quarters old, 20 x 0.8 = 16: 0.6237 > 0.62, in 2026Q4 only (the one sweep of
+    # R - D = 0.5164114 takes it to 0.593 the next quarter). The level payment D is kept:
+    # 9.4629818 x 1.0275^14 - D x (1.0275^14 - 1) / 0.0275 = 0.0439357 is left after 19
+    # payments, and the 20th, in 2030Q3, is 0.0439357 x 1.0275 = 0.0451440 (re-amortised
+    # over the 15 quarters left, D would have dropped to 0.7784171 instead)
+    res = b.run(b.scenario(deals=[_spv({"ltv": {"max": 0.62, "breach": "cash_sweep"}})]))
+    ltv = res.bands("spv", "ltv")["mean"].to_numpy()
+    assert ltv[4] == pytest.approx(0.6237120751920147, rel=1e-6)  # bands are float32
+    prepaid = b.lines(res, "spv", "debt_prepayment")
+    assert list(prepaid["time"]) == [5]
+    assert prepaid["amount"][0] == pytest.approx(RENT - SERVICE, rel=1e-12)
+    service = b.lines(res, "spv", "debt_service").set_index("time")["amount"]
+    assert list(service.index) == list(range(1, 21))
+    assert service.loc[1:19].to_numpy() == pytest.approx([SERVICE] * 19, rel=1e-12)
+    assert service[20] == pytest.approx(0.04514400337237987, rel=1e-9)
+    assert res.cashflows("spv", path=0).query("time == 20")["quarter"].iloc[0] == "2030Q3"

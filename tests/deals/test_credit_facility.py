@@ -9,6 +9,7 @@ code under test. Times are quarters from the start (2025Q4); a flow at the end o
 from __future__ import annotations
 
 import copy
+import math
 
 import numpy as np
 import pytest
@@ -52,6 +53,10 @@ def broke_world(*deals: dict[str, object]) -> dict[str, object]:
 #       arrears: 0.5 in all. The costs stay 0.11208 short, so the lab defaults in q2.
 #   The estate is empty: the whole 0.5 is written off. Loss at 2% a quarter, promised at
 #   time 3 and never paid: (0.00808 + 0.49192) / 1.02^3 = 0.5 / 1.061208 = 0.47116117...
+#   Peak exposure (balance + unpaid interest + room, the interest counting against the
+#   cap): 0.2 + 0.3 = 0.5 in q0; 0.2 + 0.004 + 0.296 = 0.5 at q1's schedule; at q2's,
+#   0.404 + 0.00808 + 0.08792 = 0.5. It was 0.50808 while the room at the schedule left
+#   out the interest just accrued (0.404 + 0.00808 + 0.096).
 DRAWS = [0.2, 0.204, 0.08792]
 
 
@@ -71,6 +76,7 @@ def test_shortfall_draws_stop_at_the_outstanding_cap_then_the_borrower_defaults(
     assert one(res, "fac", "nvidia", "loss") == pytest.approx(0.5 / 1.02**3, abs=1e-12)
     assert res.outcomes["spv|fac|written_off"][0] == pytest.approx(0.5, abs=1e-12)
     assert res.outcomes["spv|fac|drawn_total"][0] == pytest.approx(0.49192, abs=1e-12)
+    assert one(res, "fac", "nvidia", "peak_exposure") == pytest.approx(0.5, abs=1e-12)
     # drawn balance by quarter (after the default the claim is closed)
     drawn = res.bands("fac", "drawn")["mean"].to_numpy()
     np.testing.assert_allclose(drawn[:3], [0.2, 0.404, 0.0], rtol=0, atol=1e-12)
@@ -96,8 +102,10 @@ def test_purchase_draws_pay_half_the_vendors_equipment() -> None:
     # 0.5 x 1 x 35 = 17.5 drawn at the end of q0. Interest 17.5 x 0.02 = 0.35 a quarter
     # from q1; the term is 2 years, so q7 also repays the 17.5.
     #   lender cash in: 7 x 0.35 + 17.5 = 19.95; tied gross profit 0.75 x 17.5 = 13.125;
-    #   peak exposure (balance + accrued interest + undrawn, DESIGN 2a), first reached in
-    #   q1: 17.5 + 0.35 + 12.5 = 30.35.
+    #   peak exposure (balance + accrued interest + undrawn, docs/design.md 2a), from q1 on: the
+    #   cap on what is outstanding is the commitment (no max_outstanding), and the 0.35 of
+    #   interest due counts against it, so the room is 30 - 17.5 - 0.35 = 12.15 (12.5 of
+    #   the commitment is undrawn) and the exposure 17.5 + 0.35 + 12.15 = 30.0.
     buyer = lab(compute={"installed": 0.0, "per_revenue": 0.0, "training": 1.0,
                          "training_growth": dict(FLAT)})
     deal = facility(commitment=30.0, max_outstanding=None, term_years=2, vendor="nvidia",
@@ -111,8 +119,61 @@ def test_purchase_draws_pay_half_the_vendors_equipment() -> None:
     np.testing.assert_allclose(service["amount"], [0.35] * 6 + [17.85], rtol=0, atol=1e-12)
     assert one(res, "fac", "nvidia", "cash_in") == pytest.approx(19.95, abs=1e-12)
     assert one(res, "fac", "nvidia", "tied_gross_profit") == pytest.approx(13.125, abs=1e-12)
-    assert one(res, "fac", "nvidia", "peak_exposure") == pytest.approx(30.35, abs=1e-12)
+    assert one(res, "fac", "nvidia", "peak_exposure") == pytest.approx(30.0, abs=1e-12)
     assert one(res, "fac", "nvidia", "loss") == pytest.approx(0.0, abs=1e-12)
+
+
+def test_a_purchase_draw_leaves_room_for_the_interest_due() -> None:
+    # Training need growing 300% a year, a factor 4^(1/4) = sqrt(2) a quarter, from 1 unit:
+    # sqrt(2) units in q0, 2 in q1, 2 sqrt(2) in q2; the lab buys what it lacks at $35B a
+    # unit, all of it drawn if there is room. $60B may be outstanding, unpaid interest
+    # included; 8% nominal = 2% a quarter.
+    #   q0: 35 sqrt(2) = 49.49747 wanted, room 60 -> draws 49.49747 (time 1).
+    #   q1: 35 (2 - sqrt(2)) = 20.50253 wanted; interest 49.49747 x 0.02 = 0.98995 is due
+    #       at the quarter's end, so the room is 60 - 49.49747 - 0.98995 = 9.51258 -> draws
+    #       that (time 2); the lab pays the interest from cash. Exposure 59.01005 + 0.98995
+    #       + 0 = 60.
+    #   q2: interest 59.01005 x 0.02 = 1.18020; balance and interest exceed 60: no room, no
+    #       draw, and the exposure is 59.01005 x 1.02 = 60.19025 (above the cap only because
+    #       the balance and its interest are).
+    # While the room left the interest out, q1 drew 60 - 49.49747 = 10.50253, to a balance
+    # of 60 with 0.98995 due on top, and the peak was q2's 60 x 1.02 = 61.2.
+    grower = lab(compute={"installed": 0.0, "per_revenue": 0.0, "training": 1.0,
+                          "training_growth": {"from": 3.0, "to": 3.0, "half_life_years": 1.0}})
+    deal = facility(commitment=200.0, max_outstanding=60.0, vendor="nvidia",
+                    drawing={"purchases": 1.0, "shortfall": False})
+    res = run(scenario(parties=[vendor(), grower], deals=[deal], horizon=3))
+    draws = lines(res, "fac", "credit_draw")
+    assert list(draws["time"]) == [1, 2]
+    first = 35.0 * math.sqrt(2.0)
+    room = 60.0 - first * 1.02
+    np.testing.assert_allclose(draws["amount"], [first, room], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(draws["amount"], [49.49747, 9.51258], rtol=0, atol=5e-6)
+    assert one(res, "fac", "nvidia", "peak_exposure") == pytest.approx((first + room) * 1.02,
+                                                                       abs=1e-9)
+
+
+def test_purchase_draws_pay_the_vendors_price_per_unit_of_useful_capacity() -> None:
+    # The world above under the vendor choice, the vendor's unit giving 2 units of useful
+    # capacity (performance_per_unit 2) and $5B of infrastructure a unit: the lab's 1 unit
+    # of need is 0.5 of the vendor's units, $35B x 0.5 = $17.5B paid to it, and the
+    # facility draws half of that, $8.75B (it drew 0.5 x 1 x 35 = $17.5B, pricing the
+    # need as if a unit gave one of capacity: the whole purchase, not half).
+    buyer = lab(compute={"installed": 0.0, "per_revenue": 0.0, "training": 1.0,
+                         "training_growth": dict(FLAT)}, ported=["nvidia"])
+    deal = facility(commitment=30.0, max_outstanding=None, term_years=2, vendor="nvidia",
+                    drawing={"purchases": 0.5, "shortfall": False})
+    world = scenario(parties=[vendor(choice={"performance_per_unit": 2.0}), buyer], deals=[deal])
+    world["market"]["choice"] = {"infrastructure_per_unit": 5.0, "price_sensitivity": 10.0,
+                                 "planning_horizon_years": 3.0}
+    res = run(world)
+    sales = res.flows()
+    sale = sales[(sales["kind"] == "sale") & (sales["from"] == "xai")
+                 & (sales["quarter"] == "2025Q4")]["mean"].sum()
+    assert sale == pytest.approx(17.5, abs=1e-12)
+    draws = lines(res, "fac", "credit_draw")
+    assert list(draws["time"]) == [1]
+    assert draws["amount"][0] == pytest.approx(8.75, abs=1e-12)
 
 
 def test_purchase_draws_follow_the_spot_rentals() -> None:
@@ -215,3 +276,35 @@ def test_draws_never_exceed_the_limits(commitment: float, cap_share: float, star
     written = res.outcomes["spv|fac|written_off"][0]
     assert written <= drawn_total + rate / 4 * 8 * cap + 1e-12  # at most what was lent plus interest
     assert one(res, "fac", "nvidia", "loss") >= -1e-12
+
+
+def test_a_total_loss_has_lgd_one_and_the_schedule_adds_up_to_the_ead() -> None:
+    """docs/deals.md's worked example, in the lender's book and its debt schedule. The lab
+    defaults in q2 owing 0.49192 of principal and the 0.00808 of interest that fell due at
+    the end of q2 unpaid: EAD 0.5, nothing recovered, all of it written off. The loss is
+    0.5 / 1.02^3 = 0.47116 (PV at the start); the EAD valued at the start as well is the
+    same 0.5 / 1.02^3, so LGD is 1: a total loss. (Before 2026-12-01 LGD divided the PV
+    loss by the nominal EAD: 0.47116 / 0.5 = 94%.)"""
+    res = run(broke_world(facility()), quiet=True)
+    book = res.to_dict()["portfolios"]["nvidia"]
+    assert book["pd"] == 1.0
+    assert book["ead"] == pytest.approx(0.5, abs=1e-12)
+    assert book["ead_pv"] == pytest.approx(0.5 / 1.02**3, abs=1e-12)
+    assert book["lgd"] == pytest.approx(1.0, abs=1e-12)
+    assert book["expected_loss"] == pytest.approx(0.5 / 1.02**3, abs=1e-12)
+    # one obligor: its figures are the book's
+    assert book["pd_by_obligor"] == {"xai": 1.0}
+    assert book["ead_by_obligor"]["xai"] == pytest.approx(0.5, abs=1e-12)
+    assert book["lgd_by_obligor"]["xai"] == pytest.approx(1.0, abs=1e-12)
+    assert book["expected_loss_by_obligor"]["xai"] == pytest.approx(0.5 / 1.02**3, abs=1e-12)
+    # the schedule's default quarter: 0.49192 accelerated on top of the 0.00808 of interest
+    # due and unpaid, which sum to the EAD and are written off whole
+    schedule = res.debt_schedule("fac")
+    row = schedule[schedule["time"] == 2].iloc[0]
+    assert row["accelerated"] == pytest.approx(0.49192, abs=1e-12)
+    assert row["arrears_at_default"] == pytest.approx(0.00808, abs=1e-12)
+    assert row["accelerated"] + row["arrears_at_default"] == pytest.approx(book["ead"], abs=1e-12)
+    assert row["written_off"] == pytest.approx(0.5, abs=1e-12)
+    assert row["written_off_interest"] == pytest.approx(0.00808, abs=1e-12)
+    # no other quarter accelerates anything
+    assert schedule.loc[schedule["time"] != 2, "arrears_at_default"].abs().max() == 0.0

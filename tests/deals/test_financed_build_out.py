@@ -18,6 +18,8 @@ from chipcredit.engine.draws import ChunkDraws
 from chipcredit.engine.sim import Sim
 
 from . import _build as b
+from .test_spv_build_out import RENT
+from .test_spv_build_out import _world as spv_world
 
 CREDIT = {"id": "vc", "kind": "vendor_credit", "vendor": "nvidia", "borrower": "xai",
           "amount": 10, "rate": 0.08, "term_years": 5, "repayment": [{"kind": "cash"}]}
@@ -97,3 +99,77 @@ def test_build_out_pays_the_choice_models_infrastructure_per_unit() -> None:
     res = b.run(world)
     capacity = res.bands("xai", "capacity")["mean"].to_numpy()
     np.testing.assert_allclose(capacity, [0.2, 0.4, 0.5], rtol=1e-12)
+
+
+def test_committed_reserve_counts_the_vendors_performance_per_unit() -> None:
+    """Under the vendor choice a committed unit of a vendor with ``performance_per_unit``
+    2 delivers 2 units of useful capacity, in the reserve as in the purchase. The lab's
+    0.5 shortfall, $20B of revenue, a take-or-pay of 0.1 units at $20 + $20 = $40B each:
+    the reserve keeps 0.1 x 2 = 0.2 of the shortfall and $4B, the idle chips (2 of useful
+    capacity each too) are built out for the other 0.3: 0.15 chips, 0.15 x 20 = $3B of
+    $16B, 0.35 left idle; the lab buys all 0.1 units (0.2 useful) and owes no fee.
+    (Reserving 0.1 as if a unit were one of capacity, the build-out took 0.4, the 0.1 left
+    took only 0.05 committed units, and the lab owed 0.5 x 0.05 x 20 = $0.5B of fee for
+    units it could have used.)"""
+    top = {"id": "top", "kind": "purchase_commitment", "lab": "xai", "vendor": "nvidia",
+           "schedule": [{"quarter": "2025Q4", "capacity": 0.1}], "shortfall_fee": 0.5}
+    choice = {"infrastructure_per_unit": 20.0, "price_sensitivity": 10.0,
+              "planning_horizon_years": 3.0}
+    world = _world(80.0, [CREDIT, top], horizon=2, choice=choice)
+    world["parties"][0]["choice"] = {"performance_per_unit": 2.0}
+    world["parties"][1]["ported"] = ["nvidia"]
+    sim = Sim(cc.load_scenario(world), ChunkDraws(0, 1, 0, 1, True))
+    sim.step(0)
+    credit, lab = sim.deals[0], sim.labs[0]
+    assert credit.idle[0] == pytest.approx(0.35, rel=1e-12)
+    assert lab.bought[sim.acct("nvidia")][0] == pytest.approx(0.1, rel=1e-12)
+    assert lab.installed()[0] == pytest.approx(0.5, rel=1e-12)
+    assert sim.deals[1].claim.promised[0] == 0.0
+    assert lab.cash[0] == pytest.approx(20.0 - 3.0 - 4.0, rel=1e-12)
+
+
+def _perf_two(world: dict[str, Any], infrastructure: float) -> dict[str, Any]:
+    """``world`` under the vendor choice, its vendor's unit delivering 2 of useful capacity
+    and costing ``infrastructure`` $B to build out."""
+    world["market"]["choice"] = {"infrastructure_per_unit": infrastructure,
+                                 "price_sensitivity": 10.0, "planning_horizon_years": 3.0}
+    world["parties"][0]["choice"] = {"performance_per_unit": 2.0}
+    world["parties"][1]["ported"] = ["nvidia"]
+    return world
+
+
+def test_an_idle_credit_chip_counts_its_vendors_performance() -> None:
+    """A chip of a vendor with ``performance_per_unit`` 2 delivers 2 of useful capacity when
+    built out, as one the lab buys does. The 0.5 shipped on credit ($10B at $20B each),
+    a 0.5 need, $20B of revenue, $20B of buildings a chip: 0.25 chips meet the need (0.5
+    useful) for $5B, 0.25 stay idle, and the lab buys nothing. (Counted one of capacity
+    each, it built out all 0.5 chips for $10B and counted 0.5 of capacity, half what
+    they give.)"""
+    world = _perf_two(_world(80.0, [CREDIT], horizon=2), 20.0)
+    sim = Sim(cc.load_scenario(world), ChunkDraws(0, 1, 0, 1, True))
+    sim.step(0)
+    credit, lab = sim.deals[0], sim.labs[0]
+    assert credit.idle[0] == pytest.approx(0.25, rel=1e-12)
+    assert lab.fleet.capacity[0, 0] == pytest.approx(0.5, rel=1e-12)
+    assert lab.installed()[0] == pytest.approx(0.5, rel=1e-12)
+    assert lab.deployed[sim.acct("nvidia")][0] == pytest.approx(0.25, rel=1e-12)
+    assert sim.acct("nvidia") not in lab.bought
+    assert lab.cash[0] == pytest.approx(20.0 - 5.0, rel=1e-12)
+
+
+def test_an_idle_spv_gpu_counts_its_vendors_performance() -> None:
+    """The SPV's 1.0 GPU ($20B at $20B each) of a perf-2 vendor, a lessee needing 1.0 with
+    $30B: it builds out 0.5 GPUs ($10B of buildings), leases 0.5 x 2 = 1.0 of capacity,
+    leaves 0.5 idle; next quarter, with its need met, it builds out none. (It built out
+    all 1.0 for $20B and counted 1.0 leased.)"""
+    world = _perf_two(spv_world(cash=30.0, horizon=3), 20.0)
+    sim = Sim(cc.load_scenario(world), ChunkDraws(0, 1, 0, 1, True))
+    spv, lab = sim.deals[0], sim.labs[0]
+    for q in range(2):
+        sim.step(q)
+        assert spv.units[0] == pytest.approx(0.5, rel=1e-12)
+        assert spv.idle[0] == pytest.approx(0.5, rel=1e-12)
+        assert lab.leased[0] == pytest.approx(1.0, rel=1e-12)
+        assert lab.installed()[0] == pytest.approx(1.0, rel=1e-12)
+        if q == 0:  # $30B + $5B of revenue, less $10B of buildings and the rent
+            assert lab.cash[0] == pytest.approx(35.0 - 10.0 - RENT, rel=1e-12)

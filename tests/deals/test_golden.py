@@ -87,31 +87,33 @@ def _irr_annual(flows: list[float]) -> float:
 
 
 def test_spv_equity_irr_with_a_sold_residual() -> None:
-    # Residual curve by whole year of age: [1.0, 0.8, 0.6, 0.45, 0.3, 0.2]; at term end the
-    # GPUs are 20 quarters (5 years) old, worth 0.2 of their cost: 20 x 0.2 = 4, sold to
-    # `customers` at the end of quarter 19 (time 20). The lessee never defaults.
+    # Residual curve by whole year of age: [1.0, 0.8, 0.6, 0.45, 0.3, 0.2]; in the term's
+    # last quarter, 19, the GPUs are 19 quarters old, as the lab's own fleet counts age (0 in
+    # the quarter of delivery): 4.75 years, worth 0.3 + 0.75 x (0.2 - 0.3) = 0.225 of their
+    # cost, 20 x 0.225 = 4.5, sold to `customers` at the end of quarter 19 (time 20). (Valued
+    # a quarter older, at 5 years, it was 4.0.) The lessee never defaults.
     res = run(scenario(deals=[spv_deal()]))
     sale = lines(res, "spv", "residual_sale")
     assert list(sale["time"]) == [20]
-    assert sale["amount"][0] == pytest.approx(4.0, abs=1e-12)
+    assert sale["amount"][0] == pytest.approx(4.5, abs=1e-12)
 
     # valor put in 5.5 of the 7.5 equity, so it gets 5.5 / 7.5 of every distribution:
     #   quarters 1..19: 0.5164113726822014 x 5.5 / 7.5 = 0.378701673300281
-    #   quarter 20:     (0.5164113726822014 + 4) x 5.5 / 7.5 = 3.3120350...
+    #   quarter 20:     (0.5164113726822014 + 4.5) x 5.5 / 7.5 = 3.6787016733...
     share = 5.5 / 7.5
-    valor = [-5.5] + [SPV_TO_EQUITY * share] * 19 + [(SPV_TO_EQUITY + 4.0) * share]
+    valor = [-5.5] + [SPV_TO_EQUITY * share] * 19 + [(SPV_TO_EQUITY + 4.5) * share]
     dist = lines(res, "spv", "distribution", to="valor")
     assert list(dist["time"]) == list(range(1, 21))
     np.testing.assert_allclose(dist["amount"], valor[1:], rtol=0, atol=1e-9)
 
     expected = _irr_annual(valor)
-    assert expected == pytest.approx(0.2414069, abs=1e-6)  # sanity of the hand flows
+    assert expected == pytest.approx(0.2516054, abs=1e-6)  # sanity of the hand flows
     assert one(res, "spv", "valor", "irr") == pytest.approx(expected, abs=1e-8)
     # nvidia holds the other 2 / 7.5 on the same terms, so the same IRR
     assert one(res, "spv", "nvidia", "irr") == pytest.approx(expected, abs=1e-8)
     # nothing is left at the horizon: no mark, so realised = total
     assert one(res, "spv", "valor", "mark") == 0.0
-    # cash in = 19 x 0.378701673300281 + 3.3120350... = 10.507366...
+    # cash in = 19 x 0.378701673300281 + 3.6787016733... = 10.874033...
     assert one(res, "spv", "valor", "cash_in") == pytest.approx(sum(valor[1:]), abs=1e-9)
     assert one(res, "spv", "valor", "moic") == pytest.approx(sum(valor[1:]) / 5.5, abs=1e-9)
     # NPV at valor's 15%: flows discounted by 1.15^(-k/4)

@@ -1,4 +1,4 @@
-"""Results must not depend on what ran before in the same process (DESIGN section 10).
+"""Results must not depend on what ran before in the same process (docs/design.md section 10).
 
 The loan-guarantee tests build their world with `broke_world` and then edit its borrower
 in place (more cash, other costs, noisy revenue). When `broke_world` handed out the shared

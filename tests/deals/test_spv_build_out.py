@@ -97,9 +97,10 @@ def test_idle_gpus_go_back_with_the_rest_on_the_lessees_default() -> None:
     """A lessee with no cash and $1B of revenue a quarter, less than the rent, that cannot
     raise (success base -20) builds nothing out (it keeps its cash for the rent, and still
     falls short) and defaults in quarter 0 with all 1.0 GW idle: the SPV takes them back and
-    sells them at used value less the haircut, the cost of every GPU at a quarter old
-    (1.0 - 0.2 / 4 = 0.95 of cost) less 30%: 20 x 0.95 x 0.7 = $13.3B; nothing is left idle
-    to build out and the lessee pays for no buildings."""
+    sells them at used value less the haircut, the cost of every GPU at age 0 in the quarter
+    they arrived (as the lab's own fleet values it: 1.0 of cost) less 30%: 20 x 0.7 = $14B
+    (valued a quarter older, 0.95 of cost, it was $13.3B); nothing is left idle to build
+    out and the lessee pays for no buildings."""
     world = _world(cash=0.0, success=-20.0, horizon=4, run_rate=4.0)
     sim = Sim(cc.load_scenario(world), ChunkDraws(0, 1, 0, 1, True))
     sim.step(0)
@@ -112,7 +113,7 @@ def test_idle_gpus_go_back_with_the_rest_on_the_lessees_default() -> None:
     infra = _by_quarter(res, "infrastructure", "xai", "customers")
     np.testing.assert_allclose(infra, [0.0, 0.0, 0.0, 0.0], rtol=1e-12, atol=1e-12)
     sold = flows[(flows["kind"] == "collateral_sale") & (flows["to"] == "spv")]["mean"].sum()
-    assert sold == pytest.approx(20 * 0.95 * 0.7, rel=1e-12)
+    assert sold == pytest.approx(20 * 0.7, rel=1e-12)
     assert res.max_abs_imbalance < 1e-9
 
 
@@ -139,28 +140,48 @@ def _option_world(training: float, cash: float) -> dict[str, Any]:
     return world
 
 
-def test_a_lessee_with_gpus_still_idle_does_not_buy_them_at_the_end() -> None:
-    """At term end the used value (cost x residual at two years) is above the $4B option price
-    and the lessee has the cash, but 0.6 GW were never built out: it does not exercise, and
-    the SPV sells all 1.0 GW at used value. (Before, it paid $4B and got only the 0.4 GW in
-    use, at the cost of all 1.0: the idle GPUs vanished and its fleet was overvalued.)"""
+def test_a_lessee_with_gpus_still_idle_buys_them_all_and_keeps_them_idle() -> None:
+    """At term end (quarter 7) the used value (cost x residual at two years) is above the $4B
+    option price and the lessee has the cash: it buys all 1.0 GW for $4B, the 0.4 GW in use
+    into its fleet at age 7 (as the lab's own fleet counts age: 0 in the quarter of
+    delivery; it was 8, a quarter older) with the cost of them all ($20B), the 0.6 GW never built out its
+    own and still idle; nothing is sold, it buys no new GPUs, and it builds none of the idle
+    ones while its need is met. (Before, one GPU left idle stopped the option: the SPV sold
+    all 1.0 GW.) A later build-out puts idle ones into its fleet with the bought cohort, at
+    no further cost to the fleet, and not under the ended lease."""
     sim = Sim(cc.load_scenario(_option_world(0.4, 3.0)), ChunkDraws(0, 1, 0, 1, True))
     spv, lab = sim.deals[0], sim.labs[0]
     assert isinstance(spv, SpvLeaseDeal)
-    for q in range(7):  # to the quarter before the term ends
+    for q in range(8):  # to the end of the term's last quarter
         sim.step(q)
-    assert spv.idle[0] == pytest.approx(0.6) and lab.cash[0] > 4.0  # idle, and it could pay
-    value = 20.0 * float(sim.market.residual_share(8)[0])
-    assert value > 4.0  # the option would be worth exercising on the GPUs alone
+    assert spv.owned[0] and not spv.active[0]
+    assert spv.idle[0] == pytest.approx(0.6, rel=1e-12) and spv.units[0] == 0.0
+    assert lab.leased[0] == 0.0
+    assert lab.fleet.capacity[7, 0] == pytest.approx(0.4, rel=1e-12)
+    assert lab.fleet.cost[7, 0] == pytest.approx(20.0, rel=1e-12)
+    sim.step(8)  # the fleet ages: the bought cohort is 8 quarters old
+    spv.build_out(8, np.array([0.2]))
+    assert lab.fleet.capacity[8, 0] == pytest.approx(0.6, rel=1e-12)
+    assert lab.fleet.cost[8, 0] == pytest.approx(20.0, rel=1e-12)
+    assert spv.idle[0] == pytest.approx(0.4, rel=1e-12) and lab.leased[0] == 0.0
     res = b.run(_option_world(0.4, 3.0))
     flows = res.flows()
     paid = flows[(flows["kind"] == "purchase_option") & (flows["from"] == "xai")]["mean"].sum()
     sold = flows[(flows["kind"] == "residual_sale") & (flows["to"] == "spv")]["mean"].sum()
-    assert paid == 0.0 and sold == pytest.approx(value, rel=1e-12)
+    assert paid == pytest.approx(4.0, rel=1e-12) and sold == 0.0
+    assert not ((flows["kind"] == "sale") & (flows["from"] == "xai")).any()
+    np.testing.assert_allclose(res.bands("xai", "capacity")["mean"].to_numpy()[2:], 0.4,
+                               rtol=1e-12)
     assert res.max_abs_imbalance < 1e-9
-    # with every GPU in use the same lessee exercises: $4B, and nothing is sold
+
+
+def test_capacity_is_counted_once_in_the_quarter_the_option_is_exercised() -> None:
+    """With every GPU in use the lessee exercises ($4B, nothing sold) and its capacity stays
+    1.0 GW in every quarter: in the term's last quarter the GPUs are in its fleet and no
+    longer leased (before, that quarter's record counted them twice, 2.0 GW)."""
     res = b.run(_option_world(1.0, 30.0))
     flows = res.flows()
     paid = flows[(flows["kind"] == "purchase_option") & (flows["from"] == "xai")]["mean"].sum()
     sold = flows[(flows["kind"] == "residual_sale") & (flows["to"] == "spv")]["mean"].sum()
     assert paid == pytest.approx(4.0, rel=1e-12) and sold == 0.0
+    np.testing.assert_allclose(res.bands("xai", "capacity")["mean"], 1.0, rtol=1e-12)

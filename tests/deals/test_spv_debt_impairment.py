@@ -1,7 +1,7 @@
 """An SPV's debt is impaired exactly when its lender lost value: ``debt_loss`` above 0.
 
 ``debt_loss`` is the PV at the debt rate of the debt service promised minus what was
-received (DESIGN.md section 2a). Arrears bear no interest, so debt service paid late, in
+received (docs/design.md section 2a). Arrears bear no interest, so debt service paid late, in
 full, is a loss at the contract rate; it used to leave ``debt_impaired`` at 0 (that counted
 a write-off only) beside a debt loss of $0.24B.
 
@@ -64,7 +64,8 @@ def test_debt_service_paid_late_in_full_is_an_impairment() -> None:
     res = run(_world(), quiet=True)
     debt = lines(res, "spv", "debt_service", to="apollo")
     # the rent goes to the debt in quarters 0-2; at term end the rent and the GPUs' sale
-    # (20 x 0.8 = 16) pay the last P and the three quarters' arrears: 4P - 3R
+    # (3 quarters old: 20 x (1 - 0.75 x 0.2) = 17) pay the last P and the three quarters'
+    # arrears: 4P - 3R
     assert list(debt["time"]) == [1, 2, 3, 4]
     np.testing.assert_allclose(debt["amount"], [R, R, R, 4 * P - 3 * R], rtol=1e-12)
     assert 4 * P - 3 * R == pytest.approx(8.145148874849834, abs=1e-12)
@@ -77,12 +78,14 @@ def test_debt_service_paid_late_in_full_is_an_impairment() -> None:
 
 
 def test_a_write_off_adds_its_pv_to_the_late_payment_loss() -> None:
-    # used value 0.3 at 1 year: the sale brings 6, and the SPV has R + 6 = 7.741960181459208
-    # at term end against 4P - 3R = 8.145148874849834: 0.4031886933906259 is written off,
-    # a loss of 0.4031886933906259 x D4 = 0.36172800 at time 4 on top of LATE_LOSS
-    res = run(_world(used_at_one_year=0.3), quiet=True)
+    # used value 0.05 at 1 year: in the term's last quarter the GPUs are 3 quarters old
+    # (the lab's own fleet's age), worth 1 - 0.75 x 0.95 = 0.2875 of cost: the sale brings
+    # 5.75, and the SPV has R + 5.75 = 7.491960181459208 at term end against 4P - 3R =
+    # 8.145148874849834: 0.653188693390626 is written off, a loss of 0.653188693390626 x D4
+    # = 0.58601906 at time 4 on top of LATE_LOSS
+    res = run(_world(used_at_one_year=0.05), quiet=True)
     assert _spv(res) == pytest.approx(
-        (1.0, LATE_LOSS + 0.4031886933906259 * 0.8971657337001474, 1.0), abs=1e-9)
+        (1.0, LATE_LOSS + 0.653188693390626 * 0.8971657337001474, 1.0), abs=1e-9)
 
 
 def test_debt_paid_on_time_is_not_impaired() -> None:

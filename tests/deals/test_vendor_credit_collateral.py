@@ -1,7 +1,7 @@
 """Vendor credit is secured on the chips it shipped, valued at their used value until the
 path's own useful life ends and the fleet retires them. The cut used to be the chunk's
 longest drawn life, so a path's collateral, and its recovery when the borrower defaulted
-late, depended on which paths shared its chunk (DESIGN.md section 10)."""
+late, depended on which paths shared its chunk (docs/design.md section 10)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_collateral_ends_at_each_paths_own_useful_life() -> None:
     checked = 0
     for q in range(sim.n_quarters):
         sim.step(q)
-        age = sim.quarter - deal.start_q + 1
+        age = sim.quarter - deal.start_q  # the fleet's age: 0 in the quarter of delivery
         if not life.min() <= age < life.max():
             continue
         collateral = deal._collateral()

@@ -4,7 +4,12 @@ when no path is closed, a payment on no paths, and the identity gap."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from tests.engine.bits import same_bits
 
 from chipcredit.engine.claims import Claim
@@ -53,7 +58,7 @@ def test_a_payment_on_no_paths_changes_nothing_but_notes_the_flow() -> None:
     claim.receive_at(ledger, 0, np.zeros(0, dtype=np.intp), np.zeros(0), "debt_service")
     assert (1, 2, "debt_service") in ledger._quarter
     assert not claim.paid.any() and not claim.pv_paid.any()
-    assert 1 not in claim._discounts  # no factor computed for nothing
+    assert 1 not in claim._discounts and 1 not in claim._factors  # no factor for nothing
 
 
 def test_identity_gap_by_hand() -> None:
@@ -81,3 +86,22 @@ def test_the_quarter_check_covers_a_clouds_own_claims() -> None:
     tranche.promised[0] += 1.0  # $1B promised and never paid, in arrears or written off
     sim.step(1)
     assert sim.ledger.checks.claims >= 1.0 - 1e-9
+
+
+@settings(max_examples=200, deadline=None)
+@given(hnp.arrays(np.float64, (4, 6), elements=st.floats(width=64) | st.sampled_from([0.0, -0.0])))
+def test_identity_gap_is_the_numpy_expression(parts: np.ndarray) -> None:
+    """The compiled gap has the bits of the numpy expression it replaced (NaN where a path's
+    gap is NaN); a layout the kernel does not take (a strided view) gives the same."""
+    claim = Claim("debt", 2, 1, 0, 6, 0.0, 1)
+    claim.promised[:], claim.paid[:], claim.arrears[:], claim.written_off[:] = parts
+    with np.errstate(invalid="ignore", over="ignore"):
+        want = float(np.abs(parts[0] - parts[1] - parts[2] - parts[3]).max(initial=0.0))
+    got = claim.identity_gap()
+    assert (math.isnan(got) and math.isnan(want)) or got == want
+    wide = np.zeros(12)
+    wide[::2] = parts[0]
+    claim.promised = wide[::2]  # not contiguous: the numpy branch
+    with np.errstate(invalid="ignore", over="ignore"):
+        slow = claim.identity_gap()
+    assert (math.isnan(slow) and math.isnan(want)) or slow == want

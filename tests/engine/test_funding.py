@@ -1,4 +1,4 @@
-"""The round-success logistic (DESIGN.md section 3, phase 6) and its effect end to end.
+"""The round-success logistic (docs/design.md section 3, phase 6) and its effect end to end.
 
 ``P = 1 / (1 + exp(-(base + momentum x m + sentiment x s + winter x w)))`` with ``m`` the
 trailing four-quarter revenue growth (clipped to [-1, 10]), ``s`` sentiment and ``w`` 1 in

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import warnings
 from typing import Any
 
@@ -443,7 +444,11 @@ def _check(res: cc.Result) -> None:
             assert np.all((dq >= -1) & (dq < res.scenario.horizon_quarters))
 
 
-@settings(max_examples=50, deadline=None,
+# make test draws 25 scenarios (a bounded version, for the CI budget); make check-long 400
+RANDOM_SCENARIOS = 400 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 25
+
+
+@settings(max_examples=RANDOM_SCENARIOS, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=scenarios(), paths=st.integers(64, 300), seed=st.integers(0, 2**31))
 def test_random_scenarios_keep_the_ledger_invariants(data: dict[str, Any], paths: int,

@@ -334,6 +334,18 @@ def test_pay_at_spreads_one_amount_over_its_paths_and_checks_them() -> None:
         led.pay(0, 0, len(NAMES), "opening", np.ones(5))
 
 
+@pytest.mark.parametrize("q", [-1, QUARTERS])
+def test_a_transfer_outside_the_horizon_is_refused_not_written_past_the_arrays(q: int) -> None:
+    # the compiled transfer indexes the flow rows unchecked: a quarter past the end used to
+    # write outside them and crash the interpreter
+    led = _ledger(5, [5])
+    with pytest.raises(IndexError, match=f"transfer opening in quarter {q} of {QUARTERS}"):
+        led.pay(q, 0, 3, "opening", np.ones(5))
+    with pytest.raises(IndexError, match=f"transfer opening in quarter {q} of {QUARTERS}"):
+        led.pay_at(q, 0, 3, "opening", np.array([1, 3]), np.ones(2))
+    np.testing.assert_array_equal(led.balance[3], 0.0)
+
+
 def test_the_trace_lists_the_traced_paths_transfers() -> None:
     led = _ledger(300, [300], trace=7)
     few = np.zeros(300)

@@ -27,13 +27,22 @@ ONE_YEAR = {"multiple": 5, "half_life_years": 1}
 """From 20x towards 5x: 20x, then 5 x 4 ** 0.5 = 10x a year later, 5 x 4 ** 0.25 after two."""
 
 
-def _scenario(maturity: dict[str, Any] | None, *, deals: list[dict[str, Any]] | None = None,
-              horizon: int = 20, round_quarters: float | None = None,
-              **world: Any) -> cc.Scenario:
-    data = _world({"base": 3.0}, **world)  # P(round) = 95%: every round wanted succeeds
+def flat_lab(horizon: int, **world: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The scenario data of a lab with a flat run-rate of $1B a year and a sentiment loading
+    of 0 (its valuation is its multiple) over ``horizon`` quarters, and the lab's funding
+    block to set limits in. P(round) = 95%: every round wanted succeeds (test_round_cap.py
+    and test_year_cap.py build on it)."""
+    data = _world({"base": 3.0}, **world)
     data["horizon_quarters"] = horizon
     funding = data["parties"][1]["funding"]
     funding["sentiment_loading"] = 0.0
+    return data, funding
+
+
+def _scenario(maturity: dict[str, Any] | None, *, deals: list[dict[str, Any]] | None = None,
+              horizon: int = 20, round_quarters: float | None = None,
+              **world: Any) -> cc.Scenario:
+    data, funding = flat_lab(horizon, **world)
     if round_quarters is not None:
         funding["round_quarters"] = round_quarters
     if maturity is not None:

@@ -9,13 +9,15 @@ burns $1B a quarter. Every number is worked by hand.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.engine.test_funding import _world, base_case_sim
+from tests.engine.test_funding import base_case_sim
+from tests.engine.test_maturity import flat_lab
 
 import chipcredit as cc
 from chipcredit.engine.draws import ChunkDraws
@@ -23,15 +25,32 @@ from chipcredit.engine.sim import Sim
 from chipcredit.errors import ScenarioError
 
 
-def _scenario(d: Any, *, fixed: float = 5.0, horizon: int = 2, **world: Any) -> cc.Scenario:
-    data = _world({"base": 3.0}, cash=1.0, fixed=fixed, **world)  # P(round) = 95%
-    data["horizon_quarters"] = horizon
-    funding = data["parties"][1]["funding"]
-    funding["sentiment_loading"] = 0.0
-    if d is not None:
-        funding["max_dilution"] = d
+def _scenario(d: Any = None, *, y: Any = None, fixed: float = 5.0, horizon: int = 2,
+              **world: Any) -> cc.Scenario:
+    """The lab with $1B of cash and ``fixed`` $B a year of fixed costs, its rounds limited
+    to ``d`` of the company each and, where given, to ``y`` over four trailing quarters
+    (test_year_cap.py)."""
+    data, funding = flat_lab(horizon, cash=1.0, fixed=fixed, **world)
+    for field, limit in (("max_dilution", d), ("max_dilution_per_year", y)):
+        if limit is not None:
+            funding[field] = limit
     return cc.load_scenario(data)
 
+
+def market_rounds(seed: int, **limits: Any) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Each quarter's (the lab's shares before its round, the shares the round issued to the
+    market), shape (100,) each, stepping a 100-path run of a volatile lab that burns hard
+    ($6B a year of fixed costs, half a year of cash in its buffer) under ``limits`` (``d``,
+    ``y``), so that rounds are many and a limit often binds."""
+    sc = _scenario(fixed=6.0, horizon=16, volatility=0.8, **limits)
+    sim = Sim(sc, ChunkDraws(seed=seed, n_paths=100, first_block=0, last_block=1,
+                             deterministic=False))
+    lab, market = sim.labs[0], sim.acct("market")
+    for q in range(sim.n_quarters):
+        before = lab.total_shares().copy()
+        held = lab.shares.get((market, -1), np.zeros(sim.n)).copy()
+        sim.step(q)
+        yield before, lab.shares.get((market, -1), np.zeros(sim.n)) - held
 
 
 def _holdings(sim: Sim) -> tuple[float, float, float]:
@@ -82,52 +101,64 @@ def test_a_cap_that_never_binds_changes_no_number_on_any_path() -> None:
         free.to_json().replace(free.scenario_sha256, "")
 
 
-def test_a_lab_still_short_after_a_capped_round_defaults() -> None:
+@pytest.mark.parametrize("limit", [
+    # capped at 5% a round it raises 20 / 19 = 1.0526, which clears 1.0526 of the 6.25
+    pytest.param({"d": 0.05}, id="per-round"),
+    # the year's room of 5% is 20 / 19 = $1.0526B, the same (test_year_cap.py)
+    pytest.param({"y": 0.05}, id="per-year"),
+])
+def test_a_lab_still_short_after_a_capped_round_defaults(limit: dict[str, float]) -> None:
     # $30B a year of fixed costs: $7.5B a quarter against $0.25B of revenue and $1B of cash
     # leaves $6.25B unpaid at q = 0. Uncapped it raises max(1.5, 6.25 + 1) = 7.25, pays the
-    # arrears and lives; capped at 5% it raises 20 / 19 = 1.0526, which clears 1.0526 of the
-    # 6.25: still in arrears after the funding phase, it defaults in the first quarter
-    capped = base_case_sim(_scenario(0.05, fixed=30.0, horizon=1)).labs[0]
+    # arrears and lives; capped it raises 20 / 19: still in arrears after the funding
+    # phase, it defaults in the first quarter
+    capped = base_case_sim(_scenario(**limit, fixed=30.0, horizon=1)).labs[0]
     assert not capped.alive[0] and capped.default_quarter[0] == 0 and capped.cause[0] == 1
     free = base_case_sim(_scenario(None, fixed=30.0, horizon=1)).labs[0]
     assert free.alive[0] and free.default_quarter[0] == -1
 
 
-def test_the_cap_is_sampled_per_path_and_takes_its_median_in_the_base_case() -> None:
-    sc = _scenario({"dist": "uniform", "low": 0.08, "high": 0.2})
+@pytest.mark.parametrize(("kw", "ratio", "low", "high", "median"), [
+    pytest.param("d", "cap_ratio", 0.08, 0.2, 0.14 / 0.86, id="per-round"),
+    pytest.param("y", "year_ratio", 0.15, 0.3, 0.225 / 0.775, id="per-year"),
+])
+def test_the_limit_is_sampled_per_path_and_takes_its_median_in_the_base_case(
+        kw: str, ratio: str, low: float, high: float, median: float) -> None:
+    # the lab keeps a limit l as l / (1 - l), the most new shares per share before them
+    sc = _scenario(**{kw: {"dist": "uniform", "low": low, "high": high}})
     lab = Sim(sc, ChunkDraws(seed=2, n_paths=200, first_block=0, last_block=1,
                              deterministic=False)).labs[0]
-    d = lab.cap_ratio / (1 + lab.cap_ratio)
-    assert np.all((d >= 0.08 - 1e-12) & (d <= 0.2 + 1e-12)) and np.unique(d).size == 200
+    kept = getattr(lab, ratio)
+    limit = kept / (1 + kept)
+    assert np.all((limit >= low - 1e-12) & (limit <= high + 1e-12))
+    assert np.unique(limit).size == 200
     base = Sim(sc, ChunkDraws(0, 1, 0, 1, True)).labs[0]
-    assert float(base.cap_ratio[0]) == pytest.approx(0.14 / 0.86, rel=1e-14)
+    assert float(getattr(base, ratio)[0]) == pytest.approx(median, rel=1e-14)
 
 
-def test_bad_caps_are_refused_when_loaded() -> None:
-    for bad, rule in ((0, r"must be above 0 and below 1; got 0"),
-                      (1, r"must be above 0 and below 1; got 1"),
-                      (-0.1, r"must be above 0 and below 1"),
-                      (13, r"must be above 0 and below 1; got 13 \(did you mean 0\.13\?\)")):
-        with pytest.raises(ScenarioError, match=r"funding\.max_dilution " + rule):
-            _scenario(bad)
+@pytest.mark.parametrize(("kw", "field", "bad", "rule"), [
+    ("d", "max_dilution", 0, r"must be above 0 and below 1; got 0"),
+    ("d", "max_dilution", 1, r"must be above 0 and below 1; got 1"),
+    ("d", "max_dilution", -0.1, r"must be above 0 and below 1"),
+    ("d", "max_dilution", 13, r"must be above 0 and below 1; got 13 \(did you mean 0\.13\?\)"),
+    ("y", "max_dilution_per_year", 0, r"must be above 0 and below 1; got 0"),
+    ("y", "max_dilution_per_year", 1, r"must be above 0 and below 1; got 1"),
+    ("y", "max_dilution_per_year", -0.2, r"must be above 0 and below 1; got -0\.2"),
+    ("y", "max_dilution_per_year", 25,
+     r"must be above 0 and below 1; got 25 \(did you mean 0\.25\?\)"),
+])
+def test_bad_limits_are_refused_when_loaded(kw: str, field: str, bad: float, rule: str) -> None:
+    # the field's name and a space: max_dilution's rule is not matched by the yearly one's
+    with pytest.raises(ScenarioError, match=rf"funding\.{field} " + rule):
+        _scenario(**{kw: bad})
 
 
 @settings(max_examples=12, deadline=None)
 @given(d=st.floats(0.01, 0.6), seed=st.integers(0, 2**31 - 1))
 def test_no_round_issues_more_than_d_over_1_minus_d_of_the_shares_before_it(
         d: float, seed: int) -> None:
-    # a volatile lab that burns hard ($6B a year of fixed costs, and half a year of cash in
-    # its buffer), so rounds are many and the cap often binds
-    sc = _scenario(d, fixed=6.0, horizon=16, volatility=0.8)
-    sim = Sim(sc, ChunkDraws(seed=seed, n_paths=100, first_block=0, last_block=1,
-                             deterministic=False))
-    lab, market = sim.labs[0], sim.acct("market")
     bound, binding = d / (1 - d), 0
-    for q in range(sim.n_quarters):
-        before = lab.total_shares().copy()
-        held = lab.shares.get((market, -1), np.zeros(sim.n)).copy()
-        sim.step(q)
-        new = lab.shares.get((market, -1), np.zeros(sim.n)) - held
+    for before, new in market_rounds(seed, d=d):
         assert np.all(new <= bound * before * (1 + 1e-12))
         binding += int(np.sum(new >= bound * before * (1 - 1e-12)))
     assert binding > 0  # the cap bound on some round, so the bound was tested where it bites

@@ -1,6 +1,6 @@
 """`sum_rows` adds the rows of an array in order, whatever its width and layout, so a
 path's sum over cohorts, tranches or vendors does not depend on how many paths share its
-chunk (DESIGN.md section 10)."""
+chunk (docs/design.md section 10)."""
 
 from __future__ import annotations
 

@@ -17,25 +17,17 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.engine.test_funding import _world, base_case_sim
+from tests.engine.test_funding import base_case_sim
+from tests.engine.test_round_cap import _scenario as _limited
+from tests.engine.test_round_cap import market_rounds
 
 import chipcredit as cc
-from chipcredit.engine.draws import ChunkDraws
 from chipcredit.engine.sim import Sim
-from chipcredit.errors import ScenarioError
 
 
-def _scenario(y: Any, *, fixed: float = 5.0, horizon: int = 6, d: Any = None,
-              **world: Any) -> cc.Scenario:
-    data = _world({"base": 3.0}, cash=1.0, fixed=fixed, **world)  # P(round) = 95%
-    data["horizon_quarters"] = horizon
-    funding = data["parties"][1]["funding"]
-    funding["sentiment_loading"] = 0.0
-    if y is not None:
-        funding["max_dilution_per_year"] = y
-    if d is not None:
-        funding["max_dilution"] = d
-    return cc.load_scenario(data)
+def _scenario(y: Any, *, horizon: int = 6, **kw: Any) -> cc.Scenario:
+    """test_round_cap.py's lab with a yearly limit ``y``, over six quarters by default."""
+    return _limited(y=y, horizon=horizon, **kw)
 
 
 def _rounds(sim: Sim) -> list[float]:
@@ -93,51 +85,20 @@ def test_the_stricter_of_the_two_limits_binds() -> None:
     assert _rounds(sim) == pytest.approx([5.0, 0.0], rel=1e-14, abs=1e-14)
 
 
-def test_a_lab_still_short_after_a_yearly_capped_round_defaults() -> None:
-    # $30B a year of fixed costs leave $6.25B unpaid at q = 0 (test_round_cap.py); the
-    # year's room of 5% is 20 / 19 = $1.0526B: still in arrears, it defaults at q = 0
-    capped = base_case_sim(_scenario(0.05, fixed=30.0, horizon=1)).labs[0]
-    assert not capped.alive[0] and capped.default_quarter[0] == 0 and capped.cause[0] == 1
-    free = base_case_sim(_scenario(None, fixed=30.0, horizon=1)).labs[0]
-    assert free.alive[0] and free.default_quarter[0] == -1
-
-
-def test_the_limit_is_sampled_per_path_and_takes_its_median_in_the_base_case() -> None:
-    sc = _scenario({"dist": "uniform", "low": 0.15, "high": 0.3})
-    lab = Sim(sc, ChunkDraws(seed=2, n_paths=200, first_block=0, last_block=1,
-                             deterministic=False)).labs[0]
-    y = lab.year_ratio / (1 + lab.year_ratio)
-    assert np.all((y >= 0.15 - 1e-12) & (y <= 0.3 + 1e-12)) and np.unique(y).size == 200
-    base = Sim(sc, ChunkDraws(0, 1, 0, 1, True)).labs[0]
-    assert float(base.year_ratio[0]) == pytest.approx(0.225 / 0.775, rel=1e-14)
-
-
-def test_bad_yearly_limits_are_refused_when_loaded() -> None:
-    for bad, rule in ((0, r"must be above 0 and below 1; got 0"),
-                      (1, r"must be above 0 and below 1; got 1"),
-                      (-0.2, r"must be above 0 and below 1; got -0\.2"),
-                      (25, r"must be above 0 and below 1; got 25 \(did you mean 0\.25\?\)")):
-        with pytest.raises(ScenarioError, match=r"funding\.max_dilution_per_year " + rule):
-            _scenario(bad)
+# a lab still short after a capped round defaults, the limit is sampled per path, and bad
+# limits are refused: test_round_cap.py, for each limit
 
 
 @settings(max_examples=10, deadline=None)
 @given(y=st.floats(0.02, 0.6), seed=st.integers(0, 2**31 - 1))
 def test_no_four_quarters_issue_more_than_y_over_1_minus_y_of_the_shares_before_them(
         y: float, seed: int) -> None:
-    # a volatile lab that burns hard, so rounds are many and the year's room often binds
-    sc = _scenario(y, fixed=6.0, horizon=16, volatility=0.8)
-    sim = Sim(sc, ChunkDraws(seed=seed, n_paths=100, first_block=0, last_block=1,
-                             deterministic=False))
-    lab, market = sim.labs[0], sim.acct("market")
     bound, binding = y / (1 - y), 0
     before: list[np.ndarray] = []
     issued: list[np.ndarray] = []
-    for q in range(sim.n_quarters):
-        before.append(lab.total_shares().copy())
-        held = lab.shares.get((market, -1), np.zeros(sim.n)).copy()
-        sim.step(q)
-        issued.append(lab.shares.get((market, -1), np.zeros(sim.n)) - held)
+    for q, (shares, new) in enumerate(market_rounds(seed, y=y)):
+        before.append(shares)
+        issued.append(new)
         start = max(q - 3, 0)
         window = np.sum(issued[start:], axis=0)
         assert np.all(window <= bound * before[start] * (1 + 1e-12))

@@ -190,7 +190,7 @@ def test_summary_text_refuses_what_is_not_a_result(sc: cc.Scenario) -> None:
     with pytest.raises(cc.UsageError) as err:
         cc.summary_text(res, lang="EN")
     assert _one_line(err) == "summary_text: lang must be one of en, zh; got 'EN' (did you mean en?)"
-    assert cc.summary_text(res).startswith("Over 8 simulated futures")
+    assert cc.summary_text(res).startswith("Over 8 simulated paths")
 
 
 def test_whole_number_and_parameter_list_rules() -> None:

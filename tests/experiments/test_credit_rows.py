@@ -48,6 +48,7 @@ def test_spv_rows_are_the_json_spvs_of_both_runs(res: cc.StressResult) -> None:
                "lessee_default_probability": "lessee_default"}[name]
         x, y = (r.outcomes[f"spv|gpu-spv|{key}"] for r in (res.base, res.stressed))
         assert row["share_higher"] == np.mean(y > x) and row["share_lower"] == np.mean(y < x)
+        assert np.isnan(row["median_difference"])  # of -1, 0, +1: no median (a 0/1 event)
     loss = _row(res, "gpu-spv", "fund", "debt_loss")
     assert loss["base"] == a["debt_loss"]["mean"] and loss["other"] == b["debt_loss"]["mean"]
     assert loss["unit"] == "$B"
@@ -68,6 +69,29 @@ def test_portfolio_rows_are_the_json_portfolios_of_both_runs(res: cc.StressResul
         assert all(np.isnan(row[c]) for c in ("ci_low", "ci_high", "median_difference",
                                               "share_higher", "share_lower"))
         assert row["paths"] == 300 and row["unit"] == "$B"
+
+
+def test_irr_rows_count_total_losses_at_minus_100_as_run_does(res: cc.StressResult) -> None:
+    # the stress doubles the sponsor's total-loss paths (its IRR below the bracket, -100%):
+    # those paths count in the paired mean as in each run's own IRR mean (the JSON's
+    # irr.mean), instead of dropping out of the difference
+    key = "deal|gpu-spv|sponsor|irr"
+    below = [int(np.count_nonzero(r.outcomes[key + "_reason"] == 5))
+             for r in (res.base, res.stressed)]
+    assert 0 < below[0] < below[1]
+    row = _row(res, "gpu-spv", "sponsor", "irr")
+    a, b = (r.to_dict()["deals"]["gpu-spv"]["parties"]["sponsor"]["irr"]["mean"]
+            for r in (res.base, res.stressed))
+    assert (row["base"], row["other"]) == (a, b)
+    assert row["difference"] == b - a and row["paths"] == 300
+    # by hand: the mean of the solved IRRs with each total loss at -1 (the kept float32
+    # values; the run means sum the float64 ones)
+    solved = res.base.outcomes[key][np.isfinite(res.base.outcomes[key])].astype(np.float64)
+    assert a == pytest.approx((solved.sum() - below[0]) / 300, rel=1e-6)  # float32 kept
+    x, y = (np.where(r.outcomes[key + "_reason"] == 5, -1.0, r.outcomes[key].astype(np.float64))
+            for r in (res.base, res.stressed))
+    assert row["median_difference"] == float(np.median(y - x))
+    assert row["share_lower"] == np.mean(y < x)
 
 
 def test_stress_cli_table_and_json_carry_the_credit_rows(tmp_path: Path) -> None:
@@ -96,3 +120,20 @@ def test_compare_carries_them_for_what_both_scenarios_have() -> None:
     held = t[t["deal"].isna() & (t["party"] == "xai-bondholders")]
     assert {"expected_loss", "var_95", "cvar_95", "var_99", "cvar_99"} <= set(held["metric"])
     assert found.party("xai-bondholders")["metric"].tolist() == held["metric"].tolist()
+
+
+def test_an_spv_without_covenants_has_no_covenant_breach_row() -> None:
+    """Its JSON covenant_breach_probability is null in both runs (nothing to breach): a
+    paired row would read 0 against 0, "tested and never breached"."""
+    scenario = cc.load_scenario(SPV)
+    deals = [d.model_copy(update={"covenants": None}) if d.id == "gpu-spv" else d
+             for d in scenario.deals]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        res = cc.stress(scenario.model_copy(update={"deals": deals}), "telecom-2001",
+                        paths=40, seed=7)
+    t = res.differences
+    spv = t[t["deal"] == "gpu-spv"]
+    assert "covenant_breach_probability" not in set(spv["metric"])
+    assert {"debt_impairment_probability", "lessee_default_probability",
+            "debt_loss"} <= set(spv["metric"])

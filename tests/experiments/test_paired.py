@@ -71,13 +71,32 @@ def test_ties_count_in_neither_share_and_events_are_compared_as_zero_or_one() ->
     cash = rows[(None, "xai", "cash_end")]
     assert (cash["share_higher"], cash["share_lower"], cash["median_difference"]) == (0.25, 0.25, 0.0)
     event = rows[(None, "xai", "second_source_probability")]
-    # as 0/1: A [0, 1, 0, 1], B [0, 0, 1, 1]; differences [0, -1, +1, 0]
-    assert (event["share_higher"], event["share_lower"], event["median_difference"]) == (0.25, 0.25, 0.0)
+    # as 0/1: A [0, 1, 0, 1], B [0, 0, 1, 1]; differences [0, -1, +1, 0]; no median
+    # (tests/experiments/test_paired.py::test_an_event_has_no_median_difference)
+    assert (event["share_higher"], event["share_lower"]) == (0.25, 0.25)
+    assert np.isnan(event["median_difference"])
     # the IRR is paired over the two paths where both have one: differences +0.1 and -0.1
     irr = rows[("loi", "nvidia", "irr")]
     assert irr["paths"] == 2
     assert (irr["share_higher"], irr["share_lower"]) == (0.5, 0.5)
     assert irr["median_difference"] == pytest.approx(0.0, abs=1e-7)
+
+
+def test_an_event_has_no_median_difference() -> None:
+    # a default on 1 path of 5 in A, on 3 others in B: the 0/1 differences are
+    # [+1, +1, +1, 0, -1], whose median +1 would read as "B defaults for certain"; the row
+    # keeps the mean (+0.4) and the shares flipping to default (3/5) and back (1/5)
+    rows = _pair({"party|xai|default_quarter": [-1, -1, -1, -1, 2],
+                  "party|xai|cash_end": [1, 2, 3, 4, 5]},
+                 {"party|xai|default_quarter": [1, 2, 3, -1, -1],
+                  "party|xai|cash_end": [2, 3, 4, 4, 0]})
+    event = rows[(None, "xai", "default_probability")]
+    assert event["unit"] == "probability"
+    assert event["difference"] == pytest.approx(0.4)
+    assert (event["share_higher"], event["share_lower"]) == (0.6, 0.2)
+    assert np.isnan(event["median_difference"])
+    # a quantity keeps its median: differences [+1, +1, +1, 0, -5]
+    assert rows[(None, "xai", "cash_end")]["median_difference"] == 1.0
 
 
 def test_stress_differences_have_the_same_columns_and_match_the_paths() -> None:

@@ -48,7 +48,11 @@ def test_an_end_at_the_target_meets_the_inequality(sc: cc.Scenario, target: str,
     assert "holds everywhere in the bracket" in res.message
     # it touches the target without crossing it: "no value gives M = V" would be untrue
     goal = float(target.split()[-1])
-    if goal in (m for _, m in res.probes):
+    if res.metric_range == (goal, goal):  # flat at the target: no bracket would move it
+        assert res.message.startswith(f"{LOSS} is 0 at every probe, the target itself: no "
+                                      "value of deals.loan.rate in [0.05, 0.15] moves it; ")
+        assert "gives" not in res.message and "wider bracket" not in res.message
+    elif goal in (m for _, m in res.probes):
         assert "reaches the target without crossing it" in res.message
         assert "gives" not in res.message
 
@@ -97,7 +101,7 @@ def test_an_unreachable_target_is_refused_before_any_run(
     def no_runs(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("a probe ran")
 
-    monkeypatch.setattr(solve_module, "run_variants", no_runs)
+    monkeypatch.setattr(solve_module, "run_probe", no_runs)
     with pytest.raises(cc.UsageError, match=r"^target value must be between") as err:
         cc.solve(sc, "deals.loan.rate", target, paths=4)
     message = str(err.value)

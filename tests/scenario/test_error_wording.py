@@ -97,14 +97,16 @@ CASES = [
                  id="duplicate-key"),
     pytest.param("    discount_rate: 0.09\n", "    discount_rate: 0.09\n  - id: valor\n"
                  "    kind: lender\n",
-                 "35:9: parties[4].id duplicates an earlier party id; got 'valor'",
+                 "35:9: parties[4].id duplicates an earlier party id, parties[2] on line 30; got "
+                 "'valor'",
                  id="duplicate-party-id"),
     pytest.param("    discount_rate: 0.09\n", "    discount_rate: 0.09\n  - id: market\n"
                  "    kind: investor\n",
                  "35:9: parties[4].id is a built-in account; got 'market'",
                  id="built-in-party-id"),
     pytest.param("  - id: series-d", "  - id: term-loan",
-                 "51:9: deals[2].id duplicates an earlier deal id; got 'term-loan'",
+                 "51:9: deals[2].id duplicates an earlier deal id, deals[0] on line 36; got "
+                 "'term-loan'",
                  id="duplicate-deal-id"),
     pytest.param("  - id: valor\n", "  - id: Valor\n",
                  "30:9: parties[2].id must be an id: a lower-case letter, then lower-case letters, "

@@ -49,7 +49,11 @@ def cloud(contract: dict[str, Any]) -> dict[str, Any]:
 
 
 def world(deals: list[dict[str, Any]], contract: dict[str, Any]) -> cc.Scenario:
-    parties = [vendor(), lab(), cloud(contract),
+    # the lab's rounds capped, as seed-2025's: an uncapped lab bound by a purchase
+    # commitment gets a note of its own (tests/scenario/test_author_notes.py)
+    capped = lab(funding={"valuation_multiple": 10.0, "success": {"base": 0.0},
+                          "max_dilution_per_year": 0.3})
+    parties = [vendor(), capped, cloud(contract),
                {"id": "valor", "kind": "investor", "discount_rate": 0.15},
                {"id": "apollo", "kind": "lender", "discount_rate": 0.09}]
     return cc.load_scenario(scenario(parties, deals, horizon=24))

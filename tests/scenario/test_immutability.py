@@ -19,8 +19,9 @@ from pydantic import ValidationError
 import chipcredit as cc
 from chipcredit.errors import ScenarioError
 from chipcredit.scenario.base import FrozenMap
+from chipcredit.scenario.clouds import Cloud
 from chipcredit.scenario.deals import SpvLease
-from chipcredit.scenario.parties import Cloud, Lab
+from chipcredit.scenario.parties import Lab
 from chipcredit.scenario.paths import parameter_paths, set_number
 
 from .conftest import BASE

@@ -40,7 +40,7 @@ def test_an_unknown_deal_kind_still_reports_its_shared_fields(tmp_path: Path) ->
         + "; got 'equty' (did you mean equity?)",
         "56:12: deals[2].start must be a quarter written like 2025Q4; got '2026-Q3' "
         "(did you mean 2026Q3?)",
-        "57:13: deals[2].status must be one of announced, signed, executed; got 'done' "
+        "57:13: deals[2].status must be one of announced, signed, executed, hypothetical; got 'done' "
         "(did you mean executed?)",
         "58:24: deals[2].close_probability must be between 0 and 1; got 1.5",
     ]

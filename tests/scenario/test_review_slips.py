@@ -12,6 +12,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.scenario.conftest import BASE
@@ -36,6 +37,20 @@ TEXT = BASE + CREDIT
 """The base with a vendor credit, deals[3], on lines 57-65 (its repayment on line 64)."""
 NOTE = "(checks across fields, such as references, sums and dates, run once these are fixed)"
 NBSP = "\u00a0"
+
+
+def _odd_space(at: str, space: str = "a non-breaking space (U+00A0)") -> list[str]:
+    """The one problem of a file that YAML cannot read for an odd ``space`` at line:column
+    ``at``."""
+    return [f"{at}: the file is not valid YAML: {space} here; use an ordinary space"]
+
+
+def _repayment_slip(written: str, got: str, name: str) -> Any:
+    """A case: the vendor credit's repayment list (line 64) written as ``written`` on one
+    line, and the one problem that names it, ``got`` what the loader read."""
+    return pytest.param("    repayment:\n      - kind: cash\n", f"    repayment: {written}\n",
+                        [f"64:16: deals[3].repayment must be a list; got {got}"], id=name)
+
 
 # (text to replace in TEXT, replacement, the expected lines after "FILE:")
 CASES = [
@@ -76,21 +91,16 @@ CASES = [
                  id="kind-key-and-value-misspelt"),
     # --- an odd space is named where it is, even when YAML stumbles only on a later line
     pytest.param("    amount: 2\n", NBSP * 4 + "amount: 2\n",
-                 ["40:1: the file is not valid YAML: a non-breaking space (U+00A0) here; "
-                  "use an ordinary space"], id="nbsp-indentation"),
+                 _odd_space("40:1"), id="nbsp-indentation"),
     pytest.param("    amount: 2\n", "  " + NBSP * 2 + "amount: 2\n",
-                 ["40:3: the file is not valid YAML: a non-breaking space (U+00A0) here; "
-                  "use an ordinary space"], id="nbsp-in-part-of-an-indentation"),
+                 _odd_space("40:3"), id="nbsp-in-part-of-an-indentation"),
     pytest.param("    amount: 2\n    rate: 0.11\n",
                  NBSP * 4 + "amount: 2\n" + NBSP * 4 + "rate: 0.11\n",
-                 ["41:1: the file is not valid YAML: a non-breaking space (U+00A0) here; "
-                  "use an ordinary space"], id="nbsp-indentation-on-two-lines"),
+                 _odd_space("41:1"), id="nbsp-indentation-on-two-lines"),
     pytest.param("  - id: valor", "  -" + NBSP + "id: valor",
-                 ["30:4: the file is not valid YAML: a non-breaking space (U+00A0) here; "
-                  "use an ordinary space"], id="nbsp-after-a-dash"),
+                 _odd_space("30:4"), id="nbsp-after-a-dash"),
     pytest.param("    amount: 2\n", "\u2009" * 4 + "amount: 2\n",
-                 ["40:1: the file is not valid YAML: an unusual space (U+2009) here; "
-                  "use an ordinary space"], id="thin-space-indentation"),
+                 _odd_space("40:1", "an unusual space (U+2009)"), id="thin-space-indentation"),
     # a key so indented reads as one of the map above, valid YAML: the key is named bare
     pytest.param("      - kind: cash\n", "      - kind: cash\n" + NBSP * 4 + "at_end: sell\n",
                  ["66:1: ['\\xa0\\xa0\\xa0\\xa0at_end'] is not a known field "
@@ -116,21 +126,13 @@ CASES = [
                  "    lease: {term_years: 5, rate: 0.16}\n    at_end: later\n",
                  ["51:13: deals[1].at_end must be one of purchase_option, sell; got 'later'"],
                  id="choice-meaning-nothing"),
-    pytest.param("    repayment:\n      - kind: cash\n", "    repayment: cash\n",
-                 ["64:16: deals[3].repayment must be a list; got 'cash' "
-                  "(did you mean [{kind: cash}]?)"], id="repayment-one-word"),
-    pytest.param("    repayment:\n      - kind: cash\n", "    repayment: revenue_share, cash\n",
-                 ["64:16: deals[3].repayment must be a list; got 'revenue_share, cash' "
-                  "(did you mean [{kind: revenue_share, share: ..}, {kind: cash}]?)"],
-                 id="repayment-two-words"),
-    pytest.param("    repayment:\n      - kind: cash\n",
-                 "    repayment: {kind: revenue_share, share: 0.1}\n",
-                 ["64:16: deals[3].repayment must be a list; got {'kind': 'revenue_share', "
-                  "'share': 0.1} (did you mean [{kind: revenue_share, share: 0.1}]?)"],
-                 id="repayment-one-map"),
-    pytest.param("    repayment:\n      - kind: cash\n", "    repayment: money\n",
-                 ["64:16: deals[3].repayment must be a list; got 'money'"],
-                 id="repayment-word-of-no-kind"),
+    _repayment_slip("cash", "'cash' (did you mean [{kind: cash}]?)", "repayment-one-word"),
+    _repayment_slip("revenue_share, cash", "'revenue_share, cash' (did you mean "
+                    "[{kind: revenue_share, share: ..}, {kind: cash}]?)", "repayment-two-words"),
+    _repayment_slip("{kind: revenue_share, share: 0.1}", "{'kind': 'revenue_share', "
+                    "'share': 0.1} (did you mean [{kind: revenue_share, share: 0.1}]?)",
+                    "repayment-one-map"),
+    _repayment_slip("money", "'money'", "repayment-word-of-no-kind"),
     # --- a party named from outside the file: the only party of the kind asked for
     pytest.param("    lessee: xai", "    lessee: openai",
                  ["45:13: deals[1].lessee names no party in the scenario; got 'openai' "

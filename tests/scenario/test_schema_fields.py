@@ -45,16 +45,19 @@ REFERENCE = ROOT / "docs" / "scenario-reference.md"
 STRESS = ROOT / "docs" / "stress.md"
 TABLE = Path(fieldnotes_table.__file__)
 PARTS = (
-    ("party_fieldnotes", "PARTY_NOTES", "chipcredit.scenario.parties",
-     "the fields of the parties (the classes of `chipcredit.scenario.parties`)"),
-    ("deal_fieldnotes", "DEAL_NOTES", "chipcredit.scenario.deals",
+    ("party_fieldnotes", "PARTY_NOTES",
+     ("chipcredit.scenario.parties", "chipcredit.scenario.clouds",
+      "chipcredit.scenario.equity_rounds", "chipcredit.scenario.party_base"),
+     "the fields of the parties (the classes of `chipcredit.scenario.parties`, `clouds`,\n"
+     "`equity_rounds` and `party_base`)"),
+    ("deal_fieldnotes", "DEAL_NOTES", ("chipcredit.scenario.deals",),
      "the fields of the deals (the classes of `chipcredit.scenario.deals`)"),
-    ("world_fieldnotes", "WORLD_NOTES", None,
+    ("world_fieldnotes", "WORLD_NOTES", (),
      "the fields of the scenario's shared world: the file's top level, the market, the shocks,\n"
      "the correlations and growth paths (every class outside the parties and the deals)"),
 )
 """The generated modules beside `fieldnotes_table` that `FIELD_NOTES` merges: (module, its
-dict, the module whose classes' notes it holds or None for every other class, what it holds)."""
+dict, the modules whose classes' notes it holds or none for every other class, what it holds)."""
 REGENERATE = os.environ.get("REGENERATE") == "1"
 CLASSES = model_classes(Scenario)
 
@@ -217,12 +220,13 @@ def notes_from_docs() -> dict[str, dict[str, str]]:
 
 
 def _part(name: str) -> str:
-    """The module of `PARTS` that holds the notes of class ``name``: that of the module
-    defining it, else the last (every other class)."""
-    for module, _variable, source, _what in PARTS:
-        cls = getattr(importlib.import_module(source), name, None) if source else None
-        if isinstance(cls, type) and cls.__module__ == source:
-            return module
+    """The module of `PARTS` that holds the notes of class ``name``: that of the modules
+    one of which defines it, else the last (every other class)."""
+    for module, _variable, sources, _what in PARTS:
+        for source in sources:
+            cls = getattr(importlib.import_module(source), name, None)
+            if isinstance(cls, type) and cls.__module__ == source:
+                return module
     return PARTS[-1][0]
 
 
@@ -288,7 +292,7 @@ def test_common_deal_and_party_fields_are_noted_once() -> None:
         assert not [name for name in deals if key in FIELD_NOTES.get(name, {})], key
     parties = [cls.__name__ for cls in _union(Party)]
     for key in ("id", "kind", "name", "description", "discount_rate"):
-        assert key in FIELD_NOTES["_PartyBase"], key
+        assert key in FIELD_NOTES["PartyBase"], key
         assert not [name for name in parties if key in FIELD_NOTES.get(name, {})], key
 
 

@@ -115,7 +115,8 @@ HINTS = [
                  "lower-case letters, digits, _ and -; got 'ap\\u043ello' (did you mean apollo?)",
                  id="cyrillic-look-alike"),
     pytest.param("  - id: valor\n", "  - id: apollo\n",
-                 "s.yaml:32:9: parties[3].id duplicates an earlier party id; got 'apollo'",
+                 "s.yaml:32:9: parties[3].id duplicates an earlier party id, parties[2] on line 30; "
+                 "got 'apollo'",
                  id="duplicate-id-without-knock-on-lines"),
     pytest.param("amount: 12.5", "amount: 12",
                  "s.yaml:47:13: deals[1].amount must equal equity plus debt (19.5); "

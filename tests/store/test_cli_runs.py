@@ -126,7 +126,8 @@ def test_runs_list_and_show(two_runs: Path) -> None:
     assert code == 0, err
     assert out.splitlines()[0].startswith("run 2 · run · complete · scenario seed-2025")
     assert "What each party gets from each deal ($B; medians over 200 paths, * over fewer)" in out
-    assert "Parties ($B; medians at the horizon)" in out
+    assert ("Parties ($B; P(default): share of paths; revenue totalled over the horizon, cash "
+            "at its end; p50: medians over 200 paths)") in out
     assert "xai-chips-on-credit" in out
     assert "per-path outcomes of 200 paths stored" in out
 

@@ -12,7 +12,7 @@ import chipcredit as cc
 duckdb = pytest.importorskip("duckdb")
 
 from chipcredit.store import SCHEMA_VERSION, RunStore  # noqa: E402
-from chipcredit.store.schema import IRR_COLUMNS, METRICS, prepare_writable  # noqa: E402
+from chipcredit.store.schema import IRR_COLUMNS, METRICS, RUNS, prepare_writable  # noqa: E402
 
 
 def _make_version_1(path: Path) -> None:
@@ -25,8 +25,18 @@ def _make_version_1(path: Path) -> None:
     con.close()
 
 
+def _make_version_4(path: Path) -> None:
+    """Turn a fresh store into what schema version 4 wrote: no code fingerprint."""
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE runs DROP COLUMN code_sha256")
+    con.execute("DELETE FROM meta WHERE key = 'created_with_code'")
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    con.close()
+
+
 def _make_version_3(path: Path) -> None:
     """Turn a fresh store into what schema version 3 wrote: no IRR columns in metrics."""
+    _make_version_4(path)
     con = duckdb.connect(str(path))
     for column in IRR_COLUMNS:
         con.execute(f"ALTER TABLE metrics DROP COLUMN {column}")
@@ -127,7 +137,8 @@ def test_a_version_3_store_gains_the_irr_columns_from_its_summaries(
 
     assert store.save(small_result) == 2  # migrates, then records
     con = duckdb.connect(str(store_file), read_only=True)
-    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("4",)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),)
     names = [c for c, *_ in METRICS.columns]
     columns = ", ".join(n for n in names if n not in IRR_COLUMNS)
     # every old row and value kept, in order; the run's other tables untouched
@@ -161,3 +172,26 @@ def runner_show(path: Path, run_id: int) -> str:
     got = CliRunner().invoke(cli.app, ["runs", "show", str(run_id), "--store", str(path)])
     assert got.exit_code == 0, got.stderr
     return got.stdout
+
+
+def test_a_version_4_store_opens_and_gains_the_code_fingerprint(
+        store_file: Path, small_result: cc.Result) -> None:
+    """A store written before runs named their code keeps its runs, with no fingerprint
+    (NULL: not known), and the next write records the fingerprint of the code that
+    simulated the new run; the runs columns end in the order a new store has them."""
+    store = RunStore(store_file)
+    store.save(small_result)
+    _make_version_4(store_file)
+    with pytest.raises(cc.UsageError, match="schema version 4, older than"):
+        RunStore(store_file, read_only=True).get_run(1)
+
+    assert store.save(small_result) == 2
+    read = RunStore(store_file, read_only=True)
+    assert read.get_run(1)["run"]["code_sha256"] is None
+    assert read.get_run(2)["run"]["code_sha256"] == small_result.code_sha256
+    assert len(small_result.code_sha256) == 64
+    con = duckdb.connect(str(store_file), read_only=True)
+    assert [r[0] for r in con.execute("DESCRIBE runs").fetchall()] == RUNS.column_names
+    # the store was not made by this code, so its meta claims no code
+    assert con.execute("SELECT value FROM meta WHERE key = 'created_with_code'").fetchone() is None
+    con.close()

@@ -99,14 +99,18 @@ def test_text_stays_text(exported: tuple[dict[str, Any], list[Any], Path]) -> No
     text = {p: v for p, v, _ in rows if isinstance(v, str)}
     kinds = {f"{section}.{key}.kind": summary[section][key]["kind"]
              for section in ("deals", "parties") for key in summary[section]}
-    metadata = {key: summary[key] for key in ("chipcredit_version", "scenario", "scenario_sha256",
-                                              "start")}
+    metadata = {key: summary[key] for key in ("chipcredit_version", "chipcredit_code_sha256",
+                                              "scenario", "scenario_sha256", "start")}
     # which side of the IRR's bracket a percentile lies on ("above", "below") is text
     sides = {f"deals.{deal}.parties.{party}.irr.outside_bracket.{stat}": side
              for deal, d in summary["deals"].items() for party, p in d["parties"].items()
              for stat, side in p["irr"]["outside_bracket"].items()}
+    # a vendor's years name their first and last quarters
+    years = {f"vendors.{vendor}.self_funded_by_year[{i}].{end}": year[end]
+             for vendor, v in summary["vendors"].items()
+             for i, year in enumerate(v.get("self_funded_by_year", ())) for end in ("first", "last")}
     # the seed is text, as on the runs sheet: Excel keeps 15 significant digits of a number
-    assert text == {**metadata, "seed": str(summary["seed"]), **kinds, **sides}
+    assert text == {**metadata, "seed": str(summary["seed"]), **kinds, **sides, **years}
     assert cells["deterministic"] is True
     assert cells["paths"] == summary["paths"] == 1
     assert list(cells)[: len(METADATA)] == list(METADATA)  # the summary's order
@@ -125,3 +129,32 @@ def test_a_formula_in_the_summary_is_stored_as_text(
     cell = next(row[1] for row in book["summary"].iter_rows() if row[0].value == "scenario")
     assert cell.data_type == "s" and cell.value == summary["scenario"]
     book.close()
+
+
+def test_every_number_in_the_sheet_xml_is_the_json_number_to_the_bit(
+        exported: tuple[dict[str, Any], list[Any], Path]) -> None:
+    """The sheet's XML, read without openpyxl, holds each number of the JSON summary as text
+    that parses to the same float: openpyxl alone writes 16 significant digits, which
+    changed 269 of 1,342 summary values in their last bit."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    from chipcredit.analytics.query import summary_items
+
+    summary, _, target = exported
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(target) as book:
+        root = ET.fromstring(book.read("xl/worksheets/sheet2.xml"))  # summary, second sheet
+    written: dict[str, str] = {}
+    for row in root.iterfind(".//m:sheetData/m:row", ns):
+        cells = {c.get("r", "")[0]: c for c in row.iterfind("m:c", ns)}
+        path = cells["A"].findtext("m:is/m:t", namespaces=ns)
+        value = cells.get("B")
+        if value is not None and value.get("t") == "n":
+            written[str(path)] = str(value.findtext("m:v", namespaces=ns))
+    numbers = {path: v for path, v in summary_items(summary)
+               if isinstance(v, float | int) and not isinstance(v, bool) and path != "seed"}
+    assert set(written) == set(numbers) and len(numbers) > 1000  # the seed is text
+    assert [p for p, text in written.items() if float(text) != numbers[p]] == []
+    # and the text is what the JSON writes for it (the shortest round-trip form)
+    assert sum(text != f"{float(text):.16g}" for text in written.values()) > 100

@@ -13,9 +13,10 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from chipcredit.engine.sum_kernel import pairwise_sum
 from chipcredit.jit import kernel
 
-__all__ = ["NOT_CONVERGED", "NO_ROOT", "OK", "sign_change_class", "solve_rows"]
+__all__ = ["NOT_CONVERGED", "NO_ROOT", "OK", "row_facts", "sign_change_class", "solve_rows"]
 
 OK, NO_ROOT, NOT_CONVERGED = 0, 2, 3
 """Reason codes (the same numbers as `valuation.REASONS`)."""
@@ -42,6 +43,18 @@ def sign_change_class(c: NDArray[np.float64]) -> NDArray[np.int8]:
             last = s
         out[p] = min(changes, 2)
     return out
+
+
+@kernel
+def row_facts(c: NDArray[np.float64]) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
+    """`sign_change_class` of each row of ``c`` ``(m, t)``, ``t <= MAX_PAIRWISE``, and the
+    row's sum with the bits of ``c.sum(axis=1)`` (numpy's pairwise sum from 0.0; inf or NaN
+    as numpy gives them), in one call: what `irr` reads of every row before it solves."""
+    m, t = c.shape
+    sums = np.empty(m)
+    for p in range(m):
+        sums[p] = 0.0 + pairwise_sum(c[p], t)
+    return sign_change_class(c), sums
 
 
 @kernel

@@ -30,7 +30,7 @@ from .stats import describe
 from .valuation import IRR_BRACKET, REASONS
 
 __all__ = ["ABOVE_RANK", "BELOW_RANK", "BRACKET_SIDES", "IRR_LOWER", "IRR_UPPER", "MIN_RANKED_SHARE",
-           "bracket_shares", "describe_irr", "outside_bracket"]
+           "bracket_shares", "describe_irr", "irr_series", "outside_bracket"]
 
 _CODE = {name: code for code, name in REASONS.items()}
 IRR_LOWER, IRR_UPPER = IRR_BRACKET
@@ -71,6 +71,31 @@ def bracket_shares(reason: NDArray[np.number]) -> dict[str, float]:
     if not reason.size:
         return {f"{name}_share": 0.0 for name in BRACKET_SIDES}
     return {f"{name}_share": float(np.mean(reason == _CODE[name])) for name in BRACKET_SIDES}
+
+
+def irr_series(irr: NDArray[np.floating], reason: NDArray[np.floating]) -> NDArray[np.float64]:
+    """Per-path IRRs as the mean of `describe_irr` counts them: the solved IRR, -100%
+    (`BELOW_RANK`) on the paths whose IRR lies below the bracket (a total loss), NaN on the
+    rest (above the bracket, which has no number, and no IRR at all).
+
+    Parameters
+    ----------
+    irr : ndarray, shape (paths,)
+        Effective annual IRR; NaN where a path has none (float32 or float64).
+    reason : ndarray, shape (paths,)
+        The path's ``irr_reason`` code (`valuation.REASONS`), as numbers.
+
+    Returns
+    -------
+    ndarray, shape (paths,), float64
+        Its mean over the finite paths is the ``mean`` of `describe_irr` whenever that is a
+        number (no path above the bracket, none withheld): what paired differences of two
+        runs take (`chipcredit.experiments.paired`), so that a path that becomes a total
+        loss counts at -100% instead of dropping out.
+    """
+    out = np.asarray(irr, dtype=np.float64).copy()
+    out[np.asarray(reason) == _CODE["below_bracket"]] = BELOW_RANK
+    return out
 
 
 def outside_bracket(value: float | None) -> str | None:

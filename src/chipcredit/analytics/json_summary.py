@@ -1,4 +1,4 @@
-"""The JSON summary of a run (DESIGN.md section 9), built from a `Result`'s outcomes.
+"""The JSON summary of a run (docs/design.md section 9), built from a `Result`'s outcomes.
 
 `Result.to_dict` returns it, and `Result.to_json` writes it. Money is in $B, time in
 quarters; a statistic with no value is None; there are no wall-clock times, so the same
@@ -11,19 +11,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from chipcredit._version import __version__
-
+from .closing import closed_paths
 from .irr_stats import bracket_shares
 from .metrics import DEAL_METRICS, column
 from .portfolio import portfolio_summary
 from .stats import describe
+from .vendor_years import self_funded_by_year
 
 if TYPE_CHECKING:
     from chipcredit.scenario.number import Number
 
     from .result import Result
 
-__all__ = ["DEAL_EXTRAS", "NAN_METRICS", "VENDOR_METRICS", "VENDOR_NAN_METRICS", "json_summary"]
+__all__ = ["DEAL_EXTRAS", "NAN_METRICS", "SPV_EVENTS", "VENDOR_METRICS", "VENDOR_NAN_METRICS",
+           "json_summary", "spv_credit"]
 
 NAN_METRICS = ("irr", "moic", "moic_realised")
 """Deal metrics that have no value on some paths (no sign change, nothing invested, no
@@ -103,22 +104,18 @@ def json_summary(result: Result) -> dict[str, Any]:
                     if metric in VENDOR_NAN_METRICS:  # the paths on which nothing was sold
                         values = result.outcomes[key]
                         entry[metric]["nan_share"] = float(np.mean(~np.isfinite(values)))
+            # the horizon's totals split by calendar year (a ten-year share hides its path)
+            if (by_year := self_funded_by_year(result, p.id)) is not None:
+                entry["self_funded_by_year"] = by_year
     spvs: dict[str, Any] = {}
     for d in result.scenario.deals:
         if d.kind != "spv_lease":
             continue
-        # the 0/1 outcomes are kept as float32: their float32 mean is 0.08100000023841858
-        # where the share is 0.081; a float64 mean of 0/1 values is the exact share
-        spvs[d.id] = {
-            f"{name}_probability": float(np.mean(result.outcomes[column("spv", d.id, key)],
-                                                 dtype=np.float64))
-            for name, key in (("debt_impairment", "debt_impaired"),
-                              ("lessee_default", "lessee_default"),
-                              ("covenant_breach", "covenant_breach"))
-        }
-        spvs[d.id]["debt_loss"] = result.describe(column("spv", d.id, "debt_loss"))
+        spvs[d.id] = spv_credit(result, d.id)
     return {
-        "chipcredit_version": __version__,
+        # the code that simulated the run, stamped on the Result then (not this process's)
+        "chipcredit_version": result.version,
+        "chipcredit_code_sha256": result.code_sha256,
         "scenario": result.scenario.name,
         "scenario_sha256": result.scenario_sha256,
         "paths": result.paths,
@@ -133,6 +130,53 @@ def json_summary(result: Result) -> dict[str, Any]:
         "portfolios": portfolio_summary(result),
         "ledger": {"max_abs_imbalance": result.max_abs_imbalance},
     }
+
+
+SPV_EVENTS = (("debt_impairment", "debt_impaired"), ("lessee_default", "lessee_default"),
+              ("covenant_breach", "covenant_breach"))
+"""An SPV's probabilities in the JSON ``spvs`` (``NAME_probability``) and the 0/1
+outcome each is the share of (``spv|DEAL|OUTCOME``)."""
+
+
+def spv_credit(result: Result, deal: str) -> dict[str, Any]:
+    """The JSON ``spvs`` entry of an ``spv_lease`` deal: its credit figures over the paths
+    on which it closed (`closed_paths`), the only ones on which its debt exists, and
+    ``closed_share``, the share of all paths those are.
+
+    Returns
+    -------
+    dict
+        ``debt_impairment_probability``, ``lessee_default_probability``,
+        ``covenant_breach_probability`` (shares of the closed paths; None where it closed
+        on none, and the covenant's None where the deal has no covenant to breach: a
+        0 would read "tested and never breached"), ``debt_loss`` (`S` over the closed
+        paths, $B) and ``closed_share``.
+    """
+    closed = closed_paths(deal, result.outcomes)
+    if closed is None:
+        closed = np.ones(result.paths, dtype=bool)
+    spec = next((d for d in result.scenario.deals if d.id == deal), None)
+    covenants = getattr(spec, "covenants", None)
+    untested = covenants is None or (covenants.ltv is None and covenants.dscr is None)
+    out: dict[str, Any] = {}
+    for name, key in SPV_EVENTS:
+        if name == "covenant_breach" and untested:
+            out[f"{name}_probability"] = None
+            continue
+        # the 0/1 outcomes are kept as float32: their float32 mean is 0.08100000023841858
+        # where the share is 0.081; a float64 mean of 0/1 values is the exact share
+        values = result.outcomes[column("spv", deal, key)][closed]
+        out[f"{name}_probability"] = float(np.mean(values, dtype=np.float64)) if closed.any() else None
+    loss = column("spv", deal, "debt_loss")
+    # on every path: the exact mean, to the bit of a run before closing was counted; else
+    # the exact mean over all paths over the share closed, the debt losing nothing where
+    # the SPV never drew it
+    out["debt_loss"] = (result.describe(loss) if closed.all()
+                        else describe(result.outcomes[loss][closed],
+                                      mean=result.mean(loss) / float(np.mean(closed))
+                                      if closed.any() else None))
+    out["closed_share"] = float(np.mean(closed))
+    return out
 
 
 def _rate(number: Number) -> float:

@@ -46,47 +46,120 @@ class OutcomeLookup:
         return [format_quarter(start + q) for q in range(self.scenario.horizon_quarters)]
 
     # -- per-path access -----------------------------------------------------------------
-    def outcome(self, deal: str | None, party: str, metric: str) -> NDArray[np.floating[Any]]:
-        """Per-path values of one outcome.
+    def outcome(self, deal: str | None = None, party: str | None = None,
+                metric: str | None = None, *, spv: str | None = None,
+                portfolio: str | None = None, obligor: str | None = None
+                ) -> NDArray[np.floating[Any]]:
+        """Per-path values of one outcome, of any of the four families of `outcomes`.
+
+        ==========================================  ====================================
+        call                                        key read
+        ==========================================  ====================================
+        ``outcome(DEAL, PARTY, METRIC)``            ``deal|DEAL|PARTY|METRIC``
+        ``outcome(None, PARTY, METRIC)``            ``party|PARTY|METRIC``
+        ``outcome(spv=DEAL, metric=METRIC)``        ``spv|DEAL|METRIC``
+        ``outcome(portfolio=PARTY, metric=M)``      ``portfolio|PARTY|M``
+        ``outcome(portfolio=PARTY, metric=M,        ``portfolio|PARTY|M|OBLIGOR``
+        obligor=OBLIGOR)``
+        ==========================================  ====================================
 
         Parameters
         ----------
         deal : str or None
-            A deal id; None for a party outcome (``party|PARTY|METRIC``).
-        party : str
-            A party id.
+            A deal id, for a party's metric in that deal; None for a party outcome.
+        party : str or None
+            A party id (with ``deal`` or alone); not given with ``spv`` or ``portfolio``.
         metric : str
-            The metric (``npv``, ``irr``, ``moic``, ``cash_in``, ``default_quarter``, ...).
+            The metric: a deal's (``npv``, ``irr``, ``moic``, ``cash_in``, ``mark``, ...), a
+            party's (``cash_end``, ``default_quarter``, ...), a deal's own (``debt_loss``,
+            ``debt_impaired``, ``drawn_total``, ...) or a credit book's (``loss``, ``ead``,
+            ``exposure``, ``default_quarter``); docs/output.md lists them.
+        spv : str, keyword only
+            A deal id, for the deal's own outcomes (an ``spv_lease``'s ``debt_loss``, a
+            ``credit_facility``'s ``written_off``; the ``spv`` family, whatever the kind).
+        portfolio : str, keyword only
+            A party id, for its credit book: ``loss`` (over every claim) alone, or any
+            metric per obligor with ``obligor``.
+        obligor : str, keyword only
+            With ``portfolio``: the party (or SPV deal) its claims are on.
 
         Returns
         -------
         ndarray, shape ``(paths,)``, float32 (float64 for the deterministic base case)
             Read-only. Money in $B, IRR effective annual, quarters counted from the start
-            (-1 where the event did not happen); NaN where the metric has no value.
+            (-1 where the event did not happen), events 1 or 0; NaN where the metric has no
+            value.
 
         Raises
         ------
         UsageError
-            An unknown deal, party or metric, with a did-you-mean.
+            An unknown deal, party, obligor or metric, with a did-you-mean, or a call that
+            mixes families (``spv`` with ``deal``, say) or leaves out the metric.
         """
-        key = column("party", party, metric) if deal is None else column("deal", deal, party, metric)
+        key = self._outcome_key(deal, party, metric, spv, portfolio, obligor)
         if key not in self.outcomes:
-            self._unknown(deal, party, metric)
+            self._missing(key)
         return self.outcomes[key]
 
+    @staticmethod
+    def _outcome_key(deal: str | None, party: str | None, metric: str | None,
+                     spv: str | None, portfolio: str | None, obligor: str | None) -> str:
+        if metric is None:
+            raise UsageError("outcome needs a metric, e.g. outcome('xai-debt', 'xai', 'npv') "
+                             "or outcome(spv='colossus2-spv', metric='debt_loss')")
+        if spv is not None or portfolio is not None:
+            given = [n for n, v in (("deal", deal), ("party", party), ("spv", spv),
+                                    ("portfolio", portfolio)) if v is not None]
+            if len(given) > 1:
+                raise UsageError(f"outcome takes one of deal and party, spv, or portfolio; "
+                                 f"got {' and '.join(given)}")
+        if obligor is not None and portfolio is None:
+            raise UsageError("obligor is a portfolio's: outcome(portfolio=PARTY, "
+                             f"metric={metric!r}, obligor={obligor!r})")
+        if spv is not None:
+            return column("spv", spv, metric)
+        if portfolio is not None:
+            return column("portfolio", portfolio, metric,
+                          *(() if obligor is None else (obligor,)))
+        if party is None:
+            raise UsageError("outcome needs a party, or spv= or portfolio=")
+        return column("party", party, metric) if deal is None else column("deal", deal, party, metric)
+
     def _unknown(self, deal: str | None, party: str, metric: str) -> None:
+        """Raise the one-line error for a deal or party outcome the run does not have."""
+        self._missing(column("party", party, metric) if deal is None
+                      else column("deal", deal, party, metric))
+
+    def _missing(self, key: str) -> None:
+        """Raise the one-line error for a key of `outcome` that the run does not have."""
         deals = [d.id for d in self.scenario.deals]
         parties = [p.id for p in self.scenario.parties]
-        if deal is not None and deal not in deals:
-            hint = did_you_mean(deal, deals)
-            raise UsageError(f"deal {deal!r} is not in the scenario"
-                             + (f" (did you mean {hint}?)" if hint else ""))
-        if party not in parties:
-            hint = did_you_mean(party, parties)
-            raise UsageError(f"party {party!r} is not in the scenario"
-                             + (f" (did you mean {hint}?)" if hint else ""))
-        where = f"deal {deal!r}" if deal else "the party outcomes"
-        raise UsageError(f"{where} has no metric {metric!r} for party {party!r}")
+        family, *parts = key.split("|")
+        metric = parts[-1] if family != "portfolio" else parts[1]
+        named = {"deal": (("deal", parts[0], deals), ("party", parts[1], parties)),
+                 "party": (("party", parts[0], parties),),
+                 "spv": (("deal", parts[0], deals),),
+                 "portfolio": (("party", parts[0], parties),
+                               *((("obligor", parts[2], parties + deals),)
+                                 if len(parts) > 2 else ()))}[family]
+        for what, name, known in named:
+            if name not in known:
+                hint = did_you_mean(name, known)
+                moved = ""
+                if family == "party" and name in deals:  # a deal's own outcome, asked as a party's
+                    moved = f"; a deal's own outcomes are outcome(spv={name!r}, metric={metric!r})"
+                    hint = None  # the deal it names is the fix, not a party spelt like it
+                raise UsageError(f"{what} {name!r} is not in the scenario"
+                                 + (f" (did you mean {hint}?)" if hint else "") + moved)
+        prefix = "|".join([family, *parts[:1 if family != "deal" else 2]]) + "|"
+        have = sorted({k[len(prefix):] for k in self.outcomes if k.startswith(prefix)})
+        hint = did_you_mean(metric if family != "portfolio" else "|".join(parts[1:]), have)
+        where = {"deal": f"deal {parts[0]!r} has no metric {metric!r} for party {parts[1]!r}",
+                 "party": f"the party outcomes have no metric {metric!r} for party {parts[0]!r}",
+                 "spv": f"deal {parts[0]!r} has no outcome {metric!r} of its own",
+                 "portfolio": f"party {parts[0]!r} has no portfolio outcome "
+                              f"{'|'.join(parts[1:])!r}"}[family]
+        raise UsageError(where + (f" (did you mean {hint}?)" if hint else ""))
 
     def _key(self, key: str) -> str:
         """``key`` if it is an `outcomes` key, else a one-line error with a did-you-mean."""

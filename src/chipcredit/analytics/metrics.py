@@ -1,6 +1,6 @@
 """Per-path metrics of a finished chunk: per deal per party, and per party.
 
-Definitions follow DESIGN.md section 2a:
+Definitions follow docs/design.md section 2a:
 
 - ``npv_realised``: the party's flows in the deal discounted at its rate to the start;
   ``npv`` adds the horizon mark discounted from the horizon;

@@ -8,26 +8,40 @@ minus received, recoveries counted as received; a claim's loss below `MONEY_DUST
 rounding residue and counts as 0), and per obligor the loss, the exposure at
 default, the peak exposure, and the quarter of the first default (the obligor's own
 default while a claim on it was outstanding, recovered in full or not; for an SPV's debt,
-the SPV's failure to repay it in full). From those, over paths: expected loss, VaR and CVaR
+the SPV's failure to repay it in full). From those, over the paths on which the book holds
+a claim (``held``: a claim with peak exposure above 0 there; a deal that may not close
+has none where it did not), with the share of all paths they are beside them
+(``held_share``, per obligor ``held_share_by_obligor``): expected loss, VaR and CVaR
 (expected shortfall: the mean of the worst 5% or 1% of the paths, `expected_shortfall`) at
 95% and 99% of the total loss over the horizon, the cumulative default probability of each
-obligor by year (PD) and the cumulative probability of a default with a loss on it, LGD
-(loss given default: total loss over total EAD on the paths with a default, a default
-recovered in full counting with loss 0) and EAD, so that expected loss is PD x LGD x EAD
-where every loss comes from a default; the Herfindahl index of exposure by obligor, and
-the share of exposure to labs the party also holds equity in.
+obligor by year (PD) and the cumulative probability of a default with a loss on it, the
+book's PD (any obligor defaults), EAD (nominal, the balance that fell due at the default)
+and ``ead_pv`` (the same discounted to the start at the claim's rate from the end of the
+default quarter), LGD (loss given default: total loss over total ``ead_pv`` on the paths
+with a default, both PV at the start and so on one date, a default recovered in full
+counting with loss 0, a default with nothing recovered 1), so that expected loss is
+``pd * lgd * ead_pv`` where every loss comes from a default; the same per obligor
+(``*_by_obligor``, over the book's held paths, so that the obligors' expected losses add
+up to the book's); the Herfindahl index of exposure by obligor, and
+the share of exposure to labs the party also holds equity in (those three from the mean
+exposures over all paths, 0 where a claim does not exist, so that a claim that rarely
+exists weighs as little as it is expected to). The PD and the loss term structure of an
+obligor are over the paths on which the book has a claim on it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from chipcredit.engine.dust import MONEY_DUST, snap
 from chipcredit.scenario.deals import Equity, MilestoneEquity, SpvLease
+
+from .stats import describe
 
 if TYPE_CHECKING:
     from chipcredit.engine.sim import Sim
@@ -35,7 +49,8 @@ if TYPE_CHECKING:
 
     from .result import Result
 
-__all__ = ["expected_shortfall", "financed_labs", "portfolio_columns", "portfolio_summary"]
+__all__ = ["expected_shortfall", "financed_labs", "held_paths", "portfolio_columns",
+           "portfolio_summary"]
 
 PREFIX = "portfolio"
 
@@ -56,7 +71,13 @@ def portfolio_columns(sim: Sim) -> dict[str, NDArray[np.float64]]:
         # losses (metrics.position_losses)
         lost = snap(np.maximum(claim.loss(), 0.0), MONEY_DUST)
         loss[creditor] = loss[creditor] + lost
-        for what, values in (("loss", lost), ("ead", claim.ead),
+        # the EAD valued at the start as the loss is: discounted at the claim's rate from
+        # the end of the default quarter, when the accelerated balance fell due (LGD is
+        # their ratio, so both sides are on one date: docs/stress.md)
+        at = claim.default_quarter
+        ead_pv = np.where(at >= 0, claim.ead * (1.0 + claim.rate) ** -(np.maximum(at, 0.0) + 1.0),
+                          0.0)
+        for what, values in (("loss", lost), ("ead", claim.ead), ("ead_pv", ead_pv),
                              ("exposure", claim.peak_exposure)):
             key = (creditor, what, obligor)
             by[key] = by.get(key, 0.0) + values
@@ -69,6 +90,18 @@ def portfolio_columns(sim: Sim) -> dict[str, NDArray[np.float64]]:
     for (party, what, obligor), values in by.items():
         out[f"{PREFIX}|{party}|{what}|{obligor}"] = np.asarray(values, dtype=np.float64)
     return out
+
+
+def held_paths(outcomes: Mapping[str, ArrayLike], party: str, paths: int) -> NDArray[np.bool_]:
+    """The paths on which ``party``'s book holds a claim: one with peak exposure above 0
+    (the outcomes ``portfolio|PARTY|exposure|OBLIGOR``; the JSON ``portfolios``'
+    ``held_share`` is their share), ``(paths,)`` bool."""
+    prefix = f"{PREFIX}|{party}|exposure|"
+    held = np.zeros(paths, dtype=bool)
+    for key, values in outcomes.items():
+        if key.startswith(prefix):
+            held |= np.asarray(values) > 0
+    return held
 
 
 def financed_labs(scenario: Scenario) -> dict[str, set[str]]:
@@ -137,38 +170,112 @@ def portfolio_summary(result: Result) -> dict[str, Any]:
         def col(what: str, obligor: str, party: str = party) -> NDArray[np.float64]:
             return result.outcomes[f"{PREFIX}|{party}|{what}|{obligor}"]
 
-        var95, cvar95 = _tail(total.astype(np.float64), 0.95)  # kept outcomes are float32
-        var99, cvar99 = _tail(total.astype(np.float64), 0.99)
+        # a claim exists on a path where its holder had exposure to it (peak exposure
+        # above 0: principal, arrears, interest, an undrawn line or fees ahead); on the
+        # others (a deal that never closed) it can neither default nor lose, and the
+        # book's figures are over the paths on which it exists, given the deal closed
+        held_by = {o: col("exposure", o) > 0 for o in obligors}
+        held = np.zeros(result.paths, dtype=bool)
+        for mask in held_by.values():
+            held |= mask
+        held_loss = total[held].astype(np.float64)  # kept outcomes are float32
+        var95, cvar95 = _tail(held_loss, 0.95) if held.any() else (None, None)
+        var99, cvar99 = _tail(held_loss, 0.99) if held.any() else (None, None)
+        # the loss is 0 where no claim exists: the exact mean over all paths over the
+        # share held is the exact mean over the paths held (the same bits on every path)
+        expected = (result.mean(key) if held.all() else
+                    result.mean(key) / float(np.mean(held)) if held.any() else None)
         exposure = {o: result.mean(f"{PREFIX}|{party}|exposure|{o}") for o in obligors}
         all_exposure = sum(exposure.values())
         shares = [e / all_exposure for e in exposure.values()] if all_exposure > 0 else []
         mine = financed.get(party, set())
         to_financed = sum(e for o, e in exposure.items() if lessee.get(o, o) in mine)
-        pd_curve, loss_curve = {}, {}
+        pd_curve: dict[str, list[float] | None] = {}
+        loss_curve: dict[str, list[float] | None] = {}
         for o in obligors:
-            dq = col("default_quarter", o)
-            lost_o = col("loss", o) > 0
+            on = held_by[o]
+            dq = col("default_quarter", o)[on]
+            lost_o = col("loss", o)[on] > 0
             by_year = [(dq >= 0) & (dq < 4 * (y + 1)) for y in range(years)]
-            pd_curve[o] = [float(np.mean(d)) for d in by_year]
-            loss_curve[o] = [float(np.mean(d & lost_o)) for d in by_year]
+            pd_curve[o] = [float(np.mean(d)) for d in by_year] if on.any() else None
+            loss_curve[o] = [float(np.mean(d & lost_o)) for d in by_year] if on.any() else None
         ead = np.zeros(result.paths)
+        ead_pv = np.zeros(result.paths)
         lost = np.zeros(result.paths)
         for o in obligors:
             ead = ead + col("ead", o)
+            ead_pv = ead_pv + _column(result, f"{PREFIX}|{party}|ead_pv|{o}")
             lost = lost + col("loss", o)
         hit = ead > 0
+        n_held = int(np.count_nonzero(held))
         out[party] = {
             "horizon_quarters": sc.horizon_quarters,
-            "expected_loss": result.mean(key),
-            "loss": result.describe(key),
+            "held_share": float(np.mean(held)),
+            "held_share_by_obligor": {o: float(np.mean(m)) for o, m in held_by.items()},
+            "expected_loss": expected,
+            "loss": (result.describe(key) if held.all()
+                     else describe(total[held], mean=expected)),
             "var_95": var95, "cvar_95": cvar95, "var_99": var99, "cvar_99": cvar99,
             "pd_term_structure": pd_curve,
             "loss_term_structure": loss_curve,
+            "pd": float(np.count_nonzero(hit & held) / n_held) if n_held else None,
             "ead": float(ead[hit].mean()) if hit.any() else 0.0,
-            "lgd": float(lost[hit].sum() / ead[hit].sum()) if hit.any() else None,
+            "ead_pv": float(ead_pv[hit].mean()) if hit.any() else 0.0,
+            "lgd": _lgd(lost, ead_pv, hit),
+            **_by_obligor(result, party, obligors, held),
             "exposure_by_obligor": exposure,
             "hhi": float(sum(s * s for s in shares)) if shares else None,
             "share_of_exposure_to_labs_also_financed": (to_financed / all_exposure
                                                         if all_exposure > 0 else None),
         }
+    return out
+
+
+def _column(result: Result, key: str) -> NDArray[np.float64]:
+    """An outcome in float64; 0 on every path where a run stored before the column existed
+    has none (a ``portfolio|P|ead_pv|O`` of a run store written before 2026-12-01)."""
+    values = result.outcomes.get(key)
+    return np.zeros(result.paths) if values is None else np.asarray(values, dtype=np.float64)
+
+
+def _lgd(lost: NDArray[np.float64], ead_pv: NDArray[np.float64],
+         hit: NDArray[np.bool_]) -> float | None:
+    """Loss given default: the loss (PV at the start) over the EAD valued at the start as
+    well (``ead_pv``), summed over the paths with a default; None where none has one or
+    the EAD's value is unknown (a stored run from before ``ead_pv``)."""
+    if not hit.any():
+        return None
+    denominator = float(ead_pv[hit].sum())
+    return float(lost[hit].sum()) / denominator if denominator > 0 else None
+
+
+def _by_obligor(result: Result, party: str, obligors: list[str],
+                held: NDArray[np.bool_]) -> dict[str, dict[str, float | None]]:
+    """Each obligor's credit figures in ``party``'s book, over the paths on which the book
+    holds a claim (``held``, as the book's own expected loss), so that the obligors'
+    expected losses add up to the book's and, for each obligor (as for the book),
+    ``expected_loss = pd * lgd * ead_pv`` where every loss comes from a default.
+
+    Returns
+    -------
+    dict
+        ``pd_by_obligor`` (share of the held paths on which the obligor defaults with a
+        claim of the book outstanding on it), ``ead_by_obligor`` and ``ead_pv_by_obligor``
+        ($B, mean over the paths with its default: nominal at the default quarter, and
+        discounted to the start), ``lgd_by_obligor`` and ``expected_loss_by_obligor``
+        ($B, mean over the held paths; PV at the start), each keyed by obligor.
+    """
+    n_held = int(np.count_nonzero(held))
+    out: dict[str, dict[str, float | None]] = {
+        f"{what}_by_obligor": {} for what in ("pd", "ead", "ead_pv", "lgd", "expected_loss")}
+    for o in obligors:
+        ead = _column(result, f"{PREFIX}|{party}|ead|{o}")
+        ead_pv = _column(result, f"{PREFIX}|{party}|ead_pv|{o}")
+        lost = _column(result, f"{PREFIX}|{party}|loss|{o}")
+        hit = (ead > 0) & held
+        out["pd_by_obligor"][o] = float(np.count_nonzero(hit) / n_held) if n_held else None
+        out["ead_by_obligor"][o] = float(ead[hit].mean()) if hit.any() else 0.0
+        out["ead_pv_by_obligor"][o] = float(ead_pv[hit].mean()) if hit.any() else 0.0
+        out["lgd_by_obligor"][o] = _lgd(lost, ead_pv, hit)
+        out["expected_loss_by_obligor"][o] = float(lost[held].sum() / n_held) if n_held else None
     return out

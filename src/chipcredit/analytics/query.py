@@ -29,8 +29,8 @@ from .result import Result
 
 __all__ = ["METADATA", "metric_paths", "metric_value", "summary_items"]
 
-METADATA = ("chipcredit_version", "scenario", "scenario_sha256", "paths", "seed", "start",
-            "quarters", "deterministic")
+METADATA = ("chipcredit_version", "chipcredit_code_sha256", "scenario", "scenario_sha256",
+            "paths", "seed", "start", "quarters", "deterministic")
 """Top-level keys of the JSON summary that describe the run, not its outcome: no metric."""
 
 _INDEXED = re.compile(r"^(?P<key>.+?)(?P<index>(?:\[\d+\])+)$")
@@ -107,6 +107,36 @@ def _statistic_meant(word: str, options: list[str]) -> str | None:
     return meant if meant in options else None
 
 
+_CREDIT_WORDS: dict[str, tuple[str, ...]] = {
+    "pd": ("default_probability", "lessee_default_probability", "pd_term_structure"),
+    "probability_of_default": ("default_probability", "lessee_default_probability"),
+    "el": ("expected_loss", "loss.mean"),
+    "expected_loss": ("loss.mean",),
+    "lgd": ("lgd",), "loss_given_default": ("lgd",),
+    "ead": ("ead",), "exposure_at_default": ("ead",), "exposure": ("ead", "exposure_by_obligor"),
+    "var": ("var_95",), "cvar": ("cvar_95",), "es": ("cvar_95",), "expected_shortfall": ("cvar_95",),
+}
+"""What a credit officer calls a figure the summary names otherwise, and the summary's
+names it may mean, the likelier first: PD is a party's ``default_probability`` (an SPV's
+lessee's in ``spvs``), EL a claim book's ``expected_loss`` (a deal's ``loss``, whose mean
+is the expected loss), LGD and EAD a book's ``lgd`` and ``ead``, ES its ``cvar_95``.
+A name with a dot is a key and its statistic, suggested where the key is there."""
+
+
+def _credit_meant(word: str, options: list[str]) -> str | None:
+    """The key of ``options`` a credit officer's word means (`_CREDIT_WORDS`), before
+    spelling decides (which finds nothing near ``pd``): ``pd`` is ``default_probability``
+    among a party's keys, ``el`` is ``expected_loss`` among a book's.
+
+    >>> _credit_meant("PD", ["kind", "default_probability", "cash_end"])
+    'default_probability'
+    >>> _credit_meant("el", ["npv", "irr", "moic", "loss"]), _credit_meant("pd", ["npv"])
+    ('loss.mean', None)
+    """
+    return next((key for key in _CREDIT_WORDS.get(word.lower(), ())
+                 if key.split(".")[0] in options), None)
+
+
 def _index(node: Any, indices: str, path: str, walked: list[str]) -> Any:
     for raw in re.findall(r"\[(\d+)\]", indices):
         i = int(raw)
@@ -152,7 +182,8 @@ def metric_value(summary: Result | dict[str, Any], path: str) -> float:
         else:
             options = [str(k) for k in node]
             word = parts[i].split("[")[0]
-            hint = _statistic_meant(word, options) or did_you_mean(word, options)
+            hint = (_statistic_meant(word, options) or _credit_meant(word, options)
+                    or did_you_mean(word, options))
             where = ".".join(walked) or "the summary"
             raise UsageError(
                 f"metric path {path!r}: {where} has no {word!r}"

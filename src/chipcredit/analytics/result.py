@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from chipcredit import fingerprint
+from chipcredit._version import __version__
 from chipcredit.engine.ledger import Checks
 from chipcredit.scenario.model import Scenario
 
@@ -50,8 +52,15 @@ class Result(TidyTables, Schedules):
     deterministic : bool
         Whether this is the base case (one path, no shocks).
     outcomes : mapping of str to ndarray, each shaped ``(paths,)``
-        Per-path scalar outcomes, keyed ``deal|DEAL|PARTY|METRIC`` or ``party|PARTY|METRIC``
-        ($B; IRR effective annual; ``default_quarter`` is -1 without a default). float32
+        Per-path scalar outcomes in four families ($B; IRR effective annual; a quarter is
+        -1 where its event did not happen; docs/output.md lists the metrics):
+        ``deal|DEAL|PARTY|METRIC`` (a party's metrics in a deal), ``party|PARTY|METRIC``
+        (a party's own), ``spv|DEAL|METRIC`` (a deal's own: an SPV's ``debt_loss``, a
+        facility's ``written_off``) and ``portfolio|PARTY|loss`` or
+        ``portfolio|PARTY|METRIC|OBLIGOR`` (a party's credit book). `outcome` reads each
+        family: ``outcome(DEAL, PARTY, METRIC)``, ``outcome(None, PARTY, METRIC)``,
+        ``outcome(spv=DEAL, metric=M)``, ``outcome(portfolio=PARTY, metric=M[,
+        obligor=OBLIGOR])``. float32
         (4 bytes per path and outcome; quantiles come from these), float64 for the
         deterministic base case. An outcome that is the same on every path is stored once
         (a broadcast view), and one that repeats another shares its array
@@ -72,9 +81,15 @@ class Result(TidyTables, Schedules):
         ``outcomes``.
     self_funded_sums : mapping of (from, to, kind) to float64 ndarray ``(quarters,)``
         Sums over paths of the part of each flow into a vendor that is the vendor's own
-        money coming back to it (money provenance; DESIGN.md section 5).
+        money coming back to it (money provenance; docs/design.md section 5).
     flow_reservoir : mapping of (from, to, kind) to float32 ndarray ``(quarters, kept)``
         Every flow of the first paths (up to 2,048), for the flows matrix's p05 and p95.
+    version : str
+        The chipcredit version that simulated the run (``chipcredit.__version__``), stamped
+        when the `Result` is made, so a run loaded or written later still names its maker.
+    code_sha256 : str
+        The fingerprint of the code that simulated it (`chipcredit.fingerprint`, 64 hex
+        digits): it tells apart two commits that share a version number.
     """
 
     scenario: Scenario
@@ -91,6 +106,9 @@ class Result(TidyTables, Schedules):
     means: Mapping[str, float] = field(default_factory=dict)
     self_funded_sums: Mapping[tuple[str, str, str], NDArray[np.float64]] = field(default_factory=dict)
     flow_reservoir: Mapping[tuple[str, str, str], NDArray[np.float32]] = field(default_factory=dict)
+    version: str = __version__
+    # looked up when the Result is made (the end of the simulation), not when it is written
+    code_sha256: str = field(default_factory=lambda: fingerprint.code_sha256())
 
     _MAPPINGS = ("outcomes", "reservoir", "series_sums", "flow_sums", "flow_sumsq", "means",
                  "self_funded_sums", "flow_reservoir")
@@ -117,6 +135,9 @@ class Result(TidyTables, Schedules):
         state = {**state, "outcomes": {
             k: np.broadcast_to(v.value, (v.paths,)) if isinstance(v, Constant) else v
             for k, v in outcomes.items()}}
+        # a Result pickled before runs were stamped: its code is not known
+        state.setdefault("version", "")
+        state.setdefault("code_sha256", "")
         for name, value in state.items():
             object.__setattr__(self, name, value)
         self.__post_init__()
@@ -133,9 +154,9 @@ class Result(TidyTables, Schedules):
         """Largest violation of any ledger invariant over every path and quarter, $B (float)."""
         return self.checks.worst()
 
-    # -- the JSON summary (DESIGN.md section 9) ------------------------------------------
+    # -- the JSON summary (docs/design.md section 9) ------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """The JSON summary (DESIGN.md section 9) as a dict.
+        """The JSON summary (docs/design.md section 9) as a dict.
 
         Returns
         -------

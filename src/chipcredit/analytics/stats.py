@@ -40,14 +40,38 @@ def band_quantiles(values: NDArray[np.float32]) -> NDArray[np.float64]:
     """Quantiles `QUANTILES` per column of ``(paths, quarters)``: shape ``(5, quarters)``.
 
     NaN marks a value that is not defined on a path (an SPV's LTV once its debt is repaid)
-    and is left out; a quarter with no defined value gets NaN.
+    and is left out; a quarter with no defined value gets NaN. ``+inf`` is a value (an
+    SPV's LTV where debt is owed on GPUs worth nothing) and ranks above every finite one:
+    a quantile is ``inf`` where numpy's linear rule reads it between two order statistics
+    of which the lower is ``inf``, or the upper is and carries weight (numpy itself gives
+    NaN there, from ``inf - inf``), and the lower order statistic where the upper is
+    ``inf`` with no weight (numpy: ``0 * inf``, NaN). Every other quantile is numpy's, to
+    the bit. Of 20 values with 2 ``inf``, the 95th percentile (position 18.05) is ``inf``; of
+    20 with 1, the 95th (between the 19th value and ``inf``) is ``inf`` and the 75th finite.
     """
     data = values.astype(np.float64)
-    if not np.isnan(data).any():
+    nan = np.isnan(data)
+    infinite = np.isposinf(data)
+    if not nan.any() and not infinite.any():
         return np.asarray(np.quantile(data, QUANTILES, axis=0))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN quarters stay NaN
-        return np.asarray(np.nanquantile(data, QUANTILES, axis=0))
+        out = np.asarray(np.nanquantile(data, QUANTILES, axis=0))
+    if infinite.any():
+        ranked = np.sort(data, axis=0)  # NaN last, inf just before
+        defined = np.count_nonzero(~nan, axis=0)  # (quarters,)
+        finite = defined - np.count_nonzero(infinite, axis=0)  # order statistics below inf
+        columns = np.arange(data.shape[1])
+        for i, level in enumerate(QUANTILES):
+            position = (defined - 1) * level  # numpy's linear rule
+            lower = np.floor(position)
+            weight = position - lower
+            upper_inf = np.minimum(lower + 1, defined - 1) >= finite
+            to_inf = (defined > 0) & ((lower >= finite) | (upper_inf & (weight > 0)))
+            exact = (defined > 0) & (lower < finite) & upper_inf & (weight == 0)
+            low = ranked[np.maximum(lower, 0).astype(np.intp), columns]
+            out[i] = np.where(to_inf, np.inf, np.where(exact, low, out[i]))
+    return out
 
 
 def band_means(values: NDArray[np.float32]) -> NDArray[np.float64]:

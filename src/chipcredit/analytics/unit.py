@@ -10,7 +10,7 @@ the unit of each metric path). A spreadsheet reader can then tell 0.12 (an annua
 
 The unit strings, one set for every output:
 
-- ``$B``: US$ billions (money, DESIGN.md section 2); ``$B a quarter`` for a quarterly flow
+- ``$B``: US$ billions (money, docs/design.md section 2); ``$B a quarter`` for a quarterly flow
   such as a band's ``revenue``;
 - ``annual rate``: an effective annual rate as a fraction (0.12 is 12% a year): ``irr``,
   ``discount_rate``;
@@ -68,6 +68,7 @@ INDEX = "index"
 CODE = "code"
 EVENT = "0 or 1"
 PATHS = "paths"
+CALENDAR_YEAR = "calendar year"
 
 CAPACITY = "{capacity}"
 """Stands for the scenario's ``capacity_unit`` in `BAND_UNITS`."""
@@ -103,8 +104,13 @@ METRIC_UNITS: dict[str, str] = {
     "covenant_breach_probability": PROBABILITY, "horizon_quarters": QUARTERS,
     "expected_loss": MONEY, "var_95": MONEY, "cvar_95": MONEY, "var_99": MONEY,
     "cvar_99": MONEY, "pd_term_structure": PROBABILITY, "loss_term_structure": PROBABILITY,
-    "lgd": SHARE,
+    "lgd": SHARE, "ead_pv": MONEY, "pd": PROBABILITY, "pd_by_obligor": PROBABILITY,
+    "ead_by_obligor": MONEY, "ead_pv_by_obligor": MONEY, "lgd_by_obligor": SHARE,
+    "expected_loss_by_obligor": MONEY,
     "exposure_by_obligor": MONEY, "hhi": INDEX, "share_of_exposure_to_labs_also_financed": SHARE,
+    # the paths the spvs and portfolios figures are over (a deal that may not close)
+    "closed_share": SHARE_OF_PATHS, "held_share": SHARE_OF_PATHS,
+    "held_share_by_obligor": SHARE_OF_PATHS,
 }
 """Unit of each metric of ``Result.summary()``, the run store's ``metrics``, the per-path
 ``outcomes`` (by the key's metric part), the JSON summary's figures (by their name) and the
@@ -123,8 +129,8 @@ BAND_UNITS: dict[str, str] = {
     "unsold": CAPACITY, "spot_price": f"$B per {CAPACITY} a year",
     # deals, by the deal's id
     "pull": f"$B per {CAPACITY}", "vested_shares": SHARES, "backstop_paid": MONEY_A_QUARTER,
-    "ltv": RATIO, "dscr": RATIO, "drawn": MONEY, "undrawn": MONEY, "written_off": MONEY,
-    "paid": MONEY,
+    "ltv": RATIO, "dscr": RATIO, "collateral_value": MONEY, "drawn": MONEY, "undrawn": MONEY,
+    "written_off": MONEY, "paid": MONEY,
 }
 """Unit of each quarterly variable of ``Result.bands()`` (``CAPACITY`` is the scenario's
 ``capacity_unit``)."""
@@ -137,10 +143,19 @@ UNIT_RANGES: dict[str, tuple[float, float]] = {
 percentile over paths stays within the range of the values it is over. Other units have
 no bound known here (money, rates and multiples can have any sign and size)."""
 
-_UNBOUNDED = frozenset({"lgd"})
+_UNBOUNDED = frozenset({"lgd", "lgd_by_obligor"})
 """Metrics in a bounded unit that may still leave its range: a portfolio's ``lgd`` is a loss
 (present value at the contract rate of what was promised less what was received) over the
-exposure at default, and the promise may hold more than that exposure."""
+exposure at default valued at the start as well, and the loss counts the time value of
+service that fell due before the default and was never paid (nominally in the EAD)."""
+
+_YEAR_UNITS: dict[str, str | None] = {
+    "year": CALENDAR_YEAR, "first": None, "last": None, "quarters": QUARTERS,
+    "revenue_mean": MONEY, "self_funded_revenue_mean": MONEY, "self_funded_share": SHARE,
+}
+"""The items of a vendor's ``self_funded_by_year`` (docs/output.md): the calendar year and
+its first and last quarters are labels, not quantities; the year is a number in the
+unit `CALENDAR_YEAR`."""
 
 _STATS = ("mean", "p05", "p50", "p95")
 _RUN_UNITS = {"paths": PATHS, "quarters": QUARTERS}
@@ -236,6 +251,8 @@ def summary_unit(path: str) -> str | None:
         return _statistic(name, parts[3] if len(parts) > 3 else None)
     elif len(parts) < 3 and section in ("vendors", "spvs", "portfolios"):
         pass  # a section and an id, no metric: a group, not a number
+    elif section == "vendors" and parts[2] == "self_funded_by_year" and len(parts) == 4:
+        return _YEAR_UNITS[parts[3]] if parts[3] in _YEAR_UNITS else _year_missing(path)
     elif section in ("vendors", "spvs"):  # vendors.V.METRIC.STAT, spvs.D.NAME[.STAT]
         return _statistic(parts[2], parts[3] if len(parts) > 3 else None)
     elif section == "portfolios":  # portfolios.P.NAME[.STAT or .OBLIGOR][i]
@@ -262,9 +279,15 @@ def summary_range(path: str) -> tuple[float, float] | None:
     parts = _INDEXED.sub("", path).split(".")
     stat = parts[-1]
     name = parts[-2] if stat in _STATS and len(parts) > 1 else stat
+    if parts[0] == "portfolios" and len(parts) > 2:  # portfolios.P.NAME[.OBLIGOR]
+        name = parts[2]
     if unit is None or (name in _UNBOUNDED and unit != SHARE_OF_PATHS):
         return None
     return UNIT_RANGES.get(unit)
+
+
+def _year_missing(path: str) -> str:
+    raise _missing("summary path", path)
 
 
 def _statistic(metric: str, stat: str | None) -> str:

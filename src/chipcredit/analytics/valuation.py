@@ -5,7 +5,7 @@ Free functions over arrays shaped ``(n_paths, n_times)``, in the style of QuantL
 (positive = received) on path ``p`` at ``k`` quarters after the scenario start (``k = 0`` is the
 beginning of the first quarter). Nothing loops over paths in Python.
 
-Conventions (DESIGN.md 2a): discount rates and IRRs are effective annual; a flow at quarter ``k``
+Conventions (docs/design.md 2a): discount rates and IRRs are effective annual; a flow at quarter ``k``
 is discounted by ``(1 + r) ** (-k / 4)``; IRR is solved per quarter and reported as
 ``(1 + q) ** 4 - 1``. Loan and lease rates are nominal annual compounded quarterly, so the
 annuity helpers take the *quarterly* rate ``r / 4`` directly.
@@ -21,10 +21,11 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from chipcredit.engine.sum_kernel import MAX_PAIRWISE
 from chipcredit.errors import UsageError
 from chipcredit.units import effective_to_quarterly, quarterly_to_effective_annual
 
-from .irr_kernel import sign_change_class, solve_rows
+from .irr_kernel import row_facts, sign_change_class, solve_rows
 
 FloatArray = NDArray[np.float64]
 
@@ -204,28 +205,37 @@ def irr(
     n_paths = c.shape[0]
     q_out = np.full(n_paths, np.nan)
     reason = np.full(n_paths, _NO_SIGN_CHANGE, dtype=np.int8)
-    changes = sign_change_class(c)
+    if c.flags.c_contiguous and c.shape[1] <= MAX_PAIRWISE:
+        changes, sums = row_facts(c)  # one compiled call; each row summed as numpy sums it
+    else:
+        changes = sign_change_class(c)
+        with np.errstate(over="ignore", invalid="ignore"):  # C-ordered: summed row by row
+            sums = np.ascontiguousarray(c).sum(axis=1)
     multiple = changes > 1
     solve = np.flatnonzero(changes > 0)
     if solve.size:
-        cs = np.ascontiguousarray(c if solve.size == n_paths else c[solve])
+        every = solve.size == n_paths
+        cs = np.ascontiguousarray(c if every else c[solve])
+        f_zero = sums if every else sums[solve]  # a row's sum depends on that row alone
         # each row's IRR depends on that row alone, so identical rows (a loan that is repaid
         # on schedule on most paths) are solved once
         rows, group = _distinct_rows(cs)
         if rows is None:
-            q_out[solve], reason[solve] = _solve(cs, lower, upper, tol, max_iter)
+            q_out[solve], reason[solve] = _solve(cs, f_zero, lower, upper, tol, max_iter)
         else:
-            q_u, reason_u = _solve(np.ascontiguousarray(cs[rows]), lower, upper, tol, max_iter)
+            q_u, reason_u = _solve(np.ascontiguousarray(cs[rows]), f_zero[rows], lower, upper,
+                                   tol, max_iter)
             q_out[solve], reason[solve] = q_u[group], reason_u[group]
     _outside(c, changes, reason, lower, upper)
     # flows that only go out (a stake written off, marked at 0) return nothing on the money
     # put in: an IRR of -100% by definition, below every bracket, not a missing answer
-    reason[_only_out(c, changes)] = _BELOW
+    reason[_only_out(sums, changes)] = _BELOW
     return IrrResult(quarterly_to_effective_annual(q_out), reason, multiple)
 
 
-def _only_out(c: FloatArray, changes: NDArray[np.int8]) -> NDArray[np.bool_]:
-    """Per row ``(m,)``: the flows only go out (all <= 0, at least one < 0, none NaN).
+def _only_out(sums: FloatArray, changes: NDArray[np.int8]) -> NDArray[np.bool_]:
+    """Per row ``(m,)``: the flows only go out (all <= 0, at least one < 0, none NaN), from
+    each row's sum ``sums`` ``(m,)`` (``c.sum(axis=1)``) and `sign_change_class`.
 
     Among rows with no sign change (``changes == 0``; `sign_change_class` skips zeros and
     counts NaN as negative) that is the same as a row sum below 0: the nonzero flows share
@@ -234,8 +244,7 @@ def _only_out(c: FloatArray, changes: NDArray[np.int8]) -> NDArray[np.bool_]:
     row is a third of the time of its minimum and maximum (numpy reduces a short row
     slowly), and this runs for every deal and party.
     """
-    with np.errstate(over="ignore", invalid="ignore"):  # a sum may overflow to -inf: still < 0
-        return np.asarray((changes == 0) & (c.sum(axis=1) < 0.0))
+    return np.asarray((changes == 0) & (sums < 0.0))  # a sum overflowed to -inf is < 0 too
 
 
 def _outside(c: FloatArray, changes: NDArray[np.int8], reason: NDArray[np.int8],
@@ -298,11 +307,11 @@ def _distinct_rows(c: FloatArray) -> tuple[NDArray[np.intp] | None, NDArray[np.i
 
 
 def _solve(
-    c: FloatArray, lower: float, upper: float, tol: float, max_iter: int
+    c: FloatArray, f_zero: FloatArray, lower: float, upper: float, tol: float, max_iter: int
 ) -> tuple[FloatArray, NDArray[np.int8]]:
-    """Quarterly IRR and reason code for paths whose flows change sign (C-ordered ``c``)."""
+    """Quarterly IRR and reason code for paths whose flows change sign (C-ordered ``c``);
+    ``f_zero`` is each row's ``c.sum(axis=1)``, the scaled NPV at q = 0 on either side."""
     lq, uq = effective_to_quarterly(float(lower)), effective_to_quarterly(float(upper))
-    f_zero = c.sum(axis=1)  # the scaled NPV at q = 0 on either side, summed as numpy sums
     return solve_rows(c, f_zero, _first_guess(c), lq, uq, tol, max_iter)
 
 

@@ -24,7 +24,11 @@ Layout: ``app.py`` holds the shared Typer app and the error plumbing; ``formats.
 number formats; ``deal_table.py`` and ``party_table.py`` the run's deals and parties tables
 (read through ``summary_index.py``), ``run_footer.py`` the footer under them,
 ``vendor_tables.py`` the vendors and second-sourcing tables, ``paired_tables.py`` compare's
-and stress's paired table; ``progress.py`` the progress bar, ``notices.py`` the warnings on
+and stress's paired table, ``captions.py`` the titles and notes printed with the tables
+(at the output's width, with a hanging indent); ``stored_run.py`` reads a stored run back
+for ``runs show`` and ``runs diff``, ``stored_tables.py`` prints ``runs show``'s tables, and
+``diff_medians.py`` writes ``runs diff``'s IRR
+medians; ``progress.py`` the progress bar, ``notices.py`` the warnings on
 stderr; ``cashflow_files.py`` and ``staging.py`` the output files, checked before the work
 and written all or nothing; each other module registers its commands on the app when
 imported below (see ``app.py`` for the pattern). The console script is ``chipcredit_launcher.main``,

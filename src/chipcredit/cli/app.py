@@ -55,10 +55,12 @@ def stderr_line(text: str) -> None:
 class _TrimmedLines:
     """A text stream that passes each line on without the spaces at its end.
 
-    Rich pads a table's caption and a wrapped note to the table's width with spaces; in a
-    terminal they are invisible, but in a file or a pipe they are trailing whitespace on
-    every such line (a diff or ``grep ' $'`` shows them). A line not yet ended is held until
-    its newline or a flush (Rich flushes after each print), and then passed on as it is.
+    Rich may pad a line it wraps or justifies with spaces (it padded a table's caption to
+    the table's width before `chipcredit.cli.captions` printed the notes); in a terminal
+    they are invisible, but in a file or a pipe they are trailing whitespace (a diff or
+    ``grep ' $'`` shows them), so every line is trimmed here, whatever printed it. A line
+    not yet ended is held until its newline or a flush (Rich flushes after each print), and
+    then passed on as it is.
     """
 
     def __init__(self, stream: Any) -> None:
@@ -197,6 +199,31 @@ def _own_errors(command: Any) -> None:
         _own_errors(sub)
 
 
+_OPTION_WORDS: dict[str, tuple[str, ...]] = {
+    "--bracket": ("--low", "--high"), "--range": ("--low", "--high"),
+    "--bounds": ("--low", "--high"), "--min": ("--low",), "--max": ("--high",),
+    "--n": ("--paths",), "--n-paths": ("--paths",), "--n_paths": ("--paths",),
+    "--npaths": ("--paths",), "--num-paths": ("--paths",), "--simulations": ("--paths",),
+    "--sims": ("--paths",), "--trials": ("--paths",), "--iterations": ("--paths",),
+    "--random-seed": ("--seed",), "--rng": ("--seed",),
+    "--output": ("--json",), "--out": ("--json",),
+}
+"""The options a user means by a word of another tool (a solver's bracket, numpy's
+``n_paths``), which Click's suggestion by spelling misses ("bracket" is not near "low")."""
+
+
+def _option_meant(exc: BaseException, ctx: Any) -> str:
+    """`` (did you mean --low and --high?)`` for an unknown option (Click's NoSuchOption)
+    that `_OPTION_WORDS` maps to options the command has, where Click found none close by
+    spelling (it then says ``Possible options: ...`` itself); else ``""``."""
+    name = getattr(exc, "option_name", None)
+    if type(exc).__name__ != "NoSuchOption" or getattr(exc, "possibilities", None) or ctx is None:
+        return ""
+    have = {opt for param in ctx.command.params for opt in (*param.opts, *param.secondary_opts)}
+    meant = [opt for opt in _OPTION_WORDS.get(str(name).lower(), ()) if opt in have]
+    return f" (did you mean {' and '.join(meant)}?)" if meant else ""
+
+
 class _Group(TyperGroup):
     """Turns usage errors into one ``error:`` line and Ctrl-C into status 130; tidies the
     help of every command (see `_tidy_help`)."""
@@ -243,6 +270,7 @@ class _Group(TyperGroup):
             else:
                 message, code = found
                 ctx = getattr(exc, "ctx", None)
+                message += _option_meant(exc, ctx)
                 where = getattr(ctx, "command_path", None) or "chipcredit"
                 stderr_line(f"error: {message} (see '{where} --help')")
         if standalone_mode:

@@ -12,11 +12,12 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
+from chipcredit.report.multiples import unmeant_moic
 
-from .app import app, console, user_errors
+from .app import app, console, print_whole, user_errors
 from .formats import paths_count
 from .notices import warnings_shown
-from .paired_tables import HEADLINE_METRICS, paired_table, print_whole, unmeant_moic
+from .paired_tables import HEADLINE_METRICS, paired_table
 from .run import NoStoreOption, QuietOption, SchedulerOption, StorePathOption, chosen_store
 from .staging import check_file_target
 from .stress import record_paired, report_quietly

@@ -15,13 +15,14 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
+from chipcredit.report.deal_odds import PathOdds
 from chipcredit.report.i18n import catalogue
 from chipcredit.report.multiples import (
-    MARK_SHOWN,
     REASON_TEXT,
     REASONS,
     extras_shown,
     irr_not_meaningful,
+    mark_counted,
     mark_matters,
     mark_value,
     moic_reason,
@@ -41,6 +42,7 @@ from .formats import (
     path_share,
     percent,
     shares,
+    yes_no,
 )
 from .summary_index import Index, Summary, summary_index, summary_stat
 
@@ -99,14 +101,27 @@ def _mark_line(index: Index, deal: str, party: str, moic_shown: bool,
     return line
 
 
+MONTE_CARLO_HEADERS = ("NPV\np50", "IRR\np50", "MOIC\np50", "deal loss\nmean", "P(deal\nloss>0)")
+"""The deals table's value columns over many paths: medians, the mean loss, the share of
+paths with a loss."""
+DETERMINISTIC_HEADERS = ("NPV", "IRR", "MOIC", "deal\nloss", "deal\nloss > 0")
+"""The same columns over the one path of the deterministic base case: its values, and
+``yes`` or ``no`` for whether it has a loss."""
+
+
 def deals_table(summary: Summary, kinds: Mapping[str, str],
                 p_loss: Mapping[tuple[str, str], float | None], over: str, *,
                 financed: Collection[tuple[str, str]] = (),
-                closed: Mapping[str, float] | None = None, deterministic: bool = False) -> Table:
+                closed: Mapping[str, float] | None = None, deterministic: bool = False,
+                hypothetical: Collection[str] = (),
+                rates: Mapping[str, tuple[float, bool]] | None = None,
+                odds: Mapping[tuple[str, str], PathOdds] | None = None) -> Table:
     """Rows (deal, party); the deal's kind under its name. Fits 80 columns for short ids.
 
     ``p_loss`` is the share of paths with a loss, per (deal, party); ``over`` says what the
-    medians are over ("medians over 2,000 paths"). A statistic over only the paths where
+    medians are over ("medians over 2,000 paths"). A ``deterministic`` run's one path has
+    no medians, means or shares: its columns are headed `DETERMINISTIC_HEADERS` (``NPV``,
+    ``loss``, ...), and the last says ``yes`` or ``no``. A statistic over only the paths where
     the metric has a value (rows with ``nan_share`` above 0) is marked with `PARTIAL`, and
     the caption says over what share of the paths it is.
 
@@ -121,6 +136,13 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     conversion's ``conversion_stake``, ...: outside the cash metrics) and, for each deal in
     ``closed`` (deal to the share of paths on which it closed, `closed_shares`) that did
     not close on every path, on what share it did (``deterministic``: the base case).
+
+    A deal in ``hypothetical`` (`chipcredit.report.deal_odds.hypothetical_deals`) is marked
+    under its name and named in the caption. ``rates`` (party to its discount rate and
+    whether it is uncertain, `chipcredit.report.deal_odds.discount_rates`) gives the line
+    that says at whose rate each NPV is. ``odds`` (`chipcredit.report.deal_odds.path_odds`)
+    gives the rows that lose value with no deal loss their share of paths with NPV < 0, and
+    a deal that closed on only some paths its odds given it closed.
     """
     index = summary_index(summary)
     pairs: list[tuple[str, str]] = []
@@ -131,7 +153,8 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
                   title_justify="left", caption_justify="left")
     table.add_column("deal", overflow="fold")
     table.add_column("party", no_wrap=True)
-    for header in ("NPV\np50", "IRR\np50", "MOIC\np50", "loss\nmean", "P(loss\n>0)"):
+    # one path has no median, no mean and no share of paths: its value, and whether it lost
+    for header in (DETERMINISTIC_HEADERS if deterministic else MONTE_CARLO_HEADERS):
         table.add_column(header, justify="right", no_wrap=True)
     rows: list[tuple[Text, str, list[str], str, bool]] = []
     notes: dict[str, list[str]] = {}
@@ -141,6 +164,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     empty: set[str] = set()  # "irr", "moic": some row shows a dash, no path having one
     marks: list[str] = []
     marked = False  # some row's NPV counts a mark
+    invested: set[tuple[str, str]] = set()  # rows whose MOIC means something: a position
     for i, (deal, party) in enumerate(pairs):
         group = [j for j, (d, _) in enumerate(pairs) if d == deal]
         position = group.index(i)
@@ -151,6 +175,9 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
             label = Text(f"({kind})", style="dim")
         else:
             label = Text("")
+        if deal in hypothetical and position == min(1, len(group) - 1):
+            # under its kind: a deal no report describes must not read as a real one
+            label.append(f"\n{HYPOTHETICAL_MARK}", style="bold")
         reason = _moic_reason(index, deal, party, financed)
         if reason is not None:
             moic = multiple(summary_stat(index, deal, party, "moic", "p50"))
@@ -179,21 +206,26 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
             cells.append(text)
         if partial:
             notes.setdefault(deal, []).append(f"{party} {', '.join(partial)}")
-        mark = mark_value(summary_stat(index, deal, party, "npv", "mean"),
-                          summary_stat(index, deal, party, "npv_realised", "mean"))
-        marked = marked or (mark is not None and abs(mark) >= MARK_SHOWN)
+        # the report's and the dashboard's rule for the note that a table counts a mark
+        marked = marked or mark_counted(summary_stat(index, deal, party, "npv", "mean"),
+                                        summary_stat(index, deal, party, "npv_realised", "mean"))
         if (line := _mark_line(index, deal, party, reason is None, deterministic)) is not None:
             marks.append(line)
         extra = _extras(index, deal, party, over_paths=not deterministic)
         if extra:
             extras.setdefault(deal, []).append(f"{party} {', '.join(extra)}")
-        rows.append((label, party, cells, path_share(p_loss.get((deal, party))),
+        if reason is None:
+            invested.add((deal, party))
+        rows.append((label, party, cells, (yes_no(p_loss.get((deal, party))) if deterministic
+                                           else path_share(p_loss.get((deal, party)))),
                      position == len(group) - 1))
     for label, party, cells, p_pos, last in rows:
         if notes:  # a blank where others have the marker keeps the digits in line
             cells = [c if c.endswith(PARTIAL) else c + " " for c in cells]
         table.add_row(label, Text(party), *cells, p_pos, end_section=last)
     caption: list[str] = []
+    if shown := [d for d in dict.fromkeys(d for d, _ in pairs) if d in hypothetical]:
+        caption.append(f"{HYPOTHETICAL_MARK}: {HYPOTHETICAL_TEXT}: {', '.join(shown)}")
     if unmeant:
         caption.append(f"{NOT_MEANINGFUL} MOIC not meaningful (the JSON summary keeps it):")
         caption += [f"  {REASON_TEXT[r]}: {'; '.join(unmeant[r])}" for r in REASONS if r in unmeant]
@@ -228,21 +260,76 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
                        f"its figures are 0, or {DASH}): {', '.join(unclosed)}")
     elif unclosed:
         caption.append("Closed on only some paths (where a party pays or receives in it; on "
-                       "the others its figures count as 0, and IRR and MOIC have none):")
-        caption += [f"  {deal}: closed on {path_share(share)} of the paths"
-                    for deal, share in unclosed.items()]
+                       "the others its figures count as 0, and IRR and MOIC have none: so the "
+                       "row's NPV and deal loss are over all paths, its starred IRR and MOIC "
+                       "over those where it closed, and the odds given it closed are these):")
+        for deal, share in unclosed.items():
+            given = [f"{p} P(deal loss>0) {path_share(o['loss_closed'])}, P(NPV<0) "
+                     f"{path_share(o['npv_negative_closed'])}"
+                     for (d, p), o in (odds or {}).items()
+                     if d == deal and (d, p) in invested and "loss_closed" in o]
+            caption.append(f"  {deal}: closed on {path_share(share)} of the paths"
+                           + (f"; given it closed, {'; '.join(given)}" if given else ""))
     if any((summary_stat(index, d, p, "loss", "mean") or 0.0) > 0.0 for d, p in pairs):
-        caption.append(LOSS_TEXT)
+        caption.append(LOSS_TEXT.replace("deal loss mean:", "deal loss:", 1) if deterministic
+                       else LOSS_TEXT)
+    caption += _value_lost(index, pairs, odds, deterministic)
+    if rates:
+        caption.append(_rates_line([p for _, p in pairs], rates))
     if caption:
         table.caption = "\n".join(caption)
     return table
 
 
-LOSS_TEXT = ("loss mean: the deal's loss, a claim's unpaid amounts as a PV at its contract rate "
-             "plus, for equity and a vendor credit's converted shares, cost less realised and "
-             "marked, undiscounted; not the credit books' expected_loss (JSON portfolios, the "
-             "report's credit section), which counts claims only, discounted")
+LOSS_TEXT = ("deal loss mean: money owed to the party and not paid (a claim's credit loss, a PV "
+             "at its contract rate) plus, for equity and a vendor credit's converted shares, cost "
+             "less realised and marked, undiscounted; not the credit books' expected_loss (JSON "
+             "portfolios, the report's credit section), which counts claims only, discounted")
 """The caption's line that says what the deals table's loss is, where some row has one."""
+
+HYPOTHETICAL_MARK = "hypothetical"
+"""Under a hypothetical deal's name (``status: hypothetical``), and its caption line's lead."""
+HYPOTHETICAL_TEXT = ("no such deal is reported and every term is assumed (status: hypothetical); "
+                     "its figures say what it would do, not what a real deal did")
+"""Why a deal is marked `HYPOTHETICAL_MARK`: the caption's line names the deals."""
+VALUE_LOST_TEXT = ("A deal can lose value with no deal loss: NPV below 0 where nothing owed "
+                   "went unpaid (fees, rent or a backstop the party pays by what the deal is, a "
+                   "return below its discount rate)")
+"""The lead of the caption's line that names the rows whose NPV is below 0 with no loss."""
+
+
+def _value_lost(index: Index, pairs: list[tuple[str, str]],
+                odds: Mapping[tuple[str, str], PathOdds] | None, deterministic: bool) -> list[str]:
+    """The caption's line for the rows whose median NPV is below 0 while their deal loss is
+    0 on every path (the column reads 0 where the deal costs the party), with the share of
+    paths with NPV < 0 where ``odds`` has it; none if no row is so."""
+    items = []
+    for deal, party in pairs:
+        npv = finite(summary_stat(index, deal, party, "npv", "p50"))
+        loss = summary_stat(index, deal, party, "loss", "mean")
+        if npv is None or npv >= 0 or (finite(loss) or 0.0) > 0.0:
+            continue
+        pair = None if odds is None else odds.get((deal, party))
+        share = None if pair is None else pair.get("npv_negative")
+        items.append(f"{deal} {party} (NPV {money(npv)}"
+                     + ("" if deterministic or share is None
+                        else f", below 0 on {path_share(share)} of the paths") + ")")
+    if not items:
+        return []
+    return [f"{VALUE_LOST_TEXT}: {'; '.join(items)}"]
+
+
+def _rate_text(rate: float, uncertain: bool) -> str:
+    return f"{rate * 100:.4g}%" + (" (median, drawn per path)" if uncertain else "")
+
+
+def _rates_line(parties: list[str], rates: Mapping[str, tuple[float, bool]]) -> str:
+    """The caption's line that says at whose rate each NPV is: the table's parties, each
+    once, with its discount rate (effective annual)."""
+    shown = [f"{p} {_rate_text(*rates[p])}" for p in dict.fromkeys(parties) if p in rates]
+    return ("NPV is each party's own: its flows discounted to the start at its discount rate "
+            "(effective annual), so one deal's flows can read differently to two parties: "
+            + ", ".join(shown))
 
 
 _MARK_TEXT = ("NPV, IRR and MOIC count the horizon mark: what a position still held at the "

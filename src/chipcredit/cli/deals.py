@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
+from chipcredit.registry.network import live_deals
 
 from .app import app, console, user_errors
 from .captions import NotedTable, Notes
@@ -82,21 +83,52 @@ def _amount(value: Any) -> str:
     return NOT_REPORTED if _missing(value) else f"{value:,.3g}"
 
 
+BASIS_WORDS = {"value": "value", "up_to": "up to", "at_least": "at least",
+               "estimate": "estimate"}
+"""How a graph cell marks an amount that is not money paid or contracted (the registry's
+``basis``, `chipcredit.registry.BASES`); cash is unmarked."""
+
+CASH = "cash (paid, or contracted to be paid)"
+BASIS_TERMS = ("value (what a non-cash instrument such as a warrant is worth, not cash), up to "
+               "(a ceiling: a facility, a letter of intent, a conditional part), at least (a "
+               "floor), estimate (derived or an analyst's figure, not the parties')")
+"""The key to `BASIS_WORDS`, under the registry table and the graph."""
+BASIS_KEY = f"amounts are {CASH} unless marked: {BASIS_TERMS}"
+
+
+def _cell(part: Mapping[Any, Any] | None) -> str:
+    """A graph cell: the status part's reported sum, marked with what it is where it is not
+    all cash (``up to 100``; ``8.1 (part up to)`` where cash and a ceiling are summed)."""
+    if part is None:
+        return ""
+    text = _amount(part["amount"])
+    bases = [b for b in str(part.get("bases") or "").split(";") if b]
+    marks = [BASIS_WORDS[b] for b in bases if b in BASIS_WORDS]
+    if not marks:
+        return text
+    if len(bases) == 1:
+        return f"{marks[0]} {text}"
+    return f"{text} (part {' / '.join(marks)})"
+
+
 def _print_rows(rows: Any, party: str | None) -> None:
     title = "Deal registry" + (f": deals of {party}" if party else "") + " ($B)"
     table = NotedTable(title=title, title_justify="left")
-    for name in ("id", "from", "to", "kind", "amount", "date", "status", "terms"):
-        table.add_column(name, no_wrap=name in ("id", "kind", "date"),
+    names = ("id", "from", "to", "kind", "amount", "basis", "date", "status", "terms")
+    for name in names:
+        table.add_column(name, no_wrap=name in ("id", "kind", "date", "basis"),
                          justify="right" if name == "amount" else "left",
                          style="bold" if name == "id" else None)
     for row in rows.to_dict("records"):
-        table.add_row(*(Text(_amount(row[c]) if c == "amount" else str(row[c]))
-                        for c in ("id", "from", "to", "kind", "amount", "date", "status", "terms")))
+        table.add_row(*(Text(_amount(row[c]) if c == "amount"
+                             else BASIS_WORDS.get(row[c], row[c]) if c == "basis"
+                             else str(row[c])) for c in names))
     out = console()
     out.print(table)
     missing = int(rows["amount"].isna().sum())
     out.print(Notes(f"{count(len(rows), 'deal')} ({missing} with no amount reported: "
-                    f"{NOT_REPORTED}); sources: chipcredit deals --json FILE"))
+                    f"{NOT_REPORTED}); basis: {CASH}, {BASIS_TERMS}; "
+                    "sources: chipcredit deals --json FILE"))
 
 
 def _involves(row: Mapping[Any, Any], party: str | None, *fields: str) -> bool:
@@ -127,9 +159,7 @@ def _pairs(net: cc.DealNetwork, frame: pd.DataFrame, kind: tuple[str, str], firs
                 continue
             parts = [p for p in (funds, purchases) if p is not None]
             missing = sum(int(p["not_reported"]) for p in parts)
-            table.add_row(a, b, status,
-                          "" if funds is None else _amount(funds["amount"]),
-                          "" if purchases is None else _amount(purchases["amount"]),
+            table.add_row(a, b, status, _cell(funds), _cell(purchases),
                           str(missing) if missing else "",
                           Text(";".join(p["deals"] for p in parts)))
     return table
@@ -137,15 +167,21 @@ def _pairs(net: cc.DealNetwork, frame: pd.DataFrame, kind: tuple[str, str], firs
 
 def _print_network(net: cc.DealNetwork, party: str | None) -> None:
     out = console()
-    live = cc.deal_registry(party)
-    # the registry's own split of live and abandoned deals, as deal_network() makes it;
-    # a shared function for the network's statuses is due (the lead wires it here)
-    live = live[(live["status"] != "abandoned") & live["relation"].isin(["funds", "buys_from"])]
+    # the deals the network is made of, by deal_network()'s own filter, so the count
+    # below is of the same deals as the links above it
+    live = live_deals(cc.deal_registry(party))
     missing = int(live["amount"].isna().sum())
+    # every registry row is in the network or left out for a stated reason, so the counts
+    # add up to the deal table's (47 = 44 + 1 abandoned + 2 acquisitions)
+    rows = cc.deal_registry()
+    owners = int(((rows["relation"] == "acquires") & (rows["status"] != "abandoned")).sum())
     out.print(Notes(f"Deal network: {count(len(net.nodes), 'party', 'parties')}, "
-                    f"{count(len(net.edges), 'link')} "
-                    f"({count(len(net.abandoned), 'abandoned deal')} left out). Money flows "
-                    "from -> to; $B, amounts reported.\n"
+                    f"{count(len(net.edges), 'link')} from {len(live_deals(rows))} of the "
+                    f"registry's {count(len(rows), 'deal')}; left out: "
+                    f"{count(len(net.abandoned), 'abandoned deal')} and "
+                    f"{count(owners, 'acquisition')} (a change of owner, not a flow between "
+                    "parties). A link runs from -> to: the funder to the funded, the buyer to "
+                    f"the seller; $B as reported, {BASIS_KEY}.\n"
                     "One row per status: executed (closed or paid), signed (a contract), "
                     "announced (binds no one, such as a letter of intent).\n"
                     f"{missing} of the {count(len(live), 'deal')}"

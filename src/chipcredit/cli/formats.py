@@ -9,15 +9,15 @@ no finite value.
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 from typing import Any
 
 import chipcredit as cc
 from chipcredit.report.multiples import finite, irr_shown
+from chipcredit.report.path_shares import near_end_percent
 
 __all__ = ["ABOVE_BRACKET", "DASH", "MOST_DECIMALS", "NUMBER_DECIMALS", "TOTAL_LOSS", "WITHHELD",
            "compact", "count", "finite", "irr_text", "money", "multiple", "number", "path_share",
-           "paths_count", "percent", "shares", "visible_decimals"]
+           "paths_count", "percent", "shares", "visible_decimals", "yes_no"]
 
 DASH = "—"
 """Stands for a statistic with no value (None, NaN, infinite)."""
@@ -41,12 +41,26 @@ def percent(value: Any, decimals: int = 1) -> str:
     return text[1:] if text.startswith("-") and float(text[1:-1]) == 0 else text
 
 
+def yes_no(share: Any) -> str:
+    """Whether something happened on the one path of a deterministic run, from its share of
+    paths (1 or 0): ``yes`` or ``no``, as one path has no probability; `DASH` for none.
+
+    >>> yes_no(1.0), yes_no(0.0), yes_no(None)
+    ('yes', 'no', '—')
+    """
+    x = finite(share)
+    if x is None:
+        return DASH
+    return "yes" if x > 0 else "no"
+
+
 def path_share(value: Any) -> str:
     """A share of paths (a probability over paths) as a percent: to one decimal, except
     that within 1% of none or all of them it shows two significant figures of its distance
     from there (trailing zeros dropped), so that a small share is neither rounded up nor
     down to a neighbour: 1 path in 2,000 is ``0.05%``, not ``0.1%`` (which reads as 2
-    paths), and 1,999 are ``99.95%``. Exactly none and all are ``0.0%`` and ``100.0%``.
+    paths), and 1,999 are ``99.95%`` (`chipcredit.report.path_shares.near_end_percent`,
+    which the HTML report shares). Exactly none and all are ``0.0%`` and ``100.0%``.
 
     >>> path_share(0.0005), path_share(0.0015), path_share(0.9995), path_share(0.004)
     ('0.05%', '0.15%', '99.95%', '0.4%')
@@ -56,22 +70,8 @@ def path_share(value: Any) -> str:
     x = finite(value)
     if x is None:
         return DASH
-    if not 0.0 < x < 1.0 or _NEAR_END <= x <= 1.0 - _NEAR_END:
-        return percent(x)
-    gap = Decimal(repr(min(x, 1.0 - x))) * 100  # % from none or all, below 1
-    places = min(1 - math.floor(math.log10(gap)), _SHARE_PLACES)
-    shown = round(gap, places)
-    if shown == 0:  # finer than one path in 10^9: say on which side
-        return f"<{_SMALLEST}%" if x < 0.5 else f">{100 - Decimal(_SMALLEST)}%"
-    text = f"{shown if x < 0.5 else 100 - shown:.{places}f}".rstrip("0")
-    return text + ("0%" if text.endswith(".") else "%")
-
-
-_NEAR_END = 0.01
-"""Within this share of none or all of the paths, `path_share` shows two figures of the gap."""
-_SHARE_PLACES = 7
-"""The most decimals of a percent `path_share` gives: one path in 10^9."""
-_SMALLEST = f"{Decimal(1).scaleb(-_SHARE_PLACES):f}"
+    near = near_end_percent(x)  # the HTML report's rule too
+    return percent(x) if near is None else near + "%"
 
 
 def multiple(value: Any) -> str:

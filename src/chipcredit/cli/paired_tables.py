@@ -6,9 +6,9 @@ A MOIC that `chipcredit run` shows as n/m (`chipcredit.report.multiples.moic_rea
 party pays and gets nothing back, is the deal's financed side, or put in a token amount) has
 no row here either, in either run: its difference would be of two meaningless numbers (a
 warrant bought for a cent differs by thousands of x). The caption lists those pairs with the
-run table's reasons; the ``--json`` differences keep their rows (`unmeant_moic`, the rule
-the dashboard's comparison shares, is `chipcredit.report.multiples.unmeant_moic`, re-exported
-here for the paired commands)."""
+run table's reasons; the ``--json`` differences keep their rows. Which pairs those are is
+`chipcredit.report.multiples.unmeant_moic`, the rule the dashboard's comparison shares,
+which ``compare`` and ``stress`` call and pass in as ``unmeant``."""
 
 from __future__ import annotations
 
@@ -19,14 +19,13 @@ import pandas as pd
 from rich.table import Table
 
 from chipcredit.experiments.paired import CREDIT_METRICS
-from chipcredit.report.multiples import REASON_TEXT, REASONS, unmeant_moic
+from chipcredit.report.multiples import REASON_TEXT, REASONS
 
-from .app import print_whole  # here too, for the paired commands that import it from here
 from .captions import NotedTable
 from .deal_table import NOT_MEANINGFUL
 from .formats import DASH, finite, number, path_share, visible_decimals
 
-__all__ = ["HEADLINE_METRICS", "paired_table", "print_whole", "unmeant_moic"]
+__all__ = ["HEADLINE_METRICS", "paired_table"]
 
 HEADLINE_METRICS = (
     # the seed's two headline answers first: the vendor's own money coming back as its
@@ -57,7 +56,9 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
     needs them to show two significant digits: `visible_decimals`) and, when the frame has
     them, the median paired difference and the shares of paths
     with other above (``P(B>A)``) and below (``P(B<A)``) base: a mean whose sign disagrees
-    with them is driven by a few paths. A metric with no value on some paths (an IRR, a
+    with them is driven by a few paths. A probability's row (a 0/1 event per path, whose
+    frame has no median difference) shows n/m there, and the caption says what its shares
+    are: the paths on which the event happens in one run only. A metric with no value on some paths (an IRR, a
     MOIC) is compared over the paths where both runs have one; the ``paths`` column gives
     their number whenever it is below the run's ``paths``, and is left out when no row
     needs it. A ``moic`` row of a pair in ``unmeant`` (`unmeant_moic`) is left out, and
@@ -99,6 +100,14 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
         captions.append("unit: of both means, the difference, its interval and the median "
                         "difference ($B: US$ billions; x: a multiple of money; probability, "
                         "share: fractions of 1); P(B>A), P(B<A) are percentages of the paths")
+    events = spread and any(_event(r) for r in shown)
+    if events:
+        captions.append(f"{NOT_MEANINGFUL} median difference of a probability (an event on each "
+                        "path: a default, a second source, an SPV's impairment or breach): "
+                        "each path's difference is -1, 0 or +1, so its median says only which "
+                        "way over half the paths went; P(B>A) is the share of paths on which "
+                        "the event happens in B and not in A, P(B<A) the share on which it "
+                        "happens in A and not in B")
     if fewer:
         columns.append(("paths", "right"))
         captions.append(f"paths: the paired paths on which both runs have a value, where "
@@ -130,7 +139,7 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
                  DASH if low is None else
                  f"{cell(low, signed=True)} .. {cell(row['ci_high'], signed=True)}"]
         if spread:
-            cells += [cell(row["median_difference"], signed=True),
+            cells += [NOT_MEANINGFUL if _event(row) else cell(row["median_difference"], signed=True),
                       path_share(row["share_higher"]), path_share(row["share_lower"])]
         if fewer:
             n = row.get("paths")
@@ -152,6 +161,13 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
     for cells in rows:
         table.add_row(*cells)
     return table
+
+
+def _event(row: Mapping[Any, Any]) -> bool:
+    """Whether a row is of a 0/1 event per path (unit ``probability``: every such row of
+    `chipcredit.experiments.paired` is one), whose paired differences have no meaningful
+    median (NaN in the frame; a run stored before it was has the number, not shown)."""
+    return row.get("unit") == "probability"
 
 
 def _fewer(n: Any, paths: int) -> bool:

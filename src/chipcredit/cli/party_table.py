@@ -6,7 +6,7 @@ total revenue and median cash at the horizon ($B), with the note on net cash pos
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from rich.table import Table
@@ -15,7 +15,7 @@ from rich.text import Text
 from chipcredit.report.i18n import catalogue
 
 from .captions import NotedTable
-from .formats import DASH, finite, money, path_share
+from .formats import DASH, finite, money, path_share, yes_no
 from .summary_index import Summary, summary_index, summary_stat
 
 __all__ = ["can_default", "parties_table"]
@@ -31,32 +31,57 @@ def can_default(parties: Sequence[Any]) -> set[str]:
 
 
 def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str,
-                  defaultable: Collection[str]) -> Table:
+                  defaultable: Collection[str], *, deterministic: bool = False,
+                  last: str | None = None, early: tuple[str, Mapping[str, float]] | None = None,
+                  notes: Mapping[str, str] | None = None) -> Table:
     """One row per (party, kind), in the order given: P(default) for the ``defaultable``
     parties (labs and clouds with their own balance sheet), median revenue and cash at the
     end. Where a lender's or a parent-funded cloud's median cash end is negative, a caption
     says that its cash is a net position (what it lent, or was funded with, and has not got
-    back), as the HTML report's note does."""
+    back), as the HTML report's note does. A ``deterministic`` run's one path has no
+    probability and no median: its columns are whether the party defaults (yes or no), its
+    revenue and its cash, as the deals table says whether the path lost.
+
+    ``last`` (the horizon's last quarter, ``2035Q3``) heads P(default) with the date it runs
+    to; ``early`` (a year's label, ``2030``, and each party's share of paths on which it
+    defaults before that year, `chipcredit.report.summary.default_before`) adds the column
+    of the report's "defaults before 2030". ``notes`` (party to its scenario ``note``) are
+    printed under the table, the caveat beside the party's odds."""
     index = summary_index(summary)
-    table = NotedTable(title=f"Parties ($B; {over} at the horizon)", title_justify="left",
-                  caption_justify="left")
+    title = (f"Parties ($B; {over}; revenue totalled over the horizon, cash at its end)"
+             if deterministic else "Parties ($B; P(default): share of paths; revenue totalled "
+             f"over the horizon, cash at its end; {over})")
+    table = NotedTable(title=title, title_justify="left", caption_justify="left")
     net_negative = False
     table.add_column("party", no_wrap=True)
     table.add_column("kind")
-    for header in ("P(default)", "revenue total\np50", "cash end\np50"):
+    by = "" if last is None else f"\nby {last}"
+    if early is not None and not deterministic:
+        table.add_column(f"P(default)\nbefore {early[0]}", justify="right", no_wrap=True)
+    for header in ((f"defaults{by}", "revenue total", "cash end") if deterministic
+                   else (f"P(default){by}", "revenue total\np50", "cash end\np50")):
         table.add_column(header, justify="right", no_wrap=True)
     for party, kind in parties:
-        prob = (path_share(summary_stat(index, None, party, "default_probability", "mean"))
-                if party in defaultable else DASH)
+        share = summary_stat(index, None, party, "default_probability", "mean")
+        prob = (DASH if party not in defaultable
+                else yes_no(share) if deterministic else path_share(share))
         cash = finite(summary_stat(index, None, party, "cash_end", "p50"))
         # a lender, or a cloud its parent funds (it cannot default): cash is a net position
         net_negative |= (cash is not None and cash < 0
                          and (kind == "lender" or (kind == "cloud" and party not in defaultable)))
+        before = ([] if early is None or deterministic else
+                  [DASH if party not in defaultable else path_share(early[1].get(party))])
         table.add_row(
-            Text(party), Text(kind), prob,
+            Text(party), Text(kind), *before, prob,
             money(summary_stat(index, None, party, "revenue_total", "p50")),
             money(summary_stat(index, None, party, "cash_end", "p50")),
         )
+    caption = [f"{party}: {text}" for party, text in (notes or {}).items()
+               if party in dict(parties)]
     if net_negative:  # the note of the HTML report's parties table, word for word
-        table.caption = catalogue("en").t("report.funded_cash_note")
+        caption.append(catalogue("en").t("report.funded_cash_note"))
+    if any(kind == "vendor" for _, kind in parties):
+        caption.append(catalogue("en").t("report.vendor_cash_note"))
+    if caption:
+        table.caption = "\n".join(caption)
     return table

@@ -16,8 +16,11 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit import store
+from chipcredit.analytics.vendor_years import self_funded_by_year
+from chipcredit.report.deal_odds import discount_rates, hypothetical_deals, path_odds
 from chipcredit.report.multiples import closed_shares, financed_parties
-from chipcredit.report.vendors import funding_text, unmodelled_funding
+from chipcredit.report.summary import DEFAULT_YEARS, default_before
+from chipcredit.report.vendors import horizon, outside_funding, unmodelled_funding
 
 from .app import Failed, app, console, stderr_line, user_errors
 from .cashflow_files import write_cashflows
@@ -26,9 +29,9 @@ from .formats import paths_count
 from .notices import warnings_shown
 from .party_table import can_default, parties_table
 from .progress import bar
-from .run_footer import run_footer
+from .run_footer import print_footer, run_footer
 from .staging import Staging, write_output
-from .vendor_tables import second_sourcing_table, vendors_table
+from .vendor_tables import second_sourcing_table, self_funded_years_table, vendors_table
 
 __all__ = ["PROGRESS_MIN_PATHS", "run_command"]
 
@@ -105,20 +108,25 @@ def run_command(
     """
     with user_errors():
         if deterministic:
-            unused = [f"{flag} {value}" for flag, name, value in
-                      (("--paths", "paths", paths), ("--seed", "seed", seed))
-                      if getattr(ctx.get_parameter_source(name), "name", "DEFAULT")
-                      not in _DEFAULTED]
-            if unused:
-                stderr_line(f"note: --deterministic runs the base case (one path, no random "
-                            f"draws): {' and '.join(unused)} not used; the run is recorded "
-                            f"with 1 path and seed 0")
+            note_unused(ctx, paths, seed)
             seed = 0  # nothing is drawn: recorded as the default seed, whatever --seed said
         _run(scenario, paths=paths, seed=seed, deterministic=deterministic, json_file=json_file,
              cashflows_dir=cashflows_dir, cashflows_path=cashflows_path, force=force,
              quiet=quiet, store_path=None if no_store else store.resolve_path(store_path),
              store_named=store_path is not None, workers=workers, scheduler=scheduler,
              paths_out=paths_out)
+
+
+def note_unused(ctx: typer.Context, paths: int, seed: int) -> None:
+    """With --deterministic (run, solve), a note naming the --paths and --seed the user gave,
+    which the base case does not use."""
+    unused = [f"{flag} {value}" for flag, name, value in
+              (("--paths", "paths", paths), ("--seed", "seed", seed))
+              if getattr(ctx.get_parameter_source(name), "name", "DEFAULT") not in _DEFAULTED]
+    if unused:
+        stderr_line(f"note: --deterministic runs the base case (one path, no random "
+                    f"draws): {' and '.join(unused)} not used; the run is recorded "
+                    f"with 1 path and seed 0")
 
 
 def not_stored(reason: str) -> None:
@@ -157,15 +165,17 @@ def chosen_store(path: Path | None, no_store: bool) -> store.RunStore | None:
 def finish_experiment(notes: Sequence[str], record: dict[str, Any],
                       runs: store.RunStore | None, scenario: str, *, kind: str, paths: int,
                       seed: int, started: datetime, json_file: Path | None,
-                      scheduler: str | None = None) -> None:
+                      scheduler: str | None = None, deterministic: bool = False) -> None:
     """An experiment's (sensitivity, solve) notes on stderr; its record in the run store
-    (with its baseline run: the scenario as it is, same paths and seed); its JSON file."""
+    (with its baseline run: the scenario as it is, same paths and seed, or its
+    deterministic base case, recorded as one path); its JSON file."""
     for note in notes:
         stderr_line(f"note: {note}")
     if runs is not None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", cc.ChipcreditWarning)  # shown for the runs already
-            baseline = cc.simulate(scenario, paths=paths, seed=seed, scheduler=scheduler)
+            baseline = cc.simulate(scenario, paths=paths, seed=seed, scheduler=scheduler,
+                                   deterministic=deterministic)
         run_id = runs.save({"baseline": baseline}, kind=kind, started=started,
                            extra={"experiment": record, "argv": sys.argv[1:]})
         stderr_line(f"stored as run {run_id} in {runs.path}")
@@ -255,22 +265,42 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
             else f"medians over {paths_count(result.paths)}")
     out.print(deals_table(summary, kinds, p_loss, over,
                           financed=financed_parties(result.scenario.deals),
-                          closed=closed_shares(result), deterministic=result.deterministic))
+                          closed=closed_shares(result), deterministic=result.deterministic,
+                          hypothetical=hypothetical_deals(result.scenario.deals),
+                          rates=discount_rates(result.scenario.parties),
+                          odds=path_odds(result.scenario.deals, result.outcomes)))
     parties = [(p.id, p.kind) for p in result.scenario.parties]
-    out.print(parties_table(summary, parties, "base case" if result.deterministic else "medians",
-                            can_default(result.scenario.parties)))
+    labels = result.quarter_labels()
+    year = int(labels[0][:4]) + DEFAULT_YEARS  # the report's "defaults before 2030"
+    early = (None if year > int(labels[-1][:4]) else
+             (str(year), {p: default_before(result, p, year)
+                          for p in can_default(result.scenario.parties)}))
+    out.print(parties_table(summary, parties, "base case" if result.deterministic
+                            else f"p50: medians over {paths_count(result.paths)}",
+                            can_default(result.scenario.parties),
+                            deterministic=result.deterministic, last=labels[-1], early=early,
+                            notes={p.id: p.note for p in result.scenario.parties if p.note}))
     # the seed's headline answers: the vendors' own money in their sales, the labs' porting
     for table in (vendors_table(summary, parties,
                                 "base case" if result.deterministic else "medians and means",
-                                [funding_text(f) for f in unmodelled_funding(result.scenario)]),
-                  second_sourcing_table(summary, parties, result.scenario.start)):
+                                unmodelled_funding(result.scenario),
+                                deterministic=result.deterministic,
+                                outside=outside_funding(result.scenario),
+                                horizon=horizon(result.scenario)),
+                  self_funded_years_table({p: self_funded_by_year(result, p)
+                                           for p, kind in parties if kind == "vendor"},
+                                          deterministic=result.deterministic),
+                  second_sourcing_table(summary, parties, result.scenario.start,
+                                        deterministic=result.deterministic)):
         if table is not None:  # none without vendors, or a second one to port to
             out.print(table)
-    out.print(Text(footer(result) + (f" · {stored}" if stored else "")), soft_wrap=True)
+    print_footer(out, footer(result) + (f" · {stored}" if stored else ""))
 
 
 def footer(result: cc.Result) -> str:
+    labels = result.quarter_labels()
     return run_footer(scenario=result.scenario.name, sha256=result.scenario_sha256,
+                      horizon=(labels[0], labels[-1], len(labels)),
                       paths=result.paths, deterministic=result.deterministic, seed=result.seed,
                       elapsed=result.elapsed_seconds, imbalance=result.max_abs_imbalance,
                       capacity_unit=result.scenario.capacity_unit)

@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 import math
-import warnings
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import pandas as pd
 import typer
 from rich.table import Table
 from rich.text import Text
 
-import chipcredit as cc
 from chipcredit import store
-from chipcredit.report.multiples import closed_from_outcomes, financed_parties
-from chipcredit.report.vendors import funding_text, unmodelled_funding
 
 from .app import Failed, app, console, print_whole, user_errors
 from .captions import NotedTable, Notes
-from .deal_table import BEYOND_TEXT, NOT_MEANINGFUL, deals_table
+from .deal_table import BEYOND_TEXT, NOT_MEANINGFUL
 from .diff_medians import UNMEANT_IRR, irr_unmeant, median_cell, median_notes
-from .formats import DASH, compact, count, finite, paths_count
-from .party_table import can_default, parties_table
-from .run_footer import run_footer
+from .formats import DASH, compact, count, finite
 from .staging import Staging
-from .vendor_tables import second_sourcing_table, vendors_table
+from .stored_run import (
+    _clean,
+    _deal_sides,
+    _header,
+    _int,
+    _seed,
+    _text,
+    _when,
+    code_note,
+)
+from .stored_tables import print_tables
 
 __all__ = ["runs_app"]
 
@@ -56,40 +59,6 @@ def _runs(ctx: typer.Context) -> None:
 
 def _store(path: Path | None) -> store.RunStore:
     return store.RunStore(store.resolve_path(path), read_only=True)
-
-
-def _when(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, pd.Timestamp) and not pd.isna(value):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    return DASH
-
-
-def _whole(value: Any) -> int | None:
-    """A stored whole number as an int, exactly: a seed may be above 2**53, where a float
-    would round it (9007199254740993 shown as ...992)."""
-    if isinstance(value, int | np.integer) and not isinstance(value, bool):
-        return int(value)
-    x = finite(value)
-    return None if x is None else int(x)
-
-
-def _int(value: Any) -> str:
-    x = _whole(value)
-    return DASH if x is None else f"{x:,}"
-
-
-def _seed(value: Any) -> str:
-    """A seed as digits, without separators, so that it can be pasted into ``--seed``."""
-    x = _whole(value)
-    return DASH if x is None else str(x)
-
-
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return DASH
-    return str(value)
 
 
 # --- list ------------------------------------------------------------------------------
@@ -140,14 +109,6 @@ def list_command(
 # --- show ------------------------------------------------------------------------------
 
 
-def _header(run: dict[str, Any]) -> str:
-    paths = ("deterministic base case (1 path)" if run["deterministic"]
-             else paths_count(_whole(run["paths"])))
-    return (f"run {run['id']} · {run['kind']} · {run['status']} · scenario {run['scenario']} · "
-            f"sha256 {_text(run['scenario_sha256'])[:12]} · {paths} · seed {_seed(run['seed'])} · "
-            f"started {_when(run['started'])} UTC · chipcredit {run['version']}")
-
-
 @runs_app.command("show")
 def show_command(
     run_id: RunId,
@@ -172,115 +133,7 @@ def show_command(
             out.print(Text(f"run {run_id} is {run['status']}: the process writing it was "
                            "stopped before it committed its results"), soft_wrap=True)
             return
-        metrics = data["metrics"]
-        scenario = _scenario(run)
-        variants = list(dict.fromkeys(metrics["variant"]))
-        stored = _stored_paths(runs, run_id)
-        for variant in variants:
-            deterministic, paths, paths_text = _variant_paths(run, variant == variants[0],
-                                                              stored.get(variant))
-            # as Result.summary has them (an IRR above its bracket inf, its ranked_share),
-            # so the IRR cells read as 'chipcredit run' printed them, for every variant
-            rows = [_clean(r) for r in store.stored_summary(
-                metrics[metrics["variant"] == variant]).to_dict("records")]
-            if run["variants"] and run["variants"] > 1:
-                out.print(Text(f"variant {variant}", style="bold"))
-            kinds = {r["deal"]: r["deal_kind"] for r in rows if r["deal"]}
-            p_loss = {(r["deal"], r["party"]): r["p_positive"] for r in rows
-                      if r["deal"] and r["metric"] == "loss"}
-            over = ("the deterministic base case" if deterministic
-                    else f"medians over {paths_text}")
-            # closures from the stored per-path outcomes, read only when every path is stored
-            closed = (closed_from_outcomes(scenario.deals, runs.outcomes(run_id, variant))
-                      if scenario is not None and paths is not None
-                      and paths == stored.get(variant) else None)
-            out.print(deals_table(rows, kinds, p_loss, over,
-                                  financed=() if scenario is None else financed_parties(scenario.deals),
-                                  closed=closed, deterministic=deterministic))
-            parties, defaultable = _parties(rows, scenario)
-            out.print(parties_table(rows, parties,
-                                    "base case" if deterministic else "medians",
-                                    defaultable))
-            for table in (vendors_table(rows, parties, "base case" if deterministic
-                                        else "medians and means",
-                                        () if scenario is None else
-                                        [funding_text(f) for f in unmodelled_funding(scenario)]),
-                          second_sourcing_table(rows, parties,
-                                                None if scenario is None else scenario.start)):
-                if table is not None:  # as `run` prints them
-                    out.print(table)
-        out.print(Text(
-            run_footer(scenario=_text(run["scenario"]), sha256=_text(run["scenario_sha256"]),
-                       paths=_whole(run["paths"]),
-                       deterministic=bool(run["deterministic"]),
-                       seed=_whole(run["seed"]),
-                       elapsed=finite(run["elapsed_seconds"]),
-                       imbalance=finite(run["max_abs_imbalance"]),
-                       capacity_unit=None if scenario is None else scenario.capacity_unit)
-            + f" · per-path outcomes of {paths_count(_whole(run['stored_paths']))} stored"),
-            soft_wrap=True)
-
-
-def _stored_paths(runs: store.RunStore, run_id: int) -> dict[str, int]:
-    """Each variant of the run to the number of paths whose outcomes the store holds."""
-    frame = runs.sql(f"SELECT variant, max(paths) AS n FROM outcomes WHERE run = {int(run_id)} "
-                     "GROUP BY variant")
-    return {str(v): int(n) for v, n in zip(frame["variant"], frame["n"], strict=True)}
-
-
-def _variant_paths(run: dict[str, Any], first: bool,
-                   stored: int | None) -> tuple[bool, int | None, str]:
-    """Whether a variant of the run is the deterministic base case, how many paths it ran
-    (None where not known exactly), and that as text (``2,000 paths``).
-
-    The runs row describes the first variant only (`RunStore.save`): another's paths are
-    those its outcomes hold (``stored``), unless it holds as many as the row's stored count
-    and the first variant ran more: the store's cap cut both, so it ran at least that many.
-    A variant of one path is the base case where the first is (a run of base cases); beside
-    a Monte Carlo first variant it may be a run of one path, which its title then says.
-    """
-    main, cap = _whole(run["paths"]), _whole(run["stored_paths"])
-    if first:
-        return bool(run["deterministic"]), main, paths_count(main)
-    if stored is None:
-        return False, None, paths_count(None)
-    if main is not None and stored == cap and stored < main:
-        return False, None, f"at least {paths_count(stored)}"
-    return stored == 1 and bool(run["deterministic"]), stored, paths_count(stored)
-
-
-def _scenario(run: dict[str, Any]) -> cc.Scenario | None:
-    """The run's scenario from the YAML text stored with it; None if it no longer loads
-    (a store written by a version whose scenario format was different)."""
-    text = run.get("scenario_yaml")
-    if not text:
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", cc.ChipcreditWarning)  # shown when it ran
-            return cc.parse_scenario_text(str(text), file=f"run {run['id']}")
-    except cc.ChipcreditError:
-        return None
-
-
-def _parties(rows: list[dict[str, Any]], scenario: cc.Scenario | None
-             ) -> tuple[list[tuple[str, str]], set[str]]:
-    """(party, kind) in the order 'chipcredit run' printed them (the scenario's), and the
-    parties that can default. Without the scenario (or for a variant with other parties,
-    such as B of a compare), the order of the metrics and the parties with a default
-    probability that are labs or clouds."""
-    found = list(dict.fromkeys((r["party"], r["party_kind"] or "?") for r in rows
-                               if r["deal"] is None))
-    if scenario is not None and {p for p, _ in found} == {p.id for p in scenario.parties}:
-        return [(p.id, p.kind) for p in scenario.parties], can_default(scenario.parties)
-    return found, {r["party"] for r in rows if r["deal"] is None
-                   and r["metric"] == "default_probability"
-                   and r["party_kind"] in ("lab", "cloud")}
-
-
-def _clean(row: dict[Any, Any]) -> dict[str, Any]:
-    return {str(k): (None if (isinstance(v, float) and math.isnan(v)) or v is pd.NA else v)
-            for k, v in row.items()}
+        print_tables(out, runs, run_id, run, data["metrics"])
 
 
 # --- diff ------------------------------------------------------------------------------
@@ -309,6 +162,8 @@ def diff_command(
         out = console()
         out.print(Text(_header(a)), soft_wrap=True)
         out.print(Text(_header(b)), soft_wrap=True)
+        if note := code_note(a, b):  # differences that may be the code's, not the inputs'
+            out.print(Text(note), soft_wrap=True)
         rows = [_clean(r) for r in frame.to_dict("records")]
         unmeant = irr_unmeant(rows, {side: _deal_sides(d) for side, d in data.items()})
         both = [r for r in rows if r["only"] is None]
@@ -362,16 +217,6 @@ def diff_command(
                 out.print(Text(f"{count(len(alone), 'metric')} only in run {run_id} "
                                f"(variant {names}), "
                                "not compared (--variant A=B pairs variants)"), soft_wrap=True)
-
-
-def _deal_sides(data: dict[str, Any]) -> tuple[set[tuple[str, str]], dict[str, str]]:
-    """A stored run's financed (deal, party) pairs (none where its scenario no longer loads,
-    as `runs show`) and its deals' kinds, from `RunStore.get_run`'s ``data``."""
-    scenario = _scenario(data["run"])
-    metrics = data["metrics"]
-    kinds = {str(d): str(k) for d, k in zip(metrics["deal"], metrics["deal_kind"], strict=True)
-             if isinstance(d, str) and isinstance(k, str)}
-    return (set() if scenario is None else financed_parties(scenario.deals)), kinds
 
 
 def _pairs(given: list[str]) -> dict[str, str] | None:

@@ -17,11 +17,12 @@ from rich.text import Text
 
 import chipcredit as cc
 from chipcredit import store
+from chipcredit.report.multiples import unmeant_moic
 
-from .app import app, console, stderr_line, user_errors
+from .app import app, console, print_whole, stderr_line, user_errors
 from .formats import paths_count
 from .notices import warnings_shown
-from .paired_tables import HEADLINE_METRICS, paired_table, print_whole, unmeant_moic
+from .paired_tables import HEADLINE_METRICS, paired_table
 from .run import NoStoreOption, QuietOption, SchedulerOption, StorePathOption, chosen_store
 from .staging import check_file_target, write_output
 

@@ -12,15 +12,23 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from chipcredit.analytics.vendor_years import part_quarters
 from chipcredit.report.i18n import catalogue
-from chipcredit.report.vendors import unsold_note, vendor_rows
+from chipcredit.report.vendors import Horizon, vendor_rows, vendors_caption
 
 from .captions import NotedTable
-from .formats import DASH, finite, money, path_share, percent
+from .formats import DASH, finite, money, path_share, percent, yes_no
 
-__all__ = ["second_sourcing_table", "vendors_table"]
+__all__ = ["second_sourcing_table", "self_funded_years_table", "vendors_table"]
 
 Summary = Sequence[Mapping[Any, Any]]
+
+_HEADERS = ("revenue total\np50", "revenue total\nmean", "self-funded\nrevenue p50",
+            "self-funded\nrevenue mean", "self-funded\nshare mean", "unit share\nend p50")
+"""Headers of `chipcredit.report.vendors.VENDOR_COLUMNS`, in their order."""
+_BASE_CASE_HEADERS = ("revenue total", "self-funded\nrevenue", "self-funded\nshare",
+                      "unit share\nend")
+"""Headers of `chipcredit.report.vendors.BASE_CASE_COLUMNS`: the one path's values."""
 
 
 def _stats(summary: Summary) -> dict[tuple[str, str], Mapping[str, Any]]:
@@ -36,12 +44,15 @@ def _get(index: Mapping[tuple[str, str], Mapping[str, Any]], party: str, metric:
 
 
 def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str,
-                  unmodelled: Sequence[str] = ()) -> Table | None:
+                  unmodelled: Sequence[Mapping[str, Any]] = (), *,
+                  deterministic: bool = False, outside: Sequence[Mapping[str, Any]] = (),
+                  horizon: Horizon | None = None) -> Table | None:
     """One row per vendor, in the order given: total revenue (median and mean), the part
     paid with money the vendor put into the buyer (self-funded revenue, median and mean;
     its share of revenue, the mean of the per-path shares) and its share of units at the
-    horizon (median); the rows of `chipcredit.report.vendors.vendor_rows`, as the HTML
-    report and the dashboard show them, with the same note of what is counted.
+    horizon (median); the rows of `chipcredit.report.vendors.vendor_rows` under the caption
+    of `chipcredit.report.vendors.vendors_caption` (English), as the HTML report and the
+    dashboard show them: the same sentences in the same order.
 
     Parameters
     ----------
@@ -51,9 +62,19 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
         The scenario's parties; the rows are those of kind ``vendor``.
     over : str
         What the statistics are over, for the title (``medians and means``, ``base case``).
-    unmodelled : sequence of str
-        The registry's vendor funding the scenario leaves out
-        (`chipcredit.report.vendors.unmodelled_funding`), named after the note.
+    unmodelled : sequence of mappings
+        The registry's vendor funding the scenario leaves out: the items of
+        `chipcredit.report.vendors.unmodelled_funding`, named last in the caption.
+    deterministic : bool
+        Whether ``summary`` is of the one path of a deterministic run: each column once,
+        with no median or mean in its header (`chipcredit.report.vendors.BASE_CASE_COLUMNS`),
+        as one path has neither.
+    outside : sequence of mappings
+        The vendors' funding of companies that are not parties
+        (`chipcredit.report.vendors.outside_funding`), named in the caption after it.
+    horizon : (first quarter, last quarter, quarters) or None
+        The horizon every total is over (`chipcredit.report.vendors.horizon`), named in
+        the title and the caption; None where the scenario is not at hand.
 
     Returns
     -------
@@ -62,34 +83,81 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
         section holds the same statistics with their p05 and p95. None for a scenario
         without vendors.
     """
-    rows = vendor_rows(summary, parties)
+    rows = vendor_rows(summary, parties, deterministic=deterministic)
     if not rows:
         return None
-    table = NotedTable(title=f"Vendors ($B over the horizon; {over})", title_justify="left",
-                  caption_justify="left")
+    span = "" if horizon is None else f" {horizon[0]}-{horizon[1]}, {horizon[2]} quarters"
+    table = NotedTable(title=f"Vendors ($B, totals over the horizon{span}; {over})",
+                       title_justify="left", caption_justify="left",
+                       caption=vendors_caption(summary, parties, unmodelled, catalogue("en"),
+                                               outside=outside, horizon=horizon))
     table.add_column("vendor", no_wrap=True)
-    for header in ("revenue total\np50", "revenue total\nmean", "self-funded\nrevenue p50",
-                   "self-funded\nrevenue mean", "self-funded\nshare mean",
-                   "unit share\nend p50"):
+    for header in (_BASE_CASE_HEADERS if deterministic else _HEADERS):
         table.add_column(header, justify="right", no_wrap=True)
-    cat = catalogue("en")
-    table.caption = cat.t("report.vendors_note") + (
-        " " + cat.t("report.vendors_unmodelled", deals="; ".join(unmodelled)) if unmodelled else "")
-    if unsold := unsold_note(summary, parties, cat):
-        table.caption += " " + unsold
     for row in rows:
-        rev_p50, rev_mean, own_p50, own_mean, own_share, unit_share = row.values
+        if deterministic:
+            revenue, own, own_share, unit_share = row.values
+            cells = [money(revenue), money(own)]
+        else:
+            rev_p50, rev_mean, own_p50, own_mean, own_share, unit_share = row.values
+            cells = [money(rev_p50), money(rev_mean), money(own_p50), money(own_mean)]
         # two decimals: self-funded shares are fractions of 1%
-        table.add_row(Text(row.party), money(rev_p50), money(rev_mean), money(own_p50),
-                      money(own_mean), percent(own_share, 2), percent(unit_share))
+        table.add_row(Text(row.party), *cells, percent(own_share, 2), percent(unit_share))
+    return table
+
+
+def self_funded_years_table(years: Mapping[str, Sequence[Mapping[str, Any]] | None], *,
+                            deterministic: bool = False) -> Table | None:
+    """One row per calendar year of the horizon: each vendor's mean revenue, mean
+    self-funded revenue and the ratio of the two that year, as the report's table under its
+    vendors table (`chipcredit.analytics.vendor_years.self_funded_by_year`).
+
+    Parameters
+    ----------
+    years : mapping of vendor id to its ``self_funded_by_year`` items (or the JSON
+        summary's ``vendors.VENDOR.self_funded_by_year``), None for a vendor without them
+    deterministic : whether they are of the one path of a deterministic run (the title
+        then says base case, not means over paths)
+
+    Returns
+    -------
+    Table or None
+        $B and percents (two decimals: fractions of 1%); a part year is named with its
+        quarters. None where no vendor has the figures.
+    """
+    kept = {vendor: items for vendor, items in years.items() if items}
+    if not kept:
+        return None
+    over = "base case" if deterministic else "means over paths"
+    table = NotedTable(title=f"Self-funded revenue by year ($B; {over})",
+                       title_justify="left", caption_justify="left",
+                       caption="share: that year's self-funded revenue over its revenue"
+                               + ("" if deterministic else
+                                  ", means over paths (a ratio of means, so the years add up "
+                                  "to the totals above; not the mean of per-path shares)"))
+    table.add_column("year", no_wrap=True)
+    for vendor in kept:
+        for header in ("revenue", "self-funded", "share"):
+            table.add_column(f"{vendor}\n{header}", justify="right", no_wrap=True)
+    first = next(iter(kept.values()))
+    for i, year in enumerate(first):  # the same years for every vendor
+        part = part_quarters(year)
+        cells = [str(year["year"]) if part is None else f"{year['year']} ({part})"]
+        for items in kept.values():
+            item = items[i]
+            cells += [money(item["revenue_mean"]), money(item["self_funded_revenue_mean"]),
+                      percent(item["self_funded_share"], 2)]
+        table.add_row(*cells)
     return table
 
 
 def second_sourcing_table(summary: Summary, parties: Sequence[tuple[str, str]],
-                          start: str | None) -> Table | None:
+                          start: str | None, *, deterministic: bool = False) -> Table | None:
     """One row per lab, in the order given: the probability that it takes delivery from a
     vendor other than its primary one within the horizon, and the median quarter of the
-    first such delivery over the paths where it does.
+    first such delivery over the paths where it does (``deterministic``: whether the one
+    path of the base case does, yes or no, and the quarter, as one path has no probability
+    or median).
 
     Parameters
     ----------
@@ -111,23 +179,28 @@ def second_sourcing_table(summary: Summary, parties: Sequence[tuple[str, str]],
         return None
     index = _stats(summary)
     table = NotedTable(title="Labs' second sourcing", title_justify="left", caption_justify="left",
-                  caption="from a vendor other than the lab's primary one; p50 over the "
-                          "paths where it does")
+                  caption="from a vendor other than the lab's primary one; " + (
+                      "in the base case, within the horizon" if deterministic
+                      else "p50 over the paths where it does"))
     table.add_column("lab", no_wrap=True)
-    table.add_column("P(second source)", justify="right", no_wrap=True)
-    table.add_column("first quarter\np50", justify="right", no_wrap=True)
+    table.add_column("second source" if deterministic else "P(second source)", justify="right",
+                     no_wrap=True)
+    table.add_column("first quarter" if deterministic else "first quarter\np50",
+                     justify="right", no_wrap=True)
     for party, kind in parties:
         if kind != "lab":
             continue
-        table.add_row(Text(party),
-                      path_share(_get(index, party, "second_source_probability", "mean")),
+        share = _get(index, party, "second_source_probability", "mean")
+        table.add_row(Text(party), yes_no(share) if deterministic else path_share(share),
                       _quarter(_get(index, party, "second_source_quarter", "p50"), start))
     return table
 
 
 def _quarter(offset: Any, start: str | None) -> str:
-    """Quarter ``offset`` after ``start`` (``2025Q4`` + 4 = ``2026Q4``); a median between
-    two quarters is named by the earlier one."""
+    """Quarter ``offset`` after ``start`` (``2025Q4`` + 4 = ``2026Q4``), rounded down: a
+    median that falls between two paths' quarters (an even number of paths, interpolated)
+    names the quarter its value falls in, which need not be either path's quarter (3 and 7
+    give 5)."""
     x = finite(offset)
     if x is None:
         return DASH

@@ -110,7 +110,7 @@ def run(key: str, _scenario: cc.Scenario, paths: int, seed: int,
     """`chipcredit.simulate` of the scenario named by ``key`` (its `scenario_key`).
 
     Simulated one stream block (`CHUNK_BLOCKS`) at a time, so the progress bar moves for a
-    run of two blocks or more; the numbers are those of any other chunking (DESIGN.md
+    run of two blocks or more; the numbers are those of any other chunking (docs/design.md
     section 10: every block draws from its own stream)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", cc.ChipcreditWarning)

@@ -9,8 +9,10 @@ transfers from the lender to the borrower:
 - ``purchases``: when the borrower comes to buy (its own procurement in phase 4, after its
   spending rule, if it has one, has cut what it wants, and after its spot rentals), draws
   pay for that share of what it is about to buy from ``vendor`` this quarter (the
-  shortfall left to buy times its procurement share times the vendor's price): a lab that
-  defers capacity draws only for what it still buys, one that rents not for what it rents.
+  shortfall left to buy times its procurement share times the vendor's price per unit of
+  useful capacity, its content over its ``performance_per_unit`` under the vendor choice,
+  as the lab pays it): a lab that defers capacity draws only for what it still buys, one
+  that rents not for what it rents.
   The money is tied to the vendor's equipment, so the vendor's gross profit on those sales
   is reported beside the deal as ``tied_gross_profit``, and the purchase spends it first
   (money provenance, `Sim.tied_parts`);
@@ -20,8 +22,12 @@ transfers from the lender to the borrower:
 
 Interest at ``rate`` (nominal annual) on the balance at the start of a quarter is due at
 its end; the balance is due at maturity (bullet). ``drawn_at_start`` is drawn at the
-beginning of the first quarter (a facility signed before the scenario starts). Exposure is
-the balance plus arrears plus the undrawn headroom. ``secured`` facilities share the
+beginning of the first quarter (a facility signed before the scenario starts). Interest
+accrued and not yet paid counts against ``max_outstanding``: between the quarter's
+schedule and its servicing, the room to draw is ``max_outstanding`` less the balance, the
+arrears and the interest now due. Exposure is the balance plus unpaid interest plus that
+undrawn headroom, so it exceeds ``max_outstanding`` only where the balance and the
+interest just accrued on it already do. ``secured`` facilities share the
 borrower's own equipment with its secured loans in a default.
 
 Worked example: $2B committed, at most $0.5B outstanding, 8% nominal (2% a quarter),
@@ -30,7 +36,8 @@ its costs and whose rounds fail. Quarter 0: it draws $0.2B. Quarter 1: $0.2B sho
 interest 0.2 x 0.02 = $0.004B, so it draws $0.204B. Quarter 2: short 0.2 + 0.404 x 0.02 =
 $0.20808B, but only 0.5 - 0.404 - 0.00808 = $0.08792B of room is left (unpaid interest
 counts as outstanding): it draws that, is still short, and defaults owing $0.5B, all of it
-written off; the lender's loss is 0.5 / 1.02^3 = $0.4712B.
+written off; the lender's loss is 0.5 / 1.02^3 = $0.4712B. Its peak exposure is $0.5B:
+0.404 + 0.00808 of interest + 0.08792 of room at quarter 2's schedule.
 """
 
 from __future__ import annotations
@@ -89,7 +96,6 @@ class CreditFacilityDeal(DealRuntime):
                                           self.rate_q, stage=1), sim)
         self.claim.on_fleet = spec.secured
         self.drawn_total = np.zeros(n)
-        self._interest = np.zeros(n)  # this quarter's, for the exposure after its draws
         if spec.drawing.shortfall:  # its headroom is liquidity for the lab's spending rule
             self.lab.liquidity.append(self)
         if self.vendor is not None:  # it draws when the lab buys (`draw_for_purchases`)
@@ -98,11 +104,13 @@ class CreditFacilityDeal(DealRuntime):
     # -- drawing -------------------------------------------------------------------------
     def headroom(self, q: int) -> NDArray[np.float64]:
         """What may still be drawn now, ``(n,)`` $B (zero outside the availability period
-        and once the borrower has defaulted)."""
+        and once the borrower has defaulted): unpaid interest, in arrears or accrued this
+        quarter and not yet serviced (``due_now``), counts against ``max_outstanding``."""
         if not 0 <= q - self.start_q < self.available_q:
             return np.zeros(self.n)
+        c = self.claim
         room = np.minimum(self.commitment - self.drawn_total,
-                          self.max_out - self.claim.principal - self.claim.arrears)
+                          self.max_out - c.principal - c.arrears - c.due_now)
         return np.where(self.lab.alive & ~self.claim.closed, np.maximum(room, 0.0), 0.0)
 
     def _draw(self, sim: Sim, q: int, wanted: NDArray[np.float64], *, begin: bool = False
@@ -110,7 +118,7 @@ class CreditFacilityDeal(DealRuntime):
         amount = np.minimum(np.maximum(wanted, 0.0), self.headroom(q))
         sim.ledger.pay(q, self.lender, self.borrower, "credit_draw", amount, self.index,
                        begin=begin)
-        self.claim.principal = self.claim.principal + amount
+        self.claim.lend(amount)
         self.drawn_total = self.drawn_total + amount
         return amount
 
@@ -125,28 +133,33 @@ class CreditFacilityDeal(DealRuntime):
         c = self.claim
         interest = c.principal * self.rate_q  # on the balance at the start of the quarter
         repay = c.principal if k == self.periods - 1 else np.zeros(sim.n)
-        if self.vendor is not None and k < self.available_q:
-            self._interest = interest  # the exposure is taken after the purchase draws
-        else:
-            c.track_exposure(interest + self.headroom(q))
         c.principal = c.principal - repay
-        c.schedule(interest + repay, q + 1)
+        c.schedule(interest + repay, q + 1, interest=interest)
+        if self.vendor is None or k >= self.available_q:  # else after the purchase draws
+            # balance, what is now due (the interest, and the principal at maturity) and the
+            # room, which the interest due has narrowed
+            c.track_exposure(c.due_now + self.headroom(q))
 
     def draw_for_purchases(self, sim: Sim, q: int, wanted: NDArray[np.float64]) -> None:
         """The purchases rule, at the borrower's procurement (`LabState.procure`): draw
-        ``drawing.purchases`` of the vendor's price of the vendor's procurement share of
-        ``wanted`` (the capacity units the lab still has to buy after its spending rule and
-        its spot rentals, ``(n,)``),
-        tie it to the vendor's equipment, and note the exposure (balance, accrued interest
-        and undrawn headroom)."""
+        ``drawing.purchases`` of what the vendor's procurement share of ``wanted`` (the
+        useful capacity the lab still has to buy after its spending rule and its spot
+        rentals, ``(n,)``) costs at the vendor's price, tie it to the vendor's equipment,
+        and note the exposure (balance, accrued interest and undrawn headroom).
+
+        The price is the one the lab pays the vendor (`Vendor.sell`): ``content`` per unit,
+        and a unit gives ``perf`` of useful capacity under the vendor choice
+        (`committed_take`), so ``content / perf`` per unit of ``wanted``.
+        """
         if self.vendor is None or not 0 <= q - self.start_q < self.available_q:
             return
         lab, v = self.lab, self.vendor
         share = lab.procurement.get(v.acct, 0.0)
-        drawn = self._draw(sim, q, self.purchase_share * wanted * share * v.content)
+        perf = 1.0 if v.perf is None else v.perf
+        drawn = self._draw(sim, q, self.purchase_share * wanted * share * v.content / perf)
         if drawn.any():  # an empty tie would only lengthen the list every purchase scans
             sim.tie(self.index, v.acct, drawn, funder=self.lender)
-        self.claim.track_exposure(self._interest + self.headroom(q))
+        self.claim.track_exposure(self.claim.due_now + self.headroom(q))
 
     def after_servicing(self, sim: Sim, q: int) -> None:
         """The shortfall rule: draw what the borrower could not pay, and pay it now (before
@@ -165,7 +178,7 @@ class CreditFacilityDeal(DealRuntime):
             return
         # only the paths that drew pay now: elsewhere arrears that cash could pay (cash that
         # came after the costs fell due) wait for the funding phase, as they do when no path
-        # of the chunk draws (a path's numbers must not depend on its chunk, DESIGN.md 10)
+        # of the chunk draws (a path's numbers must not depend on its chunk, docs/design.md 10)
         lab.opex.settle(sim.ledger, q, np.where(drew, lab.cash, 0.0), "operating_costs")
         for claim in lab.claims:
             claim.settle(sim.ledger, q, np.where(drew, lab.cash, 0.0))

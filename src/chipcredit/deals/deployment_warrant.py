@@ -6,7 +6,8 @@ full vesting at 6 GW and a $600 share price).
 
 Each quarter, after the lab's purchases, every unvested tranche is tested against the
 deployment so far and the issuer's share price at the last close (phase 8 of the previous
-quarter). On vesting the holder pays the strike (``warrant_exercise``, holder to issuer;
+quarter; in the first quarter, the issuer's opening price, `VendorFinancials.open`). On
+vesting the holder pays the strike (``warrant_exercise``, holder to issuer;
 a tranche it has not the cash for waits),
 the issuer's shares outstanding grow by the tranche, and the issuer bears a dilution cost
 of ``shares x (price - strike)``. The holder keeps the shares (``sale: {rule: hold}``,

@@ -79,7 +79,7 @@ class LoanDeal(DealRuntime):
         amount = np.where(self.party.alive, self.amount, 0.0)
         sim.ledger.pay(q, self.lender, self.borrower, "loan_draw", amount, self.index,
                        begin=True)
-        self.claim.principal = amount
+        self.claim.lend(amount)
         self.claim.track_exposure()
 
     def rate_q(self, sim: Sim) -> NDArray[np.float64]:
@@ -101,7 +101,7 @@ class LoanDeal(DealRuntime):
             repay = c.principal if k == self.periods - 1 else np.zeros(sim.n)
         c.track_exposure(interest)
         c.principal = c.principal - repay
-        c.schedule(interest + repay, q + 1)
+        c.schedule(interest + repay, q + 1, interest=interest)
 
     def marks(self, sim: Sim, survival: Survival) -> dict[int, NDArray[np.float64]]:
         value = self.claim.balance() * survival.get(self.borrower, 1.0)

@@ -7,11 +7,16 @@ paid from a round still reaches the debt that quarter); the SPV pays its debt se
 is left goes to the equity holders pro rata to their contributions. At term end, right after
 the lessee's servicing (its purchase is its own spending, before its funding round), the
 lessee may buy the GPUs at the residual price assumed in the rent (``purchase_option``,
-exercised when the used value is higher and it has the cash), or the SPV sells them at used
-value (``sell``); the waterfall then closes the debt. If the lessee defaults the SPV takes
-the GPUs back and sells them at used value less the fire-sale haircut; its deficiency joins
-the lessee's unsecured class; if it then cannot pay its debt, the debt takes the loss (an
-SPV default).
+exercised when the used value is higher and it has the cash, on every GPU, in use and idle),
+or the SPV sells them at used value (``sell``); the waterfall then closes the debt. The GPUs
+retire at the path's useful life, in use or idle, and are then worth nothing; the rent stays
+owed to the term's end. Their age is the lab's own fleet's: ``q - s`` quarters in quarter
+``q`` for GPUs delivered in quarter ``s`` (0 in the lease's first quarter, to its end), so
+they serve and are valued (covenants, a default, term end) by the curve at ``q - s`` while
+that is below the life, and a bought cohort joins the lessee's fleet at that age. If the
+lessee defaults the SPV takes the GPUs back and sells them at used value less the
+fire-sale haircut; its deficiency joins the lessee's unsecured class; if it then cannot pay
+its debt, the debt takes the loss (an SPV default).
 
 Worked example: $20B of GPUs, $7.5B equity (Nvidia $2B) and $12.5B debt at 11% over 5
 years; lease 5 years at 16% to a 20% residual. Rent is the level payment that amortises
@@ -92,6 +97,9 @@ class SpvLeaseDeal(DealRuntime):
         self.idle = np.zeros(n)
         """GPUs delivered that the lessee has not built out yet (`IdleHardware`), in units."""
         self.unit_content = np.zeros(n)
+        self.perf = 1.0 if self.vendor.perf is None else self.vendor.perf
+        """Useful capacity per GPU (`IdleHardware.perf`): what the lessee leases is
+        ``units * perf``."""
         self.vendor_acct = self.vendor.acct
         self.lab.idle_hardware.append(self)
         self.cost = np.zeros(n)
@@ -103,6 +111,10 @@ class SpvLeaseDeal(DealRuntime):
         self.covenants = spec.covenants
         self.ltv = np.zeros(n)
         self.dscr = np.zeros(n)
+        self.collateral = np.zeros(n)
+        """The GPUs' used value the quarter's LTV test divides by, ``(n,)`` $B: while the
+        lease runs and in its last quarter (what the SPV sells them for at term end), else 0
+        (none held: before closing, after a repossession or the term end)."""
         self.rent_in = np.zeros(n)
         self._rent_seen = np.zeros(n)
         self.breached = np.zeros(n, dtype=bool)
@@ -110,6 +122,32 @@ class SpvLeaseDeal(DealRuntime):
         self.event_of_default = np.zeros(n, dtype=bool)
         self._ended = np.zeros(n, dtype=bool)
         """Paths whose lease ended this quarter (`after_servicing`), for the waterfall."""
+        self.owned = np.zeros(n, dtype=bool)
+        """Paths where the lessee bought the GPUs (purchase option): those still idle are
+        its own, and a build-out puts them into its fleet rather than under the lease."""
+
+    def start(self, sim: Sim, q: int) -> None:
+        super().start(sim, q)
+        if q > self.start_q and (self.units.any() or self.idle.any()):
+            # the GPUs retire at the path's useful life, in use or idle, like every other
+            # GPU (the rent stays owed: the lease does not end with them); idle ones the
+            # lessee bought retire unbuilt if it defaulted, as a vendor credit's do (else
+            # with the cohort they belong to, of the same age, `_term_end`)
+            gone = q - self.start_q >= sim.market.life_q
+            bought_gone = self.owned & ~self.lab.alive
+            self.units = np.where(gone, 0.0, self.units)
+            self.idle = np.where(gone | bought_gone, 0.0, self.idle)
+
+    def _value(self, sim: Sim, age: int) -> NDArray[np.float64]:
+        """The GPUs' used value in a quarter in which they are ``age`` quarters old,
+        ``(n,)`` $B.
+
+        Their age is the lab's own fleet's (`Fleet`): GPUs delivered in the lease's first
+        quarter ``s`` are ``q - s`` quarters old in quarter ``q``, to its end (their cost
+        times the index in ``s``); they serve while younger than the path's own useful life
+        (not the chunk's longest) and retire at it (`start`), worth 0 from then on."""
+        value = self.cost * sim.market.residual_share(age)
+        return np.where(age >= sim.market.life_q, 0.0, value)
 
     def spv_account(self) -> int | None:
         return self.spv
@@ -118,12 +156,20 @@ class SpvLeaseDeal(DealRuntime):
         return self.defaulted
 
     def leased_to(self, lab_acct: int) -> NDArray[np.float64] | float:
-        return np.where(self.active, self.units, 0.0) if lab_acct == self.lessee else 0.0
+        return np.where(self.active, self.units * self.perf, 0.0) if lab_acct == self.lessee else 0.0
 
-    def build_out(self, units: NDArray[np.float64]) -> None:
-        """The lessee built out ``units`` of the idle GPUs (`IdleHardware`): they are in use."""
-        self.units = self.units + units
-        self.lab.leased = self.lab.leased + units
+    def build_out(self, q: int, units: NDArray[np.float64]) -> None:
+        """The lessee built out ``units`` of the idle GPUs in quarter ``q`` (`IdleHardware`):
+        they are in use, under the lease, or in its own fleet at their age once it bought
+        them (their cost joined the fleet at the purchase, at the age of the cohort bought
+        with them)."""
+        leased = np.where(self.owned, 0.0, units)
+        self.units = self.units + leased
+        self.lab.leased = self.lab.leased + leased * self.perf
+        if self.owned.any():
+            age = min(q - self.start_q, self.lab.fleet.capacity.shape[0] - 1)
+            self.lab.fleet.add_at(age, np.where(self.owned, units * self.perf, 0.0),
+                                  np.zeros(self.n))
         self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def open(self, sim: Sim, q: int) -> None:
@@ -145,7 +191,7 @@ class SpvLeaseDeal(DealRuntime):
         self.cost = paid
         self.active = live
         self.lease.principal = np.where(live, self.amount, 0.0)
-        self.debt.principal = np.where(live, self.debt_amount, 0.0)
+        self.debt.lend(np.where(live, self.debt_amount, 0.0))
         self._rent_seen = self.lease.paid.copy()
 
     def schedule(self, sim: Sim, q: int) -> None:
@@ -167,7 +213,7 @@ class SpvLeaseDeal(DealRuntime):
             pay = np.where(paid_off, self.debt.principal + interest, pay)
             self.debt.track_exposure()
             self.debt.principal = np.where(paid_off, 0.0, rest)
-            self.debt.schedule(pay, q + 1)
+            self.debt.schedule(pay, q + 1, interest=interest)
 
     def after_servicing(self, sim: Sim, q: int) -> None:
         """The lease's last quarter: the lessee buys the GPUs or the SPV sells them."""
@@ -190,19 +236,26 @@ class SpvLeaseDeal(DealRuntime):
         if q - self.start_q == self.lease_periods - 1:
             self._close_debt(sim, q, self._ended)
             self._ended = np.zeros(sim.n, dtype=bool)
-        # equity is paid only while the debt is current and no covenant holds the cash back
+        # equity is paid only while the debt is current and no covenant holds the cash back;
+        # a hold (reserve, event of default) keeps it only while debt is owed after the sweep
         cash = ledger.balance[self.spv].copy()
         current = self.debt.arrears < MONEY_DUST
+        hold &= self.debt.balance() >= MONEY_DUST
         self._distribute(sim, q, np.where(current & ~hold, cash, 0.0))
 
     def _test_covenants(self, sim: Sim, q: int, due: NDArray[np.float64]
                         ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
         """LTV and DSCR this quarter, and what a breach does: (sweep, hold) masks."""
-        value = self.cost * sim.market.residual_share(max(q - self.start_q + 1, 0))
+        value = self._value(sim, max(q - self.start_q, 0))
         debt = self.debt.balance()
         # no debt left: no LTV, no DSCR; a lease that ended this quarter is still tested (its
         # last rent is in this waterfall)
-        live = (self.active | self._ended) & (debt >= MONEY_DUST)
+        held = self.active | self._ended
+        # recorded for a lender to reproduce ltv = debt / collateral (docs/output.md)
+        self.collateral = np.where(held, value, 0.0)
+        if self.debt.tape is not None:
+            self.debt.tape.collateral(self.collateral)
+        live = held & (debt >= MONEY_DUST)
         self.ltv = np.where(live, np.divide(debt, value, out=np.full(sim.n, np.inf),
                                             where=value > 0), np.nan)
         self.dscr = np.where(live & (due > 0), np.divide(self.rent_in, due, out=np.zeros(sim.n),
@@ -233,26 +286,32 @@ class SpvLeaseDeal(DealRuntime):
 
     def _term_end(self, sim: Sim, q: int) -> None:
         live = self.active.copy()
-        value = self.cost * sim.market.residual_share(self.lease_periods)
+        # GPUs past the path's useful life have retired (`start`): nothing to buy or sell
+        value = self._value(sim, self.lease_periods - 1)  # the term's last quarter
         exercise = np.zeros(sim.n, dtype=bool)
         if self.spec.at_end == "purchase_option":
-            # GPUs at the end of the path's useful life would retire from the fleet at once:
-            # the lessee buys only GPUs it can still use (and a path's choice never depends
-            # on the longest life drawn in its chunk, which sets how old a fleet cohort gets);
-            # and one that still leaves some idle, never built out, does not buy them all:
-            # the SPV sells every GPU at used value
+            # the lessee buys the whole fleet, in use and idle, when it is worth more than
+            # the price: GPUs at the end of the path's useful life would retire at once, so
+            # it buys only GPUs it can still use (and a path's choice never depends on the
+            # longest life drawn in its chunk, which sets how old a fleet cohort gets)
             exercise = (live & (value > self.option_price) & (self.lab.cash >= self.option_price)
-                        & (self.lease_periods < sim.market.life_q) & (self.idle == 0.0))
+                        & (self.lease_periods < sim.market.life_q))
         price = np.where(exercise, self.option_price, 0.0)
         sim.ledger.pay(q, self.lessee, self.spv, "purchase_option", price, self.index)
-        age = min(self.lease_periods, self.lab.fleet.capacity.shape[0] - 1)  # = lease if any
-        self.lab.fleet.add_at(age, np.where(exercise, self.units, 0.0),
+        # those in use join its fleet at their age with the cost of them all; the idle ones
+        # stay idle, its own now, built out later as a vendor credit's chips are (`build_out`);
+        # in the term's last quarter they are lease - 1 quarters old (below the life if any)
+        age = min(self.lease_periods - 1, self.lab.fleet.capacity.shape[0] - 1)
+        self.lab.fleet.add_at(age, np.where(exercise, self.units * self.perf, 0.0),
                               np.where(exercise, self.cost, 0.0))
+        # they leave the lease now: counted once, in the fleet, from this quarter's record on
+        self.lab.leased = self.lab.leased - np.where(exercise, self.units * self.perf, 0.0)
         sold = np.where(live & ~exercise, value, 0.0)
         sim.ledger.pay(q, sim.acct("customers"), self.spv, "residual_sale", sold, self.index)
         self.active = self.active & ~live
+        self.owned = self.owned | exercise
         self.units = np.where(live, 0.0, self.units)
-        self.idle = np.where(live, 0.0, self.idle)  # sold with the rest (no option with idle)
+        self.idle = np.where(live & ~exercise, 0.0, self.idle)  # sold with the rest
         # the balloon is the residual the lease assumed: the SPV's risk, not the lessee's debt
         self.lease.principal = np.where(live, 0.0, self.lease.principal)
         self._ended = live  # the waterfall, after the funding phase, closes the debt
@@ -285,8 +344,10 @@ class SpvLeaseDeal(DealRuntime):
         if not hit.any():
             return
         self.lease.accelerate(hit, q + 1)
-        value = self.cost * sim.market.residual_share(q - self.start_q + 1)
+        value = self._value(sim, q - self.start_q)
         proceeds = np.where(hit, value * (1.0 - sim.market.haircut), 0.0)
+        if self.debt.tape is not None:  # the traced path's sale, for its debt schedule
+            self.debt.tape.repossessed(np.where(hit, value, 0.0), proceeds)
         against = np.minimum(proceeds, self.lease.balance())
         self.lease.recover(sim.ledger, q, against, "collateral_sale", source=sim.acct("customers"))
         sim.ledger.pay(q, sim.acct("customers"), self.spv, "collateral_sale", proceeds - against,
@@ -305,7 +366,7 @@ class SpvLeaseDeal(DealRuntime):
         self._distribute(sim, q, np.where(hit, sim.ledger.balance[self.spv].copy(), 0.0))
 
     def record(self, sim: Sim, q: int) -> dict[str, NDArray[np.float64]]:
-        return {"ltv": self.ltv, "dscr": self.dscr}
+        return {"ltv": self.ltv, "dscr": self.dscr, "collateral_value": self.collateral}
 
     def outcomes(self, sim: Sim) -> dict[str, NDArray[np.float64]]:
         # a default while the lease runs, in any quarter of its term: the last one included,
@@ -313,15 +374,15 @@ class SpvLeaseDeal(DealRuntime):
         dq = self.lab.default_quarter
         lessee_default = (self.closes & (dq >= self.start_q)
                           & (dq < self.start_q + self.lease_periods))
-        # impaired: the lender lost value, in the one sense DESIGN.md section 2a gives a
+        # impaired: the lender lost value, in the one sense docs/design.md section 2a gives a
         # claim's loss (PV at the debt rate of promised minus received): a write-off, or debt
         # service paid late, as arrears bear no interest. Counting write-offs alone, debt
         # service in arrears for quarters and repaid at term end read impaired 0 beside a
-        # debt loss. The threshold is the reported debt_loss's (snapped below MONEY_DUST), so
-        # impaired is exactly debt_loss > 0 on every path
-        loss = np.maximum(self.debt.loss(), 0.0)
+        # debt loss. Snapped here as the reported debt_loss is (`LOSS_OUTCOMES`), so impaired
+        # is exactly debt_loss > 0 on every path
+        loss = snap(np.maximum(self.debt.loss(), 0.0), MONEY_DUST)
         return {
-            "debt_impaired": (loss >= MONEY_DUST).astype(np.float64),
+            "debt_impaired": (loss > 0).astype(np.float64),
             "debt_loss": loss,
             "lessee_default": lessee_default.astype(np.float64),
             "covenant_breach": self.breached.astype(np.float64),

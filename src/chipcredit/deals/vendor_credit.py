@@ -109,6 +109,8 @@ class VendorCreditDeal(DealRuntime):
         self.idle = np.zeros(n)
         """Chips shipped and not yet built out (`IdleHardware`), in units."""
         self.unit_content = np.zeros(n)
+        self.perf = 1.0 if self.vendor.perf is None else self.vendor.perf
+        """Useful capacity per chip (`IdleHardware.perf`)."""
         self.vendor_acct = self.vendor.acct
         self.lab.idle_hardware.append(self)
 
@@ -119,19 +121,25 @@ class VendorCreditDeal(DealRuntime):
             gone = ~self.lab.alive | (q - self.start_q >= sim.market.life_q)
             self.idle = np.where(gone, 0.0, self.idle)
 
-    def build_out(self, units: NDArray[np.float64]) -> None:
-        """The lab built out ``units`` of the idle chips (`IdleHardware`): they join its
-        fleet at their age (their cost joined it when they were shipped)."""
-        age = self._sim.quarter - self.start_q
-        self.lab.fleet.add_at(age, units, np.zeros(self.n))
+    def build_out(self, q: int, units: NDArray[np.float64]) -> None:
+        """The lab built out ``units`` of the idle chips in quarter ``q`` (`IdleHardware`):
+        they join its fleet at their age as ``units * perf`` of capacity (their cost joined
+        it when they were shipped)."""
+        age = q - self.start_q
+        self.lab.fleet.add_at(age, units * self.perf, np.zeros(self.n))
         self.idle = snap(self.idle - units, CAPACITY_DUST)
 
     def _collateral(self) -> NDArray[np.float64]:
-        """The chips shipped, at their used value: ``(n,)`` $B, 0 from the path's own
-        useful life on, when the fleet retires them (not the chunk's longest life, which
-        would make a path's recovery depend on its neighbours)."""
+        """The chips shipped, at their used value: ``(n,)`` $B.
+
+        Their age is the lab's own fleet's (`Fleet`): chips delivered in quarter ``s`` are
+        ``q - s`` quarters old in quarter ``q``, to its end (so worth their cost times the
+        index in the quarter of delivery, as the fleet values them), and worth 0 from the
+        path's own useful life on, when the fleet retires them and they serve no more (not
+        the chunk's longest life, which would make a path's recovery depend on its
+        neighbours)."""
         market = self._sim.market
-        age = max(self._sim.quarter - self.start_q + 1, 0)
+        age = max(self._sim.quarter - self.start_q, 0)
         if age >= market.max_life:
             return np.zeros(self.n)
         value = self.shipped_cost * market.residual_share(age)
@@ -154,13 +162,15 @@ class VendorCreditDeal(DealRuntime):
         self.unit_content = np.where(units > 0, self.vendor.content, 0.0)
         self.shipped_cost = paid
         self.add_tied_gross_profit(self.vendor.margin * paid)
-        self.claim.principal = amount.copy()
+        self.claim.lend(amount)
 
     def schedule(self, sim: Sim, q: int) -> None:
         k = q - self.start_q
         if not 0 <= k < self.periods:
             return
         c = self.claim
+        if c.tape is not None:  # the traced path's schedule: interest added to principal
+            c.tape.capitalised(c.principal * self.rate_q)
         c.principal = c.principal * (1.0 + self.rate_q)  # interest accrues on the receivable
         c.track_exposure()
         due = np.zeros(sim.n)

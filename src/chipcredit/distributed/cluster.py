@@ -9,6 +9,14 @@ worker by the scheduler, up to ``distributed.scheduler.allowed-failures`` times 
 `ALLOWED_FAILURES` for a LocalCluster; an external scheduler uses its own configuration);
 a task that raises is retried `RETRIES` times. Tasks are pure functions of their
 arguments and their results are placed by block index, so a retried task changes nothing.
+
+Workers that run other code: before any task is sent, `check_code` asks every worker for
+its chipcredit version and code fingerprint (`chipcredit.fingerprint`) and refuses the run
+with one line naming the workers that differ from this process. Without it, a worker whose
+chipcredit cannot load a task logs ``Failed to deserialize`` and the task's future stays
+``pending`` for ever (distributed 2026.8: the future never turns to ``error``, so the run
+cannot see it from the client); a worker whose code loads but differs would give other
+numbers silently.
 """
 
 from __future__ import annotations
@@ -23,8 +31,8 @@ from chipcredit.errors import UsageError
 
 from . import INSTALL_HINT
 
-__all__ = ["ALLOWED_FAILURES", "CLUSTER_CONFIG", "QUIET_CLUSTER", "RETRIES", "check_options",
-           "client_for", "require"]
+__all__ = ["ALLOWED_FAILURES", "CLUSTER_CONFIG", "QUIET_CLUSTER", "RETRIES", "check_code",
+           "check_options", "client_for", "require"]
 
 RETRIES = 2
 """Retries of a task that raised (``Client.submit(retries=...)``)."""
@@ -73,6 +81,7 @@ def client_for(workers: int, scheduler: Any) -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
     if scheduler is not None and not isinstance(scheduler, str):
+        check_code(scheduler)
         yield scheduler  # the caller's own Client: not ours to close
         return
     if scheduler is not None:
@@ -81,6 +90,7 @@ def client_for(workers: int, scheduler: Any) -> Iterator[Any]:
         except OSError as exc:
             raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         try:
+            check_code(client)
             yield client
         finally:
             client.close()
@@ -89,4 +99,34 @@ def client_for(workers: int, scheduler: Any) -> Iterator[Any]:
             LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                          **QUIET_CLUSTER) as cluster, \
             Client(cluster) as client:
+        check_code(client)
         yield client
+
+
+def check_code(client: Any) -> None:
+    """Refuse, with one `UsageError` line, workers whose chipcredit is not this process's:
+    another version or code fingerprint, or none that can be read (a chipcredit that fails
+    to import there). Every worker the scheduler has now is asked (``Client.run``)."""
+    from chipcredit import fingerprint
+    from chipcredit._version import __version__
+
+    def probe() -> tuple[str, str]:
+        # defined here so that it travels by value: a worker runs it whatever its
+        # chipcredit has, and its import errors come back as results, not a hang
+        import importlib
+
+        version = importlib.import_module("chipcredit._version").__version__
+        return str(version), str(importlib.import_module("chipcredit.fingerprint").code_sha256())
+
+    mine = (__version__, fingerprint.code_sha256())
+    theirs = client.run(probe, on_error="return")
+    differ = {w: got for w, got in sorted(theirs.items()) if got != mine}
+    if not differ:
+        return
+    said = "; ".join(f"{w} has chipcredit {got[0]} (code {got[1][:12]})"
+                     if isinstance(got, tuple) else
+                     f"{w} cannot say ({type(got).__name__}: {got})".replace("\n", " ")
+                     for w, got in differ.items())
+    raise UsageError(f"{len(differ)} of {len(theirs)} Dask workers run other chipcredit code "
+                     f"than this process (chipcredit {mine[0]}, code {mine[1][:12]}): {said}; "
+                     "install the same chipcredit on every worker, or run without workers")

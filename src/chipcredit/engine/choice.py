@@ -54,11 +54,22 @@ if TYPE_CHECKING:
     from .labs import LabState
     from .sim import Sim
 
-__all__ = ["ChoiceModel", "LabChoice", "logit_shares"]
+__all__ = ["ChoiceModel", "LabChoice", "committed_take", "logit_shares"]
 
 FLOOR = 0.01
 """Effective cost never falls below this share of the unit price (financing cannot make a
 vendor free, and the logit needs a positive cheapest cost)."""
+
+
+def committed_take(units: NDArray[np.float64], shortfall: NDArray[np.float64],
+                   perf: NDArray[np.float64] | float) -> NDArray[np.float64]:
+    """Units of a committed purchase that a shortfall takes, ``(n,)``: at most ``units``
+    (``(n,)``) and no more than ``shortfall`` (useful capacity, ``(n,)``) needs, each unit
+    delivering ``perf`` (useful capacity per unit, ``(n,)``, or 1.0 without a vendor
+    choice). The purchase (`ChoiceModel.procure`) and the idle build-out's reserve for it
+    (`buildout.committed_reserve`) take the same; so does the build-out of idle financed
+    units (``units`` idle, each delivering its vendor's ``perf``, `buildout.build_out_idle`)."""
+    return np.minimum(units, shortfall / perf)
 
 
 def logit_shares(cost: NDArray[np.float64], ported: NDArray[np.bool_],
@@ -131,7 +142,7 @@ class ChoiceModel:
                        p.array(spec.infrastructure_per_unit, key + ".infrastructure_per_unit"))
         self.weight = p.array(spec.financing_weight, key + ".financing_weight")
         self.vendors = sim.vendors
-        self.accts = [v.acct for v in sim.vendors]
+        self.accts: list[int] = [v.acct for v in sim.vendors]
         ones = np.ones(sim.n)
         self.perf = np.stack([ones if v.perf is None else v.perf for v in sim.vendors])
         self.porting_cost = np.stack([v.porting_cost for v in sim.vendors])
@@ -223,7 +234,7 @@ class ChoiceModel:
             i = self.accts.index(vendor_acct)
             # a dust delivery (a residual of the shortfall or the budget) is no delivery:
             # it must not port the lab to the vendor
-            take = snap(np.minimum(np.minimum(units, shortfall / self.perf[i]),
+            take = snap(np.minimum(committed_take(units, shortfall, self.perf[i]),
                                    budget / self.unit_price[i]), CAPACITY_DUST)
             lab.buy(sim, q, vendor_acct, take)
             shortfall = snap(shortfall - take * self.perf[i], CAPACITY_DUST)

@@ -17,28 +17,22 @@ Each quarter, in the procurement phase (before the labs buy):
    rest paid from cash, as far as the cash goes);
 2. this quarter's spot price is set: ``price * used-GPU index * max(floor, 1 - elasticity *
    idle share)``, the idle share being last quarter's unsold share of all clouds' capacity;
-3. labs rent on the spot market (`rent_spot`) what their ``renting`` shares ask, from idle
-   capacity first and then from new GPUs the cloud buys for it (``spot.build``).
+3. labs rent on the spot market (`rent_spot`, driven by `spot_market.rent_from_clouds`) what
+   their ``renting`` shares ask, from idle capacity first and then from new GPUs the cloud
+   buys for it (``spot.build``).
 
 In the servicing phase, after the labs have paid their rent (a claim of the cloud on each
 lab, settled with the lab's other claims): tenants outside the labs pay their contract rent;
 the cloud pays power on its fleet, then each debt tranche, senior first, then its ``loan``
 deals (a deal's claim on the cloud, scheduled by the deal), in scenario order. The funding
 phase pays arrears in the same order. In the default phase a cloud still in arrears
-defaults: its GPUs are sold at used value less the fire-sale haircut; secured loan deals
-share those proceeds pro rata with the tranches (taken together, by balance), as a lab's
-secured loans share its fleet; then the estate's cash pays the tranches in order of
-seniority (they are senior on the whole estate); then one unsecured class, pro rata: the
-loan deals' unsecured balances (unsecured loans, secured loans' deficiencies) and its unpaid
-costs; what is left goes to its shareholders. Its contracts and rentals end, and rent its
-tenants still owe it is written off (the estate is wound up at once). A funded balance sheet
+defaults and its estate is wound up at once (`cloud_estate.wind_up`): its contracts and
+rentals end, and its lenders and shareholders are paid by seniority. A funded balance sheet
 pays everything when due and never defaults.
 
 Worked example: a cloud with 1 GW rented to a lab at $13B per GW-year receives $3.25B a
 quarter; with $50B of GPUs financed 70% by a 10% tranche over 5 years it owes 35 x (0.025 +
-0.05) = $2.625B in its first quarter, and 1.3 / 4 = $0.325B of power. In a default with
-fleet proceeds of $6B, a $12B tranche and a secured $3B loan deal, the loan recovers
-6 x 3 / 15 = $1.2B; the tranche the other $4.8B plus the cloud's cash.
+0.05) = $2.625B in its first quarter, and 1.3 / 4 = $0.325B of power.
 """
 
 from __future__ import annotations
@@ -48,19 +42,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from chipcredit.scenario.parties import Cloud
+from chipcredit.scenario.clouds import Cloud
 
 from . import cloud_kernel as ck
 from .claims import Claim
+from .cloud_estate import wind_up
 from .dust import CAPACITY_DUST, MONEY_DUST, snap
 from .fleet import opening_fleet
 from .funding import Fundraiser
+from .labs import CAUSES
+from .window import push
 
 if TYPE_CHECKING:
     from .labs import LabState
     from .sim import Sim
 
-__all__ = ["CloudState", "begin_clouds"]
+__all__ = ["CloudState"]
 
 
 class _Contract:
@@ -359,8 +356,7 @@ class CloudState(Fundraiser):
         self.revenue = snap(paid - self._rent_seen + outside + self.backstop_income, MONEY_DUST)
         self.revenue_total = self.revenue_total + self.revenue
         self._rent_seen = paid
-        self.history[:-1] = self.history[1:]  # drop the oldest run-rate
-        self.history[-1] = self.run_rate
+        push(self.history, self.run_rate)  # the oldest run-rate drops out
         self.run_rate = np.where(self.alive, 4.0 * self.revenue, 0.0)
         if q == 0:  # no history before the start: flat, so no momentum in the first year
             self.history[:] = self.run_rate
@@ -410,52 +406,11 @@ class CloudState(Fundraiser):
         mask = self.alive & (self.arrears() > MONEY_DUST)
         if not mask.any():
             return
-        from .labs import CAUSES  # labs imports this module
-
         self.alive &= ~mask
         self.default_quarter[mask] = q
         self.cause[mask] = CAUSES.index("arrears_unfunded")
-        ledger = sim.ledger
         paths = np.flatnonzero(mask)
-        tranches = [claim for claim, _, _ in self.tranches]
-        claims = [*tranches, *self.loans, self.opex]
-        for claim in claims:
-            claim.accelerate_at(paths, q + 1)
-        haircut = np.asarray(sim.market.haircut, dtype=np.float64)
-        haircut = haircut[paths] if haircut.ndim else np.full(paths.size, float(haircut))
-        proceeds = self.fleet.value(paths) * (1.0 - haircut)
-        ledger.pay_at(q, sim.acct("customers"), self.acct, "collateral_sale", paths, proceeds)
-        secured = [claim for claim in self.loans if claim.on_fleet]
-        if secured:  # each takes its pro rata share of the fleet's proceeds, as on a lab's fleet
-            owed = [_balance_at(claim, paths) for claim in secured]
-            total = sum((_balance_at(claim, paths) for claim in tranches), np.zeros(paths.size))
-            total = total + np.asarray(sum(owed))
-            for claim, balance in zip(secured, owed, strict=True):
-                share = np.divide(balance, total, out=np.zeros(paths.size), where=total > 0)
-                claim.recover_at(ledger, q, paths, np.minimum(balance, proceeds * share),
-                                 "secured_recovery")
-        for claim in tranches:  # senior first: each is paid in full before the next
-            cash = np.maximum(self.cash[paths], 0.0)
-            owed_now = _balance_at(claim, paths)
-            claim.recover_at(ledger, q, paths, np.minimum(owed_now, cash), "recovery")
-        # one unsecured class, pro rata (with the unpaid costs alone, they take what is left)
-        cash = np.maximum(self.cash[paths], 0.0)
-        unsecured = [*self.loans, self.opex]
-        owed = [_balance_at(claim, paths) for claim in unsecured]
-        total = np.asarray(sum(owed))
-        for claim, balance in zip(unsecured, owed, strict=True):
-            share = np.divide(balance, total, out=np.zeros(paths.size), where=total > 0)
-            claim.recover_at(ledger, q, paths, np.minimum(balance, cash * share),
-                             "recovery" if claim is self.opex else "unsecured_recovery")
-        left = snap(np.maximum(self.cash[paths], 0.0), MONEY_DUST)  # a residual is no surplus
-        total = self.total_shares()[paths]
-        for (holder, _deal), held in self.shares.items():  # pro rata to the shares held
-            share = np.divide(held[paths], total, out=np.zeros(paths.size), where=total > 0)
-            ledger.pay_at(q, self.acct, holder, "liquidation", paths, left * share)
-        for claim in claims:
-            claim.write_off_at(paths, obligor_default=True)
-        for claim in self.rent_claims.values():  # a dead cloud collects no more rent
-            claim.write_off_at(paths)
+        wind_up(self, sim, q, paths)
         self.fleet.clear(paths)
         self.contracted[paths] = 0.0
         self.spot_rented[paths] = 0.0
@@ -466,50 +421,8 @@ class CloudState(Fundraiser):
                                                             *self.rent_claims.values()])
 
 
-def _balance_at(claim: Claim, paths: NDArray[np.intp]) -> NDArray[np.float64]:
-    """The claim's principal plus arrears on ``paths``."""
-    return np.asarray(claim.principal[paths] + claim.arrears[paths])
-
-
 def _per_path(values: NDArray[np.float64] | float, n: int) -> NDArray[np.float64]:
     """``values`` as an ``(n,)`` array (a tranche's rate is one unless a deal set another)."""
     if isinstance(values, np.ndarray) and values.shape == (n,):
         return values
     return np.broadcast_to(np.asarray(values, dtype=np.float64), (n,))
-
-
-def begin_clouds(sim: Sim, q: int) -> None:
-    """Procurement phase, before the labs buy: reset every lab's rented capacity, then let
-    each cloud deliver its contracts and set its spot price from last quarter's idle share
-    of all clouds' capacity."""
-    for lab in sim.labs:
-        lab.rented = np.zeros(sim.n)
-    if not sim.clouds:
-        return
-    installed = sum((c.fleet.installed() for c in sim.clouds), np.zeros(sim.n))
-    unsold = sum((c.unsold - c.backstopped for c in sim.clouds), np.zeros(sim.n))
-    idle_share = np.divide(np.maximum(unsold, 0.0), installed, out=np.zeros(sim.n),
-                           where=installed > 0)
-    for cloud in sim.clouds:
-        cloud.begin(sim, q, idle_share)
-
-
-def rent_from_clouds(sim: Sim, lab: LabState, q: int, shortfall: NDArray[np.float64],
-                     budget: NDArray[np.float64], committed: list[tuple[int, NDArray[np.float64]]]
-                     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """A lab renews what it rented on the clouds' spot markets last quarter, then rents its
-    ``renting`` shares of the rest of its shortfall, as far as its ``budget`` ($B) goes.
-    What it must buy under purchase commitments (``committed``) is left to buy. Returns the
-    shortfall and the budget left for buying."""
-    if not lab.renting:
-        return shortfall, budget
-    must_buy = sum((units for _, units in committed), np.zeros(sim.n))
-    left = shortfall
-    for cloud_acct in lab.renting:  # renewals first: last quarter's units, as far as they go
-        cloud = sim.cloud_by_acct[cloud_acct]
-        budget, left = cloud.rent_spot(sim, q, lab, cloud.last_rented(lab), None, left, budget)
-    rentable = np.maximum(left - must_buy, 0.0)  # the new shortfall, once renewed
-    for cloud_acct, share in lab.renting.items():
-        budget, left = sim.cloud_by_acct[cloud_acct].rent_spot(sim, q, lab, rentable, share, left,
-                                                               budget)
-    return left, np.maximum(budget, 0.0)

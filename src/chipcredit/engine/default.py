@@ -1,6 +1,6 @@
 """Phase 7, default: a lab still in arrears after the funding phase defaults.
 
-The order (DESIGN.md section 3):
+The order (docs/design.md section 3):
 
 1. every deal reacts first: an SPV takes its GPUs back and sells them, a take-or-pay
    commitment accelerates the PV of its remaining fees;

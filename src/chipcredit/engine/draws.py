@@ -3,10 +3,12 @@
 A chunk is a run of whole stream blocks. Its draws are the concatenation of each block's
 own substream draws, so a path sees the same numbers whatever chunk it falls in.
 In deterministic mode every normal shock is 0 and every uniform is 0.5: an event happens
-if and only if its probability is at least 0.5 (DESIGN.md section 2a).
+if and only if its probability is at least 0.5 (docs/design.md section 2a).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -15,6 +17,9 @@ from .streams import STREAM_BLOCK, block_bounds, substream
 from .workspace import Workspace
 
 __all__ = ["ChunkDraws"]
+
+_Fill = Callable[..., NDArray[np.float64]]
+"""`numpy.random.Generator.standard_normal` or ``random``, called with ``out``."""
 
 
 class ChunkDraws:
@@ -47,29 +52,37 @@ class ChunkDraws:
         """Standard normals shaped ``(per_path, n)``: ``per_path`` draws for every path."""
         if self.deterministic:
             return np.zeros((per_path, self.n))
-        parts = [
-            substream(self.seed, b, component).standard_normal(out=self._block(per_path))[:, :size]
-            for b, size in zip(self.blocks, self.sizes, strict=True)
-        ]
-        return self._join(parts, per_path)
+        return self._draw(component, per_path, np.random.Generator.standard_normal)
 
     def uniform(self, component: str, per_path: int) -> NDArray[np.float64]:
         """Uniforms in [0, 1) shaped ``(per_path, n)``."""
         if self.deterministic:
             return np.full((per_path, self.n), 0.5)
-        parts = [
-            substream(self.seed, b, component).random(out=self._block(per_path))[:, :size]
-            for b, size in zip(self.blocks, self.sizes, strict=True)
-        ]
-        return self._join(parts, per_path)
+        return self._draw(component, per_path, np.random.Generator.random)
+
+    def _draw(self, component: str, per_path: int, fill: _Fill) -> NDArray[np.float64]:
+        """Each block's ``(per_path, STREAM_BLOCK)`` draws of ``component``, in C order, the
+        first ``size`` columns of each row side by side, ``(per_path, n)``.
+
+        A full block's row is a contiguous slice of the result, and a generator fills
+        consecutive calls with the numbers one call would give: so a full block is drawn
+        row by row straight into place (the same numbers, without a copy of every draw); a
+        partial block (the run's last) is drawn whole and its first columns copied.
+        """
+        out = (np.empty((per_path, self.n)) if self.workspace is None
+               else self.workspace.empty((per_path, self.n)))
+        lo = 0
+        for b, size in zip(self.blocks, self.sizes, strict=True):
+            gen = substream(self.seed, b, component)
+            if size == STREAM_BLOCK:
+                for row in out[:, lo:lo + size]:
+                    fill(gen, out=row)
+            else:
+                out[:, lo:lo + size] = fill(gen, out=self._block(per_path))[:, :size]
+            lo += size
+        return out
 
     def _block(self, per_path: int) -> NDArray[np.float64]:
         """Room for one block's draws, ``(per_path, STREAM_BLOCK)``."""
         shape = (per_path, STREAM_BLOCK)
         return np.empty(shape) if self.workspace is None else self.workspace.empty(shape)
-
-    def _join(self, parts: list[NDArray[np.float64]], per_path: int) -> NDArray[np.float64]:
-        """The blocks' draws side by side, ``(per_path, n)``."""
-        out = (np.empty((per_path, self.n)) if self.workspace is None
-               else self.workspace.empty((per_path, self.n)))
-        return np.concatenate(parts, axis=1, out=out)

@@ -1,6 +1,6 @@
 """Equity funding shared by labs and clouds: a cap table, a valuation and equity rounds.
 
-One implementation of DESIGN.md section 3, phase 6, used by `LabState` and `CloudState`:
+One implementation of docs/design.md section 3, phase 6, used by `LabState` and `CloudState`:
 
 - the cap table is in shares, ``{(holder account, deal index or -1): shares (n,)}``; the
   opening table has 1.0 (billion) shares, the declared holders' fractions and ``founders``
@@ -43,7 +43,7 @@ it asks: 2.22 / 20 = 0.111 new shares, 10% of the 1.111 after it, so the founder
 90.0%; its cash, $0.5B + $2.22B = $2.72B, is back above the $2B buffer, so it tries again
 only when it falls below it. Had it owed $4B of arrears, the round would still raise $2.22B
 (of the $5.5B it asks), its $2.72B could not clear them, and, still in arrears after the
-funding phase, it would default (DESIGN.md section 3).
+funding phase, it would default (docs/design.md section 3).
 
 With ``max_dilution_per_year: 0.2`` instead (``y / (1 - y) = 0.25``) and a round of $3B
 wanted in every quarter at a $20B pre-money valuation: q = 0 has room for 0.25 x 1.0 =
@@ -66,7 +66,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from chipcredit.scenario.parties import CapTable, Funding
+from chipcredit.scenario.equity_rounds import CapTable, Funding
 
 from .dust import MONEY_DUST
 from .funding_kernel import equity_round
@@ -235,7 +235,7 @@ class Fundraiser:
 
     def success_probability(self, momentum: NDArray[np.float64], sentiment: NDArray[np.float64],
                             winter: NDArray[np.bool_]) -> NDArray[np.float64]:
-        """The round-success logistic of DESIGN.md section 3, phase 6."""
+        """The round-success logistic of docs/design.md section 3, phase 6."""
         return np.asarray(1.0 / (1.0 + np.exp(self._minus_logit(momentum, sentiment, winter))))
 
     def _minus_logit(self, momentum: NDArray[np.float64], sentiment: NDArray[np.float64],

@@ -6,7 +6,7 @@ capacity is in the scenario's capacity unit, time in quarters.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -15,8 +15,8 @@ from chipcredit.scenario.base import GrowthPath
 from chipcredit.scenario.parties import Lab
 from chipcredit.units import annual_volatility_to_quarterly, effective_to_quarterly
 
+from .buildout import IdleHardware, build_out_idle, infrastructure_per_unit
 from .claims import Claim
-from .clouds import rent_from_clouds
 from .dust import CAPACITY_DUST, snap
 from .fleet import opening_fleet
 from .funding import Fundraiser
@@ -24,37 +24,19 @@ from .lab_kernel import serve
 from .lab_kernel import shortfall as lab_shortfall
 from .params import compact
 from .spending import Liquidity, PurchaseDraws, SpendingRule
+from .spot_market import rent_from_clouds
 from .window import push
 
 if TYPE_CHECKING:
     from .sim import Sim
 
-__all__ = ["CAUSES", "FINANCING_KINDS", "IdleHardware", "LabState"]
+__all__ = ["CAUSES", "FINANCING_KINDS", "LabState"]
 
 CAUSES = ("none", "arrears_unfunded", "covenant", "cross_default")
 """Default causes; index 0 means no default."""
 
 FINANCING_KINDS = frozenset({"equity", "equity_round", "loan_draw", "credit_draw", "tranche"})
 """Inflows that fund a lab rather than measure its burn."""
-
-
-class IdleHardware(Protocol):
-    """Financed GPUs delivered to a lab and not yet built out (an ``spv_lease``'s or a
-    ``vendor_credit``'s): every financed delivery arrives idle, and the lab builds it out in
-    its procurement, in the quarter it arrives and later, as its need and its cash less the
-    quarter's scheduled payments allow (`LabState.procure`)."""
-
-    idle: NDArray[np.float64]
-    """Units delivered and not yet built out, ``(n,)`` (0 once the hardware is gone)."""
-    unit_content: NDArray[np.float64]
-    """$B per unit paid to the vendor for them, ``(n,)``: the rest of the all-in cost is
-    the building out."""
-    vendor_acct: int
-
-    def build_out(self, units: NDArray[np.float64]) -> None:
-        """``units`` (``(n,)``, at most `idle`) are built out and come into use (leased to
-        the lab, or in its own fleet)."""
-        ...
 
 
 def decaying(g_to: NDArray[np.float64], span: NDArray[np.float64],
@@ -256,9 +238,8 @@ class LabState(Fundraiser):
         # the money deals tied to this vendor's hardware pays first (money provenance)
         tied = sim.tied_parts(self, vendor_acct, units * vendor.content) if sim.tied else ()
         paid = vendor.sell(sim, q, self.acct, units, deal, tied=tied)
-        infra = sim.infrastructure  # the vendor choice's own infrastructure cost, if any
         sim.ledger.pay(q, self.acct, sim.acct("customers"), "infrastructure",
-                       units * sim.market.all_in - paid if infra is None else units * infra)
+                       units * infrastructure_per_unit(sim, vendor.content))
         self.fleet.add(units if vendor.perf is None else units * vendor.perf, paid)
         self.deployed[vendor_acct] += units
         self.bought[vendor_acct] = self.bought.get(vendor_acct, 0.0) + units
@@ -277,7 +258,7 @@ class LabState(Fundraiser):
                                   self.alive, CAPACITY_DUST)
         due = self.due()
         if self.idle_hardware:  # financed GPUs it already pays for, after its commitments
-            shortfall = self._build_out_idle(sim, q, shortfall, due, committed)
+            shortfall = build_out_idle(sim, self, q, shortfall, due, committed)
         own = budget = np.maximum(self.cash - due, 0.0)  # own: before any purchase draws
         if self.spending is not None:  # short of runway: defer some compute, keep some cash
             shortfall = self._defer(sim, q, shortfall, committed)
@@ -312,7 +293,7 @@ class LabState(Fundraiser):
         cut and its spot rentals, ``(n,)``; returns what it may spend of its cash above
         ``due`` after the draws, ``(n,)`` $B, before the rent.
 
-        The draws follow the rentals: they finance what the lab buys (DESIGN section 3,
+        The draws follow the rentals: they finance what the lab buys (docs/design.md section 3,
         phase 4), and drawn for capacity it then rents, the money would sit idle, accruing
         interest. The rule never holds back what they bring in (`SpendingRule.spend`, with
         ``own``, the cash above ``due`` before them, ``(n,)`` $B).
@@ -323,76 +304,6 @@ class LabState(Fundraiser):
         if self.spending is not None:
             spend = self.spending.spend(spend, own, sim.market.all_in)
         return spend
-
-    def _committed_reserve(self, sim: Sim, shortfall: NDArray[np.float64],
-                           committed: list[tuple[int, NDArray[np.float64]]]
-                           ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """What the quarter's committed purchases will take, in the order they are bought
-        (`procure`): ``(units of the shortfall, $B at each vendor's unit price)``, each
-        ``(n,)``, before the lab's cash limits them."""
-        units = np.zeros(sim.n)
-        cost = np.zeros(sim.n)
-        for vendor_acct, wanted in committed:
-            take = np.minimum(wanted, np.maximum(shortfall - units, 0.0))
-            price = (sim.market.all_in if sim.choice is None
-                     else sim.choice.unit_price[sim.choice.accts.index(vendor_acct)])
-            units = units + take
-            cost = cost + take * price
-        return units, cost
-
-    def _build_out_idle(self, sim: Sim, q: int, shortfall: NDArray[np.float64],
-                        due: NDArray[np.float64],
-                        committed: list[tuple[int, NDArray[np.float64]]]) -> NDArray[np.float64]:
-        """Build out idle financed GPUs (`IdleHardware`, in scenario order) for as much of
-        the capacity it wants as its cash pays, less what falls due this quarter and less
-        what its committed purchases will take; returns the shortfall left, ``(n,)``.
-
-        Committed capacity comes first (DESIGN section 3, phase 4): a take-or-pay unit not
-        bought costs a fee for nothing, an idle GPU not built out this quarter costs nothing
-        more (its rent or credit is owed either way) and can be built out next quarter. So
-        the build-out leaves the committed units' share of the shortfall and their cost to
-        the purchases (`procure`). It comes before the spending rule: like capacity under a
-        lease, it is not new compute the rule defers, and the rule's runway then sees the
-        cash it spent.
-        """
-        reserved, cost = self._committed_reserve(sim, shortfall, committed)
-        wanted = snap(np.maximum(shortfall - reserved, 0.0), CAPACITY_DUST)
-        held = due + cost
-        for hardware in self.idle_hardware:
-            if not hardware.idle.any():
-                continue
-            take = self._build_out(sim, q, hardware, wanted, held)
-            wanted = snap(wanted - take, CAPACITY_DUST)
-            shortfall = snap(shortfall - take, CAPACITY_DUST)
-        return shortfall
-
-    def _build_out(self, sim: Sim, q: int, hardware: IdleHardware, wanted: NDArray[np.float64],
-                   held: NDArray[np.float64]) -> NDArray[np.float64]:
-        """Build out up to ``wanted`` units of ``hardware``'s idle GPUs with the cash above
-        ``held`` ($B, ``(n,)``); returns the units built out, ``(n,)``.
-
-        Each idle unit costs this quarter's infrastructure per unit (`infrastructure_per_unit`).
-        """
-        per_unit = self.infrastructure_per_unit(sim, hardware.unit_content)
-        budget = np.maximum(self.cash - held, 0.0)
-        affordable = np.divide(budget, per_unit, out=np.full(sim.n, np.inf), where=per_unit > 0)
-        take = snap(np.minimum(np.minimum(hardware.idle, wanted), affordable), CAPACITY_DUST)
-        # at most the budget: rounding in ``affordable`` never eats into what is held
-        sim.ledger.pay(q, self.acct, sim.acct("customers"), "infrastructure",
-                       np.minimum(take * per_unit, budget))
-        hardware.build_out(take)
-        self.deployed[hardware.vendor_acct] += take
-        return take
-
-    @staticmethod
-    def infrastructure_per_unit(sim: Sim, content: NDArray[np.float64]) -> NDArray[np.float64]:
-        """$B per unit of buildings, power and network this quarter, ``(n,)``: the vendor
-        choice's ``infrastructure_per_unit`` where it sets one, else the all-in cost less
-        the vendor ``content`` paid per unit (``(n,)``). The lab's own purchases (`buy`)
-        and the building out of financed GPUs pay the same."""
-        if sim.infrastructure is not None:
-            return np.asarray(sim.infrastructure + np.zeros(sim.n))
-        return np.maximum(sim.market.all_in - content, 0.0)
 
     def _defer(self, sim: Sim, q: int, shortfall: NDArray[np.float64],
                committed: list[tuple[int, NDArray[np.float64]]]) -> NDArray[np.float64]:

@@ -17,8 +17,9 @@ defaulted. Claims check ``promised = paid + arrears + written off`` (see `claims
 
 A transfer is one compiled pass over the paths it touches (`ledger_kernel.transfer`): the
 check of its amounts, both balances, the quarter's flow row, the deal's cash flows and the
-provenance tags. The quarter's checks are another (`ledger_kernel.quarter_checks`); the
-per-block flow sums stay numpy's, so that they keep numpy's pairwise rounding.
+provenance tags. The quarter's checks are another (`ledger_kernel.quarter_checks`), and
+the per-block flow sums a third (`block_sum_kernel.block_sums`, with numpy's pairwise
+rounding).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from numpy.typing import NDArray
 from chipcredit.errors import SimulationError
 
 from .audit import Checks, TraceLine
+from .block_sum_kernel import block_sums
 from .draws import ChunkDraws
 from .ledger_kernel import NO_TAGS, SHARE, nonzero_paths, quarter_checks, transfer
 from .provenance import TINY, Provenance, Route
@@ -163,7 +165,7 @@ class Ledger:
         self._rows = np.zeros((16, self.n))
         self._zero_row = np.zeros(self.n)
         self._zero_row.flags.writeable = False
-        self._squares = np.zeros((16, max(draws.sizes, default=0)))  # close_quarter's scratch
+        self._bounds = np.cumsum([0, *draws.sizes], dtype=np.int64)  # the blocks' paths
         self._net = np.zeros_like(self.balance)  # scratch for close_quarter
         self._constrained = self.classes == AccountClass.CONSTRAINED
         self._traced = np.array([] if provenance is None else provenance.traced, dtype=np.intp)
@@ -269,6 +271,8 @@ class Ledger:
         if not (0 <= source < self._n_accounts and 0 <= target < self._n_accounts):
             raise IndexError(f"transfer {kind} between accounts {source} and {target} of "
                              f"{self._n_accounts}")
+        if not 0 <= q < self.n_quarters:  # the compiled transfer does not check its bounds
+            raise IndexError(f"transfer {kind} in quarter {q} of {self.n_quarters}")
         key = (source, target, kind)
         prov = self.provenance
         route = prov.route(source, target, kind, origin) if prov is not None else None
@@ -352,7 +356,6 @@ class Ledger:
         grown = np.zeros((2 * k, self.n))
         grown[:k] = self._rows
         self._rows = grown
-        self._squares = np.zeros((2 * k, self._squares.shape[1]))
         for other, i in self._row_of.items():
             self._quarter[other] = grown[i]
 
@@ -382,24 +385,16 @@ class Ledger:
             raise ValueError(f"defaulted has shape {defaulted.shape}, not {self.balance.shape}")
         k_used = len(self._row_of)
         rows = self._rows[:k_used]
-        # per block, every key at once: (blocks, keys); each row's part sums exactly like a
-        # 1-D array of the block's paths
-        n_blocks = len(self.draws.sizes)
-        sums, sumsq = np.empty((n_blocks, k_used)), np.empty((n_blocks, k_used))
-        start = 0
-        for b, size in enumerate(self.draws.sizes):
-            part = rows[:, start:start + size]
-            squares = np.multiply(part, part, out=self._squares[:k_used, :size])
-            sums[b], sumsq[b] = part.sum(axis=1), squares.sum(axis=1)
-            start += size
         key_id, row_of = self._key_id, self._row_of
         for key in self._quarter:  # keys that moved nothing get their (zero) sums too
             if key not in key_id:
                 self._register(key)
         if k_used:
+            # per key and block, the sums of the flows and of their squares, in one pass
+            # over the rows (row ``r`` is the ``r``-th key of ``row_of``), with the bits of
+            # numpy's sum of each block's stretch of the row
             ids = np.array([key_id[key] for key in row_of], dtype=np.intp)
-            self._sums[ids, :, q] += sums.T
-            self._sumsq[ids, :, q] += sumsq.T
+            block_sums(self._rows, k_used, self._bounds, ids, self._sums, self._sumsq, q)
         used = [key for key in self._quarter if key in row_of]  # in order of first use
         if self.keep:
             for key in used:

@@ -1,6 +1,6 @@
 """Money provenance: the cash of every lab, SPV and cloud tagged by where it came from.
 
-The origins are each vendor plus one "other" (DESIGN.md section 5). Only accounts that can
+The origins are each vendor plus one "other" (docs/design.md section 5). Only accounts that can
 pass money on are traced: labs, SPVs and clouds (the ledger's CONSTRAINED accounts, and
 clouds with ``balance_sheet: funded``). Money leaving any other account carries one origin:
 a vendor's own money is that vendor's, and everything else (customers, the equity market,

@@ -8,7 +8,7 @@ the chunk has. With one path, ``(k, 1)``, the array is contiguous along the summ
 and numpy sums it pairwise (eight running sums from eight rows on), which differs in the
 last bits: a chunk of one path (``paths=1``, or a run whose last stream block holds one
 path, ``4096 * m + 1`` paths) would give that path other bits than the same path in a
-wider chunk, against DESIGN.md section 10. `sum_rows` gives the row-by-row bits for every
+wider chunk, against docs/design.md section 10. `sum_rows` gives the row-by-row bits for every
 width, so a path's numbers do not depend on how many paths share its chunk.
 """
 

@@ -1,4 +1,4 @@
-"""The quarterly loop for one chunk of paths: the nine phases of DESIGN.md section 3, in order.
+"""The quarterly loop for one chunk of paths: the nine phases of docs/design.md section 3, in order.
 
 A `Sim` holds the state of one chunk (a run of whole stream blocks) as arrays shaped
 ``(n, ...)`` and steps every path at once; there is no Python loop over paths.
@@ -12,11 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from chipcredit.scenario.clouds import Cloud
 from chipcredit.scenario.model import Scenario
-from chipcredit.scenario.parties import Buyer, Cloud, Lab, Vendor
+from chipcredit.scenario.parties import Buyer, Lab, Vendor
 
 from .choice import ChoiceModel
-from .clouds import CloudState, begin_clouds
+from .clouds import CloudState
+from .debt_tape import DEBT_CLAIMS, DebtTape
 from .default import settle_defaults
 from .draws import ChunkDraws
 from .labs import FINANCING_KINDS, LabState
@@ -26,6 +28,7 @@ from .params import ParamSampler
 from .provenance import Provenance
 from .recorder import Recorder
 from .shocks import ShockSchedule
+from .spot_market import begin_clouds
 from .vendors import BuyerState, VendorState, close_vendors
 from .workspace import Workspace
 
@@ -140,10 +143,23 @@ class Sim:
         self.choice = ChoiceModel(self) if scenario.market.choice is not None else None
         for lab in self.labs:
             lab.claims.sort(key=lambda c: c.stage)
+        self.debt_tapes: dict[tuple[int, int], DebtTape] = {}
+        """The traced path's debt schedule of each deal claim with a principal, keyed
+        (deal index, claim index in the deal); empty unless a path is traced."""
+        if trace_path is not None:
+            for d, runtime in enumerate(self.deals):
+                for k, claim in enumerate(runtime.claims):
+                    if claim.name in DEBT_CLAIMS:
+                        self.debt_tapes[d, k] = DebtTape(claim, trace_path)
         self.record: dict[tuple[str, str], NDArray[np.float64]] = {}
         self.recorder = Recorder(self.n_quarters, draws.sizes, self.workspace,
                                  self.n if series_paths is None else series_paths, band_paths)
         self.quarter = -1
+        # a share price before the first close (a warrant vesting in quarter 0 reads it):
+        # the opening one, once the labs' cap tables and the deals' claims exist
+        for vendor in self.vendors:
+            if vendor.financials is not None:
+                vendor.financials.open(self)
 
     def acct(self, name: str) -> int:
         """Account index of a party, SPV or built-in account."""
@@ -199,10 +215,15 @@ class Sim:
     # -- the loop ----------------------------------------------------------------------
     def run(self) -> None:
         """Run every quarter."""
+        tapes = list(self.debt_tapes.values())
         for q in range(self.n_quarters):
+            for tape in tapes:
+                tape.open(q)
             self.step(q)
         for deal in self.deals:
             deal.at_horizon(self)
+        for tape in tapes:  # what the horizon does falls in the last quarter
+            tape.close()
 
     def release(self) -> None:
         """Drop the chunk's state now. Its objects refer to one another (a deal and its

@@ -1,6 +1,6 @@
 """A lab's spending response: short of runway, it defers part of its new compute.
 
-DESIGN.md section 3 fixes the phases; the decision falls at the start of the lab's own
+docs/design.md section 3 fixes the phases; the decision falls at the start of the lab's own
 purchases in phase 4 (procurement), after the deals have delivered what they finance and the
 clouds their contracts, and uses only what is known then:
 

@@ -1,4 +1,4 @@
-"""Keyed random substreams (DESIGN.md section 10).
+"""Keyed random substreams (docs/design.md section 10).
 
 Paths are cut into stream blocks of `STREAM_BLOCK` paths. Every block draws from its own
 substreams, keyed by (block index, component name), so:

@@ -160,7 +160,7 @@ class VendorFinancials:
         credit, take-or-pay, SPV debt) at principal plus arrears, marked this quarter
     equity_value : $B, earnings value plus the stakes (see `VendorFinancials` in the schema)
     shares : millions of shares outstanding, warrants' vested shares included
-    price : $ per share (0 before the first quarter closes)
+    price : $ per share; before the first close, the opening price (`open`)
     warrant_shares : millions of shares issued to warrant holders so far
     """
 
@@ -191,8 +191,25 @@ class VendorFinancials:
         self.equity_value = np.zeros(n)
         self.warrant_shares = np.zeros(n)
         self.shares = self.shares0.copy()
-        self.price = np.zeros(n)
+        self.price = np.zeros(n)  # set by `open` once the parties and deals exist
         self._claims: list[Claim] | None = None
+
+    def open(self, sim: Sim) -> None:
+        """The opening equity value and share price, before the first quarter: the close's
+        definition at the start, when no quarter's operating profit is known yet (its
+        earnings term is 0), sentiment and the own shock are 0, and the stakes are the
+        opening cap tables' at the labs' opening price. A warrant that vests in the first
+        quarter, and its pull on that quarter's vendor choice, are valued at this price."""
+        self._mark(sim, np.zeros(sim.n))
+
+    def _mark(self, sim: Sim, annual: NDArray[np.float64]) -> None:
+        """Equity value and share price from ``annual`` operating profit ($B a year, ``(n,)``)."""
+        # kept finite for the largest loadings and volatilities a scenario may state
+        level = np.exp(np.clip(self.loading * sim.market.sentiment + self._log_own, -200, 200))
+        self.stakes = self.marks(sim)
+        self.equity_value = level * (self.multiple * np.maximum(annual, 0.0) + self.other) + self.stakes
+        self.shares = self.shares0 + self.warrant_shares
+        self.price = 1000.0 * np.maximum(self.equity_value, 0.0) / self.shares  # $B per M shares
 
     def close_quarter(self, sim: Sim, q: int, gross: NDArray[np.float64]) -> None:
         """Phase 8: operating costs, profit, the equity value and the share price; ``gross``
@@ -206,12 +223,7 @@ class VendorFinancials:
         annual = sum_rows(self.profit_window[4 - seen:]) * (4.0 / seen)
         if self._z is not None:
             self._log_own += self.vol_q * self._z[q]
-        # kept finite for the largest loadings and volatilities a scenario may state
-        level = np.exp(np.clip(self.loading * sim.market.sentiment + self._log_own, -200, 200))
-        self.stakes = self.marks(sim)
-        self.equity_value = level * (self.multiple * np.maximum(annual, 0.0) + self.other) + self.stakes
-        self.shares = self.shares0 + self.warrant_shares
-        self.price = 1000.0 * np.maximum(self.equity_value, 0.0) / self.shares  # $B per M shares
+        self._mark(sim, annual)
 
     def marks(self, sim: Sim) -> NDArray[np.float64]:
         """Stakes in labs and in clouds that raise equity at their price, and claims at

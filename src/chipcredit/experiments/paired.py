@@ -20,7 +20,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from chipcredit.analytics.portfolio import expected_shortfall
+from chipcredit.analytics.closing import closed_paths
+from chipcredit.analytics.irr_stats import irr_series
+from chipcredit.analytics.json_summary import spv_credit
+from chipcredit.analytics.portfolio import expected_shortfall, held_paths
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.simulate import simulate
 from chipcredit.analytics.unit import metric_unit, summary_unit
@@ -57,20 +60,35 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
     other minus base, in the metric's unit), share_higher and share_lower (the shares of the
     paired paths with other > base and other < base; the rest are ties), paths, unit (of
     base, other, difference, ci_low, ci_high and median_difference: the metric's unit,
-    `chipcredit.analytics.unit`; ``probability`` for the 0/1 events). Default and
+    `chipcredit.analytics.unit`; ``probability`` for the 0/1 events, whose
+    median_difference is NaN, null in JSON: a median of differences that are each -1, 0
+    or +1 says only which way over half the paths went, while share_higher and share_lower
+    are the shares of paths on which the event happens in the other run only and in the
+    base only). A deal's ``irr`` is
+    paired per path as ``run`` averages it (`irr_series`): a path whose IRR lies below the
+    bracket (a total loss) counts at -100%, so a change that turns paths into total losses
+    lowers the mean instead of dropping them; paths above the bracket have no number and
+    are left out; where both runs have a value on the same paths, ``base`` and ``other``
+    are the runs' own IRR means (their JSON ``irr.mean``). Default and
     second-sourcing probabilities are compared as 0/1 outcomes per path, the first for the
     parties that can default in both runs only. The rows are the deal and party outcomes of
     `Result.summary`, then the credit rows (`CREDIT_METRICS`), the figures of the JSON
     ``spvs`` and ``portfolios`` under the same names:
 
     - per ``spv_lease`` deal in both runs, with ``deal`` the deal: its
-      ``debt_impairment_probability``, ``covenant_breach_probability`` and ``debt_loss``
+      ``debt_impairment_probability``, ``covenant_breach_probability`` (no row where the
+      SPV has no covenant in either run: its JSON figure is null) and ``debt_loss``
       (``party`` the debt's lender) and ``lessee_default_probability`` (the lessee), paired
-      per path as the 0/1 events and loss they are;
+      per path as the 0/1 events and loss they are, over the paths on which the SPV closed
+      in both runs (as ``spvs``, which are over the paths on which it closed; where it
+      closed on the same paths in both, ``base`` and ``other`` are the two ``spvs``
+      figures);
     - per party holding claims in both runs, with ``deal`` None: ``expected_loss`` (the
-      per-path total credit loss, paired), and ``var_95``, ``cvar_95``, ``var_99``,
-      ``cvar_99``, each run's statistic over all its paths (as in ``portfolios``) with
-      ``difference`` the other's less the base's. A quantile of one run is no per-path
+      per-path total credit loss, paired over the paths on which the book holds a claim in
+      both, as ``portfolios``), and ``var_95``, ``cvar_95``, ``var_99``, ``cvar_99``, each
+      run's statistic over the paths on which its book holds a claim (as in
+      ``portfolios``; ``paths`` those held in both) with ``difference`` the other's less
+      the base's. A quantile of one run is no per-path
       quantity, so those rows have no interval, median difference or shares (NaN; null in
       JSON). An obligor's figures (keyed by a second party) are left out.
     """
@@ -92,6 +110,9 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
         if metric == "default_quarter" and parts[1] not in defaultable:
             continue
         b = other.outcomes[key]
+        exact: tuple[Any, Any] | None = (base.mean(key), other.mean(key))
+        if metric == "irr":  # total losses at -100%, as run's mean counts them
+            a, b, exact = _irr_pair(base, other, key)
         events = metric in ("default_quarter", "second_source_quarter")
         if events:  # -1: never; as 0/1 events
             a, b = (a >= 0).astype(float), (b >= 0).astype(float)
@@ -102,16 +123,37 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
         rows.append(_paired_row(parts[1] if parts[0] == "deal" else None,
                                 parts[2] if parts[0] == "deal" else parts[1], metric,
                                 metric_unit(metric), a, b,
-                                None if events else (base.mean(key), other.mean(key))))
+                                None if events else exact, event=events))
     rows += _credit_rows(base, other)
     return pd.DataFrame([r for r in rows if r is not None], columns=list(COLUMNS))
 
 
+def _irr_pair(base: Result, other: Result, key: str
+              ) -> tuple[NDArray[np.float64], NDArray[np.float64], tuple[float, float] | None]:
+    """Both runs' per-path IRRs of ``key`` as `irr_series` gives them (a total loss at
+    -100%, as the IRR mean of ``run`` and the JSON counts it, docs/output.md), and both
+    runs' own IRR means (`Result.describe`), None where either has none (a path above the
+    bracket, or withheld)."""
+    reason = key.rsplit("|", 1)[0] + "|irr_reason"
+    if reason not in base.outcomes or reason not in other.outcomes:  # no side is known
+        return (base.outcomes[key].astype(np.float64), other.outcomes[key].astype(np.float64),
+                (base.mean(key), other.mean(key)))
+    series = [irr_series(run.outcomes[key], run.outcomes[reason]) for run in (base, other)]
+    means = (base.describe(key)["mean"], other.describe(key)["mean"])
+    exact = None if None in means else (float(means[0]), float(means[1]))
+    return series[0], series[1], exact
+
+
 def _paired_row(deal: str | None, party: str, metric: str, unit: str | None,
                 a: NDArray[np.floating], b: NDArray[np.floating],
-                exact: tuple[float, float] | None) -> dict[str, Any] | None:
+                exact: tuple[float, float] | None, *, event: bool = False
+                ) -> dict[str, Any] | None:
     """One paired row over the paths where both are finite; ``exact``: both runs' exact
-    means, used where every path has a value."""
+    means, used where every path has a value. An ``event`` (a 0/1 outcome per path) has no
+    median difference (NaN): its per-path differences are -1, 0 or +1, so their median
+    only says whether over half the paths flipped one way (+1 read as "certain" when 52%
+    of the paths default under stress); its shares are what it means, the paths on which
+    the event happens in the other run only and in the base only."""
     a, b = a.astype(np.float64, copy=False), b.astype(np.float64, copy=False)
     fin_a, fin_b = np.isfinite(a), np.isfinite(b)
     ok = fin_a & fin_b
@@ -127,7 +169,7 @@ def _paired_row(deal: str | None, party: str, metric: str, unit: str | None,
     half = float(Z95 * diff.std(ddof=1) / np.sqrt(count)) if count > 1 else float("nan")
     return {"deal": deal, "party": party, "metric": metric, "base": mean_a, "other": mean_b,
             "difference": mean, "ci_low": mean - half, "ci_high": mean + half,
-            "median_difference": float(np.median(diff)),
+            "median_difference": float("nan") if event else float(np.median(diff)),
             "share_higher": float(np.count_nonzero(diff > 0) / count),
             "share_lower": float(np.count_nonzero(diff < 0) / count), "paths": count,
             "unit": unit}
@@ -140,33 +182,56 @@ def _credit_rows(base: Result, other: Result) -> list[dict[str, Any] | None]:
         if deal.kind != "spv_lease":
             continue
         whose = {"lender": deal.debt.lender, "lessee": deal.lessee}
+        runs = (base, other)
+        if not all(f"spv|{deal.id}|{outcome}" in r.outcomes for r in runs for outcome, _, _ in _SPV_ROWS):
+            continue
+        # as the JSON spvs: over the paths on which the SPV closed, in each run (NaN on the
+        # others, so the pairs are the paths on which it closed in both)
+        closed = [_closed(r, deal.id) for r in runs]
+        figures = [spv_credit(r, deal.id) for r in runs]
         for outcome, name, side in _SPV_ROWS:
+            if name == "covenant_breach_probability" and all(f[name] is None for f in figures):
+                continue  # no covenant in either run: nothing to breach (JSON null), no row
             key = f"spv|{deal.id}|{outcome}"
-            if key not in base.outcomes or key not in other.outcomes:
-                continue
-            event = name.endswith("_probability")  # 0/1: their float64 mean, the exact share
+            a, b = (np.where(c, r.outcomes[key], np.nan) for r, c in zip(runs, closed, strict=True))
+            exact = [f[name]["mean"] if name == "debt_loss" else f[name] for f in figures]
             rows.append(_paired_row(deal.id, whose[side], name, summary_unit(f"spvs.{deal.id}.{name}"),
-                                    base.outcomes[key], other.outcomes[key],
-                                    None if event else (base.mean(key), other.mean(key))))
+                                    a, b, None if None in exact else (exact[0], exact[1]),
+                                    event=name != "debt_loss"))
     for key in base.outcomes:
         parts = key.split("|")
         if parts[0] != "portfolio" or len(parts) != 3 or key not in other.outcomes:
             continue
         party = parts[1]
-        a, b = base.outcomes[key], other.outcomes[key]
+        # as the JSON portfolios: over the paths on which the book holds a claim
+        held = [held_paths(r.outcomes, party, r.paths) for r in (base, other)]
+        a, b = (np.where(h, r.outcomes[key], np.nan)
+                for r, h in zip((base, other), held, strict=True))
+        exact = [r.mean(key) / float(np.mean(h)) if h.any() else None
+                 for r, h in zip((base, other), held, strict=True)]
         rows.append(_paired_row(None, party, "expected_loss",
                                 summary_unit(f"portfolios.{party}.expected_loss"), a, b,
-                                (base.mean(key), other.mean(key))))
+                                None if None in exact else (exact[0], exact[1])))
+        if not (held[0].any() and held[1].any()):
+            continue
         for name, level, shortfall in _TAILS:
-            pair = [expected_shortfall(x, level) if shortfall
-                    else float(np.quantile(x.astype(np.float64), level)) for x in (a, b)]
+            pair = [expected_shortfall(x[h], level) if shortfall
+                    else float(np.quantile(x[h].astype(np.float64), level))
+                    for x, h in zip((base.outcomes[key], other.outcomes[key]), held, strict=True)]
             nan = float("nan")
             rows.append({"deal": None, "party": party, "metric": name, "base": pair[0],
                          "other": pair[1], "difference": pair[1] - pair[0], "ci_low": nan,
                          "ci_high": nan, "median_difference": nan, "share_higher": nan,
-                         "share_lower": nan, "paths": int(a.size),
+                         "share_lower": nan, "paths": int(np.count_nonzero(held[0] & held[1])),
                          "unit": summary_unit(f"portfolios.{party}.{name}")})
     return rows
+
+
+def _closed(run: Result, deal: str) -> NDArray[np.bool_]:
+    """The paths of ``run`` on which ``deal`` closed (`closed_paths`; all where it has no
+    flows to tell by)."""
+    closed = closed_paths(deal, run.outcomes)
+    return np.ones(run.paths, dtype=bool) if closed is None else closed
 
 
 def paired_runs(first: Scenario, second: Scenario, paths: int, seed: int,

@@ -46,6 +46,7 @@ from chipcredit.errors import (
     UsageError,
     did_you_mean,
 )
+from chipcredit.scenario.defaulted import moves_with
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.number import Number
@@ -196,7 +197,9 @@ def choose_parameters(scenario: Scenario, params: Sequence[str] | None,
                       spread: float = DEFAULT_SPREAD) -> tuple[list[Parameter], list[str]]:
     """The parameters to vary with their ranges, and notes on the choice.
 
-    ``params=None`` takes every uncertain number in the scenario.
+    ``params=None`` takes every uncertain number in the scenario. A contract term left
+    unwritten (an SPV lease's ``residual``, `chipcredit.scenario.defaulted`) may be named;
+    a number that also sets one gets a note saying so.
     """
     notes: list[str] = []
     numbers = parameter_paths(scenario)
@@ -225,6 +228,7 @@ def choose_parameters(scenario: Scenario, params: Sequence[str] | None,
             param = Parameter(path, number, lo, hi, f"±{spread:.0%}")
         _check_range(scenario, param)
         out.append(param)
+        notes += moves_with(scenario, path)  # a curve point that is also a contract's term
     return out, notes
 
 

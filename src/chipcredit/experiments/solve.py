@@ -17,196 +17,50 @@ never widens the bracket by itself. With a change of side it narrows the bracket
 falling back to bisection whenever a step does not halve it, until the bracket is narrower
 than ``tol`` × its first width. Every probe runs with the same seed (common random numbers),
 so the metric is a fixed function of the value; a metric over paths (a median) may move in
-small steps, which is why the answer is a bracket as well as a value.
+small steps, which is why the answer is a bracket as well as a value. With
+``deterministic=True`` every probe is the deterministic base case instead (one path, every
+shock zero, every uncertain number at its median, as ``chipcredit run --deterministic``):
+the break-even an auditor computes by hand, free of Monte Carlo noise.
+
+The root of an inequality is printed rounded toward the side where it holds (`digits.toward`),
+so the printed value meets the target as the root does. Notes say what the answer rests on:
+a number varied that also sets a contract's unwritten term (`scenario.defaulted`), the
+convention of a rate (`conventions`) and the share of paths a statistic is taken over
+(`probe`); a metric that no probe moves is said to be flat, not "give a wider bracket".
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from chipcredit.analytics.unit import summary_range, summary_unit
+from chipcredit.analytics.arguments import flag
 from chipcredit.errors import ScenarioError, UsageError
+from chipcredit.scenario.defaulted import moves_with
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.paths import get_number
 
-from .arguments import whole_number
-from .runner import central_range, check_paths_seed, correlated_with, run_variants
+from .arguments import seed_number, whole_number
+from .conventions import rate_note
+from .digits import significant, toward
+from .probe import P_POSITIVE, deal_metric, run_probe
+from .runner import central_range, check_paths_seed, correlated_with, scenario_data
+from .solution import SolveResult
+from .target import check_reachable, parse_target
 from .ties import tied_message
 
 __all__ = ["SolveResult", "check_reachable", "non_monotone", "parse_target", "solve"]
 
-_TARGET = re.compile(r"^\s*(?P<metric>[^\s=<>]+)\s*(?P<op>>=|<=|==|=)\s*(?P<value>\S+)\s*$")
 DEFAULT_TOL = 1e-3
 DEFAULT_MAX_PROBES = 40
 FIXED_BRACKET = 0.5
 """A fixed number's default bracket is its value ±50%."""
-
-
-def parse_target(text: str) -> tuple[str, str, float]:
-    """``"M >= 1.0"`` -> ``("M", ">=", 1.0)``; ``==`` is read as ``=``."""
-    match = _TARGET.match(text) if isinstance(text, str) else None
-    if match is None:
-        raise UsageError(f"target must read 'METRIC = VALUE', 'METRIC >= VALUE' or "
-                         f"'METRIC <= VALUE'; got {text!r}")
-    raw = match["value"]
-    try:
-        value = float(raw)
-    except ValueError:
-        hint = ""
-        if raw.endswith("%"):
-            hint = f" (did you mean {float(raw[:-1]) / 100:g}?)" if _is_float(raw[:-1]) else ""
-        elif raw.lower().endswith("x") and _is_float(raw[:-1]):
-            hint = f" (did you mean {float(raw[:-1]):g}?)"
-        raise UsageError(f"target value must be a number; got {raw!r}{hint}") from None
-    if not math.isfinite(value):
-        raise UsageError(f"target value must be finite; got {raw!r}")
-    op = "=" if match["op"] == "==" else match["op"]
-    return match["metric"], op, value
-
-
-def check_reachable(metric: str, goal: float) -> None:
-    """Refuse, before any run, a target value that the metric can never take: one outside
-    the range of its unit (a probability or a share from 0 to 1; `summary_range`), which
-    no bracket would reach (the search would only spend its probes to say "no root"). A
-    value between 1 and 100 is likely a percent, and the hint says so.
-
-    Raises
-    ------
-    UsageError
-        One line: the target value, the rule with the metric and its unit, the value given
-        and, for a percent, the fraction meant.
-    """
-    bounds = summary_range(metric)
-    if bounds is None or bounds[0] <= goal <= bounds[1]:
-        return
-    low, high = bounds
-    hint = f" (did you mean {goal / 100:g}?)" if high == 1.0 and 1.0 < goal <= 100.0 else ""
-    raise UsageError(f"target value must be between {low:g} and {high:g}, the range of "
-                     f"{metric} (a {summary_unit(metric)}); got {goal:g}{hint}")
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-@dataclass(frozen=True, eq=False)
-class SolveResult:
-    """What `solve` found.
-
-    Attributes
-    ----------
-    scenario : str
-        The scenario's name.
-    vary : str
-        The parameter path solved for.
-    metric : str
-        The metric path of the target.
-    op : str
-        ``"="``, ``">="`` or ``"<="``.
-    target : float
-        The target value, in the metric's unit.
-    status : str
-        ``"found"`` or ``"no_root"``.
-    root : float or None
-        The value of ``vary`` at the target, in the number's own unit (None when
-        ``no_root``). For ``=`` it is interpolated inside the final bracket; for ``>=``/``<=``
-        it is the end of the final bracket at which the inequality holds, so the metric there
-        is known to meet it.
-    bracket : tuple of 2 floats
-        The bracket searched, (low, high).
-    final_bracket : tuple of 2 floats or None
-        The last bracket holding the root (None when ``no_root``).
-    probes : tuple of (float, float)
-        Every (value, metric) probed, in order.
-    metric_range : tuple of 2 floats
-        (min, max) of the metric over the probes.
-    holds : str or None
-        For an inequality, where it holds: ``"VARY >= ROOT"``, ``"VARY <= ROOT"``,
-        ``"everywhere in the bracket"`` or ``"nowhere in the bracket"``; None for ``=``.
-    message : str
-        One line that says it all.
-    notes : tuple of str
-        What the user should know (correlations dropped, a non-monotone metric, deals
-        that run past the horizon).
-    paths, seed : int
-        Of every probe.
-    tol : float
-        The relative bracket width at which the search stops.
-    elapsed_seconds : float
-        Wall-clock time (left out of `to_dict`).
-    """
-
-    scenario: str
-    vary: str
-    metric: str
-    op: str
-    target: float
-    status: str
-    root: float | None
-    bracket: tuple[float, float]
-    final_bracket: tuple[float, float] | None
-    probes: tuple[tuple[float, float], ...]
-    metric_range: tuple[float, float]
-    holds: str | None
-    message: str
-    notes: tuple[str, ...]
-    paths: int
-    seed: int
-    tol: float
-    elapsed_seconds: float
-
-    def probes_frame(self) -> pd.DataFrame:
-        """The probes as a table.
-
-        Returns
-        -------
-        DataFrame
-            One row per probe, in the order probed (index ``probe`` from 1); columns
-            ``value`` (of ``vary``, in its own unit), ``metric`` (in the metric's unit) and
-            ``gap`` (metric minus target).
-        """
-        frame = pd.DataFrame(list(self.probes), columns=["value", "metric"])
-        frame["gap"] = frame["metric"] - self.target
-        frame.index = pd.RangeIndex(1, len(frame) + 1, name="probe")
-        return frame
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready record, without wall-clock times (two runs give equal records).
-
-        Returns
-        -------
-        dict
-            Keys ``scenario``, ``vary``, ``metric``, ``op``, ``target``, ``status``, ``root``
-            (None when ``no_root``), ``bracket`` ([low, high]), ``final_bracket`` ([low,
-            high] or None), ``probes`` (list of ``{"value", "metric"}`` in probe order),
-            ``metric_range`` ([min, max]), ``holds``, ``message``, ``notes`` (list of str),
-            ``paths``, ``seed`` and ``tol``. A metric with no value is None, never NaN.
-        """
-        def clean(x: float | None) -> float | None:
-            return None if x is None or not math.isfinite(x) else float(x)
-
-        return {"scenario": self.scenario, "vary": self.vary, "metric": self.metric,
-                "op": self.op, "target": self.target, "status": self.status,
-                "root": clean(self.root), "bracket": list(self.bracket),
-                "final_bracket": None if self.final_bracket is None else list(self.final_bracket),
-                "probes": [{"value": v, "metric": clean(m)} for v, m in self.probes],
-                "metric_range": [clean(x) for x in self.metric_range],
-                "holds": self.holds, "message": self.message, "notes": list(self.notes),
-                "paths": self.paths, "seed": self.seed, "tol": self.tol}
 
 
 def _default_bracket(sc: Scenario, vary: str) -> tuple[float, float]:
@@ -233,6 +87,7 @@ def solve(
     max_probes: int = DEFAULT_MAX_PROBES,
     progress: Callable[[float, float], None] | None = None,
     scheduler: Any = None,
+    deterministic: bool = False,
 ) -> SolveResult:
     """Find the value of ``vary`` at which the target holds with equality.
 
@@ -246,9 +101,12 @@ def solve(
         ``"METRIC = VALUE"``, ``"METRIC >= VALUE"`` or ``"METRIC <= VALUE"``, with a metric
         path into the JSON summary and a number in the metric's unit.
     paths : int
-        Monte Carlo paths of every probe (at least 1; a NumPy integer is accepted).
+        Monte Carlo paths of every probe (at least 1; a NumPy integer is accepted). Ignored
+        when ``deterministic``, as `chipcredit.simulate` ignores it: each probe has one path.
     seed : int
         Seed of every probe, the same for all (common random numbers); from 0 to 2**63 - 1.
+        Checked but ignored when ``deterministic`` (nothing is drawn); the result then says
+        seed 0, as the run store records a deterministic run.
     bracket : tuple of 2 floats (or None), optional
         (low, high) to search, in ``vary``'s unit; default p05..p95 (uncertain) or ±50%
         (fixed); an end given as None takes its default.
@@ -261,6 +119,12 @@ def solve(
     scheduler : str or distributed.Client, optional
         A Dask scheduler address (``tcp://HOST:8786``) or client: each probe's stream
         blocks run there (docs/distributed.md); the result does not depend on it.
+    deterministic : bool, default False
+        Every probe runs the deterministic base case (``simulate(..., deterministic=True)``:
+        one path, every shock zero, every uncertain number at its median, events iff
+        p >= 0.5), so the root is the base case's break-even, the one ``chipcredit run
+        --deterministic`` confirms; a statistic over paths is then that one path's value,
+        and a ``p_positive`` is 0 or 1.
 
     Returns
     -------
@@ -277,7 +141,12 @@ def solve(
     began = time.perf_counter()
     name = "solve"
     sc = load_scenario(scenario)
-    paths, seed = check_paths_seed(paths, seed, name)
+    deterministic = flag(f"{name}: deterministic", deterministic)
+    if deterministic:  # one path and nothing drawn: recorded as 1 path, seed 0 (as `run` does)
+        seed_number(name, seed)
+        paths, seed = 1, 0
+    else:
+        paths, seed = check_paths_seed(paths, seed, name)
     if not isinstance(vary, str):
         raise UsageError(f"{name}: vary must be a parameter path (e.g. 'parties.xai.cash'); "
                          f"got {vary!r}")
@@ -308,23 +177,32 @@ def solve(
     notes = [f"fixing {vary} drops its correlation with {', '.join(partners)}, which keep "
              "their own distributions"
              for partners in correlated_with(sc, [vary]).values()]
+    named = deal_metric(metric)
+    if deterministic and named is not None and named[3] == P_POSITIVE:
+        notes.append(f"{metric} on the one path of the deterministic base case is 0 or 1 "
+                     f"(whether its {named[2]} is above zero there), not a share of many paths")
+    notes += moves_with(sc, vary)  # a curve point that is also a contract's term
     horizon = sc.horizon_note()  # the runs' own note is not passed on, one per probe
     if horizon is not None:
         notes.append(horizon)
     probes: list[tuple[float, float]] = []
+    shares: list[float | None] = []
+    data = scenario_data(sc)
 
     def f(x: float) -> float:
         try:
-            value = float(run_variants(sc, [vary], [[x]], metric, paths=paths, seed=seed,
-                                       scheduler=scheduler).values[0])
+            reading = run_probe(sc, data, vary, x, metric, paths, seed, scheduler,
+                                deterministic=deterministic)
         except ScenarioError as exc:
             p = exc.problems[0]
             raise UsageError(f"{vary} at {x:g} breaks a rule: {p.path} {p.rule}; "
                              "give a bracket inside the allowed range") from None
+        value = reading.metric
         if math.isnan(value):
             raise UsageError(f"the metric {metric} has no value with {vary} = {x:g}; choose a "
                              "statistic that always has one (e.g. mean or p50)")
         probes.append((x, value))
+        shares.append(reading.nan_share)
         if progress is not None:
             progress(x, value)
         return value - goal
@@ -346,8 +224,8 @@ def solve(
         change = next((i for i in range(len(points) - 1)
                        if crosses(points[i][1], points[i + 1][1])), None)
         if change is None:
-            return _no_root(sc, vary, metric, op, goal, lo, hi, probes, notes, paths, seed,
-                            tol, began)
+            return _no_root(sc, vary, metric, op, goal, lo, hi, probes, notes + _share_notes(
+                metric, vary, probes, shares), paths, seed, tol, began, shares, deterministic)
         (a, ga), (b, gb) = points[change], points[change + 1]
         notes.append("the metric is not monotone over the bracket: the root given is the first "
                      "change of side found")
@@ -373,6 +251,8 @@ def solve(
             b, gb = x, gx
         secant = not secant or b - a <= 0.5 * before
     holds = None
+    above = False  # for an inequality: whether it holds above the root
+    digits = significant([a, b])
     if exact is not None:
         root = exact
         a = b = exact
@@ -381,30 +261,62 @@ def solve(
     else:  # the end of the final bracket at which the inequality holds, and its side
         above = side(gb)
         root = b if above else a
-        holds = f"{vary} {'>=' if above else '<='} {root:.6g}"
+    if op == "=":
+        shown = f"{root:.{digits}g}"
+    else:  # rounded toward where it holds, so the value printed meets the target too
+        shown = toward(root, up=above, digits=digits)
+        holds = f"{vary} {'>=' if above else '<='} {shown}"
     converged = exact is not None or b - a <= tol * width
     reached = ("" if converged else
                f" (stopped after {len(probes)} probes; the bracket is still "
-               f"[{a:.6g}, {b:.6g}])")
+               f"[{a:.{digits}g}, {b:.{digits}g}])")
     at = next((m for v, m in probes if v == root), None)
-    message = (f"{metric} {op} {goal:g} at {vary} = {root:.6g}"
-               + (f" (metric there {at:.6g})" if at is not None else "")
-               + (f", final bracket [{a:.6g}, {b:.6g}]" if a != b and converged else "")
-               + f"{reached}; {len(probes)} probes, {paths:,} path{'s' if paths != 1 else ''}, "
-               f"seed {seed}")
+    there = "" if at is None else f"metric there {at:.6g}"
+    if op != "=" and float(shown) != root:
+        there = f"rounded {'up' if above else 'down'}, toward where it holds, from {root!r}" \
+            + (f", where the metric is {at:.6g}" if at is not None else "")
+    # the final bracket rounded outward, so the printed one holds the one found
+    runs = ("the deterministic base case" if deterministic else
+            f"{paths:,} path{'s' if paths != 1 else ''}, seed {seed}")
+    message = (f"{metric} {op} {goal:g} at {vary} = {shown}"
+               + (f" ({there})" if there else "")
+               + (f", final bracket [{toward(a, up=False, digits=digits)}, "
+                  f"{toward(b, up=True, digits=digits)}]" if a != b and converged else "")
+               + f"{reached}; {len(probes)} probes, {runs}")
     if holds is not None:
         message += f"; holds for {holds}"
     wiggle = None if notes and notes[-1].startswith("the metric is not monotone") else \
-        non_monotone(probes, vary, paths)
+        non_monotone(probes, vary, paths, deterministic=deterministic)
     if wiggle is not None:
         notes.append(wiggle)
+    notes += _share_notes(metric, vary, probes, shares)
+    convention = rate_note(sc, vary, float(shown))
+    if convention is not None:
+        notes.append(convention)
     values = [m for _, m in probes]
     return SolveResult(
         scenario=sc.name, vary=vary, metric=metric, op=op, target=goal, status="found",
         root=float(root), bracket=(lo, hi), final_bracket=(float(a), float(b)),
         probes=tuple(probes), metric_range=(min(values), max(values)), holds=holds,
         message=message, notes=tuple(notes), paths=paths, seed=seed, tol=float(tol),
-        elapsed_seconds=time.perf_counter() - began)
+        elapsed_seconds=time.perf_counter() - began, nan_shares=tuple(shares), shown=shown,
+        deterministic=deterministic)
+
+
+def _share_notes(metric: str, vary: str, probes: Sequence[tuple[float, float]],
+                 shares: Sequence[float | None]) -> list[str]:
+    """A note when the target's statistic is taken over only some of the paths: the share
+    of paths with no value of the metric, at the lowest and highest value probed."""
+    known = sorted((x, s) for (x, _), s in zip(probes, shares, strict=True) if s is not None)
+    if not known or all(s == 0 for _, s in known):
+        return []
+    (x0, s0), (x1, s1) = known[0], known[-1]
+    where = (f"{s0:.1%} of the paths at every probe" if all(s == s0 for _, s in known) else
+             f"{s0:.1%} of the paths at {vary} = {x0:.6g} and {s1:.1%} at {x1:.6g}")
+    stat = metric.rsplit(".", 1)[1]
+    return [f"{metric.rsplit('.', 1)[0]} has no value on {where}, so its {stat} is taken over "
+            "the others, a set of paths that may move with the value (nan_share in the probe "
+            "table and the JSON)"]
 
 
 def _side(op: str) -> Callable[[float], bool]:
@@ -418,12 +330,14 @@ def _side(op: str) -> Callable[[float], bool]:
     return lambda gap: gap < 0
 
 
-def non_monotone(probes: Sequence[tuple[float, float]], vary: str, paths: int) -> str | None:
+def non_monotone(probes: Sequence[tuple[float, float]], vary: str, paths: int, *,
+                 deterministic: bool = False) -> str | None:
     """A note when the metric at the probes, taken in the order of the value varied, is not
     monotone (None when it is): the root and its "holds for" side assume it is. With common
     random numbers the usual cause is Monte Carlo noise of a statistic over few paths (a
     median of a MOIC over the paths where a deal closed), larger near the root than the
-    metric's own slope.
+    metric's own slope. The deterministic base case has no such noise: there the metric
+    itself turns.
 
     ``probes`` are (value, metric) pairs in the order tried; the note names the first
     adjacent pair (by value) that moves against the metric's direction from the lowest to
@@ -436,23 +350,31 @@ def non_monotone(probes: Sequence[tuple[float, float]], vary: str, paths: int) -
     rising = ordered[-1][1] >= ordered[0][1]
     for (x0, m0), (x1, m1) in itertools.pairwise(ordered):
         if m1 != m0 and (m1 > m0) != rising:
+            why = ("(the deterministic base case has no Monte Carlo noise: the metric itself "
+                   "turns there); a narrower bracket picks one crossing" if deterministic else
+                   f"(likely Monte Carlo noise at {paths:,} path{'s' if paths != 1 else ''}); "
+                   "more paths narrow it")
             return (f"the metric is not monotone in {vary} over the probes: {x0:.6g} gives "
                     f"{m0:.6g} but {x1:.6g} gives {m1:.6g}, so the root and the side on which "
-                    f"the target holds are uncertain (likely Monte Carlo noise at {paths:,} "
-                    f"path{'s' if paths != 1 else ''}); more paths narrow it")
+                    f"the target holds are uncertain {why}")
     return None
 
 
 def _no_root(sc: Scenario, vary: str, metric: str, op: str, goal: float, lo: float, hi: float,
              probes: list[tuple[float, float]], notes: list[str], paths: int, seed: int,
-             tol: float, began: float) -> SolveResult:
+             tol: float, began: float, shares: Sequence[float | None],
+             deterministic: bool) -> SolveResult:
     values = [m for _, m in probes]
     m_lo, m_hi = min(values), max(values)
     holds = None
     if op != "=":
         everywhere = m_lo >= goal if op == ">=" else m_hi <= goal
         holds = "everywhere in the bracket" if everywhere else "nowhere in the bracket"
-    if op != "=" and goal in values:  # it meets the target without crossing it
+    if m_lo == m_hi:  # flat: a wider bracket is no more likely to move it than this one
+        message = (f"{metric} is {m_lo:.6g} at every probe"
+                   + (", the target itself" if m_lo == goal else "")
+                   + f": no value of {vary} in [{lo:.6g}, {hi:.6g}] moves it")
+    elif op != "=" and goal in values:  # it meets the target without crossing it
         past = "below" if op == ">=" else "above"
         message = (f"no value of {vary} in [{lo:.6g}, {hi:.6g}] takes {metric} {past} {goal:g} "
                    f"(it reaches the target without crossing it): over the bracket it ranges "
@@ -462,9 +384,12 @@ def _no_root(sc: Scenario, vary: str, metric: str, op: str, goal: float, lo: flo
                    f"over the bracket it ranges from {m_lo:.6g} to {m_hi:.6g}")
     if holds is not None:
         message += f"; {metric} {op} {goal:g} holds {holds}"
-    message += "; give a wider bracket to look further"
+    if m_lo != m_hi:
+        message += ("; give a wider bracket to look further (--low, --high; bracket= in "
+                    "Python)")
     return SolveResult(
         scenario=sc.name, vary=vary, metric=metric, op=op, target=goal, status="no_root",
         root=None, bracket=(lo, hi), final_bracket=None, probes=tuple(probes),
         metric_range=(m_lo, m_hi), holds=holds, message=message, notes=tuple(notes),
-        paths=paths, seed=seed, tol=float(tol), elapsed_seconds=time.perf_counter() - began)
+        paths=paths, seed=seed, tol=float(tol), elapsed_seconds=time.perf_counter() - began,
+        nan_shares=tuple(shares), deterministic=deterministic)

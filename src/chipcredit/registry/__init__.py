@@ -11,6 +11,12 @@ kind       the instrument (equity, loan, credit_facility, compute_contract, ...)
 relation   ``funds`` (from puts money or credit into to), ``buys_from`` (from buys
            hardware or compute from to) or ``acquires`` (from buys the company to)
 amount     $B, empty where no figure was reported
+basis      what the amount is (empty where there is none): ``cash`` (money paid, or
+           contracted to be paid), ``value`` (what a non-cash instrument is worth, such
+           as a warrant's shares: not cash), ``up_to`` (a ceiling: a facility, a letter
+           of intent, an "up to" or conditional part, not money committed in full),
+           ``at_least`` (a floor) or ``estimate`` (derived or an analyst's figure, not
+           reported by the parties)
 date       as reported (``2025-09-22``, ``2026-01``, ``1998-1999``)
 terms      key terms in words
 status     announced, signed, executed or abandoned
@@ -34,9 +40,14 @@ from chipcredit.errors import UsageError, did_you_mean
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["COLUMNS", "RELATIONS", "STATUSES", "deal_registry", "registry_ids", "registry_rows"]
+__all__ = ["BASES", "COLUMNS", "RELATIONS", "STATUSES", "deal_registry", "registry_ids",
+           "registry_rows"]
 
-COLUMNS = ("id", "from", "to", "kind", "relation", "amount", "date", "terms", "status", "source")
+COLUMNS = ("id", "from", "to", "kind", "relation", "amount", "basis", "date", "terms", "status",
+           "source")
+BASES = ("cash", "value", "up_to", "at_least", "estimate")
+"""What a registry amount is (the ``basis`` column, above): cash first, then the kinds of
+figure that are not an amount of money paid or owed."""
 RELATIONS = ("funds", "buys_from", "acquires")
 STATUSES = ("announced", "signed", "executed", "abandoned")
 

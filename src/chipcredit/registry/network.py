@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from . import deal_registry
+from . import BASES, deal_registry
 
 __all__ = ["LIVE_STATUSES", "NETWORK_RELATIONS", "DealNetwork", "StatusPart", "amount_sums",
            "deal_network", "live_deals", "reported_sum", "status_parts"]
@@ -76,8 +76,9 @@ class DealNetwork:
         alphabetically first party (the last party pays the first)
     abandoned : DataFrame of the abandoned rows, left out of the network
     edges_by_status : DataFrame with from, to, relation, status, amount (NaN where none of
-        its deals reported one), deals, not_reported: the edges split by status, one row
-        for each status an edge has, in the order of `statuses`
+        its deals reported one), deals, not_reported and bases (what its amounts are:
+        `StatusPart`): the edges split by status, one row for each status an edge has, in
+        the order of `statuses`
     statuses : the statuses of the live deals, most binding first (`LIVE_STATUSES`)
     """
 
@@ -107,12 +108,16 @@ class StatusPart:
     amount : $B, the `reported_sum` of their amounts (NaN where none reported one)
     deals : their ids joined by ``;`` (empty where the deals have no ``id`` column)
     not_reported : how many of them have no amount
+    bases : the ``basis`` of their amounts (`chipcredit.registry.BASES`, in that order),
+        joined by ``;``: ``cash`` alone where every amount is money, paid or contracted;
+        empty where none has an amount (or the deals have no ``basis`` column)
     """
 
     status: str
     amount: float
     deals: str
     not_reported: int
+    bases: str = ""
 
 
 def status_parts(deals: pd.DataFrame) -> list[StatusPart]:
@@ -126,8 +131,16 @@ def status_parts(deals: pd.DataFrame) -> list[StatusPart]:
         if len(mine):
             out.append(StatusPart(status, reported_sum(mine["amount"]),
                                   ";".join(mine["id"]) if "id" in mine.columns else "",
-                                  int(mine["amount"].isna().sum())))
+                                  int(mine["amount"].isna().sum()), _bases(mine)))
     return out
+
+
+def _bases(deals: pd.DataFrame) -> str:
+    """The bases of ``deals``' reported amounts, in `BASES` order, joined by ``;``."""
+    if "basis" not in deals.columns:
+        return ""
+    found = set(deals.loc[deals["amount"].notna(), "basis"])
+    return ";".join(b for b in BASES if b in found)
 
 
 def amount_sums(deals: pd.DataFrame, name: str) -> dict[str, float | int]:
@@ -162,7 +175,7 @@ def deal_network() -> DealNetwork:
     by_status = pd.DataFrame(
         [{"from": src, "to": dst, "relation": rel, **asdict(split)}
          for (src, dst, rel), part in groups.items() for split in status_parts(part)],
-        columns=[*keys, "status", "amount", "deals", "not_reported"])
+        columns=[*keys, "status", "amount", "deals", "not_reported", "bases"])
     financing, inv_cust = [], []
     for (src, dst, rel), part in groups.items():
         if rel != "funds":

@@ -1,6 +1,6 @@
 """The assumptions table: every number of the scenario with its source and basis.
 
-The basis is the scenario's ``basis`` (DESIGN.md section 2a), whose meaning the section's
+The basis is the scenario's ``basis`` (docs/design.md section 2a), whose meaning the section's
 intro (``report.assumptions_intro``) gives: ``fact`` is a figure its source gives, or one
 derived from sourced figures by the arithmetic the source states; ``assumed`` is a judgement
 (a value, a range or a mode no source gives). Beside it the cell says where the source text

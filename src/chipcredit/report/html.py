@@ -23,11 +23,15 @@ from chipcredit.files import write_text_atomic
 
 from .assumptions import assumption_rows
 from .credit import credit_section
+from .deal_table import deals_table
 from .i18n import Catalogue, catalogue
+from .second_sourcing import second_sourcing_table
+from .self_funded_years import self_funded_years_table
 from .solvency import defaulting_parties
 from .summary import summary_text
-from .tables import deals_table, metadata_table, parties_table, sensitivity_table, table, vendors_table
+from .tables import metadata_table, parties_table, sensitivity_table, table, vendors_table
 from .theme import FONT, graph_objects
+from .vendors import horizon
 
 __all__ = ["CHART_CONFIG", "build_report", "report_figures", "write_report"]
 
@@ -130,15 +134,21 @@ def build_report(result: Result, *, lang: str = "en", sensitivity: Any = None,
                          for _, fig in figs[key])
 
     scenario = result.scenario
+    span = horizon(scenario)
+    # one path has no percentiles: its heading says it is the base case
+    deals_heading = ("report.headline_deals_deterministic" if result.deterministic
+                     else "report.headline_deals")
     sections: list[tuple[str, str, str]] = [
         ("summary", cat.t("report.summary"),
          f'<p class="summary">{html.escape(summary_text(result, lang=lang))}</p>'),
         ("headline", cat.t("report.headline"),
-         f"<h3>{html.escape(cat.t('report.headline_deals'))}</h3>"
+         f"<h3>{html.escape(cat.t(deals_heading))}</h3>"
          + (deals_table(result, cat) if result.deal_parties() else _note(cat.t("report.no_deals")))
          + f"<h3>{html.escape(cat.t('report.headline_parties'))}</h3>" + parties_table(result, cat)
-         + (f"<h3>{html.escape(cat.t('report.headline_vendors'))}</h3>" + vendors
-            if (vendors := vendors_table(result, cat)) else "")),
+         + (f"<h3>{html.escape(cat.t('report.headline_vendors', first=span[0], last=span[1]))}"
+            f"</h3>{vendors}{self_funded_years_table(result, cat)}"
+            if (vendors := vendors_table(result, cat)) else "")
+         + second_sourcing_table(result, cat)),
         ("flows", cat.t("report.flows"), _note(cat.t("report.flows_intro")) + charts_of("flows")
          + _note(cat.t("chart.sankey_colours"))),
         ("labs", cat.t("report.labs"), (_note(cat.t("report.labs_intro")) + charts_of("labs"))

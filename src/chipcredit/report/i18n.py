@@ -26,6 +26,8 @@ import yaml
 from chipcredit.analytics import unit
 from chipcredit.errors import UsageError, did_you_mean
 
+from .path_shares import near_end_percent
+
 __all__ = ["LANGUAGES", "Catalogue", "catalogue", "placeholders", "significant"]
 
 LANGUAGES = ("en", "zh")
@@ -150,24 +152,21 @@ class Catalogue:
 
     def path_share(self, share: float | None, digits: int = 2) -> str:
         """A share of the paths (0.23) as a percent, as `percent` writes it to ``digits``
-        figures, except that one that is neither none nor all of them never reads as either:
-        where its text is that of 100% it gets a figure more (0.996 is ``99.6%``), or is
-        ``>99.9%`` where that still reads 100% (0.9995), as ``chipcredit run`` writes shares
-        of paths. (A share above 0 never reads 0%: `percent` keeps one significant figure
-        below 1%, 0.0004 is ``0.04%``.)
+        figures, except within 1% of none or all of them, where it has two significant
+        figures of its distance from there (`path_shares.near_end_percent`, the rule of
+        ``chipcredit run``'s tables): a share that is neither none nor all never reads 0%,
+        100% or a neighbour (1 path in 2,000 is ``0.05%``, not ``0.1%``; 1,999 are
+        ``99.95%``).
 
         >>> cat = catalogue("en")
-        >>> cat.path_share(0.9995), cat.path_share(0.996), cat.path_share(1.0), cat.path_share(0.23)
-        ('>99.9%', '99.6%', '100%', '23%')
+        >>> cat.path_share(0.9995), cat.path_share(0.996), cat.path_share(0.0015)
+        ('99.95%', '99.6%', '0.15%')
+        >>> cat.path_share(1.0), cat.path_share(0.0), cat.path_share(0.23)
+        ('100%', '0%', '23%')
         """
-        text = self.percent(share, digits)
-        if share is None or not 0.0 < share < 1.0:
-            return text
-        if text == self.percent(1.0, digits):
-            finer = self.percent(share, max(digits + 1, 3))
-            return (self.t("number.over", value=self.percent(0.999, 3))
-                    if finer == self.percent(1.0, max(digits + 1, 3)) else finer)
-        return text
+        near = None if share is None or not math.isfinite(share) else near_end_percent(share)
+        return self.percent(share, digits) if near is None else self.t("number.percent",
+                                                                        value=near)
 
     def multiple(self, value: float | None) -> str:
         """A multiple of money: ``1.4x``, ``1.4倍``."""

@@ -50,9 +50,9 @@ import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from chipcredit.analytics.closing import closed_paths
 from chipcredit.analytics.irr_stats import BELOW_RANK, IRR_UPPER
 from chipcredit.analytics.json_summary import DEAL_EXTRAS
 from chipcredit.analytics.result import Result
@@ -424,13 +424,12 @@ def closed_from_outcomes(deals: Iterable[Any], outcomes: Mapping[str, ArrayLike]
     ``RunStore.outcomes`` gives them for its stored paths): the share of the paths on which
     a party of the deal has ``cash_in`` or ``cash_out`` above 0, for each deal of ``deals``
     (the scenario's deal models) that may not close and has such outcomes."""
-    moved: dict[str, NDArray[np.bool_]] = {}
-    for key, values in outcomes.items():
-        parts = key.split("|")
-        if len(parts) == 4 and parts[0] == "deal" and parts[3] in ("cash_in", "cash_out"):
-            flows = np.nan_to_num(np.asarray(values, dtype=np.float64)) > 0
-            moved[parts[1]] = moved[parts[1]] | flows if parts[1] in moved else flows
-    return {deal: float(moved[deal].mean()) for deal in uncertain_close(deals) if deal in moved}
+    out = {}
+    for deal in uncertain_close(deals):  # the per-path rule of the SPVs' credit figures
+        closed = closed_paths(deal, outcomes)
+        if closed is not None:
+            out[deal] = float(closed.mean())
+    return out
 
 
 def partial_share(ranked_share: Any, nan_share: Any) -> float | None:

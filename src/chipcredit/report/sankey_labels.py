@@ -18,13 +18,21 @@ from chipcredit.scenario.deals import SpvLease
 from .i18n import Catalogue
 from .kinds import FAMILIES, families_in
 from .sankey_flows import SINK
+from .sankey_layout import label_width
 from .theme import SELF_FUNDED, display_name, rgba
 
-__all__ = ["LINE", "MAX_LABEL", "legend_text", "node_labels", "node_name", "period_label", "short_label"]
+__all__ = ["LINE", "MAX_LABEL", "WRAP_PX", "legend_text", "node_labels", "node_name", "period_label",
+           "short_label"]
 
 MAX_LABEL = 28
 """Node labels longer than this (characters) lose their trailing parenthesis ("CoreWeave's
 secured lenders (DDTLs, …)" -> "CoreWeave's secured lenders"); the hover shows the full name."""
+WRAP_PX = 120.0
+"""Labels estimated wider than this (px, `sankey_layout.label_width`) wrap at `LINE` too,
+however few their characters. seed-2025's chart at 1,280 px fills its width: with labels
+of 150-170 px on one line ("CoreWeave's secured lenders", "Hyperscalers (aggregate)") the
+gaps left for the others were narrower than their labels, and "Oracle OCI and AWS" ran
+into "AMD" (tests/browser)."""
 LINE = 20
 """Labels still longer than `MAX_LABEL` wrap at spaces into lines of about this many
 characters, so a label beside a node in the middle of the chart covers little of its
@@ -45,13 +53,14 @@ def node_name(result: Result, ident: str, cat: Catalogue) -> str:
 
 def short_label(name: str, *, wrap: bool = False) -> str:
     """``name`` without a trailing ``(...)`` when longer than `MAX_LABEL` characters, and if
-    still that long (or whenever ``wrap``), wrapped into lines of about `LINE` characters
-    (``<br>``), so labels stay inside the chart and off their neighbours."""
+    still that long, or wider than `WRAP_PX` (or whenever ``wrap``), wrapped into lines of
+    about `LINE` characters (``<br>``), so labels stay inside the chart and off their
+    neighbours."""
     if len(name) > MAX_LABEL and name.endswith(")") and " (" in name:
         name = name[:name.rindex(" (")]
     elif len(name) > MAX_LABEL and name.endswith("）") and "（" in name:
         name = name[:name.rindex("（")]
-    if len(name) <= (LINE if wrap else MAX_LABEL):
+    if len(name) <= (LINE if wrap else MAX_LABEL) and label_width(name) <= WRAP_PX:
         return name
     return "<br>".join(textwrap.wrap(name, LINE, break_long_words=False)) or name
 

@@ -1,9 +1,9 @@
 """The report's opening paragraph: a few plain sentences generated from the numbers.
 
 >>> summary_text(res)                                                   # doctest: +SKIP
-"Over 2,000 simulated futures from 2025Q4 to 2035Q3 (seed 7): in 90% of futures Nvidia's
+"Over 2,000 simulated paths from 2025Q4 to 2035Q3 (seed 7): in 90% of paths Nvidia's
 position in colossus2-spv, a median outlay of $2B, returns between 0.47x and 2.1x (median
-1.7x); xAI defaults before 2030 in 23% of all futures (41% within the horizon)."
+1.7x); xAI defaults before 2030 in 23% of all paths (41% within the horizon)."
 
 What it says, in this order:
 
@@ -14,8 +14,8 @@ What it says, in this order:
   (`chipcredit.report.multiples.pair_reason`: a backstop's vendor that only pays, the
   financed side, a token outlay). These are over the paths on which the party has a
   position (a MOIC); where some paths have none (a letter of intent that does not close),
-  the sentence says on what share of all futures the statistics are taken: "in the 34% of
-  futures where Nvidia has a position in nvidia-openai-loi, a median outlay of $100B, it
+  the sentence says on what share of all paths the statistics are taken: "in the 34% of
+  paths where Nvidia has a position in nvidia-openai-loi, a median outlay of $100B, it
   returns between ... in 90% of them" (the outlay is the median over those paths, not a
   commitment: the letter of intent's cash put in ranges from $20B at p05). A MOIC counts the
   horizon mark; where the mark is most of the position's mean NPV
@@ -27,6 +27,9 @@ What it says, in this order:
   `chipcredit.report.solvency`): the share of all paths on which it defaults before the year
   `DEFAULT_YEARS` after the start year (or the end of the horizon, if sooner), and within
   the horizon.
+
+The sentences speak of simulated paths, not futures: a scenario starts where it says
+(seed-2025 in 2025Q4), so its first quarters may already be past on the day it is run.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
 from chipcredit.errors import UsageError, did_you_mean
 
+from .deal_odds import hypothetical_deals
 from .i18n import LANGUAGES, Catalogue, catalogue
 from .multiples import financed_parties, mark_matters, pair_reason
 from .solvency import defaulting_parties
@@ -50,7 +54,8 @@ DEFAULT_YEARS = 5
 
 def _returns(result: Result, cat: Catalogue) -> list[str]:
     kinds = {p.id: p.kind for p in result.scenario.parties}
-    found: list[tuple[float, str]] = []
+    found: list[tuple[bool, float, str]] = []
+    hypothetical = hypothetical_deals(result.scenario.deals)
     financed = financed_parties(result.scenario.deals)
     # the pairs whose MOIC the deals table shows: not n/m (a backstop's vendor only pays,
     # a borrower is financed), and with a position (a MOIC needs cash put in) on some path
@@ -63,10 +68,13 @@ def _returns(result: Result, cat: Catalogue) -> list[str]:
         held = np.isfinite(moic)
         stats = describe(moic)
         spent = float(np.median(result.outcome(deal, party, "cash_out")[held]))
-        values = {"party": display_name(result, party, cat), "deal": deal,
+        values = {"party": display_name(result, party, cat),
+                  "deal": deal + (cat.t("report.hypothetical_mark") if deal in hypothetical else ""),
                   "outlay": cat.money(spent), "low": cat.multiple(stats["p05"]),
                   "high": cat.multiple(stats["p95"]), "median": cat.multiple(stats["p50"])}
-        if held.all():
+        if result.deterministic:  # one path: one multiple, not a range over paths
+            text = cat.t("summary.return_deterministic", **values)
+        elif held.all():
             text = cat.t("summary.return", **values)
         else:  # the statistics are over the paths with a position only: say how many
             text = cat.t("summary.return_held", share=cat.percent(float(held.mean())), **values)
@@ -75,10 +83,13 @@ def _returns(result: Result, cat: Catalogue) -> list[str]:
                 and mark_matters(result.mean(key + "npv"), result.mean(key + "npv_realised"))):
             # the multiple is mostly the mark, not cash: say so, with the cash-only median
             realised = describe(result.outcome(deal, party, "moic_realised"))["p50"]
-            text += cat.t("summary.mark", realised=cat.multiple(realised))
-        found.append((spent, text))
-    found.sort(key=lambda item: -item[0])
-    return [text for _, text in found[:MAX_RETURNS]]
+            text += cat.t("summary.mark_deterministic" if result.deterministic else "summary.mark",
+                          realised=cat.multiple(realised))
+        found.append((deal in hypothetical, spent, text))
+    # a reported deal before a hypothetical one, however large: the opening must not lead
+    # with a deal no report describes (it still comes, marked, where nothing else does)
+    found.sort(key=lambda item: (item[0], -item[1]))
+    return [text for _, _, text in found[:MAX_RETURNS]]
 
 
 def default_before(result: Result, party: str, year: int) -> float:
@@ -97,6 +108,11 @@ def _defaults(result: Result, cat: Catalogue) -> list[str]:
     for party in defaulting_parties(result.scenario):
         name = display_name(result, party.id, cat)
         total = result.default_probability(party.id)
+        if result.deterministic:  # one path: it defaults (in a quarter) or it does not
+            dq = int(result.outcome(None, party.id, "default_quarter")[0])
+            out.append(cat.t("summary.default_deterministic", party=name, quarter=labels[dq])
+                       if dq >= 0 else cat.t("summary.no_default_deterministic", party=name))
+            continue
         if total == 0:
             out.append(cat.t("summary.no_default", party=name))
             continue

@@ -19,8 +19,13 @@ from typing import Any
 from chipcredit.registry import registry_rows
 from chipcredit.registry.network import LIVE_STATUSES
 
-__all__ = ["VENDOR_COLUMNS", "VendorRow", "funding_text", "unmodelled_funding", "unsold_note",
-           "vendor_rows", "vendors_caption"]
+__all__ = ["BASE_CASE_COLUMNS", "VENDOR_COLUMNS", "Horizon", "VendorRow", "deal_outlay",
+           "horizon", "outside_funding", "unmodelled_funding", "unsold_note", "vendor_rows",
+           "vendors_caption"]
+
+Horizon = tuple[str, str, int]
+"""A scenario's horizon as its tables name it: first quarter, last quarter, quarters
+(``("2025Q4", "2035Q3", 40)``)."""
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-\d{2})?)?")
 
@@ -39,11 +44,21 @@ shipped over the last four quarters), not of dollars, and its median is over the
 which some vendor sold units then (a share of nothing has no value: the summary's
 ``nan_share`` of ``market_share_end`` gives the other paths)."""
 
+BASE_CASE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("revenue_total", "p50", "money"),
+    ("self_funded_revenue", "p50", "money"),
+    ("self_funded_revenue_share", "mean", "share"),
+    ("market_share_end", "p50", "share"),
+)
+"""The columns of a deterministic run (the base case, one path): each of `VENDOR_COLUMNS`
+once, as one path has one value, not a median beside an equal mean."""
+
 
 @dataclass(frozen=True)
 class VendorRow:
-    """One vendor's row: its id and the `VENDOR_COLUMNS` values in order ($B over the
-    horizon, shares as fractions of 1; None where the summary has no such number)."""
+    """One vendor's row: its id and the `VENDOR_COLUMNS` (or `BASE_CASE_COLUMNS`) values in
+    order ($B over the horizon, shares as fractions of 1; None where the summary has no such
+    number)."""
 
     party: str
     values: tuple[float | None, ...]
@@ -63,7 +78,8 @@ def _value(row: Mapping[str, Any] | None, stat: str) -> float | None:
 
 
 def vendor_rows(summary: Sequence[Mapping[Any, Any]],
-                parties: Sequence[tuple[str, str]]) -> list[VendorRow]:
+                parties: Sequence[tuple[str, str]], *,
+                deterministic: bool = False) -> list[VendorRow]:
     """The vendors table's rows, one per party of kind ``vendor`` in the order given.
 
     Parameters
@@ -71,16 +87,56 @@ def vendor_rows(summary: Sequence[Mapping[Any, Any]],
     summary : `Result.summary` rows as mappings (deal, party, metric, mean, p05, p50, p95,
         ...); only a party's own rows (deal not a string) are read
     parties : (party id, kind) of the scenario's parties
+    deterministic : whether the rows are of the one path of a deterministic run: their
+        values are then those of `BASE_CASE_COLUMNS`, else of `VENDOR_COLUMNS`
 
     Returns
     -------
     list of VendorRow, empty for a scenario without vendors
     """
+    columns = BASE_CASE_COLUMNS if deterministic else VENDOR_COLUMNS
     index = {(str(r["party"]), str(r["metric"])): r for r in summary
              if not isinstance(r.get("deal"), str)}
     return [VendorRow(party, tuple(_value(index.get((party, metric)), stat)
-                                   for metric, stat, _ in VENDOR_COLUMNS))
+                                   for metric, stat, _ in columns))
             for party, kind in parties if kind == "vendor"]
+
+
+def horizon(scenario: Any) -> Horizon:
+    """The horizon of ``scenario`` (its ``start`` and ``horizon_quarters``): first and last
+    quarter and the number of quarters, which every total of the vendors table is over."""
+    from chipcredit.scenario.cross_problem import quarter_label
+
+    return (scenario.start, quarter_label(scenario, scenario.horizon_quarters - 1),
+            int(scenario.horizon_quarters))
+
+
+def _vendor_funding(scenario: Any, *, parties: bool) -> list[dict[str, Any]]:
+    """The registry's live ``funds`` rows from a vendor of ``scenario``, dated on or after
+    its start, that no deal of it links to: to one of its parties (``parties``) or to a
+    company that is none of them (not ``parties``). For such a company its ``buys_from``
+    rows count too, whatever their date: rent or a compute contract the vendor pays it (a
+    leaseback) is money that keeps flowing to it after the start."""
+    ids = {p.id for p in scenario.parties}
+    vendors = {p.id for p in scenario.parties if p.kind == "vendor"}
+    linked = {d.registry for d in scenario.deals if getattr(d, "registry", None)}
+    year, quarter = int(scenario.start[:4]), int(scenario.start[-1])
+    out: list[dict[str, Any]] = []
+    for row in registry_rows():
+        date = _DATE.fullmatch(row["date"])
+        paid = not parties and row["relation"] == "buys_from"  # the vendor pays an outsider
+        if ((row["relation"] != "funds" and not paid) or row["from"] not in vendors
+                or (row["to"] in ids) is not parties
+                or row["id"] in linked or row["status"] not in LIVE_STATUSES or date is None):
+            continue
+        y, month = int(date.group(1)), date.group(2)
+        # a year alone counts as after the start only when it is a later year
+        if not paid and (y, int(month) if month else 0) < (year, 3 * quarter - 2):
+            continue
+        out.append({"id": row["id"], "from": row["from"], "to": row["to"], "kind": row["kind"],
+                    "amount": float(row["amount"]) if row["amount"] else None,
+                    "date": row["date"]})
+    return out
 
 
 def unmodelled_funding(scenario: Any) -> list[dict[str, Any]]:
@@ -101,33 +157,30 @@ def unmodelled_funding(scenario: Any) -> list[dict[str, Any]]:
     list of dict
         ``id``, ``from``, ``to``, ``kind``, ``amount`` ($B, None where none was reported)
         and ``date`` (as reported), in the registry's order; empty when every such row has
-        its deal. `funding_text` writes one in English.
+        its deal. `vendors_caption` writes them in a catalogue's words.
     """
-    ids = {p.id for p in scenario.parties}
-    vendors = {p.id for p in scenario.parties if p.kind == "vendor"}
-    linked = {d.registry for d in scenario.deals if getattr(d, "registry", None)}
-    year, quarter = int(scenario.start[:4]), int(scenario.start[-1])
-    out: list[dict[str, Any]] = []
-    for row in registry_rows():
-        date = _DATE.fullmatch(row["date"])
-        if (row["relation"] != "funds" or row["from"] not in vendors or row["to"] not in ids
-                or row["id"] in linked or row["status"] not in LIVE_STATUSES or date is None):
-            continue
-        y, month = int(date.group(1)), date.group(2)
-        # a year alone counts as after the start only when it is a later year
-        if (y, int(month) if month else 0) < (year, 3 * quarter - 2):
-            continue
-        out.append({"id": row["id"], "from": row["from"], "to": row["to"], "kind": row["kind"],
-                    "amount": float(row["amount"]) if row["amount"] else None,
-                    "date": row["date"]})
-    return out
+    return _vendor_funding(scenario, parties=True)
 
 
-def funding_text(item: Mapping[str, Any]) -> str:
-    """One `unmodelled_funding` item in English, by ids:
-    ``nvidia-openai-2026 (nvidia to openai, equity, $30B, 2026-02-27)``."""
-    amount = "" if item["amount"] is None else f", ${item['amount']:g}B"
-    return f"{item['id']} ({item['from']} to {item['to']}, {item['kind']}{amount}, {item['date']})"
+def outside_funding(scenario: Any) -> list[dict[str, Any]]:
+    """The deal registry's rows in which a vendor of ``scenario`` funds a company that is
+    not one of its parties (seed-2025: Nvidia's stakes in Nebius and Nscale), with the same
+    filters and items as `unmodelled_funding`, or pays it under a contract of any date
+    (Nvidia's leaseback from Lambda): money outside the model, since the company's
+    purchases from the vendor are not among the scenario's flows, so none of its revenue
+    from them can count as self-funded. The registry is the list: a stake it does not hold
+    is outside too, and the caption says so."""
+    return _vendor_funding(scenario, parties=False)
+
+
+def deal_outlay(summary: Sequence[Mapping[Any, Any]], vendor: str) -> float | None:
+    """The mean of what ``vendor`` puts into the scenario's deals over the horizon ($B): the
+    sum over its deals of the mean of its ``cash_out`` (undiscounted; the mean of a sum is
+    the sum of the means, so it is exact), or None where it is in no deal."""
+    outs = [_value(r, "mean") for r in summary if isinstance(r.get("deal"), str)
+            and str(r["party"]) == vendor and str(r["metric"]) == "cash_out"]
+    numbers = [x for x in outs if x is not None]
+    return float(sum(numbers)) if numbers else None
 
 
 def unsold_note(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tuple[str, str]],
@@ -145,15 +198,32 @@ def unsold_note(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tuple[st
     return cat.t("report.vendors_unsold", share=cat.path_share(share, 3)) if share else ""
 
 
+def _items(funding: Sequence[Mapping[str, Any]], cat: Any, name: Callable[[str], str], *,
+           parties: bool = True) -> str:
+    """The items of `unmodelled_funding` (``parties``) or `outside_funding` in ``cat``'s
+    words; a company that is not a party has no name in the scenario: its registry id."""
+    return cat.t("report.item_separator").join(
+        cat.t("report.vendors_unmodelled_item", id=f["id"], source=name(f["from"]),
+              target=name(f["to"]) if parties else f["to"],
+              kind=cat.label("deal_kind", f["kind"]), date=f["date"],
+              amount="" if f["amount"] is None
+              else cat.t("report.vendors_unmodelled_amount", amount=cat.money(f["amount"])))
+        for f in funding)
+
+
 def vendors_caption(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tuple[str, str]],
                     unmodelled: Sequence[Mapping[str, Any]], cat: Any,
-                    name: Callable[[str], str] = str) -> str:
+                    name: Callable[[str], str] = str, *, outside: Sequence[Mapping[str, Any]] = (),
+                    horizon: Horizon | None = None) -> str:
     """The caption under the vendors table, the same sentences in the same order wherever
-    the table is shown (the HTML report, the dashboard's Overview, the CLI): what
-    self-funded revenue counts and does not (``report.vendors_note``), over which paths the
-    unit share is taken where some had no sales (`unsold_note`), and the registry's vendor
-    funding the scenario leaves out (``report.vendors_unmodelled``), each sentence only
-    where it has something to say but the first.
+    the table is shown (the HTML report, the dashboard's Overview, the CLI): the horizon
+    its totals are over (``report.vendors_horizon``), what self-funded revenue counts and
+    does not (``report.vendors_note``), what each vendor puts into the scenario's deals
+    beside what comes back (``report.vendors_outlay``), over which paths the unit share is
+    taken where some had no sales (`unsold_note`), the registry's vendor funding the
+    scenario leaves out (``report.vendors_unmodelled``) and the vendors' money in companies
+    that are not parties (``report.vendors_outside``), each sentence only where it has
+    something to say but the note.
 
     Parameters
     ----------
@@ -163,21 +233,35 @@ def vendors_caption(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tupl
         ``amount`` in $B or None, ``date``)
     cat : a `chipcredit.report.i18n` catalogue: the language, its money unit and deal kinds
     name : a party's name by its id (default: the id)
+    outside : the items of `outside_funding`, as ``unmodelled``
+    horizon : the scenario's `horizon` (None where the scenario is not at hand: the
+        sentence is left out)
 
     Returns
     -------
     str
         Plain text, sentences joined by a space.
     """
-    parts = [cat.t("report.vendors_note")]
+    parts = []
+    if horizon is not None:
+        first, last, quarters = horizon
+        parts.append(cat.t("report.vendors_horizon", first=first, last=last, quarters=quarters,
+                           years=f"{quarters / 4:g}"))
+    parts.append(cat.t("report.vendors_note"))
+    vendors = [party for party, kind in parties if kind == "vendor"]
+    index = {str(r["party"]): r for r in summary if not isinstance(r.get("deal"), str)
+             and str(r["metric"]) == "self_funded_revenue"}
+    outlays = [cat.t("report.vendors_outlay_item", vendor=name(v), outlay=cat.money(out),
+                     back=cat.money(_value(index.get(v), "mean")))
+               for v in vendors if (out := deal_outlay(summary, v)) is not None and v in index]
+    if outlays:
+        parts.append(cat.t("report.vendors_outlay",
+                           items=cat.t("report.item_separator").join(outlays)))
     if unsold := unsold_note(summary, parties, cat):
         parts.append(unsold)
     if unmodelled:
-        deals = cat.t("report.item_separator").join(
-            cat.t("report.vendors_unmodelled_item", id=f["id"], source=name(f["from"]),
-                  target=name(f["to"]), kind=cat.label("deal_kind", f["kind"]), date=f["date"],
-                  amount="" if f["amount"] is None
-                  else cat.t("report.vendors_unmodelled_amount", amount=cat.money(f["amount"])))
-            for f in unmodelled)
-        parts.append(cat.t("report.vendors_unmodelled", deals=deals))
+        parts.append(cat.t("report.vendors_unmodelled", deals=_items(unmodelled, cat, name)))
+    if outside:
+        parts.append(cat.t("report.vendors_outside",
+                           deals=_items(outside, cat, name, parties=False)))
     return " ".join(parts)

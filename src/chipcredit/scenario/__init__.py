@@ -1,6 +1,7 @@
 """Scenario input: frozen pydantic models, YAML loading with file:line errors, the registry."""
 
 from .base import BUILTIN_IDS, GrowthPath
+from .clouds import Cloud
 from .deals import (
     CapacityBackstop,
     Deal,
@@ -15,7 +16,7 @@ from .loader import load_scenario, scenario_json_schema
 from .market import Market
 from .model import Scenario, cross_check
 from .number import Number
-from .parties import Buyer, Cloud, Investor, Lab, Lender, Party, Vendor
+from .parties import Buyer, Investor, Lab, Lender, Party, Vendor
 from .registry import bundled_names, describe_bundled
 
 __all__ = [

@@ -85,8 +85,21 @@ ReadOnly = AfterValidator(_freeze)
 """Put in ``Annotated[dict[...], ReadOnly]``: the map is stored as a `FrozenMap`."""
 
 
-_DATE = re.compile(r"^\s*(\d{4})-(0[1-9]|1[0-2])(?:-\d{2})?\s*$")
-"""A date, ``2025-10-01`` or ``2025-10``: the quarter it falls in is the likely meaning."""
+_DATE = re.compile(r"^\s*(\d{4})([-/.])(0?[1-9]|1[0-2])(?:\2\d{1,2})?\s*$")
+"""A date, ``2025-10-01``, ``2025-10`` or ``2025/10``: the quarter it falls in is the likely
+meaning."""
+_MONTH_FIRST_DATE = re.compile(r"^\s*(0?[1-9]|1[0-2])[/.-](\d{4})\s*$")
+"""A month and year, ``10/2025``: as a date, the quarter it falls in."""
+_MONTH_WORDS = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+_MONTHS = tuple(word[:3] for word in _MONTH_WORDS)
+_MONTH_NAME = re.compile(r"^\s*([A-Za-z]{3,9})\.?[\s,'-]*(\d{4}|\d{2})\s*$")
+"""A month by name and a year, ``Mar 2026``, ``March 2026`` or ``Mar-26``."""
+_NAME_AFTER_YEAR = re.compile(r"^\s*(\d{4})[\s,-]+([A-Za-z]{3,9})\.?\s*$")
+"""A year and a month by name, ``2026 Mar``."""
+_HALF = re.compile(r"^\s*(?:(\d{4})[\s_/.-]?[Hh]([12])|[Hh]([12])[\s_/.'-]*(\d{4}|\d{2})"
+                   r"|([12])[Hh][\s_/.'-]*(\d{4}|\d{2}))\s*$")
+"""A half year, ``2026H1``, ``H1 2026`` or ``1H26``: two quarters; its first is suggested."""
 _QUARTER_FIRST = re.compile(r"^\s*[Qq]([1-4])[\s_/.'-]*(\d{4}|\d{2})\s*$")
 """The quarter before the year, ``Q1 2026``, ``Q1-2026`` or ``Q3-26``: ``2026Q1`` is meant
 (a two-digit year is of this century)."""
@@ -113,14 +126,40 @@ def _quarter(text: str) -> str:
     try:
         parse_quarter(text)
     except ValueError:
-        date = _DATE.match(text)
         first = _QUARTER_FIRST.match(text) or _DIGIT_FIRST.match(text)
-        hint = suggest_quarter(text) or (
-            f"{date.group(1)}Q{(int(date.group(2)) - 1) // 3 + 1}" if date else None) or (
+        hint = suggest_quarter(text) or _month_quarter(text) or (
             f"{_century(first.group(2))}Q{first.group(1)}" if first else None)
         rule = _CALENDAR_RULE if _FISCAL.match(text) else _QUARTER_RULE
+        half = _HALF.match(text)
+        if hint is None and half is not None:
+            year = _century(half.group(1) or half.group(4) or half.group(6))
+            h = int(half.group(2) or half.group(3) or half.group(5))
+            hint = f"{year}Q{2 * h - 1}"
+            rule += f" (H{h} {year} is two quarters, {hint} and {year}Q{2 * h}: the first is suggested)"
         raise _refuse(rule, text, hint) from None
     return text
+
+
+def _month_quarter(text: str) -> str | None:
+    """The quarter a month written as a date or by name falls in (``Mar 2026``, ``2026/03``,
+    ``2026-07-01``: ``2026Q1``, ``2026Q1``, ``2026Q3``); None for anything else."""
+    year = month = None
+    if (date := _DATE.match(text)) is not None:
+        year, month = date.group(1), int(date.group(3))
+    elif (date := _MONTH_FIRST_DATE.match(text)) is not None:
+        year, month = date.group(2), int(date.group(1))
+    else:
+        named = _MONTH_NAME.match(text)
+        after = _NAME_AFTER_YEAR.match(text)
+        name, year = ((named.group(1), named.group(2)) if named
+                      else (after.group(2), after.group(1)) if after else (None, None))
+        word = (name or "").lower()
+        if len(word) >= 3 and any(m.startswith(word) for m in _MONTH_WORDS):
+            month = _MONTHS.index(word[:3]) + 1
+    if year is None or month is None:
+        return None
+    return f"{_century(year)}Q{(month - 1) // 3 + 1}"
+
 
 
 def _century(year: str) -> str:

@@ -8,15 +8,16 @@ horizon, correlations that can coexist) and returns every problem found as a
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chipcredit.errors import did_you_mean
 
 from .base import BUILTIN_IDS
+from .cloud_rules import cloud_problems
+from .clouds import Cloud
 from .correlation import correlation_matrix, offending_pair
+from .cross_problem import CrossProblem, article, within
 from .deals import (
     CapacityBackstop,
     CreditFacility,
@@ -30,23 +31,13 @@ from .deals import (
     VendorCredit,
 )
 from .number import Number
-from .parties import Buyer, Cloud, CloudContract, Lab, Vendor
+from .parties import Buyer, Lab, Vendor
 from .shocks import PriceWar
 
 if TYPE_CHECKING:
     from .model import Scenario
 
 __all__ = ["CrossProblem", "cross_check", "deal_refs"]
-
-
-@dataclass(frozen=True)
-class CrossProblem:
-    """A rule that spans fields, located by its path tuple in the scenario document."""
-
-    path: tuple[str | int, ...]
-    rule: str
-    value: object = None
-    suggestion: str | None = None
 
 
 def deal_refs(deal: Any) -> Iterator[tuple[str, str, tuple[str, ...]]]:
@@ -107,7 +98,9 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
         if p.id in BUILTIN_IDS:
             out.append(CrossProblem(("parties", i, "id"), "is a built-in account", p.id))
         elif p.id in kinds:
-            out.append(CrossProblem(("parties", i, "id"), _DUPLICATE_PARTY, p.id))
+            first = next(k for k, q in enumerate(sc.parties) if q.id == p.id)
+            out.append(CrossProblem(("parties", i, "id"), _DUPLICATE_PARTY, p.id,
+                                    earlier=("parties", first)))
         kinds.setdefault(p.id, p.kind)
     vendors = [pid for pid, k in kinds.items() if k == "vendor"]
 
@@ -131,13 +124,13 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             hint = did_you_mean(target, right) or few(allowed)
             out.append(
                 CrossProblem(path, f"must name a party of kind {' or '.join(allowed)}, "
-                             f"but {target} is {_article(kinds[target])} {kinds[target]}", target,
+                             f"but {target} is {article(kinds[target])} {kinds[target]}", target,
                              hint)
             )
 
     for i, p in enumerate(sc.parties):
         if isinstance(p, Cloud):
-            out.extend(_cloud_problems(sc, i, p, ref))
+            out.extend(cloud_problems(sc, i, p, ref))
         if isinstance(p, Lab):
             for cid in p.renting:
                 ref(("parties", i, "renting", cid), cid, ("cloud",))
@@ -173,14 +166,16 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
                                         if not p.content_per_unit.is_uncertain
                                         else p.content_per_unit.describe()))
 
-    seen_deals: set[str] = set()
+    seen_deals: dict[str, int] = {}
+    outside = within(sc)
     for j, d in enumerate(sc.deals):
         base: tuple[str | int, ...] = ("deals", j)
         if d.id in seen_deals:
-            out.append(CrossProblem((*base, "id"), "duplicates an earlier deal id", d.id))
+            out.append(CrossProblem((*base, "id"), "duplicates an earlier deal id", d.id,
+                                    earlier=("deals", seen_deals[d.id])))
         if d.id in kinds or d.id in BUILTIN_IDS:
             out.append(CrossProblem((*base, "id"), "is already a party id", d.id))
-        seen_deals.add(d.id)
+        seen_deals.setdefault(d.id, j)
         for field, target, allowed in deal_refs(d):
             if isinstance(d, CreditFacility) and field == "borrower" and kinds.get(target) == "cloud":
                 # a facility's draws follow a lab's purchases and shortfalls; a cloud has
@@ -214,9 +209,7 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             out.extend(_check_guarantee(sc, d, base))
         q = sc.quarter_of(d.start)
         if d.start is not None and not 0 <= q < sc.horizon_quarters:
-            out.append(CrossProblem((*base, "start"),
-                                    f"must fall within the horizon, {sc.start} to "
-                                    f"{_label(sc, sc.horizon_quarters - 1)}", d.start))
+            out.append(CrossProblem((*base, "start"), outside, d.start))
         if isinstance(d, SpvLease):
             sources = [("amount", d.amount), ("debt.amount", d.debt.amount),
                        *((f"equity.{h}", v) for h, v in d.equity.items())]
@@ -259,8 +252,8 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
             for k, item in enumerate(d.schedule):
                 qk = sc.quarter_of(item.quarter)
                 if not 0 <= qk < sc.horizon_quarters:
-                    out.append(CrossProblem((*base, "schedule", k, "quarter"),
-                                            "must fall within the horizon", item.quarter))
+                    out.append(CrossProblem((*base, "schedule", k, "quarter"), outside,
+                                            item.quarter))
                 elif k and qk <= sc.quarter_of(d.schedule[k - 1].quarter):
                     # a schedule out of order is almost always a typo in a year
                     out.append(CrossProblem((*base, "schedule", k, "quarter"),
@@ -269,8 +262,7 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
     out.extend(_check_correlations(sc))
     for k, shock in enumerate(sc.shocks):
         if not 0 <= sc.quarter_of(shock.start) < sc.horizon_quarters:
-            out.append(CrossProblem(("shocks", k, "start"), "must fall within the horizon",
-                                    shock.start))
+            out.append(CrossProblem(("shocks", k, "start"), outside, shock.start))
         if isinstance(shock, PriceWar):
             ref(("shocks", k, "vendor"), shock.vendor, ("vendor",))
     if vendors == [] and any(isinstance(p, Lab | Buyer) for p in sc.parties):
@@ -294,73 +286,19 @@ def _check_warrant(sc: Scenario, d: DeploymentWarrant,
         out.append(CrossProblem((*base, "issuer"), "must name a vendor with `financials` (its "
                                 "share price decides the hurdles)", d.issuer))
     if d.expiry is not None and not 0 <= sc.quarter_of(d.expiry) < sc.horizon_quarters:
-        out.append(CrossProblem((*base, "expiry"), "must fall within the horizon", d.expiry))
-    return out
-
-
-def _cloud_problems(sc: Scenario, i: int, p: Cloud, ref: Any) -> list[CrossProblem]:
-    """A cloud's references (lenders, tenants, holders), debt shares and contract dates."""
-    out: list[CrossProblem] = []
-    for k, tranche in enumerate(p.debt):
-        ref(("parties", i, "debt", k, "lender"), tranche.lender, ("lender", "investor", "vendor"))
-    top = sum(t.share.support()[1] for t in p.debt)
-    if top > 1 + 1e-9:
-        out.append(CrossProblem(("parties", i, "debt"), "shares must add up to at most 1 (for "
-                                "uncertain shares, their largest values)", round(top, 6)))
-    for k, contract in enumerate(p.contracts):
-        if contract.tenant != "customers":
-            ref(("parties", i, "contracts", k, "tenant"), contract.tenant,
-                ("lab", "vendor", "investor", "lender", "buyer"))
-        if contract.start is not None and not 0 <= sc.quarter_of(contract.start) < sc.horizon_quarters:
-            out.append(CrossProblem(("parties", i, "contracts", k, "start"),
-                                    "must fall within the horizon", contract.start))
-        if contract.opening:
-            out += _opening_problems(sc, ("parties", i, "contracts", k), contract)
-    opening = [c for c in p.contracts if c.opening]
-    # the opening contracts' first phases at their smallest must fit in the largest fleet
-    # the cloud can have at the start (on a path where it is short they are cut pro rata)
-    first = sum(max(c.capacity.support()[0], 0.0) / _most_phases(c) for c in opening)
-    if opening and (p.installed.support()[1] <= 0 or first > p.installed.support()[1] + 1e-9):
-        out.append(CrossProblem(("parties", i, "installed"), "must hold the capacity of its "
-                                "opening contracts at the start (they are delivered from it)",
-                                round(p.installed.support()[1], 6)))
-    for hid in p.equity.holders:
-        ref(("parties", i, "equity", "holders", hid), hid, ("investor", "vendor", "lender", "buyer"))
-    for j, d in enumerate(sc.deals):
-        if isinstance(d, Equity) and d.investee == p.id and p.funding is None:
-            out.append(CrossProblem(("deals", j, "investee"), "a cloud that takes equity needs "
-                                    "funding (its valuation_multiple prices its shares)", p.id))
-    if p.balance_sheet == "funded" and p.funding is not None:
-        out.append(CrossProblem(("parties", i, "funding"), "a cloud with balance_sheet: funded "
-                                "raises no rounds (its parent pays); remove funding or use "
-                                "balance_sheet: own", "funding"))
-    return out
-
-
-def _most_phases(contract: CloudContract) -> float:
-    """The most phases a contract's ramp can have (whole quarters, half up, at least 1)."""
-    top = contract.ramp_quarters.support()[1]
-    return math.inf if math.isinf(top) else max(math.floor(top + 0.5), 1)
-
-
-def _opening_problems(sc: Scenario, base: tuple[str | int, ...],
-                      contract: CloudContract) -> list[CrossProblem]:
-    """An opening contract is a lab's, from the scenario start (its capacity serves the lab's
-    first quarter)."""
-    out: list[CrossProblem] = []
-    if contract.start is not None and sc.quarter_of(contract.start) != 0:
-        out.append(CrossProblem((*base, "start"), "must be the scenario start (or omitted) for "
-                                "an opening contract", contract.start))
-    if not any(isinstance(q, Lab) and q.id == contract.tenant for q in sc.parties):
-        out.append(CrossProblem((*base, "opening"), "needs a lab tenant (an opening contract "
-                                "serves its tenant's first quarter)", contract.tenant))
+        out.append(CrossProblem((*base, "expiry"), within(sc), d.expiry))
     return out
 
 
 def _check_registry_link(d: Any, base: tuple[str | int, ...]) -> list[CrossProblem]:
-    """A deal's ``registry`` names a row of the bundled deal registry."""
+    """A deal's ``registry`` names a row of the bundled deal registry, and a hypothetical
+    deal names none (no real deal stands behind it, so a link would pass it off as one)."""
     if d.registry is None:
         return []
+    if d.status == "hypothetical":
+        return [CrossProblem((*base, "registry"), "must be left out for a hypothetical deal "
+                             "(status: hypothetical says no such deal is reported; link a real "
+                             "deal with its own status)", d.registry)]
     from chipcredit.registry import registry_ids
 
     ids = registry_ids()
@@ -380,7 +318,7 @@ def _check_guarantee(sc: Scenario, d: LoanGuarantee,
                              d.guarantees, did_you_mean(d.guarantees, pool))]
     if not isinstance(target, Loan | CreditFacility):
         return [CrossProblem((*base, "guarantees"), "must name a loan or credit_facility deal, "
-                             f"but {d.guarantees} is {_article(target.kind)} {target.kind}",
+                             f"but {d.guarantees} is {article(target.kind)} {target.kind}",
                              d.guarantees)]
     out = []
     for field in ("lender", "borrower"):
@@ -389,16 +327,6 @@ def _check_guarantee(sc: Scenario, d: LoanGuarantee,
                                     f"({getattr(target, field)})", getattr(d, field),
                                     getattr(target, field)))
     return out
-
-
-def _label(sc: Scenario, offset: int) -> str:
-    from chipcredit.units import format_quarter
-
-    return format_quarter(sc.start_index + offset)
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _check_correlations(sc: Scenario) -> list[CrossProblem]:

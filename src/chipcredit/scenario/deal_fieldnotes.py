@@ -67,8 +67,9 @@ DEAL_NOTES: dict[str, dict[str, str]] = {
     },
     "Loan": {
         "amortisation": (
-            "Bullet pays interest only and the principal at maturity. amortising pays a level payment "
-            "(bullet | amortising)"
+            "Bullet pays interest only and the principal at maturity. amortising pays a level payment (an "
+            "annuity); straight-line repayment (equal principal each quarter) is not modelled (bullet | "
+            "amortising)"
         ),
         "amount": "Principal, drawn at the beginning of start (Money, $B)",
         "borrower": "A lab or a cloud (party id)",
@@ -155,7 +156,10 @@ DEAL_NOTES: dict[str, dict[str, str]] = {
     "SpvLeaseTerms": {
         "rate": "The lease's implicit rate (Rate, nominal annual)",
         "residual": (
-            "Value assumed left at term end. It is also the purchase-option price (Fraction, share of cost)"
+            "Value assumed left at term end. It is also the purchase-option price. Unwritten, it is each "
+            "path's draw of the curve at the term, so an experiment on that curve point moves the rent too;"
+            " solve and sensitivity say so, and can vary deals.ID.lease.residual itself "
+            "(docs/sensitivity.md) (Fraction, share of cost)"
         ),
         "term_years": "Lease term (Term, years)",
     },
@@ -202,6 +206,11 @@ DEAL_NOTES: dict[str, dict[str, str]] = {
             "The quarter whose beginning holds the deal's funding flows. It must fall within the horizon "
             "(quarter)"
         ),
-        "status": "How far the real deal has got (announced | signed | executed)",
+        "status": (
+            "How far the real deal has got, or hypothetical: no such deal is reported and every term is "
+            "assumed. A hypothetical deal names no registry row; it is simulated as any other "
+            "(close_probability still decides whether it closes), and the CLI tables, the report and the "
+            "dashboard mark it hypothetical (announced | signed | executed | hypothetical)"
+        ),
     },
 }

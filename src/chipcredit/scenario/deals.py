@@ -71,7 +71,10 @@ class _DealBase(Model):
     description: str | None = None
     start: QuarterLabel | None = None
     """Quarter the deal's funding flows fall in (at its beginning); default: scenario start."""
-    status: Literal["announced", "signed", "executed"] | None = None
+    status: Literal["announced", "signed", "executed", "hypothetical"] | None = None
+    """How far the real deal has got; ``hypothetical``: no such deal is reported, every term
+    is assumed (it names no ``registry`` row, and every table marks it); it is simulated as
+    any other deal, closing with its ``close_probability``."""
     close_probability: Probability = Field(default_factory=lambda: _n(1.0))
     """Chance the deal closes at all, drawn once per path."""
     registry: str | None = None
@@ -198,8 +201,8 @@ class DscrTest(Model):
 class Covenants(Model):
     """Tests on an SPV's debt, each quarter. A breach does what ``breach`` says:
     ``cash_sweep`` sends the SPV's spare cash to prepay the debt; ``reserve`` keeps it in the
-    SPV instead of paying equity; ``default`` is an event of default: the debt accelerates
-    and takes all the SPV's cash until it is repaid."""
+    SPV instead of paying equity; ``default`` is an event of default: the debt takes all
+    the SPV's cash until it is repaid, and the equity gets it again from then on."""
 
     ltv: LtvTest | None = None
     dscr: DscrTest | None = None

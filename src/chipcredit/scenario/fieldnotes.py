@@ -13,7 +13,7 @@ docs.
 
 `FIELD_NOTES` is keyed by class name, and a field common to every kind of a section (a deal's
 ``id``, ``start``, ``close_probability``, ...; a party's ``discount_rate``) is noted once,
-under the base class the kinds share (``_DealBase``, ``_PartyBase``), as the docs document it
+under the base class the kinds share (``_DealBase``, ``PartyBase``), as the docs document it
 once; `field_note` looks a field's note up along the class's MRO, so a kind whose text
 differs keeps its own entry.
 """

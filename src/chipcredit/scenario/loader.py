@@ -235,5 +235,10 @@ def _cross_problems(sc: Scenario, file: str, located: Located | None) -> list[Pr
     for cp in cross_check(sc):
         line, col = where(located, cp.path)
         value = _NO if cp.value is None else cp.value
-        out.append(Problem(file, line, col, path_text(cp.path), cp.rule, value, cp.suggestion))
+        rule = cp.rule
+        if cp.earlier is not None:  # a duplicate: where the first one is, to find it by
+            first_line, _ = where(located, cp.earlier)
+            rule += f", {path_text(cp.earlier)}" + (
+                "" if first_line is None else f" on line {first_line}")
+        out.append(Problem(file, line, col, path_text(cp.path), rule, value, cp.suggestion))
     return out

@@ -145,13 +145,19 @@ class Scenario(Model):
         """One line naming each deal and cloud contract whose schedule ends after the
         horizon, with the quarter it ends, and saying that what is still owed then is
         marked at the horizon and later losses are not simulated; then each term in years
-        over 30, which looks like months typed as years (`scenario.terms`); None when there
-        is neither. `chipcredit.simulate` issues it as a `ChipcreditNote` and ``chipcredit
-        validate`` prints it (see `scenario.horizon`)."""
+        over 30, which looks like months typed as years (`scenario.terms`); then each amount
+        or capacity so large it looks like $M or MW typed as $B or GW
+        (`scenario.magnitudes`); then each lab bound by a purchase commitment with no cap on
+        the equity it sells (`scenario.equity_caps`); None when there is none of these.
+        `chipcredit.simulate` issues it as a `ChipcreditNote` and ``chipcredit validate``
+        prints it (see `scenario.horizon`)."""
+        from .equity_caps import cap_note
         from .horizon import horizon_note
+        from .magnitudes import magnitude_note
         from .terms import term_note
 
-        notes = [note for note in (horizon_note(self), term_note(self)) if note is not None]
+        notes = [note for note in (horizon_note(self), term_note(self), magnitude_note(self),
+                                   cap_note(self)) if note is not None]
         return " ".join(notes) if notes else None
 
     @classmethod

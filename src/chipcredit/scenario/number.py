@@ -1,6 +1,6 @@
 """Numbers in a scenario: fixed, uncertain, and sourced.
 
-Any number in a scenario may be written three ways (DESIGN.md section 2a)::
+Any number in a scenario may be written three ways (docs/design.md section 2a)::
 
     growth: 0.3                                          # fixed
     growth: {p05: 0.1, p95: 0.6}                         # uncertain, lognormal by default
@@ -123,7 +123,7 @@ class Number(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> Number:
         if self.basis == "fact" and not (self.source or "").strip():
-            # DESIGN.md section 2a: a fact is a reported figure, so it names where it comes
+            # docs/design.md section 2a: a fact is a reported figure, so it names where it comes
             # from; a number with no source to name is an assumption
             raise refusal("is marked basis: fact but has no source; a fact must name where it "
                           "comes from in source (or be marked basis: assumed)",

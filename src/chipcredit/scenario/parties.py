@@ -1,50 +1,39 @@
-"""Parties: vendors, labs, buyers, investors and lenders, chosen by ``kind:``."""
+"""Parties: vendors, labs, buyers, investors and lenders, and the union of every party kind
+(clouds in `clouds`), chosen by ``kind:``."""
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Discriminator, Field, Tag
 
-from .base import DefinedId, Flag, FrozenMap, GrowthPath, Id, Model, QuarterLabel, ReadOnly
-from .deals import QuarterOf, high_end, term_quarters
+from .base import FrozenMap, GrowthPath, Id, Model, ReadOnly
+from .clouds import Cloud
+from .equity_rounds import CapTable, Funding
 from .number import (
-    DiscountRate,
     Fraction,
     Growth,
     Money,
     Number,
-    OpenFraction,
     Positive,
-    Quarters,
-    Rate,
     Signed,
-    Term,
     Volatility,
 )
+from .party_base import PartyBase
 
 __all__ = [
     "Buyer",
-    "CapTable",
-    "Cloud",
-    "CloudContract",
-    "CloudDebt",
     "Compute",
     "Costs",
     "Demand",
-    "Funding",
-    "FundingSuccess",
     "GrowthOrPath",
     "Investor",
     "Lab",
     "Lender",
-    "Maturity",
     "Party",
     "PriceResponse",
     "Revenue",
     "Spending",
-    "SpotMarket",
     "Vendor",
     "VendorChoice",
     "VendorFinancials",
@@ -53,21 +42,6 @@ __all__ = [
 
 def _n(x: float) -> Number:
     return Number(value=x)
-
-
-class _PartyBase(Model):
-    id: DefinedId
-    name: str | None = None
-    description: str | None = None
-    discount_rate: DiscountRate = Field(default_factory=lambda: _n(0.10))
-    """Effective annual rate at which this party discounts its flows for NPV, at most 1."""
-
-    @property
-    def can_default(self) -> bool:
-        """Whether the party pays from its own cash and defaults when it cannot (a lab, a
-        cloud on its own balance sheet). Every other party's cash is a net position funded
-        from outside, which may go negative."""
-        return False
 
 
 class PriceResponse(Model):
@@ -138,7 +112,7 @@ class VendorFinancials(Model):
     shares_outstanding: Positive
 
 
-class Vendor(_PartyBase):
+class Vendor(PartyBase):
     """A chipmaker.
 
     Attributes
@@ -261,76 +235,7 @@ class Compute(Model):
     spending: Spending | None = None
 
 
-class FundingSuccess(Model):
-    """Coefficients of the round-success logistic.
-
-    ``P(success) = 1 / (1 + exp(-(base + momentum * m + sentiment * s + winter * w)))``
-    where ``m`` is trailing four-quarter revenue growth, ``s`` sentiment and ``w`` 1 in winter.
-    """
-
-    base: Signed
-    momentum: Signed = Field(default_factory=lambda: _n(0.0))
-    sentiment: Signed = Field(default_factory=lambda: _n(0.0))
-    winter: Signed = Field(default_factory=lambda: _n(0.0))
-
-
-class Maturity(Model):
-    """A valuation multiple that matures: it moves from ``valuation_multiple`` towards a
-    mature ``multiple``, the log of their ratio halving every ``half_life_years``.
-
-    ``m(t) = multiple * (valuation_multiple / multiple) ** (0.5 ** (t / half_life_years))``
-    with ``t`` in years since the scenario start (``q / 4`` in quarter ``q``). The premium
-    is decayed in logs, not in level, because a revenue multiple above a mature one prices
-    the growth still to come, and its log is roughly that excess growth summed over the
-    years left: as the growth decays towards its long-run rate, the log premium decays with
-    it. In level a 230x multiple would still be 119x after one half-life.
-
-    Attributes
-    ----------
-    multiple : the mature multiple, pre-money valuation over annual revenue run-rate
-    half_life_years : years for the log of (multiple / mature multiple) to halve
-    """
-
-    multiple: Positive
-    half_life_years: Positive
-
-
-class Funding(Model):
-    """A lab's equity rounds.
-
-    Attributes
-    ----------
-    buffer_quarters : a round is tried when cash falls below this many quarters of burn
-    round_quarters : a round raises this many quarters of burn (at least the arrears)
-    valuation_multiple : pre-money valuation over annual revenue run-rate, at zero sentiment
-        (at the start, when ``maturity`` is given)
-    sentiment_loading : the multiple moves by ``exp(sentiment_loading * sentiment)``
-    success : the logistic of round success
-    maturity : the multiple decays towards a mature one (`Maturity`); none: it stays fixed
-    max_dilution : the most of the company a round sells, as a share of the post-money
-        valuation: a round raises at most ``pre_money * d / (1 - d)``; none: no limit
-    max_dilution_per_year : the most of the company the rounds of any four trailing
-        quarters (this one included) sell together: they issue at most ``d / (1 - d)``
-        times the shares outstanding before the first of them; none: no limit
-    """
-
-    buffer_quarters: Money = Field(default_factory=lambda: _n(4.0))
-    round_quarters: Positive = Field(default_factory=lambda: _n(6.0))
-    valuation_multiple: Positive
-    sentiment_loading: Signed = Field(default_factory=lambda: _n(0.5))
-    success: FundingSuccess
-    maturity: Maturity | None = None
-    max_dilution: OpenFraction | None = None
-    max_dilution_per_year: OpenFraction | None = None
-
-
-class CapTable(Model):
-    """The opening cap table: declared holders' fractions; ``founders`` hold the rest."""
-
-    holders: Annotated[dict[Id, Fraction], ReadOnly] = Field(default_factory=FrozenMap)
-
-
-class Lab(_PartyBase):
+class Lab(PartyBase):
     """An AI developer: buys compute, burns cash, raises rounds and can default."""
 
     kind: Annotated[Literal["lab", "carrier"], AfterValidator(lambda _: "lab")]
@@ -374,7 +279,7 @@ class Demand(Model):
     beta: Signed = Field(default_factory=lambda: _n(0.0))
 
 
-class Buyer(_PartyBase):
+class Buyer(PartyBase):
     """A hyperscaler aggregate: exogenous demand, pays cash, never defaults."""
 
     kind: Literal["buyer"]
@@ -382,133 +287,16 @@ class Buyer(_PartyBase):
     procurement: Annotated[dict[Id, Fraction], ReadOnly] = Field(min_length=1)
 
 
-class Investor(_PartyBase):
+class Investor(PartyBase):
     """An equity investor (a fund, a sovereign, a strategic)."""
 
     kind: Literal["investor"]
 
 
-class Lender(_PartyBase):
+class Lender(PartyBase):
     """A lender (a private-credit fund, a bank)."""
 
     kind: Literal["lender"]
-
-
-class CloudContract(Model):
-    """Capacity a cloud rents to one tenant under contract.
-
-    ``capacity`` units from ``start`` (default: the scenario start) for ``term_years``, at
-    ``price_per_unit_year`` ($B per unit-year), paid quarterly in arrears. The tenant is a
-    lab (its rent is a claim on it, and the capacity counts as its own), another party
-    that pays from its own funds (Nvidia renting back its chips), or ``customers`` for
-    tenants outside the model (Microsoft, Meta). A tenant's default ends its contract.
-
-    ``ramp_quarters`` (N, rounded to whole quarters per path, at least 1) delivers the
-    capacity as a data-centre campus comes online: in N equal phases, one a quarter from
-    ``start``, each built in its quarter and rented for ``term_years`` from its delivery.
-    Capacity and rent step up over the first N quarters and down over the last N, and the
-    contract's total (``capacity * price_per_unit_year * term_years``) is the same for any
-    N. The default, 1, delivers the whole capacity at ``start``.
-
-    ``opening`` (a lab tenant, from the scenario start): the contract was already running
-    before the start, so the capacity the tenant holds at the start is under it. Its first
-    quarter's delivery (the first phase, under a ramp) also serves the tenant's first
-    quarter, from the cloud's ``installed`` fleet (pro rata, where that fleet is short), its
-    rent paid before the start as a lab's own opening fleet was bought; the contract is then
-    delivered, and its rent paid, from ``start`` as any other's.
-    """
-
-    tenant: Id
-    capacity: Money
-    price_per_unit_year: Money
-    start: QuarterLabel | None = None
-    term_years: Term
-    ramp_quarters: Quarters = Field(default_factory=lambda: _n(1.0))
-    opening: Flag = False
-
-    def last_quarter(self, quarter_of: QuarterOf) -> int:
-        """Offset from the scenario start of the last quarter with rent due: the last
-        phase, delivered ``ramp - 1`` quarters after ``start``, is rented for the term
-        (`engine.clouds`). An uncertain ramp is taken at its high end; the term is a
-        single number (`term_quarters`).
-
-        Parameters
-        ----------
-        quarter_of : callable
-            `Scenario.quarter_of` of the scenario the contract is in.
-        """
-        # whole quarters, half up, at least one, as the engine rounds a ramp
-        phases = max(math.floor(high_end(self.ramp_quarters) + 0.5), 1)
-        return quarter_of(self.start) + term_quarters(self.term_years) + phases - 2
-
-
-class CloudDebt(Model):
-    """One tranche of a cloud's GPU-backed debt; tranches are listed senior first.
-
-    ``share`` of every purchase of GPUs is drawn from this tranche; ``opening`` is what is
-    outstanding at the start. Interest is nominal annual, paid quarterly; each quarter
-    ``1 / (4 * term_years)`` of the balance is repaid, so about 36% is still owed after
-    ``term_years``: a tranche never matures (a ``loan`` deal to the cloud does).
-    """
-
-    lender: Id
-    rate: Rate
-    term_years: Positive
-    share: Fraction = Field(default_factory=lambda: _n(0.0))
-    opening: Money = Field(default_factory=lambda: _n(0.0))
-
-
-class SpotMarket(Model):
-    """A cloud's spot price: ``price_per_unit_year`` ($B per unit-year) times the used-GPU
-    value index, times ``max(floor, 1 - oversupply_elasticity * idle share)`` where the idle
-    share is last quarter's unsold share of all clouds' capacity."""
-
-    price_per_unit_year: Money
-    oversupply_elasticity: Fraction = Field(default_factory=lambda: _n(1.0))
-    floor: Fraction = Field(default_factory=lambda: _n(0.1))
-    build: Flag = True
-    """Buy GPUs to meet spot demand that idle capacity cannot (financed like contracts)."""
-
-
-class Cloud(_PartyBase):
-    """A neocloud (CoreWeave): buys GPUs with debt and rents the capacity out, under
-    contracts and on a spot market. It pays power on its fleet and its debt service from
-    its own cash; a cloud in arrears defaults, and its estate (GPUs sold at used value less
-    the fire-sale haircut, plus its cash) pays its debt tranches in order of seniority
-    (secured ``loan`` deals to it share the GPUs' proceeds with them pro rata), then its
-    loans and unpaid costs pro rata, then its shareholders.
-
-    Attributes
-    ----------
-    cash : $B at the start
-    installed : capacity units at the start (taken as evenly spread in age)
-    procurement : share of its GPU purchases from each vendor; shares sum to 1
-    debt : GPU-backed debt tranches, senior first
-    contracts : capacity rented under contract
-    spot : the spot market
-    equity : the opening cap table (founders and the public hold the rest)
-    funding : equity rounds, as a lab's (`Funding`), valued on 4 x the quarter's revenue;
-        omitted: it raises none. Not allowed with a funded balance sheet.
-    balance_sheet : ``own`` (default): it pays from its own cash and defaults when it
-        cannot; ``funded``: a parent with other businesses (Microsoft, Oracle, Amazon) pays
-        its commitments from outside capital, like a vendor's or a buyer's, so its balance
-        is a net cash position that may go negative, and it never defaults
-    """
-
-    kind: Literal["cloud"]
-    balance_sheet: Literal["own", "funded"] = "own"
-    cash: Money
-    installed: Money = Field(default_factory=lambda: _n(0.0))
-    procurement: Annotated[dict[Id, Fraction], ReadOnly] = Field(min_length=1)
-    debt: tuple[CloudDebt, ...] = ()
-    contracts: tuple[CloudContract, ...] = ()
-    spot: SpotMarket
-    equity: CapTable = Field(default_factory=CapTable)
-    funding: Funding | None = None
-
-    @property
-    def can_default(self) -> bool:
-        return self.balance_sheet == "own"
 
 
 Party = Annotated[Vendor | Lab | Buyer | Investor | Lender | Cloud, Field(discriminator="kind")]

@@ -95,7 +95,11 @@ def parameter_paths(scenario: Scenario | str | os.PathLike[str]) -> dict[str, Nu
 
 
 def get_number(scenario: Scenario, path: str) -> Number:
-    """The number at ``path``; a bad path gets the closest real one as a suggestion."""
+    """The number at ``path``; a bad path gets the closest real one as a suggestion.
+
+    An unwritten contract term that takes its value from other numbers (an SPV lease's
+    ``residual``, `chipcredit.scenario.defaulted`) answers with the number it is taken from,
+    so that it may be varied (written) like any other."""
     from .loader import argument_text
 
     if not isinstance(path, str):
@@ -103,6 +107,11 @@ def get_number(scenario: Scenario, path: str) -> Number:
                          f"got {argument_text(path)}")
     numbers = parameter_paths(scenario)
     if path not in numbers:
+        from .defaulted import defaulted_terms
+
+        unwritten = defaulted_terms(scenario).get(path)
+        if unwritten is not None:  # what it is on each path; fixing it writes it
+            return unwritten.number
         hint = did_you_mean(path, numbers)
         raise UsageError(f"no number at parameter path {path!r}"
                          + (f" (did you mean {hint}?)" if hint else ""))
@@ -124,7 +133,7 @@ def put_number(data: dict[str, Any], path: str, value: float | dict[str, Any]) -
             node = {item["id"]: item for item in node}
     last = parts[-1]
     if isinstance(value, dict):
-        old = node[last]
+        old = node.get(last) if isinstance(node, dict) else node[last]  # unwritten: none
         keep = {k: old[k] for k in ("source", "basis") if isinstance(old, dict) and k in old}
         value = {**value, **{k: v for k, v in keep.items() if k not in value}}
     node[last] = value

@@ -38,8 +38,8 @@ from .yamlnodes import DocPath, read_yaml
 if TYPE_CHECKING:
     from .model import Scenario
 
-__all__ = ["MAX_PLAUSIBLE_YEARS", "TERM_FIELDS", "LongTerm", "long_terms", "suggestion",
-           "term_note"]
+__all__ = ["MAX_PLAUSIBLE_YEARS", "TERM_FIELDS", "LongTerm", "located_lines", "long_terms",
+           "named_numbers", "suggestion", "term_note"]
 
 MAX_PLAUSIBLE_YEARS = 30.0
 """A term above this many years is taken for months typed as years (the bundled scenarios'
@@ -73,7 +73,16 @@ class LongTerm:
     years: float
 
 
-def _walk(value: Any, doc: DocPath, path: str) -> Iterator[tuple[DocPath, str, Number]]:
+def named_numbers(sc: Scenario, fields: tuple[str, ...]
+                  ) -> Iterator[tuple[DocPath, str, Number]]:
+    """(place in the document, parameter path, number) of every number of ``sc`` held in a
+    field named one of ``fields``, in any section, in the order of the scenario's sections
+    (the walk `long_terms` and `chipcredit.scenario.magnitudes` share)."""
+    return _walk(sc, (), "", fields)
+
+
+def _walk(value: Any, doc: DocPath, path: str, fields: tuple[str, ...] = TERM_FIELDS
+          ) -> Iterator[tuple[DocPath, str, Number]]:
     if isinstance(value, Number):
         return
     if isinstance(value, BaseModel):
@@ -81,18 +90,19 @@ def _walk(value: Any, doc: DocPath, path: str) -> Iterator[tuple[DocPath, str, N
             key = field.alias or name
             child = getattr(value, name)
             where_ = (*doc, key), f"{path}.{key}" if path else key
-            if key in TERM_FIELDS and isinstance(child, Number):
+            if key in fields and isinstance(child, Number):
                 yield (*where_, child)
             else:
-                yield from _walk(child, *where_)
+                yield from _walk(child, *where_, fields)
     elif isinstance(value, dict):
         for key, child in value.items():
-            yield from _walk(child, (*doc, key), f"{path}.{key}")
+            yield from _walk(child, (*doc, key), f"{path}.{key}", fields)
     elif isinstance(value, list | tuple):
         for i, child in enumerate(value):
             # parties and deals by id, as parameter paths name them
             named = doc in (("parties",), ("deals",)) and hasattr(child, "id")
-            yield from _walk(child, (*doc, i), f"{path}.{child.id}" if named else f"{path}[{i}]")
+            yield from _walk(child, (*doc, i), f"{path}.{child.id}" if named else f"{path}[{i}]",
+                             fields)
 
 
 def long_terms(sc: Scenario) -> tuple[LongTerm, ...]:
@@ -123,15 +133,22 @@ def term_note(sc: Scenario) -> str | None:
     found = long_terms(sc)
     if not found:
         return None
+    return located_lines(sc, [(term.doc_path, term.path, RULE, term.years,
+                               suggestion(term.years)) for term in found])
+
+
+def located_lines(sc: Scenario, items: list[tuple[DocPath, str, str, float, str]]) -> str:
+    """One note of ``(place, path, rule, value, suggestion)`` items, each written as the
+    loader writes an error (file:line:column, path, rule, value, "did you mean"), joined by
+    ". " and ended with "."."""
     text = sc._source_text
     located = None
     if text is not None:  # the text loaded, so it reads again; positions are a courtesy
         with contextlib.suppress(ScenarioError):
             located = read_yaml(text.removeprefix(_BOM), sc.source_file)
     lines = []
-    for term in found:
-        line, column = where(located, term.doc_path)
-        value: float | int = int(term.years) if term.years.is_integer() else term.years
-        lines.append(str(Problem(sc.source_file, line, column, term.path, RULE, value,
-                                 suggestion(term.years))))
+    for doc_path, path, rule, got, hint in items:
+        line, column = where(located, doc_path)
+        value: float | int = int(got) if float(got).is_integer() else got
+        lines.append(str(Problem(sc.source_file, line, column, path, rule, value, hint)))
     return ". ".join(lines) + "."

@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 from chipcredit.errors import Problem, did_you_mean
 
 from .base import ID_PATTERN, spreadsheet_reading, spreadsheet_safe
-from .choice_hints import as_list_of_kinds, choice_meant
+from .choice_hints import as_list_of_kinds, choice_caveat, choice_meant, field_meant
 from .doc_types import kind_members, model_at, type_at
 from .kind_hints import kind_meant, role_at
 from .yamlnodes import ODD_SPACES, DocPath, Located, node_at, path_text
@@ -238,7 +238,7 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
                 typos.append((*path[:-1], "kind"))
             elif model is not None:
                 names = [f.alias or n for n, f in model.model_fields.items()]
-                suggestion = did_you_mean(path[-1], names)
+                suggestion = field_meant(path[-1], names)
             elsewhere = _kinds_with_field(root, path, located.data)
             if elsewhere is not None:  # a party or deal of the wrong kind, not a typo
                 rule, suggestion = elsewhere
@@ -261,6 +261,7 @@ def _translate(root: type[BaseModel], errors: list[ErrorDetails], located: Locat
         elif kind == "literal_error":
             opts = _options(ctx.get("expected"))
             rule, suggestion = f"must be one of {', '.join(opts)}", choice_meant(raw, opts)
+            rule += choice_caveat(raw, opts)
         elif kind == "string_type" and (typed := _typed_word(located, path, raw)) is not None:
             (rule, suggestion), typed_word = typed, True
             value = _NO if raw is None else raw

@@ -2,15 +2,17 @@
 
 Every sheet's first row is its header, frozen. A spreadsheet must never change a value on
 the way in: text that starts like a formula is stored as text, and the seed, which may be
-above Excel's 15 significant digits, is text too.
+above Excel's 15 significant digits, is text too. A float is written as its shortest
+round-trip text (`repr`, up to 17 significant digits), so reading the XML back gives the
+bits the store and the JSON summary hold.
 
 The same run exports to the same bytes: the workbook's created and modified times
 (``docProps/core.xml``) and the date of every file in its zip are the run's ``started``
 time, not the time of the export.
 
 The ``summary`` sheet is the run's JSON summary (``runs show ID --json``) a leaf a row, each
-addressed by its metric path (``portfolios.apollo.var_99``,
-``portfolios.apollo.pd_term_structure.colossus2-spv[3]``), the address that ``sensitivity``
+addressed by its metric path (``portfolios.colossus2-lenders.var_99``,
+``portfolios.colossus2-lenders.pd_term_structure.colossus2-spv[3]``), the address that ``sensitivity``
 and ``solve`` accept, so the figures that exist only in the summary (SPVs, vendors,
 portfolios) need not be rebuilt from the per-path outcomes. Its third column is the unit
 of each number (`chipcredit.analytics.unit.summary_unit`); the metrics, bands and flows
@@ -102,8 +104,21 @@ class _Sheet:
                     cell.data_type = "s"
                     out.append(cell)
                     continue
+            elif isinstance(value, float) and float(f"{value:.16g}") != value:
+                out.append(self._exact(value))
+                continue
             out.append(value)
         self._sheet.append(out)
+
+    def _exact(self, value: float) -> Any:
+        """A number cell whose XML holds ``repr(value)``, the shortest text that reads back
+        as the same float: openpyxl writes numbers with 16 significant digits (``%.16g``),
+        which changes about one float in five in its last bit, so the sheet would not be
+        the JSON summary it copies. A number's text is written as it is given."""
+        cell = self._cell(self._sheet, value=None)
+        cell._value = repr(value)
+        cell.data_type = "n"
+        return cell
 
     def frame(self, data: pd.DataFrame) -> None:
         self.row(data.columns)

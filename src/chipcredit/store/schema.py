@@ -19,6 +19,7 @@ import yaml
 from chipcredit._version import __version__
 from chipcredit.analytics.unit import BAND_UNITS, CAPACITY, FLOW_UNIT, METRIC_UNITS
 from chipcredit.errors import UsageError
+from chipcredit.fingerprint import code_sha256
 
 __all__ = [
     "IRR_COLUMNS",
@@ -32,7 +33,7 @@ __all__ = [
     "prepare_writable",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Version of the table layout. A store with a newer version is refused; an older one is
 migrated when it is next opened for writing (`MIGRATIONS`)."""
 
@@ -64,7 +65,8 @@ _Q = ("q", "INTEGER NOT NULL", "quarter index, 0 for the start quarter")
 _QUARTER = ("quarter", "VARCHAR NOT NULL", "quarter label, e.g. 2025Q4")
 
 META = Table("meta", (
-    ("key", "VARCHAR NOT NULL", "setting name: schema_version, created_with, created"),
+    ("key", "VARCHAR NOT NULL", "setting name: schema_version, created_with, "
+                                "created_with_code (a store made since schema 5), created"),
     ("value", "VARCHAR", "its value, as text"),
 ), "facts about the store itself", key="key")
 
@@ -91,6 +93,9 @@ RUNS = Table("runs", (
     ("max_abs_imbalance", "DOUBLE", "largest ledger-invariant violation ($B; near zero)"),
     ("summary_json", "VARCHAR", "the JSON summary (chipcredit run --json) of the main result"),
     ("extra", "VARCHAR", "JSON object of command-specific details (e.g. the command line)"),
+    # schema 5, last as a migrated store has it
+    ("code_sha256", "VARCHAR", "fingerprint of the code that made the run (the JSON summary's "
+                               "chipcredit_code_sha256); NULL for a run stored before schema 5"),
 ), "one row per recorded command", key="id")
 
 METRICS = Table("metrics", (
@@ -312,6 +317,8 @@ MIGRATIONS: dict[int, tuple[Migration, ...]] = {
     # the bracket; rows stored before get it from the run's JSON summary where it has it
     3: (*(f"ALTER TABLE metrics ADD COLUMN {name} {sql_type}"
           for name, sql_type, _ in METRICS.columns if name in IRR_COLUMNS), _backfill_irr),
+    # version 5: a run names the code that made it; before, only a version shared by commits
+    4: ("ALTER TABLE runs ADD COLUMN code_sha256 VARCHAR",),
 }
 """What takes a store from schema ``v`` to ``v + 1``, keyed by ``v``: SQL statements, and
 functions of the connection for what SQL alone cannot do (reading a stored scenario)."""
@@ -381,7 +388,8 @@ def prepare_writable(con: Any, path: Path) -> None:
             con.execute("CREATE SEQUENCE run_ids START 1")
             created = datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
             con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created_with', ?), "
-                        "('created', ?)", [str(SCHEMA_VERSION), __version__, created])
+                        "('created_with_code', ?), ('created', ?)",
+                        [str(SCHEMA_VERSION), __version__, code_sha256(), created])
         else:
             _refuse_newer(version, path)
             for v in range(version, SCHEMA_VERSION):

@@ -39,7 +39,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from chipcredit._version import __version__
 from chipcredit.analytics.irr_stats import bracket_shares
 from chipcredit.analytics.metrics import column
 from chipcredit.analytics.result import Result
@@ -290,10 +289,10 @@ def prepare(results: Result | Mapping[str, Result], *, kind: str = "run",
         "kind": kind, "scenario": main.scenario.name, "scenario_sha256": main.scenario_sha256,
         "scenario_yaml": main.scenario.source_text, "paths": main.paths, "seed": main.seed,
         "deterministic": main.deterministic, "start_quarter": main.scenario.start,
-        "quarters": main.scenario.horizon_quarters, "version": __version__,
+        "quarters": main.scenario.horizon_quarters, "version": main.version or None,
         "started": started, "elapsed_seconds": elapsed, "stored_paths": stored,
         "variants": len(named), "max_abs_imbalance": _num(main.max_abs_imbalance),
-        "summary_json": summary_json, "extra": extra_json,
+        "summary_json": summary_json, "extra": extra_json, "code_sha256": main.code_sha256 or None,
     }
     frames = {t: _join(fs) for t, fs in tables.items()}
     return Prepared(run, frames, _join(keys), _join(values))

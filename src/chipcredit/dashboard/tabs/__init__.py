@@ -2,9 +2,10 @@
 current, choice)``, given the words, the run on show and the sidebar's choice: ``overview``,
 ``flows``, ``labs``, ``deals``, ``market``, ``sensitivity``, ``comparison`` (the Compare tab)
 and ``registry``. The other modules are parts of the overview, which they draw nothing
-without: ``headline`` (its KPIs), ``deal_table``, ``party_table`` and ``vendor_table`` (its
-tables and their notes), and ``shares`` (how probabilities and shares of paths read, and the
-mark of a statistic over only some paths, which the tables share)."""
+without: ``headline`` (its KPIs), ``credit_tables`` (the report's credit section),
+``deal_table``, ``party_table`` and ``vendor_table`` (its tables and their notes), and
+``shares`` (how probabilities and shares of paths read, and the mark of a statistic over
+only some paths, which the tables share)."""
 
 from __future__ import annotations
 

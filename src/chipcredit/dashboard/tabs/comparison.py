@@ -9,7 +9,9 @@ is the deal's financed side, or put in a token amount) in either run has no pair
 as in ``chipcredit stress`` and ``compare`` (`chipcredit.report.multiples.unmeant_moic`):
 the paired chart leaves it out and the stored-run table reads n/m, and a note under each
 says why, with the reasons of the deal table's notes (`moic_notes`). An IRR median that no
-path has reads a dash, n/a one withheld (`chipcredit.report.multiples.irr_cell`).
+path has reads a dash, n/a one withheld (`chipcredit.report.multiples.irr_cell`). A
+probability reads as in the Overview (``27.3%``) and its difference in percentage points
+(``+0.1 pp``), never as a relative change.
 """
 
 from __future__ import annotations
@@ -41,14 +43,29 @@ from chipcredit.report.multiples import (
 from chipcredit.report.problem_text import error_text
 from chipcredit.report.tables import irr_notes, irr_text
 
-__all__ = ["METRICS", "against_stored", "draw", "moic_notes", "paired_figure", "paired_notes",
-           "stored_notes", "unmeant_stored"]
+from .shares import probability_text
+
+__all__ = ["METRICS", "PROBABILITIES", "against_stored", "draw", "moic_notes", "paired_figure",
+           "paired_notes", "points_text", "stored_notes", "unmeant_stored"]
 
 Unmeant = dict[tuple[str, str], tuple[str, str]]
 """(deal, party) to (reason, text after the pair), as `unmeant_moic` gives them."""
 
 METRICS = ("npv", "irr", "moic", "loss", "default_probability", "revenue_total", "cash_end")
 """Metrics compared with a stored run."""
+PROBABILITIES = ("default_probability",)
+"""The probabilities of `METRICS`: shown as the Overview shows them (`probability_text`),
+their difference in percentage points (`points_text`)."""
+
+
+def points_text(T: Catalogue, difference: float | None) -> str:
+    """The difference of two probabilities in percentage points, signed, to 0.1 point as the
+    probabilities are shown (0.274 - 0.273: ``+0.1 pp``), so that it never reads as a
+    relative change; n/a where either side has none."""
+    if difference is None or not np.isfinite(difference):
+        return T.na()
+    points = round(difference * 100, 1)
+    return T.t("dashboard.compare.points", value="0.0" if points == 0 else f"{points:+.1f}")
 
 
 def against_stored(result: cc.Result, stored: pd.DataFrame) -> pd.DataFrame:
@@ -142,7 +159,14 @@ def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int, names: dict[str, 
         def shown(value: Any, metric: str = metric, nm: bool = nm) -> str:
             if nm:  # no paired change for a MOIC n/m in either run (`moic_notes` says why)
                 return T.t("report.moic_nm")
+            if metric in PROBABILITIES:  # as the Overview: 27.3%, not 27%
+                return probability_text(T, None if pd.isna(value) else float(value))
             return T.metric_value(metric, None if pd.isna(value) else float(value))
+
+        def difference(value: Any, metric: str = metric) -> str:
+            if metric in PROBABILITIES:
+                return points_text(T, None if pd.isna(value) else float(value))
+            return shown(value)
 
         def median(value: Any, ranked: Any, metric: str = metric, nm: bool = nm) -> str:
             # an IRR median as the deal table shows it: >1000% above the bracket (inf in
@@ -157,7 +181,7 @@ def _formatted(table: pd.DataFrame, T: Catalogue, run_id: int, names: dict[str, 
             T.t("report.col_metric"): T.label("metric", metric),
             T.t("dashboard.compare.this_mean"): shown(rec["mean_this"]),
             T.t("dashboard.compare.stored_mean", run=run_id): shown(rec["mean_stored"]),
-            T.t("dashboard.compare.diff_mean"): shown(rec["mean_diff"]),
+            T.t("dashboard.compare.diff_mean"): difference(rec["mean_diff"]),
             T.t("dashboard.compare.this_p50"): median(rec["p50_this"], rec["ranked_share_this"]),
             T.t("dashboard.compare.stored_p50", run=run_id): median(rec["p50_stored"],
                                                                      rec["ranked_share_stored"]),
@@ -254,8 +278,13 @@ def _paired(T: Catalogue, current: Current, choice: Choice) -> None:
         st.caption(markdown_safe(note))
 
 
-def _stored(T: Catalogue, current: Current) -> None:
+def _stored(T: Catalogue, current: Current, stale: bool) -> None:
+    """The run on show against a stored run; ``stale`` where the sidebar's inputs no longer
+    make the run on show (an edit not yet run): the comparison says it is of the run on
+    show, not of the inputs now, as the page's banner says of the tabs."""
     st.subheader(T.t("dashboard.compare.stored_title"))
+    if stale:
+        st.warning(T.t("dashboard.compare.stored_stale"))
     if not store.available():
         st.info(T.t("dashboard.compare.no_duckdb", hint=store.INSTALL_HINT))
         return
@@ -307,4 +336,4 @@ def _stored(T: Catalogue, current: Current) -> None:
 
 def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     _paired(T, current, choice)
-    _stored(T, current)
+    _stored(T, current, not choice.produces(current.key, current.paths, current.seed))

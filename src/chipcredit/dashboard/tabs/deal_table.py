@@ -14,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import chipcredit as cc
 from chipcredit.dashboard.names import party_name
+from chipcredit.report.deal_odds import hypothetical_deals
+from chipcredit.report.deal_table import npv_rates_note, value_lost_note
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.multiples import (
     REASONS,
@@ -32,8 +35,8 @@ from chipcredit.report.tables import irr_notes, irr_text
 
 from .shares import PARTIAL_MARK, partial_shares, path_share_text
 
-__all__ = ["KEY_METRICS", "closed_notes", "deal_notes", "deal_table", "marked", "moic_reasons",
-           "party_names"]
+__all__ = ["KEY_METRICS", "closed_notes", "deal_notes", "deal_table", "loss_share_text", "marked",
+           "moic_reasons", "party_names"]
 
 KEY_METRICS = ("npv", "irr", "moic", "loss")
 """Deal metrics in the overview table."""
@@ -91,13 +94,16 @@ def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
     (`multiples.irr_not_meaningful`); `deal_notes` says why. An IRR percentile beyond the
     bracket reads as the report has it (`chipcredit.report.tables.irr_text`: ``>1000%``,
     ``-100%``, n/a where withheld), and one that no path has a dash, as is a MOIC that no
-    path has (the party put nothing in), as in the report."""
+    path has (the party put nothing in), as in the report. The last column is the CLI's
+    and the report's P(loss > 0) (`loss_share_text`), on each pair's loss row."""
     names = party_names(result, T)
+    hypothetical = hypothetical_deals(result.scenario.deals)  # marked, as in the report
     unmeant = moic_reasons(result)
     irr_nm = _irr_unmeant(result, unmeant)
     partial = partial_shares(result)
     table = result.summary()
     table = table[table["deal"].notna() & table["metric"].isin(KEY_METRICS)]
+    lost = _loss_column(result, T)
     rows = []
     for rec in table.to_dict("records"):
         metric = str(rec["metric"])
@@ -114,12 +120,35 @@ def deal_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
             known = pd.notna(rec[stat]) and kind != "withheld"
             stats[stat] = T.t("report.moic_nm") if nm else text + (mark if known else "")
         rows.append({
-            T.t("report.col_deal"): rec["deal"],
+            T.t("report.col_deal"): str(rec["deal"]) + (T.t("report.hypothetical_mark")
+                                                        if rec["deal"] in hypothetical else ""),
             T.t("report.col_party"): names.get(str(rec["party"]), str(rec["party"])),
             T.t("report.col_metric"): T.label("metric", metric),
             **{T.t(f"report.col_{stat}"): text for stat, text in stats.items()},
+            lost: loss_share_text(result, T, str(rec["deal"]), str(rec["party"]))
+            if metric == "loss" else "",
         })
     return pd.DataFrame(rows)
+
+
+def _loss_column(result: cc.Result, T: Catalogue) -> str:
+    """The header of the P(loss > 0) column, as the report's deals table has it: whether the
+    one path lost (``report.col_lost_deterministic``) in the deterministic base case."""
+    return T.t("report.col_lost_deterministic" if result.deterministic else "report.col_p_loss")
+
+
+def loss_share_text(result: cc.Result, T: Catalogue, deal: str, party: str) -> str:
+    """P(loss > 0) of ``party`` in ``deal``: the share of the paths on which its deal loss is
+    above 0, as ``chipcredit run``'s deals table and the report's have it (losses below a
+    dollar are 0 already), written as a share of paths (`path_share_text`); in the
+    deterministic base case whether its one path lost (yes or no), as the report says."""
+    try:
+        loss = np.asarray(result.outcome(deal, party, "loss"))
+    except cc.UsageError:  # as the CLI: a pair without a loss outcome has no share
+        return T.na()
+    if result.deterministic:
+        return T.t("report.answer_yes" if bool(np.any(loss > 0)) else "report.answer_no")
+    return path_share_text(T, float(np.mean(loss > 0)))
 
 
 def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
@@ -168,7 +197,11 @@ def deal_notes(result: cc.Result, T: Catalogue) -> list[str]:
                      shares=T.t("number.list_separator").join(shares))
                  for (deal, party), shares in grouped.items()]
         notes.append(T.t("dashboard.overview.partial", mark=PARTIAL_MARK, items=sep.join(items)))
-    return notes + closed_notes(result, T)
+    # at whose rate each NPV is, the report's note (one deal's flows read differently to two
+    # parties), with the parties named as the table names them
+    lost = value_lost_note(result, T, lambda party: names.get(party, party))
+    return [*notes, *closed_notes(result, T), *([lost] if lost else []),
+            npv_rates_note(result, T, lambda party: names.get(party, party))]
 
 
 def marked(result: cc.Result) -> bool:

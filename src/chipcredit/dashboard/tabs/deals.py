@@ -3,6 +3,8 @@ path's cash flows of the deal, transfer by transfer."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -14,10 +16,27 @@ from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.charts import outcome_histogram
 from chipcredit.report.i18n import Catalogue
 
-__all__ = ["METRICS", "cashflow_table", "draw"]
+__all__ = ["LABEL_ROOM", "METRICS", "cashflow_table", "clear_of_labels", "draw"]
 
 METRICS = ("npv", "irr", "moic", "loss", "npv_realised", "moic_realised", "peak_exposure")
 """Metrics offered, where the deal has them for the party."""
+
+
+LABEL_ROOM = 0.22
+"""Share of the histogram's height kept above its tallest bar for the p05, p50 and p95
+labels, which the chart writes in rows from its top down (0.07 of the height apart, each
+about 0.05 high): the p50 label sat on the tallest bar."""
+
+
+def clear_of_labels(fig: Any) -> Any:
+    """``fig`` (`outcome_histogram` of one metric) with its y-axis from 0 to its tallest bar
+    over 1 - `LABEL_ROOM`, so that no bar reaches the rows of its percentile labels."""
+    tops = [max((float(v) for v in (bar.y or ()) if v is not None), default=0.0)
+            for bar in fig.data if bar.type == "bar"]
+    top = max(tops, default=0.0)
+    if top > 0:
+        fig.update_yaxes(range=[0.0, top / (1 - LABEL_ROOM)])
+    return fig
 
 
 def _kind(T: Catalogue, kind: str) -> str:
@@ -67,7 +86,8 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     metric = st.radio(T.t("dashboard.deals.metric"), metrics, horizontal=True,
                       format_func=lambda m: T.label("metric", m), key="deal_metric")
     fig = cache.chart("histogram", current.run_key, T.lang, (deal, party, metric),
-                      lambda: outcome_histogram(result, deal, party, metric, lang=T.lang))
+                      lambda: clear_of_labels(outcome_histogram(result, deal, party, metric,
+                                                                lang=T.lang)))
     st.plotly_chart(fig, key="deal_histogram")
     with st.expander(T.t("dashboard.deals.cashflows")):
         st.dataframe(cashflow_table(result, deal, T), hide_index=True)

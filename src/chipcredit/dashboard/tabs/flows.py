@@ -4,6 +4,7 @@ a table in the page's language and money unit."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -17,9 +18,17 @@ from chipcredit.report.charts import sankey_chart
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.sankey_flows import OUTSIDE
 from chipcredit.report.sankey_labels import node_name
+from chipcredit.report.sankey_layout import MARGIN, label_width
 
-__all__ = ["TABLE_WIDTHS", "draw", "flow_columns", "flow_table"]
+__all__ = ["LEGEND_PX", "TABLE_WIDTHS", "draw", "flow_columns", "flow_table", "legend_rows"]
 
+LEGEND_PX = 736 - MARGIN - 56
+"""Width (px) a row of the Sankey's legend may take: the page's main column at 1,280 px
+(736 px) less the chart's left margin, where the legend starts, and a margin for the
+estimate of `label_width` (the report's two rows ran 60 px past the chart's right edge)."""
+_GAP = "   "
+"""Between two items of a row of the legend, as the report's legend has it."""
+_TAG = re.compile(r"<[^>]+>")
 TABLE_WIDTHS = {"report.col_from": 230, "report.col_to": 230, "report.col_kind": 170,
                 "report.col_total": 90}
 """Width (px) of each column of the flows table: 720 px in all, inside the page's 736 px at
@@ -50,6 +59,33 @@ def flow_columns(T: Catalogue) -> dict[str, Any]:
     return {T.t(key): st.column_config.TextColumn(width=width) for key, width in TABLE_WIDTHS.items()}
 
 
+def legend_rows(text: str, width: float = LEGEND_PX) -> str:
+    """The report's Sankey legend (`chipcredit.report.sankey_labels.legend_text`: items
+    of a coloured square and a name, in two rows) rewrapped so that no row is wider than
+    ``width`` px by `label_width`'s estimate: items in their order, as many to a row as fit
+    (one at least)."""
+    items = [item for item in re.split(rf"<br>|{_GAP}", text) if item]
+    rows: list[list[str]] = []
+    used = 0.0
+    for item in items:
+        size = label_width(_TAG.sub("", item))
+        if rows and used + label_width(_GAP) + size <= width:
+            rows[-1].append(item)
+            used += label_width(_GAP) + size
+        else:
+            rows.append([item])
+            used = size
+    return "<br>".join(_GAP.join(row) for row in rows)
+
+
+def _fitted(fig: Any) -> Any:
+    """``fig`` with its legend rewrapped by `legend_rows` to the page's width."""
+    for note in fig.layout.annotations:
+        if note.name == "legend":
+            note.text = legend_rows(str(note.text))
+    return fig
+
+
 def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     result = current.result
     flows = result.flows()
@@ -67,7 +103,8 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
         st.info(T.t("dashboard.flows.none"))
         return
     fig = cache.chart("sankey", current.run_key, T.lang, (*chosen, outside),
-                      lambda: sankey_chart(result, kinds=chosen, outside=outside, lang=T.lang))
+                      lambda: _fitted(sankey_chart(result, kinds=chosen, outside=outside,
+                                                   lang=T.lang)))
     st.plotly_chart(fig, key="sankey")
     st.caption(T.t("chart.sankey_colours"))
     with st.expander(T.t("report.flows_table")):

@@ -1,12 +1,14 @@
 """Overview: headline numbers (KPIs), the plain-language summary, the deal and party tables,
-the run's notes, and the downloads (JSON summary, HTML report, scenario YAML).
+the credit section (the report's: claim holders' books and the SPVs' debt), the run's notes,
+and the downloads (JSON summary, HTML report, scenario YAML).
 
 This module draws the tab; its parts are their own modules: the KPIs (`headline`), the deal
-table and its notes (`deal_table`), the vendors table (`vendor_table`), the parties table
-(`party_table`) and how probabilities and shares of paths read (`shares`)."""
+table and its notes (`deal_table`), the vendors table and its split by year (`vendor_table`),
+the parties table (`party_table`) and how probabilities and shares of paths read (`shares`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
@@ -18,14 +20,23 @@ from chipcredit.dashboard.limits import markdown_safe
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.tables import net_position
+from chipcredit.report.vendors import horizon
 
+from .credit_tables import credit_blocks
 from .deal_table import deal_notes, deal_table, party_names
 from .headline import headline_kpis, kpi_text
 from .party_table import party_table
 from .shares import probability_text
-from .vendor_table import vendor_columns, vendor_table, vendors_text
+from .vendor_table import (
+    vendor_columns,
+    vendor_table,
+    vendor_years_columns,
+    vendor_years_table,
+    vendor_years_text,
+    vendors_text,
+)
 
-__all__ = ["draw"]
+__all__ = ["download_name", "draw"]
 
 _PER_ROW = 3
 
@@ -47,23 +58,52 @@ def _summary_text(result: cc.Result, T: Catalogue) -> str | None:
     return str(summary_text(result, lang=T.lang))
 
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_NAME_CHARS = 40
+
+
+def download_name(result: cc.Result, what: str) -> str:
+    """A download's file name: the scenario's name, the seed and the path count, then
+    ``what`` (``summary.json``, ``report.html``, ``scenario.yaml``), so that files of
+    several runs kept side by side say which run they are:
+    ``chipcredit-seed-2025-seed0-300paths-summary.json``. A scenario name (free text in an
+    upload) keeps only letters, digits, ``.``, ``_`` and ``-``, at most 40 of them (others
+    become ``-``; an empty name reads ``scenario``)."""
+    name = _UNSAFE.sub("-", result.scenario.name).strip("-.")[:_NAME_CHARS].strip("-.") or "scenario"
+    return f"chipcredit-{name}-seed{result.seed}-{result.paths}paths-{what}"
+
+
 def _downloads(T: Catalogue, current: Current) -> None:
     result = current.result
     st.subheader(T.t("dashboard.download.title"))
     left, middle, right = st.columns(3)
     left.download_button(T.t("dashboard.download.json"), result.to_json,
-                         file_name="chipcredit-summary.json", mime="application/json",
+                         file_name=download_name(result, "summary.json"), mime="application/json",
                          key="download_json", on_click="ignore")
 
     def html() -> bytes:
         return cache.report_html(current.key, current.paths, current.seed, T.lang, result)
 
     middle.download_button(T.t("dashboard.download.report"), html,
-                           file_name="chipcredit-report.html", mime="text/html",
+                           file_name=download_name(result, "report.html"), mime="text/html",
                            key="download_report", on_click="ignore")
     right.download_button(T.t("dashboard.download.scenario"), result.scenario.source_text,
-                          file_name="scenario.yaml", mime="application/x-yaml",
+                          file_name=download_name(result, "scenario.yaml"),
+                          mime="application/x-yaml",
                           key="download_yaml", on_click="ignore")
+
+
+def _credit(T: Catalogue, result: cc.Result) -> None:
+    """The report's credit section (`credit_tables.credit_blocks`): who loses if a borrower
+    defaults, with the report's numbers and notes."""
+    st.subheader(T.t("report.credit"))
+    for block in credit_blocks(result, T):
+        if block.kind == "heading":
+            st.markdown(f"**{markdown_safe(block.text)}**")
+        elif block.kind == "table":
+            st.dataframe(block.table, hide_index=True)
+        else:
+            st.caption(markdown_safe(block.text))
 
 
 def draw(T: Catalogue, current: Current, choice: Choice) -> None:
@@ -96,13 +136,26 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
         st.caption(markdown_safe(note))
     vendors = vendor_table(result, T)
     if not vendors.empty:  # the story's headline number: revenue paid with a vendor's own money
-        st.subheader(T.t("report.headline_vendors"))
+        first, last, _ = horizon(result.scenario)
+        st.subheader(T.t("report.headline_vendors", first=first, last=last))
         st.dataframe(vendors, hide_index=True, column_config=vendor_columns(T))
         st.caption(markdown_safe(vendors_text(result, T)))
+        years = vendor_years_table(result, T)
+        if not years.empty:  # the totals split by year: the first year's money coming back
+            title, note = vendor_years_text(result, T)
+            st.markdown(f"**{markdown_safe(title)}**")
+            st.dataframe(years, hide_index=True, column_config=vendor_years_columns(result, T))
+            st.caption(markdown_safe(note))
     st.subheader(T.t("report.headline_parties"))
     st.dataframe(party_table(result, T), hide_index=True)
+    for p in result.scenario.parties:  # the caveat beside the party's odds, as the report
+        if p.note and T.lang == "en":  # the scenario's words, English as the report has them
+            st.caption(markdown_safe(T.t("report.party_note", party=p.id, note=p.note)))
     if any(net_position(p) for p in result.scenario.parties):  # as the report's note
         st.caption(markdown_safe(T.t("report.funded_cash_note")))
+    if any(p.kind == "vendor" for p in result.scenario.parties):
+        st.caption(markdown_safe(T.t("report.vendor_cash_note")))
+    _credit(T, result)
     if current.run.notes:
         with st.expander(T.t("dashboard.overview.notes", count=len(current.run.notes))):
             for note in current.run.notes:

@@ -8,6 +8,7 @@ import math
 import chipcredit as cc
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.multiples import partial_share
+from chipcredit.report.path_shares import near_end_percent
 
 __all__ = ["PARTIAL_MARK", "partial_shares", "path_share_text", "probability_text"]
 
@@ -40,11 +41,9 @@ def partial_shares(result: cc.Result) -> dict[tuple[str, str, str], float]:
 
 
 def path_share_text(T: Catalogue, share: float) -> str:
-    """A share of the paths to 0.1 percentage point, as ``chipcredit run`` prints it; one
-    that is neither none nor all of them never reads 0.0% or 100.0% (``<0.1%``, ``>99.9%``)."""
-    text = probability_text(T, share)
-    if 0.0 < share < 0.001:
-        return "<" + probability_text(T, 0.001)
-    if 0.999 < share < 1.0:
-        return ">" + probability_text(T, 0.999)
-    return text
+    """A share of the paths to 0.1 percentage point, as ``chipcredit run`` prints it, except
+    within 1% of none or all of them, where it has two significant figures of its distance
+    from there (`chipcredit.report.path_shares.near_end_percent`, the rule of the CLI and
+    the report): 1 path in 2,000 reads ``0.05%``, never ``0.0%`` or ``0.1%``."""
+    near = near_end_percent(share) if math.isfinite(share) else None
+    return probability_text(T, share) if near is None else T.t("number.percent", value=near)

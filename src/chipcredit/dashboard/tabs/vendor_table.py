@@ -1,5 +1,6 @@
 """The overview's vendors table: the report's and the CLI's vendors table, with the short
-headers and column widths that fit the page, and the report's caption under it."""
+headers and column widths that fit the page, and the report's caption under it; then the
+table of each vendor's self-funded revenue by calendar year that splits its totals."""
 
 from __future__ import annotations
 
@@ -11,14 +12,18 @@ import streamlit as st
 import chipcredit as cc
 from chipcredit.dashboard.names import party_name
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.self_funded_years import years_rows
 from chipcredit.report.vendors import (
     VENDOR_COLUMNS,
+    horizon,
+    outside_funding,
     unmodelled_funding,
     vendor_rows,
     vendors_caption,
 )
 
-__all__ = ["VENDOR_LABELS", "VENDOR_WIDTHS", "vendor_columns", "vendor_table", "vendors_text"]
+__all__ = ["VENDOR_LABELS", "VENDOR_WIDTHS", "vendor_columns", "vendor_table", "vendor_years_columns",
+           "vendor_years_table", "vendor_years_text", "vendors_text"]
 
 _VENDOR_HEADERS = ("report.col_revenue_p50", "report.col_revenue_mean", "report.col_self_funded_p50",
                    "report.col_self_funded_mean", "report.col_self_funded_share",
@@ -51,7 +56,8 @@ def vendors_text(result: cc.Result, T: Catalogue) -> str:
     parties = result.scenario.parties
     return vendors_caption(result.summary().to_dict("records"), [(p.id, p.kind) for p in parties],
                            unmodelled_funding(result.scenario), T,
-                           lambda party: party_name(party, parties, T))
+                           lambda party: party_name(party, parties, T),
+                           outside=outside_funding(result.scenario), horizon=horizon(result.scenario))
 
 
 VENDOR_WIDTHS = (106, 100, 98, 118, 125, 105, 84)
@@ -75,3 +81,67 @@ def vendor_columns(T: Catalogue) -> dict[str, Any]:
     headers = [T.t("report.col_party"), *(T.t(h) for h in _VENDOR_HEADERS)]
     return {h: st.column_config.TextColumn(label=T.t(short), width=width, help=h)
             for h, short, width in zip(headers, VENDOR_LABELS, VENDOR_WIDTHS, strict=True)}
+
+
+_YEAR_HEADERS = (("report.vendor_years_revenue", "dashboard.vendors.years_revenue"),
+                 ("report.vendor_years_own", "dashboard.vendors.years_own"),
+                 ("report.vendor_years_share", "dashboard.vendors.years_share"))
+"""Per vendor, the catalogue keys of its three by-year columns: the report's full header and
+the page's short one."""
+
+
+def _years(result: cc.Result) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each vendor's ``self_funded_by_year`` items from the run's JSON summary
+    (`cc.Result.to_dict`, ``vendors.VENDOR.self_funded_by_year``), in scenario order; a
+    vendor without them (no provenance traced) is left out."""
+    vendors = result.to_dict().get("vendors") or {}
+    return [(vendor, entry["self_funded_by_year"]) for vendor, entry in vendors.items()
+            if entry.get("self_funded_by_year")]
+
+
+def vendor_years_table(result: cc.Result, T: Catalogue) -> pd.DataFrame:
+    """The report's and the CLI's table of self-funded revenue by calendar year
+    (`chipcredit.report.self_funded_years`, whose cells it shows), read from the JSON
+    summary: one row per year of
+    the horizon (a part year named with its quarters, ``2025 (Q4)``), and per vendor its mean
+    revenue and mean self-funded revenue that year (in the page's money unit) and their ratio
+    (two decimals, as the vendors table: fractions of 1%), under the report's headers; every
+    cell a string, n/a for a year without revenue. Empty where no vendor has the figures.
+
+    Returns
+    -------
+    pandas.DataFrame
+        years x (1 + 3 per vendor) strings.
+    """
+    vendors = _years(result)
+    if not vendors:
+        return pd.DataFrame()
+    parties = result.scenario.parties
+    headers = [T.t("report.col_year")]
+    for vendor, _ in vendors:
+        name = party_name(vendor, parties, T)
+        headers += [T.t(full, vendor=name) for full, _ in _YEAR_HEADERS]
+    rows = [dict(zip(headers, cells, strict=True)) for cells in years_rows(vendors, T)]
+    return pd.DataFrame(rows)
+
+
+def vendor_years_columns(result: cc.Result, T: Catalogue) -> dict[str, Any]:
+    """``st.dataframe``'s column configuration of `vendor_years_table`: each vendor column
+    (keyed by the report's full header, ``Nvidia: self-funded revenue``) shown under a short
+    header with the vendor's short name, the full header on hover."""
+    parties = result.scenario.parties
+    out = {}
+    for vendor, _ in _years(result):
+        name, short = party_name(vendor, parties, T), party_name(vendor, parties, T, short=True)
+        for full, label in _YEAR_HEADERS:
+            header = T.t(full, vendor=name)
+            out[header] = st.column_config.TextColumn(label=T.t(label, vendor=short), help=header)
+    return out
+
+
+def vendor_years_text(result: cc.Result, T: Catalogue) -> tuple[str, str]:
+    """The title and the note of `vendor_years_table`, the report's: means over paths (a ratio
+    of means, so the years add up to the totals) or, in the base case, its one path."""
+    if result.deterministic:
+        return T.t("report.vendor_years_title_base"), T.t("report.vendor_years_note_base")
+    return T.t("report.vendor_years_title"), T.t("report.vendor_years_note")

@@ -1,0 +1,270 @@
+"""The report's headline deals table: per deal and party its NPV, IRR and MOIC percentiles,
+P(loss > 0), the share of paths with no IRR and the deal's extras, then the notes that say
+what its cells mean."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from chipcredit.analytics.result import Result
+from chipcredit.analytics.stats import describe
+
+from .deal_odds import discount_rates, hypothetical_deals, path_odds
+from .i18n import Catalogue
+from .multiples import (
+    EXTRAS,
+    REASONS,
+    closed_shares,
+    extras_shown,
+    financed_parties,
+    irr_cell,
+    irr_not_meaningful,
+    mark_counted,
+    mark_matters,
+    mark_value,
+    moic_reason,
+    partial_share,
+)
+from .tables import Cell, irr_notes, irr_text, table
+from .theme import display_name
+
+__all__ = ["PARTIAL_MARK", "deals_table", "npv_rates_note", "value_lost_note"]
+
+PARTIAL_MARK = "*"
+"""Marks a median over only the paths where it has a value, as ``chipcredit run`` does."""
+
+
+def deals_table(result: Result, cat: Catalogue) -> str:
+    """Per deal and party: NPV 5th/50th/95th percentile, median IRR and MOIC, P(loss > 0),
+    the share of paths with no IRR, and the deal's outcomes outside its cash metrics
+    (`multiples.extras_shown`: a warrant's dilution cost and value, a conversion's shares;
+    medians, and over paths the mean in brackets; those whose mean is not 0); then notes.
+
+    A MOIC that means nothing for the party (`multiples.moic_reason`: it pays and gets
+    nothing back, it is the financed side, or it put in a token amount) reads
+    ``report.moic_nm``, and a note under the table names the parties of each reason; so does
+    the IRR of a party that pays and gets nothing back or of an equity investee
+    (`multiples.irr_not_meaningful`). The median IRR is the JSON summary's
+    (`Result.describe`, which ranks the paths beyond the bracket), shown by `irr_text`:
+    ``>1000%`` above the bracket, ``-100%`` among the paths whose flows only go out, n/a
+    where withheld, a dash where no path has one, each with a note (`irr_notes`); a MOIC
+    that no path has (nothing put in) is a dash too, with a note. P(loss > 0) and the share of paths with
+    no IRR never read 0% or 100% unless none or all (`Catalogue.path_share`). The
+    deterministic base case has one column per statistic (NPV, IRR, MOIC, no percentile),
+    says whether its one path has a loss (yes or no, ``report.col_lost_deterministic``) and
+    has no column of paths with no IRR. A deal
+    that may not close and did not on every path (`multiples.closed_shares`) gets a note
+    saying on what share of the paths it closed (in the base case: that it did not).
+
+    NPV, IRR and MOIC count the horizon mark: where some row's NPV has one, a note says
+    so, and another names each row whose mark is most of its mean NPV
+    (`multiples.mark_matters`) with that NPV split into mark and cash and its median MOIC
+    without the mark (``npv_realised``, ``moic_realised``).
+    """
+    kinds = {d.id: d.kind for d in result.scenario.deals}
+    financed = financed_parties(result.scenario.deals)
+    hypothetical = hypothetical_deals(result.scenario.deals)
+    short = {m: cat.label("metric_short", m) for m in ("npv", "irr", "moic")}
+    headers = [cat.t("report.col_deal"), cat.t("report.col_kind"), cat.t("report.col_party"),
+               f"{short['npv']} {cat.t('report.col_p05')}", f"{short['npv']} {cat.t('report.col_p50')}",
+               f"{short['npv']} {cat.t('report.col_p95')}", f"{short['irr']} {cat.t('report.col_p50')}",
+               f"{short['moic']} {cat.t('report.col_p50')}", cat.t("report.col_p_loss"),
+               cat.t("report.col_nan"), cat.t("report.col_extras")]
+    rows = []
+    unmeant: dict[str, list[str]] = {}
+    beyond: set[str] = set()
+    marks: list[str] = []
+    marked = False  # some row's NPV counts a mark
+    no_moic = False  # some row shows a MOIC that no path has
+    partial: list[str] = []  # this row's statistics over only some paths
+    partial_items: list[str] = []
+    for deal, party in result.deal_parties():
+        npv = describe(result.outcome(deal, party, "npv"))
+        irr = result.outcome(deal, party, "irr")
+        moic = describe(result.outcome(deal, party, "moic"))
+        loss = result.outcome(deal, party, "loss")
+        name = display_name(result, party, cat)
+        reason = moic_reason(financed=(deal, party) in financed, moic_mean=moic["mean"],
+                             moic_p50=moic["p50"], loss_mean=float(np.mean(loss)))
+        irr_nm = irr_not_meaningful(reason, kinds.get(deal))
+        if reason is not None:
+            who = f"{deal} · {name}"
+            unmeant.setdefault(reason, []).append(
+                who + (f" ({cat.multiple(moic['p50'])})" if reason == "token" else ""))
+            if irr_nm and reason == "financed":  # pays_only's note names the IRR too
+                unmeant.setdefault("investee", []).append(who)
+        # the statistics of the JSON summary and the CLI, which rank the paths beyond the
+        # bracket (a median among paths above +1000% is not the median of the others)
+        irr_stats = result.describe(f"deal|{deal}|{party}|irr")
+        shown = irr_cell(irr_stats)  # none: a dash, not n/a
+        # no IRR at all: neither solved nor known to lie beyond the bracket (a total loss,
+        # -100%, is ranked: the histogram and the notes count it as an IRR)
+        ranked = irr_stats.get("ranked_share")
+        no_irr = (1.0 - float(ranked) if ranked is not None
+                  else float(np.mean(~np.isfinite(irr))))
+        moic_values = result.outcome(deal, party, "moic")
+        # the `*` of chipcredit run: a median over only the paths with a value
+        irr_part = partial_share(ranked, float(np.mean(~np.isfinite(irr))))
+        moic_part = partial_share(None, float(np.mean(~np.isfinite(moic_values))))
+        if not irr_nm and shown[0] != "value":
+            beyond.add(shown[0])
+        if reason is None and moic["p50"] is None:  # nothing put in on any path
+            no_moic = True
+        mark, mark_text = _mark(result, deal, party, name, moic["p50"] if reason is None else None, cat)
+        marked = marked or mark
+        if mark_text:
+            marks.append(mark_text)
+        rows.append([
+            Cell(deal + (cat.t("report.hypothetical_mark") if deal in hypothetical else ""), "data"),
+            Cell(cat.label("deal_kind", kinds.get(deal, ""))),
+            Cell(name, "data"),
+            Cell(cat.money(npv["p05"]), "num"), Cell(cat.money(npv["p50"]), "num"),
+            Cell(cat.money(npv["p95"]), "num"),
+            Cell(cat.t("report.moic_nm") if irr_nm
+                 else irr_text(cat, shown) + _star(irr_part, shown[0] not in ("none", "withheld"),
+                                                   "irr", cat, partial), "num"),
+            Cell(cat.t("report.moic_nm") if reason is not None
+                 else cat.t("report.no_value") if moic["p50"] is None
+                 else cat.multiple(moic["p50"]) + _star(moic_part, True, "moic", cat, partial),
+                 "num"),
+            # residue is 0 already; one path has no share of paths: whether it lost
+            Cell((cat.t("report.answer_yes") if bool(np.any(loss > 0)) else cat.t("report.answer_no"))
+                 if result.deterministic else cat.path_share(float(np.mean(loss > 0))), "num"),
+            Cell(cat.path_share(no_irr), "num"),
+            Cell(_extras(result, deal, party, cat)),
+        ])
+        if partial:
+            partial_items.append(cat.t("report.partial_item", deal=deal, party=name,
+                                       shares=cat.t("number.list_separator").join(partial)))
+            partial.clear()
+    sep = cat.t("report.item_separator")
+    notes = ([cat.t("report.hypothetical_note", deals=sep.join(hypothetical))]
+             if hypothetical else [])
+    notes += [cat.t(f"report.moic_nm_{r}", parties=sep.join(unmeant[r]))
+              for r in REASONS if r in unmeant]
+    if "investee" in unmeant:
+        notes.append(cat.t("report.irr_nm_investee", parties=sep.join(unmeant["investee"])))
+    notes += irr_notes(cat, beyond)
+    if no_moic:
+        notes.append(cat.t("report.moic_none_note", value=cat.t("report.no_value")))
+    if partial_items:
+        notes.append(cat.t("report.partial", mark=PARTIAL_MARK, items=sep.join(partial_items)))
+    if marked:
+        notes.append(cat.t("report.mark_note"))
+    if marks:
+        notes.append(cat.t("report.mark_matters", items=sep.join(marks)))
+    for deal, share in closed_shares(result).items():
+        if share < 1.0:
+            notes.append(cat.t("report.not_closed_base", deal=deal) if result.deterministic
+                         else cat.t("report.closed_share", deal=deal, share=cat.path_share(share, 3)))
+    lost = value_lost_note(result, cat)
+    if lost:
+        notes.append(lost)
+    notes.append(npv_rates_note(result, cat))
+    if result.deterministic:  # one path: one NPV, not three equal percentile columns
+        # and no share of paths: whether the path lost, and no column of paths with no IRR
+        # (the IRR cell's dash says it has none)
+        keep = [i for i in range(len(headers)) if i not in (3, 5, 9)]
+        headers = [headers[i] for i in keep]
+        headers[3:7] = [short["npv"], short["irr"], short["moic"], cat.t("report.col_lost_deterministic")]
+        headers[-1] = cat.t("report.col_extras_deterministic")  # a value, not a median
+        rows = [[row[i] for i in keep] for row in rows]
+    return table(headers, rows) + "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
+
+
+def value_lost_note(result: Result, cat: Catalogue,
+                    name: Callable[[str], str] | None = None) -> str | None:
+    """The note under a deals table naming each row whose median NPV is below 0 while its
+    deal loss is 0 on every path (``report.value_lost``: the party pays by what the deal is,
+    a backstop's fees, a lessee's rent, or earns less than its discount rate), with its
+    median NPV and the share of the paths on which the NPV is below 0; None where no row is
+    so, and in the base case (one path, whose NPV the table shows). The report and the
+    dashboard both show it.
+
+    ``name`` gives a party's name from its id (default: the report's `display_name`)."""
+    if result.deterministic:
+        return None
+    label = name if name is not None else (lambda party: display_name(result, party, cat))
+    odds = path_odds(result.scenario.deals, result.outcomes)
+    items = []
+    for deal, party in result.deal_parties():
+        npv = describe(result.outcome(deal, party, "npv"))
+        if (npv["p50"] is not None and npv["p50"] < 0
+                and not np.any(result.outcome(deal, party, "loss") > 0)):
+            items.append(cat.t("report.value_lost_item", deal=deal, party=label(party),
+                               npv=cat.money(npv["p50"]),
+                               share=cat.path_share(odds[(deal, party)]["npv_negative"])))
+    return cat.t("report.value_lost", items=cat.t("report.item_separator").join(items)) \
+        if items else None
+
+
+def npv_rates_note(result: Result, cat: Catalogue,
+                   name: Callable[[str], str] | None = None) -> str:
+    """The note under a deals table that says at whose rate each NPV is (``report.npv_rates``):
+    every party of some deal, once and in scenario order, with its discount rate (effective
+    annual, an uncertain one at its median, `deal_odds.discount_rates`). The report and the
+    dashboard both show it, so they name the same rates.
+
+    ``name`` gives a party's name from its id (default: the report's `display_name`)."""
+    label = name if name is not None else (lambda party: display_name(result, party, cat))
+    dealt = {party for _, party in result.deal_parties()}
+    return cat.t("report.npv_rates", rates=cat.t("report.item_separator").join(
+        f"{label(p)} {cat.percent(r)}" for p, (r, _) in discount_rates(result.scenario.parties).items()
+        if p in dealt))
+
+
+def _star(share: float | None, has_value: bool, metric: str, cat: Catalogue,
+          partial: list[str]) -> str:
+    """`PARTIAL_MARK` for a median over only some of the paths (``share`` of them, from
+    `multiples.partial_share`; None: all), with the note's item added to ``partial``; ""
+    where it is over all paths or the cell shows no value."""
+    if share is None or not has_value:
+        return ""
+    partial.append(f"{cat.label('metric_short', metric)} {cat.path_share(share)}")
+    return PARTIAL_MARK
+
+
+def _mark(result: Result, deal: str, party: str, name: str, moic: float | None,
+          cat: Catalogue) -> tuple[bool, str]:
+    """Whether the party's NPV in the deal counts a horizon mark (`multiples.mark_counted`),
+    and, where that mark is most of its mean NPV (`multiples.mark_matters`), the note's item
+    for it: the mean NPV split into mark and cash, and the median MOIC with and without the
+    mark (``moic``: the row's median MOIC, None where the row shows none)."""
+    key = f"deal|{deal}|{party}|"
+    if key + "npv_realised" not in result.outcomes:
+        return False, ""
+    npv, realised = result.mean(key + "npv"), result.mean(key + "npv_realised")
+    mark = mark_value(npv, realised)
+    counted = mark_counted(npv, realised)
+    if not mark_matters(npv, realised):
+        return counted, ""
+    values = {"deal": deal, "party": name, "npv": cat.money(npv), "mark": cat.money(mark),
+              "cash": cat.money(realised)}
+    if moic is None or key + "moic_realised" not in result.outcomes:
+        return counted, cat.t("report.mark_item", **values)
+    realised_moic = describe(result.outcome(deal, party, "moic_realised"))["p50"]
+    return counted, cat.t("report.mark_item_moic", **values, moic=cat.multiple(moic),
+                          realised=cat.multiple(realised_moic))
+
+
+def _extras(result: Result, deal: str, party: str, cat: Catalogue) -> str:
+    """The party's deal extras that a deal table shows (`multiples.extras_shown`: those whose
+    mean is not 0): their median, and over paths their mean in brackets (a stake from a
+    conversion on under half the paths has a median of 0); money in the language's unit,
+    shares in millions, a stake as a percentage."""
+    key = f"deal|{deal}|{party}|"
+    # Result.describe: the statistics of the JSON summary and the CLI table
+    stats = {name: result.describe(key + name) for name in EXTRAS if key + name in result.outcomes}
+    formats: dict[str, Callable[[Any], str]] = {
+        "money": cat.money, "fraction": cat.percent,
+        "shares": lambda v: cat.t("report.shares_millions", value=cat.number(v))}
+    out = []
+    for name, p50, mean in extras_shown(stats, formats, over_paths=not result.deterministic):
+        label = cat.t(f"report.extra_{name}")
+        out.append(cat.t("report.extra_item", name=label, value=p50) if mean is None
+                   else cat.t("report.extra_item_mean", name=label, value=p50, mean=mean))
+    return cat.t("report.item_separator").join(out)
