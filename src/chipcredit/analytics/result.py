@@ -24,6 +24,7 @@ from chipcredit._version import __version__
 from chipcredit.engine.ledger import Checks
 from chipcredit.scenario.model import Scenario
 
+from .card import Card, horizon_text
 from .frozen import Constant, FrozenChecks, freeze, is_constant
 from .json_summary import NAN_METRICS, json_summary
 from .schedule import Schedules
@@ -141,6 +142,23 @@ class Result(TidyTables, Schedules):
         for name, value in state.items():
             object.__setattr__(self, name, value)
         self.__post_init__()
+
+    # -- display: a card, not the dataclass repr of every array (megabytes at 1,000 paths) --
+    def _card(self) -> Card:
+        sc = self.scenario
+        return Card.of(f"Result of {sc.name}", [
+            ("paths", f"{self.paths:,}" + (" (deterministic base case)" if self.deterministic else "")),
+            ("seed", self.seed), ("horizon", horizon_text(sc)),
+            ("outcomes", f"{len(self.outcomes):,}"), ("parties", len(sc.parties)),
+            ("deals", len(sc.deals)), ("scenario_sha256", self.scenario_sha256[:8])],
+            ".summary(), .outcome(deal, party, metric), .default_probability(party), "
+            ".flows(), .to_dict()")
+
+    def __repr__(self) -> str:
+        return self._card().text()
+
+    def _repr_html_(self) -> str:
+        return self._card().html()
 
     # -- identity ------------------------------------------------------------------------
     @property

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 import chipcredit as cc
+from chipcredit.errors import UsageError
 from chipcredit.report.multiples import unmeant_moic
 
 from .app import app, console, print_whole, user_errors
@@ -31,8 +32,9 @@ def compare_command(
     first: Annotated[str, typer.Argument(
         metavar="A", help="The base scenario: a bundled name or a scenario YAML file.",
         show_default=False)],
-    second: Annotated[str, typer.Argument(
-        metavar="B", help="The scenario compared with it (B minus A).", show_default=False)],
+    second: Annotated[str | None, typer.Argument(
+        metavar="[B]", help="The scenario compared with it (B minus A); leave it out with "
+        "--without.", show_default=False)] = None,
     paths: Annotated[int, typer.Option("--paths", "-n", min=1,
                                        help="Monte Carlo paths (both runs).")] = 10_000,
     seed: Annotated[int, typer.Option("--seed", "-s", min=0,
@@ -40,6 +42,10 @@ def compare_command(
     json_file: Annotated[Path | None, typer.Option(
         "--json", metavar="FILE",
         help="Write the paired differences here as JSON (atomically).")] = None,
+    without: Annotated[list[str] | None, typer.Option(
+        "--without", metavar="DEAL",
+        help="B is A with this deal left out, nothing else changed: what the deal adds to A "
+             "is A minus B (repeat for several deals).")] = None,
     quiet: QuietOption = False,
     store_path: StorePathOption = None,
     no_store: NoStoreOption = False,
@@ -50,7 +56,9 @@ def compare_command(
     Common random numbers give A and B the same draws wherever they share structure; the
     table shows each metric's mean difference with a 95% confidence interval from the
     paired paths, the median paired difference and the shares of paths where B is above
-    and below A.
+    and below A. With --without DEAL, B is A without that deal, so the table shows, negated,
+    what the deal adds (for a milestone_equity deal, the measure of what it causes, which
+    its tied_gross_profit is not).
     """
     with user_errors():
         out = console()
@@ -59,12 +67,25 @@ def compare_command(
         runs = chosen_store(store_path, no_store)
         started = datetime.now(UTC)
         with warnings_shown(console(stderr=True)):
-            res = cc.compare(first, second, paths=paths, seed=seed, scheduler=scheduler)
-        a, b = side_labels(first, second, res.base.scenario.name, res.other.scenario.name)
+            if without and second is not None:
+                raise UsageError("compare: give B or --without DEAL, not both (--without makes B "
+                                 "from A)")
+            if not without and second is None:
+                raise UsageError("compare: give B, the scenario compared with A, or --without "
+                                 "DEAL for A without that deal")
+            res = cc.compare(first, second, paths=paths, seed=seed, scheduler=scheduler,
+                             without=without or None)
+        if res.without:
+            a = res.base.scenario.name
+            b = f"{a} without {', '.join(res.without)}"
+        else:
+            assert second is not None
+            a, b = side_labels(first, second, res.base.scenario.name, res.other.scenario.name)
         stored = record_paired(
             runs, {"a": res.base, "b": res.other}, kind="compare", started=started,
             extra={"a": a, "b": b}, json_file=json_file, differences=res.differences,
-            head={"a": a, "b": b, "paths": paths, "seed": seed})
+            head={"a": a, "b": b, "paths": paths, "seed": seed,
+                  **({"without": list(res.without)} if res.without else {})})
         if quiet:
             report_quietly(stored)
             return

@@ -21,6 +21,7 @@ median difference and the shares of paths either way: a few extreme paths can se
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ import pandas as pd
 
 from chipcredit.analytics.result import Result
 from chipcredit.errors import UsageError, did_you_mean
+from chipcredit.scenario.deal_removal import without_deals
 from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 
@@ -58,11 +60,15 @@ class CompareResult:
         docs/output.md, "Units"). The same shape as `StressResult.differences`. Last, the
         credit rows of each SPV and claim holder both have
         (`chipcredit.experiments.paired.CREDIT_METRICS`).
+    without : tuple of str
+        The deals left out of A to make B (``compare(a, without=...)``), in the order given;
+        empty when B was given.
     """
 
     base: Result
     other: Result
     differences: pd.DataFrame
+    without: tuple[str, ...] = ()
 
     def party(self, party: str) -> pd.DataFrame:
         """The rows of one party's own outcomes (``deal`` None), as in `differences`.
@@ -98,9 +104,11 @@ class CompareResult:
 
 def compare(
     a: Scenario | str | os.PathLike[str],
-    b: Scenario | str | os.PathLike[str],
+    b: Scenario | str | os.PathLike[str] | None = None,
     paths: int = 10_000,
     seed: int = 0,
+    *,
+    without: str | Sequence[str] | None = None,
     **options: Any,
 ) -> CompareResult:
     """Run two scenarios with the same seed and paths, and pair their outcomes path by path
@@ -110,7 +118,12 @@ def compare(
     ----------
     a, b : Scenario, str or os.PathLike
         A `Scenario`, a bundled scenario name (``"seed-2025-sell-only"``) or a YAML file;
-        ``a`` is the base (A), ``b`` the other (B).
+        ``a`` is the base (A), ``b`` the other (B). Leave ``b`` out when giving ``without``.
+    without : str or sequence of str, optional
+        Deal ids of ``a``: B is then ``a`` with those deals left out, nothing else changed,
+        so each difference is what the deals add to A, negated (B minus A). For a
+        ``milestone_equity`` deal this is the measure of what the deal causes, which its
+        ``tied_gross_profit`` (profit on sales made before the money came) is not.
     paths : int
         Monte Carlo paths of each run (at least 1; a NumPy integer is accepted).
     seed : int
@@ -130,14 +143,28 @@ def compare(
     Raises
     ------
     UsageError
-        A bad argument or option (one line naming it).
+        A bad argument or option (one line naming it); ``b`` and ``without`` both given or
+        both missing; a ``without`` id that is no deal of ``a`` (with a did-you-mean).
+    ScenarioError
+        A scenario breaks a rule; with ``without``, a deal or number left in B refers to a
+        removed deal (one line each, at its line in A's file).
     """
+    if (b is None) == (without is None):
+        raise UsageError("compare: give either b (the scenario compared with a) or without "
+                         "(deal ids of a, for a copy of a without them), not "
+                         + ("both" if b is not None else "neither"))
     checked = check_options("compare", options)
     if not checked.get("deterministic"):
         paths = whole_number("compare", "paths", paths, 1)
     elif isinstance(paths, np.integer):
         paths = int(paths)
     seed = seed_number("compare", seed)
-    first, second = load_scenario(a), load_scenario(b)
+    first = load_scenario(a)
+    if without is not None:
+        second = without_deals(first, without, function="compare: without")
+        left_out = tuple(dict.fromkeys([without] if isinstance(without, str) else without))
+    else:
+        assert b is not None
+        second, left_out = load_scenario(b), ()
     base, other = paired_runs(first, second, paths, seed, **checked)
-    return CompareResult(base, other, paired_differences(base, other))
+    return CompareResult(base, other, paired_differences(base, other), left_out)

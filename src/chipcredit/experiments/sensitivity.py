@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from chipcredit.analytics.card import Card
 from chipcredit.analytics.query import metric_value
 from chipcredit.analytics.simulate import simulate
 from chipcredit.errors import (
@@ -51,6 +52,7 @@ from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.number import Number
 from chipcredit.scenario.paths import get_number, parameter_paths
+from chipcredit.scenario.residual_curve import CURVE, point_of_curve
 
 from .arguments import parameter_list, whole_number
 from .index_checks import sobol_range_note, unused_options_note
@@ -149,6 +151,19 @@ class SensitivityResult:
     elapsed_seconds: float
     second_order: pd.DataFrame | None = field(default=None)
 
+    def _card(self) -> Card:
+        return Card.of(f"SensitivityResult of {self.scenario}", [
+            ("metric", self.metric), ("method", self.method), ("parameters", len(self.params)),
+            ("runs", self.runs), ("paths", f"{self.paths:,}"), ("seed", self.seed),
+            ("baseline", f"{self.baseline:.6g}"), ("notes", len(self.notes))],
+            ".table, .notes, .to_dict()")
+
+    def __repr__(self) -> str:
+        return self._card().text()
+
+    def _repr_html_(self) -> str:
+        return self._card().html()
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready record, without wall-clock times (two runs give equal records).
 
@@ -209,10 +224,21 @@ def choose_parameters(scenario: Scenario, params: Sequence[str] | None,
             raise UsageError("the scenario has no uncertain numbers; name the parameters to "
                              "vary (--param PATH)")
         notes.append(f"parameters: every uncertain number in the scenario ({len(chosen)})")
+        points = [p for p in chosen if point_of_curve(p)]
+        if len(points) > 1:  # one draw moves them all: one parameter, the first point
+            chosen = [p for p in chosen if p not in points[1:]]
+            notes.append(f"{points[0]} stands for the whole used-GPU value curve: the other "
+                         "points are not varied on their own")
     else:
         chosen = list(dict.fromkeys(params))
         if not chosen:
             raise UsageError("name at least one parameter to vary")
+        points = [p for p in chosen if point_of_curve(p)
+                  and get_number(scenario, p).is_uncertain]
+        if len(points) > 1:
+            raise UsageError(f"name one uncertain point of {CURVE}, not {len(points)} "
+                             f"({', '.join(points)}): its points are drawn together, so "
+                             "fixing one fixes the others at the same quantile")
     out: list[Parameter] = []
     for path in chosen:
         number = get_number(scenario, path)

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from chipcredit.analytics.card import Card
+
 __all__ = ["SolveResult"]
 
 
@@ -92,6 +94,20 @@ class SolveResult:
     nan_shares: tuple[float | None, ...] = field(default=())
     shown: str | None = None
     deterministic: bool = False
+
+    def _card(self) -> Card:
+        return Card.of(f"SolveResult of {self.scenario}", [
+            ("status", self.status), ("vary", self.vary),
+            ("target", f"{self.metric} {self.op} {self.target:g}"),
+            ("root", "none" if self.shown is None else self.shown),
+            ("probes", len(self.probes)), ("paths", f"{self.paths:,}"), ("seed", self.seed)],
+            ".message, .probes_frame(), .to_dict()")
+
+    def __repr__(self) -> str:
+        return self._card().text()
+
+    def _repr_html_(self) -> str:
+        return self._card().html()
 
     def probes_frame(self) -> pd.DataFrame:
         """The probes as a table.

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from chipcredit.analytics.card import Card, horizon_text
 from chipcredit.analytics.metrics import column
 from chipcredit.analytics.result import Result
 from chipcredit.errors import ChipcreditNote, UsageError, did_you_mean
@@ -62,6 +63,21 @@ class StressResult:
     stressed: Result
     differences: pd.DataFrame
     notes: tuple[str, ...] = ()
+
+    def _card(self) -> Card:
+        # a card, not the dataclass repr of both runs' arrays (megabytes at 1,000 paths)
+        base = self.base
+        return Card.of(f"StressResult of {base.scenario.name} under {self.pack.name}", [
+            ("paths", f"{base.paths:,}"), ("seed", base.seed),
+            ("horizon", horizon_text(base.scenario)), ("shocks", len(self.pack.shocks)),
+            ("differences", f"{len(self.differences):,} rows"), ("notes", len(self.notes))],
+            ".differences, .notes, .base.summary(), .stressed.summary()")
+
+    def __repr__(self) -> str:
+        return self._card().text()
+
+    def _repr_html_(self) -> str:
+        return self._card().html()
 
 
 def _horizon(sc: Scenario) -> str:

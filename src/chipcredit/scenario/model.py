@@ -93,6 +93,13 @@ class Scenario(Model):
         """The file the scenario was loaded from, or ``<scenario>``."""
         return self._source_file or "<scenario>"
 
+    def __repr__(self) -> str:
+        # pydantic's repr dumps every field (64K characters for seed-2025); the YAML is in
+        # source_text and the fields are attributes
+        return (f"<Scenario {self.name}: {self.start}, {self.horizon_quarters} quarters; "
+                f"{len(self.parties)} parties, {len(self.deals)} deals, "
+                f"{len(self.shocks)} shocks; the YAML: .source_text>")
+
     @property
     def start_index(self) -> int:
         """Absolute quarter index of ``start``."""
