@@ -27,12 +27,14 @@ PRICE = 1000.0 * VALUE / SHARES  # $200
 
 
 def world(tranches: list[dict[str, Any]], sale: str = "hold", expiry: str | None = None,
-          choice: bool = False, horizon: int = 16) -> dict[str, Any]:
+          choice: bool = False, horizon: int = 16, start: str | None = None) -> dict[str, Any]:
     warrant: dict[str, Any] = {"id": "w", "kind": "deployment_warrant", "issuer": "amd",
                                "holder": "lab", "strike": STRIKE, "tranches": tranches,
                                "sale": {"rule": sale}}
     if expiry is not None:
         warrant["expiry"] = expiry
+    if start is not None:
+        warrant["start"] = start
     amd = {"id": "amd", "kind": "vendor", "content_per_unit": 20.0, "gross_margin": 0.5,
            "financials": {"earnings_multiple": 0.0, "other_value": VALUE,
                           "shares_outstanding": SHARES, "sentiment_loading": 0.0}}
@@ -145,6 +147,32 @@ def test_the_pull_moves_the_holders_vendor_choice() -> None:
     # the first quarter's choice too: the pull at the opening price (it was 0.5, equal
     # terms, while the price was 0 before the first close)
     np.testing.assert_allclose(share[:2], 1.0 / (1.0 + w_nv), rtol=1e-12)
+
+
+def test_units_deployed_before_the_start_do_not_count() -> None:
+    """From ``start: 2026Q3`` the warrant counts only the units bought from quarter 3 on:
+    0.5 x 2^(3/4) = 0.8409 GW were deployed by the end of 2026Q2, so 1 GW more takes
+    0.5 x 2^((q+1)/4) >= 1.8409, quarter 7 (2027Q3: 2.0 GW deployed in all), not
+    quarter 3 as without a start (AMD-OpenAI: tranche 1 vests on MI450, from H2 2026)."""
+    tranche = [{"shares": 40.0, "deployed": 1.0, "hurdle": 0.0}]
+    vested = band(run(world(tranche, start="2026Q3")), "w", "vested_shares")
+    assert (vested[:7] == 0.0).all() and (vested[7:] == 40.0).all()
+    unstarted = band(run(world(tranche)), "w", "vested_shares")
+    assert unstarted[2] == 0.0 and unstarted[3] == 40.0
+
+
+def test_the_pull_starts_with_the_warrant() -> None:
+    """Before its start the warrant values no unit bought, so it does not pull the holder
+    to the issuer: equal terms (20 + 15 = $35B a GW from each vendor) split the purchases
+    evenly until 2026Q3; from then the first tranche pulls 40 x 199.99 / 1000 per GW, as in
+    `test_the_pull_moves_the_holders_vendor_choice`."""
+    res = run(world([{"shares": 40.0, "deployed": 1.0, "hurdle": 0.0}], choice=True,
+                    horizon=4, start="2026Q3"))
+    pull = 40.0 * (PRICE - STRIKE) / 1000.0
+    np.testing.assert_allclose(band(res, "w", "pull"), [0.0, 0.0, 0.0, pull], rtol=1e-12)
+    w_nv = math.exp(-10.0 * (35.0 / (35.0 - pull) - 1.0))
+    np.testing.assert_allclose(band(res, "amd", "market_share"),
+                               [0.5, 0.5, 0.5, 1.0 / (1.0 + w_nv)], rtol=1e-12)
 
 
 def test_a_warrant_without_tranches_is_refused_in_one_line() -> None:

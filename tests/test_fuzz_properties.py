@@ -155,8 +155,10 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
                                      "exit_per_year": draw(_f(0.0, 1.0)),
                                      "start_in_winter": draw(st.booleans())}},
             "hardware": {"all_in_cost_per_unit": cost,
-                         "residual_value_by_age": draw(st.lists(_f(0.0, 1.0),
-                                                                min_size=1, max_size=6)),
+                         # falling with age, as the loader requires
+                         "residual_value_by_age": sorted(draw(st.lists(_f(0.0, 1.0),
+                                                                       min_size=1, max_size=6)),
+                                                         reverse=True),
                          "fire_sale_haircut": draw(_f(0.0, 1.0)),
                          "useful_life_years": draw(_f(0.5, 8.0))},
         },

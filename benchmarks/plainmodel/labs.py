@@ -39,6 +39,23 @@ def opening_fleet(world: World, procurement: Any, installed: Any, key: str,
     return weights, fleet
 
 
+def committed_reserve(world: World, shortfall: float,
+                      committed: list[tuple[str, float]]) -> tuple[float, float]:
+    """What the quarter's committed purchases will take of ``shortfall``, in the order they
+    are bought: (useful capacity, $B at each vendor's unit price), before cash limits it."""
+    reserved = cost = 0.0
+    for vid, units in committed:
+        if world.choice is None:
+            price, perf = world.market.all_in, 1.0
+        else:  # a unit delivers its vendor's perf, as `Choice.procure` buys it
+            i = world.choice.ids.index(vid)
+            price, perf = world.choice.unit_price[i], world.choice.perf[i]
+        take = min(units, max(shortfall - reserved, 0.0) / perf)
+        reserved += take * perf
+        cost += take * price
+    return reserved, cost
+
+
 def infrastructure_per_unit(world: World, content: float) -> float:
     """$B per unit of buildings, power and network this quarter: the vendor choice's where
     it sets one, else the all-in cost less the vendor ``content`` per unit. The lab's own
@@ -226,16 +243,7 @@ class Lab(Fundraiser):
         """Build out idle financed GPUs (SPV and vendor credit, in scenario order) for what
         it wants beyond the committed units, with its cash less what is due and less the
         committed units' cost; returns the shortfall left."""
-        reserved = cost = 0.0
-        for vid, units in committed:  # committed purchases first, as bought later
-            if world.choice is None:
-                price, perf = world.market.all_in, 1.0
-            else:  # a unit delivers its vendor's perf, as `Choice.procure` buys it
-                i = world.choice.ids.index(vid)
-                price, perf = world.choice.unit_price[i], world.choice.perf[i]
-            take = min(units, max(shortfall - reserved, 0.0) / perf)
-            reserved += take * perf
-            cost += take * price
+        reserved, cost = committed_reserve(world, shortfall, committed)
         wanted = snap(max(shortfall - reserved, 0.0), CAPACITY_DUST)
         for hardware in self.idle_hardware:
             if hardware.idle <= 0.0:
@@ -275,22 +283,25 @@ class Lab(Fundraiser):
     def rent(self, world: World, q: int, shortfall: float, budget: float,
              committed: list[tuple[str, float]]) -> tuple[float, float]:
         """Renew last quarter's spot rentals, cut pro rata to the shortfall and budget, then
-        rent the ``renting`` shares of the rest."""
+        rent the ``renting`` shares of the rest; what the commitments will take, and its
+        cost, is held back from both (the commitment is bought before anything is rented)."""
         if not self.renting:
             return shortfall, budget
-        must_buy = sum(units for _, units in committed)
+        reserved, cost = committed_reserve(world, shortfall, committed)
+        held = min(cost, max(budget, 0.0))
+        budget -= held
         renewals = renewal_rent = 0.0
         for cid in self.renting:  # renewals are cut pro rata, over the live clouds
             cloud = world.clouds_by_id[cid]
             last = cloud.last.get(self.id, 0.0) if cloud.alive else 0.0
             renewals += last
             renewal_rent += last * cloud.spot_price_q
-        scale = min(1.0, shortfall / renewals) if renewals > 0 else 1.0
+        scale = min(1.0, max(shortfall - reserved, 0.0) / renewals) if renewals > 0 else 1.0
         if renewal_rent > 0:
             scale = min(scale, max(budget, 0.0) / renewal_rent)
         left = shortfall
         for renew in (True, False):
-            rentable = max(left - must_buy, 0.0)
+            rentable = max(left - reserved, 0.0)
             for cid, share in self.renting.items():
                 cloud = world.clouds_by_id[cid]
                 price = cloud.spot_price_q
@@ -299,7 +310,7 @@ class Lab(Fundraiser):
                 got = cloud.rent_spot(world, q, self, min(want, left, can))
                 budget -= got * price
                 left = snap(max(left - got, 0.0), CAPACITY_DUST)
-        return left, max(budget, 0.0)
+        return left, max(budget, 0.0) + held
 
     def funding(self, world: World, q: int) -> None:
         """Phase 6: a round if needed; then what it owes is settled from the new cash."""

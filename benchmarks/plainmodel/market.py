@@ -46,8 +46,9 @@ class Market:
         # half up, at least 1
         self.life_q = max(math.floor(p(hw.useful_life_years, h + ".useful_life_years") * 4.0 + 0.5), 1)
         self.max_life = max_life
-        points = [p(v, f"{h}.residual_value_by_age[{i}]")
-                  for i, v in enumerate(hw.residual_value_by_age)]
+        # one uniform for the whole curve (the curve's own key): every point is its quantile
+        # function at that draw, so the points move together along the path
+        points = [p(v, h + ".residual_value_by_age") for v in hw.residual_value_by_age]
         last = len(points) - 1
         self.curve = []  # residual share of cost by age in quarters, between whole years
         for age in range(max(max_life, 4 * last) + 1):

@@ -237,6 +237,8 @@ EDITS: dict[str, tuple[str, str]] = {
                                      "b: parties.xai.revenue.volatility"),
     "refs-correlation-fixed-number": ("b: parties.xai.funding.valuation_multiple",
                                       "b: parties.xai.cash"),
+    "refs-correlation-curve-point": ("b: parties.xai.funding.valuation_multiple",
+                                     "b: 'market.hardware.residual_value_by_age[2]'"),
     # --- structure -------------------------------------------------------------------
     "struct-spv-equity-plus-debt": ("amount: 12.5", "amount: 12"),
     "struct-procurement-shares": ("procurement: {nvidia: 1.0}", "procurement: {nvidia: 0.8}"),
@@ -299,6 +301,8 @@ EDITS: dict[str, tuple[str, str]] = {
     "unc-number-mixing-two-forms": ("{p05: 15, p95: 60}", "{low: 15, high: 60, p05: 20}"),
     "unc-probability-as-lognormal": ("    amount: 6\n", "    amount: 6\n    close_probability: {p05: 0.5, p95: 0.9}\n"),
     "unc-range-leaves-bounds": ("    gross_margin: 0.75", "    gross_margin: {dist: normal, p05: 0.6, p95: 0.9}"),
+    "unc-residual-curve-rises": ("residual_value_by_age: [1.0, 0.65, 0.45, 0.3]",
+                                 "residual_value_by_age: [1.0, 0.65, {low: 0.35, mode: 0.45, high: 0.7}, 0.3]"),
     "unc-correlation-above-one": ("valuation_multiple, rho: 0.5}", "valuation_multiple, rho: 1.5}"),
     "unc-correlation-not-psd": (
         "  - {a: parties.xai.revenue.volatility, b: parties.xai.funding.valuation_multiple, rho: 0.5}\n",

@@ -49,7 +49,10 @@ def _world(used_at_one_year: float = 0.8, debt_years: int = 1) -> dict[str, Any]
                           "term_years": debt_years},
                     lease={"term_years": 1, "rate": 0.16, "residual": 0.8})
     return scenario(parties, [deal], horizon=8,
-                    residual_value_by_age=[1.0, used_at_one_year, 0.2, 0.1, 0.05, 0.0])
+                    # older points no higher than the 1-year one: the curve may not rise
+                    residual_value_by_age=[1.0, used_at_one_year,
+                                           *(min(used_at_one_year, v) for v in (0.2, 0.1, 0.05)),
+                                           0.0])
 
 
 def _spv(res: Any) -> tuple[float, float, float]:

@@ -29,6 +29,20 @@ TOL = 1e-6  # $B: a thousand dollars
 # -- numbers -----------------------------------------------------------------------------
 
 
+def _falling_curve(draw: st.DrawFn, n_ages: int) -> list[Any]:
+    """A used-GPU value curve the loader accepts: each point's whole range at or below the
+    lowest value of the point before it (fixed, uniform or triangular)."""
+    points: list[Any] = []
+    top = 1.0
+    for _ in range(n_ages):
+        point = draw(fraction(min(0.05, top), top))
+        if not isinstance(point, dict):
+            point = min(point, top)  # a fixed share is rounded to 4 places, maybe up
+        points.append(point)
+        top = point["low"] if isinstance(point, dict) else point
+    return points
+
+
 @st.composite
 def fraction(draw: st.DrawFn, lo: float = 0.0, hi: float = 1.0) -> Any:
     """A share in [lo, hi] within [0, 1]: fixed, uniform or triangular."""
@@ -114,7 +128,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "all_in_cost_per_unit": all_in,
             "cost_change_per_year": draw(growth(-0.1, 0.05)),
             "useful_life_years": draw(money(2.0, 6.0)),
-            "residual_value_by_age": [draw(fraction(0.05, 1.0)) for _ in range(n_ages)],
+            "residual_value_by_age": _falling_curve(draw, n_ages),
             "residual_beta": draw(signed(0.0, 1.0)),
             "residual_volatility": draw(money(0.05, 0.4)),
             "winter_residual_hit": draw(fraction(0.0, 0.6)),

@@ -8,6 +8,7 @@ from numpy.typing import NDArray
 
 from chipcredit.scenario.market import Market
 from chipcredit.scenario.number import whole_quarters
+from chipcredit.scenario.residual_curve import CURVE
 from chipcredit.units import (
     annual_probability_to_quarterly,
     annual_volatility_to_quarterly,
@@ -63,9 +64,12 @@ class MarketState:
         life_years = p.array(hw.useful_life_years, "market.hardware.useful_life_years")
         self.life_q = whole_quarters(life_years)  # half up, at least 1, as every term
         self.max_life = int(self.life_q.max())
-        # residual share of cost by age in quarters, interpolated between whole years
-        curve = np.stack([p.array(v, f"market.hardware.residual_value_by_age[{i}]")
-                          for i, v in enumerate(hw.residual_value_by_age)])
+        # residual share of cost by age in quarters, interpolated between whole years. The
+        # curve is one uncertain shape: every point takes its quantile from the curve's one
+        # uniform per path (comonotone), so a path whose GPUs lose value fast loses it fast
+        # at every age, and a curve whose points' ranges fall with age (the loader checks
+        # it, `scenario.residual_curve`) falls on every path; each point keeps its marginal
+        curve = np.stack([p.array(v, CURVE) for v in hw.residual_value_by_age])
         # the curve is flat after its last whole year, so the table stops there (or at the
         # end of the longest useful life); `residual_share` reads older ages from its last row
         ages_years = np.arange(max(self.max_life, 4 * (curve.shape[0] - 1)) + 1) / 4.0

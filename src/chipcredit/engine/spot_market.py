@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from .buildout import committed_reserve
+
 if TYPE_CHECKING:
     from .labs import LabState
     from .sim import Sim
@@ -43,17 +45,27 @@ def rent_from_clouds(sim: Sim, lab: LabState, q: int, shortfall: NDArray[np.floa
                      ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """A lab renews what it rented on the clouds' spot markets last quarter, then rents its
     ``renting`` shares of the rest of its shortfall, as far as its ``budget`` ($B) goes.
-    What it must buy under purchase commitments (``committed``) is left to buy. Returns the
-    shortfall and the budget left for buying.
+    What it must buy under purchase commitments (``committed``) is left to buy, and so is
+    the money to buy it: neither renewals nor new rentals take the committed units' share of
+    the shortfall or their cost (`committed_reserve`). Returns the shortfall and the budget
+    left for buying, the held cost included.
 
     Renewals are cut pro rata: every live cloud renews ``last_rented * scale`` units, with
-    ``scale = min(1, shortfall / renewals, budget / renewal_rent)`` over the live clouds'
-    renewals (GW) and their rent at this quarter's spot prices ($B), a limit dropped where its
-    denominator is 0 (a budget of 0 or less renews nothing). Capacity a cloud cannot deliver
-    goes unrenewed there and is rented anew in the ``renting`` shares."""
+    ``scale = min(1, (shortfall - reserved) / renewals, (budget - held) / renewal_rent)``
+    over the live clouds' renewals (GW) and their rent at this quarter's spot prices ($B), a
+    limit dropped where its denominator is 0 (a budget of 0 or less renews nothing);
+    ``reserved`` is the useful capacity the commitments will take and ``held`` their cost,
+    at most ``budget``. Capacity a cloud cannot deliver goes unrenewed there and is rented
+    anew in the ``renting`` shares."""
     if not lab.renting:
         return shortfall, budget
-    must_buy = sum((units for _, units in committed), np.zeros(sim.n))
+    # A binding purchase comes before any rental (docs/design.md section 3, phase 4): were
+    # last quarter's spot rentals renewed first, they would cover the need the commitment
+    # was signed for and the lab would pay the shortfall fee for renting instead, not for
+    # lacking need or cash. Without commitments both are 0.0 and change nothing.
+    reserved, cost = committed_reserve(sim, shortfall, committed)
+    held = np.minimum(cost, np.maximum(budget, 0.0))
+    budget = budget - held
     clouds = [sim.cloud_by_acct[acct] for acct in lab.renting]
     renewals = np.zeros(sim.n)
     renewal_rent = np.zeros(sim.n)
@@ -61,16 +73,16 @@ def rent_from_clouds(sim: Sim, lab: LabState, q: int, shortfall: NDArray[np.floa
         last = np.where(cloud.alive, cloud.last_rented(lab), 0.0)
         renewals = renewals + last
         renewal_rent = renewal_rent + last * cloud.spot_price_q
-    scale = np.minimum(1.0, np.divide(shortfall, renewals, out=np.ones(sim.n),
-                                      where=renewals > 0))
+    scale = np.minimum(1.0, np.divide(np.maximum(shortfall - reserved, 0.0), renewals,
+                                      out=np.ones(sim.n), where=renewals > 0))
     scale = np.minimum(scale, np.divide(np.maximum(budget, 0.0), renewal_rent,
                                         out=np.ones(sim.n), where=renewal_rent > 0))
     left = shortfall
     for cloud in clouds:  # renewals first: each cloud its share of what the lab can renew
         budget, left = cloud.rent_spot(sim, q, lab, cloud.last_rented(lab) * scale, None, left,
                                        budget)
-    rentable = np.maximum(left - must_buy, 0.0)  # the new shortfall, once renewed
+    rentable = np.maximum(left - reserved, 0.0)  # the new shortfall, once renewed
     for cloud_acct, share in lab.renting.items():
         budget, left = sim.cloud_by_acct[cloud_acct].rent_spot(sim, q, lab, rentable, share, left,
                                                                budget)
-    return left, np.maximum(budget, 0.0)
+    return left, np.maximum(budget, 0.0) + held

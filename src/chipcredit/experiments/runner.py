@@ -38,6 +38,7 @@ from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.number import Number
 from chipcredit.scenario.paths import get_number, put_number
+from chipcredit.scenario.residual_curve import CURVE, curve_through
 
 from .arguments import seed_number, whole_number
 
@@ -78,15 +79,24 @@ def apply_numbers(scenario: Scenario, values: Mapping[str, float],
     """A validated copy of ``scenario`` with each number in ``values`` fixed at its value.
 
     Correlations that name a number being fixed are dropped (a fixed number cannot be
-    correlated); its partners keep their own marginal distributions. ``data`` is the
+    correlated); its partners keep their own marginal distributions. A point of the used-GPU
+    value curve fixes the curve: its other uncertain points not in ``values`` take their
+    quantile at the same level (`chipcredit.scenario.residual_curve.curve_through`), as
+    the points are drawn together. ``data`` is the
     scenario's `scenario_data`, passed in to save dumping it once per variant.
     """
     if not values:
         return scenario
     for path in values:
         get_number(scenario, path)  # a bad path gets a did-you-mean
+    # the used-GPU curve's points share one draw: one point fixed fixes the curve there
+    given = dict(values)
+    for path, value in given.items():
+        values = {**curve_through(scenario, path, value), **values}
     work = copy.deepcopy(data if data is not None else scenario_data(scenario))
     fixed = set(values)
+    if len(fixed) > len(given):
+        fixed.add(CURVE)
     if work.get("correlations"):
         work["correlations"] = [c for c in work["correlations"]
                                 if c["a"] not in fixed and c["b"] not in fixed]

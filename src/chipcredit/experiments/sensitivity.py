@@ -55,6 +55,7 @@ from chipcredit.scenario.loader import load_scenario
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.number import Number
 from chipcredit.scenario.paths import get_number, parameter_paths
+from chipcredit.scenario.residual_curve import CURVE, point_of_curve
 
 from .arguments import parameter_list, whole_number
 from .index_checks import interval_note, sobol_contradictions, sobol_range_note, unused_options_note
@@ -230,10 +231,21 @@ def choose_parameters(scenario: Scenario, params: Sequence[str] | None,
             raise UsageError("the scenario has no uncertain numbers; name the parameters to "
                              "vary (--param PATH)")
         notes.append(f"parameters: every uncertain number in the scenario ({len(chosen)})")
+        points = [p for p in chosen if point_of_curve(p)]
+        if len(points) > 1:  # one draw moves them all: one parameter, the first point
+            chosen = [p for p in chosen if p not in points[1:]]
+            notes.append(f"{points[0]} stands for the whole used-GPU value curve: the other "
+                         "points are not varied on their own")
     else:
         chosen = list(dict.fromkeys(params))
         if not chosen:
             raise UsageError("name at least one parameter to vary")
+        points = [p for p in chosen if point_of_curve(p)
+                  and get_number(scenario, p).is_uncertain]
+        if len(points) > 1:
+            raise UsageError(f"name one uncertain point of {CURVE}, not {len(points)} "
+                             f"({', '.join(points)}): its points are drawn together, so "
+                             "fixing one fixes the others at the same quantile")
     out: list[Parameter] = []
     for path in chosen:
         number = get_number(scenario, path)

@@ -32,6 +32,7 @@ from .deals import (
 )
 from .number import Number
 from .parties import Buyer, Lab, Vendor
+from .residual_curve import CURVE, curve_problems, point_of_curve
 from .shocks import PriceWar
 
 if TYPE_CHECKING:
@@ -259,6 +260,7 @@ def cross_check(sc: Scenario) -> list[CrossProblem]:
                     out.append(CrossProblem((*base, "schedule", k, "quarter"),
                                             "must come after the quarter before it, "
                                             f"{d.schedule[k - 1].quarter}", item.quarter))
+    out.extend(curve_problems(sc))
     out.extend(_check_correlations(sc))
     for k, shock in enumerate(sc.shocks):
         if not 0 <= sc.quarter_of(shock.start) < sc.horizon_quarters:
@@ -336,13 +338,21 @@ def _check_correlations(sc: Scenario) -> list[CrossProblem]:
     from .paths import parameter_paths
 
     numbers = parameter_paths(sc)
+    # the curve's points share one draw per path, so a correlation names the curve whole
+    curve = sc.market.hardware.residual_value_by_age
+    numbers[CURVE] = next((n for n in curve if n.is_uncertain), curve[0])
     out: list[CrossProblem] = []
     seen: set[frozenset[str]] = set()
     names: list[str] = []
     for k, pair in enumerate(sc.correlations):
         for side in ("a", "b"):
             path = getattr(pair, side)
-            if path not in numbers:
+            if point_of_curve(path):
+                out.append(CrossProblem(("correlations", k, side), "names one point of the "
+                                        "used-GPU value curve, whose points are drawn together "
+                                        "from one draw per path: correlate the whole curve",
+                                        path, CURVE))
+            elif path not in numbers:
                 out.append(CrossProblem(("correlations", k, side), "names no number in the "
                                         "scenario", path, did_you_mean(path, numbers)))
             elif not numbers[path].is_uncertain:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from .model import Scenario
 from .number import Number, whole_quarters
+from .residual_curve import curve_through
 
 __all__ = ["DefaultedTerm", "defaulted_terms", "moves_with"]
 
@@ -92,8 +93,9 @@ def defaulted_terms(scenario: Scenario) -> dict[str, DefaultedTerm]:
 
 
 def moves_with(scenario: Scenario, varied: str) -> list[str]:
-    """One line per unwritten term that the number at ``varied`` also sets (none when it
-    sets none): the note of `solve` and `sensitivity`."""
+    """One line per unwritten term that the number at ``varied`` also sets, and one when it
+    is an uncertain point of the used-GPU value curve with other uncertain points (none when
+    it sets nothing else): the notes of `solve` and `sensitivity`."""
     notes = []
     for term in defaulted_terms(scenario).values():
         weight = dict(term.sources).get(varied)
@@ -104,4 +106,8 @@ def moves_with(scenario: Scenario, varied: str) -> list[str]:
         notes.append(f"{varied} also sets {term.path}{share} (not written in the scenario): "
                      f"the rent and the purchase price move with it; write {field} to hold "
                      f"it fixed, or vary {term.path} to move the contract alone")
+    if curve_through(scenario, varied, 0.0):  # an uncertain point, and another beside it
+        notes.append(f"{varied} is a point of the used-GPU value curve, whose points are drawn "
+                     "together: fixing it fixes the curve's other uncertain points at the same "
+                     "quantile")
     return notes

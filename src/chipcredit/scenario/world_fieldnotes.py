@@ -65,8 +65,15 @@ WORLD_NOTES: dict[str, dict[str, str]] = {
         "residual_value_by_age": (
             "Used-GPU value by year of age: item k is the value at exactly k years. Item 0 is new (normally"
             " 1.0). Between two items the value is interpolated linearly by quarter of age (at 1.25 years, "
-            "three quarters of item 1 and a quarter of item 2). The last item holds for all older GPUs "
-            "(list of Fraction, at least one, share of cost)"
+            "three quarters of item 1 and a quarter of item 2). The last item holds for all older GPUs. The"
+            " curve is one uncertain shape: on each path every uncertain item takes its quantile at one "
+            "draw shared by the whole curve, so a path on which GPUs lose value fast loses it fast at every"
+            " age, and each item keeps its own distribution. So the items may not rise with age at any "
+            "quantile: each item's range must lie at or below the one before it ({low: 0.3, mode: 0.45, "
+            "high: 0.67} after {low: 0.45, mode: 0.6, high: 0.72}, not high: 0.75), checked at every "
+            "quantile, and an item above the one before it is refused naming the quantile where it is "
+            "higher, with each of its numbers lowered to the earlier item's as the suggestion when both are"
+            " written the same way (list of Fraction, at least one, share of cost)"
         ),
         "residual_volatility": "Annual volatility of the residual index's own shock (Volatility, per year)",
         "useful_life_years": (
