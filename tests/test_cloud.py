@@ -178,7 +178,11 @@ def test_a_funded_cloud_pays_from_outside_capital_and_never_defaults() -> None:
                              "term_years": 5}],
                  debt=[{"lender": "bank", "share": 0.5, "rate": 0.1, "term_years": 1}])
     res = run([vendor(), lab(), spec, *OTHERS], horizon=6)
-    assert res.default_probability("neo") == 0.0
+    # a funded cloud cannot default: no path has a default quarter, and the API says the
+    # question does not apply rather than answering 0%
+    assert (res.outcome(None, "neo", "default_quarter") < 0).all()
+    with pytest.raises(cc.UsageError, match="a cloud funded from outside, which cannot default"):
+        res.default_probability("neo")
     paid = 0.275 * 17.5 * 0.75 ** np.arange(6)
     np.testing.assert_allclose(_flow(res, "neo", "bank", "debt_service"), paid, rtol=1e-12)
     cash = res.bands("neo", "cash")["mean"].to_numpy()

@@ -55,7 +55,8 @@ def _cells(text: str) -> list[list[str]]:
 
 
 def test_credit_section_shows_the_portfolio_and_the_spv() -> None:
-    from chipcredit.report.credit import book_pd, credit_section
+    from chipcredit.analytics.portfolio import MIN_TAIL_PATHS
+    from chipcredit.report.credit import TAIL_MARK, book_pd, credit_section
     from chipcredit.report.i18n import catalogue
 
     res = _run("neocloud-spv")
@@ -74,8 +75,12 @@ def test_credit_section_shows_the_portfolio_and_the_spv() -> None:
                           cat.path_share(pd),
                           cat.money(book["ead"]),
                           cat.percent(float((res.outcomes["portfolio|fund|loss"] > 0).mean())),
-                          *(cat.money(book[k]) for k in ("var_95", "cvar_95", "var_99", "cvar_99")),
+                          *(cat.money(book[k]) + (TAIL_MARK if book[f"tail_paths_{k[-2:]}"]
+                                                  < MIN_TAIL_PATHS else "")
+                            for k in ("var_95", "cvar_95", "var_99", "cvar_99")),
                           cat.percent(book["lgd"])]
+    # at 1% the tail of this small run is a handful of paths, and the cells say so
+    assert book["tail_paths_99"] < MIN_TAIL_PATHS and holder[-3].endswith(TAIL_MARK)
     deal = next(r for r in rows if r[0] == "gpu-spv")
     assert deal[1:7] == ["fund", cat.path_share(spv["closed_share"]),
                          cat.percent(spv["debt_impairment_probability"]),

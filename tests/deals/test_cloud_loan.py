@@ -140,7 +140,11 @@ def test_a_floating_bullet_loan_to_a_funded_cloud_always_pays() -> None:
     base = cc.load_scenario(world(cloud)).market.rates.base.value
     interest = 3.0 * (base + 0.03) / 4
     np.testing.assert_allclose(paid["amount"], [interest] * 7 + [3.0 + interest], rtol=1e-12)
-    assert res.default_probability("neo") == 0.0
+    # a funded cloud cannot default: no path has a default quarter, and the API says the
+    # question does not apply rather than answering 0%
+    assert (res.outcome(None, "neo", "default_quarter") < 0).all()
+    with pytest.raises(cc.UsageError, match="a cloud funded from outside, which cannot default"):
+        res.default_probability("neo")
     assert one(res, "gpu-loan", "apollo", "loss") == pytest.approx(0.0, abs=1e-12)
     assert float(res.outcome(None, "neo", "cash_end")[0]) < 0.0
 

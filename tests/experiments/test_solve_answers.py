@@ -113,7 +113,7 @@ def test_a_p_positive_target_is_the_run_tables_p_loss(seed: cc.Scenario) -> None
     # a misspelt statistic is told that p_positive exists (it was listed as mean, p05, p50, p95)
     with pytest.raises(cc.UsageError, match=r"has no 'p_positiv' \(did you mean "
                        r"deals\.colossus2-spv\.parties\.colossus2-lenders\.loss\.p_positive\?\); it has "
-                       r"mean, p05, p50, p95, p_positive$"):
+                       r"mean, mean_se, p05, p50, p95, p_positive$"):
         cc.solve(seed, VARY, target.replace("p_positive", "p_positiv"), paths=120, seed=7,
                  bracket=(0.08, 0.14), max_probes=3)
 
