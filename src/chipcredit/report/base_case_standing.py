@@ -1,7 +1,7 @@
 """Where the deterministic base case falls among the Monte Carlo paths, for its caveat.
 
 The base case (one path, every shock zero, every uncertain number at its median) is not the
-median outcome: on seed-2025 no lab defaults in it, while xAI does on 68% of 2,000 paths
+median outcome: on seed-2025 no lab defaults in it, while xAI does on 69% of 2,000 paths
 (docs/model.md, "Calibration"). Its caveat in ``chipcredit run --deterministic`` (and
 ``runs show`` of such a run) and in the report's summary therefore says, for each party that
 can default, whether it does in the base case and on what share of a reference Monte Carlo
