@@ -146,6 +146,12 @@ def test_run_shows_the_same_numbers_as_the_api_and_every_tab() -> None:
     title = limits.markdown_safe(T.t("report.vendor_years_title"))
     assert f"**{title}**" in [m.value for m in at.main.markdown]
     assert limits.markdown_safe(T.t("report.vendor_years_note")) in captions
+    # and the same money by the buyer that paid it, the report's and the CLI's line
+    from chipcredit.dashboard.tabs.vendor_table import vendor_buyers_text
+
+    buyers = vendor_buyers_text(expected, T)
+    assert buyers is not None and buyers.startswith("Self-funded revenue by buyer")
+    assert limits.markdown_safe(buyers) in captions
     # and the deal notes end with each party's discount rate, the report's note
     assert notes[-1].startswith("NPV is each party's own") and "xAI 20%" in notes[-1]
 

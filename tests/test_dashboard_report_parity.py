@@ -1,7 +1,7 @@
 """The Overview says what `chipcredit run` and the HTML report say under their tables: each
-vendor's self-funded revenue by calendar year (read from the JSON summary, as ``runs show``
-reads it) and the discount rate at which each party's NPV is taken (the report's own note,
-one function for both).
+vendor's self-funded revenue by calendar year and by the buyer that paid it (read from the
+JSON summary, as ``runs show`` reads it) and the discount rate at which each party's NPV is
+taken (the report's own note, one function for both).
 
 Hand-built by-year items check the layout (a part year named with its quarters, n/a where a
 year has no revenue, a vendor without the figures left out); seed-2025's parties' discount
@@ -24,6 +24,7 @@ pytest.importorskip("streamlit")
 import chipcredit as cc
 from chipcredit.dashboard.tabs.deal_table import deal_notes
 from chipcredit.dashboard.tabs.vendor_table import (
+    vendor_buyers_text,
     vendor_years_columns,
     vendor_years_table,
     vendor_years_text,
@@ -159,3 +160,21 @@ def test_the_base_case_has_no_value_lost_note() -> None:
     base = cc.simulate("seed-2025", deterministic=True)
     assert value_lost_note(base, i18n.catalogue("en")) is None
     assert not any("lose value" in note for note in deal_notes(base, words("en")))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_by_buyer_line_is_the_reports(result: cc.Result, lang: str) -> None:
+    from chipcredit.report.self_funded_buyers import self_funded_buyers_note
+
+    T = words(lang)
+    said = vendor_buyers_text(result, T)
+    page = self_funded_buyers_note(result, i18n.catalogue(lang))
+    assert said is not None
+    assert page == f'<p class="note">{html.escape(said)}</p>'
+    # Nvidia's total is its mean self-funded revenue, the sum of its buyers' parts in the JSON
+    vendors = result.to_dict()["vendors"]
+    parts = vendors["nvidia"]["self_funded_by_buyer"]
+    assert sum(parts.values()) == pytest.approx(vendors["nvidia"]["self_funded_revenue"]["mean"])
+    assert T.money(sum(parts.values())) in said and T.money(parts["xai"]) in said
+    # a run that traced no provenance has no line
+    assert vendor_buyers_text(_crafted(result), T) is None

@@ -28,6 +28,7 @@ from .headline import headline_kpis, kpi_text
 from .party_table import party_table
 from .shares import probability_text
 from .vendor_table import (
+    vendor_buyers_text,
     vendor_columns,
     vendor_table,
     vendor_years_columns,
@@ -146,6 +147,9 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
             st.markdown(f"**{markdown_safe(title)}**")
             st.dataframe(years, hide_index=True, column_config=vendor_years_columns(result, T))
             st.caption(markdown_safe(note))
+        buyers = vendor_buyers_text(result, T)
+        if buyers:  # the same money by the buyer that paid it
+            st.caption(markdown_safe(buyers))
     st.subheader(T.t("report.headline_parties"))
     st.dataframe(party_table(result, T), hide_index=True)
     for p in result.scenario.parties:  # the caveat beside the party's odds, as the report

@@ -1,6 +1,7 @@
 """The overview's vendors table: the report's and the CLI's vendors table, with the short
 headers and column widths that fit the page, and the report's caption under it; then the
-table of each vendor's self-funded revenue by calendar year that splits its totals."""
+table of each vendor's self-funded revenue by calendar year that splits its totals, and the
+line that splits them by the buyer that paid them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import streamlit as st
 import chipcredit as cc
 from chipcredit.dashboard.names import party_name
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.self_funded_buyers import buyers_note
 from chipcredit.report.self_funded_years import years_rows
 from chipcredit.report.vendors import (
     VENDOR_COLUMNS,
@@ -22,8 +24,8 @@ from chipcredit.report.vendors import (
     vendors_caption,
 )
 
-__all__ = ["VENDOR_LABELS", "VENDOR_WIDTHS", "vendor_columns", "vendor_table", "vendor_years_columns",
-           "vendor_years_table", "vendor_years_text", "vendors_text"]
+__all__ = ["VENDOR_LABELS", "VENDOR_WIDTHS", "vendor_buyers_text", "vendor_columns", "vendor_table",
+           "vendor_years_columns", "vendor_years_table", "vendor_years_text", "vendors_text"]
 
 _VENDOR_HEADERS = ("report.col_revenue_p50", "report.col_revenue_mean", "report.col_self_funded_p50",
                    "report.col_self_funded_mean", "report.col_self_funded_share",
@@ -146,3 +148,15 @@ def vendor_years_text(result: cc.Result, T: Catalogue) -> tuple[str, str]:
     if result.deterministic:
         return T.t("report.vendor_years_title_base"), T.t("report.vendor_years_note_base")
     return T.t("report.vendor_years_title"), T.t("report.vendor_years_note")
+
+
+def vendor_buyers_text(result: cc.Result, T: Catalogue) -> str | None:
+    """The report's and the CLI's line that splits each vendor's self-funded revenue by the
+    buyer that paid it (`chipcredit.report.self_funded_buyers.buyers_note`), read from the
+    JSON summary's ``vendors.VENDOR.self_funded_by_buyer``, parties by name; None where no
+    vendor has the figures (no provenance traced)."""
+    vendors = result.to_dict().get("vendors") or {}
+    parties = result.scenario.parties
+    return buyers_note({vendor: entry.get("self_funded_by_buyer") for vendor, entry in vendors.items()},
+                       T, lambda party: party_name(party, parties, T),
+                       deterministic=result.deterministic)
