@@ -21,8 +21,8 @@ import time
 import numpy as np
 
 import chipcredit as cc
+from chipcredit.experiments.parameters import choose_parameters
 from chipcredit.experiments.runner import run_variants
-from chipcredit.experiments.sensitivity import choose_parameters
 
 METRIC = "deals.colossus2-spv.parties.nvidia.moic.p50"
 PARAMS = [

@@ -14,8 +14,8 @@ import pytest
 
 import chipcredit as cc
 from chipcredit.errors import ScenarioError, UsageError
+from chipcredit.experiments.parameters import choose_parameters
 from chipcredit.experiments.runner import apply_numbers
-from chipcredit.experiments.sensitivity import choose_parameters
 from chipcredit.scenario.defaulted import moves_with
 from chipcredit.scenario.residual_curve import CURVE, level_of
 

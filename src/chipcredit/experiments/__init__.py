@@ -5,8 +5,9 @@ Everything here is built on `chipcredit.simulate` and the analytics; nothing her
 by the core. SALib is imported only by the methods that need it (Morris, Sobol, delta).
 """
 
+from .parameters import Parameter
 from .runner import apply_numbers, run_variants
-from .sensitivity import METHODS, Parameter, SensitivityResult, sensitivity
+from .sensitivity import METHODS, SensitivityResult, sensitivity
 from .solve import SolveResult, parse_target, solve
 
 __all__ = [
