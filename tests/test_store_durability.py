@@ -34,7 +34,7 @@ duckdb = pytest.importorskip("duckdb")
 
 from chipcredit import store  # noqa: E402
 from chipcredit.store import RunStore  # noqa: E402
-from chipcredit.store.write import prepare  # noqa: E402
+from chipcredit.store.rows import prepare  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::chipcredit.ChipcreditWarning")  # IRR notes
 

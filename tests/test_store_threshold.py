@@ -1,7 +1,7 @@
 """The run store's P(loss > 0) is the live run's: ``metrics.p_positive`` of every ``loss`` row
 equals, exactly, the share of paths with ``loss > 0`` that ``chipcredit run``'s table and the
 HTML report show, and the row's statistics equal the JSON summary's (losses under $1e-9B are
-0 at their source, so the store's threshold, `chipcredit.store.write.POSITIVE`, changes
+0 at their source, so the store's threshold, `chipcredit.store.rows.POSITIVE`, changes
 nothing for them)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import chipcredit as cc
-from chipcredit.store.write import POSITIVE, prepare
+from chipcredit.store.rows import POSITIVE, prepare
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ import chipcredit as cc
 duckdb = pytest.importorskip("duckdb")
 
 from chipcredit.store import RunStore  # noqa: E402
+from chipcredit.store.rows import prepare  # noqa: E402
 
 store_write = importlib.import_module("chipcredit.store.write")  # the module, not the function
 
@@ -94,7 +95,7 @@ def _json_share(summary: dict[str, Any], deal: str | None, party: str, metric: s
 def test_every_stored_share_equals_the_json_summary_exactly(small_result: cc.Result) -> None:
     # the rows the store inserts as they are (a DOUBLE keeps a float64 to the bit): the
     # metrics sheet and `runs sql` showed 0.014000000000000012 where the JSON said 0.014
-    metrics = store_write.prepare(small_result).frames["metrics"]
+    metrics = prepare(small_result).frames["metrics"]
     summary = json.loads(small_result.to_json())
     n = small_result.paths
     compared = 0

@@ -22,7 +22,7 @@ import chipcredit as cc
 duckdb = pytest.importorskip("duckdb")
 
 from chipcredit.store import RunStore  # noqa: E402
-from chipcredit.store.write import prepare  # noqa: E402
+from chipcredit.store.rows import prepare  # noqa: E402
 
 WRITER = textwrap.dedent("""
     import pickle, sys

@@ -7,7 +7,7 @@ smaller set of paths is a different answer, so each probe also keeps the share o
 with no value (``nan_share``, as the run's JSON names it).
 
 Beside the summary's statistics a target may name ``p_positive`` of a deal's metric: the
-share of all paths with a value above `chipcredit.store.write.POSITIVE`, the store's
+share of all paths with a value above `chipcredit.store.rows.POSITIVE`, the store's
 ``metrics.p_positive`` and the P(loss > 0) of ``chipcredit run``'s table.
 """
 
@@ -25,7 +25,7 @@ from chipcredit.analytics.result import Result
 from chipcredit.analytics.simulate import simulate
 from chipcredit.errors import ChipcreditWarning, UsageError, did_you_mean
 from chipcredit.scenario.model import Scenario
-from chipcredit.store.write import POSITIVE
+from chipcredit.store.rows import POSITIVE
 
 from .runner import apply_numbers, fast_metric
 

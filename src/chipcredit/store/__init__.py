@@ -42,8 +42,9 @@ from ._backend import (
     one_line,
 )
 from .read import stored_summary
+from .rows import MAIN, MAX_OUTCOME_PATHS, prepare
 from .schema import SCHEMA_VERSION, TABLES, check_readable, check_version
-from .write import MAIN, MAX_OUTCOME_PATHS, prepare, write
+from .write import write
 
 if TYPE_CHECKING:
     from chipcredit.experiments.compare import CompareResult
