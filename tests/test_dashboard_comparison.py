@@ -36,7 +36,8 @@ from chipcredit.dashboard.tabs.deal_table import moic_reasons, party_names
 from chipcredit.dashboard.text import words
 from chipcredit.report import multiples
 from chipcredit.report.i18n import Catalogue
-from chipcredit.report.multiples import REASONS, first_reason, irr_cell, unmeant_moic
+from chipcredit.report.irr_percentiles import irr_cell
+from chipcredit.report.multiples import REASONS, first_reason, unmeant_moic
 
 XAI_GROWTH = "parties.xai.revenue.growth.from"
 PATHS = 100

@@ -1,5 +1,5 @@
 """Every table shows an IRR median the way the JSON summary ranks it: the HTML report, the
-dashboard and ``chipcredit run`` share one rule (`chipcredit.report.multiples.irr_shown`):
+dashboard and ``chipcredit run`` share one rule (`chipcredit.report.irr_percentiles.irr_shown`):
 above the bracket ``>1000%``, among the paths whose flows only go out ``-100%``, withheld
 n/a; and a party that pays and gets nothing back by what the deal is shows IRR n/m, as its
 MOIC, while a stake wiped out keeps its -100% (docs/report.md, docs/dashboard.md, docs/cli.md).
@@ -26,7 +26,8 @@ from chipcredit.analytics.stats import describe
 from chipcredit.cli.formats import path_share as cli_path_share
 from chipcredit.report.deal_table import deals_table
 from chipcredit.report.i18n import catalogue
-from chipcredit.report.multiples import irr_not_meaningful, irr_shown
+from chipcredit.report.irr_percentiles import irr_shown
+from chipcredit.report.multiples import irr_not_meaningful
 from chipcredit.report.tables import irr_text
 
 PATHS, SEED = 200, 1

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from chipcredit.report.multiples import REASON_TEXT, irr_not_meaningful, irr_shown, moic_reason
+from chipcredit.report.irr_percentiles import irr_shown
+from chipcredit.report.multiples import REASON_TEXT, irr_not_meaningful, moic_reason
 
 from .deal_table import BEYOND_TEXT, INVESTEE_TEXT, NOT_MEANINGFUL
 from .formats import ABOVE_BRACKET, TOTAL_LOSS, WITHHELD, compact

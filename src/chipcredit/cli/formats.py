@@ -12,7 +12,8 @@ import math
 from typing import Any
 
 import chipcredit as cc
-from chipcredit.report.multiples import finite, irr_shown
+from chipcredit.report.irr_percentiles import irr_shown
+from chipcredit.report.multiples import finite
 from chipcredit.report.path_shares import near_end_percent
 
 __all__ = ["ABOVE_BRACKET", "DASH", "MOST_DECIMALS", "NUMBER_DECIMALS", "TOTAL_LOSS", "WITHHELD",
@@ -151,7 +152,7 @@ def irr_text(value: Any, ranked_share: Any) -> str:
 
     ``inf`` (above the bracket) is `ABOVE_BRACKET`, -1.0 (the paths below it) `TOTAL_LOSS`,
     and a NaN percentile of an IRR that ranks some paths `WITHHELD` (docs/output.md): the
-    rule of `chipcredit.report.multiples.irr_shown`, which the HTML report and the
+    rule of `chipcredit.report.irr_percentiles.irr_shown`, which the HTML report and the
     dashboard share."""
     kind, x = irr_shown({"p50": value, "ranked_share": ranked_share})
     return {"above": ABOVE_BRACKET, "below": TOTAL_LOSS, "withheld": WITHHELD}.get(kind) or percent(x)

@@ -15,6 +15,7 @@ from chipcredit.analytics.stats import describe
 
 from .deal_odds import discount_rates, hypothetical_deals, path_odds
 from .i18n import Catalogue
+from .irr_percentiles import irr_cell
 from .monte_carlo_error import money_error, share_error
 from .multiples import (
     EXTRAS,
@@ -22,7 +23,6 @@ from .multiples import (
     closed_shares,
     extras_shown,
     financed_parties,
-    irr_cell,
     irr_not_meaningful,
     mark_counted,
     mark_matters,

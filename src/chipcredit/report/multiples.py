@@ -34,8 +34,8 @@ meaningless numbers (a warrant bought for a cent differs by thousands of x).
 
 The IRR is n/m too for a party that pays and gets nothing back and for an equity investee
 (`irr_not_meaningful`); otherwise an IRR percentile beyond the bracket it is searched in
-reads the same in every table (`irr_shown`: ``>1000%``, ``-100%``, n/a where withheld;
-`irr_cell`: a dash where no path has one, never n/a).
+reads the same in every table (`chipcredit.report.irr_percentiles`: ``>1000%``, ``-100%``,
+n/a where withheld; a dash where no path has one, never n/a).
 
 NPV, IRR and MOIC count the horizon mark: what a position still held at the horizon (a stake,
 a warrant's shares, a claim) is worth there, not cash received; a stake is priced on revenue
@@ -53,16 +53,15 @@ from typing import Any
 from numpy.typing import ArrayLike
 
 from chipcredit.analytics.closing import closed_paths
-from chipcredit.analytics.irr_stats import BELOW_RANK, IRR_UPPER
 from chipcredit.analytics.json_summary import DEAL_EXTRAS
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.unit import metric_unit
 
-__all__ = ["EXTRAS", "FINANCED_SIDE", "INVESTEE_KINDS", "IRR_SHOWN", "MARK_MATTERS", "MARK_SHOWN",
-           "REASONS", "REASON_TEXT", "TOKEN_MULTIPLE", "closed_from_outcomes", "closed_shares",
-           "extras_shown", "financed_parties", "finite", "first_reason", "irr_cell", "irr_not_meaningful",
-           "irr_shown", "mark_counted", "mark_matters", "mark_value", "moic_reason", "pair_reason",
-           "partial_share", "uncertain_close", "unmeant_moic", "unmeant_pair"]
+__all__ = ["EXTRAS", "FINANCED_SIDE", "INVESTEE_KINDS", "MARK_MATTERS", "MARK_SHOWN", "REASONS",
+           "REASON_TEXT", "TOKEN_MULTIPLE", "closed_from_outcomes", "closed_shares", "extras_shown",
+           "financed_parties", "finite", "first_reason", "irr_not_meaningful", "mark_counted",
+           "mark_matters", "mark_value", "moic_reason", "pair_reason", "partial_share",
+           "uncertain_close", "unmeant_moic", "unmeant_pair"]
 
 MARK_MATTERS = 0.5
 """A mark worth more than this share of the mean NPV (in size) is named beside the row."""
@@ -163,70 +162,6 @@ def irr_not_meaningful(reason: str | None, kind: str | None) -> bool:
       cost of that equity, not a return (a borrower's IRR, the rate it pays, is still
       shown)."""
     return reason == "pays_only" or (reason == "financed" and kind in INVESTEE_KINDS)
-
-
-IRR_SHOWN = ("above", "below", "withheld", "value")
-"""What a table shows for an IRR percentile (`irr_shown`), whatever its format."""
-
-
-def irr_shown(stats: Mapping[Any, Any], stat: str = "p50") -> tuple[str, float | None]:
-    """How a table shows an IRR percentile, in any format: the CLI's deals table, the HTML
-    report's and the dashboard's (docs/output.md, "IRR percentiles").
-
-    Parameters
-    ----------
-    stats : the IRR's statistics as `Result.describe` gives them (a percentile above the
-        bracket None, with ``outside_bracket``, and ``withheld``) or as a row of
-        `Result.summary` or the JSON summary (``inf`` above the bracket, NaN or None where
-        withheld, with ``ranked_share``)
-    stat : ``p05``, ``p50`` or ``p95``
-
-    Returns
-    -------
-    (kind, value)
-        ``("above", IRR_UPPER)``: the percentile lies among the paths above the bracket
-        the IRR is searched in; the value is the bracket's bound (10.0, +1000% a year),
-        shown as ``>1000%``. ``("below", -1.0)``: among the paths whose flows only go out
-        (-100%). ``("withheld", None)``: no value although some paths are ranked (too few
-        of the paths with a position: n/a). ``("value", x)``: the annual rate ``x``, or
-        None where no path has an IRR or a side.
-
-    >>> irr_shown({"p50": float("inf"), "ranked_share": 0.85})
-    ('above', 10.0)
-    >>> irr_shown({"p50": None, "outside_bracket": {"p50": "above"}})
-    ('above', 10.0)
-    >>> irr_shown({"p50": float("nan"), "ranked_share": 0.004}), irr_shown({"p50": 0.12})
-    (('withheld', None), ('value', 0.12))
-    """
-    raw = stats.get(stat)
-    side = (stats.get("outside_bracket") or {}).get(stat)
-    try:
-        x = None if raw is None or isinstance(raw, bool) else float(raw)
-    except (TypeError, ValueError):
-        x = None
-    if side == "above" or (x is not None and x == math.inf):
-        return "above", IRR_UPPER
-    if side == "below" or (x is not None and x <= BELOW_RANK):
-        return "below", BELOW_RANK
-    if x is None or math.isnan(x):
-        ranked = finite(stats.get("ranked_share"))
-        if stats.get("withheld") is True or (ranked is not None and ranked > 0.0):
-            return "withheld", None
-        return "value", None
-    return "value", x
-
-
-def irr_cell(stats: Mapping[Any, Any], stat: str = "p50") -> tuple[str, float | None]:
-    """`irr_shown` as a table cell reads it: ``("none", None)`` where no path has an IRR
-    (`irr_shown` gives ``("value", None)``), which every table shows as a dash with its note
-    (``chipcredit run``, the HTML report, the dashboard), never n/a: n/a is kept for a
-    median withheld (``("withheld", None)``).
-
-    >>> irr_cell({"p50": None, "ranked_share": 0.0}), irr_cell({"p50": 0.12})
-    (('none', None), ('value', 0.12))
-    """
-    shown = irr_shown(stats, stat)
-    return ("none", None) if shown == ("value", None) else shown
 
 
 def mark_value(npv_mean: Any, npv_realised_mean: Any) -> float | None:

@@ -62,7 +62,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
 
 
 def irr_text(cat: Catalogue, shown: tuple[str, float | None]) -> str:
-    """An IRR percentile as `multiples.irr_shown` sees it, in the language of ``cat``: above
+    """An IRR percentile as `irr_percentiles.irr_shown` sees it, in the language of ``cat``: above
     the bracket ``>1000%`` (its bound), among the paths below it ``-100%``, withheld n/a,
     else the annual rate to three figures (as ``chipcredit run``'s ``irr_text``). The kind
     ``none`` (a table's own, for a row where no path has an IRR: `irr_shown` gives
@@ -81,7 +81,7 @@ def irr_text(cat: Catalogue, shown: tuple[str, float | None]) -> str:
 
 def irr_notes(cat: Catalogue, kinds: set[str]) -> list[str]:
     """The notes under a table whose IRR cells (`irr_text`) show the ``kinds`` of
-    `multiples.irr_shown` beyond a number (``above``, ``below``, ``withheld``), or ``none``
+    `irr_percentiles.irr_shown` beyond a number (``above``, ``below``, ``withheld``), or ``none``
     (no path has an IRR): what each means, in that order."""
     bound = cat.t("number.percent", value=f"{IRR_UPPER * 100:.0f}")
     return [cat.t(f"report.irr_{kind}_note", value=irr_text(cat, (kind, value)), bound=bound)

@@ -115,7 +115,7 @@ def get_run(con: Any, run_id: int, path: Path, has_tables: bool) -> dict[str, An
 def stored_summary(metrics: pd.DataFrame) -> pd.DataFrame:
     """Rows of a stored ``metrics`` table (`get_run`'s, any variants) with their statistics
     as `Result.summary` has them, so that a table drawn from them shows the cells a live
-    run shows (`chipcredit.report.multiples.irr_shown`): an IRR percentile above its
+    run shows (`chipcredit.report.irr_percentiles.irr_shown`): an IRR percentile above its
     bracket, NULL in the store with ``'above'`` in its ``pNN_outside`` column, is ``inf``.
     Every column is kept (``ranked_share`` among them); the frame given is not changed.
     A row stored before schema 4 has NULL there (not known) and keeps its NULL."""

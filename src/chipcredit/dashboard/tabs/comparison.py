@@ -9,7 +9,7 @@ is the deal's financed side, or put in a token amount) in either run has no pair
 as in ``chipcredit stress`` and ``compare`` (`chipcredit.report.multiples.unmeant_moic`):
 the paired chart leaves it out and the stored-run table reads n/m, and a note under each
 says why, with the reasons of the deal table's notes (`moic_notes`). An IRR median that no
-path has reads a dash, n/a one withheld (`chipcredit.report.multiples.irr_cell`). A
+path has reads a dash, n/a one withheld (`chipcredit.report.irr_percentiles.irr_cell`). A
 probability reads as in the Overview (``27.3%``) and its difference in percentage points
 (``+0.1 pp``), never as a relative change.
 """
@@ -32,10 +32,10 @@ from chipcredit.dashboard.limits import markdown_safe
 from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.irr_percentiles import irr_cell
 from chipcredit.report.multiples import (
     REASONS,
     financed_parties,
-    irr_cell,
     irr_not_meaningful,
     unmeant_moic,
     unmeant_pair,

@@ -5,7 +5,7 @@ financed side, or it put in a token amount: the rule of `chipcredit.report.multi
 the ``chipcredit run`` table and the HTML report share) reads n/m, with the reason in a note
 under the table; so does the IRR of a party that pays and gets nothing back or of an equity
 investee. An IRR that no path has reads a dash, with the report's note, as in ``chipcredit
-run`` and the HTML report (`chipcredit.report.multiples.irr_cell`); n/a is kept for a median
+run`` and the HTML report (`chipcredit.report.irr_percentiles.irr_cell`); n/a is kept for a median
 withheld. A statistic over only some of the paths carries `PARTIAL_MARK`.
 """
 
@@ -29,12 +29,12 @@ from chipcredit.report.deal_table import (
     warrant_costs,
 )
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.irr_percentiles import irr_cell
 from chipcredit.report.monte_carlo_error import share_error
 from chipcredit.report.multiples import (
     REASONS,
     closed_shares,
     financed_parties,
-    irr_cell,
     irr_not_meaningful,
     mark_counted,
     pair_reason,
@@ -77,7 +77,7 @@ def _irr_unmeant(result: cc.Result, reasons: dict[tuple[str, str], str]) -> set[
 
 def _irr_cell(T: Catalogue, rec: Mapping[Any, Any], stat: str) -> tuple[str, str]:
     """An IRR statistic of a `Result.summary` row as the deal table shows it, and the kind of
-    `multiples.irr_cell` (``value`` for the mean, which has no side): where no path has an
+    `irr_percentiles.irr_cell` (``value`` for the mean, which has no side): where no path has an
     IRR (kind ``none``) every statistic, the mean too, reads a dash (``report.no_value``),
     not n/a, which stands for a median withheld."""
     if stat == "mean":
