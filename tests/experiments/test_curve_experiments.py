@@ -100,6 +100,24 @@ def test_a_default_analysis_varies_the_curve_once() -> None:
     assert moves_with(SC, f"{CURVE}[0]") == []  # a fixed point fixes nothing else
 
 
+def test_a_curve_point_that_moves_the_leases_point_says_it_sets_the_lease_too() -> None:
+    """seed-2025's Colossus 2 lease (5 years, no residual written) reads the curve at age 5;
+    fixing age 1 fixes age 5 at the same quantile, so the lease's residual moves with it."""
+    seed = cc.load_scenario("seed-2025")
+    lease = "deals.colossus2-spv.lease.residual"
+    assert moves_with(seed, f"{CURVE}[1]")[0] == (
+        f"{CURVE}[1] also sets {lease} (not written in the scenario) through {CURVE}[5], drawn "
+        "with it: the rent and the purchase price move with it; write lease.residual to hold "
+        f"it fixed, or vary {lease} to move the contract alone")
+    assert moves_with(seed, f"{CURVE}[5]")[0].startswith(f"{CURVE}[5] also sets {lease} (not")
+    # with the residual written, no point moves the contract
+    held = cc.set_number(seed, lease, 0.2)
+    assert not any("also sets" in n for n in moves_with(held, f"{CURVE}[1]"))
+    # and the default tornado says it of the curve's one row
+    _, notes = choose_parameters(seed, None)
+    assert f"{CURVE}[1] also sets {lease} (not written in the scenario) through" in " ".join(notes)
+
+
 def test_two_points_of_the_curve_are_refused_as_parameters() -> None:
     with pytest.raises(UsageError) as caught:
         choose_parameters(SC, [f"{CURVE}[2]", "market.rates.base", f"{CURVE}[5]"])

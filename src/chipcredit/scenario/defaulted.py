@@ -93,20 +93,28 @@ def defaulted_terms(scenario: Scenario) -> dict[str, DefaultedTerm]:
 
 
 def moves_with(scenario: Scenario, varied: str) -> list[str]:
-    """One line per unwritten term that the number at ``varied`` also sets, and one when it
-    is an uncertain point of the used-GPU value curve with other uncertain points (none when
-    it sets nothing else): the notes of `solve` and `sensitivity`."""
+    """One line per unwritten term that the number at ``varied`` also sets (a curve point the
+    term reads, or an uncertain point of the used-GPU value curve whose one draw fixes the
+    uncertain point the term reads), and one when it is an uncertain point of the curve with
+    other uncertain points (none when it sets nothing else): the notes of `solve` and
+    `sensitivity`."""
     notes = []
+    # the curve's points are drawn together: fixing one fixes the others, so a term read
+    # from another uncertain point moves with it too
+    together = curve_through(scenario, varied, 0.0)
     for term in defaulted_terms(scenario).values():
         weight = dict(term.sources).get(varied)
-        if weight is None:
+        through = [p for p, _ in term.sources if p in together]
+        if weight is None and not through:
             continue
-        share = "" if weight == 1.0 else f" (with weight {weight:g}, interpolated by term)"
+        share = ("" if weight is None or weight == 1.0
+                 else f" (with weight {weight:g}, interpolated by term)")
+        via = "" if weight is not None else f" through {' and '.join(through)}, drawn with it"
         field = term.path.split(".", 2)[2]
-        notes.append(f"{varied} also sets {term.path}{share} (not written in the scenario): "
+        notes.append(f"{varied} also sets {term.path}{share} (not written in the scenario){via}: "
                      f"the rent and the purchase price move with it; write {field} to hold "
                      f"it fixed, or vary {term.path} to move the contract alone")
-    if curve_through(scenario, varied, 0.0):  # an uncertain point, and another beside it
+    if together:  # an uncertain point, and another beside it
         notes.append(f"{varied} is a point of the used-GPU value curve, whose points are drawn "
                      "together: fixing it fixes the curve's other uncertain points at the same "
                      "quantile")
