@@ -1,7 +1,7 @@
 """A stake in a cloud is marked on the cloud's revenue alone (docs/model.md, Known
 simplifications, "Equity is valued on revenue alone, not on cash"): a cloud that survives
 with a pile of cash but earns nothing in the last quarter is marked at 0. This is why
-Nvidia's stake in CoreWeave (seed-2025, deal nvidia-coreweave-2026) is marked at 0 on 17-18%
+Nvidia's stake in CoreWeave (seed-2025, deal nvidia-coreweave-2026) is marked at 0 on 16-19%
 of the paths where CoreWeave survives (1,000 paths, seeds 7 and 1; 39-40% before spot
 renewals were cut pro rata): its run-rate is 0 there (its last quarter's revenue x 4), not
 its share of the company."""
