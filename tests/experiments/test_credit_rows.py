@@ -71,6 +71,38 @@ def test_portfolio_rows_are_the_json_portfolios_of_both_runs(res: cc.StressResul
         assert row["paths"] == 300 and row["unit"] == "$B"
 
 
+def test_pd_lgd_ead_rows_are_the_json_portfolios_of_both_runs(res: cc.StressResult) -> None:
+    """The book's PD, LGD and EADs (a credit user had to reach for Python for them): each
+    run's JSON ``portfolios`` figure; the PD paired per path as the 0/1 event it is, the
+    figures given default each run's over its own default paths, with no interval."""
+    a, b = (r.to_dict()["portfolios"]["fund"] for r in (res.base, res.stressed))
+    assert a["held_share"] == b["held_share"] == 1.0  # every path held: exact means
+    pd_row = _row(res, None, "fund", "pd")
+    assert (pd_row["base"], pd_row["other"]) == (a["pd"], b["pd"]) == (0.03, 0.07333333333333333)
+    assert pd_row["unit"] == "probability" and pd_row["paths"] == 300
+    # by hand: a default of the book's obligor is a path with EAD above 0
+    x, y = (r.outcomes["portfolio|fund|ead|gpu-spv"] > 0 for r in (res.base, res.stressed))
+    assert pd_row["share_higher"] == np.mean(y & ~x) and pd_row["share_lower"] == np.mean(x & ~y)
+    assert pd_row["difference"] == pytest.approx(b["pd"] - a["pd"], rel=1e-12)
+    assert pd_row["ci_low"] < pd_row["difference"] < pd_row["ci_high"]
+    assert np.isnan(pd_row["median_difference"])
+    for name, unit in (("lgd", "share"), ("ead", "$B"), ("ead_pv", "$B")):
+        row = _row(res, None, "fund", name)
+        assert (row["base"], row["other"]) == (a[name], b[name])
+        assert row["difference"] == b[name] - a[name] and row["unit"] == unit
+        assert all(np.isnan(row[c]) for c in ("ci_low", "ci_high", "median_difference",
+                                              "share_higher", "share_lower"))
+        assert row["paths"] == int(np.count_nonzero(x & y)) == 9  # a default in both runs
+    # each run's EL is PD x LGD x EAD valued at the start, from the rows alone
+    rows = {m: _row(res, None, "fund", m) for m in ("expected_loss", "pd", "lgd", "ead_pv")}
+    for side in ("base", "other"):
+        assert rows["expected_loss"][side] == pytest.approx(
+            rows["pd"][side] * rows["lgd"][side] * rows["ead_pv"][side], rel=1e-6)  # float32 kept
+    metrics = res.differences[res.differences["party"] == "fund"]["metric"].tolist()
+    assert metrics[metrics.index("expected_loss"):][:5] == [
+        "expected_loss", "pd", "lgd", "ead", "ead_pv"]
+
+
 def test_irr_rows_count_total_losses_at_minus_100_as_run_does(res: cc.StressResult) -> None:
     # the stress doubles the sponsor's total-loss paths (its IRR below the bracket, -100%):
     # those paths count in the paired mean as in each run's own IRR mean (the JSON's
@@ -111,6 +143,17 @@ def test_stress_cli_table_and_json_carry_the_credit_rows(tmp_path: Path) -> None
     assert {r["metric"] for r in rows} >= set(CREDIT_METRICS)
     cvar = next(r for r in rows if r["metric"] == "cvar_99")
     assert cvar["ci_low"] is None and cvar["party"] == "fund" and cvar["deal"] is None
+    lgd = next(ln for ln in result.stdout.splitlines() if " lgd " in ln)
+    assert " fund " in lgd and "—" in lgd
+    assert ("pd: the share of the paths on which the book holds a claim with a default of one "
+            "of its obligors, paired over the paths held in A and B; lgd (a share of ead_pv), "
+            "ead (nominal, $B) and ead_pv (the same discounted to the start, $B): each run's "
+            "over its own paths with a default, so no interval, median difference or shares "
+            "(—), and their paths are those with a default in A and B (a run with none: lgd "
+            "—, eads 0); in each run expected_loss = pd x lgd x ead_pv"
+            ) in " ".join(result.stdout.split())
+    ead = next(r for r in rows if r["metric"] == "ead" and r["party"] == "fund")
+    assert ead["ci_low"] is None and ead["unit"] == "$B" and ead["base"] > 0
 
 
 def test_compare_carries_them_for_what_both_scenarios_have() -> None:
@@ -121,8 +164,14 @@ def test_compare_carries_them_for_what_both_scenarios_have() -> None:
     # the SPV is in seed-2025 only: no row; the xai bonds are in both
     assert t[t["deal"] == "colossus2-spv"]["metric"].isin(CREDIT_METRICS).sum() == 0
     held = t[t["deal"].isna() & (t["party"] == "xai-bondholders")]
-    assert {"expected_loss", "var_95", "cvar_95", "var_99", "cvar_99"} <= set(held["metric"])
+    assert {"expected_loss", "pd", "lgd", "ead", "ead_pv", "var_95", "cvar_95", "var_99",
+            "cvar_99"} <= set(held["metric"])
     assert found.party("xai-bondholders")["metric"].tolist() == held["metric"].tolist()
+    # a book with no default in either run: its PD row (0 and 0), no row given default
+    # (a JSON lgd null in both would read "— — —")
+    none = t[t["deal"].isna() & (t["party"] == "hyperscale-bondholders")].set_index("metric")
+    assert (none.loc["pd", "base"], none.loc["pd", "other"]) == (0.0, 0.0)
+    assert not {"lgd", "ead", "ead_pv"} & set(none.index)
 
 
 def test_an_spv_without_covenants_has_no_covenant_breach_row() -> None:

@@ -19,7 +19,7 @@ import pandas as pd
 from rich.table import Table
 
 from chipcredit.analytics.portfolio import MIN_TAIL_PATHS, tail_paths
-from chipcredit.experiments.paired import CREDIT_METRICS
+from chipcredit.experiments.paired import CREDIT_METRICS, GIVEN_DEFAULT
 from chipcredit.report.credit import TAIL_MARK
 from chipcredit.report.multiples import REASON_TEXT, REASONS
 
@@ -121,6 +121,15 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
             pairs = [f"{d} {p}{text}" for (d, p), (r, text) in unmeant.items() if r == reason]
             if pairs:
                 captions.append(f"  {REASON_TEXT[reason]}: {'; '.join(pairs)}")
+    books = {r["metric"] for r in shown if not isinstance(r["deal"], str)}
+    if books & {"pd", *GIVEN_DEFAULT}:
+        captions.append("pd: the share of the paths on which the book holds a claim with a "
+                        "default of one of its obligors, paired over the paths held in A and "
+                        "B; lgd (a share of ead_pv), ead (nominal, $B) and ead_pv (the same "
+                        "discounted to the start, $B): each run's over its own paths with a "
+                        "default, so no interval, median difference or shares (—), and their "
+                        "paths are those with a default in A and B (a run with none: lgd —, "
+                        "eads 0); in each run expected_loss = pd x lgd x ead_pv")
     thin = [r for r in shown if _thin_tail(r)]
     if thin:
         captions.append(f"{TAIL_MARK} a VaR or CVaR whose tail holds fewer than {MIN_TAIL_PATHS} "

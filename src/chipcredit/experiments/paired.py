@@ -23,14 +23,14 @@ from numpy.typing import NDArray
 from chipcredit.analytics.closing import closed_paths
 from chipcredit.analytics.irr_stats import irr_series
 from chipcredit.analytics.json_summary import spv_credit
-from chipcredit.analytics.portfolio import expected_shortfall, held_paths
+from chipcredit.analytics.portfolio import expected_shortfall, held_paths, portfolio_summary
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.simulate import simulate
 from chipcredit.analytics.unit import metric_unit, summary_unit
 from chipcredit.errors import ChipcreditNote, ChipcreditWarning
 from chipcredit.scenario.model import Scenario
 
-__all__ = ["COLUMNS", "CREDIT_METRICS", "Z95", "paired_differences", "paired_runs"]
+__all__ = ["COLUMNS", "CREDIT_METRICS", "GIVEN_DEFAULT", "Z95", "paired_differences", "paired_runs"]
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 _SKIP = ("irr_reason", "irr_multiple", "mark", "default_cause")
@@ -44,7 +44,9 @@ _SPV_ROWS = (("debt_impaired", "debt_impairment_probability", "lender"),
 the SPV debt's lender or the lessee."""
 _TAILS = (("var_95", 0.95, False), ("cvar_95", 0.95, True), ("var_99", 0.99, False),
           ("cvar_99", 0.99, True))
-CREDIT_METRICS = (*(name for _, name, _ in _SPV_ROWS), "expected_loss",
+GIVEN_DEFAULT = ("lgd", "ead", "ead_pv")
+"""A book's figures over each run's own paths with a default (of those it holds)."""
+CREDIT_METRICS = (*(name for _, name, _ in _SPV_ROWS), "expected_loss", "pd", *GIVEN_DEFAULT,
                   *(name for name, _, _ in _TAILS))
 """The rows beside `Result.summary`'s: each SPV's (its JSON ``spvs``) and each claim
 holder's portfolio (its JSON ``portfolios``)."""
@@ -85,12 +87,20 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
       figures);
     - per party holding claims in both runs, with ``deal`` None: ``expected_loss`` (the
       per-path total credit loss, paired over the paths on which the book holds a claim in
-      both, as ``portfolios``), and ``var_95``, ``cvar_95``, ``var_99``, ``cvar_99``, each
-      run's statistic over the paths on which its book holds a claim (as in
-      ``portfolios``; ``paths`` those held in both) with ``difference`` the other's less
-      the base's. A quantile of one run is no per-path
-      quantity, so those rows have no interval, median difference or shares (NaN; null in
-      JSON). An obligor's figures (keyed by a second party) are left out.
+      both, as ``portfolios``), ``pd`` (the book's PD: whether any obligor defaults while
+      a claim of the party on it is outstanding, a 0/1 event per path, paired over the
+      paths held in both, as ``portfolios``' ``pd`` is over the paths held), ``lgd``,
+      ``ead`` and ``ead_pv`` (each run's figure over its own held paths with a default,
+      as in ``portfolios``; ``paths`` those with a default in both), and ``var_95``,
+      ``cvar_95``, ``var_99``, ``cvar_99``, each run's statistic over the paths on which
+      its book holds a claim (as in ``portfolios``; ``paths`` those held in both); on
+      those seven rows ``difference`` is the other's figure less the base's. A quantile of
+      one run, and a figure given default (each run's over its own default paths, a ratio
+      of sums for the LGD), is no per-path paired quantity, so those rows have no
+      interval, median difference or shares (NaN; null in JSON); where a run has no
+      default its ``lgd`` is NaN (null), its EADs 0, as in ``portfolios``, and the
+      ``lgd`` difference NaN; a book with no default in either run has no ``lgd``, ``ead``
+      or ``ead_pv`` row. An obligor's figures (keyed by a second party) are left out.
     """
     if base.paths != other.paths or base.seed != other.seed:
         raise ValueError("paired differences need two runs with the same paths and seed")
@@ -198,11 +208,15 @@ def _credit_rows(base: Result, other: Result) -> list[dict[str, Any] | None]:
             rows.append(_paired_row(deal.id, whose[side], name, summary_unit(f"spvs.{deal.id}.{name}"),
                                     a, b, None if None in exact else (exact[0], exact[1]),
                                     event=name != "debt_loss"))
+    books: list[dict[str, Any]] | None = None  # both runs' JSON portfolios, when needed
     for key in base.outcomes:
         parts = key.split("|")
         if parts[0] != "portfolio" or len(parts) != 3 or key not in other.outcomes:
             continue
         party = parts[1]
+        if books is None:
+            books = [portfolio_summary(r) for r in (base, other)]
+        book = [b[party] for b in books]
         # as the JSON portfolios: over the paths on which the book holds a claim
         held = [held_paths(r.outcomes, party, r.paths) for r in (base, other)]
         a, b = (np.where(h, r.outcomes[key], np.nan)
@@ -212,19 +226,52 @@ def _credit_rows(base: Result, other: Result) -> list[dict[str, Any] | None]:
         rows.append(_paired_row(None, party, "expected_loss",
                                 summary_unit(f"portfolios.{party}.expected_loss"), a, b,
                                 None if None in exact else (exact[0], exact[1])))
+        # the book's PD, a 0/1 event per path (a default of any obligor: its EAD above 0,
+        # as portfolios count it), over the paths held, paired over those held in both
+        hit = [_defaulted(r, party) for r in (base, other)]
+        a, b = (np.where(h, d, np.nan) for h, d in zip(held, hit, strict=True))
+        pds = [x["pd"] for x in book]
+        rows.append(_paired_row(None, party, "pd", summary_unit(f"portfolios.{party}.pd"), a, b,
+                                None if None in pds else (pds[0], pds[1]), event=True))
         if not (held[0].any() and held[1].any()):
             continue
+        # given default: each run's over its own default paths (a ratio of sums for the
+        # LGD), so no per-path pair and, as a VaR, no interval
+        both = int(np.count_nonzero(held[0] & hit[0] & held[1] & hit[1]))
+        # no default in either run: nothing to give (JSON lgd null, EADs 0), no row
+        for name in GIVEN_DEFAULT if any(x["lgd"] is not None or x["ead"] for x in book) else ():
+            pair = [np.nan if x[name] is None else float(x[name]) for x in book]
+            rows.append(_statistic_row(party, name, pair[0], pair[1], both))
         for name, level, shortfall in _TAILS:
             pair = [expected_shortfall(x[h], level) if shortfall
                     else float(np.quantile(x[h].astype(np.float64), level))
                     for x, h in zip((base.outcomes[key], other.outcomes[key]), held, strict=True)]
-            nan = float("nan")
-            rows.append({"deal": None, "party": party, "metric": name, "base": pair[0],
-                         "other": pair[1], "difference": pair[1] - pair[0], "ci_low": nan,
-                         "ci_high": nan, "median_difference": nan, "share_higher": nan,
-                         "share_lower": nan, "paths": int(np.count_nonzero(held[0] & held[1])),
-                         "unit": summary_unit(f"portfolios.{party}.{name}")})
+            rows.append(_statistic_row(party, name, pair[0], pair[1],
+                                       int(np.count_nonzero(held[0] & held[1]))))
     return rows
+
+
+def _statistic_row(party: str, name: str, base: float, other: float, paths: int
+                   ) -> dict[str, Any]:
+    """A book's row of two runs' statistics (a VaR, CVaR, LGD or EAD): ``difference`` the
+    other's less the base's (NaN where either is), no interval, median or shares (NaN)."""
+    nan = float("nan")
+    return {"deal": None, "party": party, "metric": name, "base": base, "other": other,
+            "difference": other - base, "ci_low": nan, "ci_high": nan,
+            "median_difference": nan, "share_higher": nan, "share_lower": nan,
+            "paths": paths, "unit": summary_unit(f"portfolios.{party}.{name}")}
+
+
+def _defaulted(run: Result, party: str) -> NDArray[np.bool_]:
+    """The paths on which an obligor of ``party``'s book defaults while a claim on it is
+    outstanding: its summed EAD above 0 (``portfolio|PARTY|ead|OBLIGOR``), as the JSON
+    ``portfolios``' ``pd`` and EADs count a default."""
+    prefix = f"portfolio|{party}|ead|"
+    ead = np.zeros(run.paths)
+    for key, values in run.outcomes.items():
+        if key.startswith(prefix):
+            ead = ead + values
+    return ead > 0
 
 
 def _closed(run: Result, deal: str) -> NDArray[np.bool_]:
