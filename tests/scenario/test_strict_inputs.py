@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import chipcredit
 from chipcredit.errors import Problem, ScenarioError
 from chipcredit.scenario import files
 from chipcredit.scenario.loader import load_scenario, parse_scenario_text
@@ -80,6 +81,36 @@ def test_whole_floats_still_count_and_fractions_do_not(base_text: str) -> None:
                                                  "horizon_quarters: 40.0")).horizon_quarters == 40
     assert _error(base_text.replace("horizon_quarters: 40", "horizon_quarters: 40.5")) == (
         "s.yaml:4:19: horizon_quarters must be a whole number; got 40.5")
+
+
+def test_a_count_may_carry_its_source(base_text: str) -> None:
+    # audit finding 3: docs/design.md section 2a lets any number be written sourced, and the
+    # AMD warrant's sale.quarters was refused in that form; a count is still never uncertain
+    sourced = 'horizon_quarters: {value: 40, source: "ten years", basis: assumed}'
+    assert parse_scenario_text(base_text.replace("horizon_quarters: 40", sourced)
+                               ).horizon_quarters == 40
+    assert _error(base_text.replace("horizon_quarters: 40",
+                                    "horizon_quarters: {value: 40.5, basis: assumed}")) == (
+        "s.yaml:4:27: horizon_quarters must be a whole number; got 40.5")
+    assert _error(base_text.replace("horizon_quarters: 40",
+                                    "horizon_quarters: {value: 40, basis: fact}")) == (
+        "s.yaml:4:19: horizon_quarters is marked basis: fact but has no source; a fact must "
+        "name where it comes from in source (or be marked basis: assumed)")
+    assert _error(base_text.replace("horizon_quarters: 40",
+                                    "horizon_quarters: {low: 30, high: 40}")) == (
+        "s.yaml:4:19: horizon_quarters must be a whole number, or {value, source, basis} with "
+        "a whole number as value (a count is never uncertain); got {'low': 30, 'high': 40}")
+
+
+def test_the_bundled_counts_carry_their_sources() -> None:
+    seed = load_scenario("seed-2025")
+    (warrant,) = [d for d in seed.deals if d.id == "amd-openai-warrant"]
+    assert warrant.sale.quarters == 4
+    assert "quarters: {value: 4, source: assumed; a year after vesting" in (
+        (Path(chipcredit.__file__).parent / "scenarios" / "seed-2025.yaml").read_text(
+            encoding="utf-8"))
+    telecom = load_scenario("telecom-2000")
+    assert telecom.shocks[0].quarters == 8
 
 
 def test_a_correlation_must_be_a_yaml_number(base_text: str) -> None:

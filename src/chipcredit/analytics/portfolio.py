@@ -284,7 +284,8 @@ def _by_obligor(result: Result, party: str, obligors: list[str],
         claim of the book outstanding on it), ``ead_by_obligor`` and ``ead_pv_by_obligor``
         ($B, mean over the paths with its default: nominal at the default quarter, and
         discounted to the start), ``lgd_by_obligor`` and ``expected_loss_by_obligor``
-        ($B, mean over the held paths; PV at the start), each keyed by obligor.
+        ($B, mean over the held paths; PV at the start; from the run's exact float64 sums,
+        as the book's ``expected_loss``), each keyed by obligor.
     """
     n_held = int(np.count_nonzero(held))
     out: dict[str, dict[str, float | None]] = {
@@ -298,5 +299,11 @@ def _by_obligor(result: Result, party: str, obligors: list[str],
         out["ead_by_obligor"][o] = float(ead[hit].mean()) if hit.any() else 0.0
         out["ead_pv_by_obligor"][o] = float(ead_pv[hit].mean()) if hit.any() else 0.0
         out["lgd_by_obligor"][o] = _lgd(lost, ead_pv, hit)
-        out["expected_loss_by_obligor"][o] = float(lost[held].sum() / n_held) if n_held else None
+        # as the book's own expected loss: the exact mean (float64 per-block sums) over all
+        # paths over the share held, not a sum of the kept float32 outcomes, so that a
+        # single-obligor book's figure equals its expected_loss to the bit
+        key = f"{PREFIX}|{party}|loss|{o}"
+        out["expected_loss_by_obligor"][o] = (
+            None if not n_held else result.mean(key) if held.all()
+            else result.mean(key) / float(np.mean(held)))
     return out

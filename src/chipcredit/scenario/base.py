@@ -172,9 +172,21 @@ def _refuse(rule: str, value: object, hint: str | None = None) -> PydanticCustom
                                {"rule": rule, "value": value, "suggestion": hint})
 
 
+_SOURCED_KEYS = frozenset({"value", "source", "basis"})
+"""The keys of a count written sourced, ``{value: 4, source: "...", basis: assumed}``."""
+
+
 def _whole(raw: Any) -> Any:
     """Refuse text and true/false where a count is due (pydantic would read ``"40"`` as 40
-    and ``true`` as 1); a whole float such as 40.0 passes, 40.5 is refused after."""
+    and ``true`` as 1); a whole float such as 40.0 passes, 40.5 is refused after.
+
+    A count may be written sourced, ``{value: 4, source: "...", basis: assumed}``, as any
+    number may (docs/design.md section 2a): its ``value`` is the count, checked as a bare
+    one; a count is never uncertain (no ``p05``, ``low``, ``dist``), and ``basis: fact``
+    needs a ``source`` as a `Number`'s does. The source stays in the scenario's text (the
+    assumptions table lists the model's `Number` fields, not counts)."""
+    if isinstance(raw, dict):
+        return _whole(_sourced_count(raw))
     if isinstance(raw, bool):
         raise _refuse("must be a whole number", raw)
     if isinstance(raw, str):
@@ -189,6 +201,23 @@ def _whole(raw: Any) -> Any:
                               str(int(quarters)))
         raise _refuse("must be a whole number", raw)
     return raw
+
+
+def _sourced_count(raw: dict[Any, Any]) -> Any:
+    """The ``value`` of a count written ``{value, source, basis}``; refuse any other mapping."""
+    other = sorted(str(k) for k in raw if k not in _SOURCED_KEYS)
+    if other or "value" not in raw:
+        raise _refuse("must be a whole number, or {value, source, basis} with a whole number "
+                      "as value (a count is never uncertain)", raw)
+    basis, source = raw.get("basis"), raw.get("source")
+    if basis not in (None, "fact", "assumed"):
+        raise _refuse("has a basis that is neither fact nor assumed", basis)
+    if source is not None and not isinstance(source, str):
+        raise _refuse("has a source that is not text", source)
+    if basis == "fact" and not (source or "").strip():
+        raise _refuse("is marked basis: fact but has no source; a fact must name where it "
+                      "comes from in source (or be marked basis: assumed)", source)
+    return raw["value"]
 
 
 _COUNT_WITH_UNIT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*(years?|yrs?|y|quarters?|qtrs?|q|months?|mos?)$",
