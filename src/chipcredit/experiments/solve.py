@@ -27,6 +27,8 @@ so the printed value meets the target as the root does. Notes say what the answe
 a number varied that also sets a contract's unwritten term (`scenario.defaulted`), the
 convention of a rate (`conventions`) and the share of paths a statistic is taken over
 (`probe`); a metric that no probe moves is said to be flat, not "give a wider bracket".
+A deal's term is laid out in whole quarters (`solve_terms`): the search stops when its ends
+are a quarter apart, and an inequality's answer is the quarter count where it holds.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from .digits import significant, toward
 from .probe import P_POSITIVE, deal_metric, run_probe
 from .runner import central_range, check_paths_seed, correlated_with, scenario_data
 from .solution import SolveResult
+from .solve_terms import quarter_term, quarters, quarters_text
 from .target import check_reachable, parse_target
 from .ties import tied_message
 
@@ -183,6 +186,7 @@ def solve(
         notes.append(f"{metric} on the one path of the deterministic base case is 0 or 1 "
                      f"(whether its {named[2]} is above zero there), not a share of many paths")
     notes += moves_with(sc, vary)  # a curve point that is also a contract's term
+    term = quarter_term(sc, vary)  # counted in whole quarters: the metric moves in steps
     horizon = sc.horizon_note()  # the runs' own note is not passed on, one per probe
     if horizon is not None:
         notes.append(horizon)
@@ -237,7 +241,11 @@ def solve(
     exact: float | None = None if op != "=" else a if ga == 0 else b if gb == 0 else None
     ftol = 1e-12 * max(1.0, abs(goal), *(abs(m) for _, m in probes))
     secant = True  # regula falsi; after a step of it that does not halve the bracket, bisect
-    while exact is None and b - a > tol * width and len(probes) < max_probes:
+
+    def narrow(a: float, b: float) -> bool:  # a term's ends a quarter apart: nothing between
+        return b - a <= tol * width or (term and quarters(b) - quarters(a) <= 1)
+
+    while exact is None and not narrow(a, b) and len(probes) < max_probes:
         before = b - a
         if secant:  # kept 1% of the bracket inside its ends, so each step cuts it
             x = min(max(a - ga * before / (gb - ga), a + 0.01 * before), b - 0.01 * before)
@@ -262,18 +270,26 @@ def solve(
     else:  # the end of the final bracket at which the inequality holds, and its side
         above = side(gb)
         root = b if above else a
-    if op == "=":
+    if term and op != "=":  # the quarter count where it holds, the term the engine lays out
+        root = quarters(root) / 4
+        shown = quarters_text(root)
+        holds = f"{vary} {'>=' if above else '<='} {shown}"
+    elif op == "=":
         shown = f"{root:.{digits}g}"
     else:  # rounded toward where it holds, so the value printed meets the target too
         shown = toward(root, up=above, digits=digits)
         holds = f"{vary} {'>=' if above else '<='} {shown}"
-    converged = exact is not None or b - a <= tol * width
+    converged = exact is not None or narrow(a, b)
     reached = ("" if converged else
                f" (stopped after {len(probes)} probes; the bracket is still "
                f"[{a:.{digits}g}, {b:.{digits}g}])")
-    at = next((m for v, m in probes if v == root), None)
+    # a term's metric is the same over its whole quarter; an interpolated term has none
+    at = next((m for v, m in probes if (quarters(v) == quarters(root) if term and op != "="
+                                        else v == root)), None)
     there = "" if at is None else f"metric there {at:.6g}"
-    if op != "=" and float(shown) != root:
+    if term:
+        notes.append(_term_note(vary, op, root, a, b, probes))
+    elif op != "=" and float(shown) != root:
         there = f"rounded {'up' if above else 'down'}, toward where it holds, from {root!r}" \
             + (f", where the metric is {at:.6g}" if at is not None else "")
     # the final bracket rounded outward, so the printed one holds the one found
@@ -281,8 +297,10 @@ def solve(
             f"{paths:,} path{'s' if paths != 1 else ''}, seed {seed}")
     message = (f"{metric} {op} {goal:g} at {vary} = {shown}"
                + (f" ({there})" if there else "")
-               + (f", final bracket [{toward(a, up=False, digits=digits)}, "
-                  f"{toward(b, up=True, digits=digits)}]" if a != b and converged else "")
+               + ("" if a == b or not converged else
+                  f", between {quarters(a)} and {quarters(b)} quarters" if term else
+                  f", final bracket [{toward(a, up=False, digits=digits)}, "
+                  f"{toward(b, up=True, digits=digits)}]")
                + f"{reached}; {len(probes)} probes, {runs}")
     if holds is not None:
         message += f"; holds for {holds}"
@@ -291,7 +309,7 @@ def solve(
     if wiggle is not None:
         notes.append(wiggle)
     notes += _share_notes(metric, vary, probes, shares)
-    convention = rate_note(sc, vary, float(shown))
+    convention = rate_note(sc, vary, float(root) if term else float(shown))
     if convention is not None:
         notes.append(convention)
     values = [m for _, m in probes]
@@ -302,6 +320,31 @@ def solve(
         message=message, notes=tuple(notes), paths=paths, seed=seed, tol=float(tol),
         elapsed_seconds=time.perf_counter() - began, nan_shares=tuple(shares), shown=shown,
         deterministic=deterministic)
+
+
+def _term_note(vary: str, op: str, root: float, a: float, b: float,
+               probes: Sequence[tuple[float, float]]) -> str:
+    """What a break-even on a term rests on: the engine counts it in whole quarters, so the
+    metric moves in steps of a quarter and the answer is a whole quarter count."""
+    def metric_at(q: int) -> str:
+        found = next((m for v, m in probes if quarters(v) == q), None)
+        return "" if found is None else f" (metric {found:.6g})"
+
+    qa, qb = quarters(a), quarters(b)
+    steps = (f"{vary} is a term the engine lays out in whole quarters (years x 4, rounded half "
+             "up), so the metric moves in whole-quarter steps")
+    if qa == qb:  # a probe on the target: every term of that quarter count hits it
+        return (steps + f": {qa} quarters{metric_at(qa)} meets the target, as does every term "
+                f"from {(qa - 0.5) / 4:g} years up to (not including) {(qa + 0.5) / 4:g} years")
+    if op == "=":
+        return (steps + f": the answer lies between {qa} quarters{metric_at(qa)} and {qb} "
+                f"quarters{metric_at(qb)}, and no term between them gives another value")
+    q = quarters(root)
+    other = qa if q == qb else qb
+    return (steps + f": the answer is the last whole quarter count at which the target holds, "
+            f"{q} quarters{metric_at(q)}, not a fraction of a year; {other} quarters"
+            f"{metric_at(other)} misses it, and {(q + other) / 8:g} years already counts as "
+            f"{max(q, other)} quarters")
 
 
 def _share_notes(metric: str, vary: str, probes: Sequence[tuple[float, float]],
