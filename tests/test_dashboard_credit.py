@@ -74,6 +74,10 @@ def test_the_credit_section_shows_the_json_portfolios_and_spvs(result: cc.Result
         assert row[T.t("report.col_held")] == T.path_share(book["held_share"])
         assert row[T.t("report.col_expected_loss")] == T.money(book["expected_loss"])
         assert row[T.t("report.col_ead")] == T.money(book["ead"])
+        # the EAD that PD x LGD x EAD = expected loss uses, beside the nominal one
+        assert row[T.t("report.col_ead_pv")] == T.money(book["ead_pv"])
+        assert T.t("report.col_p_credit_loss") in table.columns
+        assert T.t("report.col_p_loss") not in table.columns
         for key in ("var_95", "cvar_95", "var_99", "cvar_99"):
             # a tail of under 10 paths (the paths held times 5% or 1%) is marked
             few = book[f"tail_paths_{key[-2:]}"] < MIN_TAIL_PATHS

@@ -49,6 +49,11 @@ def test_nothing_to_say_about_returns_still_says_the_defaults(lang: str) -> None
     assert "nvidia-backstop" not in text
 
 
+def _header(text: str) -> str:
+    import re
+    return " ".join(re.findall(r"<th>(.*?)</th>", text))
+
+
 def _cells(text: str) -> list[list[str]]:
     import re
     return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", text)]
@@ -73,12 +78,19 @@ def test_credit_section_shows_the_portfolio_and_the_spv() -> None:
     assert pd * book["lgd"] * book["ead_pv"] == pytest.approx(book["expected_loss"], rel=1e-6)
     assert holder[1:] == [cat.path_share(book["held_share"]), cat.money(book["expected_loss"]),
                           cat.path_share(pd),
-                          cat.money(book["ead"]),
+                          cat.money(book["ead"]), cat.money(book["ead_pv"]),
                           cat.percent(float((res.outcomes["portfolio|fund|loss"] > 0).mean())),
                           *(cat.money(book[k]) + (TAIL_MARK if book[f"tail_paths_{k[-2:]}"]
                                                   < MIN_TAIL_PATHS else "")
                             for k in ("var_95", "cvar_95", "var_99", "cvar_99")),
                           cat.percent(book["lgd"])]
+    # the loss-odds column is the credit loss's, under its own header (not the deals
+    # table's "P(deal loss > 0)"), and the EAD beside the nominal one is the one the
+    # identity uses: PD x LGD x EAD, PV at start = expected loss, the nominal EAD too high
+    assert "<th>P(credit loss &gt; 0)</th>" in text and "P(deal loss" not in _header(text)
+    assert "<th>EAD, PV at start</th>" in text
+    assert pd * book["lgd"] * book["ead"] > book["expected_loss"] * 1.01
+    assert "961 of 2,000" not in html.unescape(text)
     # at 1% the tail of this small run is a handful of paths, and the cells say so
     assert book["tail_paths_99"] < MIN_TAIL_PATHS and holder[-3].endswith(TAIL_MARK)
     deal = next(r for r in rows if r[0] == "gpu-spv")
@@ -110,8 +122,14 @@ def test_credit_section_shows_the_portfolio_and_the_spv() -> None:
             "so it can differ from the parties table's default probability",
             "for an SPV's lender the obligor is the SPV, and the default is the SPV failing to "
             "repay its debt, not its lessee defaulting",
-            "The P(loss > 0) column of the headline deals table is another figure, the deal "
-            "loss",
+            "The P(deal loss > 0) column of the headline deals table is another figure, the "
+            "deal loss",
+            "where the lessee defaults and the sale of the GPUs repays the debt in full, there "
+            "is no default, so every default the SPV's lender counts is a loss on its debt and "
+            "its LGD is a loss given a loss, not comparable with the LGD of a loan book",
+            "Expected loss = PD x LGD x EAD, PV at start (not the nominal EAD), exactly",
+            "on k of n paths: k paths with debt owed that quarter, of the n on which the SPV "
+            "closed",
             "any shortfall against what the deal promised the party, equity markdowns included",
             "Every probability and the debt loss are over the paths on which the SPV closed",
             "P(lessee default during the lease): the share of those paths on which the lessee "
@@ -122,7 +140,11 @@ def test_credit_section_shows_the_portfolio_and_the_spv() -> None:
             "此处每个数字都只计债权存在的路径（对可能不成交的交易，即以成交为条件",
             "因此它可能与参与方表中的违约概率不同",
             "对 SPV 的贷款人而言，债务人是 SPV，违约指 SPV 无法偿还其债务，而非其承租人违约",
-            "头条交易表中的“损失概率”列是另一个数字，即交易损失",
+            "头条交易表中的“交易亏损概率”列是另一个数字，即交易损失",
+            "承租人违约而出售 GPU 所得全额偿还债务时不算违约",
+            "与贷款组合的违约损失率（全额回收的违约也计入，损失为 0）不可比",
+            "预期损失 = 违约概率 x 违约损失率 x 违约风险敞口（起点现值）（而非名义违约风险敞口）",
+            "“n 条路径中的 k 条”",
             "相对于交易向该参与方承诺的金额的任何短缺，包括股权减值",
             "各项概率和债务损失只计 SPV 成交的路径",
             "租约期内承租人违约概率：在这些路径中，承租人在租约期内某一季度",
@@ -135,9 +157,11 @@ def test_credit_notes_define_pd_ead_the_deal_loss_and_the_lessee_default(
 
     cat = catalogue(lang)
     text = html.unescape(credit_section(_run("neocloud-spv"), cat))
-    headers = [cat.t("report.col_pd"), cat.t("report.col_ead")]
-    assert headers == (["PD (claim outstanding)", "EAD (mean, on default paths)"] if lang == "en"
-                       else ["违约概率（债权未偿时）", "违约风险敞口（违约路径均值）"])
+    headers = [cat.t(f"report.col_{k}") for k in ("pd", "ead", "ead_pv", "p_credit_loss")]
+    assert headers == (["PD (claim outstanding)", "EAD (mean, on default paths)",
+                        "EAD, PV at start", "P(credit loss > 0)"] if lang == "en"
+                       else ["违约概率（债权未偿时）", "违约风险敞口（违约路径均值）",
+                             "违约风险敞口（起点现值）", "信用损失概率"])
     assert all(f"<th>{h}</th>" in text for h in headers)
     for phrase in phrases:
         assert phrase in text, phrase

@@ -77,3 +77,37 @@ def test_what_the_run_lacks_is_one_line(res: cc.Result, kwargs: dict[str, str],
                                         message: str) -> None:
     with pytest.raises(cc.UsageError, match=f"^{re.escape(message)}$"):
         res.outcome(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    # an SPV's default is its lender's book's, the SPV the obligor: the hint is a call that works
+    ({"party": "colossus2-spv", "metric": "default_quarter"},
+     "party 'colossus2-spv' is not in the scenario; 'colossus2-spv' is an obligor of "
+     "'colossus2-lenders': outcome(portfolio='colossus2-lenders', metric='default_quarter', "
+     "obligor='colossus2-spv')"),
+    ({"spv": "colossus2-spv", "metric": "default_quarter"},
+     "deal 'colossus2-spv' has no outcome 'default_quarter' of its own; 'colossus2-spv' is an "
+     "obligor of 'colossus2-lenders': outcome(portfolio='colossus2-lenders', "
+     "metric='default_quarter', obligor='colossus2-spv')"),
+    # a book's EAD is per obligor: the call names them
+    ({"portfolio": "colossus2-lenders", "metric": "ead"},
+     "party 'colossus2-lenders' has the portfolio outcome 'ead' per obligor: "
+     "outcome(portfolio='colossus2-lenders', metric='ead', obligor=...), obligor one of "
+     "colossus2-spv"),
+])
+def test_a_credit_outcome_asked_the_wrong_way_names_the_call_that_works(
+        res: cc.Result, kwargs: dict[str, str], message: str) -> None:
+    with pytest.raises(cc.UsageError, match=f"^{re.escape(message)}$"):
+        res.outcome(**kwargs)  # type: ignore[arg-type]
+    hinted = message.split(": ", 1)[1]
+    if hinted.startswith("outcome(portfolio='colossus2-lenders', metric='default_quarter'"):
+        # the call the message names works, and is what default_probability wanted
+        assert np.any(res.outcome(portfolio="colossus2-lenders", metric="default_quarter",
+                                  obligor="colossus2-spv") >= 0)
+
+
+def test_default_probability_of_an_spv_points_to_its_lenders_book(res: cc.Result) -> None:
+    with pytest.raises(cc.UsageError, match=re.escape(
+            "outcome(portfolio='colossus2-lenders', metric='default_quarter', "
+            "obligor='colossus2-spv')")):
+        res.default_probability("colossus2-spv")

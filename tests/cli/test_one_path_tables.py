@@ -109,16 +109,25 @@ def test_run_deterministic_prints_no_statistic_in_the_party_vendor_and_lab_table
     result = runner.invoke(cli.app, ["run", "seed-2025", "--deterministic", "--no-store"])
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    parties = out[out.index("Parties ($B"):out.index("Vendors ($B")]
+    parties = out[out.index("Parties ($B"):out.index("Claim holders:")]
+    holders = out[out.index("Claim holders:"):out.index("SPVs:")]
+    spvs = out[out.index("SPVs:"):out.index("Vendors ($B")]
     vendors = out[out.index("Vendors ($B"):out.index("Labs' second sourcing")]
     labs = out[out.index("Labs' second sourcing"):out.index("Deterministic: one path")]
-    for text in (parties, vendors, labs):
+    for text in (parties, holders, spvs, vendors, labs):
         head = text.split("┡")[0]
         assert not re.search(r"\bp50\b|\bmean\b|P\(", head), head
     headers, rows = header_and_cells(parties)
     # the date its answer runs to (the horizon's last quarter), as the footer's horizon
     assert headers == ["party", "kind", "defaults by 2035Q3", "revenue total", "cash end"]
     assert rows["openai"][1] == "no" and rows["nvidia"][1] == DASH
+    # the credit tables: yes or no on the one path, no tail (docs: credit_tables)
+    headers, rows = header_and_cells(holders)
+    assert headers == ["holder", "held", "loss", "default", "EAD", "EAD PV", "LGD"]
+    assert rows["colossus2-lenders"][0] in ("yes", "no")
+    headers, rows = header_and_cells(spvs)
+    assert headers == ["SPV", "closed", "debt impaired", "covenant breach", "lessee default",
+                       "debt loss"]
     headers, _ = header_and_cells(vendors)
     assert headers == ["vendor", "revenue total", "self-funded revenue", "self-funded share",
                        "unit share end"]

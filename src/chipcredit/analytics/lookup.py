@@ -147,10 +147,18 @@ class OutcomeLookup:
                 hint = did_you_mean(name, known)
                 moved = ""
                 if family == "party" and name in deals:  # a deal's own outcome, asked as a party's
-                    moved = f"; a deal's own outcomes are outcome(spv={name!r}, metric={metric!r})"
+                    moved = self._deal_hint(name, metric)
                     hint = None  # the deal it names is the fix, not a party spelt like it
                 raise UsageError(f"{what} {name!r} is not in the scenario"
                                  + (f" (did you mean {hint}?)" if hint else "") + moved)
+        if family == "portfolio" and len(parts) == 2:  # a per-obligor metric, asked of the book
+            obligors = sorted(k.rsplit("|", 1)[1] for k in self.outcomes
+                              if k.startswith(f"portfolio|{parts[0]}|{metric}|"))
+            if obligors:
+                raise UsageError(
+                    f"party {parts[0]!r} has the portfolio outcome {metric!r} per obligor: "
+                    f"outcome(portfolio={parts[0]!r}, metric={metric!r}, obligor=...), "
+                    f"obligor one of {', '.join(obligors)}")
         prefix = "|".join([family, *parts[:1 if family != "deal" else 2]]) + "|"
         have = sorted({k[len(prefix):] for k in self.outcomes if k.startswith(prefix)})
         hint = did_you_mean(metric if family != "portfolio" else "|".join(parts[1:]), have)
@@ -159,7 +167,26 @@ class OutcomeLookup:
                  "spv": f"deal {parts[0]!r} has no outcome {metric!r} of its own",
                  "portfolio": f"party {parts[0]!r} has no portfolio outcome "
                               f"{'|'.join(parts[1:])!r}"}[family]
+        if family == "spv" and f"; {parts[0]!r} is an obligor" in self._deal_hint(parts[0], metric):
+            hint = None  # not the deal's own: its lender's book's, with the deal the obligor
+            where += self._deal_hint(parts[0], metric)
         raise UsageError(where + (f" (did you mean {hint}?)" if hint else ""))
+
+    def _deal_hint(self, deal: str, metric: str) -> str:
+        """Where a deal's ``metric``, asked as a party's, is: the deal's own outcome
+        (``spv|DEAL|METRIC``), or its lender's book's with the deal as the obligor (an SPV's
+        default quarter); else the deal's own outcomes, by name."""
+        if column("spv", deal, metric) in self.outcomes:
+            return f"; a deal's own outcomes are outcome(spv={deal!r}, metric={metric!r})"
+        books = sorted(k.split("|")[1] for k in self.outcomes
+                       if k.startswith("portfolio|") and k.endswith(f"|{metric}|{deal}"))
+        if books:
+            return (f"; {deal!r} is an obligor of {', '.join(map(repr, books))}: "
+                    f"outcome(portfolio={books[0]!r}, metric={metric!r}, obligor={deal!r})")
+        own = sorted(k.split("|")[2] for k in self.outcomes if k.startswith(f"spv|{deal}|"))
+        return (f"; a deal's own outcomes are outcome(spv={deal!r}, metric=...), metric one of "
+                f"{', '.join(own)}" if own else f"; {deal!r} is a deal: outcome({deal!r}, PARTY, "
+                                                f"METRIC)")
 
     def _key(self, key: str) -> str:
         """``key`` if it is an `outcomes` key, else a one-line error with a did-you-mean."""

@@ -28,6 +28,7 @@ from chipcredit.report.vendors import horizon, outside_funding, unmodelled_fundi
 
 from .app import Failed, app, console, stderr_line, user_errors
 from .cashflow_files import write_cashflows
+from .credit_tables import credit_tables
 from .deal_table import deals_table
 from .formats import paths_count
 from .notices import warnings_shown
@@ -285,6 +286,9 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
                             can_default(result.scenario.parties),
                             deterministic=result.deterministic, last=labels[-1], early=early,
                             notes={p.id: p.note for p in result.scenario.parties if p.note}))
+    # the claim holders' books and the SPVs' debt, from the JSON summary (as `runs show`)
+    for credit in credit_tables(result.to_dict(), deterministic=result.deterministic):
+        out.print(credit)
     # the seed's headline answers: the vendors' own money in their sales, the labs' porting
     vendors = [p for p, kind in parties if kind == "vendor"]
     # the same money by the buyer that paid it, under the years (the report's line; the

@@ -1,6 +1,6 @@
 """The tables of a stored run, as ``chipcredit runs show`` prints them: per variant its deals,
-parties, vendors, self-funded years and second-sourcing tables, as ``chipcredit run`` printed
-them, then the run's footer."""
+parties, credit (the first variant's, from its stored JSON summary), vendors, self-funded
+years and second-sourcing tables, as ``chipcredit run`` printed them, then the run's footer."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from chipcredit.report.summary import DEFAULT_YEARS
 from chipcredit.report.vendors import horizon, outside_funding, unmodelled_funding
 from chipcredit.scenario.cross_problem import quarter_label
 
+from .credit_tables import credit_tables
 from .deal_table import deals_table
 from .formats import finite, paths_count
 from .party_table import parties_table
@@ -99,6 +100,10 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
                                        else _early(scenario, outcomes, defaultable)),
                                 notes={} if scenario is None else
                                 {p.id: p.note for p in scenario.parties if p.note}))
+        # the credit tables `run` printed, from the stored JSON summary (the first variant's)
+        for credit in credit_tables(_summary(run) if variant == variants[0] else None,
+                                    deterministic=deterministic):
+            out.print(credit)
         # the line under the years, as `run` prints it, from the same stored summary
         by_buyer = buyers_note(_buyers(run) if variant == variants[0] else {},
                                catalogue("en"), deterministic=deterministic)
@@ -151,6 +156,15 @@ def _early(scenario: Any, outcomes: Any, defaultable: set[str]
         dq = np.asarray(outcomes[f"party|{party}|default_quarter"], dtype=np.float64)
         out[party] = float(np.mean((dq >= 0) & (dq < cutoff)))
     return str(year), out
+
+
+def _summary(run: dict[str, Any]) -> dict[str, Any] | None:
+    """The run's stored JSON summary (the first variant's); None without one."""
+    text = run.get("summary_json")
+    if not isinstance(text, str) or not text:
+        return None
+    summary = json.loads(text)
+    return summary if isinstance(summary, dict) else None
 
 
 def _buyers(run: dict[str, Any]) -> dict[str, Any]:

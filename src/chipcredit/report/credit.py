@@ -5,10 +5,12 @@ each over the paths on which the claim exists (a deal that may not close has non
 did not), with the share of all paths they are in the first column of figures:
 
 - per party holding claims under the deals (`chipcredit.analytics.portfolio`): expected
-  loss, its PD (`book_pd`) and EAD, the share of paths with a loss, VaR and CVaR (expected
-  shortfall: the mean of the worst 5% and 1% of the paths) at 95% and 99%, and the LGD;
-  under a book of several obligors, one row per obligor (its PD, EAD, LGD and expected
-  loss, which add up to the book's);
+  loss, its PD (`book_pd`), its EAD (nominal) and the EAD discounted to the start (the
+  JSON's ``ead_pv``, so that PD x LGD x that EAD is the expected loss), the share of paths
+  with a credit loss ("P(credit loss > 0)", not the deals table's deal loss), VaR and
+  CVaR (expected shortfall: the mean of the worst 5% and 1% of the paths) at 95% and 99%,
+  and the LGD; under a book of several obligors, one row per obligor (its PD, EADs, LGD
+  and expected loss, which add up to the book's);
 - per ``spv_lease`` deal: the probabilities that its debt is impaired, that a covenant is
   breached ("no covenants" where it has none) and that its lessee defaults, the mean debt
   loss, and its LTV and DSCR bands at their worst quarter: the quarter of the highest
@@ -95,7 +97,8 @@ def _portfolios(result: Result, cat: Catalogue) -> list[CreditBlock]:
     if not books:
         return []
     headers = [cat.t("report.col_holder"), cat.t("report.col_held"), cat.t("report.col_expected_loss"),
-               cat.t("report.col_pd"), cat.t("report.col_ead"), cat.t("report.col_p_loss"),
+               cat.t("report.col_pd"), cat.t("report.col_ead"), cat.t("report.col_ead_pv"),
+               cat.t("report.col_p_credit_loss"),
                *(cat.t(f"report.col_{k}") for k in ("var_95", "cvar_95", "var_99", "cvar_99")),
                cat.t("report.col_lgd")]
     rows = []
@@ -108,6 +111,7 @@ def _portfolios(result: Result, cat: Catalogue) -> list[CreditBlock]:
                      Cell(cat.money(book["expected_loss"]), "num"),
                      Cell(cat.na() if pd is None else cat.path_share(pd), "num"),
                      Cell(cat.money(book["ead"]), "num"),
+                     Cell(_ead_pv(cat, book["ead"], book["ead_pv"]), "num"),
                      # residue is 0 already
                      Cell(cat.percent(float(np.mean(loss > 0))) if loss.size else cat.na(), "num"),
                      # a tail of under MIN_TAIL_PATHS paths is marked, and named below
@@ -145,7 +149,7 @@ def _few(book: dict[str, Any], key: str) -> bool:
 def _obligor_rows(result: Result, cat: Catalogue, party: str, book: dict[str, Any],
                   held: NDArray[np.bool_]) -> list[list[Cell]]:
     """One row per obligor of a book of several, under the book's: the share of paths on
-    which the book holds a claim on it, and its expected loss, PD, EAD, P(loss > 0) and
+    which the book holds a claim on it, and its expected loss, PD, EADs, P(loss > 0) and
     LGD over the paths on which the book holds any claim (so that its expected losses add
     up to the book's); the tail measures are the book's alone (they do not add up)."""
     rows = []
@@ -157,10 +161,18 @@ def _obligor_rows(result: Result, cat: Catalogue, party: str, book: dict[str, An
                      Cell(cat.money(book["expected_loss_by_obligor"][o]), "num"),
                      Cell(cat.na() if pd is None else cat.path_share(pd), "num"),
                      Cell(cat.money(book["ead_by_obligor"][o]), "num"),
+                     Cell(_ead_pv(cat, book["ead_by_obligor"][o], book["ead_pv_by_obligor"][o]),
+                          "num"),
                      Cell(cat.percent(float(np.mean(lost > 0))) if lost.size else cat.na(), "num"),
                      *(Cell("", "num") for _ in range(4)),
                      Cell(cat.na() if lgd is None else cat.percent(lgd), "num")])
     return rows
+
+
+def _ead_pv(cat: Catalogue, ead: float, ead_pv: float) -> str:
+    """The EAD discounted to the start; n/a where a default has an EAD but no PV of it (a
+    run stored before the JSON had ``ead_pv``, read back as 0)."""
+    return cat.na() if ead > 0 and ead_pv == 0 else cat.money(ead_pv)
 
 
 def _summed(result: Result, prefix: str) -> NDArray[np.float64]:
