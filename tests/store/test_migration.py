@@ -25,8 +25,20 @@ def _make_version_1(path: Path) -> None:
     con.close()
 
 
+def _make_version_5(path: Path) -> None:
+    """Turn a fresh store into what schema version 5 wrote: no standard error in metrics,
+    no scenario_edited or warnings in runs."""
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE metrics DROP COLUMN se")
+    for column in ("scenario_edited", "warnings"):
+        con.execute(f"ALTER TABLE runs DROP COLUMN {column}")
+    con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    con.close()
+
+
 def _make_version_4(path: Path) -> None:
     """Turn a fresh store into what schema version 4 wrote: no code fingerprint."""
+    _make_version_5(path)
     con = duckdb.connect(str(path))
     con.execute("ALTER TABLE runs DROP COLUMN code_sha256")
     con.execute("DELETE FROM meta WHERE key = 'created_with_code'")
@@ -131,7 +143,7 @@ def test_a_version_3_store_gains_the_irr_columns_from_its_summaries(
     tables = ("runs", "metrics", "bands", "flows", "outcomes", "defaults")
     counts = [con.execute(f"SELECT count(*) FROM {t}").fetchone() for t in tables]
     con.close()
-    assert len(before[0]) == len(METRICS.columns) - len(IRR_COLUMNS)
+    assert len(before[0]) == len(METRICS.columns) - len(IRR_COLUMNS) - 1  # and no se (6)
     with pytest.raises(cc.UsageError, match="schema version 3, older than"):
         RunStore(store_file, read_only=True).get_run(1)
 
@@ -140,7 +152,7 @@ def test_a_version_3_store_gains_the_irr_columns_from_its_summaries(
     assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
         str(SCHEMA_VERSION),)
     names = [c for c, *_ in METRICS.columns]
-    columns = ", ".join(n for n in names if n not in IRR_COLUMNS)
+    columns = ", ".join(n for n in names if n not in (*IRR_COLUMNS, "se"))
     # every old row and value kept, in order; the run's other tables untouched
     assert con.execute(f"SELECT {columns} FROM metrics WHERE run = 1 ORDER BY rowid").fetchall() \
         == before
@@ -194,4 +206,31 @@ def test_a_version_4_store_opens_and_gains_the_code_fingerprint(
     assert [r[0] for r in con.execute("DESCRIBE runs").fetchall()] == RUNS.column_names
     # the store was not made by this code, so its meta claims no code
     assert con.execute("SELECT value FROM meta WHERE key = 'created_with_code'").fetchone() is None
+    con.close()
+
+
+def test_a_version_5_store_gains_the_standard_error_column(
+        store_file: Path, small_result: cc.Result) -> None:
+    """A store written before metrics kept the standard error keeps its rows, with se,
+    runs.scenario_edited and runs.warnings NULL (not known), and the next write stores
+    Result.summary()'s se; the columns end in the order a new store has them."""
+    store = RunStore(store_file)
+    store.save(small_result)
+    _make_version_5(store_file)
+    with pytest.raises(cc.UsageError, match="schema version 5, older than"):
+        RunStore(store_file, read_only=True).get_run(1)
+
+    assert store.save(small_result) == 2
+    read = RunStore(store_file, read_only=True)
+    assert read.get_run(1)["metrics"]["se"].isna().all()
+    old = read.get_run(1)["run"]
+    assert old["scenario_edited"] is None and old["warnings"] is None
+    assert read.get_run(2)["run"]["scenario_edited"] is False
+    se = small_result.summary()["se"]
+    assert read.get_run(2)["metrics"]["se"].tolist()[:5] == se.tolist()[:5]
+    con = duckdb.connect(str(store_file), read_only=True)
+    assert [r[0] for r in con.execute("DESCRIBE metrics").fetchall()] == METRICS.column_names
+    assert [r[0] for r in con.execute("DESCRIBE runs").fetchall()] == RUNS.column_names
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),)
     con.close()

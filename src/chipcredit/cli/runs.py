@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chipcredit import store
+from chipcredit.store.provenance import scenario_label
 
 from .app import Failed, app, console, print_whole, user_errors
 from .captions import NotedTable, Notes
@@ -29,6 +30,7 @@ from .stored_run import (
     _text,
     _when,
     code_note,
+    stored_warnings,
 )
 from .stored_tables import print_tables
 
@@ -94,7 +96,7 @@ def list_command(
                 str(row["id"]), _text(row["kind"]),
                 Text(_text(row["status"]),
                      style="" if row["status"] == "complete" else "yellow"),
-                Text(_text(row["scenario"])),
+                Text(scenario_label(row)),
                 "base case" if row["deterministic"] is True else _int(row["paths"]),
                 _seed(row["seed"]), _when(row["started"]),
                 DASH if elapsed is None else f"{elapsed:.2f} s",
@@ -128,12 +130,17 @@ def show_command(
             typer.echo(run["summary_json"])
             return
         out = console()
+        err = console(stderr=True)
+        for text in stored_warnings(run):  # as `chipcredit run` printed them, on stderr
+            err.print(Text(f"warning: {text}", style="yellow"), soft_wrap=True)
         out.print(Text(_header(run)), soft_wrap=True)
         if run["status"] != "complete":
             out.print(Text(f"run {run_id} is {run['status']}: the process writing it was "
                            "stopped before it committed its results"), soft_wrap=True)
             return
-        print_tables(out, runs, run_id, run, data["metrics"])
+        # the footer names the scenario as the header does (seed-2025 (edited))
+        print_tables(out, runs, run_id, {**run, "scenario": scenario_label(run)},
+                     data["metrics"])
 
 
 # --- diff ------------------------------------------------------------------------------
@@ -164,6 +171,8 @@ def diff_command(
         out.print(Text(_header(b)), soft_wrap=True)
         if note := code_note(a, b):  # differences that may be the code's, not the inputs'
             out.print(Text(note), soft_wrap=True)
+        if inputs := frame.attrs.get("scenario_note"):  # the inputs that differ, number by number
+            out.print(Text(inputs), soft_wrap=True)
         rows = [_clean(r) for r in frame.to_dict("records")]
         unmeant = irr_unmeant(rows, {side: _deal_sides(d) for side, d in data.items()})
         both = [r for r in rows if r["only"] is None]

@@ -18,6 +18,7 @@ import chipcredit as cc
 from chipcredit import store
 from chipcredit.analytics.stats import share_se
 from chipcredit.report.multiples import financed_parties
+from chipcredit.store.provenance import scenario_label
 
 from .formats import DASH, finite, paths_count
 from .party_table import can_default
@@ -63,7 +64,7 @@ def _text(value: Any) -> str:
 def _header(run: dict[str, Any]) -> str:
     paths = ("deterministic base case (1 path)" if run["deterministic"]
              else paths_count(_whole(run["paths"])))
-    return (f"run {run['id']} · {run['kind']} · {run['status']} · scenario {run['scenario']} · "
+    return (f"run {run['id']} · {run['kind']} · {run['status']} · scenario {scenario_label(run)} · "
             f"sha256 {_text(run['scenario_sha256'])[:12]} · {paths} · seed {_seed(run['seed'])} · "
             f"started {_when(run['started'])} UTC · chipcredit {run['version']}"
             + (f" (code {run['code_sha256'][:12]})" if run.get("code_sha256") else ""))
@@ -84,6 +85,18 @@ def code_note(a: dict[str, Any], b: dict[str, Any]) -> str | None:
     return (f"run {' and '.join(unknown)} {'names' if len(unknown) == 1 else 'name'} no code "
             "fingerprint (stored before schema 5): whether the two were made by the same "
             "code is not known")
+
+
+def stored_warnings(run: dict[str, Any]) -> list[str]:
+    """The warnings the run printed about its results (IRR without a value on some paths),
+    as the store kept them (``runs.warnings``, a JSON list); none for a run stored before
+    schema 6."""
+    text = run.get("warnings")
+    try:
+        said = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        said = None
+    return [str(w) for w in said] if isinstance(said, list) else []
 
 
 def _stored_paths(runs: store.RunStore, run_id: int) -> dict[str, int]:

@@ -188,7 +188,8 @@ class RunStore:
 
     def list_runs(self) -> pd.DataFrame:
         """Every run, oldest first: id, kind, status, scenario, paths, seed, ... (the runs
-        table without its long text columns)."""
+        table without its long text columns), and ``edited``: True where the scenario is
+        named as a bundled one (``seed-2025``) but its text is not the bundled file's."""
         with self._reading() as (con, ok):
             return read.list_runs(con, ok)
 
@@ -223,6 +224,11 @@ class RunStore:
         variants differently, their primary variants too (the scenario as it is: ``main``
         of a run, ``base`` of a stress test, ``baseline`` of a sensitivity or solve, ``a``
         of a compare), so a plain run and a stress run's base line up.
+
+        The frame's ``attrs["scenario_diff"]`` (a `chipcredit.store.provenance.ScenarioDiff`)
+        says whether the two runs' scenario texts differ and which numbers differ
+        (parameter path, a's value, b's value), and ``attrs["scenario_note"]`` says so in the
+        lines ``runs diff`` prints ('' where the texts are the same).
         """
         with self._reading() as (con, ok):
             return read.diff(con, a, b, self.path, ok, variants)

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from chipcredit.errors import UsageError
 
 from ._backend import duckdb_module
+from .provenance import edited, scenario_diff
 from .schema import BANDS, DEFAULTS, FLOWS, METRICS, RUNS
 
 __all__ = ["LIST_COLUMNS", "PRIMARY", "diff", "frame", "get_run", "list_runs", "outcomes", "pairing",
@@ -36,9 +37,17 @@ def frame(con: Any, query: str, params: list[Any] | None = None) -> pd.DataFrame
 
 
 def list_runs(con: Any, has_tables: bool) -> pd.DataFrame:
+    """`LIST_COLUMNS`, then ``edited``: whether the run's scenario is named as a bundled
+    scenario but its text was not that scenario's (`provenance.edited`: ``runs.scenario_edited``,
+    else against this chipcredit's bundled file)."""
     if not has_tables:
-        return pd.DataFrame({c: [] for c in LIST_COLUMNS})
-    return frame(con, f"SELECT {', '.join(LIST_COLUMNS)} FROM runs ORDER BY id")
+        return pd.DataFrame({c: [] for c in [*LIST_COLUMNS, "edited"]})
+    out = frame(con, f"SELECT {', '.join(LIST_COLUMNS)}, scenario_edited FROM runs ORDER BY id")
+    kept = out["scenario_edited"].astype(object).where(out["scenario_edited"].notna(), None)
+    out["edited"] = pd.Series([edited(name, sha, k) for name, sha, k in
+                               zip(out["scenario"], out["scenario_sha256"], kept, strict=True)],
+                              index=out.index, dtype=bool)
+    return out.drop(columns="scenario_edited")
 
 
 def _ids(con: Any) -> list[int]:
@@ -209,8 +218,13 @@ def diff(con: Any, a: int, b: int, path: Path, has_tables: bool,
     for mean, p05, p50, p95; then, for an IRR, ``p50_outside_a``/``_b`` (``'above'`` where
     the median lies above the bracket, NULL in ``p50``; ``'below'``) and
     ``ranked_share_a``/``_b`` (NULL on other rows, and where not known).
+
+    ``attrs["scenario_diff"]`` says how the two runs' scenarios differ
+    (`provenance.ScenarioDiff`: each number whose value differs, by parameter path), and
+    ``attrs["scenario_note"]`` says it as ``runs diff`` prints it ('' for the same text).
     """
     paired = pairing(con, a, b, path, has_tables, pairs)
+    texts = [run_row(con, run_id, path, has_tables).get("scenario_yaml") for run_id in (a, b)]
     stats = ", ".join(f"x.{s} AS {s}_a, y.{s} AS {s}_b, y.{s} - x.{s} AS {s}_diff"
                       for s in _STATS)
     # an IRR's median above its bracket is NULL: its side says so (schema 4)
@@ -234,4 +248,9 @@ def diff(con: Any, a: int, b: int, path: Path, has_tables: bool,
              AND x.party = y.party AND x.metric = y.metric
         ORDER BY coalesce(x.variant, y.joined, y.variant), coalesce(x.seq, 1000000 + y.seq)"""
     params: list[Any] = [int(a), *(v for pair in renamed for v in pair), int(b)]
-    return frame(con, query, params)
+    out = frame(con, query, params)
+    # what the inputs were: the numbers whose values differ between the two scenarios
+    found = scenario_diff(*texts)
+    out.attrs["scenario_diff"] = found
+    out.attrs["scenario_note"] = "\n".join(found.lines(int(a), int(b)))
+    return out

@@ -24,6 +24,7 @@ from chipcredit.analytics.metrics import column
 from chipcredit.analytics.result import Result
 from chipcredit.errors import ChipcreditWarning, UsageError
 
+from .provenance import bundled_sha256
 from .schema import DATA_TABLES, IRR_COLUMNS, irr_columns
 from .variants import experiment_variants
 
@@ -88,7 +89,7 @@ def _metrics(result: Result) -> pd.DataFrame:
             "mean": _num(rec["mean"]), "p05": _num(rec["p05"]), "p50": _num(rec["p50"]),
             "p95": _num(rec["p95"]), "sd": None, "min": None, "max": None,
             "nan_share": None, "p_positive": None, "unit": rec["unit"],
-            **dict.fromkeys(IRR_COLUMNS),
+            **dict.fromkeys(IRR_COLUMNS), "se": _num(rec.get("se")),
         }
         if deal is not None and metric == "irr" and _num(rec.get("ranked_share")) is not None:
             row.update(irr_columns(_irr_stats(result, deal, party)))
@@ -242,11 +243,11 @@ def prepare(results: Result | Mapping[str, Result] | Any, *, kind: str = "run",
                              f"for {name!r}")
     if not isinstance(kind, str) or not kind:
         raise UsageError(f"kind must be a non-empty string; got {kind!r}")
+    main = next(iter(named.values()))
     try:
         extra_json = json.dumps(dict(extra or {}), allow_nan=False, default=str)
     except (TypeError, ValueError) as exc:
         raise UsageError(f"extra must be a JSON-serialisable mapping: {exc}") from None
-    main = next(iter(named.values()))
     tables: dict[str, list[pd.DataFrame]] = {t.name: [] for t in DATA_TABLES
                                              if t.name != "outcomes"}
     keys: list[pd.DataFrame] = []
@@ -279,9 +280,34 @@ def prepare(results: Result | Mapping[str, Result] | Any, *, kind: str = "run",
         "started": started, "elapsed_seconds": elapsed, "stored_paths": stored,
         "variants": len(named), "max_abs_imbalance": _num(main.max_abs_imbalance),
         "summary_json": summary_json, "extra": extra_json, "code_sha256": main.code_sha256 or None,
+        # what the run ran and said, as it was when it ran (a later chipcredit may ship
+        # another text under the bundled name)
+        "scenario_edited": (None if (bundled := bundled_sha256(main.scenario.name)) is None
+                            else bundled != main.scenario_sha256),
+        "warnings": json.dumps(said) if (said := _warnings(named)) else None,
     }
     frames = {t: _join(fs) for t, fs in tables.items()}
     return Prepared(run, frames, _join(keys), _join(values))
+
+
+def _warnings(named: Mapping[str, Result]) -> list[str]:
+    """The warnings about the results that `chipcredit.simulate` gave as it made them and
+    that the stored rows cannot say again (IRR without a value on some paths, with the
+    reason: the store keeps no ``irr_reason``), each variant's prefixed ``variant NAME:``
+    where the run has several; kept in ``runs.warnings``, which ``runs show`` prints."""
+    from chipcredit.analytics.simulate import _warn_missing_irr
+
+    said: list[str] = []
+    for name, res in named.items():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ChipcreditWarning)
+            _warn_missing_irr(res)
+        for w in caught:
+            text = str(w.message).replace("\n", " ")
+            text = f"variant {name}: {text}" if len(named) > 1 else text
+            if text not in said:
+                said.append(text)
+    return said
 
 
 def _join(frames: list[pd.DataFrame]) -> pd.DataFrame:

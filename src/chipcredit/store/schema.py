@@ -33,7 +33,7 @@ __all__ = [
     "prepare_writable",
 ]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Version of the table layout. A store with a newer version is refused; an older one is
 migrated when it is next opened for writing (`MIGRATIONS`)."""
 
@@ -96,6 +96,15 @@ RUNS = Table("runs", (
     # schema 5, last as a migrated store has it
     ("code_sha256", "VARCHAR", "fingerprint of the code that made the run (the JSON summary's "
                                "chipcredit_code_sha256); NULL for a run stored before schema 5"),
+    # schema 6
+    ("scenario_edited", "BOOLEAN", "whether the scenario is named as a bundled one but its "
+                                   "text was not that scenario's when the run was stored (an "
+                                   "edited copy); NULL where no bundled scenario has the name, "
+                                   "and for a run stored before schema 6"),
+    ("warnings", "VARCHAR", "JSON list of the warnings about the results that the run printed "
+                            "and its rows cannot say again (an IRR without a value on some "
+                            "paths, with the reason); NULL where none, and for a run stored "
+                            "before schema 6"),
 ), "one row per recorded command", key="id")
 
 METRICS = Table("metrics", (
@@ -136,6 +145,10 @@ METRICS = Table("metrics", (
                                "(p05 is -1); else NULL"),
     ("p50_outside", "VARCHAR", "the same for p50"),
     ("p95_outside", "VARCHAR", "the same for p95"),
+    # schema 6, last as a migrated store has it
+    ("se", "DOUBLE", "Monte Carlo standard error of mean (Result.summary()'s se, the JSON "
+                     "summary's mean_se or PROBABILITY_se); NULL where it has none, and on a "
+                     "row stored before schema 6"),
 ), "Result.summary() with more statistics; exact over all paths")
 
 IRR_COLUMNS = ("ranked_share", "above_bracket_share", "below_bracket_share", "withheld",
@@ -319,6 +332,11 @@ MIGRATIONS: dict[int, tuple[Migration, ...]] = {
           for name, sql_type, _ in METRICS.columns if name in IRR_COLUMNS), _backfill_irr),
     # version 5: a run names the code that made it; before, only a version shared by commits
     4: ("ALTER TABLE runs ADD COLUMN code_sha256 VARCHAR",),
+    # version 6: a metric keeps the standard error of its mean, a run whether its scenario
+    # was an edited copy of a bundled one and the warnings it printed; earlier rows keep NULL
+    5: ("ALTER TABLE metrics ADD COLUMN se DOUBLE",
+        "ALTER TABLE runs ADD COLUMN scenario_edited BOOLEAN",
+        "ALTER TABLE runs ADD COLUMN warnings VARCHAR"),
 }
 """What takes a store from schema ``v`` to ``v + 1``, keyed by ``v``: SQL statements, and
 functions of the connection for what SQL alone cannot do (reading a stored scenario)."""
