@@ -205,7 +205,8 @@ def test_language_switch_translates_the_page() -> None:
     allowed = {p.id for p in sc.parties} | {p.name for p in sc.parties} | {d.id for d in sc.deals} | {
         sc.name, "chipcredit", "sha256", "MOIC", "NPV", "IRR", "YAML", "JSON", "HTML", "MB",
         "GW", "AI", "Language", "English", "p05", "p50", "p95",
-        "GPU"}  # the credit section's SPV note, as the report's Chinese has it
+        "GPU",  # the credit section's SPV note, as the report's Chinese has it
+        "ead_pv"}  # a JSON field the credit note names, code in either language
     # the vendors caption names the registry's deals the scenario leaves out by their ids,
     # as the report does (nvidia-xai-series-e)
     allowed |= {f["id"] for f in unmodelled_funding(sc)}
