@@ -24,7 +24,8 @@ from .formats import DASH, finite, paths_count
 from .party_table import can_default
 
 __all__ = ["_clean", "_deal_sides", "_header", "_int", "_parties", "_scenario", "_seed",
-           "_stored_paths", "_text", "_variant_paths", "_when", "_whole", "_with_se", "_years"]
+           "_stored_paths", "_summary", "_text", "_variant_paths", "_vendor_field", "_when",
+           "_whole", "_with_se"]
 
 
 def _when(value: Any) -> str:
@@ -192,12 +193,18 @@ def _deal_sides(data: dict[str, Any]) -> tuple[set[tuple[str, str]], dict[str, s
     return (set() if scenario is None else financed_parties(scenario.deals)), kinds
 
 
-def _years(run: dict[str, Any]) -> dict[str, Any]:
-    """Each vendor's self-funded revenue by year (``vendors.VENDOR.self_funded_by_year``)
-    from the run's stored JSON summary, the first variant's; empty for a run stored before
-    the summary had it, or without one."""
+def _summary(run: dict[str, Any]) -> dict[str, Any] | None:
+    """The run's stored JSON summary (the first variant's); None without one."""
     text = run.get("summary_json")
     if not isinstance(text, str) or not text:
-        return {}
-    vendors = json.loads(text).get("vendors") or {}
-    return {vendor: entry.get("self_funded_by_year") for vendor, entry in vendors.items()}
+        return None
+    summary = json.loads(text)
+    return summary if isinstance(summary, dict) else None
+
+
+def _vendor_field(run: dict[str, Any], field: str) -> dict[str, Any]:
+    """Each vendor's ``vendors.VENDOR.<field>`` (``self_funded_by_year``,
+    ``self_funded_by_buyer``) from the run's stored JSON summary, the first variant's; empty
+    for a run stored before the summary had it, or without one."""
+    vendors = (_summary(run) or {}).get("vendors") or {}
+    return {vendor: entry.get(field) for vendor, entry in vendors.items()}

@@ -4,7 +4,6 @@ years and second-sourcing tables, as ``chipcredit run`` printed them, then the r
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import numpy as np
@@ -32,11 +31,12 @@ from .stored_run import (
     _parties,
     _scenario,
     _stored_paths,
+    _summary,
     _text,
     _variant_paths,
+    _vendor_field,
     _whole,
     _with_se,
-    _years,
 )
 from .vendor_tables import second_sourcing_table, self_funded_years_table, vendors_table
 
@@ -105,7 +105,7 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
                                     deterministic=deterministic):
             out.print(credit)
         # the line under the years, as `run` prints it, from the same stored summary
-        by_buyer = buyers_note(_buyers(run) if variant == variants[0] else {},
+        by_buyer = buyers_note(_vendor_field(run, "self_funded_by_buyer") if variant == variants[0] else {},
                                catalogue("en"), deterministic=deterministic)
         for table in (vendors_table(rows, parties, "base case" if deterministic
                                     else "medians and means",
@@ -115,7 +115,8 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
                                     outside=() if scenario is None else outside_funding(scenario),
                                     horizon=None if scenario is None else horizon(scenario)),
                       # the first variant's, the one whose JSON summary the store keeps
-                      self_funded_years_table(_years(run) if variant == variants[0] else {},
+                      self_funded_years_table(_vendor_field(run, "self_funded_by_year")
+                                              if variant == variants[0] else {},
                                               deterministic=deterministic),
                       Text(by_buyer) if by_buyer else None,
                       second_sourcing_table(rows, parties,
@@ -156,23 +157,3 @@ def _early(scenario: Any, outcomes: Any, defaultable: set[str]
         dq = np.asarray(outcomes[f"party|{party}|default_quarter"], dtype=np.float64)
         out[party] = float(np.mean((dq >= 0) & (dq < cutoff)))
     return str(year), out
-
-
-def _summary(run: dict[str, Any]) -> dict[str, Any] | None:
-    """The run's stored JSON summary (the first variant's); None without one."""
-    text = run.get("summary_json")
-    if not isinstance(text, str) or not text:
-        return None
-    summary = json.loads(text)
-    return summary if isinstance(summary, dict) else None
-
-
-def _buyers(run: dict[str, Any]) -> dict[str, Any]:
-    """Each vendor's self-funded revenue by buyer (``vendors.VENDOR.self_funded_by_buyer``)
-    from the run's stored JSON summary, the first variant's; empty for a run stored before
-    the summary had it, or without one."""
-    text = run.get("summary_json")
-    if not isinstance(text, str) or not text:
-        return {}
-    vendors = json.loads(text).get("vendors") or {}
-    return {vendor: entry.get("self_funded_by_buyer") for vendor, entry in vendors.items()}
