@@ -65,7 +65,7 @@ class SpvLease(Deal):
         self.rent_seen = 0.0
         self.ltv = 0.0
         self.dscr = 0.0
-        self.collateral = 0.0  # what the LTV test divides by; 0 when it holds no GPUs
+        self.collateral = math.nan  # what the LTV test divides by; NaN when it holds no GPUs
         # covenant thresholds are contract terms: their median on every path
         cov = spec.covenants
         self.ltv_test = None if cov is None or cov.ltv is None else (cov.ltv.max.median(),
@@ -158,7 +158,7 @@ class SpvLease(Deal):
         self.debt.settle(books, q)
         value = self.value(world, max(q - self.start_q, 0))
         debt = self.debt.balance()
-        self.collateral = value if self.active or self.ended else 0.0
+        self.collateral = value if self.active or self.ended else math.nan
         live = (self.active or self.ended) and debt >= MONEY_DUST
         self.ltv = (debt / value if value > 0 else math.inf) if live else math.nan
         self.dscr = rent_in / due if live and due > 0 else math.nan

@@ -152,8 +152,13 @@ def check_collateral(deal: str, debt: pd.DataFrame, flows: pd.DataFrame, spv: bo
         for column in COLLATERAL:  # a loan, a facility, a vendor credit: none valued
             assert debt[column].isna().all(), (deal, column)
         return
-    # an SPV values its GPUs every quarter (0 when it holds none)
-    assert debt["collateral_value"].notna().all(), deal
+    # an SPV values its GPUs in every quarter it holds them (0 past their useful life), one
+    # run of quarters; before it closes and once it is closed out (no GPUs, no debt) NaN
+    valued = debt["collateral_value"].notna().to_numpy()
+    if valued.any():
+        first, last = np.flatnonzero(valued)[[0, -1]]
+        assert valued[first:last + 1].all(), deal
+    assert valued[(debt["drawn"] > 0).to_numpy()].all(), deal
     close = np.testing.assert_allclose
     for column in COLLATERAL:
         assert debt[column].min() >= 0.0, (deal, column)

@@ -16,10 +16,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import chipcredit as cc
 from chipcredit.analytics.unit import band_unit
 from chipcredit.engine.debt_tape import COLLATERAL
 
-from ._build import lines, run, scenario
+from ._build import lines, run, scenario, simulate
 from .test_golden import spv_deal
 from .test_spv_lessee_default import _world
 
@@ -40,9 +41,10 @@ def test_collateral_value_is_the_used_value_the_ltv_divides_by() -> None:
     assert hand[:10] == pytest.approx([20, 19, 18, 17, 16, 15, 14, 13, 12, 11.25], abs=ATOL)
     assert hand[-1] == pytest.approx(4.5, abs=ATOL)
     debt = res.debt_schedule("spv")
-    # the lease's 20 quarters, then nothing held: the GPUs were sold at term end (quarter
-    # 19) for their value that quarter, 4.5, the residual_sale line
-    expected = [*hand, 0.0, 0.0, 0.0, 0.0]
+    # the lease's 20 quarters, then nothing held and no debt: the GPUs were sold at term
+    # end (quarter 19) for their value that quarter, 4.5, the residual_sale line, and the
+    # SPV is closed out, so its collateral is missing (NaN), not 0
+    expected = [*hand, np.nan, np.nan, np.nan, np.nan]
     np.testing.assert_allclose(debt["collateral_value"], expected, rtol=0, atol=ATOL)
     assert lines(res, "spv", "residual_sale")["amount"].tolist() == pytest.approx([4.5], abs=ATOL)
     bands = res.bands("spv", "collateral_value")  # kept as float32
@@ -80,15 +82,16 @@ def test_a_repossession_shows_the_used_value_the_haircut_and_the_proceeds() -> N
     assert sale["quarter"].unique().tolist() == ["2026Q1"]
     assert sale["amount"].sum() == pytest.approx(13.3, abs=ATOL)
     # before the default the GPUs were new (20) and nothing was sold; after it the SPV
-    # holds none: 0, and nothing sold again
+    # holds none and owes nothing: its collateral is missing (NaN), and nothing is sold again
     first = debt.iloc[0]
     assert (first["collateral_value"], first["repossessed_value"], first["sale_proceeds"]) == (
         20.0, 0.0, 0.0)
     later = debt.iloc[2:]
-    for column in COLLATERAL:
+    assert later["collateral_value"].isna().all()
+    for column in COLLATERAL[1:]:
         assert (later[column] == 0.0).all(), column
     np.testing.assert_allclose(res.bands("spv", "collateral_value")["mean"],
-                               [20.0, 19.0, *[0.0] * 10], rtol=1e-6, atol=0)
+                               [20.0, 19.0, *[np.nan] * 10], rtol=1e-6, atol=0)
     # quarter 1's LTV was tested on the same 19, before the default: the debt then owed is
     # all the lender was paid from the sale, interest and principal (11.363067)
     ltv = res.bands("spv", "ltv")["mean"].to_numpy()
@@ -103,3 +106,49 @@ def test_debt_without_collateral_reads_nan() -> None:
     assert len(debt) == 24
     for column in COLLATERAL:
         assert debt[column].isna().all(), column
+
+
+def test_collateral_is_missing_where_the_spv_never_closed() -> None:
+    # the golden SPV closing on about half of 200 paths (close_probability 0.5), with a
+    # residual index that does not move (no volatility, no loading on demand), so on every
+    # path where it closed its GPUs are worth the hand-computed values; where it did not,
+    # it holds no GPUs and owes no debt: NaN in every quarter (before 2026-12-01 they were
+    # 0, and a band's p05 read 0 as if the collateral were wiped out)
+    data = scenario(deals=[spv_deal(close_probability=0.5)], residual_volatility=0.0,
+                    residual_beta=0.0)
+    res = simulate(cc.load_scenario(data), paths=200, seed=1)
+    collateral = res.reservoir[("spv", "collateral_value")]
+    closed = np.asarray(res.outcome("spv", "valor", "cash_out")) > 0
+    assert 0 < closed.sum() < 200
+    assert np.isnan(collateral[~closed]).all()
+    expected = np.array([*_by_hand(), np.nan, np.nan, np.nan, np.nan])
+    np.testing.assert_allclose(collateral[closed], np.tile(expected, (closed.sum(), 1)),
+                               rtol=1e-6, atol=0)
+    # the bands are over the paths that have it, as ltv's: every percentile is the hand
+    # value (with the old zeros the p05 of 2025Q4 was 0), NaN once no path holds GPUs
+    bands = res.bands("spv", "collateral_value")
+    for column in ("mean", "p05", "p50", "p95"):
+        np.testing.assert_allclose(bands[column], expected, rtol=1e-6, atol=0, err_msg=column)
+    # the debt schedule follows the same rule: a path where it closed, one where it did not
+    kept = res.debt_schedule("spv", path=int(np.argmax(closed)))
+    np.testing.assert_allclose(kept["collateral_value"], expected, rtol=0, atol=ATOL)
+    none = res.debt_schedule("spv", path=int(np.argmin(closed)))
+    assert none["collateral_value"].isna().all()
+    for column in COLLATERAL[1:]:
+        assert (none[column] == 0.0).all(), column
+
+
+def test_gpus_past_their_life_in_an_open_spv_are_worth_zero_not_missing() -> None:
+    # a 2-year lease and debt on GPUs with a 1-year useful life: they retire at age 4
+    # quarters while the SPV still owes its debt, so they are worth 0 (a value: ltv is inf)
+    # from quarter 4 to the term's last quarter (7), then missing once it is closed out
+    deal = spv_deal(debt={"lender": "apollo", "amount": 12.5, "rate": 0.11, "term_years": 2},
+                    lease={"term_years": 2, "rate": 0.16, "residual": 0.2})
+    res = run(scenario(deals=[deal], horizon=12, useful_life_years=1), quiet=True)
+    expected = [20.0, 19.0, 18.0, 17.0, 0.0, 0.0, 0.0, 0.0, *[np.nan] * 4]
+    np.testing.assert_allclose(res.bands("spv", "collateral_value")["mean"], expected,
+                               rtol=1e-6, atol=0)
+    np.testing.assert_allclose(res.debt_schedule("spv")["collateral_value"], expected,
+                               rtol=0, atol=ATOL)
+    ltv = res.bands("spv", "ltv")["mean"].to_numpy()
+    assert np.isinf(ltv[4:7]).all()

@@ -111,10 +111,13 @@ class SpvLeaseDeal(DealRuntime):
         self.covenants = spec.covenants
         self.ltv = np.zeros(n)
         self.dscr = np.zeros(n)
-        self.collateral = np.zeros(n)
+        self.collateral = np.full(n, np.nan)
         """The GPUs' used value the quarter's LTV test divides by, ``(n,)`` $B: while the
-        lease runs and in its last quarter (what the SPV sells them for at term end), else 0
-        (none held: before closing, after a repossession or the term end)."""
+        lease runs and in its last quarter (what the SPV sells them for at term end; 0 once
+        they are past their useful life, a value), else NaN: the SPV holds no GPUs and owes
+        no debt (before it closes, on a path where it never does, after a repossession or
+        the term end, each of which closes the debt), so the value is missing, as ``ltv``
+        is where no debt is owed."""
         self.rent_in = np.zeros(n)
         self._rent_seen = np.zeros(n)
         self.breached = np.zeros(n, dtype=bool)
@@ -251,8 +254,9 @@ class SpvLeaseDeal(DealRuntime):
         # no debt left: no LTV, no DSCR; a lease that ended this quarter is still tested (its
         # last rent is in this waterfall)
         held = self.active | self._ended
-        # recorded for a lender to reproduce ltv = debt / collateral (docs/output.md)
-        self.collateral = np.where(held, value, 0.0)
+        # recorded for a lender to reproduce ltv = debt / collateral (docs/output.md); NaN
+        # where the SPV holds no GPUs (not closed, or closed out with its debt): no value
+        self.collateral = np.where(held, value, np.nan)
         if self.debt.tape is not None:
             self.debt.tape.collateral(self.collateral)
         live = held & (debt >= MONEY_DUST)
