@@ -279,3 +279,27 @@ def test_the_stored_run_comparison_is_marked_stale_after_an_edit_not_run(
     # run again: the run on show is the inputs' run, no mark
     at.sidebar.button(key="run").click().run()
     assert stale not in [w.value for w in at.warning]
+
+
+@pytest.mark.parametrize(("lang", "edited"), [("en", "seed-2025 (edited)"),
+                                              ("zh", "seed-2025（已修改）")])
+def test_the_run_picker_marks_an_edited_copy_as_runs_list_does(
+        tmp_path: Path, found: Any, lang: str, edited: str) -> None:
+    """The picker named an edited copy of seed-2025 plainly ``seed-2025``, where ``runs
+    list`` reads ``seed-2025 (edited)`` (`chipcredit.store.provenance.edited`)."""
+    pytest.importorskip("duckdb")
+    from chipcredit import store
+    from chipcredit.dashboard.tabs.comparison import run_labels
+
+    T = words(lang)
+    runs = store.RunStore(tmp_path / "runs.duckdb")
+    assert [runs.save(found.base), runs.save(found.other)] == [1, 2]
+    listed = runs.list_runs()
+    assert listed["scenario"].tolist() == ["seed-2025", "seed-2025"]
+    assert listed["edited"].tolist() == [False, True]
+    paths = T.paths(PATHS)
+    assert run_labels(listed, T) == {
+        1: T.t("dashboard.compare.run_label", run=1, scenario="seed-2025", paths=paths, seed=0),
+        2: T.t("dashboard.compare.run_label", run=2, scenario=edited, paths=paths, seed=0)}
+    if lang == "en":
+        assert run_labels(listed, T)[2] == "run 2 · seed-2025 (edited) · 100 paths · seed 0"

@@ -234,3 +234,45 @@ def test_a_version_5_store_gains_the_standard_error_column(
     assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
         str(SCHEMA_VERSION),)
     con.close()
+
+
+def _npv_error(out: str, deal: str, party: str) -> str:
+    """The ± after a deal's mean NPV in ``runs show``'s notes (``mean NPV 22.03 ±5.64``)."""
+    import re
+
+    (found,) = re.findall(rf"{deal} {party}: mean NPV \S+ (±\S+) \(one s\.e\.", out)
+    return str(found)
+
+
+def test_runs_show_writes_the_stored_se_and_derives_it_for_a_run_stored_before_schema_6(
+        store_file: Path, small_result: cc.Result) -> None:
+    """``runs show``'s ± is the se the store keeps since schema 6 (Result.summary()'s se):
+    a stored se changed by hand shows as changed, so it is read, not derived from sd; a run
+    stored before schema 6 (se NULL) still gets the sd-based ±, which equals the run's."""
+    from typer.testing import CliRunner
+
+    from chipcredit import cli
+    from chipcredit.report.monte_carlo_error import money_error
+
+    deal, party = "nvidia-openai-loi", "nvidia"
+    summary = small_result.summary()
+    se = float(summary[(summary["deal"] == deal) & (summary["party"] == party)
+                       & (summary["metric"] == "npv")]["se"].iloc[0])
+    store = RunStore(store_file)
+    store.save(small_result)  # run 1: stored under schema 6 below, its se then NULL
+    _make_version_5(store_file)
+    assert store.save(small_result) == 2  # migrates; run 2 keeps its se
+
+    def shown(run: int) -> str:
+        res = CliRunner().invoke(cli.app, ["runs", "show", str(run), "--store", str(store_file)],
+                                 terminal_width=200)
+        assert res.exit_code == 0, res.output
+        return _npv_error(res.stdout, deal, party)
+
+    assert shown(1) == shown(2) == money_error(se)  # the fallback gives the run's ±
+    con = duckdb.connect(str(store_file))
+    con.execute("UPDATE metrics SET se = 7.77 WHERE run = 2 AND deal = ? AND party = ? "
+                "AND metric = 'npv'", [deal, party])
+    con.close()
+    assert shown(2) == "±7.77"
+    assert shown(1) == money_error(se)  # NULL se: from sd, as before

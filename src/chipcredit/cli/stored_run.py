@@ -164,16 +164,18 @@ def _clean(row: dict[Any, Any]) -> dict[str, Any]:
 
 def _with_se(rows: list[dict[str, Any]], paths: int | None) -> list[dict[str, Any]]:
     """``rows`` (a stored run's summary rows) with ``se``, the Monte Carlo standard error
-    of each mean that `Result.summary` gives, from what the store keeps: a probability's
-    sqrt(p(1-p)/paths) (`chipcredit.analytics.stats.share_se`), and a mean's ``sd`` (over
-    its n finite values, n - the store's s.d. divides by n) times sqrt(n / (n - 1)) over
-    sqrt(n), n from ``paths`` and the row's ``nan_share``. None where ``paths`` is not
-    known exactly or under two, or the row has no ``sd``; so ``runs show`` writes the ±
-    that ``chipcredit run`` wrote."""
+    of each mean that `Result.summary` gives, so that ``runs show`` writes the ± that
+    ``chipcredit run`` wrote: the row's stored ``se`` where it has one (a run stored since
+    schema 6; NULL for the deterministic base case). A row stored before schema 6 has none:
+    its se is derived from what the store kept, a probability's sqrt(p(1-p)/paths)
+    (`chipcredit.analytics.stats.share_se`), and a mean's ``sd`` (over its n finite values,
+    n - the store's s.d. divides by n) times sqrt(n / (n - 1)) over sqrt(n), n from
+    ``paths`` and the row's ``nan_share``; None there where ``paths`` is not known exactly
+    or under two, or the row has no ``sd``."""
     out = []
     for row in rows:
-        se = None
-        if paths is not None and paths >= 2:
+        se = finite(row.get("se"))
+        if se is None and paths is not None and paths >= 2:
             if str(row["metric"]).endswith("_probability"):
                 se = share_se(row.get("mean"), paths)
             elif row.get("sd") is not None:

@@ -46,7 +46,7 @@ from chipcredit.report.tables import irr_notes, irr_text
 from .shares import probability_text
 
 __all__ = ["METRICS", "PROBABILITIES", "against_stored", "draw", "moic_notes", "paired_figure",
-           "paired_notes", "points_text", "stored_notes", "unmeant_stored"]
+           "paired_notes", "points_text", "run_labels", "stored_notes", "unmeant_stored"]
 
 Unmeant = dict[tuple[str, str], tuple[str, str]]
 """(deal, party) to (reason, text after the pair), as `unmeant_moic` gives them."""
@@ -278,6 +278,23 @@ def _paired(T: Catalogue, current: Current, choice: Choice) -> None:
         st.caption(markdown_safe(note))
 
 
+def run_labels(listed: pd.DataFrame, T: Catalogue) -> dict[int, str]:
+    """The run picker's label of each run of ``listed`` (`RunStore.list_runs`' rows), by
+    id: ``run 3 · seed-2025 · 2,000 paths · seed 8``, the scenario as ``runs list`` names
+    it: ``seed-2025 (edited)`` (``dashboard.compare.scenario_edited``, in ``T``'s language)
+    where its name is a bundled scenario's but its text was not that scenario's (the
+    ``edited`` column, `chipcredit.store.provenance.edited`)."""
+    labels = {}
+    for r in listed.to_dict("records"):
+        name = "—" if r["scenario"] is None else str(r["scenario"])
+        if bool(r.get("edited", False)):
+            name = T.t("dashboard.compare.scenario_edited", scenario=name)
+        labels[int(r["id"])] = T.t("dashboard.compare.run_label", run=int(r["id"]),
+                                   scenario=name, paths=T.paths(int(r["paths"])),
+                                   seed=int(r["seed"]))
+    return labels
+
+
 def _stored(T: Catalogue, current: Current, stale: bool) -> None:
     """The run on show against a stored run; ``stale`` where the sidebar's inputs no longer
     make the run on show (an edit not yet run): the comparison says it is of the run on
@@ -308,10 +325,7 @@ def _stored(T: Catalogue, current: Current, stale: bool) -> None:
     if listed.empty:
         st.info(T.t("dashboard.compare.no_store"))
         return
-    labels = {int(r["id"]): T.t("dashboard.compare.run_label", run=int(r["id"]),
-                                scenario=r["scenario"], paths=T.paths(int(r["paths"])),
-                                seed=int(r["seed"]))
-              for r in listed.to_dict("records")}
+    labels = run_labels(listed, T)
     ids = list(labels)[::-1]
     run_id = st.selectbox(T.t("dashboard.compare.pick"), ids, format_func=labels.__getitem__,
                           key="stored_run")
