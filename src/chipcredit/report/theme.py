@@ -40,9 +40,13 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 """Okabe–Ito colours (distinguishable with colour-blindness), then two neutrals."""
 SELF_FUNDED = "#D62728"
 """Colour of money a vendor receives that it had itself put into the payer."""
-FONT = ("Inter, 'Helvetica Neue', Arial, 'Noto Sans CJK SC', 'Source Han Sans SC', "
+FONT = ("Inter, 'Helvetica Neue', Arial, 'DejaVu Sans', 'Noto Sans CJK SC', 'Source Han Sans SC', "
         "'PingFang SC', 'Microsoft YaHei', sans-serif")
-"""System fonts only (the report loads nothing); the CJK ones render the Chinese catalogue."""
+"""System fonts only (the report loads nothing); the CJK ones render the Chinese catalogue.
+A Latin font comes before them: the browser takes each glyph from the first font that has
+it, and the CJK fonts' own Latin glyphs have other metrics, so on a machine with them
+installed (most Chinese readers') the Sankey's English labels, laid out for the Latin fonts,
+overlapped (tests/browser, with fonts-noto-cjk installed)."""
 TITLE_INDENT = 16
 """Space (px) between the figure's left edge and its title."""
 PLOT_HINT = "charts need Plotly, which is not installed: pip install 'chipcredit[plot]'"
