@@ -26,7 +26,10 @@ up to the book's); the Herfindahl index of exposure by obligor, and
 the share of exposure to labs the party also holds equity in (those three from the mean
 exposures over all paths, 0 where a claim does not exist, so that a claim that rarely
 exists weighs as little as it is expected to). The PD and the loss term structure of an
-obligor are over the paths on which the book has a claim on it.
+obligor are over the paths on which the book has a claim on it. For a book whose claims
+``loan_guarantee`` deals cover, what the guarantors paid it (``guarantee_received``, PV at
+the guaranteed deal's rate as the loss is) and ``expected_loss_net_of_guarantees`` beside
+the expected loss, which still counts a guaranteed claim's loss against its borrower.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from chipcredit.engine.dust import MONEY_DUST, snap
-from chipcredit.scenario.deals import Equity, MilestoneEquity, SpvLease
+from chipcredit.scenario.deals import Equity, LoanGuarantee, MilestoneEquity, SpvLease
 
 from .stats import describe
 
@@ -248,8 +251,40 @@ def portfolio_summary(result: Result) -> dict[str, Any]:
             "hhi": float(sum(s * s for s in shares)) if shares else None,
             "share_of_exposure_to_labs_also_financed": (to_financed / all_exposure
                                                         if all_exposure > 0 else None),
+            **_guarantees(result, party, held, expected),
         }
     return out
+
+
+def _guarantees(result: Result, party: str, held: NDArray[np.bool_],
+                expected: float | None) -> dict[str, float | None]:
+    """What ``loan_guarantee`` deals paid ``party`` on its guaranteed claims, beside its
+    expected credit loss, which stays defined against the borrower (the guarantee is not
+    netted in ``expected_loss``, ``lgd`` or the tail figures).
+
+    Returns
+    -------
+    dict
+        ``guarantee_received``: the mean over the book's held paths of the guarantee
+        payments to ``party``, each discounted to the start at the guaranteed deal's rate
+        from the end of the quarter it was paid (the end of the default quarter), so on the
+        same footing as the credit loss ($B; the guarantor's ``loss`` in each guarantee
+        deal, which is that present value); ``expected_loss_net_of_guarantees``:
+        ``expected_loss`` less it ($B). Both None where no ``loan_guarantee`` deal names
+        ``party`` as its lender.
+    """
+    deals = [d for d in result.scenario.deals
+             if isinstance(d, LoanGuarantee) and d.lender == party]
+    if not deals or expected is None:
+        return {"guarantee_received": None, "expected_loss_net_of_guarantees": None}
+    total = sum(result.mean(f"deal|{d.id}|{d.guarantor}|loss") for d in deals)
+    # paid only where a guaranteed claim of the book was written off, so 0 off the held
+    # paths: the mean over all paths over the share held is the mean over those held
+    received = total if held.all() else total / float(np.mean(held))
+    net = expected - received
+    # a full guarantee nets to 0 up to float noise: that is no loss (as MONEY_DUST elsewhere)
+    return {"guarantee_received": received,
+            "expected_loss_net_of_guarantees": 0.0 if abs(net) < MONEY_DUST else net}
 
 
 def _column(result: Result, key: str) -> NDArray[np.float64]:

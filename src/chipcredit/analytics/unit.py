@@ -109,6 +109,7 @@ METRIC_UNITS: dict[str, str] = {
     "lgd": SHARE, "ead_pv": MONEY, "pd": PROBABILITY, "pd_by_obligor": PROBABILITY,
     "ead_by_obligor": MONEY, "ead_pv_by_obligor": MONEY, "lgd_by_obligor": SHARE,
     "expected_loss_by_obligor": MONEY,
+    "guarantee_received": MONEY, "expected_loss_net_of_guarantees": MONEY,
     "exposure_by_obligor": MONEY, "hhi": INDEX, "share_of_exposure_to_labs_also_financed": SHARE,
     # the paths the spvs and portfolios figures are over (a deal that may not close)
     "closed_share": SHARE_OF_PATHS, "held_share": SHARE_OF_PATHS,

@@ -74,6 +74,16 @@ def holders_table(portfolios: Mapping[str, Mapping[str, Any]], *,
                "repays in full is no default), so its LGD is a loss given a loss, not "
                "comparable with a loan book's. EAD: nominal, mean over the default paths; "
                "EAD PV: the same discounted to the start, so expected loss = PD x LGD x EAD PV.")
+    guaranteed = [f"{party} received {money(book['guarantee_received'])} from guarantees, so "
+                  f"its {'loss' if deterministic else 'expected loss'} net of them is "
+                  f"{money(book.get('expected_loss_net_of_guarantees'))}"
+                  for party, book in portfolios.items()
+                  if book.get("guarantee_received") is not None]
+    if guaranteed:
+        caption += (" Guarantees: a guaranteed claim's credit loss is counted against its "
+                    "borrower, so the expected loss does not subtract what a loan_guarantee "
+                    "deal's guarantor pays the holder (PV at the guaranteed loan's rate, over "
+                    f"the same paths): {'; '.join(guaranteed)}.")
     if few:
         caption += (f" {TAIL_MARK}: under {MIN_TAIL_PATHS} paths in the tail, a few paths' "
                     f"losses, not a tail ({', '.join(few)}).")

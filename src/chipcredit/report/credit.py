@@ -10,7 +10,9 @@ did not), with the share of all paths they are in the first column of figures:
   with a credit loss ("P(credit loss > 0)", not the deals table's deal loss), VaR and
   CVaR (expected shortfall: the mean of the worst 5% and 1% of the paths) at 95% and 99%,
   and the LGD; under a book of several obligors, one row per obligor (its PD, EADs, LGD
-  and expected loss, which add up to the book's);
+  and expected loss, which add up to the book's); where ``loan_guarantee`` deals cover a
+  book's claims, a note under the table gives what the guarantors paid it and its expected
+  loss net of that (the JSON's ``guarantee_received``, ``expected_loss_net_of_guarantees``);
 - per ``spv_lease`` deal: the probabilities that its debt is impaired, that a covenant is
   breached ("no covenants" where it has none) and that its lessee defaults, the mean debt
   loss, and its LTV and DSCR bands at their worst quarter: the quarter of the highest
@@ -35,6 +37,7 @@ from chipcredit.analytics.closing import closed_paths
 from chipcredit.analytics.json_summary import spv_credit
 from chipcredit.analytics.portfolio import MIN_TAIL_PATHS, held_paths, portfolio_summary
 from chipcredit.analytics.result import Result
+from chipcredit.scenario.deals import LoanGuarantee
 
 from .i18n import Catalogue
 from .tables import Cell, table
@@ -131,7 +134,30 @@ def _portfolios(result: Result, cat: Catalogue) -> list[CreditBlock]:
         blocks.append(CreditBlock("note", cat.t("report.tail_few_note", mark=TAIL_MARK,
                                                 minimum=MIN_TAIL_PATHS,
                                                 items=cat.t("report.item_separator").join(few))))
+    guaranteed = _guaranteed(result, cat, books)
+    if guaranteed:  # what guarantors paid the holders, which the expected loss leaves out
+        blocks.append(CreditBlock("note", cat.t(
+            "report.guarantee_note", items=cat.t("report.item_separator").join(guaranteed))))
     return blocks
+
+
+def _guaranteed(result: Result, cat: Catalogue, books: dict[str, Any]) -> list[str]:
+    """For each book that ``loan_guarantee`` deals cover (its JSON
+    ``guarantee_received`` is not None), what the guarantors paid it (present value, mean
+    over the book's held paths) and its expected loss net of that."""
+    out = []
+    for party, book in books.items():
+        if book.get("guarantee_received") is None:
+            continue
+        guarantors = sorted({d.guarantor for d in result.scenario.deals
+                             if isinstance(d, LoanGuarantee) and d.lender == party})
+        names = [display_name(result, g, cat) if cat.lang == "en" else g for g in guarantors]
+        out.append(cat.t("report.guarantee_item",
+                         party=display_name(result, party, cat) if cat.lang == "en" else party,
+                         guarantor=cat.t("report.item_separator").join(names),
+                         received=cat.money(book["guarantee_received"]),
+                         net=cat.money(book["expected_loss_net_of_guarantees"])))
+    return out
 
 
 TAIL_MARK = "†"
