@@ -223,8 +223,12 @@ def test_paths_on_which_the_deal_did_not_close_stand_in_no_bar(result: Result) -
     assert [s.x0 for s in fig.layout.shapes] == pytest.approx(
         list(np.quantile(kept, [0.05, 0.5, 0.95])))
     texts = [a.text for a in fig.layout.annotations]
+    median = np.median(kept)  # ten zeros and 1..100: between 45 and 46 ($B)
+    assert median == 45.5
     assert ("did not close on 63% of paths (no position there, so a value of 0 or none): left "
-            "out of the bars and the percentiles, which are over the other 37%") in texts
+            "out of the bars and the percentiles, which are over the 37% of paths on which it "
+            "closed (median $45.5B); the deals table's are over all paths, 0 where it did not "
+            "close") in texts
     assert bars.hovertemplate == ("%{x:.3g}: %{y:.1%}<br>not closed on 63% of paths: in no bar"
                                   "<extra></extra>")
     zh = charts.outcome_histogram(fake, "nvidia-openai-loi", "nvidia", "npv", lang="zh")
@@ -236,6 +240,77 @@ def test_paths_on_which_the_deal_did_not_close_stand_in_no_bar(result: Result) -
     assert sum(fig.data[0].y) == pytest.approx(1.0)
     assert not [a for a in fig.layout.annotations if "did not close" in a.text]
     assert fig.data[0].hovertemplate == "%{x:.3g}: %{y:.1%}<extra></extra>"
+
+
+def _flows_on(result: Result, deal: str, party: str, moved: int, npv: np.ndarray) -> Result:
+    """``result`` with ``deal``'s flows (every party's) on the first ``moved`` paths only
+    (cash out 1 there) and ``party``'s NPV ``npv``."""
+    outcomes = {k: v for k, v in result.outcomes.items() if not k.startswith(f"deal|{deal}|")}
+    flows = (np.arange(PATHS) < moved).astype(float)
+    outcomes.update({f"deal|{deal}|{party}|npv": npv, f"deal|{deal}|{party}|cash_out": flows,
+                     f"deal|{deal}|{party}|cash_in": np.zeros(PATHS)})
+    return dataclasses.replace(result, outcomes=outcomes)
+
+
+@pytest.mark.parametrize(("deal", "party", "why", "why_zh"), [
+    ("openai-amd-take-or-pay", "amd", "no shortfall fee was paid", "没有支付差额费"),
+    ("amd-openai-warrant", "openai", "no tranche vested", "没有任何一批认股权归属"),
+    ("nvidia-coreweave-backstop", "nvidia",
+     "the backstop never paid out: no unsold capacity to pay for while the cloud was solvent",
+     "兜底从未付款：云服务商存续期间没有未售出的算力需要支付")])
+def test_a_signed_deal_with_no_flows_on_a_path_is_not_said_to_have_not_closed(
+        result: Result, deal: str, party: str, why: str, why_zh: str) -> None:
+    """Report finding 1: seed-2025's take-or-pay, warrant and backstop have no
+    close_probability, yet their charts said they "did not close on 82% of paths" (11%,
+    0.5%): the paths on which no money moved in them. By hand: 300 paths, flows on the first
+    60 (NPV 1..60 there, 0 elsewhere): 240 / 300 = 80% left out, the median of 1..60 is
+    30.5 ($B), and the note names the cause by the deal's kind."""
+    npv = np.where(np.arange(PATHS) < 60, np.arange(1.0, PATHS + 1.0), 0.0)
+    fake = _flows_on(result, deal, party, 60, npv)
+    fig = charts.outcome_histogram(fake, deal, party, "npv")
+    texts = [a.text for a in fig.layout.annotations]
+    assert not [t for t in texts if "close on" in t]
+    assert (f"no money moved in this deal on 80% of paths ({why}; it is not a deal that may "
+            "fail to close), so a value of 0 or none there: left out of the bars and the "
+            "percentiles, which are over the other 20% (median $30.5B); the deals table's are "
+            "over all paths, 0 on these") in texts
+    assert fig.data[0].hovertemplate == ("%{x:.3g}: %{y:.1%}<br>no money moved on 80% of "
+                                         "paths: in no bar<extra></extra>")
+    zh = charts.outcome_histogram(fake, deal, party, "npv", lang="zh")
+    assert (f"80% 的路径上该交易没有资金往来（{why_zh}；这不是可能不成交的交易）"
+            in " ".join(a.text for a in zh.layout.annotations))
+
+
+@pytest.mark.parametrize(("tops", "fmt", "ticks"), [
+    ([0.012], ".1~%", ["0%", "0.2%", "0.4%", "1%", "1.2%"]),  # the finding's 1%, 1%, 0%
+    ([0.004], ".2~%", ["0.05%", "0.25%", "0.4%"]),
+    ([0.05, 0.3], ".1~%", ["0.5%", "1%", "4.5%"]),  # the lowest view's tallest bar rules
+    ([0.2], ".0%", ["0%", "5%", "20%"]), ([], ".0%", ["0%"])])
+def test_share_axis_ticks_have_decimals_enough_to_differ(tops: list[float], fmt: str,
+                                                         ticks: list[str]) -> None:
+    """Report finding 8: bars under 2% of the paths gave ticks "1%, 1%, 1%, 0%, 0%" at
+    ``.0%``. The format has a decimal per step below 1 point (d3's ``~`` trims zeros);
+    ``ticks`` are what d3 writes for some ticks at that format (a share times 100, rounded
+    to its decimals, trailing zeros dropped), worked here by hand."""
+    from chipcredit.report.histogram import share_tickformat
+
+    assert share_tickformat(tops) == fmt
+    decimals = int(fmt[1])
+    for text in ticks:
+        value = float(text[:-1])
+        written = f"{value:.{decimals}f}"
+        assert (written.rstrip("0").rstrip(".") if "." in written else written) + "%" == text
+
+
+def test_a_histogram_of_small_bars_ticks_in_hundredths_of_a_percent(result: Result) -> None:
+    """Every path its own value: each bar holds one or two of the 60 paths kept out of 300
+    (0.33% or 0.67%), so the axis may tick every 0.05 point (``.2~%``), not whole percents
+    (which read 1%, 1%, 0%, 0%)."""
+    npv = np.where(np.arange(PATHS) < 60, np.arange(1.0, PATHS + 1.0), 0.0)
+    fig = charts.outcome_histogram(_flows_on(result, "openai-amd-take-or-pay", "amd", 60, npv),
+                                   "openai-amd-take-or-pay", "amd", "npv")
+    assert max(fig.data[0].y) == pytest.approx(2 / PATHS)
+    assert fig.layout.yaxis.tickformat == ".2~%"
 
 
 def test_outcome_histogram_with_no_value_anywhere(result: Result) -> None:

@@ -163,3 +163,31 @@ def test_a_loan_guarantee_kpi_is_the_guarantors_expected_loss() -> None:
     label, shown, _ = kpi_text(T, telecom, "lucent-guarantee-peer-1", "lucent", metric, value)
     assert label == "Lucent Technologies · lucent-guarantee-peer-1: expected loss"
     assert shown == T.money(value)
+
+
+def test_a_deal_that_closed_on_some_paths_gives_its_loss_odds_given_it_closed(
+        result: cc.Result) -> None:
+    """Report finding 2: the LOI row read MOIC 1.8x* (over the 28% of paths on which it
+    closed) beside P(deal loss > 0) 9.1% (over all paths); given it closed, 33%. By hand:
+    300 paths, the LOI closed on the first 100 (every party's cash out 1 there, 0 elsewhere),
+    Nvidia's deal loss above 0 on the first 25: 25 / 100 = 25% given it closed (8.3% of all
+    paths). The report's deals table and the dashboard's notes say it, after the
+    closed-share note, which says the table's NPV and loss are over all paths."""
+    outcomes = dict(result.outcomes)
+    closed = (np.arange(result.paths) < 100).astype(float)
+    for key in outcomes:
+        if key.startswith("deal|nvidia-openai-loi|") and key.endswith(("|cash_in", "|cash_out")):
+            outcomes[key] = closed if key.endswith("|cash_out") else np.zeros(result.paths)
+    outcomes["deal|nvidia-openai-loi|nvidia|loss"] = (np.arange(result.paths) < 25).astype(float)
+    fake = dataclasses.replace(result, outcomes=outcomes)
+    given = ("Given nvidia-openai-loi closed (over the paths of its starred IRR and MOIC), "
+             "P(deal loss > 0) is Nvidia 25%.")
+    T = words("en")
+    notes = deal_notes(fake, T)
+    at = notes.index(T.t("report.closed_share", deal="nvidia-openai-loi", share="33.3%"))
+    assert notes[at + 1] == given
+    assert "this table's NPV percentiles and P(deal loss > 0) are over all paths" in notes[at]
+    assert html.escape(given) in deals_table(fake, catalogue("en"))
+    zh = ("以 nvidia-openai-loi 成交为条件（与带星号的内部收益率和资金倍数同一组路径），"
+          "交易亏损概率为 Nvidia 25%。")
+    assert html.escape(zh) in deals_table(fake, catalogue("zh"))

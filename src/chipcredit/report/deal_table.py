@@ -28,13 +28,14 @@ from .multiples import (
     mark_matters,
     mark_value,
     moic_reason,
+    pair_reason,
     partial_share,
 )
 from .tables import Cell, irr_notes, irr_text, table
 from .theme import display_name
 
-__all__ = ["PARTIAL_MARK", "deals_table", "milestone_tied_note", "npv_rates_note", "tied_pairs",
-           "value_lost_note", "warrant_cost_note", "warrant_costs"]
+__all__ = ["PARTIAL_MARK", "closed_given_note", "deals_table", "milestone_tied_note",
+           "npv_rates_note", "tied_pairs", "value_lost_note", "warrant_cost_note", "warrant_costs"]
 
 PARTIAL_MARK = "*"
 """Marks a median over only the paths where it has a value, as ``chipcredit run`` does."""
@@ -167,6 +168,9 @@ def deals_table(result: Result, cat: Catalogue) -> str:
         if share < 1.0:
             notes.append(cat.t("report.not_closed_base", deal=deal) if result.deterministic
                          else cat.t("report.closed_share", deal=deal, share=cat.path_share(share, 3)))
+            given = closed_given_note(result, deal, cat)
+            if given:
+                notes.append(given)
     tied = milestone_tied_note(kinds, tied_pairs(result), result.scenario.name, cat,
                                lambda party: display_name(result, party, cat))
     if tied:
@@ -188,6 +192,30 @@ def deals_table(result: Result, cat: Catalogue) -> str:
         headers[-1] = cat.t("report.col_extras_deterministic")  # a value, not a median
         rows = [[row[i] for i in keep] for row in rows]
     return table(headers, rows) + "".join(f'<p class="note">{html.escape(n)}</p>' for n in notes)
+
+
+def closed_given_note(result: Result, deal: str, cat: Catalogue,
+                      name: Callable[[str], str] | None = None) -> str | None:
+    """The note after a deal's ``report.closed_share`` note: for each of its rows with a
+    meaningful MOIC (the rows the CLI's "given it closed" line names), the share of the
+    paths on which the deal closed with a deal loss above 0 (`deal_odds.path_odds`'s
+    ``loss_closed``), on the basis of the row's starred MOIC and IRR, where the row's
+    P(deal loss > 0) is over all paths. None in the base case, for a deal that closed on
+    every path or on none, and where no row has such odds. The report and the dashboard
+    both show it.
+
+    ``name`` gives a party's name from its id (default: the report's `display_name`)."""
+    if result.deterministic:
+        return None
+    label = name if name is not None else (lambda party: display_name(result, party, cat))
+    financed = financed_parties(result.scenario.deals)
+    odds = path_odds([d for d in result.scenario.deals if d.id == deal], result.outcomes)
+    items = [cat.t("report.closed_given_item", party=label(party),
+                   share=cat.path_share(o["loss_closed"]))
+             for (d, party), o in odds.items()
+             if "loss_closed" in o and pair_reason(result, d, party, financed) is None]
+    return (cat.t("report.closed_given", deal=deal,
+                  items=cat.t("report.item_separator").join(items)) if items else None)
 
 
 def value_lost_note(result: Result, cat: Catalogue,

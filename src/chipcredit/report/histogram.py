@@ -27,6 +27,7 @@ from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
 
 from .i18n import Catalogue, catalogue
+from .multiples import uncertain_close
 from .tables import irr_text
 from .theme import PALETTE, display_name, finish, graph_objects, new_figure, scale_of, source_of
 
@@ -92,6 +93,20 @@ def _ticks(lo: float, hi: float) -> list[float]:
     return [round(first + i * step, 10) for i in range(int((hi - first) // step) + 1)]
 
 
+def share_tickformat(tops: Sequence[float]) -> str:
+    """The tick format of a share-of-paths axis whose tallest bar (of the lowest of several
+    views) is ``tops``: as many decimals of a percent as the axis's step may need (plotly
+    takes steps of 1, 2 or 5 times a power of ten; allowing for up to sixteen of them up the
+    tallest bar), trailing zeros trimmed (``~``), so no two ticks read alike: bars under 2%
+    of the paths tick 0.2%, 0.4%, ..., 1%, not "1%, 1%, 1%, 0%"."""
+    top = min((float(t) for t in tops if t and t > 0), default=1.0)
+    step = top * 100 / 16  # percentage points between ticks, at the least
+    power = math.floor(math.log10(step))
+    nice = next(m * 10.0 ** power for m in (1, 2, 5, 10) if m * 10.0 ** power >= step)
+    decimals = max(0, -math.floor(math.log10(nice) + 1e-9))
+    return ".0%" if decimals == 0 else f".{decimals}~%"
+
+
 def _histogram(result: Result, deal: str, party: str, metric: str,
                cat: Catalogue) -> tuple[dict[str, Any], list[dict[str, Any]], str, bool,
                                         dict[str, Any]]:
@@ -147,8 +162,12 @@ def _histogram(result: Result, deal: str, party: str, metric: str,
             return _irr_beyond(result, deal, party, cat, bars, sides, missing, any(tails), *solved)
     note = ""
     if not_closed:
-        note = cat.t("chart.hist_not_closed", share=cat.percent(not_closed),
-                     closed=cat.percent(1.0 - not_closed))
+        median = ("" if stats["p50"] is None else cat.t(
+            "chart.hist_median", value=cat.metric_value(metric, stats["p50"] / scale_of(metric, cat))))
+        cause = _no_flow_cause(result, deal, cat)
+        note = cat.t("chart.hist_not_closed" if cause is None else "chart.hist_no_flows",
+                     share=cat.percent(not_closed), closed=cat.percent(1.0 - not_closed),
+                     median=median, why=cause or "")
     if finite.size == 0 and not not_closed:
         note = cat.t("chart.hist_all_nan")
     elif missing > 1e-12:
@@ -159,8 +178,22 @@ def _histogram(result: Result, deal: str, party: str, metric: str,
                      reasons=cat.t("number.list_separator").join(parts)) if parts
                else cat.t("chart.hist_nan_plain", share=cat.percent(missing)))
         note = cat.t("chart.hist_join").join(n for n in (note, nan) if n)
-    extra = {"not_closed": not_closed} if not_closed else {}
+    extra = ({"not_closed": not_closed, "closes": _no_flow_cause(result, deal, cat) is None}
+             if not_closed else {})
     return bars, marks, note, any(tails), extra
+
+
+def _no_flow_cause(result: Result, deal: str, cat: Catalogue) -> str | None:
+    """None for a deal that may not close (``close_probability`` below 1): the paths on
+    which no money moved in it are those on which it did not close. For any other deal
+    (signed, bound to close) what such a path means, by the deal's kind: no shortfall fee
+    fell due (a take-or-pay), no tranche vested (a warrant), the backstop was never called,
+    or, for another kind, that no party paid or received anything in it there."""
+    if deal in uncertain_close(result.scenario.deals):
+        return None
+    kind = next((getattr(d, "kind", None) for d in result.scenario.deals if d.id == deal), None)
+    key = f"chart.hist_no_flows_why_{kind}"
+    return cat.t(key) if cat.has(key) else cat.t("chart.hist_no_flows_why")
 
 
 def _irr_beyond(result: Result, deal: str, party: str, cat: Catalogue, bars: dict[str, Any],
@@ -279,7 +312,8 @@ def outcome_histogram(result: Result, deal: str, party: str, metric: str | Seque
         hover = "%{customdata}" if "customdata" in bars else "%{x:.3g}"
         # the share left out, in the hover too: a bar's height is of all paths
         apart = ("" if "not_closed" not in beyond else "<br>" + cat.t(
-            "chart.hist_hover_not_closed", share=cat.percent(beyond.pop("not_closed"))))
+            "chart.hist_hover_not_closed" if beyond.pop("closes") else "chart.hist_hover_no_flows",
+            share=cat.percent(beyond.pop("not_closed"))))
         fig.add_trace(go.Bar(**bars, name=cat.label("metric", m), visible=i == 0, marker=marker,
                              hovertemplate=hover + ": %{y:.1%}" + apart + "<extra></extra>"))
         shapes = [{"type": "line", "x0": mk["x"], "x1": mk["x"], "y0": 0, "y1": 1,
@@ -309,7 +343,7 @@ def outcome_histogram(result: Result, deal: str, party: str, metric: str | Seque
         views.append((shapes, notes, title, cat.label("metric", m), axis))
     shapes, notes, title, x_title, axis = views[0]
     finish(fig, title=title, source=source, x_title=x_title, y_title=cat.t("axis.share_of_paths"))
-    fig.update_yaxes(tickformat=".0%")
+    fig.update_yaxes(tickformat=share_tickformat([max(t.y, default=0.0) for t in fig.data]))
     fig.update_layout(bargap=0.02, shapes=shapes, showlegend=False)
     if axis["tickmode"] == "array":
         fig.update_xaxes(**axis)

@@ -21,6 +21,7 @@ import chipcredit as cc
 from chipcredit.dashboard.names import party_name
 from chipcredit.report.deal_odds import hypothetical_deals
 from chipcredit.report.deal_table import (
+    closed_given_note,
     milestone_tied_note,
     npv_rates_note,
     tied_pairs,
@@ -237,10 +238,15 @@ def closed_notes(result: cc.Result, T: Catalogue) -> list[str]:
     """The report's note for each deal that may not close and did not on every path
     (`chipcredit.report.multiples.closed_shares`): on what share of the paths it closed (in
     the base case, that it did not). Its figures count as 0 on the others, and it has no
-    IRR or MOIC there, which is why they carry the `PARTIAL_MARK`."""
+    IRR or MOIC there, which is why they carry the `PARTIAL_MARK`; after it, the share of
+    the paths on which it closed with a deal loss (`chipcredit.report.deal_table.closed_given_note`)."""
     notes = []
+    names = party_names(result, T)
     for deal, share in closed_shares(result).items():
         if share < 1.0:
             notes.append(T.t("report.not_closed_base", deal=deal) if result.deterministic
                          else T.t("report.closed_share", deal=deal, share=path_share_text(T, share)))
+            given = closed_given_note(result, deal, T, lambda party: names.get(party, party))
+            if given:
+                notes.append(given)
     return notes
