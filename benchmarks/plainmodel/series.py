@@ -4,6 +4,7 @@ capacity in the scenario's unit, prices in $ per share, shares in millions."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,10 +27,13 @@ def lab_values(world: World, lab: Lab) -> dict[str, float]:
 
 def vendor_values(world: World, vendor: Vendor, origin: int) -> dict[str, float]:
     own = world.books.self_funded_sales[origin]
+    # no vendor sold this quarter: no shares (NaN, not 0)
+    sold = sum(v.sales for v in world.vendors.values()) > 0
+    shipped = sum(v.units for v in world.vendors.values()) > 0
     out = {"sales": vendor.sales, "gross_profit": vendor.sales * vendor.margin,
-           "share": vendor.share,
+           "share": vendor.share if sold else math.nan,
            "self_funded_share": own / vendor.sales if vendor.sales > 0 else 0.0,
-           "units": vendor.units, "market_share": vendor.market_share}
+           "units": vendor.units, "market_share": vendor.market_share if shipped else math.nan}
     f = vendor.financials
     if f is not None:
         out.update({"operating_profit": f.operating_profit, "equity_value": f.equity_value,

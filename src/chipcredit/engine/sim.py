@@ -335,16 +335,21 @@ class Sim:
             if lab.spending is not None:
                 self._put(lab.id, "spending_cut", q, lab.spending.deferred_share)
                 self._put(lab.id, "spending_deferred", q, lab.spending.deferred)
+        # a path-quarter on which no vendor sold has no shares: NaN, not 0, so that bands
+        # of a share are over the paths with sales (as `market_share_end`)
+        no_sales = sum((v.sales for v in self.vendors), np.zeros(self.n)) <= 0.0
+        no_units = sum((v.units for v in self.vendors), np.zeros(self.n)) <= 0.0
         for vendor in self.vendors:
             self._put(vendor.id, "sales", q, vendor.sales)
             self._put(vendor.id, "gross_profit", q, vendor.sales * vendor.margin)
-            self._put(vendor.id, "share", q, vendor.share)
+            self._put(vendor.id, "share", q, np.where(no_sales, np.nan, vendor.share))
             if self.provenance is not None:  # the share of its sales paid with its own money
                 own = self.provenance.sales[self.provenance.origin[vendor.acct]]
                 self._put(vendor.id, "self_funded_share", q,
                           np.divide(own, vendor.sales, out=np.zeros(self.n), where=vendor.sales > 0))
             self._put(vendor.id, "units", q, vendor.units)
-            self._put(vendor.id, "market_share", q, vendor.market_share)
+            self._put(vendor.id, "market_share", q,
+                      np.where(no_units, np.nan, vendor.market_share))
             f = vendor.financials
             if f is not None:
                 for variable, values in zip(FINANCIAL_VARIABLES, (

@@ -157,7 +157,8 @@ def vendor_shares(result: Result) -> tuple[dict[str, list[float]], bool]:
     """Each vendor's share of the vendors' sales in dollars by quarter, and whether it was
     derived from mean sales.
 
-    Where every vendor has ``share`` (its share of the quarter's sales in $, per path) in
+    Where every vendor has ``share`` (its share of the quarter's sales in $, per path; NaN
+    on a path with no sales that quarter; 0 there in runs stored by earlier versions) in
     ``result.reservoir``: the mean over the paths on which some vendor sold in that quarter
     (a path with no sales has no shares, and counting it as 0 would make the stack sum to
     less than 1), 0 in a quarter with no sales on any path. Else each vendor's mean sales
@@ -171,11 +172,12 @@ def vendor_shares(result: Result) -> tuple[dict[str, list[float]], bool]:
     vendors = [p.id for p in result.scenario.parties if p.kind == "vendor"]
     if vendors and all((v, "share") in result.reservoir for v in vendors):
         shares = {v: np.asarray(result.reservoir[(v, "share")], dtype=np.float64) for v in vendors}
-        # a path sold in a quarter where its vendors' shares add up to 1, not 0
-        sold = np.sum(list(shares.values()), axis=0) > 0.5
+        # a path sold in a quarter where its vendors' shares add up to 1, not to 0 (a run stored
+        # by an earlier version) or NaN (no sales: no shares)
+        sold = np.nansum(list(shares.values()), axis=0) > 0.5
         count = sold.sum(axis=0)
-        return {v: np.where(count > 0, (s * sold).sum(axis=0) / np.maximum(count, 1), 0.0).tolist()
-                for v, s in shares.items()}, False
+        return {v: np.where(count > 0, np.where(sold, s, 0.0).sum(axis=0) / np.maximum(count, 1),
+                            0.0).tolist() for v, s in shares.items()}, False
     sales = {v: result.bands(v, "sales")["mean"].to_numpy() for v in vendors
              if (v, "sales") in result.reservoir}
     total = np.sum(list(sales.values()), axis=0) if sales else np.zeros(0)
