@@ -55,8 +55,11 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 __all__ = [
+    "AXIS_TITLE_WIDTH",
     "EDGE_COLOUR",
     "HISTOGRAM_BINS",
+    "THOUSANDS",
+    "axis_title",
     "default_timing_chart",
     "fan_chart",
     "market_share_chart",
@@ -76,10 +79,47 @@ FLAT_SHARE_TOP = 0.01
 otherwise centre a flat line in -100%..100%, and a share is never negative."""
 
 
+THOUSANDS = ",~r"
+"""Tick format of an axis of numbers that are not shares: thousands separated, decimals as
+needed (``15,000``, ``0.5``), never plotly's SI suffix (``15k``), which on a 亿美元 axis
+reads as neither unit; the same in both languages."""
+AXIS_TITLE_WIDTH = 30
+"""Widest y-axis title on one line, in Latin characters (a CJK one counts two): a longer one
+is broken in two, so that it fits along a fan's plot (250 px high) and is not cut off."""
+
+
+def axis_title(text: str, width: int = AXIS_TITLE_WIDTH) -> str:
+    """``text`` as a y-axis title: on one line up to ``width`` (a CJK character counts two),
+    else broken in two lines (plotly's ``<br>``) at the space, or before the bracket, nearest
+    its middle.
+
+    >>> axis_title("share of planned new capacity deferred (spending rule)")
+    'share of planned new capacity<br>deferred (spending rule)'
+    >>> axis_title("推迟的计划新增产能占比（支出规则）")
+    '推迟的计划新增产能占比<br>（支出规则）'
+    >>> axis_title("cash ($B)")
+    'cash ($B)'
+    """
+    def size(part: str) -> int:
+        return sum(2 if ord(c) > 0x2E7F else 1 for c in part)
+
+    if size(text) <= width:
+        return text
+    breaks = [i for i, c in enumerate(text) if c == " " or (c in "(（" and i > 0)]
+    if not breaks:
+        return text
+    middle = size(text) / 2
+    at = min(breaks, key=lambda i: abs(size(text[:i]) - middle))
+    return f"{text[:at].rstrip()}<br>{text[at:].lstrip()}"
+
+
 def _axis_format(fig: go.Figure, name: str, axis: str = "y", values: Any = None) -> None:
-    """Percent ticks for a share; a share that is 0 everywhere (``values``, every trace's
-    numbers) gets the axis 0..`FLAT_SHARE_TOP`, not plotly's -100%..100% around it."""
-    if unit_kind(name) == "share":
+    """Percent ticks for a share, `THOUSANDS` for any other number; a share that is 0
+    everywhere (``values``, every trace's numbers) gets the axis 0..`FLAT_SHARE_TOP`, not
+    plotly's -100%..100% around it."""
+    if unit_kind(name) != "share":
+        fig.update_layout({f"{axis}axis": {"tickformat": THOUSANDS}})
+    else:
         fig.update_layout({f"{axis}axis": {"tickformat": ".0%"}})
         if values is not None:
             finite = np.asarray(values, dtype=float)
@@ -120,7 +160,7 @@ def fan_chart(result: Result, party: str, variable: str, *, lang: str = "en") ->
     label = _variable_title(result, variable, cat)
     finish(fig, title=cat.t("chart.fan_title", party=display_name(result, party, cat),
                             variable=label),
-           source=source_of(result, cat), x_title=cat.t("axis.quarter"), y_title=label)
+           source=source_of(result, cat), x_title=cat.t("axis.quarter"), y_title=axis_title(label))
     _axis_format(fig, variable, values=bands[["p95", "p05", "p75", "p25", "p50", "mean"]].to_numpy())
     return fig
 

@@ -369,7 +369,7 @@ def _mark(result: Result, deal: str, party: str, name: str, moic: float | None,
     shown = cat.money(npv)
     if not result.deterministic:  # a mean over paths is a draw: its s.e., and the median
         stats = result.describe(key + "npv")
-        shown = cat.t("report.mark_error", npv=shown, se=money_error(stats["mean_se"]),
+        shown = cat.t("report.mark_error", npv=shown, se=money_error(stats["mean_se"], cat),
                       median=cat.money(stats["p50"]))
     values = {"deal": deal, "party": name, "npv": shown, "mark": cat.money(mark),
               "cash": cat.money(realised)}

@@ -51,6 +51,7 @@ table { border-collapse: collapse; margin: 12px 0; font-size: 0.9em; }
 th, td { border-bottom: 1px solid #e3e3e3; padding: 4px 10px; text-align: left;
          vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num.long { white-space: normal; min-width: 14em; }
 .note { color: #555; } .chart { margin: 18px 0; }
 pre { background: #f7f7f7; padding: 12px; overflow-x: auto; font-size: 0.8em; }
 """.replace("FONT", FONT)

@@ -124,7 +124,8 @@ class Catalogue:
     def money(self, amount: float | None) -> str:
         """An amount given in $B, in this language's unit: ``$2.5B``, ``25亿美元``.
 
-        Three significant figures, but no step finer than ``number.money_decimals`` decimals
+        Three significant figures in both languages (168.6 is ``$169B`` and ``1,690亿美元``,
+        not ``1,686亿美元``), but no step finer than ``number.money_decimals`` decimals
         of the unit ($1M in both languages), so float noise such as -1.8e-13 prints as
         ``$0B``. The sign goes before the whole amount (``-$1.04T``, ``-682亿美元``), and an
         amount that rounds to zero has none. From ``number.money_big_at`` $B on (after
@@ -137,7 +138,9 @@ class Catalogue:
             text = self.t("number.money_big",
                           value=significant(size * float(self.entries["number.money_big_scale"])))
             return ("-" + text) if amount < 0 else text
-        digits = significant(size * self.money_scale,
+        # three figures of the amount, not of its digits in the unit: 168.6 $B is 1,690亿美元
+        # as it is $169B (`significant` keeps every digit before the point: 1,686)
+        digits = significant(float(f"{size * self.money_scale:.3g}"),
                              max_decimals=int(self.entries["number.money_decimals"]))
         text = self.t("number.money", value=digits)
         return ("-" + text) if amount < 0 and digits != "0" else text
