@@ -211,4 +211,6 @@ def test_paired_rows_are_the_summary_rows_with_their_own_labels() -> None:
                                    strict=True):
         if metric in CREDIT_METRICS:  # the spvs' and portfolios' rows (test_credit_rows.py)
             continue
+        if not isinstance(deal, str) and metric == "dilution_cost":  # a warrant issuer's total
+            continue  # (test_paired_dilution.py)
         assert (deal, party, metric) in named, (deal, party, metric)

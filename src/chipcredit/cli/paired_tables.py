@@ -19,6 +19,7 @@ import pandas as pd
 from rich.table import Table
 
 from chipcredit.analytics.portfolio import MIN_TAIL_PATHS, tail_paths
+from chipcredit.analytics.unit import PRICE
 from chipcredit.experiments.paired import CREDIT_METRICS, GIVEN_DEFAULT
 from chipcredit.report.credit import TAIL_MARK
 from chipcredit.report.multiples import REASON_TEXT, REASONS
@@ -35,7 +36,7 @@ HEADLINE_METRICS = (
     "self_funded_revenue", "self_funded_revenue_share", "second_source_probability",
     "default_probability", "npv", "moic", "loss", "tied_gross_profit", "warrant_value",
     "dilution_cost", "revenue_total", "gross_profit_total", "operating_profit_total", "cash_end",
-    "equity_value_end", "stakes_value_end", "market_share_end",
+    "equity_value_end", "share_price_end", "stakes_value_end", "market_share_end",
     *CREDIT_METRICS)  # then each SPV's and each claim holder's credit figures
 """The metrics the tables of ``stress`` and ``compare`` show, one selection for both (the
 rest are in their ``--json``): a row is shown where the frame has it, in the frame's order."""
@@ -99,9 +100,19 @@ def paired_table(frame: pd.DataFrame, metrics: Sequence[str], paths: int, title:
                         "paired paths; median difference: their median; P(B>A), P(B<A): the "
                         "shares of paths on which B is above, below A (the rest are ties)")
     if units:
+        price = any(r["unit"] == PRICE for r in shown)
         captions.append("unit: of both means, the difference, its interval and the median "
-                        "difference ($B: US$ billions; x: a multiple of money; probability, "
+                        "difference ($B: US$ billions; "
+                        + (f"{PRICE}: US$ a share; " if price else "")
+                        + "x: a multiple of money; probability, "
                         "share: fractions of 1); P(B>A), P(B<A) are percentages of the paths")
+    vendors = {str(r["party"]) for r in shown if not isinstance(r["deal"], str)
+               and r["metric"] == "equity_value_end"}
+    if any(not isinstance(r["deal"], str) and r["metric"] == "share_price_end"
+           and r["party"] in vendors for r in shown):
+        captions.append("equity_value_end is the whole company's value ($B); share_price_end "
+                        "is one share's, after the shares its warrants give away (the "
+                        "vendor's dilution_cost), so the two can move in opposite directions")
     events = spread and any(_event(r) for r in shown)
     if events:
         captions.append(f"{NOT_MEANINGFUL} median difference of a probability (an event on each "

@@ -74,7 +74,12 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
     are the runs' own IRR means (their JSON ``irr.mean``). Default and
     second-sourcing probabilities are compared as 0/1 outcomes per path, the first for the
     parties that can default in both runs only. The rows are the deal and party outcomes of
-    `Result.summary`, then the credit rows (`CREDIT_METRICS`), the figures of the JSON
+    `Result.summary` (a vendor's include ``share_price_end``, $ per share), with, after a
+    vendor's own rows, its ``dilution_cost`` (``deal`` None, $B) where it issues a
+    ``deployment_warrant`` in either run: per path the sum of its warrants'
+    ``dilution_cost``, 0 in a run in which it issues none, so the row is there when
+    ``compare --without`` leaves the warrant out of one run (its deal row, in one run
+    only, is not); then the credit rows (`CREDIT_METRICS`), the figures of the JSON
     ``spvs`` and ``portfolios`` under the same names:
 
     - per ``spv_lease`` deal in both runs, with ``deal`` the deal: its
@@ -134,8 +139,42 @@ def paired_differences(base: Result, other: Result) -> pd.DataFrame:
                                 parts[2] if parts[0] == "deal" else parts[1], metric,
                                 metric_unit(metric), a, b,
                                 None if events else exact, event=events))
+    rows = _with_dilution_rows(base, other, rows)
     rows += _credit_rows(base, other)
     return pd.DataFrame([r for r in rows if r is not None], columns=list(COLUMNS))
+
+
+def _with_dilution_rows(base: Result, other: Result, rows: list[dict[str, Any] | None]
+                        ) -> list[dict[str, Any] | None]:
+    """``rows`` with a vendor row ``dilution_cost`` (``deal`` None) for each vendor that
+    issues a ``deployment_warrant`` in either run, after that vendor's last row.
+
+    Per path, the sum over the warrants it issues in a run of its ``dilution_cost`` (the
+    value of the shares it gives away at vesting, $B), 0 in a run in which it issues none,
+    so a warrant left out of one run (``compare --without``) still has its cost beside the
+    vendor's ``equity_value_end`` and ``share_price_end``; paired per path, with both runs'
+    exact means (the sums of the deals' means, as in each run's JSON)."""
+    runs = (base, other)
+    keys: dict[str, list[list[str]]] = {}  # vendor: its warrants' outcome keys in each run
+    for k, run in enumerate(runs):
+        for deal in run.scenario.deals:
+            key = f"deal|{deal.id}|{getattr(deal, 'issuer', '')}|dilution_cost"
+            if deal.kind == "deployment_warrant" and key in run.outcomes:
+                keys.setdefault(deal.issuer, [[], []])[k].append(key)
+    out = list(rows)
+    for vendor, (in_base, in_other) in keys.items():
+        sums = [np.zeros(run.paths) for run in runs]
+        for total, run, found in zip(sums, runs, (in_base, in_other), strict=True):
+            for key in found:
+                total += run.outcomes[key].astype(np.float64)
+        exact = (float(sum(base.mean(k) for k in in_base)),
+                 float(sum(other.mean(k) for k in in_other)))
+        row = _paired_row(None, vendor, "dilution_cost", metric_unit("dilution_cost"),
+                          sums[0], sums[1], exact)
+        at = max((i for i, r in enumerate(out) if r is not None and r["deal"] is None
+                  and r["party"] == vendor), default=len(out) - 1)
+        out.insert(at + 1, row)
+    return out
 
 
 def _irr_pair(base: Result, other: Result, key: str
