@@ -101,9 +101,10 @@ def solve_command(
         if not quiet:
             out.print(Text(heading(res)), soft_wrap=True)
             out.print(probes_table(res))
-        word = "found" if res.status == "found" else "no root"
+        word = ("no root" if res.status != "found" else
+                "found, degenerate" if res.touches else "found")
         out.print(Text(f"{word}: {res.message}",
-                       style="" if res.status == "found" else "yellow"), soft_wrap=True)
+                       style="" if word == "found" else "yellow"), soft_wrap=True)
         if not quiet and json_file is not None:
             out.print(Text(f"wrote {json_file}"), soft_wrap=True)
 

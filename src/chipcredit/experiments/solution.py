@@ -71,6 +71,11 @@ class SolveResult:
     deterministic : bool
         Whether every probe was the deterministic base case (one path, every shock zero,
         every uncertain number at its median) rather than a Monte Carlo run.
+    touches : bool
+        Whether a ``"found"`` root is no break-even: the metric is the target at every probe,
+        or meets it only where it equals it exactly (for ``=``, at an end of the bracket) and
+        crosses it nowhere, as a deal's NPV that is 0 wherever its close probability is too
+        low for any path to close; ``message`` says which.
     """
 
     scenario: str
@@ -94,6 +99,7 @@ class SolveResult:
     nan_shares: tuple[float | None, ...] = field(default=())
     shown: str | None = None
     deterministic: bool = False
+    touches: bool = False
 
     def _card(self) -> Card:
         return Card.of(f"SolveResult of {self.scenario}", [
@@ -142,7 +148,9 @@ class SolveResult:
             statistic over them), ``metric_range`` ([min, max]), ``holds``, ``message``,
             ``notes`` (list of str), ``paths``, ``seed`` and ``tol``. A metric with no value
             is None, never NaN. ``deterministic`` (bool) says whether every probe was the
-            deterministic base case; ``paths`` and ``seed`` are then 1 and 0.
+            deterministic base case; ``paths`` and ``seed`` are then 1 and 0. ``touches``
+            (bool) says whether a found root is only where the metric touches the target
+            (`SolveResult.touches`).
         """
         def clean(x: float | None) -> float | None:
             return None if x is None or not math.isfinite(x) else float(x)
@@ -158,4 +166,4 @@ class SolveResult:
                 "metric_range": [clean(x) for x in self.metric_range],
                 "holds": self.holds, "message": self.message, "notes": list(self.notes),
                 "paths": self.paths, "seed": self.seed, "deterministic": self.deterministic,
-                "tol": self.tol}
+                "touches": self.touches, "tol": self.tol}

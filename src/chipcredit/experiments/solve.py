@@ -59,7 +59,8 @@ from .solve_terms import quarter_term, quarters, quarters_text
 from .target import check_reachable, parse_target
 from .ties import tied_message
 
-__all__ = ["SolveResult", "check_reachable", "non_monotone", "parse_target", "solve"]
+__all__ = ["SolveResult", "check_reachable", "close_note", "non_monotone", "parse_target",
+           "solve"]
 
 DEFAULT_TOL = 1e-3
 DEFAULT_MAX_PROBES = 40
@@ -186,6 +187,9 @@ def solve(
         notes.append(f"{metric} on the one path of the deterministic base case is 0 or 1 "
                      f"(whether its {named[2]} is above zero there), not a share of many paths")
     notes += moves_with(sc, vary)  # a curve point that is also a contract's term
+    closing = close_note(vary, metric)
+    if closing is not None:
+        notes.append(closing)
     term = quarter_term(sc, vary)  # counted in whole quarters: the metric moves in steps
     horizon = sc.horizon_note()  # the runs' own note is not passed on, one per probe
     if horizon is not None:
@@ -304,6 +308,10 @@ def solve(
                + f"{reached}; {len(probes)} probes, {runs}")
     if holds is not None:
         message += f"; holds for {holds}"
+    edge = _edge_message(vary, metric, op, goal, lo, hi, float(root), shown, probes)
+    if edge is not None:  # no break-even: the metric only touches the target at an end
+        message = (edge + f"; {len(probes)} probes, {runs}"
+                   + (f"; holds for {holds}" if holds is not None else ""))
     wiggle = None if notes and notes[-1].startswith("the metric is not monotone") else \
         non_monotone(probes, vary, paths, deterministic=deterministic)
     if wiggle is not None:
@@ -319,7 +327,77 @@ def solve(
         probes=tuple(probes), metric_range=(min(values), max(values)), holds=holds,
         message=message, notes=tuple(notes), paths=paths, seed=seed, tol=float(tol),
         elapsed_seconds=time.perf_counter() - began, nan_shares=tuple(shares), shown=shown,
-        deterministic=deterministic)
+        deterministic=deterministic, touches=edge is not None)
+
+
+_NO_VALUE_UNCLOSED = ("irr", "moic", "moic_realised")
+"""A deal's metrics that have no value (NaN) on a path on which the deal does not close;
+the others are 0 there."""
+
+
+def close_note(vary: str, metric: str) -> str | None:
+    """A note when ``vary`` is a deal's close probability and the target is that deal's
+    party metric (None otherwise): the metric counts the paths on which the deal does not
+    close, so the close probability scales it (or, for a statistic over the paths with a
+    value, only changes which paths those are) rather than taking it across a threshold.
+
+    >>> close_note("deals.d.close_probability", "deals.d.parties.p.npv.mean")[:62]
+    'deals.d.parties.p.npv.mean counts the paths on which d does no'
+    """
+    parts = vary.split(".")
+    named = deal_metric(metric)
+    if not (len(parts) == 3 and parts[0] == "deals" and parts[2] == "close_probability"
+            and named is not None and named[0] == parts[1]):
+        return None
+    deal, _, name, stat = named
+    given = (f"the summary has no metric of {deal} given that it closed; at {vary} = 1 "
+             "every path closes, so the metric there is the one given closing: to find a "
+             f"break-even given closing, set {vary} to 1 (cc.set_number, or a copy of the "
+             "scenario) and vary another number")
+    if name in _NO_VALUE_UNCLOSED and stat != P_POSITIVE:
+        return (f"{metric} has no value on the paths on which {deal} does not close, so its "
+                f"{stat} is taken over the paths that closed: moving {vary} changes which "
+                "paths those are, not what the deal pays on them, so a change of side is Monte "
+                f"Carlo noise rather than a break-even; {given}")
+    zero = (f"its {name} is 0 there" if stat != P_POSITIVE else
+            f"its {name} is not above zero there")
+    return (f"{metric} counts the paths on which {deal} does not close ({zero}), so moving "
+            f"{vary} scales it (a mean about in proportion; a percentile stays at 0 while too "
+            "few paths close to reach it) rather than taking it across a threshold; " + given)
+
+
+def _edge_message(vary: str, metric: str, op: str, goal: float, lo: float, hi: float,
+                  root: float, shown: str, probes: Sequence[tuple[float, float]]) -> str | None:
+    """The answer line when the root found is no break-even (None otherwise): the metric is
+    the target at every probe, or it meets the target only at probes where it equals it
+    exactly (for ``=``, an end of the bracket, with every other probe on one side), so it
+    touches the target there without crossing it."""
+    if not any(v == root and m == goal for v, m in probes):
+        return None
+    end = "low" if root == lo else "high" if root == hi else None
+    others = [m for v, m in probes if v != root]
+    if end is not None and all(m == goal for m in others):
+        return (f"{metric} is {goal:g} at every probe, the target itself: no value of {vary} "
+                f"in [{lo:.6g}, {hi:.6g}] moves it, so {vary} = {shown}, the bracket's {end} "
+                "end, is no break-even")
+    if op == "=":
+        if end is None or (min(others) < goal < max(others)):
+            return None
+        where = f"only at the bracket's {end} end, {vary} = {shown}, where it is exactly {goal:g}"
+    else:
+        meets = _side(op)
+        holding = sorted(v for v, m in probes if meets(m - goal))
+        if any(m != goal for v, m in probes if meets(m - goal)):
+            return None
+        ends = [shown if v == root else f"{v:.6g}" for v in (holding[0], holding[-1])]
+        where = (f"only where it is exactly {goal:g} (at {vary} = {ends[0]}"
+                 + ("" if len(holding) == 1 else f" to {ends[1]}") + ")")
+    rest = [m for m in others if m != goal]
+    spread = (f"{rest[0]:.6g}" if min(rest) == max(rest) else
+              f"from {min(rest):.6g} to {max(rest):.6g}")
+    return (f"{metric} meets {goal:g} {where}, and at no other probe ({spread}): it touches "
+            f"the target without crossing it, so {vary} = {shown} "
+            "is no break-even")
 
 
 def _term_note(vary: str, op: str, root: float, a: float, b: float,
