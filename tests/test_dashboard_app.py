@@ -197,7 +197,8 @@ def test_language_switch_translates_the_page() -> None:
     assert at.sidebar.button(key="run").label == zh.t("dashboard.run.button")
     assert next(t.label for t in at.tabs) == zh.t("dashboard.tab.overview")
     label = next(m.label for m in at.metric if m.label.startswith("xAI"))
-    assert label == zh.t("dashboard.kpi.default", party="xAI")
+    assert label == zh.t("dashboard.kpi.default", party="xAI", last="2035Q3")
+    assert label == "xAI：截至 2035Q3 的违约概率"  # dated, as the parties table's header
     # No English leaks into the Chinese page: every label and text, less ids (and the
     # company names made of them), acronyms and hashes, has no Latin word left.
     sc = cc.load_scenario("seed-2025")

@@ -20,7 +20,7 @@ from chipcredit.dashboard.assumptions import knobs
 from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.tabs.comparison import paired_figure
 from chipcredit.dashboard.tabs.deal_table import deal_table
-from chipcredit.dashboard.tabs.headline import headline_kpis, headline_metric
+from chipcredit.dashboard.tabs.headline import default_kpis, headline_kpis, headline_metric
 from chipcredit.dashboard.tabs.party_table import party_table
 from chipcredit.dashboard.tabs.sensitivity import metric_choices, metric_name, readable_tornado
 from chipcredit.dashboard.tabs.shares import probability_text
@@ -35,6 +35,24 @@ def result() -> cc.Result:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", cc.ChipcreditWarning)
         return cc.simulate("seed-2025", paths=PATHS, seed=3)
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "{party}: probability of default by 2035Q3"),
+                                             ("zh", "{party}：截至 2035Q3 的违约概率")])
+def test_each_party_that_can_default_gets_a_dated_card(result: cc.Result, lang: str,
+                                                      label: str) -> None:
+    # the labs and CoreWeave (a cloud on its own balance sheet), not the funded clouds: the
+    # parties the summary and the parties table give odds for, dated as the table's header
+    T = words(lang)
+    cards = default_kpis(T, result)
+    assert [party for party, *_ in cards] == ["openai", "xai", "coreweave"]
+    for party, text, value, tip in cards:
+        name = party_name(party, result.scenario.parties, T, short=True)
+        assert text == label.format(party=name)
+        assert value == probability_text(T, result.default_probability(party))
+        assert tip == f"{party_name(party, result.scenario.parties, T)} ({party})"
+    assert cards[2][1] == ("CoreWeave: probability of default by 2035Q3" if lang == "en"
+                           else "CoreWeave：截至 2035Q3 的违约概率")
 
 
 def test_a_capacity_backstop_kpi_is_its_npv_not_a_zero_moic(result: cc.Result) -> None:

@@ -223,6 +223,16 @@ def by_hand_percent(share: float) -> str:
     return f"{value:.2g}%" if 1 <= value < 100 else f"{value:.1g}%"
 
 
+def by_hand_share(share: float) -> str:
+    """A share of the PATHS paths and its standard error, sqrt(p(1-p)/n) in points to one
+    decimal (none for a share of none or all of the paths)."""
+    if share in (0.0, 1.0):
+        return by_hand_percent(share)
+    points = math.sqrt(share * (1 - share) / PATHS) * 100
+    assert points >= 0.1  # one decimal
+    return f"{by_hand_percent(share)} ±{points:.1f}"
+
+
 def test_summary_states_defaults_and_returns_from_the_numbers(result: Result) -> None:
     text = summary_text(result)
     assert text.startswith(f"Over {PATHS} simulated paths from 2025Q4 to 2035Q3 (seed {SEED}): ")
@@ -234,8 +244,9 @@ def test_summary_states_defaults_and_returns_from_the_numbers(result: Result) ->
         before = float(np.mean((dq >= 0) & (dq < 17)))
         total = float(np.mean(dq >= 0))
         assert total > 0, party
-        assert (f"{name} defaults before 2030 in {by_hand_percent(before)} of all paths "
-                f"({by_hand_percent(total)} within the horizon)") in text
+        # each share with one Monte Carlo standard error, sqrt(p(1-p)/n) in points
+        assert (f"{name} defaults before 2030 in {by_hand_share(before)} of all paths "
+                f"({by_hand_share(total)} within the horizon)") in text
     assert "Microsoft Azure, Oracle OCI and AWS" not in text
     # the vendor position with the largest median outlay comes first
     outlays = {}
@@ -263,6 +274,14 @@ def test_summary_states_defaults_and_returns_from_the_numbers(result: Result) ->
     assert f"in 90% of paths Nvidia's {outlay}" not in text
     zh = summary_text(result, lang="zh")
     assert zh.startswith(f"基于从 2025Q4 到 2035Q3 的 {PATHS} 条模拟路径") and zh.endswith("。")
+    # it closes on the noise: the path count, what ± is, and that percentiles move too
+    count = f"{PATHS:,}"
+    assert text.endswith(
+        f" within the horizon). At {count} paths the figures move with the seed: ± is one "
+        "Monte Carlo standard error (percentage points), and the medians and percentiles "
+        "have noise of their own.")
+    assert zh.endswith(f"在 {count} 条路径下，这些数字会随随机种子变动：± 为一个蒙特卡洛标准误"
+                       "（百分点），中位数和百分位数也有其自身的噪声。")
 
 
 # --- languages ----------------------------------------------------------------------------------

@@ -47,6 +47,11 @@ def test_without_a_vendor_moic_it_speaks_of_the_lender_and_the_sponsor() -> None
 def test_nothing_to_say_about_returns_still_says_the_defaults(lang: str) -> None:
     text = summary_text(_run("neocloud-backstop"), lang=lang)
     assert "nvidia-backstop" not in text
+    # no median or percentile quoted: the closing sentence speaks of the shares' noise only
+    assert text.endswith(
+        " At 200 paths the shares move with the seed: ± is one Monte Carlo standard error "
+        "(percentage points)." if lang == "en" else
+        "。在 200 条路径下，这些概率会随随机种子变动：± 为一个蒙特卡洛标准误（百分点）。")
 
 
 def _header(text: str) -> str:

@@ -17,10 +17,13 @@ import chipcredit as cc
 from chipcredit.dashboard.names import party_name
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.multiples import financed_parties, pair_reason
+from chipcredit.report.solvency import defaulting_parties
+from chipcredit.report.vendors import horizon
 
-from .shares import PARTIAL_MARK, partial_shares, path_share_text
+from .shares import PARTIAL_MARK, partial_shares, path_share_text, probability_text
 
-__all__ = ["HEADLINE_SIDE", "OWN_MEASURE", "headline_kpis", "headline_metric", "headline_pairs", "kpi_text"]
+__all__ = ["HEADLINE_SIDE", "OWN_MEASURE", "default_kpis", "headline_kpis", "headline_metric",
+           "headline_pairs", "kpi_text"]
 
 OWN_MEASURE = {"deployment_warrant": ("dilution_cost", "warrant_value")}
 """Deal kinds whose NPV and MOIC say nothing, and the outcomes ($B, median over paths) that
@@ -118,3 +121,19 @@ def kpi_text(T: Catalogue, result: cc.Result, deal: str, party: str, metric: str
         tip += " " + T.t("dashboard.kpi.help_partial", mark=PARTIAL_MARK,
                          share=path_share_text(T, share))
     return label, shown, tip
+
+
+def default_kpis(T: Catalogue, result: cc.Result) -> list[tuple[str, str, str, str]]:
+    """A default-probability card for each party that can default (a lab, or a cloud on its
+    own balance sheet: `chipcredit.report.solvency.defaulting_parties`, the parties the
+    report's summary and parties table give odds for), in the scenario's order: (party id,
+    label, value, tooltip). The label names the party by its short name and dates the odds
+    with the horizon's last quarter, as the parties table's header does
+    (``xAI: probability of default by 2035Q3``); the tooltip gives its full name and id."""
+    parties = result.scenario.parties
+    last = horizon(result.scenario)[1]
+    return [(p.id, T.t("dashboard.kpi.default", party=party_name(p.id, parties, T, short=True),
+                       last=last),
+             probability_text(T, result.default_probability(p.id)),
+             f"{party_name(p.id, parties, T)} ({p.id})")
+            for p in defaulting_parties(result.scenario)]

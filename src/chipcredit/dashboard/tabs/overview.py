@@ -23,10 +23,9 @@ from chipcredit.report.tables import net_position
 from chipcredit.report.vendors import horizon
 
 from .credit_tables import credit_blocks
-from .deal_table import deal_notes, deal_table, party_names
-from .headline import headline_kpis, kpi_text
+from .deal_table import deal_notes, deal_table
+from .headline import default_kpis, headline_kpis, kpi_text
 from .party_table import party_table
-from .shares import probability_text
 from .vendor_table import (
     vendor_buyers_text,
     vendor_columns,
@@ -112,14 +111,11 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     st.caption(T.t("dashboard.overview.about", scenario=markdown_safe(result.scenario.name),
                    sha=result.scenario_sha256[:12], paths=T.paths(result.paths),
                    seed=result.seed))
-    short = party_names(result, T, short=True)
-    full = party_names(result, T)
-    labs = [p.id for p in result.scenario.parties if p.kind == "lab"]
-    if labs:
-        for col, lab in zip(st.columns(len(labs)), labs, strict=True):
-            _card(col, T.t("dashboard.kpi.default", party=short[lab]),
-                  probability_text(T, result.default_probability(lab)), f"{full[lab]} ({lab})",
-                  key=f"kpi_default_{lab}")
+    cards = default_kpis(T, result)  # each party that can default: labs, and own-book clouds
+    for start in range(0, len(cards), _PER_ROW):  # rows of at most three
+        odds = cards[start:start + _PER_ROW]
+        for col, (party, label, shown_odds, tip) in zip(st.columns(len(odds)), odds, strict=True):
+            _card(col, label, shown_odds, tip, key=f"kpi_default_{party}")
     shown = headline_kpis(result)
     if shown:
         st.caption(T.t("dashboard.kpi.note"))
