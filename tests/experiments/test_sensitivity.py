@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -184,3 +185,22 @@ def test_the_result_is_json_ready(sc: cc.Scenario) -> None:
     assert data["method"] == "sobol" and data["runs"] == 16 * (2 * 2 + 2) + 1
     assert data["table"][0]["parameter"] == "parties.xai.cash"
     assert len(data["second_order"]) == 1
+
+
+def test_a_metric_no_path_has_in_a_run_is_refused_with_what_to_do() -> None:
+    """With the LOI closing on 0-2% of the paths, 50 paths see none close in each run, so
+    its MOIC has no value in any run: morris cannot rank, and says why and what to do."""
+    sc = cc.set_number("seed-2025", "deals.nvidia-openai-loi.close_probability",
+                       {"dist": "uniform", "low": 0.0, "high": 0.02, "source": "test",
+                        "basis": "assumed"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        with pytest.raises(cc.UsageError) as caught:
+            cc.sensitivity(sc, "deals.nvidia-openai-loi.parties.nvidia.moic.mean",
+                           params=["deals.nvidia-openai-loi.close_probability",
+                                   "market.hardware.fire_sale_haircut"],
+                           method="morris", samples=2, paths=50, seed=0)
+    assert str(caught.value) == (
+        "the metric deals.nvidia-openai-loi.parties.nvidia.moic.mean has no value on 6 of 6 "
+        "runs (no path has one there); narrow the parameters' ranges, or choose a metric every "
+        "path has (e.g. npv or loss)")

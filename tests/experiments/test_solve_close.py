@@ -103,3 +103,18 @@ def test_the_cli_says_degenerate() -> None:
         "--high", "1", "-n", "200", "--no-store", "-q"])
     assert out.exit_code == 0, out.output
     assert f"found, degenerate: {NPV}.p50 is 0 at every probe" in out.output
+
+
+def test_a_metric_no_path_has_at_a_probe_asks_for_another_bracket_or_metric() -> None:
+    """At close_probability 0 no path closes, so the LOI's MOIC has no value on any path and
+    every statistic of it is NaN: the message does not suggest another statistic of it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        with pytest.raises(cc.UsageError) as caught:
+            cc.solve("seed-2025", "deals.nvidia-openai-loi.close_probability",
+                     "deals.nvidia-openai-loi.parties.nvidia.moic.p50 >= 1", paths=100, seed=0,
+                     bracket=(0.0, 1.0))
+    assert str(caught.value) == (
+        "the metric deals.nvidia-openai-loi.parties.nvidia.moic.p50 has no value with "
+        "deals.nvidia-openai-loi.close_probability = 0: no path has one there; give a bracket "
+        "where it has one (--low, --high), or choose a metric every path has (e.g. npv or loss)")

@@ -324,8 +324,9 @@ def sensitivity(
     else:
         bad = int(np.isnan(values).sum())
         if bad:
-            raise UsageError(f"the metric {metric} has no value on {bad} of {len(values)} runs; "
-                             "choose a statistic that always has one (e.g. mean or p50)")
+            raise UsageError(f"the metric {metric} has no value on {bad} of {len(values)} runs "
+                             "(no path has one there); narrow the parameters' ranges, or choose "
+                             "a metric every path has (e.g. npv or loss)")
         if float(np.ptp(values)) == 0.0:
             raise UsageError(f"the metric {metric} does not change over the parameters' ranges "
                              f"(always {values[0]:g}); nothing to rank")

@@ -208,8 +208,11 @@ def solve(
                              "give a bracket inside the allowed range") from None
         value = reading.metric
         if math.isnan(value):
-            raise UsageError(f"the metric {metric} has no value with {vary} = {x:g}; choose a "
-                             "statistic that always has one (e.g. mean or p50)")
+            # every statistic of it is NaN only where no path has a value (an IRR or MOIC
+            # where no money went in), so another statistic of it would not help
+            raise UsageError(f"the metric {metric} has no value with {vary} = {x:g}: no path "
+                             "has one there; give a bracket where it has one (--low, --high), "
+                             "or choose a metric every path has (e.g. npv or loss)")
         probes.append((x, value))
         shares.append(reading.nan_share)
         if progress is not None:
