@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from chipcredit.scenario.model import Scenario
 from chipcredit.units import format_quarter
 
-__all__ = ["Card", "horizon_text"]
+__all__ = ["Card", "CardShown", "horizon_text"]
 
 
 def horizon_text(scenario: Scenario) -> str:
@@ -63,3 +63,20 @@ class Card:
                 f"</caption>{cells}<tr><th style='text-align:left'>numbers</th>"
                 f"<td style='text-align:left'><code>{html.escape(self.hint)}</code></td></tr>"
                 "</table>")
+
+
+class CardShown:
+    """Shows a record as its `Card`: ``repr`` the one-line text, a notebook the HTML table.
+
+    A subclass gives ``_card``. A dataclass subclass needs ``repr=False``, or the decorator
+    writes its own ``__repr__`` over this one.
+    """
+
+    def _card(self) -> Card:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return self._card().text()
+
+    def _repr_html_(self) -> str:
+        return self._card().html()

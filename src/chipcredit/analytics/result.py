@@ -25,7 +25,7 @@ from chipcredit._version import __version__
 from chipcredit.engine.ledger import Checks
 from chipcredit.scenario.model import Scenario
 
-from .card import Card, horizon_text
+from .card import Card, CardShown, horizon_text
 from .frozen import Constant, FrozenChecks, freeze, is_constant
 from .json_summary import NAN_METRICS, json_summary
 from .outcome_frame import outcomes_frame
@@ -35,8 +35,8 @@ from .tidy_tables import TidyTables
 __all__ = ["NAN_METRICS", "Result"]
 
 
-@dataclass(frozen=True)
-class Result(TidyTables, Schedules):
+@dataclass(frozen=True, repr=False)
+class Result(CardShown, TidyTables, Schedules):
     """The record of one run, read-only all the way down.
 
     Every mapping below is a read-only view (`types.MappingProxyType`) and every array in
@@ -155,12 +155,6 @@ class Result(TidyTables, Schedules):
             ("deals", len(sc.deals)), ("scenario_sha256", self.scenario_sha256[:8])],
             ".summary(), .outcome(deal, party, metric), .default_probability(party), "
             ".outcomes_frame(), .flows(), .to_dict()")
-
-    def __repr__(self) -> str:
-        return self._card().text()
-
-    def _repr_html_(self) -> str:
-        return self._card().html()
 
     # -- per-path outcomes as a table ------------------------------------------------------
     def outcomes_frame(self, *, flat: bool = False) -> pd.DataFrame:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from chipcredit.analytics.card import Card, horizon_text
+from chipcredit.analytics.card import Card, CardShown, horizon_text
 from chipcredit.analytics.result import Result
 from chipcredit.errors import ChipcreditWarning, UsageError, did_you_mean
 from chipcredit.scenario.deal_removal import without_deals
@@ -42,8 +42,8 @@ from .paired import paired_differences, paired_runs
 __all__ = ["CompareResult", "compare", "span_note"]
 
 
-@dataclass(frozen=True)
-class CompareResult:
+@dataclass(frozen=True, repr=False)
+class CompareResult(CardShown):
     """Two runs with the same seed and paths, and their paired differences.
 
     Attributes
@@ -104,12 +104,6 @@ class CompareResult:
             ("paths", f"{self.base.paths:,}"), ("seed", self.base.seed), ("horizon", horizons),
             ("differences", f"{len(self.differences):,} rows"), ("notes", len(self.notes))],
             ".differences, .party(party), .notes, .base.summary(), .other.summary()")
-
-    def __repr__(self) -> str:
-        return self._card().text()
-
-    def _repr_html_(self) -> str:
-        return self._card().html()
 
     def party(self, party: str) -> pd.DataFrame:
         """The rows of one party's own outcomes (``deal`` None), as in `differences`.

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from chipcredit.analytics.card import Card
+from chipcredit.analytics.card import Card, CardShown
 from chipcredit.analytics.query import metric_value
 from chipcredit.analytics.simulate import simulate
 from chipcredit.errors import ChipcreditNote, ChipcreditWarning, UsageError, did_you_mean
@@ -60,8 +60,8 @@ DEFAULT_SAMPLES = {"morris": 16, "sobol": 128, "delta": 512}
 RESAMPLES = 100
 
 
-@dataclass(frozen=True, eq=False)
-class SensitivityResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class SensitivityResult(CardShown):
     """What `sensitivity` found, the most important parameter first.
 
     Attributes
@@ -129,12 +129,6 @@ class SensitivityResult:
             ("runs", self.runs), ("paths", f"{self.paths:,}"), ("seed", self.seed),
             ("baseline", f"{self.baseline:.6g}"), ("notes", len(self.notes))],
             ".table, .notes, .to_dict()")
-
-    def __repr__(self) -> str:
-        return self._card().text()
-
-    def _repr_html_(self) -> str:
-        return self._card().html()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready record, without wall-clock times (two runs give equal records).

@@ -9,13 +9,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from chipcredit.analytics.card import Card
+from chipcredit.analytics.card import Card, CardShown
 
 __all__ = ["SolveResult"]
 
 
-@dataclass(frozen=True, eq=False)
-class SolveResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class SolveResult(CardShown):
     """What `solve` found.
 
     Attributes
@@ -108,12 +108,6 @@ class SolveResult:
             ("root", "none" if self.shown is None else self.shown),
             ("probes", len(self.probes)), ("paths", f"{self.paths:,}"), ("seed", self.seed)],
             ".message, .probes_frame(), .to_dict()")
-
-    def __repr__(self) -> str:
-        return self._card().text()
-
-    def _repr_html_(self) -> str:
-        return self._card().html()
 
     def probes_frame(self) -> pd.DataFrame:
         """The probes as a table.

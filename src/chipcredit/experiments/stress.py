@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from chipcredit.analytics.card import Card, horizon_text
+from chipcredit.analytics.card import Card, CardShown, horizon_text
 from chipcredit.analytics.metrics import column
 from chipcredit.analytics.result import Result
 from chipcredit.errors import ChipcreditNote, UsageError, did_you_mean
@@ -30,8 +30,8 @@ VARIANTS = ("base", "stressed")
 """The names of a stress test's two runs: in its warnings and in the run store."""
 
 
-@dataclass(frozen=True)
-class StressResult:
+@dataclass(frozen=True, repr=False)
+class StressResult(CardShown):
     """Base and stressed runs with the same seed, and their paired differences.
 
     Attributes
@@ -72,12 +72,6 @@ class StressResult:
             ("horizon", horizon_text(base.scenario)), ("shocks", len(self.pack.shocks)),
             ("differences", f"{len(self.differences):,} rows"), ("notes", len(self.notes))],
             ".differences, .notes, .base.summary(), .stressed.summary()")
-
-    def __repr__(self) -> str:
-        return self._card().text()
-
-    def _repr_html_(self) -> str:
-        return self._card().html()
 
 
 def _horizon(sc: Scenario) -> str:
