@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .closing import closed_paths
+from .deal_closed import deals_closed
 from .irr_stats import bracket_shares
+from .lab_purchases import purchases_by_vendor
 from .metrics import DEAL_METRICS, column
 from .portfolio import portfolio_summary
 from .stats import describe, share_se
@@ -77,6 +79,8 @@ def json_summary(result: Result) -> dict[str, Any]:
             if key in result.outcomes:
                 stats[extra] = result.describe(key)
         entry["parties"][party] = stats
+    for deal, closed in deals_closed(result).items():  # a deal that may not close, and did not
+        deals[deal].update(closed)  # on every path: closed_share, figures given it closed
     parties: dict[str, Any] = {}
     for p in result.scenario.parties:
         # 0.0 for a party that cannot default: the JSON contract's (the method refuses it)
@@ -101,6 +105,8 @@ def json_summary(result: Result) -> dict[str, Any]:
                                                             result.paths)
             item["second_source_quarter"] = {**describe(sq[sq >= 0]),
                                              "nan_share": float(np.mean(sq < 0))}
+        if (bought := purchases_by_vendor(result, p.id)) is not None:  # labs, by vendor
+            item["purchases_by_vendor"] = bought
         parties[p.id] = item
     vendors: dict[str, Any] = {}
     for p in result.scenario.parties:
