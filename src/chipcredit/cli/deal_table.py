@@ -303,7 +303,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
                        "over those where it closed, and the odds given it closed are these):")
         for deal, share in unclosed.items():
             given = [f"{p} P(deal loss>0) {path_share(o['loss_closed'])}, P(NPV<0) "
-                     f"{path_share(o['npv_negative_closed'])}"
+                     f"{path_share(o['npv_negative_closed'])}" + _npv_given(o)
                      for (d, p), o in (odds or {}).items()
                      if d == deal and (d, p) in invested and "loss_closed" in o]
             caption.append(f"  {deal}: closed on {path_share(share)} of the paths"
@@ -319,6 +319,17 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     if caption:
         table.caption = "\n".join(caption)
     return table
+
+
+def _npv_given(odds: Mapping[str, float]) -> str:
+    """``, NPV mean M (p50 P)`` ($B) over the paths on which the deal closed, from the
+    `PathOdds`' ``given`` (the JSON summary's ``deals.DEAL.given_closed.PARTY.npv``); ""
+    where the odds carry none."""
+    given = getattr(odds, "given", None)
+    npv = None if given is None else given.get("npv")
+    if not npv or npv.get("mean") is None:
+        return ""
+    return f", NPV mean {money(npv['mean'])} (p50 {money(npv['p50'])})"
 
 
 LOSS_TEXT = ("deal loss mean: money owed to the party and not paid (a claim's credit loss, a PV "

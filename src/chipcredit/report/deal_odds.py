@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from chipcredit.analytics.closing import closed_paths
+from chipcredit.analytics.deal_closed import given_closed
 
 __all__ = ["PathOdds", "discount_rates", "hypothetical_deals", "path_odds"]
 
@@ -55,7 +56,14 @@ def discount_rates(parties: Iterable[Any]) -> dict[str, tuple[float, bool]]:
 class PathOdds(dict[str, float]):
     """The odds of one (deal, party), each a share in [0, 1]: ``npv_negative`` over all
     paths, and where the deal closed on only some paths ``closed`` (the share of all paths
-    on which it did), ``loss_closed`` and ``npv_negative_closed`` (over those paths)."""
+    on which it did), ``loss_closed`` and ``npv_negative_closed`` (over those paths).
+
+    ``given`` is then the party's figures given the deal closed, as the JSON summary's
+    ``deals.DEAL.given_closed.PARTY`` has them (`chipcredit.analytics.deal_closed.
+    given_closed`: its NPV's and deal loss's statistics, $B, and ``loss_probability``, the
+    ``loss_closed`` above); None otherwise. It is not one of the odds, so not a key."""
+
+    given: dict[str, Any] | None = None
 
 
 def path_odds(deals: Iterable[Any], outcomes: Mapping[str, ArrayLike]
@@ -90,5 +98,6 @@ def path_odds(deals: Iterable[Any], outcomes: Mapping[str, ArrayLike]
                 odds.update(closed=float(closed.mean()),
                             loss_closed=float(np.mean(loss[closed] > 0)),
                             npv_negative_closed=float(np.mean(npv[closed] < -DUST)))
+                odds.given = given_closed(npv, loss, closed)
             out[(d.id, party)] = odds
     return out
