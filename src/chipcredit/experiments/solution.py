@@ -36,7 +36,9 @@ class SolveResult(CardShown):
         The value of ``vary`` at the target, in the number's own unit (None when
         ``no_root``). For ``=`` it is interpolated inside the final bracket; for ``>=``/``<=``
         it is the end of the final bracket at which the inequality holds, so the metric there
-        is known to meet it.
+        is known to meet it. For a number the engine counts in whole quarters (a term, the
+        hardware's useful life; `solve_terms`) it is the years of a whole quarter count: where
+        the inequality holds, or for ``=`` the one whose metric is closest to the target.
     bracket : tuple of 2 floats
         The bracket searched, (low, high).
     final_bracket : tuple of 2 floats or None

@@ -27,8 +27,10 @@ so the printed value meets the target as the root does. Notes say what the answe
 a number varied that also sets a contract's unwritten term (`scenario.defaulted`), the
 convention of a rate (`conventions`) and the share of paths a statistic is taken over
 (`probe`); a metric that no probe moves is said to be flat, not "give a wider bracket".
-A deal's term is laid out in whole quarters (`solve_terms`): the search stops when its ends
-are a quarter apart, and an inequality's answer is the quarter count where it holds.
+A deal's term (or the hardware's useful life) is laid out in whole quarters (`solve_terms`):
+the search stops when its ends are a quarter apart, an inequality's answer is the quarter count
+where it holds, and an equation's the quarter count whose metric is closest to the target, with
+the metric at the two quarter counts it steps between.
 """
 
 from __future__ import annotations
@@ -272,28 +274,38 @@ def solve(
     if exact is not None:
         root = exact
         a = b = exact
+    elif op == "=" and term:  # the quarter count closer to the target (the shorter on a tie)
+        root = b if abs(gb) < abs(ga) else a
     elif op == "=":
         root = a - ga * (b - a) / (gb - ga) if gb != ga else 0.5 * (a + b)
     else:  # the end of the final bracket at which the inequality holds, and its side
         above = side(gb)
         root = b if above else a
-    if term and op != "=":  # the quarter count where it holds, the term the engine lays out
+    converged = exact is not None or narrow(a, b)
+    probed = root  # for an equation on a term, the value probed in its quarter count
+    if term:  # the term the engine lays out: where it holds, or closest to the target
         root = quarters(root) / 4
         shown = quarters_text(root)
-        holds = f"{vary} {'>=' if above else '<='} {shown}"
+        if op != "=":
+            holds = f"{vary} {'>=' if above else '<='} {shown}"
     elif op == "=":
         shown = f"{root:.{digits}g}"
     else:  # rounded toward where it holds, so the value printed meets the target too
         shown = toward(root, up=above, digits=digits)
         holds = f"{vary} {'>=' if above else '<='} {shown}"
-    converged = exact is not None or narrow(a, b)
     reached = ("" if converged else
                f" (stopped after {len(probes)} probes; the bracket is still "
                f"[{a:.{digits}g}, {b:.{digits}g}])")
     # a term's metric is the same over its whole quarter; an interpolated term has none
-    at = next((m for v, m in probes if (quarters(v) == quarters(root) if term and op != "="
+    at = next((m for v, m in probes if (quarters(v) == quarters(root) if term
                                         else v == root)), None)
     there = "" if at is None else f"metric there {at:.6g}"
+    step = ""  # an equation on a term: the two quarter counts the metric steps between
+    if term and op == "=" and exact is None and converged and quarters(a) != quarters(b):
+        step = (f", the whole quarter count whose metric is closest to {goal:g}: it steps "
+                f"from {ga + goal:.6g} at {quarters(a)} quarters to {gb + goal:.6g} at "
+                f"{quarters(b)} quarters"
+                + (" (both as close: the shorter term is given)" if abs(ga) == abs(gb) else ""))
     if term:
         notes.append(_term_note(vary, op, root, a, b, probes))
     elif op != "=" and float(shown) != root:
@@ -303,15 +315,17 @@ def solve(
     runs = ("the deterministic base case" if deterministic else
             f"{paths:,} path{'s' if paths != 1 else ''}, seed {seed}")
     message = (f"{metric} {op} {goal:g} at {vary} = {shown}"
-               + (f" ({there})" if there else "")
-               + ("" if a == b or not converged else
+               + (step if step else f" ({there})" if there else "")
+               + ("" if a == b or not converged or step else
                   f", between {quarters(a)} and {quarters(b)} quarters" if term else
                   f", final bracket [{toward(a, up=False, digits=digits)}, "
                   f"{toward(b, up=True, digits=digits)}]")
                + f"{reached}; {len(probes)} probes, {runs}")
     if holds is not None:
         message += f"; holds for {holds}"
-    edge = _edge_message(vary, metric, op, goal, lo, hi, float(root), shown, probes)
+    # an equation's value probed, as before a term's answer was a quarter count
+    edge = _edge_message(vary, metric, op, goal, lo, hi,
+                         float(probed if op == "=" else root), shown, probes)
     if edge is not None:  # no break-even: the metric only touches the target at an end
         message = (edge + f"; {len(probes)} probes, {runs}"
                    + (f"; holds for {holds}" if holds is not None else ""))
@@ -417,11 +431,14 @@ def _term_note(vary: str, op: str, root: float, a: float, b: float,
     if qa == qb:  # a probe on the target: every term of that quarter count hits it
         return (steps + f": {qa} quarters{metric_at(qa)} meets the target, as does every term "
                 f"from {(qa - 0.5) / 4:g} years up to (not including) {(qa + 0.5) / 4:g} years")
-    if op == "=":
-        return (steps + f": the answer lies between {qa} quarters{metric_at(qa)} and {qb} "
-                f"quarters{metric_at(qb)}, and no term between them gives another value")
     q = quarters(root)
     other = qa if q == qb else qb
+    if op == "=":
+        return (steps + f": no term meets the target exactly, and the answer is the whole "
+                f"quarter count whose metric is closest to it, {q} quarters{metric_at(q)}; "
+                f"{other} quarters{metric_at(other)} is no closer, and "
+                + ("no term between them gives another value" if abs(qb - qa) == 1 else
+                   "the search stopped before its ends were a quarter apart"))
     return (steps + f": the answer is the last whole quarter count at which the target holds, "
             f"{q} quarters{metric_at(q)}, not a fraction of a year; {other} quarters"
             f"{metric_at(other)} misses it, and {(q + other) / 8:g} years already counts as "

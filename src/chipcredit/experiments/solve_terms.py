@@ -3,11 +3,13 @@
 A `chipcredit.scenario.number.Term` (a loan's, a vendor credit's, an SPV's debt and lease, a
 credit facility's term and availability, a cloud contract's) is given in years and laid out
 as ``years * 4`` quarters rounded half up (`whole_quarters`), so a metric moves in steps of
-a quarter and 2.87478 years (11 quarters) and 2.875 (12 quarters) are different deals. A
+a quarter and 2.87478 years (11 quarters) and 2.875 (12 quarters) are different deals. So is
+the hardware's ``useful_life_years``, which may be uncertain (so it is no `Term`) but which the
+engine rounds the same way on each path; the model marks it with `whole_quarters` itself. A
 search over such a number stops when its bracket spans two neighbouring quarter counts, and
-the answer is the quarter count at which the target holds, with its years
-(``11 quarters (2.75 years)``): a fraction of a quarter would be read as a term the model
-cannot tell apart from its neighbours.
+the answer is the quarter count at which the target holds (an inequality) or whose metric is
+closest to it (an equation), with its years (``11 quarters (2.75 years)``): a fraction of a
+quarter would be read as a term the model cannot tell apart from its neighbours.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ _TERM = typing.get_args(Term)[-1]
 
 
 def _field_is_term(field: Any) -> bool:
-    if any(m is _TERM for m in field.metadata):
+    if any(m is _TERM or m is whole_quarters for m in field.metadata):
         return True
     # an optional term (a credit facility's availability_years) keeps it in its annotation
     return any(any(m is _TERM for m in typing.get_args(arg)[1:])
@@ -37,8 +39,8 @@ def _field_is_term(field: Any) -> bool:
 
 def quarter_term(scenario: Scenario, path: str) -> bool:
     """Whether the number at ``path`` is a term in years that the engine rounds to whole
-    quarters (a field declared a `Term`); False for any other number, or a path that
-    names none."""
+    quarters (a field declared a `Term`, or marked with `whole_quarters` as the hardware's
+    ``useful_life_years``); False for any other number, or a path that names none."""
     node: Any = scenario
     parts = split_path(path)
     for i, part in enumerate(parts):

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from .base import Flag, Model
-from .number import Fraction, Growth, Money, Number, Positive, Probability, Rate, Signed, Volatility
+from .number import (
+    Fraction,
+    Growth,
+    Money,
+    Number,
+    Positive,
+    Probability,
+    Rate,
+    Signed,
+    Volatility,
+    whole_quarters,
+)
 
 __all__ = ["AiDemand", "Choice", "Hardware", "Market", "Rates", "Sentiment", "Winter"]
 
@@ -76,7 +89,8 @@ class Hardware(Model):
 
     all_in_cost_per_unit: Positive
     cost_change_per_year: Growth = Field(default_factory=lambda: _n(0.0))
-    useful_life_years: Positive = Field(default_factory=lambda: _n(5.0))
+    # counted in whole quarters (each path's own): marked so, as a term, for `solve`
+    useful_life_years: Annotated[Positive, whole_quarters] = Field(default_factory=lambda: _n(5.0))
     residual_value_by_age: tuple[Fraction, ...] = Field(min_length=1)
     residual_beta: Signed = Field(default_factory=lambda: _n(0.5))
     residual_volatility: Volatility = Field(default_factory=lambda: _n(0.1))
