@@ -60,11 +60,13 @@ class Vendor:
         self.financials = None if spec.financials is None else Financials(spec, self, world)
 
     def set_quarter(self, world: World, q: int) -> None:
-        """This quarter's price (a cut once its unit share fell below the threshold)."""
+        """This quarter's price (a cut once its unit share fell below the threshold; a quarter
+        in which no vendor sold a unit says nothing about share and brings no new cut)."""
         price = self.content0 * (1.0 + self.price_q) ** q
         if self.response is not None and q > 0:
             below, cut_q, floor = self.response
-            if self.market_share < below:
+            shipped = any(v.units_window[-1] > 0 for v in world.vendors.values())
+            if shipped and self.market_share < below:
                 self.cut = max(self.cut * (1.0 + cut_q), floor)
             price = price * self.cut
         self.content = min(price, world.market.all_in)

@@ -58,6 +58,8 @@ class VendorState:
         """Capacity units sold this quarter, to anyone."""
         self.market_share = np.zeros(sim.n)
         """Share of the capacity units every vendor sold this quarter (0 when none sold)."""
+        self.shipped = np.zeros(sim.n, dtype=bool)
+        """Whether any vendor sold capacity units this quarter (else ``market_share`` means nothing)."""
         self.units_window = np.zeros((4, sim.n))
         """Units sold in each of the last four quarters (oldest first), for the end share."""
         self.perf: NDArray[np.float64] | None = None
@@ -91,9 +93,10 @@ class VendorState:
         if self.price_war is not None:
             price = price * self.price_war[q]
         if self.response is not None and q > 0:
-            # a cut once its share fell below the threshold, never undone; at most max_cut
+            # a cut once its share fell below the threshold, never undone; at most max_cut.
+            # A quarter in which no vendor sold a unit says nothing about share: no new cut
             below, cut_q, floor = self.response
-            self.cut = np.where(self.market_share < below,
+            self.cut = np.where(self.shipped & (self.market_share < below),
                                 np.maximum(self.cut * (1.0 + cut_q), floor), self.cut)
             price = price * self.cut
         self.content = np.minimum(price, self.market.all_in)
@@ -133,9 +136,11 @@ def close_vendors(sim: Sim, q: int) -> None:
     vendors = sim.vendors
     total_sales = sum((v.sales for v in vendors), np.zeros(sim.n))
     total_units = sum((v.units for v in vendors), np.zeros(sim.n))
+    shipped = total_units > 0
     for vendor in vendors:
         vendor.market_share = np.divide(vendor.units, total_units,
-                                        out=np.zeros(sim.n), where=total_units > 0)
+                                        out=np.zeros(sim.n), where=shipped)
+        vendor.shipped = shipped
         push(vendor.units_window, vendor.units)
     for vendor in vendors:
         vendor.close_quarter(sim, q, total_sales)
