@@ -7,6 +7,7 @@ which of seed-2025's deals the fields appear."""
 
 from __future__ import annotations
 
+import html
 import warnings
 from pathlib import Path
 from types import SimpleNamespace
@@ -135,3 +136,36 @@ def test_the_base_case_letter_of_intent_did_not_close() -> None:
     loi = base.to_dict()["deals"]["nvidia-openai-loi"]
     assert loi["closed_share"] == 0.0 and loi["closed_share_se"] is None  # one path
     assert loi["given_closed"]["nvidia"]["npv"]["mean"] is None
+
+
+def test_the_report_notes_the_npv_given_it_closed(loan: cc.Result) -> None:
+    """The HTML report's deals table (and the dashboard's notes, from the same function)
+    read the JSON's figures given the loan closed, in English and Chinese."""
+    from chipcredit.report.deal_table import closed_npv_note, deals_table
+    from chipcredit.report.i18n import catalogue
+
+    npv = loan.to_dict()["deals"]["term-loan"]["given_closed"]["bank"]["npv"]
+    assert npv["mean_se"] == 0.0  # one NPV on every closed path: no ± shown
+    en, zh = catalogue("en"), catalogue("zh")
+    assert closed_npv_note(loan, "term-loan", en, lambda p: p) == (
+        "Given term-loan closed, the mean NPV (at the party's discount rate, over the same "
+        f"paths) is bank {en.money(npv['mean'])} (median {en.money(npv['p50'])}).")
+    assert en.money(npv["mean"]) == "$0.196B"
+    assert html.escape(closed_npv_note(loan, "term-loan", zh) or "") in deals_table(loan, zh)
+    assert closed_npv_note(loan, "term-loan", zh, lambda p: p) == (
+        "以 term-loan 成交为条件（同一组路径，按该参与方的贴现率），平均净现值为 bank "
+        f"{zh.money(npv['mean'])}（中位数 {zh.money(npv['p50'])}）。")
+
+
+def test_the_report_note_carries_the_mean_s_e(seed_2025: cc.Result) -> None:
+    from chipcredit.report.deal_table import closed_npv_note
+    from chipcredit.report.i18n import catalogue
+    from chipcredit.report.monte_carlo_error import money_error
+
+    en = catalogue("en")
+    npv = seed_2025.to_dict()["deals"]["nvidia-openai-loi"]["given_closed"]["nvidia"]["npv"]
+    assert closed_npv_note(seed_2025, "nvidia-openai-loi", en, lambda p: p) == (
+        "Given nvidia-openai-loi closed, the mean NPV (at the party's discount rate, over the "
+        f"same paths) is nvidia {en.money(npv['mean'])} {money_error(npv['mean_se'], en)} "
+        f"(median {en.money(npv['p50'])}).")
+    assert money_error(npv["mean_se"], en).startswith("±")

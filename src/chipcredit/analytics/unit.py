@@ -102,6 +102,7 @@ METRIC_UNITS: dict[str, str] = {
     # the JSON ``spvs`` (docs/output.md) and ``portfolios`` (docs/stress.md), and the credit
     # rows of the paired differences of compare and stress
     "debt_impairment_probability": PROBABILITY, "lessee_default_probability": PROBABILITY,
+    "loss_probability": PROBABILITY,  # deals.D.given_closed.P: over the paths it closed on
     "covenant_breach_probability": PROBABILITY, "horizon_quarters": QUARTERS,
     "expected_loss": MONEY, "var_95": MONEY, "cvar_95": MONEY, "var_99": MONEY,
     "cvar_99": MONEY, "tail_paths_95": PATHS, "tail_paths_99": PATHS,
@@ -246,6 +247,10 @@ def summary_unit(path: str) -> str | None:
             return None  # an IRR's flags: true or false, and "above" or "below" (text)
         if len(parts) == 6 and parts[2] == "parties":
             return _statistic(parts[4], parts[5])
+        if len(parts) == 3 and parts[2] in ("closed_share", "closed_share_se"):
+            return SHARE_OF_PATHS  # a deal that may not close, and did not on every path
+        if len(parts) >= 5 and parts[2] == "given_closed":  # deals.D.given_closed.P.NAME[.STAT]
+            return _statistic(parts[4], parts[5] if len(parts) > 5 else None)
     elif section == "parties" and len(parts) > 2:  # parties.P.NAME[.STAT]
         name = parts[2]
         if name == "kind":

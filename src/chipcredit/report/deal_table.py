@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from chipcredit.analytics.deal_closed import deal_closed
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
 
@@ -34,7 +35,7 @@ from .multiples import (
 from .tables import Cell, irr_notes, irr_text, table
 from .theme import display_name
 
-__all__ = ["PARTIAL_MARK", "closed_given_note", "deals_table", "milestone_tied_note",
+__all__ = ["PARTIAL_MARK", "closed_given_note", "closed_npv_note", "deals_table", "milestone_tied_note",
            "npv_rates_note", "tied_pairs", "value_lost_note", "warrant_cost_note", "warrant_costs"]
 
 PARTIAL_MARK = "*"
@@ -171,6 +172,9 @@ def deals_table(result: Result, cat: Catalogue) -> str:
             given = closed_given_note(result, deal, cat)
             if given:
                 notes.append(given)
+            npv_given = closed_npv_note(result, deal, cat)
+            if npv_given:
+                notes.append(npv_given)
     tied = milestone_tied_note(kinds, tied_pairs(result), result.scenario.name, cat,
                                lambda party: display_name(result, party, cat))
     if tied:
@@ -208,14 +212,49 @@ def closed_given_note(result: Result, deal: str, cat: Catalogue,
     if result.deterministic:
         return None
     label = name if name is not None else (lambda party: display_name(result, party, cat))
-    financed = financed_parties(result.scenario.deals)
-    odds = path_odds([d for d in result.scenario.deals if d.id == deal], result.outcomes)
     items = [cat.t("report.closed_given_item", party=label(party),
-                   share=cat.path_share(o["loss_closed"]))
-             for (d, party), o in odds.items()
-             if "loss_closed" in o and pair_reason(result, d, party, financed) is None]
+                   share=cat.path_share(figures["loss_probability"]))
+             for party, figures in _given_closed(result, deal).items()]
     return (cat.t("report.closed_given", deal=deal,
                   items=cat.t("report.item_separator").join(items)) if items else None)
+
+
+def closed_npv_note(result: Result, deal: str, cat: Catalogue,
+                    name: Callable[[str], str] | None = None) -> str | None:
+    """The note after `closed_given_note`: for the same rows, the mean NPV given the deal
+    closed, with its Monte Carlo standard error after a ``±`` (none where every closed path
+    has the same NPV) and its median (``report.closed_given_npv``;
+    the JSON summary's ``deals.DEAL.given_closed.PARTY.npv``), where the row's NPV
+    percentiles count the paths on which it did not close as 0. None where
+    `closed_given_note` is None. The report and the dashboard both show it.
+
+    ``name`` gives a party's name from its id (default: the report's `display_name`)."""
+    if result.deterministic:
+        return None
+    label = name if name is not None else (lambda party: display_name(result, party, cat))
+    items = []
+    for party, figures in _given_closed(result, deal).items():
+        npv = figures["npv"]
+        shown = f"{cat.money(npv['mean'])} {money_error(npv['mean_se'], cat)}".rstrip()
+        items.append(cat.t("report.closed_given_npv_item", party=label(party), npv=shown,
+                           median=cat.money(npv["p50"])))
+    return (cat.t("report.closed_given_npv", deal=deal,
+                  items=cat.t("report.item_separator").join(items)) if items else None)
+
+
+def _given_closed(result: Result, deal: str) -> dict[str, dict[str, Any]]:
+    """The JSON summary's ``deals.DEAL.given_closed`` (`deal_closed.deal_closed`) for the
+    rows with a meaningful MOIC (`multiples.pair_reason`), in the deal's party order; {}
+    for a deal that closed on every path or on none."""
+    means = {key: result.mean(key) for key in result.outcomes
+             if key.startswith(f"deal|{deal}|") and key.endswith(("|npv", "|loss"))}
+    entry = deal_closed(result.scenario.deals, deal, result.outcomes, means)
+    if entry is None:
+        return {}
+    financed = financed_parties(result.scenario.deals)
+    return {party: figures for party, figures in entry["given_closed"].items()
+            if figures["loss_probability"] is not None
+            and pair_reason(result, deal, party, financed) is None}
 
 
 def value_lost_note(result: Result, cat: Catalogue,

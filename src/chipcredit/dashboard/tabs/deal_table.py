@@ -22,6 +22,7 @@ from chipcredit.dashboard.names import party_name
 from chipcredit.report.deal_odds import hypothetical_deals
 from chipcredit.report.deal_table import (
     closed_given_note,
+    closed_npv_note,
     milestone_tied_note,
     npv_rates_note,
     tied_pairs,
@@ -239,7 +240,8 @@ def closed_notes(result: cc.Result, T: Catalogue) -> list[str]:
     (`chipcredit.report.multiples.closed_shares`): on what share of the paths it closed (in
     the base case, that it did not). Its figures count as 0 on the others, and it has no
     IRR or MOIC there, which is why they carry the `PARTIAL_MARK`; after it, the share of
-    the paths on which it closed with a deal loss (`chipcredit.report.deal_table.closed_given_note`)."""
+    the paths on which it closed with a deal loss (`chipcredit.report.deal_table.closed_given_note`)
+    and the mean NPV given it closed (`chipcredit.report.deal_table.closed_npv_note`)."""
     notes = []
     names = party_names(result, T)
     for deal, share in closed_shares(result).items():
@@ -249,4 +251,7 @@ def closed_notes(result: cc.Result, T: Catalogue) -> list[str]:
             given = closed_given_note(result, deal, T, lambda party: names.get(party, party))
             if given:
                 notes.append(given)
+            npv_given = closed_npv_note(result, deal, T, lambda party: names.get(party, party))
+            if npv_given:
+                notes.append(npv_given)
     return notes
