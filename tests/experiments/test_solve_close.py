@@ -16,10 +16,10 @@ from chipcredit.experiments.solve import _edge_message, close_note
 
 VARY = "deals.nvidia-openai-loi.close_probability"
 NPV = "deals.nvidia-openai-loi.parties.nvidia.npv"
-GIVEN = ("the summary has no metric of nvidia-openai-loi given that it closed; at "
-         f"{VARY} = 1 every path closes, so the metric there is the one given closing: to find "
-         f"a break-even given closing, set {VARY} to 1 (cc.set_number, or a copy of the "
-         "scenario) and vary another number")
+GIVEN = ("the metric given that nvidia-openai-loi closed is "
+         "deals.nvidia-openai-loi.given_closed.PARTY (npv, loss, loss_probability), which the "
+         "close probability does not move: to find a break-even given closing, target that "
+         "metric and vary another number")
 
 
 @pytest.fixture(scope="module")

@@ -367,10 +367,9 @@ def close_note(vary: str, metric: str) -> str | None:
             and named is not None and named[0] == parts[1]):
         return None
     deal, _, name, stat = named
-    given = (f"the summary has no metric of {deal} given that it closed; at {vary} = 1 "
-             "every path closes, so the metric there is the one given closing: to find a "
-             f"break-even given closing, set {vary} to 1 (cc.set_number, or a copy of the "
-             "scenario) and vary another number")
+    given = (f"the metric given that {deal} closed is deals.{deal}.given_closed.PARTY "
+             "(npv, loss, loss_probability), which the close probability does not move: to "
+             "find a break-even given closing, target that metric and vary another number")
     if name in _NO_VALUE_UNCLOSED and stat != P_POSITIVE:
         return (f"{metric} has no value on the paths on which {deal} does not close, so its "
                 f"{stat} is taken over the paths that closed: moving {vary} changes which "
