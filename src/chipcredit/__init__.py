@@ -17,6 +17,7 @@ worked out on first use; a `Result` carries the one of the code that simulated i
 import chipcredit_launcher.module_start as _module_start  # noqa: F401
 from chipcredit import distributed as _distributed  # noqa: F401  (lends simulate its Dask backend)
 from chipcredit._version import __version__
+from chipcredit.analytics.history_check import HistoryCheck, history_check
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.simulate import MAX_PATHS, simulate
 from chipcredit.analytics.valuation import IRR_BRACKET, annuity_payment, irr, moic, npv
@@ -60,6 +61,7 @@ __all__ = [
     "ChipcreditWarning",
     "CompareResult",
     "DealNetwork",
+    "HistoryCheck",
     "Result",
     "Scenario",
     "ScenarioError",
@@ -77,6 +79,7 @@ __all__ = [
     "deal_network",
     "deal_registry",
     "describe_bundled",
+    "history_check",
     "irr",
     "load_pack",
     "load_scenario",

@@ -13,6 +13,7 @@ import numpy as np
 
 from .closing import closed_paths
 from .deal_closed import deals_closed
+from .history_check import history_check
 from .irr_stats import bracket_shares
 from .metrics import DEAL_METRICS, column
 from .portfolio import portfolio_summary
@@ -133,7 +134,7 @@ def json_summary(result: Result) -> dict[str, Any]:
         if d.kind != "spv_lease":
             continue
         spvs[d.id] = spv_credit(result, d.id)
-    return {
+    out: dict[str, Any] = {
         # the code that simulated the run, stamped on the Result then (not this process's)
         "chipcredit_version": result.version,
         "chipcredit_code_sha256": result.code_sha256,
@@ -151,6 +152,9 @@ def json_summary(result: Result) -> dict[str, Any]:
         "portfolios": portfolio_summary(result),
         "ledger": {"max_abs_imbalance": result.max_abs_imbalance},
     }
+    if result.scenario.history:  # the run against what was observed (analytics.history_check)
+        out["history"] = [check.to_dict() for check in history_check(result)]
+    return out
 
 
 SPV_EVENTS = (("debt_impairment", "debt_impaired"), ("lessee_default", "lessee_default"),

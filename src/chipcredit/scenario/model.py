@@ -14,8 +14,10 @@ from chipcredit.units import parse_quarter
 
 from .base import Model, QuarterLabel, Whole
 from .correlation import Correlation
-from .cross_rules import CrossProblem, cross_check
+from .cross_rules import CrossProblem
+from .cross_rules import cross_check as _field_rules
 from .deals import Deal
+from .history import HistoryItem, history_problems
 from .market import Market
 from .parties import Party
 from .shocks import Shock
@@ -30,6 +32,11 @@ party is validated, so a runaway file is refused at once."""
 MAX_DEALS = 2_000
 """Most deals a scenario may declare (the bundled ones have under 20); each deal costs time
 on every path, and 2,000 already make a run of 10,000 paths take hours."""
+
+
+def cross_check(sc: Scenario) -> list[CrossProblem]:
+    """`cross_rules.cross_check`, then the history's rules (`history.history_problems`)."""
+    return _field_rules(sc) + history_problems(sc)
 
 
 class Scenario(Model):
@@ -60,6 +67,8 @@ class Scenario(Model):
     deals : tuple of Deal
     correlations : tuple of Correlation
     shocks : tuple of Shock
+    history : tuple of HistoryItem
+        What was observed after the start, to hold a run against (`scenario.history`).
     """
 
     name: str = Field(min_length=1, max_length=120)
@@ -74,6 +83,8 @@ class Scenario(Model):
     """Rank correlations between uncertain numbers, by parameter path."""
     shocks: tuple[Shock, ...] = ()
     """Named shocks applied from a quarter on (stress tests)."""
+    history: tuple[HistoryItem, ...] = ()
+    """Observed values of recorded series, and observed defaults (`scenario.history`)."""
 
     _source_text: str | None = PrivateAttr(default=None)
     _source_file: str | None = PrivateAttr(default=None)

@@ -1,0 +1,193 @@
+"""A run held against the history its scenario records (`chipcredit.scenario.history`).
+
+For each observation of a recorded series, `history_check` places the observed value among
+the run's paths at that quarter: the model's p05, p50 and p95 there (over the band
+reservoir's paths, as `Result.bands` takes them), the observed value's percentile rank
+among those paths, and where it falls: ``inside the band`` (p05 to p95), ``below the
+band`` or ``above the band``. A deterministic run has one path, the base case: the check
+gives its value and says whether the observation is above, below or at it.
+
+For an observed default (``event: default``), it gives the probability that the party has
+defaulted by the end of that quarter and within the horizon, and the p05, p50 and p95 of
+the default quarter over the paths on which it defaults, with where the observed quarter
+falls among them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .metrics import column
+from .stats import QUANTILES, band_quantiles
+
+if TYPE_CHECKING:
+    from chipcredit.scenario.history import HistoryItem
+
+    from .result import Result
+
+__all__ = ["HistoryCheck", "history_check", "percentile_rank", "where_in_band"]
+
+INSIDE, BELOW, ABOVE = "inside the band", "below the band", "above the band"
+"""Where an observation falls against the band of p05 to p95 (its ends are inside)."""
+AT_BASE, BELOW_BASE, ABOVE_BASE = "at the base case", "below the base case", "above the base case"
+"""Where an observation falls against a deterministic run's one path."""
+NOT_RECORDED = "not recorded in this run"
+"""A series the run did not keep (a vendor's ``self_funded_share`` in a run without
+provenance), or a quarter with no defined value on any path."""
+NO_DEFAULT = "no path defaults"
+"""A default event where the party defaults on no path of the run."""
+
+
+@dataclass(frozen=True)
+class HistoryCheck:
+    """One observation of the scenario's ``history`` against a run.
+
+    Attributes
+    ----------
+    label : str
+        What happened, as the scenario says it.
+    quarter : str
+        The quarter it happened in.
+    series : str or None
+        ``parties.ID.VARIABLE`` or ``deals.ID.VARIABLE``; None for a default event.
+    event : str or None
+        ``default`` for a default event; None for a series.
+    party : str or None
+        The party of a default event.
+    observed : float or None
+        The observed value, in the series' unit; None for a default event.
+    source : str or None
+        Where the observation comes from.
+    paths : int
+        Paths the figures are over: the band reservoir's paths with a value defined at that
+        quarter (a series), or all the run's paths (a default event).
+    p05, p50, p95 : float or None
+        A series: the model's percentiles at that quarter (the base case's value for all
+        three in a deterministic run). A default event: the default quarter's percentiles
+        as offsets from the start (0 = the first quarter), over the paths that default.
+    rank : float or None
+        The observed value's percentile rank among the paths, 0 to 100: the share of paths
+        below it plus half the share equal to it; None in a deterministic run.
+    where : str
+        ``inside the band``, ``below the band``, ``above the band``; in a deterministic run
+        ``below the base case``, ``above the base case``, ``at the base case``; or
+        ``not recorded in this run``, ``no path defaults``.
+    default_probability_by : float or None
+        A default event: the share of all paths on which the party has defaulted by the end
+        of ``quarter``.
+    default_probability : float or None
+        A default event: the share of paths on which it defaults within the horizon.
+    """
+
+    label: str
+    quarter: str
+    series: str | None
+    event: str | None
+    party: str | None
+    observed: float | None
+    source: str | None
+    paths: int
+    p05: float | None
+    p50: float | None
+    p95: float | None
+    rank: float | None
+    where: str
+    default_probability_by: float | None = None
+    default_probability: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The check as plain JSON types (the JSON summary's ``history`` entries)."""
+        return asdict(self)
+
+
+def percentile_rank(values: NDArray[Any], observed: float) -> float | None:
+    """The percentile rank (0 to 100) of ``observed`` among ``values``: the share below it
+    plus half the share equal to it; NaN values are left out; None when none is left."""
+    data = np.asarray(values, dtype=np.float64)
+    data = data[~np.isnan(data)]
+    if data.size == 0:
+        return None
+    below = np.count_nonzero(data < observed)
+    equal = np.count_nonzero(data == observed)
+    return float(100.0 * (below + 0.5 * equal) / data.size)
+
+
+def where_in_band(observed: float, p05: float, p95: float) -> str:
+    """``below the band`` under p05, ``above the band`` over p95, else ``inside the band``."""
+    if observed < p05:
+        return BELOW
+    if observed > p95:
+        return ABOVE
+    return INSIDE
+
+
+_P05, _P50, _P95 = (QUANTILES.index(q) for q in (0.05, 0.5, 0.95))
+
+
+def _series_check(result: Result, item: HistoryItem, q: int) -> HistoryCheck:
+    assert item.series is not None and item.observed is not None
+    observed = float(item.observed.value)
+    common: dict[str, Any] = {"label": item.label, "quarter": item.quarter,
+                              "series": item.series, "event": None, "party": None,
+                              "observed": observed, "source": item.observed.source}
+    values = result.reservoir.get(item.key)
+    column_q = None if values is None else np.asarray(values[:, q], dtype=np.float64)
+    defined = 0 if column_q is None else int(np.count_nonzero(~np.isnan(column_q)))
+    if column_q is None or defined == 0:
+        return HistoryCheck(**common, paths=defined, p05=None, p50=None, p95=None, rank=None,
+                            where=NOT_RECORDED)
+    if result.deterministic:
+        base = float(column_q[0])
+        where = AT_BASE if observed == base else BELOW_BASE if observed < base else ABOVE_BASE
+        return HistoryCheck(**common, paths=1, p05=base, p50=base, p95=base, rank=None,
+                            where=where)
+    assert values is not None
+    band = band_quantiles(values[:, q:q + 1])[:, 0]  # as `Result.bands` takes them
+    p05, p50, p95 = float(band[_P05]), float(band[_P50]), float(band[_P95])
+    return HistoryCheck(**common, paths=defined, p05=p05, p50=p50, p95=p95,
+                        rank=percentile_rank(column_q, observed),
+                        where=where_in_band(observed, p05, p95))
+
+
+def _default_check(result: Result, item: HistoryItem, q: int) -> HistoryCheck:
+    assert item.party is not None
+    dq = np.asarray(result.outcomes[column("party", item.party, "default_quarter")],
+                    dtype=np.float64)
+    hit = dq >= 0
+    common: dict[str, Any] = {"label": item.label, "quarter": item.quarter, "series": None,
+                              "event": "default", "party": item.party, "observed": None,
+                              "source": item.source, "paths": int(dq.size), "rank": None,
+                              "default_probability_by": float(np.mean(hit & (dq <= q))),
+                              "default_probability": float(np.mean(hit))}
+    if not hit.any():
+        return HistoryCheck(**common, p05=None, p50=None, p95=None, where=NO_DEFAULT)
+    if result.deterministic:
+        base = float(dq[0])
+        where = AT_BASE if q == base else BELOW_BASE if q < base else ABOVE_BASE
+        return HistoryCheck(**common, p05=base, p50=base, p95=base, where=where)
+    p05, p50, p95 = (float(np.percentile(dq[hit], p)) for p in (5, 50, 95))
+    return HistoryCheck(**common, p05=p05, p50=p50, p95=p95, where=where_in_band(q, p05, p95))
+
+
+def history_check(result: Result) -> list[HistoryCheck]:
+    """Each observation of ``result.scenario.history`` against the run, in scenario order.
+
+    Parameters
+    ----------
+    result : Result
+
+    Returns
+    -------
+    list of HistoryCheck
+        Empty when the scenario records no history.
+    """
+    out = []
+    for item in result.scenario.history:
+        q = result.scenario.quarter_of(item.quarter)
+        out.append(_default_check(result, item, q) if item.event == "default"
+                   else _series_check(result, item, q))
+    return out

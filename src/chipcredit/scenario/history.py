@@ -1,0 +1,235 @@
+"""Observed history inside a scenario: what actually happened, to hold a run against.
+
+A scenario may list what was observed after its start, so that a run can say whether it
+treated what happened as possible (`chipcredit.analytics.history_check`)::
+
+    history:
+      - label: "OpenAI's Feb-2026 round at $730B pre-money"
+        series: parties.openai.valuation        # a recorded quarterly variable
+        quarter: 2026Q1
+        observed: {value: 730, source: "verdict.co.uk, 27 Feb 2026", basis: fact}
+      - label: "Winstar filed Chapter 11 (18 Apr 2001)"
+        event: default                          # this party defaulted in that quarter
+        party: winstar
+        quarter: 2001Q2
+        source: "greenspun.com, Winstar bankruptcy"
+
+``series`` names a variable the run records each quarter, ``parties.ID.VARIABLE`` or
+``deals.ID.VARIABLE`` (`series_variables` lists them by kind; `Result.bands` draws the
+same ones). ``observed`` is a point value in the variable's unit ($B for a valuation, $B a
+quarter for a revenue: an annual figure is divided by 4 and its source says so) with its
+source and basis, as every bundled number carries them. `history_problems` checks what
+spans fields (the party or deal exists and records that variable, the quarter is inside
+the horizon); the loader words each problem as one line with the file and line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from chipcredit.errors import did_you_mean
+
+from .base import Model, QuarterLabel
+from .cross_problem import CrossProblem, within
+from .numberform import Real, refusal
+
+if TYPE_CHECKING:
+    from .model import Scenario
+
+__all__ = ["DEAL_SERIES", "HistoryItem", "Observed", "history_problems", "series_variables"]
+
+DEAL_SERIES: dict[str, tuple[str, ...]] = {
+    "credit_facility": ("drawn", "undrawn", "written_off"),
+    "spv_lease": ("ltv", "dscr", "collateral_value"),
+    "capacity_backstop": ("backstop_paid",),
+    "loan_guarantee": ("paid",),
+    "deployment_warrant": ("pull", "vested_shares"),
+}
+"""The quarterly variables each deal kind records under its id (each deal's ``record`` in
+`chipcredit.deals`); the other kinds record none."""
+
+
+class Observed(Model):
+    """An observed value, written as a scenario's sourced numbers are (``{value: 730,
+    source: "...", basis: fact}``), a point value only. It is not a model input, so it is
+    not a `Number`: `parameter_paths`, the calibration table and `set_number` leave it out.
+
+    Attributes
+    ----------
+    value : float
+        In the unit of the series it is held against.
+    source : str
+        Where it comes from; a figure derived from a reported one says how ("derived: ...").
+    basis : {"fact", "assumed"}
+    """
+
+    value: Real
+    source: str = Field(min_length=1)
+    basis: Literal["fact", "assumed"]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _point(cls, raw: object) -> object:
+        if isinstance(raw, dict) and any(k in raw for k in ("dist", "p05", "p95", "low",
+                                                               "mode", "high")):
+            shown = " ".join(f"{k}={raw[k]}" for k in ("dist", "p05", "p95", "low", "mode",
+                                                         "high") if k in raw)
+            raise refusal("must be a point value ({value: .., source: .., basis: ..}), not a "
+                          "range", shown)
+        if not isinstance(raw, dict) or not str(raw.get("source") or "").strip() or (
+                "basis" not in raw):
+            raise refusal("must name its source and basis ({value: .., source: .., basis: "
+                          "fact})", raw.get("value") if isinstance(raw, dict) else raw)
+        return raw
+
+
+class HistoryItem(Model):
+    """One observation: a recorded series' value at a quarter, or a party's default.
+
+    Attributes
+    ----------
+    label : str
+        What happened, in words (shown in the table and the report).
+    quarter : str
+        The quarter it happened in, e.g. ``2026Q1``; inside the horizon.
+    series : str, optional
+        ``parties.ID.VARIABLE`` or ``deals.ID.VARIABLE``: a recorded quarterly variable.
+    observed : Observed, optional
+        With ``series``: the observed value, a point value with ``source`` and ``basis``,
+        in the series' unit.
+    event : ``default``, optional
+        Instead of a series: ``party`` defaulted in ``quarter``.
+    party : str, optional
+        With ``event``: the party that defaulted.
+    source : str, optional
+        With ``event``: where the event is reported.
+    """
+
+    label: str = Field(min_length=1, max_length=200)
+    quarter: QuarterLabel
+    series: str | None = None
+    observed: Observed | None = None
+    event: Literal["default"] | None = None
+    party: str | None = None
+    source: str | None = None
+
+    @field_validator("series")
+    @classmethod
+    def _series(cls, series: str | None) -> str | None:
+        parts = (series or "").split(".")
+        if series is not None and (len(parts) != 3 or parts[0] not in ("parties", "deals")
+                                   or not all(parts)):
+            raise refusal("must read parties.ID.VARIABLE or deals.ID.VARIABLE", series)
+        return series
+
+    @model_validator(mode="after")
+    def _form(self) -> HistoryItem:
+        if self.event is None:
+            if self.series is None:
+                raise refusal("needs series and observed (a recorded value), or event: "
+                              "default with party (a party's default)", self.label)
+            if self.observed is None:
+                raise refusal("needs observed, the value seen, with its source and basis",
+                              self.series)
+            if self.party is not None or self.source is not None:
+                raise refusal("takes party and source only with event: default (the "
+                              "observed value carries its own source)", self.label)
+        else:
+            if self.party is None:
+                raise refusal("event: default needs party, the party that defaulted",
+                              self.label)
+            if self.series is not None or self.observed is not None:
+                raise refusal("event: default takes party and quarter, not series or "
+                              "observed", self.label)
+        return self
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The recorded series' key in a run's ``reservoir``: ``(id, variable)``; for a
+        default event, ``(party, "default")``."""
+        if self.series is None:
+            assert self.party is not None
+            return self.party, "default"
+        _, ident, variable = self.series.split(".")
+        return ident, variable
+
+
+def series_variables(sc: Scenario) -> dict[str, tuple[str, ...]]:
+    """The quarterly variables recorded under each party and deal id of ``sc``, as a run
+    records them (`chipcredit.engine.sim.Sim._record`): ``{"parties.ID": (...),
+    "deals.ID": (...)}``. A vendor's ``self_funded_share`` is recorded when the run traces
+    money provenance (the default)."""
+    from chipcredit.engine.sim import (
+        BUYER_VARIABLES,
+        CLOUD_VARIABLES,
+        FINANCIAL_VARIABLES,
+        LAB_VARIABLES,
+        SPENDING_VARIABLES,
+        VENDOR_VARIABLES,
+    )
+
+    out: dict[str, tuple[str, ...]] = {}
+    for p in sc.parties:
+        names: tuple[str, ...] = ()
+        if p.kind == "lab":
+            names = LAB_VARIABLES + (SPENDING_VARIABLES if getattr(p, "spending", None)
+                                     is not None else ())
+        elif p.kind == "vendor":
+            names = VENDOR_VARIABLES + ("self_funded_share",) + (
+                FINANCIAL_VARIABLES if getattr(p, "financials", None) is not None else ())
+        elif p.kind == "cloud":
+            names = CLOUD_VARIABLES
+        elif p.kind == "buyer":
+            names = BUYER_VARIABLES
+        out[f"parties.{p.id}"] = names
+    for d in sc.deals:
+        out[f"deals.{d.id}"] = DEAL_SERIES.get(d.kind, ())
+    return out
+
+
+def history_problems(sc: Scenario) -> list[CrossProblem]:
+    """The rules of ``sc.history`` that span fields: each series names a party or deal of
+    the scenario and a variable it records, each default event a party that can default,
+    and each quarter falls inside the horizon. Empty when all hold."""
+    items: tuple[HistoryItem, ...] = getattr(sc, "history", ())
+    if not items:
+        return []
+    out: list[CrossProblem] = []
+    recorded = series_variables(sc)
+    parties = {p.id: p for p in sc.parties}
+    for k, item in enumerate(items):
+        base: tuple[str | int, ...] = ("history", k)
+        if item.series is not None:
+            section, ident, variable = item.series.split(".")
+            owner = f"{section}.{ident}"
+            if owner not in recorded:
+                pool = [o.split(".", 1)[1] for o in recorded if o.startswith(section + ".")]
+                hint = did_you_mean(ident, pool)
+                noun = "deal" if section == "deals" else "party"
+                out.append(CrossProblem((*base, "series"), f"names no {noun} in the scenario",
+                                        item.series,
+                                        None if hint is None else f"{section}.{hint}.{variable}"))
+            elif variable not in recorded[owner]:
+                names = recorded[owner]
+                hint = did_you_mean(variable, names)
+                rule = (f"names a variable {ident} does not record (it records "
+                        f"{', '.join(names)})" if names else
+                        f"names {ident}, which records no quarterly series")
+                out.append(CrossProblem((*base, "series"), rule, item.series,
+                                        None if hint is None else f"{owner}.{hint}"))
+        else:
+            assert item.party is not None
+            party = parties.get(item.party)
+            if party is None:
+                out.append(CrossProblem((*base, "party"), "names no party in the scenario",
+                                        item.party, did_you_mean(item.party, list(parties))))
+            elif not party.can_default:
+                out.append(CrossProblem((*base, "party"), f"must name a party that can "
+                                        f"default (a lab or a cloud), but {item.party} is "
+                                        f"{'an' if party.kind[:1] in 'aeiou' else 'a'} "
+                                        f"{party.kind}", item.party))
+        if not 0 <= sc.quarter_of(item.quarter) < sc.horizon_quarters:
+            out.append(CrossProblem((*base, "quarter"), within(sc), item.quarter))
+    return out

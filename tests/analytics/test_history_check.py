@@ -1,0 +1,107 @@
+"""`history_check`: a run held against the history its scenario records."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from tests.scenario.conftest import BASE
+
+import chipcredit as cc
+from chipcredit.analytics.history_check import percentile_rank, where_in_band
+from chipcredit.scenario.history import series_variables
+from chipcredit.scenario.loader import parse_scenario_text
+
+# xai's revenue does not grow: a run rate of $0.5B a year is $0.125B in every quarter
+FLAT = BASE.replace("growth: {from: 3.0, to: 0.3, half_life_years: 2}",
+                    "growth: {from: 0.0, to: 0.0, half_life_years: 2}") + """\
+history:
+  - label: "xAI's revenue in 2026Q1"
+    series: parties.xai.revenue
+    quarter: 2026Q1
+    observed: {value: 0.2, source: "a made-up filing", basis: fact}
+  - label: "xAI defaulted"
+    event: default
+    party: xai
+    quarter: 2026Q2
+    source: "a made-up docket"
+"""
+
+
+@pytest.fixture(scope="module")
+def flat() -> cc.Scenario:
+    return parse_scenario_text(FLAT, "flat.yaml")
+
+
+@pytest.fixture(scope="module")
+def runs(flat: cc.Scenario) -> tuple[cc.Result, cc.Result]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return cc.simulate(flat, deterministic=True), cc.simulate(flat, paths=500, seed=3)
+
+
+def test_percentile_rank_counts_ties_as_half() -> None:
+    values = np.array([1.0, 2.0, 2.0, 3.0, np.nan])
+    assert percentile_rank(values, 2.0) == 50.0  # (1 below + 0.5 x 2 equal) / 4
+    assert percentile_rank(values, 0.5) == 0.0
+    assert percentile_rank(values, 9.0) == 100.0
+    assert percentile_rank(np.array([np.nan]), 1.0) is None
+
+
+def test_where_in_band_keeps_the_ends_inside() -> None:
+    assert where_in_band(1.0, 1.0, 3.0) == "inside the band"
+    assert where_in_band(3.0, 1.0, 3.0) == "inside the band"
+    assert where_in_band(0.99, 1.0, 3.0) == "below the band"
+    assert where_in_band(3.01, 1.0, 3.0) == "above the band"
+
+
+def test_the_base_case_is_a_hand_computed_value(runs: tuple[cc.Result, cc.Result]) -> None:
+    revenue, default = cc.history_check(runs[0])
+    assert (revenue.p05, revenue.p50, revenue.p95) == (0.125, 0.125, 0.125)  # 0.5 / 4
+    assert revenue.paths == 1 and revenue.rank is None and revenue.observed == 0.2
+    assert revenue.where == "above the base case"
+    assert revenue.source == "a made-up filing"
+    assert default.where == "no path defaults"
+    assert (default.default_probability_by, default.default_probability) == (0.0, 0.0)
+
+
+def test_monte_carlo_figures_are_those_of_the_reservoir(runs: tuple[cc.Result, cc.Result]) -> None:
+    res = runs[1]
+    revenue, default = cc.history_check(res)
+    values = res.reservoir["xai", "revenue"][:, 1].astype(np.float64)  # 2026Q1 = quarter 1
+    assert revenue.paths == 500
+    assert revenue.p05 == pytest.approx(np.quantile(values, 0.05), rel=1e-12)
+    assert revenue.p50 == pytest.approx(np.quantile(values, 0.5), rel=1e-12)
+    assert revenue.p95 == pytest.approx(np.quantile(values, 0.95), rel=1e-12)
+    assert revenue.rank == pytest.approx(100 * np.mean(values < 0.2))
+    assert revenue.where == ("above the band" if 0.2 > revenue.p95 else "inside the band")
+    dq = res.outcome(None, "xai", "default_quarter")
+    assert default.default_probability_by == pytest.approx(np.mean((dq >= 0) & (dq <= 2)))
+    assert default.default_probability == pytest.approx(np.mean(dq >= 0))
+    assert default.p50 == pytest.approx(np.percentile(dq[dq >= 0], 50))
+
+
+def test_json_summary_carries_the_checks(runs: tuple[cc.Result, cc.Result]) -> None:
+    doc = runs[1].to_dict()
+    assert [h["label"] for h in doc["history"]] == ["xAI's revenue in 2026Q1", "xAI defaulted"]
+    assert doc["history"][0]["where"] == cc.history_check(runs[1])[0].where
+
+
+def test_seed_2025_json_has_its_history() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = cc.simulate("seed-2025", paths=500, seed=11)
+    history = res.to_dict()["history"]
+    assert {h["series"] for h in history} >= {"parties.openai.valuation",
+                                              "parties.xai.valuation",
+                                              "parties.coreweave.revenue"}
+    for h in history:
+        assert h["where"] in ("inside the band", "below the band", "above the band")
+        assert h["paths"] == 500
+    # every series the schema accepts is one the run records
+    for owner, names in series_variables(res.scenario).items():
+        for name in names:
+            if owner.startswith("parties.") and name == "self_funded_share":
+                continue  # recorded with money provenance only
+            assert (owner.split(".")[1], name) in res.reservoir, (owner, name)
