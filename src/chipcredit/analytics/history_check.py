@@ -35,6 +35,8 @@ INSIDE, BELOW, ABOVE = "inside the band", "below the band", "above the band"
 """Where an observation falls against the band of p05 to p95 (its ends are inside)."""
 AT_BASE, BELOW_BASE, ABOVE_BASE = "at the base case", "below the base case", "above the base case"
 """Where an observation falls against a deterministic run's one path."""
+EARLIER_BASE, LATER_BASE = "earlier than the base case", "later than the base case"
+"""Where an observed default falls against a deterministic run's default quarter."""
 NOT_RECORDED = "not recorded in this run"
 """A series the run did not keep (a vendor's ``self_funded_share`` in a run without
 provenance), or a quarter with no defined value on any path."""
@@ -74,7 +76,8 @@ class HistoryCheck:
         below it plus half the share equal to it; None in a deterministic run.
     where : str
         ``inside the band``, ``below the band``, ``above the band``; in a deterministic run
-        ``below the base case``, ``above the base case``, ``at the base case``; or
+        ``below the base case``, ``above the base case``, ``at the base case`` (a default:
+        ``earlier than the base case``, ``later than the base case``); or
         ``not recorded in this run``, ``no path defaults``.
     default_probability_by : float or None
         A default event: the share of all paths on which the party has defaulted by the end
@@ -167,7 +170,7 @@ def _default_check(result: Result, item: HistoryItem, q: int) -> HistoryCheck:
         return HistoryCheck(**common, p05=None, p50=None, p95=None, where=NO_DEFAULT)
     if result.deterministic:
         base = float(dq[0])
-        where = AT_BASE if q == base else BELOW_BASE if q < base else ABOVE_BASE
+        where = AT_BASE if q == base else EARLIER_BASE if q < base else LATER_BASE
         return HistoryCheck(**common, p05=base, p50=base, p95=base, where=where)
     p05, p50, p95 = (float(np.percentile(dq[hit], p)) for p in (5, 50, 95))
     return HistoryCheck(**common, p05=p05, p50=p50, p95=p95, where=where_in_band(q, p05, p95))

@@ -31,6 +31,7 @@ from .cashflow_files import write_cashflows
 from .credit_tables import credit_tables
 from .deal_table import deals_table
 from .formats import paths_count
+from .history_table import history_table
 from .notices import warnings_shown
 from .party_table import can_default, parties_table
 from .progress import bar
@@ -308,6 +309,10 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
                                         deterministic=result.deterministic)):
         if table is not None:  # none without vendors, or a second one to port to
             out.print(table)
+    against = history_table(cc.history_check(result), labels, deterministic=result.deterministic,
+                            seed=result.seed)  # the scenario's history: observations, placed
+    if against is not None:
+        out.print(against)
     print_footer(out, footer(result) + (f" · {stored}" if stored else ""))
 
 

@@ -1,0 +1,83 @@
+"""``chipcredit run``'s "Against history" table: each observation of the scenario's
+``history:`` placed among the run's paths (`chipcredit.analytics.history_check`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.table import Table
+
+from chipcredit.analytics.history_check import HistoryCheck
+
+from .captions import NotedTable
+from .formats import DASH, compact, path_share, paths_count
+
+__all__ = ["history_table", "quarter_text"]
+
+
+def quarter_text(offset: float | None, labels: Sequence[str]) -> str:
+    """A default-quarter percentile (an offset from the start, a float) as a quarter label:
+    the whole quarter it falls in (as docs/validation.md reads them); `DASH` for none."""
+    if offset is None:
+        return DASH
+    return labels[min(max(int(offset), 0), len(labels) - 1)]
+
+
+def _row(check: HistoryCheck, labels: Sequence[str], deterministic: bool) -> list[str]:
+    if check.event == "default":
+        by = (f"P(by {check.quarter}) {path_share(check.default_probability_by)}; "
+              f"in the horizon {path_share(check.default_probability)}")
+        if deterministic:
+            model = ("defaults in " + quarter_text(check.p50, labels) if check.p50 is not None
+                     else "does not default")
+            by = ""
+        else:
+            model = " / ".join(quarter_text(v, labels) for v in (check.p05, check.p50, check.p95))
+        row = [check.label, f"{check.party} defaults", check.quarter, model, check.quarter]
+        return row + ([] if deterministic else [by]) + [check.where]
+    if deterministic:
+        model = compact(check.p50)
+    else:
+        model = " / ".join(compact(v) for v in (check.p05, check.p50, check.p95))
+    rank = DASH if check.rank is None else f"{check.rank:.1f}"
+    row = [check.label, str(check.series), check.quarter, model, compact(check.observed)]
+    return row + ([] if deterministic else [rank]) + [check.where]
+
+
+def history_table(checks: Sequence[HistoryCheck], labels: Sequence[str], *,
+                  deterministic: bool, seed: int) -> Table | None:
+    """The "Against history" table: one row per observation, in the scenario's order; None
+    when the scenario records no history.
+
+    Parameters
+    ----------
+    checks : the run's `history_check`
+    labels : the run's quarter labels (`Result.quarter_labels`)
+    deterministic : whether the run is the base case (one path: its value, no band)
+    seed : the run's seed, named in the title
+    """
+    if not checks:
+        return None
+    headers: tuple[str, ...]
+    if deterministic:
+        title = ("Against history: each observation in the scenario's history beside the "
+                 "deterministic base case")
+        headers = ("observation", "series", "quarter", "base case", "observed", "where")
+    else:
+        paths = max(c.paths for c in checks)
+        title = ("Against history: each observation in the scenario's history placed among "
+                 f"the run's paths, over {paths_count(paths)}, seed {seed}")
+        headers = ("observation", "series", "quarter", "model p05 / p50 / p95", "observed",
+                   "rank or P(default)", "where")
+    table = NotedTable(title=title, caption=(
+        "rank: the percentile of the observed value among the paths (the share below it, "
+        "ties counted half). inside the band: from p05 to p95. A default row gives the "
+        "quarter of the party's default over the paths on which it defaults, and P(by "
+        "QUARTER), the share of all paths on which it has defaulted by the end of that "
+        "quarter.") if not deterministic else (
+        "above (below) the base case: the observed value is above (below) the one path's."))
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for check in checks:
+        table.add_row(*_row(check, labels, deterministic))
+    return table
