@@ -24,6 +24,7 @@ from chipcredit.files import write_text_atomic
 from .assumptions import assumption_rows
 from .credit import credit_section
 from .deal_table import deals_table
+from .history import history_section
 from .i18n import Catalogue, catalogue
 from .second_sourcing import second_sourcing_table
 from .self_funded_buyers import self_funded_buyers_note
@@ -186,6 +187,8 @@ def build_report(result: Result, *, lang: str = "en", sensitivity: Any = None,
         ("metadata", cat.t("report.metadata"),
          metadata_table(result, cat) + _note(cat.t("report.meta_note"))),
     ]
+    if scenario.history:  # the run against what was observed, before the assumptions
+        sections.insert(-2, ("history", cat.t("history.title"), history_section(result, cat)))
     title = cat.t("report.title", scenario=scenario.name)
     toc = "".join(f'<li><a href="#{key}">{html.escape(name)}</a></li>' for key, name, _ in sections)
     body = "\n".join(_section(*s) for s in sections)

@@ -1,0 +1,74 @@
+"""The report's "Against history" section: each observation of the scenario's ``history:``
+placed among the run's paths (`chipcredit.analytics.history_check`), as ``chipcredit run``'s
+table has it (`chipcredit.cli.history_table`), in the catalogue's language."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from chipcredit.analytics import history_check as hc
+
+from .i18n import Catalogue
+from .tables import Cell, table
+
+if TYPE_CHECKING:
+    from chipcredit.analytics.result import Result
+
+__all__ = ["WHERE_KEYS", "history_section"]
+
+WHERE_KEYS = {hc.INSIDE: "inside", hc.BELOW: "below", hc.ABOVE: "above", hc.AT_BASE: "at_base",
+              hc.BELOW_BASE: "below_base", hc.ABOVE_BASE: "above_base",
+              hc.EARLIER_BASE: "earlier_base", hc.LATER_BASE: "later_base",
+              hc.NOT_RECORDED: "not_recorded", hc.NO_DEFAULT: "no_default"}
+"""The catalogue key (``history.where.KEY``) of each of `history_check`'s placements."""
+
+
+def _quarter(offset: float | None, labels: list[str], cat: Catalogue) -> str:
+    if offset is None:
+        return cat.na()
+    return labels[min(max(int(offset), 0), len(labels) - 1)]
+
+
+def history_section(result: Result, cat: Catalogue) -> str:
+    """The section's HTML: a note on how to read it and one row per observation; empty
+    when the scenario records no history."""
+    checks = hc.history_check(result)
+    if not checks:
+        return ""
+    labels = result.quarter_labels()
+    det = result.deterministic
+    rows = []
+    for c in checks:
+        where = cat.t(f"history.where.{WHERE_KEYS[c.where]}")
+        if c.event == "default":
+            series = cat.t("history.default_of", party=c.party)
+            if det:
+                model = (cat.t("history.defaults_in", quarter=_quarter(c.p50, labels, cat))
+                         if c.p50 is not None else cat.t("history.no_default"))
+            else:
+                model = " / ".join(_quarter(v, labels, cat) for v in (c.p05, c.p50, c.p95))
+            observed = c.quarter
+            rank = cat.t("history.default_by", quarter=c.quarter,
+                         by=cat.path_share(c.default_probability_by),
+                         all=cat.path_share(c.default_probability))
+        else:
+            series = str(c.series)
+            model = (cat.number(c.p50, 4) if det
+                     else " / ".join(cat.number(v, 4) for v in (c.p05, c.p50, c.p95)))
+            observed = cat.number(c.observed, 4)
+            rank = cat.na() if c.rank is None else f"{c.rank:.1f}"
+        row = [Cell(c.label, "data"), Cell(series, "data"), Cell(c.quarter), Cell(model, "num"),
+               Cell(observed, "num")]
+        row += ([] if det else [Cell(rank, "num")]) + [Cell(where), Cell(c.source or "", "data")]
+        rows.append(row)
+    headers = [cat.t("history.col_observation"), cat.t("history.col_series"),
+               cat.t("history.col_quarter"),
+               cat.t("history.col_base" if det else "history.col_model"),
+               cat.t("history.col_observed")]
+    headers += ([] if det else [cat.t("history.col_rank")]) + [cat.t("history.col_where"),
+                                                               cat.t("history.col_source")]
+    intro = (cat.t("history.intro_deterministic") if det else
+             cat.t("history.intro", paths=cat.paths(max(c.paths for c in checks)),
+                   seed=result.seed))
+    return f'<p class="note">{html.escape(intro)}</p>' + table(headers, rows)
