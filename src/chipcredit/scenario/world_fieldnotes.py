@@ -82,6 +82,26 @@ WORLD_NOTES: dict[str, dict[str, str]] = {
         ),
         "winter_residual_hit": "Share by which residual values fall while in winter (Fraction, share)",
     },
+    "HistoryItem": {
+        "event": "Instead of a series: party defaulted in quarter (default)",
+        "label": "What happened, in words; shown in the table and the report (text, 1-200 chars)",
+        "observed": (
+            "The value seen, with its source and basis. Required with series (Observed, the series' unit)"
+        ),
+        "party": "With event: default: a party that can default (a lab or a cloud) (party id)",
+        "quarter": "The quarter it happened in; it must fall within the horizon (quarter)",
+        "series": (
+            "A quarterly variable the run records: a lab's revenue ($B a quarter), cash, capacity, "
+            "valuation, arrears (and spending_cut, spending_deferred with a spending rule); a vendor's "
+            "sales, gross_profit, share, units, market_share, self_funded_share (and operating_profit, "
+            "equity_value, share_price, shares_outstanding, stakes_value with financials); a cloud's "
+            "revenue, cash, capacity, unsold, spot_price; a buyer's capacity; a credit_facility's drawn, "
+            "undrawn, written_off; an spv_lease's ltv, dscr, collateral_value; a capacity_backstop's "
+            "backstop_paid; a loan_guarantee's paid; a deployment_warrant's pull, vested_shares. Given with"
+            " observed (parties.ID.VARIABLE or deals.ID.VARIABLE)"
+        ),
+        "source": "With event: default: where the default is reported (text)",
+    },
     "Market": {
         "ai_demand": "The common AI-demand factor and its winter regime (AiDemand)",
         "choice": (
@@ -90,6 +110,17 @@ WORLD_NOTES: dict[str, dict[str, str]] = {
         ),
         "hardware": "Capacity costs, useful life, used-GPU market (Hardware)",
         "rates": "The base interest rate for floating loans (Rates)",
+    },
+    "Observed": {
+        "basis": (
+            "Fact for a reported figure or one derived from reported figures by the arithmetic shown (fact "
+            "| assumed)"
+        ),
+        "source": "Where the value comes from (text)",
+        "value": (
+            "The observed value, a point value (a range is refused). A revenue is $B a quarter: an annual "
+            "figure is divided by 4, and its source says so (derived: ... / 4) (number, the series' unit)"
+        ),
     },
     "PriceWar": {
         "size": "The vendor's price per unit falls by size",
@@ -113,6 +144,11 @@ WORLD_NOTES: dict[str, dict[str, str]] = {
             "the order listed (list of deals)"
         ),
         "description": "What the scenario is about. Its first line is shown by chipcredit scenarios (text)",
+        "history": (
+            "What was observed after the start: a recorded series' value at a quarter, or a party's "
+            "default. chipcredit run, the report and the JSON summary hold each run against it (list of "
+            "observations)"
+        ),
         "horizon_quarters": "Number of quarters simulated (40 = ten years) (whole number, 1-200, quarters)",
         "market": "The shared world (Market)",
         "name": "The scenario's name. Bundled scenarios use their file name (text, 1-120 chars)",
