@@ -113,6 +113,11 @@ class Financials:
             self.z = p.normals(f"vendor:{spec.id}", world.horizon)
         self.log_own = 0.0
         self.profit_window = [0.0] * 4
+        self.opening: float | None = None  # $B a year before the start, fills the window
+        if f.opening_operating_profit_per_year is not None:
+            self.opening = p(f.opening_operating_profit_per_year,
+                             key + ".opening_operating_profit_per_year")
+            self.profit_window = [self.opening / 4.0] * 4
         self.operating_profit = 0.0
         self.operating_profit_total = 0.0
         self.stakes = 0.0
@@ -122,8 +127,9 @@ class Financials:
         self.price = 0.0  # the opening price once the world is built (`open`)
 
     def open(self, world: World) -> None:
-        """The opening price: the close's rule before any quarter's profit is known."""
-        self.mark(world, 0.0)
+        """The opening price: the close's rule before any quarter's profit is known (the
+        year before the start's operating profit, when the scenario states it, else 0)."""
+        self.mark(world, 0.0 if self.opening is None else self.opening)
 
     def close_quarter(self, world: World, q: int) -> None:
         v = self.vendor
@@ -132,7 +138,7 @@ class Financials:
         self.operating_profit = v.margin * v.sales - opex
         self.operating_profit_total += self.operating_profit
         self.profit_window = [*self.profit_window[1:], self.operating_profit]
-        seen = min(q + 1, 4)
+        seen = 4 if self.opening is not None else min(q + 1, 4)
         annual = sum(self.profit_window[4 - seen:]) * (4.0 / seen)
         if self.z is not None:
             self.log_own += self.vol_q * self.z[q]

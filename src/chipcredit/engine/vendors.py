@@ -190,6 +190,12 @@ class VendorFinancials:
             self._z = sim.draws.normal(f"vendor:{vendor.id}", sim.n_quarters)
         self._log_own = np.zeros(n)
         self.profit_window = np.zeros((4, n))
+        self._opening: NDArray[np.float64] | None = None
+        """$B a year of operating profit before the start, or None (`open`, `close_quarter`)."""
+        if f.opening_operating_profit_per_year is not None:
+            self._opening = p.array(f.opening_operating_profit_per_year,
+                                    key + ".opening_operating_profit_per_year")
+            self.profit_window[:] = self._opening / 4.0  # the four quarters before the start
         self.operating_profit = np.zeros(n)
         self.operating_profit_total = np.zeros(n)
         self.stakes = np.zeros(n)
@@ -201,11 +207,12 @@ class VendorFinancials:
 
     def open(self, sim: Sim) -> None:
         """The opening equity value and share price, before the first quarter: the close's
-        definition at the start, when no quarter's operating profit is known yet (its
-        earnings term is 0), sentiment and the own shock are 0, and the stakes are the
+        definition at the start, its earnings term the operating profit of the year before
+        (``opening_operating_profit_per_year``; without it no quarter's operating profit is
+        known yet and the term is 0), sentiment and the own shock 0, and the stakes the
         opening cap tables' at the labs' opening price. A warrant that vests in the first
         quarter, and its pull on that quarter's vendor choice, are valued at this price."""
-        self._mark(sim, np.zeros(sim.n))
+        self._mark(sim, np.zeros(sim.n) if self._opening is None else self._opening)
 
     def _mark(self, sim: Sim, annual: NDArray[np.float64]) -> None:
         """Equity value and share price from ``annual`` operating profit ($B a year, ``(n,)``)."""
@@ -224,7 +231,9 @@ class VendorFinancials:
         self.operating_profit = gross - opex
         self.operating_profit_total += self.operating_profit
         push(self.profit_window, self.operating_profit)
-        seen = min(q + 1, 4)  # annualise what there is of the trailing year
+        # annualise what there is of the trailing year (all of it from the start when the
+        # year before the start fills the window)
+        seen = 4 if self._opening is not None else min(q + 1, 4)
         annual = sum_rows(self.profit_window[4 - seen:]) * (4.0 / seen)
         if self._z is not None:
             self._log_own += self.vol_q * self._z[q]

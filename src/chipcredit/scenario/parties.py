@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Discriminator, Field, Tag
 
 from .base import FrozenMap, GrowthPath, Id, Model, ReadOnly
+from .bound import MAX_AMOUNT, stated_at_most
 from .clouds import Cloud
 from .equity_rounds import CapTable, Funding
 from .number import (
@@ -81,6 +82,11 @@ class VendorChoice(Model):
     price_response: PriceResponse | None = None
 
 
+SignedMoney = Annotated[Number, AfterValidator(stated_at_most(
+    MAX_AMOUNT, "an amount", both_signs=True, in_billions=True))]
+"""An amount in $B of either sign (a profit or a loss), in size at most `MAX_AMOUNT`."""
+
+
 class VendorFinancials(Model):
     """A vendor's income statement and equity value, each quarter.
 
@@ -89,12 +95,18 @@ class VendorFinancials(Model):
     ``exp(sentiment_loading * sentiment + own shock) * (earnings_multiple * annualised
     trailing four-quarter operating profit (at least 0) + other_value)`` plus the vendor's
     equity stakes and loans marked that quarter; the share price is that over the shares
-    outstanding, which warrants dilute.
+    outstanding, which warrants dilute. With ``opening_operating_profit_per_year`` the
+    trailing window starts full (each quarter before the start a quarter of it) and the
+    opening price counts it; without it the first closes annualise the quarters there are
+    and the opening earnings term is 0.
 
     Attributes
     ----------
     operating_costs_per_year : $B per year of R&D and overheads of the modelled business
     operating_cost_growth : effective annual growth of those costs
+    opening_operating_profit_per_year : $B of operating profit of the modelled business
+        over the year before the start (a loss is negative); fills the trailing window
+        before the first quarter, a quarter of it in each slot (omitted: none)
     earnings_multiple : equity value over annual operating profit, at zero sentiment
     sentiment_loading : the multiple moves by ``exp(loading * sentiment)`` (AI-demand noise)
     volatility : annual volatility of the vendor's own shock to its value (its own keyed
@@ -105,6 +117,7 @@ class VendorFinancials(Model):
 
     operating_costs_per_year: Money = Field(default_factory=lambda: _n(0.0))
     operating_cost_growth: Growth = Field(default_factory=lambda: _n(0.0))
+    opening_operating_profit_per_year: SignedMoney | None = None
     earnings_multiple: Money
     sentiment_loading: Signed = Field(default_factory=lambda: _n(0.5))
     volatility: Volatility = Field(default_factory=lambda: _n(0.0))

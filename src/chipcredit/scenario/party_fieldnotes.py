@@ -293,6 +293,10 @@ PARTY_NOTES: dict[str, dict[str, str]] = {
     },
     "VendorFinancials": {
         "earnings_multiple": "Equity value over annual operating profit at zero sentiment (Money)",
+        "opening_operating_profit_per_year": (
+            "Operating profit of the modelled business over the year before the start, either sign, at most"
+            " 1e9 in size; fills the trailing window before the first quarter (Number, $B per year)"
+        ),
         "operating_cost_growth": "Their growth (Growth, effective annual)",
         "operating_costs_per_year": "R&D and overheads of the modelled business (Money, $B per year)",
         "other_value": "Value of businesses outside the model (Money, $B)",
