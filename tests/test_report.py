@@ -118,15 +118,16 @@ def test_report_is_one_file_that_loads_nothing(reports: dict[str, str], result: 
 
 def expected_charts(result: Result) -> int:
     """Two Sankeys; revenue, cash and capacity fans per lab, and the share of new capacity
-    deferred per lab with a spending rule; sales (and self-funded share, when the run has it)
-    per vendor; one outcome chart per deal and party with a position on some path; default
-    timing per lab and per cloud on its own balance sheet; the market share chart."""
+    deferred per lab with a spending rule; sales (and self-funded share, when the run has it,
+    and share price, for a vendor with financials) per vendor; one outcome chart per deal
+    and party with a position on some path; default timing per lab and per cloud on its own
+    balance sheet; the market share chart."""
     labs = [p.id for p in result.scenario.parties if p.kind == "lab"]
     own_clouds = [p.id for p in result.scenario.parties
                   if p.kind == "cloud" and p.balance_sheet == "own"]
     vendors = [p.id for p in result.scenario.parties if p.kind == "vendor"]
     vendor_fans = sum((v, var) in result.reservoir for v in vendors
-                      for var in ("sales", "self_funded_share"))
+                      for var in ("sales", "self_funded_share", "share_price"))
     positions = sum(counts["no_position"] < result.paths
                     for counts in result.irr_reasons().values())
     ruled = sum(p.kind == "lab" and p.compute.spending is not None for p in result.scenario.parties)

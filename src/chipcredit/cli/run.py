@@ -22,7 +22,7 @@ from chipcredit.report.base_case_standing import base_defaults, standing_text
 from chipcredit.report.deal_odds import discount_rates, hypothetical_deals, path_odds
 from chipcredit.report.i18n import catalogue
 from chipcredit.report.multiples import closed_shares, financed_parties
-from chipcredit.report.self_funded_buyers import buyers_note
+from chipcredit.report.self_funded_buyers import buyers_note, hypothetical_parties
 from chipcredit.report.summary import DEFAULT_YEARS, default_before
 from chipcredit.report.vendors import horizon, outside_funding, unmodelled_funding
 
@@ -37,7 +37,12 @@ from .party_table import can_default, parties_table
 from .progress import bar
 from .run_footer import print_footer, run_footer
 from .staging import Staging, write_output
-from .vendor_tables import second_sourcing_table, self_funded_years_table, vendors_table
+from .vendor_tables import (
+    second_sourcing_table,
+    self_funded_years_table,
+    vendor_financials_table,
+    vendors_table,
+)
 
 __all__ = ["PROGRESS_MIN_PATHS", "run_command"]
 
@@ -294,14 +299,18 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
     vendors = [p for p, kind in parties if kind == "vendor"]
     # the same money by the buyer that paid it, under the years (the report's line; the
     # JSON's vendors.VENDOR.self_funded_by_buyer)
+    made_up = hypothetical_deals(result.scenario.deals)  # marked in the caption and the line
     by_buyer = buyers_note({p: self_funded_by_buyer(result, p) for p in vendors},
-                           catalogue("en"), deterministic=result.deterministic)
+                           catalogue("en"), deterministic=result.deterministic,
+                           hypothetical=hypothetical_parties(result.deal_parties(), made_up))
     for table in (vendors_table(summary, parties,
                                 "base case" if result.deterministic else "medians and means",
                                 unmodelled_funding(result.scenario),
                                 deterministic=result.deterministic,
                                 outside=outside_funding(result.scenario),
-                                horizon=horizon(result.scenario)),
+                                horizon=horizon(result.scenario), hypothetical=made_up),
+                  vendor_financials_table(result.to_dict(), deterministic=result.deterministic,
+                                          horizon=horizon(result.scenario)),
                   self_funded_years_table({p: self_funded_by_year(result, p) for p in vendors},
                                           deterministic=result.deterministic),
                   Text(by_buyer) if by_buyer else None,

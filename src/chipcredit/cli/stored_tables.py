@@ -16,7 +16,7 @@ from chipcredit.report.base_case_standing import standing_text
 from chipcredit.report.deal_odds import discount_rates, hypothetical_deals, path_odds
 from chipcredit.report.i18n import catalogue
 from chipcredit.report.multiples import closed_from_outcomes, financed_parties
-from chipcredit.report.self_funded_buyers import buyers_note
+from chipcredit.report.self_funded_buyers import buyers_note, hypothetical_parties
 from chipcredit.report.summary import DEFAULT_YEARS
 from chipcredit.report.vendors import horizon, outside_funding, unmodelled_funding
 from chipcredit.scenario.cross_problem import quarter_label
@@ -38,7 +38,12 @@ from .stored_run import (
     _whole,
     _with_se,
 )
-from .vendor_tables import second_sourcing_table, self_funded_years_table, vendors_table
+from .vendor_tables import (
+    second_sourcing_table,
+    self_funded_years_table,
+    vendor_financials_table,
+    vendors_table,
+)
 
 __all__ = ["print_tables"]
 
@@ -105,16 +110,23 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
                                     deterministic=deterministic):
             out.print(credit)
         # the line under the years, as `run` prints it, from the same stored summary
+        made_up = () if scenario is None else hypothetical_deals(scenario.deals)  # as `run`
         by_buyer = buyers_note(_vendor_field(run, "self_funded_by_buyer") if variant == variants[0] else {},
-                               catalogue("en"), deterministic=deterministic)
+                               catalogue("en"), deterministic=deterministic,
+                               hypothetical=hypothetical_parties(
+                                   ((r["deal"], r["party"]) for r in rows if r["deal"]), made_up))
         for table in (vendors_table(rows, parties, "base case" if deterministic
                                     else "medians and means",
                                     () if scenario is None else
                                     unmodelled_funding(scenario),
                                     deterministic=deterministic,
                                     outside=() if scenario is None else outside_funding(scenario),
-                                    horizon=None if scenario is None else horizon(scenario)),
+                                    horizon=None if scenario is None else horizon(scenario),
+                                    hypothetical=made_up),
                       # the first variant's, the one whose JSON summary the store keeps
+                      vendor_financials_table(_summary(run) if variant == variants[0] else None,
+                                              deterministic=deterministic,
+                                              horizon=None if scenario is None else horizon(scenario)),
                       self_funded_years_table(_vendor_field(run, "self_funded_by_year")
                                               if variant == variants[0] else {},
                                               deterministic=deterministic),

@@ -1,7 +1,9 @@
 """The run's headline tables beside deals and parties: each vendor's sales, the part of
 them paid with its own money (self-funded revenue) and its market share; each lab's
-second-sourcing. Built from `Result.summary` rows (``chipcredit run``) or the same rows
-kept in the run store (``runs show``), so both print the same."""
+second-sourcing; each vendor's equity value, share price, stakes, operating profit and
+warrant dilution. Built from `Result.summary` rows or the JSON summary (``chipcredit run``),
+or the same rows and summary kept in the run store (``runs show``), so both print the
+same."""
 
 from __future__ import annotations
 
@@ -13,13 +15,22 @@ from rich.table import Table
 from rich.text import Text
 
 from chipcredit.analytics.vendor_years import part_quarters
+from chipcredit.report.deal_odds import DUST
 from chipcredit.report.i18n import catalogue
-from chipcredit.report.vendors import Horizon, vendor_rows, vendors_caption
+from chipcredit.report.monte_carlo_error import money_error
+from chipcredit.report.vendors import (
+    Horizon,
+    financial_rows,
+    financials_note,
+    vendor_rows,
+    vendors_caption,
+)
 
 from .captions import NotedTable
 from .formats import DASH, finite, money, path_share, percent, yes_no
 
-__all__ = ["second_sourcing_table", "self_funded_years_table", "vendors_table"]
+__all__ = ["second_sourcing_table", "self_funded_years_table", "vendor_financials_table",
+           "vendors_table"]
 
 Summary = Sequence[Mapping[Any, Any]]
 
@@ -47,7 +58,8 @@ def _get(index: Mapping[tuple[str, str], Mapping[str, Any]], party: str, metric:
 def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str,
                   unmodelled: Sequence[Mapping[str, Any]] = (), *,
                   deterministic: bool = False, outside: Sequence[Mapping[str, Any]] = (),
-                  horizon: Horizon | None = None) -> Table | None:
+                  horizon: Horizon | None = None,
+                  hypothetical: Sequence[str] = ()) -> Table | None:
     """One row per vendor, in the order given: total revenue (median and mean), the part
     paid with money the vendor put into the buyer (self-funded revenue, median and mean;
     its share of revenue, the mean of the per-path shares, and beside it the pooled share,
@@ -78,6 +90,9 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     horizon : (first quarter, last quarter, quarters) or None
         The horizon every total is over (`chipcredit.report.vendors.horizon`), named in
         the title and the caption; None where the scenario is not at hand.
+    hypothetical : sequence of str
+        The scenario's hypothetical deals (`chipcredit.report.deal_odds.hypothetical_deals`):
+        the caption names those each vendor is in, marked as the deals table marks them.
 
     Returns
     -------
@@ -93,7 +108,8 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     table = NotedTable(title=f"Vendors ($B, totals over the horizon{span}; {over})",
                        title_justify="left", caption_justify="left",
                        caption=vendors_caption(summary, parties, unmodelled, catalogue("en"),
-                                               outside=outside, horizon=horizon))
+                                               outside=outside, horizon=horizon,
+                                               hypothetical=hypothetical))
     table.add_column("vendor", no_wrap=True)
     for header in (_BASE_CASE_HEADERS if deterministic else _HEADERS):
         table.add_column(header, justify="right", no_wrap=True)
@@ -107,6 +123,58 @@ def vendors_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
                      percent(own_share, 2), percent(pooled, 2)]
         # two decimals: self-funded shares are fractions of 1%
         table.add_row(Text(row.party), *cells, percent(unit_share))
+    return table
+
+
+def vendor_financials_table(summary: Mapping[str, Any] | None, *, deterministic: bool = False,
+                            horizon: Horizon | None = None) -> Table | None:
+    """The table under the vendors table: for each vendor with ``financials``, its equity
+    value, share price and stakes value at the horizon and its operating profit over it,
+    then the dilution cost of each warrant deal it issues: the rows of
+    `chipcredit.report.vendors.financial_rows`, as the HTML report's vendors section shows
+    them, with the caption of `chipcredit.report.vendors.financials_note` (English).
+
+    Parameters
+    ----------
+    summary : mapping or None
+        The JSON summary (`Result.to_dict`, or the one the run store keeps); the figures are
+        its ``vendors.VENDOR.<figure>`` and ``deals.DEAL.parties.VENDOR.dilution_cost``.
+    deterministic : bool
+        Whether it is of the one path of a deterministic run: one column, the base case.
+    horizon : (first quarter, last quarter, quarters) or None
+        Named in the caption; None where the scenario is not at hand.
+
+    Returns
+    -------
+    Table or None
+        $B, the share price in $ a share; p05, p50 and p95, then the mean with its Monte
+        Carlo standard error (``±``). None where no vendor has financials.
+    """
+    rows = financial_rows(summary)
+    if not rows:
+        return None
+    cat = catalogue("en")
+    over = "base case" if deterministic else "percentiles and means over paths"
+    table = NotedTable(title=f"{cat.t('report.vendor_financials')} ($B; share price in $ a share; "
+                             f"{over})",
+                       title_justify="left", caption_justify="left",
+                       caption=financials_note(cat, horizon=horizon, deterministic=deterministic))
+    table.add_column("vendor", no_wrap=True)
+    table.add_column("figure", no_wrap=True)
+    for header in (("base case",) if deterministic else ("p05", "p50", "p95", "mean")):
+        table.add_column(header, justify="right", no_wrap=True)
+    last = None
+    for row in rows:
+        label = cat.t(f"report.vendor_figure_{row.metric}", deal=row.deal)
+        if deterministic:
+            cells = [money(row.stats["p50"])]
+        else:
+            cells = [money(row.stats[k]) for k in ("p05", "p50", "p95")]
+            se = row.stats["mean_se"]  # float dust (1e-17) on a figure 0 on every path is none
+            cells.append(f"{money(row.stats['mean'])} "
+                         f"{money_error(None if se is None or se < DUST else se)}".rstrip())
+        table.add_row(Text(row.vendor if row.vendor != last else ""), Text(label), *cells)
+        last = row.vendor
     return table
 
 

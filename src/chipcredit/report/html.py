@@ -32,8 +32,8 @@ from .self_funded_years import self_funded_years_table
 from .solvency import defaulting_parties
 from .summary import summary_text
 from .tables import metadata_table, parties_table, sensitivity_table, table, vendors_table
-from .theme import FONT, graph_objects
-from .vendors import horizon
+from .theme import FONT, display_name, graph_objects
+from .vendors import financials_html, horizon
 
 __all__ = ["CHART_CONFIG", "build_report", "report_figures", "write_report"]
 
@@ -42,7 +42,8 @@ CHART_CONFIG = {"displaylogo": False, "responsive": True,
 """Plotly config of every chart: no Plotly logo (a link out of the file)."""
 _LAB_VARIABLES = ("revenue", "cash", "capacity", "spending_cut")
 """A lab's fans; ``spending_cut`` only for a lab with a spending rule (it has no other)."""
-_VENDOR_VARIABLES = ("sales", "self_funded_share")
+_VENDOR_VARIABLES = ("sales", "self_funded_share", "share_price")
+"""A vendor's fans, each where the run has its bands (``share_price``: a vendor with ``financials``)."""
 _CSS = """
 body { font-family: FONT; margin: 0 auto; max-width: 1100px; padding: 0 24px 48px;
        color: #222; line-height: 1.5; }
@@ -157,8 +158,10 @@ def build_report(result: Result, *, lang: str = "en", sensitivity: Any = None,
          + _note(cat.t("chart.sankey_colours"))),
         ("labs", cat.t("report.labs"), (_note(cat.t("report.labs_intro")) + charts_of("labs"))
          if figs["labs"] else _note(cat.t("report.no_labs"))),
-        ("vendors", cat.t("report.vendors"), charts_of("vendors") if figs["vendors"]
-         else _note(cat.t("report.no_vendors"))),
+        ("vendors", cat.t("report.vendors"), financials_html(
+            result.to_dict(), cat, lambda party: display_name(result, party, cat),
+            deterministic=result.deterministic, horizon=span) + charts_of("vendors")
+         if figs["vendors"] else _note(cat.t("report.no_vendors"))),
         ("deals", cat.t("report.deals"), (_note(cat.t("report.deals_intro")) + charts_of("deals"))
          if figs["deals"] else _note(cat.t("report.no_deals"))),
         ("credit", cat.t("report.credit"), credit_section(result, cat)),

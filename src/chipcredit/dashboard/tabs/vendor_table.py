@@ -12,8 +12,9 @@ import streamlit as st
 
 import chipcredit as cc
 from chipcredit.dashboard.names import party_name
+from chipcredit.report.deal_odds import hypothetical_deals
 from chipcredit.report.i18n import Catalogue
-from chipcredit.report.self_funded_buyers import buyers_note
+from chipcredit.report.self_funded_buyers import buyers_note, hypothetical_parties
 from chipcredit.report.self_funded_years import years_rows
 from chipcredit.report.vendors import (
     VENDOR_COLUMNS,
@@ -155,8 +156,12 @@ def vendor_buyers_text(result: cc.Result, T: Catalogue) -> str | None:
     buyer that paid it (`chipcredit.report.self_funded_buyers.buyers_note`), read from the
     JSON summary's ``vendors.VENDOR.self_funded_by_buyer``, parties by name; None where no
     vendor has the figures (no provenance traced)."""
-    vendors = result.to_dict().get("vendors") or {}
+    doc = result.to_dict()
+    vendors = doc.get("vendors") or {}
     parties = result.scenario.parties
+    pairs = [(deal, party) for deal, entry in (doc.get("deals") or {}).items()
+             for party in (entry.get("parties") or {})]
     return buyers_note({vendor: entry.get("self_funded_by_buyer") for vendor, entry in vendors.items()},
                        T, lambda party: party_name(party, parties, T),
-                       deterministic=result.deterministic)
+                       deterministic=result.deterministic,  # the report's hypothetical marks
+                       hypothetical=hypothetical_parties(pairs, hypothetical_deals(result.scenario.deals)))
