@@ -105,3 +105,10 @@ def test_seed_2025_json_has_its_history() -> None:
             if owner.startswith("parties.") and name == "self_funded_share":
                 continue  # recorded with money provenance only
             assert (owner.split(".")[1], name) in res.reservoir, (owner, name)
+
+
+def test_json_entries_leave_out_text_that_does_not_apply(runs: tuple[cc.Result, cc.Result]) -> None:
+    series, default = runs[1].to_dict()["history"]
+    assert "event" not in series and "party" not in series and series["unit"] == "$B a quarter"
+    assert "series" not in default and default["observed"] is None
+    assert default["unit"] == "quarters from start"

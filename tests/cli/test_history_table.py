@@ -4,6 +4,7 @@ the run's paths (`chipcredit.analytics.history_check`)."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -50,8 +51,8 @@ def test_a_series_row_and_a_default_row() -> None:
 
 
 def test_a_deterministic_run_has_no_band_and_no_rank() -> None:
-    base = HistoryCheck(**{**SERIES.to_dict(), "paths": 1, "p05": 703.5, "p50": 703.5,
-                           "p95": 703.5, "rank": None, "where": "above the base case"})
+    base = replace(SERIES, paths=1, p05=703.5, p50=703.5, p95=703.5, rank=None,
+                   where="above the base case")
     text = render(history_table([base], LABELS, deterministic=True, seed=0))
     assert text.startswith("Against history: each observation in the scenario's history "
                            "beside the deterministic base case")

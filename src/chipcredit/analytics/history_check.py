@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from .metrics import column
 from .stats import QUANTILES, band_quantiles
+from .unit import QUARTER, band_unit
 
 if TYPE_CHECKING:
     from chipcredit.scenario.history import HistoryItem
@@ -84,6 +85,10 @@ class HistoryCheck:
         of ``quarter``.
     default_probability : float or None
         A default event: the share of paths on which it defaults within the horizon.
+    unit : str
+        The unit of ``observed``, ``p05``, ``p50`` and ``p95``: the series' band unit
+        (`chipcredit.analytics.unit.band_unit`: ``$B``, ``$B a quarter``, ...), or ``quarters
+        from start`` for a default event.
     """
 
     label: str
@@ -101,10 +106,13 @@ class HistoryCheck:
     where: str
     default_probability_by: float | None = None
     default_probability: float | None = None
+    unit: str = QUARTER
 
     def to_dict(self) -> dict[str, Any]:
-        """The check as plain JSON types (the JSON summary's ``history`` entries)."""
-        return asdict(self)
+        """The check as plain JSON types (the JSON summary's ``history`` entries): text
+        fields that do not apply (a series' ``event`` and ``party``, a default's ``series``,
+        a missing ``source``) are left out; a number that has no value is None."""
+        return {k: v for k, v in asdict(self).items() if v is not None or k not in _TEXT}
 
 
 def percentile_rank(values: NDArray[Any], observed: float) -> float | None:
@@ -129,6 +137,7 @@ def where_in_band(observed: float, p05: float, p95: float) -> str:
 
 
 _P05, _P50, _P95 = (QUANTILES.index(q) for q in (0.05, 0.5, 0.95))
+_TEXT = ("series", "event", "party", "source")
 
 
 def _series_check(result: Result, item: HistoryItem, q: int) -> HistoryCheck:
@@ -136,7 +145,8 @@ def _series_check(result: Result, item: HistoryItem, q: int) -> HistoryCheck:
     observed = float(item.observed.value)
     common: dict[str, Any] = {"label": item.label, "quarter": item.quarter,
                               "series": item.series, "event": None, "party": None,
-                              "observed": observed, "source": item.observed.source}
+                              "observed": observed, "source": item.observed.source,
+                              "unit": band_unit(item.key[1], result.scenario.capacity_unit)}
     values = result.reservoir.get(item.key)
     column_q = None if values is None else np.asarray(values[:, q], dtype=np.float64)
     defined = 0 if column_q is None else int(np.count_nonzero(~np.isnan(column_q)))

@@ -42,6 +42,7 @@ import re
 __all__ = [
     "BAND_UNITS",
     "FLOW_UNIT",
+    "HISTORY_UNITS",
     "METRIC_UNITS",
     "UNIT_RANGES",
     "MissingUnit",
@@ -69,6 +70,16 @@ CODE = "code"
 EVENT = "0 or 1"
 PATHS = "paths"
 CALENDAR_YEAR = "calendar year"
+PERCENTILE = "percentile"
+SERIES_UNIT = "the entry's unit"
+"""The unit of a ``history`` entry's observed value and percentiles: its own ``unit`` field
+(the series' band unit, or quarters from start for a default)."""
+HISTORY_UNITS: dict[str, str | None] = {
+    "observed": SERIES_UNIT, "p05": SERIES_UNIT, "p50": SERIES_UNIT, "p95": SERIES_UNIT,
+    "rank": PERCENTILE, "paths": PATHS, "default_probability_by": PROBABILITY,
+    "default_probability": PROBABILITY, "label": None, "quarter": None, "series": None,
+    "event": None, "party": None, "source": None, "where": None, "unit": None}
+"""The units of a JSON ``history`` entry's fields (`analytics.history_check`); None: text."""
 
 CAPACITY = "{capacity}"
 """Stands for the scenario's ``capacity_unit`` in `BAND_UNITS`."""
@@ -271,6 +282,8 @@ def summary_unit(path: str) -> str | None:
         return _statistic(parts[2], stat)
     elif section == "ledger" and parts[1] == "max_abs_imbalance":
         return MONEY
+    elif section == "history" and len(parts) == 2 and parts[1] in HISTORY_UNITS:
+        return HISTORY_UNITS[parts[1]]  # history[i].FIELD: the run against what was observed
     raise _missing("summary path", path)
 
 
