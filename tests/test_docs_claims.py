@@ -54,7 +54,7 @@ def test_cli_md_lists_every_top_level_key_of_the_json_in_order(base: cc.Result) 
 def test_output_md_names_every_outcome_family(base: cc.Result) -> None:
     text = _doc("docs/output.md")
     families = {key.split("|")[0] for key in base.outcomes}
-    assert families == {"deal", "party", "portfolio", "spv"}
+    assert families == {"deal", "party", "portfolio", "purchases", "spv"}
     for family in families:
         assert f"`{family}|" in text, family
 

@@ -1,5 +1,6 @@
 """`Result.outcome` reads every family of `Result.outcomes`: a party's metrics in a deal,
-a party's own, a deal's own (``spv|...``) and a credit book's (``portfolio|...``), with a
+a party's own, a deal's own (``spv|...``), a credit book's (``portfolio|...``) and a lab's
+purchases from a vendor (``purchases|...``), with a
 one-line error for what the run does not have."""
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def test_every_family_of_outcomes_is_one_outcome_can_read(res: cc.Result) -> Non
             got = res.outcome(None, parts[0], parts[1])
         elif family == "spv":
             got = res.outcome(spv=parts[0], metric=parts[1])
+        elif family == "purchases":  # a lab's from one vendor
+            got = res.outcome(None, parts[0], parts[1], vendor=parts[2])
         else:
             assert family == "portfolio", key
             got = res.outcome(portfolio=parts[0], metric=parts[1],
@@ -65,6 +68,10 @@ def test_every_family_of_outcomes_is_one_outcome_can_read(res: cc.Result) -> Non
     ({"portfolio": "colossus2-lenders", "metric": "exposur", "obligor": "colossus2-spv"},
      "party 'colossus2-lenders' has no portfolio outcome 'exposur|colossus2-spv' "
      "(did you mean exposure|colossus2-spv?)"),
+    ({"party": "xai", "metric": "spend_total", "vendor": "nvidai"},
+     "vendor 'nvidai' is not in the scenario (did you mean nvidia?)"),
+    ({"party": "xai", "metric": "spend", "vendor": "nvidia"},
+     "party 'xai' has no purchase outcome 'spend|nvidia' (did you mean spend_total|nvidia?)"),
     ({"deal": "xai-debt", "spv": "colossus2-spv", "metric": "debt_loss"},
      "outcome takes one of deal and party, spv, or portfolio; got deal and spv"),
     ({"spv": "colossus2-spv"},

@@ -184,7 +184,8 @@ def test_the_paths_out_file_names_each_column_s_unit(tmp_path: Path) -> None:
     assert units["deal|xai-debt|xai-bondholders|irr"] == "annual rate"
     assert units["party|xai|cash_end"] == "$B"
     assert units["party|xai|default_quarter"] == "quarters from start"
-    assert all(units[k] == METRICS_DOC[k.split("|")[2 if k.startswith("portfolio|") else -1]]
+    assert all(units[k] == METRICS_DOC[k.split("|")[2 if k.startswith(("portfolio|", "purchases|"))
+                                                   else -1]]
                for k in units)
     np_table = pq.read_table(target, columns=["deal|xai-debt|xai-bondholders|npv"])
     np.testing.assert_array_equal(np_table.column(0).to_numpy(),

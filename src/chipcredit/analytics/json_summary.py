@@ -15,6 +15,7 @@ from .closing import closed_paths
 from .deal_closed import deals_closed
 from .history_check import history_check
 from .irr_stats import bracket_shares
+from .lab_purchases import purchases_by_vendor
 from .metrics import DEAL_METRICS, column
 from .portfolio import portfolio_summary
 from .stats import describe, share_se
@@ -105,6 +106,8 @@ def json_summary(result: Result) -> dict[str, Any]:
                                                             result.paths)
             item["second_source_quarter"] = {**describe(sq[sq >= 0]),
                                              "nan_share": float(np.mean(sq < 0))}
+        if (bought := purchases_by_vendor(result, p.id)) is not None:  # labs, by vendor
+            item["purchases_by_vendor"] = bought
         parties[p.id] = item
     vendors: dict[str, Any] = {}
     for p in result.scenario.parties:

@@ -48,9 +48,9 @@ class OutcomeLookup:
     # -- per-path access -----------------------------------------------------------------
     def outcome(self, deal: str | None = None, party: str | None = None,
                 metric: str | None = None, *, spv: str | None = None,
-                portfolio: str | None = None, obligor: str | None = None
-                ) -> NDArray[np.floating[Any]]:
-        """Per-path values of one outcome, of any of the four families of `outcomes`.
+                portfolio: str | None = None, obligor: str | None = None,
+                vendor: str | None = None) -> NDArray[np.floating[Any]]:
+        """Per-path values of one outcome, of any of the five families of `outcomes`.
 
         ==========================================  ====================================
         call                                        key read
@@ -61,6 +61,8 @@ class OutcomeLookup:
         ``outcome(portfolio=PARTY, metric=M)``      ``portfolio|PARTY|M``
         ``outcome(portfolio=PARTY, metric=M,        ``portfolio|PARTY|M|OBLIGOR``
         obligor=OBLIGOR)``
+        ``outcome(None, LAB, METRIC,                ``purchases|LAB|METRIC|VENDOR``
+        vendor=VENDOR)``
         ==========================================  ====================================
 
         Parameters
@@ -82,6 +84,9 @@ class OutcomeLookup:
             metric per obligor with ``obligor``.
         obligor : str, keyword only
             With ``portfolio``: the party (or SPV deal) its claims are on.
+        vendor : str, keyword only
+            With a lab as ``party`` (no deal): its purchases from that vendor,
+            ``units_total`` (capacity units) or ``spend_total`` ($B).
 
         Returns
         -------
@@ -96,14 +101,15 @@ class OutcomeLookup:
             An unknown deal, party, obligor or metric, with a did-you-mean, or a call that
             mixes families (``spv`` with ``deal``, say) or leaves out the metric.
         """
-        key = self._outcome_key(deal, party, metric, spv, portfolio, obligor)
+        key = self._outcome_key(deal, party, metric, spv, portfolio, obligor, vendor)
         if key not in self.outcomes:
             self._missing(key)
         return self.outcomes[key]
 
     @staticmethod
     def _outcome_key(deal: str | None, party: str | None, metric: str | None,
-                     spv: str | None, portfolio: str | None, obligor: str | None) -> str:
+                     spv: str | None, portfolio: str | None, obligor: str | None,
+                     vendor: str | None = None) -> str:
         if metric is None:
             raise UsageError("outcome needs a metric, e.g. outcome('xai-debt', 'xai', 'npv') "
                              "or outcome(spv='colossus2-spv', metric='debt_loss')")
@@ -113,6 +119,9 @@ class OutcomeLookup:
             if len(given) > 1:
                 raise UsageError(f"outcome takes one of deal and party, spv, or portfolio; "
                                  f"got {' and '.join(given)}")
+        if vendor is not None and (spv is not None or portfolio is not None):
+            raise UsageError("vendor is a lab's purchases': outcome(None, LAB, "
+                             f"{metric!r}, vendor={vendor!r})")
         if obligor is not None and portfolio is None:
             raise UsageError("obligor is a portfolio's: outcome(portfolio=PARTY, "
                              f"metric={metric!r}, obligor={obligor!r})")
@@ -123,6 +132,11 @@ class OutcomeLookup:
                           *(() if obligor is None else (obligor,)))
         if party is None:
             raise UsageError("outcome needs a party, or spv= or portfolio=")
+        if vendor is not None:
+            if deal is not None:
+                raise UsageError("vendor is a lab's purchases': outcome(None, LAB, "
+                                 f"{metric!r}, vendor={vendor!r})")
+            return column("purchases", party, metric, vendor)
         return column("party", party, metric) if deal is None else column("deal", deal, party, metric)
 
     def _unknown(self, deal: str | None, party: str, metric: str) -> None:
@@ -135,13 +149,15 @@ class OutcomeLookup:
         deals = [d.id for d in self.scenario.deals]
         parties = [p.id for p in self.scenario.parties]
         family, *parts = key.split("|")
-        metric = parts[-1] if family != "portfolio" else parts[1]
-        named = {"deal": (("deal", parts[0], deals), ("party", parts[1], parties)),
-                 "party": (("party", parts[0], parties),),
-                 "spv": (("deal", parts[0], deals),),
-                 "portfolio": (("party", parts[0], parties),
-                               *((("obligor", parts[2], parties + deals),)
-                                 if len(parts) > 2 else ()))}[family]
+        metric = parts[-1] if family not in ("portfolio", "purchases") else parts[1]
+        named = {"deal": lambda: (("deal", parts[0], deals), ("party", parts[1], parties)),
+                 "party": lambda: (("party", parts[0], parties),),
+                 "spv": lambda: (("deal", parts[0], deals),),
+                 "portfolio": lambda: (("party", parts[0], parties),
+                                       *((("obligor", parts[2], parties + deals),)
+                                         if len(parts) > 2 else ())),
+                 "purchases": lambda: (("party", parts[0], parties),
+                                       ("vendor", parts[2], parties))}[family]()
         for what, name, known in named:
             if name not in known:
                 hint = did_you_mean(name, known)
@@ -161,11 +177,14 @@ class OutcomeLookup:
                     f"obligor one of {', '.join(obligors)}")
         prefix = "|".join([family, *parts[:1 if family != "deal" else 2]]) + "|"
         have = sorted({k[len(prefix):] for k in self.outcomes if k.startswith(prefix)})
-        hint = did_you_mean(metric if family != "portfolio" else "|".join(parts[1:]), have)
+        hint = did_you_mean(metric if family not in ("portfolio", "purchases")
+                            else "|".join(parts[1:]), have)
         where = {"deal": f"deal {parts[0]!r} has no metric {metric!r} for party {parts[1]!r}",
                  "party": f"the party outcomes have no metric {metric!r} for party {parts[0]!r}",
                  "spv": f"deal {parts[0]!r} has no outcome {metric!r} of its own",
                  "portfolio": f"party {parts[0]!r} has no portfolio outcome "
+                              f"{'|'.join(parts[1:])!r}",
+                 "purchases": f"party {parts[0]!r} has no purchase outcome "
                               f"{'|'.join(parts[1:])!r}"}[family]
         if family == "spv" and f"; {parts[0]!r} is an obligor" in self._deal_hint(parts[0], metric):
             hint = None  # not the deal's own: its lender's book's, with the deal the obligor

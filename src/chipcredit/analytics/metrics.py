@@ -45,7 +45,7 @@ from .flow_kernel import MAX_TIMES, flow_metrics
 from .portfolio import portfolio_columns
 from .valuation import irr, npv, npv_factors
 
-__all__ = ["DEAL_METRICS", "LOSS_OUTCOMES", "PARTY_METRICS", "column", "position_losses",
+__all__ = ["DEAL_METRICS", "LOSS_OUTCOMES", "PARTY_METRICS", "PURCHASE_METRICS", "column", "position_losses",
            "position_marks", "reduce_chunk", "survival", "survivals"]
 
 DEAL_METRICS = ("npv", "irr", "moic", "npv_realised", "moic_realised", "loss",
@@ -59,6 +59,11 @@ PARTY_METRICS = ("revenue_total", "cash_end", "default_quarter", "default_cause"
 """Labs: the first four and ``second_source_quarter`` (-1: never); vendors: revenue, cash,
 market share over the last four quarters (NaN where no vendor sold any units then), and
 with financials the rest."""
+
+PURCHASE_METRICS = ("units_total", "spend_total")
+"""A lab's purchases from one vendor over the horizon, ``purchases|LAB|METRIC|VENDOR``:
+capacity units bought and $B paid for them (the vendor's ``sale`` flows the lab paid:
+its own purchases and a vendor credit's delivery; `Sim.purchases`)."""
 
 
 LOSS_OUTCOMES = ("debt_loss",)
@@ -207,6 +212,11 @@ def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
         out[column("party", lab.id, "default_quarter")] = lab.default_quarter.astype(np.float64)
         out[column("party", lab.id, "default_cause")] = lab.cause.astype(np.float64)
         out[column("party", lab.id, "second_source_quarter")] = lab.second_source.astype(np.float64)
+    for (lab_acct, vendor_acct), (units, spend) in sim.purchases.items():
+        # what the lab paid the vendor for hardware, and the units that bought (Sim.purchases)
+        lab_id, vendor_id = names[lab_acct], names[vendor_acct]
+        out[column("purchases", lab_id, "units_total", vendor_id)] = units.copy()
+        out[column("purchases", lab_id, "spend_total", vendor_id)] = spend.copy()
     shares_end = _shares_where_sold(sim.vendors)
     for vendor in sim.vendors:
         out[column("party", vendor.id, "revenue_total")] = vendor.sales_total.copy()

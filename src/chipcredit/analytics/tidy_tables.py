@@ -60,8 +60,8 @@ class TidyTables(EventTiming):
         on one path (the deterministic base case). A ``default_probability`` row is there
         only for a party that can default (``can_default``: a lab, a cloud on its own
         balance sheet), as in the run store's metrics; the JSON ``parties`` gives every
-        party's. SPV and portfolio outcomes are in `to_dict` (``spvs``, ``portfolios``) and
-        `outcomes`.
+        party's. SPV, portfolio and purchase outcomes are in `to_dict` (``spvs``,
+        ``portfolios``, a lab's ``purchases_by_vendor``) and `outcomes`.
         """
         rows = []
         for key in self.outcomes:
@@ -69,7 +69,7 @@ class TidyTables(EventTiming):
             metric = parts[-1]
             if (metric in ("irr_reason", "irr_multiple", "mark", "default_quarter", "default_cause",
                            "first_breach_quarter", "second_source_quarter")
-                    or parts[0] in ("portfolio", "spv")):
+                    or parts[0] in ("portfolio", "spv", "purchases")):
                 continue
             deal = parts[1] if parts[0] == "deal" else None
             party = parts[2] if parts[0] == "deal" else parts[1]

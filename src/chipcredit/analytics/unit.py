@@ -103,6 +103,8 @@ METRIC_UNITS: dict[str, str] = {
     "gross_profit_total": MONEY,
     "operating_profit_total": MONEY, "stakes_value_end": MONEY, "equity_value_end": MONEY,
     "share_price_end": PRICE,
+    # a lab's purchases from a vendor (purchases|LAB|METRIC|VENDOR, JSON purchases_by_vendor)
+    "units_total": CAPACITY, "spend_total": MONEY, "spend_share": SHARE,
     # codes behind irr_reasons() and default_timing() (docs/output.md)
     "irr_reason": CODE, "irr_multiple": EVENT, "default_cause": CODE,
     # a deal's own outcomes (spv|DEAL|METRIC) and a portfolio's (portfolio|PARTY|METRIC|...)
@@ -140,6 +142,8 @@ BAND_UNITS: dict[str, str] = {
     "units": f"{CAPACITY} a quarter", "market_share": SHARE,
     "operating_profit": MONEY_A_QUARTER, "equity_value": MONEY, "share_price": PRICE,
     "shares_outstanding": SHARES, "stakes_value": MONEY, "self_funded_share": SHARE,
+    # a lab's hardware bought from a vendor, by the pair ``LAB|VENDOR``
+    "purchases": MONEY_A_QUARTER,
     # clouds
     "unsold": CAPACITY, "spot_price": f"$B per {CAPACITY} a year",
     # deals, by the deal's id
@@ -229,7 +233,7 @@ def outcome_unit(key: str) -> str:
     metric (``deal|D|P|METRIC``, ``party|P|METRIC``, ``spv|D|METRIC``,
     ``portfolio|P|METRIC`` and ``portfolio|P|METRIC|OBLIGOR``)."""
     parts = key.split("|")
-    metric = parts[2] if parts[0] == "portfolio" and len(parts) >= 3 else parts[-1]
+    metric = parts[2] if parts[0] in ("portfolio", "purchases") and len(parts) >= 3 else parts[-1]
     return metric_unit(metric)
 
 
@@ -268,6 +272,8 @@ def summary_unit(path: str) -> str | None:
             return None
         if name == "discount_rate":
             return RATE
+        if name == "purchases_by_vendor" and len(parts) > 4:  # ...purchases_by_vendor.V.NAME[.STAT]
+            return _statistic(parts[4], parts[5] if len(parts) > 5 else None)
         return _statistic(name, parts[3] if len(parts) > 3 else None)
     elif len(parts) < 3 and section in ("vendors", "spvs", "portfolios"):
         pass  # a section and an id, no metric: a group, not a number

@@ -16,10 +16,28 @@ from chipcredit.report.i18n import catalogue
 from chipcredit.report.monte_carlo_error import points_error
 
 from .captions import NotedTable
-from .formats import DASH, finite, money, path_share, yes_no
+from .formats import DASH, finite, money, path_share, percent, yes_no
 from .summary_index import Summary, summary_index, summary_stat
 
-__all__ = ["can_default", "parties_table"]
+__all__ = ["can_default", "parties_table", "spend_splits"]
+
+
+def spend_splits(summary: Mapping[str, Any] | None) -> dict[str, dict[str, float]]:
+    """Each lab's pooled split of its hardware spend by vendor, ``{lab: {vendor: share}}``,
+    from a JSON summary's ``parties.LAB.purchases_by_vendor.VENDOR.spend_share``, for the
+    labs that bought from two vendors or more (a share above 0); empty for a summary
+    without them (a run stored before they were reported, or none)."""
+    out: dict[str, dict[str, float]] = {}
+    for lab, item in ((summary or {}).get("parties") or {}).items():
+        bought = item.get("purchases_by_vendor") if isinstance(item, Mapping) else None
+        if not isinstance(bought, Mapping):
+            continue
+        shares = {v: float(e["spend_share"]) for v, e in bought.items()
+                  if isinstance(e, Mapping) and isinstance(e.get("spend_share"), int | float)
+                  and e["spend_share"] > 0}
+        if len(shares) >= 2:
+            out[lab] = shares
+    return out
 
 
 def can_default(parties: Sequence[Any]) -> set[str]:
@@ -34,7 +52,8 @@ def can_default(parties: Sequence[Any]) -> set[str]:
 def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: str,
                   defaultable: Collection[str], *, deterministic: bool = False,
                   last: str | None = None, early: tuple[str, Mapping[str, float]] | None = None,
-                  notes: Mapping[str, str] | None = None) -> Table:
+                  notes: Mapping[str, str] | None = None,
+                  splits: Mapping[str, Mapping[str, float]] | None = None) -> Table:
     """One row per (party, kind), in the order given: P(default) for the ``defaultable``
     parties (labs and clouds with their own balance sheet), median revenue and cash at the
     end. Where a lender's or a parent-funded cloud's median cash end is negative, a caption
@@ -49,7 +68,9 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     of the report's "defaults before 2030". ``notes`` (party to its scenario ``note``) are
     printed under the table, the caveat beside the party's odds. P(default) carries its
     Monte Carlo standard error in percentage points (``67.6% ±1.5``, the summary rows'
-    ``se``; `chipcredit.report.monte_carlo_error`), and a caption line says what ± is."""
+    ``se``; `chipcredit.report.monte_carlo_error`), and a caption line says what ± is.
+    ``splits`` (`spend_splits`) adds a caption line for each lab that bought from two
+    vendors or more: its hardware spend by vendor, pooled over the paths."""
     index = summary_index(summary)
     title = (f"Parties ($B; {over}; revenue totalled over the horizon, cash at its end)"
              if deterministic else "Parties ($B; P(default): share of paths; revenue totalled "
@@ -86,6 +107,12 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
         )
     caption = [f"{party}: {text}" for party, text in (notes or {}).items()
                if party in dict(parties)]
+    pooled = "" if deterministic else ", pooled over paths"
+    for lab, shares in (splits or {}).items():  # who a lab bought its hardware from
+        if lab in dict(parties):
+            split = " · ".join(f"{vendor} {percent(share, 0)}" for vendor, share in shares.items())
+            caption.append(f"{lab} buys: {split} of its hardware spend ($B paid to "
+                           f"vendors{pooled})")
     if shown_error:  # what ± is, in the HTML report's words
         caption.append(catalogue("en").t("report.mc_error_note"))
     if net_negative:  # the note of the HTML report's parties table, word for word

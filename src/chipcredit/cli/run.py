@@ -33,7 +33,7 @@ from .deal_table import deals_table
 from .formats import paths_count
 from .history_table import history_table
 from .notices import warnings_shown
-from .party_table import can_default, parties_table
+from .party_table import can_default, parties_table, spend_splits
 from .progress import bar
 from .run_footer import print_footer, run_footer
 from .staging import Staging, write_output
@@ -291,7 +291,8 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
                             else f"p50: medians over {paths_count(result.paths)}",
                             can_default(result.scenario.parties),
                             deterministic=result.deterministic, last=labels[-1], early=early,
-                            notes={p.id: p.note for p in result.scenario.parties if p.note}))
+                            notes={p.id: p.note for p in result.scenario.parties if p.note},
+                            splits=spend_splits(result.to_dict())))
     # the claim holders' books and the SPVs' debt, from the JSON summary (as `runs show`)
     for credit in credit_tables(result.to_dict(), deterministic=result.deterministic):
         out.print(credit)

@@ -24,7 +24,7 @@ from chipcredit.scenario.cross_problem import quarter_label
 from .credit_tables import credit_tables
 from .deal_table import deals_table
 from .formats import finite, paths_count
-from .party_table import parties_table
+from .party_table import parties_table, spend_splits
 from .run_footer import print_footer, run_footer
 from .stored_run import (
     _clean,
@@ -104,7 +104,9 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
                                 early=(None if outcomes is None or scenario is None
                                        else _early(scenario, outcomes, defaultable)),
                                 notes={} if scenario is None else
-                                {p.id: p.note for p in scenario.parties if p.note}))
+                                {p.id: p.note for p in scenario.parties if p.note},
+                                splits=spend_splits(_summary(run) if variant == variants[0]
+                                                    else None)))
         # the credit tables `run` printed, from the stored JSON summary (the first variant's)
         for credit in credit_tables(_summary(run) if variant == variants[0] else None,
                                     deterministic=deterministic):

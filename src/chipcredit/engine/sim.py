@@ -151,6 +151,13 @@ class Sim:
                 for k, claim in enumerate(runtime.claims):
                     if claim.name in DEBT_CLAIMS:
                         self.debt_tapes[d, k] = DebtTape(claim, trace_path)
+        self.purchases: dict[tuple[int, int], tuple[NDArray[np.float64], NDArray[np.float64]]] = {
+            (lab.acct, vendor.acct): (np.zeros(self.n), np.zeros(self.n))
+            for lab in self.labs for vendor in self.vendors}
+        """Each lab's purchases from each vendor since the start, ``{(lab account, vendor
+        account): (capacity units, $B)}``: the vendor's ``sale`` flows paid by the lab (its
+        own purchases and a vendor credit's delivery, not an SPV's purchase for its lessee:
+        the SPV pays), and the units they bought at the quarter's price (`_record`)."""
         self.record: dict[tuple[str, str], NDArray[np.float64]] = {}
         self.recorder = Recorder(self.n_quarters, draws.sizes, self.workspace,
                                  self.n if series_paths is None else series_paths, band_paths)
@@ -314,6 +321,9 @@ class Sim:
             spv = deal.spv_account()
             if spv is not None:
                 defaulted[spv] = deal.spv_defaulted()
+        # the quarter's purchases by lab and vendor, read before the ledger closes it
+        bought = {pair: self.ledger._quarter.get((pair[0], pair[1], "sale"))
+                  for pair in self.purchases}
         self.ledger.close_quarter(q, defaulted)
         gap = 0.0
         for lab in self.labs:
@@ -335,6 +345,16 @@ class Sim:
             if lab.spending is not None:
                 self._put(lab.id, "spending_cut", q, lab.spending.deferred_share)
                 self._put(lab.id, "spending_deferred", q, lab.spending.deferred)
+        for (lab_acct, vendor_acct), (units_total, spend_total) in self.purchases.items():
+            vendor = self.vendor_by_acct[vendor_acct]
+            spent = bought[lab_acct, vendor_acct]
+            spent = np.zeros(self.n) if spent is None else spent.copy()
+            spend_total += spent
+            units_total += np.divide(spent, vendor.content, out=np.zeros(self.n),
+                                     where=np.asarray(vendor.content) > 0)
+            # keyed by the pair (one variable name whatever the vendors): bands("openai|nvidia",
+            # "purchases")
+            self._put(f"{self.account_names[lab_acct]}|{vendor.id}", "purchases", q, spent)
         # a path-quarter on which no vendor sold has no shares: NaN, not 0, so that bands
         # of a share are over the paths with sales (as `market_share_end`)
         no_sales = sum((v.sales for v in self.vendors), np.zeros(self.n)) <= 0.0
@@ -344,9 +364,12 @@ class Sim:
             self._put(vendor.id, "gross_profit", q, vendor.sales * vendor.margin)
             self._put(vendor.id, "share", q, np.where(no_sales, np.nan, vendor.share))
             if self.provenance is not None:  # the share of its sales paid with its own money
+                # NaN where it sold nothing (a share of nothing), as `share`: its bands are
+                # over the paths on which it sold
                 own = self.provenance.sales[self.provenance.origin[vendor.acct]]
                 self._put(vendor.id, "self_funded_share", q,
-                          np.divide(own, vendor.sales, out=np.zeros(self.n), where=vendor.sales > 0))
+                          np.divide(own, vendor.sales, out=np.full(self.n, np.nan),
+                                    where=vendor.sales > 0))
             self._put(vendor.id, "units", q, vendor.units)
             self._put(vendor.id, "market_share", q,
                       np.where(no_units, np.nan, vendor.market_share))
