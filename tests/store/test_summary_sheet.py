@@ -109,8 +109,12 @@ def test_text_stays_text(exported: tuple[dict[str, Any], list[Any], Path]) -> No
     years = {f"vendors.{vendor}.self_funded_by_year[{i}].{end}": year[end]
              for vendor, v in summary["vendors"].items()
              for i, year in enumerate(v.get("self_funded_by_year", ())) for end in ("first", "last")}
+    # an observation held against the run is named, sourced and placed in words
+    history = {f"history[{i}].{key}": value for i, item in enumerate(summary.get("history", ()))
+               for key, value in item.items() if isinstance(value, str)}
     # the seed is text, as on the runs sheet: Excel keeps 15 significant digits of a number
-    assert text == {**metadata, "seed": str(summary["seed"]), **kinds, **sides, **years}
+    assert text == {**metadata, "seed": str(summary["seed"]), **kinds, **sides, **years,
+                    **history}
     assert cells["deterministic"] is True
     assert cells["paths"] == summary["paths"] == 1
     assert list(cells)[: len(METADATA)] == list(METADATA)  # the summary's order
