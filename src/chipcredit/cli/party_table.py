@@ -53,7 +53,8 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
                   defaultable: Collection[str], *, deterministic: bool = False,
                   last: str | None = None, early: tuple[str, Mapping[str, float]] | None = None,
                   notes: Mapping[str, str] | None = None,
-                  splits: Mapping[str, Mapping[str, float]] | None = None) -> Table:
+                  splits: Mapping[str, Mapping[str, float]] | None = None,
+                  roles: Mapping[str, str] | None = None) -> Table:
     """One row per (party, kind), in the order given: P(default) for the ``defaultable``
     parties (labs and clouds with their own balance sheet), median revenue and cash at the
     end. Where a lender's or a parent-funded cloud's median cash end is negative, a caption
@@ -70,7 +71,9 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     Monte Carlo standard error in percentage points (``67.6% ±1.5``, the summary rows'
     ``se``; `chipcredit.report.monte_carlo_error`), and a caption line says what ± is.
     ``splits`` (`spend_splits`) adds a caption line for each lab that bought from two
-    vendors or more: its hardware spend by vendor, pooled over the paths."""
+    vendors or more: its hardware spend by vendor, pooled over the paths. ``roles`` (party
+    to its scenario ``role``) name a party's kind in the scenario's words in the kind
+    column (``telecom carrier`` for a lab)."""
     index = summary_index(summary)
     title = (f"Parties ($B; {over}; revenue totalled over the horizon, cash at its end)"
              if deterministic else "Parties ($B; P(default): share of paths; revenue totalled "
@@ -101,7 +104,7 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
         before = ([] if early is None or deterministic else
                   [DASH if party not in defaultable else path_share(early[1].get(party))])
         table.add_row(
-            Text(party), Text(kind), *before, prob,
+            Text(party), Text((roles or {}).get(party, kind)), *before, prob,
             money(summary_stat(index, None, party, "revenue_total", "p50")),
             money(summary_stat(index, None, party, "cash_end", "p50")),
         )

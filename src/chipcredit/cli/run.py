@@ -292,6 +292,7 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
                             can_default(result.scenario.parties),
                             deterministic=result.deterministic, last=labels[-1], early=early,
                             notes={p.id: p.note for p in result.scenario.parties if p.note},
+                            roles={p.id: p.role for p in result.scenario.parties if p.role},
                             splits=spend_splits(result.to_dict())))
     # the claim holders' books and the SPVs' debt, from the JSON summary (as `runs show`)
     for credit in credit_tables(result.to_dict(), deterministic=result.deterministic):

@@ -105,6 +105,8 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
                                        else _early(scenario, outcomes, defaultable)),
                                 notes={} if scenario is None else
                                 {p.id: p.note for p in scenario.parties if p.note},
+                                roles={} if scenario is None else
+                                {p.id: p.role for p in scenario.parties if p.role},
                                 splits=spend_splits(_summary(run) if variant == variants[0]
                                                     else None)))
         # the credit tables `run` printed, from the stored JSON summary (the first variant's)

@@ -28,7 +28,10 @@ def defaulting_parties(scenario: Any) -> list[Any]:
 
 def kind_label(party: Any, cat: Catalogue) -> str:
     """The kind of ``party`` in the catalogue's language; a funded cloud (a hyperscaler's
-    cloud, whose parent pays) is a ``hyperscale cloud``, not a neocloud."""
+    cloud, whose parent pays) is a ``hyperscale cloud``, not a neocloud. A party with a
+    ``role`` is called that, in the scenario's own words (``telecom carrier``)."""
+    if getattr(party, "role", None):
+        return str(party.role)
     if party.kind == "cloud" and not party.can_default:
         return cat.t("party_kind.cloud_funded")
     return cat.label("party_kind", party.kind)

@@ -20,6 +20,10 @@ class PartyBase(Model):
     description: str | None = None
     note: str | None = None
     """A caveat shown beside the party's figures (what the model leaves out of it)."""
+    role: str | None = Field(default=None, min_length=1, max_length=40)
+    """What tables call the party in the scenario's own words (``telecom carrier``,
+    ``equipment vendor``) in place of its kind's generic name (``AI lab``, ``chip vendor``);
+    the model treats it by its ``kind`` alone."""
     discount_rate: DiscountRate = Field(default_factory=lambda: _n(0.10))
     """Effective annual rate at which this party discounts its flows for NPV, at most 1."""
 

@@ -215,6 +215,11 @@ PARTY_NOTES: dict[str, dict[str, str]] = {
             "A caveat the reader must see beside the party's figures, e.g. what the model leaves out (the "
             "CLI's parties table and the HTML report print it) (text)"
         ),
+        "role": (
+            "What tables call the party in the scenario's own words (telecom carrier, equipment vendor) in "
+            "place of its kind's generic name (AI lab, chip vendor); the model treats it by its kind alone."
+            " At most 40 characters (text)"
+        ),
     },
     "PriceResponse": {
         "below_share": (
