@@ -9,7 +9,7 @@ import pytest
 from tests.scenario.conftest import BASE
 
 import chipcredit as cc
-from chipcredit.analytics.history_check import percentile_rank, where_in_band
+from chipcredit.analytics.history_check import percentile_rank, quarter_in_band, where_in_band
 from chipcredit.scenario.history import series_variables
 from chipcredit.scenario.loader import parse_scenario_text
 
@@ -112,3 +112,22 @@ def test_json_entries_leave_out_text_that_does_not_apply(runs: tuple[cc.Result, 
     assert "event" not in series and "party" not in series and series["unit"] == "$B a quarter"
     assert "series" not in default and default["observed"] is None
     assert default["unit"] == "quarters from start"
+
+
+def test_a_default_in_the_quarter_the_p05_falls_in_is_inside_the_band() -> None:
+    # the default quarter is whole: a p05 of 2.3 is printed as the third quarter, and a
+    # default observed in it is inside the band, as the table shows it, not below
+    assert quarter_in_band(2, 2.3, 8.0) == "inside the band"
+    assert quarter_in_band(1, 2.3, 8.0) == "below the band"
+    assert quarter_in_band(8, 2.3, 7.9) == "above the band"
+    assert quarter_in_band(7, 2.3, 7.9) == "inside the band"
+
+
+def test_winstar_s_default_quarter_is_read_in_whole_quarters() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cc.ChipcreditWarning)
+        res = cc.simulate("telecom-2000", paths=300, seed=0)
+    (check,) = [c for c in cc.history_check(res) if c.event == "default"]
+    assert check.party == "winstar" and check.quarter == "2001Q2"
+    assert check.p05 is not None and 2.0 < check.p05 < 3.0  # 2001Q2 is offset 2
+    assert check.where == "inside the band"

@@ -75,3 +75,20 @@ def test_run_prints_the_table(tmp_path: Path) -> None:
            "deterministic base case" in text
     assert ("│ xAI's revenue in 2026Q1 │ parties.xai.revenue │ 2026Q1 │ 0.1250 │ 0.2000 │ "
             "above the base case │") in text
+
+
+def _against(text: str) -> str:
+    """The "Against history" table and its caption, as printed."""
+    block = text[text.index("Against history"):]
+    return block[:block.index("scenario telecom-2000")]
+
+
+def test_runs_show_prints_the_table_run_printed(tmp_path: Path) -> None:
+    db = str(tmp_path / "runs.duckdb")
+    ran = runner.invoke(cli.app, ["run", "telecom-2000", "--paths", "300", "--store", db],
+                        terminal_width=220)
+    assert ran.exit_code == 0, ran.output
+    shown = runner.invoke(cli.app, ["runs", "show", "1", "--store", db], terminal_width=220)
+    assert shown.exit_code == 0, shown.output
+    assert "winstar defaults" in _against(ran.stdout)
+    assert _against(shown.stdout) == _against(ran.stdout)

@@ -183,7 +183,18 @@ def _default_check(result: Result, item: HistoryItem, q: int) -> HistoryCheck:
         where = AT_BASE if q == base else EARLIER_BASE if q < base else LATER_BASE
         return HistoryCheck(**common, p05=base, p50=base, p95=base, where=where)
     p05, p50, p95 = (float(np.percentile(dq[hit], p)) for p in (5, 50, 95))
-    return HistoryCheck(**common, p05=p05, p50=p50, p95=p95, where=where_in_band(q, p05, p95))
+    return HistoryCheck(**common, p05=p05, p50=p50, p95=p95, where=quarter_in_band(q, p05, p95))
+
+
+def quarter_in_band(q: int, p05: float, p95: float) -> str:
+    """`where_in_band` for a default quarter ``q`` (an offset from the start): a percentile
+    between two quarters is read as the quarter it falls in (rounded down, as the tables
+    print it), so a default in the quarter the p05 falls in is inside the band, not below it.
+
+    >>> quarter_in_band(2, 2.3, 8.0), quarter_in_band(1, 2.3, 8.0), quarter_in_band(8, 2.3, 7.9)
+    ('inside the band', 'below the band', 'above the band')
+    """
+    return where_in_band(q, float(np.floor(p05)), float(np.floor(p95)))
 
 
 def history_check(result: Result) -> list[HistoryCheck]:

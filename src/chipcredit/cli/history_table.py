@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from typing import Any
 
 from rich.table import Table
 
@@ -12,7 +14,7 @@ from chipcredit.analytics.history_check import HistoryCheck
 from .captions import NotedTable
 from .formats import DASH, compact, path_share, paths_count
 
-__all__ = ["history_table", "quarter_text"]
+__all__ = ["checks_from_summary", "history_table", "quarter_text"]
 
 
 def quarter_text(offset: float | None, labels: Sequence[str]) -> str:
@@ -21,6 +23,15 @@ def quarter_text(offset: float | None, labels: Sequence[str]) -> str:
     if offset is None:
         return DASH
     return labels[min(max(int(offset), 0), len(labels) - 1)]
+
+
+def checks_from_summary(summary: Mapping[str, Any] | None) -> list[HistoryCheck]:
+    """The checks a run's JSON summary keeps (its ``history`` entries, `HistoryCheck.to_dict`),
+    so that ``runs show`` prints the table ``run`` printed; empty without history."""
+    names = {f.name for f in fields(HistoryCheck)}
+    text = {"series": None, "event": None, "party": None, "source": None}
+    return [HistoryCheck(**{**text, **{k: v for k, v in entry.items() if k in names}})
+            for entry in (summary or {}).get("history") or ()]
 
 
 def _row(check: HistoryCheck, labels: Sequence[str], deterministic: bool) -> list[str]:

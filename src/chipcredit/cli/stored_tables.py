@@ -20,10 +20,12 @@ from chipcredit.report.self_funded_buyers import buyers_note, hypothetical_parti
 from chipcredit.report.summary import DEFAULT_YEARS
 from chipcredit.report.vendors import horizon, outside_funding, unmodelled_funding
 from chipcredit.scenario.cross_problem import quarter_label
+from chipcredit.units import format_quarter, parse_quarter
 
 from .credit_tables import credit_tables
 from .deal_table import deals_table
 from .formats import finite, paths_count
+from .history_table import checks_from_summary, history_table
 from .party_table import parties_table, spend_splits
 from .run_footer import print_footer, run_footer
 from .stored_run import (
@@ -140,6 +142,11 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
                                             deterministic=deterministic)):
             if table is not None:  # as `run` prints them
                 out.print(table)
+        summary = _summary(run) if variant == variants[0] else None
+        against = history_table(checks_from_summary(summary), _labels(summary),
+                                deterministic=deterministic, seed=_whole(run["seed"]) or 0)
+        if against is not None:  # the scenario's history, as `run` placed it
+            out.print(against)
     print_footer(out, run_footer(
         scenario=_text(run["scenario"]), sha256=_text(run["scenario_sha256"]),
         paths=_whole(run["paths"]), deterministic=bool(run["deterministic"]),
@@ -155,6 +162,14 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
                        and r["metric"] == "default_probability" and r["mean"] is not None},
             catalogue("en")))
         + f" · per-path outcomes of {paths_count(_whole(run['stored_paths']))} stored")
+
+
+def _labels(summary: dict[str, Any] | None) -> list[str]:
+    """The stored run's quarter labels, from its JSON summary's start and horizon."""
+    if not summary or not summary.get("start") or not summary.get("quarters"):
+        return []
+    first = parse_quarter(str(summary["start"]))
+    return [format_quarter(first + q) for q in range(int(summary["quarters"]))]
 
 
 def _early(scenario: Any, outcomes: Any, defaultable: set[str]
