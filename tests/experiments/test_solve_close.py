@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 import chipcredit as cc
 from chipcredit import cli
 from chipcredit.analytics.query import metric_value
-from chipcredit.experiments.solve import _edge_message, close_note
+from chipcredit.experiments.solve_notes import close_note, edge_message
 
 VARY = "deals.nvidia-openai-loi.close_probability"
 NPV = "deals.nvidia-openai-loi.parties.nvidia.npv"
@@ -87,13 +87,13 @@ def test_an_inequality_that_holds_only_at_exactly_0_is_no_break_even() -> None:
 
 def test_a_root_that_crosses_the_target_is_a_plain_found() -> None:
     # an equation hit exactly inside a bracket whose ends lie on either side
-    assert _edge_message("x", "m", "=", 0.0, 0.0, 1.0, 0.5, "0.5",
+    assert edge_message("x", "m", "=", 0.0, 0.0, 1.0, 0.5, "0.5",
                          [(0.0, -1.0), (1.0, 1.0), (0.5, 0.0)]) is None
     # an inequality holding at a probe above the target
-    assert _edge_message("x", "m", ">=", 0.0, 0.0, 1.0, 1.0, "1",
+    assert edge_message("x", "m", ">=", 0.0, 0.0, 1.0, 1.0, "1",
                          [(0.0, -1.0), (1.0, 0.5), (0.5, 0.0)]) is None
     # an equation at an end, with the other probes on both sides of it
-    assert _edge_message("x", "m", "=", 0.0, 0.0, 1.0, 0.0, "0",
+    assert edge_message("x", "m", "=", 0.0, 0.0, 1.0, 0.0, "0",
                          [(0.0, 0.0), (1.0, 1.0), (0.5, -1.0)]) is None
 
 

@@ -68,10 +68,14 @@ def test_a_break_even_on_the_useful_life_is_a_whole_quarter_count(seed: cc.Scena
     assert res.holds == f"{LIFE} <= 19 quarters (4.75 years)"
     assert ", between 19 and 20 quarters; " in res.message
     eq = cc.solve(seed, LIFE, f"{NVIDIA_REVENUE} = 5000", deterministic=True)
+    # the metric at 19 and 20 quarters (5036.49 and 4903.78 on 1 Dec), from the probes the
+    # engine lays out in whole quarters
+    at = {round(4 * v) / 4: m for v, m in eq.probes}
+    assert at[4.75] > 5000 > at[5.0]
     assert eq.root == 4.75 and eq.message.startswith(
         f"{NVIDIA_REVENUE} = 5000 at {LIFE} = 19 quarters (4.75 years), the whole quarter "
-        "count whose metric is closest to 5000: it steps from 5036.49 at 19 quarters to "
-        "4903.77 at 20 quarters; ")
+        f"count whose metric is closest to 5000: it steps from {at[4.75]:.2f} at 19 quarters "
+        f"to {at[5.0]:.2f} at 20 quarters; ")
 
 
 def test_an_equation_met_only_at_a_bracket_end_names_its_quarter_count() -> None:
