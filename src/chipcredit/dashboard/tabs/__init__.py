@@ -1,11 +1,12 @@
 """The dashboard's tabs, in order (`TABS`). Each tab is drawn by one module's ``draw(T,
 current, choice)``, given the words, the run on show and the sidebar's choice: ``overview``,
 ``flows``, ``labs``, ``deals``, ``market``, ``sensitivity``, ``comparison`` (the Compare tab)
-and ``registry``. The other modules are parts of the overview, which they draw nothing
-without: ``headline`` (its KPIs), ``credit_tables`` (the report's credit section),
-``deal_table``, ``party_table`` and ``vendor_table`` (its tables and their notes), and
-``shares`` (how probabilities and shares of paths read, and the mark of a statistic over
-only some paths, which the tables share)."""
+and ``registry``. The other modules are parts of a tab, which they draw nothing without:
+of the overview, ``headline`` (its KPIs), ``credit_tables`` (the report's credit section),
+``deal_table``, ``party_table``, ``vendor_table`` and ``history_table`` (its tables and
+their notes), and ``shares`` (how probabilities and shares of paths read, and the mark of a
+statistic over only some paths, which the tables share); of the market tab,
+``vendor_financials`` (the vendors' equity, share price, stakes and operating profit)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Market: each vendor's share of sales, and fan charts of a vendor's sales and gross
-profit."""
+"""Market: each vendor's share of sales; fan charts of a vendor's quarterly series (sales,
+gross and operating profit, and, for a vendor with ``financials``, its share price and
+equity value); and the vendor financials table of the report and ``chipcredit run``
+(`vendor_financials`)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,13 @@ import streamlit as st
 from chipcredit.dashboard import cache
 from chipcredit.dashboard.cache import Current
 from chipcredit.dashboard.fan import party_fan
+from chipcredit.dashboard.limits import markdown_safe
 from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.charts import market_share_chart
 from chipcredit.report.i18n import Catalogue
+
+from .vendor_financials import financials_table, financials_text
 
 __all__ = ["draw"]
 
@@ -29,5 +34,12 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     names = {p.id: party_name(p.id, parties, T, short=True) for p in parties}
     vendor = st.selectbox(T.t("dashboard.market.pick"), vendors, key="vendor",
                           format_func=names.__getitem__)
+    # every series the run keeps for the vendor: a vendor with financials has its share
+    # price and equity value among them, as the report's fans
     variables = [v for (party, v) in result.reservoir if party == vendor and v != "share"]
     party_fan(T, current, vendor, variables, key="vendor")
+    table = financials_table(result, T)
+    if not table.empty:  # a vendor with financials: the report's table under its fans
+        st.subheader(T.t("report.vendor_financials"))
+        st.dataframe(table, hide_index=True)
+        st.caption(markdown_safe(financials_text(result, T)))

@@ -1,10 +1,12 @@
 """Overview: headline numbers (KPIs), the plain-language summary, the deal and party tables,
-the credit section (the report's: claim holders' books and the SPVs' debt), the run's notes,
+the credit section (the report's: claim holders' books and the SPVs' debt), the run against
+the scenario's history (where it records one), the run's notes,
 and the downloads (JSON summary, HTML report, scenario YAML).
 
 This module draws the tab; its parts are their own modules: the KPIs (`headline`), the deal
 table and its notes (`deal_table`), the vendors table and its split by year (`vendor_table`),
-the parties table (`party_table`) and how probabilities and shares of paths read (`shares`)."""
+the parties table (`party_table`), the "Against history" table (`history_table`) and how
+probabilities and shares of paths read (`shares`)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from chipcredit.report.vendors import horizon
 from .credit_tables import credit_blocks
 from .deal_table import deal_notes, deal_table
 from .headline import default_kpis, headline_kpis, kpi_text
+from .history_table import history_table
 from .party_table import party_table
 from .vendor_table import (
     vendor_buyers_text,
@@ -106,6 +109,17 @@ def _credit(T: Catalogue, result: cc.Result) -> None:
             st.caption(markdown_safe(block.text))
 
 
+def _history(T: Catalogue, result: cc.Result) -> None:
+    """The report's "Against history" section (`history_table`), where the scenario records
+    a history: its note, then the table."""
+    intro, table = history_table(result, T)
+    if table.empty:
+        return
+    st.subheader(T.t("history.title"))
+    st.caption(markdown_safe(intro))
+    st.dataframe(table, hide_index=True)
+
+
 def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     result = current.result
     st.caption(T.t("dashboard.overview.about", scenario=markdown_safe(result.scenario.name),
@@ -158,6 +172,7 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
     if any(p.kind == "vendor" for p in result.scenario.parties):
         st.caption(markdown_safe(T.t("report.vendor_cash_note")))
     _credit(T, result)
+    _history(T, result)
     if current.run.notes:
         with st.expander(T.t("dashboard.overview.notes", count=len(current.run.notes))):
             for note in current.run.notes:
