@@ -129,7 +129,7 @@ def test_the_vendors_caption_by_hand() -> None:
     names = {"nvidia": "Nvidia", "openai": "OpenAI", "xai": "xAI"}
     got = vendors_caption(summary, PARTIES, left_out, cat, names.__getitem__)
     assert got == (
-        cat.t("report.vendors_note")
+        cat.t("report.vendors_note") + " " + cat.t("report.vendors_financed_note")
         + " The unit share is over the paths on which some vendor sold units in the last four "
         "quarters; on 25% of the paths none was sold, and a share of nothing has no value."
         " Not in this scenario, so not in its self-funded revenue (the deal registry's vendor "
@@ -138,7 +138,8 @@ def test_the_vendors_caption_by_hand() -> None:
     # by ids where no names are given; nothing left out and every path sold: the note alone
     assert "nv-oa (nvidia to openai, equity, $30B" in vendors_caption(summary, PARTIES, left_out, cat)
     sold = [row("nvidia", "market_share_end", p50=0.9, nan_share=0.0)]
-    assert vendors_caption(sold, PARTIES, [], cat) == cat.t("report.vendors_note")
+    assert vendors_caption(sold, PARTIES, [], cat) == (
+        cat.t("report.vendors_note") + " " + cat.t("report.vendors_financed_note"))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -151,7 +152,8 @@ def test_the_dashboard_caption_is_the_reports(result: cc.Result, lang: str) -> N
     assert [f["id"] for f in left_out] == ["nvidia-openai-2026", "nvidia-xai-series-e"]
     caption = vendors_text(result, T)
     assert caption.startswith(T.t("report.vendors_horizon", first="2025Q4", last="2035Q3",
-                                  quarters=40, years="10") + " " + T.t("report.vendors_note") + " ")
+                                  quarters=40, years="10") + " " + T.t("report.vendors_note") + " "
+                              + T.t("report.vendors_financed_note") + " ")
     for item in left_out:
         assert item["id"] in caption
     assert T.money(30.0) in caption and T.label("deal_kind", "equity") in caption

@@ -127,7 +127,8 @@ def test_seed_2025_reports_each_labs_purchases_by_vendor(seed: cc.Result) -> Non
         shares = [bought[v]["spend_share"] for v in vendors]
         assert sum(shares) == pytest.approx(1.0)
         for v in vendors:
-            assert set(bought[v]) == {"units_total", "spend_total", "spend_share"}
+            assert set(bought[v]) == {"units_total", "spend_total", "vendor_money_in",
+                                      "spend_share", "vendor_financed_share"}
             # the pooled share is the ratio of the exact means of the spend
             total = sum(seed.mean(f"purchases|{lab}|spend_total|{w}") for w in vendors)
             assert bought[v]["spend_share"] == pytest.approx(
@@ -170,3 +171,125 @@ def test_the_cli_parties_table_prints_a_two_vendor_labs_split(split: cc.Result) 
     # a single-source lab, and a summary without the figures (a run stored before them)
     assert spend_splits(run(world({"nv": 1.0})).to_dict()) == {}
     assert spend_splits({"parties": {"lab": {"kind": "lab"}}}) == {} == spend_splits(None)
+
+
+# -- the vendor-financed share: what the vendor's deals put into the lab over its spend -----
+
+def financed_world() -> dict[str, Any]:
+    """`world`'s 75/25 lab, with nv's $6B of equity at the start and a $3B one-year bullet
+    loan from nv from 2026Q2 (quarter 2), repaid with interest within the 8 quarters: nv's
+    money in is 6 + 3 = $9B on every path, against the $30B the lab pays nv, 30%; amd puts
+    in nothing, 0 of $5B."""
+    data = world({"nv": 0.75, "amd": 0.25})
+    data["deals"] = [
+        {"id": "stake", "kind": "equity", "investor": "nv", "investee": "lab", "amount": 6.0,
+         "pre_money_valuation": 100.0},
+        {"id": "loan", "kind": "loan", "lender": "nv", "borrower": "lab", "amount": 3.0,
+         "rate": 0.08, "term_years": 1, "amortisation": "bullet", "start": "2026Q2"}]
+    return data
+
+
+@pytest.fixture(scope="module")
+def financed() -> cc.Result:
+    return run(financed_world())
+
+
+def test_the_vendor_financed_share_is_the_hand_computed_one(financed: cc.Result) -> None:
+    out = financed.outcomes
+    np.testing.assert_allclose(out["purchases|lab|vendor_money_in|nv"], 9.0, rtol=1e-12)
+    assert (out["purchases|lab|vendor_money_in|amd"] == 0.0).all()
+    # the loan's repayments and interest, paid back to nv, do not count against it
+    np.testing.assert_allclose(out["purchases|lab|spend_total|nv"], 30.0, rtol=1e-9)
+    bought = financed.to_dict()["parties"]["lab"]["purchases_by_vendor"]
+    assert bought["nv"]["vendor_financed_share"] == pytest.approx(9.0 / 30.0, rel=1e-9)
+    assert bought["amd"]["vendor_financed_share"] == 0.0
+    assert bought["nv"]["vendor_money_in"]["mean"] == pytest.approx(9.0, rel=1e-12)
+    assert set(bought["nv"]) == {"units_total", "spend_total", "vendor_money_in", "spend_share",
+                                 "vendor_financed_share"}
+    assert summary_unit("parties.lab.purchases_by_vendor.nv.vendor_money_in.p50") == "$B"
+    assert summary_unit("parties.lab.purchases_by_vendor.nv.vendor_financed_share") == "share"
+    assert outcome_unit("purchases|lab|vendor_money_in|nv") == "$B"
+
+
+def test_no_spend_has_no_vendor_financed_share() -> None:
+    data = financed_world()
+    data["parties"][2]["compute"]["training"] = 0.0
+    bought = run(data).to_dict()["parties"]["lab"]["purchases_by_vendor"]
+    assert bought["nv"]["vendor_financed_share"] is None
+    assert bought["nv"]["vendor_money_in"]["mean"] == pytest.approx(9.0, rel=1e-12)
+
+
+def test_the_cli_caption_says_what_the_vendors_money_covers(financed: cc.Result) -> None:
+    from rich.console import Console
+
+    from chipcredit.cli.party_table import SpendSplit, parties_table, spend_splits
+
+    splits = spend_splits(financed.to_dict())
+    console = Console(width=250, record=True)
+    records: Any = financed.summary().to_dict("records")
+    console.print(parties_table(records,
+                                [("nv", "vendor"), ("amd", "vendor"), ("lab", "lab")],
+                                "p50", {"lab"}, splits=splits))
+    assert ("lab buys: nv 86% · amd 14% of its hardware spend ($B paid to vendors, pooled "
+            "over paths); nv's money in covers 30% of its nv spend") in console.export_text()
+    # a single-source lab its vendor's money went into has the line too: it buys all 2 GW
+    # from nv, $40B, of which nv's $9B is 22.5%
+    data = financed_world()
+    data["parties"][2]["procurement"] = {"nv": 1.0}
+    single = spend_splits(run(data).to_dict())
+    assert all(isinstance(s, SpendSplit) for s in single.values())
+    assert {lab: (dict(s), getattr(s, "financed", None)) for lab, s in single.items()} == {
+        "lab": ({"nv": 1.0}, {"nv": pytest.approx(9.0 / 40.0)})}
+
+
+def test_seed_2025_vendor_money_in_is_the_ledgers_flows(seed: cc.Result) -> None:
+    from chipcredit.analytics.metrics import VENDOR_MONEY_KINDS
+
+    parties = seed.to_dict()["parties"]
+    labs = [p.id for p in seed.scenario.parties if p.kind == "lab"]
+    vendors = [p.id for p in seed.scenario.parties if p.kind == "vendor"]
+    flows = seed.flows()
+    # the market pays a warrant's share sale proceeds to the holder: the issuer's money
+    issuer = {(d.holder, d.issuer) for d in seed.scenario.deals if d.kind == "deployment_warrant"}
+    assert issuer  # seed-2025's AMD warrant to OpenAI
+    for lab in labs:
+        for v in vendors:
+            entry = parties[lab]["purchases_by_vendor"][v]
+            assert {"vendor_money_in", "vendor_financed_share"} <= set(entry)
+            direct = flows[(flows["from"] == v) & (flows["to"] == lab)
+                           & flows["kind"].isin(VENDOR_MONEY_KINDS)]
+            sold = (flows[(flows["from"] == "market") & (flows["to"] == lab)
+                          & (flows["kind"] == "warrant_sale")] if (lab, v) in issuer
+                    else flows.iloc[:0])
+            ledger = float(direct["mean"].sum()) + float(sold["mean"].sum())
+            money = seed.mean(f"purchases|{lab}|vendor_money_in|{v}")
+            assert money == pytest.approx(ledger, rel=1e-9, abs=1e-12)
+            assert entry["vendor_money_in"]["mean"] == pytest.approx(money, rel=1e-12)
+            spend = seed.mean(f"purchases|{lab}|spend_total|{v}")
+            assert entry["vendor_financed_share"] == pytest.approx(money / spend, rel=1e-12)
+    # Nvidia's tranches to OpenAI and AMD's warrant shares sold by OpenAI are money in
+    assert parties["openai"]["purchases_by_vendor"]["nvidia"]["vendor_financed_share"] > 0
+    assert parties["openai"]["purchases_by_vendor"]["amd"]["vendor_financed_share"] > 0
+
+
+def test_the_vendors_note_points_to_the_vendor_financed_share(financed: cc.Result) -> None:
+    from chipcredit.report.i18n import catalogue
+    from chipcredit.report.vendors import vendors_caption
+
+    records: Any = financed.summary().to_dict("records")
+    parties = [("nv", "vendor"), ("amd", "vendor"), ("lab", "lab")]
+    en = vendors_caption(records, parties, [], catalogue("en"))
+    assert ("The share of a lab's purchases from a vendor that the vendor's money paid for, as "
+            "analysts quote it, is another figure: the vendor's money in (what its deals paid "
+            "the lab: equity, tranches, loans and credit drawn, conversions, its warrant's share "
+            "sale proceeds) over what the lab paid it for hardware, both summed over all paths, "
+            "a ratio of two totals that traces nothing; chipcredit run prints it under the "
+            "parties table (JSON: parties.LAB.purchases_by_vendor.VENDOR.vendor_financed_share)."
+            ) in en
+    # right after the self-funded note, in both languages
+    assert en.index(catalogue("en").t("report.vendors_note")) < en.index("The share of a lab's")
+    zh = vendors_caption(records, parties, [], catalogue("zh"))
+    assert catalogue("zh").t("report.vendors_financed_note") in zh
+    assert "摘要文件" in zh
+    # no lab, no sentence
+    assert "vendor_financed_share" not in vendors_caption(records, parties[:2], [], catalogue("en"))

@@ -72,15 +72,17 @@ def test_the_vendors_caption_is_the_reports_in_the_reports_order() -> None:
     assert table is not None and isinstance(table.caption, str)
     note = catalogue("en").t("report.vendors_note")
     assert table.caption == (
-        note + " The unit share is over the paths on which some vendor sold units in the last "
+        note + " " + catalogue("en").t("report.vendors_financed_note")
+        + " The unit share is over the paths on which some vendor sold units in the last "
         "four quarters; on 50% of the paths none was sold, and a share of nothing has no "
         "value. Not in this scenario, so not in its self-funded revenue (the deal registry's "
         "vendor funding after the start that no deal of the scenario links to): lu-wi "
         "(lucent to winstar, SPV lease, $2.5B, 1999-06).")
     assert table.caption == vendors_caption(summary, parties, left_out, catalogue("en"))
-    # nothing left out and every path sold: the note alone
+    # nothing left out and every path sold: the notes alone (a lab: the other ratio's too)
     table = vendors_table([{**summary[0], "nan_share": 0.0}], parties, "medians and means")
-    assert table is not None and table.caption == note
+    assert table is not None and table.caption == (
+        note + " " + catalogue("en").t("report.vendors_financed_note"))
 
 
 def test_run_names_seed_2025s_left_out_funding_in_the_reports_words() -> None:

@@ -29,6 +29,8 @@ blocks and runs are bit-identical whatever the chunking.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -45,8 +47,9 @@ from .flow_kernel import MAX_TIMES, flow_metrics
 from .portfolio import portfolio_columns
 from .valuation import irr, npv, npv_factors
 
-__all__ = ["DEAL_METRICS", "LOSS_OUTCOMES", "PARTY_METRICS", "PURCHASE_METRICS", "column", "position_losses",
-           "position_marks", "reduce_chunk", "survival", "survivals"]
+__all__ = ["DEAL_METRICS", "LOSS_OUTCOMES", "PARTY_METRICS", "PURCHASE_METRICS", "VENDOR_MONEY_KINDS",
+           "column", "position_losses", "position_marks", "reduce_chunk", "survival", "survivals",
+           "vendor_money_in"]
 
 DEAL_METRICS = ("npv", "irr", "moic", "npv_realised", "moic_realised", "loss",
                 "peak_exposure", "cash_in", "cash_out")
@@ -60,10 +63,20 @@ PARTY_METRICS = ("revenue_total", "cash_end", "default_quarter", "default_cause"
 market share over the last four quarters (NaN where no vendor sold any units then), and
 with financials the rest."""
 
-PURCHASE_METRICS = ("units_total", "spend_total")
+PURCHASE_METRICS = ("units_total", "spend_total", "vendor_money_in")
 """A lab's purchases from one vendor over the horizon, ``purchases|LAB|METRIC|VENDOR``:
 capacity units bought and $B paid for them (the vendor's ``sale`` flows the lab paid:
-its own purchases and a vendor credit's delivery; `Sim.purchases`)."""
+its own purchases and a vendor credit's delivery; `Sim.purchases`), and the $B the
+vendor's deals put into the lab (`VENDOR_MONEY_KINDS`, `vendor_money_in`)."""
+
+VENDOR_MONEY_KINDS = ("equity", "tranche", "loan_draw", "credit_draw", "conversion_equity",
+                      "warrant_sale")
+"""The ledger's flow kinds that ``vendor_money_in`` adds up, each paid to the lab in a deal
+whose payer is the vendor: an ``equity`` deal's equity, a ``milestone_equity`` deal's
+tranches, a ``loan``'s draw, a ``credit_facility``'s or a ``vendor_credit``'s credit drawn,
+a ``vendor_credit``'s conversion to equity, and the sale proceeds of the shares a
+``deployment_warrant`` issued (the market pays them, with the issuer's money origin: the
+issuer's shareholders pay through dilution)."""
 
 
 LOSS_OUTCOMES = ("debt_loss",)
@@ -149,15 +162,62 @@ def _shares_where_sold(vendors: list[VendorState]) -> dict[str, NDArray[np.float
             for vendor, share in market_share_end(vendors).items()}
 
 
+def vendor_money_in(deal: DealRuntime, flows: dict[int, NDArray[np.float64]], sim: Sim
+                    ) -> tuple[tuple[int, int], NDArray[np.float64]] | None:
+    """What ``deal`` moves from a vendor to a lab over the horizon, ``((lab account, vendor
+    account), $B per path)``, the deal's flows of `VENDOR_MONEY_KINDS`; None where the deal
+    moves no money of a vendor to a lab (another kind, or another payer or payee).
+
+    ``flows`` are the deal's flows per party account (`Ledger.cashflows`), before the mark.
+    A draw paid at the start of the deal's first quarter (an ``equity`` deal's equity, a
+    ``loan``'s and a ``vendor_credit``'s draw) is the payer's whole flow at that time: the
+    deal's other flows to or from it (interest, repayments, a conversion) are paid at the end
+    of a quarter, and the sale a vendor credit pays for is not a flow of the deal.
+    """
+    kind = deal.kind
+    d: Any = deal
+    if kind in ("equity", "milestone_equity"):
+        payer, lab = d.investor, d.investee_acct
+    elif kind in ("loan", "credit_facility"):
+        payer, lab = d.lender, d.borrower
+    elif kind == "vendor_credit":
+        payer, lab = d.vendor.acct, d.borrower
+    elif kind == "deployment_warrant":
+        payer, lab = d.issuer.acct, d.holder
+    else:
+        return None
+    if payer not in sim.vendor_by_acct or lab not in sim.lab_by_acct:
+        return None
+    if kind == "milestone_equity":
+        amount = np.asarray(d.invested, dtype=np.float64).copy()
+    elif kind == "credit_facility":
+        amount = np.asarray(d.drawn_total, dtype=np.float64).copy()
+    elif kind == "deployment_warrant":
+        amount = np.asarray(d.sale_proceeds, dtype=np.float64).copy()
+    else:  # the draw at the start of the deal's first quarter
+        start = deal.start_q
+        f = flows.get(payer)
+        amount = (np.zeros(sim.n) if f is None or not 0 <= start < sim.n_quarters
+                  else 0.0 - f[:, start])
+        if kind == "vendor_credit":
+            amount = amount + d.converted
+    return (lab, payer), amount
+
+
 def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
     """Per-path outcome columns of a finished chunk, ``{column: (n,)}``."""
     out: dict[str, NDArray[np.float64]] = {}
     alive = survivals(sim)
     names = sim.account_names
     q_end = sim.n_quarters
+    # what each vendor's deals put into each lab (zero for a pair no deal links)
+    vendor_money = {pair: np.zeros(sim.n) for pair in sim.purchases}
     for deal, flows_by_slot, slots in zip(sim.deals, sim.ledger.cashflows,
                                           sim.ledger.deal_slots, strict=True):
         flows = {acct: flows_by_slot[s] for acct, s in slots.items()}
+        moved = vendor_money_in(deal, flows, sim)  # before the mark is added to the flows
+        if moved is not None and moved[0] in vendor_money:
+            vendor_money[moved[0]] += moved[1]
         marks = position_marks(deal, sim, alive)
         losses = position_losses(deal, sim, marks, flows)
         peaks = deal.peak_exposures()
@@ -198,6 +258,8 @@ def reduce_chunk(sim: Sim) -> dict[str, NDArray[np.float64]]:
             if deal.tied_gross_profit is not None and tied_vendor == party:
                 out[column(*key, "tied_gross_profit")] = deal.tied_gross_profit.copy()
     out.update(portfolio_columns(sim))
+    for (lab_acct, vendor_acct), money in vendor_money.items():
+        out[column("purchases", names[lab_acct], "vendor_money_in", names[vendor_acct])] = money
     for deal in sim.deals:
         for metric, values in deal.outcomes(sim).items():
             out[column("spv", deal.id, metric)] = (_settled(values, sim.n)

@@ -105,6 +105,7 @@ METRIC_UNITS: dict[str, str] = {
     "share_price_end": PRICE,
     # a lab's purchases from a vendor (purchases|LAB|METRIC|VENDOR, JSON purchases_by_vendor)
     "units_total": CAPACITY, "spend_total": MONEY, "spend_share": SHARE,
+    "vendor_money_in": MONEY, "vendor_financed_share": SHARE,
     # codes behind irr_reasons() and default_timing() (docs/output.md)
     "irr_reason": CODE, "irr_multiple": EVENT, "default_cause": CODE,
     # a deal's own outcomes (spv|DEAL|METRIC) and a portfolio's (portfolio|PARTY|METRIC|...)

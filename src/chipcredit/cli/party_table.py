@@ -19,14 +19,28 @@ from .captions import NotedTable
 from .formats import DASH, finite, money, path_share, percent, yes_no
 from .summary_index import Summary, summary_index, summary_stat
 
-__all__ = ["can_default", "parties_table", "spend_splits"]
+__all__ = ["SpendSplit", "can_default", "parties_table", "spend_splits"]
+
+
+class SpendSplit(dict[str, float]):
+    """A lab's pooled split of its hardware spend, ``{vendor: share}``, with ``financed``:
+    ``{vendor: vendor_financed_share}`` for the vendors whose money went into the lab (a
+    share above 0; the JSON's ``purchases_by_vendor.VENDOR.vendor_financed_share``)."""
+
+    financed: dict[str, float]
+
+    def __init__(self, shares: Mapping[str, float], financed: Mapping[str, float]) -> None:
+        super().__init__(shares)
+        self.financed = dict(financed)
 
 
 def spend_splits(summary: Mapping[str, Any] | None) -> dict[str, dict[str, float]]:
     """Each lab's pooled split of its hardware spend by vendor, ``{lab: {vendor: share}}``,
     from a JSON summary's ``parties.LAB.purchases_by_vendor.VENDOR.spend_share``, for the
-    labs that bought from two vendors or more (a share above 0); empty for a summary
-    without them (a run stored before they were reported, or none)."""
+    labs that bought from two vendors or more (a share above 0) or whose hardware spend a
+    vendor's money in partly covers (``vendor_financed_share`` above 0); each split is a
+    `SpendSplit`, whose ``financed`` holds those shares. Empty for a summary without them
+    (a run stored before they were reported, or none)."""
     out: dict[str, dict[str, float]] = {}
     for lab, item in ((summary or {}).get("parties") or {}).items():
         bought = item.get("purchases_by_vendor") if isinstance(item, Mapping) else None
@@ -35,8 +49,11 @@ def spend_splits(summary: Mapping[str, Any] | None) -> dict[str, dict[str, float
         shares = {v: float(e["spend_share"]) for v, e in bought.items()
                   if isinstance(e, Mapping) and isinstance(e.get("spend_share"), int | float)
                   and e["spend_share"] > 0}
-        if len(shares) >= 2:
-            out[lab] = shares
+        financed = {v: float(e["vendor_financed_share"]) for v, e in bought.items()
+                    if v in shares and isinstance(e.get("vendor_financed_share"), int | float)
+                    and e["vendor_financed_share"] > 0}
+        if len(shares) >= 2 or financed:
+            out[lab] = SpendSplit(shares, financed)
     return out
 
 
@@ -114,8 +131,12 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     for lab, shares in (splits or {}).items():  # who a lab bought its hardware from
         if lab in dict(parties):
             split = " · ".join(f"{vendor} {percent(share, 0)}" for vendor, share in shares.items())
+            # the vendor's money in (equity, tranches, loans, credit, conversions, its
+            # warrant's share sales) over the lab's spend with it: two totals, no tracing
+            covers = "".join(f"; {vendor}'s money in covers {percent(share, 0)} of its {vendor} "
+                             "spend" for vendor, share in getattr(shares, "financed", {}).items())
             caption.append(f"{lab} buys: {split} of its hardware spend ($B paid to "
-                           f"vendors{pooled})")
+                           f"vendors{pooled}){covers}")
     if shown_error:  # what ± is, in the HTML report's words
         caption.append(catalogue("en").t("report.mc_error_note"))
     if net_negative:  # the note of the HTML report's parties table, word for word

@@ -251,7 +251,9 @@ def vendors_caption(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tupl
     """The caption under the vendors table, the same sentences in the same order wherever
     the table is shown (the HTML report, the dashboard's Overview, the CLI): the horizon
     its totals are over (``report.vendors_horizon``), what self-funded revenue counts and
-    does not (``report.vendors_note``), what each vendor puts into the scenario's deals
+    does not (``report.vendors_note``), where a lab buys from the vendors the other ratio,
+    the share of its purchases the vendor's money in covers (``report.vendors_financed_note``),
+    what each vendor puts into the scenario's deals
     beside what comes back (``report.vendors_outlay``; with the value of the shares its
     warrants give away, `deal_dilution`, where it has any), over which paths the unit share is
     taken where some had no sales (`unsold_note`), the registry's vendor funding the
@@ -286,6 +288,8 @@ def vendors_caption(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tupl
                            years=f"{quarters / 4:g}"))
     parts.append(cat.t("report.vendors_note"))
     vendors = [party for party, kind in parties if kind == "vendor"]
+    if vendors and any(kind == "lab" for _, kind in parties):  # the analysts' other ratio
+        parts.append(cat.t("report.vendors_financed_note"))
     index = {str(r["party"]): r for r in summary if not isinstance(r.get("deal"), str)
              and str(r["metric"]) == "self_funded_revenue"}
     outlays = []
