@@ -239,6 +239,7 @@ class ChipcreditModel(mesa.Model):
                 values = row["recorded"] if kind is DealAgent else row.drop("party").to_dict()
                 for variable, value in values.items():
                     out.setdefault((row["party"], variable), []).append(float(value))
+        out.update(self.world.series)  # what the world keeps itself: purchases by vendor
         return out
 
     def step(self) -> None:
@@ -281,6 +282,7 @@ class ChipcreditModel(mesa.Model):
         vendors.do("close_books", total_sales)
         self.agents.do("observe")                                  # 9 record
         self.datacollector.collect(self)
+        w.record_purchases()  # a lab's purchases by vendor: the world's own tally
         w.books.close_quarter()
 
 

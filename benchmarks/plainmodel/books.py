@@ -8,10 +8,14 @@ start; a funding flow at the beginning of quarter ``q`` is at ``q``, every other
 
 from __future__ import annotations
 
-__all__ = ["FINANCING_KINDS", "Books"]
+__all__ = ["FINANCING_KINDS", "VENDOR_MONEY_KINDS", "Books"]
 
 FINANCING_KINDS = frozenset({"equity", "equity_round", "loan_draw", "credit_draw", "tranche"})
 """Inflows that fund a lab or a cloud rather than measure its burn."""
+VENDOR_MONEY_KINDS = frozenset({"equity", "tranche", "loan_draw", "credit_draw"})
+"""A vendor's deal money into a lab (`money_in`), with a warrant's sale proceeds, the
+issuer's money: gross, repayments not netted; a conversion of credit into shares moves no
+money (the vendor buys shares and the lab repays the credit with it)."""
 _TINY = 1e-12  # $B: a balance below this holds nothing worth tracing
 
 
@@ -42,6 +46,11 @@ class Books:
         self.pool = dict.fromkeys(funded or [], 0.0)
         self.self_funded_sales = [0.0] * len(vendors)
         self.self_funded_total = [0.0] * len(vendors)
+        self.sales_by: dict[tuple[str, str], float] = {}
+        """This quarter's ``sale`` flows by (payer, vendor), $B."""
+        self.money_in: dict[tuple[str, str], float] = {}
+        """$B each vendor's deals moved into each account since the start, by (account,
+        vendor): `VENDOR_MONEY_KINDS` from the vendor and a warrant's sale proceeds."""
 
     def pay(self, q: int, source: str, target: str, kind: str, amount: float,
             deal: str | None = None, begin: bool = False, counted: bool = True,
@@ -56,6 +65,12 @@ class Books:
         self.balance[target] += amount
         if kind in FINANCING_KINDS:
             self.financing_in[target] += amount
+        if kind == "sale":
+            self.sales_by[source, target] = self.sales_by.get((source, target), 0.0) + amount
+        vendor = (source if kind in VENDOR_MONEY_KINDS else origin if kind == "warrant_sale"
+                  else None)
+        if vendor in self.vendors:
+            self.money_in[target, vendor] = self.money_in.get((target, vendor), 0.0) + amount
         if deal is not None and counted:
             flows = self.flows[deal]
             time = q if begin else q + 1
@@ -104,6 +119,7 @@ class Books:
 
     def start_quarter(self) -> None:
         self.self_funded_sales = [0.0] * len(self.vendors)
+        self.sales_by = {}
 
     def close_quarter(self) -> None:
         for v, sales in enumerate(self.self_funded_sales):

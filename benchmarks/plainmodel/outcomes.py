@@ -89,6 +89,11 @@ def outcomes(world: World, alive: dict[str, float]) -> dict[str, float]:
         out[key + "default_quarter"] = float(lab.default_quarter)
         out[key + "default_cause"] = float(lab.cause)
         out[key + "second_source_quarter"] = float(lab.second_source)
+    for (lab_id, vendor_id), (units, spend) in world.purchases.items():
+        key = f"purchases|{lab_id}|"
+        out[f"{key}units_total|{vendor_id}"] = units
+        out[f"{key}spend_total|{vendor_id}"] = spend
+        out[f"{key}vendor_money_in|{vendor_id}"] = world.books.money_in.get((lab_id, vendor_id), 0.0)
     vendors = list(world.vendors.values())
     total_units = sum(sum(v.units_window) for v in vendors)
     for o, v in enumerate(vendors):

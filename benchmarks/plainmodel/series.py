@@ -32,7 +32,7 @@ def vendor_values(world: World, vendor: Vendor, origin: int) -> dict[str, float]
     shipped = sum(v.units for v in world.vendors.values()) > 0
     out = {"sales": vendor.sales, "gross_profit": vendor.sales * vendor.margin,
            "share": vendor.share if sold else math.nan,
-           "self_funded_share": own / vendor.sales if vendor.sales > 0 else 0.0,
+           "self_funded_share": own / vendor.sales if vendor.sales > 0 else math.nan,
            "units": vendor.units, "market_share": vendor.market_share if shipped else math.nan}
     f = vendor.financials
     if f is not None:

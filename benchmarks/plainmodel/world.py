@@ -112,6 +112,9 @@ class World:
             lab.claims.sort(key=lambda c: c.stage)
         self.series: dict[tuple[str, str], list[float]] = {}
         """The quarterly variables the engine records, ``{(party, variable): [quarter]}``."""
+        self.purchases = {(lab.id, v): [0.0, 0.0] for lab in self.labs for v in self.vendors}
+        """Each lab's hardware bought from each vendor since the start, ``{(lab, vendor):
+        [capacity units, $B]}``: the ``sale`` flows it paid, in units at the quarter's price."""
         self.tied: list[Tied] = []
         for vendor in self.vendors.values():  # a price before the first close
             if vendor.financials is not None:
@@ -171,6 +174,18 @@ class World:
         for party, values in rows:
             for variable, value in values.items():
                 self.series.setdefault((party, variable), []).append(value)
+        self.record_purchases()
+
+    def record_purchases(self) -> None:
+        """Phase 9: each lab's purchases from each vendor this quarter (its ``sale`` flows
+        to the vendor), added to its totals and kept as the ``(LAB|VENDOR, purchases)``
+        series."""
+        for (lab, vendor), totals in self.purchases.items():
+            spent = self.books.sales_by.get((lab, vendor), 0.0)
+            content = self.vendors[vendor].content
+            totals[0] += spent / content if content > 0 else 0.0
+            totals[1] += spent
+            self.series.setdefault((f"{lab}|{vendor}", "purchases"), []).append(spent)
 
     def drivers(self, q: int) -> None:                         # 1
         self.market.step(q)

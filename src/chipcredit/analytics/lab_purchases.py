@@ -10,7 +10,8 @@ is the cloud's: neither is counted here.
 
 ``purchases|LAB|vendor_money_in|VENDOR`` ($B over the horizon) is the money the vendor's
 deals put into the lab (`chipcredit.analytics.metrics.VENDOR_MONEY_KINDS`: equity,
-tranches, loans and credit drawn, conversions, its warrant's share sale proceeds), and
+tranches, loans and credit drawn, its warrant's share sale proceeds; a credit's conversion
+into shares moves no money and is not counted again), and
 ``vendor_financed_share`` its pooled ratio to ``spend_total``: a ratio of two totals, with
 no tracing of which dollar paid for what (the vendors' ``self_funded_revenue`` traces it).
 """

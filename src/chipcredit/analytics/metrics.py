@@ -69,14 +69,15 @@ capacity units bought and $B paid for them (the vendor's ``sale`` flows the lab 
 its own purchases and a vendor credit's delivery; `Sim.purchases`), and the $B the
 vendor's deals put into the lab (`VENDOR_MONEY_KINDS`, `vendor_money_in`)."""
 
-VENDOR_MONEY_KINDS = ("equity", "tranche", "loan_draw", "credit_draw", "conversion_equity",
-                      "warrant_sale")
+VENDOR_MONEY_KINDS = ("equity", "tranche", "loan_draw", "credit_draw", "warrant_sale")
 """The ledger's flow kinds that ``vendor_money_in`` adds up, each paid to the lab in a deal
 whose payer is the vendor: an ``equity`` deal's equity, a ``milestone_equity`` deal's
 tranches, a ``loan``'s draw, a ``credit_facility``'s or a ``vendor_credit``'s credit drawn,
-a ``vendor_credit``'s conversion to equity, and the sale proceeds of the shares a
-``deployment_warrant`` issued (the market pays them, with the issuer's money origin: the
-issuer's shareholders pay through dilution)."""
+and the sale proceeds of the shares a ``deployment_warrant`` issued (the market pays them,
+with the issuer's money origin: the issuer's shareholders pay through dilution). A
+``vendor_credit``'s ``conversion_equity`` is left out: it moves no money (the vendor buys
+the shares and the lab repays the credit with it), and the credit it repays was counted
+when it was drawn."""
 
 
 LOSS_OUTCOMES = ("debt_loss",)
@@ -199,8 +200,8 @@ def vendor_money_in(deal: DealRuntime, flows: dict[int, NDArray[np.float64]], si
         f = flows.get(payer)
         amount = (np.zeros(sim.n) if f is None or not 0 <= start < sim.n_quarters
                   else 0.0 - f[:, start])
-        if kind == "vendor_credit":
-            amount = amount + d.converted
+    # a vendor credit's conversion into shares moves no money (the vendor buys the shares
+    # and the lab repays the credit with that money): its draw is the money in
     return (lab, payer), amount
 
 
