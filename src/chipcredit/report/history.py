@@ -15,7 +15,7 @@ from .tables import Cell, table
 if TYPE_CHECKING:
     from chipcredit.analytics.result import Result
 
-__all__ = ["WHERE_KEYS", "history_section"]
+__all__ = ["WHERE_KEYS", "history_rows", "history_section"]
 
 WHERE_KEYS = {hc.INSIDE: "inside", hc.BELOW: "below", hc.ABOVE: "above", hc.AT_BASE: "at_base",
               hc.BELOW_BASE: "below_base", hc.ABOVE_BASE: "above_base",
@@ -30,12 +30,17 @@ def _quarter(offset: float | None, labels: list[str], cat: Catalogue) -> str:
     return labels[min(max(int(offset), 0), len(labels) - 1)]
 
 
-def history_section(result: Result, cat: Catalogue) -> str:
-    """The section's HTML: a note on how to read it and one row per observation; empty
-    when the scenario records no history."""
+def history_rows(result: Result, cat: Catalogue) -> tuple[str, list[str], list[list[str]]]:
+    """The note on how to read the table (the paths and seed the bands are over, or the
+    base case), the headers, and one row of text per observation: its label, the series (or
+    "PARTY defaults"), the quarter, the model's p05 / p50 / p95 (the base case's value in a
+    deterministic run), the observed value, its percentile rank (for a default, P(by the
+    quarter) and in the horizon; not in a deterministic run), where it falls, and its
+    source. The report's section and the dashboard's table are both built from it; ``""``
+    and no rows when the scenario records no history."""
     checks = hc.history_check(result)
     if not checks:
-        return ""
+        return "", [], []
     labels = result.quarter_labels()
     det = result.deterministic
     rows = []
@@ -58,10 +63,8 @@ def history_section(result: Result, cat: Catalogue) -> str:
                      else " / ".join(cat.number(v, 4) for v in (c.p05, c.p50, c.p95)))
             observed = cat.number(c.observed, 4)
             rank = cat.na() if c.rank is None else f"{c.rank:.1f}"
-        row = [Cell(c.label, "data"), Cell(series, "data"), Cell(c.quarter), Cell(model, "num"),
-               Cell(observed, "num")]
-        row += ([] if det else [Cell(rank, "num")]) + [Cell(where), Cell(c.source or "", "data")]
-        rows.append(row)
+        row = [c.label, series, c.quarter, model, observed]
+        rows.append(row + ([] if det else [rank]) + [where, c.source or ""])
     headers = [cat.t("history.col_observation"), cat.t("history.col_series"),
                cat.t("history.col_quarter"),
                cat.t("history.col_base" if det else "history.col_model"),
@@ -71,4 +74,18 @@ def history_section(result: Result, cat: Catalogue) -> str:
     intro = (cat.t("history.intro_deterministic") if det else
              cat.t("history.intro", paths=cat.paths(max(c.paths for c in checks)),
                    seed=result.seed))
-    return f'<p class="note">{html.escape(intro)}</p>' + table(headers, rows)
+    return intro, headers, rows
+
+
+def history_section(result: Result, cat: Catalogue) -> str:
+    """The section's HTML: a note on how to read it and one row per observation; empty
+    when the scenario records no history."""
+    intro, headers, rows = history_rows(result, cat)
+    if not rows:
+        return ""
+    # the label, series and source are the scenario's words; the model and observed
+    # values (and a rank) are numbers
+    kinds = ["data", "data", "", "num", "num"] + ["num"] * (len(headers) - 7) + ["", "data"]
+    cells = [[Cell(text, kind) if kind else Cell(text) for text, kind in zip(row, kinds, strict=True)]
+             for row in rows]
+    return f'<p class="note">{html.escape(intro)}</p>' + table(headers, cells)
