@@ -15,6 +15,13 @@ from numpy.typing import NDArray
 from chipcredit.scenario.clouds import Cloud
 from chipcredit.scenario.model import Scenario
 from chipcredit.scenario.parties import Buyer, Lab, Vendor
+from chipcredit.scenario.recorded import (
+    CLOUD_VARIABLES,
+    FINANCIAL_VARIABLES,
+    LAB_VARIABLES,
+    SPENDING_VARIABLES,
+    VENDOR_VARIABLES,
+)
 
 from .choice import ChoiceModel
 from .clouds import CloudState
@@ -34,23 +41,6 @@ from .workspace import Workspace
 
 __all__ = ["LAB_VARIABLES", "SPENDING_VARIABLES", "VENDOR_VARIABLES", "Sim", "TiedFunds"]
 
-LAB_VARIABLES = ("revenue", "cash", "capacity", "valuation", "arrears")
-"""Quarterly variables kept for labs: $B per quarter, $B, capacity units, $B, $B; a lab with
-a spending rule adds `SPENDING_VARIABLES`."""
-SPENDING_VARIABLES = ("spending_cut", "spending_deferred")
-"""The spending rule's deferral (`engine.spending`): the share of the quarter's planned new
-capacity deferred (0..1) and the compute spending deferred, $B per quarter at the all-in cost."""
-VENDOR_VARIABLES = ("sales", "gross_profit", "share", "units", "market_share")
-"""Quarterly variables kept for vendors: $B per quarter, $B per quarter, share of sales,
-capacity units sold, share of the units every vendor sold; vendors with financials add
-`FINANCIAL_VARIABLES`."""
-FINANCIAL_VARIABLES = ("operating_profit", "equity_value", "share_price", "shares_outstanding",
-                       "stakes_value")
-"""$B per quarter, $B, $ per share, millions of shares, $B (stakes and loans marked)."""
-BUYER_VARIABLES = ("capacity",)
-CLOUD_VARIABLES = ("revenue", "cash", "capacity", "unsold", "spot_price")
-"""Quarterly variables kept for clouds: $B per quarter, $B, capacity units, capacity units,
-$B per unit-year."""
 FLOW_RESERVOIR = 2_048
 """The flows matrix's p05 and p95 come from every flow of the paths with index below this:
 4 bytes x quarters x flow keys per path (about 30 MB for seed-2025). A p05 from 2,048 paths

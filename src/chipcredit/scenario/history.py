@@ -34,6 +34,14 @@ from chipcredit.errors import did_you_mean
 from .base import Model, QuarterLabel
 from .cross_problem import CrossProblem, within
 from .numberform import Real, refusal
+from .recorded import (
+    BUYER_VARIABLES,
+    CLOUD_VARIABLES,
+    FINANCIAL_VARIABLES,
+    LAB_VARIABLES,
+    SPENDING_VARIABLES,
+    VENDOR_VARIABLES,
+)
 
 if TYPE_CHECKING:
     from .model import Scenario
@@ -158,18 +166,9 @@ class HistoryItem(Model):
 
 def series_variables(sc: Scenario) -> dict[str, tuple[str, ...]]:
     """The quarterly variables recorded under each party and deal id of ``sc``, as a run
-    records them (`chipcredit.engine.sim.Sim._record`): ``{"parties.ID": (...),
-    "deals.ID": (...)}``. A vendor's ``self_funded_share`` is recorded when the run traces
+    records them (`chipcredit.scenario.recorded`, `chipcredit.engine.sim.Sim._record`):
+    ``{"parties.ID": (...), "deals.ID": (...)}``. A vendor's ``self_funded_share`` is recorded when the run traces
     money provenance (the default)."""
-    from chipcredit.engine.sim import (
-        BUYER_VARIABLES,
-        CLOUD_VARIABLES,
-        FINANCIAL_VARIABLES,
-        LAB_VARIABLES,
-        SPENDING_VARIABLES,
-        VENDOR_VARIABLES,
-    )
-
     out: dict[str, tuple[str, ...]] = {}
     for p in sc.parties:
         names: tuple[str, ...] = ()
