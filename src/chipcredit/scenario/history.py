@@ -167,8 +167,8 @@ class HistoryItem(Model):
 def series_variables(sc: Scenario) -> dict[str, tuple[str, ...]]:
     """The quarterly variables recorded under each party and deal id of ``sc``, as a run
     records them (`chipcredit.scenario.recorded`, `chipcredit.engine.sim.Sim._record`):
-    ``{"parties.ID": (...), "deals.ID": (...)}``. A vendor's ``self_funded_share`` is recorded when the run traces
-    money provenance (the default)."""
+    ``{"parties.ID": (...), "deals.ID": (...)}``. A vendor's ``self_funded_share`` is
+    recorded when the run traces money provenance (the default)."""
     out: dict[str, tuple[str, ...]] = {}
     for p in sc.parties:
         names: tuple[str, ...] = ()
