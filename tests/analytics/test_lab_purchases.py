@@ -281,7 +281,7 @@ def test_the_vendors_note_points_to_the_vendor_financed_share(financed: cc.Resul
     en = vendors_caption(records, parties, [], catalogue("en"))
     assert ("The share of a lab's purchases from a vendor that the vendor's money paid for, as "
             "analysts quote it, is another figure: the vendor's money in (what its deals paid "
-            "the lab: equity, tranches, loans and credit drawn, conversions, its warrant's share "
+            "the lab: equity, tranches, loans and credit drawn, its warrant's share "
             "sale proceeds) over what the lab paid it for hardware, both summed over all paths, "
             "a ratio of two totals that traces nothing; chipcredit run prints it under the "
             "parties table (JSON: parties.LAB.purchases_by_vendor.VENDOR.vendor_financed_share)."

@@ -131,7 +131,7 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     for lab, shares in (splits or {}).items():  # who a lab bought its hardware from
         if lab in dict(parties):
             split = " · ".join(f"{vendor} {percent(share, 0)}" for vendor, share in shares.items())
-            # the vendor's money in (equity, tranches, loans, credit, conversions, its
+            # the vendor's money in (equity, tranches, loans, credit, its
             # warrant's share sales) over the lab's spend with it: two totals, no tracing
             covers = "".join(f"; {vendor}'s money in covers {percent(share, 0)} of its {vendor} "
                              "spend" for vendor, share in getattr(shares, "financed", {}).items())
