@@ -141,6 +141,7 @@ def test_the_caption_names_the_horizon_the_outlay_and_what_is_outside() -> None:
         "10 years), not a yearly one; the split by year is in the table of self-funded revenue "
         "by year (chipcredit run, the HTML report) and in the JSON summary "
         "(vendors.VENDOR.self_funded_by_year). " + cat.t("report.vendors_note")
+        + " " + cat.t("report.vendors_financed_note")  # openai is a lab
         + " Beside the money coming back: what each vendor puts into the scenario's deals over "
         "the horizon (its cash out summed over its deals, undiscounted, mean over paths; shares "
         "it issues, such as a warrant's, are not cash out) against its self-funded revenue "
@@ -152,7 +153,9 @@ def test_the_caption_names_the_horizon_the_outlay_and_what_is_outside() -> None:
         "counts as self-funded. The deal registry lists nv-nb (Nvidia to nebius, equity, $2B, "
         "2026-03-11); a stake or leaseback the registry does not list is outside too.")
     # without the scenario at hand (no horizon) and nothing to say: the note alone
-    assert vendors_caption([], parties, [], cat) == cat.t("report.vendors_note")
+    assert vendors_caption([], parties, [], cat) == (
+        cat.t("report.vendors_note") + " " + cat.t("report.vendors_financed_note"))
+    assert vendors_caption([], [("nvidia", "vendor")], [], cat) == cat.t("report.vendors_note")
 
 
 def test_seed_2025_stakes_outside_the_scenario_come_from_the_registry() -> None:
