@@ -15,7 +15,7 @@ import chipcredit as cc
 from chipcredit.report import i18n
 from chipcredit.report.html import build_report, report_figures
 from chipcredit.report.self_funded_buyers import self_funded_buyers_note
-from chipcredit.report.vendors import financials_html
+from chipcredit.report.vendor_financials import financials_html
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from chipcredit import cli
 from chipcredit.cli.formats import money
 from chipcredit.cli.vendor_tables import vendor_financials_table
-from chipcredit.report.vendors import financial_rows
+from chipcredit.report.vendor_financials import financial_rows
 
 TITLE = "Vendors' equity, share price, stakes and operating profit"
 

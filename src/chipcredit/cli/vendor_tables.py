@@ -18,13 +18,8 @@ from chipcredit.analytics.vendor_years import part_quarters
 from chipcredit.report.deal_odds import DUST
 from chipcredit.report.i18n import catalogue
 from chipcredit.report.monte_carlo_error import money_error
-from chipcredit.report.vendors import (
-    Horizon,
-    financial_rows,
-    financials_note,
-    vendor_rows,
-    vendors_caption,
-)
+from chipcredit.report.vendor_financials import financial_rows, financials_note
+from chipcredit.report.vendors import Horizon, vendor_rows, vendors_caption
 
 from .captions import NotedTable
 from .formats import DASH, finite, money, path_share, percent, yes_no
@@ -131,8 +126,8 @@ def vendor_financials_table(summary: Mapping[str, Any] | None, *, deterministic:
     """The table under the vendors table: for each vendor with ``financials``, its equity
     value, share price and stakes value at the horizon and its operating profit over it,
     then the dilution cost of each warrant deal it issues: the rows of
-    `chipcredit.report.vendors.financial_rows`, as the HTML report's vendors section shows
-    them, with the caption of `chipcredit.report.vendors.financials_note` (English).
+    `chipcredit.report.vendor_financials.financial_rows`, as the HTML report's vendors section shows
+    them, with the caption of `chipcredit.report.vendor_financials.financials_note` (English).
 
     Parameters
     ----------

@@ -33,7 +33,8 @@ from .solvency import defaulting_parties
 from .summary import summary_text
 from .tables import metadata_table, parties_table, sensitivity_table, table, vendors_table
 from .theme import FONT, display_name, graph_objects
-from .vendors import financials_html, horizon
+from .vendor_financials import financials_html
+from .vendors import horizon
 
 __all__ = ["CHART_CONFIG", "build_report", "report_figures", "write_report"]
 

@@ -11,7 +11,6 @@ the unit share is taken, and the registry's vendor funding the scenario leaves o
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,11 +19,9 @@ from typing import Any
 from chipcredit.registry import registry_rows
 from chipcredit.registry.network import LIVE_STATUSES
 
-__all__ = ["BASE_CASE_COLUMNS", "FINANCIAL_METRICS", "VENDOR_COLUMNS", "FinancialRow", "Horizon",
-           "VendorRow", "deal_dilution", "deal_outlay", "financial_rows", "financials_html",
-           "financials_note", "horizon", "hypothetical_note", "outside_funding", "pooled_share",
-           "unmodelled_funding",
-           "unsold_note", "vendor_rows", "vendors_caption"]
+__all__ = ["BASE_CASE_COLUMNS", "VENDOR_COLUMNS", "Horizon", "VendorRow", "deal_dilution",
+           "deal_outlay", "horizon", "hypothetical_note", "outside_funding", "pooled_share", "stat_value",
+           "unmodelled_funding", "unsold_note", "vendor_rows", "vendors_caption"]
 
 Horizon = tuple[str, str, int]
 """A scenario's horizon as its tables name it: first quarter, last quarter, quarters
@@ -71,7 +68,9 @@ class VendorRow:
     values: tuple[float | None, ...]
 
 
-def _value(row: Mapping[str, Any] | None, stat: str) -> float | None:
+def stat_value(row: Mapping[str, Any] | None, stat: str) -> float | None:
+    """A statistic of a summary row (or a JSON figure), as a float; None where it is
+    missing, not a number, or NaN."""
     if row is None:
         return None
     value = row.get(stat)
@@ -106,7 +105,7 @@ def vendor_rows(summary: Sequence[Mapping[Any, Any]],
              if not isinstance(r.get("deal"), str)}
     return [VendorRow(party, tuple(pooled_share(index.get((party, metric)),
                                                 index.get((party, "revenue_total")))
-                                   if stat == "pooled" else _value(index.get((party, metric)), stat)
+                                   if stat == "pooled" else stat_value(index.get((party, metric)), stat)
                                    for metric, stat, _ in columns))
             for party, kind in parties if kind == "vendor"]
 
@@ -117,7 +116,7 @@ def pooled_share(own: Mapping[str, Any] | None, revenue: Mapping[str, Any] | Non
     and the by-year table's totals have it; None where either is missing or the revenue is
     0. Not the mean of the per-path shares (``self_funded_revenue_share``), which weighs a
     path of small sales as much as one of large ones."""
-    num, den = _value(own, "mean"), _value(revenue, "mean")
+    num, den = stat_value(own, "mean"), stat_value(revenue, "mean")
     return None if num is None or not den else num / den
 
 
@@ -196,7 +195,7 @@ def deal_outlay(summary: Sequence[Mapping[Any, Any]], vendor: str) -> float | No
     """The mean of what ``vendor`` puts into the scenario's deals over the horizon ($B): the
     sum over its deals of the mean of its ``cash_out`` (undiscounted; the mean of a sum is
     the sum of the means, so it is exact), or None where it is in no deal."""
-    outs = [_value(r, "mean") for r in summary if isinstance(r.get("deal"), str)
+    outs = [stat_value(r, "mean") for r in summary if isinstance(r.get("deal"), str)
             and str(r["party"]) == vendor and str(r["metric"]) == "cash_out"]
     numbers = [x for x in outs if x is not None]
     return float(sum(numbers)) if numbers else None
@@ -209,7 +208,7 @@ def deal_dilution(summary: Sequence[Mapping[Any, Any]], vendor: str) -> float | 
     none or their mean is 0. Not cash, so neither its ``cash_out`` nor any NPV counts it
     (docs/design.md, "What a deal's metrics count"): the vendors note shows it beside the
     cash put in, so a warrant does not read as free."""
-    costs = [_value(r, "mean") for r in summary if isinstance(r.get("deal"), str)
+    costs = [stat_value(r, "mean") for r in summary if isinstance(r.get("deal"), str)
              and str(r["party"]) == vendor and str(r["metric"]) == "dilution_cost"]
     total = float(sum(x for x in costs if x is not None))
     return total if total != 0.0 else None
@@ -226,7 +225,7 @@ def unsold_note(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tuple[st
     vendors = [party for party, kind in parties if kind == "vendor"]
     rows = [r for r in summary if not isinstance(r.get("deal"), str) and vendors
             and str(r["party"]) == vendors[0] and str(r["metric"]) == "market_share_end"]
-    share = _value(rows[0], "nan_share") if rows else None
+    share = stat_value(rows[0], "nan_share") if rows else None
     return cat.t("report.vendors_unsold", share=cat.path_share(share, 3)) if share else ""
 
 
@@ -297,7 +296,7 @@ def vendors_caption(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tupl
         out = deal_outlay(summary, v)
         if out is None or v not in index:
             continue
-        back = cat.money(_value(index.get(v), "mean"))
+        back = cat.money(stat_value(index.get(v), "mean"))
         shares = deal_dilution(summary, v)
         outlays.append(
             cat.t("report.vendors_outlay_item", vendor=name(v), outlay=cat.money(out), back=back)
@@ -318,77 +317,6 @@ def vendors_caption(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tupl
         parts.append(cat.t("report.vendors_outside",
                            deals=_items(outside, cat, name, parties=False)))
     return " ".join(parts)
-
-
-FINANCIAL_METRICS = ("equity_value_end", "share_price_end", "stakes_value_end",
-                     "operating_profit_total")
-"""The JSON summary's ``vendors.VENDOR`` figures of a vendor with ``financials``, in the
-order the vendor financials table shows them (equity value, share price and stakes value at
-the horizon, operating profit summed over it); ``dilution_cost`` of each warrant deal it
-issues follows them."""
-
-
-@dataclass(frozen=True)
-class FinancialRow:
-    """One row of the vendor financials table: the vendor, the figure (one of
-    `FINANCIAL_METRICS`, or ``dilution_cost`` with the ``deal`` it is of) and its statistics
-    as the JSON summary has them (``p05``, ``p50``, ``p95``, ``mean``, ``mean_se``; None
-    where it has none)."""
-
-    vendor: str
-    metric: str
-    deal: str | None
-    stats: Mapping[str, float | None]
-
-    @property
-    def path(self) -> str:
-        """The JSON summary's path of the figure (``vendors.amd.share_price_end``,
-        ``deals.amd-openai-warrant.parties.amd.dilution_cost``)."""
-        if self.deal is None:
-            return f"vendors.{self.vendor}.{self.metric}"
-        return f"deals.{self.deal}.parties.{self.vendor}.{self.metric}"
-
-
-_STATS = ("p05", "p50", "p95", "mean", "mean_se")
-
-
-def financial_rows(summary: Mapping[str, Any] | None) -> list[FinancialRow]:
-    """The vendor financials table's rows from a JSON summary (`Result.to_dict`, or the one
-    the run store keeps): for each vendor with ``financials`` (its ``vendors.VENDOR`` entry
-    has ``equity_value_end``), in the summary's order, its `FINANCIAL_METRICS`, then the
-    ``dilution_cost`` of each deal in which it gives shares away (its entry in the deal's
-    ``parties`` has a ``dilution_cost``: a warrant's issuer), in deal order. Empty where no
-    vendor has financials or there is no summary."""
-    vendors = (summary or {}).get("vendors") or {}
-    deals = (summary or {}).get("deals") or {}
-    out: list[FinancialRow] = []
-    for vendor, entry in vendors.items():
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("equity_value_end"), Mapping):
-            continue
-        for metric in FINANCIAL_METRICS:
-            figures = entry.get(metric)
-            if isinstance(figures, Mapping):
-                out.append(FinancialRow(vendor, metric, None,
-                                        {k: _value(figures, k) for k in _STATS}))
-        for deal, deal_entry in deals.items():
-            party = ((deal_entry or {}).get("parties") or {}).get(vendor) or {}
-            figures = party.get("dilution_cost")
-            if isinstance(figures, Mapping):
-                out.append(FinancialRow(vendor, "dilution_cost", deal,
-                                        {k: _value(figures, k) for k in _STATS}))
-    return out
-
-
-def financials_note(cat: Any, *, horizon: Horizon | None = None,
-                    deterministic: bool = False) -> str:
-    """The caption under the vendor financials table in ``cat``'s words: when each figure
-    is taken (at the horizon's end, or summed over it), what stakes value and dilution cost
-    are, and what the statistics are over (paths, or the base case's one path)."""
-    span = "" if horizon is None else cat.t("report.vendor_financials_span", first=horizon[0],
-                                            last=horizon[1])
-    return (cat.t("report.vendor_financials_note", span=span) + " "
-            + cat.t("report.vendor_financials_base" if deterministic
-                    else "report.vendor_financials_stats"))
 
 
 def hypothetical_note(pairs: Sequence[tuple[str, str]], parties: Sequence[tuple[str, str]],
@@ -414,41 +342,3 @@ def hypothetical_note(pairs: Sequence[tuple[str, str]], parties: Sequence[tuple[
     if not items:
         return ""
     return cat.t("report.vendors_hypothetical", items=cat.t("report.item_separator").join(items))
-
-
-def financials_html(summary: Mapping[str, Any] | None, cat: Any,
-                    name: Callable[[str], str] = str, *, deterministic: bool = False,
-                    horizon: Horizon | None = None) -> str:
-    """The vendor financials table of the HTML report's vendors section: the rows of
-    `financial_rows` (the figures the CLI's table under its vendors table prints), each
-    figure in its unit in ``cat``'s words (`chipcredit.report.i18n.Catalogue.path_value`:
-    money in $B or 亿美元, the share price in $ a share), the mean with its Monte Carlo
-    standard error; then the note of `financials_note`. ``""`` where no vendor has
-    financials."""
-    from .monte_carlo_error import money_error
-    from .tables import Cell, table
-
-    rows = financial_rows(summary)
-    if not rows:
-        return ""
-    stats = ("p50",) if deterministic else ("p05", "p50", "p95", "mean")
-    headers = [cat.t("report.col_party"), cat.t("report.col_vendor_figure"),
-               *((cat.t("report.col_base_case"),) if deterministic
-                 else (cat.t(f"report.col_{k}") for k in stats))]
-    body = []
-    last = None
-    for row in rows:
-        cells = [Cell(name(row.vendor) if row.vendor != last else "", "data"),
-                 Cell(cat.t(f"report.vendor_figure_{row.metric}", deal=row.deal))]
-        last = row.vendor
-        for k in stats:
-            text = cat.path_value(f"{row.path}.{k}", row.stats[k])
-            se = row.stats["mean_se"]
-            if k == "mean" and se is not None and se >= 1e-9:  # float dust is no error
-                text += " " + (money_error(se, cat) if row.metric != "share_price_end"
-                               else f"±{se:,.2f}")
-            cells.append(Cell(text.rstrip(), "num"))
-        body.append(cells)
-    note = financials_note(cat, horizon=horizon, deterministic=deterministic)
-    return (f"<h3>{html.escape(cat.t('report.vendor_financials'))}</h3>" + table(headers, body)
-            + f'<p class="note">{html.escape(note)}</p>')

@@ -1,6 +1,6 @@
 """The Market tab's vendor financials table: the HTML report's and ``chipcredit run``'s table
-under the vendors table (`chipcredit.report.vendors.financial_rows`), read from the JSON
-summary, with the report's caption (`chipcredit.report.vendors.financials_note`): for each
+under the vendors table (`chipcredit.report.vendor_financials.financial_rows`), read from the JSON
+summary, with the report's caption (`chipcredit.report.vendor_financials.financials_note`): for each
 vendor with ``financials``, its equity value, share price and stakes value at the horizon,
 its operating profit over it, and the dilution cost of each warrant deal it issues."""
 
@@ -12,7 +12,8 @@ import chipcredit as cc
 from chipcredit.dashboard.names import party_name
 from chipcredit.report.i18n import Catalogue
 from chipcredit.report.monte_carlo_error import money_error
-from chipcredit.report.vendors import financial_rows, financials_note, horizon
+from chipcredit.report.vendor_financials import financial_rows, financials_note
+from chipcredit.report.vendors import horizon
 
 __all__ = ["financials_table", "financials_text"]
 
