@@ -31,7 +31,8 @@ from chipcredit.dashboard.tabs.labs import spend_split, spend_split_text
 from chipcredit.dashboard.tabs.vendor_financials import financials_table, financials_text
 from chipcredit.dashboard.text import words
 from chipcredit.report.theme import display_name
-from chipcredit.report.vendors import financials_html, financials_note, horizon
+from chipcredit.report.vendor_financials import financials_html, financials_note
+from chipcredit.report.vendors import horizon
 
 
 @pytest.fixture(scope="module")
