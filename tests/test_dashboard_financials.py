@@ -2,7 +2,8 @@
 and the labs' purchases: the Market tab's vendor financials table is, cell for cell, the
 report's (`chipcredit.report.vendors.financials_html`), with the share price and equity value
 among a vendor's fans; the Labs tab says how a lab's hardware spend splits by vendor, the
-pooled shares of ``chipcredit run``'s line (`chipcredit.cli.party_table.spend_splits`).
+line of ``chipcredit run`` and the
+report's parties notes (`chipcredit.report.lab_purchases.purchases_line`).
 
 Hand-built summaries check the layout and the words; seed-2025 at 200 paths, seed 4, checks
 parity with the report and the CLI.
@@ -153,13 +154,21 @@ def test_a_labs_spend_split_by_hand(result: cc.Result) -> None:
                                               {"nvidia": 0.0898})
     assert spend_split(summary, "xai") is None and spend_split({}, "openai") is None
     assert spend_split_text(crafted, words("en"), "openai") == (
-        "OpenAI buys: Nvidia 84% · AMD 16% of its hardware spend (money paid to vendors, "
-        "pooled over paths); Nvidia's money in covers 9% of its Nvidia spend.")
+        "OpenAI buys: Nvidia 84% (n/a) · AMD 16% (n/a) of its own hardware purchases (n/a; means "
+        "over paths of the totals over the horizon); Nvidia's money in (n/a) covers 9% of its "
+        "spend with Nvidia. Capacity rented from clouds or leased from SPVs is not counted: it "
+        "is not the lab's purchase (an SPV's purchase is the SPV's).")
+    for entry, spend, money in ((summary["parties"]["openai"]["purchases_by_vendor"]["nvidia"],
+                                 168.8, 15.16), (summary["parties"]["openai"]["purchases_by_vendor"]["amd"],
+                                                 31.2, 0.0)):
+        entry["spend_total"] = {"mean": spend}
+        entry["vendor_money_in"] = {"mean": money}
     assert spend_split_text(crafted, words("zh"), "openai") == (
-        "OpenAI 的硬件采购：Nvidia 84% · AMD 16%（按支付给供应商的金额计，汇总所有路径）"
-        "；Nvidia 投入的资金覆盖其向 Nvidia 采购支出的 9%。")
+        "OpenAI 的自有硬件采购：Nvidia 84%（1,690亿美元） · AMD 16%（312亿美元）（共 2,000亿美元；"
+        "各路径均值，按整个期间合计）；Nvidia 投入的资金（152亿美元）覆盖其向 Nvidia 采购支出的 9%。"
+        "向云厂商租用或从 SPV 租赁的算力不计入：那不是该实验室的采购（SPV 的采购属于 SPV）。")
     base = _crafted(result, summary, deterministic=True)
-    assert "pooled" not in spend_split_text(base, words("en"), "openai")
+    assert "($200B; totals over the horizon)" in spend_split_text(base, words("en"), "openai")
     assert spend_split_text(crafted, words("en"), "xai") == ""
 
 
@@ -178,5 +187,31 @@ def test_the_labs_tab_says_whom_a_lab_buys_from(result: cc.Result, lang: str) ->
     _open(at, "labs", lang)
     lab = str(at.selectbox(key="lab").value)
     text = spend_split_text(result, T, lab)
-    assert text and T.t("dashboard.labs.buys_pooled") in text
+    assert text and T.t("report.lab_buys_pooled") in text
     assert markdown_safe(text) in [c.value for c in at.main.caption]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_labs_line_is_the_reports_and_the_clis(result: cc.Result, lang: str) -> None:
+    """Parity: the report's parties notes carry the Labs tab's line for each lab, and the
+    CLI's caption the same line with ids for names (English)."""
+    from rich.console import Console
+
+    from chipcredit.cli.party_table import parties_table as cli_parties_table
+    from chipcredit.report.i18n import catalogue
+    from chipcredit.report.lab_purchases import purchases_line
+    from chipcredit.report.tables import parties_table
+
+    T = words(lang)
+    page = html.unescape(parties_table(result, catalogue(lang)))
+    splits = spend_splits(result.to_dict())
+    assert set(splits) == {"openai", "xai"}
+    for lab in splits:
+        assert f'<p class="note">{spend_split_text(result, T, lab)}</p>' in page
+    console = Console(width=400, record=True)
+    console.print(cli_parties_table(result.summary().to_dict("records"),
+                                    [(p.id, p.kind) for p in result.scenario.parties],
+                                    "p50", {"openai", "xai"}, splits=splits))
+    printed = " ".join(console.export_text().split())
+    for lab, split in splits.items():
+        assert purchases_line(lab, split, catalogue("en")) in printed

@@ -165,9 +165,12 @@ def test_the_cli_parties_table_prints_a_two_vendor_labs_split(split: cc.Result) 
     console.print(parties_table(split.summary().to_dict("records"),
                                 [("nv", "vendor"), ("amd", "vendor"), ("lab", "lab")],
                                 "p50", {"lab"}, splits=splits))
-    # 6/7 is 85.7%, 1/7 14.3%
-    assert ("lab buys: nv 86% · amd 14% of its hardware spend ($B paid to vendors, pooled "
-            "over paths)") in console.export_text()
+    # 6/7 is 85.7%, 1/7 14.3%, of the $30B paid to nv and the $5B paid to amd on every path
+    assert " ".join(console.export_text().split()).count(
+        "lab buys: nv 86% ($30B) · amd 14% ($5B) of its own hardware purchases ($35B; "
+        "means over paths of the totals over the horizon). Capacity rented from clouds or "
+        "leased from SPVs is not counted: it is not the lab's purchase (an SPV's purchase is "
+        "the SPV's).") == 1
     # a single-source lab, and a summary without the figures (a run stored before them)
     assert spend_splits(run(world({"nv": 1.0})).to_dict()) == {}
     assert spend_splits({"parties": {"lab": {"kind": "lab"}}}) == {} == spend_splits(None)
@@ -230,8 +233,12 @@ def test_the_cli_caption_says_what_the_vendors_money_covers(financed: cc.Result)
     console.print(parties_table(records,
                                 [("nv", "vendor"), ("amd", "vendor"), ("lab", "lab")],
                                 "p50", {"lab"}, splits=splits))
-    assert ("lab buys: nv 86% · amd 14% of its hardware spend ($B paid to vendors, pooled "
-            "over paths); nv's money in covers 30% of its nv spend") in console.export_text()
+    # nv's $9B money in over the $30B paid to it is 30%
+    assert ("lab buys: nv 86% ($30B) · amd 14% ($5B) of its own hardware purchases "
+            "($35B; means over paths of the totals over the horizon); nv's money in ($9B) "
+            "covers 30% of its spend with nv. Capacity rented from clouds or leased from SPVs "
+            "is not counted: it is not the lab's purchase (an SPV's purchase is the SPV's)."
+            ) in " ".join(console.export_text().split())
     # a single-source lab its vendor's money went into has the line too: it buys all 2 GW
     # from nv, $40B, of which nv's $9B is 22.5%
     data = financed_world()
@@ -283,8 +290,9 @@ def test_the_vendors_note_points_to_the_vendor_financed_share(financed: cc.Resul
             "analysts quote it, is another figure: the vendor's money in (what its deals paid "
             "the lab: equity, tranches, loans and credit drawn, its warrant's share "
             "sale proceeds) over what the lab paid it for hardware, both summed over all paths, "
-            "a ratio of two totals that traces nothing; chipcredit run prints it under the "
-            "parties table (JSON: parties.LAB.purchases_by_vendor.VENDOR.vendor_financed_share)."
+            "a ratio of two totals that traces nothing; the parties table's notes give it, as "
+            "chipcredit run does under its parties table "
+            "(JSON: parties.LAB.purchases_by_vendor.VENDOR.vendor_financed_share)."
             ) in en
     # right after the self-funded note, in both languages
     assert en.index(catalogue("en").t("report.vendors_note")) < en.index("The share of a lab's")
@@ -293,3 +301,26 @@ def test_the_vendors_note_points_to_the_vendor_financed_share(financed: cc.Resul
     assert "摘要文件" in zh
     # no lab, no sentence
     assert "vendor_financed_share" not in vendors_caption(records, parties[:2], [], catalogue("en"))
+
+
+def test_the_reports_parties_table_gives_the_lines_amounts(financed: cc.Result) -> None:
+    """The HTML report's parties notes have the CLI's line: nv 30/35 = 86% and amd 5/35 = 14%
+    of the $35B the lab paid, nv's $9B money in 30% of its $30B, in en and zh."""
+    import html
+
+    from chipcredit.report.i18n import catalogue
+    from chipcredit.report.tables import parties_table
+
+    en = html.unescape(parties_table(financed, catalogue("en")))
+    assert ('<p class="note">lab buys: nv 86% ($30B) · amd 14% ($5B) of its own hardware '
+            "purchases ($35B; means over paths of the totals over the horizon); nv's money in "
+            "($9B) covers 30% of its spend with nv. Capacity rented from clouds or leased from "
+            "SPVs is not counted: it is not the lab's purchase (an SPV's purchase is the "
+            "SPV's).</p>") in en
+    zh = html.unescape(parties_table(financed, catalogue("zh")))
+    assert ("lab 的自有硬件采购：nv 86%（300亿美元） · amd 14%（50亿美元）（共 350亿美元；"
+            "各路径均值，按整个期间合计）；nv 投入的资金（90亿美元）覆盖其向 nv 采购支出的 30%。"
+            "向云厂商租用或从 SPV 租赁的算力不计入：那不是该实验室的采购（SPV 的采购属于 SPV）。"
+            ) in zh
+    # a lab with one vendor and none of its money has no line
+    assert "buys:" not in html.unescape(parties_table(run(world({"nv": 1.0})), catalogue("en")))

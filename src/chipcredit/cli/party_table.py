@@ -13,48 +13,29 @@ from rich.table import Table
 from rich.text import Text
 
 from chipcredit.report.i18n import catalogue
+from chipcredit.report.lab_purchases import LabPurchases, lab_purchases, purchases_line
 from chipcredit.report.monte_carlo_error import points_error
 
 from .captions import NotedTable
-from .formats import DASH, finite, money, path_share, percent, yes_no
+from .formats import DASH, finite, money, path_share, yes_no
 from .summary_index import Summary, summary_index, summary_stat
 
 __all__ = ["SpendSplit", "can_default", "parties_table", "spend_splits"]
 
 
-class SpendSplit(dict[str, float]):
-    """A lab's pooled split of its hardware spend, ``{vendor: share}``, with ``financed``:
-    ``{vendor: vendor_financed_share}`` for the vendors whose money went into the lab (a
-    share above 0; the JSON's ``purchases_by_vendor.VENDOR.vendor_financed_share``)."""
-
-    financed: dict[str, float]
-
-    def __init__(self, shares: Mapping[str, float], financed: Mapping[str, float]) -> None:
-        super().__init__(shares)
-        self.financed = dict(financed)
+SpendSplit = LabPurchases
+"""A lab's pooled split of its own hardware spend, ``{vendor: share}``, with ``financed``,
+``spend`` and ``money_in`` (`chipcredit.report.lab_purchases.LabPurchases`)."""
 
 
-def spend_splits(summary: Mapping[str, Any] | None) -> dict[str, dict[str, float]]:
-    """Each lab's pooled split of its hardware spend by vendor, ``{lab: {vendor: share}}``,
-    from a JSON summary's ``parties.LAB.purchases_by_vendor.VENDOR.spend_share``, for the
-    labs that bought from two vendors or more (a share above 0) or whose hardware spend a
-    vendor's money in partly covers (``vendor_financed_share`` above 0); each split is a
-    `SpendSplit`, whose ``financed`` holds those shares. Empty for a summary without them
-    (a run stored before they were reported, or none)."""
-    out: dict[str, dict[str, float]] = {}
-    for lab, item in ((summary or {}).get("parties") or {}).items():
-        bought = item.get("purchases_by_vendor") if isinstance(item, Mapping) else None
-        if not isinstance(bought, Mapping):
-            continue
-        shares = {v: float(e["spend_share"]) for v, e in bought.items()
-                  if isinstance(e, Mapping) and isinstance(e.get("spend_share"), int | float)
-                  and e["spend_share"] > 0}
-        financed = {v: float(e["vendor_financed_share"]) for v, e in bought.items()
-                    if v in shares and isinstance(e.get("vendor_financed_share"), int | float)
-                    and e["vendor_financed_share"] > 0}
-        if len(shares) >= 2 or financed:
-            out[lab] = SpendSplit(shares, financed)
-    return out
+def spend_splits(summary: Mapping[str, Any] | None) -> dict[str, LabPurchases]:
+    """Each lab's pooled split of its own hardware spend by vendor, ``{lab: SpendSplit}``,
+    from a JSON summary's ``parties.LAB.purchases_by_vendor``, for the labs that bought from
+    two vendors or more or whose spend a vendor's money in partly covers
+    (`chipcredit.report.lab_purchases.lab_purchases`, which the HTML report and the
+    dashboard read too). Empty for a summary without them (a run stored before they were
+    reported, or none)."""
+    return lab_purchases(summary)
 
 
 def can_default(parties: Sequence[Any]) -> set[str]:
@@ -70,7 +51,7 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
                   defaultable: Collection[str], *, deterministic: bool = False,
                   last: str | None = None, early: tuple[str, Mapping[str, float]] | None = None,
                   notes: Mapping[str, str] | None = None,
-                  splits: Mapping[str, Mapping[str, float]] | None = None,
+                  splits: Mapping[str, LabPurchases] | None = None,
                   roles: Mapping[str, str] | None = None) -> Table:
     """One row per (party, kind), in the order given: P(default) for the ``defaultable``
     parties (labs and clouds with their own balance sheet), median revenue and cash at the
@@ -88,7 +69,9 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
     Monte Carlo standard error in percentage points (``67.6% ±1.5``, the summary rows'
     ``se``; `chipcredit.report.monte_carlo_error`), and a caption line says what ± is.
     ``splits`` (`spend_splits`) adds a caption line for each lab that bought from two
-    vendors or more: its hardware spend by vendor, pooled over the paths. ``roles`` (party
+    vendors or more, or whose spend a vendor's money partly covers: its own hardware spend
+    by vendor with the mean $B amounts the shares are of, in the HTML report's words
+    (`chipcredit.report.lab_purchases.purchases_line`). ``roles`` (party
     to its scenario ``role``) name a party's kind in the scenario's words in the kind
     column (``telecom carrier`` for a lab)."""
     index = summary_index(summary)
@@ -127,16 +110,10 @@ def parties_table(summary: Summary, parties: Sequence[tuple[str, str]], over: st
         )
     caption = [f"{party}: {text}" for party, text in (notes or {}).items()
                if party in dict(parties)]
-    pooled = "" if deterministic else ", pooled over paths"
-    for lab, shares in (splits or {}).items():  # who a lab bought its hardware from
-        if lab in dict(parties):
-            split = " · ".join(f"{vendor} {percent(share, 0)}" for vendor, share in shares.items())
-            # the vendor's money in (equity, tranches, loans, credit, its
-            # warrant's share sales) over the lab's spend with it: two totals, no tracing
-            covers = "".join(f"; {vendor}'s money in covers {percent(share, 0)} of its {vendor} "
-                             "spend" for vendor, share in getattr(shares, "financed", {}).items())
-            caption.append(f"{lab} buys: {split} of its hardware spend ($B paid to "
-                           f"vendors{pooled}){covers}")
+    for lab, split in (splits or {}).items():  # who a lab bought its hardware from
+        if lab in dict(parties) and isinstance(split, LabPurchases):
+            # the HTML report's line, word for word (ids for names)
+            caption.append(purchases_line(lab, split, catalogue("en"), deterministic=deterministic))
     if shown_error:  # what ± is, in the HTML report's words
         caption.append(catalogue("en").t("report.mc_error_note"))
     if net_negative:  # the note of the HTML report's parties table, word for word

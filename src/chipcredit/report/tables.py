@@ -11,10 +11,12 @@ from typing import Any
 
 from chipcredit._version import __version__
 from chipcredit.analytics.irr_stats import BELOW_RANK, IRR_UPPER
+from chipcredit.analytics.lab_purchases import purchases_by_vendor
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
 
 from .i18n import Catalogue
+from .lab_purchases import lab_purchases, purchases_line
 from .monte_carlo_error import share_error
 from .solvency import kind_label
 from .theme import display_name
@@ -116,7 +118,10 @@ def parties_table(result: Result, cat: Catalogue) -> str:
     run's one path has no probability or median: whether the party defaults (yes or no),
     its revenue and its cash, under headers that name no statistic. A default probability
     carries its Monte Carlo standard error (``27.3% ±2.6``, `monte_carlo_error.share_error`)
-    and a note says what ± is (``report.mc_error_note``)."""
+    and a note says what ± is (``report.mc_error_note``). A lab that bought from two vendors
+    or more, or whose spend a vendor's money partly covers, gets a note line of its own
+    hardware purchases by vendor (`lab_purchases.purchases_line`, the line ``chipcredit run``
+    prints under its parties table, from the JSON summary's ``purchases_by_vendor``)."""
     base = "_base" if result.deterministic else ""
     headers = [cat.t("report.col_party"), cat.t("report.col_kind"),
                # dated as the CLI's: the odds run to the horizon's last quarter
@@ -139,6 +144,12 @@ def parties_table(result: Result, cat: Catalogue) -> str:
     # the Chinese page leaves out (it shows the scenario's names only)
     notes = [cat.t("report.party_note", party=display_name(result, p.id, cat), note=p.note)
              for p in result.scenario.parties if p.note and cat.lang == "en"]
+    # whom each lab bought its hardware from, read as the JSON summary has it
+    bought = {"parties": {p.id: {"purchases_by_vendor": purchases_by_vendor(result, p.id)}
+                          for p in result.scenario.parties if p.kind == "lab"}}
+    notes += [purchases_line(lab, split, cat, deterministic=result.deterministic,
+                             name=lambda party: display_name(result, party, cat))
+              for lab, split in lab_purchases(bought).items()]
     if not result.deterministic and any(p.can_default for p in result.scenario.parties):
         notes.append(cat.t("report.mc_error_note"))
     if any(net_position(p) for p in result.scenario.parties):

@@ -21,6 +21,7 @@ from chipcredit.dashboard.names import party_name
 from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.charts import default_timing_chart
 from chipcredit.report.i18n import Catalogue
+from chipcredit.report.lab_purchases import lab_purchases, purchases_line
 
 __all__ = ["draw", "spend_split", "spend_split_text"]
 
@@ -49,27 +50,17 @@ def spend_split(summary: Mapping[str, Any] | None,
 
 
 def spend_split_text(result: cc.Result, T: Catalogue, lab: str) -> str:
-    """The sentence of `spend_split` in ``T``'s words, parties by name, shares in whole
-    percents as ``chipcredit run`` prints them (``OpenAI buys: Nvidia 84% · AMD 16% of its
-    hardware spend ...``); ``""`` where there is none."""
-    split = spend_split(result.to_dict(), lab)
+    """`spend_split`'s line in ``T``'s words, parties by name: the HTML report's and
+    ``chipcredit run``'s line (`chipcredit.report.lab_purchases.purchases_line`), each
+    vendor's share of the lab's own hardware spend with the mean $B it is of (``OpenAI buys:
+    Nvidia 84% ($157B) · AMD 16% ($29.9B) of its own hardware purchases ...``); ``""``
+    where there is none."""
+    split = lab_purchases(result.to_dict()).get(lab)
     if split is None:
         return ""
-    shares, financed = split
     parties = result.scenario.parties
-
-    def name(party: str) -> str:
-        return party_name(party, parties, T, short=True)
-
-    def pct(share: float) -> str:
-        return T.t("number.percent", value=f"{share * 100:.0f}")
-
-    items = T.t("dashboard.labs.buys_separator").join(
-        T.t("dashboard.labs.buys_item", vendor=name(v), share=pct(s)) for v, s in shares.items())
-    covers = "".join(T.t("dashboard.labs.buys_covers", vendor=name(v), share=pct(s))
-                     for v, s in financed.items())
-    return T.t("dashboard.labs.buys", lab=name(lab), split=items, covers=covers,
-               pooled="" if result.deterministic else T.t("dashboard.labs.buys_pooled"))
+    return purchases_line(lab, split, T, deterministic=result.deterministic,
+                          name=lambda party: party_name(party, parties, T, short=True))
 
 
 def draw(T: Catalogue, current: Current, choice: Choice) -> None:
