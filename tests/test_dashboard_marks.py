@@ -181,7 +181,7 @@ def test_a_deal_that_closed_on_some_paths_gives_its_loss_odds_given_it_closed(
     outcomes["deal|nvidia-openai-loi|nvidia|loss"] = (np.arange(result.paths) < 25).astype(float)
     fake = dataclasses.replace(result, outcomes=outcomes)
     given = ("Given nvidia-openai-loi closed (over the paths of its starred IRR and MOIC), "
-             "P(deal loss > 0) is Nvidia 25%.")
+             "P(deal loss > 0) is Nvidia 25%; OpenAI 0%.")  # every party, the investee too
     T = words("en")
     notes = deal_notes(fake, T)
     at = notes.index(T.t("report.closed_share", deal="nvidia-openai-loi", share="33.3%"))
@@ -189,5 +189,5 @@ def test_a_deal_that_closed_on_some_paths_gives_its_loss_odds_given_it_closed(
     assert "this table's NPV percentiles and P(deal loss > 0) are over all paths" in notes[at]
     assert html.escape(given) in deals_table(fake, catalogue("en"))
     zh = ("以 nvidia-openai-loi 成交为条件（与带星号的内部收益率和资金倍数同一组路径），"
-          "交易亏损概率为 Nvidia 25%。")
+          f"交易亏损概率为 Nvidia 25%{catalogue('zh').t('report.item_separator')}OpenAI 0%。")
     assert html.escape(zh) in deals_table(fake, catalogue("zh"))

@@ -147,14 +147,19 @@ def test_the_report_notes_the_npv_given_it_closed(loan: cc.Result) -> None:
     npv = loan.to_dict()["deals"]["term-loan"]["given_closed"]["bank"]["npv"]
     assert npv["mean_se"] == 0.0  # one NPV on every closed path: no ± shown
     en, zh = catalogue("en"), catalogue("zh")
+    # every party the JSON gives, the borrower too (review finding 8)
+    lab = loan.to_dict()["deals"]["term-loan"]["given_closed"]["lab-a"]["npv"]
     assert closed_npv_note(loan, "term-loan", en, lambda p: p) == (
         "Given term-loan closed, the mean NPV (at the party's discount rate, over the same "
-        f"paths) is bank {en.money(npv['mean'])} (median {en.money(npv['p50'])}).")
-    assert en.money(npv["mean"]) == "$0.196B"
+        f"paths) is bank {en.money(npv['mean'])} (median {en.money(npv['p50'])}); "
+        f"lab-a {en.money(lab['mean'])} (median {en.money(lab['p50'])}).")
+    assert en.money(npv["mean"]) == "$0.196B" and en.money(lab["mean"]) == "-$0.08B"
     assert html.escape(closed_npv_note(loan, "term-loan", zh) or "") in deals_table(loan, zh)
     assert closed_npv_note(loan, "term-loan", zh, lambda p: p) == (
         "以 term-loan 成交为条件（同一组路径，按该参与方的贴现率），平均净现值为 bank "
-        f"{zh.money(npv['mean'])}（中位数 {zh.money(npv['p50'])}）。")
+        f"{zh.money(npv['mean'])}（中位数 {zh.money(npv['p50'])}）"
+        f"{zh.t('report.item_separator')}lab-a {zh.money(lab['mean'])}"
+        f"（中位数 {zh.money(lab['p50'])}）。")
 
 
 def test_the_report_note_carries_the_mean_s_e(seed_2025: cc.Result) -> None:
@@ -163,9 +168,12 @@ def test_the_report_note_carries_the_mean_s_e(seed_2025: cc.Result) -> None:
     from chipcredit.report.monte_carlo_error import money_error
 
     en = catalogue("en")
-    npv = seed_2025.to_dict()["deals"]["nvidia-openai-loi"]["given_closed"]["nvidia"]["npv"]
+    given = seed_2025.to_dict()["deals"]["nvidia-openai-loi"]["given_closed"]
+    npv, investee = given["nvidia"]["npv"], given["openai"]["npv"]
+    # the investee too, as the JSON gives it (review finding 8)
     assert closed_npv_note(seed_2025, "nvidia-openai-loi", en, lambda p: p) == (
         "Given nvidia-openai-loi closed, the mean NPV (at the party's discount rate, over the "
         f"same paths) is nvidia {en.money(npv['mean'])} {money_error(npv['mean_se'], en)} "
-        f"(median {en.money(npv['p50'])}).")
+        f"(median {en.money(npv['p50'])}); openai {en.money(investee['mean'])} "
+        f"{money_error(investee['mean_se'], en)} (median {en.money(investee['p50'])}).")
     assert money_error(npv["mean_se"], en).startswith("±")

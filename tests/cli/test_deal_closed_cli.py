@@ -1,7 +1,8 @@
 """``chipcredit run``'s deals table gives, for a deal that closed on only some paths, each
-investor's NPV mean and median given it closed beside its odds given it closed (the JSON
-summary's ``deals.DEAL.given_closed``): a row's NPV over all paths counts the unclosed paths
-as 0 (seed-2025's letter of intent reads an NPV p50 of 0.00)."""
+party's NPV mean and median given it closed beside its odds given it closed, for every party
+the JSON summary's ``deals.DEAL.given_closed`` has (the investor, and the borrower, lessee or
+investee): a row's NPV over all paths counts the unclosed paths as 0 (seed-2025's letter of
+intent reads an NPV p50 of 0.00)."""
 
 from __future__ import annotations
 
@@ -70,7 +71,15 @@ def test_a_loan_that_closes_on_half_the_paths(tmp_path: Path) -> None:
     done = runner.invoke(cli.app, ["run", str(path), "--paths", "400", "--seed", "3",
                                    "--no-store", "--json", str(tmp_path / "out.json")])
     assert done.exit_code == 0, done.stderr
-    share = json.loads((tmp_path / "out.json").read_text())["deals"]["term-loan"]["closed_share"]
+    loan = json.loads((tmp_path / "out.json").read_text())["deals"]["term-loan"]
+    share = loan["closed_share"]
     assert 0.4 < share < 0.6
+    # every party the JSON's given_closed has, the borrower too (review finding 8): lab-a
+    # pays the loan's 11% against its own discount rate, so its NPV is below 0 on every
+    # closed path
+    lab = loan["given_closed"]["lab-a"]["npv"]
+    assert set(loan["given_closed"]) == {"bank", "lab-a"}
     assert (f"term-loan: closed on {share * 100:.1f}% of the paths; given it closed, bank "
-            "P(deal loss>0) 0.0%, P(NPV<0) 0.0%, NPV mean 0.20 (p50 0.20)") in flat(done.stdout)
+            "P(deal loss>0) 0.0%, P(NPV<0) 0.0%, NPV mean 0.20 (p50 0.20); lab-a P(deal "
+            f"loss>0) 0.0%, P(NPV<0) 100.0%, NPV mean {lab['mean']:.2f} (p50 {lab['p50']:.2f})"
+            ) in flat(done.stdout)

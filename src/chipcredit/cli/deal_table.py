@@ -180,7 +180,6 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
     marks: list[str] = []
     shown_error = False  # some cell carries a Monte Carlo standard error (±)
     marked = False  # some row's NPV counts a mark
-    invested: set[tuple[str, str]] = set()  # rows whose MOIC means something: a position
     for i, (deal, party) in enumerate(pairs):
         group = [j for j, (d, _) in enumerate(pairs) if d == deal]
         position = group.index(i)
@@ -239,8 +238,6 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
             extras.setdefault(deal, []).append(f"{party} {', '.join(extra)}")
             if any(item.startswith("tied_gross_profit ") for item in extra):
                 tied.append((deal, party))
-        if reason is None:
-            invested.add((deal, party))
         lost = p_loss.get((deal, party))
         error = "" if deterministic else share_error(finite(lost), paths)
         shown_error = shown_error or bool(error)
@@ -305,7 +302,7 @@ def deals_table(summary: Summary, kinds: Mapping[str, str],
             given = [f"{p} P(deal loss>0) {path_share(o['loss_closed'])}, P(NPV<0) "
                      f"{path_share(o['npv_negative_closed'])}" + _npv_given(o)
                      for (d, p), o in (odds or {}).items()
-                     if d == deal and (d, p) in invested and "loss_closed" in o]
+                     if d == deal and "loss_closed" in o]  # every party, as the JSON's
             caption.append(f"  {deal}: closed on {path_share(share)} of the paths"
                            + (f"; given it closed, {'; '.join(given)}" if given else ""))
     if any((summary_stat(index, d, p, "loss", "mean") or 0.0) > 0.0 for d, p in pairs):

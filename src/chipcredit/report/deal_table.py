@@ -29,7 +29,6 @@ from .multiples import (
     mark_matters,
     mark_value,
     moic_reason,
-    pair_reason,
     partial_share,
 )
 from .tables import Cell, irr_notes, irr_text, table
@@ -201,7 +200,8 @@ def deals_table(result: Result, cat: Catalogue) -> str:
 def closed_given_note(result: Result, deal: str, cat: Catalogue,
                       name: Callable[[str], str] | None = None) -> str | None:
     """The note after a deal's ``report.closed_share`` note: for each of its rows with a
-    meaningful MOIC (the rows the CLI's "given it closed" line names), the share of the
+    entry in the JSON's ``given_closed`` (every party of the deal, as the CLI's "given it
+    closed" line names them), the share of the
     paths on which the deal closed with a deal loss above 0 (`deal_odds.path_odds`'s
     ``loss_closed``), on the basis of the row's starred MOIC and IRR, where the row's
     P(deal loss > 0) is over all paths. None in the base case, for a deal that closed on
@@ -243,18 +243,17 @@ def closed_npv_note(result: Result, deal: str, cat: Catalogue,
 
 
 def _given_closed(result: Result, deal: str) -> dict[str, dict[str, Any]]:
-    """The JSON summary's ``deals.DEAL.given_closed`` (`deal_closed.deal_closed`) for the
-    rows with a meaningful MOIC (`multiples.pair_reason`), in the deal's party order; {}
-    for a deal that closed on every path or on none."""
+    """The JSON summary's ``deals.DEAL.given_closed`` (`deal_closed.deal_closed`): every
+    party the JSON gives (the lessee and the investee too, not only the rows with a
+    meaningful MOIC), in the deal's party order; {} for a deal that closed on every path or
+    on none."""
     means = {key: result.mean(key) for key in result.outcomes
              if key.startswith(f"deal|{deal}|") and key.endswith(("|npv", "|loss"))}
     entry = deal_closed(result.scenario.deals, deal, result.outcomes, means)
     if entry is None:
         return {}
-    financed = financed_parties(result.scenario.deals)
     return {party: figures for party, figures in entry["given_closed"].items()
-            if figures["loss_probability"] is not None
-            and pair_reason(result, deal, party, financed) is None}
+            if figures["loss_probability"] is not None}
 
 
 def value_lost_note(result: Result, cat: Catalogue,
