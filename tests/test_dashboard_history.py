@@ -101,3 +101,16 @@ def test_the_overview_shows_the_run_against_history(seed: cc.Result, lang: str) 
     intro, table = history_table(seed, T)
     assert markdown_safe(intro) in [c.value for c in at.main.caption]
     assert any(frame.value.equals(table) for frame in at.dataframe)
+
+
+@pytest.mark.parametrize(("lang", "over", "where"), [
+    ("en", " (over {n} paths)", "inside the band of the paths on which it defaults"),
+    ("zh", "（基于 {n} 条路径）", "在发生违约的路径的分位带内")])
+def test_winstar_s_row_names_the_paths_that_default(telecom: cc.Result, lang: str, over: str,
+                                                    where: str) -> None:
+    (check,) = cc.history_check(telecom)
+    assert check.band_paths is not None and check.band_paths < 200
+    _, table = history_table(telecom, words(lang))
+    row = table.iloc[0].tolist()
+    assert row[3].endswith(over.format(n=check.band_paths))
+    assert row[6] == where

@@ -74,3 +74,26 @@ def test_the_report_has_the_section_only_with_history(runs: tuple[cc.Result, cc.
         warnings.simplefilter("ignore")
         res = cc.simulate(bare, deterministic=True)
     assert history_section(res, catalogue("en")) == ""
+
+
+def test_fewer_paths_in_sample_and_a_default_s_band_in_both_languages(
+        runs: tuple[cc.Result, cc.Result], monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from tests.cli.test_history_table import DEFAULT, SERIES
+
+    from chipcredit.analytics import history_check as hc
+
+    cited = replace(SERIES, band_paths=2000, run_paths=2000, in_sample=True)
+    fell = replace(DEFAULT, where=hc.INSIDE_DEFAULTS, band_paths=715, run_paths=2000)
+    monkeypatch.setattr(hc, "history_check", lambda result: [cited, fell])
+    en = cells(history_section(runs[1], catalogue("en")))
+    assert en[0][3] == "264.9 / 673 / 1,480"  # over all 2,000 paths: no count
+    assert en[0][6] == "inside the band (in-sample: the inputs were set from it)"
+    assert en[1][3] == "2026Q2 / 2026Q3 / 2026Q4 (over 715 paths)"
+    assert en[1][6] == "inside the band of the paths on which it defaults"
+    zh = cells(history_section(runs[1], catalogue("zh")))
+    assert zh[0][6] == "分位带内（样本内：输入参数即由此设定）"
+    assert zh[1][3] == "2026Q2 / 2026Q3 / 2026Q4（基于 715 条路径）"
+    assert zh[1][6] == "在发生违约的路径的分位带内"
+    assert "2,000 条路径，种子 3" in history_section(runs[1], catalogue("zh"))

@@ -70,7 +70,7 @@ def test_monte_carlo_figures_are_those_of_the_reservoir(runs: tuple[cc.Result, c
     res = runs[1]
     revenue, default = cc.history_check(res)
     values = res.reservoir["xai", "revenue"][:, 1].astype(np.float64)  # 2026Q1 = quarter 1
-    assert revenue.paths == 500
+    assert revenue.paths == revenue.band_paths == revenue.run_paths == 500
     assert revenue.p05 == pytest.approx(np.quantile(values, 0.05), rel=1e-12)
     assert revenue.p50 == pytest.approx(np.quantile(values, 0.5), rel=1e-12)
     assert revenue.p95 == pytest.approx(np.quantile(values, 0.95), rel=1e-12)
@@ -116,11 +116,13 @@ def test_json_entries_leave_out_text_that_does_not_apply(runs: tuple[cc.Result, 
 
 def test_a_default_in_the_quarter_the_p05_falls_in_is_inside_the_band() -> None:
     # the default quarter is whole: a p05 of 2.3 is printed as the third quarter, and a
-    # default observed in it is inside the band, as the table shows it, not below
-    assert quarter_in_band(2, 2.3, 8.0) == "inside the band"
-    assert quarter_in_band(1, 2.3, 8.0) == "below the band"
-    assert quarter_in_band(8, 2.3, 7.9) == "above the band"
-    assert quarter_in_band(7, 2.3, 7.9) == "inside the band"
+    # default observed in it is inside the band, as the table shows it, not before it; the
+    # band is over the paths that default, and the words say so
+    inside = "inside the band of the paths on which it defaults"
+    assert quarter_in_band(2, 2.3, 8.0) == inside
+    assert quarter_in_band(1, 2.3, 8.0) == "before the band of the paths on which it defaults"
+    assert quarter_in_band(8, 2.3, 7.9) == "after the band of the paths on which it defaults"
+    assert quarter_in_band(7, 2.3, 7.9) == inside
 
 
 def test_winstar_s_default_quarter_is_read_in_whole_quarters() -> None:
@@ -130,4 +132,40 @@ def test_winstar_s_default_quarter_is_read_in_whole_quarters() -> None:
     (check,) = [c for c in cc.history_check(res) if c.event == "default"]
     assert check.party == "winstar" and check.quarter == "2001Q2"
     assert check.p05 is not None and 2.0 < check.p05 < 3.0  # 2001Q2 is offset 2
-    assert check.where == "inside the band"
+    assert check.where == "inside the band of the paths on which it defaults"
+    dq = res.outcome(None, "winstar", "default_quarter")
+    # the band is over the paths that default; the probabilities over all 300
+    assert check.band_paths == int(np.count_nonzero(dq >= 0)) < 300
+    assert check.run_paths == check.paths == 300
+    assert check.in_sample is False  # Winstar's default set no input
+
+
+def test_in_sample_is_carried_to_the_check_and_the_json() -> None:
+    sc = parse_scenario_text(FLAT.replace('made-up filing", basis: fact}\n',
+                                          'made-up filing", basis: fact}\n    in_sample: true\n'),
+                             "flat.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = cc.simulate(sc, paths=200, seed=3)
+    revenue, default = cc.history_check(res)
+    assert revenue.in_sample is True and default.in_sample is False
+    assert [h["in_sample"] for h in res.to_dict()["history"]] == [True, False]
+
+
+def test_an_spv_variable_is_over_the_paths_with_the_spv() -> None:
+    # colossus2-spv closes with probability 0.8 to 1 in BASE: its LTV is defined only on
+    # the paths where it closed, fewer than the reservoir's
+    sc = parse_scenario_text(BASE + """\
+history:
+  - label: "The SPV's LTV"
+    series: deals.colossus2-spv.ltv
+    quarter: 2026Q2
+    observed: {value: 0.5, source: "a made-up report", basis: fact}
+""", "spv.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = cc.simulate(sc, paths=400, seed=5)
+    (ltv,) = cc.history_check(res)
+    column_q = res.reservoir["colossus2-spv", "ltv"][:, 2]
+    assert ltv.band_paths == ltv.paths == int(np.count_nonzero(~np.isnan(column_q)))
+    assert ltv.run_paths == 400 and ltv.band_paths < 400

@@ -92,3 +92,26 @@ def test_runs_show_prints_the_table_run_printed(tmp_path: Path) -> None:
     assert shown.exit_code == 0, shown.output
     assert "winstar defaults" in _against(ran.stdout)
     assert _against(shown.stdout) == _against(ran.stdout)
+
+
+def test_a_row_over_fewer_paths_names_its_count_and_in_sample_is_said() -> None:
+    # an SPV's LTV defined on 1,152 of 2,000 paths; a default over the 715 that default;
+    # an observation the inputs were set from
+    ltv = replace(SERIES, label="LTV", series="deals.colossus2-spv.ltv", paths=1152,
+                  band_paths=1152, run_paths=2000)
+    fell = replace(DEFAULT, where="inside the band of the paths on which it defaults",
+                   band_paths=715, run_paths=2000)
+    cited = replace(SERIES, band_paths=2000, run_paths=2000, in_sample=True)
+    text = render(history_table([ltv, fell, cited], LABELS, deterministic=False, seed=7))
+    assert text.startswith("Against history: each observation in the scenario's history "
+                           "placed among the run's paths, over 2,000 paths, seed 7")
+    assert ("│ LTV │ deals.colossus2-spv.ltv │ 2026Q1 │ 264.900 / 673.000 / 1,479.7 (over "
+            "1,152 paths) │ 730.000 │ 56.4 │ inside the band │") in text
+    assert ("│ Filed │ winstar defaults │ 2001Q2 │ 2001Q2 / 2001Q3 / 2001Q4 (over 715 paths) "
+            "│ 2001Q2 │ P(by 2001Q2) 2.4%; in the horizon 35.8% │ inside the band of the "
+            "paths on which it defaults │") in text
+    assert ("│ 730.000 │ 56.4 │ inside the band (in-sample: the inputs were set from it) │"
+            in text)
+    # the title is the run's paths even where no row is over all of them
+    alone = render(history_table([ltv], LABELS, deterministic=False, seed=7))
+    assert "over 2,000 paths, seed 7" in alone and "(over 1,152 paths)" in alone

@@ -67,8 +67,8 @@ def test_a_deal_variable_and_a_deal_that_records_none(tmp_path: Path) -> None:
         "records ltv, dscr, collateral_value); got 'deals.colossus2-spv.ltvv' (did you mean "
         "deals.colossus2-spv.ltv?)")
     assert _error(tmp_path, _series("deals.term-loan.drawn")) == (
-        "FILE:59:13: history[0].series names term-loan, which records no quarterly series; "
-        "got 'deals.term-loan.drawn'")
+        "FILE:59:13: history[0].series names term-loan, which records no quarterly series "
+        "(the deals that do: colossus2-spv); got 'deals.term-loan.drawn'")
 
 
 def test_a_quarter_outside_the_horizon(tmp_path: Path) -> None:
@@ -86,14 +86,15 @@ def test_a_series_not_written_as_three_parts(tmp_path: Path) -> None:
 def test_observed_is_a_sourced_point_value(tmp_path: Path) -> None:
     assert _error(tmp_path, _series(observed="4")) == (
         "FILE:61:15: history[0].observed must name its source and basis ({value: .., "
-        "source: .., basis: fact}); got 4")
+        "source: .., basis: fact}; source and basis missing); got 4")
     assert _error(tmp_path, _series(observed="{p05: 1, p95: 2, source: s, basis: fact}")) == (
         "FILE:61:15: history[0].observed must be a point value ({value: .., source: .., "
         "basis: ..}), not a range; got 'p05=1 p95=2'")
 
 
 def test_a_default_event_names_a_party_that_can_default(tmp_path: Path) -> None:
-    event = "history:\n  - label: x\n    event: default\n    party: {party}\n    quarter: 2026Q1\n"
+    event = ("history:\n  - label: x\n    event: default\n    party: {party}\n    quarter: 2026Q1\n"
+             "    source: s\n")
     assert _error(tmp_path, event.format(party="xia")) == (
         "FILE:60:12: history[0].party names no party in the scenario; got 'xia' (did you "
         "mean xai?)")
@@ -114,3 +115,48 @@ def test_an_item_with_neither_a_series_nor_an_event(tmp_path: Path) -> None:
     assert _error(tmp_path, "history:\n  - {label: x, quarter: 2026Q1}\n") == (
         "FILE:58:13: history[0] needs series and observed (a recorded value), or event: "
         "default with party (a party's default); got 'x'")
+
+
+def test_a_missing_source_or_basis_is_named(tmp_path: Path) -> None:
+    assert _error(tmp_path, _series(observed="{value: 730, basis: fact}")) == (
+        "FILE:61:23: history[0].observed must name its source ({value: .., source: .., "
+        "basis: fact}; source missing); got 730")
+    assert _error(tmp_path, _series(observed="{value: 730, source: s}")) == (
+        "FILE:61:23: history[0].observed must name its basis ({value: .., source: .., "
+        "basis: fact}; basis missing); got 730")
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_an_observed_value_must_be_finite(tmp_path: Path, value: str) -> None:
+    shown = {".nan": "nan", ".inf": "inf", "-.inf": "-inf"}[value]
+    assert _error(tmp_path, _series(observed=f"{{value: {value}, source: s, basis: fact}}")) == (
+        f"FILE:61:23: history[0].observed.value must be finite; got {shown}")
+
+
+def test_a_negative_value_is_refused_where_the_series_never_is(tmp_path: Path) -> None:
+    assert _error(tmp_path, _series(observed="{value: -730, source: s, basis: fact}")) == (
+        "FILE:61:23: history[0].observed.value must not be negative: valuation never is "
+        "(only cash, dscr, equity_value, gross_profit, operating_profit can be); got -730")
+    sc = _load(tmp_path, _series("parties.xai.cash",
+                                 observed="{value: -2, source: s, basis: fact}"))
+    assert sc.history[0].observed.value == -2.0  # type: ignore[attr-defined]
+
+
+def test_a_default_event_needs_a_source(tmp_path: Path) -> None:
+    assert _error(tmp_path, "history:\n  - {label: x, event: default, party: xai, "
+                  "quarter: 2026Q1}\n") == (
+        "FILE:58:13: history[0] event: default needs source, where the default is reported; "
+        "got 'x'")
+
+
+def test_a_series_beside_an_event_is_named(tmp_path: Path) -> None:
+    assert _error(tmp_path, "history:\n  - label: x\n    event: default\n    party: xai\n"
+                  "    series: parties.xai.valuation\n    quarter: 2026Q1\n    source: s\n") == (
+        "FILE:61:13: history[0].series is not taken with event: default (a default event "
+        "takes party, quarter and source); got 'parties.xai.valuation'")
+
+
+def test_in_sample_marks_an_observation_an_input_was_set_from(tmp_path: Path) -> None:
+    sc = _load(tmp_path, _series() + "    in_sample: true\n")
+    assert sc.history[0].in_sample is True  # type: ignore[attr-defined]
+    assert _load(tmp_path, _series()).history[0].in_sample is False  # type: ignore[attr-defined]

@@ -10,11 +10,18 @@ gives its value and says whether the observation is above, below or at it.
 For an observed default (``event: default``), it gives the probability that the party has
 defaulted by the end of that quarter and within the horizon, and the p05, p50 and p95 of
 the default quarter over the paths on which it defaults, with where the observed quarter
-falls among them.
+falls among them (``inside the band of the paths on which it defaults``: a placement given
+a default, not a likelihood; the probability says how likely it was).
+
+Each check says how many paths its band is over (``band_paths``) beside the paths its kind
+of row is drawn from (``run_paths``), so a row over fewer (an SPV's variable over the paths
+on which the SPV closed; a default over the paths that default) can say so; and whether
+the scenario's inputs were set from the observation (``in_sample``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +37,8 @@ if TYPE_CHECKING:
 
     from .result import Result
 
-__all__ = ["HistoryCheck", "history_check", "percentile_rank", "where_in_band"]
+__all__ = ["HistoryCheck", "fewer_paths", "history_check", "percentile_rank", "table_paths",
+           "where_in_band"]
 
 INSIDE, BELOW, ABOVE = "inside the band", "below the band", "above the band"
 """Where an observation falls against the band of p05 to p95 (its ends are inside)."""
@@ -43,6 +51,11 @@ NOT_RECORDED = "not recorded in this run"
 provenance), or a quarter with no defined value on any path."""
 NO_DEFAULT = "no path defaults"
 """A default event where the party defaults on no path of the run."""
+INSIDE_DEFAULTS = "inside the band of the paths on which it defaults"
+BEFORE_DEFAULTS = "before the band of the paths on which it defaults"
+AFTER_DEFAULTS = "after the band of the paths on which it defaults"
+"""Where an observed default quarter falls against the p05 to p95 of the default quarter
+over the paths on which the party defaults (given a default: the probability is apart)."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +80,7 @@ class HistoryCheck:
         Where the observation comes from.
     paths : int
         Paths the figures are over: the band reservoir's paths with a value defined at that
-        quarter (a series), or all the run's paths (a default event).
+        quarter (a series), or all the run's paths (a default event, its probabilities).
     p05, p50, p95 : float or None
         A series: the model's percentiles at that quarter (the base case's value for all
         three in a deterministic run). A default event: the default quarter's percentiles
@@ -79,7 +92,9 @@ class HistoryCheck:
         ``inside the band``, ``below the band``, ``above the band``; in a deterministic run
         ``below the base case``, ``above the base case``, ``at the base case`` (a default:
         ``earlier than the base case``, ``later than the base case``); or
-        ``not recorded in this run``, ``no path defaults``.
+        ``not recorded in this run``, ``no path defaults``. A default event in a run of
+        many paths: ``inside the band of the paths on which it defaults``, ``before ...``,
+        ``after ...``.
     default_probability_by : float or None
         A default event: the share of all paths on which the party has defaulted by the end
         of ``quarter``.
@@ -89,6 +104,16 @@ class HistoryCheck:
         The unit of ``observed``, ``p05``, ``p50`` and ``p95``: the series' band unit
         (`chipcredit.analytics.unit.band_unit`: ``$B``, ``$B a quarter``, ...), or ``quarters
         from start`` for a default event.
+    band_paths : int or None
+        Paths p05, p50, p95 (and the rank) are over: ``paths`` for a series, the paths on
+        which the party defaults for a default event; None in a summary written before it.
+    run_paths : int or None
+        Paths a row of its kind is drawn from before any condition: the band reservoir's
+        paths (a series) or all the run's paths (a default event). A row whose
+        ``band_paths`` is fewer than the table's paths names its own count.
+    in_sample : bool
+        The scenario's ``in_sample``: its inputs were set from this observation, so where
+        it falls tests nothing.
     """
 
     label: str
@@ -107,6 +132,9 @@ class HistoryCheck:
     default_probability_by: float | None = None
     default_probability: float | None = None
     unit: str = QUARTER
+    band_paths: int | None = None
+    run_paths: int | None = None
+    in_sample: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The check as plain JSON types (the JSON summary's ``history`` entries): text
@@ -146,18 +174,21 @@ def _series_check(result: Result, item: HistoryItem, q: int) -> HistoryCheck:
     common: dict[str, Any] = {"label": item.label, "quarter": item.quarter,
                               "series": item.series, "event": None, "party": None,
                               "observed": observed, "source": item.observed.source,
-                              "unit": band_unit(item.key[1], result.scenario.capacity_unit)}
+                              "unit": band_unit(item.key[1], result.scenario.capacity_unit),
+                              "in_sample": item.in_sample}
     values = result.reservoir.get(item.key)
     column_q = None if values is None else np.asarray(values[:, q], dtype=np.float64)
     defined = 0 if column_q is None else int(np.count_nonzero(~np.isnan(column_q)))
+    common["band_paths"] = defined
+    common["run_paths"] = _reservoir_paths(result)
     if column_q is None or defined == 0:
         return HistoryCheck(**common, paths=defined, p05=None, p50=None, p95=None, rank=None,
                             where=NOT_RECORDED)
     if result.deterministic:
         base = float(column_q[0])
         where = AT_BASE if observed == base else BELOW_BASE if observed < base else ABOVE_BASE
-        return HistoryCheck(**common, paths=1, p05=base, p50=base, p95=base, rank=None,
-                            where=where)
+        return HistoryCheck(**{**common, "band_paths": 1, "run_paths": 1}, paths=1, p05=base,
+                            p50=base, p95=base, rank=None, where=where)
     assert values is not None
     band = band_quantiles(values[:, q:q + 1])[:, 0]  # as `Result.bands` takes them
     p05, p50, p95 = float(band[_P05]), float(band[_P50]), float(band[_P95])
@@ -175,7 +206,9 @@ def _default_check(result: Result, item: HistoryItem, q: int) -> HistoryCheck:
                               "event": "default", "party": item.party, "observed": None,
                               "source": item.source, "paths": int(dq.size), "rank": None,
                               "default_probability_by": float(np.mean(hit & (dq <= q))),
-                              "default_probability": float(np.mean(hit))}
+                              "default_probability": float(np.mean(hit)),
+                              "band_paths": int(np.count_nonzero(hit)),
+                              "run_paths": int(dq.size), "in_sample": item.in_sample}
     if not hit.any():
         return HistoryCheck(**common, p05=None, p50=None, p95=None, where=NO_DEFAULT)
     if result.deterministic:
@@ -187,14 +220,39 @@ def _default_check(result: Result, item: HistoryItem, q: int) -> HistoryCheck:
 
 
 def quarter_in_band(q: int, p05: float, p95: float) -> str:
-    """`where_in_band` for a default quarter ``q`` (an offset from the start): a percentile
-    between two quarters is read as the quarter it falls in (rounded down, as the tables
-    print it), so a default in the quarter the p05 falls in is inside the band, not below it.
+    """Where a default quarter ``q`` (an offset from the start) falls against the default
+    quarter's p05 to p95 over the paths on which the party defaults: a percentile between
+    two quarters is read as the quarter it falls in (rounded down, as the tables print it),
+    so a default in the quarter the p05 falls in is inside the band, not before it.
 
-    >>> quarter_in_band(2, 2.3, 8.0), quarter_in_band(1, 2.3, 8.0), quarter_in_band(8, 2.3, 7.9)
-    ('inside the band', 'below the band', 'above the band')
+    >>> quarter_in_band(2, 2.3, 8.0)
+    'inside the band of the paths on which it defaults'
+    >>> quarter_in_band(1, 2.3, 8.0), quarter_in_band(8, 2.3, 7.9)
+    ('before the band of the paths on which it defaults', 'after the band of the paths on which it defaults')
     """
-    return where_in_band(q, float(np.floor(p05)), float(np.floor(p95)))
+    placed = where_in_band(q, float(np.floor(p05)), float(np.floor(p95)))
+    return {BELOW: BEFORE_DEFAULTS, ABOVE: AFTER_DEFAULTS}.get(placed, INSIDE_DEFAULTS)
+
+
+def _reservoir_paths(result: Result) -> int:
+    """The band reservoir's paths (``min(paths, 20000)``): its first series' rows."""
+    for values in result.reservoir.values():
+        return int(np.asarray(values).shape[0])
+    return 0
+
+
+def table_paths(checks: Sequence[HistoryCheck]) -> int:
+    """The paths the table's title names: the most any row is drawn from (``run_paths``;
+    ``paths`` in a summary written before it)."""
+    return max(c.run_paths if c.run_paths is not None else c.paths for c in checks)
+
+
+def fewer_paths(check: HistoryCheck, total: int) -> int | None:
+    """The row's own path count where its band is over fewer paths than ``total`` (an
+    SPV's variable over the paths with the SPV, a default over the paths that default);
+    None where it is over all of them or has no band."""
+    band = check.band_paths
+    return band if band is not None and 0 < band < total and check.p50 is not None else None
 
 
 def history_check(result: Result) -> list[HistoryCheck]:

@@ -9,12 +9,12 @@ from typing import Any
 
 from rich.table import Table
 
-from chipcredit.analytics.history_check import HistoryCheck
+from chipcredit.analytics.history_check import HistoryCheck, fewer_paths, table_paths
 
 from .captions import NotedTable
 from .formats import DASH, compact, path_share, paths_count
 
-__all__ = ["checks_from_summary", "history_table", "quarter_text"]
+__all__ = ["IN_SAMPLE", "checks_from_summary", "history_table", "quarter_text"]
 
 
 def quarter_text(offset: float | None, labels: Sequence[str]) -> str:
@@ -34,7 +34,15 @@ def checks_from_summary(summary: Mapping[str, Any] | None) -> list[HistoryCheck]
             for entry in (summary or {}).get("history") or ()]
 
 
-def _row(check: HistoryCheck, labels: Sequence[str], deterministic: bool) -> list[str]:
+IN_SAMPLE = " (in-sample: the inputs were set from it)"
+"""Added to ``where`` on a row whose observation the scenario's inputs were set from."""
+
+
+def _row(check: HistoryCheck, labels: Sequence[str], deterministic: bool,
+         total: int) -> list[str]:
+    where = check.where + (IN_SAMPLE if check.in_sample else "")
+    own = None if deterministic else fewer_paths(check, total)
+    over = "" if own is None else f" (over {paths_count(own)})"
     if check.event == "default":
         by = (f"P(by {check.quarter}) {path_share(check.default_probability_by)}; "
               f"in the horizon {path_share(check.default_probability)}")
@@ -44,15 +52,15 @@ def _row(check: HistoryCheck, labels: Sequence[str], deterministic: bool) -> lis
             by = ""
         else:
             model = " / ".join(quarter_text(v, labels) for v in (check.p05, check.p50, check.p95))
-        row = [check.label, f"{check.party} defaults", check.quarter, model, check.quarter]
-        return row + ([] if deterministic else [by]) + [check.where]
+        row = [check.label, f"{check.party} defaults", check.quarter, model + over, check.quarter]
+        return row + ([] if deterministic else [by]) + [where]
     if deterministic:
         model = compact(check.p50)
     else:
         model = " / ".join(compact(v) for v in (check.p05, check.p50, check.p95))
     rank = DASH if check.rank is None else f"{check.rank:.1f}"
-    row = [check.label, str(check.series), check.quarter, model, compact(check.observed)]
-    return row + ([] if deterministic else [rank]) + [check.where]
+    row = [check.label, str(check.series), check.quarter, model + over, compact(check.observed)]
+    return row + ([] if deterministic else [rank]) + [where]
 
 
 def history_table(checks: Sequence[HistoryCheck], labels: Sequence[str], *,
@@ -70,25 +78,29 @@ def history_table(checks: Sequence[HistoryCheck], labels: Sequence[str], *,
     if not checks:
         return None
     headers: tuple[str, ...]
+    paths = 0
     if deterministic:
         title = ("Against history: each observation in the scenario's history beside the "
                  "deterministic base case")
         headers = ("observation", "series", "quarter", "base case", "observed", "where")
     else:
-        paths = max(c.paths for c in checks)
+        paths = table_paths(checks)
         title = ("Against history: each observation in the scenario's history placed among "
                  f"the run's paths, over {paths_count(paths)}, seed {seed}")
         headers = ("observation", "series", "quarter", "model p05 / p50 / p95", "observed",
                    "rank or P(default)", "where")
     table = NotedTable(title=title, caption=(
         "rank: the percentile of the observed value among the paths (the share below it, "
-        "ties counted half). inside the band: from p05 to p95. A default row gives the "
-        "quarter of the party's default over the paths on which it defaults, and P(by "
+        "ties counted half). inside the band: from p05 to p95. A row over fewer paths than "
+        "the title's (a deal's variable where the deal is open, a default) names its own "
+        "count. A default row gives the quarter of the party's default over the paths on "
+        "which it defaults (where it falls among those paths, given a default), and P(by "
         "QUARTER), the share of all paths on which it has defaulted by the end of that "
-        "quarter.") if not deterministic else (
+        "quarter: how likely it was. in-sample: the scenario's inputs were set from the "
+        "observation, so it tests nothing.") if not deterministic else (
         "above (below) the base case: the observed value is above (below) the one path's."))
     for header in headers:
         table.add_column(header, overflow="fold")
     for check in checks:
-        table.add_row(*_row(check, labels, deterministic))
+        table.add_row(*_row(check, labels, deterministic, paths))
     return table

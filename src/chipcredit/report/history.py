@@ -8,6 +8,7 @@ import html
 from typing import TYPE_CHECKING
 
 from chipcredit.analytics import history_check as hc
+from chipcredit.analytics.history_check import fewer_paths, table_paths
 
 from .i18n import Catalogue
 from .tables import Cell, table
@@ -20,7 +21,9 @@ __all__ = ["WHERE_KEYS", "history_rows", "history_section"]
 WHERE_KEYS = {hc.INSIDE: "inside", hc.BELOW: "below", hc.ABOVE: "above", hc.AT_BASE: "at_base",
               hc.BELOW_BASE: "below_base", hc.ABOVE_BASE: "above_base",
               hc.EARLIER_BASE: "earlier_base", hc.LATER_BASE: "later_base",
-              hc.NOT_RECORDED: "not_recorded", hc.NO_DEFAULT: "no_default"}
+              hc.NOT_RECORDED: "not_recorded", hc.NO_DEFAULT: "no_default",
+              hc.INSIDE_DEFAULTS: "inside_defaults", hc.BEFORE_DEFAULTS: "before_defaults",
+              hc.AFTER_DEFAULTS: "after_defaults"}
 """The catalogue key (``history.where.KEY``) of each of `history_check`'s placements."""
 
 
@@ -35,8 +38,11 @@ def history_rows(result: Result, cat: Catalogue) -> tuple[str, list[str], list[l
     base case), the headers, and one row of text per observation: its label, the series (or
     "PARTY defaults"), the quarter, the model's p05 / p50 / p95 (the base case's value in a
     deterministic run), the observed value, its percentile rank (for a default, P(by the
-    quarter) and in the horizon; not in a deterministic run), where it falls, and its
-    source. The report's section and the dashboard's table are both built from it; ``""``
+    quarter) and in the horizon; not in a deterministic run), where it falls (and that it
+    is in-sample, where the scenario's inputs were set from it), and its source. A row whose
+    band is over fewer paths than the note names (a deal's variable where the deal is open,
+    a default over the paths that default) gives its own count beside the model's figures.
+    The report's section and the dashboard's table are both built from it; ``""``
     and no rows when the scenario records no history."""
     checks = hc.history_check(result)
     if not checks:
@@ -44,8 +50,13 @@ def history_rows(result: Result, cat: Catalogue) -> tuple[str, list[str], list[l
     labels = result.quarter_labels()
     det = result.deterministic
     rows = []
+    total = 0 if det else table_paths(checks)
     for c in checks:
         where = cat.t(f"history.where.{WHERE_KEYS[c.where]}")
+        if c.in_sample:
+            where = cat.t("history.in_sample", where=where)
+        own = None if det else fewer_paths(c, total)
+        over = "" if own is None else cat.t("history.over_paths", paths=cat.paths(own))
         if c.event == "default":
             series = cat.t("history.default_of", party=c.party)
             if det:
@@ -63,7 +74,7 @@ def history_rows(result: Result, cat: Catalogue) -> tuple[str, list[str], list[l
                      else " / ".join(cat.number(v, 4) for v in (c.p05, c.p50, c.p95)))
             observed = cat.number(c.observed, 4)
             rank = cat.na() if c.rank is None else f"{c.rank:.1f}"
-        row = [c.label, series, c.quarter, model, observed]
+        row = [c.label, series, c.quarter, model + over, observed]
         rows.append(row + ([] if det else [rank]) + [where, c.source or ""])
     headers = [cat.t("history.col_observation"), cat.t("history.col_series"),
                cat.t("history.col_quarter"),
@@ -72,7 +83,7 @@ def history_rows(result: Result, cat: Catalogue) -> tuple[str, list[str], list[l
     headers += ([] if det else [cat.t("history.col_rank")]) + [cat.t("history.col_where"),
                                                                cat.t("history.col_source")]
     intro = (cat.t("history.intro_deterministic") if det else
-             cat.t("history.intro", paths=cat.paths(max(c.paths for c in checks)),
+             cat.t("history.intro", paths=cat.paths(total),
                    seed=result.seed))
     return intro, headers, rows
 

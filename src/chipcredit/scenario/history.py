@@ -13,18 +13,28 @@ treated what happened as possible (`chipcredit.analytics.history_check`)::
         party: winstar
         quarter: 2001Q2
         source: "greenspun.com, Winstar bankruptcy"
+      - label: "xAI's Series E at ~$230B (Jan 2026)"
+        series: parties.xai.valuation
+        quarter: 2026Q1
+        observed: {value: 230, source: "mexc.us", basis: fact}
+        in_sample: true                         # an input was set from this observation
 
 ``series`` names a variable the run records each quarter, ``parties.ID.VARIABLE`` or
 ``deals.ID.VARIABLE`` (`series_variables` lists them by kind; `Result.bands` draws the
 same ones). ``observed`` is a point value in the variable's unit ($B for a valuation, $B a
 quarter for a revenue: an annual figure is divided by 4 and its source says so) with its
-source and basis, as every bundled number carries them. `history_problems` checks what
-spans fields (the party or deal exists and records that variable, the quarter is inside
-the horizon); the loader words each problem as one line with the file and line.
+source and basis, as every bundled number carries them; it is finite, and not negative
+for a series that never is (every one but `SIGNED_SERIES`). A default event names its
+source too. ``in_sample: true`` marks an observation a scenario input was set from (an
+input's ``source`` cites it): placing it in the band tests nothing, and the outputs say so
+on its row. `history_problems` checks what spans fields (the party or deal exists and
+records that variable, the quarter is inside the horizon, a series and an event are not
+both given); the loader words each problem as one line with the file and line.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -33,7 +43,7 @@ from chipcredit.errors import did_you_mean
 
 from .base import Model, QuarterLabel
 from .cross_problem import CrossProblem, within
-from .numberform import Real, refusal
+from .numberform import Real, plain, refusal
 from .recorded import (
     BUYER_VARIABLES,
     CLOUD_VARIABLES,
@@ -46,7 +56,8 @@ from .recorded import (
 if TYPE_CHECKING:
     from .model import Scenario
 
-__all__ = ["DEAL_SERIES", "HistoryItem", "Observed", "history_problems", "series_variables"]
+__all__ = ["DEAL_SERIES", "SIGNED_SERIES", "HistoryItem", "Observed", "history_problems",
+           "series_variables"]
 
 DEAL_SERIES: dict[str, tuple[str, ...]] = {
     "credit_facility": ("drawn", "undrawn", "written_off"),
@@ -57,6 +68,11 @@ DEAL_SERIES: dict[str, tuple[str, ...]] = {
 }
 """The quarterly variables each deal kind records under its id (each deal's ``record`` in
 `chipcredit.deals`); the other kinds record none."""
+
+SIGNED_SERIES = frozenset({"cash", "operating_profit", "gross_profit", "equity_value", "dscr"})
+"""The recorded variables that can go below zero (a lab's cash, a vendor's profit, a lease's
+cover); an observed value of any other series (a valuation, revenue, capacity, price, share,
+balance) must not be negative."""
 
 
 class Observed(Model):
@@ -86,11 +102,22 @@ class Observed(Model):
                                                          "high") if k in raw)
             raise refusal("must be a point value ({value: .., source: .., basis: ..}), not a "
                           "range", shown)
-        if not isinstance(raw, dict) or not str(raw.get("source") or "").strip() or (
-                "basis" not in raw):
-            raise refusal("must name its source and basis ({value: .., source: .., basis: "
-                          "fact})", raw.get("value") if isinstance(raw, dict) else raw)
+        value = raw.get("value") if isinstance(raw, dict) else raw
+        sourced = isinstance(raw, dict) and bool(str(raw.get("source") or "").strip())
+        based = isinstance(raw, dict) and "basis" in raw
+        if not sourced or not based:
+            missing = ("source and basis" if not sourced and not based else
+                       "source" if not sourced else "basis")
+            raise refusal(f"must name its {missing} ({{value: .., source: .., basis: fact}}; "
+                          f"{missing} missing)", value)
         return raw
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise refusal("must be finite", value)
+        return value
 
 
 class HistoryItem(Model):
@@ -112,7 +139,11 @@ class HistoryItem(Model):
     party : str, optional
         With ``event``: the party that defaulted.
     source : str, optional
-        With ``event``: where the event is reported.
+        With ``event`` (and there required): where the event is reported.
+    in_sample : bool
+        True when a scenario input was set from this observation (an input's ``source``
+        cites it), so placing it in the band tests nothing; the outputs say so on its row.
+        False (the default): the observation is out of sample.
     """
 
     label: str = Field(min_length=1, max_length=200)
@@ -122,6 +153,7 @@ class HistoryItem(Model):
     event: Literal["default"] | None = None
     party: str | None = None
     source: str | None = None
+    in_sample: bool = False
 
     @field_validator("series")
     @classmethod
@@ -144,20 +176,21 @@ class HistoryItem(Model):
             if self.party is not None or self.source is not None:
                 raise refusal("takes party and source only with event: default (the "
                               "observed value carries its own source)", self.label)
-        else:
+        elif self.series is None and self.observed is None:
+            # with series or observed as well, `history_problems` names the stray field
             if self.party is None:
                 raise refusal("event: default needs party, the party that defaulted",
                               self.label)
-            if self.series is not None or self.observed is not None:
-                raise refusal("event: default takes party and quarter, not series or "
-                              "observed", self.label)
+            if not (self.source or "").strip():
+                raise refusal("event: default needs source, where the default is reported",
+                              self.label)
         return self
 
     @property
     def key(self) -> tuple[str, str]:
         """The recorded series' key in a run's ``reservoir``: ``(id, variable)``; for a
         default event, ``(party, "default")``."""
-        if self.series is None:
+        if self.event == "default" or self.series is None:
             assert self.party is not None
             return self.party, "default"
         _, ident, variable = self.series.split(".")
@@ -198,8 +231,17 @@ def history_problems(sc: Scenario) -> list[CrossProblem]:
     out: list[CrossProblem] = []
     recorded = series_variables(sc)
     parties = {p.id: p for p in sc.parties}
+    with_series = [o.split(".", 1)[1] for o, names in recorded.items()
+                   if o.startswith("deals.") and names]
     for k, item in enumerate(items):
         base: tuple[str | int, ...] = ("history", k)
+        if item.event is not None and (item.series is not None or item.observed is not None):
+            stray = "series" if item.series is not None else "observed"
+            shown = item.series if item.series is not None else (
+                None if item.observed is None else plain(item.observed.value))
+            out.append(CrossProblem((*base, stray), "is not taken with event: default (a "
+                                    "default event takes party, quarter and source)", shown))
+            continue
         if item.series is not None:
             section, ident, variable = item.series.split(".")
             owner = f"{section}.{ident}"
@@ -215,9 +257,17 @@ def history_problems(sc: Scenario) -> list[CrossProblem]:
                 hint = did_you_mean(variable, names)
                 rule = (f"names a variable {ident} does not record (it records "
                         f"{', '.join(names)})" if names else
+                        f"names {ident}, which records no quarterly series (the deals that "
+                        f"do: {', '.join(with_series) or 'none'})" if section == "deals" else
                         f"names {ident}, which records no quarterly series")
                 out.append(CrossProblem((*base, "series"), rule, item.series,
                                         None if hint is None else f"{owner}.{hint}"))
+            elif (item.observed is not None and variable not in SIGNED_SERIES
+                  and item.observed.value < 0):
+                out.append(CrossProblem((*base, "observed", "value"), f"must not be negative: "
+                                        f"{variable} never is (only "
+                                        f"{', '.join(sorted(SIGNED_SERIES))} can be)",
+                                        plain(item.observed.value)))
         else:
             assert item.party is not None
             party = parties.get(item.party)

@@ -84,6 +84,10 @@ WORLD_NOTES: dict[str, dict[str, str]] = {
     },
     "HistoryItem": {
         "event": "Instead of a series: party defaulted in quarter (default)",
+        "in_sample": (
+            "True when a scenario input was set from this observation (an input's source cites it), so "
+            "where it falls tests nothing; the table, the report and the JSON say so on its row (bool)"
+        ),
         "label": "What happened, in words; shown in the table and the report (text, 1-200 chars)",
         "observed": (
             "The value seen, with its source and basis. Required with series (Observed, the series' unit)"
@@ -100,7 +104,7 @@ WORLD_NOTES: dict[str, dict[str, str]] = {
             "backstop_paid; a loan_guarantee's paid; a deployment_warrant's pull, vested_shares. Given with"
             " observed (parties.ID.VARIABLE or deals.ID.VARIABLE)"
         ),
-        "source": "With event: default: where the default is reported (text)",
+        "source": "With event: default, and there required: where the default is reported (text)",
     },
     "Market": {
         "ai_demand": "The common AI-demand factor and its winter regime (AiDemand)",
@@ -118,8 +122,10 @@ WORLD_NOTES: dict[str, dict[str, str]] = {
         ),
         "source": "Where the value comes from (text)",
         "value": (
-            "The observed value, a point value (a range is refused). A revenue is $B a quarter: an annual "
-            "figure is divided by 4, and its source says so (derived: ... / 4) (number, the series' unit)"
+            "The observed value, a point value (a range is refused), finite, and not negative unless the "
+            "series can be (cash, dscr, equity_value, gross_profit, operating_profit). A revenue is $B a "
+            "quarter: an annual figure is divided by 4, and its source says so (derived: ... / 4) (number, "
+            "the series' unit)"
         ),
     },
     "PriceWar": {
