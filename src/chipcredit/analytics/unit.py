@@ -78,7 +78,8 @@ HISTORY_UNITS: dict[str, str | None] = {
     "observed": SERIES_UNIT, "p05": SERIES_UNIT, "p50": SERIES_UNIT, "p95": SERIES_UNIT,
     "rank": PERCENTILE, "paths": PATHS, "default_probability_by": PROBABILITY,
     "default_probability": PROBABILITY, "label": None, "quarter": None, "series": None,
-    "event": None, "party": None, "source": None, "where": None, "unit": None}
+    "event": None, "party": None, "source": None, "where": None, "unit": None,
+    "band_paths": PATHS, "run_paths": PATHS, "in_sample": None}  # in_sample: true or false
 """The units of a JSON ``history`` entry's fields (`analytics.history_check`); None: text."""
 
 CAPACITY = "{capacity}"
