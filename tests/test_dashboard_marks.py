@@ -180,14 +180,16 @@ def test_a_deal_that_closed_on_some_paths_gives_its_loss_odds_given_it_closed(
             outcomes[key] = closed if key.endswith("|cash_out") else np.zeros(result.paths)
     outcomes["deal|nvidia-openai-loi|nvidia|loss"] = (np.arange(result.paths) < 25).astype(float)
     fake = dataclasses.replace(result, outcomes=outcomes)
-    given = ("Given nvidia-openai-loi closed (over the paths of its starred IRR and MOIC), "
-             "P(deal loss > 0) is Nvidia 25%; OpenAI 0%.")  # every party, the investee too
+    given = ("Given nvidia-openai-loi closed (for each party, over the paths on which the deal "
+             "closed: those of its starred IRR and MOIC), P(deal loss > 0) is Nvidia 25%; "
+             "OpenAI 0%.")  # every party, the investee (no MOIC) too, over the closed paths
     T = words("en")
     notes = deal_notes(fake, T)
     at = notes.index(T.t("report.closed_share", deal="nvidia-openai-loi", share="33.3%"))
     assert notes[at + 1] == given
     assert "this table's NPV percentiles and P(deal loss > 0) are over all paths" in notes[at]
     assert html.escape(given) in deals_table(fake, catalogue("en"))
-    zh = ("以 nvidia-openai-loi 成交为条件（与带星号的内部收益率和资金倍数同一组路径），"
+    zh = ("以 nvidia-openai-loi 成交为条件（每个参与方均只计该交易成交的路径，"
+          "即带星号的内部收益率和资金倍数所用的路径），"
           f"交易亏损概率为 Nvidia 25%{catalogue('zh').t('report.item_separator')}OpenAI 0%。")
     assert html.escape(zh) in deals_table(fake, catalogue("zh"))
