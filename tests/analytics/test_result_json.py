@@ -123,3 +123,19 @@ def test_output_md_documents_every_irr_reason_and_nan_share(loan: cc.Result) -> 
         assert f"`{reason}`" in text, reason
     # the schema marks exactly the NAN_METRICS and VENDOR_NAN_METRICS as S+ (with nan_share)
     assert set(re.findall(r'"(\w+)": S\+', text)) == {*NAN_METRICS, *VENDOR_NAN_METRICS}
+
+
+def test_parties_carry_the_scenarios_role_where_it_gives_one() -> None:
+    """``parties.ID.role`` is the scenario's label (telecom-2000 gives Winstar and Lucent
+    one), text with no unit; a party without one has no ``role`` key."""
+    from chipcredit.analytics.unit import summary_unit
+
+    data = _run("telecom-2000", paths=50, seed=3).to_dict()["parties"]
+    assert data["winstar"]["role"] == "telecom carrier"
+    assert data["lucent"]["role"] == "equipment vendor"
+    roles = {p.id: p.role for p in cc.load_scenario("telecom-2000").parties}
+    for party, entry in data.items():
+        assert ("role" in entry) == (roles[party] is not None), party
+    assert summary_unit("parties.winstar.role") is None
+    seed = cc.load_scenario("seed-2025")
+    assert all(p.role is None for p in seed.parties)

@@ -94,6 +94,8 @@ def json_summary(result: Result) -> dict[str, Any]:
                                 # the rate its npv discounts at: an uncertain one is drawn per
                                 # path, and this is its median, the deterministic run's rate
                                 "discount_rate": _rate(p.discount_rate)}
+        if p.role:  # the scenario's label for it ("telecom carrier"); absent otherwise
+            item["role"] = p.role
         for metric in ("revenue_total", "cash_end"):
             key = column("party", p.id, metric)
             if key in result.outcomes:

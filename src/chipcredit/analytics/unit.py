@@ -270,8 +270,8 @@ def summary_unit(path: str) -> str | None:
             return _statistic(parts[4], parts[5] if len(parts) > 5 else None)
     elif section == "parties" and len(parts) > 2:  # parties.P.NAME[.STAT]
         name = parts[2]
-        if name == "kind":
-            return None
+        if name in ("kind", "role"):
+            return None  # text
         if name == "discount_rate":
             return RATE
         if name == "purchases_by_vendor" and len(parts) > 4:  # ...purchases_by_vendor.V.NAME[.STAT]
