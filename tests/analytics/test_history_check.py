@@ -169,3 +169,52 @@ history:
     column_q = res.reservoir["colossus2-spv", "ltv"][:, 2]
     assert ltv.band_paths == ltv.paths == int(np.count_nonzero(~np.isnan(column_q)))
     assert ltv.run_paths == 400 and ltv.band_paths < 400
+
+
+def test_a_band_that_spans_zero_says_placing_it_tests_little() -> None:
+    """xAI's valuation in 2034Q4 in seed-2025 (2,000 paths, seed 11) is 0 on the paths where
+    xAI has defaulted by then, over 5% of them: the band runs from 0, so the row says placing
+    the observation tests little, and how many of its paths xAI has defaulted on; CoreWeave's
+    2025Q4 revenue (p05 above 0) gets no note."""
+    from pathlib import Path
+
+    import yaml
+
+    from chipcredit.analytics.history_check import spans_zero
+    from chipcredit.cli.history_table import spans_zero_note
+    from chipcredit.report.history import history_rows
+    from chipcredit.report.i18n import catalogue
+
+    bundled = Path(cc.__file__).parent / "scenarios" / "seed-2025.yaml"
+    data = yaml.safe_load(bundled.read_text(encoding="utf-8"))
+    data["history"].append({"label": "xAI at $100B", "series": "parties.xai.valuation",
+                            "quarter": "2034Q4",
+                            "observed": {"value": 100, "source": "a made-up round",
+                                         "basis": "fact"}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = cc.simulate(cc.load_scenario(data), paths=2000, seed=11)
+    checks = cc.history_check(res)
+    late, coreweave = checks[-1], checks[-2]
+    q = res.scenario.quarter_of("2034Q4")
+    value = res.reservoir["xai", "valuation"][:, q]
+    dq = np.asarray(res.outcomes["party|xai|default_quarter"])
+    defaulted = (dq >= 0) & (dq <= q)
+    assert late.defaulted_paths == int(np.count_nonzero(defaulted)) > 100  # over 5% of 2,000
+    assert np.all(value[defaulted] == 0)  # why the band starts at 0
+    assert late.p05 == 0.0 < late.p95  # type: ignore[operator]
+    assert spans_zero(late) and not spans_zero(coreweave) and coreweave.p05 > 0  # type: ignore[operator]
+    n = f"{late.defaulted_paths:,}"
+    assert spans_zero_note(late) == (f"; the band spans 0 (xai has defaulted by then on {n} of "
+                                     "its 2,000 paths): placing the observation in it tests "
+                                     "little")
+    assert spans_zero_note(coreweave) == ""
+    en = history_rows(res, catalogue("en"))[2]
+    assert en[-1][-2] == ("inside the band; the band spans 0 (xai has defaulted by then on "
+                          f"{n} of its 2,000 paths): placing the observation in it tests little")
+    assert en[-2][-2] == "inside the band (in-sample: the inputs were set from it)"
+    zh = history_rows(res, catalogue("zh"))[2]
+    assert zh[-1][-2] == (f"分位带内；分位带跨越 0（其 2,000 条路径中有 {n} 条路径上 xai "
+                          "截至该季度已违约）：观测落在其中几乎不构成检验")
+    assert res.to_dict()["history"][-1]["defaulted_paths"] == late.defaulted_paths
+    assert res.to_dict()["history"][-2]["defaulted_paths"] == 0  # CoreWeave: none by 2025Q4

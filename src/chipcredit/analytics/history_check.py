@@ -17,6 +17,10 @@ Each check says how many paths its band is over (``band_paths``) beside the path
 of row is drawn from (``run_paths``), so a row over fewer (an SPV's variable over the paths
 on which the SPV closed; a default over the paths that default) can say so; and whether
 the scenario's inputs were set from the observation (``in_sample``).
+
+A series row whose band runs from 0 (its p05) to above 0 (`spans_zero`: a valuation that
+is 0 on the paths where its party has defaulted, which ``defaulted_paths`` counts) places
+an observation in a band that almost any value is inside: the tables say so beside it.
 """
 
 from __future__ import annotations
@@ -37,8 +41,8 @@ if TYPE_CHECKING:
 
     from .result import Result
 
-__all__ = ["HistoryCheck", "fewer_paths", "history_check", "percentile_rank", "table_paths",
-           "where_in_band"]
+__all__ = ["HistoryCheck", "fewer_paths", "history_check", "percentile_rank", "spans_zero",
+           "table_paths", "where_in_band"]
 
 INSIDE, BELOW, ABOVE = "inside the band", "below the band", "above the band"
 """Where an observation falls against the band of p05 to p95 (its ends are inside)."""
@@ -114,6 +118,10 @@ class HistoryCheck:
     in_sample : bool
         The scenario's ``in_sample``: its inputs were set from this observation, so where
         it falls tests nothing.
+    defaulted_paths : int or None
+        A party's series in a run of many paths: of the ``band_paths``, those on which the
+        party has defaulted by the end of ``quarter``; None for a deal's series, a default
+        event, a deterministic run, or a summary written before it.
     """
 
     label: str
@@ -135,6 +143,7 @@ class HistoryCheck:
     band_paths: int | None = None
     run_paths: int | None = None
     in_sample: bool = False
+    defaulted_paths: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The check as plain JSON types (the JSON summary's ``history`` entries): text
@@ -192,6 +201,8 @@ def _series_check(result: Result, item: HistoryItem, q: int) -> HistoryCheck:
     assert values is not None
     band = band_quantiles(values[:, q:q + 1])[:, 0]  # as `Result.bands` takes them
     p05, p50, p95 = float(band[_P05]), float(band[_P50]), float(band[_P95])
+    if item.series.startswith("parties."):
+        common["defaulted_paths"] = _defaulted(result, item.key[0], q, ~np.isnan(column_q))
     return HistoryCheck(**common, paths=defined, p05=p05, p50=p50, p95=p95,
                         rank=percentile_rank(column_q, observed),
                         where=where_in_band(observed, p05, p95))
@@ -232,6 +243,32 @@ def quarter_in_band(q: int, p05: float, p95: float) -> str:
     """
     placed = where_in_band(q, float(np.floor(p05)), float(np.floor(p95)))
     return {BELOW: BEFORE_DEFAULTS, ABOVE: AFTER_DEFAULTS}.get(placed, INSIDE_DEFAULTS)
+
+
+def _defaulted(result: Result, party: str, q: int, defined: NDArray[np.bool_]) -> int | None:
+    """Of the reservoir's paths with a value (``defined``: the reservoir keeps the run's
+    first paths, by index), those on which ``party`` has defaulted by the end of quarter
+    ``q``; None for a party that cannot default (no default quarter in the outcomes)."""
+    key = column("party", party, "default_quarter")
+    if key not in result.outcomes:
+        return None
+    dq = np.asarray(result.outcomes[key], dtype=np.float64)[:defined.size]
+    return int(np.count_nonzero(defined & (dq >= 0) & (dq <= q)))
+
+
+def spans_zero(check: HistoryCheck) -> bool:
+    """Whether a series row's band runs from 0 (its p05) to above 0 (its p95): almost any
+    observation is inside it, so placing one there tests little (xAI's valuation late in
+    seed-2025, 0 on the paths where xAI has defaulted). False for a default event, a
+    deterministic run (one path, no band) and a row with no band.
+
+    >>> row = HistoryCheck("v", "2034Q4", "parties.xai.valuation", None, None, 100.0, None,
+    ...                    2000, 0.0, 0.0, 6103.3, 80.0, INSIDE)
+    >>> spans_zero(row), spans_zero(HistoryCheck(**{**asdict(row), "p05": 1.0}))
+    (True, False)
+    """
+    return (check.event is None and check.p05 is not None and check.p95 is not None
+            and check.rank is not None and check.p05 == 0.0 and check.p95 > 0.0)
 
 
 def _reservoir_paths(result: Result) -> int:

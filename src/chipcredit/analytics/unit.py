@@ -79,7 +79,8 @@ HISTORY_UNITS: dict[str, str | None] = {
     "rank": PERCENTILE, "paths": PATHS, "default_probability_by": PROBABILITY,
     "default_probability": PROBABILITY, "label": None, "quarter": None, "series": None,
     "event": None, "party": None, "source": None, "where": None, "unit": None,
-    "band_paths": PATHS, "run_paths": PATHS, "in_sample": None}  # in_sample: true or false
+    "band_paths": PATHS, "run_paths": PATHS, "in_sample": None,  # in_sample: true or false
+    "defaulted_paths": PATHS}
 """The units of a JSON ``history`` entry's fields (`analytics.history_check`); None: text."""
 
 CAPACITY = "{capacity}"

@@ -9,12 +9,12 @@ from typing import Any
 
 from rich.table import Table
 
-from chipcredit.analytics.history_check import HistoryCheck, fewer_paths, table_paths
+from chipcredit.analytics.history_check import HistoryCheck, fewer_paths, spans_zero, table_paths
 
 from .captions import NotedTable
 from .formats import DASH, compact, path_share, paths_count
 
-__all__ = ["IN_SAMPLE", "checks_from_summary", "history_table", "quarter_text"]
+__all__ = ["IN_SAMPLE", "checks_from_summary", "history_table", "quarter_text", "spans_zero_note"]
 
 
 def quarter_text(offset: float | None, labels: Sequence[str]) -> str:
@@ -38,9 +38,22 @@ IN_SAMPLE = " (in-sample: the inputs were set from it)"
 """Added to ``where`` on a row whose observation the scenario's inputs were set from."""
 
 
+def spans_zero_note(check: HistoryCheck) -> str:
+    """Added to ``where`` on a series row whose band runs from 0 to above 0 (`spans_zero`),
+    naming the band's paths on which the series' party has defaulted by then, if any;
+    ``""`` on any other row."""
+    if not spans_zero(check):
+        return ""
+    if not check.defaulted_paths:
+        return "; the band spans 0: placing the observation in it tests little"
+    party = str(check.series).split(".")[1]
+    return (f"; the band spans 0 ({party} has defaulted by then on {check.defaulted_paths:,} "
+            f"of its {paths_count(check.paths)}): placing the observation in it tests little")
+
+
 def _row(check: HistoryCheck, labels: Sequence[str], deterministic: bool,
          total: int) -> list[str]:
-    where = check.where + (IN_SAMPLE if check.in_sample else "")
+    where = check.where + spans_zero_note(check) + (IN_SAMPLE if check.in_sample else "")
     own = None if deterministic else fewer_paths(check, total)
     over = "" if own is None else f" (over {paths_count(own)})"
     if check.event == "default":
@@ -97,7 +110,8 @@ def history_table(checks: Sequence[HistoryCheck], labels: Sequence[str], *,
         "which it defaults (where it falls among those paths, given a default), and P(by "
         "QUARTER), the share of all paths on which it has defaulted by the end of that "
         "quarter: how likely it was. in-sample: the scenario's inputs were set from the "
-        "observation, so it tests nothing.") if not deterministic else (
+        "observation, so it tests nothing. the band spans 0: it runs from 0 (p05) to above "
+        "0, so almost any value is inside it.") if not deterministic else (
         "above (below) the base case: the observed value is above (below) the one path's."))
     for header in headers:
         table.add_column(header, overflow="fold")

@@ -8,7 +8,7 @@ import html
 from typing import TYPE_CHECKING
 
 from chipcredit.analytics import history_check as hc
-from chipcredit.analytics.history_check import fewer_paths, table_paths
+from chipcredit.analytics.history_check import fewer_paths, spans_zero, table_paths
 
 from .i18n import Catalogue
 from .tables import Cell, table
@@ -33,13 +33,24 @@ def _quarter(offset: float | None, labels: list[str], cat: Catalogue) -> str:
     return labels[min(max(int(offset), 0), len(labels) - 1)]
 
 
+def _spans_zero(check: hc.HistoryCheck, where: str, cat: Catalogue) -> str:
+    """``where`` with the note that the band spans 0 (`spans_zero`), naming the band's
+    paths on which the series' party has defaulted by then where there are any."""
+    if not check.defaulted_paths:
+        return cat.t("history.spans_zero", where=where)
+    party = str(check.series).split(".")[1]
+    return cat.t("history.spans_zero_defaults", where=where, party=party,
+                 defaulted=f"{check.defaulted_paths:,}", paths=cat.paths(check.paths))
+
+
 def history_rows(result: Result, cat: Catalogue) -> tuple[str, list[str], list[list[str]]]:
     """The note on how to read the table (the paths and seed the bands are over, or the
     base case), the headers, and one row of text per observation: its label, the series (or
     "PARTY defaults"), the quarter, the model's p05 / p50 / p95 (the base case's value in a
     deterministic run), the observed value, its percentile rank (for a default, P(by the
     quarter) and in the horizon; not in a deterministic run), where it falls (and that it
-    is in-sample, where the scenario's inputs were set from it), and its source. A row whose
+    is in-sample, where the scenario's inputs were set from it; that the band spans 0, where
+    it runs from 0 to above it, so placing the observation tests little), and its source. A row whose
     band is over fewer paths than the note names (a deal's variable where the deal is open,
     a default over the paths that default) gives its own count beside the model's figures.
     The report's section and the dashboard's table are both built from it; ``""``
@@ -53,6 +64,8 @@ def history_rows(result: Result, cat: Catalogue) -> tuple[str, list[str], list[l
     total = 0 if det else table_paths(checks)
     for c in checks:
         where = cat.t(f"history.where.{WHERE_KEYS[c.where]}")
+        if spans_zero(c):
+            where = _spans_zero(c, where, cat)
         if c.in_sample:
             where = cat.t("history.in_sample", where=where)
         own = None if det else fewer_paths(c, total)
