@@ -6,14 +6,11 @@ intent reads an NPV p50 of 0.00)."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
-from typing import Any
 
 import yaml
-from rich.console import Console
-from rich.table import Table
+from tests.cli.test_deal_notes import flat, render, rows
 from typer.testing import CliRunner
 
 from chipcredit import cli
@@ -22,23 +19,6 @@ from chipcredit.report.deal_odds import PathOdds
 
 runner = CliRunner()
 LOAN = Path(__file__).parents[1] / "fixtures_credit" / "minimal-loan.yaml"
-
-
-def render(table: Table, width: int = 400) -> str:
-    console = Console(width=width, file=io.StringIO())
-    console.print(table)
-    assert isinstance(console.file, io.StringIO)
-    return console.file.getvalue()
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def rows(deal: str, party: str, **metrics: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"deal": deal, "party": party, "metric": metric, "mean": None, "p05": None,
-             "p50": None, "p95": None, "nan_share": 0.0, **stats}
-            for metric, stats in metrics.items()]
 
 
 def test_the_line_gives_the_npv_given_it_closed() -> None:
