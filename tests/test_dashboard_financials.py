@@ -1,9 +1,10 @@
 """The dashboard shows what ``chipcredit run`` and the report show of the vendors' financials
 and the labs' purchases: the Market tab's vendor financials table is, cell for cell, the
 report's (`chipcredit.report.vendors.financials_html`), with the share price and equity value
-among a vendor's fans; the Labs tab says how a lab's hardware spend splits by vendor, the
-line of ``chipcredit run`` and the
-report's parties notes (`chipcredit.report.lab_purchases.purchases_line`).
+among a vendor's fans, and its table of the vendors' revenue where a buyer defaults is the
+report's (`tests/test_default_exposure.py` checks its cells); the Labs tab says how a lab's
+hardware spend splits by vendor, the line of ``chipcredit run`` and the report's parties notes
+(`chipcredit.report.lab_purchases.purchases_line`).
 
 Hand-built summaries check the layout and the words; seed-2025 at 200 paths, seed 4, checks
 parity with the report and the CLI.
@@ -28,6 +29,7 @@ import chipcredit as cc
 from chipcredit.cli.party_table import spend_splits
 from chipcredit.dashboard.launcher import APP_SCRIPT
 from chipcredit.dashboard.limits import markdown_safe
+from chipcredit.dashboard.tabs.default_exposure import exposure_table, exposure_text, exposure_title
 from chipcredit.dashboard.tabs.labs import spend_split, spend_split_text
 from chipcredit.dashboard.tabs.vendor_financials import financials_table, financials_text
 from chipcredit.dashboard.text import words
@@ -131,9 +133,14 @@ def test_the_market_tab_shows_the_financials_and_their_fans(result: cc.Result, l
     offered = at.radio(key="vendor_variable").options
     assert {T.label("variable", v, unit=unit) for v in ("share_price", "equity_value")} <= set(offered)
     assert T.t("report.vendor_financials") in [h.value for h in at.subheader]
-    shown = at.dataframe[-1].value
+    shown = at.dataframe[-2].value
     assert shown.equals(financials_table(result, T))
     assert markdown_safe(financials_text(result, T)) in [c.value for c in at.main.caption]
+    # under it, the vendors' revenue where a buyer defaults and where not: the report's
+    split = exposure_table(result, T)
+    assert at.dataframe[-1].value.equals(split) and len(split) >= 2
+    assert exposure_title(result, T) in [h.value for h in at.subheader]
+    assert markdown_safe(exposure_text(T)) in [c.value for c in at.main.caption]
     # Nvidia's share price fan, picked
     at.radio(key="vendor_variable").set_value("share_price").run()
     assert not at.exception

@@ -276,10 +276,34 @@ def test_summary_states_defaults_and_returns_from_the_numbers(result: Result) ->
     assert f"in 90% of paths Nvidia's {outlay}" not in text
     zh = summary_text(result, lang="zh")
     assert zh.startswith(f"基于从 2025Q4 到 2035Q3 的 {PATHS} 条模拟路径") and zh.endswith("。")
+    money = i18n.catalogue("en").money
+    # it opens on the question the run is for: the pooled self-funded share of each vendor
+    for vendor, name in (("nvidia", "Nvidia"), ("amd", "AMD")):
+        own = float(np.mean(result.outcome(None, vendor, "self_funded_revenue")))
+        sales = float(np.mean(result.outcome(None, vendor, "revenue_total")))
+        assert own > 0
+        assert (f"money {name} put into its buyers paid for {own / sales * 100:.2f}% of its "
+                f"revenue over the horizon ({money(own)} of {money(sales)}, means over paths), "
+                "and for ") in text, vendor
+    assert text.index("money Nvidia put into its buyers") < text.index("a median outlay of")
+    # and before the noise, Nvidia's median revenue where the lab (or cloud) whose default
+    # goes with the widest relative gap defaults, against where it does not
+    revenue = result.outcome(None, "nvidia", "revenue_total")
+    gaps = {}
+    for party, name in (("xai", "xAI"), ("openai", "OpenAI"), ("coreweave", "CoreWeave")):
+        failed = result.outcome(None, party, "default_quarter") >= 0
+        if 0.01 <= failed.mean() <= 0.99:
+            low, high = np.median(revenue[failed]), np.median(revenue[~failed])
+            gaps[name] = ((high - low) / high, low, high)
+    name = max(gaps, key=lambda k: gaps[k][0])
+    _, low, high = gaps[name]
+    assert (f"Nvidia's revenue over the horizon has a median of {money(float(low))} on the "
+            f"paths where {name} defaults, against {money(float(high))} where it does not (a "
+            "comparison of paths, not what that default alone costs") in text
     # it closes on the noise: the path count, what ± is, and that percentiles move too
     count = f"{PATHS:,}"
     assert text.endswith(
-        f" within the horizon). At {count} paths the figures move with the seed: ± is one "
+        f" every buyer buys less). At {count} paths the figures move with the seed: ± is one "
         "Monte Carlo standard error (percentage points), and the medians and percentiles "
         "have noise of their own.")
     assert zh.endswith(f"在 {count} 条路径下，这些数字会随随机种子变动：± 为一个蒙特卡洛标准误"

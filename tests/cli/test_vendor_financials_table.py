@@ -1,7 +1,8 @@
 """The table under the vendors table of ``chipcredit run`` and ``runs show``: each vendor's
 equity value, share price, stakes, operating profit and warrant dilution, from the JSON
-summary; and the hypothetical deals marked in the vendors caption and the line of
-self-funded revenue by buyer (r-equity findings 4 and 5)."""
+summary; the table of each vendor's revenue where a buyer defaults and where it does not;
+and the hypothetical deals marked in the vendors caption and the line of self-funded revenue
+by buyer (r-equity findings 4 and 5)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from tests.cli import render
 from typer.testing import CliRunner
 
 from chipcredit import cli
-from chipcredit.cli.formats import money
-from chipcredit.cli.vendor_tables import vendor_financials_table
+from chipcredit.cli.formats import money, percent
+from chipcredit.cli.vendor_tables import exposure_table, vendor_financials_table
 from chipcredit.report.vendor_financials import financial_rows
 
 TITLE = "Vendors' equity, share price, stakes and operating profit"
+EXPOSURE = "Vendors' revenue where a buyer defaults and where it does not, totals over the horizon"
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +141,62 @@ def test_the_base_case_has_one_column_and_no_summary_no_table() -> None:
     assert "base case" in text and "Base case: the one path of a deterministic run." in text
     assert vendor_financials_table(None) is None
     assert vendor_financials_table({"vendors": {"plain": {}}}) is None
+
+
+def _exposure_rows(text: str) -> list[list[str]]:
+    """The exposure table's body rows as cells, the vendor cell carried down."""
+    lines = text[text.index(EXPOSURE):].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("┡")) + 1
+    out, vendor = [], ""
+    for line in lines[start:]:
+        if not line.startswith("│"):
+            break
+        cells = [c.strip() for c in line.strip("│").split("│")]
+        vendor = cells[0] or vendor
+        out.append([vendor, *cells[1:]])
+    return out
+
+
+def test_run_and_runs_show_print_the_revenue_where_a_buyer_defaults_as_the_json_has_it(
+        printed: tuple[str, str, dict[str, Any]]) -> None:
+    ran, shown, doc = printed
+    expected = []
+    for vendor in ("nvidia", "amd"):
+        split = doc["vendors"][vendor]["revenue_given_default"]
+        # the labs and CoreWeave (own balance sheet); the funded clouds cannot default
+        assert list(split) == ["openai", "xai", "coreweave"]
+        for party, f in split.items():
+            expected.append([vendor, party, percent(f["default_share"]),
+                             money(f["median_if_default"]), money(f["median_if_not"]),
+                             money(f["mean_if_default"]), money(f["mean_if_not"])])
+    for text in (ran, shown):
+        assert _exposure_rows(text) == expected
+        assert (text.index(TITLE) < text.index(EXPOSURE + " (2025Q4-2035Q3) ($B; medians and "
+                                                          "means over paths)")
+                < text.index("Self-funded revenue by year"))
+        said = " ".join(text[text.index(EXPOSURE):text.index("Self-funded revenue by year")]
+                        .split())
+        assert ("It compares the run's paths, not two worlds: a lab defaults mostly on paths "
+                "where demand for compute is weak") in said
+
+
+def test_the_exposure_table_by_hand() -> None:
+    def split(share: float | None, low: float | None, high: float | None) -> dict[str, Any]:
+        return {"default_share": share, "median_if_default": low, "median_if_not": high,
+                "mean_if_default": low and low + 1, "mean_if_not": high and high + 1}
+    summary = {"vendors": {
+        "nv": {"revenue_given_default": {"lab": split(0.25, 10.0, 40.0),
+                                         # never defaults: nothing to compare, no row
+                                         "safe": split(0.0, None, 30.0)}},
+        "small": {"revenue_given_default": {"lab": split(0.25, 1.5, 2.0)}},
+        "plain": {"revenue_total": {}}}}
+    text = render(exposure_table(summary, horizon=("2026Q1", "2027Q4", 8)), 160)
+    assert EXPOSURE + " (2026Q1-2027Q4)" in text
+    assert _exposure_rows(text) == [
+        ["nv", "lab", "25.0%", "10.00", "40.00", "11.00", "41.00"],
+        ["small", "lab", "25.0%", "1.50", "2.00", "2.50", "3.00"]]
+    # a deterministic run's one path is on one side of every split: no table
+    assert exposure_table({"vendors": {"nv": {"revenue_given_default": {
+        "lab": split(1.0, 10.0, None)}}}}) is None
+    assert exposure_table(None) is None
+    assert exposure_table({"vendors": {"plain": {}}}) is None

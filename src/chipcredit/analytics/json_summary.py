@@ -13,6 +13,7 @@ import numpy as np
 
 from .closing import closed_paths
 from .deal_closed import deals_closed
+from .default_exposure import revenue_given_default
 from .history_check import history_check
 from .irr_stats import bracket_shares
 from .lab_purchases import purchases_by_vendor
@@ -134,6 +135,9 @@ def json_summary(result: Result) -> dict[str, Any]:
             # and by the buyer whose payments carried the vendor's money back
             if (by_buyer := self_funded_by_buyer(result, p.id)) is not None:
                 entry["self_funded_by_buyer"] = by_buyer
+            # its revenue where each lab (or cloud) that can default does, and where not
+            if (exposure := revenue_given_default(result, p.id)) is not None:
+                entry["revenue_given_default"] = exposure
     spvs: dict[str, Any] = {}
     for d in result.scenario.deals:
         if d.kind != "spv_lease":

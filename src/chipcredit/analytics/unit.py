@@ -39,6 +39,8 @@ from __future__ import annotations
 
 import re
 
+from .default_exposure import EXPOSURE_FIELDS
+
 __all__ = [
     "BAND_UNITS",
     "FLOW_UNIT",
@@ -282,8 +284,12 @@ def summary_unit(path: str) -> str | None:
         pass  # a section and an id, no metric: a group, not a number
     elif section == "vendors" and parts[2] == "self_funded_by_buyer" and len(parts) == 4:
         return MONEY  # vendors.V.self_funded_by_buyer.BUYER: a part of its self-funded revenue
+    elif section == "vendors" and parts[2] == "revenue_given_default" and len(parts) == 5:
+        # vendors.V.revenue_given_default.PARTY.FIELD: its revenue where PARTY defaults or not
+        return (PROBABILITY if parts[4] == "default_share" else MONEY) \
+            if parts[4] in EXPOSURE_FIELDS else _no_unit(path)
     elif section == "vendors" and parts[2] == "self_funded_by_year" and len(parts) == 4:
-        return _YEAR_UNITS[parts[3]] if parts[3] in _YEAR_UNITS else _year_missing(path)
+        return _YEAR_UNITS[parts[3]] if parts[3] in _YEAR_UNITS else _no_unit(path)
     elif section in ("vendors", "spvs"):  # vendors.V.METRIC.STAT, spvs.D.NAME[.STAT]
         return _statistic(parts[2], parts[3] if len(parts) > 3 else None)
     elif section == "portfolios":  # portfolios.P.NAME[.STAT or .OBLIGOR][i]
@@ -319,7 +325,7 @@ def summary_range(path: str) -> tuple[float, float] | None:
     return UNIT_RANGES.get(unit)
 
 
-def _year_missing(path: str) -> str:
+def _no_unit(path: str) -> str:
     raise _missing("summary path", path)
 
 

@@ -38,6 +38,7 @@ from .progress import bar
 from .run_footer import print_footer, run_footer
 from .staging import Staging, write_output
 from .vendor_tables import (
+    exposure_table,
     second_sourcing_table,
     self_funded_years_table,
     vendor_financials_table,
@@ -313,6 +314,8 @@ def _print_tables(result: cc.Result, summary: Sequence[Mapping[str, Any]],
                                 horizon=horizon(result.scenario), hypothetical=made_up),
                   vendor_financials_table(result.to_dict(), deterministic=result.deterministic,
                                           horizon=horizon(result.scenario)),
+                  # its revenue where each lab defaults, and where not (not in one path)
+                  exposure_table(result.to_dict(), horizon=horizon(result.scenario)),
                   self_funded_years_table({p: self_funded_by_year(result, p) for p in vendors},
                                           deterministic=result.deterministic),
                   Text(by_buyer) if by_buyer else None,

@@ -41,6 +41,7 @@ from .stored_run import (
     _with_se,
 )
 from .vendor_tables import (
+    exposure_table,
     second_sourcing_table,
     self_funded_years_table,
     vendor_financials_table,
@@ -133,6 +134,8 @@ def print_tables(out: Console, runs: store.RunStore, run_id: int, run: dict[str,
                       vendor_financials_table(_summary(run) if variant == variants[0] else None,
                                               deterministic=deterministic,
                                               horizon=None if scenario is None else horizon(scenario)),
+                      exposure_table(_summary(run) if variant == variants[0] else None,
+                                     horizon=None if scenario is None else horizon(scenario)),
                       self_funded_years_table(_vendor_field(run, "self_funded_by_year")
                                               if variant == variants[0] else {},
                                               deterministic=deterministic),

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from chipcredit.analytics.vendor_years import part_quarters
 from chipcredit.report.deal_odds import DUST
+from chipcredit.report.default_exposure import EXPOSURE_COLUMNS, exposure_note, exposure_rows
 from chipcredit.report.i18n import catalogue
 from chipcredit.report.monte_carlo_error import money_error
 from chipcredit.report.vendor_financials import financial_rows, financials_note
@@ -24,8 +25,8 @@ from chipcredit.report.vendors import Horizon, vendor_rows, vendors_caption
 from .captions import NotedTable
 from .formats import DASH, finite, money, path_share, percent, yes_no
 
-__all__ = ["second_sourcing_table", "self_funded_years_table", "vendor_financials_table",
-           "vendors_table"]
+__all__ = ["exposure_table", "second_sourcing_table", "self_funded_years_table",
+           "vendor_financials_table", "vendors_table"]
 
 Summary = Sequence[Mapping[Any, Any]]
 
@@ -276,3 +277,51 @@ def _quarter(offset: Any, start: str | None) -> str:
         return f"quarter {q}"
     index = int(start[:4]) * 4 + int(start[5]) - 1 + q
     return f"{index // 4}Q{index % 4 + 1}"
+
+
+_EXPOSURE_HEADERS = ("P(it\ndefaults)", "revenue p50\nwhere it does", "revenue p50\nwhere not",
+                     "revenue mean\nwhere it does", "revenue mean\nwhere not")
+"""Headers of `chipcredit.report.default_exposure.EXPOSURE_COLUMNS`, in their order."""
+
+
+def exposure_table(summary: Mapping[str, Any] | None, *,
+                   horizon: Horizon | None = None) -> Table | None:
+    """Each vendor's total revenue over the horizon where each party that can default
+    defaults, and where it does not: the rows of
+    `chipcredit.report.default_exposure.exposure_rows`, as the HTML report's vendors section
+    shows them, with the caption of `chipcredit.report.default_exposure.exposure_note`
+    (English).
+
+    Parameters
+    ----------
+    summary : mapping or None
+        The JSON summary (`Result.to_dict`, or the one the run store keeps); the figures
+        are its ``vendors.VENDOR.revenue_given_default.PARTY``.
+    horizon : (first quarter, last quarter, quarters) or None
+        Named in the title; None where the scenario is not at hand.
+
+    Returns
+    -------
+    Table or None
+        $B; the probability of default as a percent. None where no party defaults on some
+        paths and not on others (a deterministic run, one with no lab).
+    """
+    rows = exposure_rows(summary)
+    if not rows:
+        return None
+    cat = catalogue("en")
+    span = "" if horizon is None else f" ({horizon[0]}-{horizon[1]})"
+    table = NotedTable(title=f"{cat.t('report.exposure_title')}{span} ($B; medians and means "
+                             f"over paths)", title_justify="left", caption_justify="left",
+                       caption=exposure_note(cat))
+    table.add_column("vendor", no_wrap=True)
+    table.add_column("if this party\ndefaults", no_wrap=True)
+    for header in _EXPOSURE_HEADERS:
+        table.add_column(header, justify="right", no_wrap=True)
+    last = None
+    for row in rows:
+        cells = [percent(row.figures[k]) if k == "default_share" else money(row.figures[k])
+                 for k in EXPOSURE_COLUMNS]
+        table.add_row(Text(row.vendor if row.vendor != last else ""), Text(row.party), *cells)
+        last = row.vendor
+    return table

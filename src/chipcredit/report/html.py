@@ -24,6 +24,7 @@ from chipcredit.files import write_text_atomic
 from .assumptions import assumption_rows
 from .credit import credit_section
 from .deal_table import deals_table
+from .default_exposure import exposure_html
 from .history import history_section
 from .i18n import Catalogue, catalogue
 from .second_sourcing import second_sourcing_table
@@ -161,7 +162,9 @@ def build_report(result: Result, *, lang: str = "en", sensitivity: Any = None,
          if figs["labs"] else _note(cat.t("report.no_labs"))),
         ("vendors", cat.t("report.vendors"), financials_html(
             result.to_dict(), cat, lambda party: display_name(result, party, cat),
-            deterministic=result.deterministic, horizon=span) + charts_of("vendors")
+            deterministic=result.deterministic, horizon=span)
+         + exposure_html(result.to_dict(), cat, lambda party: display_name(result, party, cat),
+                         horizon=span) + charts_of("vendors")
          if figs["vendors"] else _note(cat.t("report.no_vendors"))),
         ("deals", cat.t("report.deals"), (_note(cat.t("report.deals_intro")) + charts_of("deals"))
          if figs["deals"] else _note(cat.t("report.no_deals"))),

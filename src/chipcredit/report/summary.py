@@ -7,6 +7,13 @@ position in colossus2-spv, a median outlay of $2B, returns between 0.47x and 2.1
 
 What it says, in this order:
 
+- for each vendor whose money the run traces (money provenance): the share of its revenue
+  over the horizon that money it put into its buyers paid for (the pooled share, the mean
+  self-funded revenue over the mean revenue, as the vendors table's "self-funded share
+  pooled"), both means, and the calendar year in which that share was highest (the by-year
+  table's): "money Nvidia put into its buyers paid for 0.26% of its revenue over the horizon
+  ($12.8B of $4.84T, means over paths), and for 3.37% in 2026, its highest year". This is
+  the question the run is for, so it comes first;
 - for the (at most) `MAX_RETURNS` vendor positions with the largest median outlay (or, with
   no vendor position that has a MOIC, any party's, a lender's say): the 5th–95th percentile
   range of the MOIC, the median, and the median outlay (cash put in). Only positions whose
@@ -29,6 +36,13 @@ What it says, in this order:
   the horizon, each with its Monte Carlo standard error (``23% ±0.9``: sqrt(p(1-p)/n), in
   percentage points, as the parties table writes it).
 
+- for the first vendor (in scenario order) with a revenue split by default
+  (`chipcredit.analytics.default_exposure.revenue_given_default`): its median revenue over
+  the horizon on the paths where the party whose default goes with the widest gap defaults,
+  against the paths where it does not (`chipcredit.report.default_exposure.widest_gap`,
+  among parties that default on 1% to 99% of the paths), said to be a comparison of paths,
+  not the cost of that default alone. Not in a deterministic run (one path is on one side).
+
 A closing sentence of a Monte Carlo run gives its path count and says that its figures move
 with the seed: ± is one standard error, and the medians and percentiles of the returns have
 noise of their own (at 2,000 paths of seed-2025 the p95 MOIC of Nvidia's position in
@@ -42,12 +56,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from chipcredit.analytics.default_exposure import revenue_given_default
 from chipcredit.analytics.result import Result
 from chipcredit.analytics.stats import describe
+from chipcredit.analytics.vendor_years import part_quarters, self_funded_by_year
 from chipcredit.errors import UsageError, did_you_mean
 
 from .base_case_standing import base_defaults, standing_text
 from .deal_odds import hypothetical_deals
+from .default_exposure import exposure_rows, widest_gap
 from .i18n import LANGUAGES, Catalogue, catalogue
 from .monte_carlo_error import share_error
 from .multiples import financed_parties, mark_matters, pair_reason
@@ -100,6 +117,63 @@ def _returns(result: Result, cat: Catalogue) -> list[str]:
     return [text for _, _, text in found[:MAX_RETURNS]]
 
 
+def _circular(result: Result, cat: Catalogue) -> list[str]:
+    """Per vendor whose money the run traces: the share of its revenue over the horizon paid
+    with money it put into its buyers (the pooled share: mean self-funded revenue over mean
+    revenue), and the year in which that share was highest."""
+    out = []
+    for party in result.scenario.parties:
+        own_key, sales_key = (f"party|{party.id}|self_funded_revenue",
+                              f"party|{party.id}|revenue_total")
+        if own_key not in result.outcomes or sales_key not in result.outcomes:
+            continue
+        own, sales = result.mean(own_key), result.mean(sales_key)
+        if not sales > 0:
+            continue
+        name = display_name(result, party.id, cat)
+        if not own > 0:
+            out.append(cat.t("summary.circular_none", vendor=name))
+            continue
+        values = {"vendor": name, "share": _fine_percent(cat, own / sales),
+                  "own": cat.money(own), "revenue": cat.money(sales)}
+        years = [y for y in self_funded_by_year(result, party.id) or ()
+                 if y["self_funded_share"] is not None]
+        peak = max(years, key=lambda y: y["self_funded_share"], default=None)
+        values["peak"] = "" if peak is None or len(years) < 2 else cat.t(
+            "summary.circular_peak", peak=_fine_percent(cat, peak["self_funded_share"]),
+            year=_year_label(peak, cat))
+        out.append(cat.t("summary.circular_deterministic" if result.deterministic
+                         else "summary.circular", **values))
+    return out
+
+
+def _fine_percent(cat: Catalogue, share: float) -> str:
+    """A share of revenue as the vendors table writes it: two decimals (0.26%)."""
+    return cat.t("number.percent", value=f"{share * 100:.2f}")
+
+
+def _year_label(item: dict[str, object], cat: Catalogue) -> str:
+    part = part_quarters(item)
+    return str(item["year"]) if part is None else cat.t("report.year_part", year=item["year"],
+                                                        quarters=part)
+
+
+def _revenue_gap(result: Result, cat: Catalogue) -> list[str]:
+    """The first vendor's median revenue where the party whose default goes with the widest
+    gap defaults, against where it does not (`chipcredit.report.default_exposure.widest_gap`)."""
+    if result.deterministic:  # one path: one side of every split
+        return []
+    row = widest_gap(exposure_rows(
+        {"vendors": {p.id: {"revenue_given_default": split} for p in result.scenario.parties
+                     if (split := revenue_given_default(result, p.id)) is not None}}))
+    if row is None:
+        return []
+    return [cat.t("summary.revenue_gap", vendor=display_name(result, row.vendor, cat),
+                  party=display_name(result, row.party, cat),
+                  if_default=cat.money(row.figures["median_if_default"]),
+                  if_not=cat.money(row.figures["median_if_not"]))]
+
+
 def default_before(result: Result, party: str, year: int) -> float:
     """Share of all paths on which ``party`` defaults in a quarter of a year before ``year``."""
     dq = result.outcome(None, party, "default_quarter")
@@ -138,8 +212,9 @@ def _share(cat: Catalogue, share: float, paths: int) -> str:
 
 
 def summary_text(result: Result, *, lang: str = "en") -> str:
-    """One plain-language paragraph about a run: the returns of the largest positions and
-    the default probabilities (see the module's docstring for what it says, in order).
+    """One plain-language paragraph about a run: how much of each vendor's revenue its own
+    money paid for, the returns of the largest positions, the default probabilities and a
+    vendor's revenue where a lab defaults (see the module's docstring, in order).
 
     Parameters
     ----------
@@ -174,7 +249,8 @@ def summary_text(result: Result, *, lang: str = "en") -> str:
         opening = cat.t("summary.over", count=f"{result.paths:,}", start=labels[0],
                         end=labels[-1], seed=result.seed)
     returns = _returns(result, cat)
-    sentences = returns + _defaults(result, cat)
+    # the question the run is for first: how much of the vendors' revenue is their own money
+    sentences = _circular(result, cat) + returns + _defaults(result, cat) + _revenue_gap(result, cat)
     # one path with no shocks: its 0% defaults are not a forecast, and the reader must know
     caveat = cat.t("summary.deterministic_note") if result.deterministic else ""
     if result.deterministic:  # and where it falls among the paths of a Monte Carlo run

@@ -6,7 +6,8 @@ of the overview, ``headline`` (its KPIs), ``credit_tables`` (the report's credit
 ``deal_table``, ``party_table``, ``vendor_table`` and ``history_table`` (its tables and
 their notes), and ``shares`` (how probabilities and shares of paths read, and the mark of a
 statistic over only some paths, which the tables share); of the market tab,
-``vendor_financials`` (the vendors' equity, share price, stakes and operating profit)."""
+``vendor_financials`` (the vendors' equity, share price, stakes and operating profit) and
+``default_exposure`` (their revenue where a buyer defaults and where it does not)."""
 
 from __future__ import annotations
 

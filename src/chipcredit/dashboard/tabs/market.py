@@ -1,7 +1,8 @@
 """Market: each vendor's share of sales; fan charts of a vendor's quarterly series (sales,
 gross and operating profit, and, for a vendor with ``financials``, its share price and
-equity value); and the vendor financials table of the report and ``chipcredit run``
-(`vendor_financials`)."""
+equity value); the vendor financials table of the report and ``chipcredit run``
+(`vendor_financials`); and their table of each vendor's revenue where a buyer defaults and
+where it does not (`default_exposure`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from chipcredit.dashboard.sidebar import Choice
 from chipcredit.report.charts import market_share_chart
 from chipcredit.report.i18n import Catalogue
 
+from .default_exposure import exposure_table, exposure_text, exposure_title
 from .vendor_financials import financials_table, financials_text
 
 __all__ = ["draw"]
@@ -43,3 +45,8 @@ def draw(T: Catalogue, current: Current, choice: Choice) -> None:
         st.subheader(T.t("report.vendor_financials"))
         st.dataframe(table, hide_index=True)
         st.caption(markdown_safe(financials_text(result, T)))
+    split = exposure_table(result, T)
+    if not split.empty:  # a vendor's revenue where a lab defaults, and where not: the report's
+        st.subheader(exposure_title(result, T))
+        st.dataframe(split, hide_index=True)
+        st.caption(markdown_safe(exposure_text(T)))
