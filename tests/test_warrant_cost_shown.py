@@ -52,13 +52,24 @@ def test_the_vendor_note_puts_the_shares_beside_the_cash_by_hand() -> None:
     assert deal_dilution(CRAFTED, "nvidia") is None
     text = vendors_caption(CRAFTED, [("nvidia", "vendor"), ("amd", "vendor")], [],
                            i18n.catalogue("en"))
-    assert ("like for like: nvidia $28.8B put in, $12.8B back as sales; amd $0B put in plus "
-            "warrant shares worth $20.5B to the holder at vesting (its dilution cost, not cash), "
+    # no cash at all: said so, not "$0B put in plus shares"
+    assert ("like for like: nvidia $28.8B put in, $12.8B back as sales; amd no cash put in, "
+            "only warrant shares worth $20.5B to the holder at vesting (its dilution cost), "
             "$0.25B back as sales." in text)
+    assert "$0B put in" not in text
     zh = vendors_caption(CRAFTED, [("nvidia", "vendor"), ("amd", "vendor")], [],
                          i18n.catalogue("zh"))
-    assert "amd 投入 0亿美元，另以认股权证让出归属时价值 205亿美元 的股份" in zh
+    assert "amd 未投入现金，仅以认股权证让出归属时价值 205亿美元 的股份" in zh
     assert "以销售形式回流 2.5亿美元" in zh
+    # cash and shares: both, the shares said not to be cash
+    cash = [*CRAFTED, _row("w", "amd", "cash_out", 1.5)]
+    text = vendors_caption(cash, [("nvidia", "vendor"), ("amd", "vendor")], [],
+                           i18n.catalogue("en"))
+    assert ("amd $1.5B put in plus warrant shares worth $20.5B to the holder at vesting (its "
+            "dilution cost, not cash), $0.25B back as sales." in text)
+    zh = vendors_caption(cash, [("nvidia", "vendor"), ("amd", "vendor")], [],
+                         i18n.catalogue("zh"))
+    assert "amd 投入 15亿美元，另以认股权证让出归属时价值 205亿美元 的股份" in zh
 
 
 def test_the_issuers_cost_is_its_mean_dilution_and_stays_out_of_npv(result: cc.Result) -> None:
@@ -94,7 +105,7 @@ def test_cli_shows_the_warrant_cost_by_the_deal_and_the_vendor() -> None:
     assert run.exit_code == 0, run.output
     text = " ".join(run.stdout.split())
     assert f"worth at vesting (dilution_cost, mean): {WARRANT} · amd $" in text
-    assert "amd $0B put in plus warrant shares worth $" in text
+    assert "amd no cash put in, only warrant shares worth $" in text
     # what comes back is revenue, not capital: said so, and each item says "as sales"
     assert "which is revenue, not capital returned" in text
     assert text.count(" back as sales") == 2

@@ -298,11 +298,16 @@ def vendors_caption(summary: Sequence[Mapping[Any, Any]], parties: Sequence[tupl
             continue
         back = cat.money(stat_value(index.get(v), "mean"))
         shares = deal_dilution(summary, v)
-        outlays.append(
-            cat.t("report.vendors_outlay_item", vendor=name(v), outlay=cat.money(out), back=back)
-            if shares is None else
-            cat.t("report.vendors_outlay_item_shares", vendor=name(v), outlay=cat.money(out),
-                  shares=cat.money(shares), back=back))
+        if shares is None:
+            item = cat.t("report.vendors_outlay_item", vendor=name(v), outlay=cat.money(out),
+                         back=back)
+        elif out == 0:  # "$0B put in plus shares" read as a typo: no cash, only shares
+            item = cat.t("report.vendors_outlay_item_shares_only", vendor=name(v),
+                         shares=cat.money(shares), back=back)
+        else:
+            item = cat.t("report.vendors_outlay_item_shares", vendor=name(v),
+                         outlay=cat.money(out), shares=cat.money(shares), back=back)
+        outlays.append(item)
     if outlays:
         parts.append(cat.t("report.vendors_outlay",
                            items=cat.t("report.item_separator").join(outlays)))
